@@ -1,0 +1,1 @@
+//! The retail backend (filled in by the functions work).

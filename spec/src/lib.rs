@@ -1,0 +1,638 @@
+//! The single definition of the retail system's shape.
+//!
+//! Routes, functions, tables (with their keys and indexes), queues, topics and buckets are
+//! declared here once. The stack builder renders CloudFormation from these values, the Lambda
+//! functions read their resource names from the environment variables named here, and the local
+//! runner (`stackgen dev`) routes requests and polls queues from the same lists. Nothing else in
+//! the workspace spells a route, a key attribute or an environment variable name.
+//!
+//! The crate has no dependencies so that every other crate can afford to depend on it.
+
+#![forbid(unsafe_code)]
+
+/// Where the HTTP API is mounted, both behind the CDN (`/api/*` behaviour) and by `stackgen dev`.
+/// In AWS the HTTP API stage carries this name, so `https://<cdn>/api/catalog` reaches the route
+/// `GET /catalog` without any path rewriting.
+pub const API_STAGE: &str = "api";
+
+/// Environment variable every function receives with the environment's name (`dev`, `prod`, …).
+pub const ENV_NAME_VAR: &str = "STACKGEN_ENV";
+/// Environment variable with the comma-separated store (branch) ids an order may name.
+pub const STORES_VAR: &str = "STORE_IDS";
+
+/// The type of a DynamoDB key attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AttrType {
+    /// String (`S`).
+    S,
+    /// Number (`N`).
+    N,
+}
+
+impl AttrType {
+    /// The DynamoDB attribute type code (`S` or `N`).
+    pub const fn code(self) -> &'static str {
+        match self {
+            AttrType::S => "S",
+            AttrType::N => "N",
+        }
+    }
+}
+
+/// One key attribute of a table or index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyAttr {
+    pub name: &'static str,
+    pub kind: AttrType,
+}
+
+/// A global secondary index (projection: all attributes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndexSpec {
+    pub name: &'static str,
+    pub partition_key: KeyAttr,
+    pub sort_key: Option<KeyAttr>,
+}
+
+/// A DynamoDB table (on-demand).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableSpec {
+    /// Stable id: the logical id stem in the template (`Products` → `ProductsTable`) and the
+    /// physical name suffix (`<project>-<env>-products`).
+    pub id: &'static str,
+    /// Physical name suffix, kebab-case.
+    pub name: &'static str,
+    /// Environment variable through which functions receive the table name.
+    pub env_var: &'static str,
+    pub partition_key: KeyAttr,
+    pub sort_key: Option<KeyAttr>,
+    pub indexes: &'static [IndexSpec],
+    /// Attribute holding an epoch-seconds expiry, when the table uses DynamoDB TTL.
+    pub ttl_attribute: Option<&'static str>,
+    /// True when the table holds business records that prod must retain on delete.
+    pub business_data: bool,
+}
+
+impl TableSpec {
+    /// Every attribute that appears in a key of the table or of one of its indexes, each once,
+    /// in declaration order (what CloudFormation's `AttributeDefinitions` must list).
+    pub fn key_attributes(&self) -> Vec<KeyAttr> {
+        let mut out: Vec<KeyAttr> = Vec::new();
+        let mut push = |k: KeyAttr| {
+            if !out.iter().any(|o| o.name == k.name) {
+                out.push(k);
+            }
+        };
+        push(self.partition_key);
+        if let Some(sk) = self.sort_key {
+            push(sk);
+        }
+        for ix in self.indexes {
+            push(ix.partition_key);
+            if let Some(sk) = ix.sort_key {
+                push(sk);
+            }
+        }
+        out
+    }
+}
+
+/// An SQS queue; every queue has a dead-letter queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QueueSpec {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Environment variable with the queue URL.
+    pub env_var: &'static str,
+    /// Receives before a message moves to the dead-letter queue.
+    pub max_receive_count: u32,
+    /// Must be at least six times the consumer's timeout (AWS guidance for event source mappings).
+    pub visibility_timeout_seconds: u32,
+}
+
+/// An SNS topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TopicSpec {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Environment variable with the topic ARN.
+    pub env_var: &'static str,
+}
+
+/// An S3 bucket the functions use (the site bucket is not one of these: no function touches it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BucketSpec {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Environment variable with the bucket name.
+    pub env_var: &'static str,
+    /// Days after which objects expire (cheap when idle: reports are regenerated on demand).
+    pub expire_after_days: Option<u32>,
+}
+
+/// What a function may do to one resource. The stack turns each grant into the least-privilege
+/// IAM statement and the environment variable the function reads; nothing else is granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// GetItem, Query, Scan, BatchGetItem (table and its indexes).
+    TableRead(&'static TableSpec),
+    /// TableRead plus PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem.
+    TableWrite(&'static TableSpec),
+    /// SendMessage.
+    QueueSend(&'static QueueSpec),
+    /// ReceiveMessage, DeleteMessage, GetQueueAttributes, ChangeMessageVisibility (the event
+    /// source mapping's needs).
+    QueueConsume(&'static QueueSpec),
+    /// Publish.
+    TopicPublish(&'static TopicSpec),
+    /// GetObject (also what a presigned download URL needs).
+    BucketRead(&'static BucketSpec),
+    /// GetObject and PutObject.
+    BucketWrite(&'static BucketSpec),
+}
+
+/// How a function is invoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Trigger {
+    /// Through the HTTP API, for the routes in [`ROUTES`] that name it.
+    Http,
+    /// By an SQS event source mapping with partial batch responses (`ReportBatchItemFailures`).
+    Queue {
+        queue: &'static QueueSpec,
+        batch_size: u32,
+    },
+}
+
+/// One Lambda function: one binary in the `functions` crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FunctionSpec {
+    /// Stable id: logical id stem (`catalog` → `CatalogFunction`) and name suffix.
+    pub id: &'static str,
+    /// The cargo binary name in the `functions` crate (what `cargo lambda build` produces).
+    pub binary: &'static str,
+    pub description: &'static str,
+    pub trigger: Trigger,
+    pub memory_mb: u32,
+    pub timeout_seconds: u32,
+    pub access: &'static [Access],
+    /// Whether it needs the store list (`STORE_IDS`).
+    pub needs_stores: bool,
+}
+
+/// HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// One HTTP API route. `path` uses API Gateway's syntax (`/catalog/{sku}`); the route key
+/// (`GET /catalog/{sku}`) is what API Gateway puts in `requestContext.routeKey` and what the
+/// functions dispatch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub function: &'static FunctionSpec,
+}
+
+impl Route {
+    /// `GET /catalog/{sku}`.
+    pub fn route_key(&self) -> String {
+        format!("{} {}", self.method.as_str(), self.path)
+    }
+
+    /// Names of the path parameters, in order (`/cart/{userId}` → `["userId"]`).
+    pub fn path_parameters(&self) -> Vec<&'static str> {
+        self.path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect()
+    }
+
+    /// Matches a concrete request path against this route's template, returning the path
+    /// parameters on a match. Segments match one to one, as API Gateway's `{param}` does.
+    pub fn matches<'a>(&self, path: &'a str) -> Option<Vec<(&'static str, &'a str)>> {
+        let mut want = self.path.split('/');
+        let mut got = path.split('/');
+        let mut params = Vec::new();
+        loop {
+            match (want.next(), got.next()) {
+                (None, None) => return Some(params),
+                (Some(w), Some(g)) => {
+                    if let Some(name) = w.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                        if g.is_empty() {
+                            return None;
+                        }
+                        params.push((name, g));
+                    } else if w != g {
+                        return None;
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+// ---------------------------------------------------------------------------------------------
+
+const fn s(name: &'static str) -> KeyAttr {
+    KeyAttr {
+        name,
+        kind: AttrType::S,
+    }
+}
+
+/// Products and their stock: one item per SKU (`sku`, `name`, `category`, `priceCents`,
+/// `stock`, `lowStockThreshold`, `unit`, `updatedAt`).
+pub static PRODUCTS: TableSpec = TableSpec {
+    id: "Products",
+    name: "products",
+    env_var: "PRODUCTS_TABLE",
+    partition_key: s("sku"),
+    sort_key: None,
+    indexes: &[IndexSpec {
+        name: "by-category",
+        partition_key: s("category"),
+        sort_key: Some(s("sku")),
+    }],
+    ttl_attribute: None,
+    business_data: true,
+};
+
+/// Carts: one item per (user, SKU) with its quantity.
+pub static CARTS: TableSpec = TableSpec {
+    id: "Carts",
+    name: "carts",
+    env_var: "CARTS_TABLE",
+    partition_key: s("userId"),
+    sort_key: Some(s("sku")),
+    indexes: &[],
+    ttl_attribute: Some("expiresAt"),
+    business_data: false,
+};
+
+/// Orders: one item per order, with line items, totals, store and timestamps.
+pub static ORDERS: TableSpec = TableSpec {
+    id: "Orders",
+    name: "orders",
+    env_var: "ORDERS_TABLE",
+    partition_key: s("orderId"),
+    sort_key: None,
+    indexes: &[IndexSpec {
+        name: "by-user",
+        partition_key: s("userId"),
+        sort_key: Some(s("createdAt")),
+    }],
+    ttl_attribute: None,
+    business_data: true,
+};
+
+/// Idempotency records (`POST /orders` keys, stock-alert de-duplication), expiring by TTL.
+pub static IDEMPOTENCY: TableSpec = TableSpec {
+    id: "Idempotency",
+    name: "idempotency",
+    env_var: "IDEMPOTENCY_TABLE",
+    partition_key: s("key"),
+    sort_key: None,
+    indexes: &[],
+    ttl_attribute: Some("expiresAt"),
+    business_data: false,
+};
+
+/// Report jobs: status and result keys of each requested report.
+pub static REPORT_JOBS: TableSpec = TableSpec {
+    id: "ReportJobs",
+    name: "report-jobs",
+    env_var: "REPORT_JOBS_TABLE",
+    partition_key: s("reportId"),
+    sort_key: None,
+    indexes: &[],
+    ttl_attribute: Some("expiresAt"),
+    business_data: false,
+};
+
+pub static TABLES: &[&TableSpec] = &[&PRODUCTS, &CARTS, &ORDERS, &IDEMPOTENCY, &REPORT_JOBS];
+
+/// `order.created` events, consumed by the stock-alert function.
+pub static ORDER_EVENTS: QueueSpec = QueueSpec {
+    id: "OrderEvents",
+    name: "order-events",
+    env_var: "ORDER_EVENTS_QUEUE_URL",
+    max_receive_count: 3,
+    visibility_timeout_seconds: 60,
+};
+
+/// Report requests, consumed by the report builder.
+pub static REPORT_REQUESTS: QueueSpec = QueueSpec {
+    id: "ReportRequests",
+    name: "report-requests",
+    env_var: "REPORT_REQUESTS_QUEUE_URL",
+    max_receive_count: 3,
+    visibility_timeout_seconds: 360,
+};
+
+pub static QUEUES: &[&QueueSpec] = &[&ORDER_EVENTS, &REPORT_REQUESTS];
+
+/// Low-stock alerts for store staff.
+pub static STOCK_ALERTS: TopicSpec = TopicSpec {
+    id: "StockAlerts",
+    name: "stock-alerts",
+    env_var: "STOCK_ALERTS_TOPIC_ARN",
+};
+
+/// Operational alarms and kill-switch actions for the on-call engineers.
+pub static OPS_ALERTS: TopicSpec = TopicSpec {
+    id: "OpsAlerts",
+    name: "ops-alerts",
+    env_var: "OPS_ALERTS_TOPIC_ARN",
+};
+
+pub static TOPICS: &[&TopicSpec] = &[&STOCK_ALERTS, &OPS_ALERTS];
+
+/// Generated sales reports (CSV and JSON).
+pub static REPORTS: BucketSpec = BucketSpec {
+    id: "Reports",
+    name: "reports",
+    env_var: "REPORTS_BUCKET",
+    expire_after_days: Some(30),
+};
+
+pub static BUCKETS: &[&BucketSpec] = &[&REPORTS];
+
+// ---------------------------------------------------------------------------------------------
+// Functions
+// ---------------------------------------------------------------------------------------------
+
+pub static CATALOG: FunctionSpec = FunctionSpec {
+    id: "catalog",
+    binary: "catalog",
+    description: "Browse the product catalog with prices and stock",
+    trigger: Trigger::Http,
+    memory_mb: 256,
+    timeout_seconds: 10,
+    access: &[Access::TableRead(&PRODUCTS)],
+    needs_stores: false,
+};
+
+pub static CART: FunctionSpec = FunctionSpec {
+    id: "cart",
+    binary: "cart",
+    description: "Per-customer carts priced from the catalog",
+    trigger: Trigger::Http,
+    memory_mb: 256,
+    timeout_seconds: 10,
+    access: &[Access::TableWrite(&CARTS), Access::TableRead(&PRODUCTS)],
+    needs_stores: false,
+};
+
+pub static ORDERS_FN: FunctionSpec = FunctionSpec {
+    id: "orders",
+    binary: "orders",
+    description: "Place orders with idempotency and oversell-proof stock reservation",
+    trigger: Trigger::Http,
+    memory_mb: 256,
+    timeout_seconds: 10,
+    access: &[
+        Access::TableWrite(&ORDERS),
+        Access::TableWrite(&PRODUCTS),
+        Access::TableWrite(&IDEMPOTENCY),
+        Access::TableWrite(&CARTS),
+        Access::QueueSend(&ORDER_EVENTS),
+    ],
+    needs_stores: true,
+};
+
+pub static INVENTORY: FunctionSpec = FunctionSpec {
+    id: "inventory",
+    binary: "inventory",
+    description: "Back-office product and stock maintenance",
+    trigger: Trigger::Http,
+    memory_mb: 256,
+    timeout_seconds: 10,
+    access: &[Access::TableWrite(&PRODUCTS)],
+    needs_stores: false,
+};
+
+pub static REPORTS_FN: FunctionSpec = FunctionSpec {
+    id: "reports",
+    binary: "reports",
+    description: "Request sales reports and fetch their download links",
+    trigger: Trigger::Http,
+    memory_mb: 256,
+    timeout_seconds: 10,
+    access: &[
+        Access::TableWrite(&REPORT_JOBS),
+        Access::QueueSend(&REPORT_REQUESTS),
+        Access::BucketRead(&REPORTS),
+    ],
+    needs_stores: true,
+};
+
+pub static REPORT_BUILDER: FunctionSpec = FunctionSpec {
+    id: "report-builder",
+    binary: "report-builder",
+    description: "Builds requested sales reports into the reports bucket",
+    trigger: Trigger::Queue {
+        queue: &REPORT_REQUESTS,
+        batch_size: 1,
+    },
+    memory_mb: 512,
+    timeout_seconds: 60,
+    access: &[
+        Access::QueueConsume(&REPORT_REQUESTS),
+        Access::TableWrite(&REPORT_JOBS),
+        Access::TableRead(&ORDERS),
+        Access::TableRead(&PRODUCTS),
+        Access::BucketWrite(&REPORTS),
+    ],
+    needs_stores: true,
+};
+
+pub static STOCK_ALERTS_FN: FunctionSpec = FunctionSpec {
+    id: "stock-alerts",
+    binary: "stock-alerts",
+    description: "Raises low-stock alerts from order events",
+    trigger: Trigger::Queue {
+        queue: &ORDER_EVENTS,
+        batch_size: 10,
+    },
+    memory_mb: 256,
+    timeout_seconds: 10,
+    access: &[
+        Access::QueueConsume(&ORDER_EVENTS),
+        Access::TableRead(&PRODUCTS),
+        Access::TableWrite(&IDEMPOTENCY),
+        Access::TopicPublish(&STOCK_ALERTS),
+    ],
+    needs_stores: false,
+};
+
+/// Every function of the retail backend, in a stable order.
+pub static FUNCTIONS: &[&FunctionSpec] = &[
+    &CATALOG,
+    &CART,
+    &ORDERS_FN,
+    &INVENTORY,
+    &REPORTS_FN,
+    &REPORT_BUILDER,
+    &STOCK_ALERTS_FN,
+];
+
+/// Every route of the HTTP API (payload format 2.0).
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::Get,
+        path: "/catalog",
+        function: &CATALOG,
+    },
+    Route {
+        method: Method::Get,
+        path: "/catalog/{sku}",
+        function: &CATALOG,
+    },
+    Route {
+        method: Method::Get,
+        path: "/cart/{userId}",
+        function: &CART,
+    },
+    Route {
+        method: Method::Post,
+        path: "/cart/{userId}",
+        function: &CART,
+    },
+    Route {
+        method: Method::Delete,
+        path: "/cart/{userId}",
+        function: &CART,
+    },
+    Route {
+        method: Method::Post,
+        path: "/orders",
+        function: &ORDERS_FN,
+    },
+    Route {
+        method: Method::Get,
+        path: "/orders",
+        function: &ORDERS_FN,
+    },
+    Route {
+        method: Method::Get,
+        path: "/orders/{orderId}",
+        function: &ORDERS_FN,
+    },
+    Route {
+        method: Method::Put,
+        path: "/inventory",
+        function: &INVENTORY,
+    },
+    Route {
+        method: Method::Get,
+        path: "/inventory",
+        function: &INVENTORY,
+    },
+    Route {
+        method: Method::Post,
+        path: "/reports",
+        function: &REPORTS_FN,
+    },
+    Route {
+        method: Method::Get,
+        path: "/reports/{reportId}",
+        function: &REPORTS_FN,
+    },
+];
+
+/// The routes served by one function.
+pub fn routes_of(function: &FunctionSpec) -> impl Iterator<Item = &'static Route> + '_ {
+    ROUTES.iter().filter(move |r| r.function.id == function.id)
+}
+
+/// Finds the route for a method and concrete path, with its path parameters.
+pub fn find_route<'p>(
+    method: &str,
+    path: &'p str,
+) -> Option<(&'static Route, Vec<(&'static str, &'p str)>)> {
+    ROUTES
+        .iter()
+        .filter(|r| r.method.as_str().eq_ignore_ascii_case(method))
+        .find_map(|r| r.matches(path).map(|p| (r, p)))
+}
+
+/// The function with this id.
+pub fn function(id: &str) -> Option<&'static FunctionSpec> {
+    FUNCTIONS.iter().copied().find(|f| f.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_keys_are_unique() {
+        let mut keys: Vec<String> = ROUTES.iter().map(Route::route_key).collect();
+        keys.sort();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len());
+    }
+
+    #[test]
+    fn matching_extracts_parameters() {
+        let (r, p) = find_route("GET", "/catalog/APL-001").expect("route");
+        assert_eq!(r.route_key(), "GET /catalog/{sku}");
+        assert_eq!(p, vec![("sku", "APL-001")]);
+        assert!(find_route("GET", "/catalog/").is_none());
+        assert!(find_route("PATCH", "/catalog").is_none());
+        let (r, p) = find_route("get", "/catalog").expect("route");
+        assert_eq!(r.path, "/catalog");
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn every_http_function_has_routes_and_every_route_an_http_function() {
+        for f in FUNCTIONS {
+            let n = routes_of(f).count();
+            match f.trigger {
+                Trigger::Http => assert!(n > 0, "{} has no routes", f.id),
+                Trigger::Queue { .. } => assert_eq!(n, 0, "{} is queue-driven", f.id),
+            }
+        }
+    }
+
+    #[test]
+    fn consumers_may_consume_their_queue_and_visibility_covers_timeout() {
+        for f in FUNCTIONS {
+            if let Trigger::Queue { queue, .. } = f.trigger {
+                assert!(f.access.contains(&Access::QueueConsume(queue)), "{}", f.id);
+                assert!(
+                    queue.visibility_timeout_seconds >= 6 * f.timeout_seconds,
+                    "{}",
+                    f.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn key_attributes_are_deduplicated() {
+        let names: Vec<_> = PRODUCTS.key_attributes().iter().map(|k| k.name).collect();
+        assert_eq!(names, vec!["sku", "category"]);
+    }
+}

@@ -1,0 +1,159 @@
+//! The typed shape of `environments/<env>.yaml`.
+//!
+//! These structs are what the stack builder, the guardrails and every command read. Loading and
+//! validation (with file/line/field errors) live in `env/load.rs`; this file only says what an
+//! environment *is*. Unknown fields are refused everywhere (`deny_unknown_fields`).
+
+use serde::{Deserialize, Serialize};
+
+/// One deployment environment (`local`, `dev`, `prod`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    /// Environment name; must equal the file stem (`dev` for `environments/dev.yaml`).
+    pub name: String,
+    /// Project name, lower-case kebab (`grocer`); prefixes every physical name.
+    pub project: String,
+    /// 12-digit AWS account id. When set, deploy refuses any other caller account.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// AWS region (`eu-west-1`).
+    pub region: String,
+    /// Required cost-allocation tags; `Env` must equal `name`.
+    pub tags: Tags,
+    pub budget: Budget,
+    /// CloudWatch Logs retention for every log group (a value CloudWatch accepts: 1, 3, 5, 7, 14, …).
+    pub log_retention_days: u32,
+    /// Who receives operational alarms (ops-alerts topic subscriptions).
+    #[serde(default)]
+    pub alarm_emails: Vec<String>,
+    pub kill_switch: KillSwitch,
+    #[serde(default)]
+    pub features: Features,
+    /// Stores (branches) that orders may name.
+    pub stores: Vec<Store>,
+    #[serde(default)]
+    pub protection: Protection,
+    /// Explicit exceptions to the no-ghost-spend rule; empty by default.
+    #[serde(default)]
+    pub allow_always_on: Vec<AlwaysOnAllowance>,
+}
+
+/// The four required cost-allocation tags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tags {
+    #[serde(rename = "Project")]
+    pub project: String,
+    #[serde(rename = "Env")]
+    pub env: String,
+    #[serde(rename = "Owner")]
+    pub owner: String,
+    #[serde(rename = "CostCenter")]
+    pub cost_center: String,
+}
+
+/// Monthly cost budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// Monthly limit in whole US dollars.
+    pub monthly_usd: u32,
+    /// Notification thresholds in percent of the limit (e.g. `[50, 80, 100]`), each 1..=1000.
+    pub thresholds_percent: Vec<u32>,
+    /// FinOps recipients of budget notifications.
+    pub emails: Vec<String>,
+}
+
+/// What the automatic kill switch does when spend crosses `threshold_percent` of the budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KillSwitch {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    pub action: KillAction,
+    /// Percent of the monthly budget (actual spend) that triggers the action.
+    pub threshold_percent: u32,
+    /// Optional out-of-hours shutdown, an EventBridge Scheduler expression such as
+    /// `cron(0 22 * * ? *)`; invokes the kill switch with `destroy`. Refused in prod.
+    #[serde(default)]
+    pub schedule: Option<String>,
+}
+
+/// Kill-switch actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KillAction {
+    /// Reserved concurrency 0 on every function: spend stops, no data lost (the prod default).
+    Throttle,
+    /// Empty the buckets and delete the stack (the dev default).
+    Destroy,
+}
+
+/// Feature switches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Features {
+    /// CloudFront in front of the site bucket and the API. Off for `local` (moto has no CDN).
+    #[serde(default = "yes")]
+    pub cdn: bool,
+    /// Cost Explorer anomaly monitor + subscription (accounts allow a limited number).
+    #[serde(default = "yes")]
+    pub anomaly_detection: bool,
+    /// Load the demo grocery catalog after deploy (refused in prod).
+    #[serde(default)]
+    pub demo_data: bool,
+    /// Budgets (Budgets API); off only where the target cannot have them.
+    #[serde(default = "yes")]
+    pub budget: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features {
+            cdn: true,
+            anomaly_detection: true,
+            demo_data: false,
+            budget: true,
+        }
+    }
+}
+
+/// A store (branch).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Store {
+    /// Store id as orders name it, e.g. `store-01`.
+    pub id: String,
+    /// Display name, e.g. `Downtown`.
+    pub name: String,
+}
+
+/// Production safety switches.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protection {
+    /// Stack termination protection.
+    #[serde(default)]
+    pub termination_protection: bool,
+    /// Tables and buckets kept on stack delete / replacement (`DeletionPolicy: Retain`).
+    #[serde(default)]
+    pub retain_data: bool,
+    /// DynamoDB point-in-time recovery on every table.
+    #[serde(default)]
+    pub point_in_time_recovery: bool,
+}
+
+/// An explicit, reasoned exception to the no-ghost-spend rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlwaysOnAllowance {
+    /// CloudFormation resource type allowed, e.g. `AWS::EC2::NatGateway`.
+    pub resource_type: String,
+    /// Why it is worth paying for by the hour.
+    pub reason: String,
+}
+
+fn yes() -> bool {
+    true
+}

@@ -1,0 +1,3 @@
+fn main() {
+    println!("stackgen {}", env!("CARGO_PKG_VERSION"));
+}
