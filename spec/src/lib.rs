@@ -259,6 +259,13 @@ const fn s(name: &'static str) -> KeyAttr {
     }
 }
 
+/// Products of one category, ordered by SKU (`GET /catalog?category=`).
+pub const PRODUCTS_BY_CATEGORY: IndexSpec = IndexSpec {
+    name: "by-category",
+    partition_key: s("category"),
+    sort_key: Some(s("sku")),
+};
+
 /// Products and their stock: one item per SKU (`sku`, `name`, `category`, `priceCents`,
 /// `stock`, `lowStockThreshold`, `unit`, `updatedAt`).
 pub static PRODUCTS: TableSpec = TableSpec {
@@ -267,11 +274,7 @@ pub static PRODUCTS: TableSpec = TableSpec {
     env_var: "PRODUCTS_TABLE",
     partition_key: s("sku"),
     sort_key: None,
-    indexes: &[IndexSpec {
-        name: "by-category",
-        partition_key: s("category"),
-        sort_key: Some(s("sku")),
-    }],
+    indexes: &[PRODUCTS_BY_CATEGORY],
     ttl_attribute: None,
     business_data: true,
 };
@@ -288,6 +291,13 @@ pub static CARTS: TableSpec = TableSpec {
     business_data: false,
 };
 
+/// A customer's orders by creation time (`GET /orders?userId=`, newest first).
+pub const ORDERS_BY_USER: IndexSpec = IndexSpec {
+    name: "by-user",
+    partition_key: s("userId"),
+    sort_key: Some(s("createdAt")),
+};
+
 /// Orders: one item per order, with line items, totals, store and timestamps.
 pub static ORDERS: TableSpec = TableSpec {
     id: "Orders",
@@ -295,11 +305,7 @@ pub static ORDERS: TableSpec = TableSpec {
     env_var: "ORDERS_TABLE",
     partition_key: s("orderId"),
     sort_key: None,
-    indexes: &[IndexSpec {
-        name: "by-user",
-        partition_key: s("userId"),
-        sort_key: Some(s("createdAt")),
-    }],
+    indexes: &[ORDERS_BY_USER],
     ttl_attribute: None,
     business_data: true,
 };
@@ -495,68 +501,104 @@ pub static FUNCTIONS: &[&FunctionSpec] = &[
     &STOCK_ALERTS_FN,
 ];
 
+/// `GET /catalog`: Lists products (filter, search, cursor pagination).
+pub const GET_CATALOG: Route = Route {
+    method: Method::Get,
+    path: "/catalog",
+    function: &CATALOG,
+};
+
+/// `GET /catalog/{sku}`: One product.
+pub const GET_PRODUCT: Route = Route {
+    method: Method::Get,
+    path: "/catalog/{sku}",
+    function: &CATALOG,
+};
+
+/// `GET /cart/{userId}`: A customer's cart, priced from the catalog.
+pub const GET_CART: Route = Route {
+    method: Method::Get,
+    path: "/cart/{userId}",
+    function: &CART,
+};
+
+/// `POST /cart/{userId}`: Sets one item's quantity in a cart (0 removes it).
+pub const SET_CART_ITEM: Route = Route {
+    method: Method::Post,
+    path: "/cart/{userId}",
+    function: &CART,
+};
+
+/// `DELETE /cart/{userId}`: Empties a cart.
+pub const CLEAR_CART: Route = Route {
+    method: Method::Delete,
+    path: "/cart/{userId}",
+    function: &CART,
+};
+
+/// `POST /orders`: Places an order (`Idempotency-Key` header required).
+pub const PLACE_ORDER: Route = Route {
+    method: Method::Post,
+    path: "/orders",
+    function: &ORDERS_FN,
+};
+
+/// `GET /orders`: A customer's orders, newest first (`?userId=`).
+pub const LIST_ORDERS: Route = Route {
+    method: Method::Get,
+    path: "/orders",
+    function: &ORDERS_FN,
+};
+
+/// `GET /orders/{orderId}`: One order.
+pub const GET_ORDER: Route = Route {
+    method: Method::Get,
+    path: "/orders/{orderId}",
+    function: &ORDERS_FN,
+};
+
+/// `PUT /inventory`: Adds or updates products and stock, as one batch.
+pub const PUT_INVENTORY: Route = Route {
+    method: Method::Put,
+    path: "/inventory",
+    function: &INVENTORY,
+};
+
+/// `GET /inventory`: Stock levels (`?below=`).
+pub const GET_INVENTORY: Route = Route {
+    method: Method::Get,
+    path: "/inventory",
+    function: &INVENTORY,
+};
+
+/// `POST /reports`: Requests a sales report (built asynchronously).
+pub const REQUEST_REPORT: Route = Route {
+    method: Method::Post,
+    path: "/reports",
+    function: &REPORTS_FN,
+};
+
+/// `GET /reports/{reportId}`: A report's status and, when ready, its download links.
+pub const GET_REPORT: Route = Route {
+    method: Method::Get,
+    path: "/reports/{reportId}",
+    function: &REPORTS_FN,
+};
+
 /// Every route of the HTTP API (payload format 2.0).
 pub static ROUTES: &[Route] = &[
-    Route {
-        method: Method::Get,
-        path: "/catalog",
-        function: &CATALOG,
-    },
-    Route {
-        method: Method::Get,
-        path: "/catalog/{sku}",
-        function: &CATALOG,
-    },
-    Route {
-        method: Method::Get,
-        path: "/cart/{userId}",
-        function: &CART,
-    },
-    Route {
-        method: Method::Post,
-        path: "/cart/{userId}",
-        function: &CART,
-    },
-    Route {
-        method: Method::Delete,
-        path: "/cart/{userId}",
-        function: &CART,
-    },
-    Route {
-        method: Method::Post,
-        path: "/orders",
-        function: &ORDERS_FN,
-    },
-    Route {
-        method: Method::Get,
-        path: "/orders",
-        function: &ORDERS_FN,
-    },
-    Route {
-        method: Method::Get,
-        path: "/orders/{orderId}",
-        function: &ORDERS_FN,
-    },
-    Route {
-        method: Method::Put,
-        path: "/inventory",
-        function: &INVENTORY,
-    },
-    Route {
-        method: Method::Get,
-        path: "/inventory",
-        function: &INVENTORY,
-    },
-    Route {
-        method: Method::Post,
-        path: "/reports",
-        function: &REPORTS_FN,
-    },
-    Route {
-        method: Method::Get,
-        path: "/reports/{reportId}",
-        function: &REPORTS_FN,
-    },
+    GET_CATALOG,
+    GET_PRODUCT,
+    GET_CART,
+    SET_CART_ITEM,
+    CLEAR_CART,
+    PLACE_ORDER,
+    LIST_ORDERS,
+    GET_ORDER,
+    PUT_INVENTORY,
+    GET_INVENTORY,
+    REQUEST_REPORT,
+    GET_REPORT,
 ];
 
 /// The routes served by one function.
