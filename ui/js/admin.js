@@ -1,0 +1,413 @@
+// The back office (admin.html): the inventory table with "add stock" / "set stock" per product,
+// adding a product, the low-stock list, and sales reports (generated asynchronously by the API;
+// this page polls their status and offers the download links once they are ready).
+
+import { ApiError, api, money, seg, when } from "./api.js";
+import { $, announce, busy, clearError, clearFieldErrors, fieldError, fill, h, initChrome, loadJson, saveJson, showError } from "./ui.js";
+
+const REPORTS_KEY = "stackgen.reports";
+const MAX_STOCK = 1_000_000;
+const POLL_LIMIT_MS = 10 * 60 * 1000;
+
+const state = {
+  products: new Map(), // sku → Product
+  reports: loadJson(REPORTS_KEY, []).filter((r) => r && typeof r.reportId === "string"),
+  polling: new Set(),
+};
+
+const idOf = (sku) => String(sku).replace(/[^A-Za-z0-9_-]/g, "_");
+
+// ---------------------------------------------------------------- inventory
+
+async function loadInventory() {
+  const caption = $("#inventory-caption");
+  $("#inventory-rows").setAttribute("aria-busy", "true");
+  try {
+    const data = await api("GET", "/inventory");
+    state.products = new Map((data.items || []).map((p) => [p.sku, p]));
+    renderInventory();
+  } catch (err) {
+    caption.textContent = "Inventory could not be loaded.";
+    showError(err, { title: "Couldn't load inventory", retry: loadInventory });
+  } finally {
+    $("#inventory-rows").removeAttribute("aria-busy");
+  }
+}
+
+function sortedProducts() {
+  return [...state.products.values()].sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
+}
+
+function renderInventory() {
+  const focusedId = document.activeElement?.id;
+  const products = sortedProducts();
+  fill($("#inventory-rows"), products.map(inventoryRow));
+  const units = products.reduce((n, p) => n + (Number(p.stock) || 0), 0);
+  $("#inventory-caption").textContent = products.length
+    ? `${products.length} products, ${units} units on hand.`
+    : "No products yet. Add one below.";
+  const categories = [...new Set(products.map((p) => p.category).filter(Boolean))].sort();
+  fill($("#category-list"), categories.map((c) => h("option", { value: c })));
+  renderLowStock();
+  if (focusedId) document.getElementById(focusedId)?.focus();
+}
+
+function statusBadge(p) {
+  if (!p.inStock || Number(p.stock) <= 0) return h("span", { class: "badge badge-out" }, "Out of stock");
+  if (p.lowStock) return h("span", { class: "badge badge-low" }, "Low stock");
+  return h("span", { class: "badge badge-ok" }, "In stock");
+}
+
+function inventoryRow(p) {
+  const key = idOf(p.sku);
+  const input = h("input", {
+    type: "number",
+    id: `amount-${key}`,
+    min: 0,
+    max: MAX_STOCK,
+    step: 1,
+    inputmode: "numeric",
+    placeholder: "Qty",
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      updateStock(p.sku, "add");
+    }
+  });
+  // Explicit roles keep the table semantics when narrow screens restyle rows as cards.
+  return h(
+    "tr",
+    { role: "row", dataset: { sku: p.sku } },
+    h("th", { scope: "row", role: "rowheader", class: "c-sku" }, h("code", {}, p.sku)),
+    h("td", { role: "cell", class: "c-name" }, p.name),
+    h("td", { role: "cell", class: "c-cat" }, p.category),
+    h("td", { role: "cell", class: "num c-price", "data-label": "Price" }, money(p.priceCents), p.unit ? h("span", { class: "hint" }, ` / ${p.unit}`) : null),
+    h("td", { role: "cell", class: "num c-stock", id: `stock-${key}`, "data-label": "Stock" }, String(p.stock)),
+    h("td", { role: "cell", class: "num c-low", "data-label": "Low at" }, String(p.lowStockThreshold)),
+    h("td", { role: "cell", class: "c-status" }, statusBadge(p)),
+    h(
+      "td",
+      { role: "cell", class: "c-update" },
+      h(
+        "div",
+        { class: "stock-update" },
+        h("label", { for: `amount-${key}`, class: "visually-hidden" }, `Stock quantity for ${p.name}`),
+        input,
+        h(
+          "button",
+          { type: "button", class: "btn btn-primary", id: `add-${key}`, "aria-label": `Add stock: ${p.name}`, onclick: () => updateStock(p.sku, "add") },
+          "Add stock",
+        ),
+        h(
+          "button",
+          { type: "button", class: "btn btn-secondary", id: `set-${key}`, "aria-label": `Set stock: ${p.name}`, onclick: () => updateStock(p.sku, "set") },
+          "Set stock",
+        ),
+      ),
+    ),
+  );
+}
+
+async function updateStock(sku, mode) {
+  const key = idOf(sku);
+  const input = document.getElementById(`amount-${key}`);
+  const product = state.products.get(sku);
+  const name = product?.name || sku;
+  const raw = input.value.trim();
+  const n = Number(raw);
+  const min = mode === "add" ? 1 : 0;
+  if (raw === "" || !Number.isInteger(n) || n < min || n > MAX_STOCK) {
+    input.setAttribute("aria-invalid", "true");
+    showError(
+      new Error(
+        mode === "add"
+          ? `Enter how many units of ${name} to add: a whole number from 1 to ${MAX_STOCK}.`
+          : `Enter the new stock count for ${name}: a whole number from 0 to ${MAX_STOCK}.`,
+      ),
+      { title: "Stock not changed" },
+    );
+    input.focus();
+    return;
+  }
+  input.removeAttribute("aria-invalid");
+  const change = mode === "add" ? { sku, addStock: n } : { sku, stock: n };
+  const buttons = [document.getElementById(`add-${key}`), document.getElementById(`set-${key}`)];
+  buttons.forEach((b) => (b.disabled = true));
+  try {
+    const data = await api("PUT", "/inventory", { body: { items: [change] } });
+    for (const p of data.items || []) state.products.set(p.sku, p);
+    clearError();
+    renderInventory();
+    document.getElementById(`${mode}-${key}`)?.focus();
+    const now = state.products.get(sku);
+    announce(`${name}: ${mode === "add" ? `added ${n}, ` : ""}stock now ${now ? now.stock : "updated"}.`);
+  } catch (err) {
+    buttons.forEach((b) => (b.disabled = false));
+    showError(err, { title: `Couldn't update stock of ${name}` });
+  }
+}
+
+function renderLowStock() {
+  const low = sortedProducts()
+    .filter((p) => p.lowStock || !p.inStock)
+    .sort((a, b) => Number(a.stock) - Number(b.stock));
+  const box = $("#low-list");
+  if (!low.length) {
+    fill(box, h("p", { class: "empty" }, "Every product is above its threshold."));
+    return;
+  }
+  fill(
+    box,
+    h(
+      "ul",
+      { class: "low-list", "aria-labelledby": "low-title" },
+      low.map((p) =>
+        h(
+          "li",
+          {},
+          h("span", {}, h("strong", {}, p.name), " ", h("span", { class: "hint" }, `(${p.sku})`)),
+          h(
+            "span",
+            {},
+            Number(p.stock) <= 0
+              ? h("span", { class: "badge badge-out" }, "Out of stock")
+              : h("span", { class: "badge badge-low" }, `${p.stock} left · low at ${p.lowStockThreshold}`),
+            " ",
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-link",
+                "aria-label": `Restock ${p.name}`,
+                onclick: () => {
+                  const input = document.getElementById(`amount-${idOf(p.sku)}`);
+                  input?.scrollIntoView({ block: "center" });
+                  input?.focus();
+                },
+              },
+              "Restock",
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- add product
+
+function parseCents(text) {
+  const m = /^\$?\s*(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0"));
+}
+
+async function addProduct(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearFieldErrors(form);
+  const get = (id) => document.getElementById(id);
+  const sku = get("new-sku").value.trim();
+  const name = get("new-name").value.trim();
+  const category = get("new-category").value.trim();
+  const priceCents = parseCents(get("new-price").value);
+  const unit = get("new-unit").value.trim() || "each";
+  const stock = Number(get("new-stock").value);
+  const threshold = Number(get("new-threshold").value);
+  const checks = [
+    [sku && /^[A-Za-z0-9._-]{1,64}$/.test(sku), "new-sku", "Enter a SKU: letters, digits, dots, dashes or underscores."],
+    [!state.products.has(sku), "new-sku", `SKU ${sku} already exists; change its stock in the inventory table.`],
+    [name, "new-name", "Enter the product name shoppers will see."],
+    [category, "new-category", "Enter a category, e.g. Fruit."],
+    [priceCents !== null && priceCents > 0, "new-price", "Enter a price in dollars, e.g. 2.49."],
+    [Number.isInteger(stock) && stock >= 0 && stock <= MAX_STOCK, "new-stock", "Enter a whole number of units, 0 or more."],
+    [Number.isInteger(threshold) && threshold >= 0, "new-threshold", "Enter a whole number, 0 or more."],
+  ];
+  const failed = checks.filter(([ok]) => !ok);
+  if (failed.length) {
+    const seen = new Set();
+    for (const [, id, message] of failed) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      fieldError(get(id), message);
+    }
+    get(failed[0][1]).focus();
+    return;
+  }
+  const item = { sku, name, category, priceCents, unit, stock, lowStockThreshold: threshold };
+  await busy($("#add-submit"), "Adding…", async () => {
+    try {
+      const data = await api("PUT", "/inventory", { body: { items: [item] } });
+      for (const p of data.items || []) state.products.set(p.sku, p);
+      clearError();
+      renderInventory();
+      form.reset();
+      announce(`Added ${name} (${sku}) with ${stock} in stock.`);
+    } catch (err) {
+      showError(err, { title: `Couldn't add ${name}` });
+    }
+  });
+}
+
+// ---------------------------------------------------------------- reports
+
+/** Report days are UTC calendar days, like the orders' createdAt. */
+const isoDate = (d) => d.toISOString().slice(0, 10);
+
+function saveReports() {
+  saveJson(
+    REPORTS_KEY,
+    state.reports.slice(0, 20).map(({ reportId, status, from, to, createdAt }) => ({ reportId, status, from, to, createdAt })),
+  );
+}
+
+function renderReports() {
+  const rows = state.reports.map((r) => {
+    const range = `${r.from || "?"} to ${r.to || "?"}`;
+    const links = [];
+    if (r.status === "READY" && r.downloads) {
+      for (const [kind, label] of [
+        ["csv", "CSV"],
+        ["json", "JSON"],
+      ]) {
+        if (r.downloads[kind]) {
+          links.push(
+            h(
+              "a",
+              {
+                href: r.downloads[kind],
+                download: `report-${r.from}-${r.to}.${kind}`,
+                rel: "noopener",
+                "aria-label": `Download ${label} report ${range}`,
+              },
+              `Download ${label}`,
+            ),
+          );
+        }
+      }
+    }
+    let action = null;
+    if (r.stalled) {
+      action = h("button", { type: "button", class: "btn btn-link", onclick: () => poll(r.reportId) }, "Check again");
+    }
+    return h(
+      "tr",
+      { role: "row", dataset: { report: r.reportId } },
+      h("th", { scope: "row", role: "rowheader", class: "c-range" }, range, h("div", { class: "hint" }, h("code", {}, r.reportId))),
+      h("td", { role: "cell", "data-label": "Requested" }, when(r.createdAt)),
+      h(
+        "td",
+        { role: "cell", "data-label": "Status" },
+        h("span", { class: `status-pill status-${r.status}` }, String(r.status || "").toLowerCase()),
+        r.error ? h("div", { class: "field-error" }, r.error) : null,
+      ),
+      h("td", { role: "cell", "data-label": "Download" }, links.length ? h("div", { class: "downloads" }, links) : action || h("span", { class: "hint" }, "—")),
+    );
+  });
+  fill($("#report-rows"), rows.length ? rows : h("tr", { role: "row" }, h("td", { role: "cell", colspan: 4, class: "empty" }, "No reports yet.")));
+}
+
+function upsertReport(report) {
+  const i = state.reports.findIndex((r) => r.reportId === report.reportId);
+  if (i >= 0) state.reports[i] = { ...state.reports[i], ...report };
+  else state.reports.unshift(report);
+  saveReports();
+  renderReports();
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls one report until it is READY or FAILED, backing off from 1 s to 5 s between checks. */
+async function poll(reportId) {
+  if (state.polling.has(reportId)) return;
+  state.polling.add(reportId);
+  const started = Date.now();
+  let delay = 1000;
+  try {
+    for (;;) {
+      let report;
+      try {
+        report = await api("GET", `/reports/${seg(reportId)}`);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) {
+          state.reports = state.reports.filter((r) => r.reportId !== reportId);
+          saveReports();
+          renderReports();
+          return;
+        }
+        if (Date.now() - started > POLL_LIMIT_MS) throw err;
+        await sleep(delay);
+        delay = Math.min(5000, delay * 1.5);
+        continue;
+      }
+      const before = state.reports.find((r) => r.reportId === reportId)?.status;
+      upsertReport({ ...report, stalled: false });
+      if (report.status === "READY" || report.status === "FAILED") {
+        if (before && before !== report.status) {
+          announce(
+            report.status === "READY"
+              ? `Report ${report.from} to ${report.to} is ready to download.`
+              : `Report ${report.from} to ${report.to} failed${report.error ? `: ${report.error}` : "."}`,
+          );
+        }
+        return;
+      }
+      if (Date.now() - started > POLL_LIMIT_MS) {
+        upsertReport({ reportId, stalled: true });
+        return;
+      }
+      await sleep(delay);
+      delay = Math.min(5000, delay * 1.5);
+    }
+  } catch (err) {
+    upsertReport({ reportId, stalled: true });
+    showError(err, { title: "Couldn't check the report's status", retry: () => poll(reportId) });
+  } finally {
+    state.polling.delete(reportId);
+  }
+}
+
+async function generateReport(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearFieldErrors(form);
+  const fromInput = $("#report-from");
+  const toInput = $("#report-to");
+  const from = fromInput.value;
+  const to = toInput.value;
+  if (!from) return void (fieldError(fromInput, "Choose the first day of the report."), fromInput.focus());
+  if (!to) return void (fieldError(toInput, "Choose the last day of the report."), toInput.focus());
+  if (from > to) return void (fieldError(toInput, "The last day must be on or after the first day."), toInput.focus());
+  let report;
+  await busy($("#report-submit"), "Requesting…", async () => {
+    try {
+      report = await api("POST", "/reports", { body: { from, to } });
+      clearError();
+    } catch (err) {
+      showError(err, { title: "Couldn't start the report" });
+    }
+  });
+  if (!report) return;
+  upsertReport({ ...report, from: report.from || from, to: report.to || to });
+  announce(`Report ${from} to ${to} requested; status ${String(report.status).toLowerCase()}.`);
+  poll(report.reportId);
+}
+
+// ---------------------------------------------------------------- start
+
+function start() {
+  initChrome();
+  const today = new Date();
+  const monthAgo = new Date(today.getTime() - 29 * 86_400_000);
+  $("#report-from").value = isoDate(monthAgo);
+  $("#report-to").value = isoDate(today);
+  $("#inventory-refresh").addEventListener("click", loadInventory);
+  $("#add-form").addEventListener("submit", addProduct);
+  $("#report-form").addEventListener("submit", generateReport);
+  renderReports();
+  loadInventory();
+  for (const r of state.reports) poll(r.reportId);
+}
+
+start();

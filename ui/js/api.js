@@ -1,0 +1,135 @@
+// The one place the pages talk to the retail HTTP API (contract: notes/API.md).
+// Every call goes through `api()`, so the API base from config.js, JSON handling and the
+// translation of failures into a readable ApiError (the API's own error.message when it sent
+// one) live here and nowhere else.
+
+const config = window.STACKGEN_CONFIG || {};
+
+/** True when config.js did not load; the pages say so instead of failing quietly. */
+export const configMissing = !window.STACKGEN_CONFIG;
+
+/** API base without a trailing slash, e.g. "/api" or "https://abc.execute-api…/api". */
+export const apiBase = String(config.apiBase || "/api").replace(/\/+$/, "");
+
+/** Environment name shown in the page chrome ("local", "dev", "prod"). */
+export const envName = typeof config.env === "string" ? config.env : "";
+
+/** Stores (branches) an order can name: [{id, name}]. */
+export const stores = Array.isArray(config.stores)
+  ? config.stores.filter((s) => s && typeof s.id === "string").map((s) => ({ id: s.id, name: String(s.name || s.id) }))
+  : [];
+
+/** Display name of a store id, falling back to the id for stores config.js does not list. */
+export function storeName(id) {
+  const store = stores.find((s) => s.id === id);
+  return store ? store.name : id;
+}
+
+/** A failed call, carrying the API's error code, request id and details when it sent them. */
+export class ApiError extends Error {
+  constructor(message, { status = 0, code = "NETWORK", requestId = null, details = null } = {}) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+    this.details = details;
+  }
+
+  /** True when the request may not have reached the API or the API failed on its side. */
+  get retryable() {
+    return this.status === 0 || this.status >= 500;
+  }
+}
+
+/**
+ * Calls the API and returns the parsed JSON body. Throws ApiError on a network failure or a
+ * non-2xx answer; aborts (AbortError) pass through untouched.
+ */
+export async function api(method, path, { body, headers = {}, signal } = {}) {
+  const init = { method, headers: { accept: "application/json", ...headers }, signal };
+  if (body !== undefined) {
+    init.headers["content-type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(apiBase + path, init);
+  } catch (err) {
+    if (err && err.name === "AbortError") throw err;
+    throw new ApiError(
+      `Can't reach the store service at ${apiBase}. Check your connection, or that the service is running (make run), then try again.`,
+    );
+  }
+  const text = await res.text().catch(() => "");
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined; // not JSON
+    }
+  }
+  if (!res.ok) {
+    const e = data && data.error;
+    if (e && typeof e.message === "string") {
+      throw new ApiError(e.message, {
+        status: res.status,
+        code: e.code || `HTTP_${res.status}`,
+        requestId: e.request_id || null,
+        details: e.details || null,
+      });
+    }
+    // API Gateway's own failures ({"message":"Internal Server Error"}) and non-API servers.
+    const said = data && typeof data.message === "string" ? `: ${data.message}` : "";
+    const hint =
+      res.status === 404 || res.status === 405
+        ? ` No store service seems to answer at ${apiBase}; check that the API is running behind this page.`
+        : " Please try again in a moment.";
+    throw new ApiError(`The store service answered HTTP ${res.status}${said}.${hint}`, {
+      status: res.status,
+      code: `HTTP_${res.status}`,
+    });
+  }
+  if (data === undefined) {
+    throw new ApiError(
+      `The store service at ${apiBase} sent a response that is not JSON (HTTP ${res.status}); check that the API is running behind this page.`,
+      { status: res.status, code: "BAD_RESPONSE" },
+    );
+  }
+  return data;
+}
+
+/** Path segment encoding for ids typed by people (order ids, user ids, SKUs). */
+export const seg = (value) => encodeURIComponent(String(value));
+
+const moneyFormats = new Map();
+
+/** Formats integer cents as money, e.g. 1299 → "$12.99". */
+export function money(cents, currency = "USD") {
+  let fmt = moneyFormats.get(currency);
+  if (!fmt) {
+    try {
+      fmt = new Intl.NumberFormat("en-US", { style: "currency", currency });
+    } catch {
+      fmt = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+    }
+    moneyFormats.set(currency, fmt);
+  }
+  return fmt.format((Number(cents) || 0) / 100);
+}
+
+const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
+
+/** Formats an RFC 3339 timestamp for people; returns the input when it does not parse. */
+export function when(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso || "") : dateTime.format(d);
+}
+
+/** A random id suffix from the platform CSPRNG (works on plain-http origins too). */
+export function randomId(bytes = 16) {
+  const buf = new Uint8Array(bytes);
+  crypto.getRandomValues(buf);
+  return Array.from(buf, (b) => b.toString(16).padStart(2, "0")).join("");
+}
