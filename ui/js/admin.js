@@ -3,7 +3,21 @@
 // this page polls their status and offers the download links once they are ready).
 
 import { ApiError, api, money, seg, when } from "./api.js";
-import { $, announce, busy, clearError, clearFieldErrors, fieldError, fill, h, initChrome, loadJson, saveJson, showError } from "./ui.js";
+import {
+  $,
+  announce,
+  busy,
+  categoryLabel,
+  clearError,
+  clearFieldErrors,
+  fieldError,
+  fill,
+  h,
+  initChrome,
+  loadJson,
+  saveJson,
+  showError,
+} from "./ui.js";
 
 const REPORTS_KEY = "stackgen.reports";
 const MAX_STOCK = 1_000_000;
@@ -81,7 +95,7 @@ function inventoryRow(p) {
     { role: "row", dataset: { sku: p.sku } },
     h("th", { scope: "row", role: "rowheader", class: "c-sku" }, h("code", {}, p.sku)),
     h("td", { role: "cell", class: "c-name" }, p.name),
-    h("td", { role: "cell", class: "c-cat" }, p.category),
+    h("td", { role: "cell", class: "c-cat" }, categoryLabel(p.category)),
     h("td", { role: "cell", class: "num c-price", "data-label": "Price" }, money(p.priceCents), p.unit ? h("span", { class: "hint" }, ` / ${p.unit}`) : null),
     h("td", { role: "cell", class: "num c-stock", id: `stock-${key}`, "data-label": "Stock" }, String(p.stock)),
     h("td", { role: "cell", class: "num c-low", "data-label": "Low at" }, String(p.lowStockThreshold)),
@@ -210,7 +224,9 @@ async function addProduct(event) {
   const get = (id) => document.getElementById(id);
   const sku = get("new-sku").value.trim();
   const name = get("new-name").value.trim();
-  const category = get("new-category").value.trim();
+  const typed = get("new-category").value.trim();
+  // Reuse an existing category's spelling ("Fruit" → "fruit") so one category never splits in two.
+  const category = [...state.products.values()].map((p) => p.category).find((c) => c && c.toLowerCase() === typed.toLowerCase()) || typed;
   const priceCents = parseCents(get("new-price").value);
   const unit = get("new-unit").value.trim() || "each";
   const stock = Number(get("new-stock").value);
@@ -219,7 +235,7 @@ async function addProduct(event) {
     [sku && /^[A-Za-z0-9._-]{1,64}$/.test(sku), "new-sku", "Enter a SKU: letters, digits, dots, dashes or underscores."],
     [!state.products.has(sku), "new-sku", `SKU ${sku} already exists; change its stock in the inventory table.`],
     [name, "new-name", "Enter the product name shoppers will see."],
-    [category, "new-category", "Enter a category, e.g. Fruit."],
+    [category, "new-category", "Enter a category, e.g. fruit."],
     [priceCents !== null && priceCents > 0, "new-price", "Enter a price in dollars, e.g. 2.49."],
     [Number.isInteger(stock) && stock >= 0 && stock <= MAX_STOCK, "new-stock", "Enter a whole number of units, 0 or more."],
     [Number.isInteger(threshold) && threshold >= 0, "new-threshold", "Enter a whole number, 0 or more."],

@@ -81,12 +81,12 @@ export async function api(method, path, { body, headers = {}, signal } = {}) {
       });
     }
     // API Gateway's own failures ({"message":"Internal Server Error"}) and non-API servers.
-    const said = data && typeof data.message === "string" ? `: ${data.message}` : "";
-    const hint =
+    const said = data && typeof data.message === "string" ? ` (${data.message})` : "";
+    const message =
       res.status === 404 || res.status === 405
-        ? ` No store service seems to answer at ${apiBase}; check that the API is running behind this page.`
-        : " Please try again in a moment.";
-    throw new ApiError(`The store service answered HTTP ${res.status}${said}.${hint}`, {
+        ? `Nothing answers at ${apiBase} (HTTP ${res.status}), so the store service is not running behind this page. Start the store with make run, which serves the pages and the API together.`
+        : `The store service failed with HTTP ${res.status}${said}. Please try again in a moment.`;
+    throw new ApiError(message, {
       status: res.status,
       code: `HTTP_${res.status}`,
     });

@@ -13,6 +13,7 @@ import {
   clearFieldErrors,
   fieldError,
   fill,
+  categoryLabel,
   getUserId,
   h,
   hueOf,
@@ -113,7 +114,7 @@ function renderCategories(categories) {
   const current = els.category.value;
   const names = [...new Set(categories.map(String))].sort((a, b) => a.localeCompare(b));
   if (current && !names.includes(current)) names.push(current);
-  fill(els.category, h("option", { value: "" }, "All categories"), names.map((c) => h("option", { value: c }, c)));
+  fill(els.category, h("option", { value: "" }, "All categories"), names.map((c) => h("option", { value: c }, categoryLabel(c))));
   els.category.value = current;
 }
 
@@ -125,7 +126,7 @@ function renderCatalog({ q, category }) {
     fill(els.grid, cards);
   }
   const n = state.shown.length;
-  const scope = [category ? `in ${category}` : "", q ? `matching “${q}”` : ""].filter(Boolean).join(" ");
+  const scope = [category ? `in ${categoryLabel(category)}` : "", q ? `matching “${q}”` : ""].filter(Boolean).join(" ");
   els.summary.textContent = `${n}${state.nextCursor ? "+" : ""} product${n === 1 ? "" : "s"}${scope ? ` ${scope}` : ""}`;
   els.loadMore.hidden = !state.nextCursor;
 }
@@ -153,7 +154,7 @@ function productCard(p) {
       "div",
       { class: "product-body" },
       h("h3", { id: nameId }, p.name),
-      h("p", { class: "product-meta" }, p.category),
+      h("p", { class: "product-meta" }, categoryLabel(p.category)),
       h("p", { class: "price" }, money(p.priceCents), h("span", { class: "unit" }, p.unit ? ` / ${p.unit}` : "")),
       h("p", { class: "stock-line" }, h("span", { class: "stock" }, out ? "None in stock" : `${stock} in stock`), badges),
       h(
@@ -162,10 +163,10 @@ function productCard(p) {
           type: "button",
           class: "btn btn-primary btn-block",
           disabled: out || atMax,
-          "aria-label": `${out ? "Out of stock" : atMax ? "All in your cart" : "Add to cart"}: ${p.name}`,
+          "aria-label": `${out ? "Out of stock" : atMax ? "Max in cart" : "Add to cart"}: ${p.name}`,
           onclick: () => addToCart(p.sku),
         },
-        out ? "Out of stock" : atMax ? "All in your cart" : "Add to cart",
+        out ? "Out of stock" : atMax ? "Max in cart" : "Add to cart",
       ),
     ),
   );
@@ -195,7 +196,9 @@ function enqueueCart(fn) {
 async function loadCart() {
   try {
     setCart(await api("GET", `/cart/${seg(state.userId)}`));
+    els.cartEmpty.textContent = "Your cart is empty. Add something fresh!";
   } catch (err) {
+    if (!state.cart.items.length) els.cartEmpty.textContent = "Your cart could not be loaded.";
     showError(err, { title: "Couldn't load your cart", retry: loadCart });
   }
 }
@@ -328,7 +331,11 @@ function cartLine(item, currency) {
         "Remove",
       ),
     ),
-    item.inStock === false ? h("p", { class: "line-warning" }, "Out of stock now. Remove it to check out.") : null,
+    item.inStock === false
+      ? h("p", { class: "line-warning" }, "Out of stock now. Remove it to check out.")
+      : product && item.qty > Number(product.stock)
+        ? h("p", { class: "line-warning" }, `Only ${product.stock} available. Lower the quantity to check out.`)
+        : null,
   );
 }
 
@@ -596,7 +603,7 @@ function initShopper() {
     clearFieldErrors(form);
     const id = input.value.trim();
     if (!USER_ID_PATTERN.test(id)) {
-      fieldError(input, "Use 1–64 letters, digits, dots, dashes or underscores.");
+      fieldError(input, "Use 1–128 letters, digits or the characters - _ . : @");
       input.focus();
       return;
     }

@@ -168,7 +168,8 @@ export function initChrome() {
 // ---------- shopper id ----------
 
 const USER_KEY = "stackgen.userId";
-export const USER_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** The API's id rule: 1–128 of A–Z a–z 0–9 - _ . : @ */
+export const USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 function storage() {
   try {
@@ -221,6 +222,12 @@ export function saveJson(key, value) {
   } catch {
     /* best effort */
   }
+}
+
+/** Category names are stored as the API has them ("fruit"); people read "Fruit". */
+export function categoryLabel(category) {
+  const text = String(category || "");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A stable hue for a category name, so each category gets its own tile colour. */
