@@ -13,7 +13,7 @@
 // at least two in-stock products with 3 or more units each.
 
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -47,7 +47,7 @@ try {
   const res = await fetch(BASE, { signal: AbortSignal.timeout(10_000) });
   if (!res.ok) fail(`BASE_URL ${BASE} answered HTTP ${res.status}; expected the storefront page. Is it the URL \`stackgen dev\` printed?`);
 } catch (err) {
-  fail(`BASE_URL ${BASE} is unreachable (${err.cause?.code || err.message}). Start the stack with \`make run\` (or \`stackgen dev\`) first.`);
+  fail(`BASE_URL ${BASE} is unreachable (${err.cause?.code || err.cause?.message || err.message}). Start the stack with \`make run\` (or \`stackgen dev\`) first.`);
 }
 
 const { chromium } = await import("playwright-core");
@@ -140,6 +140,11 @@ test("storefront and back office against the live stack", async (t) => {
     assert.ok(config && config.apiBase, "window.STACKGEN_CONFIG.apiBase is missing: /config.js did not load");
     assert.ok(Array.isArray(config.stores) && config.stores.length > 0, "config.js lists no stores, so no order can be placed");
     apiUrl = new URL(config.apiBase.replace(/\/+$/, ""), BASE).href;
+    const probe = await context.request.get(`${apiUrl}/catalog?limit=1`).catch((err) => err);
+    assert.ok(
+      probe.ok?.(),
+      `the API at ${apiUrl} (apiBase from /config.js) does not answer GET /catalog: ${probe.status?.() ?? probe.message}. Is the API running behind ${BASE}?`,
+    );
     await page.getByRole("article").first().waitFor();
     await eventually("the catalog summary", async () => /\d+\+? products?/.test(await page.locator("#catalog-summary").textContent()));
 
@@ -222,7 +227,7 @@ test("storefront and back office against the live stack", async (t) => {
     assert.deepEqual(JSON.parse(request.postData()).items.map((i) => [i.sku, i.qty]).sort(), [[a.sku, 2], [b.sku, 1]].sort());
 
     await page.getByRole("heading", { name: "Order confirmed" }).waitFor();
-    orderId = (await page.getByTestId("order-id").textContent()).trim();
+    orderId = (await page.locator("#view-confirmation").getByTestId("order-id").textContent()).trim();
     assert.ok(orderId, "the confirmation shows no order id");
     const body = await page.locator("#view-confirmation").textContent();
     for (const expected of [store.name, a.name, b.name, money(2 * a.priceCents + b.priceCents)]) {
@@ -280,18 +285,23 @@ test("storefront and back office against the live stack", async (t) => {
     await page.getByRole("button", { name: "Generate report" }).click();
     const csv = page.getByRole("link", { name: /^Download CSV/ }).first();
     await eventually("the report to be ready", () => csv.isVisible(), REPORT_TIMEOUT_MS);
-    const downloads = {};
-    for (const kind of ["CSV", "JSON"]) {
-      const href = await page.getByRole("link", { name: new RegExp(`^Download ${kind}`) }).first().getAttribute("href");
-      const res = await context.request.get(href);
-      assert.ok(res.ok(), `downloading the ${kind} report (${href}) answered ${res.status()}`);
-      downloads[kind] = await res.text();
-      assert.ok(downloads[kind].length > 0, `the ${kind} report is empty`);
-    }
-    assert.doesNotThrow(() => JSON.parse(downloads.JSON), "the JSON report is not JSON");
-    for (const kind of ["CSV", "JSON"]) {
-      assert.ok(downloads[kind].includes(a.sku), `the ${kind} report does not mention ${a.sku}, which was just sold`);
-    }
+    // CSV: a real browser download (the report objects are served as attachments).
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 15_000 }).catch(() => {
+        throw new Error("clicking Download CSV did not start a download; the report object should be served with Content-Disposition: attachment");
+      }),
+      csv.click(),
+    ]);
+    assert.equal(await download.failure(), null, "the CSV download failed");
+    const csvText = await readFile(await download.path(), "utf8");
+    assert.ok(csvText.includes(a.sku), `the CSV report (${download.suggestedFilename()}) does not mention ${a.sku}, which was just sold`);
+    // JSON: fetched through the link's URL, and parsed.
+    const jsonHref = await page.getByRole("link", { name: /^Download JSON/ }).first().getAttribute("href");
+    const res = await context.request.get(jsonHref);
+    assert.ok(res.ok(), `downloading the JSON report (${jsonHref}) answered ${res.status()}`);
+    const jsonText = await res.text();
+    assert.doesNotThrow(() => JSON.parse(jsonText), "the JSON report is not JSON");
+    assert.ok(jsonText.includes(a.sku), `the JSON report does not mention ${a.sku}, which was just sold`);
     await shot(page, "09-reports");
   });
 

@@ -515,6 +515,7 @@ async function lookUp(event) {
       const order = await api("GET", `/orders/${seg(id)}`);
       clearError();
       fill(result, orderDetails(order, { heading: `Order ${order.orderId}` }));
+      announce(`Found order ${order.orderId}: ${money(order.totalCents, order.currency)} at ${storeName(order.storeId)}.`);
     } catch (err) {
       fill(result, h("p", { class: "hint" }, err.status === 404 ? `No order with ID ${id}.` : "The order could not be loaded."));
       showError(err, { title: "Order lookup failed", retry: err.retryable ? () => lookUp() : undefined });
