@@ -52,14 +52,22 @@ function sortedProducts() {
   return [...state.products.values()].sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
 }
 
+function matchesFilter(p) {
+  const q = $("#inventory-filter").value.trim().toLowerCase();
+  return !q || [p.sku, p.name, p.category].some((v) => String(v || "").toLowerCase().includes(q));
+}
+
 function renderInventory() {
   const focusedId = document.activeElement?.id;
   const products = sortedProducts();
-  fill($("#inventory-rows"), products.map(inventoryRow));
+  const shown = products.filter(matchesFilter);
+  fill($("#inventory-rows"), shown.map(inventoryRow));
   const units = products.reduce((n, p) => n + (Number(p.stock) || 0), 0);
-  $("#inventory-caption").textContent = products.length
-    ? `${products.length} products, ${units} units on hand.`
-    : "No products yet. Add one below.";
+  $("#inventory-caption").textContent = !products.length
+    ? "No products yet. Add one below."
+    : shown.length === products.length
+      ? `${products.length} products, ${units} units on hand.`
+      : `Showing ${shown.length} of ${products.length} products.`;
   const categories = [...new Set(products.map((p) => p.category).filter(Boolean))].sort();
   fill($("#category-list"), categories.map((c) => h("option", { value: c })));
   renderLowStock();
@@ -195,6 +203,10 @@ function renderLowStock() {
                 class: "btn btn-link",
                 "aria-label": `Restock ${p.name}`,
                 onclick: () => {
+                  if (!document.getElementById(`amount-${idOf(p.sku)}`)) {
+                    $("#inventory-filter").value = ""; // the row was filtered out
+                    renderInventory();
+                  }
                   const input = document.getElementById(`amount-${idOf(p.sku)}`);
                   input?.scrollIntoView({ block: "center" });
                   input?.focus();
@@ -419,6 +431,7 @@ function start() {
   $("#report-from").value = isoDate(monthAgo);
   $("#report-to").value = isoDate(today);
   $("#inventory-refresh").addEventListener("click", loadInventory);
+  $("#inventory-filter").addEventListener("input", renderInventory);
   $("#add-form").addEventListener("submit", addProduct);
   $("#report-form").addEventListener("submit", generateReport);
   renderReports();
