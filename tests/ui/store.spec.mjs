@@ -13,7 +13,7 @@
 // at least two in-stock products with 3 or more units each.
 
 import assert from "node:assert/strict";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -51,6 +51,12 @@ try {
 }
 
 const { chromium } = await import("playwright-core");
+
+// Failure screenshots of an earlier run would mislead: start without them.
+await mkdir(SHOTS, { recursive: true });
+for (const name of await readdir(SHOTS)) {
+  if (name.startsWith("FAILED-")) await rm(path.join(SHOTS, name));
+}
 
 // ---------------------------------------------------------------- helpers
 
