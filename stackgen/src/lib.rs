@@ -2,3 +2,5 @@
 //! guards, deploys and tears it down.
 
 pub mod env;
+pub mod aws;
+pub mod deploy;

@@ -1,0 +1,201 @@
+//! The stock-alert consumer: low-stock alerts from `order.created` events.
+//!
+//! For each SKU of an order it reads the current stock; at or below the product's threshold it
+//! publishes one alert to the stock-alerts topic. An alert is claimed first with a conditional
+//! put of `alert#<orderId>#<sku>` in the idempotency table (expiring by TTL), so a redelivered
+//! event publishes nothing new; if publishing fails the claim is released and the message retried.
+
+use crate::clock;
+use crate::config::{ConfigError, FunctionEnv};
+use crate::ddb::{self, Item};
+use crate::error::{ApiError, OrInternal};
+use crate::log;
+use crate::orders::OrderCreated;
+use crate::product::Product;
+use crate::products;
+use crate::queue::{Batch, Failure};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_sns::types::MessageAttributeValue;
+use aws_types::SdkConfig;
+use retail_spec::{IDEMPOTENCY, PRODUCTS, STOCK_ALERTS, STOCK_ALERTS_FN};
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{BTreeSet, HashMap};
+
+/// How long an alert claim is remembered (well past any redelivery).
+const CLAIM_TTL_SECONDS: i64 = 7 * 24 * 3600;
+/// The `type` of an alert message.
+pub const STOCK_LOW: &str = "stock.low";
+
+/// The stock-alert app.
+pub struct StockAlerts {
+    ddb: Client,
+    sns: aws_sdk_sns::Client,
+    products: String,
+    idempotency: String,
+    topic_arn: String,
+}
+
+/// What staff receive.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StockAlert<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub sku: &'a str,
+    pub name: &'a str,
+    pub stock: u64,
+    pub low_stock_threshold: u64,
+    pub store_id: &'a str,
+    pub order_id: &'a str,
+    pub at: String,
+}
+
+impl StockAlerts {
+    pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
+        Ok(StockAlerts {
+            ddb: Client::new(sdk),
+            sns: aws_sdk_sns::Client::new(sdk),
+            products: env.table(&PRODUCTS)?,
+            idempotency: env.table(&IDEMPOTENCY)?,
+            topic_arn: env.topic_arn(&STOCK_ALERTS)?,
+        })
+    }
+
+    /// Handles one SQS batch.
+    pub async fn handle(&self, event: SqsEvent) -> SqsBatchResponse {
+        let mut batch = Batch::start(&STOCK_ALERTS_FN);
+        for message in &event.records {
+            batch.record(message, self.one(message).await);
+        }
+        batch.finish()
+    }
+
+    async fn one(&self, message: &SqsMessage) -> Result<(), Failure> {
+        let event = OrderCreated::parse(message.body.as_deref().unwrap_or_default())
+            .map_err(|e| Failure::Malformed(e.to_string()))?;
+        let transient = |e: ApiError| Failure::Transient(e.cause.unwrap_or(e.message));
+        let skus: BTreeSet<&str> = event.items.iter().map(|l| l.sku.as_str()).collect();
+        for sku in skus {
+            let product = products::get(&self.ddb, &self.products, sku, true)
+                .await
+                .map_err(transient)?;
+            let Some(product) = product else {
+                log::warn(
+                    "alert check for an unknown product skipped",
+                    json!({"sku": sku, "orderId": event.order_id}),
+                );
+                continue;
+            };
+            if !product.low_stock() {
+                continue;
+            }
+            let claim = format!("alert#{}#{}", event.order_id, sku);
+            if !self.claim(&claim).await.map_err(transient)? {
+                continue; // already alerted for this order and SKU
+            }
+            if let Err(e) = self.publish(&product, &event).await {
+                self.release(&claim).await;
+                return Err(transient(e));
+            }
+        }
+        Ok(())
+    }
+
+    /// Claims an alert; `false` when it was claimed before.
+    async fn claim(&self, claim: &str) -> Result<bool, ApiError> {
+        let now = clock::now();
+        let mut item: Item = HashMap::from([
+            (IDEMPOTENCY.partition_key.name.to_owned(), ddb::s(claim)),
+            ("createdAt".to_owned(), ddb::s(clock::timestamp(now))),
+        ]);
+        if let Some(ttl) = IDEMPOTENCY.ttl_attribute {
+            item.insert(
+                ttl.to_owned(),
+                ddb::n(clock::expires_in(now, CLAIM_TTL_SECONDS)),
+            );
+        }
+        let put = self
+            .ddb
+            .put_item()
+            .table_name(&self.idempotency)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(#k)")
+            .expression_attribute_names("#k", IDEMPOTENCY.partition_key.name)
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(true),
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(PutItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(ApiError::internal(
+                &format!("claiming alert {claim}"),
+                aws_sdk_dynamodb::error::DisplayErrorContext(&e),
+            )),
+        }
+    }
+
+    /// Best effort: a claim left behind only suppresses an alert already being retried.
+    async fn release(&self, claim: &str) {
+        let deleted = self
+            .ddb
+            .delete_item()
+            .table_name(&self.idempotency)
+            .key(IDEMPOTENCY.partition_key.name, ddb::s(claim))
+            .send()
+            .await;
+        if let Err(e) = deleted {
+            log::warn(
+                "alert claim not released",
+                json!({"claim": claim, "cause": aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string()}),
+            );
+        }
+    }
+
+    async fn publish(&self, p: &Product, event: &OrderCreated) -> Result<(), ApiError> {
+        let alert = StockAlert {
+            kind: STOCK_LOW,
+            sku: &p.sku,
+            name: &p.name,
+            stock: p.stock,
+            low_stock_threshold: p.low_stock_threshold,
+            store_id: &event.store_id,
+            order_id: &event.order_id,
+            at: clock::timestamp(clock::now()),
+        };
+        let body =
+            serde_json::to_string(&alert).or_internal(|| "serialising an alert".to_owned())?;
+        let attribute = |v: &str| {
+            MessageAttributeValue::builder()
+                .data_type("String")
+                .string_value(v)
+                .build()
+                .or_internal(|| "building an alert attribute".to_owned())
+        };
+        self.sns
+            .publish()
+            .topic_arn(&self.topic_arn)
+            .subject(subject(p))
+            .message(body)
+            .message_attributes("sku", attribute(&p.sku)?)
+            .message_attributes("storeId", attribute(&event.store_id)?)
+            .send()
+            .await
+            .or_internal(|| format!("publishing the low-stock alert of {}", p.sku))?;
+        Ok(())
+    }
+}
+
+/// An SNS subject: one line, under 100 characters.
+fn subject(p: &Product) -> String {
+    let text = format!("Low stock: {} {} ({} left)", p.sku, p.name, p.stock);
+    text.chars().filter(|c| !c.is_control()).take(99).collect()
+}

@@ -1,0 +1,106 @@
+//! The AWS SDK configuration of a function, built from the Lambda environment.
+//!
+//! Lambda hands a function its region and credentials in environment variables, so the full
+//! `aws-config` provider chain (profiles, SSO, IMDS, …) is dead weight in the binary and in the
+//! cold start. This builds the one shared [`SdkConfig`] from the environment, with one TLS stack
+//! (rustls + ring) whose certificates load lazily on the first request. `AWS_ENDPOINT_URL` is
+//! honoured, which is how tests and `stackgen dev` point the functions at moto on loopback.
+
+use crate::config::{ConfigError, FunctionEnv};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::{ProvideCredentials, error::CredentialsError, future};
+use aws_sdk_dynamodb::config::BehaviorVersion;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_types::SdkConfig;
+use aws_types::region::Region;
+use aws_types::sdk_config::SharedCredentialsProvider;
+
+const REGION_VARS: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
+const ACCESS_KEY_VAR: &str = "AWS_ACCESS_KEY_ID";
+const SECRET_KEY_VAR: &str = "AWS_SECRET_ACCESS_KEY";
+const SESSION_TOKEN_VAR: &str = "AWS_SESSION_TOKEN";
+const ENDPOINT_VAR: &str = "AWS_ENDPOINT_URL";
+
+/// The SDK configuration for a function's environment.
+pub fn sdk_config(env: &FunctionEnv) -> Result<SdkConfig, ConfigError> {
+    let region = REGION_VARS
+        .iter()
+        .find_map(|v| env.get(v))
+        .ok_or(ConfigError::Missing {
+            function: env.function().id,
+            var: REGION_VARS[0],
+            what: "the AWS region".to_owned(),
+        })?;
+    let credentials = EnvCredentials {
+        access_key_id: env.get(ACCESS_KEY_VAR).map(str::to_owned),
+        secret_access_key: env.get(SECRET_KEY_VAR).map(str::to_owned),
+        session_token: env.get(SESSION_TOKEN_VAR).map(str::to_owned),
+    };
+    let mut config = builder(Region::new(region.to_owned()), credentials.into_provider());
+    config.set_endpoint_url(env.get(ENDPOINT_VAR).map(str::to_owned));
+    Ok(config.build())
+}
+
+/// An SDK configuration with static credentials and an explicit endpoint (tests, local runs).
+pub fn sdk_config_for_endpoint(
+    endpoint_url: &str,
+    region: &str,
+    access_key_id: &str,
+    secret_access_key: &str,
+) -> SdkConfig {
+    let credentials = Credentials::new(access_key_id, secret_access_key, None, None, "static");
+    builder(
+        Region::new(region.to_owned()),
+        SharedCredentialsProvider::new(credentials),
+    )
+    .endpoint_url(endpoint_url)
+    .build()
+}
+
+fn builder(
+    region: Region,
+    credentials: SharedCredentialsProvider,
+) -> aws_types::sdk_config::Builder {
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(region)
+        .credentials_provider(credentials)
+        .http_client(http_client)
+}
+
+/// The credentials Lambda puts in the environment, read once at start.
+#[derive(Debug)]
+struct EnvCredentials {
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+    session_token: Option<String>,
+}
+
+impl EnvCredentials {
+    fn into_provider(self) -> SharedCredentialsProvider {
+        SharedCredentialsProvider::new(self)
+    }
+}
+
+impl ProvideCredentials for EnvCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::ready(match (&self.access_key_id, &self.secret_access_key) {
+            (Some(id), Some(secret)) => Ok(Credentials::new(
+                id,
+                secret,
+                self.session_token.clone(),
+                None,
+                "environment",
+            )),
+            _ => Err(CredentialsError::not_loaded(format!(
+                "{ACCESS_KEY_VAR} and {SECRET_KEY_VAR} must be set (Lambda sets them from the function's role)"
+            ))),
+        })
+    }
+}

@@ -1,0 +1,22 @@
+//! The HTTP edge shared by every API function.
+//!
+//! API Gateway (HTTP API, payload format 2.0) invokes a function with the matched route in
+//! `requestContext.routeKey` (equal to [`retail_spec::Route::route_key`]) and the path parameters
+//! already extracted. [`serve`] resolves that route against the function's routes in the spec,
+//! enforces the body size limit, runs the handler, turns its `Result` into a JSON response with
+//! the error shape of the contract, and writes the one access log line.
+
+mod request;
+mod response;
+mod serve;
+
+pub use request::ApiRequest;
+pub use response::Reply;
+pub use serve::{MAX_BODY_BYTES, serve};
+
+use retail_spec::Route;
+
+/// Whether `route` is `want` (routes are compared by method and path template).
+pub fn is(route: &Route, want: &Route) -> bool {
+    route.method == want.method && route.path == want.path
+}

@@ -1,0 +1,151 @@
+//! A request as the handlers see it: route, parameters, headers and a size-checked body.
+
+use crate::error::{ApiError, ErrorCode};
+use lambda_http::http::HeaderMap;
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt};
+use retail_spec::Route;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+
+/// One API request, already matched to a route of the function.
+#[derive(Debug)]
+pub struct ApiRequest {
+    pub route: &'static Route,
+    pub request_id: String,
+    path: HashMap<String, String>,
+    query: lambda_http::aws_lambda_events::query_map::QueryMap,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+/// What [`ApiRequest::from_lambda`] needs to know before it has a route.
+pub(crate) struct Envelope {
+    pub request_id: String,
+    pub route_key: Option<String>,
+    pub method: String,
+    pub raw_path: String,
+}
+
+impl Envelope {
+    pub(crate) fn of(req: &Request) -> Self {
+        let ctx = req.request_context_ref();
+        let gateway_id = match ctx {
+            Some(RequestContext::ApiGatewayV2(c)) => c.request_id.clone(),
+            _ => None,
+        };
+        let request_id = req
+            .lambda_context_ref()
+            .map(|c| c.request_id.clone())
+            .filter(|id| !id.is_empty())
+            .or(gateway_id)
+            .unwrap_or_else(|| "unknown".to_owned());
+        let route_key = match ctx {
+            Some(RequestContext::ApiGatewayV2(c)) => c.route_key.clone(),
+            _ => None,
+        };
+        Envelope {
+            request_id,
+            route_key,
+            method: req.method().as_str().to_owned(),
+            raw_path: req.raw_http_path().to_owned(),
+        }
+    }
+}
+
+impl ApiRequest {
+    pub(crate) fn from_lambda(route: &'static Route, request_id: String, req: Request) -> Self {
+        let path = req
+            .path_parameters_ref()
+            .map(|p| {
+                p.iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let query = req.query_string_parameters();
+        let (parts, body) = req.into_parts();
+        let body = match body {
+            Body::Text(t) => t.into_bytes(),
+            Body::Binary(b) => b,
+            _ => Vec::new(),
+        };
+        ApiRequest {
+            route,
+            request_id,
+            path,
+            query,
+            headers: parts.headers,
+            body,
+        }
+    }
+
+    pub fn body_len(&self) -> usize {
+        self.body.len()
+    }
+
+    /// The route's (single) path parameter, e.g. the `{sku}` of `/catalog/{sku}`.
+    pub fn path_param(&self) -> Result<&str, ApiError> {
+        let name = self
+            .route
+            .path_parameters()
+            .first()
+            .copied()
+            .ok_or_else(|| {
+                ApiError::internal(
+                    "reading the path parameter",
+                    format!("route {} has no path parameter", self.route.route_key()),
+                )
+            })?;
+        self.path
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| ApiError::validation(format!("The path parameter {name} is missing.")))
+    }
+
+    /// A query parameter (first value), if present and not empty.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query.first(name).filter(|v| !v.is_empty())
+    }
+
+    /// A header, if present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Whether a header is present at all (even with non-text content).
+    pub fn has_header(&self, name: &str) -> bool {
+        self.headers.contains_key(name)
+    }
+
+    /// The JSON body as `T`: 400 INVALID_JSON when it is not JSON, 400 VALIDATION_ERROR when it
+    /// is JSON of the wrong shape (serde's message names the field).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidJson,
+                "The request body is empty; a JSON object is required.",
+            ));
+        }
+        serde_json::from_slice(&self.body).map_err(|e| {
+            if e.is_syntax() || e.is_eof() {
+                ApiError::new(
+                    ErrorCode::InvalidJson,
+                    format!("The request body is not valid JSON: {e}."),
+                )
+            } else {
+                ApiError::validation(format!("The request body is invalid: {e}."))
+            }
+        })
+    }
+
+    /// Like [`json`](Self::json), but an empty body is `T::default()`.
+    pub fn json_or_default<T: DeserializeOwned + Default>(&self) -> Result<T, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            Ok(T::default())
+        } else {
+            self.json()
+        }
+    }
+}

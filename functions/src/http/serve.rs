@@ -1,0 +1,90 @@
+//! Running one API request end to end: route, limits, handler, response, log line.
+
+use super::request::{ApiRequest, Envelope};
+use super::response::{Reply, error_response, to_response};
+use crate::error::{ApiError, ErrorCode};
+use crate::log;
+use lambda_http::{Body, Request, Response};
+use retail_spec::{FunctionSpec, Route, routes_of};
+use serde_json::json;
+use std::future::Future;
+use std::time::Instant;
+
+/// Largest accepted request body. The biggest legitimate bodies (an inventory batch of 100
+/// products, an order of 50 lines) are a few KiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Serves `req` for `function`: finds the route from `requestContext.routeKey`, rejects bodies
+/// over [`MAX_BODY_BYTES`] with 413, runs `handler`, and logs one line.
+pub async fn serve<F, Fut>(
+    function: &'static FunctionSpec,
+    req: Request,
+    handler: F,
+) -> Response<Body>
+where
+    F: FnOnce(ApiRequest) -> Fut,
+    Fut: Future<Output = Result<Reply, ApiError>>,
+{
+    let started = Instant::now();
+    let envelope = Envelope::of(&req);
+    let route = envelope
+        .route_key
+        .as_deref()
+        .and_then(|key| find(function, key));
+    let result = match route {
+        None => Err(ApiError::not_found(format!(
+            "No route {} {} here.",
+            envelope.method, envelope.raw_path
+        ))),
+        Some(route) => {
+            let api = ApiRequest::from_lambda(route, envelope.request_id.clone(), req);
+            if api.body_len() > MAX_BODY_BYTES {
+                Err(ApiError::new(
+                    ErrorCode::PayloadTooLarge,
+                    format!(
+                        "The request body has {} bytes; at most {MAX_BODY_BYTES} are accepted.",
+                        api.body_len()
+                    ),
+                ))
+            } else {
+                handler(api).await
+            }
+        }
+    };
+    let (status, response, err) = match result {
+        Ok(reply) => (
+            reply.status,
+            to_response(reply.status, &reply.body, &envelope.request_id),
+            None,
+        ),
+        Err(e) => (
+            e.status(),
+            error_response(&e, &envelope.request_id),
+            Some(e),
+        ),
+    };
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let mut fields = json!({
+        "function": function.id,
+        "route": envelope.route_key,
+        "status": status,
+        "latencyMs": (latency_ms * 1000.0).round() / 1000.0,
+        "requestId": envelope.request_id,
+    });
+    if let Some(e) = &err {
+        fields["errorCode"] = json!(e.code.as_str());
+        if let Some(cause) = &e.cause {
+            fields["cause"] = json!(cause);
+        }
+    }
+    if status >= 500 {
+        log::error("request", fields);
+    } else {
+        log::info("request", fields);
+    }
+    response
+}
+
+fn find(function: &'static FunctionSpec, route_key: &str) -> Option<&'static Route> {
+    routes_of(function).find(|r| r.route_key() == route_key)
+}

@@ -1,0 +1,380 @@
+//! The inventory function: back-office maintenance of products and stock.
+//!
+//! `PUT /inventory` applies a batch of product changes as one DynamoDB transaction, so a batch
+//! is applied entirely or not at all; stock is either set (`stock`) or incremented (`addStock`,
+//! an in-place increment that cannot lose a concurrent order's decrement). `GET /inventory` lists stock
+//! levels, optionally only those below a threshold.
+
+use crate::clock;
+use crate::config::{ConfigError, FunctionEnv};
+use crate::ddb;
+use crate::error::{ApiError, ErrorCode, OrInternal};
+use crate::http::{self, ApiRequest, Reply};
+use crate::product::{self, DEFAULT_LOW_STOCK_THRESHOLD, DEFAULT_UNIT, Product, ProductView, attr};
+use crate::products;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use aws_types::SdkConfig;
+use lambda_http::{Body, Request, Response};
+use retail_spec::{GET_INVENTORY, INVENTORY, PRODUCTS, PUT_INVENTORY};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// Most products in one `PUT /inventory` (a DynamoDB transaction takes 100 actions).
+pub const MAX_BATCH: usize = 100;
+/// Largest stock level, threshold or increment accepted.
+pub const MAX_STOCK: i64 = 1_000_000;
+/// Largest price accepted ($100,000.00).
+pub const MAX_PRICE_CENTS: i64 = 10_000_000;
+const ATTEMPTS: u32 = 3;
+
+/// The inventory app.
+pub struct Inventory {
+    ddb: Client,
+    products: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Batch {
+    items: Vec<Change>,
+}
+
+/// One product change as sent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Change {
+    sku: String,
+    name: Option<String>,
+    category: Option<String>,
+    price_cents: Option<i64>,
+    unit: Option<String>,
+    low_stock_threshold: Option<i64>,
+    stock: Option<i64>,
+    add_stock: Option<i64>,
+}
+
+/// A change, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Valid {
+    sku: String,
+    name: Option<String>,
+    category: Option<String>,
+    price_cents: Option<u64>,
+    unit: Option<String>,
+    low_stock_threshold: Option<u64>,
+    stock: Stock,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stock {
+    Keep,
+    Set(u64),
+    Add(u64),
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    items: Vec<ProductView<'a>>,
+}
+
+impl Inventory {
+    pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
+        Ok(Inventory {
+            ddb: Client::new(sdk),
+            products: env.table(&PRODUCTS)?,
+        })
+    }
+
+    /// Handles one API Gateway request.
+    pub async fn handle(&self, req: Request) -> Response<Body> {
+        http::serve(&INVENTORY, req, |r| self.route(r)).await
+    }
+
+    async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {
+        if http::is(req.route, &PUT_INVENTORY) {
+            self.put(&req).await
+        } else if http::is(req.route, &GET_INVENTORY) {
+            let below = req
+                .query("below")
+                .map(|raw| {
+                    raw.parse::<u64>()
+                        .ok()
+                        .filter(|n| i64::try_from(*n).is_ok_and(|n| n <= MAX_STOCK))
+                        .ok_or_else(|| {
+                            ApiError::validation(format!(
+                                "below must be a whole number from 0 to {MAX_STOCK}, got {raw:?}."
+                            ))
+                        })
+                })
+                .transpose()?;
+            let all = products::all(&self.ddb, &self.products).await?;
+            Reply::ok(&Listing {
+                items: all
+                    .iter()
+                    .filter(|p| below.is_none_or(|b| p.stock < b))
+                    .map(Product::view)
+                    .collect(),
+            })
+        } else {
+            Err(crate::catalog::unrouted(&req))
+        }
+    }
+
+    async fn put(&self, req: &ApiRequest) -> Result<Reply, ApiError> {
+        let batch: Batch = req.json()?;
+        let changes = validate(batch)?;
+        let skus: Vec<&str> = changes.iter().map(|c| c.sku.as_str()).collect();
+        for attempt in 0..ATTEMPTS {
+            let existing = products::get_many(&self.ddb, &self.products, &skus, true).await?;
+            let incomplete: Vec<&str> = changes
+                .iter()
+                .filter(|c| {
+                    !existing.contains_key(&c.sku)
+                        && (c.name.is_none() || c.category.is_none() || c.price_cents.is_none())
+                })
+                .map(|c| c.sku.as_str())
+                .collect();
+            if !incomplete.is_empty() {
+                return Err(ApiError::validation(format!(
+                    "New products need name, category and priceCents: {}.",
+                    incomplete.join(", ")
+                ))
+                .with_details(serde_json::json!({"skus": incomplete})));
+            }
+            let now = clock::timestamp(clock::now());
+            let items = changes
+                .iter()
+                .map(|c| self.update(c, existing.contains_key(&c.sku), &now))
+                .collect::<Result<Vec<_>, _>>()?;
+            match self
+                .ddb
+                .transact_write_items()
+                .set_transact_items(Some(items))
+                .send()
+                .await
+            {
+                Ok(_) => {
+                    let fresh = products::get_many(&self.ddb, &self.products, &skus, true).await?;
+                    let mut updated: Vec<&Product> = fresh.values().collect();
+                    updated.sort_by(|a, b| a.sku.cmp(&b.sku));
+                    return Reply::ok(&Listing {
+                        items: updated.into_iter().map(Product::view).collect(),
+                    });
+                }
+                // A product appeared or vanished concurrently, or contention: read again.
+                Err(e)
+                    if matches!(
+                        e.as_service_error(),
+                        Some(TransactWriteItemsError::TransactionCanceledException(_))
+                    ) && attempt + 1 < ATTEMPTS => {}
+                Err(e) => {
+                    if matches!(
+                        e.as_service_error(),
+                        Some(TransactWriteItemsError::TransactionCanceledException(_))
+                    ) {
+                        return Err(ApiError::new(
+                            ErrorCode::ServiceBusy,
+                            "These products are being changed concurrently; retry the batch.",
+                        ));
+                    }
+                    return Err(ApiError::internal(
+                        "updating the inventory",
+                        aws_sdk_dynamodb::error::DisplayErrorContext(&e),
+                    ));
+                }
+            }
+        }
+        Err(ApiError::new(
+            ErrorCode::ServiceBusy,
+            "These products are being changed concurrently; retry the batch.",
+        ))
+    }
+
+    /// The update of one product; `exists` becomes the condition, so the transaction fails
+    /// rather than creating a half-described product or overwriting a concurrent creation.
+    fn update(&self, c: &Valid, exists: bool, now: &str) -> Result<TransactWriteItem, ApiError> {
+        let mut sets: Vec<String> = vec!["#updated = :now".to_owned()];
+        let mut names: HashMap<String, String> = HashMap::from([
+            ("#sku".to_owned(), product::sku_attr().to_owned()),
+            ("#updated".to_owned(), attr::UPDATED_AT.to_owned()),
+        ]);
+        let mut values = HashMap::from([(":now".to_owned(), ddb::s(now))]);
+        let mut set = |name_attr: &str, placeholder: &str, value, default_if_new: bool| {
+            let n = format!("#{}", &placeholder[1..]);
+            names.insert(n.clone(), name_attr.to_owned());
+            values.insert(placeholder.to_owned(), value);
+            if default_if_new {
+                sets.push(format!("{n} = if_not_exists({n}, {placeholder})"));
+            } else {
+                sets.push(format!("{n} = {placeholder}"));
+            }
+        };
+        if let Some(name) = &c.name {
+            set(attr::NAME, ":name", ddb::s(name), false);
+            set(
+                attr::NAME_LOWER,
+                ":nameLower",
+                ddb::s(name.to_lowercase()),
+                false,
+            );
+        }
+        if let Some(category) = &c.category {
+            set(
+                product::category_attr(),
+                ":category",
+                ddb::s(category),
+                false,
+            );
+        }
+        if let Some(price) = c.price_cents {
+            set(attr::PRICE_CENTS, ":price", ddb::n(price), false);
+        }
+        match &c.unit {
+            Some(unit) => set(attr::UNIT, ":unit", ddb::s(unit), false),
+            None => set(attr::UNIT, ":unit", ddb::s(DEFAULT_UNIT), true),
+        }
+        match c.low_stock_threshold {
+            Some(t) => set(attr::LOW_STOCK_THRESHOLD, ":threshold", ddb::n(t), false),
+            None => set(
+                attr::LOW_STOCK_THRESHOLD,
+                ":threshold",
+                ddb::n(DEFAULT_LOW_STOCK_THRESHOLD),
+                true,
+            ),
+        }
+        match c.stock {
+            Stock::Set(s) => set(attr::STOCK, ":stock", ddb::n(s), false),
+            Stock::Keep => set(attr::STOCK, ":stock", ddb::n(0), true),
+            Stock::Add(a) => {
+                names.insert("#stock".to_owned(), attr::STOCK.to_owned());
+                values.insert(":add".to_owned(), ddb::n(a));
+                values.insert(":zero".to_owned(), ddb::n(0));
+                sets.push("#stock = if_not_exists(#stock, :zero) + :add".to_owned());
+            }
+        }
+        let condition = if exists {
+            "attribute_exists(#sku)"
+        } else {
+            "attribute_not_exists(#sku)"
+        };
+        let update = Update::builder()
+            .table_name(&self.products)
+            .set_key(Some(products::key(&c.sku)))
+            .update_expression(format!("SET {}", sets.join(", ")))
+            .condition_expression(condition)
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .build()
+            .or_internal(|| format!("building the update of {}", c.sku))?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+}
+
+fn validate(batch: Batch) -> Result<Vec<Valid>, ApiError> {
+    if batch.items.is_empty() || batch.items.len() > MAX_BATCH {
+        return Err(ApiError::validation(format!(
+            "items must list 1 to {MAX_BATCH} products, got {}.",
+            batch.items.len()
+        )));
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::with_capacity(batch.items.len());
+    for (i, c) in batch.items.into_iter().enumerate() {
+        let at = |field: &str| format!("items[{i}].{field}");
+        if !product::valid_sku(&c.sku) {
+            return Err(ApiError::validation(format!(
+                "{} {:?} is not a SKU (1-64 letters, digits, '-' or '_').",
+                at("sku"),
+                c.sku
+            )));
+        }
+        if !seen.insert(c.sku.clone()) {
+            return Err(ApiError::validation(format!(
+                "{} appears more than once in the batch; send one change per product.",
+                c.sku
+            )));
+        }
+        let text = |v: Option<String>,
+                    field: &str,
+                    max: usize|
+         -> Result<Option<String>, ApiError> {
+            match v.map(|s| s.trim().to_owned()) {
+                Some(s) if s.is_empty() || s.chars().count() > max => Err(ApiError::validation(
+                    format!("{} must be 1 to {max} characters.", at(field)),
+                )),
+                other => Ok(other),
+            }
+        };
+        let number =
+            |v: Option<i64>, field: &str, min: i64, max: i64| -> Result<Option<u64>, ApiError> {
+                match v {
+                    None => Ok(None),
+                    Some(n) if (min..=max).contains(&n) => Ok(u64::try_from(n).ok()),
+                    Some(n) => Err(ApiError::validation(format!(
+                        "{} must be a whole number from {min} to {max}, got {n}.",
+                        at(field)
+                    ))),
+                }
+            };
+        let stock = match (
+            number(c.stock, "stock", 0, MAX_STOCK)?,
+            number(c.add_stock, "addStock", 1, MAX_STOCK)?,
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::validation(format!(
+                    "{}: give either stock (set) or addStock (add), not both.",
+                    at("sku")
+                )));
+            }
+            (Some(s), None) => Stock::Set(s),
+            (None, Some(a)) => Stock::Add(a),
+            (None, None) => Stock::Keep,
+        };
+        out.push(Valid {
+            sku: c.sku,
+            name: text(c.name, "name", 120)?,
+            category: text(c.category, "category", 64)?,
+            price_cents: number(c.price_cents, "priceCents", 1, MAX_PRICE_CENTS)?,
+            unit: text(c.unit, "unit", 20)?,
+            low_stock_threshold: number(c.low_stock_threshold, "lowStockThreshold", 0, MAX_STOCK)?,
+            stock,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(v: serde_json::Value) -> Result<Vec<Valid>, ApiError> {
+        validate(serde_json::from_value(v).map_err(|e| ApiError::validation(e.to_string()))?)
+    }
+
+    #[test]
+    fn batches_are_checked_field_by_field() {
+        let ok = check(
+            json!({"items":[{"sku":"A","addStock":5},{"sku":"B","stock":0,"name":" Beans "}]}),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ok[0].stock, Stock::Add(5));
+        assert_eq!(ok[1].stock, Stock::Set(0));
+        assert_eq!(ok[1].name.as_deref(), Some("Beans"));
+        for bad in [
+            json!({"items":[]}),
+            json!({"items":[{"sku":"A","stock":1,"addStock":1}]}),
+            json!({"items":[{"sku":"A"},{"sku":"A"}]}),
+            json!({"items":[{"sku":"A","stock":-1}]}),
+            json!({"items":[{"sku":"A","addStock":0}]}),
+            json!({"items":[{"sku":"A","priceCents":0}]}),
+            json!({"items":[{"sku":"A","name":""}]}),
+            json!({"items":[{"sku":"a b"}]}),
+        ] {
+            let err = check(bad.clone()).map(|_| ()).unwrap_err();
+            assert_eq!(err.code, ErrorCode::ValidationError, "{bad}");
+        }
+    }
+}

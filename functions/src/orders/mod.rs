@@ -1,0 +1,135 @@
+//! The orders function: placing orders without overselling, and reading them back.
+//!
+//! Placing is in [`place`]; this module holds the app and the read routes (one order; a
+//! customer's orders newest first through the by-user index).
+
+mod event;
+mod place;
+mod record;
+mod request;
+
+pub use event::{EventLine, MalformedEvent, ORDER_CREATED, OrderCreated};
+pub use record::{CONFIRMED, Order, OrderLine};
+pub use request::{MAX_LINES, MAX_QTY, OrderBody, OrderRequest};
+
+use crate::config::{ConfigError, FunctionEnv};
+use crate::ddb;
+use crate::error::{ApiError, OrInternal};
+use crate::http::{self, ApiRequest, Reply};
+use crate::ids;
+use aws_sdk_dynamodb::Client;
+use aws_types::SdkConfig;
+use lambda_http::{Body, Request, Response};
+use retail_spec::{
+    CARTS, GET_ORDER, IDEMPOTENCY, LIST_ORDERS, ORDER_EVENTS, ORDERS, ORDERS_BY_USER, ORDERS_FN,
+    PLACE_ORDER, PRODUCTS,
+};
+use serde::Serialize;
+
+/// Most orders `GET /orders?userId=` returns (the newest).
+pub const LIST_LIMIT: i32 = 100;
+
+/// The orders app.
+pub struct Orders {
+    ddb: Client,
+    sqs: aws_sdk_sqs::Client,
+    products: String,
+    orders: String,
+    idempotency: String,
+    carts: String,
+    events_queue: String,
+    stores: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct OrderList {
+    items: Vec<Order>,
+}
+
+impl Orders {
+    pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
+        Ok(Orders {
+            ddb: Client::new(sdk),
+            sqs: aws_sdk_sqs::Client::new(sdk),
+            products: env.table(&PRODUCTS)?,
+            orders: env.table(&ORDERS)?,
+            idempotency: env.table(&IDEMPOTENCY)?,
+            carts: env.table(&CARTS)?,
+            events_queue: env.queue_url(&ORDER_EVENTS)?,
+            stores: env.stores()?,
+        })
+    }
+
+    /// Handles one API Gateway request.
+    pub async fn handle(&self, req: Request) -> Response<Body> {
+        http::serve(&ORDERS_FN, req, |r| self.route(r)).await
+    }
+
+    async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {
+        if http::is(req.route, &PLACE_ORDER) {
+            self.place(&req).await
+        } else if http::is(req.route, &GET_ORDER) {
+            let id = req.path_param()?;
+            if !ids::valid_id(id) {
+                return Err(ApiError::validation(format!("{id:?} is not an order id.")));
+            }
+            match self.load(id).await? {
+                Some(order) => Reply::ok(&order),
+                None => Err(ApiError::not_found(format!("No order has id {id}."))),
+            }
+        } else if http::is(req.route, &LIST_ORDERS) {
+            let user = req.query("userId").ok_or_else(|| {
+                ApiError::validation(
+                    "The query parameter userId is required (GET /orders?userId=...).",
+                )
+            })?;
+            if !ids::valid_id(user) {
+                return Err(ApiError::validation(format!("{user:?} is not a user id.")));
+            }
+            Reply::ok(&OrderList {
+                items: self.of_user(user).await?,
+            })
+        } else {
+            Err(crate::catalog::unrouted(&req))
+        }
+    }
+
+    /// One order (strongly consistent, so a replay right after placing finds it).
+    async fn load(&self, order_id: &str) -> Result<Option<Order>, ApiError> {
+        let out = self
+            .ddb
+            .get_item()
+            .table_name(&self.orders)
+            .set_key(Some(Order::key(order_id)))
+            .consistent_read(true)
+            .send()
+            .await
+            .or_internal(|| format!("reading order {order_id} from table {}", self.orders))?;
+        out.item()
+            .map(Order::from_item)
+            .transpose()
+            .or_internal(|| format!("reading order {order_id} from table {}", self.orders))
+    }
+
+    /// The newest orders of a user.
+    async fn of_user(&self, user: &str) -> Result<Vec<Order>, ApiError> {
+        let out = self
+            .ddb
+            .query()
+            .table_name(&self.orders)
+            .index_name(ORDERS_BY_USER.name)
+            .key_condition_expression("#u = :u")
+            .expression_attribute_names("#u", ORDERS_BY_USER.partition_key.name)
+            .expression_attribute_values(":u", ddb::s(user))
+            .scan_index_forward(false)
+            .limit(LIST_LIMIT)
+            .send()
+            .await
+            .or_internal(|| format!("listing the orders of {user} in table {}", self.orders))?;
+        out.items()
+            .iter()
+            .map(Order::from_item)
+            .collect::<Result<Vec<_>, _>>()
+            .or_internal(|| format!("reading the orders of {user}"))
+    }
+}

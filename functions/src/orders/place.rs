@@ -1,0 +1,496 @@
+//! Placing an order: idempotent, priced from the catalog, oversell-proof.
+//!
+//! One DynamoDB transaction does everything that must happen together: for every line, decrement
+//! the stock on condition `stock >= qty` (and that the price is still the one we charged); put
+//! the order; put the idempotency record on condition that the key is new. Either the customer
+//! has an order with reserved stock and the key points at it, or nothing happened. So a replay
+//! cannot double-charge, and concurrent orders cannot oversell.
+//!
+//! When the transaction is cancelled the cancellation reasons say why: the key was taken in the
+//! meantime (a concurrent replay: answer with the stored order, or 409 for another body), some
+//! SKUs are short (409 naming them), or contention/price change (retry with fresh prices).
+
+use super::Orders;
+use super::event::OrderCreated;
+use super::record::{CONFIRMED, EVENT_PUBLISHED_ATTR, Order, OrderLine};
+use super::request::{OrderBody, OrderRequest};
+use crate::cart;
+use crate::clock;
+use crate::ddb::{self, Item};
+use crate::error::{ApiError, ErrorCode, OrInternal};
+use crate::http::{ApiRequest, Reply};
+use crate::ids;
+use crate::log;
+use crate::money::Cents;
+use crate::product::{self, Product, attr};
+use crate::products;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, CancellationReason, Put, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem, Update,
+};
+use retail_spec::IDEMPOTENCY;
+use serde_json::json;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// The request header that makes `POST /orders` idempotent.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// How long an idempotency key is remembered.
+const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
+/// Transaction attempts before answering 503 (contention, or prices changing under us).
+const MAX_ATTEMPTS: u32 = 6;
+
+const REQUEST_HASH: &str = "requestHash";
+const ORDER_ID: &str = "orderId";
+const CREATED_AT: &str = "createdAt";
+
+/// A stored idempotency record.
+struct KeyRecord {
+    fingerprint: String,
+    order_id: String,
+}
+
+/// The outcome of a placement attempt.
+enum Placed {
+    /// We created this order.
+    New(Order),
+    /// The key already had an order with the same body.
+    Existing(Order),
+}
+
+impl Orders {
+    pub(super) async fn place(&self, req: &ApiRequest) -> Result<Reply, ApiError> {
+        let key = idempotency_key(req)?;
+        let body: OrderBody = req.json()?;
+        let order_req = OrderRequest::validate(body, &self.stores)?;
+        let fingerprint = order_req.fingerprint();
+        let record_key = format!("order#{key}");
+
+        let placed = match self.key_record(&record_key).await? {
+            Some(record) => Placed::Existing(self.replay(&record, &fingerprint).await?),
+            None => self.reserve(&order_req, &record_key, &fingerprint).await?,
+        };
+        match placed {
+            Placed::New(mut order) => {
+                if let Err(e) = cart::clear(&self.ddb, &self.carts, &order.user_id).await {
+                    log::warn(
+                        "cart not cleared after order",
+                        json!({"requestId": req.request_id, "orderId": order.order_id, "cause": e.cause}),
+                    );
+                }
+                self.publish(&mut order, &req.request_id).await;
+                Reply::json(201, &order)
+            }
+            Placed::Existing(mut order) => {
+                if !order.event_published {
+                    self.publish(&mut order, &req.request_id).await;
+                }
+                Reply::json(200, &order)
+            }
+        }
+    }
+
+    async fn key_record(&self, record_key: &str) -> Result<Option<KeyRecord>, ApiError> {
+        let out = self
+            .ddb
+            .get_item()
+            .table_name(&self.idempotency)
+            .key(IDEMPOTENCY.partition_key.name, ddb::s(record_key))
+            .consistent_read(true)
+            .send()
+            .await
+            .or_internal(|| format!("reading idempotency record {record_key}"))?;
+        let Some(item) = out.item() else {
+            return Ok(None);
+        };
+        let read = |item: &Item| -> Result<KeyRecord, ddb::ItemError> {
+            Ok(KeyRecord {
+                fingerprint: ddb::get_s(item, REQUEST_HASH)?.to_owned(),
+                order_id: ddb::get_s(item, ORDER_ID)?.to_owned(),
+            })
+        };
+        read(item)
+            .map(Some)
+            .or_internal(|| format!("reading idempotency record {record_key}"))
+    }
+
+    /// The answer to a key that was used before.
+    async fn replay(&self, record: &KeyRecord, fingerprint: &str) -> Result<Order, ApiError> {
+        if record.fingerprint != fingerprint {
+            return Err(ApiError::new(
+                ErrorCode::IdempotencyConflict,
+                "This Idempotency-Key was already used for a different order; use a new key for a new order.",
+            )
+            .with_details(json!({"orderId": record.order_id})));
+        }
+        self.load(&record.order_id).await?.ok_or_else(|| {
+            ApiError::internal(
+                "replaying an order",
+                format!(
+                    "idempotency record points at order {} which does not exist",
+                    record.order_id
+                ),
+            )
+        })
+    }
+
+    /// Runs the transaction until it commits or a definite answer comes out.
+    async fn reserve(
+        &self,
+        req: &OrderRequest,
+        record_key: &str,
+        fingerprint: &str,
+    ) -> Result<Placed, ApiError> {
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(backoff(attempt)).await;
+            }
+            let catalog = products::get_many(&self.ddb, &self.products, &req.skus(), true).await?;
+            let unknown: Vec<&str> = req
+                .skus()
+                .into_iter()
+                .filter(|s| !catalog.contains_key(*s))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(ApiError::validation(format!(
+                    "No product has SKU {}.",
+                    unknown.join(", ")
+                ))
+                .with_details(json!({"unknownSkus": unknown})));
+            }
+            let short: Vec<Shortage> = req
+                .lines
+                .iter()
+                .filter_map(|(sku, qty)| {
+                    let available = catalog.get(sku).map_or(0, |p| p.stock);
+                    (available < *qty).then(|| Shortage::new(sku, *qty, available))
+                })
+                .collect();
+            if !short.is_empty() {
+                return Err(insufficient(&short));
+            }
+            let order = price(req, &catalog)?;
+            let items = self.transaction(&order, &catalog, record_key, fingerprint)?;
+            let sent = self
+                .ddb
+                .transact_write_items()
+                .set_transact_items(Some(items))
+                .send()
+                .await;
+            let err = match sent {
+                Ok(_) => return Ok(Placed::New(order)),
+                Err(e) => e,
+            };
+            let reasons = match err.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(tc)) => {
+                    tc.cancellation_reasons().to_vec()
+                }
+                _ => {
+                    return Err(ApiError::internal(
+                        &format!("placing order {}", order.order_id),
+                        aws_sdk_dynamodb::error::DisplayErrorContext(&err),
+                    ));
+                }
+            };
+            match self
+                .cancelled(req, &reasons, record_key, fingerprint)
+                .await?
+            {
+                Some(answer) => return Ok(answer),
+                None => continue,
+            }
+        }
+        Err(ApiError::new(
+            ErrorCode::ServiceBusy,
+            "The products of this order are in heavy demand right now; retry with the same Idempotency-Key.",
+        ))
+    }
+
+    /// Reads a cancelled transaction: `Some` answer, or `None` to retry.
+    async fn cancelled(
+        &self,
+        req: &OrderRequest,
+        reasons: &[CancellationReason],
+        record_key: &str,
+        fingerprint: &str,
+    ) -> Result<Option<Placed>, ApiError> {
+        let code = |i: usize| {
+            reasons
+                .get(i)
+                .and_then(CancellationReason::code)
+                .unwrap_or("None")
+        };
+        let key_index = req.lines.len() + 1;
+        if code(key_index) == "ConditionalCheckFailed" {
+            // Another request with the same key committed first.
+            let record = self.key_record(record_key).await?.ok_or_else(|| {
+                ApiError::internal(
+                    "resolving an idempotency race",
+                    format!("record {record_key} vanished"),
+                )
+            })?;
+            return self
+                .replay(&record, fingerprint)
+                .await
+                .map(|o| Some(Placed::Existing(o)));
+        }
+        if reasons
+            .iter()
+            .any(|r| r.code() == Some("TransactionConflict"))
+        {
+            return Ok(None);
+        }
+        let failed: Vec<(usize, &(String, u64))> = req
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| code(*i) == "ConditionalCheckFailed")
+            .collect();
+        if failed.is_empty() {
+            let codes: Vec<&str> = (0..reasons.len()).map(code).collect();
+            return Err(ApiError::internal(
+                "placing an order",
+                format!("transaction cancelled for reasons {codes:?}"),
+            ));
+        }
+        // Which of the failed lines are really short (rather than repriced)?
+        let mut current: HashMap<String, u64> = HashMap::new();
+        let mut unread: Vec<&str> = Vec::new();
+        for (i, (sku, _)) in &failed {
+            match reasons.get(*i).and_then(CancellationReason::item) {
+                Some(item) => {
+                    let stock = ddb::get_n::<u64>(item, attr::STOCK)
+                        .or_internal(|| format!("reading the stock of {sku}"))?;
+                    current.insert(sku.clone(), stock);
+                }
+                None => unread.push(sku),
+            }
+        }
+        if !unread.is_empty() {
+            let fresh = products::get_many(&self.ddb, &self.products, &unread, true).await?;
+            for sku in unread {
+                current.insert(sku.to_owned(), fresh.get(sku).map_or(0, |p| p.stock));
+            }
+        }
+        let short: Vec<Shortage> = failed
+            .iter()
+            .filter_map(|(_, (sku, qty))| {
+                let available = current.get(sku).copied().unwrap_or(0);
+                (available < *qty).then(|| Shortage::new(sku, *qty, available))
+            })
+            .collect();
+        if short.is_empty() {
+            Ok(None)
+        } else {
+            Err(insufficient(&short))
+        }
+    }
+
+    /// The transaction: one stock update per line, the order, the idempotency record.
+    fn transaction(
+        &self,
+        order: &Order,
+        catalog: &HashMap<String, Product>,
+        record_key: &str,
+        fingerprint: &str,
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        let build = |what: &str| {
+            format!(
+                "building the transaction for order {} ({what})",
+                order.order_id
+            )
+        };
+        let mut items = Vec::with_capacity(order.items.len() + 2);
+        for line in &order.items {
+            let price = catalog.get(&line.sku).map_or(0, |p| p.price_cents.0);
+            let update = Update::builder()
+                .table_name(&self.products)
+                .set_key(Some(products::key(&line.sku)))
+                .update_expression("SET #stock = #stock - :qty, #updated = :now")
+                .condition_expression(
+                    "attribute_exists(#sku) AND #stock >= :qty AND #price = :price",
+                )
+                .expression_attribute_names("#stock", attr::STOCK)
+                .expression_attribute_names("#updated", attr::UPDATED_AT)
+                .expression_attribute_names("#sku", product::sku_attr())
+                .expression_attribute_names("#price", attr::PRICE_CENTS)
+                .expression_attribute_values(":qty", ddb::n(line.qty))
+                .expression_attribute_values(":now", ddb::s(&order.created_at))
+                .expression_attribute_values(":price", ddb::n(price))
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build()
+                .or_internal(|| build("stock update"))?;
+            items.push(TransactWriteItem::builder().update(update).build());
+        }
+        let order_put = Put::builder()
+            .table_name(&self.orders)
+            .set_item(Some(order.to_item()))
+            .condition_expression("attribute_not_exists(#id)")
+            .expression_attribute_names("#id", retail_spec::ORDERS.partition_key.name)
+            .build()
+            .or_internal(|| build("order"))?;
+        items.push(TransactWriteItem::builder().put(order_put).build());
+        let mut record: Item = HashMap::from([
+            (
+                IDEMPOTENCY.partition_key.name.to_owned(),
+                ddb::s(record_key),
+            ),
+            (REQUEST_HASH.to_owned(), ddb::s(fingerprint)),
+            (ORDER_ID.to_owned(), ddb::s(&order.order_id)),
+            (CREATED_AT.to_owned(), ddb::s(&order.created_at)),
+        ]);
+        if let Some(ttl) = IDEMPOTENCY.ttl_attribute {
+            record.insert(
+                ttl.to_owned(),
+                ddb::n(clock::expires_in(clock::now(), IDEMPOTENCY_TTL_SECONDS)),
+            );
+        }
+        let key_put = Put::builder()
+            .table_name(&self.idempotency)
+            .set_item(Some(record))
+            .condition_expression("attribute_not_exists(#k)")
+            .expression_attribute_names("#k", IDEMPOTENCY.partition_key.name)
+            .build()
+            .or_internal(|| build("idempotency record"))?;
+        items.push(TransactWriteItem::builder().put(key_put).build());
+        Ok(items)
+    }
+
+    /// Sends `order.created` and records that it was sent. A failure is logged, not returned:
+    /// the order stands, and a replay of the same key sends the event again.
+    async fn publish(&self, order: &mut Order, request_id: &str) {
+        let sent = self
+            .sqs
+            .send_message()
+            .queue_url(&self.events_queue)
+            .message_body(OrderCreated::new(order).to_json())
+            .send()
+            .await;
+        if let Err(e) = sent {
+            log::error(
+                "order.created not sent",
+                json!({"requestId": request_id, "orderId": order.order_id,
+                       "cause": aws_sdk_sqs::error::DisplayErrorContext(&e).to_string()}),
+            );
+            return;
+        }
+        order.event_published = true;
+        let marked = self
+            .ddb
+            .update_item()
+            .table_name(&self.orders)
+            .set_key(Some(Order::key(&order.order_id)))
+            .update_expression("SET #p = :t")
+            .expression_attribute_names("#p", EVENT_PUBLISHED_ATTR)
+            .expression_attribute_values(":t", AttributeValue::Bool(true))
+            .send()
+            .await;
+        if let Err(e) = marked {
+            log::warn(
+                "order.created sent but not recorded",
+                json!({"requestId": request_id, "orderId": order.order_id,
+                       "cause": aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string()}),
+            );
+        }
+    }
+}
+
+/// The `Idempotency-Key` header, checked.
+fn idempotency_key(req: &ApiRequest) -> Result<&str, ApiError> {
+    let missing = || {
+        ApiError::new(
+            ErrorCode::IdempotencyKeyRequired,
+            "POST /orders needs an Idempotency-Key header (a fresh UUID per order; resend the same key when retrying).",
+        )
+    };
+    if !req.has_header(IDEMPOTENCY_HEADER) {
+        return Err(missing());
+    }
+    match req.header(IDEMPOTENCY_HEADER).map(str::trim) {
+        Some("") => Err(missing()),
+        Some(k) if ids::valid_idempotency_key(k) => Ok(k),
+        _ => Err(ApiError::validation(
+            "The Idempotency-Key header must be 1 to 128 visible ASCII characters (a UUID is ideal).",
+        )),
+    }
+}
+
+/// The order, priced from the catalog.
+fn price(req: &OrderRequest, catalog: &HashMap<String, Product>) -> Result<Order, ApiError> {
+    let mut items = Vec::with_capacity(req.lines.len());
+    for (sku, qty) in &req.lines {
+        let p = catalog
+            .get(sku)
+            .ok_or_else(|| ApiError::internal("pricing an order", format!("{sku} not read")))?;
+        let line_total = p.price_cents.times(*qty).ok_or_else(|| {
+            ApiError::internal("pricing an order", format!("{sku} × {qty} overflows"))
+        })?;
+        items.push(OrderLine {
+            sku: sku.clone(),
+            name: p.name.clone(),
+            qty: *qty,
+            unit_price_cents: p.price_cents,
+            line_total_cents: line_total,
+        });
+    }
+    let total = Cents::sum(items.iter().map(|l| l.line_total_cents))
+        .ok_or_else(|| ApiError::internal("pricing an order", "total overflows"))?;
+    let now = clock::timestamp(clock::now());
+    Ok(Order {
+        order_id: ids::new_order_id(),
+        user_id: req.user_id.clone(),
+        store_id: req.store_id.clone(),
+        status: CONFIRMED.to_owned(),
+        items,
+        total_cents: total,
+        currency: Order::currency(),
+        created_at: now.clone(),
+        updated_at: now,
+        event_published: false,
+    })
+}
+
+struct Shortage {
+    sku: String,
+    requested: u64,
+    available: u64,
+}
+
+impl Shortage {
+    fn new(sku: &str, requested: u64, available: u64) -> Self {
+        Shortage {
+            sku: sku.to_owned(),
+            requested,
+            available,
+        }
+    }
+}
+
+fn insufficient(short: &[Shortage]) -> ApiError {
+    let names: Vec<String> = short
+        .iter()
+        .map(|s| {
+            format!(
+                "{} (requested {}, available {})",
+                s.sku, s.requested, s.available
+            )
+        })
+        .collect();
+    ApiError::new(
+        ErrorCode::InsufficientStock,
+        format!("Not enough stock for {}.", names.join(", ")),
+    )
+    .with_details(json!({
+        "skus": short.iter().map(|s| json!({"sku": s.sku, "requested": s.requested, "available": s.available})).collect::<Vec<_>>()
+    }))
+}
+
+/// Jittered exponential backoff: ~20, 40, 80 … ms.
+fn backoff(attempt: u32) -> Duration {
+    let base = 10u64 << attempt.min(6);
+    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) % base.max(1);
+    Duration::from_millis(base + jitter)
+}

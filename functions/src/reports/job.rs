@@ -1,0 +1,124 @@
+//! A report job: the record in the report-jobs table and the queue message that starts it.
+//!
+//! The reports function writes the job (`PENDING`) and sends the message; the builder moves it
+//! to `RUNNING` and then `READY` (with the S3 keys) or `FAILED` (with a reason). Jobs expire by
+//! TTL when the objects do.
+
+use crate::ddb::{self, Item, ItemError};
+use retail_spec::{REPORT_JOBS, REPORTS};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Seconds a job record lives (the bucket expires the objects after the same time).
+pub const JOB_TTL_SECONDS: i64 = match REPORTS.expire_after_days {
+    Some(days) => days as i64 * 24 * 3600,
+    None => 30 * 24 * 3600,
+};
+
+pub mod attr {
+    pub const STATUS: &str = "status";
+    pub const FROM: &str = "fromDate";
+    pub const TO: &str = "toDate";
+    pub const CREATED_AT: &str = "createdAt";
+    pub const UPDATED_AT: &str = "updatedAt";
+    pub const CSV_KEY: &str = "csvKey";
+    pub const JSON_KEY: &str = "jsonKey";
+    pub const ERROR: &str = "error";
+}
+
+/// Where a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Status {
+    Pending,
+    Running,
+    Ready,
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "PENDING",
+            Status::Running => "RUNNING",
+            Status::Ready => "READY",
+            Status::Failed => "FAILED",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Pending,
+            Status::Running,
+            Status::Ready,
+            Status::Failed,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+/// A job record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub report_id: String,
+    pub status: Status,
+    pub from: String,
+    pub to: String,
+    pub created_at: String,
+    pub csv_key: Option<String>,
+    pub json_key: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Job {
+    pub fn key(report_id: &str) -> Item {
+        HashMap::from([(REPORT_JOBS.partition_key.name.to_owned(), ddb::s(report_id))])
+    }
+
+    pub fn from_item(item: &Item) -> Result<Self, ItemError> {
+        let status = ddb::get_s(item, attr::STATUS)?;
+        Ok(Job {
+            report_id: ddb::get_s(item, REPORT_JOBS.partition_key.name)?.to_owned(),
+            status: Status::parse(status).ok_or_else(|| ItemError::BadValue {
+                name: attr::STATUS.to_owned(),
+                value: status.to_owned(),
+                expected: "job status",
+            })?,
+            from: ddb::get_s(item, attr::FROM)?.to_owned(),
+            to: ddb::get_s(item, attr::TO)?.to_owned(),
+            created_at: ddb::get_s(item, attr::CREATED_AT)?.to_owned(),
+            csv_key: ddb::opt_s(item, attr::CSV_KEY)?.map(str::to_owned),
+            json_key: ddb::opt_s(item, attr::JSON_KEY)?.map(str::to_owned),
+            error: ddb::opt_s(item, attr::ERROR)?.map(str::to_owned),
+        })
+    }
+
+    /// The item of a new job (status PENDING), expiring after [`JOB_TTL_SECONDS`].
+    pub fn new_item(&self, expires_at: i64) -> Item {
+        let mut item = HashMap::from([
+            (
+                REPORT_JOBS.partition_key.name.to_owned(),
+                ddb::s(&self.report_id),
+            ),
+            (attr::STATUS.to_owned(), ddb::s(self.status.as_str())),
+            (attr::FROM.to_owned(), ddb::s(&self.from)),
+            (attr::TO.to_owned(), ddb::s(&self.to)),
+            (attr::CREATED_AT.to_owned(), ddb::s(&self.created_at)),
+            (attr::UPDATED_AT.to_owned(), ddb::s(&self.created_at)),
+        ]);
+        if let Some(ttl) = REPORT_JOBS.ttl_attribute {
+            item.insert(ttl.to_owned(), ddb::n(expires_at));
+        }
+        item
+    }
+}
+
+/// The message on the report-requests queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReportRequest {
+    pub report_id: String,
+    pub from: String,
+    pub to: String,
+}
