@@ -128,16 +128,19 @@ impl ApiRequest {
                 "The request body is empty; a JSON object is required.",
             ));
         }
-        serde_json::from_slice(&self.body).map_err(|e| {
-            if e.is_syntax() || e.is_eof() {
-                ApiError::new(
-                    ErrorCode::InvalidJson,
-                    format!("The request body is not valid JSON: {e}."),
-                )
-            } else {
-                ApiError::validation(format!("The request body is invalid: {e}."))
-            }
-        })
+        let value: serde_json::Value = serde_json::from_slice(&self.body).map_err(|e| {
+            ApiError::new(
+                ErrorCode::InvalidJson,
+                format!("The request body is not valid JSON: {e}."),
+            )
+        })?;
+        if !value.is_object() {
+            return Err(ApiError::validation(
+                "The request body must be a JSON object.",
+            ));
+        }
+        serde_json::from_value(value)
+            .map_err(|e| ApiError::validation(format!("The request body is invalid: {e}.")))
     }
 
     /// Like [`json`](Self::json), but an empty body is `T::default()`.
