@@ -1,5 +1,23 @@
 //! Environments: the typed model of `environments/<env>.yaml` and its validated loading.
+//!
+//! `model` says what an environment is; `load` reads one with errors that name the file, line,
+//! column and field; `rules` holds the checks beyond shape; `locate` finds a field's line.
 
+mod errors;
+mod load;
+mod locate;
 mod model;
+mod region;
+mod rules;
+mod schedule;
+mod suggest;
 
+pub use errors::{EnvError, Problem};
+pub use load::{EXTENSION, list, load, load_named, parse};
+pub use locate::{FieldPath, Position, Seg};
 pub use model::*;
+pub use region::KNOWN_REGIONS;
+pub use rules::{
+    LOG_RETENTION_DAYS, MAX_BUDGET_EMAILS, MAX_BUDGET_THRESHOLDS, MAX_STORES, is_email, is_kebab,
+};
+pub use schedule::check as check_schedule;

@@ -39,6 +39,15 @@ pub struct Environment {
     pub allow_always_on: Vec<AlwaysOnAllowance>,
 }
 
+impl Environment {
+    /// True for a production-like environment: termination protection or retained data. Such an
+    /// environment refuses destructive conveniences (scheduled shutdown, `destroy` kill switch,
+    /// demo data).
+    pub fn is_protected(&self) -> bool {
+        self.protection.termination_protection || self.protection.retain_data
+    }
+}
+
 /// The four required cost-allocation tags.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,6 +60,18 @@ pub struct Tags {
     pub owner: String,
     #[serde(rename = "CostCenter")]
     pub cost_center: String,
+}
+
+impl Tags {
+    /// The tags as (key, value) pairs, in the order CloudFormation templates list them.
+    pub fn pairs(&self) -> [(&'static str, &str); 4] {
+        [
+            ("Project", self.project.as_str()),
+            ("Env", self.env.as_str()),
+            ("Owner", self.owner.as_str()),
+            ("CostCenter", self.cost_center.as_str()),
+        ]
+    }
 }
 
 /// Monthly cost budget.
@@ -88,6 +109,19 @@ pub enum KillAction {
     Throttle,
     /// Empty the buckets and delete the stack (the dev default).
     Destroy,
+}
+
+impl KillAction {
+    /// Every action as the environment file spells it.
+    pub const NAMES: &'static [&'static str] = &["throttle", "destroy"];
+
+    /// The action as the environment file spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KillAction::Throttle => "throttle",
+            KillAction::Destroy => "destroy",
+        }
+    }
 }
 
 /// Feature switches.

@@ -1,0 +1,373 @@
+//! Reading `environments/<env>.yaml` into a validated [`Environment`].
+//!
+//! Loading happens in three passes over the text, each with its own kind of error:
+//! 1. YAML syntax (any YAML value): a malformed file is reported at the parser's line and column.
+//! 2. Shape (the typed model, with `serde_path_to_error` for the field path): unknown fields list
+//!    the allowed ones with a "did you mean", missing fields say where to add them, wrong types
+//!    say what is expected.
+//! 3. Rules (`rules.rs`): values AWS would refuse late and values that contradict each other,
+//!    each located in the source by `locate.rs`.
+
+use std::path::{Path, PathBuf};
+
+use super::errors::{EnvError, Problem};
+use super::locate::{self, FieldPath, Position};
+use super::model::{Environment, KillAction};
+use super::rules;
+use super::suggest::did_you_mean;
+
+/// The extension of environment files.
+pub const EXTENSION: &str = "yaml";
+
+/// Loads and validates the environment file at `path`; its stem must equal its `name`.
+pub fn load(path: &Path) -> Result<Environment, EnvError> {
+    let bytes = std::fs::read(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            EnvError::NotFound {
+                name: stem_of(path),
+                path: path.to_path_buf(),
+                available: list(&dir),
+                dir,
+            }
+        } else {
+            EnvError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })?;
+    let source = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let pos = position_of_offset(valid);
+            return Err(EnvError::Syntax(Problem {
+                file: path.to_path_buf(),
+                line: pos.line,
+                column: pos.column,
+                field: String::new(),
+                message: "the file is not UTF-8 text; save it as UTF-8".to_string(),
+            }));
+        }
+    };
+    parse(path, &source)
+}
+
+/// Loads `<dir>/<name>.yaml`. A missing file is an error listing the environments that exist.
+pub fn load_named(dir: &Path, name: &str) -> Result<Environment, EnvError> {
+    if !rules::is_kebab(name) {
+        return Err(EnvError::BadName {
+            name: name.to_string(),
+        });
+    }
+    load(&dir.join(format!("{name}.{EXTENSION}")))
+}
+
+/// Names of the environments in `dir` (stems of its `*.yaml` files), sorted. Empty when the
+/// directory cannot be read.
+pub fn list(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == EXTENSION))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Parses and validates environment YAML. `file` names the source in messages, and its stem
+/// is the name the environment must have.
+pub fn parse(file: &Path, source: &str) -> Result<Environment, EnvError> {
+    let problem = |pos: Position, field: &FieldPath, message: String| Problem {
+        file: file.to_path_buf(),
+        line: pos.line,
+        column: pos.column,
+        field: field.to_string(),
+        message,
+    };
+
+    // 1. Syntax.
+    let de = serde_yaml_ng::Deserializer::from_str(source);
+    let value: serde_yaml_ng::Value = match serde_path_to_error::deserialize(de) {
+        Ok(v) => v,
+        Err(err) => {
+            let path = FieldPath::from_serde(err.path());
+            let text = strip_position(err.inner());
+            if let Some(key) = between(&text, "duplicate entry with key \"", "\"") {
+                let field = path.key(&key);
+                let pos = locate::find(source, &field, 1)
+                    .unwrap_or_else(|| locate::find_or_parent(source, &path));
+                return Err(EnvError::Schema(problem(
+                    pos,
+                    &field,
+                    format!("`{key}` appears twice here; keep one of them"),
+                )));
+            }
+            let pos = err
+                .inner()
+                .location()
+                .map(|l| Position {
+                    line: l.line(),
+                    column: l.column(),
+                })
+                .unwrap_or_else(|| second_document(source));
+            return Err(EnvError::Syntax(problem(pos, &FieldPath::root(), text)));
+        }
+    };
+    match value {
+        serde_yaml_ng::Value::Mapping(_) => {}
+        serde_yaml_ng::Value::Null => {
+            return Err(EnvError::Schema(problem(
+                Position::START,
+                &FieldPath::root(),
+                "the file is empty; an environment is a YAML mapping starting with `name:`, \
+                 `project:`, `region:`, `tags:` … (see environments/dev.yaml)"
+                    .to_string(),
+            )));
+        }
+        _ => {
+            return Err(EnvError::Schema(problem(
+                Position::START,
+                &FieldPath::root(),
+                "the file must be a YAML mapping of fields (`name: dev`, `region: eu-west-1`, …), \
+                 not a list or a single value (see environments/dev.yaml)"
+                    .to_string(),
+            )));
+        }
+    }
+
+    // 2. Shape.
+    let de = serde_yaml_ng::Deserializer::from_str(source);
+    let env: Environment = match serde_path_to_error::deserialize(de) {
+        Ok(env) => env,
+        Err(err) => {
+            let path = FieldPath::from_serde(err.path());
+            let pos = err
+                .inner()
+                .location()
+                .map(|l| Position {
+                    line: l.line(),
+                    column: l.column(),
+                })
+                .unwrap_or(Position::START);
+            let text = strip_position(err.inner());
+            let (field, pos, message) = explain_shape_error(source, path, pos, &text);
+            return Err(EnvError::Schema(problem(pos, &field, message)));
+        }
+    };
+
+    // 3. Rules.
+    let stem = stem_of(file);
+    let mut problems: Vec<Problem> = rules::check(&env, &stem)
+        .into_iter()
+        .map(|(field, message)| problem(locate::find_or_parent(source, &field), &field, message))
+        .collect();
+    if problems.is_empty() {
+        return Ok(env);
+    }
+    problems.sort_by_key(|p| (p.line, p.column));
+    Err(EnvError::Invalid { problems })
+}
+
+/// Turns a serde error about the shape into (field, position, message-with-what-is-allowed).
+fn explain_shape_error(
+    source: &str,
+    path: FieldPath,
+    pos: Position,
+    text: &str,
+) -> (FieldPath, Position, String) {
+    if let Some(rest) = text.strip_prefix("unknown field `") {
+        let names = backticked(rest);
+        let (unknown, allowed) = match names.split_first() {
+            Some((u, a)) => (u.clone(), a.to_vec()),
+            None => (String::new(), Vec::new()),
+        };
+        let allowed_refs: Vec<&str> = allowed.iter().map(String::as_str).collect();
+        let mut msg = format!("unknown field `{unknown}`");
+        if allowed.is_empty() {
+            msg.push_str("; no fields are allowed here");
+        } else {
+            msg.push_str(&format!("; allowed here: {}", allowed.join(", ")));
+        }
+        if let Some(hint) = did_you_mean(&unknown, &allowed_refs) {
+            msg.push_str(&format!(". Did you mean `{hint}`?"));
+        }
+        return (path, pos, msg);
+    }
+    if let Some(missing) = between(text, "missing field `", "`") {
+        let field = path.key(&missing);
+        let place = if path.is_root() {
+            "at the top level".to_string()
+        } else {
+            format!("under `{path}`")
+        };
+        let msg = format!("required field `{missing}` is missing; add `{missing}: …` {place}");
+        return (field, pos, msg);
+    }
+    if let Some(dup) = between(text, "duplicate field `", "`") {
+        let field = path.key(&dup);
+        let pos = locate::find(source, &field, 1).unwrap_or(pos);
+        return (
+            field,
+            pos,
+            format!("`{dup}` appears twice here; keep one of them"),
+        );
+    }
+    if let Some(rest) = text.strip_prefix("unknown variant `") {
+        let names = backticked(rest);
+        if let Some((given, allowed)) = names.split_first() {
+            let allowed_refs: Vec<&str> = allowed.iter().map(String::as_str).collect();
+            let mut msg = format!(
+                "`{given}` is not allowed; allowed values: {}",
+                allowed.join(", ")
+            );
+            if let Some(hint) = did_you_mean(given, &allowed_refs) {
+                msg.push_str(&format!(". Did you mean `{hint}`?"));
+            }
+            return (path, pos, msg);
+        }
+    }
+    if text.contains("expected a YAML tag starting with '!'") {
+        // An enum field given a mapping or a list; today only the kill-switch action is one.
+        let msg = format!(
+            "expected one word, one of: {}",
+            KillAction::NAMES.join(", ")
+        );
+        return (path, pos, msg);
+    }
+    (path, pos, humanize(text))
+}
+
+/// Serde's expectations in the words of the environment file.
+fn humanize(text: &str) -> String {
+    let mut out = text.to_string();
+    for (serde_says, we_say) in [
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected a boolean", "expected true or false"),
+        (
+            "expected a sequence",
+            "expected a list (`- item` lines or `[a, b]`)",
+        ),
+        ("expected a string", "expected text"),
+        ("expected option", "expected text"),
+    ] {
+        out = out.replace(serde_says, we_say);
+    }
+    if let Some(at) = out.find("expected struct ") {
+        out.truncate(at);
+        out.push_str("expected a mapping of fields (indented `key: value` lines)");
+    }
+    out
+}
+
+/// The parser's message without the position it appends (we report the position ourselves)
+/// and without its own path prefix.
+fn strip_position(err: &serde_yaml_ng::Error) -> String {
+    let mut text = err.to_string();
+    if let Some(loc) = err.location() {
+        let suffix = format!(" at line {} column {}", loc.line(), loc.column());
+        if let Some(at) = text.find(&suffix) {
+            text.replace_range(at..at + suffix.len(), "");
+        }
+    }
+    if let Some((prefix, rest)) = text.split_once(": ") {
+        let looks_like_path =
+            !prefix.is_empty() && !prefix.contains(char::is_whitespace) && !prefix.contains('`');
+        if looks_like_path {
+            text = rest.to_string();
+        }
+    }
+    text
+}
+
+/// The text between the first `start` and the following `end`.
+fn between(text: &str, start: &str, end: &str) -> Option<String> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(text[from..from + len].to_string())
+}
+
+/// The backticked words of a serde message, given the text right after its first backtick
+/// (`foo`, expected one of `a`, `b`` → foo, a, b).
+fn backticked(rest: &str) -> Vec<String> {
+    format!("`{rest}")
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Line and column just after `bytes`.
+fn position_of_offset(bytes: &[u8]) -> Position {
+    let line = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&bytes[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Position { line, column }
+}
+
+/// Where a second YAML document starts (`---` after content), for "more than one document".
+fn second_document(source: &str) -> Position {
+    let mut seen_content = false;
+    for (i, line) in source.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("---") && seen_content {
+            return Position {
+                line: i + 1,
+                column: 1,
+            };
+        }
+        if !trimmed.is_empty() && !trimmed.starts_with('#') && !trimmed.starts_with("---") {
+            seen_content = true;
+        }
+    }
+    Position::START
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backticked_words_after_the_first_quote() {
+        // `rest` starts right after the opening backtick of the first word.
+        let rest = "foo`, expected one of `a`, `b`, `c`";
+        assert_eq!(backticked(rest), vec!["foo", "a", "b", "c"]);
+        assert_eq!(backticked("foo`, there are no fields"), vec!["foo"]);
+    }
+
+    #[test]
+    fn positions_of_offsets() {
+        assert_eq!(position_of_offset(b""), Position { line: 1, column: 1 });
+        assert_eq!(
+            position_of_offset(b"ab\ncd"),
+            Position { line: 2, column: 3 }
+        );
+    }
+
+    #[test]
+    fn second_document_line() {
+        assert_eq!(second_document("---\na: 1\n---\nb: 2\n").line, 3);
+        assert_eq!(second_document("# c\n---\na: 1\n").line, 1);
+    }
+}

@@ -1,0 +1,295 @@
+//! Syntax of the kill switch's out-of-hours schedule.
+//!
+//! The schedule is an EventBridge expression, `cron(minutes hours day-of-month month day-of-week
+//! year)` or `rate(value unit)`. AWS only rejects a bad one at deploy time, deep inside a change
+//! set; checking it here turns that into an error on the right line of the environment file.
+
+const EXAMPLE: &str = "e.g. `cron(0 22 * * ? *)` (22:00 UTC every day) or `rate(12 hours)`";
+
+/// Checks an EventBridge `cron(...)` or `rate(...)` expression; the error says what is wrong.
+pub fn check(expr: &str) -> Result<(), String> {
+    let expr = expr.trim();
+    if let Some(body) = expr.strip_prefix("cron(").and_then(|s| s.strip_suffix(')')) {
+        check_cron(body)
+    } else if let Some(body) = expr.strip_prefix("rate(").and_then(|s| s.strip_suffix(')')) {
+        check_rate(body)
+    } else {
+        Err(format!(
+            "`{expr}` is not a schedule expression; write `cron(minutes hours day-of-month month \
+             day-of-week year)` or `rate(value unit)`, {EXAMPLE}"
+        ))
+    }
+}
+
+fn check_rate(body: &str) -> Result<(), String> {
+    let parts: Vec<&str> = body.split_whitespace().collect();
+    let [value, unit] = parts[..] else {
+        return Err(format!(
+            "`rate({body})` needs a value and a unit, {EXAMPLE}"
+        ));
+    };
+    let n: u32 = value.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+        format!("`{value}` in `rate({body})` must be a whole number of at least 1")
+    })?;
+    let singular = ["minute", "hour", "day"];
+    let plural = ["minutes", "hours", "days"];
+    let ok = if n == 1 {
+        singular.contains(&unit)
+    } else {
+        plural.contains(&unit)
+    };
+    if ok {
+        Ok(())
+    } else {
+        let allowed = if n == 1 { singular } else { plural };
+        Err(format!(
+            "`{unit}` is not a unit for `rate({n} …)`; use {} (AWS wants the singular for 1 and \
+             the plural otherwise)",
+            allowed.join(", ")
+        ))
+    }
+}
+
+/// One cron field: its name, numeric range, names (months, weekdays) and special characters.
+struct Field {
+    name: &'static str,
+    min: u32,
+    max: u32,
+    names: &'static [&'static str],
+    question: bool,
+    last_and_weekday: bool,
+    nth: bool,
+}
+
+const FIELDS: [Field; 6] = [
+    Field {
+        name: "minutes",
+        min: 0,
+        max: 59,
+        names: &[],
+        question: false,
+        last_and_weekday: false,
+        nth: false,
+    },
+    Field {
+        name: "hours",
+        min: 0,
+        max: 23,
+        names: &[],
+        question: false,
+        last_and_weekday: false,
+        nth: false,
+    },
+    Field {
+        name: "day-of-month",
+        min: 1,
+        max: 31,
+        names: &[],
+        question: true,
+        last_and_weekday: true,
+        nth: false,
+    },
+    Field {
+        name: "month",
+        min: 1,
+        max: 12,
+        names: &[
+            "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+        ],
+        question: false,
+        last_and_weekday: false,
+        nth: false,
+    },
+    Field {
+        name: "day-of-week",
+        min: 1,
+        max: 7,
+        names: &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"],
+        question: true,
+        last_and_weekday: true,
+        nth: true,
+    },
+    Field {
+        name: "year",
+        min: 1970,
+        max: 2199,
+        names: &[],
+        question: false,
+        last_and_weekday: false,
+        nth: false,
+    },
+];
+
+fn check_cron(body: &str) -> Result<(), String> {
+    let parts: Vec<&str> = body.split_whitespace().collect();
+    if parts.len() != FIELDS.len() {
+        return Err(format!(
+            "`cron({body})` has {} fields; EventBridge cron has 6 (minutes hours day-of-month \
+             month day-of-week year), {EXAMPLE}",
+            parts.len()
+        ));
+    }
+    for (text, field) in parts.iter().zip(FIELDS.iter()) {
+        check_field(text, field).map_err(|why| {
+            format!(
+                "`cron({body})`: {} field `{text}` {why}, {EXAMPLE}",
+                field.name
+            )
+        })?;
+    }
+    let (dom, dow) = (parts[2], parts[4]);
+    if (dom == "?") == (dow == "?") {
+        return Err(format!(
+            "`cron({body})`: exactly one of day-of-month (`{dom}`) and day-of-week (`{dow}`) \
+             must be `?`, {EXAMPLE}"
+        ));
+    }
+    Ok(())
+}
+
+fn check_field(text: &str, field: &Field) -> Result<(), String> {
+    if text == "?" {
+        return if field.question {
+            Ok(())
+        } else {
+            Err("cannot be `?` (only day-of-month and day-of-week can)".to_string())
+        };
+    }
+    for item in text.split(',') {
+        check_item(item, field)?;
+    }
+    Ok(())
+}
+
+fn check_item(item: &str, field: &Field) -> Result<(), String> {
+    if item.is_empty() {
+        return Err("has an empty list item".to_string());
+    }
+    if field.last_and_weekday && field.nth && item.contains('#') {
+        let (day, nth) = item.split_once('#').unwrap_or((item, ""));
+        value(day, field)?;
+        return match nth.parse::<u32>() {
+            Ok(1..=5) => Ok(()),
+            _ => Err(format!("has `#{nth}`; the week number after `#` is 1 to 5")),
+        };
+    }
+    if field.last_and_weekday {
+        if item == "L" || (item == "LW" && !field.nth) {
+            return Ok(());
+        }
+        let suffix = if field.nth { 'L' } else { 'W' };
+        if let Some(day) = item.strip_suffix(suffix) {
+            return value(day, field).map(|_| ());
+        }
+    }
+    let (range, step) = match item.split_once('/') {
+        Some((r, s)) => (r, Some(s)),
+        None => (item, None),
+    };
+    if let Some(step) = step {
+        match step.parse::<u32>() {
+            Ok(s) if s >= 1 && s <= field.max => {}
+            _ => {
+                return Err(format!(
+                    "has step `/{step}`; a step is a whole number from 1 to {}",
+                    field.max
+                ));
+            }
+        }
+    }
+    if range == "*" {
+        return Ok(());
+    }
+    match range.split_once('-') {
+        Some((a, b)) => {
+            value(a, field)?;
+            value(b, field)?;
+            Ok(())
+        }
+        None => value(range, field).map(|_| ()),
+    }
+}
+
+fn value(text: &str, field: &Field) -> Result<u32, String> {
+    if let Some(i) = field
+        .names
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(text))
+    {
+        return Ok(field.min + i as u32);
+    }
+    match text.parse::<u32>() {
+        Ok(n) if (field.min..=field.max).contains(&n) => Ok(n),
+        _ => {
+            let names = if field.names.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " or {}-{}",
+                    field.names[0],
+                    field.names[field.names.len() - 1]
+                )
+            };
+            Err(format!(
+                "has `{text}`; allowed values are {}-{}{names}",
+                field.min, field.max
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    #[test]
+    fn accepts_aws_documented_expressions() {
+        for ok in [
+            "cron(0 22 * * ? *)",
+            "cron(0 10 * * ? *)",
+            "cron(15 12 * * ? *)",
+            "cron(0 18 ? * MON-FRI *)",
+            "cron(0 8 1 * ? *)",
+            "cron(0/15 * * * ? *)",
+            "cron(0/10 * ? * MON-FRI *)",
+            "cron(0/5 8-17 ? * MON-FRI *)",
+            "cron(0 9 ? * 2#1 *)",
+            "cron(0 0 L * ? *)",
+            "cron(0 0 15W * ? *)",
+            "cron(30 21 ? * 6L 2026)",
+            "cron(0 22 ? * sun,sat *)",
+            "rate(1 hour)",
+            "rate(5 minutes)",
+            "rate(7 days)",
+        ] {
+            assert_eq!(check(ok), Ok(()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn refuses_bad_expressions_saying_why() {
+        let cases = [
+            ("0 22 * * *", "not a schedule expression"),
+            ("cron(0 22 * * *)", "has 5 fields"),
+            ("cron(0 22 * * * *)", "exactly one of day-of-month"),
+            ("cron(0 22 ? * ? *)", "exactly one of day-of-month"),
+            ("cron(60 22 * * ? *)", "minutes field `60`"),
+            ("cron(0 24 * * ? *)", "hours field `24`"),
+            ("cron(0 22 * 13 ? *)", "month field `13`"),
+            ("cron(0 22 ? * FUNDAY *)", "day-of-week field `FUNDAY`"),
+            ("cron(0 22 ? * 2#6 *)", "week number"),
+            ("cron(0/0 22 * * ? *)", "step"),
+            ("cron(0 ? * * ? *)", "cannot be `?`"),
+            ("cron(0 22 1,,2 * ? *)", "empty list item"),
+            ("rate(1 hours)", "use minute, hour, day"),
+            ("rate(2 hour)", "use minutes, hours, days"),
+            ("rate(0 hours)", "at least 1"),
+            ("rate(hours)", "needs a value and a unit"),
+            ("at(2026-01-01T00:00:00)", "not a schedule expression"),
+        ];
+        for (bad, why) in cases {
+            let err = check(bad).expect_err(bad);
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+}
