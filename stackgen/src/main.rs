@@ -1,3 +1,5 @@
-fn main() {
-    println!("stackgen {}", env!("CARGO_PKG_VERSION"));
+//! The `stackgen` binary: everything lives in the library (`stackgen::cli`).
+
+fn main() -> std::process::ExitCode {
+    stackgen::cli::main()
 }

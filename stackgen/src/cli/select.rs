@@ -1,0 +1,64 @@
+//! Which environments a command acts on: `--env NAME` (repeatable) or `--all`, read from
+//! `--environments-dir`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use crate::env::{self, Environment};
+
+#[derive(Debug, Clone, Args)]
+pub struct EnvSelection {
+    /// Environment name (the file environments/<NAME>.yaml); repeat for several.
+    #[arg(
+        long = "env",
+        short = 'e',
+        value_name = "NAME",
+        required_unless_present = "all"
+    )]
+    pub envs: Vec<String>,
+    /// Every environment in the environments directory.
+    #[arg(long, conflicts_with = "envs")]
+    pub all: bool,
+    /// Directory holding the environment files.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "environments",
+        env = "STACKGEN_ENVIRONMENTS_DIR"
+    )]
+    pub environments_dir: PathBuf,
+}
+
+impl EnvSelection {
+    /// Loads the selected environments (each validated), in the order given (or by name).
+    pub fn load(&self) -> Result<Vec<Environment>> {
+        let names: Vec<String> = if self.all {
+            let names = env::list(&self.environments_dir);
+            if names.is_empty() {
+                bail!(
+                    "--all found no environment files (*.{}) in {}; run from the repository root or pass --environments-dir",
+                    env::EXTENSION,
+                    self.environments_dir.display()
+                );
+            }
+            names
+        } else {
+            let mut seen = Vec::new();
+            for n in &self.envs {
+                if !seen.contains(n) {
+                    seen.push(n.clone());
+                }
+            }
+            seen
+        };
+        names
+            .iter()
+            .map(|n| {
+                env::load_named(&self.environments_dir, n)
+                    .with_context(|| format!("cannot use environment `{n}`"))
+            })
+            .collect()
+    }
+}

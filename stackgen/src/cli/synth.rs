@@ -1,0 +1,150 @@
+//! `stackgen synth`: render environments' stacks to `out/<env>/<stack>.template.json|yaml`,
+//! after the guardrails pass for every selected environment (otherwise nothing is written).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::ValueEnum;
+
+use super::exit::{Exit, GuardrailsFailed};
+use super::select::EnvSelection;
+use super::style::{paint, stderr_color, stdout_color};
+use crate::model::Format;
+use crate::synth::{self, TEMPLATE_BODY_LIMIT};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateFormat {
+    Json,
+    Yaml,
+}
+
+impl From<TemplateFormat> for Format {
+    fn from(f: TemplateFormat) -> Self {
+        match f {
+            TemplateFormat::Json => Format::Json,
+            TemplateFormat::Yaml => Format::Yaml,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  stackgen synth --env dev
+  stackgen synth --env dev --env prod --out build/templates
+  stackgen synth --all --format yaml
+
+Guardrails run first for every selected environment; on any violation nothing is written and
+the exit code is 3.")]
+pub struct Args {
+    #[command(flatten)]
+    pub select: EnvSelection,
+    /// Output directory; templates go to <OUT>/<env>/<stack>.template.<format>.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Template format.
+    #[arg(long, value_enum, default_value_t = TemplateFormat::Json)]
+    pub format: TemplateFormat,
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let envs = args.select.load()?;
+    let format: Format = args.format.into();
+
+    let mut prepared = Vec::new();
+    for env in &envs {
+        let p = synth::prepare(env)
+            .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
+        prepared.push(p);
+    }
+    let failing: Vec<_> = prepared.iter().filter(|p| !p.report.passed()).collect();
+    if !failing.is_empty() {
+        for p in &failing {
+            eprint!("{}", p.report.render(stderr_color()));
+        }
+        return Err(GuardrailsFailed {
+            count: failing.iter().map(|p| p.report.violations().count()).sum(),
+            envs: failing
+                .iter()
+                .map(|p| p.stack.environment.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            note: "; nothing was written",
+        }
+        .into());
+    }
+
+    // Render everything before writing anything.
+    let mut rendered = Vec::new();
+    for p in &prepared {
+        let text = p
+            .stack
+            .template
+            .render(format)
+            .with_context(|| format!("cannot render the template of `{}`", p.stack.name))?;
+        rendered.push((synth::template_path(&args.out, &p.stack, format), text));
+    }
+    let color = stdout_color();
+    for (p, (path, text)) in prepared.iter().zip(&rendered) {
+        synth::write_file(path, text)?;
+        let size = text.len();
+        println!(
+            "{} {} → {} ({} bytes{})",
+            paint(color, "1", &p.stack.name),
+            paint(color, "2", &format!("[{}]", p.stack.environment)),
+            path.display(),
+            thousands(size),
+            if size > TEMPLATE_BODY_LIMIT {
+                format!(
+                    "; over {}: will be uploaded via S3",
+                    thousands(TEMPLATE_BODY_LIMIT)
+                )
+            } else {
+                String::new()
+            }
+        );
+        let counts = synth::resources_by_type(&p.stack);
+        let total: usize = counts.values().sum();
+        println!(
+            "  {total} resources, {} parameters, {} outputs",
+            p.stack.template.parameters().count(),
+            p.stack.template.outputs().count()
+        );
+        let width = counts.keys().map(|k| k.len()).max().unwrap_or(0);
+        for (ty, n) in &counts {
+            println!("    {ty:width$}  {n:>3}");
+        }
+        println!(
+            "  guardrails: {} ({} rules)",
+            paint(color, "32", "passed"),
+            p.report.results.len()
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// `51200` → `51,200`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(51_200), "51,200");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

@@ -1,0 +1,96 @@
+//! Least privilege: no `*` in any allowed action, and every allowed resource is one of this
+//! stack's own (a reference to a resource the template declares), never `*` or a literal ARN.
+//! Applies to roles' inline policies and to resource policies (buckets, topics, queues).
+
+use super::{Outcome, Rule, RuleResult, Subject};
+use crate::model::iam::Role;
+use crate::model::s3::BucketPolicy;
+use crate::model::sns::TopicPolicy;
+use crate::model::sqs::QueuePolicy;
+use crate::model::{Effect, LogicalId, PolicyDocument, Template};
+
+pub const RULE: Rule = Rule {
+    id: "iam-least-privilege",
+    title: "no `*` actions; allowed resources are the stack's own",
+};
+
+fn own(template: &Template, id: &LogicalId) -> bool {
+    template.entry(id).is_some()
+}
+
+fn check_document(
+    o: &mut Outcome,
+    template: &Template,
+    owner: &LogicalId,
+    what: &str,
+    doc: &PolicyDocument,
+) {
+    for (i, st) in doc.statement.iter().enumerate() {
+        if st.effect != Effect::Allow {
+            continue;
+        }
+        o.checked();
+        let name = st
+            .sid
+            .clone()
+            .unwrap_or_else(|| format!("statement {}", i + 1));
+        for a in &st.action {
+            if a.contains('*') {
+                o.violation(
+                    owner.as_str(),
+                    format!("{what} {name} allows the wildcard action `{a}`"),
+                    "list the exact actions the code calls (retail_spec Access grants map to them)",
+                );
+            }
+        }
+        if st.resource.is_empty() {
+            o.violation(
+                owner.as_str(),
+                format!("{what} {name} names no resource"),
+                "scope the statement to this stack's resources",
+            );
+        }
+        for r in &st.resource {
+            let refs = r.references();
+            if r.literal_text() == Some("*") {
+                o.violation(
+                    owner.as_str(),
+                    format!("{what} {name} allows every resource (`*`)"),
+                    "name the stack's own resources through their handles (table.arn(), queue.arn(), …)",
+                );
+            } else if refs.is_empty() || !refs.iter().all(|id| own(template, id)) {
+                o.violation(
+                    owner.as_str(),
+                    format!("{what} {name} allows `{}`, which is not a resource of this stack", r.describe()),
+                    "reference the stack's own resources through their handles instead of literal ARNs",
+                );
+            }
+        }
+    }
+}
+
+pub fn check(s: &Subject) -> RuleResult {
+    let mut o = Outcome::new(RULE);
+    let t = s.template;
+    for (id, role) in t.resources::<Role>() {
+        for p in &role.policies {
+            check_document(
+                &mut o,
+                t,
+                id,
+                &format!("policy {}", p.policy_name),
+                &p.policy_document,
+            );
+        }
+    }
+    for (id, p) in t.resources::<BucketPolicy>() {
+        check_document(&mut o, t, id, "bucket policy", &p.policy_document);
+    }
+    for (id, p) in t.resources::<TopicPolicy>() {
+        check_document(&mut o, t, id, "topic policy", &p.policy_document);
+    }
+    for (id, p) in t.resources::<QueuePolicy>() {
+        check_document(&mut o, t, id, "queue policy", &p.policy_document);
+    }
+    o.finish()
+}

@@ -1,0 +1,106 @@
+//! Production keeps its data and cannot be deleted by accident (termination protection,
+//! business tables retained on delete and replacement); every other environment is fully
+//! deletable, so `destroy` leaves nothing behind that keeps billing.
+
+use retail_spec::TABLES;
+
+use super::{Outcome, Rule, RuleResult, Subject};
+use crate::model::dynamodb::Table;
+use crate::stack::ids;
+
+pub const RULE: Rule = Rule {
+    id: "protection",
+    title: "prod: termination protection and data retained; elsewhere: everything deletable",
+};
+
+pub fn check(s: &Subject) -> RuleResult {
+    let mut o = Outcome::new(RULE);
+    let env = s.env;
+    let file = format!("environments/{}.yaml", env.name);
+    let p = &env.protection;
+    if s.production() {
+        for (flag, on) in [
+            ("termination_protection", p.termination_protection),
+            ("retain_data", p.retain_data),
+            ("point_in_time_recovery", p.point_in_time_recovery),
+        ] {
+            o.checked();
+            if !on {
+                o.violation(
+                    "(environment)",
+                    format!(
+                        "{} is a production environment but protection.{flag} is off",
+                        env.name
+                    ),
+                    format!("set protection.{flag}: true in {file}"),
+                );
+            }
+        }
+        o.checked();
+        if !s.termination_protection {
+            o.violation(
+                s.stack_name,
+                "the stack would be deployed without termination protection",
+                "deploy with termination protection on (RetailStack::termination_protection)",
+            );
+        }
+    }
+    if p.retain_data {
+        for spec in TABLES.iter().filter(|t| t.business_data) {
+            o.checked();
+            let id = ids::table(spec);
+            let Some(entry) = s.template.entry_named(&id) else {
+                o.violation(
+                    &id,
+                    "the business table is missing from the stack",
+                    "declare every table of retail_spec::TABLES",
+                );
+                continue;
+            };
+            let retained =
+                |p: Option<crate::model::DeletionPolicy>| p.is_some_and(|p| p.keeps_data());
+            if !retained(entry.options.deletion_policy)
+                || !retained(entry.options.update_replace_policy)
+            {
+                o.violation(
+                    &id,
+                    "business data would be deleted with the stack or on replacement",
+                    "set DeletionPolicy and UpdateReplacePolicy to Retain (Options::data_policy)",
+                );
+            }
+        }
+    } else {
+        if s.termination_protection {
+            o.checked();
+            o.violation(
+                s.stack_name,
+                "termination protection is on in an environment whose data is not retained",
+                format!("turn protection.termination_protection off in {file}, or treat it as production"),
+            );
+        }
+        for e in s.template.entries() {
+            o.checked();
+            let keeps = [e.options.deletion_policy, e.options.update_replace_policy]
+                .into_iter()
+                .flatten()
+                .any(|p| p.keeps_data());
+            if keeps {
+                o.violation(
+                    e.id().as_str(),
+                    format!("{} would outlive `destroy` (DeletionPolicy/UpdateReplacePolicy keeps it)", e.resource_type()),
+                    format!("use DeletionPolicy Delete outside production, or set protection.retain_data in {file}"),
+                );
+            }
+            if e.downcast::<Table>()
+                .is_some_and(|t| t.deletion_protection_enabled)
+            {
+                o.violation(
+                    e.id().as_str(),
+                    "deletion protection blocks `destroy`",
+                    "set DeletionProtectionEnabled: false outside production",
+                );
+            }
+        }
+    }
+    o.finish()
+}

@@ -1,0 +1,300 @@
+//! Each guardrail refuses a stack built to break it (the retail stack, mutated), and the
+//! unmodified stacks of every fixture environment pass.
+
+use super::{Report, check};
+use crate::env::{AlwaysOnAllowance, Environment};
+use crate::model::budgets::Budget;
+use crate::model::dynamodb::{BillingMode, Table};
+use crate::model::ec2::NatGateway;
+use crate::model::iam::Role;
+use crate::model::lambda::Function;
+use crate::model::logs::LogGroup;
+use crate::model::s3::{Bucket, BucketPolicy};
+use crate::model::{DeletionPolicy, Principal, Statement, Tags, Value};
+use crate::stack::fixtures::{dev, local, prod};
+use crate::stack::{RetailStack, build};
+
+fn stack(env: &Environment) -> RetailStack {
+    match build(env) {
+        Ok(s) => s,
+        Err(e) => panic!("the {} stack does not build: {e}", env.name),
+    }
+}
+
+/// Asserts the report refuses the stack for `rule` on `resource`, with a fix.
+fn assert_refused(report: &Report, rule: &str, resource: &str) {
+    assert!(
+        !report.passed(),
+        "expected a violation of {rule}:\n{}",
+        report.render(false)
+    );
+    let hit = report
+        .violations()
+        .find(|v| v.rule == rule && v.resource == resource);
+    match hit {
+        Some(v) => {
+            assert!(!v.problem.is_empty() && !v.fix.is_empty(), "{v:?}");
+        }
+        None => panic!(
+            "expected a violation of {rule} on {resource}, got:\n{}",
+            report.render(false)
+        ),
+    }
+}
+
+fn mutate<T: crate::model::Resource>(stack: &mut RetailStack, id: &str, f: impl FnOnce(&mut T)) {
+    let entry = stack.template.entry_named_mut(id);
+    match entry.and_then(|e| e.downcast_mut::<T>()) {
+        Some(r) => f(r),
+        None => panic!("no {} named {id}", std::any::type_name::<T>()),
+    }
+}
+
+#[test]
+fn every_fixture_environment_passes() {
+    for env in [local(), dev(), prod()] {
+        let report = check(&stack(&env), &env);
+        assert!(report.passed(), "{}", report.render(false));
+        assert_eq!(report.results.len(), super::RULES.len());
+    }
+}
+
+#[test]
+fn required_tags_missing_or_wrong() {
+    let env = dev();
+    let mut s = stack(&env);
+    mutate::<Table>(&mut s, "ProductsTable", |t| t.tags.remove("CostCenter"));
+    mutate::<Function>(&mut s, "CatalogFunction", |f| f.tags.set("Env", "prod"));
+    let r = check(&s, &env);
+    assert_refused(&r, "required-tags", "ProductsTable");
+    assert_refused(&r, "required-tags", "CatalogFunction");
+
+    let mut wrong = dev();
+    wrong.tags.env = "development".into();
+    let r = check(&stack(&wrong), &wrong);
+    assert_refused(&r, "required-tags", "(environment)");
+}
+
+#[test]
+fn functions_need_their_own_log_group_with_the_retention() {
+    let env = dev();
+    let mut s = stack(&env);
+    mutate::<Function>(&mut s, "CatalogFunction", |f| f.logging_config = None);
+    mutate::<LogGroup>(&mut s, "CartFunctionLogGroup", |l| {
+        l.retention_in_days = 3653
+    });
+    let shared = s
+        .template
+        .entry_named("OrdersFunction")
+        .and_then(|e| e.downcast::<Function>())
+        .and_then(|f| f.logging_config.clone());
+    mutate::<Function>(&mut s, "InventoryFunction", |f| f.logging_config = shared);
+    let r = check(&s, &env);
+    assert_refused(&r, "function-log-groups", "CatalogFunction");
+    assert_refused(&r, "function-log-groups", "CartFunctionLogGroup");
+    assert_refused(&r, "function-log-groups", "InventoryFunction");
+}
+
+#[test]
+fn budget_and_anomaly_detection_are_required() {
+    let env = dev();
+    let mut s = stack(&env);
+    s.template.remove("MonthlyBudget");
+    s.template.remove("CostAnomalySubscription");
+    let r = check(&s, &env);
+    assert_refused(&r, "budget", "(stack)");
+    assert_refused(&r, "budget", "CostAnomalyMonitor");
+
+    let mut s = stack(&env);
+    mutate::<Budget>(&mut s, "MonthlyBudget", |b| {
+        b.notifications_with_subscribers.clear()
+    });
+    assert_refused(&check(&s, &env), "budget", "MonthlyBudget");
+
+    let mut s = stack(&env);
+    mutate::<Budget>(&mut s, "MonthlyBudget", |b| {
+        b.notifications_with_subscribers[0].subscribers.clear()
+    });
+    assert_refused(&check(&s, &env), "budget", "MonthlyBudget");
+
+    // An explicit switch in the environment file waives it, and the report says so.
+    let mut off = dev();
+    off.features.budget = false;
+    off.features.anomaly_detection = false;
+    let r = check(&stack(&off), &off);
+    assert!(r.passed(), "{}", r.render(false));
+    assert!(r.render(false).contains("budget waived"));
+}
+
+#[test]
+fn always_on_resources_are_refused_unless_allowed_with_a_reason() {
+    let mut env = dev();
+    let mut s = stack(&env);
+    s.template.add(
+        "Nat",
+        NatGateway {
+            subnet_id: "subnet-1".into(),
+            allocation_id: "eipalloc-1".into(),
+            tags: Tags::new(),
+        },
+    );
+    assert_refused(&check(&s, &env), "no-ghost-spend", "Nat");
+
+    env.allow_always_on.push(AlwaysOnAllowance {
+        resource_type: "AWS::EC2::NatGateway".into(),
+        reason: " ".into(),
+    });
+    assert_refused(&check(&s, &env), "no-ghost-spend", "Nat");
+
+    env.allow_always_on[0].reason = "the payment provider whitelists one egress IP".into();
+    let r = check(&s, &env);
+    assert!(r.passed(), "{}", r.render(false));
+    assert!(r.render(false).contains("whitelists one egress IP"));
+}
+
+#[test]
+fn buckets_must_be_private() {
+    let env = dev();
+    let mut s = stack(&env);
+    mutate::<Bucket>(&mut s, "ReportsBucket", |b| {
+        if let Some(p) = b.public_access_block_configuration.as_mut() {
+            p.restrict_public_buckets = false;
+        }
+    });
+    mutate::<BucketPolicy>(&mut s, "SiteBucketPolicy", |p| {
+        p.policy_document.statement.push(
+            Statement::allow(
+                "Public",
+                &["s3:GetObject"],
+                vec![Value::from("arn:aws:s3:::x/*")],
+            )
+            .principal(Principal::Everyone),
+        );
+    });
+    let r = check(&s, &env);
+    assert_refused(&r, "bucket-private", "ReportsBucket");
+    assert_refused(&r, "bucket-private", "SiteBucketPolicy");
+}
+
+#[test]
+fn buckets_must_be_encrypted() {
+    let env = dev();
+    let mut s = stack(&env);
+    mutate::<Bucket>(&mut s, "SiteBucket", |b| b.bucket_encryption = None);
+    assert_refused(&check(&s, &env), "bucket-encrypted", "SiteBucket");
+}
+
+#[test]
+fn buckets_must_refuse_plain_http() {
+    let env = local();
+    let mut s = stack(&env);
+    s.template.remove("SiteBucketPolicy");
+    assert_refused(&check(&s, &env), "bucket-tls-only", "SiteBucket");
+}
+
+#[test]
+fn tables_must_be_on_demand() {
+    let env = dev();
+    let mut s = stack(&env);
+    mutate::<Table>(&mut s, "OrdersTable", |t| {
+        t.billing_mode = BillingMode::Provisioned
+    });
+    assert_refused(&check(&s, &env), "tables-on-demand", "OrdersTable");
+}
+
+#[test]
+fn production_tables_need_point_in_time_recovery() {
+    let env = prod();
+    let mut s = stack(&env);
+    mutate::<Table>(&mut s, "CartsTable", |t| {
+        t.point_in_time_recovery_specification
+            .point_in_time_recovery_enabled = false
+    });
+    assert_refused(&check(&s, &env), "tables-pitr", "CartsTable");
+}
+
+#[test]
+fn iam_refuses_wildcards_and_foreign_resources() {
+    let env = dev();
+    let mut s = stack(&env);
+    mutate::<Role>(&mut s, "CatalogFunctionRole", |r| {
+        r.policies[0].policy_document.statement[0]
+            .action
+            .push("dynamodb:*".into());
+    });
+    mutate::<Role>(&mut s, "CartFunctionRole", |r| {
+        r.policies[0]
+            .policy_document
+            .statement
+            .push(Statement::allow(
+                "Everything",
+                &["s3:GetObject"],
+                vec!["*".into()],
+            ));
+    });
+    mutate::<Role>(&mut s, "OrdersFunctionRole", |r| {
+        r.policies[0]
+            .policy_document
+            .statement
+            .push(Statement::allow(
+                "Foreign",
+                &["dynamodb:GetItem"],
+                vec!["arn:aws:dynamodb:eu-west-1:111122223333:table/other".into()],
+            ));
+    });
+    let r = check(&s, &env);
+    assert_refused(&r, "iam-least-privilege", "CatalogFunctionRole");
+    assert_refused(&r, "iam-least-privilege", "CartFunctionRole");
+    assert_refused(&r, "iam-least-privilege", "OrdersFunctionRole");
+}
+
+#[test]
+fn prod_is_protected() {
+    let env = prod();
+    let mut s = stack(&env);
+    s.termination_protection = false;
+    if let Some(e) = s.template.entry_named_mut("OrdersTable") {
+        e.options.deletion_policy = Some(DeletionPolicy::Delete);
+    }
+    let r = check(&s, &env);
+    assert_refused(&r, "protection", "grocer-prod");
+    assert_refused(&r, "protection", "OrdersTable");
+
+    let mut unprotected = prod();
+    unprotected.protection.termination_protection = false;
+    let r = check(&stack(&unprotected), &unprotected);
+    assert_refused(&r, "protection", "(environment)");
+}
+
+#[test]
+fn dev_is_entirely_deletable() {
+    let env = dev();
+    let mut s = stack(&env);
+    if let Some(e) = s.template.entry_named_mut("ReportsBucket") {
+        e.options.deletion_policy = Some(DeletionPolicy::Retain);
+    }
+    mutate::<Table>(&mut s, "ProductsTable", |t| {
+        t.deletion_protection_enabled = true
+    });
+    let r = check(&s, &env);
+    assert_refused(&r, "protection", "ReportsBucket");
+    assert_refused(&r, "protection", "ProductsTable");
+}
+
+#[test]
+fn report_names_resource_rule_and_fix() {
+    let env = dev();
+    let mut s = stack(&env);
+    mutate::<Table>(&mut s, "OrdersTable", |t| {
+        t.billing_mode = BillingMode::Provisioned
+    });
+    let text = check(&s, &env).render(false);
+    assert!(text.contains("FAIL  tables-on-demand"), "{text}");
+    assert!(text.contains("OrdersTable: provisioned capacity"), "{text}");
+    assert!(
+        text.contains("fix: set BillingMode: PAY_PER_REQUEST"),
+        "{text}"
+    );
+    assert!(text.contains("1 violation"), "{text}");
+    assert!(!text.contains('\x1b'));
+}

@@ -1,0 +1,37 @@
+//! IAM: `AWS::IAM::Role` with inline policies as typed documents.
+
+use serde::Serialize;
+
+use super::policy::PolicyDocument;
+use super::tags::Tags;
+use super::template::{Handle, resource};
+use super::value::Value;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Role {
+    pub description: String,
+    pub assume_role_policy_document: PolicyDocument,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<InlinePolicy>,
+    #[serde(skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+resource!(Role, "AWS::IAM::Role", tags = tags);
+
+impl Handle<Role> {
+    pub fn arn(&self) -> Value {
+        self.attribute("Arn")
+    }
+    /// `Ref`: the role name.
+    pub fn name(&self) -> Value {
+        self.reference()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InlinePolicy {
+    pub policy_name: String,
+    pub policy_document: PolicyDocument,
+}

@@ -1,0 +1,35 @@
+//! Typed CloudFormation.
+//!
+//! A resource is a Rust struct with typed properties; a property value is a literal or an
+//! intrinsic ([`Value`]); adding a resource to a [`Template`] returns a typed [`Handle`] whose
+//! accessors are the only way to reference it. The template stamps the environment's required
+//! tags on every taggable resource and renders deterministic JSON or YAML. JSON appears only
+//! at that rendering edge.
+
+mod policy;
+mod tags;
+mod template;
+mod value;
+
+pub mod apigw;
+pub mod budgets;
+pub mod ce;
+pub mod cloudfront;
+pub mod cloudwatch;
+pub mod dynamodb;
+pub mod ec2;
+pub mod iam;
+pub mod lambda;
+pub mod logs;
+pub mod s3;
+pub mod scheduler;
+pub mod sns;
+pub mod sqs;
+
+pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};
+pub use tags::{Tag, Tags};
+pub use template::{
+    AnyResource, CheckovSkip, Condition, ConditionHandle, DeletionPolicy, Entry, Format, Handle,
+    Options, Output, ParamHandle, Parameter, ParameterType, Resource, Template, TemplateError,
+};
+pub use value::{LogicalId, Pseudo, Value, pascal_case};

@@ -1,0 +1,1040 @@
+//! The template: typed resources, parameters, conditions and outputs, and the handles that
+//! let one resource refer to another.
+//!
+//! `Template::add` stamps the environment's required tags on the resource (when its type is
+//! taggable) and returns a [`Handle`] whose typed accessors (`table.arn()`, `queue.url()`, …)
+//! are the only way to reference it. CloudFormation infers ordering from those references, so
+//! `DependsOn` is only written where a caller asks for an ordering no reference expresses;
+//! [`Template::validate`] refuses a `DependsOn` that a reference already implies (cfn-lint
+//! W3005) and any reference to an id the template does not declare.
+
+use std::any::Any;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Map, Value as Json};
+
+use super::tags::Tags;
+use super::value::{LogicalId, Value};
+
+/// A CloudFormation resource type with typed properties.
+pub trait Resource: Serialize + fmt::Debug + 'static {
+    /// `AWS::S3::Bucket`, …
+    const TYPE: &'static str;
+
+    /// The resource's tags, when its type is taggable.
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
+
+    fn tags_mut(&mut self) -> Option<&mut Tags> {
+        None
+    }
+}
+
+/// Implements [`Resource`] for a properties struct; `tags = field` marks a taggable type.
+macro_rules! resource {
+    ($ty:ty, $name:literal) => {
+        impl $crate::model::Resource for $ty {
+            const TYPE: &'static str = $name;
+        }
+    };
+    ($ty:ty, $name:literal, tags = $field:ident) => {
+        impl $crate::model::Resource for $ty {
+            const TYPE: &'static str = $name;
+            fn tags(&self) -> Option<&$crate::model::Tags> {
+                Some(&self.$field)
+            }
+            fn tags_mut(&mut self) -> Option<&mut $crate::model::Tags> {
+                Some(&mut self.$field)
+            }
+        }
+    };
+}
+pub(crate) use resource;
+
+/// A resource of any type, as the template stores it.
+pub trait AnyResource: Any + fmt::Debug {
+    fn resource_type(&self) -> &'static str;
+    /// The `Properties` object (the rendering edge: this is where JSON appears).
+    fn properties(&self) -> Result<Json, serde_json::Error>;
+    fn tags(&self) -> Option<&Tags>;
+    fn tags_mut(&mut self) -> Option<&mut Tags>;
+}
+
+impl<T: Resource> AnyResource for T {
+    fn resource_type(&self) -> &'static str {
+        T::TYPE
+    }
+    fn properties(&self) -> Result<Json, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+    fn tags(&self) -> Option<&Tags> {
+        Resource::tags(self)
+    }
+    fn tags_mut(&mut self) -> Option<&mut Tags> {
+        Resource::tags_mut(self)
+    }
+}
+
+/// A typed reference to a resource added to a template. Attribute accessors live next to each
+/// resource type (`impl Handle<Table> { fn arn(&self) … }`).
+pub struct Handle<T> {
+    id: LogicalId,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Handle<T> {
+    fn clone(&self) -> Self {
+        Handle {
+            id: self.id.clone(),
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Handle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Handle({})", self.id)
+    }
+}
+
+impl<T: Resource> Handle<T> {
+    pub fn id(&self) -> &LogicalId {
+        &self.id
+    }
+
+    /// `Ref` (what it returns depends on the type; the typed accessors name it).
+    pub(in crate::model) fn reference(&self) -> Value {
+        Value::reference(self.id.clone())
+    }
+
+    /// `Fn::GetAtt` of a documented attribute (only typed accessors call this).
+    pub(in crate::model) fn attribute(&self, name: &'static str) -> Value {
+        Value::get_att(self.id.clone(), name)
+    }
+}
+
+/// What happens to a resource's physical data when it is deleted or replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DeletionPolicy {
+    Delete,
+    Retain,
+    RetainExceptOnCreate,
+    Snapshot,
+}
+
+impl DeletionPolicy {
+    pub fn keeps_data(self) -> bool {
+        !matches!(self, DeletionPolicy::Delete)
+    }
+}
+
+/// A checkov check skipped for a resource, with the reason (rendered into `Metadata`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckovSkip {
+    pub id: &'static str,
+    pub comment: String,
+}
+
+/// Resource attributes other than `Properties`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    /// Explicit ordering that no reference expresses.
+    pub depends_on: Vec<LogicalId>,
+    pub deletion_policy: Option<DeletionPolicy>,
+    pub update_replace_policy: Option<DeletionPolicy>,
+    pub condition: Option<LogicalId>,
+    pub checkov_skips: Vec<CheckovSkip>,
+}
+
+impl Options {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An ordering CloudFormation cannot infer (there is no reference between the two).
+    pub fn depends_on<T: Resource>(mut self, on: &Handle<T>) -> Self {
+        self.depends_on.push(on.id().clone());
+        self
+    }
+
+    /// Sets both `DeletionPolicy` and `UpdateReplacePolicy`.
+    pub fn data_policy(mut self, policy: DeletionPolicy) -> Self {
+        self.deletion_policy = Some(policy);
+        self.update_replace_policy = Some(policy);
+        self
+    }
+
+    pub fn condition(mut self, condition: &ConditionHandle) -> Self {
+        self.condition = Some(condition.id().clone());
+        self
+    }
+
+    /// Skips a checkov check on this resource; the reason is part of the template.
+    pub fn skip_checkov(mut self, id: &'static str, reason: &str) -> Self {
+        self.checkov_skips.push(CheckovSkip {
+            id,
+            comment: reason.to_owned(),
+        });
+        self
+    }
+}
+
+/// One resource in the template.
+#[derive(Debug)]
+pub struct Entry {
+    id: LogicalId,
+    resource: Box<dyn AnyResource>,
+    pub options: Options,
+}
+
+impl Entry {
+    pub fn id(&self) -> &LogicalId {
+        &self.id
+    }
+
+    pub fn resource_type(&self) -> &'static str {
+        self.resource.resource_type()
+    }
+
+    pub fn resource(&self) -> &dyn AnyResource {
+        self.resource.as_ref()
+    }
+
+    pub fn resource_mut(&mut self) -> &mut dyn AnyResource {
+        self.resource.as_mut()
+    }
+
+    pub fn downcast<T: Resource>(&self) -> Option<&T> {
+        let any: &dyn Any = self.resource.as_ref();
+        any.downcast_ref::<T>()
+    }
+
+    pub fn downcast_mut<T: Resource>(&mut self) -> Option<&mut T> {
+        let any: &mut dyn Any = self.resource.as_mut();
+        any.downcast_mut::<T>()
+    }
+}
+
+/// Parameter types used by the stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ParameterType {
+    String,
+    Number,
+}
+
+/// A template parameter (supplied at deploy time).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Parameter {
+    #[serde(rename = "Type")]
+    pub kind: ParameterType,
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_pattern: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+}
+
+impl Parameter {
+    pub fn string(description: &str) -> Self {
+        Parameter {
+            kind: ParameterType::String,
+            description: description.to_owned(),
+            default: None,
+            allowed_pattern: None,
+            constraint_description: None,
+            min_length: None,
+            max_length: None,
+        }
+    }
+}
+
+/// A reference to a declared parameter.
+#[derive(Clone, Debug)]
+pub struct ParamHandle {
+    id: LogicalId,
+}
+
+impl ParamHandle {
+    pub fn id(&self) -> &LogicalId {
+        &self.id
+    }
+
+    /// `Ref` to the parameter's value.
+    pub fn value(&self) -> Value {
+        Value::reference(self.id.clone())
+    }
+}
+
+/// A condition expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    Equals(Value, Value),
+    Not(Box<Condition>),
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    /// Another declared condition.
+    Is(LogicalId),
+}
+
+impl Serialize for Condition {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        match self {
+            Condition::Equals(a, b) => m.serialize_entry("Fn::Equals", &(a, b))?,
+            Condition::Not(c) => m.serialize_entry("Fn::Not", &[c])?,
+            Condition::And(cs) => m.serialize_entry("Fn::And", cs)?,
+            Condition::Or(cs) => m.serialize_entry("Fn::Or", cs)?,
+            Condition::Is(id) => m.serialize_entry("Condition", id.as_str())?,
+        }
+        m.end()
+    }
+}
+
+/// A reference to a declared condition.
+#[derive(Clone, Debug)]
+pub struct ConditionHandle {
+    id: LogicalId,
+}
+
+impl ConditionHandle {
+    pub fn id(&self) -> &LogicalId {
+        &self.id
+    }
+
+    pub fn condition(&self) -> Condition {
+        Condition::Is(self.id.clone())
+    }
+}
+
+/// A stack output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    pub description: String,
+    pub value: Value,
+    pub export_name: Option<Value>,
+    pub condition: Option<LogicalId>,
+}
+
+impl Output {
+    pub fn new(description: &str, value: Value) -> Self {
+        Output {
+            description: description.to_owned(),
+            value,
+            export_name: None,
+            condition: None,
+        }
+    }
+}
+
+impl Serialize for Output {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(c) = &self.condition {
+            m.serialize_entry("Condition", c.as_str())?;
+        }
+        m.serialize_entry("Description", &self.description)?;
+        m.serialize_entry("Value", &self.value)?;
+        if let Some(e) = &self.export_name {
+            #[derive(Serialize)]
+            struct Export<'a> {
+                #[serde(rename = "Name")]
+                name: &'a Value,
+            }
+            m.serialize_entry("Export", &Export { name: e })?;
+        }
+        m.end()
+    }
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+        }
+    }
+}
+
+/// What is wrong with a template that cannot be rendered.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum TemplateError {
+    #[error(
+        "logical id `{0}` is declared twice; every resource, parameter, condition and output needs its own name"
+    )]
+    DuplicateId(String),
+    #[error(
+        "`{from}` refers to `{to}`, which this template does not declare; pass handles from the same template"
+    )]
+    Dangling { from: String, to: String },
+    #[error(
+        "`{resource}` has `DependsOn: {on}` although it already references `{on}`; drop the DependsOn (cfn-lint W3005)"
+    )]
+    RedundantDependsOn { resource: String, on: String },
+    #[error("could not serialise `{id}`: {message}")]
+    Serialize { id: String, message: String },
+}
+
+/// A CloudFormation template under construction.
+#[derive(Debug, Default)]
+pub struct Template {
+    description: String,
+    required_tags: Tags,
+    parameters: Vec<(LogicalId, Parameter)>,
+    conditions: Vec<(LogicalId, Condition)>,
+    resources: Vec<Entry>,
+    outputs: Vec<(LogicalId, Output)>,
+    duplicates: Vec<String>,
+}
+
+impl Template {
+    /// A template whose taggable resources all get `required_tags`.
+    pub fn new(description: &str, required_tags: Tags) -> Self {
+        Template {
+            description: description.to_owned(),
+            required_tags,
+            ..Template::default()
+        }
+    }
+
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    pub fn required_tags(&self) -> &Tags {
+        &self.required_tags
+    }
+
+    fn claim(&mut self, name: &str) -> LogicalId {
+        let id = LogicalId::new(name);
+        let taken = self.resources.iter().any(|e| e.id == id)
+            || self.parameters.iter().any(|(p, _)| *p == id)
+            || self.conditions.iter().any(|(c, _)| *c == id);
+        if taken {
+            self.duplicates.push(id.as_str().to_owned());
+        }
+        id
+    }
+
+    /// Adds a resource named `name` (made into a PascalCase logical id).
+    pub fn add<T: Resource>(&mut self, name: &str, resource: T) -> Handle<T> {
+        self.add_with(name, resource, Options::default())
+    }
+
+    /// Adds a resource with attributes (`DeletionPolicy`, checkov skips, …).
+    pub fn add_with<T: Resource>(
+        &mut self,
+        name: &str,
+        mut resource: T,
+        options: Options,
+    ) -> Handle<T> {
+        let id = self.claim(name);
+        if let Some(tags) = resource.tags_mut() {
+            for t in self.required_tags.iter() {
+                tags.set(&t.key, &t.value);
+            }
+        }
+        self.resources.push(Entry {
+            id: id.clone(),
+            resource: Box::new(resource),
+            options,
+        });
+        Handle {
+            id,
+            _type: PhantomData,
+        }
+    }
+
+    pub fn parameter(&mut self, name: &str, parameter: Parameter) -> ParamHandle {
+        let id = self.claim(name);
+        self.parameters.push((id.clone(), parameter));
+        ParamHandle { id }
+    }
+
+    pub fn condition(&mut self, name: &str, condition: Condition) -> ConditionHandle {
+        let id = self.claim(name);
+        self.conditions.push((id.clone(), condition));
+        ConditionHandle { id }
+    }
+
+    pub fn output(&mut self, name: &str, output: Output) -> LogicalId {
+        let id = LogicalId::new(name);
+        if self.outputs.iter().any(|(o, _)| *o == id) {
+            self.duplicates.push(id.as_str().to_owned());
+        }
+        self.outputs.push((id.clone(), output));
+        id
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.resources
+    }
+
+    pub fn entry(&self, id: &LogicalId) -> Option<&Entry> {
+        self.resources.iter().find(|e| e.id == *id)
+    }
+
+    pub fn entry_mut(&mut self, id: &LogicalId) -> Option<&mut Entry> {
+        self.resources.iter_mut().find(|e| e.id == *id)
+    }
+
+    /// Finds a resource by its logical id as text.
+    pub fn entry_named(&self, id: &str) -> Option<&Entry> {
+        self.resources.iter().find(|e| e.id == id)
+    }
+
+    pub fn entry_named_mut(&mut self, id: &str) -> Option<&mut Entry> {
+        self.resources.iter_mut().find(|e| e.id == id)
+    }
+
+    /// Removes a resource (for tests that build a breaking stack).
+    pub fn remove(&mut self, id: &str) -> Option<Entry> {
+        let i = self.resources.iter().position(|e| e.id == id)?;
+        Some(self.resources.remove(i))
+    }
+
+    /// Every resource of type `T`, in declaration order.
+    pub fn resources<T: Resource>(&self) -> impl Iterator<Item = (&LogicalId, &T)> {
+        self.resources
+            .iter()
+            .filter_map(|e| e.downcast::<T>().map(|r| (&e.id, r)))
+    }
+
+    pub fn get<T: Resource>(&self, id: &LogicalId) -> Option<&T> {
+        self.entry(id).and_then(Entry::downcast)
+    }
+
+    pub fn get_mut<T: Resource>(&mut self, id: &LogicalId) -> Option<&mut T> {
+        self.entry_mut(id).and_then(Entry::downcast_mut)
+    }
+
+    pub fn resource<T: Resource>(&self, handle: &Handle<T>) -> Option<&T> {
+        self.get(handle.id())
+    }
+
+    pub fn resource_mut<T: Resource>(&mut self, handle: &Handle<T>) -> Option<&mut T> {
+        self.get_mut(handle.id())
+    }
+
+    pub fn parameters(&self) -> impl Iterator<Item = (&LogicalId, &Parameter)> {
+        self.parameters.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn outputs(&self) -> impl Iterator<Item = (&LogicalId, &Output)> {
+        self.outputs.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn outputs_mut(&mut self) -> impl Iterator<Item = (&LogicalId, &mut Output)> {
+        self.outputs.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
+    /// Checks that ids are unique, every reference resolves and no `DependsOn` is redundant.
+    pub fn validate(&self) -> Result<(), TemplateError> {
+        self.document().map(|_| ())
+    }
+
+    /// The template as a JSON document (validated).
+    pub fn document(&self) -> Result<Json, TemplateError> {
+        if let Some(d) = self.duplicates.first() {
+            return Err(TemplateError::DuplicateId(d.clone()));
+        }
+        let mut root = Map::new();
+        root.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
+        root.insert("Description".into(), self.description.clone().into());
+        let ser = |id: &LogicalId, v: &dyn erased::Ser| {
+            v.to_json().map_err(|e| TemplateError::Serialize {
+                id: id.as_str().to_owned(),
+                message: e.to_string(),
+            })
+        };
+        if !self.parameters.is_empty() {
+            let mut m = Map::new();
+            for (id, p) in &self.parameters {
+                m.insert(id.as_str().to_owned(), ser(id, p)?);
+            }
+            root.insert("Parameters".into(), Json::Object(m));
+        }
+        if !self.conditions.is_empty() {
+            let mut m = Map::new();
+            for (id, c) in &self.conditions {
+                m.insert(id.as_str().to_owned(), ser(id, c)?);
+            }
+            root.insert("Conditions".into(), Json::Object(m));
+        }
+        let mut resources = Map::new();
+        for e in &self.resources {
+            let mut r = Map::new();
+            r.insert("Type".into(), e.resource_type().into());
+            let o = &e.options;
+            if let Some(c) = &o.condition {
+                r.insert("Condition".into(), c.as_str().into());
+            }
+            if !o.depends_on.is_empty() {
+                let d: Vec<Json> = o.depends_on.iter().map(|d| d.as_str().into()).collect();
+                r.insert("DependsOn".into(), Json::Array(d));
+            }
+            if let Some(p) = o.deletion_policy {
+                r.insert("DeletionPolicy".into(), ser(&e.id, &p)?);
+            }
+            if let Some(p) = o.update_replace_policy {
+                r.insert("UpdateReplacePolicy".into(), ser(&e.id, &p)?);
+            }
+            if !o.checkov_skips.is_empty() {
+                #[derive(Serialize)]
+                struct Checkov<'a> {
+                    skip: &'a [CheckovSkip],
+                }
+                let mut meta = Map::new();
+                meta.insert(
+                    "checkov".into(),
+                    ser(
+                        &e.id,
+                        &Checkov {
+                            skip: &o.checkov_skips,
+                        },
+                    )?,
+                );
+                r.insert("Metadata".into(), Json::Object(meta));
+            }
+            let props = e
+                .resource
+                .properties()
+                .map_err(|err| TemplateError::Serialize {
+                    id: e.id.as_str().to_owned(),
+                    message: err.to_string(),
+                })?;
+            if props.as_object().is_some_and(|m| !m.is_empty()) {
+                r.insert("Properties".into(), props);
+            }
+            resources.insert(e.id.as_str().to_owned(), Json::Object(r));
+        }
+        root.insert("Resources".into(), Json::Object(resources));
+        if !self.outputs.is_empty() {
+            let mut m = Map::new();
+            for (id, o) in &self.outputs {
+                m.insert(id.as_str().to_owned(), ser(id, o)?);
+            }
+            root.insert("Outputs".into(), Json::Object(m));
+        }
+        let doc = Json::Object(root);
+        check_references(&doc)?;
+        Ok(doc)
+    }
+
+    /// Renders the template: deterministic (declaration order), newline-terminated.
+    pub fn render(&self, format: Format) -> Result<String, TemplateError> {
+        let doc = self.document()?;
+        let mut out = match format {
+            Format::Json => {
+                serde_json::to_string_pretty(&doc).map_err(|e| TemplateError::Serialize {
+                    id: "template".into(),
+                    message: e.to_string(),
+                })?
+            }
+            Format::Yaml => {
+                serde_yaml_ng::to_string(&doc).map_err(|e| TemplateError::Serialize {
+                    id: "template".into(),
+                    message: e.to_string(),
+                })?
+            }
+        };
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        Ok(out)
+    }
+}
+
+mod erased {
+    use serde::Serialize;
+
+    /// Object-safe serialisation to a JSON value.
+    pub trait Ser {
+        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
+    }
+
+    impl<T: Serialize> Ser for T {
+        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+            serde_json::to_value(self)
+        }
+    }
+}
+
+/// Verifies every `Ref`, `Fn::GetAtt`, `Fn::Sub` placeholder, `Fn::If` condition and
+/// `DependsOn` names something declared, and that no `DependsOn` repeats a reference.
+fn check_references(doc: &Json) -> Result<(), TemplateError> {
+    let section = |name: &str| -> Vec<&str> {
+        doc.get(name)
+            .and_then(Json::as_object)
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    };
+    let resources = section("Resources");
+    let parameters = section("Parameters");
+    let conditions = section("Conditions");
+    let known = |name: &str| {
+        name.starts_with("AWS::") || resources.contains(&name) || parameters.contains(&name)
+    };
+    let check = |from: &str, refs: &[Reference]| -> Result<(), TemplateError> {
+        for r in refs {
+            let ok = match r {
+                Reference::Value(n) => known(n),
+                Reference::Attribute(n) => resources.contains(&n.as_str()),
+                Reference::Condition(n) => conditions.contains(&n.as_str()),
+            };
+            if !ok {
+                return Err(TemplateError::Dangling {
+                    from: from.to_owned(),
+                    to: r.name().to_owned(),
+                });
+            }
+        }
+        Ok(())
+    };
+    for (section_name, is_resources) in [
+        ("Conditions", false),
+        ("Outputs", false),
+        ("Resources", true),
+    ] {
+        let Some(items) = doc.get(section_name).and_then(Json::as_object) else {
+            continue;
+        };
+        for (id, item) in items {
+            let mut refs = Vec::new();
+            collect(item, &mut refs);
+            check(id, &refs)?;
+            if let Some(c) = item.get("Condition").and_then(Json::as_str) {
+                check(id, &[Reference::Condition(c.to_owned())])?;
+            }
+            if is_resources {
+                for d in item
+                    .get("DependsOn")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let d = d.as_str().unwrap_or_default();
+                    if !resources.contains(&d) {
+                        return Err(TemplateError::Dangling {
+                            from: id.clone(),
+                            to: d.to_owned(),
+                        });
+                    }
+                    if refs.iter().any(
+                        |r| matches!(r, Reference::Value(n) | Reference::Attribute(n) if n == d),
+                    ) {
+                        return Err(TemplateError::RedundantDependsOn {
+                            resource: id.clone(),
+                            on: d.to_owned(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug)]
+enum Reference {
+    Value(String),
+    Attribute(String),
+    Condition(String),
+}
+
+impl Reference {
+    fn name(&self) -> &str {
+        match self {
+            Reference::Value(n) | Reference::Attribute(n) | Reference::Condition(n) => n,
+        }
+    }
+}
+
+fn collect(v: &Json, out: &mut Vec<Reference>) {
+    match v {
+        Json::Array(items) => items.iter().for_each(|i| collect(i, out)),
+        Json::Object(m) => {
+            if m.len() == 1 {
+                if let Some(Json::String(r)) = m.get("Ref") {
+                    out.push(Reference::Value(r.clone()));
+                    return;
+                }
+                if let Some(Json::Array(a)) = m.get("Fn::GetAtt") {
+                    if let Some(Json::String(r)) = a.first() {
+                        out.push(Reference::Attribute(r.clone()));
+                    }
+                    return;
+                }
+                if let Some(Json::Array(a)) = m.get("Fn::If") {
+                    if let Some(Json::String(c)) = a.first() {
+                        out.push(Reference::Condition(c.clone()));
+                    }
+                    a.iter().skip(1).for_each(|i| collect(i, out));
+                    return;
+                }
+                if let Some(sub) = m.get("Fn::Sub") {
+                    let (text, vars) = match sub {
+                        Json::String(t) => (t.as_str(), None),
+                        Json::Array(a) => (
+                            a.first().and_then(Json::as_str).unwrap_or_default(),
+                            a.get(1).and_then(Json::as_object),
+                        ),
+                        _ => ("", None),
+                    };
+                    for name in sub_placeholders(text) {
+                        if vars.is_some_and(|v| v.contains_key(name)) {
+                            continue;
+                        }
+                        match name.split_once('.') {
+                            Some((r, _)) => out.push(Reference::Attribute(r.to_owned())),
+                            None => out.push(Reference::Value(name.to_owned())),
+                        }
+                    }
+                    if let Some(vars) = vars {
+                        vars.values().for_each(|i| collect(i, out));
+                    }
+                    return;
+                }
+            }
+            m.values().for_each(|i| collect(i, out));
+        }
+        _ => {}
+    }
+}
+
+/// The `${Name}` placeholders of an `Fn::Sub` string (not the escaped `${!Literal}` ones).
+fn sub_placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        rest = &rest[i + 2..];
+        let Some(end) = rest.find('}') else { break };
+        let name = &rest[..end];
+        if !name.starts_with('!') {
+            out.push(name);
+        }
+        rest = &rest[end + 1..];
+    }
+    out
+}
+
+/// Serialises a sequence with one element as that element, otherwise as a list (IAM style).
+pub fn serialize_one_or_many<S: Serializer, V: Serialize>(
+    items: &[V],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    if let [one] = items {
+        one.serialize(s)
+    } else {
+        let mut q = s.serialize_seq(Some(items.len()))?;
+        for i in items {
+            q.serialize_element(i)?;
+        }
+        q.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::apigw::Api;
+    use crate::model::sqs::Queue;
+    use crate::model::{Pseudo, Tags};
+    use crate::sub;
+
+    fn tags() -> Tags {
+        let mut t = Tags::new();
+        t.set("Project", "p");
+        t.set("Env", "dev");
+        t
+    }
+
+    fn queue(name: &str) -> Queue {
+        Queue {
+            queue_name: name.into(),
+            message_retention_period: 60,
+            visibility_timeout: 30,
+            kms_master_key_id: None,
+            kms_data_key_reuse_period_seconds: None,
+            redrive_policy: None,
+            tags: Tags::new(),
+        }
+    }
+
+    fn doc(t: &Template) -> Json {
+        match t.document() {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn references_come_from_handles_and_tags_are_stamped_in_each_shape() {
+        let mut t = Template::new("test", tags());
+        let dlq = t.add("jobs dlq", queue("dlq"));
+        let mut q = queue("jobs");
+        q.redrive_policy = Some(crate::model::sqs::RedrivePolicy {
+            dead_letter_target_arn: dlq.arn(),
+            max_receive_count: 3,
+        });
+        let jobs = t.add("jobs-queue", q);
+        let api = t.add(
+            "Api",
+            Api {
+                name: sub!("api-", Pseudo::Region),
+                description: String::new(),
+                protocol_type: "HTTP",
+                tags: Tags::new(),
+            },
+        );
+        t.output("JobsUrl", Output::new("url", jobs.url()));
+        let d = doc(&t);
+        assert_eq!(jobs.id().as_str(), "JobsQueue");
+        assert_eq!(
+            d["Resources"]["JobsQueue"]["Properties"]["RedrivePolicy"],
+            serde_json::json!({"deadLetterTargetArn": {"Fn::GetAtt": ["JobsDlq", "Arn"]}, "maxReceiveCount": 3})
+        );
+        assert_eq!(
+            d["Resources"]["JobsDlq"]["Properties"]["Tags"],
+            serde_json::json!([{"Key": "Project", "Value": "p"}, {"Key": "Env", "Value": "dev"}])
+        );
+        assert_eq!(
+            d["Resources"]["Api"]["Properties"]["Tags"],
+            serde_json::json!({"Project": "p", "Env": "dev"})
+        );
+        assert_eq!(
+            d["Resources"]["Api"]["Properties"]["Name"],
+            serde_json::json!({"Fn::Sub": "api-${AWS::Region}"})
+        );
+        assert_eq!(d["Outputs"]["JobsUrl"]["Value"], serde_json::json!({"Ref": "JobsQueue"}));
+        // No DependsOn is written for references.
+        assert!(d["Resources"]["JobsQueue"].get("DependsOn").is_none());
+        assert_eq!(api.id().as_str(), "Api");
+    }
+
+    #[test]
+    fn a_handle_from_another_template_is_refused() {
+        let mut other = Template::new("other", Tags::new());
+        let foreign = other.add("Elsewhere", queue("x"));
+        let mut t = Template::new("test", Tags::new());
+        t.output("Url", Output::new("url", foreign.url()));
+        assert_eq!(
+            t.validate(),
+            Err(TemplateError::Dangling {
+                from: "Url".into(),
+                to: "Elsewhere".into()
+            })
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused() {
+        let mut t = Template::new("test", Tags::new());
+        t.add("jobs", queue("a"));
+        t.add("Jobs", queue("b"));
+        assert_eq!(t.validate(), Err(TemplateError::DuplicateId("Jobs".into())));
+    }
+
+    #[test]
+    fn depends_on_only_where_no_reference_orders_it() {
+        let mut t = Template::new("test", Tags::new());
+        let a = t.add("A", queue("a"));
+        let b = t.add_with("B", queue("b"), Options::new().depends_on(&a));
+        assert!(t.validate().is_ok());
+        assert_eq!(doc(&t)["Resources"]["B"]["DependsOn"], serde_json::json!(["A"]));
+        let mut c = queue("c");
+        c.queue_name = sub!(b.name(), "-c");
+        t.add_with("C", c, Options::new().depends_on(&b));
+        assert_eq!(
+            t.validate(),
+            Err(TemplateError::RedundantDependsOn {
+                resource: "C".into(),
+                on: "B".into()
+            })
+        );
+    }
+
+    #[test]
+    fn parameters_conditions_and_if() {
+        let mut t = Template::new("test", Tags::new());
+        let p = t.parameter("Suffix", Parameter::string("a suffix"));
+        let c = t.condition("HasSuffix", Condition::Not(Box::new(Condition::Equals(p.value(), "".into()))));
+        let mut q = queue("q");
+        q.queue_name = Value::if_(&c, sub!("q-", p.value()), "q".into());
+        t.add_with("Q", q, Options::new().condition(&c).data_policy(DeletionPolicy::Retain));
+        let d = doc(&t);
+        assert_eq!(
+            d["Conditions"]["HasSuffix"],
+            serde_json::json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "Suffix"}, ""]}]})
+        );
+        assert_eq!(
+            d["Resources"]["Q"]["Properties"]["QueueName"],
+            serde_json::json!({"Fn::If": ["HasSuffix", {"Fn::Sub": "q-${Suffix}"}, "q"]})
+        );
+        assert_eq!(d["Resources"]["Q"]["Condition"], "HasSuffix");
+        assert_eq!(d["Resources"]["Q"]["DeletionPolicy"], "Retain");
+        assert_eq!(d["Parameters"]["Suffix"], serde_json::json!({"Type": "String", "Description": "a suffix"}));
+    }
+
+    #[test]
+    fn renders_json_and_yaml_deterministically() {
+        let build = || {
+            let mut t = Template::new("test", tags());
+            let a = t.add("A", queue("a"));
+            t.add_with("B", queue("b"), Options::new().skip_checkov("CKV_X", "because"));
+            t.output("AUrl", Output::new("url", a.url()));
+            t
+        };
+        let (one, two) = (build(), build());
+        for f in [Format::Json, Format::Yaml] {
+            let (x, y) = (one.render(f), two.render(f));
+            assert!(x.is_ok());
+            assert_eq!(x, y);
+        }
+        let yaml = one.render(Format::Yaml).unwrap_or_default();
+        assert!(yaml.starts_with("AWSTemplateFormatVersion: 2010-09-09\n"), "{yaml}");
+        assert!(yaml.contains("Metadata:\n      checkov:\n        skip:\n        - id: CKV_X\n          comment: because\n"), "{yaml}");
+        let json = one.render(Format::Json).unwrap_or_default();
+        let keys: Vec<&str> = json.lines().filter(|l| l.starts_with("  \"")).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "  \"AWSTemplateFormatVersion\": \"2010-09-09\",",
+                "  \"Description\": \"test\",",
+                "  \"Resources\": {",
+                "  \"Outputs\": {"
+            ]
+        );
+    }
+
+    #[test]
+    fn typed_lookup_and_mutation() {
+        let mut t = Template::new("test", Tags::new());
+        let a = t.add("A", queue("a"));
+        if let Some(q) = t.resource_mut(&a) {
+            q.visibility_timeout = 99;
+        }
+        assert_eq!(t.resource(&a).map(|q| q.visibility_timeout), Some(99));
+        assert_eq!(t.resources::<Queue>().count(), 1);
+        assert_eq!(t.resources::<Api>().count(), 0);
+        assert!(t.remove("A").is_some());
+        assert!(t.entries().is_empty());
+    }
+}

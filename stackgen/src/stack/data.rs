@@ -1,0 +1,172 @@
+//! Data: the DynamoDB tables of `retail_spec::TABLES` and the functions' S3 buckets.
+//!
+//! Tables are on demand (no idle cost), encrypted, with TTL where the spec names an expiry
+//! attribute and point-in-time recovery as the environment's protection says. Business tables
+//! are retained on delete and replacement where the environment retains data (prod); everything
+//! else is deletable so that an environment can be destroyed completely.
+
+use retail_spec::{BUCKETS, BucketSpec, KeyAttr, TABLES, TableSpec};
+
+use super::{Ctx, ids};
+use crate::model::dynamodb::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchema, KeyType,
+    PointInTimeRecoverySpecification, Projection, SseSpecification, Table, TimeToLiveSpecification,
+};
+use crate::model::s3::{Bucket, BucketPolicy, LifecycleRule};
+use crate::model::{DeletionPolicy, Handle, Options, PolicyDocument, Statement, Tags};
+use crate::sub;
+
+pub(super) struct Data {
+    pub tables: Vec<(&'static TableSpec, Handle<Table>)>,
+    pub buckets: Vec<(&'static BucketSpec, Handle<Bucket>)>,
+}
+
+impl Data {
+    pub fn table(&self, spec: &TableSpec) -> Option<&Handle<Table>> {
+        self.tables
+            .iter()
+            .find(|(s, _)| s.id == spec.id)
+            .map(|(_, h)| h)
+    }
+
+    pub fn bucket(&self, spec: &BucketSpec) -> Option<&Handle<Bucket>> {
+        self.buckets
+            .iter()
+            .find(|(s, _)| s.id == spec.id)
+            .map(|(_, h)| h)
+    }
+}
+
+const CUSTOMER_MANAGED_KEY_SKIP: &str = "Encrypted at rest with the AWS-managed key (SSEEnabled, alias/aws/dynamodb). A customer-managed key would add $1/month per environment of idle cost and key administration without adding a control this data needs.";
+const PITR_SKIP: &str = "Point-in-time recovery is off in this non-production environment: its data is disposable demo data and the environment is destroyable. Production enables PITR on every table (enforced by stackgen's guardrails).";
+
+fn key(k: KeyAttr, key_type: KeyType) -> KeySchema {
+    KeySchema {
+        attribute_name: k.name.to_owned(),
+        key_type,
+    }
+}
+
+fn keys(pk: KeyAttr, sk: Option<KeyAttr>) -> Vec<KeySchema> {
+    let mut out = vec![key(pk, KeyType::Hash)];
+    if let Some(sk) = sk {
+        out.push(key(sk, KeyType::Range));
+    }
+    out
+}
+
+/// Whether this table's data is kept when the stack deletes or replaces it.
+pub(crate) fn retains(ctx_retain_data: bool, spec: &TableSpec) -> bool {
+    ctx_retain_data && spec.business_data
+}
+
+pub(super) fn build(ctx: &mut Ctx) -> Data {
+    let protection = &ctx.env.protection;
+    let mut tables = Vec::new();
+    for spec in TABLES.iter().copied() {
+        let retain = retains(protection.retain_data, spec);
+        let table = Table {
+            table_name: ctx.names.physical(spec.name).into(),
+            billing_mode: BillingMode::PayPerRequest,
+            attribute_definitions: spec
+                .key_attributes()
+                .into_iter()
+                .map(|k| AttributeDefinition {
+                    attribute_name: k.name.to_owned(),
+                    attribute_type: k.kind.code(),
+                })
+                .collect(),
+            key_schema: keys(spec.partition_key, spec.sort_key),
+            global_secondary_indexes: spec
+                .indexes
+                .iter()
+                .map(|ix| GlobalSecondaryIndex {
+                    index_name: ix.name.to_owned(),
+                    key_schema: keys(ix.partition_key, ix.sort_key),
+                    projection: Projection {
+                        projection_type: "ALL",
+                    },
+                })
+                .collect(),
+            time_to_live_specification: spec.ttl_attribute.map(|a| TimeToLiveSpecification {
+                attribute_name: a.to_owned(),
+                enabled: true,
+            }),
+            point_in_time_recovery_specification: PointInTimeRecoverySpecification {
+                point_in_time_recovery_enabled: protection.point_in_time_recovery,
+            },
+            sse_specification: SseSpecification { sse_enabled: true },
+            deletion_protection_enabled: retain,
+            tags: Tags::new(),
+        };
+        let mut options = Options::new()
+            .data_policy(if retain {
+                DeletionPolicy::Retain
+            } else {
+                DeletionPolicy::Delete
+            })
+            .skip_checkov("CKV_AWS_119", CUSTOMER_MANAGED_KEY_SKIP);
+        if !protection.point_in_time_recovery {
+            options = options.skip_checkov("CKV_AWS_28", PITR_SKIP);
+        }
+        let handle = ctx.template.add_with(&ids::table(spec), table, options);
+        tables.push((spec, handle));
+    }
+
+    let mut buckets = Vec::new();
+    for spec in BUCKETS.iter().copied() {
+        let mut bucket = Bucket::private(ctx.names.bucket(spec.name), 1);
+        if let (Some(days), Some(lc)) = (
+            spec.expire_after_days,
+            bucket.lifecycle_configuration.as_mut(),
+        ) {
+            lc.rules.push(LifecycleRule {
+                id: format!("expire-after-{days}-days"),
+                status: "Enabled",
+                expiration_in_days: Some(days),
+                noncurrent_version_expiration: None,
+                abort_incomplete_multipart_upload: None,
+            });
+        }
+        let handle = private_bucket(ctx, &ids::bucket(spec), bucket, Vec::new());
+        buckets.push((spec, handle));
+    }
+    Data { tables, buckets }
+}
+
+pub(super) const ACCESS_LOG_SKIP: &str = "S3 server access logs would need a further log bucket (which itself cannot log) for objects that are only written by this stack's functions and deploy step; CloudTrail data events are the audit trail where one is required.";
+
+/// Adds a private bucket (see [`Bucket::private`]) and its TLS-only bucket policy, with
+/// `extra` statements (e.g. CloudFront's read access).
+pub(super) fn private_bucket(
+    ctx: &mut Ctx,
+    name: &str,
+    bucket: Bucket,
+    extra: Vec<Statement>,
+) -> Handle<Bucket> {
+    let handle = ctx.template.add_with(
+        name,
+        bucket,
+        Options::new()
+            .data_policy(DeletionPolicy::Delete)
+            .skip_checkov("CKV_AWS_18", ACCESS_LOG_SKIP),
+    );
+    bucket_policy(ctx, &handle, extra);
+    handle
+}
+
+/// The bucket policy: `extra` statements plus a deny of any request without TLS.
+pub(super) fn bucket_policy(ctx: &mut Ctx, bucket: &Handle<Bucket>, extra: Vec<Statement>) {
+    let mut statements = extra;
+    statements.push(Statement::deny_insecure_transport(
+        &["s3:*"],
+        vec![bucket.arn(), sub!(bucket.arn(), "/*")],
+    ));
+    ctx.template.add(
+        &format!("{}Policy", bucket.id()),
+        BucketPolicy {
+            bucket: bucket.name(),
+            policy_document: PolicyDocument::new(statements),
+        },
+    );
+}

@@ -1,0 +1,164 @@
+//! Events: the queues of `retail_spec::QUEUES` (each with a dead-letter queue) and the topics
+//! of `retail_spec::TOPICS` with their email subscriptions and policies.
+//!
+//! `ops-alerts` is the topic AWS services publish to (CloudWatch alarms, AWS Budgets); its
+//! policy lets exactly those services publish, for this account only.
+
+use retail_spec::{OPS_ALERTS, QUEUES, QueueSpec, TOPICS, TopicSpec};
+
+use super::{Ctx, StackError, ids};
+use crate::model::sns::{Subscription, Topic, TopicPolicy};
+use crate::model::sqs::{Queue, RedrivePolicy};
+use crate::model::{
+    DeletionPolicy, Handle, Operator, Options, PolicyCondition, PolicyDocument, Principal, Pseudo,
+    Statement, Tags, pascal_case,
+};
+
+pub(super) struct QueueRes {
+    pub spec: &'static QueueSpec,
+    pub queue: Handle<Queue>,
+    pub dlq: Handle<Queue>,
+}
+
+pub(super) struct Events {
+    pub queues: Vec<QueueRes>,
+    pub topics: Vec<(&'static TopicSpec, Handle<Topic>)>,
+    pub ops_alerts: Handle<Topic>,
+}
+
+impl Events {
+    pub fn queue(&self, spec: &QueueSpec) -> Option<&QueueRes> {
+        self.queues.iter().find(|q| q.spec.id == spec.id)
+    }
+
+    pub fn topic(&self, spec: &TopicSpec) -> Option<&Handle<Topic>> {
+        self.topics
+            .iter()
+            .find(|(s, _)| s.id == spec.id)
+            .map(|(_, h)| h)
+    }
+}
+
+/// Four days: SQS's default; a consumer that is down over a long weekend loses nothing.
+const RETENTION_SECONDS: u32 = 4 * 24 * 3600;
+/// Fourteen days (the maximum) for dead letters, so someone can look at them.
+const DLQ_RETENTION_SECONDS: u32 = 14 * 24 * 3600;
+/// The AWS-managed SQS key: no monthly fee; data keys reused for a day keep KMS calls rare.
+const SQS_KEY: &str = "alias/aws/sqs";
+const SNS_KEY: &str = "alias/aws/sns";
+const DATA_KEY_REUSE_SECONDS: u32 = 86_400;
+
+const OPS_TOPIC_KMS_SKIP: &str = "CloudWatch alarms and AWS Budgets cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key adds $1/month per environment of idle cost. The topic carries alarm and budget state changes only, no customer data.";
+
+pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
+    let mut queues = Vec::new();
+    for spec in QUEUES.iter().copied() {
+        let dlq = ctx.template.add_with(
+            &ids::dead_letter_queue(spec),
+            Queue {
+                queue_name: ctx.names.physical(&format!("{}-dlq", spec.name)).into(),
+                message_retention_period: DLQ_RETENTION_SECONDS,
+                visibility_timeout: 30,
+                kms_master_key_id: Some(SQS_KEY.to_owned()),
+                kms_data_key_reuse_period_seconds: Some(DATA_KEY_REUSE_SECONDS),
+                redrive_policy: None,
+                tags: Tags::new(),
+            },
+            Options::new().data_policy(DeletionPolicy::Delete),
+        );
+        let queue = ctx.template.add_with(
+            &ids::queue(spec),
+            Queue {
+                queue_name: ctx.names.physical(spec.name).into(),
+                message_retention_period: RETENTION_SECONDS,
+                visibility_timeout: spec.visibility_timeout_seconds,
+                kms_master_key_id: Some(SQS_KEY.to_owned()),
+                kms_data_key_reuse_period_seconds: Some(DATA_KEY_REUSE_SECONDS),
+                redrive_policy: Some(RedrivePolicy {
+                    dead_letter_target_arn: dlq.arn(),
+                    max_receive_count: spec.max_receive_count,
+                }),
+                tags: Tags::new(),
+            },
+            Options::new().data_policy(DeletionPolicy::Delete),
+        );
+        queues.push(QueueRes { spec, queue, dlq });
+    }
+
+    let mut topics = Vec::new();
+    for spec in TOPICS.iter().copied() {
+        let service_published = spec.id == OPS_ALERTS.id;
+        let topic = Topic {
+            topic_name: ctx.names.physical(spec.name).into(),
+            display_name: format!("{} {}", ctx.names.stack(), spec.name),
+            kms_master_key_id: (!service_published).then(|| SNS_KEY.to_owned()),
+            tags: Tags::new(),
+        };
+        let options = if service_published {
+            Options::new().skip_checkov("CKV_AWS_26", OPS_TOPIC_KMS_SKIP)
+        } else {
+            Options::new()
+        };
+        let handle = ctx.template.add_with(&ids::topic(spec), topic, options);
+
+        let mut statements = Vec::new();
+        if service_published {
+            statements.push(
+                Statement::allow(
+                    "AlarmsAndBudgetsPublish",
+                    &["sns:Publish"],
+                    vec![handle.arn()],
+                )
+                .principal(Principal::Service(vec![
+                    "cloudwatch.amazonaws.com".to_owned(),
+                    "budgets.amazonaws.com".to_owned(),
+                ]))
+                .when(PolicyCondition::new(
+                    Operator::StringEquals,
+                    "aws:SourceAccount",
+                    Pseudo::AccountId.into(),
+                )),
+            );
+        }
+        statements.push(Statement::deny_insecure_transport(
+            &["sns:Publish"],
+            vec![handle.arn()],
+        ));
+        ctx.template.add(
+            &format!("{}Policy", handle.id()),
+            TopicPolicy {
+                topics: vec![handle.arn()],
+                policy_document: PolicyDocument::new(statements),
+            },
+        );
+
+        // Alarm recipients get both operational and stock alerts (the environment file has one
+        // list of on-call addresses).
+        for email in &ctx.env.alarm_emails {
+            ctx.template.add(
+                &format!("{}Email{}", handle.id(), pascal_case(email)),
+                Subscription {
+                    topic_arn: handle.arn(),
+                    protocol: "email",
+                    endpoint: email.into(),
+                },
+            );
+        }
+        topics.push((spec, handle));
+    }
+
+    let ops_alerts = topics
+        .iter()
+        .find(|(s, _)| s.id == OPS_ALERTS.id)
+        .map(|(_, h)| h.clone())
+        .ok_or(StackError::UndeclaredResource {
+            function: "(alarms and budget)",
+            kind: "topic",
+            resource: OPS_ALERTS.id,
+        })?;
+    Ok(Events {
+        queues,
+        topics,
+        ops_alerts,
+    })
+}

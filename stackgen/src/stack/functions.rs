@@ -1,0 +1,276 @@
+//! Functions: one Lambda function per `retail_spec::FUNCTIONS`, each with its own role, its own
+//! log group and exactly the permissions and environment variables its access grants imply.
+//!
+//! Code comes from S3 through template parameters (`AssetsBucket`, `<Fn>CodeKey`): the deploy
+//! step uploads content-addressed zips and passes their keys, so changed code is a parameter
+//! change and unchanged code is no change at all.
+
+use std::collections::BTreeMap;
+
+use retail_spec::{Access, ENV_NAME_VAR, FUNCTIONS, FunctionSpec, STORES_VAR, Trigger};
+
+use super::data::Data;
+use super::events::Events;
+use super::{
+    ASSETS_BUCKET_PARAMETER, Ctx, EnvValue, EnvVar, FunctionInfo, StackError, code_key_parameter,
+    ids, log_group_options, outputs,
+};
+use crate::model::iam::{InlinePolicy, Role};
+use crate::model::lambda::{
+    Code, EventSourceMapping, Function, FunctionEnvironment, LoggingConfig,
+};
+use crate::model::logs::LogGroup;
+use crate::model::{Handle, Options, Parameter, PolicyDocument, Principal, Statement, Tags, Value};
+use crate::sub;
+
+pub(super) struct Built {
+    pub spec: &'static FunctionSpec,
+    pub function: Handle<Function>,
+    pub info: FunctionInfo,
+}
+
+const TABLE_READ: &[&str] = &[
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+];
+const TABLE_WRITE: &[&str] = &[
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+];
+const QUEUE_SEND: &[&str] = &["sqs:SendMessage"];
+const QUEUE_CONSUME: &[&str] = &[
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:ChangeMessageVisibility",
+];
+const TOPIC_PUBLISH: &[&str] = &["sns:Publish"];
+const BUCKET_READ: &[&str] = &["s3:GetObject"];
+const BUCKET_WRITE: &[&str] = &["s3:GetObject", "s3:PutObject"];
+const LOG_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
+
+const VPC_SKIP: &str = "Not in a VPC on purpose: the function only calls AWS APIs, and reaching them from private subnets needs a NAT gateway or interface endpoints, which bill by the hour (ghost spend) for no security gain here.";
+const CONCURRENCY_SKIP: &str = "Reserved concurrency is not set: it would carve capacity out of small accounts' 10-execution pool. Spend is capped by the API stage's throttling, and the kill switch sets reserved concurrency to 0 when the budget is breached.";
+const DLQ_SKIP: &str = "Invoked synchronously (HTTP API) or by an SQS event source mapping, whose queue has its own dead-letter queue; a function DLQ only applies to asynchronous invocations.";
+const ENV_KMS_SKIP: &str = "Environment variables hold resource names only (tables, queues, topics), no secrets; they are encrypted at rest with the AWS-managed Lambda key.";
+
+pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<Built>, StackError> {
+    let assets = ctx.template.parameter(
+        ASSETS_BUCKET_PARAMETER,
+        Parameter {
+            allowed_pattern: Some("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$".to_owned()),
+            constraint_description: Some("an S3 bucket name".to_owned()),
+            ..Parameter::string(
+                "Bucket holding the functions' code zips (the bootstrap stack's assets bucket).",
+            )
+        },
+    );
+
+    let mut built = Vec::new();
+    for spec in FUNCTIONS.iter().copied() {
+        let function_name = ctx.names.physical(spec.id);
+        let code_key = ctx.template.parameter(
+            &code_key_parameter(spec),
+            Parameter {
+                allowed_pattern: Some("^[A-Za-z0-9!_.*'()/-]+\\.zip$".to_owned()),
+                constraint_description: Some("the S3 key of a .zip".to_owned()),
+                ..Parameter::string(&format!(
+                    "S3 key of the `{}` function's zip (content-addressed, set by deploy).",
+                    spec.binary
+                ))
+            },
+        );
+        let log_group = ctx.template.add_with(
+            &format!("{}LogGroup", ids::function(spec)),
+            LogGroup {
+                log_group_name: format!("/aws/lambda/{function_name}").into(),
+                retention_in_days: ctx.env.log_retention_days,
+                tags: Tags::new(),
+            },
+            log_group_options(),
+        );
+
+        let mut statements = vec![Statement::allow(
+            "WriteOwnLogs",
+            LOG_WRITE,
+            vec![log_group.arn()],
+        )];
+        let mut variables: BTreeMap<String, Value> = BTreeMap::new();
+        let mut env_vars: Vec<EnvVar> = Vec::new();
+        let mut set_var = |name: &str, value: Value, from: EnvValue| {
+            if variables.insert(name.to_owned(), value).is_none() {
+                env_vars.push(EnvVar {
+                    name: name.to_owned(),
+                    value: from,
+                });
+            }
+        };
+        set_var(
+            ENV_NAME_VAR,
+            ctx.env.name.clone().into(),
+            EnvValue::Literal(ctx.env.name.clone()),
+        );
+        if spec.needs_stores {
+            let stores = ctx
+                .env
+                .stores
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
+            set_var(STORES_VAR, stores.clone().into(), EnvValue::Literal(stores));
+        }
+
+        let undeclared = |kind, resource| StackError::UndeclaredResource {
+            function: spec.id,
+            kind,
+            resource,
+        };
+        for access in spec.access {
+            let (sid, actions, resources) = match *access {
+                Access::TableRead(t) | Access::TableWrite(t) => {
+                    let table = data.table(t).ok_or_else(|| undeclared("table", t.id))?;
+                    set_var(t.env_var, table.name(), EnvValue::Output(outputs::table(t)));
+                    let write = matches!(access, Access::TableWrite(_));
+                    (
+                        format!("{}{}", if write { "Write" } else { "Read" }, ids::table(t)),
+                        if write { TABLE_WRITE } else { TABLE_READ },
+                        vec![table.arn(), sub!(table.arn(), "/index/*")],
+                    )
+                }
+                Access::QueueSend(q) | Access::QueueConsume(q) => {
+                    let queue = &events
+                        .queue(q)
+                        .ok_or_else(|| undeclared("queue", q.id))?
+                        .queue;
+                    set_var(q.env_var, queue.url(), EnvValue::Output(outputs::queue(q)));
+                    let send = matches!(access, Access::QueueSend(_));
+                    (
+                        format!(
+                            "{}{}",
+                            if send { "SendTo" } else { "ConsumeFrom" },
+                            ids::queue(q)
+                        ),
+                        if send { QUEUE_SEND } else { QUEUE_CONSUME },
+                        vec![queue.arn()],
+                    )
+                }
+                Access::TopicPublish(t) => {
+                    let topic = events.topic(t).ok_or_else(|| undeclared("topic", t.id))?;
+                    set_var(t.env_var, topic.arn(), EnvValue::Output(outputs::topic(t)));
+                    (
+                        format!("PublishTo{}", ids::topic(t)),
+                        TOPIC_PUBLISH,
+                        vec![topic.arn()],
+                    )
+                }
+                Access::BucketRead(b) | Access::BucketWrite(b) => {
+                    let bucket = data.bucket(b).ok_or_else(|| undeclared("bucket", b.id))?;
+                    set_var(
+                        b.env_var,
+                        bucket.name(),
+                        EnvValue::Output(outputs::bucket(b)),
+                    );
+                    let write = matches!(access, Access::BucketWrite(_));
+                    (
+                        format!(
+                            "{}{}Objects",
+                            if write { "Write" } else { "Read" },
+                            ids::bucket(b)
+                        ),
+                        if write { BUCKET_WRITE } else { BUCKET_READ },
+                        vec![sub!(bucket.arn(), "/*")],
+                    )
+                }
+            };
+            statements.push(Statement::allow(&sid, actions, resources));
+        }
+
+        let role = ctx.template.add(
+            &format!("{}Role", ids::function(spec)),
+            Role {
+                description: format!("Least-privilege role of {function_name}"),
+                assume_role_policy_document: PolicyDocument::new(vec![
+                    Statement {
+                        sid: None,
+                        ..Statement::allow("", &["sts:AssumeRole"], Vec::new())
+                    }
+                    .principal(Principal::Service(vec!["lambda.amazonaws.com".to_owned()])),
+                ]),
+                policies: vec![InlinePolicy {
+                    policy_name: "least-privilege".to_owned(),
+                    policy_document: PolicyDocument::new(statements),
+                }],
+                tags: Tags::new(),
+            },
+        );
+
+        let function = ctx.template.add_with(
+            &ids::function(spec),
+            Function {
+                function_name: function_name.clone().into(),
+                description: spec.description.to_owned(),
+                runtime: "provided.al2023",
+                architectures: vec!["arm64"],
+                handler: "bootstrap",
+                memory_size: spec.memory_mb,
+                timeout: spec.timeout_seconds,
+                role: role.arn(),
+                code: Code {
+                    s3_bucket: assets.value(),
+                    s3_key: code_key.value(),
+                },
+                environment: Some(FunctionEnvironment { variables }),
+                logging_config: Some(LoggingConfig {
+                    log_group: log_group.name(),
+                }),
+                reserved_concurrent_executions: None,
+                tags: Tags::new(),
+            },
+            Options::new()
+                .skip_checkov("CKV_AWS_117", VPC_SKIP)
+                .skip_checkov("CKV_AWS_115", CONCURRENCY_SKIP)
+                .skip_checkov("CKV_AWS_116", DLQ_SKIP)
+                .skip_checkov("CKV_AWS_173", ENV_KMS_SKIP),
+        );
+
+        if let Trigger::Queue { queue, batch_size } = spec.trigger {
+            let q = events
+                .queue(queue)
+                .ok_or_else(|| undeclared("queue", queue.id))?;
+            ctx.template.add(
+                &format!("{}{}Mapping", ids::function(spec), ids::queue(queue)),
+                EventSourceMapping {
+                    event_source_arn: q.queue.arn(),
+                    function_name: function.name(),
+                    batch_size,
+                    enabled: true,
+                    function_response_types: vec!["ReportBatchItemFailures"],
+                    tags: Tags::new(),
+                },
+            );
+        }
+
+        built.push(Built {
+            spec,
+            info: FunctionInfo {
+                spec,
+                logical_id: function.id().clone(),
+                function_name,
+                code_key_parameter: code_key.id().as_str().to_owned(),
+                environment: env_vars,
+            },
+            function,
+        });
+    }
+    Ok(built)
+}

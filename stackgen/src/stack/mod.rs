@@ -1,0 +1,301 @@
+//! The retail stack for one environment, defined once in Rust.
+//!
+//! The modules follow the architecture diagram: `edge` (site bucket, CDN), `api` (HTTP API),
+//! `functions` (Lambda functions with their roles and log groups), `data` (tables, reports
+//! bucket), `events` (queues, topics), `observability` (alarms, dashboard) and `finops`
+//! (budget, anomaly detection). Names, keys, routes and grants all come from `retail_spec`.
+//!
+//! ```no_run
+//! # fn demo(env: &stackgen::env::Environment) -> Result<(), Box<dyn std::error::Error>> {
+//! let stack = stackgen::stack::build(env)?;
+//! let report = stackgen::guard::check(&stack, env);
+//! assert!(report.passed());
+//! let json = stack.template.render(stackgen::model::Format::Json)?;
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod data;
+mod edge;
+mod events;
+mod finops;
+mod functions;
+mod observability;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod tests;
+
+use retail_spec::{BucketSpec, FunctionSpec, QueueSpec, TableSpec, TopicSpec};
+
+use crate::env::Environment;
+use crate::model::{LogicalId, Output, Tags, Template, TemplateError, Value, pascal_case};
+use crate::sub;
+
+/// The template parameter naming the bucket that holds the function zips.
+pub const ASSETS_BUCKET_PARAMETER: &str = "AssetsBucket";
+
+/// The template parameter with the S3 key of one function's zip (`CatalogCodeKey`).
+pub fn code_key_parameter(function: &FunctionSpec) -> String {
+    format!("{}CodeKey", pascal_case(function.id))
+}
+
+/// Logical ids of the stack's resources that other commands look up.
+pub mod ids {
+    use super::*;
+
+    pub fn function(f: &FunctionSpec) -> String {
+        format!("{}Function", pascal_case(f.id))
+    }
+    pub fn table(t: &TableSpec) -> String {
+        format!("{}Table", pascal_case(t.id))
+    }
+    pub fn queue(q: &QueueSpec) -> String {
+        format!("{}Queue", pascal_case(q.id))
+    }
+    pub fn dead_letter_queue(q: &QueueSpec) -> String {
+        format!("{}Dlq", pascal_case(q.id))
+    }
+    pub fn topic(t: &TopicSpec) -> String {
+        format!("{}Topic", pascal_case(t.id))
+    }
+    pub fn bucket(b: &BucketSpec) -> String {
+        format!("{}Bucket", pascal_case(b.id))
+    }
+    pub const SITE_BUCKET: &str = "SiteBucket";
+    pub const DISTRIBUTION: &str = "Distribution";
+    pub const HTTP_API: &str = "HttpApi";
+    pub const API_STAGE: &str = "HttpApiStage";
+}
+
+/// Output keys of the stack.
+pub mod outputs {
+    use super::*;
+
+    /// Where the storefront is served (the CDN domain, or the site bucket without a CDN).
+    pub const UI_URL: &str = "UiUrl";
+    /// API base URL: `https://<api>.execute-api.<region>.<suffix>/api`.
+    pub const API_URL: &str = "ApiUrl";
+    pub const SITE_BUCKET: &str = "SiteBucketName";
+    /// Only when the environment has a CDN.
+    pub const DISTRIBUTION_ID: &str = "DistributionId";
+
+    pub fn table(t: &TableSpec) -> String {
+        format!("{}TableName", pascal_case(t.id))
+    }
+    pub fn queue(q: &QueueSpec) -> String {
+        format!("{}QueueUrl", pascal_case(q.id))
+    }
+    pub fn topic(t: &TopicSpec) -> String {
+        format!("{}TopicArn", pascal_case(t.id))
+    }
+    pub fn bucket(b: &BucketSpec) -> String {
+        format!("{}BucketName", pascal_case(b.id))
+    }
+}
+
+/// The rendered stack's facts that deploy, diff, destroy and dev need besides the template.
+#[derive(Debug)]
+pub struct RetailStack {
+    /// CloudFormation stack name: `<project>-<env>`.
+    pub name: String,
+    /// Environment name.
+    pub environment: String,
+    pub template: Template,
+    /// Whether the stack must have termination protection on.
+    pub termination_protection: bool,
+    pub functions: Vec<FunctionInfo>,
+}
+
+/// One deployed function.
+#[derive(Debug, Clone)]
+pub struct FunctionInfo {
+    pub spec: &'static FunctionSpec,
+    pub logical_id: LogicalId,
+    /// Physical name (`<project>-<env>-<id>`).
+    pub function_name: String,
+    /// Template parameter with its code's S3 key.
+    pub code_key_parameter: String,
+    /// The environment variables the template gives it.
+    pub environment: Vec<EnvVar>,
+}
+
+/// An environment variable of a function, as `stackgen dev` must reproduce it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: EnvValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvValue {
+    /// Known at synth time.
+    Literal(String),
+    /// Resolved at deploy time: the value of this stack output.
+    Output(String),
+}
+
+/// Why a stack cannot be built for an environment.
+#[derive(Debug, thiserror::Error)]
+pub enum StackError {
+    #[error(
+        "environment `{env}`: budget.emails lists {count} addresses but an AWS budget notification takes at most 10 email subscribers; keep the 10 that matter (or use a mailing list)"
+    )]
+    TooManyBudgetEmails { env: String, count: usize },
+    #[error(
+        "environment `{env}`: budget.thresholds_percent has {count} thresholds; each becomes an actual and a forecasted notification and an AWS budget takes at most 10, so list at most 5"
+    )]
+    TooManyThresholds { env: String, count: usize },
+    #[error(
+        "function `{function}` is granted access to {kind} `{resource}`, which the stack does not declare; add it to retail_spec's list of {kind}s"
+    )]
+    UndeclaredResource {
+        function: &'static str,
+        kind: &'static str,
+        resource: &'static str,
+    },
+    #[error("could not serialise {what}: {message}")]
+    Serialize { what: String, message: String },
+    #[error("the stack's template is inconsistent: {0}")]
+    Template(#[from] TemplateError),
+}
+
+/// Why log groups are not encrypted with a customer-managed key (checkov CKV_AWS_158).
+pub(crate) const LOG_KMS_SKIP: &str = "CloudWatch Logs encrypts every log group at rest with service-managed keys. A customer-managed KMS key would add $1/month per environment of idle cost and a key policy for the logs service; these logs carry request metadata, no secrets.";
+
+/// Options of a log group: deleted with the stack, default encryption.
+pub(crate) fn log_group_options() -> crate::model::Options {
+    crate::model::Options::new()
+        .data_policy(crate::model::DeletionPolicy::Delete)
+        .skip_checkov("CKV_AWS_158", LOG_KMS_SKIP)
+}
+
+/// Physical names: `<project>-<env>-<name>`.
+#[derive(Debug, Clone)]
+pub(crate) struct Names {
+    prefix: String,
+}
+
+impl Names {
+    pub(crate) fn new(env: &Environment) -> Self {
+        Names {
+            prefix: format!("{}-{}", env.project, env.name),
+        }
+    }
+
+    pub(crate) fn physical(&self, name: &str) -> String {
+        format!("{}-{}", self.prefix, name)
+    }
+
+    /// Bucket names are global: `<project>-<env>-<name>-<account id>`.
+    pub(crate) fn bucket(&self, name: &str) -> Value {
+        sub!(
+            format!("{}-{}-", self.prefix, name),
+            crate::model::Pseudo::AccountId
+        )
+    }
+
+    pub(crate) fn stack(&self) -> &str {
+        &self.prefix
+    }
+}
+
+/// The CloudFormation stack name of an environment.
+pub fn stack_name(env: &Environment) -> String {
+    Names::new(env).stack().to_owned()
+}
+
+/// Shared state while the stack is built.
+pub(crate) struct Ctx<'a> {
+    pub env: &'a Environment,
+    pub names: Names,
+    pub template: Template,
+}
+
+/// Builds the retail stack for `env`.
+pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
+    let names = Names::new(env);
+    let mut tags = Tags::new();
+    tags.set("Project", &env.tags.project);
+    tags.set("Env", &env.name);
+    tags.set("Owner", &env.tags.owner);
+    tags.set("CostCenter", &env.tags.cost_center);
+    let template = Template::new(
+        &format!(
+            "Retail platform ({}), environment {}: storefront, HTTP API, functions, data, events, alarms and budget. Generated by stackgen; do not edit.",
+            env.project, env.name
+        ),
+        tags,
+    );
+    let mut ctx = Ctx {
+        env,
+        names,
+        template,
+    };
+
+    let data = data::build(&mut ctx);
+    let events = events::build(&mut ctx)?;
+    let functions = functions::build(&mut ctx, &data, &events)?;
+    let api = api::build(&mut ctx, &functions);
+    let edge = edge::build(&mut ctx, &api);
+    observability::build(&mut ctx, &functions, &api, &events)?;
+    finops::build(&mut ctx, &events)?;
+
+    // Outputs: what the UI, deploy, and `stackgen dev` read back.
+    let t = &mut ctx.template;
+    t.output(
+        outputs::UI_URL,
+        Output::new("Storefront URL", edge.ui_url.clone()),
+    );
+    t.output(
+        outputs::API_URL,
+        Output::new("API base URL", api.base_url()),
+    );
+    t.output(
+        outputs::SITE_BUCKET,
+        Output::new("Bucket the UI is uploaded to", edge.site_bucket.name()),
+    );
+    if let Some(d) = &edge.distribution {
+        t.output(
+            outputs::DISTRIBUTION_ID,
+            Output::new(
+                "CloudFront distribution to invalidate after a UI upload",
+                d.distribution_id(),
+            ),
+        );
+    }
+    for (spec, table) in &data.tables {
+        t.output(
+            &outputs::table(spec),
+            Output::new(&format!("{} table", spec.name), table.name()),
+        );
+    }
+    for (spec, bucket) in &data.buckets {
+        t.output(
+            &outputs::bucket(spec),
+            Output::new(&format!("{} bucket", spec.name), bucket.name()),
+        );
+    }
+    for q in &events.queues {
+        t.output(
+            &outputs::queue(q.spec),
+            Output::new(&format!("{} queue URL", q.spec.name), q.queue.url()),
+        );
+    }
+    for (spec, topic) in &events.topics {
+        t.output(
+            &outputs::topic(spec),
+            Output::new(&format!("{} topic ARN", spec.name), topic.arn()),
+        );
+    }
+
+    ctx.template.validate()?;
+    Ok(RetailStack {
+        name: ctx.names.stack().to_owned(),
+        environment: env.name.clone(),
+        template: ctx.template,
+        termination_protection: env.protection.termination_protection,
+        functions: functions.into_iter().map(|f| f.info).collect(),
+    })
+}

@@ -1,0 +1,242 @@
+//! Observability: alarms on every function's errors and throttles, on the API's 5xx responses
+//! and on every dead-letter queue, all notifying the ops-alerts topic; and one dashboard.
+
+use retail_spec::API_STAGE;
+
+use super::api::ApiRes;
+use super::events::Events;
+use super::functions::Built;
+use super::{Ctx, StackError};
+use crate::model::cloudwatch::{
+    Alarm, Dashboard, DashboardBody, Dimension, MetricLine, MetricProperties, Statistic, Widget,
+};
+use crate::model::sns::Topic;
+use crate::model::{Handle, Tags, Value, pascal_case};
+
+/// Five-minute periods: the finest standard-resolution alarms are billed at the same price.
+const PERIOD: u32 = 300;
+
+struct AlarmSpec<'a> {
+    name: String,
+    description: String,
+    namespace: &'a str,
+    metric: &'a str,
+    dimensions: Vec<Dimension>,
+    statistic: Statistic,
+}
+
+fn alarm(ctx: &mut Ctx, logical: &str, spec: AlarmSpec, topic: &Handle<Topic>) {
+    ctx.template.add(
+        logical,
+        Alarm {
+            alarm_name: ctx.names.physical(&spec.name).into(),
+            alarm_description: spec.description,
+            namespace: spec.namespace.to_owned(),
+            metric_name: spec.metric.to_owned(),
+            dimensions: spec.dimensions,
+            statistic: spec.statistic,
+            period: PERIOD,
+            evaluation_periods: 1,
+            threshold: 1.0,
+            comparison_operator: "GreaterThanOrEqualToThreshold",
+            treat_missing_data: "notBreaching",
+            alarm_actions: vec![topic.arn()],
+            ok_actions: Vec::new(),
+            tags: Tags::new(),
+        },
+    );
+}
+
+pub(super) fn build(
+    ctx: &mut Ctx,
+    functions: &[Built],
+    api: &ApiRes,
+    events: &Events,
+) -> Result<(), StackError> {
+    let topic = events.ops_alerts.clone();
+    for f in functions {
+        for (metric, what) in [
+            ("Errors", "failed invocations"),
+            ("Throttles", "throttled invocations"),
+        ] {
+            alarm(
+                ctx,
+                &format!("{}{}Alarm", pascal_case(f.spec.id), metric),
+                AlarmSpec {
+                    name: format!("{}-{}", f.spec.id, metric.to_ascii_lowercase()),
+                    description: format!(
+                        "{} had {what} in the last 5 minutes.",
+                        f.info.function_name
+                    ),
+                    namespace: "AWS/Lambda",
+                    metric,
+                    dimensions: vec![Dimension {
+                        name: "FunctionName".to_owned(),
+                        value: f.function.name(),
+                    }],
+                    statistic: Statistic::Sum,
+                },
+                &topic,
+            );
+        }
+    }
+    alarm(
+        ctx,
+        "HttpApi5xxAlarm",
+        AlarmSpec {
+            name: "api-5xx".to_owned(),
+            description: "The HTTP API answered with a 5xx in the last 5 minutes.".to_owned(),
+            namespace: "AWS/ApiGateway",
+            metric: "5xx",
+            dimensions: vec![
+                Dimension {
+                    name: "ApiId".to_owned(),
+                    value: api.api.api_id(),
+                },
+                Dimension {
+                    name: "Stage".to_owned(),
+                    value: api.stage.stage_name(),
+                },
+            ],
+            statistic: Statistic::Sum,
+        },
+        &topic,
+    );
+    for q in &events.queues {
+        alarm(
+            ctx,
+            &format!("{}DlqDepthAlarm", pascal_case(q.spec.id)),
+            AlarmSpec {
+                name: format!("{}-dlq-depth", q.spec.name),
+                description: format!(
+                    "Messages of {} failed {} times and wait in its dead-letter queue.",
+                    q.spec.name, q.spec.max_receive_count
+                ),
+                namespace: "AWS/SQS",
+                metric: "ApproximateNumberOfMessagesVisible",
+                dimensions: vec![Dimension {
+                    name: "QueueName".to_owned(),
+                    value: q.dlq.name(),
+                }],
+                statistic: Statistic::Maximum,
+            },
+            &topic,
+        );
+    }
+
+    let body = dashboard_body(ctx, functions, api, events);
+    let dashboard = Dashboard::new(Value::from(ctx.names.stack()), &body).map_err(|e| {
+        StackError::Serialize {
+            what: "the dashboard body".to_owned(),
+            message: e.to_string(),
+        }
+    })?;
+    ctx.template.add("Dashboard", dashboard);
+    Ok(())
+}
+
+/// Lambda traffic and failures, API traffic and errors, queue depths.
+fn dashboard_body(ctx: &Ctx, functions: &[Built], api: &ApiRes, events: &Events) -> DashboardBody {
+    let per_function = |metric: &str| -> Vec<MetricLine> {
+        functions
+            .iter()
+            .map(|f| {
+                MetricLine::new(
+                    "AWS/Lambda",
+                    metric,
+                    vec![("FunctionName", f.function.name())],
+                )
+                .label(f.spec.id)
+            })
+            .collect()
+    };
+    let api_metric = |metric: &str| {
+        MetricLine::new(
+            "AWS/ApiGateway",
+            metric,
+            vec![("ApiId", api.api.api_id()), ("Stage", API_STAGE.into())],
+        )
+        .label(metric)
+    };
+    let mut queue_lines = Vec::new();
+    for q in &events.queues {
+        for (handle, label) in [
+            (&q.queue, q.spec.name.to_owned()),
+            (&q.dlq, format!("{} (dead letters)", q.spec.name)),
+        ] {
+            queue_lines.push(
+                MetricLine::new(
+                    "AWS/SQS",
+                    "ApproximateNumberOfMessagesVisible",
+                    vec![("QueueName", handle.name())],
+                )
+                .label(&label),
+            );
+        }
+    }
+    DashboardBody {
+        widgets: vec![
+            Widget::text(
+                0,
+                0,
+                24,
+                2,
+                &format!(
+                    "# {} — retail platform\nFunctions, API and queues of the `{}` environment. Alarms notify the ops-alerts topic.",
+                    ctx.names.stack(),
+                    ctx.env.name
+                ),
+            ),
+            Widget::metric(
+                0,
+                2,
+                12,
+                6,
+                MetricProperties::time_series("Invocations", "Sum", per_function("Invocations")),
+            ),
+            Widget::metric(
+                12,
+                2,
+                12,
+                6,
+                MetricProperties::time_series("Errors", "Sum", per_function("Errors")),
+            ),
+            Widget::metric(
+                0,
+                8,
+                12,
+                6,
+                MetricProperties::time_series(
+                    "Duration (p99, ms)",
+                    "p99",
+                    per_function("Duration"),
+                ),
+            ),
+            Widget::metric(
+                12,
+                8,
+                12,
+                6,
+                MetricProperties::time_series("Throttles", "Sum", per_function("Throttles")),
+            ),
+            Widget::metric(
+                0,
+                14,
+                12,
+                6,
+                MetricProperties::time_series(
+                    "API requests and errors",
+                    "Sum",
+                    vec![api_metric("Count"), api_metric("4xx"), api_metric("5xx")],
+                ),
+            ),
+            Widget::metric(
+                12,
+                14,
+                12,
+                6,
+                MetricProperties::time_series("Queue depth", "Maximum", queue_lines),
+            ),
+        ],
+    }
+}

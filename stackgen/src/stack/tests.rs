@@ -1,0 +1,278 @@
+//! The retail stack is what the spec says: one function, role and log group per function;
+//! routes, grants and environment variables from `retail_spec`; retention and CDN per
+//! environment; a local template that moto can create.
+
+use retail_spec::{Access, FUNCTIONS, ROUTES, STORES_VAR, TABLES, Trigger};
+
+use super::fixtures::{dev, local, prod};
+use super::*;
+use crate::model::apigw::{Integration, Route};
+use crate::model::cloudfront::Distribution;
+use crate::model::dynamodb::Table;
+use crate::model::iam::Role;
+use crate::model::lambda::{EventSourceMapping, Function};
+use crate::model::{DeletionPolicy, Format};
+
+fn stack(env: &Environment) -> RetailStack {
+    match build(env) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn one_function_role_and_log_group_per_spec_function() {
+    let s = stack(&dev());
+    assert_eq!(s.name, "grocer-dev");
+    assert_eq!(s.functions.len(), FUNCTIONS.len());
+    for f in FUNCTIONS {
+        let id = ids::function(f);
+        let func = s
+            .template
+            .entry_named(&id)
+            .and_then(|e| e.downcast::<Function>());
+        let Some(func) = func else {
+            panic!("{id} missing")
+        };
+        assert_eq!(
+            func.function_name.literal_text(),
+            Some(format!("grocer-dev-{}", f.id).as_str())
+        );
+        assert_eq!(
+            (func.runtime, func.handler),
+            ("provided.al2023", "bootstrap")
+        );
+        assert_eq!(func.architectures, vec!["arm64"]);
+        assert_eq!(
+            func.role.as_get_att().map(|(r, _)| r.as_str().to_owned()),
+            Some(format!("{id}Role"))
+        );
+        let lg = func
+            .logging_config
+            .as_ref()
+            .and_then(|l| l.log_group.as_ref_id());
+        assert_eq!(
+            lg.map(|l| l.as_str().to_owned()),
+            Some(format!("{id}LogGroup"))
+        );
+        assert!(
+            s.template
+                .parameters()
+                .any(|(p, _)| p.as_str() == code_key_parameter(f))
+        );
+    }
+    assert!(
+        s.template
+            .parameters()
+            .any(|(p, _)| p.as_str() == ASSETS_BUCKET_PARAMETER)
+    );
+    assert_eq!(s.template.parameters().count(), FUNCTIONS.len() + 1);
+}
+
+#[test]
+fn routes_integrations_and_event_sources_follow_the_spec() {
+    let s = stack(&dev());
+    let keys: Vec<&str> = s
+        .template
+        .resources::<Route>()
+        .map(|(_, r)| r.route_key.as_str())
+        .collect();
+    assert_eq!(keys.len(), ROUTES.len());
+    for r in ROUTES {
+        assert!(keys.contains(&r.route_key().as_str()), "{}", r.route_key());
+    }
+    let http = FUNCTIONS
+        .iter()
+        .filter(|f| f.trigger == Trigger::Http)
+        .count();
+    assert_eq!(s.template.resources::<Integration>().count(), http);
+    let mappings: Vec<_> = s.template.resources::<EventSourceMapping>().collect();
+    let queued = FUNCTIONS
+        .iter()
+        .filter(|f| matches!(f.trigger, Trigger::Queue { .. }))
+        .count();
+    assert_eq!(mappings.len(), queued);
+    for (_, m) in mappings {
+        assert_eq!(m.function_response_types, vec!["ReportBatchItemFailures"]);
+    }
+}
+
+#[test]
+fn grants_become_scoped_statements_and_environment_variables() {
+    let s = stack(&dev());
+    for info in &s.functions {
+        let f = info.spec;
+        let role = s
+            .template
+            .entry_named(&format!("{}Role", ids::function(f)))
+            .and_then(|e| e.downcast::<Role>());
+        let Some(role) = role else {
+            panic!("no role for {}", f.id)
+        };
+        let doc = &role.policies[0].policy_document;
+        let names: Vec<&str> = info.environment.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names.contains(&STORES_VAR), f.needs_stores, "{}", f.id);
+        for a in f.access {
+            let (var, target) = match a {
+                Access::TableRead(t) | Access::TableWrite(t) => (t.env_var, ids::table(t)),
+                Access::QueueSend(q) | Access::QueueConsume(q) => (q.env_var, ids::queue(q)),
+                Access::TopicPublish(t) => (t.env_var, ids::topic(t)),
+                Access::BucketRead(b) | Access::BucketWrite(b) => (b.env_var, ids::bucket(b)),
+            };
+            assert!(names.contains(&var), "{} lacks {var}", f.id);
+            let scoped = doc.statement.iter().any(|st| {
+                st.resource
+                    .iter()
+                    .any(|r| r.references().iter().any(|id| id.as_str() == target))
+            });
+            assert!(scoped, "{} has no statement on {target}", f.id);
+        }
+        for st in &doc.statement {
+            assert!(st.action.iter().all(|a| !a.contains('*')), "{st:?}");
+        }
+        let func = s.template.get::<Function>(&info.logical_id);
+        let vars = func
+            .and_then(|f| f.environment.as_ref())
+            .map(|e| e.variables.len());
+        assert_eq!(vars, Some(info.environment.len()));
+    }
+    // Table grants include the indexes.
+    let orders_role = s
+        .template
+        .entry_named("OrdersFunctionRole")
+        .and_then(|e| e.downcast::<Role>());
+    let text = orders_role
+        .map(|r| serde_json::to_string(&r.policies[0].policy_document).unwrap_or_default())
+        .unwrap_or_default();
+    assert!(
+        text.contains(r#"{"Fn::Sub":"${OrdersTable.Arn}/index/*"}"#),
+        "{text}"
+    );
+}
+
+#[test]
+fn data_is_retained_in_prod_only_for_business_tables() {
+    let prod = stack(&prod());
+    for t in TABLES {
+        let e = prod.template.entry_named(&ids::table(t));
+        let policy = e.and_then(|e| e.options.deletion_policy);
+        let want = if t.business_data {
+            DeletionPolicy::Retain
+        } else {
+            DeletionPolicy::Delete
+        };
+        assert_eq!(policy, Some(want), "{}", t.id);
+        let table = e.and_then(|e| e.downcast::<Table>());
+        assert_eq!(table.map(Table::point_in_time_recovery), Some(true));
+    }
+    assert!(prod.termination_protection);
+    let dev = stack(&dev());
+    assert!(
+        dev.template
+            .entries()
+            .iter()
+            .all(|e| e.options.deletion_policy != Some(DeletionPolicy::Retain))
+    );
+    assert!(!dev.termination_protection);
+}
+
+#[test]
+fn cdn_only_where_enabled_and_local_outputs_are_moto_safe() {
+    assert_eq!(
+        stack(&dev()).template.resources::<Distribution>().count(),
+        1
+    );
+    let local = stack(&local());
+    assert_eq!(local.template.resources::<Distribution>().count(), 0);
+    // moto skips these types; a GetAtt of one in Outputs fails create_stack with HTTP 500.
+    const SKIPPED_BY_MOTO: &[&str] = &[
+        "AWS::ApiGatewayV2::Api",
+        "AWS::ApiGatewayV2::Stage",
+        "AWS::CloudFront::Distribution",
+        "AWS::Budgets::Budget",
+        "AWS::CloudWatch::Alarm",
+        "AWS::S3::BucketPolicy",
+        "AWS::SNS::Subscription",
+        "AWS::CE::AnomalyMonitor",
+    ];
+    let doc = local.template.document().unwrap_or_default();
+    let outputs = doc["Outputs"].to_string();
+    for e in local.template.entries() {
+        if SKIPPED_BY_MOTO.contains(&e.resource_type()) {
+            let id = e.id().as_str();
+            assert!(
+                !outputs.contains(&format!("[\"{id}\"")),
+                "GetAtt of {id} in outputs"
+            );
+            assert!(
+                !outputs.contains(&format!("${{{id}.")),
+                "GetAtt of {id} in outputs"
+            );
+        }
+    }
+}
+
+#[test]
+fn budget_limits_are_stack_errors_naming_the_field() {
+    let mut env = dev();
+    env.budget.thresholds_percent = vec![10, 20, 30, 40, 50, 60];
+    let err = build(&env).map(|_| ()).map_err(|e| e.to_string());
+    assert!(
+        err.as_ref()
+            .is_err_and(|e| e.contains("budget.thresholds_percent")),
+        "{err:?}"
+    );
+    let mut env = dev();
+    env.budget.emails = (0..11).map(|i| format!("f{i}@example.com")).collect();
+    let err = build(&env).map(|_| ()).map_err(|e| e.to_string());
+    assert!(
+        err.as_ref().is_err_and(|e| e.contains("budget.emails")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn every_output_and_env_var_output_exists() {
+    let s = stack(&dev());
+    let outputs: Vec<&str> = s.template.outputs().map(|(k, _)| k.as_str()).collect();
+    for o in [
+        outputs::UI_URL,
+        outputs::API_URL,
+        outputs::SITE_BUCKET,
+        outputs::DISTRIBUTION_ID,
+    ] {
+        assert!(outputs.contains(&o), "{o}");
+    }
+    for f in &s.functions {
+        for v in &f.environment {
+            if let EnvValue::Output(o) = &v.value {
+                assert!(
+                    outputs.contains(&o.as_str()),
+                    "{} needs output {o}",
+                    f.spec.id
+                );
+            }
+        }
+    }
+    let api = s
+        .template
+        .outputs()
+        .find(|(k, _)| k.as_str() == outputs::API_URL)
+        .map(|(_, o)| o.value.describe());
+    assert_eq!(
+        api.as_deref(),
+        Some("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api")
+    );
+}
+
+#[test]
+fn rendering_is_byte_identical_across_builds() {
+    for env in [local(), dev(), prod()] {
+        for f in [Format::Json, Format::Yaml] {
+            let a = stack(&env).template.render(f);
+            let b = stack(&env).template.render(f);
+            assert!(a.is_ok());
+            assert_eq!(a, b);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Synthesis: environment → stack → guardrails → rendered template on disk.
+//!
+//! The one path every command takes from an environment to a template: `synth` writes it,
+//! `check` reports on it, and deploy/diff/destroy/cost-report start from [`prepare`] too, so
+//! no command can skip the guardrails.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::env::Environment;
+use crate::guard::{self, Report};
+use crate::model::{Format, TemplateError};
+use crate::stack::{self, RetailStack, StackError};
+
+/// CloudFormation's limit for a template passed inline (`TemplateBody`); larger templates go
+/// through S3 (`TemplateURL`, up to 1 MB).
+pub const TEMPLATE_BODY_LIMIT: usize = 51_200;
+
+/// A built stack and its guardrail report.
+#[derive(Debug)]
+pub struct Prepared {
+    pub stack: RetailStack,
+    pub report: Report,
+}
+
+/// Builds the stack of `env` and runs the guardrails on it.
+pub fn prepare(env: &Environment) -> Result<Prepared, StackError> {
+    let stack = stack::build(env)?;
+    let report = guard::check(&stack, env);
+    Ok(Prepared { stack, report })
+}
+
+/// `out/<env>/<stack>.template.<json|yaml>`.
+pub fn template_path(out: &Path, stack: &RetailStack, format: Format) -> PathBuf {
+    out.join(&stack.environment)
+        .join(format!("{}.template.{}", stack.name, format.extension()))
+}
+
+/// Why a template could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Render(#[from] TemplateError),
+    #[error("cannot write {}: {source}; check that the directory is writable", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Writes `text` to `path` through a temporary file and a rename, so a reader never sees a
+/// half-written template.
+pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
+    let io = |source| WriteError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+/// Resources by type, sorted by type name.
+pub fn resources_by_type(stack: &RetailStack) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for e in stack.template.entries() {
+        *counts.entry(e.resource_type()).or_insert(0) += 1;
+    }
+    counts
+}
