@@ -1,0 +1,97 @@
+# stackgen: the two commands a newcomer needs are `make run` and `make test`.
+#
+#   make run      build, render the local environment and say what runs locally today
+#   make test     tools + fmt + clippy + every Rust test + cfn-lint and checkov on every template
+#   make lint     fmt + clippy + template lint, without the tests
+#   make synth    render every environment into out/<env>/
+#   make bench    timings (median of repeated runs; see scripts/bench.sh)
+#   make tools    install what the above need, each piece only when missing
+#
+# Everything is installed into the checkout (.venv, node_modules, .cache) except the Debian
+# packages chromium, wrk and hyperfine and the Rust aarch64 target.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+MAKEFLAGS += --no-print-directory
+
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+OUT := out
+STACKGEN := target/debug/stackgen
+
+# The venv's tools (moto_server, cfn-lint, checkov, cargo-lambda) come first on PATH, for the
+# recipes here and for the Rust tests they run.
+export PATH := $(VENV)/bin:$(PATH)
+# cargo-lambda's zig keeps its cache in the workspace, not in $HOME.
+export ZIG_GLOBAL_CACHE_DIR := $(ROOT)/.cache/zig
+# Incremental compilation only slows one-shot CI builds down.
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL := 0
+endif
+
+.PHONY: help run test lint synth bench tools fmt fmt-check clippy unit-tests lint-templates build clean
+
+help: ## list the targets
+	@echo "stackgen — the newcomer's two commands: make run, make test"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
+
+run: tools build ## build, render the local environment, report what runs locally today
+	@$(STACKGEN) synth --env local --out $(OUT)
+	@echo
+	@$(STACKGEN) check --env local
+	@echo
+	@echo "make run: what works today is rendering and checking the stack (above)."
+	@echo "  Templates: $(OUT)/local/   Try: $(STACKGEN) synth --env dev, $(STACKGEN) check --env prod"
+	@echo "  Not yet: deploying to the local emulator and serving the store (stackgen deploy --env local,"
+	@echo "  stackgen dev) are planned; until then there is no local URL to open."
+
+test: tools fmt-check clippy unit-tests lint-templates ## everything CI runs (.ci/run calls this)
+	@echo "make test: all checks passed"
+
+lint: tools fmt-check clippy lint-templates ## fmt, clippy and template lint, without tests
+
+tools: ## install missing tools: Debian packages, .venv, Rust target, node_modules
+	@scripts/tools.sh all
+
+build: ## build the workspace (debug)
+	cargo build --workspace
+
+fmt: ## format the Rust code
+	cargo fmt --all
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit-tests:
+	cargo test --workspace
+
+synth: build ## render every environment to out/<env>/<project>-<env>.template.json
+	@mkdir -p $(OUT)
+	@find $(OUT) -name '*.template.json' -delete
+	$(STACKGEN) synth --all --out $(OUT)
+
+# cfn-lint with AWS's schemas for each environment's region (zero errors and zero warnings), then
+# checkov's CloudFormation checks (zero failed checks).
+lint-templates: synth
+	@templates=$$(ls $(OUT)/*/*.template.json 2>/dev/null || true); \
+	if [ -z "$$templates" ]; then echo "lint-templates: stackgen synth wrote no templates under $(OUT)/" >&2; exit 1; fi; \
+	for dir in $(OUT)/*/; do \
+	  env=$$(basename "$$dir"); \
+	  ls "$$dir"*.template.json >/dev/null 2>&1 || continue; \
+	  region=$$(sed -n 's/^region:[[:space:]]*\([a-z0-9-]*\).*/\1/p' environments/$$env.yaml); \
+	  echo "cfn-lint $$dir*.template.json (region $${region:-us-east-1})"; \
+	  cfn-lint --non-zero-exit-code warning --regions "$${region:-us-east-1}" -- "$$dir"*.template.json; \
+	done
+	checkov -d $(OUT) --framework cloudformation --quiet --compact --skip-download
+
+bench: tools ## print median timings (synth, and more as they are added)
+	@scripts/bench.sh
+
+clean: ## remove rendered output (out/); keeps .venv, node_modules and target/
+	rm -rf $(OUT)

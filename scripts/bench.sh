@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Benchmarks, printed as medians of repeated runs (never asserted in tests: timings vary by
+# machine). Called by `make bench`; `scripts/bench.sh synth` runs one section.
+#
+# Each section is a function `bench_<name>` listed in SECTIONS; add later ones (function zip
+# sizes, cold-start init times, no-op deploy on the emulator, wrk against `stackgen dev`) the
+# same way: print a heading, measure, and print "median: X ms (target …)".
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RUNS=${BENCH_RUNS:-20}
+SECTIONS=(synth)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/stackgen-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+STACKGEN=$ROOT/target/release/stackgen
+
+heading() { printf '\n== %s\n' "$*"; }
+
+# The median, in milliseconds with two decimals, of the numbers (seconds) on stdin.
+median_ms() {
+  sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "n/a"; exit }
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%.2f", m * 1000
+  }'
+}
+
+# Times a command $RUNS times (after 3 warm-ups) and prints its median wall time in ms.
+# hyperfine when present (no shell in between), else a date +%s%N loop.
+time_median_ms() {
+  if command -v hyperfine >/dev/null 2>&1; then
+    if ! hyperfine --shell=none --warmup 3 --runs "$RUNS" --style none \
+      --export-json "$WORK/hyperfine.json" -- "$*" >/dev/null 2>"$WORK/hyperfine.err"; then
+      cat "$WORK/hyperfine.err" >&2
+      return 1
+    fi
+    # hyperfine's JSON lists every run's wall time in seconds under results[0].times.
+    tr -d ' \n' <"$WORK/hyperfine.json" |
+      sed -e 's/.*"times":\[\([^]]*\)\].*/\1/' | tr ',' '\n' | median_ms
+  else
+    local i start end
+    for i in 1 2 3; do "$@" >/dev/null; done
+    for ((i = 0; i < RUNS; i++)); do
+      start=$(date +%s%N)
+      "$@" >/dev/null
+      end=$(date +%s%N)
+      echo "$(((end - start) / 1000))e-6"
+    done | median_ms
+  fi
+}
+
+build_release() {
+  heading "building the release stackgen (once)"
+  cargo build --release -p stackgen --bin stackgen
+}
+
+bench_synth() {
+  heading "stackgen synth --env dev: whole process, $RUNS runs"
+  local out=$WORK/synth-out
+  "$STACKGEN" synth --env dev --out "$out" >/dev/null
+  local size
+  size=$(find "$out" -name '*.template.json' -exec stat -c %s {} + | head -n 1)
+  echo "template: ${size:-?} bytes"
+  echo "median: $(time_median_ms "$STACKGEN" synth --env dev --out "$out") ms (target ≤ 20 ms)"
+}
+
+main() {
+  local sections=("$@")
+  [ ${#sections[@]} -eq 0 ] && sections=("${SECTIONS[@]}")
+  for s in "${sections[@]}"; do
+    if ! declare -F "bench_$s" >/dev/null; then
+      echo "bench: unknown section '$s'; sections: ${SECTIONS[*]}" >&2
+      exit 2
+    fi
+  done
+  build_release
+  for s in "${sections[@]}"; do
+    "bench_$s"
+  done
+}
+
+main "$@"

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Installs what `make test` and `make run` need, each step only when it is missing, so running
+# it again costs a second. Called by `make tools`; each step can also be run alone:
+#
+#   scripts/tools.sh system     Debian packages: chromium, wrk, hyperfine (+ python3-venv, node)
+#   scripts/tools.sh venv       .venv with the pinned Python tools (moto, cfn-lint, checkov,
+#                               cargo-lambda) from scripts/requirements-tools.txt
+#   scripts/tools.sh rust       the aarch64 Rust target the Lambda functions are built for
+#   scripts/tools.sh npm        node_modules for the browser test, when package.json exists
+#   scripts/tools.sh all        all of the above, in that order
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV=$ROOT/.venv
+REQUIREMENTS=scripts/requirements-tools.txt
+STAMP=$VENV/.tools-installed
+RUST_TARGET=aarch64-unknown-linux-gnu
+
+say() { printf 'tools: %s\n' "$*"; }
+
+# Runs a command as root: directly when we are root, through sudo when it is available.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    say "need root to run: $*"
+    say "run it as root (or install sudo), then run make again"
+    return 1
+  fi
+}
+
+step_system() {
+  local missing=()
+  local tool
+  for tool in chromium wrk hyperfine; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    missing+=(python3-venv)
+  fi
+  if [ -f package.json ] && ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+  fi
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "system packages present (chromium, wrk, hyperfine)"
+    return 0
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "missing: ${missing[*]}; this is not a Debian/Ubuntu system, install them with your package manager"
+    return 1
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+step_venv() {
+  if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && cmp -s "$REQUIREMENTS" "$STAMP"; then
+    say "venv up to date ($VENV)"
+    return 0
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "creating $VENV"
+    # The system interpreter, not one from an activated venv.
+    PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vx "$VENV/bin" | paste -sd: -) \
+      python3 -m venv "$VENV"
+  fi
+  say "installing $(grep -v '^#' "$REQUIREMENTS" | tr '\n' ' ')into $VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  cp "$REQUIREMENTS" "$STAMP"
+}
+
+step_rust() {
+  if ! command -v rustup >/dev/null 2>&1; then
+    if rustc --print target-libdir --target "$RUST_TARGET" >/dev/null 2>&1; then
+      say "Rust target $RUST_TARGET present"
+      return 0
+    fi
+    say "rustup not found: install Rust with rustup (https://rustup.rs), then run make again"
+    return 1
+  fi
+  if rustup target list --installed | grep -qx "$RUST_TARGET"; then
+    say "Rust target $RUST_TARGET present"
+  else
+    say "adding Rust target $RUST_TARGET"
+    rustup target add "$RUST_TARGET"
+  fi
+}
+
+step_npm() {
+  if [ ! -f package.json ]; then
+    say "no package.json: nothing to install for the browser test"
+    return 0
+  fi
+  # npm writes node_modules/.package-lock.json on every install; newer than the inputs = done.
+  local marker=node_modules/.package-lock.json
+  local lock=package.json
+  [ -f package-lock.json ] && lock=package-lock.json
+  if [ -f "$marker" ] && [ "$marker" -nt "$lock" ] && [ "$marker" -nt package.json ]; then
+    say "node_modules up to date"
+    return 0
+  fi
+  if [ -f package-lock.json ]; then
+    say "npm ci (browser test dependencies)"
+    npm ci --no-audit --no-fund --loglevel=error
+  else
+    say "npm install (browser test dependencies)"
+    npm install --no-audit --no-fund --loglevel=error
+  fi
+}
+
+main() {
+  local step=${1:-all}
+  mkdir -p "$ROOT/.cache/zig"
+  case "$step" in
+    system) step_system ;;
+    venv) step_venv ;;
+    rust) step_rust ;;
+    npm) step_npm ;;
+    all)
+      step_system
+      step_venv
+      step_rust
+      step_npm
+      ;;
+    *)
+      say "unknown step '$step'; use one of: system venv rust npm all"
+      return 2
+      ;;
+  esac
+}
+
+main "$@"
