@@ -41,6 +41,16 @@ pub fn sdk_config(env: &FunctionEnv) -> Result<SdkConfig, ConfigError> {
     Ok(config.build())
 }
 
+/// An S3 client for `sdk`. With an endpoint override (moto, `stackgen dev`) buckets are
+/// addressed path-style (`http://127.0.0.1:5000/bucket/key`): virtual-hosted names like
+/// `bucket.127.0.0.1` do not resolve.
+pub fn s3_client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::from(sdk)
+        .force_path_style(sdk.endpoint_url().is_some())
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
+}
+
 /// An SDK configuration with static credentials and an explicit endpoint (tests, local runs).
 pub fn sdk_config_for_endpoint(
     endpoint_url: &str,

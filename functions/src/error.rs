@@ -33,6 +33,20 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for documentation checks.
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::InvalidJson,
+        ErrorCode::ValidationError,
+        ErrorCode::IdempotencyKeyRequired,
+        ErrorCode::UnknownStore,
+        ErrorCode::NotFound,
+        ErrorCode::IdempotencyConflict,
+        ErrorCode::InsufficientStock,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::ServiceBusy,
+        ErrorCode::Internal,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidJson => "INVALID_JSON",

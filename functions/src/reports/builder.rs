@@ -40,7 +40,7 @@ impl ReportBuilder {
     pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
         Ok(ReportBuilder {
             ddb: Client::new(sdk),
-            s3: aws_sdk_s3::Client::new(sdk),
+            s3: crate::aws::s3_client(sdk),
             jobs: env.table(&REPORT_JOBS)?,
             orders: env.table(&ORDERS)?,
             products: env.table(&PRODUCTS)?,

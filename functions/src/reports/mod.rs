@@ -72,7 +72,7 @@ impl Reports {
         Ok(Reports {
             ddb: Client::new(sdk),
             sqs: aws_sdk_sqs::Client::new(sdk),
-            s3: aws_sdk_s3::Client::new(sdk),
+            s3: crate::aws::s3_client(sdk),
             jobs: env.table(&REPORT_JOBS)?,
             requests_queue: env.queue_url(&REPORT_REQUESTS)?,
             bucket: env.bucket(&REPORTS)?,

@@ -1,0 +1,151 @@
+//! The inventory function against DynamoDB on moto.
+
+mod support;
+
+use retail_functions::catalog::Catalog;
+use retail_functions::inventory::Inventory;
+use retail_spec::{CATALOG, GET_CATALOG, GET_INVENTORY, INVENTORY, PRODUCTS, PUT_INVENTORY};
+use serde_json::{Value, json};
+use support::api::{Reply, call};
+use support::{Stack, product};
+
+async fn setup(test: &str) -> (Stack, Inventory) {
+    let stack = Stack::new(test).await;
+    stack
+        .seed(&[
+            product("APL-001", "Gala Apples", "fruit", 349, 120),
+            product("BAN-001", "Bananas", "fruit", 199, 2),
+        ])
+        .await;
+    let app = Inventory::new(&stack.sdk, &stack.env(&INVENTORY)).unwrap_or_else(|e| panic!("{e}"));
+    (stack, app)
+}
+
+async fn put(app: &Inventory, items: Value) -> Reply {
+    Reply::of(
+        app.handle(call(&PUT_INVENTORY).json(json!({ "items": items })).build())
+            .await,
+    )
+}
+
+#[tokio::test]
+async fn adds_and_updates_products_as_one_batch() {
+    let (stack, app) = setup("inventory-put").await;
+    let r = put(
+        &app,
+        json!([
+            {"sku": "APL-001", "addStock": 30},
+            {"sku": "BAN-001", "stock": 50, "priceCents": 219, "name": "Fairtrade Bananas"},
+            {"sku": "KIW-001", "name": "Kiwi", "category": "fruit", "priceCents": 59},
+            {"sku": "PLM-001", "name": "Plums", "category": "fruit", "priceCents": 89, "unit": "kg",
+             "lowStockThreshold": 2, "stock": 7}
+        ]),
+    )
+    .await;
+    let items = r.ok(200)["items"].clone();
+    let skus: Vec<&str> = items
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["sku"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(skus, ["APL-001", "BAN-001", "KIW-001", "PLM-001"]);
+    assert_eq!(items[0]["stock"], 150, "addStock adds");
+    assert_eq!(items[1]["stock"], 50, "stock sets");
+    assert_eq!(items[1]["priceCents"], 219);
+    assert_eq!(
+        items[2],
+        json!({"sku": "KIW-001", "name": "Kiwi", "category": "fruit", "priceCents": 59, "unit": "each",
+               "stock": 0, "lowStockThreshold": 5, "inStock": false, "lowStock": true}),
+        "defaults for a new product"
+    );
+    assert_eq!(items[3]["unit"], "kg");
+    assert_eq!(items[3]["lowStock"], false);
+
+    // The new name is searchable in the catalog (nameLower kept in step).
+    let catalog = Catalog::new(&stack.sdk, &stack.env(&CATALOG)).unwrap_or_else(|e| panic!("{e}"));
+    let r = Reply::of(
+        catalog
+            .handle(call(&GET_CATALOG).query("q", "fairtrade").build())
+            .await,
+    );
+    assert_eq!(r.ok(200)["items"][0]["sku"], "BAN-001");
+}
+
+#[tokio::test]
+async fn a_bad_batch_changes_nothing() {
+    let (stack, app) = setup("inventory-bad").await;
+    let r = put(
+        &app,
+        json!([{"sku": "APL-001", "addStock": 5}, {"sku": "NEW-001", "name": "Incomplete"}]),
+    )
+    .await;
+    let e = r.error(400, "VALIDATION_ERROR");
+    assert_eq!(e["details"]["skus"], json!(["NEW-001"]));
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("NEW-001")
+    );
+    assert_eq!(stack.product("APL-001").await.map(|p| p.stock), Some(120));
+    assert_eq!(stack.count(&PRODUCTS).await, 2);
+
+    for items in [
+        json!([]),
+        json!([{"sku": "APL-001", "stock": 1, "addStock": 1}]),
+        json!([{"sku": "APL-001", "stock": 1}, {"sku": "APL-001", "stock": 2}]),
+        json!([{"sku": "APL-001", "stok": 1}]),
+        json!([{"sku": "APL-001", "stock": -1}]),
+        json!([{"sku": "APL-001", "priceCents": 0}]),
+        json!([{"sku": "bad sku", "stock": 1}]),
+    ] {
+        put(&app, items).await.error(400, "VALIDATION_ERROR");
+    }
+    let r = Reply::of(app.handle(call(&PUT_INVENTORY).raw_body("[").build()).await);
+    r.error(400, "INVALID_JSON");
+}
+
+#[tokio::test]
+async fn lists_stock_levels_below_a_threshold() {
+    let (stack, app) = setup("inventory-get").await;
+    stack
+        .seed(&[product("CAR-001", "Carrots", "vegetables", 149, 0)])
+        .await;
+    let r = Reply::of(app.handle(call(&GET_INVENTORY).build()).await);
+    let all: Vec<(String, u64)> = r.ok(200)["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| {
+                    (
+                        p["sku"].as_str().unwrap_or_default().to_owned(),
+                        p["stock"].as_u64().unwrap_or(999),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        all,
+        vec![
+            ("APL-001".into(), 120),
+            ("BAN-001".into(), 2),
+            ("CAR-001".into(), 0)
+        ]
+    );
+    let r = Reply::of(
+        app.handle(call(&GET_INVENTORY).query("below", "3").build())
+            .await,
+    );
+    let low: Vec<&str> = r.ok(200)["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["sku"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(low, ["BAN-001", "CAR-001"]);
+    for bad in ["-1", "lots", "1.5"] {
+        Reply::of(
+            app.handle(call(&GET_INVENTORY).query("below", bad).build())
+                .await,
+        )
+        .error(400, "VALIDATION_ERROR");
+    }
+}

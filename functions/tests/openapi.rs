@@ -1,0 +1,113 @@
+//! The OpenAPI document (`functions/openapi.yaml`) describes exactly the routes of
+//! `retail_spec::ROUTES`, with their path parameters, and the error codes the code can return.
+
+use retail_functions::error::ErrorCode;
+use retail_spec::ROUTES;
+use serde_yaml_ng::Value;
+use std::collections::BTreeSet;
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
+
+fn document() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{path} is not YAML: {e}"))
+}
+
+/// Follows a local `$ref` (`#/components/...`).
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => r
+            .trim_start_matches("#/")
+            .split('/')
+            .fold(doc, |node, key| &node[key]),
+        None => v,
+    }
+}
+
+#[test]
+fn documents_exactly_the_spec_routes() {
+    let doc = document();
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    let mut documented = BTreeSet::new();
+    let paths = doc["paths"]
+        .as_mapping()
+        .unwrap_or_else(|| panic!("no paths"));
+    for (path, item) in paths {
+        let path = path.as_str().unwrap_or_default();
+        for m in METHODS {
+            if item.get(m).is_some() {
+                documented.insert(format!("{} {path}", m.to_uppercase()));
+            }
+        }
+    }
+    let spec: BTreeSet<String> = ROUTES.iter().map(|r| r.route_key()).collect();
+    let missing: Vec<_> = spec.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&spec).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without documentation: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "documented routes that do not exist: {extra:?}"
+    );
+}
+
+#[test]
+fn path_parameters_and_operation_ids() {
+    let doc = document();
+    let mut ids = BTreeSet::new();
+    for route in ROUTES {
+        let item = &doc["paths"][route.path];
+        let op = &item[route.method.as_str().to_lowercase().as_str()];
+        let id = op["operationId"].as_str().unwrap_or_default();
+        assert!(
+            !id.is_empty() && ids.insert(id.to_owned()),
+            "{}: operationId",
+            route.route_key()
+        );
+        let declared: BTreeSet<String> = [item.get("parameters"), op.get("parameters")]
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_sequence)
+            .flatten()
+            .map(|p| resolve(&doc, p))
+            .filter(|p| p["in"].as_str() == Some("path"))
+            .filter_map(|p| p["name"].as_str().map(str::to_owned))
+            .collect();
+        let wanted: BTreeSet<String> = route
+            .path_parameters()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(declared, wanted, "{}: path parameters", route.route_key());
+        let responses = op["responses"].as_mapping().map(|m| m.len()).unwrap_or(0);
+        assert!(
+            responses >= 2,
+            "{}: success and error responses",
+            route.route_key()
+        );
+    }
+}
+
+#[test]
+fn error_codes_match_the_code() {
+    let doc = document();
+    let documented: BTreeSet<String> = doc["components"]["schemas"]["Error"]["properties"]["error"]
+        ["properties"]["code"]["enum"]
+        .as_sequence()
+        .map(|s| {
+            s.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let real: BTreeSet<String> = ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    assert_eq!(documented, real);
+}

@@ -1,0 +1,273 @@
+//! Reports end to end on moto: request (HTTP) → queue → builder (SQS event) → S3 objects →
+//! status with presigned links that really download; plus failures and the error paths.
+
+mod support;
+
+use retail_functions::config::FunctionEnv;
+use retail_functions::orders::Orders;
+use retail_functions::reports::Reports;
+use retail_functions::reports::builder::ReportBuilder;
+use retail_spec::{
+    GET_REPORT, ORDERS_FN, PLACE_ORDER, REPORT_BUILDER, REPORT_JOBS, REPORT_REQUESTS, REPORTS,
+    REPORTS_FN, REQUEST_REPORT,
+};
+use serde_json::{Value, json};
+use support::api::{Reply, call};
+use support::{Stack, esm, http_get, product};
+
+async fn setup(test: &str) -> (Stack, Reports) {
+    let stack = Stack::new(test).await;
+    stack
+        .seed(&[
+            product("APL-001", "Gala Apples", "fruit", 349, 120),
+            product("BAN-001", "Bananas", "fruit", 199, 50),
+            product("MLK-001", "Whole Milk", "dairy", 129, 3),
+        ])
+        .await;
+    let app = Reports::new(&stack.sdk, &stack.env(&REPORTS_FN)).unwrap_or_else(|e| panic!("{e}"));
+    (stack, app)
+}
+
+async fn request(app: &Reports, body: Option<Value>) -> Reply {
+    let mut c = call(&REQUEST_REPORT);
+    if let Some(b) = body {
+        c = c.json(b);
+    }
+    Reply::of(app.handle(c.build()).await)
+}
+
+async fn status(app: &Reports, id: &str) -> Reply {
+    Reply::of(app.handle(call(&GET_REPORT).path(&[id]).build()).await)
+}
+
+fn today() -> String {
+    let d = time::OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+#[tokio::test]
+async fn builds_csv_and_json_with_working_download_links() {
+    let (stack, app) = setup("reports-build").await;
+    let orders = Orders::new(&stack.sdk, &stack.env(&ORDERS_FN)).unwrap_or_else(|e| panic!("{e}"));
+    for (key, store, items) in [
+        (
+            "r1",
+            "store-01",
+            json!([{"sku": "APL-001", "qty": 2}, {"sku": "BAN-001", "qty": 1}]),
+        ),
+        ("r2", "store-01", json!([{"sku": "APL-001", "qty": 1}])),
+        ("r3", "store-02", json!([{"sku": "MLK-001", "qty": 3}])),
+    ] {
+        let r = Reply::of(
+            orders
+                .handle(
+                    call(&PLACE_ORDER)
+                        .header("Idempotency-Key", key)
+                        .json(json!({"userId": "u-1", "storeId": store, "items": items}))
+                        .build(),
+                )
+                .await,
+        );
+        r.ok(201);
+    }
+
+    let today = today();
+    let r = request(&app, Some(json!({"from": today, "to": today}))).await;
+    let job = r.ok(202).clone();
+    assert_eq!(job["status"], "PENDING");
+    assert_eq!(job["from"], today.as_str());
+    let id = job["reportId"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(status(&app, &id).await.ok(200)["status"], "PENDING");
+    assert!(status(&app, &id).await.body.get("downloads").is_none());
+
+    let builder = ReportBuilder::new(&stack.sdk, &stack.env(&REPORT_BUILDER))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = esm::run(&stack.sqs, stack.queue(&REPORT_REQUESTS), 1, 5, |e| {
+        builder.handle(e)
+    })
+    .await;
+    assert_eq!(run.invocations, 1);
+    assert!(run.failures.is_empty());
+
+    let r = status(&app, &id).await;
+    let done = r.ok(200).clone();
+    assert_eq!(done["status"], "READY", "{done}");
+    let csv_url = done["downloads"]["csv"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let json_url = done["downloads"]["json"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        csv_url.contains("X-Amz-Signature=") && csv_url.contains("X-Amz-Expires=900"),
+        "{csv_url}"
+    );
+    assert!(csv_url.contains(stack.bucket(&REPORTS)), "{csv_url}");
+
+    let (code, report) = http_get(&json_url);
+    assert_eq!(code, 200, "{report}");
+    let report: Value = serde_json::from_str(&report).unwrap_or_else(|e| panic!("{e}: {report}"));
+    assert_eq!(report["reportId"], id.as_str());
+    assert_eq!(
+        report["totals"],
+        json!({"orders": 3, "units": 7, "revenueCents": 3 * 349 + 199 + 3 * 129})
+    );
+    assert_eq!(
+        report["salesByStore"],
+        json!([{"storeId": "store-01", "orders": 2, "units": 4, "revenueCents": 3 * 349 + 199},
+               {"storeId": "store-02", "orders": 1, "units": 3, "revenueCents": 387}])
+    );
+    assert_eq!(report["salesByProduct"][0]["sku"], "APL-001");
+    assert_eq!(report["salesByProduct"][0]["units"], 3);
+    let milk = report["inventory"]
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["sku"] == "MLK-001"))
+        .cloned();
+    assert_eq!(
+        milk.map(|m| (m["stock"].clone(), m["lowStock"].clone())),
+        Some((json!(0), json!(true)))
+    );
+
+    let (code, csv) = http_get(&csv_url);
+    assert_eq!(code, 200);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(retail_functions::reports::sales::CSV_HEADER)
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l == "sales_by_store,store-02,,,,1,3,387,3.87,,,"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("inventory,,MLK-001,Whole Milk,dairy,,,,,0,5,true")),
+        "{csv}"
+    );
+
+    // A redelivered request for a READY job changes nothing.
+    stack
+        .sqs
+        .send_message()
+        .queue_url(&stack.queue(&REPORT_REQUESTS).url)
+        .message_body(json!({"reportId": id, "from": today, "to": today}).to_string())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let run = esm::run(&stack.sqs, stack.queue(&REPORT_REQUESTS), 1, 5, |e| {
+        builder.handle(e)
+    })
+    .await;
+    assert!(run.failures.is_empty());
+    assert_eq!(status(&app, &id).await.ok(200)["status"], "READY");
+}
+
+#[tokio::test]
+async fn a_build_that_keeps_failing_ends_failed_with_a_reason() {
+    let (stack, app) = setup("reports-fail").await;
+    let job = request(&app, None).await.ok(202).clone();
+    let id = job["reportId"].as_str().unwrap_or_default().to_owned();
+    // A builder whose bucket does not exist: every build fails at the upload.
+    let env = stack.env(&REPORT_BUILDER);
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for a in REPORT_BUILDER.access {
+        if let retail_spec::Access::BucketWrite(b) = a {
+            vars.push((b.env_var.to_owned(), format!("{}-missing", stack.prefix)));
+        }
+    }
+    let broken_env = FunctionEnv::new(
+        &REPORT_BUILDER,
+        [
+            REPORT_JOBS.env_var,
+            retail_spec::ORDERS.env_var,
+            retail_spec::PRODUCTS.env_var,
+            retail_spec::STORES_VAR,
+        ]
+        .into_iter()
+        .map(|v| (v.to_owned(), env.get(v).unwrap_or_default().to_owned()))
+        .chain(vars),
+    );
+    let builder = ReportBuilder::new(&stack.sdk, &broken_env).unwrap_or_else(|e| panic!("{e}"));
+    let queue = stack.queue(&REPORT_REQUESTS);
+    let run = esm::run(&stack.sqs, queue, 1, 10, |e| builder.handle(e)).await;
+    let max = REPORT_REQUESTS.max_receive_count as usize;
+    assert_eq!(run.invocations, max, "retried until the last receive");
+    assert_eq!(
+        run.failures.len(),
+        max - 1,
+        "reported as failures until then"
+    );
+    let r = status(&app, &id).await;
+    let done = r.ok(200);
+    assert_eq!(done["status"], "FAILED");
+    assert!(done["error"].as_str().is_some_and(|e| !e.is_empty()));
+    assert!(done.get("downloads").is_none());
+    assert!(
+        stack.drain(&queue.dlq_url).await.is_empty(),
+        "handled, not dead-lettered"
+    );
+}
+
+#[tokio::test]
+async fn malformed_requests_are_dead_lettered() {
+    let (stack, _app) = setup("reports-dlq").await;
+    let queue = stack.queue(&REPORT_REQUESTS);
+    assert_eq!(
+        esm::redrive_policy(&stack.sqs, &queue.url).await["maxReceiveCount"],
+        json!(REPORT_REQUESTS.max_receive_count)
+    );
+    stack
+        .sqs
+        .send_message()
+        .queue_url(&queue.url)
+        .message_body("{\"reportId\": 42}")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let builder = ReportBuilder::new(&stack.sdk, &stack.env(&REPORT_BUILDER))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = esm::run(&stack.sqs, queue, 1, 10, |e| builder.handle(e)).await;
+    assert_eq!(
+        run.failures.len(),
+        REPORT_REQUESTS.max_receive_count as usize
+    );
+    assert_eq!(
+        stack.drain(&queue.dlq_url).await,
+        vec!["{\"reportId\": 42}".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn request_and_status_errors() {
+    let (_stack, app) = setup("reports-errors").await;
+    let r = request(&app, None).await;
+    let job = r.ok(202);
+    let (from, to) = (
+        job["from"].as_str().unwrap_or_default(),
+        job["to"].as_str().unwrap_or_default(),
+    );
+    assert_eq!(to, today());
+    assert!(from < to && from.len() == 10, "default: the last 30 days");
+    for body in [
+        json!({"from": "2026-13-01"}),
+        json!({"from": "2026-11-30", "to": "2026-11-01"}),
+        json!({"from": "2020-01-01", "to": "2026-01-01"}),
+        json!({"since": "2026-11-01"}),
+    ] {
+        request(&app, Some(body))
+            .await
+            .error(400, "VALIDATION_ERROR");
+    }
+    let r = Reply::of(
+        app.handle(call(&REQUEST_REPORT).raw_body("{").build())
+            .await,
+    );
+    r.error(400, "INVALID_JSON");
+    status(&app, "rep-unknown").await.error(404, "NOT_FOUND");
+    status(&app, "not an id")
+        .await
+        .error(400, "VALIDATION_ERROR");
+}
