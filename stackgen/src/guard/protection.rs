@@ -37,11 +37,11 @@ pub fn check(s: &Subject) -> RuleResult {
             }
         }
         o.checked();
-        if !s.termination_protection {
+        if p.termination_protection && !s.termination_protection {
             o.violation(
                 s.stack_name,
-                "the stack would be deployed without termination protection",
-                "deploy with termination protection on (RetailStack::termination_protection)",
+                "the environment asks for termination protection but the stack would be deployed without it",
+                "build the stack with stack::build, which sets RetailStack::termination_protection from protection.termination_protection",
             );
         }
     }

@@ -264,6 +264,7 @@ fn prod_is_protected() {
     unprotected.protection.termination_protection = false;
     let r = check(&stack(&unprotected), &unprotected);
     assert_refused(&r, "protection", "(environment)");
+    assert_eq!(r.violations().count(), 1, "{}", r.render(false));
 }
 
 #[test]

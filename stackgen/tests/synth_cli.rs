@@ -1,0 +1,255 @@
+//! The `stackgen synth` and `stackgen check` commands, run as a user runs them: output files,
+//! summary, determinism across processes, guardrail refusals and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fresh empty directory under the target dir (removed at the start of the next run).
+fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "synth-cli-{}-{name}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        panic!("cannot create {}: {e}", dir.display());
+    }
+    dir
+}
+
+fn stackgen(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .output();
+    match out {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run stackgen: {e}"),
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => panic!("cannot read {}: {e}", path.display()),
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap_or_default()
+}
+
+#[test]
+fn synth_writes_the_template_and_a_summary() {
+    let out = scratch("one");
+    let o = stackgen(&["synth", "--env", "dev", "--out", s(&out)]);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{}", text(&o.stderr));
+    let file = out.join("dev/grocer-dev.template.json");
+    let body = read(&file);
+    assert!(
+        stdout.contains(&format!("grocer-dev [dev] → {}", file.display())),
+        "{stdout}"
+    );
+    assert!(stdout.contains("will be uploaded via S3"), "{stdout}");
+    assert!(
+        stdout.contains("AWS::Lambda::Function                   7"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("guardrails: passed (11 rules)"), "{stdout}");
+    let json: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => panic!("not JSON: {e}"),
+    };
+    assert_eq!(json["AWSTemplateFormatVersion"], "2010-09-09");
+    assert!(!stdout.contains('\x1b'), "NO_COLOR must disable colour");
+}
+
+#[test]
+fn synth_is_byte_identical_across_processes_and_formats_are_selectable() {
+    let (a, b) = (scratch("a"), scratch("b"));
+    for dir in [&a, &b] {
+        let o = stackgen(&["synth", "--all", "--out", s(dir)]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let o = stackgen(&[
+            "synth",
+            "-e",
+            "local",
+            "-e",
+            "prod",
+            "--format",
+            "yaml",
+            "--out",
+            s(dir),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    }
+    for rel in [
+        "local/grocer-local.template.json",
+        "dev/grocer-dev.template.json",
+        "prod/grocer-prod.template.json",
+        "local/grocer-local.template.yaml",
+        "prod/grocer-prod.template.yaml",
+    ] {
+        let (x, y) = (read(&a.join(rel)), read(&b.join(rel)));
+        assert!(!x.is_empty(), "{rel} is empty");
+        assert!(x == y, "{rel} differs between two runs");
+    }
+    let yaml = text(&read(&a.join("prod/grocer-prod.template.yaml")));
+    assert!(
+        yaml.starts_with("AWSTemplateFormatVersion: 2010-09-09\n"),
+        "{}",
+        &yaml[..80.min(yaml.len())]
+    );
+}
+
+/// A copy of the environments with prod's termination protection switched off.
+fn broken_environments() -> PathBuf {
+    let dir = scratch("envs");
+    for name in ["dev", "prod"] {
+        let src = workspace().join(format!("environments/{name}.yaml"));
+        let mut body = text(&read(&src));
+        if name == "prod" {
+            assert!(body.contains("termination_protection: true"));
+            body = body.replace(
+                "termination_protection: true",
+                "termination_protection: false",
+            );
+        }
+        if let Err(e) = std::fs::write(dir.join(format!("{name}.yaml")), body) {
+            panic!("{e}");
+        }
+    }
+    dir
+}
+
+#[test]
+fn guardrail_violations_stop_synth_before_anything_is_written() {
+    let envs = broken_environments();
+    let out = scratch("refused");
+    let o = stackgen(&[
+        "synth",
+        "--env",
+        "dev",
+        "--env",
+        "prod",
+        "--environments-dir",
+        s(&envs),
+        "--out",
+        s(&out),
+    ]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("FAIL  protection"), "{stderr}");
+    assert!(
+        stderr.contains("protection.termination_protection is off"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fix: set protection.termination_protection: true"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    // Not even the valid dev template.
+    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(written, 0);
+}
+
+#[test]
+fn check_prints_the_report_and_writes_nothing() {
+    let o = stackgen(&["check", "--env", "dev"]);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{}", text(&o.stderr));
+    assert!(
+        stdout.contains("Guardrails for stack grocer-dev (environment dev): 11 rules, all passed"),
+        "{stdout}"
+    );
+    for rule in stackgen::guard::RULES {
+        assert!(
+            stdout.contains(rule.id),
+            "{} missing from\n{stdout}",
+            rule.id
+        );
+    }
+
+    let envs = broken_environments();
+    let o = stackgen(&[
+        "check",
+        "--env",
+        "prod",
+        "--environments-dir",
+        s(&envs),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let json: serde_json::Value = match serde_json::from_slice(&o.stdout) {
+        Ok(v) => v,
+        Err(e) => panic!("not JSON ({e}): {}", text(&o.stdout)),
+    };
+    let violations: Vec<&serde_json::Value> = json[0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["violations"].as_array().into_iter().flatten())
+        .collect();
+    assert_eq!(violations.len(), 1, "{json}");
+    assert_eq!(violations[0]["rule"], "protection");
+    assert_eq!(violations[0]["resource"], "(environment)");
+}
+
+#[test]
+fn errors_are_one_paragraph_with_exit_code_1() {
+    let o = stackgen(&["synth", "--env", "staging"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot use environment `staging`: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"));
+
+    let o = stackgen(&["synth"]);
+    assert_eq!(o.status.code(), Some(2), "usage errors are clap's 2");
+}
+
+#[test]
+fn help_documents_examples_and_exit_codes() {
+    let o = stackgen(&["--help"]);
+    let help = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    for want in [
+        "Examples:",
+        "stackgen synth --env dev",
+        "Exit codes:",
+        "3  guardrail violations",
+        "NO_COLOR",
+    ] {
+        assert!(help.contains(want), "{want} missing from\n{help}");
+    }
+    let o = stackgen(&["synth", "--help"]);
+    let help = text(&o.stdout);
+    for want in [
+        "--env <NAME>",
+        "--all",
+        "--out <DIR>",
+        "--format <FORMAT>",
+        "--environments-dir <DIR>",
+        "Examples:",
+    ] {
+        assert!(help.contains(want), "{want} missing from\n{help}");
+    }
+}
