@@ -1,0 +1,157 @@
+//! Building the SDK clients for one target (region, profile, endpoint).
+//!
+//! The region comes from the environment file, never from the caller's shell, so `--env dev`
+//! always means dev's region. `AWS_ENDPOINT_URL` (and the per-service variants) are read by
+//! aws-config itself; an explicit endpoint or static credentials can also be passed in, which is
+//! what tests and the local runner use instead of mutating the process environment.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+use super::counter::ApiCallCounter;
+
+/// Where to send requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsTarget {
+    /// AWS region, from the environment file (`region:`).
+    pub region: String,
+    /// Named profile from `~/.aws/config` (`--profile`); `None` = the default credential chain.
+    pub profile: Option<String>,
+    /// Explicit endpoint; `None` = what aws-config resolves (including `AWS_ENDPOINT_URL`).
+    pub endpoint_url: Option<String>,
+    /// Explicit credentials; `None` = the default credential chain (env, profile, SSO, IMDS, …).
+    pub credentials: Option<StaticCredentials>,
+}
+
+impl AwsTarget {
+    /// A target in `region` using the default chains for everything else.
+    pub fn in_region(region: impl Into<String>) -> Self {
+        AwsTarget {
+            region: region.into(),
+            profile: None,
+            endpoint_url: None,
+            credentials: None,
+        }
+    }
+}
+
+/// An access key pair passed explicitly (the local emulator accepts any).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaticCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaticCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// SDK clients for one target, all counting their requests into one [`ApiCallCounter`].
+#[derive(Debug, Clone)]
+pub struct AwsContext {
+    config: SdkConfig,
+    counter: ApiCallCounter,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
+    pub cloudfront: aws_sdk_cloudfront::Client,
+}
+
+impl AwsContext {
+    /// Loads configuration for `target` and builds the clients. Makes no request: a missing
+    /// credential or an unreachable endpoint shows up (as an [`AwsError`](super::AwsError)) on
+    /// the first call.
+    pub async fn connect(target: &AwsTarget) -> AwsContext {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(target.region.clone()));
+        if let Some(profile) = &target.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &target.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some(creds) = &target.credentials {
+            loader = loader.credentials_provider(aws_sdk_sts::config::Credentials::new(
+                creds.access_key_id.clone(),
+                creds.secret_access_key.clone(),
+                None,
+                None,
+                "stackgen-explicit",
+            ));
+        }
+        let config = loader.load().await;
+        Self::from_config(config)
+    }
+
+    /// Builds the clients from an already loaded configuration.
+    pub fn from_config(config: SdkConfig) -> AwsContext {
+        let counter = ApiCallCounter::new();
+        let cloudformation = aws_sdk_cloudformation::Client::from_conf(
+            aws_sdk_cloudformation::config::Builder::from(&config)
+                .interceptor(counter.clone())
+                .build(),
+        );
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&config)
+                .interceptor(counter.clone())
+                .build(),
+        );
+        let sts = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&config)
+                .interceptor(counter.clone())
+                .build(),
+        );
+        let tagging = aws_sdk_resourcegroupstagging::Client::from_conf(
+            aws_sdk_resourcegroupstagging::config::Builder::from(&config)
+                .interceptor(counter.clone())
+                .build(),
+        );
+        let cloudfront = aws_sdk_cloudfront::Client::from_conf(
+            aws_sdk_cloudfront::config::Builder::from(&config)
+                .interceptor(counter.clone())
+                .build(),
+        );
+        AwsContext {
+            config,
+            counter,
+            cloudformation,
+            s3,
+            sts,
+            tagging,
+            cloudfront,
+        }
+    }
+
+    /// The region requests go to.
+    pub fn region(&self) -> &str {
+        self.config.region().map(Region::as_ref).unwrap_or("")
+    }
+
+    /// The endpoint override in force (explicit or `AWS_ENDPOINT_URL`), if any.
+    pub fn endpoint_override(&self) -> Option<&str> {
+        self.config.endpoint_url()
+    }
+
+    /// Where a request for `service` (e.g. `cloudformation`) goes, for error messages.
+    pub fn endpoint_for(&self, service: &str) -> String {
+        match self.endpoint_override() {
+            Some(url) => url.to_string(),
+            None => format!("https://{service}.{}.amazonaws.com", self.region()),
+        }
+    }
+
+    /// The shared request counter.
+    pub fn counter(&self) -> &ApiCallCounter {
+        &self.counter
+    }
+
+    /// Requests sent so far by every client of this context.
+    pub fn api_calls(&self) -> u64 {
+        self.counter.count()
+    }
+}

@@ -1,0 +1,183 @@
+//! SDK failures turned into messages that say what to set or start.
+//!
+//! The SDK's own errors ("dispatch failure", "service error") do not tell an engineer that the
+//! emulator is not running or that no profile is configured. [`AwsError`] classifies every
+//! failure into: endpoint unreachable, no credentials, timeout, a service's own refusal (with
+//! its code, message and request id), or anything else (with the full cause chain).
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+
+use super::context::AwsContext;
+
+/// What AWS (or the way to it) refused, with the fix where one is known.
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    #[error(
+        "cannot reach the AWS endpoint {endpoint} ({service} {operation}): {detail}. If you are \
+         using the local emulator, start it (`make run` starts moto) and check that \
+         AWS_ENDPOINT_URL points at it; otherwise check your network or proxy settings."
+    )]
+    Unreachable {
+        service: &'static str,
+        operation: &'static str,
+        endpoint: String,
+        detail: String,
+    },
+    #[error(
+        "no usable AWS credentials for {service} {operation}: {detail}. Pass `--profile NAME` \
+         (or set AWS_PROFILE) for a profile in ~/.aws/config, or set AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY; for the local emulator any values work \
+         (AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing)."
+    )]
+    NoCredentials {
+        service: &'static str,
+        operation: &'static str,
+        detail: String,
+    },
+    #[error(
+        "{service} {operation} at {endpoint} timed out: {detail}. Check that the endpoint is up \
+         and reachable, then retry."
+    )]
+    Timeout {
+        service: &'static str,
+        operation: &'static str,
+        endpoint: String,
+        detail: String,
+    },
+    #[error("{service} {operation} was refused: {failure}")]
+    Service {
+        service: &'static str,
+        operation: &'static str,
+        failure: ServiceFailure,
+    },
+    #[error("{service} {operation} failed: {detail}")]
+    Other {
+        service: &'static str,
+        operation: &'static str,
+        detail: String,
+    },
+}
+
+/// The error a service returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceFailure {
+    /// Error code (`ValidationError`, `NoSuchBucket`, …); `Unknown` when the body had none.
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for ServiceFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl AwsError {
+    /// The service's refusal, when that is what this is.
+    pub fn service_failure(&self) -> Option<&ServiceFailure> {
+        match self {
+            AwsError::Service { failure, .. } => Some(failure),
+            _ => None,
+        }
+    }
+
+    /// True when the service answered with `code` and a message containing `needle`.
+    pub fn is_service(&self, code: &str, needle: &str) -> bool {
+        self.service_failure()
+            .is_some_and(|f| f.code == code && f.message.contains(needle))
+    }
+}
+
+impl AwsContext {
+    /// Classifies an SDK failure of `service`'s `operation`.
+    pub fn fail<E, R>(
+        &self,
+        service: &'static str,
+        operation: &'static str,
+        err: SdkError<E, R>,
+    ) -> AwsError
+    where
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+        R: fmt::Debug + Send + Sync + 'static,
+    {
+        let endpoint = self.endpoint_for(service);
+        let detail = cause_chain(&err);
+        if mentions_credentials(&detail) {
+            return AwsError::NoCredentials {
+                service,
+                operation,
+                detail,
+            };
+        }
+        match &err {
+            SdkError::ServiceError(service_err) => {
+                let e = service_err.err();
+                AwsError::Service {
+                    service,
+                    operation,
+                    failure: ServiceFailure {
+                        code: e.code().unwrap_or("Unknown").to_string(),
+                        message: e.message().map_or_else(|| detail.clone(), str::to_string),
+                        request_id: e.meta().extra("aws_request_id").map(str::to_string),
+                    },
+                }
+            }
+            SdkError::TimeoutError(_) => AwsError::Timeout {
+                service,
+                operation,
+                endpoint,
+                detail,
+            },
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => AwsError::Timeout {
+                service,
+                operation,
+                endpoint,
+                detail,
+            },
+            SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_other() => {
+                AwsError::Unreachable {
+                    service,
+                    operation,
+                    endpoint,
+                    detail,
+                }
+            }
+            _ => AwsError::Other {
+                service,
+                operation,
+                detail,
+            },
+        }
+    }
+}
+
+/// `err: cause: cause…`, without repeating a cause the previous one already printed.
+fn cause_chain(err: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if parts.last().is_none_or(|last| !last.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+fn mentions_credentials(detail: &str) -> bool {
+    let lower = detail.to_ascii_lowercase();
+    lower.contains("no credentials")
+        || lower.contains("credentials provider")
+        || lower.contains("failed to load credentials")
+        || lower.contains("could not load credentials")
+}

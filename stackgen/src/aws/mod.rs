@@ -1,0 +1,17 @@
+//! AWS access: one place that turns "this environment, this profile" into SDK clients.
+//!
+//! Every command that talks to AWS goes through [`AwsContext`]: region from the environment file,
+//! optional `--profile`, and the standard `AWS_ENDPOINT_URL` honoured by aws-config itself (that is
+//! how the local emulator is reached — there is no emulator-specific code path). Each client
+//! carries an [`ApiCallCounter`] so a command can say how many requests it made, and SDK failures
+//! become [`AwsError`]s that say what to set or start.
+
+mod account;
+mod context;
+mod counter;
+mod error;
+
+pub use account::{AccountGuardError, CallerIdentity, verify_account};
+pub use context::{AwsContext, AwsTarget, StaticCredentials};
+pub use counter::ApiCallCounter;
+pub use error::{AwsError, ServiceFailure};

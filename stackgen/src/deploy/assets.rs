@@ -1,0 +1,182 @@
+//! Content-addressed uploads to the bootstrap bucket.
+//!
+//! A function zip lives at `assets/<sha256>.zip` and a large template at
+//! `templates/<sha256>.json`: the key *is* the content, so HeadObject says whether an upload is
+//! needed at all, re-running a deploy uploads nothing that is already there, and two
+//! environments sharing a build share its zip. The stack receives each function's key as a
+//! parameter named by [`code_key_parameter`], which is also how `status` reads back what runs.
+
+use std::path::Path;
+
+use aws_sdk_s3::primitives::ByteStream;
+
+use super::error::DeployError;
+use super::package::AssetManifest;
+use super::progress::Progress;
+use crate::aws::{AwsContext, AwsError};
+
+/// CloudFormation's limit for an inline `TemplateBody`, in bytes.
+pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
+
+/// The key of a function zip with this sha256.
+pub fn asset_key(sha256: &str) -> String {
+    format!("assets/{sha256}.zip")
+}
+
+/// The sha256 in an asset key, if it is one.
+pub fn sha_of_key(key: &str) -> Option<&str> {
+    key.strip_prefix("assets/")?.strip_suffix(".zip")
+}
+
+/// The stack parameter carrying a function's code key: `report-builder` →
+/// `ReportBuilderCodeKey`. The stack builder declares one per function with this name.
+pub fn code_key_parameter(function_id: &str) -> String {
+    let mut name: String = function_id
+        .split(['-', '_'])
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect();
+    name.push_str("CodeKey");
+    name
+}
+
+/// The stack parameter carrying the assets bucket name.
+pub const ASSETS_BUCKET_PARAMETER: &str = "AssetsBucket";
+
+/// One asset's upload outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetUpload {
+    pub function: String,
+    pub key: String,
+    /// False: it was already in the bucket (HeadObject found it) and nothing was sent.
+    pub uploaded: bool,
+    pub size: u64,
+}
+
+/// What an upload pass did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UploadReport {
+    pub assets: Vec<AssetUpload>,
+}
+
+impl UploadReport {
+    pub fn uploaded(&self) -> usize {
+        self.assets.iter().filter(|a| a.uploaded).count()
+    }
+    pub fn skipped(&self) -> usize {
+        self.assets.len() - self.uploaded()
+    }
+}
+
+/// Uploads every function zip of `manifest` that `bucket` does not already hold.
+pub async fn upload_assets(
+    ctx: &AwsContext,
+    bucket: &str,
+    manifest: &AssetManifest,
+    progress: &dyn Progress,
+) -> Result<UploadReport, DeployError> {
+    let mut report = UploadReport::default();
+    for (function, asset) in &manifest.functions {
+        let key = asset_key(&asset.sha256);
+        let uploaded = if exists(ctx, bucket, &key).await? {
+            false
+        } else {
+            progress.step(&format!(
+                "uploading {function} ({} bytes) to s3://{bucket}/{key}",
+                asset.size
+            ));
+            put_file(ctx, bucket, &key, &asset.zip, "application/zip").await?;
+            true
+        };
+        report.assets.push(AssetUpload {
+            function: function.clone(),
+            key,
+            uploaded,
+            size: asset.size,
+        });
+    }
+    Ok(report)
+}
+
+/// Puts a template body at `templates/<sha256>.json` (unless present) and returns the
+/// https URL CloudFormation reads it from.
+pub async fn upload_template(
+    ctx: &AwsContext,
+    bucket: &str,
+    body: &str,
+) -> Result<String, DeployError> {
+    use sha2::{Digest, Sha256};
+    let key = format!(
+        "templates/{}.json",
+        hex::encode(Sha256::digest(body.as_bytes()))
+    );
+    if !exists(ctx, bucket, &key).await? {
+        ctx.s3
+            .put_object()
+            .bucket(bucket)
+            .key(&key)
+            .content_type("application/json")
+            .body(ByteStream::from(body.as_bytes().to_vec()))
+            .send()
+            .await
+            .map_err(|e| ctx.fail("s3", "PutObject", e))?;
+    }
+    Ok(format!(
+        "https://{bucket}.s3.{}.amazonaws.com/{key}",
+        ctx.region()
+    ))
+}
+
+/// HeadObject: true when the key exists.
+pub async fn exists(ctx: &AwsContext, bucket: &str, key: &str) -> Result<bool, AwsError> {
+    match ctx.s3.head_object().bucket(bucket).key(key).send().await {
+        Ok(_) => Ok(true),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(false),
+        Err(e) => Err(ctx.fail("s3", "HeadObject", e)),
+    }
+}
+
+async fn put_file(
+    ctx: &AwsContext,
+    bucket: &str,
+    key: &str,
+    path: &Path,
+    content_type: &str,
+) -> Result<(), DeployError> {
+    let body = ByteStream::from_path(path)
+        .await
+        .map_err(|e| DeployError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+    ctx.s3
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .content_type(content_type)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("s3", "PutObject", e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_parameter_names_are_derived_from_content_and_ids() {
+        let sha = "ab".repeat(32);
+        assert_eq!(asset_key(&sha), format!("assets/{sha}.zip"));
+        assert_eq!(sha_of_key(&asset_key(&sha)), Some(sha.as_str()));
+        assert_eq!(sha_of_key("templates/x.json"), None);
+        assert_eq!(code_key_parameter("report-builder"), "ReportBuilderCodeKey");
+        assert_eq!(code_key_parameter("catalog"), "CatalogCodeKey");
+    }
+}

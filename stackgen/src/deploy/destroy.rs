@@ -1,0 +1,271 @@
+//! The kill switch: empty the buckets, delete the stack, then *verify* nothing tagged is left.
+//!
+//! CloudFormation cannot delete a non-empty bucket (and moto silently leaves it behind), so
+//! every bucket of the stack is emptied first — all object versions and delete markers, in
+//! DeleteObjects batches of 1,000. After the stack is gone, the Resource Groups Tagging API is
+//! asked for anything still tagged `Project=<p>, Env=<e>`; buckets found that way are emptied
+//! and deleted too (that is how a re-run after a partial failure finishes the job), anything
+//! else is returned for the caller to list. Destroying what does not exist is a success.
+
+use aws_sdk_resourcegroupstagging::types::TagFilter;
+use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+
+use super::bootstrap::delete_and_wait;
+use super::error::DeployError;
+use super::events::{WaitOptions, newest_event_id, wait_for_stack};
+use super::progress::Progress;
+use super::stack::describe_stack;
+use super::state::{StackCondition, classify};
+use crate::aws::{AwsContext, AwsError};
+
+/// What to destroy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestroyRequest {
+    pub stack_name: String,
+    /// `Project` tag value of the environment.
+    pub project: String,
+    /// `Env` tag value of the environment.
+    pub env: String,
+    /// Turn termination protection off first (`--force-prod`); otherwise a protected stack is
+    /// refused.
+    pub override_termination_protection: bool,
+}
+
+/// One emptied bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmptiedBucket {
+    pub bucket: String,
+    /// Object versions and delete markers removed.
+    pub deleted: usize,
+}
+
+/// What destroy did and found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DestroyReport {
+    /// False: there was no stack (already destroyed, or never deployed).
+    pub stack_existed: bool,
+    pub emptied: Vec<EmptiedBucket>,
+    /// Leftover buckets found by tag after the stack was gone, emptied and deleted here.
+    pub leftover_buckets_deleted: Vec<String>,
+    /// ARNs still tagged with this project and environment (should be empty).
+    pub remaining: Vec<String>,
+}
+
+impl DestroyReport {
+    /// True when nothing tagged with the environment is left.
+    pub fn is_clean(&self) -> bool {
+        self.remaining.is_empty()
+    }
+}
+
+/// Empties and deletes the stack, then checks by tag that nothing of the environment is left.
+pub async fn destroy(
+    ctx: &AwsContext,
+    request: &DestroyRequest,
+    wait: WaitOptions,
+    progress: &dyn Progress,
+) -> Result<DestroyReport, DeployError> {
+    let mut report = DestroyReport::default();
+    let mut stack = describe_stack(ctx, &request.stack_name).await?;
+    if let Some(s) = &stack
+        && classify(&s.status) == StackCondition::Busy
+    {
+        progress.step(&format!(
+            "stack `{}` is {}; waiting for it to finish",
+            s.name, s.status
+        ));
+        let watermark = newest_event_id(ctx, &s.id).await?;
+        stack = wait_for_stack(ctx, &s.id, watermark.as_deref(), wait, progress)
+            .await?
+            .stack;
+    }
+    if let Some(s) = stack.filter(|s| classify(&s.status) != StackCondition::Missing) {
+        report.stack_existed = true;
+        if s.termination_protection {
+            if !request.override_termination_protection {
+                return Err(DeployError::TerminationProtected { stack: s.name });
+            }
+            ctx.cloudformation
+                .update_termination_protection()
+                .stack_name(&s.id)
+                .enable_termination_protection(false)
+                .send()
+                .await
+                .map_err(|e| ctx.fail("cloudformation", "UpdateTerminationProtection", e))?;
+        }
+        for bucket in stack_buckets(ctx, &s.id).await? {
+            progress.step(&format!("emptying bucket {bucket}"));
+            if let Some(deleted) = empty_bucket(ctx, &bucket).await? {
+                report.emptied.push(EmptiedBucket { bucket, deleted });
+            }
+        }
+        progress.step(&format!("deleting stack `{}`", s.name));
+        delete_and_wait(ctx, &s.id, wait, progress).await?;
+    } else {
+        progress.step(&format!(
+            "stack `{}` does not exist; checking for leftovers",
+            request.stack_name
+        ));
+    }
+    let mut remaining = tagged_resources(ctx, &request.project, &request.env).await?;
+    let leftover: Vec<String> = remaining
+        .iter()
+        .filter_map(|arn| arn.strip_prefix("arn:aws:s3:::"))
+        .map(str::to_string)
+        .collect();
+    if !leftover.is_empty() {
+        for bucket in &leftover {
+            progress.step(&format!("deleting leftover bucket {bucket}"));
+            if empty_bucket(ctx, bucket).await?.is_some() {
+                delete_bucket(ctx, bucket).await?;
+            }
+            report.leftover_buckets_deleted.push(bucket.clone());
+        }
+        remaining = tagged_resources(ctx, &request.project, &request.env).await?;
+    }
+    report.remaining = remaining;
+    Ok(report)
+}
+
+/// Physical ids of the stack's `AWS::S3::Bucket` resources.
+async fn stack_buckets(ctx: &AwsContext, stack_id: &str) -> Result<Vec<String>, AwsError> {
+    let out = ctx
+        .cloudformation
+        .describe_stack_resources()
+        .stack_name(stack_id)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cloudformation", "DescribeStackResources", e))?;
+    Ok(out
+        .stack_resources()
+        .iter()
+        .filter(|r| r.resource_type() == Some("AWS::S3::Bucket"))
+        .filter_map(|r| r.physical_resource_id())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+/// Deletes every object version and delete marker; `None` when the bucket does not exist.
+pub async fn empty_bucket(ctx: &AwsContext, bucket: &str) -> Result<Option<usize>, AwsError> {
+    let mut deleted = 0;
+    loop {
+        // Always list from the start: what was listed before is gone.
+        let page = match ctx.s3.list_object_versions().bucket(bucket).send().await {
+            Ok(p) => p,
+            Err(e) => {
+                let err = ctx.fail("s3", "ListObjectVersions", e);
+                if err.is_service("NoSuchBucket", "") {
+                    return Ok(None);
+                }
+                return Err(err);
+            }
+        };
+        let mut ids = Vec::new();
+        for v in page.versions() {
+            if let Some(key) = v.key() {
+                ids.push((key.to_string(), v.version_id().map(str::to_string)));
+            }
+        }
+        for m in page.delete_markers() {
+            if let Some(key) = m.key() {
+                ids.push((key.to_string(), m.version_id().map(str::to_string)));
+            }
+        }
+        if ids.is_empty() {
+            return Ok(Some(deleted));
+        }
+        for batch in ids.chunks(1000) {
+            let objects = batch
+                .iter()
+                .map(|(key, version)| {
+                    ObjectIdentifier::builder()
+                        .key(key)
+                        .set_version_id(version.clone())
+                        .build()
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| AwsError::Other {
+                    service: "s3",
+                    operation: "DeleteObjects",
+                    detail: e.to_string(),
+                })?;
+            let delete = Delete::builder()
+                .set_objects(Some(objects))
+                .quiet(true)
+                .build()
+                .map_err(|e| AwsError::Other {
+                    service: "s3",
+                    operation: "DeleteObjects",
+                    detail: e.to_string(),
+                })?;
+            let out = ctx
+                .s3
+                .delete_objects()
+                .bucket(bucket)
+                .delete(delete)
+                .send()
+                .await
+                .map_err(|e| ctx.fail("s3", "DeleteObjects", e))?;
+            if let Some(first) = out.errors().first() {
+                return Err(AwsError::Other {
+                    service: "s3",
+                    operation: "DeleteObjects",
+                    detail: format!(
+                        "{} object(s) of bucket {bucket} could not be deleted, first {}: {} {}",
+                        out.errors().len(),
+                        first.key().unwrap_or_default(),
+                        first.code().unwrap_or_default(),
+                        first.message().unwrap_or_default()
+                    ),
+                });
+            }
+            deleted += batch.len();
+        }
+    }
+}
+
+async fn delete_bucket(ctx: &AwsContext, bucket: &str) -> Result<(), AwsError> {
+    match ctx.s3.delete_bucket().bucket(bucket).send().await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let err = ctx.fail("s3", "DeleteBucket", e);
+            if err.is_service("NoSuchBucket", "") {
+                Ok(())
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// ARNs tagged `Project=project` and `Env=env` (all pages).
+pub async fn tagged_resources(
+    ctx: &AwsContext,
+    project: &str,
+    env: &str,
+) -> Result<Vec<String>, AwsError> {
+    let mut arns = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = ctx
+            .tagging
+            .get_resources()
+            .tag_filters(TagFilter::builder().key("Project").values(project).build())
+            .tag_filters(TagFilter::builder().key("Env").values(env).build())
+            .set_pagination_token(token.take())
+            .send()
+            .await
+            .map_err(|e| ctx.fail("tagging", "GetResources", e))?;
+        arns.extend(
+            out.resource_tag_mapping_list()
+                .iter()
+                .filter_map(|m| m.resource_arn())
+                .map(str::to_string),
+        );
+        match out.pagination_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(arns),
+        }
+    }
+}

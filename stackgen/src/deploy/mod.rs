@@ -1,0 +1,36 @@
+//! Shipping the stack: package → bootstrap → upload assets → change set → execute → outputs,
+//! and the reverse (destroy), plus status.
+//!
+//! This is a library API; the CLI (`cli/deploy.rs` and friends) only parses flags, asks for
+//! confirmation and prints. Every AWS call goes through an [`AwsContext`](crate::aws::AwsContext),
+//! so the same code runs against AWS and against the local emulator (moto) via
+//! `AWS_ENDPOINT_URL`. Where moto behaves differently from CloudFormation the difference is
+//! handled by a rule that is also correct on AWS, documented where it lives.
+
+pub mod assets;
+pub mod bootstrap;
+pub mod changeset;
+pub mod destroy;
+pub mod error;
+pub mod events;
+pub mod outputs;
+pub mod package;
+pub mod progress;
+pub mod stack;
+pub mod state;
+pub mod status;
+pub mod summary;
+pub mod template;
+
+pub use assets::{AssetUpload, UploadReport, asset_key, code_key_parameter, upload_assets};
+pub use bootstrap::{BOOTSTRAP_STACK_NAME, Bootstrap, ensure_bootstrap};
+pub use changeset::{Deployed, PendingChangeSet, Plan, StackRequest, discard, execute, plan};
+pub use destroy::{DestroyReport, DestroyRequest, destroy};
+pub use error::DeployError;
+pub use events::{StackEvent, WaitOptions};
+pub use package::{AssetManifest, FunctionAsset, PackageError, PackageRequest, package};
+pub use progress::{Progress, Silent};
+pub use stack::{StackSnapshot, describe_stack};
+pub use state::{DeployDecision, RecoveryPolicy, StackCondition};
+pub use status::{AssetState, StackStatusReport, status};
+pub use summary::{ChangeAction, ChangeSummary, Replacement, ResourceChange};

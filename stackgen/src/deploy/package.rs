@@ -1,0 +1,286 @@
+//! `stackgen package`: build every function as an arm64 Lambda zip and record what was built.
+//!
+//! cargo-lambda does the building (`cargo lambda build --release --arm64 --output-format zip`);
+//! cargo's incremental build makes an unchanged function cost nothing to rebuild, and the zip's
+//! sha256 — compared with the previous manifest — says which functions changed. The manifest
+//! (`out/<env>/assets.json`) is what upload and status read: function id → zip, sha256, size.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use retail_spec::FunctionSpec;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::progress::Progress;
+
+/// The pinned cargo-lambda version (what `make tools` installs).
+pub const CARGO_LAMBDA_VERSION: &str = "1.9.2";
+
+/// One packaged function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionAsset {
+    /// The zip cargo-lambda wrote (`target/lambda/<binary>/bootstrap.zip`).
+    pub zip: PathBuf,
+    /// Hex sha256 of the zip: the asset's identity (`assets/<sha256>.zip`).
+    pub sha256: String,
+    pub size: u64,
+    /// False when the zip is byte-identical to the previous manifest's (not written to disk).
+    #[serde(skip)]
+    pub changed: bool,
+}
+
+/// `out/<env>/assets.json`: function id → its zip.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AssetManifest {
+    pub functions: BTreeMap<String, FunctionAsset>,
+}
+
+impl AssetManifest {
+    /// The manifest's path for an output directory (`out/<env>`).
+    pub fn path_in(out_dir: &Path) -> PathBuf {
+        out_dir.join("assets.json")
+    }
+
+    /// Reads a manifest; `Ok(None)` when the file does not exist.
+    pub fn read(path: &Path) -> Result<Option<AssetManifest>, PackageError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(PackageError::io(path, e)),
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| PackageError::BadManifest {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })
+    }
+
+    /// Writes the manifest (pretty JSON), creating the directory.
+    pub fn write(&self, path: &Path) -> Result<(), PackageError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| PackageError::io(dir, e))?;
+        }
+        let mut text =
+            serde_json::to_string_pretty(self).map_err(|e| PackageError::BadManifest {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        text.push('\n');
+        std::fs::write(path, text).map_err(|e| PackageError::io(path, e))
+    }
+}
+
+/// Why packaging stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    #[error(
+        "cargo-lambda was not found (looked on PATH and in {venv}). Install it with \
+         `make tools`, or `pip install cargo-lambda=={version}` into the project virtualenv \
+         (`.venv/bin/pip install cargo-lambda=={version}`); the arm64 build also needs \
+         `rustup target add aarch64-unknown-linux-gnu`."
+    )]
+    CargoLambdaMissing { venv: String, version: &'static str },
+    #[error(
+        "`cargo lambda build` failed (exit status {status}) building {functions}. Its output \
+         is above; run `cargo lambda build --release --arm64 --output-format zip --manifest-path \
+         {manifest}` to reproduce it."
+    )]
+    BuildFailed {
+        status: String,
+        functions: String,
+        manifest: String,
+    },
+    #[error(
+        "cargo-lambda finished but {zip} does not exist: function `{function}` names binary \
+         `{binary}` (retail-spec FUNCTIONS); check that functions/Cargo.toml builds a binary of \
+         that name."
+    )]
+    ZipMissing {
+        function: String,
+        binary: String,
+        zip: PathBuf,
+    },
+    #[error("the asset manifest {path} is not valid: {detail}. Delete it and package again.")]
+    BadManifest { path: PathBuf, detail: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl PackageError {
+    fn io(path: &Path, source: std::io::Error) -> PackageError {
+        PackageError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// What to build and where to write the manifest.
+#[derive(Debug, Clone)]
+pub struct PackageRequest<'a> {
+    /// The workspace root (holds `.venv/`, `target/`).
+    pub workspace_root: PathBuf,
+    /// The functions crate's `Cargo.toml`.
+    pub functions_manifest: PathBuf,
+    /// Where cargo-lambda puts the zips (`<dir>/<binary>/bootstrap.zip`); normally
+    /// `<workspace>/target/lambda`.
+    pub lambda_dir: PathBuf,
+    /// `out/<env>`: the manifest goes to `assets.json` in it.
+    pub out_dir: PathBuf,
+    pub functions: &'a [&'static FunctionSpec],
+}
+
+impl PackageRequest<'_> {
+    /// The standard layout under `workspace_root` for environment `env`.
+    pub fn standard(workspace_root: &Path, env: &str) -> PackageRequest<'static> {
+        PackageRequest {
+            workspace_root: workspace_root.to_path_buf(),
+            functions_manifest: workspace_root.join("functions").join("Cargo.toml"),
+            lambda_dir: workspace_root.join("target").join("lambda"),
+            out_dir: workspace_root.join("out").join(env),
+            functions: retail_spec::FUNCTIONS,
+        }
+    }
+}
+
+/// Finds cargo-lambda: on PATH, else in the project virtualenv.
+pub fn find_cargo_lambda(workspace_root: &Path) -> Result<PathBuf, PackageError> {
+    let venv_bin = workspace_root.join(".venv").join("bin");
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    on_path
+        .iter()
+        .chain(std::iter::once(&venv_bin))
+        .map(|dir| dir.join("cargo-lambda"))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| PackageError::CargoLambdaMissing {
+            venv: venv_bin.display().to_string(),
+            version: CARGO_LAMBDA_VERSION,
+        })
+}
+
+/// Builds the functions, hashes the zips and writes the manifest; returns it with `changed`
+/// set per function against the previous manifest.
+pub fn package(
+    request: &PackageRequest<'_>,
+    progress: &dyn Progress,
+) -> Result<AssetManifest, PackageError> {
+    let cargo_lambda = find_cargo_lambda(&request.workspace_root)?;
+    let names: Vec<&str> = request.functions.iter().map(|f| f.binary).collect();
+    progress.step(&format!(
+        "building {} functions with cargo-lambda",
+        names.len()
+    ));
+    let mut cmd = Command::new(&cargo_lambda);
+    cmd.arg("lambda")
+        .args(["build", "--release", "--arm64", "--output-format", "zip"])
+        .arg("--manifest-path")
+        .arg(&request.functions_manifest)
+        .arg("--lambda-dir")
+        .arg(&request.lambda_dir);
+    for name in &names {
+        cmd.args(["--bin", name]);
+    }
+    // cargo-lambda installed from PyPI finds zig through the virtualenv's python.
+    if let Some(bin_dir) = cargo_lambda.parent() {
+        let mut paths = vec![bin_dir.to_path_buf()];
+        paths.extend(
+            std::env::var_os("PATH").map_or_else(Vec::new, |p| std::env::split_paths(&p).collect()),
+        );
+        if let Ok(joined) = std::env::join_paths(paths) {
+            cmd.env("PATH", joined);
+        }
+    }
+    if std::env::var_os("ZIG_GLOBAL_CACHE_DIR").is_none() {
+        cmd.env(
+            "ZIG_GLOBAL_CACHE_DIR",
+            request.workspace_root.join("target").join("zig-cache"),
+        );
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| PackageError::io(&cargo_lambda, e))?;
+    if !status.success() {
+        return Err(PackageError::BuildFailed {
+            status: status.to_string(),
+            functions: names.join(", "),
+            manifest: request.functions_manifest.display().to_string(),
+        });
+    }
+    let manifest = record(request)?;
+    for (id, asset) in &manifest.functions {
+        let note = if asset.changed {
+            "changed"
+        } else {
+            "unchanged"
+        };
+        progress.step(&format!(
+            "{id}: {} bytes, sha256 {} ({note})",
+            asset.size,
+            asset.sha256.get(..12).unwrap_or(&asset.sha256)
+        ));
+    }
+    Ok(manifest)
+}
+
+/// Hashes the zips cargo-lambda left in `lambda_dir` and writes the manifest (no build).
+pub fn record(request: &PackageRequest<'_>) -> Result<AssetManifest, PackageError> {
+    let manifest_path = AssetManifest::path_in(&request.out_dir);
+    let previous = AssetManifest::read(&manifest_path)?.unwrap_or_default();
+    let mut manifest = AssetManifest::default();
+    for function in request.functions {
+        let zip = request
+            .lambda_dir
+            .join(function.binary)
+            .join("bootstrap.zip");
+        if !zip.is_file() {
+            return Err(PackageError::ZipMissing {
+                function: function.id.to_string(),
+                binary: function.binary.to_string(),
+                zip,
+            });
+        }
+        let (sha256, size) = hash_file(&zip)?;
+        let changed = previous
+            .functions
+            .get(function.id)
+            .is_none_or(|p| p.sha256 != sha256);
+        manifest.functions.insert(
+            function.id.to_string(),
+            FunctionAsset {
+                zip,
+                sha256,
+                size,
+                changed,
+            },
+        );
+    }
+    manifest.write(&manifest_path)?;
+    Ok(manifest)
+}
+
+/// Hex sha256 and size of a file, streamed.
+pub fn hash_file(path: &Path) -> Result<(String, u64), PackageError> {
+    let mut file = std::fs::File::open(path).map_err(|e| PackageError::io(path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(|e| PackageError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}

@@ -1,0 +1,103 @@
+//! A typed snapshot of one stack as DescribeStacks reports it.
+//!
+//! Deploy, destroy and status all start by asking "does the stack exist, in what state, with
+//! which parameters, tags and outputs" — one request, read into [`StackSnapshot`].
+
+use std::collections::BTreeMap;
+
+use aws_sdk_cloudformation::types::Stack;
+use aws_smithy_types::date_time::Format;
+
+use crate::aws::{AwsContext, AwsError};
+
+/// One stack, as last described.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StackSnapshot {
+    pub name: String,
+    /// The stack ARN; stays valid (and describable) after the stack is deleted.
+    pub id: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub parameters: BTreeMap<String, String>,
+    pub outputs: BTreeMap<String, String>,
+    pub tags: BTreeMap<String, String>,
+    pub termination_protection: bool,
+    /// RFC 3339.
+    pub created: Option<String>,
+    /// RFC 3339; the last update, or `None` if never updated.
+    pub last_updated: Option<String>,
+}
+
+impl StackSnapshot {
+    /// The time of the last change (update, else creation), RFC 3339.
+    pub fn last_change(&self) -> Option<&str> {
+        self.last_updated.as_deref().or(self.created.as_deref())
+    }
+
+    fn from_sdk(stack: &Stack) -> StackSnapshot {
+        let time =
+            |t: Option<&aws_smithy_types::DateTime>| t.and_then(|t| t.fmt(Format::DateTime).ok());
+        StackSnapshot {
+            name: stack.stack_name().unwrap_or_default().to_string(),
+            id: stack.stack_id().unwrap_or_default().to_string(),
+            status: stack
+                .stack_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            status_reason: stack.stack_status_reason().map(str::to_string),
+            parameters: stack
+                .parameters()
+                .iter()
+                .filter_map(|p| {
+                    Some((
+                        p.parameter_key()?.to_string(),
+                        p.parameter_value().unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect(),
+            outputs: stack
+                .outputs()
+                .iter()
+                .filter_map(|o| {
+                    Some((
+                        o.output_key()?.to_string(),
+                        o.output_value().unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect(),
+            tags: stack
+                .tags()
+                .iter()
+                .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                .collect(),
+            termination_protection: stack.enable_termination_protection().unwrap_or(false),
+            created: time(stack.creation_time()),
+            last_updated: time(stack.last_updated_time()),
+        }
+    }
+}
+
+/// Describes `name_or_id`; `Ok(None)` when there is no such stack (CloudFormation answers
+/// "Stack with id … does not exist" as a ValidationError, which is not an error here).
+pub async fn describe_stack(
+    ctx: &AwsContext,
+    name_or_id: &str,
+) -> Result<Option<StackSnapshot>, AwsError> {
+    let result = ctx
+        .cloudformation
+        .describe_stacks()
+        .stack_name(name_or_id)
+        .send()
+        .await;
+    match result {
+        Ok(out) => Ok(out.stacks().first().map(StackSnapshot::from_sdk)),
+        Err(err) => {
+            let err = ctx.fail("cloudformation", "DescribeStacks", err);
+            if err.is_service("ValidationError", "does not exist") {
+                Ok(None)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}

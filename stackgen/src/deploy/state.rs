@@ -1,0 +1,192 @@
+//! What a stack's status means for the next deploy: the recovery rules as a pure function.
+//!
+//! CloudFormation leaves stacks in states that block an update (ROLLBACK_COMPLETE after a failed
+//! first create, UPDATE_ROLLBACK_FAILED, …) or that are still moving (an earlier run was
+//! interrupted with Ctrl-C). [`decide`] says what deploy does about each, so that a re-run
+//! converges. moto never produces the rollback states, so these rules are tested here as a
+//! function over statuses; the states moto does produce are also tested against it for real.
+
+/// A stack status grouped by what deploy can do with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StackCondition {
+    /// No such stack (or only a deleted one).
+    Missing,
+    /// Settled and updatable: CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, IMPORT_*_COMPLETE.
+    Stable,
+    /// An operation is running (`*_IN_PROGRESS`, except REVIEW_IN_PROGRESS).
+    Busy,
+    /// REVIEW_IN_PROGRESS: a create change set was made but never (successfully) executed; the
+    /// stack has no resources.
+    ReviewOnly,
+    /// ROLLBACK_COMPLETE, ROLLBACK_FAILED or CREATE_FAILED: the first create failed.
+    FailedCreate,
+    /// UPDATE_ROLLBACK_FAILED (or IMPORT_ROLLBACK_FAILED): needs `continue-update-rollback`.
+    UpdateRollbackFailed,
+    /// DELETE_FAILED: a delete did not finish.
+    DeleteFailed,
+}
+
+/// Groups a CloudFormation stack status string.
+pub fn classify(status: &str) -> StackCondition {
+    match status {
+        "DELETE_COMPLETE" => StackCondition::Missing,
+        "REVIEW_IN_PROGRESS" => StackCondition::ReviewOnly,
+        "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => StackCondition::FailedCreate,
+        "UPDATE_ROLLBACK_FAILED" | "IMPORT_ROLLBACK_FAILED" => StackCondition::UpdateRollbackFailed,
+        "DELETE_FAILED" => StackCondition::DeleteFailed,
+        s if s.ends_with("_IN_PROGRESS") => StackCondition::Busy,
+        _ => StackCondition::Stable,
+    }
+}
+
+/// True when nothing is running on the stack any more (REVIEW_IN_PROGRESS counts as settled:
+/// nothing will change until someone executes a change set).
+pub fn is_settled(status: &str) -> bool {
+    !matches!(classify(status), StackCondition::Busy)
+}
+
+/// True for the statuses a successful create or update ends in.
+pub fn is_success(status: &str) -> bool {
+    matches!(
+        status,
+        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE"
+    )
+}
+
+/// What the caller allows deploy to do on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecoveryPolicy {
+    /// Production (or any environment with retained data): never delete a stack to recover.
+    pub protected: bool,
+    /// `--yes`: the user agreed up front to the clean-ups deploy proposes.
+    pub confirmed: bool,
+}
+
+/// The next move for a stack in a given condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeployDecision {
+    /// Create it with a CREATE change set.
+    Create,
+    /// Update it with an UPDATE change set (after the no-op check).
+    Update,
+    /// Wait for the running operation to end, then decide again.
+    WaitThenDecide,
+    /// Delete the leftover (no live resources), wait, then create.
+    DeleteThenCreate,
+    /// A failed first create that the policy does not allow deleting: explain and stop.
+    RefuseFailedCreate,
+    /// UPDATE_ROLLBACK_FAILED: explain the recovery command and stop.
+    RefuseUpdateRollbackFailed,
+    /// DELETE_FAILED: explain (destroy again) and stop.
+    RefuseDeleteFailed,
+}
+
+/// The deploy's move for a stack in `condition` under `policy`.
+pub fn decide(condition: StackCondition, policy: RecoveryPolicy) -> DeployDecision {
+    match condition {
+        StackCondition::Missing => DeployDecision::Create,
+        StackCondition::Stable => DeployDecision::Update,
+        StackCondition::Busy => DeployDecision::WaitThenDecide,
+        // No resources exist in REVIEW_IN_PROGRESS, so removing the shell loses nothing.
+        StackCondition::ReviewOnly => DeployDecision::DeleteThenCreate,
+        StackCondition::FailedCreate if policy.confirmed && !policy.protected => {
+            DeployDecision::DeleteThenCreate
+        }
+        StackCondition::FailedCreate => DeployDecision::RefuseFailedCreate,
+        StackCondition::UpdateRollbackFailed => DeployDecision::RefuseUpdateRollbackFailed,
+        StackCondition::DeleteFailed => DeployDecision::RefuseDeleteFailed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPEN: RecoveryPolicy = RecoveryPolicy {
+        protected: false,
+        confirmed: true,
+    };
+
+    #[test]
+    fn statuses_are_grouped_as_cloudformation_documents_them() {
+        assert_eq!(classify("CREATE_COMPLETE"), StackCondition::Stable);
+        assert_eq!(classify("UPDATE_ROLLBACK_COMPLETE"), StackCondition::Stable);
+        assert_eq!(
+            classify("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"),
+            StackCondition::Busy
+        );
+        assert_eq!(
+            classify("UPDATE_ROLLBACK_IN_PROGRESS"),
+            StackCondition::Busy
+        );
+        assert_eq!(classify("REVIEW_IN_PROGRESS"), StackCondition::ReviewOnly);
+        assert_eq!(classify("ROLLBACK_COMPLETE"), StackCondition::FailedCreate);
+        assert_eq!(classify("ROLLBACK_FAILED"), StackCondition::FailedCreate);
+        assert_eq!(
+            classify("UPDATE_ROLLBACK_FAILED"),
+            StackCondition::UpdateRollbackFailed
+        );
+        assert_eq!(classify("DELETE_FAILED"), StackCondition::DeleteFailed);
+        assert_eq!(classify("DELETE_COMPLETE"), StackCondition::Missing);
+        assert!(is_settled("REVIEW_IN_PROGRESS"));
+        assert!(!is_settled("CREATE_IN_PROGRESS"));
+        assert!(is_success("UPDATE_COMPLETE"));
+        assert!(!is_success("UPDATE_ROLLBACK_COMPLETE"));
+    }
+
+    #[test]
+    fn a_failed_first_create_is_recreated_only_with_yes_outside_prod() {
+        let failed = classify("ROLLBACK_COMPLETE");
+        assert_eq!(decide(failed, OPEN), DeployDecision::DeleteThenCreate);
+        let unconfirmed = RecoveryPolicy {
+            confirmed: false,
+            ..OPEN
+        };
+        assert_eq!(
+            decide(failed, unconfirmed),
+            DeployDecision::RefuseFailedCreate
+        );
+        let prod = RecoveryPolicy {
+            protected: true,
+            confirmed: true,
+        };
+        assert_eq!(decide(failed, prod), DeployDecision::RefuseFailedCreate);
+    }
+
+    #[test]
+    fn an_interrupted_run_is_waited_for_and_blocked_states_are_explained() {
+        for status in [
+            "CREATE_IN_PROGRESS",
+            "UPDATE_IN_PROGRESS",
+            "DELETE_IN_PROGRESS",
+        ] {
+            assert_eq!(
+                decide(classify(status), OPEN),
+                DeployDecision::WaitThenDecide
+            );
+        }
+        assert_eq!(
+            decide(classify("UPDATE_ROLLBACK_FAILED"), OPEN),
+            DeployDecision::RefuseUpdateRollbackFailed
+        );
+        assert_eq!(
+            decide(classify("DELETE_FAILED"), OPEN),
+            DeployDecision::RefuseDeleteFailed
+        );
+        assert_eq!(
+            decide(classify("REVIEW_IN_PROGRESS"), RecoveryPolicy::default()),
+            DeployDecision::DeleteThenCreate
+        );
+        assert_eq!(
+            decide(StackCondition::Missing, RecoveryPolicy::default()),
+            DeployDecision::Create
+        );
+        assert_eq!(
+            decide(
+                classify("UPDATE_ROLLBACK_COMPLETE"),
+                RecoveryPolicy::default()
+            ),
+            DeployDecision::Update
+        );
+    }
+}
