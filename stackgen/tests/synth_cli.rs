@@ -109,7 +109,7 @@ fn synth_is_byte_identical_across_processes_and_formats_are_selectable() {
     }
     let yaml = text(&read(&a.join("prod/grocer-prod.template.yaml")));
     assert!(
-        yaml.starts_with("AWSTemplateFormatVersion: 2010-09-09\n"),
+        yaml.starts_with("AWSTemplateFormatVersion: \"2010-09-09\"\n"),
         "{}",
         &yaml[..80.min(yaml.len())]
     );

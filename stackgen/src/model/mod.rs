@@ -10,6 +10,7 @@ mod policy;
 mod tags;
 mod template;
 mod value;
+mod yaml;
 
 pub mod apigw;
 pub mod budgets;

@@ -638,7 +638,8 @@ impl Template {
         Ok(doc)
     }
 
-    /// Renders the template: deterministic (declaration order), newline-terminated.
+    /// Renders the template: deterministic (declaration order), newline-terminated. YAML uses
+    /// the long intrinsic forms (`Fn::Sub:`), never tags such as `!Sub`.
     pub fn render(&self, format: Format) -> Result<String, TemplateError> {
         let doc = self.document()?;
         let mut out = match format {
@@ -648,12 +649,8 @@ impl Template {
                     message: e.to_string(),
                 })?
             }
-            Format::Yaml => {
-                serde_yaml_ng::to_string(&doc).map_err(|e| TemplateError::Serialize {
-                    id: "template".into(),
-                    message: e.to_string(),
-                })?
-            }
+            // Not serde_yaml_ng: CloudFormation reads YAML 1.1 (see model/yaml.rs).
+            Format::Yaml => super::yaml::to_string(&doc),
         };
         if !out.ends_with('\n') {
             out.push('\n');
@@ -923,7 +920,10 @@ mod tests {
             d["Resources"]["Api"]["Properties"]["Name"],
             serde_json::json!({"Fn::Sub": "api-${AWS::Region}"})
         );
-        assert_eq!(d["Outputs"]["JobsUrl"]["Value"], serde_json::json!({"Ref": "JobsQueue"}));
+        assert_eq!(
+            d["Outputs"]["JobsUrl"]["Value"],
+            serde_json::json!({"Ref": "JobsQueue"})
+        );
         // No DependsOn is written for references.
         assert!(d["Resources"]["JobsQueue"].get("DependsOn").is_none());
         assert_eq!(api.id().as_str(), "Api");
@@ -958,7 +958,10 @@ mod tests {
         let a = t.add("A", queue("a"));
         let b = t.add_with("B", queue("b"), Options::new().depends_on(&a));
         assert!(t.validate().is_ok());
-        assert_eq!(doc(&t)["Resources"]["B"]["DependsOn"], serde_json::json!(["A"]));
+        assert_eq!(
+            doc(&t)["Resources"]["B"]["DependsOn"],
+            serde_json::json!(["A"])
+        );
         let mut c = queue("c");
         c.queue_name = sub!(b.name(), "-c");
         t.add_with("C", c, Options::new().depends_on(&b));
@@ -975,10 +978,19 @@ mod tests {
     fn parameters_conditions_and_if() {
         let mut t = Template::new("test", Tags::new());
         let p = t.parameter("Suffix", Parameter::string("a suffix"));
-        let c = t.condition("HasSuffix", Condition::Not(Box::new(Condition::Equals(p.value(), "".into()))));
+        let c = t.condition(
+            "HasSuffix",
+            Condition::Not(Box::new(Condition::Equals(p.value(), "".into()))),
+        );
         let mut q = queue("q");
         q.queue_name = Value::if_(&c, sub!("q-", p.value()), "q".into());
-        t.add_with("Q", q, Options::new().condition(&c).data_policy(DeletionPolicy::Retain));
+        t.add_with(
+            "Q",
+            q,
+            Options::new()
+                .condition(&c)
+                .data_policy(DeletionPolicy::Retain),
+        );
         let d = doc(&t);
         assert_eq!(
             d["Conditions"]["HasSuffix"],
@@ -990,7 +1002,10 @@ mod tests {
         );
         assert_eq!(d["Resources"]["Q"]["Condition"], "HasSuffix");
         assert_eq!(d["Resources"]["Q"]["DeletionPolicy"], "Retain");
-        assert_eq!(d["Parameters"]["Suffix"], serde_json::json!({"Type": "String", "Description": "a suffix"}));
+        assert_eq!(
+            d["Parameters"]["Suffix"],
+            serde_json::json!({"Type": "String", "Description": "a suffix"})
+        );
     }
 
     #[test]
@@ -998,7 +1013,11 @@ mod tests {
         let build = || {
             let mut t = Template::new("test", tags());
             let a = t.add("A", queue("a"));
-            t.add_with("B", queue("b"), Options::new().skip_checkov("CKV_X", "because"));
+            t.add_with(
+                "B",
+                queue("b"),
+                Options::new().skip_checkov("CKV_X", "because"),
+            );
             t.output("AUrl", Output::new("url", a.url()));
             t
         };
@@ -1009,8 +1028,11 @@ mod tests {
             assert_eq!(x, y);
         }
         let yaml = one.render(Format::Yaml).unwrap_or_default();
-        assert!(yaml.starts_with("AWSTemplateFormatVersion: 2010-09-09\n"), "{yaml}");
-        assert!(yaml.contains("Metadata:\n      checkov:\n        skip:\n        - id: CKV_X\n          comment: because\n"), "{yaml}");
+        assert!(
+            yaml.starts_with("AWSTemplateFormatVersion: \"2010-09-09\"\n"),
+            "{yaml}"
+        );
+        assert!(yaml.contains("Metadata:\n      checkov:\n        skip:\n          - id: CKV_X\n            comment: because\n"), "{yaml}");
         let json = one.render(Format::Json).unwrap_or_default();
         let keys: Vec<&str> = json.lines().filter(|l| l.starts_with("  \"")).collect();
         assert_eq!(
