@@ -1,0 +1,266 @@
+//! `--actuals`: what the environment has really cost this month, and where it is heading.
+//!
+//! An estimate says what the stack should cost; Cost Explorer says what it did cost. This
+//! module asks Cost Explorer for the month to date, grouped by service and filtered to the
+//! environment's cost allocation tags (`Project`, `Env`), and for the forecast to the end of
+//! the month, and sets both against the budget. When Cost Explorer cannot forecast (new tags,
+//! too little history: `DataUnavailableException`), the month to date is projected linearly
+//! and the report says so. Each Cost Explorer request costs $0.01; a report makes two.
+
+use aws_sdk_costexplorer::Client;
+use aws_sdk_costexplorer::error::DisplayErrorContext;
+use aws_sdk_costexplorer::types::{
+    DateInterval, Expression, Granularity, GroupDefinition, GroupDefinitionType, Metric, TagValues,
+};
+use serde::{Deserialize, Serialize};
+use time::{Date, Month};
+
+use super::error::CostError;
+use super::money::Usd;
+
+/// Cost Explorer's metric for what the account is billed.
+const METRIC: &str = "UnblendedCost";
+
+/// What to ask.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActualsQuery {
+    /// The environment, for the report header.
+    pub label: String,
+    /// Cost allocation tags that select the environment, e.g. `[("Project","grocer"),("Env","dev")]`.
+    pub tags: Vec<(String, String)>,
+    /// Today (UTC); the month to date runs from the first of this month.
+    pub today: Date,
+    /// The monthly budget to set the spend against.
+    pub budget: Option<Usd>,
+}
+
+/// Spend of one service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceCost {
+    pub service: String,
+    pub amount: Usd,
+}
+
+/// Where the end-of-month figure comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ForecastSource {
+    /// Cost Explorer's GetCostForecast for the rest of the month, added to the month to date.
+    CostExplorer,
+    /// Month to date × days in month ÷ days elapsed, because Cost Explorer could not forecast.
+    LinearProjection { reason: String },
+}
+
+/// Actual spend against the budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actuals {
+    pub label: String,
+    pub tags: Vec<(String, String)>,
+    /// First day of the month.
+    pub period_start: String,
+    /// Today.
+    pub today: String,
+    pub by_service: Vec<ServiceCost>,
+    pub month_to_date: Usd,
+    /// Expected spend for the whole month.
+    pub forecast: Usd,
+    pub forecast_source: ForecastSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Usd>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_percent: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast_percent: Option<f64>,
+    /// Cost Explorer marks recent days as estimated until the bill is final.
+    pub estimated: bool,
+    /// Cost Explorer API requests made ($0.01 each).
+    pub api_requests: u32,
+}
+
+fn first_of_next_month(d: Date) -> Date {
+    let (y, m) = if d.month() == Month::December {
+        (d.year() + 1, Month::January)
+    } else {
+        (d.year(), d.month().next())
+    };
+    Date::from_calendar_date(y, m, 1).unwrap_or(d)
+}
+
+fn tag_filter(tags: &[(String, String)]) -> Option<Expression> {
+    let exprs: Vec<Expression> = tags
+        .iter()
+        .map(|(k, v)| {
+            Expression::builder()
+                .tags(TagValues::builder().key(k).values(v).build())
+                .build()
+        })
+        .collect();
+    match exprs.len() {
+        0 => None,
+        1 => exprs.into_iter().next(),
+        _ => Some(Expression::builder().set_and(Some(exprs)).build()),
+    }
+}
+
+fn interval(start: Date, end: Date) -> Result<DateInterval, CostError> {
+    DateInterval::builder()
+        .start(start.to_string())
+        .end(end.to_string())
+        .build()
+        .map_err(|e| CostError::CostExplorer {
+            operation: "GetCostAndUsage",
+            message: e.to_string(),
+        })
+}
+
+fn amount(text: Option<&str>, context: &str) -> Result<Usd, CostError> {
+    let t = text.unwrap_or("0");
+    Usd::parse(t).ok_or_else(|| CostError::BadAmount {
+        value: t.to_string(),
+        context: context.to_string(),
+    })
+}
+
+/// Asks Cost Explorer for the month to date and the forecast of the environment.
+pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostError> {
+    let start = q.today.replace_day(1).unwrap_or(q.today);
+    let tomorrow = q.today.next_day().unwrap_or(q.today);
+    let month_end = first_of_next_month(q.today);
+    let filter = tag_filter(&q.tags);
+
+    let mut by_service: std::collections::BTreeMap<String, Usd> = Default::default();
+    let mut estimated = false;
+    let mut token: Option<String> = None;
+    let mut api_requests = 0;
+    loop {
+        let out = client
+            .get_cost_and_usage()
+            .time_period(interval(start, tomorrow)?)
+            .granularity(Granularity::Monthly)
+            .metrics(METRIC)
+            .group_by(
+                GroupDefinition::builder()
+                    .r#type(GroupDefinitionType::Dimension)
+                    .key("SERVICE")
+                    .build(),
+            )
+            .set_filter(filter.clone())
+            .set_next_page_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| CostError::CostExplorer {
+                operation: "GetCostAndUsage",
+                message: DisplayErrorContext(&e).to_string(),
+            })?;
+        api_requests += 1;
+        for r in out.results_by_time() {
+            estimated |= r.estimated();
+            for g in r.groups() {
+                let service = g
+                    .keys()
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "(no service)".into());
+                let a = amount(
+                    g.metrics()
+                        .and_then(|m| m.get(METRIC))
+                        .and_then(|v| v.amount()),
+                    &format!("{METRIC} of {service}"),
+                )?;
+                *by_service.entry(service).or_default() += a;
+            }
+        }
+        token = out.next_page_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    let month_to_date: Usd = by_service.values().copied().sum();
+    let mut services: Vec<ServiceCost> = by_service
+        .into_iter()
+        .map(|(service, amount)| ServiceCost { service, amount })
+        .collect();
+    services.sort_by(|a, b| {
+        b.amount
+            .cmp(&a.amount)
+            .then_with(|| a.service.cmp(&b.service))
+    });
+
+    let forecast_call = client
+        .get_cost_forecast()
+        .time_period(interval(q.today, month_end)?)
+        .metric(Metric::UnblendedCost)
+        .granularity(Granularity::Monthly)
+        .set_filter(filter)
+        .send()
+        .await;
+    api_requests += 1;
+    let (forecast, forecast_source) = match forecast_call {
+        Ok(out) => {
+            let rest = amount(out.total().and_then(|t| t.amount()), "forecast total")?;
+            (month_to_date + rest, ForecastSource::CostExplorer)
+        }
+        Err(e) => {
+            let elapsed = i64::from(q.today.day());
+            let days = (month_end - start).whole_days();
+            let num = i128::from(month_to_date.micros()) * i128::from(days);
+            let den = i128::from(elapsed.max(1));
+            let projected =
+                Usd::from_micros(i64::try_from((num + den / 2) / den).unwrap_or(i64::MAX));
+            (
+                projected,
+                ForecastSource::LinearProjection {
+                    reason: format!(
+                        "Cost Explorer could not forecast ({}); month to date × {days} days ÷ \
+                         {elapsed} days elapsed",
+                        DisplayErrorContext(&e)
+                    ),
+                },
+            )
+        }
+    };
+    Ok(Actuals {
+        label: q.label.clone(),
+        tags: q.tags.clone(),
+        period_start: start.to_string(),
+        today: q.today.to_string(),
+        by_service: services,
+        month_to_date,
+        forecast,
+        forecast_source,
+        budget: q.budget,
+        used_percent: q.budget.and_then(|b| month_to_date.percent_of(b)),
+        forecast_percent: q.budget.and_then(|b| forecast.percent_of(b)),
+        estimated,
+        api_requests,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn months_roll_over() {
+        assert_eq!(
+            first_of_next_month(date!(2026 - 11 - 21)),
+            date!(2026 - 12 - 01)
+        );
+        assert_eq!(
+            first_of_next_month(date!(2026 - 12 - 31)),
+            date!(2027 - 01 - 01)
+        );
+    }
+
+    #[test]
+    fn two_tags_are_anded() {
+        let f = tag_filter(&[
+            ("Project".into(), "grocer".into()),
+            ("Env".into(), "dev".into()),
+        ])
+        .expect("filter");
+        assert_eq!(f.and().len(), 2);
+        assert!(tag_filter(&[]).is_none());
+    }
+}

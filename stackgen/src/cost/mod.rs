@@ -1,0 +1,195 @@
+//! `stackgen cost-report`: what an environment costs, before and after it is deployed.
+//!
+//! The FinOps user needs three answers: what the stack will cost (an estimate per resource,
+//! split into idle and usage cost under a stated traffic profile), what it costs now (Cost
+//! Explorer actuals for the environment's tags, against the budget), and what a change will do
+//! to the bill (`--compare`). This module is the library behind the command; the CLI layer only
+//! parses flags, renders the environment's template and prints what comes back.
+//!
+//! ```text
+//! rendered template (JSON) ─► template::Inventory ─┐
+//! traffic profile ─────────► traffic::Traffic ─────┼─► engine ─► CostReport ─► render::{table,json,csv,markdown}
+//! prices::book(region) ────────────────────────────┘                 │
+//!                                     compare::compare(base, head) ◄─┘
+//! Cost Explorer ─► actuals::fetch ─► Actuals ─► render
+//! ```
+
+pub mod actuals;
+pub mod compare;
+mod engine;
+pub mod error;
+mod matching;
+pub mod money;
+pub mod prices;
+pub mod render;
+pub mod report;
+mod schedule;
+pub mod template;
+pub mod traffic;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+pub use actuals::{Actuals, ActualsQuery, ForecastSource};
+pub use compare::{CostDiff, compare};
+pub use engine::{SQS_IDLE_POLLERS, SQS_POLLS_PER_MINUTE, SQS_REQUESTS_PER_MESSAGE};
+pub use error::CostError;
+pub use money::{Qty, Usd};
+pub use render::Format;
+pub use report::{CostReport, FindingKind};
+pub use traffic::{BuiltinProfile, Traffic, TrafficArg};
+
+use report::{Budget, IdleLine, ProfileInfo, ProfileTotal, SCHEMA};
+use template::{Facts, Inventory};
+
+/// How to estimate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimateOptions {
+    /// What is estimated, for the report header (environment name or template path).
+    pub label: String,
+    /// The region whose prices apply (the environment's region).
+    pub region: String,
+    /// Apply the account's always-free allowances (off by default: they are shared by the
+    /// whole account).
+    pub free_tier: bool,
+    /// Monthly budget to measure headroom against when the template declares none.
+    pub budget: Option<Usd>,
+}
+
+/// Estimates one month of `template` (a rendered CloudFormation template) under `traffic`.
+pub fn estimate(
+    template: &Value,
+    traffic: &Traffic,
+    opts: &EstimateOptions,
+) -> Result<CostReport, CostError> {
+    let book = prices::book(&opts.region).ok_or_else(|| CostError::UnsupportedRegion {
+        region: opts.region.clone(),
+        supported: prices::regions().join(", "),
+        taken: prices::TAKEN,
+    })?;
+    let inv = Inventory::read(template)?;
+    let month = engine::price_month(&inv, book, traffic, opts.free_tier);
+
+    let budget = template_budget(&inv).or_else(|| {
+        opts.budget.map(|b| Budget {
+            monthly_limit: b,
+            source: "given".into(),
+        })
+    });
+
+    let row = |name: &str, t: report::Totals| {
+        let limit = budget.as_ref().map(|b| b.monthly_limit);
+        ProfileTotal {
+            profile: name.to_string(),
+            idle: t.idle,
+            usage: t.usage,
+            total: t.total,
+            budget_used_percent: limit.and_then(|l| t.total.percent_of(l)),
+            headroom: limit.map(|l| l - t.total),
+        }
+    };
+    let mut profiles = Vec::new();
+    let mut chosen_is_builtin = false;
+    for p in BuiltinProfile::ALL {
+        let builtin = Traffic::builtin(p);
+        if builtin == *traffic {
+            chosen_is_builtin = true;
+            profiles.push(row(p.name(), month.totals));
+        } else {
+            let m = engine::price_month(&inv, book, &builtin, opts.free_tier);
+            profiles.push(row(p.name(), m.totals));
+        }
+    }
+    if !chosen_is_builtin {
+        profiles.push(row(&traffic.name, month.totals));
+    }
+
+    let mut idle_lines: Vec<IdleLine> = month
+        .resources
+        .iter()
+        .flat_map(|r| {
+            r.components
+                .iter()
+                .filter(|c| c.kind == report::CostKind::Idle && !c.monthly.is_zero())
+                .map(|c| IdleLine {
+                    logical_id: r.logical_id.clone(),
+                    component: c.name.clone(),
+                    monthly: c.monthly,
+                })
+        })
+        .collect();
+    idle_lines.sort_by(|a, b| {
+        b.monthly
+            .cmp(&a.monthly)
+            .then_with(|| a.logical_id.cmp(&b.logical_id))
+    });
+
+    let mut warnings = month.warnings;
+    warnings.dedup();
+
+    Ok(CostReport {
+        schema: SCHEMA.to_string(),
+        label: opts.label.clone(),
+        region: opts.region.clone(),
+        currency: "USD".into(),
+        prices_taken: prices::TAKEN.into(),
+        free_tier: opts.free_tier,
+        profile: ProfileInfo {
+            name: traffic.name.clone(),
+            description: traffic.description.clone(),
+            assumptions: traffic.assumptions.clone(),
+        },
+        resources: month.resources,
+        totals: month.totals,
+        idle_lines,
+        findings: month.findings,
+        budget,
+        profiles,
+        free_resources: month.free_resources,
+        prices: month.prices,
+        warnings,
+    })
+}
+
+/// The monthly cost budget the template declares (the first one with a literal USD limit).
+fn template_budget(inv: &Inventory) -> Option<Budget> {
+    inv.resources.iter().find_map(|r| match &r.facts {
+        Facts::Budget {
+            limit_usd: Some(amount),
+            ..
+        } => Usd::parse(amount).map(|limit| Budget {
+            monthly_limit: limit,
+            source: format!("template: {}", r.logical_id),
+        }),
+        _ => None,
+    })
+}
+
+/// The base of `--compare FILE`: a JSON cost report written by `--format json`, or a rendered
+/// template JSON, which is estimated with the same profile and options.
+pub fn load_compare_base(
+    path: &Path,
+    traffic: &Traffic,
+    opts: &EstimateOptions,
+) -> Result<CostReport, CostError> {
+    let fail = |message: String| CostError::CompareBase {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| fail(format!("not JSON ({e})")))?;
+    if v.get("schema").is_some() {
+        return CostReport::from_json(&text).map_err(fail);
+    }
+    if v.get("Resources").is_some() {
+        let o = EstimateOptions {
+            label: path.display().to_string(),
+            ..opts.clone()
+        };
+        return estimate(&v, traffic, &o);
+    }
+    Err(fail(
+        "it is neither a cost report (no `schema`) nor a template (no `Resources`)".into(),
+    ))
+}

@@ -1,0 +1,559 @@
+//! The built-in traffic profiles, written as data.
+//!
+//! A profile is a number of API requests and a request mix: for each route of the spec (named by
+//! its spec constant, so no path is spelled here and the serving function comes from the single
+//! definition of the API), its share of the month, the function time it takes and the DynamoDB
+//! request units it costs. A test checks that the mix covers every route of the spec. Queue
+//! consumers (stock alerts, report builder) are driven by the messages the requests send.
+//!
+//! Unit costs follow DynamoDB's rules: an eventually consistent read of up to 4 KB is 0.5 RRU, a
+//! standard write of up to 1 KB is 1 WRU, transactional reads and writes count double.
+
+use std::collections::BTreeMap;
+
+use retail_spec::{
+    BucketSpec, CARTS, CLEAR_CART, FUNCTIONS, GET_CART, GET_CATALOG, GET_INVENTORY, GET_ORDER,
+    GET_PRODUCT, GET_REPORT, IDEMPOTENCY, LIST_ORDERS, ORDER_EVENTS, ORDERS, PLACE_ORDER, PRODUCTS,
+    PUT_INVENTORY, QueueSpec, REPORT_JOBS, REPORT_REQUESTS, REPORTS, REQUEST_REPORT, Route,
+    SET_CART_ITEM, STOCK_ALERTS, TableSpec, TopicSpec, Trigger,
+};
+
+use super::{BucketUsage, CdnUsage, FunctionUsage, QueueUsage, TableUsage, TopicUsage, Traffic};
+use crate::cost::money::Qty;
+
+/// The built-in profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BuiltinProfile {
+    /// Deployed and untouched: no requests at all.
+    Idle,
+    /// A team clicking through the store: 10,000 API requests in the month.
+    Demo,
+    /// One million API requests in the month.
+    OneMillion,
+}
+
+impl BuiltinProfile {
+    pub const ALL: [BuiltinProfile; 3] = [
+        BuiltinProfile::Idle,
+        BuiltinProfile::Demo,
+        BuiltinProfile::OneMillion,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BuiltinProfile::Idle => "idle",
+            BuiltinProfile::Demo => "demo",
+            BuiltinProfile::OneMillion => "1m",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<BuiltinProfile> {
+        BuiltinProfile::ALL.into_iter().find(|p| p.name() == s)
+    }
+
+    fn api_requests(self) -> u64 {
+        match self {
+            BuiltinProfile::Idle => 0,
+            BuiltinProfile::Demo => 10_000,
+            BuiltinProfile::OneMillion => 1_000_000,
+        }
+    }
+
+    fn description(self) -> &'static str {
+        match self {
+            BuiltinProfile::Idle => {
+                "deployed and untouched: no requests; the UI in the site bucket and the demo \
+                 catalog in the products table"
+            }
+            BuiltinProfile::Demo => {
+                "a team clicking through the store: 10,000 API requests in the month with the \
+                 shopper mix below (500 orders, 5 reports)"
+            }
+            BuiltinProfile::OneMillion => {
+                "one million API requests in the month with the shopper mix below (50,000 \
+                 orders, 500 reports)"
+            }
+        }
+    }
+
+    /// Average stored GB per table over the month.
+    fn storage(self) -> &'static [(&'static TableSpec, Qty)] {
+        match self {
+            // The demo catalog: 200 products × ~0.5 KB.
+            BuiltinProfile::Idle => &IDLE_STORAGE,
+            BuiltinProfile::Demo => &DEMO_STORAGE,
+            BuiltinProfile::OneMillion => &ONE_MILLION_STORAGE,
+        }
+    }
+}
+
+static IDLE_STORAGE: [(&TableSpec, Qty); 1] = [(&PRODUCTS, Qty::from_micros(100))];
+static DEMO_STORAGE: [(&TableSpec, Qty); 5] = [
+    (&PRODUCTS, Qty::from_micros(100)),   // 200 products × 0.5 KB
+    (&CARTS, Qty::from_micros(100)),      // 200 carts × 0.5 KB
+    (&ORDERS, Qty::from_micros(750)),     // 500 orders × 1.5 KB
+    (&IDEMPOTENCY, Qty::from_micros(20)), // a day of keys
+    (&REPORT_JOBS, Qty::from_micros(5)),
+];
+static ONE_MILLION_STORAGE: [(&TableSpec, Qty); 5] = [
+    (&PRODUCTS, Qty::from_micros(250)),      // 500 products × 0.5 KB
+    (&CARTS, Qty::from_micros(5_000)),       // 10,000 carts × 0.5 KB
+    (&ORDERS, Qty::from_micros(75_000)),     // 50,000 orders × 1.5 KB (one month)
+    (&IDEMPOTENCY, Qty::from_micros(2_000)), // a day of keys (TTL 24 h)
+    (&REPORT_JOBS, Qty::from_micros(500)),
+];
+
+/// UI assets in the site bucket (HTML, CSS, JS, icons): ~1 MB.
+const SITE_STORAGE_GB: Qty = Qty::from_micros(1_000);
+/// Static requests (page, styles, scripts) per API request, before the CDN.
+const STATIC_REQUESTS_PER_API_REQUEST: Qty = Qty::tenths(4);
+/// Average static response, KB (compressed).
+const STATIC_RESPONSE_KB: u64 = 25;
+/// Share of static requests that miss the CDN cache and read the site bucket.
+const STATIC_CACHE_MISS: Qty = Qty::thousandths(50);
+/// Objects a report writes (CSV and JSON) and their average size, KB; the reports bucket
+/// expires them after its lifecycle period, so a month of reports is what is stored.
+const REPORT_OBJECTS: u64 = 2;
+const REPORT_OBJECT_KB: u64 = 100;
+
+/// One route of the mix.
+struct Sample {
+    route: Route,
+    /// Share of the month's API requests, parts per million.
+    ppm: u64,
+    duration_ms: u64,
+    reads: &'static [(&'static TableSpec, Qty)],
+    writes: &'static [(&'static TableSpec, Qty)],
+    sends: &'static [&'static QueueSpec],
+    /// Downloads from the reports bucket (presigned URL followed by the browser).
+    report_downloads: u64,
+    response_kb: u64,
+}
+
+const fn u(n: u64) -> Qty {
+    Qty::units(n)
+}
+const fn t(n: u64) -> Qty {
+    Qty::tenths(n)
+}
+
+/// The shopper and back-office mix. Shares sum to 1,000,000 ppm.
+static MIX: &[Sample] = &[
+    // Browse a category: Query on the by-category index, ~8 KB, eventually consistent.
+    Sample {
+        route: GET_CATALOG,
+        ppm: 350_000,
+        duration_ms: 40,
+        reads: &[(&PRODUCTS, u(1))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 6,
+    },
+    // One product: GetItem.
+    Sample {
+        route: GET_PRODUCT,
+        ppm: 250_000,
+        duration_ms: 25,
+        reads: &[(&PRODUCTS, t(5))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 1,
+    },
+    // View the cart: Query the cart, BatchGetItem of ~4 products for current prices.
+    Sample {
+        route: GET_CART,
+        ppm: 100_000,
+        duration_ms: 45,
+        reads: &[(&CARTS, t(5)), (&PRODUCTS, u(2))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 2,
+    },
+    // Add to the cart: price lookup, PutItem.
+    Sample {
+        route: SET_CART_ITEM,
+        ppm: 100_000,
+        duration_ms: 50,
+        reads: &[(&PRODUCTS, t(5))],
+        writes: &[(&CARTS, u(1))],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 2,
+    },
+    // Empty the cart: Query, then delete ~4 items.
+    Sample {
+        route: CLEAR_CART,
+        ppm: 20_000,
+        duration_ms: 40,
+        reads: &[(&CARTS, t(5))],
+        writes: &[(&CARTS, u(4))],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 1,
+    },
+    // Place an order: idempotency put-if-absent and completion (2 WRU), read the cart and ~4
+    // prices, one transaction reserving stock on 4 products (4 × 2 WRU) and writing the ~2 KB
+    // order (2 × 2 WRU), clear the cart (4 WRU), send one order event.
+    Sample {
+        route: PLACE_ORDER,
+        ppm: 50_000,
+        duration_ms: 180,
+        reads: &[(&CARTS, t(5)), (&PRODUCTS, u(2))],
+        writes: &[
+            (&IDEMPOTENCY, u(2)),
+            (&PRODUCTS, u(8)),
+            (&ORDERS, u(4)),
+            (&CARTS, u(4)),
+        ],
+        sends: &[&ORDER_EVENTS],
+        report_downloads: 0,
+        response_kb: 1,
+    },
+    // Order history: Query on the by-user index.
+    Sample {
+        route: LIST_ORDERS,
+        ppm: 60_000,
+        duration_ms: 40,
+        reads: &[(&ORDERS, u(1))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 3,
+    },
+    // One order: GetItem.
+    Sample {
+        route: GET_ORDER,
+        ppm: 50_000,
+        duration_ms: 30,
+        reads: &[(&ORDERS, t(5))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 2,
+    },
+    // Back office: adjust stock (read, conditional update).
+    Sample {
+        route: PUT_INVENTORY,
+        ppm: 5_000,
+        duration_ms: 40,
+        reads: &[(&PRODUCTS, t(5))],
+        writes: &[(&PRODUCTS, u(1))],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 1,
+    },
+    // Back office: stock list, a Scan of ~100 KB eventually consistent.
+    Sample {
+        route: GET_INVENTORY,
+        ppm: 14_000,
+        duration_ms: 80,
+        reads: &[(&PRODUCTS, t(125))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 40,
+    },
+    // Back office: request a report (job record, one message).
+    Sample {
+        route: REQUEST_REPORT,
+        ppm: 500,
+        duration_ms: 50,
+        reads: &[],
+        writes: &[(&REPORT_JOBS, u(1))],
+        sends: &[&REPORT_REQUESTS],
+        report_downloads: 0,
+        response_kb: 1,
+    },
+    // Back office: fetch a report's status and download link, then download it.
+    Sample {
+        route: GET_REPORT,
+        ppm: 500,
+        duration_ms: 30,
+        reads: &[(&REPORT_JOBS, t(5))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 1,
+        response_kb: 1,
+    },
+];
+
+/// The work one queue message causes in its consumer.
+struct Consumer {
+    queue: &'static QueueSpec,
+    duration_ms: u64,
+    reads: &'static [(&'static TableSpec, Qty)],
+    writes: &'static [(&'static TableSpec, Qty)],
+    publishes: &'static [(&'static TopicSpec, Qty)],
+    puts: &'static [(&'static BucketSpec, u64)],
+}
+
+static CONSUMERS: &[Consumer] = &[
+    // Stock alerts per order event: read ~4 products, one de-duplication record; one order in
+    // twenty takes a product under its threshold and publishes an alert.
+    Consumer {
+        queue: &ORDER_EVENTS,
+        duration_ms: 60,
+        reads: &[(&PRODUCTS, u(2))],
+        writes: &[(&IDEMPOTENCY, u(1))],
+        publishes: &[(&STOCK_ALERTS, Qty::thousandths(50))],
+        puts: &[],
+    },
+    // Report builder per request: Query a day of orders (~2 MB, 250 RRU) and the catalog
+    // (12.5 RRU), two status updates, CSV and JSON written to the reports bucket.
+    Consumer {
+        queue: &REPORT_REQUESTS,
+        duration_ms: 2_000,
+        reads: &[(&ORDERS, u(250)), (&PRODUCTS, t(125))],
+        writes: &[(&REPORT_JOBS, u(2))],
+        publishes: &[],
+        puts: &[(&REPORTS, REPORT_OBJECTS)],
+    },
+];
+
+#[derive(Default)]
+struct FnAcc {
+    invocations: u64,
+    total_ms: u128,
+}
+
+/// Resolves a built-in profile into a month of usage.
+pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
+    let n = p.api_requests();
+    let mut t = Traffic::empty(p.name());
+    t.description = p.description().to_string();
+    t.api_requests = n;
+
+    let mut fns: BTreeMap<&'static str, FnAcc> = BTreeMap::new();
+    let mut tables: BTreeMap<&'static str, TableUsage> = BTreeMap::new();
+    let mut messages: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut response_kb: u128 = 0;
+    let mut report_downloads: u64 = 0;
+
+    for s in MIX {
+        let count = n * s.ppm / 1_000_000;
+        let acc = fns.entry(s.route.function.id).or_default();
+        acc.invocations += count;
+        acc.total_ms += u128::from(count) * u128::from(s.duration_ms);
+        for (table, ru) in s.reads {
+            tables.entry(table.id).or_default().reads += ru.scale(count);
+        }
+        for (table, ru) in s.writes {
+            tables.entry(table.id).or_default().writes += ru.scale(count);
+        }
+        for q in s.sends {
+            *messages.entry(q.id).or_default() += count;
+        }
+        report_downloads += count * s.report_downloads;
+        response_kb += u128::from(count) * u128::from(s.response_kb);
+    }
+
+    let mut publishes: BTreeMap<&'static str, Qty> = BTreeMap::new();
+    let mut report_puts: u64 = 0;
+    for c in CONSUMERS {
+        let msgs = messages.get(c.queue.id).copied().unwrap_or(0);
+        let consumer = FUNCTIONS
+            .iter()
+            .find(|f| matches!(f.trigger, Trigger::Queue { queue, .. } if queue.id == c.queue.id));
+        if let Some(f) = consumer {
+            // At these rates batches hold one message: one invocation per message.
+            let acc = fns.entry(f.id).or_default();
+            acc.invocations += msgs;
+            acc.total_ms += u128::from(msgs) * u128::from(c.duration_ms);
+        }
+        for (table, ru) in c.reads {
+            tables.entry(table.id).or_default().reads += ru.scale(msgs);
+        }
+        for (table, ru) in c.writes {
+            tables.entry(table.id).or_default().writes += ru.scale(msgs);
+        }
+        for (topic, per_msg) in c.publishes {
+            *publishes.entry(topic.id).or_default() += per_msg.scale(msgs);
+        }
+        for (bucket, puts) in c.puts {
+            if bucket.id == REPORTS.id {
+                report_puts += puts * msgs;
+            }
+        }
+    }
+
+    for (id, acc) in fns {
+        if acc.invocations == 0 {
+            continue;
+        }
+        t.functions.insert(
+            id.to_string(),
+            FunctionUsage {
+                invocations: acc.invocations,
+                avg_duration_ms: Qty::ratio(acc.total_ms, u128::from(acc.invocations)),
+                log_gb: None,
+            },
+        );
+    }
+    for (table, gb) in p.storage() {
+        tables.entry(table.id).or_default().storage_gb = *gb;
+    }
+    for (id, usage) in tables {
+        t.tables.insert(id.to_string(), usage);
+    }
+    for (id, m) in messages {
+        t.queues.insert(id.to_string(), QueueUsage { messages: m });
+    }
+    for (id, p) in publishes {
+        t.topics.insert(id.to_string(), TopicUsage { publishes: p });
+    }
+
+    let static_requests = Qty::units(n).times(STATIC_REQUESTS_PER_API_REQUEST);
+    let static_kb = static_requests.scale(STATIC_RESPONSE_KB);
+    let site_gets = static_requests.times(STATIC_CACHE_MISS);
+    t.buckets.insert(
+        "site".to_string(),
+        BucketUsage {
+            storage_gb: SITE_STORAGE_GB,
+            put_requests: 0,
+            get_requests: site_gets.micros() / 1_000_000,
+        },
+    );
+    let reports = report_puts / REPORT_OBJECTS.max(1);
+    t.buckets.insert(
+        REPORTS.id.to_string(),
+        BucketUsage {
+            storage_gb: Qty::ratio(
+                u128::from(reports * REPORT_OBJECTS * REPORT_OBJECT_KB),
+                1 << 20,
+            ),
+            put_requests: report_puts,
+            get_requests: report_downloads,
+        },
+    );
+    // Every API request and every static request passes the CDN (`/api/*` behaviour).
+    t.cloudfront = CdnUsage {
+        data_out_gb: Qty::ratio(response_kb, 1 << 20) + static_kb.mul_ratio(1, 1 << 20),
+        requests: n + static_requests.micros() / 1_000_000,
+    };
+    t.assumptions = assumptions();
+    t
+}
+
+fn assumptions() -> Vec<String> {
+    let mut a = vec![
+        "request mix (share of API requests → function, duration, DynamoDB units per request):"
+            .to_string(),
+    ];
+    for s in MIX {
+        let f = s.route.function.id;
+        let units: Vec<String> = s
+            .reads
+            .iter()
+            .map(|(tb, q)| format!("{} {} RRU", tb.id, q.to_decimal_string()))
+            .chain(
+                s.writes
+                    .iter()
+                    .map(|(tb, q)| format!("{} {} WRU", tb.id, q.to_decimal_string())),
+            )
+            .chain(s.sends.iter().map(|q| format!("1 message to {}", q.id)))
+            .collect();
+        a.push(format!(
+            "  {} {}% → {f}, {} ms{}{}",
+            s.route.route_key(),
+            Qty::ratio(u128::from(s.ppm), 10_000).to_decimal_string(),
+            s.duration_ms,
+            if units.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", units.join(", "))
+            },
+            format_args!(", {} KB response", s.response_kb),
+        ));
+    }
+    for c in CONSUMERS {
+        a.push(format!(
+            "  each {} message → one invocation of its consumer, {} ms, {}",
+            c.queue.id,
+            c.duration_ms,
+            c.reads
+                .iter()
+                .map(|(tb, q)| format!("{} {} RRU", tb.id, q.to_decimal_string()))
+                .chain(c.writes.iter().map(|(tb, q)| format!(
+                    "{} {} WRU",
+                    tb.id,
+                    q.to_decimal_string()
+                )))
+                .chain(c.publishes.iter().map(|(tp, q)| format!(
+                    "{} publishes to {}",
+                    q.to_decimal_string(),
+                    tp.id
+                )))
+                .chain(
+                    c.puts
+                        .iter()
+                        .map(|(b, n)| format!("{n} objects of {REPORT_OBJECT_KB} KB to {}", b.id))
+                )
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    a.push(format!(
+        "the browser makes {} static requests per API request ({STATIC_RESPONSE_KB} KB each); \
+         {}% miss the CDN cache and read the site bucket; every request passes the CDN",
+        STATIC_REQUESTS_PER_API_REQUEST.to_decimal_string(),
+        STATIC_CACHE_MISS.scale(100).to_decimal_string()
+    ));
+    a.push(format!(
+        "each invocation writes {} bytes of logs; GB are 2^30 bytes",
+        super::DEFAULT_LOG_BYTES_PER_INVOCATION
+    ));
+    a.push("table storage is the month's average of the base table, indexes added per GSI".into());
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_sum_to_one_million_ppm() {
+        assert_eq!(MIX.iter().map(|s| s.ppm).sum::<u64>(), 1_000_000);
+    }
+
+    #[test]
+    fn the_mix_covers_every_route_of_the_spec_once() {
+        for r in retail_spec::ROUTES {
+            let n = MIX
+                .iter()
+                .filter(|s| s.route.route_key() == r.route_key())
+                .count();
+            assert_eq!(
+                n,
+                1,
+                "route {} appears {n} times in the built-in mix",
+                r.route_key()
+            );
+        }
+        assert_eq!(MIX.len(), retail_spec::ROUTES.len());
+    }
+
+    #[test]
+    fn every_queue_has_a_consumer_profile() {
+        for q in retail_spec::QUEUES {
+            assert!(CONSUMERS.iter().any(|c| c.queue.id == q.id), "{}", q.id);
+        }
+    }
+
+    #[test]
+    fn one_million_resolves_to_the_stated_counts() {
+        let t = resolve(BuiltinProfile::OneMillion);
+        assert_eq!(t.api_requests, 1_000_000);
+        assert_eq!(t.functions["catalog"].invocations, 600_000);
+        assert_eq!(t.functions["orders"].invocations, 160_000);
+        assert_eq!(t.functions["stock-alerts"].invocations, 50_000);
+        assert_eq!(t.functions["report-builder"].invocations, 500);
+        assert_eq!(t.queues["OrderEvents"].messages, 50_000);
+        assert_eq!(t.cloudfront.requests, 1_400_000);
+        let idle = resolve(BuiltinProfile::Idle);
+        assert!(idle.functions.is_empty());
+        assert_eq!(idle.cloudfront.requests, 0);
+    }
+}

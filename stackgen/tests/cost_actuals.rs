@@ -1,0 +1,186 @@
+//! `--actuals` against a real Cost Explorer API: moto in server mode on 127.0.0.1.
+//!
+//! moto does not track spend; it answers GetCostAndUsage from results injected through its
+//! `/moto-api/static/ce/cost-and-usage-results` endpoint (one result per distinct request), and
+//! it cannot forecast (GetCostForecast fails), which exercises the linear projection the report
+//! falls back to when Cost Explorer has too little data.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_sdk_costexplorer::config::{Credentials, Region};
+use stackgen::cost::actuals::{ActualsQuery, fetch};
+use stackgen::cost::{ForecastSource, Usd};
+use time::macros::date;
+
+/// A moto server on a free local port, stopped on drop.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
+        let child = Command::new(&bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {} ({e}); run `make` to create the venv",
+                    bin.display()
+                )
+            });
+        let moto = Moto { child, port };
+        for _ in 0..200 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return moto;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("moto did not listen on port {port} within 10 s");
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// POSTs JSON to moto's own API and returns the status line.
+    fn post(&self, path: &str, body: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("write");
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).expect("read");
+        resp.lines().next().unwrap_or_default().to_string()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn client(moto: &Moto) -> aws_sdk_costexplorer::Client {
+    let conf = aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(moto.endpoint())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .load()
+        .await;
+    aws_sdk_costexplorer::Client::new(&conf)
+}
+
+fn query(env: &str, budget: Option<Usd>) -> ActualsQuery {
+    ActualsQuery {
+        label: env.into(),
+        tags: vec![
+            ("Project".into(), "grocer".into()),
+            ("Env".into(), env.into()),
+        ],
+        today: date!(2026 - 11 - 21),
+        budget,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn month_to_date_by_service_and_a_projected_forecast() {
+    let moto = Moto::start();
+    let injected = r#"{"results": [{
+        "ResultsByTime": [{
+            "TimePeriod": {"Start": "2026-11-01", "End": "2026-11-22"},
+            "Total": {},
+            "Groups": [
+                {"Keys": ["AWS Lambda"], "Metrics": {"UnblendedCost": {"Amount": "0.4512345", "Unit": "USD"}}},
+                {"Keys": ["Amazon CloudFront"], "Metrics": {"UnblendedCost": {"Amount": "1.2", "Unit": "USD"}}},
+                {"Keys": ["Amazon DynamoDB"], "Metrics": {"UnblendedCost": {"Amount": "0.6", "Unit": "USD"}}}
+            ],
+            "Estimated": true
+        }],
+        "DimensionValueAttributes": []
+    }]}"#;
+    let status = moto.post("/moto-api/static/ce/cost-and-usage-results", injected);
+    assert!(status.contains("201"), "injection refused: {status}");
+
+    let ce = client(&moto).await;
+    let a = fetch(&ce, &query("dev", Some(Usd::from_dollars(20))))
+        .await
+        .expect("actuals");
+    let services: Vec<(&str, Usd)> = a
+        .by_service
+        .iter()
+        .map(|s| (s.service.as_str(), s.amount))
+        .collect();
+    assert_eq!(
+        services,
+        vec![
+            ("Amazon CloudFront", Usd::from_cents(120)),
+            ("Amazon DynamoDB", Usd::from_cents(60)),
+            ("AWS Lambda", Usd::from_micros(451_235)),
+        ]
+    );
+    assert_eq!(a.month_to_date, Usd::from_micros(2_251_235));
+    assert!(a.estimated);
+    assert_eq!(a.period_start, "2026-11-01");
+    // moto cannot forecast: 2.251235 × 30 days ÷ 21 days elapsed.
+    assert!(
+        matches!(&a.forecast_source, ForecastSource::LinearProjection { reason } if reason.contains("could not forecast")),
+        "{:?}",
+        a.forecast_source
+    );
+    assert_eq!(a.forecast, Usd::from_micros(3_216_050));
+    assert_eq!(a.used_percent, Some(11.3));
+    assert_eq!(a.forecast_percent, Some(16.1));
+    assert_eq!(a.api_requests, 2);
+
+    // Another environment's tags select nothing.
+    let empty = fetch(&ce, &query("prod", None)).await.expect("actuals");
+    assert!(empty.by_service.is_empty());
+    assert_eq!(empty.month_to_date, Usd::ZERO);
+    assert_eq!(empty.forecast, Usd::ZERO);
+    assert_eq!(empty.used_percent, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_cost_explorer_is_a_clear_error() {
+    // A port nothing listens on: the error names the operation and the permission to check.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let conf = aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .load()
+        .await;
+    let ce = aws_sdk_costexplorer::Client::new(&conf);
+    let e = fetch(&ce, &query("dev", None))
+        .await
+        .expect_err("no server");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("GetCostAndUsage") && msg.contains("ce:GetCostAndUsage"),
+        "{msg}"
+    );
+}
