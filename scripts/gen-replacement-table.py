@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Generate stackgen's replacement table from AWS's CloudFormation resource provider schemas.
+
+Why: `stackgen diff` must say which property changes replace a resource. AWS publishes that
+knowledge in each resource type's provider schema (`createOnlyProperties`: a change replaces the
+resource; `conditionalCreateOnlyProperties`: a change may replace it). cfn-lint bundles those
+schemas, so this script reads them from the project venv and writes a compact, committed text
+table that the Rust code embeds with `include_str!`. Nothing runs Python at stackgen's runtime.
+
+Usage:
+    .venv/bin/python scripts/gen-replacement-table.py            # regenerate in place
+    .venv/bin/python scripts/gen-replacement-table.py --check    # exit 1 if the table is stale
+
+Output format (one line per resource type, tab-separated, `#` lines are comments):
+    <Type> <tab> <entry> <tab> <entry> ...
+where each entry is a property path below /properties (JSON pointer segments, `*` = any array
+element) prefixed by
+    !  create-only: any change replaces the resource
+    ?  conditionally create-only: a change may replace the resource
+and suffixed by `@` when that property is the resource's physical name (CloudFormation refuses
+to replace a custom-named resource while the name stays the same).
+A type listed with no entries is known to be updatable in place for every property.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import sys
+from pathlib import Path
+
+import cfnlint  # type: ignore[import-untyped]
+from importlib.metadata import version as _version
+
+REGION = "us-east-1"
+
+# Namespaces the product can use, plus the "ghost spend" families the guardrails refuse unless
+# an environment allows them (NAT gateways, databases, clusters, instances), so that `diff` can
+# classify them if they ever appear.
+NAMESPACES = [
+    # the retail stack
+    "AWS::ApiGateway::",
+    "AWS::ApiGatewayV2::",
+    "AWS::Budgets::",
+    "AWS::CE::",
+    "AWS::CertificateManager::",
+    "AWS::CloudFormation::",
+    "AWS::CloudFront::",
+    "AWS::CloudWatch::",
+    "AWS::Cognito::",
+    "AWS::DynamoDB::",
+    "AWS::Events::",
+    "AWS::IAM::",
+    "AWS::KMS::",
+    "AWS::Lambda::",
+    "AWS::Logs::",
+    "AWS::Pipes::",
+    "AWS::ResourceGroups::",
+    "AWS::Route53::",
+    "AWS::S3::",
+    "AWS::Scheduler::",
+    "AWS::SecretsManager::",
+    "AWS::SNS::",
+    "AWS::SQS::",
+    "AWS::SSM::",
+    "AWS::StepFunctions::",
+    "AWS::WAFv2::",
+    # ghost spend and other stateful families
+    "AWS::AutoScaling::",
+    "AWS::Backup::",
+    "AWS::DocDB::",
+    "AWS::EC2::",
+    "AWS::ECR::",
+    "AWS::ECS::",
+    "AWS::EFS::",
+    "AWS::EKS::",
+    "AWS::ElastiCache::",
+    "AWS::ElasticLoadBalancingV2::",
+    "AWS::EMR::",
+    "AWS::Kinesis::",
+    "AWS::KinesisFirehose::",
+    "AWS::MemoryDB::",
+    "AWS::MSK::",
+    "AWS::Neptune::",
+    "AWS::OpenSearchService::",
+    "AWS::RDS::",
+    "AWS::Redshift::",
+]
+
+PREFIX = "/properties/"
+
+# Where AWS's documentation and service API are stricter than the provider schema. The schema
+# marks a DynamoDB table's KeySchema as only *conditionally* create-only and does not list
+# LocalSecondaryIndexes at all, but DynamoDB's UpdateTable API cannot change either, and the
+# CloudFormation reference for AWS::DynamoDB::Table says "Update requires: Replacement" for both.
+# Each override upgrades (never downgrades) a property to create-only.
+OVERRIDES = {
+    "AWS::DynamoDB::Table": ["KeySchema", "LocalSecondaryIndexes"],
+    "AWS::DynamoDB::GlobalTable": ["KeySchema", "LocalSecondaryIndexes"],
+}
+
+
+def schemas_dir() -> Path:
+    return Path(cfnlint.__file__).parent / "data" / "schemas"
+
+
+def strip(pointer: str, type_name: str) -> str:
+    if not pointer.startswith(PREFIX):
+        raise SystemExit(f"{type_name}: unexpected pointer {pointer!r} (not under {PREFIX})")
+    rest = pointer[len(PREFIX) :]
+    if not rest or any(c in rest for c in "\t\n !?@"):
+        raise SystemExit(f"{type_name}: pointer {pointer!r} cannot be written to the table")
+    return rest
+
+
+def physical_name(type_name: str, schema: dict, create_only: list[str]) -> str | None:
+    """The create-only property that names the physical resource, if any."""
+    last = type_name.split("::")[-1]
+    primary = [strip(p, type_name) for p in schema.get("primaryIdentifier", [])]
+    for prop in create_only:
+        if "*" in prop:
+            continue
+        leaf = prop.split("/")[-1]
+        if leaf in (f"{last}Name", "Name"):
+            return prop
+        if primary == [prop] and leaf.endswith(("Name", "Identifier")):
+            return prop
+    return None
+
+
+def build() -> str:
+    base = schemas_dir()
+    providers = json.loads((base / "providers" / f"{REGION}.json").read_text())
+    schema_date = json.loads((base / "version.json").read_text()).get("schema_date", "unknown")
+    lines = [
+        "# GENERATED by scripts/gen-replacement-table.py: do not edit by hand.",
+        f"# Source: CloudFormation resource provider schemas bundled with cfn-lint {_version('cfn-lint')}",
+        f"#         (cfnlint/data/schemas/providers/{REGION}.json + resources/*.json),",
+        f"#         schema_date {schema_date}; generated {_dt.date.today().isoformat()}.",
+        "# Per type: !Prop = createOnlyProperties (change replaces), ?Prop = conditionalCreateOnlyProperties",
+        "# (change may replace), trailing @ = the physical-name property. '*' = any array element.",
+        "# Overrides (stricter than the schema, from the CloudFormation reference and the service API): "
+        + "; ".join(f"{t} {', '.join(props)}" for t, props in OVERRIDES.items()),
+        "# Namespaces: " + " ".join(ns.removeprefix("AWS::").removesuffix("::") for ns in NAMESPACES),
+    ]
+    count = 0
+    for type_name in sorted(providers):
+        if not type_name.startswith(tuple(NAMESPACES)):
+            continue
+        schema = json.loads((base / "resources" / f"{providers[type_name]}.json").read_text())
+        if schema.get("typeName") != type_name:
+            raise SystemExit(f"{type_name}: schema file names {schema.get('typeName')!r}")
+        always = [strip(p, type_name) for p in schema.get("createOnlyProperties", [])]
+        always += [p for p in OVERRIDES.get(type_name, []) if p not in always]
+        maybe = [
+            strip(p, type_name)
+            for p in schema.get("conditionalCreateOnlyProperties", [])
+            if strip(p, type_name) not in always
+        ]
+        name = physical_name(type_name, schema, always)
+        entries = ["!" + p + ("@" if p == name else "") for p in always]
+        entries += ["?" + p for p in maybe]
+        lines.append("\t".join([type_name, *entries]))
+        count += 1
+    lines.append(f"# {count} resource types")
+    return "\n".join(lines) + "\n"
+
+
+def without_date(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if "generated 20" not in line)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_out = Path(__file__).resolve().parent.parent / "stackgen/src/diff/data/create_only.tsv"
+    parser.add_argument("--out", type=Path, default=default_out)
+    parser.add_argument("--check", action="store_true", help="fail if the committed table is stale")
+    args = parser.parse_args()
+    text = build()
+    if args.check:
+        current = args.out.read_text() if args.out.exists() else ""
+        if without_date(current) != without_date(text):
+            print(f"{args.out} is stale: run scripts/gen-replacement-table.py", file=sys.stderr)
+            return 1
+        print(f"{args.out} is up to date")
+        return 0
+    args.out.write_text(text)
+    print(f"wrote {args.out} ({len(text)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

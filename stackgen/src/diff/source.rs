@@ -1,0 +1,270 @@
+//! Reading a template from text: JSON, or YAML with CloudFormation's short-form tags.
+//!
+//! The old side of a diff comes from GetTemplate or from a file someone saved, and either may
+//! be YAML written by hand with `!Ref`, `!GetAtt A.Arn` or `!Sub`. Those tags are turned into
+//! the long form (`{"Ref": …}`, `{"Fn::GetAtt": ["A", "Arn"]}`) so that both sides of the diff
+//! compare as the same JSON the rendered template is made of.
+
+use std::path::Path;
+
+use serde_json::{Map, Number, Value};
+use serde_yaml_ng::Value as Yaml;
+
+use super::error::DiffError;
+
+/// Short-form tags CloudFormation accepts, written `!Name`, meaning `Fn::Name` (except `Ref`
+/// and `Condition`, which keep their names).
+const FUNCTIONS: &[&str] = &[
+    "And",
+    "Base64",
+    "Cidr",
+    "Equals",
+    "FindInMap",
+    "GetAZs",
+    "GetAtt",
+    "If",
+    "ImportValue",
+    "Join",
+    "Length",
+    "Not",
+    "Or",
+    "Select",
+    "Split",
+    "Sub",
+    "ToJsonString",
+    "Transform",
+];
+
+/// Parses a template. Text starting with `{` is JSON; anything else is YAML. `origin` names the
+/// text in errors (a file path, "deployed stack retail-dev").
+pub fn parse_template(text: &str, origin: &str) -> Result<Value, DiffError> {
+    let value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|source| DiffError::Json {
+            origin: origin.to_owned(),
+            source,
+        })?
+    } else {
+        let yaml: Yaml = serde_yaml_ng::from_str(text).map_err(|source| DiffError::Yaml {
+            origin: origin.to_owned(),
+            source,
+        })?;
+        yaml_to_json(yaml, origin, &mut Vec::new())?
+    };
+    if !value.is_object() {
+        return Err(DiffError::NotATemplate {
+            origin: origin.to_owned(),
+            detail: format!("the document is {}, not a mapping.", kind(&value)),
+        });
+    }
+    Ok(value)
+}
+
+/// Reads and parses a template file.
+pub fn load_template(path: &Path) -> Result<Value, DiffError> {
+    let text = std::fs::read_to_string(path).map_err(|source| DiffError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse_template(&text, &path.display().to_string())
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn location(path: &[String]) -> String {
+    if path.is_empty() {
+        "the top level".to_owned()
+    } else {
+        path.join(".")
+    }
+}
+
+fn yaml_to_json(yaml: Yaml, origin: &str, path: &mut Vec<String>) -> Result<Value, DiffError> {
+    Ok(match yaml {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(b),
+        Yaml::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(Number::from_f64)
+                    .map_or_else(|| Value::String(n.to_string()), Value::Number)
+            }
+        }
+        Yaml::String(s) => Value::String(s),
+        Yaml::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                path.push(format!("[{i}]"));
+                out.push(yaml_to_json(item, origin, path)?);
+                path.pop();
+            }
+            Value::Array(out)
+        }
+        Yaml::Mapping(mapping) => {
+            let mut out = Map::new();
+            for (key, value) in mapping {
+                let key = match key {
+                    Yaml::String(s) => s,
+                    Yaml::Number(n) => n.to_string(),
+                    Yaml::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(DiffError::NotATemplate {
+                            origin: origin.to_owned(),
+                            detail: format!(
+                                "a mapping key at {} is {other:?}; keys must be plain strings.",
+                                location(path)
+                            ),
+                        });
+                    }
+                };
+                path.push(key.clone());
+                let value = yaml_to_json(value, origin, path)?;
+                path.pop();
+                out.insert(key, value);
+            }
+            Value::Object(out)
+        }
+        Yaml::Tagged(tagged) => {
+            let tag = tagged.tag.to_string();
+            let name = tag.trim_start_matches('!');
+            if name.starts_with("tag:yaml.org,2002:") {
+                return yaml_to_json(tagged.value, origin, path);
+            }
+            let inner = yaml_to_json(tagged.value, origin, path)?;
+            let (key, value) = match name {
+                "Ref" | "Condition" => (name.to_owned(), inner),
+                "GetAtt" => {
+                    let value = match inner {
+                        // `!GetAtt Resource.Attribute.Maybe.Dotted`: the resource id has no dots.
+                        Value::String(s) => match s.split_once('.') {
+                            Some((resource, attribute)) => {
+                                Value::Array(vec![Value::from(resource), Value::from(attribute)])
+                            }
+                            None => Value::String(s),
+                        },
+                        other => other,
+                    };
+                    ("Fn::GetAtt".to_owned(), value)
+                }
+                known if FUNCTIONS.contains(&known) => (format!("Fn::{known}"), inner),
+                unknown => {
+                    return Err(DiffError::UnknownTag {
+                        origin: origin.to_owned(),
+                        tag: unknown.to_owned(),
+                        location: location(path),
+                    });
+                }
+            };
+            let mut map = Map::new();
+            map.insert(key, value);
+            Value::Object(map)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_and_equivalent_yaml_parse_to_the_same_value() {
+        let json_text = r#"{"Resources": {"T": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 5}}}}"#;
+        let yaml_text =
+            "Resources:\n  T:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: 5\n";
+        assert_eq!(
+            parse_template(json_text, "a.json").expect("json"),
+            parse_template(yaml_text, "a.yaml").expect("yaml")
+        );
+    }
+
+    #[test]
+    fn short_form_tags_become_long_form_intrinsics() {
+        let text = r#"
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt FnRole.Arn
+      Endpoint: !GetAtt Db.Endpoint.Address
+      Listed: !GetAtt [FnRole, Arn]
+      Name: !Sub "${AWS::StackName}-fn"
+      Table: !Ref OrdersTable
+      Zone: !Select [0, !GetAZs ""]
+      Mode: !If [IsProd, big, small]
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  Both: !And [!Condition IsProd, !Not [!Condition Other]]
+"#;
+        let value = parse_template(text, "t.yaml").expect("parses");
+        let props = &value["Resources"]["Fn"]["Properties"];
+        assert_eq!(props["Role"], json!({"Fn::GetAtt": ["FnRole", "Arn"]}));
+        assert_eq!(
+            props["Endpoint"],
+            json!({"Fn::GetAtt": ["Db", "Endpoint.Address"]})
+        );
+        assert_eq!(props["Listed"], json!({"Fn::GetAtt": ["FnRole", "Arn"]}));
+        assert_eq!(props["Name"], json!({"Fn::Sub": "${AWS::StackName}-fn"}));
+        assert_eq!(props["Table"], json!({"Ref": "OrdersTable"}));
+        assert_eq!(
+            props["Zone"],
+            json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]})
+        );
+        assert_eq!(props["Mode"], json!({"Fn::If": ["IsProd", "big", "small"]}));
+        assert_eq!(
+            value["Conditions"]["IsProd"],
+            json!({"Fn::Equals": [{"Ref": "Env"}, "prod"]})
+        );
+        assert_eq!(
+            value["Conditions"]["Both"],
+            json!({"Fn::And": [{"Condition": "IsProd"}, {"Fn::Not": [{"Condition": "Other"}]}]})
+        );
+    }
+
+    #[test]
+    fn unknown_tags_are_an_error_that_says_where() {
+        let err = parse_template("Resources:\n  A:\n    Type: !Bogus x\n", "old.yaml")
+            .expect_err("unknown tag");
+        let message = err.to_string();
+        assert!(message.contains("old.yaml"), "{message}");
+        assert!(message.contains("!Bogus"), "{message}");
+        assert!(message.contains("Resources.A.Type"), "{message}");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_origin() {
+        let err = parse_template("{\"Resources\": ", "deployed stack x").expect_err("bad json");
+        assert!(
+            err.to_string()
+                .starts_with("deployed stack x is not valid JSON")
+        );
+        let err = parse_template("Resources: [a\n", "f.yaml").expect_err("bad yaml");
+        assert!(err.to_string().starts_with("f.yaml is not valid YAML"));
+        let err = parse_template("- a\n- b\n", "list.yaml").expect_err("not a mapping");
+        assert!(err.to_string().contains("is a list"), "{err}");
+    }
+
+    #[test]
+    fn numeric_and_boolean_keys_become_strings() {
+        let value = parse_template("Mappings:\n  M:\n    1: {a: true}\n", "m.yaml").expect("ok");
+        assert_eq!(value["Mappings"]["M"]["1"]["a"], json!(true));
+    }
+
+    #[test]
+    fn missing_file_is_a_clear_error() {
+        let err = load_template(Path::new("/nonexistent/old.json")).expect_err("missing");
+        assert!(err.to_string().contains("/nonexistent/old.json"));
+    }
+}
