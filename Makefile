@@ -31,14 +31,14 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: help run test lint synth bench tools fmt fmt-check clippy unit-tests lint-templates build clean
+.PHONY: help run test lint synth bench tools fmt fmt-check clippy unit-tests lint-templates build cli clean
 
 help: ## list the targets
 	@echo "stackgen — the newcomer's two commands: make run, make test"
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
 
-run: tools build ## build, render the local environment, report what runs locally today
+run: tools cli ## build, render the local environment, report what runs locally today
 	@$(STACKGEN) synth --env local --out $(OUT)
 	@echo
 	@$(STACKGEN) check --env local
@@ -59,6 +59,9 @@ tools: ## install missing tools: Debian packages, .venv, Rust target, node_modul
 build: ## build the workspace (debug)
 	cargo build --workspace
 
+cli:
+	cargo build -p stackgen --bin stackgen
+
 fmt: ## format the Rust code
 	cargo fmt --all
 
@@ -71,7 +74,7 @@ clippy:
 unit-tests:
 	cargo test --workspace
 
-synth: build ## render every environment to out/<env>/<project>-<env>.template.json
+synth: cli ## render every environment to out/<env>/<project>-<env>.template.json
 	@mkdir -p $(OUT)
 	@find $(OUT) -name '*.template.json' -delete
 	$(STACKGEN) synth --all --out $(OUT)
