@@ -41,6 +41,33 @@ const STATEFUL: &[(&str, &str)] = &[
     ("AWS::SecretsManager::Secret", "the secret value"),
 ];
 
+/// Properties that make the service itself refuse a delete, with the value that turns them on.
+/// With one of them on, CloudFormation's delete of the old resource fails during cleanup and
+/// the resource stays in the account, outside the stack.
+const DELETION_PROTECTION: &[(&str, &str, &str)] = &[
+    ("AWS::DynamoDB::Table", "DeletionProtectionEnabled", "true"),
+    ("AWS::Logs::LogGroup", "DeletionProtectionEnabled", "true"),
+    ("AWS::RDS::DBInstance", "DeletionProtection", "true"),
+    ("AWS::RDS::DBCluster", "DeletionProtection", "true"),
+    ("AWS::DocDB::DBCluster", "DeletionProtection", "true"),
+    ("AWS::Neptune::DBCluster", "DeletionProtection", "true"),
+    ("AWS::Cognito::UserPool", "DeletionProtection", "ACTIVE"),
+];
+
+/// Types CloudFormation cannot delete while they hold data, whatever the policy says.
+const DELETE_FAILS_WHEN_NOT_EMPTY: &[(&str, &str)] = &[
+    (
+        "AWS::S3::Bucket",
+        "CloudFormation deletes the bucket only if it is empty: while it holds objects the delete \
+         fails during cleanup and the bucket is left outside the stack",
+    ),
+    (
+        "AWS::S3Express::DirectoryBucket",
+        "CloudFormation deletes the bucket only if it is empty: while it holds objects the delete \
+         fails during cleanup and the bucket is left outside the stack",
+    ),
+];
+
 /// Types for which `DeletionPolicy: Snapshot` is valid (AWS documentation, DeletionPolicy attribute).
 const SNAPSHOT_CAPABLE: &[&str] = &[
     "AWS::EC2::Volume",
@@ -83,6 +110,9 @@ pub enum DataOutcome {
     Deleted,
     /// A final snapshot is taken, then the resource is deleted.
     Snapshot,
+    /// Deletion protection is on in the deployed resource: CloudFormation's delete fails during
+    /// cleanup and the old resource stays in the account, outside the stack.
+    Protected,
     /// The old resource is left in the account, outside the stack (a new one starts empty).
     Retained,
 }
@@ -97,6 +127,12 @@ pub struct DataFate {
     pub attribute: PolicyAttribute,
     /// The attribute's effective value (`Delete` when not set, `Snapshot` for RDS defaults).
     pub policy: String,
+    /// The deletion-protection property that blocks the delete, when `outcome` is `protected`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protected_by: Option<&'static str>,
+    /// A limit of CloudFormation worth knowing (a non-empty bucket cannot be deleted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caveat: Option<&'static str>,
 }
 
 impl DataFate {
@@ -130,6 +166,60 @@ fn effective_policy(resource_type: &str, body: &Value, attribute: PolicyAttribut
     }
 }
 
+/// The deletion-protection property that is on in `body`, if any.
+fn protection(resource_type: &str, body: &Value) -> Option<&'static str> {
+    DELETION_PROTECTION
+        .iter()
+        .find(|(t, property, on)| {
+            *t == resource_type
+                && body
+                    .get("Properties")
+                    .and_then(|p| p.get(*property))
+                    .is_some_and(|v| match v {
+                        Value::String(s) => s.eq_ignore_ascii_case(on),
+                        Value::Bool(b) => b.to_string() == *on,
+                        _ => false,
+                    })
+        })
+        .map(|(_, property, _)| *property)
+}
+
+fn caveat(resource_type: &str) -> Option<&'static str> {
+    DELETE_FAILS_WHEN_NOT_EMPTY
+        .iter()
+        .find(|(t, _)| *t == resource_type)
+        .map(|(_, caveat)| *caveat)
+}
+
+/// Builds the fate from the policy, then lets deletion protection of the deployed resource
+/// override a delete.
+fn fate(
+    resource_type: &str,
+    data: &'static str,
+    attribute: PolicyAttribute,
+    policy: String,
+    old_body: &Value,
+) -> DataFate {
+    let mut outcome = outcome(resource_type, &policy);
+    let protected_by = match outcome {
+        DataOutcome::Deleted | DataOutcome::Snapshot => protection(resource_type, old_body),
+        _ => None,
+    };
+    if protected_by.is_some() {
+        outcome = DataOutcome::Protected;
+    }
+    DataFate {
+        data,
+        outcome,
+        attribute,
+        policy,
+        protected_by,
+        caveat: (outcome == DataOutcome::Deleted)
+            .then(|| caveat(resource_type))
+            .flatten(),
+    }
+}
+
 fn outcome(resource_type: &str, policy: &str) -> DataOutcome {
     match policy {
         // RetainExceptOnCreate only deletes when the stack operation that created it fails; on
@@ -144,18 +234,16 @@ fn outcome(resource_type: &str, policy: &str) -> DataOutcome {
 /// `DeletionPolicy` decides. `None` for stateless types.
 pub fn on_removal(resource_type: &str, old_body: &Value) -> Option<DataFate> {
     let data = data_held(resource_type)?;
-    let policy = effective_policy(resource_type, old_body, PolicyAttribute::DeletionPolicy);
-    Some(DataFate {
-        data,
-        outcome: outcome(resource_type, &policy),
-        attribute: PolicyAttribute::DeletionPolicy,
-        policy,
-    })
+    let attribute = PolicyAttribute::DeletionPolicy;
+    let policy = effective_policy(resource_type, old_body, attribute);
+    Some(fate(resource_type, data, attribute, policy, old_body))
 }
 
 /// The fate of the old physical resource when a stateful resource is replaced:
 /// `UpdateReplacePolicy` decides. When the old and new templates disagree, the less protective
 /// of the two is reported, so the diff never promises a retention that may not happen.
+/// Deletion protection counts as written in the deployed (old) template: that is the setting
+/// the old physical resource has.
 pub fn on_replacement(resource_type: &str, old_body: &Value, new_body: &Value) -> Option<DataFate> {
     let data = data_held(resource_type)?;
     let attribute = PolicyAttribute::UpdateReplacePolicy;
@@ -165,17 +253,12 @@ pub fn on_replacement(resource_type: &str, old_body: &Value, new_body: &Value) -
         outcome(resource_type, &old_policy),
         outcome(resource_type, &new_policy),
     );
-    let (outcome, policy) = if new_outcome <= old_outcome {
-        (new_outcome, new_policy)
+    let policy = if new_outcome <= old_outcome {
+        new_policy
     } else {
-        (old_outcome, old_policy)
+        old_policy
     };
-    Some(DataFate {
-        data,
-        outcome,
-        attribute,
-        policy,
-    })
+    Some(fate(resource_type, data, attribute, policy, old_body))
 }
 
 #[cfg(test)]
@@ -230,6 +313,47 @@ mod tests {
             &json!({"Properties": {"DBClusterIdentifier": "c"}}),
         );
         assert_eq!(member.expect("stateful").outcome, DataOutcome::Deleted);
+    }
+
+    #[test]
+    fn deletion_protection_of_the_deployed_resource_blocks_the_delete() {
+        let protected = json!({"Properties": {"DeletionProtectionEnabled": true}});
+        let fate = on_removal("AWS::DynamoDB::Table", &protected).expect("stateful");
+        assert_eq!(fate.outcome, DataOutcome::Protected);
+        assert_eq!(fate.protected_by, Some("DeletionProtectionEnabled"));
+        assert!(fate.is_protected());
+        let off = json!({"Properties": {"DeletionProtectionEnabled": "false"}});
+        let fate = on_replacement("AWS::DynamoDB::Table", &off, &protected).expect("stateful");
+        assert_eq!(
+            fate.outcome,
+            DataOutcome::Deleted,
+            "the old table is not protected"
+        );
+        let pool = json!({"Properties": {"DeletionProtection": "ACTIVE"}});
+        let fate = on_removal("AWS::Cognito::UserPool", &pool).expect("stateful");
+        assert_eq!(fate.outcome, DataOutcome::Protected);
+        let retained =
+            json!({"DeletionPolicy": "Retain", "Properties": {"DeletionProtectionEnabled": true}});
+        let fate = on_removal("AWS::DynamoDB::Table", &retained).expect("stateful");
+        assert_eq!(
+            fate.outcome,
+            DataOutcome::Retained,
+            "Retain wins: no delete is attempted"
+        );
+    }
+
+    #[test]
+    fn buckets_carry_the_non_empty_caveat() {
+        let fate = on_removal("AWS::S3::Bucket", &json!({})).expect("stateful");
+        assert!(
+            fate.caveat
+                .is_some_and(|c| c.contains("only if it is empty"))
+        );
+        let fate =
+            on_removal("AWS::S3::Bucket", &json!({"DeletionPolicy": "Retain"})).expect("stateful");
+        assert!(fate.caveat.is_none());
+        let fate = on_removal("AWS::SQS::Queue", &json!({})).expect("stateful");
+        assert!(fate.caveat.is_none());
     }
 
     #[test]

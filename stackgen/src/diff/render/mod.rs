@@ -87,9 +87,21 @@ pub(crate) fn data_sentence(fate: &DataFate) -> String {
         PolicyAttribute::UpdateReplacePolicy => "UpdateReplacePolicy",
     };
     match fate.outcome {
+        DataOutcome::Deleted if fate.caveat.is_some() => format!(
+            "{} are at risk ({attribute}: {}): {}; set {attribute}: Retain to keep it",
+            fate.data,
+            fate.policy,
+            fate.caveat.unwrap_or_default()
+        ),
         DataOutcome::Deleted => format!(
             "{} will be DELETED ({attribute}: {}); set {attribute}: Retain to keep it",
             fate.data, fate.policy
+        ),
+        DataOutcome::Protected => format!(
+            "deletion protection ({}) is on: CloudFormation's delete of the old resource fails \
+             during cleanup and it stays in the account outside the stack ({attribute}: {})",
+            fate.protected_by.unwrap_or("deletion protection"),
+            fate.policy
         ),
         DataOutcome::Snapshot => format!(
             "{} is snapshotted, then deleted ({attribute}: {})",

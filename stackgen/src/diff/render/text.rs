@@ -212,10 +212,15 @@ pub fn render_text(diff: &TemplateDiff, color: bool) -> String {
     let rest: Vec<&ResourceDiff> = diff.resources.iter().filter(|r| !r.destructive).collect();
     if !rest.is_empty() {
         let _ = writeln!(out);
+        let heading = if destructive.is_empty() {
+            "Resources"
+        } else {
+            "Other resource changes"
+        };
         let _ = writeln!(
             out,
             "{}",
-            paint.bold(&format!("Resources ({})", rest.len()))
+            paint.bold(&format!("{heading} ({})", rest.len()))
         );
         for resource in rest {
             write_resource(&mut out, diff, resource, &paint);
