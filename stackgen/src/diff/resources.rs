@@ -164,7 +164,7 @@ pub(crate) fn diff_resources<'a>(
     reevaluate_references(&mut drafts, old, new, changed_parameters, rules);
     flag_name_conflicts(&mut drafts, rules);
 
-    let mut out: Vec<ResourceDiff> = drafts.into_iter().map(finish).collect();
+    let mut out: Vec<ResourceDiff> = drafts.into_iter().filter_map(finish).collect();
     out.sort_by(|a, b| {
         rank(a)
             .cmp(&rank(b))
@@ -529,7 +529,8 @@ fn flag_name_conflicts(drafts: &mut [Draft<'_>], rules: &ReplacementRules) {
     }
 }
 
-fn finish(draft: Draft<'_>) -> ResourceDiff {
+/// The finished diff of a draft (every draft has at least one side).
+fn finish(draft: Draft<'_>) -> Option<ResourceDiff> {
     let replacement = draft.replacement();
     let Draft {
         logical_id,
@@ -540,7 +541,7 @@ fn finish(draft: Draft<'_>) -> ResourceDiff {
     } = draft;
     let renamed = notes.iter().any(|n| matches!(n, Note::RenamedTo { .. }));
     match (old, new) {
-        (None, Some(new)) => ResourceDiff {
+        (None, Some(new)) => Some(ResourceDiff {
             logical_id: logical_id.to_owned(),
             resource_type: new.resource_type.to_owned(),
             old_resource_type: None,
@@ -551,10 +552,10 @@ fn finish(draft: Draft<'_>) -> ResourceDiff {
             data: None,
             changes,
             notes,
-        },
+        }),
         (Some(old), None) => {
             let data = stateful::on_removal(old.resource_type, &Value::Object(old.body.clone()));
-            ResourceDiff {
+            Some(ResourceDiff {
                 logical_id: logical_id.to_owned(),
                 resource_type: old.resource_type.to_owned(),
                 old_resource_type: None,
@@ -565,7 +566,7 @@ fn finish(draft: Draft<'_>) -> ResourceDiff {
                 data,
                 changes,
                 notes,
-            }
+            })
         }
         (Some(old), Some(new)) => {
             let action = if replacement == Replacement::Always {
@@ -582,7 +583,7 @@ fn finish(draft: Draft<'_>) -> ResourceDiff {
             } else {
                 None
             };
-            ResourceDiff {
+            Some(ResourceDiff {
                 logical_id: logical_id.to_owned(),
                 resource_type: new.resource_type.to_owned(),
                 old_resource_type: (old.resource_type != new.resource_type)
@@ -595,20 +596,9 @@ fn finish(draft: Draft<'_>) -> ResourceDiff {
                 data,
                 changes,
                 notes,
-            }
+            })
         }
-        (None, None) => ResourceDiff {
-            logical_id: logical_id.to_owned(),
-            resource_type: String::new(),
-            old_resource_type: None,
-            action: ResourceAction::Update,
-            replacement,
-            destructive: false,
-            stateful: false,
-            data: None,
-            changes,
-            notes,
-        },
+        (None, None) => None,
     }
 }
 
