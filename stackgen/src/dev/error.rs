@@ -1,0 +1,40 @@
+//! What can stop `stackgen dev` from starting, each with the fix in the message.
+//!
+//! Failures *while* serving (a crashing function, an unreachable emulator) are not errors of
+//! `run`: they become API Gateway-shaped responses, log lines and retries, as in AWS.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use super::plan::PlanError;
+
+/// `stackgen dev` could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DevError {
+    #[error(
+        "cannot listen on {addr}: {source}. Another process probably uses that port: stop it or choose another one with `--port`"
+    )]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "the binary {binary} of function `{function}` does not exist. Build the functions for this machine first (`cargo build -p retail-functions --bins`, which `make run` does) and point `stackgen dev` at the directory holding them"
+    )]
+    MissingBinary { function: String, binary: PathBuf },
+    #[error(
+        "the UI directory {0} does not exist or is not a directory; run `stackgen dev` from the repository root or pass the path of `ui/`"
+    )]
+    MissingUi(PathBuf),
+    #[error(
+        "the route `{route}` names function `{function}`, which the stack does not define; every function in retail_spec::FUNCTIONS must be in the rendered template (re-render and redeploy the stack)"
+    )]
+    RouteWithoutFunction { route: String, function: String },
+    #[error(
+        "the queue event source for function `{function}` ({queue}) names a function the stack does not define; re-render and redeploy the stack"
+    )]
+    MappingWithoutFunction { function: String, queue: String },
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+}

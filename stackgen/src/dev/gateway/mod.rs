@@ -1,0 +1,264 @@
+//! The local front door: the storefront at `/` and the HTTP API at `/api/…`, on one port, the
+//! same layout the CDN gives in AWS.
+//!
+//! An API request is matched against `retail_spec::ROUTES` (method and path below the stage),
+//! turned into the payload 2.0 event, handed to the route's function pool, and its result
+//! translated back. The gateway's own answers have API Gateway's shapes: 404
+//! `{"message":"Not Found"}` for no route, 413 over the 10 MB payload limit (or Lambda's 6 MB
+//! invocation limit), 500 `{"message":"Internal Server Error"}` when the function fails in any
+//! way, 503 `{"message":"Service Unavailable"}` past the integration timeout. Every API response
+//! carries `apigw-requestid`.
+
+pub mod site;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use super::apigw::{
+    self, GatewayIdentity, HttpReply, IncomingRequest, MatchedRoute, RequestStamp, gateway_errors,
+};
+use super::logs::LogSink;
+use super::runtime::{InvokeRequest, Outcome, Pool, new_trace_id};
+use super::serve;
+use site::Site;
+
+/// API Gateway's request payload limit for HTTP APIs.
+pub const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
+/// Lambda's synchronous invocation payload limit (the event, after encoding).
+pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
+
+/// Everything a request needs.
+pub struct Gateway {
+    pub identity: GatewayIdentity,
+    pub site: Site,
+    /// Pools by function id.
+    pub pools: HashMap<String, Arc<Pool>>,
+    pub integration_timeout: Duration,
+    pub logs: LogSink,
+    pub log_source: Arc<str>,
+    /// The port clients connect to (`x-forwarded-port`).
+    pub port: u16,
+}
+
+/// Serves `gateway` on `listener` until `shutdown`.
+pub async fn serve(gateway: Arc<Gateway>, listener: TcpListener, shutdown: CancellationToken) {
+    serve::serve(listener, shutdown, move |peer| {
+        let gateway = Arc::clone(&gateway);
+        service_fn(move |request| {
+            let gateway = Arc::clone(&gateway);
+            async move { Ok::<_, Infallible>(gateway.handle(request, peer).await) }
+        })
+    })
+    .await;
+}
+
+impl Gateway {
+    async fn handle(&self, request: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
+        let path = request.uri().path();
+        let stage_prefix = format!("/{}", retail_spec::API_STAGE);
+        let under_stage = path
+            .strip_prefix(&stage_prefix)
+            .filter(|rest| rest.is_empty() || rest.starts_with('/'));
+        match under_stage {
+            Some(route_path) => {
+                let route_path = route_path.to_owned();
+                self.api(request, &route_path, peer).await
+            }
+            None => self.static_file(&request).await,
+        }
+    }
+
+    async fn static_file(&self, request: &Request<Incoming>) -> Response<Full<Bytes>> {
+        let head = request.method() == Method::HEAD;
+        if request.method() != Method::GET && !head {
+            return serve::response(
+                405,
+                &[
+                    ("allow", "GET, HEAD"),
+                    ("content-type", "text/plain; charset=utf-8"),
+                ],
+                "Method Not Allowed\n",
+            );
+        }
+        match self.site.file(request.uri().path()).await {
+            Some(file) => {
+                let length = file.body.len().to_string();
+                let mut response = serve::response(
+                    200,
+                    &[
+                        ("content-type", file.content_type),
+                        ("cache-control", "no-cache"),
+                        ("x-content-type-options", "nosniff"),
+                    ],
+                    if head { Bytes::new() } else { file.body },
+                );
+                if head && let Ok(v) = HeaderValue::from_str(&length) {
+                    response.headers_mut().insert("content-length", v);
+                }
+                response
+            }
+            None => serve::response(
+                404,
+                &[("content-type", "text/plain; charset=utf-8")],
+                "Not Found\n",
+            ),
+        }
+    }
+
+    async fn api(
+        &self,
+        request: Request<Incoming>,
+        route_path: &str,
+        peer: SocketAddr,
+    ) -> Response<Full<Bytes>> {
+        let request_id = apigw_request_id();
+        let reply = self.api_reply(request, route_path, peer, &request_id).await;
+        let mut response = serve::response(reply.status, &[], reply.body);
+        let headers = response.headers_mut();
+        for (name, value) in &reply.headers {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                headers.append(n, v);
+            }
+        }
+        if let Ok(v) = HeaderValue::from_str(&request_id) {
+            headers.insert("apigw-requestid", v);
+        }
+        response
+    }
+
+    async fn api_reply(
+        &self,
+        request: Request<Incoming>,
+        route_path: &str,
+        peer: SocketAddr,
+        request_id: &str,
+    ) -> HttpReply {
+        let method = request.method().as_str().to_owned();
+        let Some((route, params)) = retail_spec::find_route(&method, route_path) else {
+            return gateway_errors::not_found();
+        };
+        let Some(pool) = self.pools.get(route.function.id) else {
+            return gateway_errors::not_found();
+        };
+        let declared_length = request
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared_length.is_some_and(|n| n > MAX_REQUEST_BYTES as u64) {
+            return gateway_errors::too_large();
+        }
+        let raw_path = request.uri().path().to_owned();
+        let raw_query = request.uri().query().unwrap_or_default().to_owned();
+        let protocol = format!("{:?}", request.version());
+        let headers: Vec<(String, Vec<u8>)> = request
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+            .collect();
+        let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES)
+            .collect()
+            .await
+        {
+            Ok(collected) => collected.to_bytes(),
+            Err(_) => return gateway_errors::too_large(),
+        };
+        let trace_id = new_trace_id();
+        let stamp = RequestStamp {
+            request_id: request_id.to_owned(),
+            time_epoch_ms: epoch_ms(),
+            trace_id: trace_id.clone(),
+        };
+        let event = apigw::build_event(
+            &self.identity,
+            &IncomingRequest {
+                method: &method,
+                raw_path: &raw_path,
+                raw_query: &raw_query,
+                protocol: &protocol,
+                headers: &headers,
+                body: &body,
+                source_ip: peer.ip(),
+                local_port: self.port,
+            },
+            &MatchedRoute {
+                route_key: route.route_key(),
+                path_parameters: params,
+            },
+            &stamp,
+        );
+        let payload = match serde_json::to_vec(&event) {
+            Ok(p) if p.len() <= MAX_EVENT_BYTES => Bytes::from(p),
+            Ok(_) => return gateway_errors::too_large(),
+            Err(_) => return gateway_errors::function_failed(),
+        };
+        let invocation = pool.invoke(InvokeRequest {
+            payload,
+            trace_id: Some(trace_id),
+            ..Default::default()
+        });
+        let invoked = match tokio::time::timeout(self.integration_timeout, invocation).await {
+            Ok(invoked) => invoked,
+            Err(_) => {
+                self.log(format!(
+                    "{method} {raw_path} → 503: {} did not answer within the integration timeout of {} s",
+                    route.function.id,
+                    self.integration_timeout.as_secs()
+                ));
+                return gateway_errors::integration_timeout();
+            }
+        };
+        match &invoked.outcome {
+            Outcome::Response(payload) => match apigw::translate(payload) {
+                Ok(reply) => reply,
+                Err(malformed) => {
+                    self.log(format!(
+                        "{method} {raw_path} → 500: {malformed} (RequestId: {})",
+                        invoked.request_id
+                    ));
+                    gateway_errors::function_failed()
+                }
+            },
+            failure => {
+                self.log(format!(
+                    "{method} {raw_path} → 500: {} (RequestId: {})",
+                    failure.describe(),
+                    invoked.request_id
+                ));
+                gateway_errors::function_failed()
+            }
+        }
+    }
+
+    fn log(&self, line: String) {
+        self.logs.line(&self.log_source, line);
+    }
+}
+
+fn epoch_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// An id in the shape API Gateway uses (`JKJaXmPLvHcESHA=`: 11 random bytes, base64).
+fn apigw_request_id() -> String {
+    use base64::Engine as _;
+    let random = uuid::Uuid::new_v4();
+    base64::engine::general_purpose::STANDARD.encode(&random.as_bytes()[..11])
+}

@@ -1,0 +1,335 @@
+//! `stackgen dev`: the whole stack on this machine, on the local AWS emulator.
+//!
+//! The functions' host-built binaries run behind a local Lambda runtime API (a warm pool per
+//! function, [`runtime`]); a local gateway serves `ui/` at `/` and the HTTP API at `/api/…`,
+//! translating requests and responses exactly as API Gateway's payload format 2.0 does
+//! ([`apigw`], [`gateway`]); pollers feed the queue-driven functions as the stack's SQS event
+//! source mappings would ([`queues`]). What runs, with which memory, timeout and environment,
+//! comes from the rendered template resolved against the deployed local stack ([`plan`]), so
+//! the local run and AWS share one definition.
+//!
+//! Library API: build a [`DevConfig`] (usually with [`DevConfig::for_stack`]), then [`run`]
+//! it until a shutdown future completes, or [`start`] it and [`DevServer::stop`] it later.
+
+pub mod apigw;
+pub mod error;
+pub mod gateway;
+pub mod logs;
+pub mod plan;
+pub mod queues;
+pub mod runtime;
+pub mod serve;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+pub use apigw::GatewayIdentity;
+pub use error::DevError;
+pub use gateway::site::{SiteConfig, SiteStore};
+pub use logs::{LogOptions, LogSink};
+pub use plan::{
+    DeployedResource, DeployedStack, EmulatorAccess, FunctionPlan, PlanError, QueueMapping,
+};
+
+use crate::env::Environment;
+
+/// Default number of warm execution environments per function.
+pub const DEFAULT_POOL_SIZE: usize = 2;
+/// HTTP APIs' maximum integration timeout.
+pub const INTEGRATION_TIMEOUT: Duration = Duration::from_secs(30);
+/// The account moto reports.
+pub const EMULATOR_ACCOUNT: &str = "123456789012";
+
+/// Everything `stackgen dev` runs.
+#[derive(Debug, Clone)]
+pub struct DevConfig {
+    /// Where the gateway listens (`127.0.0.1:3000`; port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// The storefront (`ui/`).
+    pub ui_dir: PathBuf,
+    pub site: SiteConfig,
+    pub gateway: GatewayIdentity,
+    pub functions: Vec<FunctionPlan>,
+    pub queues: Vec<QueueMapping>,
+    pub emulator: EmulatorAccess,
+    /// Warm execution environments per function (at least 1).
+    pub pool_size: usize,
+    pub integration_timeout: Duration,
+    /// How long [`start`] waits for every environment to be ready.
+    pub start_timeout: Duration,
+    pub logs: LogOptions,
+}
+
+/// The inputs [`DevConfig::for_stack`] needs besides the template and the deployed stack.
+#[derive(Debug, Clone)]
+pub struct DevOptions {
+    pub listen: SocketAddr,
+    pub ui_dir: PathBuf,
+    /// Where the host-built function binaries are (`target/debug`).
+    pub bin_dir: PathBuf,
+    pub emulator: EmulatorAccess,
+    pub pool_size: usize,
+    pub logs: LogOptions,
+}
+
+impl DevConfig {
+    /// The configuration for environment `env` from its rendered `template` and the
+    /// `deployed` stack: every function of `retail_spec::FUNCTIONS` with the template's memory,
+    /// timeout and environment variables (resolved), and every SQS event source mapping.
+    pub fn for_stack(
+        env: &Environment,
+        template: &serde_json::Value,
+        deployed: &DeployedStack,
+        options: DevOptions,
+    ) -> Result<DevConfig, DevError> {
+        let resolver = plan::Resolver::new(template, deployed);
+        let functions = plan::plan_functions(&resolver, retail_spec::FUNCTIONS, &options.bin_dir)?;
+        let queues = plan::plan_queues(&resolver, &functions)?;
+        let account_id = if deployed.account_id.is_empty() {
+            env.account
+                .clone()
+                .unwrap_or_else(|| EMULATOR_ACCOUNT.to_owned())
+        } else {
+            deployed.account_id.clone()
+        };
+        Ok(DevConfig {
+            listen: options.listen,
+            ui_dir: options.ui_dir,
+            site: SiteConfig::for_environment(env),
+            gateway: GatewayIdentity {
+                account_id,
+                api_id: api_id(deployed),
+                stage: retail_spec::API_STAGE.to_owned(),
+            },
+            functions,
+            queues,
+            emulator: options.emulator,
+            pool_size: options.pool_size,
+            integration_timeout: INTEGRATION_TIMEOUT,
+            start_timeout: Duration::from_secs(30),
+            logs: options.logs,
+        })
+    }
+}
+
+/// The HTTP API's id: the deployed one when the emulator created it (moto skips API Gateway
+/// v2), else a stable 10-character id derived from the stack, API Gateway's format.
+fn api_id(deployed: &DeployedStack) -> String {
+    if let Some(api) = deployed
+        .resources
+        .values()
+        .find(|r| r.resource_type == "AWS::ApiGatewayV2::Api")
+    {
+        return api.physical_id.clone();
+    }
+    let digest = Sha256::digest(deployed.name.as_bytes());
+    hex::encode(digest)[..10].to_owned()
+}
+
+/// A running `stackgen dev`.
+pub struct DevServer {
+    addr: SocketAddr,
+    shutdown: CancellationToken,
+    tasks: JoinSet<()>,
+    logs: LogSink,
+    writer: Option<logs::LogWriter>,
+    pools: HashMap<String, Arc<runtime::Pool>>,
+}
+
+impl DevServer {
+    /// Where the gateway listens.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:3000/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// The pool of a function (tests, diagnostics).
+    pub fn pool(&self, function_id: &str) -> Option<&Arc<runtime::Pool>> {
+        self.pools.get(function_id)
+    }
+
+    /// A line in the runner's own log stream.
+    pub fn log(&self, line: impl Into<String>) {
+        self.logs.line(&Arc::from("dev"), line);
+    }
+
+    /// Stops the gateway and the pollers, kills every worker by PID and waits for them, then
+    /// flushes the logs.
+    pub async fn stop(mut self) {
+        self.shutdown.cancel();
+        while self.tasks.join_next().await.is_some() {}
+        self.pools.clear();
+        drop(self.logs);
+        if let Some(writer) = self.writer.take() {
+            writer.finish().await;
+        }
+    }
+}
+
+/// Starts everything and returns once the gateway listens and every execution environment
+/// has started (or `start_timeout` passed).
+pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
+    if !config.ui_dir.is_dir() {
+        return Err(DevError::MissingUi(config.ui_dir.clone()));
+    }
+    let site = gateway::site::Site::new(&config.ui_dir, &config.site)
+        .map_err(|_| DevError::MissingUi(config.ui_dir.clone()))?;
+    for route in retail_spec::ROUTES {
+        if !config.functions.iter().any(|f| f.id == route.function.id) {
+            return Err(DevError::RouteWithoutFunction {
+                route: route.route_key(),
+                function: route.function.id.to_owned(),
+            });
+        }
+    }
+    let width = config
+        .functions
+        .iter()
+        .map(|f| f.id.len())
+        .chain(["gateway".len()])
+        .max()
+        .unwrap_or(8);
+    let (logs, writer) = LogSink::start(config.logs.clone(), width);
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| DevError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| DevError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+
+    let shutdown = CancellationToken::new();
+    let mut tasks = JoinSet::new();
+    let mut pools = HashMap::new();
+    let started = async {
+        for function in &config.functions {
+            let spec = runtime::WorkerSpec {
+                function_id: function.id.clone(),
+                function_arn: function.arn.clone(),
+                binary: function.binary.clone(),
+                memory_mb: function.memory_mb,
+                timeout: function.timeout,
+                environment: plan::process_environment(function, &config.emulator),
+                log_source: Arc::from(function.id.as_str()),
+            };
+            let pool =
+                runtime::Pool::start(spec, config.pool_size, &logs, &shutdown, &mut tasks).await?;
+            pools.insert(function.id.clone(), Arc::new(pool));
+        }
+        Ok::<(), DevError>(())
+    }
+    .await;
+    if let Err(e) = started {
+        shutdown.cancel();
+        while tasks.join_next().await.is_some() {}
+        return Err(e);
+    }
+
+    let mappings: Vec<QueueMapping> = config
+        .queues
+        .iter()
+        .filter(|m| m.enabled)
+        .cloned()
+        .collect();
+    if !mappings.is_empty() {
+        let sqs = sqs_client(&config.emulator).await;
+        for mapping in mappings {
+            let Some(pool) = pools.get(&mapping.function_id) else {
+                shutdown.cancel();
+                while tasks.join_next().await.is_some() {}
+                return Err(DevError::MappingWithoutFunction {
+                    function: mapping.function_id.clone(),
+                    queue: mapping.queue_url.clone(),
+                });
+            };
+            tasks.spawn(queues::poll(
+                mapping,
+                Arc::clone(pool),
+                sqs.clone(),
+                config.emulator.region.clone(),
+                logs.clone(),
+                shutdown.clone(),
+            ));
+        }
+    }
+
+    let gateway = Arc::new(gateway::Gateway {
+        identity: config.gateway.clone(),
+        site,
+        pools: pools.clone(),
+        integration_timeout: config.integration_timeout,
+        logs: logs.clone(),
+        log_source: Arc::from("gateway"),
+        port: addr.port(),
+    });
+    tasks.spawn(gateway::serve(gateway, listener, shutdown.clone()));
+
+    for pool in pools.values() {
+        if !pool.wait_started(config.start_timeout).await {
+            logs.line(
+                &Arc::from(pool.function_id()),
+                format!(
+                    "not every execution environment started within {} s; requests wait for them",
+                    config.start_timeout.as_secs()
+                ),
+            );
+        }
+    }
+    Ok(DevServer {
+        addr,
+        shutdown,
+        tasks,
+        logs,
+        writer: Some(writer),
+        pools,
+    })
+}
+
+/// Runs until `shutdown` completes (Ctrl-C at the CLI), then stops everything.
+pub async fn run(config: DevConfig, shutdown: impl Future<Output = ()>) -> Result<(), DevError> {
+    let server = start(config).await?;
+    server.log(format!(
+        "storefront {} · API {}{}/ · Ctrl-C stops",
+        server.url(),
+        server.url(),
+        retail_spec::API_STAGE
+    ));
+    shutdown.await;
+    server.log("stopping: gateway, pollers and every worker");
+    server.stop().await;
+    Ok(())
+}
+
+/// An SQS client for the emulator (explicit endpoint, region and dummy credentials).
+async fn sqs_client(emulator: &EmulatorAccess) -> aws_sdk_sqs::Client {
+    let credentials = aws_sdk_sqs::config::Credentials::new(
+        emulator.access_key_id.clone(),
+        emulator.secret_access_key.clone(),
+        emulator.session_token.clone(),
+        None,
+        "stackgen-dev",
+    );
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(emulator.region.clone()))
+        .endpoint_url(&emulator.endpoint_url)
+        .credentials_provider(credentials)
+        .load()
+        .await;
+    aws_sdk_sqs::Client::new(&config)
+}

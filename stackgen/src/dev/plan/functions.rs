@@ -1,0 +1,161 @@
+//! Which functions to run and how: read from the rendered template's `AWS::Lambda::Function`
+//! resources, so the local runner uses the same memory, timeout, handler and environment
+//! variables as the deployed stack, with references resolved against it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use retail_spec::FunctionSpec;
+use serde_json::Value;
+
+use super::resolve::Resolver;
+use super::{FunctionPlan, PlanError};
+
+/// Lambda's defaults when a template leaves them out.
+const DEFAULT_MEMORY_MB: u32 = 128;
+const DEFAULT_TIMEOUT_SECONDS: u64 = 3;
+
+/// `report-builder` → `ReportBuilder` (the stem of the function's logical ids).
+pub fn pascal(id: &str) -> String {
+    id.split(['-', '_'])
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+/// The logical id of `function`'s `AWS::Lambda::Function`: the one whose code key is the
+/// `<Pascal>CodeKey` parameter, else the one named `<Pascal>Function`.
+pub fn find_function_resource<'t>(template: &'t Value, function: &FunctionSpec) -> Option<&'t str> {
+    let stem = pascal(function.id);
+    let code_key = format!("{stem}CodeKey");
+    let by_name = format!("{stem}Function");
+    let resources = template["Resources"].as_object()?;
+    let lambdas = || {
+        resources
+            .iter()
+            .filter(|(_, r)| r["Type"] == "AWS::Lambda::Function")
+    };
+    lambdas()
+        .find(|(_, r)| r["Properties"]["Code"]["S3Key"]["Ref"] == code_key.as_str())
+        .or_else(|| lambdas().find(|(id, _)| **id == by_name))
+        .map(|(id, _)| id.as_str())
+}
+
+/// Plans every function of `functions` from the template.
+pub fn plan_functions(
+    resolver: &Resolver<'_>,
+    functions: &[&'static FunctionSpec],
+    bin_dir: &Path,
+) -> Result<Vec<FunctionPlan>, PlanError> {
+    functions
+        .iter()
+        .map(|f| plan_function(resolver, f, bin_dir))
+        .collect()
+}
+
+fn plan_function(
+    resolver: &Resolver<'_>,
+    function: &'static FunctionSpec,
+    bin_dir: &Path,
+) -> Result<FunctionPlan, PlanError> {
+    let logical = find_function_resource(resolver.template, function).ok_or_else(|| {
+        PlanError::NoFunction {
+            function: function.id.to_owned(),
+            expected: format!("{}Function", pascal(function.id)),
+        }
+    })?;
+    let props = &resolver.template["Resources"][logical]["Properties"];
+    let bad = |property: &str, reason: String| PlanError::Property {
+        resource: logical.to_owned(),
+        property: property.to_owned(),
+        reason,
+    };
+    let string = |property: &str, value: &Value| -> Result<Option<String>, PlanError> {
+        if value.is_null() {
+            return Ok(None);
+        }
+        resolver
+            .resolve_string(value)
+            .map_err(|reason| bad(property, reason))
+    };
+    let number = |property: &str, default: u64| -> Result<u64, PlanError> {
+        match string(property, &props[property])? {
+            None => Ok(default),
+            Some(s) => s
+                .parse()
+                .map_err(|_| bad(property, format!("expected a whole number, got {s:?}"))),
+        }
+    };
+
+    let name = resolver
+        .stack
+        .resources
+        .get(logical)
+        .map(|r| r.physical_id.clone())
+        .ok_or_else(|| PlanError::NotDeployed {
+            resource: logical.to_owned(),
+            stack: resolver.stack.name.clone(),
+        })?;
+    let arn = resolver
+        .attribute(logical, "Arn")
+        .map_err(|reason| bad("Arn", reason))?;
+    let memory_mb = u32::try_from(number("MemorySize", u64::from(DEFAULT_MEMORY_MB))?)
+        .map_err(|_| bad("MemorySize", "out of range".into()))?;
+    let timeout = Duration::from_secs(number("Timeout", DEFAULT_TIMEOUT_SECONDS)?);
+    let handler = string("Handler", &props["Handler"])?.unwrap_or_else(|| "bootstrap".into());
+
+    let mut variables = BTreeMap::new();
+    match &props["Environment"]["Variables"] {
+        Value::Null => {}
+        Value::Object(vars) => {
+            for (key, value) in vars {
+                let property = format!("Environment.Variables.{key}");
+                if let Some(v) = string(&property, value)? {
+                    variables.insert(key.clone(), v);
+                }
+            }
+        }
+        other => {
+            return Err(bad(
+                "Environment.Variables",
+                format!("expected an object, got {other}"),
+            ));
+        }
+    }
+    let logging = &props["LoggingConfig"];
+    let log_group = string("LoggingConfig.LogGroup", &logging["LogGroup"])?
+        .unwrap_or_else(|| format!("/aws/lambda/{name}"));
+    let log_format = string("LoggingConfig.LogFormat", &logging["LogFormat"])?;
+
+    Ok(FunctionPlan {
+        id: function.id.to_owned(),
+        logical_id: logical.to_owned(),
+        name,
+        arn,
+        binary: bin_dir.join(function.binary),
+        handler,
+        memory_mb,
+        timeout,
+        variables,
+        log_group,
+        log_format,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pascal_matches_logical_id_stems() {
+        assert_eq!(pascal("report-builder"), "ReportBuilder");
+        assert_eq!(pascal("stock-alerts"), "StockAlerts");
+        assert_eq!(pascal("catalog"), "Catalog");
+    }
+}

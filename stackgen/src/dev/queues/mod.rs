@@ -1,0 +1,10 @@
+//! Queue-driven functions: the SQS event source mappings of the stack, run locally.
+//!
+//! [`event`] is the pure translation (messages → event, batch response → what to delete);
+//! [`poller`] is the loop against the emulator.
+
+pub mod event;
+pub mod poller;
+
+pub use event::{BatchVerdict, SqsEvent, build_event, verdict};
+pub use poller::poll;

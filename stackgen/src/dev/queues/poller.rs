@@ -1,0 +1,193 @@
+//! The local event source mapping: long-poll a queue, invoke the function with each batch,
+//! delete what succeeded.
+//!
+//! As Lambda's poller does: `ReceiveMessage` with a 20 s long poll (one request per 20 s per
+//! queue while idle), up to `min(batch size, 10)` messages with all system and message
+//! attributes; a function error or crash fails the whole batch; with
+//! `ReportBatchItemFailures` only the listed messages fail. Failed messages are simply not
+//! deleted: they reappear after the queue's visibility timeout, and the queue's redrive policy
+//! moves them to the dead-letter queue after `maxReceiveCount` receives.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use bytes::Bytes;
+use tokio_util::sync::CancellationToken;
+
+use super::event::{BatchVerdict, build_event, verdict};
+use crate::dev::logs::LogSink;
+use crate::dev::plan::QueueMapping;
+use crate::dev::runtime::{InvokeRequest, Outcome, Pool};
+
+/// SQS's maximum long-poll wait.
+const LONG_POLL_SECONDS: i32 = 20;
+/// SQS returns at most 10 messages per receive.
+const MAX_RECEIVE: u32 = 10;
+/// An emulator that answers an empty long poll at once is not long-polling: wait this long.
+const IDLE_PAUSE: Duration = Duration::from_secs(1);
+const MAX_ERROR_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Polls `mapping`'s queue for `pool`'s function until `shutdown`.
+pub async fn poll(
+    mapping: QueueMapping,
+    pool: Arc<Pool>,
+    sqs: aws_sdk_sqs::Client,
+    region: String,
+    logs: LogSink,
+    shutdown: CancellationToken,
+) {
+    let source: Arc<str> = Arc::from(mapping.function_id.as_str());
+    let queue_name = mapping
+        .queue_url
+        .rsplit('/')
+        .next()
+        .unwrap_or(&mapping.queue_url)
+        .to_owned();
+    let max = i32::try_from(mapping.batch_size.clamp(1, MAX_RECEIVE)).unwrap_or(10);
+    let mut errors: u32 = 0;
+    while !shutdown.is_cancelled() {
+        let asked = Instant::now();
+        let receive = sqs
+            .receive_message()
+            .queue_url(&mapping.queue_url)
+            .max_number_of_messages(max)
+            .wait_time_seconds(LONG_POLL_SECONDS)
+            .message_system_attribute_names(MessageSystemAttributeName::All)
+            .message_attribute_names("All")
+            .send();
+        let received = tokio::select! {
+            r = receive => r,
+            _ = shutdown.cancelled() => break,
+        };
+        let output = match received {
+            Ok(output) => {
+                if errors > 0 {
+                    logs.line(
+                        &source,
+                        format!("event source {queue_name}: receiving again"),
+                    );
+                }
+                errors = 0;
+                output
+            }
+            Err(e) => {
+                errors += 1;
+                if errors == 1 || errors.is_power_of_two() {
+                    logs.line(
+                        &source,
+                        format!(
+                            "event source {queue_name}: ReceiveMessage failed ({}); retrying",
+                            DisplayErrorContext(e)
+                        ),
+                    );
+                }
+                let pause = Duration::from_secs(1 << errors.min(5)).min(MAX_ERROR_BACKOFF);
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => continue,
+                    _ = shutdown.cancelled() => break,
+                }
+            }
+        };
+        let messages = output.messages();
+        if messages.is_empty() {
+            if asked.elapsed() < IDLE_PAUSE {
+                tokio::select! {
+                    _ = tokio::time::sleep(IDLE_PAUSE) => {}
+                    _ = shutdown.cancelled() => break,
+                }
+            }
+            continue;
+        }
+        let event = build_event(messages, &mapping.queue_arn, &region);
+        let payload = match serde_json::to_vec(&event) {
+            Ok(p) => Bytes::from(p),
+            Err(e) => {
+                logs.line(
+                    &source,
+                    format!("event source {queue_name}: cannot encode the event: {e}"),
+                );
+                continue;
+            }
+        };
+        let trace_id = messages.iter().find_map(|m| {
+            m.attributes()?
+                .get(&MessageSystemAttributeName::AwsTraceHeader)
+                .cloned()
+        });
+        let invoked = tokio::select! {
+            i = pool.invoke(InvokeRequest { payload, trace_id, ..Default::default() }) => i,
+            _ = shutdown.cancelled() => break,
+        };
+        let ids: Vec<&str> = messages.iter().filter_map(|m| m.message_id()).collect();
+        let verdict = match &invoked.outcome {
+            Outcome::Response(body) if mapping.report_batch_item_failures => verdict(body, &ids),
+            Outcome::Response(_) => BatchVerdict::AllSucceeded,
+            other => BatchVerdict::WholeBatchFailed(other.describe()),
+        };
+        let failed: &[String] = match &verdict {
+            BatchVerdict::AllSucceeded => &[],
+            BatchVerdict::PartialFailure(ids) => ids,
+            BatchVerdict::WholeBatchFailed(_) => &[],
+        };
+        let whole_batch_failed = matches!(verdict, BatchVerdict::WholeBatchFailed(_));
+        let entries: Vec<DeleteMessageBatchRequestEntry> = if whole_batch_failed {
+            Vec::new()
+        } else {
+            messages
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| {
+                    !m.message_id()
+                        .is_some_and(|id| failed.iter().any(|f| f == id))
+                })
+                .filter_map(|(i, m)| {
+                    DeleteMessageBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .receipt_handle(m.receipt_handle()?)
+                        .build()
+                        .ok()
+                })
+                .collect()
+        };
+        let deleted = entries.len();
+        for chunk in entries.chunks(10) {
+            if let Err(e) = sqs
+                .delete_message_batch()
+                .queue_url(&mapping.queue_url)
+                .set_entries(Some(chunk.to_vec()))
+                .send()
+                .await
+            {
+                logs.line(
+                    &source,
+                    format!(
+                        "event source {queue_name}: DeleteMessageBatch failed ({}); those messages will be delivered again",
+                        DisplayErrorContext(e)
+                    ),
+                );
+            }
+        }
+        let summary = match &verdict {
+            BatchVerdict::AllSucceeded => format!(
+                "event source {queue_name}: batch of {} processed (RequestId: {})",
+                messages.len(),
+                invoked.request_id
+            ),
+            BatchVerdict::PartialFailure(ids) => format!(
+                "event source {queue_name}: batch of {}: {deleted} deleted, {} failed and return after the visibility timeout: {} (RequestId: {})",
+                messages.len(),
+                ids.len(),
+                ids.join(", "),
+                invoked.request_id
+            ),
+            BatchVerdict::WholeBatchFailed(reason) => format!(
+                "event source {queue_name}: batch of {} failed as a whole ({reason}); the messages return after the visibility timeout (RequestId: {})",
+                messages.len(),
+                invoked.request_id
+            ),
+        };
+        logs.line(&source, summary);
+    }
+}

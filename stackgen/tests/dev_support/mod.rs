@@ -1,0 +1,240 @@
+//! Shared pieces of the `stackgen dev` tests: the echo function binary (a real
+//! `lambda_runtime` client, `examples/dev_echo.rs`), a configuration that runs it for every
+//! retail function, a minimal HTTP client, and a moto server of the test's own.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper::header::HeaderMap;
+use hyper_util::rt::TokioIo;
+use stackgen::dev::{
+    DevConfig, EmulatorAccess, FunctionPlan, GatewayIdentity, LogOptions, SiteConfig, SiteStore,
+};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type TestResult = Result<(), BoxError>;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The built `dev_echo` example, building it when the test run did not.
+pub fn echo_binary() -> Result<PathBuf, BoxError> {
+    let exe = std::env::current_exe()?;
+    // target/<profile>/deps/<test> → target/<profile>/examples/dev_echo
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("cannot locate the target directory")?;
+    let binary = profile_dir.join("examples").join("dev_echo");
+    if !binary.is_file() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "stackgen", "--example", "dev_echo"])
+            .current_dir(workspace())
+            .status()?;
+        if !status.success() {
+            return Err("building examples/dev_echo failed".into());
+        }
+    }
+    if !binary.is_file() {
+        return Err(format!("{} was not built", binary.display()).into());
+    }
+    Ok(binary)
+}
+
+/// A configuration running the echo binary for every retail function.
+pub fn echo_config(
+    binary: &Path,
+    emulator: &str,
+    pool_size: usize,
+    timeout: Duration,
+    extra_env: &[(&str, &str)],
+) -> DevConfig {
+    let functions = retail_spec::FUNCTIONS
+        .iter()
+        .map(|f| FunctionPlan {
+            id: f.id.to_owned(),
+            logical_id: format!("{}Function", stackgen::dev::plan::pascal(f.id)),
+            name: format!("grocer-test-{}", f.id),
+            arn: format!(
+                "arn:aws:lambda:us-east-1:123456789012:function:grocer-test-{}",
+                f.id
+            ),
+            binary: binary.to_path_buf(),
+            handler: "bootstrap".into(),
+            memory_mb: f.memory_mb,
+            timeout,
+            variables: extra_env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<BTreeMap<_, _>>(),
+            log_group: format!("/aws/lambda/grocer-test-{}", f.id),
+            log_format: None,
+        })
+        .collect();
+    DevConfig {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        ui_dir: workspace().join("ui"),
+        site: SiteConfig {
+            api_base: "/api".into(),
+            env: "test".into(),
+            stores: vec![SiteStore {
+                id: "store-01".into(),
+                name: "Downtown".into(),
+            }],
+        },
+        gateway: GatewayIdentity {
+            account_id: "123456789012".into(),
+            api_id: "a1b2c3d4e5".into(),
+            stage: "api".into(),
+        },
+        functions,
+        queues: Vec::new(),
+        emulator: EmulatorAccess::moto(emulator, "us-east-1"),
+        pool_size,
+        integration_timeout: Duration::from_secs(30),
+        start_timeout: Duration::from_secs(30),
+        logs: LogOptions {
+            console: std::env::var_os("DEV_TEST_LOGS").is_some(),
+            dir: None,
+        },
+    }
+}
+
+/// A response.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection.
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> Result<Reply, BoxError> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr.to_string());
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let response = sender
+        .send_request(request.body(Full::new(body.into()))?)
+        .await?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// A moto server of the test's own, killed on drop.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+}
+
+impl Moto {
+    pub fn start() -> Result<Moto, BoxError> {
+        let port = free_port()?;
+        let program = workspace().join(".venv/bin/moto_server");
+        let child = Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("starting {} failed: {e}", program.display()))?;
+        let mut moto = Moto { child, port };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = moto.child.try_wait()? {
+                return Err(format!("moto_server exited early: {status}").into());
+            }
+            if Instant::now() > deadline {
+                return Err("moto_server did not listen within 60 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(moto)
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(self.endpoint())
+            .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+                "testing", "testing", None, None, "test",
+            ))
+            .load()
+            .await
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
+}
+
+/// Polls `check` until it returns Some or `limit` passes (a wait, not a timing assertion).
+pub async fn eventually<T, F, Fut>(limit: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(v) = check().await {
+            return Some(v);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
