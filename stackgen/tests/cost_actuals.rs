@@ -81,13 +81,17 @@ impl Drop for Moto {
 }
 
 async fn client(moto: &Moto) -> aws_sdk_costexplorer::Client {
+    // The environment's region (dev is in eu-west-1); `actuals::client` sends Cost Explorer
+    // requests to us-east-1 anyway.
     let conf = aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(moto.endpoint())
-        .region(Region::new("us-east-1"))
+        .region(Region::new("eu-west-1"))
         .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
         .load()
         .await;
-    aws_sdk_costexplorer::Client::new(&conf)
+    let ce = stackgen::cost::actuals::client(&conf);
+    assert_eq!(ce.config().region().map(|r| r.as_ref()), Some("us-east-1"));
+    ce
 }
 
 fn query(env: &str, budget: Option<Usd>) -> ActualsQuery {

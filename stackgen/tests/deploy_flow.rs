@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use stackgen::deploy::{
     self, AssetManifest, ChangeAction, DestroyRequest, FunctionAsset, Plan, RecoveryPolicy,
-    StackRequest, code_key_parameter, ensure_bootstrap, upload_assets,
+    StackRequest, ensure_bootstrap, upload_assets,
 };
 use support::{Moto, Recorded, TestResult, map, quick_wait};
 
@@ -198,7 +198,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         &ctx,
         "flowtest-flow",
         &request.template_body,
-        &["catalog"],
+        &[&retail_spec::CATALOG],
         Some(&manifest),
     )
     .await?;
@@ -209,12 +209,15 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         "{:?}",
         status.assets
     );
-    assert_eq!(code_key_parameter("catalog"), "CatalogCodeKey");
+    assert_eq!(
+        stackgen::stack::code_key_parameter(&retail_spec::CATALOG),
+        "CatalogCodeKey"
+    );
     let drifted = deploy::status(
         &ctx,
         "flowtest-flow",
         &template(false),
-        &["catalog"],
+        &[&retail_spec::CATALOG],
         Some(&manifest),
     )
     .await?;
@@ -254,6 +257,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         project: "flowtest".into(),
         env: "flow".into(),
         override_termination_protection: false,
+        purge_leftovers: true,
     };
     let report = deploy::destroy(&ctx, &destroy, wait, &progress).await?;
     assert!(report.stack_existed);

@@ -60,6 +60,7 @@ pub struct AwsContext {
     pub sts: aws_sdk_sts::Client,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
     pub cloudfront: aws_sdk_cloudfront::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
 }
 
 impl AwsContext {
@@ -116,6 +117,11 @@ impl AwsContext {
                 .interceptor(counter.clone())
                 .build(),
         );
+        let logs = aws_sdk_cloudwatchlogs::Client::from_conf(
+            aws_sdk_cloudwatchlogs::config::Builder::from(&config)
+                .interceptor(counter.clone())
+                .build(),
+        );
         AwsContext {
             config,
             counter,
@@ -124,6 +130,7 @@ impl AwsContext {
             sts,
             tagging,
             cloudfront,
+            logs,
         }
     }
 

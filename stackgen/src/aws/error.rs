@@ -171,13 +171,22 @@ fn cause_chain(err: &(dyn StdError + 'static)) -> String {
         }
         source = cause.source();
     }
-    parts.join(": ")
+    // One paragraph: the credential chain reports its attempts on separate lines.
+    parts
+        .join(": ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn mentions_credentials(detail: &str) -> bool {
     let lower = detail.to_ascii_lowercase();
+    // The default chain ends with "no providers in chain provided credentials"; a client
+    // without any provider fails auth-scheme selection ("no identity resolver").
     lower.contains("no credentials")
+        || lower.contains("provided credentials")
         || lower.contains("credentials provider")
         || lower.contains("failed to load credentials")
         || lower.contains("could not load credentials")
+        || lower.contains("no identity resolver")
 }

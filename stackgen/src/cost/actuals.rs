@@ -121,6 +121,16 @@ fn amount(text: Option<&str>, context: &str) -> Result<Usd, CostError> {
     })
 }
 
+/// A Cost Explorer client from the shared SDK configuration (credentials, endpoint override,
+/// retries). Cost Explorer is served from us-east-1 whatever the environment's region, so the
+/// region is set here rather than inherited.
+pub fn client(sdk: &aws_config::SdkConfig) -> Client {
+    let conf = aws_sdk_costexplorer::config::Builder::from(sdk)
+        .region(aws_sdk_costexplorer::config::Region::new("us-east-1"))
+        .build();
+    Client::from_conf(conf)
+}
+
 /// Asks Cost Explorer for the month to date and the forecast of the environment.
 pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostError> {
     let start = q.today.replace_day(1).unwrap_or(q.today);

@@ -4,7 +4,8 @@
 //! `templates/<sha256>.json`: the key *is* the content, so HeadObject says whether an upload is
 //! needed at all, re-running a deploy uploads nothing that is already there, and two
 //! environments sharing a build share its zip. The stack receives each function's key as a
-//! parameter named by [`code_key_parameter`], which is also how `status` reads back what runs.
+//! parameter named by [`crate::stack::code_key_parameter`], which is also how `status` reads
+//! back what runs.
 
 use std::path::Path;
 
@@ -27,26 +28,6 @@ pub fn asset_key(sha256: &str) -> String {
 pub fn sha_of_key(key: &str) -> Option<&str> {
     key.strip_prefix("assets/")?.strip_suffix(".zip")
 }
-
-/// The stack parameter carrying a function's code key: `report-builder` →
-/// `ReportBuilderCodeKey`. The stack builder declares one per function with this name.
-pub fn code_key_parameter(function_id: &str) -> String {
-    let mut name: String = function_id
-        .split(['-', '_'])
-        .filter(|p| !p.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |c| {
-                c.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect();
-    name.push_str("CodeKey");
-    name
-}
-
-/// The stack parameter carrying the assets bucket name.
-pub const ASSETS_BUCKET_PARAMETER: &str = "AssetsBucket";
 
 /// One asset's upload outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,12 +152,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_and_parameter_names_are_derived_from_content_and_ids() {
+    fn keys_are_derived_from_content() {
         let sha = "ab".repeat(32);
         assert_eq!(asset_key(&sha), format!("assets/{sha}.zip"));
         assert_eq!(sha_of_key(&asset_key(&sha)), Some(sha.as_str()));
         assert_eq!(sha_of_key("templates/x.json"), None);
-        assert_eq!(code_key_parameter("report-builder"), "ReportBuilderCodeKey");
-        assert_eq!(code_key_parameter("catalog"), "CatalogCodeKey");
     }
 }

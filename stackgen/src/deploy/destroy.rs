@@ -3,9 +3,12 @@
 //! CloudFormation cannot delete a non-empty bucket (and moto silently leaves it behind), so
 //! every bucket of the stack is emptied first — all object versions and delete markers, in
 //! DeleteObjects batches of 1,000. After the stack is gone, the Resource Groups Tagging API is
-//! asked for anything still tagged `Project=<p>, Env=<e>`; buckets found that way are emptied
-//! and deleted too (that is how a re-run after a partial failure finishes the job), anything
-//! else is returned for the caller to list. Destroying what does not exist is a success.
+//! asked for anything still tagged `Project=<p>, Env=<e>`. With `purge_leftovers` (every
+//! environment that does not retain data), tagged buckets and log groups found that way are
+//! deleted too — that is how a re-run after a partial failure finishes the job, and how log
+//! groups that moto 5.2 forgets to delete are removed (moto loses track of a log group once a
+//! change set updated it, measured). Anything else still tagged is returned for the caller to
+//! list. Destroying what does not exist is a success.
 
 use aws_sdk_resourcegroupstagging::types::TagFilter;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
@@ -29,6 +32,10 @@ pub struct DestroyRequest {
     /// Turn termination protection off first (`--force-prod`); otherwise a protected stack is
     /// refused.
     pub override_termination_protection: bool,
+    /// Delete buckets and log groups still tagged with the environment after the stack is gone.
+    /// Must be false where data is retained on purpose (`protection.retain_data`): those
+    /// leftovers are the point, and are only reported.
+    pub purge_leftovers: bool,
 }
 
 /// One emptied bucket.
@@ -45,8 +52,8 @@ pub struct DestroyReport {
     /// False: there was no stack (already destroyed, or never deployed).
     pub stack_existed: bool,
     pub emptied: Vec<EmptiedBucket>,
-    /// Leftover buckets found by tag after the stack was gone, emptied and deleted here.
-    pub leftover_buckets_deleted: Vec<String>,
+    /// Leftovers found by tag after the stack was gone and deleted here (ARNs).
+    pub leftovers_deleted: Vec<String>,
     /// ARNs still tagged with this project and environment (should be empty).
     pub remaining: Vec<String>,
 }
@@ -108,20 +115,15 @@ pub async fn destroy(
         ));
     }
     let mut remaining = tagged_resources(ctx, &request.project, &request.env).await?;
-    let leftover: Vec<String> = remaining
-        .iter()
-        .filter_map(|arn| arn.strip_prefix("arn:aws:s3:::"))
-        .map(str::to_string)
-        .collect();
-    if !leftover.is_empty() {
-        for bucket in &leftover {
-            progress.step(&format!("deleting leftover bucket {bucket}"));
-            if empty_bucket(ctx, bucket).await?.is_some() {
-                delete_bucket(ctx, bucket).await?;
+    if request.purge_leftovers && !remaining.is_empty() {
+        for arn in &remaining {
+            if purge(ctx, arn, progress).await? {
+                report.leftovers_deleted.push(arn.clone());
             }
-            report.leftover_buckets_deleted.push(bucket.clone());
         }
-        remaining = tagged_resources(ctx, &request.project, &request.env).await?;
+        if !report.leftovers_deleted.is_empty() {
+            remaining = tagged_resources(ctx, &request.project, &request.env).await?;
+        }
     }
     report.remaining = remaining;
     Ok(report)
@@ -223,6 +225,38 @@ pub async fn empty_bucket(ctx: &AwsContext, bucket: &str) -> Result<Option<usize
             deleted += batch.len();
         }
     }
+}
+
+/// Deletes one leftover this module knows how to delete; false for any other kind.
+async fn purge(ctx: &AwsContext, arn: &str, progress: &dyn Progress) -> Result<bool, AwsError> {
+    if let Some(bucket) = arn.strip_prefix("arn:aws:s3:::") {
+        progress.step(&format!("deleting leftover bucket {bucket}"));
+        if empty_bucket(ctx, bucket).await?.is_some() {
+            delete_bucket(ctx, bucket).await?;
+        }
+        return Ok(true);
+    }
+    if let Some((_, name)) = arn.split_once(":log-group:") {
+        let name = name.strip_suffix(":*").unwrap_or(name);
+        progress.step(&format!("deleting leftover log group {name}"));
+        return match ctx
+            .logs
+            .delete_log_group()
+            .log_group_name(name)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
+            {
+                Ok(true)
+            }
+            Err(e) => Err(ctx.fail("logs", "DeleteLogGroup", e)),
+        };
+    }
+    Ok(false)
 }
 
 async fn delete_bucket(ctx: &AwsContext, bucket: &str) -> Result<(), AwsError> {

@@ -22,7 +22,7 @@ pub mod status;
 pub mod summary;
 pub mod template;
 
-pub use assets::{AssetUpload, UploadReport, asset_key, code_key_parameter, upload_assets};
+pub use assets::{AssetUpload, UploadReport, asset_key, upload_assets};
 pub use bootstrap::{BOOTSTRAP_STACK_NAME, Bootstrap, ensure_bootstrap};
 pub use changeset::{Deployed, PendingChangeSet, Plan, StackRequest, discard, execute, plan};
 pub use destroy::{DestroyReport, DestroyRequest, destroy};

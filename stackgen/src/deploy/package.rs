@@ -151,15 +151,23 @@ impl PackageRequest<'_> {
     }
 }
 
-/// Finds cargo-lambda: on PATH, else in the project virtualenv.
+/// Finds cargo-lambda: on PATH, else in the project virtualenv (`<workspace>/.venv/bin`).
 pub fn find_cargo_lambda(workspace_root: &Path) -> Result<PathBuf, PackageError> {
-    let venv_bin = workspace_root.join(".venv").join("bin");
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+    let path_dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
-    on_path
+    find_cargo_lambda_in(&path_dirs, &workspace_root.join(".venv").join("bin"))
+}
+
+/// Finds cargo-lambda in `path_dirs`, then in `venv_bin`.
+pub fn find_cargo_lambda_in(
+    path_dirs: &[PathBuf],
+    venv_bin: &Path,
+) -> Result<PathBuf, PackageError> {
+    path_dirs
         .iter()
-        .chain(std::iter::once(&venv_bin))
+        .map(PathBuf::as_path)
+        .chain(std::iter::once(venv_bin))
         .map(|dir| dir.join("cargo-lambda"))
         .find(|candidate| candidate.is_file())
         .ok_or_else(|| PackageError::CargoLambdaMissing {

@@ -7,12 +7,15 @@
 
 use std::collections::BTreeMap;
 
-use super::assets::{code_key_parameter, sha_of_key};
+use retail_spec::FunctionSpec;
+
+use super::assets::sha_of_key;
 use super::error::DeployError;
 use super::package::AssetManifest;
 use super::stack::describe_stack;
 use super::template::same_template;
 use crate::aws::AwsContext;
+use crate::stack::code_key_parameter;
 
 /// One function's deployed vs local code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,12 +51,12 @@ pub struct StackStatusReport {
 }
 
 /// Reads the stack's state and compares it with `rendered_template` and `local_assets`.
-/// `functions` are the function ids whose code keys to compare.
+/// `functions` are the functions whose code keys to compare (normally `retail_spec::FUNCTIONS`).
 pub async fn status(
     ctx: &AwsContext,
     stack_name: &str,
     rendered_template: &str,
-    functions: &[&str],
+    functions: &[&'static FunctionSpec],
     local_assets: Option<&AssetManifest>,
 ) -> Result<StackStatusReport, DeployError> {
     let local = |f: &str| {
@@ -67,9 +70,9 @@ pub async fn status(
             assets: functions
                 .iter()
                 .map(|f| AssetState {
-                    function: f.to_string(),
+                    function: f.id.to_string(),
                     deployed: None,
-                    local: local(f),
+                    local: local(f.id),
                 })
                 .collect(),
             ..StackStatusReport::default()
@@ -88,13 +91,13 @@ pub async fn status(
     let assets = functions
         .iter()
         .map(|f| AssetState {
-            function: f.to_string(),
+            function: f.id.to_string(),
             deployed: stack
                 .parameters
                 .get(&code_key_parameter(f))
                 .and_then(|key| sha_of_key(key))
                 .map(str::to_string),
-            local: local(f),
+            local: local(f.id),
         })
         .collect();
     Ok(StackStatusReport {

@@ -1,0 +1,293 @@
+//! Failure paths on moto: endpoint down, no credentials, wrong account, a stack left behind by
+//! a failed create, a stack stuck in progress, a declined change set, an oversized template.
+//! (moto never produces ROLLBACK_COMPLETE or UPDATE_ROLLBACK_FAILED; those rules are unit
+//! tests of `deploy::state`.)
+
+mod support;
+
+use std::time::Duration;
+
+use stackgen::aws::{AccountGuardError, AwsContext, AwsError, verify_account};
+use stackgen::deploy::{self, DeployError, Plan, RecoveryPolicy, StackRequest, WaitOptions};
+use support::{Moto, Recorded, TestResult, free_port, map, quick_wait, target};
+
+const OPEN: RecoveryPolicy = RecoveryPolicy {
+    protected: false,
+    confirmed: true,
+};
+
+fn queue_stack(name: &str) -> StackRequest {
+    StackRequest {
+        stack_name: name.into(),
+        template_body: r#"{"Resources":{"Jobs":{"Type":"AWS::SQS::Queue"}},"Outputs":{"JobsUrl":{"Value":{"Ref":"Jobs"}}}}"#.into(),
+        parameters: map(&[]),
+        tags: map(&[("Project", "failtest"), ("Env", "fail")]),
+        termination_protection: false,
+        assets_bucket: None,
+    }
+}
+
+/// A function whose code bucket does not exist: moto fails this create.
+const BROKEN: &str = r#"{"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Properties":{
+  "Runtime":"provided.al2023","Handler":"bootstrap","Role":"arn:aws:iam::123456789012:role/none",
+  "Code":{"S3Bucket":"no-such-bucket","S3Key":"none.zip"}}}}}"#;
+
+#[tokio::test]
+async fn an_emulator_that_is_down_is_a_clear_error_not_a_panic() -> TestResult {
+    let port = free_port()?;
+    let ctx = AwsContext::connect(&target(Some(format!("http://127.0.0.1:{port}")))).await;
+    let err = verify_account(&ctx, "local", None)
+        .await
+        .err()
+        .ok_or("STS answered on a closed port")?;
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!(
+            "cannot reach the AWS endpoint http://127.0.0.1:{port}"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("AWS_ENDPOINT_URL") && text.contains("make run"),
+        "{text}"
+    );
+
+    let err = deploy::plan(
+        &ctx,
+        &queue_stack("down"),
+        OPEN,
+        quick_wait(),
+        &Recorded::default(),
+    )
+    .await
+    .err()
+    .ok_or("deploy succeeded on a closed port")?;
+    assert!(
+        matches!(err, DeployError::Aws(AwsError::Unreachable { .. })),
+        "{err:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn missing_credentials_name_what_to_set() -> TestResult {
+    let moto = Moto::start()?;
+    // A configuration with no credentials provider at all: what an empty credential chain gives.
+    let config = aws_config::SdkConfig::builder()
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(moto.endpoint())
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build();
+    let ctx = AwsContext::from_config(config);
+    let err = deploy::describe_stack(&ctx, "any")
+        .await
+        .err()
+        .ok_or("described without credentials")?;
+    let text = err.to_string();
+    assert!(matches!(err, AwsError::NoCredentials { .. }), "{err:?}");
+    assert!(
+        text.contains("--profile") && text.contains("AWS_ACCESS_KEY_ID"),
+        "{text}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_account_guard_refuses_another_account_before_any_change() -> TestResult {
+    let moto = Moto::start()?;
+    let ctx = moto.context().await;
+    let me = verify_account(&ctx, "dev", None).await?;
+    assert_eq!(me.account, "123456789012", "moto's fixed account");
+    verify_account(&ctx, "dev", Some("123456789012")).await?;
+    let err = verify_account(&ctx, "dev", Some("111122223333"))
+        .await
+        .err()
+        .ok_or("wrong account accepted")?;
+    assert!(matches!(err, AccountGuardError::Mismatch { .. }));
+    let text = err.to_string();
+    assert!(
+        text.contains("111122223333") && text.contains("123456789012") && text.contains("`dev`"),
+        "{text}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_stack_left_by_a_failed_create_is_cleaned_up_and_recreated() -> TestResult {
+    let moto = Moto::start()?;
+    let ctx = moto.context().await;
+    let progress = Recorded::default();
+    let mut request = queue_stack("leftover");
+    request.template_body = BROKEN.into();
+    let Plan::Changes(pending) =
+        deploy::plan(&ctx, &request, OPEN, quick_wait(), &progress).await?
+    else {
+        return Err("expected a change set".into());
+    };
+    // moto fails ExecuteChangeSet itself and leaves the stack in REVIEW_IN_PROGRESS.
+    let failed = deploy::execute(&ctx, &request, &pending, quick_wait(), &progress).await;
+    assert!(failed.is_err());
+    let left = deploy::describe_stack(&ctx, "leftover")
+        .await?
+        .ok_or("no leftover stack")?;
+    assert_eq!(left.status, "REVIEW_IN_PROGRESS");
+
+    // The next deploy with a working template converges.
+    let request = queue_stack("leftover");
+    let Plan::Changes(pending) =
+        deploy::plan(&ctx, &request, OPEN, quick_wait(), &progress).await?
+    else {
+        return Err("expected a change set".into());
+    };
+    assert_eq!(
+        pending.recovered_from.as_deref(),
+        Some("REVIEW_IN_PROGRESS")
+    );
+    assert!(pending.creates_stack);
+    let done = deploy::execute(&ctx, &request, &pending, quick_wait(), &progress).await?;
+    assert!(
+        done.stack.outputs.contains_key("JobsUrl"),
+        "{:?}",
+        done.stack.outputs
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_stack_stuck_in_progress_is_waited_for_then_reported() -> TestResult {
+    let moto = Moto::start()?;
+    let ctx = moto.context().await;
+    // moto leaves a CreateStack whose resource fails in CREATE_IN_PROGRESS for good.
+    let _ = ctx
+        .cloudformation
+        .create_stack()
+        .stack_name("stuck")
+        .template_body(BROKEN)
+        .send()
+        .await;
+    let stuck = deploy::describe_stack(&ctx, "stuck")
+        .await?
+        .ok_or("no stuck stack")?;
+    assert_eq!(stuck.status, "CREATE_IN_PROGRESS");
+    let progress = Recorded::default();
+    let wait = WaitOptions {
+        poll_interval: Duration::from_millis(50),
+        timeout: Duration::from_millis(300),
+    };
+    let err = deploy::plan(&ctx, &queue_stack("stuck"), OPEN, wait, &progress)
+        .await
+        .err()
+        .ok_or("deploy went ahead on a stack in progress")?;
+    assert!(matches!(err, DeployError::WaitTimeout { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("still CREATE_IN_PROGRESS"),
+        "{err}"
+    );
+    assert!(
+        progress
+            .steps()
+            .iter()
+            .any(|s| s.contains("waiting for it to finish"))
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_declined_change_set_leaves_nothing_behind() -> TestResult {
+    let moto = Moto::start()?;
+    let ctx = moto.context().await;
+    let request = queue_stack("declined");
+    let Plan::Changes(pending) =
+        deploy::plan(&ctx, &request, OPEN, quick_wait(), &Recorded::default()).await?
+    else {
+        return Err("expected a change set".into());
+    };
+    deploy::discard(&ctx, &pending).await?;
+    assert!(deploy::describe_stack(&ctx, "declined").await?.is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_template_over_51200_bytes_goes_through_the_assets_bucket() -> TestResult {
+    let moto = Moto::start()?;
+    let ctx = moto.context().await;
+    let progress = Recorded::default();
+    let padding = "x".repeat(60_000);
+    let mut request = queue_stack("big");
+    request.template_body = format!(
+        r#"{{"Metadata":{{"Padding":"{padding}"}},"Resources":{{"Jobs":{{"Type":"AWS::SQS::Queue"}}}},"Outputs":{{"JobsUrl":{{"Value":{{"Ref":"Jobs"}}}}}}}}"#
+    );
+    let err = deploy::plan(&ctx, &request, OPEN, quick_wait(), &progress)
+        .await
+        .err()
+        .ok_or("no bucket, yet planned")?;
+    assert!(
+        matches!(err, DeployError::NeedsAssetsBucket { .. }),
+        "{err:?}"
+    );
+
+    let boot = deploy::ensure_bootstrap(&ctx, &map(&[]), quick_wait(), &progress).await?;
+    request.assets_bucket = Some(boot.bucket.clone());
+    let Plan::Changes(pending) =
+        deploy::plan(&ctx, &request, OPEN, quick_wait(), &progress).await?
+    else {
+        return Err("expected a change set".into());
+    };
+    deploy::execute(&ctx, &request, &pending, quick_wait(), &progress).await?;
+    let listed = ctx
+        .s3
+        .list_objects_v2()
+        .bucket(&boot.bucket)
+        .prefix("templates/")
+        .send()
+        .await?;
+    assert!(!listed.contents().is_empty(), "template not uploaded");
+    let before = ctx.api_calls();
+    let again = deploy::plan(&ctx, &request, OPEN, quick_wait(), &progress).await?;
+    assert!(matches!(again, Plan::UpToDate(_)));
+    assert!(ctx.counter().since(before) <= 3);
+    Ok(())
+}
+
+#[tokio::test]
+async fn bootstrap_is_created_once_then_found() -> TestResult {
+    let moto = Moto::start()?;
+    let ctx = moto.context().await;
+    let progress = Recorded::default();
+    let first = deploy::ensure_bootstrap(
+        &ctx,
+        &map(&[("ManagedBy", "stackgen")]),
+        quick_wait(),
+        &progress,
+    )
+    .await?;
+    assert!(first.created);
+    let before = ctx.api_calls();
+    let second = deploy::ensure_bootstrap(
+        &ctx,
+        &map(&[("ManagedBy", "stackgen")]),
+        quick_wait(),
+        &progress,
+    )
+    .await?;
+    assert!(!second.created);
+    assert_eq!(first.bucket, second.bucket);
+    assert_eq!(
+        ctx.counter().since(before),
+        1,
+        "finding the bootstrap is one DescribeStacks"
+    );
+    let enc = ctx
+        .s3
+        .get_bucket_encryption()
+        .bucket(&first.bucket)
+        .send()
+        .await?;
+    let rule = enc
+        .server_side_encryption_configuration()
+        .and_then(|c| c.rules().first())
+        .and_then(|r| r.apply_server_side_encryption_by_default())
+        .map(|d| d.sse_algorithm().as_str().to_string());
+    assert_eq!(rule.as_deref(), Some("AES256"));
+    Ok(())
+}
