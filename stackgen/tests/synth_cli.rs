@@ -64,11 +64,22 @@ fn synth_writes_the_template_and_a_summary() {
         "{stdout}"
     );
     assert!(stdout.contains("will be uploaded via S3"), "{stdout}");
+    let functions = retail_spec::FUNCTIONS.len().to_string();
     assert!(
-        stdout.contains("AWS::Lambda::Function                   7"),
+        stdout.lines().any(|l| {
+            let mut words = l.split_whitespace();
+            words.next() == Some("AWS::Lambda::Function")
+                && words.next() == Some(functions.as_str())
+        }),
         "{stdout}"
     );
-    assert!(stdout.contains("guardrails: passed (11 rules)"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "guardrails: passed ({} rules)",
+            stackgen::guard::RULES.len()
+        )),
+        "{stdout}"
+    );
     let json: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => panic!("not JSON: {e}"),
@@ -173,7 +184,10 @@ fn check_prints_the_report_and_writes_nothing() {
     let stdout = text(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{stdout}{}", text(&o.stderr));
     assert!(
-        stdout.contains("Guardrails for stack grocer-dev (environment dev): 11 rules, all passed"),
+        stdout.contains(&format!(
+            "Guardrails for stack grocer-dev (environment dev): {} rules, all passed",
+            stackgen::guard::RULES.len()
+        )),
         "{stdout}"
     );
     for rule in stackgen::guard::RULES {
