@@ -93,7 +93,7 @@ lint-templates: synth
 	done
 	checkov -d $(OUT) --framework cloudformation --quiet --compact --skip-download
 
-bench: tools ## print median timings (synth, and more as they are added)
+bench: tools ## median timings: synth, function zip sizes and cold starts
 	@scripts/bench.sh
 
 clean: ## remove rendered output (out/); keeps .venv, node_modules and target/

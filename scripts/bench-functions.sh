@@ -21,7 +21,7 @@ runs="${BENCH_RUNS:-15}"
 zip_dir=""
 if [[ "${SKIP_ZIP:-0}" != "1" ]]; then
   if ! command -v cargo-lambda >/dev/null; then
-    echo "cargo-lambda not found: run 'make venv' (it installs cargo-lambda and zig from PyPI)" >&2
+    echo "cargo-lambda not found: run 'make tools' (it installs cargo-lambda and zig from PyPI)" >&2
     exit 1
   fi
   echo "== cargo lambda build --release --arm64 --output-format zip (retail-functions)" >&2

@@ -2,6 +2,9 @@
 # Benchmarks, printed as medians of repeated runs (never asserted in tests: timings vary by
 # machine). Called by `make bench`; `scripts/bench.sh synth` runs one section.
 #
+#   synth      whole-process time of `stackgen synth --env dev` (target ≤ 20 ms)
+#   functions  each function's arm64 zip size and cold-start median (scripts/bench-functions.sh)
+#
 # Each section is a function `bench_<name>` listed in SECTIONS; add later ones (function zip
 # sizes, cold-start init times, no-op deploy on the emulator, wrk against `stackgen dev`) the
 # same way: print a heading, measure, and print "median: X ms (target …)".
@@ -10,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${BENCH_RUNS:-20}
-SECTIONS=(synth)
+SECTIONS=(synth functions)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stackgen-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -65,6 +68,11 @@ bench_synth() {
   size=$(find "$out" -name '*.template.json' -exec stat -c %s {} + | head -n 1)
   echo "template: ${size:-?} bytes"
   echo "median: $(time_median_ms "$STACKGEN" synth --env dev --out "$out") ms (target ≤ 20 ms)"
+}
+
+bench_functions() {
+  heading "functions: zip sizes and cold-start medians (scripts/bench-functions.sh)"
+  BENCH_RUNS=$RUNS "$ROOT/scripts/bench-functions.sh"
 }
 
 main() {
