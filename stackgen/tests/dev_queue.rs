@@ -114,6 +114,7 @@ async fn partial_batch_failures_return_and_reach_the_dead_letter_queue() -> Test
             batch_size: 10,
             report_batch_item_failures: true,
             enabled: true,
+            deployed_uuid: None,
         },
         QueueMapping {
             logical_id: "ReportBuilderEventSource".into(),
@@ -123,6 +124,7 @@ async fn partial_batch_failures_return_and_reach_the_dead_letter_queue() -> Test
             batch_size: 1,
             report_batch_item_failures: false,
             enabled: true,
+            deployed_uuid: None,
         },
     ];
     let dev = dev::start(config).await?;

@@ -35,6 +35,12 @@ pub enum DevError {
         "the queue event source for function `{function}` ({queue}) names a function the stack does not define; re-render and redeploy the stack"
     )]
     MappingWithoutFunction { function: String, queue: String },
+    #[error(
+        "stackgen dev runs the functions against the local AWS emulator, and AWS_ENDPOINT_URL does not name one; start moto (`.venv/bin/moto_server -H 127.0.0.1 -p 5000`) and export AWS_ENDPOINT_URL=http://127.0.0.1:5000, or use `make run`, which does both"
+    )]
+    NoEmulator,
+    #[error("cannot render the stack of environment `{env}`: {message}")]
+    Render { env: String, message: String },
     #[error(transparent)]
     Plan(#[from] PlanError),
 }

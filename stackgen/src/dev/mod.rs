@@ -8,12 +8,14 @@
 //! comes from the rendered template resolved against the deployed local stack ([`plan`]), so
 //! the local run and AWS share one definition.
 //!
-//! Library API: build a [`DevConfig`] (usually with [`DevConfig::for_stack`]), then [`run`]
-//! it until a shutdown future completes, or [`start`] it and [`DevServer::stop`] it later.
+//! Library API: build a [`DevConfig`] (the CLI calls [`prepare`]; tests build one directly or
+//! with [`DevConfig::for_stack`]), then [`run`] it until a shutdown future completes, or
+//! [`start`] it and [`DevServer::stop`] it later.
 
 pub mod apigw;
 pub mod error;
 pub mod gateway;
+pub mod launch;
 pub mod logs;
 pub mod plan;
 pub mod queues;
@@ -35,6 +37,7 @@ use tokio_util::sync::CancellationToken;
 pub use apigw::GatewayIdentity;
 pub use error::DevError;
 pub use gateway::site::{SiteConfig, SiteStore};
+pub use launch::{LaunchOptions, prepare};
 pub use logs::{LogOptions, LogSink};
 pub use plan::{
     DeployedResource, DeployedStack, EmulatorAccess, FunctionPlan, PlanError, QueueMapping,
@@ -143,6 +146,7 @@ pub struct DevServer {
     logs: LogSink,
     writer: Option<logs::LogWriter>,
     pools: HashMap<String, Arc<runtime::Pool>>,
+    handover: Option<(aws_sdk_lambda::Client, queues::Handover)>,
 }
 
 impl DevServer {
@@ -171,6 +175,9 @@ impl DevServer {
     pub async fn stop(mut self) {
         self.shutdown.cancel();
         while self.tasks.join_next().await.is_some() {}
+        if let Some((lambda, handover)) = self.handover.take() {
+            handover.give_back(&lambda, &self.logs).await;
+        }
         self.pools.clear();
         drop(self.logs);
         if let Some(writer) = self.writer.take() {
@@ -247,16 +254,29 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
         .filter(|m| m.enabled)
         .cloned()
         .collect();
+    if let Some(orphan) = mappings
+        .iter()
+        .find(|m| !pools.contains_key(&m.function_id))
+    {
+        shutdown.cancel();
+        while tasks.join_next().await.is_some() {}
+        return Err(DevError::MappingWithoutFunction {
+            function: orphan.function_id.clone(),
+            queue: orphan.queue_url.clone(),
+        });
+    }
+    let mut handover = None;
     if !mappings.is_empty() {
-        let sqs = sqs_client(&config.emulator).await;
+        let sdk = config.emulator.sdk_config().await;
+        let lambda = aws_sdk_lambda::Client::new(&sdk);
+        handover = Some((
+            lambda.clone(),
+            queues::Handover::take(&lambda, &mappings, &logs).await,
+        ));
+        let sqs = aws_sdk_sqs::Client::new(&sdk);
         for mapping in mappings {
             let Some(pool) = pools.get(&mapping.function_id) else {
-                shutdown.cancel();
-                while tasks.join_next().await.is_some() {}
-                return Err(DevError::MappingWithoutFunction {
-                    function: mapping.function_id.clone(),
-                    queue: mapping.queue_url.clone(),
-                });
+                continue;
             };
             tasks.spawn(queues::poll(
                 mapping,
@@ -298,6 +318,7 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
         logs,
         writer: Some(writer),
         pools,
+        handover,
     })
 }
 
@@ -314,22 +335,4 @@ pub async fn run(config: DevConfig, shutdown: impl Future<Output = ()>) -> Resul
     server.log("stopping: gateway, pollers and every worker");
     server.stop().await;
     Ok(())
-}
-
-/// An SQS client for the emulator (explicit endpoint, region and dummy credentials).
-async fn sqs_client(emulator: &EmulatorAccess) -> aws_sdk_sqs::Client {
-    let credentials = aws_sdk_sqs::config::Credentials::new(
-        emulator.access_key_id.clone(),
-        emulator.secret_access_key.clone(),
-        emulator.session_token.clone(),
-        None,
-        "stackgen-dev",
-    );
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(emulator.region.clone()))
-        .endpoint_url(&emulator.endpoint_url)
-        .credentials_provider(credentials)
-        .load()
-        .await;
-    aws_sdk_sqs::Client::new(&config)
 }

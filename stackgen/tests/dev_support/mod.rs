@@ -238,3 +238,143 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The host-built function binaries (`cargo build -p retail-functions --bins` into this test
+/// run's target directory, so a warm target makes it a no-op).
+pub fn function_binaries() -> Result<PathBuf, BoxError> {
+    let exe = std::env::current_exe()?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("cannot locate the target directory")?
+        .to_path_buf();
+    let target_dir = profile_dir
+        .parent()
+        .ok_or("cannot locate the target directory")?;
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "-p", "retail-functions", "--bins"])
+        .env("CARGO_TARGET_DIR", target_dir)
+        .current_dir(workspace())
+        .status()?;
+    if !status.success() {
+        return Err(
+            "building the functions (cargo build -p retail-functions --bins) failed".into(),
+        );
+    }
+    Ok(profile_dir)
+}
+
+/// The smallest valid zip (an empty archive): placeholder code, which moto stores only.
+const EMPTY_ZIP: &[u8] = &[
+    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+];
+
+/// The `local` environment's stack as rendered and as deployed to a test's moto.
+pub struct LocalStack {
+    pub template: serde_json::Value,
+    pub deployed: stackgen::dev::DeployedStack,
+}
+
+impl LocalStack {
+    pub fn physical(&self, logical: &str) -> Result<String, BoxError> {
+        self.deployed
+            .resources
+            .get(logical)
+            .map(|r| r.physical_id.clone())
+            .ok_or_else(|| format!("`{logical}` is not in the deployed stack").into())
+    }
+}
+
+/// Renders `env` and creates its stack on `moto` with placeholder code for every function
+/// (through S3: the template is over CloudFormation's inline limit).
+pub async fn deploy_local(
+    moto: &Moto,
+    env: &stackgen::env::Environment,
+) -> Result<LocalStack, BoxError> {
+    use aws_sdk_cloudformation::types::{Capability, Parameter, StackStatus};
+    let prepared = stackgen::synth::prepare(env)?;
+    let template = prepared.stack.template.document()?;
+    let config = moto.sdk_config().await;
+    let s3 = aws_sdk_s3::Client::new(&config);
+    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let bucket = "dev-test-assets";
+    s3.create_bucket().bucket(bucket).send().await?;
+    s3.put_object()
+        .bucket(bucket)
+        .key("assets/placeholder.zip")
+        .body(EMPTY_ZIP.to_vec().into())
+        .send()
+        .await?;
+    s3.put_object()
+        .bucket(bucket)
+        .key("templates/local.json")
+        .body(template.to_string().into_bytes().into())
+        .send()
+        .await?;
+    let parameters = template["Parameters"]
+        .as_object()
+        .map(|p| {
+            p.keys()
+                .map(|k| {
+                    let value = if k == "AssetsBucket" {
+                        bucket
+                    } else {
+                        "assets/placeholder.zip"
+                    };
+                    Parameter::builder()
+                        .parameter_key(k)
+                        .parameter_value(value)
+                        .build()
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    cfn.create_stack()
+        .stack_name(&prepared.stack.name)
+        .template_url(format!(
+            "https://{bucket}.s3.amazonaws.com/templates/local.json"
+        ))
+        .set_parameters(Some(parameters))
+        .capabilities(Capability::CapabilityNamedIam)
+        .send()
+        .await?;
+    let status = eventually(Duration::from_secs(120), || async {
+        let out = cfn
+            .describe_stacks()
+            .stack_name(&prepared.stack.name)
+            .send()
+            .await
+            .ok()?;
+        let stack = out.stacks().first()?;
+        let status = stack.stack_status()?.clone();
+        (!status.as_str().ends_with("IN_PROGRESS"))
+            .then(|| (status, stack.stack_status_reason().map(str::to_owned)))
+    })
+    .await;
+    match status {
+        Some((StackStatus::CreateComplete, _)) => {}
+        other => return Err(format!("the local stack did not deploy to moto: {other:?}").into()),
+    }
+    let deployed =
+        stackgen::dev::DeployedStack::describe(&cfn, &prepared.stack.name, &env.region).await?;
+    Ok(LocalStack { template, deployed })
+}
+
+/// (visible, in flight) message counts of a queue.
+pub async fn queue_counts(sqs: &aws_sdk_sqs::Client, url: &str) -> Option<(u64, u64)> {
+    use aws_sdk_sqs::types::QueueAttributeName as A;
+    let out = sqs
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(A::ApproximateNumberOfMessages)
+        .attribute_names(A::ApproximateNumberOfMessagesNotVisible)
+        .send()
+        .await
+        .ok()?;
+    let attrs = out.attributes()?;
+    let n = |k: &A| attrs.get(k).and_then(|v| v.parse().ok());
+    Some((
+        n(&A::ApproximateNumberOfMessages)?,
+        n(&A::ApproximateNumberOfMessagesNotVisible)?,
+    ))
+}

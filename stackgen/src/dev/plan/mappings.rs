@@ -86,6 +86,11 @@ pub fn plan_queues(
             batch_size,
             report_batch_item_failures,
             enabled,
+            deployed_uuid: resolver
+                .stack
+                .resources
+                .get(logical)
+                .map(|r| r.physical_id.clone()),
         });
     }
     Ok(out)

@@ -77,4 +77,7 @@ pub struct QueueMapping {
     /// `FunctionResponseTypes: [ReportBatchItemFailures]`.
     pub report_batch_item_failures: bool,
     pub enabled: bool,
+    /// The deployed mapping's UUID (its physical id), which `stackgen dev` pauses in the
+    /// emulator while it polls the queue itself.
+    pub deployed_uuid: Option<String>,
 }

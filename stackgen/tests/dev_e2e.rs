@@ -1,0 +1,226 @@
+//! The whole store through `stackgen dev`: the rendered `local` environment deployed to moto
+//! (with placeholder code, which moto stores and never runs), the real function binaries built
+//! for this machine, and the API driven as the storefront and back office drive it — stock,
+//! catalog, cart, an idempotent order, the order-events consumer, and a report built by the
+//! report-requests consumer and downloaded from its presigned URL.
+
+mod dev_support;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use dev_support::{BoxError, Moto, TestResult, eventually, http, workspace};
+use serde_json::{Value, json};
+use stackgen::dev::{self, DevConfig, DevOptions, EmulatorAccess, LogOptions};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
+    let moto = Moto::start()?;
+    let env = stackgen::env::load_named(&workspace().join("environments"), "local")?;
+    let local = dev_support::deploy_local(&moto, &env).await?;
+    let config = DevConfig::for_stack(
+        &env,
+        &local.template,
+        &local.deployed,
+        DevOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ui_dir: workspace().join("ui"),
+            bin_dir: dev_support::function_binaries()?,
+            emulator: EmulatorAccess::moto(moto.endpoint(), env.region.clone()),
+            pool_size: 1,
+            logs: LogOptions {
+                console: std::env::var_os("DEV_TEST_LOGS").is_some(),
+                dir: None,
+            },
+        },
+    )?;
+    assert_eq!(config.queues.len(), 2, "both SQS event source mappings");
+    let dev = dev::start(config).await?;
+    let result = drive(dev.local_addr(), &moto, &local).await;
+    dev.stop().await;
+    result
+}
+
+async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -> TestResult {
+    let call = |method: &'static str,
+                path: String,
+                headers: Vec<(&'static str, String)>,
+                body: Value| async move {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut all = vec![("content-type", "application/json")];
+        all.extend(headers);
+        let body = if body.is_null() {
+            String::new()
+        } else {
+            body.to_string()
+        };
+        http(addr, method, &path, &all, body).await
+    };
+
+    // Back office: two products.
+    let reply = call(
+        "PUT",
+        "/api/inventory".into(),
+        vec![],
+        json!({"items": [
+            {"sku": "E2E-APL", "name": "Apple", "category": "fruit", "priceCents": 120, "unit": "each", "stock": 5, "lowStockThreshold": 3},
+            {"sku": "E2E-BRD", "name": "Sourdough bread", "category": "bakery", "priceCents": 450, "unit": "loaf", "stock": 10, "lowStockThreshold": 2}
+        ]}),
+    )
+    .await?;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+
+    // Storefront: browse, filter, one product.
+    let catalog = call("GET", "/api/catalog?q=apple".into(), vec![], Value::Null).await?;
+    assert_eq!(catalog.status, 200, "{}", catalog.text());
+    let items = catalog.json()["items"].clone();
+    assert!(
+        items
+            .as_array()
+            .is_some_and(|i| i.iter().any(|p| p["sku"] == "E2E-APL")),
+        "{items}"
+    );
+    let fruit = call(
+        "GET",
+        "/api/catalog?category=bakery".into(),
+        vec![],
+        Value::Null,
+    )
+    .await?;
+    assert!(
+        fruit.json()["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().all(|p| p["category"] == "bakery") && !i.is_empty()),
+        "{}",
+        fruit.text()
+    );
+    let missing = call("GET", "/api/catalog/NOPE-1".into(), vec![], Value::Null).await?;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["error"]["code"], "NOT_FOUND");
+
+    // Cart and order (idempotent).
+    let cart = call(
+        "POST",
+        "/api/cart/u-e2e".into(),
+        vec![],
+        json!({"sku": "E2E-APL", "qty": 3}),
+    )
+    .await?;
+    assert_eq!(cart.status, 200, "{}", cart.text());
+    assert_eq!(cart.json()["totalCents"], 360);
+    let order_body =
+        json!({"userId": "u-e2e", "storeId": "store-02", "items": [{"sku": "E2E-APL", "qty": 3}]});
+    let key = vec![("idempotency-key", "e2e-order-1".to_owned())];
+    let first = call(
+        "POST",
+        "/api/orders".into(),
+        key.clone(),
+        order_body.clone(),
+    )
+    .await?;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let again = call("POST", "/api/orders".into(), key, order_body).await?;
+    assert_eq!(again.status, 200, "{}", again.text());
+    let order_id = first.json()["orderId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(again.json()["orderId"], order_id.as_str());
+    let fetched = call(
+        "GET",
+        format!("/api/orders/{order_id}"),
+        vec![],
+        Value::Null,
+    )
+    .await?;
+    assert_eq!(fetched.status, 200);
+    assert_eq!(fetched.json()["totalCents"], 360);
+    let mine = call(
+        "GET",
+        "/api/orders?userId=u-e2e".into(),
+        vec![],
+        Value::Null,
+    )
+    .await?;
+    assert_eq!(mine.json()["items"].as_array().map(Vec::len), Some(1));
+    let apple = call("GET", "/api/catalog/E2E-APL".into(), vec![], Value::Null).await?;
+    assert_eq!(apple.json()["stock"], 2, "stock reserved by the order");
+    assert_eq!(apple.json()["lowStock"], true);
+
+    // The order event is consumed (stock-alerts) and deleted: the queue and its DLQ end empty.
+    let sqs = aws_sdk_sqs::Client::new(&moto.sdk_config().await);
+    let events_url = local.physical("OrderEventsQueue")?;
+    let dlq_url = local.physical("OrderEventsDlq")?;
+    let drained = eventually(Duration::from_secs(60), || async {
+        let main = dev_support::queue_counts(&sqs, &events_url).await?;
+        let dead = dev_support::queue_counts(&sqs, &dlq_url).await?;
+        (main == (0, 0) && dead == (0, 0)).then_some(())
+    })
+    .await;
+    assert!(
+        drained.is_some(),
+        "order-events {:?}, dlq {:?}",
+        dev_support::queue_counts(&sqs, &events_url).await,
+        dev_support::queue_counts(&sqs, &dlq_url).await
+    );
+
+    // A report, built by the report-requests consumer, downloaded from its presigned URL.
+    let requested = call("POST", "/api/reports".into(), vec![], json!({})).await?;
+    assert_eq!(requested.status, 202, "{}", requested.text());
+    let report_id = requested.json()["reportId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let ready = eventually(Duration::from_secs(90), || {
+        let path = format!("/api/reports/{report_id}");
+        async move {
+            let r = http(addr, "GET", &path, &[], "").await.ok()?;
+            let v = r.json();
+            match v["status"].as_str() {
+                Some("READY") => Some(Ok(v)),
+                Some("FAILED") => Some(Err(v)),
+                _ => None,
+            }
+        }
+    })
+    .await;
+    let report = match ready {
+        Some(Ok(v)) => v,
+        other => return Err(format!("the report did not become READY: {other:?}").into()),
+    };
+    let csv_url = report["downloads"]["csv"].as_str().unwrap_or_default();
+    let csv = fetch_url(csv_url).await?;
+    assert_eq!(csv.status, 200, "{csv_url}: {}", csv.text());
+    assert!(csv.text().contains("E2E-APL"), "{}", csv.text());
+
+    // The generated configuration names the environment's stores.
+    let config = http(addr, "GET", "/config.js", &[], "").await?;
+    assert!(
+        config
+            .text()
+            .contains(r#"{"id":"store-04","name":"Harbour Market"}"#),
+        "{}",
+        config.text()
+    );
+    Ok(())
+}
+
+/// GET of an absolute `http://host:port/path?query` URL (the presigned links point at moto).
+async fn fetch_url(url: &str) -> Result<dev_support::Reply, BoxError> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("not an http URL: {url}"))?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let addr: SocketAddr = tokio::net::lookup_host(host)
+        .await?
+        .next()
+        .ok_or_else(|| format!("cannot resolve {host}"))?;
+    http(
+        addr,
+        "GET",
+        if path.is_empty() { "/" } else { path },
+        &[],
+        "",
+    )
+    .await
+}
