@@ -1,14 +1,14 @@
 //! stackgen: the retail platform's AWS stack as typed Rust values, and the tool that renders,
 //! guards, deploys and tears it down.
 
+pub mod aws;
+pub mod cli;
+pub mod cost;
+pub mod deploy;
+pub mod dev;
 pub mod diff;
 pub mod env;
-pub mod aws;
-pub mod deploy;
-pub mod cost;
-pub mod model;
-pub mod dev;
-pub mod stack;
 pub mod guard;
+pub mod model;
+pub mod stack;
 pub mod synth;
-pub mod cli;

@@ -1,7 +1,7 @@
 //! Exit codes, shared by every command and documented in `--help`.
 //!
-//! 0 success, 1 error, 2 invalid usage (clap) — and, for `diff`, "changes present" as in
-//! Terraform's `-detailed-exitcode` — and 3 guardrail violations.
+//! 0 success, 1 error, 2 "changes present" (`diff`, `cost-report --compare`; Terraform's
+//! `-detailed-exitcode`), 3 guardrail violations, 64 invalid command line (EX_USAGE).
 
 use std::process::ExitCode;
 
@@ -25,6 +25,8 @@ impl From<Exit> for ExitCode {
 pub const ERROR: u8 = 1;
 pub const CHANGES: u8 = 2;
 pub const GUARDRAILS: u8 = 3;
+/// Invalid command line (sysexits' EX_USAGE); kept apart from 2, which `diff` uses for changes.
+pub const USAGE: u8 = 64;
 
 /// The stack breaks guardrails; the report was printed already.
 #[derive(Debug, thiserror::Error)]

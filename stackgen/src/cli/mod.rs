@@ -5,6 +5,8 @@
 //! more module and one more `Command` variant.
 
 pub mod check;
+pub mod cost;
+pub mod diff;
 pub mod exit;
 pub mod select;
 pub mod style;
@@ -19,12 +21,15 @@ Examples:
   stackgen synth --env dev                 write out/dev/grocer-dev.template.json
   stackgen synth --all --format yaml       every environment, as YAML
   stackgen check --env prod                print the guardrail report, write nothing
+  stackgen diff --env prod --format markdown    what a deploy would change (exit 2: changes)
+  stackgen cost-report --env dev           monthly estimate, idle vs usage cost
 
 Exit codes:
   0  success
   1  error (bad environment file, unreadable input, I/O failure)
-  2  invalid command line
+  2  diff and cost-report --compare: changes present (Terraform's -detailed-exitcode)
   3  guardrail violations: nothing was written
+  64 invalid command line (unknown flag, missing value)
 
 Colours follow the terminal; set NO_COLOR=1 to turn them off.";
 
@@ -43,14 +48,34 @@ pub enum Command {
     Synth(synth::Args),
     /// Run the guardrails on one or more environments and print the report; writes nothing.
     Check(check::Args),
+    /// Show what deploying an environment would change: the rendered template against the
+    /// deployed stack or a saved template (exit 0 no changes, 2 changes, 1 error).
+    Diff(diff::Args),
+    /// Estimate an environment's monthly cost per resource (idle vs usage), compare it, or
+    /// show actual spend from Cost Explorer.
+    CostReport(cost::Args),
 }
 
 /// Parses the command line, runs the command and turns the outcome into an exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print to stdout and succeed; a usage error exits with
+            // EX_USAGE (64), never 2, so CI can trust `diff`'s 2 to mean "changes present".
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(exit::USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     let result = match cli.command {
         Command::Synth(args) => synth::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::CostReport(args) => cost::run(&args),
     };
     match result {
         Ok(code) => code.into(),
