@@ -6,9 +6,14 @@
 
 pub mod check;
 pub mod cost;
+pub mod deploy;
+pub mod destroy;
+pub mod dev;
 pub mod diff;
 pub mod exit;
+pub mod package;
 pub mod select;
+pub mod status;
 pub mod style;
 pub mod synth;
 
@@ -23,6 +28,10 @@ Examples:
   stackgen check --env prod                print the guardrail report, write nothing
   stackgen diff --env prod --format markdown    what a deploy would change (exit 2: changes)
   stackgen cost-report --env dev           monthly estimate, idle vs usage cost
+  stackgen deploy --env dev                review the change set, confirm, deploy
+  stackgen status --env dev --format json  stack status, outputs, drift
+  stackgen destroy --env dev               the kill switch (type the env name)
+  stackgen dev --env local                 the store on this machine (needs the emulator)
 
 Exit codes:
   0  success
@@ -54,6 +63,17 @@ pub enum Command {
     /// Estimate an environment's monthly cost per resource (idle vs usage), compare it, or
     /// show actual spend from Cost Explorer.
     CostReport(cost::Args),
+    /// Build every function with cargo-lambda and write the asset manifest.
+    Package(package::Args),
+    /// Package, upload and deploy an environment's stack through a reviewed change set, then
+    /// publish the storefront and (non-prod) load the demo catalog.
+    Deploy(deploy::Args),
+    /// The kill switch: empty the buckets and delete the stack; fails if anything tagged remains.
+    Destroy(destroy::Args),
+    /// Show the deployed stack: status, outputs, template drift, asset hashes.
+    Status(status::Args),
+    /// Run the store on this machine against the stack deployed on the local emulator.
+    Dev(dev::Args),
 }
 
 /// Parses the command line, runs the command and turns the outcome into an exit code.
@@ -76,6 +96,11 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::CostReport(args) => cost::run(&args),
+        Command::Package(args) => package::run(&args),
+        Command::Deploy(args) => deploy::run(&args),
+        Command::Destroy(args) => destroy::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Dev(args) => dev::run(&args),
     };
     match result {
         Ok(code) => code.into(),

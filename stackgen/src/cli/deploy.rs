@@ -1,0 +1,547 @@
+//! `stackgen deploy`: the whole ship-it path for one environment, as thin glue over
+//! [`crate::deploy`]: account guard → package → bootstrap → assets → change set → confirm →
+//! execute (live events) → outputs → site → demo catalog (non-prod) → smoke check.
+//!
+//! The helpers shared by `package`, `status` and `destroy` (AWS target, progress printer,
+//! environment loading) live here too, because they are about shipping one environment.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+use serde_json::json;
+
+use super::exit::{Exit, GuardrailsFailed};
+use super::style::{paint, stderr_color, stdout_color};
+use crate::aws::{AwsContext, AwsTarget};
+use crate::deploy::{
+    self, AssetManifest, PackageRequest, Plan, Progress, RecoveryPolicy, SiteConfig, SiteStore,
+    StackEvent, StackRequest, WaitOptions,
+};
+use crate::env::{self, Environment};
+use crate::model::Format;
+use crate::stack::{self, RetailStack};
+
+const AFTER_HELP: &str = "\
+Examples:
+  stackgen deploy --env dev                      review the change set, confirm, deploy
+  stackgen deploy --env local --yes              no questions (CI, make run)
+  stackgen deploy --env local --yes --skip-package   use the zips already in target/lambda
+  AWS_ENDPOINT_URL=http://127.0.0.1:5000 stackgen deploy --env local --yes
+
+Exit codes:
+  0  deployed, or nothing to change (no change set created)
+  1  error: AWS unreachable, wrong account, failed change set, declined confirmation,
+     smoke check failed
+  3  guardrail violations: nothing was deployed";
+
+/// Where a command reads the environment, the functions' zips and the UI from.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Target {
+    /// Environment name (the file environments/<NAME>.yaml).
+    #[arg(long = "env", short = 'e', value_name = "NAME")]
+    pub env: String,
+    /// Directory holding the environment files.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "environments",
+        env = "STACKGEN_ENVIRONMENTS_DIR"
+    )]
+    pub environments_dir: PathBuf,
+    /// Named AWS profile (~/.aws/config); default: the standard credential chain.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// Where package finds and puts things.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Layout {
+    /// The repository root (holds functions/, ui/, .venv/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub workspace: PathBuf,
+    /// Where cargo-lambda leaves the zips (<DIR>/<binary>/bootstrap.zip); default
+    /// <workspace>/target/lambda.
+    #[arg(long, value_name = "DIR")]
+    pub lambda_dir: Option<PathBuf>,
+    /// Output directory (the asset manifest goes to <DIR>/<env>/assets.json).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+}
+
+impl Layout {
+    pub fn request(&self, env: &str) -> PackageRequest<'static> {
+        let mut req = PackageRequest::standard(&self.workspace, env);
+        if let Some(dir) = &self.lambda_dir {
+            req.lambda_dir = dir.clone();
+        }
+        req.out_dir = self.out.join(env);
+        req
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    #[command(flatten)]
+    pub target: Target,
+    #[command(flatten)]
+    pub layout: Layout,
+    /// Do not ask: execute the change set (and, outside prod, clean up a failed first create).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Do not build: hash the zips already in the lambda dir (from an earlier `stackgen package`).
+    #[arg(long)]
+    pub skip_package: bool,
+    /// Do not call GET {api}/catalog after the deploy.
+    #[arg(long)]
+    pub skip_smoke: bool,
+    /// Do not upload ui/ and config.js.
+    #[arg(long)]
+    pub skip_site: bool,
+    /// `json`: one JSON object on stdout at the end (progress still goes to stderr).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+/// Loads and validates one environment.
+pub fn load_env(target: &Target) -> Result<Environment> {
+    env::load_named(&target.environments_dir, &target.env)
+        .with_context(|| format!("cannot use environment `{}`", target.env))
+}
+
+/// Builds the stack and refuses it when the guardrails fail.
+pub fn prepare(env: &Environment) -> Result<RetailStack> {
+    let prepared = crate::synth::prepare(env)
+        .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
+    if !prepared.report.passed() {
+        eprint!("{}", prepared.report.render(stderr_color()));
+        return Err(GuardrailsFailed {
+            count: prepared.report.violations().count(),
+            envs: env.name.clone(),
+            note: "; nothing was deployed",
+        }
+        .into());
+    }
+    Ok(prepared.stack)
+}
+
+/// The SDK clients for an environment (its region, `--profile`, `AWS_ENDPOINT_URL`).
+pub async fn connect(env: &Environment, profile: Option<&str>) -> AwsContext {
+    let mut target = AwsTarget::in_region(env.region.clone());
+    target.profile = profile.map(str::to_owned);
+    AwsContext::connect(&target).await
+}
+
+/// A current-thread runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Stack-level tags of an environment.
+pub fn tags(env: &Environment) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("Project".to_string(), env.tags.project.clone()),
+        ("Env".to_string(), env.tags.env.clone()),
+        ("Owner".to_string(), env.tags.owner.clone()),
+        ("CostCenter".to_string(), env.tags.cost_center.clone()),
+    ])
+}
+
+/// Progress on stderr: steps as `›` lines, stack events as status lines.
+pub struct Printer {
+    color: bool,
+}
+
+impl Printer {
+    pub fn new() -> Printer {
+        Printer {
+            color: stderr_color(),
+        }
+    }
+}
+
+impl Default for Printer {
+    fn default() -> Self {
+        Printer::new()
+    }
+}
+
+impl Progress for Printer {
+    fn step(&self, message: &str) {
+        eprintln!("{} {message}", paint(self.color, "36", "›"));
+    }
+    fn stack_event(&self, event: &StackEvent) {
+        let status = event.status.as_str();
+        let code = if status.ends_with("FAILED") || status.contains("ROLLBACK") {
+            "31"
+        } else if status.ends_with("COMPLETE") {
+            "32"
+        } else {
+            "33"
+        };
+        let reason = event
+            .reason
+            .as_deref()
+            .filter(|r| !r.is_empty())
+            .map(|r| format!(" — {r}"))
+            .unwrap_or_default();
+        eprintln!(
+            "  {} {} ({}){reason}",
+            paint(self.color, code, &format!("{status:<28}")),
+            event.logical_id,
+            event.resource_type
+        );
+    }
+}
+
+/// Asks for `expected` to be typed on a TTY; refuses without a TTY.
+pub fn confirm(prompt: &str, expected: &str, flag_hint: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "{prompt} needs confirmation and stdin is not a terminal; pass {flag_hint} to go ahead without asking"
+        );
+    }
+    eprint!("{prompt} Type `{expected}` to continue: ");
+    std::io::stderr().flush().ok();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the confirmation from stdin")?;
+    Ok(line.trim() == expected)
+}
+
+/// Builds the functions (or hashes existing zips with `skip_build`) and prints the summary.
+pub fn package_assets(
+    layout: &Layout,
+    env: &str,
+    skip_build: bool,
+    progress: &dyn Progress,
+) -> Result<AssetManifest> {
+    let req = layout.request(env);
+    let manifest = if skip_build {
+        progress.step(&format!(
+            "using the zips already in {} (--skip-package)",
+            req.lambda_dir.display()
+        ));
+        deploy::package::record(&req)
+    } else {
+        deploy::package(&req, progress)
+    };
+    manifest.with_context(|| format!("cannot package the functions of `{env}`"))
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let env = load_env(&args.target)?;
+    let stack = prepare(&env)?;
+    let rt = runtime()?;
+    rt.block_on(ship(args, &env, &stack))
+}
+
+async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exit> {
+    let progress = Printer::new();
+    let ctx = connect(env, args.target.profile.as_deref()).await;
+    let wait = WaitOptions::default();
+    let identity = crate::aws::verify_account(&ctx, &env.name, env.account.as_deref())
+        .await
+        .with_context(|| format!("cannot deploy `{}`", env.name))?;
+    progress.step(&format!(
+        "account {} in {} ({})",
+        identity.account,
+        env.region,
+        ctx.endpoint_override().unwrap_or("AWS")
+    ));
+    let manifest = package_assets(&args.layout, &env.name, args.skip_package, &progress)?;
+    let boot = deploy::ensure_bootstrap(
+        &ctx,
+        &BTreeMap::from([("ManagedBy".to_string(), "stackgen".to_string())]),
+        wait,
+        &progress,
+    )
+    .await
+    .context("cannot find or create the bootstrap stack (assets bucket)")?;
+    let uploads = deploy::upload_assets(&ctx, &boot.bucket, &manifest, &progress)
+        .await
+        .context("cannot upload the function zips")?;
+    progress.step(&format!(
+        "assets: {} uploaded, {} already in s3://{}",
+        uploads.uploaded(),
+        uploads.skipped(),
+        boot.bucket
+    ));
+
+    let request = stack_request(env, stack, &boot.bucket, &manifest)?;
+    let policy = RecoveryPolicy {
+        protected: env.is_protected(),
+        confirmed: args.yes,
+    };
+    let plan = deploy::plan(&ctx, &request, policy, wait, &progress)
+        .await
+        .with_context(|| format!("cannot plan the deploy of stack `{}`", stack.name))?;
+    let (snapshot, changed) = match plan {
+        Plan::UpToDate(snapshot) => {
+            progress.step(&format!(
+                "stack `{}` is up to date: nothing to deploy",
+                stack.name
+            ));
+            (snapshot, false)
+        }
+        Plan::Changes(pending) => {
+            print_summary(&pending.summary, pending.creates_stack, &stack.name);
+            if !args.yes
+                && !confirm(
+                    &format!("Deploy these changes to `{}`?", env.name),
+                    "yes",
+                    "--yes",
+                )?
+            {
+                deploy::discard(&ctx, &pending).await.ok();
+                bail!(
+                    "deploy of `{}` cancelled; the change set was discarded and nothing changed",
+                    env.name
+                );
+            }
+            let deployed = deploy::execute(&ctx, &request, &pending, wait, &progress)
+                .await
+                .with_context(|| format!("deploy of stack `{}` failed", stack.name))?;
+            (deployed.stack, true)
+        }
+    };
+    let outputs = snapshot.outputs.clone();
+
+    let site = if args.skip_site {
+        None
+    } else {
+        publish(&ctx, env, &args.layout.workspace, &outputs, &progress).await?
+    };
+    let demo = if env.is_protected() || env.name == "prod" {
+        None
+    } else {
+        Some(load_demo(env, args.target.profile.as_deref(), &outputs, &progress).await?)
+    };
+    let smoke = if args.skip_smoke {
+        "skipped (--skip-smoke)".to_string()
+    } else {
+        smoke_check(&outputs, &progress).await?
+    };
+    let calls = ctx.api_calls();
+    match args.format {
+        OutputFormat::Json => {
+            let doc = json!({
+                "environment": env.name,
+                "stack": stack.name,
+                "changed": changed,
+                "status": snapshot.status,
+                "outputs": outputs,
+                "siteChanged": site,
+                "demoProductsInserted": demo,
+                "smoke": smoke,
+                "apiCalls": calls,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        OutputFormat::Text => {
+            let color = stdout_color();
+            let verb = if changed { "deployed" } else { "unchanged" };
+            println!(
+                "{} `{}` {verb} ({}) · {calls} API calls",
+                paint(color, "1;32", "✓"),
+                stack.name,
+                snapshot.status
+            );
+            for (key, value) in &outputs {
+                println!("  {key:<24} {value}");
+            }
+            println!("  smoke check: {smoke}");
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// Parameters (assets bucket, one code key per function) and tags for the stack.
+pub fn stack_request(
+    env: &Environment,
+    stack: &RetailStack,
+    bucket: &str,
+    manifest: &AssetManifest,
+) -> Result<StackRequest> {
+    let mut parameters = BTreeMap::from([(
+        stack::ASSETS_BUCKET_PARAMETER.to_string(),
+        bucket.to_string(),
+    )]);
+    for function in &stack.functions {
+        let asset = manifest.functions.get(function.spec.id).with_context(|| {
+            format!(
+                "function `{}` has no zip in the asset manifest; run `stackgen package --env {}`",
+                function.spec.id, env.name
+            )
+        })?;
+        parameters.insert(
+            function.code_key_parameter.clone(),
+            deploy::asset_key(&asset.sha256),
+        );
+    }
+    Ok(StackRequest {
+        stack_name: stack.name.clone(),
+        template_body: stack
+            .template
+            .render(Format::Json)
+            .context("cannot render the template")?,
+        parameters,
+        tags: tags(env),
+        termination_protection: stack.termination_protection,
+        assets_bucket: Some(bucket.to_string()),
+    })
+}
+
+fn print_summary(summary: &deploy::ChangeSummary, creates: bool, stack: &str) {
+    let color = stderr_color();
+    let (add, modify, remove) = summary.counts();
+    let what = if creates { "create" } else { "update" };
+    eprintln!(
+        "{} change set to {what} `{stack}`: {add} to add, {modify} to modify, {remove} to remove",
+        paint(color, "1", "Plan:")
+    );
+    for change in &summary.changes {
+        let mark = if change.is_destructive() {
+            paint(color, "31", "!")
+        } else {
+            " ".to_string()
+        };
+        let replacement = match change.replacement {
+            deploy::Replacement::False => "",
+            deploy::Replacement::True => " (replacement)",
+            _ => " (may be replaced)",
+        };
+        let data = if change.stateful { " [data]" } else { "" };
+        eprintln!(
+            "  {mark} {:?} {} ({}){replacement}{data}",
+            change.action, change.logical_id, change.resource_type
+        );
+    }
+}
+
+/// Uploads ui/ and config.js to the site bucket when the stack has one.
+async fn publish(
+    ctx: &AwsContext,
+    env: &Environment,
+    workspace: &Path,
+    outputs: &BTreeMap<String, String>,
+    progress: &dyn Progress,
+) -> Result<Option<bool>> {
+    let Some(bucket) = outputs.get(stack::outputs::SITE_BUCKET) else {
+        progress.step("no site bucket output: the storefront is not uploaded");
+        return Ok(None);
+    };
+    let ui = workspace.join("ui");
+    let api_base = match outputs.get(stack::outputs::API_URL) {
+        Some(url) if !url.contains("${") => url.trim_end_matches('/').to_string(),
+        _ => format!("/{}", retail_spec::API_STAGE),
+    };
+    let config = SiteConfig {
+        api_base,
+        env: env.name.clone(),
+        stores: env
+            .stores
+            .iter()
+            .map(|s| SiteStore {
+                id: s.id.clone(),
+                name: s.name.clone(),
+            })
+            .collect(),
+    };
+    let report = deploy::publish_site(
+        ctx,
+        bucket,
+        &ui,
+        &config,
+        outputs
+            .get(stack::outputs::DISTRIBUTION_ID)
+            .map(String::as_str),
+        progress,
+    )
+    .await
+    .with_context(|| format!("cannot upload {} to s3://{bucket}", ui.display()))?;
+    if report.changed {
+        progress.step(&format!(
+            "site: {} files uploaded, {} stale removed",
+            report.uploaded.len(),
+            report.deleted.len()
+        ));
+    } else {
+        progress.step("site: unchanged");
+    }
+    Ok(Some(report.changed))
+}
+
+/// Inserts the demo catalog's missing SKUs into the products table.
+async fn load_demo(
+    env: &Environment,
+    profile: Option<&str>,
+    outputs: &BTreeMap<String, String>,
+    progress: &dyn Progress,
+) -> Result<usize> {
+    let key = stack::outputs::table(&retail_spec::PRODUCTS);
+    let table = outputs.get(&key).with_context(|| {
+        format!("the deployed stack has no `{key}` output, so the demo catalog cannot be loaded; redeploy the stack")
+    })?;
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(env.region.clone()));
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    let client = aws_sdk_dynamodb::Client::new(&loader.load().await);
+    let loaded = retail_functions::demo::load(&client, table)
+        .await
+        .with_context(|| format!("cannot load the demo catalog into table `{table}`"))?;
+    progress.step(&format!(
+        "demo catalog: {} products added, {} already there",
+        loaded.inserted, loaded.already_present
+    ));
+    Ok(loaded.inserted)
+}
+
+/// `GET {api}/catalog` must answer 2xx; skipped (and said so) when the API URL is unresolved.
+async fn smoke_check(
+    outputs: &BTreeMap<String, String>,
+    progress: &dyn Progress,
+) -> Result<String> {
+    let Some(api) = outputs.get(stack::outputs::API_URL) else {
+        return Ok("skipped: the stack has no ApiUrl output".into());
+    };
+    if api.contains("${") {
+        let note = format!(
+            "skipped: ApiUrl `{api}` is unresolved (the emulator has no API Gateway); try it through `stackgen dev`"
+        );
+        progress.step(&format!("smoke check {note}"));
+        return Ok(note);
+    }
+    let url = format!("{}/catalog", api.trim_end_matches('/'));
+    progress.step(&format!("smoke check: GET {url}"));
+    let out = tokio::process::Command::new("curl")
+        .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20"])
+        .arg(&url)
+        .output()
+        .await
+        .context("cannot run curl for the smoke check; install curl or pass --skip-smoke")?;
+    let code = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if !out.status.success() || !code.starts_with('2') {
+        bail!(
+            "smoke check GET {url} failed (HTTP {code}: {}); the stack is deployed, look at the catalog function's logs, or pass --skip-smoke",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(format!("GET {url} → {code}"))
+}

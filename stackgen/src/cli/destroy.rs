@@ -1,0 +1,130 @@
+//! `stackgen destroy`: the kill switch. Empties the environment's buckets, deletes its stack,
+//! waits, then asks the tagging API for anything still tagged with the project and environment;
+//! anything left makes the command fail.
+
+use anyhow::{Result, bail};
+use serde_json::json;
+
+use super::deploy::{OutputFormat, Printer, Target, confirm, connect, load_env, runtime};
+use super::exit::Exit;
+use super::style::{paint, stdout_color};
+use crate::deploy::{self, DestroyRequest, WaitOptions};
+
+const AFTER_HELP: &str = "\
+Examples:
+  stackgen destroy --env dev                  asks you to type `dev`
+  stackgen destroy --env local --yes          no questions (CI, tests)
+  stackgen destroy --env prod --force-prod    prod: turns termination protection off first
+
+Exit codes:
+  0  destroyed, or there was nothing to destroy
+  1  error, declined confirmation, prod without --force-prod, or resources still tagged with
+     the environment afterwards (listed)";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    #[command(flatten)]
+    pub target: Target,
+    /// Do not ask for the environment name.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Allow destroying a protected (prod) environment: termination protection is turned off.
+    #[arg(long)]
+    pub force_prod: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let env = load_env(&args.target)?;
+    let protected = env.is_protected() || env.name == "prod";
+    if protected && !args.force_prod {
+        bail!(
+            "refusing to destroy `{}`: it is a protected environment (termination protection or retained data in {}); pass --force-prod if you really mean it",
+            env.name,
+            args.target.environments_dir.join(format!("{}.yaml", env.name)).display()
+        );
+    }
+    if !args.yes
+        && !confirm(
+            &format!(
+                "This deletes every resource of `{}` and the data in its buckets.",
+                env.name
+            ),
+            &env.name,
+            "--yes",
+        )?
+    {
+        bail!("destroy of `{}` cancelled; nothing was deleted", env.name);
+    }
+    let stack = crate::synth::prepare(&env)?.stack;
+    let request = DestroyRequest {
+        stack_name: stack.name.clone(),
+        project: env.tags.project.clone(),
+        env: env.tags.env.clone(),
+        override_termination_protection: args.force_prod,
+        purge_leftovers: !env.protection.retain_data,
+    };
+    let report = runtime()?.block_on(async {
+        let ctx = connect(&env, args.target.profile.as_deref()).await;
+        deploy::destroy(&ctx, &request, WaitOptions::default(), &Printer::new()).await
+    });
+    let report = report.map_err(|e| {
+        anyhow::Error::new(e).context(format!("cannot destroy stack `{}`", stack.name))
+    })?;
+    match args.format {
+        OutputFormat::Json => {
+            let emptied: Vec<_> = report
+                .emptied
+                .iter()
+                .map(|b| json!({"bucket": b.bucket, "deleted": b.deleted}))
+                .collect();
+            let doc = json!({
+                "environment": env.name,
+                "stack": stack.name,
+                "stackExisted": report.stack_existed,
+                "emptied": emptied,
+                "leftoversDeleted": report.leftovers_deleted,
+                "remaining": report.remaining,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        OutputFormat::Text => {
+            let color = stdout_color();
+            for b in &report.emptied {
+                println!("emptied s3://{} ({} versions)", b.bucket, b.deleted);
+            }
+            for arn in &report.leftovers_deleted {
+                println!("deleted leftover {arn}");
+            }
+            if !report.stack_existed && report.is_clean() {
+                println!(
+                    "{} nothing to destroy: stack `{}` does not exist and nothing is tagged Project={} Env={}",
+                    paint(color, "32", "✓"),
+                    stack.name,
+                    env.tags.project,
+                    env.tags.env
+                );
+            } else if report.is_clean() {
+                println!(
+                    "{} destroyed `{}`; nothing tagged with the environment remains",
+                    paint(color, "32", "✓"),
+                    stack.name
+                );
+            }
+        }
+    }
+    if !report.is_clean() {
+        bail!(
+            "{} resource(s) still tagged Project={} Env={} after destroying `{}`: {}. Run `stackgen destroy --env {}` again, or delete them by hand",
+            report.remaining.len(),
+            env.tags.project,
+            env.tags.env,
+            stack.name,
+            report.remaining.join(", "),
+            env.name
+        );
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,72 @@
+//! `stackgen dev`: run the environment's functions on this machine behind a local API Gateway
+//! and Lambda runtime, serving `ui/` at `/` and the API at `/api/`, against the stack deployed
+//! on the local emulator (`AWS_ENDPOINT_URL`). Ctrl-C stops everything cleanly.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use super::deploy::{Target, load_env, runtime};
+use super::exit::Exit;
+use crate::dev::{self, launch::LaunchOptions};
+
+const AFTER_HELP: &str = "\
+Examples:
+  AWS_ENDPOINT_URL=http://127.0.0.1:5000 stackgen dev --env local
+  stackgen dev --env local --port 8080 --log-dir out/logs
+
+Needs the stack deployed on the emulator first (`stackgen deploy --env local --yes`) and the
+functions built for this host (`cargo build -p retail-functions`); `make run` does all of it.
+
+Exit codes:
+  0  stopped with Ctrl-C
+  1  error: AWS_ENDPOINT_URL unset, stack not deployed, port in use, binaries missing";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    #[command(flatten)]
+    pub target: Target,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    #[arg(long, short = 'p', default_value_t = 3000)]
+    pub port: u16,
+    /// The repository root (holds ui/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub workspace: PathBuf,
+    /// Where the host-built function binaries are; default target/debug.
+    #[arg(long, value_name = "DIR")]
+    pub bin_dir: Option<PathBuf>,
+    /// Warm workers per function.
+    #[arg(long, value_name = "N")]
+    pub pool_size: Option<usize>,
+    /// Also write one log file per function here.
+    #[arg(long, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let env = load_env(&args.target)?;
+    let options = LaunchOptions {
+        listen: SocketAddr::new(args.host, args.port),
+        workspace_root: args.workspace.clone(),
+        bin_dir: args.bin_dir.clone(),
+        pool_size: args.pool_size,
+        log_dir: args.log_dir.clone(),
+    };
+    runtime()?.block_on(async {
+        let config = dev::launch::prepare(&env, options)
+            .await
+            .with_context(|| format!("cannot start `stackgen dev` for `{}`", env.name))?;
+        dev::run(config, async {
+            // A failing signal handler would leave no way to stop: fall back to waiting forever
+            // is worse than stopping, so stop.
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .with_context(|| format!("`stackgen dev` for `{}` stopped with an error", env.name))
+    })?;
+    Ok(Exit::Ok)
+}

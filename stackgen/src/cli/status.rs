@@ -1,0 +1,133 @@
+//! `stackgen status`: the deployed stack's state, last change, outputs, template drift against
+//! the rendered stack, and deployed vs local asset hashes.
+
+use anyhow::{Context, Result};
+use serde_json::json;
+
+use super::deploy::{Layout, OutputFormat, Target, connect, load_env, prepare, runtime};
+use super::exit::Exit;
+use super::style::{paint, stdout_color};
+use crate::deploy::{self, AssetManifest};
+use crate::model::Format;
+
+const AFTER_HELP: &str = "\
+Examples:
+  stackgen status --env dev
+  stackgen status --env dev --format json | jq .outputs
+
+Exit codes:
+  0  status shown (also when the stack does not exist: `exists` is false)
+  1  error: AWS unreachable, access denied
+  3  guardrail violations in the rendered stack";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    #[command(flatten)]
+    pub target: Target,
+    #[command(flatten)]
+    pub layout: Layout,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let env = load_env(&args.target)?;
+    let stack = prepare(&env)?;
+    let body = stack.template.render(Format::Json)?;
+    let manifest_path = AssetManifest::path_in(&args.layout.out.join(&env.name));
+    let manifest = AssetManifest::read(&manifest_path)
+        .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    let report = runtime()?.block_on(async {
+        let ctx = connect(&env, args.target.profile.as_deref()).await;
+        deploy::status(
+            &ctx,
+            &stack.name,
+            &body,
+            retail_spec::FUNCTIONS,
+            manifest.as_ref(),
+        )
+        .await
+        .with_context(|| format!("cannot read the status of stack `{}`", stack.name))
+    })?;
+    match args.format {
+        OutputFormat::Json => {
+            let assets: Vec<_> = report
+                .assets
+                .iter()
+                .map(|a| {
+                    json!({"function": a.function, "deployed": a.deployed, "local": a.local, "inSync": a.in_sync()})
+                })
+                .collect();
+            let doc = json!({
+                "environment": env.name,
+                "stack": report.stack_name,
+                "exists": report.exists,
+                "status": report.status,
+                "statusReason": report.status_reason,
+                "lastChange": report.last_change,
+                "outputs": report.outputs,
+                "templateDrift": report.template_drift,
+                "terminationProtection": report.termination_protection,
+                "assets": assets,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        OutputFormat::Text => {
+            let color = stdout_color();
+            if !report.exists {
+                println!(
+                    "stack `{}` does not exist (not deployed, or destroyed); `stackgen deploy --env {}` creates it",
+                    report.stack_name, env.name
+                );
+                return Ok(Exit::Ok);
+            }
+            let status = report.status.clone().unwrap_or_default();
+            let code = if status.ends_with("_COMPLETE") && !status.contains("ROLLBACK") {
+                "32"
+            } else {
+                "31"
+            };
+            println!(
+                "{}  {}",
+                paint(color, "1", &report.stack_name),
+                paint(color, code, &status)
+            );
+            if let Some(reason) = &report.status_reason {
+                println!("  reason: {reason}");
+            }
+            if let Some(at) = &report.last_change {
+                println!("  last change: {at}");
+            }
+            println!(
+                "  termination protection: {}",
+                if report.termination_protection { "on" } else { "off" }
+            );
+            let drift = match report.template_drift {
+                Some(true) => paint(color, "33", "differs from the rendered stack (run `stackgen diff`)"),
+                Some(false) => "same as the rendered stack".to_string(),
+                None => "unknown".to_string(),
+            };
+            println!("  template: {drift}");
+            println!("  outputs:");
+            for (k, v) in &report.outputs {
+                println!("    {k:<24} {v}");
+            }
+            println!("  assets (deployed vs local):");
+            for a in &report.assets {
+                let short = |s: &Option<String>| {
+                    s.as_deref()
+                        .map_or("-".to_string(), |h| h.get(..12).unwrap_or(h).to_string())
+                };
+                let mark = if a.in_sync() { "=" } else { "≠" };
+                println!(
+                    "    {:<16} {} {mark} {}",
+                    a.function,
+                    short(&a.deployed),
+                    short(&a.local)
+                );
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
