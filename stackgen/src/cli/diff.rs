@@ -1,0 +1,347 @@
+//! `stackgen diff`: what deploying an environment would change, before it is deployed.
+//!
+//! A thin layer over [`crate::diff`]: the "new" side is the environment's template rendered
+//! exactly as `synth` renders it (build, guardrails, JSON); the "old" side is the deployed stack
+//! (`GetTemplate` and `DescribeStacks` through [`crate::aws::AwsContext`]) or a saved template
+//! file, which needs no AWS at all. Exit codes follow Terraform's `-detailed-exitcode`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::{Value, json};
+
+use super::exit::Exit;
+use super::style::{stderr_color, stdout_color};
+use crate::aws::{AwsContext, AwsTarget};
+use crate::deploy::package::AssetManifest;
+use crate::deploy::state::{StackCondition, classify};
+use crate::deploy::{asset_key, describe_stack};
+use crate::diff::{self, DiffExit, DiffInput, Format};
+use crate::env::{self, Environment};
+use crate::model::Format as TemplateFormat;
+use crate::stack::RetailStack;
+use crate::synth;
+
+/// What the rendered template is compared with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Against {
+    /// The stack `<project>-<env>` as deployed (GetTemplate + DescribeStacks).
+    Deployed,
+    /// A saved template file (JSON or YAML).
+    File(PathBuf),
+}
+
+fn parse_against(value: &str) -> Result<Against, String> {
+    match value {
+        "" => Err("give `deployed` or the path of a saved template".into()),
+        "deployed" => Ok(Against::Deployed),
+        path => Ok(Against::File(PathBuf::from(path))),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  stackgen diff --env dev                                  against the deployed stack grocer-dev
+  stackgen diff --env prod --format markdown > diff.md     a pull-request comment
+  stackgen diff --env dev --against saved/grocer-dev.template.json    no AWS needed
+  stackgen diff --env dev --format json | jq .summary
+
+The new side is the environment's template as `stackgen synth` renders it (guardrails first).
+`--against deployed` reads the stack <project>-<env> in the environment's region, with the
+default AWS credential chain or --profile; AWS_ENDPOINT_URL points it at an emulator. A stack
+that does not exist yet diffs as \"everything added\". Deployed parameter values are compared
+with the local ones: function code keys from out/<env>/assets.json (`stackgen package`), the
+rest as deployed. Destructive changes (replacing or removing a table or bucket, changes that
+force replacement) are listed first.
+
+Exit codes (Terraform's -detailed-exitcode):
+  0  no changes
+  1  error (bad environment file, unreadable template, AWS unreachable, guardrail violations)
+  2  changes present
+
+Colours follow the terminal; set NO_COLOR=1 to turn them off.")]
+pub struct Args {
+    /// Environment name (the file environments/<NAME>.yaml).
+    #[arg(long = "env", short = 'e', value_name = "NAME")]
+    pub env: String,
+    /// What to compare with: `deployed` (the stack in AWS) or the path of a saved template
+    /// (JSON or YAML).
+    #[arg(long, value_name = "deployed|PATH", default_value = "deployed", value_parser = parse_against)]
+    pub against: Against,
+    /// Output format: text for a terminal, markdown for a pull-request comment, json for
+    /// machines.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Directory holding the environment files.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "environments",
+        env = "STACKGEN_ENVIRONMENTS_DIR"
+    )]
+    pub environments_dir: PathBuf,
+    /// Output directory of `stackgen package`: <OUT>/<env>/assets.json gives the local
+    /// function code keys.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// AWS credentials profile (~/.aws/config) for `--against deployed`.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// An environment's template, rendered as `synth` renders it, after the guardrails passed.
+pub struct Rendered {
+    pub stack: RetailStack,
+    /// The JSON text `synth` writes and `deploy` sends.
+    pub text: String,
+    /// The same, parsed.
+    pub template: Value,
+}
+
+/// Loads environment `name` from `dir`, with the same context as every other command.
+pub fn load_environment(dir: &Path, name: &str) -> Result<Environment> {
+    env::load_named(dir, name).with_context(|| format!("cannot use environment `{name}`"))
+}
+
+/// Builds, guards and renders `env` through synth's path. A guardrail violation prints the
+/// report on stderr and is an error (exit 1: `diff` and `cost-report --compare` keep 2 for
+/// "changes", so they have no room for synth's 3). `purpose` finishes "nothing to …".
+pub fn render_environment(env: &Environment, purpose: &str) -> Result<Rendered> {
+    let prepared = synth::prepare(env)
+        .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
+    if !prepared.report.passed() {
+        eprint!("{}", prepared.report.render(stderr_color()));
+        let count = prepared.report.violations().count();
+        bail!(
+            "{count} guardrail violation{} in {}: `stackgen deploy` would refuse this stack, so \
+             there is nothing to {purpose}. Each violation above names the resource, the rule \
+             and the fix",
+            if count == 1 { "" } else { "s" },
+            env.name
+        );
+    }
+    let text = prepared
+        .stack
+        .template
+        .render(TemplateFormat::Json)
+        .with_context(|| format!("cannot render the template of `{}`", prepared.stack.name))?;
+    let template = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "the rendered template of `{}` is not valid JSON (a stackgen bug; please report it)",
+            prepared.stack.name
+        )
+    })?;
+    Ok(Rendered {
+        stack: prepared.stack,
+        text,
+        template,
+    })
+}
+
+/// A library error as one paragraph. Its message already says the cause (`… : No such file
+/// or directory. Check …`), so its source chain, which the error printer would repeat, is
+/// dropped.
+pub fn paragraph(err: impl std::fmt::Display) -> anyhow::Error {
+    anyhow!("{err}")
+}
+
+/// A single-threaded runtime for a command's AWS calls.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime for the AWS calls")
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let env = load_environment(&args.environments_dir, &args.env)?;
+    let rendered = render_environment(&env, "diff")?;
+    let new_label = format!("rendered for {}", env.name);
+    let mut notes = Vec::new();
+    let (old, new) = match &args.against {
+        Against::File(path) => {
+            let template = diff::load_template(path)
+                .map_err(paragraph)
+                .with_context(|| {
+                    format!(
+                        "cannot compare environment `{}` with a saved template",
+                        env.name
+                    )
+                })?;
+            (
+                DiffInput::new(path.display().to_string(), template),
+                DiffInput::new(new_label, rendered.template.clone()),
+            )
+        }
+        Against::Deployed => {
+            let manifest_path = AssetManifest::path_in(&args.out.join(&env.name));
+            let deployed =
+                runtime()?.block_on(deployed_side(&env, args.profile.as_deref(), &rendered))?;
+            notes.extend(deployed.notes);
+            let mut new = DiffInput::new(new_label, rendered.template.clone());
+            if let Some(values) = &deployed.parameters {
+                let (local, note) = local_parameters(&rendered, values, &manifest_path, &env)?;
+                notes.extend(note);
+                new = new.with_parameters(local);
+            }
+            (deployed.input, new)
+        }
+    };
+    let mut result = diff::diff_templates(&old, &new)
+        .map_err(paragraph)
+        .with_context(|| format!("cannot diff environment `{}`", env.name))?;
+    // Notes about the comparison itself come before the engine's warnings.
+    notes.append(&mut result.warnings);
+    result.warnings = notes;
+
+    let color = args.format == Format::Text && stdout_color();
+    print!("{}", diff::render(&result, args.format, color));
+    match result.exit() {
+        DiffExit::NoChanges => Ok(Exit::Ok),
+        DiffExit::Changes => Ok(Exit::Changes),
+        DiffExit::Error => Err(anyhow!("the diff of `{}` failed", env.name)),
+    }
+}
+
+/// The old side read from AWS.
+struct DeployedSide {
+    input: DiffInput,
+    /// Deployed parameter values (`None` when nothing is deployed).
+    parameters: Option<BTreeMap<String, String>>,
+    notes: Vec<String>,
+}
+
+async fn deployed_side(
+    env: &Environment,
+    profile: Option<&str>,
+    rendered: &Rendered,
+) -> Result<DeployedSide> {
+    let ctx = AwsContext::connect(&AwsTarget {
+        region: env.region.clone(),
+        profile: profile.map(str::to_owned),
+        endpoint_url: None,
+        credentials: None,
+    })
+    .await;
+    let name = rendered.stack.name.as_str();
+    let region = ctx.region().to_owned();
+    let offline_hint = format!(
+        "cannot read the deployed stack `{name}` in {region} (to diff without AWS, pass \
+         `--against PATH` with a saved template)"
+    );
+    let snapshot = describe_stack(&ctx, name)
+        .await
+        .context(offline_hint.clone())?;
+    let not_deployed = |why: String| DeployedSide {
+        input: DiffInput::new(
+            format!("nothing deployed (stack {name} in {region})"),
+            json!({ "Resources": {} }),
+        ),
+        parameters: None,
+        notes: vec![why],
+    };
+    let Some(stack) = snapshot else {
+        return Ok(not_deployed(format!(
+            "stack {name} is not deployed in {region} ({}): every resource shows as added; \
+             `stackgen deploy --env {}` creates it",
+            ctx.endpoint_for("cloudformation"),
+            env.name
+        )));
+    };
+    let mut notes = Vec::new();
+    match classify(&stack.status) {
+        StackCondition::Missing | StackCondition::ReviewOnly | StackCondition::FailedCreate => {
+            return Ok(not_deployed(format!(
+                "stack {name} is not deployed in {region}: it is {} and holds no resources, so \
+                 every resource shows as added; `stackgen deploy --env {}` replaces it",
+                stack.status, env.name
+            )));
+        }
+        StackCondition::Busy => notes.push(format!(
+            "stack {name} is {}: the diff is against its template before that operation ends; \
+             run the diff again once it has settled",
+            stack.status
+        )),
+        StackCondition::UpdateRollbackFailed | StackCondition::DeleteFailed => {
+            notes.push(format!(
+                "stack {name} is {}: some resources may not match the deployed template; run \
+                 `stackgen status --env {}` for what to do",
+                stack.status, env.name
+            ));
+        }
+        StackCondition::Stable => {}
+    }
+    let got = ctx
+        .cloudformation
+        .get_template()
+        .stack_name(&stack.id)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cloudformation", "GetTemplate", e))
+        .context(offline_hint)?;
+    let label = format!("deployed stack {name} ({region})");
+    let body = got.template_body().ok_or_else(|| {
+        anyhow!(
+            "GetTemplate returned no template body for stack `{name}` in {region}; check the \
+             stack in the CloudFormation console, or pass `--against` a saved template"
+        )
+    })?;
+    let template = diff::parse_template(body, &label).map_err(paragraph)?;
+    Ok(DeployedSide {
+        input: DiffInput::new(label, template).with_parameters(stack.parameters.clone()),
+        parameters: Some(stack.parameters),
+        notes,
+    })
+}
+
+/// The parameter values a deploy from this working tree would pass: each function's code key
+/// from the local asset manifest, everything else as deployed (deploy reuses the bootstrap
+/// bucket), and the template's defaults for parameters the deployed stack lacks.
+fn local_parameters(
+    rendered: &Rendered,
+    deployed: &BTreeMap<String, String>,
+    manifest_path: &Path,
+    env: &Environment,
+) -> Result<(BTreeMap<String, String>, Option<String>)> {
+    let declared: Vec<String> = rendered
+        .template
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut given: BTreeMap<String, String> = deployed
+        .iter()
+        .filter(|(k, _)| declared.contains(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let manifest = AssetManifest::read(manifest_path)
+        .map_err(paragraph)
+        .with_context(|| {
+            format!(
+                "cannot read the asset manifest {} to compare function code",
+                manifest_path.display()
+            )
+        })?;
+    let note = match manifest {
+        Some(manifest) => {
+            for f in &rendered.stack.functions {
+                if let Some(asset) = manifest.functions.get(f.spec.id) {
+                    given.insert(f.code_key_parameter.clone(), asset_key(&asset.sha256));
+                }
+            }
+            None
+        }
+        None => Some(format!(
+            "function code is not compared: {} does not exist (run `stackgen package --env {}`), \
+             so the deployed code keys are assumed",
+            manifest_path.display(),
+            env.name
+        )),
+    };
+    Ok((
+        crate::deploy::template::effective_parameters(&rendered.text, &given),
+        note,
+    ))
+}
