@@ -90,7 +90,7 @@ impl Cart {
             clear(&self.ddb, &self.carts, user).await?;
             Reply::ok(&self.view(user).await?)
         } else {
-            Err(crate::catalog::unrouted(&req))
+            Err(http::unrouted(&req))
         }
     }
 

@@ -68,7 +68,7 @@ impl Catalog {
         } else if http::is(req.route, &GET_PRODUCT) {
             self.product(&req).await
         } else {
-            Err(unrouted(&req))
+            Err(http::unrouted(&req))
         }
     }
 
@@ -267,15 +267,6 @@ fn decode_cursor(cursor: &str) -> Option<String> {
     let bytes = hex::decode(cursor).ok()?;
     let sku = String::from_utf8(bytes).ok()?;
     product::valid_sku(&sku).then_some(sku)
-}
-
-/// A route the function's spec lists but this code does not serve: a programming error that
-/// the route-coverage tests catch.
-pub(crate) fn unrouted(req: &ApiRequest) -> ApiError {
-    ApiError::internal(
-        "dispatching",
-        format!("no handler for route {}", req.route.route_key()),
-    )
 }
 
 #[cfg(test)]

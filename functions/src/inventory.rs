@@ -118,7 +118,7 @@ impl Inventory {
                     .collect(),
             })
         } else {
-            Err(crate::catalog::unrouted(&req))
+            Err(http::unrouted(&req))
         }
     }
 

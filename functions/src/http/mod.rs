@@ -14,9 +14,19 @@ pub use request::ApiRequest;
 pub use response::Reply;
 pub use serve::{MAX_BODY_BYTES, serve};
 
+use crate::error::ApiError;
 use retail_spec::Route;
 
 /// Whether `route` is `want` (routes are compared by method and path template).
 pub fn is(route: &Route, want: &Route) -> bool {
     route.method == want.method && route.path == want.path
+}
+
+/// A route the function's spec lists but this code does not serve: a programming error that
+/// the route-coverage tests catch.
+pub fn unrouted(req: &ApiRequest) -> ApiError {
+    ApiError::internal(
+        "dispatching",
+        format!("no handler for route {}", req.route.route_key()),
+    )
 }

@@ -90,7 +90,7 @@ impl Orders {
                 items: self.of_user(user).await?,
             })
         } else {
-            Err(crate::catalog::unrouted(&req))
+            Err(http::unrouted(&req))
         }
     }
 

@@ -90,7 +90,7 @@ impl Reports {
         } else if http::is(req.route, &GET_REPORT) {
             self.status(&req).await
         } else {
-            Err(crate::catalog::unrouted(&req))
+            Err(http::unrouted(&req))
         }
     }
 
