@@ -211,7 +211,7 @@ impl Progress for Printer {
 pub fn confirm(prompt: &str, expected: &str, flag_hint: &str) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
         bail!(
-            "{prompt} needs confirmation and stdin is not a terminal; pass {flag_hint} to go ahead without asking"
+            "{prompt} This needs a typed confirmation and stdin is not a terminal; pass {flag_hint} to go ahead without asking"
         );
     }
     eprint!("{prompt} Type `{expected}` to continue: ");
@@ -421,6 +421,7 @@ fn print_summary(summary: &deploy::ChangeSummary, creates: bool, stack: &str) {
             " ".to_string()
         };
         let replacement = match change.replacement {
+            _ if change.action != deploy::ChangeAction::Modify => "",
             deploy::Replacement::False => "",
             deploy::Replacement::True => " (replacement)",
             _ => " (may be replaced)",
@@ -531,7 +532,15 @@ async fn smoke_check(
     let url = format!("{}/catalog", api.trim_end_matches('/'));
     progress.step(&format!("smoke check: GET {url}"));
     let out = tokio::process::Command::new("curl")
-        .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20"])
+        .args([
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--max-time",
+            "20",
+        ])
         .arg(&url)
         .output()
         .await

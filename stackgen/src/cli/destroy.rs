@@ -43,7 +43,10 @@ pub fn run(args: &Args) -> Result<Exit> {
         bail!(
             "refusing to destroy `{}`: it is a protected environment (termination protection or retained data in {}); pass --force-prod if you really mean it",
             env.name,
-            args.target.environments_dir.join(format!("{}.yaml", env.name)).display()
+            args.target
+                .environments_dir
+                .join(format!("{}.yaml", env.name))
+                .display()
         );
     }
     if !args.yes

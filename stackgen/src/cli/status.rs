@@ -101,10 +101,18 @@ pub fn run(args: &Args) -> Result<Exit> {
             }
             println!(
                 "  termination protection: {}",
-                if report.termination_protection { "on" } else { "off" }
+                if report.termination_protection {
+                    "on"
+                } else {
+                    "off"
+                }
             );
             let drift = match report.template_drift {
-                Some(true) => paint(color, "33", "differs from the rendered stack (run `stackgen diff`)"),
+                Some(true) => paint(
+                    color,
+                    "33",
+                    "differs from the rendered stack (run `stackgen diff`)",
+                ),
                 Some(false) => "same as the rendered stack".to_string(),
                 None => "unknown".to_string(),
             };
