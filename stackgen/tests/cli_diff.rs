@@ -1,0 +1,525 @@
+//! `stackgen diff`, run as CI and engineers run it: against a saved template with no AWS at
+//! all, and against the deployed stack on a real moto server (not deployed, deployed and
+//! unchanged, a changed environment value, changed function code, the emulator down). Exit
+//! codes are Terraform's `-detailed-exitcode`: 0 no changes, 2 changes, 1 error.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use stackgen::deploy::{self, AssetManifest, FunctionAsset, Plan, RecoveryPolicy, StackRequest};
+use stackgen::model::Format;
+use support::{Moto, Recorded, TestResult, free_port, map, quick_wait};
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fresh empty directory under the target dir.
+fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cli-diff-{}-{name}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        panic!("cannot create {}: {e}", dir.display());
+    }
+    dir
+}
+
+/// Runs the binary from the workspace root with dummy credentials, no shared AWS config, and
+/// `endpoint` as AWS_ENDPOINT_URL (a dead port when the test must not reach AWS at all).
+fn stackgen(args: &[&str], endpoint: &str) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/aws-credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_REGION")
+        .env_remove("STACKGEN_ENVIRONMENTS_DIR")
+        .output();
+    match out {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run stackgen: {e}"),
+    }
+}
+
+/// An endpoint nothing listens on: proves a command made no AWS call, or that it fails well.
+fn dead_endpoint() -> String {
+    match free_port() {
+        Ok(port) => format!("http://127.0.0.1:{port}"),
+        Err(e) => panic!("no free port: {e}"),
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap_or_default()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    match serde_json::from_slice(&o.stdout) {
+        Ok(v) => v,
+        Err(e) => panic!("not JSON ({e}): {}{}", text(&o.stdout), text(&o.stderr)),
+    }
+}
+
+/// A copy of the committed environments with `edit` applied to `<name>.yaml`.
+fn environments_with(name: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    let dir = scratch("envs");
+    for file in ["local", "dev", "prod"] {
+        let src = workspace().join(format!("environments/{file}.yaml"));
+        let body = match std::fs::read_to_string(&src) {
+            Ok(b) => b,
+            Err(e) => panic!("{}: {e}", src.display()),
+        };
+        let body = if file == name { edit(body) } else { body };
+        if let Err(e) = std::fs::write(dir.join(format!("{file}.yaml")), body) {
+            panic!("{e}");
+        }
+    }
+    dir
+}
+
+fn replace(body: String, from: &str, to: &str) -> String {
+    assert!(body.contains(from), "`{from}` not in the environment file");
+    body.replace(from, to)
+}
+
+/// The dev template as `synth` writes it, saved where a CI job would keep it.
+fn saved_dev_template() -> PathBuf {
+    let out = scratch("saved");
+    let o = stackgen(
+        &["synth", "--env", "dev", "--out", s(&out)],
+        &dead_endpoint(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    out.join("dev/grocer-dev.template.json")
+}
+
+#[test]
+fn against_a_saved_file_with_no_aws_unchanged_is_0_and_a_changed_value_is_2() {
+    let saved = saved_dev_template();
+    // Any AWS call would fail: the endpoint is dead.
+    let aws = dead_endpoint();
+
+    let o = stackgen(&["diff", "--env", "dev", "--against", s(&saved)], &aws);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{}", text(&o.stderr));
+    assert!(stdout.contains("No changes."), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "NO_COLOR must disable colour");
+
+    let envs = environments_with("dev", |b| {
+        replace(b, "log_retention_days: 7", "log_retention_days: 14")
+    });
+    let args = [
+        "diff",
+        "--env",
+        "dev",
+        "--environments-dir",
+        s(&envs),
+        "--against",
+        s(&saved),
+    ];
+    let o = stackgen(&args, &aws);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{stdout}{}", text(&o.stderr));
+    assert!(
+        stdout.contains("~ CatalogFunctionLogGroup (AWS::Logs::LogGroup) updated in place"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("~ Properties.RetentionInDays: 7 → 14"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("0 to add, 8 to change, 0 to replace, 0 to remove."),
+        "{stdout}"
+    );
+
+    let o = stackgen(&[&args[..], &["--format", "json"]].concat(), &aws);
+    assert_eq!(o.status.code(), Some(2));
+    let v = json(&o);
+    assert_eq!(v["exit_code"], 2);
+    assert_eq!(v["has_changes"], true);
+    assert_eq!(v["new_label"], "rendered for dev");
+    let change = v["resources"]
+        .as_array()
+        .and_then(|r| {
+            r.iter()
+                .find(|r| r["logical_id"] == "OrdersFunctionLogGroup")
+        })
+        .map(|r| r["changes"][0].clone())
+        .unwrap_or_default();
+    assert_eq!(change["old"], 7, "{change}");
+    assert_eq!(change["new"], 14, "{change}");
+
+    let o = stackgen(&[&args[..], &["--format", "markdown"]].concat(), &aws);
+    let md = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(md.starts_with("### stackgen diff: "), "{md}");
+    assert!(md.contains("<details>"), "{md}");
+    assert!(md.contains("RetentionInDays"), "{md}");
+}
+
+#[test]
+fn destructive_changes_come_first_in_text_and_markdown() {
+    let saved = saved_dev_template();
+    // Renaming the project renames every physical name: tables and buckets are replaced.
+    let envs = environments_with("dev", |b| {
+        let b = replace(b, "project: grocer", "project: grocer2");
+        replace(b, "Project: grocer", "Project: grocer2")
+    });
+    let args = [
+        "diff",
+        "--env",
+        "dev",
+        "--environments-dir",
+        s(&envs),
+        "--against",
+        s(&saved),
+    ];
+    let o = stackgen(&args, &dead_endpoint());
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{stdout}{}", text(&o.stderr));
+    let destructive = stdout.find("⚠ Destructive changes");
+    let others = stdout.find("Other resource changes");
+    assert!(
+        matches!((destructive, others), (Some(d), Some(o)) if d < o),
+        "{stdout}"
+    );
+    let table = stdout.find("-/+ OrdersTable").unwrap_or(usize::MAX);
+    assert!(table < others.unwrap_or(0), "{stdout}");
+
+    let o = stackgen(
+        &[&args[..], &["--format", "markdown"]].concat(),
+        &dead_endpoint(),
+    );
+    let md = text(&o.stdout);
+    let destructive = md.find("#### ⚠️ Destructive changes");
+    let resources = md.find("#### Resources");
+    assert!(
+        matches!((destructive, resources), (Some(d), Some(r)) if d < r),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_bad_saved_file_is_exit_1_with_one_clear_paragraph() {
+    let aws = dead_endpoint();
+    let missing = scratch("missing").join("grocer-dev.template.json");
+    let o = stackgen(&["diff", "--env", "dev", "--against", s(&missing)], &aws);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr.starts_with(&format!(
+            "error: cannot compare environment `dev` with a saved template: cannot read \
+             template file {}: No such file or directory",
+            missing.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Check the path given to --against."),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
+
+    let broken = scratch("broken").join("old.json");
+    if let Err(e) = std::fs::write(&broken, "{\"Resources\": {\"A\": ") {
+        panic!("{e}");
+    }
+    let o = stackgen(&["diff", "--env", "dev", "--against", s(&broken)], &aws);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{} is not valid JSON", broken.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 1 column"), "{stderr}");
+}
+
+#[test]
+fn guardrail_violations_are_an_error_not_changes() {
+    let envs = environments_with("prod", |b| {
+        replace(
+            b,
+            "termination_protection: true",
+            "termination_protection: false",
+        )
+    });
+    let saved = saved_dev_template();
+    let o = stackgen(
+        &[
+            "diff",
+            "--env",
+            "prod",
+            "--environments-dir",
+            s(&envs),
+            "--against",
+            s(&saved),
+        ],
+        &dead_endpoint(),
+    );
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
+    assert!(
+        stderr.contains("fix: set protection.termination_protection: true"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 guardrail violation in prod") && stderr.contains("nothing to diff"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_emulator_that_is_down_is_exit_1_and_says_what_to_start() {
+    let aws = dead_endpoint();
+    let o = stackgen(&["diff", "--env", "local"], &aws);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr.starts_with(
+            "error: cannot read the deployed stack `grocer-local` in us-east-1 (to diff \
+             without AWS, pass `--against PATH` with a saved template): cannot reach the AWS \
+             endpoint"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&aws), "{stderr}");
+    assert!(
+        stderr.contains("start it (`make run` starts moto)"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_stack_that_is_not_deployed_diffs_as_everything_added() -> TestResult {
+    let moto = Moto::start()?;
+    let o = stackgen(&["diff", "--env", "local"], &moto.endpoint());
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{stdout}{}", text(&o.stderr));
+    assert!(
+        stdout.starts_with(
+            "stackgen diff: nothing deployed (stack grocer-local in us-east-1) → rendered for local"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "stack grocer-local is not deployed in us-east-1 ({}): every resource shows as added",
+            moto.endpoint()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+ OrdersTable (AWS::DynamoDB::Table) added"));
+    assert!(stdout.contains(" 0 to change, 0 to replace, 0 to remove"));
+
+    let o = stackgen(
+        &["diff", "--env", "local", "--format", "json"],
+        &moto.endpoint(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let v = json(&o);
+    assert_eq!(v["counts"]["update"], 0);
+    assert_eq!(v["counts"]["remove"], 0);
+    assert!(
+        v["counts"]["add"].as_u64().unwrap_or(0) > 50,
+        "{}",
+        v["counts"]
+    );
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .is_some_and(|w| w.contains("is not deployed")),
+        "{}",
+        v["warnings"]
+    );
+    Ok(())
+}
+
+/// The smallest valid zip; moto stores function code but never runs it.
+const EMPTY_ZIP: &[u8] = &[
+    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+];
+
+/// One zip per function under `dir`, recorded in a manifest (as `stackgen package` would).
+fn zips(dir: &Path) -> Result<AssetManifest, Box<dyn std::error::Error>> {
+    let mut manifest = AssetManifest::default();
+    for f in retail_spec::FUNCTIONS {
+        let zip = dir.join(format!("{}.zip", f.binary));
+        std::fs::write(&zip, EMPTY_ZIP)?;
+        let (sha256, size) = deploy::package::hash_file(&zip)?;
+        manifest.functions.insert(
+            f.id.to_string(),
+            FunctionAsset {
+                zip,
+                sha256,
+                size,
+                changed: true,
+            },
+        );
+    }
+    Ok(manifest)
+}
+
+/// Deploys the committed `local` environment to moto through the deploy library.
+async fn deploy_local(moto: &Moto, manifest: &AssetManifest) -> TestResult {
+    let ctx = moto.context().await;
+    let progress = Recorded::default();
+    let wait = quick_wait();
+    let env = stackgen::env::load(&workspace().join("environments/local.yaml"))?;
+    let prepared = stackgen::synth::prepare(&env)?;
+    assert!(prepared.report.passed());
+    let stack = prepared.stack;
+    let boot =
+        deploy::ensure_bootstrap(&ctx, &map(&[("ManagedBy", "stackgen")]), wait, &progress).await?;
+    deploy::upload_assets(&ctx, &boot.bucket, manifest, &progress).await?;
+    let mut parameters = BTreeMap::from([(
+        stackgen::stack::ASSETS_BUCKET_PARAMETER.to_string(),
+        boot.bucket.clone(),
+    )]);
+    for f in &stack.functions {
+        let asset = manifest
+            .functions
+            .get(f.spec.id)
+            .ok_or("function missing from the manifest")?;
+        parameters.insert(
+            f.code_key_parameter.clone(),
+            deploy::asset_key(&asset.sha256),
+        );
+    }
+    let request = StackRequest {
+        stack_name: stack.name.clone(),
+        template_body: stack.template.render(Format::Json)?,
+        parameters,
+        tags: env
+            .tags
+            .pairs()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        termination_protection: stack.termination_protection,
+        assets_bucket: Some(boot.bucket.clone()),
+    };
+    let policy = RecoveryPolicy {
+        protected: false,
+        confirmed: true,
+    };
+    let Plan::Changes(pending) = deploy::plan(&ctx, &request, policy, wait, &progress).await?
+    else {
+        return Err("expected a CREATE change set".into());
+    };
+    deploy::execute(&ctx, &request, &pending, wait, &progress).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_the_deployed_stack_values_and_function_code_are_compared() -> TestResult {
+    let moto = Moto::start()?;
+    let aws = moto.endpoint();
+    let work = scratch("deployed");
+    let manifest = zips(&work)?;
+    deploy_local(&moto, &manifest).await?;
+
+    // The manifest `stackgen package` would have left: same code as deployed.
+    let out = work.join("out");
+    manifest.write(&AssetManifest::path_in(&out.join("local")))?;
+    let base = ["diff", "--env", "local", "--out", s(&out)];
+
+    let o = stackgen(&base, &aws);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{}", text(&o.stderr));
+    assert!(
+        stdout.starts_with(
+            "stackgen diff: deployed stack grocer-local (us-east-1) → rendered for local\nNo changes."
+        ),
+        "{stdout}"
+    );
+
+    // Without a manifest the code keys cannot be compared, and the diff says so.
+    let nowhere = work.join("no-out");
+    let o = stackgen(&["diff", "--env", "local", "--out", s(&nowhere)], &aws);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{}", text(&o.stderr));
+    assert!(stdout.contains("function code is not compared"), "{stdout}");
+    assert!(
+        stdout.contains("run `stackgen package --env local`"),
+        "{stdout}"
+    );
+
+    // New code for one function: its code key parameter changes, and the function with it.
+    let mut rebuilt = manifest.clone();
+    let catalog = rebuilt
+        .functions
+        .get_mut("catalog")
+        .ok_or("no catalog in the manifest")?;
+    catalog.sha256 = "ab".repeat(32);
+    rebuilt.write(&AssetManifest::path_in(&out.join("local")))?;
+    let o = stackgen(&[&base[..], &["--format", "json"]].concat(), &aws);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let v = json(&o);
+    let values = v["sections"]
+        .as_array()
+        .and_then(|s| {
+            s.iter()
+                .find(|s| s["section"].as_str() == Some("Parameter values"))
+        })
+        .cloned()
+        .unwrap_or_default();
+    let entries = values["entries"].as_array().cloned().unwrap_or_default();
+    assert_eq!(entries.len(), 1, "{v:#}");
+    assert_eq!(entries[0]["name"], "CatalogCodeKey", "{v:#}");
+    assert_eq!(
+        entries[0]["changes"][0]["new"],
+        format!("assets/{}.zip", "ab".repeat(32))
+    );
+    let function = v["resources"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["logical_id"] == "CatalogFunction"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(function["action"], "update", "{v:#}");
+    manifest.write(&AssetManifest::path_in(&out.join("local")))?;
+
+    // A changed environment value.
+    let envs = environments_with("local", |b| {
+        replace(b, "log_retention_days: 1", "log_retention_days: 3")
+    });
+    let o = stackgen(
+        &[&base[..], &["--environments-dir", s(&envs)]].concat(),
+        &aws,
+    );
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{stdout}{}", text(&o.stderr));
+    assert!(
+        stdout.contains("~ Properties.RetentionInDays: 1 → 3"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Parameter"), "{stdout}");
+    Ok(())
+}
