@@ -1,6 +1,6 @@
 # stackgen: the two commands a newcomer needs are `make run` and `make test`.
 #
-#   make run      build, render the local environment and say what runs locally today
+#   make run      moto + deploy the local environment + stackgen dev: the store at a local URL
 #   make test     tools + fmt + clippy + every Rust test + cfn-lint and checkov on every template
 #   make lint     fmt + clippy + template lint, without the tests
 #   make synth    render every environment into out/<env>/
@@ -38,15 +38,8 @@ help: ## list the targets
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
 
-run: tools cli ## build, render the local environment, report what runs locally today
-	@$(STACKGEN) synth --env local --out $(OUT)
-	@echo
-	@$(STACKGEN) check --env local
-	@echo
-	@echo "make run: what works today is rendering and checking the stack (above)."
-	@echo "  Templates: $(OUT)/local/   Try: $(STACKGEN) synth --env dev, $(STACKGEN) check --env prod"
-	@echo "  Not yet: deploying to the local emulator and serving the store (stackgen deploy --env local,"
-	@echo "  stackgen dev) are planned; until then there is no local URL to open."
+run: tools cli ## the whole store locally: moto, deploy local, stackgen dev; prints the URL
+	@scripts/run.sh
 
 test: tools fmt-check clippy unit-tests lint-templates ## everything CI runs (.ci/run calls this)
 	@echo "make test: all checks passed"

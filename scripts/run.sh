@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make run: the whole store on this machine. Starts moto on 127.0.0.1:${MOTO_PORT:-5000} unless
+# something already answers there (recording the PID of what it started), deploys the local
+# environment to it, then runs `stackgen dev`. Ctrl-C stops `stackgen dev` and the moto this
+# script started (by PID), nothing else.
+#
+# DEPLOY_ARGS adds flags to the deploy, e.g. DEPLOY_ARGS="--skip-package" to reuse the zips
+# already in target/lambda instead of running cargo-lambda again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PORT=${MOTO_PORT:-5000}
+DEV_PORT=${DEV_PORT:-3000}
+STACKGEN=$ROOT/target/debug/stackgen
+mkdir -p out
+export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT
+export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing}
+export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
+export AWS_REGION=${AWS_REGION:-us-east-1}
+
+MOTO_PID=""
+DEV_PID=""
+cleanup() {
+  trap - INT TERM EXIT
+  if [[ -n $DEV_PID ]] && kill -0 "$DEV_PID" 2>/dev/null; then
+    kill -INT "$DEV_PID" 2>/dev/null || true
+    wait "$DEV_PID" 2>/dev/null || true
+  fi
+  if [[ -n $MOTO_PID ]] && kill -0 "$MOTO_PID" 2>/dev/null; then
+    echo "make run: stopping the emulator this run started (PID $MOTO_PID)"
+    kill "$MOTO_PID" 2>/dev/null || true
+    wait "$MOTO_PID" 2>/dev/null || true
+    rm -f out/moto.pid
+  fi
+}
+trap cleanup INT TERM EXIT
+
+if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/moto-api/" 2>/dev/null; then
+  echo "make run: emulator already running on 127.0.0.1:$PORT (left alone)"
+else
+  "$ROOT/.venv/bin/moto_server" -H 127.0.0.1 -p "$PORT" >out/moto.log 2>&1 &
+  MOTO_PID=$!
+  echo "$MOTO_PID" >out/moto.pid
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$PORT/moto-api/" 2>/dev/null && break
+    kill -0 "$MOTO_PID" 2>/dev/null || { echo "make run: moto failed to start, see out/moto.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "make run: emulator started on 127.0.0.1:$PORT (PID $MOTO_PID, log out/moto.log)"
+fi
+
+# Host builds of the functions for `stackgen dev`.
+cargo build -p retail-functions --bins
+# shellcheck disable=SC2086
+"$STACKGEN" deploy --env local --yes ${DEPLOY_ARGS:-}
+
+echo "make run: the store is at http://127.0.0.1:$DEV_PORT/ (API http://127.0.0.1:$DEV_PORT/api/) — Ctrl-C stops"
+"$STACKGEN" dev --env local --port "$DEV_PORT" &
+DEV_PID=$!
+wait "$DEV_PID"
