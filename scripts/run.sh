@@ -38,7 +38,9 @@ trap cleanup INT TERM EXIT
 if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/moto-api/" 2>/dev/null; then
   echo "make run: emulator already running on 127.0.0.1:$PORT (left alone)"
 else
-  "$ROOT/.venv/bin/moto_server" -H 127.0.0.1 -p "$PORT" >out/moto.log 2>&1 &
+  # Its own session: the terminal's Ctrl-C reaches `stackgen dev` first, which still needs the
+  # emulator to restore the event source mappings; cleanup() stops moto afterwards.
+  setsid "$ROOT/.venv/bin/moto_server" -H 127.0.0.1 -p "$PORT" >out/moto.log 2>&1 &
   MOTO_PID=$!
   echo "$MOTO_PID" >out/moto.pid
   for _ in $(seq 1 100); do

@@ -49,10 +49,20 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
+    // Workers are spawned with their own working directory: paths must be absolute.
+    let workspace = std::path::absolute(&args.workspace)
+        .with_context(|| format!("cannot resolve --workspace {}", args.workspace.display()))?;
+    let bin_dir = match &args.bin_dir {
+        Some(dir) => Some(
+            std::path::absolute(dir)
+                .with_context(|| format!("cannot resolve --bin-dir {}", dir.display()))?,
+        ),
+        None => None,
+    };
     let options = LaunchOptions {
         listen: SocketAddr::new(args.host, args.port),
-        workspace_root: args.workspace.clone(),
-        bin_dir: args.bin_dir.clone(),
+        workspace_root: workspace,
+        bin_dir,
         pool_size: args.pool_size,
         log_dir: args.log_dir.clone(),
     };
