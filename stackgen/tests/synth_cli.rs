@@ -237,7 +237,11 @@ fn errors_are_one_paragraph_with_exit_code_1() {
     assert!(!stderr.contains("panicked"));
 
     let o = stackgen(&["synth"]);
-    assert_eq!(o.status.code(), Some(64), "usage errors are EX_USAGE, never diff's 2");
+    assert_eq!(
+        o.status.code(),
+        Some(64),
+        "usage errors are EX_USAGE, never diff's 2"
+    );
 }
 
 #[test]
