@@ -465,3 +465,25 @@ fn actuals_is_its_own_report() {
     assert_eq!(o.status.code(), Some(64), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("cannot be used with"));
 }
+
+#[test]
+fn help_documents_examples_and_exit_codes() {
+    let o = offline(&["cost-report", "--help"]);
+    let help = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        help.contains("Examples:\n  stackgen cost-report --env dev"),
+        "{help}"
+    );
+    assert!(
+        help.contains("--traffic <idle|demo|1m|FILE.yaml>"),
+        "{help}"
+    );
+    for line in [
+        "  0  report printed; with --compare: no resource changes cost",
+        "  1  error",
+        "  2  with --compare: the cost changed",
+    ] {
+        assert!(help.contains(line), "`{line}` missing from\n{help}");
+    }
+}

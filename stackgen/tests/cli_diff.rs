@@ -523,3 +523,19 @@ async fn against_the_deployed_stack_values_and_function_code_are_compared() -> T
     assert!(!stdout.contains("Parameter"), "{stdout}");
     Ok(())
 }
+
+#[test]
+fn help_documents_examples_and_the_detailed_exit_codes() {
+    let o = stackgen(&["diff", "--help"], &dead_endpoint());
+    let help = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        help.contains("Examples:\n  stackgen diff --env dev"),
+        "{help}"
+    );
+    assert!(help.contains("--against <deployed|PATH>"), "{help}");
+    for line in ["  0  no changes", "  1  error", "  2  changes present"] {
+        assert!(help.contains(line), "`{line}` missing from\n{help}");
+    }
+    assert!(help.contains("NO_COLOR"), "{help}");
+}

@@ -110,6 +110,7 @@ pub fn load_environment(dir: &Path, name: &str) -> Result<Environment> {
 /// "changes", so they have no room for synth's 3). `purpose` finishes "nothing to …".
 pub fn render_environment(env: &Environment, purpose: &str) -> Result<Rendered> {
     let prepared = synth::prepare(env)
+        .map_err(paragraph)
         .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
     if !prepared.report.passed() {
         eprint!("{}", prepared.report.render(stderr_color()));
@@ -126,6 +127,7 @@ pub fn render_environment(env: &Environment, purpose: &str) -> Result<Rendered> 
         .stack
         .template
         .render(TemplateFormat::Json)
+        .map_err(paragraph)
         .with_context(|| format!("cannot render the template of `{}`", prepared.stack.name))?;
     let template = serde_json::from_str(&text).with_context(|| {
         format!(
