@@ -35,10 +35,30 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
         },
     )?;
     assert_eq!(config.queues.len(), 2, "both SQS event source mappings");
+    let lambda = aws_sdk_lambda::Client::new(&moto.sdk_config().await);
+    let esm = local.physical("StockAlertsFunctionOrderEventsQueueMapping")?;
+    let state = |lambda: aws_sdk_lambda::Client, esm: String| async move {
+        let out = lambda
+            .get_event_source_mapping()
+            .uuid(esm)
+            .send()
+            .await
+            .ok()?;
+        out.state().map(str::to_owned)
+    };
     let dev = dev::start(config).await?;
+    // While stackgen dev polls, the deployed mapping is paused in the emulator (see handover.rs).
+    let during = state(lambda.clone(), esm.clone()).await;
     let result = drive(dev.local_addr(), &moto, &local).await;
     dev.stop().await;
-    result
+    result?;
+    assert_eq!(during.as_deref(), Some("Disabled"));
+    assert_eq!(
+        state(lambda, esm).await.as_deref(),
+        Some("Enabled"),
+        "given back on stop"
+    );
+    Ok(())
 }
 
 async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -> TestResult {

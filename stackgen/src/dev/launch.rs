@@ -59,9 +59,19 @@ pub fn default_bin_dir(workspace_root: &Path) -> PathBuf {
         .join("debug")
 }
 
-/// Builds the configuration of `stackgen dev` for `env`.
+/// Builds the configuration of `stackgen dev` for `env`, on the emulator `AWS_ENDPOINT_URL`
+/// names.
 pub async fn prepare(env: &Environment, options: LaunchOptions) -> Result<DevConfig, DevError> {
     let emulator = EmulatorAccess::from_process_env(&env.region)?;
+    prepare_with(env, emulator, options).await
+}
+
+/// [`prepare`] with an explicit emulator.
+pub async fn prepare_with(
+    env: &Environment,
+    emulator: EmulatorAccess,
+    options: LaunchOptions,
+) -> Result<DevConfig, DevError> {
     let prepared = crate::synth::prepare(env).map_err(|e| DevError::Render {
         env: env.name.clone(),
         message: e.to_string(),
