@@ -11,11 +11,11 @@
 //! list. Destroying what does not exist is a success.
 
 use aws_sdk_resourcegroupstagging::types::TagFilter;
-use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 
 use super::bootstrap::delete_and_wait;
 use super::error::DeployError;
 use super::events::{WaitOptions, newest_event_id, wait_for_stack};
+use super::objects::delete_objects;
 use super::progress::Progress;
 use super::stack::describe_stack;
 use super::state::{StackCondition, classify};
@@ -177,53 +177,7 @@ pub async fn empty_bucket(ctx: &AwsContext, bucket: &str) -> Result<Option<usize
         if ids.is_empty() {
             return Ok(Some(deleted));
         }
-        for batch in ids.chunks(1000) {
-            let objects = batch
-                .iter()
-                .map(|(key, version)| {
-                    ObjectIdentifier::builder()
-                        .key(key)
-                        .set_version_id(version.clone())
-                        .build()
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| AwsError::Other {
-                    service: "s3",
-                    operation: "DeleteObjects",
-                    detail: e.to_string(),
-                })?;
-            let delete = Delete::builder()
-                .set_objects(Some(objects))
-                .quiet(true)
-                .build()
-                .map_err(|e| AwsError::Other {
-                    service: "s3",
-                    operation: "DeleteObjects",
-                    detail: e.to_string(),
-                })?;
-            let out = ctx
-                .s3
-                .delete_objects()
-                .bucket(bucket)
-                .delete(delete)
-                .send()
-                .await
-                .map_err(|e| ctx.fail("s3", "DeleteObjects", e))?;
-            if let Some(first) = out.errors().first() {
-                return Err(AwsError::Other {
-                    service: "s3",
-                    operation: "DeleteObjects",
-                    detail: format!(
-                        "{} object(s) of bucket {bucket} could not be deleted, first {}: {} {}",
-                        out.errors().len(),
-                        first.key().unwrap_or_default(),
-                        first.code().unwrap_or_default(),
-                        first.message().unwrap_or_default()
-                    ),
-                });
-            }
-            deleted += batch.len();
-        }
+        deleted += delete_objects(ctx, bucket, &ids).await?;
     }
 }
 

@@ -13,6 +13,7 @@ pub mod changeset;
 pub mod destroy;
 pub mod error;
 pub mod events;
+mod objects;
 pub mod outputs;
 pub mod package;
 pub mod progress;

@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 
 use aws_sdk_cloudfront::types::{InvalidationBatch, Paths};
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::error::DeployError;
+use super::objects::delete_objects;
 use super::progress::Progress;
 use crate::aws::{AwsContext, AwsError};
 
@@ -242,33 +242,8 @@ async fn delete_stale(
             _ => break,
         }
     }
-    for batch in stale.chunks(1000) {
-        let objects = batch
-            .iter()
-            .map(|k| ObjectIdentifier::builder().key(k).build())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| AwsError::Other {
-                service: "s3",
-                operation: "DeleteObjects",
-                detail: e.to_string(),
-            })?;
-        let delete = Delete::builder()
-            .set_objects(Some(objects))
-            .quiet(true)
-            .build()
-            .map_err(|e| AwsError::Other {
-                service: "s3",
-                operation: "DeleteObjects",
-                detail: e.to_string(),
-            })?;
-        ctx.s3
-            .delete_objects()
-            .bucket(bucket)
-            .delete(delete)
-            .send()
-            .await
-            .map_err(|e| ctx.fail("s3", "DeleteObjects", e))?;
-    }
+    let ids: Vec<(String, Option<String>)> = stale.iter().map(|k| (k.clone(), None)).collect();
+    delete_objects(ctx, bucket, &ids).await?;
     Ok(stale)
 }
 
