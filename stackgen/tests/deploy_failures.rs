@@ -1,7 +1,8 @@
 //! Failure paths on moto: endpoint down, no credentials, wrong account, a stack left behind by
 //! a failed create, a stack stuck in progress, a declined change set, an oversized template.
-//! (moto never produces ROLLBACK_COMPLETE or UPDATE_ROLLBACK_FAILED; those rules are unit
-//! tests of `deploy::state`.)
+//! The emulator (scripts/emulator.py) rolls a failed change set back as CloudFormation does, so
+//! ROLLBACK_COMPLETE and UPDATE_ROLLBACK_COMPLETE are real states here; the remaining rules
+//! (UPDATE_ROLLBACK_FAILED, DELETE_FAILED) are unit tests of `deploy::state`.
 
 mod support;
 
@@ -124,13 +125,34 @@ async fn a_stack_left_by_a_failed_create_is_cleaned_up_and_recreated() -> TestRe
     else {
         return Err("expected a change set".into());
     };
-    // moto fails ExecuteChangeSet itself and leaves the stack in REVIEW_IN_PROGRESS.
+    // The create fails and rolls back (scripts/emulator.py gives moto CloudFormation's
+    // rollback); the error names the failing resource and its reason.
     let failed = deploy::execute(&ctx, &request, &pending, quick_wait(), &progress).await;
-    assert!(failed.is_err());
+    let err = failed.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("Fn"), "{err}");
+    assert!(err.contains("ROLLBACK_COMPLETE"), "{err}");
     let left = deploy::describe_stack(&ctx, "leftover")
         .await?
         .ok_or("no leftover stack")?;
-    assert_eq!(left.status, "REVIEW_IN_PROGRESS");
+    assert_eq!(left.status, "ROLLBACK_COMPLETE");
+
+    // Without --yes (or in a protected environment) deploy explains and stops.
+    let refused = deploy::plan(
+        &ctx,
+        &queue_stack("leftover"),
+        RecoveryPolicy {
+            protected: false,
+            confirmed: false,
+        },
+        quick_wait(),
+        &progress,
+    )
+    .await;
+    let err = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        err.contains("ROLLBACK_COMPLETE") && err.contains("--yes"),
+        "{err}"
+    );
 
     // The next deploy with a working template converges.
     let request = queue_stack("leftover");
@@ -139,10 +161,7 @@ async fn a_stack_left_by_a_failed_create_is_cleaned_up_and_recreated() -> TestRe
     else {
         return Err("expected a change set".into());
     };
-    assert_eq!(
-        pending.recovered_from.as_deref(),
-        Some("REVIEW_IN_PROGRESS")
-    );
+    assert_eq!(pending.recovered_from.as_deref(), Some("ROLLBACK_COMPLETE"));
     assert!(pending.creates_stack);
     let done = deploy::execute(&ctx, &request, &pending, quick_wait(), &progress).await?;
     assert!(
@@ -150,6 +169,61 @@ async fn a_stack_left_by_a_failed_create_is_cleaned_up_and_recreated() -> TestRe
         "{:?}",
         done.stack.outputs
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_failed_update_names_the_failing_resource_and_rolls_back() -> TestResult {
+    let moto = Moto::start()?;
+    let ctx = moto.context().await;
+    let progress = Recorded::default();
+    let request = queue_stack("rollsback");
+    let Plan::Changes(pending) =
+        deploy::plan(&ctx, &request, OPEN, quick_wait(), &progress).await?
+    else {
+        return Err("expected a change set".into());
+    };
+    deploy::execute(&ctx, &request, &pending, quick_wait(), &progress).await?;
+
+    // The update adds a function whose code bucket does not exist.
+    let mut broken = queue_stack("rollsback");
+    broken.template_body = r#"{"Resources":{"Jobs":{"Type":"AWS::SQS::Queue"},
+  "Fn":{"Type":"AWS::Lambda::Function","Properties":{"Runtime":"provided.al2023",
+  "Handler":"bootstrap","Role":"arn:aws:iam::123456789012:role/none",
+  "Code":{"S3Bucket":"no-such-bucket","S3Key":"none.zip"}}}},
+  "Outputs":{"JobsUrl":{"Value":{"Ref":"Jobs"}}}}"#
+        .into();
+    let Plan::Changes(pending) = deploy::plan(&ctx, &broken, OPEN, quick_wait(), &progress).await?
+    else {
+        return Err("expected a change set for the broken update".into());
+    };
+    let err = deploy::execute(&ctx, &broken, &pending, quick_wait(), &progress)
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .ok_or("the broken update succeeded")?;
+    assert!(err.contains("UPDATE_ROLLBACK_COMPLETE"), "{err}");
+    assert!(
+        err.contains("Fn"),
+        "the first failing resource is named: {err}"
+    );
+    let stack = deploy::describe_stack(&ctx, "rollsback")
+        .await?
+        .ok_or("stack gone")?;
+    assert_eq!(stack.status, "UPDATE_ROLLBACK_COMPLETE");
+
+    // The stack still works and the next deploy of a good template converges.
+    let mut fixed = queue_stack("rollsback");
+    fixed.template_body = r#"{"Resources":{"Jobs":{"Type":"AWS::SQS::Queue"},
+  "More":{"Type":"AWS::SQS::Queue"}},"Outputs":{"JobsUrl":{"Value":{"Ref":"Jobs"}}}}"#
+        .into();
+    let Plan::Changes(pending) = deploy::plan(&ctx, &fixed, OPEN, quick_wait(), &progress).await?
+    else {
+        return Err("expected a change set for the fixed template".into());
+    };
+    let done = deploy::execute(&ctx, &fixed, &pending, quick_wait(), &progress).await?;
+    assert_eq!(done.stack.status, "UPDATE_COMPLETE");
+
     Ok(())
 }
 

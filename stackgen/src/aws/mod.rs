@@ -11,7 +11,9 @@ mod context;
 mod counter;
 mod error;
 
-pub use account::{AccountGuardError, CallerIdentity, verify_account};
+pub use account::{
+    AccountGuardError, CallerIdentity, account_of_arn, verify_account, verify_stack_account,
+};
 pub use context::{AwsContext, AwsTarget, StaticCredentials};
 pub use counter::ApiCallCounter;
 pub use error::{AwsError, ServiceFailure};

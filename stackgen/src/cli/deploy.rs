@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use serde_json::json;
 
-use super::exit::{Exit, GuardrailsFailed};
+use super::exit::{Exit, GuardrailsFailed, Interrupted};
 use super::style::{paint, stderr_color, stdout_color};
 use crate::aws::{AwsContext, AwsTarget};
 use crate::deploy::{
@@ -35,7 +35,8 @@ Exit codes:
   0  deployed, or nothing to change (no change set created)
   1  error: AWS unreachable, wrong account, failed change set, declined confirmation,
      smoke check failed
-  3  guardrail violations: nothing was deployed";
+  3  guardrail violations: nothing was deployed
+  130 interrupted (Ctrl-C): CloudFormation finishes what it started; run deploy again";
 
 /// Where a command reads the environment, the functions' zips and the UI from.
 #[derive(Debug, Clone, clap::Args)]
@@ -247,23 +248,66 @@ pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
     let stack = prepare(&env)?;
     let rt = runtime()?;
-    rt.block_on(ship(args, &env, &stack))
+    let result = rt.block_on(async {
+        tokio::select! {
+            result = ship(args, &env, &stack) => result,
+            _ = tokio::signal::ctrl_c() => Err(Interrupted {
+                doing: "deploying",
+                stack: stack.name.clone(),
+                env: env.name.clone(),
+                rerun: format!("stackgen deploy --env {}", env.name),
+            }
+            .into()),
+        }
+    });
+    // A confirmation prompt may still be reading stdin on a blocking thread: do not wait for it.
+    rt.shutdown_background();
+    result
 }
 
 async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exit> {
     let progress = Printer::new();
     let ctx = connect(env, args.target.profile.as_deref()).await;
     let wait = WaitOptions::default();
-    let identity = crate::aws::verify_account(&ctx, &env.name, env.account.as_deref())
+    let cannot = || format!("cannot deploy `{}`", env.name);
+
+    // The account guard comes before the (possibly long) build. An existing stack's ARN names
+    // the credentials' account for free; only a new stack needs STS now.
+    let deployed = deploy::describe_stack(&ctx, &stack.name)
         .await
-        .with_context(|| format!("cannot deploy `{}`", env.name))?;
-    progress.step(&format!(
-        "account {} in {} ({})",
-        identity.account,
-        env.region,
-        ctx.endpoint_override().unwrap_or("AWS")
-    ));
+        .with_context(cannot)?;
+    let mut identity = None;
+    match &deployed {
+        Some(current) => {
+            crate::aws::verify_stack_account(&env.name, env.account.as_deref(), &current.id)
+                .with_context(cannot)?;
+        }
+        None => identity = Some(guard_account(&ctx, env, &progress).await?),
+    }
     let manifest = package_assets(&args.layout, &env.name, args.skip_package, &progress)?;
+    let mut request = stack_request(env, stack, "", &manifest)?;
+
+    // Nothing changed: one GetTemplate more, then only the site marker (one HeadObject).
+    if let Some(current) = &deployed
+        && deploy::unchanged(&ctx, &request, current, stack::ASSETS_BUCKET_PARAMETER)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot compare stack `{}` with what is deployed",
+                    stack.name
+                )
+            })?
+    {
+        progress.step(&format!(
+            "stack `{}` is up to date (same template, parameters and function zips): nothing to deploy",
+            stack.name
+        ));
+        return finish(args, env, stack, &ctx, current.clone(), false, &progress).await;
+    }
+
+    if identity.is_none() {
+        guard_account(&ctx, env, &progress).await?;
+    }
     let boot = deploy::ensure_bootstrap(
         &ctx,
         &BTreeMap::from([("ManagedBy".to_string(), "stackgen".to_string())]),
@@ -281,8 +325,12 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
         uploads.skipped(),
         boot.bucket
     ));
+    request.parameters.insert(
+        stack::ASSETS_BUCKET_PARAMETER.to_string(),
+        boot.bucket.clone(),
+    );
+    request.assets_bucket = Some(boot.bucket.clone());
 
-    let request = stack_request(env, stack, &boot.bucket, &manifest)?;
     let policy = RecoveryPolicy {
         protected: env.is_protected(),
         confirmed: args.yes,
@@ -300,12 +348,12 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
         }
         Plan::Changes(pending) => {
             print_summary(&pending.summary, pending.creates_stack, &stack.name);
+            // On a blocking thread, so that Ctrl-C at the prompt still reaches `run`.
+            let prompt = format!("Deploy these changes to `{}`?", env.name);
             if !args.yes
-                && !confirm(
-                    &format!("Deploy these changes to `{}`?", env.name),
-                    "yes",
-                    "--yes",
-                )?
+                && !tokio::task::spawn_blocking(move || confirm(&prompt, "yes", "--yes"))
+                    .await
+                    .context("the confirmation prompt failed")??
             {
                 deploy::discard(&ctx, &pending).await.ok();
                 bail!(
@@ -319,22 +367,57 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
             (deployed.stack, true)
         }
     };
+    finish(args, env, stack, &ctx, snapshot, changed, &progress).await
+}
+
+/// STS: who the credentials are, refused when the environment names another account.
+async fn guard_account(
+    ctx: &AwsContext,
+    env: &Environment,
+    progress: &dyn Progress,
+) -> Result<crate::aws::CallerIdentity> {
+    let identity = crate::aws::verify_account(ctx, &env.name, env.account.as_deref())
+        .await
+        .with_context(|| format!("cannot deploy `{}`", env.name))?;
+    progress.step(&format!(
+        "account {} in {} ({})",
+        identity.account,
+        env.region,
+        ctx.endpoint_override().unwrap_or("AWS")
+    ));
+    Ok(identity)
+}
+
+/// After the stack: site, demo catalog (only when the stack changed), smoke check, result.
+async fn finish(
+    args: &Args,
+    env: &Environment,
+    stack: &RetailStack,
+    ctx: &AwsContext,
+    snapshot: deploy::StackSnapshot,
+    changed: bool,
+    progress: &dyn Progress,
+) -> Result<Exit> {
     let outputs = snapshot.outputs.clone();
 
     let site = if args.skip_site {
         None
     } else {
-        publish(&ctx, env, &args.layout.workspace, &outputs, &progress).await?
+        publish(ctx, env, &args.layout.workspace, &outputs, progress).await?
     };
-    let demo = if env.is_protected() || env.name == "prod" {
+    let demo = if env.is_protected() || env.name == "prod" || !env.features.demo_data {
+        None
+    } else if !changed {
+        // The catalog was loaded by the deploy that made this stack; a no-op stays a no-op.
+        progress.step("demo catalog: not reloaded (stack unchanged)");
         None
     } else {
-        Some(load_demo(env, args.target.profile.as_deref(), &outputs, &progress).await?)
+        Some(load_demo(env, args.target.profile.as_deref(), &outputs, progress).await?)
     };
     let smoke = if args.skip_smoke {
         "skipped (--skip-smoke)".to_string()
     } else {
-        smoke_check(&outputs, &progress).await?
+        smoke_check(&outputs, progress).await?
     };
     let calls = ctx.api_calls();
     match args.format {

@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use serde_json::json;
 
 use super::deploy::{OutputFormat, Printer, Target, confirm, connect, load_env, runtime};
-use super::exit::Exit;
+use super::exit::{Exit, Interrupted};
 use super::style::{paint, stdout_color};
 use crate::deploy::{self, DestroyRequest, WaitOptions};
 
@@ -19,7 +19,9 @@ Examples:
 Exit codes:
   0  destroyed, or there was nothing to destroy
   1  error, declined confirmation, prod without --force-prod, or resources still tagged with
-     the environment afterwards (listed)";
+     the environment afterwards (listed)
+  130 interrupted (Ctrl-C): the delete goes on in CloudFormation; run destroy again to finish
+      and verify";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -71,10 +73,20 @@ pub fn run(args: &Args) -> Result<Exit> {
     };
     let report = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
-        deploy::destroy(&ctx, &request, WaitOptions::default(), &Printer::new()).await
-    });
-    let report = report.map_err(|e| {
-        anyhow::Error::new(e).context(format!("cannot destroy stack `{}`", stack.name))
+        let printer = Printer::new();
+        tokio::select! {
+            report = deploy::destroy(&ctx, &request, WaitOptions::default(), &printer) => {
+                report.map_err(|e| {
+                    anyhow::Error::new(e).context(format!("cannot destroy stack `{}`", stack.name))
+                })
+            }
+            _ = tokio::signal::ctrl_c() => Err(anyhow::Error::new(Interrupted {
+                doing: "destroying",
+                stack: stack.name.clone(),
+                env: env.name.clone(),
+                rerun: format!("stackgen destroy --env {} --yes", env.name),
+            })),
+        }
     })?;
     match args.format {
         OutputFormat::Json => {

@@ -39,6 +39,7 @@ Exit codes:
   2  diff and cost-report --compare: changes present (Terraform's -detailed-exitcode)
   3  guardrail violations: nothing was written
   64 invalid command line (unknown flag, missing value)
+  130 deploy/destroy interrupted (Ctrl-C); CloudFormation finishes what it started
 
 Colours follow the terminal; set NO_COLOR=1 to turn them off.";
 

@@ -164,6 +164,34 @@ pub async fn plan(
     )))
 }
 
+/// The no-op fast path, run before bootstrap and asset upload on the DescribeStacks answer
+/// the caller already has: when parameters, tags and protection match, one GetTemplate —
+/// nothing else.
+///
+/// The assets bucket is taken from the deployed stack's own `bucket_parameter` value: when
+/// every code key (a zip's sha256) is what the stack already runs, those zips were uploaded
+/// before that deploy, so neither the bootstrap stack nor the assets need looking at.
+/// `true` means nothing differs; `false` means the full deploy path must run.
+pub async fn unchanged(
+    ctx: &AwsContext,
+    request: &StackRequest,
+    deployed: &StackSnapshot,
+    bucket_parameter: &str,
+) -> Result<bool, DeployError> {
+    if classify(&deployed.status) != super::state::StackCondition::Stable {
+        return Ok(false);
+    }
+    let Some(bucket) = deployed.parameters.get(bucket_parameter) else {
+        return Ok(false);
+    };
+    let mut request = request.clone();
+    request
+        .parameters
+        .insert(bucket_parameter.to_string(), bucket.clone());
+    request.assets_bucket = Some(bucket.clone());
+    is_up_to_date(ctx, &request, deployed).await
+}
+
 fn reason_suffix(reason: Option<&str>) -> String {
     reason.map(|r| format!(" ({r})")).unwrap_or_default()
 }

@@ -26,7 +26,9 @@ pub mod template;
 
 pub use assets::{AssetUpload, UploadReport, asset_key, upload_assets};
 pub use bootstrap::{BOOTSTRAP_STACK_NAME, Bootstrap, ensure_bootstrap};
-pub use changeset::{Deployed, PendingChangeSet, Plan, StackRequest, discard, execute, plan};
+pub use changeset::{
+    Deployed, PendingChangeSet, Plan, StackRequest, discard, execute, plan, unchanged,
+};
 pub use destroy::{DestroyReport, DestroyRequest, destroy};
 pub use error::DeployError;
 pub use events::{StackEvent, WaitOptions};

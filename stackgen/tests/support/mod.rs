@@ -23,24 +23,27 @@ pub struct Moto {
 }
 
 impl Moto {
-    /// Starts `moto_server` (project venv first, then PATH) and waits until it accepts connections.
+    /// Starts the project's emulator (`scripts/emulator.py`: moto's server with serialised
+    /// requests and CloudFormation rollback, run by the project venv's Python) and waits until
+    /// it accepts connections. It exits with this process (its stdin closes).
     pub fn start() -> Result<Moto, Box<dyn std::error::Error>> {
         let port = free_port()?;
-        let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
-        let program = if venv.is_file() {
-            venv
-        } else {
-            PathBuf::from("moto_server")
-        };
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let python = root.join(".venv/bin/python");
+        if !python.is_file() {
+            return Err(format!("{} is missing: run `make tools`", python.display()).into());
+        }
+        let child = Command::new(&python)
+            .arg(root.join("scripts/emulator.py"))
+            .args(["--exit-with-stdin", "127.0.0.1", &port.to_string()])
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| {
                 format!(
                     "starting {} failed: {e} (run `make tools`)",
-                    program.display()
+                    python.display()
                 )
             })?;
         let mut moto = Moto { child, port };
