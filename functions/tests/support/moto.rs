@@ -2,9 +2,10 @@
 //!
 //! Dependency-free (std only) so other crates' tests can include it with
 //! `#[path = "../../functions/tests/support/moto.rs"] mod moto;`.
-//! The server is `moto_serve.py` next to this file, run by the workspace's `.venv/bin/python`
-//! (or `$MOTO_PYTHON`, or `python3` on PATH with moto installed). It serialises requests (see
-//! the script for why) and exits when the test process exits, because its stdin closes.
+//! The server is the project's emulator, `scripts/emulator.py` (moto with serialised requests
+//! and CloudFormation rollback; see the script for why), run by the workspace's
+//! `.venv/bin/python` (or `$MOTO_PYTHON`, or `python3` on PATH with moto installed). It exits
+//! when the test process exits, because its stdin closes.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -31,7 +32,7 @@ impl Moto {
     /// Starts a new server (tests normally use [`shared`]).
     pub fn start() -> Moto {
         let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let script = here.join("tests/support/moto_serve.py");
+        let script = here.join("../scripts/emulator.py");
         let python = python(here);
         let port = free_port();
         let log = std::env::temp_dir().join(format!("moto-{port}.log"));
@@ -42,6 +43,7 @@ impl Moto {
             .unwrap_or_else(|e| panic!("cannot share the moto log handle: {e}"));
         let child = Command::new(&python)
             .arg(&script)
+            .arg("--exit-with-stdin")
             .arg("127.0.0.1")
             .arg(port.to_string())
             .stdin(Stdio::piped())
