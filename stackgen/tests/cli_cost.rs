@@ -116,11 +116,36 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
     let sum: f64 = lines.iter().map(|l| dollars(&l["monthly"])).sum();
     let idle = dollars(&report["totals"]["idle"]);
     assert!((sum - idle).abs() < 1e-6, "idle lines {sum} vs idle {idle}");
+    // dev.yaml turns the dashboard and the per-function alarms off: what is left idles at
+    // list price, by hand: two SQS event source mappings polling around the clock (657,000
+    // empty receives a month each at $0.40 per million) and three standard alarms (API 5xx and
+    // the two dead-letter queues, $0.10 each).
+    let by_hand = 2.0 * 657_000.0 * 0.40 / 1e6 + 3.0 * 0.10;
     assert!(
-        lines
-            .iter()
-            .any(|l| l["logical_id"] == "Dashboard" && l["component"] == "dashboard"),
-        "{lines:?}"
+        (idle - by_hand).abs() <= by_hand * 0.01,
+        "idle dev ${idle} vs ${by_hand} by hand: {lines:?}"
+    );
+    assert!(idle < 1.0, "idle dev costs ${idle} a month at list price");
+    let mut named: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["logical_id"].as_str().unwrap_or_default().to_string(),
+                l["component"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    named.sort();
+    assert_eq!(
+        named,
+        [
+            ("HttpApi5xxAlarm", "standard alarm"),
+            ("OrderEventsDlqDepthAlarm", "standard alarm"),
+            ("ReportBuilderFunctionReportRequestsQueueMapping", "SQS polling while idle"),
+            ("ReportRequestsDlqDepthAlarm", "standard alarm"),
+            ("StockAlertsFunctionOrderEventsQueueMapping", "SQS polling while idle"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string())),
     );
 
     let o = offline(&["cost-report", "--env", "dev"]);
@@ -130,7 +155,7 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
         table.starts_with("Monthly cost estimate: dev (eu-west-1), traffic profile `idle`"),
         "{table}"
     );
-    let heading = format!("Idle cost ${idle:.2} a month is made of:\n");
+    let heading = format!("Idle cost ${idle:.4} a month is made of:\n");
     let first = table
         .split_once(&heading)
         .and_then(|(_, rest)| rest.lines().next())
@@ -138,7 +163,14 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
     let words: Vec<&str> = first.split_whitespace().collect();
     assert_eq!(
         words,
-        ["$3.00", "Dashboard", "dashboard"],
+        [
+            "$0.2628",
+            "ReportBuilderFunctionReportRequestsQueueMapping",
+            "SQS",
+            "polling",
+            "while",
+            "idle"
+        ],
         "the largest idle line first, under `{heading}` in\n{table}"
     );
     assert!(table.contains("Budget $50.00 a month (template: MonthlyBudget)"));
@@ -152,7 +184,10 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
         "{md}"
     );
     assert!(md.contains("**Idle cost is made of:**"), "{md}");
-    assert!(md.contains("— `Dashboard` dashboard"), "{md}");
+    assert!(
+        md.contains("— `HttpApi5xxAlarm` standard alarm"),
+        "{md}"
+    );
 
     let o = offline(&["cost-report", "--env", "dev", "--format", "csv"]);
     let csv = text(&o.stdout);
@@ -169,7 +204,7 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
     assert!(
         idle_rows
             .iter()
-            .any(|r| r.starts_with("idle,Dashboard,AWS::CloudWatch::Dashboard,dashboard,idle,1,")),
+            .any(|r| r.starts_with("idle,HttpApi5xxAlarm,AWS::CloudWatch::Alarm,standard alarm,idle,1,")),
         "{csv}"
     );
     assert!(idle_rows.len() >= lines.len(), "{csv}");

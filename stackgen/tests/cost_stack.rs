@@ -74,48 +74,32 @@ fn idle_dev_is_under_a_dollar_within_the_free_tier_and_names_its_lines() {
     assert!(r.budget.is_some(), "dev declares a budget: {:?}", r.budget);
 }
 
-/// Without the free tier the same month is dominated by the dashboard and the alarms, and the
-/// report says so line by line.
+/// At list price, without any free tier: dev.yaml turns the dashboard and the per-function
+/// alarms off, so the idle month is three alarms (API 5xx, two dead-letter queues) and the two
+/// queue mappings' polling — under a dollar, each line named. prod keeps both and itemises them.
 #[test]
-fn idle_dev_without_the_free_tier_itemises_dashboard_alarms_and_polling() {
+fn idle_dev_is_under_a_dollar_at_list_price_and_prod_itemises_dashboard_and_alarms() {
     let r = report("dev", BuiltinProfile::Idle);
     let idle_sum: Usd = r.idle_lines.iter().map(|l| l.monthly).sum();
     assert_eq!(idle_sum, r.totals.idle, "{}", idle_lines(&r));
-    for what in ["dashboard", "standard alarm", "SQS polling while idle"] {
-        assert!(
-            r.idle_lines.iter().any(|l| l.component == what),
-            "no `{what}` line:\n{}",
-            idle_lines(&r)
-        );
-    }
-    let alarms = r
-        .idle_lines
-        .iter()
-        .filter(|l| l.component == "standard alarm")
-        .count() as i64;
-    let dashboards = r
-        .idle_lines
-        .iter()
-        .filter(|l| l.component == "dashboard")
-        .count() as i64;
-    let mappings = r
-        .idle_lines
-        .iter()
-        .filter(|l| l.component == "SQS polling while idle")
-        .count() as i64;
-    // $0.10 per alarm, $3.00 per dashboard, 657,000 polls × $0.40/M per queue mapping.
-    let by_hand =
-        Usd::from_cents(10 * alarms + 300 * dashboards) + Usd::from_micros(262_800 * mappings);
-    let other: Usd = r
-        .idle_lines
-        .iter()
-        .filter(|l| {
-            !["dashboard", "standard alarm", "SQS polling while idle"]
-                .contains(&l.component.as_str())
-        })
-        .map(|l| l.monthly)
-        .sum();
-    assert_eq!(r.totals.idle, by_hand + other, "{}", idle_lines(&r));
+    let count = |r: &CostReport, what: &str| {
+        r.idle_lines.iter().filter(|l| l.component == what).count() as i64
+    };
+    assert_eq!(count(&r, "dashboard"), 0, "{}", idle_lines(&r));
+    assert_eq!(count(&r, "standard alarm"), 3, "{}", idle_lines(&r));
+    assert_eq!(count(&r, "SQS polling while idle"), 2, "{}", idle_lines(&r));
+    // $0.10 per alarm, 657,000 polls × $0.40/M per queue mapping: $0.8256.
+    let by_hand = Usd::from_cents(30) + Usd::from_micros(2 * 262_800);
+    assert_eq!(r.totals.idle, by_hand, "{}", idle_lines(&r));
+    assert!(r.totals.total < Usd::from_dollars(1), "{}", idle_lines(&r));
+
+    let prod = report("prod", BuiltinProfile::Idle);
+    assert_eq!(count(&prod, "dashboard"), 1, "{}", idle_lines(&prod));
+    assert!(
+        count(&prod, "standard alarm") > 3,
+        "prod alarms on every function: {}",
+        idle_lines(&prod)
+    );
 }
 
 #[test]

@@ -443,6 +443,18 @@ fn retained_data_refuses_demo_data() {
 }
 
 #[test]
+fn retained_data_keeps_the_function_alarms() {
+    rule(
+        "prod",
+        "  budget: true\n",
+        "  budget: true\n  function_alarms: false\n",
+        "function_alarms:",
+        "features.function_alarms",
+        &["keeps an errors and a throttles alarm", "set `function_alarms: true`"],
+    );
+}
+
+#[test]
 fn stores_must_not_be_empty() {
     let original = committed("dev");
     let start = original.find("stores:\n").expect("stores in dev.yaml");

@@ -140,6 +140,14 @@ pub struct Features {
     /// Budgets (Budgets API); off only where the target cannot have them.
     #[serde(default = "yes")]
     pub budget: bool,
+    /// The CloudWatch dashboard ($3 a month each beyond the account's first three).
+    #[serde(default = "yes")]
+    pub dashboard: bool,
+    /// An errors and a throttles alarm per function ($0.10 each a month). Off, the API's 5xx
+    /// alarm and the dead-letter-queue alarms still cover every function; refused off where
+    /// data is retained (production).
+    #[serde(default = "yes")]
+    pub function_alarms: bool,
 }
 
 impl Default for Features {
@@ -149,6 +157,8 @@ impl Default for Features {
             anomaly_detection: true,
             demo_data: false,
             budget: true,
+            dashboard: true,
+            function_alarms: true,
         }
     }
 }

@@ -373,6 +373,15 @@ fn check_protection(env: &Environment, out: &mut Vec<Violation>) {
                 .to_string(),
         ));
     }
+    if !env.features.function_alarms && env.protection.retain_data {
+        out.push((
+            FieldPath::keys("features.function_alarms"),
+            "an environment whose data is retained (protection.retain_data: true, i.e. \
+             production) keeps an errors and a throttles alarm on every function; set \
+             `function_alarms: true`"
+                .to_string(),
+        ));
+    }
 }
 
 fn check_always_on(env: &Environment, out: &mut Vec<Violation>) {

@@ -1,5 +1,10 @@
 //! Observability: alarms on every function's errors and throttles, on the API's 5xx responses
 //! and on every dead-letter queue, all notifying the ops-alerts topic; and one dashboard.
+//!
+//! An idle environment pays for its alarms and dashboard every month, so both are switchable
+//! (`features.function_alarms`, `features.dashboard`): a lean dev keeps the API 5xx and
+//! dead-letter alarms, which every failing function still reaches (HTTP functions answer 5xx,
+//! queue consumers dead-letter), and costs under a dollar a month idle.
 
 use retail_spec::API_STAGE;
 
@@ -54,7 +59,12 @@ pub(super) fn build(
     events: &Events,
 ) -> Result<(), StackError> {
     let topic = events.ops_alerts.clone();
-    for f in functions {
+    let alarmed: &[Built] = if ctx.env.features.function_alarms {
+        functions
+    } else {
+        &[]
+    };
+    for f in alarmed {
         for (metric, what) in [
             ("Errors", "failed invocations"),
             ("Throttles", "throttled invocations"),
@@ -124,6 +134,9 @@ pub(super) fn build(
         );
     }
 
+    if !ctx.env.features.dashboard {
+        return Ok(());
+    }
     let body = dashboard_body(ctx, functions, api, events);
     let dashboard = Dashboard::new(Value::from(ctx.names.stack()), &body).map_err(|e| {
         StackError::Serialize {
