@@ -141,9 +141,15 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
         [
             ("HttpApi5xxAlarm", "standard alarm"),
             ("OrderEventsDlqDepthAlarm", "standard alarm"),
-            ("ReportBuilderFunctionReportRequestsQueueMapping", "SQS polling while idle"),
+            (
+                "ReportBuilderFunctionReportRequestsQueueMapping",
+                "SQS polling while idle"
+            ),
             ("ReportRequestsDlqDepthAlarm", "standard alarm"),
-            ("StockAlertsFunctionOrderEventsQueueMapping", "SQS polling while idle"),
+            (
+                "StockAlertsFunctionOrderEventsQueueMapping",
+                "SQS polling while idle"
+            ),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string())),
     );
@@ -184,10 +190,7 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
         "{md}"
     );
     assert!(md.contains("**Idle cost is made of:**"), "{md}");
-    assert!(
-        md.contains("— `HttpApi5xxAlarm` standard alarm"),
-        "{md}"
-    );
+    assert!(md.contains("— `HttpApi5xxAlarm` standard alarm"), "{md}");
 
     let o = offline(&["cost-report", "--env", "dev", "--format", "csv"]);
     let csv = text(&o.stdout);
@@ -204,7 +207,8 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
     assert!(
         idle_rows
             .iter()
-            .any(|r| r.starts_with("idle,HttpApi5xxAlarm,AWS::CloudWatch::Alarm,standard alarm,idle,1,")),
+            .any(|r| r
+                .starts_with("idle,HttpApi5xxAlarm,AWS::CloudWatch::Alarm,standard alarm,idle,1,")),
         "{csv}"
     );
     assert!(idle_rows.len() >= lines.len(), "{csv}");
