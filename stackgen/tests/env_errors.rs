@@ -450,7 +450,10 @@ fn retained_data_keeps_the_function_alarms() {
         "  budget: true\n  function_alarms: false\n",
         "function_alarms:",
         "features.function_alarms",
-        &["keeps an errors and a throttles alarm", "set `function_alarms: true`"],
+        &[
+            "keeps an errors and a throttles alarm",
+            "set `function_alarms: true`",
+        ],
     );
 }
 
