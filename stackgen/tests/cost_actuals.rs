@@ -5,80 +5,14 @@
 //! it cannot forecast (GetCostForecast fails), which exercises the linear projection the report
 //! falls back to when Cost Explorer has too little data.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod support;
 
 use aws_config::BehaviorVersion;
 use aws_sdk_costexplorer::config::{Credentials, Region};
 use stackgen::cost::actuals::{ActualsQuery, fetch};
 use stackgen::cost::{ForecastSource, Usd};
+use support::Moto;
 use time::macros::date;
-
-/// A moto server on a free local port, stopped on drop.
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
-        let child = Command::new(&bin)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start {} ({e}); run `make` to create the venv",
-                    bin.display()
-                )
-            });
-        let moto = Moto { child, port };
-        for _ in 0..200 {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return moto;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("moto did not listen on port {port} within 10 s");
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// POSTs JSON to moto's own API and returns the status line.
-    fn post(&self, path: &str, body: &str) -> String {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        write!(
-            s,
-            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("write");
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).expect("read");
-        resp.lines().next().unwrap_or_default().to_string()
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn client(moto: &Moto) -> aws_sdk_costexplorer::Client {
     // The environment's region (dev is in eu-west-1); `actuals::client` sends Cost Explorer
@@ -108,7 +42,7 @@ fn query(env: &str, budget: Option<Usd>) -> ActualsQuery {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn month_to_date_by_service_and_a_projected_forecast() {
-    let moto = Moto::start();
+    let moto = Moto::start().expect("the emulator starts");
     let injected = r#"{"results": [{
         "ResultsByTime": [{
             "TimePeriod": {"Start": "2026-11-01", "End": "2026-11-22"},
@@ -122,7 +56,9 @@ async fn month_to_date_by_service_and_a_projected_forecast() {
         }],
         "DimensionValueAttributes": []
     }]}"#;
-    let status = moto.post("/moto-api/static/ce/cost-and-usage-results", injected);
+    let status = moto
+        .post("/moto-api/static/ce/cost-and-usage-results", injected)
+        .expect("moto answers");
     assert!(status.contains("201"), "injection refused: {status}");
 
     let ce = client(&moto).await;
@@ -167,10 +103,7 @@ async fn month_to_date_by_service_and_a_projected_forecast() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_cost_explorer_is_a_clear_error() {
     // A port nothing listens on: the error names the operation and the permission to check.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
+    let port = support::free_port().expect("a free port");
     let conf = aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(format!("http://127.0.0.1:{port}"))
         .region(Region::new("us-east-1"))

@@ -64,6 +64,22 @@ impl Moto {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// POSTs JSON to moto's own API (`/moto-api/…`) and returns the response's status line.
+    pub fn post(&self, path: &str, body: &str) -> std::io::Result<String> {
+        use std::io::{Read, Write};
+        let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
+        s.set_read_timeout(Some(Duration::from_secs(10)))?;
+        write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )?;
+        let mut resp = String::new();
+        s.read_to_string(&mut resp)?;
+        Ok(resp.lines().next().unwrap_or_default().to_string())
+    }
+
     /// A context pointed at this server with dummy credentials.
     pub async fn context(&self) -> AwsContext {
         AwsContext::connect(&target(Some(self.endpoint()))).await
