@@ -2,6 +2,7 @@
 #
 #   make run      moto + deploy the local environment + stackgen dev: the store at a local URL
 #   make test     tools + fmt + clippy + every Rust test + cfn-lint and checkov on every template
+#                 + the browser test against `stackgen dev` on moto (make ui-test)
 #   make lint     fmt + clippy + template lint, without the tests
 #   make synth    render every environment into out/<env>/
 #   make bench    timings (median of repeated runs; see scripts/bench.sh)
@@ -31,7 +32,7 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: help run test lint synth bench tools fmt fmt-check clippy unit-tests lint-templates build cli clean
+.PHONY: help run test lint synth bench tools fmt fmt-check clippy unit-tests lint-templates ui-test build cli clean
 
 help: ## list the targets
 	@echo "stackgen — the newcomer's two commands: make run, make test"
@@ -41,7 +42,7 @@ help: ## list the targets
 run: tools cli ## the whole store locally: moto, deploy local, stackgen dev; prints the URL
 	@scripts/run.sh
 
-test: tools fmt-check clippy unit-tests lint-templates ## everything CI runs (.ci/run calls this)
+test: tools fmt-check clippy unit-tests lint-templates ui-test ## everything CI runs (.ci/run calls this)
 	@echo "make test: all checks passed"
 
 lint: tools fmt-check clippy lint-templates ## fmt, clippy and template lint, without tests
@@ -67,6 +68,12 @@ clippy:
 unit-tests:
 	cargo test --workspace
 
+# The browser test (headless chromium) against the real `stackgen dev` on its own moto; screenshots
+# in out/screenshots/, logs in out/ui-test/. Stops everything it started; fails on a test failure
+# or an unclean Ctrl-C of stackgen dev.
+ui-test: ## the storefront + back office in headless chromium against stackgen dev on moto
+	@scripts/ui-test.sh
+
 synth: cli ## render every environment to out/<env>/<project>-<env>.template.json
 	@mkdir -p $(OUT)
 	@find $(OUT) -name '*.template.json' -delete
@@ -86,7 +93,7 @@ lint-templates: synth
 	done
 	checkov -d $(OUT) --framework cloudformation --quiet --compact --skip-download
 
-bench: tools ## median timings: synth, function zip sizes and cold starts
+bench: tools ## median timings: synth, function zip sizes and cold starts, stackgen dev latency
 	@scripts/bench.sh
 
 clean: ## remove rendered output (out/); keeps .venv, node_modules and target/

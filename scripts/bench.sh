@@ -4,6 +4,8 @@
 #
 #   synth      whole-process time of `stackgen synth --env dev` (target ≤ 20 ms)
 #   functions  each function's arm64 zip size and cold-start median (scripts/bench-functions.sh)
+#   dev        wrk on GET /api/catalog through `stackgen dev` on moto: p50, p99, requests/s
+#              (scripts/bench-dev.sh; targets p50 < 2 ms, p99 < 10 ms)
 #
 # Each section is a function `bench_<name>` listed in SECTIONS; add later ones (function zip
 # sizes, cold-start init times, no-op deploy on the emulator, wrk against `stackgen dev`) the
@@ -13,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${BENCH_RUNS:-20}
-SECTIONS=(synth functions)
+SECTIONS=(synth functions dev)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stackgen-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -73,6 +75,11 @@ bench_synth() {
 bench_functions() {
   heading "functions: zip sizes and cold-start medians (scripts/bench-functions.sh)"
   BENCH_RUNS=$RUNS "$ROOT/scripts/bench-functions.sh"
+}
+
+bench_dev() {
+  heading "stackgen dev: wrk on GET /api/catalog (scripts/bench-dev.sh; targets p50 < 2 ms, p99 < 10 ms)"
+  "$ROOT/scripts/bench-dev.sh"
 }
 
 main() {

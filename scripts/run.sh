@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # make run: the whole store on this machine. Starts moto on 127.0.0.1:${MOTO_PORT:-5000} unless
-# something already answers there (recording the PID of what it started), deploys the local
-# environment to it, then runs `stackgen dev`. Ctrl-C stops `stackgen dev` and the moto this
-# script started (by PID), nothing else.
+# something already answers there (recording the PID of what it started), packages the local
+# environment's functions (`function_code: host`: this machine's debug builds zipped as
+# `bootstrap`, no cargo-lambda), deploys it to moto, then runs `stackgen dev`. Ctrl-C stops
+# `stackgen dev` and the moto this script started (by PID), nothing else.
 #
-# DEPLOY_ARGS adds flags to the deploy, e.g. DEPLOY_ARGS="--skip-package" to reuse the zips
-# already in target/lambda instead of running cargo-lambda again.
+# DEPLOY_ARGS adds flags to the deploy (e.g. DEPLOY_ARGS="--skip-site").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PORT=${MOTO_PORT:-5000}
 DEV_PORT=${DEV_PORT:-3000}
-STACKGEN=$ROOT/target/debug/stackgen
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+[[ $TARGET == /* ]] || TARGET=$ROOT/$TARGET
+STACKGEN=$TARGET/debug/stackgen
+LAMBDA_DIR=$ROOT/target/lambda-host
 mkdir -p out
 export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT
 export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing}
@@ -51,12 +54,12 @@ else
   echo "make run: emulator started on 127.0.0.1:$PORT (PID $MOTO_PID, log out/moto.log)"
 fi
 
-# Host builds of the functions for `stackgen dev`.
-cargo build -p retail-functions --bins
+# Host builds of the functions (what `stackgen dev` runs), zipped for the emulator.
+"$STACKGEN" package --env local --lambda-dir "$LAMBDA_DIR"
 # shellcheck disable=SC2086
-"$STACKGEN" deploy --env local --yes ${DEPLOY_ARGS:-}
+"$STACKGEN" deploy --env local --yes --skip-package --lambda-dir "$LAMBDA_DIR" ${DEPLOY_ARGS:-}
 
 echo "make run: the store is at http://127.0.0.1:$DEV_PORT/ (API http://127.0.0.1:$DEV_PORT/api/) — Ctrl-C stops"
-"$STACKGEN" dev --env local --port "$DEV_PORT" &
+"$STACKGEN" dev --env local --port "$DEV_PORT" --bin-dir "$TARGET/debug" &
 DEV_PID=$!
 wait "$DEV_PID"

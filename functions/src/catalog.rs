@@ -3,6 +3,14 @@
 //! `GET /catalog` pages through the products (or one category, via the by-category index) with
 //! an opaque cursor, optionally searching names case-insensitively; out-of-stock products are
 //! listed and flagged, never hidden. `GET /catalog/{sku}` returns one product.
+//!
+//! Listings are the hot path (every storefront visit) and a DynamoDB scan each: a listing is
+//! kept in memory for `CATALOG_CACHE_SECONDS` (default 5 s) and sent with
+//! `Cache-Control: public, max-age=N`, so the CDN and browsers may reuse it as long. A request
+//! with `Cache-Control: no-cache` (what a browser sends for `fetch(url, {cache: "reload"})`, and
+//! what the storefront does right after its own order or stock change) or `Pragma: no-cache`
+//! skips the cache and refreshes it: a shopper sees their own changes at once, everyone else
+//! within N seconds. `GET /catalog/{sku}` is never cached.
 
 use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb::{self, Item};
@@ -12,10 +20,18 @@ use crate::product::{self, Product, ProductView, attr};
 use crate::products;
 use aws_sdk_dynamodb::Client;
 use aws_types::SdkConfig;
-use lambda_http::{Body, Request, Response};
-use retail_spec::{CATALOG, GET_CATALOG, GET_PRODUCT, PRODUCTS, PRODUCTS_BY_CATEGORY};
+use lambda_http::http::{HeaderMap, HeaderValue, header};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use retail_spec::{
+    CATALOG, CATALOG_CACHE_DEFAULT_SECONDS, CATALOG_CACHE_MAX_SECONDS, CATALOG_CACHE_VAR,
+    GET_CATALOG, GET_PRODUCT, PRODUCTS, PRODUCTS_BY_CATEGORY,
+};
 use serde::Serialize;
+use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Page size when the client does not say, and the most it may ask for.
 pub const DEFAULT_LIMIT: usize = 50;
@@ -25,11 +41,14 @@ const MAX_QUERY_CHARS: usize = 100;
 /// DynamoDB pages read for one response before returning a partial page with a cursor (bounds
 /// the work a selective search can cause).
 const MAX_PAGES_PER_REQUEST: usize = 10;
+/// Distinct listings (category × search × page) kept in memory at most; the oldest go first.
+const MAX_CACHED_LISTINGS: usize = 256;
 
 /// The catalog app.
 pub struct Catalog {
     ddb: Client,
     products: String,
+    cache: ListingCache,
 }
 
 #[derive(Serialize)]
@@ -41,7 +60,7 @@ struct Page<'a> {
 }
 
 /// A validated `GET /catalog` query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Listing {
     category: Option<String>,
     search: Option<String>,
@@ -54,17 +73,33 @@ impl Catalog {
         Ok(Catalog {
             ddb: Client::new(sdk),
             products: env.table(&PRODUCTS)?,
+            cache: ListingCache::new(cache_lifetime(env.get(CATALOG_CACHE_VAR))),
         })
     }
 
     /// Handles one API Gateway request.
     pub async fn handle(&self, req: Request) -> Response<Body> {
-        http::serve(&CATALOG, req, |r| self.route(r)).await
+        let listing = is_listing(&req);
+        let fresh = wants_fresh(req.headers());
+        let mut res = http::serve(&CATALOG, req, |r| self.route(r, fresh)).await;
+        if listing && res.status().is_success() && !self.cache.ttl.is_zero() {
+            let value = format!("public, max-age={}", self.cache.ttl.as_secs());
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                res.headers_mut().insert(header::CACHE_CONTROL, v);
+            }
+        }
+        res
     }
 
-    async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {
+    async fn route(&self, req: ApiRequest, fresh: bool) -> Result<Reply, ApiError> {
         if http::is(req.route, &GET_CATALOG) {
-            self.list(&req).await
+            let listing = Listing::parse(&req)?;
+            if !fresh && let Some(body) = self.cache.get(&listing, Instant::now()) {
+                return Ok(Reply { status: 200, body });
+            }
+            let reply = self.list(&listing).await?;
+            self.cache.put(listing, reply.body.clone(), Instant::now());
+            Ok(reply)
         } else if http::is(req.route, &GET_PRODUCT) {
             self.product(&req).await
         } else {
@@ -85,9 +120,8 @@ impl Catalog {
         }
     }
 
-    async fn list(&self, req: &ApiRequest) -> Result<Reply, ApiError> {
-        let listing = Listing::parse(req)?;
-        let (page, categories) = tokio::join!(self.page(&listing), self.categories());
+    async fn list(&self, listing: &Listing) -> Result<Reply, ApiError> {
+        let (page, categories) = tokio::join!(self.page(listing), self.categories());
         let (items, next) = page?;
         Reply::ok(&Page {
             items: items.iter().map(Product::view).collect(),
@@ -258,6 +292,106 @@ impl Listing {
     }
 }
 
+/// Recent listings in memory: one process serves one request at a time, so the lock is never
+/// contended; it only makes the cache shareable across the handler's `&self`.
+struct ListingCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<Listing, (Instant, Value)>>,
+}
+
+impl ListingCache {
+    fn new(ttl: Duration) -> Self {
+        ListingCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Listing, (Instant, Value)>> {
+        // Plain data: a panic while holding the lock cannot leave it inconsistent.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The body stored for `listing` if it is younger than the lifetime at `now`.
+    fn get(&self, listing: &Listing, now: Instant) -> Option<Value> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let entries = self.lock();
+        let (stored, body) = entries.get(listing)?;
+        (now.saturating_duration_since(*stored) < self.ttl).then(|| body.clone())
+    }
+
+    fn put(&self, listing: Listing, body: Value, now: Instant) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.lock();
+        let ttl = self.ttl;
+        entries.retain(|_, (stored, _)| now.saturating_duration_since(*stored) < ttl);
+        if entries.len() >= MAX_CACHED_LISTINGS
+            && let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, (stored, _))| *stored)
+                .map(|(k, _)| k.clone())
+        {
+            entries.remove(&oldest);
+        }
+        entries.insert(listing, (now, body));
+    }
+}
+
+/// The cache lifetime from the value of `CATALOG_CACHE_SECONDS` (whole seconds, 0 to
+/// [`CATALOG_CACHE_MAX_SECONDS`]); an unusable value is reported in the log and the default used,
+/// so a typo costs freshness, never the storefront.
+fn cache_lifetime(raw: Option<&str>) -> Duration {
+    let default = Duration::from_secs(u64::from(CATALOG_CACHE_DEFAULT_SECONDS));
+    let Some(raw) = raw else {
+        return default;
+    };
+    match raw.parse::<u32>() {
+        Ok(n) if n <= CATALOG_CACHE_MAX_SECONDS => Duration::from_secs(u64::from(n)),
+        _ => {
+            crate::log::warn(
+                "ignoring an unusable catalog cache lifetime",
+                json!({
+                    "variable": CATALOG_CACHE_VAR,
+                    "value": raw,
+                    "allowed": format!("whole seconds from 0 to {CATALOG_CACHE_MAX_SECONDS}"),
+                    "usingSeconds": CATALOG_CACHE_DEFAULT_SECONDS,
+                }),
+            );
+            default
+        }
+    }
+}
+
+/// Whether the request is `GET /catalog` (the cached route).
+fn is_listing(req: &Request) -> bool {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(c)) => {
+            c.route_key.as_deref() == Some(GET_CATALOG.route_key().as_str())
+        }
+        _ => false,
+    }
+}
+
+/// Whether the client asked for a fresh answer: `Cache-Control: no-cache` / `max-age=0` /
+/// `no-store`, or `Pragma: no-cache` (HTTP/1.0 clients).
+fn wants_fresh(headers: &HeaderMap) -> bool {
+    let directives = headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .chain(headers.get_all(header::PRAGMA).iter())
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|d| d.trim().to_ascii_lowercase().replace(' ', ""))
+        .collect::<Vec<_>>();
+    directives
+        .iter()
+        .any(|d| d == "no-cache" || d == "no-store" || d == "max-age=0")
+}
+
 /// Cursors are the hex of the last SKU returned: opaque to clients, trivially checked here.
 fn encode_cursor(sku: &str) -> String {
     hex::encode(sku)
@@ -272,6 +406,89 @@ fn decode_cursor(cursor: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn listing(category: Option<&str>) -> Listing {
+        Listing {
+            category: category.map(str::to_owned),
+            search: None,
+            limit: DEFAULT_LIMIT,
+            after_sku: None,
+        }
+    }
+
+    #[test]
+    fn cached_listings_expire_after_the_lifetime() {
+        let cache = ListingCache::new(Duration::from_secs(5));
+        let t0 = Instant::now();
+        cache.put(listing(None), json!({"items": [1]}), t0);
+        assert_eq!(cache.get(&listing(None), t0), Some(json!({"items": [1]})));
+        assert_eq!(
+            cache.get(&listing(None), t0 + Duration::from_millis(4999)),
+            Some(json!({"items": [1]}))
+        );
+        assert_eq!(cache.get(&listing(None), t0 + Duration::from_secs(5)), None);
+        assert_eq!(cache.get(&listing(Some("fruit")), t0), None, "per query");
+    }
+
+    #[test]
+    fn a_zero_lifetime_caches_nothing() {
+        let cache = ListingCache::new(Duration::ZERO);
+        let t0 = Instant::now();
+        cache.put(listing(None), json!({}), t0);
+        assert_eq!(cache.get(&listing(None), t0), None);
+    }
+
+    #[test]
+    fn the_cache_is_bounded() {
+        let cache = ListingCache::new(Duration::from_secs(60));
+        let t0 = Instant::now();
+        for i in 0..(MAX_CACHED_LISTINGS + 10) {
+            let mut l = listing(None);
+            l.search = Some(format!("q{i}"));
+            cache.put(l, json!(i), t0 + Duration::from_millis(i as u64));
+        }
+        assert_eq!(cache.lock().len(), MAX_CACHED_LISTINGS);
+        let mut first = listing(None);
+        first.search = Some("q0".into());
+        assert_eq!(cache.get(&first, t0), None, "the oldest went first");
+    }
+
+    #[test]
+    fn cache_lifetime_from_the_environment() {
+        assert_eq!(
+            cache_lifetime(None),
+            Duration::from_secs(u64::from(CATALOG_CACHE_DEFAULT_SECONDS))
+        );
+        assert_eq!(cache_lifetime(Some("0")), Duration::ZERO);
+        assert_eq!(cache_lifetime(Some("30")), Duration::from_secs(30));
+        for bad in ["-1", "1.5", "soon", "100000"] {
+            assert_eq!(
+                cache_lifetime(Some(bad)),
+                Duration::from_secs(u64::from(CATALOG_CACHE_DEFAULT_SECONDS)),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn clients_ask_for_fresh_listings_with_standard_headers() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.append(*k, HeaderValue::from_static(v));
+            }
+            h
+        };
+        assert!(wants_fresh(&headers(&[("cache-control", "no-cache")])));
+        assert!(wants_fresh(&headers(&[("cache-control", "max-age = 0")])));
+        assert!(wants_fresh(&headers(&[(
+            "cache-control",
+            "private, No-Store"
+        )])));
+        assert!(wants_fresh(&headers(&[("pragma", "no-cache")])));
+        assert!(!wants_fresh(&headers(&[])));
+        assert!(!wants_fresh(&headers(&[("cache-control", "max-age=60")])));
+    }
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {

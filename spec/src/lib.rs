@@ -19,6 +19,14 @@ pub const API_STAGE: &str = "api";
 pub const ENV_NAME_VAR: &str = "STACKGEN_ENV";
 /// Environment variable with the comma-separated store (branch) ids an order may name.
 pub const STORES_VAR: &str = "STORE_IDS";
+/// Environment variable of the catalog function: for how many seconds a catalog listing may be
+/// served from the function's in-memory cache, and the `max-age` it tells the CDN and browsers
+/// (`Cache-Control: public, max-age=N`). `0` turns both off. Unset: [`CATALOG_CACHE_DEFAULT_SECONDS`].
+pub const CATALOG_CACHE_VAR: &str = "CATALOG_CACHE_SECONDS";
+/// The catalog cache's lifetime when [`CATALOG_CACHE_VAR`] is not set.
+pub const CATALOG_CACHE_DEFAULT_SECONDS: u32 = 5;
+/// The longest catalog cache lifetime accepted (stock shown may be this old).
+pub const CATALOG_CACHE_MAX_SECONDS: u32 = 300;
 
 /// The type of a DynamoDB key attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

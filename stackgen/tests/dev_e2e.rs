@@ -167,6 +167,38 @@ async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -
     assert_eq!(apple.json()["stock"], 2, "stock reserved by the order");
     assert_eq!(apple.json()["lowStock"], true);
 
+    // Listings are cacheable for CATALOG_CACHE_SECONDS (the `?q=apple` listing above, taken
+    // before the order, may still be in the function's memory); a request with
+    // `Cache-Control: no-cache` (what the storefront sends after its own order) sees the order.
+    let fresh = call(
+        "GET",
+        "/api/catalog?q=apple".into(),
+        vec![("cache-control", "no-cache".to_owned())],
+        Value::Null,
+    )
+    .await?;
+    assert_eq!(fresh.status, 200, "{}", fresh.text());
+    assert_eq!(
+        fresh.header("cache-control"),
+        Some(
+            format!(
+                "public, max-age={}",
+                retail_spec::CATALOG_CACHE_DEFAULT_SECONDS
+            )
+            .as_str()
+        )
+    );
+    let listed = fresh.json()["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|p| p["sku"] == "E2E-APL").cloned())
+        .unwrap_or_default();
+    assert_eq!(listed["stock"], 2, "{}", fresh.text());
+    assert_eq!(
+        apple.header("cache-control"),
+        Some("no-store"),
+        "one product is never cached"
+    );
+
     // The order event is consumed (stock-alerts) and deleted: the queue and its DLQ end empty.
     let sqs = aws_sdk_sqs::Client::new(&moto.sdk_config().await);
     let events_url = local.physical("OrderEventsQueue")?;

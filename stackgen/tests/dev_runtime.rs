@@ -214,7 +214,7 @@ async fn gateway_answers_in_api_gateway_shapes() -> TestResult {
 
     for word in ["malformed", "error"] {
         let reply = http(addr, "GET", &format!("/api/catalog/{word}"), &[], "").await?;
-        assert_eq!(reply.status, 500, "{word}");
+        assert_eq!(reply.status, 502, "{word}");
         assert_eq!(
             reply.json(),
             serde_json::json!({"message": "Internal Server Error"})
@@ -289,16 +289,19 @@ async fn static_site_and_generated_config() -> TestResult {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crash_is_a_500_and_the_worker_is_restarted() -> TestResult {
+async fn a_crash_is_a_502_in_api_gateway_shape_and_the_worker_is_restarted() -> TestResult {
     let dev = server(1, Duration::from_secs(10), &[]).await?;
     let addr = dev.local_addr();
     let before = http(addr, "GET", "/api/catalog/hello", &[], "").await?;
     assert_eq!(before.status, 201);
     let crash = http(addr, "GET", "/api/catalog/crash", &[], "").await?;
-    assert_eq!(crash.status, 500);
+    assert_eq!(crash.status, 502);
+    assert_eq!(crash.header("content-type"), Some("application/json"));
+    assert!(crash.header("apigw-requestid").is_some());
     assert_eq!(
         crash.json(),
-        serde_json::json!({"message": "Internal Server Error"})
+        serde_json::json!({"message": "Internal Server Error"}),
+        "API Gateway's body, not the functions' {{\"error\": …}} shape"
     );
     let after = http(addr, "GET", "/api/catalog/hello", &[], "").await?;
     assert_eq!(
@@ -313,12 +316,12 @@ async fn a_crash_is_a_500_and_the_worker_is_restarted() -> TestResult {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_function_error_is_a_500_and_the_worker_stays() -> TestResult {
+async fn a_function_error_is_a_502_and_the_worker_stays() -> TestResult {
     let dev = server(1, Duration::from_secs(10), &[]).await?;
     let addr = dev.local_addr();
     let before = http(addr, "GET", "/api/catalog/hello", &[], "").await?;
     let error = http(addr, "GET", "/api/catalog/error", &[], "").await?;
-    assert_eq!(error.status, 500);
+    assert_eq!(error.status, 502);
     let after = http(addr, "GET", "/api/catalog/hello", &[], "").await?;
     assert_eq!(
         pid(&before),
@@ -330,12 +333,12 @@ async fn a_function_error_is_a_500_and_the_worker_stays() -> TestResult {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_timeout_is_a_500_and_the_worker_is_recycled() -> TestResult {
+async fn a_timeout_is_a_502_and_the_worker_is_recycled() -> TestResult {
     let dev = server(1, Duration::from_secs(1), &[]).await?;
     let addr = dev.local_addr();
     let before = http(addr, "GET", "/api/catalog/hello", &[], "").await?;
     let slow = http(addr, "GET", "/api/catalog/sleep?ms=20000", &[], "").await?;
-    assert_eq!(slow.status, 500, "{}", slow.text());
+    assert_eq!(slow.status, 502, "{}", slow.text());
     let after = http(addr, "GET", "/api/catalog/hello", &[], "").await?;
     assert_eq!(after.status, 201);
     assert_ne!(
@@ -376,10 +379,10 @@ async fn past_the_integration_timeout_the_gateway_answers_503() -> TestResult {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_init_failure_is_a_500() -> TestResult {
+async fn an_init_failure_is_a_502() -> TestResult {
     let dev = server(1, Duration::from_secs(10), &[("ECHO_INIT", "fail")]).await?;
     let reply = http(dev.local_addr(), "GET", "/api/catalog/hello", &[], "").await?;
-    assert_eq!(reply.status, 500);
+    assert_eq!(reply.status, 502);
     assert_eq!(
         reply.json(),
         serde_json::json!({"message": "Internal Server Error"})
@@ -459,5 +462,42 @@ async fn stopping_kills_every_worker() -> TestResult {
     dev.stop().await;
     assert!(children().is_empty(), "left behind: {:?}", children());
     assert!(!std::path::Path::new(&format!("/proc/{worker}")).exists());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_runtime_never_gets_an_eventless_next_on_shutdown() -> TestResult {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dev = server(1, Duration::from_secs(10), &[]).await?;
+    let reply = http(dev.local_addr(), "GET", "/api/catalog/hello", &[], "").await?;
+    let runtime_api = reply.json()["env"]["AWS_LAMBDA_RUNTIME_API"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(runtime_api.starts_with("127.0.0.1:"), "{}", reply.text());
+
+    // A second runtime of the same environment long-polls for the next event, as the worker's
+    // lambda_runtime does; then stackgen dev stops.
+    let mut stream = tokio::net::TcpStream::connect(&runtime_api).await?;
+    stream
+        .write_all(
+            b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nhost: runtime\r\n\r\n",
+        )
+        .await?;
+    let reader = tokio::spawn(async move {
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out).await;
+        out
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    dev.stop().await;
+    let answered = tokio::time::timeout(Duration::from_secs(10), reader).await??;
+    // lambda_runtime panics on a /next response without Lambda-Runtime-Aws-Request-Id: the
+    // request is held until the connection closes, never answered with an error.
+    assert!(
+        answered.is_empty(),
+        "/next was answered: {}",
+        String::from_utf8_lossy(&answered)
+    );
     Ok(())
 }

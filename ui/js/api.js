@@ -42,6 +42,40 @@ export class ApiError extends Error {
   }
 }
 
+// Read-your-writes. The catalog may be answered from caches for `max-age` seconds (the
+// function's memory, the CDN, this browser: `Cache-Control: public, max-age=N`). Right after this
+// browser changed something (an order, a stock update), its GETs skip every cache for as long as
+// a cached copy could predate the change: fetch's `cache: "reload"` bypasses the browser cache
+// and sends `Cache-Control: no-cache`, which the catalog function honours. Everyone else sees
+// the change within N seconds.
+const WRITE_KEY = "stackgen.lastWriteAt";
+let longestMaxAge = 10; // seconds; raised by the max-age the API announces
+let lastWriteAt = 0; // fallback when localStorage is unavailable
+
+function wroteRecently() {
+  let at = lastWriteAt;
+  try {
+    at = Math.max(at, Number(localStorage.getItem(WRITE_KEY)) || 0);
+  } catch {
+    // Storage disabled: this page's own writes still count.
+  }
+  return Date.now() - at < (longestMaxAge + 1) * 1000;
+}
+
+function noteWrite() {
+  lastWriteAt = Date.now();
+  try {
+    localStorage.setItem(WRITE_KEY, String(lastWriteAt));
+  } catch {
+    // Storage disabled: remembered for this page only.
+  }
+}
+
+function noteMaxAge(res) {
+  const m = /max-age=(\d+)/i.exec(res.headers.get("cache-control") || "");
+  if (m) longestMaxAge = Math.max(longestMaxAge, Number(m[1]));
+}
+
 /**
  * Calls the API and returns the parsed JSON body. Throws ApiError on a network failure or a
  * non-2xx answer; aborts (AbortError) pass through untouched.
@@ -52,6 +86,7 @@ export async function api(method, path, { body, headers = {}, signal } = {}) {
     init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
   }
+  if (method === "GET" && wroteRecently()) init.cache = "reload";
   let res;
   try {
     res = await fetch(apiBase + path, init);
@@ -61,6 +96,8 @@ export async function api(method, path, { body, headers = {}, signal } = {}) {
       `Can't reach the store service at ${apiBase}. Check your connection, or that the service is running (make run), then try again.`,
     );
   }
+  if (res.ok && method !== "GET") noteWrite();
+  noteMaxAge(res);
   const text = await res.text().catch(() => "");
   let data = null;
   if (text) {

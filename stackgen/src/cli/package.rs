@@ -1,17 +1,21 @@
-//! `stackgen package`: build every function with cargo-lambda (arm64 zips), hash them and write
-//! the asset manifest `out/<env>/assets.json` that deploy and status read.
+//! `stackgen package`: build every function with cargo-lambda (arm64 zips) — or, for an
+//! environment with `function_code: host`, for this machine — hash the zips and write the asset
+//! manifest `out/<env>/assets.json` that deploy and status read.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde_json::json;
 
-use super::deploy::{Layout, OutputFormat, Printer, Target, load_env, package_assets, prepare};
+use super::deploy::{Layout, OutputFormat, Printer, Target, load_env, prepare};
 use super::exit::Exit;
+use crate::deploy::{self, Progress};
 
 const AFTER_HELP: &str = "\
 Examples:
   stackgen package --env dev                 build and hash every function
   stackgen package --env dev --format json   the manifest on stdout
   stackgen package --env dev --skip-build    hash the zips already in target/lambda
+  stackgen package --env local               host debug builds zipped as bootstrap
+                                             (function_code: host) into target/lambda-host
 
 Exit codes:
   0  packaged
@@ -25,7 +29,7 @@ pub struct Args {
     pub target: Target,
     #[command(flatten)]
     pub layout: Layout,
-    /// Do not run cargo-lambda; hash the zips already in the lambda dir.
+    /// Do not build; hash the zips already in the lambda dir.
     #[arg(long)]
     pub skip_build: bool,
     #[arg(long, value_enum, default_value = "text")]
@@ -35,7 +39,18 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
     prepare(&env)?;
-    let manifest = package_assets(&args.layout, &env.name, args.skip_build, &Printer::new())?;
+    let request = args.layout.request(&env.name).for_environment(&env);
+    let printer = Printer::new();
+    let manifest = if args.skip_build {
+        printer.step(&format!(
+            "using the zips already in {} (--skip-build)",
+            request.lambda_dir.display()
+        ));
+        deploy::package::record(&request)
+    } else {
+        deploy::package(&request, &printer)
+    }
+    .with_context(|| format!("cannot package the functions of `{}`", env.name))?;
     let path = deploy_manifest_path(args, &env.name);
     match args.format {
         OutputFormat::Json => {

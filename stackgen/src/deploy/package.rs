@@ -1,9 +1,17 @@
-//! `stackgen package`: build every function as an arm64 Lambda zip and record what was built.
+//! `stackgen package`: build every function as a Lambda zip and record what was built.
 //!
 //! cargo-lambda does the building (`cargo lambda build --release --arm64 --output-format zip`);
 //! cargo's incremental build makes an unchanged function cost nothing to rebuild, and the zip's
 //! sha256 — compared with the previous manifest — says which functions changed. The manifest
 //! (`out/<env>/assets.json`) is what upload and status read: function id → zip, sha256, size.
+//!
+//! An environment on the local emulator may say `function_code: host` instead: then the
+//! functions are built for this machine in debug (`cargo build -p retail-functions --bins`, what
+//! `stackgen dev` runs anyway) and each binary is zipped as `bootstrap` ([`bootstrap_zip`]) —
+//! real, deterministic zips, so hashes, uploads and change detection work exactly as for
+//! cargo-lambda's, without a cross-compiled release build that the emulator would never run.
+
+pub mod bootstrap_zip;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -15,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::progress::Progress;
+use crate::env::{Environment, FunctionCode};
 
 /// The pinned cargo-lambda version (what `make tools` installs).
 pub const CARGO_LAMBDA_VERSION: &str = "1.9.2";
@@ -104,6 +113,33 @@ pub enum PackageError {
         binary: String,
         zip: PathBuf,
     },
+    #[error(
+        "`cargo build` of the host binaries failed (exit status {status}) building {functions}. \
+         Its output is above; run `cargo build --manifest-path {manifest} --bins` to reproduce it."
+    )]
+    HostBuildFailed {
+        status: String,
+        functions: String,
+        manifest: String,
+    },
+    #[error(
+        "cargo built the functions but {binary} does not exist: function `{function}` names \
+         binary `{name}` (retail-spec FUNCTIONS) and the host builds were looked for in {dir}. \
+         If CARGO_TARGET_DIR points elsewhere for cargo than for stackgen, export the same value \
+         for both."
+    )]
+    HostBinaryMissing {
+        function: String,
+        name: String,
+        binary: PathBuf,
+        dir: PathBuf,
+    },
+    #[error("cannot zip the host binary of `{function}`: {source}")]
+    Zip {
+        function: String,
+        #[source]
+        source: bootstrap_zip::ZipError,
+    },
     #[error("the asset manifest {path} is not valid: {detail}. Delete it and package again.")]
     BadManifest { path: PathBuf, detail: String },
     #[error("{path}: {source}")]
@@ -130,25 +166,76 @@ pub struct PackageRequest<'a> {
     pub workspace_root: PathBuf,
     /// The functions crate's `Cargo.toml`.
     pub functions_manifest: PathBuf,
-    /// Where cargo-lambda puts the zips (`<dir>/<binary>/bootstrap.zip`); normally
-    /// `<workspace>/target/lambda`.
+    /// Where the zips are (`<dir>/<binary>/bootstrap.zip`); normally `<workspace>/target/lambda`
+    /// for cargo-lambda's and `<workspace>/target/lambda-host` for host builds.
     pub lambda_dir: PathBuf,
     /// `out/<env>`: the manifest goes to `assets.json` in it.
     pub out_dir: PathBuf,
     pub functions: &'a [&'static FunctionSpec],
+    /// What goes into the zips (the environment's `function_code`).
+    pub code: FunctionCode,
+    /// Where cargo leaves the host debug builds (`$CARGO_TARGET_DIR/debug`, else
+    /// `<workspace>/target/debug`); read when `code` is [`FunctionCode::Host`].
+    pub host_bin_dir: PathBuf,
 }
 
 impl PackageRequest<'_> {
-    /// The standard layout under `workspace_root` for environment `env`.
+    /// The standard layout under `workspace_root` for environment `env` (cargo-lambda zips).
     pub fn standard(workspace_root: &Path, env: &str) -> PackageRequest<'static> {
         PackageRequest {
             workspace_root: workspace_root.to_path_buf(),
             functions_manifest: workspace_root.join("functions").join("Cargo.toml"),
-            lambda_dir: workspace_root.join("target").join("lambda"),
+            lambda_dir: standard_lambda_dir(workspace_root),
             out_dir: workspace_root.join("out").join(env),
             functions: retail_spec::FUNCTIONS,
+            code: FunctionCode::Lambda,
+            host_bin_dir: host_bin_dir(workspace_root),
         }
     }
+
+    /// The request for `env`'s `function_code`. Host zips go to `target/lambda-host` unless a
+    /// lambda dir was chosen explicitly, so they never replace cargo-lambda's arm64 zips that
+    /// another environment would deploy.
+    pub fn for_environment(self, env: &Environment) -> Self {
+        self.with_code(env.function_code)
+    }
+
+    /// The request with `code` (see [`PackageRequest::for_environment`]).
+    pub fn with_code(mut self, code: FunctionCode) -> Self {
+        if code == FunctionCode::Host
+            && self.lambda_dir == standard_lambda_dir(&self.workspace_root)
+        {
+            self.lambda_dir = self.workspace_root.join("target").join("lambda-host");
+        }
+        self.code = code;
+        self
+    }
+
+    /// The zip of a binary: `<lambda_dir>/<binary>/bootstrap.zip`.
+    pub fn zip_path(&self, binary: &str) -> PathBuf {
+        self.lambda_dir.join(binary).join("bootstrap.zip")
+    }
+}
+
+fn standard_lambda_dir(workspace_root: &Path) -> PathBuf {
+    workspace_root.join("target").join("lambda")
+}
+
+/// `$CARGO_TARGET_DIR/debug` (relative to the workspace when relative), else
+/// `<workspace>/target/debug`: where `cargo build` leaves host binaries.
+pub fn host_bin_dir(workspace_root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .map(|d| {
+            if d.is_relative() {
+                workspace_root.join(d)
+            } else {
+                d
+            }
+        })
+        .unwrap_or_else(|| workspace_root.join("target"))
+        .join("debug")
 }
 
 /// Finds cargo-lambda: on PATH, else in the project virtualenv (`<workspace>/.venv/bin`).
@@ -179,6 +266,102 @@ pub fn find_cargo_lambda_in(
 /// Builds the functions, hashes the zips and writes the manifest; returns it with `changed`
 /// set per function against the previous manifest.
 pub fn package(
+    request: &PackageRequest<'_>,
+    progress: &dyn Progress,
+) -> Result<AssetManifest, PackageError> {
+    match request.code {
+        FunctionCode::Lambda => package_lambda(request, progress),
+        FunctionCode::Host => package_host(request, progress),
+    }
+}
+
+fn report(manifest: &AssetManifest, progress: &dyn Progress) {
+    for (id, asset) in &manifest.functions {
+        let note = if asset.changed {
+            "changed"
+        } else {
+            "unchanged"
+        };
+        progress.step(&format!(
+            "{id}: {} bytes, sha256 {} ({note})",
+            asset.size,
+            asset.sha256.get(..12).unwrap_or(&asset.sha256)
+        ));
+    }
+}
+
+/// `function_code: host`: `cargo build` (debug, this machine) of the functions' binaries, each
+/// zipped as `bootstrap` into `<lambda_dir>/<binary>/bootstrap.zip`, then the manifest.
+fn package_host(
+    request: &PackageRequest<'_>,
+    progress: &dyn Progress,
+) -> Result<AssetManifest, PackageError> {
+    let names: Vec<&str> = request.functions.iter().map(|f| f.binary).collect();
+    progress.step(&format!(
+        "building {} functions for this machine (function_code: host)",
+        names.len()
+    ));
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(&cargo);
+    cmd.arg("build")
+        .arg("--manifest-path")
+        .arg(&request.functions_manifest);
+    // Build exactly where the binaries are read from.
+    if let Some(target_dir) = request.host_bin_dir.parent() {
+        cmd.arg("--target-dir").arg(target_dir);
+    }
+    for name in &names {
+        cmd.args(["--bin", name]);
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| PackageError::io(Path::new(&cargo), e))?;
+    if !status.success() {
+        return Err(PackageError::HostBuildFailed {
+            status: status.to_string(),
+            functions: names.join(", "),
+            manifest: request.functions_manifest.display().to_string(),
+        });
+    }
+    let manifest_path = AssetManifest::path_in(&request.out_dir);
+    let previous = AssetManifest::read(&manifest_path)?.unwrap_or_default();
+    let mut manifest = AssetManifest::default();
+    for function in request.functions {
+        let binary = request.host_bin_dir.join(function.binary);
+        if !binary.is_file() {
+            return Err(PackageError::HostBinaryMissing {
+                function: function.id.to_string(),
+                name: function.binary.to_string(),
+                binary,
+                dir: request.host_bin_dir.clone(),
+            });
+        }
+        let zip = request.zip_path(function.binary);
+        let (sha256, size) =
+            bootstrap_zip::write(&binary, &zip).map_err(|source| PackageError::Zip {
+                function: function.id.to_string(),
+                source,
+            })?;
+        let changed = previous
+            .functions
+            .get(function.id)
+            .is_none_or(|p| p.sha256 != sha256);
+        manifest.functions.insert(
+            function.id.to_string(),
+            FunctionAsset {
+                zip,
+                sha256,
+                size,
+                changed,
+            },
+        );
+    }
+    manifest.write(&manifest_path)?;
+    report(&manifest, progress);
+    Ok(manifest)
+}
+
+fn package_lambda(
     request: &PackageRequest<'_>,
     progress: &dyn Progress,
 ) -> Result<AssetManifest, PackageError> {
@@ -225,31 +408,17 @@ pub fn package(
         });
     }
     let manifest = record(request)?;
-    for (id, asset) in &manifest.functions {
-        let note = if asset.changed {
-            "changed"
-        } else {
-            "unchanged"
-        };
-        progress.step(&format!(
-            "{id}: {} bytes, sha256 {} ({note})",
-            asset.size,
-            asset.sha256.get(..12).unwrap_or(&asset.sha256)
-        ));
-    }
+    report(&manifest, progress);
     Ok(manifest)
 }
 
-/// Hashes the zips cargo-lambda left in `lambda_dir` and writes the manifest (no build).
+/// Hashes the zips an earlier package left in `lambda_dir` and writes the manifest (no build).
 pub fn record(request: &PackageRequest<'_>) -> Result<AssetManifest, PackageError> {
     let manifest_path = AssetManifest::path_in(&request.out_dir);
     let previous = AssetManifest::read(&manifest_path)?.unwrap_or_default();
     let mut manifest = AssetManifest::default();
     for function in request.functions {
-        let zip = request
-            .lambda_dir
-            .join(function.binary)
-            .join("bootstrap.zip");
+        let zip = request.zip_path(function.binary);
         if !zip.is_file() {
             return Err(PackageError::ZipMissing {
                 function: function.id.to_string(),

@@ -37,6 +37,10 @@ pub struct Environment {
     /// Explicit exceptions to the no-ghost-spend rule; empty by default.
     #[serde(default)]
     pub allow_always_on: Vec<AlwaysOnAllowance>,
+    /// What `stackgen package` / `deploy` put in the functions' zips: `lambda` (the default) or
+    /// `host` (local emulator only).
+    #[serde(default)]
+    pub function_code: FunctionCode,
 }
 
 impl Environment {
@@ -159,6 +163,34 @@ impl Default for Features {
             budget: true,
             dashboard: true,
             function_alarms: true,
+        }
+    }
+}
+
+/// How the functions' code is built and zipped for an environment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FunctionCode {
+    /// cargo-lambda's arm64 release builds: what AWS Lambda runs.
+    #[default]
+    Lambda,
+    /// This machine's debug builds (`cargo build -p retail-functions --bins`), each zipped as
+    /// `bootstrap`. For an environment on the local emulator only: moto stores function code and
+    /// never runs it (`stackgen dev` runs the host binaries), so the slow cross-compiled release
+    /// build buys nothing there. Refused where code could reach real AWS (an `account` set, or
+    /// a protected environment).
+    Host,
+}
+
+impl FunctionCode {
+    /// Every value as the environment file spells it.
+    pub const NAMES: &'static [&'static str] = &["lambda", "host"];
+
+    /// The value as the environment file spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FunctionCode::Lambda => "lambda",
+            FunctionCode::Host => "host",
         }
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::locate::FieldPath;
-use super::model::{Environment, KillAction};
+use super::model::{Environment, FunctionCode, KillAction};
 use super::{region, schedule};
 
 /// Retention periods CloudWatch Logs accepts, in days.
@@ -382,6 +382,32 @@ fn check_protection(env: &Environment, out: &mut Vec<Violation>) {
                 .to_string(),
         ));
     }
+    check_function_code(env, out);
+}
+
+/// `function_code: host` zips this machine's debug binaries, which AWS Lambda (arm64) cannot
+/// run: only an environment that never reaches a real account may use it.
+fn check_function_code(env: &Environment, out: &mut Vec<Violation>) {
+    if env.function_code != FunctionCode::Host {
+        return;
+    }
+    let why = if env.is_protected() {
+        Some("the environment is protected (production-like)".to_owned())
+    } else {
+        env.account
+            .as_ref()
+            .map(|a| format!("it names the AWS account `{a}`"))
+    };
+    if let Some(why) = why {
+        out.push((
+            FieldPath::keys("function_code"),
+            format!(
+                "`host` is refused here because {why}: host debug binaries cannot run in AWS \
+                 Lambda, they are only for an environment on the local emulator; remove the line \
+                 (or write `function_code: lambda`) to deploy cargo-lambda's arm64 builds"
+            ),
+        ));
+    }
 }
 
 fn check_always_on(env: &Environment, out: &mut Vec<Violation>) {
@@ -426,6 +452,50 @@ fn join(values: &[u32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn local() -> Environment {
+        serde_yaml_ng::from_str(
+            "name: local\nproject: grocer\nregion: us-east-1\n\
+             tags: {Project: grocer, Env: local, Owner: me, CostCenter: CC-1}\n\
+             budget: {monthly_usd: 5, thresholds_percent: [100], emails: [f@example.com]}\n\
+             log_retention_days: 1\n\
+             kill_switch: {action: destroy, threshold_percent: 100}\n\
+             stores: [{id: store-01, name: Downtown}]\n\
+             function_code: host\n",
+        )
+        .unwrap_or_else(|e| panic!("fixture: {e}"))
+    }
+
+    fn function_code_violations(env: &Environment) -> Vec<String> {
+        check(env, &env.name.clone())
+            .into_iter()
+            .filter(|(path, _)| path.to_string() == "function_code")
+            .map(|(_, message)| message)
+            .collect()
+    }
+
+    #[test]
+    fn host_function_code_only_off_aws() {
+        let env = local();
+        assert_eq!(env.function_code, FunctionCode::Host);
+        assert!(function_code_violations(&env).is_empty());
+
+        let mut with_account = local();
+        with_account.account = Some("111122223333".into());
+        let v = function_code_violations(&with_account);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].contains("111122223333") && v[0].contains("function_code: lambda"));
+
+        let mut protected = local();
+        protected.protection.termination_protection = true;
+        let v = function_code_violations(&protected);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].contains("protected"), "{v:?}");
+
+        let mut lambda = protected.clone();
+        lambda.function_code = FunctionCode::Lambda;
+        assert!(function_code_violations(&lambda).is_empty());
+    }
 
     #[test]
     fn kebab_names() {

@@ -5,7 +5,7 @@
 //! part of 2.0 and is ignored), or any other valid JSON, which API Gateway treats as the body of a
 //! `200` with `content-type: application/json` (a JSON string is sent unquoted). Anything else
 //! (not JSON, a bad status code, a non-string body, invalid base64, an unusable header) is a
-//! malformed integration response, which API Gateway answers with its own 500.
+//! malformed integration response, which the gateway answers with its own 502.
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -164,11 +164,13 @@ pub mod gateway_errors {
         message(404, "Not Found")
     }
 
-    /// The function failed: it crashed, failed to initialise, reported an error, timed out, or
-    /// returned a malformed response. HTTP APIs answer all of these with this 500 (REST APIs,
-    /// which this stack does not use, say 502 "Internal server error").
+    /// The function failed: it crashed (its process exited; `stackgen dev` restarts it),
+    /// failed to initialise, reported an error, timed out, or returned a malformed response.
+    /// The client gets a 502 — the gateway's upstream failed, as API Gateway's Lambda proxy
+    /// integrations report it — with API Gateway's own body, never the function's
+    /// `{"error": …}` shape (the function did not answer).
     pub fn function_failed() -> HttpReply {
-        message(500, "Internal Server Error")
+        message(502, "Internal Server Error")
     }
 
     /// The integration did not answer within the HTTP API's integration timeout (30 s max).

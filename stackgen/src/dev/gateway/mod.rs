@@ -5,8 +5,9 @@
 //! turned into the payload 2.0 event, handed to the route's function pool, and its result
 //! translated back. The gateway's own answers have API Gateway's shapes: 404
 //! `{"message":"Not Found"}` for no route, 413 over the 10 MB payload limit (or Lambda's 6 MB
-//! invocation limit), 500 `{"message":"Internal Server Error"}` when the function fails in any
-//! way, 503 `{"message":"Service Unavailable"}` past the integration timeout. Every API response
+//! invocation limit), 502 `{"message":"Internal Server Error"}` when the function fails in any
+//! way (a crash, after which its environment is restarted; an error; a timeout; a malformed
+//! result), 503 `{"message":"Service Unavailable"}` past the integration timeout. Every API response
 //! carries `apigw-requestid`.
 
 pub mod site;
@@ -228,7 +229,7 @@ impl Gateway {
                 Ok(reply) => reply,
                 Err(malformed) => {
                     self.log(format!(
-                        "{method} {raw_path} → 500: {malformed} (RequestId: {})",
+                        "{method} {raw_path} → 502: {malformed} (RequestId: {})",
                         invoked.request_id
                     ));
                     gateway_errors::function_failed()
@@ -236,7 +237,7 @@ impl Gateway {
             },
             failure => {
                 self.log(format!(
-                    "{method} {raw_path} → 500: {} (RequestId: {})",
+                    "{method} {raw_path} → 502: {} (RequestId: {})",
                     failure.describe(),
                     invoked.request_id
                 ));

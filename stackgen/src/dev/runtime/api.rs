@@ -11,6 +11,13 @@
 //!   replaced.
 //!
 //! An unknown request id is refused with 400 `InvalidRequestID`, as Lambda does.
+//!
+//! `…/invocation/next` is only ever answered with an event. An environment that is being
+//! replaced or shut down keeps its runtime's request open until the supervisor has killed the
+//! process (which closes the connection): Lambda never answers `/next` without an event either,
+//! and `lambda_runtime` panics on a `/next` response without `Lambda-Runtime-Aws-Request-Id`. The
+//! endpoint itself closes only after its environment's last process is gone
+//! ([`Slot::api_closed`]), so a stopping `stackgen dev` leaves neither panics nor error lines.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -141,24 +148,20 @@ async fn next(
                 }
                 return serve::response(200, &headers, a.payload.clone());
             }
-            Next::Stale => {
-                return error_doc(
-                    410,
-                    "Runtime.Stale",
-                    "this execution environment has been replaced",
-                );
-            }
+            Next::Stale => return hold_until_killed().await,
             Next::Empty => {
                 if !slot.queue.wait_available(token).await {
-                    return error_doc(
-                        410,
-                        "Runtime.Stale",
-                        "this execution environment is shutting down",
-                    );
+                    return hold_until_killed().await;
                 }
             }
         }
     }
+}
+
+/// The `/next` of a process that is being killed: never answered. The connection closes when
+/// the process dies (hyper then drops this future) or when the endpoint closes after it.
+async fn hold_until_killed() -> Response<Full<Bytes>> {
+    std::future::pending().await
 }
 
 fn reply(slot: &Slot, request_id: &str, outcome: Outcome) -> Response<Full<Bytes>> {

@@ -96,7 +96,8 @@ impl Pool {
                 port,
                 started_tx.clone(),
             ));
-            tasks.spawn(api::serve(Arc::clone(&slot), listener, shutdown.clone()));
+            // The endpoint outlives `shutdown` until the slot's worker is reaped (see api.rs).
+            tasks.spawn(api::serve(Arc::clone(&slot), listener, slot.api_closed()));
             tasks.spawn(slot.supervise(shutdown.clone()));
         }
         Ok(Pool {

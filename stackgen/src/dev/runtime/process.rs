@@ -11,6 +11,7 @@ use std::process::Stdio;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
+use tokio::task::JoinHandle;
 
 use super::WorkerSpec;
 use crate::dev::logs::LogSink;
@@ -18,13 +19,15 @@ use crate::dev::logs::LogSink;
 /// Variables passed through from `stackgen dev`'s own environment (debugging aids only).
 const PASS_THROUGH: [&str; 3] = ["RUST_BACKTRACE", "RUST_LOG", "RUST_LIB_BACKTRACE"];
 
-/// Spawns one worker whose runtime API is at `127.0.0.1:{port}`.
+/// Spawns one worker whose runtime API is at `127.0.0.1:{port}`. Also returns the tasks copying
+/// its stdout and stderr into the log: they end at the pipes' EOF, and whoever reaps the process
+/// awaits them ([`drain`]), so a worker's last lines (a panic message) are never lost.
 pub fn spawn(
     spec: &WorkerSpec,
     port: u16,
     log_stream: &str,
     logs: &LogSink,
-) -> std::io::Result<Child> {
+) -> std::io::Result<(Child, Vec<JoinHandle<()>>)> {
     let mut command = Command::new(&spec.binary);
     command
         .env_clear()
@@ -44,17 +47,33 @@ pub fn spawn(
         .process_group(0);
     die_with_parent(&mut command);
     let mut child = command.spawn()?;
+    let mut output = Vec::new();
     if let Some(out) = child.stdout.take() {
-        forward(out, spec, logs);
+        output.push(forward(out, spec, logs));
     }
     if let Some(err) = child.stderr.take() {
-        forward(err, spec, logs);
+        output.push(forward(err, spec, logs));
     }
-    Ok(child)
+    Ok((child, output))
+}
+
+/// Waits (at most `limit`) for a reaped worker's output to be copied to the end.
+pub async fn drain(output: Vec<JoinHandle<()>>, limit: std::time::Duration) {
+    for task in output {
+        let abort = task.abort_handle();
+        if tokio::time::timeout(limit, task).await.is_err() {
+            // Something else holds the pipe open (a grandchild): stop copying.
+            abort.abort();
+        }
+    }
 }
 
 /// Copies each line the worker writes into its function's log stream.
-fn forward(stream: impl AsyncRead + Unpin + Send + 'static, spec: &WorkerSpec, logs: &LogSink) {
+fn forward(
+    stream: impl AsyncRead + Unpin + Send + 'static,
+    spec: &WorkerSpec,
+    logs: &LogSink,
+) -> JoinHandle<()> {
     let logs = logs.clone();
     let source = spec.log_source.clone();
     tokio::spawn(async move {
@@ -62,7 +81,7 @@ fn forward(stream: impl AsyncRead + Unpin + Send + 'static, spec: &WorkerSpec, l
         while let Ok(Some(line)) = lines.next_line().await {
             logs.line(&source, line);
         }
-    });
+    })
 }
 
 #[cfg(target_os = "linux")]

@@ -24,6 +24,8 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// A worker that lived this long before dying is restarted at once.
 const HEALTHY_UPTIME: Duration = Duration::from_secs(2);
+/// How long a reaped worker's remaining output may take to reach the log.
+const OUTPUT_DRAIN: Duration = Duration::from_secs(1);
 
 /// One execution environment.
 pub struct Slot {
@@ -35,6 +37,9 @@ pub struct Slot {
     /// Counts slots of the pool that finished their first start (ready or failed).
     started: watch::Sender<usize>,
     announced: AtomicBool,
+    /// Cancelled when the supervisor has stopped for good and its last process is reaped: the
+    /// moment the runtime API endpoint may close without a live runtime seeing it go.
+    api_closed: CancellationToken,
 }
 
 struct SlotState {
@@ -107,7 +112,13 @@ impl Slot {
             }),
             started,
             announced: AtomicBool::new(false),
+            api_closed: CancellationToken::new(),
         }
+    }
+
+    /// Fires once this environment's supervisor has stopped and its last process is gone.
+    pub fn api_closed(&self) -> CancellationToken {
+        self.api_closed.clone()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, SlotState> {
@@ -290,8 +301,14 @@ impl Slot {
         let _ = in_flight.reply.send(outcome);
     }
 
-    /// Runs worker processes until `shutdown`, replacing each one that exits.
+    /// Runs worker processes until `shutdown`, replacing each one that exits; then closes the
+    /// runtime API endpoint ([`Slot::api_closed`]).
     pub async fn supervise(self: Arc<Self>, shutdown: CancellationToken) {
+        self.run_workers(&shutdown).await;
+        self.api_closed.cancel();
+    }
+
+    async fn run_workers(self: &Arc<Self>, shutdown: &CancellationToken) {
         let mut backoff = Duration::ZERO;
         while !shutdown.is_cancelled() {
             let token = shutdown.child_token();
@@ -306,16 +323,18 @@ impl Slot {
             }
             let born = Instant::now();
             let exit = match process::spawn(&self.spec, self.port, &log_stream_name(), &self.logs) {
-                Ok(mut child) => {
+                Ok((mut child, output)) => {
                     self.lock().pid = child.id();
-                    tokio::select! {
+                    let exit = tokio::select! {
                         status = child.wait() => describe_exit(status),
                         _ = token.cancelled() => {
                             // Killed by PID (SIGKILL), then reaped: no zombie, no orphan.
                             let _ = child.start_kill();
                             describe_exit(child.wait().await)
                         }
-                    }
+                    };
+                    process::drain(output, OUTPUT_DRAIN).await;
+                    exit
                 }
                 Err(e) => format!("could not be started: {e}"),
             };
