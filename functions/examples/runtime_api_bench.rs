@@ -233,11 +233,23 @@ fn environment(f: &'static FunctionSpec, api: &str) -> Vec<(String, String)> {
             Access::BucketRead(b) | Access::BucketWrite(b) => {
                 (b.env_var, format!("bench-{}", b.name))
             }
+            Access::OwnStack => (retail_spec::STACK_NAME_VAR, "bench-stack".to_owned()),
+            Access::StackFunctionsConcurrency | Access::StackBucketsEmpty => continue,
         };
         env.push((var.to_owned(), value));
     }
     if f.needs_stores {
         env.push((STORES_VAR.to_owned(), "store-01,store-02".to_owned()));
+    }
+    if f.id == retail_spec::KILL_SWITCH_FN.id {
+        env.push((
+            retail_spec::KILL_ACTION_VAR.to_owned(),
+            "throttle".to_owned(),
+        ));
+        env.push((
+            retail_spec::BUDGET_NAME_VAR.to_owned(),
+            "bench-monthly".to_owned(),
+        ));
     }
     env
 }

@@ -38,6 +38,8 @@ pub mod ids;
 #[cfg(feature = "lambda")]
 pub mod inventory;
 #[cfg(feature = "lambda")]
+pub mod killswitch;
+#[cfg(feature = "lambda")]
 pub mod log;
 #[cfg(feature = "lambda")]
 pub mod orders;

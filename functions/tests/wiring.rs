@@ -74,6 +74,10 @@ fn build(
             alerts::StockAlerts::new(sdk, env).map_err(e)?;
             None
         }
+        "kill-switch" => {
+            retail_functions::killswitch::KillSwitch::new(sdk, env).map_err(e)?;
+            None
+        }
         other => return Err(format!("no app for function binary {other}")),
     })
 }
@@ -103,7 +107,7 @@ async fn every_app_builds_from_its_grants_and_serves_its_routes() {
                     );
                 }
             }
-            (Trigger::Queue { .. }, None) => {}
+            (Trigger::Queue { .. } | Trigger::Topic { .. }, None) => {}
             (t, _) => panic!("{}: trigger {t:?} does not match its app", f.id),
         }
     }

@@ -19,6 +19,14 @@ pub const API_STAGE: &str = "api";
 pub const ENV_NAME_VAR: &str = "STACKGEN_ENV";
 /// Environment variable with the comma-separated store (branch) ids an order may name.
 pub const STORES_VAR: &str = "STORE_IDS";
+/// Environment variable with the function's own CloudFormation stack name ([`Access::OwnStack`]).
+pub const STACK_NAME_VAR: &str = "STACK_NAME";
+/// Environment variable with the kill switch's action from the environment file (`throttle` or
+/// `destroy`).
+pub const KILL_ACTION_VAR: &str = "KILL_SWITCH_ACTION";
+/// Environment variable with the name of the environment's budget: the kill switch acts only on
+/// that budget's notifications.
+pub const BUDGET_NAME_VAR: &str = "BUDGET_NAME";
 /// Environment variable of the catalog function: for how many seconds a catalog listing may be
 /// served from the function's in-memory cache, and the `max-age` it tells the CDN and browsers
 /// (`Cache-Control: public, max-age=N`). `0` turns both off. Unset: [`CATALOG_CACHE_DEFAULT_SECONDS`].
@@ -157,6 +165,14 @@ pub enum Access {
     BucketRead(&'static BucketSpec),
     /// GetObject and PutObject.
     BucketWrite(&'static BucketSpec),
+    /// Its own CloudFormation stack: DescribeStacks, ListStackResources and DeleteStack (the
+    /// stack name in [`STACK_NAME_VAR`]).
+    OwnStack,
+    /// Get/Put/DeleteFunctionConcurrency on every *other* function of the stack.
+    StackFunctionsConcurrency,
+    /// ListBucketVersions, DeleteObject and DeleteObjectVersion on every bucket of the stack
+    /// (the site bucket included), to empty them before the stack is deleted.
+    StackBucketsEmpty,
 }
 
 /// How a function is invoked.
@@ -169,6 +185,8 @@ pub enum Trigger {
         queue: &'static QueueSpec,
         batch_size: u32,
     },
+    /// By an SNS subscription to the topic (the kill switch: also directly, by its schedule).
+    Topic { topic: &'static TopicSpec },
 }
 
 /// One Lambda function: one binary in the `functions` crate.
@@ -380,6 +398,14 @@ pub static OPS_ALERTS: TopicSpec = TopicSpec {
 
 pub static TOPICS: &[&TopicSpec] = &[&STOCK_ALERTS, &OPS_ALERTS];
 
+/// Where AWS Budgets publishes the kill threshold's notification. Not in [`TOPICS`]: it exists
+/// only in environments whose kill switch is enabled, with a policy for AWS Budgets alone.
+pub static KILL_SWITCH_TOPIC: TopicSpec = TopicSpec {
+    id: "KillSwitch",
+    name: "kill-switch",
+    env_var: "KILL_SWITCH_TOPIC_ARN",
+};
+
 /// Generated sales reports (CSV and JSON).
 pub static REPORTS: BucketSpec = BucketSpec {
     id: "Reports",
@@ -498,6 +524,28 @@ pub static STOCK_ALERTS_FN: FunctionSpec = FunctionSpec {
     needs_stores: false,
 };
 
+/// The automatic kill switch: on the budget's kill-threshold notification (or its schedule) it
+/// throttles every other function to zero or empties the buckets and deletes the stack, per
+/// the environment file. Rendered only when the environment enables the kill switch.
+pub static KILL_SWITCH_FN: FunctionSpec = FunctionSpec {
+    id: "kill-switch",
+    binary: "kill-switch",
+    description: "Stops the environment's spend when the budget's kill threshold is reached",
+    trigger: Trigger::Topic {
+        topic: &KILL_SWITCH_TOPIC,
+    },
+    memory_mb: 128,
+    // Emptying a bucket of many object versions takes a while; the function is idle otherwise.
+    timeout_seconds: 300,
+    access: &[
+        Access::TopicPublish(&OPS_ALERTS),
+        Access::OwnStack,
+        Access::StackFunctionsConcurrency,
+        Access::StackBucketsEmpty,
+    ],
+    needs_stores: false,
+};
+
 /// Every function of the retail backend, in a stable order.
 pub static FUNCTIONS: &[&FunctionSpec] = &[
     &CATALOG,
@@ -507,6 +555,7 @@ pub static FUNCTIONS: &[&FunctionSpec] = &[
     &REPORTS_FN,
     &REPORT_BUILDER,
     &STOCK_ALERTS_FN,
+    &KILL_SWITCH_FN,
 ];
 
 /// `GET /catalog`: Lists products (filter, search, cursor pagination).
@@ -662,6 +711,7 @@ mod tests {
             match f.trigger {
                 Trigger::Http => assert!(n > 0, "{} has no routes", f.id),
                 Trigger::Queue { .. } => assert_eq!(n, 0, "{} is queue-driven", f.id),
+                Trigger::Topic { .. } => assert_eq!(n, 0, "{} is topic-driven", f.id),
             }
         }
     }
@@ -678,6 +728,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_kill_switch_topic_is_not_an_always_on_topic() {
+        assert!(TOPICS.iter().all(|t| t.id != KILL_SWITCH_TOPIC.id));
+        assert_eq!(
+            KILL_SWITCH_FN.trigger,
+            Trigger::Topic {
+                topic: &KILL_SWITCH_TOPIC
+            }
+        );
+        assert!(function("kill-switch").is_some());
     }
 
     #[test]

@@ -278,11 +278,25 @@ impl Stack {
                 Access::BucketRead(b) | Access::BucketWrite(b) => {
                     (b.env_var, self.bucket(b).to_owned())
                 }
+                Access::OwnStack => (retail_spec::STACK_NAME_VAR, self.prefix.clone()),
+                // IAM only: no variable.
+                Access::StackFunctionsConcurrency | Access::StackBucketsEmpty => continue,
             };
             vars.push((var.to_owned(), value));
         }
         if function.needs_stores {
             vars.push((STORES_VAR.to_owned(), STORES.join(",")));
+        }
+        if function.id == retail_spec::KILL_SWITCH_FN.id {
+            // From the environment file, not from a grant (see stackgen's stack/finops.rs).
+            vars.push((
+                retail_spec::KILL_ACTION_VAR.to_owned(),
+                "throttle".to_owned(),
+            ));
+            vars.push((
+                retail_spec::BUDGET_NAME_VAR.to_owned(),
+                format!("{}-monthly", self.prefix),
+            ));
         }
         FunctionEnv::new(function, vars)
     }

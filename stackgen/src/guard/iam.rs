@@ -1,5 +1,6 @@
 //! Least privilege: no `*` in any allowed action, and every allowed resource is one of this
-//! stack's own (a reference to a resource the template declares), never `*` or a literal ARN.
+//! stack's own (a reference to a resource the template declares, or `AWS::StackId`: the stack
+//! itself, which the kill switch may delete), never `*` or a literal ARN.
 //! Applies to roles' inline policies and to resource policies (buckets, topics, queues).
 
 use super::{Outcome, Rule, RuleResult, Subject};
@@ -7,7 +8,7 @@ use crate::model::iam::Role;
 use crate::model::s3::BucketPolicy;
 use crate::model::sns::TopicPolicy;
 use crate::model::sqs::QueuePolicy;
-use crate::model::{Effect, LogicalId, PolicyDocument, Template};
+use crate::model::{Effect, LogicalId, PolicyDocument, Pseudo, Template};
 
 pub const RULE: Rule = Rule {
     id: "iam-least-privilege",
@@ -58,6 +59,8 @@ fn check_document(
                     format!("{what} {name} allows every resource (`*`)"),
                     "name the stack's own resources through their handles (table.arn(), queue.arn(), …)",
                 );
+            } else if r.is_pseudo(Pseudo::StackId) {
+                // The stack's own ARN: as scoped as a resource can be.
             } else if refs.is_empty() || !refs.iter().all(|id| own(template, id)) {
                 o.violation(
                     owner.as_str(),

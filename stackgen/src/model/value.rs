@@ -161,6 +161,11 @@ impl<T> Value<T> {
         }
     }
 
+    /// Whether this value is exactly a `Ref` to the pseudo parameter `p`.
+    pub fn is_pseudo(&self, p: Pseudo) -> bool {
+        matches!(&self.0, Repr::Pseudo(q) if *q == p)
+    }
+
     /// The resource and attribute this value is exactly a `GetAtt` of.
     pub fn as_get_att(&self) -> Option<(&LogicalId, &'static str)> {
         match &self.0 {

@@ -1,21 +1,98 @@
 //! FinOps: the environment's monthly cost budget (filtered to its tags, notifying at each
-//! threshold on actual and forecasted spend) and Cost Explorer anomaly detection.
+//! threshold on actual and forecasted spend), Cost Explorer anomaly detection, and the
+//! automatic kill switch.
+//!
+//! The kill switch (when `kill_switch.enabled`): AWS Budgets publishes the actual-spend
+//! notification at `kill_switch.threshold_percent` to the kill-switch topic, which invokes the
+//! `kill-switch` function (built from `retail_spec::KILL_SWITCH_FN` by `functions.rs`, like
+//! every other function). It throttles or destroys the environment per the environment file;
+//! an optional EventBridge Scheduler schedule invokes it with `destroy` out of hours.
+//!
+//! Deleting the stack. DeleteStack needs permission to delete every resource of the stack. The
+//! kill switch's own role holds only `cloudformation:DeleteStack` on this stack
+//! (`AWS::StackId`), not delete rights on every resource type, on purpose: granting them
+//! inline would make the role depend on every resource, so CloudFormation would delete the
+//! role (and with it those rights) *first* and the rest of the delete would fail half-way. The
+//! delete is meant to run with the CloudFormation service role the stack is deployed with
+//! (CloudFormation uses a stack's service role for DeleteStack whoever asks, without
+//! iam:PassRole), which lives outside the stack and outlives it. Until deploy passes one, an
+//! AWS delete started by the kill switch fails on the first resource it cannot delete and
+//! ops-alerts says the stack is being deleted; `stackgen destroy` finishes the job.
+
+use retail_spec::{BUDGET_NAME_VAR, FunctionSpec, KILL_ACTION_VAR, KILL_SWITCH_TOPIC, Trigger};
 
 use super::events::Events;
-use super::{Ctx, StackError};
-use crate::model::Tags;
+use super::functions::Built;
+use super::{Ctx, StackError, ids};
+use crate::env::Environment;
 use crate::model::budgets::{
     Budget, BudgetData, Notification, NotificationType, NotificationWithSubscribers, Spend,
     Subscriber, SubscriptionType,
 };
 use crate::model::ce::{AnomalyMonitor, AnomalySubscriber, AnomalySubscription, Expression};
+use crate::model::iam::{InlinePolicy, Role};
+use crate::model::lambda::{Function, Permission};
+use crate::model::s3::Bucket;
+use crate::model::scheduler::{FlexibleTimeWindow, Schedule, Target};
+use crate::model::sns::{Subscription, Topic, TopicPolicy};
+use crate::model::{
+    Handle, Operator, Options, PolicyCondition, PolicyDocument, Principal, Pseudo, Statement, Tags,
+    Value,
+};
+use crate::sub;
 
-/// AWS limits: 10 notifications per budget, 10 email subscribers per notification.
+/// AWS limits: 10 notifications per budget, 10 email subscribers per notification (and one
+/// SNS subscriber).
 const MAX_NOTIFICATIONS: usize = 10;
 const MAX_EMAILS: usize = 10;
 
-pub(super) fn build(ctx: &mut Ctx, events: &Events) -> Result<(), StackError> {
+/// What the schedule sends: the same function, told to destroy.
+const SCHEDULE_INPUT: &str = r#"{"action":"destroy","source":"schedule"}"#;
+
+const KILL_TOPIC_KMS_SKIP: &str = "AWS Budgets cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key adds $1/month per environment of idle cost. The topic carries the budget's kill-threshold notification only (amounts, no customer data); its policy lets only AWS Budgets of this account publish.";
+
+const THROTTLE: &[&str] = &[
+    "lambda:GetFunctionConcurrency",
+    "lambda:PutFunctionConcurrency",
+    "lambda:DeleteFunctionConcurrency",
+];
+const LIST_VERSIONS: &[&str] = &["s3:ListBucketVersions"];
+const DELETE_OBJECTS: &[&str] = &["s3:DeleteObject", "s3:DeleteObjectVersion"];
+
+/// The budget's name (`<project>-<env>-monthly`), which the kill switch checks notifications
+/// against.
+fn budget_name(ctx: &Ctx) -> String {
+    ctx.names.physical("monthly")
+}
+
+fn is_kill_switch(spec: &FunctionSpec) -> bool {
+    matches!(spec.trigger, Trigger::Topic { topic } if topic.id == KILL_SWITCH_TOPIC.id)
+}
+
+/// Whether the stack has `spec`: the kill switch only when the environment enables it.
+pub(super) fn renders(env: &Environment, spec: &FunctionSpec) -> bool {
+    !is_kill_switch(spec) || env.kill_switch.enabled
+}
+
+/// Environment variables of `spec` that come from the environment file rather than a grant.
+pub(super) fn variables(ctx: &Ctx, spec: &FunctionSpec) -> Vec<(&'static str, String)> {
+    if !is_kill_switch(spec) {
+        return Vec::new();
+    }
+    vec![
+        (
+            KILL_ACTION_VAR,
+            ctx.env.kill_switch.action.as_str().to_owned(),
+        ),
+        (BUDGET_NAME_VAR, budget_name(ctx)),
+    ]
+}
+
+pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Result<(), StackError> {
     let env = ctx.env;
+    let kill_switch = functions.iter().find(|f| is_kill_switch(f.spec));
+    let kill_topic = kill_switch.map(|ks| build_kill_switch(ctx, ks, functions));
+
     let project_and_env = Expression::all(vec![
         Expression::tag("Project", &env.tags.project),
         Expression::tag("Env", &env.name),
@@ -28,13 +105,21 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events) -> Result<(), StackError> {
                 count: env.budget.emails.len(),
             });
         }
-        if env.budget.thresholds_percent.len() * 2 > MAX_NOTIFICATIONS {
+        // The kill threshold shares the actual-spend notification of an equal threshold;
+        // otherwise it is one more notification.
+        let kill_threshold = kill_topic
+            .as_ref()
+            .map(|_| env.kill_switch.threshold_percent);
+        let extra = usize::from(
+            kill_threshold.is_some_and(|k| !env.budget.thresholds_percent.contains(&k)),
+        );
+        if env.budget.thresholds_percent.len() * 2 + extra > MAX_NOTIFICATIONS {
             return Err(StackError::TooManyThresholds {
                 env: env.name.clone(),
                 count: env.budget.thresholds_percent.len(),
             });
         }
-        let mut subscribers: Vec<Subscriber> = env
+        let emails: Vec<Subscriber> = env
             .budget
             .emails
             .iter()
@@ -43,29 +128,52 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events) -> Result<(), StackError> {
                 address: e.into(),
             })
             .collect();
-        subscribers.push(Subscriber {
-            subscription_type: SubscriptionType::Sns,
-            address: events.ops_alerts.arn(),
-        });
+        // A notification takes one SNS subscriber: ops-alerts, except the kill threshold's
+        // actual-spend notification, which goes to the kill-switch topic (the function then
+        // tells ops-alerts what it did).
+        let with_topic = |topic: Value| {
+            let mut s = emails.clone();
+            s.push(Subscriber {
+                subscription_type: SubscriptionType::Sns,
+                address: topic,
+            });
+            s
+        };
+        let notification = |kind, threshold: u32, subscribers| NotificationWithSubscribers {
+            notification: Notification {
+                notification_type: kind,
+                comparison_operator: "GREATER_THAN",
+                threshold: f64::from(threshold),
+                threshold_type: "PERCENTAGE",
+            },
+            subscribers,
+        };
         let mut notifications = Vec::new();
         for &threshold in &env.budget.thresholds_percent {
             for kind in [NotificationType::Actual, NotificationType::Forecasted] {
-                notifications.push(NotificationWithSubscribers {
-                    notification: Notification {
-                        notification_type: kind,
-                        comparison_operator: "GREATER_THAN",
-                        threshold: f64::from(threshold),
-                        threshold_type: "PERCENTAGE",
-                    },
-                    subscribers: subscribers.clone(),
-                });
+                let topic = match (&kill_topic, kind) {
+                    (Some(t), NotificationType::Actual) if kill_threshold == Some(threshold) => {
+                        t.arn()
+                    }
+                    _ => events.ops_alerts.arn(),
+                };
+                notifications.push(notification(kind, threshold, with_topic(topic)));
             }
+        }
+        if let (Some(t), Some(k)) = (&kill_topic, kill_threshold)
+            && !env.budget.thresholds_percent.contains(&k)
+        {
+            notifications.push(notification(
+                NotificationType::Actual,
+                k,
+                with_topic(t.arn()),
+            ));
         }
         ctx.template.add(
             "MonthlyBudget",
             Budget {
                 budget: BudgetData {
-                    budget_name: ctx.names.physical("monthly"),
+                    budget_name: budget_name(ctx),
                     budget_type: "COST",
                     time_unit: "MONTHLY",
                     budget_limit: Spend {
@@ -118,4 +226,399 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events) -> Result<(), StackError> {
         }
     }
     Ok(())
+}
+
+/// The kill-switch topic (AWS Budgets may publish, nobody else), its subscription and
+/// invoke permission, the function's stack-wide grants and the optional schedule. Returns
+/// the topic for the budget's kill-threshold notification.
+fn build_kill_switch(ctx: &mut Ctx, ks: &Built, functions: &[Built]) -> Handle<Topic> {
+    let topic = ctx.template.add_with(
+        &ids::topic(&KILL_SWITCH_TOPIC),
+        Topic {
+            topic_name: ctx.names.physical(KILL_SWITCH_TOPIC.name).into(),
+            display_name: format!("{} {}", ctx.names.stack(), KILL_SWITCH_TOPIC.name),
+            kms_master_key_id: None,
+            tags: Tags::new(),
+        },
+        Options::new().skip_checkov("CKV_AWS_26", KILL_TOPIC_KMS_SKIP),
+    );
+    ctx.template.add(
+        &format!("{}Policy", topic.id()),
+        TopicPolicy {
+            topics: vec![topic.arn()],
+            policy_document: PolicyDocument::new(vec![
+                Statement::allow("BudgetsPublish", &["sns:Publish"], vec![topic.arn()])
+                    .principal(Principal::Service(vec!["budgets.amazonaws.com".to_owned()]))
+                    .when(PolicyCondition::new(
+                        Operator::StringEquals,
+                        "aws:SourceAccount",
+                        Pseudo::AccountId.into(),
+                    )),
+                Statement::deny_insecure_transport(&["sns:Publish"], vec![topic.arn()]),
+            ]),
+        },
+    );
+    let function_id = ks.function.id().as_str().to_owned();
+    ctx.template.add(
+        &format!("{function_id}{}Subscription", topic.id()),
+        Subscription {
+            topic_arn: topic.arn(),
+            protocol: "lambda",
+            endpoint: ks.function.arn(),
+        },
+    );
+    ctx.template.add(
+        &format!("{function_id}{}Permission", topic.id()),
+        Permission {
+            action: "lambda:InvokeFunction",
+            function_name: ks.function.arn(),
+            principal: "sns.amazonaws.com",
+            source_arn: topic.arn(),
+        },
+    );
+
+    // Stack-wide grants: every other function's concurrency (never its own: it must stay
+    // able to act), and emptying every bucket of the stack, whatever module declared it.
+    let others: Vec<Value> = functions
+        .iter()
+        .filter(|f| f.function.id() != ks.function.id())
+        .map(|f| f.function.arn())
+        .collect();
+    let bucket_ids: Vec<_> = ctx
+        .template
+        .resources::<Bucket>()
+        .map(|(id, _)| id.clone())
+        .collect();
+    let bucket_arns: Vec<Value> = bucket_ids
+        .iter()
+        .map(|id| Value::get_att(id.clone(), "Arn"))
+        .collect();
+    let mut statements = Vec::new();
+    if ks
+        .spec
+        .access
+        .contains(&retail_spec::Access::StackFunctionsConcurrency)
+        && !others.is_empty()
+    {
+        statements.push(Statement::allow("ThrottleStackFunctions", THROTTLE, others));
+    }
+    if ks
+        .spec
+        .access
+        .contains(&retail_spec::Access::StackBucketsEmpty)
+        && !bucket_arns.is_empty()
+    {
+        statements.push(Statement::allow(
+            "ListStackBucketVersions",
+            LIST_VERSIONS,
+            bucket_arns.clone(),
+        ));
+        statements.push(Statement::allow(
+            "EmptyStackBuckets",
+            DELETE_OBJECTS,
+            bucket_arns.iter().map(|a| sub!(a, "/*")).collect(),
+        ));
+    }
+    if let Some(role) = ctx.template.resource_mut(&ks.role) {
+        if let Some(policy) = role.policies.first_mut() {
+            policy.policy_document.statement.extend(statements);
+        } else {
+            role.policies.push(InlinePolicy {
+                policy_name: "least-privilege".to_owned(),
+                policy_document: PolicyDocument::new(statements),
+            });
+        }
+    }
+
+    if let Some(expression) = ctx.env.kill_switch.schedule.clone() {
+        schedule(ctx, &ks.function, &expression);
+    }
+    topic
+}
+
+/// The out-of-hours shutdown: EventBridge Scheduler invokes the kill switch with `destroy`.
+fn schedule(ctx: &mut Ctx, function: &Handle<Function>, expression: &str) {
+    let role = ctx.template.add(
+        "KillSwitchScheduleRole",
+        Role {
+            description: format!(
+                "Lets the out-of-hours schedule of {} invoke its kill switch",
+                ctx.names.stack()
+            ),
+            assume_role_policy_document: PolicyDocument::new(vec![
+                Statement {
+                    sid: None,
+                    ..Statement::allow("", &["sts:AssumeRole"], Vec::new())
+                }
+                .principal(Principal::Service(vec![
+                    "scheduler.amazonaws.com".to_owned(),
+                ]))
+                .when(PolicyCondition::new(
+                    Operator::StringEquals,
+                    "aws:SourceAccount",
+                    Pseudo::AccountId.into(),
+                )),
+            ]),
+            policies: vec![InlinePolicy {
+                policy_name: "invoke-kill-switch".to_owned(),
+                policy_document: PolicyDocument::new(vec![Statement::allow(
+                    "InvokeKillSwitch",
+                    &["lambda:InvokeFunction"],
+                    vec![function.arn()],
+                )]),
+            }],
+            tags: Tags::new(),
+        },
+    );
+    ctx.template.add(
+        "KillSwitchSchedule",
+        Schedule {
+            name: ctx.names.physical("shutdown").into(),
+            description: format!(
+                "Out-of-hours shutdown of {}: destroys the environment ({expression}, UTC)",
+                ctx.names.stack()
+            ),
+            schedule_expression: expression.to_owned(),
+            schedule_expression_timezone: "UTC".to_owned(),
+            flexible_time_window: FlexibleTimeWindow { mode: "OFF" },
+            state: "ENABLED",
+            target: Target {
+                arn: function.arn(),
+                role_arn: role.arn(),
+                input: Some(SCHEDULE_INPUT.to_owned()),
+            },
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use retail_spec::{
+        BUDGET_NAME_VAR, FUNCTIONS, KILL_ACTION_VAR, KILL_SWITCH_FN, STACK_NAME_VAR,
+    };
+
+    use super::super::fixtures::{dev, prod};
+    use super::super::{EnvValue, RetailStack, StackError, build, ids};
+    use crate::env::Environment;
+    use crate::model::budgets::{Budget, NotificationType, SubscriptionType};
+    use crate::model::iam::Role;
+    use crate::model::lambda::{Function, Permission};
+    use crate::model::scheduler::Schedule;
+    use crate::model::sns::{Subscription, Topic};
+    use crate::model::{Format, Pseudo};
+
+    fn stack(env: &Environment) -> RetailStack {
+        match build(env) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn kill_topic_id() -> String {
+        ids::topic(&retail_spec::KILL_SWITCH_TOPIC)
+    }
+
+    #[test]
+    fn the_kill_switch_is_a_function_subscribed_to_its_topic() {
+        let s = stack(&dev());
+        let id = ids::function(&KILL_SWITCH_FN);
+        assert!(
+            s.template
+                .entry_named(&id)
+                .and_then(|e| e.downcast::<Function>())
+                .is_some()
+        );
+        let info = s
+            .functions
+            .iter()
+            .find(|f| f.spec.id == KILL_SWITCH_FN.id)
+            .expect("kill switch in the functions list");
+        let var = |name: &str| {
+            info.environment
+                .iter()
+                .find(|v| v.name == name)
+                .map(|v| v.value.clone())
+        };
+        assert_eq!(
+            var(STACK_NAME_VAR),
+            Some(EnvValue::Literal("grocer-dev".into()))
+        );
+        assert_eq!(
+            var(KILL_ACTION_VAR),
+            Some(EnvValue::Literal("destroy".into()))
+        );
+        assert_eq!(
+            var(BUDGET_NAME_VAR),
+            Some(EnvValue::Literal("grocer-dev-monthly".into()))
+        );
+        let topic = kill_topic_id();
+        assert!(
+            s.template
+                .entry_named(&topic)
+                .and_then(|e| e.downcast::<Topic>())
+                .is_some()
+        );
+        let subs: Vec<&Subscription> = s
+            .template
+            .resources::<Subscription>()
+            .map(|(_, r)| r)
+            .filter(|r| r.protocol == "lambda")
+            .collect();
+        assert_eq!(subs.len(), 1);
+        assert_eq!(subs[0].topic_arn.references()[0].as_str(), topic);
+        let perms: Vec<&Permission> = s
+            .template
+            .resources::<Permission>()
+            .map(|(_, p)| p)
+            .collect();
+        assert!(perms.iter().any(|p| p.principal == "sns.amazonaws.com"
+            && p.source_arn.references()[0].as_str() == topic));
+    }
+
+    #[test]
+    fn its_role_may_throttle_the_other_functions_and_empty_every_bucket() {
+        let s = stack(&dev());
+        let role = s
+            .template
+            .entry_named(&format!("{}Role", ids::function(&KILL_SWITCH_FN)))
+            .and_then(|e| e.downcast::<Role>())
+            .expect("role");
+        let doc = &role.policies[0].policy_document;
+        let st = |sid: &str| {
+            doc.statement
+                .iter()
+                .find(|st| st.sid.as_deref() == Some(sid))
+                .unwrap_or_else(|| panic!("no statement {sid}"))
+        };
+        let throttled: Vec<String> = st("ThrottleStackFunctions")
+            .resource
+            .iter()
+            .flat_map(|r| r.references())
+            .map(|id| id.as_str().to_owned())
+            .collect();
+        assert_eq!(throttled.len(), FUNCTIONS.len() - 1);
+        assert!(!throttled.contains(&ids::function(&KILL_SWITCH_FN)));
+        let buckets: Vec<String> = st("EmptyStackBuckets")
+            .resource
+            .iter()
+            .flat_map(|r| r.references())
+            .map(|id| id.as_str().to_owned())
+            .collect();
+        assert!(
+            buckets.contains(&ids::SITE_BUCKET.to_owned()),
+            "{buckets:?}"
+        );
+        assert!(
+            buckets.contains(&ids::bucket(&retail_spec::REPORTS)),
+            "{buckets:?}"
+        );
+        let own = st("OwnStack");
+        assert!(
+            own.action
+                .contains(&"cloudformation:DeleteStack".to_owned())
+        );
+        assert!(own.resource.iter().all(|r| r.is_pseudo(Pseudo::StackId)));
+    }
+
+    #[test]
+    fn the_kill_threshold_notification_goes_to_the_kill_switch_topic() {
+        // dev: 100 % is one of the thresholds: its actual notification is shared.
+        let s = stack(&dev());
+        let budget = s.template.resources::<Budget>().next().expect("budget").1;
+        assert_eq!(budget.notifications_with_subscribers.len(), 6);
+        let to_kill: Vec<_> = budget
+            .notifications_with_subscribers
+            .iter()
+            .filter(|n| {
+                n.subscribers.iter().any(|s| {
+                    s.subscription_type == SubscriptionType::Sns
+                        && s.address
+                            .references()
+                            .iter()
+                            .any(|id| id.as_str() == kill_topic_id())
+                })
+            })
+            .collect();
+        assert_eq!(to_kill.len(), 1);
+        assert_eq!(
+            to_kill[0].notification.notification_type,
+            NotificationType::Actual
+        );
+        assert_eq!(to_kill[0].notification.threshold, 100.0);
+        // One SNS subscriber per notification (the AWS limit).
+        for n in &budget.notifications_with_subscribers {
+            let sns = n
+                .subscribers
+                .iter()
+                .filter(|s| s.subscription_type == SubscriptionType::Sns)
+                .count();
+            assert_eq!(sns, 1);
+        }
+
+        // prod: 150 % is not a threshold: one more notification.
+        let s = stack(&prod());
+        let budget = s.template.resources::<Budget>().next().expect("budget").1;
+        assert_eq!(budget.notifications_with_subscribers.len(), 7);
+        let last = budget.notifications_with_subscribers.last().expect("one");
+        assert_eq!(last.notification.threshold, 150.0);
+        assert_eq!(
+            last.notification.notification_type,
+            NotificationType::Actual
+        );
+    }
+
+    #[test]
+    fn five_thresholds_and_a_separate_kill_threshold_are_too_many() {
+        let mut env = prod();
+        env.budget.thresholds_percent = vec![20, 40, 60, 80, 100];
+        match build(&env) {
+            Err(StackError::TooManyThresholds { count: 5, .. }) => {}
+            other => panic!(
+                "expected TooManyThresholds, got {:?}",
+                other.map(|s| s.name)
+            ),
+        }
+        env.kill_switch.threshold_percent = 100;
+        assert!(build(&env).is_ok());
+    }
+
+    #[test]
+    fn disabled_means_no_function_no_topic_no_schedule() {
+        let mut env = dev();
+        env.kill_switch.enabled = false;
+        env.kill_switch.schedule = Some("cron(0 22 * * ? *)".into());
+        let s = stack(&env);
+        assert_eq!(s.functions.len(), FUNCTIONS.len() - 1);
+        let json = s.template.render(Format::Json).expect("render");
+        assert!(!json.contains("KillSwitch"), "{json}");
+        assert!(!json.contains("kill-switch"));
+    }
+
+    #[test]
+    fn the_schedule_invokes_the_function_with_destroy() {
+        let mut env = dev();
+        env.kill_switch.schedule = Some("cron(0 22 * * ? *)".into());
+        let s = stack(&env);
+        let (_, schedule) = s.template.resources::<Schedule>().next().expect("schedule");
+        assert_eq!(schedule.schedule_expression, "cron(0 22 * * ? *)");
+        assert_eq!(
+            schedule.target.input.as_deref(),
+            Some(r#"{"action":"destroy","source":"schedule"}"#)
+        );
+        assert_eq!(
+            schedule
+                .target
+                .arn
+                .as_get_att()
+                .map(|(id, a)| (id.as_str().to_owned(), a)),
+            Some((ids::function(&KILL_SWITCH_FN), "Arn"))
+        );
+        assert!(
+            stack(&dev())
+                .template
+                .resources::<Schedule>()
+                .next()
+                .is_none()
+        );
+    }
 }

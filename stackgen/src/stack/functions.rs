@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use retail_spec::{Access, ENV_NAME_VAR, FUNCTIONS, FunctionSpec, STORES_VAR, Trigger};
+use retail_spec::{
+    Access, ENV_NAME_VAR, FUNCTIONS, FunctionSpec, STACK_NAME_VAR, STORES_VAR, Trigger,
+};
 
 use super::data::Data;
 use super::events::Events;
@@ -20,12 +22,16 @@ use crate::model::lambda::{
     Code, EventSourceMapping, Function, FunctionEnvironment, LoggingConfig,
 };
 use crate::model::logs::LogGroup;
-use crate::model::{Handle, Options, Parameter, PolicyDocument, Principal, Statement, Tags, Value};
+use crate::model::{
+    Handle, Options, Parameter, PolicyDocument, Principal, Pseudo, Statement, Tags, Value,
+};
 use crate::sub;
 
 pub(super) struct Built {
     pub spec: &'static FunctionSpec,
     pub function: Handle<Function>,
+    /// Its role (finops adds the kill switch's stack-wide grants once the stack is complete).
+    pub role: Handle<Role>,
     pub info: FunctionInfo,
 }
 
@@ -57,10 +63,18 @@ const TOPIC_PUBLISH: &[&str] = &["sns:Publish"];
 const BUCKET_READ: &[&str] = &["s3:GetObject"];
 const BUCKET_WRITE: &[&str] = &["s3:GetObject", "s3:PutObject"];
 const LOG_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
+/// Read its own stack's resources, and delete it. DeleteStack runs with the stack's
+/// CloudFormation service role when it was deployed with one (see stack/finops.rs).
+const OWN_STACK: &[&str] = &[
+    "cloudformation:DescribeStacks",
+    "cloudformation:ListStackResources",
+    "cloudformation:DeleteStack",
+];
 
 const VPC_SKIP: &str = "Not in a VPC on purpose: the function only calls AWS APIs, and reaching them from private subnets needs a NAT gateway or interface endpoints, which bill by the hour (ghost spend) for no security gain here.";
 const CONCURRENCY_SKIP: &str = "Reserved concurrency is not set: it would carve capacity out of small accounts' 10-execution pool. Spend is capped by the API stage's throttling, and the kill switch sets reserved concurrency to 0 when the budget is breached.";
 const DLQ_SKIP: &str = "Invoked synchronously (HTTP API) or by an SQS event source mapping, whose queue has its own dead-letter queue; a function DLQ only applies to asynchronous invocations.";
+const TOPIC_DLQ_SKIP: &str = "Invoked asynchronously by SNS and EventBridge Scheduler, which retry on their own; every outcome (done, already done, failed) is logged and published to ops-alerts, and a failure counts in the function's Errors metric. A dead-letter queue would hold a copy of a budget notification that nobody reads.";
 const ENV_KMS_SKIP: &str = "Environment variables hold resource names only (tables, queues, topics), no secrets; they are encrypted at rest with the AWS-managed Lambda key.";
 
 pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<Built>, StackError> {
@@ -77,6 +91,9 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
 
     let mut built = Vec::new();
     for spec in FUNCTIONS.iter().copied() {
+        if !super::finops::renders(ctx.env, spec) {
+            continue;
+        }
         let function_name = ctx.names.physical(spec.id);
         let code_key = ctx.template.parameter(
             &code_key_parameter(spec),
@@ -128,6 +145,9 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                 .collect::<Vec<_>>()
                 .join(",");
             set_var(STORES_VAR, stores.clone().into(), EnvValue::Literal(stores));
+        }
+        for (name, value) in super::finops::variables(ctx, spec) {
+            set_var(name, value.clone().into(), EnvValue::Literal(value));
         }
 
         let undeclared = |kind, resource| StackError::UndeclaredResource {
@@ -191,6 +211,22 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                         vec![sub!(bucket.arn(), "/*")],
                     )
                 }
+                Access::OwnStack => {
+                    let stack = ctx.names.stack().to_owned();
+                    set_var(
+                        STACK_NAME_VAR,
+                        stack.clone().into(),
+                        EnvValue::Literal(stack),
+                    );
+                    (
+                        "OwnStack".to_owned(),
+                        OWN_STACK,
+                        vec![Pseudo::StackId.into()],
+                    )
+                }
+                // Stack-wide grants name every function and bucket of the stack, so they are
+                // added to this role by finops once the whole stack exists.
+                Access::StackFunctionsConcurrency | Access::StackBucketsEmpty => continue,
             };
             statements.push(Statement::allow(&sid, actions, resources));
         }
@@ -239,7 +275,14 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
             Options::new()
                 .skip_checkov("CKV_AWS_117", VPC_SKIP)
                 .skip_checkov("CKV_AWS_115", CONCURRENCY_SKIP)
-                .skip_checkov("CKV_AWS_116", DLQ_SKIP)
+                .skip_checkov(
+                    "CKV_AWS_116",
+                    if matches!(spec.trigger, Trigger::Topic { .. }) {
+                        TOPIC_DLQ_SKIP
+                    } else {
+                        DLQ_SKIP
+                    },
+                )
                 .skip_checkov("CKV_AWS_173", ENV_KMS_SKIP),
         );
 
@@ -262,6 +305,7 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
 
         built.push(Built {
             spec,
+            role,
             info: FunctionInfo {
                 spec,
                 logical_id: function.id().clone(),

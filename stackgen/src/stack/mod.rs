@@ -144,7 +144,7 @@ pub enum StackError {
     )]
     TooManyBudgetEmails { env: String, count: usize },
     #[error(
-        "environment `{env}`: budget.thresholds_percent has {count} thresholds; each becomes an actual and a forecasted notification and an AWS budget takes at most 10, so list at most 5"
+        "environment `{env}`: budget.thresholds_percent has {count} thresholds; each becomes an actual and a forecasted notification, and an enabled kill switch adds one actual notification at kill_switch.threshold_percent unless that percent is in the list too. An AWS budget takes at most 10 notifications, so list at most 5 thresholds (4 when the kill threshold is not one of them)"
     )]
     TooManyThresholds { env: String, count: usize },
     #[error(
@@ -240,7 +240,7 @@ pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
     let api = api::build(&mut ctx, &functions);
     let edge = edge::build(&mut ctx, &api);
     observability::build(&mut ctx, &functions, &api, &events)?;
-    finops::build(&mut ctx, &events)?;
+    finops::build(&mut ctx, &events, &functions)?;
 
     // Outputs: what the UI, deploy, and `stackgen dev` read back.
     let t = &mut ctx.template;

@@ -118,6 +118,10 @@ fn grants_become_scoped_statements_and_environment_variables() {
                 Access::QueueSend(q) | Access::QueueConsume(q) => (q.env_var, ids::queue(q)),
                 Access::TopicPublish(t) => (t.env_var, ids::topic(t)),
                 Access::BucketRead(b) | Access::BucketWrite(b) => (b.env_var, ids::bucket(b)),
+                // The kill switch's stack-wide grants: checked in stack/finops.rs's tests.
+                Access::OwnStack
+                | Access::StackFunctionsConcurrency
+                | Access::StackBucketsEmpty => continue,
             };
             assert!(names.contains(&var), "{} lacks {var}", f.id);
             let scoped = doc.statement.iter().any(|st| {
