@@ -4,6 +4,7 @@
 //! later commands (deploy, diff, destroy, status, package, dev, cost-report) slot in as one
 //! more module and one more `Command` variant.
 
+pub mod bootstrap;
 pub mod check;
 pub mod cost;
 pub mod deploy;
@@ -11,6 +12,7 @@ pub mod destroy;
 pub mod dev;
 pub mod diff;
 pub mod exit;
+pub mod killswitch;
 pub mod package;
 pub mod select;
 pub mod status;
@@ -32,6 +34,8 @@ Examples:
   stackgen status --env dev --format json  stack status, outputs, drift
   stackgen destroy --env dev               the kill switch (type the env name)
   stackgen dev --env local                 the store on this machine (needs the emulator)
+  stackgen kill-switch reset --env prod    undo the automatic kill switch's throttle
+  stackgen bootstrap --env dev             assets bucket + activate cost allocation tags
 
 Exit codes:
   0  success
@@ -75,6 +79,11 @@ pub enum Command {
     Status(status::Args),
     /// Run the store on this machine against the stack deployed on the local emulator.
     Dev(dev::Args),
+    /// The automatic kill switch: show which functions it throttled, or undo a throttle.
+    KillSwitch(killswitch::Args),
+    /// Prepare the account and region: the bootstrap stack (assets bucket) and the cost
+    /// allocation tags Project, Env, Owner, CostCenter.
+    Bootstrap(bootstrap::Args),
 }
 
 /// Parses the command line, runs the command and turns the outcome into an exit code.
@@ -102,6 +111,8 @@ pub fn main() -> ExitCode {
         Command::Destroy(args) => destroy::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Dev(args) => dev::run(&args),
+        Command::KillSwitch(args) => killswitch::run(&args),
+        Command::Bootstrap(args) => bootstrap::run(&args),
     };
     match result {
         Ok(code) => code.into(),

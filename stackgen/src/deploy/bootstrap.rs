@@ -213,6 +213,12 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
     serde_json::to_string_pretty(&template).unwrap_or_default()
 }
 
+/// The tags of the bootstrap stack and its bucket: shared by every environment of the account
+/// and region, so no `Env` (see [`ensure_bootstrap`]).
+pub fn default_tags() -> BTreeMap<String, String> {
+    BTreeMap::from([("ManagedBy".to_string(), "stackgen".to_string())])
+}
+
 /// Finds the bootstrap stack's bucket, creating the stack first if there is none.
 ///
 /// `tags` go on the stack and the bucket. Do not include the environment's `Env` tag: the

@@ -1,0 +1,265 @@
+//! `stackgen bootstrap`: prepare an account and region for an environment, like `cdk
+//! bootstrap`. Creates (or finds) the `stackgen-bootstrap` stack with the assets bucket —
+//! deploy does that too, on its first run — and activates the cost allocation tags `Project`,
+//! `Env`, `Owner` and `CostCenter` in Cost Explorer (UpdateCostAllocationTagsStatus), which
+//! the environment's budget, `cost-report --actuals` and the kill switch need: a budget
+//! filtered by tags sees nothing until its tags are active.
+//!
+//! Activation is an account-level billing setting that only the management (payer) account
+//! may change, and a tag can be activated only once it has appeared in billing data (up to a
+//! day after the first tagged resource). When Cost Explorer refuses or does not offer the call
+//! (an emulator, a member account), the command warns and names the tags to activate by hand;
+//! the bootstrap itself has succeeded.
+
+use anyhow::{Context, Result};
+use aws_sdk_costexplorer::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_costexplorer::types::{CostAllocationTagStatus, CostAllocationTagStatusEntry};
+use serde::Serialize;
+
+use super::deploy::{OutputFormat, Printer, Target, connect, load_env, runtime};
+use super::exit::Exit;
+use super::killswitch::sdk_config;
+use super::style::{paint, stderr_color, stdout_color};
+use crate::deploy::{self, Bootstrap, WaitOptions};
+
+const AFTER_HELP: &str = "\
+Examples:
+  stackgen bootstrap --env dev
+  stackgen bootstrap --env prod --profile payer --format json
+
+Creates or finds the stackgen-bootstrap stack (assets bucket) in the environment's region,
+then activates the cost allocation tags Project, Env, Owner and CostCenter in Cost Explorer.
+Only the management (payer) account can activate them, and only once each tag has appeared in
+billing data (up to 24 hours after the first tagged resource); otherwise the command warns and
+names the tags to activate by hand (Billing console → Cost allocation tags) and still succeeds.
+
+Exit codes:
+  0  bootstrapped (tag activation may have been left to do by hand: see the warning)
+  1  error: AWS unreachable, the bootstrap stack could not be created
+  64 invalid command line
+
+Colours follow the terminal; set NO_COLOR=1 to turn them off.";
+
+/// The cost allocation tags every environment's resources carry.
+pub const COST_ALLOCATION_TAGS: [&str; 4] = ["Project", "Env", "Owner", "CostCenter"];
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    #[command(flatten)]
+    pub target: Target,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+/// What became of the cost allocation tags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "status")]
+pub enum TagActivation {
+    /// Every tag is active.
+    Activated { tags: Vec<String> },
+    /// Cost Explorer refused some tags (typically: not yet seen in billing data).
+    Partial {
+        activated: Vec<String>,
+        refused: Vec<RefusedTag>,
+    },
+    /// The call is unavailable here (emulator, member account, no permission): by hand.
+    Manual { tags: Vec<String>, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusedTag {
+    pub tag: String,
+    pub code: String,
+    pub message: String,
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let env = load_env(&args.target)?;
+    let (boot, tags) = runtime()?.block_on(async {
+        let ctx = connect(&env, args.target.profile.as_deref()).await;
+        let boot = deploy::ensure_bootstrap(
+            &ctx,
+            &deploy::bootstrap::default_tags(),
+            WaitOptions::default(),
+            &Printer::new(),
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "cannot find or create the bootstrap stack `{}` in {}",
+                deploy::BOOTSTRAP_STACK_NAME,
+                env.region
+            )
+        })?;
+        let sdk = sdk_config(&env.region, args.target.profile.as_deref()).await;
+        let tags = activate(&crate::cost::actuals::client(&sdk)).await?;
+        Ok::<(Bootstrap, TagActivation), anyhow::Error>((boot, tags))
+    })?;
+    match args.format {
+        OutputFormat::Json => {
+            let doc = serde_json::json!({
+                "environment": env.name,
+                "region": env.region,
+                "bootstrapStack": deploy::BOOTSTRAP_STACK_NAME,
+                "assetsBucket": boot.bucket,
+                "created": boot.created,
+                "costAllocationTags": tags,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+            if let Some(w) = warning(&tags) {
+                eprintln!("warning: {w}");
+            }
+        }
+        OutputFormat::Text => {
+            let color = stdout_color();
+            println!(
+                "{} {} in {}: assets bucket {}",
+                paint(color, "1", deploy::BOOTSTRAP_STACK_NAME),
+                if boot.created { "created" } else { "found" },
+                env.region,
+                boot.bucket
+            );
+            match &tags {
+                TagActivation::Activated { tags } => println!(
+                    "cost allocation tags active: {}",
+                    paint(color, "32", &tags.join(", "))
+                ),
+                TagActivation::Partial { activated, .. } if !activated.is_empty() => {
+                    println!("cost allocation tags active: {}", activated.join(", "));
+                }
+                _ => {}
+            }
+            if let Some(w) = warning(&tags) {
+                eprintln!("{} {w}", paint(stderr_color(), "33", "warning:"));
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// The warning to print, if the tags were not all activated.
+fn warning(tags: &TagActivation) -> Option<String> {
+    let by_hand = "activate them by hand in the management account (Billing and Cost Management → Cost allocation tags → select → Activate), or run `stackgen bootstrap` again once they appear there";
+    match tags {
+        TagActivation::Activated { .. } => None,
+        TagActivation::Partial { refused, .. } => Some(format!(
+            "Cost Explorer did not activate the cost allocation tag(s) {}: {}. A tag can be activated only after it has appeared in billing data (up to 24 hours after the first tagged resource); {by_hand}. Until then the budget and `cost-report --actuals` see no spend for this environment",
+            refused
+                .iter()
+                .map(|r| r.tag.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            refused
+                .iter()
+                .map(|r| format!("{} ({}: {})", r.tag, r.code, r.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+        TagActivation::Manual { tags, reason } => Some(format!(
+            "the cost allocation tags {} were not activated: {reason}. {}; until then the budget and `cost-report --actuals` see no spend for this environment",
+            tags.join(", "),
+            capitalise(by_hand)
+        )),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Activates [`COST_ALLOCATION_TAGS`]. "Not offered here" and "not allowed" are a
+/// [`TagActivation::Manual`] outcome, not an error; anything else (unreachable endpoint,
+/// throttling) is an error.
+pub async fn activate(client: &aws_sdk_costexplorer::Client) -> Result<TagActivation> {
+    let tags: Vec<String> = COST_ALLOCATION_TAGS
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
+    let entries = tags
+        .iter()
+        .map(|t| {
+            CostAllocationTagStatusEntry::builder()
+                .tag_key(t)
+                .status(CostAllocationTagStatus::Active)
+                .build()
+                .context("cannot build a cost allocation tag entry")
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let sent = client
+        .update_cost_allocation_tags_status()
+        .set_cost_allocation_tags_status(Some(entries))
+        .send()
+        .await;
+    match sent {
+        Ok(out) => {
+            let refused: Vec<RefusedTag> = out
+                .errors()
+                .iter()
+                .map(|e| RefusedTag {
+                    tag: e.tag_key().unwrap_or("?").to_owned(),
+                    code: e.code().unwrap_or("?").to_owned(),
+                    message: e.message().unwrap_or("").to_owned(),
+                })
+                .collect();
+            if refused.is_empty() {
+                Ok(TagActivation::Activated { tags })
+            } else {
+                let activated = tags
+                    .into_iter()
+                    .filter(|t| !refused.iter().any(|r| &r.tag == t))
+                    .collect();
+                Ok(TagActivation::Partial { activated, refused })
+            }
+        }
+        Err(e) => {
+            let text = DisplayErrorContext(&e).to_string();
+            let code = e.code().unwrap_or("");
+            let raw = e.raw_response();
+            let raw_status = raw.map(|r| r.status().as_u16());
+            // An AWS error is JSON with a code; an HTML page without one is an endpoint that
+            // does not know the operation (moto answers an unimplemented action with a 500
+            // page: "The update_cost_allocation_tags_status action has not been implemented").
+            let html = raw
+                .and_then(|r| r.headers().get("content-type"))
+                .is_some_and(|c| c.starts_with("text/html"));
+            let raw_status = if html && code.is_empty() {
+                Some(501)
+            } else {
+                raw_status
+            };
+            if let Some(reason) = unavailable(code, &text, raw_status) {
+                Ok(TagActivation::Manual { tags, reason })
+            } else {
+                Err(anyhow::anyhow!("{text}").context(
+                    "Cost Explorer UpdateCostAllocationTagsStatus failed (in us-east-1); check the network and credentials, or activate the tags by hand",
+                ))
+            }
+        }
+    }
+}
+
+/// Why the call is not available here, when the error says so.
+fn unavailable(code: &str, text: &str, status: Option<u16>) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("not been implemented")
+        || lower.contains("not implemented")
+        || lower.contains("unknownoperation")
+        || lower.contains("invalidaction")
+        || matches!(status, Some(404 | 501))
+    {
+        return Some(
+            "this Cost Explorer endpoint does not implement UpdateCostAllocationTagsStatus (an emulator?)"
+                .to_owned(),
+        );
+    }
+    if code.starts_with("AccessDenied") || code == "UnauthorizedOperation" {
+        return Some(format!(
+            "Cost Explorer refused UpdateCostAllocationTagsStatus ({code}); only the management (payer) account of an organization may activate cost allocation tags, with ce:UpdateCostAllocationTagsStatus"
+        ));
+    }
+    None
+}

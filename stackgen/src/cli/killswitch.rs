@@ -1,0 +1,245 @@
+//! `stackgen kill-switch`: look at and undo what the automatic kill switch did.
+//!
+//! `reset` undoes a throttle: every function of the environment gets back the reserved
+//! concurrency the rendered template declares (none declared → DeleteFunctionConcurrency, so
+//! it draws from the account's unreserved pool again). `status` lists which functions are
+//! throttled (reserved concurrency 0). Both read the function names and declared values from
+//! the same rendered stack `deploy` ships; a destroyed environment is redeployed with
+//! `stackgen deploy`, not reset.
+
+use anyhow::{Context, Result};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata};
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::deploy::{OutputFormat, Target, load_env, prepare, runtime};
+use super::exit::Exit;
+use super::style::{paint, stdout_color};
+use crate::model::lambda::Function;
+use crate::stack::RetailStack;
+
+const AFTER_HELP: &str = "\
+Examples:
+  stackgen kill-switch status --env prod          which functions are throttled
+  stackgen kill-switch reset --env prod           undo a throttle (after spend is under control)
+  stackgen kill-switch reset --env dev --format json
+
+The automatic kill switch acts when actual spend reaches kill_switch.threshold_percent of the
+budget (environments/<env>.yaml): `throttle` sets reserved concurrency 0 on every function,
+`destroy` empties the buckets and deletes the stack (redeploy with `stackgen deploy`).
+`reset` restores each function's reserved concurrency to what the rendered template declares.
+
+Exit codes:
+  0  done (also when nothing was throttled)
+  1  error: AWS unreachable, access denied, stack not deployed
+  3  guardrail violations in the rendered stack
+  64 invalid command line
+
+Colours follow the terminal; set NO_COLOR=1 to turn them off.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: KillSwitchCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KillSwitchCommand {
+    /// Undo a throttle: restore every function's reserved concurrency to the template's.
+    #[command(after_help = AFTER_HELP)]
+    Reset(Options),
+    /// Show each function's reserved concurrency and whether it is throttled.
+    #[command(after_help = AFTER_HELP)]
+    Status(Options),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    #[command(flatten)]
+    pub target: Target,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+/// One function as found (and, for `reset`, as left).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionState {
+    pub function: String,
+    pub name: String,
+    /// What the rendered template declares (`None`: unreserved).
+    pub declared: Option<i32>,
+    /// Reserved concurrency found in AWS.
+    pub before: Option<i32>,
+    /// After `reset` (same as `before` for `status`).
+    pub after: Option<i32>,
+    pub throttled: bool,
+    pub changed: bool,
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let (opts, reset) = match &args.command {
+        KillSwitchCommand::Reset(o) => (o, true),
+        KillSwitchCommand::Status(o) => (o, false),
+    };
+    let env = load_env(&opts.target)?;
+    let stack = prepare(&env)?;
+    let states = runtime()?.block_on(async {
+        let sdk = sdk_config(&env.region, opts.target.profile.as_deref()).await;
+        let lambda = aws_sdk_lambda::Client::new(&sdk);
+        visit(&lambda, &stack, reset).await
+    });
+    let states = states.with_context(|| {
+        format!(
+            "cannot {} the kill switch of environment `{}` (stack `{}`)",
+            if reset { "reset" } else { "read" },
+            env.name,
+            stack.name
+        )
+    })?;
+    match opts.format {
+        OutputFormat::Json => {
+            let doc = serde_json::json!({
+                "environment": env.name,
+                "stack": stack.name,
+                "action": if reset { "reset" } else { "status" },
+                "throttled": states.iter().filter(|s| s.throttled).count(),
+                "functions": states,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        OutputFormat::Text => print_text(&stack.name, &states, reset),
+    }
+    Ok(Exit::Ok)
+}
+
+fn print_text(stack: &str, states: &[FunctionState], reset: bool) {
+    let color = stdout_color();
+    let show = |c: Option<i32>| c.map_or_else(|| "unreserved".to_owned(), |n| n.to_string());
+    for s in states {
+        let mark = if s.throttled {
+            paint(color, "31", "throttled")
+        } else if s.changed {
+            paint(color, "32", "restored")
+        } else {
+            paint(color, "32", "ok")
+        };
+        if reset && s.changed {
+            println!(
+                "  {:<16} {mark:<10} {} → {}",
+                s.function,
+                show(s.before),
+                show(s.after)
+            );
+        } else {
+            println!("  {:<16} {mark:<10} {}", s.function, show(s.after));
+        }
+    }
+    let throttled = states.iter().filter(|s| s.throttled).count();
+    let changed = states.iter().filter(|s| s.changed).count();
+    if reset {
+        println!(
+            "{}: {changed} function(s) restored to the template's reserved concurrency{}",
+            paint(color, "1", stack),
+            if changed == 0 {
+                " (nothing was throttled)"
+            } else {
+                ""
+            }
+        );
+    } else {
+        println!(
+            "{}: {throttled} of {} function(s) throttled{}",
+            paint(color, "1", stack),
+            states.len(),
+            if throttled > 0 {
+                "; `stackgen kill-switch reset` undoes it"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
+/// Reads (and with `reset`, restores) every function of the rendered stack.
+async fn visit(
+    lambda: &aws_sdk_lambda::Client,
+    stack: &RetailStack,
+    reset: bool,
+) -> Result<Vec<FunctionState>> {
+    let mut out = Vec::new();
+    for f in &stack.functions {
+        let declared = stack
+            .template
+            .entry(&f.logical_id)
+            .and_then(|e| e.downcast::<Function>())
+            .and_then(|func| func.reserved_concurrent_executions)
+            .and_then(|n| i32::try_from(n).ok());
+        let name = &f.function_name;
+        let before = match lambda
+            .get_function_concurrency()
+            .function_name(name)
+            .send()
+            .await
+        {
+            Ok(o) => o.reserved_concurrent_executions(),
+            Err(e) if e.code() == Some("ResourceNotFoundException") => anyhow::bail!(
+                "function `{name}` does not exist: stack `{}` is not deployed (or was destroyed by the kill switch); `stackgen deploy` creates it again",
+                stack.name
+            ),
+            Err(e) => {
+                return Err(anyhow::anyhow!("{}", DisplayErrorContext(&e)).context(format!(
+                    "GetFunctionConcurrency on `{name}` failed; the caller needs lambda:GetFunctionConcurrency"
+                )));
+            }
+        };
+        let mut after = before;
+        if reset && before != declared {
+            match declared {
+                Some(n) => {
+                    lambda
+                        .put_function_concurrency()
+                        .function_name(name)
+                        .reserved_concurrent_executions(n)
+                        .send()
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
+                        .with_context(|| format!("PutFunctionConcurrency on `{name}` failed"))?;
+                }
+                None => {
+                    lambda
+                        .delete_function_concurrency()
+                        .function_name(name)
+                        .send()
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
+                        .with_context(|| format!("DeleteFunctionConcurrency on `{name}` failed"))?;
+                }
+            }
+            after = declared;
+        }
+        out.push(FunctionState {
+            function: f.spec.id.to_owned(),
+            name: name.clone(),
+            declared,
+            before,
+            after,
+            throttled: after == Some(0) && declared != Some(0),
+            changed: after != before,
+        });
+    }
+    Ok(out)
+}
+
+/// The SDK configuration for the environment's region and `--profile`; `AWS_ENDPOINT_URL` and
+/// credentials come from the default chains (as for every other command).
+pub(super) async fn sdk_config(region: &str, profile: Option<&str>) -> SdkConfig {
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_owned()));
+    if let Some(profile) = profile {
+        loader = loader.profile_name(profile);
+    }
+    loader.load().await
+}

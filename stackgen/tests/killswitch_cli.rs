@@ -1,0 +1,262 @@
+//! `stackgen kill-switch` and `stackgen bootstrap` through the built binary against the
+//! emulator. The local environment is deployed to moto (tiny zips through `--skip-package
+//! --lambda-dir`: moto stores code without running it); the kill switch's throttle is
+//! reproduced with the same call it makes (PutFunctionConcurrency 0 on every other function);
+//! `kill-switch status` sees it, `kill-switch reset` restores the template's reserved
+//! concurrency (none declared: unreserved again) and a second reset changes nothing.
+//! `bootstrap` creates the assets bucket's stack and, since moto does not implement Cost
+//! Explorer's UpdateCostAllocationTagsStatus, warns and names the tags to activate by hand.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use support::{Moto, TestResult};
+
+const EMPTY_ZIP: &[u8] = &[
+    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+];
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+struct Cli {
+    endpoint: String,
+    dir: PathBuf,
+}
+
+impl Cli {
+    fn new(moto: &Moto, name: &str) -> std::io::Result<Cli> {
+        let dir =
+            std::env::temp_dir().join(format!("stackgen-killswitch-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for f in retail_spec::FUNCTIONS {
+            let d = dir.join("lambda").join(f.binary);
+            std::fs::create_dir_all(&d)?;
+            std::fs::write(d.join("bootstrap.zip"), EMPTY_ZIP)?;
+        }
+        std::fs::create_dir_all(dir.join("environments"))?;
+        for entry in std::fs::read_dir(repo().join("environments"))? {
+            let path = entry?.path();
+            if let Some(n) = path.file_name() {
+                std::fs::copy(&path, dir.join("environments").join(n))?;
+            }
+        }
+        Ok(Cli {
+            endpoint: moto.endpoint(),
+            dir,
+        })
+    }
+
+    fn run(&self, args: &[&str]) -> std::io::Result<Output> {
+        let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+            .current_dir(repo())
+            .args(args)
+            .env("STACKGEN_ENVIRONMENTS_DIR", self.dir.join("environments"))
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("NO_COLOR", "1")
+            .env_remove("AWS_PROFILE")
+            .stdin(Stdio::null())
+            .output()?;
+        println!(
+            "$ stackgen {}\n--- exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            args.join(" "),
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(out)
+    }
+
+    fn deploy(&self) -> TestResult {
+        let lambda = self.dir.join("lambda").to_string_lossy().to_string();
+        let out_dir = self.dir.join("out").to_string_lossy().to_string();
+        let out = self.run(&[
+            "deploy",
+            "--env",
+            "local",
+            "--skip-package",
+            "--lambda-dir",
+            &lambda,
+            "--out",
+            &out_dir,
+            "--format",
+            "json",
+            "--yes",
+        ])?;
+        if out.status.code() != Some(0) {
+            return Err(format!("deploy failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+        }
+        Ok(())
+    }
+
+    fn json(&self, args: &[&str]) -> Result<Value, Box<dyn std::error::Error>> {
+        let out = self.run(args)?;
+        if out.status.code() != Some(0) {
+            return Err(format!(
+                "stackgen {} exited {:?}: {}",
+                args.join(" "),
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+        Ok(serde_json::from_slice(&out.stdout)?)
+    }
+}
+
+async fn lambda(moto: &Moto) -> aws_sdk_lambda::Client {
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(moto.endpoint())
+        .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .load()
+        .await;
+    aws_sdk_lambda::Client::new(&sdk)
+}
+
+fn physical(id: &str) -> String {
+    format!("grocer-local-{id}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
+    let moto = Moto::start()?;
+    let cli = Cli::new(&moto, "reset")?;
+
+    // Not deployed yet: a clear error, exit 1.
+    let out = cli.run(&["kill-switch", "status", "--env", "local"])?;
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not deployed"), "{err}");
+
+    let cli2 = Cli {
+        endpoint: cli.endpoint.clone(),
+        dir: cli.dir.clone(),
+    };
+    tokio::task::spawn_blocking(move || cli2.deploy().map_err(|e| e.to_string())).await??;
+
+    // What the kill switch's throttle does: reserved concurrency 0 on every other function.
+    let client = lambda(&moto).await;
+    let throttled: Vec<&str> = retail_spec::FUNCTIONS
+        .iter()
+        .filter(|f| f.id != retail_spec::KILL_SWITCH_FN.id)
+        .map(|f| f.id)
+        .collect();
+    for id in &throttled {
+        client
+            .put_function_concurrency()
+            .function_name(physical(id))
+            .reserved_concurrent_executions(0)
+            .send()
+            .await?;
+    }
+
+    let status = cli.json(&[
+        "kill-switch",
+        "status",
+        "--env",
+        "local",
+        "--format",
+        "json",
+    ])?;
+    assert_eq!(status["throttled"], throttled.len());
+    assert_eq!(status["stack"], "grocer-local");
+    let text = cli.run(&["kill-switch", "status", "--env", "local"])?;
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(text.contains("throttled"), "{text}");
+    assert!(!text.contains('\u{1b}'), "NO_COLOR is honoured: {text:?}");
+
+    let reset = cli.json(&["kill-switch", "reset", "--env", "local", "--format", "json"])?;
+    assert_eq!(reset["throttled"], 0);
+    let changed: Vec<&str> = reset["functions"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["changed"] == true)
+                .filter_map(|f| f["function"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(changed, throttled);
+    for f in retail_spec::FUNCTIONS {
+        let now = client
+            .get_function_concurrency()
+            .function_name(physical(f.id))
+            .send()
+            .await?
+            .reserved_concurrent_executions();
+        assert_eq!(
+            now, None,
+            "{} is unreserved again (the template declares none)",
+            f.id
+        );
+    }
+
+    // Nothing throttled: a second reset changes nothing and still succeeds.
+    let again = cli.json(&["kill-switch", "reset", "--env", "local", "--format", "json"])?;
+    let any_changed = again["functions"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|f| f["changed"] == true));
+    assert!(!any_changed, "{again}");
+    Ok(())
+}
+
+#[test]
+fn help_has_examples_and_exit_codes() -> TestResult {
+    for args in [
+        vec!["kill-switch", "--help"],
+        vec!["kill-switch", "reset", "--help"],
+        vec!["bootstrap", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .output()?;
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Examples:"), "{args:?}: {text}");
+        assert!(text.contains("Exit codes:"), "{args:?}: {text}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+        .args(["kill-switch", "explode", "--env", "local"])
+        .output()?;
+    assert_eq!(out.status.code(), Some(64));
+    Ok(())
+}
+
+#[test]
+fn bootstrap_creates_the_assets_stack_and_names_the_tags_moto_cannot_activate() -> TestResult {
+    let moto = Moto::start()?;
+    let cli = Cli::new(&moto, "bootstrap")?;
+    let out = cli.run(&["bootstrap", "--env", "local", "--format", "json"])?;
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(doc["bootstrapStack"], "stackgen-bootstrap");
+    assert_eq!(doc["created"], true);
+    assert!(doc["assetsBucket"].as_str().is_some_and(|b| !b.is_empty()));
+    assert_eq!(doc["costAllocationTags"]["status"], "manual");
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warning.contains("Project, Env, Owner, CostCenter"),
+        "{warning}"
+    );
+    assert!(warning.contains("by hand"), "{warning}");
+
+    // Again: the stack is found, not created; the warning is the same, text this time.
+    let out = cli.run(&["bootstrap", "--env", "local"])?;
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("stackgen-bootstrap found"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: the cost allocation tags"));
+    Ok(())
+}
