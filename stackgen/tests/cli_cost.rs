@@ -119,8 +119,12 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
     // dev.yaml turns the dashboard and the per-function alarms off: what is left idles at
     // list price, by hand: two SQS event source mappings polling around the clock (657,000
     // empty receives a month each at $0.40 per million) and three standard alarms (API 5xx and
-    // the two dead-letter queues, $0.10 each).
-    let by_hand = 2.0 * 657_000.0 * 0.40 / 1e6 + 3.0 * 0.10;
+    // the two dead-letter queues, $0.10 each), plus the kill switch's nightly shutdown
+    // (`cron(0 22 * * ? *)`: 365/12 invocations at $1.00/M scheduler + $0.20/M requests +
+    // 1 s × 0.125 GB × $0.0000133334/GB-s).
+    let nightly = 365.0 / 12.0;
+    let kill_switch = nightly * (1.00 + 0.20) / 1e6 + nightly * 0.125 * 0.000_013_333_4;
+    let by_hand = 2.0 * 657_000.0 * 0.40 / 1e6 + 3.0 * 0.10 + kill_switch;
     assert!(
         (idle - by_hand).abs() <= by_hand * 0.01,
         "idle dev ${idle} vs ${by_hand} by hand: {lines:?}"
@@ -140,6 +144,9 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
         named,
         [
             ("HttpApi5xxAlarm", "standard alarm"),
+            ("KillSwitchFunction", "scheduled duration (arm64)"),
+            ("KillSwitchFunction", "scheduled requests"),
+            ("KillSwitchSchedule", "scheduled invocations"),
             ("OrderEventsDlqDepthAlarm", "standard alarm"),
             (
                 "ReportBuilderFunctionReportRequestsQueueMapping",

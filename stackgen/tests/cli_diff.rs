@@ -151,7 +151,11 @@ fn against_a_saved_file_with_no_aws_unchanged_is_0_and_a_changed_value_is_2() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("0 to add, 8 to change, 0 to replace, 0 to remove."),
+        // One log group per function (the kill switch's included) and the API's access log.
+        stdout.contains(&format!(
+            "0 to add, {} to change, 0 to replace, 0 to remove.",
+            retail_spec::FUNCTIONS.len() + 1
+        )),
         "{stdout}"
     );
 
