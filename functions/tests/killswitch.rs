@@ -428,3 +428,22 @@ async fn a_payload_it_does_not_understand_is_an_error_naming_the_shapes() {
         assert_eq!(w.concurrency(f).await, None);
     }
 }
+
+#[tokio::test]
+async fn a_stack_that_does_not_exist_is_already_done_for_both_actions() {
+    let w = world("absent").await;
+    let absent = World {
+        stack: format!("{}-never-deployed", w.stack),
+        ..w
+    };
+    for action in ["throttle", "destroy"] {
+        let ks = absent.kill_switch(action);
+        let budget = format!("{}-monthly", absent.stack);
+        let outcome = handle(&ks, sns_event(&budget_notification(&budget, "ACTUAL"))).await;
+        assert!(
+            matches!(outcome, Outcome::AlreadyDone { .. }),
+            "{action}: {outcome:?}"
+        );
+    }
+    assert!(absent.ops_messages().await.is_empty());
+}

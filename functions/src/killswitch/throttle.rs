@@ -5,6 +5,7 @@
 //! itself is left alone: it must stay able to act (a later `destroy` from its schedule, or a
 //! repeated notification) and it costs nothing while idle.
 
+use aws_sdk_lambda::error::ProvideErrorMetadata;
 use serde_json::json;
 
 use super::{KillSwitch, KillSwitchError, Outcome, describe, stack_resources};
@@ -30,18 +31,24 @@ pub(crate) async fn run(ks: &KillSwitch) -> Result<Outcome, KillSwitchError> {
         if ks.own_name.as_deref() == Some(name.as_str()) {
             continue;
         }
-        let current = ks
+        let current = match ks
             .lambda
             .get_function_concurrency()
             .function_name(&name)
             .send()
             .await
-            .map_err(|e| KillSwitchError::Function {
-                function: name.clone(),
-                call: "GetFunctionConcurrency",
-                message: describe(&e),
-            })?
-            .reserved_concurrent_executions();
+        {
+            Ok(out) => out.reserved_concurrent_executions(),
+            // Deleted meanwhile (a stack being deleted): nothing left to throttle.
+            Err(e) if e.code() == Some("ResourceNotFoundException") => continue,
+            Err(e) => {
+                return Err(KillSwitchError::Function {
+                    function: name.clone(),
+                    call: "GetFunctionConcurrency",
+                    message: describe(&e),
+                });
+            }
+        };
         if current == Some(0) {
             already += 1;
             continue;
