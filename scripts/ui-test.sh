@@ -3,7 +3,9 @@
 # chromium via playwright-core) against the real `stackgen dev` on the local emulator — the same
 # steps as `make run`, on ports of its own, so it never touches a running `make run`:
 #
-#   1. builds stackgen; starts moto on a free 127.0.0.1 port
+#   1. builds stackgen; starts moto on a free 127.0.0.1 port (moto_server itself, as `make run`
+#      does: scripts/emulator.py serialises requests, so stackgen dev's 20 s SQS long polls would
+#      hold every other request back)
 #   2. stackgen package --env local (host builds zipped as bootstrap: function_code: host)
 #   3. stackgen deploy --env local --yes --skip-package (demo catalog loaded, ui/ published)
 #   4. stackgen dev --env local on a free port
@@ -68,7 +70,8 @@ wait_for() { # url, seconds, pid to watch, log
   die "nothing answered at $1 within $2 s; see $4"
 }
 
-rm -rf "$WORK"
+# A fresh start, except the asset manifest: with it, unchanged functions are not zipped again.
+find "$WORK" -mindepth 1 ! -path "$WORK/out" ! -path "$WORK/out/local" ! -path "$WORK/out/local/assets.json" -delete 2>/dev/null || true
 mkdir -p "$WORK"
 started=$(date +%s)
 

@@ -159,7 +159,11 @@ fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -
     };
     let recorded = Recorded::default();
     let first = package(&request, &recorded)?;
-    let asset = first.functions.get("catalog").ok_or("catalog not recorded")?.clone();
+    let asset = first
+        .functions
+        .get("catalog")
+        .ok_or("catalog not recorded")?
+        .clone();
     assert_eq!(asset.zip, dir.join("lambda-host/catalog/bootstrap.zip"));
     assert!(asset.changed);
     let (sha, size) = stackgen::deploy::package::hash_file(&asset.zip)?;
@@ -170,7 +174,10 @@ fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -
         "one executable entry `bootstrap` holding the host binary, stored"
     );
     assert!(
-        recorded.steps().iter().any(|s| s.contains("function_code: host")),
+        recorded
+            .steps()
+            .iter()
+            .any(|s| s.contains("function_code: host")),
         "{:?}",
         recorded.steps()
     );
@@ -179,7 +186,10 @@ fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -
 
     // Unchanged code: the same zip, byte for byte, so nothing would be uploaded again.
     let second = package(&request, &Recorded::default())?;
-    let again = second.functions.get("catalog").ok_or("catalog not recorded")?;
+    let again = second
+        .functions
+        .get("catalog")
+        .ok_or("catalog not recorded")?;
     assert_eq!(again.sha256, asset.sha256);
     assert!(!again.changed);
     // --skip-package hashes the same zip.
@@ -192,7 +202,10 @@ fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -
     // Changed code: a new hash, marked changed.
     fixture_crate(&dir, &[("catalog", "catalog v2")])?;
     let third = package(&request, &Recorded::default())?;
-    let changed = third.functions.get("catalog").ok_or("catalog not recorded")?;
+    let changed = third
+        .functions
+        .get("catalog")
+        .ok_or("catalog not recorded")?;
     assert_ne!(changed.sha256, asset.sha256);
     assert!(changed.changed);
 
@@ -234,7 +247,11 @@ fn host_zips_never_replace_cargo_lambdas() {
     );
     let env = stackgen::env::load_named(&root.join("environments"), "local")
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(env.function_code, FunctionCode::Host, "make run relies on it");
+    assert_eq!(
+        env.function_code,
+        FunctionCode::Host,
+        "make run relies on it"
+    );
     for name in ["dev", "prod"] {
         let env = stackgen::env::load_named(&root.join("environments"), name)
             .unwrap_or_else(|e| panic!("{e}"));

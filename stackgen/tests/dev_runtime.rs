@@ -480,9 +480,7 @@ async fn a_waiting_runtime_never_gets_an_eventless_next_on_shutdown() -> TestRes
     // lambda_runtime does; then stackgen dev stops.
     let mut stream = tokio::net::TcpStream::connect(&runtime_api).await?;
     stream
-        .write_all(
-            b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nhost: runtime\r\n\r\n",
-        )
+        .write_all(b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nhost: runtime\r\n\r\n")
         .await?;
     let reader = tokio::spawn(async move {
         let mut out = Vec::new();

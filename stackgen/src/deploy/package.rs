@@ -337,11 +337,14 @@ fn package_host(
             });
         }
         let zip = request.zip_path(function.binary);
-        let (sha256, size) =
-            bootstrap_zip::write(&binary, &zip).map_err(|source| PackageError::Zip {
+        let (sha256, size) = match still_current(previous.functions.get(function.id), &zip, &binary)
+        {
+            Some(known) => known,
+            None => bootstrap_zip::write(&binary, &zip).map_err(|source| PackageError::Zip {
                 function: function.id.to_string(),
                 source,
-            })?;
+            })?,
+        };
         let changed = previous
             .functions
             .get(function.id)
@@ -359,6 +362,23 @@ fn package_host(
     manifest.write(&manifest_path)?;
     report(&manifest, progress);
     Ok(manifest)
+}
+
+/// The recorded (sha256, size) of a host zip that is still what zipping `binary` would give:
+/// the previous manifest names this very zip, the file has the recorded size, and it is newer
+/// than the binary (cargo rewrites a binary it rebuilds, so a changed function is always zipped
+/// and hashed again). Saves reading and hashing tens of megabytes per function on every run.
+fn still_current(
+    previous: Option<&FunctionAsset>,
+    zip: &Path,
+    binary: &Path,
+) -> Option<(String, u64)> {
+    let previous = previous?;
+    let zip_meta = std::fs::metadata(zip).ok()?;
+    let zipped_after_build =
+        zip_meta.modified().ok()? > std::fs::metadata(binary).ok()?.modified().ok()?;
+    (previous.zip == zip && zip_meta.len() == previous.size && zipped_after_build)
+        .then(|| (previous.sha256.clone(), previous.size))
 }
 
 fn package_lambda(
