@@ -429,6 +429,7 @@ async fn deploy_local(moto: &Moto, manifest: &AssetManifest) -> TestResult {
             .collect(),
         termination_protection: stack.termination_protection,
         assets_bucket: Some(boot.bucket.clone()),
+        role_arn: boot.deploy_role.clone(),
     };
     let policy = RecoveryPolicy {
         protected: false,

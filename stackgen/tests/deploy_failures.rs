@@ -25,6 +25,7 @@ fn queue_stack(name: &str) -> StackRequest {
         tags: map(&[("Project", "failtest"), ("Env", "fail")]),
         termination_protection: false,
         assets_bucket: None,
+        role_arn: None,
     }
 }
 

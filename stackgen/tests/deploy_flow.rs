@@ -110,6 +110,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         ]),
         termination_protection: false,
         assets_bucket: Some(boot.bucket.clone()),
+        role_arn: boot.deploy_role.clone(),
     };
     let policy = RecoveryPolicy {
         protected: false,
@@ -136,6 +137,14 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         "CREATE_COMPLETE"
     };
     assert_eq!(created.stack.status, expected);
+    // Deployed with the bootstrap's deploy role, which the stack keeps for later operations
+    // (the kill switch's DeleteStack runs with it).
+    let role = boot
+        .deploy_role
+        .clone()
+        .ok_or("the bootstrap has no deploy role")?;
+    assert!(role.contains(":role/"), "{role}");
+    assert_eq!(created.stack.role_arn.as_deref(), Some(role.as_str()));
     assert_eq!(
         created
             .stack

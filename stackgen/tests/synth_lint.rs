@@ -155,6 +155,16 @@ fn cfn_lint_and_checkov_are_clean_on_every_environment() {
         panic!("cannot write {}: {e}", coverage.display());
     }
     files.push(coverage);
+    // The bootstrap stack (assets bucket, deploy role) is a template stackgen deploys too; it
+    // goes under `out` so that checkov's directory scan covers it.
+    let bootstrap = out.join("bootstrap/stackgen-bootstrap.template.json");
+    let body = stackgen::deploy::bootstrap::template(&stackgen::deploy::bootstrap::default_tags());
+    if let Err(e) = std::fs::create_dir_all(out.join("bootstrap"))
+        .and_then(|()| std::fs::write(&bootstrap, body))
+    {
+        panic!("cannot write {}: {e}", bootstrap.display());
+    }
+    files.push(bootstrap);
 
     // Both tools take ~20 s; run them side by side.
     let scan = Command::new(&checkov)

@@ -330,6 +330,7 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
         boot.bucket.clone(),
     );
     request.assets_bucket = Some(boot.bucket.clone());
+    request.role_arn = boot.deploy_role.clone();
 
     let policy = RecoveryPolicy {
         protected: env.is_protected(),
@@ -486,6 +487,7 @@ pub fn stack_request(
         tags: tags(env),
         termination_protection: stack.termination_protection,
         assets_bucket: Some(bucket.to_string()),
+        role_arn: None,
     })
 }
 

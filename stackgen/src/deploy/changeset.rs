@@ -37,6 +37,9 @@ pub struct StackRequest {
     pub termination_protection: bool,
     /// Where a template over 51,200 bytes is uploaded (the bootstrap bucket).
     pub assets_bucket: Option<String>,
+    /// The CloudFormation service role to deploy with (the bootstrap's deploy role); the stack
+    /// keeps it for later operations, DeleteStack included.
+    pub role_arn: Option<String>,
 }
 
 /// The result of planning.
@@ -306,6 +309,7 @@ async fn create_change_set(
             ChangeSetType::Create
         })
         .capabilities(Capability::CapabilityNamedIam)
+        .set_role_arn(request.role_arn.clone())
         .set_parameters(Some(sdk_parameters(&request.parameters)))
         .set_tags(Some(sdk_tags(&request.tags)))
         .description("created by stackgen deploy");

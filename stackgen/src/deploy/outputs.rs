@@ -54,6 +54,7 @@ pub async fn ensure_outputs(
         .update_stack()
         .stack_name(&stack.id)
         .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityNamedIam)
+        .set_role_arn(request.role_arn.clone())
         .set_parameters(Some(sdk_parameters(&request.parameters)))
         .set_tags(Some(sdk_tags(&request.tags)));
     let call =

@@ -22,6 +22,8 @@ pub struct StackSnapshot {
     pub outputs: BTreeMap<String, String>,
     pub tags: BTreeMap<String, String>,
     pub termination_protection: bool,
+    /// The CloudFormation service role the stack operates with, if any.
+    pub role_arn: Option<String>,
     /// RFC 3339.
     pub created: Option<String>,
     /// RFC 3339; the last update, or `None` if never updated.
@@ -71,6 +73,7 @@ impl StackSnapshot {
                 .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
                 .collect(),
             termination_protection: stack.enable_termination_protection().unwrap_or(false),
+            role_arn: stack.role_arn().map(str::to_string),
             created: time(stack.creation_time()),
             last_updated: time(stack.last_updated_time()),
         }

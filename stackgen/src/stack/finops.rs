@@ -13,11 +13,10 @@
 //! (`AWS::StackId`), not delete rights on every resource type, on purpose: granting them
 //! inline would make the role depend on every resource, so CloudFormation would delete the
 //! role (and with it those rights) *first* and the rest of the delete would fail half-way. The
-//! delete is meant to run with the CloudFormation service role the stack is deployed with
-//! (CloudFormation uses a stack's service role for DeleteStack whoever asks, without
-//! iam:PassRole), which lives outside the stack and outlives it. Until deploy passes one, an
-//! AWS delete started by the kill switch fails on the first resource it cannot delete and
-//! ops-alerts says the stack is being deleted; `stackgen destroy` finishes the job.
+//! delete runs with the CloudFormation service role the stack is deployed with: the bootstrap
+//! stack's deploy role (deploy/bootstrap.rs), passed as `RoleARN` on every change set.
+//! CloudFormation uses a stack's service role for DeleteStack whoever asks, without
+//! iam:PassRole, and that role lives outside the stack and outlives it.
 
 use retail_spec::{BUDGET_NAME_VAR, FunctionSpec, KILL_ACTION_VAR, KILL_SWITCH_TOPIC, Trigger};
 
