@@ -4,12 +4,13 @@ Usage: .venv/bin/python scripts/emulator.py [--exit-with-stdin] HOST PORT
 
 Everything else is moto 5.2 as it ships (see DESIGN.md, "Local AWS"). The two additions:
 
-* Requests are applied one at a time. moto's threaded server runs requests concurrently
-  without a lock, and its TransactWriteItems snapshots and restores whole tables around each
-  transaction, so two concurrent transactions can undo each other's writes: an oversell caused
-  by the emulator, not by the code under test. DynamoDB applies each request atomically;
-  serialising requests gives the emulator that property. Connections are still accepted
-  concurrently (threaded server), so clients really race.
+* DynamoDB requests are applied one at a time. moto's threaded server runs requests
+  concurrently without a lock, and its TransactWriteItems snapshots and restores whole tables
+  around each transaction, so two concurrent transactions can undo each other's writes: an
+  oversell caused by the emulator, not by the code under test. DynamoDB applies each request
+  atomically; serialising DynamoDB's requests gives the emulator that property. Connections are
+  still accepted concurrently (threaded server), so clients really race; other services are not
+  serialised, so an SQS long poll (ReceiveMessage waiting up to 20 s) holds up nobody.
 * A change set whose execution fails rolls the stack back, as CloudFormation does: the API call
   succeeds, the failing resource gets a CREATE_FAILED / UPDATE_FAILED event with the error as
   its reason, the stack's resources are rolled back and the stack ends in ROLLBACK_COMPLETE (a
@@ -35,14 +36,13 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import run_simple
 
-# The resource CloudFormation is working on when an execution fails (requests are serialised,
-# so one slot is enough).
-_working_on: list = [None]
+# The resource CloudFormation is working on when an execution fails, per request thread.
+_local = threading.local()
 
 
 def _tracking(original):
     def track(logical_id, resource_json, *args, **kwargs):
-        _working_on[0] = (logical_id, resource_json.get("Type", "AWS::CloudFormation::Stack"))
+        _local.working_on = (logical_id, resource_json.get("Type", "AWS::CloudFormation::Stack"))
         return original(logical_id, resource_json, *args, **kwargs)
 
     return track
@@ -79,13 +79,14 @@ def _with_rollback(original_execute):
         previous = None
         if stack is not None and change_set.change_set_type != "CREATE":
             previous = (stack.template_dict, dict(stack.resource_map.input_parameters or {}))
-        _working_on[0] = None
+        _local.working_on = None
         try:
             return original_execute(self, change_set_name, stack_name)
         except Exception as exc:  # noqa: BLE001 - any failure of a resource rolls back
             if stack is None:
                 raise
-            logical_id, resource_type = _working_on[0] or (stack.name, "AWS::CloudFormation::Stack")
+            working_on = getattr(_local, "working_on", None)
+            logical_id, resource_type = working_on or (stack.name, "AWS::CloudFormation::Stack")
             reason = f"{type(exc).__name__}: {exc}"[:1000]
             change_set.execution_status = "EXECUTE_FAILED"
             if change_set.change_set_type == "CREATE":
@@ -139,8 +140,10 @@ def main() -> None:
     lock = threading.Lock()
 
     def serialised(environ, start_response):
-        with lock:
-            return list(app(environ, start_response))
+        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
+            with lock:
+                return list(app(environ, start_response))
+        return app(environ, start_response)
 
     if exit_with_stdin:
 
