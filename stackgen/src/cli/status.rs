@@ -38,15 +38,12 @@ pub fn run(args: &Args) -> Result<Exit> {
     let manifest_path = AssetManifest::path_in(&args.layout.out.join(&env.name));
     let manifest = AssetManifest::read(&manifest_path)
         .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    // The functions this environment renders (the kill switch only when enabled).
+    let functions: Vec<&'static retail_spec::FunctionSpec> =
+        stack.functions.iter().map(|f| f.spec).collect();
     let report = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
-        deploy::status(
-            &ctx,
-            &stack.name,
-            &body,
-            retail_spec::FUNCTIONS,
-            manifest.as_ref(),
-        )
+        deploy::status(&ctx, &stack.name, &body, &functions, manifest.as_ref())
         .await
         .with_context(|| format!("cannot read the status of stack `{}`", stack.name))
     })?;

@@ -51,7 +51,7 @@ pub struct StackStatusReport {
 }
 
 /// Reads the stack's state and compares it with `rendered_template` and `local_assets`.
-/// `functions` are the functions whose code keys to compare (normally `retail_spec::FUNCTIONS`).
+/// `functions` are the functions whose code keys to compare (the environment's rendered ones).
 pub async fn status(
     ctx: &AwsContext,
     stack_name: &str,
