@@ -44,8 +44,8 @@ pub fn run(args: &Args) -> Result<Exit> {
     let report = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
         deploy::status(&ctx, &stack.name, &body, &functions, manifest.as_ref())
-        .await
-        .with_context(|| format!("cannot read the status of stack `{}`", stack.name))
+            .await
+            .with_context(|| format!("cannot read the status of stack `{}`", stack.name))
     })?;
     match args.format {
         OutputFormat::Json => {
