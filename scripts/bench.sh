@@ -6,6 +6,8 @@
 #   functions  each function's arm64 zip size and cold-start median (scripts/bench-functions.sh)
 #   dev        wrk on GET /api/catalog through `stackgen dev` on moto: p50, p99, requests/s
 #              (scripts/bench-dev.sh; targets p50 < 2 ms, p99 < 10 ms)
+#   deploy     the no-op `stackgen deploy --env local` on the emulator: API calls (target ≤ 3)
+#              and median wall time (scripts/bench-deploy.sh)
 #
 # Each section is a function `bench_<name>` listed in SECTIONS; add later ones (function zip
 # sizes, cold-start init times, no-op deploy on the emulator, wrk against `stackgen dev`) the
@@ -15,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${BENCH_RUNS:-20}
-SECTIONS=(synth functions dev)
+SECTIONS=(synth functions dev deploy)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stackgen-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -80,6 +82,11 @@ bench_functions() {
 bench_dev() {
   heading "stackgen dev: wrk on GET /api/catalog (scripts/bench-dev.sh; targets p50 < 2 ms, p99 < 10 ms)"
   "$ROOT/scripts/bench-dev.sh"
+}
+
+bench_deploy() {
+  heading "no-op stackgen deploy --env local on the emulator (scripts/bench-deploy.sh; target ≤ 3 API calls)"
+  BENCH_RUNS=$RUNS STACKGEN=$STACKGEN "$ROOT/scripts/bench-deploy.sh"
 }
 
 main() {
