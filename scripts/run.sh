@@ -36,7 +36,10 @@ cleanup() {
     rm -f out/moto.pid
   fi
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+# A Ctrl-C during any step (build, package, deploy) ends the script there; cleanup runs on EXIT.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/moto-api/" 2>/dev/null; then
   echo "make run: emulator already running on 127.0.0.1:$PORT (left alone)"

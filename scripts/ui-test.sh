@@ -3,9 +3,8 @@
 # chromium via playwright-core) against the real `stackgen dev` on the local emulator — the same
 # steps as `make run`, on ports of its own, so it never touches a running `make run`:
 #
-#   1. builds stackgen; starts moto on a free 127.0.0.1 port (moto_server itself, as `make run`
-#      does: scripts/emulator.py serialises requests, so stackgen dev's 20 s SQS long polls would
-#      hold every other request back)
+#   1. builds stackgen; starts the project's emulator (scripts/emulator.py: moto's server with
+#      DynamoDB requests applied one at a time, as in AWS) on a free 127.0.0.1 port
 #   2. stackgen package --env local (host builds zipped as bootstrap: function_code: host)
 #   3. stackgen deploy --env local --yes --skip-package (demo catalog loaded, ui/ published)
 #   4. stackgen dev --env local on a free port
@@ -24,7 +23,7 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 STACKGEN=$TARGET/debug/stackgen
 WORK=$ROOT/out/ui-test
 LAMBDA_DIR=$ROOT/target/lambda-host
-MOTO=$ROOT/.venv/bin/moto_server
+PYTHON=$ROOT/.venv/bin/python
 
 say() { printf 'ui-test: %s\n' "$*"; }
 die() { printf 'ui-test: %s\n' "$*" >&2; exit 1; }
@@ -32,7 +31,7 @@ die() { printf 'ui-test: %s\n' "$*" >&2; exit 1; }
 for tool in node curl python3; do
   command -v "$tool" >/dev/null || die "$tool not found: run 'make tools'"
 done
-[[ -x $MOTO ]] || die "$MOTO not found: run 'make tools'"
+[[ -x $PYTHON ]] && "$PYTHON" -c 'import moto' 2>/dev/null || die "moto is not installed in $ROOT/.venv: run 'make tools'"
 [[ -d $ROOT/node_modules/playwright-core ]] || die "node_modules/playwright-core missing: run 'make tools'"
 [[ -x ${CHROMIUM:-/usr/bin/chromium} ]] || die "${CHROMIUM:-/usr/bin/chromium} not found: run 'make tools' (Debian package chromium)"
 
@@ -81,7 +80,7 @@ cargo build -p stackgen --bin stackgen
 MOTO_PORT=$(free_port)
 # Its own session: a Ctrl-C of `make test` reaches stackgen dev first, which still needs the
 # emulator to give the event source mappings back; cleanup() stops moto afterwards.
-setsid "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
+setsid "$PYTHON" scripts/emulator.py 127.0.0.1 "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
 MOTO_PID=$!
 wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/" 60 "$MOTO_PID" "$WORK/moto.log"
 say "emulator on 127.0.0.1:$MOTO_PORT (PID $MOTO_PID)"

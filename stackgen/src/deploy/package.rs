@@ -124,9 +124,8 @@ pub enum PackageError {
     },
     #[error(
         "cargo built the functions but {binary} does not exist: function `{function}` names \
-         binary `{name}` (retail-spec FUNCTIONS) and the host builds were looked for in {dir}. \
-         If CARGO_TARGET_DIR points elsewhere for cargo than for stackgen, export the same value \
-         for both."
+         binary `{name}` (retail-spec FUNCTIONS), built with `--target-dir` {dir}/..; check that \
+         functions/Cargo.toml builds a binary of that name and that nothing removed it meanwhile."
     )]
     HostBinaryMissing {
         function: String,
