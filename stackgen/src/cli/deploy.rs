@@ -28,7 +28,8 @@ const AFTER_HELP: &str = "\
 Examples:
   stackgen deploy --env dev                      review the change set, confirm, deploy
   stackgen deploy --env local --yes              no questions (CI, make run)
-  stackgen deploy --env local --yes --skip-package   use the zips already in target/lambda
+  stackgen deploy --env local --yes --skip-package   use the zips already built (target/lambda,
+                                                   target/lambda-host for function_code: host)
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 stackgen deploy --env local --yes
 
 Exit codes:
@@ -224,14 +225,15 @@ pub fn confirm(prompt: &str, expected: &str, flag_hint: &str) -> Result<bool> {
     Ok(line.trim() == expected)
 }
 
-/// Builds the functions (or hashes existing zips with `skip_build`) and prints the summary.
+/// Builds the functions as the environment's `function_code` says (or hashes existing zips with
+/// `skip_build`) and prints the summary.
 pub fn package_assets(
     layout: &Layout,
-    env: &str,
+    env: &Environment,
     skip_build: bool,
     progress: &dyn Progress,
 ) -> Result<AssetManifest> {
-    let req = layout.request(env);
+    let req = layout.request(&env.name).for_environment(env);
     let manifest = if skip_build {
         progress.step(&format!(
             "using the zips already in {} (--skip-package)",
@@ -241,7 +243,7 @@ pub fn package_assets(
     } else {
         deploy::package(&req, progress)
     };
-    manifest.with_context(|| format!("cannot package the functions of `{env}`"))
+    manifest.with_context(|| format!("cannot package the functions of `{}`", env.name))
 }
 
 pub fn run(args: &Args) -> Result<Exit> {
@@ -284,7 +286,7 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
         }
         None => identity = Some(guard_account(&ctx, env, &progress).await?),
     }
-    let manifest = package_assets(&args.layout, &env.name, args.skip_package, &progress)?;
+    let manifest = package_assets(&args.layout, env, args.skip_package, &progress)?;
     let mut request = stack_request(env, stack, "", &manifest)?;
 
     // Nothing changed: one GetTemplate more, then only the site marker (one HeadObject).

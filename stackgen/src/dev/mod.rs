@@ -86,7 +86,7 @@ pub struct DevOptions {
 
 impl DevConfig {
     /// The configuration for environment `env` from its rendered `template` and the
-    /// `deployed` stack: every function of `retail_spec::FUNCTIONS` with the template's memory,
+    /// `deployed` stack: every function the environment renders (`stack::rendered_functions`) with the template's memory,
     /// timeout and environment variables (resolved), and every SQS event source mapping.
     pub fn for_stack(
         env: &Environment,
@@ -95,7 +95,8 @@ impl DevConfig {
         options: DevOptions,
     ) -> Result<DevConfig, DevError> {
         let resolver = plan::Resolver::new(template, deployed);
-        let functions = plan::plan_functions(&resolver, retail_spec::FUNCTIONS, &options.bin_dir)?;
+        let specs = crate::stack::rendered_functions(env);
+        let functions = plan::plan_functions(&resolver, &specs, &options.bin_dir)?;
         let queues = plan::plan_queues(&resolver, &functions)?;
         let account_id = if deployed.account_id.is_empty() {
             env.account

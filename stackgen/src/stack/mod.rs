@@ -37,6 +37,16 @@ use crate::sub;
 pub const ASSETS_BUCKET_PARAMETER: &str = "AssetsBucket";
 
 /// The template parameter with the S3 key of one function's zip (`CatalogCodeKey`).
+/// The functions an environment's stack has, in `retail_spec::FUNCTIONS` order: every one, except
+/// the kill switch when `kill_switch.enabled` is off. `stackgen dev` and `status` read this too.
+pub fn rendered_functions(env: &Environment) -> Vec<&'static FunctionSpec> {
+    retail_spec::FUNCTIONS
+        .iter()
+        .copied()
+        .filter(|f| finops::renders(env, f))
+        .collect()
+}
+
 pub fn code_key_parameter(function: &FunctionSpec) -> String {
     format!("{}CodeKey", pascal_case(function.id))
 }

@@ -280,3 +280,19 @@ fn rendering_is_byte_identical_across_builds() {
         }
     }
 }
+
+#[test]
+fn rendered_functions_follow_the_kill_switch_switch() {
+    let mut env = local();
+    let on: Vec<&str> = rendered_functions(&env).iter().map(|f| f.id).collect();
+    assert!(on.contains(&retail_spec::KILL_SWITCH_FN.id), "{on:?}");
+    env.kill_switch.enabled = false;
+    let off: Vec<&str> = rendered_functions(&env).iter().map(|f| f.id).collect();
+    assert!(!off.contains(&retail_spec::KILL_SWITCH_FN.id), "{off:?}");
+    assert_eq!(off.len() + 1, on.len());
+    let built: Vec<&str> = stack(&env).functions.iter().map(|f| f.spec.id).collect();
+    assert_eq!(
+        built, off,
+        "what `stackgen dev` plans is what the stack renders"
+    );
+}
