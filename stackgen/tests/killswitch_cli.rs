@@ -1,9 +1,10 @@
 //! `stackgen kill-switch` and `stackgen bootstrap` through the built binary against the
 //! emulator. The local environment is deployed to moto (tiny zips through `--skip-package
-//! --lambda-dir`: moto stores code without running it); the kill switch's throttle is
-//! reproduced with the same call it makes (PutFunctionConcurrency 0 on every other function);
-//! `kill-switch status` sees it, `kill-switch reset` restores the template's reserved
-//! concurrency (none declared: unreserved again) and a second reset changes nothing.
+//! --lambda-dir`: moto stores code without running it); the kill-switch function's own code
+//! (`retail_functions::killswitch`) handles a budget notification at the kill threshold and
+//! throttles every other function of that stack; `kill-switch status` sees it, `kill-switch
+//! reset` restores the template's reserved concurrency (none declared: unreserved again) and a
+//! second reset changes nothing.
 //! `bootstrap` creates the assets bucket's stack and, since moto does not implement Cost
 //! Explorer's UpdateCostAllocationTagsStatus, warns and names the tags to activate by hand.
 
@@ -144,20 +145,68 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
     };
     tokio::task::spawn_blocking(move || cli2.deploy().map_err(|e| e.to_string())).await??;
 
-    // What the kill switch's throttle does: reserved concurrency 0 on every other function.
+    // The kill switch itself (the function's code, run here: moto stores Lambda code but cannot
+    // run it) receives the budget's notification at the kill threshold, with the environment
+    // the template gives it, and throttles every other function of the deployed stack.
     let client = lambda(&moto).await;
     let throttled: Vec<&str> = retail_spec::FUNCTIONS
         .iter()
         .filter(|f| f.id != retail_spec::KILL_SWITCH_FN.id)
         .map(|f| f.id)
         .collect();
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(moto.endpoint())
+        .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .load()
+        .await;
+    let budget = "grocer-local-monthly";
+    let env = retail_functions::config::FunctionEnv::new(
+        &retail_spec::KILL_SWITCH_FN,
+        [
+            (retail_spec::STACK_NAME_VAR, "grocer-local".to_owned()),
+            (retail_spec::KILL_ACTION_VAR, "throttle".to_owned()),
+            (retail_spec::BUDGET_NAME_VAR, budget.to_owned()),
+            (
+                retail_spec::OPS_ALERTS.env_var,
+                "arn:aws:sns:us-east-1:123456789012:grocer-local-ops-alerts".to_owned(),
+            ),
+            (
+                "AWS_LAMBDA_FUNCTION_NAME",
+                physical(retail_spec::KILL_SWITCH_FN.id),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v)),
+    );
+    let kill_switch = retail_functions::killswitch::KillSwitch::new(&sdk, &env)?;
+    let notification = format!(
+        "AWS Budget Notification November 22, 2026\nAWS Account 123456789012\n\nDear AWS Customer,\n\n\
+         You requested that we alert you when the ACTUAL Cost associated with your {budget} budget \
+         is greater than $5.00 for the current month. The ACTUAL Cost associated with this budget \
+         is $5.12.\n\nBudget Name: {budget}\nBudget Type: Cost\nBudgeted Amount: $5.00\n\
+         Alert Type: ACTUAL\nAlert Threshold: > $5.00\nACTUAL Amount: $5.12\n"
+    );
+    let event = serde_json::json!({"Records": [{
+        "EventSource": "aws:sns",
+        "Sns": {
+            "Type": "Notification",
+            "TopicArn": "arn:aws:sns:us-east-1:123456789012:grocer-local-kill-switch",
+            "Subject": "AWS Budgets: budget has exceeded your alert threshold",
+            "Message": notification,
+        }
+    }]});
+    kill_switch.handle(event).await?;
     for id in &throttled {
-        client
-            .put_function_concurrency()
+        let reserved = client
+            .get_function_concurrency()
             .function_name(physical(id))
-            .reserved_concurrent_executions(0)
             .send()
-            .await?;
+            .await?
+            .reserved_concurrent_executions();
+        assert_eq!(reserved, Some(0), "{id} after the budget notification");
     }
 
     let status = cli.json(&[
