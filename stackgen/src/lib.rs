@@ -11,4 +11,5 @@ pub mod env;
 pub mod guard;
 pub mod model;
 pub mod stack;
+pub mod storefront;
 pub mod synth;

@@ -59,7 +59,7 @@ async fn the_site_is_uploaded_once_and_kept_in_step_with_ui() -> TestResult {
         .await?;
     let text = String::from_utf8(generated.body.collect().await?.to_vec())?;
     assert!(
-        text.contains("\"apiBase\": \"https://api.example/api\""),
+        text.contains("\"apiBase\":\"https://api.example/api\""),
         "{text}"
     );
 

@@ -17,8 +17,8 @@ use super::exit::{Exit, GuardrailsFailed, Interrupted};
 use super::style::{paint, stderr_color, stdout_color};
 use crate::aws::{AwsContext, AwsTarget};
 use crate::deploy::{
-    self, AssetManifest, PackageRequest, Plan, Progress, RecoveryPolicy, SiteConfig, SiteStore,
-    StackEvent, StackRequest, WaitOptions,
+    self, AssetManifest, PackageRequest, Plan, Progress, RecoveryPolicy, SiteConfig, StackEvent,
+    StackRequest, WaitOptions,
 };
 use crate::env::{self, Environment};
 use crate::model::Format;
@@ -534,22 +534,13 @@ async fn publish(
         return Ok(None);
     };
     let ui = workspace.join("ui");
-    let api_base = match outputs.get(stack::outputs::API_URL) {
-        Some(url) if !url.contains("${") => url.trim_end_matches('/').to_string(),
-        _ => format!("/{}", retail_spec::API_STAGE),
-    };
-    let config = SiteConfig {
-        api_base,
-        env: env.name.clone(),
-        stores: env
-            .stores
-            .iter()
-            .map(|s| SiteStore {
-                id: s.id.clone(),
-                name: s.name.clone(),
-            })
-            .collect(),
-    };
+    // Behind the CDN (or on the emulator, whose API URL stays unresolved) the pages call `/api`
+    // on their own origin.
+    let api_base = outputs
+        .get(stack::outputs::API_URL)
+        .filter(|url| !url.contains("${"))
+        .map(|url| url.trim_end_matches('/').to_string());
+    let config = SiteConfig::for_environment(env, api_base);
     let report = deploy::publish_site(
         ctx,
         bucket,

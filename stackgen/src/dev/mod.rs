@@ -108,7 +108,7 @@ impl DevConfig {
         Ok(DevConfig {
             listen: options.listen,
             ui_dir: options.ui_dir,
-            site: SiteConfig::for_environment(env),
+            site: SiteConfig::for_environment(env, None),
             gateway: GatewayIdentity {
                 account_id,
                 api_id: api_id(deployed),
