@@ -45,7 +45,7 @@ impl Cli {
     fn run(&self, args: &[&str]) -> std::io::Result<Output> {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackgen"));
         cmd.current_dir(repo()).args(args);
-        if matches!(args.first(), Some(&"deploy" | &"status")) {
+        if matches!(args.first(), Some(&"deploy" | &"status" | &"diff")) {
             cmd.arg("--out").arg(&self.out);
         }
         let out = cmd
