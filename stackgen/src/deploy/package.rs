@@ -48,6 +48,30 @@ pub struct AssetManifest {
 }
 
 impl AssetManifest {
+    /// Records `id`'s zip, marked changed unless `previous` has the same sha256.
+    fn insert_compared(
+        &mut self,
+        previous: &AssetManifest,
+        id: &str,
+        zip: PathBuf,
+        sha256: String,
+        size: u64,
+    ) {
+        let changed = previous
+            .functions
+            .get(id)
+            .is_none_or(|p| p.sha256 != sha256);
+        self.functions.insert(
+            id.to_string(),
+            FunctionAsset {
+                zip,
+                sha256,
+                size,
+                changed,
+            },
+        );
+    }
+
     /// The manifest's path for an output directory (`out/<env>`).
     pub fn path_in(out_dir: &Path) -> PathBuf {
         out_dir.join("assets.json")
@@ -344,19 +368,7 @@ fn package_host(
                 source,
             })?,
         };
-        let changed = previous
-            .functions
-            .get(function.id)
-            .is_none_or(|p| p.sha256 != sha256);
-        manifest.functions.insert(
-            function.id.to_string(),
-            FunctionAsset {
-                zip,
-                sha256,
-                size,
-                changed,
-            },
-        );
+        manifest.insert_compared(&previous, function.id, zip, sha256, size);
     }
     manifest.write(&manifest_path)?;
     report(&manifest, progress);
@@ -446,19 +458,7 @@ pub fn record(request: &PackageRequest<'_>) -> Result<AssetManifest, PackageErro
             });
         }
         let (sha256, size) = hash_file(&zip)?;
-        let changed = previous
-            .functions
-            .get(function.id)
-            .is_none_or(|p| p.sha256 != sha256);
-        manifest.functions.insert(
-            function.id.to_string(),
-            FunctionAsset {
-                zip,
-                sha256,
-                size,
-                changed,
-            },
-        );
+        manifest.insert_compared(&previous, function.id, zip, sha256, size);
     }
     manifest.write(&manifest_path)?;
     Ok(manifest)
