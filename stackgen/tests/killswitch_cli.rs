@@ -256,6 +256,16 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
         .as_array()
         .is_some_and(|a| a.iter().any(|f| f["changed"] == true));
     assert!(!any_changed, "{again}");
+
+    // Emulator down: exit 1 and the same "cannot reach … AWS_ENDPOINT_URL" paragraph as every
+    // other command, not an SDK dump.
+    drop(moto);
+    let down = cli.run(&["kill-switch", "status", "--env", "local"])?;
+    assert_eq!(down.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&down.stderr);
+    assert!(err.contains("cannot reach"), "{err}");
+    assert!(err.contains("AWS_ENDPOINT_URL"), "{err}");
+    assert!(!err.contains("DispatchFailure"), "{err}");
     Ok(())
 }
 

@@ -134,6 +134,12 @@ impl AwsContext {
         }
     }
 
+    /// The loaded configuration (region, profile, credentials, endpoint), for a command that
+    /// needs a client of another service; build it from this so it reaches the same endpoint.
+    pub fn config(&self) -> &SdkConfig {
+        &self.config
+    }
+
     /// The region requests go to.
     pub fn region(&self) -> &str {
         self.config.region().map(Region::as_ref).unwrap_or("")

@@ -18,7 +18,6 @@ use serde::Serialize;
 
 use super::deploy::{OutputFormat, Printer, Target, connect, load_env, runtime};
 use super::exit::Exit;
-use super::killswitch::sdk_config;
 use super::style::{paint, stderr_color, stdout_color};
 use crate::deploy::{self, Bootstrap, WaitOptions};
 
@@ -92,8 +91,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                 env.region
             )
         })?;
-        let sdk = sdk_config(&env.region, args.target.profile.as_deref()).await;
-        let tags = activate(&crate::cost::actuals::client(&sdk)).await?;
+        let tags = activate(&crate::cost::actuals::client(ctx.config())).await?;
         Ok::<(Bootstrap, TagActivation), anyhow::Error>((boot, tags))
     })?;
     match args.format {

@@ -8,14 +8,14 @@
 //! `stackgen deploy`, not reset.
 
 use anyhow::{Context, Result};
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_lambda::error::ProvideErrorMetadata;
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::deploy::{OutputFormat, Target, load_env, prepare, runtime};
+use super::deploy::{OutputFormat, Target, connect, load_env, prepare, runtime};
 use super::exit::Exit;
 use super::style::{paint, stdout_color};
+use crate::aws::AwsContext;
 use crate::model::lambda::Function;
 use crate::stack::RetailStack;
 
@@ -87,9 +87,8 @@ pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&opts.target)?;
     let stack = prepare(&env)?;
     let states = runtime()?.block_on(async {
-        let sdk = sdk_config(&env.region, opts.target.profile.as_deref()).await;
-        let lambda = aws_sdk_lambda::Client::new(&sdk);
-        visit(&lambda, &stack, reset).await
+        let ctx = connect(&env, opts.target.profile.as_deref()).await;
+        visit(&ctx, &stack, reset).await
     });
     let states = states.with_context(|| {
         format!(
@@ -164,11 +163,8 @@ fn print_text(stack: &str, states: &[FunctionState], reset: bool) {
 }
 
 /// Reads (and with `reset`, restores) every function of the rendered stack.
-async fn visit(
-    lambda: &aws_sdk_lambda::Client,
-    stack: &RetailStack,
-    reset: bool,
-) -> Result<Vec<FunctionState>> {
+async fn visit(ctx: &AwsContext, stack: &RetailStack, reset: bool) -> Result<Vec<FunctionState>> {
+    let lambda = aws_sdk_lambda::Client::new(ctx.config());
     let mut out = Vec::new();
     for f in &stack.functions {
         let declared = stack
@@ -190,9 +186,10 @@ async fn visit(
                 stack.name
             ),
             Err(e) => {
-                return Err(anyhow::anyhow!("{}", DisplayErrorContext(&e)).context(format!(
-                    "GetFunctionConcurrency on `{name}` failed; the caller needs lambda:GetFunctionConcurrency"
-                )));
+                return Err(
+                    anyhow::Error::new(ctx.fail("lambda", "GetFunctionConcurrency", e))
+                        .context(format!("cannot read the reserved concurrency of `{name}`")),
+                );
             }
         };
         let mut after = before;
@@ -205,8 +202,8 @@ async fn visit(
                         .reserved_concurrent_executions(n)
                         .send()
                         .await
-                        .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
-                        .with_context(|| format!("PutFunctionConcurrency on `{name}` failed"))?;
+                        .map_err(|e| ctx.fail("lambda", "PutFunctionConcurrency", e))
+                        .with_context(|| format!("cannot restore the concurrency of `{name}`"))?;
                 }
                 None => {
                     lambda
@@ -214,8 +211,8 @@ async fn visit(
                         .function_name(name)
                         .send()
                         .await
-                        .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
-                        .with_context(|| format!("DeleteFunctionConcurrency on `{name}` failed"))?;
+                        .map_err(|e| ctx.fail("lambda", "DeleteFunctionConcurrency", e))
+                        .with_context(|| format!("cannot restore the concurrency of `{name}`"))?;
                 }
             }
             after = declared;
@@ -231,15 +228,4 @@ async fn visit(
         });
     }
     Ok(out)
-}
-
-/// The SDK configuration for the environment's region and `--profile`; `AWS_ENDPOINT_URL` and
-/// credentials come from the default chains (as for every other command).
-pub(super) async fn sdk_config(region: &str, profile: Option<&str>) -> SdkConfig {
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_owned()));
-    if let Some(profile) = profile {
-        loader = loader.profile_name(profile);
-    }
-    loader.load().await
 }
