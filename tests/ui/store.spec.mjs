@@ -348,6 +348,25 @@ test("storefront and back office against the live stack", async (t) => {
     }
   });
 
+  await step("an unknown page gets the store's 404 page", async () => {
+    const p = await context.newPage();
+    try {
+      const res = await p.goto(new URL("no-such-aisle/today", BASE).href);
+      assert.equal(res.status(), 404, "an unknown page answers 404, not the bucket's 403");
+      await p.getByRole("heading", { name: "We could not find that page" }).waitFor();
+      const home = p.getByRole("link", { name: "Go to the shop" });
+      assert.equal(await home.getAttribute("href"), "/");
+      // Its stylesheet loads from any depth (absolute links).
+      const rules = await p.evaluate(() =>
+        [...document.styleSheets].filter((sheet) => sheet.href?.endsWith("/css/app.css")).map((sheet) => sheet.cssRules.length),
+      );
+      assert.ok(rules.length === 1 && rules[0] > 0, `app.css did not load on the 404 page: ${JSON.stringify(rules)}`);
+      await shot(p, "13-not-found");
+    } finally {
+      await p.close();
+    }
+  });
+
   await t.test("no uncaught errors in the pages", () => {
     assert.deepEqual(pageErrors, []);
   });

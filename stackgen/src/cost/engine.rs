@@ -674,6 +674,19 @@ pub fn price_month(inv: &Inventory, book: &PriceBook, traffic: &Traffic, free_ti
                 Qty::units(1),
                 "1 dashboard".into(),
             ),
+            Facts::CloudFrontFunction => {
+                // It runs on the site behaviour's viewer requests; the traffic profiles do not
+                // split site from `/api/*` requests, so every CDN request is counted (an upper
+                // bound).
+                let n = Qty::units(traffic.cloudfront.requests);
+                d.add(
+                    CostKind::Usage,
+                    "invocations",
+                    Meter::CloudFrontFunctionInvocations,
+                    n,
+                    format!("{} viewer requests (at most)", q(n)),
+                );
+            }
             Facts::Distribution { .. } => {
                 if cdn_target.as_deref() == Some(r.logical_id.as_str()) {
                     let c = &traffic.cloudfront;

@@ -78,6 +78,8 @@ pub enum Facts {
     },
     CompositeAlarm,
     Dashboard,
+    /// A CloudFront Function: billed per invocation, nothing while idle.
+    CloudFrontFunction,
     Distribution {
         /// Logical ids of this template's buckets used as origins.
         origin_buckets: Vec<String>,
@@ -417,6 +419,7 @@ impl Reader<'_> {
             }
             "AWS::CloudWatch::CompositeAlarm" => Facts::CompositeAlarm,
             "AWS::CloudWatch::Dashboard" => Facts::Dashboard,
+            "AWS::CloudFront::Function" => Facts::CloudFrontFunction,
             "AWS::CloudFront::Distribution" => {
                 let cfg = p.get("DistributionConfig");
                 let mut origin_buckets = Vec::new();

@@ -1,4 +1,5 @@
-//! CloudFront: `AWS::CloudFront::OriginAccessControl` and `AWS::CloudFront::Distribution`.
+//! CloudFront: `AWS::CloudFront::OriginAccessControl`, `AWS::CloudFront::Function` and
+//! `AWS::CloudFront::Distribution`.
 
 use serde::Serialize;
 
@@ -135,6 +136,47 @@ pub struct CacheBehavior {
     pub origin_request_policy_id: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_headers_policy_id: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub function_associations: Vec<FunctionAssociation>,
+}
+
+/// A CloudFront Function run on a behaviour's viewer requests or responses.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FunctionAssociation {
+    /// `viewer-request` or `viewer-response`.
+    pub event_type: &'static str,
+    #[serde(rename = "FunctionARN")]
+    pub function_arn: Value,
+}
+
+/// A CloudFront Function: a few lines of JavaScript at the edge, billed per invocation
+/// ($0.10 per million), with no idle cost.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Function {
+    /// Unique in the account (CloudFront is global): 1–64 of `[a-zA-Z0-9-_]`.
+    pub name: Value,
+    /// Publish to LIVE on every update, so the distribution runs what the template says.
+    pub auto_publish: bool,
+    pub function_code: String,
+    pub function_config: FunctionConfig,
+}
+resource!(Function, "AWS::CloudFront::Function");
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FunctionConfig {
+    pub comment: String,
+    /// `cloudfront-js-2.0`.
+    pub runtime: &'static str,
+}
+
+impl Handle<Function> {
+    /// The published function's ARN (what a behaviour associates).
+    pub fn function_arn(&self) -> Value {
+        self.attribute("FunctionARN")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

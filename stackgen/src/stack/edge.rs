@@ -11,8 +11,8 @@ use super::api::ApiRes;
 use super::data::{ACCESS_LOG_SKIP, bucket_policy};
 use super::{Ctx, ids};
 use crate::model::cloudfront::{
-    CacheBehavior, CustomOriginConfig, Distribution, DistributionConfig, Origin,
-    OriginAccessControl, S3OriginConfig, managed,
+    CacheBehavior, CustomOriginConfig, Distribution, DistributionConfig, Function,
+    FunctionAssociation, FunctionConfig, Origin, OriginAccessControl, S3OriginConfig, managed,
 };
 use crate::model::s3::Bucket;
 use crate::model::{
@@ -66,6 +66,19 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
             "CloudFront reads the private site bucket with SigV4",
         ),
     );
+    // Unknown pages get the storefront's 404 page at the edge (see storefront.rs).
+    let page_router = ctx.template.add(
+        "SitePageRouterFunction",
+        Function {
+            name: ctx.names.physical("page-router").into(),
+            auto_publish: true,
+            function_code: crate::storefront::cdn_page_router_js(),
+            function_config: FunctionConfig {
+                comment: "Unknown storefront pages: the 404 page with status 404".to_owned(),
+                runtime: "cloudfront-js-2.0",
+            },
+        },
+    );
     let static_methods = vec!["GET", "HEAD"];
     let distribution = ctx.template.add_with(
         ids::DISTRIBUTION,
@@ -111,6 +124,10 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
                     cache_policy_id: managed::CACHING_OPTIMIZED,
                     origin_request_policy_id: None,
                     response_headers_policy_id: Some(managed::SECURITY_HEADERS),
+                    function_associations: vec![FunctionAssociation {
+                        event_type: "viewer-request",
+                        function_arn: page_router.function_arn(),
+                    }],
                 },
                 cache_behaviors: vec![CacheBehavior {
                     path_pattern: Some(format!("/{API_STAGE}/*")),
@@ -124,6 +141,7 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
                     cache_policy_id: managed::CACHING_DISABLED,
                     origin_request_policy_id: Some(managed::ALL_VIEWER_EXCEPT_HOST_HEADER),
                     response_headers_policy_id: Some(managed::SECURITY_HEADERS),
+                    function_associations: Vec::new(),
                 }],
                 custom_error_responses: Vec::new(),
                 viewer_certificate: None,

@@ -110,12 +110,31 @@ impl Gateway {
                 }
                 response
             }
-            None => serve::response(
-                404,
-                &[("content-type", "text/plain; charset=utf-8")],
-                "Not Found\n",
-            ),
+            None => self.not_found(request.uri().path(), head).await,
         }
+    }
+
+    /// An unknown page gets the storefront's 404 page, as the CDN answers it (see
+    /// `storefront::cdn_page_router_js`); an unknown asset a plain 404.
+    async fn not_found(&self, path: &str, head: bool) -> Response<Full<Bytes>> {
+        let page = crate::storefront::is_page_path(path);
+        let (content_type, body) = if page {
+            (
+                "text/html; charset=utf-8",
+                crate::storefront::NOT_FOUND_HTML,
+            )
+        } else {
+            ("text/plain; charset=utf-8", "Not Found\n")
+        };
+        serve::response(
+            404,
+            &[
+                ("content-type", content_type),
+                ("cache-control", "no-cache"),
+                ("x-content-type-options", "nosniff"),
+            ],
+            if head { "" } else { body },
+        )
     }
 
     async fn api(
