@@ -1,7 +1,9 @@
 //! The kill switch on moto, through real SDK calls: a CloudFormation stack with three Lambda
 //! functions (one of them standing for the kill switch itself) and a versioned bucket with
 //! objects, versions and a delete marker. A budget notification with `throttle` sets every
-//! other function's reserved concurrency to 0 and publishes one summary to ops-alerts (read
+//! other function's reserved concurrency to 0, disables the stack's queue event source
+//! mapping (so queued messages wait instead of being dead-lettered) and publishes one summary
+//! to ops-alerts (read
 //! through an SQS queue subscribed to the topic); a repeat does nothing and publishes nothing.
 //! `destroy` empties the bucket and deletes the stack; a repeat is a no-op.
 //!
@@ -111,6 +113,24 @@ impl World {
         }
     }
 
+    /// The state of every event source mapping of the stack (`Enabled`, `Disabled`).
+    async fn mapping_states(&self) -> Vec<String> {
+        let lambda = aws_sdk_lambda::Client::new(&self.sdk);
+        let mut out = Vec::new();
+        for f in &self.functions {
+            let got = lambda
+                .list_event_source_mappings()
+                .function_name(f)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("ListEventSourceMappings {f}: {e:?}"));
+            for m in got.event_source_mappings() {
+                out.push(m.state().unwrap_or_default().to_owned());
+            }
+        }
+        out
+    }
+
     async fn concurrency(&self, function: &str) -> Option<i32> {
         aws_sdk_lambda::Client::new(&self.sdk)
             .get_function_concurrency()
@@ -166,6 +186,20 @@ async fn world(name: &str) -> World {
                 "Principal": {"Service": "lambda.amazonaws.com"},
                 "Action": "sts:AssumeRole"
             }]}
+        }}),
+    );
+    // A queue consumed by the first function, as the order events queue is by stock-alerts.
+    resources.insert(
+        "Work".to_owned(),
+        json!({"Type": "AWS::SQS::Queue", "Properties": {"QueueName": format!("{stack}-work")}}),
+    );
+    resources.insert(
+        "Fn0WorkMapping".to_owned(),
+        json!({"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+            "EventSourceArn": {"Fn::GetAtt": ["Work", "Arn"]},
+            "FunctionName": {"Ref": "Fn0"},
+            "BatchSize": 10,
+            "Enabled": true
         }}),
     );
     resources.insert(
@@ -306,11 +340,20 @@ async fn throttle_sets_every_other_function_to_zero_once() {
     }
     assert!(w.ops_messages().await.is_empty());
 
+    assert_eq!(w.mapping_states().await, vec!["Enabled"]);
     let outcome = handle(&ks, sns_event(&budget_notification(&budget, "ACTUAL"))).await;
-    let Outcome::Throttled { functions, already } = outcome else {
+    let Outcome::Throttled {
+        functions,
+        already,
+        mappings_disabled,
+    } = outcome
+    else {
         panic!("expected a throttle, got {outcome:?}")
     };
     assert_eq!(already, 0);
+    assert_eq!(mappings_disabled.len(), 1, "{mappings_disabled:?}");
+    // Messages wait in the queue instead of being received for a function that cannot run.
+    assert_eq!(w.mapping_states().await, vec!["Disabled"]);
     let mut expected = w.functions[..2].to_vec();
     expected.sort();
     let mut got = functions.clone();
@@ -333,7 +376,7 @@ async fn throttle_sets_every_other_function_to_zero_once() {
         Outcome::AlreadyDone {
             action: Action::Throttle,
             detail: format!(
-                "all 2 functions of {} are at reserved concurrency 0",
+                "all 2 functions of {} are at reserved concurrency 0 and its 1 queue mappings are disabled",
                 w.stack
             ),
         }
@@ -352,7 +395,8 @@ async fn throttle_sets_every_other_function_to_zero_once() {
         outcome,
         Outcome::Throttled {
             functions: vec![w.functions[1].clone()],
-            already: 1
+            already: 1,
+            mappings_disabled: Vec::new(),
         }
     );
     assert_eq!(w.ops_messages().await.len(), 1);

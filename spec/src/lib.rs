@@ -15,6 +15,17 @@
 /// `GET /catalog` without any path rewriting.
 pub const API_STAGE: &str = "api";
 
+/// The longest an HTTP API waits for a Lambda integration: "50 milliseconds to 30 seconds for
+/// HTTP APIs" (API Gateway Developer Guide, "Amazon API Gateway quotas",
+/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html>).
+pub const MAX_INTEGRATION_TIMEOUT_SECONDS: u32 = 30;
+
+/// How much longer the API waits than the function may run. With equal timeouts the gateway
+/// gives up first and answers its own 503 while the function is still finishing (or
+/// writing); with this margin a function that runs out of time fails as itself, logged with
+/// its request id, and the gateway reports that failure.
+pub const INTEGRATION_TIMEOUT_MARGIN_SECONDS: u32 = 2;
+
 /// Environment variable every function receives with the environment's name (`dev`, `prod`, …).
 pub const ENV_NAME_VAR: &str = "STACKGEN_ENV";
 /// Environment variable with the comma-separated store (branch) ids an order may name.
@@ -120,8 +131,16 @@ pub struct QueueSpec {
     pub name: &'static str,
     /// Environment variable with the queue URL.
     pub env_var: &'static str,
-    /// Receives before a message moves to the dead-letter queue.
+    /// Receives before a message moves to the dead-letter queue. At least 5: Lambda's poller
+    /// receives a message again when the function is throttled, and AWS recommends "setting the
+    /// maxReceiveCount on the source queue's redrive policy to at least 5" so that throttling
+    /// alone does not dead-letter valid messages (Lambda Developer Guide, "Using Lambda with
+    /// Amazon SQS", <https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html>).
     pub max_receive_count: u32,
+    /// The consumer's event source mapping `ScalingConfig.MaximumConcurrency` (2–1000): at
+    /// most this many concurrent invocations from the queue, so a burst of messages cannot use
+    /// up the account's concurrency (new accounts may have as little as 10) and be throttled.
+    pub max_concurrency: u32,
     /// Must be at least six times the consumer's timeout (AWS guidance for event source mappings).
     pub visibility_timeout_seconds: u32,
 }
@@ -187,6 +206,14 @@ pub enum Trigger {
     },
     /// By an SNS subscription to the topic (the kill switch: also directly, by its schedule).
     Topic { topic: &'static TopicSpec },
+}
+
+impl FunctionSpec {
+    /// The API integration's timeout for an HTTP function: a little above the function's own.
+    pub fn integration_timeout_seconds(&self) -> u32 {
+        (self.timeout_seconds + INTEGRATION_TIMEOUT_MARGIN_SECONDS)
+            .min(MAX_INTEGRATION_TIMEOUT_SECONDS)
+    }
 }
 
 /// One Lambda function: one binary in the `functions` crate.
@@ -367,7 +394,8 @@ pub static ORDER_EVENTS: QueueSpec = QueueSpec {
     id: "OrderEvents",
     name: "order-events",
     env_var: "ORDER_EVENTS_QUEUE_URL",
-    max_receive_count: 3,
+    max_receive_count: 5,
+    max_concurrency: 2,
     visibility_timeout_seconds: 60,
 };
 
@@ -376,7 +404,8 @@ pub static REPORT_REQUESTS: QueueSpec = QueueSpec {
     id: "ReportRequests",
     name: "report-requests",
     env_var: "REPORT_REQUESTS_QUEUE_URL",
-    max_receive_count: 3,
+    max_receive_count: 5,
+    max_concurrency: 2,
     visibility_timeout_seconds: 360,
 };
 
@@ -727,6 +756,36 @@ mod tests {
                     f.id
                 );
             }
+        }
+    }
+
+    #[test]
+    fn throttling_alone_never_dead_letters_a_message() {
+        for q in QUEUES {
+            assert!(
+                q.max_receive_count >= 5,
+                "{}: AWS recommends at least 5",
+                q.id
+            );
+            assert!((2..=1000).contains(&q.max_concurrency), "{}", q.id);
+        }
+    }
+
+    #[test]
+    fn http_functions_time_out_before_the_api_gives_up() {
+        for f in FUNCTIONS.iter().filter(|f| f.trigger == Trigger::Http) {
+            assert!(
+                f.timeout_seconds + INTEGRATION_TIMEOUT_MARGIN_SECONDS
+                    <= MAX_INTEGRATION_TIMEOUT_SECONDS,
+                "{}: {} s leaves the API no margin",
+                f.id,
+                f.timeout_seconds
+            );
+            assert!(
+                f.integration_timeout_seconds() > f.timeout_seconds,
+                "{}",
+                f.id
+            );
         }
     }
 

@@ -2,8 +2,9 @@
 //! when actual spend reaches the environment's kill threshold, and the schedule wakes for an
 //! out-of-hours shutdown.
 //!
-//! - `throttle` ([`throttle`]): reserved concurrency 0 on every other function of the stack.
-//!   Spend stops at once and no data is lost; `stackgen kill-switch reset` undoes it.
+//! - `throttle` ([`throttle`]): reserved concurrency 0 on every other function of the stack and
+//!   its queue event source mappings disabled. Spend stops at once, queued messages wait, and
+//!   no data is lost; `stackgen kill-switch reset` undoes it.
 //! - `destroy` ([`destroy`]): empties every bucket of the stack (all object versions and delete
 //!   markers), then deletes the stack.
 //!
@@ -38,7 +39,7 @@ pub enum KillSwitchError {
         message: String,
     },
     #[error(
-        "the kill switch could not {call} on function `{function}`: {message}. Its role must allow lambda:{call} on the stack's functions"
+        "the kill switch could not {call} on `{function}`: {message}. Its role must allow lambda:{call} on the stack's functions and event source mappings"
     )]
     Function {
         function: String,
@@ -63,10 +64,12 @@ pub enum KillSwitchError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "outcome")]
 pub enum Outcome {
-    /// These functions were set to reserved concurrency 0 (`already` were at 0 before).
+    /// These functions were set to reserved concurrency 0 (`already` were at 0 before) and
+    /// these event source mappings (UUIDs) disabled.
     Throttled {
         functions: Vec<String>,
         already: usize,
+        mappings_disabled: Vec<String>,
     },
     /// The buckets were emptied and the stack's deletion started.
     Destroyed {

@@ -2,8 +2,10 @@
 //!
 //! `reset` undoes a throttle: every function of the environment gets back the reserved
 //! concurrency the rendered template declares (none declared → DeleteFunctionConcurrency, so
-//! it draws from the account's unreserved pool again). `status` lists which functions are
-//! throttled (reserved concurrency 0). Both read the function names and declared values from
+//! it draws from the account's unreserved pool again), and every queue event source mapping
+//! the throttle disabled is enabled again, so the messages that waited are processed.
+//! `status` lists which functions are throttled (reserved concurrency 0) and which mappings
+//! are paused. Both read the function names and declared values from
 //! the same rendered stack `deploy` ships; a destroyed environment is redeployed with
 //! `stackgen deploy`, not reset.
 
@@ -28,7 +30,8 @@ Examples:
 The automatic kill switch acts when actual spend reaches kill_switch.threshold_percent of the
 budget (environments/<env>.yaml): `throttle` sets reserved concurrency 0 on every function,
 `destroy` empties the buckets and deletes the stack (redeploy with `stackgen deploy`).
-`reset` restores each function's reserved concurrency to what the rendered template declares.
+`reset` restores each function's reserved concurrency to what the rendered template declares
+and enables the queue mappings the throttle disabled (queued messages are then processed).
 
 Exit codes:
   0  done (also when nothing was throttled)
@@ -63,6 +66,20 @@ pub struct Options {
     pub format: OutputFormat,
 }
 
+/// One queue event source mapping as found (and, for `reset`, as left).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MappingState {
+    pub function: String,
+    pub uuid: String,
+    pub queue_arn: String,
+    /// `Enabled`, `Disabled`, … as Lambda reports it.
+    pub before: String,
+    pub after: String,
+    pub paused: bool,
+    pub changed: bool,
+}
+
 /// One function as found (and, for `reset`, as left).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -86,11 +103,13 @@ pub fn run(args: &Args) -> Result<Exit> {
     };
     let env = load_env(&opts.target)?;
     let stack = prepare(&env)?;
-    let states = runtime()?.block_on(async {
+    let found = runtime()?.block_on(async {
         let ctx = connect(&env, opts.target.profile.as_deref()).await;
-        visit(&ctx, &stack, reset).await
+        let functions = visit(&ctx, &stack, reset).await?;
+        let mappings = visit_mappings(&ctx, &stack, reset).await?;
+        anyhow::Ok((functions, mappings))
     });
-    let states = states.with_context(|| {
+    let (states, mappings) = found.with_context(|| {
         format!(
             "cannot {} the kill switch of environment `{}` (stack `{}`)",
             if reset { "reset" } else { "read" },
@@ -106,12 +125,96 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "action": if reset { "reset" } else { "status" },
                 "throttled": states.iter().filter(|s| s.throttled).count(),
                 "functions": states,
+                "pausedMappings": mappings.iter().filter(|m| m.paused).count(),
+                "mappings": mappings,
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
-        OutputFormat::Text => print_text(&stack.name, &states, reset),
+        OutputFormat::Text => {
+            print_text(&stack.name, &states, reset);
+            print_mappings(&mappings, reset);
+        }
     }
     Ok(Exit::Ok)
+}
+
+fn print_mappings(mappings: &[MappingState], reset: bool) {
+    let color = stdout_color();
+    for m in mappings {
+        let mark = if m.paused {
+            paint(color, "31", "paused")
+        } else if m.changed {
+            paint(color, "32", "resumed")
+        } else {
+            paint(color, "32", "ok")
+        };
+        let queue = m.queue_arn.rsplit(':').next().unwrap_or(&m.queue_arn);
+        println!(
+            "  {:<16} {mark:<10} queue {queue} ({})",
+            m.function, m.after
+        );
+    }
+    let paused = mappings.iter().filter(|m| m.paused).count();
+    let resumed = mappings.iter().filter(|m| m.changed).count();
+    if reset && resumed > 0 {
+        println!(
+            "{resumed} queue mapping(s) enabled again: the messages that waited are processed now"
+        );
+    } else if paused > 0 {
+        println!("{paused} queue mapping(s) paused; `stackgen kill-switch reset` resumes them");
+    }
+}
+
+/// Reads (and with `reset`, enables) the queue event source mappings of the stack's
+/// queue-driven functions; the template declares every one of them enabled.
+async fn visit_mappings(
+    ctx: &AwsContext,
+    stack: &RetailStack,
+    reset: bool,
+) -> Result<Vec<MappingState>> {
+    let lambda = aws_sdk_lambda::Client::new(ctx.config());
+    let mut out = Vec::new();
+    let consumers = stack
+        .functions
+        .iter()
+        .filter(|f| matches!(f.spec.trigger, retail_spec::Trigger::Queue { .. }));
+    for f in consumers {
+        let name = &f.function_name;
+        let listed = lambda
+            .list_event_source_mappings()
+            .function_name(name)
+            .send()
+            .await
+            .map_err(|e| ctx.fail("lambda", "ListEventSourceMappings", e))
+            .with_context(|| format!("cannot list the queue mappings of `{name}`"))?;
+        for m in listed.event_source_mappings() {
+            let uuid = m.uuid().unwrap_or_default().to_owned();
+            let before = m.state().unwrap_or_default().to_owned();
+            let paused = matches!(before.as_str(), "Disabled" | "Disabling");
+            let mut after = before.clone();
+            if reset && paused {
+                let updated = lambda
+                    .update_event_source_mapping()
+                    .uuid(&uuid)
+                    .enabled(true)
+                    .send()
+                    .await
+                    .map_err(|e| ctx.fail("lambda", "UpdateEventSourceMapping", e))
+                    .with_context(|| format!("cannot enable queue mapping {uuid} of `{name}`"))?;
+                after = updated.state().unwrap_or("Enabling").to_owned();
+            }
+            out.push(MappingState {
+                function: f.spec.id.to_owned(),
+                uuid,
+                queue_arn: m.event_source_arn().unwrap_or_default().to_owned(),
+                paused: reset.then_some(false).unwrap_or(paused),
+                changed: after != before,
+                before,
+                after,
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn print_text(stack: &str, states: &[FunctionState], reset: bool) {

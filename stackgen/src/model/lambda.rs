@@ -84,6 +84,8 @@ pub struct EventSourceMapping {
     pub enabled: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub function_response_types: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling_config: Option<ScalingConfig>,
     #[serde(skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,
 }
@@ -92,3 +94,11 @@ resource!(
     "AWS::Lambda::EventSourceMapping",
     tags = tags
 );
+
+/// How far an SQS event source may scale the function out.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ScalingConfig {
+    /// 2–1000 concurrent invocations from this event source.
+    pub maximum_concurrency: u32,
+}

@@ -24,6 +24,8 @@ pub(super) struct Events {
     pub queues: Vec<QueueRes>,
     pub topics: Vec<(&'static TopicSpec, Handle<Topic>)>,
     pub ops_alerts: Handle<Topic>,
+    /// The policy that lets AWS Budgets and CloudWatch publish to ops-alerts.
+    pub ops_alerts_policy: Handle<TopicPolicy>,
 }
 
 impl Events {
@@ -86,6 +88,7 @@ pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
     }
 
     let mut topics = Vec::new();
+    let mut ops_alerts_policy = None;
     for spec in TOPICS.iter().copied() {
         let service_published = spec.id == OPS_ALERTS.id;
         let topic = Topic {
@@ -124,13 +127,16 @@ pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
             &["sns:Publish"],
             vec![handle.arn()],
         ));
-        ctx.template.add(
+        let policy = ctx.template.add(
             &format!("{}Policy", handle.id()),
             TopicPolicy {
                 topics: vec![handle.arn()],
                 policy_document: PolicyDocument::new(statements),
             },
         );
+        if service_published {
+            ops_alerts_policy = Some(policy);
+        }
 
         // Alarm recipients get both operational and stock alerts (the environment file has one
         // list of on-call addresses).
@@ -156,9 +162,15 @@ pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
             kind: "topic",
             resource: OPS_ALERTS.id,
         })?;
+    let ops_alerts_policy = ops_alerts_policy.ok_or(StackError::UndeclaredResource {
+        function: "(alarms and budget)",
+        kind: "topic policy",
+        resource: OPS_ALERTS.id,
+    })?;
     Ok(Events {
         queues,
         topics,
         ops_alerts,
+        ops_alerts_policy,
     })
 }

@@ -30,7 +30,7 @@ use crate::model::budgets::{
 };
 use crate::model::ce::{AnomalyMonitor, AnomalySubscriber, AnomalySubscription, Expression};
 use crate::model::iam::{InlinePolicy, Role};
-use crate::model::lambda::{Function, Permission};
+use crate::model::lambda::{EventSourceMapping, Function, Permission};
 use crate::model::s3::Bucket;
 use crate::model::scheduler::{FlexibleTimeWindow, Schedule, Target};
 use crate::model::sns::{Subscription, Topic, TopicPolicy};
@@ -54,6 +54,16 @@ const THROTTLE: &[&str] = &[
     "lambda:GetFunctionConcurrency",
     "lambda:PutFunctionConcurrency",
     "lambda:DeleteFunctionConcurrency",
+];
+/// Pausing the stack's queue consumers: with the functions at reserved concurrency 0 an
+/// enabled mapping keeps receiving (and, after maxReceiveCount, dead-lettering) messages;
+/// a disabled one stops polling, so queued messages wait in their queues. Both actions take
+/// the mapping's ARN (`arn:…:lambda:<region>:<account>:event-source-mapping:<UUID>`; Service
+/// Authorization Reference, "Actions, resources, and condition keys for AWS Lambda",
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html>).
+const PAUSE_MAPPINGS: &[&str] = &[
+    "lambda:GetEventSourceMapping",
+    "lambda:UpdateEventSourceMapping",
 ];
 const LIST_VERSIONS: &[&str] = &["s3:ListBucketVersions"];
 const DELETE_OBJECTS: &[&str] = &["s3:DeleteObject", "s3:DeleteObjectVersion"];
@@ -90,7 +100,8 @@ pub(super) fn variables(ctx: &Ctx, spec: &FunctionSpec) -> Vec<(&'static str, St
 pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Result<(), StackError> {
     let env = ctx.env;
     let kill_switch = functions.iter().find(|f| is_kill_switch(f.spec));
-    let kill_topic = kill_switch.map(|ks| build_kill_switch(ctx, ks, functions));
+    let kill = kill_switch.map(|ks| build_kill_switch(ctx, ks, functions));
+    let kill_topic = kill.as_ref().map(|(topic, _)| topic.clone());
 
     let project_and_env = Expression::all(vec![
         Expression::tag("Project", &env.tags.project),
@@ -168,7 +179,14 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Resu
                 with_topic(t.arn()),
             ));
         }
-        ctx.template.add(
+        // The budget publishes through topics whose policies are separate resources: nothing
+        // it references orders them first, so without DependsOn CloudFormation may create the
+        // budget (and send a notification) before AWS Budgets may publish to the topic.
+        let mut options = Options::new().depends_on(&events.ops_alerts_policy);
+        if let Some((_, policy)) = &kill {
+            options = options.depends_on(policy);
+        }
+        ctx.template.add_with(
             "MonthlyBudget",
             Budget {
                 budget: BudgetData {
@@ -184,6 +202,7 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Resu
                 notifications_with_subscribers: notifications,
                 resource_tags: Tags::new(),
             },
+            options,
         );
     }
 
@@ -229,8 +248,12 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Resu
 
 /// The kill-switch topic (AWS Budgets may publish, nobody else), its subscription and
 /// invoke permission, the function's stack-wide grants and the optional schedule. Returns
-/// the topic for the budget's kill-threshold notification.
-fn build_kill_switch(ctx: &mut Ctx, ks: &Built, functions: &[Built]) -> Handle<Topic> {
+/// the topic for the budget's kill-threshold notification, and its policy.
+fn build_kill_switch(
+    ctx: &mut Ctx,
+    ks: &Built,
+    functions: &[Built],
+) -> (Handle<Topic>, Handle<TopicPolicy>) {
     let topic = ctx.template.add_with(
         &ids::topic(&KILL_SWITCH_TOPIC),
         Topic {
@@ -241,7 +264,7 @@ fn build_kill_switch(ctx: &mut Ctx, ks: &Built, functions: &[Built]) -> Handle<T
         },
         Options::new().skip_checkov("CKV_AWS_26", KILL_TOPIC_KMS_SKIP),
     );
-    ctx.template.add(
+    let policy = ctx.template.add(
         &format!("{}Policy", topic.id()),
         TopicPolicy {
             topics: vec![topic.arn()],
@@ -283,6 +306,22 @@ fn build_kill_switch(ctx: &mut Ctx, ks: &Built, functions: &[Built]) -> Handle<T
         .filter(|f| f.function.id() != ks.function.id())
         .map(|f| f.function.arn())
         .collect();
+    let mappings: Vec<Value> = ctx
+        .template
+        .resources::<EventSourceMapping>()
+        .map(|(id, _)| {
+            sub!(
+                "arn:",
+                Pseudo::Partition,
+                ":lambda:",
+                Pseudo::Region,
+                ":",
+                Pseudo::AccountId,
+                ":event-source-mapping:",
+                Value::reference(id.clone())
+            )
+        })
+        .collect();
     let bucket_ids: Vec<_> = ctx
         .template
         .resources::<Bucket>()
@@ -300,6 +339,13 @@ fn build_kill_switch(ctx: &mut Ctx, ks: &Built, functions: &[Built]) -> Handle<T
         && !others.is_empty()
     {
         statements.push(Statement::allow("ThrottleStackFunctions", THROTTLE, others));
+        if !mappings.is_empty() {
+            statements.push(Statement::allow(
+                "PauseStackQueueMappings",
+                PAUSE_MAPPINGS,
+                mappings,
+            ));
+        }
     }
     if ks
         .spec
@@ -332,7 +378,7 @@ fn build_kill_switch(ctx: &mut Ctx, ks: &Built, functions: &[Built]) -> Handle<T
     if let Some(expression) = ctx.env.kill_switch.schedule.clone() {
         schedule(ctx, &ks.function, &expression);
     }
-    topic
+    (topic, policy)
 }
 
 /// The out-of-hours shutdown: EventBridge Scheduler invokes the kill switch with `destroy`.

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::model::iam::{InlinePolicy, Role};
 use crate::model::lambda::{
-    Code, EventSourceMapping, Function, FunctionEnvironment, LoggingConfig,
+    Code, EventSourceMapping, Function, FunctionEnvironment, LoggingConfig, ScalingConfig,
 };
 use crate::model::logs::LogGroup;
 use crate::model::{
@@ -298,6 +298,9 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                     batch_size,
                     enabled: true,
                     function_response_types: vec!["ReportBatchItemFailures"],
+                    scaling_config: Some(ScalingConfig {
+                        maximum_concurrency: q.spec.max_concurrency,
+                    }),
                     tags: Tags::new(),
                 },
             );
