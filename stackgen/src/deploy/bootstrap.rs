@@ -49,7 +49,7 @@ const ROLE_LOGICAL_ID: &str = "DeployRole";
 /// Its output with the template's version; raise [`BOOTSTRAP_VERSION`] when the template changes.
 pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// 1: assets bucket. 2: + deploy role.
-pub const BOOTSTRAP_VERSION: u32 = 2;
+pub const BOOTSTRAP_VERSION: u32 = 3;
 
 /// CloudFormation resource-type namespaces of the product stacks → the IAM service prefix the
 /// deploy role may manage for them (`AWS::SQS::Queue` → `sqs:*`). IAM itself is limited to roles
@@ -181,6 +181,8 @@ struct LifecycleRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     noncurrent_version_expiration: Option<NoncurrentExpiration>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    expired_object_delete_marker: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     abort_incomplete_multipart_upload: Option<AbortMultipart>,
 }
 
@@ -225,12 +227,16 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
                     noncurrent_version_expiration: Some(NoncurrentExpiration {
                         noncurrent_days: NONCURRENT_DAYS,
                     }),
+                    // `bootstrap --prune` deletes unreferenced assets; their delete markers
+                    // go once the old versions have expired (see model::s3::Bucket::private).
+                    expired_object_delete_marker: Some(true),
                     abort_incomplete_multipart_upload: None,
                 },
                 LifecycleRule {
                     id: "abort-incomplete-multipart-uploads",
                     status: "Enabled",
                     noncurrent_version_expiration: None,
+                    expired_object_delete_marker: None,
                     abort_incomplete_multipart_upload: Some(AbortMultipart {
                         days_after_initiation: 1,
                     }),
@@ -264,6 +270,15 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
         .iter()
         .map(|(_, prefix)| format!("{prefix}:*"))
         .collect();
+    // No `aws:SourceAccount` condition in the trust policy: no AWS document says CloudFormation
+    // sets that key when it assumes a stack's service role. AWS documents it only for
+    // extension roles (`resources.cloudformation.amazonaws.com`) and the StackSets
+    // administration role (CloudFormation User Guide, "Cross-service confused deputy
+    // prevention", <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cross-service-confused-deputy-prevention.html>),
+    // and "if the key that you specify in a policy condition is not present in the request
+    // context, the values do not match" (IAM User Guide, condition operators), so the condition
+    // could refuse every deploy. What keeps other accounts out is `iam:PassRole`: only a
+    // principal of this account that may pass this role can hand it to CloudFormation.
     let role = json!({
         "Description": "stackgen: the CloudFormation service role product stacks are deployed (and deleted) with",
         "AssumeRolePolicyDocument": {
@@ -271,8 +286,7 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
             "Statement": [{
                 "Effect": "Allow",
                 "Principal": {"Service": "cloudformation.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+                "Action": "sts:AssumeRole"
             }]
         },
         "Policies": [{
@@ -589,7 +603,7 @@ mod tests {
     }
 
     #[test]
-    fn only_cloudformation_of_this_account_assumes_the_deploy_role() {
+    fn only_cloudformation_assumes_the_deploy_role() {
         let t: Value = serde_json::from_str(&template(&default_tags())).unwrap_or(Value::Null);
         let role = &t["Resources"][ROLE_LOGICAL_ID]["Properties"];
         let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
@@ -597,10 +611,8 @@ mod tests {
             trust["Principal"]["Service"],
             "cloudformation.amazonaws.com"
         );
-        assert_eq!(
-            trust["Condition"]["StringEquals"]["aws:SourceAccount"]["Ref"],
-            "AWS::AccountId"
-        );
+        // An undocumented condition key would make every AssumeRole fail (see `template`).
+        assert_eq!(trust["Condition"], Value::Null);
         let statements = &role["Policies"][0]["PolicyDocument"]["Statement"];
         let actions: Vec<&str> = statements
             .as_array()

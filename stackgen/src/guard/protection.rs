@@ -65,7 +65,7 @@ pub fn check(s: &Subject) -> RuleResult {
                 o.violation(
                     &id,
                     "business data would be deleted with the stack or on replacement",
-                    "set DeletionPolicy and UpdateReplacePolicy to Retain (Options::data_policy)",
+                    "keep the data: DeletionPolicy RetainExceptOnCreate and UpdateReplacePolicy Retain (Options::retain_data)",
                 );
             }
         }

@@ -51,6 +51,13 @@ impl Bucket {
                     noncurrent_version_expiration: Some(NoncurrentVersionExpiration {
                         noncurrent_days,
                     }),
+                    // Without it, the delete marker of every deleted key stays forever once
+                    // its noncurrent versions expire: S3 "doesn't take any action if there
+                    // are one or more object versions and the delete marker is the current
+                    // version", and a rule without `Days` never cleans markers up (S3 User
+                    // Guide, "Examples of S3 Lifecycle configurations", removing expired
+                    // object delete markers, <https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html>).
+                    expired_object_delete_marker: Some(true),
                     abort_incomplete_multipart_upload: Some(AbortIncompleteMultipartUpload {
                         days_after_initiation: 1,
                     }),
@@ -189,6 +196,10 @@ pub struct LifecycleRule {
     pub expiration_in_days: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
+    /// Removes a delete marker once no noncurrent version is left behind it. Not allowed in a
+    /// rule with `ExpirationInDays`, `ExpirationDate` or `TagFilters`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired_object_delete_marker: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }

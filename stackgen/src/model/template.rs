@@ -168,6 +168,22 @@ impl Options {
         self
     }
 
+    /// Data kept for good once it exists: `DeletionPolicy: RetainExceptOnCreate` and
+    /// `UpdateReplacePolicy: Retain`.
+    ///
+    /// A plain `Retain` also keeps what a failed *first* create made, so every retry of that
+    /// create fails on "already exists" for a named table. AWS: "RetainExceptOnCreate behaves
+    /// like Retain for stack operations, except for the stack operation that initially created
+    /// the resource. If the stack operation that created the resource is rolled back,
+    /// CloudFormation deletes the resource" (CloudFormation User Guide, "DeletionPolicy
+    /// attribute", <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html>).
+    /// `UpdateReplacePolicy` has no such value, so it stays `Retain`.
+    pub fn retain_data(mut self) -> Self {
+        self.deletion_policy = Some(DeletionPolicy::RetainExceptOnCreate);
+        self.update_replace_policy = Some(DeletionPolicy::Retain);
+        self
+    }
+
     pub fn condition(mut self, condition: &ConditionHandle) -> Self {
         self.condition = Some(condition.id().clone());
         self

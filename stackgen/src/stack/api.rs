@@ -47,7 +47,7 @@ impl ApiRes {
 
 /// Steady-state requests per second across the API, and the burst above it.
 const RATE_LIMIT: f64 = 50.0;
-const BURST_LIMIT: u32 = 100;
+pub(crate) const BURST_LIMIT: u32 = 100;
 
 /// One JSON line per request.
 const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","time":"$context.requestTime","method":"$context.httpMethod","routeKey":"$context.routeKey","path":"$context.path","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","latencyMs":"$context.responseLatency","integrationLatencyMs":"$context.integrationLatency","integrationError":"$context.integrationErrorMessage"}"#;
@@ -115,7 +115,7 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built]) -> ApiRes {
                 integration_type: "AWS_PROXY",
                 integration_uri: f.function.arn(),
                 payload_format_version: "2.0",
-                timeout_in_millis: (f.spec.timeout_seconds * 1000).min(30_000),
+                timeout_in_millis: f.spec.integration_timeout_seconds() * 1000,
             },
         );
         ctx.template.add(

@@ -99,13 +99,12 @@ pub(super) fn build(ctx: &mut Ctx) -> Data {
             deletion_protection_enabled: retain,
             tags: Tags::new(),
         };
-        let mut options = Options::new()
-            .data_policy(if retain {
-                DeletionPolicy::Retain
-            } else {
-                DeletionPolicy::Delete
-            })
-            .skip_checkov("CKV_AWS_119", CUSTOMER_MANAGED_KEY_SKIP);
+        let options = if retain {
+            Options::new().retain_data()
+        } else {
+            Options::new().data_policy(DeletionPolicy::Delete)
+        };
+        let mut options = options.skip_checkov("CKV_AWS_119", CUSTOMER_MANAGED_KEY_SKIP);
         if !protection.point_in_time_recovery {
             options = options.skip_checkov("CKV_AWS_28", PITR_SKIP);
         }
@@ -125,6 +124,7 @@ pub(super) fn build(ctx: &mut Ctx) -> Data {
                 status: "Enabled",
                 expiration_in_days: Some(days),
                 noncurrent_version_expiration: None,
+                expired_object_delete_marker: None,
                 abort_incomplete_multipart_upload: None,
             });
         }

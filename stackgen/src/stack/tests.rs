@@ -160,23 +160,26 @@ fn data_is_retained_in_prod_only_for_business_tables() {
     for t in TABLES {
         let e = prod.template.entry_named(&ids::table(t));
         let policy = e.and_then(|e| e.options.deletion_policy);
-        let want = if t.business_data {
-            DeletionPolicy::Retain
+        // A failed first create must not leave a named table behind (every retry would hit
+        // "already exists"); once created, it is kept on delete and on replacement.
+        let (want, want_replace) = if t.business_data {
+            (DeletionPolicy::RetainExceptOnCreate, DeletionPolicy::Retain)
         } else {
-            DeletionPolicy::Delete
+            (DeletionPolicy::Delete, DeletionPolicy::Delete)
         };
         assert_eq!(policy, Some(want), "{}", t.id);
+        let replace = e.and_then(|e| e.options.update_replace_policy);
+        assert_eq!(replace, Some(want_replace), "{}", t.id);
         let table = e.and_then(|e| e.downcast::<Table>());
         assert_eq!(table.map(Table::point_in_time_recovery), Some(true));
     }
     assert!(prod.termination_protection);
     let dev = stack(&dev());
-    assert!(
-        dev.template
-            .entries()
-            .iter()
-            .all(|e| e.options.deletion_policy != Some(DeletionPolicy::Retain))
-    );
+    assert!(dev.template.entries().iter().all(|e| {
+        !e.options
+            .deletion_policy
+            .is_some_and(DeletionPolicy::keeps_data)
+    }));
     assert!(!dev.termination_protection);
 }
 
