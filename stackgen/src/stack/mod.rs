@@ -212,6 +212,21 @@ impl Names {
 }
 
 /// The CloudFormation stack name of an environment.
+/// The concurrent Lambda executions the stack admits at once: the API stage's burst plus
+/// every queue consumer's event source mapping maximum concurrency. `deploy` warns when the
+/// account's concurrency quota is below it.
+pub fn admitted_concurrency(stack: &RetailStack) -> u32 {
+    let consumers: u32 = stack
+        .functions
+        .iter()
+        .filter_map(|f| match f.spec.trigger {
+            retail_spec::Trigger::Queue { queue, .. } => Some(queue.max_concurrency),
+            _ => None,
+        })
+        .sum();
+    api::BURST_LIMIT + consumers
+}
+
 pub fn stack_name(env: &Environment) -> String {
     Names::new(env).stack().to_owned()
 }
