@@ -19,13 +19,30 @@ Everything else is moto 5.2 as it ships (see DESIGN.md, "Local AWS"). The two ad
   and instead answers HTTP 500 and leaves the stack in REVIEW_IN_PROGRESS, a state real
   CloudFormation never leaves a failed create in.
 
+It also answers a few read-mostly account APIs moto does not implement at all, with the shapes
+of AWS's API references, so that stackgen's calls to them are exercised for real:
+
+* Lambda GetAccountSettings (`GET /2016-08-19/account-settings/`): the account's concurrency
+  limit is `EMULATOR_LAMBDA_CONCURRENCY` (default 1000, AWS's default quota; a new account may
+  have far less, which is what the variable lets a test show).
+* Cost Explorer cost allocation tags: ListCostAllocationTags, UpdateCostAllocationTagsStatus,
+  StartCostAllocationTagBackfill, ListCostAllocationTagBackfillHistory. Tag keys billing has
+  "seen" are `EMULATOR_COST_TAGS_SEEN` (comma-separated, default Project,Env,Owner,CostCenter),
+  all inactive until activated; an unseen key is refused as AWS refuses it ("Tag keys not
+  found"); a second backfill within 24 hours is refused (BackfillLimitExceededException).
+* Cost Explorer anomaly monitors: CreateAnomalyMonitor, GetAnomalyMonitors,
+  DeleteAnomalyMonitor (names and ARNs only).
+
 With --exit-with-stdin the server exits when its standard input closes, i.e. when the test
 process that started it exits, however it exits: no orphaned servers, no held ports.
 """
 
+import datetime
+import json
 import os
 import sys
 import threading
+import uuid
 
 from moto.cloudformation import models as cfn_models
 from moto.cloudformation import parsing as cfn_parsing
@@ -127,6 +144,118 @@ def install_rollback() -> None:
     backend.execute_change_set = _with_rollback(backend.execute_change_set)
 
 
+_account_lock = threading.Lock()
+_cost_tags: dict[str, str] = {}
+_backfills: list[dict] = []
+_monitors: dict[str, dict] = {}
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _seen_tags() -> list[str]:
+    seen = os.environ.get("EMULATOR_COST_TAGS_SEEN", "Project,Env,Owner,CostCenter")
+    return [t.strip() for t in seen.split(",") if t.strip()]
+
+
+def _json(status: str, body: dict):
+    return status, [("Content-Type", "application/x-amz-json-1.1")], json.dumps(body).encode()
+
+
+def _error(code: str, message: str):
+    return _json("400 Bad Request", {"__type": code, "Message": message})
+
+
+def _lambda_account_settings():
+    limit = int(os.environ.get("EMULATOR_LAMBDA_CONCURRENCY", "1000"))
+    body = {
+        "AccountLimit": {
+            "TotalCodeSize": 80530636800,
+            "CodeSizeUnzipped": 262144000,
+            "CodeSizeZipped": 52428800,
+            "ConcurrentExecutions": limit,
+            "UnreservedConcurrentExecutions": limit,
+        },
+        "AccountUsage": {"TotalCodeSize": 0, "FunctionCount": 0},
+    }
+    return "200 OK", [("Content-Type", "application/json")], json.dumps(body).encode()
+
+
+def _cost_explorer(action: str, request: dict):
+    with _account_lock:
+        for key in _seen_tags():
+            _cost_tags.setdefault(key, "Inactive")
+        if action == "ListCostAllocationTags":
+            keys = request.get("TagKeys") or sorted(_cost_tags)
+            status = request.get("Status")
+            tags = [
+                {"TagKey": k, "Type": "UserDefined", "Status": _cost_tags[k], "LastUsedDate": _now()}
+                for k in keys
+                if k in _cost_tags and (status is None or _cost_tags[k] == status)
+            ]
+            return _json("200 OK", {"CostAllocationTags": tags})
+        if action == "UpdateCostAllocationTagsStatus":
+            errors = []
+            for entry in request.get("CostAllocationTagsStatus", []):
+                key = entry.get("TagKey", "")
+                if key in _cost_tags:
+                    _cost_tags[key] = entry.get("Status", "Active")
+                else:
+                    errors.append({"TagKey": key, "Code": "TagKeysNotFoundException", "Message": "Tag keys not found"})
+            return _json("200 OK", {"Errors": errors})
+        if action == "StartCostAllocationTagBackfill":
+            recent = [b for b in _backfills if b["RequestedAt"][:10] == _now()[:10]]
+            if recent:
+                return _error("BackfillLimitExceededException", "You can request a backfill once every 24 hours.")
+            backfill = {
+                "BackfillFrom": request.get("BackfillFrom", ""),
+                "RequestedAt": _now(),
+                "BackfillStatus": "PROCESSING",
+                "LastUpdatedAt": _now(),
+            }
+            _backfills.append(backfill)
+            return _json("200 OK", {"BackfillRequest": backfill})
+        if action == "ListCostAllocationTagBackfillHistory":
+            return _json("200 OK", {"BackfillRequests": list(_backfills)})
+        if action == "CreateAnomalyMonitor":
+            monitor = dict(request.get("AnomalyMonitor", {}))
+            arn = f"arn:aws:ce::123456789012:anomalymonitor/{uuid.uuid4()}"
+            monitor["MonitorArn"] = arn
+            _monitors[arn] = monitor
+            return _json("200 OK", {"MonitorArn": arn})
+        if action == "GetAnomalyMonitors":
+            wanted = request.get("MonitorArnList") or list(_monitors)
+            return _json("200 OK", {"AnomalyMonitors": [_monitors[a] for a in wanted if a in _monitors]})
+        if action == "DeleteAnomalyMonitor":
+            _monitors.pop(request.get("MonitorArn", ""), None)
+            return _json("200 OK", {})
+    return None
+
+
+def _account_apis(environ):
+    """The answer to a request for an API moto lacks, or None to let moto answer it."""
+    path = environ.get("PATH_INFO", "")
+    if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/2016-08-19/account-settings":
+        return _lambda_account_settings()
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target.startswith("AWSInsightsIndexService."):
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        raw = environ["wsgi.input"].read(length) if length else b""
+        request = json.loads(raw or b"{}")
+        answer = _cost_explorer(target.split(".", 1)[1], request)
+        if answer is None:
+            # moto's own Cost Explorer (cost categories, GetCostAndUsage): hand the body back.
+            import io
+
+            environ["wsgi.input"] = io.BytesIO(raw)
+        return answer
+    return None
+
+
 def main() -> None:
     args = sys.argv[1:]
     exit_with_stdin = "--exit-with-stdin" in args
@@ -140,6 +269,11 @@ def main() -> None:
     lock = threading.Lock()
 
     def serialised(environ, start_response):
+        answer = _account_apis(environ)
+        if answer is not None:
+            status, headers, body = answer
+            start_response(status, headers + [("Content-Length", str(len(body)))])
+            return [body]
         if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
             with lock:
                 return list(app(environ, start_response))

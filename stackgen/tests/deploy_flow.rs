@@ -267,6 +267,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         env: "flow".into(),
         override_termination_protection: false,
         purge_leftovers: true,
+        global_names: Default::default(),
     };
     let report = deploy::destroy(&ctx, &destroy, wait, &progress).await?;
     assert!(report.stack_existed);

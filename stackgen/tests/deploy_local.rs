@@ -30,6 +30,7 @@ struct Rendered {
     body: String,
     termination_protection: bool,
     code_keys: Vec<(String, &'static str)>,
+    global_names: stackgen::deploy::leftovers::GlobalNames,
 }
 
 fn render(env: &Environment) -> Result<Rendered, Box<dyn std::error::Error>> {
@@ -43,6 +44,7 @@ fn render(env: &Environment) -> Result<Rendered, Box<dyn std::error::Error>> {
         body: stack.template.render(Format::Json)?,
         name: stack.name.clone(),
         termination_protection: stack.termination_protection,
+        global_names: stackgen::deploy::leftovers::GlobalNames::of(&stack.template),
         code_keys: stack
             .functions
             .iter()
@@ -217,6 +219,7 @@ async fn the_local_environment_deploys_noops_updates_and_destroys_on_moto() -> T
         env: env.tags.env.clone(),
         override_termination_protection: false,
         purge_leftovers: true,
+        global_names: rendered.global_names.clone(),
     };
     let report = deploy::destroy(&ctx, &destroy, wait, &progress).await?;
     assert!(report.stack_existed);

@@ -219,6 +219,13 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
     ])?;
     assert_eq!(status["throttled"], throttled.len());
     assert_eq!(status["stack"], "grocer-local");
+    // The deployed queue consumers are paused, so queued messages wait instead of being
+    // received (and dead-lettered) for functions that cannot run.
+    let consumers = retail_spec::FUNCTIONS
+        .iter()
+        .filter(|f| matches!(f.trigger, retail_spec::Trigger::Queue { .. }))
+        .count();
+    assert_eq!(status["pausedMappings"], consumers, "{status}");
     let text = cli.run(&["kill-switch", "status", "--env", "local"])?;
     let text = String::from_utf8_lossy(&text.stdout).to_string();
     assert!(text.contains("throttled"), "{text}");
@@ -226,6 +233,14 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
 
     let reset = cli.json(&["kill-switch", "reset", "--env", "local", "--format", "json"])?;
     assert_eq!(reset["throttled"], 0);
+    assert_eq!(reset["pausedMappings"], 0, "{reset}");
+    let resumed = reset["mappings"]
+        .as_array()
+        .map_or(0, |a| a.iter().filter(|m| m["changed"] == true).count());
+    assert_eq!(resumed, consumers, "{reset}");
+    for m in reset["mappings"].as_array().into_iter().flatten() {
+        assert_eq!(m["after"], "Enabled", "{m}");
+    }
     let changed: Vec<&str> = reset["functions"]
         .as_array()
         .map(|a| {
@@ -249,6 +264,29 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
             f.id
         );
     }
+
+    // `status` reads the account too: the emulator's default Lambda quota (1000) covers the
+    // stack, the cost allocation tags were never activated here, and moto's CloudFormation
+    // creates no email subscriptions, so none is waiting for confirmation.
+    let status = cli.json(&["status", "--env", "local", "--format", "json"])?;
+    assert_eq!(
+        status["account"]["lambdaConcurrency"]["state"], "ready",
+        "{status}"
+    );
+    assert_eq!(
+        status["account"]["costAllocationTags"]["state"], "warning",
+        "{status}"
+    );
+    assert!(
+        status["account"]["costAllocationTags"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Project, Env are NOT ACTIVE")),
+        "{status}"
+    );
+    assert_eq!(
+        status["account"]["unconfirmedSubscriptions"],
+        serde_json::json!([])
+    );
 
     // Nothing throttled: a second reset changes nothing and still succeeds.
     let again = cli.json(&["kill-switch", "reset", "--env", "local", "--format", "json"])?;
@@ -293,29 +331,154 @@ fn help_has_examples_and_exit_codes() -> TestResult {
 }
 
 #[test]
-fn bootstrap_creates_the_assets_stack_and_names_the_tags_moto_cannot_activate() -> TestResult {
+fn bootstrap_creates_the_assets_stack_activates_the_tags_and_requests_a_backfill() -> TestResult {
     let moto = Moto::start()?;
     let cli = Cli::new(&moto, "bootstrap")?;
     let out = cli.run(&["bootstrap", "--env", "local", "--format", "json"])?;
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout)?;
     assert_eq!(doc["bootstrapStack"], "stackgen-bootstrap");
     assert_eq!(doc["created"], true);
     assert!(doc["assetsBucket"].as_str().is_some_and(|b| !b.is_empty()));
-    assert_eq!(doc["costAllocationTags"]["status"], "manual");
-    let warning = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(doc["costAllocationTags"]["status"], "activated", "{doc}");
+    assert_eq!(doc["backfill"]["outcome"], "requested", "{doc}");
+    let from = doc["backfill"]["from"].as_str().unwrap_or_default();
     assert!(
-        warning.contains("Project, Env, Owner, CostCenter"),
-        "{warning}"
+        from.ends_with("-01T00:00:00Z"),
+        "a first of the month: {from}"
     );
-    assert!(warning.contains("by hand"), "{warning}");
 
-    // Again: the stack is found, not created; the warning is the same, text this time.
+    // Again: the stack is found, not created; AWS allows one backfill a day, so none now.
     let out = cli.run(&["bootstrap", "--env", "local"])?;
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("stackgen-bootstrap found"), "{stdout}");
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: the cost allocation tags"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no cost allocation tag backfill: one was requested in the last 24 hours"),
+        "{stderr}"
+    );
+    Ok(())
+}
+
+/// A tag billing has not seen yet cannot be activated: bootstrap names it and still succeeds.
+#[test]
+fn bootstrap_names_the_tags_billing_has_not_seen_yet() -> TestResult {
+    let moto = Moto::start_with(&[("EMULATOR_COST_TAGS_SEEN", "Project,Owner")])?;
+    let cli = Cli::new(&moto, "bootstrap-unseen")?;
+    let out = cli.run(&["bootstrap", "--env", "local", "--format", "json"])?;
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(doc["costAllocationTags"]["status"], "partial", "{doc}");
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(warning.contains("Env"), "{warning}");
+    assert!(warning.contains("CostCenter"), "{warning}");
+    Ok(())
+}
+
+/// A new account's Lambda quota (the emulator's `EMULATOR_LAMBDA_CONCURRENCY=10`) is below
+/// what the stack admits: deploy goes ahead and says so, with the number and the request to
+/// make; inactive cost allocation tags are called out too.
+#[test]
+fn deploy_warns_of_a_low_concurrency_quota_and_inactive_cost_tags() -> TestResult {
+    let moto = Moto::start_with(&[("EMULATOR_LAMBDA_CONCURRENCY", "10")])?;
+    let cli = Cli::new(&moto, "quota")?;
+    let lambda = cli.dir.join("lambda").to_string_lossy().to_string();
+    let out_dir = cli.dir.join("out").to_string_lossy().to_string();
+    let args = [
+        "deploy",
+        "--env",
+        "local",
+        "--skip-package",
+        "--lambda-dir",
+        &lambda,
+        "--out",
+        &out_dir,
+        "--yes",
+    ];
+    let out = cli.run(&args)?;
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Lambda concurrency quota in us-east-1 is 10, below the 104"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("L-B99A9384"), "{stderr}");
+    assert!(
+        stderr.contains("cost allocation tags Project, Env are NOT ACTIVE"),
+        "{stderr}"
+    );
+    // A no-op deploy stays a no-op: no account checks, no warnings.
+    let again = cli.run(&args)?;
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        !String::from_utf8_lossy(&again.stderr).contains("WARNING"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    Ok(())
+}
+
+/// `function_code: host` (the local environment) only ever goes to the emulator on this
+/// machine: without AWS_ENDPOINT_URL, or with one elsewhere, deploy refuses before any call.
+#[test]
+fn the_local_environment_deploys_only_to_a_loopback_endpoint() -> TestResult {
+    let dir = std::env::temp_dir().join(format!("stackgen-loopback-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    for endpoint in [
+        None,
+        Some("http://10.255.255.1:5000"),
+        Some("https://example.com"),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackgen"));
+        cmd.current_dir(repo())
+            .args(["deploy", "--env", "local", "--yes", "--skip-package"])
+            .args(["--out", &dir.to_string_lossy()])
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("NO_COLOR", "1")
+            .env_remove("AWS_PROFILE")
+            .stdin(Stdio::null());
+        match endpoint {
+            Some(url) => cmd.env("AWS_ENDPOINT_URL", url),
+            None => cmd.env_remove("AWS_ENDPOINT_URL"),
+        };
+        let out = cmd.output()?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{endpoint:?}: {stderr}");
+        assert!(stderr.contains("function_code: host"), "{stderr}");
+        assert!(stderr.contains("environments/local.yaml"), "{stderr}");
+    }
+    Ok(())
+}
+
+/// A protected environment whose alarm and budget recipients are placeholders is refused
+/// before anything is built or called: nobody would hear its alarms.
+#[test]
+fn a_protected_environment_with_placeholder_recipients_is_not_deployed() -> TestResult {
+    let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+        .current_dir(repo())
+        .args(["deploy", "--env", "prod", "--yes", "--skip-package"])
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("NO_COLOR", "1")
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::null())
+        .output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("environment `prod` is protected"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`finops@example.com`"), "{stderr}");
+    assert!(stderr.contains("`prod-oncall@example.com`"), "{stderr}");
     Ok(())
 }

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::deploy::{OutputFormat, Printer, Target, connect, load_env, runtime};
 use super::exit::Exit;
 use super::style::{paint, stderr_color, stdout_color};
-use crate::deploy::{self, Bootstrap, WaitOptions};
+use crate::deploy::{self, WaitOptions};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -75,7 +75,7 @@ pub struct RefusedTag {
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
-    let (boot, tags) = runtime()?.block_on(async {
+    let (boot, tags, backfill) = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
         let boot = deploy::ensure_bootstrap(
             &ctx,
@@ -91,8 +91,16 @@ pub fn run(args: &Args) -> Result<Exit> {
                 env.region
             )
         })?;
-        let tags = activate(&crate::cost::actuals::client(ctx.config())).await?;
-        Ok::<(Bootstrap, TagActivation), anyhow::Error>((boot, tags))
+        let ce = crate::cost::actuals::client(ctx.config());
+        let tags = activate(&ce).await?;
+        let backfill = match &tags {
+            TagActivation::Activated { .. } => Some(backfill(&ce).await),
+            TagActivation::Partial { activated, .. } if !activated.is_empty() => {
+                Some(backfill(&ce).await)
+            }
+            _ => None,
+        };
+        Ok::<_, anyhow::Error>((boot, tags, backfill))
     })?;
     match args.format {
         OutputFormat::Json => {
@@ -103,6 +111,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "assetsBucket": boot.bucket,
                 "created": boot.created,
                 "costAllocationTags": tags,
+                "backfill": backfill,
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
             if let Some(w) = warning(&tags) {
@@ -131,9 +140,64 @@ pub fn run(args: &Args) -> Result<Exit> {
             if let Some(w) = warning(&tags) {
                 eprintln!("{} {w}", paint(stderr_color(), "33", "warning:"));
             }
+            match &backfill {
+                Some(Backfill::Requested { from, status }) => println!(
+                    "cost allocation tag backfill requested from {from} ({status}): spend since then is attributed to the tags too"
+                ),
+                Some(Backfill::NotRequested { reason }) => eprintln!(
+                    "{} no cost allocation tag backfill: {reason}",
+                    paint(stderr_color(), "33", "note:")
+                ),
+                None => {}
+            }
         }
     }
     Ok(Exit::Ok)
+}
+
+/// A backfill of the tags' activation status over the past months, so the budget and
+/// `cost-report --actuals` attribute earlier spend of tagged resources too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "outcome")]
+pub enum Backfill {
+    Requested { from: String, status: String },
+    NotRequested { reason: String },
+}
+
+/// StartCostAllocationTagBackfill from the first day of the month eleven months ago: AWS takes
+/// "a first day of the month", not before "the previous twelve months", at most once every
+/// 24 hours (Cost Explorer API Reference, StartCostAllocationTagBackfill,
+/// <https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_StartCostAllocationTagBackfill.html>).
+async fn backfill(ce: &aws_sdk_costexplorer::Client) -> Backfill {
+    let from = backfill_from(time::OffsetDateTime::now_utc().date());
+    match ce
+        .start_cost_allocation_tag_backfill()
+        .backfill_from(&from)
+        .send()
+        .await
+    {
+        Ok(out) => Backfill::Requested {
+            status: out
+                .backfill_request()
+                .and_then(|r| r.backfill_status())
+                .map_or_else(|| "requested".to_owned(), |s| s.as_str().to_owned()),
+            from,
+        },
+        Err(e) if e.code() == Some("BackfillLimitExceededException") => Backfill::NotRequested {
+            reason:
+                "one was requested in the last 24 hours or is still running (AWS allows one a day)"
+                    .to_owned(),
+        },
+        Err(e) => Backfill::NotRequested {
+            reason: format!("Cost Explorer refused it: {}", DisplayErrorContext(&e)),
+        },
+    }
+}
+
+/// `YYYY-MM-01T00:00:00Z`, eleven months before `today`'s month.
+fn backfill_from(today: time::Date) -> String {
+    let months = i32::from(u8::from(today.month())) - 1 + today.year() * 12 - 11;
+    format!("{:04}-{:02}-01T00:00:00Z", months / 12, months % 12 + 1)
 }
 
 /// The warning to print, if the tags were not all activated.
@@ -260,4 +324,17 @@ fn unavailable(code: &str, text: &str, status: Option<u16>) -> Option<String> {
         ));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backfill_from;
+    use time::macros::date;
+
+    #[test]
+    fn the_backfill_starts_on_a_first_of_the_month_within_the_last_twelve_months() {
+        assert_eq!(backfill_from(date!(2026 - 12 - 01)), "2026-01-01T00:00:00Z");
+        assert_eq!(backfill_from(date!(2026 - 11 - 30)), "2025-12-01T00:00:00Z");
+        assert_eq!(backfill_from(date!(2027 - 01 - 15)), "2026-02-01T00:00:00Z");
+    }
 }

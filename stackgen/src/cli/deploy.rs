@@ -270,6 +270,8 @@ pub fn run(args: &Args) -> Result<Exit> {
 async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exit> {
     let progress = Printer::new();
     let ctx = connect(env, args.target.profile.as_deref()).await;
+    emulator_only(env, ctx.endpoint_override())?;
+    real_recipients(env)?;
     let wait = WaitOptions::default();
     let cannot = || format!("cannot deploy `{}`", env.name);
 
@@ -310,6 +312,7 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
     if identity.is_none() {
         guard_account(&ctx, env, &progress).await?;
     }
+    warn_unready(&ctx, stack).await;
     let boot = deploy::ensure_bootstrap(
         &ctx,
         &BTreeMap::from([("ManagedBy".to_string(), "stackgen".to_string())]),
@@ -373,6 +376,83 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
     finish(args, env, stack, &ctx, snapshot, changed, &progress).await
 }
 
+/// An environment of host-built code (`function_code: host`, the `local` environment) exists
+/// for the emulator on this machine: its zips are this machine's debug binaries, which AWS
+/// Lambda cannot run. Deploying it anywhere but a loopback endpoint is refused.
+pub fn emulator_only(env: &Environment, endpoint: Option<&str>) -> Result<()> {
+    if env.function_code != crate::env::FunctionCode::Host {
+        return Ok(());
+    }
+    let file = format!("environments/{}.yaml", env.name);
+    let Some(url) = endpoint else {
+        bail!(
+            "environment `{}` ({file}) says `function_code: host`: it is for the local AWS emulator only, and no AWS_ENDPOINT_URL is set, so this deploy would go to real AWS with code AWS Lambda cannot run. Start the emulator (`make run` does) and set AWS_ENDPOINT_URL=http://127.0.0.1:5000, or deploy an environment built for AWS (`--env dev`)",
+            env.name
+        );
+    };
+    if !is_loopback_url(url) {
+        bail!(
+            "environment `{}` ({file}) says `function_code: host`: it is for the local AWS emulator only, but AWS_ENDPOINT_URL is `{url}`, which is not this machine. Point AWS_ENDPOINT_URL at the emulator on 127.0.0.1, localhost or [::1]",
+            env.name
+        );
+    }
+    Ok(())
+}
+
+/// A protected environment must notify people who can read the notification: budget and
+/// alarm recipients on a reserved documentation domain (`@example.com`, …) are refused.
+pub fn real_recipients(env: &Environment) -> Result<()> {
+    let placeholders = crate::env::placeholder_recipients(env);
+    if !env.is_protected() || placeholders.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = placeholders
+        .iter()
+        .map(|(field, email)| format!("{field} `{email}`"))
+        .collect();
+    bail!(
+        "environment `{}` is protected, but environments/{}.yaml notifies addresses on reserved documentation domains that never receive mail: {}. Budget, kill-switch and alarm notifications would reach nobody; put the real addresses of the people on call and in FinOps there, then deploy again",
+        env.name,
+        env.name,
+        listed.join(", ")
+    );
+}
+
+/// Whether `url`'s host is this machine (`localhost`, 127.0.0.0/8, `::1`).
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        host_port.split(':').next().unwrap_or_default()
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The account checks that do not stop a deploy (see [`deploy::readiness`]): Lambda
+/// concurrency and active cost allocation tags, printed as warnings.
+pub async fn warn_unready(ctx: &AwsContext, stack: &RetailStack) {
+    use deploy::readiness::{self, Readiness};
+    let color = stderr_color();
+    let ce = crate::cost::actuals::client(ctx.config());
+    let checks = [
+        readiness::lambda_concurrency(ctx, stack::admitted_concurrency(stack)).await,
+        readiness::cost_allocation_tags(&ce, &["Project", "Env"]).await,
+    ];
+    for check in checks {
+        match check {
+            Readiness::Ready(_) => {}
+            Readiness::Warning(w) => eprintln!("{} {w}", paint(color, "1;33", "WARNING:")),
+            Readiness::Unknown(why) => eprintln!("{} {why}", paint(color, "33", "note:")),
+        }
+    }
+}
+
 /// STS: who the credentials are, refused when the environment names another account.
 async fn guard_account(
     ctx: &AwsContext,
@@ -420,7 +500,7 @@ async fn finish(
     let smoke = if args.skip_smoke {
         "skipped (--skip-smoke)".to_string()
     } else {
-        smoke_check(&outputs, progress).await?
+        smoke_check(env, &outputs, progress).await?
     };
     let calls = ctx.api_calls();
     match args.format {
@@ -534,13 +614,7 @@ async fn publish(
         return Ok(None);
     };
     let ui = workspace.join("ui");
-    // Behind the CDN (or on the emulator, whose API URL stays unresolved) the pages call `/api`
-    // on their own origin.
-    let api_base = outputs
-        .get(stack::outputs::API_URL)
-        .filter(|url| !url.contains("${"))
-        .map(|url| url.trim_end_matches('/').to_string());
-    let config = SiteConfig::for_environment(env, api_base);
+    let config = SiteConfig::for_deployed(env, outputs);
     let report = deploy::publish_site(
         ctx,
         bucket,
@@ -592,21 +666,19 @@ async fn load_demo(
     Ok(loaded.inserted)
 }
 
-/// `GET {api}/catalog` must answer 2xx; skipped (and said so) when the API URL is unresolved.
+/// `GET …/api/catalog` must answer 2xx, asked the way a shopper's browser asks: through the
+/// CDN where the environment has one (so a broken `/api/*` behaviour fails the deploy), else
+/// the API's own URL. Skipped (and said so) when the URL is unresolved (the emulator).
 async fn smoke_check(
+    env: &Environment,
     outputs: &BTreeMap<String, String>,
     progress: &dyn Progress,
 ) -> Result<String> {
-    let Some(api) = outputs.get(stack::outputs::API_URL) else {
-        return Ok("skipped: the stack has no ApiUrl output".into());
-    };
-    if api.contains("${") {
-        let note = format!(
-            "skipped: ApiUrl `{api}` is unresolved (the emulator has no API Gateway); try it through `stackgen dev`"
-        );
+    let Some(api) = crate::storefront::public_api_base(env, outputs) else {
+        let note = "skipped: the stack's UiUrl/ApiUrl output is missing or unresolved (the emulator has no API Gateway or CloudFront); try it through `stackgen dev`".to_string();
         progress.step(&format!("smoke check {note}"));
         return Ok(note);
-    }
+    };
     let url = format!("{}/catalog", api.trim_end_matches('/'));
     progress.step(&format!("smoke check: GET {url}"));
     let out = tokio::process::Command::new("curl")
@@ -631,4 +703,31 @@ async fn smoke_check(
         );
     }
     Ok(format!("GET {url} → {code}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_url;
+
+    #[test]
+    fn loopback_endpoints_are_told_from_the_rest() {
+        for url in [
+            "http://127.0.0.1:5000",
+            "http://localhost:5000/",
+            "http://[::1]:5000",
+            "http://127.0.0.2",
+            "http://LOCALHOST",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in [
+            "https://cloudformation.us-east-1.amazonaws.com",
+            "http://10.0.0.5:5000",
+            "http://127.0.0.1.nip.io:5000",
+            "http://localhost.example.com",
+            "http://user@evil.example:80",
+        ] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
 }

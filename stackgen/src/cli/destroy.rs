@@ -70,6 +70,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         env: env.tags.env.clone(),
         override_termination_protection: args.force_prod,
         purge_leftovers: !env.protection.retain_data,
+        global_names: deploy::leftovers::GlobalNames::of(&stack.template),
     };
     let report = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
@@ -102,6 +103,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "emptied": emptied,
                 "leftoversDeleted": report.leftovers_deleted,
                 "remaining": report.remaining,
+                "unchecked": report.unchecked,
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
@@ -112,6 +114,12 @@ pub fn run(args: &Args) -> Result<Exit> {
             }
             for arn in &report.leftovers_deleted {
                 println!("deleted leftover {arn}");
+            }
+            for why in &report.unchecked {
+                eprintln!(
+                    "{} not checked for leftovers: {why}",
+                    paint(super::style::stderr_color(), "33", "warning:")
+                );
             }
             if !report.stack_existed && report.is_clean() {
                 println!(
@@ -132,7 +140,7 @@ pub fn run(args: &Args) -> Result<Exit> {
     }
     if !report.is_clean() {
         bail!(
-            "{} resource(s) still tagged Project={} Env={} after destroying `{}`: {}. Run `stackgen destroy --env {}` again, or delete them by hand",
+            "{} resource(s) of environment Project={} Env={} still exist after destroying `{}`: {}. Run `stackgen destroy --env {}` again, or delete them by hand",
             report.remaining.len(),
             env.tags.project,
             env.tags.env,

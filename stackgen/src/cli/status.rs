@@ -1,4 +1,6 @@
-//! `stackgen status`: the deployed stack's state, last change, outputs, template drift against
+//! `stackgen status`: the deployed stack's state, last change, outputs, the account's
+//! readiness (Lambda concurrency, active cost allocation tags, unconfirmed alarm and budget
+//! subscriptions), template drift against
 //! the rendered stack, and deployed vs local asset hashes.
 
 use anyhow::{Context, Result};
@@ -7,6 +9,7 @@ use serde_json::json;
 use super::deploy::{Layout, OutputFormat, Target, connect, load_env, prepare, runtime};
 use super::exit::Exit;
 use super::style::{paint, stdout_color};
+use crate::deploy::readiness::{self, PendingSubscription, Readiness};
 use crate::deploy::{self, AssetManifest};
 use crate::model::Format;
 
@@ -41,11 +44,17 @@ pub fn run(args: &Args) -> Result<Exit> {
     // The functions this environment renders (the kill switch only when enabled).
     let functions: Vec<&'static retail_spec::FunctionSpec> =
         stack.functions.iter().map(|f| f.spec).collect();
-    let report = runtime()?.block_on(async {
+    let (report, account) = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
-        deploy::status(&ctx, &stack.name, &body, &functions, manifest.as_ref())
+        let report = deploy::status(&ctx, &stack.name, &body, &functions, manifest.as_ref())
             .await
-            .with_context(|| format!("cannot read the status of stack `{}`", stack.name))
+            .with_context(|| format!("cannot read the status of stack `{}`", stack.name))?;
+        let account = if report.exists {
+            Some(account_checks(&ctx, &stack, &report.outputs).await?)
+        } else {
+            None
+        };
+        anyhow::Ok((report, account))
     })?;
     match args.format {
         OutputFormat::Json => {
@@ -67,6 +76,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "templateDrift": report.template_drift,
                 "terminationProtection": report.termination_protection,
                 "assets": assets,
+                "account": account.as_ref().map(AccountChecks::to_json),
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
@@ -132,7 +142,79 @@ pub fn run(args: &Args) -> Result<Exit> {
                     short(&a.local)
                 );
             }
+            if let Some(account) = &account {
+                account.print(color);
+            }
         }
     }
     Ok(Exit::Ok)
+}
+
+/// What `status` checks beyond the stack: the account's readiness (see
+/// `deploy::readiness`) and the stack's topic subscriptions nobody confirmed.
+struct AccountChecks {
+    concurrency: Readiness,
+    cost_tags: Readiness,
+    pending: Vec<PendingSubscription>,
+}
+
+async fn account_checks(
+    ctx: &crate::aws::AwsContext,
+    stack: &crate::stack::RetailStack,
+    outputs: &std::collections::BTreeMap<String, String>,
+) -> Result<AccountChecks> {
+    let topics: Vec<String> = retail_spec::TOPICS
+        .iter()
+        .filter_map(|t| outputs.get(&crate::stack::outputs::topic(t)).cloned())
+        .collect();
+    let pending = readiness::pending_subscriptions(ctx, &topics)
+        .await
+        .context("cannot list the subscriptions of the stack's topics")?;
+    let ce = crate::cost::actuals::client(ctx.config());
+    Ok(AccountChecks {
+        concurrency: readiness::lambda_concurrency(ctx, crate::stack::admitted_concurrency(stack))
+            .await,
+        cost_tags: readiness::cost_allocation_tags(&ce, &["Project", "Env"]).await,
+        pending,
+    })
+}
+
+impl AccountChecks {
+    fn to_json(&self) -> serde_json::Value {
+        let one = |r: &Readiness| match r {
+            Readiness::Ready(m) => json!({"state": "ready", "message": m}),
+            Readiness::Warning(m) => json!({"state": "warning", "message": m}),
+            Readiness::Unknown(m) => json!({"state": "unknown", "message": m}),
+        };
+        json!({
+            "lambdaConcurrency": one(&self.concurrency),
+            "costAllocationTags": one(&self.cost_tags),
+            "unconfirmedSubscriptions": self.pending,
+        })
+    }
+
+    fn print(&self, color: bool) {
+        println!("  account:");
+        for check in [&self.concurrency, &self.cost_tags] {
+            match check {
+                Readiness::Ready(m) => println!("    {m}"),
+                Readiness::Warning(m) => println!("    {} {m}", paint(color, "1;33", "WARNING:")),
+                Readiness::Unknown(m) => println!("    {} {m}", paint(color, "33", "unknown:")),
+            }
+        }
+        if self.pending.is_empty() {
+            println!(
+                "    subscriptions: every email subscription of the stack's topics is confirmed"
+            );
+        }
+        for p in &self.pending {
+            let topic = p.topic_arn.rsplit(':').next().unwrap_or(&p.topic_arn);
+            println!(
+                "    {} {} ({}) on {topic} has not confirmed: it receives nothing until the link in AWS's confirmation email is clicked",
+                paint(color, "33", "unconfirmed:"),
+                p.endpoint,
+                p.protocol
+            );
+        }
+    }
 }

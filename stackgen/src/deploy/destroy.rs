@@ -8,13 +8,16 @@
 //! deleted too — that is how a re-run after a partial failure finishes the job, and how log
 //! groups that moto 5.2 forgets to delete are removed (moto loses track of a log group once a
 //! change set updated it, measured). Anything else still tagged is returned for the caller to
-//! list. Destroying what does not exist is a success.
+//! list. Global and account-level resources (CloudFront, budgets, anomaly monitors, anything
+//! tagged in us-east-1) are looked for too ([`super::leftovers`]). Destroying what does not
+//! exist is a success.
 
 use aws_sdk_resourcegroupstagging::types::TagFilter;
 
 use super::bootstrap::delete_and_wait;
 use super::error::DeployError;
 use super::events::{WaitOptions, newest_event_id, wait_for_stack};
+use super::leftovers::{self, GlobalNames};
 use super::objects::delete_objects;
 use super::progress::Progress;
 use super::stack::describe_stack;
@@ -36,6 +39,9 @@ pub struct DestroyRequest {
     /// Must be false where data is retained on purpose (`protection.retain_data`): those
     /// leftovers are the point, and are only reported.
     pub purge_leftovers: bool,
+    /// The global and account-level resources the environment's template declares (budgets,
+    /// anomaly monitors, CloudFront functions), looked for after the stack is gone.
+    pub global_names: GlobalNames,
 }
 
 /// One emptied bucket.
@@ -54,8 +60,11 @@ pub struct DestroyReport {
     pub emptied: Vec<EmptiedBucket>,
     /// Leftovers found by tag after the stack was gone and deleted here (ARNs).
     pub leftovers_deleted: Vec<String>,
-    /// ARNs still tagged with this project and environment (should be empty).
+    /// ARNs still tagged with this project and environment, and global or account-level
+    /// resources of the environment still there (should be empty).
     pub remaining: Vec<String>,
+    /// Leftover checks that could not be made, with why (see [`super::leftovers`]).
+    pub unchecked: Vec<String>,
 }
 
 impl DestroyReport {
@@ -125,7 +134,10 @@ pub async fn destroy(
             remaining = tagged_resources(ctx, &request.project, &request.env).await?;
         }
     }
+    let global = leftovers::find(ctx, &request.global_names, &request.project, &request.env).await;
+    remaining.extend(global.remaining);
     report.remaining = remaining;
+    report.unchecked = global.unchecked;
     Ok(report)
 }
 

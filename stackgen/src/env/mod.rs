@@ -19,5 +19,6 @@ pub use model::*;
 pub use region::KNOWN_REGIONS;
 pub use rules::{
     LOG_RETENTION_DAYS, MAX_BUDGET_EMAILS, MAX_BUDGET_THRESHOLDS, MAX_STORES, is_email, is_kebab,
+    is_placeholder_email, placeholder_recipients,
 };
 pub use schedule::check as check_schedule;

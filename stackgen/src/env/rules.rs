@@ -249,6 +249,46 @@ fn check_email_list(list: &[String], path: &FieldPath, out: &mut Vec<Violation>)
     }
 }
 
+/// Whether an address is on a domain reserved for documentation and tests, where no mail is
+/// ever delivered: `example.com`/`.net`/`.org` (RFC 2606) and the `.example`, `.test`,
+/// `.invalid` and `.localhost` top-level names (RFC 2606, RFC 6761).
+pub fn is_placeholder_email(s: &str) -> bool {
+    let domain = s
+        .rsplit_once('@')
+        .map_or(s, |(_, d)| d)
+        .to_ascii_lowercase();
+    let domain = domain.trim_end_matches('.');
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+        || ["example", "test", "invalid", "localhost"]
+            .iter()
+            .any(|tld| domain == *tld || domain.ends_with(&format!(".{tld}")))
+}
+
+/// The recipients (field, address) an environment notifies that can never receive mail.
+/// `deploy` refuses them in a protected environment: an alarm nobody receives is no alarm.
+pub fn placeholder_recipients(env: &Environment) -> Vec<(FieldPath, String)> {
+    let budget = FieldPath::root().key("budget").key("emails");
+    let alarms = FieldPath::root().key("alarm_emails");
+    let listed = env
+        .budget
+        .emails
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (budget.index(i), e))
+        .chain(
+            env.alarm_emails
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (alarms.index(i), e)),
+        );
+    listed
+        .filter(|(_, e)| is_placeholder_email(e))
+        .map(|(path, e)| (path, e.clone()))
+        .collect()
+}
+
 /// A plain `local@domain.tld` address (what SNS and Budgets accept as email subscribers).
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {

@@ -27,6 +27,12 @@ impl Moto {
     /// requests and CloudFormation rollback, run by the project venv's Python) and waits until
     /// it accepts connections. It exits with this process (its stdin closes).
     pub fn start() -> Result<Moto, Box<dyn std::error::Error>> {
+        Moto::start_with(&[])
+    }
+
+    /// [`Moto::start`] with environment variables for the emulator (`EMULATOR_LAMBDA_CONCURRENCY`,
+    /// `EMULATOR_COST_TAGS_SEEN`: the account it emulates, see `scripts/emulator.py`).
+    pub fn start_with(vars: &[(&str, &str)]) -> Result<Moto, Box<dyn std::error::Error>> {
         let port = free_port()?;
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
         let python = root.join(".venv/bin/python");
@@ -34,6 +40,7 @@ impl Moto {
             return Err(format!("{} is missing: run `make tools`", python.display()).into());
         }
         let child = Command::new(&python)
+            .envs(vars.iter().copied())
             .arg(root.join("scripts/emulator.py"))
             .args(["--exit-with-stdin", "127.0.0.1", &port.to_string()])
             .stdin(Stdio::piped())
