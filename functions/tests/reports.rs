@@ -13,7 +13,7 @@ use retail_spec::{
 };
 use serde_json::{Value, json};
 use support::api::{Reply, call};
-use support::{Stack, esm, http_get, product};
+use support::{Stack, esm, http_get, http_get_with_head, product};
 
 async fn setup(test: &str) -> (Stack, Reports) {
     let stack = Stack::new(test).await;
@@ -130,8 +130,19 @@ async fn builds_csv_and_json_with_working_download_links() {
         Some((json!(0), json!(true)))
     );
 
-    let (code, csv) = http_get(&csv_url);
+    let (code, head, csv) = http_get_with_head(&csv_url);
     assert_eq!(code, 200);
+    // The browser saves it under a name that says what it is, not the object key's.
+    let disposition = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        disposition.contains("attachment; filename=\"sales-report-")
+            && disposition.ends_with(".csv\""),
+        "{head}"
+    );
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),

@@ -25,6 +25,16 @@ pub(crate) struct Envelope {
     pub route_key: Option<String>,
     pub method: String,
     pub raw_path: String,
+    /// API Gateway's own request id: the `requestId` of the stage's access log line.
+    pub gateway_request_id: Option<String>,
+    /// The immediate peer API Gateway saw: CloudFront's edge, behind the CDN.
+    pub source_ip: Option<String>,
+    /// `X-Forwarded-For` as received. CloudFront appends the viewer's address to it, and the
+    /// stage's access log cannot record request headers (HTTP API access logs accept only
+    /// `$context` variables: API Gateway Developer Guide, "Customizing HTTP API access logs",
+    /// <https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html>),
+    /// so the function's request line is where the shopper's address is logged.
+    pub forwarded_for: Option<String>,
 }
 
 impl Envelope {
@@ -38,15 +48,25 @@ impl Envelope {
             .lambda_context_ref()
             .map(|c| c.request_id.clone())
             .filter(|id| !id.is_empty())
-            .or(gateway_id)
+            .or_else(|| gateway_id.clone())
             .unwrap_or_else(|| "unknown".to_owned());
-        let route_key = match ctx {
-            Some(RequestContext::ApiGatewayV2(c)) => c.route_key.clone(),
-            _ => None,
+        let (route_key, source_ip) = match ctx {
+            Some(RequestContext::ApiGatewayV2(c)) => {
+                (c.route_key.clone(), c.http.source_ip.clone())
+            }
+            _ => (None, None),
         };
+        let forwarded_for = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         Envelope {
             request_id,
             route_key,
+            gateway_request_id: gateway_id,
+            source_ip,
+            forwarded_for,
             method: req.method().as_str().to_owned(),
             raw_path: req.raw_http_path().to_owned(),
         }

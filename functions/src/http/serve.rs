@@ -71,6 +71,15 @@ where
         "latencyMs": (latency_ms * 1000.0).round() / 1000.0,
         "requestId": envelope.request_id,
     });
+    for (key, value) in [
+        ("apiRequestId", &envelope.gateway_request_id),
+        ("sourceIp", &envelope.source_ip),
+        ("forwardedFor", &envelope.forwarded_for),
+    ] {
+        if let Some(v) = value {
+            fields[key] = json!(v);
+        }
+    }
     if let Some(e) = &err {
         fields["errorCode"] = json!(e.code.as_str());
         if let Some(cause) = &e.cause {

@@ -168,16 +168,19 @@ impl Reports {
         let job = Job::from_item(item).or_internal(|| format!("reading report job {id}"))?;
         let downloads = match (&job.status, &job.csv_key, &job.json_key) {
             (Status::Ready, Some(csv), Some(json)) => Some(Downloads {
-                csv: self.link(csv).await?,
-                json: self.link(json).await?,
+                csv: self.link(csv, &download_name(&job, "csv")).await?,
+                json: self.link(json, &download_name(&job, "json")).await?,
             }),
             _ => None,
         };
         Reply::ok(&view(job, downloads))
     }
 
-    /// A presigned GET of one object.
-    async fn link(&self, key: &str) -> Result<String, ApiError> {
+    /// A presigned GET of one object, downloaded by the browser as `filename`: S3 sends the
+    /// `response-content-disposition` the link carries as the response's Content-Disposition
+    /// (it may only be set on a signed request: Amazon S3 API Reference, GetObject,
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+    async fn link(&self, key: &str, filename: &str) -> Result<String, ApiError> {
         let config = PresigningConfig::expires_in(Duration::from_secs(LINK_SECONDS))
             .or_internal(|| "configuring a presigned link".to_owned())?;
         let presigned = self
@@ -185,11 +188,27 @@ impl Reports {
             .get_object()
             .bucket(&self.bucket)
             .key(key)
+            .response_content_disposition(format!("attachment; filename=\"{filename}\""))
             .presigned(config)
             .await
             .or_internal(|| format!("presigning s3://{}/{key}", self.bucket))?;
         Ok(presigned.uri().to_owned())
     }
+}
+
+/// `sales-report-2026-11-01-to-2026-11-30.csv`: the dates are validated `YYYY-MM-DD`, so the
+/// name needs no quoting beyond the header's own quotes.
+fn download_name(job: &Job, extension: &str) -> String {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect()
+    };
+    format!(
+        "sales-report-{}-to-{}.{extension}",
+        safe(&job.from),
+        safe(&job.to)
+    )
 }
 
 fn view(job: Job, downloads: Option<Downloads>) -> JobView {

@@ -404,6 +404,12 @@ impl Stack {
 
 /// A plain HTTP/1.0 GET of an `http://127.0.0.1:PORT/...` URL (presigned links): status, body.
 pub fn http_get(url: &str) -> (u16, String) {
+    let (status, _, body) = http_get_with_head(url);
+    (status, body)
+}
+
+/// GET over plain HTTP/1.0: status, the response head (status line and headers) and body.
+pub fn http_get_with_head(url: &str) -> (u16, String, String) {
     use std::io::{Read, Write};
     let rest = url
         .strip_prefix("http://")
@@ -422,7 +428,7 @@ pub fn http_get(url: &str) -> (u16, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    (status, body.to_owned())
+    (status, head.to_owned(), body.to_owned())
 }
 
 /// A product for tests.
