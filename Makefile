@@ -32,7 +32,7 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: help run test lint synth bench tools fmt fmt-check clippy unit-tests lint-templates ui-test build cli clean
+.PHONY: help run test lint synth bench tools fmt fmt-check clippy unit-tests lint-templates ui-test test-aws build cli clean
 
 help: ## list the targets
 	@echo "stackgen — the newcomer's two commands: make run, make test"
@@ -73,6 +73,11 @@ unit-tests:
 # or an unclean Ctrl-C of stackgen dev.
 ui-test: ## the storefront + back office in headless chromium against stackgen dev on moto
 	@scripts/ui-test.sh
+
+# Never part of `make test`: deploys ENV (default dev) to the real AWS account of your credentials,
+# runs the browser test through CloudFront, checks, destroys. Without credentials: a note, exit 0.
+test-aws: cli ## opt-in: deploy, browser-test, check and destroy ENV=dev on a real sandbox account
+	@ENV=$(or $(ENV),dev) scripts/test-aws.sh
 
 synth: cli ## render every environment to out/<env>/<project>-<env>.template.json
 	@mkdir -p $(OUT)
