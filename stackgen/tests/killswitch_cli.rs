@@ -482,3 +482,142 @@ fn a_protected_environment_with_placeholder_recipients_is_not_deployed() -> Test
     assert!(stderr.contains("`prod-oncall@example.com`"), "{stderr}");
     Ok(())
 }
+
+/// `bootstrap --prune` deletes the zips no stack uses and keeps the deployed stack's.
+#[test]
+fn bootstrap_prune_deletes_only_the_zips_no_stack_uses() -> TestResult {
+    let moto = Moto::start()?;
+    let cli = Cli::new(&moto, "prune")?;
+    cli.deploy()?;
+    let boot = cli.json(&["bootstrap", "--env", "local", "--format", "json"])?;
+    let bucket = boot["assetsBucket"].as_str().unwrap_or_default().to_owned();
+    let orphan = format!("assets/{}.zip", "0".repeat(64));
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(moto.endpoint())
+            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+                "testing", "testing", None, None, "test",
+            ))
+            .load()
+            .await;
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk)
+                .force_path_style(true)
+                .build(),
+        );
+        s3.put_object()
+            .bucket(&bucket)
+            .key(&orphan)
+            .body(EMPTY_ZIP.to_vec().into())
+            .send()
+            .await
+    })?;
+
+    // Young: kept by the default age guard.
+    let kept = cli.json(&[
+        "bootstrap",
+        "--env",
+        "local",
+        "--prune",
+        "--dry-run",
+        "--format",
+        "json",
+    ])?;
+    assert_eq!(kept["prune"]["deleted"], serde_json::json!([]), "{kept}");
+    assert!(kept["prune"]["tooYoung"].as_u64() >= Some(1), "{kept}");
+
+    let pruned = cli.json(&[
+        "bootstrap",
+        "--env",
+        "local",
+        "--prune",
+        "--prune-older-than-days",
+        "0",
+        "--format",
+        "json",
+    ])?;
+    assert_eq!(
+        pruned["prune"]["deleted"],
+        serde_json::json!([orphan]),
+        "{pruned}"
+    );
+    // Every function zip the deployed stack names is still in use and still there.
+    let in_use = pruned["prune"]["inUse"].as_u64().unwrap_or_default();
+    assert!(in_use >= 1, "{pruned}");
+    let again = cli.json(&[
+        "bootstrap",
+        "--env",
+        "local",
+        "--prune",
+        "--prune-older-than-days",
+        "0",
+        "--format",
+        "json",
+    ])?;
+    assert_eq!(again["prune"]["deleted"], serde_json::json!([]), "{again}");
+    assert_eq!(again["prune"]["inUse"].as_u64(), Some(in_use), "{again}");
+    Ok(())
+}
+
+/// destroy looks beyond the region's tagging API: a budget of the environment still there
+/// (here made by hand, as moto's CloudFormation skips budgets) is reported, exit 1, and once
+/// it is gone destroy is clean.
+#[test]
+fn destroy_reports_an_account_level_leftover_by_name() -> TestResult {
+    let moto = Moto::start()?;
+    let cli = Cli::new(&moto, "leftover")?;
+    cli.deploy()?;
+    let rt = tokio::runtime::Runtime::new()?;
+    let sdk = rt.block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(moto.endpoint())
+            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+                "testing", "testing", None, None, "test",
+            ))
+            .load(),
+    );
+    let budgets = aws_sdk_budgets::Client::new(&sdk);
+    let budget = aws_sdk_budgets::types::Budget::builder()
+        .budget_name("grocer-local-monthly")
+        .budget_type(aws_sdk_budgets::types::BudgetType::Cost)
+        .time_unit(aws_sdk_budgets::types::TimeUnit::Monthly)
+        .budget_limit(
+            aws_sdk_budgets::types::Spend::builder()
+                .amount("5")
+                .unit("USD")
+                .build()?,
+        )
+        .build()?;
+    rt.block_on(
+        budgets
+            .create_budget()
+            .account_id("123456789012")
+            .budget(budget)
+            .send(),
+    )?;
+
+    let out = cli.run(&["destroy", "--env", "local", "--yes"])?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("budget grocer-local-monthly"), "{stderr}");
+
+    rt.block_on(
+        budgets
+            .delete_budget()
+            .account_id("123456789012")
+            .budget_name("grocer-local-monthly")
+            .send(),
+    )?;
+    let out = cli.run(&["destroy", "--env", "local", "--yes"])?;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing to destroy"));
+    Ok(())
+}

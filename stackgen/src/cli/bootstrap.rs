@@ -25,12 +25,19 @@ const AFTER_HELP: &str = "\
 Examples:
   stackgen bootstrap --env dev
   stackgen bootstrap --env prod --profile payer --format json
+  stackgen bootstrap --env dev --prune --dry-run   which unused function zips would go
+  stackgen bootstrap --env dev --prune             delete zips no stack uses (older than 7 days)
 
 Creates or finds the stackgen-bootstrap stack (assets bucket) in the environment's region,
 then activates the cost allocation tags Project, Env, Owner and CostCenter in Cost Explorer.
 Only the management (payer) account can activate them, and only once each tag has appeared in
 billing data (up to 24 hours after the first tagged resource); otherwise the command warns and
 names the tags to activate by hand (Billing console → Cost allocation tags) and still succeeds.
+After activating, it requests a backfill of the tags' status over the past eleven months.
+
+--prune deletes the content-addressed function zips (assets/<sha256>.zip) that no stack of the
+region passes as a parameter, once older than --prune-older-than-days; uploaded templates
+(templates/) expire by the bucket's lifecycle rule after 7 days.
 
 Exit codes:
   0  bootstrapped (tag activation may have been left to do by hand: see the warning)
@@ -49,6 +56,16 @@ pub struct Args {
     pub target: Target,
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+    /// Delete the function zips in the assets bucket that no stack of the region uses.
+    #[arg(long)]
+    pub prune: bool,
+    /// With --prune: keep unused zips younger than this many days (an upload whose change set
+    /// is not created or reviewed yet).
+    #[arg(long, value_name = "DAYS", default_value_t = 7, requires = "prune")]
+    pub prune_older_than_days: u64,
+    /// With --prune: list what would be deleted, delete nothing.
+    #[arg(long, requires = "prune")]
+    pub dry_run: bool,
 }
 
 /// What became of the cost allocation tags.
@@ -75,7 +92,7 @@ pub struct RefusedTag {
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
-    let (boot, tags, backfill) = runtime()?.block_on(async {
+    let (boot, tags, backfill, pruned) = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
         let boot = deploy::ensure_bootstrap(
             &ctx,
@@ -100,7 +117,17 @@ pub fn run(args: &Args) -> Result<Exit> {
             }
             _ => None,
         };
-        Ok::<_, anyhow::Error>((boot, tags, backfill))
+        let pruned = if args.prune {
+            let age = std::time::Duration::from_secs(args.prune_older_than_days * 86_400);
+            Some(
+                deploy::prune::prune_assets(&ctx, &boot.bucket, age, args.dry_run)
+                    .await
+                    .with_context(|| format!("cannot prune s3://{}", boot.bucket))?,
+            )
+        } else {
+            None
+        };
+        Ok::<_, anyhow::Error>((boot, tags, backfill, pruned))
     })?;
     match args.format {
         OutputFormat::Json => {
@@ -112,6 +139,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "created": boot.created,
                 "costAllocationTags": tags,
                 "backfill": backfill,
+                "prune": pruned,
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
             if let Some(w) = warning(&tags) {
@@ -139,6 +167,24 @@ pub fn run(args: &Args) -> Result<Exit> {
             }
             if let Some(w) = warning(&tags) {
                 eprintln!("{} {w}", paint(stderr_color(), "33", "warning:"));
+            }
+            if let Some(p) = &pruned {
+                println!(
+                    "prune: {} unused zip(s) {} from s3://{} ({} in use, {} younger than {} days kept)",
+                    p.deleted.len(),
+                    if p.dry_run {
+                        "would be deleted"
+                    } else {
+                        "deleted"
+                    },
+                    boot.bucket,
+                    p.in_use,
+                    p.too_young,
+                    args.prune_older_than_days
+                );
+                for key in &p.deleted {
+                    println!("  {key}");
+                }
             }
             match &backfill {
                 Some(Backfill::Requested { from, status }) => println!(

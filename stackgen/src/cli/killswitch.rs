@@ -207,7 +207,7 @@ async fn visit_mappings(
                 function: f.spec.id.to_owned(),
                 uuid,
                 queue_arn: m.event_source_arn().unwrap_or_default().to_owned(),
-                paused: reset.then_some(false).unwrap_or(paused),
+                paused: matches!(after.as_str(), "Disabled" | "Disabling"),
                 changed: after != before,
                 before,
                 after,

@@ -41,6 +41,9 @@ pub const BOOTSTRAP_STACK_NAME: &str = "stackgen-bootstrap";
 /// Its output with the bucket name.
 pub const BUCKET_OUTPUT: &str = "AssetsBucketName";
 const BUCKET_LOGICAL_ID: &str = "AssetsBucket";
+/// Days an uploaded template is kept (it is read when its change set is created).
+const TEMPLATE_DAYS: u32 = 7;
+
 /// Days an overwritten or deleted asset version is kept.
 pub const NONCURRENT_DAYS: u32 = 30;
 /// Its output with the deploy role's ARN.
@@ -179,6 +182,10 @@ struct LifecycleRule {
     id: &'static str,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiration_in_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     noncurrent_version_expiration: Option<NoncurrentExpiration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expired_object_delete_marker: Option<bool>,
@@ -224,6 +231,8 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
                 LifecycleRule {
                     id: "expire-noncurrent-versions",
                     status: "Enabled",
+                    prefix: None,
+                    expiration_in_days: None,
                     noncurrent_version_expiration: Some(NoncurrentExpiration {
                         noncurrent_days: NONCURRENT_DAYS,
                     }),
@@ -232,9 +241,22 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
                     expired_object_delete_marker: Some(true),
                     abort_incomplete_multipart_upload: None,
                 },
+                // A large template is read once, when its change set is created; function
+                // zips stay until `stackgen bootstrap --prune` finds no stack using them.
+                LifecycleRule {
+                    id: "expire-uploaded-templates",
+                    status: "Enabled",
+                    prefix: Some("templates/"),
+                    expiration_in_days: Some(TEMPLATE_DAYS),
+                    noncurrent_version_expiration: None,
+                    expired_object_delete_marker: None,
+                    abort_incomplete_multipart_upload: None,
+                },
                 LifecycleRule {
                     id: "abort-incomplete-multipart-uploads",
                     status: "Enabled",
+                    prefix: None,
+                    expiration_in_days: None,
                     noncurrent_version_expiration: None,
                     expired_object_delete_marker: None,
                     abort_incomplete_multipart_upload: Some(AbortMultipart {

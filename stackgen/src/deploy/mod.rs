@@ -18,6 +18,7 @@ mod objects;
 pub mod outputs;
 pub mod package;
 pub mod progress;
+pub mod prune;
 pub mod readiness;
 pub mod site;
 pub mod stack;
