@@ -11,6 +11,7 @@
 #   5. BASE_URL=http://127.0.0.1:PORT node tests/ui/store.spec.mjs: browse, filter, cart, order,
 #      confirmation, lookup, stock decreased, back-office stock, report download; screenshots in
 #      out/screenshots/
+#      and tests/ui/page-router.test.mjs: the CDN's 404 CloudFront Function as rendered for dev
 #   6. Ctrl-C (SIGINT) to stackgen dev, which must exit 0 with no panic in its log
 #
 # Everything it started is stopped by PID on exit (trap), whatever happened. Exit status: the
@@ -104,6 +105,8 @@ say "stackgen dev at http://127.0.0.1:$DEV_PORT/ (PID $DEV_PID) after $(($(date 
 
 test_status=0
 BASE_URL=http://127.0.0.1:$DEV_PORT node --test-reporter=spec tests/ui/store.spec.mjs || test_status=$?
+# The CDN's page-router function as rendered for dev, run as CloudFront runs it.
+STACKGEN=$STACKGEN node --test-reporter=spec tests/ui/page-router.test.mjs || test_status=$?
 
 # Ctrl-C, as a developer stops `make run`: a clean exit, no panic from any worker.
 kill -INT "$DEV_PID"
