@@ -46,6 +46,8 @@ pub struct Gateway {
     pub site: Site,
     /// Pools by function id.
     pub pools: HashMap<String, Arc<Pool>>,
+    /// The longest any integration waits (each route waits its own, rendered timeout, at most
+    /// this).
     pub integration_timeout: Duration,
     pub logs: LogSink,
     pub log_source: Arc<str>,
@@ -232,13 +234,17 @@ impl Gateway {
             trace_id: Some(trace_id),
             ..Default::default()
         });
-        let invoked = match tokio::time::timeout(self.integration_timeout, invocation).await {
+        // The route's integration timeout, as rendered for API Gateway (a little above the
+        // function's own timeout); the configured one is an upper bound (tests shorten it).
+        let timeout = Duration::from_secs(u64::from(route.function.integration_timeout_seconds()))
+            .min(self.integration_timeout);
+        let invoked = match tokio::time::timeout(timeout, invocation).await {
             Ok(invoked) => invoked,
             Err(_) => {
                 self.log(format!(
                     "{method} {raw_path} → 503: {} did not answer within the integration timeout of {} s",
                     route.function.id,
-                    self.integration_timeout.as_secs()
+                    timeout.as_secs()
                 ));
                 return gateway_errors::integration_timeout();
             }
