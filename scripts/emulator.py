@@ -32,6 +32,8 @@ of AWS's API references, so that stackgen's calls to them are exercised for real
   found"); a second backfill within 24 hours is refused (BackfillLimitExceededException).
 * Cost Explorer anomaly monitors: CreateAnomalyMonitor, GetAnomalyMonitors,
   DeleteAnomalyMonitor (names and ARNs only).
+* SNS email subscriptions wait for confirmation, as in AWS: ListSubscriptionsByTopic shows
+  `PendingConfirmation` instead of their ARN (moto confirms every subscription at once).
 
 With --exit-with-stdin the server exits when its standard input closes, i.e. when the test
 process that started it exits, however it exits: no orphaned servers, no held ports.
@@ -135,6 +137,26 @@ def _with_rollback(original_execute):
             return None
 
     return execute_change_set
+
+
+def install_pending_email_subscriptions() -> None:
+    import copy
+
+    from moto.sns import models as sns_models
+
+    original = sns_models.SNSBackend.list_subscriptions_by_topic
+
+    def listed(self, topic_arn, next_token=None):
+        subscriptions, token = original(self, topic_arn, next_token=next_token)
+        shown = []
+        for sub in subscriptions:
+            if sub.protocol in ("email", "email-json"):
+                sub = copy.copy(sub)
+                sub.arn = "PendingConfirmation"
+            shown.append(sub)
+        return shown, token
+
+    sns_models.SNSBackend.list_subscriptions_by_topic = listed
 
 
 def install_rollback() -> None:
@@ -265,6 +287,7 @@ def main() -> None:
     host, port = args[0], int(args[1])
     os.environ.setdefault("MOTO_PORT", str(port))
     install_rollback()
+    install_pending_email_subscriptions()
     app = DomainDispatcherApplication(create_backend_app)
     lock = threading.Lock()
 

@@ -266,9 +266,34 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
     }
 
     // `status` reads the account too: the emulator's default Lambda quota (1000) covers the
-    // stack, the cost allocation tags were never activated here, and moto's CloudFormation
-    // creates no email subscriptions, so none is waiting for confirmation.
+    // stack, the cost allocation tags were never activated here, and an on-call address
+    // subscribed to ops-alerts has not confirmed yet (moto's CloudFormation creates no
+    // subscriptions, so the test subscribes one; the emulator keeps email subscriptions
+    // pending, as SNS does).
+    let sns = aws_sdk_sns::Client::new(&sdk);
+    sns.subscribe()
+        .topic_arn("arn:aws:sns:us-east-1:123456789012:grocer-local-ops-alerts")
+        .protocol("email")
+        .endpoint("oncall@grocer.invalid")
+        .send()
+        .await?;
     let status = cli.json(&["status", "--env", "local", "--format", "json"])?;
+    assert_eq!(
+        status["account"]["unconfirmedSubscriptions"],
+        serde_json::json!([{
+            "topicArn": "arn:aws:sns:us-east-1:123456789012:grocer-local-ops-alerts",
+            "protocol": "email",
+            "endpoint": "oncall@grocer.invalid"
+        }]),
+        "{status}"
+    );
+    let text = cli.run(&["status", "--env", "local"])?;
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains("unconfirmed: oncall@grocer.invalid (email) on grocer-local-ops-alerts"),
+        "{text}"
+    );
+
     assert_eq!(
         status["account"]["lambdaConcurrency"]["state"], "ready",
         "{status}"
@@ -282,10 +307,6 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
             .as_str()
             .is_some_and(|m| m.contains("Project, Env are NOT ACTIVE")),
         "{status}"
-    );
-    assert_eq!(
-        status["account"]["unconfirmedSubscriptions"],
-        serde_json::json!([])
     );
 
     // Nothing throttled: a second reset changes nothing and still succeeds.

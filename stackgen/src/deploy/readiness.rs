@@ -37,6 +37,7 @@ pub enum Readiness {
 /// An email subscription of one of the stack's topics that nobody confirmed: its recipient
 /// gets nothing until they click the link in AWS's confirmation email.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PendingSubscription {
     pub topic_arn: String,
     pub protocol: String,
