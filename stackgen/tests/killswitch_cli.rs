@@ -112,16 +112,20 @@ impl Cli {
     }
 }
 
-async fn lambda(moto: &Moto) -> aws_sdk_lambda::Client {
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+/// The SDK configuration of the test's emulator.
+async fn sdk(moto: &Moto) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(moto.endpoint())
         .credentials_provider(aws_sdk_lambda::config::Credentials::new(
             "testing", "testing", None, None, "test",
         ))
         .load()
-        .await;
-    aws_sdk_lambda::Client::new(&sdk)
+        .await
+}
+
+async fn lambda(moto: &Moto) -> aws_sdk_lambda::Client {
+    aws_sdk_lambda::Client::new(&sdk(moto).await)
 }
 
 fn physical(id: &str) -> String {
@@ -154,14 +158,7 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
         .filter(|f| f.id != retail_spec::KILL_SWITCH_FN.id)
         .map(|f| f.id)
         .collect();
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(moto.endpoint())
-        .credentials_provider(aws_sdk_lambda::config::Credentials::new(
-            "testing", "testing", None, None, "test",
-        ))
-        .load()
-        .await;
+    let sdk = sdk(&moto).await;
     let budget = "grocer-local-monthly";
     let env = retail_functions::config::FunctionEnv::new(
         &retail_spec::KILL_SWITCH_FN,
@@ -515,14 +512,7 @@ fn bootstrap_prune_deletes_only_the_zips_no_stack_uses() -> TestResult {
     let orphan = format!("assets/{}.zip", "0".repeat(64));
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url(moto.endpoint())
-            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
-                "testing", "testing", None, None, "test",
-            ))
-            .load()
-            .await;
+        let sdk = sdk(&moto).await;
         let s3 = aws_sdk_s3::Client::from_conf(
             aws_sdk_s3::config::Builder::from(&sdk)
                 .force_path_style(true)
@@ -591,15 +581,7 @@ fn destroy_reports_an_account_level_leftover_by_name() -> TestResult {
     let cli = Cli::new(&moto, "leftover")?;
     cli.deploy()?;
     let rt = tokio::runtime::Runtime::new()?;
-    let sdk = rt.block_on(
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url(moto.endpoint())
-            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
-                "testing", "testing", None, None, "test",
-            ))
-            .load(),
-    );
+    let sdk = rt.block_on(sdk(&moto));
     let budgets = aws_sdk_budgets::Client::new(&sdk);
     let budget = aws_sdk_budgets::types::Budget::builder()
         .budget_name("grocer-local-monthly")
