@@ -1,0 +1,123 @@
+//! The generator of `stackgen-model`: vendors AWS's CloudFormation resource provider schemas of
+//! the allowlisted types and writes the model crate's Rust from them.
+//!
+//! Why it exists: stackgen's knowledge of each resource type (tags, create-only properties, IAM
+//! service, attributes, …) comes from AWS's schemas, not from hand-kept string lists. cfn-lint,
+//! in the project's venv, bundles those schemas; `vendor` copies the allowlisted ones into
+//! `model/schemas/` so that generating never needs the venv, and `generate` turns them into
+//! committed, rustfmt-formatted Rust under `model/src/generated/`. A normal build never runs it;
+//! its test (`tests/up_to_date.rs`) regenerates in memory and fails on any difference.
+//!
+//! Scope today: one `ResourceFacts` static per type. The typed property structs are still
+//! hand-written in `stackgen/src/model/`; where a hand-written wrapper is better than what a
+//! schema can say (IAM policy documents, tags stamped by the template), it stays hand-written.
+//!
+//! ```text
+//! cargo run -p stackgen-model-gen -- vendor [--from <cfnlint/data/schemas>]
+//! cargo run -p stackgen-model-gen -- generate
+//! ```
+
+mod allowlist;
+mod emit;
+mod schema;
+pub mod vendor;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub use allowlist::{TypeName, read_allowlist};
+pub use schema::Facts;
+pub use vendor::{Vendored, vendor};
+
+/// Everything that can go wrong while vendoring or generating.
+#[derive(Debug, thiserror::Error)]
+pub enum GenError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not valid JSON: {source}")]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("model/allowlist.txt line {line}: {message}")]
+    Allowlist { line: usize, message: String },
+    #[error("{type_name}: {message}")]
+    Schema { type_name: String, message: String },
+    #[error("rustfmt: {0}")]
+    Rustfmt(String),
+    #[error("{0}")]
+    Bundle(String),
+}
+
+impl GenError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        GenError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// The model crate's directory (`model/`), next to this crate.
+pub fn model_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Where the generated Rust goes, relative to the model directory.
+pub const GENERATED_DIR: &str = "src/generated";
+/// Where the vendored schemas live, relative to the model directory.
+pub const SCHEMAS_DIR: &str = "schemas";
+
+/// Reads the allowlist and the vendored schemas under `model` and returns every generated file
+/// (path relative to `model`, rustfmt-formatted content). Writes nothing.
+pub fn generate(model: &Path) -> Result<Vec<(PathBuf, String)>, GenError> {
+    let types = read_allowlist(&model.join("allowlist.txt"))?;
+    let mut facts = Vec::with_capacity(types.len());
+    for t in &types {
+        let path = model.join(SCHEMAS_DIR).join(t.schema_file());
+        let text = std::fs::read_to_string(&path).map_err(|e| GenError::io(&path, e))?;
+        let json = serde_json::from_str(&text).map_err(|source| GenError::Json {
+            path: path.clone(),
+            source,
+        })?;
+        facts.push(Facts::from_schema(t, &json)?);
+    }
+    let mut files = Vec::new();
+    for (name, source) in emit::files(&facts) {
+        files.push((Path::new(GENERATED_DIR).join(name), rustfmt(&source)?));
+    }
+    Ok(files)
+}
+
+/// Formats Rust source with `rustfmt --edition 2024` (the toolchain's, or `$RUSTFMT`).
+pub fn rustfmt(source: &str) -> Result<String, GenError> {
+    use std::io::Write;
+    let program = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+    let mut child = Command::new(&program)
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| GenError::Rustfmt(format!("cannot run {}: {e}", program.display())))?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| GenError::Rustfmt("no stdin".into()))?;
+    stdin
+        .write_all(source.as_bytes())
+        .map_err(|e| GenError::Rustfmt(e.to_string()))?;
+    drop(stdin);
+    let out = child
+        .wait_with_output()
+        .map_err(|e| GenError::Rustfmt(e.to_string()))?;
+    if !out.status.success() {
+        return Err(GenError::Rustfmt(
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| GenError::Rustfmt(e.to_string()))
+}

@@ -1,0 +1,177 @@
+//! What AWS's resource schemas do not say, written by hand: which types hold data (and what
+//! decides its fate when they go away), and where the schema is looser than AWS's own reference.
+//!
+//! A schema describes a type's properties, not the meaning of deleting one: nothing in it says
+//! that deleting a table loses its items, that `DeletionPolicy: Snapshot` works for an RDS
+//! cluster but not a table, or which property makes the service refuse a delete. `stackgen diff`
+//! needs exactly that, so it lives here, in one place, next to the generated facts that point
+//! to it by type name ([`crate::ResourceFacts::data_store`]). Every type named here must be in
+//! `model/allowlist.txt` (a test checks).
+
+/// A resource type that holds data, and what CloudFormation does with that data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataStore {
+    pub type_name: &'static str,
+    /// What is lost when the resource is deleted ("all items in the table").
+    pub data: &'static str,
+    /// The property that makes the service refuse a delete, and the value that turns it on
+    /// (compared ignoring ASCII case; a boolean as `true`).
+    pub deletion_protection: Option<(&'static str, &'static str)>,
+    /// `DeletionPolicy: Snapshot` is valid for the type (AWS documentation, DeletionPolicy).
+    pub snapshot: bool,
+    /// The `DeletionPolicy` CloudFormation applies when the template sets none.
+    pub default_deletion_policy: DefaultDeletionPolicy,
+    /// A limit of CloudFormation worth knowing when the data is deleted.
+    pub delete_caveat: Option<&'static str>,
+}
+
+/// The `DeletionPolicy` a resource gets when its template writes none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultDeletionPolicy {
+    Delete,
+    Snapshot,
+    /// `Snapshot`, unless the named property is set (an RDS instance inside a cluster).
+    SnapshotUnless(&'static str),
+}
+
+const NOT_EMPTY: &str = "CloudFormation deletes the bucket only if it is empty: while it holds \
+                         objects the delete fails during cleanup and the bucket is left outside \
+                         the stack";
+
+const fn store(type_name: &'static str, data: &'static str) -> DataStore {
+    DataStore {
+        type_name,
+        data,
+        deletion_protection: None,
+        snapshot: false,
+        default_deletion_policy: DefaultDeletionPolicy::Delete,
+        delete_caveat: None,
+    }
+}
+
+const fn protected(mut s: DataStore, property: &'static str, on: &'static str) -> DataStore {
+    s.deletion_protection = Some((property, on));
+    s
+}
+
+const fn snapshots(mut s: DataStore) -> DataStore {
+    s.snapshot = true;
+    s
+}
+
+const fn caveat(mut s: DataStore, caveat: &'static str) -> DataStore {
+    s.delete_caveat = Some(caveat);
+    s
+}
+
+const fn defaults_to(mut s: DataStore, policy: DefaultDeletionPolicy) -> DataStore {
+    s.default_deletion_policy = policy;
+    s
+}
+
+/// Resource types whose deletion loses data.
+pub const DATA_STORES: &[DataStore] = &[
+    protected(
+        store("AWS::DynamoDB::Table", "all items in the table"),
+        "DeletionProtectionEnabled",
+        "true",
+    ),
+    store("AWS::DynamoDB::GlobalTable", "all items in every replica"),
+    caveat(
+        store("AWS::S3::Bucket", "all objects in the bucket"),
+        NOT_EMPTY,
+    ),
+    caveat(
+        store(
+            "AWS::S3Express::DirectoryBucket",
+            "all objects in the bucket",
+        ),
+        NOT_EMPTY,
+    ),
+    store("AWS::SQS::Queue", "messages waiting in the queue"),
+    protected(
+        store("AWS::Logs::LogGroup", "all log events"),
+        "DeletionProtectionEnabled",
+        "true",
+    ),
+    store("AWS::Kinesis::Stream", "records in the stream"),
+    store("AWS::Events::Archive", "archived events"),
+    defaults_to(
+        snapshots(protected(
+            store("AWS::RDS::DBInstance", "the database"),
+            "DeletionProtection",
+            "true",
+        )),
+        DefaultDeletionPolicy::SnapshotUnless("DBClusterIdentifier"),
+    ),
+    defaults_to(
+        snapshots(protected(
+            store("AWS::RDS::DBCluster", "the database"),
+            "DeletionProtection",
+            "true",
+        )),
+        DefaultDeletionPolicy::Snapshot,
+    ),
+    snapshots(protected(
+        store("AWS::DocDB::DBCluster", "the database"),
+        "DeletionProtection",
+        "true",
+    )),
+    snapshots(protected(
+        store("AWS::Neptune::DBCluster", "the database"),
+        "DeletionProtection",
+        "true",
+    )),
+    snapshots(store("AWS::Redshift::Cluster", "the data warehouse")),
+    snapshots(store(
+        "AWS::ElastiCache::ReplicationGroup",
+        "the cached data",
+    )),
+    snapshots(store("AWS::ElastiCache::CacheCluster", "the cached data")),
+    store("AWS::MemoryDB::Cluster", "the stored data"),
+    store("AWS::OpenSearchService::Domain", "all indexes"),
+    store("AWS::EFS::FileSystem", "all files"),
+    snapshots(store("AWS::EC2::Volume", "the volume's data")),
+    store("AWS::ECR::Repository", "all images"),
+    store("AWS::Backup::BackupVault", "all recovery points"),
+    protected(
+        store("AWS::Cognito::UserPool", "all users"),
+        "DeletionProtection",
+        "ACTIVE",
+    ),
+    store(
+        "AWS::KMS::Key",
+        "the key (anything encrypted with it becomes unreadable)",
+    ),
+    store("AWS::SecretsManager::Secret", "the secret value"),
+];
+
+/// Where the schema is looser than AWS's reference: properties the schema does not mark
+/// create-only (or only conditionally) whose change nevertheless replaces the resource. The
+/// schema marks a DynamoDB table's `KeySchema` only conditionally create-only and does not list
+/// `LocalSecondaryIndexes`, but DynamoDB's UpdateTable API cannot change either, and the
+/// CloudFormation reference says "Update requires: Replacement" for both. These only ever
+/// upgrade a property to create-only.
+pub const STRICTER_CREATE_ONLY: &[(&str, &[&str])] = &[
+    (
+        "AWS::DynamoDB::Table",
+        &["/properties/KeySchema", "/properties/LocalSecondaryIndexes"],
+    ),
+    (
+        "AWS::DynamoDB::GlobalTable",
+        &["/properties/KeySchema", "/properties/LocalSecondaryIndexes"],
+    ),
+];
+
+/// The data store entry of a type, if it holds data.
+pub fn data_store(type_name: &str) -> Option<&'static DataStore> {
+    DATA_STORES.iter().find(|s| s.type_name == type_name)
+}
+
+/// The stricter create-only pointers of a type (usually none).
+pub fn stricter_create_only(type_name: &str) -> &'static [&'static str] {
+    STRICTER_CREATE_ONLY
+        .iter()
+        .find(|(t, _)| *t == type_name)
+        .map_or(&[], |(_, pointers)| pointers)
+}
