@@ -9,29 +9,6 @@ pub const RULE: Rule = Rule {
     title: "Project, Env, Owner and CostCenter on every taggable resource; Env matches the environment",
 };
 
-/// Resource types CloudFormation can tag (from its resource schemas) that a stack may contain.
-/// A resource of one of these types without tags is a model error the rule reports too.
-const TAGGABLE: &[&str] = &[
-    "AWS::S3::Bucket",
-    "AWS::CloudFront::Distribution",
-    "AWS::ApiGatewayV2::Api",
-    "AWS::ApiGatewayV2::Stage",
-    "AWS::Lambda::Function",
-    "AWS::Lambda::EventSourceMapping",
-    "AWS::IAM::Role",
-    "AWS::Logs::LogGroup",
-    "AWS::DynamoDB::Table",
-    "AWS::SQS::Queue",
-    "AWS::SNS::Topic",
-    "AWS::CloudWatch::Alarm",
-    "AWS::CloudWatch::Dashboard",
-    "AWS::Budgets::Budget",
-    "AWS::CE::AnomalyMonitor",
-    "AWS::CE::AnomalySubscription",
-    "AWS::Events::Rule",
-    "AWS::EC2::NatGateway",
-];
-
 pub fn check(s: &Subject) -> RuleResult {
     let mut o = Outcome::new(RULE);
     let env = s.env;
@@ -56,7 +33,10 @@ pub fn check(s: &Subject) -> RuleResult {
     ];
     for e in s.template.entries() {
         let Some(tags) = e.resource().tags() else {
-            if TAGGABLE.contains(&e.resource_type()) {
+            // Taggable per AWS's resource schema (stackgen-model's facts).
+            let taggable =
+                stackgen_model::facts(e.resource_type()).is_some_and(|f| f.tagging.is_taggable());
+            if taggable {
                 o.checked();
                 o.violation(
                     e.id().as_str(),
