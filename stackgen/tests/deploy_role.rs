@@ -4,13 +4,14 @@
 
 use std::path::Path;
 
-use stackgen::deploy::bootstrap::DEPLOY_ROLE_SERVICES;
+use stackgen::deploy::bootstrap::deploy_role_services;
 use stackgen::model::Format;
 use stackgen::{env, stack};
 
 #[test]
 fn the_deploy_role_covers_every_resource_type_of_every_environment() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../environments");
+    let services = deploy_role_services();
     for name in ["local", "dev", "prod"] {
         let e = env::load_named(&dir, name).unwrap_or_else(|e| panic!("{name}: {e}"));
         let s = stack::build(&e).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -20,13 +21,42 @@ fn the_deploy_role_covers_every_resource_type_of_every_environment() {
         assert!(!resources.is_empty(), "{name}: no resources");
         for (logical, r) in resources {
             let kind = r["Type"].as_str().unwrap_or_default();
-            let namespace = kind.split("::").nth(1).unwrap_or_default();
+            let service = stackgen_model::facts(kind).and_then(|f| f.service);
             assert!(
-                namespace == "IAM" && kind == "AWS::IAM::Role"
-                    || DEPLOY_ROLE_SERVICES.iter().any(|(ns, _)| *ns == namespace),
-                "{name}: {logical} ({kind}) is not covered by the deploy role; add its service to \
-                 DEPLOY_ROLE_SERVICES in deploy/bootstrap.rs and raise BOOTSTRAP_VERSION"
+                kind == "AWS::IAM::Role" || service.is_some_and(|s| services.contains(&s)),
+                "{name}: {logical} ({kind}, service {service:?}) is not covered by the deploy \
+                 role; add the type to stackgen::model::RESOURCE_TYPES (and model/allowlist.txt) \
+                 and raise BOOTSTRAP_VERSION"
             );
         }
+    }
+}
+
+#[test]
+fn the_deploy_role_manages_the_services_of_the_typed_model() {
+    assert_eq!(
+        deploy_role_services(),
+        [
+            "apigateway",
+            "budgets",
+            "ce",
+            "cloudfront",
+            "cloudwatch",
+            "dynamodb",
+            "lambda",
+            "logs",
+            "s3",
+            "sns",
+            "sqs",
+            "scheduler"
+        ],
+        "the deploy role changed: raise BOOTSTRAP_VERSION in deploy/bootstrap.rs so existing \
+         bootstrap stacks are updated, then update this list"
+    );
+    for t in stackgen::model::RESOURCE_TYPES {
+        assert!(
+            stackgen_model::facts(t).is_some(),
+            "{t} is in the typed model but not in model/allowlist.txt"
+        );
     }
 }

@@ -11,9 +11,10 @@
 //! DeleteStack — whoever asks: the kill switch, whose own role may only call DeleteStack on its
 //! stack, can delete the whole environment without holding the rights to delete each resource
 //! (rights that its role, itself a resource of the stack, would lose halfway through). The role
-//! may manage exactly the services the product stacks use ([`DEPLOY_ROLE_SERVICES`]; a test checks
-//! every resource type of every environment is covered), IAM only for roles, and only
-//! CloudFormation may assume it, from this account.
+//! may manage exactly the services the product stacks use ([`deploy_role_services`]: the IAM
+//! service prefix AWS's resource schema gives each type of the typed model; a test checks every
+//! resource type of every environment is covered), IAM only for roles, and only CloudFormation
+//! may assume it, from this account.
 //!
 //! An older bootstrap (its `BootstrapVersion` output below [`BOOTSTRAP_VERSION`]) is updated in
 //! place on the next deploy that needs the bootstrap.
@@ -54,23 +55,28 @@ pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// 1: assets bucket. 2: + deploy role.
 pub const BOOTSTRAP_VERSION: u32 = 3;
 
-/// CloudFormation resource-type namespaces of the product stacks → the IAM service prefix the
-/// deploy role may manage for them (`AWS::SQS::Queue` → `sqs:*`). IAM itself is limited to roles
-/// (see [`template`]).
-pub const DEPLOY_ROLE_SERVICES: &[(&str, &str)] = &[
-    ("ApiGatewayV2", "apigateway"),
-    ("Budgets", "budgets"),
-    ("CE", "ce"),
-    ("CloudFront", "cloudfront"),
-    ("CloudWatch", "cloudwatch"),
-    ("DynamoDB", "dynamodb"),
-    ("Lambda", "lambda"),
-    ("Logs", "logs"),
-    ("S3", "s3"),
-    ("SNS", "sns"),
-    ("SQS", "sqs"),
-    ("Scheduler", "scheduler"),
-];
+/// The IAM service prefixes the deploy role may manage (`sqs` → `sqs:*`), in the order of the
+/// types' names: the service AWS's resource schema gives (`stackgen_model::facts`) each type the
+/// typed model renders ([`crate::model::RESOURCE_TYPES`]). IAM itself is limited to roles
+/// (`ROLE_ACTIONS`); always-on types, which the no-ghost-spend guardrail refuses, are left out.
+pub fn deploy_role_services() -> Vec<&'static str> {
+    let mut types: Vec<&str> = crate::model::RESOURCE_TYPES
+        .iter()
+        .copied()
+        .filter(|t| !crate::guard::ALWAYS_ON_TYPES.contains(t))
+        .collect();
+    types.sort_unstable();
+    let mut services: Vec<&'static str> = Vec::new();
+    for service in types
+        .iter()
+        .filter_map(|t| stackgen_model::facts(t).and_then(|f| f.service))
+    {
+        if service != "iam" && !services.contains(&service) {
+            services.push(service);
+        }
+    }
+    services
+}
 
 /// The IAM actions the deploy role has on roles (the functions' and the schedule's).
 const ROLE_ACTIONS: &[&str] = &[
@@ -288,9 +294,9 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
             }]
         }
     });
-    let services: Vec<String> = DEPLOY_ROLE_SERVICES
+    let services: Vec<String> = deploy_role_services()
         .iter()
-        .map(|(_, prefix)| format!("{prefix}:*"))
+        .map(|prefix| format!("{prefix}:*"))
         .collect();
     // No `aws:SourceAccount` condition in the trust policy: no AWS document says CloudFormation
     // sets that key when it assumes a stack's service role. AWS documents it only for
