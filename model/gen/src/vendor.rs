@@ -2,10 +2,9 @@
 //!
 //! cfn-lint ships AWS's resource provider schemas per region
 //! (`cfnlint/data/schemas/providers/<region>.json` maps each type to a file under
-//! `resources/`). stackgen vendors us-east-1's, the region with every type, as the project's
-//! replacement table did before. Each schema is copied byte for byte; `SOURCE.md` records the
-//! cfn-lint version, its schema date and the day of the copy. Schemas of types no longer
-//! allowlisted are removed.
+//! `resources/`). stackgen vendors us-east-1's, the region AWS launches types in first. Each
+//! schema is copied byte for byte; `SOURCE.md` records the cfn-lint version, its schema date
+//! and the day of the copy. Schemas of types no longer allowlisted are removed.
 
 use std::path::{Path, PathBuf};
 

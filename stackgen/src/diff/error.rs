@@ -57,10 +57,4 @@ pub enum DiffError {
         logical_id: String,
         detail: String,
     },
-
-    #[error(
-        "the embedded replacement table (stackgen/src/diff/data/create_only.tsv) is malformed: \
-         {0}. Regenerate it with `.venv/bin/python scripts/gen-replacement-table.py`."
-    )]
-    ReplacementTable(String),
 }

@@ -97,7 +97,7 @@ fn top_level(input: &DiffInput) -> Result<&Map<String, Value>, DiffError> {
 /// Errors only when a template is not a CloudFormation template (not a mapping, `Resources`
 /// not a mapping, a resource without `Type`): the caller reports it and exits 1.
 pub fn diff_templates(old: &DiffInput, new: &DiffInput) -> Result<TemplateDiff, DiffError> {
-    let rules = replacement::ReplacementRules::embedded()?;
+    let rules = replacement::ReplacementRules::embedded();
     let (old_top, new_top) = (top_level(old)?, top_level(new)?);
     let old_resources = resources::resources_of(&old.template, &old.label)?;
     let new_resources = resources::resources_of(&new.template, &new.label)?;

@@ -124,7 +124,7 @@ pub enum Note {
     },
     /// The resource's `Condition` changed, so it may be created or deleted when conditions evaluate.
     ConditionChanged,
-    /// The type is not in the replacement table: property changes are assumed to update in place.
+    /// The type is not in `model/allowlist.txt`: property changes are assumed to update in place.
     UnknownType { resource_type: String },
 }
 
@@ -208,7 +208,7 @@ impl fmt::Display for Note {
             ),
             Note::UnknownType { resource_type } => write!(
                 f,
-                "{resource_type} is not in the replacement table (scripts/gen-replacement-table.py): \
+                "{resource_type} is not in stackgen's resource facts (model/allowlist.txt): \
                  changes are assumed to update in place"
             ),
         }

@@ -2,22 +2,19 @@
 //!
 //! AWS states it in every resource provider schema: `createOnlyProperties` cannot be updated in
 //! place (a change creates a new physical resource and deletes the old one), and
-//! `conditionalCreateOnlyProperties` may force that, depending on the change. The table in
-//! `data/create_only.tsv` is generated from those schemas by `scripts/gen-replacement-table.py`
-//! and embedded here, so the answer comes from AWS's own data, not from a hand-kept list.
+//! `conditionalCreateOnlyProperties` may force that, depending on the change. The rules here are
+//! built from stackgen-model's facts, generated from those schemas (`model/allowlist.txt` lists
+//! the types), so the answer comes from AWS's own data, not from a hand-kept list.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde_json::Value;
+use stackgen_model::ResourceFacts;
 
-use super::error::DiffError;
 use super::model::Replacement;
 use super::path::{PropertyPath, Segment};
 use super::values::{is_intrinsic, loosely_equal};
-
-/// The generated table (see the header of the file for its source and date).
-pub const TABLE: &str = include_str!("data/create_only.tsv");
 
 /// One step of a schema property pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,85 +38,44 @@ pub struct TypeRules {
     rules: Vec<Rule>,
 }
 
-/// Every resource type in the table.
+/// Every resource type stackgen-model knows.
 #[derive(Debug, Clone, Default)]
 pub struct ReplacementRules {
-    types: HashMap<String, TypeRules>,
+    types: HashMap<&'static str, TypeRules>,
 }
 
-static RULES: LazyLock<Result<ReplacementRules, String>> =
-    LazyLock::new(|| ReplacementRules::parse(TABLE));
+static RULES: LazyLock<ReplacementRules> =
+    LazyLock::new(|| ReplacementRules::from_facts(stackgen_model::ALL.iter().copied()));
+
+/// `/properties/KeySchema/*/AttributeName` → `KeySchema`, any element, `AttributeName`.
+fn pointer_steps(pointer: &str) -> Vec<PointerStep> {
+    let below = pointer.strip_prefix("/properties/").unwrap_or(pointer);
+    below
+        .split('/')
+        .map(|step| match step {
+            "*" => PointerStep::Any,
+            key => PointerStep::Key(key.replace("~1", "/").replace("~0", "~")),
+        })
+        .collect()
+}
 
 impl ReplacementRules {
-    /// The embedded table, parsed once.
-    pub fn embedded() -> Result<&'static ReplacementRules, DiffError> {
-        RULES
-            .as_ref()
-            .map_err(|message| DiffError::ReplacementTable(message.clone()))
+    /// The rules of every allowlisted type, built once.
+    pub fn embedded() -> &'static ReplacementRules {
+        &RULES
     }
 
-    /// Parses the table format written by `scripts/gen-replacement-table.py`.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let mut types = HashMap::new();
-        for (number, line) in text.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let mut fields = line.split('\t');
-            let type_name = fields.next().unwrap_or_default();
-            if !type_name.contains("::") {
-                return Err(format!(
-                    "line {}: `{type_name}` is not a resource type",
-                    number + 1
-                ));
-            }
-            let mut rules = Vec::new();
-            for entry in fields {
-                let (level, rest) = match entry.split_at_checked(1) {
-                    Some(("!", rest)) => (Replacement::Always, rest),
-                    Some(("?", rest)) => (Replacement::Conditional, rest),
-                    _ => {
-                        return Err(format!(
-                            "line {}: entry `{entry}` of {type_name} must start with `!` or `?`",
-                            number + 1
-                        ));
-                    }
-                };
-                let (pointer, physical_name) = match rest.strip_suffix('@') {
-                    Some(pointer) => (pointer, true),
-                    None => (rest, false),
-                };
-                if pointer.is_empty() {
-                    return Err(format!(
-                        "line {}: empty property in {type_name}",
-                        number + 1
-                    ));
-                }
-                let pointer = pointer
-                    .split('/')
-                    .map(|step| match step {
-                        "*" => PointerStep::Any,
-                        key => PointerStep::Key(key.replace("~1", "/").replace("~0", "~")),
-                    })
-                    .collect();
-                rules.push(Rule {
-                    pointer,
-                    level,
-                    physical_name,
-                });
-            }
-            if types
-                .insert(type_name.to_owned(), TypeRules { rules })
-                .is_some()
-            {
-                return Err(format!("line {}: {type_name} listed twice", number + 1));
-            }
-        }
-        Ok(Self { types })
+    /// The rules of the given types.
+    pub fn from_facts(facts: impl IntoIterator<Item = &'static ResourceFacts>) -> Self {
+        let types = facts
+            .into_iter()
+            .map(|f| (f.type_name, TypeRules::from_facts(f)))
+            .collect();
+        Self { types }
     }
 
     /// The rules for a resource type; custom resources (`Custom::X`) share
-    /// `AWS::CloudFormation::CustomResource`'s. `None` when the type is not in the table.
+    /// `AWS::CloudFormation::CustomResource`'s. `None` when the type is not allowlisted.
     pub fn for_type(&self, resource_type: &str) -> Option<&TypeRules> {
         if resource_type.starts_with("Custom::") {
             return self.types.get("AWS::CloudFormation::CustomResource");
@@ -127,14 +83,35 @@ impl ReplacementRules {
         self.types.get(resource_type)
     }
 
-    /// How many resource types the table covers.
+    /// How many resource types the rules cover.
     pub fn len(&self) -> usize {
         self.types.len()
     }
 
-    /// True when the table is empty.
+    /// True when no type is covered.
     pub fn is_empty(&self) -> bool {
         self.types.is_empty()
+    }
+}
+
+impl TypeRules {
+    /// The schema's create-only properties (plus the stricter ones of AWS's reference, see
+    /// `stackgen_model::hand`) replace always, the conditional ones may replace; the physical
+    /// name is marked on its create-only rule.
+    pub fn from_facts(facts: &ResourceFacts) -> Self {
+        let always = facts.replacing().into_iter().map(|pointer| Rule {
+            pointer: pointer_steps(pointer),
+            level: Replacement::Always,
+            physical_name: facts.physical_name == Some(pointer),
+        });
+        let maybe = facts.maybe_replacing().into_iter().map(|pointer| Rule {
+            pointer: pointer_steps(pointer),
+            level: Replacement::Conditional,
+            physical_name: false,
+        });
+        Self {
+            rules: always.chain(maybe).collect(),
+        }
     }
 }
 
@@ -290,18 +267,32 @@ mod tests {
 
     fn rules(resource_type: &str) -> &'static TypeRules {
         ReplacementRules::embedded()
-            .expect("embedded table parses")
             .for_type(resource_type)
-            .unwrap_or_else(|| panic!("{resource_type} is in the table"))
+            .unwrap_or_else(|| panic!("{resource_type} is allowlisted"))
     }
+
+    /// A made-up type whose only create-only property is `Peers/*/Asn`.
+    static PEERS: ResourceFacts = ResourceFacts {
+        type_name: "AWS::X::Y",
+        service: None,
+        iam_prefixes: &[],
+        tagging: stackgen_model::Tagging::NotTaggable,
+        create_only: &["/properties/Peers/*/Asn"],
+        conditional_create_only: &["/properties/Peers/*/Asn", "/properties/B"],
+        read_only: &[],
+        write_only: &[],
+        primary_identifier: &[],
+        required: &[],
+        physical_name: None,
+    };
 
     fn props(keys: &[&str]) -> PropertyPath {
         PropertyPath::from_keys(std::iter::once("Properties").chain(keys.iter().copied()))
     }
 
     #[test]
-    fn embedded_table_parses_and_covers_the_products_namespaces() {
-        let table = ReplacementRules::embedded().expect("embedded table parses");
+    fn the_rules_cover_the_products_types() {
+        let table = ReplacementRules::embedded();
         for resource_type in [
             "AWS::S3::Bucket",
             "AWS::S3::BucketPolicy",
@@ -332,17 +323,22 @@ mod tests {
         ] {
             assert!(table.for_type(resource_type).is_some(), "{resource_type}");
         }
-        assert!(table.len() > 400);
+        assert_eq!(table.len(), stackgen_model::ALL.len());
         assert!(table.for_type("AWS::Made::Up").is_none());
         assert!(table.for_type("Custom::Seeder").is_some());
     }
 
     #[test]
-    fn parse_rejects_malformed_lines() {
-        assert!(ReplacementRules::parse("AWS::X::Y\tTableName").is_err());
-        assert!(ReplacementRules::parse("NotAType\t!A").is_err());
-        assert!(ReplacementRules::parse("AWS::X::Y\t!A\nAWS::X::Y\t!B").is_err());
-        assert!(ReplacementRules::parse("# comment\n\nAWS::X::Y\t!A@\t?B/*/C").is_ok());
+    fn conditional_rules_skip_what_is_create_only_anyway() {
+        let rules = TypeRules::from_facts(&PEERS);
+        let levels: Vec<_> = rules.create_only();
+        assert_eq!(
+            levels,
+            [
+                ("/properties/Peers/*/Asn".to_owned(), Replacement::Always),
+                ("/properties/B".to_owned(), Replacement::Conditional)
+            ]
+        );
     }
 
     #[test]
@@ -426,7 +422,7 @@ mod tests {
 
     #[test]
     fn wildcards_match_list_elements() {
-        let table = ReplacementRules::parse("AWS::X::Y\t!Peers/*/Asn").expect("parses");
+        let table = ReplacementRules::from_facts([&PEERS]);
         let rules = table.for_type("AWS::X::Y").expect("listed");
         let path = props(&["Peers"]).index(3).key("Asn");
         assert_eq!(
@@ -446,7 +442,7 @@ mod tests {
     }
 
     #[test]
-    fn physical_names_come_from_the_table() {
+    fn physical_names_come_from_the_facts() {
         let name = |t: &str| rules(t).physical_name().map(|p| p.to_string());
         assert_eq!(
             name("AWS::DynamoDB::Table").as_deref(),
