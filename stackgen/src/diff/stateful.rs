@@ -1,91 +1,18 @@
 //! Which resources hold data, and what CloudFormation does with that data when they go away.
 //!
 //! Removing or replacing a Lambda function costs a few seconds; removing or replacing a table
-//! deletes every item in it. This module is the one place that knows which resource types hold
-//! data, and how `DeletionPolicy` / `UpdateReplacePolicy` decide whether that data survives.
+//! deletes every item in it. Which types hold data (what is lost, deletion protection, snapshot
+//! support, default policy) is one hand-written table, `stackgen_model::hand::DATA_STORES`;
+//! this module decides from it and a resource's `DeletionPolicy` / `UpdateReplacePolicy`
+//! whether the data survives.
 
 use serde::Serialize;
 use serde_json::Value;
-
-/// Resource types whose deletion loses data, with what is lost.
-const STATEFUL: &[(&str, &str)] = &[
-    ("AWS::DynamoDB::Table", "all items in the table"),
-    ("AWS::DynamoDB::GlobalTable", "all items in every replica"),
-    ("AWS::S3::Bucket", "all objects in the bucket"),
-    (
-        "AWS::S3Express::DirectoryBucket",
-        "all objects in the bucket",
-    ),
-    ("AWS::SQS::Queue", "messages waiting in the queue"),
-    ("AWS::Logs::LogGroup", "all log events"),
-    ("AWS::Kinesis::Stream", "records in the stream"),
-    ("AWS::Events::Archive", "archived events"),
-    ("AWS::RDS::DBInstance", "the database"),
-    ("AWS::RDS::DBCluster", "the database"),
-    ("AWS::DocDB::DBCluster", "the database"),
-    ("AWS::Neptune::DBCluster", "the database"),
-    ("AWS::Redshift::Cluster", "the data warehouse"),
-    ("AWS::ElastiCache::ReplicationGroup", "the cached data"),
-    ("AWS::ElastiCache::CacheCluster", "the cached data"),
-    ("AWS::MemoryDB::Cluster", "the stored data"),
-    ("AWS::OpenSearchService::Domain", "all indexes"),
-    ("AWS::EFS::FileSystem", "all files"),
-    ("AWS::EC2::Volume", "the volume's data"),
-    ("AWS::ECR::Repository", "all images"),
-    ("AWS::Backup::BackupVault", "all recovery points"),
-    ("AWS::Cognito::UserPool", "all users"),
-    (
-        "AWS::KMS::Key",
-        "the key (anything encrypted with it becomes unreadable)",
-    ),
-    ("AWS::SecretsManager::Secret", "the secret value"),
-];
-
-/// Properties that make the service itself refuse a delete, with the value that turns them on.
-/// With one of them on, CloudFormation's delete of the old resource fails during cleanup and
-/// the resource stays in the account, outside the stack.
-const DELETION_PROTECTION: &[(&str, &str, &str)] = &[
-    ("AWS::DynamoDB::Table", "DeletionProtectionEnabled", "true"),
-    ("AWS::Logs::LogGroup", "DeletionProtectionEnabled", "true"),
-    ("AWS::RDS::DBInstance", "DeletionProtection", "true"),
-    ("AWS::RDS::DBCluster", "DeletionProtection", "true"),
-    ("AWS::DocDB::DBCluster", "DeletionProtection", "true"),
-    ("AWS::Neptune::DBCluster", "DeletionProtection", "true"),
-    ("AWS::Cognito::UserPool", "DeletionProtection", "ACTIVE"),
-];
-
-/// Types CloudFormation cannot delete while they hold data, whatever the policy says.
-const DELETE_FAILS_WHEN_NOT_EMPTY: &[(&str, &str)] = &[
-    (
-        "AWS::S3::Bucket",
-        "CloudFormation deletes the bucket only if it is empty: while it holds objects the delete \
-         fails during cleanup and the bucket is left outside the stack",
-    ),
-    (
-        "AWS::S3Express::DirectoryBucket",
-        "CloudFormation deletes the bucket only if it is empty: while it holds objects the delete \
-         fails during cleanup and the bucket is left outside the stack",
-    ),
-];
-
-/// Types for which `DeletionPolicy: Snapshot` is valid (AWS documentation, DeletionPolicy attribute).
-const SNAPSHOT_CAPABLE: &[&str] = &[
-    "AWS::EC2::Volume",
-    "AWS::ElastiCache::CacheCluster",
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::Neptune::DBCluster",
-    "AWS::RDS::DBCluster",
-    "AWS::RDS::DBInstance",
-    "AWS::Redshift::Cluster",
-    "AWS::DocDB::DBCluster",
-];
+use stackgen_model::{DataStore, DefaultDeletionPolicy, data_store};
 
 /// What is lost when a resource of this type is deleted, or `None` for stateless types.
 pub fn data_held(resource_type: &str) -> Option<&'static str> {
-    STATEFUL
-        .iter()
-        .find(|(t, _)| *t == resource_type)
-        .map(|(_, what)| *what)
+    data_store(resource_type).map(|s| s.data)
 }
 
 /// True when deleting a resource of this type loses data.
@@ -143,7 +70,7 @@ impl DataFate {
 }
 
 /// The value of a policy attribute as written, or CloudFormation's default when absent.
-fn effective_policy(resource_type: &str, body: &Value, attribute: PolicyAttribute) -> String {
+fn effective_policy(store: &DataStore, body: &Value, attribute: PolicyAttribute) -> String {
     let key = match attribute {
         PolicyAttribute::DeletionPolicy => "DeletionPolicy",
         PolicyAttribute::UpdateReplacePolicy => "UpdateReplacePolicy",
@@ -153,13 +80,15 @@ fn effective_policy(resource_type: &str, body: &Value, attribute: PolicyAttribut
     }
     // AWS documentation: for AWS::RDS::DBCluster, and AWS::RDS::DBInstance without
     // DBClusterIdentifier, the default DeletionPolicy is Snapshot.
-    let in_cluster = body
-        .get("Properties")
-        .and_then(|p| p.get("DBClusterIdentifier"))
-        .is_some();
-    let rds_default = resource_type == "AWS::RDS::DBCluster"
-        || (resource_type == "AWS::RDS::DBInstance" && !in_cluster);
-    if attribute == PolicyAttribute::DeletionPolicy && rds_default {
+    let snapshot = match store.default_deletion_policy {
+        DefaultDeletionPolicy::Delete => false,
+        DefaultDeletionPolicy::Snapshot => true,
+        DefaultDeletionPolicy::SnapshotUnless(property) => body
+            .get("Properties")
+            .and_then(|p| p.get(property))
+            .is_none(),
+    };
+    if attribute == PolicyAttribute::DeletionPolicy && snapshot {
         "Snapshot".to_owned()
     } else {
         "Delete".to_owned()
@@ -167,65 +96,51 @@ fn effective_policy(resource_type: &str, body: &Value, attribute: PolicyAttribut
 }
 
 /// The deletion-protection property that is on in `body`, if any.
-fn protection(resource_type: &str, body: &Value) -> Option<&'static str> {
-    DELETION_PROTECTION
-        .iter()
-        .find(|(t, property, on)| {
-            *t == resource_type
-                && body
-                    .get("Properties")
-                    .and_then(|p| p.get(*property))
-                    .is_some_and(|v| match v {
-                        Value::String(s) => s.eq_ignore_ascii_case(on),
-                        Value::Bool(b) => b.to_string() == *on,
-                        _ => false,
-                    })
-        })
-        .map(|(_, property, _)| *property)
-}
-
-fn caveat(resource_type: &str) -> Option<&'static str> {
-    DELETE_FAILS_WHEN_NOT_EMPTY
-        .iter()
-        .find(|(t, _)| *t == resource_type)
-        .map(|(_, caveat)| *caveat)
+fn protection(store: &DataStore, body: &Value) -> Option<&'static str> {
+    let (property, on) = store.deletion_protection?;
+    let value = body.get("Properties").and_then(|p| p.get(property))?;
+    let is_on = match value {
+        Value::String(s) => s.eq_ignore_ascii_case(on),
+        Value::Bool(b) => b.to_string() == on,
+        _ => false,
+    };
+    is_on.then_some(property)
 }
 
 /// Builds the fate from the policy, then lets deletion protection of the deployed resource
 /// override a delete.
 fn fate(
-    resource_type: &str,
-    data: &'static str,
+    store: &DataStore,
     attribute: PolicyAttribute,
     policy: String,
     old_body: &Value,
 ) -> DataFate {
-    let mut outcome = outcome(resource_type, &policy);
+    let mut outcome = outcome(store, &policy);
     let protected_by = match outcome {
-        DataOutcome::Deleted | DataOutcome::Snapshot => protection(resource_type, old_body),
+        DataOutcome::Deleted | DataOutcome::Snapshot => protection(store, old_body),
         _ => None,
     };
     if protected_by.is_some() {
         outcome = DataOutcome::Protected;
     }
     DataFate {
-        data,
+        data: store.data,
         outcome,
         attribute,
         policy,
         protected_by,
         caveat: (outcome == DataOutcome::Deleted)
-            .then(|| caveat(resource_type))
+            .then_some(store.delete_caveat)
             .flatten(),
     }
 }
 
-fn outcome(resource_type: &str, policy: &str) -> DataOutcome {
+fn outcome(store: &DataStore, policy: &str) -> DataOutcome {
     match policy {
         // RetainExceptOnCreate only deletes when the stack operation that created it fails; on
         // removal or replacement during an update it retains.
         "Retain" | "RetainExceptOnCreate" => DataOutcome::Retained,
-        "Snapshot" if SNAPSHOT_CAPABLE.contains(&resource_type) => DataOutcome::Snapshot,
+        "Snapshot" if store.snapshot => DataOutcome::Snapshot,
         _ => DataOutcome::Deleted,
     }
 }
@@ -233,10 +148,10 @@ fn outcome(resource_type: &str, policy: &str) -> DataOutcome {
 /// The fate of a stateful resource removed from the template: the deployed (old) template's
 /// `DeletionPolicy` decides. `None` for stateless types.
 pub fn on_removal(resource_type: &str, old_body: &Value) -> Option<DataFate> {
-    let data = data_held(resource_type)?;
+    let store = data_store(resource_type)?;
     let attribute = PolicyAttribute::DeletionPolicy;
-    let policy = effective_policy(resource_type, old_body, attribute);
-    Some(fate(resource_type, data, attribute, policy, old_body))
+    let policy = effective_policy(store, old_body, attribute);
+    Some(fate(store, attribute, policy, old_body))
 }
 
 /// The fate of the old physical resource when a stateful resource is replaced:
@@ -245,20 +160,17 @@ pub fn on_removal(resource_type: &str, old_body: &Value) -> Option<DataFate> {
 /// Deletion protection counts as written in the deployed (old) template: that is the setting
 /// the old physical resource has.
 pub fn on_replacement(resource_type: &str, old_body: &Value, new_body: &Value) -> Option<DataFate> {
-    let data = data_held(resource_type)?;
+    let store = data_store(resource_type)?;
     let attribute = PolicyAttribute::UpdateReplacePolicy;
-    let old_policy = effective_policy(resource_type, old_body, attribute);
-    let new_policy = effective_policy(resource_type, new_body, attribute);
-    let (old_outcome, new_outcome) = (
-        outcome(resource_type, &old_policy),
-        outcome(resource_type, &new_policy),
-    );
+    let old_policy = effective_policy(store, old_body, attribute);
+    let new_policy = effective_policy(store, new_body, attribute);
+    let (old_outcome, new_outcome) = (outcome(store, &old_policy), outcome(store, &new_policy));
     let policy = if new_outcome <= old_outcome {
         new_policy
     } else {
         old_policy
     };
-    Some(fate(resource_type, data, attribute, policy, old_body))
+    Some(fate(store, attribute, policy, old_body))
 }
 
 #[cfg(test)]
