@@ -26,6 +26,36 @@ pub static DISTRIBUTION: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::CloudFront::Function` (schema: `model/schemas/CloudFront_Function.json`).
+///
+/// ```text
+/// Creates a CF function.
+///  To create a function, you provide the function code and some configuration information about the function. The response contains an Amazon Resource Name (ARN) that uniquely identifies the function, and the function’s stage.
+///  By default, when you create a function, it’s in the ``DEVELOPMENT`` stage. In this stage, you can [test the function](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/test-function.html) in the CF console (or with ``TestFunction`` in the CF API).
+///  When you’re ready to use your function with a CF distribution, publish the function to the ``LIVE`` stage. You can do this in the CF console, with ``PublishFunction`` in the CF API, or by updating the ``AWS::CloudFront::Function`` resource with the ``AutoPublish`` property set to ``true``. When the function is published to the ``LIVE`` stage, you can attach it to a distribution’s cache behavior, using the function’s ARN.
+///  To automatically publish the function to the ``LIVE`` stage when it’s created, set the ``AutoPublish`` property to ``true``.
+/// ```
+pub static FUNCTION: ResourceFacts = ResourceFacts {
+    type_name: "AWS::CloudFront::Function",
+    service: Some("cloudfront"),
+    iam_prefixes: &["cloudfront"],
+    tagging: Tagging::Taggable {
+        property: "/properties/Tags",
+        shape: TagShape::List,
+    },
+    create_only: &["/properties/Name"],
+    conditional_create_only: &[],
+    read_only: &[
+        "/properties/FunctionARN",
+        "/properties/FunctionMetadata/FunctionARN",
+        "/properties/Stage",
+    ],
+    write_only: &["/properties/AutoPublish"],
+    primary_identifier: &["/properties/FunctionARN"],
+    required: &["Name", "FunctionConfig", "FunctionCode"],
+    physical_name: Some("/properties/Name"),
+};
+
 /// `AWS::CloudFront::OriginAccessControl` (schema: `model/schemas/CloudFront_OriginAccessControl.json`).
 ///
 /// ```text

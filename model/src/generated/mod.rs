@@ -70,6 +70,7 @@ pub static ALL: &[&ResourceFacts] = &[
     &cloudformation::CUSTOM_RESOURCE,
     &cloudformation::STACK,
     &cloudfront::DISTRIBUTION,
+    &cloudfront::FUNCTION,
     &cloudfront::ORIGIN_ACCESS_CONTROL,
     &cloudfront::RESPONSE_HEADERS_POLICY,
     &cloudwatch::ALARM,
