@@ -161,8 +161,11 @@ pub struct Function {
     pub auto_publish: bool,
     pub function_code: String,
     pub function_config: FunctionConfig,
+    /// Taggable per its schema, so the template stamps the required tags on it.
+    #[serde(skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
 }
-resource!(Function, "AWS::CloudFront::Function");
+resource!(Function, "AWS::CloudFront::Function", tags = tags);
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]

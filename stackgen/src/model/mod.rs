@@ -47,6 +47,7 @@ pub const RESOURCE_TYPES: &[&str] = &[
     <ce::AnomalyMonitor as Resource>::TYPE,
     <ce::AnomalySubscription as Resource>::TYPE,
     <cloudfront::Distribution as Resource>::TYPE,
+    <cloudfront::Function as Resource>::TYPE,
     <cloudfront::OriginAccessControl as Resource>::TYPE,
     <cloudwatch::Alarm as Resource>::TYPE,
     <cloudwatch::Dashboard as Resource>::TYPE,

@@ -77,6 +77,7 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
                 comment: "Unknown storefront pages: the 404 page with status 404".to_owned(),
                 runtime: "cloudfront-js-2.0",
             },
+            tags: Tags::new(),
         },
     );
     let static_methods = vec!["GET", "HEAD"];
