@@ -613,13 +613,28 @@ mod tests {
             assert_eq!(b["PublicAccessBlockConfiguration"][k], true, "{k}");
         }
         assert_eq!(b["VersioningConfiguration"]["Status"], "Enabled");
-        let rules = &b["LifecycleConfiguration"]["Rules"];
+        let rules = b["LifecycleConfiguration"]["Rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let rule = |id: &str| {
+            rules
+                .iter()
+                .find(|r| r["Id"] == id)
+                .cloned()
+                .unwrap_or(Value::Null)
+        };
+        let versions = rule("expire-noncurrent-versions");
         assert_eq!(
-            rules[0]["NoncurrentVersionExpiration"]["NoncurrentDays"],
+            versions["NoncurrentVersionExpiration"]["NoncurrentDays"],
             NONCURRENT_DAYS
         );
+        assert_eq!(versions["ExpiredObjectDeleteMarker"], true);
+        let templates = rule("expire-uploaded-templates");
+        assert_eq!(templates["Prefix"], "templates/");
+        assert_eq!(templates["ExpirationInDays"], TEMPLATE_DAYS);
         assert_eq!(
-            rules[1]["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"],
+            rule("abort-incomplete-multipart-uploads")["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"],
             1
         );
         assert_eq!(b["Tags"][0]["Key"], "ManagedBy");
