@@ -3,9 +3,10 @@
 #
 #   deploy (package → change set → site → smoke check through the CloudFront URL)
 #   → the browser test against the CloudFront URL
-#   → the account and stack checks (`stackgen status`: stack complete, alarms' topics
-#     subscribed, Lambda quota, cost allocation tags) and the budget and alarms compared with
-#     the rendered template (`stackgen diff` exits 0: what is deployed is what was rendered)
+#   → the account and stack checks (`stackgen status`: stack complete, Lambda quota, cost
+#     allocation tags, unconfirmed subscriptions), the budget and every alarm read back from
+#     Budgets and CloudWatch and compared with the rendered template
+#     (stackgen/tests/aws_account.rs), and `stackgen diff` exiting 0
 #   → destroy, which verifies by tag and by name that nothing of the environment is left in
 #     its region, in us-east-1 (CloudFront) or account-wide (budget, anomaly monitor).
 #
@@ -81,7 +82,10 @@ for s in doc["account"]["unconfirmedSubscriptions"]:
     print(f"  unconfirmed: {s['endpoint']} on {s['topicArn']}")
 EOF
 
-note "budget and alarms as rendered: diff against the deployed stack exits 0"
+note "the budget and every alarm, read back from Budgets and CloudWatch, as rendered"
+STACKGEN_TEST_AWS_ENV="$ENV_NAME" cargo test -q -p stackgen --test aws_account -- --ignored
+
+note "nothing else differs: diff against the deployed stack exits 0"
 "$STACKGEN" diff --env "$ENV_NAME" --out out >"$OUT/diff.txt"
 
 note "destroy $ENV_NAME and verify nothing is left (region, us-east-1, account-wide)"

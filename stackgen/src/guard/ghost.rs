@@ -39,7 +39,7 @@ pub const ALWAYS_ON_TYPES: &[&str] = &[
     "AWS::OpenSearchService::Domain",
     "AWS::Elasticsearch::Domain",
     "AWS::MSK::Cluster",
-    "AWS::MQ::Broker",
+    "AWS::AmazonMQ::Broker",
     "AWS::Kinesis::Stream",
     "AWS::EMR::Cluster",
     "AWS::SageMaker::Endpoint",
