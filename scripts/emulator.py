@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python scripts/emulator.py [--exit-with-stdin] HOST PORT
 
-Everything else is moto 5.2 as it ships (see DESIGN.md, "Local AWS"). The two additions:
+Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The two behaviours:
 
 * DynamoDB requests are applied one at a time. moto's threaded server runs requests
   concurrently without a lock, and its TransactWriteItems snapshots and restores whole tables
