@@ -1,4 +1,4 @@
-"""The project's local AWS: moto's server, with two behaviours of real AWS that moto lacks.
+"""The project's local AWS: moto's server, with the behaviours of real AWS that moto lacks.
 
 Usage: .venv/bin/python scripts/emulator.py [--exit-with-stdin] HOST PORT
 
