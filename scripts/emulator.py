@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python scripts/emulator.py [--exit-with-stdin] HOST PORT
 
-Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The two behaviours:
+Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The behaviours:
 
 * DynamoDB requests are applied one at a time. moto's threaded server runs requests
   concurrently without a lock, and its TransactWriteItems snapshots and restores whole tables
@@ -18,6 +18,23 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   itself fails). moto ships with "TODO: handle execution errors and implement rollback" here
   and instead answers HTTP 500 and leaves the stack in REVIEW_IN_PROGRESS, a state real
   CloudFormation never leaves a failed create in.
+* Cognito user pools, app clients and groups (AWS::Cognito::UserPool, UserPoolClient,
+  UserPoolGroup) exist when a stack says so: CreateStack, UpdateStack and change sets create
+  them in moto's cognito-idp, update them in place (a client or group is replaced when its
+  create-only UserPoolId, GenerateSecret or GroupName changes; a pool never is, AWS's schema
+  gives it no create-only property) and delete them with the stack or when an update removes
+  them. Ref and Fn::GetAtt answer as AWS documents, in resources and Outputs: the pool's id,
+  Arn, ProviderName, ProviderURL, UserPoolId; the client's id, ClientId, Name, ClientSecret; the
+  group's name. moto's CloudFormation skips these types: nothing is created, and an output with
+  a GetAtt of one makes CreateStack answer HTTP 500.
+* Sign-up confirmation codes, as Cognito sends them: SignUp, and ResendConfirmationCode (which
+  moto lacks), send the user a new random 6-digit code at the email (else phone number) the
+  pool verifies automatically, into an in-memory outbox; ConfirmSignUp takes only the newest
+  code: another is CodeMismatchException (HTTP 400), an unknown user UserNotFoundException
+  (CodeMismatchException when the client's PreventUserExistenceErrors is ENABLED), a confirmed
+  user NotAuthorizedException. moto confirms whatever code it is given. Local tools and tests
+  read the outbox at `GET /_emulator/cognito/outbox?to=<email>`: {"messages": [{"to",
+  "userPoolId", "code", "kind": "sign-up", "sentAt" (RFC 3339)}]}, oldest first.
 
 It also answers a few read-mostly account APIs moto does not implement at all, with the shapes
 of AWS's API references, so that stackgen's calls to them are exercised for real:
@@ -42,12 +59,27 @@ process that started it exits, however it exits: no orphaned servers, no held po
 import datetime
 import json
 import os
+import secrets
 import sys
 import threading
+import urllib.parse
 import uuid
 
 from moto.cloudformation import models as cfn_models
 from moto.cloudformation import parsing as cfn_parsing
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+from moto.cognitoidp import models as cognito_models
+from moto.cognitoidp import responses as cognito_responses
+from moto.cognitoidp.exceptions import (
+    CodeMismatchException,
+    InvalidParameterException,
+    NotAuthorizedError,
+    ResourceNotFoundError,
+    UserNotFoundError,
+)
+from moto.core.common_models import CloudFormationModel
+from moto.core.responses import ActionResult
+from moto.core.utils import utcnow
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -166,6 +198,451 @@ def install_rollback() -> None:
     backend.execute_change_set = _with_rollback(backend.execute_change_set)
 
 
+# Cognito user pools, app clients and groups in CloudFormation. moto's parsing looks a resource
+# type up among CloudFormationModel's direct subclasses (parsing.get_model_map) and has none for
+# these three, so it skips them with a warning. These models keep a handle on the objects moto's
+# cognito-idp backend holds: a stack really creates, updates and deletes them. moto files every
+# model under the service its module names (moto.<service>...), hence the __module__ below.
+
+# CreateUserPool's members, spelled as AWS::Cognito::UserPool spells them (the pool's name is
+# UserPoolName there, PoolName in the API).
+_POOL_API_KEYS = (
+    "Policies", "DeletionProtection", "LambdaConfig", "AutoVerifiedAttributes", "AliasAttributes",
+    "UsernameAttributes", "SmsVerificationMessage", "EmailVerificationMessage",
+    "EmailVerificationSubject", "VerificationMessageTemplate", "SmsAuthenticationMessage",
+    "MfaConfiguration", "UserAttributeUpdateSettings", "DeviceConfiguration", "EmailConfiguration",
+    "SmsConfiguration", "UserPoolTags", "AdminCreateUserConfig", "Schema", "UserPoolAddOns",
+    "UsernameConfiguration", "AccountRecoverySetting", "UserPoolTier",
+)
+# CreateUserPoolClient's members besides UserPoolId and GenerateSecret (same names in both).
+_CLIENT_API_KEYS = (
+    "ClientName", "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity",
+    "TokenValidityUnits", "ReadAttributes", "WriteAttributes", "ExplicitAuthFlows",
+    "SupportedIdentityProviders", "CallbackURLs", "LogoutURLs", "DefaultRedirectURI",
+    "AllowedOAuthFlows", "AllowedOAuthScopes", "AllowedOAuthFlowsUserPoolClient",
+    "AnalyticsConfiguration", "PreventUserExistenceErrors", "EnableTokenRevocation",
+    "EnablePropagateAdditionalUserContextData", "AuthSessionValidity",
+)
+_CLIENT_BOOLS = ("AllowedOAuthFlowsUserPoolClient", "EnableTokenRevocation", "EnablePropagateAdditionalUserContextData")
+_CLIENT_INTS = ("RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "AuthSessionValidity")
+
+
+def _cognito(account_id: str, region_name: str):
+    return cognito_models.cognitoidp_backends[account_id][region_name]
+
+
+def _cfn_bool(value) -> bool:
+    # A template may say true or "true"; CloudFormation accepts both.
+    return value is True or str(value).lower() == "true"
+
+
+def _cfn_int(value):
+    return int(value) if isinstance(value, str) and value.strip().lstrip("-").isdigit() else value
+
+
+def _quietly_gone(delete) -> None:
+    """Runs a delete; a resource already gone (its pool was deleted first) counts as deleted."""
+    try:
+        delete()
+    except (ResourceNotFoundError, KeyError):
+        pass
+
+
+def _pool_tags(account_id, region_name, stack_id, logical_id, props) -> dict:
+    """UserPoolTags as CloudFormation sets them: the stack's tags, CloudFormation's own
+    aws:cloudformation:* tags, then the template's UserPoolTags."""
+    stack = cfn_models.cloudformation_backends[account_id][region_name].stacks.get(stack_id)
+    tags = {}
+    if stack is not None:
+        tags.update({k: v for k, v in (stack.tags or {}).items() if not k.startswith("aws:")})
+        tags.update(
+            {
+                "aws:cloudformation:stack-name": stack.name,
+                "aws:cloudformation:stack-id": stack.stack_id,
+                "aws:cloudformation:logical-id": logical_id,
+            }
+        )
+    tags.update(props.get("UserPoolTags") or {})
+    return tags
+
+
+def _pool_config(props: dict, tags: dict) -> dict:
+    config = {k: props[k] for k in _POOL_API_KEYS if k in props}
+    config["UserPoolTags"] = tags
+    return config
+
+
+def _apply_pool_mfa(pool, props: dict) -> None:
+    # MfaConfiguration and EnabledMfas are what SetUserPoolMfaConfig sets.
+    pool.mfa_config = props.get("MfaConfiguration") or "OFF"
+    enabled = props.get("EnabledMfas") or []
+    pool.token_mfa_config = {"Enabled": True} if "SOFTWARE_TOKEN_MFA" in enabled else None
+    sms = {k: props[k] for k in ("SmsAuthenticationMessage", "SmsConfiguration") if k in props}
+    pool.sms_mfa_config = sms if "SMS_MFA" in enabled else None
+
+
+class CognitoUserPool(CloudFormationModel):
+    """AWS::Cognito::UserPool: Ref is the pool id; GetAtt Arn, ProviderName, ProviderURL,
+    UserPoolId. Every property updates in place (AWS's resource schema has no create-only
+    property for it), so a stack update never makes a second pool."""
+
+    __module__ = "moto.cognitoidp.emulator"
+
+    def __init__(self, account_id, region_name, pool_id, stack_id, logical_id):
+        self.account_id = account_id
+        self.region_name = region_name
+        self.pool_id = pool_id
+        self.stack_id = stack_id
+        self.logical_id = logical_id
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Cognito::UserPool"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "UserPoolName"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.pool_id
+
+    def get_cfn_attribute(self, attribute_name: str):
+        provider = f"cognito-idp.{self.region_name}.amazonaws.com/{self.pool_id}"
+        if attribute_name == "Arn":
+            return _cognito(self.account_id, self.region_name).describe_user_pool(self.pool_id).arn
+        if attribute_name == "ProviderName":
+            return provider
+        if attribute_name == "ProviderURL":
+            return f"https://{provider}"
+        if attribute_name == "UserPoolId":
+            return self.pool_id
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = cloudformation_json.get("Properties") or {}
+        stack_id, logical_id = kwargs.get("StackId"), kwargs.get("LogicalId")
+        tags = _pool_tags(account_id, region_name, stack_id, logical_id, props)
+        pool = _cognito(account_id, region_name).create_user_pool(resource_name, _pool_config(props, tags))
+        _apply_pool_mfa(pool, props)
+        return cls(account_id, region_name, pool.id, stack_id, logical_id)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        props = cloudformation_json.get("Properties") or {}
+        backend = _cognito(account_id, region_name)
+        pool = backend.describe_user_pool(original_resource.pool_id)
+        # Without UserPoolName the name CloudFormation gave the pool stays.
+        pool.name = props.get("UserPoolName") or pool.name
+        tags = _pool_tags(account_id, region_name, original_resource.stack_id, original_resource.logical_id, props)
+        config = _pool_config(props, tags)
+        schema = config.pop("Schema", None) or []
+        backend.update_user_pool(pool.id, config)
+        # Schema: UpdateUserPool cannot change attributes; new custom ones are added
+        # (AddCustomAttributes), as CloudFormation does.
+        for attribute in schema:
+            name = attribute.get("Name", "")
+            if name in cognito_models.CognitoIdpUserPoolAttribute.STANDARD_SCHEMA:
+                continue
+            target = ("dev:" if _cfn_bool(attribute.get("DeveloperOnlyAttribute")) else "") + f"custom:{name}"
+            if target not in pool.schema_attributes:
+                pool.add_custom_attributes([attribute])
+        _apply_pool_mfa(pool, props)
+        pool.last_modified_date = utcnow()
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        _quietly_gone(lambda: _cognito(account_id, region_name).delete_user_pool(resource_name))
+
+    def delete(self, account_id, region_name) -> None:
+        self.delete_from_cloudformation_json(self.pool_id, {}, account_id, region_name)
+
+    def is_created(self) -> bool:
+        return True
+
+
+class CognitoUserPoolClient(CloudFormationModel):
+    """AWS::Cognito::UserPoolClient: Ref is the client id; GetAtt ClientId, Name, ClientSecret.
+    UserPoolId and GenerateSecret are create-only (a change replaces the client); anything
+    else updates it in place, all of its settings at once as UpdateUserPoolClient does."""
+
+    __module__ = "moto.cognitoidp.emulator"
+
+    def __init__(self, account_id, region_name, pool_id, client_id):
+        self.account_id = account_id
+        self.region_name = region_name
+        self.pool_id = pool_id
+        self.client_id = client_id
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Cognito::UserPoolClient"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "ClientName"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("ClientId", "Name", "ClientSecret")
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.client_id
+
+    def _client(self):
+        return _cognito(self.account_id, self.region_name).describe_user_pool_client(self.pool_id, self.client_id)
+
+    def get_cfn_attribute(self, attribute_name: str):
+        if attribute_name == "ClientId":
+            return self.client_id
+        if attribute_name == "Name":
+            return self._client().extended_config.get("ClientName")
+        if attribute_name == "ClientSecret" and self._client().generate_secret:
+            return self._client().secret
+        raise UnformattedGetAttTemplateException()
+
+    @staticmethod
+    def _config(props: dict, name: str) -> dict:
+        config = {k: props[k] for k in _CLIENT_API_KEYS if k in props}
+        config["ClientName"] = name
+        for key in _CLIENT_BOOLS:
+            if key in config:
+                config[key] = _cfn_bool(config[key])
+        for key in _CLIENT_INTS:
+            if key in config:
+                config[key] = _cfn_int(config[key])
+        return config
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = cloudformation_json.get("Properties") or {}
+        pool_id = props.get("UserPoolId")
+        client = _cognito(account_id, region_name).create_user_pool_client(
+            pool_id, _cfn_bool(props.get("GenerateSecret", False)), cls._config(props, resource_name)
+        )
+        return cls(account_id, region_name, pool_id, client.id)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        props = cloudformation_json.get("Properties") or {}
+        generate_secret = _cfn_bool(props.get("GenerateSecret", False))
+        try:
+            client = original_resource._client()
+        except ResourceNotFoundError:
+            client = None
+        if client is None or props.get("UserPoolId") != original_resource.pool_id or generate_secret != client.generate_secret:
+            # Replacement: the new client first, then the old one goes.
+            name = props.get("ClientName") or new_resource_name
+            replacement = cls.create_from_cloudformation_json(
+                name, cloudformation_json, account_id, region_name
+            )
+            original_resource.delete(account_id, region_name)
+            return replacement
+        name = props.get("ClientName") or client.extended_config.get("ClientName")
+        # A fresh client's settings are moto's defaults plus these: what UpdateUserPoolClient
+        # leaves when a setting is not given (moto's own update only merges).
+        fresh = cognito_models.CognitoIdpUserPoolClient(client.user_pool_id, generate_secret, cls._config(props, name))
+        client.extended_config = fresh.extended_config
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        backend = _cognito(account_id, region_name)
+        for pool in list(backend.user_pools.values()):
+            if resource_name in pool.clients:
+                del pool.clients[resource_name]
+
+    def delete(self, account_id, region_name) -> None:
+        _quietly_gone(lambda: _cognito(account_id, region_name).delete_user_pool_client(self.pool_id, self.client_id))
+
+    def is_created(self) -> bool:
+        return True
+
+
+class CognitoUserPoolGroup(CloudFormationModel):
+    """AWS::Cognito::UserPoolGroup: Ref is the group's name; no GetAtt. UserPoolId and GroupName
+    are create-only (a change replaces the group); Description, Precedence and RoleArn update in
+    place."""
+
+    __module__ = "moto.cognitoidp.emulator"
+
+    def __init__(self, account_id, region_name, pool_id, group_name):
+        self.account_id = account_id
+        self.region_name = region_name
+        self.pool_id = pool_id
+        self.group_name = group_name
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Cognito::UserPoolGroup"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "GroupName"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.group_name
+
+    def get_cfn_attribute(self, attribute_name: str):
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = cloudformation_json.get("Properties") or {}
+        pool_id = props.get("UserPoolId")
+        _cognito(account_id, region_name).create_group(
+            pool_id, resource_name, props.get("Description"), props.get("RoleArn"), _cfn_int(props.get("Precedence"))
+        )
+        return cls(account_id, region_name, pool_id, resource_name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        props = cloudformation_json.get("Properties") or {}
+        name = props.get("GroupName") or original_resource.group_name
+        if props.get("UserPoolId") != original_resource.pool_id or name != original_resource.group_name:
+            replacement = cls.create_from_cloudformation_json(name, cloudformation_json, account_id, region_name)
+            original_resource.delete(account_id, region_name)
+            return replacement
+        group = _cognito(account_id, region_name).get_group(original_resource.pool_id, name)
+        group.description = props.get("Description") or ""
+        group.role_arn = props.get("RoleArn")
+        group.precedence = _cfn_int(props.get("Precedence"))
+        group.last_modified_date = utcnow()
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        props = cloudformation_json.get("Properties") or {}
+        pool_id = props.get("UserPoolId")
+        if isinstance(pool_id, str):
+            _quietly_gone(lambda: _cognito(account_id, region_name).delete_group(pool_id, resource_name))
+
+    def delete(self, account_id, region_name) -> None:
+        _quietly_gone(lambda: _cognito(account_id, region_name).delete_group(self.pool_id, self.group_name))
+
+    def is_created(self) -> bool:
+        return True
+
+
+# Confirmation codes. Per (user pool id, user sub): the code last sent; and every message sent.
+_cognito_lock = threading.Lock()
+_confirmation_codes: dict[tuple[str, str], str] = {}
+_outbox: list[dict] = []
+_CODE_MISMATCH = "Invalid verification code provided, please try again."
+_NO_SUCH_USER = "Username/client id combination not found."
+
+
+def _masked(medium: str, destination: str) -> str:
+    if medium == "EMAIL":
+        local, _, domain = destination.partition("@")
+        return f"{local[:1]}***@{domain[:1]}***"
+    return "+*******" + destination[-4:]
+
+
+def _send_confirmation_code(pool, user, kind: str):
+    """Sends the user a new code, as Cognito does, to the first of email and phone_number the
+    pool verifies automatically and the user has; None when there is no such attribute (Cognito
+    then sends nothing)."""
+    verified = pool.extended_config.get("AutoVerifiedAttributes") or []
+    for attribute, medium in (("email", "EMAIL"), ("phone_number", "SMS")):
+        destination = user.attribute_lookup.get(attribute)
+        if attribute in verified and destination:
+            code = f"{secrets.randbelow(1_000_000):06d}"
+            with _cognito_lock:
+                _confirmation_codes[(pool.id, user.id)] = code
+                _outbox.append(
+                    {"to": destination, "userPoolId": pool.id, "code": code, "kind": kind, "sentAt": _now()}
+                )
+            return {"Destination": _masked(medium, destination), "DeliveryMedium": medium, "AttributeName": attribute}
+    return None
+
+
+def _pool_and_client(response, client_id: str):
+    backend = response._get_region_agnostic_backend()._find_backend_for_clientid(client_id)
+    for pool in backend.user_pools.values():
+        if client_id in pool.clients:
+            return pool, pool.clients[client_id]
+    raise ResourceNotFoundError(client_id)
+
+
+def _hides_users(client) -> bool:
+    return client.extended_config.get("PreventUserExistenceErrors") == "ENABLED"
+
+
+def install_cognito() -> None:
+    # parsing caches its model list; the models above join it.
+    for cached in (cfn_parsing.get_model_list, cfn_parsing.get_model_map, cfn_parsing.get_name_type_map):
+        cached.cache_clear()
+
+    backend = cognito_models.CognitoIdpBackend
+    responses = cognito_responses.CognitoIdpResponse
+    original_sign_up = backend.sign_up
+    original_confirm_sign_up = responses.confirm_sign_up
+
+    def sign_up(self, client_id, username, password, attributes):
+        user, details = original_sign_up(self, client_id, username, password, attributes)
+        _send_confirmation_code(self.user_pools[user.user_pool_id], user, "sign-up")
+        return user, details
+
+    def confirm_sign_up(self):
+        pool, client = _pool_and_client(self, self._get_param("ClientId"))
+        user = pool._get_user(self._get_param("Username"))
+        if user is None:
+            if _hides_users(client):
+                raise CodeMismatchException(_CODE_MISMATCH)
+            raise UserNotFoundError(_NO_SUCH_USER)
+        if user.status == cognito_models.UserStatus.CONFIRMED:
+            raise NotAuthorizedError("User cannot be confirmed. Current status is CONFIRMED")
+        key = (pool.id, user.id)
+        with _cognito_lock:
+            expected = _confirmation_codes.get(key)
+            if expected is None or self._get_param("ConfirmationCode") != expected:
+                raise CodeMismatchException(_CODE_MISMATCH)
+            del _confirmation_codes[key]
+        return original_confirm_sign_up(self)
+
+    def resend_confirmation_code(self):
+        username = self._get_param("Username") or ""
+        pool, client = _pool_and_client(self, self._get_param("ClientId"))
+        user = pool._get_user(username)
+        if user is None:
+            if _hides_users(client):
+                medium = "EMAIL" if "@" in username else "SMS"
+                attribute = "email" if medium == "EMAIL" else "phone_number"
+                details = {"Destination": _masked(medium, username), "DeliveryMedium": medium, "AttributeName": attribute}
+                return ActionResult({"CodeDeliveryDetails": details})
+            raise UserNotFoundError(_NO_SUCH_USER)
+        if user.status == cognito_models.UserStatus.CONFIRMED:
+            raise InvalidParameterException("User is already confirmed.")
+        details = _send_confirmation_code(pool, user, "sign-up")
+        if details is None:
+            raise InvalidParameterException("Auto verification not turned on.")
+        return ActionResult({"CodeDeliveryDetails": details})
+
+    backend.sign_up = sign_up
+    responses.confirm_sign_up = confirm_sign_up
+    responses.resend_confirmation_code = resend_confirmation_code
+
+
+def _cognito_outbox(environ):
+    wanted = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("to", [None])[0]
+    with _cognito_lock:
+        messages = [m for m in _outbox if wanted is None or m["to"].lower() == wanted.lower()]
+    return "200 OK", [("Content-Type", "application/json")], json.dumps({"messages": messages}).encode()
+
+
 _account_lock = threading.Lock()
 _cost_tags: dict[str, str] = {}
 _backfills: list[dict] = []
@@ -260,6 +737,8 @@ def _account_apis(environ):
     path = environ.get("PATH_INFO", "")
     if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/2016-08-19/account-settings":
         return _lambda_account_settings()
+    if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/_emulator/cognito/outbox":
+        return _cognito_outbox(environ)
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if target.startswith("AWSInsightsIndexService."):
         try:
@@ -288,6 +767,7 @@ def main() -> None:
     os.environ.setdefault("MOTO_PORT", str(port))
     install_rollback()
     install_pending_email_subscriptions()
+    install_cognito()
     app = DomainDispatcherApplication(create_backend_app)
     lock = threading.Lock()
 
