@@ -21,7 +21,7 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 duration="${BENCH_DURATION:-10}"
 connections="${BENCH_CONNECTIONS:-2}"
 pool="${BENCH_POOL:-2}"
-moto="$root/.venv/bin/moto_server"
+moto="$root/.venv/bin/python"
 
 for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "$tool not found: run 'make tools'" >&2; exit 1; }
@@ -56,7 +56,7 @@ cargo build --release -p retail-functions --bins >&2
 cargo build --release -p stackgen --example dev_local --example dev_echo >&2
 
 moto_port="$(free_port)"
-"$moto" -H 127.0.0.1 -p "$moto_port" >/dev/null 2>&1 &
+"$moto" "$root/scripts/emulator.py" 127.0.0.1 "$moto_port" >/dev/null 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$moto_port/moto-api/" 60
 endpoint="http://127.0.0.1:$moto_port"

@@ -46,7 +46,9 @@ if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/moto-api/" 2>/dev/null; then
 else
   # Its own session: the terminal's Ctrl-C reaches `stackgen dev` first, which still needs the
   # emulator to restore the event source mappings; cleanup() stops moto afterwards.
-  setsid "$ROOT/.venv/bin/moto_server" -H 127.0.0.1 -p "$PORT" >out/moto.log 2>&1 &
+  # The project's emulator (moto plus what it lacks, e.g. the Cognito user pool the stack
+  # declares: README, "The local AWS emulator").
+  setsid "$ROOT/.venv/bin/python" "$ROOT/scripts/emulator.py" 127.0.0.1 "$PORT" >out/moto.log 2>&1 &
   MOTO_PID=$!
   echo "$MOTO_PID" >out/moto.pid
   for _ in $(seq 1 100); do

@@ -8,9 +8,13 @@
 #   2. stackgen package --env local (host builds zipped as bootstrap: function_code: host)
 #   3. stackgen deploy --env local --yes --skip-package (demo catalog loaded, ui/ published)
 #   4. stackgen dev --env local on a free port
-#   5. BASE_URL=http://127.0.0.1:PORT node tests/ui/store.spec.mjs: browse, filter, cart, order,
-#      confirmation, lookup, stock decreased, back-office stock, report download; screenshots in
-#      out/screenshots/
+#   5. BASE_URL=http://127.0.0.1:PORT EMULATOR_URL=<the emulator> node tests/ui/store.spec.mjs:
+#      browse and filter as a guest, a guest cart, checkout asks to sign in, sign up (the
+#      confirmation code read from the emulator's outbox, a wrong one first), sign in with the
+#      guest cart kept, order, confirmation, lookup and my orders, reload still signed in (a
+#      rejected token refreshed), stock decreased, the back office refusing a customer, sign out,
+#      staff sign-in to the back office, back-office stock, report download, sign out there;
+#      screenshots in out/screenshots/
 #      and tests/ui/page-router.test.mjs: the CDN's 404 CloudFront Function as rendered for dev
 #   6. Ctrl-C (SIGINT) to stackgen dev, which must exit 0 with no panic in its log
 #
@@ -105,7 +109,8 @@ wait_for "http://127.0.0.1:$DEV_PORT/config.js" 120 "$DEV_PID" "$WORK/dev.log"
 say "stackgen dev at http://127.0.0.1:$DEV_PORT/ (PID $DEV_PID) after $(($(date +%s) - started)) s"
 
 test_status=0
-BASE_URL=http://127.0.0.1:$DEV_PORT node --test-reporter=spec tests/ui/store.spec.mjs || test_status=$?
+BASE_URL=http://127.0.0.1:$DEV_PORT EMULATOR_URL=http://127.0.0.1:$MOTO_PORT \
+  node --test-reporter=spec tests/ui/store.spec.mjs || test_status=$?
 # The CDN's page-router function as rendered for dev, run as CloudFront runs it.
 STACKGEN=$STACKGEN node --test-reporter=spec tests/ui/page-router.test.mjs || test_status=$?
 

@@ -234,7 +234,9 @@ fn environment(f: &'static FunctionSpec, api: &str) -> Vec<(String, String)> {
                 (b.env_var, format!("bench-{}", b.name))
             }
             Access::OwnStack => (retail_spec::STACK_NAME_VAR, "bench-stack".to_owned()),
-            Access::StackFunctionsConcurrency | Access::StackBucketsEmpty => continue,
+            Access::StackFunctionsConcurrency
+            | Access::StackBucketsEmpty
+            | Access::OwnStackDelete => continue,
         };
         env.push((var.to_owned(), value));
     }

@@ -9,7 +9,6 @@ use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb::{self, Item};
 use crate::error::{ApiError, OrInternal};
 use crate::http::{self, ApiRequest, Reply};
-use crate::ids;
 use crate::money::{CURRENCY, Cents};
 use crate::product;
 use crate::products;
@@ -81,7 +80,7 @@ impl Cart {
     }
 
     async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {
-        let user = user_id(&req)?;
+        let user = req.caller()?.sub.as_str();
         if http::is(req.route, &GET_CART) {
             Reply::ok(&self.view(user).await?)
         } else if http::is(req.route, &SET_CART_ITEM) {
@@ -186,18 +185,6 @@ impl Cart {
             total_cents: total,
             currency: CURRENCY,
         })
-    }
-}
-
-/// The `{userId}` of the path, checked.
-fn user_id(req: &ApiRequest) -> Result<&str, ApiError> {
-    let user = req.path_param()?;
-    if ids::valid_id(user) {
-        Ok(user)
-    } else {
-        Err(ApiError::validation(format!(
-            "{user:?} is not a user id (1-128 letters, digits or - _ . : @)."
-        )))
     }
 }
 

@@ -18,6 +18,11 @@ pub enum ErrorCode {
     IdempotencyKeyRequired,
     /// 400: the order names a store the environment does not have.
     UnknownStore,
+    /// 401: a customer or staff route called without verified access-token claims (API
+    /// Gateway's JWT authorizer answers most of these itself, in its own shape).
+    Unauthorized,
+    /// 403: a signed-in customer on a staff route.
+    Forbidden,
     /// 404.
     NotFound,
     /// 409: the idempotency key was used before with another body.
@@ -34,11 +39,13 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::InvalidJson,
         ErrorCode::ValidationError,
         ErrorCode::IdempotencyKeyRequired,
         ErrorCode::UnknownStore,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::IdempotencyConflict,
         ErrorCode::InsufficientStock,
@@ -53,6 +60,8 @@ impl ErrorCode {
             ErrorCode::ValidationError => "VALIDATION_ERROR",
             ErrorCode::IdempotencyKeyRequired => "IDEMPOTENCY_KEY_REQUIRED",
             ErrorCode::UnknownStore => "UNKNOWN_STORE",
+            ErrorCode::Unauthorized => "UNAUTHORIZED",
+            ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
             ErrorCode::InsufficientStock => "INSUFFICIENT_STOCK",
@@ -68,6 +77,8 @@ impl ErrorCode {
             | ErrorCode::ValidationError
             | ErrorCode::IdempotencyKeyRequired
             | ErrorCode::UnknownStore => 400,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::IdempotencyConflict | ErrorCode::InsufficientStock => 409,
             ErrorCode::PayloadTooLarge => 413,

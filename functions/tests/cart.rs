@@ -22,7 +22,7 @@ async fn setup(test: &str) -> (Stack, Cart) {
 
 async fn set(app: &Cart, user: &str, body: serde_json::Value) -> Reply {
     Reply::of(
-        app.handle(call(&SET_CART_ITEM).path(&[user]).json(body).build())
+        app.handle(call(&SET_CART_ITEM).by_user(user).json(body).build())
             .await,
     )
 }
@@ -30,7 +30,7 @@ async fn set(app: &Cart, user: &str, body: serde_json::Value) -> Reply {
 #[tokio::test]
 async fn empty_cart_then_lines_priced_from_the_catalog() {
     let (stack, app) = setup("cart-flow").await;
-    let r = Reply::of(app.handle(call(&GET_CART).path(&["u-1"]).build()).await);
+    let r = Reply::of(app.handle(call(&GET_CART).by_user("u-1").build()).await);
     assert_eq!(
         r.ok(200),
         &json!({"userId": "u-1", "items": [], "totalCents": 0, "currency": "USD"})
@@ -56,16 +56,16 @@ async fn empty_cart_then_lines_priced_from_the_catalog() {
     stack
         .seed(&[product("APL-001", "Gala Apples", "fruit", 400, 120)])
         .await;
-    let r = Reply::of(app.handle(call(&GET_CART).path(&["u-1"]).build()).await);
+    let r = Reply::of(app.handle(call(&GET_CART).by_user("u-1").build()).await);
     assert_eq!(r.ok(200)["totalCents"], 400 + 3 * 199);
 
     // 0 removes; other users' carts are separate.
     let r = set(&app, "u-1", json!({"sku": "BAN-001", "qty": 0})).await;
     assert_eq!(r.ok(200)["items"].as_array().map(Vec::len), Some(1));
-    let r = Reply::of(app.handle(call(&GET_CART).path(&["u-2"]).build()).await);
+    let r = Reply::of(app.handle(call(&GET_CART).by_user("u-2").build()).await);
     assert_eq!(r.ok(200)["items"], json!([]));
 
-    let r = Reply::of(app.handle(call(&CLEAR_CART).path(&["u-1"]).build()).await);
+    let r = Reply::of(app.handle(call(&CLEAR_CART).by_user("u-1").build()).await);
     assert_eq!(r.ok(200)["items"], json!([]));
     assert_eq!(stack.count(&retail_spec::CARTS).await, 0);
 }
@@ -89,7 +89,7 @@ async fn bad_requests() {
     let r = Reply::of(
         app.handle(
             call(&SET_CART_ITEM)
-                .path(&["u-1"])
+                .by_user("u-1")
                 .raw_body("{\"sku\": ")
                 .build(),
         )
@@ -97,15 +97,45 @@ async fn bad_requests() {
     );
     r.error(400, "INVALID_JSON");
     let r = Reply::of(
-        app.handle(call(&SET_CART_ITEM).path(&["u-1"]).build())
+        app.handle(call(&SET_CART_ITEM).by_user("u-1").build())
             .await,
     );
     r.error(400, "INVALID_JSON");
+}
+
+#[tokio::test]
+async fn the_cart_is_the_verified_caller_s_and_nobody_else_s() {
+    let (_stack, app) = setup("cart-caller").await;
+    set(&app, "u-1", json!({"sku": "APL-001", "qty": 2}))
+        .await
+        .ok(200);
+    // No token: a route deployed without its authorizer still fails closed.
+    for c in [
+        call(&GET_CART).anonymous(),
+        call(&CLEAR_CART).anonymous(),
+        call(&SET_CART_ITEM)
+            .anonymous()
+            .json(json!({"sku": "APL-001", "qty": 1})),
+    ] {
+        Reply::of(app.handle(c.build()).await).error(401, "UNAUTHORIZED");
+    }
+    // An ID token is not an access token.
+    let mut id_token = support::api::access_claims("u-1", &[]);
+    id_token.insert("token_use".into(), json!("id"));
+    Reply::of(app.handle(call(&GET_CART).claims(id_token).build()).await)
+        .error(401, "UNAUTHORIZED");
+    // A userId in the body or query is not who the caller is.
     let r = Reply::of(
-        app.handle(call(&GET_CART).path(&["not/a user"]).build())
-            .await,
+        app.handle(
+            call(&GET_CART)
+                .by_user("u-2")
+                .query("userId", "u-1")
+                .build(),
+        )
+        .await,
     );
-    r.error(400, "VALIDATION_ERROR");
+    assert_eq!(r.ok(200)["userId"], "u-2");
+    assert_eq!(r.ok(200)["items"], json!([]));
 }
 
 #[tokio::test]

@@ -149,3 +149,46 @@ async fn lists_stock_levels_below_a_threshold() {
         .error(400, "VALIDATION_ERROR");
     }
 }
+
+#[tokio::test]
+async fn the_back_office_is_for_staff_only() {
+    let (stack, app) = setup("inventory-staff").await;
+    let change = json!({"items": [{"sku": "APL-001", "stock": 0}]});
+    // A signed-in customer: 403, and nothing changes.
+    Reply::of(
+        app.handle(
+            call(&PUT_INVENTORY)
+                .by_user("u-1")
+                .json(change.clone())
+                .build(),
+        )
+        .await,
+    )
+    .error(403, "FORBIDDEN");
+    Reply::of(
+        app.handle(call(&GET_INVENTORY).by_user("u-1").build())
+            .await,
+    )
+    .error(403, "FORBIDDEN");
+    // A group whose name merely contains "staff" is not the staff group.
+    let lookalike = support::api::access_claims("u-1", &["staffers", "nostaff"]);
+    Reply::of(
+        app.handle(
+            call(&PUT_INVENTORY)
+                .claims(lookalike)
+                .json(change.clone())
+                .build(),
+        )
+        .await,
+    )
+    .error(403, "FORBIDDEN");
+    Reply::of(
+        app.handle(call(&PUT_INVENTORY).anonymous().json(change).build())
+            .await,
+    )
+    .error(401, "UNAUTHORIZED");
+    assert_eq!(stack.product("APL-001").await.map(|p| p.stock), Some(120));
+    // A staff member (among other groups).
+    let staff = support::api::access_claims("s-1", &["managers", "staff"]);
+    Reply::of(app.handle(call(&GET_INVENTORY).claims(staff).build()).await).ok(200);
+}

@@ -474,6 +474,34 @@ async fn a_payload_it_does_not_understand_is_an_error_naming_the_shapes() {
 }
 
 #[tokio::test]
+async fn a_payload_cannot_turn_a_throttle_into_a_destroy() {
+    let w = world("no-escalation").await;
+    let ks = w.kill_switch("throttle");
+    let err = match ks
+        .handle(json!({"action": "destroy", "source": "attacker"}))
+        .await
+    {
+        Err(e) => e.to_string(),
+        Ok(o) => panic!("accepted: {o:?}"),
+    };
+    assert!(err.contains("configured to throttle"), "{err}");
+    // The stack and its bucket are still there; no function was throttled either.
+    let cfn = aws_sdk_cloudformation::Client::new(&w.sdk);
+    let stack = cfn.describe_stacks().stack_name(&w.stack).send().await;
+    assert!(stack.is_ok_and(|d| {
+        d.stacks()
+            .first()
+            .and_then(|s| s.stack_status())
+            .is_some_and(|s| s.as_str() != "DELETE_COMPLETE")
+    }));
+    let s3 = retail_functions::aws::s3_client(&w.sdk);
+    assert!(s3.head_bucket().bucket(&w.bucket).send().await.is_ok());
+    for f in &w.functions {
+        assert_eq!(w.concurrency(f).await, None);
+    }
+}
+
+#[tokio::test]
 async fn a_stack_that_does_not_exist_is_already_done_for_both_actions() {
     let w = world("absent").await;
     let absent = World {

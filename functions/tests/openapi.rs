@@ -111,3 +111,30 @@ fn error_codes_match_the_code() {
         .collect();
     assert_eq!(documented, real);
 }
+
+#[test]
+fn every_operation_declares_who_may_call_it_as_the_spec_does() {
+    let doc = document();
+    assert!(doc["components"]["securitySchemes"]["userPool"]["scheme"].as_str() == Some("bearer"));
+    for route in ROUTES {
+        let op = &doc["paths"][route.path][route.method.as_str().to_lowercase().as_str()];
+        let key = route.route_key();
+        assert_eq!(
+            op["x-caller"].as_str(),
+            Some(route.caller.as_str()),
+            "{key}: x-caller"
+        );
+        let security = op["security"]
+            .as_sequence()
+            .unwrap_or_else(|| panic!("{key}: no security"));
+        if route.caller.needs_token() {
+            assert_eq!(security.len(), 1, "{key}");
+            assert!(security[0].get("userPool").is_some(), "{key}");
+            for status in ["401", "403"] {
+                assert!(op["responses"].get(status).is_some(), "{key}: {status}");
+            }
+        } else {
+            assert!(security.is_empty(), "{key}: a public route needs no token");
+        }
+    }
+}

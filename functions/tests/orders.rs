@@ -29,8 +29,11 @@ async fn setup(test: &str) -> (Stack, Orders) {
     (stack, app)
 }
 
+/// Places `body` as the customer its `userId` names (the functions ignore that field: the
+/// caller is the token's `sub`).
 async fn place(app: &Orders, key: Option<&str>, body: Value) -> Reply {
-    let mut c = call(&PLACE_ORDER).json(body);
+    let user = body["userId"].as_str().unwrap_or("u-1").to_owned();
+    let mut c = call(&PLACE_ORDER).by_user(&user).json(body);
     if let Some(k) = key {
         c = c.header("Idempotency-Key", k);
     }
@@ -49,7 +52,7 @@ async fn places_an_order_priced_from_the_catalog() {
     let r = Reply::of(
         cart.handle(
             call(&SET_CART_ITEM)
-                .path(&["u-1"])
+                .by_user("u-1")
                 .json(json!({"sku": "APL-001", "qty": 2}))
                 .build(),
         )
@@ -88,7 +91,7 @@ async fn places_an_order_priced_from_the_catalog() {
 
     assert_eq!(stack.product("APL-001").await.map(|p| p.stock), Some(118));
     assert_eq!(stack.product("BAN-001").await.map(|p| p.stock), Some(1));
-    let r = Reply::of(cart.handle(call(&GET_CART).path(&["u-1"]).build()).await);
+    let r = Reply::of(cart.handle(call(&GET_CART).by_user("u-1").build()).await);
     assert_eq!(r.ok(200)["items"], json!([]), "cart cleared");
 
     let events = stack.drain(&stack.queue(&ORDER_EVENTS).url).await;
@@ -362,10 +365,7 @@ async fn reads_orders_back() {
     )
     .await
     .ok(201);
-    let r = Reply::of(
-        app.handle(call(&LIST_ORDERS).query("userId", "u-7").build())
-            .await,
-    );
+    let r = Reply::of(app.handle(call(&LIST_ORDERS).by_user("u-7").build()).await);
     let listed: Vec<&str> = r.ok(200)["items"]
         .as_array()
         .map(|a| a.iter().filter_map(|o| o["orderId"].as_str()).collect())
@@ -373,11 +373,22 @@ async fn reads_orders_back() {
     ids.reverse();
     assert_eq!(listed, ids, "newest first, only this user's");
     let r = Reply::of(
-        app.handle(call(&LIST_ORDERS).query("userId", "nobody").build())
+        app.handle(call(&LIST_ORDERS).by_user("nobody").build())
             .await,
     );
     assert_eq!(r.ok(200)["items"], json!([]));
-    Reply::of(app.handle(call(&LIST_ORDERS).build()).await).error(400, "VALIDATION_ERROR");
+    Reply::of(app.handle(call(&LIST_ORDERS).anonymous().build()).await).error(401, "UNAUTHORIZED");
+    // Another customer's order is not found, exactly like a missing one.
+    let other = Reply::of(
+        app.handle(call(&GET_ORDER).by_user("u-8").path(&[&ids[0]]).build())
+            .await,
+    );
+    other.error(404, "NOT_FOUND");
+    let mine = Reply::of(
+        app.handle(call(&GET_ORDER).by_user("u-7").path(&[&ids[0]]).build())
+            .await,
+    );
+    assert_eq!(mine.ok(200)["orderId"], ids[0].as_str());
     Reply::of(
         app.handle(call(&GET_ORDER).path(&["ord-missing"]).build())
             .await,

@@ -184,9 +184,11 @@ pub enum Access {
     BucketRead(&'static BucketSpec),
     /// GetObject and PutObject.
     BucketWrite(&'static BucketSpec),
-    /// Its own CloudFormation stack: DescribeStacks, ListStackResources and DeleteStack (the
-    /// stack name in [`STACK_NAME_VAR`]).
+    /// Its own CloudFormation stack: DescribeStacks and ListStackResources (the stack name in
+    /// [`STACK_NAME_VAR`]).
     OwnStack,
+    /// DeleteStack on its own stack (with [`Access::OwnStack`]).
+    OwnStackDelete,
     /// Get/Put/DeleteFunctionConcurrency on every *other* function of the stack.
     StackFunctionsConcurrency,
     /// ListBucketVersions, DeleteObject and DeleteObjectVersion on every bucket of the stack
@@ -260,7 +262,47 @@ pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub function: &'static FunctionSpec,
+    /// Who may call it: the gateway's authorizer, the functions' checks, OpenAPI's `security`
+    /// and the local gateway all read this one field.
+    pub caller: Caller,
 }
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Caller {
+    /// Anyone, without a token (the catalog).
+    Public,
+    /// A signed-in user of the environment's user pool, acting on their own data only (the
+    /// caller is the token's `sub`, never a path, query or body value).
+    Customer,
+    /// A signed-in member of the pool's [`STAFF_GROUP`] (the back office).
+    Staff,
+}
+
+impl Caller {
+    /// Whether the route needs a verified access token.
+    pub const fn needs_token(self) -> bool {
+        !matches!(self, Caller::Public)
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Caller::Public => "public",
+            Caller::Customer => "customer",
+            Caller::Staff => "staff",
+        }
+    }
+}
+
+/// The user pool group whose members may call [`Caller::Staff`] routes (`cognito:groups`).
+pub const STAFF_GROUP: &str = "staff";
+
+/// The OAuth scope every access token of a Cognito user pool carries and ID tokens do not.
+/// Requiring it on a route makes the gateway refuse ID tokens: API Gateway's JWT authorizer
+/// cannot tell the two kinds apart otherwise and recommends route scopes for exactly this
+/// (API Gateway Developer Guide, "Control access to HTTP APIs with JWT authorizers",
+/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html>).
+pub const ACCESS_TOKEN_SCOPE: &str = "aws.cognito.signin.user.admin";
 
 impl Route {
     /// `GET /catalog/{sku}`.
@@ -268,7 +310,7 @@ impl Route {
         format!("{} {}", self.method.as_str(), self.path)
     }
 
-    /// Names of the path parameters, in order (`/cart/{userId}` → `["userId"]`).
+    /// Names of the path parameters, in order (`/orders/{orderId}` → `["orderId"]`).
     pub fn path_parameters(&self) -> Vec<&'static str> {
         self.path
             .split('/')
@@ -344,7 +386,7 @@ pub static CARTS: TableSpec = TableSpec {
     business_data: false,
 };
 
-/// A customer's orders by creation time (`GET /orders?userId=`, newest first).
+/// A customer's orders by creation time (`GET /orders`, newest first).
 pub const ORDERS_BY_USER: IndexSpec = IndexSpec {
     name: "by-user",
     partition_key: s("userId"),
@@ -570,6 +612,8 @@ pub static KILL_SWITCH_FN: FunctionSpec = FunctionSpec {
         Access::TopicPublish(&OPS_ALERTS),
         Access::OwnStack,
         Access::StackFunctionsConcurrency,
+        // Only where the environment's kill switch destroys (the stack drops them otherwise).
+        Access::OwnStackDelete,
         Access::StackBucketsEmpty,
     ],
     needs_stores: false,
@@ -592,6 +636,7 @@ pub const GET_CATALOG: Route = Route {
     method: Method::Get,
     path: "/catalog",
     function: &CATALOG,
+    caller: Caller::Public,
 };
 
 /// `GET /catalog/{sku}`: One product.
@@ -599,48 +644,55 @@ pub const GET_PRODUCT: Route = Route {
     method: Method::Get,
     path: "/catalog/{sku}",
     function: &CATALOG,
+    caller: Caller::Public,
 };
 
-/// `GET /cart/{userId}`: A customer's cart, priced from the catalog.
+/// `GET /cart`: The caller's cart, priced from the catalog.
 pub const GET_CART: Route = Route {
     method: Method::Get,
-    path: "/cart/{userId}",
+    path: "/cart",
     function: &CART,
+    caller: Caller::Customer,
 };
 
-/// `POST /cart/{userId}`: Sets one item's quantity in a cart (0 removes it).
+/// `POST /cart`: Sets one item's quantity in the caller's cart (0 removes it).
 pub const SET_CART_ITEM: Route = Route {
     method: Method::Post,
-    path: "/cart/{userId}",
+    path: "/cart",
     function: &CART,
+    caller: Caller::Customer,
 };
 
-/// `DELETE /cart/{userId}`: Empties a cart.
+/// `DELETE /cart`: Empties the caller's cart.
 pub const CLEAR_CART: Route = Route {
     method: Method::Delete,
-    path: "/cart/{userId}",
+    path: "/cart",
     function: &CART,
+    caller: Caller::Customer,
 };
 
-/// `POST /orders`: Places an order (`Idempotency-Key` header required).
+/// `POST /orders`: Places an order for the caller (`Idempotency-Key` header required).
 pub const PLACE_ORDER: Route = Route {
     method: Method::Post,
     path: "/orders",
     function: &ORDERS_FN,
+    caller: Caller::Customer,
 };
 
-/// `GET /orders`: A customer's orders, newest first (`?userId=`).
+/// `GET /orders`: The caller's orders, newest first.
 pub const LIST_ORDERS: Route = Route {
     method: Method::Get,
     path: "/orders",
     function: &ORDERS_FN,
+    caller: Caller::Customer,
 };
 
-/// `GET /orders/{orderId}`: One order.
+/// `GET /orders/{orderId}`: One of the caller's orders (another customer's is not found).
 pub const GET_ORDER: Route = Route {
     method: Method::Get,
     path: "/orders/{orderId}",
     function: &ORDERS_FN,
+    caller: Caller::Customer,
 };
 
 /// `PUT /inventory`: Adds or updates products and stock, as one batch.
@@ -648,6 +700,7 @@ pub const PUT_INVENTORY: Route = Route {
     method: Method::Put,
     path: "/inventory",
     function: &INVENTORY,
+    caller: Caller::Staff,
 };
 
 /// `GET /inventory`: Stock levels (`?below=`).
@@ -655,6 +708,7 @@ pub const GET_INVENTORY: Route = Route {
     method: Method::Get,
     path: "/inventory",
     function: &INVENTORY,
+    caller: Caller::Staff,
 };
 
 /// `POST /reports`: Requests a sales report (built asynchronously).
@@ -662,6 +716,7 @@ pub const REQUEST_REPORT: Route = Route {
     method: Method::Post,
     path: "/reports",
     function: &REPORTS_FN,
+    caller: Caller::Staff,
 };
 
 /// `GET /reports/{reportId}`: A report's status and, when ready, its download links.
@@ -669,6 +724,7 @@ pub const GET_REPORT: Route = Route {
     method: Method::Get,
     path: "/reports/{reportId}",
     function: &REPORTS_FN,
+    caller: Caller::Staff,
 };
 
 /// Every route of the HTTP API (payload format 2.0).
@@ -799,6 +855,23 @@ mod tests {
             }
         );
         assert!(function("kill-switch").is_some());
+    }
+
+    #[test]
+    fn only_the_catalog_is_public_and_the_back_office_is_staff_only() {
+        for r in ROUTES {
+            let want = match r.function.id {
+                "catalog" => Caller::Public,
+                "inventory" | "reports" => Caller::Staff,
+                _ => Caller::Customer,
+            };
+            assert_eq!(r.caller, want, "{}", r.route_key());
+            assert!(
+                !r.path.contains("{userId}"),
+                "{}: the caller comes from the token",
+                r.route_key()
+            );
+        }
     }
 
     #[test]

@@ -20,6 +20,33 @@ pub struct SiteConfig {
     pub api_base: String,
     pub env: String,
     pub stores: Vec<SiteStore>,
+    /// Where the pages sign users in; absent when the stack's user pool is not known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<SiteAuth>,
+}
+
+/// The user pool as the pages' sign-in reads it (`ui/js/auth.js`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteAuth {
+    pub region: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    /// Cognito's API: `https://cognito-idp.<region>.amazonaws.com/` in AWS (it answers CORS),
+    /// `/cognito/` on `stackgen dev`'s origin (proxied to the emulator).
+    pub endpoint: String,
+}
+
+impl SiteAuth {
+    /// The pool's public Cognito endpoint in AWS.
+    pub fn aws(region: &str, user_pool_id: &str, client_id: &str) -> SiteAuth {
+        SiteAuth {
+            region: region.to_owned(),
+            user_pool_id: user_pool_id.to_owned(),
+            client_id: client_id.to_owned(),
+            endpoint: format!("https://cognito-idp.{region}.amazonaws.com/"),
+        }
+    }
 }
 
 /// One store as the pages list it.
@@ -44,6 +71,7 @@ impl SiteConfig {
                     name: s.name.clone(),
                 })
                 .collect(),
+            auth: None,
         }
     }
 
@@ -60,7 +88,15 @@ impl SiteConfig {
         } else {
             resolved(outputs, outputs::API_URL).map(|url| url.trim_end_matches('/').to_string())
         };
-        SiteConfig::for_environment(env, api_base)
+        let mut config = SiteConfig::for_environment(env, api_base);
+        config.auth = match (
+            resolved(outputs, outputs::USER_POOL_ID),
+            resolved(outputs, outputs::USER_POOL_CLIENT_ID),
+        ) {
+            (Some(pool), Some(client)) => Some(SiteAuth::aws(&env.region, pool, client)),
+            _ => None,
+        };
+        config
     }
 
     /// The body of `config.js`.
@@ -223,6 +259,7 @@ mod tests {
                 id: "store-01".into(),
                 name: "Down\"town</script>".into(),
             }],
+            auth: None,
         };
         let script = config.script();
         assert!(script.contains(

@@ -192,3 +192,33 @@ fn one_million_requests_reach_every_retail_function_and_table() {
     }
     assert!(r.totals.usage > r.totals.idle);
 }
+
+/// The user pool is priced per monthly active user at its plan's price (Lite, $0.0055), nothing
+/// while idle; the always-free 10,000 users cover the demo month.
+#[test]
+fn the_user_pool_costs_per_monthly_active_user_and_nothing_idle() {
+    let pool = |r: &CostReport| {
+        r.resources
+            .iter()
+            .find(|res| res.resource_type == "AWS::Cognito::UserPool")
+            .cloned()
+            .unwrap_or_else(|| panic!("no user pool priced"))
+    };
+    let idle = report("dev", BuiltinProfile::Idle);
+    assert!(pool(&idle).usage.is_zero());
+    assert!(idle.idle_lines.iter().all(|l| l.logical_id != "UserPool"));
+    // 1m: 25,000 users at list price (no free tier) = 25,000 × $0.0055 = $137.50.
+    let busy = report("dev", BuiltinProfile::OneMillion);
+    let p = pool(&busy);
+    assert_eq!(p.usage, Usd::from_cents(13_750), "{:?}", p.components);
+    assert!(
+        p.components
+            .iter()
+            .any(|c| c.formula.contains("25,000") || c.formula.contains("25000")),
+        "{:?}",
+        p.components
+    );
+    // With the free tier, 10,000 of them are free: 15,000 × $0.0055 = $82.50.
+    let free = report_with("dev", BuiltinProfile::OneMillion, true);
+    assert_eq!(pool(&free).usage, Usd::from_cents(8_250));
+}

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use stackgen::deploy::bootstrap::deploy_role_services;
+use stackgen::deploy::bootstrap::{deploy_role_actions, deploy_role_services};
 use stackgen::model::Format;
 use stackgen::{env, stack};
 
@@ -42,6 +42,7 @@ fn the_deploy_role_manages_the_services_of_the_typed_model() {
             "ce",
             "cloudfront",
             "cloudwatch",
+            "cognito-idp",
             "dynamodb",
             "lambda",
             "logs",
@@ -58,5 +59,33 @@ fn the_deploy_role_manages_the_services_of_the_typed_model() {
             stackgen_model::facts(t).is_some(),
             "{t} is in the typed model but not in model/allowlist.txt"
         );
+    }
+}
+
+/// Where a service gets named actions instead of `service:*`, they are exactly what
+/// CloudFormation's handlers of the stack's types of that service call, as AWS's resource
+/// schemas (vendored in model/schemas) list them.
+#[test]
+fn narrowed_services_get_every_action_their_handlers_need_and_no_wildcard() {
+    let actions = deploy_role_actions();
+    assert!(!actions.iter().any(|a| a == "cognito-idp:*"), "{actions:?}");
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/schemas");
+    for t in ["UserPool", "UserPoolClient", "UserPoolGroup"] {
+        let path = schemas.join(format!("Cognito_{t}.json"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let handlers = schema["handlers"].as_object().cloned().unwrap_or_default();
+        assert!(!handlers.is_empty(), "{t}: no handlers in the schema");
+        for (handler, h) in handlers {
+            for p in h["permissions"].as_array().into_iter().flatten() {
+                let p = p.as_str().unwrap_or_default();
+                if p.starts_with("cognito-idp:") {
+                    assert!(
+                        actions.iter().any(|a| a == p),
+                        "{t} {handler} needs {p}, which the deploy role lacks"
+                    );
+                }
+            }
+        }
     }
 }

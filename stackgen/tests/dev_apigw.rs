@@ -84,6 +84,7 @@ fn sample_event() -> Value {
         &MatchedRoute {
             route_key: "$default".into(),
             path_parameters: vec![("parameter1", "value1")],
+            authorizer: None,
         },
         &RequestStamp {
             request_id: "id".into(),
@@ -169,6 +170,7 @@ fn named_stage_binary_body_and_absent_fields() {
         &MatchedRoute {
             route_key: "PUT /cart/{userId}".into(),
             path_parameters: vec![("userId", "u%2D1")],
+            authorizer: None,
         },
         &RequestStamp {
             request_id: "r".into(),

@@ -2,16 +2,20 @@
 //! (with placeholder code, which moto stores and never runs), the real function binaries built
 //! for this machine, and the API driven as the storefront and back office drive it — stock,
 //! catalog, cart, an idempotent order, the order-events consumer, and a report built by the
-//! report-requests consumer and downloaded from its presigned URL.
+//! report-requests consumer and downloaded from its presigned URL. Everyone signs in against
+//! the emulator's Cognito (the pool the stack declares): two customers who cannot see each
+//! other's cart or orders, and a staff member for the back office, which customers cannot use.
 
 mod dev_support;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use dev_support::accounts::{self, Tokens, bearer};
 use dev_support::{BoxError, Moto, TestResult, eventually, http, workspace};
 use serde_json::{Value, json};
-use stackgen::dev::{self, DevConfig, DevOptions, EmulatorAccess, LogOptions};
+use stackgen::aws::AwsContext;
+use stackgen::dev::{self, DevConfig, DevOptions, EmulatorAccess, LogOptions, UserPoolRef};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
@@ -46,10 +50,11 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
             .ok()?;
         out.state().map(str::to_owned)
     };
+    let pool = config.user_pool.clone();
     let dev = dev::start(config).await?;
     // While stackgen dev polls, the deployed mapping is paused in the emulator (see handover.rs).
     let during = state(lambda.clone(), esm.clone()).await;
-    let result = drive(dev.local_addr(), &moto, &local).await;
+    let result = drive(dev.local_addr(), &moto, &local, &pool).await;
     dev.stop().await;
     result?;
     assert_eq!(during.as_deref(), Some("Disabled"));
@@ -61,13 +66,44 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
     Ok(())
 }
 
-async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -> TestResult {
+/// The staff member (added as `stackgen staff add` does) and two customers, signed in.
+async fn sign_ins(moto: &Moto, pool: &UserPoolRef) -> Result<(Tokens, Tokens, Tokens), BoxError> {
+    let ctx = AwsContext::from_config(moto.sdk_config().await);
+    let added = stackgen::deploy::staff::add(
+        &ctx,
+        &pool.pool_id,
+        "boss@example.com",
+        Some("Boss-Passw0rd"),
+    )
+    .await?;
+    assert!(added.created && !added.already_staff, "{added:?}");
+    let listed = stackgen::deploy::staff::list(&ctx, &pool.pool_id).await?;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let staff = accounts::sign_in(moto, pool, "boss@example.com", "Boss-Passw0rd").await?;
+    let a = accounts::sign_in_new(moto, pool, "ann@example.com", false).await?;
+    let b = accounts::sign_in_new(moto, pool, "bob@example.com", false).await?;
+    Ok((staff, a, b))
+}
+
+async fn drive(
+    addr: SocketAddr,
+    moto: &Moto,
+    local: &dev_support::LocalStack,
+    pool: &UserPoolRef,
+) -> TestResult {
+    let (staff, ann, bob) = sign_ins(moto, pool).await?;
+    let as_of = |t: &Tokens| Some(bearer(&t.access));
+    let (staff, ann, bob) = (as_of(&staff), as_of(&ann), as_of(&bob));
     let call = |method: &'static str,
                 path: String,
+                who: Option<String>,
                 headers: Vec<(&'static str, String)>,
                 body: Value| async move {
         let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let mut all = vec![("content-type", "application/json")];
+        if let Some(auth) = &who {
+            all.push(("authorization", auth.as_str()));
+        }
         all.extend(headers);
         let body = if body.is_null() {
             String::new()
@@ -81,6 +117,7 @@ async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -
     let reply = call(
         "PUT",
         "/api/inventory".into(),
+        staff.clone(),
         vec![],
         json!({"items": [
             {"sku": "E2E-APL", "name": "Apple", "category": "fruit", "priceCents": 120, "unit": "each", "stock": 5, "lowStockThreshold": 3},
@@ -91,7 +128,14 @@ async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -
     assert_eq!(reply.status, 200, "{}", reply.text());
 
     // Storefront: browse, filter, one product.
-    let catalog = call("GET", "/api/catalog?q=apple".into(), vec![], Value::Null).await?;
+    let catalog = call(
+        "GET",
+        "/api/catalog?q=apple".into(),
+        None,
+        vec![],
+        Value::Null,
+    )
+    .await?;
     assert_eq!(catalog.status, 200, "{}", catalog.text());
     let items = catalog.json()["items"].clone();
     assert!(
@@ -103,6 +147,7 @@ async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -
     let fruit = call(
         "GET",
         "/api/catalog?category=bakery".into(),
+        None,
         vec![],
         Value::Null,
     )
@@ -114,56 +159,130 @@ async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -
         "{}",
         fruit.text()
     );
-    let missing = call("GET", "/api/catalog/NOPE-1".into(), vec![], Value::Null).await?;
+    let missing = call(
+        "GET",
+        "/api/catalog/NOPE-1".into(),
+        None,
+        vec![],
+        Value::Null,
+    )
+    .await?;
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json()["error"]["code"], "NOT_FOUND");
 
-    // Cart and order (idempotent).
+    // Cart and order (idempotent), as Ann; Bob sees none of it.
     let cart = call(
         "POST",
-        "/api/cart/u-e2e".into(),
+        "/api/cart".into(),
+        ann.clone(),
         vec![],
         json!({"sku": "E2E-APL", "qty": 3}),
     )
     .await?;
     assert_eq!(cart.status, 200, "{}", cart.text());
     assert_eq!(cart.json()["totalCents"], 360);
+    let bobs = call("GET", "/api/cart".into(), bob.clone(), vec![], Value::Null).await?;
+    assert_eq!(bobs.status, 200, "{}", bobs.text());
+    assert_eq!(bobs.json()["items"], json!([]), "Bob's cart is his own");
+    let anonymous = call("GET", "/api/cart".into(), None, vec![], Value::Null).await?;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.text());
+    // A userId in the body is not who orders: the token says Ann.
     let order_body =
-        json!({"userId": "u-e2e", "storeId": "store-02", "items": [{"sku": "E2E-APL", "qty": 3}]});
+        json!({"userId": "bob", "storeId": "store-02", "items": [{"sku": "E2E-APL", "qty": 3}]});
     let key = vec![("idempotency-key", "e2e-order-1".to_owned())];
     let first = call(
         "POST",
         "/api/orders".into(),
+        ann.clone(),
         key.clone(),
         order_body.clone(),
     )
     .await?;
     assert_eq!(first.status, 201, "{}", first.text());
-    let again = call("POST", "/api/orders".into(), key, order_body).await?;
+    let again = call(
+        "POST",
+        "/api/orders".into(),
+        ann.clone(),
+        key.clone(),
+        order_body.clone(),
+    )
+    .await?;
     assert_eq!(again.status, 200, "{}", again.text());
     let order_id = first.json()["orderId"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
     assert_eq!(again.json()["orderId"], order_id.as_str());
+    // Bob's equal key and body are another order (keys are per customer), refused here because
+    // Ann's order left only 2 apples: no replay of Ann's order, no oversell.
+    let bobs_order = call("POST", "/api/orders".into(), bob.clone(), key, order_body).await?;
+    assert_eq!(bobs_order.status, 409, "{}", bobs_order.text());
+    assert_eq!(bobs_order.json()["error"]["code"], "INSUFFICIENT_STOCK");
     let fetched = call(
         "GET",
         format!("/api/orders/{order_id}"),
+        ann.clone(),
         vec![],
         Value::Null,
     )
     .await?;
     assert_eq!(fetched.status, 200);
     assert_eq!(fetched.json()["totalCents"], 360);
+    let snooped = call(
+        "GET",
+        format!("/api/orders/{order_id}"),
+        bob.clone(),
+        vec![],
+        Value::Null,
+    )
+    .await?;
+    assert_eq!(
+        snooped.status, 404,
+        "another customer's order is not revealed"
+    );
+    assert_eq!(snooped.json()["error"]["code"], "NOT_FOUND");
     let mine = call(
         "GET",
-        "/api/orders?userId=u-e2e".into(),
+        "/api/orders".into(),
+        ann.clone(),
         vec![],
         Value::Null,
     )
     .await?;
     assert_eq!(mine.json()["items"].as_array().map(Vec::len), Some(1));
-    let apple = call("GET", "/api/catalog/E2E-APL".into(), vec![], Value::Null).await?;
+    let his = call(
+        "GET",
+        "/api/orders".into(),
+        bob.clone(),
+        vec![],
+        Value::Null,
+    )
+    .await?;
+    assert_eq!(his.json()["items"], json!([]));
+
+    // A customer on every staff route: 403, nothing done.
+    for (method, path, body) in [
+        ("GET", "/api/inventory".to_owned(), Value::Null),
+        (
+            "PUT",
+            "/api/inventory".to_owned(),
+            json!({"items": [{"sku": "E2E-APL", "stock": 999}]}),
+        ),
+        ("POST", "/api/reports".to_owned(), json!({})),
+        ("GET", "/api/reports/rep-1".to_owned(), Value::Null),
+    ] {
+        let r = call(method, path.clone(), ann.clone(), vec![], body).await?;
+        assert_eq!(r.status, 403, "{method} {path}: {}", r.text());
+        assert_eq!(r.json()["error"]["code"], "FORBIDDEN", "{method} {path}");
+    }
+    let apple = call(
+        "GET",
+        "/api/catalog/E2E-APL".into(),
+        None,
+        vec![],
+        Value::Null,
+    )
+    .await?;
     assert_eq!(apple.json()["stock"], 2, "stock reserved by the order");
     assert_eq!(apple.json()["lowStock"], true);
 
@@ -173,6 +292,7 @@ async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -
     let fresh = call(
         "GET",
         "/api/catalog?q=apple".into(),
+        None,
         vec![("cache-control", "no-cache".to_owned())],
         Value::Null,
     )
@@ -217,16 +337,27 @@ async fn drive(addr: SocketAddr, moto: &Moto, local: &dev_support::LocalStack) -
     );
 
     // A report, built by the report-requests consumer, downloaded from its presigned URL.
-    let requested = call("POST", "/api/reports".into(), vec![], json!({})).await?;
+    let requested = call(
+        "POST",
+        "/api/reports".into(),
+        staff.clone(),
+        vec![],
+        json!({}),
+    )
+    .await?;
     assert_eq!(requested.status, 202, "{}", requested.text());
     let report_id = requested.json()["reportId"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    let staff_auth = staff.clone().unwrap_or_default();
     let ready = eventually(Duration::from_secs(90), || {
         let path = format!("/api/reports/{report_id}");
+        let auth = staff_auth.clone();
         async move {
-            let r = http(addr, "GET", &path, &[], "").await.ok()?;
+            let r = http(addr, "GET", &path, &[("authorization", auth.as_str())], "")
+                .await
+                .ok()?;
             let v = r.json();
             match v["status"].as_str() {
                 Some("READY") => Some(Ok(v)),

@@ -1,12 +1,23 @@
 // Browser test of the whole shopping flow, run against a live stack (normally `stackgen dev` on
 // the local emulator) in headless Debian chromium driven by playwright-core:
-//   browse → filter → add two items → change a quantity → order at a store → confirmation →
-//   look the order up → stock decreased in the catalog → add stock in the back office →
-//   generate a report and download it; plus a phone-width pass, an accessible-name check and
-//   the "API unreachable" message. Screenshots of each page go to out/screenshots/.
+//   browse as a guest → filter → add two items to the guest cart → change a quantity →
+//   checkout asks to sign in → create an account (a taken email refused, a weak password caught
+//   before sending) → confirm it with the emailed code (read from the emulator's outbox; a wrong
+//   code first) → sign in: the guest cart comes along → order at a store → confirmation → look
+//   the order up, see it in my orders → reload: still signed in, and a token the API rejects is
+//   refreshed and the call retried → stock decreased in the catalog → the customer is refused
+//   by the back office (no data, no staff call) → sign out (the refresh token is revoked) →
+//   staff signs in to the back office → add and set stock → generate a report and download it
+//   → sign out there; plus a phone-width pass, an accessible-name check, a page without sign-in
+//   configured, the "API unreachable" message and the 404 page. Screenshots of each page go to
+//   out/screenshots/.
 //
-// Usage: BASE_URL=http://127.0.0.1:PORT node tests/ui/store.spec.mjs   (or npm run test:ui)
-// Optional: CHROMIUM=/path/to/chromium, SCREENSHOT_DIR=dir, REPORT_TIMEOUT_MS (default 120000).
+// Usage: BASE_URL=http://127.0.0.1:PORT EMULATOR_URL=http://127.0.0.1:EMULATOR_PORT \
+//          node tests/ui/store.spec.mjs   (or npm run test:ui; scripts/ui-test.sh sets both)
+// EMULATOR_URL is the local emulator (scripts/emulator.py), whose outbox holds the confirmation
+// codes Cognito would email (`stackgen dev` prints its URL).
+// Optional: CHROMIUM=/path/to/chromium, SCREENSHOT_DIR=dir, REPORT_TIMEOUT_MS (default 120000),
+// STAFF_EMAIL / STAFF_PASSWORD (default: the demo staff account `stackgen dev` creates).
 //
 // The test reads its data from the running stack (the catalog it serves) instead of assuming
 // fixed products, so it works with whatever demo data the environment was seeded with; it needs
@@ -22,6 +33,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.resolve(process.env.SCREENSHOT_DIR || path.join(here, "..", "..", "out", "screenshots"));
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const REPORT_TIMEOUT_MS = Number(process.env.REPORT_TIMEOUT_MS) || 120_000;
+const STAFF = { email: process.env.STAFF_EMAIL || "staff@example.com", password: process.env.STAFF_PASSWORD || "Staff-Demo-1" };
+/** Where auth.js keeps the session (tokens) and the guest cart lives. */
+const SESSION_KEY = "stackgen.session";
+const GUEST_CART_KEY = "stackgen.guestCart";
 
 function fail(message) {
   console.error(`\nstore.spec: ${message}\n`);
@@ -48,6 +63,28 @@ try {
   if (!res.ok) fail(`BASE_URL ${BASE} answered HTTP ${res.status}; expected the storefront page. Is it the URL \`stackgen dev\` printed?`);
 } catch (err) {
   fail(`BASE_URL ${BASE} is unreachable (${err.cause?.code || err.cause?.message || err.message}). Start the stack with \`make run\` (or \`stackgen dev\`) first.`);
+}
+
+const rawEmulator = process.env.EMULATOR_URL;
+if (!rawEmulator) {
+  fail(
+    "EMULATOR_URL is not set. The test creates an account and reads its confirmation code from the\n" +
+      "emulator's outbox (GET <EMULATOR_URL>/_emulator/cognito/outbox?to=EMAIL); run it with\n" +
+      "  EMULATOR_URL=http://127.0.0.1:<emulator port>\n(the URL `stackgen dev` prints after \"a new account's confirmation code:\").",
+  );
+}
+let EMULATOR;
+try {
+  EMULATOR = new URL(rawEmulator.replace(/\/+$/, ""));
+} catch {
+  fail(`EMULATOR_URL=${rawEmulator} is not a URL; expected something like http://127.0.0.1:5000.`);
+}
+const outboxUrl = (email) => `${EMULATOR.href.replace(/\/+$/, "")}/_emulator/cognito/outbox?to=${encodeURIComponent(email)}`;
+try {
+  const res = await fetch(outboxUrl("nobody@example.com"), { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) fail(`EMULATOR_URL ${EMULATOR.href} answered HTTP ${res.status} for its Cognito outbox; is it scripts/emulator.py?`);
+} catch (err) {
+  fail(`EMULATOR_URL ${EMULATOR.href} is unreachable (${err.cause?.code || err.cause?.message || err.message}).`);
 }
 
 const { chromium } = await import("playwright-core");
@@ -99,6 +136,18 @@ async function assertNamedControls(page, where) {
 
 const utcDate = (d) => d.toISOString().slice(0, 10);
 
+/** The payload of a JWT. */
+const jwtClaims = (token) => JSON.parse(Buffer.from(String(token).split(".")[1], "base64url").toString("utf8"));
+
+/** The newest confirmation code the emulator "emailed" to `email`, once there are `after`+1 messages. */
+async function emailedCode(email, after = 0) {
+  return eventually(`a confirmation code emailed to ${email}`, async () => {
+    const res = await fetch(outboxUrl(email));
+    const { messages } = await res.json();
+    return messages.length > after ? { code: messages[messages.length - 1].code, count: messages.length } : null;
+  });
+}
+
 // ---------------------------------------------------------------- the flow
 
 test("storefront and back office against the live stack", async (t) => {
@@ -112,6 +161,25 @@ test("storefront and back office against the live stack", async (t) => {
   page.setDefaultTimeout(15_000);
   const pageErrors = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
+  // What the main page sends to the API and to Cognito, to check headers and what was not sent.
+  const traffic = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (!/^\/(api|cognito)\//.test(url.pathname)) return;
+    traffic.push({
+      method: r.method(),
+      path: url.pathname + url.search,
+      authorization: r.headers().authorization || "",
+      operation: (r.headers()["x-amz-target"] || "").split(".").pop(),
+      body: r.postData() || "",
+    });
+  });
+  const apiStatuses = [];
+  page.on("response", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith("/api/")) apiStatuses.push({ method: r.request().method(), path: url.pathname, status: r.status() });
+  });
+  const sent = (predicate) => traffic.filter(predicate);
 
   let failed = false;
   const step = async (name, fn) =>
@@ -127,24 +195,46 @@ test("storefront and back office against the live stack", async (t) => {
 
   let config;
   let apiUrl;
-  const api = async (pathAndQuery) => {
-    const res = await context.request.get(apiUrl + pathAndQuery);
-    assert.ok(res.ok(), `GET ${apiUrl + pathAndQuery} answered ${res.status()}: ${await res.text()}`);
+  /** GET on the API (public unless `token` is given); asserts 2xx unless `expect` is a status. */
+  const api = async (pathAndQuery, { token, expect } = {}) => {
+    const res = await context.request.get(apiUrl + pathAndQuery, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (expect) {
+      assert.equal(res.status(), expect, `GET ${pathAndQuery} answered ${res.status()}: ${await res.text()}`);
+    } else {
+      assert.ok(res.ok(), `GET ${apiUrl + pathAndQuery} answered ${res.status()}: ${await res.text()}`);
+    }
     return res.json();
   };
+  /** Cognito's JSON API at the endpoint the pages use. */
+  const cognito = async (operation, body) => {
+    const res = await context.request.post(new URL(config.auth.endpoint, BASE).href, {
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${operation}` },
+      data: JSON.stringify(body),
+    });
+    return { status: res.status(), body: await res.json() };
+  };
+  const stored = (p, key) => p.evaluate((k) => JSON.parse(localStorage.getItem(k) || "null"), key);
   const card = (p) => page.getByRole("article", { name: p.name, exact: true });
   const stockText = async (p) => (await card(p).locator(".stock").textContent()).trim();
+  const accountBar = page.getByRole("region", { name: "Account" });
+  const view = (name) => page.locator(`[data-view="${name}"]`);
 
   let a; // product ordered twice
   let b; // product ordered once
   let store;
   let orderId;
+  const customer = {
+    email: `shopper-${Date.now().toString(36)}-${Math.random().toString(16).slice(2, 8)}@example.com`,
+    password: `Greenleaf-${Math.random().toString(16).slice(2, 8)}-A1`,
+  };
+  let customerToken; // the customer's access token, for checks on the API
 
   await step("browse the catalog", async () => {
     await page.goto(BASE.href);
     config = await page.evaluate(() => window.STACKGEN_CONFIG);
     assert.ok(config && config.apiBase, "window.STACKGEN_CONFIG.apiBase is missing: /config.js did not load");
     assert.ok(Array.isArray(config.stores) && config.stores.length > 0, "config.js lists no stores, so no order can be placed");
+    assert.ok(config.auth && config.auth.clientId && config.auth.endpoint, `config.js has no auth (user pool) settings: ${JSON.stringify(config.auth)}`);
     apiUrl = new URL(config.apiBase.replace(/\/+$/, ""), BASE).href;
     const probe = await context.request.get(`${apiUrl}/catalog?limit=1`).catch((err) => err);
     assert.ok(
@@ -153,6 +243,10 @@ test("storefront and back office against the live stack", async (t) => {
     );
     await page.getByRole("article").first().waitFor();
     await eventually("the catalog summary", async () => /\d+\+? products?/.test(await page.locator("#catalog-summary").textContent()));
+    // A guest: browsing needs no account, and the back office is not offered in the menu.
+    assert.match(await accountBar.textContent(), /Shopping as a guest/);
+    await accountBar.getByRole("link", { name: "Sign in", exact: true }).waitFor();
+    assert.equal(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Back office" }).count(), 0);
 
     // Candidates: products shown on the page, in stock with 3+ units, with unique names.
     const skus = await page.locator("article[data-sku]").evaluateAll((els) => els.map((e) => e.dataset.sku));
@@ -219,18 +313,117 @@ test("storefront and back office against the live stack", async (t) => {
     const lineA = page.locator("#cart-lines li", { hasText: a.name });
     assert.match(await lineA.locator(".line-total").textContent(), new RegExp(`${escapeRe(money(2 * a.priceCents))}$`));
     assert.equal((await page.locator("#cart-count").textContent()).trim(), "3");
+    // A guest's cart stays in the browser: no cart call, no token.
+    const guest = await stored(page, GUEST_CART_KEY);
+    assert.deepEqual(guest.map((l) => [l.sku, l.qty]).sort(), [[a.sku, 2], [b.sku, 1]].sort());
+    assert.deepEqual(sent((r) => r.path.includes("/cart") || r.authorization), [], "a guest's cart must not call the API");
     await shot(page, "04-cart");
   });
 
-  await step("order at a store and see the confirmation", async () => {
+  await step("checkout asks a guest to sign in", async () => {
     store = config.stores[config.stores.length - 1];
     await page.getByLabel("Pickup store", { exact: true }).selectOption(store.id);
+    await page.getByRole("button", { name: "Sign in to check out" }).click();
+    await page.getByRole("heading", { name: "Sign in", exact: true }).waitFor();
+    assert.match(await view("sign-in").locator("#sign-in-reason").textContent(), /place your order/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "sign-in-title", "focus should move to the sign-in heading");
+    assert.deepEqual(sent((r) => r.path.includes("/orders")), [], "a guest's checkout must not call the API");
+    await assertNamedControls(page, "sign-in");
+    await shot(page, "05-sign-in-for-checkout");
+  });
+
+  await step("create an account", async () => {
+    await view("sign-in").getByRole("link", { name: "Create an account" }).click();
+    await page.getByRole("heading", { name: "Create an account" }).waitFor();
+    const form = view("sign-up");
+    const email = form.getByRole("textbox", { name: "Email" });
+    const password = form.getByLabel("Password", { exact: true });
+    // The policy is shown with the field, and a weak password is caught before anything is sent.
+    assert.match(await form.locator("#sign-up-password-rule").textContent(), /At least 10 characters.*upper-case.*lower-case.*digit/);
+    await email.fill(customer.email);
+    await password.fill("short1A");
+    await form.getByRole("button", { name: "Create account" }).click();
+    await eventually("the password rule error", async () => /at least 10 characters/.test(await form.locator("#sign-up-password-error").textContent()));
+    assert.equal(await password.getAttribute("aria-invalid"), "true");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "sign-up-password");
+    assert.deepEqual(sent((r) => r.operation === "SignUp"), [], "a password against the policy was sent to Cognito");
+    // An email that has an account already.
+    await email.fill(STAFF.email);
+    await password.fill(customer.password);
+    await form.getByRole("button", { name: "Create account" }).click();
+    await eventually("the account-exists message", async () => /An account with this email exists; sign in/.test(await form.getByRole("alert").textContent()));
+    await form.getByRole("link", { name: "Sign in instead" }).waitFor();
+    // The new account.
+    await email.fill(customer.email);
+    await password.fill(customer.password);
+    await form.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Confirm your email" }).waitFor();
+    assert.equal(await view("confirm-account").getByRole("textbox", { name: "Email" }).inputValue(), customer.email);
+    assert.match(await view("confirm-account").locator("#confirm-account-sent").textContent(), /We emailed a 6-digit code to \S+/);
+    const signUp = sent((r) => r.operation === "SignUp").pop();
+    assert.ok(signUp && !signUp.authorization, "SignUp went out with an Authorization header");
+    await shot(page, "06-confirm-account");
+  });
+
+  await step("confirm the account with the emailed code, a wrong one first", async () => {
+    const { code } = await emailedCode(customer.email);
+    assert.match(code, /^\d{6}$/);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+    const form = view("confirm-account");
+    const field = form.getByRole("textbox", { name: "Confirmation code" });
+    await field.fill(wrong);
+    await form.getByRole("button", { name: "Confirm account" }).click();
+    await eventually("the wrong-code error", async () => /code is not right/.test(await form.locator("#confirm-code-error").textContent()));
+    assert.equal(await field.getAttribute("aria-invalid"), "true");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "confirm-code", "focus should return to the code field");
+    await shot(page, "07-confirm-wrong-code");
+    await field.fill(code);
+    await form.getByRole("button", { name: "Confirm account" }).click();
+    await page.getByRole("heading", { name: "Sign in", exact: true }).waitFor();
+    const signIn = view("sign-in");
+    assert.match(await signIn.locator("#sign-in-reason").textContent(), /email is confirmed/);
+    assert.equal(await signIn.getByRole("textbox", { name: "Email" }).inputValue(), customer.email);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "sign-in-password");
+  });
+
+  await step("sign in: the guest cart comes along", async () => {
+    const form = view("sign-in");
+    await form.getByLabel("Password", { exact: true }).fill(customer.password);
+    await form.getByRole("button", { name: "Sign in", exact: true }).click();
+    await eventually("the signed-in account bar", async () => (await accountBar.textContent()).includes(`Signed in as ${customer.email}`));
+    // Back at the checkout it came from, with the cart it had as a guest.
+    await page.getByRole("button", { name: "Place order" }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "place-order", "focus should return to the checkout");
+    assert.equal(await page.getByLabel(`Quantity of ${a.name}`, { exact: true }).inputValue(), "2");
+    assert.equal(await page.getByLabel(`Quantity of ${b.name}`, { exact: true }).inputValue(), "1");
+    assert.equal(await page.locator("#cart-total").textContent(), money(2 * a.priceCents + b.priceCents));
+    assert.match(await page.getByRole("status").textContent(), /from your guest cart/);
+    assert.equal(await stored(page, GUEST_CART_KEY), null, "the guest cart was not cleared after signing in");
+    const session = await stored(page, SESSION_KEY);
+    assert.ok(session && session.accessToken && session.refreshToken, "no session kept in localStorage");
+    customerToken = session.accessToken;
+    assert.equal(jwtClaims(session.idToken).email, customer.email);
+    // The server cart holds the guest lines, and every cart call carried the access token.
+    const cart = await api("/cart", { token: customerToken });
+    assert.deepEqual(cart.items.map((i) => [i.sku, i.qty]).sort(), [[a.sku, 2], [b.sku, 1]].sort());
+    const cartCalls = sent((r) => r.path.startsWith("/api/cart"));
+    assert.ok(cartCalls.length > 0 && cartCalls.every((r) => r.authorization === `Bearer ${customerToken}`), `cart calls without the access token: ${JSON.stringify(cartCalls)}`);
+    await api("/cart", { expect: 401 }); // and without a token the API refuses
+    await shot(page, "08-signed-in-cart");
+  });
+
+  await step("order at a store and see the confirmation", async () => {
+    assert.equal(await page.getByLabel("Pickup store", { exact: true }).inputValue(), store.id, "the pickup store chosen as a guest was lost");
     const posted = page.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname.endsWith("/orders"));
     await page.getByRole("button", { name: "Place order" }).click();
     const request = await posted;
     const key = request.headers()["idempotency-key"];
     assert.ok(key && key.length >= 16 && key.length <= 128, `POST /orders without a proper Idempotency-Key header: ${key}`);
-    assert.deepEqual(JSON.parse(request.postData()).items.map((i) => [i.sku, i.qty]).sort(), [[a.sku, 2], [b.sku, 1]].sort());
+    assert.match(request.headers().authorization || "", /^Bearer \S+\.\S+\.\S+$/, "POST /orders without the access token");
+    const sentBody = JSON.parse(request.postData());
+    assert.deepEqual(sentBody.items.map((i) => [i.sku, i.qty]).sort(), [[a.sku, 2], [b.sku, 1]].sort());
+    assert.equal(sentBody.storeId, store.id);
+    assert.ok(!("userId" in sentBody), "the order body still names a user id");
 
     await page.getByRole("heading", { name: "Order confirmed" }).waitFor();
     orderId = (await page.locator("#view-confirmation").getByTestId("order-id").textContent()).trim();
@@ -239,11 +432,11 @@ test("storefront and back office against the live stack", async (t) => {
     for (const expected of [store.name, a.name, b.name, money(2 * a.priceCents + b.priceCents)]) {
       assert.ok(body.includes(expected), `confirmation does not mention ${expected}`);
     }
-    const order = await api(`/orders/${encodeURIComponent(orderId)}`);
+    const order = await api(`/orders/${encodeURIComponent(orderId)}`, { token: customerToken });
     assert.equal(order.storeId, store.id);
     assert.equal(order.totalCents, 2 * a.priceCents + b.priceCents);
     assert.equal((await page.locator("#cart-count").textContent()).trim(), "0", "the cart was not emptied after the order");
-    await shot(page, "05-confirmation");
+    await shot(page, "09-confirmation");
   });
 
   await step("look the order up and see it in my orders", async () => {
@@ -254,19 +447,102 @@ test("storefront and back office against the live stack", async (t) => {
     const result = await page.locator("#lookup-result").textContent();
     assert.ok(result.includes(store.name) && result.includes(a.name), `lookup result incomplete: ${result}`);
     await page.getByRole("button", { name: `Show order ${orderId}` }).waitFor();
-    await shot(page, "06-orders");
+    assert.match(await page.locator("#my-orders-hint").textContent(), new RegExp(escapeRe(customer.email)));
+    assert.ok(
+      sent((r) => r.path === "/api/orders" && r.method === "GET").every((r) => r.authorization.startsWith("Bearer ")),
+      "GET /orders without the access token",
+    );
+    await shot(page, "10-orders");
+  });
+
+  await step("reload: still signed in, and a rejected token is refreshed", async () => {
+    await page.reload();
+    await eventually("the signed-in account bar after a reload", async () => (await accountBar.textContent()).includes(`Signed in as ${customer.email}`));
+    await page.getByRole("button", { name: `Show order ${orderId}` }).waitFor();
+
+    // A token the API refuses (its signature broken; its exp still in the future): the page
+    // gets 401, refreshes with the refresh token, and retries, without troubling the shopper.
+    const session = await stored(page, SESSION_KEY);
+    const [head, body, sig] = session.accessToken.split(".");
+    const broken = `${head}.${body}.${sig.slice(0, -6)}${sig.endsWith("AAAAAA") ? "BBBBBB" : "AAAAAA"}`;
+    await page.evaluate(([k, v]) => localStorage.setItem(k, v), [SESSION_KEY, JSON.stringify({ ...session, accessToken: broken })]);
+    const before = { traffic: traffic.length, statuses: apiStatuses.length };
+    await page.reload();
+    await page.getByRole("button", { name: `Show order ${orderId}` }).waitFor();
+    assert.ok(
+      apiStatuses.slice(before.statuses).some((r) => r.status === 401),
+      `the broken token was not refused: ${JSON.stringify(apiStatuses.slice(before.statuses))}`,
+    );
+    const refreshes = traffic.slice(before.traffic).filter((r) => r.operation === "InitiateAuth" && r.body.includes("REFRESH_TOKEN_AUTH"));
+    assert.ok(refreshes.length >= 1, "no refresh after the API answered 401");
+    const now = await stored(page, SESSION_KEY);
+    assert.ok(now && now.accessToken !== broken && now.refreshToken === session.refreshToken, "the session was not refreshed in place");
+    customerToken = now.accessToken;
+    assert.equal((await page.locator("#error-region").textContent()).trim(), "", "a refreshed token should not show an error");
+    assert.match(await accountBar.textContent(), new RegExp(escapeRe(customer.email)));
+    await shot(page, "11-reloaded-signed-in");
   });
 
   await step("see stock decreased in the catalog", async () => {
     await page.getByRole("link", { name: "Shop" }).click();
     await eventually(`${a.name} at ${a.stock - 2} in stock`, async () => (await stockText(a)) === `${a.stock - 2} in stock`);
     await eventually(`${b.name} at ${b.stock - 1} in stock`, async () => (await stockText(b)) === `${b.stock - 1} in stock`);
-    await shot(page, "07-catalog-after-order");
+    await shot(page, "12-catalog-after-order");
+  });
+
+  await step("a customer is refused by the back office", async () => {
+    const before = traffic.length;
+    await page.goto(new URL("admin.html", BASE).href);
+    await page.getByRole("heading", { name: "For store staff only" }).waitFor();
+    assert.match(await page.locator("#staff-only").textContent(), new RegExp(escapeRe(customer.email)));
+    assert.equal(await page.locator("#inventory-rows tr").count(), 0, "a customer sees inventory rows");
+    assert.ok(await page.locator("#backoffice").isHidden(), "the back office is shown to a customer");
+    await sleep(500); // a staff call would have gone out by now
+    const staffCalls = traffic.slice(before).filter((r) => /^\/api\/(inventory|reports)/.test(r.path));
+    assert.deepEqual(staffCalls, [], "the back office called staff routes for a customer");
+    // The API refuses the customer too (the page only decides what to show).
+    const refused = await api("/inventory", { token: customerToken, expect: 403 });
+    assert.equal(refused.error?.code, "FORBIDDEN");
+    await shot(page, "13-backoffice-customer");
+  });
+
+  await step("sign out", async () => {
+    await page.goto(BASE.href);
+    await eventually("the signed-in account bar", async () => (await accountBar.textContent()).includes(customer.email));
+    const session = await stored(page, SESSION_KEY);
+    const signedOut = page.waitForRequest((r) => (r.headers()["x-amz-target"] || "").endsWith(".GlobalSignOut"));
+    await accountBar.getByRole("button", { name: "Sign out" }).click();
+    await signedOut;
+    await eventually("the guest account bar", async () => /Shopping as a guest/.test(await accountBar.textContent()));
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Sign in", "focus should move to Sign in");
+    assert.equal(await stored(page, SESSION_KEY), null, "the tokens were kept after signing out");
+    assert.equal((await page.locator("#cart-count").textContent()).trim(), "0");
+    await page.getByRole("link", { name: "My orders" }).click();
+    await page.getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    assert.equal(await page.getByRole("button", { name: `Show order ${orderId}` }).count(), 0, "a signed-out page still lists the orders");
+    // Signed out everywhere: the refresh token no longer works.
+    const again = await cognito("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: config.auth.clientId, AuthParameters: { REFRESH_TOKEN: session.refreshToken } });
+    assert.equal(again.body.__type, "NotAuthorizedException", `the refresh token still works after signing out: ${JSON.stringify(again.body)}`);
+    await shot(page, "14-signed-out");
+  });
+
+  await step("staff sign in to the back office", async () => {
+    await page.locator("footer").getByRole("link", { name: "back office" }).click(); // the link for staff
+    await page.getByRole("heading", { name: "Staff sign-in" }).waitFor();
+    assert.equal(await page.locator("#inventory-rows tr").count(), 0);
+    await assertNamedControls(page, "back-office sign-in");
+    await shot(page, "15-backoffice-sign-in");
+    await page.getByRole("textbox", { name: "Email" }).fill(STAFF.email);
+    await page.getByLabel("Password", { exact: true }).fill(STAFF.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("heading", { name: "Inventory" }).waitFor();
+    await page.locator("#inventory-rows tr").first().waitFor();
+    assert.match(await page.locator("#account-status").textContent(), new RegExp(`Signed in as ${escapeRe(STAFF.email)}`));
+    const inventory = sent((r) => r.path.startsWith("/api/inventory")).pop();
+    assert.ok(inventory?.authorization.startsWith("Bearer "), "GET /inventory without the staff token");
   });
 
   await step("add and set stock in the back office", async () => {
-    await page.getByRole("link", { name: "Back office" }).click();
-    await page.getByRole("heading", { name: "Inventory" }).waitFor();
     // Columns: SKU | Product | Category | Price | Stock | Low at | …; the second numeric cell is Stock.
     const stockCell = (p) => page.locator(`#inventory-rows tr[data-sku="${p.sku}"] td.num`).nth(1);
     await eventually(`${a.sku} row`, async () => (await stockCell(a).textContent()) === String(a.stock - 2));
@@ -280,8 +556,10 @@ test("storefront and back office against the live stack", async (t) => {
     await page.getByRole("button", { name: `Set stock: ${b.name}` }).click();
     await eventually(`${b.name} stock set to ${b.stock}`, async () => (await stockCell(b).textContent()) === String(b.stock));
     assert.equal((await api(`/catalog/${encodeURIComponent(b.sku)}`)).stock, b.stock);
+    const puts = sent((r) => r.method === "PUT" && r.path === "/api/inventory");
+    assert.ok(puts.length === 2 && puts.every((r) => r.authorization.startsWith("Bearer ")), "PUT /inventory without the staff token");
     await assertNamedControls(page, "back office");
-    await shot(page, "08-backoffice");
+    await shot(page, "16-backoffice");
   });
 
   await step("generate a report and download it", async () => {
@@ -308,7 +586,17 @@ test("storefront and back office against the live stack", async (t) => {
     const jsonText = await res.text();
     assert.doesNotThrow(() => JSON.parse(jsonText), "the JSON report is not JSON");
     assert.ok(jsonText.includes(a.sku), `the JSON report does not mention ${a.sku}, which was just sold`);
-    await shot(page, "09-reports");
+    await shot(page, "17-reports");
+  });
+
+  await step("sign out of the back office", async () => {
+    await page.locator("#account-actions").getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Staff sign-in" }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "staff-sign-in-title");
+    assert.equal(await page.locator("#inventory-rows tr").count(), 0, "inventory rows stay after signing out");
+    assert.equal(await page.locator("#report-rows tr").count(), 0, "report rows stay after signing out");
+    assert.equal(await stored(page, SESSION_KEY), null);
+    await shot(page, "18-backoffice-signed-out");
   });
 
   await step("phone width", async () => {
@@ -321,15 +609,42 @@ test("storefront and back office against the live stack", async (t) => {
       await eventually("the phone cart", async () => (await p.getByLabel(`Quantity of ${a.name}`, { exact: true }).inputValue()) === "1");
       const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `the storefront scrolls sideways on a phone by ${overflow}px`);
-      await shot(p, "10-phone-shop");
+      await shot(p, "19-phone-shop");
       await p.goto(new URL("admin.html", BASE).href);
+      await p.getByRole("textbox", { name: "Email" }).fill(STAFF.email);
+      await p.getByLabel("Password", { exact: true }).fill(STAFF.password);
+      await p.getByRole("button", { name: "Sign in", exact: true }).click();
       await p.getByRole("heading", { name: "Inventory" }).waitFor();
       await p.locator("#inventory-rows tr").first().waitFor();
       const overflowAdmin = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflowAdmin <= 0, `the back office scrolls sideways on a phone by ${overflowAdmin}px`);
-      await shot(p, "11-phone-backoffice");
+      await shot(p, "20-phone-backoffice");
     } finally {
       await phone.close();
+    }
+  });
+
+  await step("without sign-in configured, the shop still browses", async () => {
+    const bare = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const p = await bare.newPage();
+      p.on("pageerror", (err) => pageErrors.push(err.message));
+      const { auth, ...rest } = config;
+      assert.ok(auth);
+      await p.route("**/config.js", (route) =>
+        route.fulfill({ contentType: "text/javascript", body: `window.STACKGEN_CONFIG = ${JSON.stringify(rest)};` }),
+      );
+      await p.goto(BASE.href);
+      await p.getByRole("article").first().waitFor();
+      const bar = p.getByRole("region", { name: "Account" });
+      await eventually("the no-sign-in notice", async () => /Sign-in is not available/.test(await bar.textContent()));
+      assert.equal(await bar.getByRole("link", { name: "Sign in" }).count(), 0);
+      await shot(p, "21-no-sign-in");
+      await p.goto(new URL("admin.html", BASE).href);
+      await p.getByRole("heading", { name: "Sign-in is not available" }).waitFor();
+      assert.equal(await p.locator("#inventory-rows tr").count(), 0);
+    } finally {
+      await bare.close();
     }
   });
 
@@ -342,7 +657,7 @@ test("storefront and back office against the live stack", async (t) => {
       const alert = p.getByRole("alert");
       await eventually("the unreachable-API alert", async () => /Can't reach the store service/.test(await alert.textContent()));
       await p.getByRole("button", { name: "Try again" }).first().waitFor();
-      await shot(p, "12-api-unreachable");
+      await shot(p, "22-api-unreachable");
     } finally {
       await offline.close();
     }
@@ -361,7 +676,7 @@ test("storefront and back office against the live stack", async (t) => {
         [...document.styleSheets].filter((sheet) => sheet.href?.endsWith("/css/app.css")).map((sheet) => sheet.cssRules.length),
       );
       assert.ok(rules.length === 1 && rules[0] > 0, `app.css did not load on the 404 page: ${JSON.stringify(rules)}`);
-      await shot(p, "13-not-found");
+      await shot(p, "23-not-found");
     } finally {
       await p.close();
     }

@@ -1,8 +1,15 @@
 // The back office (admin.html): the inventory table with "add stock" / "set stock" per product,
 // adding a product, the low-stock list, and sales reports (generated asynchronously by the API;
 // this page polls their status and offers the download links once they are ready).
+//
+// For store staff only: a signed-out visitor gets the staff sign-in (the same accounts and
+// session as the shop, auth.js), a signed-in customer a "for store staff only" message. Neither
+// gets any data, and the page makes no staff call for them; a staff call the API refuses (403,
+// say the account left the staff group) switches to that message and drops what was shown.
+// Every call carries the staff member's access token (api.js).
 
 import { ApiError, api, money, seg, when } from "./api.js";
+import { authAvailable, currentSession, normalizeEmail, onSessionChange, signIn, signOut, validEmail } from "./auth.js";
 import {
   $,
   announce,
@@ -24,6 +31,9 @@ const MAX_STOCK = 1_000_000;
 const POLL_LIMIT_MS = 10 * 60 * 1000;
 
 const state = {
+  session: currentSession(),
+  mode: null, // "unavailable" | "signed-out" | "customer" (not staff) | "staff"
+  generation: 0, // bumped whenever the back office closes: late answers of before are dropped
   products: new Map(), // sku → Product
   reports: loadJson(REPORTS_KEY, []).filter((r) => r && typeof r.reportId === "string"),
   polling: new Set(),
@@ -34,13 +44,17 @@ const idOf = (sku) => String(sku).replace(/[^A-Za-z0-9_-]/g, "_");
 // ---------------------------------------------------------------- inventory
 
 async function loadInventory() {
+  if (state.mode !== "staff") return;
+  const generation = state.generation;
   const caption = $("#inventory-caption");
   $("#inventory-rows").setAttribute("aria-busy", "true");
   try {
     const data = await api("GET", "/inventory");
+    if (generation !== state.generation) return;
     state.products = new Map((data.items || []).map((p) => [p.sku, p]));
     renderInventory();
   } catch (err) {
+    if (generation !== state.generation || refused(err)) return;
     caption.textContent = "Inventory could not be loaded.";
     showError(err, { title: "Couldn't load inventory", retry: loadInventory });
   } finally {
@@ -156,8 +170,10 @@ async function updateStock(sku, mode) {
   const change = mode === "add" ? { sku, addStock: n } : { sku, stock: n };
   const buttons = [document.getElementById(`add-${key}`), document.getElementById(`set-${key}`)];
   buttons.forEach((b) => (b.disabled = true));
+  const generation = state.generation;
   try {
     const data = await api("PUT", "/inventory", { body: { items: [change] } });
+    if (generation !== state.generation) return;
     for (const p of data.items || []) state.products.set(p.sku, p);
     clearError();
     renderInventory();
@@ -165,6 +181,7 @@ async function updateStock(sku, mode) {
     const now = state.products.get(sku);
     announce(`${name}: ${mode === "add" ? `added ${n}, ` : ""}stock now ${now ? now.stock : "updated"}.`);
   } catch (err) {
+    if (generation !== state.generation || refused(err)) return;
     buttons.forEach((b) => (b.disabled = false));
     showError(err, { title: `Couldn't update stock of ${name}` });
   }
@@ -264,15 +281,18 @@ async function addProduct(event) {
     return;
   }
   const item = { sku, name, category, priceCents, unit, stock, lowStockThreshold: threshold };
+  const generation = state.generation;
   await busy($("#add-submit"), "Adding…", async () => {
     try {
       const data = await api("PUT", "/inventory", { body: { items: [item] } });
+      if (generation !== state.generation) return;
       for (const p of data.items || []) state.products.set(p.sku, p);
       clearError();
       renderInventory();
       form.reset();
       announce(`Added ${name} (${sku}) with ${stock} in stock.`);
     } catch (err) {
+      if (generation !== state.generation || refused(err)) return;
       showError(err, { title: `Couldn't add ${name}` });
     }
   });
@@ -348,16 +368,19 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls one report until it is READY or FAILED, backing off from 1 s to 5 s between checks. */
 async function poll(reportId) {
-  if (state.polling.has(reportId)) return;
+  if (state.polling.has(reportId) || state.mode !== "staff") return;
   state.polling.add(reportId);
+  const generation = state.generation;
   const started = Date.now();
   let delay = 1000;
   try {
     for (;;) {
+      if (generation !== state.generation) return; // signed out meanwhile
       let report;
       try {
         report = await api("GET", `/reports/${seg(reportId)}`);
       } catch (err) {
+        if (generation !== state.generation || refused(err)) return;
         if (err instanceof ApiError && err.status === 404) {
           state.reports = state.reports.filter((r) => r.reportId !== reportId);
           saveReports();
@@ -369,6 +392,7 @@ async function poll(reportId) {
         delay = Math.min(5000, delay * 1.5);
         continue;
       }
+      if (generation !== state.generation) return;
       const before = state.reports.find((r) => r.reportId === reportId)?.status;
       upsertReport({ ...report, stalled: false });
       if (report.status === "READY" || report.status === "FAILED") {
@@ -389,10 +413,11 @@ async function poll(reportId) {
       delay = Math.min(5000, delay * 1.5);
     }
   } catch (err) {
+    if (generation !== state.generation) return;
     upsertReport({ reportId, stalled: true });
     showError(err, { title: "Couldn't check the report's status", retry: () => poll(reportId) });
   } finally {
-    state.polling.delete(reportId);
+    if (generation === state.generation) state.polling.delete(reportId);
   }
 }
 
@@ -408,18 +433,179 @@ async function generateReport(event) {
   if (!to) return void (fieldError(toInput, "Choose the last day of the report."), toInput.focus());
   if (from > to) return void (fieldError(toInput, "The last day must be on or after the first day."), toInput.focus());
   let report;
+  const generation = state.generation;
   await busy($("#report-submit"), "Requesting…", async () => {
     try {
       report = await api("POST", "/reports", { body: { from, to } });
       clearError();
     } catch (err) {
+      if (generation !== state.generation || refused(err)) return;
       showError(err, { title: "Couldn't start the report" });
     }
   });
-  if (!report) return;
+  if (!report || generation !== state.generation) return;
   upsertReport({ ...report, from: report.from || from, to: report.to || to });
   announce(`Report ${from} to ${to} requested; status ${String(report.status).toLowerCase()}.`);
   poll(report.reportId);
+}
+
+// ---------------------------------------------------------------- access
+
+function modeOf(session) {
+  if (!authAvailable) return "unavailable";
+  if (!session) return "signed-out";
+  return session.isStaff ? "staff" : "customer";
+}
+
+/**
+ * The API refused a staff call: signed out (401 after a refresh) or not staff (403). Shows the
+ * matching panel instead of the back office and reports true; false for any other failure.
+ */
+function refused(err) {
+  if (!(err instanceof ApiError)) return false;
+  if (err.code === "SIGNED_OUT") {
+    state.session = currentSession();
+    setMode(modeOf(state.session), { notice: "Your session has ended. Sign in again to continue.", focus: true });
+    return true;
+  }
+  if (err.status === 403) {
+    setMode("customer", { focus: true });
+    return true;
+  }
+  return false;
+}
+
+/** Drops every piece of back-office data from the page and stops the report polls. */
+function forgetData() {
+  state.generation += 1;
+  state.products = new Map();
+  state.polling.clear();
+  $("#inventory-rows").replaceChildren();
+  $("#inventory-caption").textContent = "Loading inventory…";
+  $("#inventory-filter").value = "";
+  $("#low-list").replaceChildren();
+  $("#report-rows").replaceChildren();
+  $("#category-list").replaceChildren();
+}
+
+function renderAccount() {
+  const status = $("#account-status");
+  const actions = $("#account-actions");
+  const session = state.session;
+  if (!authAvailable) {
+    status.textContent = "Sign-in is not available in this environment.";
+    actions.replaceChildren();
+  } else if (session) {
+    fill(status, "Signed in as ", h("strong", { "data-testid": "account-email" }, session.email || "your account"), session.isStaff ? " (staff)" : "");
+    fill(actions, h("button", { type: "button", class: "btn btn-link", id: "sign-out", onclick: doSignOut }, "Sign out"));
+  } else {
+    status.textContent = "Not signed in.";
+    actions.replaceChildren();
+  }
+}
+
+/** Shows the back office, the staff sign-in, the staff-only message or "unavailable". */
+function setMode(mode, { notice = "", focus = false } = {}) {
+  const was = state.mode;
+  state.mode = mode;
+  if (mode !== "staff" && was === "staff") forgetData();
+  $("#auth-unavailable").hidden = mode !== "unavailable";
+  $("#staff-sign-in").hidden = mode !== "signed-out";
+  $("#staff-only").hidden = mode !== "customer";
+  $("#backoffice").hidden = mode !== "staff";
+  $("#backoffice-subnav").hidden = mode !== "staff";
+  renderAccount();
+  const reason = $("#staff-sign-in-reason");
+  reason.textContent = notice;
+  reason.hidden = !notice;
+  if (mode === "customer") {
+    fill(
+      $("#staff-only-text"),
+      "You are signed in as ",
+      h("strong", {}, state.session?.email || "a customer"),
+      ", which is not a staff account. The back office is for store staff only.",
+    );
+  }
+  document.title = `Greenleaf Market — ${mode === "staff" ? "Back office" : mode === "customer" ? "Back office (staff only)" : "Back office sign-in"}`;
+  if (mode === "staff" && was !== "staff") {
+    renderReports();
+    loadInventory();
+    for (const r of state.reports) poll(r.reportId);
+  }
+  if (focus) {
+    const target = { staff: "#page-title", "signed-out": "#staff-sign-in-title", customer: "#staff-only-title" }[mode];
+    if (target) $(target).focus();
+  }
+}
+
+async function submitSignIn(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const email = $("#sign-in-email");
+  const password = $("#sign-in-password");
+  clearFieldErrors(form);
+  $("#sign-in-alert").replaceChildren();
+  const address = normalizeEmail(email.value);
+  if (!validEmail(address)) {
+    fieldError(email, "Enter your email address, for example name@example.com.");
+    email.focus();
+    return;
+  }
+  if (!password.value) {
+    fieldError(password, "Enter your password.");
+    password.focus();
+    return;
+  }
+  let session = null;
+  let focusAfter = null;
+  await busy($("#sign-in-submit"), "Signing in…", async () => {
+    try {
+      session = await signIn(address, password.value);
+    } catch (err) {
+      if ((err.code === "NotAuthorizedException" || err.code === "UserNotFoundException") && !/attempts/i.test(err.detail)) {
+        fieldError(password, "Incorrect email or password. Check both, then try again.");
+        focusAfter = password;
+      } else if (err.code === "UserNotConfirmedException") {
+        fill($("#sign-in-alert"), h("p", {}, "This account is not confirmed yet. Confirm it with the emailed code in the shop, then sign in here."));
+      } else {
+        fill($("#sign-in-alert"), h("p", {}, /attempts/i.test(err.detail) ? "Too many failed attempts. Wait a few minutes, then try again." : err.message));
+      }
+    }
+  });
+  focusAfter?.focus();
+  if (!session) return;
+  password.value = "";
+  state.session = session;
+  clearError();
+  setMode(modeOf(session), { focus: true });
+  announce(session.isStaff ? `Signed in as ${session.email}. Loading the inventory.` : `Signed in as ${session.email}, which is not a staff account.`);
+}
+
+async function doSignOut() {
+  const done = signOut(); // forgets the tokens at once, then tells Cognito
+  state.session = null;
+  clearError();
+  setMode(modeOf(null), { focus: true });
+  announce("You are signed out.");
+  await done;
+}
+
+/** The session changed elsewhere: a refused refresh, or another tab signed in or out. */
+function sessionChanged(session, reason) {
+  if (reason === "signed-in" || reason === "signed-out") return; // this page's own forms did it
+  const before = state.session;
+  state.session = session;
+  const mode = modeOf(session);
+  if (mode !== state.mode) {
+    const notice = session ? "" : reason === "elsewhere" ? "You were signed out in another window." : "Your session has ended. Sign in again to continue.";
+    setMode(mode, { notice });
+  } else if (session && before && session.sub !== before.sub && mode === "staff") {
+    // Another staff member signed in, in another tab: start over with their session.
+    setMode("signed-out");
+    setMode("staff");
+  } else {
+    renderAccount();
+  }
 }
 
 // ---------------------------------------------------------------- start
@@ -434,9 +620,10 @@ function start() {
   $("#inventory-filter").addEventListener("input", renderInventory);
   $("#add-form").addEventListener("submit", addProduct);
   $("#report-form").addEventListener("submit", generateReport);
-  renderReports();
-  loadInventory();
-  for (const r of state.reports) poll(r.reportId);
+  $("#sign-in-form").addEventListener("submit", submitSignIn);
+  $("#staff-only-sign-out").addEventListener("click", doSignOut);
+  onSessionChange(sessionChanged);
+  setMode(modeOf(state.session));
 }
 
 start();

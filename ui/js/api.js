@@ -1,7 +1,13 @@
-// The one place the pages talk to the retail HTTP API (contract: notes/API.md).
-// Every call goes through `api()`, so the API base from config.js, JSON handling and the
-// translation of failures into a readable ApiError (the API's own error.message when it sent
-// one) live here and nowhere else.
+// The one place the pages talk to the retail HTTP API (contract: functions/openapi.yaml).
+// Every call goes through `api()`, so the API base from config.js, JSON handling, the access
+// token and the translation of failures into a readable ApiError (the API's own error.message
+// when it sent one) live here and nowhere else.
+//
+// Only `GET /catalog…` is public. Every other call carries `Authorization: Bearer <access
+// token>` from auth.js; without a session it is not sent at all (ApiError SIGNED_OUT). A 401 is
+// retried once after refreshing the token; when that fails too the session is over.
+
+import { authHeader, currentSession, forgetSession, renewAfterRejection } from "./auth.js";
 
 const config = window.STACKGEN_CONFIG || {};
 
@@ -38,7 +44,7 @@ export class ApiError extends Error {
 
   /** True when the request may not have reached the API or the API failed on its side. */
   get retryable() {
-    return this.status === 0 || this.status >= 500;
+    return this.status === 0 || this.status >= 500 || this.code === "SESSION_NOT_RENEWED";
   }
 }
 
@@ -76,9 +82,31 @@ function noteMaxAge(res) {
   if (m) longestMaxAge = Math.max(longestMaxAge, Number(m[1]));
 }
 
+/** True for the routes anyone may call (no token sent): the catalog. */
+export function isPublic(method, path) {
+  return method === "GET" && /^\/catalog(?:[/?]|$)/.test(path);
+}
+
+/** The error a call gets when it needs a session and there is none (any more). */
+function signedOut(message = "You are signed out. Sign in to continue.") {
+  return new ApiError(message, { status: 401, code: "SIGNED_OUT" });
+}
+
+async function send(method, path, init) {
+  try {
+    return await fetch(apiBase + path, init);
+  } catch (err) {
+    if (err && err.name === "AbortError") throw err;
+    throw new ApiError(
+      `Can't reach the store service at ${apiBase}. Check your connection, or that the service is running (make run), then try again.`,
+    );
+  }
+}
+
 /**
  * Calls the API and returns the parsed JSON body. Throws ApiError on a network failure or a
- * non-2xx answer; aborts (AbortError) pass through untouched.
+ * non-2xx answer (code SIGNED_OUT when a call needing a session has none, or the API refused
+ * it even after a refresh); aborts (AbortError) pass through untouched.
  */
 export async function api(method, path, { body, headers = {}, signal } = {}) {
   const init = { method, headers: { accept: "application/json", ...headers }, signal };
@@ -87,14 +115,37 @@ export async function api(method, path, { body, headers = {}, signal } = {}) {
     init.body = JSON.stringify(body);
   }
   if (method === "GET" && wroteRecently()) init.cache = "reload";
-  let res;
-  try {
-    res = await fetch(apiBase + path, init);
-  } catch (err) {
-    if (err && err.name === "AbortError") throw err;
-    throw new ApiError(
-      `Can't reach the store service at ${apiBase}. Check your connection, or that the service is running (make run), then try again.`,
-    );
+  const needsToken = !isPublic(method, path);
+  let token = "";
+  if (needsToken) {
+    const auth = await authHeader();
+    if (!auth.authorization) throw signedOut();
+    token = auth.authorization;
+    init.headers.authorization = token;
+  }
+  let res = await send(method, path, init);
+  if (needsToken && res.status === 401) {
+    // Expired or revoked: once more with a fresh token (a 401 never reached the function, so
+    // repeating a POST is safe; an order keeps its Idempotency-Key anyway).
+    const renewed = await renewAfterRejection(token.replace(/^Bearer /, ""));
+    const again = renewed ? (await authHeader()).authorization : "";
+    if (again && again !== token) {
+      init.headers.authorization = again;
+      res = await send(method, path, init);
+    }
+    if (res.status === 401) {
+      if (!currentSession()) throw signedOut("Your session has ended. Sign in again to continue.");
+      if (renewed) {
+        // A fresh token the API refuses as well: this session is no use here.
+        forgetSession();
+        throw signedOut("The store service did not accept your sign-in. Sign in again to continue.");
+      }
+      // The sign-in service was unreachable: the session stays; a later try may renew it.
+      throw new ApiError("Your sign-in could not be renewed right now (the sign-in service did not answer). Try again in a moment.", {
+        status: 401,
+        code: "SESSION_NOT_RENEWED",
+      });
+    }
   }
   if (res.ok && method !== "GET") noteWrite();
   noteMaxAge(res);
@@ -122,7 +173,9 @@ export async function api(method, path, { body, headers = {}, signal } = {}) {
     const message =
       res.status === 404 || res.status === 405
         ? `Nothing answers at ${apiBase} (HTTP ${res.status}), so the store service is not running behind this page. Start the store with make run, which serves the pages and the API together.`
-        : `The store service failed with HTTP ${res.status}${said}. Please try again in a moment.`;
+        : res.status === 403 && needsToken
+          ? `The store service refused this request (HTTP 403${said}). Sign out and sign in again.`
+          : `The store service failed with HTTP ${res.status}${said}. Please try again in a moment.`;
     throw new ApiError(message, {
       status: res.status,
       code: `HTTP_${res.status}`,
@@ -137,7 +190,7 @@ export async function api(method, path, { body, headers = {}, signal } = {}) {
   return data;
 }
 
-/** Path segment encoding for ids typed by people (order ids, user ids, SKUs). */
+/** Path segment encoding for ids typed by people (order ids, SKUs). */
 export const seg = (value) => encodeURIComponent(String(value));
 
 const moneyFormats = new Map();

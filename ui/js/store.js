@@ -1,36 +1,64 @@
-// The storefront (index.html): catalog with search and category filter, the shopper's cart
-// (kept and priced by the server), checkout at a chosen store with an Idempotency-Key per
-// attempt, the order confirmation, order lookup and "my orders". Views are switched by the URL
-// hash (#shop, #orders, #confirmation) so the back button works.
+// The storefront (index.html): catalog with search and category filter, the cart, checkout at a
+// chosen store with an Idempotency-Key per attempt, the order confirmation, order lookup and
+// "my orders", and the account views (sign in, create an account, confirm it with the emailed
+// code). Views are switched by the URL hash (#shop, #orders, #confirmation, #sign-in, #sign-up,
+// #confirm-account) so the back button works.
+//
+// Browsing needs no account. A guest's cart lives in localStorage, priced from the catalog data
+// the page loaded; a signed-in customer's cart is kept and priced by the server. Signing in adds
+// each guest line to the server cart (quantities added, capped at the cart's per-product
+// maximum) and empties the guest cart. Checkout needs an account: a guest's "Sign in to check
+// out" leads through sign-in and back to the checkout.
 
 import { ApiError, api, money, randomId, seg, storeName, stores, when } from "./api.js";
 import {
+  PASSWORD_RULE,
+  authAvailable,
+  confirmSignUp,
+  currentSession,
+  normalizeEmail,
+  onSessionChange,
+  passwordProblem,
+  resendCode,
+  signIn,
+  signOut,
+  signUp,
+  validEmail,
+} from "./auth.js";
+import {
   $,
-  USER_ID_PATTERN,
   announce,
   busy,
   clearError,
   clearFieldErrors,
+  dropJson,
   fieldError,
   fill,
   categoryLabel,
-  getUserId,
   h,
   hueOf,
   initChrome,
   loadJson,
   saveJson,
-  setUserId,
   showError,
 } from "./ui.js";
 
 const PAGE_SIZE = 24;
 const STORE_KEY = "stackgen.storeId";
 const ATTEMPT_KEY = "stackgen.checkoutAttempt";
+const GUEST_CART_KEY = "stackgen.guestCart";
+const LAST_ORDER_KEY = "stackgen.lastOrder";
+const LEGACY_USER_KEY = "stackgen.userId"; // the shopper id of pages before accounts
+/** Most of one product a shopper picks on this page. */
 const MAX_QTY = 99;
+/** Most of one product a cart holds (the API answers 400 above it). */
+const CART_MAX_QTY = 999;
+/** Most different products a cart holds (the API's limit). */
+const CART_MAX_LINES = 50;
+const AUTH_VIEWS = ["sign-in", "sign-up", "confirm-account"];
 
 const state = {
-  userId: getUserId(),
+  session: currentSession(), // {sub, email, groups, isStaff} or null (a guest)
   products: new Map(), // sku → Product, every product seen on the catalog pages loaded
   shown: [], // skus of the current catalog listing, in order
   nextCursor: null,
@@ -38,8 +66,11 @@ const state = {
   catalogFailed: false,
   cart: { items: [], totalCents: 0, currency: "USD" },
   cartQueue: Promise.resolve(),
-  lastOrder: loadJson("stackgen.lastOrder", null),
+  lastOrder: null,
   view: null,
+  returnTo: "shop", // the view to go back to after signing in
+  resumeCheckout: false, // a guest pressed checkout: go back to it after signing in
+  signInNotice: "", // shown above the sign-in form ("Your email is confirmed…")
 };
 
 const els = {
@@ -58,10 +89,29 @@ const els = {
   checkout: $("#checkout"),
   store: $("#store"),
   placeOrder: $("#place-order"),
+  guestHint: $("#checkout-guest-hint"),
 };
 
 /** Turns a SKU into something safe inside an element id. */
 const idOf = (sku) => String(sku).replace(/[^A-Za-z0-9_-]/g, "_");
+
+/** Tells the shopper their session ended (once, however many calls found out). */
+function sessionEnded() {
+  showError(new Error("Your session has ended. Sign in again to see your cart and orders."), { title: "Signed out" });
+}
+
+/**
+ * showError for a failed API call, except a call that failed because the session is over: the
+ * page switches to signed-out (if the session listener has not yet) and says so once.
+ */
+function failed(err, options) {
+  if (err instanceof ApiError && err.code === "SIGNED_OUT") {
+    if (state.session) showSignedOut();
+    sessionEnded();
+    return;
+  }
+  showError(err, options);
+}
 
 // ---------------------------------------------------------------- catalog
 
@@ -81,6 +131,11 @@ async function loadCatalog({ more = false } = {}) {
     const page = await api("GET", `/catalog?${params}`, { signal: abort.signal });
     const items = Array.isArray(page.items) ? page.items : [];
     for (const p of items) state.products.set(p.sku, p);
+    if (!state.session) {
+      // A guest's cart is priced from what the catalog says now.
+      state.cart = guestCart();
+      renderCart();
+    }
     state.shown = more ? [...state.shown, ...items.map((p) => p.sku)] : items.map((p) => p.sku);
     state.nextCursor = page.nextCursor || null;
     state.catalogFailed = false;
@@ -193,14 +248,114 @@ function enqueueCart(fn) {
   return run;
 }
 
-async function loadCart() {
-  try {
-    setCart(await api("GET", `/cart/${seg(state.userId)}`));
-    els.cartEmpty.textContent = "Your cart is empty. Add something fresh!";
-  } catch (err) {
-    if (!state.cart.items.length) els.cartEmpty.textContent = "Your cart could not be loaded.";
-    showError(err, { title: "Couldn't load your cart", retry: loadCart });
+// A guest's cart: [{sku, qty}] in localStorage, priced from the catalog data of the page.
+
+function guestLines() {
+  const lines = loadJson(GUEST_CART_KEY, []);
+  if (!Array.isArray(lines)) return [];
+  return lines
+    .filter((l) => l && typeof l.sku === "string" && Number.isInteger(l.qty) && l.qty > 0 && l.qty <= CART_MAX_QTY)
+    .slice(0, CART_MAX_LINES);
+}
+
+function saveGuestLines(lines) {
+  if (lines.length) saveJson(GUEST_CART_KEY, lines);
+  else dropJson(GUEST_CART_KEY);
+}
+
+/** The guest cart in the API's cart shape; lines of products the page has not loaded are left out. */
+function guestCart() {
+  const items = [];
+  for (const { sku, qty } of guestLines()) {
+    const p = state.products.get(sku);
+    if (!p) continue;
+    const unit = Number(p.priceCents) || 0;
+    items.push({ sku, name: p.name, qty, unitPriceCents: unit, lineTotalCents: unit * qty, inStock: Boolean(p.inStock) && Number(p.stock) > 0 });
   }
+  return { items, totalCents: items.reduce((n, i) => n + i.lineTotalCents, 0), currency: "USD" };
+}
+
+/** Loads the catalog entries of guest lines the catalog pages did not show; drops lines of products gone. */
+async function loadGuestProducts() {
+  const missing = guestLines().filter((l) => !state.products.has(l.sku));
+  const gone = new Set();
+  await Promise.all(
+    missing.map(async ({ sku }) => {
+      try {
+        state.products.set(sku, await api("GET", `/catalog/${seg(sku)}`));
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) gone.add(sku);
+        else throw err;
+      }
+    }),
+  );
+  if (gone.size) saveGuestLines(guestLines().filter((l) => !gone.has(l.sku)));
+}
+
+function setGuestQty(sku, qty) {
+  const lines = guestLines();
+  const line = lines.find((l) => l.sku === sku);
+  if (qty === 0) {
+    saveGuestLines(lines.filter((l) => l.sku !== sku));
+  } else if (line) {
+    line.qty = qty;
+    saveGuestLines(lines);
+  } else if (lines.length >= CART_MAX_LINES) {
+    throw new Error(`A cart holds at most ${CART_MAX_LINES} different products; remove one first.`);
+  } else {
+    saveGuestLines([...lines, { sku, qty }]);
+  }
+  return guestCart();
+}
+
+function loadCart() {
+  return enqueueCart(async () => {
+    try {
+      if (state.session) {
+        setCart(await api("GET", "/cart"));
+      } else {
+        await loadGuestProducts();
+        setCart(guestCart());
+      }
+      els.cartEmpty.textContent = "Your cart is empty. Add something fresh!";
+    } catch (err) {
+      if (!state.cart.items.length) els.cartEmpty.textContent = "Your cart could not be loaded.";
+      failed(err, { title: "Couldn't load your cart", retry: loadCart });
+    }
+  });
+}
+
+/**
+ * After signing in: each guest line is added to the server cart (server quantity + guest
+ * quantity, at most CART_MAX_QTY) and the guest cart is emptied. Lines the service could not take
+ * for now (unreachable) stay for the next try; lines it refuses (a full cart) are reported.
+ */
+function mergeGuestCart() {
+  return enqueueCart(async () => {
+    const lines = guestLines();
+    let cart = await api("GET", "/cart");
+    const keep = [];
+    const refused = [];
+    let moved = 0;
+    for (const line of lines) {
+      const have = (Array.isArray(cart.items) ? cart.items : []).find((i) => i.sku === line.sku)?.qty || 0;
+      const qty = Math.min(CART_MAX_QTY, have + line.qty);
+      if (qty === have) {
+        moved += 1; // already at the most a cart holds
+        continue;
+      }
+      try {
+        cart = await api("POST", "/cart", { body: { sku: line.sku, qty } });
+        moved += 1;
+      } catch (err) {
+        if (err instanceof ApiError && (err.code === "SIGNED_OUT" || err.retryable)) keep.push(line);
+        else if (!(err instanceof ApiError && err.status === 404)) refused.push({ line, err }); // 404: product gone
+      }
+    }
+    saveGuestLines(keep);
+    setCart(cart);
+    return { moved, keep, refused };
+  });
 }
 
 function setCart(cart) {
@@ -220,7 +375,8 @@ function setQty(sku, qty, verb) {
     const name = product?.name || line?.name || sku;
     const target = typeof qty === "function" ? qty(line?.qty || 0) : qty;
     try {
-      setCart(await api("POST", `/cart/${seg(state.userId)}`, { body: { sku, qty: target } }));
+      if (state.session) setCart(await api("POST", "/cart", { body: { sku, qty: target } }));
+      else setCart(setGuestQty(sku, target));
       clearError();
       const count = state.cart.items.reduce((n, i) => n + i.qty, 0);
       const summary = `Cart: ${count} item${count === 1 ? "" : "s"}, ${money(state.cart.totalCents, state.cart.currency)}.`;
@@ -228,8 +384,8 @@ function setQty(sku, qty, verb) {
       else if (verb === "add") announce(`Added ${name} to your cart. ${summary}`);
       else announce(`${name}: quantity ${target}. ${summary}`);
     } catch (err) {
-      renderCart(); // put inputs back to the server's numbers
-      showError(err, { title: `Couldn't update ${name}` });
+      renderCart(); // put inputs back to the cart's numbers
+      failed(err, { title: `Couldn't update ${name}` });
     }
   });
 }
@@ -250,7 +406,8 @@ function renderCart() {
   els.cartTotal.textContent = money(totalCents, currency);
   fill(els.cartLines, items.map((item) => cartLine(item, currency)));
   const blocked = items.some((i) => i.inStock === false);
-  els.placeOrder.disabled = blocked || stores.length === 0;
+  els.placeOrder.disabled = blocked || stores.length === 0 || !authAvailable;
+  renderCheckoutMode();
   if (focusedId) {
     const again = document.getElementById(focusedId);
     if (again && again !== document.activeElement) again.focus();
@@ -347,6 +504,16 @@ async function removeLine(item) {
 
 // ---------------------------------------------------------------- checkout
 
+/** The checkout button places the order, or (for a guest) leads to sign-in first. */
+function renderCheckoutMode() {
+  const guest = !state.session;
+  if (!els.placeOrder.hasAttribute("aria-busy")) els.placeOrder.textContent = guest ? "Sign in to check out" : "Place order";
+  els.guestHint.hidden = !guest;
+  els.guestHint.textContent = authAvailable
+    ? "Ordering needs an account: sign in or create one, and your cart comes with you."
+    : "Ordering needs an account, and sign-in is not available in this environment.";
+}
+
 function renderStores() {
   const saved = loadJson(STORE_KEY, null);
   fill(els.store, stores.map((s) => h("option", { value: s.id }, s.name)));
@@ -396,11 +563,18 @@ async function placeOrder(event) {
     return;
   }
   saveJson(STORE_KEY, storeId);
+  if (!state.session) {
+    // Checkout needs an account; come back here once signed in.
+    state.resumeCheckout = true;
+    location.hash = "#sign-in";
+    return;
+  }
   await state.cartQueue; // let pending quantity changes land first
   const items = state.cart.items.map((i) => ({ sku: i.sku, qty: i.qty }));
   if (!items.length) return;
-  const body = { userId: state.userId, storeId, items };
-  const key = attemptKey(body);
+  const body = { storeId, items };
+  // One key per customer and body: another account signed in on this browser gets its own.
+  const key = attemptKey({ customer: state.session.sub, ...body });
   let order;
   await busy(els.placeOrder, "Placing order…", async () => {
     try {
@@ -414,14 +588,14 @@ async function placeOrder(event) {
   if (!order) return;
   clearError();
   state.lastOrder = order;
-  saveJson("stackgen.lastOrder", order);
+  saveJson(LAST_ORDER_KEY, { sub: state.session?.sub, order });
   renderConfirmation(order);
   location.hash = "#confirmation";
   announce(`Order ${order.orderId} confirmed: ${money(order.totalCents, order.currency)} at ${storeName(order.storeId)}.`);
   try {
-    setCart(await api("DELETE", `/cart/${seg(state.userId)}`));
+    setCart(await api("DELETE", "/cart"));
   } catch (err) {
-    showError(err, { title: "Your order is placed, but the cart could not be emptied", retry: loadCart });
+    failed(err, { title: "Your order is placed, but the cart could not be emptied", retry: loadCart });
   }
   loadCatalog(); // stock changed
 }
@@ -438,7 +612,7 @@ function orderFailed(err, event) {
     loadCart();
     return;
   }
-  showError(err, {
+  failed(err, {
     title: "Your order was not placed",
     retry: err instanceof ApiError && err.retryable ? () => placeOrder(event) : undefined,
   });
@@ -518,17 +692,21 @@ async function lookUp(event) {
       announce(`Found order ${order.orderId}: ${money(order.totalCents, order.currency)} at ${storeName(order.storeId)}.`);
     } catch (err) {
       fill(result, h("p", { class: "hint" }, err.status === 404 ? `No order with ID ${id}.` : "The order could not be loaded."));
-      showError(err, { title: "Order lookup failed", retry: err.retryable ? () => lookUp() : undefined });
+      failed(err, { title: "Order lookup failed", retry: err.retryable ? () => lookUp() : undefined });
     }
   });
 }
 
 async function loadMyOrders() {
   const box = $("#my-orders");
-  $("#my-orders-hint").textContent = `Orders placed as ${state.userId}, newest first.`;
+  if (!state.session) {
+    box.replaceChildren();
+    return;
+  }
+  $("#my-orders-hint").textContent = `Orders of ${state.session.email}, newest first.`;
   box.setAttribute("aria-busy", "true");
   try {
-    const data = await api("GET", `/orders?userId=${seg(state.userId)}`);
+    const data = await api("GET", "/orders");
     const orders = Array.isArray(data.items) ? data.items : [];
     if (!orders.length) {
       fill(box, h("p", { class: "empty" }, "No orders yet."));
@@ -565,70 +743,375 @@ async function loadMyOrders() {
     );
   } catch (err) {
     fill(box, h("p", { class: "hint" }, "Your orders could not be loaded."));
-    showError(err, { title: "Couldn't load your orders", retry: loadMyOrders });
+    failed(err, { title: "Couldn't load your orders", retry: loadMyOrders });
   } finally {
     box.removeAttribute("aria-busy");
   }
 }
 
-// ---------------------------------------------------------------- shopper id
+// ---------------------------------------------------------------- account
 
-function renderShopper() {
-  $("#shopper-id").textContent = state.userId;
+/** The account bar, the staff link, the checkout button and the orders view for the session. */
+function renderAccount() {
+  const status = $("#account-status");
+  const actions = $("#account-actions");
+  const session = state.session;
+  if (!authAvailable) {
+    status.textContent = "Sign-in is not available in this environment. You can browse and fill a cart, but not order.";
+    actions.replaceChildren();
+  } else if (session) {
+    fill(status, "Signed in as ", h("strong", { "data-testid": "account-email" }, session.email || "your account"));
+    fill(actions, h("button", { type: "button", class: "btn btn-link", id: "sign-out", onclick: doSignOut }, "Sign out"));
+  } else {
+    fill(status, "Shopping as a guest.");
+    fill(
+      actions,
+      h("a", { href: "#sign-in", class: "btn-link", id: "account-sign-in" }, "Sign in"),
+      h("a", { href: "#sign-up", class: "btn-link" }, "Create account"),
+    );
+  }
+  $("#backoffice-nav").hidden = !session?.isStaff;
+  $("#orders-signed-out").hidden = Boolean(session) || !authAvailable;
+  for (const panel of document.querySelectorAll("[data-signed-in]")) panel.hidden = !session;
+  renderCheckoutMode();
 }
 
-function initShopper() {
-  const form = $("#shopper-form");
-  const show = $("#shopper-show");
-  const input = $("#shopper-input");
-  renderShopper();
-  $("#shopper-change").addEventListener("click", () => {
-    input.value = state.userId;
-    show.hidden = true;
-    form.hidden = false;
-    input.focus();
-    input.select();
-  });
-  const close = () => {
-    clearFieldErrors(form);
-    form.hidden = true;
-    show.hidden = false;
-    $("#shopper-change").focus();
-  };
-  $("#shopper-cancel").addEventListener("click", close);
-  form.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") close();
-  });
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    const id = input.value.trim();
-    if (!USER_ID_PATTERN.test(id)) {
-      fieldError(input, "Use 1–128 letters, digits or the characters - _ . : @");
-      input.focus();
-      return;
+/** The last order of this customer (kept for the confirmation view across a reload). */
+function restoreLastOrder() {
+  const saved = loadJson(LAST_ORDER_KEY, null);
+  state.lastOrder = state.session && saved && saved.sub === state.session.sub && saved.order ? saved.order : null;
+}
+
+/** What a signed-out page shows: the guest cart, no orders, no confirmation of someone's order. */
+function showSignedOut() {
+  state.session = null;
+  state.lastOrder = null;
+  dropJson(LAST_ORDER_KEY);
+  $("#my-orders").replaceChildren();
+  $("#lookup-result").replaceChildren();
+  $("#lookup-id").value = "";
+  renderAccount();
+  if (state.view === "confirmation") location.hash = "#shop";
+  loadCart();
+}
+
+async function doSignOut() {
+  const done = signOut(); // forgets the tokens at once, then tells Cognito
+  showSignedOut();
+  clearError();
+  announce("You are signed out. Your cart and orders stay with your account.");
+  $("#account-sign-in")?.focus();
+  await done;
+}
+
+/** The session changed outside this page's own sign-in and sign-out: a refused refresh, another tab. */
+function sessionChanged(session, reason) {
+  if (reason === "signed-in" || reason === "signed-out") return; // this page's own forms did it
+  const before = state.session;
+  if (session && before && session.sub === before.sub) {
+    state.session = session; // refreshed tokens (maybe new groups)
+    renderAccount();
+    return;
+  }
+  if (!session) {
+    if (!before) return;
+    showSignedOut();
+    if (reason === "elsewhere") announce("You were signed out in another window. Your cart and orders stay with your account.");
+    else sessionEnded();
+    return;
+  }
+  // Someone else signed in, in another tab.
+  state.session = session;
+  clearError();
+  restoreLastOrder();
+  $("#my-orders").replaceChildren();
+  $("#lookup-result").replaceChildren();
+  renderAccount();
+  announce(`Signed in as ${session.email}.`);
+  if (AUTH_VIEWS.includes(state.view)) location.hash = `#${state.returnTo}`;
+  loadCart();
+  if (state.view === "orders") loadMyOrders();
+}
+
+function alertIn(id, message, ...actions) {
+  fill($(`#${id}`), h("p", {}, message), actions.length ? h("div", { class: "actions" }, actions) : null);
+}
+
+function clearAlert(id) {
+  $(`#${id}`).replaceChildren();
+}
+
+/** A problem with the sign-in service itself (unreachable, failing, throttling): the form's alert. */
+function serviceProblem(alertId, err) {
+  alertIn(alertId, err.message);
+}
+
+async function submitSignIn(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const email = $("#sign-in-email");
+  const password = $("#sign-in-password");
+  clearFieldErrors(form);
+  clearAlert("sign-in-alert");
+  const address = normalizeEmail(email.value);
+  if (!validEmail(address)) {
+    fieldError(email, "Enter your email address, for example name@example.com.");
+    email.focus();
+    return;
+  }
+  if (!password.value) {
+    fieldError(password, "Enter your password.");
+    password.focus();
+    return;
+  }
+  let session = null;
+  let focusAfter = null;
+  await busy($("#sign-in-submit"), "Signing in…", async () => {
+    try {
+      session = await signIn(address, password.value);
+    } catch (err) {
+      if (err.code === "UserNotConfirmedException") {
+        $("#confirm-email").value = address;
+        focusAfter = h("a", { href: "#confirm-account", class: "btn btn-secondary" }, "Enter the confirmation code");
+        alertIn("sign-in-alert", "This account is not confirmed yet. Enter the code we emailed you when you created it.", focusAfter);
+      } else if ((err.code === "NotAuthorizedException" || err.code === "UserNotFoundException") && !/attempts/i.test(err.detail)) {
+        fieldError(password, "Incorrect email or password. Check both, then try again.");
+        focusAfter = password;
+      } else {
+        serviceProblem("sign-in-alert", /attempts/i.test(err.detail) ? new Error("Too many failed attempts. Wait a few minutes, then try again.") : err);
+      }
     }
-    if (id !== state.userId) {
-      state.userId = id;
-      setUserId(id);
-      renderShopper();
-      announce(`Now shopping as ${id}.`);
-      loadCart();
-      if (state.view === "orders") loadMyOrders();
-    }
-    close();
   });
+  focusAfter?.focus();
+  if (!session) return;
+  password.value = "";
+  await signedIn(session);
+}
+
+/** Signed in from this page: merge the guest cart, then back to where the shopper was. */
+async function signedIn(session) {
+  state.session = session;
+  state.signInNotice = "";
+  clearError(); // a "signed out" notice of before, say
+  const resume = state.resumeCheckout;
+  const back = resume ? "shop" : state.returnTo;
+  restoreLastOrder();
+  renderAccount();
+  let note = "";
+  if (guestLines().length) {
+    try {
+      const { moved, keep, refused } = await mergeGuestCart();
+      if (moved) note = ` ${moved} product${moved === 1 ? "" : "s"} from your guest cart ${moved === 1 ? "is" : "are"} now in your cart.`;
+      if (refused.length) {
+        const names = refused.map(({ line }) => state.products.get(line.sku)?.name || line.sku).join(", ");
+        showError(new Error(`${refused[0].err.message} Not added: ${names}.`), { title: "Some guest cart items were not added" });
+      }
+      if (keep.length) {
+        showError(new Error("Some items of your guest cart could not be added yet; they will be added when the store service answers."), {
+          title: "Guest cart not fully added",
+          retry: () => signedIn(state.session),
+        });
+      }
+    } catch (err) {
+      failed(err, { title: "Couldn't add your guest cart to your account", retry: () => state.session && signedIn(state.session) });
+    }
+  } else {
+    await loadCart();
+  }
+  location.hash = `#${back}`;
+  route(); // switch now, so the focus below is not undone by the hashchange
+  if (resume && state.cart.items.length) {
+    announce(`Signed in as ${session.email}.${note} Check your cart, then place your order.`);
+    els.placeOrder.scrollIntoView({ block: "center" });
+    els.placeOrder.focus();
+  } else {
+    announce(`Signed in as ${session.email}.${note}`);
+  }
+}
+
+async function submitSignUp(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const email = $("#sign-up-email");
+  const password = $("#sign-up-password");
+  clearFieldErrors(form);
+  clearAlert("sign-up-alert");
+  const address = normalizeEmail(email.value);
+  if (!validEmail(address)) {
+    fieldError(email, "Enter your email address, for example name@example.com.");
+    email.focus();
+    return;
+  }
+  const problem = passwordProblem(password.value);
+  if (problem) {
+    fieldError(password, problem);
+    password.focus();
+    return;
+  }
+  let result = null;
+  let focusAfter = null;
+  await busy($("#sign-up-submit"), "Creating account…", async () => {
+    try {
+      result = await signUp(address, password.value);
+    } catch (err) {
+      if (err.code === "UsernameExistsException") {
+        focusAfter = h(
+          "a",
+          {
+            href: "#sign-in",
+            class: "btn btn-secondary",
+            onclick: () => {
+              $("#sign-in-email").value = address;
+            },
+          },
+          "Sign in instead",
+        );
+        fieldError(email, "An account with this email exists; sign in.");
+        alertIn("sign-up-alert", "An account with this email exists; sign in.", focusAfter);
+      } else if (err.code === "InvalidPasswordException") {
+        fieldError(password, err.detail ? `${err.detail}. ${PASSWORD_RULE}` : err.message);
+        focusAfter = password;
+      } else {
+        serviceProblem("sign-up-alert", err.code === "InvalidParameterException" && err.detail ? new Error(err.detail) : err);
+      }
+    }
+  });
+  focusAfter?.focus();
+  if (!result) return;
+  password.value = "";
+  $("#confirm-email").value = address;
+  $("#sign-in-email").value = address;
+  if (result.confirmed) {
+    state.signInNotice = "Your account is ready. Sign in with your password.";
+    location.hash = "#sign-in";
+    return;
+  }
+  $("#confirm-account-sent").textContent = `We emailed a 6-digit code to ${result.destination}. Enter it below to confirm your account.`;
+  location.hash = "#confirm-account";
+  announce(`Account created. We emailed a code to ${result.destination}.`);
+}
+
+async function submitConfirm(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const email = $("#confirm-email");
+  const code = $("#confirm-code");
+  clearFieldErrors(form);
+  clearAlert("confirm-alert");
+  const address = normalizeEmail(email.value);
+  if (!validEmail(address)) {
+    fieldError(email, "Enter the email address you created the account with.");
+    email.focus();
+    return;
+  }
+  const digits = code.value.replace(/\s+/g, "");
+  if (!/^\d{6}$/.test(digits)) {
+    fieldError(code, "Enter the 6-digit code from the email.");
+    code.focus();
+    return;
+  }
+  let done = false;
+  let focusAfter = null;
+  await busy($("#confirm-submit"), "Confirming…", async () => {
+    try {
+      await confirmSignUp(address, digits);
+      done = true;
+    } catch (err) {
+      if (err.code === "CodeMismatchException" || err.code === "ExpiredCodeException") {
+        fieldError(code, err.message);
+        focusAfter = code;
+      } else if (err.code === "NotAuthorizedException" && /confirmed/i.test(err.detail)) {
+        done = true; // confirmed already: go and sign in
+      } else if (err.code === "UserNotFoundException") {
+        fieldError(email, "No account with this email is waiting for confirmation. Check the address, or create an account.");
+        focusAfter = email;
+      } else {
+        serviceProblem("confirm-alert", err);
+      }
+    }
+  });
+  focusAfter?.focus();
+  if (!done) return;
+  code.value = "";
+  $("#sign-in-email").value = address;
+  state.signInNotice = "Your email is confirmed. Sign in with your password.";
+  location.hash = "#sign-in";
+  route();
+  $("#sign-in-password").focus();
+  announce("Your email is confirmed. Sign in with your password.");
+}
+
+async function resendConfirmation() {
+  const form = $("#confirm-form");
+  const email = $("#confirm-email");
+  clearFieldErrors(form);
+  clearAlert("confirm-alert");
+  const address = normalizeEmail(email.value);
+  if (!validEmail(address)) {
+    fieldError(email, "Enter the email address you created the account with.");
+    email.focus();
+    return;
+  }
+  await busy($("#confirm-resend"), "Sending…", async () => {
+    try {
+      const { destination } = await resendCode(address);
+      $("#confirm-account-sent").textContent = `We emailed a new 6-digit code to ${destination}. Enter the newest code below.`;
+      announce(`We emailed a new code to ${destination}.`);
+    } catch (err) {
+      if (err.code === "InvalidParameterException" && /confirmed/i.test(err.detail)) {
+        alertIn("confirm-alert", "This account is already confirmed.", h("a", { href: "#sign-in", class: "btn btn-secondary" }, "Sign in"));
+      } else {
+        serviceProblem("confirm-alert", err);
+      }
+    }
+  });
+  $("#confirm-code").focus();
+}
+
+/** The notes above the sign-in form: why the shopper is here, what just happened. */
+function renderSignInReason() {
+  const reason = $("#sign-in-reason");
+  const parts = [state.signInNotice, state.resumeCheckout ? "Sign in to place your order; your cart comes with you. New here? Create an account first." : ""].filter(Boolean);
+  reason.textContent = parts.join(" ");
+  reason.hidden = parts.length === 0;
+}
+
+function initAccount() {
+  $("#sign-up-password-rule").textContent = PASSWORD_RULE;
+  $("#sign-in-form").addEventListener("submit", submitSignIn);
+  $("#sign-up-form").addEventListener("submit", submitSignUp);
+  $("#confirm-form").addEventListener("submit", submitConfirm);
+  $("#confirm-resend").addEventListener("click", resendConfirmation);
+  onSessionChange(sessionChanged);
+  renderAccount();
 }
 
 // ---------------------------------------------------------------- views
 
-const VIEWS = ["shop", "orders", "confirmation"];
+const VIEWS = ["shop", "orders", "confirmation", ...AUTH_VIEWS];
+const TITLES = {
+  shop: "Shop",
+  orders: "Orders",
+  confirmation: "Order confirmed",
+  "sign-in": "Sign in",
+  "sign-up": "Create an account",
+  "confirm-account": "Confirm your email",
+};
 
 function route({ initial = false } = {}) {
   const wanted = location.hash.slice(1);
   let view = VIEWS.includes(wanted) ? wanted : initial || !state.view ? "shop" : state.view;
   if (view === "confirmation" && !state.lastOrder) view = "shop";
+  // Signed in already, or no sign-in here: the account views have nothing to offer.
+  if (AUTH_VIEWS.includes(view) && (state.session || !authAvailable)) view = state.session ? state.returnTo : "shop";
+  if (wanted && VIEWS.includes(wanted) && wanted !== view) history.replaceState(null, "", `#${view}`);
   if (view === "confirmation") renderConfirmation(state.lastOrder);
+  if (AUTH_VIEWS.includes(view) && state.view && !AUTH_VIEWS.includes(state.view)) state.returnTo = state.view === "confirmation" ? "shop" : state.view;
+  if (!AUTH_VIEWS.includes(view)) {
+    state.resumeCheckout = false;
+    state.signInNotice = "";
+  }
+  if (view === "sign-in") renderSignInReason();
   const changed = view !== state.view;
   state.view = view;
   for (const section of document.querySelectorAll("[data-view]")) section.hidden = section.dataset.view !== view;
@@ -636,7 +1119,7 @@ function route({ initial = false } = {}) {
     if (link.dataset.viewLink === view) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  document.title = `Greenleaf Market — ${{ shop: "Shop", orders: "Orders", confirmation: "Order confirmed" }[view]}`;
+  document.title = `Greenleaf Market — ${TITLES[view]}`;
   if (view === "orders" && changed) loadMyOrders();
   if (changed && !initial) {
     const heading = document.querySelector(`[data-view="${view}"] h1`);
@@ -649,7 +1132,9 @@ function route({ initial = false } = {}) {
 
 function start() {
   initChrome();
-  initShopper();
+  dropJson(LEGACY_USER_KEY);
+  restoreLastOrder();
+  initAccount();
   renderStores();
   renderCart();
 
@@ -681,7 +1166,22 @@ function start() {
   route({ initial: true });
 
   loadCatalog();
-  loadCart();
+  if (state.session && guestLines().length) {
+    // A guest cart left from before signing in (or one the service could not take then).
+    signedInCartMerge();
+  } else {
+    loadCart();
+  }
+}
+
+async function signedInCartMerge() {
+  try {
+    const { moved, refused } = await mergeGuestCart();
+    if (moved) announce(`${moved} product${moved === 1 ? "" : "s"} from your guest cart ${moved === 1 ? "is" : "are"} now in your cart.`);
+    if (refused.length) showError(new Error(refused[0].err.message), { title: "Some guest cart items were not added" });
+  } catch (err) {
+    failed(err, { title: "Couldn't load your cart", retry: loadCart });
+  }
 }
 
 start();

@@ -1,7 +1,7 @@
 // Page plumbing shared by the storefront and the back office: building DOM nodes safely (text,
 // never HTML strings, so product names cannot inject markup), the two live regions (errors are
 // announced assertively and stay until dismissed; status updates are polite and fade), inline
-// form-field errors, and the shopper id kept in localStorage.
+// form-field errors, and small JSON helpers over localStorage.
 
 import { configMissing, envName } from "./api.js";
 
@@ -165,44 +165,13 @@ export function initChrome() {
   }
 }
 
-// ---------- shopper id ----------
-
-const USER_KEY = "stackgen.userId";
-/** The API's id rule: 1–128 of A–Z a–z 0–9 - _ . : @ */
-export const USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+// ---------- storage ----------
 
 function storage() {
   try {
     return window.localStorage;
   } catch {
-    return null; // storage disabled: the id then lives for this page only
-  }
-}
-
-let memoryUserId = null;
-
-/** The shopper id: generated once (u- + random), then kept in localStorage. */
-export function getUserId() {
-  const store = storage();
-  let id = store ? store.getItem(USER_KEY) : memoryUserId;
-  if (!id || !USER_ID_PATTERN.test(id)) {
-    const buf = new Uint8Array(6);
-    crypto.getRandomValues(buf);
-    id = `u-${Array.from(buf, (b) => (b % 36).toString(36)).join("")}`;
-    setUserId(id);
-  }
-  return id;
-}
-
-export function setUserId(id) {
-  memoryUserId = id;
-  const store = storage();
-  if (store) {
-    try {
-      store.setItem(USER_KEY, id);
-    } catch {
-      /* quota or privacy mode: keep it in memory */
-    }
+    return null; // storage disabled: nothing survives a reload
   }
 }
 
@@ -219,6 +188,14 @@ export function loadJson(key, fallback) {
 export function saveJson(key, value) {
   try {
     storage()?.setItem(key, JSON.stringify(value));
+  } catch {
+    /* best effort */
+  }
+}
+
+export function dropJson(key) {
+  try {
+    storage()?.removeItem(key);
   } catch {
     /* best effort */
   }

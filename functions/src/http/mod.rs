@@ -3,13 +3,16 @@
 //! API Gateway (HTTP API, payload format 2.0) invokes a function with the matched route in
 //! `requestContext.routeKey` (equal to [`retail_spec::Route::route_key`]) and the path parameters
 //! already extracted. [`serve`] resolves that route against the function's routes in the spec,
-//! enforces the body size limit, runs the handler, turns its `Result` into a JSON response with
+//! checks the caller against the route's [`retail_spec::Caller`] (from the verified token
+//! claims), enforces the body size limit, runs the handler, turns its `Result` into a JSON response with
 //! the error shape of the contract, and writes the one access log line.
 
+mod identity;
 mod request;
 mod response;
 mod serve;
 
+pub use identity::Principal;
 pub use request::ApiRequest;
 pub use response::Reply;
 pub use serve::{MAX_BODY_BYTES, serve};

@@ -1,5 +1,6 @@
 //! A request as the handlers see it: route, parameters, headers and a size-checked body.
 
+use super::identity::Principal;
 use crate::error::{ApiError, ErrorCode};
 use lambda_http::http::HeaderMap;
 use lambda_http::request::RequestContext;
@@ -13,6 +14,8 @@ use std::collections::HashMap;
 pub struct ApiRequest {
     pub route: &'static Route,
     pub request_id: String,
+    /// The verified caller of a customer or staff route (`None` on a public route).
+    principal: Option<Principal>,
     path: HashMap<String, String>,
     query: lambda_http::aws_lambda_events::query_map::QueryMap,
     headers: HeaderMap,
@@ -74,7 +77,12 @@ impl Envelope {
 }
 
 impl ApiRequest {
-    pub(crate) fn from_lambda(route: &'static Route, request_id: String, req: Request) -> Self {
+    pub(crate) fn from_lambda(
+        route: &'static Route,
+        request_id: String,
+        principal: Option<Principal>,
+        req: Request,
+    ) -> Self {
         let path = req
             .path_parameters_ref()
             .map(|p| {
@@ -93,11 +101,23 @@ impl ApiRequest {
         ApiRequest {
             route,
             request_id,
+            principal,
             path,
             query,
             headers: parts.headers,
             body,
         }
+    }
+
+    /// The signed-in caller. Every customer and staff route has one (the edge refused the
+    /// request otherwise); asking on a public route is a programming error, answered as 401.
+    pub fn caller(&self) -> Result<&Principal, ApiError> {
+        self.principal.as_ref().ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Unauthorized,
+                "Sign in first: this request needs an access token.",
+            )
+        })
     }
 
     pub fn body_len(&self) -> usize {

@@ -1,5 +1,6 @@
 //! Running one API request end to end: route, limits, handler, response, log line.
 
+use super::identity;
 use super::request::{ApiRequest, Envelope};
 use super::response::{Reply, error_response, to_response};
 use crate::error::{ApiError, ErrorCode};
@@ -36,20 +37,17 @@ where
             "No route {} {} here.",
             envelope.method, envelope.raw_path
         ))),
-        Some(route) => {
-            let api = ApiRequest::from_lambda(route, envelope.request_id.clone(), req);
-            if api.body_len() > MAX_BODY_BYTES {
-                Err(ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    format!(
-                        "The request body has {} bytes; at most {MAX_BODY_BYTES} are accepted.",
-                        api.body_len()
-                    ),
-                ))
-            } else {
-                handler(api).await
+        Some(route) => match identity::authorize(
+            route,
+            identity::claims(lambda_http::RequestExt::request_context_ref(&req)),
+        ) {
+            Err(e) => Err(e),
+            Ok(principal) => {
+                let api =
+                    ApiRequest::from_lambda(route, envelope.request_id.clone(), principal, req);
+                handle(api, handler).await
             }
-        }
+        },
     };
     let (status, response, err) = match result {
         Ok(reply) => (
@@ -92,6 +90,24 @@ where
         log::info("request", fields);
     }
     response
+}
+
+/// Runs the handler unless the body is over [`MAX_BODY_BYTES`] (413).
+async fn handle<F, Fut>(api: ApiRequest, handler: F) -> Result<Reply, ApiError>
+where
+    F: FnOnce(ApiRequest) -> Fut,
+    Fut: Future<Output = Result<Reply, ApiError>>,
+{
+    if api.body_len() > MAX_BODY_BYTES {
+        return Err(ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "The request body has {} bytes; at most {MAX_BODY_BYTES} are accepted.",
+                api.body_len()
+            ),
+        ));
+    }
+    handler(api).await
 }
 
 fn find(function: &'static FunctionSpec, route_key: &str) -> Option<&'static Route> {

@@ -58,6 +58,14 @@ pub enum KillSwitchError {
         "the kill switch was invoked with a payload it does not understand: {0}. It takes an SNS event from the kill-switch topic or {{\"action\":\"destroy\"|\"throttle\",\"source\":\"…\"}}"
     )]
     Payload(String),
+    #[error(
+        "the kill switch of stack `{stack}` is configured to {configured} (kill_switch.action in the environment file); an invocation asking to {asked} is refused and nothing was done"
+    )]
+    OtherAction {
+        stack: String,
+        configured: &'static str,
+        asked: &'static str,
+    },
 }
 
 /// What one invocation did.
@@ -151,6 +159,14 @@ impl KillSwitch {
                     "kill switch invoked directly",
                     json!({"action": d.action.as_str(), "source": d.source, "stack": self.stack}),
                 );
+                // The environment decides what the kill switch does; a payload only triggers it.
+                if d.action != self.action {
+                    return Err(KillSwitchError::OtherAction {
+                        stack: self.stack.clone(),
+                        configured: self.action.as_str(),
+                        asked: d.action.as_str(),
+                    });
+                }
                 d.action
             }
             Invocation::Sns { records } => {

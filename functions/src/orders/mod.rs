@@ -26,7 +26,7 @@ use retail_spec::{
 };
 use serde::Serialize;
 
-/// Most orders `GET /orders?userId=` returns (the newest).
+/// Most orders `GET /orders` returns (the caller's newest).
 pub const LIST_LIMIT: i32 = 100;
 
 /// The orders app.
@@ -73,21 +73,19 @@ impl Orders {
             if !ids::valid_id(id) {
                 return Err(ApiError::validation(format!("{id:?} is not an order id.")));
             }
+            let caller = req.caller()?;
+            // Another customer's order answers exactly as a missing one: its existence is
+            // not revealed.
             match self.load(id).await? {
-                Some(order) => Reply::ok(&order),
-                None => Err(ApiError::not_found(format!("No order has id {id}."))),
+                Some(order) if order.user_id == caller.sub => Reply::ok(&order),
+                _ => Err(ApiError::not_found(format!(
+                    "You have no order with id {id}."
+                ))),
             }
         } else if http::is(req.route, &LIST_ORDERS) {
-            let user = req.query("userId").ok_or_else(|| {
-                ApiError::validation(
-                    "The query parameter userId is required (GET /orders?userId=...).",
-                )
-            })?;
-            if !ids::valid_id(user) {
-                return Err(ApiError::validation(format!("{user:?} is not a user id.")));
-            }
+            let caller = req.caller()?;
             Reply::ok(&OrderList {
-                items: self.of_user(user).await?,
+                items: self.of_user(&caller.sub).await?,
             })
         } else {
             Err(http::unrouted(&req))

@@ -62,10 +62,13 @@ enum Placed {
 impl Orders {
     pub(super) async fn place(&self, req: &ApiRequest) -> Result<Reply, ApiError> {
         let key = idempotency_key(req)?;
+        let customer = req.caller()?;
         let body: OrderBody = req.json()?;
-        let order_req = OrderRequest::validate(body, &self.stores)?;
+        let order_req = OrderRequest::validate(body, &customer.sub, &self.stores)?;
         let fingerprint = order_req.fingerprint();
-        let record_key = format!("order#{key}");
+        // Scoped to the customer: another customer's key, equal or not, is another record, so
+        // a key cannot be used to read or block someone else's order.
+        let record_key = format!("order#{}#{key}", customer.sub);
 
         let placed = match self.key_record(&record_key).await? {
             Some(record) => Placed::Existing(self.replay(&record, &fingerprint).await?),

@@ -3,10 +3,15 @@
 //! A request is built as the JSON event API Gateway sends (routeKey, rawPath under the `api`
 //! stage, pathParameters, rawQueryString, headers, body) and deserialised by lambda_http exactly
 //! as the runtime does; the Lambda context carries a fresh request id.
+//!
+//! The caller is what API Gateway's JWT authorizer would have verified: by default a customer
+//! (`u-1`) on customer routes, a staff member (`staff-1`) on staff routes, nobody on public
+//! ones; [`Call::by_user`], [`Call::claims`] and [`Call::anonymous`] change that. Claims are
+//! strings, and lists `[a b]`, as the gateway passes them.
 
 use lambda_http::request::LambdaRequest;
 use lambda_http::{Body, Request, RequestExt, Response};
-use retail_spec::{API_STAGE, Route};
+use retail_spec::{API_STAGE, Caller, Route, STAFF_GROUP};
 use serde_json::{Map, Value, json};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -18,6 +23,32 @@ pub struct Call {
     headers: Vec<(String, String)>,
     body: Option<String>,
     route_key: Option<String>,
+    claims: Option<Map<String, Value>>,
+}
+
+/// The claims of a Cognito access token for `sub`, as API Gateway passes them.
+pub fn access_claims(sub: &str, groups: &[&str]) -> Map<String, Value> {
+    let mut claims = Map::new();
+    for (k, v) in [
+        ("sub", sub),
+        ("token_use", "access"),
+        ("scope", "aws.cognito.signin.user.admin"),
+        ("client_id", "test-client"),
+        (
+            "iss",
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test",
+        ),
+        ("exp", "1893456000"),
+    ] {
+        claims.insert(k.to_owned(), Value::from(v));
+    }
+    if !groups.is_empty() {
+        claims.insert(
+            "cognito:groups".to_owned(),
+            Value::from(format!("[{}]", groups.join(" "))),
+        );
+    }
+    claims
 }
 
 /// Starts a request for `route`.
@@ -29,6 +60,11 @@ pub fn call(route: &'static Route) -> Call {
         headers: vec![("content-type".into(), "application/json".into())],
         body: None,
         route_key: None,
+        claims: match route.caller {
+            Caller::Public => None,
+            Caller::Customer => Some(access_claims("u-1", &[])),
+            Caller::Staff => Some(access_claims("staff-1", &[STAFF_GROUP])),
+        },
     }
 }
 
@@ -56,6 +92,24 @@ impl Call {
 
     pub fn raw_body(mut self, body: &str) -> Self {
         self.body = Some(body.to_owned());
+        self
+    }
+
+    /// Called by customer `sub` (no groups).
+    pub fn by_user(mut self, sub: &str) -> Self {
+        self.claims = Some(access_claims(sub, &[]));
+        self
+    }
+
+    /// Called with exactly these verified claims.
+    pub fn claims(mut self, claims: Map<String, Value>) -> Self {
+        self.claims = Some(claims);
+        self
+    }
+
+    /// Called without a token (what a route deployed without its authorizer would pass on).
+    pub fn anonymous(mut self) -> Self {
+        self.claims = None;
         self
     }
 
@@ -94,7 +148,7 @@ impl Call {
             .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
             .collect();
         let route_key = self.route_key.unwrap_or_else(|| self.route.route_key());
-        let event = json!({
+        let mut event = json!({
             "version": "2.0",
             "routeKey": route_key,
             "rawPath": raw_path,
@@ -122,6 +176,10 @@ impl Call {
             "body": self.body,
             "isBase64Encoded": false
         });
+        if let Some(claims) = self.claims {
+            event["requestContext"]["authorizer"] =
+                json!({"jwt": {"claims": claims, "scopes": null}});
+        }
         let lambda: LambdaRequest = serde_json::from_value(event)
             .unwrap_or_else(|e| panic!("not an API Gateway v2 event: {e}"));
         let mut ctx = lambda_http::Context::default();

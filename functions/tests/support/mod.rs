@@ -280,7 +280,9 @@ impl Stack {
                 }
                 Access::OwnStack => (retail_spec::STACK_NAME_VAR, self.prefix.clone()),
                 // IAM only: no variable.
-                Access::StackFunctionsConcurrency | Access::StackBucketsEmpty => continue,
+                Access::StackFunctionsConcurrency
+                | Access::StackBucketsEmpty
+                | Access::OwnStackDelete => continue,
             };
             vars.push((var.to_owned(), value));
         }

@@ -15,6 +15,7 @@ pub mod exit;
 pub mod killswitch;
 pub mod package;
 pub mod select;
+pub mod staff;
 pub mod status;
 pub mod style;
 pub mod synth;
@@ -36,6 +37,7 @@ Examples:
   stackgen dev --env local                 the store on this machine (needs the emulator)
   stackgen kill-switch reset --env prod    undo the automatic kill switch's throttle
   stackgen bootstrap --env dev             assets bucket + activate cost allocation tags
+  stackgen staff add --env prod EMAIL      give someone the back office
 
 Exit codes:
   0  success
@@ -84,6 +86,8 @@ pub enum Command {
     /// Prepare the account and region: the bootstrap stack (assets bucket) and the cost
     /// allocation tags Project, Env, Owner, CostCenter.
     Bootstrap(bootstrap::Args),
+    /// Who may use the back office: add, list and remove the environment's staff.
+    Staff(staff::Args),
 }
 
 /// Parses the command line, runs the command and turns the outcome into an exit code.
@@ -113,6 +117,7 @@ pub fn main() -> ExitCode {
         Command::Dev(args) => dev::run(&args),
         Command::KillSwitch(args) => killswitch::run(&args),
         Command::Bootstrap(args) => bootstrap::run(&args),
+        Command::Staff(args) => staff::run(&args),
     };
     match result {
         Ok(code) => code.into(),

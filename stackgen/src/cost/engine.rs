@@ -19,7 +19,7 @@ use super::report::{
     Component, CostKind, Finding, FindingKind, FreeResource, PriceUsed, ResourceCost, Totals,
 };
 use super::schedule::invocations_per_month;
-use super::template::{Arch, Facts, Inventory, Resource, literal};
+use super::template::{Arch, CognitoTier, Facts, Inventory, Resource, literal};
 use super::traffic::{FunctionUsage, Traffic, normalize};
 
 /// SQS requests per message: SendMessage, ReceiveMessage, DeleteMessage (each up to 64 KB).
@@ -685,6 +685,21 @@ pub fn price_month(inv: &Inventory, book: &PriceBook, traffic: &Traffic, free_ti
                     Meter::CloudFrontFunctionInvocations,
                     n,
                     format!("{} viewer requests (at most)", q(n)),
+                );
+            }
+            Facts::UserPool { tier } => {
+                let (meter, plan) = match tier {
+                    CognitoTier::Lite => (Meter::CognitoLiteMau, "Lite"),
+                    CognitoTier::Essentials => (Meter::CognitoEssentialsMau, "Essentials"),
+                    CognitoTier::Plus => (Meter::CognitoPlusMau, "Plus"),
+                };
+                let n = Qty::units(traffic.monthly_active_users);
+                d.add(
+                    CostKind::Usage,
+                    "monthly active users",
+                    meter,
+                    n,
+                    format!("{} users signing in or refreshing ({plan} plan)", q(n)),
                 );
             }
             Facts::Distribution { .. } => {

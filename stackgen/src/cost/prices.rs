@@ -46,6 +46,9 @@ pub enum Meter {
     CloudFrontDataOut,
     CloudFrontHttpsRequests,
     CloudFrontFunctionInvocations,
+    CognitoLiteMau,
+    CognitoEssentialsMau,
+    CognitoPlusMau,
     SqsRequests,
     SnsPublishes,
     SnsEmailDeliveries,
@@ -281,6 +284,12 @@ pub static FREE_TIER: &[Allowance] = &[
         what: "CloudFront Functions: 2M invocations (always free)",
     },
     Allowance {
+        meters: &[Meter::CognitoLiteMau, Meter::CognitoEssentialsMau],
+        units: 10_000,
+        what: "Cognito: 10,000 monthly active users of Lite and Essentials pools (always free; \
+               accounts with pools from before November 2024 keep 50,000)",
+    },
+    Allowance {
         meters: &[Meter::SchedulerInvocations],
         units: 14_000_000,
         what: "EventBridge Scheduler: 14M invocations/month (always free)",
@@ -303,6 +312,7 @@ const DDB_PROV: &str = "https://aws.amazon.com/dynamodb/pricing/provisioned/";
 const S3: &str = "https://aws.amazon.com/s3/pricing/";
 const CLOUDFRONT: &str = "https://aws.amazon.com/cloudfront/pricing/";
 const SQS: &str = "https://aws.amazon.com/sqs/pricing/";
+const COGNITO: &str = "https://aws.amazon.com/cognito/pricing/";
 const SNS: &str = "https://aws.amazon.com/sns/pricing/";
 const CLOUDWATCH: &str = "https://aws.amazon.com/cloudwatch/pricing/";
 const BUDGETS: &str = "https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/";
@@ -420,6 +430,11 @@ const CHECKED_BUDGETS: Basis = Basis::Checked(
      budget-day",
 );
 const MEMORY: Basis = Basis::Memory("AWS list price as published; not re-checked here");
+const MEMORY_COGNITO: Basis = Basis::Memory(
+    "feature plans of November 2024: Lite $0.0055, Essentials $0.015, Plus $0.02 per MAU, the \
+     first band's price (Lite's falls to $0.0046 past 100,000 MAU; not modelled); the 10,000 \
+     free MAU of Lite and Essentials confirmed by a 2026 write-up, the prices not re-checked",
+);
 const MEMORY_EU_DDB: Basis = Basis::Memory(
     "Ireland's pre-November-2024 on-demand price ($1.4135/M WRU, $0.283/M RRU) halved by the \
      50% cut; re-check",
@@ -447,6 +462,9 @@ static US_EAST_1: &[PriceEntry] = &[
     e(Meter::CloudFrontDataOut, Rate::Tiered(&CLOUDFRONT_US_EU_TIERS), "GB", CLOUDFRONT, CHECKED_CLOUDFRONT),
     e(Meter::CloudFrontHttpsRequests, flat("0.0100", 10_000), "HTTPS requests", CLOUDFRONT, MEMORY),
     e(Meter::CloudFrontFunctionInvocations, flat("0.10", 1_000_000), "function invocations", CLOUDFRONT, MEMORY),
+    e(Meter::CognitoLiteMau, flat("0.0055", 1), "monthly active users", COGNITO, MEMORY_COGNITO),
+    e(Meter::CognitoEssentialsMau, flat("0.015", 1), "monthly active users", COGNITO, MEMORY_COGNITO),
+    e(Meter::CognitoPlusMau, flat("0.02", 1), "monthly active users", COGNITO, MEMORY_COGNITO),
     e(Meter::SqsRequests, flat("0.40", 1_000_000), "requests", SQS, MEMORY),
     e(Meter::SnsPublishes, flat("0.50", 1_000_000), "publishes", SNS, MEMORY),
     e(Meter::SnsEmailDeliveries, flat("2.00", 100_000), "email deliveries", SNS, MEMORY),
@@ -498,6 +516,9 @@ static EU_WEST_1: &[PriceEntry] = &[
     e(Meter::CloudFrontDataOut, Rate::Tiered(&CLOUDFRONT_US_EU_TIERS), "GB", CLOUDFRONT, CHECKED_CLOUDFRONT),
     e(Meter::CloudFrontHttpsRequests, flat("0.0120", 10_000), "HTTPS requests", CLOUDFRONT, MEMORY),
     e(Meter::CloudFrontFunctionInvocations, flat("0.10", 1_000_000), "function invocations", CLOUDFRONT, MEMORY),
+    e(Meter::CognitoLiteMau, flat("0.0055", 1), "monthly active users", COGNITO, MEMORY_COGNITO),
+    e(Meter::CognitoEssentialsMau, flat("0.015", 1), "monthly active users", COGNITO, MEMORY_COGNITO),
+    e(Meter::CognitoPlusMau, flat("0.02", 1), "monthly active users", COGNITO, MEMORY_COGNITO),
     e(Meter::SqsRequests, flat("0.40", 1_000_000), "requests", SQS, MEMORY),
     e(Meter::SnsPublishes, flat("0.50", 1_000_000), "publishes", SNS, MEMORY),
     e(Meter::SnsEmailDeliveries, flat("2.00", 100_000), "email deliveries", SNS, MEMORY),
@@ -567,6 +588,9 @@ mod tests {
             Meter::CloudFrontDataOut,
             Meter::CloudFrontHttpsRequests,
             Meter::CloudFrontFunctionInvocations,
+            Meter::CognitoLiteMau,
+            Meter::CognitoEssentialsMau,
+            Meter::CognitoPlusMau,
             Meter::SqsRequests,
             Meter::SnsPublishes,
             Meter::SnsEmailDeliveries,

@@ -37,6 +37,14 @@ pub enum Piece {
 }
 
 /// The resource facts the engine prices.
+/// A user pool's feature plan (`UserPoolTier`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CognitoTier {
+    Lite,
+    Essentials,
+    Plus,
+}
+
 #[derive(Debug, Clone)]
 pub enum Facts {
     Function {
@@ -80,6 +88,10 @@ pub enum Facts {
     Dashboard,
     /// A CloudFront Function: billed per invocation, nothing while idle.
     CloudFrontFunction,
+    /// A Cognito user pool: billed per monthly active user at its feature plan's price.
+    UserPool {
+        tier: CognitoTier,
+    },
     Distribution {
         /// Logical ids of this template's buckets used as origins.
         origin_buckets: Vec<String>,
@@ -420,6 +432,14 @@ impl Reader<'_> {
             "AWS::CloudWatch::CompositeAlarm" => Facts::CompositeAlarm,
             "AWS::CloudWatch::Dashboard" => Facts::Dashboard,
             "AWS::CloudFront::Function" => Facts::CloudFrontFunction,
+            "AWS::Cognito::UserPool" => Facts::UserPool {
+                // A pool without `UserPoolTier` gets Essentials, the default for new pools.
+                tier: match p.get("UserPoolTier").and_then(Value::as_str) {
+                    Some("LITE") => CognitoTier::Lite,
+                    Some("PLUS") => CognitoTier::Plus,
+                    _ => CognitoTier::Essentials,
+                },
+            },
             "AWS::CloudFront::Distribution" => {
                 let cfg = p.get("DistributionConfig");
                 let mut origin_buckets = Vec::new();
@@ -691,6 +711,11 @@ fn classify_other(t: &str) -> Facts {
     }
     let free: &[(&str, &'static str)] = &[
         ("AWS::IAM::Role", "IAM is free"),
+        (
+            "AWS::Cognito::UserPoolClient",
+            "app clients are free (their users are billed to the pool)",
+        ),
+        ("AWS::Cognito::UserPoolGroup", "groups are free"),
         ("AWS::IAM::Policy", "IAM is free"),
         ("AWS::IAM::ManagedPolicy", "IAM is free"),
         ("AWS::IAM::InstanceProfile", "IAM is free"),

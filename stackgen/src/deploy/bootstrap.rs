@@ -52,8 +52,55 @@ pub const ROLE_OUTPUT: &str = "DeployRoleArn";
 const ROLE_LOGICAL_ID: &str = "DeployRole";
 /// Its output with the template's version; raise [`BOOTSTRAP_VERSION`] when the template changes.
 pub const VERSION_OUTPUT: &str = "BootstrapVersion";
-/// 1: assets bucket. 2: + deploy role.
-pub const BOOTSTRAP_VERSION: u32 = 3;
+/// 1: assets bucket. 2: + deploy role. 3: template expiry, no SourceAccount in the trust.
+/// 4: + Cognito user pools (named actions, not `cognito-idp:*`).
+pub const BOOTSTRAP_VERSION: u32 = 4;
+
+/// Services the deploy role gets named actions of instead of `service:*`: the actions
+/// CloudFormation's handlers for the stack's types of that service call (their resource
+/// schemas' `handlers` permissions), no more. `cognito-idp:*` would also let the role read
+/// users' attributes and mint tokens (`AdminInitiateAuth`), which deploying never needs.
+const NARROWED_SERVICES: &[(&str, &[&str])] = &[(
+    "cognito-idp",
+    &[
+        "cognito-idp:AddCustomAttributes",
+        "cognito-idp:CreateUserPool",
+        "cognito-idp:UpdateUserPool",
+        "cognito-idp:DeleteUserPool",
+        "cognito-idp:DescribeUserPool",
+        "cognito-idp:SetUserPoolMfaConfig",
+        "cognito-idp:GetUserPoolMfaConfig",
+        "cognito-idp:CreateUserPoolClient",
+        "cognito-idp:UpdateUserPoolClient",
+        "cognito-idp:DeleteUserPoolClient",
+        "cognito-idp:DescribeUserPoolClient",
+        "cognito-idp:CreateGroup",
+        "cognito-idp:UpdateGroup",
+        "cognito-idp:DeleteGroup",
+        "cognito-idp:GetGroup",
+        "cognito-idp:ListGroups",
+        "cognito-idp:ListUserPools",
+        "cognito-idp:ListUserPoolClients",
+        "cognito-idp:ListUserPoolClientSecrets",
+        "cognito-idp:TagResource",
+        "cognito-idp:UntagResource",
+        "cognito-idp:ListTagsForResource",
+    ],
+)];
+
+/// The deploy role's actions on the product services: `service:*`, or the named actions of a
+/// [`NARROWED_SERVICES`] service.
+pub fn deploy_role_actions() -> Vec<String> {
+    deploy_role_services()
+        .iter()
+        .flat_map(
+            |prefix| match NARROWED_SERVICES.iter().find(|(s, _)| s == prefix) {
+                Some((_, actions)) => actions.iter().map(|a| (*a).to_owned()).collect(),
+                None => vec![format!("{prefix}:*")],
+            },
+        )
+        .collect()
+}
 
 /// The IAM service prefixes the deploy role may manage (`sqs` → `sqs:*`), in the order of the
 /// types' names: the service AWS's resource schema gives (`stackgen_model::facts`) each type the
@@ -294,10 +341,7 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
             }]
         }
     });
-    let services: Vec<String> = deploy_role_services()
-        .iter()
-        .map(|prefix| format!("{prefix}:*"))
-        .collect();
+    let services = deploy_role_actions();
     // No `aws:SourceAccount` condition in the trust policy: no AWS document says CloudFormation
     // sets that key when it assumes a stack's service role. AWS documents it only for
     // extension roles (`resources.cloudformation.amazonaws.com`) and the StackSets

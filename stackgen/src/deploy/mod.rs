@@ -22,6 +22,7 @@ pub mod prune;
 pub mod readiness;
 pub mod site;
 pub mod stack;
+pub mod staff;
 pub mod state;
 pub mod status;
 pub mod summary;

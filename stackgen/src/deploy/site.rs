@@ -265,10 +265,18 @@ mod tests {
                 id: "store-01".into(),
                 name: "Downtown".into(),
             }],
+            auth: Some(crate::storefront::SiteAuth::aws(
+                "eu-west-1",
+                "eu-west-1_abc",
+                "client1",
+            )),
         }
         .script();
         assert!(js.contains("window.STACKGEN_CONFIG = {"));
         assert!(js.contains("\"apiBase\":\"https://x/api\""));
         assert!(js.contains("\"id\":\"store-01\""));
+        assert!(js.contains(
+            r#""auth":{"region":"eu-west-1","userPoolId":"eu-west-1_abc","clientId":"client1","endpoint":"https://cognito-idp.eu-west-1.amazonaws.com/"}"#
+        ));
     }
 }

@@ -39,6 +39,14 @@ pub enum DevError {
         "stackgen dev runs the functions against the local AWS emulator, and AWS_ENDPOINT_URL does not name one; start moto (`.venv/bin/moto_server -H 127.0.0.1 -p 5000`) and export AWS_ENDPOINT_URL=http://127.0.0.1:5000, or use `make run`, which does both"
     )]
     NoEmulator,
+    #[error(
+        "the deployed stack {stack} has no Cognito user pool and app client, so the local gateway cannot check sign-ins; it was deployed by an older stackgen: redeploy it (`stackgen deploy --env local`, which `make run` does)"
+    )]
+    NoUserPool { stack: String },
+    #[error(
+        "cannot create the demo accounts in the local user pool: {0}. Check that the emulator is the project's (scripts/emulator.py, which `make run` starts) and redeploy the local stack"
+    )]
+    DemoAccounts(String),
     #[error("cannot render the stack of environment `{env}`: {message}")]
     Render { env: String, message: String },
     #[error(transparent)]

@@ -13,10 +13,12 @@
 //! [`start`] it and [`DevServer::stop`] it later.
 
 pub mod apigw;
+pub mod demo_accounts;
 pub mod error;
 pub mod gateway;
 pub mod launch;
 pub mod logs;
+pub mod loopback_http;
 pub mod plan;
 pub mod queues;
 pub mod runtime;
@@ -64,12 +66,53 @@ pub struct DevConfig {
     pub functions: Vec<FunctionPlan>,
     pub queues: Vec<QueueMapping>,
     pub emulator: EmulatorAccess,
+    /// The deployed user pool whose tokens the gateway's JWT authorizer accepts.
+    pub user_pool: UserPoolRef,
     /// Warm execution environments per function (at least 1).
     pub pool_size: usize,
     pub integration_timeout: Duration,
     /// How long [`start`] waits for every environment to be ready.
     pub start_timeout: Duration,
     pub logs: LogOptions,
+}
+
+/// The deployed stack's user pool and storefront app client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserPoolRef {
+    pub pool_id: String,
+    pub client_id: String,
+}
+
+impl UserPoolRef {
+    /// The pool and client of the deployed stack (their physical ids).
+    pub fn of(deployed: &DeployedStack) -> Result<UserPoolRef, DevError> {
+        let find = |ty: &str| {
+            deployed
+                .resources
+                .values()
+                .find(|r| r.resource_type == ty)
+                .map(|r| r.physical_id.clone())
+        };
+        match (
+            find("AWS::Cognito::UserPool"),
+            find("AWS::Cognito::UserPoolClient"),
+        ) {
+            (Some(pool_id), Some(client_id)) => Ok(UserPoolRef { pool_id, client_id }),
+            _ => Err(DevError::NoUserPool {
+                stack: deployed.name.clone(),
+            }),
+        }
+    }
+
+    /// What the pages' sign-in reads: Cognito's API proxied on the gateway's own origin.
+    pub fn site_auth(&self, region: &str) -> crate::storefront::SiteAuth {
+        crate::storefront::SiteAuth {
+            region: region.to_owned(),
+            user_pool_id: self.pool_id.clone(),
+            client_id: self.client_id.clone(),
+            endpoint: format!("{}/", gateway::COGNITO_PROXY_PATH),
+        }
+    }
 }
 
 /// The inputs [`DevConfig::for_stack`] needs besides the template and the deployed stack.
@@ -105,10 +148,14 @@ impl DevConfig {
         } else {
             deployed.account_id.clone()
         };
+        let user_pool = UserPoolRef::of(deployed)?;
+        let mut site = SiteConfig::for_environment(env, None);
+        site.auth = Some(user_pool.site_auth(&options.emulator.region));
         Ok(DevConfig {
             listen: options.listen,
             ui_dir: options.ui_dir,
-            site: SiteConfig::for_environment(env, None),
+            site,
+            user_pool,
             gateway: GatewayIdentity {
                 account_id,
                 api_id: api_id(deployed),
@@ -290,9 +337,17 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
         }
     }
 
+    let authorizer = apigw::jwt::JwtAuthorizer::for_user_pool(
+        &config.emulator.endpoint_url,
+        &config.emulator.region,
+        &config.user_pool.pool_id,
+        &config.user_pool.client_id,
+    );
     let gateway = Arc::new(gateway::Gateway {
         identity: config.gateway.clone(),
         site,
+        authorizer,
+        emulator_endpoint: config.emulator.endpoint_url.clone(),
         pools: pools.clone(),
         integration_timeout: config.integration_timeout,
         logs: logs.clone(),
@@ -325,6 +380,10 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
 
 /// Runs until `shutdown` completes (Ctrl-C at the CLI), then stops everything.
 pub async fn run(config: DevConfig, shutdown: impl Future<Output = ()>) -> Result<(), DevError> {
+    demo_accounts::ensure(&config.emulator, &config.user_pool)
+        .await
+        .map_err(|e| DevError::DemoAccounts(e.to_string()))?;
+    let emulator = config.emulator.clone();
     let server = start(config).await?;
     server.log(format!(
         "storefront {} · API {}{}/ · Ctrl-C stops",
@@ -332,6 +391,7 @@ pub async fn run(config: DevConfig, shutdown: impl Future<Output = ()>) -> Resul
         server.url(),
         retail_spec::API_STAGE
     ));
+    server.log(demo_accounts::banner(&emulator));
     shutdown.await;
     server.log("stopping: gateway, pollers and every worker");
     server.stop().await;

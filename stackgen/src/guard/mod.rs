@@ -4,6 +4,7 @@
 //! and reports violations that name the resource, the rule and the fix. `synth`, `check` and
 //! `deploy` run [`check`] first and stop on any violation.
 
+mod access;
 mod buckets;
 mod budget;
 mod ghost;
@@ -206,6 +207,7 @@ pub const RULES: &[Rule] = &[
     tables::PITR,
     iam::RULE,
     protection::RULE,
+    access::RULE,
 ];
 
 /// Runs every guardrail on a built stack.
@@ -246,6 +248,7 @@ pub fn check_template(
             tables::check_pitr(&s),
             iam::check(&s),
             protection::check(&s),
+            access::check(&s),
         ],
     }
 }

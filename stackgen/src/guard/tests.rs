@@ -193,6 +193,32 @@ fn buckets_must_refuse_plain_http() {
 }
 
 #[test]
+fn non_public_routes_need_the_authorizer_and_the_access_token_scope() {
+    use crate::model::apigw::{AuthorizationType, Route};
+    let env = dev();
+    let mut s = stack(&env);
+    mutate::<Route>(&mut s, "RoutePutInventory", |r| {
+        r.authorization_type = AuthorizationType::None;
+        r.authorizer_id = None;
+    });
+    mutate::<Route>(&mut s, "RouteGetCart", |r| r.authorization_scopes.clear());
+    let report = check(&s, &env);
+    assert_refused(&report, "route-authorizers", "RoutePutInventory");
+    assert_refused(&report, "route-authorizers", "RouteGetCart");
+    let v = report
+        .violations()
+        .find(|v| v.resource == "RoutePutInventory")
+        .map(|v| format!("{} {}", v.problem, v.fix))
+        .unwrap_or_default();
+    assert!(
+        v.contains("PUT /inventory") && v.contains("Caller::Public"),
+        "{v}"
+    );
+    // The catalog is public by the spec, so its open routes pass.
+    assert!(report.violations().all(|v| !v.resource.contains("Catalog")));
+}
+
+#[test]
 fn tables_must_be_on_demand() {
     let env = dev();
     let mut s = stack(&env);

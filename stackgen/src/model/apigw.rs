@@ -1,4 +1,4 @@
-//! API Gateway v2 (HTTP APIs): `Api`, `Stage`, `Integration`, `Route`.
+//! API Gateway v2 (HTTP APIs): `Api`, `Stage`, `Integration`, `Authorizer`, `Route`.
 //!
 //! `Api` and `Stage` take their tags as a map, not a list.
 
@@ -94,12 +94,56 @@ impl Handle<Integration> {
     }
 }
 
+/// A JWT authorizer: API Gateway checks the token's signature against the issuer's keys, its
+/// issuer, audience (`aud` or `client_id`), expiry and the route's scopes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Authorizer {
+    pub api_id: Value,
+    pub name: String,
+    pub authorizer_type: AuthorizerType,
+    pub identity_source: Vec<&'static str>,
+    pub jwt_configuration: JwtConfiguration,
+}
+resource!(Authorizer, "AWS::ApiGatewayV2::Authorizer");
+
+impl Handle<Authorizer> {
+    /// `Ref`: the authorizer id.
+    pub fn authorizer_id(&self) -> Value {
+        self.reference()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum AuthorizerType {
+    Jwt,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct JwtConfiguration {
+    pub audience: Vec<Value>,
+    pub issuer: Value,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Route {
     pub api_id: Value,
     pub route_key: String,
     pub target: Value,
-    pub authorization_type: &'static str,
+    pub authorization_type: AuthorizationType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorizer_id: Option<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authorization_scopes: Vec<&'static str>,
 }
 resource!(Route, "AWS::ApiGatewayV2::Route");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum AuthorizationType {
+    None,
+    Jwt,
+}

@@ -17,6 +17,7 @@ pub mod budgets;
 pub mod ce;
 pub mod cloudfront;
 pub mod cloudwatch;
+pub mod cognito;
 pub mod dynamodb;
 pub mod ec2;
 pub mod iam;
@@ -40,6 +41,7 @@ pub use value::{LogicalId, Pseudo, Value, pascal_case};
 /// here; `tests/deploy_role.rs` fails for a rendered type that is missing.
 pub const RESOURCE_TYPES: &[&str] = &[
     <apigw::Api as Resource>::TYPE,
+    <apigw::Authorizer as Resource>::TYPE,
     <apigw::Integration as Resource>::TYPE,
     <apigw::Route as Resource>::TYPE,
     <apigw::Stage as Resource>::TYPE,
@@ -51,6 +53,9 @@ pub const RESOURCE_TYPES: &[&str] = &[
     <cloudfront::OriginAccessControl as Resource>::TYPE,
     <cloudwatch::Alarm as Resource>::TYPE,
     <cloudwatch::Dashboard as Resource>::TYPE,
+    <cognito::UserPool as Resource>::TYPE,
+    <cognito::UserPoolClient as Resource>::TYPE,
+    <cognito::UserPoolGroup as Resource>::TYPE,
     <dynamodb::Table as Resource>::TYPE,
     <ec2::NatGateway as Resource>::TYPE,
     <iam::Role as Resource>::TYPE,

@@ -3,12 +3,20 @@
 //!
 //! Each function may be invoked by this API only (the permission's source ARN is the API's).
 //! The stage throttles requests, which also caps what a runaway client can cost.
+//!
+//! Every route that the spec does not call public gets the JWT authorizer of the environment's
+//! user pool and requires the access-token scope, so only the storefront client's access
+//! tokens pass; `guard::access` refuses a template where that is not so.
 
-use retail_spec::{API_STAGE, ROUTES, Trigger};
+use retail_spec::{ACCESS_TOKEN_SCOPE, API_STAGE, ROUTES, Route as SpecRoute, Trigger};
 
 use super::functions::Built;
+use super::identity::Identity;
 use super::{Ctx, ids, log_group_options};
-use crate::model::apigw::{AccessLogSettings, Api, Integration, Route, RouteSettings, Stage};
+use crate::model::apigw::{
+    AccessLogSettings, Api, AuthorizationType, Authorizer, AuthorizerType, Integration,
+    JwtConfiguration, Route, RouteSettings, Stage,
+};
 use crate::model::lambda::Permission;
 use crate::model::logs::LogGroup;
 use crate::model::{Handle, Options, Pseudo, Tags, Value, pascal_case};
@@ -52,9 +60,10 @@ pub(crate) const BURST_LIMIT: u32 = 100;
 /// One JSON line per request.
 const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","time":"$context.requestTime","method":"$context.httpMethod","routeKey":"$context.routeKey","path":"$context.path","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","latencyMs":"$context.responseLatency","integrationLatencyMs":"$context.integrationLatency","integrationError":"$context.integrationErrorMessage"}"#;
 
-const AUTHORIZATION_SKIP: &str = "Public storefront API: catalog, cart and orders are open to shoppers by design and the user id is an opaque client-generated id. Requests are throttled at the stage. Add a JWT authorizer here when customer accounts exist.";
+/// Why a public route has no authorizer (checkov CKV_AWS_309).
+const PUBLIC_ROUTE_SKIP: &str = "Public by the spec (retail_spec::Caller::Public): the catalog is browsed without an account. It only reads; requests are throttled at the stage.";
 
-pub(super) fn build(ctx: &mut Ctx, functions: &[Built]) -> ApiRes {
+pub(super) fn build(ctx: &mut Ctx, functions: &[Built], identity: &Identity) -> ApiRes {
     let api = ctx.template.add(
         ids::HTTP_API,
         Api {
@@ -102,6 +111,7 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built]) -> ApiRes {
         },
     );
 
+    let authorizer = authorizer(ctx, &api, identity);
     for f in functions
         .iter()
         .filter(|f| matches!(f.spec.trigger, Trigger::Http))
@@ -138,21 +148,66 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built]) -> ApiRes {
             },
         );
         for route in ROUTES.iter().filter(|r| r.function.id == f.spec.id) {
-            ctx.template.add_with(
-                &format!(
-                    "Route{}{}",
-                    pascal_case(&route.method.as_str().to_ascii_lowercase()),
-                    pascal_case(route.path)
-                ),
-                Route {
-                    api_id: api.api_id(),
-                    route_key: route.route_key(),
-                    target: sub!("integrations/", integration.integration_id()),
-                    authorization_type: "NONE",
-                },
-                Options::new().skip_checkov("CKV_AWS_309", AUTHORIZATION_SKIP),
-            );
+            add_route(ctx, &api, &authorizer, route, integration.integration_id());
         }
     }
     ApiRes { api, stage }
+}
+
+/// The user pool's JWT authorizer: tokens of the storefront client, from the header.
+fn authorizer(ctx: &mut Ctx, api: &Handle<Api>, identity: &Identity) -> Handle<Authorizer> {
+    ctx.template.add(
+        "UserPoolAuthorizer",
+        Authorizer {
+            api_id: api.api_id(),
+            name: ctx.names.physical("user-pool"),
+            authorizer_type: AuthorizerType::Jwt,
+            identity_source: vec!["$request.header.Authorization"],
+            jwt_configuration: JwtConfiguration {
+                audience: vec![identity.client.client_id()],
+                issuer: identity.pool.provider_url(),
+            },
+        },
+    )
+}
+
+fn add_route(
+    ctx: &mut Ctx,
+    api: &Handle<Api>,
+    authorizer: &Handle<Authorizer>,
+    route: &SpecRoute,
+    integration_id: Value,
+) {
+    let id = format!(
+        "Route{}{}",
+        pascal_case(&route.method.as_str().to_ascii_lowercase()),
+        pascal_case(route.path)
+    );
+    let target = sub!("integrations/", integration_id);
+    if route.caller.needs_token() {
+        ctx.template.add(
+            &id,
+            Route {
+                api_id: api.api_id(),
+                route_key: route.route_key(),
+                target,
+                authorization_type: AuthorizationType::Jwt,
+                authorizer_id: Some(authorizer.authorizer_id()),
+                authorization_scopes: vec![ACCESS_TOKEN_SCOPE],
+            },
+        );
+    } else {
+        ctx.template.add_with(
+            &id,
+            Route {
+                api_id: api.api_id(),
+                route_key: route.route_key(),
+                target,
+                authorization_type: AuthorizationType::None,
+                authorizer_id: None,
+                authorization_scopes: Vec::new(),
+            },
+            Options::new().skip_checkov("CKV_AWS_309", PUBLIC_ROUTE_SKIP),
+        );
+    }
 }

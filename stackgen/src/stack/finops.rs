@@ -83,6 +83,22 @@ pub(super) fn renders(env: &Environment, spec: &FunctionSpec) -> bool {
     !is_kill_switch(spec) || env.kill_switch.enabled
 }
 
+/// The grants `spec` gets in `env`: its spec's, except that a kill switch whose environment
+/// throttles gets none of what only destroying needs (DeleteStack, emptying buckets), so an
+/// invocation cannot make it destroy whatever its payload says.
+pub(super) fn granted(env: &Environment, spec: &FunctionSpec) -> Vec<retail_spec::Access> {
+    use retail_spec::Access;
+    let throttle_only =
+        is_kill_switch(spec) && env.kill_switch.action == crate::env::KillAction::Throttle;
+    spec.access
+        .iter()
+        .copied()
+        .filter(|a| {
+            !(throttle_only && matches!(a, Access::OwnStackDelete | Access::StackBucketsEmpty))
+        })
+        .collect()
+}
+
 /// Environment variables of `spec` that come from the environment file rather than a grant.
 pub(super) fn variables(ctx: &Ctx, spec: &FunctionSpec) -> Vec<(&'static str, String)> {
     if !is_kill_switch(spec) {
@@ -347,10 +363,7 @@ fn build_kill_switch(
             ));
         }
     }
-    if ks
-        .spec
-        .access
-        .contains(&retail_spec::Access::StackBucketsEmpty)
+    if granted(ctx.env, ks.spec).contains(&retail_spec::Access::StackBucketsEmpty)
         && !bucket_arns.is_empty()
     {
         statements.push(Statement::allow(
@@ -521,6 +534,35 @@ mod tests {
     }
 
     #[test]
+    fn a_throttling_kill_switch_may_delete_nothing() {
+        // prod's kill switch throttles: whatever an invocation asks, its role cannot delete the
+        // stack or any object.
+        let s = stack(&prod());
+        let role = s
+            .template
+            .entry_named(&format!("{}Role", ids::function(&KILL_SWITCH_FN)))
+            .and_then(|e| e.downcast::<Role>())
+            .expect("role");
+        let actions: Vec<&str> = role.policies[0]
+            .policy_document
+            .statement
+            .iter()
+            .flat_map(|st| st.action.iter().map(String::as_str))
+            .collect();
+        assert!(
+            actions.contains(&"lambda:PutFunctionConcurrency"),
+            "{actions:?}"
+        );
+        for forbidden in [
+            "cloudformation:DeleteStack",
+            "s3:DeleteObject",
+            "s3:DeleteObjectVersion",
+        ] {
+            assert!(!actions.contains(&forbidden), "{forbidden} in {actions:?}");
+        }
+    }
+
+    #[test]
     fn its_role_may_throttle_the_other_functions_and_empty_every_bucket() {
         let s = stack(&dev());
         let role = s
@@ -557,12 +599,9 @@ mod tests {
             buckets.contains(&ids::bucket(&retail_spec::REPORTS)),
             "{buckets:?}"
         );
-        let own = st("OwnStack");
-        assert!(
-            own.action
-                .contains(&"cloudformation:DeleteStack".to_owned())
-        );
-        assert!(own.resource.iter().all(|r| r.is_pseudo(Pseudo::StackId)));
+        let delete = st("DeleteOwnStack");
+        assert_eq!(delete.action, vec!["cloudformation:DeleteStack".to_owned()]);
+        assert!(delete.resource.iter().all(|r| r.is_pseudo(Pseudo::StackId)));
     }
 
     #[test]

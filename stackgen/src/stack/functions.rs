@@ -68,8 +68,8 @@ const LOG_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
 const OWN_STACK: &[&str] = &[
     "cloudformation:DescribeStacks",
     "cloudformation:ListStackResources",
-    "cloudformation:DeleteStack",
 ];
+const DELETE_OWN_STACK: &[&str] = &["cloudformation:DeleteStack"];
 
 const VPC_SKIP: &str = "Not in a VPC on purpose: the function only calls AWS APIs, and reaching them from private subnets needs a NAT gateway or interface endpoints, which bill by the hour (ghost spend) for no security gain here.";
 const CONCURRENCY_SKIP: &str = "Reserved concurrency is not set: it would carve capacity out of small accounts' 10-execution pool. Spend is capped by the API stage's throttling, and the kill switch sets reserved concurrency to 0 when the budget is breached.";
@@ -155,8 +155,8 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
             kind,
             resource,
         };
-        for access in spec.access {
-            let (sid, actions, resources) = match *access {
+        for access in super::finops::granted(ctx.env, spec) {
+            let (sid, actions, resources) = match access {
                 Access::TableRead(t) | Access::TableWrite(t) => {
                     let table = data.table(t).ok_or_else(|| undeclared("table", t.id))?;
                     set_var(t.env_var, table.name(), EnvValue::Output(outputs::table(t)));
@@ -224,6 +224,11 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                         vec![Pseudo::StackId.into()],
                     )
                 }
+                Access::OwnStackDelete => (
+                    "DeleteOwnStack".to_owned(),
+                    DELETE_OWN_STACK,
+                    vec![Pseudo::StackId.into()],
+                ),
                 // Stack-wide grants name every function and bucket of the stack, so they are
                 // added to this role by finops once the whole stack exists.
                 Access::StackFunctionsConcurrency | Access::StackBucketsEmpty => continue,

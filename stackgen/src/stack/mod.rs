@@ -1,6 +1,7 @@
 //! The retail stack for one environment, defined once in Rust.
 //!
-//! The modules follow the architecture diagram: `edge` (site bucket, CDN), `api` (HTTP API),
+//! The modules follow the architecture diagram: `edge` (site bucket, CDN), `identity` (user pool
+//! and app client), `api` (HTTP API with its JWT authorizer),
 //! `functions` (Lambda functions with their roles and log groups), `data` (tables, reports
 //! bucket), `events` (queues, topics), `observability` (alarms, dashboard) and `finops`
 //! (budget, anomaly detection). Names, keys, routes and grants all come from `retail_spec`.
@@ -20,6 +21,7 @@ mod edge;
 mod events;
 mod finops;
 mod functions;
+mod identity;
 mod observability;
 
 #[cfg(test)]
@@ -90,6 +92,10 @@ pub mod outputs {
     pub const SITE_BUCKET: &str = "SiteBucketName";
     /// Only when the environment has a CDN.
     pub const DISTRIBUTION_ID: &str = "DistributionId";
+    /// The Cognito user pool id (`<region>_<id>`): staff management, the pages' sign-in.
+    pub const USER_POOL_ID: &str = "UserPoolId";
+    /// The storefront's app client id: the tokens' audience.
+    pub const USER_POOL_CLIENT_ID: &str = "UserPoolClientId";
 
     pub fn table(t: &TableSpec) -> String {
         format!("{}TableName", pascal_case(t.id))
@@ -262,7 +268,8 @@ pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
     let data = data::build(&mut ctx);
     let events = events::build(&mut ctx)?;
     let functions = functions::build(&mut ctx, &data, &events)?;
-    let api = api::build(&mut ctx, &functions);
+    let identity = identity::build(&mut ctx);
+    let api = api::build(&mut ctx, &functions, &identity);
     let edge = edge::build(&mut ctx, &api);
     observability::build(&mut ctx, &functions, &api, &events)?;
     finops::build(&mut ctx, &events, &functions)?;
@@ -290,6 +297,20 @@ pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
             ),
         );
     }
+    t.output(
+        outputs::USER_POOL_ID,
+        Output::new(
+            "Cognito user pool of customers and staff",
+            identity.pool.pool_id(),
+        ),
+    );
+    t.output(
+        outputs::USER_POOL_CLIENT_ID,
+        Output::new(
+            "App client of the storefront and back office",
+            identity.client.client_id(),
+        ),
+    );
     for (spec, table) in &data.tables {
         t.output(
             &outputs::table(spec),

@@ -120,6 +120,7 @@ fn grants_become_scoped_statements_and_environment_variables() {
                 Access::BucketRead(b) | Access::BucketWrite(b) => (b.env_var, ids::bucket(b)),
                 // The kill switch's stack-wide grants: checked in stack/finops.rs's tests.
                 Access::OwnStack
+                | Access::OwnStackDelete
                 | Access::StackFunctionsConcurrency
                 | Access::StackBucketsEmpty => continue,
             };

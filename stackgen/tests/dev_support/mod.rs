@@ -17,6 +17,7 @@ use hyper::header::HeaderMap;
 use hyper_util::rt::TokioIo;
 use stackgen::dev::{
     DevConfig, EmulatorAccess, FunctionPlan, GatewayIdentity, LogOptions, SiteConfig, SiteStore,
+    UserPoolRef,
 };
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -91,6 +92,7 @@ pub fn echo_config(
                 id: "store-01".into(),
                 name: "Downtown".into(),
             }],
+            auth: None,
         },
         gateway: GatewayIdentity {
             account_id: "123456789012".into(),
@@ -100,6 +102,12 @@ pub fn echo_config(
         functions,
         queues: Vec::new(),
         emulator: EmulatorAccess::moto(emulator, "us-east-1"),
+        // No such pool: a test calling a customer or staff route sets a real one
+        // (`accounts::user_pool`); the public routes never ask.
+        user_pool: UserPoolRef {
+            pool_id: "us-east-1_none".into(),
+            client_id: "none".into(),
+        },
         pool_size,
         integration_timeout: Duration::from_secs(30),
         start_timeout: Duration::from_secs(30),
@@ -173,9 +181,12 @@ pub struct Moto {
 impl Moto {
     pub fn start() -> Result<Moto, BoxError> {
         let port = free_port()?;
-        let program = workspace().join(".venv/bin/moto_server");
+        // The project's emulator: moto plus the Cognito user pools the stack declares.
+        let program = workspace().join(".venv/bin/python");
         let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .arg(workspace().join("scripts/emulator.py"))
+            .args(["--exit-with-stdin", "127.0.0.1", &port.to_string()])
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -264,6 +275,7 @@ pub fn function_binaries() -> Result<PathBuf, BoxError> {
     Ok(profile_dir)
 }
 
+pub mod accounts;
 mod local_stack;
 pub use local_stack::LocalStack;
 

@@ -59,6 +59,16 @@ impl BuiltinProfile {
         }
     }
 
+    /// Users signing in (or refreshing their session) in the month: the team itself, or one
+    /// shopper per 40 API requests (a session browses, fills a cart and orders).
+    fn monthly_active_users(self) -> u64 {
+        match self {
+            BuiltinProfile::Idle => 0,
+            BuiltinProfile::Demo => 20,
+            BuiltinProfile::OneMillion => 25_000,
+        }
+    }
+
     fn description(self) -> &'static str {
         match self {
             BuiltinProfile::Idle => {
@@ -325,6 +335,7 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
     let mut t = Traffic::empty(p.name());
     t.description = p.description().to_string();
     t.api_requests = n;
+    t.monthly_active_users = p.monthly_active_users();
 
     let mut fns: BTreeMap<&'static str, FnAcc> = BTreeMap::new();
     let mut tables: BTreeMap<&'static str, TableUsage> = BTreeMap::new();
@@ -434,6 +445,10 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
         requests: n + static_requests.micros() / 1_000_000,
     };
     t.assumptions = assumptions();
+    t.assumptions.push(format!(
+        "user pool: {} monthly active users (the team in demo; one shopper per 40 API requests at scale)",
+        t.monthly_active_users
+    ));
     t
 }
 

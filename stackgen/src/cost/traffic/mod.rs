@@ -59,6 +59,10 @@ pub struct Traffic {
     pub topics: BTreeMap<String, TopicUsage>,
     #[serde(default)]
     pub cloudfront: CdnUsage,
+    /// Users of the user pool who sign up, sign in or refresh a token in the month (Cognito's
+    /// monthly active users).
+    #[serde(default)]
+    pub monthly_active_users: u64,
 }
 
 fn default_log_bytes() -> u64 {
@@ -146,6 +150,7 @@ impl Traffic {
             queues: BTreeMap::new(),
             topics: BTreeMap::new(),
             cloudfront: CdnUsage::default(),
+            monthly_active_users: 0,
         }
     }
 

@@ -42,6 +42,9 @@ pub struct HttpApiEvent {
 pub struct RequestContext {
     pub account_id: String,
     pub api_id: String,
+    /// The JWT authorizer's verified claims, on a route that has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorizer: Option<AuthorizerContext>,
     pub domain_name: String,
     pub domain_prefix: String,
     pub http: HttpContext,
@@ -51,6 +54,20 @@ pub struct RequestContext {
     /// `12/Mar/2020:19:03:58 +0000`.
     pub time: String,
     pub time_epoch: i64,
+}
+
+/// `requestContext.authorizer`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuthorizerContext {
+    pub jwt: JwtContext,
+}
+
+/// `requestContext.authorizer.jwt`: the claims (every value a string) and the route's scopes
+/// the token holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JwtContext {
+    pub claims: BTreeMap<String, String>,
+    pub scopes: Option<Vec<String>>,
 }
 
 /// `requestContext.http`.
@@ -98,6 +115,8 @@ pub struct MatchedRoute<'a> {
     pub route_key: String,
     /// Path parameters as they appear in the raw path (still percent-encoded).
     pub path_parameters: Vec<(&'a str, &'a str)>,
+    /// What the route's authorizer verified, if it has one.
+    pub authorizer: Option<AuthorizerContext>,
 }
 
 /// Per-request values the gateway generates.
@@ -181,6 +200,7 @@ pub fn build_event(
         request_context: RequestContext {
             account_id: gateway.account_id.clone(),
             api_id: gateway.api_id.clone(),
+            authorizer: route.authorizer.clone(),
             domain_name,
             domain_prefix,
             http: HttpContext {

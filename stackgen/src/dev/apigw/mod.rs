@@ -5,6 +5,7 @@
 //! documented sample, separately from any server.
 
 pub mod event;
+pub mod jwt;
 pub mod response;
 
 pub use event::{

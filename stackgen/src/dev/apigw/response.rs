@@ -183,6 +183,25 @@ pub mod gateway_errors {
     pub fn too_large() -> HttpReply {
         message(413, "Request Entity Too Large")
     }
+
+    /// The JWT authorizer refused the token (missing, malformed, forged, expired, foreign):
+    /// 401 with a `www-authenticate` challenge saying why.
+    pub fn unauthorized(challenge: &str) -> HttpReply {
+        let mut reply = message(401, "Unauthorized");
+        reply
+            .headers
+            .push(("www-authenticate".into(), challenge.to_owned()));
+        reply
+    }
+
+    /// The token is valid but has none of the route's scopes.
+    pub fn forbidden(challenge: &str) -> HttpReply {
+        let mut reply = message(403, "Forbidden");
+        reply
+            .headers
+            .push(("www-authenticate".into(), challenge.to_owned()));
+        reply
+    }
 }
 
 #[cfg(test)]

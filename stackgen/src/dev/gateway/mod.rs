@@ -9,6 +9,11 @@
 //! way (a crash, after which its environment is restarted; an error; a timeout; a malformed
 //! result), 503 `{"message":"Service Unavailable"}` past the integration timeout. Every API response
 //! carries `apigw-requestid`.
+//!
+//! A route the spec does not call public passes the JWT authorizer first ([`apigw::jwt`]: 401 or
+//! 403 in API Gateway's shapes), and its function receives the verified claims. `/cognito/`
+//! forwards Cognito's JSON API to the emulator, so the pages sign in on their own origin as
+//! they call `cognito-idp.<region>.amazonaws.com` in AWS.
 
 pub mod site;
 
@@ -27,6 +32,8 @@ use hyper::{Method, Request, Response};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use super::apigw::event::{AuthorizerContext, JwtContext};
+use super::apigw::jwt::{Denied, JwtAuthorizer};
 use super::apigw::{
     self, GatewayIdentity, HttpReply, IncomingRequest, MatchedRoute, RequestStamp, gateway_errors,
 };
@@ -40,10 +47,17 @@ pub const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
 /// Lambda's synchronous invocation payload limit (the event, after encoding).
 pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
 
+/// Where the gateway forwards the pages' Cognito calls to the emulator.
+pub const COGNITO_PROXY_PATH: &str = "/cognito";
+
 /// Everything a request needs.
 pub struct Gateway {
     pub identity: GatewayIdentity,
     pub site: Site,
+    /// The user pool's JWT authorizer, on every non-public route.
+    pub authorizer: JwtAuthorizer,
+    /// The emulator (`http://127.0.0.1:5000`), for the Cognito proxy.
+    pub emulator_endpoint: String,
     /// Pools by function id.
     pub pools: HashMap<String, Arc<Pool>>,
     /// The longest any integration waits (each route waits its own, rendered timeout, at most
@@ -79,7 +93,69 @@ impl Gateway {
                 let route_path = route_path.to_owned();
                 self.api(request, &route_path, peer).await
             }
+            None if path.trim_end_matches('/') == COGNITO_PROXY_PATH => self.cognito(request).await,
             None => self.static_file(&request).await,
+        }
+    }
+
+    /// Forwards one Cognito JSON API call (`POST` with `x-amz-target`) to the emulator. Only
+    /// the unauthenticated user-facing operations pass; admin operations need AWS credentials
+    /// in AWS, so the pages cannot make them here either.
+    async fn cognito(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
+        const ALLOWED: &[&str] = &[
+            "SignUp",
+            "ConfirmSignUp",
+            "ResendConfirmationCode",
+            "InitiateAuth",
+            "RespondToAuthChallenge",
+            "RevokeToken",
+            "GlobalSignOut",
+            "GetUser",
+            "ForgotPassword",
+            "ConfirmForgotPassword",
+        ];
+        let target = request
+            .headers()
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let operation = target
+            .strip_prefix("AWSCognitoIdentityProviderService.")
+            .unwrap_or_default();
+        if request.method() != Method::POST || !ALLOWED.contains(&operation) {
+            return serve::response(
+                400,
+                &[("content-type", "application/x-amz-json-1.1")],
+                r#"{"__type":"InvalidParameterException","message":"Not a user operation of Cognito's API"}"#,
+            );
+        }
+        let body = match Limited::new(request.into_body(), 64 * 1024).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => return gateway_errors_response(gateway_errors::too_large()),
+        };
+        let headers = vec![
+            (
+                "content-type".to_owned(),
+                "application/x-amz-json-1.1".to_owned(),
+            ),
+            ("x-amz-target".to_owned(), target),
+        ];
+        let url = format!("{}/", self.emulator_endpoint.trim_end_matches('/'));
+        match super::loopback_http::send(&url, "POST", &headers, body).await {
+            Ok((status, _, body)) => serve::response(
+                status,
+                &[("content-type", "application/x-amz-json-1.1")],
+                body,
+            ),
+            Err(e) => {
+                self.log(format!("cognito proxy: {e}"));
+                serve::response(
+                    502,
+                    &[("content-type", "application/json")],
+                    r#"{"message":"The local AWS emulator did not answer"}"#,
+                )
+            }
         }
     }
 
@@ -200,6 +276,10 @@ impl Gateway {
             Ok(collected) => collected.to_bytes(),
             Err(_) => return gateway_errors::too_large(),
         };
+        let authorizer = match self.authorize(route, &headers).await {
+            Ok(context) => context,
+            Err(reply) => return reply,
+        };
         let trace_id = new_trace_id();
         let stamp = RequestStamp {
             request_id: request_id.to_owned(),
@@ -221,6 +301,7 @@ impl Gateway {
             &MatchedRoute {
                 route_key: route.route_key(),
                 path_parameters: params,
+                authorizer,
             },
             &stamp,
         );
@@ -271,9 +352,44 @@ impl Gateway {
         }
     }
 
+    /// Runs the JWT authorizer on a route that needs a token, as API Gateway does before the
+    /// integration (so a refused request never reaches the function).
+    async fn authorize(
+        &self,
+        route: &retail_spec::Route,
+        headers: &[(String, Vec<u8>)],
+    ) -> Result<Option<AuthorizerContext>, HttpReply> {
+        if !route.caller.needs_token() {
+            return Ok(None);
+        }
+        let authorization = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+            .and_then(|(_, v)| std::str::from_utf8(v).ok());
+        let scopes = [retail_spec::ACCESS_TOKEN_SCOPE];
+        match self.authorizer.authorize(authorization, &scopes).await {
+            Ok(claims) => Ok(Some(AuthorizerContext {
+                jwt: JwtContext {
+                    claims,
+                    scopes: Some(scopes.iter().map(|s| (*s).to_owned()).collect()),
+                },
+            })),
+            Err(Denied::Unauthorized(challenge)) => Err(gateway_errors::unauthorized(&challenge)),
+            Err(Denied::Forbidden(challenge)) => Err(gateway_errors::forbidden(&challenge)),
+        }
+    }
+
     fn log(&self, line: String) {
         self.logs.line(&self.log_source, line);
     }
+}
+
+fn gateway_errors_response(reply: HttpReply) -> Response<Full<Bytes>> {
+    serve::response(
+        reply.status,
+        &[("content-type", "application/json")],
+        reply.body,
+    )
 }
 
 fn epoch_ms() -> i64 {

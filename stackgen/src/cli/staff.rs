@@ -1,0 +1,149 @@
+//! `stackgen staff`: who may use the back office of an environment.
+//!
+//! Staff are members of the environment's user pool `staff` group; customers sign themselves
+//! up in the storefront and are never staff unless added here.
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+
+use super::deploy::{OutputFormat, Target, connect, load_env, runtime};
+use super::exit::Exit;
+use crate::deploy::staff;
+use crate::stack::stack_name;
+
+const AFTER_HELP: &str = "\
+Examples:
+  stackgen staff add --env prod ana@example.com      create the account (Cognito emails a
+                                                     temporary password) and make it staff
+  stackgen staff list --env prod                     the staff group's members
+  stackgen staff remove --env prod ana@example.com   no longer staff; signed out everywhere
+
+A password given with --password (or STACKGEN_STAFF_PASSWORD) is set as the account's
+permanent password instead of emailing a temporary one: for demo and local accounts.
+
+Exit codes:
+  0  done
+  1  error: unknown environment, stack not deployed, unknown user, AWS refused
+  64 invalid command line";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: StaffCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Make EMAIL staff, creating the account if there is none.
+    #[command(after_help = AFTER_HELP)]
+    Add {
+        #[command(flatten)]
+        target: Target,
+        /// The staff member's email address (they sign in with it).
+        email: String,
+        /// Set this permanent password instead of emailing a temporary one.
+        #[arg(long, env = "STACKGEN_STAFF_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// List the staff of an environment.
+    #[command(after_help = AFTER_HELP)]
+    List {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// Take EMAIL out of the staff (the account stays, as a customer's).
+    #[command(after_help = AFTER_HELP)]
+    Remove {
+        #[command(flatten)]
+        target: Target,
+        email: String,
+    },
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let target = match &args.command {
+        StaffCommand::Add { target, .. }
+        | StaffCommand::List { target, .. }
+        | StaffCommand::Remove { target, .. } => target,
+    };
+    let env = load_env(target)?;
+    let stack = stack_name(&env);
+    runtime()?.block_on(async {
+        let ctx = connect(&env, target.profile.as_deref()).await;
+        let pool = staff::pool_of(&ctx, &stack, &env.name)
+            .await
+            .with_context(|| format!("cannot find the user pool of environment `{}`", env.name))?;
+        match &args.command {
+            StaffCommand::Add {
+                email, password, ..
+            } => {
+                let added = staff::add(&ctx, &pool, email, password.as_deref())
+                    .await
+                    .with_context(|| format!("cannot make {email} staff in `{}`", env.name))?;
+                println!(
+                    "{email} is {} staff of {} ({}).",
+                    if added.already_staff {
+                        "already"
+                    } else {
+                        "now"
+                    },
+                    env.name,
+                    match (added.created, password.is_some()) {
+                        (true, true) => "new account, with the password given",
+                        (true, false) => "new account: Cognito emailed a temporary password",
+                        (false, _) => "existing account",
+                    }
+                );
+            }
+            StaffCommand::List { format, .. } => {
+                let members = staff::list(&ctx, &pool)
+                    .await
+                    .with_context(|| format!("cannot list the staff of `{}`", env.name))?;
+                print_members(&members, *format, &env.name)?;
+            }
+            StaffCommand::Remove { email, .. } => {
+                let was = staff::remove(&ctx, &pool, email, &env.name)
+                    .await
+                    .with_context(|| {
+                        format!("cannot remove {email} from the staff of `{}`", env.name)
+                    })?;
+                if was {
+                    println!(
+                        "{email} is no longer staff of {} and was signed out everywhere.",
+                        env.name
+                    );
+                } else {
+                    println!("{email} was not staff of {}; nothing changed.", env.name);
+                }
+            }
+        }
+        Ok(Exit::Ok)
+    })
+}
+
+fn print_members(members: &[staff::StaffMember], format: OutputFormat, env: &str) -> Result<()> {
+    match format {
+        OutputFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(members)?);
+        }
+        OutputFormat::Text => {
+            if members.is_empty() {
+                println!(
+                    "{env} has no staff yet: add one with `stackgen staff add --env {env} EMAIL`."
+                );
+            }
+            for m in members {
+                println!(
+                    "{}  {}{}",
+                    m.email,
+                    m.status,
+                    if m.enabled { "" } else { "  (disabled)" }
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! The store's staff: the members of the deployed user pool's `staff` group.
+//!
+//! Staff accounts are made by operators, never by self sign-up: [`add`] creates the user (Cognito
+//! emails a temporary password, unless a password is given) and puts them in the group;
+//! [`remove`] takes them out of it and signs them out everywhere, so their refresh token cannot
+//! mint another staff token (an access token already issued stays valid until it expires, an
+//! hour at most); [`list`] reads the group. The pool is the stack's `UserPoolId` output.
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType, UserType};
+use retail_spec::STAFF_GROUP;
+use serde::Serialize;
+
+use super::stack::describe_stack;
+use crate::aws::{AwsContext, AwsError};
+use crate::stack::outputs::USER_POOL_ID;
+
+/// Why a staff operation could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    #[error(
+        "the stack {stack} is not deployed in this account and region, so it has no user pool; deploy it first (`stackgen deploy --env {env}`)"
+    )]
+    NotDeployed { stack: String, env: String },
+    #[error(
+        "the stack {stack} has no {USER_POOL_ID} output: it was deployed before stackgen managed accounts; redeploy it (`stackgen deploy --env {env}`)"
+    )]
+    NoPool { stack: String, env: String },
+    #[error(
+        "{email:?} is not an email address; staff sign in with their email (for example ana@example.com)"
+    )]
+    NotAnEmail { email: String },
+    #[error(
+        "no user {email} in the user pool {pool}; check the spelling (`stackgen staff list --env {env}` shows the staff)"
+    )]
+    UnknownUser {
+        email: String,
+        pool: String,
+        env: String,
+    },
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+}
+
+/// One staff member as the pool reports them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffMember {
+    pub email: String,
+    /// Cognito's user status: `CONFIRMED`, `FORCE_CHANGE_PASSWORD` (has not signed in yet), …
+    pub status: String,
+    pub enabled: bool,
+}
+
+/// What [`add`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Added {
+    pub email: String,
+    /// The account was created now (else it existed, e.g. a customer becoming staff).
+    pub created: bool,
+    /// They were in the group already.
+    pub already_staff: bool,
+}
+
+/// The deployed stack's user pool id.
+pub async fn pool_of(ctx: &AwsContext, stack: &str, env: &str) -> Result<String, StaffError> {
+    let snapshot = describe_stack(ctx, stack)
+        .await?
+        .filter(|s| s.status != "DELETE_COMPLETE")
+        .ok_or_else(|| StaffError::NotDeployed {
+            stack: stack.to_owned(),
+            env: env.to_owned(),
+        })?;
+    snapshot
+        .outputs
+        .get(USER_POOL_ID)
+        .filter(|id| !id.is_empty() && !id.contains("${"))
+        .cloned()
+        .ok_or_else(|| StaffError::NoPool {
+            stack: stack.to_owned(),
+            env: env.to_owned(),
+        })
+}
+
+fn client(ctx: &AwsContext) -> Client {
+    Client::new(ctx.config())
+}
+
+fn check_email(email: &str) -> Result<(), StaffError> {
+    let ok = email
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.chars().any(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(StaffError::NotAnEmail {
+            email: email.to_owned(),
+        })
+    }
+}
+
+/// Makes `email` a staff member of `pool`, creating the account when there is none. With
+/// `password`, it is set as the user's permanent password (demo and local accounts); without,
+/// Cognito emails a temporary one.
+pub async fn add(
+    ctx: &AwsContext,
+    pool: &str,
+    email: &str,
+    password: Option<&str>,
+) -> Result<Added, StaffError> {
+    let cognito = client(ctx);
+    let created = ensure_account(ctx, pool, email, password).await?;
+    let already_staff = !created && is_staff(ctx, &cognito, pool, email).await?;
+    if !already_staff {
+        cognito
+            .admin_add_user_to_group()
+            .user_pool_id(pool)
+            .username(email)
+            .group_name(STAFF_GROUP)
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cognito-idp", "AdminAddUserToGroup", e))?;
+    }
+    Ok(Added {
+        email: email.to_owned(),
+        created,
+        already_staff,
+    })
+}
+
+/// Creates the account `email` unless it exists (email verified: an operator vouches for it),
+/// and sets `password` as its permanent password when given. Returns whether it was created.
+pub async fn ensure_account(
+    ctx: &AwsContext,
+    pool: &str,
+    email: &str,
+    password: Option<&str>,
+) -> Result<bool, StaffError> {
+    check_email(email)?;
+    let cognito = client(ctx);
+    let created = find(ctx, &cognito, pool, email).await?.is_none();
+    if created {
+        let mut create = cognito
+            .admin_create_user()
+            .user_pool_id(pool)
+            .username(email)
+            .set_user_attributes(Some(
+                [
+                    attribute("email", email),
+                    attribute("email_verified", "true"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+            ));
+        if password.is_some() {
+            create = create.message_action(
+                aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress,
+            );
+        } else {
+            create = create.desired_delivery_mediums(DeliveryMediumType::Email);
+        }
+        create
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cognito-idp", "AdminCreateUser", e))?;
+    }
+    if let Some(password) = password {
+        cognito
+            .admin_set_user_password()
+            .user_pool_id(pool)
+            .username(email)
+            .password(password)
+            .permanent(true)
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cognito-idp", "AdminSetUserPassword", e))?;
+    }
+    Ok(created)
+}
+
+/// Takes `email` out of the staff group and signs them out everywhere. Returns whether they
+/// were staff.
+pub async fn remove(
+    ctx: &AwsContext,
+    pool: &str,
+    email: &str,
+    env: &str,
+) -> Result<bool, StaffError> {
+    check_email(email)?;
+    let cognito = client(ctx);
+    if find(ctx, &cognito, pool, email).await?.is_none() {
+        return Err(StaffError::UnknownUser {
+            email: email.to_owned(),
+            pool: pool.to_owned(),
+            env: env.to_owned(),
+        });
+    }
+    let was_staff = is_staff(ctx, &cognito, pool, email).await?;
+    if was_staff {
+        cognito
+            .admin_remove_user_from_group()
+            .user_pool_id(pool)
+            .username(email)
+            .group_name(STAFF_GROUP)
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cognito-idp", "AdminRemoveUserFromGroup", e))?;
+        cognito
+            .admin_user_global_sign_out()
+            .user_pool_id(pool)
+            .username(email)
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cognito-idp", "AdminUserGlobalSignOut", e))?;
+    }
+    Ok(was_staff)
+}
+
+/// Every member of the staff group, by email.
+pub async fn list(ctx: &AwsContext, pool: &str) -> Result<Vec<StaffMember>, StaffError> {
+    let cognito = client(ctx);
+    let mut members = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = cognito
+            .list_users_in_group()
+            .user_pool_id(pool)
+            .group_name(STAFF_GROUP)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cognito-idp", "ListUsersInGroup", e))?;
+        members.extend(page.users().iter().map(member));
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => break,
+        }
+    }
+    members.sort_by(|a, b| a.email.cmp(&b.email));
+    Ok(members)
+}
+
+fn member(user: &UserType) -> StaffMember {
+    let email = user
+        .attributes()
+        .iter()
+        .find(|a| a.name() == "email")
+        .and_then(AttributeType::value)
+        .or(user.username())
+        .unwrap_or_default()
+        .to_owned();
+    StaffMember {
+        email,
+        status: user
+            .user_status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        enabled: user.enabled(),
+    }
+}
+
+fn attribute(name: &str, value: &str) -> Option<AttributeType> {
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .ok()
+}
+
+/// The user signing in as `email`, if any.
+async fn find(
+    ctx: &AwsContext,
+    cognito: &Client,
+    pool: &str,
+    email: &str,
+) -> Result<Option<()>, StaffError> {
+    match cognito
+        .admin_get_user()
+        .user_pool_id(pool)
+        .username(email)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(Some(())),
+        Err(e) => {
+            let e = ctx.fail("cognito-idp", "AdminGetUser", e);
+            if e.service_failure()
+                .is_some_and(|f| f.code == "UserNotFoundException")
+            {
+                Ok(None)
+            } else {
+                Err(e.into())
+            }
+        }
+    }
+}
+
+async fn is_staff(
+    ctx: &AwsContext,
+    cognito: &Client,
+    pool: &str,
+    email: &str,
+) -> Result<bool, StaffError> {
+    let groups = cognito
+        .admin_list_groups_for_user()
+        .user_pool_id(pool)
+        .username(email)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cognito-idp", "AdminListGroupsForUser", e))?;
+    Ok(groups
+        .groups()
+        .iter()
+        .any(|g| g.group_name() == Some(STAFF_GROUP)))
+}

@@ -1,0 +1,55 @@
+//! Every route says who may call it: a route the spec does not declare public must have the
+//! user pool's JWT authorizer and require the access-token scope. Otherwise anyone on the
+//! internet reaches a customer's cart or the back office, and the functions' own check (which
+//! fails closed without claims) is the only thing standing.
+
+use retail_spec::{ACCESS_TOKEN_SCOPE, ROUTES};
+
+use super::{Outcome, Rule, RuleResult, Subject};
+use crate::model::apigw::{AuthorizationType, Authorizer, Route};
+
+pub const RULE: Rule = Rule {
+    id: "route-authorizers",
+    title: "every route the spec does not call public has a JWT authorizer requiring an access token",
+};
+
+pub fn check(s: &Subject) -> RuleResult {
+    let mut o = Outcome::new(RULE);
+    for (id, route) in s.template.resources::<Route>() {
+        o.checked();
+        // A route the spec does not know is treated as non-public: the spec is where a route
+        // is declared public, not the template.
+        let public = ROUTES
+            .iter()
+            .any(|r| r.route_key() == route.route_key && !r.caller.needs_token());
+        if public {
+            continue;
+        }
+        let fix = "give it AuthorizationType JWT, AuthorizerId = Ref of the stack's user pool authorizer and AuthorizationScopes [aws.cognito.signin.user.admin]; or, if it really is for anyone, declare it `caller: Caller::Public` in retail_spec";
+        let authorizer = route
+            .authorizer_id
+            .as_ref()
+            .and_then(|v| v.as_ref_id())
+            .and_then(|a| s.template.get::<Authorizer>(a));
+        if route.authorization_type != AuthorizationType::Jwt || authorizer.is_none() {
+            o.violation(
+                id.as_str(),
+                format!(
+                    "route {} is not public in the spec but has no JWT authorizer of this stack",
+                    route.route_key
+                ),
+                fix,
+            );
+        } else if !route.authorization_scopes.contains(&ACCESS_TOKEN_SCOPE) {
+            o.violation(
+                id.as_str(),
+                format!(
+                    "route {} does not require the scope {ACCESS_TOKEN_SCOPE}, so ID tokens pass as well as access tokens",
+                    route.route_key
+                ),
+                fix,
+            );
+        }
+    }
+    o.finish()
+}
