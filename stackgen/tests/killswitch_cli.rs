@@ -10,107 +10,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
+use support::cli::{Cli, EMPTY_ZIP, repo};
 use support::{Moto, TestResult};
-
-const EMPTY_ZIP: &[u8] = &[
-    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-];
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-struct Cli {
-    endpoint: String,
-    dir: PathBuf,
-}
-
-impl Cli {
-    fn new(moto: &Moto, name: &str) -> std::io::Result<Cli> {
-        let dir =
-            std::env::temp_dir().join(format!("stackgen-killswitch-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        for f in retail_spec::FUNCTIONS {
-            let d = dir.join("lambda").join(f.binary);
-            std::fs::create_dir_all(&d)?;
-            std::fs::write(d.join("bootstrap.zip"), EMPTY_ZIP)?;
-        }
-        std::fs::create_dir_all(dir.join("environments"))?;
-        for entry in std::fs::read_dir(repo().join("environments"))? {
-            let path = entry?.path();
-            if let Some(n) = path.file_name() {
-                std::fs::copy(&path, dir.join("environments").join(n))?;
-            }
-        }
-        Ok(Cli {
-            endpoint: moto.endpoint(),
-            dir,
-        })
-    }
-
-    fn run(&self, args: &[&str]) -> std::io::Result<Output> {
-        let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
-            .current_dir(repo())
-            .args(args)
-            .env("STACKGEN_ENVIRONMENTS_DIR", self.dir.join("environments"))
-            .env("AWS_ENDPOINT_URL", &self.endpoint)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("NO_COLOR", "1")
-            .env_remove("AWS_PROFILE")
-            .stdin(Stdio::null())
-            .output()?;
-        println!(
-            "$ stackgen {}\n--- exit {:?}\n--- stdout\n{}--- stderr\n{}",
-            args.join(" "),
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Ok(out)
-    }
-
-    fn deploy(&self) -> TestResult {
-        let lambda = self.dir.join("lambda").to_string_lossy().to_string();
-        let out_dir = self.dir.join("out").to_string_lossy().to_string();
-        let out = self.run(&[
-            "deploy",
-            "--env",
-            "local",
-            "--skip-package",
-            "--lambda-dir",
-            &lambda,
-            "--out",
-            &out_dir,
-            "--format",
-            "json",
-            "--yes",
-        ])?;
-        if out.status.code() != Some(0) {
-            return Err(format!("deploy failed: {}", String::from_utf8_lossy(&out.stderr)).into());
-        }
-        Ok(())
-    }
-
-    fn json(&self, args: &[&str]) -> Result<Value, Box<dyn std::error::Error>> {
-        let out = self.run(args)?;
-        if out.status.code() != Some(0) {
-            return Err(format!(
-                "stackgen {} exited {:?}: {}",
-                args.join(" "),
-                out.status.code(),
-                String::from_utf8_lossy(&out.stderr)
-            )
-            .into());
-        }
-        Ok(serde_json::from_slice(&out.stdout)?)
-    }
-}
 
 /// The SDK configuration of the test's emulator.
 async fn sdk(moto: &Moto) -> aws_config::SdkConfig {

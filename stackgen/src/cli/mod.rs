@@ -7,6 +7,7 @@
 pub mod bootstrap;
 pub mod check;
 pub mod cost;
+pub mod customers;
 pub mod deploy;
 pub mod destroy;
 pub mod dev;
@@ -88,6 +89,8 @@ pub enum Command {
     Bootstrap(bootstrap::Args),
     /// Who may use the back office: add, list and remove the environment's staff.
     Staff(staff::Args),
+    /// Support for shoppers' accounts: confirm a sign-up whose emailed code never arrived.
+    Customers(customers::Args),
 }
 
 /// Parses the command line, runs the command and turns the outcome into an exit code.
@@ -118,6 +121,7 @@ pub fn main() -> ExitCode {
         Command::KillSwitch(args) => killswitch::run(&args),
         Command::Bootstrap(args) => bootstrap::run(&args),
         Command::Staff(args) => staff::run(&args),
+        Command::Customers(args) => customers::run(&args),
     };
     match result {
         Ok(code) => code.into(),

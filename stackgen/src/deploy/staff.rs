@@ -219,6 +219,64 @@ pub async fn remove(
     Ok(was_staff)
 }
 
+/// What [`confirm_customer`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Confirmation {
+    /// The account was waiting for its emailed code and is confirmed now.
+    Confirmed,
+    /// It was confirmed already; nothing changed.
+    AlreadyConfirmed,
+}
+
+/// Confirms a customer's sign-up without the emailed code, as support does for a shopper whose
+/// email never arrived (and `make test-aws`'s browser test, which cannot read real mail).
+pub async fn confirm_customer(
+    ctx: &AwsContext,
+    pool: &str,
+    email: &str,
+    env: &str,
+) -> Result<Confirmation, StaffError> {
+    check_email(email)?;
+    let cognito = client(ctx);
+    let user = match cognito
+        .admin_get_user()
+        .user_pool_id(pool)
+        .username(email)
+        .send()
+        .await
+    {
+        Ok(user) => user,
+        Err(e) => {
+            let e = ctx.fail("cognito-idp", "AdminGetUser", e);
+            return Err(
+                if e.service_failure()
+                    .is_some_and(|f| f.code == "UserNotFoundException")
+                {
+                    StaffError::UnknownUser {
+                        email: email.to_owned(),
+                        pool: pool.to_owned(),
+                        env: env.to_owned(),
+                    }
+                } else {
+                    e.into()
+                },
+            );
+        }
+    };
+    if user.user_status().map(|s| s.as_str()) != Some("UNCONFIRMED") {
+        return Ok(Confirmation::AlreadyConfirmed);
+    }
+    cognito
+        .admin_confirm_sign_up()
+        .user_pool_id(pool)
+        .username(email)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cognito-idp", "AdminConfirmSignUp", e))?;
+    Ok(Confirmation::Confirmed)
+}
+
 /// Every member of the staff group, by email.
 pub async fn list(ctx: &AwsContext, pool: &str) -> Result<Vec<StaffMember>, StaffError> {
     let cognito = client(ctx);

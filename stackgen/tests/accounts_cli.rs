@@ -1,0 +1,178 @@
+//! `stackgen staff` and `stackgen customers` through the built binary against the emulator, on
+//! the local environment deployed as `deploy` ships it (the emulator's CloudFormation creates
+//! the user pool the template declares): staff added with a password sign in with the staff
+//! group in their token, are listed, removed (signed out everywhere); a customer whose code
+//! never arrived is confirmed by support; and each mistake gets its own error and exit 1.
+
+mod support;
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType};
+use support::cli::Cli;
+use support::{Moto, TestResult};
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+async fn cognito(moto: &Moto) -> Client {
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(moto.endpoint())
+        .credentials_provider(aws_sdk_cognitoidentityprovider::config::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .load()
+        .await;
+    Client::new(&sdk)
+}
+
+/// The pool and client ids of the deployed local stack (its outputs).
+fn pool_and_client(cli: &Cli) -> Result<(String, String), Box<dyn std::error::Error>> {
+    let status = cli.json(&["status", "--env", "local", "--format", "json"])?;
+    let out = |k: &str| {
+        status["outputs"][k]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no output {k} in {status}"))
+    };
+    Ok((out("UserPoolId")?, out("UserPoolClientId")?))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
+    let moto = Moto::start()?;
+    let cli = Cli::new(&moto, "accounts")?;
+
+    // Before the stack exists: the error says to deploy.
+    let out = cli.run(&["staff", "list", "--env", "local"])?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("stackgen deploy --env local"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cli.run(&["staff", "list", "--env", "nowhere"])?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nowhere"), "{}", stderr(&out));
+
+    cli.deploy()?;
+    let (pool, client) = pool_and_client(&cli)?;
+    let listed = cli.json(&["staff", "list", "--env", "local", "--format", "json"])?;
+    assert_eq!(listed, serde_json::json!([]));
+
+    let out = cli.run(&[
+        "staff",
+        "add",
+        "--env",
+        "local",
+        "ana@example.com",
+        "--password",
+        "Ana-Passw0rd-1",
+    ])?;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let again = cli.run(&[
+        "staff",
+        "add",
+        "--env",
+        "local",
+        "ana@example.com",
+        "--password",
+        "Ana-Passw0rd-1",
+    ])?;
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already"));
+    let listed = cli.json(&["staff", "list", "--env", "local", "--format", "json"])?;
+    assert_eq!(listed[0]["email"], "ana@example.com", "{listed}");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+
+    // She signs in as the pages do; her access token says staff.
+    let c = cognito(&moto).await;
+    let signed_in = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "ana@example.com")
+        .auth_parameters("PASSWORD", "Ana-Passw0rd-1")
+        .send()
+        .await?;
+    let refresh = signed_in
+        .authentication_result()
+        .and_then(|r| r.refresh_token())
+        .ok_or("no refresh token")?
+        .to_owned();
+    let access = signed_in
+        .authentication_result()
+        .and_then(|r| r.access_token())
+        .ok_or("no access token")?
+        .to_owned();
+    let payload = access.split('.').nth(1).ok_or("not a JWT")?;
+    use base64::Engine as _;
+    let claims: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload)?)?;
+    assert_eq!(claims["cognito:groups"], serde_json::json!(["staff"]));
+
+    // Removed: out of the group and her refresh token no longer works.
+    let out = cli.run(&["staff", "remove", "--env", "local", "ana@example.com"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = cli.json(&["staff", "list", "--env", "local", "--format", "json"])?;
+    assert_eq!(listed, serde_json::json!([]));
+    let refreshed = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", &refresh)
+        .send()
+        .await;
+    assert!(refreshed.is_err(), "signed out everywhere");
+
+    // Mistakes: an unknown user, something that is not an email.
+    let out = cli.run(&["staff", "remove", "--env", "local", "nobody@example.com"])?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no user nobody@example.com"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cli.run(&["staff", "add", "--env", "local", "not-an-email"])?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not an email address"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A customer signs up; the code never arrives; support confirms.
+    c.sign_up()
+        .client_id(&client)
+        .username("bo@example.com")
+        .password("Bo-Passw0rd-12")
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("bo@example.com")
+                .build()?,
+        )
+        .send()
+        .await?;
+    let out = cli.run(&["customers", "confirm", "--env", "local", "bo@example.com"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is confirmed"));
+    let out = cli.run(&["customers", "confirm", "--env", "local", "bo@example.com"])?;
+    assert!(String::from_utf8_lossy(&out.stdout).contains("confirmed already"));
+    let user = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("bo@example.com")
+        .send()
+        .await?;
+    assert_eq!(user.user_status().map(|s| s.as_str()), Some("CONFIRMED"));
+    let out = cli.run(&[
+        "customers",
+        "confirm",
+        "--env",
+        "local",
+        "nobody@example.com",
+    ])?;
+    assert_eq!(out.status.code(), Some(1));
+    Ok(())
+}
