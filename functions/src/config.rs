@@ -27,6 +27,14 @@ pub enum ConfigError {
         what: String,
     },
     #[error(
+        "the environment variable {var} of function `{function}` must be a whole number from 1 up, got {value:?}; the stack sets it from the environment file"
+    )]
+    BadNumber {
+        function: &'static str,
+        var: &'static str,
+        value: String,
+    },
+    #[error(
         "the environment variable {var} of function `{function}` must list store ids separated by commas (e.g. `store-01,store-02`), got {value:?}"
     )]
     BadStores {
@@ -131,6 +139,29 @@ impl FunctionEnv {
             &what,
         )?;
         self.require(bucket.env_var, what)
+    }
+
+    /// Every variable, as given.
+    pub fn vars(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.vars.iter().map(|(k, v)| (k.clone(), v.clone()))
+    }
+
+    /// A positive number from `var`, or `default` when it is not set (the stack always sets
+    /// it; a binary run by hand may not).
+    pub fn number(&self, var: &'static str, default: u32) -> Result<u32, ConfigError> {
+        match self.vars.get(var).filter(|v| !v.is_empty()) {
+            None => Ok(default),
+            Some(raw) => raw
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| ConfigError::BadNumber {
+                    function: self.function.id,
+                    var,
+                    value: raw.clone(),
+                }),
+        }
     }
 
     /// The environment's store ids (for functions whose spec says `needs_stores`).

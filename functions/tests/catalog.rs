@@ -144,10 +144,19 @@ async fn bad_listing_parameters_are_400() {
         ("limit", "ten"),
         ("cursor", "zz"),
         ("q", &"x".repeat(101)),
+        // What the OpenAPI document calls invalid is refused: empty where it asks for an
+        // integer or at least one character.
+        ("limit", ""),
+        ("cursor", ""),
+        ("category", ""),
+        ("category", &"c".repeat(65)),
     ] {
         let r = Reply::of(app.handle(call(&GET_CATALOG).query(k, v).build()).await);
         r.error(400, "VALIDATION_ERROR");
     }
+    // ... and what it calls valid is accepted: an empty search is no search.
+    let r = Reply::of(app.handle(call(&GET_CATALOG).query("q", "").build()).await);
+    r.ok(200);
 }
 
 #[tokio::test]

@@ -222,6 +222,26 @@ fn tags_must_not_be_empty() {
 }
 
 #[test]
+fn order_limits_must_be_usable() {
+    rule(
+        "prod",
+        "max_open_orders: 5",
+        "max_open_orders: 0",
+        "max_open_orders: 0",
+        "orders.max_open_orders",
+        &["`0` is not a usable limit", "1 to 1000"],
+    );
+    rule(
+        "prod",
+        "max_units_per_order: 200",
+        "max_units_per_order: 60000",
+        "max_units_per_order: 60000",
+        "orders.max_units_per_order",
+        &["`60000` is not a usable limit", "50 lines of 999 units"],
+    );
+}
+
+#[test]
 fn log_retention_must_be_a_cloudwatch_value() {
     rule(
         "dev",

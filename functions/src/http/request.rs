@@ -144,9 +144,10 @@ impl ApiRequest {
             .ok_or_else(|| ApiError::validation(format!("The path parameter {name} is missing.")))
     }
 
-    /// A query parameter (first value), if present and not empty.
+    /// A query parameter (first value), if present, exactly as sent: `?category=` is
+    /// `Some("")`, which each parser refuses or accepts as the OpenAPI document says.
     pub fn query(&self, name: &str) -> Option<&str> {
-        self.query.first(name).filter(|v| !v.is_empty())
+        self.query.first(name)
     }
 
     /// A header, if present and valid text.

@@ -45,7 +45,12 @@ impl OrderRequest {
     /// Validates the body of `user`'s order against the environment's stores. Duplicate SKUs
     /// are merged (their quantities added), then every merged quantity must be within
     /// 1..=[`MAX_QTY`].
-    pub fn validate(body: OrderBody, user: &str, stores: &[String]) -> Result<Self, ApiError> {
+    pub fn validate(
+        body: OrderBody,
+        user: &str,
+        stores: &[String],
+        max_units: u32,
+    ) -> Result<Self, ApiError> {
         if !stores.contains(&body.store_id) {
             return Err(ApiError::new(
                 ErrorCode::UnknownStore,
@@ -92,6 +97,13 @@ impl OrderRequest {
                 "{sku} is ordered {qty} times across its lines; at most {MAX_QTY} per product."
             )));
         }
+        let units: u64 = merged.values().sum();
+        if units > u64::from(max_units) {
+            return Err(ApiError::validation(format!(
+                "An order holds at most {max_units} units in all; this one has {units}."
+            ))
+            .with_details(json!({"maxUnits": max_units, "units": units})));
+        }
         Ok(OrderRequest {
             user_id: user.to_owned(),
             store_id: body.store_id,
@@ -125,7 +137,7 @@ mod tests {
     fn parse(v: serde_json::Value) -> Result<OrderRequest, ApiError> {
         let body: OrderBody =
             serde_json::from_value(v).map_err(|e| ApiError::validation(e.to_string()))?;
-        OrderRequest::validate(body, "u-1", &stores())
+        OrderRequest::validate(body, "u-1", &stores(), 2000)
     }
 
     #[test]
@@ -171,6 +183,13 @@ mod tests {
                 json!({"userId":"u","storeId":"store-01","items":[{"sku":"A","qty":600},{"sku":"A","qty":600}]})
             ),
             ErrorCode::ValidationError
+        );
+        assert_eq!(
+            code(
+                json!({"storeId":"store-01","items":[{"sku":"A","qty":999},{"sku":"B","qty":999},{"sku":"C","qty":3}]})
+            ),
+            ErrorCode::ValidationError,
+            "over the environment's units per order"
         );
         let many: Vec<_> = (0..51)
             .map(|i| json!({"sku": format!("S{i}"), "qty": 1}))

@@ -303,6 +303,18 @@ impl Stack {
         FunctionEnv::new(function, vars)
     }
 
+    /// [`Stack::env`] plus variables the stack takes from the environment file.
+    pub fn env_with(&self, function: &'static FunctionSpec, extra: &[(&str, &str)]) -> FunctionEnv {
+        let base = self.env(function);
+        let mut vars: Vec<(String, String)> = base.vars().collect();
+        vars.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        FunctionEnv::new(function, vars)
+    }
+
     /// Writes products as they are (overwriting).
     pub async fn seed(&self, products: &[Product]) {
         for p in products {

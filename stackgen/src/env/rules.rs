@@ -38,6 +38,7 @@ pub fn check(env: &Environment, stem: &str) -> Vec<Violation> {
     check_stores(env, &mut out);
     check_protection(env, &mut out);
     check_always_on(env, &mut out);
+    check_order_limits(env, &mut out);
     if !LOG_RETENTION_DAYS.contains(&env.log_retention_days) {
         out.push((
             FieldPath::keys("log_retention_days"),
@@ -401,6 +402,32 @@ fn check_stores(env: &Environment, out: &mut Vec<Violation>) {
                 "give the store a display name of 1 to 64 characters, e.g. `Downtown`".to_string(),
             ));
         }
+    }
+}
+
+/// An order holds at most 50 lines of 999 units; a customer needs at least one open order.
+fn check_order_limits(env: &Environment, out: &mut Vec<Violation>) {
+    const MOST_UNITS: u32 = 50 * 999;
+    let o = &env.orders;
+    if !(1..=MOST_UNITS).contains(&o.max_units_per_order) {
+        out.push((
+            FieldPath::keys("orders.max_units_per_order"),
+            format!(
+                "`{}` is not a usable limit; use 1 to {MOST_UNITS} (an order holds at most 50 lines of 999 units), or leave it out for {}",
+                o.max_units_per_order,
+                retail_spec::ORDER_MAX_UNITS_DEFAULT
+            ),
+        ));
+    }
+    if !(1..=1000).contains(&o.max_open_orders) {
+        out.push((
+            FieldPath::keys("orders.max_open_orders"),
+            format!(
+                "`{}` is not a usable limit; use 1 to 1000, or leave it out for {}",
+                o.max_open_orders,
+                retail_spec::ORDER_MAX_OPEN_DEFAULT
+            ),
+        ));
     }
 }
 
