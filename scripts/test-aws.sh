@@ -2,7 +2,9 @@
 # `make test-aws ENV=dev`: the whole store on a real AWS sandbox account, end to end, then gone.
 #
 #   deploy (package → change set → site → smoke check through the CloudFront URL)
-#   → the browser test against the CloudFront URL
+#   → the browser test against the CloudFront URL, with a staff account made for it (and taken
+#     out of the staff group afterwards); the test's new customer is confirmed with
+#     `stackgen customers confirm`, as real Cognito emails the code to an inbox nobody reads
 #   → the account and stack checks (`stackgen status`: stack complete, Lambda quota, cost
 #     allocation tags, unconfirmed subscriptions), the budget and every alarm read back from
 #     Budgets and CloudWatch and compared with the rendered template
@@ -19,6 +21,9 @@ cd "$(dirname "$0")/.."
 
 ENV_NAME=${ENV:-dev}
 STACKGEN=${STACKGEN:-target/debug/stackgen}
+if [[ $STACKGEN == */* && $STACKGEN != /* ]]; then
+  STACKGEN=$PWD/$STACKGEN # absolute: the browser test runs it too
+fi
 OUT=out/test-aws/$ENV_NAME
 
 note() { printf '\033[36m› %s\033[0m\n' "$*" >&2; }
@@ -52,7 +57,19 @@ fi
 mkdir -p "$OUT"
 started=$(date +%s)
 destroyed=0
+staff_email=""
+# Takes the test's staff member out of the staff group (and signs them out everywhere). The
+# account itself stays in the pool as a customer account, like any removed staff member's,
+# until destroy deletes the pool with the stack.
+remove_test_staff() {
+  [[ -n $staff_email ]] || return 0
+  note "staff remove $staff_email (the account stays, as a customer account, until destroy)"
+  "$STACKGEN" staff remove --env "$ENV_NAME" "$staff_email" >&2 ||
+    echo "test-aws: could not remove $staff_email from the staff group; destroy deletes the pool anyway" >&2
+  staff_email=""
+}
 cleanup() {
+  remove_test_staff
   if [[ $destroyed == 0 ]]; then
     note "destroying $ENV_NAME after a failed step (the kill switch: nothing must keep billing)"
     "$STACKGEN" destroy --env "$ENV_NAME" --yes || true
@@ -65,8 +82,40 @@ note "deploy $ENV_NAME (package, change set, site, smoke check through CloudFron
 ui_url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["outputs"]["UiUrl"])' "$OUT/deploy.json")
 note "storefront at $ui_url"
 
+# The back-office steps need a staff member, and a deployed environment has no demo one: add
+# one as an operator would, with a random password set at once (`staff add --password`, here
+# through its STACKGEN_STAFF_PASSWORD, which keeps it out of the process list) so that no
+# temporary password is emailed and the address never needs to receive mail. Its domain: the
+# environment's first budget recipient's, else example.com.
+"$STACKGEN" synth --env "$ENV_NAME" --out "$OUT/synth" >/dev/null
+staff_domain=$(python3 - "$OUT/synth/$ENV_NAME" <<'EOF'
+import glob, json, sys
+for path in glob.glob(f"{sys.argv[1]}/*.template.json"):
+    for resource in json.load(open(path))["Resources"].values():
+        if resource["Type"] != "AWS::Budgets::Budget":
+            continue
+        for notification in resource["Properties"].get("NotificationsWithSubscribers", []):
+            for subscriber in notification.get("Subscribers", []):
+                address = subscriber.get("Address")
+                if subscriber.get("SubscriptionType") == "EMAIL" and isinstance(address, str) and "@" in address:
+                    print(address.rsplit("@", 1)[1].lower())
+                    sys.exit()
+print("example.com")
+EOF
+)
+test_staff_email="stackgen-test-staff-$(python3 -c 'import secrets; print(secrets.token_hex(4))')@$staff_domain"
+test_staff_password=$(python3 -c 'import secrets; print(f"Test-{secrets.token_urlsafe(18)}-Aa1")')
+note "staff add $test_staff_email (for the browser test's back-office steps)"
+staff_email=$test_staff_email # from here on, cleanup removes it
+STACKGEN_STAFF_PASSWORD="$test_staff_password" "$STACKGEN" staff add --env "$ENV_NAME" "$test_staff_email" >&2
+
 note "browser test against $ui_url"
-BASE_URL="$ui_url" SCREENSHOT_DIR="$OUT/screenshots" node tests/ui/store.spec.mjs
+browser_status=0
+BASE_URL="$ui_url" SCREENSHOT_DIR="$OUT/screenshots" STACKGEN="$STACKGEN" STACKGEN_ENV="$ENV_NAME" \
+  STAFF_EMAIL="$test_staff_email" STAFF_PASSWORD="$test_staff_password" \
+  node --test-reporter=spec tests/ui/store.spec.mjs || browser_status=$?
+remove_test_staff
+[[ $browser_status -eq 0 ]] || exit "$browser_status"
 
 note "status: stack, account readiness, unconfirmed subscriptions"
 "$STACKGEN" status --env "$ENV_NAME" --format json >"$OUT/status.json"

@@ -13,7 +13,8 @@
 #      confirmation code read from the emulator's outbox, a wrong one first), sign in with the
 #      guest cart kept, order, confirmation, lookup and my orders, reload still signed in (a
 #      rejected token refreshed), stock decreased, the back office refusing a customer, sign out,
-#      staff sign-in to the back office, back-office stock, report download, sign out there;
+#      staff sign-in to the back office, back-office stock, report download, sign out there, a
+#      new staff member's first sign-in with a temporary password (a new one chosen);
 #      screenshots in out/screenshots/
 #      and tests/ui/page-router.test.mjs: the CDN's 404 CloudFront Function as rendered for dev
 #   6. Ctrl-C (SIGINT) to stackgen dev, which must exit 0 with no panic in its log

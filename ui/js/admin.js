@@ -3,13 +3,26 @@
 // this page polls their status and offers the download links once they are ready).
 //
 // For store staff only: a signed-out visitor gets the staff sign-in (the same accounts and
-// session as the shop, auth.js), a signed-in customer a "for store staff only" message. Neither
-// gets any data, and the page makes no staff call for them; a staff call the API refuses (403,
-// say the account left the staff group) switches to that message and drops what was shown.
-// Every call carries the staff member's access token (api.js).
+// session as the shop, auth.js; a new staff member's first sign-in with the temporary password
+// asks for a password of their own), a signed-in customer a "for store staff only" message.
+// Neither gets any data, and the page makes no staff call for them; a staff call the API
+// refuses (403, say the account left the staff group) switches to that message and drops what
+// was shown. Every call carries the staff member's access token (api.js).
 
 import { ApiError, api, money, seg, when } from "./api.js";
-import { authAvailable, currentSession, normalizeEmail, onSessionChange, signIn, signOut, validEmail } from "./auth.js";
+import {
+  NewPasswordRequired,
+  PASSWORD_RULE,
+  authAvailable,
+  completeNewPassword,
+  currentSession,
+  normalizeEmail,
+  onSessionChange,
+  passwordProblem,
+  signIn,
+  signOut,
+  validEmail,
+} from "./auth.js";
 import {
   $,
   announce,
@@ -32,11 +45,12 @@ const POLL_LIMIT_MS = 10 * 60 * 1000;
 
 const state = {
   session: currentSession(),
-  mode: null, // "unavailable" | "signed-out" | "customer" (not staff) | "staff"
+  mode: null, // "unavailable" | "signed-out" | "new-password" (first sign-in) | "customer" (not staff) | "staff"
   generation: 0, // bumped whenever the back office closes: late answers of before are dropped
   products: new Map(), // sku → Product
   reports: loadJson(REPORTS_KEY, []).filter((r) => r && typeof r.reportId === "string"),
   polling: new Set(),
+  challenge: null, // in "new-password": the sign-in waiting for it (NewPasswordRequired's challenge)
 };
 
 const idOf = (sku) => String(sku).replace(/[^A-Za-z0-9_-]/g, "_");
@@ -509,8 +523,10 @@ function setMode(mode, { notice = "", focus = false } = {}) {
   const was = state.mode;
   state.mode = mode;
   if (mode !== "staff" && was === "staff") forgetData();
+  if (mode !== "new-password") state.challenge = null;
   $("#auth-unavailable").hidden = mode !== "unavailable";
   $("#staff-sign-in").hidden = mode !== "signed-out";
+  $("#staff-new-password").hidden = mode !== "new-password";
   $("#staff-only").hidden = mode !== "customer";
   $("#backoffice").hidden = mode !== "staff";
   $("#backoffice-subnav").hidden = mode !== "staff";
@@ -526,14 +542,15 @@ function setMode(mode, { notice = "", focus = false } = {}) {
       ", which is not a staff account. The back office is for store staff only.",
     );
   }
-  document.title = `Greenleaf Market — ${mode === "staff" ? "Back office" : mode === "customer" ? "Back office (staff only)" : "Back office sign-in"}`;
+  const titles = { staff: "Back office", customer: "Back office (staff only)", "new-password": "Choose a new password" };
+  document.title = `Greenleaf Market — ${titles[mode] || "Back office sign-in"}`;
   if (mode === "staff" && was !== "staff") {
     renderReports();
     loadInventory();
     for (const r of state.reports) poll(r.reportId);
   }
   if (focus) {
-    const target = { staff: "#page-title", "signed-out": "#staff-sign-in-title", customer: "#staff-only-title" }[mode];
+    const target = { staff: "#page-title", "signed-out": "#staff-sign-in-title", "new-password": "#staff-new-password-title", customer: "#staff-only-title" }[mode];
     if (target) $(target).focus();
   }
 }
@@ -557,12 +574,15 @@ async function submitSignIn(event) {
     return;
   }
   let session = null;
+  let challenge = null;
   let focusAfter = null;
   await busy($("#sign-in-submit"), "Signing in…", async () => {
     try {
       session = await signIn(address, password.value);
     } catch (err) {
-      if ((err.code === "NotAuthorizedException" || err.code === "UserNotFoundException") && !/attempts/i.test(err.detail)) {
+      if (err instanceof NewPasswordRequired) {
+        challenge = err.challenge;
+      } else if ((err.code === "NotAuthorizedException" || err.code === "UserNotFoundException") && !/attempts/i.test(err.detail)) {
         fieldError(password, "Incorrect email or password. Check both, then try again.");
         focusAfter = password;
       } else if (err.code === "UserNotConfirmedException") {
@@ -573,12 +593,84 @@ async function submitSignIn(event) {
     }
   });
   focusAfter?.focus();
+  if (challenge) {
+    password.value = "";
+    const form = $("#new-password-form");
+    clearFieldErrors(form);
+    $("#new-password-alert").replaceChildren();
+    form.reset();
+    $("#new-password-email").value = challenge.email;
+    setMode("new-password", { focus: true });
+    state.challenge = challenge;
+    announce("You signed in with a temporary password. Choose a new password to finish signing in.");
+    return;
+  }
   if (!session) return;
   password.value = "";
+  enter(session);
+}
+
+/** Signed in from this page: the back office for staff, the staff-only message for others. */
+function enter(session) {
   state.session = session;
   clearError();
   setMode(modeOf(session), { focus: true });
   announce(session.isStaff ? `Signed in as ${session.email}. Loading the inventory.` : `Signed in as ${session.email}, which is not a staff account.`);
+}
+
+async function submitNewPassword(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const password = $("#new-password");
+  const repeat = $("#new-password-repeat");
+  clearFieldErrors(form);
+  $("#new-password-alert").replaceChildren();
+  const problem = passwordProblem(password.value);
+  if (problem) {
+    fieldError(password, problem);
+    password.focus();
+    return;
+  }
+  if (repeat.value !== password.value) {
+    fieldError(repeat, "The two passwords are not the same. Type the new password again.");
+    repeat.focus();
+    return;
+  }
+  const challenge = state.challenge;
+  let session = null;
+  let expired = null;
+  let focusAfter = null;
+  await busy($("#new-password-submit"), "Setting password…", async () => {
+    try {
+      session = await completeNewPassword(challenge, password.value);
+    } catch (err) {
+      if (err.code === "SessionExpired") {
+        expired = err;
+      } else if (err.code === "InvalidPasswordException") {
+        fieldError(password, err.detail ? `${err.detail}. ${PASSWORD_RULE}` : err.message);
+        focusAfter = password;
+      } else {
+        fill($("#new-password-alert"), h("p", {}, err.message));
+      }
+    }
+  });
+  focusAfter?.focus();
+  if (!session && !expired) return;
+  form.reset();
+  if (expired) {
+    // The temporary password still works: sign in with it again for a new session.
+    $("#sign-in-email").value = challenge.email;
+    setMode("signed-out", { notice: expired.message });
+    $("#sign-in-password").focus();
+    announce(expired.message);
+    return;
+  }
+  enter(session);
+}
+
+function cancelNewPassword() {
+  $("#new-password-form").reset();
+  setMode(modeOf(state.session), { focus: true });
 }
 
 async function doSignOut() {
@@ -596,7 +688,9 @@ function sessionChanged(session, reason) {
   const before = state.session;
   state.session = session;
   const mode = modeOf(session);
-  if (mode !== state.mode) {
+  if (state.mode === "new-password" && !session) {
+    renderAccount(); // someone signed out in another tab: this sign-in goes on
+  } else if (mode !== state.mode) {
     const notice = session ? "" : reason === "elsewhere" ? "You were signed out in another window." : "Your session has ended. Sign in again to continue.";
     setMode(mode, { notice });
   } else if (session && before && session.sub !== before.sub && mode === "staff") {
@@ -621,6 +715,9 @@ function start() {
   $("#add-form").addEventListener("submit", addProduct);
   $("#report-form").addEventListener("submit", generateReport);
   $("#sign-in-form").addEventListener("submit", submitSignIn);
+  $("#new-password-rule").textContent = PASSWORD_RULE;
+  $("#new-password-form").addEventListener("submit", submitNewPassword);
+  $("#new-password-cancel").addEventListener("click", cancelNewPassword);
   $("#staff-only-sign-out").addEventListener("click", doSignOut);
   onSessionChange(sessionChanged);
   setMode(modeOf(state.session));

@@ -1,5 +1,6 @@
 // Accounts, shared by the storefront and the back office: a small client of Cognito's JSON API
-// (sign up, confirm, resend the code, sign in, refresh, sign out) and the session it keeps.
+// (sign up, confirm, resend the code, sign in, a new password at the first sign-in with a
+// temporary one, refresh, sign out) and the session it keeps.
 //
 // Where: `window.STACKGEN_CONFIG.auth` = {region, userPoolId, clientId, endpoint}; `endpoint`
 // is `/cognito/` on `stackgen dev` (proxied to the emulator) and
@@ -45,6 +46,21 @@ export class AuthError extends Error {
   /** True when trying again later may work (the service was unreachable or failed). */
   get retryable() {
     return this.status === 0 || this.status >= 500;
+  }
+}
+
+/**
+ * Thrown by `signIn` when Cognito wants a new password before it hands out tokens: the first
+ * sign-in with a temporary password (`stackgen staff add` without --password emails one; the
+ * account's status is FORCE_CHANGE_PASSWORD). Nobody is signed in yet: the page asks for a new
+ * password and passes `challenge` to `completeNewPassword`. Cognito's session for it lasts a
+ * few minutes (the app client's AuthSessionValidity).
+ */
+export class NewPasswordRequired extends AuthError {
+  constructor(challenge) {
+    super("Choose a new password to finish signing in.", { code: "NEW_PASSWORD_REQUIRED", status: 400 });
+    this.name = "NewPasswordRequired";
+    this.challenge = challenge; // {email, username, session}
   }
 }
 
@@ -269,14 +285,23 @@ export async function signIn(email, password) {
     ClientId: settings?.clientId,
     AuthParameters: { USERNAME: normalizeEmail(email), PASSWORD: password },
   });
+  if (out.ChallengeName === "NEW_PASSWORD_REQUIRED" && out.Session) {
+    const params = out.ChallengeParameters || {};
+    throw new NewPasswordRequired({
+      email: normalizeEmail(email),
+      // The answer must name the user by their actual user name, not the email alias they
+      // signed in with; Cognito returns it as USER_ID_FOR_SRP (moto as USERNAME).
+      username: String(params.USER_ID_FOR_SRP || params.USERNAME || normalizeEmail(email)),
+      session: out.Session,
+    });
+  }
+  return finishSignIn(out);
+}
+
+/** Tokens from InitiateAuth or RespondToAuthChallenge: keep them. → the session */
+function finishSignIn(out) {
   const result = out.AuthenticationResult;
   if (!result || !result.AccessToken || !result.RefreshToken) {
-    if (out.ChallengeName === "NEW_PASSWORD_REQUIRED") {
-      throw new AuthError("This account must choose a new password before it can sign in, which these pages cannot do yet. Ask the store's administrator to set a password for you.", {
-        code: out.ChallengeName,
-        status: 400,
-      });
-    }
     throw new AuthError(`Signing in needs a step these pages do not support (${out.ChallengeName || "no tokens returned"}).`, {
       code: out.ChallengeName || "NoTokens",
       status: 400,
@@ -285,6 +310,36 @@ export async function signIn(email, password) {
   store(result);
   notify("signed-in");
   return currentSession();
+}
+
+/**
+ * Answers NEW_PASSWORD_REQUIRED with the password the user chose, and signs in. → the session.
+ * InvalidPasswordException: the pool refused the password (try another). A session that
+ * expired or was used up is an AuthError with code "SessionExpired": sign in again with the
+ * temporary password.
+ */
+export async function completeNewPassword(challenge, newPassword) {
+  let out;
+  try {
+    out = await cognito("RespondToAuthChallenge", {
+      ChallengeName: "NEW_PASSWORD_REQUIRED",
+      ClientId: settings?.clientId,
+      Session: challenge.session,
+      ChallengeResponses: { USERNAME: challenge.username, NEW_PASSWORD: newPassword },
+    });
+  } catch (err) {
+    // Cognito answers NotAuthorizedException ("Invalid session for the user, session is
+    // expired."); moto, which never expires one, ResourceNotFoundException for an unknown one.
+    if (err instanceof AuthError && (err.code === "NotAuthorizedException" || err.code === "ResourceNotFoundException")) {
+      throw new AuthError("Setting the new password took too long, so this sign-in expired. Sign in again with your temporary password.", {
+        code: "SessionExpired",
+        status: err.status,
+        detail: err.detail,
+      });
+    }
+    throw err;
+  }
+  return finishSignIn(out);
 }
 
 /**

@@ -1,8 +1,9 @@
 // The storefront (index.html): catalog with search and category filter, the cart, checkout at a
 // chosen store with an Idempotency-Key per attempt, the order confirmation, order lookup and
 // "my orders", and the account views (sign in, create an account, confirm it with the emailed
-// code). Views are switched by the URL hash (#shop, #orders, #confirmation, #sign-in, #sign-up,
-// #confirm-account) so the back button works.
+// code, choose a new password at the first sign-in with a temporary one). Views are switched by
+// the URL hash (#shop, #orders, #confirmation, #sign-in, #sign-up, #confirm-account,
+// #new-password) so the back button works.
 //
 // Browsing needs no account. A guest's cart lives in localStorage, priced from the catalog data
 // the page loaded; a signed-in customer's cart is kept and priced by the server. Signing in adds
@@ -12,8 +13,10 @@
 
 import { ApiError, api, money, randomId, seg, storeName, stores, when } from "./api.js";
 import {
+  NewPasswordRequired,
   PASSWORD_RULE,
   authAvailable,
+  completeNewPassword,
   confirmSignUp,
   currentSession,
   normalizeEmail,
@@ -55,7 +58,7 @@ const MAX_QTY = 99;
 const CART_MAX_QTY = 999;
 /** Most different products a cart holds (the API's limit). */
 const CART_MAX_LINES = 50;
-const AUTH_VIEWS = ["sign-in", "sign-up", "confirm-account"];
+const AUTH_VIEWS = ["sign-in", "sign-up", "confirm-account", "new-password"];
 
 const state = {
   session: currentSession(), // {sub, email, groups, isStaff} or null (a guest)
@@ -71,6 +74,7 @@ const state = {
   returnTo: "shop", // the view to go back to after signing in
   resumeCheckout: false, // a guest pressed checkout: go back to it after signing in
   signInNotice: "", // shown above the sign-in form ("Your email is confirmed…")
+  challenge: null, // a sign-in waiting for a new password (NewPasswordRequired's challenge)
 };
 
 const els = {
@@ -865,12 +869,15 @@ async function submitSignIn(event) {
     return;
   }
   let session = null;
+  let challenge = null;
   let focusAfter = null;
   await busy($("#sign-in-submit"), "Signing in…", async () => {
     try {
       session = await signIn(address, password.value);
     } catch (err) {
-      if (err.code === "UserNotConfirmedException") {
+      if (err instanceof NewPasswordRequired) {
+        challenge = err.challenge;
+      } else if (err.code === "UserNotConfirmedException") {
         $("#confirm-email").value = address;
         focusAfter = h("a", { href: "#confirm-account", class: "btn btn-secondary" }, "Enter the confirmation code");
         alertIn("sign-in-alert", "This account is not confirmed yet. Enter the code we emailed you when you created it.", focusAfter);
@@ -883,8 +890,79 @@ async function submitSignIn(event) {
     }
   });
   focusAfter?.focus();
+  if (challenge) {
+    password.value = "";
+    askNewPassword(challenge);
+    return;
+  }
   if (!session) return;
   password.value = "";
+  await signedIn(session);
+}
+
+/** The first sign-in with a temporary password: on to choosing a new one. */
+function askNewPassword(challenge) {
+  state.challenge = challenge;
+  const form = $("#new-password-form");
+  clearFieldErrors(form);
+  clearAlert("new-password-alert");
+  form.reset();
+  $("#new-password-email").value = challenge.email;
+  location.hash = "#new-password";
+  route(); // switch now: the heading gets the focus
+  announce("You signed in with a temporary password. Choose a new password to finish signing in.");
+}
+
+async function submitNewPassword(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const password = $("#new-password");
+  const repeat = $("#new-password-repeat");
+  clearFieldErrors(form);
+  clearAlert("new-password-alert");
+  const problem = passwordProblem(password.value);
+  if (problem) {
+    fieldError(password, problem);
+    password.focus();
+    return;
+  }
+  if (repeat.value !== password.value) {
+    fieldError(repeat, "The two passwords are not the same. Type the new password again.");
+    repeat.focus();
+    return;
+  }
+  const challenge = state.challenge;
+  let session = null;
+  let expired = null;
+  let focusAfter = null;
+  await busy($("#new-password-submit"), "Setting password…", async () => {
+    try {
+      session = await completeNewPassword(challenge, password.value);
+    } catch (err) {
+      if (err.code === "SessionExpired") {
+        expired = err;
+      } else if (err.code === "InvalidPasswordException") {
+        fieldError(password, err.detail ? `${err.detail}. ${PASSWORD_RULE}` : err.message);
+        focusAfter = password;
+      } else {
+        serviceProblem("new-password-alert", err);
+      }
+    }
+  });
+  focusAfter?.focus();
+  if (!session && !expired) return;
+  form.reset();
+  state.challenge = null;
+  if (expired) {
+    // The temporary password still works: sign in with it again for a new session.
+    $("#sign-in-email").value = challenge.email;
+    state.signInNotice = expired.message;
+    location.hash = "#sign-in";
+    route();
+    $("#sign-in-password").focus();
+    announce(expired.message);
+    return;
+  }
   await signedIn(session);
 }
 
@@ -1078,7 +1156,9 @@ function renderSignInReason() {
 
 function initAccount() {
   $("#sign-up-password-rule").textContent = PASSWORD_RULE;
+  $("#new-password-rule").textContent = PASSWORD_RULE;
   $("#sign-in-form").addEventListener("submit", submitSignIn);
+  $("#new-password-form").addEventListener("submit", submitNewPassword);
   $("#sign-up-form").addEventListener("submit", submitSignUp);
   $("#confirm-form").addEventListener("submit", submitConfirm);
   $("#confirm-resend").addEventListener("click", resendConfirmation);
@@ -1096,12 +1176,14 @@ const TITLES = {
   "sign-in": "Sign in",
   "sign-up": "Create an account",
   "confirm-account": "Confirm your email",
+  "new-password": "Choose a new password",
 };
 
 function route({ initial = false } = {}) {
   const wanted = location.hash.slice(1);
   let view = VIEWS.includes(wanted) ? wanted : initial || !state.view ? "shop" : state.view;
   if (view === "confirmation" && !state.lastOrder) view = "shop";
+  if (view === "new-password" && !state.challenge) view = "sign-in"; // nothing to answer (a reload, a bookmark)
   // Signed in already, or no sign-in here: the account views have nothing to offer.
   if (AUTH_VIEWS.includes(view) && (state.session || !authAvailable)) view = state.session ? state.returnTo : "shop";
   if (wanted && VIEWS.includes(wanted) && wanted !== view) history.replaceState(null, "", `#${view}`);
@@ -1110,6 +1192,7 @@ function route({ initial = false } = {}) {
   if (!AUTH_VIEWS.includes(view)) {
     state.resumeCheckout = false;
     state.signInNotice = "";
+    state.challenge = null;
   }
   if (view === "sign-in") renderSignInReason();
   const changed = view !== state.view;
