@@ -19,6 +19,10 @@ pub struct ResourceFacts {
     /// Every IAM service prefix the schema's handlers (create, read, update, delete, list) call,
     /// sorted: what a role that deploys this type may need (`lambda`, `iam`, `kms`, `s3`, …).
     pub iam_prefixes: &'static [&'static str],
+    /// Every IAM action the schema's handlers list, sorted: what CloudFormation may call to
+    /// create, read, update, delete and list a resource of the type (some only for properties
+    /// a template may not set, such as a KMS key).
+    pub handler_actions: &'static [&'static str],
     /// Whether the type takes tags, and where.
     pub tagging: Tagging,
     /// `createOnlyProperties`: changing one replaces the resource.

@@ -175,3 +175,63 @@ pub fn stricter_create_only(type_name: &str) -> &'static [&'static str] {
         .find(|(t, _)| *t == type_name)
         .map_or(&[], |(_, pointers)| pointers)
 }
+
+/// Handler permissions in AWS's resource schemas that are not IAM actions (API operation names,
+/// and one typo), with the IAM action that authorizes the operation where there is one. IAM
+/// policies must name actions of the Service Authorization Reference; cfn-lint's W3037 checks
+/// the rendered deploy role against it, so a new one shows up in `make test`. S3 authorizes
+/// deleting a bucket configuration with the action that puts it ("Amazon S3 API operations and
+/// their permissions", <https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html>).
+pub const NOT_IAM_ACTIONS: &[(&str, Option<&str>)] = &[
+    // API Gateway tags with PUT/DELETE on its `/tags/{arn}` resource.
+    ("apigateway:TagResource", Some("apigateway:PUT")),
+    ("apigateway:UntagResource", Some("apigateway:DELETE")),
+    (
+        "cloudfront:CreateDistributionWithTags",
+        Some("cloudfront:CreateDistribution"),
+    ),
+    ("lambda:AssociateRuntimeAlias", None),
+    (
+        "s3:DeleteBucketAnalyticsConfiguration",
+        Some("s3:PutAnalyticsConfiguration"),
+    ),
+    ("s3:DeleteBucketCors", Some("s3:PutBucketCORS")),
+    (
+        "s3:DeleteBucketEncryption",
+        Some("s3:PutEncryptionConfiguration"),
+    ),
+    (
+        "s3:DeleteBucketLifecycle",
+        Some("s3:PutLifecycleConfiguration"),
+    ),
+    (
+        "s3:DeleteBucketMetricsConfiguration",
+        Some("s3:PutMetricsConfiguration"),
+    ),
+    (
+        "s3:DeleteBucketReplication",
+        Some("s3:PutReplicationConfiguration"),
+    ),
+    ("s3:GetObjectMetadata", Some("s3:GetObject")),
+    (
+        "s3:PutBucketReplication",
+        Some("s3:PutReplicationConfiguration"),
+    ),
+    (
+        "s3:PutObjectLockConfiguration",
+        Some("s3:PutBucketObjectLockConfiguration"),
+    ),
+    ("s3:REST.PUT.OBJECT", Some("s3:PutObject")),
+];
+
+/// The IAM action that authorizes a handler permission: itself, or its [`NOT_IAM_ACTIONS`]
+/// replacement (`None` when nothing in IAM corresponds).
+pub fn iam_action(handler_permission: &'static str) -> Option<&'static str> {
+    match NOT_IAM_ACTIONS
+        .iter()
+        .find(|(name, _)| *name == handler_permission)
+    {
+        Some((_, replacement)) => *replacement,
+        None => Some(handler_permission),
+    }
+}

@@ -105,6 +105,8 @@ fn model_coverage_template() -> String {
                     vec![queue.arn()],
                 )]),
             }],
+            permissions_boundary: None,
+            path: None,
             tags: Tags::new(),
         },
     );

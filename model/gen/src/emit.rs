@@ -108,6 +108,7 @@ fn facts_static(f: &Facts) -> String {
     let _ = writeln!(out, "type_name: {:?},", f.type_name.full);
     let _ = writeln!(out, "service: {},", option(f.service.as_deref()));
     let _ = writeln!(out, "iam_prefixes: {},", list(&f.iam_prefixes));
+    let _ = writeln!(out, "handler_actions: {},", list(&f.handler_actions));
     let tagging = match &f.tagging {
         None => "Tagging::NotTaggable".to_owned(),
         Some((property, map)) => format!(

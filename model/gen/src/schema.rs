@@ -20,6 +20,8 @@ pub struct Facts {
     pub description: String,
     pub service: Option<String>,
     pub iam_prefixes: Vec<String>,
+    /// Every IAM action the handlers list, sorted, each once.
+    pub handler_actions: Vec<String>,
     /// `(tag property pointer, true for a map / false for a list)` when taggable.
     pub tagging: Option<(String, bool)>,
     pub create_only: Vec<String>,
@@ -50,6 +52,7 @@ impl Facts {
             description: text(schema, "description"),
             service,
             iam_prefixes,
+            handler_actions: handler_actions(schema),
             tagging: tagging(schema).map_err(&fail)?,
             physical_name: physical_name(&type_name.resource, &create_only, &primary_identifier),
             conditional_create_only: pointers("conditionalCreateOnlyProperties")?,
@@ -89,6 +92,17 @@ fn pointer_list(schema: &Value, key: &str) -> Result<Vec<String>, String> {
         Some(bad) => Err(format!("{key}: `{bad}` is not below {PROPERTIES}")),
         None => Ok(list),
     }
+}
+
+/// Every permission the schema's handlers (create, read, update, delete, list) list.
+fn handler_actions(schema: &Value) -> Vec<String> {
+    let handlers = schema.get("handlers").and_then(Value::as_object);
+    let all: BTreeSet<String> = handlers
+        .into_iter()
+        .flat_map(|h| h.values())
+        .flat_map(|h| strings(h, "permissions"))
+        .collect();
+    all.into_iter().collect()
 }
 
 /// The IAM service prefixes of the handlers' permissions (`sqs:CreateQueue` → `sqs`).
@@ -210,6 +224,15 @@ mod tests {
         let f = Facts::from_schema(&queue(), &schema).expect("facts");
         assert_eq!(f.service.as_deref(), Some("sqs"));
         assert_eq!(f.iam_prefixes, ["kms", "sqs"]);
+        assert_eq!(
+            f.handler_actions,
+            [
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "sqs:CreateQueue",
+                "sqs:GetQueueAttributes"
+            ]
+        );
         assert_eq!(f.tagging, Some(("/properties/Tags".into(), false)));
         assert_eq!(f.physical_name.as_deref(), Some("/properties/QueueName"));
         assert_eq!(f.required, ["X"]);

@@ -13,6 +13,14 @@ pub static BUDGET: ResourceFacts = ResourceFacts {
     type_name: "AWS::Budgets::Budget",
     service: Some("budgets"),
     iam_prefixes: &["billing", "budgets"],
+    handler_actions: &[
+        "billing:GetBillingViewData",
+        "budgets:ListTagsForResource",
+        "budgets:ModifyBudget",
+        "budgets:TagResource",
+        "budgets:UntagResource",
+        "budgets:ViewBudget",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/ResourceTags",
         shape: TagShape::List,

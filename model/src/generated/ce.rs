@@ -13,6 +13,14 @@ pub static ANOMALY_MONITOR: ResourceFacts = ResourceFacts {
     type_name: "AWS::CE::AnomalyMonitor",
     service: Some("ce"),
     iam_prefixes: &["ce"],
+    handler_actions: &[
+        "ce:CreateAnomalyMonitor",
+        "ce:DeleteAnomalyMonitor",
+        "ce:GetAnomalyMonitors",
+        "ce:ListTagsForResource",
+        "ce:TagResource",
+        "ce:UpdateAnomalyMonitor",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/ResourceTags",
         shape: TagShape::List,
@@ -46,6 +54,14 @@ pub static ANOMALY_SUBSCRIPTION: ResourceFacts = ResourceFacts {
     type_name: "AWS::CE::AnomalySubscription",
     service: Some("ce"),
     iam_prefixes: &["ce"],
+    handler_actions: &[
+        "ce:CreateAnomalySubscription",
+        "ce:DeleteAnomalySubscription",
+        "ce:GetAnomalySubscriptions",
+        "ce:ListTagsForResource",
+        "ce:TagResource",
+        "ce:UpdateAnomalySubscription",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/ResourceTags",
         shape: TagShape::List,

@@ -15,6 +15,14 @@ pub static ALARM: ResourceFacts = ResourceFacts {
     type_name: "AWS::CloudWatch::Alarm",
     service: Some("cloudwatch"),
     iam_prefixes: &["cloudwatch"],
+    handler_actions: &[
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -37,6 +45,15 @@ pub static DASHBOARD: ResourceFacts = ResourceFacts {
     type_name: "AWS::CloudWatch::Dashboard",
     service: Some("cloudwatch"),
     iam_prefixes: &["cloudwatch"],
+    handler_actions: &[
+        "cloudwatch:DeleteDashboards",
+        "cloudwatch:GetDashboard",
+        "cloudwatch:ListDashboards",
+        "cloudwatch:ListTagsForResource",
+        "cloudwatch:PutDashboard",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

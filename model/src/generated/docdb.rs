@@ -13,6 +13,7 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
     type_name: "AWS::DocDB::DBCluster",
     service: None,
     iam_prefixes: &[],
+    handler_actions: &[],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -49,6 +50,7 @@ pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
     type_name: "AWS::DocDB::DBInstance",
     service: None,
     iam_prefixes: &[],
+    handler_actions: &[],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -13,6 +13,7 @@ pub static DOMAIN: ResourceFacts = ResourceFacts {
     type_name: "AWS::Elasticsearch::Domain",
     service: None,
     iam_prefixes: &[],
+    handler_actions: &[],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -13,6 +13,7 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
     type_name: "AWS::EMR::Cluster",
     service: None,
     iam_prefixes: &[],
+    handler_actions: &[],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -13,6 +13,7 @@ pub static FILE_SYSTEM: ResourceFacts = ResourceFacts {
     type_name: "AWS::FSx::FileSystem",
     service: None,
     iam_prefixes: &[],
+    handler_actions: &[],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -13,6 +13,18 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
     type_name: "AWS::MemoryDB::Cluster",
     service: Some("memorydb"),
     iam_prefixes: &["iam", "kms", "memorydb"],
+    handler_actions: &[
+        "iam:CreateServiceLinkedRole",
+        "kms:CreateGrant",
+        "kms:DescribeKey",
+        "memorydb:CreateCluster",
+        "memorydb:DeleteCluster",
+        "memorydb:DescribeClusters",
+        "memorydb:ListTags",
+        "memorydb:TagResource",
+        "memorydb:UntagResource",
+        "memorydb:UpdateCluster",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -13,6 +13,17 @@ pub static DOMAIN: ResourceFacts = ResourceFacts {
     type_name: "AWS::OpenSearchService::Domain",
     service: Some("es"),
     iam_prefixes: &["es"],
+    handler_actions: &[
+        "es:AddTags",
+        "es:CreateDomain",
+        "es:DeleteDomain",
+        "es:DescribeDomain",
+        "es:DescribeDomainChangeProgress",
+        "es:ListTags",
+        "es:RemoveTags",
+        "es:UpdateDomain",
+        "es:UpgradeDomain",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -13,6 +13,13 @@ pub static RECORD_SET: ResourceFacts = ResourceFacts {
     type_name: "AWS::Route53::RecordSet",
     service: Some("route53"),
     iam_prefixes: &["route53"],
+    handler_actions: &[
+        "route53:ChangeResourceRecordSets",
+        "route53:GetChange",
+        "route53:GetHostedZone",
+        "route53:ListHostedZones",
+        "route53:ListResourceRecordSets",
+    ],
     tagging: Tagging::NotTaggable,
     create_only: &["/properties/HostedZoneName", "/properties/HostedZoneId"],
     conditional_create_only: &[],

@@ -13,6 +13,17 @@ pub static WEB_ACL: ResourceFacts = ResourceFacts {
     type_name: "AWS::WAFv2::WebACL",
     service: Some("wafv2"),
     iam_prefixes: &["payments", "wafv2"],
+    handler_actions: &[
+        "payments:GetConnectedAccount",
+        "wafv2:CreateWebACL",
+        "wafv2:DeleteWebACL",
+        "wafv2:GetWebACL",
+        "wafv2:ListTagsForResource",
+        "wafv2:TagResource",
+        "wafv2:UntagResource",
+        "wafv2:UpdateWebACL",
+        "wafv2:listWebACLs",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

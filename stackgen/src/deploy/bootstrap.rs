@@ -53,66 +53,50 @@ const ROLE_LOGICAL_ID: &str = "DeployRole";
 /// Its output with the template's version; raise [`BOOTSTRAP_VERSION`] when the template changes.
 pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// 1: assets bucket. 2: + deploy role. 3: template expiry, no SourceAccount in the trust.
-/// 4: + Cognito user pools (named actions, not `cognito-idp:*`).
-pub const BOOTSTRAP_VERSION: u32 = 4;
+/// 4: + Cognito user pools. 5: the handlers' actions instead of `service:*`, the roles'
+/// permissions boundary, roles only under `/stackgen/`, PassRole only to Lambda and Scheduler.
+pub const BOOTSTRAP_VERSION: u32 = 5;
 
-/// Services the deploy role gets named actions of instead of `service:*`: the actions
-/// CloudFormation's handlers for the stack's types of that service call (their resource
-/// schemas' `handlers` permissions), no more. `cognito-idp:*` would also let the role read
-/// users' attributes and mint tokens (`AdminInitiateAuth`), which deploying never needs.
-const NARROWED_SERVICES: &[(&str, &[&str])] = &[(
-    "cognito-idp",
-    &[
-        "cognito-idp:AddCustomAttributes",
-        "cognito-idp:CreateUserPool",
-        "cognito-idp:UpdateUserPool",
-        "cognito-idp:DeleteUserPool",
-        "cognito-idp:DescribeUserPool",
-        "cognito-idp:SetUserPoolMfaConfig",
-        "cognito-idp:GetUserPoolMfaConfig",
-        "cognito-idp:CreateUserPoolClient",
-        "cognito-idp:UpdateUserPoolClient",
-        "cognito-idp:DeleteUserPoolClient",
-        "cognito-idp:DescribeUserPoolClient",
-        "cognito-idp:CreateGroup",
-        "cognito-idp:UpdateGroup",
-        "cognito-idp:DeleteGroup",
-        "cognito-idp:GetGroup",
-        "cognito-idp:ListGroups",
-        "cognito-idp:ListUserPools",
-        "cognito-idp:ListUserPoolClients",
-        "cognito-idp:ListUserPoolClientSecrets",
-        "cognito-idp:TagResource",
-        "cognito-idp:UntagResource",
-        "cognito-idp:ListTagsForResource",
-    ],
-)];
-
-/// The deploy role's actions on the product services: `service:*`, or the named actions of a
-/// [`NARROWED_SERVICES`] service.
+/// The deploy role's actions on the product services: every action the resource schemas'
+/// handlers of the stack's types list (`stackgen_model::ResourceFacts::handler_actions`: what
+/// CloudFormation calls to create, read, update, delete and list them), for the product
+/// services only. No `service:*`: `cognito-idp:*` would let the role mint tokens, `s3:*` change
+/// any bucket's policy. Actions of other services some handlers list for properties the stack
+/// never sets (a KMS key, a VPC, a Kinesis stream) are left out; IAM is granted separately.
 pub fn deploy_role_actions() -> Vec<String> {
-    deploy_role_services()
+    let services = deploy_role_services();
+    let mut actions: Vec<&'static str> = product_types()
         .iter()
-        .flat_map(
-            |prefix| match NARROWED_SERVICES.iter().find(|(s, _)| s == prefix) {
-                Some((_, actions)) => actions.iter().map(|a| (*a).to_owned()).collect(),
-                None => vec![format!("{prefix}:*")],
-            },
-        )
-        .collect()
+        .filter_map(|t| stackgen_model::facts(t))
+        .flat_map(|f| f.handler_actions.iter().copied())
+        .filter_map(stackgen_model::hand::iam_action)
+        .filter(|a| {
+            a.split_once(':')
+                .is_some_and(|(prefix, _)| services.contains(&prefix))
+        })
+        .collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions.into_iter().map(str::to_owned).collect()
 }
 
-/// The IAM service prefixes the deploy role may manage (`sqs` → `sqs:*`), in the order of the
-/// types' names: the service AWS's resource schema gives (`stackgen_model::facts`) each type the
-/// typed model renders ([`crate::model::RESOURCE_TYPES`]). IAM itself is limited to roles
-/// (`ROLE_ACTIONS`); always-on types, which the no-ghost-spend guardrail refuses, are left out.
-pub fn deploy_role_services() -> Vec<&'static str> {
-    let mut types: Vec<&str> = crate::model::RESOURCE_TYPES
+/// The resource types a product stack may hold (the typed model's, without always-on ones).
+fn product_types() -> Vec<&'static str> {
+    let mut types: Vec<&'static str> = crate::model::RESOURCE_TYPES
         .iter()
         .copied()
         .filter(|t| !crate::guard::ALWAYS_ON_TYPES.contains(t))
         .collect();
     types.sort_unstable();
+    types
+}
+
+/// The IAM service prefixes the deploy role may act in, in the order of the types' names: the
+/// service AWS's resource schema gives (`stackgen_model::facts`) each type the typed model
+/// renders ([`crate::model::RESOURCE_TYPES`]). IAM itself is limited to the stacks' roles
+/// (`ROLE_ACTIONS`); always-on types, which the no-ghost-spend guardrail refuses, are left out.
+pub fn deploy_role_services() -> Vec<&'static str> {
+    let types = product_types();
     let mut services: Vec<&'static str> = Vec::new();
     for service in types
         .iter()
@@ -125,26 +109,88 @@ pub fn deploy_role_services() -> Vec<&'static str> {
     services
 }
 
-/// The IAM actions the deploy role has on roles (the functions' and the schedule's).
-const ROLE_ACTIONS: &[&str] = &[
+/// What the deploy role may do to the stacks' roles (under `/stackgen/`) only when the request
+/// attaches the boundary: IAM evaluates `iam:PermissionsBoundary` for exactly these (Service
+/// Authorization Reference, "Actions, resources, and condition keys for AWS Identity and Access
+/// Management", <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html>).
+const BOUNDED_ROLE_ACTIONS: &[&str] = &[
     "iam:AttachRolePolicy",
     "iam:CreateRole",
-    "iam:DeleteRole",
     "iam:DeleteRolePolicy",
     "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+];
+
+/// The rest of what it may do to those roles (never `DeleteRolePermissionsBoundary`).
+const ROLE_ACTIONS: &[&str] = &[
+    "iam:DeleteRole",
     "iam:GetRole",
     "iam:GetRolePolicy",
     "iam:ListAttachedRolePolicies",
     "iam:ListRolePolicies",
     "iam:ListRoleTags",
-    "iam:PassRole",
-    "iam:PutRolePolicy",
     "iam:TagRole",
     "iam:UntagRole",
     "iam:UpdateAssumeRolePolicy",
     "iam:UpdateRole",
     "iam:UpdateRoleDescription",
 ];
+
+/// The services the stacks hand roles to: Lambda (the functions) and EventBridge Scheduler (the
+/// out-of-hours shutdown).
+const PASSED_TO: &[&str] = &["lambda.amazonaws.com", "scheduler.amazonaws.com"];
+
+const BOUNDARY_LOGICAL_ID: &str = "RoleBoundary";
+
+/// Why the boundary's actions are on every resource (checkov CKV_AWS_108, CKV_AWS_111).
+const BOUNDARY_SKIP: &str = "A permissions boundary grants nothing: it caps what a role's own policies can grant, and each role's inline policy scopes these actions to the stack's own tables, queues, topics, buckets, functions and stack. The boundary must hold every action any product role is given, for any resource of any environment.";
+
+/// The deploy role's inline policy.
+fn deploy_role_policy() -> Value {
+    let roles = json!({"Fn::Sub": format!(
+        "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{}*",
+        crate::stack::boundary::ROLE_PATH
+    )});
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "ProductServices", "Effect": "Allow", "Action": deploy_role_actions(), "Resource": "*"},
+            {
+                "Sid": "ProductRolesWithBoundary",
+                "Effect": "Allow",
+                "Action": BOUNDED_ROLE_ACTIONS,
+                "Resource": roles,
+                "Condition": {"StringEquals": {"iam:PermissionsBoundary": {"Ref": BOUNDARY_LOGICAL_ID}}}
+            },
+            {"Sid": "ProductRoles", "Effect": "Allow", "Action": ROLE_ACTIONS, "Resource": roles},
+            {
+                "Sid": "PassProductRoles",
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": roles,
+                "Condition": {"StringEquals": {"iam:PassedToService": PASSED_TO}}
+            }
+        ]
+    })
+}
+
+/// The permissions boundary of every product role: at most what the store's functions do.
+fn boundary_policy() -> Value {
+    json!({
+        "ManagedPolicyName": {"Fn::Sub": format!("{}-${{AWS::Region}}", crate::stack::boundary::NAME_PREFIX)},
+        "Description": "stackgen: the most any role of a product stack may do (its permissions boundary)",
+        "PolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "StoreFunctions",
+                "Effect": "Allow",
+                "Action": crate::stack::boundary::ceiling(),
+                "Resource": "*"
+            }]
+        }
+    })
+}
 
 /// The bootstrap stack as found or created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -341,7 +387,6 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
             }]
         }
     });
-    let services = deploy_role_actions();
     // No `aws:SourceAccount` condition in the trust policy: no AWS document says CloudFormation
     // sets that key when it assumes a stack's service role. AWS documents it only for
     // extension roles (`resources.cloudformation.amazonaws.com`) and the StackSets
@@ -363,18 +408,7 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
         },
         "Policies": [{
             "PolicyName": "manage-product-stacks",
-            "PolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {"Sid": "ProductServices", "Effect": "Allow", "Action": services, "Resource": "*"},
-                    {
-                        "Sid": "ProductRoles",
-                        "Effect": "Allow",
-                        "Action": ROLE_ACTIONS,
-                        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"}
-                    }
-                ]
-            }
+            "PolicyDocument": deploy_role_policy()
         }],
         "Tags": tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect::<Vec<_>>(),
     });
@@ -396,6 +430,17 @@ pub fn template(tags: &BTreeMap<String, String>) -> String {
                     kind: "AWS::S3::BucketPolicy",
                     properties: policy,
                     metadata: None,
+                },
+            ),
+            (
+                BOUNDARY_LOGICAL_ID,
+                Resource {
+                    kind: "AWS::IAM::ManagedPolicy",
+                    properties: boundary_policy(),
+                    metadata: checkov_skips(&[
+                        ("CKV_AWS_108", BOUNDARY_SKIP),
+                        ("CKV_AWS_111", BOUNDARY_SKIP),
+                    ]),
                 },
             ),
             (
@@ -717,7 +762,7 @@ mod tests {
         );
         assert_eq!(
             statements[1]["Resource"]["Fn::Sub"],
-            "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/stackgen/*"
         );
         assert_eq!(
             t["Outputs"][VERSION_OUTPUT]["Value"],

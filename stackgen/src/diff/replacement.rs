@@ -276,6 +276,7 @@ mod tests {
         type_name: "AWS::X::Y",
         service: None,
         iam_prefixes: &[],
+        handler_actions: &[],
         tagging: stackgen_model::Tagging::NotTaggable,
         create_only: &["/properties/Peers/*/Asn"],
         conditional_create_only: &["/properties/Peers/*/Asn", "/properties/B"],

@@ -11,6 +11,7 @@ mod ghost;
 mod iam;
 mod logs;
 mod protection;
+mod roles;
 mod tables;
 mod tags;
 
@@ -208,6 +209,7 @@ pub const RULES: &[Rule] = &[
     iam::RULE,
     protection::RULE,
     access::RULE,
+    roles::RULE,
 ];
 
 /// Runs every guardrail on a built stack.
@@ -249,6 +251,7 @@ pub fn check_template(
             iam::check(&s),
             protection::check(&s),
             access::check(&s),
+            roles::check(&s),
         ],
     }
 }

@@ -219,6 +219,16 @@ fn non_public_routes_need_the_authorizer_and_the_access_token_scope() {
 }
 
 #[test]
+fn every_role_carries_the_permissions_boundary() {
+    let env = prod();
+    let mut s = stack(&env);
+    mutate::<Role>(&mut s, "CatalogFunctionRole", |r| {
+        r.permissions_boundary = None
+    });
+    assert_refused(&check(&s, &env), "roles-bounded", "CatalogFunctionRole");
+}
+
+#[test]
 fn tables_must_be_on_demand() {
     let env = dev();
     let mut s = stack(&env);

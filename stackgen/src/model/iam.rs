@@ -11,9 +11,15 @@ use super::value::Value;
 #[serde(rename_all = "PascalCase")]
 pub struct Role {
     pub description: String,
+    /// `/stackgen/`: the only path the deploy role may manage roles under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'static str>,
     pub assume_role_policy_document: PolicyDocument,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<InlinePolicy>,
+    /// The managed policy capping what the role can ever do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<Value>,
     #[serde(skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,
 }

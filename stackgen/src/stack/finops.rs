@@ -67,6 +67,17 @@ const PAUSE_MAPPINGS: &[&str] = &[
 ];
 const LIST_VERSIONS: &[&str] = &["s3:ListBucketVersions"];
 const DELETE_OBJECTS: &[&str] = &["s3:DeleteObject", "s3:DeleteObjectVersion"];
+const INVOKE: &[&str] = &["lambda:InvokeFunction"];
+
+/// Every action group the kill switch's stack-wide grants and its schedule's role use (the
+/// boundary's ceiling).
+pub(super) const ROLE_ACTIONS: &[&[&str]] = &[
+    THROTTLE,
+    PAUSE_MAPPINGS,
+    LIST_VERSIONS,
+    DELETE_OBJECTS,
+    INVOKE,
+];
 
 /// The budget's name (`<project>-<env>-monthly`), which the kill switch checks notifications
 /// against.
@@ -421,10 +432,12 @@ fn schedule(ctx: &mut Ctx, function: &Handle<Function>, expression: &str) {
                 policy_name: "invoke-kill-switch".to_owned(),
                 policy_document: PolicyDocument::new(vec![Statement::allow(
                     "InvokeKillSwitch",
-                    &["lambda:InvokeFunction"],
+                    INVOKE,
                     vec![function.arn()],
                 )]),
             }],
+            permissions_boundary: Some(super::boundary::arn()),
+            path: Some(super::boundary::ROLE_PATH),
             tags: Tags::new(),
         },
     );

@@ -71,6 +71,20 @@ const OWN_STACK: &[&str] = &[
 ];
 const DELETE_OWN_STACK: &[&str] = &["cloudformation:DeleteStack"];
 
+/// Every action group a function's role may get from its grants (the boundary's ceiling).
+pub(super) const GRANT_ACTIONS: &[&[&str]] = &[
+    TABLE_READ,
+    TABLE_WRITE,
+    QUEUE_SEND,
+    QUEUE_CONSUME,
+    TOPIC_PUBLISH,
+    BUCKET_READ,
+    BUCKET_WRITE,
+    LOG_WRITE,
+    OWN_STACK,
+    DELETE_OWN_STACK,
+];
+
 const VPC_SKIP: &str = "Not in a VPC on purpose: the function only calls AWS APIs, and reaching them from private subnets needs a NAT gateway or interface endpoints, which bill by the hour (ghost spend) for no security gain here.";
 const CONCURRENCY_SKIP: &str = "Reserved concurrency is not set: it would carve capacity out of small accounts' 10-execution pool. Spend is capped by the API stage's throttling, and the kill switch sets reserved concurrency to 0 when the budget is breached.";
 const DLQ_SKIP: &str = "Invoked synchronously (HTTP API) or by an SQS event source mapping, whose queue has its own dead-letter queue; a function DLQ only applies to asynchronous invocations.";
@@ -261,6 +275,8 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                     policy_name: "least-privilege".to_owned(),
                     policy_document: PolicyDocument::new(statements),
                 }],
+                permissions_boundary: Some(super::boundary::arn()),
+                path: Some(super::boundary::ROLE_PATH),
                 tags: Tags::new(),
             },
         );

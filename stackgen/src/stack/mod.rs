@@ -16,6 +16,7 @@
 //! ```
 
 mod api;
+pub mod boundary;
 mod data;
 mod edge;
 mod events;

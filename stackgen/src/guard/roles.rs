@@ -1,0 +1,46 @@
+//! Every role of the stack carries the account's permissions boundary (`stack::boundary`), so
+//! what it may do is capped by what the store's functions need, whatever its inline policy
+//! says; and the deploy role, which may only create roles with that boundary, cannot deploy a
+//! stack that lacks it.
+
+use super::{Outcome, Rule, RuleResult, Subject};
+use crate::model::iam::Role;
+use crate::stack::boundary;
+
+pub const RULE: Rule = Rule {
+    id: "roles-bounded",
+    title: "every IAM role carries the stackgen permissions boundary and path",
+};
+
+pub fn check(s: &Subject) -> RuleResult {
+    let mut o = Outcome::new(RULE);
+    let want = boundary::arn();
+    for (id, role) in s.template.resources::<Role>() {
+        o.checked();
+        if role.path != Some(boundary::ROLE_PATH) {
+            o.violation(
+                id.as_str(),
+                format!(
+                    "the role's path is {:?}, not {}",
+                    role.path,
+                    boundary::ROLE_PATH
+                ),
+                format!(
+                    "set Path to {} (the deploy role manages roles under it only)",
+                    boundary::ROLE_PATH
+                ),
+            );
+        }
+        if role.permissions_boundary.as_ref() != Some(&want) {
+            o.violation(
+                id.as_str(),
+                "the role has no PermissionsBoundary, or another one than the account's stackgen boundary",
+                format!(
+                    "set PermissionsBoundary to arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:policy/{}-${{AWS::Region}} (stack::boundary::arn()); the bootstrap stack creates that policy",
+                    boundary::NAME_PREFIX
+                ),
+            );
+        }
+    }
+    o.finish()
+}

@@ -1,0 +1,50 @@
+//! The permissions boundary every role of a product stack carries.
+//!
+//! The bootstrap stack creates one managed policy per account and region
+//! (`stackgen-role-boundary-<region>`) allowing at most [`ceiling`]: every action any role of a
+//! product stack is ever granted. The deploy role may create and change roles only with that
+//! boundary attached (`iam:PermissionsBoundary` condition), so even a compromised pipeline cannot
+//! mint a role that does more than the store's functions do (IAM User Guide, "Permissions
+//! boundaries for IAM entities", <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>).
+//! The guardrail `roles-bounded` refuses a role without it.
+
+use crate::model::{Pseudo, Value};
+use crate::sub;
+
+/// The IAM path of every role a product stack creates: the deploy role may manage roles under
+/// it only.
+pub const ROLE_PATH: &str = "/stackgen/";
+
+/// The boundary policy's name without the region suffix.
+pub const NAME_PREFIX: &str = "stackgen-role-boundary";
+
+/// `stackgen-role-boundary-<region>` (managed policies are global to the account; the
+/// bootstrap stack is per region).
+pub fn name(region: Value) -> Value {
+    sub!(format!("{NAME_PREFIX}-"), region)
+}
+
+/// The boundary's ARN in the account and region the template is deployed to.
+pub fn arn() -> Value {
+    sub!(
+        "arn:",
+        Pseudo::Partition,
+        ":iam::",
+        Pseudo::AccountId,
+        format!(":policy/{NAME_PREFIX}-"),
+        Pseudo::Region
+    )
+}
+
+/// Every action a product stack's roles may hold: the functions' grants, their logging, the
+/// kill switch's stack-wide grants and the schedule's invoke.
+pub fn ceiling() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = super::functions::GRANT_ACTIONS
+        .iter()
+        .chain(super::finops::ROLE_ACTIONS)
+        .flat_map(|group| group.iter().copied())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
