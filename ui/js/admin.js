@@ -9,20 +9,9 @@
 // refuses (403, say the account left the staff group) switches to that message and drops what
 // was shown. Every call carries the staff member's access token (api.js).
 
+import { initSignInForms, onSessionChangeElsewhere, renderAccountBar } from "./account-forms.js";
 import { ApiError, api, money, seg, when } from "./api.js";
-import {
-  NewPasswordRequired,
-  PASSWORD_RULE,
-  authAvailable,
-  completeNewPassword,
-  currentSession,
-  normalizeEmail,
-  onSessionChange,
-  passwordProblem,
-  signIn,
-  signOut,
-  validEmail,
-} from "./auth.js";
+import { authAvailable, currentSession, signOut } from "./auth.js";
 import {
   $,
   announce,
@@ -503,19 +492,12 @@ function forgetData() {
 }
 
 function renderAccount() {
-  const status = $("#account-status");
-  const actions = $("#account-actions");
-  const session = state.session;
-  if (!authAvailable) {
-    status.textContent = "Sign-in is not available in this environment.";
-    actions.replaceChildren();
-  } else if (session) {
-    fill(status, "Signed in as ", h("strong", { "data-testid": "account-email" }, session.email || "your account"), session.isStaff ? " (staff)" : "");
-    fill(actions, h("button", { type: "button", class: "btn btn-link", id: "sign-out", onclick: doSignOut }, "Sign out"));
-  } else {
-    status.textContent = "Not signed in.";
-    actions.replaceChildren();
-  }
+  renderAccountBar(state.session, {
+    unavailable: "Sign-in is not available in this environment.",
+    signedOut: "Not signed in.",
+    staffNote: true,
+    onSignOut: doSignOut,
+  });
 }
 
 /** Shows the back office, the staff sign-in, the staff-only message or "unavailable". */
@@ -555,117 +537,12 @@ function setMode(mode, { notice = "", focus = false } = {}) {
   }
 }
 
-async function submitSignIn(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const email = $("#sign-in-email");
-  const password = $("#sign-in-password");
-  clearFieldErrors(form);
-  $("#sign-in-alert").replaceChildren();
-  const address = normalizeEmail(email.value);
-  if (!validEmail(address)) {
-    fieldError(email, "Enter your email address, for example name@example.com.");
-    email.focus();
-    return;
-  }
-  if (!password.value) {
-    fieldError(password, "Enter your password.");
-    password.focus();
-    return;
-  }
-  let session = null;
-  let challenge = null;
-  let focusAfter = null;
-  await busy($("#sign-in-submit"), "Signing in…", async () => {
-    try {
-      session = await signIn(address, password.value);
-    } catch (err) {
-      if (err instanceof NewPasswordRequired) {
-        challenge = err.challenge;
-      } else if ((err.code === "NotAuthorizedException" || err.code === "UserNotFoundException") && !/attempts/i.test(err.detail)) {
-        fieldError(password, "Incorrect email or password. Check both, then try again.");
-        focusAfter = password;
-      } else if (err.code === "UserNotConfirmedException") {
-        fill($("#sign-in-alert"), h("p", {}, "This account is not confirmed yet. Confirm it with the emailed code in the shop, then sign in here."));
-      } else {
-        fill($("#sign-in-alert"), h("p", {}, /attempts/i.test(err.detail) ? "Too many failed attempts. Wait a few minutes, then try again." : err.message));
-      }
-    }
-  });
-  focusAfter?.focus();
-  if (challenge) {
-    password.value = "";
-    const form = $("#new-password-form");
-    clearFieldErrors(form);
-    $("#new-password-alert").replaceChildren();
-    form.reset();
-    $("#new-password-email").value = challenge.email;
-    setMode("new-password", { focus: true });
-    state.challenge = challenge;
-    announce("You signed in with a temporary password. Choose a new password to finish signing in.");
-    return;
-  }
-  if (!session) return;
-  password.value = "";
-  enter(session);
-}
-
 /** Signed in from this page: the back office for staff, the staff-only message for others. */
 function enter(session) {
   state.session = session;
   clearError();
   setMode(modeOf(session), { focus: true });
   announce(session.isStaff ? `Signed in as ${session.email}. Loading the inventory.` : `Signed in as ${session.email}, which is not a staff account.`);
-}
-
-async function submitNewPassword(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const password = $("#new-password");
-  const repeat = $("#new-password-repeat");
-  clearFieldErrors(form);
-  $("#new-password-alert").replaceChildren();
-  const problem = passwordProblem(password.value);
-  if (problem) {
-    fieldError(password, problem);
-    password.focus();
-    return;
-  }
-  if (repeat.value !== password.value) {
-    fieldError(repeat, "The two passwords are not the same. Type the new password again.");
-    repeat.focus();
-    return;
-  }
-  const challenge = state.challenge;
-  let session = null;
-  let expired = null;
-  let focusAfter = null;
-  await busy($("#new-password-submit"), "Setting password…", async () => {
-    try {
-      session = await completeNewPassword(challenge, password.value);
-    } catch (err) {
-      if (err.code === "SessionExpired") {
-        expired = err;
-      } else if (err.code === "InvalidPasswordException") {
-        fieldError(password, err.detail ? `${err.detail}. ${PASSWORD_RULE}` : err.message);
-        focusAfter = password;
-      } else {
-        fill($("#new-password-alert"), h("p", {}, err.message));
-      }
-    }
-  });
-  focusAfter?.focus();
-  if (!session && !expired) return;
-  form.reset();
-  if (expired) {
-    // The temporary password still works: sign in with it again for a new session.
-    $("#sign-in-email").value = challenge.email;
-    setMode("signed-out", { notice: expired.message });
-    $("#sign-in-password").focus();
-    announce(expired.message);
-    return;
-  }
-  enter(session);
 }
 
 function cancelNewPassword() {
@@ -684,7 +561,6 @@ async function doSignOut() {
 
 /** The session changed elsewhere: a refused refresh, or another tab signed in or out. */
 function sessionChanged(session, reason) {
-  if (reason === "signed-in" || reason === "signed-out") return; // this page's own forms did it
   const before = state.session;
   state.session = session;
   const mode = modeOf(session);
@@ -714,12 +590,19 @@ function start() {
   $("#inventory-filter").addEventListener("input", renderInventory);
   $("#add-form").addEventListener("submit", addProduct);
   $("#report-form").addEventListener("submit", generateReport);
-  $("#sign-in-form").addEventListener("submit", submitSignIn);
-  $("#new-password-rule").textContent = PASSWORD_RULE;
-  $("#new-password-form").addEventListener("submit", submitNewPassword);
+  initSignInForms({
+    signedIn: enter,
+    notConfirmed: () => ({ message: "This account is not confirmed yet. Confirm it with the emailed code in the shop, then sign in here." }),
+    askNewPassword: (challenge) => {
+      setMode("new-password", { focus: true });
+      state.challenge = challenge;
+    },
+    challenge: () => state.challenge,
+    signInAgain: (notice) => setMode("signed-out", { notice }),
+  });
   $("#new-password-cancel").addEventListener("click", cancelNewPassword);
   $("#staff-only-sign-out").addEventListener("click", doSignOut);
-  onSessionChange(sessionChanged);
+  onSessionChangeElsewhere(sessionChanged);
   setMode(modeOf(state.session));
 }
 

@@ -11,23 +11,19 @@
 // maximum) and empties the guest cart. Checkout needs an account: a guest's "Sign in to check
 // out" leads through sign-in and back to the checkout.
 
-import { ApiError, api, money, randomId, seg, storeName, stores, when } from "./api.js";
 import {
-  NewPasswordRequired,
-  PASSWORD_RULE,
-  authAvailable,
-  completeNewPassword,
-  confirmSignUp,
-  currentSession,
-  normalizeEmail,
-  onSessionChange,
-  passwordProblem,
-  resendCode,
-  signIn,
-  signOut,
-  signUp,
-  validEmail,
-} from "./auth.js";
+  alertIn,
+  checkedEmail,
+  checkedNewPassword,
+  clearAlert,
+  initSignInForms,
+  onSessionChangeElsewhere,
+  passwordRefused,
+  renderAccountBar,
+  serviceProblem,
+} from "./account-forms.js";
+import { ApiError, api, money, randomId, seg, storeName, stores, when } from "./api.js";
+import { PASSWORD_RULE, authAvailable, confirmSignUp, currentSession, resendCode, signOut, signUp } from "./auth.js";
 import {
   $,
   announce,
@@ -757,23 +753,16 @@ async function loadMyOrders() {
 
 /** The account bar, the staff link, the checkout button and the orders view for the session. */
 function renderAccount() {
-  const status = $("#account-status");
-  const actions = $("#account-actions");
   const session = state.session;
-  if (!authAvailable) {
-    status.textContent = "Sign-in is not available in this environment. You can browse and fill a cart, but not order.";
-    actions.replaceChildren();
-  } else if (session) {
-    fill(status, "Signed in as ", h("strong", { "data-testid": "account-email" }, session.email || "your account"));
-    fill(actions, h("button", { type: "button", class: "btn btn-link", id: "sign-out", onclick: doSignOut }, "Sign out"));
-  } else {
-    fill(status, "Shopping as a guest.");
-    fill(
-      actions,
+  renderAccountBar(session, {
+    unavailable: "Sign-in is not available in this environment. You can browse and fill a cart, but not order.",
+    signedOut: "Shopping as a guest.",
+    signedOutActions: () => [
       h("a", { href: "#sign-in", class: "btn-link", id: "account-sign-in" }, "Sign in"),
       h("a", { href: "#sign-up", class: "btn-link" }, "Create account"),
-    );
-  }
+    ],
+    onSignOut: doSignOut,
+  });
   $("#backoffice-nav").hidden = !session?.isStaff;
   $("#orders-signed-out").hidden = Boolean(session) || !authAvailable;
   for (const panel of document.querySelectorAll("[data-signed-in]")) panel.hidden = !session;
@@ -810,7 +799,6 @@ async function doSignOut() {
 
 /** The session changed outside this page's own sign-in and sign-out: a refused refresh, another tab. */
 function sessionChanged(session, reason) {
-  if (reason === "signed-in" || reason === "signed-out") return; // this page's own forms did it
   const before = state.session;
   if (session && before && session.sub === before.sub) {
     state.session = session; // refreshed tokens (maybe new groups)
@@ -837,139 +825,35 @@ function sessionChanged(session, reason) {
   if (state.view === "orders") loadMyOrders();
 }
 
-function alertIn(id, message, ...actions) {
-  fill($(`#${id}`), h("p", {}, message), actions.length ? h("div", { class: "actions" }, actions) : null);
-}
-
-function clearAlert(id) {
-  $(`#${id}`).replaceChildren();
-}
-
-/** A problem with the sign-in service itself (unreachable, failing, throttling): the form's alert. */
-function serviceProblem(alertId, err) {
-  alertIn(alertId, err.message);
-}
-
-async function submitSignIn(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const email = $("#sign-in-email");
-  const password = $("#sign-in-password");
-  clearFieldErrors(form);
-  clearAlert("sign-in-alert");
-  const address = normalizeEmail(email.value);
-  if (!validEmail(address)) {
-    fieldError(email, "Enter your email address, for example name@example.com.");
-    email.focus();
-    return;
-  }
-  if (!password.value) {
-    fieldError(password, "Enter your password.");
-    password.focus();
-    return;
-  }
-  let session = null;
-  let challenge = null;
-  let focusAfter = null;
-  await busy($("#sign-in-submit"), "Signing in…", async () => {
-    try {
-      session = await signIn(address, password.value);
-    } catch (err) {
-      if (err instanceof NewPasswordRequired) {
-        challenge = err.challenge;
-      } else if (err.code === "UserNotConfirmedException") {
-        $("#confirm-email").value = address;
-        focusAfter = h("a", { href: "#confirm-account", class: "btn btn-secondary" }, "Enter the confirmation code");
-        alertIn("sign-in-alert", "This account is not confirmed yet. Enter the code we emailed you when you created it.", focusAfter);
-      } else if ((err.code === "NotAuthorizedException" || err.code === "UserNotFoundException") && !/attempts/i.test(err.detail)) {
-        fieldError(password, "Incorrect email or password. Check both, then try again.");
-        focusAfter = password;
-      } else {
-        serviceProblem("sign-in-alert", /attempts/i.test(err.detail) ? new Error("Too many failed attempts. Wait a few minutes, then try again.") : err);
-      }
-    }
-  });
-  focusAfter?.focus();
-  if (challenge) {
-    password.value = "";
-    askNewPassword(challenge);
-    return;
-  }
-  if (!session) return;
-  password.value = "";
-  await signedIn(session);
-}
-
-/** The first sign-in with a temporary password: on to choosing a new one. */
+/** The first sign-in with a temporary password: on to choosing a new one (the form is ready). */
 function askNewPassword(challenge) {
   state.challenge = challenge;
-  const form = $("#new-password-form");
-  clearFieldErrors(form);
-  clearAlert("new-password-alert");
-  form.reset();
-  $("#new-password-email").value = challenge.email;
   location.hash = "#new-password";
   route(); // switch now: the heading gets the focus
-  announce("You signed in with a temporary password. Choose a new password to finish signing in.");
 }
 
-async function submitNewPassword(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const password = $("#new-password");
-  const repeat = $("#new-password-repeat");
-  clearFieldErrors(form);
-  clearAlert("new-password-alert");
-  const problem = passwordProblem(password.value);
-  if (problem) {
-    fieldError(password, problem);
-    password.focus();
-    return;
-  }
-  if (repeat.value !== password.value) {
-    fieldError(repeat, "The two passwords are not the same. Type the new password again.");
-    repeat.focus();
-    return;
-  }
-  const challenge = state.challenge;
-  let session = null;
-  let expired = null;
-  let focusAfter = null;
-  await busy($("#new-password-submit"), "Setting password…", async () => {
-    try {
-      session = await completeNewPassword(challenge, password.value);
-    } catch (err) {
-      if (err.code === "SessionExpired") {
-        expired = err;
-      } else if (err.code === "InvalidPasswordException") {
-        fieldError(password, err.detail ? `${err.detail}. ${PASSWORD_RULE}` : err.message);
-        focusAfter = password;
-      } else {
-        serviceProblem("new-password-alert", err);
-      }
-    }
-  });
-  focusAfter?.focus();
-  if (!session && !expired) return;
-  form.reset();
+/** The new-password step expired: back to the sign-in form, which says so. */
+function signInAgain(notice) {
   state.challenge = null;
-  if (expired) {
-    // The temporary password still works: sign in with it again for a new session.
-    $("#sign-in-email").value = challenge.email;
-    state.signInNotice = expired.message;
-    location.hash = "#sign-in";
-    route();
-    $("#sign-in-password").focus();
-    announce(expired.message);
-    return;
-  }
-  await signedIn(session);
+  state.signInNotice = notice;
+  location.hash = "#sign-in";
+  route();
+}
+
+/** An unconfirmed account tries to sign in: on to the confirmation code. */
+function notConfirmed(address) {
+  $("#confirm-email").value = address;
+  return {
+    message: "This account is not confirmed yet. Enter the code we emailed you when you created it.",
+    action: h("a", { href: "#confirm-account", class: "btn btn-secondary" }, "Enter the confirmation code"),
+  };
 }
 
 /** Signed in from this page: merge the guest cart, then back to where the shopper was. */
 async function signedIn(session) {
   state.session = session;
   state.signInNotice = "";
+  state.challenge = null;
   clearError(); // a "signed out" notice of before, say
   const resume = state.resumeCheckout;
   const back = resume ? "shop" : state.returnTo;
@@ -1014,18 +898,8 @@ async function submitSignUp(event) {
   const password = $("#sign-up-password");
   clearFieldErrors(form);
   clearAlert("sign-up-alert");
-  const address = normalizeEmail(email.value);
-  if (!validEmail(address)) {
-    fieldError(email, "Enter your email address, for example name@example.com.");
-    email.focus();
-    return;
-  }
-  const problem = passwordProblem(password.value);
-  if (problem) {
-    fieldError(password, problem);
-    password.focus();
-    return;
-  }
+  const address = checkedEmail(email);
+  if (!address || !checkedNewPassword(password)) return;
   let result = null;
   let focusAfter = null;
   await busy($("#sign-up-submit"), "Creating account…", async () => {
@@ -1047,7 +921,7 @@ async function submitSignUp(event) {
         fieldError(email, "An account with this email exists; sign in.");
         alertIn("sign-up-alert", "An account with this email exists; sign in.", focusAfter);
       } else if (err.code === "InvalidPasswordException") {
-        fieldError(password, err.detail ? `${err.detail}. ${PASSWORD_RULE}` : err.message);
+        passwordRefused(password, err);
         focusAfter = password;
       } else {
         serviceProblem("sign-up-alert", err.code === "InvalidParameterException" && err.detail ? new Error(err.detail) : err);
@@ -1076,12 +950,8 @@ async function submitConfirm(event) {
   const code = $("#confirm-code");
   clearFieldErrors(form);
   clearAlert("confirm-alert");
-  const address = normalizeEmail(email.value);
-  if (!validEmail(address)) {
-    fieldError(email, "Enter the email address you created the account with.");
-    email.focus();
-    return;
-  }
+  const address = checkedEmail(email, "Enter the email address you created the account with.");
+  if (!address) return;
   const digits = code.value.replace(/\s+/g, "");
   if (!/^\d{6}$/.test(digits)) {
     fieldError(code, "Enter the 6-digit code from the email.");
@@ -1124,12 +994,8 @@ async function resendConfirmation() {
   const email = $("#confirm-email");
   clearFieldErrors(form);
   clearAlert("confirm-alert");
-  const address = normalizeEmail(email.value);
-  if (!validEmail(address)) {
-    fieldError(email, "Enter the email address you created the account with.");
-    email.focus();
-    return;
-  }
+  const address = checkedEmail(email, "Enter the email address you created the account with.");
+  if (!address) return;
   await busy($("#confirm-resend"), "Sending…", async () => {
     try {
       const { destination } = await resendCode(address);
@@ -1156,13 +1022,11 @@ function renderSignInReason() {
 
 function initAccount() {
   $("#sign-up-password-rule").textContent = PASSWORD_RULE;
-  $("#new-password-rule").textContent = PASSWORD_RULE;
-  $("#sign-in-form").addEventListener("submit", submitSignIn);
-  $("#new-password-form").addEventListener("submit", submitNewPassword);
+  initSignInForms({ signedIn, notConfirmed, askNewPassword, challenge: () => state.challenge, signInAgain });
   $("#sign-up-form").addEventListener("submit", submitSignUp);
   $("#confirm-form").addEventListener("submit", submitConfirm);
   $("#confirm-resend").addEventListener("click", resendConfirmation);
-  onSessionChange(sessionChanged);
+  onSessionChangeElsewhere(sessionChanged);
   renderAccount();
 }
 
