@@ -29,8 +29,6 @@ pub enum ErrorCode {
     IdempotencyConflict,
     /// 409: not enough stock for some SKUs (details name them).
     InsufficientStock,
-    /// 409: the customer already has the environment's most open orders.
-    TooManyOpenOrders,
     /// 413.
     PayloadTooLarge,
     /// 503: contention did not clear after retries; the client may retry.
@@ -41,7 +39,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::InvalidJson,
         ErrorCode::ValidationError,
         ErrorCode::IdempotencyKeyRequired,
@@ -51,7 +49,6 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::IdempotencyConflict,
         ErrorCode::InsufficientStock,
-        ErrorCode::TooManyOpenOrders,
         ErrorCode::PayloadTooLarge,
         ErrorCode::ServiceBusy,
         ErrorCode::Internal,
@@ -68,7 +65,6 @@ impl ErrorCode {
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
             ErrorCode::InsufficientStock => "INSUFFICIENT_STOCK",
-            ErrorCode::TooManyOpenOrders => "TOO_MANY_OPEN_ORDERS",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             ErrorCode::ServiceBusy => "SERVICE_BUSY",
             ErrorCode::Internal => "INTERNAL",
@@ -84,9 +80,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::IdempotencyConflict
-            | ErrorCode::InsufficientStock
-            | ErrorCode::TooManyOpenOrders => 409,
+            ErrorCode::IdempotencyConflict | ErrorCode::InsufficientStock => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::ServiceBusy => 503,
             ErrorCode::Internal => 500,

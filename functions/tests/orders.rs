@@ -399,30 +399,19 @@ async fn reads_orders_back() {
 }
 
 #[tokio::test]
-async fn one_customer_cannot_hold_more_open_orders_than_the_environment_allows() {
-    let (stack, _) = setup("orders-open-limit").await;
-    let env = stack.env_with(
-        &ORDERS_FN,
-        &[
-            (retail_spec::ORDER_MAX_OPEN_VAR, "2"),
-            (retail_spec::ORDER_MAX_UNITS_VAR, "5"),
-        ],
-    );
+async fn an_order_holds_at_most_the_environment_s_units() {
+    let (stack, _) = setup("orders-units-limit").await;
+    let env = stack.env_with(&ORDERS_FN, &[(retail_spec::ORDER_MAX_UNITS_VAR, "5")]);
     let app = Orders::new(&stack.sdk, &env).unwrap_or_else(|e| panic!("{e}"));
-    let one = |user: &str| body(user, "store-01", json!([{"sku": "APL-001", "qty": 1}]));
-    place(&app, Some("open-1"), one("u-1")).await.ok(201);
-    place(&app, Some("open-2"), one("u-1")).await.ok(201);
-    let third = place(&app, Some("open-3"), one("u-1")).await;
-    let e = third.error(409, "TOO_MANY_OPEN_ORDERS");
-    assert_eq!(e["details"]["maxOpenOrders"], 2, "{e}");
-    // A replay of an order already placed is not a new order: it still answers.
-    place(&app, Some("open-2"), one("u-1")).await.ok(200);
-    // Another customer is not held back by u-1's orders.
-    place(&app, Some("open-1"), one("u-2")).await.ok(201);
-    // Units per order: 5 here.
-    let big = body("u-3", "store-01", json!([{"sku": "APL-001", "qty": 6}]));
-    place(&app, Some("big"), big)
-        .await
-        .error(400, "VALIDATION_ERROR");
+    let five = body(
+        "u-1",
+        "store-01",
+        json!([{"sku": "APL-001", "qty": 3}, {"sku": "BAN-001", "qty": 2}]),
+    );
+    place(&app, Some("five"), five).await.ok(201);
+    let six = body("u-1", "store-01", json!([{"sku": "APL-001", "qty": 6}]));
+    let r = place(&app, Some("six"), six).await;
+    let e = r.error(400, "VALIDATION_ERROR");
+    assert_eq!(e["details"]["maxUnits"], 5, "{e}");
     assert_eq!(stack.product("APL-001").await.map(|p| p.stock), Some(117));
 }

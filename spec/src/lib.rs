@@ -45,13 +45,8 @@ pub const CATALOG_CACHE_VAR: &str = "CATALOG_CACHE_SECONDS";
 /// Most units (the sum of an order's quantities) one order may hold: the orders function's
 /// limit, from the environment file's `orders.max_units_per_order`.
 pub const ORDER_MAX_UNITS_VAR: &str = "ORDER_MAX_UNITS";
-/// Most orders one customer may have open (placed, not yet collected or cancelled), from
-/// `orders.max_open_orders`: one account cannot reserve the whole stock.
-pub const ORDER_MAX_OPEN_VAR: &str = "ORDER_MAX_OPEN";
 /// [`ORDER_MAX_UNITS_VAR`] when the environment file says nothing.
 pub const ORDER_MAX_UNITS_DEFAULT: u32 = 200;
-/// [`ORDER_MAX_OPEN_VAR`] when the environment file says nothing.
-pub const ORDER_MAX_OPEN_DEFAULT: u32 = 5;
 /// The catalog cache's lifetime when [`CATALOG_CACHE_VAR`] is not set.
 pub const CATALOG_CACHE_DEFAULT_SECONDS: u32 = 5;
 /// The longest catalog cache lifetime accepted (stock shown may be this old).

@@ -152,8 +152,19 @@ fn the_deploy_role_manages_only_bounded_roles_and_fits_iam_s_size_limit() {
         pass["Condition"]["StringEquals"]["iam:PassedToService"],
         serde_json::json!(["lambda.amazonaws.com", "scheduler.amazonaws.com"])
     );
+    let retire = find("RetireRoles");
+    for a in retire["Action"].as_array().into_iter().flatten() {
+        let a = a.as_str().unwrap_or_default();
+        assert!(
+            a.starts_with("iam:Delete")
+                || a.starts_with("iam:Detach")
+                || a.starts_with("iam:Get")
+                || a.starts_with("iam:List"),
+            "{a} on any role must only take permissions away"
+        );
+    }
     for s in &statements {
-        if s["Sid"] != "ProductServices" {
+        if s["Sid"] != "ProductServices" && s["Sid"] != "RetireRoles" {
             assert_eq!(
                 s["Resource"],
                 serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/stackgen/*"}),

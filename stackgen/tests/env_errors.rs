@@ -225,14 +225,6 @@ fn tags_must_not_be_empty() {
 fn order_limits_must_be_usable() {
     rule(
         "prod",
-        "max_open_orders: 5",
-        "max_open_orders: 0",
-        "max_open_orders: 0",
-        "orders.max_open_orders",
-        &["`0` is not a usable limit", "1 to 1000"],
-    );
-    rule(
-        "prod",
         "max_units_per_order: 200",
         "max_units_per_order: 60000",
         "max_units_per_order: 60000",

@@ -86,16 +86,15 @@ fn unauthorized(message: &str) -> ApiError {
     ApiError::new(ErrorCode::Unauthorized, message)
 }
 
-/// A list claim as API Gateway passes it (`[staff managers]`), or as a JSON array (`["staff"]`)
-/// in case a test or another proxy keeps the token's own form.
+/// A list claim exactly as API Gateway passes it: `[staff managers]` (a one-element list may
+/// also come as the bare value). Cognito group names have no spaces, so a space separates them.
 fn parse_list(raw: &str) -> Vec<String> {
-    if let Ok(list) = serde_json::from_str::<Vec<String>>(raw) {
-        return list;
-    }
-    raw.trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split([' ', ','])
+    let inner = raw
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(raw);
+    inner
+        .split(' ')
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
@@ -132,7 +131,7 @@ mod tests {
         let customer = claims(&[("sub", "u-1"), ("token_use", "access")]);
         let e = authorize(&PUT_INVENTORY, Some(&customer)).unwrap_err();
         assert_eq!(e.code, ErrorCode::Forbidden);
-        for groups in ["[staff]", "[managers staff]", r#"["staff"]"#] {
+        for groups in ["[staff]", "[managers staff]", "staff"] {
             let staff = claims(&[
                 ("sub", "s-1"),
                 ("token_use", "access"),
@@ -141,11 +140,13 @@ mod tests {
             let p = authorize(&PUT_INVENTORY, Some(&staff)).unwrap().unwrap();
             assert!(p.is_staff(), "{groups}");
         }
-        let lookalike = claims(&[
-            ("sub", "s-1"),
-            ("token_use", "access"),
-            ("cognito:groups", "[staffers]"),
-        ]);
-        assert!(authorize(&PUT_INVENTORY, Some(&lookalike)).is_err());
+        for lookalike in ["[staffers]", "[staff,ops]", "[[staff]", r#"["staff"]"#] {
+            let c = claims(&[
+                ("sub", "s-1"),
+                ("token_use", "access"),
+                ("cognito:groups", lookalike),
+            ]);
+            assert!(authorize(&PUT_INVENTORY, Some(&c)).is_err(), "{lookalike}");
+        }
     }
 }

@@ -21,9 +21,8 @@ use aws_sdk_dynamodb::Client;
 use aws_types::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use retail_spec::{
-    CARTS, GET_ORDER, IDEMPOTENCY, LIST_ORDERS, ORDER_EVENTS, ORDER_MAX_OPEN_DEFAULT,
-    ORDER_MAX_OPEN_VAR, ORDER_MAX_UNITS_DEFAULT, ORDER_MAX_UNITS_VAR, ORDERS, ORDERS_BY_USER,
-    ORDERS_FN, PLACE_ORDER, PRODUCTS,
+    CARTS, GET_ORDER, IDEMPOTENCY, LIST_ORDERS, ORDER_EVENTS, ORDER_MAX_UNITS_DEFAULT,
+    ORDER_MAX_UNITS_VAR, ORDERS, ORDERS_BY_USER, ORDERS_FN, PLACE_ORDER, PRODUCTS,
 };
 use serde::Serialize;
 
@@ -42,8 +41,6 @@ pub struct Orders {
     stores: Vec<String>,
     /// Most units in one order (`orders.max_units_per_order`).
     max_units: u32,
-    /// Most open orders per customer (`orders.max_open_orders`).
-    max_open: u32,
 }
 
 #[derive(Serialize)]
@@ -63,7 +60,6 @@ impl Orders {
             events_queue: env.queue_url(&ORDER_EVENTS)?,
             stores: env.stores()?,
             max_units: env.number(ORDER_MAX_UNITS_VAR, ORDER_MAX_UNITS_DEFAULT)?,
-            max_open: env.number(ORDER_MAX_OPEN_VAR, ORDER_MAX_OPEN_DEFAULT)?,
         })
     }
 
@@ -114,36 +110,6 @@ impl Orders {
             .map(Order::from_item)
             .transpose()
             .or_internal(|| format!("reading order {order_id} from table {}", self.orders))
-    }
-
-    /// How many of `user`'s orders are open (placed and not yet collected or cancelled),
-    /// counting no further than `stop_at`.
-    async fn open_orders(&self, user: &str, stop_at: u32) -> Result<u32, ApiError> {
-        let mut count: u32 = 0;
-        let mut start = None;
-        loop {
-            let out = self
-                .ddb
-                .query()
-                .table_name(&self.orders)
-                .index_name(ORDERS_BY_USER.name)
-                .key_condition_expression("#u = :u")
-                .filter_expression("#s = :open")
-                .expression_attribute_names("#u", ORDERS_BY_USER.partition_key.name)
-                .expression_attribute_names("#s", record::STATUS_ATTR)
-                .expression_attribute_values(":u", ddb::s(user))
-                .expression_attribute_values(":open", ddb::s(CONFIRMED))
-                .select(aws_sdk_dynamodb::types::Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .or_internal(|| format!("counting the open orders of {user}"))?;
-            count = count.saturating_add(u32::try_from(out.count()).unwrap_or(u32::MAX));
-            match out.last_evaluated_key() {
-                Some(key) if count < stop_at => start = Some(key.clone()),
-                _ => return Ok(count),
-            }
-        }
     }
 
     /// The newest orders of a user.

@@ -72,23 +72,7 @@ impl Orders {
 
         let placed = match self.key_record(&record_key).await? {
             Some(record) => Placed::Existing(self.replay(&record, &fingerprint).await?),
-            None => {
-                // Read from the by-user index (eventually consistent) before the transaction,
-                // so orders of one customer placed within a moment of each other may pass it
-                // together: it bounds hoarding; the stock itself never oversells.
-                let open = self.open_orders(&customer.sub, self.max_open).await?;
-                if open >= self.max_open {
-                    return Err(ApiError::new(
-                        ErrorCode::TooManyOpenOrders,
-                        format!(
-                            "You have {open} open orders, the most this store allows at once ({}); collect or cancel one first.",
-                            self.max_open
-                        ),
-                    )
-                    .with_details(json!({"openOrders": open, "maxOpenOrders": self.max_open})));
-                }
-                self.reserve(&order_req, &record_key, &fingerprint).await?
-            }
+            None => self.reserve(&order_req, &record_key, &fingerprint).await?,
         };
         match placed {
             Placed::New(mut order) => {

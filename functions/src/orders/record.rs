@@ -7,9 +7,6 @@ use retail_spec::{ORDERS, ORDERS_BY_USER};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// The order item's status attribute.
-pub(super) const STATUS_ATTR: &str = attr::STATUS;
-
 /// The status of an order whose stock was reserved (the only status this backend creates).
 pub const CONFIRMED: &str = "CONFIRMED";
 

@@ -113,18 +113,16 @@ pub fn deploy_role_services() -> Vec<&'static str> {
 /// attaches the boundary: IAM evaluates `iam:PermissionsBoundary` for exactly these (Service
 /// Authorization Reference, "Actions, resources, and condition keys for AWS Identity and Access
 /// Management", <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html>).
+/// Only the actions that add permissions need the condition.
 const BOUNDED_ROLE_ACTIONS: &[&str] = &[
     "iam:AttachRolePolicy",
     "iam:CreateRole",
-    "iam:DeleteRolePolicy",
-    "iam:DetachRolePolicy",
     "iam:PutRolePermissionsBoundary",
     "iam:PutRolePolicy",
 ];
 
 /// The rest of what it may do to those roles (never `DeleteRolePermissionsBoundary`).
 const ROLE_ACTIONS: &[&str] = &[
-    "iam:DeleteRole",
     "iam:GetRole",
     "iam:GetRolePolicy",
     "iam:ListAttachedRolePolicies",
@@ -137,9 +135,21 @@ const ROLE_ACTIONS: &[&str] = &[
     "iam:UpdateRoleDescription",
 ];
 
-/// The services the stacks hand roles to: Lambda (the functions) and EventBridge Scheduler (the
-/// out-of-hours shutdown).
-const PASSED_TO: &[&str] = &["lambda.amazonaws.com", "scheduler.amazonaws.com"];
+/// What only takes permissions away, on any role: replacing a stack's roles of before version
+/// 5 (path `/`, no boundary) deletes them, and so does destroying such a stack. The same rights
+/// the role had before; none of them can grant anything.
+const RETIRE_ROLE_ACTIONS: &[&str] = &[
+    "iam:DeleteRole",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRolePolicies",
+];
+
+/// The services the stacks hand roles to.
+const PASSED_TO: &[&str] = crate::stack::boundary::TRUSTED_SERVICES;
 
 const BOUNDARY_LOGICAL_ID: &str = "RoleBoundary";
 
@@ -164,6 +174,12 @@ fn deploy_role_policy() -> Value {
                 "Condition": {"StringEquals": {"iam:PermissionsBoundary": {"Ref": BOUNDARY_LOGICAL_ID}}}
             },
             {"Sid": "ProductRoles", "Effect": "Allow", "Action": ROLE_ACTIONS, "Resource": roles},
+            {
+                "Sid": "RetireRoles",
+                "Effect": "Allow",
+                "Action": RETIRE_ROLE_ACTIONS,
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"}
+            },
             {
                 "Sid": "PassProductRoles",
                 "Effect": "Allow",

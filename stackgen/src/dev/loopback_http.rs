@@ -18,8 +18,27 @@ pub async fn get(url: &str) -> Result<(u16, Bytes), String> {
     Ok((status, body))
 }
 
-/// Sends one request to an `http://host:port/path` URL.
+/// How long one request may take, connection included.
+const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Sends one request to an `http://host:port/path` URL, giving up after [`TIMEOUT`].
 pub async fn send(
+    url: &str,
+    method: &str,
+    headers: &[(String, String)],
+    body: Bytes,
+) -> Result<Answer, String> {
+    tokio::time::timeout(TIMEOUT, exchange(url, method, headers, body))
+        .await
+        .map_err(|_| {
+            format!(
+                "{method} {url} did not answer within {} s",
+                TIMEOUT.as_secs()
+            )
+        })?
+}
+
+async fn exchange(
     url: &str,
     method: &str,
     headers: &[(String, String)],

@@ -405,7 +405,7 @@ fn check_stores(env: &Environment, out: &mut Vec<Violation>) {
     }
 }
 
-/// An order holds at most 50 lines of 999 units; a customer needs at least one open order.
+/// An order holds at most 50 lines of 999 units.
 fn check_order_limits(env: &Environment, out: &mut Vec<Violation>) {
     const MOST_UNITS: u32 = 50 * 999;
     let o = &env.orders;
@@ -416,16 +416,6 @@ fn check_order_limits(env: &Environment, out: &mut Vec<Violation>) {
                 "`{}` is not a usable limit; use 1 to {MOST_UNITS} (an order holds at most 50 lines of 999 units), or leave it out for {}",
                 o.max_units_per_order,
                 retail_spec::ORDER_MAX_UNITS_DEFAULT
-            ),
-        ));
-    }
-    if !(1..=1000).contains(&o.max_open_orders) {
-        out.push((
-            FieldPath::keys("orders.max_open_orders"),
-            format!(
-                "`{}` is not a usable limit; use 1 to 1000, or leave it out for {}",
-                o.max_open_orders,
-                retail_spec::ORDER_MAX_OPEN_DEFAULT
             ),
         ));
     }

@@ -1,9 +1,12 @@
 //! Every role of the stack carries the account's permissions boundary (`stack::boundary`), so
 //! what it may do is capped by what the store's functions need, whatever its inline policy
 //! says; and the deploy role, which may only create roles with that boundary, cannot deploy a
-//! stack that lacks it.
+//! stack that lacks it. A role trusts only the services the stack hands roles to (IAM cannot
+//! condition what a trust policy says, so this rule is where an outside account or user is
+//! kept from assuming a product role).
 
 use super::{Outcome, Rule, RuleResult, Subject};
+use crate::model::Principal;
 use crate::model::iam::Role;
 use crate::stack::boundary;
 
@@ -17,6 +20,21 @@ pub fn check(s: &Subject) -> RuleResult {
     let want = boundary::arn();
     for (id, role) in s.template.resources::<Role>() {
         o.checked();
+        for st in &role.assume_role_policy_document.statement {
+            let trusted = match &st.principal {
+                Some(Principal::Service(services)) => services
+                    .iter()
+                    .all(|s| boundary::TRUSTED_SERVICES.contains(&s.as_str())),
+                _ => false,
+            };
+            if !trusted {
+                o.violation(
+                    id.as_str(),
+                    format!("the role trusts {:?}, not only {:?}", st.principal, boundary::TRUSTED_SERVICES),
+                    "let only lambda.amazonaws.com or scheduler.amazonaws.com assume a product role",
+                );
+            }
+        }
         if role.path != Some(boundary::ROLE_PATH) {
             o.violation(
                 id.as_str(),

@@ -225,7 +225,15 @@ fn every_role_carries_the_permissions_boundary() {
     mutate::<Role>(&mut s, "CatalogFunctionRole", |r| {
         r.permissions_boundary = None
     });
-    assert_refused(&check(&s, &env), "roles-bounded", "CatalogFunctionRole");
+    mutate::<Role>(&mut s, "CartFunctionRole", |r| {
+        r.assume_role_policy_document.statement[0].principal =
+            Some(Principal::Aws(vec![Value::from(
+                "arn:aws:iam::999999999999:root",
+            )]))
+    });
+    let report = check(&s, &env);
+    assert_refused(&report, "roles-bounded", "CatalogFunctionRole");
+    assert_refused(&report, "roles-bounded", "CartFunctionRole");
 }
 
 #[test]

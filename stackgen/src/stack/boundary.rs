@@ -15,6 +15,10 @@ use crate::sub;
 /// it only.
 pub const ROLE_PATH: &str = "/stackgen/";
 
+/// The only services a product role may trust, and the only ones the deploy role may pass such a
+/// role to: Lambda (the functions) and EventBridge Scheduler (the out-of-hours shutdown).
+pub const TRUSTED_SERVICES: &[&str] = &["lambda.amazonaws.com", "scheduler.amazonaws.com"];
+
 /// The boundary policy's name without the region suffix.
 pub const NAME_PREFIX: &str = "stackgen-role-boundary";
 

@@ -162,13 +162,12 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
         }
         if spec.id == retail_spec::ORDERS_FN.id {
             let limits = &ctx.env.orders;
-            for (name, value) in [
-                (retail_spec::ORDER_MAX_UNITS_VAR, limits.max_units_per_order),
-                (retail_spec::ORDER_MAX_OPEN_VAR, limits.max_open_orders),
-            ] {
-                let value = value.to_string();
-                set_var(name, value.clone().into(), EnvValue::Literal(value));
-            }
+            let value = limits.max_units_per_order.to_string();
+            set_var(
+                retail_spec::ORDER_MAX_UNITS_VAR,
+                value.clone().into(),
+                EnvValue::Literal(value),
+            );
         }
         for (name, value) in super::finops::variables(ctx, spec) {
             set_var(name, value.clone().into(), EnvValue::Literal(value));

@@ -31,8 +31,19 @@ pub struct JwtAuthorizer {
     pub audience: Vec<String>,
     /// Where the issuer's keys are read (the emulator's JWKS URL for the pool).
     pub jwks_url: String,
-    keys: Mutex<Option<JwkSet>>,
+    keys: Mutex<Keys>,
 }
+
+/// The issuer's keys as last read, and when.
+#[derive(Debug, Default)]
+struct Keys {
+    set: Option<JwkSet>,
+    read_at: Option<std::time::Instant>,
+}
+
+/// A token naming an unknown `kid` re-reads the key set at most this often, so a stream of
+/// made-up kids cannot turn every request into a JWKS fetch.
+const REFETCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Why the authorizer refused a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +67,7 @@ impl JwtAuthorizer {
                 "{}/{pool_id}/.well-known/jwks.json",
                 endpoint.trim_end_matches('/')
             ),
-            keys: Mutex::new(None),
+            keys: Mutex::new(Keys::default()),
         }
     }
 
@@ -111,10 +122,11 @@ impl JwtAuthorizer {
                 })
             })?;
         let claims = data.claims;
-        let audience = ["aud", "client_id"]
-            .iter()
-            .filter_map(|c| claims.get(*c))
-            .flat_map(|v| match v {
+        // `aud` when the token has one, else `client_id` (Cognito's access tokens).
+        let audience = claims
+            .get("aud")
+            .or_else(|| claims.get("client_id"))
+            .map(|v| match v {
                 Value::String(s) => vec![s.clone()],
                 Value::Array(a) => a
                     .iter()
@@ -122,7 +134,9 @@ impl JwtAuthorizer {
                     .collect(),
                 _ => Vec::new(),
             })
-            .any(|a| self.audience.contains(&a));
+            .unwrap_or_default()
+            .iter()
+            .any(|a| self.audience.contains(a));
         if !audience {
             return Err(invalid("the token's audience is not this API's client"));
         }
@@ -139,15 +153,24 @@ impl JwtAuthorizer {
     /// The issuer's key `kid`; the key set is (re)read when a kid is not in it.
     async fn key(&self, kid: &str) -> Result<DecodingKey, Denied> {
         let mut keys = self.keys.lock().await;
-        let cached = keys.as_ref().and_then(|set| set.find(kid)).cloned();
+        let cached = keys.set.as_ref().and_then(|set| set.find(kid)).cloned();
         let jwk = match cached {
             Some(jwk) => jwk,
+            None if keys
+                .read_at
+                .is_some_and(|at| at.elapsed() < REFETCH_INTERVAL) =>
+            {
+                return Err(invalid("the token's kid is not a key of the issuer"));
+            }
             None => {
                 let set = fetch_jwks(&self.jwks_url)
                     .await
                     .map_err(|e| invalid(&format!("the issuer's keys could not be read ({e})")))?;
                 let found = set.find(kid).cloned();
-                *keys = Some(set);
+                *keys = Keys {
+                    set: Some(set),
+                    read_at: Some(std::time::Instant::now()),
+                };
                 found.ok_or_else(|| invalid("the token's kid is not a key of the issuer"))?
             }
         };

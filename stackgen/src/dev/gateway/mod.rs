@@ -111,8 +111,6 @@ impl Gateway {
             "RevokeToken",
             "GlobalSignOut",
             "GetUser",
-            "ForgotPassword",
-            "ConfirmForgotPassword",
         ];
         let target = request
             .headers()
