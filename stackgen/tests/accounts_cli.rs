@@ -61,7 +61,8 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
     let listed = cli.json(&["staff", "list", "--env", "local", "--format", "json"])?;
     assert_eq!(listed, serde_json::json!([]));
 
-    let out = cli.run(&[
+    // Adding twice: the second time says so and changes nothing.
+    let add = [
         "staff",
         "add",
         "--env",
@@ -69,17 +70,11 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
         "ana@example.com",
         "--password",
         "Ana-Passw0rd-1",
-    ])?;
+    ];
+    let out = cli.run(&add)?;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let again = cli.run(&[
-        "staff",
-        "add",
-        "--env",
-        "local",
-        "ana@example.com",
-        "--password",
-        "Ana-Passw0rd-1",
-    ])?;
+    let again = cli.run(&add)?;
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert!(String::from_utf8_lossy(&again.stdout).contains("already"));
     let listed = cli.json(&["staff", "list", "--env", "local", "--format", "json"])?;
     assert_eq!(listed[0]["email"], "ana@example.com", "{listed}");
