@@ -12,11 +12,16 @@
 //! - [`hand`]: what the schemas do not say (which types hold data, and where AWS's reference is
 //!   stricter than the schema), written by hand.
 //!
-//! The typed property structs are still hand-written in `stackgen/src/model/`.
+//! - [`cfn`]: typed CloudFormation: property values and intrinsics, tags, IAM policy documents,
+//!   and the [`cfn::Template`] that hands out typed handles and renders JSON or YAML.
+//! - [`services`]: the typed resources stackgen's stacks are built from, one module per service
+//!   (still hand-written: the generated structs replace them service by service).
 
+pub mod cfn;
 mod facts;
 pub mod generated;
 pub mod hand;
+pub mod services;
 
 pub use facts::{ResourceFacts, TagShape, Tagging};
 pub use generated::ALL;

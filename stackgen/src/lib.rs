@@ -10,6 +10,8 @@ pub mod diff;
 pub mod env;
 pub mod guard;
 pub mod model;
+
+pub use stackgen_model::sub;
 pub mod stack;
 pub mod storefront;
 pub mod synth;

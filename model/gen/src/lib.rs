@@ -9,7 +9,7 @@
 //! its test (`tests/up_to_date.rs`) regenerates in memory and fails on any difference.
 //!
 //! Scope today: one `ResourceFacts` static per type. The typed property structs are still
-//! hand-written in `stackgen/src/model/`; where a hand-written wrapper is better than what a
+//! hand-written in `model/src/services/`; where a hand-written wrapper is better than what a
 //! schema can say (IAM policy documents, tags stamped by the template), it stays hand-written.
 //!
 //! ```text

@@ -335,8 +335,8 @@ fn build_kill_switch(
         .collect();
     let mappings: Vec<Value> = ctx
         .template
-        .resources::<EventSourceMapping>()
-        .map(|(id, _)| {
+        .handles::<EventSourceMapping>()
+        .map(|mapping| {
             sub!(
                 "arn:",
                 Pseudo::Partition,
@@ -345,19 +345,12 @@ fn build_kill_switch(
                 ":",
                 Pseudo::AccountId,
                 ":event-source-mapping:",
-                Value::reference(id.clone())
+                mapping.uuid()
             )
         })
         .collect();
-    let bucket_ids: Vec<_> = ctx
-        .template
-        .resources::<Bucket>()
-        .map(|(id, _)| id.clone())
-        .collect();
-    let bucket_arns: Vec<Value> = bucket_ids
-        .iter()
-        .map(|id| Value::get_att(id.clone(), "Arn"))
-        .collect();
+    let buckets: Vec<Handle<Bucket>> = ctx.template.handles::<Bucket>().collect();
+    let bucket_arns: Vec<Value> = buckets.iter().map(Handle::<Bucket>::arn).collect();
     let mut statements = Vec::new();
     if ks
         .spec

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::tags::Tags;
-use super::template::resource;
-use super::value::Value;
+use crate::cfn::tags::Tags;
+use crate::cfn::template::resource;
+use crate::cfn::value::Value;
 
 /// A NAT gateway: about $33 a month per gateway before any traffic.
 #[derive(Clone, Debug, PartialEq, Serialize)]

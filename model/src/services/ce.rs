@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
-use super::tags::Tags;
-use super::template::{Handle, resource};
-use super::value::Value;
+use crate::cfn::tags::Tags;
+use crate::cfn::template::{Handle, resource};
+use crate::cfn::value::Value;
 
 /// A Cost Explorer filter expression (also the shape of a budget's `FilterExpression`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::policy::PolicyDocument;
-use super::tags::Tags;
-use super::template::{Handle, resource};
-use super::value::Value;
+use crate::cfn::policy::PolicyDocument;
+use crate::cfn::tags::Tags;
+use crate::cfn::template::{Handle, resource};
+use crate::cfn::value::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -333,7 +333,7 @@ impl From<&Value<String>> for Value<String> {
 #[macro_export]
 macro_rules! sub {
     ($($part:expr),+ $(,)?) => {
-        $crate::model::Value::<String>::concat([$($crate::model::Value::<String>::from($part)),+])
+        $crate::cfn::Value::<String>::concat([$($crate::cfn::Value::<String>::from($part)),+])
     };
 }
 

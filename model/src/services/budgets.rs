@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::ce::Expression;
-use super::tags::Tags;
-use super::template::resource;
-use super::value::Value;
+use crate::cfn::tags::Tags;
+use crate::cfn::template::resource;
+use crate::cfn::value::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -37,17 +37,17 @@ pub trait Resource: Serialize + fmt::Debug + 'static {
 /// Implements [`Resource`] for a properties struct; `tags = field` marks a taggable type.
 macro_rules! resource {
     ($ty:ty, $name:literal) => {
-        impl $crate::model::Resource for $ty {
+        impl $crate::cfn::Resource for $ty {
             const TYPE: &'static str = $name;
         }
     };
     ($ty:ty, $name:literal, tags = $field:ident) => {
-        impl $crate::model::Resource for $ty {
+        impl $crate::cfn::Resource for $ty {
             const TYPE: &'static str = $name;
-            fn tags(&self) -> Option<&$crate::model::Tags> {
+            fn tags(&self) -> Option<&$crate::cfn::Tags> {
                 Some(&self.$field)
             }
-            fn tags_mut(&mut self) -> Option<&mut $crate::model::Tags> {
+            fn tags_mut(&mut self) -> Option<&mut $crate::cfn::Tags> {
                 Some(&mut self.$field)
             }
         }
@@ -107,12 +107,12 @@ impl<T: Resource> Handle<T> {
     }
 
     /// `Ref` (what it returns depends on the type; the typed accessors name it).
-    pub(in crate::model) fn reference(&self) -> Value {
+    pub(crate) fn reference(&self) -> Value {
         Value::reference(self.id.clone())
     }
 
     /// `Fn::GetAtt` of a documented attribute (only typed accessors call this).
-    pub(in crate::model) fn attribute(&self, name: &'static str) -> Value {
+    pub(crate) fn attribute(&self, name: &'static str) -> Value {
         Value::get_att(self.id.clone(), name)
     }
 }
@@ -533,6 +533,15 @@ impl Template {
             .filter_map(|e| e.downcast::<T>().map(|r| (&e.id, r)))
     }
 
+    /// Handles to every resource of type `T` the template holds, in declaration order (for
+    /// cross-cutting grants, such as the kill switch acting on every function of the stack).
+    pub fn handles<T: Resource>(&self) -> impl Iterator<Item = Handle<T>> + '_ {
+        self.resources::<T>().map(|(id, _)| Handle {
+            id: id.clone(),
+            _type: PhantomData,
+        })
+    }
+
     pub fn get<T: Resource>(&self, id: &LogicalId) -> Option<&T> {
         self.entry(id).and_then(Entry::downcast)
     }
@@ -665,7 +674,7 @@ impl Template {
                     message: e.to_string(),
                 })?
             }
-            // Not serde_yaml_ng: CloudFormation reads YAML 1.1 (see model/yaml.rs).
+            // Not serde_yaml_ng: CloudFormation reads YAML 1.1 (see cfn/yaml.rs).
             Format::Yaml => super::yaml::to_string(&doc),
         };
         if !out.ends_with('\n') {
@@ -867,9 +876,9 @@ pub fn serialize_one_or_many<S: Serializer, V: Serialize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::apigw::Api;
-    use crate::model::sqs::Queue;
-    use crate::model::{Pseudo, Tags};
+    use crate::cfn::{Pseudo, Tags};
+    use crate::services::apigw::Api;
+    use crate::services::sqs::Queue;
     use crate::sub;
 
     fn tags() -> Tags {
@@ -903,7 +912,7 @@ mod tests {
         let mut t = Template::new("test", tags());
         let dlq = t.add("jobs dlq", queue("dlq"));
         let mut q = queue("jobs");
-        q.redrive_policy = Some(crate::model::sqs::RedrivePolicy {
+        q.redrive_policy = Some(crate::services::sqs::RedrivePolicy {
             dead_letter_target_arn: dlq.arn(),
             max_receive_count: 3,
         });

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::template::{Handle, resource};
-use super::value::Value;
+use crate::cfn::template::{Handle, resource};
+use crate::cfn::value::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -6,9 +6,9 @@
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 
-use super::tags::Tags;
-use super::template::{Handle, resource};
-use super::value::{Pseudo, Value};
+use crate::cfn::tags::Tags;
+use crate::cfn::template::{Handle, resource};
+use crate::cfn::value::{Pseudo, Value};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -258,7 +258,7 @@ impl Serialize for MetricLine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::LogicalId;
+    use crate::cfn::LogicalId;
 
     #[test]
     fn dashboard_body_is_a_sub_string_with_the_region() {

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::tags::Tags;
-use super::template::{Handle, resource};
-use super::value::Value;
+use crate::cfn::tags::Tags;
+use crate::cfn::template::{Handle, resource};
+use crate::cfn::value::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -94,6 +94,13 @@ resource!(
     "AWS::Lambda::EventSourceMapping",
     tags = tags
 );
+
+impl Handle<EventSourceMapping> {
+    /// `Ref`: the mapping's id (a UUID), the last part of its ARN.
+    pub fn uuid(&self) -> Value {
+        self.reference()
+    }
+}
 
 /// How far an SQS event source may scale the function out.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::tags::Tags;
-use super::template::{Handle, resource};
-use super::value::Value;
+use crate::cfn::tags::Tags;
+use crate::cfn::template::{Handle, resource};
+use crate::cfn::value::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -1,0 +1,21 @@
+//! Typed CloudFormation.
+//!
+//! A resource is a Rust struct with typed properties; a property value is a literal or an
+//! intrinsic ([`Value`]); adding a resource to a [`Template`] returns a typed [`Handle`] whose
+//! accessors are the only way to reference it. The template stamps the environment's required
+//! tags on every taggable resource and renders deterministic JSON or YAML. JSON appears only
+//! at that rendering edge.
+
+pub(crate) mod policy;
+pub(crate) mod tags;
+pub(crate) mod template;
+pub(crate) mod value;
+mod yaml;
+
+pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};
+pub use tags::{Tag, Tags};
+pub use template::{
+    AnyResource, CheckovSkip, Condition, ConditionHandle, DeletionPolicy, Entry, Format, Handle,
+    Options, Output, ParamHandle, Parameter, ParameterType, Resource, Template, TemplateError,
+};
+pub use value::{LogicalId, Pseudo, Value, pascal_case};
