@@ -64,19 +64,16 @@ fn model_coverage_template() -> String {
     );
     let queue = t.add_with(
         "Jobs",
-        Queue {
-            queue_name: Value::if_(
+        Queue::new()
+            .queue_name(Value::if_(
                 &has_suffix,
                 stackgen::sub!("jobs-", suffix.value()),
                 "jobs".into(),
-            ),
-            message_retention_period: 3600,
-            visibility_timeout: 30,
-            kms_master_key_id: Some("alias/aws/sqs".into()),
-            kms_data_key_reuse_period_seconds: Some(300),
-            redrive_policy: None,
-            tags: Tags::new(),
-        },
+            ))
+            .message_retention_period(3600)
+            .visibility_timeout(30)
+            .kms_master_key_id("alias/aws/sqs")
+            .kms_data_key_reuse_period_seconds(300),
         Options::new().data_policy(stackgen::model::DeletionPolicy::Delete),
     );
     t.add(

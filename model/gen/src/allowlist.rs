@@ -10,6 +10,8 @@ pub struct TypeName {
     pub full: String,
     pub service: String,
     pub resource: String,
+    /// Listed under `[typed]`: the generator also writes its typed property structs.
+    pub typed: bool,
 }
 
 impl TypeName {
@@ -29,6 +31,7 @@ impl TypeName {
             full: text.to_owned(),
             service: service.to_owned(),
             resource: resource.to_owned(),
+            typed: false,
         })
     }
 
@@ -39,23 +42,37 @@ impl TypeName {
 }
 
 /// Reads the allowlist: one type a line, `#` comments, blank lines ignored; sorted, no repeats.
+/// A `[typed]` line starts the types that get typed property structs, a `[facts]` line the
+/// types known by their facts only (the default until a section line).
 pub fn read_allowlist(path: &Path) -> Result<Vec<TypeName>, GenError> {
     let text = std::fs::read_to_string(path).map_err(|e| GenError::io(path, e))?;
     let mut types: Vec<TypeName> = Vec::new();
+    let mut typed = false;
     for (number, line) in text.lines().enumerate() {
         let entry = line.split('#').next().unwrap_or_default().trim();
-        if entry.is_empty() {
-            continue;
+        match entry {
+            "" => continue,
+            "[typed]" => {
+                typed = true;
+                continue;
+            }
+            "[facts]" => {
+                typed = false;
+                continue;
+            }
+            _ => {}
         }
         let fail = |message: String| GenError::Allowlist {
             line: number + 1,
             message,
         };
-        let t = TypeName::parse(entry).ok_or_else(|| {
+        let mut t = TypeName::parse(entry).ok_or_else(|| {
             fail(format!(
-                "`{entry}` is not a resource type (AWS::Service::Resource)"
+                "`{entry}` is not a resource type (AWS::Service::Resource), nor a section \
+                 ([typed] or [facts])"
             ))
         })?;
+        t.typed = typed;
         if types.iter().any(|u| u.full == t.full) {
             return Err(fail(format!("{entry} is listed twice")));
         }

@@ -8,9 +8,14 @@
 //! committed, rustfmt-formatted Rust under `model/src/generated/`. A normal build never runs it;
 //! its test (`tests/up_to_date.rs`) regenerates in memory and fails on any difference.
 //!
-//! Scope today: one `ResourceFacts` static per type. The typed property structs are still
-//! hand-written in `model/src/services/`; where a hand-written wrapper is better than what a
-//! schema can say (IAM policy documents, tags stamped by the template), it stays hand-written.
+//! For every allowlisted type: one `ResourceFacts` static. For the types under `[typed]` in the
+//! allowlist, also a module of typed Rust (`src/typed.rs` says how each schema construct maps):
+//! the properties struct with a constructor taking exactly the required properties and a setter
+//! per optional one, nested property types, enums for enumerated strings, and `Fn::GetAtt`
+//! accessors on the resource's `Handle`. Hand-written types stay where they say more than a
+//! schema can: IAM policy documents (`PolicyDocument`), tags (`Tags`, which the template
+//! stamps), and the `Ref` accessors and builders in `model/src/services/` that name what a
+//! value is (a queue's URL, a function's name).
 //!
 //! ```text
 //! cargo run -p stackgen-model-gen -- vendor [--from <cfnlint/data/schemas>]
@@ -19,7 +24,9 @@
 
 mod allowlist;
 mod emit;
+mod emit_typed;
 mod schema;
+mod typed;
 pub mod vendor;
 
 use std::path::{Path, PathBuf};
@@ -76,6 +83,7 @@ pub const SCHEMAS_DIR: &str = "schemas";
 pub fn generate(model: &Path) -> Result<Vec<(PathBuf, String)>, GenError> {
     let types = read_allowlist(&model.join("allowlist.txt"))?;
     let mut facts = Vec::with_capacity(types.len());
+    let mut typed = Vec::new();
     for t in &types {
         let path = model.join(SCHEMAS_DIR).join(t.schema_file());
         let text = std::fs::read_to_string(&path).map_err(|e| GenError::io(&path, e))?;
@@ -84,9 +92,12 @@ pub fn generate(model: &Path) -> Result<Vec<(PathBuf, String)>, GenError> {
             source,
         })?;
         facts.push(Facts::from_schema(t, &json)?);
+        if t.typed {
+            typed.push(typed::read(t, &json)?);
+        }
     }
     let mut files = Vec::new();
-    for (name, source) in emit::files(&facts) {
+    for (name, source) in emit::files(&facts, &typed) {
         files.push((Path::new(GENERATED_DIR).join(name), rustfmt(&source)?));
     }
     Ok(files)

@@ -144,6 +144,11 @@ fn iam(schema: &Value) -> (Option<String>, Vec<String>) {
     (service, counts.into_keys().collect())
 }
 
+/// The tag property's pointer, when the type is taggable (see [`tagging`]).
+pub(crate) fn tag_pointer(schema: &Value) -> Option<String> {
+    tagging(schema).ok().flatten().map(|(pointer, _)| pointer)
+}
+
 /// Whether the type takes tags, where and in which shape.
 ///
 /// The `tagging` block decides (`taggable`, `tagProperty`, default `/properties/Tags`). Older

@@ -6,12 +6,14 @@
 //! tags on every taggable resource and renders deterministic JSON or YAML. JSON appears only
 //! at that rendering edge.
 
+mod json;
 pub(crate) mod policy;
 pub(crate) mod tags;
 pub(crate) mod template;
 pub(crate) mod value;
 mod yaml;
 
+pub use json::Json;
 pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};
 pub use tags::{Tag, Tags};
 pub use template::{

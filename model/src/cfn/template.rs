@@ -889,15 +889,10 @@ mod tests {
     }
 
     fn queue(name: &str) -> Queue {
-        Queue {
-            queue_name: name.into(),
-            message_retention_period: 60,
-            visibility_timeout: 30,
-            kms_master_key_id: None,
-            kms_data_key_reuse_period_seconds: None,
-            redrive_policy: None,
-            tags: Tags::new(),
-        }
+        Queue::new()
+            .queue_name(name)
+            .message_retention_period(60)
+            .visibility_timeout(30)
     }
 
     fn doc(t: &Template) -> Json {
@@ -911,8 +906,7 @@ mod tests {
     fn references_come_from_handles_and_tags_are_stamped_in_each_shape() {
         let mut t = Template::new("test", tags());
         let dlq = t.add("jobs dlq", queue("dlq"));
-        let mut q = queue("jobs");
-        q.redrive_policy = Some(crate::services::sqs::RedrivePolicy {
+        let q = queue("jobs").redrive_policy(crate::services::sqs::RedrivePolicy {
             dead_letter_target_arn: dlq.arn(),
             max_receive_count: 3,
         });
@@ -987,8 +981,7 @@ mod tests {
             doc(&t)["Resources"]["B"]["DependsOn"],
             serde_json::json!(["A"])
         );
-        let mut c = queue("c");
-        c.queue_name = sub!(b.name(), "-c");
+        let c = queue("c").queue_name(sub!(b.name(), "-c"));
         t.add_with("C", c, Options::new().depends_on(&b));
         assert_eq!(
             t.validate(),
@@ -1008,7 +1001,7 @@ mod tests {
             Condition::Not(Box::new(Condition::Equals(p.value(), "".into()))),
         );
         let mut q = queue("q");
-        q.queue_name = Value::if_(&c, sub!("q-", p.value()), "q".into());
+        q.queue_name = Some(Value::if_(&c, sub!("q-", p.value()), "q".into()));
         t.add_with(
             "Q",
             q,
@@ -1076,9 +1069,12 @@ mod tests {
         let mut t = Template::new("test", Tags::new());
         let a = t.add("A", queue("a"));
         if let Some(q) = t.resource_mut(&a) {
-            q.visibility_timeout = 99;
+            q.visibility_timeout = Some(99.into());
         }
-        assert_eq!(t.resource(&a).map(|q| q.visibility_timeout), Some(99));
+        assert_eq!(
+            t.resource(&a).and_then(|q| q.visibility_timeout.clone()),
+            Some(Value::lit(99))
+        );
         assert_eq!(t.resources::<Queue>().count(), 1);
         assert_eq!(t.resources::<Api>().count(), 0);
         assert!(t.remove("A").is_some());

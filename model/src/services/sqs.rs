@@ -1,43 +1,26 @@
-//! SQS: `AWS::SQS::Queue` (with dead-letter redrive) and `AWS::SQS::QueuePolicy`.
+//! SQS: `AWS::SQS::Queue` (with dead-letter redrive) and `AWS::SQS::QueuePolicy`, generated
+//! from AWS's schema; what the schema leaves untyped is typed here.
 
 use serde::Serialize;
 
-use crate::cfn::policy::PolicyDocument;
-use crate::cfn::tags::Tags;
-use crate::cfn::template::{Handle, resource};
-use crate::cfn::value::Value;
+use crate::cfn::{Handle, Json, Value};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Queue {
-    pub queue_name: Value,
-    pub message_retention_period: u32,
-    pub visibility_timeout: u32,
-    /// SSE-KMS key (the AWS-managed `alias/aws/sqs` costs nothing to keep).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kms_master_key_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kms_data_key_reuse_period_seconds: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redrive_policy: Option<RedrivePolicy>,
-    #[serde(skip_serializing_if = "Tags::is_empty")]
-    pub tags: Tags,
-}
-resource!(Queue, "AWS::SQS::Queue", tags = tags);
+pub use crate::generated::sqs::queue::Queue;
+pub use crate::generated::sqs::queue_policy::QueuePolicy;
 
 impl Handle<Queue> {
     /// `Ref`: the queue URL.
     pub fn url(&self) -> Value {
         self.reference()
     }
-    pub fn arn(&self) -> Value {
-        self.attribute("Arn")
-    }
+    /// `Fn::GetAtt QueueName`.
     pub fn name(&self) -> Value {
         self.attribute("QueueName")
     }
 }
 
+/// A queue's `RedrivePolicy` (free-form JSON in the schema): where messages go after
+/// `max_receive_count` failed receives.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RedrivePolicy {
@@ -45,10 +28,14 @@ pub struct RedrivePolicy {
     pub max_receive_count: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct QueuePolicy {
-    pub queues: Vec<Value>,
-    pub policy_document: PolicyDocument,
+impl From<RedrivePolicy> for Json {
+    fn from(p: RedrivePolicy) -> Json {
+        let mut object = serde_json::Map::new();
+        object.insert(
+            "deadLetterTargetArn".into(),
+            serde_json::to_value(&p.dead_letter_target_arn).unwrap_or_default(),
+        );
+        object.insert("maxReceiveCount".into(), p.max_receive_count.into());
+        Json(object.into())
+    }
 }
-resource!(QueuePolicy, "AWS::SQS::QueuePolicy");

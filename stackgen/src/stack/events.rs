@@ -42,13 +42,13 @@ impl Events {
 }
 
 /// Four days: SQS's default; a consumer that is down over a long weekend loses nothing.
-const RETENTION_SECONDS: u32 = 4 * 24 * 3600;
+const RETENTION_SECONDS: i64 = 4 * 24 * 3600;
 /// Fourteen days (the maximum) for dead letters, so someone can look at them.
-const DLQ_RETENTION_SECONDS: u32 = 14 * 24 * 3600;
+const DLQ_RETENTION_SECONDS: i64 = 14 * 24 * 3600;
 /// The AWS-managed SQS key: no monthly fee; data keys reused for a day keep KMS calls rare.
 const SQS_KEY: &str = "alias/aws/sqs";
 const SNS_KEY: &str = "alias/aws/sns";
-const DATA_KEY_REUSE_SECONDS: u32 = 86_400;
+const DATA_KEY_REUSE_SECONDS: i64 = 86_400;
 
 const OPS_TOPIC_KMS_SKIP: &str = "CloudWatch alarms and AWS Budgets cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key adds $1/month per environment of idle cost. The topic carries alarm and budget state changes only, no customer data.";
 
@@ -57,31 +57,26 @@ pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
     for spec in QUEUES.iter().copied() {
         let dlq = ctx.template.add_with(
             &ids::dead_letter_queue(spec),
-            Queue {
-                queue_name: ctx.names.physical(&format!("{}-dlq", spec.name)).into(),
-                message_retention_period: DLQ_RETENTION_SECONDS,
-                visibility_timeout: 30,
-                kms_master_key_id: Some(SQS_KEY.to_owned()),
-                kms_data_key_reuse_period_seconds: Some(DATA_KEY_REUSE_SECONDS),
-                redrive_policy: None,
-                tags: Tags::new(),
-            },
+            Queue::new()
+                .queue_name(ctx.names.physical(&format!("{}-dlq", spec.name)))
+                .message_retention_period(DLQ_RETENTION_SECONDS)
+                .visibility_timeout(30)
+                .kms_master_key_id(SQS_KEY)
+                .kms_data_key_reuse_period_seconds(DATA_KEY_REUSE_SECONDS),
             Options::new().data_policy(DeletionPolicy::Delete),
         );
         let queue = ctx.template.add_with(
             &ids::queue(spec),
-            Queue {
-                queue_name: ctx.names.physical(spec.name).into(),
-                message_retention_period: RETENTION_SECONDS,
-                visibility_timeout: spec.visibility_timeout_seconds,
-                kms_master_key_id: Some(SQS_KEY.to_owned()),
-                kms_data_key_reuse_period_seconds: Some(DATA_KEY_REUSE_SECONDS),
-                redrive_policy: Some(RedrivePolicy {
+            Queue::new()
+                .queue_name(ctx.names.physical(spec.name))
+                .message_retention_period(RETENTION_SECONDS)
+                .visibility_timeout(i64::from(spec.visibility_timeout_seconds))
+                .kms_master_key_id(SQS_KEY)
+                .kms_data_key_reuse_period_seconds(DATA_KEY_REUSE_SECONDS)
+                .redrive_policy(RedrivePolicy {
                     dead_letter_target_arn: dlq.arn(),
                     max_receive_count: spec.max_receive_count,
                 }),
-                tags: Tags::new(),
-            },
             Options::new().data_policy(DeletionPolicy::Delete),
         );
         queues.push(QueueRes { spec, queue, dlq });

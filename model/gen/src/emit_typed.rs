@@ -1,0 +1,263 @@
+//! Writes a typed resource as Rust: `pub mod queue { pub struct Queue { … } … }` inside its
+//! service's file, with a constructor taking the required properties, a setter per optional
+//! one, `impl Resource` (the template renders it) and the read-only attributes on its
+//! `Handle`.
+
+use std::fmt::Write;
+
+use crate::typed::{EnumDef, Field, StructDef, Ty, Typed};
+
+/// The module of one typed resource type.
+pub fn module(t: &Typed) -> String {
+    let mut body = String::new();
+    for (i, s) in t.structs.iter().enumerate() {
+        body.push_str(&structure(s));
+        if i == 0 {
+            body.push_str(&resource_impl(t, s));
+        }
+        body.push_str(&builder(s));
+    }
+    for e in &t.enums {
+        body.push_str(&enumeration(e));
+    }
+    body.push_str(&attributes(t));
+    let mut out = format!(
+        "/// `{}`: its properties ([`{}`]), their nested types and its attributes.\npub mod {} {{\n",
+        t.type_name.full, t.type_name.resource, t.module
+    );
+    out.push_str(&imports(t));
+    out.push_str(&body);
+    out.push_str("}\n");
+    out
+}
+
+/// Only what the module uses, so the generated code has no unused imports.
+fn imports(t: &Typed) -> String {
+    let mut used = std::collections::BTreeSet::new();
+    fn walk(ty: &Ty, used: &mut std::collections::BTreeSet<&'static str>) {
+        match ty {
+            Ty::Str | Ty::Bool | Ty::Int | Ty::Num | Ty::Enum(_) => {
+                used.insert("Value");
+            }
+            Ty::Json => {
+                used.insert("Json");
+            }
+            Ty::Policy => {
+                used.insert("PolicyDocument");
+            }
+            Ty::Tags(_) => {
+                used.insert("Tags");
+            }
+            Ty::Struct(_) => {}
+            Ty::List(item) => walk(item, used),
+            Ty::Map(value) => {
+                used.insert("BTreeMap");
+                walk(value, used);
+            }
+        }
+    }
+    for f in t.structs.iter().flat_map(|s| &s.fields) {
+        walk(&f.ty, &mut used);
+    }
+    if !t.attributes.is_empty() {
+        used.extend(["Handle", "Value"]);
+    }
+    let mut out = String::new();
+    if used.remove("BTreeMap") {
+        out.push_str("use std::collections::BTreeMap;\n\n");
+    }
+    out.push_str("use serde::Serialize;\n\n");
+    let cfn: Vec<&str> = used.into_iter().collect();
+    match cfn.as_slice() {
+        [] => {}
+        [one] => {
+            let _ = writeln!(out, "use crate::cfn::{one};");
+        }
+        many => {
+            let _ = writeln!(out, "use crate::cfn::{{{}}};", many.join(", "));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// A doc comment: the schema's description verbatim in a text block (AWS's prose is not
+/// rustdoc), after an optional first line.
+fn doc(first: &str, description: &str) -> String {
+    let mut out = String::new();
+    if !first.is_empty() {
+        let _ = writeln!(out, "/// {first}");
+    }
+    if description.is_empty() {
+        return out;
+    }
+    if !first.is_empty() {
+        out.push_str("///\n");
+    }
+    out.push_str("/// ```text\n");
+    for line in description.lines() {
+        let line = line.trim_end().replace("```", "'''");
+        if line.is_empty() {
+            out.push_str("///\n");
+        } else {
+            let _ = writeln!(out, "/// {line}");
+        }
+    }
+    out.push_str("/// ```\n");
+    out
+}
+
+/// The Rust type of a field's value (without the `Option` of an optional field).
+fn rust_type(ty: &Ty) -> String {
+    match ty {
+        Ty::Str => "Value".into(),
+        Ty::Bool => "Value<bool>".into(),
+        Ty::Int => "Value<i64>".into(),
+        Ty::Num => "Value<f64>".into(),
+        Ty::Json => "Json".into(),
+        Ty::Policy => "PolicyDocument".into(),
+        Ty::Tags(_) => "Tags".into(),
+        Ty::Enum(name) => format!("Value<{name}>"),
+        Ty::Struct(name) => name.clone(),
+        Ty::List(item) => format!("Vec<{}>", rust_type(item)),
+        Ty::Map(value) => format!("BTreeMap<String, {}>", rust_type(value)),
+    }
+}
+
+fn field_type(f: &Field) -> String {
+    let inner = rust_type(&f.ty);
+    let inner = if f.boxed {
+        format!("Box<{inner}>")
+    } else {
+        inner
+    };
+    match (&f.ty, f.required) {
+        (Ty::Tags(_), _) | (_, true) => inner,
+        _ => format!("Option<{inner}>"),
+    }
+}
+
+fn structure(s: &StructDef) -> String {
+    let all_optional = s.fields.iter().all(|f| !f.required);
+    let mut out = doc("", &s.doc);
+    let _ = writeln!(
+        out,
+        "#[derive(Clone, Debug, PartialEq, Serialize{})]",
+        if all_optional { ", Default" } else { "" }
+    );
+    let _ = writeln!(out, "pub struct {} {{", s.name);
+    for f in &s.fields {
+        out.push_str(&doc(&format!("`{}`", f.json), &f.doc));
+        let serde = match (&f.ty, f.required) {
+            (Ty::Tags(true), _) => format!(
+                "rename = {:?}, skip_serializing_if = \"Tags::is_empty\", serialize_with = \"Tags::serialize_as_map\"",
+                f.json
+            ),
+            (Ty::Tags(false), _) => {
+                format!(
+                    "rename = {:?}, skip_serializing_if = \"Tags::is_empty\"",
+                    f.json
+                )
+            }
+            (_, true) => format!("rename = {:?}", f.json),
+            (_, false) => format!(
+                "rename = {:?}, skip_serializing_if = \"Option::is_none\"",
+                f.json
+            ),
+        };
+        let _ = writeln!(out, "#[serde({serde})]");
+        let _ = writeln!(out, "pub {}: {},", f.rust, field_type(f));
+    }
+    out.push_str("}\n\n");
+    out
+}
+
+fn resource_impl(t: &Typed, s: &StructDef) -> String {
+    match &t.tags_field {
+        Some(field) => format!(
+            "crate::cfn::template::resource!({}, {:?}, tags = {field});\n\n",
+            s.name, t.type_name.full
+        ),
+        None => format!(
+            "crate::cfn::template::resource!({}, {:?});\n\n",
+            s.name, t.type_name.full
+        ),
+    }
+}
+
+/// `new` with the required properties; a setter per optional one.
+fn builder(s: &StructDef) -> String {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let mut out = format!("impl {} {{\n", s.name);
+    let params: Vec<String> = required
+        .iter()
+        .map(|f| format!("{}: impl Into<{}>", f.rust, field_type(f)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// The properties CloudFormation requires; the others start unset.{}",
+        if params.len() > 7 {
+            "\n#[allow(clippy::too_many_arguments)]"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(out, "pub fn new({}) -> Self {{", params.join(", "));
+    out.push_str(&format!("{} {{\n", s.name));
+    for f in &s.fields {
+        let value = match (&f.ty, f.required) {
+            (Ty::Tags(_), _) => "Tags::new()".to_owned(),
+            (_, true) => format!("{}.into()", f.rust),
+            (_, false) => "None".to_owned(),
+        };
+        let _ = writeln!(out, "{}: {value},", f.rust);
+    }
+    out.push_str("}\n}\n");
+    for f in s.fields.iter().filter(|f| !f.required) {
+        let (param, set) = match &f.ty {
+            Ty::Tags(_) => ("Tags".to_owned(), "value".to_owned()),
+            _ if f.boxed => (
+                format!("impl Into<{}>", rust_type(&f.ty)),
+                "Some(Box::new(value.into()))".to_owned(),
+            ),
+            _ => (
+                format!("impl Into<{}>", rust_type(&f.ty)),
+                "Some(value.into())".to_owned(),
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "/// Sets `{}`.\npub fn {}(mut self, value: {param}) -> Self {{\nself.{} = {set};\nself\n}}",
+            f.json, f.rust, f.rust
+        );
+    }
+    out.push_str("}\n\n");
+    out
+}
+
+fn enumeration(e: &EnumDef) -> String {
+    let mut out = doc("", &e.doc);
+    out.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]\n");
+    let _ = writeln!(out, "pub enum {} {{", e.name);
+    for (rust, json) in &e.variants {
+        let _ = writeln!(out, "#[serde(rename = {json:?})]\n{rust},");
+    }
+    out.push_str("}\n\n");
+    out
+}
+
+/// `Fn::GetAtt` accessors for the read-only properties.
+fn attributes(t: &Typed) -> String {
+    if t.attributes.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("impl Handle<{}> {{\n", t.type_name.resource);
+    for (accessor, attribute) in &t.attributes {
+        let _ = writeln!(
+            out,
+            "/// `Fn::GetAtt` `{attribute}`.\npub fn {accessor}(&self) -> Value {{\nself.attribute({attribute:?})\n}}"
+        );
+    }
+    out.push_str("}\n");
+    out
+}
