@@ -46,7 +46,9 @@ fn synth_all(out: &Path) -> Vec<PathBuf> {
 /// NAT gateway, conditions), so their property names are checked against AWS's schemas too.
 fn model_coverage_template() -> String {
     use stackgen::model::iam::{InlinePolicy, Role};
-    use stackgen::model::scheduler::{FlexibleTimeWindow, Schedule, Target};
+    use stackgen::model::scheduler::{
+        FlexibleTimeWindow, FlexibleTimeWindowMode, Schedule, ScheduleState, Target,
+    };
     use stackgen::model::sqs::{Queue, QueuePolicy};
     use stackgen::model::{
         Condition, Format, Options, Parameter, PolicyDocument, Principal, Statement, Tags,
@@ -109,27 +111,21 @@ fn model_coverage_template() -> String {
     );
     t.add(
         "Nightly",
-        Schedule {
-            name: "grocer-test-nightly".into(),
-            description: "Nightly job".into(),
-            schedule_expression: "cron(0 22 * * ? *)".into(),
-            schedule_expression_timezone: "UTC".into(),
-            flexible_time_window: FlexibleTimeWindow { mode: "OFF" },
-            state: "ENABLED",
-            target: Target {
-                arn: queue.arn(),
-                role_arn: role.arn(),
-                input: Some("{}".into()),
-            },
-        },
+        Schedule::new(
+            FlexibleTimeWindow::new(FlexibleTimeWindowMode::Off),
+            "cron(0 22 * * ? *)",
+            Target::new(queue.arn(), role.arn()).input("{}"),
+        )
+        .name("grocer-test-nightly")
+        .description("Nightly job")
+        .schedule_expression_timezone("UTC")
+        .state(ScheduleState::Enabled),
     );
     t.add(
         "Nat",
-        stackgen::model::ec2::NatGateway {
-            subnet_id: "subnet-0123456789abcdef0".into(),
-            allocation_id: "eipalloc-0123456789abcdef0".into(),
-            tags: Tags::new(),
-        },
+        stackgen::model::ec2::NatGateway::new()
+            .subnet_id("subnet-0123456789abcdef0")
+            .allocation_id("eipalloc-0123456789abcdef0"),
     );
     match t.render(Format::Yaml) {
         Ok(text) => text,

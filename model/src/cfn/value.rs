@@ -298,6 +298,20 @@ fn describe_into(v: &Value<String>, out: &mut String) {
     }
 }
 
+/// A string value equals text when it is that literal (checks and tests read the model).
+impl PartialEq<&str> for Value<String> {
+    fn eq(&self, other: &&str) -> bool {
+        self.literal_text() == Some(*other)
+    }
+}
+
+/// A number equals an integer when it is that literal.
+impl PartialEq<i64> for Value<i64> {
+    fn eq(&self, other: &i64) -> bool {
+        self.as_lit() == Some(other)
+    }
+}
+
 impl<T> From<T> for Value<T> {
     fn from(v: T) -> Self {
         Value::lit(v)

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Outcome, Rule, RuleResult, Subject};
+use crate::model::Value;
 use crate::model::lambda::Function;
 use crate::model::logs::LogGroup;
 
@@ -42,13 +43,15 @@ pub fn check(s: &Subject) -> RuleResult {
     }
     for (id, lg) in s.template.resources::<LogGroup>() {
         o.checked();
-        if lg.retention_in_days != days {
+        let retention = lg.retention_in_days.as_ref().and_then(Value::as_lit);
+        if retention != Some(&i64::from(days)) {
+            let said = retention.map_or_else(
+                || "not set (never expire)".to_owned(),
+                |d| format!("{d} days"),
+            );
             o.violation(
                 id.as_str(),
-                format!(
-                    "retention is {} days, the environment says {days}",
-                    lg.retention_in_days
-                ),
+                format!("retention is {said}, the environment says {days}"),
                 format!(
                     "set RetentionInDays to {days} (log_retention_days in environments/{}.yaml)",
                     s.env.name

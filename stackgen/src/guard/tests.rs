@@ -10,7 +10,7 @@ use crate::model::iam::Role;
 use crate::model::lambda::Function;
 use crate::model::logs::LogGroup;
 use crate::model::s3::{Bucket, BucketPolicy};
-use crate::model::{DeletionPolicy, Principal, Statement, Tags, Value};
+use crate::model::{DeletionPolicy, Principal, Statement, Value};
 use crate::stack::fixtures::{dev, local, prod};
 use crate::stack::{RetailStack, build};
 
@@ -81,7 +81,7 @@ fn functions_need_their_own_log_group_with_the_retention() {
     let mut s = stack(&env);
     mutate::<Function>(&mut s, "CatalogFunction", |f| f.logging_config = None);
     mutate::<LogGroup>(&mut s, "CartFunctionLogGroup", |l| {
-        l.retention_in_days = 3653
+        l.retention_in_days = Some(3653.into())
     });
     let shared = s
         .template
@@ -132,11 +132,9 @@ fn always_on_resources_are_refused_unless_allowed_with_a_reason() {
     let mut s = stack(&env);
     s.template.add(
         "Nat",
-        NatGateway {
-            subnet_id: "subnet-1".into(),
-            allocation_id: "eipalloc-1".into(),
-            tags: Tags::new(),
-        },
+        NatGateway::new()
+            .subnet_id("subnet-1")
+            .allocation_id("eipalloc-1"),
     );
     assert_refused(&check(&s, &env), "no-ghost-spend", "Nat");
 

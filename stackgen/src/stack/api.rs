@@ -75,11 +75,9 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built], identity: &Identity) -> 
     );
     let access_logs = ctx.template.add_with(
         "HttpApiAccessLogGroup",
-        LogGroup {
-            log_group_name: format!("/aws/apigateway/{}", ctx.names.physical("api")).into(),
-            retention_in_days: ctx.env.log_retention_days,
-            tags: Tags::new(),
-        },
+        LogGroup::new()
+            .log_group_name(format!("/aws/apigateway/{}", ctx.names.physical("api")))
+            .retention_in_days(i64::from(ctx.env.log_retention_days)),
         log_group_options(),
     );
     let stage = ctx.template.add(

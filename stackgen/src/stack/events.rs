@@ -11,7 +11,7 @@ use crate::model::sns::{Subscription, Topic, TopicPolicy};
 use crate::model::sqs::{Queue, RedrivePolicy};
 use crate::model::{
     DeletionPolicy, Handle, Operator, Options, PolicyCondition, PolicyDocument, Principal, Pseudo,
-    Statement, Tags, pascal_case,
+    Statement, pascal_case,
 };
 
 pub(super) struct QueueRes {
@@ -86,12 +86,12 @@ pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
     let mut ops_alerts_policy = None;
     for spec in TOPICS.iter().copied() {
         let service_published = spec.id == OPS_ALERTS.id;
-        let topic = Topic {
-            topic_name: ctx.names.physical(spec.name).into(),
-            display_name: format!("{} {}", ctx.names.stack(), spec.name),
-            kms_master_key_id: (!service_published).then(|| SNS_KEY.to_owned()),
-            tags: Tags::new(),
-        };
+        let mut topic = Topic::new()
+            .topic_name(ctx.names.physical(spec.name))
+            .display_name(format!("{} {}", ctx.names.stack(), spec.name));
+        if !service_published {
+            topic = topic.kms_master_key_id(SNS_KEY);
+        }
         let options = if service_published {
             Options::new().skip_checkov("CKV_AWS_26", OPS_TOPIC_KMS_SKIP)
         } else {
@@ -138,11 +138,7 @@ pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
         for email in &ctx.env.alarm_emails {
             ctx.template.add(
                 &format!("{}Email{}", handle.id(), pascal_case(email)),
-                Subscription {
-                    topic_arn: handle.arn(),
-                    protocol: "email",
-                    endpoint: email.into(),
-                },
+                Subscription::new("email", handle.arn()).endpoint(email),
             );
         }
         topics.push((spec, handle));

@@ -32,7 +32,9 @@ use crate::model::ce::{AnomalyMonitor, AnomalySubscriber, AnomalySubscription, E
 use crate::model::iam::{InlinePolicy, Role};
 use crate::model::lambda::{EventSourceMapping, Function, Permission};
 use crate::model::s3::Bucket;
-use crate::model::scheduler::{FlexibleTimeWindow, Schedule, Target};
+use crate::model::scheduler::{
+    FlexibleTimeWindow, FlexibleTimeWindowMode, Schedule, ScheduleState, Target,
+};
 use crate::model::sns::{Subscription, Topic, TopicPolicy};
 use crate::model::{
     Handle, Operator, Options, PolicyCondition, PolicyDocument, Principal, Pseudo, Statement, Tags,
@@ -283,12 +285,9 @@ fn build_kill_switch(
 ) -> (Handle<Topic>, Handle<TopicPolicy>) {
     let topic = ctx.template.add_with(
         &ids::topic(&KILL_SWITCH_TOPIC),
-        Topic {
-            topic_name: ctx.names.physical(KILL_SWITCH_TOPIC.name).into(),
-            display_name: format!("{} {}", ctx.names.stack(), KILL_SWITCH_TOPIC.name),
-            kms_master_key_id: None,
-            tags: Tags::new(),
-        },
+        Topic::new()
+            .topic_name(ctx.names.physical(KILL_SWITCH_TOPIC.name))
+            .display_name(format!("{} {}", ctx.names.stack(), KILL_SWITCH_TOPIC.name)),
         Options::new().skip_checkov("CKV_AWS_26", KILL_TOPIC_KMS_SKIP),
     );
     let policy = ctx.template.add(
@@ -310,11 +309,7 @@ fn build_kill_switch(
     let function_id = ks.function.id().as_str().to_owned();
     ctx.template.add(
         &format!("{function_id}{}Subscription", topic.id()),
-        Subscription {
-            topic_arn: topic.arn(),
-            protocol: "lambda",
-            endpoint: ks.function.arn(),
-        },
+        Subscription::new("lambda", topic.arn()).endpoint(ks.function.arn()),
     );
     ctx.template.add(
         &format!("{function_id}{}Permission", topic.id()),
@@ -436,22 +431,18 @@ fn schedule(ctx: &mut Ctx, function: &Handle<Function>, expression: &str) {
     );
     ctx.template.add(
         "KillSwitchSchedule",
-        Schedule {
-            name: ctx.names.physical("shutdown").into(),
-            description: format!(
-                "Out-of-hours shutdown of {}: destroys the environment ({expression}, UTC)",
-                ctx.names.stack()
-            ),
-            schedule_expression: expression.to_owned(),
-            schedule_expression_timezone: "UTC".to_owned(),
-            flexible_time_window: FlexibleTimeWindow { mode: "OFF" },
-            state: "ENABLED",
-            target: Target {
-                arn: function.arn(),
-                role_arn: role.arn(),
-                input: Some(SCHEDULE_INPUT.to_owned()),
-            },
-        },
+        Schedule::new(
+            FlexibleTimeWindow::new(FlexibleTimeWindowMode::Off),
+            expression,
+            Target::new(function.arn(), role.arn()).input(SCHEDULE_INPUT),
+        )
+        .name(ctx.names.physical("shutdown"))
+        .description(format!(
+            "Out-of-hours shutdown of {}: destroys the environment ({expression}, UTC)",
+            ctx.names.stack()
+        ))
+        .schedule_expression_timezone("UTC")
+        .state(ScheduleState::Enabled),
     );
 }
 
@@ -692,7 +683,11 @@ mod tests {
         let (_, schedule) = s.template.resources::<Schedule>().next().expect("schedule");
         assert_eq!(schedule.schedule_expression, "cron(0 22 * * ? *)");
         assert_eq!(
-            schedule.target.input.as_deref(),
+            schedule
+                .target
+                .input
+                .as_ref()
+                .and_then(|i| i.literal_text()),
             Some(r#"{"action":"destroy","source":"schedule"}"#)
         );
         assert_eq!(

@@ -122,11 +122,9 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
         );
         let log_group = ctx.template.add_with(
             &format!("{}LogGroup", ids::function(spec)),
-            LogGroup {
-                log_group_name: format!("/aws/lambda/{function_name}").into(),
-                retention_in_days: ctx.env.log_retention_days,
-                tags: Tags::new(),
-            },
+            LogGroup::new()
+                .log_group_name(format!("/aws/lambda/{function_name}"))
+                .retention_in_days(i64::from(ctx.env.log_retention_days)),
             log_group_options(),
         );
 
