@@ -90,24 +90,19 @@ fn model_coverage_template() -> String {
     );
     let role = t.add(
         "SchedulerRole",
-        Role {
-            description: "Lets the schedule send to the queue".into(),
-            assume_role_policy_document: PolicyDocument::new(vec![
-                Statement::allow("Assume", &["sts:AssumeRole"], Vec::new())
-                    .principal(Principal::Service(vec!["scheduler.amazonaws.com".into()])),
-            ]),
-            policies: vec![InlinePolicy {
-                policy_name: "send".into(),
-                policy_document: PolicyDocument::new(vec![Statement::allow(
-                    "Send",
-                    &["sqs:SendMessage"],
-                    vec![queue.arn()],
-                )]),
-            }],
-            permissions_boundary: None,
-            path: None,
-            tags: Tags::new(),
-        },
+        Role::new(PolicyDocument::new(vec![
+            Statement::allow("Assume", &["sts:AssumeRole"], Vec::new())
+                .principal(Principal::Service(vec!["scheduler.amazonaws.com".into()])),
+        ]))
+        .description("Lets the schedule send to the queue")
+        .policies([InlinePolicy::new(
+            PolicyDocument::new(vec![Statement::allow(
+                "Send",
+                &["sqs:SendMessage"],
+                vec![queue.arn()],
+            )]),
+            "send",
+        )]),
     );
     t.add(
         "Nightly",

@@ -298,6 +298,13 @@ fn describe_into(v: &Value<String>, out: &mut String) {
     }
 }
 
+/// Shown as [`Value::describe`] does: literals as they are, references as `${Id.Attr}`.
+impl fmt::Display for Value<String> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
 /// A string value equals text when it is that literal (checks and tests read the model).
 impl PartialEq<&str> for Value<String> {
     fn eq(&self, other: &&str) -> bool {

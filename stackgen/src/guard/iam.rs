@@ -76,7 +76,7 @@ pub fn check(s: &Subject) -> RuleResult {
     let mut o = Outcome::new(RULE);
     let t = s.template;
     for (id, role) in t.resources::<Role>() {
-        for p in &role.policies {
+        for p in role.inline_policies() {
             check_document(
                 &mut o,
                 t,

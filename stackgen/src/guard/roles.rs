@@ -6,8 +6,8 @@
 //! kept from assuming a product role).
 
 use super::{Outcome, Rule, RuleResult, Subject};
-use crate::model::Principal;
 use crate::model::iam::Role;
+use crate::model::{Principal, Value};
 use crate::stack::boundary;
 
 pub const RULE: Rule = Rule {
@@ -35,14 +35,18 @@ pub fn check(s: &Subject) -> RuleResult {
                 );
             }
         }
-        if role.path != Some(boundary::ROLE_PATH) {
+        if !role
+            .path
+            .as_ref()
+            .is_some_and(|p| *p == boundary::ROLE_PATH)
+        {
+            let path = role
+                .path
+                .as_ref()
+                .map_or_else(|| "/ (unset)".to_owned(), Value::describe);
             o.violation(
                 id.as_str(),
-                format!(
-                    "the role's path is {:?}, not {}",
-                    role.path,
-                    boundary::ROLE_PATH
-                ),
+                format!("the role's path is {path}, not {}", boundary::ROLE_PATH),
                 format!(
                     "set Path to {} (the deploy role manages roles under it only)",
                     boundary::ROLE_PATH

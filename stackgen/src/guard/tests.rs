@@ -260,12 +260,12 @@ fn iam_refuses_wildcards_and_foreign_resources() {
     let env = dev();
     let mut s = stack(&env);
     mutate::<Role>(&mut s, "CatalogFunctionRole", |r| {
-        r.policies[0].policy_document.statement[0]
+        r.inline_policies_mut()[0].policy_document.statement[0]
             .action
             .push("dynamodb:*".into());
     });
     mutate::<Role>(&mut s, "CartFunctionRole", |r| {
-        r.policies[0]
+        r.inline_policies_mut()[0]
             .policy_document
             .statement
             .push(Statement::allow(
@@ -275,7 +275,7 @@ fn iam_refuses_wildcards_and_foreign_resources() {
             ));
     });
     mutate::<Role>(&mut s, "OrdersFunctionRole", |r| {
-        r.policies[0]
+        r.inline_policies_mut()[0]
             .policy_document
             .statement
             .push(Statement::allow(

@@ -377,13 +377,14 @@ fn build_kill_switch(
         ));
     }
     if let Some(role) = ctx.template.resource_mut(&ks.role) {
-        if let Some(policy) = role.policies.first_mut() {
+        let policies = role.inline_policies_mut();
+        if let Some(policy) = policies.first_mut() {
             policy.policy_document.statement.extend(statements);
         } else {
-            role.policies.push(InlinePolicy {
-                policy_name: "least-privilege".to_owned(),
-                policy_document: PolicyDocument::new(statements),
-            });
+            policies.push(InlinePolicy::new(
+                PolicyDocument::new(statements),
+                "least-privilege",
+            ));
         }
     }
 
@@ -397,37 +398,34 @@ fn build_kill_switch(
 fn schedule(ctx: &mut Ctx, function: &Handle<Function>, expression: &str) {
     let role = ctx.template.add(
         "KillSwitchScheduleRole",
-        Role {
-            description: format!(
-                "Lets the out-of-hours schedule of {} invoke its kill switch",
-                ctx.names.stack()
-            ),
-            assume_role_policy_document: PolicyDocument::new(vec![
-                Statement {
-                    sid: None,
-                    ..Statement::allow("", &["sts:AssumeRole"], Vec::new())
-                }
-                .principal(Principal::Service(vec![
-                    "scheduler.amazonaws.com".to_owned(),
-                ]))
-                .when(PolicyCondition::new(
-                    Operator::StringEquals,
-                    "aws:SourceAccount",
-                    Pseudo::AccountId.into(),
-                )),
-            ]),
-            policies: vec![InlinePolicy {
-                policy_name: "invoke-kill-switch".to_owned(),
-                policy_document: PolicyDocument::new(vec![Statement::allow(
-                    "InvokeKillSwitch",
-                    INVOKE,
-                    vec![function.arn()],
-                )]),
-            }],
-            permissions_boundary: Some(super::boundary::arn()),
-            path: Some(super::boundary::ROLE_PATH),
-            tags: Tags::new(),
-        },
+        Role::new(PolicyDocument::new(vec![
+            Statement {
+                sid: None,
+                ..Statement::allow("", &["sts:AssumeRole"], Vec::new())
+            }
+            .principal(Principal::Service(vec![
+                "scheduler.amazonaws.com".to_owned(),
+            ]))
+            .when(PolicyCondition::new(
+                Operator::StringEquals,
+                "aws:SourceAccount",
+                Pseudo::AccountId.into(),
+            )),
+        ]))
+        .description(format!(
+            "Lets the out-of-hours schedule of {} invoke its kill switch",
+            ctx.names.stack()
+        ))
+        .path(super::boundary::ROLE_PATH)
+        .policies([InlinePolicy::new(
+            PolicyDocument::new(vec![Statement::allow(
+                "InvokeKillSwitch",
+                INVOKE,
+                vec![function.arn()],
+            )]),
+            "invoke-kill-switch",
+        )])
+        .permissions_boundary(super::boundary::arn()),
     );
     ctx.template.add(
         "KillSwitchSchedule",
@@ -540,7 +538,7 @@ mod tests {
             .entry_named(&format!("{}Role", ids::function(&KILL_SWITCH_FN)))
             .and_then(|e| e.downcast::<Role>())
             .expect("role");
-        let actions: Vec<&str> = role.policies[0]
+        let actions: Vec<&str> = role.inline_policies()[0]
             .policy_document
             .statement
             .iter()
@@ -567,7 +565,7 @@ mod tests {
             .entry_named(&format!("{}Role", ids::function(&KILL_SWITCH_FN)))
             .and_then(|e| e.downcast::<Role>())
             .expect("role");
-        let doc = &role.policies[0].policy_document;
+        let doc = &role.inline_policies()[0].policy_document;
         let st = |sid: &str| {
             doc.statement
                 .iter()

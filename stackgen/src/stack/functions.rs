@@ -259,23 +259,20 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
 
         let role = ctx.template.add(
             &format!("{}Role", ids::function(spec)),
-            Role {
-                description: format!("Least-privilege role of {function_name}"),
-                assume_role_policy_document: PolicyDocument::new(vec![
-                    Statement {
-                        sid: None,
-                        ..Statement::allow("", &["sts:AssumeRole"], Vec::new())
-                    }
-                    .principal(Principal::Service(vec!["lambda.amazonaws.com".to_owned()])),
-                ]),
-                policies: vec![InlinePolicy {
-                    policy_name: "least-privilege".to_owned(),
-                    policy_document: PolicyDocument::new(statements),
-                }],
-                permissions_boundary: Some(super::boundary::arn()),
-                path: Some(super::boundary::ROLE_PATH),
-                tags: Tags::new(),
-            },
+            Role::new(PolicyDocument::new(vec![
+                Statement {
+                    sid: None,
+                    ..Statement::allow("", &["sts:AssumeRole"], Vec::new())
+                }
+                .principal(Principal::Service(vec!["lambda.amazonaws.com".to_owned()])),
+            ]))
+            .description(format!("Least-privilege role of {function_name}"))
+            .path(super::boundary::ROLE_PATH)
+            .policies([InlinePolicy::new(
+                PolicyDocument::new(statements),
+                "least-privilege",
+            )])
+            .permissions_boundary(super::boundary::arn()),
         );
 
         let function = ctx.template.add_with(

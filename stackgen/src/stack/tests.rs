@@ -109,7 +109,7 @@ fn grants_become_scoped_statements_and_environment_variables() {
         let Some(role) = role else {
             panic!("no role for {}", f.id)
         };
-        let doc = &role.policies[0].policy_document;
+        let doc = &role.inline_policies()[0].policy_document;
         let names: Vec<&str> = info.environment.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names.contains(&STORES_VAR), f.needs_stores, "{}", f.id);
         for a in f.access {
@@ -147,7 +147,7 @@ fn grants_become_scoped_statements_and_environment_variables() {
         .entry_named("OrdersFunctionRole")
         .and_then(|e| e.downcast::<Role>());
     let text = orders_role
-        .map(|r| serde_json::to_string(&r.policies[0].policy_document).unwrap_or_default())
+        .map(|r| serde_json::to_string(&r.inline_policies()[0].policy_document).unwrap_or_default())
         .unwrap_or_default();
     assert!(
         text.contains(r#"{"Fn::Sub":"${OrdersTable.Arn}/index/*"}"#),
