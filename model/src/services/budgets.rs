@@ -1,73 +1,84 @@
-//! AWS Budgets: `AWS::Budgets::Budget` with its notifications.
+//! AWS Budgets: `AWS::Budgets::Budget` with its notifications, generated from AWS's schema.
+//! The schema leaves the notification and subscriber kinds free strings; the enums here name
+//! the values AWS Budgets accepts.
 
-use serde::Serialize;
+use super::ce;
+use crate::cfn::Value;
 
-use super::ce::Expression;
-use crate::cfn::tags::Tags;
-use crate::cfn::template::resource;
-use crate::cfn::value::Value;
+pub use crate::generated::budgets::budget::{
+    Budget, BudgetData, Expression, Notification, NotificationWithSubscribers, Spend, Subscriber,
+    TagValues,
+};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Budget {
-    pub budget: BudgetData,
-    pub notifications_with_subscribers: Vec<NotificationWithSubscribers>,
-    #[serde(skip_serializing_if = "Tags::is_empty")]
-    pub resource_tags: Tags,
-}
-resource!(Budget, "AWS::Budgets::Budget", tags = resource_tags);
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct BudgetData {
-    pub budget_name: String,
-    pub budget_type: &'static str,
-    pub time_unit: &'static str,
-    pub budget_limit: Spend,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_expression: Option<Expression>,
+impl Budget {
+    /// The notifications (none when unset).
+    pub fn notifications(&self) -> &[NotificationWithSubscribers] {
+        self.notifications_with_subscribers
+            .as_deref()
+            .unwrap_or_default()
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Spend {
-    pub amount: f64,
-    pub unit: &'static str,
+impl Notification {
+    /// Whether it fires on `kind` of spend at `percent` of the budget.
+    pub fn is(&self, kind: NotificationType, percent: f64) -> bool {
+        self.notification_type == Value::from(kind) && self.threshold.as_lit() == Some(&percent)
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct NotificationWithSubscribers {
-    pub notification: Notification,
-    pub subscribers: Vec<Subscriber>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Notification {
-    pub notification_type: NotificationType,
-    pub comparison_operator: &'static str,
-    pub threshold: f64,
-    pub threshold_type: &'static str,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
+/// When a notification fires: on actual or on forecasted spend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NotificationType {
     Actual,
     Forecasted,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Subscriber {
-    pub subscription_type: SubscriptionType,
-    pub address: Value,
+impl From<NotificationType> for Value {
+    fn from(t: NotificationType) -> Value {
+        match t {
+            NotificationType::Actual => "ACTUAL".into(),
+            NotificationType::Forecasted => "FORECASTED".into(),
+        }
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
+/// Where a notification goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SubscriptionType {
     Email,
     Sns,
+}
+
+impl From<SubscriptionType> for Value {
+    fn from(t: SubscriptionType) -> Value {
+        match t {
+            SubscriptionType::Email => "EMAIL".into(),
+            SubscriptionType::Sns => "SNS".into(),
+        }
+    }
+}
+
+/// A Cost Explorer expression as a budget's `FilterExpression`.
+impl From<&ce::Expression> for Expression {
+    fn from(e: &ce::Expression) -> Expression {
+        let values = |kv: &ce::KeyValues| TagValues {
+            key: Some(kv.key.as_str().into()),
+            match_options: Some(kv.match_options.iter().map(|&m| m.into()).collect()),
+            values: Some(kv.values.iter().map(Value::from).collect()),
+        };
+        let mut out = Expression::new();
+        if !e.and.is_empty() {
+            out.and = Some(e.and.iter().map(Expression::from).collect());
+        }
+        out.tags = e.tags.as_ref().map(values);
+        out.dimensions = e.dimensions.as_ref().map(|kv| {
+            let v = values(kv);
+            crate::generated::budgets::budget::ExpressionDimensionValues {
+                key: v.key,
+                match_options: v.match_options,
+                values: v.values,
+            }
+        });
+        out
+    }
 }

@@ -1,13 +1,18 @@
-//! Cost Explorer anomaly detection: `AWS::CE::AnomalyMonitor` and `AnomalySubscription`.
+//! Cost Explorer anomaly detection: `AWS::CE::AnomalyMonitor` and `AnomalySubscription`,
+//! generated from AWS's schemas.
 //!
 //! The monitor specification and the subscription threshold are JSON strings in
-//! CloudFormation; they are typed [`Expression`]s here, serialised into those strings.
+//! CloudFormation; they are typed [`Expression`]s here (hand-written), serialised into those
+//! strings in this field order, so a deployed monitor's specification stays byte-identical.
 
 use serde::Serialize;
 
-use crate::cfn::tags::Tags;
-use crate::cfn::template::{Handle, resource};
-use crate::cfn::value::Value;
+use crate::cfn::{Handle, Value};
+
+pub use crate::generated::ce::anomaly_monitor::{AnomalyMonitor, MonitorType};
+pub use crate::generated::ce::anomaly_subscription::{
+    AnomalySubscription, Frequency, Subscriber as AnomalySubscriber, Type as SubscriberType,
+};
 
 /// A Cost Explorer filter expression (also the shape of a budget's `FilterExpression`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -50,31 +55,11 @@ pub struct KeyValues {
     pub match_options: Vec<&'static str>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AnomalyMonitor {
-    pub monitor_name: String,
-    pub monitor_type: &'static str,
-    /// JSON of an [`Expression`] (for `CUSTOM` monitors).
-    pub monitor_specification: String,
-    #[serde(skip_serializing_if = "Tags::is_empty")]
-    pub resource_tags: Tags,
-}
-resource!(
-    AnomalyMonitor,
-    "AWS::CE::AnomalyMonitor",
-    tags = resource_tags
-);
-
 impl AnomalyMonitor {
     /// A monitor of the cost that matches `spec`.
     pub fn custom(name: &str, spec: &Expression) -> Result<Self, serde_json::Error> {
-        Ok(AnomalyMonitor {
-            monitor_name: name.to_owned(),
-            monitor_type: "CUSTOM",
-            monitor_specification: serde_json::to_string(spec)?,
-            resource_tags: Tags::new(),
-        })
+        Ok(AnomalyMonitor::new(name, MonitorType::Custom)
+            .monitor_specification(serde_json::to_string(spec)?))
     }
 }
 
@@ -84,24 +69,6 @@ impl Handle<AnomalyMonitor> {
         self.reference()
     }
 }
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AnomalySubscription {
-    pub subscription_name: String,
-    pub frequency: &'static str,
-    pub monitor_arn_list: Vec<Value>,
-    pub subscribers: Vec<AnomalySubscriber>,
-    /// JSON of an [`Expression`] on `ANOMALY_TOTAL_IMPACT_ABSOLUTE`.
-    pub threshold_expression: String,
-    #[serde(skip_serializing_if = "Tags::is_empty")]
-    pub resource_tags: Tags,
-}
-resource!(
-    AnomalySubscription,
-    "AWS::CE::AnomalySubscription",
-    tags = resource_tags
-);
 
 impl AnomalySubscription {
     /// The threshold: an anomaly whose total impact is at least `usd` dollars.
@@ -115,12 +82,4 @@ impl AnomalySubscription {
             ..Expression::default()
         })
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AnomalySubscriber {
-    pub address: Value,
-    #[serde(rename = "Type")]
-    pub kind: &'static str,
 }

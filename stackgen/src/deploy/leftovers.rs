@@ -36,11 +36,17 @@ impl GlobalNames {
         GlobalNames {
             budgets: template
                 .resources::<Budget>()
-                .map(|(_, b)| b.budget.budget_name.clone())
+                .filter_map(|(_, b)| {
+                    b.budget
+                        .budget_name
+                        .as_ref()?
+                        .literal_text()
+                        .map(str::to_owned)
+                })
                 .collect(),
             anomaly_monitors: template
                 .resources::<AnomalyMonitor>()
-                .map(|(_, m)| m.monitor_name.clone())
+                .filter_map(|(_, m)| m.monitor_name.literal_text().map(str::to_owned))
                 .collect(),
             cloudfront_functions: template
                 .resources::<Function>()

@@ -26,30 +26,33 @@ pub fn check(s: &Subject) -> RuleResult {
         }
         for (id, b) in budgets {
             o.checked();
-            if b.notifications_with_subscribers.is_empty() {
+            if b.notifications().is_empty() {
                 o.violation(
                     id.as_str(),
                     "the budget has no notifications",
                     format!("list thresholds_percent and emails under budget in {file}"),
                 );
             }
-            for n in &b.notifications_with_subscribers {
+            for n in b.notifications() {
                 if n.subscribers.is_empty() {
+                    let at = n
+                        .notification
+                        .threshold
+                        .as_lit()
+                        .copied()
+                        .unwrap_or_default();
                     o.violation(
                         id.as_str(),
-                        format!(
-                            "the notification at {}% has no subscribers",
-                            n.notification.threshold
-                        ),
+                        format!("the notification at {at}% has no subscribers"),
                         format!("add budget.emails in {file}"),
                     );
                 }
             }
             for &t in &env.budget.thresholds_percent {
-                let covered = b.notifications_with_subscribers.iter().any(|n| {
-                    n.notification.notification_type == NotificationType::Actual
-                        && n.notification.threshold == f64::from(t)
-                });
+                let covered = b
+                    .notifications()
+                    .iter()
+                    .any(|n| n.notification.is(NotificationType::Actual, f64::from(t)));
                 if !covered {
                     o.violation(
                         id.as_str(),

@@ -107,13 +107,15 @@ fn budget_and_anomaly_detection_are_required() {
 
     let mut s = stack(&env);
     mutate::<Budget>(&mut s, "MonthlyBudget", |b| {
-        b.notifications_with_subscribers.clear()
+        b.notifications_with_subscribers = Some(Vec::new())
     });
     assert_refused(&check(&s, &env), "budget", "MonthlyBudget");
 
     let mut s = stack(&env);
     mutate::<Budget>(&mut s, "MonthlyBudget", |b| {
-        b.notifications_with_subscribers[0].subscribers.clear()
+        if let Some(n) = b.notifications_with_subscribers.as_mut() {
+            n[0].subscribers.clear()
+        }
     });
     assert_refused(&check(&s, &env), "budget", "MonthlyBudget");
 

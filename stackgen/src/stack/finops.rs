@@ -28,7 +28,9 @@ use crate::model::budgets::{
     Budget, BudgetData, Notification, NotificationType, NotificationWithSubscribers, Spend,
     Subscriber, SubscriptionType,
 };
-use crate::model::ce::{AnomalyMonitor, AnomalySubscriber, AnomalySubscription, Expression};
+use crate::model::ce::{
+    AnomalyMonitor, AnomalySubscriber, AnomalySubscription, Expression, Frequency, SubscriberType,
+};
 use crate::model::iam::{InlinePolicy, Role};
 use crate::model::lambda::{EventSourceMapping, Function, Permission};
 use crate::model::s3::Bucket;
@@ -37,8 +39,7 @@ use crate::model::scheduler::{
 };
 use crate::model::sns::{Subscription, Topic, TopicPolicy};
 use crate::model::{
-    Handle, Operator, Options, PolicyCondition, PolicyDocument, Principal, Pseudo, Statement, Tags,
-    Value,
+    Handle, Operator, Options, PolicyCondition, PolicyDocument, Principal, Pseudo, Statement, Value,
 };
 use crate::sub;
 
@@ -162,30 +163,22 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Resu
             .budget
             .emails
             .iter()
-            .map(|e| Subscriber {
-                subscription_type: SubscriptionType::Email,
-                address: e.into(),
-            })
+            .map(|e| Subscriber::new(e, SubscriptionType::Email))
             .collect();
         // A notification takes one SNS subscriber: ops-alerts, except the kill threshold's
         // actual-spend notification, which goes to the kill-switch topic (the function then
         // tells ops-alerts what it did).
         let with_topic = |topic: Value| {
             let mut s = emails.clone();
-            s.push(Subscriber {
-                subscription_type: SubscriptionType::Sns,
-                address: topic,
-            });
+            s.push(Subscriber::new(topic, SubscriptionType::Sns));
             s
         };
-        let notification = |kind, threshold: u32, subscribers| NotificationWithSubscribers {
-            notification: Notification {
-                notification_type: kind,
-                comparison_operator: "GREATER_THAN",
-                threshold: f64::from(threshold),
-                threshold_type: "PERCENTAGE",
-            },
-            subscribers,
+        let notification = |kind: NotificationType, threshold: u32, subscribers: Vec<_>| {
+            NotificationWithSubscribers::new(
+                Notification::new("GREATER_THAN", kind, f64::from(threshold))
+                    .threshold_type("PERCENTAGE"),
+                subscribers,
+            )
         };
         let mut notifications = Vec::new();
         for &threshold in &env.budget.thresholds_percent {
@@ -217,20 +210,13 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Resu
         }
         ctx.template.add_with(
             "MonthlyBudget",
-            Budget {
-                budget: BudgetData {
-                    budget_name: budget_name(ctx),
-                    budget_type: "COST",
-                    time_unit: "MONTHLY",
-                    budget_limit: Spend {
-                        amount: f64::from(env.budget.monthly_usd),
-                        unit: "USD",
-                    },
-                    filter_expression: Some(project_and_env.clone()),
-                },
-                notifications_with_subscribers: notifications,
-                resource_tags: Tags::new(),
-            },
+            Budget::new(
+                BudgetData::new("COST", "MONTHLY")
+                    .budget_name(budget_name(ctx))
+                    .budget_limit(Spend::new(f64::from(env.budget.monthly_usd), "USD"))
+                    .filter_expression(&project_and_env),
+            )
+            .notifications_with_subscribers(notifications),
             options,
         );
     }
@@ -252,23 +238,20 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Resu
             .emails
             .iter()
             .take(MAX_EMAILS)
-            .map(|e| AnomalySubscriber {
-                address: e.into(),
-                kind: "EMAIL",
-            })
+            .map(|e| AnomalySubscriber::new(e, SubscriberType::Email))
             .collect();
         if !subscribers.is_empty() {
             ctx.template.add(
                 "CostAnomalySubscription",
-                AnomalySubscription {
-                    subscription_name: ctx.names.physical("cost-anomalies"),
-                    frequency: "DAILY",
-                    monitor_arn_list: vec![monitor.arn()],
+                AnomalySubscription::new(
+                    Frequency::Daily,
+                    vec![monitor.arn()],
                     subscribers,
-                    threshold_expression: AnomalySubscription::impact_at_least(impact)
-                        .map_err(serialize_err)?,
-                    resource_tags: Tags::new(),
-                },
+                    ctx.names.physical("cost-anomalies"),
+                )
+                .threshold_expression(
+                    AnomalySubscription::impact_at_least(impact).map_err(serialize_err)?,
+                ),
             );
         }
     }
@@ -453,6 +436,7 @@ mod tests {
     use super::super::fixtures::{dev, prod};
     use super::super::{EnvValue, RetailStack, StackError, build, ids};
     use crate::env::Environment;
+    use crate::model::Value;
     use crate::model::budgets::{Budget, NotificationType, SubscriptionType};
     use crate::model::iam::Role;
     use crate::model::lambda::{Function, Permission};
@@ -604,13 +588,13 @@ mod tests {
         // dev: 100 % is one of the thresholds: its actual notification is shared.
         let s = stack(&dev());
         let budget = s.template.resources::<Budget>().next().expect("budget").1;
-        assert_eq!(budget.notifications_with_subscribers.len(), 6);
+        assert_eq!(budget.notifications().len(), 6);
         let to_kill: Vec<_> = budget
-            .notifications_with_subscribers
+            .notifications()
             .iter()
             .filter(|n| {
                 n.subscribers.iter().any(|s| {
-                    s.subscription_type == SubscriptionType::Sns
+                    s.subscription_type == Value::from(SubscriptionType::Sns)
                         && s.address
                             .references()
                             .iter()
@@ -619,17 +603,13 @@ mod tests {
             })
             .collect();
         assert_eq!(to_kill.len(), 1);
-        assert_eq!(
-            to_kill[0].notification.notification_type,
-            NotificationType::Actual
-        );
-        assert_eq!(to_kill[0].notification.threshold, 100.0);
+        assert!(to_kill[0].notification.is(NotificationType::Actual, 100.0));
         // One SNS subscriber per notification (the AWS limit).
-        for n in &budget.notifications_with_subscribers {
+        for n in budget.notifications() {
             let sns = n
                 .subscribers
                 .iter()
-                .filter(|s| s.subscription_type == SubscriptionType::Sns)
+                .filter(|s| s.subscription_type == Value::from(SubscriptionType::Sns))
                 .count();
             assert_eq!(sns, 1);
         }
@@ -637,13 +617,9 @@ mod tests {
         // prod: 150 % is not a threshold: one more notification.
         let s = stack(&prod());
         let budget = s.template.resources::<Budget>().next().expect("budget").1;
-        assert_eq!(budget.notifications_with_subscribers.len(), 7);
-        let last = budget.notifications_with_subscribers.last().expect("one");
-        assert_eq!(last.notification.threshold, 150.0);
-        assert_eq!(
-            last.notification.notification_type,
-            NotificationType::Actual
-        );
+        assert_eq!(budget.notifications().len(), 7);
+        let last = budget.notifications().last().expect("one");
+        assert!(last.notification.is(NotificationType::Actual, 150.0));
     }
 
     #[test]
