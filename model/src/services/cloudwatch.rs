@@ -1,76 +1,19 @@
-//! CloudWatch: `AWS::CloudWatch::Alarm` and `AWS::CloudWatch::Dashboard`.
+//! CloudWatch: `AWS::CloudWatch::Alarm` and `AWS::CloudWatch::Dashboard`, generated from
+//! AWS's schemas.
 //!
 //! A dashboard's body is a JSON string in CloudFormation; here it is built from typed widgets
-//! and serialised into that string, with the deploy region filled in by `Fn::Sub`.
+//! (hand-written: the schema cannot say what the string holds) and serialised into that string,
+//! with the deploy region filled in by `Fn::Sub`.
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 
-use crate::cfn::tags::Tags;
-use crate::cfn::template::{Handle, resource};
-use crate::cfn::value::{Pseudo, Value};
+use crate::cfn::{Pseudo, Value};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Alarm {
-    pub alarm_name: Value,
-    pub alarm_description: String,
-    pub namespace: String,
-    pub metric_name: String,
-    pub dimensions: Vec<Dimension>,
-    pub statistic: Statistic,
-    pub period: u32,
-    pub evaluation_periods: u32,
-    pub threshold: f64,
-    pub comparison_operator: &'static str,
-    pub treat_missing_data: &'static str,
-    pub alarm_actions: Vec<Value>,
-    #[serde(rename = "OKActions", skip_serializing_if = "Vec::is_empty")]
-    pub ok_actions: Vec<Value>,
-    #[serde(skip_serializing_if = "Tags::is_empty")]
-    pub tags: Tags,
-}
-resource!(Alarm, "AWS::CloudWatch::Alarm", tags = tags);
-
-impl Handle<Alarm> {
-    pub fn arn(&self) -> Value {
-        self.attribute("Arn")
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Dimension {
-    pub name: String,
-    pub value: Value,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Statistic {
-    Sum,
-    Maximum,
-    Average,
-}
-
-impl Statistic {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Statistic::Sum => "Sum",
-            Statistic::Maximum => "Maximum",
-            Statistic::Average => "Average",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Dashboard {
-    pub dashboard_name: Value,
-    pub dashboard_body: Value,
-    #[serde(skip_serializing_if = "Tags::is_empty")]
-    pub tags: Tags,
-}
-resource!(Dashboard, "AWS::CloudWatch::Dashboard", tags = tags);
+pub use crate::generated::cloudwatch::alarm::{
+    Alarm, ComparisonOperator, Dimension, Statistic, TreatMissingData,
+};
+pub use crate::generated::cloudwatch::dashboard::Dashboard;
 
 /// Marks a value inside the serialised body that `Fn::Sub` fills in (`@@stackgen-<n>@@`).
 const MARK: &str = "@@stackgen-";
@@ -78,7 +21,7 @@ const MARK: &str = "@@stackgen-";
 impl Dashboard {
     /// A dashboard whose body is `body` serialised; region and references (function names,
     /// API id, …) are resolved by CloudFormation.
-    pub fn new(name: Value, body: &DashboardBody) -> Result<Self, serde_json::Error> {
+    pub fn from_body(name: Value, body: &DashboardBody) -> Result<Self, serde_json::Error> {
         let mut values: Vec<Value> = vec![Pseudo::Region.into()];
         let mut plain = body.clone();
         for w in &mut plain.widgets {
@@ -111,11 +54,7 @@ impl Dashboard {
             rest = &after[end + 2..];
         }
         parts.push(rest.into());
-        Ok(Dashboard {
-            dashboard_name: name,
-            dashboard_body: Value::concat(parts),
-            tags: Tags::new(),
-        })
+        Ok(Dashboard::new(Value::concat(parts)).dashboard_name(name))
     }
 }
 
@@ -283,7 +222,7 @@ mod tests {
                 ),
             )],
         };
-        let d = Dashboard::new("d".into(), &body).map_err(|e| e.to_string());
+        let d = Dashboard::from_body("d".into(), &body).map_err(|e| e.to_string());
         let json =
             d.and_then(|d| serde_json::to_string(&d.dashboard_body).map_err(|e| e.to_string()));
         assert_eq!(

@@ -13,13 +13,14 @@ use super::events::Events;
 use super::functions::Built;
 use super::{Ctx, StackError};
 use crate::model::cloudwatch::{
-    Alarm, Dashboard, DashboardBody, Dimension, MetricLine, MetricProperties, Statistic, Widget,
+    Alarm, ComparisonOperator, Dashboard, DashboardBody, Dimension, MetricLine, MetricProperties,
+    Statistic, TreatMissingData, Widget,
 };
 use crate::model::sns::Topic;
-use crate::model::{Handle, Tags, Value, pascal_case};
+use crate::model::{Handle, Value, pascal_case};
 
 /// Five-minute periods: the finest standard-resolution alarms are billed at the same price.
-const PERIOD: u32 = 300;
+const PERIOD: i64 = 300;
 
 struct AlarmSpec<'a> {
     name: String,
@@ -33,22 +34,19 @@ struct AlarmSpec<'a> {
 fn alarm(ctx: &mut Ctx, logical: &str, spec: AlarmSpec, topic: &Handle<Topic>) {
     ctx.template.add(
         logical,
-        Alarm {
-            alarm_name: ctx.names.physical(&spec.name).into(),
-            alarm_description: spec.description,
-            namespace: spec.namespace.to_owned(),
-            metric_name: spec.metric.to_owned(),
-            dimensions: spec.dimensions,
-            statistic: spec.statistic,
-            period: PERIOD,
-            evaluation_periods: 1,
-            threshold: 1.0,
-            comparison_operator: "GreaterThanOrEqualToThreshold",
-            treat_missing_data: "notBreaching",
-            alarm_actions: vec![topic.arn()],
-            ok_actions: Vec::new(),
-            tags: Tags::new(),
-        },
+        Alarm::new()
+            .alarm_name(ctx.names.physical(&spec.name))
+            .alarm_description(spec.description)
+            .namespace(spec.namespace)
+            .metric_name(spec.metric)
+            .dimensions(spec.dimensions)
+            .statistic(spec.statistic)
+            .period(PERIOD)
+            .evaluation_periods(1)
+            .threshold(1.0)
+            .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
+            .treat_missing_data(TreatMissingData::NotBreaching)
+            .alarm_actions([topic.arn()]),
     );
 }
 
@@ -80,10 +78,7 @@ pub(super) fn build(
                     ),
                     namespace: "AWS/Lambda",
                     metric,
-                    dimensions: vec![Dimension {
-                        name: "FunctionName".to_owned(),
-                        value: f.function.name(),
-                    }],
+                    dimensions: vec![Dimension::new("FunctionName", f.function.name())],
                     statistic: Statistic::Sum,
                 },
                 &topic,
@@ -99,14 +94,8 @@ pub(super) fn build(
             namespace: "AWS/ApiGateway",
             metric: "5xx",
             dimensions: vec![
-                Dimension {
-                    name: "ApiId".to_owned(),
-                    value: api.api.api_id(),
-                },
-                Dimension {
-                    name: "Stage".to_owned(),
-                    value: api.stage.stage_name(),
-                },
+                Dimension::new("ApiId", api.api.api_id()),
+                Dimension::new("Stage", api.stage.stage_name()),
             ],
             statistic: Statistic::Sum,
         },
@@ -124,10 +113,7 @@ pub(super) fn build(
                 ),
                 namespace: "AWS/SQS",
                 metric: "ApproximateNumberOfMessagesVisible",
-                dimensions: vec![Dimension {
-                    name: "QueueName".to_owned(),
-                    value: q.dlq.name(),
-                }],
+                dimensions: vec![Dimension::new("QueueName", q.dlq.name())],
                 statistic: Statistic::Maximum,
             },
             &topic,
@@ -138,7 +124,7 @@ pub(super) fn build(
         return Ok(());
     }
     let body = dashboard_body(ctx, functions, api, events);
-    let dashboard = Dashboard::new(Value::from(ctx.names.stack()), &body).map_err(|e| {
+    let dashboard = Dashboard::from_body(Value::from(ctx.names.stack()), &body).map_err(|e| {
         StackError::Serialize {
             what: "the dashboard body".to_owned(),
             message: e.to_string(),
