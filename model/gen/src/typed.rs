@@ -256,7 +256,7 @@ impl Reader<'_> {
         if has_properties(property) {
             let name = self.take_name(hint);
             self.structure(&name, property);
-            return Ty::Struct(name);
+            return Ty::Struct(self.same_struct(name));
         }
         let values = property
             .get("patternProperties")
@@ -288,7 +288,9 @@ impl Reader<'_> {
         else {
             return Ty::Json;
         };
-        if has_properties(&def) {
+        // An array definition is a list even with `properties` (cfn-lint's patches put item
+        // constraints there: DynamoDB's `KeySchema`).
+        if has_properties(&def) && !types(&def).iter().any(|t| t == "array") {
             let rust = self.take_name(name);
             // Recorded before reading the fields, so a definition that contains itself refers
             // to its own struct.
@@ -333,6 +335,35 @@ impl Reader<'_> {
             doc: text(object),
             fields,
         });
+    }
+
+    /// The struct just read as `name`, or an identical one read before under the same base
+    /// name (an inline object that two properties repeat is one type).
+    fn same_struct(&mut self, name: String) -> String {
+        let Some(new) = self.structs.iter().position(|s| s.name == name) else {
+            return name;
+        };
+        let signature = |s: &StructDef| -> Vec<(String, Ty, bool)> {
+            s.fields
+                .iter()
+                .map(|f| (f.json.clone(), f.ty.clone(), f.required))
+                .collect()
+        };
+        let wanted = signature(&self.structs[new]);
+        let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        let earlier = self.structs.iter().find(|s| {
+            s.name != name
+                && s.name.trim_end_matches(|c: char| c.is_ascii_digit()) == base
+                && signature(s) == wanted
+        });
+        match earlier.map(|s| s.name.clone()) {
+            Some(earlier) => {
+                self.structs.remove(new);
+                self.names.remove(&name);
+                earlier
+            }
+            None => name,
+        }
     }
 
     fn enumeration(&mut self, values: &[Value], property: &Value, hint: &str) -> Ty {

@@ -176,7 +176,7 @@ pub static TABLE: ResourceFacts = ResourceFacts {
 pub mod table {
     use serde::Serialize;
 
-    use crate::cfn::{Handle, Json, PolicyDocument, Tags, Value};
+    use crate::cfn::{Handle, PolicyDocument, Tags, Value};
 
     /// ```text
     /// The ``AWS::DynamoDB::Table`` resource creates a DDB table. For more information, see [CreateTable](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html) in the *API Reference*.
@@ -263,7 +263,7 @@ pub mod table {
         /// Specifies the attributes that make up the primary key for the table. The attributes in the ``KeySchema`` property must also be defined in the ``AttributeDefinitions`` property.
         /// ```
         #[serde(rename = "KeySchema")]
-        pub key_schema: Vec<KeySchema>,
+        pub key_schema: Vec<KeySchemaItem>,
         /// `KinesisStreamSpecification`
         ///
         /// ```text
@@ -389,7 +389,7 @@ pub mod table {
 
     impl Table {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(key_schema: impl Into<Vec<KeySchema>>) -> Self {
+        pub fn new(key_schema: impl Into<Vec<KeySchemaItem>>) -> Self {
             Table {
                 attribute_definitions: None,
                 billing_mode: None,
@@ -1087,36 +1087,6 @@ pub mod table {
         }
     }
 
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
-    pub struct KeySchema {
-        /// `AttributeName`
-        #[serde(rename = "AttributeName", skip_serializing_if = "Option::is_none")]
-        pub attribute_name: Option<Json>,
-        /// `KeyType`
-        #[serde(rename = "KeyType", skip_serializing_if = "Option::is_none")]
-        pub key_type: Option<Value<KeyType>>,
-    }
-
-    impl KeySchema {
-        /// The properties CloudFormation requires; the others start unset.
-        pub fn new() -> Self {
-            KeySchema {
-                attribute_name: None,
-                key_type: None,
-            }
-        }
-        /// Sets `AttributeName`.
-        pub fn attribute_name(mut self, value: impl Into<Json>) -> Self {
-            self.attribute_name = Some(value.into());
-            self
-        }
-        /// Sets `KeyType`.
-        pub fn key_type(mut self, value: impl Into<Value<KeyType>>) -> Self {
-            self.key_type = Some(value.into());
-            self
-        }
-    }
-
     /// ```text
     /// The Kinesis Data Streams configuration for the specified table.
     /// ```
@@ -1175,7 +1145,7 @@ pub mod table {
         pub index_name: Value,
         /// `KeySchema`
         #[serde(rename = "KeySchema")]
-        pub key_schema: Vec<KeySchema>,
+        pub key_schema: Vec<KeySchemaItem>,
         /// `Projection`
         ///
         /// ```text
@@ -1189,7 +1159,7 @@ pub mod table {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(
             index_name: impl Into<Value>,
-            key_schema: impl Into<Vec<KeySchema>>,
+            key_schema: impl Into<Vec<KeySchemaItem>>,
             projection: impl Into<Projection>,
         ) -> Self {
             LocalSecondaryIndex {
@@ -1598,14 +1568,6 @@ pub mod table {
         Include,
         #[serde(rename = "KEYS_ONLY")]
         KeysOnly,
-    }
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum KeyType {
-        #[serde(rename = "HASH")]
-        Hash,
-        #[serde(rename = "RANGE")]
-        Range,
     }
 
     /// ```text

@@ -92,7 +92,7 @@ pub fn check(s: &Subject) -> RuleResult {
                 );
             }
             if e.downcast::<Table>()
-                .is_some_and(|t| t.deletion_protection_enabled)
+                .is_some_and(|t| t.deletion_protection())
             {
                 o.violation(
                     e.id().as_str(),

@@ -1,7 +1,7 @@
 //! Tables are on demand (no idle cost) and have point-in-time recovery in production.
 
 use super::{Outcome, Rule, RuleResult, Subject};
-use crate::model::dynamodb::{BillingMode, Table};
+use crate::model::dynamodb::Table;
 
 pub const ON_DEMAND: Rule = Rule {
     id: "tables-on-demand",
@@ -16,7 +16,7 @@ pub fn check_on_demand(s: &Subject) -> RuleResult {
     let mut o = Outcome::new(ON_DEMAND);
     for (id, t) in s.template.resources::<Table>() {
         o.checked();
-        if t.billing_mode != BillingMode::PayPerRequest {
+        if !t.on_demand() {
             o.violation(
                 id.as_str(),
                 "provisioned capacity bills by the hour whether used or not",

@@ -4,7 +4,7 @@
 use super::{Report, check};
 use crate::env::{AlwaysOnAllowance, Environment};
 use crate::model::budgets::Budget;
-use crate::model::dynamodb::{BillingMode, Table};
+use crate::model::dynamodb::{BillingMode, PointInTimeRecoverySpecification, Table};
 use crate::model::ec2::NatGateway;
 use crate::model::iam::Role;
 use crate::model::lambda::Function;
@@ -241,7 +241,7 @@ fn tables_must_be_on_demand() {
     let env = dev();
     let mut s = stack(&env);
     mutate::<Table>(&mut s, "OrdersTable", |t| {
-        t.billing_mode = BillingMode::Provisioned
+        t.billing_mode = Some(BillingMode::Provisioned.into())
     });
     assert_refused(&check(&s, &env), "tables-on-demand", "OrdersTable");
 }
@@ -251,8 +251,8 @@ fn production_tables_need_point_in_time_recovery() {
     let env = prod();
     let mut s = stack(&env);
     mutate::<Table>(&mut s, "CartsTable", |t| {
-        t.point_in_time_recovery_specification
-            .point_in_time_recovery_enabled = false
+        t.point_in_time_recovery_specification =
+            Some(PointInTimeRecoverySpecification::new().point_in_time_recovery_enabled(false))
     });
     assert_refused(&check(&s, &env), "tables-pitr", "CartsTable");
 }
@@ -319,7 +319,7 @@ fn dev_is_entirely_deletable() {
         e.options.deletion_policy = Some(DeletionPolicy::Retain);
     }
     mutate::<Table>(&mut s, "ProductsTable", |t| {
-        t.deletion_protection_enabled = true
+        t.deletion_protection_enabled = Some(true.into())
     });
     let r = check(&s, &env);
     assert_refused(&r, "protection", "ReportsBucket");
@@ -331,7 +331,7 @@ fn report_names_resource_rule_and_fix() {
     let env = dev();
     let mut s = stack(&env);
     mutate::<Table>(&mut s, "OrdersTable", |t| {
-        t.billing_mode = BillingMode::Provisioned
+        t.billing_mode = Some(BillingMode::Provisioned.into())
     });
     let text = check(&s, &env).render(false);
     assert!(text.contains("FAIL  tables-on-demand"), "{text}");

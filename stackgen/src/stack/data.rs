@@ -5,15 +5,16 @@
 //! are retained on delete and replacement where the environment retains data (prod); everything
 //! else is deletable so that an environment can be destroyed completely.
 
-use retail_spec::{BUCKETS, BucketSpec, KeyAttr, TABLES, TableSpec};
+use retail_spec::{AttrType, BUCKETS, BucketSpec, KeyAttr, TABLES, TableSpec};
 
 use super::{Ctx, ids};
 use crate::model::dynamodb::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchema, KeyType,
-    PointInTimeRecoverySpecification, Projection, SseSpecification, Table, TimeToLiveSpecification,
+    AttributeDefinition, AttributeType, BillingMode, GlobalSecondaryIndex, KeySchema, KeyType,
+    PointInTimeRecoverySpecification, Projection, ProjectionType, SseSpecification, Table,
+    TimeToLiveSpecification,
 };
 use crate::model::s3::{Bucket, BucketPolicy, LifecycleRule};
-use crate::model::{DeletionPolicy, Handle, Options, PolicyDocument, Statement, Tags};
+use crate::model::{DeletionPolicy, Handle, Options, PolicyDocument, Statement};
 use crate::sub;
 
 pub(super) struct Data {
@@ -41,9 +42,13 @@ const CUSTOMER_MANAGED_KEY_SKIP: &str = "Encrypted at rest with the AWS-managed 
 const PITR_SKIP: &str = "Point-in-time recovery is off in this non-production environment: its data is disposable demo data and the environment is destroyable. Production enables PITR on every table (enforced by stackgen's guardrails).";
 
 fn key(k: KeyAttr, key_type: KeyType) -> KeySchema {
-    KeySchema {
-        attribute_name: k.name.to_owned(),
-        key_type,
+    KeySchema::new(k.name, key_type)
+}
+
+fn attribute_type(kind: AttrType) -> AttributeType {
+    match kind {
+        AttrType::S => AttributeType::S,
+        AttrType::N => AttributeType::N,
     }
 }
 
@@ -65,40 +70,39 @@ pub(super) fn build(ctx: &mut Ctx) -> Data {
     let mut tables = Vec::new();
     for spec in TABLES.iter().copied() {
         let retain = retains(protection.retain_data, spec);
-        let table = Table {
-            table_name: ctx.names.physical(spec.name).into(),
-            billing_mode: BillingMode::PayPerRequest,
-            attribute_definitions: spec
-                .key_attributes()
-                .into_iter()
-                .map(|k| AttributeDefinition {
-                    attribute_name: k.name.to_owned(),
-                    attribute_type: k.kind.code(),
-                })
-                .collect(),
-            key_schema: keys(spec.partition_key, spec.sort_key),
-            global_secondary_indexes: spec
-                .indexes
-                .iter()
-                .map(|ix| GlobalSecondaryIndex {
-                    index_name: ix.name.to_owned(),
-                    key_schema: keys(ix.partition_key, ix.sort_key),
-                    projection: Projection {
-                        projection_type: "ALL",
-                    },
-                })
-                .collect(),
-            time_to_live_specification: spec.ttl_attribute.map(|a| TimeToLiveSpecification {
-                attribute_name: a.to_owned(),
-                enabled: true,
-            }),
-            point_in_time_recovery_specification: PointInTimeRecoverySpecification {
-                point_in_time_recovery_enabled: protection.point_in_time_recovery,
-            },
-            sse_specification: SseSpecification { sse_enabled: true },
-            deletion_protection_enabled: retain,
-            tags: Tags::new(),
-        };
+        let indexes: Vec<GlobalSecondaryIndex> = spec
+            .indexes
+            .iter()
+            .map(|ix| {
+                GlobalSecondaryIndex::new(
+                    ix.name,
+                    keys(ix.partition_key, ix.sort_key),
+                    Projection::new().projection_type(ProjectionType::All),
+                )
+            })
+            .collect();
+        let mut table = Table::new(keys(spec.partition_key, spec.sort_key))
+            .table_name(ctx.names.physical(spec.name))
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                spec.key_attributes()
+                    .into_iter()
+                    .map(|k| AttributeDefinition::new(k.name, attribute_type(k.kind)))
+                    .collect::<Vec<_>>(),
+            )
+            .point_in_time_recovery_specification(
+                PointInTimeRecoverySpecification::new()
+                    .point_in_time_recovery_enabled(protection.point_in_time_recovery),
+            )
+            .sse_specification(SseSpecification::new(true))
+            .deletion_protection_enabled(retain);
+        if !indexes.is_empty() {
+            table = table.global_secondary_indexes(indexes);
+        }
+        if let Some(a) = spec.ttl_attribute {
+            table = table
+                .time_to_live_specification(TimeToLiveSpecification::new(true).attribute_name(a));
+        }
         let options = if retain {
             Options::new().retain_data()
         } else {
