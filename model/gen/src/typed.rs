@@ -268,6 +268,12 @@ impl Reader<'_> {
                     .filter(|a| a.is_object())
             });
         match values {
+            // A map whose values may be strings maps to strings, whatever else the schema
+            // allows (cfn-lint's patch of Lambda's environment variables adds numbers and
+            // objects, which Lambda turns into strings anyway).
+            Some(v) if types(v).iter().any(|t| t == "string") && v.get("enum").is_none() => {
+                Ty::Map(Box::new(Ty::Str))
+            }
             Some(v) => Ty::Map(Box::new(self.ty(v, &singular(hint)))),
             None => Ty::Json,
         }

@@ -1479,7 +1479,7 @@ pub mod function {
 
     use serde::Serialize;
 
-    use crate::cfn::{Handle, Json, Tags, Value};
+    use crate::cfn::{Handle, Tags, Value};
 
     /// ```text
     /// The ``AWS::Lambda::Function`` resource creates a Lambda function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use AWS services, such as Amazon CloudWatch Logs for log streaming and AWS X-Ray for request tracing.
@@ -2231,7 +2231,7 @@ pub mod function {
         ///  If the value of the environment variable is a time or a duration, enclose the value in quotes.
         /// ```
         #[serde(rename = "Variables", skip_serializing_if = "Option::is_none")]
-        pub variables: Option<BTreeMap<String, Json>>,
+        pub variables: Option<BTreeMap<String, Value>>,
     }
 
     impl Environment {
@@ -2240,7 +2240,7 @@ pub mod function {
             Environment { variables: None }
         }
         /// Sets `Variables`.
-        pub fn variables(mut self, value: impl Into<BTreeMap<String, Json>>) -> Self {
+        pub fn variables(mut self, value: impl Into<BTreeMap<String, Value>>) -> Self {
             self.variables = Some(value.into());
             self
         }

@@ -1,99 +1,21 @@
-//! Lambda: `Function`, `Permission`, `EventSourceMapping`.
+//! Lambda: `Function`, `Permission`, `EventSourceMapping`, generated from AWS's schemas.
 
-use std::collections::BTreeMap;
+use crate::cfn::{Handle, Value};
 
-use serde::Serialize;
-
-use crate::cfn::tags::Tags;
-use crate::cfn::template::{Handle, resource};
-use crate::cfn::value::Value;
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Function {
-    pub function_name: Value,
-    pub description: String,
-    pub runtime: &'static str,
-    pub architectures: Vec<&'static str>,
-    pub handler: &'static str,
-    pub memory_size: u32,
-    pub timeout: u32,
-    pub role: Value,
-    pub code: Code,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub environment: Option<FunctionEnvironment>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub logging_config: Option<LoggingConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reserved_concurrent_executions: Option<u32>,
-    #[serde(skip_serializing_if = "Tags::is_empty")]
-    pub tags: Tags,
-}
-resource!(Function, "AWS::Lambda::Function", tags = tags);
+pub use crate::generated::lambda::event_source_mapping::{
+    EventSourceMapping, FunctionResponseType, ScalingConfig,
+};
+pub use crate::generated::lambda::function::{
+    Architecture, Code, Environment as FunctionEnvironment, Function, LoggingConfig, Runtime,
+};
+pub use crate::generated::lambda::permission::Permission;
 
 impl Handle<Function> {
     /// `Ref`: the function name.
     pub fn name(&self) -> Value {
         self.reference()
     }
-    pub fn arn(&self) -> Value {
-        self.attribute("Arn")
-    }
 }
-
-/// Code in S3 (the deploy step uploads content-addressed zips).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Code {
-    #[serde(rename = "S3Bucket")]
-    pub s3_bucket: Value,
-    #[serde(rename = "S3Key")]
-    pub s3_key: Value,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct FunctionEnvironment {
-    /// Sorted by name, so the rendering is deterministic.
-    pub variables: BTreeMap<String, Value>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct LoggingConfig {
-    /// The function's own log group (by name).
-    pub log_group: Value,
-}
-
-/// Lets a service principal invoke a function.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Permission {
-    pub action: &'static str,
-    pub function_name: Value,
-    pub principal: &'static str,
-    pub source_arn: Value,
-}
-resource!(Permission, "AWS::Lambda::Permission");
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct EventSourceMapping {
-    pub event_source_arn: Value,
-    pub function_name: Value,
-    pub batch_size: u32,
-    pub enabled: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub function_response_types: Vec<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scaling_config: Option<ScalingConfig>,
-    #[serde(skip_serializing_if = "Tags::is_empty")]
-    pub tags: Tags,
-}
-resource!(
-    EventSourceMapping,
-    "AWS::Lambda::EventSourceMapping",
-    tags = tags
-);
 
 impl Handle<EventSourceMapping> {
     /// `Ref`: the mapping's id (a UUID), the last part of its ARN.
@@ -102,10 +24,19 @@ impl Handle<EventSourceMapping> {
     }
 }
 
-/// How far an SQS event source may scale the function out.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ScalingConfig {
-    /// 2–1000 concurrent invocations from this event source.
-    pub maximum_concurrency: u32,
+impl Function {
+    /// The reserved concurrency when it is a literal (`Some(0)`: throttled to nothing).
+    pub fn reserved_concurrency(&self) -> Option<i64> {
+        self.reserved_concurrent_executions
+            .as_ref()
+            .and_then(Value::as_lit)
+            .copied()
+    }
+
+    /// The environment variables (none when unset).
+    pub fn variables(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.environment
+            .iter()
+            .flat_map(|e| e.variables.iter().flatten())
+    }
 }

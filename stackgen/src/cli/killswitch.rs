@@ -274,7 +274,7 @@ async fn visit(ctx: &AwsContext, stack: &RetailStack, reset: bool) -> Result<Vec
             .template
             .entry(&f.logical_id)
             .and_then(|e| e.downcast::<Function>())
-            .and_then(|func| func.reserved_concurrent_executions)
+            .and_then(Function::reserved_concurrency)
             .and_then(|n| i32::try_from(n).ok());
         let name = &f.function_name;
         let before = match lambda

@@ -23,7 +23,7 @@ pub fn check(s: &Subject) -> RuleResult {
         let target = f
             .logging_config
             .as_ref()
-            .and_then(|l| l.log_group.as_ref_id())
+            .and_then(|l| l.log_group.as_ref()?.as_ref_id())
             .filter(|lg| s.template.get::<LogGroup>(lg).is_some());
         let Some(lg) = target else {
             o.violation(

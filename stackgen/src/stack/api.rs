@@ -128,22 +128,22 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built], identity: &Identity) -> 
         );
         ctx.template.add(
             &format!("{stem}ApiPermission"),
-            Permission {
-                action: "lambda:InvokeFunction",
-                function_name: f.function.name(),
-                principal: "apigateway.amazonaws.com",
-                source_arn: sub!(
-                    "arn:",
-                    Pseudo::Partition,
-                    ":execute-api:",
-                    Pseudo::Region,
-                    ":",
-                    Pseudo::AccountId,
-                    ":",
-                    api.api_id(),
-                    format!("/{API_STAGE}/*")
-                ),
-            },
+            Permission::new(
+                "lambda:InvokeFunction",
+                f.function.name(),
+                "apigateway.amazonaws.com",
+            )
+            .source_arn(sub!(
+                "arn:",
+                Pseudo::Partition,
+                ":execute-api:",
+                Pseudo::Region,
+                ":",
+                Pseudo::AccountId,
+                ":",
+                api.api_id(),
+                format!("/{API_STAGE}/*")
+            )),
         );
         for route in ROUTES.iter().filter(|r| r.function.id == f.spec.id) {
             add_route(ctx, &api, &authorizer, route, integration.integration_id());

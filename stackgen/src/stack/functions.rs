@@ -19,11 +19,12 @@ use super::{
 };
 use crate::model::iam::{InlinePolicy, Role};
 use crate::model::lambda::{
-    Code, EventSourceMapping, Function, FunctionEnvironment, LoggingConfig, ScalingConfig,
+    Architecture, Code, EventSourceMapping, Function, FunctionEnvironment, FunctionResponseType,
+    LoggingConfig, Runtime, ScalingConfig,
 };
 use crate::model::logs::LogGroup;
 use crate::model::{
-    Handle, Options, Parameter, PolicyDocument, Principal, Pseudo, Statement, Tags, Value,
+    Handle, Options, Parameter, PolicyDocument, Principal, Pseudo, Statement, Value,
 };
 use crate::sub;
 
@@ -277,26 +278,21 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
 
         let function = ctx.template.add_with(
             &ids::function(spec),
-            Function {
-                function_name: function_name.clone().into(),
-                description: spec.description.to_owned(),
-                runtime: "provided.al2023",
-                architectures: vec!["arm64"],
-                handler: "bootstrap",
-                memory_size: spec.memory_mb,
-                timeout: spec.timeout_seconds,
-                role: role.arn(),
-                code: Code {
-                    s3_bucket: assets.value(),
-                    s3_key: code_key.value(),
-                },
-                environment: Some(FunctionEnvironment { variables }),
-                logging_config: Some(LoggingConfig {
-                    log_group: log_group.name(),
-                }),
-                reserved_concurrent_executions: None,
-                tags: Tags::new(),
-            },
+            Function::new(
+                Code::new()
+                    .s3_bucket(assets.value())
+                    .s3_key(code_key.value()),
+                role.arn(),
+            )
+            .function_name(function_name.clone())
+            .description(spec.description)
+            .runtime(Runtime::ProvidedAl2023)
+            .architectures([Architecture::Arm64.into()])
+            .handler("bootstrap")
+            .memory_size(i64::from(spec.memory_mb))
+            .timeout(i64::from(spec.timeout_seconds))
+            .environment(FunctionEnvironment::new().variables(variables))
+            .logging_config(LoggingConfig::new().log_group(log_group.name())),
             Options::new()
                 .skip_checkov("CKV_AWS_117", VPC_SKIP)
                 .skip_checkov("CKV_AWS_115", CONCURRENCY_SKIP)
@@ -317,17 +313,14 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                 .ok_or_else(|| undeclared("queue", queue.id))?;
             ctx.template.add(
                 &format!("{}{}Mapping", ids::function(spec), ids::queue(queue)),
-                EventSourceMapping {
-                    event_source_arn: q.queue.arn(),
-                    function_name: function.name(),
-                    batch_size,
-                    enabled: true,
-                    function_response_types: vec!["ReportBatchItemFailures"],
-                    scaling_config: Some(ScalingConfig {
-                        maximum_concurrency: q.spec.max_concurrency,
-                    }),
-                    tags: Tags::new(),
-                },
+                EventSourceMapping::new(function.name())
+                    .event_source_arn(q.queue.arn())
+                    .batch_size(i64::from(batch_size))
+                    .enabled(true)
+                    .function_response_types([FunctionResponseType::ReportBatchItemFailures.into()])
+                    .scaling_config(
+                        ScalingConfig::new().maximum_concurrency(i64::from(q.spec.max_concurrency)),
+                    ),
             );
         }
 
