@@ -92,6 +92,7 @@ pub fn read(type_name: &TypeName, schema: &Value) -> Result<Typed, GenError> {
         enums: Vec::new(),
         names: BTreeSet::new(),
         defs: BTreeMap::new(),
+        owner: type_name.resource.clone(),
     };
     let read_only: BTreeSet<String> = pointers(schema, "readOnlyProperties");
     let tag_pointer = crate::schema::tag_pointer(schema);
@@ -170,6 +171,8 @@ struct Reader<'a> {
     names: BTreeSet<String>,
     /// Definition name → what it became (a struct, an enum, ...), once read.
     defs: BTreeMap<String, Ty>,
+    /// The struct whose fields are being read (names a nested type that would clash).
+    owner: String,
 }
 
 impl Reader<'_> {
@@ -256,7 +259,7 @@ impl Reader<'_> {
         if has_properties(property) {
             let name = self.take_name(hint);
             self.structure(&name, property);
-            return Ty::Struct(self.same_struct(name));
+            return Ty::Struct(self.same_struct(name, &type_name(hint)));
         }
         let values = property
             .get("patternProperties")
@@ -321,6 +324,7 @@ impl Reader<'_> {
             .iter()
             .filter_map(|b| b.get("properties").and_then(Value::as_object));
         let mut seen = BTreeSet::new();
+        let outer = std::mem::replace(&mut self.owner, name.to_owned());
         for (i, props) in own.into_iter().chain(from_branches).enumerate() {
             let own_props = i == 0 && own.is_some();
             for (prop, schema) in props {
@@ -336,6 +340,7 @@ impl Reader<'_> {
                 fields.push(f);
             }
         }
+        self.owner = outer;
         self.structs.push(StructDef {
             name: name.to_owned(),
             doc: text(object),
@@ -345,7 +350,7 @@ impl Reader<'_> {
 
     /// The struct just read as `name`, or an identical one read before under the same base
     /// name (an inline object that two properties repeat is one type).
-    fn same_struct(&mut self, name: String) -> String {
+    fn same_struct(&mut self, name: String, base: &str) -> String {
         let Some(new) = self.structs.iter().position(|s| s.name == name) else {
             return name;
         };
@@ -356,10 +361,11 @@ impl Reader<'_> {
                 .collect()
         };
         let wanted = signature(&self.structs[new]);
-        let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
         let earlier = self.structs.iter().find(|s| {
             s.name != name
-                && s.name.trim_end_matches(|c: char| c.is_ascii_digit()) == base
+                && s.name
+                    .trim_end_matches(|c: char| c.is_ascii_digit())
+                    .ends_with(base)
                 && signature(s) == wanted
         });
         match earlier.map(|s| s.name.clone()) {
@@ -406,11 +412,19 @@ impl Reader<'_> {
         Ty::Enum(name)
     }
 
-    /// A free Rust type name for `hint` in this module (`Version`, then `Version2`, ...).
+    /// A free Rust type name for `hint` in this module: `Status`, else prefixed with the
+    /// struct that has it (`VersioningConfigurationStatus`), else numbered.
     fn take_name(&mut self, hint: &str) -> String {
         let base = type_name(hint);
         let base = if base == self.type_name.resource {
             format!("{base}Property")
+        } else {
+            base
+        };
+        let free = |n: &String| !self.names.contains(n) && !RESERVED.contains(&n.as_str());
+        let owned = format!("{}{base}", self.owner);
+        let base = if !free(&base) && free(&owned) {
+            owned
         } else {
             base
         };

@@ -890,7 +890,7 @@ pub mod user_pool {
         pub lambda_arn: Option<Value>,
         /// `LambdaVersion`
         #[serde(rename = "LambdaVersion", skip_serializing_if = "Option::is_none")]
-        pub lambda_version: Option<Value<LambdaVersion2>>,
+        pub lambda_version: Option<Value<PreTokenGenerationConfigLambdaVersion>>,
     }
 
     impl PreTokenGenerationConfig {
@@ -907,7 +907,10 @@ pub mod user_pool {
             self
         }
         /// Sets `LambdaVersion`.
-        pub fn lambda_version(mut self, value: impl Into<Value<LambdaVersion2>>) -> Self {
+        pub fn lambda_version(
+            mut self,
+            value: impl Into<Value<PreTokenGenerationConfigLambdaVersion>>,
+        ) -> Self {
             self.lambda_version = Some(value.into());
             self
         }
@@ -1726,7 +1729,7 @@ pub mod user_pool {
     }
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum LambdaVersion2 {
+    pub enum PreTokenGenerationConfigLambdaVersion {
         #[serde(rename = "V1_0")]
         V10,
         #[serde(rename = "V2_0")]

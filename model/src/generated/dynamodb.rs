@@ -1301,7 +1301,7 @@ pub mod table {
     ///  For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
     /// ```
     #[derive(Clone, Debug, PartialEq, Serialize)]
-    pub struct Tag2 {
+    pub struct StreamSpecificationTag {
         /// `Key`
         ///
         /// ```text
@@ -1318,10 +1318,10 @@ pub mod table {
         pub value: Value,
     }
 
-    impl Tag2 {
+    impl StreamSpecificationTag {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(key: impl Into<Value>, value: impl Into<Value>) -> Self {
-            Tag2 {
+            StreamSpecificationTag {
                 key: key.into(),
                 value: value.into(),
             }
@@ -1360,7 +1360,7 @@ pub mod table {
         ///  For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
         /// ```
         #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
-        pub tags: Option<Vec<Tag2>>,
+        pub tags: Option<Vec<StreamSpecificationTag>>,
     }
 
     impl StreamSpecification {
@@ -1378,7 +1378,7 @@ pub mod table {
             self
         }
         /// Sets `Tags`.
-        pub fn tags(mut self, value: impl Into<Vec<Tag2>>) -> Self {
+        pub fn tags(mut self, value: impl Into<Vec<StreamSpecificationTag>>) -> Self {
             self.tags = Some(value.into());
             self
         }

@@ -1295,7 +1295,7 @@ pub mod event_source_mapping {
         ///   +  ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
         /// ```
         #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
-        pub r#type: Option<Value<Type2>>,
+        pub r#type: Option<Value<SourceAccessConfigurationType>>,
         /// `URI`
         ///
         /// ```text
@@ -1314,7 +1314,7 @@ pub mod event_source_mapping {
             }
         }
         /// Sets `Type`.
-        pub fn r#type(mut self, value: impl Into<Value<Type2>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<Value<SourceAccessConfigurationType>>) -> Self {
             self.r#type = Some(value.into());
             self
         }
@@ -1428,7 +1428,7 @@ pub mod event_source_mapping {
     ///   +  ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Type2 {
+    pub enum SourceAccessConfigurationType {
         #[serde(rename = "BASIC_AUTH")]
         BasicAuth,
         #[serde(rename = "VPC_SUBNET")]

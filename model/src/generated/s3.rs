@@ -1597,7 +1597,7 @@ pub mod bucket {
         /// If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule is not currently being applied.
         /// ```
         #[serde(rename = "Status")]
-        pub status: Value<Status2>,
+        pub status: Value<RuleStatus>,
         /// `TagFilters`
         ///
         /// ```text
@@ -1623,7 +1623,7 @@ pub mod bucket {
 
     impl Rule {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(status: impl Into<Value<Status2>>) -> Self {
+        pub fn new(status: impl Into<Value<RuleStatus>>) -> Self {
             Rule {
                 abort_incomplete_multipart_upload: None,
                 expiration_date: None,
@@ -3341,7 +3341,7 @@ pub mod bucket {
         ///  ``FSX_OPENZFS`` is not an accepted value when replicating objects.
         /// ```
         #[serde(rename = "StorageClass", skip_serializing_if = "Option::is_none")]
-        pub storage_class: Option<Value<StorageClass2>>,
+        pub storage_class: Option<Value<ReplicationDestinationStorageClass>>,
     }
 
     impl ReplicationDestination {
@@ -3389,7 +3389,10 @@ pub mod bucket {
             self
         }
         /// Sets `StorageClass`.
-        pub fn storage_class(mut self, value: impl Into<Value<StorageClass2>>) -> Self {
+        pub fn storage_class(
+            mut self,
+            value: impl Into<Value<ReplicationDestinationStorageClass>>,
+        ) -> Self {
             self.storage_class = Some(value.into());
             self
         }
@@ -3509,12 +3512,12 @@ pub mod bucket {
         ///  *Allowed values*: ``Enabled`` | ``Disabled``
         /// ```
         #[serde(rename = "Status")]
-        pub status: Value<Status2>,
+        pub status: Value<ReplicaModificationsStatus>,
     }
 
     impl ReplicaModifications {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(status: impl Into<Value<Status2>>) -> Self {
+        pub fn new(status: impl Into<Value<ReplicaModificationsStatus>>) -> Self {
             ReplicaModifications {
                 status: status.into(),
             }
@@ -3769,12 +3772,12 @@ pub mod bucket {
         /// The versioning state of the bucket.
         /// ```
         #[serde(rename = "Status")]
-        pub status: Value<Status3>,
+        pub status: Value<VersioningConfigurationStatus>,
     }
 
     impl VersioningConfiguration {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(status: impl Into<Value<Status3>>) -> Self {
+        pub fn new(status: impl Into<Value<VersioningConfigurationStatus>>) -> Self {
             VersioningConfiguration {
                 status: status.into(),
             }
@@ -4275,7 +4278,7 @@ pub mod bucket {
     /// If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule is not currently being applied.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Status2 {
+    pub enum RuleStatus {
         #[serde(rename = "Enabled")]
         Enabled,
         #[serde(rename = "Disabled")]
@@ -4403,7 +4406,7 @@ pub mod bucket {
     ///  ``FSX_OPENZFS`` is not an accepted value when replicating objects.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum StorageClass2 {
+    pub enum ReplicationDestinationStorageClass {
         #[serde(rename = "DEEP_ARCHIVE")]
         DeepArchive,
         #[serde(rename = "GLACIER")]
@@ -4423,10 +4426,22 @@ pub mod bucket {
     }
 
     /// ```text
+    /// Specifies whether Amazon S3 replicates modifications on replicas.
+    ///  *Allowed values*: ``Enabled`` | ``Disabled``
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum ReplicaModificationsStatus {
+        #[serde(rename = "Enabled")]
+        Enabled,
+        #[serde(rename = "Disabled")]
+        Disabled,
+    }
+
+    /// ```text
     /// The versioning state of the bucket.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Status3 {
+    pub enum VersioningConfigurationStatus {
         #[serde(rename = "Enabled")]
         Enabled,
         #[serde(rename = "Suspended")]

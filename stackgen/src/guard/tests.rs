@@ -158,7 +158,7 @@ fn buckets_must_be_private() {
     let mut s = stack(&env);
     mutate::<Bucket>(&mut s, "ReportsBucket", |b| {
         if let Some(p) = b.public_access_block_configuration.as_mut() {
-            p.restrict_public_buckets = false;
+            p.restrict_public_buckets = Some(false.into());
         }
     });
     mutate::<BucketPolicy>(&mut s, "SiteBucketPolicy", |p| {

@@ -13,7 +13,7 @@ use crate::model::dynamodb::{
     PointInTimeRecoverySpecification, Projection, ProjectionType, SseSpecification, Table,
     TimeToLiveSpecification,
 };
-use crate::model::s3::{Bucket, BucketPolicy, LifecycleRule};
+use crate::model::s3::{Bucket, BucketPolicy, LifecycleRule, RuleStatus};
 use crate::model::{DeletionPolicy, Handle, Options, PolicyDocument, Statement};
 use crate::sub;
 
@@ -119,18 +119,12 @@ pub(super) fn build(ctx: &mut Ctx) -> Data {
     let mut buckets = Vec::new();
     for spec in BUCKETS.iter().copied() {
         let mut bucket = Bucket::private(ctx.names.bucket(spec.name), 1);
-        if let (Some(days), Some(lc)) = (
-            spec.expire_after_days,
-            bucket.lifecycle_configuration.as_mut(),
-        ) {
-            lc.rules.push(LifecycleRule {
-                id: format!("expire-after-{days}-days"),
-                status: "Enabled",
-                expiration_in_days: Some(days),
-                noncurrent_version_expiration: None,
-                expired_object_delete_marker: None,
-                abort_incomplete_multipart_upload: None,
-            });
+        if let Some(days) = spec.expire_after_days {
+            bucket.lifecycle_rules_mut().push(
+                LifecycleRule::new(RuleStatus::Enabled)
+                    .id(format!("expire-after-{days}-days"))
+                    .expiration_in_days(i64::from(days)),
+            );
         }
         let handle = private_bucket(ctx, &ids::bucket(spec), bucket, Vec::new());
         buckets.push((spec, handle));
@@ -168,9 +162,6 @@ pub(super) fn bucket_policy(ctx: &mut Ctx, bucket: &Handle<Bucket>, extra: Vec<S
     ));
     ctx.template.add(
         &format!("{}Policy", bucket.id()),
-        BucketPolicy {
-            bucket: bucket.name(),
-            policy_document: PolicyDocument::new(statements),
-        },
+        BucketPolicy::new(bucket.name(), PolicyDocument::new(statements)),
     );
 }
