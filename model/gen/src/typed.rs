@@ -150,16 +150,13 @@ pub fn read(type_name: &TypeName, schema: &Value) -> Result<Typed, GenError> {
     })
 }
 
-/// The accessor of a read-only property on the resource's `Handle`: `Arn` → `arn`,
-/// `Endpoint/Address` → `endpoint_address`; `id` (taken by the handle's logical id) becomes
-/// `id_attribute`.
+/// The accessor of a read-only property on the resource's `Handle`, named as CDK's L1 layer
+/// names them (`attrArn`): `Arn` → `attr_arn`, `Endpoint/Address` → `attr_endpoint_address`.
+/// The prefix leaves the plain names (`arn`, `url`, `name`) to the hand-written accessors that
+/// say what a `Ref` or an attribute is.
 fn attribute_accessor(pointer: &str) -> String {
     let name = field_name(&pointer.replace('/', ""));
-    if name == "id" {
-        "id_attribute".to_owned()
-    } else {
-        name
-    }
+    format!("attr_{}", name.trim_start_matches("r#"))
 }
 
 struct Reader<'a> {
@@ -729,7 +726,7 @@ mod tests {
             typed.enums[0].variants[1],
             ("SlowWay".into(), "slow.way".into())
         );
-        assert_eq!(typed.attributes, [("arn".into(), "Arn".into())]);
+        assert_eq!(typed.attributes, [("attr_arn".into(), "Arn".into())]);
         assert_eq!(typed.tags_field.as_deref(), Some("tags"));
     }
 }

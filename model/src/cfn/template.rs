@@ -913,12 +913,10 @@ mod tests {
         let jobs = t.add("jobs-queue", q);
         let api = t.add(
             "Api",
-            Api {
-                name: sub!("api-", Pseudo::Region),
-                description: String::new(),
-                protocol_type: "HTTP",
-                tags: Tags::new(),
-            },
+            Api::new()
+                .name(sub!("api-", Pseudo::Region))
+                .description("")
+                .protocol_type("HTTP"),
         );
         t.output("JobsUrl", Output::new("url", jobs.url()));
         let d = doc(&t);

@@ -595,15 +595,15 @@ pub mod api {
 
     impl Handle<Api> {
         /// `Fn::GetAtt` `ApiEndpoint`.
-        pub fn api_endpoint(&self) -> Value {
+        pub fn attr_api_endpoint(&self) -> Value {
             self.attribute("ApiEndpoint")
         }
         /// `Fn::GetAtt` `ApiId`.
-        pub fn api_id(&self) -> Value {
+        pub fn attr_api_id(&self) -> Value {
             self.attribute("ApiId")
         }
         /// `Fn::GetAtt` `ExecuteApiArn`.
-        pub fn execute_api_arn(&self) -> Value {
+        pub fn attr_execute_api_arn(&self) -> Value {
             self.attribute("ExecuteApiArn")
         }
     }
@@ -824,7 +824,7 @@ pub mod authorizer {
 
     impl Handle<Authorizer> {
         /// `Fn::GetAtt` `AuthorizerId`.
-        pub fn authorizer_id(&self) -> Value {
+        pub fn attr_authorizer_id(&self) -> Value {
             self.attribute("AuthorizerId")
         }
     }
@@ -1177,7 +1177,7 @@ pub mod integration {
 
     impl Handle<Integration> {
         /// `Fn::GetAtt` `IntegrationId`.
-        pub fn integration_id(&self) -> Value {
+        pub fn attr_integration_id(&self) -> Value {
             self.attribute("IntegrationId")
         }
     }
@@ -1359,7 +1359,7 @@ pub mod route {
 
     impl Handle<Route> {
         /// `Fn::GetAtt` `RouteId`.
-        pub fn route_id(&self) -> Value {
+        pub fn attr_route_id(&self) -> Value {
             self.attribute("RouteId")
         }
     }

@@ -674,7 +674,7 @@ pub mod budget {
 
     impl Handle<Budget> {
         /// `Fn::GetAtt` `Id`.
-        pub fn id_attribute(&self) -> Value {
+        pub fn attr_id(&self) -> Value {
             self.attribute("Id")
         }
     }

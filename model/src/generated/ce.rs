@@ -189,23 +189,23 @@ pub mod anomaly_monitor {
 
     impl Handle<AnomalyMonitor> {
         /// `Fn::GetAtt` `CreationDate`.
-        pub fn creation_date(&self) -> Value {
+        pub fn attr_creation_date(&self) -> Value {
             self.attribute("CreationDate")
         }
         /// `Fn::GetAtt` `DimensionalValueCount`.
-        pub fn dimensional_value_count(&self) -> Value {
+        pub fn attr_dimensional_value_count(&self) -> Value {
             self.attribute("DimensionalValueCount")
         }
         /// `Fn::GetAtt` `LastEvaluatedDate`.
-        pub fn last_evaluated_date(&self) -> Value {
+        pub fn attr_last_evaluated_date(&self) -> Value {
             self.attribute("LastEvaluatedDate")
         }
         /// `Fn::GetAtt` `LastUpdatedDate`.
-        pub fn last_updated_date(&self) -> Value {
+        pub fn attr_last_updated_date(&self) -> Value {
             self.attribute("LastUpdatedDate")
         }
         /// `Fn::GetAtt` `MonitorArn`.
-        pub fn monitor_arn(&self) -> Value {
+        pub fn attr_monitor_arn(&self) -> Value {
             self.attribute("MonitorArn")
         }
     }
@@ -377,11 +377,11 @@ pub mod anomaly_subscription {
 
     impl Handle<AnomalySubscription> {
         /// `Fn::GetAtt` `AccountId`.
-        pub fn account_id(&self) -> Value {
+        pub fn attr_account_id(&self) -> Value {
             self.attribute("AccountId")
         }
         /// `Fn::GetAtt` `SubscriptionArn`.
-        pub fn subscription_arn(&self) -> Value {
+        pub fn attr_subscription_arn(&self) -> Value {
             self.attribute("SubscriptionArn")
         }
     }

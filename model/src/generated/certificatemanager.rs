@@ -279,7 +279,7 @@ pub mod certificate {
 
     impl Handle<Certificate> {
         /// `Fn::GetAtt` `CertificateArn`.
-        pub fn certificate_arn(&self) -> Value {
+        pub fn attr_certificate_arn(&self) -> Value {
             self.attribute("CertificateArn")
         }
     }

@@ -3612,11 +3612,11 @@ pub mod distribution {
 
     impl Handle<Distribution> {
         /// `Fn::GetAtt` `DomainName`.
-        pub fn domain_name(&self) -> Value {
+        pub fn attr_domain_name(&self) -> Value {
             self.attribute("DomainName")
         }
         /// `Fn::GetAtt` `Id`.
-        pub fn id_attribute(&self) -> Value {
+        pub fn attr_id(&self) -> Value {
             self.attribute("Id")
         }
     }
@@ -3828,15 +3828,15 @@ pub mod function {
 
     impl Handle<Function> {
         /// `Fn::GetAtt` `FunctionARN`.
-        pub fn function_arn(&self) -> Value {
+        pub fn attr_function_arn(&self) -> Value {
             self.attribute("FunctionARN")
         }
         /// `Fn::GetAtt` `FunctionMetadata.FunctionARN`.
-        pub fn function_metadata_function_arn(&self) -> Value {
+        pub fn attr_function_metadata_function_arn(&self) -> Value {
             self.attribute("FunctionMetadata.FunctionARN")
         }
         /// `Fn::GetAtt` `Stage`.
-        pub fn stage(&self) -> Value {
+        pub fn attr_stage(&self) -> Value {
             self.attribute("Stage")
         }
     }
@@ -3948,7 +3948,7 @@ pub mod origin_access_control {
 
     impl Handle<OriginAccessControl> {
         /// `Fn::GetAtt` `Id`.
-        pub fn id_attribute(&self) -> Value {
+        pub fn attr_id(&self) -> Value {
             self.attribute("Id")
         }
     }
@@ -4846,11 +4846,11 @@ pub mod response_headers_policy {
 
     impl Handle<ResponseHeadersPolicy> {
         /// `Fn::GetAtt` `Id`.
-        pub fn id_attribute(&self) -> Value {
+        pub fn attr_id(&self) -> Value {
             self.attribute("Id")
         }
         /// `Fn::GetAtt` `LastModifiedTime`.
-        pub fn last_modified_time(&self) -> Value {
+        pub fn attr_last_modified_time(&self) -> Value {
             self.attribute("LastModifiedTime")
         }
     }

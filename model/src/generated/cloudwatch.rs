@@ -1118,7 +1118,7 @@ pub mod alarm {
 
     impl Handle<Alarm> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
     }

@@ -1836,19 +1836,19 @@ pub mod user_pool {
 
     impl Handle<UserPool> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
         /// `Fn::GetAtt` `ProviderName`.
-        pub fn provider_name(&self) -> Value {
+        pub fn attr_provider_name(&self) -> Value {
             self.attribute("ProviderName")
         }
         /// `Fn::GetAtt` `ProviderURL`.
-        pub fn provider_url(&self) -> Value {
+        pub fn attr_provider_url(&self) -> Value {
             self.attribute("ProviderURL")
         }
         /// `Fn::GetAtt` `UserPoolId`.
-        pub fn user_pool_id(&self) -> Value {
+        pub fn attr_user_pool_id(&self) -> Value {
             self.attribute("UserPoolId")
         }
     }
@@ -2339,15 +2339,15 @@ pub mod user_pool_client {
 
     impl Handle<UserPoolClient> {
         /// `Fn::GetAtt` `ClientId`.
-        pub fn client_id(&self) -> Value {
+        pub fn attr_client_id(&self) -> Value {
             self.attribute("ClientId")
         }
         /// `Fn::GetAtt` `ClientSecret`.
-        pub fn client_secret(&self) -> Value {
+        pub fn attr_client_secret(&self) -> Value {
             self.attribute("ClientSecret")
         }
         /// `Fn::GetAtt` `Name`.
-        pub fn name(&self) -> Value {
+        pub fn attr_name(&self) -> Value {
             self.attribute("Name")
         }
     }

@@ -1641,11 +1641,11 @@ pub mod table {
 
     impl Handle<Table> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
         /// `Fn::GetAtt` `StreamArn`.
-        pub fn stream_arn(&self) -> Value {
+        pub fn attr_stream_arn(&self) -> Value {
             self.attribute("StreamArn")
         }
     }

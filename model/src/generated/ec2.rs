@@ -756,23 +756,23 @@ pub mod nat_gateway {
 
     impl Handle<NatGateway> {
         /// `Fn::GetAtt` `AutoProvisionZones`.
-        pub fn auto_provision_zones(&self) -> Value {
+        pub fn attr_auto_provision_zones(&self) -> Value {
             self.attribute("AutoProvisionZones")
         }
         /// `Fn::GetAtt` `AutoScalingIps`.
-        pub fn auto_scaling_ips(&self) -> Value {
+        pub fn attr_auto_scaling_ips(&self) -> Value {
             self.attribute("AutoScalingIps")
         }
         /// `Fn::GetAtt` `EniId`.
-        pub fn eni_id(&self) -> Value {
+        pub fn attr_eni_id(&self) -> Value {
             self.attribute("EniId")
         }
         /// `Fn::GetAtt` `NatGatewayId`.
-        pub fn nat_gateway_id(&self) -> Value {
+        pub fn attr_nat_gateway_id(&self) -> Value {
             self.attribute("NatGatewayId")
         }
         /// `Fn::GetAtt` `RouteTableId`.
-        pub fn route_table_id(&self) -> Value {
+        pub fn attr_route_table_id(&self) -> Value {
             self.attribute("RouteTableId")
         }
     }

@@ -294,35 +294,35 @@ pub mod managed_policy {
 
     impl Handle<ManagedPolicy> {
         /// `Fn::GetAtt` `AttachmentCount`.
-        pub fn attachment_count(&self) -> Value {
+        pub fn attr_attachment_count(&self) -> Value {
             self.attribute("AttachmentCount")
         }
         /// `Fn::GetAtt` `CreateDate`.
-        pub fn create_date(&self) -> Value {
+        pub fn attr_create_date(&self) -> Value {
             self.attribute("CreateDate")
         }
         /// `Fn::GetAtt` `DefaultVersionId`.
-        pub fn default_version_id(&self) -> Value {
+        pub fn attr_default_version_id(&self) -> Value {
             self.attribute("DefaultVersionId")
         }
         /// `Fn::GetAtt` `IsAttachable`.
-        pub fn is_attachable(&self) -> Value {
+        pub fn attr_is_attachable(&self) -> Value {
             self.attribute("IsAttachable")
         }
         /// `Fn::GetAtt` `PermissionsBoundaryUsageCount`.
-        pub fn permissions_boundary_usage_count(&self) -> Value {
+        pub fn attr_permissions_boundary_usage_count(&self) -> Value {
             self.attribute("PermissionsBoundaryUsageCount")
         }
         /// `Fn::GetAtt` `PolicyArn`.
-        pub fn policy_arn(&self) -> Value {
+        pub fn attr_policy_arn(&self) -> Value {
             self.attribute("PolicyArn")
         }
         /// `Fn::GetAtt` `PolicyId`.
-        pub fn policy_id(&self) -> Value {
+        pub fn attr_policy_id(&self) -> Value {
             self.attribute("PolicyId")
         }
         /// `Fn::GetAtt` `UpdateDate`.
-        pub fn update_date(&self) -> Value {
+        pub fn attr_update_date(&self) -> Value {
             self.attribute("UpdateDate")
         }
     }
@@ -389,7 +389,7 @@ pub mod oidc_provider {
 
     impl Handle<OIDCProvider> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
     }
@@ -585,11 +585,11 @@ pub mod role {
 
     impl Handle<Role> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
         /// `Fn::GetAtt` `RoleId`.
-        pub fn role_id(&self) -> Value {
+        pub fn attr_role_id(&self) -> Value {
             self.attribute("RoleId")
         }
     }

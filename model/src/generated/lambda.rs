@@ -1463,11 +1463,11 @@ pub mod event_source_mapping {
 
     impl Handle<EventSourceMapping> {
         /// `Fn::GetAtt` `EventSourceMappingArn`.
-        pub fn event_source_mapping_arn(&self) -> Value {
+        pub fn attr_event_source_mapping_arn(&self) -> Value {
             self.attribute("EventSourceMappingArn")
         }
         /// `Fn::GetAtt` `Id`.
-        pub fn id_attribute(&self) -> Value {
+        pub fn attr_id(&self) -> Value {
             self.attribute("Id")
         }
     }
@@ -2955,19 +2955,19 @@ pub mod function {
 
     impl Handle<Function> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
         /// `Fn::GetAtt` `SnapStartResponse`.
-        pub fn snap_start_response(&self) -> Value {
+        pub fn attr_snap_start_response(&self) -> Value {
             self.attribute("SnapStartResponse")
         }
         /// `Fn::GetAtt` `SnapStartResponse.ApplyOn`.
-        pub fn snap_start_response_apply_on(&self) -> Value {
+        pub fn attr_snap_start_response_apply_on(&self) -> Value {
             self.attribute("SnapStartResponse.ApplyOn")
         }
         /// `Fn::GetAtt` `SnapStartResponse.OptimizationStatus`.
-        pub fn snap_start_response_optimization_status(&self) -> Value {
+        pub fn attr_snap_start_response_optimization_status(&self) -> Value {
             self.attribute("SnapStartResponse.OptimizationStatus")
         }
     }
@@ -3134,7 +3134,7 @@ pub mod permission {
 
     impl Handle<Permission> {
         /// `Fn::GetAtt` `Id`.
-        pub fn id_attribute(&self) -> Value {
+        pub fn attr_id(&self) -> Value {
             self.attribute("Id")
         }
     }

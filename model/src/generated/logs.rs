@@ -278,7 +278,7 @@ pub mod log_group {
 
     impl Handle<LogGroup> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
     }
@@ -426,7 +426,7 @@ pub mod query_definition {
 
     impl Handle<QueryDefinition> {
         /// `Fn::GetAtt` `QueryDefinitionId`.
-        pub fn query_definition_id(&self) -> Value {
+        pub fn attr_query_definition_id(&self) -> Value {
             self.attribute("QueryDefinitionId")
         }
     }

@@ -4461,59 +4461,67 @@ pub mod bucket {
 
     impl Handle<Bucket> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
         /// `Fn::GetAtt` `DomainName`.
-        pub fn domain_name(&self) -> Value {
+        pub fn attr_domain_name(&self) -> Value {
             self.attribute("DomainName")
         }
         /// `Fn::GetAtt` `DualStackDomainName`.
-        pub fn dual_stack_domain_name(&self) -> Value {
+        pub fn attr_dual_stack_domain_name(&self) -> Value {
             self.attribute("DualStackDomainName")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.AnnotationTableConfiguration.TableArn`.
-        pub fn metadata_configuration_annotation_table_configuration_table_arn(&self) -> Value {
+        pub fn attr_metadata_configuration_annotation_table_configuration_table_arn(
+            &self,
+        ) -> Value {
             self.attribute("MetadataConfiguration.AnnotationTableConfiguration.TableArn")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.AnnotationTableConfiguration.TableName`.
-        pub fn metadata_configuration_annotation_table_configuration_table_name(&self) -> Value {
+        pub fn attr_metadata_configuration_annotation_table_configuration_table_name(
+            &self,
+        ) -> Value {
             self.attribute("MetadataConfiguration.AnnotationTableConfiguration.TableName")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.Destination`.
-        pub fn metadata_configuration_destination(&self) -> Value {
+        pub fn attr_metadata_configuration_destination(&self) -> Value {
             self.attribute("MetadataConfiguration.Destination")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableArn`.
-        pub fn metadata_configuration_inventory_table_configuration_table_arn(&self) -> Value {
+        pub fn attr_metadata_configuration_inventory_table_configuration_table_arn(&self) -> Value {
             self.attribute("MetadataConfiguration.InventoryTableConfiguration.TableArn")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableName`.
-        pub fn metadata_configuration_inventory_table_configuration_table_name(&self) -> Value {
+        pub fn attr_metadata_configuration_inventory_table_configuration_table_name(
+            &self,
+        ) -> Value {
             self.attribute("MetadataConfiguration.InventoryTableConfiguration.TableName")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableArn`.
-        pub fn metadata_configuration_journal_table_configuration_table_arn(&self) -> Value {
+        pub fn attr_metadata_configuration_journal_table_configuration_table_arn(&self) -> Value {
             self.attribute("MetadataConfiguration.JournalTableConfiguration.TableArn")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableName`.
-        pub fn metadata_configuration_journal_table_configuration_table_name(&self) -> Value {
+        pub fn attr_metadata_configuration_journal_table_configuration_table_name(&self) -> Value {
             self.attribute("MetadataConfiguration.JournalTableConfiguration.TableName")
         }
         /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableArn`.
-        pub fn metadata_table_configuration_s3_tables_destination_table_arn(&self) -> Value {
+        pub fn attr_metadata_table_configuration_s3_tables_destination_table_arn(&self) -> Value {
             self.attribute("MetadataTableConfiguration.S3TablesDestination.TableArn")
         }
         /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableNamespace`.
-        pub fn metadata_table_configuration_s3_tables_destination_table_namespace(&self) -> Value {
+        pub fn attr_metadata_table_configuration_s3_tables_destination_table_namespace(
+            &self,
+        ) -> Value {
             self.attribute("MetadataTableConfiguration.S3TablesDestination.TableNamespace")
         }
         /// `Fn::GetAtt` `RegionalDomainName`.
-        pub fn regional_domain_name(&self) -> Value {
+        pub fn attr_regional_domain_name(&self) -> Value {
             self.attribute("RegionalDomainName")
         }
         /// `Fn::GetAtt` `WebsiteURL`.
-        pub fn website_url(&self) -> Value {
+        pub fn attr_website_url(&self) -> Value {
             self.attribute("WebsiteURL")
         }
     }

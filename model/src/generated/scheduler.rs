@@ -1020,7 +1020,7 @@ pub mod schedule {
 
     impl Handle<Schedule> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
     }

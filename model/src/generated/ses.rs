@@ -347,27 +347,27 @@ pub mod email_identity {
 
     impl Handle<EmailIdentity> {
         /// `Fn::GetAtt` `DkimDNSTokenName1`.
-        pub fn dkim_dns_token_name1(&self) -> Value {
+        pub fn attr_dkim_dns_token_name1(&self) -> Value {
             self.attribute("DkimDNSTokenName1")
         }
         /// `Fn::GetAtt` `DkimDNSTokenName2`.
-        pub fn dkim_dns_token_name2(&self) -> Value {
+        pub fn attr_dkim_dns_token_name2(&self) -> Value {
             self.attribute("DkimDNSTokenName2")
         }
         /// `Fn::GetAtt` `DkimDNSTokenName3`.
-        pub fn dkim_dns_token_name3(&self) -> Value {
+        pub fn attr_dkim_dns_token_name3(&self) -> Value {
             self.attribute("DkimDNSTokenName3")
         }
         /// `Fn::GetAtt` `DkimDNSTokenValue1`.
-        pub fn dkim_dns_token_value1(&self) -> Value {
+        pub fn attr_dkim_dns_token_value1(&self) -> Value {
             self.attribute("DkimDNSTokenValue1")
         }
         /// `Fn::GetAtt` `DkimDNSTokenValue2`.
-        pub fn dkim_dns_token_value2(&self) -> Value {
+        pub fn attr_dkim_dns_token_value2(&self) -> Value {
             self.attribute("DkimDNSTokenValue2")
         }
         /// `Fn::GetAtt` `DkimDNSTokenValue3`.
-        pub fn dkim_dns_token_value3(&self) -> Value {
+        pub fn attr_dkim_dns_token_value3(&self) -> Value {
             self.attribute("DkimDNSTokenValue3")
         }
     }

@@ -258,7 +258,7 @@ pub mod subscription {
 
     impl Handle<Subscription> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
     }
@@ -607,7 +607,7 @@ pub mod topic {
 
     impl Handle<Topic> {
         /// `Fn::GetAtt` `TopicArn`.
-        pub fn topic_arn(&self) -> Value {
+        pub fn attr_topic_arn(&self) -> Value {
             self.attribute("TopicArn")
         }
     }
@@ -657,7 +657,7 @@ pub mod topic_policy {
 
     impl Handle<TopicPolicy> {
         /// `Fn::GetAtt` `Id`.
-        pub fn id_attribute(&self) -> Value {
+        pub fn attr_id(&self) -> Value {
             self.attribute("Id")
         }
     }

@@ -350,11 +350,11 @@ pub mod queue {
 
     impl Handle<Queue> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
         /// `Fn::GetAtt` `QueueUrl`.
-        pub fn queue_url(&self) -> Value {
+        pub fn attr_queue_url(&self) -> Value {
             self.attribute("QueueUrl")
         }
     }
@@ -404,7 +404,7 @@ pub mod queue_policy {
 
     impl Handle<QueuePolicy> {
         /// `Fn::GetAtt` `Id`.
-        pub fn id_attribute(&self) -> Value {
+        pub fn attr_id(&self) -> Value {
             self.attribute("Id")
         }
     }

@@ -4431,19 +4431,19 @@ pub mod web_acl {
 
     impl Handle<WebACL> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn arn(&self) -> Value {
+        pub fn attr_arn(&self) -> Value {
             self.attribute("Arn")
         }
         /// `Fn::GetAtt` `Capacity`.
-        pub fn capacity(&self) -> Value {
+        pub fn attr_capacity(&self) -> Value {
             self.attribute("Capacity")
         }
         /// `Fn::GetAtt` `Id`.
-        pub fn id_attribute(&self) -> Value {
+        pub fn attr_id(&self) -> Value {
             self.attribute("Id")
         }
         /// `Fn::GetAtt` `LabelNamespace`.
-        pub fn label_namespace(&self) -> Value {
+        pub fn attr_label_namespace(&self) -> Value {
             self.attribute("LabelNamespace")
         }
     }

@@ -1,26 +1,18 @@
-//! API Gateway v2 (HTTP APIs): `Api`, `Stage`, `Integration`, `Authorizer`, `Route`.
+//! API Gateway v2 (HTTP APIs): `Api`, `Stage`, `Integration`, `Authorizer`, `Route`,
+//! generated from AWS's schemas (`Api` and `Stage` take their tags as a map, not a list).
 //!
-//! `Api` and `Stage` take their tags as a map, not a list.
+//! The schemas leave the authorization and authorizer types free strings; the enums here name
+//! the values an HTTP API accepts.
 
-use serde::Serialize;
+use crate::cfn::{Handle, Value};
 
-use crate::cfn::tags::Tags;
-use crate::cfn::template::{Handle, resource};
-use crate::cfn::value::Value;
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Api {
-    pub name: Value,
-    pub description: String,
-    pub protocol_type: &'static str,
-    #[serde(
-        skip_serializing_if = "Tags::is_empty",
-        serialize_with = "Tags::serialize_as_map"
-    )]
-    pub tags: Tags,
-}
-resource!(Api, "AWS::ApiGatewayV2::Api", tags = tags);
+pub use crate::generated::apigatewayv2::api::Api;
+pub use crate::generated::apigatewayv2::authorizer::{
+    Authorizer, JWTConfiguration as JwtConfiguration,
+};
+pub use crate::generated::apigatewayv2::integration::Integration;
+pub use crate::generated::apigatewayv2::route::Route;
+pub use crate::generated::apigatewayv2::stage::{AccessLogSettings, RouteSettings, Stage};
 
 impl Handle<Api> {
     /// `Ref`: the API id (`a1b2c3d4e5`).
@@ -29,28 +21,9 @@ impl Handle<Api> {
     }
     /// `https://<id>.execute-api.<region>.amazonaws.com`.
     pub fn endpoint(&self) -> Value {
-        self.attribute("ApiEndpoint")
+        self.attr_api_endpoint()
     }
 }
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Stage {
-    pub api_id: Value,
-    pub stage_name: String,
-    pub description: String,
-    pub auto_deploy: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_log_settings: Option<AccessLogSettings>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_route_settings: Option<RouteSettings>,
-    #[serde(
-        skip_serializing_if = "Tags::is_empty",
-        serialize_with = "Tags::serialize_as_map"
-    )]
-    pub tags: Tags,
-}
-resource!(Stage, "AWS::ApiGatewayV2::Stage", tags = tags);
 
 impl Handle<Stage> {
     /// `Ref`: the stage name.
@@ -59,53 +32,12 @@ impl Handle<Stage> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AccessLogSettings {
-    /// A log group ARN *without* the trailing `:*`.
-    pub destination_arn: Value,
-    pub format: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RouteSettings {
-    pub throttling_burst_limit: u32,
-    pub throttling_rate_limit: f64,
-    pub detailed_metrics_enabled: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Integration {
-    pub api_id: Value,
-    pub description: String,
-    pub integration_type: &'static str,
-    pub integration_uri: Value,
-    pub payload_format_version: &'static str,
-    pub timeout_in_millis: u32,
-}
-resource!(Integration, "AWS::ApiGatewayV2::Integration");
-
 impl Handle<Integration> {
     /// `Ref`: the integration id.
     pub fn integration_id(&self) -> Value {
         self.reference()
     }
 }
-
-/// A JWT authorizer: API Gateway checks the token's signature against the issuer's keys, its
-/// issuer, audience (`aud` or `client_id`), expiry and the route's scopes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Authorizer {
-    pub api_id: Value,
-    pub name: String,
-    pub authorizer_type: AuthorizerType,
-    pub identity_source: Vec<&'static str>,
-    pub jwt_configuration: JwtConfiguration,
-}
-resource!(Authorizer, "AWS::ApiGatewayV2::Authorizer");
 
 impl Handle<Authorizer> {
     /// `Ref`: the authorizer id.
@@ -114,36 +46,46 @@ impl Handle<Authorizer> {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
+/// A JWT authorizer: API Gateway checks the token's signature against the issuer's keys, its
+/// issuer, audience (`aud` or `client_id`), expiry and the route's scopes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthorizerType {
     Jwt,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct JwtConfiguration {
-    pub audience: Vec<Value>,
-    pub issuer: Value,
+impl From<AuthorizerType> for Value {
+    fn from(_: AuthorizerType) -> Value {
+        "JWT".into()
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Route {
-    pub api_id: Value,
-    pub route_key: String,
-    pub target: Value,
-    pub authorization_type: AuthorizationType,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authorizer_id: Option<Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub authorization_scopes: Vec<&'static str>,
-}
-resource!(Route, "AWS::ApiGatewayV2::Route");
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
+/// Who may call a route: anyone, or a caller with a valid JWT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthorizationType {
     None,
     Jwt,
+}
+
+impl From<AuthorizationType> for Value {
+    fn from(t: AuthorizationType) -> Value {
+        match t {
+            AuthorizationType::None => "NONE".into(),
+            AuthorizationType::Jwt => "JWT".into(),
+        }
+    }
+}
+
+impl Route {
+    /// Whether the route requires a JWT (`AuthorizationType: JWT`).
+    pub fn requires_jwt(&self) -> bool {
+        self.authorization_type.as_ref() == Some(&AuthorizationType::Jwt.into())
+    }
+
+    /// Whether the route requires `scope` of the token.
+    pub fn requires_scope(&self, scope: &str) -> bool {
+        self.authorization_scopes
+            .iter()
+            .flatten()
+            .any(|s| *s == scope)
+    }
 }

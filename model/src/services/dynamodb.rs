@@ -34,6 +34,10 @@ impl Table {
 }
 
 impl Handle<Table> {
+    /// `Fn::GetAtt Arn`.
+    pub fn arn(&self) -> Value {
+        self.attr_arn()
+    }
     /// `Ref`: the table name.
     pub fn name(&self) -> Value {
         self.reference()

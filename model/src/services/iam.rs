@@ -10,6 +10,10 @@ pub use crate::generated::iam::role::Policy as InlinePolicy;
 pub use crate::generated::iam::role::Role;
 
 impl Handle<Role> {
+    /// `Fn::GetAtt Arn`.
+    pub fn arn(&self) -> Value {
+        self.attr_arn()
+    }
     /// `Ref`: the role name.
     pub fn name(&self) -> Value {
         self.reference()

@@ -11,6 +11,10 @@ pub use crate::generated::lambda::function::{
 pub use crate::generated::lambda::permission::Permission;
 
 impl Handle<Function> {
+    /// `Fn::GetAtt Arn`.
+    pub fn arn(&self) -> Value {
+        self.attr_arn()
+    }
     /// `Ref`: the function name.
     pub fn name(&self) -> Value {
         self.reference()

@@ -7,6 +7,10 @@ use crate::cfn::{Handle, Value};
 pub use crate::generated::logs::log_group::LogGroup;
 
 impl Handle<LogGroup> {
+    /// `Fn::GetAtt Arn`: `arn:…:log-group:<name>:*`, the form IAM statements want.
+    pub fn arn(&self) -> Value {
+        self.attr_arn()
+    }
     /// `Ref`: the log group name.
     pub fn name(&self) -> Value {
         self.reference()

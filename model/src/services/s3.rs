@@ -93,6 +93,14 @@ fn block_all_public_access() -> PublicAccessBlockConfiguration {
 }
 
 impl Handle<Bucket> {
+    /// `Fn::GetAtt Arn`.
+    pub fn arn(&self) -> Value {
+        self.attr_arn()
+    }
+    /// `<bucket>.s3.<region>.amazonaws.com`.
+    pub fn regional_domain_name(&self) -> Value {
+        self.attr_regional_domain_name()
+    }
     /// `Ref`: the bucket name.
     pub fn name(&self) -> Value {
         self.reference()

@@ -9,6 +9,10 @@ pub use crate::generated::sqs::queue::Queue;
 pub use crate::generated::sqs::queue_policy::QueuePolicy;
 
 impl Handle<Queue> {
+    /// `Fn::GetAtt Arn`.
+    pub fn arn(&self) -> Value {
+        self.attr_arn()
+    }
     /// `Ref`: the queue URL.
     pub fn url(&self) -> Value {
         self.reference()

@@ -6,7 +6,7 @@
 use retail_spec::{ACCESS_TOKEN_SCOPE, ROUTES};
 
 use super::{Outcome, Rule, RuleResult, Subject};
-use crate::model::apigw::{AuthorizationType, Authorizer, Route};
+use crate::model::apigw::{Authorizer, Route};
 
 pub const RULE: Rule = Rule {
     id: "route-authorizers",
@@ -21,7 +21,7 @@ pub fn check(s: &Subject) -> RuleResult {
         // is declared public, not the template.
         let public = ROUTES
             .iter()
-            .any(|r| r.route_key() == route.route_key && !r.caller.needs_token());
+            .any(|r| route.route_key == r.route_key().as_str() && !r.caller.needs_token());
         if public {
             continue;
         }
@@ -31,7 +31,7 @@ pub fn check(s: &Subject) -> RuleResult {
             .as_ref()
             .and_then(|v| v.as_ref_id())
             .and_then(|a| s.template.get::<Authorizer>(a));
-        if route.authorization_type != AuthorizationType::Jwt || authorizer.is_none() {
+        if !route.requires_jwt() || authorizer.is_none() {
             o.violation(
                 id.as_str(),
                 format!(
@@ -40,7 +40,7 @@ pub fn check(s: &Subject) -> RuleResult {
                 ),
                 fix,
             );
-        } else if !route.authorization_scopes.contains(&ACCESS_TOKEN_SCOPE) {
+        } else if !route.requires_scope(ACCESS_TOKEN_SCOPE) {
             o.violation(
                 id.as_str(),
                 format!(

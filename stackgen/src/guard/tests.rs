@@ -198,10 +198,10 @@ fn non_public_routes_need_the_authorizer_and_the_access_token_scope() {
     let env = dev();
     let mut s = stack(&env);
     mutate::<Route>(&mut s, "RoutePutInventory", |r| {
-        r.authorization_type = AuthorizationType::None;
+        r.authorization_type = Some(AuthorizationType::None.into());
         r.authorizer_id = None;
     });
-    mutate::<Route>(&mut s, "RouteGetCart", |r| r.authorization_scopes.clear());
+    mutate::<Route>(&mut s, "RouteGetCart", |r| r.authorization_scopes = None);
     let report = check(&s, &env);
     assert_refused(&report, "route-authorizers", "RoutePutInventory");
     assert_refused(&report, "route-authorizers", "RouteGetCart");

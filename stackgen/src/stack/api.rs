@@ -19,7 +19,7 @@ use crate::model::apigw::{
 };
 use crate::model::lambda::Permission;
 use crate::model::logs::LogGroup;
-use crate::model::{Handle, Options, Pseudo, Tags, Value, pascal_case};
+use crate::model::{Handle, Options, Pseudo, Value, pascal_case};
 use crate::sub;
 
 pub(super) struct ApiRes {
@@ -66,12 +66,10 @@ const PUBLIC_ROUTE_SKIP: &str = "Public by the spec (retail_spec::Caller::Public
 pub(super) fn build(ctx: &mut Ctx, functions: &[Built], identity: &Identity) -> ApiRes {
     let api = ctx.template.add(
         ids::HTTP_API,
-        Api {
-            name: ctx.names.physical("api").into(),
-            description: format!("Retail HTTP API of {}", ctx.names.stack()),
-            protocol_type: "HTTP",
-            tags: Tags::new(),
-        },
+        Api::new()
+            .name(ctx.names.physical("api"))
+            .description(format!("Retail HTTP API of {}", ctx.names.stack()))
+            .protocol_type("HTTP"),
     );
     let access_logs = ctx.template.add_with(
         "HttpApiAccessLogGroup",
@@ -82,31 +80,29 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built], identity: &Identity) -> 
     );
     let stage = ctx.template.add(
         ids::API_STAGE,
-        Stage {
-            api_id: api.api_id(),
-            stage_name: API_STAGE.to_owned(),
-            description: "The only stage; the CDN forwards /api/* here unchanged.".to_owned(),
-            auto_deploy: true,
-            access_log_settings: Some(AccessLogSettings {
-                destination_arn: sub!(
-                    "arn:",
-                    Pseudo::Partition,
-                    ":logs:",
-                    Pseudo::Region,
-                    ":",
-                    Pseudo::AccountId,
-                    ":log-group:",
-                    access_logs.name()
-                ),
-                format: ACCESS_LOG_FORMAT.to_owned(),
-            }),
-            default_route_settings: Some(RouteSettings {
-                throttling_burst_limit: BURST_LIMIT,
-                throttling_rate_limit: RATE_LIMIT,
-                detailed_metrics_enabled: false,
-            }),
-            tags: Tags::new(),
-        },
+        Stage::new(api.api_id(), API_STAGE)
+            .description("The only stage; the CDN forwards /api/* here unchanged.")
+            .auto_deploy(true)
+            .access_log_settings(
+                AccessLogSettings::new()
+                    .destination_arn(sub!(
+                        "arn:",
+                        Pseudo::Partition,
+                        ":logs:",
+                        Pseudo::Region,
+                        ":",
+                        Pseudo::AccountId,
+                        ":log-group:",
+                        access_logs.name()
+                    ))
+                    .format(ACCESS_LOG_FORMAT),
+            )
+            .default_route_settings(
+                RouteSettings::new()
+                    .throttling_burst_limit(i64::from(BURST_LIMIT))
+                    .throttling_rate_limit(RATE_LIMIT)
+                    .detailed_metrics_enabled(false),
+            ),
     );
 
     let authorizer = authorizer(ctx, &api, identity);
@@ -117,14 +113,11 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built], identity: &Identity) -> 
         let stem = ids::function(f.spec);
         let integration = ctx.template.add(
             &format!("{stem}Integration"),
-            Integration {
-                api_id: api.api_id(),
-                description: format!("{} (Lambda proxy, payload 2.0)", f.spec.id),
-                integration_type: "AWS_PROXY",
-                integration_uri: f.function.arn(),
-                payload_format_version: "2.0",
-                timeout_in_millis: f.spec.integration_timeout_seconds() * 1000,
-            },
+            Integration::new(api.api_id(), "AWS_PROXY")
+                .description(format!("{} (Lambda proxy, payload 2.0)", f.spec.id))
+                .integration_uri(f.function.arn())
+                .payload_format_version("2.0")
+                .timeout_in_millis(i64::from(f.spec.integration_timeout_seconds()) * 1000),
         );
         ctx.template.add(
             &format!("{stem}ApiPermission"),
@@ -156,16 +149,17 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built], identity: &Identity) -> 
 fn authorizer(ctx: &mut Ctx, api: &Handle<Api>, identity: &Identity) -> Handle<Authorizer> {
     ctx.template.add(
         "UserPoolAuthorizer",
-        Authorizer {
-            api_id: api.api_id(),
-            name: ctx.names.physical("user-pool"),
-            authorizer_type: AuthorizerType::Jwt,
-            identity_source: vec!["$request.header.Authorization"],
-            jwt_configuration: JwtConfiguration {
-                audience: vec![identity.client.client_id()],
-                issuer: identity.pool.provider_url(),
-            },
-        },
+        Authorizer::new(
+            api.api_id(),
+            AuthorizerType::Jwt,
+            ctx.names.physical("user-pool"),
+        )
+        .identity_source(["$request.header.Authorization".into()])
+        .jwt_configuration(
+            JwtConfiguration::new()
+                .audience([identity.client.client_id()])
+                .issuer(identity.pool.provider_url()),
+        ),
     )
 }
 
@@ -185,26 +179,18 @@ fn add_route(
     if route.caller.needs_token() {
         ctx.template.add(
             &id,
-            Route {
-                api_id: api.api_id(),
-                route_key: route.route_key(),
-                target,
-                authorization_type: AuthorizationType::Jwt,
-                authorizer_id: Some(authorizer.authorizer_id()),
-                authorization_scopes: vec![ACCESS_TOKEN_SCOPE],
-            },
+            Route::new(api.api_id(), route.route_key())
+                .target(target)
+                .authorization_type(AuthorizationType::Jwt)
+                .authorizer_id(authorizer.authorizer_id())
+                .authorization_scopes([ACCESS_TOKEN_SCOPE.into()]),
         );
     } else {
         ctx.template.add_with(
             &id,
-            Route {
-                api_id: api.api_id(),
-                route_key: route.route_key(),
-                target,
-                authorization_type: AuthorizationType::None,
-                authorizer_id: None,
-                authorization_scopes: Vec::new(),
-            },
+            Route::new(api.api_id(), route.route_key())
+                .target(target)
+                .authorization_type(AuthorizationType::None),
             Options::new().skip_checkov("CKV_AWS_309", PUBLIC_ROUTE_SKIP),
         );
     }

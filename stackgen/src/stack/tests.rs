@@ -76,7 +76,7 @@ fn routes_integrations_and_event_sources_follow_the_spec() {
     let keys: Vec<&str> = s
         .template
         .resources::<Route>()
-        .map(|(_, r)| r.route_key.as_str())
+        .filter_map(|(_, r)| r.route_key.literal_text())
         .collect();
     assert_eq!(keys.len(), ROUTES.len());
     for r in ROUTES {
