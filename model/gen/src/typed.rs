@@ -392,7 +392,14 @@ impl Reader<'_> {
         }) {
             return Ty::Enum(e.name.clone());
         }
-        let name = self.take_name(hint);
+        // A generic property name (`Type`, `Status`) says little as a type name on its own:
+        // `SubscriberType`, `RecoveryOptionName`.
+        let hint = if GENERIC.contains(&hint) && !self.owner.ends_with(hint) {
+            format!("{}{hint}", self.owner)
+        } else {
+            hint.to_owned()
+        };
+        let name = self.take_name(&hint);
         let mut variants: Vec<(String, String)> = Vec::new();
         for v in values {
             let mut rust = variant_name(&v);
@@ -435,6 +442,12 @@ impl Reader<'_> {
         name
     }
 }
+
+/// Property names too generic to name an enum by themselves.
+const GENERIC: &[&str] = &[
+    "Name", "Type", "Status", "State", "Mode", "Format", "Protocol", "Unit", "Version", "Value",
+    "Kind", "Action", "Level", "Scope", "Source", "Target", "Priority", "Policy",
+];
 
 /// Names a generated type may not take: the hand-written types the generated code uses.
 const RESERVED: &[&str] = &[
@@ -619,18 +632,25 @@ fn variant_name(value: &str) -> String {
     out
 }
 
-/// A Rust field or module name: `KMSMasterKeyID` → `kms_master_key_id`, `Type` → `r#type`.
+/// A Rust field or module name: `KMSMasterKeyID` → `kms_master_key_id`, `Type` → `r#type`,
+/// `CallbackURLs` → `callback_urls` (a plural acronym), `AllowedOAuthFlows` →
+/// `allowed_oauth_flows`.
 pub fn field_name(name: &str) -> String {
+    let name = name.replace("OAuth", "Oauth");
     let chars: Vec<char> = name.chars().filter(char::is_ascii_alphanumeric).collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|j| chars.get(j));
         let next = chars.get(i + 1);
+        // `URLs`: an `s` right after an acronym, ending the word, is its plural.
+        let plural = next == Some(&'s') && !chars.get(i + 2).is_some_and(char::is_ascii_lowercase);
         let boundary = c.is_ascii_uppercase()
             && prev.is_some_and(|p| {
                 p.is_ascii_lowercase()
                     || p.is_ascii_digit()
-                    || (p.is_ascii_uppercase() && next.is_some_and(char::is_ascii_lowercase))
+                    || (p.is_ascii_uppercase()
+                        && next.is_some_and(char::is_ascii_lowercase)
+                        && !plural)
             });
         if boundary {
             out.push('_');
@@ -665,6 +685,9 @@ mod tests {
         assert_eq!(field_name("QueueName"), "queue_name");
         assert_eq!(field_name("Type"), "r#type");
         assert_eq!(field_name("IPv6Address"), "i_pv6_address");
+        assert_eq!(field_name("CallbackURLs"), "callback_urls");
+        assert_eq!(field_name("AllowedOAuthFlows"), "allowed_oauth_flows");
+        assert_eq!(field_name("DBClusters"), "db_clusters");
         assert_eq!(variant_name("PAY_PER_REQUEST"), "PayPerRequest");
         assert_eq!(variant_name("provided.al2023"), "ProvidedAl2023");
         assert_eq!(variant_name("2"), "V2");
@@ -708,7 +731,7 @@ mod tests {
             fields,
             [
                 ("name", &Ty::Str, true),
-                ("mode", &Ty::Enum("Mode".into()), false),
+                ("mode", &Ty::Enum("ThingMode".into()), false),
                 ("rule", &Ty::Struct("Rule".into()), false),
                 ("labels", &Ty::Map(Box::new(Ty::Str)), false),
                 ("policy_document", &Ty::Policy, false),

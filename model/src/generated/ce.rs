@@ -324,15 +324,15 @@ pub mod anomaly_subscription {
         pub address: Value,
         /// `Status`
         #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
-        pub status: Option<Value<Status>>,
+        pub status: Option<Value<SubscriberStatus>>,
         /// `Type`
         #[serde(rename = "Type")]
-        pub r#type: Value<Type>,
+        pub r#type: Value<SubscriberType>,
     }
 
     impl Subscriber {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(address: impl Into<Value>, r#type: impl Into<Value<Type>>) -> Self {
+        pub fn new(address: impl Into<Value>, r#type: impl Into<Value<SubscriberType>>) -> Self {
             Subscriber {
                 address: address.into(),
                 status: None,
@@ -340,7 +340,7 @@ pub mod anomaly_subscription {
             }
         }
         /// Sets `Status`.
-        pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
+        pub fn status(mut self, value: impl Into<Value<SubscriberStatus>>) -> Self {
             self.status = Some(value.into());
             self
         }
@@ -360,7 +360,7 @@ pub mod anomaly_subscription {
     }
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Status {
+    pub enum SubscriberStatus {
         #[serde(rename = "CONFIRMED")]
         Confirmed,
         #[serde(rename = "DECLINED")]
@@ -368,7 +368,7 @@ pub mod anomaly_subscription {
     }
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Type {
+    pub enum SubscriberType {
         #[serde(rename = "EMAIL")]
         Email,
         #[serde(rename = "SNS")]

@@ -2565,7 +2565,7 @@ pub mod distribution {
         ///   This property is legacy. We recommend that you use [Aliases](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-aliases) instead.
         /// ```
         #[serde(rename = "CNAMEs", skip_serializing_if = "Option::is_none")]
-        pub cnam_es: Option<Vec<Value>>,
+        pub cnames: Option<Vec<Value>>,
         /// `CacheBehaviors`
         ///
         /// ```text
@@ -2788,7 +2788,7 @@ pub mod distribution {
             DistributionConfig {
                 aliases: None,
                 anycast_ip_list_id: None,
-                cnam_es: None,
+                cnames: None,
                 cache_behaviors: None,
                 cache_tag_config: None,
                 comment: None,
@@ -2826,8 +2826,8 @@ pub mod distribution {
             self
         }
         /// Sets `CNAMEs`.
-        pub fn cnam_es(mut self, value: impl Into<Vec<Value>>) -> Self {
-            self.cnam_es = Some(value.into());
+        pub fn cnames(mut self, value: impl Into<Vec<Value>>) -> Self {
+            self.cnames = Some(value.into());
             self
         }
         /// Sets `CacheBehaviors`.

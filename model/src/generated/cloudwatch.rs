@@ -272,7 +272,7 @@ pub mod alarm {
         ///   You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
         /// ```
         #[serde(rename = "Unit", skip_serializing_if = "Option::is_none")]
-        pub unit: Option<Value<Unit>>,
+        pub unit: Option<Value<AlarmUnit>>,
         /// `WarmUpConfiguration`
         ///
         /// ```text
@@ -450,7 +450,7 @@ pub mod alarm {
             self
         }
         /// Sets `Unit`.
-        pub fn unit(mut self, value: impl Into<Value<Unit>>) -> Self {
+        pub fn unit(mut self, value: impl Into<Value<AlarmUnit>>) -> Self {
             self.unit = Some(value.into());
             self
         }
@@ -816,7 +816,7 @@ pub mod alarm {
         ///  Valid values are: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
         /// ```
         #[serde(rename = "Unit", skip_serializing_if = "Option::is_none")]
-        pub unit: Option<Value<Unit>>,
+        pub unit: Option<Value<MetricStatUnit>>,
     }
 
     impl MetricStat {
@@ -834,7 +834,7 @@ pub mod alarm {
             }
         }
         /// Sets `Unit`.
-        pub fn unit(mut self, value: impl Into<Value<Unit>>) -> Self {
+        pub fn unit(mut self, value: impl Into<Value<MetricStatUnit>>) -> Self {
             self.unit = Some(value.into());
             self
         }
@@ -1024,7 +1024,7 @@ pub mod alarm {
     ///  Valid values are: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Unit {
+    pub enum MetricStatUnit {
         #[serde(rename = "Bits")]
         Bits,
         #[serde(rename = "Bits/Second")]
@@ -1114,6 +1114,68 @@ pub mod alarm {
         Missing,
         #[serde(rename = "notBreaching")]
         NotBreaching,
+    }
+
+    /// ```text
+    /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a single metric. Do not specify this if you are specifying a ``Metrics`` array.
+    ///   You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum AlarmUnit {
+        #[serde(rename = "Bits")]
+        Bits,
+        #[serde(rename = "Bits/Second")]
+        BitsSecond,
+        #[serde(rename = "Bytes")]
+        Bytes,
+        #[serde(rename = "Bytes/Second")]
+        BytesSecond,
+        #[serde(rename = "Count")]
+        Count,
+        #[serde(rename = "Count/Second")]
+        CountSecond,
+        #[serde(rename = "Gigabits")]
+        Gigabits,
+        #[serde(rename = "Gigabits/Second")]
+        GigabitsSecond,
+        #[serde(rename = "Gigabytes")]
+        Gigabytes,
+        #[serde(rename = "Gigabytes/Second")]
+        GigabytesSecond,
+        #[serde(rename = "Kilobits")]
+        Kilobits,
+        #[serde(rename = "Kilobits/Second")]
+        KilobitsSecond,
+        #[serde(rename = "Kilobytes")]
+        Kilobytes,
+        #[serde(rename = "Kilobytes/Second")]
+        KilobytesSecond,
+        #[serde(rename = "Megabits")]
+        Megabits,
+        #[serde(rename = "Megabits/Second")]
+        MegabitsSecond,
+        #[serde(rename = "Megabytes")]
+        Megabytes,
+        #[serde(rename = "Megabytes/Second")]
+        MegabytesSecond,
+        #[serde(rename = "Microseconds")]
+        Microseconds,
+        #[serde(rename = "Milliseconds")]
+        Milliseconds,
+        #[serde(rename = "None")]
+        None,
+        #[serde(rename = "Percent")]
+        Percent,
+        #[serde(rename = "Seconds")]
+        Seconds,
+        #[serde(rename = "Terabits")]
+        Terabits,
+        #[serde(rename = "Terabits/Second")]
+        TerabitsSecond,
+        #[serde(rename = "Terabytes")]
+        Terabytes,
+        #[serde(rename = "Terabytes/Second")]
+        TerabytesSecond,
     }
 
     impl Handle<Alarm> {

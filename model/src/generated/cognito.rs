@@ -505,7 +505,7 @@ pub mod user_pool {
     pub struct RecoveryOption {
         /// `Name`
         #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
-        pub name: Option<Value<Name>>,
+        pub name: Option<Value<RecoveryOptionName>>,
         /// `Priority`
         #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
         pub priority: Option<Value<i64>>,
@@ -520,7 +520,7 @@ pub mod user_pool {
             }
         }
         /// Sets `Name`.
-        pub fn name(mut self, value: impl Into<Value<Name>>) -> Self {
+        pub fn name(mut self, value: impl Into<Value<RecoveryOptionName>>) -> Self {
             self.name = Some(value.into());
             self
         }
@@ -748,7 +748,7 @@ pub mod user_pool {
     pub struct IssuerConfiguration {
         /// `Type`
         #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
-        pub r#type: Option<Value<Type>>,
+        pub r#type: Option<Value<IssuerConfigurationType>>,
     }
 
     impl IssuerConfiguration {
@@ -757,7 +757,7 @@ pub mod user_pool {
             IssuerConfiguration { r#type: None }
         }
         /// Sets `Type`.
-        pub fn r#type(mut self, value: impl Into<Value<Type>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<Value<IssuerConfigurationType>>) -> Self {
             self.r#type = Some(value.into());
             self
         }
@@ -1663,7 +1663,7 @@ pub mod user_pool {
     }
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Name {
+    pub enum RecoveryOptionName {
         #[serde(rename = "admin_only")]
         AdminOnly,
         #[serde(rename = "verified_email")]
@@ -1707,7 +1707,7 @@ pub mod user_pool {
     }
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Type {
+    pub enum IssuerConfigurationType {
         #[serde(rename = "ORIGINAL")]
         Original,
         #[serde(rename = "UPDATED")]
@@ -1873,16 +1873,16 @@ pub mod user_pool_client {
         pub access_token_validity: Option<Value<i64>>,
         /// `AllowedOAuthFlows`
         #[serde(rename = "AllowedOAuthFlows", skip_serializing_if = "Option::is_none")]
-        pub allowed_o_auth_flows: Option<Vec<Value<AllowedOAuthFlow>>>,
+        pub allowed_oauth_flows: Option<Vec<Value<AllowedOAuthFlow>>>,
         /// `AllowedOAuthFlowsUserPoolClient`
         #[serde(
             rename = "AllowedOAuthFlowsUserPoolClient",
             skip_serializing_if = "Option::is_none"
         )]
-        pub allowed_o_auth_flows_user_pool_client: Option<Value<bool>>,
+        pub allowed_oauth_flows_user_pool_client: Option<Value<bool>>,
         /// `AllowedOAuthScopes`
         #[serde(rename = "AllowedOAuthScopes", skip_serializing_if = "Option::is_none")]
-        pub allowed_o_auth_scopes: Option<Vec<Value>>,
+        pub allowed_oauth_scopes: Option<Vec<Value>>,
         /// `AnalyticsConfiguration`
         #[serde(
             rename = "AnalyticsConfiguration",
@@ -1897,7 +1897,7 @@ pub mod user_pool_client {
         pub auth_session_validity: Option<Value<i64>>,
         /// `CallbackURLs`
         #[serde(rename = "CallbackURLs", skip_serializing_if = "Option::is_none")]
-        pub callback_ur_ls: Option<Vec<Value>>,
+        pub callback_urls: Option<Vec<Value>>,
         /// `ClientName`
         #[serde(rename = "ClientName", skip_serializing_if = "Option::is_none")]
         pub client_name: Option<Value>,
@@ -1927,7 +1927,7 @@ pub mod user_pool_client {
         pub id_token_validity: Option<Value<i64>>,
         /// `LogoutURLs`
         #[serde(rename = "LogoutURLs", skip_serializing_if = "Option::is_none")]
-        pub logout_ur_ls: Option<Vec<Value>>,
+        pub logout_urls: Option<Vec<Value>>,
         /// `PreventUserExistenceErrors`
         #[serde(
             rename = "PreventUserExistenceErrors",
@@ -1973,12 +1973,12 @@ pub mod user_pool_client {
         pub fn new(user_pool_id: impl Into<Value>) -> Self {
             UserPoolClient {
                 access_token_validity: None,
-                allowed_o_auth_flows: None,
-                allowed_o_auth_flows_user_pool_client: None,
-                allowed_o_auth_scopes: None,
+                allowed_oauth_flows: None,
+                allowed_oauth_flows_user_pool_client: None,
+                allowed_oauth_scopes: None,
                 analytics_configuration: None,
                 auth_session_validity: None,
-                callback_ur_ls: None,
+                callback_urls: None,
                 client_name: None,
                 default_redirect_uri: None,
                 enable_propagate_additional_user_context_data: None,
@@ -1986,7 +1986,7 @@ pub mod user_pool_client {
                 explicit_auth_flows: None,
                 generate_secret: None,
                 id_token_validity: None,
-                logout_ur_ls: None,
+                logout_urls: None,
                 prevent_user_existence_errors: None,
                 read_attributes: None,
                 refresh_token_rotation: None,
@@ -2003,24 +2003,24 @@ pub mod user_pool_client {
             self
         }
         /// Sets `AllowedOAuthFlows`.
-        pub fn allowed_o_auth_flows(
+        pub fn allowed_oauth_flows(
             mut self,
             value: impl Into<Vec<Value<AllowedOAuthFlow>>>,
         ) -> Self {
-            self.allowed_o_auth_flows = Some(value.into());
+            self.allowed_oauth_flows = Some(value.into());
             self
         }
         /// Sets `AllowedOAuthFlowsUserPoolClient`.
-        pub fn allowed_o_auth_flows_user_pool_client(
+        pub fn allowed_oauth_flows_user_pool_client(
             mut self,
             value: impl Into<Value<bool>>,
         ) -> Self {
-            self.allowed_o_auth_flows_user_pool_client = Some(value.into());
+            self.allowed_oauth_flows_user_pool_client = Some(value.into());
             self
         }
         /// Sets `AllowedOAuthScopes`.
-        pub fn allowed_o_auth_scopes(mut self, value: impl Into<Vec<Value>>) -> Self {
-            self.allowed_o_auth_scopes = Some(value.into());
+        pub fn allowed_oauth_scopes(mut self, value: impl Into<Vec<Value>>) -> Self {
+            self.allowed_oauth_scopes = Some(value.into());
             self
         }
         /// Sets `AnalyticsConfiguration`.
@@ -2034,8 +2034,8 @@ pub mod user_pool_client {
             self
         }
         /// Sets `CallbackURLs`.
-        pub fn callback_ur_ls(mut self, value: impl Into<Vec<Value>>) -> Self {
-            self.callback_ur_ls = Some(value.into());
+        pub fn callback_urls(mut self, value: impl Into<Vec<Value>>) -> Self {
+            self.callback_urls = Some(value.into());
             self
         }
         /// Sets `ClientName`.
@@ -2080,8 +2080,8 @@ pub mod user_pool_client {
             self
         }
         /// Sets `LogoutURLs`.
-        pub fn logout_ur_ls(mut self, value: impl Into<Vec<Value>>) -> Self {
-            self.logout_ur_ls = Some(value.into());
+        pub fn logout_urls(mut self, value: impl Into<Vec<Value>>) -> Self {
+            self.logout_urls = Some(value.into());
             self
         }
         /// Sets `PreventUserExistenceErrors`.

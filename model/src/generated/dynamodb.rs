@@ -592,7 +592,7 @@ pub mod table {
         /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS`` (tracks all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events). This setting determines what type of contributor insights data is collected for the table.
         /// ```
         #[serde(rename = "Mode", skip_serializing_if = "Option::is_none")]
-        pub mode: Option<Value<Mode>>,
+        pub mode: Option<Value<ContributorInsightsSpecificationMode>>,
     }
 
     impl ContributorInsightsSpecification {
@@ -604,7 +604,10 @@ pub mod table {
             }
         }
         /// Sets `Mode`.
-        pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
+        pub fn mode(
+            mut self,
+            value: impl Into<Value<ContributorInsightsSpecificationMode>>,
+        ) -> Self {
             self.mode = Some(value.into());
             self
         }
@@ -1544,7 +1547,7 @@ pub mod table {
     /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS`` (tracks all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events). This setting determines what type of contributor insights data is collected for the table.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Mode {
+    pub enum ContributorInsightsSpecificationMode {
         #[serde(rename = "ACCESSED_AND_THROTTLED_KEYS")]
         AccessedAndThrottledKeys,
         #[serde(rename = "THROTTLED_KEYS")]

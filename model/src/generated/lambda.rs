@@ -686,7 +686,7 @@ pub mod event_source_mapping {
         /// The type of authentication Lambda uses to access your schema registry.
         /// ```
         #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
-        pub r#type: Option<Value<Type>>,
+        pub r#type: Option<Value<SchemaRegistryAccessConfigType>>,
         /// `URI`
         ///
         /// ```text
@@ -705,7 +705,7 @@ pub mod event_source_mapping {
             }
         }
         /// Sets `Type`.
-        pub fn r#type(mut self, value: impl Into<Value<Type>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<Value<SchemaRegistryAccessConfigType>>) -> Self {
             self.r#type = Some(value.into());
             self
         }
@@ -1329,7 +1329,7 @@ pub mod event_source_mapping {
     /// The type of authentication Lambda uses to access your schema registry.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Type {
+    pub enum SchemaRegistryAccessConfigType {
         #[serde(rename = "BASIC_AUTH")]
         BasicAuth,
         #[serde(rename = "CLIENT_CERTIFICATE_TLS_AUTH")]
@@ -2617,7 +2617,7 @@ pub mod function {
         /// The tracing mode.
         /// ```
         #[serde(rename = "Mode", skip_serializing_if = "Option::is_none")]
-        pub mode: Option<Value<Mode>>,
+        pub mode: Option<Value<TracingConfigMode>>,
     }
 
     impl TracingConfig {
@@ -2626,7 +2626,7 @@ pub mod function {
             TracingConfig { mode: None }
         }
         /// Sets `Mode`.
-        pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
+        pub fn mode(mut self, value: impl Into<Value<TracingConfigMode>>) -> Self {
             self.mode = Some(value.into());
             self
         }
@@ -2946,7 +2946,7 @@ pub mod function {
     /// The tracing mode.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Mode {
+    pub enum TracingConfigMode {
         #[serde(rename = "Active")]
         Active,
         #[serde(rename = "PassThrough")]

@@ -649,7 +649,7 @@ pub mod bucket {
         ///  *Allowed values*: ``CSV`` | ``ORC`` | ``Parquet``
         /// ```
         #[serde(rename = "Format")]
-        pub format: Value<Format>,
+        pub format: Value<DestinationFormat>,
         /// `Prefix`
         ///
         /// ```text
@@ -661,7 +661,10 @@ pub mod bucket {
 
     impl Destination {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(bucket_arn: impl Into<Value>, format: impl Into<Value<Format>>) -> Self {
+        pub fn new(
+            bucket_arn: impl Into<Value>,
+            format: impl Into<Value<DestinationFormat>>,
+        ) -> Self {
             Destination {
                 bucket_account_id: None,
                 bucket_arn: bucket_arn.into(),
@@ -1186,7 +1189,7 @@ pub mod bucket {
         /// Specifies the status of the configuration.
         /// ```
         #[serde(rename = "Status")]
-        pub status: Value<Status>,
+        pub status: Value<IntelligentTieringConfigurationStatus>,
         /// `TagFilters`
         ///
         /// ```text
@@ -1208,7 +1211,7 @@ pub mod bucket {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(
             id: impl Into<Value>,
-            status: impl Into<Value<Status>>,
+            status: impl Into<Value<IntelligentTieringConfigurationStatus>>,
             tierings: impl Into<Vec<Tiering>>,
         ) -> Self {
             IntelligentTieringConfiguration {
@@ -2868,7 +2871,7 @@ pub mod bucket {
         /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
         /// ```
         #[serde(rename = "Mode", skip_serializing_if = "Option::is_none")]
-        pub mode: Option<Value<Mode>>,
+        pub mode: Option<Value<DefaultRetentionMode>>,
         /// `Years`
         ///
         /// ```text
@@ -2899,7 +2902,7 @@ pub mod bucket {
             self
         }
         /// Sets `Mode`.
-        pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
+        pub fn mode(mut self, value: impl Into<Value<DefaultRetentionMode>>) -> Self {
             self.mode = Some(value.into());
             self
         }
@@ -3123,7 +3126,7 @@ pub mod bucket {
         /// Indicates whether to replicate delete markers.
         /// ```
         #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
-        pub status: Option<Value<Status>>,
+        pub status: Option<Value<DeleteMarkerReplicationStatus>>,
     }
 
     impl DeleteMarkerReplication {
@@ -3132,7 +3135,7 @@ pub mod bucket {
             DeleteMarkerReplication { status: None }
         }
         /// Sets `Status`.
-        pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
+        pub fn status(mut self, value: impl Into<Value<DeleteMarkerReplicationStatus>>) -> Self {
             self.status = Some(value.into());
             self
         }
@@ -3227,12 +3230,12 @@ pub mod bucket {
         /// Specifies whether the replication metrics are enabled.
         /// ```
         #[serde(rename = "Status")]
-        pub status: Value<Status>,
+        pub status: Value<MetricsStatus>,
     }
 
     impl Metrics {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(status: impl Into<Value<Status>>) -> Self {
+        pub fn new(status: impl Into<Value<MetricsStatus>>) -> Self {
             Metrics {
                 event_threshold: None,
                 status: status.into(),
@@ -3256,7 +3259,7 @@ pub mod bucket {
         /// Specifies whether the replication time is enabled.
         /// ```
         #[serde(rename = "Status")]
-        pub status: Value<Status>,
+        pub status: Value<ReplicationTimeStatus>,
         /// `Time`
         ///
         /// ```text
@@ -3269,7 +3272,7 @@ pub mod bucket {
     impl ReplicationTime {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(
-            status: impl Into<Value<Status>>,
+            status: impl Into<Value<ReplicationTimeStatus>>,
             time: impl Into<ReplicationTimeValue>,
         ) -> Self {
             ReplicationTime {
@@ -3535,12 +3538,12 @@ pub mod bucket {
         /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored in AWS Key Management Service.
         /// ```
         #[serde(rename = "Status")]
-        pub status: Value<Status>,
+        pub status: Value<SseKmsEncryptedObjectsStatus>,
     }
 
     impl SseKmsEncryptedObjects {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(status: impl Into<Value<Status>>) -> Self {
+        pub fn new(status: impl Into<Value<SseKmsEncryptedObjectsStatus>>) -> Self {
             SseKmsEncryptedObjects {
                 status: status.into(),
             }
@@ -3668,14 +3671,14 @@ pub mod bucket {
         /// Specifies whether the rule is enabled.
         /// ```
         #[serde(rename = "Status")]
-        pub status: Value<Status>,
+        pub status: Value<ReplicationRuleStatus>,
     }
 
     impl ReplicationRule {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(
             destination: impl Into<ReplicationDestination>,
-            status: impl Into<Value<Status>>,
+            status: impl Into<Value<ReplicationRuleStatus>>,
         ) -> Self {
             ReplicationRule {
                 delete_marker_replication: None,
@@ -3802,7 +3805,7 @@ pub mod bucket {
         /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
         /// ```
         #[serde(rename = "Protocol", skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Value<Protocol>>,
+        pub protocol: Option<Value<RedirectAllRequestsToProtocol>>,
     }
 
     impl RedirectAllRequestsTo {
@@ -3814,7 +3817,7 @@ pub mod bucket {
             }
         }
         /// Sets `Protocol`.
-        pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
+        pub fn protocol(mut self, value: impl Into<Value<RedirectAllRequestsToProtocol>>) -> Self {
             self.protocol = Some(value.into());
             self
         }
@@ -3845,7 +3848,7 @@ pub mod bucket {
         /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
         /// ```
         #[serde(rename = "Protocol", skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Value<Protocol>>,
+        pub protocol: Option<Value<RedirectRuleProtocol>>,
         /// `ReplaceKeyPrefixWith`
         ///
         /// ```text
@@ -3889,7 +3892,7 @@ pub mod bucket {
             self
         }
         /// Sets `Protocol`.
-        pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
+        pub fn protocol(mut self, value: impl Into<Value<RedirectRuleProtocol>>) -> Self {
             self.protocol = Some(value.into());
             self
         }
@@ -4114,7 +4117,7 @@ pub mod bucket {
     ///  *Allowed values*: ``CSV`` | ``ORC`` | ``Parquet``
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Format {
+    pub enum DestinationFormat {
         #[serde(rename = "CSV")]
         Csv,
         #[serde(rename = "ORC")]
@@ -4171,7 +4174,7 @@ pub mod bucket {
     /// Specifies the status of the configuration.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Status {
+    pub enum IntelligentTieringConfigurationStatus {
         #[serde(rename = "Disabled")]
         Disabled,
         #[serde(rename = "Enabled")]
@@ -4371,7 +4374,7 @@ pub mod bucket {
     /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Mode {
+    pub enum DefaultRetentionMode {
         #[serde(rename = "COMPLIANCE")]
         Compliance,
         #[serde(rename = "GOVERNANCE")]
@@ -4392,12 +4395,45 @@ pub mod bucket {
     }
 
     /// ```text
+    /// Indicates whether to replicate delete markers.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum DeleteMarkerReplicationStatus {
+        #[serde(rename = "Disabled")]
+        Disabled,
+        #[serde(rename = "Enabled")]
+        Enabled,
+    }
+
+    /// ```text
     /// Specifies the replica ownership. For default and valid values, see [PUT bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API Reference*.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum Owner {
         #[serde(rename = "Destination")]
         Destination,
+    }
+
+    /// ```text
+    /// Specifies whether the replication metrics are enabled.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum MetricsStatus {
+        #[serde(rename = "Disabled")]
+        Disabled,
+        #[serde(rename = "Enabled")]
+        Enabled,
+    }
+
+    /// ```text
+    /// Specifies whether the replication time is enabled.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum ReplicationTimeStatus {
+        #[serde(rename = "Disabled")]
+        Disabled,
+        #[serde(rename = "Enabled")]
+        Enabled,
     }
 
     /// ```text
@@ -4438,6 +4474,28 @@ pub mod bucket {
     }
 
     /// ```text
+    /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored in AWS Key Management Service.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum SseKmsEncryptedObjectsStatus {
+        #[serde(rename = "Disabled")]
+        Disabled,
+        #[serde(rename = "Enabled")]
+        Enabled,
+    }
+
+    /// ```text
+    /// Specifies whether the rule is enabled.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum ReplicationRuleStatus {
+        #[serde(rename = "Disabled")]
+        Disabled,
+        #[serde(rename = "Enabled")]
+        Enabled,
+    }
+
+    /// ```text
     /// The versioning state of the bucket.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -4452,7 +4510,18 @@ pub mod bucket {
     /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Protocol {
+    pub enum RedirectAllRequestsToProtocol {
+        #[serde(rename = "http")]
+        Http,
+        #[serde(rename = "https")]
+        Https,
+    }
+
+    /// ```text
+    /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum RedirectRuleProtocol {
         #[serde(rename = "http")]
         Http,
         #[serde(rename = "https")]

@@ -505,7 +505,7 @@ pub mod topic {
         ///   At least one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
         /// ```
         #[serde(rename = "Protocol")]
-        pub protocol: Value<Protocol>,
+        pub protocol: Value<LoggingConfigProtocol>,
         /// `SuccessFeedbackRoleArn`
         ///
         /// ```text
@@ -530,7 +530,7 @@ pub mod topic {
 
     impl LoggingConfig {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(protocol: impl Into<Value<Protocol>>) -> Self {
+        pub fn new(protocol: impl Into<Value<LoggingConfigProtocol>>) -> Self {
             LoggingConfig {
                 failure_feedback_role_arn: None,
                 protocol: protocol.into(),
@@ -592,7 +592,7 @@ pub mod topic {
     ///   At least one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Protocol {
+    pub enum LoggingConfigProtocol {
         #[serde(rename = "http/s")]
         HttpS,
         #[serde(rename = "sqs")]

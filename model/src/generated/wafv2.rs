@@ -114,7 +114,7 @@ pub mod web_acl {
         pub rules: Option<Vec<Rule>>,
         /// `Scope`
         #[serde(rename = "Scope")]
-        pub scope: Value<Scope>,
+        pub scope: Value<WebACLScope>,
         /// `TokenDomains`
         #[serde(rename = "TokenDomains", skip_serializing_if = "Option::is_none")]
         pub token_domains: Option<Vec<Value>>,
@@ -132,7 +132,7 @@ pub mod web_acl {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(
             default_action: impl Into<DefaultAction>,
-            scope: impl Into<Value<Scope>>,
+            scope: impl Into<Value<WebACLScope>>,
             visibility_config: impl Into<VisibilityConfig>,
         ) -> Self {
             WebACL {
@@ -4422,7 +4422,7 @@ pub mod web_acl {
     /// Use CLOUDFRONT for CloudFront WebACL, use REGIONAL for Application Load Balancer and API Gateway.
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum Scope {
+    pub enum WebACLScope {
         #[serde(rename = "CLOUDFRONT")]
         Cloudfront,
         #[serde(rename = "REGIONAL")]

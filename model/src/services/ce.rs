@@ -11,7 +11,7 @@ use crate::cfn::{Handle, Value};
 
 pub use crate::generated::ce::anomaly_monitor::{AnomalyMonitor, MonitorType};
 pub use crate::generated::ce::anomaly_subscription::{
-    AnomalySubscription, Frequency, Subscriber as AnomalySubscriber, Type as SubscriberType,
+    AnomalySubscription, Frequency, Subscriber as AnomalySubscriber, SubscriberType,
 };
 
 /// A Cost Explorer filter expression (also the shape of a budget's `FilterExpression`).

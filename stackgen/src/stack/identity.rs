@@ -11,20 +11,21 @@ use retail_spec::STAFF_GROUP;
 
 use super::Ctx;
 use crate::model::cognito::{
-    AccountRecoverySetting, Activation, AdminCreateUserConfig, AuthFlow, ExistenceErrors,
-    MfaConfiguration, PasswordPolicy, Policies, RecoveryMechanism, RecoveryOption, TimeUnit,
+    AccessToken, AccountRecoverySetting, AdminCreateUserConfig, AutoVerifiedAttribute,
+    DeletionProtection, ExplicitAuthFlow, IdToken, MfaConfiguration, PasswordPolicy, Policies,
+    PreventUserExistenceErrors, RecoveryOption, RecoveryOptionName, RefreshToken,
     TokenValidityUnits, UserPool, UserPoolClient, UserPoolGroup, UserPoolTier, UsernameAttribute,
     UsernameConfiguration,
 };
-use crate::model::{DeletionPolicy, Handle, Options, Tags};
+use crate::model::{DeletionPolicy, Handle, Options};
 
 pub(super) const USER_POOL: &str = "UserPool";
 pub(super) const STOREFRONT_CLIENT: &str = "StorefrontClient";
 
 /// Access and ID tokens live an hour; the page refreshes them with the refresh token, which
 /// lives 30 days (a shopper stays signed in for a month of inactivity at most).
-const TOKEN_MINUTES: u32 = 60;
-const REFRESH_DAYS: u32 = 30;
+const TOKEN_MINUTES: i64 = 60;
+const REFRESH_DAYS: i64 = 30;
 
 pub(super) struct Identity {
     pub pool: Handle<UserPool>,
@@ -40,78 +41,74 @@ pub(super) fn build(ctx: &mut Ctx) -> Identity {
     };
     let pool = ctx.template.add_with(
         USER_POOL,
-        UserPool {
-            user_pool_name: ctx.names.physical("users").into(),
-            username_attributes: vec![UsernameAttribute::Email],
-            auto_verified_attributes: vec![UsernameAttribute::Email],
-            username_configuration: UsernameConfiguration {
-                case_sensitive: false,
-            },
-            policies: Policies {
-                password_policy: PasswordPolicy {
-                    minimum_length: 10,
-                    require_lowercase: true,
-                    require_uppercase: true,
-                    require_numbers: true,
-                    require_symbols: false,
-                    temporary_password_validity_days: 7,
-                },
-            },
-            account_recovery_setting: AccountRecoverySetting {
-                recovery_mechanisms: vec![RecoveryOption {
-                    name: RecoveryMechanism::VerifiedEmail,
-                    priority: 1,
-                }],
-            },
-            admin_create_user_config: AdminCreateUserConfig {
-                allow_admin_create_user_only: false,
-            },
-            mfa_configuration: MfaConfiguration::Off,
-            deletion_protection: if retain {
-                Activation::Active
+        UserPool::new()
+            .user_pool_name(ctx.names.physical("users"))
+            .username_attributes([UsernameAttribute::Email.into()])
+            .auto_verified_attributes([AutoVerifiedAttribute::Email.into()])
+            .username_configuration(UsernameConfiguration::new().case_sensitive(false))
+            .policies(
+                Policies::new().password_policy(
+                    PasswordPolicy::new()
+                        .minimum_length(10)
+                        .require_lowercase(true)
+                        .require_uppercase(true)
+                        .require_numbers(true)
+                        .require_symbols(false)
+                        .temporary_password_validity_days(7),
+                ),
+            )
+            .account_recovery_setting(
+                AccountRecoverySetting::new().recovery_mechanisms([RecoveryOption::new()
+                    .name(RecoveryOptionName::VerifiedEmail)
+                    .priority(1)]),
+            )
+            // Customers sign themselves up.
+            .admin_create_user_config(
+                AdminCreateUserConfig::new().allow_admin_create_user_only(false),
+            )
+            .mfa_configuration(MfaConfiguration::Off)
+            .deletion_protection(if retain {
+                DeletionProtection::Active
             } else {
-                Activation::Inactive
-            },
-            user_pool_tier: UserPoolTier::Lite,
-            user_pool_tags: Tags::new(),
-        },
+                DeletionProtection::Inactive
+            })
+            .user_pool_tier(UserPoolTier::Lite),
         options,
     );
     let client = ctx.template.add(
         STOREFRONT_CLIENT,
-        UserPoolClient {
-            user_pool_id: pool.pool_id(),
-            client_name: ctx.names.physical("storefront").into(),
-            generate_secret: false,
-            explicit_auth_flows: vec![
-                AuthFlow::AllowUserPasswordAuth,
-                AuthFlow::AllowRefreshTokenAuth,
-            ],
-            prevent_user_existence_errors: ExistenceErrors::Enabled,
-            enable_token_revocation: true,
-            access_token_validity: TOKEN_MINUTES,
-            id_token_validity: TOKEN_MINUTES,
-            refresh_token_validity: REFRESH_DAYS,
-            token_validity_units: TokenValidityUnits {
-                access_token: TimeUnit::Minutes,
-                id_token: TimeUnit::Minutes,
-                refresh_token: TimeUnit::Days,
-            },
-            auth_session_validity: 3,
-            read_attributes: vec!["email", "email_verified"],
-            write_attributes: vec!["email"],
-        },
+        UserPoolClient::new(pool.pool_id())
+            .client_name(ctx.names.physical("storefront"))
+            // A public client: a browser page cannot keep a secret.
+            .generate_secret(false)
+            .explicit_auth_flows([
+                ExplicitAuthFlow::AllowUserPasswordAuth.into(),
+                ExplicitAuthFlow::AllowRefreshTokenAuth.into(),
+            ])
+            // An unknown user is answered like a wrong password.
+            .prevent_user_existence_errors(PreventUserExistenceErrors::Enabled)
+            .enable_token_revocation(true)
+            .access_token_validity(TOKEN_MINUTES)
+            .id_token_validity(TOKEN_MINUTES)
+            .refresh_token_validity(REFRESH_DAYS)
+            .token_validity_units(
+                TokenValidityUnits::new()
+                    .access_token(AccessToken::Minutes)
+                    .id_token(IdToken::Minutes)
+                    .refresh_token(RefreshToken::Days),
+            )
+            .auth_session_validity(3)
+            .read_attributes(["email".into(), "email_verified".into()])
+            .write_attributes(["email".into()]),
     );
     ctx.template.add(
         "StaffGroup",
-        UserPoolGroup {
-            user_pool_id: pool.pool_id(),
-            group_name: STAFF_GROUP.to_owned(),
-            description:
-                "Store staff: the back office (inventory, reports). Managed with `stackgen staff`."
-                    .to_owned(),
-            precedence: 0,
-        },
+        UserPoolGroup::new(pool.pool_id())
+            .group_name(STAFF_GROUP)
+            .description(
+                "Store staff: the back office (inventory, reports). Managed with `stackgen staff`.",
+            )
+            .precedence(0),
     );
     Identity { pool, client }
 }
