@@ -11,13 +11,13 @@ use super::api::ApiRes;
 use super::data::{ACCESS_LOG_SKIP, bucket_policy};
 use super::{Ctx, ids};
 use crate::model::cloudfront::{
-    CacheBehavior, CustomOriginConfig, Distribution, DistributionConfig, Function,
-    FunctionAssociation, FunctionConfig, Origin, OriginAccessControl, S3OriginConfig, managed,
+    CacheBehavior, CustomOriginConfig, DefaultCacheBehavior, Distribution, DistributionConfig,
+    Function, FunctionAssociation, FunctionConfig, HttpVersion, Origin, OriginAccessControl,
+    PriceClass, Runtime, S3OriginConfig, ViewerProtocolPolicy, managed,
 };
 use crate::model::s3::Bucket;
 use crate::model::{
-    DeletionPolicy, Handle, Operator, Options, PolicyCondition, Principal, Pseudo, Statement, Tags,
-    Value,
+    DeletionPolicy, Handle, Operator, Options, PolicyCondition, Principal, Pseudo, Statement, Value,
 };
 use crate::sub;
 
@@ -69,86 +69,59 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
     // Unknown pages get the storefront's 404 page at the edge (see storefront.rs).
     let page_router = ctx.template.add(
         "SitePageRouterFunction",
-        Function {
-            name: ctx.names.physical("page-router").into(),
-            auto_publish: true,
-            function_code: crate::storefront::cdn_page_router_js(),
-            function_config: FunctionConfig {
-                comment: "Unknown storefront pages: the 404 page with status 404".to_owned(),
-                runtime: "cloudfront-js-2.0",
-            },
-            tags: Tags::new(),
-        },
+        Function::new(
+            crate::storefront::cdn_page_router_js(),
+            FunctionConfig::new(
+                "Unknown storefront pages: the 404 page with status 404",
+                Runtime::CloudfrontJs20,
+            ),
+            ctx.names.physical("page-router"),
+        )
+        // Publish to LIVE on every update, so the distribution runs what the template says.
+        .auto_publish(true),
     );
-    let static_methods = vec!["GET", "HEAD"];
+    let methods = |list: &[&str]| -> Vec<Value> { list.iter().map(|&m| m.into()).collect() };
+    let static_methods = ["GET", "HEAD"];
+    let site_origin = Origin::new(site_bucket.regional_domain_name(), SITE_ORIGIN)
+        // Present with an empty identity: an S3 origin reached through the OAC.
+        .s3_origin_config(S3OriginConfig::new().origin_access_identity(""))
+        .origin_access_control_id(oac.oac_id());
+    let api_origin = Origin::new(api.domain(), API_ORIGIN).custom_origin_config(
+        CustomOriginConfig::new("https-only")
+            .https_port(443)
+            .origin_ssl_protocols(["TLSv1.2".into()]),
+    );
+    let site_behavior =
+        DefaultCacheBehavior::new(SITE_ORIGIN, ViewerProtocolPolicy::RedirectToHttps)
+            .allowed_methods(methods(&static_methods))
+            .cached_methods(methods(&static_methods))
+            .compress(true)
+            .cache_policy_id(managed::CACHING_OPTIMIZED)
+            .response_headers_policy_id(managed::SECURITY_HEADERS)
+            .function_associations([FunctionAssociation::new()
+                .event_type("viewer-request")
+                .function_arn(page_router.function_arn())]);
+    let api_behavior = CacheBehavior::new(format!("/{API_STAGE}/*"), API_ORIGIN, "https-only")
+        .allowed_methods(methods(&[
+            "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE",
+        ]))
+        .cached_methods(methods(&static_methods))
+        .compress(true)
+        .cache_policy_id(managed::CACHING_DISABLED)
+        .origin_request_policy_id(managed::ALL_VIEWER_EXCEPT_HOST_HEADER)
+        .response_headers_policy_id(managed::SECURITY_HEADERS);
     let distribution = ctx.template.add_with(
         ids::DISTRIBUTION,
-        Distribution {
-            distribution_config: DistributionConfig {
-                enabled: true,
-                comment: format!("{} storefront and API", ctx.names.stack()),
-                default_root_object: Some("index.html".to_owned()),
-                http_version: "http2and3",
-                ipv6_enabled: true,
-                price_class: "PriceClass_100",
-                origins: vec![
-                    Origin {
-                        id: SITE_ORIGIN.to_owned(),
-                        domain_name: site_bucket.regional_domain_name(),
-                        origin_path: None,
-                        s3_origin_config: Some(S3OriginConfig {
-                            origin_access_identity: String::new(),
-                        }),
-                        origin_access_control_id: Some(oac.oac_id()),
-                        custom_origin_config: None,
-                    },
-                    Origin {
-                        id: API_ORIGIN.to_owned(),
-                        domain_name: api.domain(),
-                        origin_path: None,
-                        s3_origin_config: None,
-                        origin_access_control_id: None,
-                        custom_origin_config: Some(CustomOriginConfig {
-                            https_port: 443,
-                            origin_protocol_policy: "https-only",
-                            origin_ssl_protocols: vec!["TLSv1.2"],
-                        }),
-                    },
-                ],
-                default_cache_behavior: CacheBehavior {
-                    path_pattern: None,
-                    target_origin_id: SITE_ORIGIN.to_owned(),
-                    viewer_protocol_policy: "redirect-to-https",
-                    allowed_methods: static_methods.clone(),
-                    cached_methods: static_methods.clone(),
-                    compress: true,
-                    cache_policy_id: managed::CACHING_OPTIMIZED,
-                    origin_request_policy_id: None,
-                    response_headers_policy_id: Some(managed::SECURITY_HEADERS),
-                    function_associations: vec![FunctionAssociation {
-                        event_type: "viewer-request",
-                        function_arn: page_router.function_arn(),
-                    }],
-                },
-                cache_behaviors: vec![CacheBehavior {
-                    path_pattern: Some(format!("/{API_STAGE}/*")),
-                    target_origin_id: API_ORIGIN.to_owned(),
-                    viewer_protocol_policy: "https-only",
-                    allowed_methods: vec![
-                        "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE",
-                    ],
-                    cached_methods: static_methods,
-                    compress: true,
-                    cache_policy_id: managed::CACHING_DISABLED,
-                    origin_request_policy_id: Some(managed::ALL_VIEWER_EXCEPT_HOST_HEADER),
-                    response_headers_policy_id: Some(managed::SECURITY_HEADERS),
-                    function_associations: Vec::new(),
-                }],
-                custom_error_responses: Vec::new(),
-                viewer_certificate: None,
-            },
-            tags: Tags::new(),
-        },
+        Distribution::new(
+            DistributionConfig::new(site_behavior, true)
+                .comment(format!("{} storefront and API", ctx.names.stack()))
+                .default_root_object("index.html")
+                .http_version(HttpVersion::Http2and3)
+                .ipv6_enabled(true)
+                .price_class(PriceClass::PriceClass100)
+                .origins([site_origin, api_origin])
+                .cache_behaviors([api_behavior]),
+        ),
         Options::new()
             .skip_checkov("CKV_AWS_68", WAF_SKIP)
             .skip_checkov("CKV_AWS_174", TLS_SKIP)
