@@ -123,7 +123,8 @@ fn the_deploy_role_has_the_handlers_actions_and_no_wildcard() {
 /// quotas": whitespace not counted).
 #[test]
 fn the_deploy_role_manages_only_bounded_roles_and_fits_iam_s_size_limit() {
-    let text = stackgen::deploy::bootstrap::template(&std::collections::BTreeMap::new());
+    let text = stackgen::deploy::bootstrap::template(&std::collections::BTreeMap::new())
+        .expect("the bootstrap template renders");
     let t: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     let role = &t["Resources"]["DeployRole"]["Properties"];
     let doc = &role["Policies"][0]["PolicyDocument"];

@@ -148,7 +148,8 @@ fn cfn_lint_and_checkov_are_clean_on_every_environment() {
     // The bootstrap stack (assets bucket, deploy role) is a template stackgen deploys too; it
     // goes under `out` so that checkov's directory scan covers it.
     let bootstrap = out.join("bootstrap/stackgen-bootstrap.template.json");
-    let body = stackgen::deploy::bootstrap::template(&stackgen::deploy::bootstrap::default_tags());
+    let body = stackgen::deploy::bootstrap::template(&stackgen::deploy::bootstrap::default_tags())
+        .unwrap_or_else(|e| panic!("the bootstrap template does not render: {e}"));
     if let Err(e) = std::fs::create_dir_all(out.join("bootstrap"))
         .and_then(|()| std::fs::write(&bootstrap, body))
     {

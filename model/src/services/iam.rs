@@ -20,6 +20,13 @@ impl Handle<Role> {
     }
 }
 
+impl Handle<ManagedPolicy> {
+    /// `Ref`: the policy's ARN.
+    pub fn arn(&self) -> Value {
+        self.reference()
+    }
+}
+
 impl Role {
     /// The inline policies (none when unset).
     pub fn inline_policies(&self) -> &[InlinePolicy] {

@@ -16,6 +16,11 @@ impl Bucket {
     /// A private bucket: all public access blocked, ACLs disabled, SSE-S3 with bucket keys,
     /// versioning on (old versions expire after `noncurrent_days`).
     pub fn private(name: Value, noncurrent_days: u32) -> Self {
+        Bucket::private_unnamed(noncurrent_days).bucket_name(name)
+    }
+
+    /// [`Bucket::private`] without a name: CloudFormation names it (`<stack>-<id>-<suffix>`).
+    pub fn private_unnamed(noncurrent_days: u32) -> Self {
         let expire_old_versions = LifecycleRule::new(RuleStatus::Enabled)
             .id("expire-old-versions")
             .noncurrent_version_expiration(NoncurrentVersionExpiration::new(i64::from(
@@ -30,7 +35,6 @@ impl Bucket {
             .expired_object_delete_marker(true)
             .abort_incomplete_multipart_upload(AbortIncompleteMultipartUpload::new(1));
         Bucket::new()
-            .bucket_name(name)
             .bucket_encryption(s3_managed_encryption())
             .public_access_block_configuration(block_all_public_access())
             .ownership_controls(OwnershipControls::new([

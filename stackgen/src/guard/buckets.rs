@@ -1,9 +1,9 @@
 //! Buckets are private (all four public access blocks on, no policy granting everyone),
 //! encrypted by default, and refuse requests without TLS.
 
-use super::{Outcome, Rule, RuleResult, Subject};
+use super::{Outcome, Rule, RuleResult};
 use crate::model::s3::{Bucket, BucketPolicy};
-use crate::model::{Effect, LogicalId, Principal};
+use crate::model::{Effect, LogicalId, Principal, Template};
 
 pub const PRIVATE: Rule = Rule {
     id: "bucket-private",
@@ -19,17 +19,17 @@ pub const TLS_ONLY: Rule = Rule {
 };
 
 fn policies_of<'a>(
-    s: &'a Subject,
+    t: &'a Template,
     bucket: &'a LogicalId,
 ) -> impl Iterator<Item = (&'a LogicalId, &'a BucketPolicy)> {
-    s.template
-        .resources::<BucketPolicy>()
+    t.resources::<BucketPolicy>()
         .filter(move |(_, p)| p.bucket.as_ref_id() == Some(bucket))
 }
 
-pub fn check_private(s: &Subject) -> RuleResult {
+/// Applies to the product stacks and the bootstrap stack alike: it reads the template only.
+pub fn private(t: &Template) -> RuleResult {
     let mut o = Outcome::new(PRIVATE);
-    for (id, b) in s.template.resources::<Bucket>() {
+    for (id, b) in t.resources::<Bucket>() {
         o.checked();
         if !b.blocks_public_access() {
             o.violation(
@@ -38,7 +38,7 @@ pub fn check_private(s: &Subject) -> RuleResult {
                 "set PublicAccessBlockConfiguration with BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls and RestrictPublicBuckets all true (Bucket::private does)",
             );
         }
-        for (pid, p) in policies_of(s, id) {
+        for (pid, p) in policies_of(t, id) {
             for st in &p.policy_document.statement {
                 if st.effect == Effect::Allow && st.principal == Some(Principal::Everyone) {
                     o.violation(
@@ -53,9 +53,9 @@ pub fn check_private(s: &Subject) -> RuleResult {
     o.finish()
 }
 
-pub fn check_encrypted(s: &Subject) -> RuleResult {
+pub fn encrypted(t: &Template) -> RuleResult {
     let mut o = Outcome::new(ENCRYPTED);
-    for (id, b) in s.template.resources::<Bucket>() {
+    for (id, b) in t.resources::<Bucket>() {
         o.checked();
         if !b.is_encrypted() {
             o.violation(
@@ -68,11 +68,11 @@ pub fn check_encrypted(s: &Subject) -> RuleResult {
     o.finish()
 }
 
-pub fn check_tls_only(s: &Subject) -> RuleResult {
+pub fn tls_only(t: &Template) -> RuleResult {
     let mut o = Outcome::new(TLS_ONLY);
-    for (id, _) in s.template.resources::<Bucket>() {
+    for (id, _) in t.resources::<Bucket>() {
         o.checked();
-        let denies = policies_of(s, id).any(|(_, p)| {
+        let denies = policies_of(t, id).any(|(_, p)| {
             p.policy_document.statement.iter().any(|st| {
                 st.denies_insecure_transport()
                     && st.resource.iter().any(|r| r.references().contains(&id))

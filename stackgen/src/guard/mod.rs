@@ -5,6 +5,7 @@
 //! `deploy` run [`check`] first and stop on any violation.
 
 mod access;
+mod bootstrap;
 mod buckets;
 mod budget;
 mod ghost;
@@ -24,6 +25,7 @@ use crate::env::Environment;
 use crate::model::Template;
 use crate::stack::RetailStack;
 
+pub use bootstrap::check_bootstrap;
 pub use ghost::ALWAYS_ON_TYPES;
 
 /// A guardrail rule.
@@ -243,9 +245,9 @@ pub fn check_template(
             logs::check(&s),
             budget::check(&s),
             ghost::check(&s),
-            buckets::check_private(&s),
-            buckets::check_encrypted(&s),
-            buckets::check_tls_only(&s),
+            buckets::private(template),
+            buckets::encrypted(template),
+            buckets::tls_only(template),
             tables::check_on_demand(&s),
             tables::check_pitr(&s),
             iam::check(&s),
