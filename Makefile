@@ -1,7 +1,8 @@
 # stackgen: the two commands a newcomer needs are `make run` and `make test`.
 #
 #   make run      moto + deploy the local environment + stackgen dev: the store at a local URL
-#   make test     tools + fmt + clippy + every Rust test + cfn-lint and checkov on every template
+#   make test     tools + fmt + clippy + cargo deny + every Rust test + cfn-lint and checkov on
+#                 every template
 #                 + the browser test against `stackgen dev` on moto (make ui-test)
 #   make lint     fmt + clippy + template lint, without the tests
 #   make synth    render every environment into out/<env>/
@@ -32,7 +33,7 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: help run test lint synth bench tools fmt fmt-check clippy unit-tests lint-templates ui-test test-aws build cli clean
+.PHONY: help run test lint synth bench tools fmt fmt-check clippy deny unit-tests lint-templates ui-test test-aws build cli clean
 
 help: ## list the targets
 	@echo "stackgen — the newcomer's two commands: make run, make test"
@@ -42,7 +43,7 @@ help: ## list the targets
 run: tools cli ## the whole store locally: moto, deploy local, stackgen dev; prints the URL
 	@scripts/run.sh
 
-test: tools fmt-check clippy unit-tests lint-templates ui-test ## everything CI runs (.ci/run calls this)
+test: tools fmt-check clippy deny unit-tests lint-templates ui-test ## everything CI runs (.ci/run calls this)
 	@echo "make test: all checks passed"
 
 lint: tools fmt-check clippy lint-templates ## fmt, clippy and template lint, without tests
@@ -70,6 +71,16 @@ fmt-check:
 
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
+
+# cargo-deny (deny.toml): licences, banned crates, registry sources, and duplicate versions
+# (counted here; `cargo-deny check bans` shows where each comes from). RustSec advisories need
+# the advisory database from github.com: where it cannot be fetched, the check says so and
+# skips that part instead of failing on the network.
+deny: ## licences, banned crates, sources, duplicates, and RustSec advisories when reachable
+	cargo-deny --offline --log-level error check bans licenses sources
+	@echo "deny: $$(cargo-deny --offline check bans 2>&1 | grep -c '^warning\[duplicate\]' || true) crates in two versions (cargo-deny check bans lists them)"
+	@if cargo-deny fetch db >/dev/null 2>&1; then cargo-deny check advisories; \
+	else echo "deny: advisories skipped: the RustSec database (github.com/rustsec/advisory-db) cannot be fetched from this machine"; fi
 
 unit-tests:
 	cargo test --workspace

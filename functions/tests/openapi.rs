@@ -3,7 +3,7 @@
 
 use retail_functions::error::ErrorCode;
 use retail_spec::ROUTES;
-use serde_yaml_ng::Value;
+use serde_norway::Value;
 use std::collections::BTreeSet;
 
 const METHODS: [&str; 8] = [
@@ -13,7 +13,7 @@ const METHODS: [&str; 8] = [
 fn document() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{path} is not YAML: {e}"))
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path} is not YAML: {e}"))
 }
 
 /// Follows a local `$ref` (`#/components/...`).

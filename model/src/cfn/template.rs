@@ -674,7 +674,7 @@ impl Template {
                     message: e.to_string(),
                 })?
             }
-            // Not serde_yaml_ng: CloudFormation reads YAML 1.1 (see cfn/yaml.rs).
+            // Not serde_norway: CloudFormation reads YAML 1.1 (see cfn/yaml.rs).
             Format::Yaml => super::yaml::to_string(&doc),
         };
         if !out.ends_with('\n') {

@@ -1,6 +1,6 @@
 //! YAML rendering of a template document, safe for CloudFormation's YAML 1.1 parser.
 //!
-//! General YAML 1.2 emitters (serde_yaml_ng included) write `OFF`, `yes`, `y`, `12:30` or
+//! General YAML 1.2 emitters (serde_norway included) write `OFF`, `yes`, `y`, `12:30` or
 //! `2010-09-09` as plain scalars; a YAML 1.1 reader (CloudFormation's, cfn-lint's) turns those
 //! into booleans, sexagesimal numbers and dates. This emitter writes a string plain only when it
 //! is unambiguous under both versions and double-quotes (JSON escaping, valid YAML) otherwise.
@@ -226,7 +226,7 @@ mod tests {
                 "Mode": "OFF", "Time": "12:30", "Text": "a: b # c\n\"d\"", "N": 3, "F": 1.5, "Empty": ""
             }}}
         });
-        let back: Result<serde_json::Value, _> = serde_yaml_ng::from_str(&to_string(&doc));
+        let back: Result<serde_json::Value, _> = serde_norway::from_str(&to_string(&doc));
         assert_eq!(back.ok(), Some(doc));
     }
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 pub fn parse(body: &str) -> Option<Value> {
     serde_json::from_str(body)
         .ok()
-        .or_else(|| serde_yaml_ng::from_str::<Value>(body).ok())
+        .or_else(|| serde_norway::from_str::<Value>(body).ok())
 }
 
 /// True when both bodies mean the same template (byte equality when either does not parse).

@@ -29,7 +29,7 @@ pub enum DiffError {
     Yaml {
         origin: String,
         #[source]
-        source: serde_yaml_ng::Error,
+        source: serde_norway::Error,
     },
 
     #[error(

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use serde_json::{Map, Number, Value};
-use serde_yaml_ng::Value as Yaml;
+use serde_norway::Value as Yaml;
 
 use super::error::DiffError;
 
@@ -44,7 +44,7 @@ pub fn parse_template(text: &str, origin: &str) -> Result<Value, DiffError> {
             source,
         })?
     } else {
-        let yaml: Yaml = serde_yaml_ng::from_str(text).map_err(|source| DiffError::Yaml {
+        let yaml: Yaml = serde_norway::from_str(text).map_err(|source| DiffError::Yaml {
             origin: origin.to_owned(),
             source,
         })?;

@@ -95,8 +95,8 @@ pub fn parse(file: &Path, source: &str) -> Result<Environment, EnvError> {
     };
 
     // 1. Syntax.
-    let de = serde_yaml_ng::Deserializer::from_str(source);
-    let value: serde_yaml_ng::Value = match serde_path_to_error::deserialize(de) {
+    let de = serde_norway::Deserializer::from_str(source);
+    let value: serde_norway::Value = match serde_path_to_error::deserialize(de) {
         Ok(v) => v,
         Err(err) => {
             let path = FieldPath::from_serde(err.path());
@@ -123,8 +123,8 @@ pub fn parse(file: &Path, source: &str) -> Result<Environment, EnvError> {
         }
     };
     match value {
-        serde_yaml_ng::Value::Mapping(_) => {}
-        serde_yaml_ng::Value::Null => {
+        serde_norway::Value::Mapping(_) => {}
+        serde_norway::Value::Null => {
             return Err(EnvError::Schema(problem(
                 Position::START,
                 &FieldPath::root(),
@@ -145,7 +145,7 @@ pub fn parse(file: &Path, source: &str) -> Result<Environment, EnvError> {
     }
 
     // 2. Shape.
-    let de = serde_yaml_ng::Deserializer::from_str(source);
+    let de = serde_norway::Deserializer::from_str(source);
     let env: Environment = match serde_path_to_error::deserialize(de) {
         Ok(env) => env,
         Err(err) => {
@@ -273,7 +273,7 @@ fn humanize(text: &str) -> String {
 
 /// The parser's message without the position it appends (we report the position ourselves)
 /// and without its own path prefix.
-fn strip_position(err: &serde_yaml_ng::Error) -> String {
+fn strip_position(err: &serde_norway::Error) -> String {
     let mut text = err.to_string();
     if let Some(loc) = err.location() {
         let suffix = format!(" at line {} column {}", loc.line(), loc.column());

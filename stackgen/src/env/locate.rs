@@ -109,7 +109,7 @@ const MARKER: &str = "\u{0}stackgen-locate-marker";
 /// `occurrence` picks among repeated keys (0 = first). `None` when the path is not in the source
 /// (a defaulted field) or the source does not parse.
 pub fn find(source: &str, path: &FieldPath, occurrence: usize) -> Option<Position> {
-    let de = serde_yaml_ng::Deserializer::from_str(source);
+    let de = serde_norway::Deserializer::from_str(source);
     let seek = Seek {
         path: &path.0,
         occurrence,

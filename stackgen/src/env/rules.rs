@@ -511,7 +511,7 @@ mod tests {
     use super::*;
 
     fn local() -> Environment {
-        serde_yaml_ng::from_str(
+        serde_norway::from_str(
             "name: local\nproject: grocer\nregion: us-east-1\n\
              tags: {Project: grocer, Env: local, Owner: me, CostCenter: CC-1}\n\
              budget: {monthly_usd: 5, thresholds_percent: [100], emails: [f@example.com]}\n\

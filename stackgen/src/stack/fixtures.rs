@@ -46,7 +46,7 @@ stores: [{id: store-01, name: Downtown}]
 "#;
 
 fn parse(text: &str) -> Environment {
-    match serde_yaml_ng::from_str(text) {
+    match serde_norway::from_str(text) {
         Ok(env) => env,
         Err(e) => panic!("fixture environment does not parse: {e}"),
     }

@@ -22,7 +22,7 @@ pub(super) fn load(path: &Path) -> Result<Traffic, CostError> {
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<Traffic, CostError> {
-    let de = serde_yaml_ng::Deserializer::from_str(text);
+    let de = serde_norway::Deserializer::from_str(text);
     let mut t: Traffic = serde_path_to_error::deserialize(de).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.inner();
@@ -30,7 +30,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Traffic, CostError> {
             .location()
             .map(|l| format!("line {} column {}, ", l.line(), l.column()))
             .unwrap_or_default();
-        // serde_yaml_ng appends " at line L column C" to its message; the location is given
+        // serde_norway appends " at line L column C" to its message; the location is given
         // once, in front.
         let msg = inner.to_string();
         let message = match msg.find(" at line ") {

@@ -119,53 +119,10 @@ pub fn archive(data: &[u8]) -> Result<Vec<u8>, u64> {
     Ok(out)
 }
 
-/// CRC-32 (IEEE 802.3, reflected, the zip checksum), eight table lookups per step
-/// ("slicing-by-8") so tens of megabytes take well under a second even in a debug build.
+/// CRC-32 (IEEE 802.3, reflected: the zip checksum), by `crc32fast` (already in the tree;
+/// SIMD where the CPU has it, and optimised in debug builds too, see the workspace manifest).
 pub fn crc32(data: &[u8]) -> u32 {
-    let tables = tables();
-    let mut crc = !0u32;
-    let mut chunks = data.chunks_exact(8);
-    for c in &mut chunks {
-        let lo = crc ^ u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-        let hi = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
-        crc = tables[7][(lo & 0xff) as usize]
-            ^ tables[6][((lo >> 8) & 0xff) as usize]
-            ^ tables[5][((lo >> 16) & 0xff) as usize]
-            ^ tables[4][(lo >> 24) as usize]
-            ^ tables[3][(hi & 0xff) as usize]
-            ^ tables[2][((hi >> 8) & 0xff) as usize]
-            ^ tables[1][((hi >> 16) & 0xff) as usize]
-            ^ tables[0][(hi >> 24) as usize];
-    }
-    for &b in chunks.remainder() {
-        crc = tables[0][((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
-    }
-    !crc
-}
-
-fn tables() -> &'static [[u32; 256]; 8] {
-    static TABLES: std::sync::OnceLock<[[u32; 256]; 8]> = std::sync::OnceLock::new();
-    TABLES.get_or_init(|| {
-        let mut t = [[0u32; 256]; 8];
-        for i in 0..256u32 {
-            let mut c = i;
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-            t[0][i as usize] = c;
-        }
-        for i in 0..256 {
-            for k in 1..8 {
-                let prev = t[k - 1][i];
-                t[k][i] = t[0][(prev & 0xff) as usize] ^ (prev >> 8);
-            }
-        }
-        t
-    })
+    crc32fast::hash(data)
 }
 
 #[cfg(test)]
