@@ -95,24 +95,14 @@ fn module_file(types: &[&Facts], typed: &[&Typed]) -> String {
 /// The doc comment: the type, its vendored schema, then the schema's own description verbatim
 /// (as a text block: descriptions are AWS's markdown-ish prose, not rustdoc).
 fn doc(f: &Facts) -> String {
-    let mut out = format!(
-        "/// `{}` (schema: `model/schemas/{}`).\n",
-        f.type_name.full,
-        f.type_name.schema_file()
-    );
-    if !f.description.trim().is_empty() {
-        out.push_str("///\n/// ```text\n");
-        for line in f.description.trim().lines() {
-            let line = line.trim_end().replace("```", "'''");
-            if line.is_empty() {
-                out.push_str("///\n");
-            } else {
-                let _ = writeln!(out, "/// {line}");
-            }
-        }
-        out.push_str("/// ```\n");
-    }
-    out
+    crate::emit_typed::doc(
+        &format!(
+            "`{}` (schema: `model/schemas/{}`).",
+            f.type_name.full,
+            f.type_name.schema_file()
+        ),
+        f.description.trim(),
+    )
 }
 
 fn facts_static(f: &Facts) -> String {

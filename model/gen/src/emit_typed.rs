@@ -83,7 +83,7 @@ fn imports(t: &Typed) -> String {
 
 /// A doc comment: the schema's description verbatim in a text block (AWS's prose is not
 /// rustdoc), after an optional first line.
-fn doc(first: &str, description: &str) -> String {
+pub(crate) fn doc(first: &str, description: &str) -> String {
     let mut out = String::new();
     if !first.is_empty() {
         let _ = writeln!(out, "/// {first}");

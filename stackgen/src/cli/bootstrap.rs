@@ -16,9 +16,10 @@ use aws_sdk_costexplorer::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_costexplorer::types::{CostAllocationTagStatus, CostAllocationTagStatusEntry};
 use serde::Serialize;
 
-use super::deploy::{OutputFormat, Printer, Target, connect, load_env, runtime};
 use super::exit::Exit;
+use super::printer::Printer;
 use super::style::{paint, stderr_color, stdout_color};
+use super::target::{OutputFormat, Target, connect, load_env, runtime};
 use crate::deploy::{self, WaitOptions};
 
 const AFTER_HELP: &str = "\

@@ -6,8 +6,8 @@
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use super::deploy::{Target, connect, load_env, runtime};
 use super::exit::Exit;
+use super::target::{Target, connect, load_env, runtime};
 use crate::deploy::staff::{self, Confirmation};
 use crate::stack::stack_name;
 

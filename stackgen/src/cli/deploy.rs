@@ -1,26 +1,22 @@
 //! `stackgen deploy`: the whole ship-it path for one environment, as thin glue over
 //! [`crate::deploy`]: account guard → package → bootstrap → assets → change set → confirm →
 //! execute (live events) → outputs → site → demo catalog (non-prod) → smoke check.
-//!
-//! The helpers shared by `package`, `status` and `destroy` (AWS target, progress printer,
-//! environment loading) live here too, because they are about shipping one environment.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use clap::ValueEnum;
 use serde_json::json;
 
-use super::exit::{Exit, GuardrailsFailed, Interrupted};
+use super::exit::{Exit, Interrupted};
+use super::printer::{Printer, confirm};
 use super::style::{paint, stderr_color, stdout_color};
-use crate::aws::{AwsContext, AwsTarget};
+use super::target::{Layout, OutputFormat, Target, connect, load_env, prepare, runtime, tags};
+use crate::aws::AwsContext;
 use crate::deploy::{
-    self, AssetManifest, PackageRequest, Plan, Progress, RecoveryPolicy, SiteConfig, StackEvent,
-    StackRequest, WaitOptions,
+    self, AssetManifest, Plan, Progress, RecoveryPolicy, SiteConfig, StackRequest, WaitOptions,
 };
-use crate::env::{self, Environment};
+use crate::env::Environment;
 use crate::model::Format;
 use crate::stack::{self, RetailStack};
 
@@ -38,57 +34,6 @@ Exit codes:
      smoke check failed
   3  guardrail violations: nothing was deployed
   130 interrupted (Ctrl-C): CloudFormation finishes what it started; run deploy again";
-
-/// Where a command reads the environment, the functions' zips and the UI from.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Target {
-    /// Environment name (the file environments/<NAME>.yaml).
-    #[arg(long = "env", short = 'e', value_name = "NAME")]
-    pub env: String,
-    /// Directory holding the environment files.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "environments",
-        env = "STACKGEN_ENVIRONMENTS_DIR"
-    )]
-    pub environments_dir: PathBuf,
-    /// Named AWS profile (~/.aws/config); default: the standard credential chain.
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-}
-
-/// Where package finds and puts things.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Layout {
-    /// The repository root (holds functions/, ui/, .venv/).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub workspace: PathBuf,
-    /// Where cargo-lambda leaves the zips (<DIR>/<binary>/bootstrap.zip); default
-    /// <workspace>/target/lambda.
-    #[arg(long, value_name = "DIR")]
-    pub lambda_dir: Option<PathBuf>,
-    /// Output directory (the asset manifest goes to <DIR>/<env>/assets.json).
-    #[arg(long, value_name = "DIR", default_value = "out")]
-    pub out: PathBuf,
-}
-
-impl Layout {
-    pub fn request(&self, env: &str) -> PackageRequest<'static> {
-        let mut req = PackageRequest::standard(&self.workspace, env);
-        if let Some(dir) = &self.lambda_dir {
-            req.lambda_dir = dir.clone();
-        }
-        req.out_dir = self.out.join(env);
-        req
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Text,
-    Json,
-}
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -112,117 +57,6 @@ pub struct Args {
     /// `json`: one JSON object on stdout at the end (progress still goes to stderr).
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
-}
-
-/// Loads and validates one environment.
-pub fn load_env(target: &Target) -> Result<Environment> {
-    env::load_named(&target.environments_dir, &target.env)
-        .with_context(|| format!("cannot use environment `{}`", target.env))
-}
-
-/// Builds the stack and refuses it when the guardrails fail.
-pub fn prepare(env: &Environment) -> Result<RetailStack> {
-    let prepared = crate::synth::prepare(env)
-        .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
-    if !prepared.report.passed() {
-        eprint!("{}", prepared.report.render(stderr_color()));
-        return Err(GuardrailsFailed {
-            count: prepared.report.violations().count(),
-            envs: env.name.clone(),
-            note: "; nothing was deployed",
-        }
-        .into());
-    }
-    Ok(prepared.stack)
-}
-
-/// The SDK clients for an environment (its region, `--profile`, `AWS_ENDPOINT_URL`).
-pub async fn connect(env: &Environment, profile: Option<&str>) -> AwsContext {
-    let mut target = AwsTarget::in_region(env.region.clone());
-    target.profile = profile.map(str::to_owned);
-    AwsContext::connect(&target).await
-}
-
-/// A current-thread runtime for one command.
-pub fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
-}
-
-/// Stack-level tags of an environment.
-pub fn tags(env: &Environment) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("Project".to_string(), env.tags.project.clone()),
-        ("Env".to_string(), env.tags.env.clone()),
-        ("Owner".to_string(), env.tags.owner.clone()),
-        ("CostCenter".to_string(), env.tags.cost_center.clone()),
-    ])
-}
-
-/// Progress on stderr: steps as `›` lines, stack events as status lines.
-pub struct Printer {
-    color: bool,
-}
-
-impl Printer {
-    pub fn new() -> Printer {
-        Printer {
-            color: stderr_color(),
-        }
-    }
-}
-
-impl Default for Printer {
-    fn default() -> Self {
-        Printer::new()
-    }
-}
-
-impl Progress for Printer {
-    fn step(&self, message: &str) {
-        eprintln!("{} {message}", paint(self.color, "36", "›"));
-    }
-    fn stack_event(&self, event: &StackEvent) {
-        let status = event.status.as_str();
-        let code = if status.ends_with("FAILED") || status.contains("ROLLBACK") {
-            "31"
-        } else if status.ends_with("COMPLETE") {
-            "32"
-        } else {
-            "33"
-        };
-        let reason = event
-            .reason
-            .as_deref()
-            .filter(|r| !r.is_empty())
-            .map(|r| format!(" — {r}"))
-            .unwrap_or_default();
-        eprintln!(
-            "  {} {} ({}){reason}",
-            paint(self.color, code, &format!("{status:<28}")),
-            event.logical_id,
-            event.resource_type
-        );
-    }
-}
-
-/// Asks for `expected` to be typed on a TTY; refuses without a TTY.
-pub fn confirm(prompt: &str, expected: &str, flag_hint: &str) -> Result<bool> {
-    if !std::io::stdin().is_terminal() {
-        bail!(
-            "{prompt} This needs a typed confirmation and stdin is not a terminal; pass {flag_hint} to go ahead without asking"
-        );
-    }
-    eprint!("{prompt} Type `{expected}` to continue: ");
-    std::io::stderr().flush().ok();
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .context("cannot read the confirmation from stdin")?;
-    Ok(line.trim() == expected)
 }
 
 /// Builds the functions as the environment's `function_code` says (or hashes existing zips with

@@ -5,9 +5,10 @@
 use anyhow::{Result, bail};
 use serde_json::json;
 
-use super::deploy::{OutputFormat, Printer, Target, confirm, connect, load_env, runtime};
 use super::exit::{Exit, Interrupted};
+use super::printer::{Printer, confirm};
 use super::style::{paint, stdout_color};
+use super::target::{OutputFormat, Target, connect, load_env, runtime};
 use crate::deploy::{self, DestroyRequest, WaitOptions};
 
 const AFTER_HELP: &str = "\

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use super::deploy::{Target, load_env, runtime};
 use super::exit::Exit;
+use super::target::{Target, load_env, runtime};
 use crate::dev::{self, launch::LaunchOptions};
 
 const AFTER_HELP: &str = "\

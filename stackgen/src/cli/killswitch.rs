@@ -14,9 +14,9 @@ use aws_sdk_lambda::error::ProvideErrorMetadata;
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::deploy::{OutputFormat, Target, connect, load_env, prepare, runtime};
 use super::exit::Exit;
 use super::style::{paint, stdout_color};
+use super::target::{OutputFormat, Target, connect, load_env, prepare, runtime};
 use crate::aws::AwsContext;
 use crate::model::lambda::Function;
 use crate::stack::RetailStack;

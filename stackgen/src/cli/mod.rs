@@ -1,8 +1,9 @@
 //! The `stackgen` command line: argument parsing, dispatch, exit codes and error printing.
 //!
-//! Each subcommand is a module with an `Args` struct (clap derive) and a `run` function, so
-//! later commands (deploy, diff, destroy, status, package, dev, cost-report) slot in as one
-//! more module and one more `Command` variant.
+//! Each subcommand is a module with an `Args` struct (clap derive) and a `run` function, so a
+//! new command is one more module and one more `Command` variant. What the commands share lives
+//! in `target.rs` (the environment a command acts on, its stack and AWS clients), `printer.rs`
+//! (progress and confirmations on stderr), `exit.rs` (exit codes) and `style.rs` (colour).
 
 pub mod bootstrap;
 pub mod check;
@@ -15,11 +16,13 @@ pub mod diff;
 pub mod exit;
 pub mod killswitch;
 pub mod package;
+pub mod printer;
 pub mod select;
 pub mod staff;
 pub mod status;
 pub mod style;
 pub mod synth;
+pub mod target;
 
 use std::process::ExitCode;
 

@@ -5,8 +5,9 @@
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use super::deploy::{Layout, OutputFormat, Printer, Target, load_env, prepare};
 use super::exit::Exit;
+use super::printer::Printer;
+use super::target::{Layout, OutputFormat, Target, load_env, prepare};
 use crate::deploy::{self, Progress};
 
 const AFTER_HELP: &str = "\

@@ -6,8 +6,8 @@
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use super::deploy::{OutputFormat, Target, connect, load_env, runtime};
 use super::exit::Exit;
+use super::target::{OutputFormat, Target, connect, load_env, runtime};
 use crate::deploy::staff;
 use crate::stack::stack_name;
 

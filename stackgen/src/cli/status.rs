@@ -6,9 +6,9 @@
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use super::deploy::{Layout, OutputFormat, Target, connect, load_env, prepare, runtime};
 use super::exit::Exit;
 use super::style::{paint, stdout_color};
+use super::target::{Layout, OutputFormat, Target, connect, load_env, prepare, runtime};
 use crate::deploy::readiness::{self, PendingSubscription, Readiness};
 use crate::deploy::{self, AssetManifest};
 use crate::model::Format;

@@ -1,6 +1,7 @@
 //! A resource's month before it is priced: its cost components with their quantities and the
 //! formulas that explain them.
 
+use super::NEVER_EXPIRE_HORIZON_MONTHS;
 use crate::cost::money::Qty;
 use crate::cost::prices::{HOURS_PER_MONTH, Meter};
 use crate::cost::report::{CostKind, FindingKind};
@@ -47,6 +48,21 @@ impl Draft {
             formula,
             free: Qty::ZERO,
         });
+    }
+
+    /// Storage of logs that never expire, shown at month [`NEVER_EXPIRE_HORIZON_MONTHS`].
+    pub fn add_never_expiring_logs(&mut self, gb_a_month: Qty) {
+        let stored = gb_a_month.scale(NEVER_EXPIRE_HORIZON_MONTHS);
+        self.add(
+            CostKind::Usage,
+            "logs storage (never expires; month 12)",
+            Meter::CloudWatchLogsStorage,
+            stored,
+            format!(
+                "{} GB a month × {NEVER_EXPIRE_HORIZON_MONTHS} months kept",
+                q(gb_a_month)
+            ),
+        );
     }
 
     pub fn add_free(&mut self, name: &str, unit: &'static str, formula: &str) {

@@ -2,7 +2,7 @@
 
 use super::super::context::{Context, Notes};
 use super::super::draft::{Draft, gb_seconds, q};
-use super::super::{NEVER_EXPIRE_HORIZON_MONTHS, SQS_IDLE_POLLERS, SQS_POLLS_PER_MINUTE};
+use super::super::{SQS_IDLE_POLLERS, SQS_POLLS_PER_MINUTE};
 use crate::cost::money::Qty;
 use crate::cost::prices::{HOURS_PER_MONTH, Meter};
 use crate::cost::report::{CostKind, Finding, FindingKind};
@@ -105,17 +105,7 @@ fn undeclared_log_group(
         logs,
         format!("{} GB of logs a month", q(logs)),
     );
-    let stored = logs.scale(NEVER_EXPIRE_HORIZON_MONTHS);
-    d.add(
-        CostKind::Usage,
-        "logs storage (never expires; month 12)",
-        Meter::CloudWatchLogsStorage,
-        stored,
-        format!(
-            "{} GB a month × {NEVER_EXPIRE_HORIZON_MONTHS} months kept",
-            q(logs)
-        ),
-    );
+    d.add_never_expiring_logs(logs);
 }
 
 /// `Facts::EventSourceMapping`.

@@ -1,6 +1,5 @@
 //! Observability: log groups, alarms, dashboards.
 
-use super::super::NEVER_EXPIRE_HORIZON_MONTHS;
 use super::super::context::{Context, Notes};
 use super::super::draft::{Draft, q};
 use crate::cost::money::Qty;
@@ -67,17 +66,7 @@ pub(super) fn log_group(c: &Context, r: &Resource, d: &mut Draft, out: &mut Note
                           every month; set the environment's retention"
                     .into(),
             });
-            let stored = ingest.scale(NEVER_EXPIRE_HORIZON_MONTHS);
-            d.add(
-                CostKind::Usage,
-                "logs storage (never expires; month 12)",
-                Meter::CloudWatchLogsStorage,
-                stored,
-                format!(
-                    "{} GB a month × {NEVER_EXPIRE_HORIZON_MONTHS} months kept",
-                    q(ingest)
-                ),
-            );
+            d.add_never_expiring_logs(ingest);
         }
     }
 }

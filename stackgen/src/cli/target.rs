@@ -1,0 +1,115 @@
+//! What every command that acts on one environment shares: which environment (`--env`,
+//! `--environments-dir`, `--profile`), where the build puts things, the output format, and the
+//! steps from an environment name to a guard-checked stack and the SDK clients of its account.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::ValueEnum;
+
+use super::exit::GuardrailsFailed;
+use super::style::stderr_color;
+use crate::aws::{AwsContext, AwsTarget};
+use crate::deploy::PackageRequest;
+use crate::env::{self, Environment};
+use crate::stack::RetailStack;
+
+/// Where a command reads the environment, the functions' zips and the UI from.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Target {
+    /// Environment name (the file environments/<NAME>.yaml).
+    #[arg(long = "env", short = 'e', value_name = "NAME")]
+    pub env: String,
+    /// Directory holding the environment files.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "environments",
+        env = "STACKGEN_ENVIRONMENTS_DIR"
+    )]
+    pub environments_dir: PathBuf,
+    /// Named AWS profile (~/.aws/config); default: the standard credential chain.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// Where package finds and puts things.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Layout {
+    /// The repository root (holds functions/, ui/, .venv/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub workspace: PathBuf,
+    /// Where cargo-lambda leaves the zips (<DIR>/<binary>/bootstrap.zip); default
+    /// <workspace>/target/lambda.
+    #[arg(long, value_name = "DIR")]
+    pub lambda_dir: Option<PathBuf>,
+    /// Output directory (the asset manifest goes to <DIR>/<env>/assets.json).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+}
+
+impl Layout {
+    pub fn request(&self, env: &str) -> PackageRequest<'static> {
+        let mut req = PackageRequest::standard(&self.workspace, env);
+        if let Some(dir) = &self.lambda_dir {
+            req.lambda_dir = dir.clone();
+        }
+        req.out_dir = self.out.join(env);
+        req
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+/// Loads and validates one environment.
+pub fn load_env(target: &Target) -> Result<Environment> {
+    env::load_named(&target.environments_dir, &target.env)
+        .with_context(|| format!("cannot use environment `{}`", target.env))
+}
+
+/// Builds the stack and refuses it when the guardrails fail.
+pub fn prepare(env: &Environment) -> Result<RetailStack> {
+    let prepared = crate::synth::prepare(env)
+        .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
+    if !prepared.report.passed() {
+        eprint!("{}", prepared.report.render(stderr_color()));
+        return Err(GuardrailsFailed {
+            count: prepared.report.violations().count(),
+            envs: env.name.clone(),
+            note: "; nothing was deployed",
+        }
+        .into());
+    }
+    Ok(prepared.stack)
+}
+
+/// The SDK clients for an environment (its region, `--profile`, `AWS_ENDPOINT_URL`).
+pub async fn connect(env: &Environment, profile: Option<&str>) -> AwsContext {
+    let mut target = AwsTarget::in_region(env.region.clone());
+    target.profile = profile.map(str::to_owned);
+    AwsContext::connect(&target).await
+}
+
+/// A current-thread runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Stack-level tags of an environment.
+pub fn tags(env: &Environment) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("Project".to_string(), env.tags.project.clone()),
+        ("Env".to_string(), env.tags.env.clone()),
+        ("Owner".to_string(), env.tags.owner.clone()),
+        ("CostCenter".to_string(), env.tags.cost_center.clone()),
+    ])
+}
