@@ -115,7 +115,7 @@ lint-templates: synth
 	done
 	checkov -d $(OUT) --framework cloudformation --quiet --compact --skip-download
 
-bench: tools ## median timings: synth, function zip sizes and cold starts, stackgen dev latency
+bench: tools ## median timings: synth, function zip sizes and cold starts, stackgen dev latency, build times
 	@scripts/bench.sh
 
 clean: ## remove rendered output (out/); keeps .venv, node_modules and target/

@@ -8,6 +8,8 @@
 #              (scripts/bench-dev.sh; targets p50 < 2 ms, p99 < 10 ms)
 #   deploy     the no-op `stackgen deploy --env local` on the emulator: API calls (target ≤ 3)
 #              and median wall time (scripts/bench-deploy.sh)
+#   build      cold and warm debug build times of the workspace (scripts/bench-build.sh);
+#              BENCH_BUILD_REVS="<rev> HEAD" compares a revision with the current one
 #
 # Each section is a function `bench_<name>` listed in SECTIONS; add later ones (function zip
 # sizes, cold-start init times, no-op deploy on the emulator, wrk against `stackgen dev`) the
@@ -17,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${BENCH_RUNS:-20}
-SECTIONS=(synth functions dev deploy)
+SECTIONS=(synth functions dev deploy build)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stackgen-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -87,6 +89,12 @@ bench_dev() {
 bench_deploy() {
   heading "no-op stackgen deploy --env local on the emulator (scripts/bench-deploy.sh; target ≤ 3 API calls)"
   BENCH_RUNS=$RUNS STACKGEN=$STACKGEN "$ROOT/scripts/bench-deploy.sh"
+}
+
+bench_build() {
+  heading "debug build of the workspace: cold, and warm after a one-file change (scripts/bench-build.sh)"
+  # shellcheck disable=SC2086 # a list of revisions
+  "$ROOT/scripts/bench-build.sh" ${BENCH_BUILD_REVS:-HEAD}
 }
 
 main() {
