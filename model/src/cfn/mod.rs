@@ -8,6 +8,7 @@
 
 mod json;
 pub(crate) mod policy;
+mod sub;
 pub(crate) mod tags;
 pub(crate) mod template;
 pub(crate) mod value;
@@ -15,6 +16,7 @@ mod yaml;
 
 pub use json::Json;
 pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};
+pub use sub::{SubPart, SubText, parse_sub};
 pub use tags::{Tag, Tags};
 pub use template::{
     AnyResource, CheckovSkip, Condition, ConditionHandle, DeletionPolicy, Entry, Format, Handle,

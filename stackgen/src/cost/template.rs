@@ -9,6 +9,7 @@
 use serde_json::{Map, Value};
 
 use super::error::CostError;
+use crate::model::{SubPart, parse_sub};
 
 /// CPU architecture of a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -896,32 +897,19 @@ fn collect(v: &Value, out: &mut Vec<Piece>) {
 }
 
 fn sub_pieces(text: &str, vars: Option<&Map<String, Value>>, out: &mut Vec<Piece>) {
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        if rest[start + 2..].starts_with('!') {
-            // `${!Literal}` is an escaped literal `${Literal}`.
-            out.push(Piece::Lit(rest[..start + 2].replacen("${!", "${", 1)));
-            rest = &rest[start + 3..];
-            continue;
-        }
-        out.push(Piece::Lit(rest[..start].to_string()));
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            out.push(Piece::Lit(rest[start..].to_string()));
-            return;
-        };
-        let name = &after[..end];
-        match vars.and_then(|v| v.get(name)) {
-            Some(v) => collect(v, out),
-            None => match name.split_once('.') {
-                // `${Res.Attr}` is a GetAtt: it is not the resource's name.
-                Some(_) => out.push(Piece::Opaque),
-                None => out.push(Piece::Ref(name.to_string())),
+    for part in parse_sub(text).parts {
+        match part {
+            SubPart::Text(t) => out.push(Piece::Lit(t.into_owned())),
+            SubPart::Var(name) => match vars.and_then(|v| v.get(name)) {
+                Some(v) => collect(v, out),
+                None => match name.split_once('.') {
+                    // `${Res.Attr}` is a GetAtt: it is not the resource's name.
+                    Some(_) => out.push(Piece::Opaque),
+                    None => out.push(Piece::Ref(name.to_string())),
+                },
             },
         }
-        rest = &after[end + 1..];
     }
-    out.push(Piece::Lit(rest.to_string()));
 }
 
 fn merge(ps: Vec<Piece>) -> Vec<Piece> {

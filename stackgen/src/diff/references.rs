@@ -9,6 +9,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::model::parse_sub;
+
 /// The logical ids and parameter names `value` refers to (pseudo parameters like
 /// `AWS::Region` excluded).
 pub(crate) fn references(value: &Value) -> BTreeSet<String> {
@@ -62,18 +64,10 @@ fn collect(value: &Value, locals: &BTreeSet<String>, out: &mut BTreeSet<String>)
 
 /// Names in `${Name}` / `${Name.Attribute}` placeholders; `${!Literal}` is an escape.
 fn sub_names(text: &str, locals: &BTreeSet<String>, out: &mut BTreeSet<String>) {
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            return;
-        };
-        let inner = after[..end].trim();
-        if !inner.starts_with('!') {
-            let name = inner.split('.').next().unwrap_or_default();
+    for part in parse_sub(text).parts {
+        if let Some(name) = part.target() {
             add(name, locals, out);
         }
-        rest = &after[end + 1..];
     }
 }
 

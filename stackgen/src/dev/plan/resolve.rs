@@ -10,6 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::deployed::DeployedStack;
+use crate::model::{SubPart, parse_sub};
 
 /// Evaluates intrinsics of one template against one deployed stack.
 #[derive(Debug, Clone, Copy)]
@@ -225,20 +226,20 @@ impl<'a> Resolver<'a> {
                 ));
             }
         };
+        let parsed = parse_sub(text);
+        if parsed.unclosed {
+            return Err(format!("Fn::Sub `{text}` has an unclosed ${{"));
+        }
         let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let end = after
-                .find('}')
-                .ok_or_else(|| format!("Fn::Sub `{text}` has an unclosed ${{"))?;
-            let name = &after[..end];
-            if let Some(literal) = name.strip_prefix('!') {
-                out.push_str("${");
-                out.push_str(literal);
-                out.push('}');
-            } else if let Some(value) = vars.and_then(|v| v.get(name)) {
+        for part in parsed.parts {
+            let name = match part {
+                SubPart::Text(t) => {
+                    out.push_str(&t);
+                    continue;
+                }
+                SubPart::Var(name) => name,
+            };
+            if let Some(value) = vars.and_then(|v| v.get(name)) {
                 out.push_str(&self.resolve_string(value)?.unwrap_or_default());
             } else if let Some((logical, attribute)) = name.split_once('.') {
                 out.push_str(&self.attribute(logical, attribute)?);
@@ -252,9 +253,7 @@ impl<'a> Resolver<'a> {
                         .unwrap_or_default(),
                 );
             }
-            rest = &after[end + 1..];
         }
-        out.push_str(rest);
         Ok(out)
     }
 
