@@ -11,14 +11,19 @@ use crate::typed::{EnumDef, Field, StructDef, Ty, Typed};
 pub fn module(t: &Typed) -> String {
     let mut body = String::new();
     for (i, s) in t.structs.iter().enumerate() {
-        body.push_str(&structure(s));
+        let first = if i == 0 {
+            format!("The properties of `{}`.", t.type_name.full)
+        } else {
+            format!("A property type of `{}`.", t.type_name.full)
+        };
+        body.push_str(&structure(s, &first));
         if i == 0 {
             body.push_str(&resource_impl(t, s));
         }
         body.push_str(&builder(s));
     }
     for e in &t.enums {
-        body.push_str(&enumeration(e));
+        body.push_str(&enumeration(e, &t.type_name.full));
     }
     body.push_str(&attributes(t));
     let mut out = format!(
@@ -137,9 +142,9 @@ fn field_type(f: &Field) -> String {
     }
 }
 
-fn structure(s: &StructDef) -> String {
+fn structure(s: &StructDef, first: &str) -> String {
     let all_optional = s.fields.iter().all(|f| !f.required);
-    let mut out = doc("", &s.doc);
+    let mut out = doc(first, &s.doc);
     let _ = writeln!(
         out,
         "#[derive(Clone, Debug, PartialEq, Serialize{})]",
@@ -235,8 +240,11 @@ fn builder(s: &StructDef) -> String {
     out
 }
 
-fn enumeration(e: &EnumDef) -> String {
-    let mut out = doc("", &e.doc);
+fn enumeration(e: &EnumDef, type_name: &str) -> String {
+    let mut out = doc(
+        &format!("The values a property of `{type_name}` takes."),
+        &e.doc,
+    );
     out.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]\n");
     let _ = writeln!(out, "pub enum {} {{", e.name);
     for (rust, json) in &e.variants {

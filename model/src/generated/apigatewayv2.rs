@@ -173,6 +173,8 @@ pub mod api {
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
+    /// The properties of `AWS::ApiGatewayV2::Api`.
+    ///
     /// ```text
     /// The ``AWS::ApiGatewayV2::Api`` resource creates an API. WebSocket APIs and HTTP APIs are supported. For more information about WebSocket APIs, see [About WebSocket APIs in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html) in the *API Gateway Developer Guide*. For more information about HTTP APIs, see [HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html) in the *API Gateway Developer Guide.*
     /// ```
@@ -433,6 +435,8 @@ pub mod api {
         }
     }
 
+    /// A property type of `AWS::ApiGatewayV2::Api`.
+    ///
     /// ```text
     /// The ``BodyS3Location`` property specifies an S3 location from which to import an OpenAPI definition. Supported only for HTTP APIs.
     /// ```
@@ -500,6 +504,8 @@ pub mod api {
         }
     }
 
+    /// A property type of `AWS::ApiGatewayV2::Api`.
+    ///
     /// ```text
     /// The ``Cors`` property specifies a CORS configuration for an API. Supported only for HTTP APIs. See [Configuring CORS](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html) for more information.
     /// ```
@@ -615,6 +621,8 @@ pub mod authorizer {
 
     use crate::cfn::{Handle, Value};
 
+    /// The properties of `AWS::ApiGatewayV2::Authorizer`.
+    ///
     /// ```text
     /// The ``AWS::ApiGatewayV2::Authorizer`` resource creates an authorizer for a WebSocket API or an HTTP API. To learn more, see [Controlling and managing access to a WebSocket API in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html) and [Controlling and managing access to an HTTP API in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html) in the *API Gateway Developer Guide*.
     /// ```
@@ -781,6 +789,8 @@ pub mod authorizer {
         }
     }
 
+    /// A property type of `AWS::ApiGatewayV2::Authorizer`.
+    ///
     /// ```text
     /// The ``JWTConfiguration`` property specifies the configuration of a JWT authorizer. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
     /// ```
@@ -838,6 +848,8 @@ pub mod integration {
 
     use crate::cfn::{Handle, Value};
 
+    /// The properties of `AWS::ApiGatewayV2::Integration`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::ApiGatewayV2::Integration
     /// ```
@@ -1094,6 +1106,8 @@ pub mod integration {
         }
     }
 
+    /// A property type of `AWS::ApiGatewayV2::Integration`.
+    ///
     /// ```text
     /// response parameter
     /// ```
@@ -1127,6 +1141,8 @@ pub mod integration {
         }
     }
 
+    /// A property type of `AWS::ApiGatewayV2::Integration`.
+    ///
     /// ```text
     /// map of response parameter lists
     /// ```
@@ -1151,6 +1167,8 @@ pub mod integration {
         }
     }
 
+    /// A property type of `AWS::ApiGatewayV2::Integration`.
+    ///
     /// ```text
     /// The TlsConfig property specifies the TLS configuration for a private integration. Supported only for HTTP APIs.
     /// ```
@@ -1189,6 +1207,8 @@ pub mod route {
 
     use crate::cfn::{Handle, Json, Value};
 
+    /// The properties of `AWS::ApiGatewayV2::Route`.
+    ///
     /// ```text
     /// The ``AWS::ApiGatewayV2::Route`` resource creates a route for an API.
     /// ```
@@ -1371,6 +1391,8 @@ pub mod stage {
 
     use crate::cfn::{Json, Tags, Value};
 
+    /// The properties of `AWS::ApiGatewayV2::Stage`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::ApiGatewayV2::Stage
     /// ```
@@ -1519,6 +1541,7 @@ pub mod stage {
         }
     }
 
+    /// A property type of `AWS::ApiGatewayV2::Stage`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct AccessLogSettings {
         /// `DestinationArn`
@@ -1549,6 +1572,7 @@ pub mod stage {
         }
     }
 
+    /// A property type of `AWS::ApiGatewayV2::Stage`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct RouteSettings {
         /// `DataTraceEnabled`

@@ -43,6 +43,8 @@ pub mod budget {
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
+    /// The properties of `AWS::Budgets::Budget`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::Budgets::Budget
     /// ```
@@ -88,6 +90,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct HistoricalOptions {
         /// `BudgetAdjustmentPeriod`
@@ -104,6 +107,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct AutoAdjustData {
         /// `AutoAdjustType`
@@ -129,6 +133,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Spend {
         /// `Amount`
@@ -149,6 +154,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct CostTypes {
         /// `IncludeCredit`
@@ -266,6 +272,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct CostCategoryValues {
         /// `Key`
@@ -305,6 +312,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct ExpressionDimensionValues {
         /// `Key`
@@ -344,6 +352,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct TagValues {
         /// `Key`
@@ -383,6 +392,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct Expression {
         /// `And`
@@ -449,6 +459,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct TimePeriod {
         /// `End`
@@ -479,6 +490,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct BudgetData {
         /// `AutoAdjustData`
@@ -592,6 +604,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Notification {
         /// `ComparisonOperator`
@@ -629,6 +642,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Subscriber {
         /// `Address`
@@ -649,6 +663,7 @@ pub mod budget {
         }
     }
 
+    /// A property type of `AWS::Budgets::Budget`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct NotificationWithSubscribers {
         /// `Notification`

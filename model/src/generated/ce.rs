@@ -90,6 +90,8 @@ pub mod anomaly_monitor {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::CE::AnomalyMonitor`.
+    ///
     /// ```text
     /// AWS Cost Anomaly Detection leverages advanced Machine Learning technologies to identify anomalous spend and root causes, so you can quickly take action. You can use Cost Anomaly Detection by creating monitor.
     /// ```
@@ -164,6 +166,8 @@ pub mod anomaly_monitor {
         }
     }
 
+    /// The values a property of `AWS::CE::AnomalyMonitor` takes.
+    ///
     /// ```text
     /// The dimensions to evaluate
     /// ```
@@ -179,6 +183,7 @@ pub mod anomaly_monitor {
         CostCategory,
     }
 
+    /// The values a property of `AWS::CE::AnomalyMonitor` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum MonitorType {
         #[serde(rename = "DIMENSIONAL")]
@@ -217,6 +222,8 @@ pub mod anomaly_subscription {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::CE::AnomalySubscription`.
+    ///
     /// ```text
     /// AWS Cost Anomaly Detection leverages advanced Machine Learning technologies to identify anomalous spend and root causes, so you can quickly take action. Create subscription to be notified
     /// ```
@@ -317,6 +324,7 @@ pub mod anomaly_subscription {
         }
     }
 
+    /// A property type of `AWS::CE::AnomalySubscription`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Subscriber {
         /// `Address`
@@ -346,6 +354,8 @@ pub mod anomaly_subscription {
         }
     }
 
+    /// The values a property of `AWS::CE::AnomalySubscription` takes.
+    ///
     /// ```text
     /// The frequency at which anomaly reports are sent over email.
     /// ```
@@ -359,6 +369,7 @@ pub mod anomaly_subscription {
         Weekly,
     }
 
+    /// The values a property of `AWS::CE::AnomalySubscription` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum SubscriberStatus {
         #[serde(rename = "CONFIRMED")]
@@ -367,6 +378,7 @@ pub mod anomaly_subscription {
         Declined,
     }
 
+    /// The values a property of `AWS::CE::AnomalySubscription` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum SubscriberType {
         #[serde(rename = "EMAIL")]

@@ -55,6 +55,8 @@ pub mod certificate {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::CertificateManager::Certificate`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::CertificateManager::Certificate
     /// ```
@@ -216,6 +218,7 @@ pub mod certificate {
         }
     }
 
+    /// A property type of `AWS::CertificateManager::Certificate`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct DomainValidationOption {
         /// `DomainName`
@@ -255,6 +258,8 @@ pub mod certificate {
         }
     }
 
+    /// The values a property of `AWS::CertificateManager::Certificate` takes.
+    ///
     /// ```text
     /// Specifies whether the certificate can be exported. ENABLED allows the certificate to be exported, DISABLED prevents export.
     /// ```
@@ -266,6 +271,8 @@ pub mod certificate {
         Disabled,
     }
 
+    /// The values a property of `AWS::CertificateManager::Certificate` takes.
+    ///
     /// ```text
     /// You can opt out of certificate transparency logging by specifying the DISABLED option. Opt in by specifying ENABLED.
     /// ```

@@ -147,6 +147,8 @@ pub mod distribution {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A distribution tells CloudFront where you want content to be delivered from, and the details about how to track and manage content delivery.
     /// ```
@@ -185,6 +187,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// This field is deprecated. We recommend that you use a cache policy or an origin request policy instead of this field.
     ///  If you want to include cookies in the cache key, use a cache policy. For more information, see [Creating cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy) in the *Amazon CloudFront Developer Guide*.
@@ -233,6 +237,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// This field only supports standard distributions. You can't specify this field for multi-tenant distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
     ///   This field is deprecated. We recommend that you use a cache policy or an origin request policy instead of this field.
@@ -319,6 +325,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A CloudFront function that is associated with a cache behavior in a CloudFront distribution.
     /// ```
@@ -360,6 +368,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// Amazon CloudFront supports gRPC, an open-source remote procedure call (RPC) framework built on HTTP/2. gRPC offers bi-directional streaming and binary protocol that buffers payloads, making it suitable for applications that require low latency communications.
     ///  To enable your distribution to handle gRPC requests, you must include HTTP/2 as one of the supported ``HTTP`` versions and allow ``HTTP`` methods, including ``POST``.
@@ -385,6 +395,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that contains a Lambda@Edge function association.
     /// ```
@@ -444,6 +456,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that describes how CloudFront processes requests.
     ///  You must create at least as many cache behaviors (including the default cache behavior) as you have origins if you want CloudFront to serve objects from all of the origins. Each cache behavior specifies the one origin from which you want CloudFront to get objects. If you have two origins and only the default cache behavior, the default cache behavior will cause CloudFront to get objects from one of the origins, but the other origin is never used.
@@ -784,6 +798,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that specifies the HTTP header name from which CloudFront extracts cache tags from origin responses. When you add ``CacheTagConfig`` to a distribution, CloudFront reads the specified header from origin responses, parses the comma-separated tag values, and stores them with the cached object. You can then invalidate cached objects by tag using the ``CreateInvalidation`` API.
     /// ```
@@ -807,6 +823,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A connection function association.
     /// ```
@@ -828,6 +846,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that controls:
     ///   +  Whether CloudFront replaces HTTP status codes in the 4xx and 5xx range with custom error messages before returning the response to the viewer.
@@ -905,6 +925,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A custom origin. A custom origin is any origin that is *not* an S3 bucket, with one exception. An S3 bucket that is [configured with static website hosting](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html)*is* a custom origin.
     ///   This property is legacy. We recommend that you use [Origin](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html) instead.
@@ -976,6 +998,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that describes the default cache behavior if you don't specify a ``CacheBehavior`` element or if request URLs don't match any of the values of ``PathPattern`` in ``CacheBehavior`` elements. You must create exactly one default cache behavior.
     ///   If your minimum TTL is greater than 0, CloudFront will cache content for at least the duration specified in the cache policy's minimum TTL, even if the ``Cache-Control: no-cache``, ``no-store``, or ``private`` directives are present in the origin headers.
@@ -1298,6 +1322,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that specifies whether access logs are written for the distribution.
     ///   If you already enabled standard logging (legacy) and you want to enable standard logging (v2) to send your access logs to Amazon S3, we recommend that you specify a *different* Amazon S3 bucket or use a *separate path* in the same bucket (for example, use a log prefix or partitioning). This helps you keep track of which log files are associated with which logging subscription and prevents log files from overwriting each other. For more information, see [Standard logging (access logs)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html) in the *Amazon CloudFront Developer Guide*.
@@ -1353,6 +1379,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex data type for the status codes that you specify that, when returned by a primary origin, trigger CloudFront to failover to a second origin.
     /// ```
@@ -1384,6 +1412,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex data type that includes information about the failover criteria for an origin group, including the status codes for which CloudFront will failover from the primary origin to the second origin.
     /// ```
@@ -1407,6 +1437,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// An origin in an origin group.
     /// ```
@@ -1430,6 +1462,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex data type for the origins included in an origin group.
     /// ```
@@ -1464,6 +1498,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// An origin group includes two origins (a primary origin and a secondary origin to failover to) and a failover criteria that you specify. You create an origin group to support origin failover in CloudFront. When you create or update a distribution, you can specify the origin group instead of a single origin, and CloudFront will failover from the primary origin to the secondary origin under the failover conditions that you've chosen.
     ///  Optionally, you can choose selection criteria for your origin group to specify how your origins are selected when your distribution routes viewer requests.
@@ -1524,6 +1560,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex data type for the origin groups specified for a distribution.
     /// ```
@@ -1560,6 +1598,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// Configures mutual TLS authentication between CloudFront and your origin server.
     /// ```
@@ -1583,6 +1623,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A custom origin. A custom origin is any origin that is *not* an Amazon S3 bucket, with one exception. An Amazon S3 bucket that is [configured with static website hosting](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html)*is* a custom origin.
     /// ```
@@ -1706,6 +1748,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that contains ``HeaderName`` and ``HeaderValue`` elements, if any, for this distribution.
     /// ```
@@ -1737,6 +1781,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// CloudFront Origin Shield.
     ///  Using Origin Shield can help reduce the load on your origin. For more information, see [Using Origin Shield](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html) in the *Amazon CloudFront Developer Guide*.
@@ -1782,6 +1828,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that contains information about the Amazon S3 origin. If the origin is a custom origin or an S3 bucket that is configured as a website endpoint, use the ``CustomOriginConfig`` element instead.
     /// ```
@@ -1834,6 +1882,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// An Amazon CloudFront VPC origin configuration.
     /// ```
@@ -1901,6 +1951,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// An origin.
     ///  An origin is the location where content is stored, and from which CloudFront gets content to serve to viewers. To specify an origin:
@@ -2094,6 +2146,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that controls the countries in which your content is distributed. CF determines the location of your users using ``MaxMind`` GeoIP databases. To disable geo restriction, remove the [Restrictions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-restrictions) property from your stack template.
     /// ```
@@ -2135,6 +2189,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that identifies ways in which you want to restrict distribution of your content.
     /// ```
@@ -2158,6 +2214,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// The origin as an S3 bucket.
     ///   This property is legacy. We recommend that you use [Origin](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html) instead.
@@ -2199,6 +2257,7 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct StringSchema {
         /// `Comment`
@@ -2233,6 +2292,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// The value that you assigned to the parameter.
     /// ```
@@ -2257,6 +2318,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A list of parameter values to add to the resource. A parameter is specified as a key-value pair. A valid parameter value must exist for any parameter that is marked as required in the multi-tenant distribution.
     /// ```
@@ -2288,6 +2351,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// This field only supports multi-tenant distributions. You can't specify this field for standard distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
     ///   A distribution tenant configuration.
@@ -2316,6 +2381,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A complex type that determines the distribution's SSL/TLS configuration for communicating with viewers.
     ///  If the distribution doesn't use ``Aliases`` (also known as alternate domain names or CNAMEs)—that is, if the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net``—set ``CloudFrontDefaultCertificate`` to ``true`` and leave all other fields empty.
@@ -2441,6 +2508,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A trust store configuration.
     /// ```
@@ -2496,6 +2565,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A viewer mTLS configuration.
     /// ```
@@ -2537,6 +2608,8 @@ pub mod distribution {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Distribution`.
+    ///
     /// ```text
     /// A distribution configuration.
     /// ```
@@ -2948,6 +3021,7 @@ pub mod distribution {
         }
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum ConnectionMode {
         #[serde(rename = "direct")]
@@ -2956,6 +3030,8 @@ pub mod distribution {
         TenantOnly,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
+    ///
     /// ```text
     /// The protocol that viewers can use to access the files in the origin specified by ``TargetOriginId`` when a request matches the path pattern in ``PathPattern``. You can specify the following options:
     ///   +  ``allow-all``: Viewers can use HTTP or HTTPS.
@@ -2975,6 +3051,8 @@ pub mod distribution {
         RedirectToHttps,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
+    ///
     /// ```text
     /// (Optional) Specify the HTTP version(s) that you want viewers to use to communicate with CF. The default value for new distributions is ``http1.1``.
     ///  For viewers and CF to use HTTP/2, viewers must support TLSv1.2 or later, and must support Server Name Indication (SNI).
@@ -2992,6 +3070,7 @@ pub mod distribution {
         Http3,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum OriginGroupSelectionCriteria {
         #[serde(rename = "default")]
@@ -3000,6 +3079,8 @@ pub mod distribution {
         MediaQualityBased,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
+    ///
     /// ```text
     /// Specifies which IP protocol CloudFront uses when connecting to your origin. If your origin uses both IPv4 and IPv6 protocols, you can choose ``dualstack`` to help optimize reliability.
     /// ```
@@ -3013,6 +3094,8 @@ pub mod distribution {
         Dualstack,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
+    ///
     /// ```text
     /// This field only supports standard distributions. You can't specify this field for multi-tenant distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
     ///   The price class that corresponds with the maximum price that you want to pay for CloudFront service. If you specify ``PriceClass_All``, CloudFront responds to requests for your objects from all CloudFront edge locations.
@@ -3031,6 +3114,7 @@ pub mod distribution {
         PriceClassAll,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum Location {
         #[serde(rename = "AD")]
@@ -3533,6 +3617,8 @@ pub mod distribution {
         Zw,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
+    ///
     /// ```text
     /// The method that you want to use to restrict distribution of your content by country:
     ///   +  ``none``: No geo restriction is enabled, meaning access to content is not restricted by client geo location.
@@ -3549,6 +3635,8 @@ pub mod distribution {
         Whitelist,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
+    ///
     /// ```text
     /// If the distribution uses ``Aliases`` (alternate domain names or CNAMEs), specify the security policy that you want CloudFront to use for HTTPS connections with viewers. The security policy determines two settings:
     ///   +  The minimum SSL/TLS protocol that CloudFront can use to communicate with viewers.
@@ -3581,6 +3669,8 @@ pub mod distribution {
         TLSv12016,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
+    ///
     /// ```text
     /// In CloudFormation, this field name is ``SslSupportMethod``. Note the different capitalization.
     ///   If the distribution uses ``Aliases`` (alternate domain names or CNAMEs), specify which viewers the distribution accepts HTTPS connections from.
@@ -3600,6 +3690,7 @@ pub mod distribution {
         Vip,
     }
 
+    /// The values a property of `AWS::CloudFront::Distribution` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum ViewerMtlsMode {
         #[serde(rename = "required")]
@@ -3628,6 +3719,8 @@ pub mod function {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::CloudFront::Function`.
+    ///
     /// ```text
     /// Creates a CF function.
     ///  To create a function, you provide the function code and some configuration information about the function. The response contains an Amazon Resource Name (ARN) that uniquely identifies the function, and the function’s stage.
@@ -3716,6 +3809,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Function`.
+    ///
     /// ```text
     /// The key value store association.
     /// ```
@@ -3739,6 +3834,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Function`.
+    ///
     /// ```text
     /// Contains configuration information about a CloudFront function.
     /// ```
@@ -3789,6 +3886,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::CloudFront::Function`.
+    ///
     /// ```text
     /// Contains metadata about a CloudFront function.
     /// ```
@@ -3815,6 +3914,8 @@ pub mod function {
         }
     }
 
+    /// The values a property of `AWS::CloudFront::Function` takes.
+    ///
     /// ```text
     /// The function's runtime environment version.
     /// ```
@@ -3848,6 +3949,8 @@ pub mod origin_access_control {
 
     use crate::cfn::{Handle, Value};
 
+    /// The properties of `AWS::CloudFront::OriginAccessControl`.
+    ///
     /// ```text
     /// Creates a new origin access control in CloudFront. After you create an origin access control, you can add it to an origin in a CloudFront distribution so that CloudFront sends authenticated (signed) requests to the origin.
     ///  This makes it possible to block public access to the origin, allowing viewers (users) to access the origin's content only through CloudFront.
@@ -3875,6 +3978,8 @@ pub mod origin_access_control {
         }
     }
 
+    /// A property type of `AWS::CloudFront::OriginAccessControl`.
+    ///
     /// ```text
     /// Creates a new origin access control in CloudFront. After you create an origin access control, you can add it to an origin in a CloudFront distribution so that CloudFront sends authenticated (signed) requests to the origin.
     ///  This makes it possible to block public access to the origin, allowing viewers (users) to access the origin's content only through CloudFront.
@@ -3960,6 +4065,8 @@ pub mod response_headers_policy {
 
     use crate::cfn::{Handle, Value};
 
+    /// The properties of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A response headers policy.
     ///  A response headers policy contains information about a set of HTTP response headers.
@@ -3991,6 +4098,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A list of HTTP header names that CloudFront includes as values for the ``Access-Control-Allow-Headers`` HTTP response header.
     ///  For more information about the ``Access-Control-Allow-Headers`` HTTP response header, see [Access-Control-Allow-Headers](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Headers) in the MDN Web Docs.
@@ -4015,6 +4124,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A list of HTTP methods that CloudFront includes as values for the ``Access-Control-Allow-Methods`` HTTP response header.
     ///  For more information about the ``Access-Control-Allow-Methods`` HTTP response header, see [Access-Control-Allow-Methods](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Methods) in the MDN Web Docs.
@@ -4049,6 +4160,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A list of origins (domain names) that CloudFront can use as the value for the ``Access-Control-Allow-Origin`` HTTP response header.
     ///  For more information about the ``Access-Control-Allow-Origin`` HTTP response header, see [Access-Control-Allow-Origin](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Origin) in the MDN Web Docs.
@@ -4073,6 +4186,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A list of HTTP headers that CloudFront includes as values for the ``Access-Control-Expose-Headers`` HTTP response header.
     ///  For more information about the ``Access-Control-Expose-Headers`` HTTP response header, see [Access-Control-Expose-Headers](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Expose-Headers) in the MDN Web Docs.
@@ -4097,6 +4212,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A configuration for a set of HTTP response headers that are used for cross-origin resource sharing (CORS). CloudFront adds these headers to HTTP responses that it sends for CORS requests that match a cache behavior associated with this response headers policy.
     ///  For more information about CORS, see [Cross-Origin Resource Sharing (CORS)](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) in the MDN Web Docs.
@@ -4200,6 +4317,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// An HTTP response header name and its value. CloudFront includes this header in HTTP responses that it sends for requests that match a cache behavior that's associated with this response headers policy.
     /// ```
@@ -4243,6 +4362,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A list of HTTP response header names and their values. CloudFront includes these headers in HTTP responses that it sends for requests that match a cache behavior that's associated with this response headers policy.
     /// ```
@@ -4266,6 +4387,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// The name of an HTTP header that CloudFront removes from HTTP responses to requests that match the cache behavior that this response headers policy is attached to.
     /// ```
@@ -4289,6 +4412,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A list of HTTP header names that CloudFront removes from HTTP responses to requests that match the cache behavior that this response headers policy is attached to.
     /// ```
@@ -4312,6 +4437,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// The policy directives and their values that CloudFront includes as values for the ``Content-Security-Policy`` HTTP response header.
     ///  For more information about the ``Content-Security-Policy`` HTTP response header, see [Content-Security-Policy](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy) in the MDN Web Docs.
@@ -4348,6 +4475,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// Determines whether CloudFront includes the ``X-Content-Type-Options`` HTTP response header with its value set to ``nosniff``.
     ///  For more information about the ``X-Content-Type-Options`` HTTP response header, see [X-Content-Type-Options](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Content-Type-Options) in the MDN Web Docs.
@@ -4372,6 +4501,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// Determines whether CloudFront includes the ``X-Frame-Options`` HTTP response header and the header's value.
     ///  For more information about the ``X-Frame-Options`` HTTP response header, see [X-Frame-Options](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options) in the MDN Web Docs.
@@ -4405,6 +4536,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// Determines whether CloudFront includes the ``Referrer-Policy`` HTTP response header and the header's value.
     ///  For more information about the ``Referrer-Policy`` HTTP response header, see [Referrer-Policy](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy) in the MDN Web Docs.
@@ -4438,6 +4571,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// Determines whether CloudFront includes the ``Strict-Transport-Security`` HTTP response header and the header's value.
     ///  For more information about the ``Strict-Transport-Security`` HTTP response header, see [Strict-Transport-Security](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security) in the MDN Web Docs.
@@ -4499,6 +4634,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// Determines whether CloudFront includes the ``X-XSS-Protection`` HTTP response header and the header's value.
     ///  For more information about the ``X-XSS-Protection`` HTTP response header, see [X-XSS-Protection](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection) in the MDN Web Docs.
@@ -4561,6 +4698,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A configuration for a set of security-related HTTP response headers. CloudFront adds these headers to HTTP responses that it sends for requests that match a cache behavior associated with this response headers policy.
     /// ```
@@ -4669,6 +4808,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A configuration for enabling the ``Server-Timing`` header in HTTP responses sent from CloudFront.
     /// ```
@@ -4705,6 +4846,8 @@ pub mod response_headers_policy {
         }
     }
 
+    /// A property type of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ///
     /// ```text
     /// A response headers policy configuration.
     ///  A response headers policy configuration contains metadata about the response headers policy, and configurations for sets of HTTP response headers.
@@ -4824,6 +4967,7 @@ pub mod response_headers_policy {
         }
     }
 
+    /// The values a property of `AWS::CloudFront::ResponseHeadersPolicy` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum Item {
         #[serde(rename = "ALL")]

@@ -73,6 +73,8 @@ pub mod alarm {
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
+    /// The properties of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// The ``AWS::CloudWatch::Alarm`` type specifies an alarm and associates it with the specified metric or metric math expression.
     ///  When this operation creates an alarm, the alarm state is immediately set to ``INSUFFICIENT_DATA``. The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed.
@@ -466,6 +468,7 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct AlarmTagsPropagation {
         /// `Enabled`
@@ -512,6 +515,7 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct ActionConfiguration {
         /// `AlarmTagsPropagation`
@@ -540,6 +544,8 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// Dimension is an embedded property of the ``AWS::CloudWatch::Alarm`` type. Dimensions are name/value pairs that can be associated with a CW metric. You can specify a maximum of 30 dimensions for a given metric.
     /// ```
@@ -571,6 +577,8 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states.
     /// ```
@@ -625,6 +633,8 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// The evaluation criteria for an alarm. This is a union type that currently supports ``PromQLCriteria``.
     /// ```
@@ -653,6 +663,8 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// An evaluation window that aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week, optionally in a specific time zone.
     ///  When you use a wall clock window, the alarm's period must be 1 minute (60 seconds), 5 minutes (300 seconds), 1 hour (3,600 seconds), 1 day (86,400 seconds), or 1 week (604,800 seconds). Other period values aren't supported with a wall clock window.
@@ -682,6 +694,8 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, ``SlidingWindow`` or ``WallClockWindow``. If you don't set ``EvaluationWindow``, the alarm uses a ``SlidingWindow`` by default.
     ///  For more information, see [Alarm evaluation windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
@@ -724,6 +738,8 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// The ``Metric`` property type represents a specific metric. ``Metric`` is a property of the [MetricStat](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html) property type.
     /// ```
@@ -778,6 +794,8 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// This structure defines the metric to be returned, along with the statistics, period, and units.
     ///  ``MetricStat`` is a property of the [MetricDataQuery](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricdataquery.html) property type.
@@ -840,6 +858,8 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// The ``MetricDataQuery`` property type specifies the metric data to return, and whether this call is just retrieving a batch set of data for one metric, or is performing a math expression on metric data.
     ///  Any expression used must return a single time series. For more information, see [Metric Math Syntax and Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax) in the *User Guide*.
@@ -946,6 +966,8 @@ pub mod alarm {
         }
     }
 
+    /// A property type of `AWS::CloudWatch::Alarm`.
+    ///
     /// ```text
     /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
     ///  During the warm-up period, the alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions.
@@ -998,6 +1020,8 @@ pub mod alarm {
         }
     }
 
+    /// The values a property of `AWS::CloudWatch::Alarm` takes.
+    ///
     /// ```text
     /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
     /// ```
@@ -1019,6 +1043,8 @@ pub mod alarm {
         LessThanThreshold,
     }
 
+    /// The values a property of `AWS::CloudWatch::Alarm` takes.
+    ///
     /// ```text
     /// The unit to use for the returned data points.
     ///  Valid values are: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
@@ -1081,6 +1107,8 @@ pub mod alarm {
         TerabytesSecond,
     }
 
+    /// The values a property of `AWS::CloudWatch::Alarm` takes.
+    ///
     /// ```text
     /// The statistic for the metric associated with the alarm, other than percentile. For percentile statistics, use ``ExtendedStatistic``.
     ///  For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
@@ -1100,6 +1128,8 @@ pub mod alarm {
         Sum,
     }
 
+    /// The values a property of `AWS::CloudWatch::Alarm` takes.
+    ///
     /// ```text
     /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``, ``ignore``, and ``missing``. For more information, see [Configuring How Alarms Treat Missing Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data) in the *Amazon User Guide*.
     ///  If you omit this parameter, the default behavior of ``missing`` is used.
@@ -1116,6 +1146,8 @@ pub mod alarm {
         NotBreaching,
     }
 
+    /// The values a property of `AWS::CloudWatch::Alarm` takes.
+    ///
     /// ```text
     /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a single metric. Do not specify this if you are specifying a ``Metrics`` array.
     ///   You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
@@ -1192,6 +1224,8 @@ pub mod dashboard {
 
     use crate::cfn::{Tags, Value};
 
+    /// The properties of `AWS::CloudWatch::Dashboard`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::CloudWatch::Dashboard
     /// ```

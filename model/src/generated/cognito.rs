@@ -123,6 +123,8 @@ pub mod user_pool {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::Cognito::UserPool`.
+    ///
     /// ```text
     /// Definition of AWS::Cognito::UserPool Resource Type
     /// ```
@@ -501,6 +503,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct RecoveryOption {
         /// `Name`
@@ -531,6 +534,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct AccountRecoverySetting {
         /// `RecoveryMechanisms`
@@ -552,6 +556,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct InviteMessageTemplate {
         /// `EmailMessage`
@@ -591,6 +596,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct AdminCreateUserConfig {
         /// `AllowAdminCreateUserOnly`
@@ -639,6 +645,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct DeviceConfiguration {
         /// `ChallengeRequiredOnNewDevice`
@@ -678,6 +685,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct EmailConfiguration {
         /// `ConfigurationSet`
@@ -744,6 +752,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct IssuerConfiguration {
         /// `Type`
@@ -763,6 +772,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct KeyConfiguration {
         /// `KeyType`
@@ -793,6 +803,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct CustomEmailSender {
         /// `LambdaArn`
@@ -823,6 +834,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct CustomSMSSender {
         /// `LambdaArn`
@@ -853,6 +865,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct InboundFederation {
         /// `LambdaArn`
@@ -883,6 +896,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct PreTokenGenerationConfig {
         /// `LambdaArn`
@@ -916,6 +930,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct LambdaConfig {
         /// `CreateAuthChallenge`
@@ -1078,6 +1093,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct PasswordPolicy {
         /// `MinimumLength`
@@ -1159,6 +1175,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct SignInPolicy {
         /// `AllowedFirstAuthFactors`
@@ -1186,6 +1203,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct Policies {
         /// `PasswordPolicy`
@@ -1216,6 +1234,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct NumberAttributeConstraints {
         /// `MaxValue`
@@ -1246,6 +1265,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct StringAttributeConstraints {
         /// `MaxLength`
@@ -1276,6 +1296,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct SchemaAttribute {
         /// `AttributeDataType`
@@ -1366,6 +1387,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct EumsSmsConfiguration {
         /// `CallerArn`
@@ -1442,6 +1464,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct SmsConfiguration {
         /// `EumsSms`
@@ -1490,6 +1513,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct UserAttributeUpdateSettings {
         /// `AttributesRequireVerificationBeforeUpdate`
@@ -1512,6 +1536,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct AdvancedSecurityAdditionalFlows {
         /// `CustomAuthMode`
@@ -1533,6 +1558,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct UserPoolAddOns {
         /// `AdvancedSecurityAdditionalFlows`
@@ -1575,6 +1601,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct UsernameConfiguration {
         /// `CaseSensitive`
@@ -1596,6 +1623,7 @@ pub mod user_pool {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPool`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct VerificationMessageTemplate {
         /// `DefaultEmailOption`
@@ -1662,6 +1690,7 @@ pub mod user_pool {
         }
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum RecoveryOptionName {
         #[serde(rename = "admin_only")]
@@ -1672,6 +1701,7 @@ pub mod user_pool {
         VerifiedPhoneNumber,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AliasAttribute {
         #[serde(rename = "email")]
@@ -1682,6 +1712,7 @@ pub mod user_pool {
         PreferredUsername,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AutoVerifiedAttribute {
         #[serde(rename = "email")]
@@ -1690,6 +1721,7 @@ pub mod user_pool {
         PhoneNumber,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum DeletionProtection {
         #[serde(rename = "ACTIVE")]
@@ -1698,6 +1730,7 @@ pub mod user_pool {
         Inactive,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum EmailSendingAccount {
         #[serde(rename = "COGNITO_DEFAULT")]
@@ -1706,6 +1739,7 @@ pub mod user_pool {
         Developer,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum IssuerConfigurationType {
         #[serde(rename = "ORIGINAL")]
@@ -1714,6 +1748,7 @@ pub mod user_pool {
         Updated,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum EncryptionKeyType {
         #[serde(rename = "AWS_OWNED_KEY")]
@@ -1722,12 +1757,14 @@ pub mod user_pool {
         CustomerManagedKey,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum LambdaVersion {
         #[serde(rename = "V1_0")]
         V10,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum PreTokenGenerationConfigLambdaVersion {
         #[serde(rename = "V1_0")]
@@ -1738,6 +1775,7 @@ pub mod user_pool {
         V30,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum MfaConfiguration {
         #[serde(rename = "OFF")]
@@ -1748,6 +1786,7 @@ pub mod user_pool {
         Optional,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AllowedFirstAuthFactor {
         #[serde(rename = "EMAIL_OTP")]
@@ -1762,6 +1801,7 @@ pub mod user_pool {
         WebAuthn,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AttributeDataType {
         #[serde(rename = "Boolean")]
@@ -1774,6 +1814,7 @@ pub mod user_pool {
         String,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AttributesRequireVerificationBeforeUpdateItem {
         #[serde(rename = "email")]
@@ -1782,6 +1823,7 @@ pub mod user_pool {
         PhoneNumber,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum CustomAuthMode {
         #[serde(rename = "AUDIT")]
@@ -1790,6 +1832,7 @@ pub mod user_pool {
         Enforced,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AdvancedSecurityMode {
         #[serde(rename = "AUDIT")]
@@ -1800,6 +1843,7 @@ pub mod user_pool {
         Off,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum UserPoolTier {
         #[serde(rename = "LITE")]
@@ -1810,6 +1854,7 @@ pub mod user_pool {
         Plus,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum UsernameAttribute {
         #[serde(rename = "email")]
@@ -1818,6 +1863,7 @@ pub mod user_pool {
         PhoneNumber,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum DefaultEmailOption {
         #[serde(rename = "CONFIRM_WITH_CODE")]
@@ -1826,6 +1872,7 @@ pub mod user_pool {
         ConfirmWithLink,
     }
 
+    /// The values a property of `AWS::Cognito::UserPool` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum WebAuthnFactorConfiguration {
         #[serde(rename = "SINGLE_FACTOR")]
@@ -1860,6 +1907,8 @@ pub mod user_pool_client {
 
     use crate::cfn::{Handle, Value};
 
+    /// The properties of `AWS::Cognito::UserPoolClient`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::Cognito::UserPoolClient
     /// ```
@@ -2124,6 +2173,7 @@ pub mod user_pool_client {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPoolClient`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct AnalyticsConfiguration {
         /// `ApplicationArn`
@@ -2181,6 +2231,7 @@ pub mod user_pool_client {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPoolClient`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct RefreshTokenRotation {
         /// `Feature`
@@ -2214,6 +2265,7 @@ pub mod user_pool_client {
         }
     }
 
+    /// A property type of `AWS::Cognito::UserPoolClient`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct TokenValidityUnits {
         /// `AccessToken`
@@ -2253,6 +2305,7 @@ pub mod user_pool_client {
         }
     }
 
+    /// The values a property of `AWS::Cognito::UserPoolClient` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AllowedOAuthFlow {
         #[serde(rename = "client_credentials")]
@@ -2263,6 +2316,7 @@ pub mod user_pool_client {
         Implicit,
     }
 
+    /// The values a property of `AWS::Cognito::UserPoolClient` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum ExplicitAuthFlow {
         #[serde(rename = "ADMIN_NO_SRP_AUTH")]
@@ -2285,6 +2339,7 @@ pub mod user_pool_client {
         UserPasswordAuth,
     }
 
+    /// The values a property of `AWS::Cognito::UserPoolClient` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum PreventUserExistenceErrors {
         #[serde(rename = "ENABLED")]
@@ -2293,6 +2348,7 @@ pub mod user_pool_client {
         Legacy,
     }
 
+    /// The values a property of `AWS::Cognito::UserPoolClient` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum Feature {
         #[serde(rename = "ENABLED")]
@@ -2301,6 +2357,7 @@ pub mod user_pool_client {
         Disabled,
     }
 
+    /// The values a property of `AWS::Cognito::UserPoolClient` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AccessToken {
         #[serde(rename = "days")]
@@ -2313,6 +2370,7 @@ pub mod user_pool_client {
         Seconds,
     }
 
+    /// The values a property of `AWS::Cognito::UserPoolClient` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum IdToken {
         #[serde(rename = "days")]
@@ -2325,6 +2383,7 @@ pub mod user_pool_client {
         Seconds,
     }
 
+    /// The values a property of `AWS::Cognito::UserPoolClient` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum RefreshToken {
         #[serde(rename = "days")]
@@ -2359,6 +2418,8 @@ pub mod user_pool_group {
 
     use crate::cfn::Value;
 
+    /// The properties of `AWS::Cognito::UserPoolGroup`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::Cognito::UserPoolGroup
     /// ```

@@ -178,6 +178,8 @@ pub mod table {
 
     use crate::cfn::{Handle, PolicyDocument, Tags, Value};
 
+    /// The properties of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// The ``AWS::DynamoDB::Table`` resource creates a DDB table. For more information, see [CreateTable](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html) in the *API Reference*.
     ///  You should be aware of the following behaviors when working with DDB tables:
@@ -537,6 +539,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Represents an attribute for describing the schema for the table and indexes.
     /// ```
@@ -574,6 +578,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Configures contributor insights settings for a table or one of its indexes.
     /// ```
@@ -613,6 +619,7 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct KeySchemaItem {
         /// `AttributeName`
@@ -633,6 +640,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Sets the maximum number of read and write units for the specified on-demand table. If you use this property, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``, or both.
     /// ```
@@ -682,6 +691,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Represents attributes that are copied (projected) from the table into an index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     /// ```
@@ -730,6 +741,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Throughput for the specified table, which consists of values for ``ReadCapacityUnits`` and ``WriteCapacityUnits``. For more information about the contents of a provisioned throughput structure, see [Table ProvisionedThroughput](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html).
     /// ```
@@ -766,6 +779,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Provides visibility into the number of read and write operations your table or secondary index can instantaneously support. The settings can be modified using the ``UpdateTable`` operation to meet the throughput requirements of an upcoming peak event.
     /// ```
@@ -810,6 +825,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Represents the properties of a global secondary index.
     /// ```
@@ -911,6 +928,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// The options for imported source files in CSV format. The values are Delimiter and HeaderList.
     /// ```
@@ -952,6 +971,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// The format options for the data that was imported into the target table. There is one value, CsvOption.
     /// ```
@@ -978,6 +999,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// The S3 bucket that is being imported from.
     /// ```
@@ -1027,6 +1050,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Specifies the properties of data being imported from the S3 bucket source to the table.
     /// ```
@@ -1090,6 +1115,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// The Kinesis Data Streams configuration for the specified table.
     /// ```
@@ -1134,6 +1161,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Represents the properties of a local secondary index. A local secondary index can only be created when its parent table is created.
     /// ```
@@ -1173,6 +1202,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// The settings used to enable point in time recovery.
     /// ```
@@ -1220,6 +1251,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Creates or updates a resource-based policy document that contains the permissions for DDB resources, such as a table, its indexes, and stream. Resource-based policies let you define access permissions by specifying who has access to each resource, and the actions they are allowed to perform on each resource.
     ///  In a CFNshort template, you can provide the policy in JSON or YAML format because CFNshort converts YAML to JSON before submitting it to DDB. For more information about resource-based policies, see [Using resource-based policies for](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html) and [Resource-based policy examples](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-examples.html).
@@ -1248,6 +1281,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Represents the settings used to enable server-side encryption.
     /// ```
@@ -1298,6 +1333,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Describes a tag. A tag is a key-value pair. You can add up to 50 tags to a single DynamoDB table.
     ///  AWS-assigned tag names and values are automatically assigned the ``aws:`` prefix, which the user cannot assign. AWS-assigned tag names do not count towards the tag limit of 50. User-assigned tag names have the prefix ``user:`` in the Cost Allocation Report. You cannot backdate the application of a tag.
@@ -1331,6 +1368,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Represents the DynamoDB Streams configuration for a table in DynamoDB.
     /// ```
@@ -1387,6 +1426,8 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
+    ///
     /// ```text
     /// Represents the settings used to enable or disable Time to Live (TTL) for the specified table.
     /// ```
@@ -1425,6 +1466,7 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct SearchSchemaElement {
         /// `AttributeName`
@@ -1448,6 +1490,7 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct VectorAttribute {
         /// `AttributeName`
@@ -1464,6 +1507,7 @@ pub mod table {
         }
     }
 
+    /// A property type of `AWS::DynamoDB::Table`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct VectorIndex {
         /// `Dimensions`
@@ -1511,6 +1555,8 @@ pub mod table {
         }
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
+    ///
     /// ```text
     /// The data type for the attribute, where:
     ///   +  ``S`` - the attribute is of type String
@@ -1527,6 +1573,8 @@ pub mod table {
         S,
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
+    ///
     /// ```text
     /// Specify how you are charged for read and write throughput and how you manage capacity.
     ///  Valid values include:
@@ -1543,6 +1591,8 @@ pub mod table {
         Provisioned,
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
+    ///
     /// ```text
     /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS`` (tracks all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events). This setting determines what type of contributor insights data is collected for the table.
     /// ```
@@ -1554,6 +1604,8 @@ pub mod table {
         ThrottledKeys,
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
+    ///
     /// ```text
     /// The set of attributes that are projected into the index:
     ///   +  ``KEYS_ONLY`` - Only the index and primary keys are projected into the index.
@@ -1573,6 +1625,8 @@ pub mod table {
         KeysOnly,
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
+    ///
     /// ```text
     /// The precision for the time and date that the stream was created.
     /// ```
@@ -1584,6 +1638,8 @@ pub mod table {
         Millisecond,
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
+    ///
     /// ```text
     /// Server-side encryption type. The only supported value is:
     ///   +  ``KMS`` - Server-side encryption that uses KMSlong. The key is stored in your account and is managed by KMS (KMS charges apply).
@@ -1594,6 +1650,8 @@ pub mod table {
         Kms,
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
+    ///
     /// ```text
     /// When an item in the table is modified, ``StreamViewType`` determines what information is written to the stream for this table. Valid values for ``StreamViewType`` are:
     ///   +  ``KEYS_ONLY`` - Only the key attributes of the modified item are written to the stream.
@@ -1613,6 +1671,8 @@ pub mod table {
         OldImage,
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
+    ///
     /// ```text
     /// The table class of the new table. Valid values are ``STANDARD`` and ``STANDARD_INFREQUENT_ACCESS``.
     /// ```
@@ -1624,6 +1684,7 @@ pub mod table {
         StandardInfrequentAccess,
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum DistanceFunction {
         #[serde(rename = "COSINE")]
@@ -1634,6 +1695,7 @@ pub mod table {
         Euclidean,
     }
 
+    /// The values a property of `AWS::DynamoDB::Table` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum SearchSchemaElementType {
         #[serde(rename = "HASH")]

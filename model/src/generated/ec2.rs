@@ -477,6 +477,8 @@ pub mod nat_gateway {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::EC2::NatGateway`.
+    ///
     /// ```text
     /// Specifies a network address translation (NAT) gateway in the specified subnet. You can create either a public NAT gateway or a private NAT gateway. The default is a public NAT gateway. If you create a public NAT gateway, you must specify an elastic IP address.
     ///  With a NAT gateway, instances in a private subnet can connect to the internet, other AWS services, or an on-premises network using the IP address of the NAT gateway. For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
@@ -677,6 +679,8 @@ pub mod nat_gateway {
         }
     }
 
+    /// A property type of `AWS::EC2::NatGateway`.
+    ///
     /// ```text
     /// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone.
     ///  A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
@@ -730,6 +734,8 @@ pub mod nat_gateway {
         }
     }
 
+    /// The values a property of `AWS::EC2::NatGateway` takes.
+    ///
     /// ```text
     /// Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway.
     ///  A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
@@ -743,6 +749,8 @@ pub mod nat_gateway {
         Zonal,
     }
 
+    /// The values a property of `AWS::EC2::NatGateway` takes.
+    ///
     /// ```text
     /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
     /// ```

@@ -177,6 +177,8 @@ pub mod managed_policy {
 
     use crate::cfn::{Handle, PolicyDocument, Value};
 
+    /// The properties of `AWS::IAM::ManagedPolicy`.
+    ///
     /// ```text
     /// Creates a new managed policy for your AWS-account.
     ///  This operation creates a policy version with a version identifier of ``v1`` and sets v1 as the policy's default version. For more information about policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
@@ -334,6 +336,8 @@ pub mod oidc_provider {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::IAM::OIDCProvider`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::IAM::OIDCProvider
     /// ```
@@ -401,6 +405,8 @@ pub mod role {
 
     use crate::cfn::{Handle, PolicyDocument, Tags, Value};
 
+    /// The properties of `AWS::IAM::Role`.
+    ///
     /// ```text
     /// Creates a new role for your AWS-account.
     ///   For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
@@ -547,6 +553,8 @@ pub mod role {
         }
     }
 
+    /// A property type of `AWS::IAM::Role`.
+    ///
     /// ```text
     /// Contains information about an attached policy.
     ///  An attached policy is a managed policy that has been attached to a user, group, or role.

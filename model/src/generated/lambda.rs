@@ -191,6 +191,8 @@ pub mod event_source_mapping {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// The ``AWS::Lambda::EventSourceMapping`` resource creates a mapping between an event source and an LAMlong function. LAM reads items from the event source and triggers the function.
     ///  For details about each event source type, see the following topics. In particular, each of the topics describes the required and optional parameters for the specific event source.
@@ -673,6 +675,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// Specific access configuration settings that tell Lambda how to authenticate with your schema registry.
     ///  If you're working with an GLU schema registry, don't provide authentication details in this object. Instead, ensure that your execution role has the required permissions for Lambda to access your cluster.
@@ -716,6 +720,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// Specific schema validation configuration settings that tell Lambda the message attributes you want to validate and filter using your schema registry.
     /// ```
@@ -742,6 +748,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// Specific configuration settings for a Kafka schema registry.
     /// ```
@@ -819,6 +827,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
     /// ```
@@ -863,6 +873,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// A destination for events that failed processing. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
     /// ```
@@ -892,6 +904,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// A configuration object that specifies the destination of an event after Lambda processes it. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
     /// ```
@@ -918,6 +932,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// Specific configuration settings for a DocumentDB event source.
     /// ```
@@ -972,6 +988,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// A structure within a ``FilterCriteria`` object that defines an event filtering pattern.
     /// ```
@@ -998,6 +1016,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// An object that contains the filters for an event source.
     /// ```
@@ -1024,6 +1044,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// The function's Amazon CloudWatch Logs configuration settings.
     /// ```
@@ -1052,6 +1074,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// The metrics configuration for your event source. Use this configuration object to define which metrics you want your event source mapping to produce.
     /// ```
@@ -1083,6 +1107,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// The [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode) configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event pollers for your event source.
     /// ```
@@ -1137,6 +1163,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// (Amazon SQS only) The scaling configuration for the event source. To remove the configuration, pass an empty value.
     /// ```
@@ -1165,6 +1193,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
     /// ```
@@ -1196,6 +1226,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// The self-managed Apache Kafka cluster for your event source.
     /// ```
@@ -1222,6 +1254,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// Specific configuration settings for a self-managed Apache Kafka event source.
     /// ```
@@ -1275,6 +1309,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// A property type of `AWS::Lambda::EventSourceMapping`.
+    ///
     /// ```text
     /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
     /// ```
@@ -1325,6 +1361,8 @@ pub mod event_source_mapping {
         }
     }
 
+    /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
+    ///
     /// ```text
     /// The type of authentication Lambda uses to access your schema registry.
     /// ```
@@ -1340,6 +1378,8 @@ pub mod event_source_mapping {
         OauthbearerAuth,
     }
 
+    /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
+    ///
     /// ```text
     /// The record format that Lambda delivers to your function after schema validation.
     ///   +  Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
@@ -1353,6 +1393,8 @@ pub mod event_source_mapping {
         Source,
     }
 
+    /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
+    ///
     /// ```text
     /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
     /// ```
@@ -1364,6 +1406,8 @@ pub mod event_source_mapping {
         Value,
     }
 
+    /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
+    ///
     /// ```text
     /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB sends only a partial document that contains the changes.
     /// ```
@@ -1375,12 +1419,15 @@ pub mod event_source_mapping {
         Default,
     }
 
+    /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum FunctionResponseType {
         #[serde(rename = "ReportBatchItemFailures")]
         ReportBatchItemFailures,
     }
 
+    /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
+    ///
     /// ```text
     /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
     /// ```
@@ -1394,6 +1441,7 @@ pub mod event_source_mapping {
         Warn,
     }
 
+    /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum Metric {
         #[serde(rename = "EventCount")]
@@ -1404,6 +1452,8 @@ pub mod event_source_mapping {
         KafkaMetrics,
     }
 
+    /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
+    ///
     /// ```text
     /// The mode that determines how Lambda reads from a Kafka topic. Use Stream for ordered processing or Queue for higher throughput when ordering is not required.
     /// ```
@@ -1415,6 +1465,8 @@ pub mod event_source_mapping {
         Queue,
     }
 
+    /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
+    ///
     /// ```text
     /// The type of authentication protocol, VPC components, or virtual host for your event source. For example: ``"Type":"SASL_SCRAM_512_AUTH"``.
     ///   +  ``BASIC_AUTH`` – (Amazon MQ) The ASMlong secret that stores your broker credentials.
@@ -1481,6 +1533,8 @@ pub mod function {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// The ``AWS::Lambda::Function`` resource creates a Lambda function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use AWS services, such as Amazon CloudWatch Logs for log streaming and AWS X-Ray for request tracing.
     ///  You set the package type to ``Image`` if the deployment package is a [container image](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html). For these functions, include the URI of the container image in the ECR registry in the [ImageUri property of the Code property](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html#cfn-lambda-function-code-imageuri). You do not need to specify the handler and runtime properties.
@@ -1933,6 +1987,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// Configuration for Lambda-managed instances used by the capacity provider.
     /// ```
@@ -1994,6 +2050,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// Configuration for the capacity provider that manages compute resources for Lambda functions.
     /// ```
@@ -2023,6 +2081,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// The [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) for a Lambda function. To deploy a function defined as a container image, you specify the location of a container image in the Amazon ECR registry. For a .zip file deployment package, you can specify the location of an object in Amazon S3. For Node.js and Python functions, you can specify the function code inline in the template.
     ///   When you specify source code inline for a Node.js function, the ``index`` file that CFN creates uses the extension ``.js``. This means that Node.js treats the file as a CommonJS module.
@@ -2141,6 +2201,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// The [dead-letter queue](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq) for failed asynchronous invocations.
     /// ```
@@ -2167,6 +2229,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     /// ```
@@ -2219,6 +2283,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// A function's environment variable settings. You can use environment variables to adjust your function's behavior without updating code. An environment variable is a pair of strings that are stored in a function's version-specific configuration.
     /// ```
@@ -2246,6 +2312,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// The size of the function's ``/tmp`` directory in MB. The default value is 512, but it can be any whole number between 512 and 10,240 MB.
     /// ```
@@ -2267,6 +2335,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// Setting controls how your function accesses data from an Amazon S3 file system.
     /// ```
@@ -2300,6 +2370,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// Details about the connection between a Lambda function and an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
     /// ```
@@ -2344,6 +2416,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
     /// ```
@@ -2391,6 +2465,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// Configuration values that override the container image Dockerfile settings. For more information, see [Container image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
     /// ```
@@ -2445,6 +2521,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// The function's Amazon CloudWatch Logs configuration settings.
     /// ```
@@ -2518,6 +2596,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
     /// ```
@@ -2560,6 +2640,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
     /// ```
@@ -2583,6 +2665,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after function creation.
     /// ```
@@ -2606,6 +2690,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// The function's [](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample and record incoming requests, set ``Mode`` to ``Active``.
     /// ```
@@ -2632,6 +2718,8 @@ pub mod function {
         }
     }
 
+    /// A property type of `AWS::Lambda::Function`.
+    ///
     /// ```text
     /// The VPC security groups and subnets that are attached to a Lambda function. When you connect a function to a VPC, Lambda creates an elastic network interface for each combination of security group and subnet in the function's VPC configuration. The function can only access resources and the internet through that VPC. For more information, see [VPC Settings](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
     ///   When you delete a function, CFN monitors the state of its network interfaces and waits for Lambda to delete them before proceeding. If the VPC is defined in the same stack, the network interfaces need to be deleted by Lambda before CFN can delete the VPC's resources.
@@ -2691,6 +2779,7 @@ pub mod function {
         }
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum Architecture {
         #[serde(rename = "x86_64")]
@@ -2699,6 +2788,8 @@ pub mod function {
         Arm64,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// Specifies the storage mode for the deployment package. Use ``COPY`` to store the package in LAMlong-managed storage. Use ``REFERENCE`` to read the package directly from the Amazon S3 bucket. If omitted, the default is ``COPY``.
     /// ```
@@ -2710,6 +2801,8 @@ pub mod function {
         Reference,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// Specifies if a function reads from the file system for the lowest latency, or through Amazon S3 Files feature "direct Amazon S3 bucket reads" for the highest throughput. Valid values:
     ///   +  ``AUTO`` (default) – Direct reads are active for functions you configure with 512 MB or more of memory.
@@ -2728,6 +2821,8 @@ pub mod function {
         Auto,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where ``TRACE`` is the highest level and ``FATAL`` is the lowest.
     /// ```
@@ -2747,6 +2842,8 @@ pub mod function {
         Fatal,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain text and structured JSON.
     /// ```
@@ -2758,6 +2855,8 @@ pub mod function {
         Json,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
     /// ```
@@ -2771,6 +2870,8 @@ pub mod function {
         Warn,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// The type of deployment package. Set to ``Image`` for container image and set ``Zip`` for .zip file archive.
     /// ```
@@ -2782,6 +2883,8 @@ pub mod function {
         Zip,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// The function recursion configuration.
     /// ```
@@ -2793,6 +2896,8 @@ pub mod function {
         Terminate,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
     ///  The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
@@ -2904,6 +3009,8 @@ pub mod function {
         Ruby40,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// Specify the runtime update mode.
     ///   +  *Auto (default)* - Automatically update to the most recent and secure runtime version using a [Two-phase runtime version rollout](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase). This is the best choice for most customers to ensure they always benefit from runtime updates.
@@ -2922,6 +3029,8 @@ pub mod function {
         Manual,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the initialized execution environment when you publish a function version.
     /// ```
@@ -2933,6 +3042,8 @@ pub mod function {
         None,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a specific tenant ID.
     /// ```
@@ -2942,6 +3053,8 @@ pub mod function {
         PerTenant,
     }
 
+    /// The values a property of `AWS::Lambda::Function` takes.
+    ///
     /// ```text
     /// The tracing mode.
     /// ```
@@ -2979,6 +3092,8 @@ pub mod permission {
 
     use crate::cfn::{Handle, Value};
 
+    /// The properties of `AWS::Lambda::Permission`.
+    ///
     /// ```text
     /// The ``AWS::Lambda::Permission`` resource grants an AWS service or another account permission to use a function. You can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias. If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke the function.
     ///  To grant permission to another account, specify the account ID as the ``Principal``. To grant permission to an organization defined in AOlong, specify the organization ID as the ``PrincipalOrgID``. For AWS services, the principal is a domain-style identifier defined by the service, like ``s3.amazonaws.com`` or ``sns.amazonaws.com``. For AWS services, you can also specify the ARN of the associated resource as the ``SourceArn``. If you grant permission to a service principal without specifying the source, other accounts could potentially configure resources in their account to invoke your Lambda function.
@@ -3121,6 +3236,8 @@ pub mod permission {
         }
     }
 
+    /// The values a property of `AWS::Lambda::Permission` takes.
+    ///
     /// ```text
     /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
     /// ```

@@ -86,6 +86,8 @@ pub mod log_group {
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
+    /// The properties of `AWS::Logs::LogGroup`.
+    ///
     /// ```text
     /// The ``AWS::Logs::LogGroup`` resource specifies a log group. A log group defines common properties for log streams, such as their retention and access control rules. Each log stream must belong to one log group.
     ///  You can create up to 1,000,000 log groups per Region per account. You must use the following guidelines when naming a log group:
@@ -259,6 +261,8 @@ pub mod log_group {
         }
     }
 
+    /// The values a property of `AWS::Logs::LogGroup` takes.
+    ///
     /// ```text
     /// Specifies the log group class for this log group. There are two classes:
     ///   +  The ``Standard`` log class supports all CWL features.
@@ -290,6 +294,8 @@ pub mod query_definition {
 
     use crate::cfn::{Handle, Value};
 
+    /// The properties of `AWS::Logs::QueryDefinition`.
+    ///
     /// ```text
     /// The resource schema for AWSLogs QueryDefinition
     /// ```
@@ -362,6 +368,8 @@ pub mod query_definition {
         }
     }
 
+    /// A property type of `AWS::Logs::QueryDefinition`.
+    ///
     /// ```text
     /// This structure defines a query parameter for a saved CloudWatch Logs Insights query definition. Query parameters are supported only for Logs Insights QL queries. They are placeholder variables that you can reference in a query string using the {{parameterName}} syntax. Each parameter can include a default value and a description.
     /// ```
@@ -411,6 +419,8 @@ pub mod query_definition {
         }
     }
 
+    /// The values a property of `AWS::Logs::QueryDefinition` takes.
+    ///
     /// ```text
     /// Query language of the query string. Possible values are CWLI, SQL, PPL, with CWLI being the default.
     /// ```

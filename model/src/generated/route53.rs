@@ -41,6 +41,8 @@ pub mod record_set {
 
     use crate::cfn::Value;
 
+    /// The properties of `AWS::Route53::RecordSet`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::Route53::RecordSet.
     /// ```
@@ -272,6 +274,7 @@ pub mod record_set {
         }
     }
 
+    /// A property type of `AWS::Route53::RecordSet`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct AliasTarget {
         /// `DNSName`
@@ -316,6 +319,7 @@ pub mod record_set {
         }
     }
 
+    /// A property type of `AWS::Route53::RecordSet`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct CidrRoutingConfig {
         /// `CollectionId`
@@ -344,6 +348,7 @@ pub mod record_set {
         }
     }
 
+    /// A property type of `AWS::Route53::RecordSet`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct GeoLocation {
         /// `ContinentCode`
@@ -395,6 +400,7 @@ pub mod record_set {
         }
     }
 
+    /// A property type of `AWS::Route53::RecordSet`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Coordinates {
         /// `Latitude`
@@ -423,6 +429,7 @@ pub mod record_set {
         }
     }
 
+    /// A property type of `AWS::Route53::RecordSet`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct GeoProximityLocation {
         /// `AWSRegion`
@@ -487,6 +494,7 @@ pub mod record_set {
         }
     }
 
+    /// The values a property of `AWS::Route53::RecordSet` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum Failover {
         #[serde(rename = "PRIMARY")]

@@ -173,6 +173,8 @@ pub mod bucket {
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
+    /// The properties of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The ``AWS::S3::Bucket`` resource creates an Amazon S3 bucket in the same AWS Region where you create the AWS CloudFormation stack.
     ///  To control how AWS CloudFormation handles the bucket when the stack is deleted, you can set a deletion policy for your bucket. You can choose to *retain* the bucket or to *delete* the bucket. For more information, see [DeletionPolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
@@ -599,6 +601,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
     /// ```
@@ -622,6 +626,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies information about where to publish analysis or configuration results for an Amazon S3 bucket.
     /// ```
@@ -684,6 +690,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
     /// ```
@@ -718,6 +726,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes for an Amazon S3 bucket.
     /// ```
@@ -744,6 +754,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies tags to use to identify a subset of objects for an Amazon S3 bucket. For more information, see [Categorizing your storage using tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) in the *Amazon Simple Storage Service User Guide*.
     /// ```
@@ -775,6 +787,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
     /// ```
@@ -836,6 +850,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block ``PutObject``, ``CopyObject``, ``PostObject``, multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see [Blocking or unblocking SSE-C for a general purpose bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html).
     ///  This data type is used with the following actions:
@@ -874,6 +890,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Describes the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied. For more information, see [PutBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html).
     ///    +  *General purpose buckets* - If you don't specify a customer managed key at configuration, Amazon S3 automatically creates an AWS KMS key (``aws/s3``) in your AWS account the first time that you add an object encrypted with SSE-KMS to a bucket. By default, Amazon S3 uses this KMS key for SSE-KMS.
@@ -927,6 +945,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the default server-side encryption configuration.
     ///    +  *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner.
@@ -997,6 +1017,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature, see [Amazon S3 Default Encryption for S3 Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
     /// ```
@@ -1022,6 +1044,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies a cross-origin access rule for an Amazon S3 bucket.
     /// ```
@@ -1109,6 +1133,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
     /// ```
@@ -1132,6 +1158,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without additional operational overhead.
     /// ```
@@ -1163,6 +1191,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
     ///  For information about the S3 Intelligent-Tiering storage class, see [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access).
@@ -1234,6 +1264,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
     /// ```
@@ -1321,6 +1353,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see [Stopping Incomplete Multipart Uploads Using a Bucket Lifecycle Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
     /// ```
@@ -1344,6 +1378,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies when noncurrent object versions expire. Upon expiration, S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that S3 delete noncurrent object versions at a specific period in the object's lifetime. For more information about setting a lifecycle rule configuration, see [AWS::S3::Bucket Rule](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfig-rule.html).
     /// ```
@@ -1383,6 +1419,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Container for the transition rule that describes when noncurrent objects transition to the ``STANDARD_IA``, ``ONEZONE_IA``, ``INTELLIGENT_TIERING``, ``GLACIER_IR``, ``GLACIER``, or ``DEEP_ARCHIVE`` storage class. If your bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3 transition noncurrent object versions to the ``STANDARD_IA``, ``ONEZONE_IA``, ``INTELLIGENT_TIERING``, ``GLACIER_IR``, ``GLACIER``, or ``DEEP_ARCHIVE`` storage class at a specific period in the object's lifetime. If you specify this property, don't specify the ``NoncurrentVersionTransitions`` property.
     /// ```
@@ -1433,6 +1471,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see [Transitioning Objects Using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
     /// ```
@@ -1482,6 +1522,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see [Put Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3 API Reference*.
     ///  You must specify at least one of the following properties: ``AbortIncompleteMultipartUpload``, ``ExpirationDate``, ``ExpirationInDays``, ``NoncurrentVersionExpirationInDays``, ``NoncurrentVersionTransition``, ``NoncurrentVersionTransitions``, ``Transition``, or ``Transitions``.
@@ -1738,6 +1780,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
     /// ```
@@ -1786,6 +1830,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Amazon S3 keys for log objects are partitioned in the following format:
     ///   ``[DestinationPrefix][SourceAccountId]/[SourceRegion]/[SourceBucket]/[YYYY]/[MM]/[DD]/[YYYY]-[MM]-[DD]-[hh]-[mm]-[ss]-[UniqueString]``
@@ -1824,6 +1870,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Describes the key format for server access log file in the target bucket. You can choose between SimplePrefix and PartitionedPrefix.
     /// ```
@@ -1861,6 +1909,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For examples and more information, see [PUT Bucket logging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the *Amazon S3 API Reference*.
     ///   To successfully complete the ``AWS::S3::Bucket LoggingConfiguration`` request, you must have ``s3:PutObject`` and ``s3:PutObjectAcl`` in your IAM permissions.
@@ -1922,6 +1972,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The encryption settings for an S3 Metadata journal table or inventory table configuration.
     /// ```
@@ -1958,6 +2010,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The annotation table configuration for an S3 Metadata configuration. The annotation table tracks all annotations on objects in your bucket so that you can query annotation data at scale.
     ///   If you've disabled your annotation table configuration and now want to re-enable it, you must first manually delete the old annotation table from your AWS managed table bucket. Otherwise, the newly re-enabled annotation table configuration will enter a failed state because the annotation table already exists in the table bucket.
@@ -2040,6 +2094,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The destination information for the S3 Metadata configuration.
     /// ```
@@ -2089,6 +2145,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The inventory table configuration for an S3 Metadata configuration.
     ///   If you've disabled your inventory table configuration and now want to re-enable it, you must first manually delete the old inventory table from your AWS managed table bucket. Otherwise, the newly re-enabled inventory table configuration will enter a failed state because the inventory table already exists in the table bucket.
@@ -2158,6 +2216,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The journal table record expiration settings for a journal table in an S3 Metadata configuration.
     /// ```
@@ -2194,6 +2254,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The journal table configuration for an S3 Metadata configuration. The journal table is required for each metadata table configuration and cannot be disabled.
     ///   The journal configuration will enter a failed state if a journal table already exists in the table bucket. The journal table of a previous configuration must be deleted before a new journal table can be created successfully.
@@ -2263,6 +2325,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Creates a V2 S3 Metadata configuration of a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
     /// ```
@@ -2337,6 +2401,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
     /// ```
@@ -2394,6 +2460,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// We recommend that you create your S3 Metadata configurations by using the V2 [MetadataConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html) resource type. We no longer recommend using the V1 ``MetadataTableConfiguration`` resource type.
     ///  If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using the [MetadataConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html) resource type so that you can expire journal table records and create a live inventory table.
@@ -2419,6 +2487,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For examples, see [AWS::S3::Bucket](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket.html#aws-properties-s3-bucket--examples). For more information, see [PUT Bucket metrics](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html) in the *Amazon S3 API Reference*.
     /// ```
@@ -2481,6 +2551,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Amazon S3 can send events to Amazon EventBridge whenever certain events happen in your bucket, see [Using EventBridge](https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html) in the *Amazon S3 User Guide*.
     ///  Unlike other destinations, delivery of events to EventBridge can be either enabled or disabled for a bucket. If enabled, all events will be sent to EventBridge and you can use EventBridge rules to route events to additional targets. For more information, see [What Is Amazon EventBridge](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-what-is.html) in the *Amazon EventBridge User Guide*
@@ -2505,6 +2577,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the Amazon S3 object key name to filter on. An object key name is the name assigned to an object in your Amazon S3 bucket. You specify whether to filter on the suffix or prefix of the object key name. A prefix is a specific string of characters at the beginning of an object key name, which you can use to organize objects. For example, you can start the key names of related objects with a prefix, such as ``2023-`` or ``engineering/``. Then, you can use ``FilterRule`` to find objects in a bucket with key names that have the same prefix. A suffix is similar to a prefix, but it is at the end of the object key name instead of at the beginning.
     /// ```
@@ -2536,6 +2610,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container for object key name prefix and suffix filtering rules. For more information about object key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
     ///   The same type of filter rule cannot be used more than once. For example, you cannot specify two prefix rules.
@@ -2560,6 +2636,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies object key name filtering rules. For information about key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
     /// ```
@@ -2583,6 +2661,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Describes the LAMlong functions to invoke and the events for which to invoke them.
     /// ```
@@ -2627,6 +2707,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
     /// ```
@@ -2671,6 +2753,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
     /// ```
@@ -2715,6 +2799,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Describes the notification configuration for an Amazon S3 bucket.
     ///   If you create the target resource and related permissions in the same template, you might have a circular dependency.
@@ -2801,6 +2887,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The default Object Lock event hold duration that you want to apply to new objects placed in the specified bucket, unless an object's upload request specifies its own Object Lock settings. New object versions are placed under an event hold and remain protected while the hold is active. When the event hold is released, Amazon S3 retains the object version for this duration, measured from the time the hold is released.
     ///   The ``DefaultEventHold`` duration can be specified in either ``Days`` or ``Years``, but you must select one. You can't specify ``Days`` and ``Years`` at the same time.
@@ -2843,6 +2931,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The container element for optionally specifying the default Object Lock retention settings for new objects placed in the specified bucket.
     ///    +  The ``DefaultRetention`` settings require both a mode and a period.
@@ -2913,6 +3003,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply ``ObjectLockConfiguration`` to a bucket.
     /// ```
@@ -2941,6 +3033,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Places an Object Lock configuration on the specified bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
     /// ```
@@ -2982,6 +3076,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies an Object Ownership rule.
     ///  S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more information, see [Controlling ownership of objects and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
@@ -3011,6 +3107,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the container element for Object Ownership rules.
     ///  S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more information, see [Controlling ownership of objects and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
@@ -3035,6 +3133,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. Bucket-level settings work alongside account-level settings (which may inherit from organization-level policies). For more information about when Amazon S3 considers a bucket or object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status) in the *Amazon S3 User Guide*.
     /// ```
@@ -3113,6 +3213,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies whether Amazon S3 replicates delete markers. If you specify a ``Filter`` in your replication configuration, you must also include a ``DeleteMarkerReplication`` element. If your ``Filter`` includes a ``Tag`` element, the ``DeleteMarkerReplication'''`Status`` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For an example configuration, see [Basic Rule Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).
     ///  For more information about delete marker replication, see [Basic Rule Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html).
@@ -3141,6 +3243,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the AWS-account that owns the destination bucket. If this is not specified in the replication configuration, the replicas are owned by same AWS-account that owns the source object.
     /// ```
@@ -3164,6 +3268,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects.
     ///   If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner.
@@ -3188,6 +3294,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication metrics ``EventThreshold``.
     /// ```
@@ -3212,6 +3320,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container specifying replication metrics-related settings enabling replication metrics and events.
     /// ```
@@ -3248,6 +3358,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a ``Metrics`` block.
     /// ```
@@ -3282,6 +3394,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container for information about the replication destination and its configurations including enabling the S3 Replication Time Control (S3 RTC).
     /// ```
@@ -3401,6 +3515,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter.
     ///  For example:
@@ -3445,6 +3561,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A filter that identifies the subset of objects to which the replication rule applies. A ``Filter`` must specify exactly one ``Prefix``, ``TagFilter``, or an ``And`` child element.
     /// ```
@@ -3503,6 +3621,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A filter that you can specify for selection for modifications on replicas.
     /// ```
@@ -3527,6 +3647,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container for filter information for the selection of S3 objects encrypted with AWS KMS.
     /// ```
@@ -3550,6 +3672,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects.
     /// ```
@@ -3600,6 +3724,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
     /// ```
@@ -3729,6 +3855,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is 2 MB. The latest version of the replication configuration XML is V2. For more information about XML V2 replication configurations, see [Replication configuration](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html) in the *Amazon S3 User Guide*.
     /// ```
@@ -3760,6 +3888,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Describes the versioning state of an Amazon S3 bucket. For more information, see [PUT Bucket versioning](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the *Amazon S3 API Reference*.
     ///  Keep the following timing in mind when enabling, suspending, or transitioning between versioning states:
@@ -3787,6 +3917,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
     /// ```
@@ -3823,6 +3955,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies how requests are redirected. In the event of an error, you can specify a different error code to return.
     /// ```
@@ -3908,6 +4042,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the ``/docs`` folder, redirect to the ``/documents`` folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error.
     /// ```
@@ -3954,6 +4090,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see [Configuring advanced conditional redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects) in the *Amazon S3 User Guide*.
     /// ```
@@ -3993,6 +4131,8 @@ pub mod bucket {
         }
     }
 
+    /// A property type of `AWS::S3::Bucket`.
+    ///
     /// ```text
     /// Specifies website configuration parameters for an Amazon S3 bucket.
     /// ```
@@ -4064,6 +4204,8 @@ pub mod bucket {
         }
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see [Using tags with S3 general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
     /// ```
@@ -4075,6 +4217,8 @@ pub mod bucket {
         Disabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies the transfer acceleration status of the bucket.
     /// ```
@@ -4086,6 +4230,8 @@ pub mod bucket {
         Suspended,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// This is a legacy property, and it is not recommended for most use cases. A majority of modern use cases in Amazon S3 no longer require the use of ACLs, and we recommend that you keep ACLs disabled. For more information, see [Controlling object ownership](https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
     ///   A canned access control list (ACL) that grants predefined permissions to the bucket. For more information about canned ACLs, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the *Amazon S3 User Guide*.
@@ -4112,6 +4258,8 @@ pub mod bucket {
         PublicReadWrite,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies the file format used when exporting data to Amazon S3.
     ///  *Allowed values*: ``CSV`` | ``ORC`` | ``Parquet``
@@ -4126,6 +4274,7 @@ pub mod bucket {
         Parquet,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum BlockedEncryptionTypeListItem {
         #[serde(rename = "NONE")]
@@ -4134,6 +4283,8 @@ pub mod bucket {
         SseC,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Server-side encryption algorithm to use for the default encryption.
     ///   For directory buckets, there are only two supported values for server-side encryption: ``AES256`` and ``aws:kms``.
@@ -4148,6 +4299,7 @@ pub mod bucket {
         AwsKmsDsse,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum BucketNamespace {
         #[serde(rename = "global")]
@@ -4156,6 +4308,7 @@ pub mod bucket {
         AccountRegional,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AllowedMethod {
         #[serde(rename = "GET")]
@@ -4170,6 +4323,8 @@ pub mod bucket {
         Delete,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies the status of the configuration.
     /// ```
@@ -4181,6 +4336,8 @@ pub mod bucket {
         Enabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access) for a list of access tiers in the S3 Intelligent-Tiering storage class.
     /// ```
@@ -4192,6 +4349,8 @@ pub mod bucket {
         DeepArchiveAccess,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Object versions to include in the inventory list. If set to ``All``, the list includes all the object versions, which adds the version-related fields ``VersionId``, ``IsLatest``, and ``DeleteMarker`` to the list. If set to ``Current``, the list does not contain these version-related fields.
     /// ```
@@ -4203,6 +4362,7 @@ pub mod bucket {
         Current,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum OptionalField {
         #[serde(rename = "Size")]
@@ -4245,6 +4405,8 @@ pub mod bucket {
         IntelligentTieringReferenceDate,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies the schedule for generating inventory results.
     /// ```
@@ -4256,6 +4418,8 @@ pub mod bucket {
         Weekly,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// The class of storage used to store the object.
     /// ```
@@ -4277,6 +4441,8 @@ pub mod bucket {
         StandardIa,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule is not currently being applied.
     /// ```
@@ -4288,6 +4454,8 @@ pub mod bucket {
         Disabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
     ///   This parameter applies to general purpose buckets only. It isn't supported for directory bucket lifecycle configurations.
@@ -4304,6 +4472,8 @@ pub mod bucket {
         AllStorageClasses128k,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies the partition date source for the partitioned prefix. ``PartitionDateSource`` can be ``EventTime`` or ``DeliveryTime``.
     ///  For ``DeliveryTime``, the time in the log file names corresponds to the delivery time for the log files.
@@ -4317,6 +4487,8 @@ pub mod bucket {
         DeliveryTime,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies whether the annotation table configuration is enabled or disabled.
     /// ```
@@ -4328,6 +4500,8 @@ pub mod bucket {
         Disabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// The encryption type specified for a metadata table. To specify server-side encryption with KMSlong (KMS) keys (SSE-KMS), use the ``aws:kms`` value. To specify server-side encryption with Amazon S3 managed keys (SSE-S3), use the ``AES256`` value.
     /// ```
@@ -4339,6 +4513,8 @@ pub mod bucket {
         Aes256,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// The type of the table bucket where the metadata configuration is stored. The ``aws`` value indicates an AWS managed table bucket, and the ``customer`` value indicates a customer-managed table bucket. V2 metadata configurations are stored in AWS managed table buckets, and V1 metadata configurations are stored in customer-managed table buckets.
     /// ```
@@ -4350,6 +4526,8 @@ pub mod bucket {
         Customer,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies whether journal table record expiration is enabled or disabled.
     /// ```
@@ -4361,6 +4539,8 @@ pub mod bucket {
         Disabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Indicates whether this bucket has an Object Lock configuration enabled. Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a bucket.
     /// ```
@@ -4370,6 +4550,8 @@ pub mod bucket {
         Enabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
     /// ```
@@ -4381,6 +4563,8 @@ pub mod bucket {
         Governance,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies an object ownership rule.
     /// ```
@@ -4394,6 +4578,8 @@ pub mod bucket {
         BucketOwnerEnforced,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Indicates whether to replicate delete markers.
     /// ```
@@ -4405,6 +4591,8 @@ pub mod bucket {
         Enabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies the replica ownership. For default and valid values, see [PUT bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API Reference*.
     /// ```
@@ -4414,6 +4602,8 @@ pub mod bucket {
         Destination,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies whether the replication metrics are enabled.
     /// ```
@@ -4425,6 +4615,8 @@ pub mod bucket {
         Enabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies whether the replication time is enabled.
     /// ```
@@ -4436,6 +4628,8 @@ pub mod bucket {
         Enabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// The storage class to use when replicating objects, such as S3 Standard or reduced redundancy. By default, Amazon S3 uses the storage class of the source object to create the object replica.
     ///  For valid values, see the ``StorageClass`` element of the [PUT Bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the *Amazon S3 API Reference*.
@@ -4461,6 +4655,8 @@ pub mod bucket {
         StandardIa,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies whether Amazon S3 replicates modifications on replicas.
     ///  *Allowed values*: ``Enabled`` | ``Disabled``
@@ -4473,6 +4669,8 @@ pub mod bucket {
         Disabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored in AWS Key Management Service.
     /// ```
@@ -4484,6 +4682,8 @@ pub mod bucket {
         Enabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Specifies whether the rule is enabled.
     /// ```
@@ -4495,6 +4695,8 @@ pub mod bucket {
         Enabled,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// The versioning state of the bucket.
     /// ```
@@ -4506,6 +4708,8 @@ pub mod bucket {
         Suspended,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
     /// ```
@@ -4517,6 +4721,8 @@ pub mod bucket {
         Https,
     }
 
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
     /// ```text
     /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
     /// ```
@@ -4602,6 +4808,8 @@ pub mod bucket_policy {
 
     use crate::cfn::{PolicyDocument, Value};
 
+    /// The properties of `AWS::S3::BucketPolicy`.
+    ///
     /// ```text
     /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket. If you are using an identity other than the root user of the AWS-account that owns the bucket, the calling identity must have the ``PutBucketPolicy`` permissions on the specified bucket and belong to the bucket owner's account in order to use this operation.
     ///  If you don't have ``PutBucketPolicy`` permissions, Amazon S3 returns a ``403 Access Denied`` error. If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a ``405 Method Not Allowed`` error.

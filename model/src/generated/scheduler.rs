@@ -39,6 +39,8 @@ pub mod schedule {
 
     use crate::cfn::{Handle, Value};
 
+    /// The properties of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// Definition of AWS::Scheduler::Schedule Resource Type
     /// ```
@@ -175,6 +177,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// Flexible time window allows configuration of a window within which a schedule can be invoked
     /// ```
@@ -210,6 +214,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// A DeadLetterConfig object that contains information about a dead-letter queue configuration.
     /// ```
@@ -236,6 +242,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// The details of a capacity provider strategy.
     /// ```
@@ -285,6 +293,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// This structure specifies the VPC subnets and security groups for the task, and whether a public IP address is to be used. This structure is relevant only for ECS tasks that use the awsvpc network mode.
     /// ```
@@ -330,6 +340,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// This structure specifies the network configuration for an ECS task.
     /// ```
@@ -357,6 +369,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// An object representing a constraint on task placement.
     /// ```
@@ -394,6 +408,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// The task placement strategy for a task or service.
     /// ```
@@ -431,6 +447,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// The custom parameters to be used when the target is an Amazon ECS task.
     /// ```
@@ -629,6 +647,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// EventBridge PutEvent predefined target type.
     /// ```
@@ -660,6 +680,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// The custom parameter you can use to control the shard to which EventBridge Scheduler sends the event.
     /// ```
@@ -683,6 +705,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// A RetryPolicy object that includes information about the retry policy settings.
     /// ```
@@ -730,6 +754,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// Name/Value pair of a parameter to start execution of a SageMaker Model Building Pipeline.
     /// ```
@@ -761,6 +787,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// These are custom parameters to use when the target is a SageMaker Model Building Pipeline that starts based on AWS EventBridge Scheduler schedules.
     /// ```
@@ -795,6 +823,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// Contains the message group ID to use when the target is a FIFO queue. If you specify an SQS FIFO queue as a target, the queue must have content-based deduplication enabled.
     /// ```
@@ -823,6 +853,8 @@ pub mod schedule {
         }
     }
 
+    /// A property type of `AWS::Scheduler::Schedule`.
+    ///
     /// ```text
     /// The schedule target.
     /// ```
@@ -939,6 +971,8 @@ pub mod schedule {
         }
     }
 
+    /// The values a property of `AWS::Scheduler::Schedule` takes.
+    ///
     /// ```text
     /// Determines whether the schedule is executed within a flexible time window.
     /// ```
@@ -950,6 +984,8 @@ pub mod schedule {
         Flexible,
     }
 
+    /// The values a property of `AWS::Scheduler::Schedule` takes.
+    ///
     /// ```text
     /// Specifies whether the schedule is enabled or disabled.
     /// ```
@@ -961,6 +997,8 @@ pub mod schedule {
         Disabled,
     }
 
+    /// The values a property of `AWS::Scheduler::Schedule` takes.
+    ///
     /// ```text
     /// Specifies the launch type on which your task is running. The launch type that you specify here must match one of the launch type (compatibilities) of the target task. The FARGATE value is supported only in the Regions where AWS Fargate with Amazon ECS is supported. For more information, see AWS Fargate on Amazon ECS in the Amazon Elastic Container Service Developer Guide.
     /// ```
@@ -974,6 +1012,8 @@ pub mod schedule {
         External,
     }
 
+    /// The values a property of `AWS::Scheduler::Schedule` takes.
+    ///
     /// ```text
     /// Specifies whether the task's elastic network interface receives a public IP address. You can specify ENABLED only when LaunchType in EcsParameters is set to FARGATE.
     /// ```
@@ -985,6 +1025,8 @@ pub mod schedule {
         Disabled,
     }
 
+    /// The values a property of `AWS::Scheduler::Schedule` takes.
+    ///
     /// ```text
     /// The type of constraint. Use distinctInstance to ensure that each task in a particular group is running on a different container instance. Use memberOf to restrict the selection to a group of valid candidates.
     /// ```
@@ -996,6 +1038,8 @@ pub mod schedule {
         MemberOf,
     }
 
+    /// The values a property of `AWS::Scheduler::Schedule` takes.
+    ///
     /// ```text
     /// The type of placement strategy. The random placement strategy randomly places tasks on available candidates. The spread placement strategy spreads placement across available candidates evenly based on the field parameter. The binpack strategy places tasks on available candidates that have the least available amount of the resource that is specified with the field parameter. For example, if you binpack on memory, a task is placed on the instance with the least amount of remaining memory (but still enough to run the task).
     /// ```
@@ -1009,6 +1053,8 @@ pub mod schedule {
         Binpack,
     }
 
+    /// The values a property of `AWS::Scheduler::Schedule` takes.
+    ///
     /// ```text
     /// Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags are not propagated. Tags can only be propagated to the task during task creation. To add tags to a task after task creation, use the TagResource API action.
     /// ```

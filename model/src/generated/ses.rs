@@ -56,6 +56,8 @@ pub mod email_identity {
 
     use crate::cfn::{Handle, Tags, Value};
 
+    /// The properties of `AWS::SES::EmailIdentity`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::SES::EmailIdentity
     /// ```
@@ -148,6 +150,8 @@ pub mod email_identity {
         }
     }
 
+    /// A property type of `AWS::SES::EmailIdentity`.
+    ///
     /// ```text
     /// Used to associate a configuration set with an email identity.
     /// ```
@@ -179,6 +183,8 @@ pub mod email_identity {
         }
     }
 
+    /// A property type of `AWS::SES::EmailIdentity`.
+    ///
     /// ```text
     /// Used to enable or disable DKIM authentication for an email identity.
     /// ```
@@ -207,6 +213,8 @@ pub mod email_identity {
         }
     }
 
+    /// A property type of `AWS::SES::EmailIdentity`.
+    ///
     /// ```text
     /// If your request includes this object, Amazon SES configures the identity to use Bring Your Own DKIM (BYODKIM) for DKIM authentication purposes, or, configures the key length to be used for Easy DKIM.
     /// ```
@@ -270,6 +278,8 @@ pub mod email_identity {
         }
     }
 
+    /// A property type of `AWS::SES::EmailIdentity`.
+    ///
     /// ```text
     /// Used to enable or disable feedback forwarding for an identity.
     /// ```
@@ -301,6 +311,8 @@ pub mod email_identity {
         }
     }
 
+    /// A property type of `AWS::SES::EmailIdentity`.
+    ///
     /// ```text
     /// Used to enable or disable the custom Mail-From domain configuration for an email identity.
     /// ```

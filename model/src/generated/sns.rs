@@ -103,6 +103,8 @@ pub mod subscription {
 
     use crate::cfn::{Handle, Json, Value};
 
+    /// The properties of `AWS::SNS::Subscription`.
+    ///
     /// ```text
     /// Resource Type definition for AWS::SNS::Subscription
     /// ```
@@ -270,6 +272,8 @@ pub mod topic {
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
+    /// The properties of `AWS::SNS::Topic`.
+    ///
     /// ```text
     /// The ``AWS::SNS::Topic`` resource creates a topic to which notifications can be published.
     ///   One account can create a maximum of 100,000 standard topics and 1,000 FIFO topics. For more information, see [endpoints and quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the *General Reference*.
@@ -483,6 +487,8 @@ pub mod topic {
         }
     }
 
+    /// A property type of `AWS::SNS::Topic`.
+    ///
     /// ```text
     /// The ``LoggingConfig`` property type specifies the ``Delivery`` status logging configuration for an [AWS::SNS::Topic](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html).
     /// ```
@@ -555,6 +561,8 @@ pub mod topic {
         }
     }
 
+    /// A property type of `AWS::SNS::Topic`.
+    ///
     /// ```text
     /// ``Subscription`` is an embedded property that describes the subscription endpoints of an SNS topic.
     ///   For full control over subscription behavior (for example, delivery policy, filtering, raw message delivery, and cross-region subscriptions), use the [AWS::SNS::Subscription](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html) resource.
@@ -587,6 +595,8 @@ pub mod topic {
         }
     }
 
+    /// The values a property of `AWS::SNS::Topic` takes.
+    ///
     /// ```text
     /// Indicates one of the supported protocols for the Amazon SNS topic.
     ///   At least one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
@@ -619,6 +629,8 @@ pub mod topic_policy {
 
     use crate::cfn::{Handle, PolicyDocument, Value};
 
+    /// The properties of `AWS::SNS::TopicPolicy`.
+    ///
     /// ```text
     /// The ``AWS::SNS::TopicPolicy`` resource associates SNS topics with a policy. For an example snippet, see [Declaring an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy) in the *User Guide*.
     /// ```

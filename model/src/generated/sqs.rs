@@ -71,6 +71,8 @@ pub mod queue {
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
+    /// The properties of `AWS::SQS::Queue`.
+    ///
     /// ```text
     /// The ``AWS::SQS::Queue`` resource creates an SQS standard or FIFO queue.
     ///  Keep the following caveats in mind:
@@ -366,6 +368,8 @@ pub mod queue_policy {
 
     use crate::cfn::{Handle, PolicyDocument, Value};
 
+    /// The properties of `AWS::SQS::QueuePolicy`.
+    ///
     /// ```text
     /// The ``AWS::SQS::QueuePolicy`` type applies a policy to SQS queues. For an example snippet, see [Declaring an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sqs-policy) in the *User Guide*.
     /// ```

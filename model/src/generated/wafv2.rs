@@ -50,6 +50,8 @@ pub mod web_acl {
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
+    /// The properties of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Contains the Rules that identify the requests that you want to allow, block, or count. In a WebACL, you also specify a default action (ALLOW or BLOCK), and the action for each Rule that you add to a WebACL, for example, block requests from specified IP addresses or block requests from specified referrers. You also associate the WebACL with a CloudFront distribution to identify the requests that you want AWS WAF to filter. If you add more than one Rule to a WebACL, a request needs to match only one of the specifications to be allowed, blocked, or counted.
     /// ```
@@ -227,6 +229,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Application details defined during the &webacl; creation process. Application attributes help WAF; give recommendations for protection packs.
     /// ```
@@ -250,6 +254,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures the ability for the WAF; console to store and retrieve application attributes during the webacl; creation process. Application attributes help WAF; give recommendations for protection packs.
     /// ```
@@ -269,6 +275,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures the inspection size in the request body.
     /// ```
@@ -288,6 +296,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// AssociationConfig for body inspection
     /// ```
@@ -313,6 +323,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ImmunityTimeProperty {
         /// `ImmunityTime`
@@ -329,6 +340,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct CaptchaConfig {
         /// `ImmunityTimeProperty`
@@ -353,6 +365,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct ChallengeConfig {
         /// `ImmunityTimeProperty`
@@ -377,6 +390,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Custom response body.
     /// ```
@@ -403,6 +418,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Field in log to protect.
     /// ```
@@ -439,6 +456,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct DataProtect {
         /// `Action`
@@ -486,6 +504,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct DataProtectionConfig {
         /// `DataProtections`
@@ -502,6 +521,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// HTTP header.
     /// ```
@@ -525,6 +546,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Custom request handling.
     /// ```
@@ -548,6 +571,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Allow traffic towards application.
     /// ```
@@ -575,6 +600,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Custom response.
     /// ```
@@ -623,6 +650,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Block traffic towards application.
     /// ```
@@ -647,6 +676,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Default Action WebACL will take against ingress traffic when there is no matching Rule.
     /// ```
@@ -680,6 +711,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// A price configuration.
     /// ```
@@ -703,6 +736,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configuration for a single payment network.
     /// ```
@@ -734,6 +769,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures cryptocurrency payment settings.
     /// ```
@@ -753,6 +790,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures monetization for the web ACL or rule group.
     /// ```
@@ -786,6 +825,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures the options for on-source DDoS protection provided by supported resource type.
     /// ```
@@ -805,6 +846,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Checks valid token exists with request.
     /// ```
@@ -832,6 +875,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Checks that the request has a valid token with an unexpired challenge timestamp and, if not, returns a browser challenge to the client.
     /// ```
@@ -859,6 +904,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Allow traffic towards application.
     /// ```
@@ -886,6 +933,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Monetize action for rules.
     /// ```
@@ -910,6 +959,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Action taken when Rule matches its condition.
     /// ```
@@ -979,6 +1030,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Override a RuleGroup or ManagedRuleGroup behavior. This can only be applied to Rule that has RuleGroupReferenceStatement or ManagedRuleGroupReferenceStatement.
     /// ```
@@ -1012,6 +1065,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Label {
         /// `Name`
@@ -1026,6 +1080,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct AndStatement {
         /// `Statements`
@@ -1042,6 +1097,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ForwardedIPConfiguration {
         /// `FallbackBehavior`
@@ -1065,6 +1121,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct AsnMatchStatement {
         /// `AsnList`
@@ -1095,6 +1152,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// The body of a web request. This immediately follows the request headers.
     /// ```
@@ -1119,6 +1178,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// The pattern to look for in the request cookies.
     /// ```
@@ -1161,6 +1222,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Includes cookies of a web request.
     /// ```
@@ -1192,6 +1255,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// The string containing the list of a web request's header names, ordered as they appear in the web request, separated by colons.
     /// ```
@@ -1211,6 +1276,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// The pattern to look for in the request headers.
     /// ```
@@ -1253,6 +1320,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Includes headers of a web request.
     /// ```
@@ -1284,6 +1353,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Includes the JA3 fingerprint of a web request.
     /// ```
@@ -1303,6 +1374,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Includes the JA4 fingerprint of a web request.
     /// ```
@@ -1322,6 +1395,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// The pattern to look for in the JSON body.
     /// ```
@@ -1355,6 +1430,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Inspect the request body as JSON. The request body immediately follows the request headers.
     /// ```
@@ -1405,6 +1482,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct SingleHeader {
         /// `Name`
@@ -1419,6 +1497,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// One query argument in a web request, identified by name, for example UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
     /// ```
@@ -1436,6 +1516,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// The path component of the URI Fragment. This is the part of a web request that identifies a fragment uri, for example, /abcd#introduction
     /// ```
@@ -1460,6 +1542,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Field of the request to match.
     /// ```
@@ -1608,6 +1692,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Text Transformation applied before parsing the query string.
     /// ```
@@ -1634,6 +1720,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Text Transformation on the Search String before match.
     /// ```
@@ -1660,6 +1748,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Byte Match statement.
     /// ```
@@ -1724,6 +1814,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize, Default)]
     pub struct GeoMatchStatement {
         /// `CountryCodes`
@@ -1754,6 +1845,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct IPSetForwardedIPConfiguration {
         /// `FallbackBehavior`
@@ -1782,6 +1874,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct IPSetReferenceStatement {
         /// `Arn`
@@ -1813,6 +1906,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct LabelMatchStatement {
         /// `Key`
@@ -1833,6 +1927,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Excluded Rule in the RuleGroup or ManagedRuleGroup will not be evaluated.
     /// ```
@@ -1850,6 +1946,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct FieldIdentifier {
         /// `Identifier`
@@ -1866,6 +1963,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures the inspection of sign-up requests
     /// ```
@@ -1930,6 +2029,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Response body contents that indicate success or failure of a login request
     /// ```
@@ -1956,6 +2057,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Response headers that indicate success or failure of a login request
     /// ```
@@ -1987,6 +2090,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Response JSON that indicate success or failure of a login request
     /// ```
@@ -2018,6 +2123,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Response status codes that indicate success or failure of a login request
     /// ```
@@ -2044,6 +2151,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures the inspection of login responses
     /// ```
@@ -2095,6 +2204,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures how to use the Account creation fraud prevention managed rule group in the web ACL
     /// ```
@@ -2144,6 +2255,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures the inspection of login requests
     /// ```
@@ -2175,6 +2288,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures how to use the Account Takeover Prevention managed rule group in the web ACL
     /// ```
@@ -2221,6 +2336,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Regex
     /// ```
@@ -2243,6 +2360,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Client side action config for AntiDDOS AMR.
     /// ```
@@ -2283,6 +2402,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Client side action config for AntiDDOS AMR.
     /// ```
@@ -2302,6 +2423,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures how to use the AntiDDOS AWS managed rule group in the web ACL
     /// ```
@@ -2330,6 +2453,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Configures how to use the Bot Control managed rule group in the web ACL
     /// ```
@@ -2361,6 +2486,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// ManagedRuleGroupConfig.
     /// ```
@@ -2472,6 +2599,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Action override for rules in the rule group.
     /// ```
@@ -2495,6 +2624,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ManagedRuleGroupStatement {
         /// `ExcludedRules`
@@ -2577,6 +2707,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct NotStatement {
         /// `Statement`
@@ -2593,6 +2724,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct OrStatement {
         /// `Statements`
@@ -2609,6 +2741,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Specifies a cookie as an aggregate key for a rate-based rule.
     /// ```
@@ -2639,6 +2773,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Specifies a header as an aggregate key for a rate-based rule.
     /// ```
@@ -2669,6 +2805,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Specifies the request's JA3 fingerprint as an aggregate key for a rate-based rule.
     /// ```
@@ -2688,6 +2826,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Specifies the request's JA4 fingerprint as an aggregate key for a rate-based rule.
     /// ```
@@ -2707,6 +2847,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Specifies a label namespace to use as an aggregate key for a rate-based rule.
     /// ```
@@ -2730,6 +2872,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Specifies a query argument in the request as an aggregate key for a rate-based rule.
     /// ```
@@ -2760,6 +2904,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Specifies the request's query string as an aggregate key for a rate-based rule.
     /// ```
@@ -2779,6 +2925,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Specifies the request's URI Path as an aggregate key for a rate-based rule.
     /// ```
@@ -2798,6 +2946,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Specifies a single custom aggregate key for a rate-base rule.
     /// ```
@@ -2921,6 +3071,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct RateBasedStatement {
         /// `AggregateKeyType`
@@ -2987,6 +3138,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct RegexMatchStatement {
         /// `FieldToMatch`
@@ -3030,6 +3182,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct RegexPatternSetReferenceStatement {
         /// `Arn`
@@ -3073,6 +3226,7 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct RuleGroupReferenceStatement {
         /// `Arn`
@@ -3114,6 +3268,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Size Constraint statement.
     /// ```
@@ -3165,6 +3321,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Sqli Match Statement.
     /// ```
@@ -3215,6 +3373,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Xss Match Statement.
     /// ```
@@ -3256,6 +3416,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// First level statement that contains conditions, such as ByteMatch, SizeConstraint, etc
     /// ```
@@ -3451,6 +3613,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Visibility Metric of the WebACL.
     /// ```
@@ -3482,6 +3646,8 @@ pub mod web_acl {
         }
     }
 
+    /// A property type of `AWS::WAFv2::WebACL`.
+    ///
     /// ```text
     /// Rule of WebACL that contains condition and action.
     /// ```
@@ -3567,6 +3733,7 @@ pub mod web_acl {
         }
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum SizeInspectionLimit {
         #[serde(rename = "KB_16")]
@@ -3579,6 +3746,8 @@ pub mod web_acl {
         Kb64,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
     /// ```
@@ -3592,6 +3761,7 @@ pub mod web_acl {
         ApplicationJson,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum DataProtectionAction {
         #[serde(rename = "SUBSTITUTION")]
@@ -3600,6 +3770,8 @@ pub mod web_acl {
         Hash,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// Field type to protect
     /// ```
@@ -3617,6 +3789,8 @@ pub mod web_acl {
         Body,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// The blockchain chain to use.
     /// ```
@@ -3632,6 +3806,8 @@ pub mod web_acl {
         SolanaDevnet,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// The cryptocurrency to use for payment.
     /// ```
@@ -3641,6 +3817,8 @@ pub mod web_acl {
         Usdc,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
     /// ```
@@ -3652,6 +3830,7 @@ pub mod web_acl {
         Test,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum ALBLowReputationMode {
         #[serde(rename = "ACTIVE_UNDER_DDOS")]
@@ -3660,6 +3839,7 @@ pub mod web_acl {
         AlwaysOn,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum FallbackBehavior {
         #[serde(rename = "MATCH")]
@@ -3668,6 +3848,8 @@ pub mod web_acl {
         NoMatch,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// Handling of requests containing oversize fields
     /// ```
@@ -3681,6 +3863,8 @@ pub mod web_acl {
         NoMatch,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// The parts of the request to match against using the MatchPattern.
     /// ```
@@ -3694,6 +3878,8 @@ pub mod web_acl {
         Value,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// The inspection behavior to fall back to if the JSON in the request body is invalid.
     /// ```
@@ -3707,6 +3893,8 @@ pub mod web_acl {
         EvaluateAsString,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// The parts of the JSON to match against using the MatchPattern.
     /// ```
@@ -3720,6 +3908,8 @@ pub mod web_acl {
         Value,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// Position of the evaluation in the FieldToMatch of request.
     /// ```
@@ -3737,6 +3927,8 @@ pub mod web_acl {
         ContainsWord,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// Type of pre-parse text transformation.
     /// ```
@@ -3754,6 +3946,8 @@ pub mod web_acl {
         ReplaceSemicolonsWithAmpersands,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// Type of text transformation.
     /// ```
@@ -3823,6 +4017,7 @@ pub mod web_acl {
         Sha256,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum CountryCode {
         #[serde(rename = "AD")]
@@ -4327,6 +4522,7 @@ pub mod web_acl {
         Zw,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum Position {
         #[serde(rename = "FIRST")]
@@ -4337,6 +4533,7 @@ pub mod web_acl {
         Any,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum LabelMatchScope {
         #[serde(rename = "LABEL")]
@@ -4345,6 +4542,7 @@ pub mod web_acl {
         Namespace,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum PayloadType {
         #[serde(rename = "JSON")]
@@ -4353,6 +4551,7 @@ pub mod web_acl {
         FormEncoded,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum SensitivityToAct {
         #[serde(rename = "LOW")]
@@ -4363,6 +4562,7 @@ pub mod web_acl {
         High,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum UsageOfAction {
         #[serde(rename = "ENABLED")]
@@ -4371,6 +4571,7 @@ pub mod web_acl {
         Disabled,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum InspectionLevel {
         #[serde(rename = "COMMON")]
@@ -4379,6 +4580,7 @@ pub mod web_acl {
         Targeted,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum AggregateKeyType {
         #[serde(rename = "CONSTANT")]
@@ -4391,6 +4593,7 @@ pub mod web_acl {
         CustomKeys,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     pub enum ComparisonOperator {
         #[serde(rename = "EQ")]
@@ -4407,6 +4610,8 @@ pub mod web_acl {
         Gt,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// Sensitivity Level current only used for sqli match statements.
     /// ```
@@ -4418,6 +4623,8 @@ pub mod web_acl {
         High,
     }
 
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    ///
     /// ```text
     /// Use CLOUDFRONT for CloudFront WebACL, use REGIONAL for Application Load Balancer and API Gateway.
     /// ```
