@@ -51,7 +51,7 @@ fn the_deploy_role_manages_the_services_of_the_typed_model() {
             "sqs",
             "scheduler"
         ],
-        "the deploy role changed: raise BOOTSTRAP_VERSION in deploy/bootstrap.rs so existing \
+        "the deploy role changed: raise BOOTSTRAP_VERSION in deploy/bootstrap/mod.rs so existing \
          bootstrap stacks are updated, then update this list"
     );
     for t in stackgen::model::RESOURCE_TYPES {

@@ -14,7 +14,7 @@
 //! inline would make the role depend on every resource, so CloudFormation would delete the
 //! role (and with it those rights) *first* and the rest of the delete would fail half-way. The
 //! delete runs with the CloudFormation service role the stack is deployed with: the bootstrap
-//! stack's deploy role (deploy/bootstrap.rs), passed as `RoleARN` on every change set.
+//! stack's deploy role (deploy/bootstrap/), passed as `RoleARN` on every change set.
 //! CloudFormation uses a stack's service role for DeleteStack whoever asks, without
 //! iam:PassRole, and that role lives outside the stack and outlives it.
 
