@@ -90,10 +90,9 @@ fn model_coverage_template() -> String {
     );
     let role = t.add(
         "SchedulerRole",
-        Role::new(PolicyDocument::new(vec![
-            Statement::allow("Assume", &["sts:AssumeRole"], Vec::new())
-                .principal(Principal::Service(vec!["scheduler.amazonaws.com".into()])),
-        ]))
+        Role::new(PolicyDocument::new(vec![Statement::trust(
+            Principal::Service(vec!["scheduler.amazonaws.com".into()]),
+        )]))
         .description("Lets the schedule send to the queue")
         .policies([InlinePolicy::new(
             PolicyDocument::new(vec![Statement::allow(

@@ -41,38 +41,68 @@ impl TypeName {
     }
 }
 
-/// Reads the allowlist: one type a line, `#` comments, blank lines ignored; sorted, no repeats.
-/// A `[typed]` line starts the types that get typed property structs, a `[facts]` line the
-/// types known by their facts only (the default until a section line).
+/// The section of the allowlist a line is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// `[typed]`: types with typed property structs.
+    Typed,
+    /// `[facts]` (and the lines before any section): types known by their facts only.
+    Facts,
+    /// `[references]`: properties that take another resource's attribute.
+    References,
+}
+
+/// One meaningful line of the allowlist: its section, its 1-based number, its text without
+/// the comment.
+pub struct Line<'a> {
+    pub section: Section,
+    pub number: usize,
+    pub text: &'a str,
+}
+
+/// The allowlist's entries, with their section; comments, blank lines and section lines dropped.
+pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
+    let mut section = Section::Facts;
+    text.lines().enumerate().filter_map(move |(i, line)| {
+        let entry = line.split('#').next().unwrap_or_default().trim();
+        let next = match entry {
+            "" => return None,
+            "[typed]" => Section::Typed,
+            "[facts]" => Section::Facts,
+            "[references]" => Section::References,
+            _ => {
+                return Some(Line {
+                    section,
+                    number: i + 1,
+                    text: entry,
+                });
+            }
+        };
+        section = next;
+        None
+    })
+}
+
+/// Reads the allowlist's types: one type a line, `#` comments, blank lines ignored; sorted, no
+/// repeats. A `[typed]` line starts the types that get typed property structs, a `[facts]` line
+/// the types known by their facts only (the default until a section line); the `[references]`
+/// section is read by [`crate::reference::read_references`].
 pub fn read_allowlist(path: &Path) -> Result<Vec<TypeName>, GenError> {
     let text = std::fs::read_to_string(path).map_err(|e| GenError::io(path, e))?;
     let mut types: Vec<TypeName> = Vec::new();
-    let mut typed = false;
-    for (number, line) in text.lines().enumerate() {
-        let entry = line.split('#').next().unwrap_or_default().trim();
-        match entry {
-            "" => continue,
-            "[typed]" => {
-                typed = true;
-                continue;
-            }
-            "[facts]" => {
-                typed = false;
-                continue;
-            }
-            _ => {}
-        }
+    for line in lines(&text).filter(|l| l.section != Section::References) {
         let fail = |message: String| GenError::Allowlist {
-            line: number + 1,
+            line: line.number,
             message,
         };
+        let entry = line.text;
         let mut t = TypeName::parse(entry).ok_or_else(|| {
             fail(format!(
                 "`{entry}` is not a resource type (AWS::Service::Resource), nor a section \
-                 ([typed] or [facts])"
+                 ([typed], [facts] or [references])"
             ))
         })?;
-        t.typed = typed;
+        t.typed = line.section == Section::Typed;
         if types.iter().any(|u| u.full == t.full) {
             return Err(fail(format!("{entry} is listed twice")));
         }

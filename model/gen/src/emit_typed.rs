@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
-use crate::typed::{EnumDef, Field, StructDef, Ty, Typed};
+use crate::allowlist::TypeName;
+use crate::reference::Kind;
+use crate::typed::{EnumDef, Field, StructDef, Ty, Typed, field_name};
 
 /// The module of one typed resource type.
 pub fn module(t: &Typed) -> String {
@@ -53,7 +55,7 @@ fn imports(t: &Typed) -> String {
             Ty::Tags(_) => {
                 used.insert("Tags");
             }
-            Ty::Struct(_) => {}
+            Ty::Struct(_) | Ty::Attr { .. } => {}
             Ty::List(item) => walk(item, used),
             Ty::Map(value) => {
                 used.insert("BTreeMap");
@@ -65,7 +67,7 @@ fn imports(t: &Typed) -> String {
         walk(&f.ty, &mut used);
     }
     if !t.attributes.is_empty() {
-        used.extend(["Handle", "Value"]);
+        used.insert("Handle");
     }
     let mut out = String::new();
     if used.remove("BTreeMap") {
@@ -126,6 +128,32 @@ fn rust_type(ty: &Ty) -> String {
         Ty::Struct(name) => name.clone(),
         Ty::List(item) => format!("Vec<{}>", rust_type(item)),
         Ty::Map(value) => format!("BTreeMap<String, {}>", rust_type(value)),
+        Ty::Attr { target, kind } => match TypeName::parse(target) {
+            Some(t) => attr_type(&resource_path(&t), &t, kind),
+            None => "Value".into(),
+        },
+    }
+}
+
+/// `crate::generated::iam::role::Role`.
+fn resource_path(t: &TypeName) -> String {
+    format!(
+        "crate::generated::{}::{}::{}",
+        t.service.to_ascii_lowercase(),
+        field_name(&t.resource),
+        t.resource
+    )
+}
+
+/// `crate::cfn::Arn<Role>`, `crate::cfn::Attr<Table, …::table::attribute::StreamArn>`.
+fn attr_type(resource: &str, t: &TypeName, kind: &Kind) -> String {
+    match kind {
+        Kind::Common(k) => format!("crate::cfn::{k}<{resource}>"),
+        Kind::Own(marker) => format!(
+            "crate::cfn::Attr<{resource}, crate::generated::{}::{}::attribute::{marker}>",
+            t.service.to_ascii_lowercase(),
+            field_name(&t.resource)
+        ),
     }
 }
 
@@ -254,18 +282,37 @@ fn enumeration(e: &EnumDef, type_name: &str) -> String {
     out
 }
 
-/// `Fn::GetAtt` accessors for the read-only properties.
+/// `Fn::GetAtt` accessors for the read-only properties, typed with their kind, and a marker
+/// type in `attribute` for each kind of the type's own.
 fn attributes(t: &Typed) -> String {
     if t.attributes.is_empty() {
         return String::new();
     }
-    let mut out = format!("impl Handle<{}> {{\n", t.type_name.resource);
-    for (accessor, attribute) in &t.attributes {
+    let resource = &t.type_name.resource;
+    let mut out = format!("impl Handle<{resource}> {{\n");
+    let mut own = Vec::new();
+    for a in &t.attributes {
+        let ty = attr_type(resource, &t.type_name, &a.kind);
         let _ = writeln!(
             out,
-            "/// `Fn::GetAtt` `{attribute}`.\npub fn {accessor}(&self) -> Value {{\nself.attribute({attribute:?})\n}}"
+            "/// `Fn::GetAtt` `{}`.\npub fn {}(&self) -> {ty} {{\nself.attribute_as({:?})\n}}",
+            a.name, a.accessor, a.name
         );
+        if let Kind::Own(marker) = &a.kind {
+            own.push((marker, &a.name));
+        }
     }
     out.push_str("}\n");
+    if !own.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n/// The kinds of `{}`'s attributes that other types do not share.\npub mod attribute {{",
+            t.type_name.full
+        );
+        for (marker, name) in own {
+            let _ = writeln!(out, "/// `Fn::GetAtt` `{name}`.\npub enum {marker} {{}}");
+        }
+        out.push_str("}\n");
+    }
     out
 }

@@ -25,6 +25,7 @@
 mod allowlist;
 mod emit;
 mod emit_typed;
+mod reference;
 mod schema;
 mod typed;
 pub mod vendor;
@@ -81,7 +82,19 @@ pub const SCHEMAS_DIR: &str = "schemas";
 /// Reads the allowlist and the vendored schemas under `model` and returns every generated file
 /// (path relative to `model`, rustfmt-formatted content). Writes nothing.
 pub fn generate(model: &Path) -> Result<Vec<(PathBuf, String)>, GenError> {
-    let types = read_allowlist(&model.join("allowlist.txt"))?;
+    let allowlist = model.join("allowlist.txt");
+    let types = read_allowlist(&allowlist)?;
+    let references = reference::read_references(&allowlist)?;
+    let typed_names: std::collections::BTreeSet<String> = types
+        .iter()
+        .filter(|t| t.typed)
+        .map(|t| t.full.clone())
+        .collect();
+    let context = typed::Context {
+        references: &references,
+        typed: &typed_names,
+    };
+    let mut applied = std::collections::BTreeSet::new();
     let mut facts = Vec::with_capacity(types.len());
     let mut typed = Vec::new();
     for t in &types {
@@ -93,14 +106,73 @@ pub fn generate(model: &Path) -> Result<Vec<(PathBuf, String)>, GenError> {
         })?;
         facts.push(Facts::from_schema(t, &json)?);
         if t.typed {
-            typed.push(typed::read(t, &json)?);
+            let (one, lines) = typed::read(t, &json, &context)?;
+            typed.push(one);
+            applied.extend(lines);
         }
     }
+    check_references(&references, &applied, &typed)?;
     let mut files = Vec::new();
     for (name, source) in emit::files(&facts, &typed) {
         files.push((Path::new(GENERATED_DIR).join(name), rustfmt(&source)?));
     }
     Ok(files)
+}
+
+/// Every `[references]` line typed a property, and every attribute a typed property takes
+/// exists on a typed resource.
+fn check_references(
+    references: &[reference::Reference],
+    applied: &std::collections::BTreeSet<usize>,
+    typed: &[typed::Typed],
+) -> Result<(), GenError> {
+    if let Some(r) = references.iter().find(|r| !applied.contains(&r.line)) {
+        return Err(GenError::Allowlist {
+            line: r.line,
+            message: format!(
+                "{}: no property {}{} in a typed type (is the owner under [typed], and is the \
+                 struct named as the generated code names it?)",
+                r.owner,
+                r.strukt
+                    .as_ref()
+                    .map(|s| format!("{s}."))
+                    .unwrap_or_default(),
+                r.property
+            ),
+        });
+    }
+    let fields = typed.iter().flat_map(|t| {
+        t.structs
+            .iter()
+            .flat_map(|s| &s.fields)
+            .map(move |f| (t, f))
+    });
+    for (owner, field) in fields {
+        let mut ty = &field.ty;
+        while let typed::Ty::List(item) = ty {
+            ty = item;
+        }
+        let typed::Ty::Attr { target, kind } = ty else {
+            continue;
+        };
+        let known = typed
+            .iter()
+            .find(|t| t.type_name.full == *target)
+            .is_some_and(|t| {
+                matches!(kind, reference::Kind::Common(_))
+                    || t.attributes.iter().any(|a| a.kind == *kind)
+            });
+        if !known {
+            return Err(GenError::Schema {
+                type_name: owner.type_name.full.clone(),
+                message: format!(
+                    "{} takes {kind:?} of {target}, which is not a typed type with that attribute",
+                    field.json
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Formats Rust source with `rustfmt --edition 2024` (the toolchain's, or `$RUSTFMT`).

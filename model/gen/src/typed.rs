@@ -15,6 +15,7 @@
 //! | free-form JSON (`["object", "string"]`, `format: json`, an open `object`) | `Json` |
 //! | an IAM policy (`PolicyDocument`, `AssumeRolePolicyDocument`) | `PolicyDocument` (hand-written) |
 //! | the type's tag property | `Tags` (hand-written; the template stamps the required tags) |
+//! | a string that takes another resource's attribute (`src/reference.rs`) | `Attr<R, K>` (`Arn<Role>`) |
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 use crate::GenError;
 use crate::allowlist::TypeName;
+use crate::reference::{Kind, Reference, annotated, kind_of};
 
 /// A property type, as the emitter writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,11 @@ pub enum Ty {
     Struct(String),
     List(Box<Ty>),
     Map(Box<Ty>),
+    /// An attribute of a resource of the `target` type (`AWS::IAM::Role`).
+    Attr {
+        target: String,
+        kind: Kind,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -77,14 +84,36 @@ pub struct Typed {
     /// The properties struct (named after the resource) first, then the nested types.
     pub structs: Vec<StructDef>,
     pub enums: Vec<EnumDef>,
-    /// `(accessor, Fn::GetAtt attribute)` for every read-only property.
-    pub attributes: Vec<(String, String)>,
+    /// Every read-only property, as an `Fn::GetAtt` accessor.
+    pub attributes: Vec<Attribute>,
     /// The tag field's Rust name, when the type is taggable.
     pub tags_field: Option<String>,
 }
 
-/// Reads the typed shape of `type_name` from its schema.
-pub fn read(type_name: &TypeName, schema: &Value) -> Result<Typed, GenError> {
+/// A read-only property of a typed resource.
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    /// `attr_stream_arn`.
+    pub accessor: String,
+    /// `StreamArn`, `Endpoint.Address` (the `Fn::GetAtt` name).
+    pub name: String,
+    pub kind: Kind,
+}
+
+/// What the reader needs to know beyond the schema: the `[references]` lines and which types
+/// are typed (a schema's annotation only types a property when its target is).
+pub struct Context<'a> {
+    pub references: &'a [Reference],
+    pub typed: &'a BTreeSet<String>,
+}
+
+/// Reads the typed shape of `type_name` from its schema; returns it with the allowlist lines
+/// of the references it applied.
+pub fn read(
+    type_name: &TypeName,
+    schema: &Value,
+    context: &Context<'_>,
+) -> Result<(Typed, BTreeSet<usize>), GenError> {
     let mut reader = Reader {
         schema,
         type_name,
@@ -93,6 +122,9 @@ pub fn read(type_name: &TypeName, schema: &Value) -> Result<Typed, GenError> {
         names: BTreeSet::new(),
         defs: BTreeMap::new(),
         owner: type_name.resource.clone(),
+        context,
+        applied: BTreeSet::new(),
+        problems: Vec::new(),
     };
     let read_only: BTreeSet<String> = pointers(schema, "readOnlyProperties");
     let tag_pointer = crate::schema::tag_pointer(schema);
@@ -118,7 +150,8 @@ pub fn read(type_name: &TypeName, schema: &Value) -> Result<Typed, GenError> {
             tags_field = Some(field_name(name));
             Ty::Tags(map)
         } else {
-            reader.ty(property, name)
+            let ty = reader.ty(property, name);
+            reader.referenced(&type_name.resource, name, property, ty)
         };
         fields.push(field(name, property, ty, required.contains(name)));
     }
@@ -134,20 +167,34 @@ pub fn read(type_name: &TypeName, schema: &Value) -> Result<Typed, GenError> {
     };
     reader.structs.insert(0, resource);
     mark_boxes(&mut reader.structs);
+    if let Some(problem) = reader.problems.first() {
+        return Err(GenError::Schema {
+            type_name: type_name.full.clone(),
+            message: problem.clone(),
+        });
+    }
     let attributes = read_only
         .iter()
         .filter_map(|p| p.strip_prefix("/properties/"))
         .filter(|p| !p.contains('*'))
-        .map(|p| (attribute_accessor(p), p.replace('/', ".")))
+        .map(|p| {
+            let name = p.replace('/', ".");
+            Attribute {
+                accessor: attribute_accessor(p),
+                kind: kind_of(&type_name.resource, &name),
+                name,
+            }
+        })
         .collect();
-    Ok(Typed {
+    let typed = Typed {
         module: field_name(&type_name.resource),
         type_name: type_name.clone(),
         structs: reader.structs,
         enums: reader.enums,
         attributes,
         tags_field,
-    })
+    };
+    Ok((typed, reader.applied))
 }
 
 /// The accessor of a read-only property on the resource's `Handle`, named as CDK's L1 layer
@@ -170,9 +217,58 @@ struct Reader<'a> {
     defs: BTreeMap<String, Ty>,
     /// The struct whose fields are being read (names a nested type that would clash).
     owner: String,
+    context: &'a Context<'a>,
+    /// The allowlist lines of the references applied.
+    applied: BTreeSet<usize>,
+    /// References that name a property which is not a string.
+    problems: Vec<String>,
 }
 
 impl Reader<'_> {
+    /// `ty`, or the attribute type of the resource it takes when the allowlist's `[references]`
+    /// or the schema's annotation says it takes one (see `src/reference.rs`).
+    fn referenced(&mut self, strukt: &str, property: &str, schema: &Value, ty: Ty) -> Ty {
+        let resource = &self.type_name.resource;
+        let explicit = self.context.references.iter().find(|r| {
+            r.owner == self.type_name.full
+                && r.strukt.as_deref().unwrap_or(resource) == strukt
+                && r.property == property
+        });
+        let (target, kind, line) = match explicit {
+            Some(r) => (r.target.clone(), r.kind.clone(), r.line),
+            None => match annotated(schema) {
+                Some((t, k)) if self.context.typed.contains(&t) && t != self.type_name.full => {
+                    (t, k, 0)
+                }
+                _ => return ty,
+            },
+        };
+        let Some(target_name) = TypeName::parse(&target) else {
+            return ty;
+        };
+        let attr = Ty::Attr {
+            kind: kind_of(&target_name.resource, &kind),
+            target,
+        };
+        let typed = match ty {
+            Ty::Str => attr,
+            Ty::List(item) if *item == Ty::Str => Ty::List(Box::new(attr)),
+            other => {
+                if line > 0 {
+                    self.problems.push(format!(
+                        "model/allowlist.txt line {line}: {strukt}.{property} is not a string or \
+                         a list of strings, so it cannot take another resource's attribute"
+                    ));
+                }
+                return other;
+            }
+        };
+        if line > 0 {
+            self.applied.insert(line);
+        }
+        typed
+    }
+
     /// The schema `property` refers to through `$ref`, or `property` itself.
     fn resolve<'v>(&'v self, property: &'v Value) -> &'v Value {
         match property.get("$ref").and_then(Value::as_str) {
@@ -329,6 +425,7 @@ impl Reader<'_> {
                     continue;
                 }
                 let ty = self.ty(schema, prop);
+                let ty = self.referenced(name, prop, schema, ty);
                 let req = own_props && required.contains(prop);
                 let mut f = field(prop, schema, ty, req);
                 while fields.iter().any(|g| g.rust == f.rust) {
@@ -707,6 +804,9 @@ mod tests {
                 "Labels": {"type": "object", "patternProperties": {".*": {"type": "string"}}},
                 "PolicyDocument": {"type": ["object", "string"]},
                 "Arn": {"type": "string"},
+                "Role": {"type": "string"},
+                "Topic": {"type": "string", "format": "AWS::SNS::Topic.Arn"},
+                "Queues": {"type": "array", "items": {"type": "string"}},
                 "Tags": {"type": "array", "items": {"$ref": "#/definitions/Tag"}}
             },
             "definitions": {
@@ -720,7 +820,35 @@ mod tests {
             "readOnlyProperties": ["/properties/Arn"],
             "tagging": {"taggable": true}
         });
-        let typed = read(&t, &schema).expect("typed");
+        let references = [
+            Reference {
+                owner: "AWS::X::Thing".into(),
+                strukt: None,
+                property: "Role".into(),
+                target: "AWS::IAM::Role".into(),
+                kind: "Arn".into(),
+                line: 7,
+            },
+            Reference {
+                owner: "AWS::X::Thing".into(),
+                strukt: None,
+                property: "Queues".into(),
+                target: "AWS::SQS::Queue".into(),
+                kind: "QueueUrl".into(),
+                line: 8,
+            },
+        ];
+        let typed_types: BTreeSet<String> = ["AWS::SNS::Topic".to_owned()].into();
+        let context = Context {
+            references: &references,
+            typed: &typed_types,
+        };
+        let (typed, applied) = read(&t, &schema, &context).expect("typed");
+        assert_eq!(applied, [7, 8].into());
+        let attr = |target: &str, kind: &'static str| Ty::Attr {
+            target: target.into(),
+            kind: Kind::Common(kind),
+        };
         let root = &typed.structs[0];
         let fields: Vec<(&str, &Ty, bool)> = root
             .fields
@@ -735,6 +863,13 @@ mod tests {
                 ("rule", &Ty::Struct("Rule".into()), false),
                 ("labels", &Ty::Map(Box::new(Ty::Str)), false),
                 ("policy_document", &Ty::Policy, false),
+                ("role", &attr("AWS::IAM::Role", "Arn"), false),
+                ("topic", &attr("AWS::SNS::Topic", "Arn"), false),
+                (
+                    "queues",
+                    &Ty::List(Box::new(attr("AWS::SQS::Queue", "Url"))),
+                    false
+                ),
                 ("tags", &Ty::Tags(false), false),
             ]
         );
@@ -749,7 +884,11 @@ mod tests {
             typed.enums[0].variants[1],
             ("SlowWay".into(), "slow.way".into())
         );
-        assert_eq!(typed.attributes, [("attr_arn".into(), "Arn".into())]);
+        let arn = &typed.attributes[0];
+        assert_eq!(
+            (arn.accessor.as_str(), arn.name.as_str(), &arn.kind),
+            ("attr_arn", "Arn", &Kind::Common("Arn"))
+        );
         assert_eq!(typed.tags_field.as_deref(), Some("tags"));
     }
 }

@@ -6,6 +6,7 @@
 //! tags on every taggable resource and renders deterministic JSON or YAML. JSON appears only
 //! at that rendering edge.
 
+pub mod attr;
 mod json;
 pub(crate) mod policy;
 mod sub;
@@ -14,6 +15,7 @@ pub(crate) mod template;
 pub(crate) mod value;
 mod yaml;
 
+pub use attr::{Arn, Attr, Id, Name, Url, kind};
 pub use json::Json;
 pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};
 pub use sub::{SubPart, SubText, parse_sub};

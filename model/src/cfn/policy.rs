@@ -86,17 +86,17 @@ pub struct PolicyCondition {
 }
 
 impl PolicyCondition {
-    pub fn new(operator: Operator, key: &str, value: Value) -> Self {
+    pub fn new(operator: Operator, key: &str, value: impl Into<Value>) -> Self {
         PolicyCondition {
             operator,
             key: key.to_owned(),
-            values: vec![value],
+            values: vec![value.into()],
         }
     }
 
     /// `Bool: {aws:SecureTransport: false}`: the request came over plain HTTP.
     pub fn insecure_transport() -> Self {
-        PolicyCondition::new(Operator::Bool, "aws:SecureTransport", "false".into())
+        PolicyCondition::new(Operator::Bool, "aws:SecureTransport", "false")
     }
 }
 
@@ -124,14 +124,31 @@ pub struct Statement {
 }
 
 impl Statement {
-    /// An `Allow` of `actions` on `resources` (identity policy).
-    pub fn allow(sid: &str, actions: &[&str], resources: Vec<Value>) -> Self {
+    /// An `Allow` of `actions` on `resources` (identity policy): ARNs, typed
+    /// (`table.arn()`) or built (`sub!(bucket.arn(), "/*")`).
+    pub fn allow<R: Into<Value>>(
+        sid: &str,
+        actions: &[&str],
+        resources: impl IntoIterator<Item = R>,
+    ) -> Self {
         Statement {
             sid: Some(sid.to_owned()),
             effect: Effect::Allow,
             principal: None,
             action: actions.iter().map(|a| (*a).to_owned()).collect(),
-            resource: resources,
+            resource: resources.into_iter().map(Into::into).collect(),
+            condition: Vec::new(),
+        }
+    }
+
+    /// A role's trust statement: `principal` may `sts:AssumeRole` (no `Sid`, no `Resource`).
+    pub fn trust(principal: Principal) -> Self {
+        Statement {
+            sid: None,
+            effect: Effect::Allow,
+            principal: Some(principal),
+            action: vec!["sts:AssumeRole".to_owned()],
+            resource: Vec::new(),
             condition: Vec::new(),
         }
     }
@@ -147,13 +164,16 @@ impl Statement {
     }
 
     /// Denies every request to `resources` that does not use TLS.
-    pub fn deny_insecure_transport(actions: &[&str], resources: Vec<Value>) -> Self {
+    pub fn deny_insecure_transport<R: Into<Value>>(
+        actions: &[&str],
+        resources: impl IntoIterator<Item = R>,
+    ) -> Self {
         Statement {
             sid: Some("DenyInsecureTransport".to_owned()),
             effect: Effect::Deny,
             principal: Some(Principal::Everyone),
             action: actions.iter().map(|a| (*a).to_owned()).collect(),
-            resource: resources,
+            resource: resources.into_iter().map(Into::into).collect(),
             condition: vec![PolicyCondition::insecure_transport()],
         }
     }
@@ -208,12 +228,12 @@ mod tests {
 
     #[test]
     fn statements_render_iam_style() {
-        let s = Statement::allow("Read", &["dynamodb:GetItem"], vec!["arn:x".into()]);
+        let s = Statement::allow("Read", &["dynamodb:GetItem"], ["arn:x"]);
         assert_eq!(
             serde_json::to_string(&s).unwrap_or_default(),
             r#"{"Sid":"Read","Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:x"}"#
         );
-        let d = Statement::deny_insecure_transport(&["s3:*"], vec!["a".into(), "b".into()]);
+        let d = Statement::deny_insecure_transport(&["s3:*"], ["a", "b"]);
         assert!(d.denies_insecure_transport());
         assert_eq!(
             serde_json::to_string(&d).unwrap_or_default(),

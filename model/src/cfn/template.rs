@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value as Json};
 
+use super::attr::Attr;
 use super::tags::Tags;
 use super::value::{LogicalId, Value};
 
@@ -114,6 +115,16 @@ impl<T: Resource> Handle<T> {
     /// `Fn::GetAtt` of a documented attribute (only typed accessors call this).
     pub(crate) fn attribute(&self, name: &'static str) -> Value {
         Value::get_att(self.id.clone(), name)
+    }
+
+    /// `Ref`, typed as the attribute of kind `K` that it returns for this type.
+    pub(crate) fn reference_as<K>(&self) -> Attr<T, K> {
+        Attr::new(self.reference())
+    }
+
+    /// `Fn::GetAtt` of a documented attribute, typed as kind `K`.
+    pub(crate) fn attribute_as<K>(&self, name: &'static str) -> Attr<T, K> {
+        Attr::new(self.attribute(name))
     }
 }
 
@@ -343,10 +354,10 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(description: &str, value: Value) -> Self {
+    pub fn new(description: &str, value: impl Into<Value>) -> Self {
         Output {
             description: description.to_owned(),
-            value,
+            value: value.into(),
             export_name: None,
             condition: None,
         }

@@ -601,17 +601,31 @@ pub mod api {
 
     impl Handle<Api> {
         /// `Fn::GetAtt` `ApiEndpoint`.
-        pub fn attr_api_endpoint(&self) -> Value {
-            self.attribute("ApiEndpoint")
+        pub fn attr_api_endpoint(
+            &self,
+        ) -> crate::cfn::Attr<Api, crate::generated::apigatewayv2::api::attribute::ApiEndpoint>
+        {
+            self.attribute_as("ApiEndpoint")
         }
         /// `Fn::GetAtt` `ApiId`.
-        pub fn attr_api_id(&self) -> Value {
-            self.attribute("ApiId")
+        pub fn attr_api_id(&self) -> crate::cfn::Id<Api> {
+            self.attribute_as("ApiId")
         }
         /// `Fn::GetAtt` `ExecuteApiArn`.
-        pub fn attr_execute_api_arn(&self) -> Value {
-            self.attribute("ExecuteApiArn")
+        pub fn attr_execute_api_arn(
+            &self,
+        ) -> crate::cfn::Attr<Api, crate::generated::apigatewayv2::api::attribute::ExecuteApiArn>
+        {
+            self.attribute_as("ExecuteApiArn")
         }
+    }
+
+    /// The kinds of `AWS::ApiGatewayV2::Api`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `ApiEndpoint`.
+        pub enum ApiEndpoint {}
+        /// `Fn::GetAtt` `ExecuteApiArn`.
+        pub enum ExecuteApiArn {}
     }
 }
 
@@ -634,7 +648,7 @@ pub mod authorizer {
         /// The API identifier.
         /// ```
         #[serde(rename = "ApiId")]
-        pub api_id: Value,
+        pub api_id: crate::cfn::Id<crate::generated::apigatewayv2::api::Api>,
         /// `AuthorizerCredentialsArn`
         ///
         /// ```text
@@ -729,7 +743,7 @@ pub mod authorizer {
     impl Authorizer {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(
-            api_id: impl Into<Value>,
+            api_id: impl Into<crate::cfn::Id<crate::generated::apigatewayv2::api::Api>>,
             authorizer_type: impl Into<Value>,
             name: impl Into<Value>,
         ) -> Self {
@@ -834,8 +848,8 @@ pub mod authorizer {
 
     impl Handle<Authorizer> {
         /// `Fn::GetAtt` `AuthorizerId`.
-        pub fn attr_authorizer_id(&self) -> Value {
-            self.attribute("AuthorizerId")
+        pub fn attr_authorizer_id(&self) -> crate::cfn::Id<Authorizer> {
+            self.attribute_as("AuthorizerId")
         }
     }
 }
@@ -861,7 +875,7 @@ pub mod integration {
         /// The API identifier.
         /// ```
         #[serde(rename = "ApiId")]
-        pub api_id: Value,
+        pub api_id: crate::cfn::Id<crate::generated::apigatewayv2::api::Api>,
         /// `ConnectionId`
         ///
         /// ```text
@@ -999,7 +1013,10 @@ pub mod integration {
 
     impl Integration {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(api_id: impl Into<Value>, integration_type: impl Into<Value>) -> Self {
+        pub fn new(
+            api_id: impl Into<crate::cfn::Id<crate::generated::apigatewayv2::api::Api>>,
+            integration_type: impl Into<Value>,
+        ) -> Self {
             Integration {
                 api_id: api_id.into(),
                 connection_id: None,
@@ -1195,8 +1212,8 @@ pub mod integration {
 
     impl Handle<Integration> {
         /// `Fn::GetAtt` `IntegrationId`.
-        pub fn attr_integration_id(&self) -> Value {
-            self.attribute("IntegrationId")
+        pub fn attr_integration_id(&self) -> crate::cfn::Id<Integration> {
+            self.attribute_as("IntegrationId")
         }
     }
 }
@@ -1220,7 +1237,7 @@ pub mod route {
         /// The API identifier.
         /// ```
         #[serde(rename = "ApiId")]
-        pub api_id: Value,
+        pub api_id: crate::cfn::Id<crate::generated::apigatewayv2::api::Api>,
         /// `ApiKeyRequired`
         ///
         /// ```text
@@ -1309,7 +1326,10 @@ pub mod route {
 
     impl Route {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(api_id: impl Into<Value>, route_key: impl Into<Value>) -> Self {
+        pub fn new(
+            api_id: impl Into<crate::cfn::Id<crate::generated::apigatewayv2::api::Api>>,
+            route_key: impl Into<Value>,
+        ) -> Self {
             Route {
                 api_id: api_id.into(),
                 api_key_required: None,
@@ -1379,8 +1399,8 @@ pub mod route {
 
     impl Handle<Route> {
         /// `Fn::GetAtt` `RouteId`.
-        pub fn attr_route_id(&self) -> Value {
-            self.attribute("RouteId")
+        pub fn attr_route_id(&self) -> crate::cfn::Id<Route> {
+            self.attribute_as("RouteId")
         }
     }
 }
@@ -1411,7 +1431,7 @@ pub mod stage {
         /// The API identifier.
         /// ```
         #[serde(rename = "ApiId")]
-        pub api_id: Value,
+        pub api_id: crate::cfn::Id<crate::generated::apigatewayv2::api::Api>,
         /// `AutoDeploy`
         ///
         /// ```text
@@ -1479,7 +1499,10 @@ pub mod stage {
 
     impl Stage {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(api_id: impl Into<Value>, stage_name: impl Into<Value>) -> Self {
+        pub fn new(
+            api_id: impl Into<crate::cfn::Id<crate::generated::apigatewayv2::api::Api>>,
+            stage_name: impl Into<Value>,
+        ) -> Self {
             Stage {
                 access_log_settings: None,
                 api_id: api_id.into(),

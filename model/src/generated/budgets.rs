@@ -689,8 +689,8 @@ pub mod budget {
 
     impl Handle<Budget> {
         /// `Fn::GetAtt` `Id`.
-        pub fn attr_id(&self) -> Value {
-            self.attribute("Id")
+        pub fn attr_id(&self) -> crate::cfn::Id<Budget> {
+            self.attribute_as("Id")
         }
     }
 }

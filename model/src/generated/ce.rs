@@ -194,25 +194,57 @@ pub mod anomaly_monitor {
 
     impl Handle<AnomalyMonitor> {
         /// `Fn::GetAtt` `CreationDate`.
-        pub fn attr_creation_date(&self) -> Value {
-            self.attribute("CreationDate")
+        pub fn attr_creation_date(
+            &self,
+        ) -> crate::cfn::Attr<
+            AnomalyMonitor,
+            crate::generated::ce::anomaly_monitor::attribute::CreationDate,
+        > {
+            self.attribute_as("CreationDate")
         }
         /// `Fn::GetAtt` `DimensionalValueCount`.
-        pub fn attr_dimensional_value_count(&self) -> Value {
-            self.attribute("DimensionalValueCount")
+        pub fn attr_dimensional_value_count(
+            &self,
+        ) -> crate::cfn::Attr<
+            AnomalyMonitor,
+            crate::generated::ce::anomaly_monitor::attribute::DimensionalValueCount,
+        > {
+            self.attribute_as("DimensionalValueCount")
         }
         /// `Fn::GetAtt` `LastEvaluatedDate`.
-        pub fn attr_last_evaluated_date(&self) -> Value {
-            self.attribute("LastEvaluatedDate")
+        pub fn attr_last_evaluated_date(
+            &self,
+        ) -> crate::cfn::Attr<
+            AnomalyMonitor,
+            crate::generated::ce::anomaly_monitor::attribute::LastEvaluatedDate,
+        > {
+            self.attribute_as("LastEvaluatedDate")
         }
         /// `Fn::GetAtt` `LastUpdatedDate`.
-        pub fn attr_last_updated_date(&self) -> Value {
-            self.attribute("LastUpdatedDate")
+        pub fn attr_last_updated_date(
+            &self,
+        ) -> crate::cfn::Attr<
+            AnomalyMonitor,
+            crate::generated::ce::anomaly_monitor::attribute::LastUpdatedDate,
+        > {
+            self.attribute_as("LastUpdatedDate")
         }
         /// `Fn::GetAtt` `MonitorArn`.
-        pub fn attr_monitor_arn(&self) -> Value {
-            self.attribute("MonitorArn")
+        pub fn attr_monitor_arn(&self) -> crate::cfn::Arn<AnomalyMonitor> {
+            self.attribute_as("MonitorArn")
         }
+    }
+
+    /// The kinds of `AWS::CE::AnomalyMonitor`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `CreationDate`.
+        pub enum CreationDate {}
+        /// `Fn::GetAtt` `DimensionalValueCount`.
+        pub enum DimensionalValueCount {}
+        /// `Fn::GetAtt` `LastEvaluatedDate`.
+        pub enum LastEvaluatedDate {}
+        /// `Fn::GetAtt` `LastUpdatedDate`.
+        pub enum LastUpdatedDate {}
     }
 }
 
@@ -242,7 +274,8 @@ pub mod anomaly_subscription {
         /// A list of cost anomaly monitors.
         /// ```
         #[serde(rename = "MonitorArnList")]
-        pub monitor_arn_list: Vec<Value>,
+        pub monitor_arn_list:
+            Vec<crate::cfn::Arn<crate::generated::ce::anomaly_monitor::AnomalyMonitor>>,
         /// `Subscribers`
         ///
         /// ```text
@@ -293,7 +326,9 @@ pub mod anomaly_subscription {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(
             frequency: impl Into<Value<Frequency>>,
-            monitor_arn_list: impl Into<Vec<Value>>,
+            monitor_arn_list: impl Into<
+                Vec<crate::cfn::Arn<crate::generated::ce::anomaly_monitor::AnomalyMonitor>>,
+            >,
             subscribers: impl Into<Vec<Subscriber>>,
             subscription_name: impl Into<Value>,
         ) -> Self {
@@ -389,12 +424,23 @@ pub mod anomaly_subscription {
 
     impl Handle<AnomalySubscription> {
         /// `Fn::GetAtt` `AccountId`.
-        pub fn attr_account_id(&self) -> Value {
-            self.attribute("AccountId")
+        pub fn attr_account_id(
+            &self,
+        ) -> crate::cfn::Attr<
+            AnomalySubscription,
+            crate::generated::ce::anomaly_subscription::attribute::AccountId,
+        > {
+            self.attribute_as("AccountId")
         }
         /// `Fn::GetAtt` `SubscriptionArn`.
-        pub fn attr_subscription_arn(&self) -> Value {
-            self.attribute("SubscriptionArn")
+        pub fn attr_subscription_arn(&self) -> crate::cfn::Arn<AnomalySubscription> {
+            self.attribute_as("SubscriptionArn")
         }
+    }
+
+    /// The kinds of `AWS::CE::AnomalySubscription`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `AccountId`.
+        pub enum AccountId {}
     }
 }

@@ -286,8 +286,8 @@ pub mod certificate {
 
     impl Handle<Certificate> {
         /// `Fn::GetAtt` `CertificateArn`.
-        pub fn attr_certificate_arn(&self) -> Value {
-            self.attribute("CertificateArn")
+        pub fn attr_certificate_arn(&self) -> crate::cfn::Arn<Certificate> {
+            self.attribute_as("CertificateArn")
         }
     }
 }

@@ -2020,7 +2020,11 @@ pub mod distribution {
             rename = "OriginAccessControlId",
             skip_serializing_if = "Option::is_none"
         )]
-        pub origin_access_control_id: Option<Value>,
+        pub origin_access_control_id: Option<
+            crate::cfn::Id<
+                crate::generated::cloudfront::origin_access_control::OriginAccessControl,
+            >,
+        >,
         /// `OriginCustomHeaders`
         ///
         /// ```text
@@ -2110,7 +2114,14 @@ pub mod distribution {
             self
         }
         /// Sets `OriginAccessControlId`.
-        pub fn origin_access_control_id(mut self, value: impl Into<Value>) -> Self {
+        pub fn origin_access_control_id(
+            mut self,
+            value: impl Into<
+                crate::cfn::Id<
+                    crate::generated::cloudfront::origin_access_control::OriginAccessControl,
+                >,
+            >,
+        ) -> Self {
             self.origin_access_control_id = Some(value.into());
             self
         }
@@ -3703,13 +3714,24 @@ pub mod distribution {
 
     impl Handle<Distribution> {
         /// `Fn::GetAtt` `DomainName`.
-        pub fn attr_domain_name(&self) -> Value {
-            self.attribute("DomainName")
+        pub fn attr_domain_name(
+            &self,
+        ) -> crate::cfn::Attr<
+            Distribution,
+            crate::generated::cloudfront::distribution::attribute::DomainName,
+        > {
+            self.attribute_as("DomainName")
         }
         /// `Fn::GetAtt` `Id`.
-        pub fn attr_id(&self) -> Value {
-            self.attribute("Id")
+        pub fn attr_id(&self) -> crate::cfn::Id<Distribution> {
+            self.attribute_as("Id")
         }
+    }
+
+    /// The kinds of `AWS::CloudFront::Distribution`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `DomainName`.
+        pub enum DomainName {}
     }
 }
 
@@ -3929,17 +3951,33 @@ pub mod function {
 
     impl Handle<Function> {
         /// `Fn::GetAtt` `FunctionARN`.
-        pub fn attr_function_arn(&self) -> Value {
-            self.attribute("FunctionARN")
+        pub fn attr_function_arn(&self) -> crate::cfn::Arn<Function> {
+            self.attribute_as("FunctionARN")
         }
         /// `Fn::GetAtt` `FunctionMetadata.FunctionARN`.
-        pub fn attr_function_metadata_function_arn(&self) -> Value {
-            self.attribute("FunctionMetadata.FunctionARN")
+        pub fn attr_function_metadata_function_arn(
+            &self,
+        ) -> crate::cfn::Attr<
+            Function,
+            crate::generated::cloudfront::function::attribute::FunctionMetadataFunctionARN,
+        > {
+            self.attribute_as("FunctionMetadata.FunctionARN")
         }
         /// `Fn::GetAtt` `Stage`.
-        pub fn attr_stage(&self) -> Value {
-            self.attribute("Stage")
+        pub fn attr_stage(
+            &self,
+        ) -> crate::cfn::Attr<Function, crate::generated::cloudfront::function::attribute::Stage>
+        {
+            self.attribute_as("Stage")
         }
+    }
+
+    /// The kinds of `AWS::CloudFront::Function`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `FunctionMetadata.FunctionARN`.
+        pub enum FunctionMetadataFunctionARN {}
+        /// `Fn::GetAtt` `Stage`.
+        pub enum Stage {}
     }
 }
 
@@ -4053,8 +4091,8 @@ pub mod origin_access_control {
 
     impl Handle<OriginAccessControl> {
         /// `Fn::GetAtt` `Id`.
-        pub fn attr_id(&self) -> Value {
-            self.attribute("Id")
+        pub fn attr_id(&self) -> crate::cfn::Id<OriginAccessControl> {
+            self.attribute_as("Id")
         }
     }
 }
@@ -4990,12 +5028,23 @@ pub mod response_headers_policy {
 
     impl Handle<ResponseHeadersPolicy> {
         /// `Fn::GetAtt` `Id`.
-        pub fn attr_id(&self) -> Value {
-            self.attribute("Id")
+        pub fn attr_id(&self) -> crate::cfn::Id<ResponseHeadersPolicy> {
+            self.attribute_as("Id")
         }
         /// `Fn::GetAtt` `LastModifiedTime`.
-        pub fn attr_last_modified_time(&self) -> Value {
-            self.attribute("LastModifiedTime")
+        pub fn attr_last_modified_time(
+            &self,
+        ) -> crate::cfn::Attr<
+            ResponseHeadersPolicy,
+            crate::generated::cloudfront::response_headers_policy::attribute::LastModifiedTime,
+        > {
+            self.attribute_as("LastModifiedTime")
         }
+    }
+
+    /// The kinds of `AWS::CloudFront::ResponseHeadersPolicy`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `LastModifiedTime`.
+        pub enum LastModifiedTime {}
     }
 }

@@ -1212,8 +1212,8 @@ pub mod alarm {
 
     impl Handle<Alarm> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<Alarm> {
+            self.attribute_as("Arn")
         }
     }
 }

@@ -808,7 +808,7 @@ pub mod user_pool {
     pub struct CustomEmailSender {
         /// `LambdaArn`
         #[serde(rename = "LambdaArn", skip_serializing_if = "Option::is_none")]
-        pub lambda_arn: Option<Value>,
+        pub lambda_arn: Option<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
         /// `LambdaVersion`
         #[serde(rename = "LambdaVersion", skip_serializing_if = "Option::is_none")]
         pub lambda_version: Option<Value<LambdaVersion>>,
@@ -823,7 +823,10 @@ pub mod user_pool {
             }
         }
         /// Sets `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn lambda_arn(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
+        ) -> Self {
             self.lambda_arn = Some(value.into());
             self
         }
@@ -839,7 +842,7 @@ pub mod user_pool {
     pub struct CustomSMSSender {
         /// `LambdaArn`
         #[serde(rename = "LambdaArn", skip_serializing_if = "Option::is_none")]
-        pub lambda_arn: Option<Value>,
+        pub lambda_arn: Option<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
         /// `LambdaVersion`
         #[serde(rename = "LambdaVersion", skip_serializing_if = "Option::is_none")]
         pub lambda_version: Option<Value<LambdaVersion>>,
@@ -854,7 +857,10 @@ pub mod user_pool {
             }
         }
         /// Sets `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn lambda_arn(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
+        ) -> Self {
             self.lambda_arn = Some(value.into());
             self
         }
@@ -870,7 +876,7 @@ pub mod user_pool {
     pub struct InboundFederation {
         /// `LambdaArn`
         #[serde(rename = "LambdaArn", skip_serializing_if = "Option::is_none")]
-        pub lambda_arn: Option<Value>,
+        pub lambda_arn: Option<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
         /// `LambdaVersion`
         #[serde(rename = "LambdaVersion", skip_serializing_if = "Option::is_none")]
         pub lambda_version: Option<Value<LambdaVersion>>,
@@ -885,7 +891,10 @@ pub mod user_pool {
             }
         }
         /// Sets `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn lambda_arn(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
+        ) -> Self {
             self.lambda_arn = Some(value.into());
             self
         }
@@ -901,7 +910,7 @@ pub mod user_pool {
     pub struct PreTokenGenerationConfig {
         /// `LambdaArn`
         #[serde(rename = "LambdaArn", skip_serializing_if = "Option::is_none")]
-        pub lambda_arn: Option<Value>,
+        pub lambda_arn: Option<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
         /// `LambdaVersion`
         #[serde(rename = "LambdaVersion", skip_serializing_if = "Option::is_none")]
         pub lambda_version: Option<Value<PreTokenGenerationConfigLambdaVersion>>,
@@ -916,7 +925,10 @@ pub mod user_pool {
             }
         }
         /// Sets `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn lambda_arn(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
+        ) -> Self {
             self.lambda_arn = Some(value.into());
             self
         }
@@ -1883,21 +1895,35 @@ pub mod user_pool {
 
     impl Handle<UserPool> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<UserPool> {
+            self.attribute_as("Arn")
         }
         /// `Fn::GetAtt` `ProviderName`.
-        pub fn attr_provider_name(&self) -> Value {
-            self.attribute("ProviderName")
+        pub fn attr_provider_name(
+            &self,
+        ) -> crate::cfn::Attr<UserPool, crate::generated::cognito::user_pool::attribute::ProviderName>
+        {
+            self.attribute_as("ProviderName")
         }
         /// `Fn::GetAtt` `ProviderURL`.
-        pub fn attr_provider_url(&self) -> Value {
-            self.attribute("ProviderURL")
+        pub fn attr_provider_url(
+            &self,
+        ) -> crate::cfn::Attr<UserPool, crate::generated::cognito::user_pool::attribute::ProviderURL>
+        {
+            self.attribute_as("ProviderURL")
         }
         /// `Fn::GetAtt` `UserPoolId`.
-        pub fn attr_user_pool_id(&self) -> Value {
-            self.attribute("UserPoolId")
+        pub fn attr_user_pool_id(&self) -> crate::cfn::Id<UserPool> {
+            self.attribute_as("UserPoolId")
         }
+    }
+
+    /// The kinds of `AWS::Cognito::UserPool`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `ProviderName`.
+        pub enum ProviderName {}
+        /// `Fn::GetAtt` `ProviderURL`.
+        pub enum ProviderURL {}
     }
 }
 
@@ -2009,7 +2035,7 @@ pub mod user_pool_client {
         pub token_validity_units: Option<TokenValidityUnits>,
         /// `UserPoolId`
         #[serde(rename = "UserPoolId")]
-        pub user_pool_id: Value,
+        pub user_pool_id: crate::cfn::Id<crate::generated::cognito::user_pool::UserPool>,
         /// `WriteAttributes`
         #[serde(rename = "WriteAttributes", skip_serializing_if = "Option::is_none")]
         pub write_attributes: Option<Vec<Value>>,
@@ -2019,7 +2045,9 @@ pub mod user_pool_client {
 
     impl UserPoolClient {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(user_pool_id: impl Into<Value>) -> Self {
+        pub fn new(
+            user_pool_id: impl Into<crate::cfn::Id<crate::generated::cognito::user_pool::UserPool>>,
+        ) -> Self {
             UserPoolClient {
                 access_token_validity: None,
                 allowed_oauth_flows: None,
@@ -2187,7 +2215,7 @@ pub mod user_pool_client {
         pub external_id: Option<Value>,
         /// `RoleArn`
         #[serde(rename = "RoleArn", skip_serializing_if = "Option::is_none")]
-        pub role_arn: Option<Value>,
+        pub role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `UserDataShared`
         #[serde(rename = "UserDataShared", skip_serializing_if = "Option::is_none")]
         pub user_data_shared: Option<Value<bool>>,
@@ -2220,7 +2248,10 @@ pub mod user_pool_client {
             self
         }
         /// Sets `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn role_arn(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::iam::role::Role>>,
+        ) -> Self {
             self.role_arn = Some(value.into());
             self
         }
@@ -2398,17 +2429,28 @@ pub mod user_pool_client {
 
     impl Handle<UserPoolClient> {
         /// `Fn::GetAtt` `ClientId`.
-        pub fn attr_client_id(&self) -> Value {
-            self.attribute("ClientId")
+        pub fn attr_client_id(&self) -> crate::cfn::Id<UserPoolClient> {
+            self.attribute_as("ClientId")
         }
         /// `Fn::GetAtt` `ClientSecret`.
-        pub fn attr_client_secret(&self) -> Value {
-            self.attribute("ClientSecret")
+        pub fn attr_client_secret(
+            &self,
+        ) -> crate::cfn::Attr<
+            UserPoolClient,
+            crate::generated::cognito::user_pool_client::attribute::ClientSecret,
+        > {
+            self.attribute_as("ClientSecret")
         }
         /// `Fn::GetAtt` `Name`.
-        pub fn attr_name(&self) -> Value {
-            self.attribute("Name")
+        pub fn attr_name(&self) -> crate::cfn::Name<UserPoolClient> {
+            self.attribute_as("Name")
         }
+    }
+
+    /// The kinds of `AWS::Cognito::UserPoolClient`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `ClientSecret`.
+        pub enum ClientSecret {}
     }
 }
 
@@ -2436,17 +2478,19 @@ pub mod user_pool_group {
         pub precedence: Option<Value<i64>>,
         /// `RoleArn`
         #[serde(rename = "RoleArn", skip_serializing_if = "Option::is_none")]
-        pub role_arn: Option<Value>,
+        pub role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `UserPoolId`
         #[serde(rename = "UserPoolId")]
-        pub user_pool_id: Value,
+        pub user_pool_id: crate::cfn::Id<crate::generated::cognito::user_pool::UserPool>,
     }
 
     crate::cfn::template::resource!(UserPoolGroup, "AWS::Cognito::UserPoolGroup");
 
     impl UserPoolGroup {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(user_pool_id: impl Into<Value>) -> Self {
+        pub fn new(
+            user_pool_id: impl Into<crate::cfn::Id<crate::generated::cognito::user_pool::UserPool>>,
+        ) -> Self {
             UserPoolGroup {
                 description: None,
                 group_name: None,
@@ -2471,7 +2515,10 @@ pub mod user_pool_group {
             self
         }
         /// Sets `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn role_arn(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::iam::role::Role>>,
+        ) -> Self {
             self.role_arn = Some(value.into());
             self
         }

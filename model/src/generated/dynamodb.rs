@@ -1012,7 +1012,7 @@ pub mod table {
         /// The S3 bucket that is being imported from.
         /// ```
         #[serde(rename = "S3Bucket")]
-        pub s3_bucket: Value,
+        pub s3_bucket: crate::cfn::Name<crate::generated::s3::bucket::Bucket>,
         /// `S3BucketOwner`
         ///
         /// ```text
@@ -1031,7 +1031,9 @@ pub mod table {
 
     impl S3BucketSource {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(s3_bucket: impl Into<Value>) -> Self {
+        pub fn new(
+            s3_bucket: impl Into<crate::cfn::Name<crate::generated::s3::bucket::Bucket>>,
+        ) -> Self {
             S3BucketSource {
                 s3_bucket: s3_bucket.into(),
                 s3_bucket_owner: None,
@@ -1706,12 +1708,21 @@ pub mod table {
 
     impl Handle<Table> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<Table> {
+            self.attribute_as("Arn")
         }
         /// `Fn::GetAtt` `StreamArn`.
-        pub fn attr_stream_arn(&self) -> Value {
-            self.attribute("StreamArn")
+        pub fn attr_stream_arn(
+            &self,
+        ) -> crate::cfn::Attr<Table, crate::generated::dynamodb::table::attribute::StreamArn>
+        {
+            self.attribute_as("StreamArn")
         }
+    }
+
+    /// The kinds of `AWS::DynamoDB::Table`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `StreamArn`.
+        pub enum StreamArn {}
     }
 }

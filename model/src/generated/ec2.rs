@@ -764,24 +764,52 @@ pub mod nat_gateway {
 
     impl Handle<NatGateway> {
         /// `Fn::GetAtt` `AutoProvisionZones`.
-        pub fn attr_auto_provision_zones(&self) -> Value {
-            self.attribute("AutoProvisionZones")
+        pub fn attr_auto_provision_zones(
+            &self,
+        ) -> crate::cfn::Attr<
+            NatGateway,
+            crate::generated::ec2::nat_gateway::attribute::AutoProvisionZones,
+        > {
+            self.attribute_as("AutoProvisionZones")
         }
         /// `Fn::GetAtt` `AutoScalingIps`.
-        pub fn attr_auto_scaling_ips(&self) -> Value {
-            self.attribute("AutoScalingIps")
+        pub fn attr_auto_scaling_ips(
+            &self,
+        ) -> crate::cfn::Attr<
+            NatGateway,
+            crate::generated::ec2::nat_gateway::attribute::AutoScalingIps,
+        > {
+            self.attribute_as("AutoScalingIps")
         }
         /// `Fn::GetAtt` `EniId`.
-        pub fn attr_eni_id(&self) -> Value {
-            self.attribute("EniId")
+        pub fn attr_eni_id(
+            &self,
+        ) -> crate::cfn::Attr<NatGateway, crate::generated::ec2::nat_gateway::attribute::EniId>
+        {
+            self.attribute_as("EniId")
         }
         /// `Fn::GetAtt` `NatGatewayId`.
-        pub fn attr_nat_gateway_id(&self) -> Value {
-            self.attribute("NatGatewayId")
+        pub fn attr_nat_gateway_id(&self) -> crate::cfn::Id<NatGateway> {
+            self.attribute_as("NatGatewayId")
         }
         /// `Fn::GetAtt` `RouteTableId`.
-        pub fn attr_route_table_id(&self) -> Value {
-            self.attribute("RouteTableId")
+        pub fn attr_route_table_id(
+            &self,
+        ) -> crate::cfn::Attr<NatGateway, crate::generated::ec2::nat_gateway::attribute::RouteTableId>
+        {
+            self.attribute_as("RouteTableId")
         }
+    }
+
+    /// The kinds of `AWS::EC2::NatGateway`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `AutoProvisionZones`.
+        pub enum AutoProvisionZones {}
+        /// `Fn::GetAtt` `AutoScalingIps`.
+        pub enum AutoScalingIps {}
+        /// `Fn::GetAtt` `EniId`.
+        pub enum EniId {}
+        /// `Fn::GetAtt` `RouteTableId`.
+        pub enum RouteTableId {}
     }
 }

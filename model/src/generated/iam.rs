@@ -296,37 +296,83 @@ pub mod managed_policy {
 
     impl Handle<ManagedPolicy> {
         /// `Fn::GetAtt` `AttachmentCount`.
-        pub fn attr_attachment_count(&self) -> Value {
-            self.attribute("AttachmentCount")
+        pub fn attr_attachment_count(
+            &self,
+        ) -> crate::cfn::Attr<
+            ManagedPolicy,
+            crate::generated::iam::managed_policy::attribute::AttachmentCount,
+        > {
+            self.attribute_as("AttachmentCount")
         }
         /// `Fn::GetAtt` `CreateDate`.
-        pub fn attr_create_date(&self) -> Value {
-            self.attribute("CreateDate")
+        pub fn attr_create_date(
+            &self,
+        ) -> crate::cfn::Attr<
+            ManagedPolicy,
+            crate::generated::iam::managed_policy::attribute::CreateDate,
+        > {
+            self.attribute_as("CreateDate")
         }
         /// `Fn::GetAtt` `DefaultVersionId`.
-        pub fn attr_default_version_id(&self) -> Value {
-            self.attribute("DefaultVersionId")
+        pub fn attr_default_version_id(
+            &self,
+        ) -> crate::cfn::Attr<
+            ManagedPolicy,
+            crate::generated::iam::managed_policy::attribute::DefaultVersionId,
+        > {
+            self.attribute_as("DefaultVersionId")
         }
         /// `Fn::GetAtt` `IsAttachable`.
-        pub fn attr_is_attachable(&self) -> Value {
-            self.attribute("IsAttachable")
+        pub fn attr_is_attachable(
+            &self,
+        ) -> crate::cfn::Attr<
+            ManagedPolicy,
+            crate::generated::iam::managed_policy::attribute::IsAttachable,
+        > {
+            self.attribute_as("IsAttachable")
         }
         /// `Fn::GetAtt` `PermissionsBoundaryUsageCount`.
-        pub fn attr_permissions_boundary_usage_count(&self) -> Value {
-            self.attribute("PermissionsBoundaryUsageCount")
+        pub fn attr_permissions_boundary_usage_count(
+            &self,
+        ) -> crate::cfn::Attr<
+            ManagedPolicy,
+            crate::generated::iam::managed_policy::attribute::PermissionsBoundaryUsageCount,
+        > {
+            self.attribute_as("PermissionsBoundaryUsageCount")
         }
         /// `Fn::GetAtt` `PolicyArn`.
-        pub fn attr_policy_arn(&self) -> Value {
-            self.attribute("PolicyArn")
+        pub fn attr_policy_arn(&self) -> crate::cfn::Arn<ManagedPolicy> {
+            self.attribute_as("PolicyArn")
         }
         /// `Fn::GetAtt` `PolicyId`.
-        pub fn attr_policy_id(&self) -> Value {
-            self.attribute("PolicyId")
+        pub fn attr_policy_id(&self) -> crate::cfn::Id<ManagedPolicy> {
+            self.attribute_as("PolicyId")
         }
         /// `Fn::GetAtt` `UpdateDate`.
-        pub fn attr_update_date(&self) -> Value {
-            self.attribute("UpdateDate")
+        pub fn attr_update_date(
+            &self,
+        ) -> crate::cfn::Attr<
+            ManagedPolicy,
+            crate::generated::iam::managed_policy::attribute::UpdateDate,
+        > {
+            self.attribute_as("UpdateDate")
         }
+    }
+
+    /// The kinds of `AWS::IAM::ManagedPolicy`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `AttachmentCount`.
+        pub enum AttachmentCount {}
+        /// `Fn::GetAtt` `CreateDate`.
+        pub enum CreateDate {}
+        /// `Fn::GetAtt` `DefaultVersionId`.
+        pub enum DefaultVersionId {}
+        /// `Fn::GetAtt` `IsAttachable`.
+        pub enum IsAttachable {}
+        /// `Fn::GetAtt` `PermissionsBoundaryUsageCount`.
+        pub enum PermissionsBoundaryUsageCount {}
+        /// `Fn::GetAtt` `UpdateDate`.
+        pub enum UpdateDate {}
     }
 }
 
@@ -393,8 +439,8 @@ pub mod oidc_provider {
 
     impl Handle<OIDCProvider> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<OIDCProvider> {
+            self.attribute_as("Arn")
         }
     }
 }
@@ -462,7 +508,8 @@ pub mod role {
             rename = "PermissionsBoundary",
             skip_serializing_if = "Option::is_none"
         )]
-        pub permissions_boundary: Option<Value>,
+        pub permissions_boundary:
+            Option<crate::cfn::Arn<crate::generated::iam::managed_policy::ManagedPolicy>>,
         /// `Policies`
         ///
         /// ```text
@@ -532,7 +579,10 @@ pub mod role {
             self
         }
         /// Sets `PermissionsBoundary`.
-        pub fn permissions_boundary(mut self, value: impl Into<Value>) -> Self {
+        pub fn permissions_boundary(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::iam::managed_policy::ManagedPolicy>>,
+        ) -> Self {
             self.permissions_boundary = Some(value.into());
             self
         }
@@ -593,12 +643,12 @@ pub mod role {
 
     impl Handle<Role> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<Role> {
+            self.attribute_as("Arn")
         }
         /// `Fn::GetAtt` `RoleId`.
-        pub fn attr_role_id(&self) -> Value {
-            self.attribute("RoleId")
+        pub fn attr_role_id(&self) -> crate::cfn::Id<Role> {
+            self.attribute_as("RoleId")
         }
     }
 }

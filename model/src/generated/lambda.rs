@@ -1515,12 +1515,12 @@ pub mod event_source_mapping {
 
     impl Handle<EventSourceMapping> {
         /// `Fn::GetAtt` `EventSourceMappingArn`.
-        pub fn attr_event_source_mapping_arn(&self) -> Value {
-            self.attribute("EventSourceMappingArn")
+        pub fn attr_event_source_mapping_arn(&self) -> crate::cfn::Arn<EventSourceMapping> {
+            self.attribute_as("EventSourceMappingArn")
         }
         /// `Fn::GetAtt` `Id`.
-        pub fn attr_id(&self) -> Value {
-            self.attribute("Id")
+        pub fn attr_id(&self) -> crate::cfn::Id<EventSourceMapping> {
+            self.attribute_as("Id")
         }
     }
 }
@@ -1730,7 +1730,7 @@ pub mod function {
         /// The Amazon Resource Name (ARN) of the function's execution role.
         /// ```
         #[serde(rename = "Role")]
-        pub role: Value,
+        pub role: crate::cfn::Arn<crate::generated::iam::role::Role>,
         /// `Runtime`
         ///
         /// ```text
@@ -1799,7 +1799,10 @@ pub mod function {
 
     impl Function {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(code: impl Into<Code>, role: impl Into<Value>) -> Self {
+        pub fn new(
+            code: impl Into<Code>,
+            role: impl Into<crate::cfn::Arn<crate::generated::iam::role::Role>>,
+        ) -> Self {
             Function {
                 architectures: None,
                 capacity_provider_config: None,
@@ -2103,7 +2106,7 @@ pub mod function {
         /// An Amazon S3 bucket in the same AWS-Region as your function. The bucket can be in a different AWS-account.
         /// ```
         #[serde(rename = "S3Bucket", skip_serializing_if = "Option::is_none")]
-        pub s3_bucket: Option<Value>,
+        pub s3_bucket: Option<crate::cfn::Name<crate::generated::s3::bucket::Bucket>>,
         /// `S3Key`
         ///
         /// ```text
@@ -2167,7 +2170,10 @@ pub mod function {
             self
         }
         /// Sets `S3Bucket`.
-        pub fn s3_bucket(mut self, value: impl Into<Value>) -> Self {
+        pub fn s3_bucket(
+            mut self,
+            value: impl Into<crate::cfn::Name<crate::generated::s3::bucket::Bucket>>,
+        ) -> Self {
             self.s3_bucket = Some(value.into());
             self
         }
@@ -2551,7 +2557,7 @@ pub mod function {
         /// The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda functions send logs to a default log group named ``/aws/lambda/<function name>``. To use a different log group, enter an existing log group or enter a new log group name.
         /// ```
         #[serde(rename = "LogGroup", skip_serializing_if = "Option::is_none")]
-        pub log_group: Option<Value>,
+        pub log_group: Option<crate::cfn::Name<crate::generated::logs::log_group::LogGroup>>,
         /// `SystemLogLevel`
         ///
         /// ```text
@@ -2585,7 +2591,10 @@ pub mod function {
             self
         }
         /// Sets `LogGroup`.
-        pub fn log_group(mut self, value: impl Into<Value>) -> Self {
+        pub fn log_group(
+            mut self,
+            value: impl Into<crate::cfn::Name<crate::generated::logs::log_group::LogGroup>>,
+        ) -> Self {
             self.log_group = Some(value.into());
             self
         }
@@ -3068,21 +3077,46 @@ pub mod function {
 
     impl Handle<Function> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<Function> {
+            self.attribute_as("Arn")
         }
         /// `Fn::GetAtt` `SnapStartResponse`.
-        pub fn attr_snap_start_response(&self) -> Value {
-            self.attribute("SnapStartResponse")
+        pub fn attr_snap_start_response(
+            &self,
+        ) -> crate::cfn::Attr<
+            Function,
+            crate::generated::lambda::function::attribute::SnapStartResponse,
+        > {
+            self.attribute_as("SnapStartResponse")
         }
         /// `Fn::GetAtt` `SnapStartResponse.ApplyOn`.
-        pub fn attr_snap_start_response_apply_on(&self) -> Value {
-            self.attribute("SnapStartResponse.ApplyOn")
+        pub fn attr_snap_start_response_apply_on(
+            &self,
+        ) -> crate::cfn::Attr<
+            Function,
+            crate::generated::lambda::function::attribute::SnapStartResponseApplyOn,
+        > {
+            self.attribute_as("SnapStartResponse.ApplyOn")
         }
         /// `Fn::GetAtt` `SnapStartResponse.OptimizationStatus`.
-        pub fn attr_snap_start_response_optimization_status(&self) -> Value {
-            self.attribute("SnapStartResponse.OptimizationStatus")
+        pub fn attr_snap_start_response_optimization_status(
+            &self,
+        ) -> crate::cfn::Attr<
+            Function,
+            crate::generated::lambda::function::attribute::SnapStartResponseOptimizationStatus,
+        > {
+            self.attribute_as("SnapStartResponse.OptimizationStatus")
         }
+    }
+
+    /// The kinds of `AWS::Lambda::Function`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `SnapStartResponse`.
+        pub enum SnapStartResponse {}
+        /// `Fn::GetAtt` `SnapStartResponse.ApplyOn`.
+        pub enum SnapStartResponseApplyOn {}
+        /// `Fn::GetAtt` `SnapStartResponse.OptimizationStatus`.
+        pub enum SnapStartResponseOptimizationStatus {}
     }
 }
 
@@ -3251,8 +3285,8 @@ pub mod permission {
 
     impl Handle<Permission> {
         /// `Fn::GetAtt` `Id`.
-        pub fn attr_id(&self) -> Value {
-            self.attribute("Id")
+        pub fn attr_id(&self) -> crate::cfn::Id<Permission> {
+            self.attribute_as("Id")
         }
     }
 }

@@ -282,8 +282,8 @@ pub mod log_group {
 
     impl Handle<LogGroup> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<LogGroup> {
+            self.attribute_as("Arn")
         }
     }
 }
@@ -436,8 +436,8 @@ pub mod query_definition {
 
     impl Handle<QueryDefinition> {
         /// `Fn::GetAtt` `QueryDefinitionId`.
-        pub fn attr_query_definition_id(&self) -> Value {
-            self.attribute("QueryDefinitionId")
+        pub fn attr_query_definition_id(&self) -> crate::cfn::Id<QueryDefinition> {
+            self.attribute_as("QueryDefinitionId")
         }
     }
 }

@@ -4736,69 +4736,106 @@ pub mod bucket {
 
     impl Handle<Bucket> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<Bucket> {
+            self.attribute_as("Arn")
         }
         /// `Fn::GetAtt` `DomainName`.
-        pub fn attr_domain_name(&self) -> Value {
-            self.attribute("DomainName")
+        pub fn attr_domain_name(
+            &self,
+        ) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::DomainName> {
+            self.attribute_as("DomainName")
         }
         /// `Fn::GetAtt` `DualStackDomainName`.
-        pub fn attr_dual_stack_domain_name(&self) -> Value {
-            self.attribute("DualStackDomainName")
+        pub fn attr_dual_stack_domain_name(
+            &self,
+        ) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::DualStackDomainName>
+        {
+            self.attribute_as("DualStackDomainName")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.AnnotationTableConfiguration.TableArn`.
-        pub fn attr_metadata_configuration_annotation_table_configuration_table_arn(
-            &self,
-        ) -> Value {
-            self.attribute("MetadataConfiguration.AnnotationTableConfiguration.TableArn")
+        pub fn attr_metadata_configuration_annotation_table_configuration_table_arn(&self) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::MetadataConfigurationAnnotationTableConfigurationTableArn>{
+            self.attribute_as("MetadataConfiguration.AnnotationTableConfiguration.TableArn")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.AnnotationTableConfiguration.TableName`.
-        pub fn attr_metadata_configuration_annotation_table_configuration_table_name(
-            &self,
-        ) -> Value {
-            self.attribute("MetadataConfiguration.AnnotationTableConfiguration.TableName")
+        pub fn attr_metadata_configuration_annotation_table_configuration_table_name(&self) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::MetadataConfigurationAnnotationTableConfigurationTableName>{
+            self.attribute_as("MetadataConfiguration.AnnotationTableConfiguration.TableName")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.Destination`.
-        pub fn attr_metadata_configuration_destination(&self) -> Value {
-            self.attribute("MetadataConfiguration.Destination")
+        pub fn attr_metadata_configuration_destination(
+            &self,
+        ) -> crate::cfn::Attr<
+            Bucket,
+            crate::generated::s3::bucket::attribute::MetadataConfigurationDestination,
+        > {
+            self.attribute_as("MetadataConfiguration.Destination")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableArn`.
-        pub fn attr_metadata_configuration_inventory_table_configuration_table_arn(&self) -> Value {
-            self.attribute("MetadataConfiguration.InventoryTableConfiguration.TableArn")
+        pub fn attr_metadata_configuration_inventory_table_configuration_table_arn(&self) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::MetadataConfigurationInventoryTableConfigurationTableArn>{
+            self.attribute_as("MetadataConfiguration.InventoryTableConfiguration.TableArn")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableName`.
-        pub fn attr_metadata_configuration_inventory_table_configuration_table_name(
-            &self,
-        ) -> Value {
-            self.attribute("MetadataConfiguration.InventoryTableConfiguration.TableName")
+        pub fn attr_metadata_configuration_inventory_table_configuration_table_name(&self) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::MetadataConfigurationInventoryTableConfigurationTableName>{
+            self.attribute_as("MetadataConfiguration.InventoryTableConfiguration.TableName")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableArn`.
-        pub fn attr_metadata_configuration_journal_table_configuration_table_arn(&self) -> Value {
-            self.attribute("MetadataConfiguration.JournalTableConfiguration.TableArn")
+        pub fn attr_metadata_configuration_journal_table_configuration_table_arn(&self) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::MetadataConfigurationJournalTableConfigurationTableArn>{
+            self.attribute_as("MetadataConfiguration.JournalTableConfiguration.TableArn")
         }
         /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableName`.
-        pub fn attr_metadata_configuration_journal_table_configuration_table_name(&self) -> Value {
-            self.attribute("MetadataConfiguration.JournalTableConfiguration.TableName")
+        pub fn attr_metadata_configuration_journal_table_configuration_table_name(&self) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::MetadataConfigurationJournalTableConfigurationTableName>{
+            self.attribute_as("MetadataConfiguration.JournalTableConfiguration.TableName")
         }
         /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableArn`.
-        pub fn attr_metadata_table_configuration_s3_tables_destination_table_arn(&self) -> Value {
-            self.attribute("MetadataTableConfiguration.S3TablesDestination.TableArn")
+        pub fn attr_metadata_table_configuration_s3_tables_destination_table_arn(&self) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::MetadataTableConfigurationS3TablesDestinationTableArn>{
+            self.attribute_as("MetadataTableConfiguration.S3TablesDestination.TableArn")
         }
         /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableNamespace`.
-        pub fn attr_metadata_table_configuration_s3_tables_destination_table_namespace(
-            &self,
-        ) -> Value {
-            self.attribute("MetadataTableConfiguration.S3TablesDestination.TableNamespace")
+        pub fn attr_metadata_table_configuration_s3_tables_destination_table_namespace(&self) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::MetadataTableConfigurationS3TablesDestinationTableNamespace>{
+            self.attribute_as("MetadataTableConfiguration.S3TablesDestination.TableNamespace")
         }
         /// `Fn::GetAtt` `RegionalDomainName`.
-        pub fn attr_regional_domain_name(&self) -> Value {
-            self.attribute("RegionalDomainName")
+        pub fn attr_regional_domain_name(
+            &self,
+        ) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::RegionalDomainName>
+        {
+            self.attribute_as("RegionalDomainName")
         }
         /// `Fn::GetAtt` `WebsiteURL`.
-        pub fn attr_website_url(&self) -> Value {
-            self.attribute("WebsiteURL")
+        pub fn attr_website_url(
+            &self,
+        ) -> crate::cfn::Attr<Bucket, crate::generated::s3::bucket::attribute::WebsiteURL> {
+            self.attribute_as("WebsiteURL")
         }
+    }
+
+    /// The kinds of `AWS::S3::Bucket`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `DomainName`.
+        pub enum DomainName {}
+        /// `Fn::GetAtt` `DualStackDomainName`.
+        pub enum DualStackDomainName {}
+        /// `Fn::GetAtt` `MetadataConfiguration.AnnotationTableConfiguration.TableArn`.
+        pub enum MetadataConfigurationAnnotationTableConfigurationTableArn {}
+        /// `Fn::GetAtt` `MetadataConfiguration.AnnotationTableConfiguration.TableName`.
+        pub enum MetadataConfigurationAnnotationTableConfigurationTableName {}
+        /// `Fn::GetAtt` `MetadataConfiguration.Destination`.
+        pub enum MetadataConfigurationDestination {}
+        /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableArn`.
+        pub enum MetadataConfigurationInventoryTableConfigurationTableArn {}
+        /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableName`.
+        pub enum MetadataConfigurationInventoryTableConfigurationTableName {}
+        /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableArn`.
+        pub enum MetadataConfigurationJournalTableConfigurationTableArn {}
+        /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableName`.
+        pub enum MetadataConfigurationJournalTableConfigurationTableName {}
+        /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableArn`.
+        pub enum MetadataTableConfigurationS3TablesDestinationTableArn {}
+        /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableNamespace`.
+        pub enum MetadataTableConfigurationS3TablesDestinationTableNamespace {}
+        /// `Fn::GetAtt` `RegionalDomainName`.
+        pub enum RegionalDomainName {}
+        /// `Fn::GetAtt` `WebsiteURL`.
+        pub enum WebsiteURL {}
     }
 }
 
@@ -4806,7 +4843,7 @@ pub mod bucket {
 pub mod bucket_policy {
     use serde::Serialize;
 
-    use crate::cfn::{PolicyDocument, Value};
+    use crate::cfn::PolicyDocument;
 
     /// The properties of `AWS::S3::BucketPolicy`.
     ///
@@ -4830,7 +4867,7 @@ pub mod bucket_policy {
         /// The name of the Amazon S3 bucket to which the policy applies.
         /// ```
         #[serde(rename = "Bucket")]
-        pub bucket: Value,
+        pub bucket: crate::cfn::Name<crate::generated::s3::bucket::Bucket>,
         /// `PolicyDocument`
         ///
         /// ```text
@@ -4844,7 +4881,10 @@ pub mod bucket_policy {
 
     impl BucketPolicy {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(bucket: impl Into<Value>, policy_document: impl Into<PolicyDocument>) -> Self {
+        pub fn new(
+            bucket: impl Into<crate::cfn::Name<crate::generated::s3::bucket::Bucket>>,
+            policy_document: impl Into<PolicyDocument>,
+        ) -> Self {
             BucketPolicy {
                 bucket: bucket.into(),
                 policy_document: policy_document.into(),

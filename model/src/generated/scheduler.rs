@@ -898,7 +898,7 @@ pub mod schedule {
         /// The Amazon Resource Name (ARN) of the IAM role to be used for this target when the schedule is triggered.
         /// ```
         #[serde(rename = "RoleArn")]
-        pub role_arn: Value,
+        pub role_arn: crate::cfn::Arn<crate::generated::iam::role::Role>,
         /// `SageMakerPipelineParameters`
         #[serde(
             rename = "SageMakerPipelineParameters",
@@ -912,7 +912,10 @@ pub mod schedule {
 
     impl Target {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(arn: impl Into<Value>, role_arn: impl Into<Value>) -> Self {
+        pub fn new(
+            arn: impl Into<Value>,
+            role_arn: impl Into<crate::cfn::Arn<crate::generated::iam::role::Role>>,
+        ) -> Self {
             Target {
                 arn: arn.into(),
                 dead_letter_config: None,
@@ -1066,8 +1069,8 @@ pub mod schedule {
 
     impl Handle<Schedule> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<Schedule> {
+            self.attribute_as("Arn")
         }
     }
 }

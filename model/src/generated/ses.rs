@@ -359,28 +359,74 @@ pub mod email_identity {
 
     impl Handle<EmailIdentity> {
         /// `Fn::GetAtt` `DkimDNSTokenName1`.
-        pub fn attr_dkim_dns_token_name1(&self) -> Value {
-            self.attribute("DkimDNSTokenName1")
+        pub fn attr_dkim_dns_token_name1(
+            &self,
+        ) -> crate::cfn::Attr<
+            EmailIdentity,
+            crate::generated::ses::email_identity::attribute::DkimDNSTokenName1,
+        > {
+            self.attribute_as("DkimDNSTokenName1")
         }
         /// `Fn::GetAtt` `DkimDNSTokenName2`.
-        pub fn attr_dkim_dns_token_name2(&self) -> Value {
-            self.attribute("DkimDNSTokenName2")
+        pub fn attr_dkim_dns_token_name2(
+            &self,
+        ) -> crate::cfn::Attr<
+            EmailIdentity,
+            crate::generated::ses::email_identity::attribute::DkimDNSTokenName2,
+        > {
+            self.attribute_as("DkimDNSTokenName2")
         }
         /// `Fn::GetAtt` `DkimDNSTokenName3`.
-        pub fn attr_dkim_dns_token_name3(&self) -> Value {
-            self.attribute("DkimDNSTokenName3")
+        pub fn attr_dkim_dns_token_name3(
+            &self,
+        ) -> crate::cfn::Attr<
+            EmailIdentity,
+            crate::generated::ses::email_identity::attribute::DkimDNSTokenName3,
+        > {
+            self.attribute_as("DkimDNSTokenName3")
         }
         /// `Fn::GetAtt` `DkimDNSTokenValue1`.
-        pub fn attr_dkim_dns_token_value1(&self) -> Value {
-            self.attribute("DkimDNSTokenValue1")
+        pub fn attr_dkim_dns_token_value1(
+            &self,
+        ) -> crate::cfn::Attr<
+            EmailIdentity,
+            crate::generated::ses::email_identity::attribute::DkimDNSTokenValue1,
+        > {
+            self.attribute_as("DkimDNSTokenValue1")
         }
         /// `Fn::GetAtt` `DkimDNSTokenValue2`.
-        pub fn attr_dkim_dns_token_value2(&self) -> Value {
-            self.attribute("DkimDNSTokenValue2")
+        pub fn attr_dkim_dns_token_value2(
+            &self,
+        ) -> crate::cfn::Attr<
+            EmailIdentity,
+            crate::generated::ses::email_identity::attribute::DkimDNSTokenValue2,
+        > {
+            self.attribute_as("DkimDNSTokenValue2")
         }
         /// `Fn::GetAtt` `DkimDNSTokenValue3`.
-        pub fn attr_dkim_dns_token_value3(&self) -> Value {
-            self.attribute("DkimDNSTokenValue3")
+        pub fn attr_dkim_dns_token_value3(
+            &self,
+        ) -> crate::cfn::Attr<
+            EmailIdentity,
+            crate::generated::ses::email_identity::attribute::DkimDNSTokenValue3,
+        > {
+            self.attribute_as("DkimDNSTokenValue3")
         }
+    }
+
+    /// The kinds of `AWS::SES::EmailIdentity`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `DkimDNSTokenName1`.
+        pub enum DkimDNSTokenName1 {}
+        /// `Fn::GetAtt` `DkimDNSTokenName2`.
+        pub enum DkimDNSTokenName2 {}
+        /// `Fn::GetAtt` `DkimDNSTokenName3`.
+        pub enum DkimDNSTokenName3 {}
+        /// `Fn::GetAtt` `DkimDNSTokenValue1`.
+        pub enum DkimDNSTokenValue1 {}
+        /// `Fn::GetAtt` `DkimDNSTokenValue2`.
+        pub enum DkimDNSTokenValue2 {}
+        /// `Fn::GetAtt` `DkimDNSTokenValue3`.
+        pub enum DkimDNSTokenValue3 {}
     }
 }

@@ -182,21 +182,24 @@ pub mod subscription {
             rename = "SubscriptionRoleArn",
             skip_serializing_if = "Option::is_none"
         )]
-        pub subscription_role_arn: Option<Value>,
+        pub subscription_role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `TopicArn`
         ///
         /// ```text
         /// The ARN of the topic to subscribe to.
         /// ```
         #[serde(rename = "TopicArn")]
-        pub topic_arn: Value,
+        pub topic_arn: crate::cfn::Arn<crate::generated::sns::topic::Topic>,
     }
 
     crate::cfn::template::resource!(Subscription, "AWS::SNS::Subscription");
 
     impl Subscription {
         /// The properties CloudFormation requires; the others start unset.
-        pub fn new(protocol: impl Into<Value>, topic_arn: impl Into<Value>) -> Self {
+        pub fn new(
+            protocol: impl Into<Value>,
+            topic_arn: impl Into<crate::cfn::Arn<crate::generated::sns::topic::Topic>>,
+        ) -> Self {
             Subscription {
                 delivery_policy: None,
                 endpoint: None,
@@ -252,7 +255,10 @@ pub mod subscription {
             self
         }
         /// Sets `SubscriptionRoleArn`.
-        pub fn subscription_role_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn subscription_role_arn(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::iam::role::Role>>,
+        ) -> Self {
             self.subscription_role_arn = Some(value.into());
             self
         }
@@ -260,8 +266,8 @@ pub mod subscription {
 
     impl Handle<Subscription> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<Subscription> {
+            self.attribute_as("Arn")
         }
     }
 }
@@ -503,7 +509,7 @@ pub mod topic {
             rename = "FailureFeedbackRoleArn",
             skip_serializing_if = "Option::is_none"
         )]
-        pub failure_feedback_role_arn: Option<Value>,
+        pub failure_feedback_role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `Protocol`
         ///
         /// ```text
@@ -521,7 +527,7 @@ pub mod topic {
             rename = "SuccessFeedbackRoleArn",
             skip_serializing_if = "Option::is_none"
         )]
-        pub success_feedback_role_arn: Option<Value>,
+        pub success_feedback_role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `SuccessFeedbackSampleRate`
         ///
         /// ```text
@@ -545,12 +551,18 @@ pub mod topic {
             }
         }
         /// Sets `FailureFeedbackRoleArn`.
-        pub fn failure_feedback_role_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn failure_feedback_role_arn(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::iam::role::Role>>,
+        ) -> Self {
             self.failure_feedback_role_arn = Some(value.into());
             self
         }
         /// Sets `SuccessFeedbackRoleArn`.
-        pub fn success_feedback_role_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn success_feedback_role_arn(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::iam::role::Role>>,
+        ) -> Self {
             self.success_feedback_role_arn = Some(value.into());
             self
         }
@@ -617,8 +629,8 @@ pub mod topic {
 
     impl Handle<Topic> {
         /// `Fn::GetAtt` `TopicArn`.
-        pub fn attr_topic_arn(&self) -> Value {
-            self.attribute("TopicArn")
+        pub fn attr_topic_arn(&self) -> crate::cfn::Arn<Topic> {
+            self.attribute_as("TopicArn")
         }
     }
 }
@@ -627,7 +639,7 @@ pub mod topic {
 pub mod topic_policy {
     use serde::Serialize;
 
-    use crate::cfn::{Handle, PolicyDocument, Value};
+    use crate::cfn::{Handle, PolicyDocument};
 
     /// The properties of `AWS::SNS::TopicPolicy`.
     ///
@@ -649,7 +661,7 @@ pub mod topic_policy {
         /// The Amazon Resource Names (ARN) of the topics to which you want to add the policy. You can use the ``Ref`` function to specify an ``AWS::SNS::Topic`` resource.
         /// ```
         #[serde(rename = "Topics")]
-        pub topics: Vec<Value>,
+        pub topics: Vec<crate::cfn::Arn<crate::generated::sns::topic::Topic>>,
     }
 
     crate::cfn::template::resource!(TopicPolicy, "AWS::SNS::TopicPolicy");
@@ -658,7 +670,7 @@ pub mod topic_policy {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(
             policy_document: impl Into<PolicyDocument>,
-            topics: impl Into<Vec<Value>>,
+            topics: impl Into<Vec<crate::cfn::Arn<crate::generated::sns::topic::Topic>>>,
         ) -> Self {
             TopicPolicy {
                 policy_document: policy_document.into(),
@@ -669,8 +681,8 @@ pub mod topic_policy {
 
     impl Handle<TopicPolicy> {
         /// `Fn::GetAtt` `Id`.
-        pub fn attr_id(&self) -> Value {
-            self.attribute("Id")
+        pub fn attr_id(&self) -> crate::cfn::Id<TopicPolicy> {
+            self.attribute_as("Id")
         }
     }
 }

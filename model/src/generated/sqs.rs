@@ -352,12 +352,12 @@ pub mod queue {
 
     impl Handle<Queue> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<Queue> {
+            self.attribute_as("Arn")
         }
         /// `Fn::GetAtt` `QueueUrl`.
-        pub fn attr_queue_url(&self) -> Value {
-            self.attribute("QueueUrl")
+        pub fn attr_queue_url(&self) -> crate::cfn::Url<Queue> {
+            self.attribute_as("QueueUrl")
         }
     }
 }
@@ -366,7 +366,7 @@ pub mod queue {
 pub mod queue_policy {
     use serde::Serialize;
 
-    use crate::cfn::{Handle, PolicyDocument, Value};
+    use crate::cfn::{Handle, PolicyDocument};
 
     /// The properties of `AWS::SQS::QueuePolicy`.
     ///
@@ -388,7 +388,7 @@ pub mod queue_policy {
         /// The URLs of the queues to which you want to add the policy. You can use the ``Ref`` function to specify an ``AWS::SQS::Queue`` resource.
         /// ```
         #[serde(rename = "Queues")]
-        pub queues: Vec<Value>,
+        pub queues: Vec<crate::cfn::Url<crate::generated::sqs::queue::Queue>>,
     }
 
     crate::cfn::template::resource!(QueuePolicy, "AWS::SQS::QueuePolicy");
@@ -397,7 +397,7 @@ pub mod queue_policy {
         /// The properties CloudFormation requires; the others start unset.
         pub fn new(
             policy_document: impl Into<PolicyDocument>,
-            queues: impl Into<Vec<Value>>,
+            queues: impl Into<Vec<crate::cfn::Url<crate::generated::sqs::queue::Queue>>>,
         ) -> Self {
             QueuePolicy {
                 policy_document: policy_document.into(),
@@ -408,8 +408,8 @@ pub mod queue_policy {
 
     impl Handle<QueuePolicy> {
         /// `Fn::GetAtt` `Id`.
-        pub fn attr_id(&self) -> Value {
-            self.attribute("Id")
+        pub fn attr_id(&self) -> crate::cfn::Id<QueuePolicy> {
+            self.attribute_as("Id")
         }
     }
 }

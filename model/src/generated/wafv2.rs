@@ -4638,20 +4638,34 @@ pub mod web_acl {
 
     impl Handle<WebACL> {
         /// `Fn::GetAtt` `Arn`.
-        pub fn attr_arn(&self) -> Value {
-            self.attribute("Arn")
+        pub fn attr_arn(&self) -> crate::cfn::Arn<WebACL> {
+            self.attribute_as("Arn")
         }
         /// `Fn::GetAtt` `Capacity`.
-        pub fn attr_capacity(&self) -> Value {
-            self.attribute("Capacity")
+        pub fn attr_capacity(
+            &self,
+        ) -> crate::cfn::Attr<WebACL, crate::generated::wafv2::web_acl::attribute::Capacity>
+        {
+            self.attribute_as("Capacity")
         }
         /// `Fn::GetAtt` `Id`.
-        pub fn attr_id(&self) -> Value {
-            self.attribute("Id")
+        pub fn attr_id(&self) -> crate::cfn::Id<WebACL> {
+            self.attribute_as("Id")
         }
         /// `Fn::GetAtt` `LabelNamespace`.
-        pub fn attr_label_namespace(&self) -> Value {
-            self.attribute("LabelNamespace")
+        pub fn attr_label_namespace(
+            &self,
+        ) -> crate::cfn::Attr<WebACL, crate::generated::wafv2::web_acl::attribute::LabelNamespace>
+        {
+            self.attribute_as("LabelNamespace")
         }
+    }
+
+    /// The kinds of `AWS::WAFv2::WebACL`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `Capacity`.
+        pub enum Capacity {}
+        /// `Fn::GetAtt` `LabelNamespace`.
+        pub enum LabelNamespace {}
     }
 }

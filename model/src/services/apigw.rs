@@ -4,7 +4,7 @@
 //! The schemas leave the authorization and authorizer types free strings; the enums here name
 //! the values an HTTP API accepts.
 
-use crate::cfn::{Handle, Value};
+use crate::cfn::{Attr, Handle, Id, Name, Value};
 
 pub use crate::generated::apigatewayv2::api::Api;
 pub use crate::generated::apigatewayv2::authorizer::{
@@ -16,33 +16,35 @@ pub use crate::generated::apigatewayv2::stage::{AccessLogSettings, RouteSettings
 
 impl Handle<Api> {
     /// `Ref`: the API id (`a1b2c3d4e5`).
-    pub fn api_id(&self) -> Value {
-        self.reference()
+    pub fn api_id(&self) -> Id<Api> {
+        self.reference_as()
     }
     /// `https://<id>.execute-api.<region>.amazonaws.com`.
-    pub fn endpoint(&self) -> Value {
+    pub fn endpoint(
+        &self,
+    ) -> Attr<Api, crate::generated::apigatewayv2::api::attribute::ApiEndpoint> {
         self.attr_api_endpoint()
     }
 }
 
 impl Handle<Stage> {
     /// `Ref`: the stage name.
-    pub fn stage_name(&self) -> Value {
-        self.reference()
+    pub fn stage_name(&self) -> Name<Stage> {
+        self.reference_as()
     }
 }
 
 impl Handle<Integration> {
     /// `Ref`: the integration id.
-    pub fn integration_id(&self) -> Value {
-        self.reference()
+    pub fn integration_id(&self) -> Id<Integration> {
+        self.reference_as()
     }
 }
 
 impl Handle<Authorizer> {
     /// `Ref`: the authorizer id.
-    pub fn authorizer_id(&self) -> Value {
-        self.reference()
+    pub fn authorizer_id(&self) -> Id<Authorizer> {
+        self.reference_as()
     }
 }
 

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::cfn::{Handle, Value};
+use crate::cfn::{Arn, Handle};
 
 pub use crate::generated::ce::anomaly_monitor::{AnomalyMonitor, MonitorType};
 pub use crate::generated::ce::anomaly_subscription::{
@@ -65,8 +65,8 @@ impl AnomalyMonitor {
 
 impl Handle<AnomalyMonitor> {
     /// `Ref`: the monitor ARN.
-    pub fn arn(&self) -> Value {
-        self.reference()
+    pub fn arn(&self) -> Arn<AnomalyMonitor> {
+        self.reference_as()
     }
 }
 

@@ -5,7 +5,7 @@
 //! ($0.10 per million), with no idle cost; its name is unique in the account (CloudFront is
 //! global).
 
-use crate::cfn::{Handle, Value};
+use crate::cfn::{Arn, Attr, Handle, Id, Value};
 
 pub use crate::generated::cloudfront::distribution::{
     CacheBehavior, CustomErrorResponse, CustomOriginConfig, DefaultCacheBehavior, Distribution,
@@ -29,25 +29,27 @@ impl OriginAccessControl {
 
 impl Handle<OriginAccessControl> {
     /// `Ref`: the OAC id.
-    pub fn oac_id(&self) -> Value {
-        self.reference()
+    pub fn oac_id(&self) -> Id<OriginAccessControl> {
+        self.reference_as()
     }
 }
 
 impl Handle<Distribution> {
     /// `Ref`: the distribution id.
-    pub fn distribution_id(&self) -> Value {
-        self.reference()
+    pub fn distribution_id(&self) -> Id<Distribution> {
+        self.reference_as()
     }
     /// `dxxxx.cloudfront.net`.
-    pub fn domain_name(&self) -> Value {
+    pub fn domain_name(
+        &self,
+    ) -> Attr<Distribution, crate::generated::cloudfront::distribution::attribute::DomainName> {
         self.attr_domain_name()
     }
 }
 
 impl Handle<Function> {
     /// The published function's ARN (what a behaviour associates).
-    pub fn function_arn(&self) -> Value {
+    pub fn function_arn(&self) -> Arn<Function> {
         self.attr_function_arn()
     }
 }

@@ -1,7 +1,7 @@
 //! DynamoDB: `AWS::DynamoDB::Table` (keys, global secondary indexes, TTL, PITR, SSE),
 //! generated from AWS's schema.
 
-use crate::cfn::{Handle, Value};
+use crate::cfn::{Arn, Handle, Name, Value};
 
 pub use crate::generated::dynamodb::table::{
     AttributeDefinition, AttributeType, BillingMode, GlobalSecondaryIndex,
@@ -35,12 +35,12 @@ impl Table {
 
 impl Handle<Table> {
     /// `Fn::GetAtt Arn`.
-    pub fn arn(&self) -> Value {
+    pub fn arn(&self) -> Arn<Table> {
         self.attr_arn()
     }
     /// `Ref`: the table name.
-    pub fn name(&self) -> Value {
-        self.reference()
+    pub fn name(&self) -> Name<Table> {
+        self.reference_as()
     }
 }
 

@@ -1,7 +1,7 @@
 //! IAM: `AWS::IAM::Role` (generated from AWS's schema) with inline policies as typed
 //! documents ([`PolicyDocument`](crate::cfn::PolicyDocument), hand-written).
 
-use crate::cfn::{Handle, Value};
+use crate::cfn::{Arn, Handle, Name};
 
 pub use crate::generated::iam::managed_policy::ManagedPolicy;
 /// An inline policy of a role (the schema calls it `Policy`; named apart from
@@ -11,19 +11,19 @@ pub use crate::generated::iam::role::Role;
 
 impl Handle<Role> {
     /// `Fn::GetAtt Arn`.
-    pub fn arn(&self) -> Value {
+    pub fn arn(&self) -> Arn<Role> {
         self.attr_arn()
     }
     /// `Ref`: the role name.
-    pub fn name(&self) -> Value {
-        self.reference()
+    pub fn name(&self) -> Name<Role> {
+        self.reference_as()
     }
 }
 
 impl Handle<ManagedPolicy> {
     /// `Ref`: the policy's ARN.
-    pub fn arn(&self) -> Value {
-        self.reference()
+    pub fn arn(&self) -> Arn<ManagedPolicy> {
+        self.reference_as()
     }
 }
 

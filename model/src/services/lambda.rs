@@ -1,6 +1,6 @@
 //! Lambda: `Function`, `Permission`, `EventSourceMapping`, generated from AWS's schemas.
 
-use crate::cfn::{Handle, Value};
+use crate::cfn::{Arn, Handle, Id, Name, Value};
 
 pub use crate::generated::lambda::event_source_mapping::{
     EventSourceMapping, FunctionResponseType, ScalingConfig,
@@ -12,19 +12,19 @@ pub use crate::generated::lambda::permission::Permission;
 
 impl Handle<Function> {
     /// `Fn::GetAtt Arn`.
-    pub fn arn(&self) -> Value {
+    pub fn arn(&self) -> Arn<Function> {
         self.attr_arn()
     }
     /// `Ref`: the function name.
-    pub fn name(&self) -> Value {
-        self.reference()
+    pub fn name(&self) -> Name<Function> {
+        self.reference_as()
     }
 }
 
 impl Handle<EventSourceMapping> {
     /// `Ref`: the mapping's id (a UUID), the last part of its ARN.
-    pub fn uuid(&self) -> Value {
-        self.reference()
+    pub fn uuid(&self) -> Id<EventSourceMapping> {
+        self.reference_as()
     }
 }
 

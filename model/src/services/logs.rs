@@ -2,17 +2,17 @@
 //! left behind on delete), generated from AWS's schema. `Fn::GetAtt Arn` is
 //! `arn:…:log-group:<name>:*`, the form IAM statements want.
 
-use crate::cfn::{Handle, Value};
+use crate::cfn::{Arn, Handle, Name};
 
 pub use crate::generated::logs::log_group::LogGroup;
 
 impl Handle<LogGroup> {
     /// `Fn::GetAtt Arn`: `arn:…:log-group:<name>:*`, the form IAM statements want.
-    pub fn arn(&self) -> Value {
+    pub fn arn(&self) -> Arn<LogGroup> {
         self.attr_arn()
     }
     /// `Ref`: the log group name.
-    pub fn name(&self) -> Value {
-        self.reference()
+    pub fn name(&self) -> Name<LogGroup> {
+        self.reference_as()
     }
 }

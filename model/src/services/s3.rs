@@ -1,7 +1,7 @@
 //! S3: `AWS::S3::Bucket` and `AWS::S3::BucketPolicy`, generated from AWS's schemas, and the
 //! private bucket every stack uses ([`Bucket::private`]).
 
-use crate::cfn::{Handle, Value};
+use crate::cfn::{Arn, Attr, Handle, Name, Value};
 
 pub use crate::generated::s3::bucket::{
     AbortIncompleteMultipartUpload, Bucket, BucketEncryption, LifecycleConfiguration,
@@ -98,15 +98,17 @@ fn block_all_public_access() -> PublicAccessBlockConfiguration {
 
 impl Handle<Bucket> {
     /// `Fn::GetAtt Arn`.
-    pub fn arn(&self) -> Value {
+    pub fn arn(&self) -> Arn<Bucket> {
         self.attr_arn()
     }
     /// `<bucket>.s3.<region>.amazonaws.com`.
-    pub fn regional_domain_name(&self) -> Value {
+    pub fn regional_domain_name(
+        &self,
+    ) -> Attr<Bucket, crate::generated::s3::bucket::attribute::RegionalDomainName> {
         self.attr_regional_domain_name()
     }
     /// `Ref`: the bucket name.
-    pub fn name(&self) -> Value {
-        self.reference()
+    pub fn name(&self) -> Name<Bucket> {
+        self.reference_as()
     }
 }

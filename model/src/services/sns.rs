@@ -1,6 +1,6 @@
 //! SNS: `AWS::SNS::Topic`, `Subscription`, `TopicPolicy`, generated from AWS's schemas.
 
-use crate::cfn::{Handle, Value};
+use crate::cfn::{Arn, Handle, Name};
 
 pub use crate::generated::sns::subscription::Subscription;
 pub use crate::generated::sns::topic::Topic;
@@ -8,11 +8,11 @@ pub use crate::generated::sns::topic_policy::TopicPolicy;
 
 impl Handle<Topic> {
     /// `Ref`: the topic ARN.
-    pub fn arn(&self) -> Value {
-        self.reference()
+    pub fn arn(&self) -> Arn<Topic> {
+        self.reference_as()
     }
     /// `Fn::GetAtt TopicName`.
-    pub fn name(&self) -> Value {
-        self.attribute("TopicName")
+    pub fn name(&self) -> Name<Topic> {
+        self.attribute_as("TopicName")
     }
 }

@@ -3,23 +3,23 @@
 
 use serde::Serialize;
 
-use crate::cfn::{Handle, Json, Value};
+use crate::cfn::{Arn, Handle, Json, Name, Url};
 
 pub use crate::generated::sqs::queue::Queue;
 pub use crate::generated::sqs::queue_policy::QueuePolicy;
 
 impl Handle<Queue> {
     /// `Fn::GetAtt Arn`.
-    pub fn arn(&self) -> Value {
+    pub fn arn(&self) -> Arn<Queue> {
         self.attr_arn()
     }
     /// `Ref`: the queue URL.
-    pub fn url(&self) -> Value {
-        self.reference()
+    pub fn url(&self) -> Url<Queue> {
+        self.reference_as()
     }
     /// `Fn::GetAtt QueueName`.
-    pub fn name(&self) -> Value {
-        self.attribute("QueueName")
+    pub fn name(&self) -> Name<Queue> {
+        self.attribute_as("QueueName")
     }
 }
 
@@ -28,7 +28,7 @@ impl Handle<Queue> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RedrivePolicy {
-    pub dead_letter_target_arn: Value,
+    pub dead_letter_target_arn: Arn<Queue>,
     pub max_receive_count: u32,
 }
 
@@ -37,7 +37,7 @@ impl From<RedrivePolicy> for Json {
         let mut object = serde_json::Map::new();
         object.insert(
             "deadLetterTargetArn".into(),
-            serde_json::to_value(&p.dead_letter_target_arn).unwrap_or_default(),
+            serde_json::to_value(p.dead_letter_target_arn.value()).unwrap_or_default(),
         );
         object.insert("maxReceiveCount".into(), p.max_receive_count.into());
         Json(object.into())

@@ -270,11 +270,7 @@ fn iam_refuses_wildcards_and_foreign_resources() {
         r.inline_policies_mut()[0]
             .policy_document
             .statement
-            .push(Statement::allow(
-                "Everything",
-                &["s3:GetObject"],
-                vec!["*".into()],
-            ));
+            .push(Statement::allow("Everything", &["s3:GetObject"], ["*"]));
     });
     mutate::<Role>(&mut s, "OrdersFunctionRole", |r| {
         r.inline_policies_mut()[0]
@@ -283,7 +279,7 @@ fn iam_refuses_wildcards_and_foreign_resources() {
             .push(Statement::allow(
                 "Foreign",
                 &["dynamodb:GetItem"],
-                vec!["arn:aws:dynamodb:eu-west-1:111122223333:table/other".into()],
+                ["arn:aws:dynamodb:eu-west-1:111122223333:table/other"],
             ));
     });
     let r = check(&s, &env);

@@ -19,7 +19,7 @@ use crate::model::apigw::{
 };
 use crate::model::lambda::Permission;
 use crate::model::logs::LogGroup;
-use crate::model::{Handle, Options, Pseudo, Value, pascal_case};
+use crate::model::{Handle, Id, Options, Pseudo, Value, pascal_case};
 use crate::sub;
 
 pub(super) struct ApiRes {
@@ -157,7 +157,7 @@ fn authorizer(ctx: &mut Ctx, api: &Handle<Api>, identity: &Identity) -> Handle<A
         .identity_source(["$request.header.Authorization".into()])
         .jwt_configuration(
             JwtConfiguration::new()
-                .audience([identity.client.client_id()])
+                .audience([identity.client.client_id().into()])
                 .issuer(identity.pool.provider_url()),
         ),
     )
@@ -168,7 +168,7 @@ fn add_route(
     api: &Handle<Api>,
     authorizer: &Handle<Authorizer>,
     route: &SpecRoute,
-    integration_id: Value,
+    integration_id: Id<Integration>,
 ) {
     let id = format!(
         "Route{}{}",

@@ -8,7 +8,8 @@
 //! boundaries for IAM entities", <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>).
 //! The guardrail `roles-bounded` refuses a role without it.
 
-use crate::model::{Pseudo, Value};
+use crate::model::iam::ManagedPolicy;
+use crate::model::{Arn, Pseudo, Value};
 use crate::sub;
 
 /// The IAM path of every role a product stack creates: the deploy role may manage roles under
@@ -28,16 +29,17 @@ pub fn name(region: Value) -> Value {
     sub!(format!("{NAME_PREFIX}-"), region)
 }
 
-/// The boundary's ARN in the account and region the template is deployed to.
-pub fn arn() -> Value {
-    sub!(
+/// The boundary's ARN in the account and region the template is deployed to (the bootstrap
+/// stack's policy: external to the product stack that refers to it).
+pub fn arn() -> Arn<ManagedPolicy> {
+    Arn::external(sub!(
         "arn:",
         Pseudo::Partition,
         ":iam::",
         Pseudo::AccountId,
         format!(":policy/{NAME_PREFIX}-"),
         Pseudo::Region
-    )
+    ))
 }
 
 /// Every action a product stack's roles may hold: the functions' grants, their logging, the

@@ -158,7 +158,7 @@ pub(super) fn bucket_policy(ctx: &mut Ctx, bucket: &Handle<Bucket>, extra: Vec<S
     let mut statements = extra;
     statements.push(Statement::deny_insecure_transport(
         &["s3:*"],
-        vec![bucket.arn(), sub!(bucket.arn(), "/*")],
+        [bucket.arn().into(), sub!(bucket.arn(), "/*")],
     ));
     ctx.template.add(
         &format!("{}Policy", bucket.id()),

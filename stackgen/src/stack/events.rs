@@ -114,7 +114,7 @@ pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
                 .when(PolicyCondition::new(
                     Operator::StringEquals,
                     "aws:SourceAccount",
-                    Pseudo::AccountId.into(),
+                    Pseudo::AccountId,
                 )),
             );
         }

@@ -39,7 +39,8 @@ use crate::model::scheduler::{
 };
 use crate::model::sns::{Subscription, Topic, TopicPolicy};
 use crate::model::{
-    Handle, Operator, Options, PolicyCondition, PolicyDocument, Principal, Pseudo, Statement, Value,
+    Arn, Handle, Operator, Options, PolicyCondition, PolicyDocument, Principal, Pseudo, Statement,
+    Value,
 };
 use crate::sub;
 
@@ -168,7 +169,7 @@ pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Resu
         // A notification takes one SNS subscriber: ops-alerts, except the kill threshold's
         // actual-spend notification, which goes to the kill-switch topic (the function then
         // tells ops-alerts what it did).
-        let with_topic = |topic: Value| {
+        let with_topic = |topic: Arn<Topic>| {
             let mut s = emails.clone();
             s.push(Subscriber::new(topic, SubscriptionType::Sns));
             s
@@ -283,7 +284,7 @@ fn build_kill_switch(
                     .when(PolicyCondition::new(
                         Operator::StringEquals,
                         "aws:SourceAccount",
-                        Pseudo::AccountId.into(),
+                        Pseudo::AccountId,
                     )),
                 Statement::deny_insecure_transport(&["sns:Publish"], vec![topic.arn()]),
             ]),
@@ -309,7 +310,7 @@ fn build_kill_switch(
     let others: Vec<Value> = functions
         .iter()
         .filter(|f| f.function.id() != ks.function.id())
-        .map(|f| f.function.arn())
+        .map(|f| f.function.arn().into())
         .collect();
     let mappings: Vec<Value> = ctx
         .template
@@ -328,7 +329,7 @@ fn build_kill_switch(
         })
         .collect();
     let buckets: Vec<Handle<Bucket>> = ctx.template.handles::<Bucket>().collect();
-    let bucket_arns: Vec<Value> = buckets.iter().map(Handle::<Bucket>::arn).collect();
+    let bucket_arns: Vec<Value> = buckets.iter().map(|b| b.arn().into()).collect();
     let mut statements = Vec::new();
     if ks
         .spec
@@ -356,7 +357,7 @@ fn build_kill_switch(
         statements.push(Statement::allow(
             "EmptyStackBuckets",
             DELETE_OBJECTS,
-            bucket_arns.iter().map(|a| sub!(a, "/*")).collect(),
+            bucket_arns.iter().map(|a| sub!(a, "/*")),
         ));
     }
     if let Some(role) = ctx.template.resource_mut(&ks.role) {
@@ -382,17 +383,13 @@ fn schedule(ctx: &mut Ctx, function: &Handle<Function>, expression: &str) {
     let role = ctx.template.add(
         "KillSwitchScheduleRole",
         Role::new(PolicyDocument::new(vec![
-            Statement {
-                sid: None,
-                ..Statement::allow("", &["sts:AssumeRole"], Vec::new())
-            }
-            .principal(Principal::Service(vec![
+            Statement::trust(Principal::Service(vec![
                 "scheduler.amazonaws.com".to_owned(),
             ]))
             .when(PolicyCondition::new(
                 Operator::StringEquals,
                 "aws:SourceAccount",
-                Pseudo::AccountId.into(),
+                Pseudo::AccountId,
             )),
         ]))
         .description(format!(

@@ -23,8 +23,9 @@ use crate::model::lambda::{
     LoggingConfig, Runtime, ScalingConfig,
 };
 use crate::model::logs::LogGroup;
+use crate::model::s3::Bucket;
 use crate::model::{
-    Handle, Options, Parameter, PolicyDocument, Principal, Pseudo, Statement, Value,
+    Handle, Name, Options, Parameter, PolicyDocument, Principal, Pseudo, Statement, Value,
 };
 use crate::sub;
 
@@ -181,12 +182,16 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
             let (sid, actions, resources) = match access {
                 Access::TableRead(t) | Access::TableWrite(t) => {
                     let table = data.table(t).ok_or_else(|| undeclared("table", t.id))?;
-                    set_var(t.env_var, table.name(), EnvValue::Output(outputs::table(t)));
+                    set_var(
+                        t.env_var,
+                        table.name().into(),
+                        EnvValue::Output(outputs::table(t)),
+                    );
                     let write = matches!(access, Access::TableWrite(_));
                     (
                         format!("{}{}", if write { "Write" } else { "Read" }, ids::table(t)),
                         if write { TABLE_WRITE } else { TABLE_READ },
-                        vec![table.arn(), sub!(table.arn(), "/index/*")],
+                        vec![table.arn().into(), sub!(table.arn(), "/index/*")],
                     )
                 }
                 Access::QueueSend(q) | Access::QueueConsume(q) => {
@@ -194,7 +199,11 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                         .queue(q)
                         .ok_or_else(|| undeclared("queue", q.id))?
                         .queue;
-                    set_var(q.env_var, queue.url(), EnvValue::Output(outputs::queue(q)));
+                    set_var(
+                        q.env_var,
+                        queue.url().into(),
+                        EnvValue::Output(outputs::queue(q)),
+                    );
                     let send = matches!(access, Access::QueueSend(_));
                     (
                         format!(
@@ -203,23 +212,27 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                             ids::queue(q)
                         ),
                         if send { QUEUE_SEND } else { QUEUE_CONSUME },
-                        vec![queue.arn()],
+                        vec![queue.arn().into()],
                     )
                 }
                 Access::TopicPublish(t) => {
                     let topic = events.topic(t).ok_or_else(|| undeclared("topic", t.id))?;
-                    set_var(t.env_var, topic.arn(), EnvValue::Output(outputs::topic(t)));
+                    set_var(
+                        t.env_var,
+                        topic.arn().into(),
+                        EnvValue::Output(outputs::topic(t)),
+                    );
                     (
                         format!("PublishTo{}", ids::topic(t)),
                         TOPIC_PUBLISH,
-                        vec![topic.arn()],
+                        vec![topic.arn().into()],
                     )
                 }
                 Access::BucketRead(b) | Access::BucketWrite(b) => {
                     let bucket = data.bucket(b).ok_or_else(|| undeclared("bucket", b.id))?;
                     set_var(
                         b.env_var,
-                        bucket.name(),
+                        bucket.name().into(),
                         EnvValue::Output(outputs::bucket(b)),
                     );
                     let write = matches!(access, Access::BucketWrite(_));
@@ -260,13 +273,9 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
 
         let role = ctx.template.add(
             &format!("{}Role", ids::function(spec)),
-            Role::new(PolicyDocument::new(vec![
-                Statement {
-                    sid: None,
-                    ..Statement::allow("", &["sts:AssumeRole"], Vec::new())
-                }
-                .principal(Principal::Service(vec!["lambda.amazonaws.com".to_owned()])),
-            ]))
+            Role::new(PolicyDocument::new(vec![Statement::trust(
+                Principal::Service(vec!["lambda.amazonaws.com".to_owned()]),
+            )]))
             .description(format!("Least-privilege role of {function_name}"))
             .path(super::boundary::ROLE_PATH)
             .policies([InlinePolicy::new(
@@ -280,7 +289,8 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
             &ids::function(spec),
             Function::new(
                 Code::new()
-                    .s3_bucket(assets.value())
+                    // The bootstrap stack's bucket, passed in as a parameter.
+                    .s3_bucket(Name::<Bucket>::external(assets.value()))
                     .s3_key(code_key.value()),
                 role.arn(),
             )

@@ -46,7 +46,7 @@ fn alarm(ctx: &mut Ctx, logical: &str, spec: AlarmSpec, topic: &Handle<Topic>) {
             .threshold(1.0)
             .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
             .treat_missing_data(TreatMissingData::NotBreaching)
-            .alarm_actions([topic.arn()]),
+            .alarm_actions([topic.arn().into()]),
     );
 }
 
@@ -143,7 +143,7 @@ fn dashboard_body(ctx: &Ctx, functions: &[Built], api: &ApiRes, events: &Events)
                 MetricLine::new(
                     "AWS/Lambda",
                     metric,
-                    vec![("FunctionName", f.function.name())],
+                    vec![("FunctionName", f.function.name().into())],
                 )
                 .label(f.spec.id)
             })
@@ -153,7 +153,10 @@ fn dashboard_body(ctx: &Ctx, functions: &[Built], api: &ApiRes, events: &Events)
         MetricLine::new(
             "AWS/ApiGateway",
             metric,
-            vec![("ApiId", api.api.api_id()), ("Stage", API_STAGE.into())],
+            vec![
+                ("ApiId", api.api.api_id().into()),
+                ("Stage", API_STAGE.into()),
+            ],
         )
         .label(metric)
     };
@@ -167,7 +170,7 @@ fn dashboard_body(ctx: &Ctx, functions: &[Built], api: &ApiRes, events: &Events)
                 MetricLine::new(
                     "AWS/SQS",
                     "ApproximateNumberOfMessagesVisible",
-                    vec![("QueueName", handle.name())],
+                    vec![("QueueName", handle.name().into())],
                 )
                 .label(&label),
             );

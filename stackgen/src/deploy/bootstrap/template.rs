@@ -154,7 +154,7 @@ fn deploy_role_policy(boundary: &Handle<ManagedPolicy>) -> PolicyDocument {
     let actions = deploy_role_actions();
     let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
     PolicyDocument::new(vec![
-        Statement::allow("ProductServices", &actions, vec!["*".into()]),
+        Statement::allow("ProductServices", &actions, ["*"]),
         with_boundary,
         Statement::allow("ProductRoles", ROLE_ACTIONS, vec![roles.clone()]),
         Statement::allow(
@@ -178,7 +178,7 @@ fn boundary_policy() -> ManagedPolicy {
     ManagedPolicy::new(PolicyDocument::new(vec![Statement::allow(
         "StoreFunctions",
         &ceiling,
-        vec!["*".into()],
+        ["*"],
     )]))
     .managed_policy_name(sub!(
         crate::stack::boundary::NAME_PREFIX,
@@ -227,11 +227,7 @@ fn assets_bucket() -> Bucket {
 // could refuse every deploy. What keeps other accounts out is `iam:PassRole`: only a principal
 // of this account that may pass this role can hand it to CloudFormation.
 fn deploy_role(boundary: &Handle<ManagedPolicy>) -> Role {
-    let trust = Statement {
-        sid: None,
-        ..Statement::allow("", &["sts:AssumeRole"], Vec::new())
-    }
-    .principal(Principal::Service(vec![
+    let trust = Statement::trust(Principal::Service(vec![
         "cloudformation.amazonaws.com".to_owned(),
     ]));
     Role::new(PolicyDocument::new(vec![trust]))
@@ -265,7 +261,7 @@ pub fn typed(tags: &BTreeMap<String, String>) -> Template {
             bucket.name(),
             PolicyDocument::new(vec![Statement::deny_insecure_transport(
                 &["s3:*"],
-                vec![bucket.arn(), sub!(bucket.arn(), "/*")],
+                [bucket.arn().into(), sub!(bucket.arn(), "/*")],
             )]),
         ),
     );
@@ -303,7 +299,7 @@ pub fn typed(tags: &BTreeMap<String, String>) -> Template {
         VERSION_OUTPUT,
         Output::new(
             "Version of this template (stackgen updates older ones)",
-            BOOTSTRAP_VERSION.to_string().into(),
+            BOOTSTRAP_VERSION.to_string(),
         ),
     );
     t
