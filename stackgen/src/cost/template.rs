@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use super::error::CostError;
-use crate::model::{SubPart, parse_sub};
+use crate::model::{Intrinsic, SubPart, parse_sub};
 
 /// CPU architecture of a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -829,18 +829,11 @@ fn literal_bool(v: &Value) -> Option<bool> {
 
 /// The logical id a `Ref` or `Fn::GetAtt` points at.
 pub fn ref_target(v: &Value) -> Option<String> {
-    let o = v.as_object()?;
-    if o.len() != 1 {
-        return None;
-    }
-    if let Some(r) = o.get("Ref").and_then(Value::as_str) {
-        return Some(r.to_string());
-    }
-    match o.get("Fn::GetAtt")? {
-        Value::Array(a) => a.first().and_then(Value::as_str).map(str::to_string),
-        Value::String(s) => s.split('.').next().map(str::to_string),
-        _ => None,
-    }
+    Intrinsic::parse(v)
+        .ok()
+        .flatten()?
+        .target()
+        .map(str::to_owned)
 }
 
 /// A string value as pieces: literals and references, adjacent literals merged.
@@ -851,48 +844,26 @@ pub fn pieces(v: &Value) -> Vec<Piece> {
 }
 
 fn collect(v: &Value, out: &mut Vec<Piece>) {
-    match v {
-        Value::String(s) => out.push(Piece::Lit(s.clone())),
-        Value::Number(n) => out.push(Piece::Lit(n.to_string())),
-        Value::Object(o) if o.len() == 1 => {
-            if let Some(r) = o.get("Ref").and_then(Value::as_str) {
-                out.push(Piece::Ref(r.to_string()));
-            } else if let Some(sub) = o.get("Fn::Sub") {
-                let (text, vars) = match sub {
-                    Value::String(s) => (s.as_str(), None),
-                    Value::Array(a) => match (a.first().and_then(Value::as_str), a.get(1)) {
-                        (Some(s), vars) => (s, vars.and_then(Value::as_object)),
-                        _ => {
-                            out.push(Piece::Opaque);
-                            return;
-                        }
-                    },
-                    _ => {
-                        out.push(Piece::Opaque);
-                        return;
+    match Intrinsic::parse(v) {
+        Ok(Some(Intrinsic::Ref(r))) => out.push(Piece::Ref(r.to_string())),
+        Ok(Some(Intrinsic::Sub { text, variables })) => sub_pieces(text, variables, out),
+        Ok(Some(Intrinsic::Join { delimiter, items })) => match items.as_array() {
+            Some(parts) => {
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 && !delimiter.is_empty() {
+                        out.push(Piece::Lit(delimiter.to_string()));
                     }
-                };
-                sub_pieces(text, vars, out);
-            } else if let Some(j) = o.get("Fn::Join").and_then(Value::as_array) {
-                match (
-                    j.first().and_then(Value::as_str),
-                    j.get(1).and_then(Value::as_array),
-                ) {
-                    (Some(sep), Some(parts)) => {
-                        for (i, part) in parts.iter().enumerate() {
-                            if i > 0 && !sep.is_empty() {
-                                out.push(Piece::Lit(sep.to_string()));
-                            }
-                            collect(part, out);
-                        }
-                    }
-                    _ => out.push(Piece::Opaque),
+                    collect(part, out);
                 }
-            } else {
-                out.push(Piece::Opaque);
             }
-        }
-        _ => out.push(Piece::Opaque),
+            None => out.push(Piece::Opaque),
+        },
+        Ok(Some(_)) | Err(_) => out.push(Piece::Opaque),
+        Ok(None) => match v {
+            Value::String(s) => out.push(Piece::Lit(s.clone())),
+            Value::Number(n) => out.push(Piece::Lit(n.to_string())),
+            _ => out.push(Piece::Opaque),
+        },
     }
 }
 

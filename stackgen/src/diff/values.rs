@@ -18,17 +18,9 @@ pub(crate) struct RawChange {
     pub new: Option<Value>,
 }
 
-/// True when `value` is an intrinsic function call (`{"Ref": …}`, `{"Fn::Sub": …}`), which is
-/// compared and reported as one expression.
-pub(crate) fn is_intrinsic(value: &Value) -> bool {
-    match value.as_object() {
-        Some(map) if map.len() == 1 => map
-            .keys()
-            .next()
-            .is_some_and(|k| k == "Ref" || k.starts_with("Fn::")),
-        _ => false,
-    }
-}
+/// An intrinsic function call (`{"Ref": …}`, `{"Fn::Sub": …}`) is compared and reported as
+/// one expression.
+pub(crate) use crate::model::is_intrinsic;
 
 fn scalar_text(value: &Value) -> Option<String> {
     match value {

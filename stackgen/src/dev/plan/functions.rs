@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::resolve::Resolver;
 use super::{FunctionPlan, PlanError};
+use crate::model::Intrinsic;
 
 /// Lambda's defaults when a template leaves them out.
 const DEFAULT_MEMORY_MB: u32 = 128;
@@ -42,7 +43,10 @@ pub fn find_function_resource<'t>(template: &'t Value, function: &FunctionSpec) 
             .filter(|(_, r)| r["Type"] == "AWS::Lambda::Function")
     };
     lambdas()
-        .find(|(_, r)| r["Properties"]["Code"]["S3Key"]["Ref"] == code_key.as_str())
+        .find(|(_, r)| {
+            let key = Intrinsic::parse(&r["Properties"]["Code"]["S3Key"]);
+            matches!(key, Ok(Some(Intrinsic::Ref(name))) if name == code_key)
+        })
         .or_else(|| lambdas().find(|(id, _)| **id == by_name))
         .map(|(id, _)| id.as_str())
 }

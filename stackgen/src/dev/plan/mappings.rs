@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::resolve::Resolver;
 use super::{FunctionPlan, PlanError, QueueMapping};
+use crate::model::Intrinsic;
 
 /// Lambda's default batch size for SQS.
 const DEFAULT_BATCH_SIZE: u32 = 10;
@@ -98,12 +99,5 @@ pub fn plan_queues(
 
 /// The logical id in `{"Ref": X}` or `{"Fn::GetAtt": [X, …]}` / `"X.Attr"`.
 fn referenced(value: &Value) -> Option<&str> {
-    if let Some(r) = value["Ref"].as_str() {
-        return Some(r);
-    }
-    match &value["Fn::GetAtt"] {
-        Value::Array(items) => items.first()?.as_str(),
-        Value::String(dotted) => dotted.split('.').next(),
-        _ => None,
-    }
+    Intrinsic::parse(value).ok().flatten()?.target()
 }

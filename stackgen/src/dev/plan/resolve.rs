@@ -10,7 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::deployed::DeployedStack;
-use crate::model::{SubPart, parse_sub};
+use crate::model::{Intrinsic, SubPart, parse_sub};
 
 /// Evaluates intrinsics of one template against one deployed stack.
 #[derive(Debug, Clone, Copy)]
@@ -26,32 +26,44 @@ impl<'a> Resolver<'a> {
 
     /// The value of `value`: a string, number, boolean, list, or `Null` for `AWS::NoValue`.
     pub fn resolve(&self, value: &Value) -> Result<Value, String> {
-        match value {
-            Value::Object(map) if map.len() == 1 => {
-                let (name, arg) = map.iter().next().ok_or("empty object")?;
-                match name.as_str() {
-                    "Ref" => self.reference(arg.as_str().ok_or("Ref takes a name")?),
-                    "Fn::GetAtt" => self.get_att(arg),
-                    "Fn::Sub" => self.sub(arg).map(Value::String),
-                    "Fn::Join" => self.join(arg).map(Value::String),
-                    "Fn::Select" => self.select(arg),
-                    "Fn::Split" => self.split(arg),
-                    "Fn::If" => self.if_(arg),
-                    "Fn::FindInMap" => self.find_in_map(arg),
-                    other if other.starts_with("Fn::") => {
-                        Err(format!("{other} is not supported by the local runner"))
-                    }
-                    _ => self.object(map),
-                }
+        let call = Intrinsic::parse(value).map_err(|e| e.to_string())?;
+        match call {
+            Some(Intrinsic::Ref(name)) => self.reference(name),
+            Some(Intrinsic::GetAtt {
+                resource,
+                attribute,
+            }) => self.attribute(resource, attribute).map(Value::String),
+            Some(Intrinsic::Sub { text, variables }) => {
+                self.sub(text, variables).map(Value::String)
             }
-            Value::Object(map) => self.object(map),
-            Value::Array(items) => items
-                .iter()
-                .map(|v| self.resolve(v))
-                .filter(|v| !matches!(v, Ok(Value::Null)))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Value::Array),
-            scalar => Ok(scalar.clone()),
+            Some(Intrinsic::Join { delimiter, items }) => {
+                self.join(delimiter, items).map(Value::String)
+            }
+            Some(Intrinsic::If {
+                condition,
+                then,
+                otherwise,
+            }) => self.resolve(if self.condition(condition)? {
+                then
+            } else {
+                otherwise
+            }),
+            Some(Intrinsic::Other { name, argument }) => match name {
+                "Fn::Select" => self.select(argument),
+                "Fn::Split" => self.split(argument),
+                "Fn::FindInMap" => self.find_in_map(argument),
+                other => Err(format!("{other} is not supported by the local runner")),
+            },
+            None => match value {
+                Value::Object(map) => self.object(map),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|v| self.resolve(v))
+                    .filter(|v| !matches!(v, Ok(Value::Null)))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Value::Array),
+                scalar => Ok(scalar.clone()),
+            },
         }
     }
 
@@ -147,27 +159,6 @@ impl<'a> Resolver<'a> {
         self.physical(name).map(|p| Value::String(p.to_owned()))
     }
 
-    fn get_att(&self, arg: &Value) -> Result<Value, String> {
-        let (logical, attribute) = match arg {
-            Value::Array(items) if items.len() == 2 => (
-                items[0]
-                    .as_str()
-                    .ok_or("GetAtt takes a resource name")?
-                    .to_owned(),
-                self.resolve_string(&items[1])?
-                    .ok_or("GetAtt attribute is empty")?,
-            ),
-            Value::String(dotted) => {
-                let (l, a) = dotted
-                    .split_once('.')
-                    .ok_or_else(|| format!("GetAtt `{dotted}` is not Resource.Attribute"))?;
-                (l.to_owned(), a.to_owned())
-            }
-            other => return Err(format!("GetAtt takes [resource, attribute], got {other}")),
-        };
-        self.attribute(&logical, &attribute).map(Value::String)
-    }
-
     /// `Fn::GetAtt` of a deployed resource, derived from its physical id.
     pub fn attribute(&self, logical: &str, attribute: &str) -> Result<String, String> {
         let physical = self.physical(logical)?;
@@ -209,23 +200,7 @@ impl<'a> Resolver<'a> {
         Ok(value)
     }
 
-    fn sub(&self, arg: &Value) -> Result<String, String> {
-        let (text, vars) = match arg {
-            Value::String(t) => (t.as_str(), None),
-            Value::Array(items) if items.len() == 2 => (
-                items[0].as_str().ok_or("Fn::Sub takes a string")?,
-                Some(
-                    items[1]
-                        .as_object()
-                        .ok_or("Fn::Sub variables must be an object")?,
-                ),
-            ),
-            other => {
-                return Err(format!(
-                    "Fn::Sub takes a string or [string, map], got {other}"
-                ));
-            }
-        };
+    fn sub(&self, text: &str, vars: Option<&Map<String, Value>>) -> Result<String, String> {
         let parsed = parse_sub(text);
         if parsed.unclosed {
             return Err(format!("Fn::Sub `{text}` has an unclosed ${{"));
@@ -257,15 +232,8 @@ impl<'a> Resolver<'a> {
         Ok(out)
     }
 
-    fn join(&self, arg: &Value) -> Result<String, String> {
-        let items = arg
-            .as_array()
-            .filter(|a| a.len() == 2)
-            .ok_or("Fn::Join takes [delimiter, list]")?;
-        let delimiter = items[0]
-            .as_str()
-            .ok_or("Fn::Join delimiter must be a string")?;
-        let parts = match self.resolve(&items[1])? {
+    fn join(&self, delimiter: &str, items: &Value) -> Result<String, String> {
+        let parts = match self.resolve(items)? {
             Value::Array(parts) => parts,
             other => return Err(format!("Fn::Join needs a list, got {other}")),
         };
@@ -308,19 +276,6 @@ impl<'a> Resolver<'a> {
                 .map(|s| Value::String(s.to_owned()))
                 .collect(),
         ))
-    }
-
-    fn if_(&self, arg: &Value) -> Result<Value, String> {
-        let items = arg
-            .as_array()
-            .filter(|a| a.len() == 3)
-            .ok_or("Fn::If takes [condition, then, else]")?;
-        let name = items[0].as_str().ok_or("Fn::If condition must be a name")?;
-        if self.condition(name)? {
-            self.resolve(&items[1])
-        } else {
-            self.resolve(&items[2])
-        }
     }
 
     fn condition(&self, name: &str) -> Result<bool, String> {
