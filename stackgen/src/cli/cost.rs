@@ -12,6 +12,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 use super::diff::{load_environment, paragraph, render_environment, runtime};
 use super::exit::Exit;
+use super::target::EnvironmentsDir;
 use crate::cost::actuals::{self, ActualsQuery};
 use crate::cost::{self, CostReport, EstimateOptions, Format, Traffic, TrafficArg, Usd};
 use crate::env::{self, Environment};
@@ -66,14 +67,8 @@ pub struct Args {
     /// AWS credentials profile (~/.aws/config) for --actuals.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Directory holding the environment files.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "environments",
-        env = "STACKGEN_ENVIRONMENTS_DIR"
-    )]
-    pub environments_dir: PathBuf,
+    #[command(flatten)]
+    pub environments_dir: EnvironmentsDir,
 }
 
 pub fn run(args: &Args) -> Result<Exit> {

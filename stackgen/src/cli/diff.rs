@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::exit::Exit;
 use super::style::{stderr_color, stdout_color};
+use super::target::EnvironmentsDir;
 use crate::aws::{AwsContext, AwsTarget};
 use crate::deploy::package::AssetManifest;
 use crate::deploy::state::{StackCondition, classify};
@@ -74,14 +75,8 @@ pub struct Args {
     /// machines.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Directory holding the environment files.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "environments",
-        env = "STACKGEN_ENVIRONMENTS_DIR"
-    )]
-    pub environments_dir: PathBuf,
+    #[command(flatten)]
+    pub environments_dir: EnvironmentsDir,
     /// Output directory of `stackgen package`: <OUT>/<env>/assets.json gives the local
     /// function code keys.
     #[arg(long, value_name = "DIR", default_value = "out")]

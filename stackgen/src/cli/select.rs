@@ -1,7 +1,7 @@
 //! Which environments a command acts on: `--env NAME` (repeatable) or `--all`, read from
 //! `--environments-dir`.
 
-use std::path::PathBuf;
+use super::target::EnvironmentsDir;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -21,14 +21,8 @@ pub struct EnvSelection {
     /// Every environment in the environments directory.
     #[arg(long, conflicts_with = "envs")]
     pub all: bool,
-    /// Directory holding the environment files.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "environments",
-        env = "STACKGEN_ENVIRONMENTS_DIR"
-    )]
-    pub environments_dir: PathBuf,
+    #[command(flatten)]
+    pub environments_dir: EnvironmentsDir,
 }
 
 impl EnvSelection {

@@ -3,7 +3,7 @@
 //! steps from an environment name to a guard-checked stack and the SDK clients of its account.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::ValueEnum;
@@ -15,20 +15,41 @@ use crate::deploy::PackageRequest;
 use crate::env::{self, Environment};
 use crate::stack::RetailStack;
 
+/// Where the environment files are: `--environments-dir DIR` (or `STACKGEN_ENVIRONMENTS_DIR`),
+/// `environments/` by default. Every command that reads an environment flattens this in.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EnvironmentsDir {
+    /// Directory holding the environment files.
+    #[arg(
+        long = "environments-dir",
+        value_name = "DIR",
+        default_value = "environments",
+        env = "STACKGEN_ENVIRONMENTS_DIR"
+    )]
+    pub dir: PathBuf,
+}
+
+impl std::ops::Deref for EnvironmentsDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl AsRef<Path> for EnvironmentsDir {
+    fn as_ref(&self) -> &Path {
+        &self.dir
+    }
+}
+
 /// Where a command reads the environment, the functions' zips and the UI from.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Target {
     /// Environment name (the file environments/<NAME>.yaml).
     #[arg(long = "env", short = 'e', value_name = "NAME")]
     pub env: String,
-    /// Directory holding the environment files.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "environments",
-        env = "STACKGEN_ENVIRONMENTS_DIR"
-    )]
-    pub environments_dir: PathBuf,
+    #[command(flatten)]
+    pub environments_dir: EnvironmentsDir,
     /// Named AWS profile (~/.aws/config); default: the standard credential chain.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
