@@ -29,6 +29,12 @@ pub enum ErrorCode {
     IdempotencyConflict,
     /// 409: not enough stock for some SKUs (details name them).
     InsufficientStock,
+    /// 409: the customer already holds the most open orders the environment allows (details
+    /// give the count and the limit).
+    TooManyOpenOrders,
+    /// 409: the order is not in a state that allows this move (details give its current
+    /// state), or another request moved it first.
+    InvalidTransition,
     /// 413.
     PayloadTooLarge,
     /// 503: contention did not clear after retries; the client may retry.
@@ -39,7 +45,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::InvalidJson,
         ErrorCode::ValidationError,
         ErrorCode::IdempotencyKeyRequired,
@@ -49,6 +55,8 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::IdempotencyConflict,
         ErrorCode::InsufficientStock,
+        ErrorCode::TooManyOpenOrders,
+        ErrorCode::InvalidTransition,
         ErrorCode::PayloadTooLarge,
         ErrorCode::ServiceBusy,
         ErrorCode::Internal,
@@ -65,6 +73,8 @@ impl ErrorCode {
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
             ErrorCode::InsufficientStock => "INSUFFICIENT_STOCK",
+            ErrorCode::TooManyOpenOrders => "TOO_MANY_OPEN_ORDERS",
+            ErrorCode::InvalidTransition => "INVALID_TRANSITION",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             ErrorCode::ServiceBusy => "SERVICE_BUSY",
             ErrorCode::Internal => "INTERNAL",
@@ -80,7 +90,10 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::IdempotencyConflict | ErrorCode::InsufficientStock => 409,
+            ErrorCode::IdempotencyConflict
+            | ErrorCode::InsufficientStock
+            | ErrorCode::TooManyOpenOrders
+            | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::ServiceBusy => 503,
             ErrorCode::Internal => 500,

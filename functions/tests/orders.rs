@@ -72,7 +72,7 @@ async fn places_an_order_priced_from_the_catalog() {
     )
     .await;
     let order = r.ok(201).clone();
-    assert_eq!(order["status"], "CONFIRMED");
+    assert_eq!(order["status"], "PLACED");
     assert_eq!(order["userId"], "u-1");
     assert_eq!(order["storeId"], "store-01");
     assert_eq!(order["currency"], "USD");

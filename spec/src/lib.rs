@@ -47,6 +47,11 @@ pub const CATALOG_CACHE_VAR: &str = "CATALOG_CACHE_SECONDS";
 pub const ORDER_MAX_UNITS_VAR: &str = "ORDER_MAX_UNITS";
 /// [`ORDER_MAX_UNITS_VAR`] when the environment file says nothing.
 pub const ORDER_MAX_UNITS_DEFAULT: u32 = 200;
+/// The orders function's environment variable: the most open orders (placed, picking or ready
+/// for pickup) one customer may hold (`orders.max_open_orders` in the environment file).
+pub const ORDER_MAX_OPEN_VAR: &str = "ORDER_MAX_OPEN";
+/// `orders.max_open_orders` when the environment file does not say.
+pub const ORDER_MAX_OPEN_DEFAULT: u32 = 5;
 /// The catalog cache's lifetime when [`CATALOG_CACHE_VAR`] is not set.
 pub const CATALOG_CACHE_DEFAULT_SECONDS: u32 = 5;
 /// The longest catalog cache lifetime accepted (stock shown may be this old).
@@ -398,14 +403,23 @@ pub const ORDERS_BY_USER: IndexSpec = IndexSpec {
     sort_key: Some(s("createdAt")),
 };
 
-/// Orders: one item per order, with line items, totals, store and timestamps.
+/// A store's orders in one state, oldest first: the staff work queue
+/// (`GET /stores/{storeId}/orders?status=`). The key is `<storeId>#<STATUS>`, rewritten by every
+/// transition.
+pub const ORDERS_BY_STORE_STATUS: IndexSpec = IndexSpec {
+    name: "by-store-status",
+    partition_key: s("storeStatus"),
+    sort_key: Some(s("createdAt")),
+};
+
+/// Orders: one item per order, with line items, totals, store, status, history and timestamps.
 pub static ORDERS: TableSpec = TableSpec {
     id: "Orders",
     name: "orders",
     env_var: "ORDERS_TABLE",
     partition_key: s("orderId"),
     sort_key: None,
-    indexes: &[ORDERS_BY_USER],
+    indexes: &[ORDERS_BY_USER, ORDERS_BY_STORE_STATUS],
     ttl_attribute: None,
     business_data: true,
 };
@@ -700,6 +714,41 @@ pub const GET_ORDER: Route = Route {
     caller: Caller::Customer,
 };
 
+/// `POST /orders/{orderId}/cancel`: The caller cancels one of their orders while it is still
+/// `PLACED`; its units go back to stock.
+pub const CANCEL_ORDER: Route = Route {
+    method: Method::Post,
+    path: "/orders/{orderId}/cancel",
+    function: &ORDERS_FN,
+    caller: Caller::Customer,
+};
+
+/// `GET /stores/{storeId}/orders`: A store's orders in one state, oldest first, paginated
+/// (the staff work queue).
+pub const LIST_STORE_ORDERS: Route = Route {
+    method: Method::Get,
+    path: "/stores/{storeId}/orders",
+    function: &ORDERS_FN,
+    caller: Caller::Staff,
+};
+
+/// `GET /stores/{storeId}/orders/{orderId}`: One order of the store, with its history.
+pub const GET_STORE_ORDER: Route = Route {
+    method: Method::Get,
+    path: "/stores/{storeId}/orders/{orderId}",
+    function: &ORDERS_FN,
+    caller: Caller::Staff,
+};
+
+/// `POST /stores/{storeId}/orders/{orderId}/status`: Moves an order along (pick, ready,
+/// collected) or cancels it.
+pub const SET_ORDER_STATUS: Route = Route {
+    method: Method::Post,
+    path: "/stores/{storeId}/orders/{orderId}/status",
+    function: &ORDERS_FN,
+    caller: Caller::Staff,
+};
+
 /// `PUT /inventory`: Adds or updates products and stock, as one batch.
 pub const PUT_INVENTORY: Route = Route {
     method: Method::Put,
@@ -742,6 +791,10 @@ pub static ROUTES: &[Route] = &[
     PLACE_ORDER,
     LIST_ORDERS,
     GET_ORDER,
+    CANCEL_ORDER,
+    LIST_STORE_ORDERS,
+    GET_STORE_ORDER,
+    SET_ORDER_STATUS,
     PUT_INVENTORY,
     GET_INVENTORY,
     REQUEST_REPORT,
@@ -865,9 +918,10 @@ mod tests {
     #[test]
     fn only_the_catalog_is_public_and_the_back_office_is_staff_only() {
         for r in ROUTES {
+            let back_office = ["/inventory", "/reports", "/stores/"];
             let want = match r.function.id {
                 "catalog" => Caller::Public,
-                "inventory" | "reports" => Caller::Staff,
+                _ if back_office.iter().any(|p| r.path.starts_with(p)) => Caller::Staff,
                 _ => Caller::Customer,
             };
             assert_eq!(r.caller, want, "{}", r.route_key());

@@ -145,8 +145,8 @@ fn idle_profile_is_under_a_dollar_and_names_its_lines() {
 fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
     // Invocations and billed milliseconds per function (count × ms of each route).
     let catalog = (
-        350_000.0 + 250_000.0,
-        350_000.0 * 40.0 + 250_000.0 * 25.0,
+        183_000.0 + 250_000.0,
+        183_000.0 * 40.0 + 250_000.0 * 25.0,
         256.0,
     );
     let cart = (
@@ -154,9 +154,16 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
         100_000.0 * 45.0 + 100_000.0 * 50.0 + 20_000.0 * 40.0,
         256.0,
     );
+    // Place, list, get; cancel, the staff queue, a staff read, staff moves (3 per order).
     let orders = (
-        160_000.0,
-        50_000.0 * 180.0 + 60_000.0 * 40.0 + 50_000.0 * 30.0,
+        327_000.0,
+        50_000.0 * 180.0
+            + 60_000.0 * 40.0
+            + 50_000.0 * 30.0
+            + 2_000.0 * 70.0
+            + 10_000.0 * 45.0
+            + 5_000.0 * 30.0
+            + 150_000.0 * 50.0,
         256.0,
     );
     let inventory = (19_000.0, 5_000.0 * 40.0 + 14_000.0 * 80.0, 256.0);
@@ -174,14 +181,14 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
     ];
     let invocations: f64 = fns.iter().map(|f| f.0).sum(); // 1,050,500
     assert_eq!(invocations, 1_050_500.0);
-    let gb_s: f64 = fns.iter().map(|f| f.1 * f.2 / 1_024_000.0).sum(); // 12,452.5
-    assert_eq!(gb_s, 12_452.5);
+    let gb_s: f64 = fns.iter().map(|f| f.1 * f.2 / 1_024_000.0).sum(); // 12,842.5
+    assert_eq!(gb_s, 12_842.5);
     let lambda = invocations * LAMBDA_PER_REQUEST + gb_s * LAMBDA_ARM_PER_GB_S;
 
     let api = 1_000_000.0 * HTTP_API_PER_REQUEST;
 
     // Read request units per table.
-    let products_rru = 350_000.0 * 1.0
+    let products_rru = 183_000.0 * 1.0
         + 250_000.0 * 0.5
         + 100_000.0 * 2.0
         + 100_000.0 * 0.5
@@ -191,18 +198,25 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
         + 50_000.0 * 2.0
         + 500.0 * 12.5;
     let carts_rru = 100_000.0 * 0.5 + 20_000.0 * 0.5 + 50_000.0 * 0.5;
-    let orders_rru = 60_000.0 * 1.0 + 50_000.0 * 0.5 + 500.0 * 250.0;
+    let orders_rru = 60_000.0 * 1.0
+        + 50_000.0 * 0.5
+        + 500.0 * 250.0
+        + 2_000.0 * 1.0
+        + 10_000.0 * 5.0
+        + 5_000.0 * 1.0
+        + 150_000.0 * 1.0;
     let jobs_rru = 500.0 * 0.5;
     let rru = products_rru + carts_rru + orders_rru + jobs_rru;
-    assert_eq!(rru, 1_404_000.0);
-    // Write request units; Products and Orders have one GSI each, which doubles their writes.
-    let products_wru = (50_000.0 * 8.0 + 5_000.0 * 1.0) * 2.0;
+    assert_eq!(rru, 1_444_000.0);
+    // Write request units; Products and Orders have one GSI each in the fixture, which doubles
+    // their writes. A cancel returns ~4 lines to stock (8 WRU) and moves the order (4 WRU).
+    let products_wru = (50_000.0 * 8.0 + 5_000.0 * 1.0 + 2_000.0 * 8.0) * 2.0;
     let carts_wru = 100_000.0 * 1.0 + 20_000.0 * 4.0 + 50_000.0 * 4.0;
-    let orders_wru = 50_000.0 * 4.0 * 2.0;
+    let orders_wru = (50_000.0 * 4.0 + 2_000.0 * 4.0 + 150_000.0 * 4.0) * 2.0;
     let idempotency_wru = 50_000.0 * 2.0 + 50_000.0 * 1.0;
     let jobs_wru = 500.0 * 1.0 + 500.0 * 2.0;
     let wru = products_wru + carts_wru + orders_wru + idempotency_wru + jobs_wru;
-    assert_eq!(wru, 1_741_500.0);
+    assert_eq!(wru, 2_989_500.0);
     let storage_gb = 0.00025 * 2.0 + 0.005 + 0.075 * 2.0 + 0.002 + 0.0005;
     let dynamodb = rru * DDB_PER_RRU + wru * DDB_PER_WRU + storage_gb * DDB_PER_GB_MONTH;
 
@@ -222,7 +236,7 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
         reports_stored_gb * S3_PER_GB_MONTH + 1_000.0 * S3_PER_PUT + 500.0 * S3_PER_GET;
 
     // CDN: API responses (KB per route × count) plus static assets of 25 KB.
-    let api_kb = 350_000.0 * 6.0
+    let api_kb = 183_000.0 * 6.0
         + 250_000.0 * 1.0
         + 100_000.0 * 2.0
         + 100_000.0 * 2.0
@@ -233,7 +247,11 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
         + 5_000.0 * 1.0
         + 14_000.0 * 40.0
         + 500.0
-        + 500.0;
+        + 500.0
+        + 2_000.0 * 2.0
+        + 10_000.0 * 40.0
+        + 5_000.0 * 2.0
+        + 150_000.0 * 2.0;
     let cdn_gb = (api_kb + static_requests * 25.0) / 1_048_576.0;
     let cdn = cdn_gb * CDN_PER_GB + (1_000_000.0 + static_requests) * CDN_PER_REQUEST;
 
@@ -316,11 +334,11 @@ fn demo_profile_matches_the_hand_calculation() {
     let r = run(BuiltinProfile::Demo);
     // 10,000 requests: the 1m mix at 1/100, on top of the same idle cost.
     let invocations = 10_505.0;
-    let gb_s = 124.525;
+    let gb_s = 128.425;
     let lambda = invocations * LAMBDA_PER_REQUEST + gb_s * LAMBDA_ARM_PER_GB_S;
     let api = 10_000.0 * HTTP_API_PER_REQUEST;
-    let rru = 14_040.0;
-    let wru = 17_415.0;
+    let rru = 14_440.0;
+    let wru = 29_895.0;
     let storage_gb = 0.0001 * 2.0 + 0.0001 + 0.00075 * 2.0 + 0.00002 + 0.000005;
     let dynamodb = rru * DDB_PER_RRU + wru * DDB_PER_WRU + storage_gb * DDB_PER_GB_MONTH;
     let sqs = (500.0 + 5.0) * 3.0 * SQS_PER_REQUEST;
@@ -330,7 +348,7 @@ fn demo_profile_matches_the_hand_calculation() {
         + 5.0 * 2.0 * 100.0 / 1_048_576.0 * S3_PER_GB_MONTH
         + 10.0 * S3_PER_PUT
         + 5.0 * S3_PER_GET;
-    let cdn = 136_660.0 / 1_048_576.0 * CDN_PER_GB + 14_000.0 * CDN_PER_REQUEST;
+    let cdn = 133_780.0 / 1_048_576.0 * CDN_PER_GB + 14_000.0 * CDN_PER_REQUEST;
     let log_gb = invocations * 600.0 / GIB;
     let logs = log_gb * LOGS_PER_GB + log_gb * 7.0 * 12.0 / 365.0 * LOGS_PER_GB_MONTH;
     let usage = lambda + api + dynamodb + sqs + sns + s3 + cdn + logs;
@@ -371,7 +389,7 @@ fn free_tier_covers_a_quiet_month() {
     // S3, and SQS beyond the free million.
     let sqs_over = (2.0 * IDLE_POLLS + 505.0 * 3.0 - 1_000_000.0) * SQS_PER_REQUEST;
     let api = 10_000.0 * HTTP_API_PER_REQUEST;
-    let ddb = 14_040.0 * DDB_PER_RRU + 17_415.0 * DDB_PER_WRU;
+    let ddb = 14_440.0 * DDB_PER_RRU + 29_895.0 * DDB_PER_WRU;
     let s3 = 0.001 * S3_PER_GB_MONTH
         + 200.0 * S3_PER_GET
         + 5.0 * 2.0 * 100.0 / 1_048_576.0 * S3_PER_GB_MONTH

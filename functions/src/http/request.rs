@@ -144,6 +144,21 @@ impl ApiRequest {
             .ok_or_else(|| ApiError::validation(format!("The path parameter {name} is missing.")))
     }
 
+    /// The path parameter `name` of the route (`orderId` of `/stores/{storeId}/orders/{orderId}`).
+    pub fn param(&self, name: &str) -> Result<&str, ApiError> {
+        if !self.route.path_parameters().contains(&name) {
+            return Err(ApiError::internal(
+                "reading a path parameter",
+                format!("route {} has no parameter {name}", self.route.route_key()),
+            ));
+        }
+        self.path
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| ApiError::validation(format!("The path parameter {name} is missing.")))
+    }
+
     /// A query parameter (first value), if present, exactly as sent: `?category=` is
     /// `Some("")`, which each parser refuses or accepts as the OpenAPI document says.
     pub fn query(&self, name: &str) -> Option<&str> {

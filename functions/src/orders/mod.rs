@@ -1,16 +1,24 @@
-//! The orders function: placing orders without overselling, and reading them back.
+//! The orders function: placing orders without overselling, reading them back, and moving them
+//! through click & collect (picked, ready, collected, or cancelled with their stock returned).
 //!
-//! Placing is in [`place`]; this module holds the app and the read routes (one order; a
-//! customer's orders newest first through the by-user index).
+//! Placing is in [`place`], the lifecycle in [`status`] (the rules) and [`lifecycle`] (the
+//! conditional writes), the store staff's queue in [`staff`]; this module holds the app and the
+//! customer's routes (one order; their orders newest first through the by-user index; cancel).
 
 mod event;
+mod lifecycle;
 mod place;
 mod record;
 mod request;
+mod staff;
+mod status;
 
 pub use event::{EventLine, MalformedEvent, ORDER_CREATED, OrderCreated};
-pub use record::{CONFIRMED, Order, OrderLine};
+pub use lifecycle::MAX_REASON_CHARS;
+pub use record::{Order, OrderLine, Transition, store_status};
 pub use request::{MAX_LINES, MAX_QTY, OrderBody, OrderRequest};
+pub use staff::{DEFAULT_PAGE, MAX_PAGE};
+pub use status::{Actor, Status};
 
 use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb;
@@ -21,10 +29,12 @@ use aws_sdk_dynamodb::Client;
 use aws_types::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use retail_spec::{
-    CARTS, GET_ORDER, IDEMPOTENCY, LIST_ORDERS, ORDER_EVENTS, ORDER_MAX_UNITS_DEFAULT,
+    CANCEL_ORDER, CARTS, GET_ORDER, GET_STORE_ORDER, IDEMPOTENCY, LIST_ORDERS, LIST_STORE_ORDERS,
+    ORDER_EVENTS, ORDER_MAX_OPEN_DEFAULT, ORDER_MAX_OPEN_VAR, ORDER_MAX_UNITS_DEFAULT,
     ORDER_MAX_UNITS_VAR, ORDERS, ORDERS_BY_USER, ORDERS_FN, PLACE_ORDER, PRODUCTS,
+    SET_ORDER_STATUS,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Most orders `GET /orders` returns (the caller's newest).
 pub const LIST_LIMIT: i32 = 100;
@@ -41,11 +51,21 @@ pub struct Orders {
     stores: Vec<String>,
     /// Most units in one order (`orders.max_units_per_order`).
     max_units: u32,
+    /// Most open orders of one customer (`orders.max_open_orders`).
+    max_open: u32,
 }
 
 #[derive(Serialize)]
 struct OrderList {
     items: Vec<Order>,
+}
+
+/// `POST /orders/{orderId}/cancel`: an optional reason.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CancelBody {
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 impl Orders {
@@ -60,6 +80,7 @@ impl Orders {
             events_queue: env.queue_url(&ORDER_EVENTS)?,
             stores: env.stores()?,
             max_units: env.number(ORDER_MAX_UNITS_VAR, ORDER_MAX_UNITS_DEFAULT)?,
+            max_open: env.number(ORDER_MAX_OPEN_VAR, ORDER_MAX_OPEN_DEFAULT)?,
         })
     }
 
@@ -72,19 +93,23 @@ impl Orders {
         if http::is(req.route, &PLACE_ORDER) {
             self.place(&req).await
         } else if http::is(req.route, &GET_ORDER) {
-            let id = req.path_param()?;
-            if !ids::valid_id(id) {
-                return Err(ApiError::validation(format!("{id:?} is not an order id.")));
-            }
-            let caller = req.caller()?;
-            // Another customer's order answers exactly as a missing one: its existence is
-            // not revealed.
-            match self.load(id).await? {
-                Some(order) if order.user_id == caller.sub => Reply::ok(&order),
-                _ => Err(ApiError::not_found(format!(
-                    "You have no order with id {id}."
-                ))),
-            }
+            Reply::ok(&self.own_order(&req).await?)
+        } else if http::is(req.route, &CANCEL_ORDER) {
+            let body: CancelBody = req.json_or_default()?;
+            let reason = lifecycle::reason(body.reason)?;
+            let order = self.own_order(&req).await?;
+            let customer = Actor::Customer(req.caller()?.sub.clone());
+            Reply::ok(
+                &self
+                    .transition(&order, Status::Cancelled, &customer, reason)
+                    .await?,
+            )
+        } else if http::is(req.route, &LIST_STORE_ORDERS) {
+            self.store_queue(&req).await
+        } else if http::is(req.route, &GET_STORE_ORDER) {
+            Reply::ok(&self.store_order(&req).await?)
+        } else if http::is(req.route, &SET_ORDER_STATUS) {
+            self.set_status(&req).await
         } else if http::is(req.route, &LIST_ORDERS) {
             let caller = req.caller()?;
             Reply::ok(&OrderList {
@@ -92,6 +117,22 @@ impl Orders {
             })
         } else {
             Err(http::unrouted(&req))
+        }
+    }
+
+    /// The caller's order named by the path. Another customer's order answers exactly as a
+    /// missing one: its existence is not revealed.
+    async fn own_order(&self, req: &ApiRequest) -> Result<Order, ApiError> {
+        let id = req.param("orderId")?;
+        if !ids::valid_id(id) {
+            return Err(ApiError::validation(format!("{id:?} is not an order id.")));
+        }
+        let caller = req.caller()?;
+        match self.load(id).await? {
+            Some(order) if order.user_id == caller.sub => Ok(order),
+            _ => Err(ApiError::not_found(format!(
+                "You have no order with id {id}."
+            ))),
         }
     }
 

@@ -12,8 +12,9 @@
 
 use super::Orders;
 use super::event::OrderCreated;
-use super::record::{CONFIRMED, EVENT_PUBLISHED_ATTR, Order, OrderLine};
+use super::record::{EVENT_PUBLISHED_ATTR, Order, OrderLine, Transition};
 use super::request::{OrderBody, OrderRequest};
+use super::status::{Actor, Status};
 use crate::cart;
 use crate::clock;
 use crate::ddb::{self, Item};
@@ -72,7 +73,10 @@ impl Orders {
 
         let placed = match self.key_record(&record_key).await? {
             Some(record) => Placed::Existing(self.replay(&record, &fingerprint).await?),
-            None => self.reserve(&order_req, &record_key, &fingerprint).await?,
+            None => {
+                self.check_open_orders(&customer.sub).await?;
+                self.reserve(&order_req, &record_key, &fingerprint).await?
+            }
         };
         match placed {
             Placed::New(mut order) => {
@@ -92,6 +96,31 @@ impl Orders {
                 Reply::json(200, &order)
             }
         }
+    }
+
+    /// 409 TOO_MANY_OPEN_ORDERS when the customer already holds `max_open` open orders, so that
+    /// one account cannot reserve the stores' stock order by order. Counted among the customer's
+    /// newest orders on the by-user index, which is eventually consistent: requests racing each
+    /// other may pass together, so the limit bounds what one account holds to about the limit
+    /// plus its concurrent requests, each of at most `max_units` units.
+    async fn check_open_orders(&self, user: &str) -> Result<(), ApiError> {
+        let open = self
+            .of_user(user)
+            .await?
+            .iter()
+            .filter(|o| o.status.is_open())
+            .count();
+        let limit = usize::try_from(self.max_open).unwrap_or(usize::MAX);
+        if open < limit {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            ErrorCode::TooManyOpenOrders,
+            format!(
+                "You already have {open} open orders (the most this store allows is {limit}); collect or cancel one first."
+            ),
+        )
+        .with_details(json!({"open": open, "limit": limit})))
     }
 
     async fn key_record(&self, record_key: &str) -> Result<Option<KeyRecord>, ApiError> {
@@ -446,7 +475,14 @@ fn price(req: &OrderRequest, catalog: &HashMap<String, Product>) -> Result<Order
         order_id: ids::new_order_id(),
         user_id: req.user_id.clone(),
         store_id: req.store_id.clone(),
-        status: CONFIRMED.to_owned(),
+        status: Status::Placed,
+        history: vec![Transition {
+            at: now.clone(),
+            from: None,
+            to: Status::Placed,
+            actor: Actor::Customer(req.user_id.clone()).label(),
+            reason: None,
+        }],
         items,
         total_cents: total,
         currency: Order::currency(),

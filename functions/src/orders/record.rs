@@ -1,18 +1,22 @@
 //! An order as stored in the orders table and as the API shows it.
 
+use super::status::Status;
 use crate::ddb::{self, Item, ItemError};
 use crate::money::{CURRENCY, Cents};
 use aws_sdk_dynamodb::types::AttributeValue;
-use retail_spec::{ORDERS, ORDERS_BY_USER};
+use retail_spec::{ORDERS, ORDERS_BY_STORE_STATUS, ORDERS_BY_USER};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// The status of an order whose stock was reserved (the only status this backend creates).
-pub const CONFIRMED: &str = "CONFIRMED";
-
-mod attr {
+pub(super) mod attr {
     pub const STORE_ID: &str = "storeId";
     pub const STATUS: &str = "status";
+    pub const HISTORY: &str = "history";
+    pub const AT: &str = "at";
+    pub const FROM: &str = "from";
+    pub const TO: &str = "to";
+    pub const ACTOR: &str = "actor";
+    pub const REASON: &str = "reason";
     pub const ITEMS: &str = "items";
     pub const TOTAL_CENTS: &str = "totalCents";
     pub const CURRENCY: &str = "currency";
@@ -38,6 +42,15 @@ fn user_id_attr() -> &'static str {
 fn created_at_attr() -> &'static str {
     CREATED_AT
 }
+/// The staff queue's index key: `<storeId>#<STATUS>`, rewritten by every transition.
+pub(super) fn store_status_attr() -> &'static str {
+    ORDERS_BY_STORE_STATUS.partition_key.name
+}
+
+/// The by-store-status key of an order of `store` in `status`.
+pub fn store_status(store: &str, status: Status) -> String {
+    format!("{store}#{status}")
+}
 /// The by-user index sorts on the creation time (checked when compiling).
 const CREATED_AT: &str = match ORDERS_BY_USER.sort_key {
     Some(k) => k.name,
@@ -55,6 +68,60 @@ pub struct OrderLine {
     pub line_total_cents: Cents,
 }
 
+/// One step of an order's life: when, from which state, to which, by whom and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Transition {
+    pub at: String,
+    /// `None` for the order's creation.
+    pub from: Option<Status>,
+    pub to: Status,
+    /// `customer:<id>`, `staff:<id>` or `system`.
+    pub actor: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Transition {
+    pub fn to_value(&self) -> AttributeValue {
+        let mut m = HashMap::from([
+            (attr::AT.to_owned(), ddb::s(&self.at)),
+            (attr::TO.to_owned(), ddb::s(self.to.as_str())),
+            (attr::ACTOR.to_owned(), ddb::s(&self.actor)),
+        ]);
+        if let Some(from) = self.from {
+            m.insert(attr::FROM.to_owned(), ddb::s(from.as_str()));
+        }
+        if let Some(reason) = &self.reason {
+            m.insert(attr::REASON.to_owned(), ddb::s(reason));
+        }
+        AttributeValue::M(m)
+    }
+
+    fn from_value(value: &AttributeValue, what: &str) -> Result<Self, ItemError> {
+        let m = ddb::as_map(value, what)?;
+        let status =
+            |name: &str, text: &str| Status::parse(text).ok_or_else(|| bad_status(name, text));
+        Ok(Transition {
+            at: ddb::get_s(m, attr::AT)?.to_owned(),
+            from: ddb::opt_s(m, attr::FROM)?
+                .map(|t| status(attr::FROM, t))
+                .transpose()?,
+            to: status(attr::TO, ddb::get_s(m, attr::TO)?)?,
+            actor: ddb::get_s(m, attr::ACTOR)?.to_owned(),
+            reason: ddb::opt_s(m, attr::REASON)?.map(str::to_owned),
+        })
+    }
+}
+
+fn bad_status(name: &str, value: &str) -> ItemError {
+    ItemError::BadValue {
+        name: name.to_owned(),
+        value: value.to_owned(),
+        expected: "order status",
+    }
+}
+
 /// An order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -62,7 +129,9 @@ pub struct Order {
     pub order_id: String,
     pub user_id: String,
     pub store_id: String,
-    pub status: String,
+    pub status: Status,
+    /// Every transition, oldest first (orders placed before the lifecycle have none).
+    pub history: Vec<Transition>,
     pub items: Vec<OrderLine>,
     pub total_cents: Cents,
     pub currency: String,
@@ -106,7 +175,15 @@ impl Order {
             (user_id_attr().to_owned(), ddb::s(&self.user_id)),
             (created_at_attr().to_owned(), ddb::s(&self.created_at)),
             (attr::STORE_ID.to_owned(), ddb::s(&self.store_id)),
-            (attr::STATUS.to_owned(), ddb::s(&self.status)),
+            (attr::STATUS.to_owned(), ddb::s(self.status.as_str())),
+            (
+                store_status_attr().to_owned(),
+                ddb::s(store_status(&self.store_id, self.status)),
+            ),
+            (
+                attr::HISTORY.to_owned(),
+                AttributeValue::L(self.history.iter().map(Transition::to_value).collect()),
+            ),
             (attr::ITEMS.to_owned(), AttributeValue::L(lines)),
             (attr::TOTAL_CENTS.to_owned(), ddb::n(self.total_cents.0)),
             (attr::CURRENCY.to_owned(), ddb::s(&self.currency)),
@@ -130,11 +207,24 @@ impl Order {
                 line_total_cents: Cents(ddb::get_n(m, attr::LINE_TOTAL_CENTS)?),
             });
         }
+        let mut history = Vec::new();
+        if item.contains_key(attr::HISTORY) {
+            for (i, v) in ddb::get_list(item, attr::HISTORY)?.iter().enumerate() {
+                history.push(Transition::from_value(
+                    v,
+                    &format!("{}[{i}]", attr::HISTORY),
+                )?);
+            }
+        }
         Ok(Order {
             order_id: ddb::get_s(item, order_id_attr())?.to_owned(),
             user_id: ddb::get_s(item, user_id_attr())?.to_owned(),
             store_id: ddb::get_s(item, attr::STORE_ID)?.to_owned(),
-            status: ddb::get_s(item, attr::STATUS)?.to_owned(),
+            status: {
+                let text = ddb::get_s(item, attr::STATUS)?;
+                Status::parse(text).ok_or_else(|| bad_status(attr::STATUS, text))?
+            },
+            history,
             items,
             total_cents: Cents(ddb::get_n(item, attr::TOTAL_CENTS)?),
             currency: ddb::opt_s(item, attr::CURRENCY)?
@@ -157,7 +247,14 @@ mod tests {
             order_id: "ord-1".into(),
             user_id: "u-1".into(),
             store_id: "store-01".into(),
-            status: CONFIRMED.into(),
+            status: Status::Placed,
+            history: vec![Transition {
+                at: "2026-11-01T09:30:00.000Z".into(),
+                from: None,
+                to: Status::Placed,
+                actor: "customer:u-1".into(),
+                reason: None,
+            }],
             items: vec![OrderLine {
                 sku: "APL-001".into(),
                 name: "Apples".into(),
@@ -175,5 +272,16 @@ mod tests {
         let v = serde_json::to_value(&o).unwrap_or_default();
         assert_eq!(v["items"][0]["lineTotalCents"], 698);
         assert!(v.get("eventPublished").is_none());
+        assert_eq!(v["status"], "PLACED");
+        assert_eq!(v["history"][0]["to"], "PLACED");
+        assert_eq!(
+            o.to_item().get("storeStatus"),
+            Some(&ddb::s("store-01#PLACED"))
+        );
+        let mut legacy = o.to_item();
+        legacy.insert("status".into(), ddb::s("CONFIRMED"));
+        legacy.remove("history");
+        let read = Order::from_item(&legacy).map(|o| (o.status, o.history.len()));
+        assert_eq!(read, Ok((Status::Placed, 0)));
     }
 }

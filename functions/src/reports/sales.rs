@@ -5,7 +5,7 @@
 //! cells that a spreadsheet would run as a formula are neutralised.
 
 use crate::money::{CURRENCY, Cents};
-use crate::orders::Order;
+use crate::orders::{Order, Status};
 use crate::product::Product;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -93,7 +93,8 @@ pub fn aggregate(
     let catalog: BTreeMap<&str, &Product> = products.iter().map(|p| (p.sku.as_str(), p)).collect();
     let mut by_product: BTreeMap<String, ProductSales> = BTreeMap::new();
     let mut totals = Totals::default();
-    for order in orders {
+    // A cancelled order sold nothing: its units went back to stock.
+    for order in orders.iter().filter(|o| o.status != Status::Cancelled) {
         let store = by_store
             .entry(order.store_id.clone())
             .or_insert_with(|| StoreSales {
@@ -264,14 +265,15 @@ fn cell(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::orders::{CONFIRMED, OrderLine};
+    use crate::orders::OrderLine;
 
     fn order(store: &str, lines: &[(&str, u64, u64)]) -> Order {
         Order {
             order_id: "ord".into(),
             user_id: "u".into(),
             store_id: store.into(),
-            status: CONFIRMED.into(),
+            status: Status::Placed,
+            history: Vec::new(),
             items: lines
                 .iter()
                 .map(|(sku, qty, price)| OrderLine {
@@ -306,10 +308,13 @@ mod tests {
     #[test]
     fn sums_by_store_and_product() {
         let stores = vec!["store-01".to_owned(), "store-02".to_owned()];
+        let mut cancelled = order("store-02", &[("A", 9, 150)]);
+        cancelled.status = Status::Cancelled;
         let orders = vec![
             order("store-01", &[("A", 2, 150), ("B", 1, 1000)]),
             order("store-01", &[("A", 1, 150)]),
             order("store-03", &[("B", 3, 1000)]),
+            cancelled,
         ];
         let products = vec![
             product("A", "Apples", 3),

@@ -53,18 +53,26 @@ pub struct OrderLimits {
     /// Most units (sum of quantities) in one order.
     #[serde(default = "default_max_units")]
     pub max_units_per_order: u32,
+    /// Most open orders (placed, picking, ready for pickup) one customer may hold.
+    #[serde(default = "default_max_open")]
+    pub max_open_orders: u32,
 }
 
 impl Default for OrderLimits {
     fn default() -> Self {
         OrderLimits {
             max_units_per_order: default_max_units(),
+            max_open_orders: default_max_open(),
         }
     }
 }
 
 fn default_max_units() -> u32 {
     retail_spec::ORDER_MAX_UNITS_DEFAULT
+}
+
+fn default_max_open() -> u32 {
+    retail_spec::ORDER_MAX_OPEN_DEFAULT
 }
 
 impl Environment {

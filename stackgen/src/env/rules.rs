@@ -408,6 +408,8 @@ fn check_stores(env: &Environment, out: &mut Vec<Violation>) {
 /// An order holds at most 50 lines of 999 units.
 fn check_order_limits(env: &Environment, out: &mut Vec<Violation>) {
     const MOST_UNITS: u32 = 50 * 999;
+    // The function counts open orders among the customer's newest 100.
+    const MOST_OPEN: u32 = 50;
     let o = &env.orders;
     if !(1..=MOST_UNITS).contains(&o.max_units_per_order) {
         out.push((
@@ -416,6 +418,16 @@ fn check_order_limits(env: &Environment, out: &mut Vec<Violation>) {
                 "`{}` is not a usable limit; use 1 to {MOST_UNITS} (an order holds at most 50 lines of 999 units), or leave it out for {}",
                 o.max_units_per_order,
                 retail_spec::ORDER_MAX_UNITS_DEFAULT
+            ),
+        ));
+    }
+    if !(1..=MOST_OPEN).contains(&o.max_open_orders) {
+        out.push((
+            FieldPath::keys("orders.max_open_orders"),
+            format!(
+                "`{}` is not a usable limit; use 1 to {MOST_OPEN} open orders per customer, or leave it out for {}",
+                o.max_open_orders,
+                retail_spec::ORDER_MAX_OPEN_DEFAULT
             ),
         ));
     }

@@ -168,6 +168,12 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                 value.clone().into(),
                 EnvValue::Literal(value),
             );
+            let open = limits.max_open_orders.to_string();
+            set_var(
+                retail_spec::ORDER_MAX_OPEN_VAR,
+                open.clone().into(),
+                EnvValue::Literal(open),
+            );
         }
         for (name, value) in super::finops::variables(ctx, spec) {
             set_var(name, value.clone().into(), EnvValue::Literal(value));

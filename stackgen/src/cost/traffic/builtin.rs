@@ -12,10 +12,11 @@
 use std::collections::BTreeMap;
 
 use retail_spec::{
-    BucketSpec, CARTS, CLEAR_CART, FUNCTIONS, GET_CART, GET_CATALOG, GET_INVENTORY, GET_ORDER,
-    GET_PRODUCT, GET_REPORT, IDEMPOTENCY, LIST_ORDERS, ORDER_EVENTS, ORDERS, PLACE_ORDER, PRODUCTS,
-    PUT_INVENTORY, QueueSpec, REPORT_JOBS, REPORT_REQUESTS, REPORTS, REQUEST_REPORT, Route,
-    SET_CART_ITEM, STOCK_ALERTS, TableSpec, TopicSpec, Trigger,
+    BucketSpec, CANCEL_ORDER, CARTS, CLEAR_CART, FUNCTIONS, GET_CART, GET_CATALOG, GET_INVENTORY,
+    GET_ORDER, GET_PRODUCT, GET_REPORT, GET_STORE_ORDER, IDEMPOTENCY, LIST_ORDERS,
+    LIST_STORE_ORDERS, ORDER_EVENTS, ORDERS, PLACE_ORDER, PRODUCTS, PUT_INVENTORY, QueueSpec,
+    REPORT_JOBS, REPORT_REQUESTS, REPORTS, REQUEST_REPORT, Route, SET_CART_ITEM, SET_ORDER_STATUS,
+    STOCK_ALERTS, TableSpec, TopicSpec, Trigger,
 };
 
 use super::{BucketUsage, CdnUsage, FunctionUsage, QueueUsage, TableUsage, TopicUsage, Traffic};
@@ -152,7 +153,7 @@ static MIX: &[Sample] = &[
     // Browse a category: Query on the by-category index, ~8 KB, eventually consistent.
     Sample {
         route: GET_CATALOG,
-        ppm: 350_000,
+        ppm: 183_000,
         duration_ms: 40,
         reads: &[(&PRODUCTS, u(1))],
         writes: &[],
@@ -240,6 +241,52 @@ static MIX: &[Sample] = &[
         duration_ms: 30,
         reads: &[(&ORDERS, t(5))],
         writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 2,
+    },
+    // Cancel an order while placed (a few in a hundred): a consistent GetItem, one transaction
+    // moving the ~2 KB order (2 × 2 WRU) and returning ~4 lines to stock (4 × 2 WRU).
+    Sample {
+        route: CANCEL_ORDER,
+        ppm: 2_000,
+        duration_ms: 70,
+        reads: &[(&ORDERS, u(1))],
+        writes: &[(&ORDERS, u(4)), (&PRODUCTS, u(8))],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 2,
+    },
+    // Store staff: the work queue, a Query of ~20 orders (~40 KB) on the by-store-status index.
+    Sample {
+        route: LIST_STORE_ORDERS,
+        ppm: 10_000,
+        duration_ms: 45,
+        reads: &[(&ORDERS, u(5))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 40,
+    },
+    // Store staff: one order with its history (GetItem).
+    Sample {
+        route: GET_STORE_ORDER,
+        ppm: 5_000,
+        duration_ms: 30,
+        reads: &[(&ORDERS, u(1))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 2,
+    },
+    // Store staff: pick, ready, collected (three per order placed): a consistent GetItem and a
+    // one-item transaction on the ~2 KB order (2 × 2 WRU).
+    Sample {
+        route: SET_ORDER_STATUS,
+        ppm: 150_000,
+        duration_ms: 50,
+        reads: &[(&ORDERS, u(1))],
+        writes: &[(&ORDERS, u(4))],
         sends: &[],
         report_downloads: 0,
         response_kb: 2,
@@ -561,8 +608,8 @@ mod tests {
     fn one_million_resolves_to_the_stated_counts() {
         let t = resolve(BuiltinProfile::OneMillion);
         assert_eq!(t.api_requests, 1_000_000);
-        assert_eq!(t.functions["catalog"].invocations, 600_000);
-        assert_eq!(t.functions["orders"].invocations, 160_000);
+        assert_eq!(t.functions["catalog"].invocations, 433_000);
+        assert_eq!(t.functions["orders"].invocations, 327_000);
         assert_eq!(t.functions["stock-alerts"].invocations, 50_000);
         assert_eq!(t.functions["report-builder"].invocations, 500);
         assert_eq!(t.queues["OrderEvents"].messages, 50_000);
