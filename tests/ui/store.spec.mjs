@@ -4,7 +4,9 @@
 //   checkout asks to sign in → create an account (a taken email refused, a weak password caught
 //   before sending) → confirm it with the emailed code (read from the emulator's outbox; a wrong
 //   code first) → sign in: the guest cart comes along → order at a store → confirmation → look
-//   the order up, see it in my orders → reload: still signed in, and a token the API rejects is
+//   the order up, see it in my orders → store staff (a second browser) start picking it and
+//   mark it ready in the back office's Orders queue, the customer's "My orders" shows "Ready
+//   for pickup" without a reload, staff mark it collected → reload: still signed in, and a token the API rejects is
 //   refreshed and the call retried → stock decreased in the catalog → the customer is refused
 //   by the back office (no data, no staff call) → sign out (the refresh token is revoked) →
 //   staff signs in to the back office → add and set stock → generate a report and download it
@@ -540,6 +542,48 @@ test("storefront and back office against the live stack", async (t) => {
     await shot(page, "10-orders");
   });
 
+  await step("store staff pick the order and make it ready; the customer sees it without a reload", async () => {
+    const staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+    const staff = await staffContext.newPage();
+    staff.setDefaultTimeout(15_000);
+    staff.on("pageerror", (err) => pageErrors.push(`back office: ${err.message}`));
+    try {
+      await staff.goto(new URL("admin.html", BASE).href);
+      await staff.getByRole("heading", { name: "Staff sign-in" }).waitFor();
+      await staff.getByRole("textbox", { name: "Email" }).fill(STAFF.email);
+      await staff.getByLabel("Password", { exact: true }).fill(STAFF.password);
+      await staff.getByRole("button", { name: "Sign in", exact: true }).click();
+      await staff.getByRole("heading", { name: "Orders" }).waitFor();
+      await staff.getByLabel("Store", { exact: true }).selectOption(store.id);
+      // The queue of placed orders, oldest first; the next step is one button.
+      await staff.locator(`#order-rows tr[data-order="${orderId}"]`).waitFor();
+      await assertNamedControls(staff, "back-office orders");
+      await staff.getByRole("button", { name: `Start picking: order ${orderId}` }).click();
+      const detail = staff.locator("#order-detail");
+      await detail.getByRole("button", { name: `Mark ready for pickup: order ${orderId}` }).click();
+      await detail.getByRole("button", { name: `Mark collected: order ${orderId}` }).waitFor();
+      assert.match(await detail.textContent(), /Ready for pickup/);
+      await shot(staff, "10b-backoffice-order-ready");
+
+      // The customer's "My orders" follows by itself (no reload, no click).
+      await eventually("the customer sees Ready for pickup", async () => (await page.locator("#my-orders").textContent()).includes("Ready for pickup"));
+      await eventually("the order shown above follows", async () => (await page.locator("#lookup-result").textContent()).includes("Ready for pickup"));
+      assert.equal(await page.locator("#lookup-result").getByRole("button", { name: /^Cancel order/ }).count(), 0, "a customer cannot cancel once picking started");
+      await shot(page, "10c-orders-ready-for-pickup");
+
+      // Collected at the counter (and paid there).
+      await detail.getByRole("button", { name: `Mark collected: order ${orderId}` }).click();
+      await eventually("the back office shows Collected", async () => (await detail.getByTestId("order-status").textContent()).includes("Collected"));
+      assert.equal(await detail.getByRole("button", { name: /Mark|Start picking/ }).count(), 0, "a collected order offers no next step");
+    } finally {
+      await staffContext.close();
+    }
+    await eventually("the customer sees Collected", async () => (await page.locator("#my-orders").textContent()).includes("Collected"));
+    const order = await api(`/orders/${encodeURIComponent(orderId)}`, { token: customerToken });
+    assert.deepEqual(order.history.map((s) => s.to), ["PLACED", "PICKING", "READY_FOR_PICKUP", "COLLECTED"]);
+    assert.ok(order.history.slice(1).every((s) => s.actor.startsWith("staff:")), JSON.stringify(order.history));
+  });
+
   await step("reload: still signed in, and a rejected token is refreshed", async () => {
     await page.reload();
     await eventually("the signed-in account bar after a reload", async () => (await accountBar.textContent()).includes(`Signed in as ${customer.email}`));
@@ -583,7 +627,7 @@ test("storefront and back office against the live stack", async (t) => {
     assert.equal(await page.locator("#inventory-rows tr").count(), 0, "a customer sees inventory rows");
     assert.ok(await page.locator("#backoffice").isHidden(), "the back office is shown to a customer");
     await sleep(500); // a staff call would have gone out by now
-    const staffCalls = traffic.slice(before).filter((r) => /^\/api\/(inventory|reports)/.test(r.path));
+    const staffCalls = traffic.slice(before).filter((r) => /^\/api\/(inventory|reports|stores)/.test(r.path));
     assert.deepEqual(staffCalls, [], "the back office called staff routes for a customer");
     // The API refuses the customer too (the page only decides what to show).
     const refused = await api("/inventory", { token: customerToken, expect: 403 });

@@ -1,5 +1,6 @@
-// The back office (admin.html): the inventory table with "add stock" / "set stock" per product,
-// adding a product, the low-stock list, and sales reports (generated asynchronously by the API;
+// The back office (admin.html): the stores' order queues (store-orders.js), the inventory table
+// with "add stock" / "set stock" per product, adding a product, the low-stock list, and sales
+// reports (generated asynchronously by the API;
 // this page polls their status and offers the download links once they are ready).
 //
 // For store staff only: a signed-out visitor gets the staff sign-in (the same accounts and
@@ -12,6 +13,7 @@
 import { initSignInForms, onSessionChangeElsewhere, renderAccountBar } from "./account-forms.js";
 import { ApiError, api, money, seg, when } from "./api.js";
 import { authAvailable, currentSession, signOut } from "./auth.js";
+import { forgetOrders, initOrders, loadOrders } from "./store-orders.js";
 import {
   $,
   announce,
@@ -489,6 +491,7 @@ function forgetData() {
   $("#low-list").replaceChildren();
   $("#report-rows").replaceChildren();
   $("#category-list").replaceChildren();
+  forgetOrders();
 }
 
 function renderAccount() {
@@ -529,6 +532,7 @@ function setMode(mode, { notice = "", focus = false } = {}) {
   if (mode === "staff" && was !== "staff") {
     renderReports();
     loadInventory();
+    loadOrders();
     for (const r of state.reports) poll(r.reportId);
   }
   if (focus) {
@@ -590,6 +594,7 @@ function start() {
   $("#inventory-filter").addEventListener("input", renderInventory);
   $("#add-form").addEventListener("submit", addProduct);
   $("#report-form").addEventListener("submit", generateReport);
+  initOrders({ active: () => state.mode === "staff", refused });
   initSignInForms({
     signedIn: enter,
     notConfirmed: () => ({ message: "This account is not confirmed yet. Confirm it with the emailed code in the shop, then sign in here." }),

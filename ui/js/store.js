@@ -24,6 +24,7 @@ import {
 } from "./account-forms.js";
 import { ApiError, api, money, randomId, seg, storeName, stores, when } from "./api.js";
 import { PASSWORD_RULE, authAvailable, confirmSignUp, currentSession, resendCode, signOut, signUp } from "./auth.js";
+import { historyList, isOpen, statusLabel, statusPill } from "./order-status.js";
 import {
   $,
   announce,
@@ -634,7 +635,7 @@ function orderDetails(order, { heading } = {}) {
       h("div", {}, h("dt", {}, "Order ID"), h("dd", {}, h("code", { "data-testid": "order-id" }, order.orderId))),
       h("div", {}, h("dt", {}, "Pickup store"), h("dd", {}, storeName(order.storeId))),
       h("div", {}, h("dt", {}, "Placed"), h("dd", {}, when(order.createdAt))),
-      h("div", {}, h("dt", {}, "Status"), h("dd", {}, String(order.status || "").toLowerCase())),
+      h("div", {}, h("dt", {}, "Status"), h("dd", {}, statusPill(order.status))),
     ),
     h(
       "div",
@@ -665,7 +666,31 @@ function orderDetails(order, { heading } = {}) {
         h("tfoot", {}, h("tr", {}, h("th", { scope: "row", colspan: 3 }, "Total"), h("td", { class: "num", "data-testid": "order-total" }, money(order.totalCents, currency)))),
       ),
     ),
+    order.status === "READY_FOR_PICKUP" ? h("p", { class: "notice" }, `Ready for pickup at ${storeName(order.storeId)}. Pay at the store when you collect.`) : null,
+    historyList(order),
+    order.status === "PLACED"
+      ? h("button", { type: "button", class: "btn btn-secondary", "aria-label": `Cancel order ${order.orderId}`, onclick: (e) => cancelOrder(order, e.currentTarget) }, "Cancel order")
+      : null,
   );
+}
+
+/** Cancels one of the customer's orders (only while it is placed: the store has not started). */
+async function cancelOrder(order, button) {
+  await busy(button, "Cancelling…", async () => {
+    try {
+      const cancelled = await api("POST", `/orders/${seg(order.orderId)}/cancel`, { body: {} });
+      clearError();
+      fill($("#lookup-result"), orderDetails(cancelled, { heading: `Order ${cancelled.orderId}` }));
+      announce(`Order ${cancelled.orderId} is cancelled.`);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "INVALID_TRANSITION") {
+        failed(err, { title: `The store has already started on this order (${statusLabel(err.details?.status).toLowerCase()})` });
+      } else {
+        failed(err, { title: "Couldn't cancel the order", retry: err.retryable ? () => cancelOrder(order, button) : undefined });
+      }
+    }
+  });
+  loadMyOrders();
 }
 
 function renderConfirmation(order) {
@@ -697,10 +722,24 @@ async function lookUp(event) {
   });
 }
 
-async function loadMyOrders() {
+/** How often "My orders" asks for news while one of the orders is still open. */
+const ORDERS_POLL_MS = 4_000;
+let ordersPoll = null;
+
+/** Keeps "My orders" current without a reload while it is shown and an order is open. */
+function followOrders(orders) {
+  clearTimeout(ordersPoll);
+  ordersPoll = null;
+  if (state.view === "orders" && state.session && orders.some((o) => isOpen(o.status))) {
+    ordersPoll = setTimeout(() => loadMyOrders({ quiet: true }), ORDERS_POLL_MS);
+  }
+}
+
+async function loadMyOrders({ quiet = false } = {}) {
   const box = $("#my-orders");
   if (!state.session) {
     box.replaceChildren();
+    followOrders([]);
     return;
   }
   $("#my-orders-hint").textContent = `Orders of ${state.session.email}, newest first.`;
@@ -708,6 +747,17 @@ async function loadMyOrders() {
   try {
     const data = await api("GET", "/orders");
     const orders = Array.isArray(data.items) ? data.items : [];
+    followOrders(orders);
+    if (quiet) {
+      const before = state.orderStates || {};
+      for (const o of orders) {
+        if (before[o.orderId] && before[o.orderId] !== o.status) announce(`Order ${o.orderId} is now ${statusLabel(o.status).toLowerCase()}.`);
+      }
+    }
+    state.orderStates = Object.fromEntries(orders.map((o) => [o.orderId, o.status]));
+    // The order shown above (looked up or picked from the list) follows too.
+    const shown = $("#lookup-result .order-card") && orders.find((o) => o.orderId === $("#lookup-id").value.trim());
+    if (shown) fill($("#lookup-result"), orderDetails(shown, { heading: `Order ${shown.orderId}` }));
     if (!orders.length) {
       fill(box, h("p", { class: "empty" }, "No orders yet."));
       return;
@@ -735,6 +785,7 @@ async function loadMyOrders() {
               },
               o.orderId,
             ),
+            statusPill(o.status),
             h("span", { class: "muted" }, `${when(o.createdAt)} · ${storeName(o.storeId)}`),
             h("span", {}, `${(o.items || []).reduce((n, i) => n + (Number(i.qty) || 0), 0)} items · `, h("strong", {}, money(o.totalCents, o.currency))),
           ),
@@ -742,6 +793,10 @@ async function loadMyOrders() {
       ),
     );
   } catch (err) {
+    if (quiet) {
+      followOrders([]); // a background refresh that failed stays quiet; "Refresh" retries
+      return;
+    }
     fill(box, h("p", { class: "hint" }, "Your orders could not be loaded."));
     failed(err, { title: "Couldn't load your orders", retry: loadMyOrders });
   } finally {
