@@ -64,6 +64,42 @@ where
     })
 }
 
+/// Runs a scheduled function (EventBridge Scheduler's JSON payload) until the runtime API goes
+/// away. An `Err` is logged and returned to Lambda, so the invocation counts as an error (the
+/// Errors alarm) and Scheduler's retry policy applies.
+pub fn scheduled<A, F, Fut, T>(
+    function: &'static FunctionSpec,
+    build: Build<A>,
+    handle: F,
+) -> ExitCode
+where
+    A: Send + Sync + 'static,
+    F: Fn(&'static A, serde_json::Value) -> Fut + Send + Sync + Copy + 'static,
+    Fut: Future<Output = Result<T, String>> + Send + 'static,
+    T: serde::Serialize,
+{
+    block_on(function, async move {
+        let app = init(function, build)?;
+        lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
+            let run = handle(app, event.payload);
+            async move {
+                match run.await {
+                    Ok(outcome) => Ok(json!(outcome)),
+                    Err(error) => {
+                        log::error(
+                            "scheduled run failed",
+                            json!({"function": function.id, "error": error}),
+                        );
+                        Err(lambda_runtime::Error::from(error))
+                    }
+                }
+            }
+        }))
+        .await
+        .map_err(|e| e.to_string())
+    })
+}
+
 /// Builds the app once for the lifetime of the process.
 fn init<A: 'static>(
     function: &'static FunctionSpec,

@@ -1,14 +1,15 @@
 //! Click & collect against DynamoDB on moto: an order picked, made ready and collected by staff;
 //! every illegal move answered 409 with the current state; 20 staff racing on one order giving
 //! one winner; a cancel racing a pick; a cancel retried returning stock once; the staff queue
-//! from its index, oldest first and paginated; and who may do what.
+//! from its index, oldest first and paginated; who may do what; the open-order limit; and the
+//! hourly expiry of orders not collected in time.
 
 mod support;
 
-use retail_functions::orders::Orders;
+use retail_functions::orders::{Expiry, Orders};
 use retail_spec::{
-    CANCEL_ORDER, GET_ORDER, GET_STORE_ORDER, LIST_STORE_ORDERS, ORDERS_FN, PLACE_ORDER,
-    SET_ORDER_STATUS,
+    CANCEL_ORDER, GET_ORDER, GET_STORE_ORDER, LIST_STORE_ORDERS, ORDER_EXPIRY, ORDERS_FN,
+    PLACE_ORDER, SET_ORDER_STATUS,
 };
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -407,4 +408,61 @@ async fn a_customer_holds_at_most_the_environments_open_orders() {
     // Collected or cancelled orders are not open: one cancel makes room.
     cancel(&app, "u-1", &first).await.ok(200);
     Reply::of(app.handle(third("k3")).await).ok(201);
+}
+
+#[tokio::test]
+async fn orders_not_collected_in_time_are_cancelled_by_the_hourly_expiry() {
+    let (stack, app) = setup("lifecycle-expiry").await;
+    let waiting = place(&app, "u-1", "store-01", "k1").await;
+    let ready = place(&app, "u-2", "store-02", "k2").await;
+    let collected = place(&app, "u-3", "store-01", "k3").await;
+    for status in ["PICKING", "READY_FOR_PICKUP"] {
+        staff_move(&app, "s-1", "store-02", &ready, status)
+            .await
+            .ok(200);
+    }
+    for status in ["PICKING", "READY_FOR_PICKUP", "COLLECTED"] {
+        staff_move(&app, "s-1", "store-01", &collected, status)
+            .await
+            .ok(200);
+    }
+    assert_eq!(stock(&stack).await, (91, 24));
+    let env = stack.env_with(
+        &ORDER_EXPIRY,
+        &[(retail_spec::ORDER_PICKUP_WINDOW_VAR, "48")],
+    );
+    let expiry = Expiry::new(&stack.sdk, &env).unwrap_or_else(|e| panic!("{e}"));
+
+    // Within the window nothing is due.
+    let now = time::OffsetDateTime::now_utc();
+    let run = expiry.run_at(now).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(run.cancelled.is_empty(), "{run:?}");
+
+    // Two days and an hour later: the placed and the ready orders go, the collected one stays.
+    let later = now + time::Duration::hours(49);
+    let run = expiry.run_at(later).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut cancelled = run.cancelled.clone();
+    cancelled.sort();
+    let mut want = vec![waiting.clone(), ready.clone()];
+    want.sort();
+    assert_eq!(cancelled, want);
+    assert_eq!(
+        stock(&stack).await,
+        (97, 28),
+        "the two orders' stock is back"
+    );
+    let r = Reply::of(
+        app.handle(call(&GET_ORDER).by_user("u-2").path(&[&ready]).build())
+            .await,
+    );
+    let order = r.ok(200);
+    assert_eq!(order["status"], "CANCELLED");
+    let last = &order["history"][3];
+    assert_eq!(last["actor"], "system");
+    assert_eq!(last["reason"], "not collected within 48 hours");
+
+    // A second run finds nothing more to do, and returns no stock twice.
+    let again = expiry.run_at(later).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.cancelled.is_empty(), "{again:?}");
+    assert_eq!(stock(&stack).await, (97, 28));
 }

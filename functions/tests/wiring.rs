@@ -78,6 +78,10 @@ fn build(
             retail_functions::killswitch::KillSwitch::new(sdk, env).map_err(e)?;
             None
         }
+        "order-expiry" => {
+            orders::Expiry::new(sdk, env).map_err(e)?;
+            None
+        }
         other => return Err(format!("no app for function binary {other}")),
     })
 }
@@ -107,7 +111,7 @@ async fn every_app_builds_from_its_grants_and_serves_its_routes() {
                     );
                 }
             }
-            (Trigger::Queue { .. } | Trigger::Topic { .. }, None) => {}
+            (Trigger::Queue { .. } | Trigger::Topic { .. } | Trigger::Schedule { .. }, None) => {}
             (t, _) => panic!("{}: trigger {t:?} does not match its app", f.id),
         }
     }

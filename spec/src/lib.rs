@@ -52,6 +52,11 @@ pub const ORDER_MAX_UNITS_DEFAULT: u32 = 200;
 pub const ORDER_MAX_OPEN_VAR: &str = "ORDER_MAX_OPEN";
 /// `orders.max_open_orders` when the environment file does not say.
 pub const ORDER_MAX_OPEN_DEFAULT: u32 = 5;
+/// The order expiry's environment variable: hours after placing that an order not collected is
+/// cancelled and its stock returned (`orders.pickup_window_hours` in the environment file).
+pub const ORDER_PICKUP_WINDOW_VAR: &str = "ORDER_PICKUP_WINDOW_HOURS";
+/// `orders.pickup_window_hours` when the environment file does not say: two days.
+pub const ORDER_PICKUP_WINDOW_DEFAULT_HOURS: u32 = 48;
 /// The catalog cache's lifetime when [`CATALOG_CACHE_VAR`] is not set.
 pub const CATALOG_CACHE_DEFAULT_SECONDS: u32 = 5;
 /// The longest catalog cache lifetime accepted (stock shown may be this old).
@@ -218,6 +223,9 @@ pub enum Trigger {
     },
     /// By an SNS subscription to the topic (the kill switch: also directly, by its schedule).
     Topic { topic: &'static TopicSpec },
+    /// By an EventBridge Scheduler schedule (`rate(1 hour)`): billed per invocation, nothing
+    /// runs between two.
+    Schedule { expression: &'static str },
 }
 
 impl FunctionSpec {
@@ -614,6 +622,20 @@ pub static STOCK_ALERTS_FN: FunctionSpec = FunctionSpec {
     needs_stores: false,
 };
 
+/// Cancels orders not collected within the pickup window and returns their stock, every hour.
+pub static ORDER_EXPIRY: FunctionSpec = FunctionSpec {
+    id: "order-expiry",
+    binary: "order-expiry",
+    description: "Cancels orders not collected within the pickup window and returns their stock",
+    trigger: Trigger::Schedule {
+        expression: "rate(1 hour)",
+    },
+    memory_mb: 128,
+    timeout_seconds: 120,
+    access: &[Access::TableWrite(&ORDERS), Access::TableWrite(&PRODUCTS)],
+    needs_stores: true,
+};
+
 /// The automatic kill switch: on the budget's kill-threshold notification (or its schedule) it
 /// throttles every other function to zero or empties the buckets and deletes the stack, per
 /// the environment file. Rendered only when the environment enables the kill switch.
@@ -647,6 +669,7 @@ pub static FUNCTIONS: &[&FunctionSpec] = &[
     &REPORTS_FN,
     &REPORT_BUILDER,
     &STOCK_ALERTS_FN,
+    &ORDER_EXPIRY,
     &KILL_SWITCH_FN,
 ];
 
@@ -855,6 +878,14 @@ mod tests {
                 Trigger::Http => assert!(n > 0, "{} has no routes", f.id),
                 Trigger::Queue { .. } => assert_eq!(n, 0, "{} is queue-driven", f.id),
                 Trigger::Topic { .. } => assert_eq!(n, 0, "{} is topic-driven", f.id),
+                Trigger::Schedule { expression } => {
+                    assert_eq!(n, 0, "{} is scheduled", f.id);
+                    assert!(
+                        expression.starts_with("rate(") || expression.starts_with("cron("),
+                        "{}: {expression}",
+                        f.id
+                    );
+                }
             }
         }
     }

@@ -124,7 +124,10 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
     // 1 s × 0.125 GB × $0.0000133334/GB-s).
     let nightly = 365.0 / 12.0;
     let kill_switch = nightly * (1.00 + 0.20) / 1e6 + nightly * 0.125 * 0.000_013_333_4;
-    let by_hand = 2.0 * 657_000.0 * 0.40 / 1e6 + 3.0 * 0.10 + kill_switch;
+    // The hourly order expiry (`rate(1 hour)`), 730 invocations of 1 s × 0.125 GB a month.
+    let hourly = 24.0 * 365.0 / 12.0;
+    let expiry = hourly * (1.00 + 0.20) / 1e6 + hourly * 0.125 * 0.000_013_333_4;
+    let by_hand = 2.0 * 657_000.0 * 0.40 / 1e6 + 3.0 * 0.10 + kill_switch + expiry;
     assert!(
         (idle - by_hand).abs() <= by_hand * 0.01,
         "idle dev ${idle} vs ${by_hand} by hand: {lines:?}"
@@ -148,6 +151,9 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
             ("KillSwitchFunction", "scheduled requests"),
             ("KillSwitchSchedule", "scheduled invocations"),
             ("OrderEventsDlqDepthAlarm", "standard alarm"),
+            ("OrderExpiryFunction", "scheduled duration (arm64)"),
+            ("OrderExpiryFunction", "scheduled requests"),
+            ("OrderExpirySchedule", "scheduled invocations"),
             (
                 "ReportBuilderFunctionReportRequestsQueueMapping",
                 "SQS polling while idle"

@@ -102,7 +102,22 @@ fn idle_dev_is_under_a_dollar_at_list_price_and_prod_itemises_dashboard_and_alar
         "{}",
         idle_lines(&r)
     );
-    let by_hand = Usd::from_cents(30) + Usd::from_micros(2 * 262_800) + kill_switch_schedule;
+    // The hourly order expiry (`rate(1 hour)`: 730 a month): 730 × $1.00/M = $0.000730,
+    // 730 × $0.20/M = $0.000146, 730 × 1 s × 0.125 GB × $0.0000133334/GB-s = $0.001217.
+    let expiry_schedule = Usd::from_micros(730 + 146 + 1_217);
+    assert_eq!(
+        r.idle_lines
+            .iter()
+            .filter(|l| l.logical_id.starts_with("OrderExpiry"))
+            .count(),
+        3,
+        "{}",
+        idle_lines(&r)
+    );
+    let by_hand = Usd::from_cents(30)
+        + Usd::from_micros(2 * 262_800)
+        + kill_switch_schedule
+        + expiry_schedule;
     assert_eq!(r.totals.idle, by_hand, "{}", idle_lines(&r));
     assert!(r.totals.total < Usd::from_dollars(1), "{}", idle_lines(&r));
 
@@ -166,8 +181,12 @@ fn every_environment_is_fully_understood_by_the_estimator() {
 fn one_million_requests_reach_every_retail_function_and_table() {
     let r = report("dev", BuiltinProfile::OneMillion);
     for f in retail_spec::FUNCTIONS {
-        if matches!(f.trigger, retail_spec::Trigger::Topic { .. }) {
-            // The kill switch: no request traffic reaches it (only its schedule, idle cost).
+        if matches!(
+            f.trigger,
+            retail_spec::Trigger::Topic { .. } | retail_spec::Trigger::Schedule { .. }
+        ) {
+            // The kill switch and the order expiry: no request traffic reaches them (only
+            // their schedules, an idle cost).
             continue;
         }
         let priced = r.resources.iter().any(|res| {

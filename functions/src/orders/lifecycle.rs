@@ -10,7 +10,6 @@
 //! transaction fails when any condition fails,
 //! <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html>).
 
-use super::Orders;
 use super::record::{Order, OrderLine, Transition, attr, store_status, store_status_attr};
 use super::status::{Actor, Status};
 use crate::clock;
@@ -18,6 +17,7 @@ use crate::ddb;
 use crate::error::{ApiError, ErrorCode, OrInternal};
 use crate::product::{self, attr as product_attr};
 use crate::products;
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde_json::json;
@@ -56,7 +56,41 @@ pub fn reason(text: Option<String>) -> Result<Option<String>, ApiError> {
     Ok(Some(text))
 }
 
-impl Orders {
+/// What moving an order needs: the orders table and the products table (for the stock a
+/// cancel returns). Shared by the orders function and the scheduled expiry.
+#[derive(Debug, Clone)]
+pub struct Lifecycle {
+    ddb: Client,
+    orders: String,
+    products: String,
+}
+
+impl Lifecycle {
+    pub fn new(ddb: Client, orders: String, products: String) -> Self {
+        Lifecycle {
+            ddb,
+            orders,
+            products,
+        }
+    }
+
+    /// One order (strongly consistent, so a replay right after placing finds it).
+    pub async fn load(&self, order_id: &str) -> Result<Option<Order>, ApiError> {
+        let out = self
+            .ddb
+            .get_item()
+            .table_name(&self.orders)
+            .set_key(Some(Order::key(order_id)))
+            .consistent_read(true)
+            .send()
+            .await
+            .or_internal(|| format!("reading order {order_id} from table {}", self.orders))?;
+        out.item()
+            .map(Order::from_item)
+            .transpose()
+            .or_internal(|| format!("reading order {order_id} from table {}", self.orders))
+    }
+
     /// Moves `order` to `to` as `actor`: the order as it is afterwards, or 409 when the move is
     /// not allowed from its state (or another request moved it first).
     pub async fn transition(

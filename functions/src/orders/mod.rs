@@ -6,6 +6,7 @@
 //! customer's routes (one order; their orders newest first through the by-user index; cancel).
 
 mod event;
+mod expiry;
 mod lifecycle;
 mod place;
 mod record;
@@ -14,7 +15,8 @@ mod staff;
 mod status;
 
 pub use event::{EventLine, MalformedEvent, ORDER_CREATED, OrderCreated};
-pub use lifecycle::MAX_REASON_CHARS;
+pub use expiry::{Expiry, ExpiryRun};
+pub use lifecycle::{Lifecycle, MAX_REASON_CHARS};
 pub use record::{Order, OrderLine, Transition, store_status};
 pub use request::{MAX_LINES, MAX_QTY, OrderBody, OrderRequest};
 pub use staff::{DEFAULT_PAGE, MAX_PAGE};
@@ -53,6 +55,7 @@ pub struct Orders {
     max_units: u32,
     /// Most open orders of one customer (`orders.max_open_orders`).
     max_open: u32,
+    lifecycle: Lifecycle,
 }
 
 #[derive(Serialize)]
@@ -70,8 +73,10 @@ struct CancelBody {
 
 impl Orders {
     pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
+        let ddb = Client::new(sdk);
         Ok(Orders {
-            ddb: Client::new(sdk),
+            lifecycle: Lifecycle::new(ddb.clone(), env.table(&ORDERS)?, env.table(&PRODUCTS)?),
+            ddb,
             sqs: aws_sdk_sqs::Client::new(sdk),
             products: env.table(&PRODUCTS)?,
             orders: env.table(&ORDERS)?,
@@ -138,19 +143,18 @@ impl Orders {
 
     /// One order (strongly consistent, so a replay right after placing finds it).
     async fn load(&self, order_id: &str) -> Result<Option<Order>, ApiError> {
-        let out = self
-            .ddb
-            .get_item()
-            .table_name(&self.orders)
-            .set_key(Some(Order::key(order_id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .or_internal(|| format!("reading order {order_id} from table {}", self.orders))?;
-        out.item()
-            .map(Order::from_item)
-            .transpose()
-            .or_internal(|| format!("reading order {order_id} from table {}", self.orders))
+        self.lifecycle.load(order_id).await
+    }
+
+    /// Moves `order` to `to` as `actor` (see [`Lifecycle::transition`]).
+    pub async fn transition(
+        &self,
+        order: &Order,
+        to: Status,
+        actor: &Actor,
+        reason: Option<String>,
+    ) -> Result<Order, ApiError> {
+        self.lifecycle.transition(order, to, actor, reason).await
     }
 
     /// The newest orders of a user.

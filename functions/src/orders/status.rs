@@ -9,7 +9,7 @@
 //! A customer may cancel only while the order is `PLACED` (nobody has started picking it);
 //! staff may cancel until it is collected; the system cancels orders not collected within the
 //! environment's pickup window. Payment is taken at the store on collection
-//! (`docs/decisions/0001-pay-at-collection.md`), so no transition moves money.
+//! (`docs/adr/0001-pay-at-collection.md`), so no transition moves money.
 
 use serde::Serialize;
 

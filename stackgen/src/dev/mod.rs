@@ -4,7 +4,8 @@
 //! function, [`runtime`]); a local gateway serves `ui/` at `/` and the HTTP API at `/api/…`,
 //! translating requests and responses exactly as API Gateway's payload format 2.0 does
 //! ([`apigw`], [`gateway`]); pollers feed the queue-driven functions as the stack's SQS event
-//! source mappings would ([`queues`]). What runs, with which memory, timeout and environment,
+//! source mappings would ([`queues`]); timers invoke the scheduled functions as EventBridge
+//! Scheduler would ([`schedules`]). What runs, with which memory, timeout and environment,
 //! comes from the rendered template resolved against the deployed local stack ([`plan`]), so
 //! the local run and AWS share one definition.
 //!
@@ -22,6 +23,7 @@ pub mod loopback_http;
 pub mod plan;
 pub mod queues;
 pub mod runtime;
+pub mod schedules;
 pub mod serve;
 
 use std::collections::HashMap;
@@ -334,6 +336,35 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
                 logs.clone(),
                 shutdown.clone(),
             ));
+        }
+    }
+
+    for spec in retail_spec::FUNCTIONS {
+        let (retail_spec::Trigger::Schedule { expression }, Some(pool)) =
+            (spec.trigger, pools.get(spec.id))
+        else {
+            continue;
+        };
+        match schedules::period(expression) {
+            Some(every) => {
+                logs.line(
+                    &Arc::from("dev"),
+                    format!("{} runs on its schedule, {expression}", spec.id),
+                );
+                tasks.spawn(schedules::run(
+                    Arc::clone(pool),
+                    every,
+                    logs.clone(),
+                    shutdown.clone(),
+                ));
+            }
+            None => logs.line(
+                &Arc::from("dev"),
+                format!(
+                    "{}: the schedule {expression} does not run locally",
+                    spec.id
+                ),
+            ),
         }
     }
 

@@ -56,6 +56,9 @@ pub struct OrderLimits {
     /// Most open orders (placed, picking, ready for pickup) one customer may hold.
     #[serde(default = "default_max_open")]
     pub max_open_orders: u32,
+    /// Hours after placing that an order not collected is cancelled and its stock returned.
+    #[serde(default = "default_pickup_window")]
+    pub pickup_window_hours: u32,
 }
 
 impl Default for OrderLimits {
@@ -63,6 +66,7 @@ impl Default for OrderLimits {
         OrderLimits {
             max_units_per_order: default_max_units(),
             max_open_orders: default_max_open(),
+            pickup_window_hours: default_pickup_window(),
         }
     }
 }
@@ -73,6 +77,10 @@ fn default_max_units() -> u32 {
 
 fn default_max_open() -> u32 {
     retail_spec::ORDER_MAX_OPEN_DEFAULT
+}
+
+fn default_pickup_window() -> u32 {
+    retail_spec::ORDER_PICKUP_WINDOW_DEFAULT_HOURS
 }
 
 impl Environment {

@@ -410,6 +410,7 @@ fn check_order_limits(env: &Environment, out: &mut Vec<Violation>) {
     const MOST_UNITS: u32 = 50 * 999;
     // The function counts open orders among the customer's newest 100.
     const MOST_OPEN: u32 = 50;
+    const MOST_WINDOW_HOURS: u32 = 30 * 24;
     let o = &env.orders;
     if !(1..=MOST_UNITS).contains(&o.max_units_per_order) {
         out.push((
@@ -418,6 +419,16 @@ fn check_order_limits(env: &Environment, out: &mut Vec<Violation>) {
                 "`{}` is not a usable limit; use 1 to {MOST_UNITS} (an order holds at most 50 lines of 999 units), or leave it out for {}",
                 o.max_units_per_order,
                 retail_spec::ORDER_MAX_UNITS_DEFAULT
+            ),
+        ));
+    }
+    if !(1..=MOST_WINDOW_HOURS).contains(&o.pickup_window_hours) {
+        out.push((
+            FieldPath::keys("orders.pickup_window_hours"),
+            format!(
+                "`{}` is not a usable pickup window; use 1 to {MOST_WINDOW_HOURS} hours (30 days), or leave it out for {}",
+                o.pickup_window_hours,
+                retail_spec::ORDER_PICKUP_WINDOW_DEFAULT_HOURS
             ),
         ));
     }

@@ -31,12 +31,9 @@ use crate::model::budgets::{
 use crate::model::ce::{
     AnomalyMonitor, AnomalySubscriber, AnomalySubscription, Expression, Frequency, SubscriberType,
 };
-use crate::model::iam::{InlinePolicy, Role};
+use crate::model::iam::InlinePolicy;
 use crate::model::lambda::{EventSourceMapping, Function, Permission};
 use crate::model::s3::Bucket;
-use crate::model::scheduler::{
-    FlexibleTimeWindow, FlexibleTimeWindowMode, Schedule, ScheduleState, Target,
-};
 use crate::model::sns::{Subscription, Topic, TopicPolicy};
 use crate::model::{
     Arn, Handle, Operator, Options, PolicyCondition, PolicyDocument, Principal, Pseudo, Statement,
@@ -71,7 +68,7 @@ const PAUSE_MAPPINGS: &[&str] = &[
 ];
 const LIST_VERSIONS: &[&str] = &["s3:ListBucketVersions"];
 const DELETE_OBJECTS: &[&str] = &["s3:DeleteObject", "s3:DeleteObjectVersion"];
-const INVOKE: &[&str] = &["lambda:InvokeFunction"];
+use super::schedules::INVOKE;
 
 /// Every action group the kill switch's stack-wide grants and its schedule's role use (the
 /// boundary's ceiling).
@@ -380,47 +377,24 @@ fn build_kill_switch(
 
 /// The out-of-hours shutdown: EventBridge Scheduler invokes the kill switch with `destroy`.
 fn schedule(ctx: &mut Ctx, function: &Handle<Function>, expression: &str) {
-    let role = ctx.template.add(
-        "KillSwitchScheduleRole",
-        Role::new(PolicyDocument::new(vec![
-            Statement::trust(Principal::Service(vec![
-                "scheduler.amazonaws.com".to_owned(),
-            ]))
-            .when(PolicyCondition::new(
-                Operator::StringEquals,
-                "aws:SourceAccount",
-                Pseudo::AccountId,
-            )),
-        ]))
-        .description(format!(
-            "Lets the out-of-hours schedule of {} invoke its kill switch",
-            ctx.names.stack()
-        ))
-        .path(super::boundary::ROLE_PATH)
-        .policies([InlinePolicy::new(
-            PolicyDocument::new(vec![Statement::allow(
-                "InvokeKillSwitch",
-                INVOKE,
-                vec![function.arn()],
-            )]),
-            "invoke-kill-switch",
-        )])
-        .permissions_boundary(super::boundary::arn()),
-    );
-    ctx.template.add(
-        "KillSwitchSchedule",
-        Schedule::new(
-            FlexibleTimeWindow::new(FlexibleTimeWindowMode::Off),
+    super::schedules::invoke(
+        ctx,
+        function,
+        super::schedules::Invocation {
+            stem: "KillSwitch",
+            function_id: retail_spec::KILL_SWITCH_FN.id,
+            name: "shutdown",
             expression,
-            Target::new(function.arn(), role.arn()).input(SCHEDULE_INPUT),
-        )
-        .name(ctx.names.physical("shutdown"))
-        .description(format!(
-            "Out-of-hours shutdown of {}: destroys the environment ({expression}, UTC)",
-            ctx.names.stack()
-        ))
-        .schedule_expression_timezone("UTC")
-        .state(ScheduleState::Enabled),
+            input: Some(SCHEDULE_INPUT),
+            description: format!(
+                "Out-of-hours shutdown of {}: destroys the environment ({expression}, UTC)",
+                ctx.names.stack()
+            ),
+            role_description: format!(
+                "Lets the out-of-hours schedule of {} invoke its kill switch",
+                ctx.names.stack()
+            ),
+        },
     );
 }
 
@@ -655,7 +629,11 @@ mod tests {
         let mut env = dev();
         env.kill_switch.schedule = Some("cron(0 22 * * ? *)".into());
         let s = stack(&env);
-        let (_, schedule) = s.template.resources::<Schedule>().next().expect("schedule");
+        let (_, schedule) = s
+            .template
+            .resources::<Schedule>()
+            .find(|(id, _)| id.as_str() == "KillSwitchSchedule")
+            .expect("schedule");
         assert_eq!(schedule.schedule_expression, "cron(0 22 * * ? *)");
         assert_eq!(
             schedule
@@ -673,12 +651,12 @@ mod tests {
                 .map(|(id, a)| (id.as_str().to_owned(), a)),
             Some((ids::function(&KILL_SWITCH_FN), "Arn"))
         );
-        assert!(
-            stack(&dev())
-                .template
-                .resources::<Schedule>()
-                .next()
-                .is_none()
-        );
+        // Without a shutdown schedule, the only schedule is the order expiry's.
+        let ids: Vec<String> = stack(&dev())
+            .template
+            .resources::<Schedule>()
+            .map(|(id, _)| id.as_str().to_owned())
+            .collect();
+        assert_eq!(ids, ["OrderExpirySchedule"]);
     }
 }

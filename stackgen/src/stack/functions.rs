@@ -175,6 +175,14 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                 EnvValue::Literal(open),
             );
         }
+        if spec.id == retail_spec::ORDER_EXPIRY.id {
+            let hours = ctx.env.orders.pickup_window_hours.to_string();
+            set_var(
+                retail_spec::ORDER_PICKUP_WINDOW_VAR,
+                hours.clone().into(),
+                EnvValue::Literal(hours),
+            );
+        }
         for (name, value) in super::finops::variables(ctx, spec) {
             set_var(name, value.clone().into(), EnvValue::Literal(value));
         }
@@ -337,6 +345,30 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                     .scaling_config(
                         ScalingConfig::new().maximum_concurrency(i64::from(q.spec.max_concurrency)),
                     ),
+            );
+        }
+
+        if let Trigger::Schedule { expression } = spec.trigger {
+            super::schedules::invoke(
+                ctx,
+                &function,
+                super::schedules::Invocation {
+                    stem: &ids::function(spec).replace("Function", ""),
+                    function_id: spec.id,
+                    name: spec.id,
+                    expression,
+                    input: None,
+                    description: format!(
+                        "{} ({expression}, UTC): {}",
+                        spec.description,
+                        ctx.names.stack()
+                    ),
+                    role_description: format!(
+                        "Lets the {} schedule of {} invoke the function",
+                        spec.id,
+                        ctx.names.stack()
+                    ),
+                },
             );
         }
 

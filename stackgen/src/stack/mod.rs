@@ -24,6 +24,7 @@ mod finops;
 mod functions;
 mod identity;
 mod observability;
+mod schedules;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
