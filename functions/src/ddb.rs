@@ -3,7 +3,10 @@
 //! Items come back as maps of loosely typed attributes; these helpers turn a missing or
 //! mistyped attribute into an error that names it, instead of a panic or a silent default.
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use crate::error::ApiError;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, CancellationReason, TransactWriteItem};
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::str::FromStr;
@@ -27,6 +30,34 @@ pub enum ItemError {
         value: String,
         expected: &'static str,
     },
+}
+
+/// Runs one transaction: `Ok(None)` when it committed, `Ok(Some(reasons))` when DynamoDB
+/// cancelled it (one reason per item, in the items' order: `ConditionalCheckFailed`,
+/// `TransactionConflict`, `None`, …), an internal error for anything else (`doing` says what).
+pub async fn transact(
+    ddb: &Client,
+    items: Vec<TransactWriteItem>,
+    doing: &str,
+) -> Result<Option<Vec<CancellationReason>>, ApiError> {
+    let err = match ddb
+        .transact_write_items()
+        .set_transact_items(Some(items))
+        .send()
+        .await
+    {
+        Ok(_) => return Ok(None),
+        Err(e) => e,
+    };
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(tc)) => {
+            Ok(Some(tc.cancellation_reasons().to_vec()))
+        }
+        _ => Err(ApiError::internal(
+            doing,
+            aws_sdk_dynamodb::error::DisplayErrorContext(&err),
+        )),
+    }
 }
 
 /// A string attribute.

@@ -18,7 +18,6 @@ use crate::error::{ApiError, ErrorCode, OrInternal};
 use crate::product::{self, attr as product_attr};
 use crate::products;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde_json::json;
 use std::time::Duration;
@@ -149,26 +148,9 @@ impl Lifecycle {
                 items.push(self.restock(line, &step.at)?);
             }
         }
-        let sent = self
-            .ddb
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        let err = match sent {
-            Ok(_) => return Ok(Written::Done),
-            Err(e) => e,
-        };
-        let reasons = match err.as_service_error() {
-            Some(TransactWriteItemsError::TransactionCanceledException(tc)) => {
-                tc.cancellation_reasons().to_vec()
-            }
-            _ => {
-                return Err(ApiError::internal(
-                    &format!("moving order {} to {}", order.order_id, step.to),
-                    aws_sdk_dynamodb::error::DisplayErrorContext(&err),
-                ));
-            }
+        let doing = format!("moving order {} to {}", order.order_id, step.to);
+        let Some(reasons) = ddb::transact(&self.ddb, items, &doing).await? else {
+            return Ok(Written::Done);
         };
         let code = |i: usize| reasons.get(i).and_then(|r| r.code()).unwrap_or("None");
         if code(0) == "ConditionalCheckFailed"
@@ -180,7 +162,7 @@ impl Lifecycle {
         }
         let codes: Vec<&str> = (0..reasons.len()).map(code).collect();
         Err(ApiError::internal(
-            &format!("moving order {} to {}", order.order_id, step.to),
+            &doing,
             format!("transaction cancelled for reasons {codes:?} (a line's product is gone?)"),
         ))
     }

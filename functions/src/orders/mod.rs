@@ -106,6 +106,7 @@ impl Orders {
             let customer = Actor::Customer(req.caller()?.sub.clone());
             Reply::ok(
                 &self
+                    .lifecycle
                     .transition(&order, Status::Cancelled, &customer, reason)
                     .await?,
             )
@@ -144,17 +145,6 @@ impl Orders {
     /// One order (strongly consistent, so a replay right after placing finds it).
     async fn load(&self, order_id: &str) -> Result<Option<Order>, ApiError> {
         self.lifecycle.load(order_id).await
-    }
-
-    /// Moves `order` to `to` as `actor` (see [`Lifecycle::transition`]).
-    pub async fn transition(
-        &self,
-        order: &Order,
-        to: Status,
-        actor: &Actor,
-        reason: Option<String>,
-    ) -> Result<Order, ApiError> {
-        self.lifecycle.transition(order, to, actor, reason).await
     }
 
     /// The newest orders of a user.

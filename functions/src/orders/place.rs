@@ -25,7 +25,6 @@ use crate::log;
 use crate::money::Cents;
 use crate::product::{self, Product, attr};
 use crate::products;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, CancellationReason, Put, ReturnValuesOnConditionCheckFailure,
     TransactWriteItem, Update,
@@ -204,26 +203,9 @@ impl Orders {
             }
             let order = price(req, &catalog)?;
             let items = self.transaction(&order, &catalog, record_key, fingerprint)?;
-            let sent = self
-                .ddb
-                .transact_write_items()
-                .set_transact_items(Some(items))
-                .send()
-                .await;
-            let err = match sent {
-                Ok(_) => return Ok(Placed::New(order)),
-                Err(e) => e,
-            };
-            let reasons = match err.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(tc)) => {
-                    tc.cancellation_reasons().to_vec()
-                }
-                _ => {
-                    return Err(ApiError::internal(
-                        &format!("placing order {}", order.order_id),
-                        aws_sdk_dynamodb::error::DisplayErrorContext(&err),
-                    ));
-                }
+            let doing = format!("placing order {}", order.order_id);
+            let Some(reasons) = ddb::transact(&self.ddb, items, &doing).await? else {
+                return Ok(Placed::New(order));
             };
             match self
                 .cancelled(req, &reasons, record_key, fingerprint)

@@ -63,18 +63,21 @@ impl Orders {
     /// `POST /stores/{storeId}/orders/{orderId}/status`: `{"status": "PICKING", "reason"?}`.
     pub(super) async fn set_status(&self, req: &ApiRequest) -> Result<Reply, ApiError> {
         let body: StatusBody = req.json()?;
-        let to = Status::parse(&body.status)
-            .filter(|_| body.status != "CONFIRMED")
-            .ok_or_else(|| {
-                ApiError::validation(format!(
-                    "status {:?} is not one of PICKING, READY_FOR_PICKUP, COLLECTED, CANCELLED.",
-                    body.status
-                ))
-            })?;
+        let to = Status::requested(&body.status).ok_or_else(|| {
+            ApiError::validation(format!(
+                "status {:?} is not one of PICKING, READY_FOR_PICKUP, COLLECTED, CANCELLED.",
+                body.status
+            ))
+        })?;
         let reason = reason(body.reason)?;
         let order = self.store_order(req).await?;
         let staff = Actor::Staff(req.caller()?.sub.clone());
-        Reply::ok(&self.transition(&order, to, &staff, reason).await?)
+        Reply::ok(
+            &self
+                .lifecycle
+                .transition(&order, to, &staff, reason)
+                .await?,
+        )
     }
 
     /// `GET /stores/{storeId}/orders?status=&limit=&cursor=`: oldest first.
@@ -82,9 +85,7 @@ impl Orders {
         let store = self.store(req)?;
         let status = match req.query("status") {
             None => Status::Placed,
-            Some(text) => Status::parse(text)
-                .filter(|_| text != "CONFIRMED")
-                .ok_or_else(|| {
+            Some(text) => Status::requested(text).ok_or_else(|| {
                     ApiError::validation(format!(
                         "status {text:?} is not one of PLACED, PICKING, READY_FOR_PICKUP, COLLECTED, CANCELLED."
                     ))

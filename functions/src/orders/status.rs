@@ -54,9 +54,11 @@ impl Status {
 
     /// A stored or requested status (`CONFIRMED`, the legacy name, reads as `PLACED`).
     pub fn parse(text: &str) -> Option<Status> {
-        if text == LEGACY_CONFIRMED {
-            return Some(Status::Placed);
-        }
+        Status::requested(text).or((text == LEGACY_CONFIRMED).then_some(Status::Placed))
+    }
+
+    /// A status a client names (one of the five; the legacy `CONFIRMED` is a stored name only).
+    pub fn requested(text: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
@@ -135,6 +137,8 @@ mod tests {
         }
         assert_eq!(Status::parse("CONFIRMED"), Some(Status::Placed));
         assert_eq!(Status::parse("placed"), None);
+        assert_eq!(Status::requested("CONFIRMED"), None);
+        assert_eq!(Status::requested("PICKING"), Some(Status::Picking));
     }
 
     #[test]
