@@ -134,6 +134,55 @@ fn resolved<'a>(outputs: &'a BTreeMap<String, String>, key: &str) -> Option<&'a 
 }
 
 /// The pages of `ui/` a shopper navigates to (everything else there is an asset they load).
+/// HSTS lifetime: two years, the value browsers' preload lists ask for (RFC 6797 leaves it to
+/// the site; <https://hstspreload.org> requires at least one year).
+pub const HSTS_MAX_AGE_SECONDS: i64 = 63_072_000;
+/// The pages are never framed (clickjacking): `X-Frame-Options: DENY` and, for browsers that
+/// read CSP level 2, `frame-ancestors 'none'`.
+pub const FRAME_OPTIONS: &str = "DENY";
+/// Full URLs stay on the site; other origins see only the origin, and nothing over plain HTTP.
+pub const REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
+
+/// The Cognito endpoint the sign-in calls from the browser in AWS (`SiteAuth::endpoint`).
+pub fn cognito_origin(region: &str) -> String {
+    format!("https://cognito-idp.{region}.amazonaws.com")
+}
+
+/// The content security policy of every page: scripts, styles, images and fonts from the site
+/// only (no inline script or style anywhere in `ui/`), API calls to the same origin and Cognito,
+/// no framing, no plugins, forms posting to the site only.
+pub fn content_security_policy(region: &str) -> String {
+    [
+        "default-src 'self'".to_owned(),
+        "script-src 'self'".to_owned(),
+        "style-src 'self'".to_owned(),
+        "img-src 'self' data:".to_owned(),
+        "font-src 'self'".to_owned(),
+        format!("connect-src 'self' {}", cognito_origin(region)),
+        "frame-ancestors 'none'".to_owned(),
+        "base-uri 'self'".to_owned(),
+        "form-action 'self'".to_owned(),
+        "object-src 'none'".to_owned(),
+    ]
+    .join("; ")
+}
+
+/// The security headers of every response, as `stackgen dev` sends them. The CDN's response
+/// headers policy (`stack/edge.rs`) is built from the same constants, so the browser test that
+/// runs against `stackgen dev` proves the policy the CDN sends.
+pub fn security_headers(region: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("content-security-policy", content_security_policy(region)),
+        (
+            "strict-transport-security",
+            format!("max-age={HSTS_MAX_AGE_SECONDS}; includeSubDomains"),
+        ),
+        ("x-content-type-options", "nosniff".to_owned()),
+        ("x-frame-options", FRAME_OPTIONS.to_owned()),
+        ("referrer-policy", REFERRER_POLICY.to_owned()),
+    ]
+}
+
 /// A request for any other page path gets [`NOT_FOUND_HTML`] with status 404, from the CDN
 /// (a CloudFront Function, see [`cdn_page_router_js`]) and from `stackgen dev` alike; a test
 /// keeps this list equal to the `.html` files of `ui/`.

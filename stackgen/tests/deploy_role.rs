@@ -21,6 +21,14 @@ fn the_deploy_role_covers_every_resource_type_of_every_environment() {
         assert!(!resources.is_empty(), "{name}: no resources");
         for (logical, r) in resources {
             let kind = r["Type"].as_str().unwrap_or_default();
+            // The role holds the actions of the typed model's types' handlers: a type of the same
+            // service that is not listed would lack its own actions (CreateResponseHeadersPolicy
+            // is not CreateDistribution).
+            assert!(
+                stackgen::model::RESOURCE_TYPES.contains(&kind),
+                "{name}: {logical} ({kind}) is not in stackgen::model::RESOURCE_TYPES, so the \
+                 deploy role lacks its handlers' actions; add it there and raise BOOTSTRAP_VERSION"
+            );
             let service = stackgen_model::facts(kind).and_then(|f| f.service);
             assert!(
                 kind == "AWS::IAM::Role" || service.is_some_and(|s| services.contains(&s)),

@@ -232,6 +232,13 @@ test("storefront and back office against the live stack", async (t) => {
   page.setDefaultTimeout(15_000);
   const pageErrors = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
+  // What the content security policy refused (Chromium reports each refusal on the console).
+  const cspViolations = [];
+  const watchCsp = (p, where) =>
+    p.on("console", (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${where}: ${msg.text()}`);
+    });
+  watchCsp(page, "shop");
   // What the main page sends to the API and to Cognito, to check headers and what was not sent.
   const traffic = [];
   page.on("request", (r) => {
@@ -300,6 +307,22 @@ test("storefront and back office against the live stack", async (t) => {
     password: `Greenleaf-${Math.random().toString(16).slice(2, 8)}-A1`,
   };
   let customerToken; // the customer's access token, for checks on the API
+
+  await step("the pages and the API carry the security headers", async () => {
+    for (const path of ["", "admin.html", "api/catalog?limit=1"]) {
+      const res = await context.request.get(new URL(path, BASE).href);
+      const headers = res.headers();
+      const csp = headers["content-security-policy"] || "";
+      for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) {
+        assert.ok(csp.includes(directive), `/${path}: the content security policy lacks ${directive}: ${csp}`);
+      }
+      assert.match(csp, /connect-src 'self' https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com/, `/${path}: ${csp}`);
+      assert.equal(headers["x-frame-options"], "DENY", `/${path}`);
+      assert.equal(headers["x-content-type-options"], "nosniff", `/${path}`);
+      assert.equal(headers["referrer-policy"], "strict-origin-when-cross-origin", `/${path}`);
+      assert.match(headers["strict-transport-security"] || "", /^max-age=63072000; includeSubDomains/, `/${path}`);
+    }
+  });
 
   await step("browse the catalog", async () => {
     await page.goto(BASE.href);
@@ -547,6 +570,7 @@ test("storefront and back office against the live stack", async (t) => {
     const staff = await staffContext.newPage();
     staff.setDefaultTimeout(15_000);
     staff.on("pageerror", (err) => pageErrors.push(`back office: ${err.message}`));
+    watchCsp(staff, "back office");
     try {
       await staff.goto(new URL("admin.html", BASE).href);
       await staff.getByRole("heading", { name: "Staff sign-in" }).waitFor();
@@ -890,6 +914,7 @@ test("storefront and back office against the live stack", async (t) => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "en-US" });
     try {
       const p = await phone.newPage();
+      watchCsp(p, "phone");
       p.on("pageerror", (err) => pageErrors.push(err.message));
       await p.goto(BASE.href);
       await p.getByRole("button", { name: `Add to cart: ${a.name}`, exact: true }).click();
@@ -915,6 +940,7 @@ test("storefront and back office against the live stack", async (t) => {
     const bare = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const p = await bare.newPage();
+      watchCsp(p, "no sign-in");
       p.on("pageerror", (err) => pageErrors.push(err.message));
       const { auth, ...rest } = config;
       assert.ok(auth);
@@ -971,5 +997,8 @@ test("storefront and back office against the live stack", async (t) => {
 
   await t.test("no uncaught errors in the pages", () => {
     assert.deepEqual(pageErrors, []);
+  });
+  await t.test("the pages satisfy their content security policy", () => {
+    assert.deepEqual(cspViolations, []);
   });
 });

@@ -16,6 +16,10 @@ pub use crate::generated::cloudfront::function::{Function, FunctionConfig, Runti
 pub use crate::generated::cloudfront::origin_access_control::{
     OriginAccessControl, OriginAccessControlConfig,
 };
+pub use crate::generated::cloudfront::response_headers_policy::{
+    ContentSecurityPolicy, ContentTypeOptions, FrameOptions, ReferrerPolicy, ResponseHeadersPolicy,
+    ResponseHeadersPolicyConfig, SecurityHeadersConfig, StrictTransportSecurity,
+};
 
 impl OriginAccessControl {
     /// Lets CloudFront sign its requests to a private S3 origin (replaces origin access
@@ -30,6 +34,13 @@ impl OriginAccessControl {
 impl Handle<OriginAccessControl> {
     /// `Ref`: the OAC id.
     pub fn oac_id(&self) -> Id<OriginAccessControl> {
+        self.reference_as()
+    }
+}
+
+impl Handle<ResponseHeadersPolicy> {
+    /// `Ref`: the policy id (what a cache behaviour's `ResponseHeadersPolicyId` takes).
+    pub fn policy_id(&self) -> Id<ResponseHeadersPolicy> {
         self.reference_as()
     }
 }

@@ -34,6 +34,7 @@ pub const RESOURCE_TYPES: &[&str] = &[
     <cloudfront::Distribution as crate::cfn::Resource>::TYPE,
     <cloudfront::Function as crate::cfn::Resource>::TYPE,
     <cloudfront::OriginAccessControl as crate::cfn::Resource>::TYPE,
+    <cloudfront::ResponseHeadersPolicy as crate::cfn::Resource>::TYPE,
     <cloudwatch::Alarm as crate::cfn::Resource>::TYPE,
     <cloudwatch::Dashboard as crate::cfn::Resource>::TYPE,
     <cognito::UserPool as crate::cfn::Resource>::TYPE,

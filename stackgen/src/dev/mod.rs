@@ -384,6 +384,7 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
         logs: logs.clone(),
         log_source: Arc::from("gateway"),
         port: addr.port(),
+        security_headers: crate::storefront::security_headers(&config.emulator.region),
     });
     tasks.spawn(gateway::serve(gateway, listener, shutdown.clone()));
 

@@ -11,14 +11,17 @@ use super::api::ApiRes;
 use super::data::{ACCESS_LOG_SKIP, bucket_policy};
 use super::{Ctx, ids};
 use crate::model::cloudfront::{
-    CacheBehavior, CustomOriginConfig, DefaultCacheBehavior, Distribution, DistributionConfig,
-    Function, FunctionAssociation, FunctionConfig, HttpVersion, Origin, OriginAccessControl,
-    PriceClass, Runtime, S3OriginConfig, ViewerProtocolPolicy, managed,
+    CacheBehavior, ContentSecurityPolicy, ContentTypeOptions, CustomOriginConfig,
+    DefaultCacheBehavior, Distribution, DistributionConfig, FrameOptions, Function,
+    FunctionAssociation, FunctionConfig, HttpVersion, Origin, OriginAccessControl, PriceClass,
+    ReferrerPolicy, ResponseHeadersPolicy, ResponseHeadersPolicyConfig, Runtime, S3OriginConfig,
+    SecurityHeadersConfig, StrictTransportSecurity, ViewerProtocolPolicy, managed,
 };
 use crate::model::s3::Bucket;
 use crate::model::{
     DeletionPolicy, Handle, Operator, Options, PolicyCondition, Principal, Pseudo, Statement, Value,
 };
+use crate::storefront;
 use crate::sub;
 
 pub(super) struct Edge {
@@ -35,6 +38,30 @@ const TLS_SKIP: &str = "Served on the default *.cloudfront.net certificate, whos
 const LOGGING_SKIP: &str = "CloudFront standard logs need a log bucket with ACLs enabled; the API behind it keeps access logs, and CloudFront's own metrics cover the static site.";
 const FAILOVER_SKIP: &str = "A single-region stack: there is no second origin to fail over to.";
 const GEO_SKIP: &str = "The store sells to everyone it can deliver to; no country is restricted.";
+
+/// The response headers policy of every behaviour: the security headers `storefront` defines
+/// (`stackgen dev` sends the same), overriding whatever an origin sends.
+fn security_headers(ctx: &mut Ctx) -> Handle<ResponseHeadersPolicy> {
+    let csp = storefront::content_security_policy(&ctx.env.region);
+    let config = SecurityHeadersConfig::new()
+        .content_security_policy(ContentSecurityPolicy::new(csp, true))
+        .content_type_options(ContentTypeOptions::new(true))
+        .frame_options(FrameOptions::new(storefront::FRAME_OPTIONS, true))
+        .referrer_policy(ReferrerPolicy::new(true, storefront::REFERRER_POLICY))
+        .strict_transport_security(
+            StrictTransportSecurity::new(storefront::HSTS_MAX_AGE_SECONDS, true)
+                .include_subdomains(true),
+        );
+    let name = ctx.names.physical("security-headers");
+    ctx.template.add(
+        "SecurityHeadersPolicy",
+        ResponseHeadersPolicy::new(
+            ResponseHeadersPolicyConfig::new(name)
+                .comment("Security headers of the storefront and API (CSP, HSTS, no framing)")
+                .security_headers_config(config),
+        ),
+    )
+}
 
 pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
     let site_bucket = ctx.template.add_with(
@@ -80,6 +107,7 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
         // Publish to LIVE on every update, so the distribution runs what the template says.
         .auto_publish(true),
     );
+    let headers = security_headers(ctx);
     let methods = |list: &[&str]| -> Vec<Value> { list.iter().map(|&m| m.into()).collect() };
     let static_methods = ["GET", "HEAD"];
     let site_origin = Origin::new(site_bucket.regional_domain_name(), SITE_ORIGIN)
@@ -97,7 +125,7 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
             .cached_methods(methods(&static_methods))
             .compress(true)
             .cache_policy_id(managed::CACHING_OPTIMIZED)
-            .response_headers_policy_id(managed::SECURITY_HEADERS)
+            .response_headers_policy_id(headers.policy_id())
             .function_associations([FunctionAssociation::new()
                 .event_type("viewer-request")
                 .function_arn(page_router.function_arn())]);
@@ -109,7 +137,7 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
         .compress(true)
         .cache_policy_id(managed::CACHING_DISABLED)
         .origin_request_policy_id(managed::ALL_VIEWER_EXCEPT_HOST_HEADER)
-        .response_headers_policy_id(managed::SECURITY_HEADERS);
+        .response_headers_policy_id(headers.policy_id());
     let distribution = ctx.template.add_with(
         ids::DISTRIBUTION,
         Distribution::new(

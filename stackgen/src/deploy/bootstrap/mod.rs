@@ -73,7 +73,8 @@ pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// 1: assets bucket. 2: + deploy role. 3: template expiry, no SourceAccount in the trust.
 /// 4: + Cognito user pools. 5: the handlers' actions instead of `service:*`, the roles'
 /// permissions boundary, roles only under `/stackgen/`, PassRole only to Lambda and Scheduler.
-pub const BOOTSTRAP_VERSION: u32 = 5;
+/// 6: + CloudFront response headers policies (the storefront's security headers).
+pub const BOOTSTRAP_VERSION: u32 = 6;
 
 /// The bootstrap stack as found or created.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -67,6 +67,9 @@ pub struct Gateway {
     pub log_source: Arc<str>,
     /// The port clients connect to (`x-forwarded-port`).
     pub port: u16,
+    /// What the CDN's response headers policy adds to every response
+    /// (`storefront::security_headers`).
+    pub security_headers: Vec<(&'static str, String)>,
 }
 
 /// Serves `gateway` on `listener` until `shutdown`.
@@ -82,7 +85,20 @@ pub async fn serve(gateway: Arc<Gateway>, listener: TcpListener, shutdown: Cance
 }
 
 impl Gateway {
+    /// One request, with the security headers the CDN adds to every response (they override
+    /// what a function or a file sent, as the policy's `Override: true` does).
     async fn handle(&self, request: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
+        let mut response = self.route(request, peer).await;
+        let headers = response.headers_mut();
+        for (name, value) in &self.security_headers {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                headers.insert(*name, v);
+            }
+        }
+        response
+    }
+
+    async fn route(&self, request: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
         let path = request.uri().path();
         let stage_prefix = format!("/{}", retail_spec::API_STAGE);
         let under_stage = path
