@@ -1,5 +1,6 @@
 //! Reports end to end on moto: request (HTTP) → queue → builder (SQS event) → S3 objects →
-//! status with presigned links that really download; plus failures and the error paths.
+//! status with presigned links that really download; the daily schedule's tick and the list of
+//! daily reports; plus failures and the error paths.
 
 mod support;
 
@@ -8,8 +9,8 @@ use retail_functions::orders::Orders;
 use retail_functions::reports::Reports;
 use retail_functions::reports::builder::ReportBuilder;
 use retail_spec::{
-    GET_REPORT, ORDERS_FN, PLACE_ORDER, REPORT_BUILDER, REPORT_JOBS, REPORT_REQUESTS, REPORTS,
-    REPORTS_FN, REQUEST_REPORT,
+    GET_REPORT, LIST_REPORTS, ORDERS_FN, PLACE_ORDER, REPORT_BUILDER, REPORT_JOBS, REPORT_REQUESTS,
+    REPORTS, REPORTS_FN, REQUEST_REPORT,
 };
 use serde_json::{Value, json};
 use support::api::{Reply, call};
@@ -281,4 +282,52 @@ async fn request_and_status_errors() {
     status(&app, "not an id")
         .await
         .error(400, "VALIDATION_ERROR");
+}
+
+/// The daily schedule's tick (what EventBridge Scheduler puts on the queue) makes today's
+/// report once, however often it comes, and `GET /reports` lists it for the back office.
+#[tokio::test]
+async fn the_daily_tick_builds_todays_report_once_and_the_back_office_lists_it() {
+    let (stack, app) = setup("reports-daily").await;
+    let builder = ReportBuilder::new(&stack.sdk, &stack.env(&REPORT_BUILDER))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..2 {
+        stack
+            .sqs
+            .send_message()
+            .queue_url(&stack.queue(&REPORT_REQUESTS).url)
+            .message_body(retail_spec::DAILY_REPORT_MESSAGE)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    let run = esm::run(&stack.sqs, stack.queue(&REPORT_REQUESTS), 1, 5, |e| {
+        builder.handle(e)
+    })
+    .await;
+    assert_eq!(run.invocations, 2);
+    assert!(run.failures.is_empty(), "{:?}", run.failures);
+
+    let id = format!("rep-daily-{}", today());
+    let done = status(&app, &id).await;
+    let done = done.ok(200).clone();
+    assert_eq!(done["status"], "READY", "{done}");
+    assert_eq!(
+        (done["from"].clone(), done["to"].clone()),
+        (json!(today()), json!(today()))
+    );
+    assert!(done["downloads"]["csv"].as_str().is_some(), "{done}");
+    assert_eq!(stack.count(&REPORT_JOBS).await, 1, "one job for two ticks");
+
+    // A report staff requested is not a daily one.
+    request(&app, None).await.ok(202);
+    let list = Reply::of(app.handle(call(&LIST_REPORTS).build()).await);
+    let items = list.ok(200)["items"].clone();
+    let ids: Vec<&str> = items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|j| j["reportId"].as_str())
+        .collect();
+    assert_eq!(ids, [id.as_str()]);
 }

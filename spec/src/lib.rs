@@ -445,13 +445,25 @@ pub static IDEMPOTENCY: TableSpec = TableSpec {
 };
 
 /// Report jobs: status and result keys of each requested report.
+/// Report jobs by kind (`daily` from the schedule, `requested` by staff), newest first: the back
+/// office's list of past daily reports (`GET /reports`).
+pub const REPORT_JOBS_BY_KIND: IndexSpec = IndexSpec {
+    name: "by-kind",
+    partition_key: s("kind"),
+    sort_key: Some(s("createdAt")),
+};
+
+/// The message the daily report schedule puts on [`REPORT_REQUESTS`]: the report builder makes
+/// that day's report (one job a day, `rep-daily-<date>`, however often the message comes).
+pub const DAILY_REPORT_MESSAGE: &str = r#"{"daily":true}"#;
+
 pub static REPORT_JOBS: TableSpec = TableSpec {
     id: "ReportJobs",
     name: "report-jobs",
     env_var: "REPORT_JOBS_TABLE",
     partition_key: s("reportId"),
     sort_key: None,
-    indexes: &[],
+    indexes: &[REPORT_JOBS_BY_KIND],
     ttl_attribute: Some("expiresAt"),
     business_data: false,
 };
@@ -796,6 +808,14 @@ pub const REQUEST_REPORT: Route = Route {
     caller: Caller::Staff,
 };
 
+/// `GET /reports`: The past daily reports, newest first.
+pub const LIST_REPORTS: Route = Route {
+    method: Method::Get,
+    path: "/reports",
+    function: &REPORTS_FN,
+    caller: Caller::Staff,
+};
+
 /// `GET /reports/{reportId}`: A report's status and, when ready, its download links.
 pub const GET_REPORT: Route = Route {
     method: Method::Get,
@@ -821,6 +841,7 @@ pub static ROUTES: &[Route] = &[
     PUT_INVENTORY,
     GET_INVENTORY,
     REQUEST_REPORT,
+    LIST_REPORTS,
     GET_REPORT,
 ];
 

@@ -234,6 +234,46 @@ fn order_limits_must_be_usable() {
 }
 
 #[test]
+fn the_daily_report_time_is_a_time_of_day() {
+    rule(
+        "prod",
+        "daily_at: \"21:30\"",
+        "daily_at: \"9pm\"",
+        "daily_at: \"9pm\"",
+        "reports.daily_at",
+        &["`9pm` is not a time of day", "HH:MM in UTC"],
+    );
+    rule(
+        "prod",
+        "daily_at: \"21:30\"",
+        "daily_at: \"24:00\"",
+        "daily_at: \"24:00\"",
+        "reports.daily_at",
+        &["`24:00` is not a time of day"],
+    );
+}
+
+#[test]
+fn the_pickup_window_and_open_orders_are_bounded() {
+    rule(
+        "prod",
+        "pickup_window_hours: 48",
+        "pickup_window_hours: 0",
+        "pickup_window_hours: 0",
+        "orders.pickup_window_hours",
+        &["`0` is not a usable pickup window", "1 to 720 hours"],
+    );
+    rule(
+        "prod",
+        "max_open_orders: 5",
+        "max_open_orders: 500",
+        "max_open_orders: 500",
+        "orders.max_open_orders",
+        &["`500` is not a usable limit", "1 to 50 open orders"],
+    );
+}
+
+#[test]
 fn log_retention_must_be_a_cloudwatch_value() {
     rule(
         "dev",

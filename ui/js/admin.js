@@ -347,7 +347,13 @@ function renderReports() {
     return h(
       "tr",
       { role: "row", dataset: { report: r.reportId } },
-      h("th", { scope: "row", role: "rowheader", class: "c-range" }, range, h("div", { class: "hint" }, h("code", {}, r.reportId))),
+      h(
+        "th",
+        { scope: "row", role: "rowheader", class: "c-range" },
+        range,
+        String(r.reportId).startsWith("rep-daily-") ? h("span", { class: "badge badge-ok" }, " Daily") : null,
+        h("div", { class: "hint" }, h("code", {}, r.reportId)),
+      ),
       h("td", { role: "cell", "data-label": "Requested" }, when(r.createdAt)),
       h(
         "td",
@@ -359,6 +365,29 @@ function renderReports() {
     );
   });
   fill($("#report-rows"), rows.length ? rows : h("tr", { role: "row" }, h("td", { role: "cell", colspan: 4, class: "empty" }, "No reports yet.")));
+}
+
+/** The daily reports the schedule made (environment file `reports.daily_at`), merged into the
+ * list newest first; each one's links come from polling it, as for a requested report. */
+async function loadDailyReports() {
+  if (state.mode !== "staff") return;
+  const generation = state.generation;
+  try {
+    const data = await api("GET", "/reports");
+    if (generation !== state.generation || state.mode !== "staff") return;
+    const daily = Array.isArray(data.items) ? data.items : [];
+    for (const r of daily) {
+      const known = state.reports.find((x) => x.reportId === r.reportId);
+      if (known) Object.assign(known, r);
+      else state.reports.push(r);
+    }
+    state.reports.sort((a, b) => String(b.createdAt || "").localeCompare(String(a.createdAt || "")));
+    saveReports();
+    renderReports();
+    for (const r of daily) poll(r.reportId);
+  } catch (err) {
+    if (!refused(err)) showError(err, { title: "Couldn't load the daily reports", retry: loadDailyReports });
+  }
 }
 
 function upsertReport(report) {
@@ -533,6 +562,7 @@ function setMode(mode, { notice = "", focus = false } = {}) {
     renderReports();
     loadInventory();
     loadOrders();
+    loadDailyReports();
     for (const r of state.reports) poll(r.reportId);
   }
   if (focus) {

@@ -5,7 +5,7 @@
 //! with a reason instead, so the client polling `GET /reports/{id}` gets an answer. A message
 //! that is not a report request is reported as a batch failure and ends in the dead-letter queue.
 
-use super::job::{self, Job, ReportRequest, Status};
+use super::job::{self, JOB_TTL_SECONDS, Job, Message, ReportRequest, Status};
 use super::sales;
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
@@ -59,8 +59,11 @@ impl ReportBuilder {
     }
 
     async fn one(&self, message: &SqsMessage) -> Result<(), Failure> {
-        let request = parse(message.body.as_deref().unwrap_or_default())?;
         let transient = |e: ApiError| Failure::Transient(e.cause.unwrap_or(e.message));
+        let request = match parse(message.body.as_deref().unwrap_or_default())? {
+            Message::Report(request) => request,
+            Message::Daily(_) => self.daily_job().await.map_err(transient)?,
+        };
         let out = self
             .ddb
             .get_item()
@@ -120,6 +123,49 @@ impl ReportBuilder {
             }
             Err(e) => Err(transient(e)),
         }
+    }
+
+    /// The daily schedule's tick: today's (UTC) daily job, created once however often the tick
+    /// comes (`rep-daily-<date>`, put on condition that it is new).
+    async fn daily_job(&self) -> Result<ReportRequest, ApiError> {
+        let now = clock::now();
+        let day = clock::day(now.date());
+        let job = Job {
+            report_id: format!("rep-daily-{day}"),
+            status: Status::Pending,
+            from: day.clone(),
+            to: day,
+            created_at: clock::timestamp(now),
+            csv_key: None,
+            json_key: None,
+            error: None,
+            daily: true,
+        };
+        let put = self
+            .ddb
+            .put_item()
+            .table_name(&self.jobs)
+            .set_item(Some(job.new_item(clock::expires_in(now, JOB_TTL_SECONDS))))
+            .condition_expression("attribute_not_exists(#id)")
+            .expression_attribute_names("#id", REPORT_JOBS.partition_key.name)
+            .send()
+            .await;
+        if let Err(e) = put {
+            let again = e
+                .as_service_error()
+                .is_some_and(|s| s.is_conditional_check_failed_exception());
+            if !again {
+                return Err(ApiError::internal(
+                    &format!("recording daily report job {}", job.report_id),
+                    aws_sdk_dynamodb::error::DisplayErrorContext(&e),
+                ));
+            }
+        }
+        Ok(ReportRequest {
+            report_id: job.report_id,
+            from: job.from,
+            to: job.to,
+        })
     }
 
     /// Builds the report and stores it; returns the CSV and JSON object keys.
@@ -207,9 +253,16 @@ const CREATED_AT: &str = match ORDERS_BY_USER.sort_key {
 };
 
 /// A report request message, checked.
-fn parse(body: &str) -> Result<ReportRequest, Failure> {
-    let request: ReportRequest = serde_json::from_str(body)
-        .map_err(|e| Failure::Malformed(format!("not a report request: {e}")))?;
+fn parse(body: &str) -> Result<Message, Failure> {
+    let message: Message = serde_json::from_str(body)
+        .map_err(|e| Failure::Malformed(format!("not a report request nor the daily tick: {e}")))?;
+    let request = match message {
+        Message::Report(request) => request,
+        Message::Daily(tick) if tick.daily => return Ok(Message::Daily(tick)),
+        Message::Daily(_) => {
+            return Err(Failure::Malformed("a daily tick must say true".to_owned()));
+        }
+    };
     if !ids::valid_id(&request.report_id) {
         return Err(Failure::Malformed(format!(
             "reportId {:?} is not an id",
@@ -220,7 +273,7 @@ fn parse(body: &str) -> Result<ReportRequest, Failure> {
         clock::parse_day(&request.from),
         clock::parse_day(&request.to),
     ) {
-        (Some(f), Some(t)) if f <= t => Ok(request),
+        (Some(f), Some(t)) if f <= t => Ok(Message::Report(request)),
         _ => Err(Failure::Malformed(format!(
             "bad date range {:?}..{:?}",
             request.from, request.to
@@ -274,8 +327,14 @@ mod tests {
             r#"{"reportId":"rep-1","from":"2026-11-30","to":"2026-11-01"}"#,
             r#"{"reportId":"a b","from":"2026-11-01","to":"2026-11-30"}"#,
             r#"{"reportId":"rep-1","from":"2026-11-01","to":"2026-11-30","x":1}"#,
+            r#"{"daily":false}"#,
+            r#"{"daily":true,"x":1}"#,
         ] {
             assert!(matches!(parse(bad), Err(Failure::Malformed(_))), "{bad}");
         }
+        assert!(matches!(
+            parse(retail_spec::DAILY_REPORT_MESSAGE),
+            Ok(Message::Daily(_))
+        ));
     }
 }

@@ -24,7 +24,13 @@ pub mod attr {
     pub const CSV_KEY: &str = "csvKey";
     pub const JSON_KEY: &str = "jsonKey";
     pub const ERROR: &str = "error";
+    /// `daily` (the schedule's) or `requested` (staff's): the by-kind index's key.
+    pub const KIND: &str = "kind";
 }
+
+/// The by-kind index values.
+pub const DAILY: &str = "daily";
+pub const REQUESTED: &str = "requested";
 
 /// Where a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +75,8 @@ pub struct Job {
     pub csv_key: Option<String>,
     pub json_key: Option<String>,
     pub error: Option<String>,
+    /// Made by the daily schedule (else requested by staff).
+    pub daily: bool,
 }
 
 impl Job {
@@ -91,6 +99,7 @@ impl Job {
             csv_key: ddb::opt_s(item, attr::CSV_KEY)?.map(str::to_owned),
             json_key: ddb::opt_s(item, attr::JSON_KEY)?.map(str::to_owned),
             error: ddb::opt_s(item, attr::ERROR)?.map(str::to_owned),
+            daily: ddb::opt_s(item, attr::KIND)? == Some(DAILY),
         })
     }
 
@@ -106,12 +115,32 @@ impl Job {
             (attr::TO.to_owned(), ddb::s(&self.to)),
             (attr::CREATED_AT.to_owned(), ddb::s(&self.created_at)),
             (attr::UPDATED_AT.to_owned(), ddb::s(&self.created_at)),
+            (
+                attr::KIND.to_owned(),
+                ddb::s(if self.daily { DAILY } else { REQUESTED }),
+            ),
         ]);
         if let Some(ttl) = REPORT_JOBS.ttl_attribute {
             item.insert(ttl.to_owned(), ddb::n(expires_at));
         }
         item
     }
+}
+
+/// What the report-requests queue carries: a requested report, or the daily schedule's tick
+/// ([`retail_spec::DAILY_REPORT_MESSAGE`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Message {
+    Report(ReportRequest),
+    Daily(DailyTick),
+}
+
+/// `{"daily": true}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DailyTick {
+    pub daily: bool,
 }
 
 /// The message on the report-requests queue.

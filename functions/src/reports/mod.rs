@@ -18,7 +18,10 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_types::SdkConfig;
 use job::{JOB_TTL_SECONDS, Job, ReportRequest, Status};
 use lambda_http::{Body, Request, Response};
-use retail_spec::{GET_REPORT, REPORT_JOBS, REPORT_REQUESTS, REPORTS, REPORTS_FN, REQUEST_REPORT};
+use retail_spec::{
+    GET_REPORT, LIST_REPORTS, REPORT_JOBS, REPORT_JOBS_BY_KIND, REPORT_REQUESTS, REPORTS,
+    REPORTS_FN, REQUEST_REPORT,
+};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use time::Duration as Span;
@@ -29,6 +32,13 @@ pub const DEFAULT_DAYS: i64 = 30;
 pub const MAX_DAYS: i64 = 366;
 /// Lifetime of a presigned download link.
 pub const LINK_SECONDS: u64 = 15 * 60;
+/// Daily reports `GET /reports` lists (the newest; the bucket keeps what its lifecycle keeps).
+pub const DAILY_LIST_LIMIT: i32 = 60;
+
+#[derive(Debug, Serialize)]
+struct JobList {
+    items: Vec<JobView>,
+}
 
 /// The reports app (HTTP).
 pub struct Reports {
@@ -87,6 +97,8 @@ impl Reports {
     async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {
         if http::is(req.route, &REQUEST_REPORT) {
             self.request(&req).await
+        } else if http::is(req.route, &LIST_REPORTS) {
+            self.daily_reports().await
         } else if http::is(req.route, &GET_REPORT) {
             self.status(&req).await
         } else {
@@ -107,6 +119,7 @@ impl Reports {
             csv_key: None,
             json_key: None,
             error: None,
+            daily: false,
         };
         self.ddb
             .put_item()
@@ -146,6 +159,31 @@ impl Reports {
             ));
         }
         Reply::json(202, &view(job, None))
+    }
+
+    /// `GET /reports`: the daily reports, newest first, from the by-kind index (links come
+    /// from `GET /reports/{id}`, one report at a time).
+    async fn daily_reports(&self) -> Result<Reply, ApiError> {
+        let out = self
+            .ddb
+            .query()
+            .table_name(&self.jobs)
+            .index_name(REPORT_JOBS_BY_KIND.name)
+            .key_condition_expression("#k = :k")
+            .expression_attribute_names("#k", job::attr::KIND)
+            .expression_attribute_values(":k", crate::ddb::s(job::DAILY))
+            .scan_index_forward(false)
+            .limit(DAILY_LIST_LIMIT)
+            .send()
+            .await
+            .or_internal(|| "listing the daily reports".to_owned())?;
+        let items = out
+            .items()
+            .iter()
+            .map(|item| Job::from_item(item).map(|j| view(j, None)))
+            .collect::<Result<Vec<_>, _>>()
+            .or_internal(|| "reading the daily reports".to_owned())?;
+        Reply::ok(&JobList { items })
     }
 
     async fn status(&self, req: &ApiRequest) -> Result<Reply, ApiError> {

@@ -44,6 +44,38 @@ pub struct Environment {
     /// Limits per order, so that one order cannot reserve the whole stock.
     #[serde(default)]
     pub orders: OrderLimits,
+    /// The daily sales report.
+    #[serde(default)]
+    pub reports: ReportSettings,
+}
+
+/// `reports:` in the environment file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// UTC time of day (`HH:MM`) at which the day's sales report is built, after the stores
+    /// close; no daily report when absent.
+    #[serde(default)]
+    pub daily_at: Option<String>,
+}
+
+impl ReportSettings {
+    /// `daily_at` as (hour, minute), when it is a valid `HH:MM`.
+    pub fn daily_time(&self) -> Option<(u8, u8)> {
+        let (h, m) = self.daily_at.as_deref()?.split_once(':')?;
+        let valid = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+        if !valid(h) || !valid(m) {
+            return None;
+        }
+        let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+        (h < 24 && m < 60).then_some((h, m))
+    }
+
+    /// The schedule expression of the daily report (`cron(30 21 * * ? *)`), when there is one.
+    pub fn daily_schedule(&self) -> Option<String> {
+        self.daily_time()
+            .map(|(h, m)| format!("cron({m} {h} * * ? *)"))
+    }
 }
 
 /// `orders:` in the environment file.

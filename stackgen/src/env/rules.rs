@@ -39,6 +39,7 @@ pub fn check(env: &Environment, stem: &str) -> Vec<Violation> {
     check_protection(env, &mut out);
     check_always_on(env, &mut out);
     check_order_limits(env, &mut out);
+    check_reports(env, &mut out);
     if !LOG_RETENTION_DAYS.contains(&env.log_retention_days) {
         out.push((
             FieldPath::keys("log_retention_days"),
@@ -406,6 +407,19 @@ fn check_stores(env: &Environment, out: &mut Vec<Violation>) {
 }
 
 /// An order holds at most 50 lines of 999 units.
+fn check_reports(env: &Environment, out: &mut Vec<Violation>) {
+    if let Some(text) = &env.reports.daily_at
+        && env.reports.daily_time().is_none()
+    {
+        out.push((
+            FieldPath::keys("reports.daily_at"),
+            format!(
+                "`{text}` is not a time of day; write it as HH:MM in UTC (00:00 to 23:59), e.g. `21:30` after the stores close, or leave it out for no daily report"
+            ),
+        ));
+    }
+}
+
 fn check_order_limits(env: &Environment, out: &mut Vec<Violation>) {
     const MOST_UNITS: u32 = 50 * 999;
     // The function counts open orders among the customer's newest 100.

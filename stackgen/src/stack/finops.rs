@@ -379,10 +379,10 @@ fn build_kill_switch(
 fn schedule(ctx: &mut Ctx, function: &Handle<Function>, expression: &str) {
     super::schedules::invoke(
         ctx,
-        function,
+        super::schedules::Aim::Function(function),
         super::schedules::Invocation {
             stem: "KillSwitch",
-            function_id: retail_spec::KILL_SWITCH_FN.id,
+            target_id: retail_spec::KILL_SWITCH_FN.id,
             name: "shutdown",
             expression,
             input: Some(SCHEDULE_INPUT),

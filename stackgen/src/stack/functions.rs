@@ -351,10 +351,10 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
         if let Trigger::Schedule { expression } = spec.trigger {
             super::schedules::invoke(
                 ctx,
-                &function,
+                super::schedules::Aim::Function(&function),
                 super::schedules::Invocation {
                     stem: &ids::function(spec).replace("Function", ""),
-                    function_id: spec.id,
+                    target_id: spec.id,
                     name: spec.id,
                     expression,
                     input: None,

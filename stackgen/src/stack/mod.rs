@@ -270,6 +270,9 @@ pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
     let data = data::build(&mut ctx);
     let events = events::build(&mut ctx)?;
     let functions = functions::build(&mut ctx, &data, &events)?;
+    if let Some(requests) = events.queue(&retail_spec::REPORT_REQUESTS) {
+        schedules::daily_report(&mut ctx, &requests.queue);
+    }
     let identity = identity::build(&mut ctx);
     let api = api::build(&mut ctx, &functions, &identity);
     let edge = edge::build(&mut ctx, &api);

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use retail_spec::{
     BucketSpec, CANCEL_ORDER, CARTS, CLEAR_CART, FUNCTIONS, GET_CART, GET_CATALOG, GET_INVENTORY,
-    GET_ORDER, GET_PRODUCT, GET_REPORT, GET_STORE_ORDER, IDEMPOTENCY, LIST_ORDERS,
+    GET_ORDER, GET_PRODUCT, GET_REPORT, GET_STORE_ORDER, IDEMPOTENCY, LIST_ORDERS, LIST_REPORTS,
     LIST_STORE_ORDERS, ORDER_EVENTS, ORDERS, PLACE_ORDER, PRODUCTS, PUT_INVENTORY, QueueSpec,
     REPORT_JOBS, REPORT_REQUESTS, REPORTS, REQUEST_REPORT, Route, SET_CART_ITEM, SET_ORDER_STATUS,
     STOCK_ALERTS, TableSpec, TopicSpec, Trigger,
@@ -305,7 +305,7 @@ static MIX: &[Sample] = &[
     // Back office: stock list, a Scan of ~100 KB eventually consistent.
     Sample {
         route: GET_INVENTORY,
-        ppm: 14_000,
+        ppm: 13_500,
         duration_ms: 80,
         reads: &[(&PRODUCTS, t(125))],
         writes: &[],
@@ -323,6 +323,17 @@ static MIX: &[Sample] = &[
         sends: &[&REPORT_REQUESTS],
         report_downloads: 0,
         response_kb: 1,
+    },
+    // Back office: the list of daily reports, a Query of ~30 jobs on the by-kind index.
+    Sample {
+        route: LIST_REPORTS,
+        ppm: 500,
+        duration_ms: 40,
+        reads: &[(&REPORT_JOBS, u(1))],
+        writes: &[],
+        sends: &[],
+        report_downloads: 0,
+        response_kb: 6,
     },
     // Back office: fetch a report's status and download link, then download it.
     Sample {
