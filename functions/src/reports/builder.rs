@@ -5,7 +5,7 @@
 //! with a reason instead, so the client polling `GET /reports/{id}` gets an answer. A message
 //! that is not a report request is reported as a batch failure and ends in the dead-letter queue.
 
-use super::job::{self, JOB_TTL_SECONDS, Job, Message, ReportRequest, Status};
+use super::job::{self, Job, Message, ReportRequest, Status};
 use super::sales;
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
@@ -141,26 +141,8 @@ impl ReportBuilder {
             error: None,
             daily: true,
         };
-        let put = self
-            .ddb
-            .put_item()
-            .table_name(&self.jobs)
-            .set_item(Some(job.new_item(clock::expires_in(now, JOB_TTL_SECONDS))))
-            .condition_expression("attribute_not_exists(#id)")
-            .expression_attribute_names("#id", REPORT_JOBS.partition_key.name)
-            .send()
-            .await;
-        if let Err(e) = put {
-            let again = e
-                .as_service_error()
-                .is_some_and(|s| s.is_conditional_check_failed_exception());
-            if !again {
-                return Err(ApiError::internal(
-                    &format!("recording daily report job {}", job.report_id),
-                    aws_sdk_dynamodb::error::DisplayErrorContext(&e),
-                ));
-            }
-        }
+        // Taken means an earlier tick of the same day created it: build that one.
+        job::record(&self.ddb, &self.jobs, &job, now).await?;
         Ok(ReportRequest {
             report_id: job.report_id,
             from: job.from,

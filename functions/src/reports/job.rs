@@ -4,7 +4,9 @@
 //! to `RUNNING` and then `READY` (with the S3 keys) or `FAILED` (with a reason). Jobs expire by
 //! TTL when the objects do.
 
+use crate::clock;
 use crate::ddb::{self, Item, ItemError};
+use crate::error::ApiError;
 use retail_spec::{REPORT_JOBS, REPORTS};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -124,6 +126,37 @@ impl Job {
             item.insert(ttl.to_owned(), ddb::n(expires_at));
         }
         item
+    }
+}
+
+/// Records a new job (status PENDING, expiring after [`JOB_TTL_SECONDS`]) on condition that its
+/// id is new: `Ok(true)` when this call created it, `Ok(false)` when the id was taken.
+pub async fn record(
+    ddb: &aws_sdk_dynamodb::Client,
+    table: &str,
+    job: &Job,
+    now: time::OffsetDateTime,
+) -> Result<bool, ApiError> {
+    let put = ddb
+        .put_item()
+        .table_name(table)
+        .set_item(Some(job.new_item(clock::expires_in(now, JOB_TTL_SECONDS))))
+        .condition_expression("attribute_not_exists(#id)")
+        .expression_attribute_names("#id", REPORT_JOBS.partition_key.name)
+        .send()
+        .await;
+    match put {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(ApiError::internal(
+            &format!("recording report job {}", job.report_id),
+            aws_sdk_dynamodb::error::DisplayErrorContext(&e),
+        )),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::ids;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_types::SdkConfig;
-use job::{JOB_TTL_SECONDS, Job, ReportRequest, Status};
+use job::{Job, ReportRequest, Status};
 use lambda_http::{Body, Request, Response};
 use retail_spec::{
     GET_REPORT, LIST_REPORTS, REPORT_JOBS, REPORT_JOBS_BY_KIND, REPORT_REQUESTS, REPORTS,
@@ -121,15 +121,12 @@ impl Reports {
             error: None,
             daily: false,
         };
-        self.ddb
-            .put_item()
-            .table_name(&self.jobs)
-            .set_item(Some(job.new_item(clock::expires_in(now, JOB_TTL_SECONDS))))
-            .condition_expression("attribute_not_exists(#id)")
-            .expression_attribute_names("#id", REPORT_JOBS.partition_key.name)
-            .send()
-            .await
-            .or_internal(|| format!("recording report job {}", job.report_id))?;
+        if !job::record(&self.ddb, &self.jobs, &job, now).await? {
+            return Err(ApiError::internal(
+                "recording a report job",
+                format!("the new id {} was taken", job.report_id),
+            ));
+        }
         let message = ReportRequest {
             report_id: job.report_id.clone(),
             from: job.from.clone(),
