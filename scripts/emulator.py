@@ -36,6 +36,21 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   read the outbox at `GET /_emulator/cognito/outbox?to=<email>`: {"messages": [{"to",
   "userPoolId", "code", "kind": "sign-up", "sentAt" (RFC 3339)}]}, oldest first.
 
+* SES email identities in CloudFormation (AWS::SES::EmailIdentity): a stack creates the identity
+  in moto's SES (verified at once, where AWS emails the address a link first) and deletes it;
+  Ref is the identity. moto's CloudFormation skips the type, and then SendEmail from the
+  address is refused as unverified. Every message SES accepts (v1 or v2 API) is listed at
+  `GET /_emulator/ses/outbox?to=<email>`: {"messages": [{"id", "from", "to", "subject",
+  "body"}]}, oldest first, which is how tests and `stackgen dev` show what would have been sent.
+* DynamoDB stream records stay in the stream for a reader (GetRecords). moto hands each new
+  record to every event source mapping of the table by running the function in Docker and then
+  drops the stream's records, so a poller (`stackgen dev`, as Lambda's pollers do in AWS) would
+  find none; here no function is run in moto, and the records stay.
+* AdminGetUser finds a user by their `sub` as well, as Cognito does where user names are email
+  addresses ("If username isn't an alias attribute in your user pool, this value must be the
+  sub of a local user", Amazon Cognito API Reference, AdminGetUser). moto looks up user names
+  and email addresses only.
+
 It also answers a few read-mostly account APIs moto does not implement at all, with the shapes
 of AWS's API references, so that stackgen's calls to them are exercised for real:
 
@@ -78,6 +93,8 @@ from moto.cognitoidp.exceptions import (
     UserNotFoundError,
 )
 from moto.core.common_models import CloudFormationModel
+from moto.dynamodb.models import table as dynamodb_table
+from moto.ses.models import ses_backends
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
 from moto.moto_server.werkzeug_app import (
@@ -536,6 +553,105 @@ class CognitoUserPoolGroup(CloudFormationModel):
         return True
 
 
+class SesEmailIdentity(CloudFormationModel):
+    """AWS::SES::EmailIdentity: Ref is the identity (an address or a domain). EmailIdentity is
+    create-only, so a changed one is a new resource and the old one is deleted."""
+
+    __module__ = "moto.ses.emulator"
+
+    def __init__(self, account_id, region_name, identity):
+        self.account_id = account_id
+        self.region_name = region_name
+        self.identity = identity
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SES::EmailIdentity"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "EmailIdentity"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.identity
+
+    def get_cfn_attribute(self, attribute_name: str):
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        identity = (cloudformation_json.get("Properties") or {})["EmailIdentity"]
+        ses_backends[account_id][region_name].create_email_identity_v2(identity, None, None, None)
+        return cls(account_id, region_name, identity)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        identity = (cloudformation_json.get("Properties") or {})["EmailIdentity"]
+        if identity != original_resource.identity:
+            original_resource.delete(account_id, region_name)
+            return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        identity = (cloudformation_json.get("Properties") or {}).get("EmailIdentity", resource_name)
+        cls(account_id, region_name, identity).delete(account_id, region_name)
+
+    def delete(self, account_id, region_name) -> None:
+        _quietly_gone(lambda: ses_backends[account_id][region_name].delete_identity(self.identity))
+
+    def is_created(self) -> bool:
+        return True
+
+
+def _ses_outbox(environ):
+    wanted = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("to", [None])[0]
+    messages = []
+    for account_id, regions in ses_backends.items():
+        for region, backend in regions.items():
+            for m in list(backend.sent_messages):
+                to = [a for kind in ("ToAddresses", "CcAddresses", "BccAddresses")
+                      for a in (getattr(m, "destinations", None) or {}).get(kind, [])]
+                if wanted is not None and wanted.lower() not in (a.lower() for a in to):
+                    continue
+                messages.append({"id": m.id, "from": getattr(m, "source", ""), "to": to,
+                                 "subject": getattr(m, "subject", ""), "body": getattr(m, "body", "")})
+    return "200 OK", [("Content-Type", "application/json")], json.dumps({"messages": messages}).encode()
+
+
+def install_streams_for_readers() -> None:
+    def add(self, old, new):
+        view = self.table.stream_specification["StreamViewType"]
+        if old is None:
+            event_name = "INSERT"
+        elif new is None:
+            event_name = "REMOVE"
+        else:
+            event_name = "MODIFY"
+        seq = len(self.items) + self.starting_sequence_number
+        self.items.append(dynamodb_table.StreamRecord(self.table, view, event_name, old, new, seq))
+
+    dynamodb_table.StreamShard.add = add
+
+
+def install_user_lookup_by_sub() -> None:
+    pool_class = cognito_models.CognitoIdpUserPool
+    original = pool_class._get_user
+
+    def get_user(self, username):
+        user = original(self, username)
+        if user is None:
+            user = next((u for u in self.users.values() if u.id == username), None)
+        return user
+
+    pool_class._get_user = get_user
+
+
 # Confirmation codes. Per (user pool id, user sub): the code last sent; and every message sent.
 _cognito_lock = threading.Lock()
 _confirmation_codes: dict[tuple[str, str], str] = {}
@@ -739,6 +855,8 @@ def _account_apis(environ):
         return _lambda_account_settings()
     if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/_emulator/cognito/outbox":
         return _cognito_outbox(environ)
+    if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/_emulator/ses/outbox":
+        return _ses_outbox(environ)
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if target.startswith("AWSInsightsIndexService."):
         try:
@@ -768,6 +886,8 @@ def main() -> None:
     install_rollback()
     install_pending_email_subscriptions()
     install_cognito()
+    install_streams_for_readers()
+    install_user_lookup_by_sub()
     app = DomainDispatcherApplication(create_backend_app)
     lock = threading.Lock()
 

@@ -5,9 +5,9 @@
 //! put of `alert#<orderId>#<sku>` in the idempotency table (expiring by TTL), so a redelivered
 //! event publishes nothing new; if publishing fails the claim is released and the message retried.
 
+use crate::claim::Claims;
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
-use crate::ddb::{self, Item};
 use crate::error::{ApiError, OrInternal};
 use crate::log;
 use crate::orders::OrderCreated;
@@ -16,13 +16,12 @@ use crate::products;
 use crate::queue::{Batch, Failure};
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_sns::types::MessageAttributeValue;
 use aws_types::SdkConfig;
 use retail_spec::{IDEMPOTENCY, PRODUCTS, STOCK_ALERTS, STOCK_ALERTS_FN};
 use serde::Serialize;
 use serde_json::json;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// How long an alert claim is remembered (well past any redelivery).
 const CLAIM_TTL_SECONDS: i64 = 7 * 24 * 3600;
@@ -34,7 +33,7 @@ pub struct StockAlerts {
     ddb: Client,
     sns: aws_sdk_sns::Client,
     products: String,
-    idempotency: String,
+    claims: Claims,
     topic_arn: String,
 }
 
@@ -59,7 +58,11 @@ impl StockAlerts {
             ddb: Client::new(sdk),
             sns: aws_sdk_sns::Client::new(sdk),
             products: env.table(&PRODUCTS)?,
-            idempotency: env.table(&IDEMPOTENCY)?,
+            claims: Claims::new(
+                Client::new(sdk),
+                env.table(&IDEMPOTENCY)?,
+                CLAIM_TTL_SECONDS,
+            ),
             topic_arn: env.topic_arn(&STOCK_ALERTS)?,
         })
     }
@@ -93,71 +96,15 @@ impl StockAlerts {
                 continue;
             }
             let claim = format!("alert#{}#{}", event.order_id, sku);
-            if !self.claim(&claim).await.map_err(transient)? {
+            if !self.claims.claim(&claim).await.map_err(transient)? {
                 continue; // already alerted for this order and SKU
             }
             if let Err(e) = self.publish(&product, &event).await {
-                self.release(&claim).await;
+                self.claims.release(&claim).await;
                 return Err(transient(e));
             }
         }
         Ok(())
-    }
-
-    /// Claims an alert; `false` when it was claimed before.
-    async fn claim(&self, claim: &str) -> Result<bool, ApiError> {
-        let now = clock::now();
-        let mut item: Item = HashMap::from([
-            (IDEMPOTENCY.partition_key.name.to_owned(), ddb::s(claim)),
-            ("createdAt".to_owned(), ddb::s(clock::timestamp(now))),
-        ]);
-        if let Some(ttl) = IDEMPOTENCY.ttl_attribute {
-            item.insert(
-                ttl.to_owned(),
-                ddb::n(clock::expires_in(now, CLAIM_TTL_SECONDS)),
-            );
-        }
-        let put = self
-            .ddb
-            .put_item()
-            .table_name(&self.idempotency)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(#k)")
-            .expression_attribute_names("#k", IDEMPOTENCY.partition_key.name)
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(true),
-            Err(e)
-                if matches!(
-                    e.as_service_error(),
-                    Some(PutItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(ApiError::internal(
-                &format!("claiming alert {claim}"),
-                aws_sdk_dynamodb::error::DisplayErrorContext(&e),
-            )),
-        }
-    }
-
-    /// Best effort: a claim left behind only suppresses an alert already being retried.
-    async fn release(&self, claim: &str) {
-        let deleted = self
-            .ddb
-            .delete_item()
-            .table_name(&self.idempotency)
-            .key(IDEMPOTENCY.partition_key.name, ddb::s(claim))
-            .send()
-            .await;
-        if let Err(e) = deleted {
-            log::warn(
-                "alert claim not released",
-                json!({"claim": claim, "cause": aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string()}),
-            );
-        }
     }
 
     async fn publish(&self, p: &Product, event: &OrderCreated) -> Result<(), ApiError> {

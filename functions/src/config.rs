@@ -80,6 +80,11 @@ impl FunctionEnv {
             .filter(|v| !v.is_empty())
     }
 
+    /// A variable the stack always sets for this function (`what` names it in the error).
+    pub fn required(&self, var: &'static str, what: &str) -> Result<String, ConfigError> {
+        self.require(var, what.to_owned())
+    }
+
     fn require(&self, var: &'static str, what: String) -> Result<String, ConfigError> {
         self.get(var)
             .map(str::to_owned)

@@ -28,6 +28,8 @@ pub mod cart;
 #[cfg(feature = "lambda")]
 pub mod catalog;
 #[cfg(feature = "lambda")]
+pub mod claim;
+#[cfg(feature = "lambda")]
 pub mod clock;
 #[cfg(feature = "lambda")]
 pub mod config;
@@ -42,6 +44,8 @@ pub mod killswitch;
 #[cfg(feature = "lambda")]
 pub mod log;
 #[cfg(feature = "lambda")]
+pub mod notifier;
+#[cfg(feature = "lambda")]
 pub mod orders;
 #[cfg(feature = "lambda")]
 pub mod products;
@@ -51,3 +55,5 @@ pub mod queue;
 pub mod reports;
 #[cfg(feature = "lambda")]
 pub mod runtime;
+#[cfg(feature = "lambda")]
+pub mod stream;

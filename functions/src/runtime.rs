@@ -64,6 +64,26 @@ where
     })
 }
 
+/// Runs a DynamoDB stream consumer until the runtime API goes away.
+pub fn stream<A, F, Fut>(function: &'static FunctionSpec, build: Build<A>, handle: F) -> ExitCode
+where
+    A: Send + Sync + 'static,
+    F: Fn(&'static A, crate::stream::StreamEvent) -> Fut + Send + Sync + Copy + 'static,
+    Fut: Future<Output = crate::stream::BatchResponse> + Send + 'static,
+{
+    block_on(function, async move {
+        let app = init(function, build)?;
+        lambda_runtime::run(service_fn(
+            move |event: LambdaEvent<crate::stream::StreamEvent>| {
+                let reply = handle(app, event.payload);
+                async move { Ok::<_, Infallible>(reply.await) }
+            },
+        ))
+        .await
+        .map_err(|e| e.to_string())
+    })
+}
+
 /// Runs a scheduled function (EventBridge Scheduler's JSON payload) until the runtime API goes
 /// away. An `Err` is logged and returned to Lambda, so the invocation counts as an error (the
 /// Errors alarm) and Scheduler's retry policy applies.

@@ -318,6 +318,10 @@ async fn the_daily_tick_builds_todays_report_once_and_the_back_office_lists_it()
     );
     assert!(done["downloads"]["csv"].as_str().is_some(), "{done}");
     assert_eq!(stack.count(&REPORT_JOBS).await, 1, "one job for two ticks");
+    assert!(
+        job_expiry(&stack, &id).await.is_some(),
+        "an unprotected environment's daily job expires like a requested one"
+    );
 
     // A report staff requested is not a daily one.
     request(&app, None).await.ok(202);
@@ -330,4 +334,80 @@ async fn the_daily_tick_builds_todays_report_once_and_the_back_office_lists_it()
         .filter_map(|j| j["reportId"].as_str())
         .collect();
     assert_eq!(ids, [id.as_str()]);
+}
+
+/// The expiry attribute of a report job, as stored.
+async fn job_expiry(stack: &Stack, id: &str) -> Option<String> {
+    let item = stack
+        .ddb
+        .get_item()
+        .table_name(stack.table(&REPORT_JOBS))
+        .key(
+            REPORT_JOBS.partition_key.name,
+            aws_sdk_dynamodb::types::AttributeValue::S(id.to_owned()),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .item
+        .unwrap_or_else(|| panic!("no job {id}"));
+    let ttl = REPORT_JOBS.ttl_attribute.unwrap_or_default();
+    item.get(ttl).and_then(|v| v.as_n().ok()).cloned()
+}
+
+/// A protected environment (KEEP_DAILY_REPORTS=true, set by the stack) keeps its daily reports:
+/// their job has no expiry and their objects are under `daily/`, which its lifecycle rule does
+/// not expire. Requested reports expire everywhere, under `reports/`.
+#[tokio::test]
+async fn a_protected_environment_keeps_daily_reports_and_requested_ones_expire() {
+    let (stack, app) = setup("reports-keep").await;
+    let env = stack.env_with(
+        &REPORT_BUILDER,
+        &[(retail_spec::KEEP_DAILY_REPORTS_VAR, "true")],
+    );
+    let builder = ReportBuilder::new(&stack.sdk, &env).unwrap_or_else(|e| panic!("{e}"));
+    stack
+        .sqs
+        .send_message()
+        .queue_url(&stack.queue(&REPORT_REQUESTS).url)
+        .message_body(retail_spec::DAILY_REPORT_MESSAGE)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let requested = request(&app, None).await.ok(202)["reportId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let run = esm::run(&stack.sqs, stack.queue(&REPORT_REQUESTS), 1, 5, |e| {
+        builder.handle(e)
+    })
+    .await;
+    assert!(run.failures.is_empty(), "{:?}", run.failures);
+
+    let daily = format!("rep-daily-{}", today());
+    assert_eq!(job_expiry(&stack, &daily).await, None, "a kept daily job");
+    assert!(
+        job_expiry(&stack, &requested).await.is_some(),
+        "a requested job expires"
+    );
+    let listed = stack
+        .s3
+        .list_objects_v2()
+        .bucket(stack.bucket(&REPORTS))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    assert!(
+        keys.iter()
+            .any(|k| k.starts_with(&format!("{}{daily}/", retail_spec::DAILY_REPORTS_PREFIX))),
+        "{keys:?}"
+    );
+    assert!(
+        keys.iter().any(|k| k.starts_with(&format!(
+            "{}{requested}/",
+            retail_spec::REQUESTED_REPORTS_PREFIX
+        ))),
+        "{keys:?}"
+    );
 }

@@ -82,6 +82,10 @@ fn build(
             orders::Expiry::new(sdk, env).map_err(e)?;
             None
         }
+        "order-notifier" => {
+            retail_functions::notifier::Notifier::new(sdk, env).map_err(e)?;
+            None
+        }
         other => return Err(format!("no app for function binary {other}")),
     })
 }
@@ -111,7 +115,13 @@ async fn every_app_builds_from_its_grants_and_serves_its_routes() {
                     );
                 }
             }
-            (Trigger::Queue { .. } | Trigger::Topic { .. } | Trigger::Schedule { .. }, None) => {}
+            (
+                Trigger::Queue { .. }
+                | Trigger::Topic { .. }
+                | Trigger::Schedule { .. }
+                | Trigger::Stream { .. },
+                None,
+            ) => {}
             (t, _) => panic!("{}: trigger {t:?} does not match its app", f.id),
         }
     }

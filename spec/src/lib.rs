@@ -57,6 +57,11 @@ pub const ORDER_MAX_OPEN_DEFAULT: u32 = 5;
 pub const ORDER_PICKUP_WINDOW_VAR: &str = "ORDER_PICKUP_WINDOW_HOURS";
 /// `orders.pickup_window_hours` when the environment file does not say: two days.
 pub const ORDER_PICKUP_WINDOW_DEFAULT_HOURS: u32 = 48;
+/// The order notifier's environment variable: the address customer emails are sent from
+/// (`notifications.sender` in the environment file, a verified SES identity).
+pub const NOTIFY_SENDER_VAR: &str = "NOTIFY_SENDER";
+/// Environment variable with the environment's Cognito user pool id ([`Access::UserLookup`]).
+pub const USER_POOL_ID_VAR: &str = "USER_POOL_ID";
 /// The catalog cache's lifetime when [`CATALOG_CACHE_VAR`] is not set.
 pub const CATALOG_CACHE_DEFAULT_SECONDS: u32 = 5;
 /// The longest catalog cache lifetime accepted (stock shown may be this old).
@@ -178,6 +183,9 @@ pub struct BucketSpec {
     pub env_var: &'static str,
     /// Days after which objects expire (cheap when idle: reports are regenerated on demand).
     pub expire_after_days: Option<u32>,
+    /// In a protected environment the expiry applies only under this prefix; what the bucket
+    /// holds elsewhere is kept.
+    pub protected_expiry_prefix: Option<&'static str>,
 }
 
 /// What a function may do to one resource. The stack turns each grant into the least-privilege
@@ -206,6 +214,15 @@ pub enum Access {
     OwnStackDelete,
     /// Get/Put/DeleteFunctionConcurrency on every *other* function of the stack.
     StackFunctionsConcurrency,
+    /// DescribeStream, GetShardIterator, GetRecords and ListStreams on the table's stream (what
+    /// a [`Trigger::Stream`] event source mapping reads with the function's role).
+    TableStream(&'static TableSpec),
+    /// SendEmail from the environment's sender identity (`notifications.sender`), its address in
+    /// [`NOTIFY_SENDER_VAR`].
+    SendEmail,
+    /// AdminGetUser on the environment's user pool (a customer's email address by their
+    /// `sub`), the pool's id in [`USER_POOL_ID_VAR`].
+    UserLookup,
     /// ListBucketVersions, DeleteObject and DeleteObjectVersion on every bucket of the stack
     /// (the site bucket included), to empty them before the stack is deleted.
     StackBucketsEmpty,
@@ -226,6 +243,14 @@ pub enum Trigger {
     /// By an EventBridge Scheduler schedule (`rate(1 hour)`): billed per invocation, nothing
     /// runs between two.
     Schedule { expression: &'static str },
+    /// By a DynamoDB Streams event source mapping on the table (new images), with partial batch
+    /// responses, retries, bisection and a failure destination; `filter` is the mapping's
+    /// `FilterCriteria` pattern, so only the records it matches invoke (and bill) the function.
+    Stream {
+        table: &'static TableSpec,
+        batch_size: u32,
+        filter: &'static str,
+    },
 }
 
 impl FunctionSpec {
@@ -432,6 +457,13 @@ pub static ORDERS: TableSpec = TableSpec {
     business_data: true,
 };
 
+/// The orders table's stream records that concern a customer: an order modified into ready
+/// for pickup or cancelled (EventBridge pattern syntax, Lambda's `FilterCriteria`; the values
+/// are `Status::as_str` in the functions crate, which a test there checks). Lambda Developer
+/// Guide, "Lambda event filtering", DynamoDB section:
+/// <https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>.
+pub const ORDER_NOTICE_FILTER: &str = r#"{"eventName":["MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["READY_FOR_PICKUP","CANCELLED"]}}}}"#;
+
 /// Idempotency records (`POST /orders` keys, stock-alert de-duplication), expiring by TTL.
 pub static IDEMPOTENCY: TableSpec = TableSpec {
     id: "Idempotency",
@@ -522,7 +554,18 @@ pub static REPORTS: BucketSpec = BucketSpec {
     name: "reports",
     env_var: "REPORTS_BUCKET",
     expire_after_days: Some(30),
+    protected_expiry_prefix: Some(REQUESTED_REPORTS_PREFIX),
 };
+
+/// Where requested reports are written in the reports bucket (`reports/<id>/…`); they expire
+/// with the bucket's lifecycle rule in every environment.
+pub const REQUESTED_REPORTS_PREFIX: &str = "reports/";
+/// Where daily reports are written (`daily/<date>/…`); a protected environment keeps them (its
+/// lifecycle rule expires only [`REQUESTED_REPORTS_PREFIX`]).
+pub const DAILY_REPORTS_PREFIX: &str = "daily/";
+/// The report builder's environment variable: `true` in a protected environment, whose daily
+/// reports (objects and jobs) are kept rather than expired.
+pub const KEEP_DAILY_REPORTS_VAR: &str = "KEEP_DAILY_REPORTS";
 
 pub static BUCKETS: &[&BucketSpec] = &[&REPORTS];
 
@@ -648,6 +691,28 @@ pub static ORDER_EXPIRY: FunctionSpec = FunctionSpec {
     needs_stores: true,
 };
 
+/// Emails the customer when their order is ready for pickup or cancelled, from the orders
+/// table's stream. Rendered only when the environment names a sender (`notifications.sender`).
+pub static ORDER_NOTIFIER: FunctionSpec = FunctionSpec {
+    id: "order-notifier",
+    binary: "order-notifier",
+    description: "Emails customers when their order is ready for pickup or cancelled",
+    trigger: Trigger::Stream {
+        table: &ORDERS,
+        batch_size: 10,
+        filter: ORDER_NOTICE_FILTER,
+    },
+    memory_mb: 128,
+    timeout_seconds: 30,
+    access: &[
+        Access::TableStream(&ORDERS),
+        Access::TableWrite(&IDEMPOTENCY),
+        Access::SendEmail,
+        Access::UserLookup,
+    ],
+    needs_stores: false,
+};
+
 /// The automatic kill switch: on the budget's kill-threshold notification (or its schedule) it
 /// throttles every other function to zero or empties the buckets and deletes the stack, per
 /// the environment file. Rendered only when the environment enables the kill switch.
@@ -682,6 +747,7 @@ pub static FUNCTIONS: &[&FunctionSpec] = &[
     &REPORT_BUILDER,
     &STOCK_ALERTS_FN,
     &ORDER_EXPIRY,
+    &ORDER_NOTIFIER,
     &KILL_SWITCH_FN,
 ];
 
@@ -899,6 +965,10 @@ mod tests {
                 Trigger::Http => assert!(n > 0, "{} has no routes", f.id),
                 Trigger::Queue { .. } => assert_eq!(n, 0, "{} is queue-driven", f.id),
                 Trigger::Topic { .. } => assert_eq!(n, 0, "{} is topic-driven", f.id),
+                Trigger::Stream { table, .. } => {
+                    assert_eq!(n, 0, "{} is stream-driven", f.id);
+                    assert!(f.access.contains(&Access::TableStream(table)), "{}", f.id);
+                }
                 Trigger::Schedule { expression } => {
                     assert_eq!(n, 0, "{} is scheduled", f.id);
                     assert!(

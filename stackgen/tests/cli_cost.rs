@@ -118,8 +118,9 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
     assert!((sum - idle).abs() < 1e-6, "idle lines {sum} vs idle {idle}");
     // dev.yaml turns the dashboard and the per-function alarms off: what is left idles at
     // list price, by hand: two SQS event source mappings polling around the clock (657,000
-    // empty receives a month each at $0.40 per million) and three standard alarms (API 5xx and
-    // the two dead-letter queues, $0.10 each), plus the kill switch's nightly shutdown
+    // empty receives a month each at $0.40 per million) and four standard alarms (API 5xx, the
+    // two dead-letter queues and the order notifier's stream failures, $0.10 each; reading the
+    // orders table's stream for Lambda is free), plus the kill switch's nightly shutdown
     // (`cron(0 22 * * ? *)`: 365/12 invocations at $1.00/M scheduler + $0.20/M requests +
     // 1 s × 0.125 GB × $0.0000133334/GB-s).
     let nightly = 365.0 / 12.0;
@@ -127,7 +128,7 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
     // The hourly order expiry (`rate(1 hour)`), 730 invocations of 1 s × 0.125 GB a month.
     let hourly = 24.0 * 365.0 / 12.0;
     let expiry = hourly * (1.00 + 0.20) / 1e6 + hourly * 0.125 * 0.000_013_333_4;
-    let by_hand = 2.0 * 657_000.0 * 0.40 / 1e6 + 3.0 * 0.10 + kill_switch + expiry;
+    let by_hand = 2.0 * 657_000.0 * 0.40 / 1e6 + 4.0 * 0.10 + kill_switch + expiry;
     assert!(
         (idle - by_hand).abs() <= by_hand * 0.01,
         "idle dev ${idle} vs ${by_hand} by hand: {lines:?}"
@@ -154,6 +155,7 @@ fn idle_dev_in_every_format_names_the_lines_of_its_idle_cost() {
             ("OrderExpiryFunction", "scheduled duration (arm64)"),
             ("OrderExpiryFunction", "scheduled requests"),
             ("OrderExpirySchedule", "scheduled invocations"),
+            ("OrderNotifierStreamFailuresAlarm", "standard alarm"),
             (
                 "ReportBuilderFunctionReportRequestsQueueMapping",
                 "SQS polling while idle"

@@ -32,6 +32,7 @@ const ALARM_PER_MONTH: f64 = 0.10;
 const LOGS_PER_GB: f64 = 0.50;
 const LOGS_PER_GB_MONTH: f64 = 0.03;
 const SCHEDULER_PER_INVOCATION: f64 = 1.00 / 1e6;
+const SES_PER_EMAIL: f64 = 0.10 / 1000.0;
 
 /// Idle SQS polling of one event source mapping: 5 pollers × 3 polls a minute × 60 × 730 h.
 const IDLE_POLLS: f64 = 5.0 * 3.0 * 60.0 * 730.0; // 657,000
@@ -171,6 +172,9 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
     let reports = (1_500.0, 500.0 * 50.0 + 500.0 * 40.0 + 500.0 * 30.0, 256.0);
     let stock_alerts = (50_000.0, 50_000.0 * 60.0, 256.0); // one per order event
     let report_builder = (500.0, 500.0 * 2_000.0, 512.0); // one per report request
+    // 11 emails per 10 orders placed (ready for pickup; one in ten cancelled), 150 ms each.
+    let emails = 50_000.0 * 1.1;
+    let order_notifier = (emails, emails * 150.0, 128.0);
     let fns = [
         catalog,
         cart,
@@ -179,11 +183,12 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
         reports,
         stock_alerts,
         report_builder,
+        order_notifier,
     ];
-    let invocations: f64 = fns.iter().map(|f| f.0).sum(); // 1,050,500
-    assert_eq!(invocations, 1_050_500.0);
-    let gb_s: f64 = fns.iter().map(|f| f.1 * f.2 / 1_024_000.0).sum(); // 12,837.5
-    assert_eq!(gb_s, 12_837.5);
+    let invocations: f64 = fns.iter().map(|f| f.0).sum(); // 1,105,500
+    assert_eq!(invocations, 1_105_500.0);
+    let gb_s: f64 = fns.iter().map(|f| f.1 * f.2 / 1_024_000.0).sum(); // 13,868.75
+    assert_eq!(gb_s, 13_868.75);
     let lambda = invocations * LAMBDA_PER_REQUEST + gb_s * LAMBDA_ARM_PER_GB_S;
 
     let api = 1_000_000.0 * HTTP_API_PER_REQUEST;
@@ -214,10 +219,11 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
     let products_wru = (50_000.0 * 8.0 + 5_000.0 * 1.0 + 2_000.0 * 8.0) * 2.0;
     let carts_wru = 100_000.0 * 1.0 + 20_000.0 * 4.0 + 50_000.0 * 4.0;
     let orders_wru = (50_000.0 * 4.0 + 2_000.0 * 4.0 + 150_000.0 * 4.0) * 2.0;
-    let idempotency_wru = 50_000.0 * 2.0 + 50_000.0 * 1.0;
+    // Order keys, stock-alert claims, one email claim per email.
+    let idempotency_wru = 50_000.0 * 2.0 + 50_000.0 * 1.0 + emails;
     let jobs_wru = 500.0 * 1.0 + 500.0 * 2.0;
     let wru = products_wru + carts_wru + orders_wru + idempotency_wru + jobs_wru;
-    assert_eq!(wru, 2_989_500.0);
+    assert_eq!(wru, 3_044_500.0);
     let storage_gb = 0.00025 * 2.0 + 0.005 + 0.075 * 2.0 + 0.002 + 0.0005;
     let dynamodb = rru * DDB_PER_RRU + wru * DDB_PER_WRU + storage_gb * DDB_PER_GB_MONTH;
 
@@ -261,15 +267,19 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
     let log_gb = invocations * 600.0 / GIB;
     let logs = log_gb * LOGS_PER_GB + log_gb * 7.0 * 12.0 / 365.0 * LOGS_PER_GB_MONTH;
 
+    // SES: $0.10 per 1,000 emails.
+    let ses = emails * SES_PER_EMAIL;
+
     let other_idle = idle_by_hand() - 2.0 * IDLE_POLLS * SQS_PER_REQUEST; // alarms, schedule
     let total =
-        lambda + api + dynamodb + sqs + sns + site + reports_bucket + cdn + logs + other_idle;
+        lambda + api + dynamodb + sqs + sns + ses + site + reports_bucket + cdn + logs + other_idle;
     (
         total,
         vec![
             ("lambda", lambda),
             ("api", api),
             ("dynamodb", dynamodb),
+            ("ses", ses),
             ("cdn", cdn),
             ("logs", logs),
         ],
@@ -301,6 +311,7 @@ fn one_million_requests_match_the_hand_calculation() {
                 .sum(),
             "api" => sum_of_type(&r, "AWS::ApiGatewayV2::Api"),
             "dynamodb" => sum_of_type(&r, "AWS::DynamoDB::Table"),
+            "ses" => sum_of_type(&r, "AWS::SES::EmailIdentity"),
             "cdn" => sum_of_type(&r, "AWS::CloudFront::Distribution"),
             "logs" => sum_of_type(&r, "AWS::Logs::LogGroup"),
             _ => unreachable!(),
@@ -334,13 +345,13 @@ fn one_million_requests_match_the_hand_calculation() {
 #[test]
 fn demo_profile_matches_the_hand_calculation() {
     let r = run(BuiltinProfile::Demo);
-    // 10,000 requests: the 1m mix at 1/100, on top of the same idle cost.
-    let invocations = 10_505.0;
-    let gb_s = 128.375;
+    // 10,000 requests: the 1m mix at 1/100, on top of the same idle cost; 550 emails.
+    let invocations = 10_505.0 + 550.0;
+    let gb_s = 128.375 + 550.0 * 150.0 * 128.0 / 1_024_000.0;
     let lambda = invocations * LAMBDA_PER_REQUEST + gb_s * LAMBDA_ARM_PER_GB_S;
     let api = 10_000.0 * HTTP_API_PER_REQUEST;
     let rru = 14_382.5;
-    let wru = 29_895.0;
+    let wru = 29_895.0 + 550.0;
     let storage_gb = 0.0001 * 2.0 + 0.0001 + 0.00075 * 2.0 + 0.00002 + 0.000005;
     let dynamodb = rru * DDB_PER_RRU + wru * DDB_PER_WRU + storage_gb * DDB_PER_GB_MONTH;
     let sqs = (500.0 + 5.0) * 3.0 * SQS_PER_REQUEST;
@@ -353,7 +364,8 @@ fn demo_profile_matches_the_hand_calculation() {
     let cdn = 133_610.0 / 1_048_576.0 * CDN_PER_GB + 14_000.0 * CDN_PER_REQUEST;
     let log_gb = invocations * 600.0 / GIB;
     let logs = log_gb * LOGS_PER_GB + log_gb * 7.0 * 12.0 / 365.0 * LOGS_PER_GB_MONTH;
-    let usage = lambda + api + dynamodb + sqs + sns + s3 + cdn + logs;
+    let ses = 550.0 * SES_PER_EMAIL;
+    let usage = lambda + api + dynamodb + sqs + sns + ses + s3 + cdn + logs;
     within_one_percent(r.totals.usage, usage, "demo usage");
     within_one_percent(r.totals.idle, idle_by_hand(), "demo idle");
     within_one_percent(r.totals.total, usage + idle_by_hand(), "demo total");
@@ -388,10 +400,12 @@ fn free_tier_covers_a_quiet_month() {
     // Always-free: 1M Lambda requests, 400,000 GB-s, 1M SQS requests (the 1,315,515 SQS
     // requests exceed it by 315,515), 10 alarms, 1,000 emails, 1M publishes, 25 GB DynamoDB,
     // 5 GB logs, 1 TB + 10M CDN requests, 14M schedules. Left: HTTP API, DynamoDB requests,
-    // S3, and SQS beyond the free million.
+    // S3, SES (its free tier is for a new account's first year only, so not counted), and SQS
+    // beyond the free million.
     let sqs_over = (2.0 * IDLE_POLLS + 505.0 * 3.0 - 1_000_000.0) * SQS_PER_REQUEST;
     let api = 10_000.0 * HTTP_API_PER_REQUEST;
-    let ddb = 14_382.5 * DDB_PER_RRU + 29_895.0 * DDB_PER_WRU;
+    let ddb = 14_382.5 * DDB_PER_RRU + (29_895.0 + 550.0) * DDB_PER_WRU;
+    let ses = 550.0 * SES_PER_EMAIL;
     let s3 = 0.001 * S3_PER_GB_MONTH
         + 200.0 * S3_PER_GET
         + 5.0 * 2.0 * 100.0 / 1_048_576.0 * S3_PER_GB_MONTH
@@ -399,7 +413,7 @@ fn free_tier_covers_a_quiet_month() {
         + 5.0 * S3_PER_GET;
     within_one_percent(
         r.totals.total,
-        sqs_over + api + ddb + s3,
+        sqs_over + api + ddb + ses + s3,
         "demo with free tier",
     );
     assert!(r.free_tier);

@@ -55,6 +55,7 @@ fn the_deploy_role_manages_the_services_of_the_typed_model() {
             "lambda",
             "logs",
             "s3",
+            "ses",
             "sns",
             "sqs",
             "scheduler"

@@ -594,6 +594,20 @@ test("storefront and back office against the live stack", async (t) => {
       await eventually("the order shown above follows", async () => (await page.locator("#lookup-result").textContent()).includes("Ready for pickup"));
       assert.equal(await page.locator("#lookup-result").getByRole("button", { name: /^Cancel order/ }).count(), 0, "a customer cannot cancel once picking started");
       await shot(page, "10c-orders-ready-for-pickup");
+      // The order notifier, run by `stackgen dev` from the orders table's stream, emailed the
+      // customer through SES; the emulator's SES records what it accepted.
+      if (EMULATOR) {
+        const mailUrl = `${EMULATOR.href.replace(/\/+$/, "")}/_emulator/ses/outbox?to=${encodeURIComponent(customer.email)}`;
+        const readyMail = async () => {
+          const res = await fetch(mailUrl, { signal: AbortSignal.timeout(10_000) });
+          const { messages } = await res.json();
+          return messages.filter((m) => m.subject === `Your order ${orderId} is ready for pickup`);
+        };
+        await eventually("the ready-for-pickup email is recorded", async () => (await readyMail()).length > 0);
+        const [mail] = await readyMail();
+        assert.match(mail.body, new RegExp(`store ${escapeRe(store.id)}`));
+        assert.deepEqual(mail.to, [customer.email]);
+      }
 
       // Collected at the counter (and paid there).
       await detail.getByRole("button", { name: `Mark collected: order ${orderId}` }).click();

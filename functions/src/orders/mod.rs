@@ -8,6 +8,7 @@
 mod event;
 mod expiry;
 mod lifecycle;
+mod notice;
 mod place;
 mod record;
 mod request;
@@ -17,6 +18,7 @@ mod status;
 pub use event::{EventLine, MalformedEvent, ORDER_CREATED, OrderCreated};
 pub use expiry::{Expiry, ExpiryRun};
 pub use lifecycle::{Lifecycle, MAX_REASON_CHARS};
+pub use notice::Notice;
 pub use record::{Order, OrderLine, Transition, store_status};
 pub use request::{MAX_LINES, MAX_QTY, OrderBody, OrderRequest};
 pub use staff::{DEFAULT_PAGE, MAX_PAGE};

@@ -21,7 +21,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_types::SdkConfig;
 use retail_spec::{
-    ORDERS, ORDERS_BY_USER, PRODUCTS, REPORT_BUILDER, REPORT_JOBS, REPORT_REQUESTS, REPORTS,
+    DAILY_REPORTS_PREFIX, KEEP_DAILY_REPORTS_VAR, ORDERS, ORDERS_BY_USER, PRODUCTS, REPORT_BUILDER,
+    REPORT_JOBS, REPORT_REQUESTS, REPORTS, REQUESTED_REPORTS_PREFIX,
 };
 use serde_json::json;
 
@@ -34,6 +35,8 @@ pub struct ReportBuilder {
     products: String,
     bucket: String,
     stores: Vec<String>,
+    /// A protected environment keeps its daily reports (no expiry of their jobs).
+    keep_daily: bool,
 }
 
 impl ReportBuilder {
@@ -46,6 +49,7 @@ impl ReportBuilder {
             products: env.table(&PRODUCTS)?,
             bucket: env.bucket(&REPORTS)?,
             stores: env.stores()?,
+            keep_daily: env.get(KEEP_DAILY_REPORTS_VAR) == Some("true"),
         })
     }
 
@@ -131,7 +135,7 @@ impl ReportBuilder {
         let now = clock::now();
         let day = clock::day(now.date());
         let job = Job {
-            report_id: format!("rep-daily-{day}"),
+            report_id: job::daily_id(&day),
             status: Status::Pending,
             from: day.clone(),
             to: day,
@@ -142,7 +146,12 @@ impl ReportBuilder {
             daily: true,
         };
         // Taken means an earlier tick of the same day created it: build that one.
-        job::record(&self.ddb, &self.jobs, &job, now).await?;
+        let keep = if self.keep_daily {
+            job::Keep::Always
+        } else {
+            job::Keep::Expiring
+        };
+        job::record(&self.ddb, &self.jobs, &job, now, keep).await?;
         Ok(ReportRequest {
             report_id: job.report_id,
             from: job.from,
@@ -167,8 +176,15 @@ impl ReportBuilder {
             &products,
         )
         .or_internal(|| format!("aggregating report {}", request.report_id))?;
+        // Daily reports under their own prefix, which a protected environment's lifecycle rule
+        // does not expire.
+        let prefix = if job::is_daily(&request.report_id) {
+            DAILY_REPORTS_PREFIX
+        } else {
+            REQUESTED_REPORTS_PREFIX
+        };
         let stem = format!(
-            "reports/{}/sales-{}-to-{}",
+            "{prefix}{}/sales-{}-to-{}",
             request.report_id, request.from, request.to
         );
         let csv_key = format!("{stem}.csv");

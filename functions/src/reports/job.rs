@@ -32,6 +32,19 @@ pub mod attr {
 
 /// The by-kind index values.
 pub const DAILY: &str = "daily";
+
+/// The id of a day's daily report: `rep-daily-<date>`, one job a day however often the
+/// schedule ticks.
+pub fn daily_id(day: &str) -> String {
+    format!("{DAILY_ID_PREFIX}{day}")
+}
+
+/// Whether a report id is a daily report's.
+pub fn is_daily(report_id: &str) -> bool {
+    report_id.starts_with(DAILY_ID_PREFIX)
+}
+
+const DAILY_ID_PREFIX: &str = "rep-daily-";
 pub const REQUESTED: &str = "requested";
 
 /// Where a job is.
@@ -105,8 +118,8 @@ impl Job {
         })
     }
 
-    /// The item of a new job (status PENDING), expiring after [`JOB_TTL_SECONDS`].
-    pub fn new_item(&self, expires_at: i64) -> Item {
+    /// The item of a new job (status PENDING), expiring at `expires_at` (kept without one).
+    pub fn new_item(&self, expires_at: Option<i64>) -> Item {
         let mut item = HashMap::from([
             (
                 REPORT_JOBS.partition_key.name.to_owned(),
@@ -122,25 +135,36 @@ impl Job {
                 ddb::s(if self.daily { DAILY } else { REQUESTED }),
             ),
         ]);
-        if let Some(ttl) = REPORT_JOBS.ttl_attribute {
-            item.insert(ttl.to_owned(), ddb::n(expires_at));
+        if let (Some(ttl), Some(at)) = (REPORT_JOBS.ttl_attribute, expires_at) {
+            item.insert(ttl.to_owned(), ddb::n(at));
         }
         item
     }
 }
 
-/// Records a new job (status PENDING, expiring after [`JOB_TTL_SECONDS`]) on condition that its
-/// id is new: `Ok(true)` when this call created it, `Ok(false)` when the id was taken.
+/// How long a new job is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// [`JOB_TTL_SECONDS`], like the report's objects.
+    Expiring,
+    /// No expiry (daily reports of a protected environment).
+    Always,
+}
+
+/// Records a new job (status PENDING) on condition that its id is new: `Ok(true)` when this
+/// call created it, `Ok(false)` when the id was taken.
 pub async fn record(
     ddb: &aws_sdk_dynamodb::Client,
     table: &str,
     job: &Job,
     now: time::OffsetDateTime,
+    keep: Keep,
 ) -> Result<bool, ApiError> {
+    let expires_at = (keep == Keep::Expiring).then(|| clock::expires_in(now, JOB_TTL_SECONDS));
     let put = ddb
         .put_item()
         .table_name(table)
-        .set_item(Some(job.new_item(clock::expires_in(now, JOB_TTL_SECONDS))))
+        .set_item(Some(job.new_item(expires_at)))
         .condition_expression("attribute_not_exists(#id)")
         .expression_attribute_names("#id", REPORT_JOBS.partition_key.name)
         .send()

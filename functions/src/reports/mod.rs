@@ -121,7 +121,7 @@ impl Reports {
             error: None,
             daily: false,
         };
-        if !job::record(&self.ddb, &self.jobs, &job, now).await? {
+        if !job::record(&self.ddb, &self.jobs, &job, now, job::Keep::Expiring).await? {
             return Err(ApiError::internal(
                 "recording a report job",
                 format!("the new id {} was taken", job.report_id),

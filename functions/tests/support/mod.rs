@@ -282,7 +282,15 @@ impl Stack {
                 // IAM only: no variable.
                 Access::StackFunctionsConcurrency
                 | Access::StackBucketsEmpty
-                | Access::OwnStackDelete => continue,
+                | Access::OwnStackDelete
+                | Access::TableStream(_) => continue,
+                // No user pool or verified sender in this harness: placeholders that a test
+                // replaces with real ones (`env_with`).
+                Access::SendEmail => (
+                    retail_spec::NOTIFY_SENDER_VAR,
+                    format!("orders@{}.example", self.prefix),
+                ),
+                Access::UserLookup => (retail_spec::USER_POOL_ID_VAR, "us-east-1_none".into()),
             };
             vars.push((var.to_owned(), value));
         }

@@ -6,7 +6,8 @@ use crate::cfn::{Arn, Handle, Name, Value};
 pub use crate::generated::dynamodb::table::{
     AttributeDefinition, AttributeType, BillingMode, GlobalSecondaryIndex,
     KeySchemaItem as KeySchema, PointInTimeRecoverySpecification, Projection, ProjectionType,
-    SSESpecification as SseSpecification, Table, TimeToLiveSpecification,
+    SSESpecification as SseSpecification, StreamSpecification, StreamViewType, Table,
+    TimeToLiveSpecification,
 };
 
 impl Table {

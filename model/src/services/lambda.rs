@@ -3,7 +3,8 @@
 use crate::cfn::{Arn, Handle, Id, Name, Value};
 
 pub use crate::generated::lambda::event_source_mapping::{
-    EventSourceMapping, FunctionResponseType, ScalingConfig,
+    DestinationConfig, EventSourceMapping, Filter, FilterCriteria, FunctionResponseType, OnFailure,
+    ScalingConfig,
 };
 pub use crate::generated::lambda::function::{
     Architecture, Code, Environment as FunctionEnvironment, Function, LoggingConfig, Runtime,

@@ -16,6 +16,7 @@ pub mod lambda;
 pub mod logs;
 pub mod s3;
 pub mod scheduler;
+pub mod ses;
 pub mod sns;
 pub mod sqs;
 
@@ -50,6 +51,7 @@ pub const RESOURCE_TYPES: &[&str] = &[
     <s3::Bucket as crate::cfn::Resource>::TYPE,
     <s3::BucketPolicy as crate::cfn::Resource>::TYPE,
     <scheduler::Schedule as crate::cfn::Resource>::TYPE,
+    <ses::EmailIdentity as crate::cfn::Resource>::TYPE,
     <sns::Subscription as crate::cfn::Resource>::TYPE,
     <sns::Topic as crate::cfn::Resource>::TYPE,
     <sns::TopicPolicy as crate::cfn::Resource>::TYPE,

@@ -61,6 +61,7 @@ pub enum Meter {
     CloudWatchLogsStorage,
     BudgetsActionEnabledBudgetDays,
     SchedulerInvocations,
+    SesEmails,
     KmsKeys,
     SecretsManagerSecrets,
     StepFunctionsTransitions,
@@ -317,6 +318,7 @@ const SNS: &str = "https://aws.amazon.com/sns/pricing/";
 const CLOUDWATCH: &str = "https://aws.amazon.com/cloudwatch/pricing/";
 const BUDGETS: &str = "https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/";
 const SCHEDULER: &str = "https://aws.amazon.com/eventbridge/pricing/";
+const SES: &str = "https://aws.amazon.com/ses/pricing/";
 const KMS: &str = "https://aws.amazon.com/kms/pricing/";
 const SECRETS: &str = "https://aws.amazon.com/secrets-manager/pricing/";
 const SFN: &str = "https://aws.amazon.com/step-functions/pricing/";
@@ -477,6 +479,7 @@ static US_EAST_1: &[PriceEntry] = &[
     e(Meter::CloudWatchLogsStorage, flat("0.03", 1), "GB-months", CLOUDWATCH, CHECKED_LOGS_US),
     e(Meter::BudgetsActionEnabledBudgetDays, flat("0.10", 1), "budget-days", BUDGETS, CHECKED_BUDGETS),
     e(Meter::SchedulerInvocations, flat("1.00", 1_000_000), "invocations", SCHEDULER, MEMORY),
+    e(Meter::SesEmails, flat("0.10", 1_000), "emails", SES, MEMORY),
     e(Meter::KmsKeys, flat("1.00", 1), "key-months", KMS, MEMORY),
     e(Meter::SecretsManagerSecrets, flat("0.40", 1), "secret-months", SECRETS, MEMORY),
     e(Meter::StepFunctionsTransitions, flat("0.025", 1_000), "state transitions", SFN, MEMORY),
@@ -531,6 +534,7 @@ static EU_WEST_1: &[PriceEntry] = &[
     e(Meter::CloudWatchLogsStorage, flat("0.03", 1), "GB-months", CLOUDWATCH, MEMORY),
     e(Meter::BudgetsActionEnabledBudgetDays, flat("0.10", 1), "budget-days", BUDGETS, CHECKED_BUDGETS),
     e(Meter::SchedulerInvocations, flat("1.00", 1_000_000), "invocations", SCHEDULER, MEMORY),
+    e(Meter::SesEmails, flat("0.10", 1_000), "emails", SES, MEMORY),
     e(Meter::KmsKeys, flat("1.00", 1), "key-months", KMS, MEMORY),
     e(Meter::SecretsManagerSecrets, flat("0.40", 1), "secret-months", SECRETS, MEMORY),
     e(Meter::StepFunctionsTransitions, flat("0.025", 1_000), "state transitions", SFN, MEMORY),
@@ -603,6 +607,7 @@ mod tests {
             Meter::CloudWatchLogsStorage,
             Meter::BudgetsActionEnabledBudgetDays,
             Meter::SchedulerInvocations,
+            Meter::SesEmails,
             Meter::KmsKeys,
             Meter::SecretsManagerSecrets,
             Meter::StepFunctionsTransitions,

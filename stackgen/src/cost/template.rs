@@ -125,6 +125,8 @@ pub enum Facts {
     },
     AnomalyMonitor,
     AnomalySubscription,
+    /// An SES identity: free; the emails sent from it are billed.
+    EmailIdentity,
     Schedule {
         expression: Option<String>,
         enabled: bool,
@@ -527,6 +529,7 @@ impl Reader<'_> {
             },
             "AWS::CE::AnomalyMonitor" => Facts::AnomalyMonitor,
             "AWS::CE::AnomalySubscription" => Facts::AnomalySubscription,
+            "AWS::SES::EmailIdentity" => Facts::EmailIdentity,
             "AWS::Scheduler::Schedule" => Facts::Schedule {
                 expression: p
                     .get("ScheduleExpression")

@@ -20,11 +20,13 @@ pub mod gateway;
 pub mod launch;
 pub mod logs;
 pub mod loopback_http;
+mod mail;
 pub mod plan;
 pub mod queues;
 pub mod runtime;
 pub mod schedules;
 pub mod serve;
+pub mod streams;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -45,6 +47,7 @@ pub use launch::{LaunchOptions, prepare};
 pub use logs::{LogOptions, LogSink};
 pub use plan::{
     DeployedResource, DeployedStack, EmulatorAccess, FunctionPlan, PlanError, QueueMapping,
+    StreamMapping,
 };
 
 use crate::env::Environment;
@@ -67,6 +70,7 @@ pub struct DevConfig {
     pub gateway: GatewayIdentity,
     pub functions: Vec<FunctionPlan>,
     pub queues: Vec<QueueMapping>,
+    pub streams: Vec<StreamMapping>,
     pub emulator: EmulatorAccess,
     /// The deployed user pool whose tokens the gateway's JWT authorizer accepts.
     pub user_pool: UserPoolRef,
@@ -143,6 +147,7 @@ impl DevConfig {
         let specs = crate::stack::rendered_functions(env);
         let functions = plan::plan_functions(&resolver, &specs, &options.bin_dir)?;
         let queues = plan::plan_queues(&resolver, &functions)?;
+        let streams = plan::plan_streams(&resolver, &functions)?;
         let account_id = if deployed.account_id.is_empty() {
             env.account
                 .clone()
@@ -165,6 +170,7 @@ impl DevConfig {
             },
             functions,
             queues,
+            streams,
             emulator: options.emulator,
             pool_size: options.pool_size,
             integration_timeout: INTEGRATION_TIMEOUT,
@@ -337,6 +343,30 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
                 shutdown.clone(),
             ));
         }
+    }
+
+    if !config.streams.is_empty() {
+        let sdk = config.emulator.sdk_config().await;
+        let client = aws_sdk_dynamodbstreams::Client::new(&sdk);
+        for mapping in config.streams.iter().cloned() {
+            let Some(pool) = pools.get(&mapping.function_id) else {
+                continue;
+            };
+            tasks.spawn(streams::poll(
+                mapping,
+                Arc::clone(pool),
+                client.clone(),
+                config.emulator.region.clone(),
+                logs.clone(),
+                shutdown.clone(),
+            ));
+        }
+        // The streams feed the order notifier: show what it sends.
+        tasks.spawn(mail::watch(
+            config.emulator.endpoint_url.clone(),
+            logs.clone(),
+            shutdown.clone(),
+        ));
     }
 
     for spec in retail_spec::FUNCTIONS {

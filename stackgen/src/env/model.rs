@@ -47,6 +47,19 @@ pub struct Environment {
     /// The daily sales report.
     #[serde(default)]
     pub reports: ReportSettings,
+    /// Emails to customers about their orders; none when absent.
+    #[serde(default)]
+    pub notifications: Option<Notifications>,
+}
+
+/// `notifications:` in the environment file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notifications {
+    /// The address customer emails come from (`orders@shop.example.com`). The stack declares it
+    /// as an SES email identity; AWS emails it a verification link once, and an account still
+    /// in the SES sandbox may only send to verified addresses.
+    pub sender: String,
 }
 
 /// `reports:` in the environment file.

@@ -34,6 +34,7 @@ pub fn check(env: &Environment, stem: &str) -> Vec<Violation> {
     check_tags(env, &mut out);
     check_budget(env, &mut out);
     check_alarm_emails(env, &mut out);
+    check_notifications(env, &mut out);
     check_kill_switch(env, &mut out);
     check_stores(env, &mut out);
     check_protection(env, &mut out);
@@ -415,6 +416,20 @@ fn check_reports(env: &Environment, out: &mut Vec<Violation>) {
             FieldPath::keys("reports.daily_at"),
             format!(
                 "`{text}` is not a time of day; write it as HH:MM in UTC (00:00 to 23:59), e.g. `21:30` after the stores close, or leave it out for no daily report"
+            ),
+        ));
+    }
+}
+
+fn check_notifications(env: &Environment, out: &mut Vec<Violation>) {
+    if let Some(n) = &env.notifications
+        && !is_email(&n.sender)
+    {
+        out.push((
+            FieldPath::keys("notifications.sender"),
+            format!(
+                "`{}` does not look like an email address; write the address customer emails come from, e.g. `orders@shop.example.com`, or leave `notifications` out for no emails",
+                n.sender
             ),
         ));
     }

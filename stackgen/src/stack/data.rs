@@ -10,8 +10,8 @@ use retail_spec::{AttrType, BUCKETS, BucketSpec, KeyAttr, TABLES, TableSpec};
 use super::{Ctx, ids};
 use crate::model::dynamodb::{
     AttributeDefinition, AttributeType, BillingMode, GlobalSecondaryIndex, KeySchema, KeyType,
-    PointInTimeRecoverySpecification, Projection, ProjectionType, SseSpecification, Table,
-    TimeToLiveSpecification,
+    PointInTimeRecoverySpecification, Projection, ProjectionType, SseSpecification,
+    StreamSpecification, StreamViewType, Table, TimeToLiveSpecification,
 };
 use crate::model::s3::{Bucket, BucketPolicy, LifecycleRule, RuleStatus};
 use crate::model::{DeletionPolicy, Handle, Options, PolicyDocument, Statement};
@@ -65,6 +65,14 @@ pub(crate) fn retains(ctx_retain_data: bool, spec: &TableSpec) -> bool {
     ctx_retain_data && spec.business_data
 }
 
+/// Whether a function of the stack reads this table's stream (a stream costs nothing until it is
+/// read, but a table without a reader does not need one).
+fn streamed(env: &crate::env::Environment, spec: &TableSpec) -> bool {
+    super::rendered_functions(env).iter().any(
+        |f| matches!(f.trigger, retail_spec::Trigger::Stream { table, .. } if table.id == spec.id),
+    )
+}
+
 pub(super) fn build(ctx: &mut Ctx) -> Data {
     let protection = &ctx.env.protection;
     let mut tables = Vec::new();
@@ -99,6 +107,10 @@ pub(super) fn build(ctx: &mut Ctx) -> Data {
         if !indexes.is_empty() {
             table = table.global_secondary_indexes(indexes);
         }
+        if streamed(ctx.env, spec) {
+            // New images only: the consumer reads the record as it is after the change.
+            table = table.stream_specification(StreamSpecification::new(StreamViewType::NewImage));
+        }
         if let Some(a) = spec.ttl_attribute {
             table = table
                 .time_to_live_specification(TimeToLiveSpecification::new(true).attribute_name(a));
@@ -120,11 +132,18 @@ pub(super) fn build(ctx: &mut Ctx) -> Data {
     for spec in BUCKETS.iter().copied() {
         let mut bucket = Bucket::private(ctx.names.bucket(spec.name), 1);
         if let Some(days) = spec.expire_after_days {
-            bucket.lifecycle_rules_mut().push(
-                LifecycleRule::new(RuleStatus::Enabled)
-                    .id(format!("expire-after-{days}-days"))
-                    .expiration_in_days(i64::from(days)),
-            );
+            let rule = LifecycleRule::new(RuleStatus::Enabled).expiration_in_days(i64::from(days));
+            let rule = match spec.protected_expiry_prefix {
+                // A protected environment keeps what is outside the prefix (daily reports).
+                Some(prefix) if ctx.env.is_protected() => rule
+                    .id(format!(
+                        "expire-{}-after-{days}-days",
+                        prefix.trim_end_matches('/')
+                    ))
+                    .prefix(prefix),
+                _ => rule.id(format!("expire-after-{days}-days")),
+            };
+            bucket.lifecycle_rules_mut().push(rule);
         }
         let handle = private_bucket(ctx, &ids::bucket(spec), bucket, Vec::new());
         buckets.push((spec, handle));

@@ -14,6 +14,7 @@ alarm_emails: [dev-oncall@example.com]
 kill_switch: {enabled: true, action: destroy, threshold_percent: 100}
 features: {cdn: true, anomaly_detection: true, demo_data: true, budget: true}
 stores: [{id: store-01, name: Downtown}, {id: store-02, name: Riverside}]
+notifications: {sender: orders@example.com}
 protection: {termination_protection: false, retain_data: false, point_in_time_recovery: false}
 "#;
 

@@ -13,17 +13,20 @@ use retail_spec::{
 
 use super::data::Data;
 use super::events::Events;
+use super::identity::Identity;
+use super::notifications::Notifications;
 use super::{
     ASSETS_BUCKET_PARAMETER, Ctx, EnvValue, EnvVar, FunctionInfo, StackError, code_key_parameter,
     ids, log_group_options, outputs,
 };
 use crate::model::iam::{InlinePolicy, Role};
 use crate::model::lambda::{
-    Architecture, Code, EventSourceMapping, Function, FunctionEnvironment, FunctionResponseType,
-    LoggingConfig, Runtime, ScalingConfig,
+    Architecture, Code, DestinationConfig, EventSourceMapping, Filter, FilterCriteria, Function,
+    FunctionEnvironment, FunctionResponseType, LoggingConfig, OnFailure, Runtime, ScalingConfig,
 };
 use crate::model::logs::LogGroup;
 use crate::model::s3::Bucket;
+use crate::model::sqs::Queue;
 use crate::model::{
     Handle, Name, Options, Parameter, PolicyDocument, Principal, Pseudo, Statement, Value,
 };
@@ -34,6 +37,8 @@ pub(super) struct Built {
     pub function: Handle<Function>,
     /// Its role (finops adds the kill switch's stack-wide grants once the stack is complete).
     pub role: Handle<Role>,
+    /// Where a stream mapping records the batches it gave up on (stream-triggered only).
+    pub failures: Option<Handle<Queue>>,
     pub info: FunctionInfo,
 }
 
@@ -65,6 +70,18 @@ const TOPIC_PUBLISH: &[&str] = &["sns:Publish"];
 const BUCKET_READ: &[&str] = &["s3:GetObject"];
 const BUCKET_WRITE: &[&str] = &["s3:GetObject", "s3:PutObject"];
 const LOG_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
+/// What a DynamoDB stream event source mapping reads with the function's role, on the table's
+/// streams (DynamoDB Developer Guide, "IAM policy to allow an AWS Lambda function to access
+/// DynamoDB stream records",
+/// <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-example-lamda-process-dynamodb-streams.html>).
+const STREAM_READ: &[&str] = &[
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+];
+const SEND_EMAIL: &[&str] = &["ses:SendEmail"];
+const USER_LOOKUP: &[&str] = &["cognito-idp:AdminGetUser"];
 /// Read its own stack's resources, and delete it. DeleteStack runs with the stack's
 /// CloudFormation service role when it was deployed with one (see stack/finops.rs).
 const OWN_STACK: &[&str] = &[
@@ -85,15 +102,28 @@ pub(super) const GRANT_ACTIONS: &[&[&str]] = &[
     LOG_WRITE,
     OWN_STACK,
     DELETE_OWN_STACK,
+    STREAM_READ,
+    SEND_EMAIL,
+    USER_LOOKUP,
 ];
+
+/// What the stack has that a function may be granted.
+pub(super) struct Grantable<'a> {
+    pub data: &'a Data,
+    pub events: &'a Events,
+    pub identity: &'a Identity,
+    pub notifications: Option<&'a Notifications>,
+}
 
 const VPC_SKIP: &str = "Not in a VPC on purpose: the function only calls AWS APIs, and reaching them from private subnets needs a NAT gateway or interface endpoints, which bill by the hour (ghost spend) for no security gain here.";
 const CONCURRENCY_SKIP: &str = "Reserved concurrency is not set: it would carve capacity out of small accounts' 10-execution pool. Spend is capped by the API stage's throttling, and the kill switch sets reserved concurrency to 0 when the budget is breached.";
 const DLQ_SKIP: &str = "Invoked synchronously (HTTP API) or by an SQS event source mapping, whose queue has its own dead-letter queue; a function DLQ only applies to asynchronous invocations.";
 const TOPIC_DLQ_SKIP: &str = "Invoked asynchronously by SNS and EventBridge Scheduler, which retry on their own; every outcome (done, already done, failed) is logged and published to ops-alerts, and a failure counts in the function's Errors metric. A dead-letter queue would hold a copy of a budget notification that nobody reads.";
+const STREAM_DLQ_SKIP: &str = "Invoked by a DynamoDB stream event source mapping, which sends the batches it gives up on to its own on-failure queue (with an alarm); a function DLQ only applies to asynchronous invocations.";
 const ENV_KMS_SKIP: &str = "Environment variables hold resource names only (tables, queues, topics), no secrets; they are encrypted at rest with the AWS-managed Lambda key.";
 
-pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<Built>, StackError> {
+pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, StackError> {
+    let Grantable { data, events, .. } = *grantable;
     let assets = ctx.template.parameter(
         ASSETS_BUCKET_PARAMETER,
         Parameter {
@@ -107,7 +137,7 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
 
     let mut built = Vec::new();
     for spec in FUNCTIONS.iter().copied() {
-        if !super::finops::renders(ctx.env, spec) {
+        if !super::renders(ctx.env, spec) {
             continue;
         }
         let function_name = ctx.names.physical(spec.id);
@@ -135,6 +165,15 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
             LOG_WRITE,
             vec![log_group.arn()],
         )];
+        let failures = stream_failures(ctx, spec);
+        if let Some(queue) = &failures {
+            // The mapping sends a failed batch's description there with the function's role.
+            statements.push(Statement::allow(
+                "RecordStreamFailures",
+                QUEUE_SEND,
+                vec![queue.arn()],
+            ));
+        }
         let mut variables: BTreeMap<String, Value> = BTreeMap::new();
         let mut env_vars: Vec<EnvVar> = Vec::new();
         let mut set_var = |name: &str, value: Value, from: EnvValue| {
@@ -175,12 +214,20 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                 EnvValue::Literal(open),
             );
         }
-        if spec.id == retail_spec::ORDER_EXPIRY.id {
+        if spec.id == retail_spec::ORDER_EXPIRY.id || spec.id == retail_spec::ORDER_NOTIFIER.id {
             let hours = ctx.env.orders.pickup_window_hours.to_string();
             set_var(
                 retail_spec::ORDER_PICKUP_WINDOW_VAR,
                 hours.clone().into(),
                 EnvValue::Literal(hours),
+            );
+        }
+        if spec.id == retail_spec::REPORT_BUILDER.id {
+            let keep = ctx.env.is_protected().to_string();
+            set_var(
+                retail_spec::KEEP_DAILY_REPORTS_VAR,
+                keep.clone().into(),
+                EnvValue::Literal(keep),
             );
         }
         for (name, value) in super::finops::variables(ctx, spec) {
@@ -278,6 +325,42 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                     DELETE_OWN_STACK,
                     vec![Pseudo::StackId.into()],
                 ),
+                Access::TableStream(t) => {
+                    let table = data.table(t).ok_or_else(|| undeclared("table", t.id))?;
+                    (
+                        format!("ReadStreamOf{}", ids::table(t)),
+                        STREAM_READ,
+                        vec![sub!(table.arn(), "/stream/*")],
+                    )
+                }
+                Access::SendEmail => {
+                    let n = grantable
+                        .notifications
+                        .ok_or_else(|| undeclared("sender", "notifications.sender"))?;
+                    set_var(
+                        retail_spec::NOTIFY_SENDER_VAR,
+                        n.sender.clone().into(),
+                        EnvValue::Literal(n.sender.clone()),
+                    );
+                    (
+                        "SendFromSender".to_owned(),
+                        SEND_EMAIL,
+                        vec![n.identity_arn()],
+                    )
+                }
+                Access::UserLookup => {
+                    let pool = &grantable.identity.pool;
+                    set_var(
+                        retail_spec::USER_POOL_ID_VAR,
+                        pool.pool_id().into(),
+                        EnvValue::Output(super::outputs::USER_POOL_ID.to_owned()),
+                    );
+                    (
+                        "LookUpUsers".to_owned(),
+                        USER_LOOKUP,
+                        vec![pool.arn().into()],
+                    )
+                }
                 // Stack-wide grants name every function and bucket of the stack, so they are
                 // added to this role by finops once the whole stack exists.
                 Access::StackFunctionsConcurrency | Access::StackBucketsEmpty => continue,
@@ -322,10 +405,10 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                 .skip_checkov("CKV_AWS_115", CONCURRENCY_SKIP)
                 .skip_checkov(
                     "CKV_AWS_116",
-                    if matches!(spec.trigger, Trigger::Topic { .. }) {
-                        TOPIC_DLQ_SKIP
-                    } else {
-                        DLQ_SKIP
+                    match spec.trigger {
+                        Trigger::Topic { .. } => TOPIC_DLQ_SKIP,
+                        Trigger::Stream { .. } => STREAM_DLQ_SKIP,
+                        _ => DLQ_SKIP,
                     },
                 )
                 .skip_checkov("CKV_AWS_173", ENV_KMS_SKIP),
@@ -346,6 +429,13 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
                         ScalingConfig::new().maximum_concurrency(i64::from(q.spec.max_concurrency)),
                     ),
             );
+        }
+
+        if let (Trigger::Stream { table, .. }, Some(failures)) = (spec.trigger, &failures) {
+            let source = data
+                .table(table)
+                .ok_or_else(|| undeclared("table", table.id))?;
+            stream_mapping(ctx, spec, &function, source, failures);
         }
 
         if let Trigger::Schedule { expression } = spec.trigger {
@@ -375,6 +465,7 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
         built.push(Built {
             spec,
             role,
+            failures,
             info: FunctionInfo {
                 spec,
                 logical_id: function.id().clone(),
@@ -386,4 +477,67 @@ pub(super) fn build(ctx: &mut Ctx, data: &Data, events: &Events) -> Result<Vec<B
         });
     }
     Ok(built)
+}
+
+/// Tries of a failing stream batch before it is given up (bisected on each failure, so one bad
+/// record does not hold back the others) and recorded on the failures queue.
+const STREAM_RETRIES: i64 = 5;
+/// A record older than a day is given up: the stream keeps records 24 hours.
+const STREAM_RECORD_AGE_SECONDS: i64 = 24 * 3600;
+
+/// The on-failure destination of a stream-triggered function: an encrypted queue that keeps
+/// what the mapping gave up on for 14 days (an alarm watches it).
+fn stream_failures(ctx: &mut Ctx, spec: &FunctionSpec) -> Option<Handle<Queue>> {
+    let Trigger::Stream { .. } = spec.trigger else {
+        return None;
+    };
+    Some(
+        ctx.template.add_with(
+            &format!("{}StreamFailures", ids::function(spec)),
+            Queue::new()
+                .queue_name(ctx.names.physical(&format!("{}-failures", spec.id)))
+                .message_retention_period(14 * 24 * 3600)
+                .kms_master_key_id("alias/aws/sqs")
+                .kms_data_key_reuse_period_seconds(86_400),
+            Options::new().data_policy(crate::model::DeletionPolicy::Delete),
+        ),
+    )
+}
+
+/// The DynamoDB stream event source mapping of a stream-triggered function: only the records
+/// its filter matches, partial batch responses, bisection on failure, bounded retries and age,
+/// and the failures queue as on-failure destination (Lambda Developer Guide, "Using AWS Lambda
+/// with Amazon DynamoDB", error handling:
+/// <https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html>).
+fn stream_mapping(
+    ctx: &mut Ctx,
+    spec: &FunctionSpec,
+    function: &Handle<Function>,
+    table: &Handle<crate::model::dynamodb::Table>,
+    failures: &Handle<Queue>,
+) {
+    let Trigger::Stream {
+        table: source,
+        batch_size,
+        filter,
+    } = spec.trigger
+    else {
+        return;
+    };
+    ctx.template.add(
+        &format!("{}{}StreamMapping", ids::function(spec), ids::table(source)),
+        EventSourceMapping::new(function.name())
+            .event_source_arn(table.attr_stream_arn())
+            .starting_position("TRIM_HORIZON")
+            .batch_size(i64::from(batch_size))
+            .enabled(true)
+            .bisect_batch_on_function_error(true)
+            .maximum_retry_attempts(STREAM_RETRIES)
+            .maximum_record_age_in_seconds(STREAM_RECORD_AGE_SECONDS)
+            .function_response_types([FunctionResponseType::ReportBatchItemFailures.into()])
+            .filter_criteria(FilterCriteria::new().filters(vec![Filter::new().pattern(filter)]))
+            .destination_config(
+                DestinationConfig::new().on_failure(OnFailure::new().destination(failures.arn())),
+            ),
+    );
 }

@@ -23,6 +23,7 @@ mod events;
 mod finops;
 mod functions;
 mod identity;
+mod notifications;
 mod observability;
 mod schedules;
 
@@ -42,13 +43,18 @@ pub const ASSETS_BUCKET_PARAMETER: &str = "AssetsBucket";
 
 /// The template parameter with the S3 key of one function's zip (`CatalogCodeKey`).
 /// The functions an environment's stack has, in `retail_spec::FUNCTIONS` order: every one, except
-/// the kill switch when `kill_switch.enabled` is off. `stackgen dev` and `status` read this too.
+/// the kill switch when `kill_switch.enabled` is off and the order notifier without
+/// `notifications`. `stackgen dev` and `status` read this too.
 pub fn rendered_functions(env: &Environment) -> Vec<&'static FunctionSpec> {
     retail_spec::FUNCTIONS
         .iter()
         .copied()
-        .filter(|f| finops::renders(env, f))
+        .filter(|f| renders(env, f))
         .collect()
+}
+
+fn renders(env: &Environment, spec: &FunctionSpec) -> bool {
+    finops::renders(env, spec) && notifications::renders(env, spec)
 }
 
 pub fn code_key_parameter(function: &FunctionSpec) -> String {
@@ -269,11 +275,20 @@ pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
 
     let data = data::build(&mut ctx);
     let events = events::build(&mut ctx)?;
-    let functions = functions::build(&mut ctx, &data, &events)?;
+    let identity = identity::build(&mut ctx);
+    let notifications = notifications::build(&mut ctx);
+    let functions = functions::build(
+        &mut ctx,
+        &functions::Grantable {
+            data: &data,
+            events: &events,
+            identity: &identity,
+            notifications: notifications.as_ref(),
+        },
+    )?;
     if let Some(requests) = events.queue(&retail_spec::REPORT_REQUESTS) {
         schedules::daily_report(&mut ctx, &requests.queue);
     }
-    let identity = identity::build(&mut ctx);
     let api = api::build(&mut ctx, &functions, &identity);
     let edge = edge::build(&mut ctx, &api);
     observability::build(&mut ctx, &functions, &api, &events)?;

@@ -119,6 +119,27 @@ pub(super) fn build(
             &topic,
         );
     }
+    for f in functions {
+        let Some(failures) = &f.failures else {
+            continue;
+        };
+        alarm(
+            ctx,
+            &format!("{}StreamFailuresAlarm", pascal_case(f.spec.id)),
+            AlarmSpec {
+                name: format!("{}-stream-failures", f.spec.id),
+                description: format!(
+                    "{} gave up on stream records after its retries; their positions wait in its failures queue.",
+                    f.info.function_name
+                ),
+                namespace: "AWS/SQS",
+                metric: "ApproximateNumberOfMessagesVisible",
+                dimensions: vec![Dimension::new("QueueName", failures.name())],
+                statistic: Statistic::Maximum,
+            },
+            &topic,
+        );
+    }
 
     if !ctx.env.features.dashboard {
         return Ok(());

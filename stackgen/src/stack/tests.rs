@@ -90,7 +90,7 @@ fn routes_integrations_and_event_sources_follow_the_spec() {
     let mappings: Vec<_> = s.template.resources::<EventSourceMapping>().collect();
     let queued = FUNCTIONS
         .iter()
-        .filter(|f| matches!(f.trigger, Trigger::Queue { .. }))
+        .filter(|f| matches!(f.trigger, Trigger::Queue { .. } | Trigger::Stream { .. }))
         .count();
     assert_eq!(mappings.len(), queued);
     for (_, m) in mappings {
@@ -122,6 +122,22 @@ fn grants_become_scoped_statements_and_environment_variables() {
                 Access::QueueSend(q) | Access::QueueConsume(q) => (q.env_var, ids::queue(q)),
                 Access::TopicPublish(t) => (t.env_var, ids::topic(t)),
                 Access::BucketRead(b) | Access::BucketWrite(b) => (b.env_var, ids::bucket(b)),
+                Access::SendEmail => (retail_spec::NOTIFY_SENDER_VAR, "SenderIdentity".into()),
+                Access::UserLookup => (retail_spec::USER_POOL_ID_VAR, "UserPool".into()),
+                // The stream's reader: no variable (the mapping names the stream), the table's
+                // ARN in the statement.
+                Access::TableStream(t) => {
+                    let target = ids::table(t);
+                    assert!(
+                        doc.statement.iter().any(|st| st
+                            .resource
+                            .iter()
+                            .any(|r| r.references().iter().any(|id| id.as_str() == target))),
+                        "{} has no statement on {target}'s stream",
+                        f.id
+                    );
+                    continue;
+                }
                 // The kill switch's stack-wide grants: checked in stack/finops.rs's tests.
                 Access::OwnStack
                 | Access::OwnStackDelete
@@ -306,4 +322,48 @@ fn rendered_functions_follow_the_kill_switch_switch() {
 /// A property as the template renders it.
 fn rendered<T: serde::Serialize>(property: &T) -> serde_json::Value {
     serde_json::to_value(property).unwrap_or_default()
+}
+
+/// Requested reports expire everywhere; a protected environment keeps its daily reports (its
+/// rule expires only the requested ones' prefix) and tells the report builder to keep their jobs.
+#[test]
+fn protected_environments_keep_daily_reports() {
+    let rules = |env: &Environment| {
+        let s = stack(env);
+        let json = s.template.render(Format::Json).expect("render");
+        let t: serde_json::Value = serde_json::from_str(&json).expect("json");
+        let builder = s
+            .functions
+            .iter()
+            .find(|f| f.spec.id == retail_spec::REPORT_BUILDER.id)
+            .and_then(|f| {
+                f.environment
+                    .iter()
+                    .find(|v| v.name == retail_spec::KEEP_DAILY_REPORTS_VAR)
+                    .map(|v| v.value.clone())
+            });
+        (
+            t["Resources"]["ReportsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+                .clone(),
+            builder,
+        )
+    };
+    let (dev_rules, dev_keep) = rules(&dev());
+    assert!(
+        dev_rules.as_array().is_some_and(|r| r
+            .iter()
+            .any(|r| r["Id"] == "expire-after-30-days" && r.get("Prefix").is_none())),
+        "{dev_rules}"
+    );
+    assert_eq!(dev_keep, Some(EnvValue::Literal("false".into())));
+    let (prod_rules, prod_keep) = rules(&prod());
+    let expiring: Vec<&serde_json::Value> = prod_rules
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r.get("ExpirationInDays").is_some())
+        .collect();
+    assert_eq!(expiring.len(), 1, "{prod_rules}");
+    assert_eq!(expiring[0]["Prefix"], retail_spec::REQUESTED_REPORTS_PREFIX);
+    assert_eq!(prod_keep, Some(EnvValue::Literal("true".into())));
 }

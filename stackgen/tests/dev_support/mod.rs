@@ -101,6 +101,7 @@ pub fn echo_config(
         },
         functions,
         queues: Vec::new(),
+        streams: Vec::new(),
         emulator: EmulatorAccess::moto(emulator, "us-east-1"),
         // No such pool: a test calling a customer or staff route sets a real one
         // (`accounts::user_pool`); the public routes never ask.

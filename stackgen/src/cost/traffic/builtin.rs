@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use retail_spec::{
     BucketSpec, CANCEL_ORDER, CARTS, CLEAR_CART, FUNCTIONS, GET_CART, GET_CATALOG, GET_INVENTORY,
     GET_ORDER, GET_PRODUCT, GET_REPORT, GET_STORE_ORDER, IDEMPOTENCY, LIST_ORDERS, LIST_REPORTS,
-    LIST_STORE_ORDERS, ORDER_EVENTS, ORDERS, PLACE_ORDER, PRODUCTS, PUT_INVENTORY, QueueSpec,
-    REPORT_JOBS, REPORT_REQUESTS, REPORTS, REQUEST_REPORT, Route, SET_CART_ITEM, SET_ORDER_STATUS,
-    STOCK_ALERTS, TableSpec, TopicSpec, Trigger,
+    LIST_STORE_ORDERS, ORDER_EVENTS, ORDER_NOTIFIER, ORDERS, PLACE_ORDER, PRODUCTS, PUT_INVENTORY,
+    QueueSpec, REPORT_JOBS, REPORT_REQUESTS, REPORTS, REQUEST_REPORT, Route, SET_CART_ITEM,
+    SET_ORDER_STATUS, STOCK_ALERTS, TableSpec, TopicSpec, Trigger,
 };
 
 use super::{BucketUsage, CdnUsage, FunctionUsage, QueueUsage, TableUsage, TopicUsage, Traffic};
@@ -126,6 +126,11 @@ const STATIC_CACHE_MISS: Qty = Qty::thousandths(50);
 /// expires them after its lifecycle period, so a month of reports is what is stored.
 const REPORT_OBJECTS: u64 = 2;
 const REPORT_OBJECT_KB: u64 = 100;
+
+/// Emails per ten placed orders: every order ready for pickup, one in ten cancelled.
+const EMAILS_PER_TEN_ORDERS: u64 = 11;
+/// The notifier's work per email: a claim, a user lookup and SES's answer.
+const NOTIFY_MS: u64 = 150;
 
 /// One route of the mix.
 struct Sample {
@@ -448,6 +453,15 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
         }
     }
 
+    // Each placed order (one order event) later emails its customer: ready for pickup, or
+    // cancelled for about one order in ten. Each email is one filtered stream record.
+    let orders_placed = messages.get(ORDER_EVENTS.id).copied().unwrap_or(0);
+    t.emails = orders_placed * EMAILS_PER_TEN_ORDERS / 10;
+    let notifier = fns.entry(ORDER_NOTIFIER.id).or_default();
+    notifier.invocations += t.emails;
+    notifier.total_ms += u128::from(t.emails) * u128::from(NOTIFY_MS);
+    tables.entry(IDEMPOTENCY.id).or_default().writes += Qty::units(t.emails);
+
     for (id, acc) in fns {
         if acc.invocations == 0 {
             continue;
@@ -503,6 +517,9 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
         requests: n + static_requests.micros() / 1_000_000,
     };
     t.assumptions = assumptions();
+    t.assumptions.push(format!(
+        "customer emails: {EMAILS_PER_TEN_ORDERS} per ten orders placed (every order ready for pickup, one in ten cancelled), each one order-notifier invocation of {NOTIFY_MS} ms and one claim write"
+    ));
     t.assumptions.push(format!(
         "user pool: {} monthly active users (the team in demo; one shopper per 40 API requests at scale)",
         t.monthly_active_users

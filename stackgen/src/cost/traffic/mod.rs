@@ -63,6 +63,9 @@ pub struct Traffic {
     /// monthly active users).
     #[serde(default)]
     pub monthly_active_users: u64,
+    /// Emails sent with SES (order ready for pickup, order cancelled).
+    #[serde(default)]
+    pub emails: u64,
 }
 
 fn default_log_bytes() -> u64 {
@@ -151,6 +154,7 @@ impl Traffic {
             topics: BTreeMap::new(),
             cloudfront: CdnUsage::default(),
             monthly_active_users: 0,
+            emails: 0,
         }
     }
 

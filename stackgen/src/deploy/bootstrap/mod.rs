@@ -74,7 +74,8 @@ pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// 4: + Cognito user pools. 5: the handlers' actions instead of `service:*`, the roles'
 /// permissions boundary, roles only under `/stackgen/`, PassRole only to Lambda and Scheduler.
 /// 6: + CloudFront response headers policies (the storefront's security headers).
-pub const BOOTSTRAP_VERSION: u32 = 6;
+/// 7: + SES email identities (the sender of customer emails).
+pub const BOOTSTRAP_VERSION: u32 = 7;
 
 /// The bootstrap stack as found or created.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use std::time::Duration;
 pub use deployed::{DeployedResource, DeployedStack};
 pub use functions::{find_function_resource, pascal, plan_functions};
 pub use lambda_env::{EmulatorAccess, process_environment};
-pub use mappings::plan_queues;
+pub use mappings::{plan_queues, plan_streams};
 pub use resolve::Resolver;
 
 /// The template or the deployed stack does not give what the local runner needs.
@@ -63,6 +63,22 @@ pub struct FunctionPlan {
     pub log_group: String,
     /// `LoggingConfig.LogFormat` (`JSON` / `Text`), when set.
     pub log_format: Option<String>,
+}
+
+/// One DynamoDB stream → function event source mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamMapping {
+    /// The mapping's logical id (for logs).
+    pub logical_id: String,
+    pub function_id: String,
+    /// The table whose stream feeds the function.
+    pub table_name: String,
+    pub batch_size: u32,
+    /// Retries of a failing batch before it is given up (`MaximumRetryAttempts`).
+    pub retries: u32,
+    /// `FilterCriteria` patterns: a record invokes the function when one matches (or when
+    /// there are none).
+    pub filters: Vec<serde_json::Value>,
 }
 
 /// One SQS queue → function event source mapping.

@@ -121,6 +121,21 @@ pub(super) fn schedule(_c: &Context, r: &Resource, d: &mut Draft, out: &mut Note
     }
 }
 
+/// `Facts::EmailIdentity`: the identity is free; the profile's emails are sent from it.
+pub(super) fn email_identity(c: &Context, _r: &Resource, d: &mut Draft, _out: &mut Notes) {
+    let emails = Qty::units(c.traffic.emails);
+    d.add(
+        CostKind::Usage,
+        "emails sent",
+        Meter::SesEmails,
+        emails,
+        format!(
+            "{} customer emails (ready for pickup, cancelled)",
+            q(emails)
+        ),
+    );
+}
+
 /// `Facts::EventsRule`.
 pub(super) fn events_rule(_c: &Context, r: &Resource, _d: &mut Draft, out: &mut Notes) {
     out.free_resources.push(FreeResource {

@@ -40,6 +40,7 @@ pub(super) fn draft(c: &Context, r: &Resource, out: &mut Notes) -> Option<Draft>
         Facts::Queue { .. } => messaging::queue(c, r, d_, out),
         Facts::Topic { .. } => messaging::topic(c, r, d_, out),
         Facts::Schedule { .. } => messaging::schedule(c, r, d_, out),
+        Facts::EmailIdentity => messaging::email_identity(c, r, d_, out),
         Facts::LogGroup { .. } => observability::log_group(c, r, d_, out),
         Facts::Alarm { .. } => observability::alarm(c, r, d_, out),
         Facts::CompositeAlarm => observability::composite_alarm(c, r, d_, out),

@@ -1,0 +1,238 @@
+//! The local DynamoDB stream event source mapping: read the table's stream, invoke the function
+//! with the records its filters pass, retry from the record it reports as failed.
+//!
+//! As Lambda's poller does: `GetRecords` on every shard four times a second, up to the batch
+//! size; records the filters do not pass are skipped without an invocation; a function error
+//! or crash retries the whole batch, a partial batch response retries from the first reported
+//! record; after the mapping's `MaximumRetryAttempts` the batch is given up (in AWS it goes to
+//! the on-failure destination) and reading goes on. A local run starts at the stream's end
+//! (`LATEST`): records written while `stackgen dev` was not running are not replayed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_dynamodbstreams::types::ShardIteratorType;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use bytes::Bytes;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use super::event::{first_failure, passes, record_event};
+use crate::dev::logs::LogSink;
+use crate::dev::plan::StreamMapping;
+use crate::dev::runtime::{InvokeRequest, Outcome, Pool};
+
+/// Lambda polls a DynamoDB stream's shards four times per second.
+const POLL_EVERY: Duration = Duration::from_millis(250);
+const ERROR_PAUSE: Duration = Duration::from_secs(2);
+
+/// Reads `mapping`'s stream for `pool`'s function until `shutdown`.
+pub async fn poll(
+    mapping: StreamMapping,
+    pool: Arc<Pool>,
+    streams: aws_sdk_dynamodbstreams::Client,
+    region: String,
+    logs: LogSink,
+    shutdown: CancellationToken,
+) {
+    let source: Arc<str> = Arc::from(mapping.function_id.as_str());
+    let say = |text: String| logs.line(&source, text);
+    let Some((arn, mut shards)) = open(&streams, &mapping, &say, &shutdown).await else {
+        return;
+    };
+    say(format!(
+        "event source {} stream: reading new records",
+        mapping.table_name
+    ));
+    while !shutdown.is_cancelled() {
+        let mut read_any = false;
+        for (shard, iterator) in shards.iter_mut() {
+            let Some(current) = iterator.clone() else {
+                continue;
+            };
+            let limit = i32::try_from(mapping.batch_size.clamp(1, 1000)).unwrap_or(100);
+            let got = streams
+                .get_records()
+                .shard_iterator(current)
+                .limit(limit)
+                .send()
+                .await;
+            match got {
+                Ok(out) => {
+                    *iterator = out.next_shard_iterator().map(str::to_owned);
+                    let events: Vec<Value> = out
+                        .records()
+                        .iter()
+                        .map(|r| record_event(r, &arn, &region))
+                        .filter(|e| passes(&mapping.filters, e))
+                        .collect();
+                    read_any |= !out.records().is_empty();
+                    if !events.is_empty() {
+                        deliver(&mapping, &pool, events, &say).await;
+                    }
+                }
+                Err(e) => {
+                    say(format!(
+                        "event source {} stream, shard {shard}: GetRecords failed ({}); retrying",
+                        mapping.table_name,
+                        DisplayErrorContext(e)
+                    ));
+                    tokio::time::sleep(ERROR_PAUSE).await;
+                }
+            }
+        }
+        if !read_any {
+            tokio::select! {
+                _ = tokio::time::sleep(POLL_EVERY) => {}
+                _ = shutdown.cancelled() => break,
+            }
+        }
+    }
+}
+
+type Shards = Vec<(String, Option<String>)>;
+
+/// The table's stream and an iterator at the end of each of its shards.
+async fn open(
+    streams: &aws_sdk_dynamodbstreams::Client,
+    mapping: &StreamMapping,
+    say: &impl Fn(String),
+    shutdown: &CancellationToken,
+) -> Option<(String, Shards)> {
+    let mut warned = false;
+    while !shutdown.is_cancelled() {
+        match shard_iterators(streams, &mapping.table_name).await {
+            Ok(found) => return Some(found),
+            Err(reason) if !warned => {
+                say(format!(
+                    "event source {} stream: {reason}; retrying",
+                    mapping.table_name
+                ));
+                warned = true;
+            }
+            Err(_) => {}
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(ERROR_PAUSE) => {}
+            _ = shutdown.cancelled() => return None,
+        }
+    }
+    None
+}
+
+async fn shard_iterators(
+    streams: &aws_sdk_dynamodbstreams::Client,
+    table: &str,
+) -> Result<(String, Shards), String> {
+    let listed = streams
+        .list_streams()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|e| format!("ListStreams failed ({})", DisplayErrorContext(e)))?;
+    let arn = listed
+        .streams()
+        .first()
+        .and_then(|s| s.stream_arn())
+        .ok_or_else(|| format!("the table {table} has no stream (deployed without one?)"))?
+        .to_owned();
+    let described = streams
+        .describe_stream()
+        .stream_arn(&arn)
+        .send()
+        .await
+        .map_err(|e| format!("DescribeStream failed ({})", DisplayErrorContext(e)))?;
+    let mut shards = Vec::new();
+    let ids = described
+        .stream_description()
+        .map(|d| d.shards())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.shard_id());
+    for shard in ids {
+        let iterator = streams
+            .get_shard_iterator()
+            .stream_arn(&arn)
+            .shard_id(shard)
+            .shard_iterator_type(ShardIteratorType::Latest)
+            .send()
+            .await
+            .map_err(|e| format!("GetShardIterator failed ({})", DisplayErrorContext(e)))?;
+        shards.push((
+            shard.to_owned(),
+            iterator.shard_iterator().map(str::to_owned),
+        ));
+    }
+    Ok((arn, shards))
+}
+
+/// Invokes the function with `events` until it succeeds or the retries are spent.
+async fn deliver(
+    mapping: &StreamMapping,
+    pool: &Pool,
+    mut events: Vec<Value>,
+    say: &impl Fn(String),
+) {
+    let stream = &mapping.table_name;
+    for attempt in 0..=mapping.retries {
+        let payload = Bytes::from(json!({ "Records": &events }).to_string());
+        let invoked = pool
+            .invoke(InvokeRequest {
+                payload,
+                ..Default::default()
+            })
+            .await;
+        let failed_from = match &invoked.outcome {
+            Outcome::Response(body) => match first_failure(body) {
+                Ok(failed) => failed,
+                // Lambda treats an answer it cannot read as a failure of the whole batch.
+                Err(reason) => {
+                    say(format!(
+                        "event source {stream} stream: the answer is not a batch response ({reason})"
+                    ));
+                    events.first().and_then(sequence)
+                }
+            },
+            other => {
+                say(format!(
+                    "event source {stream} stream: batch of {} failed as a whole ({}) (RequestId: {})",
+                    events.len(),
+                    other.describe(),
+                    invoked.request_id
+                ));
+                events.first().and_then(sequence)
+            }
+        };
+        let Some(from) = failed_from else {
+            say(format!(
+                "event source {stream} stream: batch of {} processed (RequestId: {})",
+                events.len(),
+                invoked.request_id
+            ));
+            return;
+        };
+        if let Some(at) = events
+            .iter()
+            .position(|e| sequence(e).as_deref() == Some(&from))
+        {
+            events.drain(..at);
+        }
+        if attempt < mapping.retries {
+            say(format!(
+                "event source {stream} stream: retrying {} record(s) from sequence number {from}",
+                events.len()
+            ));
+        }
+    }
+    say(format!(
+        "event source {stream} stream: gave up on {} record(s) after {} retries (in AWS they go to the mapping's on-failure queue)",
+        events.len(),
+        mapping.retries
+    ));
+}
+
+fn sequence(event: &Value) -> Option<String> {
+    event["dynamodb"]["SequenceNumber"]
+        .as_str()
+        .map(str::to_owned)
+}
