@@ -24,9 +24,10 @@ use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use aws_types::SdkConfig;
 use retail_spec::{
     IDEMPOTENCY, NOTIFY_SENDER_VAR, ORDER_PICKUP_WINDOW_DEFAULT_HOURS, ORDER_PICKUP_WINDOW_VAR,
-    USER_POOL_ID_VAR,
+    STORE_NAMES_VAR, USER_POOL_ID_VAR,
 };
 use serde_json::json;
+use std::collections::BTreeMap;
 
 /// How long a sent notice is remembered: longer than the stream keeps a record (24 hours).
 const NOTICE_TTL_SECONDS: i64 = 3 * 24 * 3600;
@@ -39,6 +40,8 @@ pub struct Notifier {
     user_pool_id: String,
     sender: String,
     pickup_window_hours: u32,
+    /// Store display names by id ([`STORE_NAMES_VAR`]).
+    store_names: BTreeMap<String, String>,
 }
 
 /// What one record led to.
@@ -66,6 +69,11 @@ impl Notifier {
             sender: env.required(NOTIFY_SENDER_VAR, "the sender address")?,
             pickup_window_hours: env
                 .number(ORDER_PICKUP_WINDOW_VAR, ORDER_PICKUP_WINDOW_DEFAULT_HOURS)?,
+            // Unset or unreadable: the emails name stores by id.
+            store_names: env
+                .get(STORE_NAMES_VAR)
+                .and_then(|v| serde_json::from_str(v).ok())
+                .unwrap_or_default(),
         })
     }
 
@@ -99,7 +107,11 @@ impl Notifier {
         let item = stream::image(image).or_internal(|| "reading a stream record".to_owned())?;
         let order = Order::from_item(&item)
             .or_internal(|| "reading the order of a stream record".to_owned())?;
-        let Some(notice) = Notice::for_step(&order, self.pickup_window_hours) else {
+        let store = match self.store_names.get(&order.store_id) {
+            Some(name) => format!("{name} ({})", order.store_id),
+            None => format!("store {}", order.store_id),
+        };
+        let Some(notice) = Notice::for_step(&order, self.pickup_window_hours, &store) else {
             return Ok(Outcome::Skipped);
         };
         if !self.claims.claim(&notice.key).await? {

@@ -73,7 +73,11 @@ async fn verify(stack: &Stack, sender: &str) {
 fn notifier(stack: &Stack, pool_id: &str, sender: &str) -> Notifier {
     let env = stack.env_with(
         &ORDER_NOTIFIER,
-        &[(USER_POOL_ID_VAR, pool_id), (NOTIFY_SENDER_VAR, sender)],
+        &[
+            (USER_POOL_ID_VAR, pool_id),
+            (NOTIFY_SENDER_VAR, sender),
+            (retail_spec::STORE_NAMES_VAR, r#"{"store-01":"Downtown"}"#),
+        ],
     );
     Notifier::new(&stack.sdk, &env).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -198,6 +202,11 @@ async fn a_ready_order_emails_its_customer_once_however_often_the_record_comes()
     assert_eq!(mails.len(), 1, "{mails:?}");
     assert_eq!(mails[0].0, format!("Your order {id} is ready for pickup"));
     assert!(mails[0].1.contains("3 x Gala Apples"), "{}", mails[0].1);
+    assert!(
+        mails[0].1.contains("waiting at Downtown (store-01)"),
+        "{}",
+        mails[0].1
+    );
     assert_eq!(
         app.one(&event.records[0]).await.ok(),
         Some(Outcome::AlreadySent)

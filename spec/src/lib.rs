@@ -60,6 +60,9 @@ pub const ORDER_PICKUP_WINDOW_DEFAULT_HOURS: u32 = 48;
 /// The order notifier's environment variable: the address customer emails are sent from
 /// (`notifications.sender` in the environment file, a verified SES identity).
 pub const NOTIFY_SENDER_VAR: &str = "NOTIFY_SENDER";
+/// The order notifier's environment variable: the stores' display names by id, as a JSON object
+/// (`{"store-01":"Downtown"}`), so an email names the store the customer knows.
+pub const STORE_NAMES_VAR: &str = "STORE_NAMES";
 /// Environment variable with the environment's Cognito user pool id ([`Access::UserLookup`]).
 pub const USER_POOL_ID_VAR: &str = "USER_POOL_ID";
 /// The catalog cache's lifetime when [`CATALOG_CACHE_VAR`] is not set.

@@ -605,7 +605,7 @@ test("storefront and back office against the live stack", async (t) => {
         };
         await eventually("the ready-for-pickup email is recorded", async () => (await readyMail()).length > 0);
         const [mail] = await readyMail();
-        assert.match(mail.body, new RegExp(`store ${escapeRe(store.id)}`));
+        assert.match(mail.body, new RegExp(`waiting at ${escapeRe(store.name)} \\(${escapeRe(store.id)}\\)`));
         assert.deepEqual(mail.to, [customer.email]);
       }
 

@@ -21,15 +21,16 @@ pub struct Notice {
 
 impl Notice {
     /// The email for the order's newest step, when that step concerns the customer (ready for
-    /// pickup, cancelled) and is the order's current state. Orders without history (placed
+    /// pickup, cancelled) and is the order's current state; `store` is how the email names the
+    /// order's store (its display name). Orders without history (placed
     /// before the lifecycle) have no step to tell.
-    pub fn for_step(order: &Order, pickup_window_hours: u32) -> Option<Notice> {
+    pub fn for_step(order: &Order, pickup_window_hours: u32, store: &str) -> Option<Notice> {
         let step = order.history.last().filter(|s| s.to == order.status)?;
         let key = format!("notice#{}#{}", order.order_id, order.history.len() - 1);
         let (subject, opening) = match step.to {
             Status::ReadyForPickup => (
                 format!("Your order {} is ready for pickup", order.order_id),
-                ready(order, pickup_window_hours),
+                ready(order, pickup_window_hours, store),
             ),
             Status::Cancelled => (
                 format!("Your order {} was cancelled", order.order_id),
@@ -38,17 +39,16 @@ impl Notice {
             _ => return None,
         };
         let body = format!(
-            "Hello,\n\n{opening}\n\n{}\nOrder {} at store {}, placed {}.\n",
+            "Hello,\n\n{opening}\n\n{}\nOrder {} at {store}, placed {}.\n",
             lines(order),
             order.order_id,
-            order.store_id,
             order.created_at
         );
         Some(Notice { key, subject, body })
     }
 }
 
-fn ready(order: &Order, pickup_window_hours: u32) -> String {
+fn ready(order: &Order, pickup_window_hours: u32, store: &str) -> String {
     let by = OffsetDateTime::parse(&order.created_at, &Rfc3339)
         .ok()
         .map(|placed| placed + Duration::hours(i64::from(pickup_window_hours)))
@@ -58,9 +58,9 @@ fn ready(order: &Order, pickup_window_hours: u32) -> String {
         |t| format!("by {t} (UTC)"),
     );
     format!(
-        "Your order is packed and waiting at store {}. Please collect it {deadline}; \
+        "Your order is packed and waiting at {store}. Please collect it {deadline}; \
          you pay {} {} at the counter when you collect it.",
-        order.store_id, order.total_cents, order.currency
+        order.total_cents, order.currency
     )
 }
 
@@ -132,10 +132,14 @@ mod tests {
             (Status::Picking, "staff:s-1", None),
             (Status::ReadyForPickup, "staff:s-1", None),
         ]);
-        let n = Notice::for_step(&o, 48).expect("a notice");
+        let n = Notice::for_step(&o, 48, "Downtown (store-01)").expect("a notice");
         assert_eq!(n.key, "notice#ord-1#2");
         assert_eq!(n.subject, "Your order ord-1 is ready for pickup");
-        assert!(n.body.contains("store store-01"), "{}", n.body);
+        assert!(
+            n.body.contains("waiting at Downtown (store-01)"),
+            "{}",
+            n.body
+        );
         assert!(
             n.body.contains("by 2026-12-04T09:00:00Z (UTC)"),
             "{}",
@@ -151,7 +155,7 @@ mod tests {
             (Status::Placed, "customer:u-1", None),
             (Status::Cancelled, "staff:s-1", Some("out of bananas")),
         ]);
-        let n = Notice::for_step(&staff, 48).expect("a notice");
+        let n = Notice::for_step(&staff, 48, "Downtown").expect("a notice");
         assert_eq!(n.key, "notice#ord-1#1");
         assert!(
             n.body.contains("The store cancelled it: out of bananas"),
@@ -159,11 +163,13 @@ mod tests {
             n.body
         );
         let expired = order(&[(Status::Cancelled, "system", None)]);
-        let text = Notice::for_step(&expired, 24).expect("a notice").body;
+        let text = Notice::for_step(&expired, 24, "Downtown")
+            .expect("a notice")
+            .body;
         assert!(text.contains("not collected within 24 hours"), "{text}");
         let own = order(&[(Status::Cancelled, "customer:u-1", None)]);
         assert!(
-            Notice::for_step(&own, 24)
+            Notice::for_step(&own, 24, "Downtown")
                 .expect("a notice")
                 .body
                 .contains("You cancelled it.")
@@ -173,13 +179,21 @@ mod tests {
     #[test]
     fn other_steps_and_old_orders_tell_nothing() {
         assert_eq!(
-            Notice::for_step(&order(&[(Status::Placed, "customer:u-1", None)]), 48),
+            Notice::for_step(
+                &order(&[(Status::Placed, "customer:u-1", None)]),
+                48,
+                "Downtown"
+            ),
             None
         );
         assert_eq!(
-            Notice::for_step(&order(&[(Status::Collected, "staff:s", None)]), 48),
+            Notice::for_step(
+                &order(&[(Status::Collected, "staff:s", None)]),
+                48,
+                "Downtown"
+            ),
             None
         );
-        assert_eq!(Notice::for_step(&order(&[]), 48), None);
+        assert_eq!(Notice::for_step(&order(&[]), 48, "Downtown"), None);
     }
 }

@@ -222,6 +222,20 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
                 EnvValue::Literal(hours),
             );
         }
+        if spec.id == retail_spec::ORDER_NOTIFIER.id {
+            let names: serde_json::Map<String, serde_json::Value> = ctx
+                .env
+                .stores
+                .iter()
+                .map(|s| (s.id.clone(), s.name.clone().into()))
+                .collect();
+            let names = serde_json::Value::Object(names).to_string();
+            set_var(
+                retail_spec::STORE_NAMES_VAR,
+                names.clone().into(),
+                EnvValue::Literal(names),
+            );
+        }
         if spec.id == retail_spec::REPORT_BUILDER.id {
             let keep = ctx.env.is_protected().to_string();
             set_var(
