@@ -33,7 +33,7 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: help run test lint synth bench tools fmt fmt-check clippy deny unit-tests lint-templates ui-test test-aws build cli clean
+.PHONY: help run test lint synth bench tools fmt fmt-check clippy deny unit-tests lint-templates ui-test test-aws build cli clean docs diagrams
 
 help: ## list the targets
 	@echo "stackgen — the newcomer's two commands: make run, make test"
@@ -43,7 +43,7 @@ help: ## list the targets
 run: tools cli ## the whole store locally: moto, deploy local, stackgen dev; prints the URL
 	@scripts/run.sh
 
-test: tools fmt-check clippy deny unit-tests lint-templates ui-test ## everything CI runs (.ci/run calls this)
+test: tools fmt-check clippy deny unit-tests lint-templates diagrams ui-test ## everything CI runs (.ci/run calls this)
 	@echo "make test: all checks passed"
 
 lint: tools fmt-check clippy lint-templates ## fmt, clippy and template lint, without tests
@@ -77,6 +77,9 @@ clippy:
 # the advisory database from github.com: where it cannot be fetched, the check says so and
 # skips that part instead of failing on the network.
 deny: ## licences, banned crates, sources, duplicates, and RustSec advisories when reachable
+	@# cargo-deny reads the crates of every target in deny.toml; a build fetches only this
+	@# machine's, so fetch the rest (from crates.io, like the build) before the offline check.
+	cargo fetch --locked --quiet
 	cargo-deny --offline --log-level error check bans licenses sources
 	@echo "deny: $$(cargo-deny --offline check bans 2>&1 | grep -c '^warning\[duplicate\]' || true) crates in two versions (cargo-deny check bans lists them)"
 	@if cargo-deny fetch db >/dev/null 2>&1; then cargo-deny check advisories; \
@@ -114,6 +117,17 @@ lint-templates: synth
 	  cfn-lint --non-zero-exit-code warning --regions "$${region:-us-east-1}" -- "$$dir"*.template.json; \
 	done
 	checkov -d $(OUT) --framework cloudformation --quiet --compact --skip-download
+
+# The operations pack (docs/<env>/): `stackgen docs` writes the Markdown from the stacks (a test in
+# `cargo test` fails when the committed copy is stale), then the pinned mermaid bundle renders each
+# architecture diagram to SVG in headless chromium.
+docs: cli ## regenerate docs/<env>/ (diagram, inventory, runbooks) and the diagrams' SVG
+	$(STACKGEN) docs --all
+	node scripts/render-diagrams.mjs
+
+# make test: every committed architecture diagram renders.
+diagrams:
+	node scripts/render-diagrams.mjs --check
 
 bench: tools ## median timings: synth, function zip sizes and cold starts, stackgen dev latency, build times
 	@scripts/bench.sh

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod env;
 pub mod guard;
 pub mod model;
+pub mod opsdocs;
 
 pub use stackgen_model::sub;
 pub mod stack;

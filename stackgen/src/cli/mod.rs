@@ -13,6 +13,7 @@ pub mod deploy;
 pub mod destroy;
 pub mod dev;
 pub mod diff;
+pub mod docs;
 pub mod exit;
 pub mod killswitch;
 pub mod package;
@@ -74,6 +75,10 @@ pub enum Command {
     /// Estimate an environment's monthly cost per resource (idle vs usage), compare it, or
     /// show actual spend from Cost Explorer.
     CostReport(cost::Args),
+    /// Write the operations pack of environments to docs/<env>/: architecture diagram,
+    /// resource inventory and runbooks, generated from the rendered stack (--check: exit 2 when
+    /// out of date).
+    Docs(docs::Args),
     /// Build every function with cargo-lambda and write the asset manifest.
     Package(package::Args),
     /// Package, upload and deploy an environment's stack through a reviewed change set, then
@@ -116,6 +121,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::CostReport(args) => cost::run(&args),
+        Command::Docs(args) => docs::run(&args),
         Command::Package(args) => package::run(&args),
         Command::Deploy(args) => deploy::run(&args),
         Command::Destroy(args) => destroy::run(&args),

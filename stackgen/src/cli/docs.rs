@@ -1,0 +1,150 @@
+//! `stackgen docs`: write the operations pack of environments (diagram, inventory, runbooks) to
+//! `docs/<env>/` from their rendered stacks, or check that the committed copy is current.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::exit::{Exit, GuardrailsFailed};
+use super::select::EnvSelection;
+use super::style::stderr_color;
+use crate::cost::{self, BuiltinProfile, EstimateOptions, Traffic};
+use crate::env::Environment;
+use crate::model::Format;
+use crate::opsdocs::{self, Page};
+use crate::synth;
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  stackgen docs --env prod             write docs/prod/
+  stackgen docs --all --check          exit 2 when a committed pack is out of date (make test)
+
+Writes <OUT>/<env>/README.md, architecture.md (Mermaid), inventory.md and runbooks/*.md, and
+removes runbooks of alarms the stack no longer has. Exit codes: 0 written or up to date, 2 out of
+date (--check), 3 guardrails failed, 1 error.")]
+pub struct Args {
+    #[command(flatten)]
+    pub select: EnvSelection,
+    /// Directory holding one folder per environment.
+    #[arg(long, value_name = "DIR", default_value = "docs")]
+    pub out: PathBuf,
+    /// Write nothing; exit 2 when a file differs, is missing or is left over.
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    let envs = args.select.load()?;
+    let mut stale = Vec::new();
+    for env in &envs {
+        let pages = pack(env)?;
+        let dir = args.out.join(&env.name);
+        if args.check {
+            stale.extend(differences(&dir, &pages)?);
+        } else {
+            write(&dir, &pages)?;
+            println!("{}: {} files in {}", env.name, pages.len(), dir.display());
+        }
+    }
+    if stale.is_empty() {
+        if args.check {
+            println!("operations docs up to date");
+        }
+        return Ok(Exit::Ok);
+    }
+    for s in &stale {
+        eprintln!("out of date: {}", s.display());
+    }
+    eprintln!(
+        "the operations docs do not match the stacks; run `stackgen docs --env <env>` (or --all) and commit docs/"
+    );
+    Ok(Exit::Changes)
+}
+
+/// The pack of one environment, after its guardrails pass.
+fn pack(env: &Environment) -> Result<Vec<Page>> {
+    let prepared = synth::prepare(env)
+        .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
+    if !prepared.report.passed() {
+        eprint!("{}", prepared.report.render(stderr_color()));
+        return Err(GuardrailsFailed {
+            count: prepared.report.violations().count(),
+            envs: env.name.clone(),
+            note: "; no docs were written",
+        }
+        .into());
+    }
+    let text = prepared
+        .stack
+        .template
+        .render(Format::Json)
+        .with_context(|| format!("cannot render the template of `{}`", env.name))?;
+    let template: serde_json::Value =
+        serde_json::from_str(&text).context("the rendered template is not JSON")?;
+    let idle = cost::estimate(
+        &template,
+        &Traffic::builtin(BuiltinProfile::Idle),
+        &EstimateOptions {
+            label: env.name.clone(),
+            region: env.region.clone(),
+            free_tier: false,
+            budget: None,
+        },
+    )
+    .ok();
+    Ok(opsdocs::render(env, &template, idle.as_ref()))
+}
+
+/// Files that differ from `pages`, are missing, or are left over in `dir`.
+fn differences(dir: &Path, pages: &[Page]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in pages {
+        let path = dir.join(&p.path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(p.text.as_str()) {
+            out.push(path);
+        }
+    }
+    out.extend(leftovers(dir, pages)?);
+    Ok(out)
+}
+
+/// Markdown files of `dir` (and its `runbooks/`) that the pack does not have. (The diagram's
+/// SVG is `scripts/render-diagrams.mjs`'s.)
+fn leftovers(dir: &Path, pages: &[Page]) -> Result<Vec<PathBuf>> {
+    let wanted: BTreeSet<PathBuf> = pages.iter().map(|p| dir.join(&p.path)).collect();
+    let mut out = Vec::new();
+    for sub in [dir.to_path_buf(), dir.join("runbooks")] {
+        let Ok(entries) = std::fs::read_dir(&sub) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("cannot list {}", sub.display()))?
+                .path();
+            let markdown = path.extension().is_some_and(|e| e == "md");
+            if markdown && path.is_file() && !wanted.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn write(dir: &Path, pages: &[Page]) -> Result<()> {
+    for p in pages {
+        let path = dir.join(&p.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, &p.text)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    for old in leftovers(dir, pages)? {
+        std::fs::remove_file(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+    }
+    Ok(())
+}

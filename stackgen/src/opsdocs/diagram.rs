@@ -1,0 +1,311 @@
+//! The architecture diagram: every resource group of the stack and how data flows between
+//! them, as a Mermaid flowchart (GitHub and the Mermaid live editor draw it).
+//!
+//! Nodes are the resources a reader reasons about (distribution, buckets, API, user pool,
+//! functions, tables, queues, topics, schedules, the sender, budget, alarms); the glue (roles,
+//! log groups, routes, integrations, mappings, subscriptions, policies) becomes the edges:
+//! an integration is API → function, a mapping is queue or table → function, a role's
+//! statements are function → what it reads or writes, a subscription is topic → function.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::view::{Res, View};
+use crate::env::Environment;
+
+/// The groups, in drawing order, and the types each holds.
+const GROUPS: &[(&str, &str, &[&str])] = &[
+    ("edge", "Edge", &["AWS::CloudFront::Distribution"]),
+    ("identity", "Identity", &["AWS::Cognito::UserPool"]),
+    ("api", "API", &["AWS::ApiGatewayV2::Api"]),
+    ("functions", "Functions", &["AWS::Lambda::Function"]),
+    ("data", "Data", &["AWS::DynamoDB::Table", "AWS::S3::Bucket"]),
+    (
+        "events",
+        "Events",
+        &[
+            "AWS::SQS::Queue",
+            "AWS::SNS::Topic",
+            "AWS::Scheduler::Schedule",
+            "AWS::SES::EmailIdentity",
+        ],
+    ),
+    (
+        "finops",
+        "FinOps and alarms",
+        &[
+            "AWS::Budgets::Budget",
+            "AWS::CE::AnomalyMonitor",
+            "AWS::CloudWatch::Dashboard",
+        ],
+    ),
+];
+
+/// An edge with its label.
+type Edges = BTreeMap<(String, String), BTreeSet<&'static str>>;
+
+pub fn page(env: &Environment, view: &View) -> String {
+    let mut out = super::generated(env);
+    out.push_str(&format!("# Architecture: `{}`\n\n", env.name));
+    out.push_str(
+        "Every resource group of the stack and how data flows between them. Roles, log groups, \
+         routes, mappings and subscriptions are drawn as the arrows they make.\n\n\
+         ![Architecture](architecture.svg)\n\n\
+         The Mermaid source (`make docs` renders it to `architecture.svg`):\n\n```mermaid\n",
+    );
+    out.push_str(&mermaid(view));
+    out.push_str("```\n");
+    out
+}
+
+fn mermaid(view: &View) -> String {
+    let nodes: BTreeSet<&str> = view
+        .resources
+        .iter()
+        .filter(|r| group_of(r).is_some())
+        .map(|r| r.id)
+        .collect();
+    let mut out =
+        String::from("flowchart LR\n  browser([\"Browser: storefront and back office\"])\n");
+    out.push_str("  email([\"Email: customers, on-call, FinOps\"])\n");
+    for (key, title, _) in GROUPS {
+        let members: Vec<Res> = view
+            .resources
+            .iter()
+            .copied()
+            .filter(|r| group_of(r) == Some(key))
+            .collect();
+        if members.is_empty() && *key != "finops" {
+            continue;
+        }
+        out.push_str(&format!("  subgraph {key}[\"{title}\"]\n"));
+        for r in &members {
+            out.push_str(&format!("    {}\n", node(r)));
+        }
+        let alarms = view.of_type("AWS::CloudWatch::Alarm").count();
+        if *key == "finops" && alarms > 0 {
+            out.push_str(&format!("    alarms[\"{alarms} alarms<br/>CloudWatch\"]\n"));
+        }
+        out.push_str("  end\n");
+    }
+    let mut edges = Edges::new();
+    entry_edges(view, &nodes, &mut edges);
+    glue_edges(view, &nodes, &mut edges);
+    role_edges(view, &nodes, &mut edges);
+    for ((from, to), labels) in &edges {
+        let label: Vec<&str> = labels.iter().copied().collect();
+        out.push_str(&format!("  {from} -->|{}| {to}\n", label.join(", ")));
+    }
+    out
+}
+
+fn group_of(r: &Res) -> Option<&'static str> {
+    if r.ty == "AWS::S3::Bucket" && r.id == crate::stack::ids::SITE_BUCKET {
+        return Some("edge");
+    }
+    GROUPS
+        .iter()
+        .find(|(_, _, types)| types.contains(&r.ty))
+        .map(|(key, _, _)| *key)
+}
+
+fn node(r: &Res) -> String {
+    let kind = r.ty.rsplit("::").next().unwrap_or(r.ty);
+    let service = r.ty.split("::").nth(1).unwrap_or_default();
+    let label = format!("{}<br/>{service} {kind}", r.id);
+    match r.ty {
+        "AWS::DynamoDB::Table" | "AWS::S3::Bucket" => format!("{}[(\"{label}\")]", r.id),
+        "AWS::SQS::Queue" | "AWS::SNS::Topic" => format!("{}[/\"{label}\"/]", r.id),
+        _ => format!("{}[\"{label}\"]", r.id),
+    }
+}
+
+fn add(edges: &mut Edges, from: &str, to: &str, label: &'static str) {
+    edges
+        .entry((from.to_owned(), to.to_owned()))
+        .or_default()
+        .insert(label);
+}
+
+/// Where requests enter: the browser to the CDN (or, without one, to what `stackgen dev`
+/// serves), the CDN to its origins, the API to its functions and its authorizer's pool.
+fn entry_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
+    let cdn: Vec<Res> = view.of_type("AWS::CloudFront::Distribution").collect();
+    for d in &cdn {
+        add(edges, "browser", d.id, "HTTPS");
+        for origin in d.refers_to() {
+            if nodes.contains(origin.as_str()) {
+                add(edges, d.id, &origin, "origin");
+            }
+        }
+    }
+    if cdn.is_empty() {
+        for api in view.of_type("AWS::ApiGatewayV2::Api") {
+            add(edges, "browser", api.id, "/api");
+        }
+        if nodes.contains(crate::stack::ids::SITE_BUCKET) {
+            add(edges, "browser", crate::stack::ids::SITE_BUCKET, "pages");
+        }
+    }
+    for i in view.of_type("AWS::ApiGatewayV2::Integration") {
+        let refs = i.refers_to();
+        let api = refs.iter().find(|r| {
+            view.get(r)
+                .is_some_and(|x| x.ty == "AWS::ApiGatewayV2::Api")
+        });
+        let function = refs
+            .iter()
+            .find(|r| view.get(r).is_some_and(|x| x.ty == "AWS::Lambda::Function"));
+        if let (Some(api), Some(function)) = (api, function) {
+            add(edges, api, function, "routes");
+        }
+    }
+    for a in view.of_type("AWS::ApiGatewayV2::Authorizer") {
+        let refs = a.refers_to();
+        let api = refs.iter().find(|r| {
+            view.get(r)
+                .is_some_and(|x| x.ty == "AWS::ApiGatewayV2::Api")
+        });
+        let pools = refs.iter().filter(|r| {
+            view.get(r)
+                .is_some_and(|x| x.ty == "AWS::Cognito::UserPool")
+        });
+        if let Some(api) = api {
+            for pool in pools {
+                add(edges, api, pool, "verifies tokens");
+            }
+        }
+    }
+}
+
+/// Mappings, subscriptions, schedules, redrive, budgets and alarms.
+fn glue_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
+    let typed = |id: &str, ty: &str| view.get(id).is_some_and(|r| r.ty == ty);
+    for m in view.of_type("AWS::Lambda::EventSourceMapping") {
+        let refs = m.refers_to();
+        let Some(function) = refs.iter().find(|r| typed(r, "AWS::Lambda::Function")) else {
+            continue;
+        };
+        for source in &crate::model::references(&m.props["EventSourceArn"]) {
+            if typed(source, "AWS::SQS::Queue") {
+                add(edges, source, function, "triggers");
+            } else if typed(source, "AWS::DynamoDB::Table") {
+                add(edges, source, function, "stream");
+            }
+        }
+    }
+    for s in view.of_type("AWS::SNS::Subscription") {
+        let refs = s.refers_to();
+        let topic = refs.iter().find(|r| typed(r, "AWS::SNS::Topic"));
+        let target = refs.iter().find(|r| typed(r, "AWS::Lambda::Function"));
+        match (topic, target, s.props["Protocol"].as_str()) {
+            (Some(t), Some(f), _) => add(edges, t, f, "invokes"),
+            (Some(t), None, Some("email")) => add(edges, t, "email", "notifies"),
+            _ => {}
+        }
+    }
+    for r in &view.resources {
+        let refs = r.refers_to();
+        let targets = refs.iter().filter(|x| nodes.contains(x.as_str()));
+        match r.ty {
+            "AWS::Scheduler::Schedule" => {
+                for t in targets.filter(|t| !typed(t, "AWS::IAM::Role")) {
+                    add(edges, r.id, t, "on schedule");
+                }
+            }
+            "AWS::SQS::Queue" => {
+                for t in targets.filter(|t| typed(t, "AWS::SQS::Queue")) {
+                    add(edges, r.id, t, "dead letters");
+                }
+            }
+            "AWS::Budgets::Budget" => {
+                for t in targets {
+                    add(edges, r.id, t, "thresholds");
+                }
+                add(edges, r.id, "email", "thresholds");
+            }
+            "AWS::CE::AnomalySubscription" => add(edges, "finops", "email", "anomalies"),
+            "AWS::CloudWatch::Alarm" => {
+                for t in refs.iter().filter(|t| typed(t, "AWS::SNS::Topic")) {
+                    add(edges, "alarms", t, "alarm");
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What each function's role lets it touch, by the verbs of the statement's actions. A role
+/// that names many functions (the kill switch's) points at the functions group as a whole.
+fn role_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
+    for f in view.of_type("AWS::Lambda::Function") {
+        let Some(role) = f
+            .refers_to()
+            .into_iter()
+            .find_map(|r| view.get(&r).filter(|x| x.ty == "AWS::IAM::Role"))
+        else {
+            continue;
+        };
+        let triggered: BTreeSet<String> = edges
+            .keys()
+            .filter(|(_, to)| to == f.id)
+            .map(|(from, _)| from.clone())
+            .collect();
+        for policy in role.props["Policies"].as_array().into_iter().flatten() {
+            for st in policy["PolicyDocument"]["Statement"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let targets: Vec<String> = crate::model::references(&st["Resource"])
+                    .into_iter()
+                    .filter(|t| nodes.contains(t.as_str()) && t != f.id && !triggered.contains(t))
+                    .collect();
+                let labels = verbs(&st["Action"]);
+                let functions = targets
+                    .iter()
+                    .filter(|t| view.get(t).is_some_and(|x| x.ty == "AWS::Lambda::Function"))
+                    .count();
+                if functions > 3 {
+                    add(edges, f.id, "functions", "throttles");
+                    continue;
+                }
+                for t in targets {
+                    for label in &labels {
+                        add(edges, f.id, &t, label);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a statement's actions do, as the arrow's words: `reads`, `writes`, `deletes`, `sends`, …
+fn verbs(actions: &serde_json::Value) -> Vec<&'static str> {
+    let list: Vec<&str> = match actions {
+        serde_json::Value::String(s) => vec![s.as_str()],
+        serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let mut out = BTreeSet::new();
+    for action in list {
+        let (service, name) = action.split_once(':').unwrap_or(("", action));
+        out.insert(match (service, name) {
+            ("sqs", "SendMessage") => "sends",
+            ("sns", "Publish") => "publishes",
+            ("ses", _) => "emails",
+            ("cognito-idp", _) => "looks up users",
+            ("lambda", n) if n.contains("Concurrency") => "throttles",
+            ("s3", n) if n.starts_with("Delete") => "deletes",
+            (_, n)
+                if n.starts_with("Put")
+                    || n.starts_with("Update")
+                    || n.starts_with("Delete")
+                    || n.contains("Write") =>
+            {
+                "writes"
+            }
+            _ => "reads",
+        });
+    }
+    out.into_iter().collect()
+}

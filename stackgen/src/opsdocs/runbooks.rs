@@ -1,0 +1,405 @@
+//! Runbooks: one per alarm of the stack (what it means, where to look, the Logs Insights query
+//! to run, first steps, when to escalate), and the procedures on-call needs whatever fired: the
+//! kill switch, a failed deploy and its rollback states, restoring a table.
+//!
+//! The functions log one JSON object per line (`{"ts","level","msg",…}`, functions/src/log.rs),
+//! which Logs Insights discovers as fields; the queries below filter on them.
+
+use super::view::{Res, View};
+use crate::env::{Environment, KillAction};
+
+/// What an alarm watches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Watched {
+    FunctionErrors {
+        function: String,
+    },
+    FunctionThrottles {
+        function: String,
+    },
+    ApiErrors,
+    DeadLetters {
+        queue: String,
+    },
+    /// The failures queue `queue` of a stream-triggered `function`.
+    StreamFailures {
+        function: String,
+        queue: String,
+    },
+    Other,
+}
+
+/// One alarm, as its runbook describes it.
+#[derive(Debug, Clone)]
+pub struct AlarmDoc {
+    pub id: String,
+    /// The alarm's physical name.
+    pub name: String,
+    /// The runbook's file stem: the name without the `<project>-<env>-` prefix.
+    pub slug: String,
+    pub summary: String,
+    pub metric: String,
+    pub watched: Watched,
+}
+
+/// The procedures every environment gets, by file stem and title.
+pub const PROCEDURES: &[(&str, &str)] = &[
+    ("kill-switch", "The kill switch acted"),
+    ("failed-deploy", "A deploy failed"),
+    ("restore-table", "Restore a table"),
+];
+
+/// A runbook's file stem for an alarm.
+pub fn slug(alarm: &Res) -> String {
+    alarm
+        .physical_name()
+        .map(|n| strip_prefix(&n))
+        .unwrap_or_else(|| alarm.id.to_owned())
+}
+
+fn strip_prefix(name: &str) -> String {
+    // `<project>-<env>-<rest>`: the rest names the alarm within the environment.
+    name.splitn(3, '-').nth(2).unwrap_or(name).to_owned()
+}
+
+/// Every alarm of the stack, in template order.
+pub fn alarms(_env: &Environment, view: &View) -> Vec<AlarmDoc> {
+    view.of_type("AWS::CloudWatch::Alarm")
+        .map(|a| {
+            let metric = a.props["MetricName"].as_str().unwrap_or_default();
+            let namespace = a.props["Namespace"].as_str().unwrap_or_default();
+            let dimension = crate::model::references(&a.props["Dimensions"])
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let watched = match (namespace, metric) {
+                ("AWS/Lambda", "Errors") => Watched::FunctionErrors {
+                    function: dimension,
+                },
+                ("AWS/Lambda", "Throttles") => Watched::FunctionThrottles {
+                    function: dimension,
+                },
+                ("AWS/ApiGateway", _) => Watched::ApiErrors,
+                ("AWS/SQS", _) if dimension.ends_with("StreamFailures") => {
+                    Watched::StreamFailures {
+                        function: dimension.trim_end_matches("StreamFailures").to_owned(),
+                        queue: dimension,
+                    }
+                }
+                ("AWS/SQS", _) => Watched::DeadLetters { queue: dimension },
+                _ => Watched::Other,
+            };
+            AlarmDoc {
+                id: a.id.to_owned(),
+                name: a.physical_name().unwrap_or_else(|| a.id.to_owned()),
+                slug: slug(&a),
+                summary: a.props["AlarmDescription"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                metric: format!("{namespace} {metric}"),
+                watched,
+            }
+        })
+        .collect()
+}
+
+/// The log groups to open for an alarm, by name.
+fn log_groups(view: &View, alarm: &AlarmDoc) -> Vec<String> {
+    let of_function = |id: &str| -> Option<String> {
+        let f = view.get(id)?;
+        let group = crate::model::references(&f.props["LoggingConfig"])
+            .into_iter()
+            .next()?;
+        view.get(&group)?.physical_name()
+    };
+    let functions: Vec<String> = match &alarm.watched {
+        Watched::FunctionErrors { function }
+        | Watched::FunctionThrottles { function }
+        | Watched::StreamFailures { function, .. } => vec![function.clone()],
+        Watched::ApiErrors => view
+            .of_type("AWS::ApiGatewayV2::Integration")
+            .flat_map(|i| i.refers_to())
+            .filter(|r| view.get(r).is_some_and(|x| x.ty == "AWS::Lambda::Function"))
+            .collect(),
+        // The consumers of the queue whose dead letters these are.
+        Watched::DeadLetters { queue } => consumers(view, queue),
+        Watched::Other => Vec::new(),
+    };
+    let mut groups: Vec<String> = functions.iter().filter_map(|f| of_function(f)).collect();
+    groups.sort();
+    groups.dedup();
+    groups
+}
+
+/// The functions fed by the queue whose dead-letter queue is `dlq`.
+fn consumers(view: &View, dlq: &str) -> Vec<String> {
+    let sources: Vec<&str> = view
+        .of_type("AWS::SQS::Queue")
+        .filter(|q| q.refers_to().iter().any(|r| r == dlq))
+        .map(|q| q.id)
+        .collect();
+    view.of_type("AWS::Lambda::EventSourceMapping")
+        .filter(|m| m.refers_to().iter().any(|r| sources.contains(&r.as_str())))
+        .flat_map(|m| m.refers_to())
+        .filter(|r| view.get(r).is_some_and(|x| x.ty == "AWS::Lambda::Function"))
+        .collect()
+}
+
+const ERRORS_QUERY: &str = "fields @timestamp, level, msg, error, cause, requestId\n\
+| filter level = \"ERROR\" or level = \"WARN\" or @message like /Task timed out|Runtime\\./\n\
+| sort @timestamp desc\n\
+| limit 100";
+
+pub fn alarm_page(env: &Environment, view: &View, alarm: &AlarmDoc) -> String {
+    let mut out = super::generated(env);
+    out.push_str(&format!("# `{}`\n\n{}\n\n", alarm.name, alarm.summary));
+    out.push_str(&format!(
+        "It fires when `{}` is at least 1 in a five-minute period, and notifies the ops-alerts \
+         topic (`{}-{}-ops-alerts`), whose email subscribers are the environment's \
+         `alarm_emails`. Alarm resource: `{}`.\n\n## What it means\n\n{}\n\n## Where to look\n\n",
+        alarm.metric,
+        env.project,
+        env.name,
+        alarm.id,
+        meaning(&alarm.watched)
+    ));
+    let groups = log_groups(view, alarm);
+    for g in &groups {
+        out.push_str(&format!("- Logs: `{g}`\n"));
+    }
+    if let Some(d) = view.of_type("AWS::CloudWatch::Dashboard").next() {
+        out.push_str(&format!(
+            "- Dashboard: `{}`\n",
+            d.physical_name()
+                .unwrap_or_else(|| format!("{}-{}", env.project, env.name))
+        ));
+    }
+    if let Watched::DeadLetters { queue } | Watched::StreamFailures { queue, .. } = &alarm.watched {
+        let name = view
+            .get(queue)
+            .and_then(|q| q.physical_name())
+            .unwrap_or_else(|| queue.clone());
+        out.push_str(&format!("- Queue: `{name}`\n"));
+    }
+    if !groups.is_empty() {
+        let names: Vec<String> = groups
+            .iter()
+            .map(|g| format!("--log-group-names {g}"))
+            .collect();
+        out.push_str(&format!(
+            "\nLogs Insights (console: CloudWatch → Logs Insights, select the log groups above):\n\n\
+             ```text\n{ERRORS_QUERY}\n```\n\nFrom a shell, for the last hour:\n\n```sh\n\
+             aws logs start-query --region {} {} \\\n  --start-time $(date -d '-1 hour' +%s) \
+             --end-time $(date +%s) \\\n  --query-string '{}'\n\
+             aws logs get-query-results --region {} --query-id <the queryId printed above>\n```\n",
+            env.region,
+            names.join(" "),
+            ERRORS_QUERY.replace('\n', " "),
+            env.region
+        ));
+    }
+    out.push_str(&format!(
+        "\n## First steps\n\n{}\n\n## Escalate\n\n{}\n",
+        first_steps(env, &alarm.watched),
+        escalate(&alarm.watched)
+    ));
+    out
+}
+
+fn meaning(w: &Watched) -> &'static str {
+    match w {
+        Watched::FunctionErrors { .. } => {
+            "Invocations of the function failed: it returned an error, crashed, or ran out of time. HTTP functions answer 500 (the API 5xx alarm fires too); queue consumers leave the message for a retry."
+        }
+        Watched::FunctionThrottles { .. } => {
+            "Lambda refused invocations because no concurrency was left: the account's limit is reached, or the kill switch set the function's reserved concurrency to 0."
+        }
+        Watched::ApiErrors => {
+            "The HTTP API answered with a 5xx: a function failed or timed out, or the API could not reach it. Customers saw an error page or a failed action."
+        }
+        Watched::DeadLetters { .. } => {
+            "Messages failed every delivery (the queue's maxReceiveCount) and were moved to the dead-letter queue. Their work (a stock alert, a report) did not happen."
+        }
+        Watched::StreamFailures { .. } => {
+            "The stream mapping gave up on a batch of the orders table's stream after its retries: customers did not get their emails for those order changes. The queue holds where in the stream the batch was, not the records."
+        }
+        Watched::Other => "See the alarm's description.",
+    }
+}
+
+fn first_steps(env: &Environment, w: &Watched) -> String {
+    let e = &env.name;
+    match w {
+        Watched::FunctionErrors { .. } | Watched::ApiErrors => format!(
+            "1. Run the query above; group the errors by `msg` and `cause`.\n\
+             2. `stackgen status --env {e}`: is the stack mid-deploy or rolled back? A failing \
+             deploy is the usual cause (see [A deploy failed](failed-deploy.md)).\n\
+             3. Timeouts (`Task timed out`) point at DynamoDB throttling or a slow dependency: \
+             check the dashboard's duration and throttles.\n\
+             4. If a release caused it, deploy the previous commit: `git checkout <good> && \
+             stackgen deploy --env {e}`."
+        ),
+        Watched::FunctionThrottles { .. } => format!(
+            "1. `stackgen kill-switch status --env {e}`: did the kill switch throttle the \
+             functions? Then see [The kill switch acted](kill-switch.md).\n\
+             2. Otherwise the account's concurrency is used up: `aws lambda get-account-settings \
+             --region {}` and compare with the dashboard's concurrent executions.\n\
+             3. A burst of queue messages is capped by the mappings' maximum concurrency; an HTTP \
+             burst by the API stage's throttling.",
+            env.region
+        ),
+        Watched::DeadLetters { .. } => "1. Read a few dead letters: `aws sqs receive-message --queue-url <dlq url> \
+             --max-number-of-messages 5 --visibility-timeout 0`.\n\
+             2. Run the query above on the consumer's log group for the messages' ids.\n\
+             3. Once the cause is fixed, move them back: `aws sqs start-message-move-task \
+             --source-arn <dlq arn>` (back to the source queue).\n\
+             4. A message that can never succeed (malformed) can be deleted after it is recorded."
+            .to_owned(),
+        Watched::StreamFailures { .. } => "1. Run the query above: `stream record failed` lines name the sequence number and the cause (SES refused the sender? the user pool unreachable?).\n\
+             2. SES: `aws sesv2 get-email-identity --email-identity <sender>` must say \
+             `VerifiedForSendingStatus: true`; an account in the SES sandbox may only send to verified addresses.\n\
+             3. The failures queue's messages give the shard and sequence range; the orders in it \
+             are still correct, only their emails are missing. Tell the stores to call those customers if it matters."
+            .to_owned(),
+        Watched::Other => "Read the alarm's metric on the dashboard and the related logs.".to_owned(),
+    }
+}
+
+fn escalate(w: &Watched) -> &'static str {
+    match w {
+        Watched::ApiErrors | Watched::FunctionErrors { .. } => {
+            "When customers cannot order for more than 15 minutes, or orders or stock look wrong: call the platform team's owner (the stack's `Owner` tag)."
+        }
+        Watched::FunctionThrottles { .. } => {
+            "When the kill switch throttled a protected environment, FinOps decides on the reset together with the owner."
+        }
+        Watched::DeadLetters { .. } | Watched::StreamFailures { .. } => {
+            "When messages keep arriving in the failures or dead-letter queue after a fix: the platform team's owner."
+        }
+        Watched::Other => "The platform team's owner.",
+    }
+}
+
+/// The procedures' pages, by file stem.
+pub fn procedures(env: &Environment, view: &View) -> Vec<(&'static str, String)> {
+    vec![
+        ("kill-switch", kill_switch(env)),
+        ("failed-deploy", failed_deploy(env)),
+        ("restore-table", restore_table(env, view)),
+    ]
+}
+
+fn kill_switch(env: &Environment) -> String {
+    let e = &env.name;
+    let mut out = super::generated(env);
+    out.push_str("# The kill switch acted\n\n");
+    let k = &env.kill_switch;
+    if !k.enabled {
+        out.push_str(&format!(
+            "`{e}` has no kill switch (`kill_switch.enabled: false`).\n"
+        ));
+        return out;
+    }
+    let what = match k.action {
+        KillAction::Throttle => {
+            "sets every other function's reserved concurrency to 0 and disables the queue mappings: the store stops answering, and all data stays"
+        }
+        KillAction::Destroy => {
+            "empties the buckets and deletes the stack: nothing of the environment keeps billing, and its data is gone"
+        }
+    };
+    out.push_str(&format!(
+        "When actual spend reaches {}% of the ${} monthly budget, AWS Budgets notifies the \
+         kill-switch topic, and the kill-switch function {what}. It publishes what it did to the \
+         ops-alerts topic.{}\n\n## What happened\n\n```sh\nstackgen kill-switch status --env {e}\n\
+         stackgen cost-report --env {e} --actuals\n```\n\n## Undo it\n\n",
+        k.threshold_percent,
+        env.budget.monthly_usd,
+        k.schedule.as_ref().map_or_else(String::new, |s| format!(
+            " It also destroys the environment on its schedule, `{s}` (UTC)."
+        ))
+    ));
+    out.push_str(&match k.action {
+        KillAction::Throttle => format!(
+            "Find out what spent the money first (the cost report's actuals, the dashboard). Then:\n\n\
+             ```sh\nstackgen kill-switch reset --env {e}\n```\n\n\
+             Each function gets back the reserved concurrency the template gives it, and the queue \
+             mappings are enabled again. The budget notifies again at the next threshold.\n"
+        ),
+        KillAction::Destroy => format!(
+            "Deploy again when the cause is understood:\n\n```sh\nstackgen deploy --env {e}\n```\n"
+        ),
+    });
+    out
+}
+
+fn failed_deploy(env: &Environment) -> String {
+    let e = &env.name;
+    let stack = format!("{}-{}", env.project, env.name);
+    let mut out = super::generated(env);
+    out.push_str(&format!(
+        "# A deploy failed\n\n`stackgen deploy --env {e}` prints the resource that failed and \
+         CloudFormation's reason, and CloudFormation rolls the stack back. See where it is:\n\n\
+         ```sh\nstackgen status --env {e}\naws cloudformation describe-stack-events --stack-name \
+         {stack} --region {} --max-items 20\n```\n\n",
+        env.region
+    ));
+    out.push_str(&format!(
+        "| stack status | what it means | what to do |\n| --- | --- | --- |\n\
+         | `UPDATE_ROLLBACK_COMPLETE` | the update failed and everything is back as before | fix the cause, deploy again |\n\
+         | `ROLLBACK_COMPLETE` | the first create failed; nothing usable exists | {} |\n\
+         | `UPDATE_ROLLBACK_FAILED` | the rollback itself failed; the stack is stuck | `aws cloudformation continue-update-rollback --stack-name {stack} --region {}` (with `--resources-to-skip` for a resource that cannot roll back), then deploy again |\n\
+         | `DELETE_FAILED` | a destroy could not delete everything | `stackgen destroy --env {e}` again; it reports what remains |\n\
+         | `*_IN_PROGRESS` | another operation is running | `stackgen deploy` waits for it |\n",
+        if env.is_protected() {
+            "deploy refuses to delete it in a protected environment: look at the events, delete the stack by hand once you are sure it holds nothing, then deploy".to_owned()
+        } else {
+            format!("`stackgen deploy --env {e} --yes` deletes the leftover and creates it again")
+        },
+        env.region
+    ));
+    out.push_str(&format!(
+        "\nTo go back to the previous release, deploy the commit that was live: \
+         `git checkout <commit> && stackgen deploy --env {e}`. Functions are content-addressed \
+         zips, so only what changed is uploaded again.\n"
+    ));
+    out
+}
+
+fn restore_table(env: &Environment, view: &View) -> String {
+    let mut out = super::generated(env);
+    out.push_str("# Restore a table\n\n");
+    if !env.protection.point_in_time_recovery {
+        out.push_str(&format!(
+            "`{}` has no point-in-time recovery (`protection.point_in_time_recovery: false`): its \
+             tables cannot be restored. Their data is demo or test data; deploy again and load it.\n",
+            env.name
+        ));
+        return out;
+    }
+    out.push_str(
+        "Point-in-time recovery keeps every table restorable to any second of the last 35 days. \
+         A restore makes a new table; the stack keeps using the old one. Restore next to it, \
+         check, then copy back what was lost.\n\n",
+    );
+    for t in view.of_type("AWS::DynamoDB::Table") {
+        let Some(name) = t.physical_name() else {
+            continue;
+        };
+        out.push_str(&format!(
+            "## `{name}`\n\n```sh\naws dynamodb restore-table-to-point-in-time --region {r} \\\n  \
+             --source-table-name {name} --target-table-name {name}-restored \\\n  \
+             --restore-date-time 2026-01-31T09:00:00Z   # the moment before the damage, UTC\n\
+             aws dynamodb wait table-exists --region {r} --table-name {name}-restored\n\
+             aws dynamodb scan --region {r} --table-name {name}-restored --max-items 5\n```\n\n",
+            r = env.region
+        ));
+    }
+    out.push_str(
+        "Copy the items you need back with `aws dynamodb put-item` (or a `batch-write-item` \
+         file), then delete the restored table: it bills for its storage and is not part of the \
+         stack.\n",
+    );
+    out
+}
