@@ -129,6 +129,25 @@ fn the_pack_covers_every_alarm_function_and_resource() {
         diagram.contains("OrdersTable -->|stream| OrderNotifierFunction"),
         "{diagram}"
     );
+    // The runbooks name the stack's saved queries (AWS::Logs::QueryDefinition).
+    for (runbook, query) in [
+        ("api-5xx", "grocer-prod/api/errors"),
+        ("orders-errors", "grocer-prod/orders/errors"),
+        ("order-events-dlq-depth", "grocer-prod/stock-alerts/errors"),
+    ] {
+        let page = read(&prod.join(format!("runbooks/{runbook}.md")));
+        assert!(
+            page.contains(&format!("Saved query `{query}`")),
+            "{runbook}: {page}"
+        );
+        assert!(
+            resources
+                .values()
+                .any(|r| r["Type"] == "AWS::Logs::QueryDefinition"
+                    && r["Properties"]["Name"] == query),
+            "{query} is not in the template"
+        );
+    }
     let restore = read(&prod.join("runbooks/restore-table.md"));
     assert!(
         restore.contains("--source-table-name grocer-prod-orders"),

@@ -1,10 +1,12 @@
 //! CloudWatch Logs: `AWS::Logs::LogGroup` (declared so that retention is ours and nothing is
-//! left behind on delete), generated from AWS's schema. `Fn::GetAtt Arn` is
+//! left behind on delete) and `AWS::Logs::QueryDefinition` (the runbooks' saved Logs Insights
+//! queries), generated from AWS's schema. `Fn::GetAtt Arn` is
 //! `arn:…:log-group:<name>:*`, the form IAM statements want.
 
 use crate::cfn::{Arn, Handle, Name};
 
 pub use crate::generated::logs::log_group::LogGroup;
+pub use crate::generated::logs::query_definition::QueryDefinition;
 
 impl Handle<LogGroup> {
     /// `Fn::GetAtt Arn`: `arn:…:log-group:<name>:*`, the form IAM statements want.

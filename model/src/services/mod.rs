@@ -48,6 +48,7 @@ pub const RESOURCE_TYPES: &[&str] = &[
     <lambda::Function as crate::cfn::Resource>::TYPE,
     <lambda::Permission as crate::cfn::Resource>::TYPE,
     <logs::LogGroup as crate::cfn::Resource>::TYPE,
+    <logs::QueryDefinition as crate::cfn::Resource>::TYPE,
     <s3::Bucket as crate::cfn::Resource>::TYPE,
     <s3::BucketPolicy as crate::cfn::Resource>::TYPE,
     <scheduler::Schedule as crate::cfn::Resource>::TYPE,

@@ -779,6 +779,10 @@ fn classify_other(t: &str) -> Facts {
             "subscription filters are free (the destination is billed)",
         ),
         ("AWS::Scheduler::ScheduleGroup", "schedule groups are free"),
+        (
+            "AWS::Logs::QueryDefinition",
+            "saved queries are free; running one bills the log data it scans",
+        ),
         ("AWS::SSM::Parameter", "standard parameters are free"),
         ("AWS::CloudFormation::WaitConditionHandle", "free"),
         ("AWS::CloudFormation::WaitCondition", "free"),

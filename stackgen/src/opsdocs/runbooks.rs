@@ -5,6 +5,8 @@
 //! The functions log one JSON object per line (`{"ts","level","msg",…}`, functions/src/log.rs),
 //! which Logs Insights discovers as fields; the queries below filter on them.
 
+use std::collections::BTreeSet;
+
 use super::view::{Res, View};
 use crate::env::{Environment, KillAction};
 
@@ -44,6 +46,10 @@ pub struct AlarmDoc {
 
 /// The procedures every environment gets, by file stem and title.
 pub const PROCEDURES: &[(&str, &str)] = &[
+    (
+        "demo-flow",
+        "The store end to end (after a deploy, or to show it)",
+    ),
     ("kill-switch", "The kill switch acted"),
     ("failed-deploy", "A deploy failed"),
     ("restore-table", "Restore a table"),
@@ -104,16 +110,9 @@ pub fn alarms(_env: &Environment, view: &View) -> Vec<AlarmDoc> {
         .collect()
 }
 
-/// The log groups to open for an alarm, by name.
-fn log_groups(view: &View, alarm: &AlarmDoc) -> Vec<String> {
-    let of_function = |id: &str| -> Option<String> {
-        let f = view.get(id)?;
-        let group = crate::model::references(&f.props["LoggingConfig"])
-            .into_iter()
-            .next()?;
-        view.get(&group)?.physical_name()
-    };
-    let functions: Vec<String> = match &alarm.watched {
+/// The functions whose logs explain an alarm.
+fn functions_of(view: &View, alarm: &AlarmDoc) -> Vec<String> {
+    let mut out: Vec<String> = match &alarm.watched {
         Watched::FunctionErrors { function }
         | Watched::FunctionThrottles { function }
         | Watched::StreamFailures { function, .. } => vec![function.clone()],
@@ -126,10 +125,60 @@ fn log_groups(view: &View, alarm: &AlarmDoc) -> Vec<String> {
         Watched::DeadLetters { queue } => consumers(view, queue),
         Watched::Other => Vec::new(),
     };
-    let mut groups: Vec<String> = functions.iter().filter_map(|f| of_function(f)).collect();
-    groups.sort();
-    groups.dedup();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A function's declared log group, by logical id.
+fn log_group_of(view: &View, function: &str) -> Option<String> {
+    let f = view.get(function)?;
+    crate::model::references(&f.props["LoggingConfig"])
+        .into_iter()
+        .next()
+}
+
+/// A saved Logs Insights query of the stack: its name, its text, its log groups' names.
+struct SavedQuery {
+    name: String,
+    text: String,
+    groups: Vec<String>,
+}
+
+/// The stack's saved query over exactly these log groups (logical ids).
+fn saved_query(view: &View, groups: &BTreeSet<String>) -> Option<SavedQuery> {
+    view.of_type("AWS::Logs::QueryDefinition")
+        .find(|q| &crate::model::references(&q.props["LogGroupNames"]) == groups)
+        .map(|q| SavedQuery {
+            name: q.props["Name"].as_str().unwrap_or_default().to_owned(),
+            text: q.props["QueryString"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            groups: groups
+                .iter()
+                .filter_map(|g| view.get(g)?.physical_name())
+                .collect(),
+        })
+}
+
+/// The saved queries that explain an alarm: one over all its functions when the stack has it
+/// (the API's), else one per function.
+fn queries(view: &View, alarm: &AlarmDoc) -> Vec<SavedQuery> {
+    let groups: BTreeSet<String> = functions_of(view, alarm)
+        .iter()
+        .filter_map(|f| log_group_of(view, f))
+        .collect();
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    if let Some(all) = saved_query(view, &groups) {
+        return vec![all];
+    }
     groups
+        .iter()
+        .filter_map(|g| saved_query(view, &BTreeSet::from([g.clone()])))
+        .collect()
 }
 
 /// The functions fed by the queue whose dead-letter queue is `dlq`.
@@ -146,11 +195,6 @@ fn consumers(view: &View, dlq: &str) -> Vec<String> {
         .collect()
 }
 
-const ERRORS_QUERY: &str = "fields @timestamp, level, msg, error, cause, requestId\n\
-| filter level = \"ERROR\" or level = \"WARN\" or @message like /Task timed out|Runtime\\./\n\
-| sort @timestamp desc\n\
-| limit 100";
-
 pub fn alarm_page(env: &Environment, view: &View, alarm: &AlarmDoc) -> String {
     let mut out = super::generated(env);
     out.push_str(&format!("# `{}`\n\n{}\n\n", alarm.name, alarm.summary));
@@ -164,9 +208,11 @@ pub fn alarm_page(env: &Environment, view: &View, alarm: &AlarmDoc) -> String {
         alarm.id,
         meaning(&alarm.watched)
     ));
-    let groups = log_groups(view, alarm);
-    for g in &groups {
-        out.push_str(&format!("- Logs: `{g}`\n"));
+    let queries = queries(view, alarm);
+    for q in &queries {
+        for g in &q.groups {
+            out.push_str(&format!("- Logs: `{g}`\n"));
+        }
     }
     if let Some(d) = view.of_type("AWS::CloudWatch::Dashboard").next() {
         out.push_str(&format!(
@@ -182,20 +228,19 @@ pub fn alarm_page(env: &Environment, view: &View, alarm: &AlarmDoc) -> String {
             .unwrap_or_else(|| queue.clone());
         out.push_str(&format!("- Queue: `{name}`\n"));
     }
-    if !groups.is_empty() {
-        let names: Vec<String> = groups
-            .iter()
-            .map(|g| format!("--log-group-names {g}"))
-            .collect();
+    for q in &queries {
+        let names = format!("--log-group-names {}", q.groups.join(" "));
         out.push_str(&format!(
-            "\nLogs Insights (console: CloudWatch → Logs Insights, select the log groups above):\n\n\
-             ```text\n{ERRORS_QUERY}\n```\n\nFrom a shell, for the last hour:\n\n```sh\n\
+            "\nSaved query `{}` (CloudWatch → Logs Insights → Saved queries):\n\n\
+             ```text\n{}\n```\n\nFrom a shell, for the last hour:\n\n```sh\n\
              aws logs start-query --region {} {} \\\n  --start-time $(date -d '-1 hour' +%s) \
              --end-time $(date +%s) \\\n  --query-string '{}'\n\
              aws logs get-query-results --region {} --query-id <the queryId printed above>\n```\n",
+            q.name,
+            q.text,
             env.region,
-            names.join(" "),
-            ERRORS_QUERY.replace('\n', " "),
+            names,
+            q.text.replace('\n', " "),
             env.region
         ));
     }
@@ -284,10 +329,48 @@ fn escalate(w: &Watched) -> &'static str {
 /// The procedures' pages, by file stem.
 pub fn procedures(env: &Environment, view: &View) -> Vec<(&'static str, String)> {
     vec![
+        ("demo-flow", demo_flow(env, view)),
         ("kill-switch", kill_switch(env)),
         ("failed-deploy", failed_deploy(env)),
         ("restore-table", restore_table(env, view)),
     ]
+}
+
+fn demo_flow(env: &Environment, view: &View) -> String {
+    let e = &env.name;
+    let mut out = super::generated(env);
+    out.push_str("# The store end to end\n\n");
+    let store = env
+        .stores
+        .first()
+        .map_or_else(String::new, |s| format!("{} ({})", s.name, s.id));
+    out.push_str(&format!(
+        "Every part of the store in one pass: what to run after a deploy, or to show the store.\n\n\
+         1. `stackgen status --env {e}` prints the outputs; `UiUrl` is the storefront, \
+         `<UiUrl>/admin.html` the back office.\n\
+         2. Make a staff member: `stackgen staff add --env {e} you@example.com` (Cognito emails a \
+         temporary password; the first sign-in sets a new one).\n\
+         3. In the storefront, create an account, confirm it with the emailed code (or \
+         `stackgen customers confirm --env {e} <email>`), browse a category, add to the cart, and \
+         order at {store}. \"My orders\" shows it as placed.\n\
+         4. In the back office, Orders, choose the store: the order waits in the queue. \"Start \
+         picking\", then \"Mark ready for pickup\".{}\n\
+         5. \"My orders\" says \"Ready for pickup\" without a reload. \"Mark collected\" ends it; \
+         the customer pays at the counter.\n\
+         6. Inventory: the ordered units are gone from stock; set a product below its threshold to \
+         see a low-stock alert at the stock-alerts topic's subscribers.\n\
+         7. Reports: request a report for today; its CSV and JSON links appear when it is built.\n\
+         8. `stackgen cost-report --env {e}` for the month's estimate, `--actuals` for what was \
+         spent.\n\n\
+         Locally, `make run` does steps 1–2 itself (demo staff and shopper accounts) and prints the \
+         URL; `make test` runs this flow in headless chromium.\n",
+        if view.of_type("AWS::SES::EmailIdentity").next().is_some() {
+            " The customer gets the ready-for-pickup email."
+        } else {
+            ""
+        }
+    ));
+    out
 }
 
 fn kill_switch(env: &Environment) -> String {

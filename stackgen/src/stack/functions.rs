@@ -39,6 +39,7 @@ pub(super) struct Built {
     pub role: Handle<Role>,
     /// Where a stream mapping records the batches it gave up on (stream-triggered only).
     pub failures: Option<Handle<Queue>>,
+    pub log_group: Handle<LogGroup>,
     pub info: FunctionInfo,
 }
 
@@ -480,6 +481,7 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
             spec,
             role,
             failures,
+            log_group,
             info: FunctionInfo {
                 spec,
                 logical_id: function.id().clone(),

@@ -16,8 +16,42 @@ use crate::model::cloudwatch::{
     Alarm, ComparisonOperator, Dashboard, DashboardBody, Dimension, MetricLine, MetricProperties,
     Statistic, TreatMissingData, Widget,
 };
+use crate::model::logs::QueryDefinition;
 use crate::model::sns::Topic;
 use crate::model::{Handle, Value, pascal_case};
+
+/// The saved Logs Insights query of the runbooks: the functions' errors and warnings (their
+/// JSON lines, `{"ts","level","msg",…}` from functions/src/log.rs), timeouts and runtime
+/// failures, newest first.
+pub(crate) const ERRORS_QUERY: &str = "fields @timestamp, level, msg, error, cause, requestId\n\
+| filter level = \"ERROR\" or level = \"WARN\" or @message like /Task timed out|Runtime\\./\n\
+| sort @timestamp desc\n\
+| limit 100";
+
+/// One saved query per function (`<stack>/<function>/errors`) and one over every function
+/// behind the API (`<stack>/api/errors`), so on-call finds them under Logs Insights' saved
+/// queries; a definition is free, running it bills the data it scans.
+fn saved_queries(ctx: &mut Ctx, functions: &[Built]) {
+    let stack = ctx.names.stack().to_owned();
+    for f in functions {
+        ctx.template.add(
+            &format!("{}ErrorsQuery", pascal_case(f.spec.id)),
+            QueryDefinition::new(format!("{stack}/{}/errors", f.spec.id), ERRORS_QUERY)
+                .log_group_names(vec![f.log_group.name().into()]),
+        );
+    }
+    let http: Vec<Value> = functions
+        .iter()
+        .filter(|f| f.spec.trigger == retail_spec::Trigger::Http)
+        .map(|f| f.log_group.name().into())
+        .collect();
+    if !http.is_empty() {
+        ctx.template.add(
+            "ApiErrorsQuery",
+            QueryDefinition::new(format!("{stack}/api/errors"), ERRORS_QUERY).log_group_names(http),
+        );
+    }
+}
 
 /// Five-minute periods: the finest standard-resolution alarms are billed at the same price.
 const PERIOD: i64 = 300;
@@ -140,6 +174,8 @@ pub(super) fn build(
             &topic,
         );
     }
+
+    saved_queries(ctx, functions);
 
     if !ctx.env.features.dashboard {
         return Ok(());

@@ -75,7 +75,8 @@ pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// permissions boundary, roles only under `/stackgen/`, PassRole only to Lambda and Scheduler.
 /// 6: + CloudFront response headers policies (the storefront's security headers).
 /// 7: + SES email identities (the sender of customer emails).
-pub const BOOTSTRAP_VERSION: u32 = 7;
+/// 8: + CloudWatch Logs query definitions (the runbooks' saved queries).
+pub const BOOTSTRAP_VERSION: u32 = 8;
 
 /// The bootstrap stack as found or created.
 #[derive(Debug, Clone, PartialEq, Eq)]
