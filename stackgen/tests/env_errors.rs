@@ -616,7 +616,8 @@ fn unknown_top_level_field_lists_the_allowed_ones_and_suggests() {
         &[
             "unknown field `regoin`",
             "allowed here: name, project, account, region, tags, budget, log_retention_days, \
-             alarm_emails, kill_switch, features, stores, protection, allow_always_on",
+             log_level, alarm_emails, kill_switch, features, stores, protection, allow_always_on, \
+             function_code, orders, reports, notifications",
             "Did you mean `region`?",
         ],
     );
@@ -833,4 +834,16 @@ fn non_utf8_bytes_are_reported_where_they_are() {
         "{msg}"
     );
     assert!(msg.contains("not UTF-8"), "{msg}");
+}
+
+#[test]
+fn a_protected_environment_refuses_debug_logs() {
+    rule(
+        "prod",
+        "log_retention_days: 90",
+        "log_retention_days: 90\nlog_level: debug",
+        "log_level:",
+        "log_level",
+        &["`debug` logs too much", "use `info`"],
+    );
 }

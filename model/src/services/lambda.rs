@@ -7,7 +7,8 @@ pub use crate::generated::lambda::event_source_mapping::{
     ScalingConfig,
 };
 pub use crate::generated::lambda::function::{
-    Architecture, Code, Environment as FunctionEnvironment, Function, LoggingConfig, Runtime,
+    ApplicationLogLevel, Architecture, Code, Environment as FunctionEnvironment, Function,
+    LogFormat, LoggingConfig, Runtime, SystemLogLevel,
 };
 pub use crate::generated::lambda::permission::Permission;
 

@@ -24,6 +24,10 @@ pub struct Environment {
     pub budget: Budget,
     /// CloudWatch Logs retention for every log group (a value CloudWatch accepts: 1, 3, 5, 7, 14, …).
     pub log_retention_days: u32,
+    /// The functions' application log level (Lambda drops lines below it); `debug` is refused in
+    /// a protected environment.
+    #[serde(default)]
+    pub log_level: LogLevel,
     /// Who receives operational alarms (ops-alerts topic subscriptions).
     #[serde(default)]
     pub alarm_emails: Vec<String>,
@@ -60,6 +64,17 @@ pub struct Notifications {
     /// as an SES email identity; AWS emails it a verification link once, and an account still
     /// in the SES sandbox may only send to verified addresses.
     pub sender: String,
+}
+
+/// `log_level:` in the environment file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Debug,
+    #[default]
+    Info,
+    Warn,
+    Error,
 }
 
 /// `reports:` in the environment file.

@@ -474,6 +474,14 @@ fn check_order_limits(env: &Environment, out: &mut Vec<Violation>) {
 }
 
 fn check_protection(env: &Environment, out: &mut Vec<Violation>) {
+    if env.log_level == crate::env::LogLevel::Debug && env.is_protected() {
+        out.push((
+            FieldPath::keys("log_level"),
+            "`debug` logs too much (and may log customer data) for a protected environment; use \
+             `info` (the default), `warn` or `error`"
+                .to_string(),
+        ));
+    }
     if env.features.demo_data && env.protection.retain_data {
         out.push((
             FieldPath::keys("features.demo_data"),

@@ -2,7 +2,7 @@
 //! to run, first steps, when to escalate), and the procedures on-call needs whatever fired: the
 //! kill switch, a failed deploy and its rollback states, restoring a table.
 //!
-//! The functions log one JSON object per line (`{"ts","level","msg",…}`, functions/src/log.rs),
+//! The functions log one JSON object per line (`{"timestamp","level","msg",…}`, functions/src/log.rs),
 //! which Logs Insights discovers as fields; the queries below filter on them.
 
 use std::collections::BTreeSet;

@@ -21,8 +21,9 @@ use super::{
 };
 use crate::model::iam::{InlinePolicy, Role};
 use crate::model::lambda::{
-    Architecture, Code, DestinationConfig, EventSourceMapping, Filter, FilterCriteria, Function,
-    FunctionEnvironment, FunctionResponseType, LoggingConfig, OnFailure, Runtime, ScalingConfig,
+    ApplicationLogLevel, Architecture, Code, DestinationConfig, EventSourceMapping, Filter,
+    FilterCriteria, Function, FunctionEnvironment, FunctionResponseType, LogFormat, LoggingConfig,
+    OnFailure, Runtime, ScalingConfig, SystemLogLevel,
 };
 use crate::model::logs::LogGroup;
 use crate::model::s3::Bucket;
@@ -414,7 +415,7 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
             .memory_size(i64::from(spec.memory_mb))
             .timeout(i64::from(spec.timeout_seconds))
             .environment(FunctionEnvironment::new().variables(variables))
-            .logging_config(LoggingConfig::new().log_group(log_group.name())),
+            .logging_config(logging(ctx.env, &log_group)),
             Options::new()
                 .skip_checkov("CKV_AWS_117", VPC_SKIP)
                 .skip_checkov("CKV_AWS_115", CONCURRENCY_SKIP)
@@ -556,4 +557,23 @@ fn stream_mapping(
                 DestinationConfig::new().on_failure(OnFailure::new().destination(failures.arn())),
             ),
     );
+}
+
+/// JSON logs into the declared group, filtered at the environment's level: the functions write
+/// JSON lines with `level` and `timestamp`, which Lambda reads to drop what is below the
+/// application log level (Lambda Developer Guide, "Log-level filtering",
+/// <https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html>).
+/// Lambda's own START/END/REPORT lines stay (system level INFO).
+fn logging(env: &crate::env::Environment, group: &Handle<LogGroup>) -> LoggingConfig {
+    let level = match env.log_level {
+        crate::env::LogLevel::Debug => ApplicationLogLevel::Debug,
+        crate::env::LogLevel::Info => ApplicationLogLevel::Info,
+        crate::env::LogLevel::Warn => ApplicationLogLevel::Warn,
+        crate::env::LogLevel::Error => ApplicationLogLevel::Error,
+    };
+    LoggingConfig::new()
+        .log_group(group.name())
+        .log_format(LogFormat::Json)
+        .application_log_level(level)
+        .system_log_level(SystemLogLevel::Info)
 }

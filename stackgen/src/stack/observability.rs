@@ -21,7 +21,7 @@ use crate::model::sns::Topic;
 use crate::model::{Handle, Value, pascal_case};
 
 /// The saved Logs Insights query of the runbooks: the functions' errors and warnings (their
-/// JSON lines, `{"ts","level","msg",…}` from functions/src/log.rs), timeouts and runtime
+/// JSON lines, `{"timestamp","level","msg",…}` from functions/src/log.rs), timeouts and runtime
 /// failures, newest first.
 pub(crate) const ERRORS_QUERY: &str = "fields @timestamp, level, msg, error, cause, requestId\n\
 | filter level = \"ERROR\" or level = \"WARN\" or @message like /Task timed out|Runtime\\./\n\

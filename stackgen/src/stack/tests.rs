@@ -367,3 +367,25 @@ fn protected_environments_keep_daily_reports() {
     assert_eq!(expiring[0]["Prefix"], retail_spec::REQUESTED_REPORTS_PREFIX);
     assert_eq!(prod_keep, Some(EnvValue::Literal("true".into())));
 }
+
+/// Every function logs JSON at the environment's level, which Lambda filters on.
+#[test]
+fn functions_log_json_at_the_environments_level() {
+    let mut env = dev();
+    env.log_level = crate::env::LogLevel::Warn;
+    let json = stack(&env).template.render(Format::Json).expect("render");
+    let t: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let functions: Vec<&serde_json::Value> = t["Resources"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, r)| r["Type"] == "AWS::Lambda::Function")
+        .map(|(_, r)| &r["Properties"]["LoggingConfig"])
+        .collect();
+    assert!(!functions.is_empty());
+    for logging in functions {
+        assert_eq!(logging["LogFormat"], "JSON", "{logging}");
+        assert_eq!(logging["ApplicationLogLevel"], "WARN", "{logging}");
+        assert_eq!(logging["SystemLogLevel"], "INFO", "{logging}");
+    }
+}

@@ -80,6 +80,7 @@ pub fn echo_config(
                 .collect::<BTreeMap<_, _>>(),
             log_group: format!("/aws/lambda/grocer-test-{}", f.id),
             log_format: None,
+            log_level: None,
         })
         .collect();
     DevConfig {

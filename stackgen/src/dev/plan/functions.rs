@@ -136,6 +136,10 @@ fn plan_function(
     let log_group = string("LoggingConfig.LogGroup", &logging["LogGroup"])?
         .unwrap_or_else(|| format!("/aws/lambda/{name}"));
     let log_format = string("LoggingConfig.LogFormat", &logging["LogFormat"])?;
+    let log_level = string(
+        "LoggingConfig.ApplicationLogLevel",
+        &logging["ApplicationLogLevel"],
+    )?;
 
     Ok(FunctionPlan {
         id: function.id.to_owned(),
@@ -149,6 +153,7 @@ fn plan_function(
         variables,
         log_group,
         log_format,
+        log_level,
     })
 }
 

@@ -82,6 +82,9 @@ pub fn process_environment(
     if let Some(format) = &function.log_format {
         set("AWS_LAMBDA_LOG_FORMAT", format.clone());
     }
+    if let Some(level) = &function.log_level {
+        set("AWS_LAMBDA_LOG_LEVEL", level.clone());
+    }
     set("AWS_ACCESS_KEY_ID", emulator.access_key_id.clone());
     set("AWS_SECRET_ACCESS_KEY", emulator.secret_access_key.clone());
     if let Some(token) = &emulator.session_token {
@@ -117,6 +120,7 @@ mod tests {
             ]),
             log_group: "/aws/lambda/grocer-local-catalog".into(),
             log_format: Some("JSON".into()),
+            log_level: Some("WARN".into()),
         };
         let env: BTreeMap<String, String> = process_environment(
             &function,
@@ -133,6 +137,7 @@ mod tests {
         assert_eq!(env["AWS_ACCESS_KEY_ID"], "testing");
         assert_eq!(env["LAMBDA_TASK_ROOT"], "/w/target/debug");
         assert_eq!(env["AWS_LAMBDA_LOG_FORMAT"], "JSON");
+        assert_eq!(env["AWS_LAMBDA_LOG_LEVEL"], "WARN");
         assert!(!env.contains_key("AWS_SESSION_TOKEN"));
     }
 }

@@ -63,6 +63,9 @@ pub struct FunctionPlan {
     pub log_group: String,
     /// `LoggingConfig.LogFormat` (`JSON` / `Text`), when set.
     pub log_format: Option<String>,
+    /// `LoggingConfig.ApplicationLogLevel` (`INFO`, …), when set: Lambda gives it to the function
+    /// as `AWS_LAMBDA_LOG_LEVEL`.
+    pub log_level: Option<String>,
 }
 
 /// One DynamoDB stream → function event source mapping.
