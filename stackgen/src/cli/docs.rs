@@ -6,14 +6,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::exit::{Exit, GuardrailsFailed};
+use super::exit::Exit;
 use super::select::EnvSelection;
-use super::style::stderr_color;
 use crate::cost::{self, BuiltinProfile, EstimateOptions, Traffic};
 use crate::env::Environment;
 use crate::model::Format;
 use crate::opsdocs::{self, Page};
-use crate::synth;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -65,19 +63,8 @@ pub fn run(args: &Args) -> Result<Exit> {
 
 /// The pack of one environment, after its guardrails pass.
 fn pack(env: &Environment) -> Result<Vec<Page>> {
-    let prepared = synth::prepare(env)
-        .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
-    if !prepared.report.passed() {
-        eprint!("{}", prepared.report.render(stderr_color()));
-        return Err(GuardrailsFailed {
-            count: prepared.report.violations().count(),
-            envs: env.name.clone(),
-            note: "; no docs were written",
-        }
-        .into());
-    }
-    let text = prepared
-        .stack
+    let stack = super::target::prepare_for(env, "; no docs were written")?;
+    let text = stack
         .template
         .render(Format::Json)
         .with_context(|| format!("cannot render the template of `{}`", env.name))?;

@@ -95,6 +95,11 @@ pub fn load_env(target: &Target) -> Result<Environment> {
 
 /// Builds the stack and refuses it when the guardrails fail.
 pub fn prepare(env: &Environment) -> Result<RetailStack> {
+    prepare_for(env, "; nothing was deployed")
+}
+
+/// [`prepare`], whose refusal ends with `note` (what the command did not do).
+pub fn prepare_for(env: &Environment, note: &'static str) -> Result<RetailStack> {
     let prepared = crate::synth::prepare(env)
         .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
     if !prepared.report.passed() {
@@ -102,7 +107,7 @@ pub fn prepare(env: &Environment) -> Result<RetailStack> {
         return Err(GuardrailsFailed {
             count: prepared.report.violations().count(),
             envs: env.name.clone(),
-            note: "; nothing was deployed",
+            note,
         }
         .into());
     }
