@@ -17,7 +17,8 @@
 #      new staff member's first sign-in with a temporary password (a new one chosen);
 #      screenshots in out/screenshots/
 #      and tests/ui/page-router.test.mjs: the CDN's 404 CloudFront Function as rendered for dev
-#   6. Ctrl-C (SIGINT) to stackgen dev, which must exit 0 with no panic in its log
+#   6. stackgen smoke --env local --url <stackgen dev>: the standalone smoke test end to end
+#   7. Ctrl-C (SIGINT) to stackgen dev, which must exit 0 with no panic in its log
 #
 # Everything it started is stopped by PID on exit (trap), whatever happened. Exit status: the
 # test's. Logs: out/ui-test/{moto,package,deploy,dev}.log.
@@ -112,6 +113,10 @@ say "stackgen dev at http://127.0.0.1:$DEV_PORT/ (PID $DEV_PID) after $(($(date 
 test_status=0
 BASE_URL=http://127.0.0.1:$DEV_PORT EMULATOR_URL=http://127.0.0.1:$MOTO_PORT \
   node --test-reporter=spec tests/ui/store.spec.mjs || test_status=$?
+# The standalone smoke test through the same gateway: a customer made for the run orders,
+# cancels and is deleted; stock back where it was (stackgen smoke, exit 0 only if every step passed).
+say "stackgen smoke --env local --url http://127.0.0.1:$DEV_PORT"
+"$STACKGEN" smoke --env local --url "http://127.0.0.1:$DEV_PORT" | tee "$WORK/smoke.log" || test_status=$?
 # The CDN's page-router function as rendered for dev, run as CloudFront runs it.
 STACKGEN=$STACKGEN node --test-reporter=spec tests/ui/page-router.test.mjs || test_status=$?
 

@@ -13,6 +13,7 @@ pub mod model;
 pub mod opsdocs;
 
 pub use stackgen_model::sub;
+pub mod smoke;
 pub mod stack;
 pub mod storefront;
 pub mod synth;

@@ -48,7 +48,7 @@ pub struct Args {
     /// Do not build: hash the zips already in the lambda dir (from an earlier `stackgen package`).
     #[arg(long)]
     pub skip_package: bool,
-    /// Do not call GET {api}/catalog after the deploy.
+    /// Do not run the smoke test (`stackgen smoke`) after the deploy.
     #[arg(long)]
     pub skip_smoke: bool,
     /// Do not upload ui/ and config.js.
@@ -334,7 +334,7 @@ async fn finish(
     let smoke = if args.skip_smoke {
         "skipped (--skip-smoke)".to_string()
     } else {
-        smoke_check(env, &outputs, progress).await?
+        smoke_check(ctx, env, &outputs, progress).await?
     };
     let calls = ctx.api_calls();
     match args.format {
@@ -500,43 +500,49 @@ async fn load_demo(
     Ok(loaded.inserted)
 }
 
-/// `GET …/api/catalog` must answer 2xx, asked the way a shopper's browser asks: through the
-/// CDN where the environment has one (so a broken `/api/*` behaviour fails the deploy), else
-/// the API's own URL. Skipped (and said so) when the URL is unresolved (the emulator).
+/// The smoke test (`stackgen smoke`) against what was just deployed, asked the way a shopper's
+/// browser asks: through the CDN where the environment has one (so a broken `/api/*` behaviour
+/// fails the deploy), else the API's own URL. Skipped, and said so, where the stack has no API
+/// address (the emulator runs neither API Gateway nor CloudFront: `stackgen dev` serves them).
 async fn smoke_check(
+    ctx: &AwsContext,
     env: &Environment,
     outputs: &BTreeMap<String, String>,
     progress: &dyn Progress,
 ) -> Result<String> {
-    let Some(api) = crate::storefront::public_api_base(env, outputs) else {
-        let note = "skipped: the stack's UiUrl/ApiUrl output is missing or unresolved (the emulator has no API Gateway or CloudFront); try it through `stackgen dev`".to_string();
-        progress.step(&format!("smoke check {note}"));
-        return Ok(note);
+    let on_emulator = ctx.endpoint_override().is_some();
+    let plan = match crate::smoke::Plan::resolve(env, outputs, None, None, on_emulator) {
+        Ok(plan) => plan,
+        Err(crate::smoke::PlanError::NoApi { .. }) if on_emulator => {
+            let note = "skipped: the emulator runs no API Gateway or CloudFront; run `stackgen dev`, then `stackgen smoke --env ENV --url http://127.0.0.1:3000`".replace("ENV", &env.name);
+            progress.step(&format!("smoke test {note}"));
+            return Ok(note);
+        }
+        Err(e) => {
+            return Err(e).context(
+                "cannot run the smoke test; the stack is deployed (pass --skip-smoke to skip it)",
+            );
+        }
     };
-    let url = format!("{}/catalog", api.trim_end_matches('/'));
-    progress.step(&format!("smoke check: GET {url}"));
-    let out = tokio::process::Command::new("curl")
-        .args([
-            "-sS",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            "--max-time",
-            "20",
-        ])
-        .arg(&url)
-        .output()
-        .await
-        .context("cannot run curl for the smoke check; install curl or pass --skip-smoke")?;
-    let code = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    if !out.status.success() || !code.starts_with('2') {
+    progress.step(&format!("smoke test: {}", plan.endpoints.api));
+    let mut on_step = |step: &crate::smoke::Step| {
+        progress.step(&format!(
+            "smoke {}",
+            super::smoke::step_line(step, false).trim_start()
+        ));
+    };
+    let report = crate::smoke::run(ctx, &plan, &mut on_step).await.context(
+        "cannot run the smoke test; the stack is deployed (pass --skip-smoke to skip it)",
+    )?;
+    if !report.passed() {
         bail!(
-            "smoke check GET {url} failed (HTTP {code}: {}); the stack is deployed, look at the catalog function's logs, or pass --skip-smoke",
-            String::from_utf8_lossy(&out.stderr).trim()
+            "the smoke test {}; the stack is deployed. `stackgen smoke --env {}` runs it again; `stackgen docs --env {}` writes the runbooks for the function involved",
+            report.summary(),
+            env.name,
+            env.name
         );
     }
-    Ok(format!("GET {url} → {code}"))
+    Ok(report.summary())
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod killswitch;
 pub mod package;
 pub mod printer;
 pub mod select;
+pub mod smoke;
 pub mod staff;
 pub mod status;
 pub mod style;
@@ -43,6 +44,7 @@ Examples:
   stackgen kill-switch reset --env prod    undo the automatic kill switch's throttle
   stackgen bootstrap --env dev             assets bucket + activate cost allocation tags
   stackgen staff add --env prod EMAIL      give someone the back office
+  stackgen smoke --env dev                 a shopper's journey against the deployed store
 
 Exit codes:
   0  success
@@ -88,6 +90,9 @@ pub enum Command {
     Destroy(destroy::Args),
     /// Show the deployed stack: status, outputs, template drift, asset hashes.
     Status(status::Args),
+    /// Check a deployed store end to end as a shopper: page, catalog, sign-in, cart, order,
+    /// cancel, stock back; cleans up after itself (exit 0 passed, 1 failed).
+    Smoke(smoke::Args),
     /// Run the store on this machine against the stack deployed on the local emulator.
     Dev(dev::Args),
     /// The automatic kill switch: show which functions it throttled, or undo a throttle.
@@ -126,6 +131,7 @@ pub fn main() -> ExitCode {
         Command::Deploy(args) => deploy::run(&args),
         Command::Destroy(args) => destroy::run(&args),
         Command::Status(args) => status::run(&args),
+        Command::Smoke(args) => smoke::run(&args),
         Command::Dev(args) => dev::run(&args),
         Command::KillSwitch(args) => killswitch::run(&args),
         Command::Bootstrap(args) => bootstrap::run(&args),

@@ -345,7 +345,9 @@ fn demo_flow(env: &Environment, view: &View) -> String {
         .first()
         .map_or_else(String::new, |s| format!("{} ({})", s.name, s.id));
     out.push_str(&format!(
-        "Every part of the store in one pass: what to run after a deploy, or to show the store.\n\n\
+        "Every part of the store in one pass: what to run after a deploy, or to show the store. \
+         The shopper's part alone is automated: `stackgen smoke --env {e}` (deploy runs it last) \
+         signs a customer of its own in, orders, cancels, checks the stock and cleans up.\n\n\
          1. `stackgen status --env {e}` prints the outputs; `UiUrl` is the storefront, \
          `<UiUrl>/admin.html` the back office.\n\
          2. Make a staff member: `stackgen staff add --env {e} you@example.com` (Cognito emails a \
@@ -445,7 +447,10 @@ fn failed_deploy(env: &Environment) -> String {
     out.push_str(&format!(
         "\nTo go back to the previous release, deploy the commit that was live: \
          `git checkout <commit> && stackgen deploy --env {e}`. Functions are content-addressed \
-         zips, so only what changed is uploaded again.\n"
+         zips, so only what changed is uploaded again.\n\n\
+         When the stack deployed but the smoke test at the end failed, the stack is live: the \
+         message names the step and what the API answered. `stackgen smoke --env {e}` runs it \
+         again on its own; the step's function's log group and saved errors query say why.\n"
     ));
     out
 }
