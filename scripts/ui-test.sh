@@ -17,7 +17,8 @@
 #      new staff member's first sign-in with a temporary password (a new one chosen);
 #      screenshots in out/screenshots/
 #      and tests/ui/page-router.test.mjs: the CDN's 404 CloudFront Function as rendered for dev
-#   6. stackgen smoke --env local --url <stackgen dev>: the standalone smoke test end to end
+#   6. stackgen smoke --env local --url <stackgen dev>: the standalone smoke test end to end,
+#      and stackgen logs reading the orders function's lines stackgen dev kept
 #   7. Ctrl-C (SIGINT) to stackgen dev, which must exit 0 with no panic in its log
 #
 # Everything it started is stopped by PID on exit (trap), whatever happened. Exit status: the
@@ -105,7 +106,7 @@ say "stackgen deploy --env local (log $WORK/deploy.log)"
   >"$WORK/deploy.log" 2>&1 || { cat "$WORK/deploy.log" >&2; die "deploy failed"; }
 
 DEV_PORT=$(free_port)
-"$STACKGEN" dev --env local --port "$DEV_PORT" --bin-dir "$TARGET/debug" >"$WORK/dev.log" 2>&1 &
+"$STACKGEN" dev --env local --port "$DEV_PORT" --bin-dir "$TARGET/debug" --log-dir "$WORK/logs" >"$WORK/dev.log" 2>&1 &
 DEV_PID=$!
 wait_for "http://127.0.0.1:$DEV_PORT/config.js" 120 "$DEV_PID" "$WORK/dev.log"
 say "stackgen dev at http://127.0.0.1:$DEV_PORT/ (PID $DEV_PID) after $(($(date +%s) - started)) s"
@@ -117,6 +118,15 @@ BASE_URL=http://127.0.0.1:$DEV_PORT EMULATOR_URL=http://127.0.0.1:$MOTO_PORT \
 # cancels and is deleted; stock back where it was (stackgen smoke, exit 0 only if every step passed).
 say "stackgen smoke --env local --url http://127.0.0.1:$DEV_PORT"
 "$STACKGEN" smoke --env local --url "http://127.0.0.1:$DEV_PORT" | tee "$WORK/smoke.log" || test_status=$?
+# stackgen logs reads what stackgen dev's functions wrote: the orders placed above, as requests.
+say "stackgen logs --env local --function orders --filter 'POST /orders'"
+"$STACKGEN" logs --env local --log-dir "$WORK/logs" --function orders --since 10m --filter "POST /orders" \
+  >"$WORK/logs.out" || test_status=$?
+if grep -q 'route="POST /orders"' "$WORK/logs.out" && grep -q 'status=201' "$WORK/logs.out"; then
+  say "stackgen logs: $(grep -c 'status=201' "$WORK/logs.out") orders placed in the orders function's log"
+else
+  say "stackgen logs printed no placed order (output $WORK/logs.out)"; test_status=1
+fi
 # The CDN's page-router function as rendered for dev, run as CloudFront runs it.
 STACKGEN=$STACKGEN node --test-reporter=spec tests/ui/page-router.test.mjs || test_status=$?
 

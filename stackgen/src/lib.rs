@@ -9,6 +9,7 @@ pub mod dev;
 pub mod diff;
 pub mod env;
 pub mod guard;
+pub mod logs;
 pub mod model;
 pub mod opsdocs;
 

@@ -42,7 +42,8 @@ pub struct Args {
     /// Warm workers per function.
     #[arg(long, value_name = "N")]
     pub pool_size: Option<usize>,
-    /// Also write one log file per function here.
+    /// Where to write one log file per function (read by `stackgen logs`); default
+    /// out/logs/<env> under --workspace.
     #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
 }
@@ -61,10 +62,14 @@ pub fn run(args: &Args) -> Result<Exit> {
     };
     let options = LaunchOptions {
         listen: SocketAddr::new(args.host, args.port),
-        workspace_root: workspace,
+        workspace_root: workspace.clone(),
         bin_dir,
         pool_size: args.pool_size,
-        log_dir: args.log_dir.clone(),
+        log_dir: Some(match &args.log_dir {
+            Some(dir) => std::path::absolute(dir)
+                .with_context(|| format!("cannot resolve --log-dir {}", dir.display()))?,
+            None => crate::logs::local::default_dir(&workspace, &env.name),
+        }),
     };
     runtime()?.block_on(async {
         let config = dev::launch::prepare(&env, options)

@@ -16,6 +16,7 @@ pub mod diff;
 pub mod docs;
 pub mod exit;
 pub mod killswitch;
+pub mod logs;
 pub mod package;
 pub mod printer;
 pub mod select;
@@ -45,6 +46,7 @@ Examples:
   stackgen bootstrap --env dev             assets bucket + activate cost allocation tags
   stackgen staff add --env prod EMAIL      give someone the back office
   stackgen smoke --env dev                 a shopper's journey against the deployed store
+  stackgen logs --env dev --follow         the functions' log lines as they arrive
 
 Exit codes:
   0  success
@@ -93,6 +95,9 @@ pub enum Command {
     /// Check a deployed store end to end as a shopper: page, catalog, sign-in, cart, order,
     /// cancel, stock back; cleans up after itself (exit 0 passed, 1 failed).
     Smoke(smoke::Args),
+    /// Print the functions' log lines, one each, coloured by level: CloudWatch Logs, or
+    /// `stackgen dev`'s files for a local environment.
+    Logs(logs::Args),
     /// Run the store on this machine against the stack deployed on the local emulator.
     Dev(dev::Args),
     /// The automatic kill switch: show which functions it throttled, or undo a throttle.
@@ -132,6 +137,7 @@ pub fn main() -> ExitCode {
         Command::Destroy(args) => destroy::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Smoke(args) => smoke::run(&args),
+        Command::Logs(args) => logs::run(&args),
         Command::Dev(args) => dev::run(&args),
         Command::KillSwitch(args) => killswitch::run(&args),
         Command::Bootstrap(args) => bootstrap::run(&args),

@@ -3,9 +3,10 @@
 //! Every line a worker process writes (stdout and stderr) and every platform line `stackgen dev`
 //! writes for it (`START`/`END`/`REPORT RequestId: …`, crashes, timeouts) goes to the console
 //! prefixed with the function id, the function's own JSON lines left intact after the prefix.
-//! With a log directory, each function also gets its own file holding the raw lines (what its
-//! log stream in CloudWatch would show). Writing happens on one task fed by a channel, so a slow
-//! terminal never blocks a request.
+//! With a log directory, each function also gets its own file holding its lines as CloudWatch
+//! keeps log events: the time the line was received, a tab, the line as written
+//! (`2026-12-02T15:12:53.600Z\t{"level":"INFO",…}`); `stackgen logs` reads them back. Writing
+//! happens on one task fed by a channel, so a slow terminal never blocks a request.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -25,7 +26,24 @@ pub struct LogOptions {
 
 struct Entry {
     source: Arc<str>,
+    /// When the line was received (RFC 3339, milliseconds).
+    at: String,
     line: String,
+}
+
+/// RFC 3339 UTC with milliseconds (`2026-12-02T15:12:53.600Z`), as Lambda stamps its lines.
+pub fn timestamp() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second(),
+        now.millisecond()
+    )
 }
 
 /// A cheap, cloneable handle for writing lines.
@@ -71,6 +89,7 @@ impl LogSink {
         // A closed channel only happens at shutdown, when lines no longer matter.
         let _ = self.tx.send(Entry {
             source: Arc::clone(source),
+            at: timestamp(),
             line: line.into(),
         });
     }
@@ -103,7 +122,7 @@ async fn write_lines(mut rx: mpsc::UnboundedReceiver<Entry>, options: LogOptions
                         .map(std::io::BufWriter::new)
                 });
                 if let Some(file) = file.as_mut() {
-                    let _ = writeln!(file, "{}", entry.line);
+                    let _ = writeln!(file, "{}\t{}", entry.at, entry.line);
                 }
             }
         }

@@ -10,7 +10,7 @@ mod model;
 mod region;
 mod rules;
 mod schedule;
-mod suggest;
+pub mod suggest;
 
 pub use errors::{EnvError, Problem};
 pub use load::{EXTENSION, list, load, load_named, parse};

@@ -227,7 +227,7 @@ impl Slot {
         {
             self.log(format!(
                 "{} {request_id} ERROR Invoke Error {}",
-                timestamp(),
+                crate::dev::logs::timestamp(),
                 serde_json::json!({"errorType": error_type, "errorMessage": message})
             ));
         }
@@ -270,7 +270,7 @@ impl Slot {
         let after = self.spec.timeout;
         self.log(format!(
             "{} {request_id} Task timed out after {:.2} seconds",
-            timestamp(),
+            crate::dev::logs::timestamp(),
             after.as_secs_f64()
         ));
         self.finish(in_flight, Outcome::TimedOut { after }, pid);
@@ -417,20 +417,5 @@ fn log_stream_name() -> String {
         u8::from(now.month()),
         now.day(),
         uuid::Uuid::new_v4().simple()
-    )
-}
-
-/// RFC 3339 UTC with milliseconds, as Lambda prefixes its own lines.
-fn timestamp() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second(),
-        now.millisecond()
     )
 }

@@ -1,0 +1,150 @@
+//! The log files `stackgen dev` keeps, one per function (`<dir>/<function id>.log`, each line
+//! `<RFC 3339 time>\t<line>`), read as CloudWatch's events would be; [`Tail`] follows them.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use super::line::parse_rfc3339_ms;
+use super::{Event, Query};
+
+/// Where `stackgen dev` writes an environment's logs unless told otherwise: `out/logs/<env>/`
+/// under the repository root it serves.
+pub fn default_dir(workspace: &Path, env: &str) -> PathBuf {
+    workspace.join("out").join("logs").join(env)
+}
+
+/// The log file of one function.
+pub fn file_of(dir: &Path, function: &str) -> PathBuf {
+    dir.join(format!("{function}.log"))
+}
+
+/// Follows the files of a query: each [`Tail::read`] returns the events written since the last.
+#[derive(Debug, Default)]
+pub struct Tail {
+    offsets: HashMap<PathBuf, u64>,
+}
+
+impl Tail {
+    /// The events of every source since the last call (the first call reads whole files), at or
+    /// after the query's start, oldest first. A function without a file has written nothing yet.
+    pub fn read(&mut self, dir: &Path, query: &Query) -> std::io::Result<Vec<Event>> {
+        let mut events = Vec::new();
+        for source in &query.sources {
+            let path = file_of(dir, source.function);
+            let file = match std::fs::File::open(&path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            let offset = self.offsets.get(&path).copied().unwrap_or(0);
+            let len = file.metadata()?.len();
+            // A file shorter than what was read was truncated: start again from its top.
+            let offset = if len < offset { 0 } else { offset };
+            let mut reader = BufReader::new(file);
+            reader.seek(SeekFrom::Start(offset))?;
+            let mut read = offset;
+            let mut line = String::new();
+            loop {
+                line.clear();
+                let n = reader.read_line(&mut line)?;
+                // Only whole lines: a line still being written is read on the next call.
+                if n == 0 || !line.ends_with('\n') {
+                    break;
+                }
+                read += n as u64;
+                if let Some(event) = parse(source.function, line.trim_end_matches(['\n', '\r']))
+                    && event.timestamp_ms >= query.start_ms
+                    && query.matches(&event.message)
+                {
+                    events.push(event);
+                }
+            }
+            self.offsets.insert(path, read);
+        }
+        events.sort_by_key(|e| e.timestamp_ms);
+        Ok(events)
+    }
+}
+
+/// `<time>\t<line>`; lines of another shape (written before the time was kept) are skipped.
+fn parse(function: &str, raw: &str) -> Option<Event> {
+    let (at, message) = raw.split_once('\t')?;
+    Some(Event {
+        timestamp_ms: parse_rfc3339_ms(at)?,
+        function: function.to_owned(),
+        message: message.to_owned(),
+        id: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::Source;
+    use std::io::Write;
+
+    fn query(start_ms: i64, filter: Option<&str>) -> Query {
+        Query {
+            sources: vec![
+                Source {
+                    function: "orders",
+                    log_group: String::new(),
+                },
+                Source {
+                    function: "cart",
+                    log_group: String::new(),
+                },
+            ],
+            start_ms,
+            filter: filter.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn reads_merges_filters_and_follows() -> std::io::Result<()> {
+        let dir = std::env::temp_dir().join(format!("stackgen-logs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(
+            file_of(&dir, "orders"),
+            "2026-12-02T10:00:00.000Z\told line\n\
+             not a stamped line\n\
+             2026-12-02T10:00:02.000Z\t{\"level\":\"INFO\",\"msg\":\"order placed\"}\n",
+        )?;
+        std::fs::write(
+            file_of(&dir, "cart"),
+            "2026-12-02T10:00:01.000Z\t{\"level\":\"INFO\",\"msg\":\"cart set\"}\n",
+        )?;
+        let start = parse_rfc3339_ms("2026-12-02T10:00:01.000Z").unwrap_or_default();
+        let mut tail = Tail::default();
+        let first = tail.read(&dir, &query(start, None))?;
+        let order: Vec<(&str, &str)> = first
+            .iter()
+            .map(|e| (e.function.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("cart", r#"{"level":"INFO","msg":"cart set"}"#),
+                ("orders", r#"{"level":"INFO","msg":"order placed"}"#)
+            ]
+        );
+        // Following: only what was appended since, and a half-written line waits.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(file_of(&dir, "orders"))?;
+        write!(
+            f,
+            "2026-12-02T10:00:03.000Z\tsecond\n2026-12-02T10:00:04.000Z\thal"
+        )?;
+        let next = tail.read(&dir, &query(start, None))?;
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].message, "second");
+        writeln!(f, "f")?;
+        let next = tail.read(&dir, &query(start, Some("half")))?;
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].message, "half");
+        std::fs::remove_dir_all(&dir)
+    }
+}
