@@ -9,7 +9,6 @@ use crate::claim::Claims;
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
 use crate::error::{ApiError, OrInternal};
-use crate::log;
 use crate::orders::OrderCreated;
 use crate::product::Product;
 use crate::products;
@@ -20,7 +19,6 @@ use aws_sdk_sns::types::MessageAttributeValue;
 use aws_types::SdkConfig;
 use retail_spec::{IDEMPOTENCY, PRODUCTS, STOCK_ALERTS, STOCK_ALERTS_FN};
 use serde::Serialize;
-use serde_json::json;
 use std::collections::BTreeSet;
 
 /// How long an alert claim is remembered (well past any redelivery).
@@ -86,9 +84,10 @@ impl StockAlerts {
                 .await
                 .map_err(transient)?;
             let Some(product) = product else {
-                log::warn(
-                    "alert check for an unknown product skipped",
-                    json!({"sku": sku, "orderId": event.order_id}),
+                tracing::warn!(
+                    sku,
+                    orderId = event.order_id,
+                    "alert check for an unknown product skipped"
                 );
                 continue;
             };

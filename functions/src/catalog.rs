@@ -28,7 +28,7 @@ use retail_spec::{
     GET_CATALOG, GET_PRODUCT, PRODUCTS, PRODUCTS_BY_CATEGORY,
 };
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -355,14 +355,12 @@ fn cache_lifetime(raw: Option<&str>) -> Duration {
     match raw.parse::<u32>() {
         Ok(n) if n <= CATALOG_CACHE_MAX_SECONDS => Duration::from_secs(u64::from(n)),
         _ => {
-            crate::log::warn(
-                "ignoring an unusable catalog cache lifetime",
-                json!({
-                    "variable": CATALOG_CACHE_VAR,
-                    "value": raw,
-                    "allowed": format!("whole seconds from 0 to {CATALOG_CACHE_MAX_SECONDS}"),
-                    "usingSeconds": CATALOG_CACHE_DEFAULT_SECONDS,
-                }),
+            tracing::warn!(
+                variable = CATALOG_CACHE_VAR,
+                value = raw,
+                allowed = format!("whole seconds from 0 to {CATALOG_CACHE_MAX_SECONDS}"),
+                usingSeconds = CATALOG_CACHE_DEFAULT_SECONDS,
+                "ignoring an unusable catalog cache lifetime"
             );
             default
         }
@@ -409,6 +407,7 @@ fn decode_cursor(cursor: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn listing(category: Option<&str>) -> Listing {
         Listing {

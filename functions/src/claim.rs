@@ -8,11 +8,9 @@
 use crate::clock;
 use crate::ddb::{self, Item};
 use crate::error::ApiError;
-use crate::log;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use retail_spec::IDEMPOTENCY;
-use serde_json::json;
 use std::collections::HashMap;
 
 /// The idempotency table, as a consumer uses it for its claims.
@@ -82,9 +80,10 @@ impl Claims {
             .send()
             .await;
         if let Err(e) = deleted {
-            log::warn(
-                "claim not released",
-                json!({"claim": key, "cause": aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string()}),
+            tracing::warn!(
+                claim = key,
+                cause = %aws_sdk_dynamodb::error::DisplayErrorContext(&e),
+                "claim not released"
             );
         }
     }

@@ -16,7 +16,6 @@
 use crate::claim::Claims;
 use crate::config::{ConfigError, FunctionEnv};
 use crate::error::{ApiError, OrInternal};
-use crate::log;
 use crate::orders::{Notice, Order};
 use crate::stream::{self, BatchResponse, StreamEvent, StreamRecord};
 use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserError;
@@ -26,7 +25,6 @@ use retail_spec::{
     IDEMPOTENCY, NOTIFY_SENDER_VAR, ORDER_PICKUP_WINDOW_DEFAULT_HOURS, ORDER_PICKUP_WINDOW_VAR,
     STORE_NAMES_VAR, USER_POOL_ID_VAR,
 };
-use serde_json::json;
 use std::collections::BTreeMap;
 
 /// How long a sent notice is remembered: longer than the stream keeps a record (24 hours).
@@ -82,14 +80,15 @@ impl Notifier {
         for record in &event.records {
             let sequence = &record.dynamodb.sequence_number;
             match self.one(record).await {
-                Ok(outcome) => log::info(
-                    "stream record",
-                    json!({"sequenceNumber": sequence, "outcome": format!("{outcome:?}")}),
-                ),
+                Ok(outcome) => {
+                    tracing::info!(sequenceNumber = sequence, ?outcome, "stream record");
+                }
                 Err(e) => {
-                    log::warn(
-                        "stream record failed; retrying from it",
-                        json!({"sequenceNumber": sequence, "error": e.message, "cause": e.cause}),
+                    tracing::warn!(
+                        sequenceNumber = sequence,
+                        error = e.message,
+                        cause = e.cause,
+                        "stream record failed; retrying from it"
                     );
                     return BatchResponse::retry_from(sequence);
                 }
@@ -129,10 +128,12 @@ impl Notifier {
             self.claims.release(&notice.key).await;
         }
         if let Ok(outcome) = &sent {
-            log::info(
-                "order notice",
-                json!({"orderId": order.order_id, "notice": notice.key,
-                       "subject": notice.subject, "outcome": format!("{outcome:?}")}),
+            tracing::info!(
+                orderId = order.order_id,
+                notice = notice.key,
+                subject = notice.subject,
+                ?outcome,
+                "order notice"
             );
         }
         sent

@@ -5,10 +5,8 @@
 //! `maxReceiveCount` moves them to the dead-letter queue. One poisoned message therefore neither
 //! blocks its batch nor is retried forever.
 
-use crate::log;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsMessage};
 use retail_spec::FunctionSpec;
-use serde_json::json;
 use std::time::Instant;
 
 /// SQS's attribute with the number of times a message was received.
@@ -50,10 +48,12 @@ impl Batch {
             return;
         };
         let id = message.message_id.clone().unwrap_or_default();
-        log::warn(
-            "message failed",
-            json!({"function": self.function.id, "messageId": id,
-                   "receiveCount": receive_count(message), "error": failure.to_string()}),
+        tracing::warn!(
+            function = self.function.id,
+            messageId = id,
+            receiveCount = receive_count(message),
+            error = %failure,
+            "message failed"
         );
         self.response.add_failure(id);
     }
@@ -61,11 +61,12 @@ impl Batch {
     /// The response for Lambda, after logging the batch.
     pub fn finish(self) -> SqsBatchResponse {
         let latency_ms = self.started.elapsed().as_secs_f64() * 1000.0;
-        log::info(
-            "batch",
-            json!({"function": self.function.id, "processed": self.processed,
-                   "failed": self.response.batch_item_failures.len(),
-                   "latencyMs": (latency_ms * 1000.0).round() / 1000.0}),
+        tracing::info!(
+            function = self.function.id,
+            processed = self.processed,
+            failed = self.response.batch_item_failures.len(),
+            latencyMs = (latency_ms * 1000.0).round() / 1000.0,
+            "batch"
         );
         self.response
     }

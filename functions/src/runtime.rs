@@ -106,10 +106,7 @@ where
                 match run.await {
                     Ok(outcome) => Ok(json!(outcome)),
                     Err(error) => {
-                        log::error(
-                            "scheduled run failed",
-                            json!({"function": function.id, "error": error}),
-                        );
+                        tracing::error!(function = function.id, error, "scheduled run failed");
                         Err(lambda_runtime::Error::from(error))
                     }
                 }
@@ -141,6 +138,7 @@ fn block_on(
     function: &'static FunctionSpec,
     main: impl Future<Output = Result<(), String>>,
 ) -> ExitCode {
+    log::init();
     let outcome = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -149,10 +147,7 @@ fn block_on(
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            log::error(
-                "function stopped",
-                json!({"function": function.id, "error": error}),
-            );
+            tracing::error!(function = function.id, error, "function stopped");
             ExitCode::FAILURE
         }
     }

@@ -3,14 +3,15 @@
 //! kill-switch topic, or the schedule's `{"action":"destroy","source":"schedule"}`).
 
 use lambda_runtime::{LambdaEvent, service_fn};
+use retail_functions::aws;
 use retail_functions::config::FunctionEnv;
 use retail_functions::killswitch::KillSwitch;
-use retail_functions::{aws, log};
 use retail_spec::KILL_SWITCH_FN;
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    retail_functions::log::init();
     let outcome = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -19,10 +20,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            log::error(
-                "function stopped",
-                json!({"function": KILL_SWITCH_FN.id, "error": error}),
-            );
+            tracing::error!(function = KILL_SWITCH_FN.id, error, "function stopped");
             ExitCode::FAILURE
         }
     }
@@ -43,7 +41,7 @@ async fn run() -> Result<(), String> {
             Err(e) => {
                 // Logged, then returned as an error so Lambda counts it (the Errors metric
                 // alarms) and SNS retries the delivery.
-                log::error("kill switch failed", json!({"error": e.to_string()}));
+                tracing::error!(error = %e, "kill switch failed");
                 Err(lambda_runtime::Error::from(e.to_string()))
             }
         }

@@ -4,10 +4,8 @@ use super::identity;
 use super::request::{ApiRequest, Envelope};
 use super::response::{Reply, error_response, to_response};
 use crate::error::{ApiError, ErrorCode};
-use crate::log;
 use lambda_http::{Body, Request, Response};
 use retail_spec::{FunctionSpec, Route, routes_of};
-use serde_json::json;
 use std::future::Future;
 use std::time::Instant;
 
@@ -62,32 +60,27 @@ where
         ),
     };
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let mut fields = json!({
-        "function": function.id,
-        "route": envelope.route_key,
-        "status": status,
-        "latencyMs": (latency_ms * 1000.0).round() / 1000.0,
-        "requestId": envelope.request_id,
-    });
-    for (key, value) in [
-        ("apiRequestId", &envelope.gateway_request_id),
-        ("sourceIp", &envelope.source_ip),
-        ("forwardedFor", &envelope.forwarded_for),
-    ] {
-        if let Some(v) = value {
-            fields[key] = json!(v);
-        }
-    }
-    if let Some(e) = &err {
-        fields["errorCode"] = json!(e.code.as_str());
-        if let Some(cause) = &e.cause {
-            fields["cause"] = json!(cause);
-        }
+    // The request id and trace id come from the invocation's span (log.rs).
+    macro_rules! request_line {
+        ($level:ident) => {
+            tracing::$level!(
+                function = function.id,
+                route = envelope.route_key.as_deref(),
+                status,
+                latencyMs = (latency_ms * 1000.0).round() / 1000.0,
+                apiRequestId = envelope.gateway_request_id.as_deref(),
+                sourceIp = envelope.source_ip.as_deref(),
+                forwardedFor = envelope.forwarded_for.as_deref(),
+                errorCode = err.as_ref().map(|e| e.code.as_str()),
+                cause = err.as_ref().and_then(|e| e.cause.as_deref()),
+                "request"
+            )
+        };
     }
     if status >= 500 {
-        log::error("request", fields);
+        request_line!(error);
     } else {
-        log::info("request", fields);
+        request_line!(info);
     }
     response
 }

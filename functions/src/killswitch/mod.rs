@@ -17,12 +17,10 @@ pub mod notification;
 pub mod throttle;
 
 use crate::config::{ConfigError, FunctionEnv};
-use crate::log;
 use aws_types::SdkConfig;
 use notification::{Action, Invocation};
 use retail_spec::{BUDGET_NAME_VAR, KILL_ACTION_VAR, KILL_SWITCH_FN, OPS_ALERTS, STACK_NAME_VAR};
 use serde::Serialize;
-use serde_json::json;
 
 /// Lambda sets this to the function's own name; the throttle leaves that function alone.
 const OWN_NAME_VAR: &str = "AWS_LAMBDA_FUNCTION_NAME";
@@ -155,9 +153,11 @@ impl KillSwitch {
             serde_json::from_value(payload).map_err(|e| KillSwitchError::Payload(e.to_string()))?;
         let action = match invocation {
             Invocation::Direct(d) => {
-                log::info(
-                    "kill switch invoked directly",
-                    json!({"action": d.action.as_str(), "source": d.source, "stack": self.stack}),
+                tracing::info!(
+                    action = d.action.as_str(),
+                    source = d.source,
+                    stack = self.stack,
+                    "kill switch invoked directly"
                 );
                 // The environment decides what the kill switch does; a payload only triggers it.
                 if d.action != self.action {
@@ -174,9 +174,11 @@ impl KillSwitch {
                 for r in &records {
                     let alert = notification::parse_budget_alert(&r.sns.message);
                     match notification::reason_to_ignore(alert.as_ref(), &self.budget_name) {
-                        Some(reason) => log::warn(
-                            "kill switch ignored a message",
-                            json!({"reason": reason, "messageId": r.sns.message_id, "topic": r.sns.topic_arn}),
+                        Some(reason) => tracing::warn!(
+                            reason,
+                            messageId = r.sns.message_id,
+                            topic = r.sns.topic_arn,
+                            "kill switch ignored a message"
                         ),
                         None => acted_on = alert,
                     }
@@ -188,9 +190,13 @@ impl KillSwitch {
                                 .to_owned(),
                     });
                 };
-                log::info(
-                    "budget kill threshold reached",
-                    json!({"budget": alert.budget_name, "threshold": alert.threshold, "actual": alert.actual, "action": self.action.as_str(), "stack": self.stack}),
+                tracing::info!(
+                    budget = alert.budget_name,
+                    threshold = alert.threshold,
+                    actual = alert.actual,
+                    action = self.action.as_str(),
+                    stack = self.stack,
+                    "budget kill threshold reached"
                 );
                 self.action
             }
@@ -200,9 +206,11 @@ impl KillSwitch {
             Action::Destroy => destroy::run(self).await?,
         };
         if let Outcome::AlreadyDone { detail, .. } = &outcome {
-            log::info(
-                "already done",
-                json!({"action": action.as_str(), "stack": self.stack, "detail": detail}),
+            tracing::info!(
+                action = action.as_str(),
+                stack = self.stack,
+                detail,
+                "already done"
             );
         }
         Ok(outcome)
@@ -211,7 +219,7 @@ impl KillSwitch {
     /// Publishes `summary` to ops-alerts and logs it. A failed publish is logged, not fatal:
     /// the action itself has been taken.
     pub(crate) async fn report(&self, subject: &str, summary: &str, fields: serde_json::Value) {
-        log::info(summary, fields);
+        tracing::info!(details = %fields, "{summary}");
         let sent = self
             .sns
             .publish()
@@ -221,9 +229,10 @@ impl KillSwitch {
             .send()
             .await;
         if let Err(e) = sent {
-            log::error(
-                "kill switch could not publish its summary to ops-alerts",
-                json!({"topic": self.ops_topic_arn, "error": aws_sdk_sns::error::DisplayErrorContext(&e).to_string()}),
+            tracing::error!(
+                topic = self.ops_topic_arn,
+                error = %aws_sdk_sns::error::DisplayErrorContext(&e),
+                "kill switch could not publish its summary to ops-alerts"
             );
         }
     }

@@ -15,7 +15,6 @@ use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb::{self, Item};
 use crate::error::{ApiError, ErrorCode, OrInternal};
-use crate::log;
 use aws_sdk_dynamodb::Client;
 use aws_types::SdkConfig;
 use retail_spec::{
@@ -23,7 +22,6 @@ use retail_spec::{
     PRODUCTS,
 };
 use serde::Serialize;
-use serde_json::json;
 use time::OffsetDateTime;
 
 /// The scheduled expiry.
@@ -95,9 +93,12 @@ impl Expiry {
                 }
             }
         }
-        log::info(
-            "order expiry",
-            json!({"cutoff": run.cutoff, "cancelled": run.cancelled.len(), "alreadyMoved": run.already_moved, "failed": failures.len()}),
+        tracing::info!(
+            cutoff = run.cutoff,
+            cancelled = run.cancelled.len(),
+            alreadyMoved = run.already_moved,
+            failed = failures.len(),
+            "order expiry"
         );
         if failures.is_empty() {
             Ok(run)

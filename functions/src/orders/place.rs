@@ -21,7 +21,6 @@ use crate::ddb::{self, Item};
 use crate::error::{ApiError, ErrorCode, OrInternal};
 use crate::http::{ApiRequest, Reply};
 use crate::ids;
-use crate::log;
 use crate::money::Cents;
 use crate::product::{self, Product, attr};
 use crate::products;
@@ -80,9 +79,10 @@ impl Orders {
         match placed {
             Placed::New(mut order) => {
                 if let Err(e) = cart::clear(&self.ddb, &self.carts, &order.user_id).await {
-                    log::warn(
-                        "cart not cleared after order",
-                        json!({"requestId": req.request_id, "orderId": order.order_id, "cause": e.cause}),
+                    tracing::warn!(
+                        orderId = order.order_id,
+                        cause = e.cause,
+                        "cart not cleared after order"
                     );
                 }
                 self.publish(&mut order, &req.request_id).await;
@@ -375,7 +375,7 @@ impl Orders {
 
     /// Sends `order.created` and records that it was sent. A failure is logged, not returned:
     /// the order stands, and a replay of the same key sends the event again.
-    async fn publish(&self, order: &mut Order, request_id: &str) {
+    async fn publish(&self, order: &mut Order, _request_id: &str) {
         let sent = self
             .sqs
             .send_message()
@@ -384,10 +384,10 @@ impl Orders {
             .send()
             .await;
         if let Err(e) = sent {
-            log::error(
-                "order.created not sent",
-                json!({"requestId": request_id, "orderId": order.order_id,
-                       "cause": aws_sdk_sqs::error::DisplayErrorContext(&e).to_string()}),
+            tracing::error!(
+                orderId = order.order_id,
+                cause = %aws_sdk_sqs::error::DisplayErrorContext(&e),
+                "order.created not sent"
             );
             return;
         }
@@ -403,10 +403,10 @@ impl Orders {
             .send()
             .await;
         if let Err(e) = marked {
-            log::warn(
-                "order.created sent but not recorded",
-                json!({"requestId": request_id, "orderId": order.order_id,
-                       "cause": aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string()}),
+            tracing::warn!(
+                orderId = order.order_id,
+                cause = %aws_sdk_dynamodb::error::DisplayErrorContext(&e),
+                "order.created sent but not recorded"
             );
         }
     }

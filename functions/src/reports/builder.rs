@@ -12,7 +12,6 @@ use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb::{self, Item};
 use crate::error::{ApiError, OrInternal};
 use crate::ids;
-use crate::log;
 use crate::orders::Order;
 use crate::products;
 use crate::queue::{self, Batch, Failure};
@@ -24,7 +23,6 @@ use retail_spec::{
     DAILY_REPORTS_PREFIX, KEEP_DAILY_REPORTS_VAR, ORDERS, ORDERS_BY_USER, PRODUCTS, REPORT_BUILDER,
     REPORT_JOBS, REPORT_REQUESTS, REPORTS, REQUESTED_REPORTS_PREFIX,
 };
-use serde_json::json;
 
 /// The report-builder app.
 pub struct ReportBuilder {
@@ -79,9 +77,9 @@ impl ReportBuilder {
             .or_internal(|| format!("reading report job {}", request.report_id))
             .map_err(transient)?;
         let Some(item) = out.item() else {
-            log::warn(
-                "report request for an unknown job ignored",
-                json!({"reportId": request.report_id}),
+            tracing::warn!(
+                reportId = request.report_id,
+                "report request for an unknown job ignored"
             );
             return Ok(());
         };
@@ -108,9 +106,10 @@ impl ReportBuilder {
             .await
             .map_err(transient),
             Err(e) if queue::receive_count(message) >= REPORT_REQUESTS.max_receive_count => {
-                log::error(
-                    "report failed for good",
-                    json!({"reportId": job.report_id, "cause": e.cause}),
+                tracing::error!(
+                    reportId = job.report_id,
+                    cause = e.cause,
+                    "report failed for good"
                 );
                 mark(
                     &self.ddb,
