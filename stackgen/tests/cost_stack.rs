@@ -242,3 +242,57 @@ fn the_user_pool_costs_per_monthly_active_user_and_nothing_idle() {
     let free = report_with("dev", BuiltinProfile::OneMillion, true);
     assert_eq!(pool(&free).usage, Usd::from_cents(8_250));
 }
+
+/// prod traces its functions (`features.tracing`): each function's X-Ray traces are priced from
+/// its invocations under Lambda's fixed sampling, and the account's 100,000 free traces apply
+/// with `--free-tier`. dev does not trace, so it has no such line.
+#[test]
+fn traced_functions_price_their_xray_traces() {
+    let traces = |r: &CostReport| -> Vec<(String, String)> {
+        r.resources
+            .iter()
+            .flat_map(|res| {
+                res.components
+                    .iter()
+                    .filter(|c| c.meter.as_deref() == Some("x-ray-traces-recorded"))
+                    .map(|c| (res.logical_id.clone(), c.quantity.display()))
+            })
+            .collect()
+    };
+    let prod = report("prod", BuiltinProfile::OneMillion);
+    let lines = traces(&prod);
+    let catalog: Vec<&(String, String)> = lines
+        .iter()
+        .filter(|(id, _)| id == "CatalogFunction")
+        .collect();
+    assert_eq!(catalog.len(), 1, "one line per function invoked: {lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|(id, q)| id == "OrderExpiryFunction" && q == "730"),
+        "the hourly expiry's scheduled invocations are traced too: {lines:?}"
+    );
+    let catalog_requests = prod
+        .resources
+        .iter()
+        .find(|r| r.logical_id == "CatalogFunction")
+        .and_then(|r| r.components.iter().find(|c| c.name == "requests"))
+        .map(|c| c.quantity.display())
+        .expect("catalog requests");
+    // Under one invocation a second on average, every invocation is traced.
+    assert_eq!(catalog[0].1, catalog_requests);
+    assert!(
+        prod.prices
+            .iter()
+            .any(|p| p.meter == "x-ray-traces-recorded")
+    );
+    let free = report_with("prod", BuiltinProfile::OneMillion, true);
+    let free_traces: Vec<_> = free
+        .resources
+        .iter()
+        .flat_map(|r| &r.components)
+        .filter(|c| c.meter.as_deref() == Some("x-ray-traces-recorded"))
+        .collect();
+    assert!(free_traces.iter().any(|c| !c.free_quantity.is_zero()));
+    assert!(traces(&report("dev", BuiltinProfile::OneMillion)).is_empty());
+}

@@ -8,7 +8,7 @@ pub use crate::generated::lambda::event_source_mapping::{
 };
 pub use crate::generated::lambda::function::{
     ApplicationLogLevel, Architecture, Code, Environment as FunctionEnvironment, Function,
-    LogFormat, LoggingConfig, Runtime, SystemLogLevel,
+    LogFormat, LoggingConfig, Runtime, SystemLogLevel, TracingConfig, TracingConfigMode,
 };
 pub use crate::generated::lambda::permission::Permission;
 

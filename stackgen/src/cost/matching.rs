@@ -165,6 +165,7 @@ mod tests {
                 ephemeral_mb: 512,
                 name,
                 log_group: None,
+                traced: false,
             },
             condition: None,
         }

@@ -62,6 +62,7 @@ pub enum Meter {
     BudgetsActionEnabledBudgetDays,
     SchedulerInvocations,
     SesEmails,
+    XRayTracesRecorded,
     KmsKeys,
     SecretsManagerSecrets,
     StepFunctionsTransitions,
@@ -296,6 +297,11 @@ pub static FREE_TIER: &[Allowance] = &[
         what: "EventBridge Scheduler: 14M invocations/month (always free)",
     },
     Allowance {
+        meters: &[Meter::XRayTracesRecorded],
+        units: 100_000,
+        what: "X-Ray: 100,000 traces recorded/month (always free)",
+    },
+    Allowance {
         meters: &[Meter::BudgetsActionEnabledBudgetDays],
         units: 62,
         what: "Budgets: the first two action-enabled budgets (62 budget-days) per account",
@@ -319,6 +325,7 @@ const CLOUDWATCH: &str = "https://aws.amazon.com/cloudwatch/pricing/";
 const BUDGETS: &str = "https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/";
 const SCHEDULER: &str = "https://aws.amazon.com/eventbridge/pricing/";
 const SES: &str = "https://aws.amazon.com/ses/pricing/";
+const XRAY: &str = "https://aws.amazon.com/xray/pricing/";
 const KMS: &str = "https://aws.amazon.com/kms/pricing/";
 const SECRETS: &str = "https://aws.amazon.com/secrets-manager/pricing/";
 const SFN: &str = "https://aws.amazon.com/step-functions/pricing/";
@@ -480,6 +487,7 @@ static US_EAST_1: &[PriceEntry] = &[
     e(Meter::BudgetsActionEnabledBudgetDays, flat("0.10", 1), "budget-days", BUDGETS, CHECKED_BUDGETS),
     e(Meter::SchedulerInvocations, flat("1.00", 1_000_000), "invocations", SCHEDULER, MEMORY),
     e(Meter::SesEmails, flat("0.10", 1_000), "emails", SES, MEMORY),
+    e(Meter::XRayTracesRecorded, flat("5.00", 1_000_000), "traces recorded", XRAY, MEMORY),
     e(Meter::KmsKeys, flat("1.00", 1), "key-months", KMS, MEMORY),
     e(Meter::SecretsManagerSecrets, flat("0.40", 1), "secret-months", SECRETS, MEMORY),
     e(Meter::StepFunctionsTransitions, flat("0.025", 1_000), "state transitions", SFN, MEMORY),
@@ -535,6 +543,7 @@ static EU_WEST_1: &[PriceEntry] = &[
     e(Meter::BudgetsActionEnabledBudgetDays, flat("0.10", 1), "budget-days", BUDGETS, CHECKED_BUDGETS),
     e(Meter::SchedulerInvocations, flat("1.00", 1_000_000), "invocations", SCHEDULER, MEMORY),
     e(Meter::SesEmails, flat("0.10", 1_000), "emails", SES, MEMORY),
+    e(Meter::XRayTracesRecorded, flat("5.00", 1_000_000), "traces recorded", XRAY, MEMORY),
     e(Meter::KmsKeys, flat("1.00", 1), "key-months", KMS, MEMORY),
     e(Meter::SecretsManagerSecrets, flat("0.40", 1), "secret-months", SECRETS, MEMORY),
     e(Meter::StepFunctionsTransitions, flat("0.025", 1_000), "state transitions", SFN, MEMORY),
@@ -608,6 +617,7 @@ mod tests {
             Meter::BudgetsActionEnabledBudgetDays,
             Meter::SchedulerInvocations,
             Meter::SesEmails,
+            Meter::XRayTracesRecorded,
             Meter::KmsKeys,
             Meter::SecretsManagerSecrets,
             Meter::StepFunctionsTransitions,

@@ -55,6 +55,8 @@ pub enum Facts {
         name: Option<Vec<Piece>>,
         /// `LoggingConfig.LogGroup`, when set.
         log_group: Option<Vec<Piece>>,
+        /// `TracingConfig.Mode: Active`: Lambda records X-Ray traces of sampled invocations.
+        traced: bool,
     },
     EventSourceMapping {
         /// Logical id of the SQS queue it polls, when it polls one of this template's queues.
@@ -317,6 +319,11 @@ impl Reader<'_> {
                         .get("LoggingConfig")
                         .and_then(|l| l.get("LogGroup"))
                         .map(pieces),
+                    traced: p
+                        .get("TracingConfig")
+                        .and_then(|t| t.get("Mode"))
+                        .and_then(Value::as_str)
+                        == Some("Active"),
                 }
             }
             "AWS::Lambda::EventSourceMapping" => {

@@ -252,6 +252,11 @@ pub struct Features {
     /// data is retained (production).
     #[serde(default = "yes")]
     pub function_alarms: bool,
+    /// AWS X-Ray active tracing on every function: Lambda records a trace of sampled
+    /// invocations (the default rule: the first each second, 5% of the rest), $5 per million
+    /// traces past the account's 100,000 free a month.
+    #[serde(default)]
+    pub tracing: bool,
 }
 
 impl Default for Features {
@@ -263,6 +268,7 @@ impl Default for Features {
             budget: true,
             dashboard: true,
             function_alarms: true,
+            tracing: false,
         }
     }
 }

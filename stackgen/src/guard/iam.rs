@@ -2,6 +2,9 @@
 //! stack's own (a reference to a resource the template declares, or `AWS::StackId`: the stack
 //! itself, which the kill switch may delete), never `*` or a literal ARN.
 //! Applies to roles' inline policies and to resource policies (buckets, topics, queues).
+//!
+//! One exception, by the action rather than the resource: a statement whose actions all take no
+//! resource at all ([`NO_RESOURCE_ACTIONS`]) names `*`, because IAM offers nothing narrower.
 
 use super::{Outcome, Rule, RuleResult, Subject};
 use crate::model::iam::Role;
@@ -14,6 +17,24 @@ pub const RULE: Rule = Rule {
     id: "iam-least-privilege",
     title: "no `*` actions; allowed resources are the stack's own",
 };
+
+/// Actions IAM cannot scope to a resource: the Service Authorization Reference lists no resource
+/// type for them, so a policy may only grant them on `*` (Service Authorization Reference,
+/// "Actions, resources, and condition keys for AWS X-Ray": PutTraceSegments and
+/// PutTelemetryRecords have no resource types,
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html>).
+/// Lambda's active tracing needs exactly these (`features.tracing`).
+pub const NO_RESOURCE_ACTIONS: &[&str] = &["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
+
+/// A statement granting only actions that take no resource, on `*` alone.
+fn resourceless(actions: &[String], resources: &[crate::model::Value]) -> bool {
+    !actions.is_empty()
+        && actions
+            .iter()
+            .all(|a| NO_RESOURCE_ACTIONS.contains(&a.as_str()))
+        && resources.len() == 1
+        && resources[0].literal_text() == Some("*")
+}
 
 fn own(template: &Template, id: &LogicalId) -> bool {
     template.entry(id).is_some()
@@ -43,6 +64,9 @@ fn check_document(
                     "list the exact actions the code calls (retail_spec Access grants map to them)",
                 );
             }
+        }
+        if resourceless(&st.action, &st.resource) {
+            continue;
         }
         if st.resource.is_empty() {
             o.violation(

@@ -288,6 +288,45 @@ fn iam_refuses_wildcards_and_foreign_resources() {
     assert_refused(&r, "iam-least-privilege", "OrdersFunctionRole");
 }
 
+/// X-Ray's write actions take no resource, so they alone may name `*`; nothing may ride along.
+#[test]
+fn only_resourceless_actions_may_name_every_resource() {
+    let mut env = dev();
+    env.features.tracing = true;
+    let mut s = stack(&env);
+    let traced = s
+        .template
+        .resources::<Role>()
+        .filter(|(_, r)| {
+            r.inline_policies()
+                .iter()
+                .flat_map(|p| &p.policy_document.statement)
+                .any(|st| st.sid.as_deref() == Some("WriteTraces"))
+        })
+        .count();
+    assert_eq!(
+        traced,
+        s.functions.len(),
+        "every function's role may write traces"
+    );
+    assert!(
+        check(&s, &env).passed(),
+        "{}",
+        check(&s, &env).render(false)
+    );
+    mutate::<Role>(&mut s, "CartFunctionRole", |r| {
+        r.inline_policies_mut()[0]
+            .policy_document
+            .statement
+            .push(Statement::allow(
+                "TracesAndMore",
+                &["xray:PutTraceSegments", "dynamodb:GetItem"],
+                ["*"],
+            ));
+    });
+    assert_refused(&check(&s, &env), "iam-least-privilege", "CartFunctionRole");
+}
+
 #[test]
 fn prod_is_protected() {
     let env = prod();

@@ -214,6 +214,25 @@ pub fn alarm_page(env: &Environment, view: &View, alarm: &AlarmDoc) -> String {
             out.push_str(&format!("- Logs: `{g}`\n"));
         }
     }
+    let traced: Vec<String> = functions_of(view, alarm)
+        .iter()
+        .filter_map(|id| view.get(id))
+        .filter(|f| {
+            f.props
+                .pointer("/TracingConfig/Mode")
+                .and_then(|m| m.as_str())
+                == Some("Active")
+        })
+        .filter_map(|f| f.physical_name())
+        .collect();
+    for name in &traced {
+        out.push_str(&format!(
+            "- Traces: X-Ray → Traces, filter `service(\"{name}\") AND fault`; from a shell: \
+             `aws xray get-trace-summaries --region {} --start-time $(date -d '-1 hour' +%s) \
+             --end-time $(date +%s) --filter-expression 'service(\"{name}\") AND fault'`\n",
+            env.region
+        ));
+    }
     if let Some(d) = view.of_type("AWS::CloudWatch::Dashboard").next() {
         out.push_str(&format!(
             "- Dashboard: `{}`\n",

@@ -23,7 +23,7 @@ use crate::model::iam::{InlinePolicy, Role};
 use crate::model::lambda::{
     ApplicationLogLevel, Architecture, Code, DestinationConfig, EventSourceMapping, Filter,
     FilterCriteria, Function, FunctionEnvironment, FunctionResponseType, LogFormat, LoggingConfig,
-    OnFailure, Runtime, ScalingConfig, SystemLogLevel,
+    OnFailure, Runtime, ScalingConfig, SystemLogLevel, TracingConfig, TracingConfigMode,
 };
 use crate::model::logs::LogGroup;
 use crate::model::s3::Bucket;
@@ -84,6 +84,12 @@ const STREAM_READ: &[&str] = &[
 ];
 const SEND_EMAIL: &[&str] = &["ses:SendEmail"];
 const USER_LOOKUP: &[&str] = &["cognito-idp:AdminGetUser"];
+/// What Lambda's active tracing sends with the function's role: the permissions of the
+/// AWSXRayDaemonWriteAccess policy it asks for (Lambda Developer Guide, "Visualize Lambda
+/// function invocations using AWS X-Ray",
+/// <https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>). Neither action takes a
+/// resource, so the statement names `*` (see `guard::iam::NO_RESOURCE_ACTIONS`).
+pub(crate) const TRACE_WRITE: &[&str] = &["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
 /// Read its own stack's resources, and delete it. DeleteStack runs with the stack's
 /// CloudFormation service role when it was deployed with one (see stack/finops.rs).
 const OWN_STACK: &[&str] = &[
@@ -107,6 +113,7 @@ pub(super) const GRANT_ACTIONS: &[&[&str]] = &[
     STREAM_READ,
     SEND_EMAIL,
     USER_LOOKUP,
+    TRACE_WRITE,
 ];
 
 /// What the stack has that a function may be granted.
@@ -167,6 +174,13 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
             LOG_WRITE,
             vec![log_group.arn()],
         )];
+        if ctx.env.features.tracing {
+            statements.push(Statement::allow(
+                "WriteTraces",
+                TRACE_WRITE,
+                vec![Value::from("*")],
+            ));
+        }
         let failures = stream_failures(ctx, spec);
         if let Some(queue) = &failures {
             // The mapping sends a failed batch's description there with the function's role.
@@ -400,22 +414,25 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
 
         let function = ctx.template.add_with(
             &ids::function(spec),
-            Function::new(
-                Code::new()
-                    // The bootstrap stack's bucket, passed in as a parameter.
-                    .s3_bucket(Name::<Bucket>::external(assets.value()))
-                    .s3_key(code_key.value()),
-                role.arn(),
-            )
-            .function_name(function_name.clone())
-            .description(spec.description)
-            .runtime(Runtime::ProvidedAl2023)
-            .architectures([Architecture::Arm64.into()])
-            .handler("bootstrap")
-            .memory_size(i64::from(spec.memory_mb))
-            .timeout(i64::from(spec.timeout_seconds))
-            .environment(FunctionEnvironment::new().variables(variables))
-            .logging_config(logging(ctx.env, &log_group)),
+            traced(
+                ctx.env,
+                Function::new(
+                    Code::new()
+                        // The bootstrap stack's bucket, passed in as a parameter.
+                        .s3_bucket(Name::<Bucket>::external(assets.value()))
+                        .s3_key(code_key.value()),
+                    role.arn(),
+                )
+                .function_name(function_name.clone())
+                .description(spec.description)
+                .runtime(Runtime::ProvidedAl2023)
+                .architectures([Architecture::Arm64.into()])
+                .handler("bootstrap")
+                .memory_size(i64::from(spec.memory_mb))
+                .timeout(i64::from(spec.timeout_seconds))
+                .environment(FunctionEnvironment::new().variables(variables))
+                .logging_config(logging(ctx.env, &log_group)),
+            ),
             Options::new()
                 .skip_checkov("CKV_AWS_117", VPC_SKIP)
                 .skip_checkov("CKV_AWS_115", CONCURRENCY_SKIP)
@@ -557,6 +574,17 @@ fn stream_mapping(
                 DestinationConfig::new().on_failure(OnFailure::new().destination(failures.arn())),
             ),
     );
+}
+
+/// X-Ray active tracing when the environment asks for it (`features.tracing`): Lambda records
+/// sampled invocations (Lambda Developer Guide, "Visualize Lambda function invocations using AWS
+/// X-Ray", <https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>).
+fn traced(env: &crate::env::Environment, function: Function) -> Function {
+    if env.features.tracing {
+        function.tracing_config(TracingConfig::new().mode(TracingConfigMode::Active))
+    } else {
+        function
+    }
 }
 
 /// JSON logs into the declared group, filtered at the environment's level: the functions write

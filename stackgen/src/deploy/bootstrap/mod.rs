@@ -76,7 +76,8 @@ pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// 6: + CloudFront response headers policies (the storefront's security headers).
 /// 7: + SES email identities (the sender of customer emails).
 /// 8: + CloudWatch Logs query definitions (the runbooks' saved queries).
-pub const BOOTSTRAP_VERSION: u32 = 8;
+/// 9: the roles' boundary allows X-Ray's trace writes (`features.tracing`).
+pub const BOOTSTRAP_VERSION: u32 = 9;
 
 /// The bootstrap stack as found or created.
 #[derive(Debug, Clone, PartialEq, Eq)]

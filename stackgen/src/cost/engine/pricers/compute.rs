@@ -15,6 +15,7 @@ pub(super) fn function(c: &Context, r: &Resource, d: &mut Draft, out: &mut Notes
         arch,
         ephemeral_mb,
         name,
+        traced,
         ..
     } = &r.facts
     else {
@@ -60,6 +61,27 @@ pub(super) fn function(c: &Context, r: &Resource, d: &mut Draft, out: &mut Notes
             ),
         );
     }
+    if *traced {
+        for (kind, label, requests) in [
+            (CostKind::Usage, "", m.requests),
+            (CostKind::Idle, "scheduled ", m.sched_requests),
+        ] {
+            let traces = sampled_traces(requests);
+            d.add(
+                kind,
+                &format!("X-Ray traces of {label}invocations"),
+                Meter::XRayTracesRecorded,
+                traces,
+                format!(
+                    "default sampling of {} {label}invocations: the first each second (at most \
+                     {} s a month), then 5% of the rest = {} traces",
+                    q(requests),
+                    q(Qty::units(SECONDS_PER_MONTH)),
+                    q(traces)
+                ),
+            );
+        }
+    }
     if *ephemeral_mb > 512 {
         let eph = gb_seconds(m.micro_ms + m.sched_micro_ms, ephemeral_mb - 512);
         d.add(
@@ -73,6 +95,20 @@ pub(super) fn function(c: &Context, r: &Resource, d: &mut Draft, out: &mut Notes
     if !c.fn_group.contains_key(&r.logical_id) {
         undeclared_log_group(r, name.as_deref(), m.logs, d, out);
     }
+}
+
+/// Seconds in the billing month.
+const SECONDS_PER_MONTH: u64 = HOURS_PER_MONTH * 3600;
+
+/// The traces X-Ray records of `requests` invocations a month under Lambda's fixed sampling
+/// rule, "1 request per second and 5 percent of additional requests" (Lambda Developer Guide,
+/// "Visualize Lambda function invocations using AWS X-Ray",
+/// <https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>): spread evenly, every
+/// invocation up to one a second is traced, and 5% of those beyond. Bursts trace fewer, so
+/// this is the most the month can record.
+fn sampled_traces(requests: Qty) -> Qty {
+    let seconds = Qty::units(SECONDS_PER_MONTH);
+    requests.min(seconds) + requests.saturating_sub(seconds).mul_ratio(5, 100)
 }
 
 /// A function whose log group the template does not declare: Lambda's own, kept for ever.
@@ -209,4 +245,21 @@ pub(super) fn provisioned_concurrency(c: &Context, r: &Resource, d: &mut Draft, 
         FindingKind::GhostSpend,
         "provisioned concurrency is billed by the hour whether invoked or not".into(),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xray_samples_one_a_second_then_five_percent() {
+        assert_eq!(sampled_traces(Qty::ZERO), Qty::ZERO);
+        // Under one a second on average: every invocation.
+        assert_eq!(sampled_traces(Qty::units(300_000)), Qty::units(300_000));
+        // 10M a month: 2,628,000 + 5% × 7,372,000 = 2,996,600.
+        assert_eq!(
+            sampled_traces(Qty::units(10_000_000)),
+            Qty::units(2_996_600)
+        );
+    }
 }
