@@ -4,6 +4,7 @@
 #   make test     tools + fmt + clippy + cargo deny + every Rust test + cfn-lint and checkov on
 #                 every template
 #                 + the browser test against `stackgen dev` on moto (make ui-test)
+#                 + the index of what the run proved, out/evidence/README.md (make evidence)
 #   make lint     fmt + clippy + template lint, without the tests
 #   make synth    render every environment into out/<env>/
 #   make bench    timings (median of repeated runs; see scripts/bench.sh)
@@ -33,7 +34,7 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: help run test lint synth bench tools fmt fmt-check clippy deny unit-tests lint-templates ui-test test-aws build cli clean docs diagrams
+.PHONY: help run test lint synth bench tools fmt fmt-check clippy deny unit-tests lint-templates ui-test test-aws build cli clean docs diagrams evidence
 
 help: ## list the targets
 	@echo "stackgen — the newcomer's two commands: make run, make test"
@@ -43,7 +44,7 @@ help: ## list the targets
 run: tools cli ## the whole store locally: moto, deploy local, stackgen dev; prints the URL
 	@scripts/run.sh
 
-test: tools fmt-check clippy deny unit-tests lint-templates diagrams ui-test ## everything CI runs (.ci/run calls this)
+test: tools fmt-check clippy deny unit-tests lint-templates diagrams ui-test evidence ## everything CI runs (.ci/run calls this)
 	@echo "make test: all checks passed"
 
 lint: tools fmt-check clippy lint-templates ## fmt, clippy and template lint, without tests
@@ -100,9 +101,9 @@ test-aws: cli ## opt-in: deploy, browser-test, check and destroy ENV=dev on a re
 	@ENV=$(or $(ENV),dev) scripts/test-aws.sh
 
 synth: cli ## render every environment to out/<env>/<project>-<env>.template.json
-	@mkdir -p $(OUT)
+	@mkdir -p $(OUT)/evidence
 	@find $(OUT) -name '*.template.json' -delete
-	$(STACKGEN) synth --all --out $(OUT)
+	$(STACKGEN) synth --all --out $(OUT) | tee $(OUT)/evidence/synth.txt
 
 # cfn-lint with AWS's schemas for each environment's region (zero errors and zero warnings), then
 # checkov's CloudFormation checks (zero failed checks).
@@ -114,9 +115,13 @@ lint-templates: synth
 	  ls "$$dir"*.template.json >/dev/null 2>&1 || continue; \
 	  region=$$(sed -n 's/^region:[[:space:]]*\([a-z0-9-]*\).*/\1/p' environments/$$env.yaml); \
 	  echo "cfn-lint $$dir*.template.json (region $${region:-us-east-1})"; \
-	  cfn-lint --non-zero-exit-code warning --regions "$${region:-us-east-1}" -- "$$dir"*.template.json; \
+	  cfn-lint --non-zero-exit-code warning --regions "$${region:-us-east-1}" -- "$$dir"*.template.json \
+	    2>&1 | tee $(OUT)/evidence/cfn-lint-$$env.txt; \
+	  echo "$$(cfn-lint --version 2>&1): $$dir*.template.json: no error, no warning" >>$(OUT)/evidence/cfn-lint-$$env.txt; \
 	done
-	checkov -d $(OUT) --framework cloudformation --quiet --compact --skip-download
+	checkov -d $(OUT) --framework cloudformation --compact --skip-download 2>&1 | tee $(OUT)/evidence/checkov.txt \
+	  | grep -E '^(cloudformation scan results|Passed checks|Check: .*FAILED)' || true
+	@grep -q 'Failed checks: 0,' $(OUT)/evidence/checkov.txt || { echo "checkov: failed checks (out/evidence/checkov.txt)" >&2; exit 1; }
 
 # The operations pack (docs/<env>/): `stackgen docs` writes the Markdown from the stacks (a test in
 # `cargo test` fails when the committed copy is stale), then the pinned mermaid bundle renders each
@@ -128,6 +133,12 @@ docs: cli ## regenerate docs/<env>/ (diagram, inventory, runbooks) and the diagr
 # make test: every committed architecture diagram renders.
 diagrams:
 	node scripts/render-diagrams.mjs --check
+
+# The index of what the last `make test` proved (out/evidence/README.md): synth summary, lint and
+# checkov output, the browser's screenshots with what each proves, the smoke test and the logs read.
+# Fails when a piece is missing, so a run that skipped a step cannot look complete.
+evidence: ## index the last test run's proof in out/evidence/README.md
+	@python3 scripts/evidence.py
 
 bench: tools ## median timings: synth, function zip sizes and cold starts, stackgen dev latency, build times
 	@scripts/bench.sh

@@ -38,7 +38,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { constants } from "node:fs";
-import { access, mkdir, readFile, readdir, rm } from "node:fs/promises";
+import { access, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -124,7 +124,7 @@ const { chromium } = await import("playwright-core");
 // Failure screenshots of an earlier run would mislead: start without them.
 await mkdir(SHOTS, { recursive: true });
 for (const name of await readdir(SHOTS)) {
-  if (name.startsWith("FAILED-")) await rm(path.join(SHOTS, name));
+  if (name.startsWith("FAILED-") || name === "index.json") await rm(path.join(SHOTS, name));
 }
 
 // ---------------------------------------------------------------- helpers
@@ -150,11 +150,54 @@ async function eventually(what, check, timeout = 15_000) {
   }
 }
 
-async function shot(page, name) {
+/**
+ * What each screenshot proves: the checks that passed just before it was taken. `make evidence`
+ * lists them next to the pictures (out/screenshots/index.json); a screenshot without a line here
+ * fails the test, so the index cannot fall behind.
+ */
+const PROVES = {
+  "01-catalog": "The storefront lists the demo catalog from the API: every product shows its stock, out-of-stock products cannot be added, low stock has a badge, and every control has an accessible name.",
+  "02-filtered-category": "Filtering by category asks the API for that category only and shows just its products.",
+  "03-search": "Searching by name narrows the catalog through the API's search.",
+  "04-cart": "A guest cart holds two products, a quantity changed in place, with line and cart totals priced from the catalog.",
+  "05-sign-in-for-checkout": "Checkout as a guest asks for an account, keeping the cart.",
+  "06-confirm-account": "Sign-up goes through Cognito (the emulator's user pool); signing up again with the same email says the account exists.",
+  "07-confirm-wrong-code": "A wrong confirmation code is refused with a message on the field; the right one (read from the emulator's outbox) confirms the account.",
+  "08-signed-in-cart": "After sign-in the guest cart is merged into the customer's server-side cart.",
+  "09-confirmation": "An order placed at a chosen store (with an Idempotency-Key) shows its confirmation: id, store, lines and total.",
+  "10-orders": "The order can be looked up by id and is listed under My orders, placed at its store.",
+  "10b-backoffice-order-ready": "Staff see the order in their store's queue, start picking it and mark it ready for pickup.",
+  "10c-orders-ready-for-pickup": "The customer's page shows the order ready for pickup without a reload.",
+  "11-reloaded-signed-in": "A reload keeps the session; a token the API rejects is refreshed once and the call retried.",
+  "12-catalog-after-order": "The catalog shows the ordered units gone from stock.",
+  "13-backoffice-customer": "A customer opening the back office sees a staff-only notice; the page makes no staff call and the API answers 403 to the customer's token.",
+  "14-signed-out": "Signing out revokes the session everywhere: the refresh token no longer works, the tokens are gone, My orders asks to sign in.",
+  "15-backoffice-sign-in": "The back office asks staff to sign in and shows nothing before.",
+  "16-backoffice": "Staff add a product and set stock in one batch; the inventory table shows the new levels.",
+  "17-reports": "A sales report requested from the back office is built by the queue-driven function and its CSV downloads.",
+  "18-backoffice-signed-out": "Signing out of the back office hides every staff table.",
+  "18b-backoffice-new-password": "A new staff member's first sign-in with a temporary password asks for a new password.",
+  "18c-backoffice-new-staff": "The new password must be repeated exactly; once set, the new staff member is in the back office.",
+  "19-phone-shop": "At phone width the storefront reflows to one column and the cart still works.",
+  "20-phone-backoffice": "At phone width the back office stays usable.",
+  "21-no-sign-in": "Without sign-in configured the shop still browses and says sign-in is unavailable.",
+  "22-api-unreachable": "When the API cannot be reached the page says so clearly instead of showing an empty shop.",
+  "23-not-found": "An unknown page gets the store's own 404 page, as the CDN's page router answers it.",
+};
+/** Screenshots taken so far, written to out/screenshots/index.json after each one. */
+const taken = [];
+/** The step running now (what `shot` files a screenshot under). */
+let currentStep = "";
+
+async function shot(page, name, step = currentStep) {
   await mkdir(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   console.log(`# screenshot ${path.relative(process.cwd(), file)}`);
+  const failed = name.startsWith("FAILED-");
+  if (!failed && !PROVES[name]) throw new Error(`screenshot ${name} has no line in PROVES: say what it proves`);
+  taken.push({ file: `${name}.png`, step, proves: failed ? "The page when this step failed." : PROVES[name] });
+  await writeFile(path.join(SHOTS, "index.json"), JSON.stringify(taken, null, 2) + "\n");
 }
 
 /** Every button, link, field and select on the page must have an accessible name. */
@@ -263,6 +306,7 @@ test("storefront and back office against the live stack", async (t) => {
   /** One step of the flow; `skip` (a reason) leaves it out, as does an earlier failure. */
   const step = async (name, fn, { skip = null } = {}) =>
     t.test(name, { skip: (failed && "an earlier step failed") || skip || false }, async () => {
+      currentStep = name;
       try {
         await fn();
       } catch (err) {

@@ -81,7 +81,8 @@ fn pack(env: &Environment) -> Result<Vec<Page>> {
         },
     )
     .ok();
-    Ok(opsdocs::render(env, &template, idle.as_ref()))
+    let guard = crate::guard::check(&stack, env);
+    Ok(opsdocs::render(env, &template, idle.as_ref(), &guard))
 }
 
 /// Files that differ from `pages`, are missing, or are left over in `dir`.

@@ -1,13 +1,15 @@
 //! The operations pack of an environment, generated from its rendered stack: what on-call opens
 //! at 3 a.m. `stackgen docs --env E` writes `docs/<env>/`: an architecture diagram (Mermaid),
 //! the resource inventory with what watches each resource and what it costs idle, and runbooks
-//! for every alarm, the kill switch, a failed deploy and a table restore.
+//! for every alarm, the kill switch, a failed deploy and a table restore, and the evidence index
+//! (synth summary, guardrails, checkov's skips, where the last test run's proof is).
 //!
 //! Everything is read from the template that `synth` and `deploy` render, so the pack cannot
 //! drift from what is deployed: a test renders it for every committed environment and fails
 //! when `docs/<env>/` differs (`stackgen docs --all --check`).
 
 mod diagram;
+mod evidence;
 mod inventory;
 mod runbooks;
 mod view;
@@ -29,14 +31,20 @@ pub struct Page {
 }
 
 /// The whole pack of `env`, whose rendered template is `template`; `idle` is its cost report
-/// under the idle profile, when its region is priced.
-pub fn render(env: &Environment, template: &Value, idle: Option<&CostReport>) -> Vec<Page> {
+/// under the idle profile, when its region is priced; `guard` the guardrail report it passed.
+pub fn render(
+    env: &Environment,
+    template: &Value,
+    idle: Option<&CostReport>,
+    guard: &crate::guard::Report,
+) -> Vec<Page> {
     let view = View::new(template);
     let alarms = runbooks::alarms(env, &view);
     let mut pages = vec![
         page("README.md", index(env, &view, idle, &alarms)),
         page("architecture.md", diagram::page(env, &view)),
         page("inventory.md", inventory::page(env, &view, idle)),
+        page("evidence.md", evidence::page(env, &view, guard)),
     ];
     for alarm in &alarms {
         pages.push(page(
@@ -89,7 +97,8 @@ fn index(
     ));
     out.push_str(
         "- [Architecture](architecture.md): what talks to what.\n\
-         - [Inventory](inventory.md): every resource, its name, tags, log group, alarms and idle cost.\n\n\
+         - [Inventory](inventory.md): every resource, its name, tags, log group, alarms and idle cost.\n\
+         - [Evidence](evidence.md): what is rendered, the guardrails it passed, checkov's skips and why, where the last test run's proof is.\n\n\
          ## Runbooks\n\n",
     );
     for alarm in alarms {

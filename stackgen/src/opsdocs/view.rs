@@ -11,6 +11,8 @@ pub struct Res<'a> {
     pub id: &'a str,
     pub ty: &'a str,
     pub props: &'a Value,
+    /// The resource's `Metadata` (checkov's skips and their reasons), `Null` when it has none.
+    pub meta: &'a Value,
 }
 
 /// The template's resources, in template order.
@@ -51,6 +53,7 @@ impl<'a> View<'a> {
                         id,
                         ty: r["Type"].as_str().unwrap_or_default(),
                         props: &r["Properties"],
+                        meta: &r["Metadata"],
                     })
                     .collect()
             })
