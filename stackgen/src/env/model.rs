@@ -318,7 +318,9 @@ pub struct Protection {
     /// Stack termination protection.
     #[serde(default)]
     pub termination_protection: bool,
-    /// Tables and buckets kept on stack delete / replacement (`DeletionPolicy: Retain`).
+    /// The business data kept on stack delete / replacement: the tables whose spec marks them
+    /// `business_data` (products, orders) and the user pool (`RetainExceptOnCreate`); caches,
+    /// jobs and buckets are deleted with the stack.
     #[serde(default)]
     pub retain_data: bool,
     /// DynamoDB point-in-time recovery on every table.
