@@ -544,3 +544,47 @@ fn help_documents_examples_and_the_detailed_exit_codes() {
     }
     assert!(help.contains("NO_COLOR"), "{help}");
 }
+
+/// Turning X-Ray tracing on in an environment file widens every function's role: the diff's
+/// security section lists each role's new grant (broadening), in text and in the pull-request
+/// comment, and the exit code says "changes".
+#[test]
+fn a_change_that_widens_roles_is_called_out_in_the_security_section() {
+    let saved = saved_dev_template();
+    let aws = dead_endpoint();
+    let envs = environments_with("dev", |b| replace(b, "tracing: false", "tracing: true"));
+    let base = [
+        "diff",
+        "--env",
+        "dev",
+        "--environments-dir",
+        s(&envs),
+        "--against",
+        s(&saved),
+    ];
+    let o = stackgen(&base, &aws);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{stdout}{}", text(&o.stderr));
+    assert!(
+        stdout.contains("Security changes (10 broadening, 0 narrowing)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "+ OrdersFunctionRole (AWS::IAM::Role) allows xray:PutTelemetryRecords, xray:PutTraceSegments on *"
+        ),
+        "{stdout}"
+    );
+    let mut md = base.to_vec();
+    md.extend(["--format", "markdown"]);
+    let o = stackgen(&md, &aws);
+    let comment = text(&o.stdout);
+    let security = comment
+        .find("#### 🔐 Security changes")
+        .expect("a security section");
+    let resources = comment.find("#### Resources").expect("resources");
+    assert!(
+        security < resources,
+        "security comes before the resource details: {comment}"
+    );
+}

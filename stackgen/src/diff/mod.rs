@@ -5,7 +5,8 @@
 //! deployment. It reports added, removed, updated and replaced resources down to the changed
 //! property path, classifies every change with AWS's own create-only data (see
 //! [`replacement`]), and puts destructive changes first: removal or replacement of a
-//! resource that holds data, and any replacement. Renderers turn the result into terminal text,
+//! resource that holds data, and any replacement. A security section ([`security`]) lists the
+//! permissions the deploy would grant or take away, broadening first. Renderers turn the result into terminal text,
 //! a pull-request comment (Markdown) or stable JSON; [`DiffExit`] maps it to Terraform's
 //! `-detailed-exitcode` convention (0 no changes, 1 error, 2 changes).
 //!
@@ -33,6 +34,7 @@ pub mod render;
 pub mod replacement;
 mod resources;
 mod sections;
+pub mod security;
 mod source;
 pub mod stateful;
 mod values;
@@ -50,6 +52,7 @@ pub use model::{
 pub use path::{PropertyPath, Segment};
 pub use render::{Format, render};
 pub use sections::MASKED as MASKED_PARAMETER_VALUE;
+pub use security::SecurityChange;
 pub use source::{load_template, parse_template};
 pub use stateful::{DataFate, DataOutcome, PolicyAttribute};
 
@@ -135,6 +138,7 @@ pub fn diff_templates(old: &DiffInput, new: &DiffInput) -> Result<TemplateDiff, 
         new_label: new.label.clone(),
         resources,
         sections,
+        security: security::changes(&old.template, &new.template),
         warnings,
     })
 }

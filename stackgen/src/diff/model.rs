@@ -404,6 +404,8 @@ pub struct TemplateDiff {
     pub resources: Vec<ResourceDiff>,
     /// Changed sections other than `Resources`, in template order.
     pub sections: Vec<SectionDiff>,
+    /// Permissions granted or taken away, broadening first (see `diff::security`).
+    pub security: Vec<super::security::SecurityChange>,
     /// Things that limit the diff's precision or predict a failure outside resources.
     pub warnings: Vec<String>,
 }

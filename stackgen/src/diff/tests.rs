@@ -455,3 +455,183 @@ fn text_colour_is_optional() {
     assert!(!render(&d, Format::Text, false).contains('\x1b'));
     assert!(render(&d, Format::Text, true).contains("\x1b["));
 }
+
+// ---------------------------------------------------------------- security section
+
+fn role(actions: &[&str], boundary: bool) -> Value {
+    let mut props = json!({
+        "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "Policies": [{"PolicyName": "least-privilege", "PolicyDocument": {"Statement": [
+            {"Sid": "Orders", "Effect": "Allow", "Action": actions,
+             "Resource": [{"Fn::GetAtt": ["OrdersTable", "Arn"]}]}]}}]
+    });
+    if boundary {
+        props["PermissionsBoundary"] = json!("arn:aws:iam::123456789012:policy/boundary");
+    }
+    json!({"Type": "AWS::IAM::Role", "Properties": props})
+}
+
+fn route(key: &str, auth: &str) -> Value {
+    json!({"Type": "AWS::ApiGatewayV2::Route",
+           "Properties": {"ApiId": {"Ref": "Api"}, "RouteKey": key, "AuthorizationType": auth}})
+}
+
+fn tls_only_policy() -> Value {
+    json!({"Type": "AWS::S3::BucketPolicy", "Properties": {
+        "Bucket": {"Ref": "Site"},
+        "PolicyDocument": {"Statement": [{"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*",
+            "Action": "s3:*", "Resource": [{"Fn::GetAtt": ["Site", "Arn"]}],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}})
+}
+
+#[test]
+fn a_widened_role_is_broadening_and_a_narrowed_one_is_not() {
+    let old = template(json!({"FnRole": role(&["dynamodb:GetItem"], true)}));
+    let new = template(json!({"FnRole": role(&["dynamodb:GetItem", "dynamodb:DeleteItem"], true)}));
+    let d = diff(old.clone(), new.clone());
+    assert_eq!(d.security.len(), 1, "{:?}", d.security);
+    let c = &d.security[0];
+    assert!(c.broadening);
+    assert_eq!(c.resource, "FnRole");
+    assert_eq!(c.resource_type, "AWS::IAM::Role");
+    assert_eq!(c.what, "allows dynamodb:DeleteItem on OrdersTable.Arn");
+
+    let back = diff(new, old);
+    assert_eq!(back.security.len(), 1);
+    assert!(!back.security[0].broadening);
+    assert_eq!(
+        back.security[0].what,
+        "no longer allows dynamodb:DeleteItem on OrdersTable.Arn"
+    );
+}
+
+#[test]
+fn public_routes_open_buckets_lost_boundaries_and_removed_denies_broaden() {
+    let bucket = |private: bool| {
+        json!({"Type": "AWS::S3::Bucket", "Properties": {"PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": true, "BlockPublicPolicy": private,
+            "IgnorePublicAcls": true, "RestrictPublicBuckets": true}}})
+    };
+    let old = template(json!({
+        "Orders": route("GET /orders", "JWT"),
+        "Site": bucket(true),
+        "SitePolicy": tls_only_policy(),
+        "FnRole": role(&["dynamodb:GetItem"], true),
+    }));
+    let new = template(json!({
+        "Orders": route("GET /orders", "NONE"),
+        "Admin": route("PUT /inventory", "NONE"),
+        "Site": bucket(false),
+        "FnRole": role(&["dynamodb:GetItem"], false),
+    }));
+    let d = diff(old, new);
+    let lines: Vec<(bool, &str, &str)> = d
+        .security
+        .iter()
+        .map(|c| (c.broadening, c.resource.as_str(), c.what.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                true,
+                "Admin",
+                "`PUT /inventory` is a new route without an authorizer: anyone can call it"
+            ),
+            (
+                true,
+                "FnRole",
+                "has no permissions boundary: its policies are no longer capped"
+            ),
+            (
+                true,
+                "Orders",
+                "`GET /orders` no longer requires an authorizer: anyone can call it"
+            ),
+            (
+                true,
+                "Site",
+                "blocks public access no more (PublicAccessBlockConfiguration not all true)"
+            ),
+            (
+                true,
+                "SitePolicy",
+                "no longer denies s3:* on Site.Arn to * when {\"Bool\":{\"aws:SecureTransport\":\"false\"}}"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn lambda_permissions_and_trust_name_their_principal() {
+    let permission = |source: Option<&str>| {
+        let mut p = json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "Fn"},
+                           "Principal": "apigateway.amazonaws.com"});
+        if let Some(s) = source {
+            p["SourceArn"] = json!(s);
+        }
+        json!({"Type": "AWS::Lambda::Permission", "Properties": p})
+    };
+    let old =
+        template(json!({"Invoke": permission(Some("arn:aws:execute-api:eu-west-1:1:api/*"))}));
+    let new = template(json!({"Invoke": permission(None)}));
+    let d = diff(old, new);
+    let broad: Vec<&str> = d
+        .security
+        .iter()
+        .filter(|c| c.broadening)
+        .map(|c| c.what.as_str())
+        .collect();
+    assert_eq!(
+        broad,
+        ["allows lambda:InvokeFunction on Fn to apigateway.amazonaws.com"]
+    );
+    assert_eq!(
+        d.security.len(),
+        2,
+        "the scoped grant goes away: {:?}",
+        d.security
+    );
+}
+
+#[test]
+fn no_permission_change_means_no_security_section() {
+    let t = template(json!({"FnRole": role(&["dynamodb:GetItem"], true), "Fn": function(128)}));
+    let mut changed = t.clone();
+    changed["Resources"]["Fn"]["Properties"]["MemorySize"] = json!(256);
+    let d = diff(t, changed);
+    assert!(d.has_changes());
+    assert!(d.security.is_empty(), "{:?}", d.security);
+    let text = render(&d, Format::Markdown, false);
+    assert!(!text.contains("Security changes"), "{text}");
+}
+
+#[test]
+fn the_security_section_is_rendered_after_the_destructive_changes() {
+    let old = template(json!({"FnRole": role(&["dynamodb:GetItem"], true)}));
+    let new = template(json!({"FnRole": role(&["dynamodb:GetItem", "dynamodb:Scan"], true)}));
+    let d = diff(old, new);
+    let md = render(&d, Format::Markdown, false);
+    assert!(
+        md.contains("#### 🔐 Security changes (1 broadening, 0 narrowing)"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "- ⚠️ <code>FnRole</code> (AWS::IAM::Role) allows dynamodb:Scan on OrdersTable.Arn"
+        ),
+        "{md}"
+    );
+    let text = render(&d, Format::Text, false);
+    assert!(
+        text.contains("Security changes (1 broadening, 0 narrowing)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  + FnRole (AWS::IAM::Role) allows dynamodb:Scan on OrdersTable.Arn"),
+        "{text}"
+    );
+    let json: Value = serde_json::from_str(&render(&d, Format::Json, false)).expect("json");
+    assert_eq!(json["security"][0]["broadening"], true);
+}

@@ -173,6 +173,31 @@ fn resource_details(out: &mut String, diff: &TemplateDiff, resource: &ResourceDi
     let _ = writeln!(out, "</details>");
 }
 
+/// Permissions granted (⚠️, broadening) or taken away, after the destructive changes.
+fn security_section(out: &mut String, diff: &TemplateDiff) {
+    if diff.security.is_empty() {
+        return;
+    }
+    let broadening = diff.security.iter().filter(|c| c.broadening).count();
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "#### 🔐 Security changes ({broadening} broadening, {} narrowing)",
+        diff.security.len() - broadening
+    );
+    let _ = writeln!(out);
+    for c in &diff.security {
+        let _ = writeln!(
+            out,
+            "- {} <code>{}</code> ({}) {}",
+            if c.broadening { "⚠️" } else { "➖" },
+            escape(&c.resource),
+            escape(&c.resource_type),
+            escape(&c.what)
+        );
+    }
+}
+
 /// Renders the diff as a pull-request comment (GitHub-flavoured Markdown).
 pub fn render_markdown(diff: &TemplateDiff) -> String {
     let mut out = String::new();
@@ -210,6 +235,7 @@ pub fn render_markdown(diff: &TemplateDiff) -> String {
             destructive_item(&mut out, resource);
         }
     }
+    security_section(&mut out, diff);
     if !diff.resources.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "#### Resources");

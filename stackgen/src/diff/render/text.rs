@@ -209,6 +209,30 @@ pub fn render_text(diff: &TemplateDiff, color: bool) -> String {
             write_resource(&mut out, diff, resource, &paint);
         }
     }
+    if !diff.security.is_empty() {
+        let broadening = diff.security.iter().filter(|c| c.broadening).count();
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.bold(&format!(
+                "Security changes ({broadening} broadening, {} narrowing)",
+                diff.security.len() - broadening
+            ))
+        );
+        for c in &diff.security {
+            let mark = if c.broadening {
+                paint.bold_red("+")
+            } else {
+                paint.green("-")
+            };
+            let _ = writeln!(
+                out,
+                "  {mark} {} ({}) {}",
+                c.resource, c.resource_type, c.what
+            );
+        }
+    }
     let rest: Vec<&ResourceDiff> = diff.resources.iter().filter(|r| !r.destructive).collect();
     if !rest.is_empty() {
         let _ = writeln!(out);
