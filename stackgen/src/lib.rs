@@ -14,6 +14,7 @@ pub mod model;
 pub mod opsdocs;
 
 pub use stackgen_model::sub;
+pub mod review;
 pub mod smoke;
 pub mod stack;
 pub mod storefront;

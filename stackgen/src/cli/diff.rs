@@ -155,9 +155,42 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_environment(&args.environments_dir, &args.env)?;
     let rendered = render_environment(&env, "diff")?;
+    let (old, new, mut notes) = sides(
+        &env,
+        &rendered,
+        &args.against,
+        &args.out,
+        args.profile.as_deref(),
+    )?;
+    let mut result = diff::diff_templates(&old, &new)
+        .map_err(paragraph)
+        .with_context(|| format!("cannot diff environment `{}`", env.name))?;
+    // Notes about the comparison itself come before the engine's warnings.
+    notes.append(&mut result.warnings);
+    result.warnings = notes;
+
+    let color = args.format == Format::Text && stdout_color();
+    print!("{}", diff::render(&result, args.format, color));
+    match result.exit() {
+        DiffExit::NoChanges => Ok(Exit::Ok),
+        DiffExit::Changes => Ok(Exit::Changes),
+        DiffExit::Error => Err(anyhow!("the diff of `{}` failed", env.name)),
+    }
+}
+
+/// The two sides of an environment's diff: what it is compared with (`against`), and the
+/// rendered template with the parameter values a deploy from this tree would pass; plus notes
+/// about the comparison itself. `out` holds `stackgen package`'s manifests.
+pub fn sides(
+    env: &Environment,
+    rendered: &Rendered,
+    against: &Against,
+    out: &Path,
+    profile: Option<&str>,
+) -> Result<(DiffInput, DiffInput, Vec<String>)> {
     let new_label = format!("rendered for {}", env.name);
     let mut notes = Vec::new();
-    let (old, new) = match &args.against {
+    let (old, new) = match against {
         Against::File(path) => {
             let template = diff::load_template(path)
                 .map_err(paragraph)
@@ -173,33 +206,19 @@ pub fn run(args: &Args) -> Result<Exit> {
             )
         }
         Against::Deployed => {
-            let manifest_path = AssetManifest::path_in(&args.out.join(&env.name));
-            let deployed =
-                runtime()?.block_on(deployed_side(&env, args.profile.as_deref(), &rendered))?;
+            let manifest_path = AssetManifest::path_in(&out.join(&env.name));
+            let deployed = runtime()?.block_on(deployed_side(env, profile, rendered))?;
             notes.extend(deployed.notes);
             let mut new = DiffInput::new(new_label, rendered.template.clone());
             if let Some(values) = &deployed.parameters {
-                let (local, note) = local_parameters(&rendered, values, &manifest_path, &env)?;
+                let (local, note) = local_parameters(rendered, values, &manifest_path, env)?;
                 notes.extend(note);
                 new = new.with_parameters(local);
             }
             (deployed.input, new)
         }
     };
-    let mut result = diff::diff_templates(&old, &new)
-        .map_err(paragraph)
-        .with_context(|| format!("cannot diff environment `{}`", env.name))?;
-    // Notes about the comparison itself come before the engine's warnings.
-    notes.append(&mut result.warnings);
-    result.warnings = notes;
-
-    let color = args.format == Format::Text && stdout_color();
-    print!("{}", diff::render(&result, args.format, color));
-    match result.exit() {
-        DiffExit::NoChanges => Ok(Exit::Ok),
-        DiffExit::Changes => Ok(Exit::Changes),
-        DiffExit::Error => Err(anyhow!("the diff of `{}` failed", env.name)),
-    }
+    Ok((old, new, notes))
 }
 
 /// The old side read from AWS.

@@ -19,6 +19,7 @@ pub mod killswitch;
 pub mod logs;
 pub mod package;
 pub mod printer;
+pub mod review;
 pub mod select;
 pub mod smoke;
 pub mod staff;
@@ -46,6 +47,7 @@ Examples:
   stackgen bootstrap --env dev             assets bucket + activate cost allocation tags
   stackgen staff add --env prod EMAIL      give someone the back office
   stackgen smoke --env dev                 a shopper's journey against the deployed store
+  stackgen review --env dev --env prod     the pull-request comment: guardrails, changes, security, cost
   stackgen logs --env dev --follow         the functions' log lines as they arrive
 
 Exit codes:
@@ -76,6 +78,9 @@ pub enum Command {
     /// Show what deploying an environment would change: the rendered template against the
     /// deployed stack or a saved template (exit 0 no changes, 2 changes, 1 error).
     Diff(diff::Args),
+    /// The pull-request document of one or more environments: guardrails, changes (destructive
+    /// first), security (broadening first) and the monthly cost change (exit 0/2/1 as diff).
+    Review(review::Args),
     /// Estimate an environment's monthly cost per resource (idle vs usage), compare it, or
     /// show actual spend from Cost Explorer.
     CostReport(cost::Args),
@@ -130,6 +135,7 @@ pub fn main() -> ExitCode {
         Command::Synth(args) => synth::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Review(args) => review::run(&args),
         Command::CostReport(args) => cost::run(&args),
         Command::Docs(args) => docs::run(&args),
         Command::Package(args) => package::run(&args),
