@@ -46,6 +46,15 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   record to every event source mapping of the table by running the function in Docker and then
   drops the stream's records, so a poller (`stackgen dev`, as Lambda's pollers do in AWS) would
   find none; here no function is run in moto, and the records stay.
+* CloudFormation drift detection, which moto lacks: DetectStackDrift compares each resource of a
+  stack with what the service holds now, for the properties the template sets as literals, on
+  the types whose settings engineers change by hand most: SQS queues (VisibilityTimeout,
+  MessageRetentionPeriod, DelaySeconds, MaximumMessageSize, ReceiveMessageWaitTimeSeconds), log
+  groups (RetentionInDays) and Lambda functions (MemorySize, Timeout); a queue or log group
+  deleted out of band is DELETED; other types are NOT_CHECKED, as AWS reports types drift
+  detection does not support. DescribeStackDriftDetectionStatus and DescribeStackResourceDrifts
+  answer with AWS's shapes (detection completes at once), and DescribeStacks carries the
+  stack's DriftInformation from then on.
 * AdminGetUser finds a user by their `sub` as well, as Cognito does where user names are email
   addresses ("If username isn't an alias attribute in your user pool, this value must be the
   sub of a local user", Amazon Cognito API Reference, AdminGetUser). moto looks up user names
@@ -752,6 +761,130 @@ def install_cognito() -> None:
     responses.resend_confirmation_code = resend_confirmation_code
 
 
+# ---------------------------------------------------------------- drift detection
+
+# Per type: template property -> the attribute of moto's model holding the live value.
+_DRIFT_PROPERTIES = {
+    "AWS::SQS::Queue": {
+        "VisibilityTimeout": "visibility_timeout",
+        "MessageRetentionPeriod": "message_retention_period",
+        "DelaySeconds": "delay_seconds",
+        "MaximumMessageSize": "maximum_message_size",
+        "ReceiveMessageWaitTimeSeconds": "receive_message_wait_time_seconds",
+    },
+    "AWS::Logs::LogGroup": {"RetentionInDays": "retention_in_days"},
+    "AWS::Lambda::Function": {"MemorySize": "memory_size", "Timeout": "timeout"},
+}
+_drift_lock = threading.Lock()
+_detections: dict[str, dict] = {}
+_resource_drifts: dict[str, list] = {}
+
+
+def _still_there(resource_type: str, model, account_id: str, region: str) -> bool:
+    if resource_type == "AWS::SQS::Queue":
+        from moto.sqs.models import sqs_backends
+
+        return model.name in sqs_backends[account_id][region].queues
+    if resource_type == "AWS::Logs::LogGroup":
+        from moto.logs.models import logs_backends
+
+        return model.name in logs_backends[account_id][region].groups
+    return True
+
+
+def _resource_drift(stack, logical_id: str, resource: dict, now) -> dict:
+    resource_type = resource.get("Type", "")
+    model = stack.resource_map._parsed_resources.get(logical_id)
+    wanted = _DRIFT_PROPERTIES.get(resource_type)
+    expected = {
+        k: v
+        for k, v in (resource.get("Properties") or {}).items()
+        if wanted and k in wanted and isinstance(v, (str, int, bool))
+    }
+    physical = getattr(model, "physical_resource_id", None) or logical_id
+    drift = {
+        "StackId": stack.stack_id,
+        "LogicalResourceId": logical_id,
+        "PhysicalResourceId": physical,
+        "ResourceType": resource_type,
+        "StackResourceDriftStatus": "NOT_CHECKED",
+        "Timestamp": now,
+    }
+    if wanted is None or model is None:
+        return drift
+    drift["ExpectedProperties"] = json.dumps(expected)
+    if not _still_there(resource_type, model, stack.account_id, stack.region_name):
+        drift["StackResourceDriftStatus"] = "DELETED"
+        return drift
+    actual = {k: getattr(model, wanted[k], None) for k in expected}
+    differences = [
+        {
+            "PropertyPath": f"/{k}",
+            "ExpectedValue": str(v),
+            "ActualValue": "" if actual[k] is None else str(actual[k]),
+            "DifferenceType": "REMOVE" if actual[k] is None else "NOT_EQUAL",
+        }
+        for k, v in expected.items()
+        if str(actual[k]).lower() != str(v).lower()
+    ]
+    drift["ActualProperties"] = json.dumps({k: v for k, v in actual.items() if v is not None})
+    drift["PropertyDifferences"] = differences
+    drift["StackResourceDriftStatus"] = "MODIFIED" if differences else "IN_SYNC"
+    return drift
+
+
+def _detect_stack_drift(self):
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    now = utcnow()
+    drifts = [
+        _resource_drift(stack, logical_id, resource, now)
+        for logical_id, resource in (stack.template_dict.get("Resources") or {}).items()
+    ]
+    drifted = [d for d in drifts if d["StackResourceDriftStatus"] in ("MODIFIED", "DELETED")]
+    detection_id = str(uuid.uuid4())
+    status = "DRIFTED" if drifted else "IN_SYNC"
+    with _drift_lock:
+        _resource_drifts[stack.stack_id] = drifts
+        _detections[detection_id] = {
+            "StackId": stack.stack_id,
+            "StackDriftDetectionId": detection_id,
+            "StackDriftStatus": status,
+            "DetectionStatus": "DETECTION_COMPLETE",
+            "DriftedStackResourceCount": len(drifted),
+            "Timestamp": now,
+        }
+    stack.drift_information = {"StackDriftStatus": status, "LastCheckTimestamp": now}
+    return ActionResult({"StackDriftDetectionId": detection_id})
+
+
+def _describe_stack_drift_detection_status(self):
+    with _drift_lock:
+        found = _detections.get(self._get_param("StackDriftDetectionId"))
+    if found is None:
+        from moto.cloudformation.exceptions import ValidationError
+
+        raise ValidationError(message="No drift detection with this id")
+    return ActionResult(dict(found))
+
+
+def _describe_stack_resource_drifts(self):
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    wanted = self._get_param("StackResourceDriftStatusFilters") or []
+    with _drift_lock:
+        drifts = list(_resource_drifts.get(stack.stack_id, []))
+    if wanted:
+        drifts = [d for d in drifts if d["StackResourceDriftStatus"] in wanted]
+    return ActionResult({"StackResourceDrifts": drifts})
+
+
+def install_drift_detection() -> None:
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    CloudFormationResponse.detect_stack_drift = _detect_stack_drift
+    CloudFormationResponse.describe_stack_drift_detection_status = _describe_stack_drift_detection_status
+    CloudFormationResponse.describe_stack_resource_drifts = _describe_stack_resource_drifts
+
+
 def _cognito_outbox(environ):
     wanted = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("to", [None])[0]
     with _cognito_lock:
@@ -888,6 +1021,7 @@ def main() -> None:
     install_cognito()
     install_streams_for_readers()
     install_user_lookup_by_sub()
+    install_drift_detection()
     app = DomainDispatcherApplication(create_backend_app)
     lock = threading.Lock()
 

@@ -212,7 +212,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
     )
     .await?;
     assert_eq!(status.status.as_deref(), Some("UPDATE_COMPLETE"));
-    assert_eq!(status.template_drift, Some(false));
+    assert_eq!(status.template_changed, Some(false));
     assert!(
         status.assets.iter().all(|a| a.in_sync()),
         "{:?}",
@@ -230,7 +230,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         Some(&manifest),
     )
     .await?;
-    assert_eq!(drifted.template_drift, Some(true));
+    assert_eq!(drifted.template_changed, Some(true));
 
     // Fill the data bucket with versions and a delete marker.
     ctx.s3

@@ -177,7 +177,7 @@ async fn the_local_environment_deploys_noops_updates_and_destroys_on_moto() -> T
         Some(&manifest),
     )
     .await?;
-    assert_eq!(status.template_drift, Some(false));
+    assert_eq!(status.template_changed, Some(false));
     assert!(
         status.assets.iter().all(|a| a.in_sync()),
         "{:?}",
@@ -191,7 +191,7 @@ async fn the_local_environment_deploys_noops_updates_and_destroys_on_moto() -> T
         Some(&manifest),
     )
     .await?;
-    assert_eq!(stale.template_drift, Some(true));
+    assert_eq!(stale.template_changed, Some(true));
 
     // Data in both buckets, then the kill switch.
     let site = outputs

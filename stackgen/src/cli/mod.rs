@@ -14,6 +14,7 @@ pub mod destroy;
 pub mod dev;
 pub mod diff;
 pub mod docs;
+pub mod drift;
 pub mod exit;
 pub mod killswitch;
 pub mod logs;
@@ -49,6 +50,7 @@ Examples:
   stackgen smoke --env dev                 a shopper's journey against the deployed store
   stackgen review --env dev --env prod     the pull-request comment: guardrails, changes, security, cost
   stackgen logs --env dev --follow         the functions' log lines as they arrive
+  stackgen drift --env prod                what changed in AWS outside the stack (exit 2: drifted)
 
 Exit codes:
   0  success
@@ -95,7 +97,11 @@ pub enum Command {
     Deploy(deploy::Args),
     /// The kill switch: empty the buckets and delete the stack; fails if anything tagged remains.
     Destroy(destroy::Args),
-    /// Show the deployed stack: status, outputs, template drift, asset hashes.
+    /// CloudFormation's drift detection on the deployed stack: each resource changed outside
+    /// CloudFormation, with the property, expected and actual value (exit 0 in sync, 2 drifted).
+    Drift(drift::Args),
+    /// Show the deployed stack: status, outputs, template changes, last drift check, asset
+    /// hashes.
     Status(status::Args),
     /// Check a deployed store end to end as a shopper: page, catalog, sign-in, cart, order,
     /// cancel, stock back; cleans up after itself (exit 0 passed, 1 failed).
@@ -142,6 +148,7 @@ pub fn main() -> ExitCode {
         Command::Deploy(args) => deploy::run(&args),
         Command::Destroy(args) => destroy::run(&args),
         Command::Status(args) => status::run(&args),
+        Command::Drift(args) => drift::run(&args),
         Command::Smoke(args) => smoke::run(&args),
         Command::Logs(args) => logs::run(&args),
         Command::Dev(args) => dev::run(&args),

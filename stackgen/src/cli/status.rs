@@ -1,7 +1,7 @@
 //! `stackgen status`: the deployed stack's state, last change, outputs, the account's
 //! readiness (Lambda concurrency, active cost allocation tags, unconfirmed alarm and budget
-//! subscriptions), template drift against
-//! the rendered stack, and deployed vs local asset hashes.
+//! subscriptions), whether the deployed template differs from the rendered stack, the last
+//! drift detection's result (`stackgen drift`), and deployed vs local asset hashes.
 
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -73,7 +73,8 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "statusReason": report.status_reason,
                 "lastChange": report.last_change,
                 "outputs": report.outputs,
-                "templateDrift": report.template_drift,
+                "templateChanged": report.template_changed,
+                "drift": report.drift.as_ref().map(|(status, at)| json!({"status": status, "lastCheck": at})),
                 "terminationProtection": report.termination_protection,
                 "assets": assets,
                 "account": account.as_ref().map(AccountChecks::to_json),
@@ -114,7 +115,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                     "off"
                 }
             );
-            let drift = match report.template_drift {
+            let template = match report.template_changed {
                 Some(true) => paint(
                     color,
                     "33",
@@ -123,7 +124,24 @@ pub fn run(args: &Args) -> Result<Exit> {
                 Some(false) => "same as the rendered stack".to_string(),
                 None => "unknown".to_string(),
             };
-            println!("  template: {drift}");
+            println!("  template: {template}");
+            let drift = match &report.drift {
+                Some((status, at)) => format!(
+                    "{} (checked {})",
+                    if status == "DRIFTED" {
+                        paint(
+                            color,
+                            "33",
+                            "DRIFTED: run `stackgen drift` for what changed",
+                        )
+                    } else {
+                        status.clone()
+                    },
+                    at.as_deref().unwrap_or("at an unknown time")
+                ),
+                None => "never checked (`stackgen drift`)".to_owned(),
+            };
+            println!("  drift: {drift}");
             println!("  outputs:");
             for (k, v) in &report.outputs {
                 println!("    {k:<24} {v}");

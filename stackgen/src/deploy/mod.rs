@@ -11,6 +11,7 @@ pub mod assets;
 pub mod bootstrap;
 pub mod changeset;
 pub mod destroy;
+pub mod drift;
 pub mod error;
 pub mod events;
 pub mod leftovers;

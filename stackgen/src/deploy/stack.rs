@@ -28,6 +28,9 @@ pub struct StackSnapshot {
     pub created: Option<String>,
     /// RFC 3339; the last update, or `None` if never updated.
     pub last_updated: Option<String>,
+    /// The last drift detection's result (`IN_SYNC`, `DRIFTED`, …) and its RFC 3339 time;
+    /// `None` when drift was never checked.
+    pub drift: Option<(String, Option<String>)>,
 }
 
 impl StackSnapshot {
@@ -76,6 +79,13 @@ impl StackSnapshot {
             role_arn: stack.role_arn().map(str::to_string),
             created: time(stack.creation_time()),
             last_updated: time(stack.last_updated_time()),
+            drift: stack
+                .drift_information()
+                .map(|d| {
+                    let status = d.stack_drift_status().map_or("NOT_CHECKED", |s| s.as_str());
+                    (status.to_owned(), time(d.last_check_timestamp()))
+                })
+                .filter(|(status, _)| status != "NOT_CHECKED"),
         }
     }
 }

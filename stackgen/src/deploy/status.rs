@@ -1,8 +1,9 @@
 //! `stackgen status`: what is deployed, and whether it is what the working tree would deploy.
 //!
-//! One DescribeStacks (status, last change, outputs, parameters) and one GetTemplate (drift:
-//! the deployed template differs in meaning from the rendered one or not; the diff command
-//! gives the property-level detail). Asset drift compares each function's code key parameter
+//! One DescribeStacks (status, last change, outputs, parameters, the last drift detection's
+//! result) and one GetTemplate (whether the deployed template differs in meaning from the
+//! rendered one; `stackgen diff` gives the property-level detail, `stackgen drift` checks the
+//! live resources). The assets compare each function's code key parameter
 //! (`assets/<sha256>.zip`) with the local manifest's sha256.
 
 use std::collections::BTreeMap;
@@ -45,7 +46,9 @@ pub struct StackStatusReport {
     pub last_change: Option<String>,
     pub outputs: BTreeMap<String, String>,
     /// `Some(true)` when the deployed template differs from the rendered one.
-    pub template_drift: Option<bool>,
+    pub template_changed: Option<bool>,
+    /// The last drift detection (`stackgen drift`): its status and RFC 3339 time.
+    pub drift: Option<(String, Option<String>)>,
     pub termination_protection: bool,
     pub assets: Vec<AssetState>,
 }
@@ -85,7 +88,7 @@ pub async fn status(
         .send()
         .await
         .map_err(|e| ctx.fail("cloudformation", "GetTemplate", e))?;
-    let template_drift = deployed
+    let template_changed = deployed
         .template_body()
         .map(|body| !same_template(body, rendered_template));
     let assets = functions
@@ -107,7 +110,8 @@ pub async fn status(
         status: Some(stack.status),
         status_reason: stack.status_reason,
         outputs: stack.outputs,
-        template_drift,
+        template_changed,
+        drift: stack.drift.clone(),
         termination_protection: stack.termination_protection,
         assets,
     })

@@ -1,0 +1,228 @@
+//! Real drift: what changed in AWS behind the stack's back (a queue's timeout raised in the
+//! console, a log group deleted), found by CloudFormation's own drift detection.
+//!
+//! [`detect`] starts DetectStackDrift, waits for DescribeStackDriftDetectionStatus to finish,
+//! and reads every MODIFIED or DELETED resource with DescribeStackResourceDrifts: its property
+//! paths with the expected and actual values. A detection that fails for some resources still
+//! reports the others ("Results will be available for resources on which CloudFormation
+//! successfully completed drift detection": AWS CloudFormation API Reference,
+//! DescribeStackDriftDetectionStatus, `DetectionStatus`,
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackDriftDetectionStatus.html>).
+//! This is not `stackgen diff`, which compares templates: a stack can match its template and
+//! still have drifted.
+
+use std::time::Duration;
+
+use aws_sdk_cloudformation::types::{StackDriftDetectionStatus, StackResourceDriftStatus};
+use serde::Serialize;
+
+use crate::aws::{AwsContext, AwsError};
+
+/// Why drift could not be detected.
+#[derive(Debug, thiserror::Error)]
+pub enum DriftError {
+    #[error(
+        "stack {stack} is not deployed in {region}, so there is nothing to check; `stackgen deploy --env {env}` creates it"
+    )]
+    NotDeployed {
+        stack: String,
+        region: String,
+        env: String,
+    },
+    #[error(
+        "drift detection of {stack} did not finish within {} s; CloudFormation carries on: run `stackgen drift` again later",
+        .waited.as_secs()
+    )]
+    TimedOut { stack: String, waited: Duration },
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+}
+
+/// One property that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PropertyDrift {
+    /// JSON pointer into the resource's properties (`/VisibilityTimeout`).
+    pub path: String,
+    pub expected: String,
+    pub actual: String,
+    /// `ADD`, `REMOVE` or `NOT_EQUAL`.
+    pub kind: String,
+}
+
+/// One drifted resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceDrift {
+    pub logical_id: String,
+    pub physical_id: String,
+    pub resource_type: String,
+    /// `MODIFIED` or `DELETED`.
+    pub status: String,
+    pub properties: Vec<PropertyDrift>,
+}
+
+/// The outcome of one detection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DriftReport {
+    pub stack: String,
+    /// `IN_SYNC` or `DRIFTED` (`UNKNOWN` when CloudFormation could not say).
+    pub status: String,
+    /// Resources CloudFormation could not check, and why (a failed detection's reason).
+    pub warnings: Vec<String>,
+    pub resources: Vec<ResourceDrift>,
+}
+
+impl DriftReport {
+    pub fn drifted(&self) -> bool {
+        !self.resources.is_empty()
+    }
+}
+
+/// How often and how long to wait for a detection.
+#[derive(Debug, Clone, Copy)]
+pub struct DriftWait {
+    pub every: Duration,
+    pub at_most: Duration,
+}
+
+impl Default for DriftWait {
+    fn default() -> Self {
+        DriftWait {
+            every: Duration::from_secs(3),
+            at_most: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Detects drift on `stack` (for `env`'s messages) and reads every drifted resource.
+pub async fn detect(
+    ctx: &AwsContext,
+    stack: &str,
+    env: &str,
+    wait: DriftWait,
+) -> Result<DriftReport, DriftError> {
+    let started = ctx
+        .cloudformation
+        .detect_stack_drift()
+        .stack_name(stack)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cloudformation", "DetectStackDrift", e));
+    let id = match started {
+        Ok(out) => out
+            .stack_drift_detection_id()
+            .unwrap_or_default()
+            .to_owned(),
+        Err(e) if e.is_service("ValidationError", "does not exist") => {
+            return Err(DriftError::NotDeployed {
+                stack: stack.to_owned(),
+                region: ctx.region().to_owned(),
+                env: env.to_owned(),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (status, warnings) = finished(ctx, stack, &id, wait).await?;
+    Ok(DriftReport {
+        stack: stack.to_owned(),
+        status,
+        warnings,
+        resources: drifted_resources(ctx, stack).await?,
+    })
+}
+
+/// Waits for detection `id`; its stack status and any failure reason.
+async fn finished(
+    ctx: &AwsContext,
+    stack: &str,
+    id: &str,
+    wait: DriftWait,
+) -> Result<(String, Vec<String>), DriftError> {
+    let started = std::time::Instant::now();
+    loop {
+        let out = ctx
+            .cloudformation
+            .describe_stack_drift_detection_status()
+            .stack_drift_detection_id(id)
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cloudformation", "DescribeStackDriftDetectionStatus", e))?;
+        let status = out
+            .stack_drift_status()
+            .map_or("UNKNOWN", |s| s.as_str())
+            .to_owned();
+        match out.detection_status() {
+            Some(StackDriftDetectionStatus::DetectionInProgress) | None => {}
+            Some(StackDriftDetectionStatus::DetectionFailed) => {
+                let reason = out
+                    .detection_status_reason()
+                    .unwrap_or("no reason given")
+                    .to_owned();
+                return Ok((
+                    status,
+                    vec![format!(
+                        "drift detection failed for some resources: {reason}"
+                    )],
+                ));
+            }
+            _ => return Ok((status, Vec::new())),
+        }
+        if started.elapsed() >= wait.at_most {
+            return Err(DriftError::TimedOut {
+                stack: stack.to_owned(),
+                waited: wait.at_most,
+            });
+        }
+        tokio::time::sleep(wait.every).await;
+    }
+}
+
+/// Every MODIFIED or DELETED resource of the last detection, by logical id.
+async fn drifted_resources(
+    ctx: &AwsContext,
+    stack: &str,
+) -> Result<Vec<ResourceDrift>, DriftError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = ctx
+            .cloudformation
+            .describe_stack_resource_drifts()
+            .stack_name(stack)
+            .stack_resource_drift_status_filters(StackResourceDriftStatus::Modified)
+            .stack_resource_drift_status_filters(StackResourceDriftStatus::Deleted)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cloudformation", "DescribeStackResourceDrifts", e))?;
+        out.extend(page.stack_resource_drifts().iter().map(|d| {
+            ResourceDrift {
+                logical_id: d.logical_resource_id().unwrap_or_default().to_owned(),
+                physical_id: d.physical_resource_id().unwrap_or_default().to_owned(),
+                resource_type: d.resource_type().unwrap_or_default().to_owned(),
+                status: d
+                    .stack_resource_drift_status()
+                    .map_or("UNKNOWN", |s| s.as_str())
+                    .to_owned(),
+                properties: d
+                    .property_differences()
+                    .iter()
+                    .map(|p| PropertyDrift {
+                        path: p.property_path().unwrap_or_default().to_owned(),
+                        expected: p.expected_value().unwrap_or_default().to_owned(),
+                        actual: p.actual_value().unwrap_or_default().to_owned(),
+                        kind: p.difference_type().map_or("", |k| k.as_str()).to_owned(),
+                    })
+                    .collect(),
+            }
+        }));
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    out.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
+    Ok(out)
+}
