@@ -153,28 +153,21 @@ async fn cloudwatch_logs_are_read_filtered_and_merged() -> TestResult {
             .contains("no log lines containing \"never written\"")
     );
 
-    // Mistakes.
-    let out = cli.run(&["logs", "--env", "dev", "-f", "ordres"])?;
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out).1.contains("did you mean `orders`?"),
-        "{}",
-        text(&out).1
-    );
-    let out = cli.run(&["logs", "--env", "dev", "--since", "10 minutes"])?;
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out).1.contains("30s, 10m, 2h or 1d"),
-        "{}",
-        text(&out).1
-    );
-    let out = cli.run(&["logs", "--env", "dev", "-f", "catalog"])?;
-    assert_eq!(out.status.code(), Some(1));
-    let (_, err) = text(&out);
-    assert!(
-        err.contains("/aws/lambda/grocer-dev-catalog") && err.contains("does not exist"),
-        "{err}"
-    );
+    // Mistakes: each exits 1 with its own message.
+    for (args, says) in [
+        (&["-f", "ordres"][..], "did you mean `orders`?"),
+        (&["--since", "10 minutes"][..], "30s, 10m, 2h or 1d"),
+        (
+            &["-f", "catalog"][..],
+            "/aws/lambda/grocer-dev-catalog (function `catalog`) does not exist",
+        ),
+    ] {
+        let mut all = vec!["logs", "--env", "dev"];
+        all.extend_from_slice(args);
+        let out = cli.run(&all)?;
+        assert_eq!(out.status.code(), Some(1), "{all:?}");
+        assert!(text(&out).1.contains(says), "{all:?}: {}", text(&out).1);
+    }
     Ok(())
 }
 

@@ -65,15 +65,8 @@ async fn user_exists(
     pool: &str,
     email: &str,
 ) -> Result<bool, Box<dyn std::error::Error>> {
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(moto.endpoint())
-        .credentials_provider(aws_sdk_cognitoidentityprovider::config::Credentials::new(
-            "testing", "testing", None, None, "test",
-        ))
-        .load()
-        .await;
-    let users = Client::new(&sdk)
+    let ctx = moto.context().await;
+    let users = Client::new(ctx.config())
         .list_users()
         .user_pool_id(pool)
         .send()
