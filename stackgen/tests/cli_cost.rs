@@ -541,3 +541,47 @@ fn help_documents_examples_and_exit_codes() {
         assert!(help.contains(line), "`{line}` missing from\n{help}");
     }
 }
+
+/// An environment in a commercial region the price table does not cover yet (ap-southeast-2)
+/// still gets its report: every resource and quantity, each metered line unpriced (n/a), and one
+/// warning that names the region, the table's date and the regions it covers; exit 0. The
+/// header of a priced report says how much of it comes from checked prices.
+#[test]
+fn an_uncovered_region_prints_its_lines_unpriced_instead_of_failing() {
+    let envs = scratch("region");
+    for entry in std::fs::read_dir(workspace().join("environments")).expect("environments") {
+        let path = entry.expect("entry").path();
+        let mut body = std::fs::read_to_string(&path).expect("readable");
+        if path.file_name().is_some_and(|n| n == "dev.yaml") {
+            body = body.replace("region: eu-west-1", "region: ap-southeast-2");
+        }
+        write(&envs.join(path.file_name().expect("name")), &body);
+    }
+    let o = offline(&[
+        "cost-report",
+        "--env",
+        "dev",
+        "--environments-dir",
+        s(&envs),
+        "--traffic",
+        "demo",
+    ]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    assert!(out.contains("dev (ap-southeast-2)"), "{out}");
+    assert!(
+        out.contains("region ap-southeast-2 is not in the embedded price table (taken 2026-11-21; it covers us-east-1, eu-west-1)"),
+        "{out}"
+    );
+    assert!(out.contains("CatalogFunction"), "{out}");
+    assert!(out.contains("(n/a)"), "every metered line unpriced: {out}");
+    assert!(
+        !out.contains("no ap-southeast-2 price for"),
+        "one warning, not one per line: {out}"
+    );
+
+    let priced = offline(&["cost-report", "--env", "dev", "--traffic", "demo"]);
+    let header = text(&priced.stdout);
+    let first = header.lines().next().unwrap_or_default();
+    assert!(first.contains("% of it from checked prices"), "{first}");
+}

@@ -63,11 +63,24 @@ pub fn estimate(
     traffic: &Traffic,
     opts: &EstimateOptions,
 ) -> Result<CostReport, CostError> {
-    let book = prices::book(&opts.region).ok_or_else(|| CostError::UnsupportedRegion {
-        region: opts.region.clone(),
-        supported: prices::regions().join(", "),
-        taken: prices::TAKEN,
-    })?;
+    // A commercial region the table does not price yet still gets its resources and quantities,
+    // every metered line marked unpriced; an unknown region name is an error.
+    let fallback;
+    let book = match prices::book(&opts.region) {
+        Some(book) => book,
+        None => {
+            let known = crate::env::KNOWN_REGIONS
+                .iter()
+                .find(|r| **r == opts.region)
+                .ok_or_else(|| CostError::UnsupportedRegion {
+                    region: opts.region.clone(),
+                    supported: prices::regions().join(", "),
+                    taken: prices::TAKEN,
+                })?;
+            fallback = prices::unpriced(known);
+            &fallback
+        }
+    };
     let inv = Inventory::read(template)?;
     let month = engine::price_month(&inv, book, traffic, opts.free_tier);
 
@@ -127,6 +140,22 @@ pub fn estimate(
 
     let mut warnings = month.warnings;
     warnings.dedup();
+    if book.is_unpriced() {
+        let unpriced = warnings.len();
+        warnings.retain(|w| !w.contains(&format!("no {} price for", book.region)));
+        let unpriced = unpriced - warnings.len();
+        warnings.insert(
+            0,
+            format!(
+                "region {} is not in the embedded price table (taken {}; it covers {}): the {unpriced} \
+                 metered lines below show their quantities unpriced (n/a, $0.00), so the totals \
+                 are only what is free; estimate in a covered region for prices",
+                book.region,
+                prices::TAKEN,
+                prices::regions().join(", ")
+            ),
+        );
+    }
 
     Ok(CostReport {
         schema: SCHEMA.to_string(),

@@ -9,8 +9,9 @@
 //! - [`Basis::Memory`]: the list price as published by AWS and known to the author on the date
 //!   given, not re-checked against a copy here. Re-verify these first when refreshing the table.
 //!
-//! Prices are USD, on-demand, without tax. Regions beyond the ones the environments use are
-//! refused with a clear error rather than guessed. To refresh: update the amounts, the
+//! Prices are USD, on-demand, without tax. A commercial region the table does not cover is
+//! never guessed: its estimate lists every resource and quantity with each metered line unpriced
+//! ([`unpriced`]) and one warning naming the regions the table covers. To refresh: update the amounts, the
 //! `TAKEN` date and the basis notes, then run `cargo test cost` (the hand-calculated tests
 //! quote these prices and will point at every line that moved).
 
@@ -198,6 +199,23 @@ impl PriceBook {
 /// The regions the table covers.
 pub fn regions() -> Vec<&'static str> {
     BOOKS.iter().map(|b| b.region).collect()
+}
+
+/// A book without prices for `region`, which the table does not cover: the estimate still
+/// lists every resource and quantity, and says which lines are unpriced.
+pub fn unpriced(region: &'static str) -> PriceBook {
+    PriceBook {
+        region,
+        cdn_viewers: "viewers of this region (not in the price table)",
+        entries: &[],
+    }
+}
+
+impl PriceBook {
+    /// No prices at all (a region the table does not cover).
+    pub fn is_unpriced(&self) -> bool {
+        self.entries.is_empty()
+    }
 }
 
 /// The price book of `region`.

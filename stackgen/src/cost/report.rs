@@ -176,6 +176,26 @@ pub struct CostReport {
 }
 
 impl CostReport {
+    /// The share of the estimate, in percent, priced from entries of the table that were checked
+    /// against a stored copy of their source (`Basis::Checked`); `None` when nothing costs money.
+    pub fn checked_share_percent(&self) -> Option<f64> {
+        let checked: Vec<&str> = self
+            .prices
+            .iter()
+            .filter(|p| p.basis == "checked")
+            .map(|p| p.meter.as_str())
+            .collect();
+        let in_checked = self
+            .resources
+            .iter()
+            .flat_map(|r| &r.components)
+            .filter(|c| c.meter.as_deref().is_some_and(|m| checked.contains(&m)))
+            .fold(Usd::ZERO, |sum, c| sum + c.monthly);
+        in_checked.percent_of(self.totals.total)
+    }
+}
+
+impl CostReport {
     /// Reads a report written by `--format json`.
     pub fn from_json(text: &str) -> Result<CostReport, String> {
         let r: CostReport = serde_json::from_str(text).map_err(|e| e.to_string())?;

@@ -14,7 +14,7 @@ fn cell(s: &str) -> String {
 pub(super) fn report(r: &CostReport) -> String {
     let mut out = format!(
         "### Monthly cost estimate: `{}` ({})\n\n**{}** a month under traffic profile `{}`: \
-         **{}** idle + **{}** usage. Prices of {}, free tier {}.\n\n",
+         **{}** idle + **{}** usage. Prices of {}{}, free tier {}.\n\n",
         cell(&r.label),
         r.region,
         r.totals.total.display(),
@@ -22,6 +22,7 @@ pub(super) fn report(r: &CostReport) -> String {
         r.totals.idle.display(),
         r.totals.usage.display(),
         r.prices_taken,
+        super::checked_phrase(r),
         if r.free_tier {
             "applied"
         } else {

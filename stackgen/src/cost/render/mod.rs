@@ -112,3 +112,10 @@ fn grid(rows: &[Vec<String>], right: &[bool]) -> String {
 fn pct(p: Option<f64>) -> String {
     p.map_or_else(|| "-".into(), |p| format!("{p:.1}%"))
 }
+
+/// `, 62.5% of it from checked prices` for a report's header (nothing when it costs nothing).
+pub(super) fn checked_phrase(r: &crate::cost::CostReport) -> String {
+    r.checked_share_percent()
+        .map(|p| format!(", {p}% of it from checked prices"))
+        .unwrap_or_default()
+}

@@ -8,11 +8,12 @@ use crate::cost::report::{CostKind, CostReport};
 
 pub(super) fn report(r: &CostReport) -> String {
     let mut out = format!(
-        "Monthly cost estimate: {} ({}), traffic profile `{}`, prices of {}, free tier {}\n",
+        "Monthly cost estimate: {} ({}), traffic profile `{}`, prices of {}{}, free tier {}\n",
         r.label,
         r.region,
         r.profile.name,
         r.prices_taken,
+        super::checked_phrase(r),
         if r.free_tier {
             "applied"
         } else {
