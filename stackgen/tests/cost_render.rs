@@ -64,6 +64,49 @@ fn markdown() {
     insta::assert_snapshot!(render::report(&mini(false, true), Format::Markdown));
 }
 
+/// The markdown report opens with the Mermaid chart of cost by service (GitHub draws it).
+#[test]
+fn markdown_opens_with_the_chart() {
+    let md = render::report(&mini(false, true), Format::Markdown);
+    let chart = md
+        .find("```mermaid\nxychart-beta horizontal")
+        .expect("a chart");
+    let table = md.find("| Resource | Type |").expect("the table");
+    assert!(chart < table, "{md}");
+}
+
+/// One page that needs nothing from the network: no script, no stylesheet or image by URL; the
+/// chart is inline SVG with a title, the tables have every resource and profile.
+#[test]
+fn html_is_one_self_contained_page() {
+    let report = mini(false, true);
+    let page = render::report(&report, Format::Html);
+    assert!(page.starts_with("<!doctype html>"), "{page}");
+    for outside in ["<script", "<link", "src=", "@import", "url("] {
+        assert!(
+            !page.contains(outside),
+            "the page loads something ({outside}): {page}"
+        );
+    }
+    assert!(page.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""));
+    assert!(page.contains("<title id=\"cost-title\">Monthly cost by service</title>"));
+    for r in &report.resources {
+        assert!(
+            page.contains(&format!("<td>{}</td>", r.logical_id)),
+            "{}",
+            r.logical_id
+        );
+    }
+    for p in &report.profiles {
+        assert!(
+            page.contains(&format!("<code>{}</code>", p.profile)),
+            "{}",
+            p.profile
+        );
+    }
+    insta::assert_snapshot!(page);
+}
+
 #[test]
 fn table_with_free_tier() {
     insta::assert_snapshot!(render::report(&mini(true, true), Format::Table));
@@ -121,6 +164,7 @@ fn actuals_in_every_format() {
 fn formats_parse_by_name() {
     assert_eq!("markdown".parse::<Format>(), Ok(Format::Markdown));
     assert_eq!("csv".parse::<Format>(), Ok(Format::Csv));
+    assert_eq!("html".parse::<Format>(), Ok(Format::Html));
     let e = "xml".parse::<Format>().expect_err("unknown");
-    assert!(e.contains("table, json, csv or markdown"), "{e}");
+    assert!(e.contains("table, json, csv, markdown or html"), "{e}");
 }

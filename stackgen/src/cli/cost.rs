@@ -52,7 +52,8 @@ pub struct Args {
     #[arg(long, value_name = "idle|demo|1m|FILE.yaml", default_value = "idle")]
     pub traffic: TrafficArg,
     /// Output format: table for a terminal, json for machines (and as a --compare base), csv
-    /// for spreadsheets, markdown for a pull-request comment.
+    /// for spreadsheets, markdown for a pull-request comment (opens with a chart of cost by
+    /// service), html for one self-contained page with the same chart.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Show the cost difference from another environment or a saved report/template.

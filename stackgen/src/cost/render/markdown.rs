@@ -29,6 +29,10 @@ pub(super) fn report(r: &CostReport) -> String {
             "not applied"
         }
     );
+    if let Some(chart) = super::chart::mermaid(r) {
+        out.push_str(&chart);
+        out.push('\n');
+    }
     out.push_str("| Resource | Type | Idle | Usage | Total |\n|---|---|--:|--:|--:|\n");
     for res in &r.resources {
         out.push_str(&format!(

@@ -1,10 +1,13 @@
-//! Renders reports, diffs and actuals as a terminal table, JSON, CSV or Markdown.
+//! Renders reports, diffs and actuals as a terminal table, JSON, CSV, Markdown or HTML.
 //!
 //! One renderer per format keeps each readable: the table is for a person at a terminal, JSON
 //! for tools (and as the saved base of `--compare`), CSV for spreadsheets, Markdown for CI
-//! comments. All of them print the same numbers from the same typed values.
+//! comments (opening with a Mermaid chart GitHub draws), HTML one self-contained page with the
+//! same chart as SVG. All of them print the same numbers from the same typed values.
 
+mod chart;
 mod csv;
+mod html;
 mod markdown;
 mod table;
 
@@ -22,6 +25,8 @@ pub enum Format {
     Json,
     Csv,
     Markdown,
+    /// One self-contained page (no network): chart, resources, budget headroom.
+    Html,
 }
 
 impl FromStr for Format {
@@ -32,8 +37,9 @@ impl FromStr for Format {
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
             "markdown" | "md" => Ok(Format::Markdown),
+            "html" => Ok(Format::Html),
             other => Err(format!(
-                "unknown format `{other}`: use table, json, csv or markdown"
+                "unknown format `{other}`: use table, json, csv, markdown or html"
             )),
         }
     }
@@ -53,6 +59,7 @@ pub fn report(r: &CostReport, f: Format) -> String {
         Format::Json => json(r),
         Format::Csv => csv::report(r),
         Format::Markdown => markdown::report(r),
+        Format::Html => html::report(r),
     }
 }
 
@@ -63,6 +70,7 @@ pub fn diff(d: &CostDiff, f: Format) -> String {
         Format::Json => json(d),
         Format::Csv => csv::diff(d),
         Format::Markdown => markdown::diff(d),
+        Format::Html => html::preformatted("Monthly cost change", &table::diff(d)),
     }
 }
 
@@ -73,6 +81,7 @@ pub fn actuals(a: &Actuals, f: Format) -> String {
         Format::Json => json(a),
         Format::Csv => csv::actuals(a),
         Format::Markdown => markdown::actuals(a),
+        Format::Html => html::preformatted("Actual spend", &table::actuals(a)),
     }
 }
 
