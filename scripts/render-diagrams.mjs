@@ -4,6 +4,8 @@
 // with the pinned mermaid bundle (package.json) in headless Debian chromium and writes
 // docs/<env>/architecture.svg next to it, so a browser, an <img> and GitHub all show the picture.
 // With --check nothing is written: every diagram must render, or the exit code is 1 (make test).
+// Every other Mermaid block of the pack (the inventory's chart of the idle month by service) must
+// render too; only the architecture diagram is written as SVG.
 //
 // Usage: node scripts/render-diagrams.mjs [--check] [DOCS_DIR]   (default: docs)
 
@@ -75,6 +77,19 @@ try {
     } catch (err) {
       console.error(`${env}: the architecture diagram does not render: ${err.message ?? err}`);
       failed++;
+    }
+    for (const file of readdirSync(join(docs, env)).filter((f) => f.endsWith(".md") && f !== "architecture.md").sort()) {
+      const blocks = [...readFileSync(join(docs, env, file), "utf8").matchAll(/```mermaid\n([\s\S]*?)```/g)];
+      for (const [i, block] of blocks.entries()) {
+        try {
+          const svg = await page.evaluate(async (source) => (await window.mermaid.render("chart", source)).svg, block[1]);
+          if (!svg.startsWith("<svg")) throw new Error("the renderer returned no SVG");
+          console.log(`${env}: ${file} chart ${i + 1} renders (${svg.length} bytes)`);
+        } catch (err) {
+          console.error(`${env}: ${file} chart ${i + 1} does not render: ${err.message ?? err}`);
+          failed++;
+        }
+      }
     }
   }
 } finally {

@@ -25,6 +25,11 @@ pub fn page(env: &Environment, view: &View, idle: Option<&CostReport>) -> String
             |r| format!("{} in all, prices of {}", r.totals.idle, r.prices_taken)
         )
     ));
+    if let Some(chart) = idle.and_then(crate::cost::render::service_chart) {
+        out.push_str("Where the idle month goes, by service:\n\n");
+        out.push_str(&chart);
+        out.push('\n');
+    }
     out.push_str("| resource | type | name | tags | log group | alarms | idle / month |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for r in &view.resources {

@@ -3,7 +3,7 @@
 //! script, no network).
 
 use crate::cost::Usd;
-use crate::cost::report::CostReport;
+use crate::cost::report::{CostKind, CostReport};
 
 /// At most this many services are drawn; the rest are summed as "other".
 const MAX_SERVICES: usize = 10;
@@ -22,15 +22,39 @@ impl ServiceCost {
     }
 }
 
-/// `AWS::Lambda::Function` → `Lambda`, as a person names the service on the bill.
-fn service_of(resource_type: &str) -> String {
-    let name = resource_type.split("::").nth(1).unwrap_or(resource_type);
-    match name {
-        "ApiGatewayV2" | "ApiGateway" => "API Gateway",
-        "Logs" => "CloudWatch Logs",
-        "CE" => "Cost Explorer",
-        "Scheduler" => "EventBridge Scheduler",
-        "Events" => "EventBridge",
+/// The service a price belongs to, as the bill names it, from the pricing page the price table
+/// cites for it (`https://aws.amazon.com/sqs/pricing/` → `SQS`): SQS polling by a Lambda event
+/// source mapping is SQS on the bill, not Lambda.
+fn service_of(source: &str) -> String {
+    let segment = source
+        .trim_start_matches("https://aws.amazon.com/")
+        .split('/')
+        .next()
+        .unwrap_or(source);
+    match segment {
+        "lambda" => "Lambda",
+        "api-gateway" => "API Gateway",
+        "dynamodb" => "DynamoDB",
+        "s3" => "S3",
+        "cloudfront" => "CloudFront",
+        "sqs" => "SQS",
+        "cognito" => "Cognito",
+        "sns" => "SNS",
+        "cloudwatch" => "CloudWatch",
+        "aws-cost-management" => "Budgets",
+        "eventbridge" => "EventBridge",
+        "ses" => "SES",
+        "xray" => "X-Ray",
+        "kms" => "KMS",
+        "secrets-manager" => "Secrets Manager",
+        "step-functions" => "Step Functions",
+        "vpc" => "VPC",
+        "elasticloadbalancing" => "Elastic Load Balancing",
+        "privatelink" => "PrivateLink",
+        "eks" => "EKS",
+        "kinesis" => "Kinesis",
+        "waf" => "WAF",
+        "route53" => "Route 53",
         other => other,
     }
     .to_owned()
@@ -39,22 +63,37 @@ fn service_of(resource_type: &str) -> String {
 /// Cost by service, largest first, services that cost nothing left out; past
 /// [`MAX_SERVICES`], the smallest are summed as "other".
 pub(super) fn by_service(r: &CostReport) -> Vec<ServiceCost> {
+    let source = |meter: &str| {
+        r.prices
+            .iter()
+            .find(|p| p.meter == meter)
+            .map_or_else(|| meter.to_owned(), |p| service_of(&p.source))
+    };
     let mut out: Vec<ServiceCost> = Vec::new();
-    for res in &r.resources {
-        let service = service_of(&res.resource_type);
-        match out.iter_mut().find(|s| s.service == service) {
-            Some(s) => {
-                s.idle += res.idle;
-                s.usage += res.usage;
+    let priced = r
+        .resources
+        .iter()
+        .flat_map(|res| &res.components)
+        .filter(|c| !c.monthly.is_zero());
+    for c in priced {
+        let Some(meter) = &c.meter else { continue };
+        let service = source(meter);
+        let i = match out.iter().position(|s| s.service == service) {
+            Some(i) => i,
+            None => {
+                out.push(ServiceCost {
+                    service,
+                    idle: Usd::ZERO,
+                    usage: Usd::ZERO,
+                });
+                out.len() - 1
             }
-            None => out.push(ServiceCost {
-                service,
-                idle: res.idle,
-                usage: res.usage,
-            }),
+        };
+        match c.kind {
+            CostKind::Idle => out[i].idle += c.monthly,
+            CostKind::Usage => out[i].usage += c.monthly,
         }
     }
-    out.retain(|s| !s.total().is_zero());
     out.sort_by(|a, b| b.total().cmp(&a.total()).then(a.service.cmp(&b.service)));
     if out.len() > MAX_SERVICES {
         let rest = out.split_off(MAX_SERVICES - 1);
@@ -166,10 +205,23 @@ mod tests {
 
     #[test]
     fn services_are_named_as_on_the_bill() {
-        assert_eq!(service_of("AWS::Lambda::Function"), "Lambda");
-        assert_eq!(service_of("AWS::ApiGatewayV2::Api"), "API Gateway");
-        assert_eq!(service_of("AWS::Logs::LogGroup"), "CloudWatch Logs");
-        assert_eq!(service_of("Custom::Thing"), "Thing");
+        assert_eq!(service_of("https://aws.amazon.com/sqs/pricing/"), "SQS");
+        assert_eq!(
+            service_of("https://aws.amazon.com/api-gateway/pricing/"),
+            "API Gateway"
+        );
+        assert_eq!(
+            service_of("https://aws.amazon.com/dynamodb/pricing/on-demand/"),
+            "DynamoDB"
+        );
+        assert_eq!(
+            service_of("https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/"),
+            "Budgets"
+        );
+        assert_eq!(
+            service_of("https://aws.amazon.com/newthing/pricing/"),
+            "newthing"
+        );
     }
 
     #[test]

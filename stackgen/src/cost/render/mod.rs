@@ -52,6 +52,12 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     s
 }
 
+/// The Mermaid chart of `r`'s month by service (`None` when nothing costs money), as the
+/// Markdown report opens with it; the operations pack's inventory shows the idle month's.
+pub fn service_chart(r: &CostReport) -> Option<String> {
+    chart::mermaid(r)
+}
+
 /// Renders an estimate.
 pub fn report(r: &CostReport, f: Format) -> String {
     match f {
