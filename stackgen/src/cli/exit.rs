@@ -1,7 +1,7 @@
 //! Exit codes, shared by every command and documented in `--help`.
 //!
-//! 0 success, 1 error, 2 "changes present" (`diff`, `cost-report --compare`; Terraform's
-//! `-detailed-exitcode`), 3 guardrail violations, 64 invalid command line (EX_USAGE), 130
+//! 0 success, 1 error, 2 "changes present" (`diff`, `review`, `cost-report --compare`;
+//! Terraform's `-detailed-exitcode`; `drift`: drifted; `docs --check`: out of date), 3 guardrail violations, 64 invalid command line (EX_USAGE), 130
 //! interrupted by Ctrl-C (128 + SIGINT, as shells report it).
 
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Ok,
-    /// `diff`: the templates differ.
+    /// `diff`/`review`: the templates differ; `drift`: drifted; `docs --check`: out of date.
     Changes,
 }
 

@@ -55,7 +55,8 @@ Examples:
 Exit codes:
   0  success
   1  error (bad environment file, unreadable input, I/O failure)
-  2  diff and cost-report --compare: changes present (Terraform's -detailed-exitcode)
+  2  diff, review and cost-report --compare: changes present (Terraform's -detailed-exitcode);
+     drift: drifted; docs --check: a pack is out of date
   3  guardrail violations: nothing was written
   64 invalid command line (unknown flag, missing value)
   130 deploy/destroy interrupted (Ctrl-C); CloudFormation finishes what it started
