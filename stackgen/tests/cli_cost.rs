@@ -95,6 +95,24 @@ fn dollars(v: &Value) -> f64 {
     }
 }
 
+/// The committed environment files in a scratch directory, with `from` replaced by `to` in
+/// dev.yaml (which must contain it).
+fn dev_edited(name: &str, from: &str, to: &str) -> PathBuf {
+    let envs = scratch(name);
+    for env in ["local", "dev", "prod"] {
+        let body = std::fs::read_to_string(workspace().join(format!("environments/{env}.yaml")))
+            .unwrap_or_else(|e| panic!("{env}: {e}"));
+        let body = if env == "dev" {
+            assert!(body.contains(from), "dev.yaml has no `{from}`");
+            body.replace(from, to)
+        } else {
+            body
+        };
+        write(&envs.join(format!("{env}.yaml")), &body);
+    }
+    envs
+}
+
 fn write(path: &Path, body: &str) {
     if let Err(e) = std::fs::write(path, body) {
         panic!("cannot write {}: {e}", path.display());
@@ -315,18 +333,7 @@ fn compare_with_a_saved_report_is_0_unchanged_and_2_after_a_change() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 
     // Longer log retention stores more logs: the log groups cost more under traffic.
-    let envs = scratch("envs");
-    for name in ["local", "dev", "prod"] {
-        let body = std::fs::read_to_string(workspace().join(format!("environments/{name}.yaml")))
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let body = if name == "dev" {
-            assert!(body.contains("log_retention_days: 7"));
-            body.replace("log_retention_days: 7", "log_retention_days: 30")
-        } else {
-            body
-        };
-        write(&envs.join(format!("{name}.yaml")), &body);
-    }
+    let envs = dev_edited("envs", "log_retention_days: 7", "log_retention_days: 30");
     let o = offline(&[
         "cost-report",
         "--env",
@@ -548,15 +555,7 @@ fn help_documents_examples_and_exit_codes() {
 /// header of a priced report says how much of it comes from checked prices.
 #[test]
 fn an_uncovered_region_prints_its_lines_unpriced_instead_of_failing() {
-    let envs = scratch("region");
-    for entry in std::fs::read_dir(workspace().join("environments")).expect("environments") {
-        let path = entry.expect("entry").path();
-        let mut body = std::fs::read_to_string(&path).expect("readable");
-        if path.file_name().is_some_and(|n| n == "dev.yaml") {
-            body = body.replace("region: eu-west-1", "region: ap-southeast-2");
-        }
-        write(&envs.join(path.file_name().expect("name")), &body);
-    }
+    let envs = dev_edited("region", "region: eu-west-1", "region: ap-southeast-2");
     let o = offline(&[
         "cost-report",
         "--env",

@@ -118,20 +118,24 @@ pub fn render_environment(env: &Environment, purpose: &str) -> Result<Rendered> 
             env.name
         );
     }
-    let text = prepared
-        .stack
+    rendered(prepared.stack)
+}
+
+/// A stack that passed its guardrails, rendered as `synth` writes it.
+pub fn rendered(stack: RetailStack) -> Result<Rendered> {
+    let text = stack
         .template
         .render(TemplateFormat::Json)
         .map_err(paragraph)
-        .with_context(|| format!("cannot render the template of `{}`", prepared.stack.name))?;
+        .with_context(|| format!("cannot render the template of `{}`", stack.name))?;
     let template = serde_json::from_str(&text).with_context(|| {
         format!(
             "the rendered template of `{}` is not valid JSON (a stackgen bug; please report it)",
-            prepared.stack.name
+            stack.name
         )
     })?;
     Ok(Rendered {
-        stack: prepared.stack,
+        stack,
         text,
         template,
     })

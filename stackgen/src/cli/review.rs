@@ -5,12 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 
-use super::diff::{Against, Rendered, paragraph, sides};
+use super::diff::{Against, Rendered, paragraph, rendered, sides};
 use super::exit::Exit;
 use crate::cost::{self, EstimateOptions, TrafficArg, Usd};
 use crate::diff::{self, DiffExit, DiffInput};
 use crate::env::{self, Environment};
-use crate::model::Format as TemplateFormat;
 use crate::review::{EnvReview, Review};
 
 const AFTER_HELP: &str = "\
@@ -139,16 +138,7 @@ fn compare(
     traffic: &cost::Traffic,
     part: &mut EnvReview,
 ) -> Result<()> {
-    let text = stack
-        .template
-        .render(TemplateFormat::Json)
-        .map_err(paragraph)?;
-    let template = serde_json::from_str(&text)?;
-    let rendered = Rendered {
-        stack,
-        text,
-        template,
-    };
+    let rendered = rendered(stack)?;
     let (old, new, mut notes) = match args.against.as_str() {
         "deployed" => sides(
             env,

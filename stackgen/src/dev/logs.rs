@@ -31,19 +31,10 @@ struct Entry {
     line: String,
 }
 
-/// RFC 3339 UTC with milliseconds (`2026-12-02T15:12:53.600Z`), as Lambda stamps its lines.
+/// RFC 3339 UTC with milliseconds (`2026-12-02T15:12:53.600Z`), as Lambda stamps its lines
+/// (the format `stackgen logs` reads back).
 pub fn timestamp() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second(),
-        now.millisecond()
-    )
+    crate::logs::line::rfc3339_ms(crate::logs::now_ms())
 }
 
 /// A cheap, cloneable handle for writing lines.

@@ -13,7 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::model::Intrinsic;
 
 /// One security-relevant change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -324,27 +326,20 @@ fn array(value: Option<&Value>) -> Vec<Value> {
 }
 
 /// A readable form of a policy value: strings as is, `{"Ref": X}` as `X`, `Fn::GetAtt` as
-/// `X.Attr`, anything else as compact JSON.
+/// `X.Attr` (read by the model's one reader of intrinsics), anything else as compact JSON.
 fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Object(m) => intrinsic(m).unwrap_or_else(|| value.to_string()),
-        other => other.to_string(),
-    }
-}
-
-fn intrinsic(m: &Map<String, Value>) -> Option<String> {
-    if m.len() != 1 {
-        return None;
-    }
-    if let Some(Value::String(id)) = m.get("Ref") {
-        return Some(id.clone());
-    }
-    match m.get("Fn::GetAtt")? {
-        Value::Array(parts) if parts.len() == 2 => {
-            Some(format!("{}.{}", parts[0].as_str()?, parts[1].as_str()?))
+    match (value, Intrinsic::parse(value)) {
+        (Value::String(s), _) => s.clone(),
+        (_, Ok(Some(Intrinsic::Ref(id)))) => id.to_owned(),
+        (
+            _,
+            Ok(Some(Intrinsic::GetAtt {
+                resource,
+                attribute,
+            })),
+        ) => {
+            format!("{resource}.{attribute}")
         }
-        Value::String(s) => Some(s.clone()),
-        _ => None,
+        (other, _) => other.to_string(),
     }
 }
