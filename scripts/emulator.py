@@ -11,7 +11,8 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   atomically; serialising DynamoDB's requests gives the emulator that property. Connections are
   still accepted concurrently (threaded server), so clients really race; other services are not
   serialised, so an SQS long poll (ReceiveMessage waiting up to 20 s) holds up nobody.
-* A change set whose execution fails rolls the stack back, as CloudFormation does: the API call
+* A change set whose execution fails (or a CreateStack sent with OnFailure=ROLLBACK, AWS's
+  default, whose resource fails) rolls the stack back, as CloudFormation does: the API call
   succeeds, the failing resource gets a CREATE_FAILED / UPDATE_FAILED event with the error as
   its reason, the stack's resources are rolled back and the stack ends in ROLLBACK_COMPLETE (a
   failed first create) or UPDATE_ROLLBACK_COMPLETE (UPDATE_ROLLBACK_FAILED when the rollback
@@ -36,6 +37,9 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   read the outbox at `GET /_emulator/cognito/outbox?to=<email>`: {"messages": [{"to",
   "userPoolId", "code", "kind": "sign-up", "sentAt" (RFC 3339)}]}, oldest first.
 
+* OIDC identity providers in CloudFormation (AWS::IAM::OIDCProvider): a stack creates the
+  provider in moto's IAM (Ref and GetAtt Arn are its ARN); a second one for the same URL fails
+  with EntityAlreadyExists as in IAM. moto's CloudFormation skips the type.
 * SES email identities in CloudFormation (AWS::SES::EmailIdentity): a stack creates the identity
   in moto's SES (verified at once, where AWS emails the address a link first) and deletes it;
   Ref is the identity. moto's CloudFormation skips the type, and then SendEmail from the
@@ -75,6 +79,13 @@ of AWS's API references, so that stackgen's calls to them are exercised for real
   DeleteAnomalyMonitor (names and ARNs only).
 * SNS email subscriptions wait for confirmation, as in AWS: ListSubscriptionsByTopic shows
   `PendingConfirmation` instead of their ARN (moto confirms every subscription at once).
+
+For a policy test, `EMULATOR_ACTION_LOG=<file>` makes the server append one line per signed
+request it answers: the IAM action it asks for (`cloudformation:CreateChangeSet`,
+`s3:PutObject`, `ce:GetCostAndUsage`), the service being the request signature's signing name
+(IAM's prefix where the two differ: `monitoring` is `cloudwatch`, `email` is `ses`) and the
+action the name moto authorises it by (for S3, the IAM action of the method and resource).
+Unsigned requests (Cognito's InitiateAuth, which AWS takes without credentials) are not logged.
 
 With --exit-with-stdin the server exits when its standard input closes, i.e. when the test
 process that started it exits, however it exits: no orphaned servers, no held ports.
@@ -167,18 +178,7 @@ def _with_rollback(original_execute):
             reason = f"{type(exc).__name__}: {exc}"[:1000]
             change_set.execution_status = "EXECUTE_FAILED"
             if change_set.change_set_type == "CREATE":
-                _resource_event(stack, logical_id, resource_type, "CREATE_FAILED", reason)
-                stack._add_stack_event(
-                    "ROLLBACK_IN_PROGRESS",
-                    resource_status_reason=f"The following resource(s) failed to create: [{logical_id}]. Rollback requested by user.",
-                )
-                try:
-                    stack.resource_map.delete()
-                    stack.status = "ROLLBACK_COMPLETE"
-                except Exception as rollback:  # noqa: BLE001
-                    stack.status = "ROLLBACK_FAILED"
-                    reason = f"{type(rollback).__name__}: {rollback}"[:1000]
-                stack._add_stack_event(stack.status, resource_status_reason=reason)
+                _roll_back_create(stack, logical_id, resource_type, reason)
             else:
                 _resource_event(stack, logical_id, resource_type, "UPDATE_FAILED", reason)
                 stack._add_stack_event(
@@ -195,6 +195,48 @@ def _with_rollback(original_execute):
             return None
 
     return execute_change_set
+
+
+def _roll_back_create(stack, logical_id, resource_type, reason) -> None:
+    """A failed first create: the resource's CREATE_FAILED, then ROLLBACK_COMPLETE (or FAILED)."""
+    _resource_event(stack, logical_id, resource_type, "CREATE_FAILED", reason)
+    stack._add_stack_event(
+        "ROLLBACK_IN_PROGRESS",
+        resource_status_reason=f"The following resource(s) failed to create: [{logical_id}]. Rollback requested by user.",
+    )
+    try:
+        stack.resource_map.delete()
+        stack.status = "ROLLBACK_COMPLETE"
+    except Exception as rollback:  # noqa: BLE001
+        stack.status = "ROLLBACK_FAILED"
+        reason = f"{type(rollback).__name__}: {rollback}"[:1000]
+    # A rolled-back stack has no outputs (moto would evaluate them, re-creating what failed).
+    stack.output_map._output_json_map = {}
+    stack.output_map._parsed_outputs = {}
+    stack._add_stack_event(stack.status, resource_status_reason=reason)
+
+
+def _create_with_rollback(original_create):
+    """CreateStack sent with OnFailure=ROLLBACK whose resource fails: the call succeeds and the
+    stack rolls back, as in AWS. Without OnFailure moto's behaviour stays (HTTP 500, the stack left
+    in CREATE_IN_PROGRESS for good): tests use it to hold a stack "in progress"."""
+
+    def create_stack(self, name, template, parameters, *args, **kwargs):
+        before = set(self.stacks)
+        _local.working_on = None
+        try:
+            return original_create(self, name, template, parameters, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - any failure of a resource rolls back
+            created = [s for sid, s in self.stacks.items() if sid not in before]
+            if not created or not getattr(_local, "roll_back_create", False):
+                raise
+            stack = created[0]
+            working_on = getattr(_local, "working_on", None)
+            logical_id, resource_type = working_on or (stack.name, "AWS::CloudFormation::Stack")
+            _roll_back_create(stack, logical_id, resource_type, f"{type(exc).__name__}: {exc}"[:1000])
+            return stack
+
+    return create_stack
 
 
 def install_pending_email_subscriptions() -> None:
@@ -222,6 +264,19 @@ def install_rollback() -> None:
     cfn_parsing.parse_and_update_resource = _tracking(cfn_parsing.parse_and_update_resource)
     backend = cfn_models.CloudFormationBackend
     backend.execute_change_set = _with_rollback(backend.execute_change_set)
+    backend.create_stack = _create_with_rollback(backend.create_stack)
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    original_response = CloudFormationResponse.create_stack
+
+    def create_stack(self):
+        _local.roll_back_create = self._get_param("OnFailure") == "ROLLBACK"
+        try:
+            return original_response(self)
+        finally:
+            _local.roll_back_create = False
+
+    CloudFormationResponse.create_stack = create_stack
 
 
 # Cognito user pools, app clients and groups in CloudFormation. moto's parsing looks a resource
@@ -618,6 +673,66 @@ class SesEmailIdentity(CloudFormationModel):
         return True
 
 
+class IamOidcProvider(CloudFormationModel):
+    """AWS::IAM::OIDCProvider: an account's OpenID Connect identity provider in moto's IAM. Ref
+    and GetAtt Arn are its ARN. A second provider with the same URL is refused with
+    EntityAlreadyExists, as IAM refuses it. Url is create-only; the client ids are updated."""
+
+    __module__ = "moto.iam.emulator"
+
+    def __init__(self, account_id, arn):
+        self.account_id = account_id
+        self.arn = arn
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::IAM::OIDCProvider"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Url"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn
+
+    def get_cfn_attribute(self, attribute_name: str):
+        if attribute_name == "Arn":
+            return self.arn
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        from moto.iam.models import iam_backends
+
+        props = cloudformation_json.get("Properties") or {}
+        tags = [t for t in props.get("Tags") or []]
+        provider = iam_backends[account_id]["aws"].create_open_id_connect_provider(
+            props["Url"], props.get("ThumbprintList") or [], props.get("ClientIdList") or [], tags
+        )
+        return cls(account_id, provider.arn)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        pass
+
+    def delete(self, account_id, region_name) -> None:
+        from moto.iam.models import iam_backends
+
+        _quietly_gone(lambda: iam_backends[account_id]["aws"].delete_open_id_connect_provider(self.arn))
+
+    def is_created(self) -> bool:
+        return True
+
+
 def _ses_outbox(environ):
     wanted = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("to", [None])[0]
     messages = []
@@ -885,6 +1000,39 @@ def install_drift_detection() -> None:
     CloudFormationResponse.describe_stack_resource_drifts = _describe_stack_resource_drifts
 
 
+# Signing names whose IAM service prefix differs (Service Authorization Reference).
+_IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses", "tagging": "tag"}
+_action_log_lock = threading.Lock()
+
+
+def _log_action(authorization: str, action: str) -> None:
+    path = os.environ.get("EMULATOR_ACTION_LOG")
+    if not path or not action or "Credential=" not in authorization:
+        return
+    scope = authorization.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+    if len(scope) < 4:
+        return
+    service = _IAM_PREFIX.get(scope[3], scope[3])
+    with _action_log_lock, open(path, "a", encoding="utf-8") as log:
+        log.write(f"{service}:{action}\n")
+
+
+def install_action_log() -> None:
+    """Logs the IAM action of each signed request moto authorises (`EMULATOR_ACTION_LOG`)."""
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    original = ActionAuthenticatorMixin._authenticate_and_authorize_action
+
+    def logged(self, iam_request_cls, resource="*"):
+        try:
+            _log_action(self.headers.get("Authorization") or "", self._get_action())
+        except Exception:  # a request moto cannot name is still answered as before
+            pass
+        return original(self, iam_request_cls, resource)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = logged
+
+
 def _cognito_outbox(environ):
     wanted = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("to", [None])[0]
     with _cognito_lock:
@@ -981,6 +1129,13 @@ def _cost_explorer(action: str, request: dict):
     return None
 
 
+def _account_api_action(environ) -> str:
+    """The operation `_account_apis` answered (its emulator-only outboxes are unsigned)."""
+    if environ.get("PATH_INFO", "").rstrip("/") == "/2016-08-19/account-settings":
+        return "GetAccountSettings"
+    return environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
+
+
 def _account_apis(environ):
     """The answer to a request for an API moto lacks, or None to let moto answer it."""
     path = environ.get("PATH_INFO", "")
@@ -1022,12 +1177,14 @@ def main() -> None:
     install_streams_for_readers()
     install_user_lookup_by_sub()
     install_drift_detection()
+    install_action_log()
     app = DomainDispatcherApplication(create_backend_app)
     lock = threading.Lock()
 
     def serialised(environ, start_response):
         answer = _account_apis(environ)
         if answer is not None:
+            _log_action(environ.get("HTTP_AUTHORIZATION", ""), _account_api_action(environ))
             status, headers, body = answer
             start_response(status, headers + [("Content-Length", str(len(body)))])
             return [body]

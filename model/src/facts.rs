@@ -23,6 +23,9 @@ pub struct ResourceFacts {
     /// create, read, update, delete and list a resource of the type (some only for properties
     /// a template may not set, such as a KMS key).
     pub handler_actions: &'static [&'static str],
+    /// The IAM actions of the schema's read handler alone, sorted: what CloudFormation calls,
+    /// with the caller's credentials, to read a resource of the type when it detects drift.
+    pub read_actions: &'static [&'static str],
     /// Whether the type takes tags, and where.
     pub tagging: Tagging,
     /// `createOnlyProperties`: changing one replaces the resource.

@@ -155,6 +155,23 @@ fn cfn_lint_and_checkov_are_clean_on_every_environment() {
         panic!("cannot write {}: {e}", bootstrap.display());
     }
     files.push(bootstrap);
+    // The CI roles' stack (`bootstrap --github`), as prod's would be.
+    let ci = out.join("bootstrap/stackgen-github-grocer-prod.template.json");
+    let prod = stackgen::env::load_named(&workspace().join("environments"), "prod")
+        .unwrap_or_else(|e| panic!("prod: {e}"));
+    let trust = stackgen::deploy::ci::GitHubTrust::new(
+        stackgen::deploy::ci::Repository::parse("grocer-co/store")
+            .unwrap_or_else(|e| panic!("{e}")),
+        "main",
+        vec!["prod".to_owned()],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let body = stackgen::deploy::ci::template(&prod, &trust)
+        .unwrap_or_else(|e| panic!("the CI roles' template does not render: {e}"));
+    if let Err(e) = std::fs::write(&ci, body) {
+        panic!("cannot write {}: {e}", ci.display());
+    }
+    files.push(ci);
 
     // Both tools take ~20 s; run them side by side.
     let scan = Command::new(&checkov)

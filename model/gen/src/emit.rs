@@ -116,6 +116,7 @@ fn facts_static(f: &Facts) -> String {
     let _ = writeln!(out, "service: {},", option(f.service.as_deref()));
     let _ = writeln!(out, "iam_prefixes: {},", list(&f.iam_prefixes));
     let _ = writeln!(out, "handler_actions: {},", list(&f.handler_actions));
+    let _ = writeln!(out, "read_actions: {},", list(&f.read_actions));
     let tagging = match &f.tagging {
         None => "Tagging::NotTaggable".to_owned(),
         Some((property, map)) => format!(

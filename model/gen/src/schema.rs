@@ -22,6 +22,9 @@ pub struct Facts {
     pub iam_prefixes: Vec<String>,
     /// Every IAM action the handlers list, sorted, each once.
     pub handler_actions: Vec<String>,
+    /// The IAM actions of the read handler alone, sorted: what CloudFormation calls, with the
+    /// caller's credentials, to read a resource during drift detection.
+    pub read_actions: Vec<String>,
     /// `(tag property pointer, true for a map / false for a list)` when taggable.
     pub tagging: Option<(String, bool)>,
     pub create_only: Vec<String>,
@@ -53,6 +56,7 @@ impl Facts {
             service,
             iam_prefixes,
             handler_actions: handler_actions(schema),
+            read_actions: read_actions(schema),
             tagging: tagging(schema).map_err(&fail)?,
             physical_name: physical_name(&type_name.resource, &create_only, &primary_identifier),
             conditional_create_only: pointers("conditionalCreateOnlyProperties")?,
@@ -102,6 +106,16 @@ fn handler_actions(schema: &Value) -> Vec<String> {
         .flat_map(|h| h.values())
         .flat_map(|h| strings(h, "permissions"))
         .collect();
+    all.into_iter().collect()
+}
+
+/// The permissions of the schema's read handler (sorted, each once).
+fn read_actions(schema: &Value) -> Vec<String> {
+    let read = schema
+        .pointer("/handlers/read")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let all: BTreeSet<String> = strings(&read, "permissions").into_iter().collect();
     all.into_iter().collect()
 }
 
@@ -238,6 +252,7 @@ mod tests {
                 "sqs:GetQueueAttributes"
             ]
         );
+        assert_eq!(f.read_actions, ["sqs:GetQueueAttributes"]);
         assert_eq!(f.tagging, Some(("/properties/Tags".into(), false)));
         assert_eq!(f.physical_name.as_deref(), Some("/properties/QueueName"));
         assert_eq!(f.required, ["X"]);

@@ -42,6 +42,9 @@ pub enum Principal {
     Aws(Vec<Value>),
     /// `"*"`: everyone (only sensible with `Deny` or a narrowing condition).
     Everyone,
+    /// An identity provider of the account (an OIDC provider's ARN): who may call
+    /// `sts:AssumeRoleWithWebIdentity` with its tokens, as the trust's conditions narrow.
+    Federated(Value),
 }
 
 impl Serialize for Principal {
@@ -62,6 +65,11 @@ impl Serialize for Principal {
             Principal::Aws(v) => {
                 let mut m = s.serialize_map(Some(1))?;
                 m.serialize_entry("AWS", &Many(v))?;
+                m.end()
+            }
+            Principal::Federated(v) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("Federated", v)?;
                 m.end()
             }
         }
@@ -150,6 +158,35 @@ impl Statement {
             action: vec!["sts:AssumeRole".to_owned()],
             resource: Vec::new(),
             condition: Vec::new(),
+        }
+    }
+
+    /// A role's trust in an OIDC identity provider: its tokens may `sts:AssumeRoleWithWebIdentity`
+    /// when their `aud` claim is `audience` and their `sub` claim equals one of `subjects` (a
+    /// list, or a `Ref` to a list parameter). `StringEquals`, never `StringLike`: no wildcard can
+    /// widen the subjects (IAM User Guide, "IAM JSON policy elements: Condition operators").
+    /// `issuer` is the provider's host (`token.actions.githubusercontent.com`), the prefix of
+    /// its condition keys.
+    pub fn trust_web_identity(
+        provider: Value,
+        issuer: &str,
+        audience: &str,
+        subjects: Vec<Value>,
+    ) -> Self {
+        Statement {
+            sid: None,
+            effect: Effect::Allow,
+            principal: Some(Principal::Federated(provider)),
+            action: vec!["sts:AssumeRoleWithWebIdentity".to_owned()],
+            resource: Vec::new(),
+            condition: vec![
+                PolicyCondition::new(Operator::StringEquals, &format!("{issuer}:aud"), audience),
+                PolicyCondition {
+                    operator: Operator::StringEquals,
+                    key: format!("{issuer}:sub"),
+                    values: subjects,
+                },
+            ],
         }
     }
 

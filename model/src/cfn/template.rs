@@ -251,6 +251,8 @@ impl Entry {
 pub enum ParameterType {
     String,
     Number,
+    /// Comma-separated strings; a `Ref` to it is a list.
+    CommaDelimitedList,
 }
 
 /// A template parameter (supplied at deploy time).

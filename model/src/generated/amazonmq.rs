@@ -52,6 +52,7 @@ pub static BROKER: ResourceFacts = ResourceFacts {
         "route53:AssociateVPCWithHostedZone",
         "vpc-lattice:PutResourcePolicy",
     ],
+    read_actions: &["mq:DescribeBroker", "mq:DescribeSharedResources"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

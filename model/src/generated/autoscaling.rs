@@ -67,6 +67,7 @@ pub static AUTO_SCALING_GROUP: ResourceFacts = ResourceFacts {
         "vpc-lattice:ListTargets",
         "vpc-lattice:RegisterTargets",
     ],
+    read_actions: &["autoscaling:Describe*", "managed-fleets:Get*"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -37,6 +37,12 @@ pub static BACKUP_VAULT: ResourceFacts = ResourceFacts {
         "kms:GenerateDataKey",
         "kms:RetireGrant",
     ],
+    read_actions: &[
+        "backup:DescribeBackupVault",
+        "backup:GetBackupVaultAccessPolicy",
+        "backup:GetBackupVaultNotifications",
+        "backup:ListTags",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/BackupVaultTags",
         shape: TagShape::Map,

@@ -21,6 +21,11 @@ pub static BUDGET: ResourceFacts = ResourceFacts {
         "budgets:UntagResource",
         "budgets:ViewBudget",
     ],
+    read_actions: &[
+        "billing:GetBillingViewData",
+        "budgets:ListTagsForResource",
+        "budgets:ViewBudget",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/ResourceTags",
         shape: TagShape::List,

@@ -21,6 +21,7 @@ pub static ANOMALY_MONITOR: ResourceFacts = ResourceFacts {
         "ce:TagResource",
         "ce:UpdateAnomalyMonitor",
     ],
+    read_actions: &["ce:GetAnomalyMonitors", "ce:ListTagsForResource"],
     tagging: Tagging::Taggable {
         property: "/properties/ResourceTags",
         shape: TagShape::List,
@@ -62,6 +63,7 @@ pub static ANOMALY_SUBSCRIPTION: ResourceFacts = ResourceFacts {
         "ce:TagResource",
         "ce:UpdateAnomalySubscription",
     ],
+    read_actions: &["ce:GetAnomalySubscriptions", "ce:ListTagsForResource"],
     tagging: Tagging::Taggable {
         property: "/properties/ResourceTags",
         shape: TagShape::List,

@@ -26,6 +26,7 @@ pub static CERTIFICATE: ResourceFacts = ResourceFacts {
         "acm:UpdateCertificateOptions",
         "route53:ChangeResourceRecordSets",
     ],
+    read_actions: &["acm:DescribeCertificate", "acm:ListTagsForCertificate"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

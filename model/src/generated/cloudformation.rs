@@ -14,6 +14,7 @@ pub static CUSTOM_RESOURCE: ResourceFacts = ResourceFacts {
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
+    read_actions: &[],
     tagging: Tagging::NotTaggable,
     create_only: &["/properties/ServiceToken"],
     conditional_create_only: &[],
@@ -44,6 +45,11 @@ pub static STACK: ResourceFacts = ResourceFacts {
         "cloudformation:UpdateStack",
         "cloudformation:UpdateTerminationProtection",
         "iam:PassRole",
+    ],
+    read_actions: &[
+        "cloudformation:DescribeStacks",
+        "cloudformation:GetStackPolicy",
+        "cloudformation:GetTemplate",
     ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",

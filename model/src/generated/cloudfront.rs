@@ -29,6 +29,11 @@ pub static DISTRIBUTION: ResourceFacts = ResourceFacts {
         "cloudfront:UpdateDistribution",
         "cloudfront:UpdateDistributionWithStagingConfig",
     ],
+    read_actions: &[
+        "cloudfront:GetDistribution",
+        "cloudfront:GetDistributionConfig",
+        "cloudfront:ListTagsForResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -67,6 +72,11 @@ pub static FUNCTION: ResourceFacts = ResourceFacts {
         "cloudfront:UntagResource",
         "cloudfront:UpdateFunction",
     ],
+    read_actions: &[
+        "cloudfront:DescribeFunction",
+        "cloudfront:GetFunction",
+        "cloudfront:ListTagsForResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -102,6 +112,7 @@ pub static ORIGIN_ACCESS_CONTROL: ResourceFacts = ResourceFacts {
         "cloudfront:ListOriginAccessControls",
         "cloudfront:UpdateOriginAccessControl",
     ],
+    read_actions: &["cloudfront:GetOriginAccessControl"],
     tagging: Tagging::NotTaggable,
     create_only: &[],
     conditional_create_only: &[],
@@ -131,6 +142,7 @@ pub static RESPONSE_HEADERS_POLICY: ResourceFacts = ResourceFacts {
         "cloudfront:ListResponseHeadersPolicies",
         "cloudfront:UpdateResponseHeadersPolicy",
     ],
+    read_actions: &["cloudfront:GetResponseHeadersPolicy"],
     tagging: Tagging::NotTaggable,
     create_only: &[],
     conditional_create_only: &[],

@@ -23,6 +23,10 @@ pub static ALARM: ResourceFacts = ResourceFacts {
         "cloudwatch:TagResource",
         "cloudwatch:UntagResource",
     ],
+    read_actions: &[
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -54,6 +58,7 @@ pub static DASHBOARD: ResourceFacts = ResourceFacts {
         "cloudwatch:TagResource",
         "cloudwatch:UntagResource",
     ],
+    read_actions: &["cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

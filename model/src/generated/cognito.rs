@@ -36,6 +36,12 @@ pub static USER_POOL: ResourceFacts = ResourceFacts {
         "kms:ReEncryptFrom",
         "kms:ReEncryptTo",
     ],
+    read_actions: &[
+        "cognito-idp:DescribeUserPool",
+        "cognito-idp:GetUserPoolMfaConfig",
+        "kms:Decrypt",
+        "kms:DescribeKey",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/UserPoolTags",
         shape: TagShape::Map,
@@ -75,6 +81,10 @@ pub static USER_POOL_CLIENT: ResourceFacts = ResourceFacts {
         "iam:PassRole",
         "iam:PutRolePolicy",
     ],
+    read_actions: &[
+        "cognito-idp:DescribeUserPoolClient",
+        "cognito-idp:ListUserPoolClientSecrets",
+    ],
     tagging: Tagging::NotTaggable,
     create_only: &["/properties/GenerateSecret", "/properties/UserPoolId"],
     conditional_create_only: &[],
@@ -107,6 +117,7 @@ pub static USER_POOL_GROUP: ResourceFacts = ResourceFacts {
         "iam:PassRole",
         "iam:PutRolePolicy",
     ],
+    read_actions: &["cognito-idp:GetGroup"],
     tagging: Tagging::NotTaggable,
     create_only: &["/properties/UserPoolId", "/properties/GroupName"],
     conditional_create_only: &[],

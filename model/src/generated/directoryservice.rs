@@ -36,6 +36,7 @@ pub static MICROSOFT_AD: ResourceFacts = ResourceFacts {
         "ec2:RevokeSecurityGroupEgress",
         "ec2:RevokeSecurityGroupIngress",
     ],
+    read_actions: &["ds:DescribeDirectories"],
     tagging: Tagging::NotTaggable,
     create_only: &[
         "/properties/VpcSettings",

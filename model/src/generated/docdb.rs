@@ -14,6 +14,7 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
+    read_actions: &[],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -51,6 +52,7 @@ pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
+    read_actions: &[],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

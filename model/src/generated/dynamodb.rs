@@ -67,6 +67,14 @@ pub static GLOBAL_TABLE: ResourceFacts = ResourceFacts {
         "kms:ListAliases",
         "kms:RevokeGrant",
     ],
+    read_actions: &[
+        "application-autoscaling:Describe*",
+        "cloudwatch:PutMetricData",
+        "dynamodb:Describe*",
+        "dynamodb:GetResourcePolicy",
+        "dynamodb:ListTagsOfResource",
+        "kms:DescribeKey",
+    ],
     tagging: Tagging::NotTaggable,
     create_only: &["/properties/TableName"],
     conditional_create_only: &[
@@ -155,6 +163,15 @@ pub static TABLE: ResourceFacts = ResourceFacts {
         "s3:GetObject",
         "s3:GetObjectMetadata",
         "s3:ListBucket",
+    ],
+    read_actions: &[
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:DescribeContributorInsights",
+        "dynamodb:DescribeKinesisStreamingDestination",
+        "dynamodb:DescribeTable",
+        "dynamodb:DescribeTimeToLive",
+        "dynamodb:GetResourcePolicy",
+        "dynamodb:ListTagsOfResource",
     ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",

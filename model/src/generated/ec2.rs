@@ -14,6 +14,7 @@ pub static CLIENT_VPN_ENDPOINT: ResourceFacts = ResourceFacts {
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
+    read_actions: &[],
     tagging: Tagging::NotTaggable,
     create_only: &[
         "/properties/TransportProtocol",
@@ -57,6 +58,7 @@ pub static EIP: ResourceFacts = ResourceFacts {
         "ec2:DisassociateAddress",
         "ec2:ReleaseAddress",
     ],
+    read_actions: &["ec2:DescribeAddresses"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -96,6 +98,7 @@ pub static HOST: ResourceFacts = ResourceFacts {
         "ec2:ModifyHosts",
         "ec2:ReleaseHosts",
     ],
+    read_actions: &["ec2:DescribeHosts"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -159,6 +162,16 @@ pub static INSTANCE: ResourceFacts = ResourceFacts {
         "iam:PassRole",
         "ssm:CreateAssociation",
         "ssm:DeleteAssociation",
+        "ssm:DescribeAssociation",
+        "ssm:ListAssociations",
+    ],
+    read_actions: &[
+        "ec2:DescribeInstanceAttribute",
+        "ec2:DescribeInstanceCreditSpecifications",
+        "ec2:DescribeInstances",
+        "ec2:DescribeLaunchTemplates",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeVolumes",
         "ssm:DescribeAssociation",
         "ssm:ListAssociations",
     ],
@@ -246,6 +259,7 @@ pub static NAT_GATEWAY: ResourceFacts = ResourceFacts {
         "ec2:DisassociateNatGatewayAddress",
         "ec2:UnassignPrivateNatGatewayAddress",
     ],
+    read_actions: &["ec2:DescribeNatGateways"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -291,6 +305,7 @@ pub static TRANSIT_GATEWAY: ResourceFacts = ResourceFacts {
         "ec2:ModifyTransitGateway",
         "ec2:ModifyTransitGatewayOptions",
     ],
+    read_actions: &["ec2:DescribeTags", "ec2:DescribeTransitGateways"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -333,6 +348,13 @@ pub static VPC_ENDPOINT: ResourceFacts = ResourceFacts {
         "vpc-lattice:CreateServiceNetworkVpcEndpointAssociation",
         "vpc-lattice:DescribeServiceNetworkVpcEndpointAssociation",
         "vpce:AllowMultiRegion",
+    ],
+    read_actions: &[
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcEndpoints",
+        "ec2:DescribeVpcs",
+        "vpc-lattice:DescribeServiceNetworkVpcEndpointAssociation",
     ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
@@ -391,6 +413,7 @@ pub static VPN_CONNECTION: ResourceFacts = ResourceFacts {
         "logs:PutResourcePolicy",
         "logs:UpdateLogDelivery",
     ],
+    read_actions: &["ec2:DescribeVpnConnections"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -457,6 +480,11 @@ pub static VOLUME: ResourceFacts = ResourceFacts {
         "kms:GenerateDataKeyWithoutPlaintext",
         "kms:ReEncryptFrom",
         "kms:ReEncryptTo",
+    ],
+    read_actions: &[
+        "ec2:DescribeTags",
+        "ec2:DescribeVolumeAttribute",
+        "ec2:DescribeVolumes",
     ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",

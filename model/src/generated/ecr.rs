@@ -32,6 +32,12 @@ pub static REPOSITORY: ResourceFacts = ResourceFacts {
         "kms:DescribeKey",
         "kms:RetireGrant",
     ],
+    read_actions: &[
+        "ecr:DescribeRepositories",
+        "ecr:GetLifecyclePolicy",
+        "ecr:GetRepositoryPolicy",
+        "ecr:ListTagsForResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -29,6 +29,7 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
         "iam:CreateServiceLinkedRole",
         "kms:DescribeKey",
     ],
+    read_actions: &["ecs:DescribeClusters", "kms:DescribeKey"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -91,6 +92,7 @@ pub static SERVICE: ResourceFacts = ResourceFacts {
         "ecs:UpdateService",
         "iam:PassRole",
     ],
+    read_actions: &["ecs:DescribeServices"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -39,6 +39,13 @@ pub static FILE_SYSTEM: ResourceFacts = ResourceFacts {
         "kms:DescribeKey",
         "kms:GenerateDataKeyWithoutPlaintext",
     ],
+    read_actions: &[
+        "elasticfilesystem:DescribeBackupPolicy",
+        "elasticfilesystem:DescribeFileSystemPolicy",
+        "elasticfilesystem:DescribeFileSystems",
+        "elasticfilesystem:DescribeLifecycleConfiguration",
+        "elasticfilesystem:DescribeReplicationConfigurations",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/FileSystemTags",
         shape: TagShape::List,

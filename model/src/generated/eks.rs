@@ -40,6 +40,7 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
         "kms:CreateGrant",
         "kms:DescribeKey",
     ],
+    read_actions: &["eks:DescribeCluster"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -115,6 +116,7 @@ pub static NODEGROUP: ResourceFacts = ResourceFacts {
         "iam:ListAttachedRolePolicies",
         "iam:PassRole",
     ],
+    read_actions: &["eks:DescribeNodegroup"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::Map,

@@ -36,6 +36,12 @@ pub static CACHE_CLUSTER: ResourceFacts = ResourceFacts {
         "logs:UpdateLogDelivery",
         "s3:GetObject",
     ],
+    read_actions: &[
+        "elasticache:DescribeCacheClusters",
+        "elasticache:ListTagsForResource",
+        "logs:DescribeLogGroups",
+        "logs:GetLogDelivery",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -113,6 +119,10 @@ pub static REPLICATION_GROUP: ResourceFacts = ResourceFacts {
         "logs:PutLogEvents",
         "logs:UpdateLogDelivery",
         "s3:GetObject",
+    ],
+    read_actions: &[
+        "elasticache:DescribeReplicationGroups",
+        "elasticache:ListTagsForResource",
     ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
@@ -195,6 +205,10 @@ pub static SERVERLESS_CACHE: ResourceFacts = ResourceFacts {
         "elasticache:RemoveTagsFromResource",
         "kms:CreateGrant",
         "kms:DescribeKey",
+    ],
+    read_actions: &[
+        "elasticache:DescribeServerlessCaches",
+        "elasticache:ListTagsForResource",
     ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",

@@ -30,6 +30,12 @@ pub static LOAD_BALANCER: ResourceFacts = ResourceFacts {
         "elasticloadbalancing:SetSecurityGroups",
         "elasticloadbalancing:SetSubnets",
     ],
+    read_actions: &[
+        "elasticloadbalancing:DescribeCapacityReservation",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeTags",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

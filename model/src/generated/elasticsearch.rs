@@ -14,6 +14,7 @@ pub static DOMAIN: ResourceFacts = ResourceFacts {
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
+    read_actions: &[],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -25,6 +25,7 @@ pub static ARCHIVE: ResourceFacts = ResourceFacts {
         "kms:ReEncryptFrom",
         "kms:ReEncryptTo",
     ],
+    read_actions: &["events:DescribeArchive", "kms:Decrypt"],
     tagging: Tagging::NotTaggable,
     create_only: &["/properties/ArchiveName", "/properties/SourceArn"],
     conditional_create_only: &[],
@@ -55,6 +56,12 @@ pub static RULE: ResourceFacts = ResourceFacts {
         "events:RemoveTargets",
         "events:TagResource",
         "events:UntagResource",
+        "iam:PassRole",
+    ],
+    read_actions: &[
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+        "events:ListTargetsByRule",
         "iam:PassRole",
     ],
     tagging: Tagging::Taggable {

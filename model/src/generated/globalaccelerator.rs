@@ -29,6 +29,11 @@ pub static ACCELERATOR: ResourceFacts = ResourceFacts {
         "s3:GetBucketPolicy",
         "s3:PutBucketPolicy",
     ],
+    read_actions: &[
+        "globalaccelerator:DescribeAccelerator",
+        "globalaccelerator:DescribeAcceleratorAttributes",
+        "globalaccelerator:ListTagsForResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

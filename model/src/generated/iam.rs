@@ -33,6 +33,11 @@ pub static MANAGED_POLICY: ResourceFacts = ResourceFacts {
         "iam:ListPolicies",
         "iam:ListPolicyVersions",
     ],
+    read_actions: &[
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:ListEntitiesForPolicy",
+    ],
     tagging: Tagging::NotTaggable,
     create_only: &[
         "/properties/ManagedPolicyName",
@@ -77,6 +82,7 @@ pub static OIDC_PROVIDER: ResourceFacts = ResourceFacts {
         "iam:UntagOpenIDConnectProvider",
         "iam:UpdateOpenIDConnectProviderThumbprint",
     ],
+    read_actions: &["iam:GetOpenIDConnectProvider"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -118,6 +124,7 @@ pub static POLICY: ResourceFacts = ResourceFacts {
         "iam:PutRolePolicy",
         "iam:PutUserPolicy",
     ],
+    read_actions: &[],
     tagging: Tagging::NotTaggable,
     create_only: &[],
     conditional_create_only: &[],
@@ -157,6 +164,12 @@ pub static ROLE: ResourceFacts = ResourceFacts {
         "iam:UpdateAssumeRolePolicy",
         "iam:UpdateRole",
         "iam:UpdateRoleDescription",
+    ],
+    read_actions: &[
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListRolePolicies",
     ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",

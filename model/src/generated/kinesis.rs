@@ -36,6 +36,11 @@ pub static STREAM: ResourceFacts = ResourceFacts {
         "kinesis:UpdateStreamRecordDistributionStrategy",
         "kinesis:UpdateStreamWarmThroughput",
     ],
+    read_actions: &[
+        "kinesis:DescribeStreamSummary",
+        "kinesis:ListTagsForResource",
+        "kinesis:ListTagsForStream",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -39,6 +39,12 @@ pub static KEY: ResourceFacts = ResourceFacts {
         "kms:UntagResource",
         "kms:UpdateKeyDescription",
     ],
+    read_actions: &[
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListResourceTags",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

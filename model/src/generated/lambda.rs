@@ -34,6 +34,11 @@ pub static EVENT_SOURCE_MAPPING: ResourceFacts = ResourceFacts {
         "lambda:UntagResource",
         "lambda:UpdateEventSourceMapping",
     ],
+    read_actions: &[
+        "kms:Decrypt",
+        "lambda:GetEventSourceMapping",
+        "lambda:ListTags",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -115,6 +120,14 @@ pub static FUNCTION: ResourceFacts = ResourceFacts {
         "s3:GetObjectVersion",
         "s3files:ListMountTargets",
     ],
+    read_actions: &[
+        "kms:Decrypt",
+        "lambda:GetFunction",
+        "lambda:GetFunctionCodeSigningConfig",
+        "lambda:GetFunctionRecursionConfig",
+        "lambda:GetFunctionScalingConfig",
+        "lambda:GetRuntimeManagementConfig",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -165,6 +178,7 @@ pub static PERMISSION: ResourceFacts = ResourceFacts {
         "lambda:GetPolicy",
         "lambda:RemovePermission",
     ],
+    read_actions: &["lambda:GetPolicy"],
     tagging: Tagging::NotTaggable,
     create_only: &[
         "/properties/FunctionName",

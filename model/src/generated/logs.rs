@@ -43,6 +43,13 @@ pub static LOG_GROUP: ResourceFacts = ResourceFacts {
         "logs:UntagResource",
         "s3:REST.PUT.OBJECT",
     ],
+    read_actions: &[
+        "logs:DescribeIndexPolicies",
+        "logs:DescribeLogGroups",
+        "logs:DescribeResourcePolicies",
+        "logs:GetDataProtectionPolicy",
+        "logs:ListTagsForResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -70,6 +77,7 @@ pub static QUERY_DEFINITION: ResourceFacts = ResourceFacts {
         "logs:DescribeQueryDefinitions",
         "logs:PutQueryDefinition",
     ],
+    read_actions: &["logs:DescribeQueryDefinitions"],
     tagging: Tagging::NotTaggable,
     create_only: &[],
     conditional_create_only: &[],

@@ -25,6 +25,7 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
         "memorydb:UntagResource",
         "memorydb:UpdateCluster",
     ],
+    read_actions: &["memorydb:DescribeClusters", "memorydb:ListTags"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -56,6 +56,7 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
         "s3:GetBucketPolicy",
         "s3:PutBucketPolicy",
     ],
+    read_actions: &["kafka:DescribeCluster"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::Map,

@@ -39,6 +39,12 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
         "rds:RestoreDBClusterFromSnapshot",
         "rds:RestoreDBClusterToPointInTime",
     ],
+    read_actions: &[
+        "kms:CreateGrant",
+        "kms:DescribeKey",
+        "rds:DescribeDBClusters",
+        "rds:ListTagsForResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -105,6 +111,13 @@ pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
         "rds:ModifyDBInstance",
         "rds:RebootDBInstance",
         "rds:RemoveTagsFromResource",
+    ],
+    read_actions: &[
+        "ec2:DescribeAccountAttributes",
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeInternetGateways",
+        "rds:DescribeDBInstances",
+        "rds:ListTagsForResource",
     ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",

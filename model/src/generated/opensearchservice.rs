@@ -24,6 +24,7 @@ pub static DOMAIN: ResourceFacts = ResourceFacts {
         "es:UpdateDomain",
         "es:UpgradeDomain",
     ],
+    read_actions: &["es:DescribeDomain", "es:ListTags"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

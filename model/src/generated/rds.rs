@@ -59,6 +59,7 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
         "secretsmanager:CreateSecret",
         "secretsmanager:TagResource",
     ],
+    read_actions: &["rds:DescribeDBClusters"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -186,6 +187,16 @@ pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
         "rds:StopDBInstanceAutomatedBackupsReplication",
         "secretsmanager:CreateSecret",
         "secretsmanager:TagResource",
+    ],
+    read_actions: &[
+        "ec2:DescribeAccountAttributes",
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeInternetGateways",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcAttribute",
+        "ec2:DescribeVpcs",
+        "rds:DescribeDBInstances",
     ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",

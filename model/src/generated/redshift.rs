@@ -69,6 +69,14 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
         "secretsmanager:CreateSecret",
         "secretsmanager:TagResource",
     ],
+    read_actions: &[
+        "redshift:DescribeClusterDbRevisions",
+        "redshift:DescribeClusters",
+        "redshift:DescribeLoggingStatus",
+        "redshift:DescribeSnapshotCopyGrant",
+        "redshift:DescribeTags",
+        "redshift:GetResourcePolicy",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -20,6 +20,11 @@ pub static RECORD_SET: ResourceFacts = ResourceFacts {
         "route53:ListHostedZones",
         "route53:ListResourceRecordSets",
     ],
+    read_actions: &[
+        "route53:GetHostedZone",
+        "route53:ListHostedZones",
+        "route53:ListResourceRecordSets",
+    ],
     tagging: Tagging::NotTaggable,
     create_only: &["/properties/HostedZoneName", "/properties/HostedZoneId"],
     conditional_create_only: &[],

@@ -32,6 +32,15 @@ pub static DIRECTORY_BUCKET: ResourceFacts = ResourceFacts {
         "s3express:TagResource",
         "s3express:UntagResource",
     ],
+    read_actions: &[
+        "ec2:DescribeAvailabilityZones",
+        "s3express:GetEncryptionConfiguration",
+        "s3express:GetInventoryConfiguration",
+        "s3express:GetLifecycleConfiguration",
+        "s3express:GetMetricsConfiguration",
+        "s3express:ListAllMyDirectoryBuckets",
+        "s3express:ListTagsForResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

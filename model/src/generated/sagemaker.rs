@@ -23,6 +23,7 @@ pub static ENDPOINT: ResourceFacts = ResourceFacts {
         "sagemaker:ListTags",
         "sagemaker:UpdateEndpoint",
     ],
+    read_actions: &["sagemaker:DescribeEndpoint", "sagemaker:ListTags"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -74,6 +75,7 @@ pub static NOTEBOOK_INSTANCE: ResourceFacts = ResourceFacts {
         "sagemaker:StopNotebookInstance",
         "sagemaker:UpdateNotebookInstance",
     ],
+    read_actions: &["sagemaker:DescribeNotebookInstance", "sagemaker:ListTags"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

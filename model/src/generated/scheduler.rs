@@ -21,6 +21,7 @@ pub static SCHEDULE: ResourceFacts = ResourceFacts {
         "scheduler:ListSchedules",
         "scheduler:UpdateSchedule",
     ],
+    read_actions: &["scheduler:GetSchedule"],
     tagging: Tagging::NotTaggable,
     create_only: &["/properties/Name"],
     conditional_create_only: &[],

@@ -31,6 +31,10 @@ pub static SECRET: ResourceFacts = ResourceFacts {
         "secretsmanager:UntagResource",
         "secretsmanager:UpdateSecret",
     ],
+    read_actions: &[
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

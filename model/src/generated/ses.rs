@@ -27,6 +27,7 @@ pub static EMAIL_IDENTITY: ResourceFacts = ResourceFacts {
         "ses:TagResource",
         "ses:UntagResource",
     ],
+    read_actions: &["ses:GetEmailIdentity", "ses:ListTagsForResource"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

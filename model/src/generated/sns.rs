@@ -22,6 +22,7 @@ pub static SUBSCRIPTION: ResourceFacts = ResourceFacts {
         "sns:Subscribe",
         "sns:Unsubscribe",
     ],
+    read_actions: &["sns:GetSubscriptionAttributes"],
     tagging: Tagging::NotTaggable,
     create_only: &[
         "/properties/Endpoint",
@@ -64,6 +65,12 @@ pub static TOPIC: ResourceFacts = ResourceFacts {
         "sns:Unsubscribe",
         "sns:UntagResource",
     ],
+    read_actions: &[
+        "sns:GetDataProtectionPolicy",
+        "sns:GetTopicAttributes",
+        "sns:ListSubscriptionsByTopic",
+        "sns:ListTagsForResource",
+    ],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -87,6 +94,7 @@ pub static TOPIC_POLICY: ResourceFacts = ResourceFacts {
     service: Some("sns"),
     iam_prefixes: &["sns"],
     handler_actions: &["sns:SetTopicAttributes"],
+    read_actions: &[],
     tagging: Tagging::NotTaggable,
     create_only: &[],
     conditional_create_only: &[],

@@ -32,6 +32,7 @@ pub static QUEUE: ResourceFacts = ResourceFacts {
         "sqs:TagQueue",
         "sqs:UntagQueue",
     ],
+    read_actions: &["sqs:GetQueueAttributes", "sqs:ListQueueTags"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,
@@ -55,6 +56,7 @@ pub static QUEUE_POLICY: ResourceFacts = ResourceFacts {
     service: Some("sqs"),
     iam_prefixes: &["sqs"],
     handler_actions: &["sqs:SetQueueAttributes"],
+    read_actions: &[],
     tagging: Tagging::NotTaggable,
     create_only: &[],
     conditional_create_only: &[],

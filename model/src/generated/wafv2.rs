@@ -24,6 +24,7 @@ pub static WEB_ACL: ResourceFacts = ResourceFacts {
         "wafv2:UpdateWebACL",
         "wafv2:listWebACLs",
     ],
+    read_actions: &["wafv2:GetWebACL", "wafv2:ListTagsForResource"],
     tagging: Tagging::Taggable {
         property: "/properties/Tags",
         shape: TagShape::List,

@@ -4,6 +4,8 @@
 use crate::cfn::{Arn, Handle, Name};
 
 pub use crate::generated::iam::managed_policy::ManagedPolicy;
+/// An account's OIDC identity provider (GitHub Actions' token issuer, for keyless CI roles).
+pub use crate::generated::iam::oidc_provider::OIDCProvider;
 /// An inline policy of a role (the schema calls it `Policy`; named apart from
 /// `AWS::IAM::Policy`, the stand-alone resource).
 pub use crate::generated::iam::role::Policy as InlinePolicy;
@@ -16,6 +18,13 @@ impl Handle<Role> {
     }
     /// `Ref`: the role name.
     pub fn name(&self) -> Name<Role> {
+        self.reference_as()
+    }
+}
+
+impl Handle<OIDCProvider> {
+    /// `Ref`: the provider's ARN.
+    pub fn arn(&self) -> Arn<OIDCProvider> {
         self.reference_as()
     }
 }

@@ -10,6 +10,9 @@
 //! day after the first tagged resource). When Cost Explorer refuses or does not offer the call
 //! (an emulator, a member account), the command warns and names the tags to activate by hand;
 //! the bootstrap itself has succeeded.
+//!
+//! With `--github OWNER/REPO` it also makes the environment's keyless CI roles
+//! (`crate::deploy::ci`).
 
 use anyhow::{Context, Result};
 use aws_sdk_costexplorer::error::{DisplayErrorContext, ProvideErrorMetadata};
@@ -28,6 +31,8 @@ Examples:
   stackgen bootstrap --env prod --profile payer --format json
   stackgen bootstrap --env dev --prune --dry-run   which unused function zips would go
   stackgen bootstrap --env dev --prune             delete zips no stack uses (older than 7 days)
+  stackgen bootstrap --env prod --github grocer-co/store
+                                                   + keyless CI roles for that repository
 
 Creates or finds the stackgen-bootstrap stack (assets bucket) in the environment's region,
 then activates the cost allocation tags Project, Env, Owner and CostCenter in Cost Explorer.
@@ -35,6 +40,20 @@ Only the management (payer) account can activate them, and only once each tag ha
 billing data (up to 24 hours after the first tagged resource); otherwise the command warns and
 names the tags to activate by hand (Billing console → Cost allocation tags) and still succeeds.
 After activating, it requests a backfill of the tags' status over the past eleven months.
+
+--github OWNER/REPO also creates or updates the stack stackgen-github-<project>-<env>: GitHub
+Actions' OIDC identity provider (once per account) and two roles only that repository can
+assume, with no access key anywhere:
+  review role  read-only: synth, diff, cost-report --actuals, status, drift. Trusted for the
+               repository's pull requests and runs on --github-branch (default main).
+  deploy role  what `stackgen deploy --env ENV` does, through the bootstrap's CloudFormation
+               service role, and nothing else. Trusted for jobs in the GitHub environment(s)
+               --github-environment (default: the environment's name), whose protection rules
+               (required reviewers) then guard the deploy.
+It prints the two role ARNs to store as the secrets .github/workflows/ read: the review role as
+the repository secret AWS_REVIEW_ROLE_ARN_<ENV> (drift.yml), the deploy role as the secret
+AWS_DEPLOY_ROLE_ARN of the GitHub environment (deploy.yml). Run it again to change the branch
+or environments; it updates the stack in place.
 
 --prune deletes the content-addressed function zips (assets/<sha256>.zip) that no stack of the
 region passes as a parameter, once older than --prune-older-than-days; uploaded templates
@@ -67,6 +86,33 @@ pub struct Args {
     /// With --prune: list what would be deleted, delete nothing.
     #[arg(long, requires = "prune")]
     pub dry_run: bool,
+    /// Also create the keyless CI roles that only this GitHub repository (OWNER/REPO) assumes.
+    #[arg(long, value_name = "OWNER/REPO", value_parser = deploy::ci::Repository::parse)]
+    pub github: Option<deploy::ci::Repository>,
+    /// With --github: the branch whose scheduled and manual runs may use the review role.
+    #[arg(long, value_name = "BRANCH", default_value = "main", requires = "github",
+          value_parser = deploy::ci::trust::branch)]
+    pub github_branch: String,
+    /// With --github: a GitHub environment whose jobs may deploy (repeat for several; default:
+    /// the stackgen environment's name).
+    #[arg(long = "github-environment", value_name = "NAME", requires = "github",
+          value_parser = deploy::ci::trust::environment)]
+    pub github_environments: Vec<String>,
+}
+
+/// The trust `--github` asks for, checked before anything is sent.
+fn github_trust(args: &Args, env_name: &str) -> Result<Option<deploy::ci::GitHubTrust>> {
+    let Some(repository) = args.github.clone() else {
+        return Ok(None);
+    };
+    let environments = if args.github_environments.is_empty() {
+        vec![env_name.to_owned()]
+    } else {
+        args.github_environments.clone()
+    };
+    deploy::ci::GitHubTrust::new(repository, &args.github_branch, environments)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!(e))
 }
 
 /// What became of the cost allocation tags.
@@ -93,7 +139,8 @@ pub struct RefusedTag {
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
-    let (boot, tags, backfill, pruned) = runtime()?.block_on(async {
+    let trust = github_trust(args, &env.name)?;
+    let (boot, tags, backfill, pruned, ci) = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
         let boot = deploy::ensure_bootstrap(
             &ctx,
@@ -109,6 +156,26 @@ pub fn run(args: &Args) -> Result<Exit> {
                 env.region
             )
         })?;
+        let ci = match &trust {
+            Some(trust) => Some(
+                deploy::ci::ensure(
+                    &ctx,
+                    &env,
+                    trust,
+                    &boot,
+                    WaitOptions::default(),
+                    &Printer::new(),
+                )
+                .await
+                .with_context(|| {
+                    format!(
+                        "cannot create the CI roles stack `{}`",
+                        deploy::ci::stack_name(&env)
+                    )
+                })?,
+            ),
+            None => None,
+        };
         let ce = crate::cost::actuals::client(ctx.config());
         let tags = activate(&ce).await?;
         let backfill = match &tags {
@@ -128,7 +195,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         } else {
             None
         };
-        Ok::<_, anyhow::Error>((boot, tags, backfill, pruned))
+        Ok::<_, anyhow::Error>((boot, tags, backfill, pruned, ci))
     })?;
     match args.format {
         OutputFormat::Json => {
@@ -141,6 +208,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "costAllocationTags": tags,
                 "backfill": backfill,
                 "prune": pruned,
+                "ciRoles": ci,
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
             if let Some(w) = warning(&tags) {
@@ -187,6 +255,9 @@ pub fn run(args: &Args) -> Result<Exit> {
                     println!("  {key}");
                 }
             }
+            if let Some(ci) = &ci {
+                print_ci_roles(ci, &env.name, color);
+            }
             match &backfill {
                 Some(Backfill::Requested { from, status }) => println!(
                     "cost allocation tag backfill requested from {from} ({status}): spend since then is attributed to the tags too"
@@ -200,6 +271,42 @@ pub fn run(args: &Args) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+fn print_ci_roles(ci: &deploy::ci::CiRoles, env: &str, color: bool) {
+    println!(
+        "{} {}: GitHub OIDC provider {} ({})",
+        paint(color, "1", &ci.stack),
+        ci.outcome,
+        ci.oidc_provider,
+        if ci.provider_created_here {
+            "made by this stack"
+        } else {
+            "the account's existing one"
+        }
+    );
+    println!(
+        "  review role (read-only)  {}",
+        paint(color, "32", &ci.review_role)
+    );
+    println!(
+        "    trusted for            {}",
+        ci.review_subjects.join(", ")
+    );
+    println!(
+        "  deploy role              {}",
+        paint(color, "32", &ci.deploy_role)
+    );
+    println!(
+        "    trusted for            {}",
+        ci.deploy_subjects.join(", ")
+    );
+    println!(
+        "  store them as GitHub secrets: the review role as the repository secret \
+         AWS_REVIEW_ROLE_ARN_{}, the deploy role as AWS_DEPLOY_ROLE_ARN in the GitHub \
+         environment(s) above; .github/workflows/ reads them",
+        env.to_ascii_uppercase().replace('-', "_")
+    );
 }
 
 /// A backfill of the tags' activation status over the past months, so the budget and

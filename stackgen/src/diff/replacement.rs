@@ -277,6 +277,7 @@ mod tests {
         service: None,
         iam_prefixes: &[],
         handler_actions: &[],
+        read_actions: &[],
         tagging: stackgen_model::Tagging::NotTaggable,
         create_only: &["/properties/Peers/*/Asn"],
         conditional_create_only: &["/properties/Peers/*/Asn", "/properties/B"],

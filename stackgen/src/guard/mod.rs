@@ -8,6 +8,7 @@ mod access;
 mod bootstrap;
 mod buckets;
 mod budget;
+mod ci;
 mod ghost;
 mod iam;
 mod logs;
@@ -26,6 +27,7 @@ use crate::model::Template;
 use crate::stack::RetailStack;
 
 pub use bootstrap::check_bootstrap;
+pub use ci::check_ci_roles;
 pub use ghost::ALWAYS_ON_TYPES;
 
 /// A guardrail rule.

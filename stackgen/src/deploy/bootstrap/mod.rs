@@ -34,7 +34,10 @@ use crate::aws::AwsContext;
 
 mod template;
 
-pub use template::{deploy_role_actions, deploy_role_services, template, typed};
+pub use template::{
+    deploy_role_actions, deploy_role_services, is_read_action, product_read_actions, template,
+    typed,
+};
 
 /// The bootstrap template, rendered once its guardrails pass (`crate::guard::check_bootstrap`).
 fn checked_template(tags: &BTreeMap<String, String>) -> Result<String, DeployError> {

@@ -43,6 +43,52 @@ pub fn deploy_role_actions() -> Vec<String> {
     actions.into_iter().map(str::to_owned).collect()
 }
 
+/// What CloudFormation's drift detection reads of the product stacks' resources: the read
+/// handlers' actions of every type a product stack may hold (`ResourceFacts::read_actions`),
+/// keeping only reads ([`is_read_action`]). A read handler also lists what it needs for
+/// properties the stacks never set: `kms:Decrypt` for a customer-managed key, `s3:GetObject`
+/// for an API imported from a bucket. Those would let a reader decrypt or download data, and
+/// are left out.
+pub fn product_read_actions() -> Vec<String> {
+    let mut actions: Vec<&'static str> = product_types()
+        .iter()
+        .filter_map(|t| stackgen_model::facts(t))
+        .flat_map(|f| f.read_actions.iter().copied())
+        .filter_map(stackgen_model::hand::iam_action)
+        .filter(|a| is_read_action(a))
+        .collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions.into_iter().map(str::to_owned).collect()
+}
+
+/// Whether an IAM action only reads: its verb is `Describe`, `Get`, `List`, `View` or
+/// `BatchGet` (the "Read" and "List" access levels of the Service Authorization Reference name
+/// their actions so), or API Gateway's `GET` (its actions are HTTP methods). CloudFormation's
+/// drift detection (`DetectStackDrift`, `DetectStackResourceDrift`) counts as a read: it changes
+/// no resource, only records what it found.
+pub fn is_read_action(action: &str) -> bool {
+    let Some((service, verb)) = action.split_once(':') else {
+        return false;
+    };
+    if service == "apigateway" {
+        return verb == "GET";
+    }
+    if service == "cloudformation" && verb.starts_with("Detect") {
+        return true;
+    }
+    [
+        "Describe",
+        "Get",
+        "List",
+        "View",
+        "BatchGet",
+        "BatchDescribe",
+    ]
+    .iter()
+    .any(|v| verb.starts_with(v) && verb[v.len()..].starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
 /// The resource types a product stack may hold (the typed model's, without always-on ones).
 fn product_types() -> Vec<&'static str> {
     let mut types: Vec<&'static str> = crate::model::RESOURCE_TYPES

@@ -1,0 +1,377 @@
+//! The CI stack's template (`stackgen-github-<project>-<env>`), built with the typed model: GitHub
+//! Actions' OIDC identity provider (once per account) and the environment's two roles.
+//!
+//! * The **review role** reads: the environment's stack and the bootstrap stack, CloudFormation
+//!   drift detection, the read handlers of every product resource type (drift detection reads
+//!   each resource "with the caller's credentials": CloudFormation User Guide, "Detect
+//!   unmanaged configuration changes to stacks and resources with drift detection",
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html>)
+//!   and the environment's costs and budget. Every action it holds is a read (checked by
+//!   `crate::guard::check_ci_roles`).
+//! * The **deploy role** does what `stackgen deploy` does and nothing else: change sets on the
+//!   environment's own stack, handed to the bootstrap's CloudFormation service role (the only
+//!   role it may pass), the assets it uploads, the storefront's files, the demo catalog, the CDN
+//!   invalidation, the smoke test's throwaway customer. It cannot touch IAM, the bootstrap
+//!   stack or another environment's resources.
+//!
+//! Both trust GitHub's OIDC provider only, for tokens whose `aud` is `sts.amazonaws.com` and
+//! whose `sub` is one of the subjects of [`GitHubTrust`], compared with `StringEquals`.
+
+use crate::deploy::bootstrap::{BOOTSTRAP_STACK_NAME, product_read_actions};
+use crate::env::Environment;
+use crate::model::iam::{InlinePolicy, OIDCProvider, Role};
+use crate::model::{
+    Condition, DeletionPolicy, Operator, Options, Output, Parameter, PolicyCondition,
+    PolicyDocument, Pseudo, Statement, Tags, Template, Value,
+};
+use crate::sub;
+
+use super::trust::{AUDIENCE, GitHubTrust, ISSUER_HOST};
+
+/// Parameter: the bootstrap's assets bucket (its `AssetsBucketName` output).
+pub const ASSETS_BUCKET_PARAM: &str = "AssetsBucketName";
+/// Parameter: the bootstrap's CloudFormation service role (its `DeployRoleArn` output).
+pub const SERVICE_ROLE_PARAM: &str = "CloudFormationRoleArn";
+/// Parameter: `create` the account's GitHub OIDC provider here, or use the `existing` one.
+pub const PROVIDER_PARAM: &str = "GitHubOidcProvider";
+/// Outputs.
+pub const REVIEW_ROLE_OUTPUT: &str = "ReviewRoleArn";
+pub const DEPLOY_ROLE_OUTPUT: &str = "DeployRoleArn";
+pub const PROVIDER_OUTPUT: &str = "OidcProviderArn";
+/// Logical ids.
+pub const REVIEW_ROLE_ID: &str = "ReviewRole";
+pub const DEPLOY_ROLE_ID: &str = "DeployRole";
+const PROVIDER_ID: &str = "OidcProvider";
+
+/// CloudFormation's read calls on a stack (DescribeStackDriftDetectionStatus and
+/// BatchDescribeTypeConfigurations have no resource type: [`DRIFT_STATUS_ACTIONS`]).
+const STACK_READ_ACTIONS: &[&str] = &[
+    "cloudformation:DescribeStackEvents",
+    "cloudformation:DescribeStackResource",
+    "cloudformation:DescribeStackResourceDrifts",
+    "cloudformation:DescribeStackResources",
+    "cloudformation:DescribeStacks",
+    "cloudformation:DetectStackDrift",
+    "cloudformation:DetectStackResourceDrift",
+    "cloudformation:GetTemplate",
+    "cloudformation:GetTemplateSummary",
+    "cloudformation:ListStackResources",
+];
+const DRIFT_STATUS_ACTIONS: &[&str] = &[
+    "cloudformation:BatchDescribeTypeConfigurations",
+    "cloudformation:DescribeStackDriftDetectionStatus",
+];
+/// What `cost-report --actuals` and `status` read of the bill (Cost Explorer has no resource
+/// types for these).
+const COST_READ_ACTIONS: &[&str] = &[
+    "ce:GetCostAndUsage",
+    "ce:GetCostForecast",
+    "ce:ListCostAllocationTags",
+    "lambda:GetAccountSettings",
+];
+/// What `deploy` does to its own stack.
+const CHANGE_SET_ACTIONS: &[&str] = &[
+    "cloudformation:CreateChangeSet",
+    "cloudformation:DeleteChangeSet",
+    "cloudformation:DescribeChangeSet",
+    "cloudformation:DescribeStackEvents",
+    "cloudformation:DescribeStackResource",
+    "cloudformation:DescribeStackResources",
+    "cloudformation:DescribeStacks",
+    "cloudformation:ExecuteChangeSet",
+    "cloudformation:GetTemplate",
+    "cloudformation:ListStackResources",
+    // Recomputes outputs CloudFormation did not report after a change set (deploy/outputs.rs).
+    "cloudformation:UpdateStack",
+    "cloudformation:UpdateTerminationProtection",
+];
+/// What `deploy` checks of the account before it starts (deploy/readiness.rs) and `status`
+/// shows: Lambda's concurrency quota and which cost allocation tags are active. Neither has a
+/// resource type.
+const ACCOUNT_READ_ACTIONS: &[&str] = &["ce:ListCostAllocationTags", "lambda:GetAccountSettings"];
+/// The smoke test's throwaway customer (smoke/customer.rs, deploy/staff.rs).
+const SMOKE_CUSTOMER_ACTIONS: &[&str] = &[
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminDeleteUser",
+    "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminSetUserPassword",
+];
+
+/// The environment's CI stack: provider (when `create`), review role, deploy role.
+pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
+    let mut t = Template::new(
+        &format!(
+            "stackgen CI roles of `{}`: GitHub Actions of {} may review (read-only) and deploy \
+             it, with short-lived credentials",
+            env.name, trust.repository
+        ),
+        tags,
+    );
+    let bucket = t.parameter(
+        ASSETS_BUCKET_PARAM,
+        Parameter::string("The bootstrap stack's assets bucket (its AssetsBucketName output)"),
+    );
+    let service_role = t.parameter(
+        SERVICE_ROLE_PARAM,
+        Parameter::string(
+            "The bootstrap stack's CloudFormation service role (its DeployRoleArn output)",
+        ),
+    );
+    let mut provider_param = Parameter::string(
+        "create: make the account's GitHub OIDC provider in this stack; existing: another stack or a person made it",
+    );
+    provider_param.default = Some("create".to_owned());
+    provider_param.allowed_pattern = Some("^(create|existing)$".to_owned());
+    provider_param.constraint_description = Some("create or existing".to_owned());
+    let provider_mode = t.parameter(PROVIDER_PARAM, provider_param);
+    let create = t.condition(
+        "CreateOidcProvider",
+        Condition::Equals(provider_mode.value(), "create".into()),
+    );
+    let provider = t.add_with(
+        PROVIDER_ID,
+        OIDCProvider::new()
+            .url(format!("https://{ISSUER_HOST}"))
+            .client_id_list(vec![Value::from(AUDIENCE)]),
+        // One per account: kept when this stack goes, since other regions' and environments'
+        // CI stacks use it (as `existing`).
+        Options::new()
+            .condition(&create)
+            .data_policy(DeletionPolicy::Retain),
+    );
+    let existing = sub!(
+        "arn:",
+        Pseudo::Partition,
+        ":iam::",
+        Pseudo::AccountId,
+        format!(":oidc-provider/{ISSUER_HOST}")
+    );
+    let provider_arn = Value::if_(&create, provider.arn().into(), existing);
+    let stack = crate::stack::stack_name(env);
+    let review = t.add(
+        REVIEW_ROLE_ID,
+        role(
+            &provider_arn,
+            trust.review_subjects(),
+            &format!(
+                "stackgen: read-only review of `{stack}` from GitHub Actions of {}",
+                trust.repository
+            ),
+            review_policy(&stack),
+            "review",
+        ),
+    );
+    let deploy = t.add(
+        DEPLOY_ROLE_ID,
+        role(
+            &provider_arn,
+            trust.deploy_subjects(),
+            &format!(
+                "stackgen: deploys `{stack}` from GitHub Actions of {}",
+                trust.repository
+            ),
+            deploy_policy(env, &bucket.value(), &service_role.value()),
+            "deploy",
+        ),
+    );
+    t.output(
+        REVIEW_ROLE_OUTPUT,
+        Output::new(
+            "Role for pull requests and drift checks (repository secret AWS_REVIEW_ROLE_ARN_<ENV>)",
+            review.arn(),
+        ),
+    );
+    t.output(
+        DEPLOY_ROLE_OUTPUT,
+        Output::new(
+            "Role for deploys (GitHub environment secret AWS_DEPLOY_ROLE_ARN)",
+            deploy.arn(),
+        ),
+    );
+    t.output(
+        PROVIDER_OUTPUT,
+        Output::new("GitHub Actions' OIDC identity provider", provider_arn),
+    );
+    t
+}
+
+fn role(
+    provider: &Value,
+    subjects: Vec<String>,
+    description: &str,
+    policy: PolicyDocument,
+    name: &str,
+) -> Role {
+    let trust = Statement::trust_web_identity(
+        provider.clone(),
+        ISSUER_HOST,
+        AUDIENCE,
+        subjects.into_iter().map(Value::from).collect(),
+    );
+    Role::new(PolicyDocument::new(vec![trust]))
+        .description(description)
+        .max_session_duration(3600)
+        .policies([InlinePolicy::new(policy, name)])
+}
+
+fn stack_arn(name: &str) -> Value {
+    sub!(
+        "arn:",
+        Pseudo::Partition,
+        ":cloudformation:",
+        Pseudo::Region,
+        ":",
+        Pseudo::AccountId,
+        format!(":stack/{name}/*")
+    )
+}
+
+/// `arn:…:<service>:<region>:<account>:<kind><project>-<env>-*`: the environment's resources of
+/// one kind, by the physical names `crate::stack` gives them (`<project>-<env>-<name>`).
+fn named(service: &str, kind: &str, stack: &str) -> Value {
+    sub!(
+        "arn:",
+        Pseudo::Partition,
+        format!(":{service}:"),
+        Pseudo::Region,
+        ":",
+        Pseudo::AccountId,
+        format!(":{kind}{stack}-*")
+    )
+}
+
+fn review_policy(stack: &str) -> PolicyDocument {
+    let reads = product_read_actions();
+    let reads: Vec<&str> = reads.iter().map(String::as_str).collect();
+    PolicyDocument::new(vec![
+        Statement::allow(
+            "ReadStacks",
+            STACK_READ_ACTIONS,
+            [stack_arn(stack), stack_arn(BOOTSTRAP_STACK_NAME)],
+        ),
+        Statement::allow("DriftDetectionStatus", DRIFT_STATUS_ACTIONS, ["*"]),
+        Statement::allow("ReadResourcesForDrift", &reads, ["*"]),
+        Statement::allow("ReadCostsAndQuotas", COST_READ_ACTIONS, ["*"]),
+        // `status` shows e-mail subscriptions still waiting for their confirmation.
+        Statement::allow(
+            "ReadSubscriptions",
+            &["sns:ListSubscriptionsByTopic"],
+            [named("sns", "", stack)],
+        ),
+        Statement::allow(
+            "ReadBudget",
+            &["budgets:ViewBudget"],
+            [sub!(
+                "arn:",
+                Pseudo::Partition,
+                ":budgets::",
+                Pseudo::AccountId,
+                format!(":budget/{stack}-*")
+            )],
+        ),
+    ])
+}
+
+fn deploy_policy(env: &Environment, bucket: &Value, service_role: &Value) -> PolicyDocument {
+    let stack = crate::stack::stack_name(env);
+    let stack = stack.as_str();
+    let mut pass = Statement::allow(
+        "PassTheServiceRole",
+        &["iam:PassRole"],
+        [service_role.clone()],
+    );
+    pass.condition = vec![PolicyCondition::new(
+        Operator::StringEquals,
+        "iam:PassedToService",
+        "cloudformation.amazonaws.com",
+    )];
+    let site_objects = sub!("arn:", Pseudo::Partition, format!(":s3:::{stack}-*/*"));
+    let site_buckets = sub!("arn:", Pseudo::Partition, format!(":s3:::{stack}-*"));
+    PolicyDocument::new(vec![
+        Statement::allow("ChangeSets", CHANGE_SET_ACTIONS, [stack_arn(stack)]),
+        Statement::allow(
+            "FindTheBootstrap",
+            &[
+                "cloudformation:DescribeStackResource",
+                "cloudformation:DescribeStacks",
+            ],
+            [stack_arn(BOOTSTRAP_STACK_NAME)],
+        ),
+        pass,
+        Statement::allow(
+            "UploadAssets",
+            &["s3:GetObject", "s3:PutObject"],
+            [sub!(
+                "arn:",
+                Pseudo::Partition,
+                ":s3:::",
+                bucket.clone(),
+                "/*"
+            )],
+        ),
+        Statement::allow(
+            "ListAssets",
+            &["s3:ListBucket"],
+            [sub!("arn:", Pseudo::Partition, ":s3:::", bucket.clone())],
+        ),
+        Statement::allow(
+            "PublishTheStorefront",
+            &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            [site_objects],
+        ),
+        Statement::allow("ListTheStorefront", &["s3:ListBucket"], [site_buckets]),
+        Statement::allow(
+            "LoadTheDemoCatalog",
+            &["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
+            [named("dynamodb", "table/", stack)],
+        ),
+        // Distribution ids are CloudFront's, not named by the stack; an invalidation only makes
+        // the CDN fetch files again.
+        Statement::allow(
+            "InvalidateTheCdn",
+            &["cloudfront:CreateInvalidation"],
+            [sub!(
+                "arn:",
+                Pseudo::Partition,
+                ":cloudfront::",
+                Pseudo::AccountId,
+                ":distribution/*"
+            )],
+        ),
+        Statement::allow("CheckTheAccount", ACCOUNT_READ_ACTIONS, ["*"]),
+        smoke_customer(env),
+    ])
+}
+
+/// The smoke test's customer, in the environment's own user pool only: pool ids are Cognito's,
+/// so the pool is told apart by its tags ("In an IAM policy, you can constrain permissions for
+/// user pools based on specific tags or tag values": Amazon Cognito API Reference,
+/// TagResource, <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TagResource.html>).
+fn smoke_customer(env: &Environment) -> Statement {
+    let mut s = Statement::allow(
+        "SmokeTestCustomer",
+        SMOKE_CUSTOMER_ACTIONS,
+        [sub!(
+            "arn:",
+            Pseudo::Partition,
+            ":cognito-idp:",
+            Pseudo::Region,
+            ":",
+            Pseudo::AccountId,
+            ":userpool/*"
+        )],
+    );
+    s.condition = vec![
+        PolicyCondition::new(
+            Operator::StringEquals,
+            "aws:ResourceTag/Project",
+            env.project.as_str(),
+        ),
+        PolicyCondition::new(
+            Operator::StringEquals,
+            "aws:ResourceTag/Env",
+            env.name.as_str(),
+        ),
+    ];
+    s
+}

@@ -1,0 +1,154 @@
+//! The CI roles' guardrails (`stackgen bootstrap --github`): no wildcard action; each role trusts
+//! only GitHub's OIDC provider, for the `sts.amazonaws.com` audience and the exact subjects of
+//! one repository (`StringEquals`, no `*`); the review role only reads.
+
+use super::bootstrap::named_actions;
+use super::{Outcome, Report, Rule, RuleResult};
+use crate::deploy::bootstrap::is_read_action;
+use crate::deploy::ci::template::{DEPLOY_ROLE_ID, REVIEW_ROLE_ID};
+use crate::deploy::ci::{AUDIENCE, GitHubTrust, ISSUER_HOST};
+use crate::model::iam::Role;
+use crate::model::{Operator, Principal, Statement, Template};
+
+pub const CI_TRUST: Rule = Rule {
+    id: "ci-roles-trust",
+    title: "only the named GitHub repository's workflows assume the CI roles",
+};
+pub const REVIEW_READ_ONLY: Rule = Rule {
+    id: "ci-review-read-only",
+    title: "the review role only reads",
+};
+
+/// Every CI guardrail on the CI stack's template.
+pub fn check_ci_roles(template: &Template, trust: &GitHubTrust) -> Report {
+    Report {
+        stack: format!("CI roles of {}", trust.repository),
+        environment: "(account)".to_owned(),
+        results: vec![
+            named_actions(template),
+            trusts(template, trust),
+            review_read_only(template),
+        ],
+    }
+}
+
+fn trusts(t: &Template, trust: &GitHubTrust) -> RuleResult {
+    let mut o = Outcome::new(CI_TRUST);
+    for (id, expected) in [
+        (REVIEW_ROLE_ID, trust.review_subjects()),
+        (DEPLOY_ROLE_ID, trust.deploy_subjects()),
+    ] {
+        o.checked();
+        let Some(role) = t.entry_named(id).and_then(|e| e.downcast::<Role>()) else {
+            o.violation(id, "the role is missing", "render both CI roles");
+            continue;
+        };
+        let statements = &role.assume_role_policy_document.statement;
+        if statements.is_empty() || !statements.iter().all(|s| exact(s, &expected)) {
+            o.violation(
+                id,
+                format!(
+                    "the trust policy is not exactly: GitHub's OIDC provider, audience \
+                     {AUDIENCE}, subjects {expected:?}"
+                ),
+                "build the trust with Statement::trust_web_identity and the GitHubTrust's subjects",
+            );
+        }
+    }
+    o.finish()
+}
+
+/// A web-identity statement with exactly the audience and the subjects, compared whole.
+fn exact(s: &Statement, subjects: &[String]) -> bool {
+    let key = |k: &str| format!("{ISSUER_HOST}:{k}");
+    let values = |k: &str| -> Option<Vec<String>> {
+        let c = s.condition.iter().find(|c| c.key == key(k))?;
+        (c.operator == Operator::StringEquals).then(|| {
+            c.values
+                .iter()
+                .map(|v| v.literal_text().unwrap_or("<not a literal>").to_owned())
+                .collect()
+        })
+    };
+    matches!(s.principal, Some(Principal::Federated(_)))
+        && s.action == ["sts:AssumeRoleWithWebIdentity"]
+        && s.condition.len() == 2
+        && values("aud") == Some(vec![AUDIENCE.to_owned()])
+        && values("sub").as_deref() == Some(subjects)
+        && subjects
+            .iter()
+            .all(|v| !v.contains('*') && !v.contains('?'))
+}
+
+fn review_read_only(t: &Template) -> RuleResult {
+    let mut o = Outcome::new(REVIEW_READ_ONLY);
+    if let Some(role) = t
+        .entry_named(REVIEW_ROLE_ID)
+        .and_then(|e| e.downcast::<Role>())
+    {
+        for p in role.inline_policies() {
+            for a in p.policy_document.statement.iter().flat_map(|s| &s.action) {
+                o.checked();
+                if !is_read_action(a) {
+                    o.violation(
+                        REVIEW_ROLE_ID,
+                        format!("the review role may `{a}`, which is not a read"),
+                        "give the review role only Describe/Get/List/View actions",
+                    );
+                }
+            }
+        }
+    }
+    o.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::ci::{Repository, typed};
+    use crate::model::Value;
+
+    fn fixture() -> (Template, GitHubTrust) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../environments");
+        let env = crate::env::load_named(&dir, "prod").unwrap_or_else(|e| panic!("{e}"));
+        let repo = Repository::parse("grocer-co/store").unwrap_or_else(|e| panic!("{e}"));
+        let trust =
+            GitHubTrust::new(repo, "main", vec!["prod".into()]).unwrap_or_else(|e| panic!("{e}"));
+        (typed(&env, &trust, crate::model::Tags::new()), trust)
+    }
+
+    fn role<'a>(t: &'a mut Template, id: &str) -> &'a mut Role {
+        t.entry_named_mut(id)
+            .and_then(|e| e.downcast_mut::<Role>())
+            .unwrap_or_else(|| panic!("{id}"))
+    }
+
+    #[test]
+    fn the_rendered_roles_pass() {
+        let (t, trust) = fixture();
+        let report = check_ci_roles(&t, &trust);
+        assert!(
+            report.passed(),
+            "{:?}",
+            report.violations().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_wider_subject_or_a_write_in_the_review_role_is_refused() {
+        let (mut t, trust) = fixture();
+        role(&mut t, DEPLOY_ROLE_ID)
+            .assume_role_policy_document
+            .statement[0]
+            .condition[1]
+            .values = vec![Value::from("repo:grocer-co/*:environment:prod")];
+        role(&mut t, REVIEW_ROLE_ID).inline_policies_mut()[0]
+            .policy_document
+            .statement[0]
+            .action
+            .push("s3:PutObject".to_owned());
+        let report = check_ci_roles(&t, &trust);
+        let rules: Vec<&str> = report.violations().map(|v| v.rule).collect();
+        assert_eq!(rules, [CI_TRUST.id, REVIEW_READ_ONLY.id], "{rules:?}");
+    }
+}
