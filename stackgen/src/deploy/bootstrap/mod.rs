@@ -111,31 +111,9 @@ pub async fn ensure_bootstrap(
     progress: &dyn Progress,
 ) -> Result<Bootstrap, DeployError> {
     let mut created = false;
-    let mut stack = describe_stack(ctx, BOOTSTRAP_STACK_NAME).await?;
-    if let Some(s) = &stack
-        && classify(&s.status) == StackCondition::Busy
-    {
-        progress.step(&format!("{BOOTSTRAP_STACK_NAME} is {}; waiting", s.status));
-        stack = wait_for_stack(ctx, &s.id, None, wait, progress)
-            .await?
-            .stack;
-    }
-    if let Some(s) = &stack
-        && matches!(
-            classify(&s.status),
-            StackCondition::FailedCreate | StackCondition::ReviewOnly
-        )
-    {
-        // A bootstrap that never came up holds nothing (the bucket was not created or was
-        // rolled back); recreating it is always safe.
-        progress.step(&format!(
-            "{BOOTSTRAP_STACK_NAME} is {}; deleting it to start over",
-            s.status
-        ));
-        delete_and_wait(ctx, &s.id, wait, progress).await?;
-        stack = None;
-    }
-    let stack = match stack.filter(|s| classify(&s.status) != StackCondition::Missing) {
+    // A bootstrap that never came up holds nothing (the bucket was not created or was rolled
+    // back); recreating it is always safe.
+    let stack = match settled_or_cleared(ctx, BOOTSTRAP_STACK_NAME, wait, progress).await? {
         Some(s) => s,
         None => {
             progress.step(&format!("creating {BOOTSTRAP_STACK_NAME} (assets bucket)"));
@@ -222,15 +200,7 @@ async fn upgrade(
 }
 
 async fn create(ctx: &AwsContext, tags: &BTreeMap<String, String>) -> Result<String, DeployError> {
-    let sdk_tags = tags
-        .iter()
-        .map(|(k, v)| {
-            aws_sdk_cloudformation::types::Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-        })
-        .collect::<Vec<_>>();
+    let sdk_tags = super::changeset::sdk_tags(tags);
     let out = ctx
         .cloudformation
         .create_stack()
@@ -261,6 +231,40 @@ async fn bucket_resource(ctx: &AwsContext) -> Result<String, DeployError> {
                 "{BOOTSTRAP_STACK_NAME} has no {BUCKET_LOGICAL_ID}; delete the stack and deploy again"
             ))
         })
+}
+
+/// A stack stackgen keeps for the account (the bootstrap, the CI roles), as found: waited for
+/// when an operation holds it, deleted when its first create failed or it only ever held a
+/// change set (it holds nothing then, and cannot be updated), `None` when there is none.
+pub(crate) async fn settled_or_cleared(
+    ctx: &AwsContext,
+    name: &str,
+    wait: WaitOptions,
+    progress: &dyn Progress,
+) -> Result<Option<super::stack::StackSnapshot>, DeployError> {
+    let mut stack = describe_stack(ctx, name).await?;
+    if let Some(s) = &stack
+        && classify(&s.status) == StackCondition::Busy
+    {
+        progress.step(&format!("{name} is {}; waiting", s.status));
+        stack = wait_for_stack(ctx, &s.id, None, wait, progress)
+            .await?
+            .stack;
+    }
+    if let Some(s) = &stack
+        && matches!(
+            classify(&s.status),
+            StackCondition::FailedCreate | StackCondition::ReviewOnly
+        )
+    {
+        progress.step(&format!(
+            "{name} is {}; deleting it to start over",
+            s.status
+        ));
+        delete_and_wait(ctx, &s.id, wait, progress).await?;
+        stack = None;
+    }
+    Ok(stack.filter(|s| classify(&s.status) != StackCondition::Missing))
 }
 
 /// Deletes a stack by id and waits until it is gone.

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudformation::types::{Capability, OnFailure, Parameter, Tag};
+use aws_sdk_cloudformation::types::{Capability, OnFailure, Parameter};
 
 use super::template::{
     ASSETS_BUCKET_PARAM, DEPLOY_ROLE_OUTPUT, PROVIDER_OUTPUT, PROVIDER_PARAM, REVIEW_ROLE_OUTPUT,
@@ -17,12 +17,12 @@ use super::template::{
 };
 use super::{GitHubTrust, stack_name};
 use crate::aws::AwsContext;
-use crate::deploy::bootstrap::{Bootstrap, delete_and_wait};
+use crate::deploy::bootstrap::{Bootstrap, delete_and_wait, settled_or_cleared};
+use crate::deploy::changeset::{sdk_parameters, sdk_tags};
 use crate::deploy::error::DeployError;
 use crate::deploy::events::{WaitOptions, newest_event_id, wait_for_stack};
 use crate::deploy::progress::Progress;
-use crate::deploy::stack::describe_stack;
-use crate::deploy::state::{StackCondition, classify, is_success};
+use crate::deploy::state::is_success;
 use crate::env::Environment;
 use crate::model::{Format, Tags};
 
@@ -62,30 +62,8 @@ pub async fn ensure(
         ))
     })?;
     let body = checked_template(env, trust)?;
-    let mut current = describe_stack(ctx, &name).await?;
-    if let Some(s) = &current
-        && matches!(
-            classify(&s.status),
-            StackCondition::FailedCreate | StackCondition::ReviewOnly
-        )
-    {
-        progress.step(&format!(
-            "{name} is {}; deleting it to start over",
-            s.status
-        ));
-        delete_and_wait(ctx, &s.id, wait, progress).await?;
-        current = None;
-    }
-    if let Some(s) = &current
-        && classify(&s.status) == StackCondition::Busy
-    {
-        progress.step(&format!("{name} is {}; waiting", s.status));
-        current = wait_for_stack(ctx, &s.id, None, wait, progress)
-            .await?
-            .stack;
-    }
-    let (stack, outcome) = match current.filter(|s| classify(&s.status) != StackCondition::Missing)
-    {
+    let current = settled_or_cleared(ctx, &name, wait, progress).await?;
+    let (stack, outcome) = match current {
         Some(s) => {
             let mode = s
                 .parameters
@@ -147,19 +125,11 @@ pub fn tags() -> Tags {
 }
 
 fn parameters(bucket: &str, service_role: &str, provider: &str) -> Vec<Parameter> {
-    BTreeMap::from([
-        (ASSETS_BUCKET_PARAM, bucket),
-        (SERVICE_ROLE_PARAM, service_role),
-        (PROVIDER_PARAM, provider),
-    ])
-    .into_iter()
-    .map(|(k, v)| {
-        Parameter::builder()
-            .parameter_key(k)
-            .parameter_value(v)
-            .build()
-    })
-    .collect()
+    sdk_parameters(&BTreeMap::from([
+        (ASSETS_BUCKET_PARAM.to_owned(), bucket.to_owned()),
+        (SERVICE_ROLE_PARAM.to_owned(), service_role.to_owned()),
+        (PROVIDER_PARAM.to_owned(), provider.to_owned()),
+    ]))
 }
 
 /// Creates the stack making the provider; when the account has one already, again using it.
@@ -227,10 +197,7 @@ async fn create(
     wait: WaitOptions,
     progress: &dyn Progress,
 ) -> Result<Result<crate::deploy::StackSnapshot, (String, String)>, DeployError> {
-    let tags = crate::deploy::bootstrap::default_tags()
-        .into_iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect::<Vec<_>>();
+    let tags = sdk_tags(&crate::deploy::bootstrap::default_tags());
     let out = ctx
         .cloudformation
         .create_stack()
