@@ -32,8 +32,13 @@ pub fn prepare(env: &Environment) -> Result<Prepared, StackError> {
 
 /// `out/<env>/<stack>.template.<json|yaml>`.
 pub fn template_path(out: &Path, stack: &RetailStack, format: Format) -> PathBuf {
-    out.join(&stack.environment)
-        .join(format!("{}.template.{}", stack.name, format.extension()))
+    stack_template_path(out, &stack.environment, &stack.name, format)
+}
+
+/// `out/<env>/<stack>.template.<json|yaml>` for any stack of the environment.
+pub fn stack_template_path(out: &Path, env: &str, stack: &str, format: Format) -> PathBuf {
+    out.join(env)
+        .join(format!("{stack}.template.{}", format.extension()))
 }
 
 /// Why a template could not be written.
@@ -65,9 +70,9 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
 }
 
 /// Resources by type, sorted by type name.
-pub fn resources_by_type(stack: &RetailStack) -> BTreeMap<&'static str, usize> {
+pub fn resources_by_type(template: &crate::model::Template) -> BTreeMap<&'static str, usize> {
     let mut counts = BTreeMap::new();
-    for e in stack.template.entries() {
+    for e in template.entries() {
         *counts.entry(e.resource_type()).or_insert(0) += 1;
     }
     counts

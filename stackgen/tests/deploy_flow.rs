@@ -268,6 +268,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         override_termination_protection: false,
         purge_leftovers: true,
         global_names: Default::default(),
+        companions: Vec::new(),
     };
     let report = deploy::destroy(&ctx, &destroy, wait, &progress).await?;
     assert!(report.stack_existed);

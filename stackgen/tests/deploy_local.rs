@@ -220,6 +220,7 @@ async fn the_local_environment_deploys_noops_updates_and_destroys_on_moto() -> T
         override_termination_protection: false,
         purge_leftovers: true,
         global_names: rendered.global_names.clone(),
+        companions: Vec::new(),
     };
     let report = deploy::destroy(&ctx, &destroy, wait, &progress).await?;
     assert!(report.stack_existed);

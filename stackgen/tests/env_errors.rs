@@ -847,3 +847,85 @@ fn a_protected_environment_refuses_debug_logs() {
         &["`debug` logs too much", "use `info`"],
     );
 }
+
+#[test]
+fn a_domain_must_be_a_name_inside_its_hosted_zone() {
+    rule(
+        "prod",
+        "name: shop.example.com",
+        "name: shop.example.org",
+        "name: shop.example.org",
+        "domain.name",
+        &[
+            "`shop.example.org` is not inside the hosted zone `example.com`",
+            "ends with `.example.com`",
+        ],
+    );
+    rule(
+        "prod",
+        "name: shop.example.com",
+        "name: Shop.Example.com.",
+        "name: Shop.Example.com.",
+        "domain.name",
+        &["is not a DNS name", "lower-case labels"],
+    );
+}
+
+#[test]
+fn a_hosted_zone_id_has_route_53s_shape() {
+    rule(
+        "prod",
+        "zone_id: Z0123456789EXAMPLE0AB",
+        "zone_id: /hostedzone/Z0123456789EXAMPLE0AB",
+        "zone_id: /hostedzone/",
+        "domain.zone_id",
+        &[
+            "is not a Route 53 hosted zone id",
+            "without `/hostedzone/`",
+            "list-hosted-zones-by-name --dns-name example.com",
+        ],
+    );
+}
+
+#[test]
+fn waf_rate_limits_are_what_aws_waf_accepts() {
+    rule(
+        "prod",
+        "    orders: 100",
+        "    orders: 5",
+        "orders: 5",
+        "waf.rate_limits.orders",
+        &[
+            "`5` is outside what AWS WAF accepts",
+            "from 10 to 2000000000",
+        ],
+    );
+    rule(
+        "prod",
+        "    sign_in: 100",
+        "    sign_in: 5000",
+        "rate_limits:",
+        "waf.rate_limits",
+        &["must not exceed browse (2000)"],
+    );
+    shape(
+        "prod",
+        "  mode: block",
+        "  mode: blok",
+        "blok",
+        "waf.mode",
+        &["blok"],
+    );
+}
+
+#[test]
+fn a_web_acl_needs_a_cdn() {
+    rule(
+        "dev",
+        "  cdn: true",
+        "  cdn: false\n  waf: true",
+        "waf: true",
+        "features.waf",
+        &["the web ACL sits in front of the CDN"],
+    );
+}

@@ -75,7 +75,7 @@ fn synth_writes_the_template_and_a_summary() {
     );
     assert!(
         stdout.contains(&format!(
-            "guardrails: passed ({} rules)",
+            "guardrails: passed ({} rules",
             stackgen::guard::RULES.len()
         )),
         "{stdout}"
@@ -86,6 +86,69 @@ fn synth_writes_the_template_and_a_summary() {
     };
     assert_eq!(json["AWSTemplateFormatVersion"], "2010-09-09");
     assert!(!stdout.contains('\x1b'), "NO_COLOR must disable colour");
+}
+
+#[test]
+fn an_environment_with_a_domain_writes_one_template_per_stack() {
+    let out = scratch("stacks");
+    let o = stackgen(&["synth", "--env", "prod", "--out", s(&out)]);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{}", text(&o.stderr));
+    let global = out.join("prod/grocer-prod-global.template.json");
+    assert!(
+        stdout.contains(&format!(
+            "grocer-prod-global [prod] in us-east-1 → {}",
+            global.display()
+        )),
+        "{stdout}"
+    );
+    let global: serde_json::Value = match serde_json::from_slice(&read(&global)) {
+        Ok(v) => v,
+        Err(e) => panic!("not JSON: {e}"),
+    };
+    let main: serde_json::Value =
+        match serde_json::from_slice(&read(&out.join("prod/grocer-prod.template.json"))) {
+            Ok(v) => v,
+            Err(e) => panic!("not JSON: {e}"),
+        };
+    // The certificate and the CDN's web ACL are the global stack's outputs, and the main
+    // stack's parameters of the same names: deploy carries them across.
+    for key in ["CertificateArn", "CdnWebAclArn"] {
+        assert!(global["Outputs"][key].is_object(), "{global}");
+        assert_eq!(main["Parameters"][key]["Type"], "String");
+    }
+    let cert = &global["Resources"]["StorefrontCertificate"]["Properties"];
+    assert_eq!(cert["DomainName"], "shop.example.com");
+    assert_eq!(cert["ValidationMethod"], "DNS");
+    assert_eq!(
+        cert["DomainValidationOptions"][0]["HostedZoneId"],
+        "Z0123456789EXAMPLE0AB"
+    );
+    assert_eq!(
+        global["Resources"]["CdnWebAcl"]["Properties"]["Scope"],
+        "CLOUDFRONT"
+    );
+    let config = &main["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
+    assert_eq!(config["Aliases"][0], "shop.example.com");
+    assert_eq!(config["WebACLId"]["Ref"], "CdnWebAclArn");
+    assert_eq!(
+        config["ViewerCertificate"]["MinimumProtocolVersion"],
+        "TLSv1.2_2021"
+    );
+    assert_eq!(config["HttpVersion"], "http2and3");
+    for (id, kind) in [("StorefrontAliasA", "A"), ("StorefrontAliasAaaa", "AAAA")] {
+        let record = &main["Resources"][id]["Properties"];
+        assert_eq!(record["Type"], kind);
+        assert_eq!(record["AliasTarget"]["HostedZoneId"], "Z2FDTNDATAQYW2");
+    }
+    assert_eq!(
+        main["Outputs"]["UiUrl"]["Value"],
+        "https://shop.example.com"
+    );
+    // dev has neither a domain nor a web ACL: one stack, as before.
+    let o = stackgen(&["synth", "--env", "dev", "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!out.join("dev/grocer-dev-global.template.json").exists());
 }
 
 #[test]

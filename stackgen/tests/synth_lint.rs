@@ -32,9 +32,15 @@ fn synth_all(out: &Path) -> Vec<PathBuf> {
         }
     }
     let mut files = Vec::new();
-    for env in ["local", "dev", "prod"] {
+    // prod has a domain and web ACLs: its global stack (us-east-1) is linted too.
+    for stack in [
+        "local/grocer-local",
+        "dev/grocer-dev",
+        "prod/grocer-prod",
+        "prod/grocer-prod-global",
+    ] {
         for ext in ["json", "yaml"] {
-            let f = out.join(env).join(format!("grocer-{env}.template.{ext}"));
+            let f = out.join(format!("{stack}.template.{ext}"));
             assert!(f.is_file(), "{} was not written", f.display());
             files.push(f);
         }

@@ -7,6 +7,7 @@
 //! at that rendering edge.
 
 pub mod attr;
+mod export;
 mod intrinsic;
 mod json;
 pub(crate) mod policy;
@@ -17,6 +18,7 @@ pub(crate) mod value;
 mod yaml;
 
 pub use attr::{Arn, Attr, Id, Name, Url, kind};
+pub use export::{Export, Import};
 pub use intrinsic::{Intrinsic, IntrinsicError, is_intrinsic, references};
 pub use json::Json;
 pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};

@@ -431,6 +431,7 @@ pub struct Template {
     resources: Vec<Entry>,
     outputs: Vec<(LogicalId, Output)>,
     duplicates: Vec<String>,
+    imports: Vec<super::export::Import>,
 }
 
 impl Template {
@@ -573,6 +574,15 @@ impl Template {
 
     pub fn parameters(&self) -> impl Iterator<Item = (&LogicalId, &Parameter)> {
         self.parameters.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The parameters filled from other stacks' outputs ([`Template::import`]).
+    pub fn imports(&self) -> &[super::export::Import] {
+        &self.imports
+    }
+
+    pub(crate) fn record_import(&mut self, import: super::export::Import) {
+        self.imports.push(import);
     }
 
     pub fn outputs(&self) -> impl Iterator<Item = (&LogicalId, &Output)> {

@@ -2433,7 +2433,8 @@ pub mod distribution {
         ///  If you specify an ACM certificate ARN, you must also specify values for ``MinimumProtocolVersion`` and ``SSLSupportMethod``. (In CloudFormation, the field name is ``SslSupportMethod``. Note the different capitalization.)
         /// ```
         #[serde(rename = "AcmCertificateArn", skip_serializing_if = "Option::is_none")]
-        pub acm_certificate_arn: Option<Value>,
+        pub acm_certificate_arn:
+            Option<crate::cfn::Arn<crate::generated::certificatemanager::certificate::Certificate>>,
         /// `CloudFrontDefaultCertificate`
         ///
         /// ```text
@@ -2502,7 +2503,12 @@ pub mod distribution {
             }
         }
         /// Sets `AcmCertificateArn`.
-        pub fn acm_certificate_arn(mut self, value: impl Into<Value>) -> Self {
+        pub fn acm_certificate_arn(
+            mut self,
+            value: impl Into<
+                crate::cfn::Arn<crate::generated::certificatemanager::certificate::Certificate>,
+            >,
+        ) -> Self {
             self.acm_certificate_arn = Some(value.into());
             self
         }
@@ -2872,7 +2878,7 @@ pub mod distribution {
         ///  WAF is a web application firewall that lets you monitor the HTTP and HTTPS requests that are forwarded to CloudFront, and lets you control access to your content. Based on conditions that you specify, such as the IP addresses that requests originate from or the values of query strings, CloudFront responds to requests either with the requested content or with an HTTP 403 status code (Forbidden). You can also configure CloudFront to return a custom error page when a request is blocked. For more information about WAF, see the [Developer Guide](https://docs.aws.amazon.com/waf/latest/developerguide/what-is-aws-waf.html).
         /// ```
         #[serde(rename = "WebACLId", skip_serializing_if = "Option::is_none")]
-        pub web_acl_id: Option<Value>,
+        pub web_acl_id: Option<crate::cfn::Arn<crate::generated::wafv2::web_acl::WebACL>>,
     }
 
     impl DistributionConfig {
@@ -3038,7 +3044,10 @@ pub mod distribution {
             self
         }
         /// Sets `WebACLId`.
-        pub fn web_acl_id(mut self, value: impl Into<Value>) -> Self {
+        pub fn web_acl_id(
+            mut self,
+            value: impl Into<crate::cfn::Arn<crate::generated::wafv2::web_acl::WebACL>>,
+        ) -> Self {
             self.web_acl_id = Some(value.into());
             self
         }

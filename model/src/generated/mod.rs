@@ -143,4 +143,5 @@ pub static ALL: &[&ResourceFacts] = &[
     &scheduler::SCHEDULE,
     &secretsmanager::SECRET,
     &wafv2::WEB_ACL,
+    &wafv2::WEB_ACL_ASSOCIATION,
 ];

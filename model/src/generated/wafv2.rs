@@ -43,6 +43,97 @@ pub static WEB_ACL: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/Name"),
 };
 
+/// `AWS::WAFv2::WebACLAssociation` (schema: `model/schemas/WAFv2_WebACLAssociation.json`).
+///
+/// ```text
+/// Associates WebACL to Application Load Balancer, CloudFront or API Gateway.
+/// ```
+pub static WEB_ACL_ASSOCIATION: ResourceFacts = ResourceFacts {
+    type_name: "AWS::WAFv2::WebACLAssociation",
+    service: Some("wafv2"),
+    iam_prefixes: &[
+        "amplify",
+        "apigateway",
+        "apprunner",
+        "appsync",
+        "bedrock-agentcore",
+        "cognito-idp",
+        "ec2",
+        "elasticloadbalancing",
+        "wafv2",
+    ],
+    handler_actions: &[
+        "amplify:AssociateWebACL",
+        "amplify:DisassociateWebACL",
+        "amplify:GetWebACLForResource",
+        "apigateway:SetWebACL",
+        "apprunner:AssociateWebAcl",
+        "apprunner:DescribeWebAclForService",
+        "apprunner:DisassociateWebAcl",
+        "appsync:AssociateWebACL",
+        "appsync:DisassociateWebACL",
+        "appsync:GetWebACLForResource",
+        "appsync:SetWebACL",
+        "bedrock-agentcore:GatewayAssociateWebACL",
+        "bedrock-agentcore:GatewayDisassociateWebACL",
+        "bedrock-agentcore:GatewayGetWebACLForResource",
+        "cognito-idp:AssociateWebACL",
+        "cognito-idp:DisassociateWebACL",
+        "cognito-idp:GetWebACLForResource",
+        "ec2:AssociateVerifiedAccessInstanceWebAcl",
+        "ec2:DescribeVerifiedAccessInstanceWebAclAssociations",
+        "ec2:DisassociateVerifiedAccessInstanceWebAcl",
+        "ec2:GetVerifiedAccessInstanceWebAcl",
+        "elasticloadbalancing:CreateWebACLAssociation",
+        "elasticloadbalancing:DeleteWebACLAssociation",
+        "elasticloadbalancing:GetLoadBalancerWebACL",
+        "elasticloadbalancing:SetWebACL",
+        "wafv2:AssociateWebACL",
+        "wafv2:DisassociateWebACL",
+        "wafv2:GetPermissionPolicy",
+        "wafv2:GetWebACL",
+        "wafv2:GetWebACLForResource",
+        "wafv2:PutPermissionPolicy",
+    ],
+    read_actions: &[
+        "amplify:GetWebACLForResource",
+        "apigateway:SetWebACL",
+        "apprunner:AssociateWebAcl",
+        "apprunner:DescribeWebAclForService",
+        "apprunner:DisassociateWebAcl",
+        "appsync:AssociateWebACL",
+        "appsync:DisassociateWebACL",
+        "appsync:GetWebACLForResource",
+        "appsync:SetWebACL",
+        "bedrock-agentcore:GatewayAssociateWebACL",
+        "bedrock-agentcore:GatewayDisassociateWebACL",
+        "bedrock-agentcore:GatewayGetWebACLForResource",
+        "cognito-idp:AssociateWebACL",
+        "cognito-idp:DisassociateWebACL",
+        "cognito-idp:GetWebACLForResource",
+        "ec2:AssociateVerifiedAccessInstanceWebAcl",
+        "ec2:DescribeVerifiedAccessInstanceWebAclAssociations",
+        "ec2:DisassociateVerifiedAccessInstanceWebAcl",
+        "ec2:GetVerifiedAccessInstanceWebAcl",
+        "elasticloadbalancing:CreateWebACLAssociation",
+        "elasticloadbalancing:DeleteWebACLAssociation",
+        "elasticloadbalancing:GetLoadBalancerWebACL",
+        "elasticloadbalancing:SetWebACL",
+        "wafv2:AssociateWebACL",
+        "wafv2:DisassociateWebACL",
+        "wafv2:GetWebACL",
+        "wafv2:GetWebACLForResource",
+    ],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/ResourceArn", "/properties/WebACLArn"],
+    conditional_create_only: &[],
+    read_only: &[],
+    write_only: &[],
+    primary_identifier: &["/properties/ResourceArn", "/properties/WebACLArn"],
+    required: &["ResourceArn", "WebACLArn"],
+    physical_name: None,
+};
+
 /// `AWS::WAFv2::WebACL`: its properties ([`WebACL`]), their nested types and its attributes.
 pub mod web_acl {
     use std::collections::BTreeMap;
@@ -4668,5 +4759,42 @@ pub mod web_acl {
         pub enum Capacity {}
         /// `Fn::GetAtt` `LabelNamespace`.
         pub enum LabelNamespace {}
+    }
+}
+
+/// `AWS::WAFv2::WebACLAssociation`: its properties ([`WebACLAssociation`]), their nested types and its attributes.
+pub mod web_acl_association {
+    use serde::Serialize;
+
+    use crate::cfn::Value;
+
+    /// The properties of `AWS::WAFv2::WebACLAssociation`.
+    ///
+    /// ```text
+    /// Associates WebACL to Application Load Balancer, CloudFront or API Gateway.
+    /// ```
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct WebACLAssociation {
+        /// `ResourceArn`
+        #[serde(rename = "ResourceArn")]
+        pub resource_arn: Value,
+        /// `WebACLArn`
+        #[serde(rename = "WebACLArn")]
+        pub web_acl_arn: crate::cfn::Arn<crate::generated::wafv2::web_acl::WebACL>,
+    }
+
+    crate::cfn::template::resource!(WebACLAssociation, "AWS::WAFv2::WebACLAssociation");
+
+    impl WebACLAssociation {
+        /// The properties CloudFormation requires; the others start unset.
+        pub fn new(
+            resource_arn: impl Into<Value>,
+            web_acl_arn: impl Into<crate::cfn::Arn<crate::generated::wafv2::web_acl::WebACL>>,
+        ) -> Self {
+            WebACLAssociation {
+                resource_arn: resource_arn.into(),
+                web_acl_arn: web_acl_arn.into(),
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! [`Handle`]: crate::cfn::Handle
 
+pub mod acm;
 pub mod apigw;
 pub mod budgets;
 pub mod ce;
@@ -14,16 +15,19 @@ pub mod ec2;
 pub mod iam;
 pub mod lambda;
 pub mod logs;
+pub mod route53;
 pub mod s3;
 pub mod scheduler;
 pub mod ses;
 pub mod sns;
 pub mod sqs;
+pub mod wafv2;
 
 /// Every resource type the typed model can render: what a stack built with this model may
 /// contain (the bootstrap's deploy role manages exactly their services). Add a new model type
 /// here; `tests/deploy_role.rs` fails for a rendered type that is missing.
 pub const RESOURCE_TYPES: &[&str] = &[
+    <acm::Certificate as crate::cfn::Resource>::TYPE,
     <apigw::Api as crate::cfn::Resource>::TYPE,
     <apigw::Authorizer as crate::cfn::Resource>::TYPE,
     <apigw::Integration as crate::cfn::Resource>::TYPE,
@@ -49,6 +53,7 @@ pub const RESOURCE_TYPES: &[&str] = &[
     <lambda::Permission as crate::cfn::Resource>::TYPE,
     <logs::LogGroup as crate::cfn::Resource>::TYPE,
     <logs::QueryDefinition as crate::cfn::Resource>::TYPE,
+    <route53::RecordSet as crate::cfn::Resource>::TYPE,
     <s3::Bucket as crate::cfn::Resource>::TYPE,
     <s3::BucketPolicy as crate::cfn::Resource>::TYPE,
     <scheduler::Schedule as crate::cfn::Resource>::TYPE,
@@ -58,4 +63,6 @@ pub const RESOURCE_TYPES: &[&str] = &[
     <sns::TopicPolicy as crate::cfn::Resource>::TYPE,
     <sqs::Queue as crate::cfn::Resource>::TYPE,
     <sqs::QueuePolicy as crate::cfn::Resource>::TYPE,
+    <wafv2::WebACL as crate::cfn::Resource>::TYPE,
+    <wafv2::WebACLAssociation as crate::cfn::Resource>::TYPE,
 ];

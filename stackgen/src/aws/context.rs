@@ -134,6 +134,24 @@ impl AwsContext {
         }
     }
 
+    /// The same credentials, profile and endpoint in another region (an environment's stack in
+    /// us-east-1).
+    pub fn in_region(&self, region: &str) -> AwsContext {
+        if self.region() == region {
+            return self.clone_clients();
+        }
+        Self::from_config(
+            self.config
+                .to_builder()
+                .region(Region::new(region.to_owned()))
+                .build(),
+        )
+    }
+
+    fn clone_clients(&self) -> AwsContext {
+        Self::from_config(self.config.clone())
+    }
+
     /// The loaded configuration (region, profile, credentials, endpoint), for a command that
     /// needs a client of another service; build it from this so it reaches the same endpoint.
     pub fn config(&self) -> &SdkConfig {

@@ -129,7 +129,7 @@ fn estimate_environment(
     free_tier: bool,
 ) -> Result<CostReport> {
     let rendered = render_environment(env, "estimate")?;
-    cost::estimate(&rendered.template, traffic, &options(env, free_tier))
+    cost::estimate(&rendered.priced, traffic, &options(env, free_tier))
         .map_err(paragraph)
         .with_context(|| format!("cannot estimate the cost of environment `{}`", env.name))
 }

@@ -11,7 +11,9 @@ use serde_json::json;
 use super::exit::{Exit, Interrupted};
 use super::printer::{Printer, confirm};
 use super::style::{paint, stderr_color, stdout_color};
-use super::target::{Layout, OutputFormat, Target, connect, load_env, prepare, runtime, tags};
+use super::target::{
+    Layout, OutputFormat, Target, connect, connect_region, load_env, prepare, runtime, tags,
+};
 use crate::aws::AwsContext;
 use crate::deploy::{
     self, AssetManifest, Plan, Progress, RecoveryPolicy, SiteConfig, StackRequest, WaitOptions,
@@ -123,7 +125,9 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
         None => identity = Some(guard_account(&ctx, env, &progress).await?),
     }
     let manifest = package_assets(&args.layout, env, args.skip_package, &progress)?;
+    let imported = ship_companions(args, env, stack, &progress).await?;
     let mut request = stack_request(env, stack, "", &manifest)?;
+    request.parameters.extend(imported);
 
     // Nothing changed: one GetTemplate more, then only the site marker (one HeadObject).
     if let Some(current) = &deployed
@@ -171,43 +175,104 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
     request.assets_bucket = Some(boot.bucket.clone());
     request.role_arn = boot.deploy_role.clone();
 
+    let (snapshot, changed) = apply(args, env, &ctx, &request, &progress).await?;
+    finish(args, env, stack, &ctx, snapshot, changed, &progress).await
+}
+
+/// Plans `request`, shows the change set, asks (unless `--yes`) and executes it: the stack as
+/// deployed and whether it changed.
+async fn apply(
+    args: &Args,
+    env: &Environment,
+    ctx: &AwsContext,
+    request: &StackRequest,
+    progress: &Printer,
+) -> Result<(deploy::StackSnapshot, bool)> {
+    let wait = WaitOptions::default();
     let policy = RecoveryPolicy {
         protected: env.is_protected(),
         confirmed: args.yes,
     };
-    let plan = deploy::plan(&ctx, &request, policy, wait, &progress)
+    let name = &request.stack_name;
+    let plan = deploy::plan(ctx, request, policy, wait, progress)
         .await
-        .with_context(|| format!("cannot plan the deploy of stack `{}`", stack.name))?;
-    let (snapshot, changed) = match plan {
+        .with_context(|| format!("cannot plan the deploy of stack `{name}`"))?;
+    match plan {
         Plan::UpToDate(snapshot) => {
-            progress.step(&format!(
-                "stack `{}` is up to date: nothing to deploy",
-                stack.name
-            ));
-            (snapshot, false)
+            progress.step(&format!("stack `{name}` is up to date: nothing to deploy"));
+            Ok((snapshot, false))
         }
         Plan::Changes(pending) => {
-            print_summary(&pending.summary, pending.creates_stack, &stack.name);
+            print_summary(&pending.summary, pending.creates_stack, name);
             // On a blocking thread, so that Ctrl-C at the prompt still reaches `run`.
-            let prompt = format!("Deploy these changes to `{}`?", env.name);
+            let prompt = format!("Deploy these changes to `{}` ({name})?", env.name);
             if !args.yes
                 && !tokio::task::spawn_blocking(move || confirm(&prompt, "yes", "--yes"))
                     .await
                     .context("the confirmation prompt failed")??
             {
-                deploy::discard(&ctx, &pending).await.ok();
+                deploy::discard(ctx, &pending).await.ok();
                 bail!(
-                    "deploy of `{}` cancelled; the change set was discarded and nothing changed",
+                    "deploy of `{}` cancelled; the change set of `{name}` was discarded and nothing changed",
                     env.name
                 );
             }
-            let deployed = deploy::execute(&ctx, &request, &pending, wait, &progress)
+            let deployed = deploy::execute(ctx, request, &pending, wait, progress)
                 .await
-                .with_context(|| format!("deploy of stack `{}` failed", stack.name))?;
-            (deployed.stack, true)
+                .with_context(|| format!("deploy of stack `{name}` failed"))?;
+            Ok((deployed.stack, true))
         }
-    };
-    finish(args, env, stack, &ctx, snapshot, changed, &progress).await
+    }
+}
+
+/// The environment's other stacks (the global stack in us-east-1), each deployed with its own
+/// region's bootstrap before the main stack; returns the main stack's parameters their outputs
+/// fill.
+async fn ship_companions(
+    args: &Args,
+    env: &Environment,
+    stack: &RetailStack,
+    progress: &Printer,
+) -> Result<BTreeMap<String, String>> {
+    let mut outputs = deploy::companions::CompanionOutputs::new();
+    for companion in &stack.companions {
+        progress.step(&format!(
+            "stack `{}` in {}: {}",
+            companion.name, companion.region, companion.purpose
+        ));
+        let ctx = connect_region(&companion.region, args.target.profile.as_deref()).await;
+        let boot = deploy::ensure_bootstrap(
+            &ctx,
+            &deploy::bootstrap::default_tags(),
+            WaitOptions::default(),
+            progress,
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "cannot find or create the bootstrap stack in {}",
+                companion.region
+            )
+        })?;
+        let request = StackRequest {
+            stack_name: companion.name.clone(),
+            template_body: companion
+                .template
+                .render(Format::Json)
+                .context("cannot render the template")?,
+            parameters: BTreeMap::new(),
+            tags: tags(env),
+            termination_protection: stack.termination_protection,
+            assets_bucket: Some(boot.bucket.clone()),
+            role_arn: boot.deploy_role.clone(),
+        };
+        let (snapshot, _) = apply(args, env, &ctx, &request, progress).await?;
+        outputs.insert(companion.name.clone(), snapshot.outputs);
+    }
+    Ok(deploy::companions::import_parameters(
+        stack.template.imports(),
+        &outputs,
+    )?)
 }
 
 /// An environment of host-built code (`function_code: host`, the `local` environment) exists

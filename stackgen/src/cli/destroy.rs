@@ -1,5 +1,5 @@
-//! `stackgen destroy`: the kill switch. Empties the environment's buckets, deletes its stack,
-//! waits, then asks the tagging API for anything still tagged with the project and environment;
+//! `stackgen destroy`: the kill switch. Empties the environment's buckets, deletes its stack
+//! and then its other stacks (the global stack in us-east-1), waits, then asks the tagging API for anything still tagged with the project and environment;
 //! anything left makes the command fail.
 
 use anyhow::{Result, bail};
@@ -72,6 +72,14 @@ pub fn run(args: &Args) -> Result<Exit> {
         override_termination_protection: args.force_prod,
         purge_leftovers: !env.protection.retain_data,
         global_names: deploy::leftovers::GlobalNames::of(&stack.template),
+        companions: stack
+            .companions
+            .iter()
+            .map(|c| deploy::destroy::StackAt {
+                name: c.name.clone(),
+                region: c.region.clone(),
+            })
+            .collect(),
     };
     let report = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;

@@ -93,6 +93,9 @@ pub struct Rendered {
     pub text: String,
     /// The same, parsed.
     pub template: Value,
+    /// Every stack of the environment as one template to estimate
+    /// ([`crate::cost::whole_environment`]).
+    pub priced: Value,
 }
 
 /// Loads environment `name` from `dir`, with the same context as every other command.
@@ -134,10 +137,23 @@ pub fn rendered(stack: RetailStack) -> Result<Rendered> {
             stack.name
         )
     })?;
+    let mut companions = Vec::new();
+    for c in &stack.companions {
+        let body = c
+            .template
+            .render(TemplateFormat::Json)
+            .map_err(paragraph)
+            .with_context(|| format!("cannot render the template of `{}`", c.name))?;
+        let parsed = serde_json::from_str(&body)
+            .with_context(|| format!("the rendered template of `{}` is not valid JSON", c.name))?;
+        companions.push((c.name.clone(), parsed));
+    }
+    let priced = crate::cost::whole_environment(&template, &companions);
     Ok(Rendered {
         stack,
         text,
         template,
+        priced,
     })
 }
 

@@ -77,50 +77,70 @@ pub fn run(args: &Args) -> Result<Exit> {
     // Render everything before writing anything.
     let mut rendered = Vec::new();
     for p in &prepared {
-        let text = p
-            .stack
-            .template
-            .render(format)
-            .with_context(|| format!("cannot render the template of `{}`", p.stack.name))?;
-        rendered.push((synth::template_path(&args.out, &p.stack, format), text));
+        for stack in p.stack.stacks() {
+            let text = stack
+                .template
+                .render(format)
+                .with_context(|| format!("cannot render the template of `{}`", stack.name))?;
+            let path =
+                synth::stack_template_path(&args.out, &p.stack.environment, stack.name, format);
+            rendered.push((p, stack, path, text));
+        }
     }
     let color = stdout_color();
-    for (p, (path, text)) in prepared.iter().zip(&rendered) {
+    for (p, stack, path, text) in &rendered {
         synth::write_file(path, text)?;
-        let size = text.len();
-        println!(
-            "{} {} → {} ({} bytes{})",
-            paint(color, "1", &p.stack.name),
-            paint(color, "2", &format!("[{}]", p.stack.environment)),
-            path.display(),
-            thousands(size),
-            if size > TEMPLATE_BODY_LIMIT {
-                format!(
-                    "; over {}: will be uploaded via S3",
-                    thousands(TEMPLATE_BODY_LIMIT)
-                )
-            } else {
-                String::new()
-            }
-        );
-        let counts = synth::resources_by_type(&p.stack);
-        let total: usize = counts.values().sum();
-        println!(
-            "  {total} resources, {} parameters, {} outputs",
-            p.stack.template.parameters().count(),
-            p.stack.template.outputs().count()
-        );
-        let width = counts.keys().map(|k| k.len()).max().unwrap_or(0);
-        for (ty, n) in &counts {
-            println!("    {ty:width$}  {n:>3}");
+        print_written(color, p, stack, path, text.len());
+    }
+    Ok(Exit::Ok)
+}
+
+/// One stack's line: where it went, its size, what it holds, and the guardrails.
+fn print_written(
+    color: bool,
+    p: &synth::Prepared,
+    stack: &crate::stack::StackRef<'_>,
+    path: &std::path::Path,
+    size: usize,
+) {
+    let region = if stack.main {
+        String::new()
+    } else {
+        format!(" in {}", stack.region)
+    };
+    println!(
+        "{} {}{region} → {} ({} bytes{})",
+        paint(color, "1", stack.name),
+        paint(color, "2", &format!("[{}]", p.stack.environment)),
+        path.display(),
+        thousands(size),
+        if size > TEMPLATE_BODY_LIMIT {
+            format!(
+                "; over {}: will be uploaded via S3",
+                thousands(TEMPLATE_BODY_LIMIT)
+            )
+        } else {
+            String::new()
         }
+    );
+    let counts = synth::resources_by_type(stack.template);
+    let total: usize = counts.values().sum();
+    println!(
+        "  {total} resources, {} parameters, {} outputs",
+        stack.template.parameters().count(),
+        stack.template.outputs().count()
+    );
+    let width = counts.keys().map(|k| k.len()).max().unwrap_or(0);
+    for (ty, n) in &counts {
+        println!("    {ty:width$}  {n:>3}");
+    }
+    if stack.main {
         println!(
-            "  guardrails: {} ({} rules)",
+            "  guardrails: {} ({} rules, every stack of the environment)",
             paint(color, "32", "passed"),
             p.report.results.len()
         );
     }
-    Ok(Exit::Ok)
 }
 
 /// `51200` → `51,200`.

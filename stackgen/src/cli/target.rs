@@ -116,7 +116,12 @@ pub fn prepare_for(env: &Environment, note: &'static str) -> Result<RetailStack>
 
 /// The SDK clients for an environment (its region, `--profile`, `AWS_ENDPOINT_URL`).
 pub async fn connect(env: &Environment, profile: Option<&str>) -> AwsContext {
-    let mut target = AwsTarget::in_region(env.region.clone());
+    connect_region(&env.region, profile).await
+}
+
+/// The SDK clients for another region of an environment (its companion stacks).
+pub async fn connect_region(region: &str, profile: Option<&str>) -> AwsContext {
+    let mut target = AwsTarget::in_region(region.to_owned());
     target.profile = profile.map(str::to_owned);
     AwsContext::connect(&target).await
 }

@@ -181,6 +181,25 @@ pub fn estimate(
     })
 }
 
+/// The environment's stacks as one template to estimate: the main stack's, with every
+/// companion stack's resources added as `<stack>/<logical id>` (the report's lines name the
+/// stack they are in). Companion resources are priced at the environment region's rates: the
+/// global stack holds WAF web ACLs and ACM certificates, whose prices are the same in the
+/// table's regions (a test compares them).
+pub fn whole_environment(main: &Value, companions: &[(String, Value)]) -> Value {
+    let mut merged = main.clone();
+    if let Some(resources) = merged.get_mut("Resources").and_then(Value::as_object_mut) {
+        for (stack, template) in companions {
+            if let Some(theirs) = template.get("Resources").and_then(Value::as_object) {
+                for (id, resource) in theirs {
+                    resources.insert(format!("{stack}/{id}"), resource.clone());
+                }
+            }
+        }
+    }
+    merged
+}
+
 /// The monthly cost budget the template declares (the first one with a literal USD limit).
 fn template_budget(inv: &Inventory) -> Option<Budget> {
     inv.resources.iter().find_map(|r| match &r.facts {

@@ -164,6 +164,8 @@ pub enum Facts {
     },
     WebAcl {
         rules: u64,
+        /// Scope `CLOUDFRONT`: it inspects every request the CDN receives.
+        cloudfront: bool,
     },
     HostedZone,
     /// A type billed by the hour (or month) that the table does not price.
@@ -618,6 +620,7 @@ impl Reader<'_> {
                     .get("Rules")
                     .and_then(Value::as_array)
                     .map_or(0, |r| r.len() as u64),
+                cloudfront: p.get("Scope").and_then(Value::as_str) == Some("CLOUDFRONT"),
             },
             "AWS::Route53::HostedZone" => Facts::HostedZone,
             t => classify_other(t),
@@ -775,6 +778,10 @@ fn classify_other(t: &str) -> Facts {
         (
             "AWS::CloudFront::ResponseHeadersPolicy",
             "response headers policies are free",
+        ),
+        (
+            "AWS::WAFv2::WebACLAssociation",
+            "associations are free (the web ACL is billed)",
         ),
         ("AWS::KMS::Alias", "aliases are free"),
         (

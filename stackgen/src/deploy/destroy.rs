@@ -42,6 +42,16 @@ pub struct DestroyRequest {
     /// The global and account-level resources the environment's template declares (budgets,
     /// anomaly monitors, CloudFront functions), looked for after the stack is gone.
     pub global_names: GlobalNames,
+    /// The environment's other stacks (the global stack in us-east-1), deleted after the main
+    /// stack, whose resources use theirs, and before anything is looked for by tag.
+    pub companions: Vec<StackAt>,
+}
+
+/// A stack by name and region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackAt {
+    pub name: String,
+    pub region: String,
 }
 
 /// One emptied bucket.
@@ -82,46 +92,26 @@ pub async fn destroy(
     progress: &dyn Progress,
 ) -> Result<DestroyReport, DeployError> {
     let mut report = DestroyReport::default();
-    let mut stack = describe_stack(ctx, &request.stack_name).await?;
-    if let Some(s) = &stack
-        && classify(&s.status) == StackCondition::Busy
-    {
-        progress.step(&format!(
-            "stack `{}` is {}; waiting for it to finish",
-            s.name, s.status
-        ));
-        let watermark = newest_event_id(ctx, &s.id).await?;
-        stack = wait_for_stack(ctx, &s.id, watermark.as_deref(), wait, progress)
-            .await?
-            .stack;
-    }
-    if let Some(s) = stack.filter(|s| classify(&s.status) != StackCondition::Missing) {
-        report.stack_existed = true;
-        if s.termination_protection {
-            if !request.override_termination_protection {
-                return Err(DeployError::TerminationProtected { stack: s.name });
-            }
-            ctx.cloudformation
-                .update_termination_protection()
-                .stack_name(&s.id)
-                .enable_termination_protection(false)
-                .send()
-                .await
-                .map_err(|e| ctx.fail("cloudformation", "UpdateTerminationProtection", e))?;
-        }
-        for bucket in stack_buckets(ctx, &s.id).await? {
-            progress.step(&format!("emptying bucket {bucket}"));
-            if let Some(deleted) = empty_bucket(ctx, &bucket).await? {
-                report.emptied.push(EmptiedBucket { bucket, deleted });
-            }
-        }
-        progress.step(&format!("deleting stack `{}`", s.name));
-        delete_and_wait(ctx, &s.id, wait, progress).await?;
-    } else {
-        progress.step(&format!(
-            "stack `{}` does not exist; checking for leftovers",
-            request.stack_name
-        ));
+    report.stack_existed = delete_stack(
+        ctx,
+        &request.stack_name,
+        request,
+        &mut report,
+        wait,
+        progress,
+    )
+    .await?;
+    for companion in request.companions.iter().rev() {
+        let there = ctx.in_region(&companion.region);
+        delete_stack(
+            &there,
+            &companion.name,
+            request,
+            &mut report,
+            wait,
+            progress,
+        )
+        .await?;
     }
     let mut remaining = tagged_resources(ctx, &request.project, &request.env).await?;
     if request.purge_leftovers && !remaining.is_empty() {
@@ -139,6 +129,57 @@ pub async fn destroy(
     report.remaining = remaining;
     report.unchecked = global.unchecked;
     Ok(report)
+}
+
+/// Empties the buckets of stack `name` and deletes it; false when there was no stack.
+async fn delete_stack(
+    ctx: &AwsContext,
+    name: &str,
+    request: &DestroyRequest,
+    report: &mut DestroyReport,
+    wait: WaitOptions,
+    progress: &dyn Progress,
+) -> Result<bool, DeployError> {
+    let mut stack = describe_stack(ctx, name).await?;
+    if let Some(s) = &stack
+        && classify(&s.status) == StackCondition::Busy
+    {
+        progress.step(&format!(
+            "stack `{}` is {}; waiting for it to finish",
+            s.name, s.status
+        ));
+        let watermark = newest_event_id(ctx, &s.id).await?;
+        stack = wait_for_stack(ctx, &s.id, watermark.as_deref(), wait, progress)
+            .await?
+            .stack;
+    }
+    let Some(s) = stack.filter(|s| classify(&s.status) != StackCondition::Missing) else {
+        progress.step(&format!(
+            "stack `{name}` does not exist; checking for leftovers"
+        ));
+        return Ok(false);
+    };
+    if s.termination_protection {
+        if !request.override_termination_protection {
+            return Err(DeployError::TerminationProtected { stack: s.name });
+        }
+        ctx.cloudformation
+            .update_termination_protection()
+            .stack_name(&s.id)
+            .enable_termination_protection(false)
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cloudformation", "UpdateTerminationProtection", e))?;
+    }
+    for bucket in stack_buckets(ctx, &s.id).await? {
+        progress.step(&format!("emptying bucket {bucket}"));
+        if let Some(deleted) = empty_bucket(ctx, &bucket).await? {
+            report.emptied.push(EmptiedBucket { bucket, deleted });
+        }
+    }
+    progress.step(&format!("deleting stack `{}`", s.name));
+    delete_and_wait(ctx, &s.id, wait, progress).await?;
+    Ok(true)
 }
 
 /// Physical ids of the stack's `AWS::S3::Bucket` resources.

@@ -11,6 +11,7 @@ pub mod assets;
 pub mod bootstrap;
 pub mod changeset;
 pub mod ci;
+pub mod companions;
 pub mod destroy;
 pub mod drift;
 pub mod error;

@@ -3,6 +3,7 @@
 //! `model` says what an environment is; `load` reads one with errors that name the file, line,
 //! column and field; `rules` holds the checks beyond shape; `locate` finds a field's line.
 
+mod domain;
 mod errors;
 mod load;
 mod locate;
@@ -12,6 +13,7 @@ mod rules;
 mod schedule;
 pub mod suggest;
 
+pub use domain::{RATE_LIMIT_RANGE, is_dns_name, is_zone_id};
 pub use errors::{EnvError, Problem};
 pub use load::{EXTENSION, list, load, load_named, parse};
 pub use locate::{FieldPath, Position, Seg};

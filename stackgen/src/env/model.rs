@@ -54,6 +54,95 @@ pub struct Environment {
     /// Emails to customers about their orders; none when absent.
     #[serde(default)]
     pub notifications: Option<Notifications>,
+    /// The storefront's own name; served on CloudFront's default name when absent.
+    #[serde(default)]
+    pub domain: Option<Domain>,
+    /// The web ACL's mode and rate limits (used when `features.waf` is on).
+    #[serde(default)]
+    pub waf: WafSettings,
+}
+
+/// `domain:` in the environment file: the storefront's name and the Route 53 hosted zone that
+/// answers for it. stackgen asks ACM for a certificate validated in that zone, points the name
+/// at the CDN (A and AAAA alias records) and serves it with TLS 1.2 at least.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    /// The storefront's name (`shop.example.com`, or the zone's apex).
+    pub name: String,
+    /// The hosted zone's name (`example.com`); `name` is inside it.
+    pub zone: String,
+    /// The hosted zone's id, as Route 53 shows it (`Z0123456789ABCDEFGHIJ`).
+    pub zone_id: String,
+}
+
+/// `waf:` in the environment file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WafSettings {
+    /// `block` (the default) or `count`: count what the rules match without blocking it, to try
+    /// rules on real traffic first (the counts are in the web ACL's CloudWatch metrics).
+    #[serde(default)]
+    pub mode: WafMode,
+    /// Requests one client IP may send in 5 minutes before it is blocked.
+    #[serde(default)]
+    pub rate_limits: RateLimits,
+    /// Why a protected environment with a domain goes without a web ACL (`features.waf:
+    /// false`); the guardrails refuse that without a reason.
+    #[serde(default)]
+    pub off_reason: Option<String>,
+}
+
+impl Default for WafSettings {
+    fn default() -> Self {
+        WafSettings {
+            mode: WafMode::Block,
+            rate_limits: RateLimits::default(),
+            off_reason: None,
+        }
+    }
+}
+
+/// What the web ACL does with a request its rules match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WafMode {
+    #[default]
+    Block,
+    Count,
+}
+
+/// Requests per client IP per 5 minutes, per kind of request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimits {
+    /// Any request to the storefront or the API.
+    #[serde(default = "default_browse_limit")]
+    pub browse: u32,
+    /// Order creation (`POST /api/orders`): far below browsing, since each reserves stock.
+    #[serde(default = "default_strict_limit")]
+    pub orders: u32,
+    /// Sign-in and sign-up requests to the user pool (its own regional web ACL).
+    #[serde(default = "default_strict_limit")]
+    pub sign_in: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            browse: default_browse_limit(),
+            orders: default_strict_limit(),
+            sign_in: default_strict_limit(),
+        }
+    }
+}
+
+fn default_browse_limit() -> u32 {
+    2000
+}
+
+fn default_strict_limit() -> u32 {
+    100
 }
 
 /// `notifications:` in the environment file.
@@ -149,6 +238,14 @@ impl Environment {
     /// demo data).
     pub fn is_protected(&self) -> bool {
         self.protection.termination_protection || self.protection.retain_data
+    }
+
+    /// Whether the environment has web ACLs: `features.waf`, else on where data is protected
+    /// and there is a CDN to put one in front of.
+    pub fn waf_enabled(&self) -> bool {
+        self.features
+            .waf
+            .unwrap_or(self.is_protected() && self.features.cdn)
     }
 }
 
@@ -257,6 +354,12 @@ pub struct Features {
     /// traces past the account's 100,000 free a month.
     #[serde(default)]
     pub tracing: bool,
+    /// AWS WAF in front of the CDN and the user pool: AWS's managed rule groups (common rules,
+    /// known bad inputs, IP reputation) and per-IP rate limits (`waf:`). Default: on where data
+    /// is protected and the environment has a CDN, off elsewhere ($5 a month per web ACL, $1
+    /// per rule, $0.60 per million requests).
+    #[serde(default)]
+    pub waf: Option<bool>,
 }
 
 impl Default for Features {
@@ -269,6 +372,7 @@ impl Default for Features {
             dashboard: true,
             function_alarms: true,
             tracing: false,
+            waf: None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod bootstrap;
 mod buckets;
 mod budget;
 mod ci;
+mod edge;
 mod ghost;
 mod iam;
 mod logs;
@@ -214,16 +215,62 @@ pub const RULES: &[Rule] = &[
     protection::RULE,
     access::RULE,
     roles::RULE,
+    edge::RULE,
 ];
 
-/// Runs every guardrail on a built stack.
+/// Runs every guardrail on a built stack and its companion stacks. A companion's resources
+/// are reported as `<stack>/<logical id>`; the rules about the environment as a whole (budget,
+/// protection of the business tables) read the main stack only.
 pub fn check(stack: &RetailStack, env: &Environment) -> Report {
-    check_template(
+    let mut report = check_template(
         &stack.template,
         &stack.name,
         stack.termination_protection,
         env,
-    )
+    );
+    for companion in &stack.companions {
+        let s = Subject {
+            template: &companion.template,
+            env,
+            stack_name: &companion.name,
+            termination_protection: stack.termination_protection,
+        };
+        let results = [
+            tags::check(&s),
+            logs::check(&s),
+            ghost::check(&s),
+            buckets::private(s.template),
+            buckets::encrypted(s.template),
+            buckets::tls_only(s.template),
+            tables::check_on_demand(&s),
+            iam::check(&s),
+            access::check(&s),
+            roles::check(&s),
+        ];
+        for result in results {
+            merge(&mut report, result, &companion.name);
+        }
+    }
+    report
+}
+
+/// Adds a companion stack's result of a rule to the report's result of the same rule.
+fn merge(report: &mut Report, result: RuleResult, stack: &str) {
+    let Some(into) = report
+        .results
+        .iter_mut()
+        .find(|r| r.rule.id == result.rule.id)
+    else {
+        return;
+    };
+    into.checked += result.checked;
+    into.violations
+        .extend(result.violations.into_iter().map(|mut v| {
+            if !v.resource.starts_with('(') {
+                v.resource = format!("{stack}/{}", v.resource);
+            }
+            v
+        }));
 }
 
 /// Runs every guardrail on a template that will be deployed as `stack_name`.
@@ -256,6 +303,7 @@ pub fn check_template(
             protection::check(&s),
             access::check(&s),
             roles::check(&s),
+            edge::check(&s),
         ],
     }
 }

@@ -9,14 +9,17 @@ use retail_spec::API_STAGE;
 
 use super::api::ApiRes;
 use super::data::{ACCESS_LOG_SKIP, bucket_policy};
+use super::global::GlobalExports;
 use super::{Ctx, ids};
 use crate::model::cloudfront::{
     CacheBehavior, ContentSecurityPolicy, ContentTypeOptions, CustomOriginConfig,
     DefaultCacheBehavior, Distribution, DistributionConfig, FrameOptions, Function,
-    FunctionAssociation, FunctionConfig, HttpVersion, Origin, OriginAccessControl, PriceClass,
-    ReferrerPolicy, ResponseHeadersPolicy, ResponseHeadersPolicyConfig, Runtime, S3OriginConfig,
-    SecurityHeadersConfig, StrictTransportSecurity, ViewerProtocolPolicy, managed,
+    FunctionAssociation, FunctionConfig, HttpVersion, MinimumProtocolVersion, Origin,
+    OriginAccessControl, PriceClass, ReferrerPolicy, ResponseHeadersPolicy,
+    ResponseHeadersPolicyConfig, Runtime, S3OriginConfig, SecurityHeadersConfig, SslSupportMethod,
+    StrictTransportSecurity, ViewerCertificate, ViewerProtocolPolicy, managed,
 };
+use crate::model::route53::{AliasTarget, CLOUDFRONT_HOSTED_ZONE_ID, RecordSet};
 use crate::model::s3::Bucket;
 use crate::model::{
     DeletionPolicy, Handle, Operator, Options, PolicyCondition, Principal, Pseudo, Statement, Value,
@@ -63,7 +66,7 @@ fn security_headers(ctx: &mut Ctx) -> Handle<ResponseHeadersPolicy> {
     )
 }
 
-pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
+pub(super) fn build(ctx: &mut Ctx, api: &ApiRes, global: Option<&GlobalExports>) -> Edge {
     let site_bucket = ctx.template.add_with(
         ids::SITE_BUCKET,
         Bucket::private(ctx.names.bucket("site"), 7),
@@ -138,25 +141,42 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
         .cache_policy_id(managed::CACHING_DISABLED)
         .origin_request_policy_id(managed::ALL_VIEWER_EXCEPT_HOST_HEADER)
         .response_headers_policy_id(headers.policy_id());
-    let distribution = ctx.template.add_with(
-        ids::DISTRIBUTION,
-        Distribution::new(
-            DistributionConfig::new(site_behavior, true)
-                .comment(format!("{} storefront and API", ctx.names.stack()))
-                .default_root_object("index.html")
-                .http_version(HttpVersion::Http2and3)
-                .ipv6_enabled(true)
-                .price_class(PriceClass::PriceClass100)
-                .origins([site_origin, api_origin])
-                .cache_behaviors([api_behavior]),
-        ),
-        Options::new()
-            .skip_checkov("CKV_AWS_68", WAF_SKIP)
-            .skip_checkov("CKV_AWS_174", TLS_SKIP)
-            .skip_checkov("CKV_AWS_86", LOGGING_SKIP)
-            .skip_checkov("CKV_AWS_310", FAILOVER_SKIP)
-            .skip_checkov("CKV_AWS_374", GEO_SKIP),
-    );
+    let mut config = DistributionConfig::new(site_behavior, true)
+        .comment(format!("{} storefront and API", ctx.names.stack()))
+        .default_root_object("index.html")
+        .http_version(HttpVersion::Http2and3)
+        .ipv6_enabled(true)
+        .price_class(PriceClass::PriceClass100)
+        .origins([site_origin, api_origin])
+        .cache_behaviors([api_behavior]);
+    // Checkov's skips, in the order the rendered Metadata lists them.
+    let mut options = Options::new();
+    match global.and_then(|g| g.web_acl.as_ref()) {
+        Some(acl) => config = config.web_acl_id(ctx.template.import("CdnWebAclArn", acl)),
+        None => options = options.skip_checkov("CKV_AWS_68", WAF_SKIP),
+    }
+    let domain = ctx.env.domain.as_ref();
+    match (domain, global.and_then(|g| g.certificate.as_ref())) {
+        (Some(d), Some(cert)) => {
+            config = config.aliases([d.name.clone().into()]).viewer_certificate(
+                ViewerCertificate::new()
+                    .acm_certificate_arn(ctx.template.import("CertificateArn", cert))
+                    .ssl_support_method(SslSupportMethod::SniOnly)
+                    .minimum_protocol_version(MinimumProtocolVersion::TLSv122021),
+            );
+        }
+        _ => options = options.skip_checkov("CKV_AWS_174", TLS_SKIP),
+    }
+    let options = options
+        .skip_checkov("CKV_AWS_86", LOGGING_SKIP)
+        .skip_checkov("CKV_AWS_310", FAILOVER_SKIP)
+        .skip_checkov("CKV_AWS_374", GEO_SKIP);
+    let distribution = ctx
+        .template
+        .add_with(ids::DISTRIBUTION, Distribution::new(config), options);
+    if let Some(d) = domain {
+        alias_records(ctx, &d.name, &d.zone_id, &distribution);
+    }
 
     let cloudfront_reads = Statement::allow(
         "CloudFrontReadsSite",
@@ -180,10 +200,30 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes) -> Edge {
     ));
     bucket_policy(ctx, &site_bucket, vec![cloudfront_reads]);
 
-    let ui_url = sub!("https://", distribution.domain_name());
+    let ui_url = match domain {
+        Some(d) => Value::from(format!("https://{}", d.name)),
+        None => sub!("https://", distribution.domain_name()),
+    };
     Edge {
         site_bucket,
         distribution: Some(distribution),
         ui_url,
+    }
+}
+
+/// The storefront's name pointed at the distribution: A and AAAA alias records (alias queries
+/// to CloudFront are free; "Choosing between alias and non-alias records":
+/// <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html>).
+fn alias_records(ctx: &mut Ctx, name: &str, zone_id: &str, distribution: &Handle<Distribution>) {
+    for (id, kind) in [("StorefrontAliasA", "A"), ("StorefrontAliasAaaa", "AAAA")] {
+        ctx.template.add(
+            id,
+            RecordSet::new(name.to_owned(), kind)
+                .hosted_zone_id(zone_id.to_owned())
+                .alias_target(AliasTarget::new(
+                    distribution.domain_name(),
+                    CLOUDFRONT_HOSTED_ZONE_ID,
+                )),
+        );
     }
 }

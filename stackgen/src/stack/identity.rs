@@ -17,6 +17,7 @@ use crate::model::cognito::{
     TokenValidityUnits, UserPool, UserPoolClient, UserPoolGroup, UserPoolTier, UsernameAttribute,
     UsernameConfiguration,
 };
+use crate::model::wafv2::WebACLAssociation;
 use crate::model::{DeletionPolicy, Handle, Options};
 
 pub(super) const USER_POOL: &str = "UserPool";
@@ -111,4 +112,21 @@ pub(super) fn build(ctx: &mut Ctx) -> Identity {
             .precedence(0),
     );
     Identity { pool, client }
+}
+
+/// The user pool's web ACL (sign-in and sign-up rate limit per client IP), associated with the
+/// pool. AWS WAF protects Cognito user pools with a regional web ACL in the pool's region
+/// (<https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-waf.html>).
+const LOG4J_SKIP: &str = "The ACL fronts Amazon Cognito's own sign-in API, which runs no customer Java code; the Log4j rules (KnownBadInputs) guard the CDN's ACL in the global stack, where the store's API is.";
+
+pub(super) fn protect(ctx: &mut Ctx, identity: &Identity) {
+    let acl = ctx.template.add_with(
+        "SignInWebAcl",
+        super::waf::sign_in_acl(ctx.env, ctx.names.physical("sign-in")),
+        Options::new().skip_checkov("CKV_AWS_192", LOG4J_SKIP),
+    );
+    ctx.template.add(
+        "SignInWebAclAssociation",
+        WebACLAssociation::new(identity.pool.arn(), acl.arn()),
+    );
 }

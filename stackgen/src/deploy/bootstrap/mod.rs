@@ -80,7 +80,8 @@ pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// 7: + SES email identities (the sender of customer emails).
 /// 8: + CloudWatch Logs query definitions (the runbooks' saved queries).
 /// 9: the roles' boundary allows X-Ray's trace writes (`features.tracing`).
-pub const BOOTSTRAP_VERSION: u32 = 9;
+/// 10: + ACM certificates, Route 53 alias records and WAF web ACLs (`domain`, `features.waf`).
+pub const BOOTSTRAP_VERSION: u32 = 10;
 
 /// The bootstrap stack as found or created.
 #[derive(Debug, Clone, PartialEq, Eq)]

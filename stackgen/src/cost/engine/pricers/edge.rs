@@ -117,8 +117,8 @@ pub(super) fn distribution(c: &Context, r: &Resource, d: &mut Draft, out: &mut N
 }
 
 /// `Facts::WebAcl`.
-pub(super) fn web_acl(_c: &Context, r: &Resource, d: &mut Draft, _out: &mut Notes) {
-    let Facts::WebAcl { rules } = &r.facts else {
+pub(super) fn web_acl(c: &Context, r: &Resource, d: &mut Draft, _out: &mut Notes) {
+    let Facts::WebAcl { rules, cloudfront } = &r.facts else {
         return;
     };
     d.add(
@@ -135,10 +135,24 @@ pub(super) fn web_acl(_c: &Context, r: &Resource, d: &mut Draft, _out: &mut Note
         Qty::units(*rules),
         format!("{rules} rule(s)"),
     );
+    // A CloudFront web ACL inspects every request the CDN receives; a regional one (the user
+    // pool's) sees only sign-in calls, which the traffic profiles do not count.
+    let (requests, what) = if *cloudfront {
+        let n = Qty::units(c.traffic.cloudfront.requests);
+        (n, format!("{} requests (every CDN request)", q(n)))
+    } else {
+        (Qty::units(0), "sign-in requests not estimated".to_owned())
+    };
+    d.add(
+        CostKind::Usage,
+        "requests",
+        Meter::WafRequests,
+        requests,
+        what,
+    );
     d.finding = Some((
         FindingKind::GhostSpend,
-        "WAF web ACLs and rules are billed monthly whether used or not (requests not estimated)"
-            .into(),
+        "WAF web ACLs and rules are billed monthly whether used or not".into(),
     ));
 }
 

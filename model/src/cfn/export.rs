@@ -1,0 +1,101 @@
+//! Values one stack hands another, typed: an output of the producing template and the
+//! parameter of the consuming template that takes it.
+//!
+//! CloudFront's certificate and web ACL must live in us-east-1 while the rest of an environment
+//! lives in its own region, so an environment can be several stacks in several regions.
+//! CloudFormation's own exports (`Fn::ImportValue`) do not cross regions; the producing stack's
+//! output is read after it is deployed and passed to the consuming stack as a parameter.
+//!
+//! [`Template::export`] turns an attribute into an [`Export`] that keeps the attribute's type
+//! (`Export<Certificate, kind::Arn>`); [`Template::import`] declares the parameter in another
+//! template and gives back an attribute of the same type, so the certificate's ARN can go
+//! where a certificate ARN belongs and nowhere else, and records an [`Import`] that says which
+//! stack's output fills the parameter.
+//!
+//! ```
+//! use stackgen_model::cfn::{Tags, Template};
+//! use stackgen_model::services::sqs::Queue;
+//!
+//! let mut producer = Template::new("edge", Tags::new());
+//! let queue = producer.add("Jobs", Queue::new());
+//! let export = producer.export("shop-edge", "JobsQueueArn", "the jobs queue", queue.arn());
+//!
+//! let mut consumer = Template::new("main", Tags::new());
+//! let arn = consumer.import("JobsQueueArn", &export);
+//! assert_eq!(consumer.imports()[0].stack, "shop-edge");
+//! # let _ = arn;
+//! ```
+
+use std::marker::PhantomData;
+
+use super::attr::Attr;
+use super::template::{Output, Parameter, Template};
+use super::value::{LogicalId, Value};
+
+/// An output of stack `stack` holding an attribute of kind `K` of a resource of type `R`.
+pub struct Export<R, K> {
+    stack: String,
+    output: LogicalId,
+    description: String,
+    _of: PhantomData<fn() -> (R, K)>,
+}
+
+impl<R, K> Export<R, K> {
+    /// The producing stack's name.
+    pub fn stack(&self) -> &str {
+        &self.stack
+    }
+
+    /// The output's key in the producing stack.
+    pub fn output(&self) -> &LogicalId {
+        &self.output
+    }
+}
+
+/// A parameter of this template filled from another stack's output at deploy time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub parameter: LogicalId,
+    /// The producing stack's name.
+    pub stack: String,
+    /// The output's key in the producing stack.
+    pub output: LogicalId,
+}
+
+impl Template {
+    /// Declares output `name` with `attr` and returns the typed export another template can
+    /// [`import`](Template::import). `stack` is the name this template is deployed as.
+    pub fn export<R, K>(
+        &mut self,
+        stack: &str,
+        name: &str,
+        description: &str,
+        attr: Attr<R, K>,
+    ) -> Export<R, K> {
+        let output = self.output(name, Output::new(description, attr.into_value()));
+        Export {
+            stack: stack.to_owned(),
+            output,
+            description: description.to_owned(),
+            _of: PhantomData,
+        }
+    }
+
+    /// Declares parameter `name`, filled at deploy time from `export`'s output, and returns it
+    /// as an attribute of the exported type.
+    pub fn import<R, K>(&mut self, name: &str, export: &Export<R, K>) -> Attr<R, K> {
+        let description = format!(
+            "{} (output {} of stack {}, filled in by stackgen)",
+            export.description,
+            export.output.as_str(),
+            export.stack
+        );
+        let param = self.parameter(name, Parameter::string(&description));
+        self.record_import(Import {
+            parameter: param.id().clone(),
+            stack: export.stack.clone(),
+            output: export.output.clone(),
+        });
+        Attr::external(Value::reference(param.id().clone()))
+    }
+}

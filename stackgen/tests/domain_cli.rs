@@ -1,0 +1,187 @@
+//! An environment of two stacks in two regions, through the built binary against the emulator:
+//! a storefront on its own domain behind web ACLs (issue #13). The global stack (certificate
+//! and the CDN's web ACL) goes to us-east-1 first, its outputs become the main stack's
+//! parameters in eu-west-1, a second deploy changes nothing, and destroy deletes both and finds
+//! nothing left. A name outside its hosted zone is one clear message.
+//!
+//! The emulator adds what moto lacks for this (scripts/emulator.py): CloudFront, ACM and WAFv2
+//! resources in CloudFormation. The hosted zone is made the way a customer's exists, before
+//! stackgen runs, here with a one-resource stack.
+
+mod support;
+
+use aws_sdk_cloudformation::types::Capability;
+use stackgen::deploy::StackCondition;
+use stackgen::deploy::state::classify;
+use support::cli::Cli;
+use support::{Moto, TestResult};
+
+const ZONE_TEMPLATE: &str = r#"{"Resources":{"Zone":{"Type":"AWS::Route53::HostedZone",
+  "Properties":{"Name":"example.test"}}}}"#;
+
+fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The hosted zone `example.test`, as a customer's account has it; returns its id.
+async fn hosted_zone(moto: &Moto) -> Result<String, Box<dyn std::error::Error>> {
+    let ctx = moto.context().await;
+    ctx.cloudformation
+        .create_stack()
+        .stack_name("customer-zone")
+        .template_body(ZONE_TEMPLATE)
+        .capabilities(Capability::CapabilityIam)
+        .send()
+        .await?;
+    let resources = ctx
+        .cloudformation
+        .describe_stack_resources()
+        .stack_name("customer-zone")
+        .send()
+        .await?;
+    let id = resources
+        .stack_resources()
+        .first()
+        .and_then(|r| r.physical_resource_id())
+        .ok_or("the zone stack has no zone")?;
+    Ok(id.trim_start_matches("/hostedzone/").to_owned())
+}
+
+/// `environments/edge.yaml`: the local environment renamed, in eu-west-1, with a CDN, a domain
+/// in `zone_id` and web ACLs.
+fn edge_environment(cli: &Cli, name: &str, zone_id: &str) -> TestResult {
+    let local = std::fs::read_to_string(cli.dir.join("environments/local.yaml"))?;
+    let edge = local
+        .replace("name: local", "name: edge")
+        .replace("Env: local", "Env: edge")
+        .replace("region: us-east-1", "region: eu-west-1")
+        .replace("  cdn: false", "  cdn: true\n  waf: true")
+        .replace("  demo_data: true", "  demo_data: false")
+        + &format!("\ndomain:\n  name: {name}\n  zone: example.test\n  zone_id: {zone_id}\n");
+    std::fs::write(cli.dir.join("environments/edge.yaml"), edge)?;
+    Ok(())
+}
+
+fn deploy(cli: &Cli) -> std::io::Result<std::process::Output> {
+    let lambda = cli.dir.join("lambda").to_string_lossy().to_string();
+    let out = cli.dir.join("out").to_string_lossy().to_string();
+    cli.run(&[
+        "deploy",
+        "--env",
+        "edge",
+        "--skip-package",
+        "--lambda-dir",
+        &lambda,
+        "--out",
+        &out,
+        "--skip-smoke",
+        "--format",
+        "json",
+        "--yes",
+    ])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions() -> TestResult {
+    let moto = Moto::start()?;
+    let cli = Cli::new(&moto, "domain")?;
+    let zone = hosted_zone(&moto).await?;
+
+    // A name outside the zone: one message naming the field, nothing deployed.
+    edge_environment(&cli, "shop.example.org", &zone)?;
+    let out = deploy(&cli)?;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("domain.name")
+            && text(&out).contains("is not inside the hosted zone `example.test`")
+            && !text(&out).contains("and 1 more"),
+        "{}",
+        text(&out)
+    );
+
+    edge_environment(&cli, "shop.example.test", &zone)?;
+    let out = deploy(&cli)?;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("stack `grocer-edge-global` in us-east-1"),
+        "{}",
+        text(&out)
+    );
+    let deployed: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(deployed["outputs"]["UiUrl"], "https://shop.example.test");
+
+    // The global stack's outputs are the main stack's parameters.
+    let east = moto.context().await;
+    let west = east.in_region("eu-west-1");
+    let global = stackgen::deploy::describe_stack(&east, "grocer-edge-global")
+        .await?
+        .ok_or("no global stack in us-east-1")?;
+    let main = stackgen::deploy::describe_stack(&west, "grocer-edge")
+        .await?
+        .ok_or("no main stack in eu-west-1")?;
+    for key in ["CertificateArn", "CdnWebAclArn"] {
+        let output = global.outputs.get(key).ok_or(key)?;
+        assert_eq!(main.parameters.get(key), Some(output), "{key}");
+    }
+    assert!(global.outputs["CertificateArn"].starts_with("arn:aws:acm:us-east-1:"));
+    assert!(global.outputs["CdnWebAclArn"].contains(":global/webacl/"));
+    assert!(
+        stackgen::deploy::describe_stack(&west, "grocer-edge-global")
+            .await?
+            .is_none(),
+        "the global stack belongs in us-east-1 only"
+    );
+
+    // The distribution CloudFront holds has the alias, the certificate and the web ACL.
+    let dist_id = main
+        .outputs
+        .get("DistributionId")
+        .ok_or("no DistributionId")?;
+    let config = east
+        .cloudfront
+        .get_distribution_config()
+        .id(dist_id)
+        .send()
+        .await?;
+    let config = config.distribution_config().ok_or("no config")?;
+    assert_eq!(
+        config.aliases().map(|a| a.items().to_vec()),
+        Some(vec!["shop.example.test".to_owned()])
+    );
+    assert_eq!(
+        config.web_acl_id(),
+        Some(global.outputs["CdnWebAclArn"].as_str())
+    );
+    let cert = config.viewer_certificate().ok_or("no viewer certificate")?;
+    assert_eq!(
+        cert.acm_certificate_arn(),
+        Some(global.outputs["CertificateArn"].as_str())
+    );
+
+    // Nothing changed: both stacks are up to date.
+    let again = deploy(&cli)?;
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(
+        text(&again).contains("stack `grocer-edge-global` is up to date"),
+        "{}",
+        text(&again)
+    );
+
+    // Destroy deletes the main stack, then the global one, and finds nothing left.
+    let out = cli.run(&["destroy", "--env", "edge", "--yes", "--format", "json"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(report["remaining"], serde_json::json!([]), "{report}");
+    for (ctx, name) in [(&west, "grocer-edge"), (&east, "grocer-edge-global")] {
+        let left = stackgen::deploy::describe_stack(ctx, name).await?;
+        assert!(
+            left.is_none_or(|s| classify(&s.status) == StackCondition::Missing),
+            "{name} is still there"
+        );
+    }
+    Ok(())
+}
