@@ -171,6 +171,50 @@ async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions(
         text(&again)
     );
 
+    // status reads both stacks, each in its region.
+    let status = cli.json(&["status", "--env", "edge", "--format", "json"])?;
+    let global_status = &status["companions"][0];
+    assert_eq!(global_status["stack"], "grocer-edge-global", "{status}");
+    assert_eq!(global_status["region"], "us-east-1");
+    assert_eq!(global_status["exists"], true);
+    assert_eq!(global_status["templateChanged"], false, "{status}");
+    assert_eq!(status["stack"], "grocer-edge");
+
+    // diff covers both stacks: nothing changed, exit 0.
+    let out = cli.run(&["diff", "--env", "edge"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("── stack grocer-edge-global (us-east-1) ──"));
+
+    // A tighter order limit changes the CDN's web ACL, in the global stack only: exit 2, and
+    // the section that changes names the stack.
+    let file = cli.dir.join("environments/edge.yaml");
+    let yaml = std::fs::read_to_string(&file)?;
+    std::fs::write(
+        &file,
+        format!("{yaml}waf:\n  rate_limits:\n    orders: 50\n"),
+    )?;
+    let out = cli.run(&["diff", "--env", "edge", "--format", "json"])?;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(doc["stacks"][0]["stack"], "grocer-edge-global");
+    assert_eq!(doc["stacks"][0]["region"], "us-east-1");
+    assert_eq!(doc["stacks"][0]["diff"]["counts"]["update"], 1, "{doc}");
+    assert_eq!(doc["stacks"][1]["stack"], "grocer-edge");
+    assert_eq!(doc["stacks"][1]["diff"]["counts"]["update"], 0, "{doc}");
+    let main_only = cli.run(&["diff", "--env", "edge", "--stack", "grocer-edge"])?;
+    assert_eq!(main_only.status.code(), Some(0), "{}", text(&main_only));
+    let unknown = cli.run(&["diff", "--env", "edge", "--stack", "grocer-edge-globl"])?;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        text(&unknown).contains("its stacks are grocer-edge-global, grocer-edge"),
+        "{}",
+        text(&unknown)
+    );
+    let out = deploy(&cli)?;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = cli.run(&["diff", "--env", "edge"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
     // Destroy deletes the main stack, then the global one, and finds nothing left.
     let out = cli.run(&["destroy", "--env", "edge", "--yes", "--format", "json"])?;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

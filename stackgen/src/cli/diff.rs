@@ -57,6 +57,10 @@ with the local ones: function code keys from out/<env>/assets.json (`stackgen pa
 rest as deployed. Destructive changes (replacing or removing a table or bucket, changes that
 force replacement) are listed first.
 
+An environment with a domain or web ACLs has a second stack in us-east-1 (<project>-<env>-global):
+the diff has one section per stack (json: {\"environment\", \"stacks\": [{\"stack\", \"region\",
+\"diff\"}]}) and the exit code covers them all; `--stack NAME` narrows it to one.
+
 Exit codes (Terraform's -detailed-exitcode):
   0  no changes
   1  error (bad environment file, unreadable template, AWS unreachable, guardrail violations)
@@ -84,6 +88,10 @@ pub struct Args {
     /// AWS credentials profile (~/.aws/config) for `--against deployed`.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+    /// Only this stack of the environment (`<project>-<env>` or `<project>-<env>-global`); a
+    /// saved template given to `--against` is compared with this stack (default: the main one).
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
 }
 
 /// An environment's template, rendered as `synth` renders it, after the guardrails passed.
@@ -96,6 +104,15 @@ pub struct Rendered {
     /// Every stack of the environment as one template to estimate
     /// ([`crate::cost::whole_environment`]).
     pub priced: Value,
+    /// The environment's other stacks (the global stack), rendered, in deploy order.
+    pub companions: Vec<RenderedCompanion>,
+}
+
+/// A companion stack's template as `synth` writes it.
+pub struct RenderedCompanion {
+    pub name: String,
+    pub region: String,
+    pub template: Value,
 }
 
 /// Loads environment `name` from `dir`, with the same context as every other command.
@@ -146,14 +163,23 @@ pub fn rendered(stack: RetailStack) -> Result<Rendered> {
             .with_context(|| format!("cannot render the template of `{}`", c.name))?;
         let parsed = serde_json::from_str(&body)
             .with_context(|| format!("the rendered template of `{}` is not valid JSON", c.name))?;
-        companions.push((c.name.clone(), parsed));
+        companions.push(RenderedCompanion {
+            name: c.name.clone(),
+            region: c.region.clone(),
+            template: parsed,
+        });
     }
-    let priced = crate::cost::whole_environment(&template, &companions);
+    let named: Vec<(String, Value)> = companions
+        .iter()
+        .map(|c| (c.name.clone(), c.template.clone()))
+        .collect();
+    let priced = crate::cost::whole_environment(&template, &named);
     Ok(Rendered {
         stack,
         text,
         template,
         priced,
+        companions,
     })
 }
 
@@ -175,9 +201,64 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_environment(&args.environments_dir, &args.env)?;
     let rendered = render_environment(&env, "diff")?;
+    let names: Vec<&str> = rendered
+        .companions
+        .iter()
+        .map(|c| c.name.as_str())
+        .chain([rendered.stack.name.as_str()])
+        .collect();
+    if let Some(wanted) = &args.stack
+        && !names.contains(&wanted.as_str())
+    {
+        bail!(
+            "environment `{}` has no stack `{wanted}`; its stacks are {}",
+            env.name,
+            names.join(", ")
+        );
+    }
+    let wants = |name: &str| args.stack.as_deref().is_none_or(|w| w == name);
+    let mut sections = Vec::new();
+    // A saved template stands for one stack: the one `--stack` names, else the main stack.
+    if matches!(args.against, Against::Deployed) {
+        for c in rendered.companions.iter().filter(|c| wants(&c.name)) {
+            let diff = companion_diff(&env, c, args.profile.as_deref())?;
+            sections.push(Section {
+                stack: c.name.clone(),
+                region: c.region.clone(),
+                diff,
+            });
+        }
+    }
+    if wants(&rendered.stack.name) {
+        sections.push(Section {
+            stack: rendered.stack.name.clone(),
+            region: env.region.clone(),
+            diff: main_diff(args, &env, &rendered)?,
+        });
+    }
+    print!("{}", render_sections(&env, &sections, args.format));
+    let exits: Vec<DiffExit> = sections.iter().map(|s| s.diff.exit()).collect();
+    if exits.contains(&DiffExit::Error) {
+        Err(anyhow!("the diff of `{}` failed", env.name))
+    } else if exits.contains(&DiffExit::Changes) {
+        Ok(Exit::Changes)
+    } else {
+        Ok(Exit::Ok)
+    }
+}
+
+/// One stack's diff.
+struct Section {
+    stack: String,
+    region: String,
+    diff: diff::TemplateDiff,
+}
+
+/// The main stack's diff, with the notes about the comparison before the engine's warnings.
+fn main_diff(args: &Args, env: &Environment, rendered: &Rendered) -> Result<diff::TemplateDiff> {
     let (old, new, mut notes) = sides(
-        &env,
-        &rendered,
+        env,
+        rendered,
         &args.against,
         &args.out,
         args.profile.as_deref(),
@@ -185,16 +266,84 @@ pub fn run(args: &Args) -> Result<Exit> {
     let mut result = diff::diff_templates(&old, &new)
         .map_err(paragraph)
         .with_context(|| format!("cannot diff environment `{}`", env.name))?;
-    // Notes about the comparison itself come before the engine's warnings.
     notes.append(&mut result.warnings);
     result.warnings = notes;
+    Ok(result)
+}
 
-    let color = args.format == Format::Text && stdout_color();
-    print!("{}", diff::render(&result, args.format, color));
-    match result.exit() {
-        DiffExit::NoChanges => Ok(Exit::Ok),
-        DiffExit::Changes => Ok(Exit::Changes),
-        DiffExit::Error => Err(anyhow!("the diff of `{}` failed", env.name)),
+/// A companion stack (no parameters) against what is deployed in its region.
+fn companion_diff(
+    env: &Environment,
+    companion: &RenderedCompanion,
+    profile: Option<&str>,
+) -> Result<diff::TemplateDiff> {
+    let deployed = runtime()?.block_on(async {
+        let ctx = region_context(&companion.region, profile).await;
+        deployed_side(&ctx, &env.name, &companion.name).await
+    })?;
+    let new = DiffInput::new(
+        format!("rendered for {} ({})", env.name, companion.name),
+        companion.template.clone(),
+    );
+    let mut result = diff::diff_templates(&deployed.input, &new)
+        .map_err(paragraph)
+        .with_context(|| format!("cannot diff stack `{}`", companion.name))?;
+    let mut notes = deployed.notes;
+    notes.append(&mut result.warnings);
+    result.warnings = notes;
+    Ok(result)
+}
+
+/// One stack's diff as before; several stacks one section each (text, markdown) or
+/// `{"environment", "stacks": [{"stack", "region", "diff"}]}` (json).
+fn render_sections(env: &Environment, sections: &[Section], format: Format) -> String {
+    let color = format == Format::Text && stdout_color();
+    if let [only] = sections {
+        return diff::render(&only.diff, format, color);
+    }
+    match format {
+        Format::Json => {
+            let stacks: Vec<Value> = sections
+                .iter()
+                .map(|s| {
+                    let body = diff::render(&s.diff, Format::Json, false);
+                    json!({
+                        "stack": s.stack,
+                        "region": s.region,
+                        "diff": serde_json::from_str::<Value>(&body).unwrap_or(Value::String(body)),
+                    })
+                })
+                .collect();
+            let doc = json!({ "environment": env.name, "stacks": stacks });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            )
+        }
+        Format::Markdown => sections
+            .iter()
+            .map(|s| {
+                format!(
+                    "## Stack `{}` ({})\n\n{}",
+                    s.stack,
+                    s.region,
+                    diff::render(&s.diff, format, false)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Format::Text => sections
+            .iter()
+            .map(|s| {
+                format!(
+                    "── stack {} ({}) ──\n{}",
+                    s.stack,
+                    s.region,
+                    diff::render(&s.diff, format, color)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
     }
 }
 
@@ -227,7 +376,10 @@ pub fn sides(
         }
         Against::Deployed => {
             let manifest_path = AssetManifest::path_in(&out.join(&env.name));
-            let deployed = runtime()?.block_on(deployed_side(env, profile, rendered))?;
+            let deployed = runtime()?.block_on(async {
+                let ctx = region_context(&env.region, profile).await;
+                deployed_side(&ctx, &env.name, &rendered.stack.name).await
+            })?;
             notes.extend(deployed.notes);
             let mut new = DiffInput::new(new_label, rendered.template.clone());
             if let Some(values) = &deployed.parameters {
@@ -249,25 +401,25 @@ struct DeployedSide {
     notes: Vec<String>,
 }
 
-async fn deployed_side(
-    env: &Environment,
-    profile: Option<&str>,
-    rendered: &Rendered,
-) -> Result<DeployedSide> {
-    let ctx = AwsContext::connect(&AwsTarget {
-        region: env.region.clone(),
+/// The SDK clients of `region` (default credential chain or `profile`; `AWS_ENDPOINT_URL`).
+async fn region_context(region: &str, profile: Option<&str>) -> AwsContext {
+    AwsContext::connect(&AwsTarget {
+        region: region.to_owned(),
         profile: profile.map(str::to_owned),
         endpoint_url: None,
         credentials: None,
     })
-    .await;
-    let name = rendered.stack.name.as_str();
+    .await
+}
+
+/// Stack `name` of environment `env_name` as deployed in `ctx`'s region.
+async fn deployed_side(ctx: &AwsContext, env_name: &str, name: &str) -> Result<DeployedSide> {
     let region = ctx.region().to_owned();
     let offline_hint = format!(
         "cannot read the deployed stack `{name}` in {region} (to diff without AWS, pass \
          `--against PATH` with a saved template)"
     );
-    let snapshot = describe_stack(&ctx, name)
+    let snapshot = describe_stack(ctx, name)
         .await
         .context(offline_hint.clone())?;
     let not_deployed = |why: String| DeployedSide {
@@ -281,9 +433,8 @@ async fn deployed_side(
     let Some(stack) = snapshot else {
         return Ok(not_deployed(format!(
             "stack {name} is not deployed in {region} ({}): every resource shows as added; \
-             `stackgen deploy --env {}` creates it",
+             `stackgen deploy --env {env_name}` creates it",
             ctx.endpoint_for("cloudformation"),
-            env.name
         )));
     };
     let mut notes = Vec::new();
@@ -291,8 +442,8 @@ async fn deployed_side(
         StackCondition::Missing | StackCondition::ReviewOnly | StackCondition::FailedCreate => {
             return Ok(not_deployed(format!(
                 "stack {name} is not deployed in {region}: it is {} and holds no resources, so \
-                 every resource shows as added; `stackgen deploy --env {}` replaces it",
-                stack.status, env.name
+                 every resource shows as added; `stackgen deploy --env {env_name}` replaces it",
+                stack.status
             )));
         }
         StackCondition::Busy => notes.push(format!(
@@ -303,8 +454,8 @@ async fn deployed_side(
         StackCondition::UpdateRollbackFailed | StackCondition::DeleteFailed => {
             notes.push(format!(
                 "stack {name} is {}: some resources may not match the deployed template; run \
-                 `stackgen status --env {}` for what to do",
-                stack.status, env.name
+                 `stackgen status --env {env_name}` for what to do",
+                stack.status
             ));
         }
         StackCondition::Stable => {}

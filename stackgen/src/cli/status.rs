@@ -1,7 +1,8 @@
 //! `stackgen status`: the deployed stack's state, last change, outputs, the account's
 //! readiness (Lambda concurrency, active cost allocation tags, unconfirmed alarm and budget
 //! subscriptions), whether the deployed template differs from the rendered stack, the last
-//! drift detection's result (`stackgen drift`), and deployed vs local asset hashes.
+//! drift detection's result (`stackgen drift`), and deployed vs local asset hashes; and the state
+//! of the environment's other stacks (the global stack in us-east-1).
 
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -44,8 +45,9 @@ pub fn run(args: &Args) -> Result<Exit> {
     // The functions this environment renders (the kill switch only when enabled).
     let functions: Vec<&'static retail_spec::FunctionSpec> =
         stack.functions.iter().map(|f| f.spec).collect();
-    let (report, account) = runtime()?.block_on(async {
+    let (report, account, companions) = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
+        let companions = companion_status(&ctx, &stack).await?;
         let report = deploy::status(&ctx, &stack.name, &body, &functions, manifest.as_ref())
             .await
             .with_context(|| format!("cannot read the status of stack `{}`", stack.name))?;
@@ -54,7 +56,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         } else {
             None
         };
-        anyhow::Ok((report, account))
+        anyhow::Ok((report, account, companions))
     })?;
     match args.format {
         OutputFormat::Json => {
@@ -78,11 +80,23 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "terminationProtection": report.termination_protection,
                 "assets": assets,
                 "account": account.as_ref().map(AccountChecks::to_json),
+                "companions": companions.iter().map(|(region, c)| json!({
+                    "stack": c.stack_name,
+                    "region": region,
+                    "exists": c.exists,
+                    "status": c.status,
+                    "outputs": c.outputs,
+                    "templateChanged": c.template_changed,
+                    "drift": c.drift.as_ref().map(|(status, at)| json!({"status": status, "lastCheck": at})),
+                })).collect::<Vec<_>>(),
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         OutputFormat::Text => {
             let color = stdout_color();
+            for (region, c) in &companions {
+                print_companion(color, region, c);
+            }
             if !report.exists {
                 println!(
                     "stack `{}` does not exist (not deployed, or destroyed); `stackgen deploy --env {}` creates it",
@@ -166,6 +180,49 @@ pub fn run(args: &Args) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The environment's other stacks (the global stack in us-east-1), each read in its region.
+async fn companion_status(
+    ctx: &crate::aws::AwsContext,
+    stack: &crate::stack::RetailStack,
+) -> Result<Vec<(String, deploy::StackStatusReport)>> {
+    let mut out = Vec::new();
+    for c in &stack.companions {
+        let body = c.template.render(Format::Json)?;
+        let there = ctx.in_region(&c.region);
+        let report = deploy::status(&there, &c.name, &body, &[], None)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot read the status of stack `{}` in {}",
+                    c.name, c.region
+                )
+            })?;
+        out.push((c.region.clone(), report));
+    }
+    Ok(out)
+}
+
+/// One line per companion stack, then its outputs.
+fn print_companion(color: bool, region: &str, c: &deploy::StackStatusReport) {
+    let status = if c.exists {
+        c.status.clone().unwrap_or_default()
+    } else {
+        "not deployed".to_owned()
+    };
+    let template = match c.template_changed {
+        Some(true) => ", template differs from the rendered stack (run `stackgen diff`)",
+        Some(false) => ", template same as the rendered stack",
+        None => "",
+    };
+    println!(
+        "{} ({region})  {status}{template}",
+        paint(color, "1", &c.stack_name)
+    );
+    for (k, v) in &c.outputs {
+        println!("    {k:<24} {v}");
+    }
 }
 
 /// What `status` checks beyond the stack: the account's readiness (see
