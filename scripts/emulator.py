@@ -362,7 +362,29 @@ def _apply_pool_mfa(pool, props: dict) -> None:
     pool.sms_mfa_config = sms if "SMS_MFA" in enabled else None
 
 
-class CognitoUserPool(CloudFormationModel):
+class _EmulatedModel:
+    """What every CloudFormation model of this emulator shares: created at once (no waiting),
+    updated in place unless the model says otherwise, and deleted through `delete` (the stack's
+    delete calls it) rather than by name. Listed first among a model's bases, before
+    CloudFormationModel, whose direct subclasses moto's CloudFormation looks types up in."""
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        pass
+
+    def is_created(self) -> bool:
+        return True
+
+
+class CognitoUserPool(_EmulatedModel, CloudFormationModel):
     """AWS::Cognito::UserPool: Ref is the pool id; GetAtt Arn, ProviderName, ProviderURL,
     UserPoolId. Every property updates in place (AWS's resource schema has no create-only
     property for it), so a stack update never makes a second pool."""
@@ -444,11 +466,7 @@ class CognitoUserPool(CloudFormationModel):
     def delete(self, account_id, region_name) -> None:
         self.delete_from_cloudformation_json(self.pool_id, {}, account_id, region_name)
 
-    def is_created(self) -> bool:
-        return True
-
-
-class CognitoUserPoolClient(CloudFormationModel):
+class CognitoUserPoolClient(_EmulatedModel, CloudFormationModel):
     """AWS::Cognito::UserPoolClient: Ref is the client id; GetAtt ClientId, Name, ClientSecret.
     UserPoolId and GenerateSecret are create-only (a change replaces the client); anything
     else updates it in place, all of its settings at once as UpdateUserPoolClient does."""
@@ -543,11 +561,7 @@ class CognitoUserPoolClient(CloudFormationModel):
     def delete(self, account_id, region_name) -> None:
         _quietly_gone(lambda: _cognito(account_id, region_name).delete_user_pool_client(self.pool_id, self.client_id))
 
-    def is_created(self) -> bool:
-        return True
-
-
-class CognitoUserPoolGroup(CloudFormationModel):
+class CognitoUserPoolGroup(_EmulatedModel, CloudFormationModel):
     """AWS::Cognito::UserPoolGroup: Ref is the group's name; no GetAtt. UserPoolId and GroupName
     are create-only (a change replaces the group); Description, Precedence and RoleArn update in
     place."""
@@ -613,11 +627,7 @@ class CognitoUserPoolGroup(CloudFormationModel):
     def delete(self, account_id, region_name) -> None:
         _quietly_gone(lambda: _cognito(account_id, region_name).delete_group(self.pool_id, self.group_name))
 
-    def is_created(self) -> bool:
-        return True
-
-
-class SesEmailIdentity(CloudFormationModel):
+class SesEmailIdentity(_EmulatedModel, CloudFormationModel):
     """AWS::SES::EmailIdentity: Ref is the identity (an address or a domain). EmailIdentity is
     create-only, so a changed one is a new resource and the old one is deleted."""
 
@@ -669,11 +679,7 @@ class SesEmailIdentity(CloudFormationModel):
     def delete(self, account_id, region_name) -> None:
         _quietly_gone(lambda: ses_backends[account_id][region_name].delete_identity(self.identity))
 
-    def is_created(self) -> bool:
-        return True
-
-
-class IamOidcProvider(CloudFormationModel):
+class IamOidcProvider(_EmulatedModel, CloudFormationModel):
     """AWS::IAM::OIDCProvider: an account's OpenID Connect identity provider in moto's IAM. Ref
     and GetAtt Arn are its ARN. A second provider with the same URL is refused with
     EntityAlreadyExists, as IAM refuses it. Url is create-only; the client ids are updated."""
@@ -716,24 +722,12 @@ class IamOidcProvider(CloudFormationModel):
         )
         return cls(account_id, provider.arn)
 
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
-
     def delete(self, account_id, region_name) -> None:
         from moto.iam.models import iam_backends
 
         _quietly_gone(lambda: iam_backends[account_id]["aws"].delete_open_id_connect_provider(self.arn))
 
-    def is_created(self) -> bool:
-        return True
-
-
-class AcmCertificate(CloudFormationModel):
+class AcmCertificate(_EmulatedModel, CloudFormationModel):
     """AWS::CertificateManager::Certificate: a certificate requested from moto's ACM. Ref is its
     ARN, as CloudFormation's is. moto issues the certificate itself after its validation wait and
     skips DomainValidationOptions, where AWS writes the DNS validation record into the hosted zone
@@ -750,10 +744,6 @@ class AcmCertificate(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::CertificateManager::Certificate"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -778,22 +768,10 @@ class AcmCertificate(CloudFormationModel):
         )
         return cls(account_id, region_name, arn)
 
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
-
     def delete(self, account_id, region_name) -> None:
         from moto.acm.models import acm_backends
 
         _quietly_gone(lambda: acm_backends[self.account_id][self.region_name].delete_certificate(self.arn))
-
-    def is_created(self) -> bool:
-        return True
-
 
 def _wafv2(account_id: str, scope: str, region_name: str):
     from moto.wafv2.models import GLOBAL_REGION, wafv2_backends
@@ -802,7 +780,7 @@ def _wafv2(account_id: str, scope: str, region_name: str):
     return wafv2_backends[account_id][GLOBAL_REGION if scope == "CLOUDFRONT" else region_name]
 
 
-class Wafv2WebAcl(CloudFormationModel):
+class Wafv2WebAcl(_EmulatedModel, CloudFormationModel):
     """AWS::WAFv2::WebACL in moto's WAFv2, CloudFront's (scope CLOUDFRONT) and regional ones.
     GetAtt Arn and Id are the web ACL's; a CLOUDFRONT ACL must be made in us-east-1 ("Scope",
     https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-webacl.html),
@@ -875,19 +853,11 @@ class Wafv2WebAcl(CloudFormationModel):
         acl.description = props.get("Description")
         return original_resource
 
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
-
     def delete(self, account_id, region_name) -> None:
         backend = _wafv2(self.account_id, self.scope, self.region_name)
         _quietly_gone(lambda: backend.wacls.pop(self.acl.arn))
 
-    def is_created(self) -> bool:
-        return True
-
-
-class Wafv2WebAclAssociation(CloudFormationModel):
+class Wafv2WebAclAssociation(_EmulatedModel, CloudFormationModel):
     """AWS::WAFv2::WebACLAssociation: a regional web ACL associated with a resource (the user
     pool) in moto's WAFv2; deleting it disassociates."""
 
@@ -902,10 +872,6 @@ class Wafv2WebAclAssociation(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::WAFv2::WebACLAssociation"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -922,21 +888,9 @@ class Wafv2WebAclAssociation(CloudFormationModel):
         backend.associate_web_acl(props["WebACLArn"], props["ResourceArn"])
         return cls(account_id, region_name, props["ResourceArn"], props["WebACLArn"])
 
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
-
     def delete(self, account_id, region_name) -> None:
         backend = _wafv2(self.account_id, "REGIONAL", self.region_name)
         _quietly_gone(lambda: backend.disassociate_web_acl(self.resource_arn))
-
-    def is_created(self) -> bool:
-        return True
-
 
 # CloudFront in stacks. moto's CloudFront API keeps distributions, origin access controls and
 # functions, but its CloudFormation knows none of the four CloudFront types a storefront stack
@@ -1019,7 +973,7 @@ def _cf_distribution_config(config: dict, caller_reference: str) -> dict:
     return out
 
 
-class CloudFrontDistribution(CloudFormationModel):
+class CloudFrontDistribution(_EmulatedModel, CloudFormationModel):
     """AWS::CloudFront::Distribution in moto's CloudFront. Ref is the distribution id; GetAtt
     DomainName and Id as CloudFormation documents them. An update replaces the config in place
     (the id and domain stay), as CloudFront's UpdateDistribution does."""
@@ -1033,10 +987,6 @@ class CloudFrontDistribution(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::CloudFront::Distribution"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -1070,18 +1020,10 @@ class CloudFrontDistribution(CloudFormationModel):
         _cloudfront(account_id).update_distribution(config, dist.distribution_id, True)
         return original_resource
 
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
-
     def delete(self, account_id, region_name) -> None:
         _quietly_gone(lambda: _cloudfront(self.account_id).delete_distribution(self.dist.distribution_id, True))
 
-    def is_created(self) -> bool:
-        return True
-
-
-class CloudFrontOriginAccessControl(CloudFormationModel):
+class CloudFrontOriginAccessControl(_EmulatedModel, CloudFormationModel):
     """AWS::CloudFront::OriginAccessControl in moto's CloudFront; Ref and GetAtt Id are its id."""
 
     __module__ = "moto.cloudfront.emulator"
@@ -1093,10 +1035,6 @@ class CloudFrontOriginAccessControl(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::CloudFront::OriginAccessControl"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -1117,22 +1055,10 @@ class CloudFrontOriginAccessControl(CloudFormationModel):
         config = props["OriginAccessControlConfig"]
         return cls(account_id, _cloudfront(account_id).create_origin_access_control(config))
 
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
-
     def delete(self, account_id, region_name) -> None:
         _quietly_gone(lambda: _cloudfront(self.account_id).delete_origin_access_control(self.control.id))
 
-    def is_created(self) -> bool:
-        return True
-
-
-class CloudFrontFunction(CloudFormationModel):
+class CloudFrontFunction(_EmulatedModel, CloudFormationModel):
     """AWS::CloudFront::Function in moto's CloudFront; GetAtt FunctionARN is its ARN."""
 
     __module__ = "moto.cloudfront.emulator"
@@ -1181,18 +1107,10 @@ class CloudFrontFunction(CloudFormationModel):
         original_resource.function.code = (props.get("FunctionCode") or "").encode()
         return original_resource
 
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
-
     def delete(self, account_id, region_name) -> None:
         _quietly_gone(lambda: _cloudfront(self.account_id).delete_function(self.function.name, True))
 
-    def is_created(self) -> bool:
-        return True
-
-
-class CloudFrontResponseHeadersPolicy(CloudFormationModel):
+class CloudFrontResponseHeadersPolicy(_EmulatedModel, CloudFormationModel):
     """AWS::CloudFront::ResponseHeadersPolicy: moto has no backend for it; the model keeps the
     policy's config under a generated id (Ref and GetAtt Id), enough for a distribution to name
     it. Nothing serves the headers here."""
@@ -1206,10 +1124,6 @@ class CloudFrontResponseHeadersPolicy(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::CloudFront::ResponseHeadersPolicy"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -1238,14 +1152,6 @@ class CloudFrontResponseHeadersPolicy(CloudFormationModel):
         props = cloudformation_json.get("Properties") or {}
         original_resource.config = props.get("ResponseHeadersPolicyConfig") or {}
         return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
-
-    def is_created(self) -> bool:
-        return True
-
 
 def _ses_outbox(environ):
     wanted = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("to", [None])[0]

@@ -1,6 +1,7 @@
 //! `stackgen deploy`: the whole ship-it path for one environment, as thin glue over
-//! [`crate::deploy`]: account guard → package → bootstrap → assets → change set → confirm →
-//! execute (live events) → outputs → site → demo catalog (non-prod) → smoke check.
+//! [`crate::deploy`]: account guard → package → companion stacks (the global stack in
+//! us-east-1, each planned, confirmed and executed) → bootstrap → assets → change set → confirm
+//! → execute (live events) → outputs → site → demo catalog (non-prod) → smoke check.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,6 +30,10 @@ Examples:
   stackgen deploy --env local --yes --skip-package   use the zips already built (target/lambda,
                                                    target/lambda-host for function_code: host)
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 stackgen deploy --env local --yes
+
+An environment with a domain or web ACLs is two stacks: <project>-<env>-global in us-east-1
+(certificate, the CDN's web ACL) is deployed first, each with its own change set and prompt, and
+its outputs become the main stack's parameters.
 
 Exit codes:
   0  deployed, or nothing to change (no change set created)

@@ -17,6 +17,9 @@ Examples:
   stackgen destroy --env local --yes          no questions (CI, tests)
   stackgen destroy --env prod --force-prod    prod: turns termination protection off first
 
+An environment with a domain or web ACLs also has <project>-<env>-global in us-east-1: it is
+deleted after the main stack, and leftovers are looked for once both are gone.
+
 Exit codes:
   0  destroyed, or there was nothing to destroy
   1  error, declined confirmation, prod without --force-prod, or resources still tagged with

@@ -320,27 +320,14 @@ fn render_sections(env: &Environment, sections: &[Section], format: Format) -> S
                 serde_json::to_string_pretty(&doc).unwrap_or_default()
             )
         }
-        Format::Markdown => sections
+        Format::Markdown | Format::Text => sections
             .iter()
             .map(|s| {
-                format!(
-                    "## Stack `{}` ({})\n\n{}",
-                    s.stack,
-                    s.region,
-                    diff::render(&s.diff, format, false)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Format::Text => sections
-            .iter()
-            .map(|s| {
-                format!(
-                    "── stack {} ({}) ──\n{}",
-                    s.stack,
-                    s.region,
-                    diff::render(&s.diff, format, color)
-                )
+                let body = diff::render(&s.diff, format, color);
+                match format {
+                    Format::Markdown => format!("## Stack `{}` ({})\n\n{body}", s.stack, s.region),
+                    _ => format!("── stack {} ({}) ──\n{body}", s.stack, s.region),
+                }
             })
             .collect::<Vec<_>>()
             .join("\n"),
