@@ -171,6 +171,35 @@ async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions(
         text(&again)
     );
 
+    // `stackgen bootstrap` prepares both regions (deploy made both bootstraps already).
+    let boot = cli.json(&["bootstrap", "--env", "edge", "--format", "json"])?;
+    assert_eq!(boot["region"], "eu-west-1", "{boot}");
+    assert_eq!(boot["globalRegion"]["region"], "us-east-1", "{boot}");
+    assert_eq!(boot["globalRegion"]["created"], false, "{boot}");
+    // Its CI deploy role may pass the us-east-1 bootstrap's role, for the global stack.
+    let boot = cli.json(&[
+        "bootstrap",
+        "--env",
+        "edge",
+        "--github",
+        "grocer-co/store",
+        "--format",
+        "json",
+    ])?;
+    assert_eq!(boot["ciRoles"]["outcome"], "created", "{boot}");
+    let ci = stackgen::deploy::describe_stack(&west, "stackgen-github-grocer-edge")
+        .await?
+        .ok_or("no CI stack")?;
+    let east_boot = stackgen::deploy::describe_stack(&east, "stackgen-bootstrap")
+        .await?
+        .ok_or("no bootstrap in us-east-1")?;
+    assert_eq!(
+        ci.parameters.get("GlobalCloudFormationRoleArn"),
+        east_boot.outputs.get("DeployRoleArn"),
+        "{:?}",
+        ci.parameters
+    );
+
     // status reads both stacks, each in its region.
     let status = cli.json(&["status", "--env", "edge", "--format", "json"])?;
     let global_status = &status["companions"][0];

@@ -34,7 +34,8 @@ Examples:
   stackgen bootstrap --env prod --github grocer-co/store
                                                    + keyless CI roles for that repository
 
-Creates or finds the stackgen-bootstrap stack (assets bucket) in the environment's region,
+Creates or finds the stackgen-bootstrap stack (assets bucket) in the environment's region (and
+in us-east-1 for an environment with a domain or web ACLs, whose global stack lives there),
 then activates the cost allocation tags Project, Env, Owner and CostCenter in Cost Explorer.
 Only the management (payer) account can activate them, and only once each tag has appeared in
 billing data (up to 24 hours after the first tagged resource); otherwise the command warns and
@@ -140,7 +141,7 @@ pub struct RefusedTag {
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
     let trust = github_trust(args, &env.name)?;
-    let (boot, tags, backfill, pruned, ci) = runtime()?.block_on(async {
+    let (boot, global, tags, backfill, pruned, ci) = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
         let boot = deploy::ensure_bootstrap(
             &ctx,
@@ -156,13 +157,36 @@ pub fn run(args: &Args) -> Result<Exit> {
                 env.region
             )
         })?;
+        // The global stack's region (us-east-1) is bootstrapped too: its stack is deployed with
+        // that region's service role.
+        let global = if crate::stack::global::needed(&env) {
+            let there = ctx.in_region(crate::stack::global::REGION);
+            Some(
+                deploy::ensure_bootstrap(
+                    &there,
+                    &deploy::bootstrap::default_tags(),
+                    WaitOptions::default(),
+                    &Printer::new(),
+                )
+                .await
+                .with_context(|| {
+                    format!(
+                        "cannot find or create the bootstrap stack `{}` in {}",
+                        deploy::BOOTSTRAP_STACK_NAME,
+                        crate::stack::global::REGION
+                    )
+                })?,
+            )
+        } else {
+            None
+        };
         let ci = match &trust {
             Some(trust) => Some(
                 deploy::ci::ensure(
                     &ctx,
                     &env,
                     trust,
-                    &boot,
+                    (&boot, global.as_ref()),
                     WaitOptions::default(),
                     &Printer::new(),
                 )
@@ -195,7 +219,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         } else {
             None
         };
-        Ok::<_, anyhow::Error>((boot, tags, backfill, pruned, ci))
+        Ok::<_, anyhow::Error>((boot, global, tags, backfill, pruned, ci))
     })?;
     match args.format {
         OutputFormat::Json => {
@@ -205,6 +229,11 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "bootstrapStack": deploy::BOOTSTRAP_STACK_NAME,
                 "assetsBucket": boot.bucket,
                 "created": boot.created,
+                "globalRegion": global.as_ref().map(|g| serde_json::json!({
+                    "region": crate::stack::global::REGION,
+                    "assetsBucket": g.bucket,
+                    "created": g.created,
+                })),
                 "costAllocationTags": tags,
                 "backfill": backfill,
                 "prune": pruned,
@@ -224,6 +253,15 @@ pub fn run(args: &Args) -> Result<Exit> {
                 env.region,
                 boot.bucket
             );
+            if let Some(g) = &global {
+                println!(
+                    "{} {} in {} (the environment's global stack): assets bucket {}",
+                    paint(color, "1", deploy::BOOTSTRAP_STACK_NAME),
+                    if g.created { "created" } else { "found" },
+                    crate::stack::global::REGION,
+                    g.bucket
+                );
+            }
             match &tags {
                 TagActivation::Activated { tags } => println!(
                     "cost allocation tags active: {}",

@@ -151,4 +151,48 @@ mod tests {
         let rules: Vec<&str> = report.violations().map(|v| v.rule).collect();
         assert_eq!(rules, [CI_TRUST.id, REVIEW_READ_ONLY.id], "{rules:?}");
     }
+
+    #[test]
+    fn an_environment_with_a_global_stack_may_deploy_it_in_us_east_1() {
+        let (t, _) = fixture();
+        let json: serde_json::Value = serde_json::from_str(
+            &t.render(crate::model::Format::Json)
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(json["Parameters"]["GlobalCloudFormationRoleArn"].is_object());
+        let policy =
+            &json["Resources"][DEPLOY_ROLE_ID]["Properties"]["Policies"][0]["PolicyDocument"];
+        let statement = |sid: &str| -> String {
+            policy["Statement"]
+                .as_array()
+                .and_then(|all| all.iter().find(|s| s["Sid"] == sid))
+                .map(|s| s["Resource"].to_string())
+                .unwrap_or_else(|| panic!("no statement {sid}: {policy}"))
+        };
+        assert!(
+            statement("ChangeSets").contains(":cloudformation:us-east-1:")
+                && statement("ChangeSets").contains(":stack/grocer-prod-global/*"),
+            "{}",
+            statement("ChangeSets")
+        );
+        assert!(statement("PassTheServiceRole").contains("GlobalCloudFormationRoleArn"));
+        assert!(statement("FindTheBootstrap").contains("us-east-1"));
+        let review =
+            &json["Resources"][REVIEW_ROLE_ID]["Properties"]["Policies"][0]["PolicyDocument"];
+        assert!(review.to_string().contains(":stack/grocer-prod-global/*"));
+        // dev has no global stack: nothing in us-east-1.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../environments");
+        let dev = crate::env::load_named(&dir, "dev").unwrap_or_else(|e| panic!("{e}"));
+        let trust = GitHubTrust::new(
+            Repository::parse("grocer-co/store").unwrap_or_else(|e| panic!("{e}")),
+            "main",
+            vec!["dev".into()],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let text = typed(&dev, &trust, crate::model::Tags::new())
+            .render(crate::model::Format::Json)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!text.contains("GlobalCloudFormationRoleArn") && !text.contains("us-east-1"));
+    }
 }

@@ -32,13 +32,18 @@ pub fn stack_name(env: &Environment) -> String {
     Names::new(env).physical("global")
 }
 
+/// Whether `env` has a global stack: a domain or web ACLs.
+pub fn needed(env: &Environment) -> bool {
+    env.domain.is_some() || env.waf_enabled()
+}
+
 /// The global stack of `env`, when it has a domain or a web ACL.
 pub(super) fn build(
     env: &Environment,
     names: &Names,
     tags: Tags,
 ) -> Option<(CompanionStack, GlobalExports)> {
-    if env.domain.is_none() && !env.waf_enabled() {
+    if !needed(env) {
         return None;
     }
     let name = stack_name(env);

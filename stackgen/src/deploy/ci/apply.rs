@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use aws_sdk_cloudformation::types::{Capability, OnFailure, Parameter};
 
 use super::template::{
-    ASSETS_BUCKET_PARAM, DEPLOY_ROLE_OUTPUT, PROVIDER_OUTPUT, PROVIDER_PARAM, REVIEW_ROLE_OUTPUT,
-    SERVICE_ROLE_PARAM,
+    ASSETS_BUCKET_PARAM, DEPLOY_ROLE_OUTPUT, GLOBAL_SERVICE_ROLE_PARAM, PROVIDER_OUTPUT,
+    PROVIDER_PARAM, REVIEW_ROLE_OUTPUT, SERVICE_ROLE_PARAM,
 };
 use super::{GitHubTrust, stack_name};
 use crate::aws::AwsContext;
@@ -42,25 +42,36 @@ pub struct CiRoles {
     pub outcome: &'static str,
 }
 
-/// Creates or updates `env`'s CI stack for `trust`, using the bootstrap's bucket and role.
+/// Creates or updates `env`'s CI stack for `trust`, using the bootstrap's bucket and role
+/// (and, for an environment with a global stack, the us-east-1 bootstrap's role: `global`).
 pub async fn ensure(
     ctx: &AwsContext,
     env: &Environment,
     trust: &GitHubTrust,
-    boot: &Bootstrap,
+    boots: (&Bootstrap, Option<&Bootstrap>),
     wait: WaitOptions,
     progress: &dyn Progress,
 ) -> Result<CiRoles, DeployError> {
+    let (boot, global) = boots;
     let name = stack_name(env);
-    let service_role = boot.deploy_role.clone().ok_or_else(|| {
-        DeployError::Invalid(format!(
-            "the bootstrap stack reports no {} output, so the CI deploy role has no \
-             CloudFormation service role to pass; run `stackgen deploy --env {}` once to upgrade \
-             the bootstrap, then bootstrap again",
-            crate::deploy::bootstrap::ROLE_OUTPUT,
-            env.name
-        ))
-    })?;
+    let role_of = |b: &Bootstrap| {
+        b.deploy_role.clone().ok_or_else(|| {
+            DeployError::Invalid(format!(
+                "the bootstrap stack reports no {} output, so the CI deploy role has no \
+                 CloudFormation service role to pass; run `stackgen deploy --env {}` once to \
+                 upgrade the bootstrap, then bootstrap again",
+                crate::deploy::bootstrap::ROLE_OUTPUT,
+                env.name
+            ))
+        })
+    };
+    let mut base = BTreeMap::from([
+        (ASSETS_BUCKET_PARAM.to_owned(), boot.bucket.clone()),
+        (SERVICE_ROLE_PARAM.to_owned(), role_of(boot)?),
+    ]);
+    if let Some(global) = global {
+        base.insert(GLOBAL_SERVICE_ROLE_PARAM.to_owned(), role_of(global)?);
+    }
     let body = checked_template(env, trust)?;
     let current = settled_or_cleared(ctx, &name, wait, progress).await?;
     let (stack, outcome) = match current {
@@ -70,14 +81,14 @@ pub async fn ensure(
                 .get(PROVIDER_PARAM)
                 .cloned()
                 .unwrap_or_else(|| "create".to_owned());
-            let params = parameters(&boot.bucket, &service_role, &mode);
+            let params = parameters(&base, &mode);
             match update(ctx, &s.id, &body, params, wait, progress).await? {
                 Some(updated) => (updated, "updated"),
                 None => (s, "unchanged"),
             }
         }
         None => (
-            create_finding_provider(ctx, &name, &body, boot, &service_role, wait, progress).await?,
+            create_finding_provider(ctx, &name, &body, &base, wait, progress).await?,
             "created",
         ),
     };
@@ -124,12 +135,11 @@ pub fn tags() -> Tags {
     t
 }
 
-fn parameters(bucket: &str, service_role: &str, provider: &str) -> Vec<Parameter> {
-    sdk_parameters(&BTreeMap::from([
-        (ASSETS_BUCKET_PARAM.to_owned(), bucket.to_owned()),
-        (SERVICE_ROLE_PARAM.to_owned(), service_role.to_owned()),
-        (PROVIDER_PARAM.to_owned(), provider.to_owned()),
-    ]))
+/// The stack's parameters: the bootstraps' bucket and roles (`base`) and the provider mode.
+fn parameters(base: &BTreeMap<String, String>, provider: &str) -> Vec<Parameter> {
+    let mut all = base.clone();
+    all.insert(PROVIDER_PARAM.to_owned(), provider.to_owned());
+    sdk_parameters(&all)
 }
 
 /// Creates the stack making the provider; when the account has one already, again using it.
@@ -137,24 +147,14 @@ async fn create_finding_provider(
     ctx: &AwsContext,
     name: &str,
     body: &str,
-    boot: &Bootstrap,
-    service_role: &str,
+    base: &BTreeMap<String, String>,
     wait: WaitOptions,
     progress: &dyn Progress,
 ) -> Result<crate::deploy::StackSnapshot, DeployError> {
     progress.step(&format!(
         "creating {name} (GitHub OIDC provider, review and deploy roles)"
     ));
-    match create(
-        ctx,
-        name,
-        body,
-        parameters(&boot.bucket, service_role, "create"),
-        wait,
-        progress,
-    )
-    .await?
-    {
+    match create(ctx, name, body, parameters(base, "create"), wait, progress).await? {
         Ok(s) => Ok(s),
         Err((id, failure))
             if failure.contains("OidcProvider")
@@ -166,7 +166,7 @@ async fn create_finding_provider(
                 ctx,
                 name,
                 body,
-                parameters(&boot.bucket, service_role, "existing"),
+                parameters(base, "existing"),
                 wait,
                 progress,
             )

@@ -32,6 +32,8 @@ use super::trust::{AUDIENCE, GitHubTrust, ISSUER_HOST};
 pub const ASSETS_BUCKET_PARAM: &str = "AssetsBucketName";
 /// Parameter: the bootstrap's CloudFormation service role (its `DeployRoleArn` output).
 pub const SERVICE_ROLE_PARAM: &str = "CloudFormationRoleArn";
+/// The us-east-1 bootstrap's service role, when the environment has a global stack there.
+pub const GLOBAL_SERVICE_ROLE_PARAM: &str = "GlobalCloudFormationRoleArn";
 /// Parameter: `create` the account's GitHub OIDC provider here, or use the `existing` one.
 pub const PROVIDER_PARAM: &str = "GitHubOidcProvider";
 /// Outputs.
@@ -117,6 +119,18 @@ pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
             "The bootstrap stack's CloudFormation service role (its DeployRoleArn output)",
         ),
     );
+    // The global stack (certificate, the CDN's web ACL) is deployed in us-east-1 with that
+    // region's bootstrap role.
+    let global = crate::stack::global::needed(env).then(|| {
+        let role = t.parameter(
+            GLOBAL_SERVICE_ROLE_PARAM,
+            Parameter::string(&format!(
+                "The {} bootstrap stack's CloudFormation service role (for the environment's global stack)",
+                crate::stack::global::REGION
+            )),
+        );
+        (crate::stack::global::stack_name(env), role.value())
+    });
     let mut provider_param = Parameter::string(
         "create: make the account's GitHub OIDC provider in this stack; existing: another stack or a person made it",
     );
@@ -157,7 +171,7 @@ pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
                 "stackgen: read-only review of `{stack}` from GitHub Actions of {}",
                 trust.repository
             ),
-            review_policy(&stack),
+            review_policy(&stack, global.as_ref().map(|(name, _)| name.as_str())),
             "review",
         ),
     );
@@ -170,7 +184,7 @@ pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
                 "stackgen: deploys `{stack}` from GitHub Actions of {}",
                 trust.repository
             ),
-            deploy_policy(env, &bucket.value(), &service_role.value()),
+            deploy_policy(env, &bucket.value(), &service_role.value(), global.as_ref()),
             "deploy",
         ),
     );
@@ -226,6 +240,17 @@ fn stack_arn(name: &str) -> Value {
     )
 }
 
+/// [`stack_arn`] in the global stack's region.
+fn global_stack_arn(name: &str) -> Value {
+    sub!(
+        "arn:",
+        Pseudo::Partition,
+        format!(":cloudformation:{}:", crate::stack::global::REGION),
+        Pseudo::AccountId,
+        format!(":stack/{name}/*")
+    )
+}
+
 /// `arn:…:<service>:<region>:<account>:<kind><project>-<env>-*`: the environment's resources of
 /// one kind, by the physical names `crate::stack` gives them (`<project>-<env>-<name>`).
 fn named(service: &str, kind: &str, stack: &str) -> Value {
@@ -240,15 +265,13 @@ fn named(service: &str, kind: &str, stack: &str) -> Value {
     )
 }
 
-fn review_policy(stack: &str) -> PolicyDocument {
+fn review_policy(stack: &str, global: Option<&str>) -> PolicyDocument {
     let reads = product_read_actions();
     let reads: Vec<&str> = reads.iter().map(String::as_str).collect();
+    let mut stacks = vec![stack_arn(stack), stack_arn(BOOTSTRAP_STACK_NAME)];
+    stacks.extend(global.map(global_stack_arn));
     PolicyDocument::new(vec![
-        Statement::allow(
-            "ReadStacks",
-            STACK_READ_ACTIONS,
-            [stack_arn(stack), stack_arn(BOOTSTRAP_STACK_NAME)],
-        ),
+        Statement::allow("ReadStacks", STACK_READ_ACTIONS, stacks),
         Statement::allow("DriftDetectionStatus", DRIFT_STATUS_ACTIONS, ["*"]),
         Statement::allow("ReadResourcesForDrift", &reads, ["*"]),
         Statement::allow("ReadCostsAndQuotas", COST_READ_ACTIONS, ["*"]),
@@ -272,14 +295,24 @@ fn review_policy(stack: &str) -> PolicyDocument {
     ])
 }
 
-fn deploy_policy(env: &Environment, bucket: &Value, service_role: &Value) -> PolicyDocument {
+/// `global`: the environment's global stack and the us-east-1 bootstrap role it is deployed with.
+fn deploy_policy(
+    env: &Environment,
+    bucket: &Value,
+    service_role: &Value,
+    global: Option<&(String, Value)>,
+) -> PolicyDocument {
     let stack = crate::stack::stack_name(env);
     let stack = stack.as_str();
-    let mut pass = Statement::allow(
-        "PassTheServiceRole",
-        &["iam:PassRole"],
-        [service_role.clone()],
-    );
+    let mut roles = vec![service_role.clone()];
+    let mut change_sets = vec![stack_arn(stack)];
+    let mut bootstraps = vec![stack_arn(BOOTSTRAP_STACK_NAME)];
+    if let Some((name, role)) = global {
+        roles.push(role.clone());
+        change_sets.push(global_stack_arn(name));
+        bootstraps.push(global_stack_arn(BOOTSTRAP_STACK_NAME));
+    }
+    let mut pass = Statement::allow("PassTheServiceRole", &["iam:PassRole"], roles);
     pass.condition = vec![PolicyCondition::new(
         Operator::StringEquals,
         "iam:PassedToService",
@@ -288,14 +321,14 @@ fn deploy_policy(env: &Environment, bucket: &Value, service_role: &Value) -> Pol
     let site_objects = sub!("arn:", Pseudo::Partition, format!(":s3:::{stack}-*/*"));
     let site_buckets = sub!("arn:", Pseudo::Partition, format!(":s3:::{stack}-*"));
     PolicyDocument::new(vec![
-        Statement::allow("ChangeSets", CHANGE_SET_ACTIONS, [stack_arn(stack)]),
+        Statement::allow("ChangeSets", CHANGE_SET_ACTIONS, change_sets),
         Statement::allow(
             "FindTheBootstrap",
             &[
                 "cloudformation:DescribeStackResource",
                 "cloudformation:DescribeStacks",
             ],
-            [stack_arn(BOOTSTRAP_STACK_NAME)],
+            bootstraps,
         ),
         pass,
         Statement::allow(
