@@ -24,7 +24,7 @@ fn rendered(name: &str) -> (serde_json::Value, String) {
         .map(|c| (c.name.clone(), json(&c.template)))
         .collect();
     (
-        stackgen::cost::whole_environment(&json(&s.template), &companions),
+        stackgen::cost::whole_environment(&s.name, &json(&s.template), &companions),
         e.region.clone(),
     )
 }
@@ -314,4 +314,37 @@ fn traced_functions_price_their_xray_traces() {
         .collect();
     assert!(free_traces.iter().any(|c| !c.free_quantity.is_zero()));
     assert!(traces(&report("dev", BuiltinProfile::OneMillion)).is_empty());
+}
+
+#[test]
+fn prod_is_priced_stack_by_stack_with_its_web_acls() {
+    let r = report("prod", BuiltinProfile::Idle);
+    let stacks: Vec<&str> = r.stacks.iter().map(|s| s.stack.as_str()).collect();
+    assert_eq!(stacks, ["grocer-prod", "grocer-prod-global"]);
+    // The CDN's web ACL: $5.00 a month and $1.00 for each of its 5 rules (3 managed groups, the
+    // orders and the requests rate limits); the certificate is free.
+    let global = &r.stacks[1];
+    assert_eq!(global.idle, Usd::from_dollars(5) + Usd::from_dollars(5));
+    assert!(
+        r.resources.iter().any(
+            |res| res.logical_id == "grocer-prod-global/StorefrontCertificate"
+                && res.total == Usd::ZERO
+        ) || r
+            .free_resources
+            .iter()
+            .any(|f| f.logical_id == "grocer-prod-global/StorefrontCertificate"),
+        "{:#?}",
+        r.free_resources
+    );
+    // The user pool's web ACL in the main stack: $5.00 and 2 rules.
+    let sign_in = r
+        .resources
+        .iter()
+        .find(|res| res.logical_id == "SignInWebAcl")
+        .map(|res| res.idle);
+    assert_eq!(sign_in, Some(Usd::from_dollars(7)));
+    let sum = r.stacks.iter().fold(Usd::ZERO, |a, s| a + s.total);
+    assert_eq!(sum, r.totals.total);
+    // One stack: no per-stack lines.
+    assert!(report("dev", BuiltinProfile::Idle).stacks.is_empty());
 }

@@ -173,7 +173,7 @@ pub fn rendered(stack: RetailStack) -> Result<Rendered> {
         .iter()
         .map(|c| (c.name.clone(), c.template.clone()))
         .collect();
-    let priced = crate::cost::whole_environment(&template, &named);
+    let priced = crate::cost::whole_environment(&stack.name, &template, &named);
     Ok(Rendered {
         stack,
         text,

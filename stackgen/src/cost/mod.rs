@@ -169,6 +169,7 @@ pub fn estimate(
             description: traffic.description.clone(),
             assumptions: traffic.assumptions.clone(),
         },
+        stacks: stack_totals(template, &month.resources),
         resources: month.resources,
         totals: month.totals,
         idle_lines,
@@ -181,13 +182,55 @@ pub fn estimate(
     })
 }
 
+/// Where [`whole_environment`] names the main stack in the merged template's `Metadata`.
+const MAIN_STACK_KEY: &str = "stackgen:mainStack";
+
+/// Each stack's share of the month, when the template holds several stacks
+/// ([`whole_environment`]): resources named `<stack>/<id>` belong to that stack, the others to
+/// the main stack. Empty for one stack.
+fn stack_totals(template: &Value, resources: &[report::ResourceCost]) -> Vec<report::StackCost> {
+    let Some(main) = template
+        .get("Metadata")
+        .and_then(|m| m.get(MAIN_STACK_KEY))
+        .and_then(Value::as_str)
+    else {
+        return Vec::new();
+    };
+    let mut stacks: Vec<report::StackCost> = Vec::new();
+    for r in resources {
+        let stack = r.logical_id.split_once('/').map_or(main, |(s, _)| s);
+        let at = match stacks.iter().position(|s| s.stack == stack) {
+            Some(i) => i,
+            None => {
+                stacks.push(report::StackCost {
+                    stack: stack.to_owned(),
+                    idle: Usd::ZERO,
+                    total: Usd::ZERO,
+                });
+                stacks.len() - 1
+            }
+        };
+        stacks[at].idle += r.idle;
+        stacks[at].total += r.total;
+    }
+    stacks
+}
+
 /// The environment's stacks as one template to estimate: the main stack's, with every
 /// companion stack's resources added as `<stack>/<logical id>` (the report's lines name the
 /// stack they are in). Companion resources are priced at the environment region's rates: the
 /// global stack holds WAF web ACLs and ACM certificates, whose prices are the same in the
 /// table's regions (a test compares them).
-pub fn whole_environment(main: &Value, companions: &[(String, Value)]) -> Value {
+pub fn whole_environment(main_stack: &str, main: &Value, companions: &[(String, Value)]) -> Value {
     let mut merged = main.clone();
+    if !companions.is_empty()
+        && let Some(root) = merged.as_object_mut()
+    {
+        root.insert(
+            "Metadata".to_owned(),
+            serde_json::json!({ MAIN_STACK_KEY: main_stack }),
+        );
+    }
     if let Some(resources) = merged.get_mut("Resources").and_then(Value::as_object_mut) {
         for (stack, template) in companions {
             if let Some(theirs) = template.get("Resources").and_then(Value::as_object) {

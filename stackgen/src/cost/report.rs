@@ -56,6 +56,14 @@ pub struct ResourceCost {
     pub components: Vec<Component>,
 }
 
+/// One stack's share of the month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackCost {
+    pub stack: String,
+    pub idle: Usd,
+    pub total: Usd,
+}
+
 /// Idle, usage and their sum.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
@@ -160,6 +168,10 @@ pub struct CostReport {
     pub prices_taken: String,
     pub free_tier: bool,
     pub profile: ProfileInfo,
+    /// Each stack's idle and total, when the environment has several stacks (the global stack
+    /// in us-east-1); its resources are named `<stack>/<logical id>`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stacks: Vec<StackCost>,
     pub resources: Vec<ResourceCost>,
     pub totals: Totals,
     /// The components of the idle cost, largest first.

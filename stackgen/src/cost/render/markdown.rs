@@ -50,6 +50,18 @@ pub(super) fn report(r: &CostReport) -> String {
         r.totals.usage.display(),
         r.totals.total.display()
     ));
+    if !r.stacks.is_empty() {
+        out.push_str("**By stack:**\n\n| Stack | Idle | Total |\n|---|--:|--:|\n");
+        for st in &r.stacks {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                cell(&st.stack),
+                st.idle.display(),
+                st.total.display()
+            ));
+        }
+        out.push('\n');
+    }
 
     out.push_str("**Idle cost is made of:**");
     if r.idle_lines.is_empty() {

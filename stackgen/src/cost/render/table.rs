@@ -66,6 +66,21 @@ pub(super) fn report(r: &CostReport) -> String {
         r.totals.total.display(),
     ]);
     out.push_str(&grid(&rows, &[false, false, true, true, true, true]));
+    if !r.stacks.is_empty() {
+        out.push_str("\nBy stack:\n");
+        let rows: Vec<Vec<String>> = r
+            .stacks
+            .iter()
+            .map(|s| {
+                vec![
+                    format!("  {}", s.stack),
+                    format!("idle {}", s.idle.display()),
+                    format!("total {}", s.total.display()),
+                ]
+            })
+            .collect();
+        out.push_str(&grid(&rows, &[false, true, true]));
+    }
 
     out.push_str(&format!(
         "\nIdle cost {} a month is made of:\n",
