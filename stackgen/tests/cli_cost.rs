@@ -584,3 +584,51 @@ fn an_uncovered_region_prints_its_lines_unpriced_instead_of_failing() {
     let first = header.lines().next().unwrap_or_default();
     assert!(first.contains("% of it from checked prices"), "{first}");
 }
+
+#[test]
+fn one_stack_of_an_environment_is_estimated_with_stack() {
+    let all = offline(&["cost-report", "--env", "prod", "--format", "json"]);
+    assert_eq!(all.status.code(), Some(0), "{}", text(&all.stderr));
+    let all = json(&all);
+    let stacks: Vec<&str> = all["stacks"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["stack"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(stacks, ["grocer-prod", "grocer-prod-global"]);
+
+    let global = offline(&[
+        "cost-report",
+        "--env",
+        "prod",
+        "--stack",
+        "grocer-prod-global",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(global.status.code(), Some(0), "{}", text(&global.stderr));
+    let global = json(&global);
+    assert_eq!(global["region"], "us-east-1");
+    assert_eq!(global["label"], "prod (grocer-prod-global)");
+    assert!(
+        (dollars(&global["totals"]["idle"]) - 10.0).abs() < 1e-9,
+        "{global}"
+    );
+    assert_eq!(
+        dollars(&global["totals"]["idle"]),
+        dollars(&all["stacks"][1]["idle"])
+    );
+
+    let unknown = offline(&[
+        "cost-report",
+        "--env",
+        "prod",
+        "--stack",
+        "grocer-prod-edge",
+    ]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        text(&unknown.stderr).contains("its stacks are grocer-prod-global, grocer-prod"),
+        "{}",
+        text(&unknown.stderr)
+    );
+}

@@ -85,6 +85,28 @@ fn deploy(cli: &Cli) -> std::io::Result<std::process::Output> {
     ])
 }
 
+/// `deploy --stack NAME`.
+fn deploy_only(cli: &Cli, stack: &str) -> std::io::Result<std::process::Output> {
+    let lambda = cli.dir.join("lambda").to_string_lossy().to_string();
+    let out = cli.dir.join("out").to_string_lossy().to_string();
+    cli.run(&[
+        "deploy",
+        "--env",
+        "edge",
+        "--stack",
+        stack,
+        "--skip-package",
+        "--lambda-dir",
+        &lambda,
+        "--out",
+        &out,
+        "--skip-smoke",
+        "--format",
+        "json",
+        "--yes",
+    ])
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions() -> TestResult {
     let moto = Moto::start()?;
@@ -208,6 +230,30 @@ async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions(
     assert_eq!(global_status["exists"], true);
     assert_eq!(global_status["templateChanged"], false, "{status}");
     assert_eq!(status["stack"], "grocer-edge");
+    let only = cli.json(&[
+        "status",
+        "--env",
+        "edge",
+        "--stack",
+        "grocer-edge-global",
+        "--format",
+        "json",
+    ])?;
+    assert_eq!(
+        only["companions"][0]["stack"], "grocer-edge-global",
+        "{only}"
+    );
+    assert!(only.get("stack").is_none(), "{only}");
+    let main = cli.json(&[
+        "status",
+        "--env",
+        "edge",
+        "--stack",
+        "grocer-edge",
+        "--format",
+        "json",
+    ])?;
+    assert_eq!(main["companions"], serde_json::json!([]), "{main}");
 
     // diff covers both stacks: nothing changed, exit 0.
     let out = cli.run(&["diff", "--env", "edge"])?;
@@ -239,8 +285,24 @@ async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions(
         "{}",
         text(&unknown)
     );
-    let out = deploy(&cli)?;
+    // Deploy only the stack that changed; then the main stack alone, which takes the global
+    // stack's outputs as deployed and has nothing to do.
+    let out = deploy_only(&cli, "grocer-edge-global")?;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let shipped: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(shipped["stack"], "grocer-edge-global");
+    assert_eq!(shipped["changed"], true, "{shipped}");
+    let out = deploy_only(&cli, "grocer-edge")?;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("stack `grocer-edge` is up to date"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains("stack `grocer-edge-global` in us-east-1"));
+    let out = deploy_only(&cli, "grocer-edge-globl")?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("its stacks are grocer-edge-global, grocer-edge"));
     let out = cli.run(&["diff", "--env", "edge"])?;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 

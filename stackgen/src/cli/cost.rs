@@ -68,6 +68,10 @@ pub struct Args {
     /// AWS credentials profile (~/.aws/config) for --actuals.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+    /// Only this stack of the environment (`<project>-<env>` or `<project>-<env>-global`);
+    /// default: every stack, with a By stack section.
+    #[arg(long, value_name = "NAME", conflicts_with = "actuals")]
+    pub stack: Option<String>,
     #[command(flatten)]
     pub environments_dir: EnvironmentsDir,
 }
@@ -82,7 +86,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         .load()
         .map_err(paragraph)
         .context("cannot use the --traffic profile")?;
-    let head = estimate_environment(&env, &traffic, args.free_tier)?;
+    let head = estimate_environment(&env, &traffic, args.free_tier, args.stack.as_deref())?;
     let Some(base) = &args.compare else {
         print!("{}", cost::render::report(&head, args.format));
         return Ok(Exit::Ok);
@@ -91,7 +95,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         CompareBase::Environment(name) => {
             let other = load_environment(&args.environments_dir, &name)
                 .context("cannot use the --compare environment")?;
-            estimate_environment(&other, &traffic, args.free_tier)?
+            estimate_environment(&other, &traffic, args.free_tier, None)?
         }
         CompareBase::File(path) => {
             cost::load_compare_base(&path, &traffic, &options(&env, args.free_tier))
@@ -122,14 +126,44 @@ fn budget(env: &Environment) -> Usd {
     Usd::from_dollars(i64::from(env.budget.monthly_usd))
 }
 
-/// Renders `env` through synth's path and estimates it.
+/// Renders `env` through synth's path and estimates every stack, or only `stack`.
 fn estimate_environment(
     env: &Environment,
     traffic: &Traffic,
     free_tier: bool,
+    stack: Option<&str>,
 ) -> Result<CostReport> {
     let rendered = render_environment(env, "estimate")?;
-    cost::estimate(&rendered.priced, traffic, &options(env, free_tier))
+    let mut opts = options(env, free_tier);
+    let template = match stack {
+        None => &rendered.priced,
+        Some(name) if name == rendered.stack.name => &rendered.template,
+        Some(name) => {
+            let companion = rendered
+                .companions
+                .iter()
+                .find(|c| c.name == name)
+                .with_context(|| {
+                    let mut names: Vec<&str> = rendered
+                        .companions
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect();
+                    names.push(&rendered.stack.name);
+                    format!(
+                        "environment `{}` has no stack `{name}`; its stacks are {}",
+                        env.name,
+                        names.join(", ")
+                    )
+                })?;
+            opts.region = companion.region.clone();
+            &companion.template
+        }
+    };
+    if let Some(name) = stack {
+        opts.label = format!("{} ({name})", env.name);
+    }
+    cost::estimate(template, traffic, &opts)
         .map_err(paragraph)
         .with_context(|| format!("cannot estimate the cost of environment `{}`", env.name))
 }

@@ -64,6 +64,10 @@ pub struct Args {
     /// `json`: one JSON object on stdout at the end (progress still goes to stderr).
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+    /// Deploy only this stack of the environment (`<project>-<env>-global` or
+    /// `<project>-<env>`); the main stack then takes the global stack's outputs as deployed.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
 }
 
 /// Builds the functions as the environment's `function_code` says (or hashes existing zips with
@@ -90,6 +94,7 @@ pub fn package_assets(
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
     let stack = prepare(&env)?;
+    check_stack_choice(&env, &stack, args.stack.as_deref())?;
     let rt = runtime()?;
     let result = rt.block_on(async {
         tokio::select! {
@@ -129,8 +134,12 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
         }
         None => identity = Some(guard_account(&ctx, env, &progress).await?),
     }
+    if args.stack.as_deref().is_some_and(|n| n != stack.name) {
+        let (shipped, _) = ship_companions(args, env, stack, &progress).await?;
+        return finish_companions(args, env, &shipped);
+    }
     let manifest = package_assets(&args.layout, env, args.skip_package, &progress)?;
-    let imported = ship_companions(args, env, stack, &progress).await?;
+    let (_, imported) = ship_companions(args, env, stack, &progress).await?;
     let mut request = stack_request(env, stack, "", &manifest)?;
     request.parameters.extend(imported);
 
@@ -230,22 +239,39 @@ async fn apply(
     }
 }
 
+/// One companion stack after `deploy`.
+struct ShippedCompanion {
+    name: String,
+    snapshot: deploy::StackSnapshot,
+    changed: bool,
+}
+
 /// The environment's other stacks (the global stack in us-east-1), each deployed with its own
-/// region's bootstrap before the main stack; returns the main stack's parameters their outputs
-/// fill.
+/// region's bootstrap before the main stack, or only read when `--stack` names another stack.
+/// Returns what was deployed and the main stack's parameters their outputs fill.
 async fn ship_companions(
     args: &Args,
     env: &Environment,
     stack: &RetailStack,
     progress: &Printer,
-) -> Result<BTreeMap<String, String>> {
+) -> Result<(Vec<ShippedCompanion>, BTreeMap<String, String>)> {
     let mut outputs = deploy::companions::CompanionOutputs::new();
+    let mut shipped = Vec::new();
     for companion in &stack.companions {
+        let ctx = connect_region(&companion.region, args.target.profile.as_deref()).await;
+        if args.stack.as_deref().is_some_and(|n| n != companion.name) {
+            if let Some(found) = deploy::companions::deployed_outputs(&ctx, &companion.name)
+                .await
+                .with_context(|| format!("cannot read stack `{}`", companion.name))?
+            {
+                outputs.insert(companion.name.clone(), found);
+            }
+            continue;
+        }
         progress.step(&format!(
             "stack `{}` in {}: {}",
             companion.name, companion.region, companion.purpose
         ));
-        let ctx = connect_region(&companion.region, args.target.profile.as_deref()).await;
         let boot = deploy::ensure_bootstrap(
             &ctx,
             &deploy::bootstrap::default_tags(),
@@ -271,13 +297,63 @@ async fn ship_companions(
             assets_bucket: Some(boot.bucket.clone()),
             role_arn: boot.deploy_role.clone(),
         };
-        let (snapshot, _) = apply(args, env, &ctx, &request, progress).await?;
-        outputs.insert(companion.name.clone(), snapshot.outputs);
+        let (snapshot, changed) = apply(args, env, &ctx, &request, progress).await?;
+        outputs.insert(companion.name.clone(), snapshot.outputs.clone());
+        shipped.push(ShippedCompanion {
+            name: companion.name.clone(),
+            snapshot,
+            changed,
+        });
     }
-    Ok(deploy::companions::import_parameters(
-        stack.template.imports(),
-        &outputs,
-    )?)
+    if args.stack.as_deref().is_some_and(|n| n != stack.name) {
+        return Ok((shipped, BTreeMap::new()));
+    }
+    let imported = deploy::companions::import_parameters(stack.template.imports(), &outputs)?;
+    Ok((shipped, imported))
+}
+
+/// `--stack` named a companion stack: what it became, and nothing else was touched.
+fn finish_companions(args: &Args, env: &Environment, shipped: &[ShippedCompanion]) -> Result<Exit> {
+    for c in shipped {
+        match args.format {
+            OutputFormat::Json => {
+                let doc = json!({
+                    "environment": env.name,
+                    "stack": c.name,
+                    "changed": c.changed,
+                    "status": c.snapshot.status,
+                    "outputs": c.snapshot.outputs,
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            }
+            OutputFormat::Text => {
+                let verb = if c.changed { "deployed" } else { "unchanged" };
+                println!(
+                    "{} `{}` {verb} ({})",
+                    paint(stdout_color(), "1;32", "✓"),
+                    c.name,
+                    c.snapshot.status
+                );
+                for (key, value) in &c.snapshot.outputs {
+                    println!("  {key:<24} {value}");
+                }
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// `--stack NAME` must name a stack of the environment.
+fn check_stack_choice(env: &Environment, stack: &RetailStack, wanted: Option<&str>) -> Result<()> {
+    let names: Vec<&str> = stack.stacks().iter().map(|s| s.name).collect();
+    match wanted {
+        Some(w) if !names.contains(&w) => bail!(
+            "environment `{}` has no stack `{w}`; its stacks are {}",
+            env.name,
+            names.join(", ")
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// An environment of host-built code (`function_code: host`, the `local` environment) exists

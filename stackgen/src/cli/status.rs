@@ -33,11 +33,28 @@ pub struct Args {
     pub layout: Layout,
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+    /// Only this stack of the environment (`<project>-<env>` or `<project>-<env>-global`).
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
 }
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
-    let stack = prepare(&env)?;
+    let mut stack = prepare(&env)?;
+    let names: Vec<String> = stack.stacks().iter().map(|s| s.name.to_owned()).collect();
+    if let Some(wanted) = &args.stack {
+        if !names.contains(wanted) {
+            anyhow::bail!(
+                "environment `{}` has no stack `{wanted}`; its stacks are {}",
+                env.name,
+                names.join(", ")
+            );
+        }
+        stack.companions.retain(|c| &c.name == wanted);
+        if *wanted != stack.name {
+            return companions_only(args, &env, &stack);
+        }
+    }
     let body = stack.template.render(Format::Json)?;
     let manifest_path = AssetManifest::path_in(&args.layout.out.join(&env.name));
     let manifest = AssetManifest::read(&manifest_path)
@@ -80,15 +97,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "terminationProtection": report.termination_protection,
                 "assets": assets,
                 "account": account.as_ref().map(AccountChecks::to_json),
-                "companions": companions.iter().map(|(region, c)| json!({
-                    "stack": c.stack_name,
-                    "region": region,
-                    "exists": c.exists,
-                    "status": c.status,
-                    "outputs": c.outputs,
-                    "templateChanged": c.template_changed,
-                    "drift": c.drift.as_ref().map(|(status, at)| json!({"status": status, "lastCheck": at})),
-                })).collect::<Vec<_>>(),
+                "companions": companions_json(&companions),
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
@@ -202,6 +211,50 @@ async fn companion_status(
         out.push((c.region.clone(), report));
     }
     Ok(out)
+}
+
+/// `--stack` named a companion stack: its state only.
+fn companions_only(
+    args: &Args,
+    env: &crate::env::Environment,
+    stack: &crate::stack::RetailStack,
+) -> Result<Exit> {
+    let companions = runtime()?.block_on(async {
+        let ctx = connect(env, args.target.profile.as_deref()).await;
+        companion_status(&ctx, stack).await
+    })?;
+    match args.format {
+        OutputFormat::Json => {
+            let doc = json!({
+                "environment": env.name,
+                "companions": companions_json(&companions),
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        OutputFormat::Text => {
+            for (region, c) in &companions {
+                print_companion(stdout_color(), region, c);
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+fn companions_json(companions: &[(String, deploy::StackStatusReport)]) -> Vec<serde_json::Value> {
+    companions
+        .iter()
+        .map(|(region, c)| {
+            json!({
+                "stack": c.stack_name,
+                "region": region,
+                "exists": c.exists,
+                "status": c.status,
+                "outputs": c.outputs,
+                "templateChanged": c.template_changed,
+                "drift": c.drift.as_ref().map(|(status, at)| json!({"status": status, "lastCheck": at})),
+            })
+        })
+        .collect()
 }
 
 /// One line per companion stack, then its outputs.
