@@ -623,6 +623,11 @@ impl Reader<'_> {
                 cloudfront: p.get("Scope").and_then(Value::as_str) == Some("CLOUDFRONT"),
             },
             "AWS::Route53::HostedZone" => Facts::HostedZone,
+            // "Route 53 doesn't charge for alias queries to AWS resources" ("Choosing between
+            // alias and non-alias records", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html).
+            "AWS::Route53::RecordSet" if p.get("AliasTarget").is_some() => Facts::Free {
+                why: "alias records answer queries for AWS resources (CloudFront) free of charge",
+            },
             t => classify_other(t),
         }
     }

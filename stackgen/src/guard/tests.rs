@@ -378,3 +378,68 @@ fn report_names_resource_rule_and_fix() {
     assert!(text.contains("1 violation"), "{text}");
     assert!(!text.contains('\x1b'));
 }
+
+/// prod on its own domain.
+fn prod_on_a_domain() -> Environment {
+    let mut env = prod();
+    env.domain = Some(crate::env::Domain {
+        name: "shop.example.com".into(),
+        zone: "example.com".into(),
+        zone_id: "Z0123456789EXAMPLE0AB".into(),
+    });
+    env
+}
+
+#[test]
+fn a_protected_domain_without_a_web_acl_needs_a_reason() {
+    let mut env = prod_on_a_domain();
+    env.features.waf = Some(false);
+    let r = check(&stack(&env), &env);
+    assert_refused(&r, "edge-protection", "(environment)");
+
+    env.waf.off_reason = Some("Shield Advanced and the chain's own WAF appliance front it".into());
+    let r = check(&stack(&env), &env);
+    assert!(r.passed(), "{}", r.render(false));
+    assert!(r.render(false).contains("no web ACL, by exception"));
+}
+
+#[test]
+fn a_web_acl_the_environment_asks_for_is_on_the_distribution_and_tls_is_modern() {
+    use crate::model::cloudfront::{Distribution, MinimumProtocolVersion};
+    let env = prod_on_a_domain();
+    let mut s = stack(&env);
+    mutate::<Distribution>(&mut s, "Distribution", |d| {
+        d.distribution_config.web_acl_id = None;
+        if let Some(v) = d.distribution_config.viewer_certificate.as_mut() {
+            v.minimum_protocol_version = Some(MinimumProtocolVersion::TLSv122018.into());
+        }
+    });
+    let r = check(&s, &env);
+    let problems: Vec<&str> = r
+        .violations()
+        .filter(|v| v.rule == "edge-protection")
+        .map(|v| v.problem.as_str())
+        .collect();
+    assert_eq!(problems.len(), 2, "{}", r.render(false));
+}
+
+#[test]
+fn the_global_stack_is_checked_and_named_in_the_report() {
+    let env = prod();
+    let mut s = stack(&env);
+    let acl = s.companions[0]
+        .template
+        .entry_named_mut("CdnWebAcl")
+        .and_then(|e| e.downcast_mut::<crate::model::wafv2::WebACL>());
+    match acl {
+        Some(acl) => acl.tags = crate::model::Tags::new(),
+        None => panic!("the global stack has no CdnWebAcl"),
+    }
+    let r = check(&s, &env);
+    assert!(
+        r.violations()
+            .any(|v| v.rule == "required-tags" && v.resource.starts_with("grocer-prod-global/")),
+        "{}",
+        r.render(false)
+    );
+}

@@ -151,3 +151,63 @@ pub fn sign_in_acl(env: &Environment, name: String) -> WebACL {
 pub fn rule_count(acl: &WebACL) -> usize {
     acl.rules.as_ref().map_or(0, Vec::len)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stack::fixtures::prod;
+
+    fn rendered(acl: &WebACL) -> serde_json::Value {
+        serde_json::to_value(acl).unwrap_or_default()
+    }
+
+    #[test]
+    fn block_mode_blocks_and_count_mode_only_counts() {
+        let mut env = prod();
+        let block = rendered(&cdn_acl(&env, "acl".into()));
+        env.waf.mode = WafMode::Count;
+        let count = rendered(&cdn_acl(&env, "acl".into()));
+        let rules = |v: &serde_json::Value| v["Rules"].as_array().cloned().unwrap_or_default();
+        assert_eq!(rules(&block).len(), MANAGED_GROUPS.len() + 2);
+        for (b, c) in rules(&block).iter().zip(rules(&count).iter()) {
+            if b.get("OverrideAction").is_some() {
+                assert!(b["OverrideAction"].get("None").is_some(), "{b}");
+                assert!(c["OverrideAction"].get("Count").is_some(), "{c}");
+            } else {
+                assert!(b["Action"].get("Block").is_some(), "{b}");
+                assert!(c["Action"].get("Count").is_some(), "{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn order_creation_is_limited_more_strictly_than_browsing() {
+        let env = prod();
+        let acl = rendered(&cdn_acl(&env, "acl".into()));
+        let rules = acl["Rules"].as_array().cloned().unwrap_or_default();
+        let limit = |name: &str| {
+            rules
+                .iter()
+                .find(|r| r["Name"] == name)
+                .map(|r| r["Statement"]["RateBasedStatement"].clone())
+                .unwrap_or_default()
+        };
+        let orders = limit("OrdersPerIp");
+        assert_eq!(orders["Limit"], i64::from(env.waf.rate_limits.orders));
+        assert_eq!(
+            limit("RequestsPerIp")["Limit"],
+            i64::from(env.waf.rate_limits.browse)
+        );
+        let scope = orders["ScopeDownStatement"]["AndStatement"]["Statements"].to_string();
+        assert!(
+            scope.contains("\"/api/orders\"") && scope.contains("\"POST\""),
+            "{scope}"
+        );
+        let sign_in = rendered(&sign_in_acl(&env, "s".into()));
+        assert_eq!(sign_in["Scope"], "REGIONAL");
+        assert_eq!(
+            sign_in["Rules"][1]["Statement"]["RateBasedStatement"]["Limit"],
+            i64::from(env.waf.rate_limits.sign_in)
+        );
+    }
+}
