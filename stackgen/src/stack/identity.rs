@@ -116,7 +116,10 @@ pub(super) fn build(ctx: &mut Ctx) -> Identity {
 
 /// The user pool's web ACL (sign-in and sign-up rate limit per client IP), associated with the
 /// pool. AWS WAF protects Cognito user pools with a regional web ACL in the pool's region
-/// (<https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-waf.html>).
+/// (<https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-waf.html>; that page
+/// also says a new web ACL takes seconds to minutes to propagate, and an association made
+/// before that fails with `WAFUnavailableEntityException`: the emulator does not model that
+/// delay, and the ACL avoids the ATP managed group, which Cognito refuses).
 const LOG4J_SKIP: &str = "The ACL fronts Amazon Cognito's own sign-in API, which runs no customer Java code; the Log4j rules (KnownBadInputs) guard the CDN's ACL in the global stack, where the store's API is.";
 
 pub(super) fn protect(ctx: &mut Ctx, identity: &Identity) {

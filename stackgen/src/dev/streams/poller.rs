@@ -68,7 +68,7 @@ pub async fn poll(
                         .collect();
                     read_any |= !out.records().is_empty();
                     if !events.is_empty() {
-                        deliver(&mapping, &pool, events, &say).await;
+                        deliver(&mapping, &pool, events, &say, &shutdown).await;
                     }
                 }
                 Err(e) => {
@@ -166,22 +166,33 @@ async fn shard_iterators(
     Ok((arn, shards))
 }
 
-/// Invokes the function with `events` until it succeeds or the retries are spent.
+/// Invokes the function with `events` until it succeeds, the retries are spent, or `shutdown`
+/// (the pool's workers are stopping: an invocation then would wait for ever, as the queue
+/// poller's would).
 async fn deliver(
     mapping: &StreamMapping,
     pool: &Pool,
     mut events: Vec<Value>,
     say: &impl Fn(String),
+    shutdown: &CancellationToken,
 ) {
     let stream = &mapping.table_name;
     for attempt in 0..=mapping.retries {
         let payload = Bytes::from(json!({ "Records": &events }).to_string());
-        let invoked = pool
-            .invoke(InvokeRequest {
-                payload,
-                ..Default::default()
-            })
-            .await;
+        let request = InvokeRequest {
+            payload,
+            ..Default::default()
+        };
+        let invoked = tokio::select! {
+            invoked = pool.invoke(request) => invoked,
+            _ = shutdown.cancelled() => {
+                say(format!(
+                    "event source {stream} stream: stopping; {} record(s) not delivered",
+                    events.len()
+                ));
+                return;
+            }
+        };
         let failed_from = match &invoked.outcome {
             Outcome::Response(body) => match first_failure(body) {
                 Ok(failed) => failed,
@@ -216,6 +227,13 @@ async fn deliver(
             .position(|e| sequence(e).as_deref() == Some(&from))
         {
             events.drain(..at);
+        }
+        if shutdown.is_cancelled() {
+            say(format!(
+                "event source {stream} stream: stopping; {} record(s) from sequence number {from} not retried",
+                events.len()
+            ));
+            return;
         }
         if attempt < mapping.retries {
             say(format!(
