@@ -67,34 +67,21 @@ fn edge_environment(cli: &Cli, name: &str, zone_id: &str) -> TestResult {
 }
 
 fn deploy(cli: &Cli) -> std::io::Result<std::process::Output> {
-    let lambda = cli.dir.join("lambda").to_string_lossy().to_string();
-    let out = cli.dir.join("out").to_string_lossy().to_string();
-    cli.run(&[
-        "deploy",
-        "--env",
-        "edge",
-        "--skip-package",
-        "--lambda-dir",
-        &lambda,
-        "--out",
-        &out,
-        "--skip-smoke",
-        "--format",
-        "json",
-        "--yes",
-    ])
+    deploy_with(cli, &[])
 }
 
 /// `deploy --stack NAME`.
 fn deploy_only(cli: &Cli, stack: &str) -> std::io::Result<std::process::Output> {
+    deploy_with(cli, &["--stack", stack])
+}
+
+fn deploy_with(cli: &Cli, extra: &[&str]) -> std::io::Result<std::process::Output> {
     let lambda = cli.dir.join("lambda").to_string_lossy().to_string();
     let out = cli.dir.join("out").to_string_lossy().to_string();
-    cli.run(&[
+    let mut args = vec![
         "deploy",
         "--env",
         "edge",
-        "--stack",
-        stack,
         "--skip-package",
         "--lambda-dir",
         &lambda,
@@ -104,7 +91,9 @@ fn deploy_only(cli: &Cli, stack: &str) -> std::io::Result<std::process::Output> 
         "--format",
         "json",
         "--yes",
-    ])
+    ];
+    args.extend_from_slice(extra);
+    cli.run(&args)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::exit::Exit;
 use super::printer::Printer;
 use super::style::{paint, stderr_color, stdout_color};
-use super::target::{OutputFormat, Target, connect, load_env, runtime};
+use super::target::{OutputFormat, Target, bootstrap_in, connect, load_env, runtime};
 use crate::deploy::{self, WaitOptions};
 
 const AFTER_HELP: &str = "\
@@ -143,40 +143,12 @@ pub fn run(args: &Args) -> Result<Exit> {
     let trust = github_trust(args, &env.name)?;
     let (boot, global, tags, backfill, pruned, ci) = runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await;
-        let boot = deploy::ensure_bootstrap(
-            &ctx,
-            &deploy::bootstrap::default_tags(),
-            WaitOptions::default(),
-            &Printer::new(),
-        )
-        .await
-        .with_context(|| {
-            format!(
-                "cannot find or create the bootstrap stack `{}` in {}",
-                deploy::BOOTSTRAP_STACK_NAME,
-                env.region
-            )
-        })?;
+        let boot = bootstrap_in(&ctx, &Printer::new()).await?;
         // The global stack's region (us-east-1) is bootstrapped too: its stack is deployed with
         // that region's service role.
         let global = if crate::stack::global::needed(&env) {
             let there = ctx.in_region(crate::stack::global::REGION);
-            Some(
-                deploy::ensure_bootstrap(
-                    &there,
-                    &deploy::bootstrap::default_tags(),
-                    WaitOptions::default(),
-                    &Printer::new(),
-                )
-                .await
-                .with_context(|| {
-                    format!(
-                        "cannot find or create the bootstrap stack `{}` in {}",
-                        deploy::BOOTSTRAP_STACK_NAME,
-                        crate::stack::global::REGION
-                    )
-                })?,
-            )
+            Some(bootstrap_in(&there, &Printer::new()).await?)
         } else {
             None
         };

@@ -13,7 +13,8 @@ use super::exit::{Exit, Interrupted};
 use super::printer::{Printer, confirm};
 use super::style::{paint, stderr_color, stdout_color};
 use super::target::{
-    Layout, OutputFormat, Target, connect, connect_region, load_env, prepare, runtime, tags,
+    Layout, OutputFormat, Target, bootstrap_in, connect, connect_region, load_env, prepare,
+    runtime, tags,
 };
 use crate::aws::AwsContext;
 use crate::deploy::{
@@ -118,7 +119,6 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
     let ctx = connect(env, args.target.profile.as_deref()).await;
     emulator_only(env, ctx.endpoint_override())?;
     real_recipients(env)?;
-    let wait = WaitOptions::default();
     let cannot = || format!("cannot deploy `{}`", env.name);
 
     // The account guard comes before the (possibly long) build. An existing stack's ARN names
@@ -165,14 +165,7 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
         guard_account(&ctx, env, &progress).await?;
     }
     warn_unready(&ctx, stack).await;
-    let boot = deploy::ensure_bootstrap(
-        &ctx,
-        &BTreeMap::from([("ManagedBy".to_string(), "stackgen".to_string())]),
-        wait,
-        &progress,
-    )
-    .await
-    .context("cannot find or create the bootstrap stack (assets bucket)")?;
+    let boot = bootstrap_in(&ctx, &progress).await?;
     let uploads = deploy::upload_assets(&ctx, &boot.bucket, &manifest, &progress)
         .await
         .context("cannot upload the function zips")?;
@@ -272,19 +265,7 @@ async fn ship_companions(
             "stack `{}` in {}: {}",
             companion.name, companion.region, companion.purpose
         ));
-        let boot = deploy::ensure_bootstrap(
-            &ctx,
-            &deploy::bootstrap::default_tags(),
-            WaitOptions::default(),
-            progress,
-        )
-        .await
-        .with_context(|| {
-            format!(
-                "cannot find or create the bootstrap stack in {}",
-                companion.region
-            )
-        })?;
+        let boot = bootstrap_in(&ctx, progress).await?;
         let request = StackRequest {
             stack_name: companion.name.clone(),
             template_body: companion

@@ -126,6 +126,28 @@ pub async fn connect_region(region: &str, profile: Option<&str>) -> AwsContext {
     AwsContext::connect(&target).await
 }
 
+/// The bootstrap stack of `ctx`'s region (found, created or upgraded), with an error that names
+/// the region.
+pub async fn bootstrap_in(
+    ctx: &AwsContext,
+    progress: &dyn crate::deploy::Progress,
+) -> Result<crate::deploy::Bootstrap> {
+    crate::deploy::ensure_bootstrap(
+        ctx,
+        &crate::deploy::bootstrap::default_tags(),
+        crate::deploy::WaitOptions::default(),
+        progress,
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "cannot find or create the bootstrap stack `{}` (assets bucket, deploy role) in {}",
+            crate::deploy::BOOTSTRAP_STACK_NAME,
+            ctx.region()
+        )
+    })
+}
+
 /// A current-thread runtime for one command.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
