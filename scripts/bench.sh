@@ -8,6 +8,8 @@
 #              (scripts/bench-dev.sh; targets p50 < 2 ms, p99 < 10 ms)
 #   deploy     the no-op `stackgen deploy --env local` on the emulator: API calls (target ≤ 3)
 #              and median wall time (scripts/bench-deploy.sh)
+#   images     the image function's render of a 12-megapixel JPEG: median time and peak memory
+#              (scripts/bench-images.sh)
 #   build      cold and warm debug build times of the workspace (scripts/bench-build.sh);
 #              BENCH_BUILD_REVS="<rev> HEAD" compares a revision with the current one
 #
@@ -19,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${BENCH_RUNS:-20}
-SECTIONS=(synth functions dev deploy build)
+SECTIONS=(synth functions dev deploy images build)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stackgen-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -74,6 +76,11 @@ bench_synth() {
   size=$(find "$out" -name '*.template.json' -exec stat -c %s {} + | head -n 1)
   echo "template: ${size:-?} bytes"
   echo "median: $(time_median_ms "$STACKGEN" synth --env dev --out "$out") ms (target ≤ 20 ms)"
+}
+
+bench_images() {
+  heading "images: one 12-megapixel photo through the image function's render (scripts/bench-images.sh)"
+  scripts/bench-images.sh
 }
 
 bench_functions() {

@@ -64,6 +64,8 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   sub of a local user", Amazon Cognito API Reference, AdminGetUser). moto looks up user names
   and email addresses only.
 
+* S3: a stack's bucket notifications and CORS rules apply, and browser uploads (POST Object)
+  are held to their POST policy and its signature (scripts/emulator_s3.py says how).
 It also answers a few read-mostly account APIs moto does not implement at all, with the shapes
 of AWS's API references, so that stackgen's calls to them are exercised for real:
 
@@ -123,6 +125,8 @@ from moto.moto_server.werkzeug_app import (
     create_backend_app,
 )
 from werkzeug.serving import run_simple
+
+import emulator_s3
 
 # The resource CloudFormation is working on when an execution fails, per request thread.
 _local = threading.local()
@@ -1598,6 +1602,8 @@ def main() -> None:
     install_user_lookup_by_sub()
     install_drift_detection()
     install_action_log()
+    emulator_s3.install_bucket_properties()
+    emulator_s3.install_post_policy()
     app = DomainDispatcherApplication(create_backend_app)
     lock = threading.Lock()
 

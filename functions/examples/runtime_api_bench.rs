@@ -230,9 +230,10 @@ fn environment(f: &'static FunctionSpec, api: &str) -> Vec<(String, String)> {
                 t.env_var,
                 format!("arn:aws:sns:us-east-1:123456789012:bench-{}", t.name),
             ),
-            Access::BucketRead(b) | Access::BucketWrite(b) => {
-                (b.env_var, format!("bench-{}", b.name))
-            }
+            Access::BucketRead(b)
+            | Access::BucketWrite(b)
+            | Access::BucketPut(b)
+            | Access::BucketDelete(b) => (b.env_var, format!("bench-{}", b.name)),
             Access::OwnStack => (retail_spec::STACK_NAME_VAR, "bench-stack".to_owned()),
             Access::StackFunctionsConcurrency
             | Access::StackBucketsEmpty

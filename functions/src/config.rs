@@ -136,11 +136,14 @@ impl FunctionEnv {
         self.require(topic.env_var, what)
     }
 
-    /// The name of a bucket the function may read or write.
+    /// The name of a bucket the function may read, write or delete from.
     pub fn bucket(&self, bucket: &'static BucketSpec) -> Result<String, ConfigError> {
         let what = format!("the name of the {} bucket", bucket.name);
         self.granted(
-            |a| matches!(a, Access::BucketRead(b) | Access::BucketWrite(b) if b.id == bucket.id),
+            |a| {
+                matches!(a, Access::BucketRead(b) | Access::BucketWrite(b)
+                    | Access::BucketPut(b) | Access::BucketDelete(b) if b.id == bucket.id)
+            },
             &what,
         )?;
         self.require(bucket.env_var, what)

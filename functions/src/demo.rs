@@ -16,6 +16,18 @@ use std::time::Duration;
 /// The data file, compiled in (`functions/data/demo-catalog.json`).
 const DEMO_CATALOG_JSON: &str = include_str!("../data/demo-catalog.json");
 
+/// The demo products' photos (`functions/data/photos/`, drawn by `scripts/make-photos.py`, see
+/// its LICENSE.md): SKU and JPEG bytes. `stackgen` uploads them as staff would, so the image
+/// function makes their storefront sizes.
+pub const PHOTOS: &[(&str, &[u8])] = &[
+    ("APL-001", include_bytes!("../data/photos/APL-001.jpg")),
+    ("AVO-001", include_bytes!("../data/photos/AVO-001.jpg")),
+    ("BLU-001", include_bytes!("../data/photos/BLU-001.jpg")),
+    ("ORG-001", include_bytes!("../data/photos/ORG-001.jpg")),
+    ("POT-001", include_bytes!("../data/photos/POT-001.jpg")),
+    ("TOM-001", include_bytes!("../data/photos/TOM-001.jpg")),
+];
+
 /// BatchWriteItem accepts at most 25 requests, BatchGetItem at most 100 keys.
 const WRITE_CHUNK: usize = 25;
 const READ_CHUNK: usize = 100;
@@ -207,6 +219,28 @@ async fn backoff(client: &Client, round: u32) {
     if let Some(sleep) = client.config().sleep_impl() {
         let millis = 50u64.saturating_mul(1 << round.min(6));
         sleep.sleep(Duration::from_millis(millis)).await;
+    }
+}
+
+#[cfg(test)]
+mod photo_tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_photo_is_a_jpeg_of_a_demo_product() {
+        let skus: BTreeSet<String> = products()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.sku)
+            .collect();
+        for (sku, bytes) in PHOTOS {
+            assert!(skus.contains(*sku), "{sku} is not in the demo catalog");
+            assert!(
+                bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+                "{sku} is not a JPEG"
+            );
+            assert!(bytes.len() < 100 * 1024, "{sku}: keep demo photos small");
+        }
     }
 }
 

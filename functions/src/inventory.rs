@@ -10,6 +10,7 @@ use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb;
 use crate::error::{ApiError, ErrorCode, OrInternal};
 use crate::http::{self, ApiRequest, Reply};
+use crate::images::route::UploadRoute;
 use crate::product::{self, DEFAULT_LOW_STOCK_THRESHOLD, DEFAULT_UNIT, Product, ProductView, attr};
 use crate::products;
 use aws_sdk_dynamodb::Client;
@@ -17,7 +18,7 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use aws_types::SdkConfig;
 use lambda_http::{Body, Request, Response};
-use retail_spec::{GET_INVENTORY, INVENTORY, PRODUCTS, PUT_INVENTORY};
+use retail_spec::{GET_INVENTORY, INVENTORY, PRODUCTS, PUT_INVENTORY, REQUEST_IMAGE_UPLOAD};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -33,6 +34,7 @@ const ATTEMPTS: u32 = 3;
 pub struct Inventory {
     ddb: Client,
     products: String,
+    photos: UploadRoute,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +86,7 @@ impl Inventory {
         Ok(Inventory {
             ddb: Client::new(sdk),
             products: env.table(&PRODUCTS)?,
+            photos: UploadRoute::new(sdk, env)?,
         })
     }
 
@@ -95,6 +98,8 @@ impl Inventory {
     async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {
         if http::is(req.route, &PUT_INVENTORY) {
             self.put(&req).await
+        } else if http::is(req.route, &REQUEST_IMAGE_UPLOAD) {
+            self.photos.handle(&self.ddb, &self.products, &req).await
         } else if http::is(req.route, &GET_INVENTORY) {
             let below = req
                 .query("below")
@@ -114,7 +119,7 @@ impl Inventory {
                 items: all
                     .iter()
                     .filter(|p| below.is_none_or(|b| p.stock < b))
-                    .map(Product::view)
+                    .map(Product::staff_view)
                     .collect(),
             })
         } else {
@@ -160,7 +165,7 @@ impl Inventory {
                     let mut updated: Vec<&Product> = fresh.values().collect();
                     updated.sort_by(|a, b| a.sku.cmp(&b.sku));
                     return Reply::ok(&Listing {
-                        items: updated.into_iter().map(Product::view).collect(),
+                        items: updated.into_iter().map(Product::staff_view).collect(),
                     });
                 }
                 // A product appeared or vanished concurrently, or contention: read again.

@@ -17,6 +17,7 @@ pub mod ddb;
 pub mod demo;
 pub mod error;
 pub mod money;
+pub mod photo;
 pub mod product;
 
 #[cfg(feature = "lambda")]
@@ -37,6 +38,8 @@ pub mod config;
 pub mod http;
 #[cfg(feature = "lambda")]
 pub mod ids;
+#[cfg(feature = "lambda")]
+pub mod images;
 #[cfg(feature = "lambda")]
 pub mod inventory;
 #[cfg(feature = "lambda")]

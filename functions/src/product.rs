@@ -6,6 +6,7 @@
 
 use crate::ddb::{self, Item, ItemError};
 use crate::money::Cents;
+use crate::photo::{PhotoState, PhotoStatus, PhotoView};
 use retail_spec::{PRODUCTS, PRODUCTS_BY_CATEGORY};
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +52,9 @@ pub struct Product {
     pub low_stock_threshold: u64,
     #[serde(default)]
     pub updated_at: Option<String>,
+    /// Its photo (`crate::photo`); the demo catalog's file has none, the image function adds it.
+    #[serde(skip)]
+    pub photo: PhotoState,
 }
 
 fn default_unit() -> String {
@@ -74,6 +78,15 @@ pub struct ProductView<'a> {
     pub low_stock_threshold: u64,
     pub in_stock: bool,
     pub low_stock: bool,
+    /// The photo on show, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<PhotoView>,
+    /// Where the latest photo upload stands (the back office's view only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_status: Option<PhotoStatus>,
+    /// Why the latest upload was refused (the back office's view only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_reason: Option<&'a str>,
 }
 
 impl Product {
@@ -96,6 +109,18 @@ impl Product {
             low_stock_threshold: self.low_stock_threshold,
             in_stock: self.in_stock(),
             low_stock: self.low_stock(),
+            image: self.photo.shown.as_ref().map(|p| p.view()),
+            image_status: None,
+            image_reason: None,
+        }
+    }
+
+    /// The back office's view: [`Product::view`] with where the latest photo upload stands.
+    pub fn staff_view(&self) -> ProductView<'_> {
+        ProductView {
+            image_status: self.photo.status,
+            image_reason: self.photo.reason.as_deref(),
+            ..self.view()
         }
     }
 
@@ -113,6 +138,7 @@ impl Product {
             low_stock_threshold: ddb::opt_n(item, attr::LOW_STOCK_THRESHOLD)?
                 .unwrap_or(DEFAULT_LOW_STOCK_THRESHOLD),
             updated_at: ddb::opt_s(item, attr::UPDATED_AT)?.map(str::to_owned),
+            photo: PhotoState::from_item(item)?,
         })
     }
 
@@ -136,6 +162,7 @@ impl Product {
         if let Some(at) = &self.updated_at {
             item.insert(attr::UPDATED_AT.to_owned(), ddb::s(at));
         }
+        self.photo.write(&mut item);
         item
     }
 }
@@ -162,6 +189,7 @@ mod tests {
             stock: 3,
             low_stock_threshold: 5,
             updated_at: None,
+            photo: PhotoState::default(),
         }
     }
 

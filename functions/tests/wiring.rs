@@ -86,6 +86,10 @@ fn build(
             retail_functions::notifier::Notifier::new(sdk, env).map_err(e)?;
             None
         }
+        "images" => {
+            retail_functions::images::processor::ImageProcessor::new(sdk, env).map_err(e)?;
+            None
+        }
         other => return Err(format!("no app for function binary {other}")),
     })
 }

@@ -189,6 +189,14 @@ pub struct BucketSpec {
     /// In a protected environment the expiry applies only under this prefix; what the bucket
     /// holds elsewhere is kept.
     pub protected_expiry_prefix: Option<&'static str>,
+    /// The queue that receives the bucket's `s3:ObjectCreated:*` event notifications.
+    pub notify: Option<&'static QueueSpec>,
+    /// Browsers write to it directly, with a presigned POST from a function: the bucket's CORS
+    /// rules allow `POST` from the storefront's origin.
+    pub browser_uploads: bool,
+    /// The CDN serves the bucket's objects under this path (`images/` → `/images/*`): every
+    /// key the functions write starts with it, since CloudFront passes the path on as the key.
+    pub cdn_prefix: Option<&'static str>,
 }
 
 /// What a function may do to one resource. The stack turns each grant into the least-privilege
@@ -210,6 +218,11 @@ pub enum Access {
     BucketRead(&'static BucketSpec),
     /// GetObject and PutObject.
     BucketWrite(&'static BucketSpec),
+    /// PutObject only: what a function needs to sign a presigned upload that browsers send
+    /// (the upload is made with the signer's permissions).
+    BucketPut(&'static BucketSpec),
+    /// DeleteObject.
+    BucketDelete(&'static BucketSpec),
     /// Its own CloudFormation stack: DescribeStacks and ListStackResources (the stack name in
     /// [`STACK_NAME_VAR`]).
     OwnStack,
@@ -525,7 +538,17 @@ pub static REPORT_REQUESTS: QueueSpec = QueueSpec {
     visibility_timeout_seconds: 360,
 };
 
-pub static QUEUES: &[&QueueSpec] = &[&ORDER_EVENTS, &REPORT_REQUESTS];
+/// S3's `ObjectCreated` notifications of [`UPLOADS`], consumed by the image function.
+pub static IMAGE_UPLOADS: QueueSpec = QueueSpec {
+    id: "ImageUploads",
+    name: "image-uploads",
+    env_var: "IMAGE_UPLOADS_QUEUE_URL",
+    max_receive_count: 5,
+    max_concurrency: 2,
+    visibility_timeout_seconds: 180,
+};
+
+pub static QUEUES: &[&QueueSpec] = &[&ORDER_EVENTS, &REPORT_REQUESTS, &IMAGE_UPLOADS];
 
 /// Low-stock alerts for store staff.
 pub static STOCK_ALERTS: TopicSpec = TopicSpec {
@@ -558,6 +581,9 @@ pub static REPORTS: BucketSpec = BucketSpec {
     env_var: "REPORTS_BUCKET",
     expire_after_days: Some(30),
     protected_expiry_prefix: Some(REQUESTED_REPORTS_PREFIX),
+    notify: None,
+    browser_uploads: false,
+    cdn_prefix: None,
 };
 
 /// Where requested reports are written in the reports bucket (`reports/<id>/…`); they expire
@@ -570,7 +596,52 @@ pub const DAILY_REPORTS_PREFIX: &str = "daily/";
 /// reports (objects and jobs) are kept rather than expired.
 pub const KEEP_DAILY_REPORTS_VAR: &str = "KEEP_DAILY_REPORTS";
 
-pub static BUCKETS: &[&BucketSpec] = &[&REPORTS];
+/// Product photos as staff upload them (`uploads/<sku>/<uploadId>`), until the image function
+/// has made the storefront's sizes of them; the function deletes each upload it handled and a
+/// lifecycle rule removes uploads nobody finished within a day.
+pub static UPLOADS: BucketSpec = BucketSpec {
+    id: "Uploads",
+    name: "uploads",
+    env_var: "UPLOADS_BUCKET",
+    expire_after_days: Some(1),
+    protected_expiry_prefix: None,
+    notify: Some(&IMAGE_UPLOADS),
+    browser_uploads: true,
+    cdn_prefix: None,
+};
+
+/// The origin browsers send a bucket's presigned POSTs to: its virtual-hosted endpoint
+/// (`https://<bucket>.s3.<region>.amazonaws.com`).
+pub fn bucket_origin(bucket: &str, region: &str) -> String {
+    format!("https://{bucket}.s3.{region}.amazonaws.com")
+}
+
+/// Where uploads are written in [`UPLOADS`] (`uploads/<sku>/<uploadId>`).
+pub const UPLOADS_PREFIX: &str = "uploads/";
+
+/// The storefront's product images (`images/<sku>/<hash>-<size>.jpg`), content-addressed and
+/// served by the CDN with long cache lifetimes.
+pub static IMAGES: BucketSpec = BucketSpec {
+    id: "Images",
+    name: "images",
+    env_var: "IMAGES_BUCKET",
+    expire_after_days: None,
+    protected_expiry_prefix: None,
+    notify: None,
+    browser_uploads: false,
+    cdn_prefix: Some(IMAGES_PREFIX),
+};
+
+/// The key prefix of [`IMAGES`], and the path the CDN serves it under (`/images/*`).
+pub const IMAGES_PREFIX: &str = "images/";
+
+/// The largest photo staff may upload, in bytes: the presigned upload's `content-length-range`
+/// and the image function's own check (`images.max_upload_mb` in the environment file).
+pub const IMAGE_MAX_UPLOAD_VAR: &str = "IMAGE_MAX_UPLOAD_BYTES";
+/// [`IMAGE_MAX_UPLOAD_VAR`] when the environment file does not say: 5 MiB.
+pub const IMAGE_MAX_UPLOAD_DEFAULT_MB: u32 = 5;
+
+pub static BUCKETS: &[&BucketSpec] = &[&REPORTS, &UPLOADS, &IMAGES];
 
 // ---------------------------------------------------------------------------------------------
 // Functions
@@ -622,7 +693,7 @@ pub static INVENTORY: FunctionSpec = FunctionSpec {
     trigger: Trigger::Http,
     memory_mb: 256,
     timeout_seconds: 10,
-    access: &[Access::TableWrite(&PRODUCTS)],
+    access: &[Access::TableWrite(&PRODUCTS), Access::BucketPut(&UPLOADS)],
     needs_stores: false,
 };
 
@@ -740,6 +811,33 @@ pub static KILL_SWITCH_FN: FunctionSpec = FunctionSpec {
     needs_stores: false,
 };
 
+/// Makes the storefront's sizes of each uploaded product photo, or records why it refused it.
+///
+/// Sized from `make bench` (scripts/bench-images.sh): rendering a 12-megapixel JPEG takes a
+/// median 387 ms on one x86-64 core and peaks at 99 MiB. Lambda gives a function CPU in
+/// proportion to its memory (a whole vCPU at 1,769 MB), so 1,024 MB renders such a photo in
+/// about 0.7 s and leaves room for the largest accepted one (50 megapixels, ~300 MB decoded).
+pub static IMAGES_FN: FunctionSpec = FunctionSpec {
+    id: "images",
+    binary: "images",
+    description: "Checks and resizes uploaded product photos for the storefront",
+    trigger: Trigger::Queue {
+        queue: &IMAGE_UPLOADS,
+        batch_size: 1,
+    },
+    memory_mb: 1024,
+    timeout_seconds: 30,
+    access: &[
+        Access::QueueConsume(&IMAGE_UPLOADS),
+        Access::BucketRead(&UPLOADS),
+        Access::BucketDelete(&UPLOADS),
+        Access::BucketWrite(&IMAGES),
+        Access::BucketDelete(&IMAGES),
+        Access::TableWrite(&PRODUCTS),
+    ],
+    needs_stores: false,
+};
+
 /// Every function of the retail backend, in a stable order.
 pub static FUNCTIONS: &[&FunctionSpec] = &[
     &CATALOG,
@@ -749,6 +847,7 @@ pub static FUNCTIONS: &[&FunctionSpec] = &[
     &REPORTS_FN,
     &REPORT_BUILDER,
     &STOCK_ALERTS_FN,
+    &IMAGES_FN,
     &ORDER_EXPIRY,
     &ORDER_NOTIFIER,
     &KILL_SWITCH_FN,
@@ -869,6 +968,15 @@ pub const GET_INVENTORY: Route = Route {
     caller: Caller::Staff,
 };
 
+/// `POST /inventory/{sku}/image`: A presigned upload of a new photo for the product (JPEG,
+/// PNG or WebP, at most the environment's size), valid for minutes.
+pub const REQUEST_IMAGE_UPLOAD: Route = Route {
+    method: Method::Post,
+    path: "/inventory/{sku}/image",
+    function: &INVENTORY,
+    caller: Caller::Staff,
+};
+
 /// `POST /reports`: Requests a sales report (built asynchronously).
 pub const REQUEST_REPORT: Route = Route {
     method: Method::Post,
@@ -909,6 +1017,7 @@ pub static ROUTES: &[Route] = &[
     SET_ORDER_STATUS,
     PUT_INVENTORY,
     GET_INVENTORY,
+    REQUEST_IMAGE_UPLOAD,
     REQUEST_REPORT,
     LIST_REPORTS,
     GET_REPORT,
@@ -1055,6 +1164,40 @@ mod tests {
                 "{}: the caller comes from the token",
                 r.route_key()
             );
+        }
+    }
+
+    #[test]
+    fn a_notified_queue_has_a_consumer_that_reads_and_removes_the_uploads() {
+        for b in BUCKETS {
+            let Some(q) = b.notify else { continue };
+            let consumer = FUNCTIONS
+                .iter()
+                .find(|f| matches!(f.trigger, Trigger::Queue { queue, .. } if queue.id == q.id))
+                .unwrap_or_else(|| panic!("nothing consumes {}", q.id));
+            assert!(consumer.access.contains(&Access::BucketRead(b)), "{}", b.id);
+            assert!(
+                consumer.access.contains(&Access::BucketDelete(b)),
+                "{}",
+                b.id
+            );
+            assert!(
+                b.expire_after_days.is_some(),
+                "{}: abandoned uploads expire",
+                b.id
+            );
+        }
+        for b in BUCKETS.iter().filter(|b| b.browser_uploads) {
+            assert!(
+                FUNCTIONS
+                    .iter()
+                    .any(|f| f.access.contains(&Access::BucketPut(b))),
+                "someone signs the uploads to {}",
+                b.id
+            );
+        }
+        for b in BUCKETS.iter().filter_map(|b| b.cdn_prefix) {
+            assert!(b.ends_with('/') && !b.starts_with('/'), "{b}");
         }
     }
 

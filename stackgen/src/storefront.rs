@@ -20,6 +20,9 @@ pub struct SiteConfig {
     pub api_base: String,
     pub env: String,
     pub stores: Vec<SiteStore>,
+    /// The largest product photo the back office may upload (`images.max_upload_mb`), so the
+    /// page refuses a larger file before asking for an upload.
+    pub photo_max_bytes: u64,
     /// Where the pages sign users in; absent when the stack's user pool is not known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<SiteAuth>,
@@ -71,6 +74,7 @@ impl SiteConfig {
                     name: s.name.clone(),
                 })
                 .collect(),
+            photo_max_bytes: env.images.max_upload_bytes(),
             auth: None,
         }
     }
@@ -149,16 +153,20 @@ pub fn cognito_origin(region: &str) -> String {
 }
 
 /// The content security policy of every page: scripts, styles, images and fonts from the site
-/// only (no inline script or style anywhere in `ui/`), API calls to the same origin and Cognito,
-/// no framing, no plugins, forms posting to the site only.
-pub fn content_security_policy(region: &str) -> String {
+/// only (no inline script or style anywhere in `ui/`), API calls to the same origin, Cognito
+/// and the uploads bucket (`upload_origin`, where the back office posts photos), no framing, no
+/// plugins, forms posting to the site only.
+pub fn content_security_policy(region: &str, upload_origin: &str) -> String {
     [
         "default-src 'self'".to_owned(),
         "script-src 'self'".to_owned(),
         "style-src 'self'".to_owned(),
         "img-src 'self' data:".to_owned(),
         "font-src 'self'".to_owned(),
-        format!("connect-src 'self' {}", cognito_origin(region)),
+        format!(
+            "connect-src 'self' {} {upload_origin}",
+            cognito_origin(region)
+        ),
         "frame-ancestors 'none'".to_owned(),
         "base-uri 'self'".to_owned(),
         "form-action 'self'".to_owned(),
@@ -170,9 +178,12 @@ pub fn content_security_policy(region: &str) -> String {
 /// The security headers of every response, as `stackgen dev` sends them. The CDN's response
 /// headers policy (`stack/edge.rs`) is built from the same constants, so the browser test that
 /// runs against `stackgen dev` proves the policy the CDN sends.
-pub fn security_headers(region: &str) -> Vec<(&'static str, String)> {
+pub fn security_headers(region: &str, upload_origin: &str) -> Vec<(&'static str, String)> {
     vec![
-        ("content-security-policy", content_security_policy(region)),
+        (
+            "content-security-policy",
+            content_security_policy(region, upload_origin),
+        ),
         (
             "strict-transport-security",
             format!("max-age={HSTS_MAX_AGE_SECONDS}; includeSubDomains"),
@@ -308,11 +319,12 @@ mod tests {
                 id: "store-01".into(),
                 name: "Down\"town</script>".into(),
             }],
+            photo_max_bytes: 5_242_880,
             auth: None,
         };
         let script = config.script();
         assert!(script.contains(
-            r#"window.STACKGEN_CONFIG = {"apiBase":"/api","env":"local","stores":[{"id":"store-01","name":"Down\"town\u003c/script>"}]};"#
+            r#"window.STACKGEN_CONFIG = {"apiBase":"/api","env":"local","stores":[{"id":"store-01","name":"Down\"town\u003c/script>"}],"photoMaxBytes":5242880};"#
         ), "{script}");
     }
 

@@ -257,7 +257,13 @@ async fn ci_roles_trust_one_repository_and_cover_what_the_commands_call() -> Tes
         vec!["drift", "--env", "local"],
     ] {
         let out = cli.run(&args)?;
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {} {}",
+            stderr(&out),
+            String::from_utf8_lossy(&out.stdout)
+        );
         let sent = take_actions(&log);
         assert!(!sent.is_empty(), "{args:?} sent nothing?");
         let missing: Vec<&String> = sent

@@ -566,7 +566,7 @@ fn a_change_that_widens_roles_is_called_out_in_the_security_section() {
     let stdout = text(&o.stdout);
     assert_eq!(o.status.code(), Some(2), "{stdout}{}", text(&o.stderr));
     assert!(
-        stdout.contains("Security changes (10 broadening, 0 narrowing)"),
+        stdout.contains("Security changes (11 broadening, 0 narrowing)"),
         "{stdout}"
     );
     assert!(

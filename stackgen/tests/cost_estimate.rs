@@ -167,7 +167,12 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
             + 150_000.0 * 50.0,
         256.0,
     );
-    let inventory = (18_500.0, 5_000.0 * 40.0 + 13_500.0 * 80.0, 256.0);
+    // Stock changes, the stock list, photo upload requests.
+    let inventory = (
+        18_500.0,
+        5_000.0 * 40.0 + 13_000.0 * 80.0 + 500.0 * 30.0,
+        256.0,
+    );
     // Request, list the daily reports, get one.
     let reports = (1_500.0, 500.0 * 50.0 + 500.0 * 40.0 + 500.0 * 30.0, 256.0);
     let stock_alerts = (50_000.0, 50_000.0 * 60.0, 256.0); // one per order event
@@ -187,8 +192,8 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
     ];
     let invocations: f64 = fns.iter().map(|f| f.0).sum(); // 1,105,500
     assert_eq!(invocations, 1_105_500.0);
-    let gb_s: f64 = fns.iter().map(|f| f.1 * f.2 / 1_024_000.0).sum(); // 13,868.75
-    assert_eq!(gb_s, 13_868.75);
+    let gb_s: f64 = fns.iter().map(|f| f.1 * f.2 / 1_024_000.0).sum(); // 13,862.5
+    assert_eq!(gb_s, 13_862.5);
     let lambda = invocations * LAMBDA_PER_REQUEST + gb_s * LAMBDA_ARM_PER_GB_S;
 
     let api = 1_000_000.0 * HTTP_API_PER_REQUEST;
@@ -200,7 +205,7 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
         + 100_000.0 * 0.5
         + 50_000.0 * 2.0
         + 5_000.0 * 0.5
-        + 13_500.0 * 12.5
+        + 13_000.0 * 12.5
         + 50_000.0 * 2.0
         + 500.0 * 12.5;
     let carts_rru = 100_000.0 * 0.5 + 20_000.0 * 0.5 + 50_000.0 * 0.5;
@@ -213,17 +218,18 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
         + 150_000.0 * 1.0;
     let jobs_rru = 500.0 * 0.5 + 500.0 * 1.0;
     let rru = products_rru + carts_rru + orders_rru + jobs_rru;
-    assert_eq!(rru, 1_438_250.0);
+    assert_eq!(rru, 1_432_000.0);
     // Write request units; Products and Orders have one GSI each in the fixture, which doubles
     // their writes. A cancel returns ~4 lines to stock (8 WRU) and moves the order (4 WRU).
-    let products_wru = (50_000.0 * 8.0 + 5_000.0 * 1.0 + 2_000.0 * 8.0) * 2.0;
+    // Orders, stock changes, cancels, photo uploads marking the product.
+    let products_wru = (50_000.0 * 8.0 + 5_000.0 * 1.0 + 2_000.0 * 8.0 + 500.0 * 1.0) * 2.0;
     let carts_wru = 100_000.0 * 1.0 + 20_000.0 * 4.0 + 50_000.0 * 4.0;
     let orders_wru = (50_000.0 * 4.0 + 2_000.0 * 4.0 + 150_000.0 * 4.0) * 2.0;
     // Order keys, stock-alert claims, one email claim per email.
     let idempotency_wru = 50_000.0 * 2.0 + 50_000.0 * 1.0 + emails;
     let jobs_wru = 500.0 * 1.0 + 500.0 * 2.0;
     let wru = products_wru + carts_wru + orders_wru + idempotency_wru + jobs_wru;
-    assert_eq!(wru, 3_044_500.0);
+    assert_eq!(wru, 3_045_500.0);
     let storage_gb = 0.00025 * 2.0 + 0.005 + 0.075 * 2.0 + 0.002 + 0.0005;
     let dynamodb = rru * DDB_PER_RRU + wru * DDB_PER_WRU + storage_gb * DDB_PER_GB_MONTH;
 
@@ -252,7 +258,8 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
         + 60_000.0 * 3.0
         + 50_000.0 * 2.0
         + 5_000.0 * 1.0
-        + 13_500.0 * 40.0
+        + 13_000.0 * 40.0
+        + 500.0 * 2.0
         + 500.0
         + 500.0
         + 500.0 * 6.0
@@ -260,8 +267,12 @@ fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
         + 10_000.0 * 40.0
         + 5_000.0 * 2.0
         + 150_000.0 * 2.0;
-    let cdn_gb = (api_kb + static_requests * 25.0) / 1_048_576.0;
-    let cdn = cdn_gb * CDN_PER_GB + (1_000_000.0 + static_requests) * CDN_PER_REQUEST;
+    // Photos: 8 thumbnails of 30 KB per catalog listing, one 150 KB detail per product view.
+    let image_requests = 183_000.0 * 8.0 + 250_000.0;
+    let image_kb = 183_000.0 * 8.0 * 30.0 + 250_000.0 * 150.0;
+    let cdn_gb = (api_kb + static_requests * 25.0 + image_kb) / 1_048_576.0;
+    let cdn =
+        cdn_gb * CDN_PER_GB + (1_000_000.0 + static_requests + image_requests) * CDN_PER_REQUEST;
 
     // Logs: 600 bytes per invocation, kept 7 days.
     let log_gb = invocations * 600.0 / GIB;
@@ -329,7 +340,8 @@ fn one_million_requests_match_the_hand_calculation() {
         .iter()
         .find(|c| c.name == "HTTPS requests")
         .expect("requests");
-    assert_eq!(requests.monthly, Usd::from_cents(140)); // 1,400,000 × $0.0100 per 10,000
+    // 1,400,000 + 1,714,000 photos × $0.0100 per 10,000.
+    assert_eq!(requests.monthly, Usd::from_micros(3_114_000));
     let budget_row = r
         .profiles
         .iter()
@@ -347,11 +359,11 @@ fn demo_profile_matches_the_hand_calculation() {
     let r = run(BuiltinProfile::Demo);
     // 10,000 requests: the 1m mix at 1/100, on top of the same idle cost; 550 emails.
     let invocations = 10_505.0 + 550.0;
-    let gb_s = 128.375 + 550.0 * 150.0 * 128.0 / 1_024_000.0;
+    let gb_s = 128.3125 + 550.0 * 150.0 * 128.0 / 1_024_000.0;
     let lambda = invocations * LAMBDA_PER_REQUEST + gb_s * LAMBDA_ARM_PER_GB_S;
     let api = 10_000.0 * HTTP_API_PER_REQUEST;
-    let rru = 14_382.5;
-    let wru = 29_895.0 + 550.0;
+    let rru = 14_320.0;
+    let wru = 29_905.0 + 550.0;
     let storage_gb = 0.0001 * 2.0 + 0.0001 + 0.00075 * 2.0 + 0.00002 + 0.000005;
     let dynamodb = rru * DDB_PER_RRU + wru * DDB_PER_WRU + storage_gb * DDB_PER_GB_MONTH;
     let sqs = (500.0 + 5.0) * 3.0 * SQS_PER_REQUEST;
@@ -361,7 +373,8 @@ fn demo_profile_matches_the_hand_calculation() {
         + 5.0 * 2.0 * 100.0 / 1_048_576.0 * S3_PER_GB_MONTH
         + 10.0 * S3_PER_PUT
         + 5.0 * S3_PER_GET;
-    let cdn = 133_610.0 / 1_048_576.0 * CDN_PER_GB + 14_000.0 * CDN_PER_REQUEST;
+    // API and static responses, then 14,640 thumbnails of 30 KB and 2,500 details of 150 KB.
+    let cdn = (133_420.0 + 814_200.0) / 1_048_576.0 * CDN_PER_GB + 31_140.0 * CDN_PER_REQUEST;
     let log_gb = invocations * 600.0 / GIB;
     let logs = log_gb * LOGS_PER_GB + log_gb * 7.0 * 12.0 / 365.0 * LOGS_PER_GB_MONTH;
     let ses = 550.0 * SES_PER_EMAIL;
@@ -404,7 +417,7 @@ fn free_tier_covers_a_quiet_month() {
     // beyond the free million.
     let sqs_over = (2.0 * IDLE_POLLS + 505.0 * 3.0 - 1_000_000.0) * SQS_PER_REQUEST;
     let api = 10_000.0 * HTTP_API_PER_REQUEST;
-    let ddb = 14_382.5 * DDB_PER_RRU + (29_895.0 + 550.0) * DDB_PER_WRU;
+    let ddb = 14_320.0 * DDB_PER_RRU + (29_905.0 + 550.0) * DDB_PER_WRU;
     let ses = 550.0 * SES_PER_EMAIL;
     let s3 = 0.001 * S3_PER_GB_MONTH
         + 200.0 * S3_PER_GET
@@ -442,7 +455,7 @@ fn eu_west_1_uses_its_own_prices() {
         .iter()
         .find(|c| c.name == "HTTPS requests")
         .expect("requests");
-    assert_eq!(requests.monthly, Usd::from_micros(1_680_000));
+    assert_eq!(requests.monthly, Usd::from_micros(3_736_800)); // 3,114,000 requests
     assert!(r.prices.iter().any(|p| p.basis == "from memory"));
 }
 

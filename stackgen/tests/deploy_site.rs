@@ -24,6 +24,7 @@ async fn the_site_is_uploaded_once_and_kept_in_step_with_ui() -> TestResult {
             id: "store-01".into(),
             name: "Downtown".into(),
         }],
+        photo_max_bytes: 5_242_880,
         auth: None,
     };
     let progress = Recorded::default();

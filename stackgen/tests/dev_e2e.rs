@@ -38,7 +38,11 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
             },
         },
     )?;
-    assert_eq!(config.queues.len(), 2, "both SQS event source mappings");
+    assert_eq!(
+        config.queues.len(),
+        3,
+        "the SQS event source mappings: order events, report requests, image uploads"
+    );
     let lambda = aws_sdk_lambda::Client::new(&moto.sdk_config().await);
     let esm = local.physical("StockAlertsFunctionOrderEventsQueueMapping")?;
     let state = |lambda: aws_sdk_lambda::Client, esm: String| async move {
@@ -54,7 +58,10 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
     let dev = dev::start(config).await?;
     // While stackgen dev polls, the deployed mapping is paused in the emulator (see handover.rs).
     let during = state(lambda.clone(), esm.clone()).await;
-    let result = drive(dev.local_addr(), &moto, &local, &pool).await;
+    let mut result = drive(dev.local_addr(), &moto, &local, &pool).await;
+    if result.is_ok() {
+        result = photos(dev.local_addr(), &moto, &pool).await;
+    }
     dev.stop().await;
     result?;
     assert_eq!(during.as_deref(), Some("Disabled"));
@@ -386,6 +393,102 @@ async fn drive(
         config.text()
     );
     Ok(())
+}
+
+/// A product photo, as the back office uploads one: staff ask for an upload, the form goes to
+/// the emulator's S3 (which holds it to its policy), S3's notification reaches the image queue
+/// (the bucket notification the stack declares), `stackgen dev` runs the image function from
+/// it, the catalog names the sizes and `stackgen dev` serves them as the CDN does.
+async fn photos(addr: SocketAddr, moto: &Moto, pool: &UserPoolRef) -> TestResult {
+    let staff = accounts::sign_in(moto, pool, "boss@example.com", "Boss-Passw0rd").await?;
+    let auth = bearer(&staff.access);
+    let headers = [
+        ("content-type", "application/json"),
+        ("authorization", auth.as_str()),
+    ];
+    let asked = http(
+        addr,
+        "POST",
+        "/api/inventory/E2E-APL/image",
+        &headers,
+        json!({"contentType": "image/png"}).to_string(),
+    )
+    .await?;
+    assert_eq!(asked.status, 201, "{}", asked.text());
+    let upload = asked.json()["upload"].clone();
+    let png = std::fs::read(workspace().join("functions/tests/fixtures/photos/photo.png"))?;
+
+    let wrong_type = post_form(&upload, &png, Some("image/gif")).await?;
+    assert_eq!(wrong_type.status, 403, "{}", wrong_type.text());
+    let sent = post_form(&upload, &png, None).await?;
+    assert_eq!(sent.status, 204, "{}", sent.text());
+
+    let image = eventually(Duration::from_secs(60), || async {
+        let p = http(addr, "GET", "/api/catalog/E2E-APL", &[], "")
+            .await
+            .ok()?;
+        let image = p.json()["image"].clone();
+        image.is_object().then_some(image)
+    })
+    .await
+    .ok_or("the photo never showed in the catalog: is the image function running?")?;
+    for size in ["thumbnail", "detail"] {
+        let url = image[size]["url"].as_str().unwrap_or_default();
+        assert!(url.starts_with("/images/E2E-APL/"), "{url}");
+        let served = http(addr, "GET", url, &[], "").await?;
+        assert_eq!(served.status, 200, "{url}: {}", served.text());
+        assert_eq!(served.header("content-type"), Some("image/jpeg"));
+        assert_eq!(
+            served.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert!(
+            served.body.starts_with(&[0xFF, 0xD8]),
+            "{url} is not a JPEG"
+        );
+    }
+    let missing = http(addr, "GET", "/images/E2E-APL/none.jpg", &[], "").await?;
+    assert_eq!(
+        missing.status, 403,
+        "as CloudFront answers for a missing S3 key"
+    );
+    Ok(())
+}
+
+/// POSTs a presigned upload's form (fields, then the file) to its URL on the emulator, with
+/// `content_type` in place of the signed one when given.
+async fn post_form(
+    upload: &Value,
+    file: &[u8],
+    content_type: Option<&str>,
+) -> Result<dev_support::Reply, BoxError> {
+    let boundary = "e2e-photo-boundary";
+    let mut body = Vec::new();
+    if let Some(fields) = upload["fields"].as_object() {
+        for (name, value) in fields {
+            let value = match (name.as_str(), content_type) {
+                ("Content-Type", Some(other)) => other,
+                _ => value.as_str().unwrap_or_default(),
+            };
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.png\"\r\n\r\n").as_bytes(),
+    );
+    body.extend(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let url = upload["url"].as_str().unwrap_or_default();
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("not an http URL: {url}"))?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let addr: SocketAddr = host.parse()?;
+    let form = format!("multipart/form-data; boundary={boundary}");
+    http(addr, "POST", path, &[("content-type", form.as_str())], body).await
 }
 
 /// GET of an absolute `http://host:port/path?query` URL (the presigned links point at moto).

@@ -244,7 +244,7 @@ async fn static_site_and_generated_config() -> TestResult {
     );
     assert_eq!(config.header("cache-control"), Some("no-cache"));
     assert!(config.text().contains(
-        r#"window.STACKGEN_CONFIG = {"apiBase":"/api","env":"test","stores":[{"id":"store-01","name":"Downtown"}]};"#
+        r#"window.STACKGEN_CONFIG = {"apiBase":"/api","env":"test","stores":[{"id":"store-01","name":"Downtown"}],"photoMaxBytes":5242880};"#
     ), "{}", config.text());
     for path in [
         "/../Cargo.toml",

@@ -328,7 +328,7 @@ fn deploy_warns_of_a_low_concurrency_quota_and_inactive_cost_tags() -> TestResul
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("Lambda concurrency quota in us-east-1 is 10, below the 104"),
+        stderr.contains("Lambda concurrency quota in us-east-1 is 10, below the 106"),
         "{stderr}"
     );
     assert!(stderr.contains("L-B99A9384"), "{stderr}");

@@ -95,7 +95,7 @@ fn widened_roles_lead_with_the_security_section() {
     assert_eq!(code, Some(2), "{doc}");
     assert!(
         doc.contains(
-            "| `dev` | 0 to add, 20 to change, 0 to replace, 0 to remove. | 0 | ⚠️ 10 broadening |"
+            "| `dev` | 0 to add, 22 to change, 0 to replace, 0 to remove. | 0 | ⚠️ 11 broadening |"
         ),
         "{doc}"
     );

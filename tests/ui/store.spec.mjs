@@ -174,6 +174,8 @@ const PROVES = {
   "14-signed-out": "Signing out revokes the session everywhere: the refresh token no longer works, the tokens are gone, My orders asks to sign in.",
   "15-backoffice-sign-in": "The back office asks staff to sign in and shows nothing before.",
   "16-backoffice": "Staff add a product and set stock in one batch; the inventory table shows the new levels.",
+  "16b-backoffice-photo": "Staff upload a photo from the inventory table: a GIF is refused by the page, a JPEG goes to S3 with a presigned form and its thumbnail appears once the image function has made it.",
+  "16c-storefront-photo": "The storefront shows the new thumbnail in the grid (size set, lazy) and the detail photo when it is clicked; a text file renamed .jpg was refused with its reason and the photo stayed.",
   "17-reports": "A sales report requested from the back office is built by the queue-driven function and its CSV downloads.",
   "18-backoffice-signed-out": "Signing out of the back office hides every staff table.",
   "18b-backoffice-new-password": "A new staff member's first sign-in with a temporary password asks for a new password.",
@@ -401,7 +403,16 @@ test("storefront and back office against the live stack", async (t) => {
       const c = card(p);
       const text = await c.textContent();
       assert.ok(text.includes(money(p.priceCents)), `${p.name}: card does not show price ${money(p.priceCents)}: ${text}`);
-      const add = c.getByRole("button");
+      const add = c.getByRole("button", { name: /^(Add to cart|Out of stock|Max in cart): / });
+      // The photo the API names, its size set and loaded lazily; else the placeholder.
+      if (p.image) {
+        const img = c.locator("img.product-photo");
+        assert.equal(await img.getAttribute("src"), p.image.thumbnail.url, `${p.name}: the card's photo`);
+        assert.equal(await img.getAttribute("width"), String(p.image.thumbnail.width));
+        assert.equal(await img.getAttribute("loading"), "lazy");
+      } else {
+        assert.equal(await c.locator(".product-art").count(), 1, `${p.name} has no photo and no placeholder`);
+      }
       if (!p.inStock) {
         assert.ok(await add.isDisabled(), `${p.name} is out of stock but its add button is enabled`);
         assert.match(text, /Out of stock/);
@@ -771,6 +782,66 @@ test("storefront and back office against the live stack", async (t) => {
     assert.ok(puts.length === 2 && puts.every((r) => r.authorization.startsWith("Bearer ")), "PUT /inventory without the staff token");
     await assertNamedControls(page, "back office");
     await shot(page, "16-backoffice");
+  });
+
+  await step("staff upload a product photo and the storefront shows it", async () => {
+    const key = a.sku.replace(/[^A-Za-z0-9_-]/g, "_");
+    const row = page.locator(`#inventory-rows tr[data-sku="${a.sku}"]`);
+    const before = (await api(`/catalog/${encodeURIComponent(a.sku)}`)).image?.thumbnail?.url || null;
+    // A file that is not a photo of an accepted type is refused by the page, before any call.
+    const calls = sent((r) => r.path.endsWith("/image")).length;
+    await page.locator(`#photo-${key}`).setInputFiles({ name: "logo.gif", mimeType: "image/gif", buffer: Buffer.from("GIF89a") });
+    await page.getByRole("alert").filter({ hasText: "not a JPEG, PNG or WebP photo" }).waitFor();
+    assert.equal(sent((r) => r.path.endsWith("/image")).length, calls, "the page asked for an upload of a GIF");
+    // A real photo: presigned upload, straight to S3, the image function, then the new thumbnail.
+    const photo = path.join(here, "../../functions/data/photos/POT-001.jpg");
+    await page.locator(`#photo-${key}`).setInputFiles(photo);
+    const asked = await eventually("POST /inventory/{sku}/image", async () => sent((r) => r.method === "POST" && r.path === `/api/inventory/${encodeURIComponent(a.sku)}/image`).pop());
+    assert.ok(asked.authorization.startsWith("Bearer "), "the upload request went without the staff token");
+    const shown = await eventually(`a new photo of ${a.sku}`, async () => {
+      const url = (await api(`/catalog/${encodeURIComponent(a.sku)}`)).image?.thumbnail?.url;
+      return url && url !== before ? url : null;
+    }, 30_000);
+    const thumb = row.locator("img.inventory-thumb");
+    await eventually("the back office's thumbnail", async () => (await thumb.getAttribute("src")) === shown);
+    assert.equal(await row.locator(".badge", { hasText: "Processing" }).count(), 0, "still marked processing");
+    await shot(page, "16b-backoffice-photo");
+
+    // A renamed file (text saved as .jpg): S3 takes it, the image function refuses it, and the
+    // back office says why while the storefront keeps the photo it has.
+    await page.locator(`#photo-${key}`).setInputFiles({ name: "not-a-photo.jpg", mimeType: "image/jpeg", buffer: Buffer.from("these are notes, not a photo\n") });
+    await row.getByText("Photo refused").waitFor({ timeout: 30_000 });
+    assert.match(await row.locator(".photo-refused").textContent(), /not a JPEG, PNG or WebP image/);
+    assert.equal((await api(`/catalog/${encodeURIComponent(a.sku)}`)).image?.thumbnail?.url, shown, "a refused upload replaced the photo");
+
+    // The storefront: the thumbnail in the grid with its size set and loaded lazily, the detail
+    // photo on click, and products without a photo keep the placeholder.
+    const shop = await context.newPage();
+    shop.on("pageerror", (err) => pageErrors.push(`storefront: ${err.message}`));
+    watchCsp(shop, "storefront (photos)");
+    try {
+      await shop.goto(BASE.href);
+      await shop.getByLabel("Search products", { exact: true }).fill(a.name);
+      await shop.getByRole("button", { name: "Search", exact: true }).click();
+      const card = shop.locator(`article[data-sku="${a.sku}"]`);
+      const img = card.locator("img.product-photo");
+      await img.waitFor();
+      assert.equal(await img.getAttribute("src"), shown);
+      assert.equal(await img.getAttribute("loading"), "lazy");
+      assert.ok(Number(await img.getAttribute("width")) > 0 && Number(await img.getAttribute("height")) > 0, "no width and height on the thumbnail");
+      await eventually("the thumbnail to load", async () => img.evaluate((el) => el.complete && el.naturalWidth > 0));
+      await card.getByRole("button", { name: `Photo of ${a.name}` }).click();
+      const detail = shop.getByRole("dialog").locator("img");
+      await eventually("the detail photo to load", async () => detail.evaluate((el) => el.complete && el.naturalWidth > 0));
+      assert.match(await detail.getAttribute("src"), /-detail\.jpg$/);
+      await shot(shop, "16c-storefront-photo");
+      await shop.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+      await shop.getByLabel("Search products", { exact: true }).fill("");
+      await shop.getByRole("button", { name: "Search", exact: true }).click();
+      await eventually("a placeholder card", async () => (await shop.locator("article[data-sku] .product-art").count()) > 0);
+    } finally {
+      await shop.close();
+    }
   });
 
   await step("generate a report and download it", async () => {

@@ -13,6 +13,7 @@
 import { initSignInForms, onSessionChangeElsewhere, renderAccountBar } from "./account-forms.js";
 import { ApiError, api, money, seg, when } from "./api.js";
 import { authAvailable, currentSession, signOut } from "./auth.js";
+import { photoCell, uploadPhoto } from "./photos.js";
 import { forgetOrders, initOrders, loadOrders } from "./store-orders.js";
 import {
   $,
@@ -33,6 +34,8 @@ import {
 const REPORTS_KEY = "stackgen.reports";
 const MAX_STOCK = 1_000_000;
 const POLL_LIMIT_MS = 10 * 60 * 1000;
+const PHOTO_POLL_MS = 1500;
+const PHOTO_WAIT_MS = 2 * 60 * 1000;
 
 const state = {
   session: currentSession(),
@@ -127,6 +130,7 @@ function inventoryRow(p) {
     h("td", { role: "cell", class: "num c-stock", id: `stock-${key}`, "data-label": "Stock" }, String(p.stock)),
     h("td", { role: "cell", class: "num c-low", "data-label": "Low at" }, String(p.lowStockThreshold)),
     h("td", { role: "cell", class: "c-status" }, statusBadge(p)),
+    photoCell(p, key, changePhoto),
     h(
       "td",
       { role: "cell", class: "c-update" },
@@ -189,6 +193,36 @@ async function updateStock(sku, mode) {
     if (generation !== state.generation || refused(err)) return;
     buttons.forEach((b) => (b.disabled = false));
     showError(err, { title: `Couldn't update stock of ${name}` });
+  }
+}
+
+/** Uploads a new photo of `sku`, then follows the image function until it is done. */
+async function changePhoto(sku, file) {
+  const name = state.products.get(sku)?.name || sku;
+  const generation = state.generation;
+  announce(`Uploading the photo of ${name}.`);
+  try {
+    await uploadPhoto(sku, file);
+  } catch (err) {
+    if (generation !== state.generation || refused(err)) return;
+    showError(err, { title: `Photo of ${name} not uploaded` });
+    await loadInventory();
+    return;
+  }
+  clearError();
+  const product = state.products.get(sku);
+  if (product) {
+    state.products.set(sku, { ...product, imageStatus: "PROCESSING", imageReason: undefined });
+    renderInventory();
+  }
+  announce(`Photo of ${name} uploaded; making the storefront's sizes.`);
+  const deadline = Date.now() + PHOTO_WAIT_MS;
+  while (Date.now() < deadline && generation === state.generation) {
+    await new Promise((resolve) => setTimeout(resolve, PHOTO_POLL_MS));
+    await loadInventory();
+    const now = state.products.get(sku);
+    if (now?.imageStatus === "READY") return announce(`The new photo of ${name} is on the storefront.`);
+    if (now?.imageStatus === "REJECTED") return announce(`The photo of ${name} was refused: ${now.imageReason || "no reason given"}.`);
   }
 }
 

@@ -205,7 +205,7 @@ function productCard(p) {
   return h(
     "article",
     { class: `product${out ? " is-out" : ""}`, "aria-labelledby": nameId, dataset: { sku: p.sku } },
-    h("div", { class: "product-art", "aria-hidden": "true", style: `--hue: ${hueOf(p.category)}` }, initial),
+    productArt(p, initial),
     h(
       "div",
       { class: "product-body" },
@@ -226,6 +226,55 @@ function productCard(p) {
       ),
     ),
   );
+}
+
+/**
+ * The card's picture: the product's thumbnail (its real size set, loaded lazily), which opens
+ * the detail photo; without a photo, the tidy placeholder (the name's initial on the
+ * category's colour).
+ */
+function productArt(p, initial) {
+  const thumb = p.image?.thumbnail;
+  if (!thumb?.url) {
+    return h("div", { class: "product-art", "aria-hidden": "true", style: `--hue: ${hueOf(p.category)}` }, initial);
+  }
+  return h(
+    "button",
+    { type: "button", class: "product-photo-open", "aria-label": `Photo of ${p.name}`, onclick: () => showPhoto(p) },
+    h("img", {
+      class: "product-photo",
+      src: thumb.url,
+      width: thumb.width,
+      height: thumb.height,
+      alt: "",
+      loading: "lazy",
+      decoding: "async",
+      style: `--hue: ${hueOf(p.category)}`,
+    }),
+  );
+}
+
+/** The product's detail photo in a modal dialog (Escape or the button closes it). */
+function showPhoto(p) {
+  const detail = p.image?.detail;
+  if (!detail?.url) return;
+  const dialog = h(
+    "dialog",
+    { class: "photo-dialog", "aria-label": `${p.name}, photo` },
+    h("img", { src: detail.url, width: detail.width, height: detail.height, alt: `${p.name}`, loading: "lazy", decoding: "async" }),
+    h(
+      "p",
+      { class: "photo-caption" },
+      h("strong", {}, p.name),
+      " ",
+      money(p.priceCents),
+      p.unit ? h("span", { class: "unit" }, ` / ${p.unit}`) : null,
+    ),
+    h("button", { type: "button", class: "btn btn-secondary", onclick: () => dialog.close() }, "Close"),
+  );
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
 }
 
 /** Re-renders only the product cards, keeping focus where it was. */

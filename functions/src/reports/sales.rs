@@ -302,6 +302,7 @@ mod tests {
             stock,
             low_stock_threshold: 5,
             updated_at: None,
+            photo: Default::default(),
         }
     }
 

@@ -275,9 +275,10 @@ impl Stack {
                     (q.env_var, self.queue(q).url.clone())
                 }
                 Access::TopicPublish(t) => (t.env_var, self.topic(t).to_owned()),
-                Access::BucketRead(b) | Access::BucketWrite(b) => {
-                    (b.env_var, self.bucket(b).to_owned())
-                }
+                Access::BucketRead(b)
+                | Access::BucketWrite(b)
+                | Access::BucketPut(b)
+                | Access::BucketDelete(b) => (b.env_var, self.bucket(b).to_owned()),
                 Access::OwnStack => (retail_spec::STACK_NAME_VAR, self.prefix.clone()),
                 // IAM only: no variable.
                 Access::StackFunctionsConcurrency
@@ -464,5 +465,36 @@ pub fn product(sku: &str, name: &str, category: &str, price_cents: u64, stock: u
         stock,
         low_stock_threshold: 5,
         updated_at: None,
+        photo: Default::default(),
     }
+}
+
+/// A plain HTTP/1.0 POST of `body` to an `http://127.0.0.1:PORT/...` URL: status and body.
+pub fn http_post(url: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+    use std::io::{Read, Write};
+    let rest = url
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("not http: {url}"));
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let mut stream = std::net::TcpStream::connect(host).unwrap_or_else(|e| panic!("{host}: {e}"));
+    write!(
+        stream,
+        "POST {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    stream.write_all(body).unwrap_or_else(|e| panic!("{e}"));
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_owned())
 }

@@ -4,11 +4,12 @@
 use crate::cfn::{Arn, Attr, Handle, Name, Value};
 
 pub use crate::generated::s3::bucket::{
-    AbortIncompleteMultipartUpload, Bucket, BucketEncryption, LifecycleConfiguration,
-    LoggingConfiguration, NoncurrentVersionExpiration, ObjectOwnership, OwnershipControls,
-    OwnershipControlsRule, PublicAccessBlockConfiguration, Rule as LifecycleRule, RuleStatus,
-    SSEAlgorithm, ServerSideEncryptionByDefault, ServerSideEncryptionRule, VersioningConfiguration,
-    VersioningConfigurationStatus,
+    AbortIncompleteMultipartUpload, AllowedMethod, Bucket, BucketEncryption, CorsConfiguration,
+    CorsRule, FilterRule, LifecycleConfiguration, LoggingConfiguration,
+    NoncurrentVersionExpiration, NotificationConfiguration, NotificationFilter, ObjectOwnership,
+    OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration, QueueConfiguration,
+    Rule as LifecycleRule, RuleStatus, S3KeyFilter, SSEAlgorithm, ServerSideEncryptionByDefault,
+    ServerSideEncryptionRule, VersioningConfiguration, VersioningConfigurationStatus,
 };
 pub use crate::generated::s3::bucket_policy::BucketPolicy;
 

@@ -456,7 +456,7 @@ async fn finish(
         progress.step("demo catalog: not reloaded (stack unchanged)");
         None
     } else {
-        Some(load_demo(env, args.target.profile.as_deref(), &outputs, progress).await?)
+        Some(load_demo(ctx, env, args.target.profile.as_deref(), &outputs, progress).await?)
     };
     let smoke = if args.skip_smoke {
         "skipped (--skip-smoke)".to_string()
@@ -600,8 +600,10 @@ async fn publish(
     Ok(Some(report.changed))
 }
 
-/// Inserts the demo catalog's missing SKUs into the products table.
+/// Inserts the demo catalog's missing SKUs into the products table, and uploads the photos of
+/// the demo products that have none (`deploy::demo_photos`).
 async fn load_demo(
+    ctx: &AwsContext,
     env: &Environment,
     profile: Option<&str>,
     outputs: &BTreeMap<String, String>,
@@ -624,6 +626,22 @@ async fn load_demo(
         "demo catalog: {} products added, {} already there",
         loaded.inserted, loaded.already_present
     ));
+    let key = stack::outputs::bucket(&retail_spec::UPLOADS);
+    let bucket = outputs.get(&key).with_context(|| {
+        format!("the deployed stack has no `{key}` output, so the demo photos cannot be uploaded; redeploy the stack")
+    })?;
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let photos = crate::deploy::demo_photos::upload(&client, &ctx.s3, table, bucket, &now)
+        .await
+        .context("cannot upload the demo catalog's photos; the catalog is loaded, and deploying again retries them")?;
+    if photos.sent > 0 {
+        progress.step(&format!(
+            "demo photos: {} uploaded for the image function",
+            photos.sent
+        ));
+    }
     Ok(loaded.inserted)
 }
 

@@ -75,11 +75,18 @@ pub fn match_usage<'t, T>(
     for (key, u) in usage {
         // An exact logical id wins outright.
         let exact: Vec<&&Resource> = candidates.iter().filter(|r| r.logical_id == *key).collect();
+        // Then a name, and only where no name matches, the caller's fallback (the CDN's site
+        // origin for `site`, whichever other buckets the CDN also serves).
         let hits: Vec<&&Resource> = if exact.is_empty() {
-            candidates
+            let named: Vec<&&Resource> = candidates
                 .iter()
-                .filter(|r| key_names(key, r, name_of(r)) || extra(key, r))
-                .collect()
+                .filter(|r| key_names(key, r, name_of(r)))
+                .collect();
+            if named.is_empty() {
+                candidates.iter().filter(|r| extra(key, r)).collect()
+            } else {
+                named
+            }
         } else {
             exact
         };

@@ -12,6 +12,7 @@ pub mod bootstrap;
 pub mod changeset;
 pub mod ci;
 pub mod companions;
+pub mod demo_photos;
 pub mod destroy;
 pub mod drift;
 pub mod error;

@@ -265,6 +265,7 @@ mod tests {
                 id: "store-01".into(),
                 name: "Downtown".into(),
             }],
+            photo_max_bytes: 5_242_880,
             auth: Some(crate::storefront::SiteAuth::aws(
                 "eu-west-1",
                 "eu-west-1_abc",

@@ -74,6 +74,8 @@ pub struct DevConfig {
     pub emulator: EmulatorAccess,
     /// The deployed user pool whose tokens the gateway's JWT authorizer accepts.
     pub user_pool: UserPoolRef,
+    /// The buckets the CDN serves in AWS (`BucketSpec::cdn_prefix`), served the same way here.
+    pub served_buckets: Vec<gateway::ServedBucket>,
     /// Warm execution environments per function (at least 1).
     pub pool_size: usize,
     pub integration_timeout: Duration,
@@ -156,6 +158,7 @@ impl DevConfig {
             deployed.account_id.clone()
         };
         let user_pool = UserPoolRef::of(deployed)?;
+        let served_buckets = gateway::ServedBucket::of(deployed);
         let mut site = SiteConfig::for_environment(env, None);
         site.auth = Some(user_pool.site_auth(&options.emulator.region));
         Ok(DevConfig {
@@ -163,6 +166,7 @@ impl DevConfig {
             ui_dir: options.ui_dir,
             site,
             user_pool,
+            served_buckets,
             gateway: GatewayIdentity {
                 account_id,
                 api_id: api_id(deployed),
@@ -409,12 +413,25 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
         site,
         authorizer,
         emulator_endpoint: config.emulator.endpoint_url.clone(),
+        served_buckets: config.served_buckets.clone(),
+        emulator_s3: {
+            let sdk = config.emulator.sdk_config().await;
+            aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(&sdk)
+                    .force_path_style(true)
+                    .build(),
+            )
+        },
         pools: pools.clone(),
         integration_timeout: config.integration_timeout,
         logs: logs.clone(),
         log_source: Arc::from("gateway"),
         port: addr.port(),
-        security_headers: crate::storefront::security_headers(&config.emulator.region),
+        // The back office posts photos straight to the emulator's S3.
+        security_headers: crate::storefront::security_headers(
+            &config.emulator.region,
+            config.emulator.endpoint_url.trim_end_matches('/'),
+        ),
     });
     tasks.spawn(gateway::serve(gateway, listener, shutdown.clone()));
 

@@ -60,6 +60,38 @@ pub struct Environment {
     /// The web ACL's mode and rate limits (used when `features.waf` is on).
     #[serde(default)]
     pub waf: WafSettings,
+    /// Product photos staff upload.
+    #[serde(default)]
+    pub images: ImageSettings,
+}
+
+/// `images:` in the environment file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSettings {
+    /// The largest photo staff may upload, in MiB: the presigned upload's limit and the image
+    /// function's check.
+    #[serde(default = "default_max_upload_mb")]
+    pub max_upload_mb: u32,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            max_upload_mb: default_max_upload_mb(),
+        }
+    }
+}
+
+fn default_max_upload_mb() -> u32 {
+    retail_spec::IMAGE_MAX_UPLOAD_DEFAULT_MB
+}
+
+impl ImageSettings {
+    /// [`ImageSettings::max_upload_mb`] in bytes.
+    pub fn max_upload_bytes(&self) -> u64 {
+        u64::from(self.max_upload_mb) * 1024 * 1024
+    }
 }
 
 /// `domain:` in the environment file: the storefront's name and the Route 53 hosted zone that

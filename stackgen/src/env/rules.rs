@@ -40,6 +40,7 @@ pub fn check(env: &Environment, stem: &str) -> Vec<Violation> {
     check_protection(env, &mut out);
     check_always_on(env, &mut out);
     check_order_limits(env, &mut out);
+    check_images(env, &mut out);
     check_reports(env, &mut out);
     super::domain::check(env, &mut out);
     if !LOG_RETENTION_DAYS.contains(&env.log_retention_days) {
@@ -431,6 +432,23 @@ fn check_notifications(env: &Environment, out: &mut Vec<Violation>) {
             format!(
                 "`{}` does not look like an email address; write the address customer emails come from, e.g. `orders@shop.example.com`, or leave `notifications` out for no emails",
                 n.sender
+            ),
+        ));
+    }
+}
+
+/// The largest photo upload accepted: a 20 MiB file decodes within the image function's memory
+/// (its size comes from `make bench`'s resize of a 12-megapixel JPEG).
+pub const MOST_UPLOAD_MB: u32 = 20;
+
+fn check_images(env: &Environment, out: &mut Vec<Violation>) {
+    let mb = env.images.max_upload_mb;
+    if !(1..=MOST_UPLOAD_MB).contains(&mb) {
+        out.push((
+            FieldPath::keys("images.max_upload_mb"),
+            format!(
+                "`{mb}` is not a usable photo size limit; use 1 to {MOST_UPLOAD_MB} MiB (a phone's 12-megapixel JPEG is 3 to 5 MiB), or leave it out for {}",
+                retail_spec::IMAGE_MAX_UPLOAD_DEFAULT_MB
             ),
         ));
     }

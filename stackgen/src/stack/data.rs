@@ -145,7 +145,12 @@ pub(super) fn build(ctx: &mut Ctx) -> Data {
             };
             bucket.lifecycle_rules_mut().push(rule);
         }
-        let handle = private_bucket(ctx, &ids::bucket(spec), bucket, Vec::new());
+        // A bucket the CDN serves gets its policy from the edge, which names the distribution.
+        let handle = if spec.cdn_prefix.is_some() && ctx.env.features.cdn {
+            add_bucket(ctx, &ids::bucket(spec), bucket)
+        } else {
+            private_bucket(ctx, &ids::bucket(spec), bucket, Vec::new())
+        };
         buckets.push((spec, handle));
     }
     Data { tables, buckets }
@@ -161,15 +166,20 @@ pub(super) fn private_bucket(
     bucket: Bucket,
     extra: Vec<Statement>,
 ) -> Handle<Bucket> {
-    let handle = ctx.template.add_with(
+    let handle = add_bucket(ctx, name, bucket);
+    bucket_policy(ctx, &handle, extra);
+    handle
+}
+
+/// Adds a bucket without its policy.
+fn add_bucket(ctx: &mut Ctx, name: &str, bucket: Bucket) -> Handle<Bucket> {
+    ctx.template.add_with(
         name,
         bucket,
         Options::new()
             .data_policy(DeletionPolicy::Delete)
             .skip_checkov("CKV_AWS_18", ACCESS_LOG_SKIP),
-    );
-    bucket_policy(ctx, &handle, extra);
-    handle
+    )
 }
 
 /// The bucket policy: `extra` statements plus a deny of any request without TLS.

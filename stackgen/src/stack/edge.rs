@@ -5,10 +5,10 @@
 //! Without a CDN (the `local` environment) the bucket still exists, so deploy can upload the
 //! UI, and `stackgen dev` serves the same layout.
 
-use retail_spec::API_STAGE;
+use retail_spec::{API_STAGE, BucketSpec};
 
 use super::api::ApiRes;
-use super::data::{ACCESS_LOG_SKIP, bucket_policy};
+use super::data::{ACCESS_LOG_SKIP, Data, bucket_policy};
 use super::global::GlobalExports;
 use super::{Ctx, ids};
 use crate::model::cloudfront::{
@@ -22,7 +22,8 @@ use crate::model::cloudfront::{
 use crate::model::route53::{AliasTarget, CLOUDFRONT_HOSTED_ZONE_ID, RecordSet};
 use crate::model::s3::Bucket;
 use crate::model::{
-    DeletionPolicy, Handle, Operator, Options, PolicyCondition, Principal, Pseudo, Statement, Value,
+    DeletionPolicy, Handle, Operator, Options, PolicyCondition, Principal, Pseudo, Statement,
+    Value, pascal_case,
 };
 use crate::storefront;
 use crate::sub;
@@ -31,6 +32,8 @@ pub(super) struct Edge {
     pub site_bucket: Handle<Bucket>,
     pub distribution: Option<Handle<Distribution>>,
     pub ui_url: Value,
+    /// The storefront's origin (`https://name`), what browsers send as `Origin`.
+    pub origin: Value,
 }
 
 const SITE_ORIGIN: &str = "site";
@@ -45,7 +48,16 @@ const GEO_SKIP: &str = "The store sells to everyone it can deliver to; no countr
 /// The response headers policy of every behaviour: the security headers `storefront` defines
 /// (`stackgen dev` sends the same), overriding whatever an origin sends.
 fn security_headers(ctx: &mut Ctx) -> Handle<ResponseHeadersPolicy> {
-    let csp = storefront::content_security_policy(&ctx.env.region);
+    // The uploads bucket's name ends in the account id, which only CloudFormation knows.
+    const ACCOUNT: &str = "\u{0}account\u{0}";
+    let uploads = format!(
+        "{}-{ACCOUNT}",
+        ctx.names.physical(retail_spec::UPLOADS.name)
+    );
+    let origin = retail_spec::bucket_origin(&uploads, &ctx.env.region);
+    let text = storefront::content_security_policy(&ctx.env.region, &origin);
+    let (before, after) = text.split_once(ACCOUNT).unwrap_or((&text, ""));
+    let csp = sub!(before.to_owned(), Pseudo::AccountId, after.to_owned());
     let config = SecurityHeadersConfig::new()
         .content_security_policy(ContentSecurityPolicy::new(csp, true))
         .content_type_options(ContentTypeOptions::new(true))
@@ -66,7 +78,12 @@ fn security_headers(ctx: &mut Ctx) -> Handle<ResponseHeadersPolicy> {
     )
 }
 
-pub(super) fn build(ctx: &mut Ctx, api: &ApiRes, global: Option<&GlobalExports>) -> Edge {
+pub(super) fn build(
+    ctx: &mut Ctx,
+    api: &ApiRes,
+    data: &Data,
+    global: Option<&GlobalExports>,
+) -> Edge {
     let site_bucket = ctx.template.add_with(
         ids::SITE_BUCKET,
         Bucket::private(ctx.names.bucket("site"), 7),
@@ -83,6 +100,7 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes, global: Option<&GlobalExports>)
             "/index.html"
         );
         return Edge {
+            origin: sub!("https://", site_bucket.regional_domain_name()),
             site_bucket,
             distribution: None,
             ui_url,
@@ -141,14 +159,21 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes, global: Option<&GlobalExports>)
         .cache_policy_id(managed::CACHING_DISABLED)
         .origin_request_policy_id(managed::ALL_VIEWER_EXCEPT_HOST_HEADER)
         .response_headers_policy_id(headers.policy_id());
+    let mut origins = vec![site_origin, api_origin];
+    let mut behaviors = vec![api_behavior];
+    for (spec, bucket) in served(data) {
+        let (origin, behavior) = served_bucket(spec, bucket, &oac, &headers);
+        origins.push(origin);
+        behaviors.push(behavior);
+    }
     let mut config = DistributionConfig::new(site_behavior, true)
         .comment(format!("{} storefront and API", ctx.names.stack()))
         .default_root_object("index.html")
         .http_version(HttpVersion::Http2and3)
         .ipv6_enabled(true)
         .price_class(PriceClass::PriceClass100)
-        .origins([site_origin, api_origin])
-        .cache_behaviors([api_behavior]);
+        .origins(origins)
+        .cache_behaviors(behaviors);
     // Checkov's skips, in the order the rendered Metadata lists them.
     let mut options = Options::new();
     match global.and_then(|g| g.web_acl.as_ref()) {
@@ -178,37 +203,84 @@ pub(super) fn build(ctx: &mut Ctx, api: &ApiRes, global: Option<&GlobalExports>)
         alias_records(ctx, &d.name, &d.zone_id, &distribution);
     }
 
-    let cloudfront_reads = Statement::allow(
-        "CloudFrontReadsSite",
-        &["s3:GetObject"],
-        vec![sub!(site_bucket.arn(), "/*")],
-    )
-    .principal(Principal::Service(vec![
-        "cloudfront.amazonaws.com".to_owned(),
-    ]))
-    .when(PolicyCondition::new(
-        Operator::StringEquals,
-        "AWS:SourceArn",
-        sub!(
-            "arn:",
-            Pseudo::Partition,
-            ":cloudfront::",
-            Pseudo::AccountId,
-            ":distribution/",
-            distribution.distribution_id()
-        ),
-    ));
-    bucket_policy(ctx, &site_bucket, vec![cloudfront_reads]);
+    let reads = |sid: &str, bucket: &Handle<Bucket>, prefix: &str| {
+        cloudfront_reads(sid, sub!(bucket.arn(), "/", prefix, "*"), &distribution)
+    };
+    let site_reads = reads("CloudFrontReadsSite", &site_bucket, "");
+    bucket_policy(ctx, &site_bucket, vec![site_reads]);
+    for (spec, bucket) in served(data) {
+        let prefix = spec.cdn_prefix.unwrap_or_default();
+        let statement = reads(
+            &format!("CloudFrontReads{}", pascal_case(spec.name)),
+            bucket,
+            prefix,
+        );
+        bucket_policy(ctx, bucket, vec![statement]);
+    }
 
-    let ui_url = match domain {
+    let origin = match domain {
         Some(d) => Value::from(format!("https://{}", d.name)),
         None => sub!("https://", distribution.domain_name()),
     };
     Edge {
         site_bucket,
         distribution: Some(distribution),
-        ui_url,
+        ui_url: origin.clone(),
+        origin,
     }
+}
+
+/// The functions' buckets the CDN serves (`BucketSpec::cdn_prefix`).
+fn served(data: &Data) -> impl Iterator<Item = (&'static BucketSpec, &Handle<Bucket>)> {
+    data.buckets
+        .iter()
+        .filter(|(spec, _)| spec.cdn_prefix.is_some())
+        .map(|(spec, h)| (*spec, h))
+}
+
+/// The origin and behaviour of a served bucket: `/<prefix>*` from the bucket through the OAC,
+/// cached as the objects say (their keys are content-addressed, `Cache-Control` a year).
+fn served_bucket(
+    spec: &BucketSpec,
+    bucket: &Handle<Bucket>,
+    oac: &Handle<OriginAccessControl>,
+    headers: &Handle<ResponseHeadersPolicy>,
+) -> (Origin, CacheBehavior) {
+    let get_head = || -> Vec<Value> { vec!["GET".into(), "HEAD".into()] };
+    let origin = Origin::new(bucket.regional_domain_name(), spec.name)
+        .s3_origin_config(S3OriginConfig::new().origin_access_identity(""))
+        .origin_access_control_id(oac.oac_id());
+    let behavior = CacheBehavior::new(
+        format!("/{}*", spec.cdn_prefix.unwrap_or_default()),
+        spec.name,
+        "redirect-to-https",
+    )
+    .allowed_methods(get_head())
+    .cached_methods(get_head())
+    .compress(true)
+    .cache_policy_id(managed::CACHING_OPTIMIZED)
+    .response_headers_policy_id(headers.policy_id());
+    (origin, behavior)
+}
+
+/// CloudFront, for this distribution only, may read `objects` of a bucket.
+fn cloudfront_reads(sid: &str, objects: Value, distribution: &Handle<Distribution>) -> Statement {
+    Statement::allow(sid, &["s3:GetObject"], vec![objects])
+        .principal(Principal::Service(vec![
+            "cloudfront.amazonaws.com".to_owned(),
+        ]))
+        .when(PolicyCondition::new(
+            Operator::StringEquals,
+            "AWS:SourceArn",
+            sub!(
+                "arn:",
+                Pseudo::Partition,
+                ":cloudfront::",
+                Pseudo::AccountId,
+                ":distribution/",
+                distribution.distribution_id()
+            ),
+        ))
 }
 
 /// The storefront's name pointed at the distribution: A and AAAA alias records (alias queries

@@ -4,7 +4,7 @@
 //! `ops-alerts` is the topic AWS services publish to (CloudWatch alarms, AWS Budgets); its
 //! policy lets exactly those services publish, for this account only.
 
-use retail_spec::{OPS_ALERTS, QUEUES, QueueSpec, TOPICS, TopicSpec};
+use retail_spec::{BUCKETS, OPS_ALERTS, QUEUES, QueueSpec, TOPICS, TopicSpec};
 
 use super::{Ctx, StackError, ids};
 use crate::model::sns::{Subscription, Topic, TopicPolicy};
@@ -50,6 +50,7 @@ const SQS_KEY: &str = "alias/aws/sqs";
 const SNS_KEY: &str = "alias/aws/sns";
 const DATA_KEY_REUSE_SECONDS: i64 = 86_400;
 
+const SQS_OWNED_KEY_SKIP: &str = "Encrypted at rest with SQS-owned keys (SqsManagedSseEnabled: true), which this check does not recognise. S3 event notifications cannot be sent to a queue under the AWS-managed SQS key, and a customer-managed key adds $1/month per environment of idle cost.";
 const OPS_TOPIC_KMS_SKIP: &str = "CloudWatch alarms and AWS Budgets cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key adds $1/month per environment of idle cost. The topic carries alarm and budget state changes only, no customer data.";
 
 pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
@@ -65,19 +66,37 @@ pub(super) fn build(ctx: &mut Ctx) -> Result<Events, StackError> {
                 .kms_data_key_reuse_period_seconds(DATA_KEY_REUSE_SECONDS),
             Options::new().data_policy(DeletionPolicy::Delete),
         );
+        let queue = Queue::new()
+            .queue_name(ctx.names.physical(spec.name))
+            .message_retention_period(RETENTION_SECONDS)
+            .visibility_timeout(i64::from(spec.visibility_timeout_seconds));
+        // S3 cannot send to a queue under the AWS-managed SQS key (its key policy cannot let
+        // S3 use it), so a queue a bucket notifies is encrypted with SQS-owned keys instead:
+        // "the default key policy of the AWS managed key for Amazon SQS … cannot be modified"
+        // (Amazon S3 User Guide, "Walkthrough: Configuring a bucket for notifications",
+        // <https://docs.aws.amazon.com/AmazonS3/latest/userguide/ways-to-add-notification-config-to-bucket.html>).
+        let options = Options::new().data_policy(DeletionPolicy::Delete);
+        let (queue, options) = if BUCKETS
+            .iter()
+            .any(|b| b.notify.is_some_and(|q| q.id == spec.id))
+        {
+            (
+                queue.sqs_managed_sse_enabled(true),
+                options.skip_checkov("CKV_AWS_27", SQS_OWNED_KEY_SKIP),
+            )
+        } else {
+            let queue = queue
+                .kms_master_key_id(SQS_KEY)
+                .kms_data_key_reuse_period_seconds(DATA_KEY_REUSE_SECONDS);
+            (queue, options)
+        };
         let queue = ctx.template.add_with(
             &ids::queue(spec),
-            Queue::new()
-                .queue_name(ctx.names.physical(spec.name))
-                .message_retention_period(RETENTION_SECONDS)
-                .visibility_timeout(i64::from(spec.visibility_timeout_seconds))
-                .kms_master_key_id(SQS_KEY)
-                .kms_data_key_reuse_period_seconds(DATA_KEY_REUSE_SECONDS)
-                .redrive_policy(RedrivePolicy {
-                    dead_letter_target_arn: dlq.arn(),
-                    max_receive_count: spec.max_receive_count,
-                }),
-            Options::new().data_policy(DeletionPolicy::Delete),
+            queue.redrive_policy(RedrivePolicy {
+                dead_letter_target_arn: dlq.arn(),
+                max_receive_count: spec.max_receive_count,
+            }),
+            options,
         );
         queues.push(QueueRes { spec, queue, dlq });
     }

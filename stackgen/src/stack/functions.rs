@@ -71,6 +71,8 @@ const QUEUE_CONSUME: &[&str] = &[
 const TOPIC_PUBLISH: &[&str] = &["sns:Publish"];
 const BUCKET_READ: &[&str] = &["s3:GetObject"];
 const BUCKET_WRITE: &[&str] = &["s3:GetObject", "s3:PutObject"];
+const BUCKET_PUT: &[&str] = &["s3:PutObject"];
+const BUCKET_DELETE: &[&str] = &["s3:DeleteObject"];
 const LOG_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
 /// What a DynamoDB stream event source mapping reads with the function's role, on the table's
 /// streams (DynamoDB Developer Guide, "IAM policy to allow an AWS Lambda function to access
@@ -252,6 +254,14 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
                 EnvValue::Literal(names),
             );
         }
+        if spec.id == retail_spec::INVENTORY.id || spec.id == retail_spec::IMAGES_FN.id {
+            let bytes = ctx.env.images.max_upload_bytes().to_string();
+            set_var(
+                retail_spec::IMAGE_MAX_UPLOAD_VAR,
+                bytes.clone().into(),
+                EnvValue::Literal(bytes),
+            );
+        }
         if spec.id == retail_spec::REPORT_BUILDER.id {
             let keep = ctx.env.is_protected().to_string();
             set_var(
@@ -319,21 +329,25 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
                         vec![topic.arn().into()],
                     )
                 }
-                Access::BucketRead(b) | Access::BucketWrite(b) => {
+                Access::BucketRead(b)
+                | Access::BucketWrite(b)
+                | Access::BucketPut(b)
+                | Access::BucketDelete(b) => {
                     let bucket = data.bucket(b).ok_or_else(|| undeclared("bucket", b.id))?;
                     set_var(
                         b.env_var,
                         bucket.name().into(),
                         EnvValue::Output(outputs::bucket(b)),
                     );
-                    let write = matches!(access, Access::BucketWrite(_));
+                    let (verb, actions) = match access {
+                        Access::BucketWrite(_) => ("Write", BUCKET_WRITE),
+                        Access::BucketPut(_) => ("Put", BUCKET_PUT),
+                        Access::BucketDelete(_) => ("Delete", BUCKET_DELETE),
+                        _ => ("Read", BUCKET_READ),
+                    };
                     (
-                        format!(
-                            "{}{}Objects",
-                            if write { "Write" } else { "Read" },
-                            ids::bucket(b)
-                        ),
-                        if write { BUCKET_WRITE } else { BUCKET_READ },
+                        format!("{verb}{}Objects", ids::bucket(b)),
+                        actions,
                         vec![sub!(bucket.arn(), "/*")],
                     )
                 }

@@ -26,6 +26,7 @@ pub mod global;
 mod identity;
 mod notifications;
 mod observability;
+mod photos;
 mod schedules;
 pub mod waf;
 
@@ -350,7 +351,8 @@ pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
         schedules::daily_report(&mut ctx, &requests.queue);
     }
     let api = api::build(&mut ctx, &functions, &identity);
-    let edge = edge::build(&mut ctx, &api, exports.as_ref());
+    let edge = edge::build(&mut ctx, &api, &data, exports.as_ref());
+    photos::build(&mut ctx, &data, &events, edge.origin.clone())?;
     if env.waf_enabled() {
         identity::protect(&mut ctx, &identity);
     }

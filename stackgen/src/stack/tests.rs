@@ -121,7 +121,10 @@ fn grants_become_scoped_statements_and_environment_variables() {
                 Access::TableRead(t) | Access::TableWrite(t) => (t.env_var, ids::table(t)),
                 Access::QueueSend(q) | Access::QueueConsume(q) => (q.env_var, ids::queue(q)),
                 Access::TopicPublish(t) => (t.env_var, ids::topic(t)),
-                Access::BucketRead(b) | Access::BucketWrite(b) => (b.env_var, ids::bucket(b)),
+                Access::BucketRead(b)
+                | Access::BucketWrite(b)
+                | Access::BucketPut(b)
+                | Access::BucketDelete(b) => (b.env_var, ids::bucket(b)),
                 Access::SendEmail => (retail_spec::NOTIFY_SENDER_VAR, "SenderIdentity".into()),
                 Access::UserLookup => (retail_spec::USER_POOL_ID_VAR, "UserPool".into()),
                 // The stream's reader: no variable (the mapping names the stream), the table's

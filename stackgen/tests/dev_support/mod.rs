@@ -93,6 +93,7 @@ pub fn echo_config(
                 id: "store-01".into(),
                 name: "Downtown".into(),
             }],
+            photo_max_bytes: 5_242_880,
             auth: None,
         },
         gateway: GatewayIdentity {
@@ -106,6 +107,7 @@ pub fn echo_config(
         emulator: EmulatorAccess::moto(emulator, "us-east-1"),
         // No such pool: a test calling a customer or staff route sets a real one
         // (`accounts::user_pool`); the public routes never ask.
+        served_buckets: Vec::new(),
         user_pool: UserPoolRef {
             pool_id: "us-east-1_none".into(),
             client_id: "none".into(),

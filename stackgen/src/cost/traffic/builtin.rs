@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 
 use retail_spec::{
     BucketSpec, CANCEL_ORDER, CARTS, CLEAR_CART, FUNCTIONS, GET_CART, GET_CATALOG, GET_INVENTORY,
-    GET_ORDER, GET_PRODUCT, GET_REPORT, GET_STORE_ORDER, IDEMPOTENCY, LIST_ORDERS, LIST_REPORTS,
-    LIST_STORE_ORDERS, ORDER_EVENTS, ORDER_NOTIFIER, ORDERS, PLACE_ORDER, PRODUCTS, PUT_INVENTORY,
-    QueueSpec, REPORT_JOBS, REPORT_REQUESTS, REPORTS, REQUEST_REPORT, Route, SET_CART_ITEM,
-    SET_ORDER_STATUS, STOCK_ALERTS, TableSpec, TopicSpec, Trigger,
+    GET_ORDER, GET_PRODUCT, GET_REPORT, GET_STORE_ORDER, IDEMPOTENCY, IMAGE_UPLOADS, IMAGES,
+    LIST_ORDERS, LIST_REPORTS, LIST_STORE_ORDERS, ORDER_EVENTS, ORDER_NOTIFIER, ORDERS,
+    PLACE_ORDER, PRODUCTS, PUT_INVENTORY, QueueSpec, REPORT_JOBS, REPORT_REQUESTS, REPORTS,
+    REQUEST_IMAGE_UPLOAD, REQUEST_REPORT, Route, SET_CART_ITEM, SET_ORDER_STATUS, STOCK_ALERTS,
+    TableSpec, TopicSpec, Trigger, UPLOADS,
 };
 
 use super::{BucketUsage, CdnUsage, FunctionUsage, QueueUsage, TableUsage, TopicUsage, Traffic};
@@ -87,6 +88,14 @@ impl BuiltinProfile {
         }
     }
 
+    /// Products in the catalog, each with a photo.
+    fn products(self) -> u64 {
+        match self {
+            BuiltinProfile::Idle | BuiltinProfile::Demo => 200,
+            BuiltinProfile::OneMillion => 500,
+        }
+    }
+
     /// Average stored GB per table over the month.
     fn storage(self) -> &'static [(&'static TableSpec, Qty)] {
         match self {
@@ -126,6 +135,21 @@ const STATIC_CACHE_MISS: Qty = Qty::thousandths(50);
 /// expires them after its lifecycle period, so a month of reports is what is stored.
 const REPORT_OBJECTS: u64 = 2;
 const REPORT_OBJECT_KB: u64 = 100;
+
+/// The image function's time per photo at its 1,024 MB, ms: `make bench`'s median render of a
+/// 12-megapixel JPEG (387 ms on a whole core) at the ~0.58 vCPU that memory gets, plus the
+/// upload's read and the two writes, rounded up.
+const IMAGE_MS: u64 = 800;
+/// Objects per photo in the images bucket (thumbnail and detail) and their average size, KB.
+const IMAGE_SIZES: u64 = 2;
+const IMAGE_OBJECT_KB: u64 = 90;
+/// The photos the storefront loads per catalog request (a grid page of thumbnails, after the
+/// browser's own cache) and per product view (one detail image), and their sizes, KB.
+const THUMBNAILS_PER_LISTING: u64 = 8;
+const THUMBNAIL_KB: u64 = 30;
+const DETAIL_KB: u64 = 150;
+/// Share of image requests that miss the CDN cache (content-addressed, cached for a year).
+const IMAGE_CACHE_MISS: Qty = Qty::thousandths(10);
 
 /// Emails per ten placed orders: every order ready for pickup, one in ten cancelled.
 const EMAILS_PER_TEN_ORDERS: u64 = 11;
@@ -310,13 +334,25 @@ static MIX: &[Sample] = &[
     // Back office: stock list, a Scan of ~100 KB eventually consistent.
     Sample {
         route: GET_INVENTORY,
-        ppm: 13_500,
+        ppm: 13_000,
         duration_ms: 80,
         reads: &[(&PRODUCTS, t(125))],
         writes: &[],
         sends: &[],
         report_downloads: 0,
         response_kb: 40,
+    },
+    // Back office: a new product photo. The route marks the product (one update) and signs
+    // the form; the browser's upload then makes S3 send one message to the image queue.
+    Sample {
+        route: REQUEST_IMAGE_UPLOAD,
+        ppm: 500,
+        duration_ms: 30,
+        reads: &[],
+        writes: &[(&PRODUCTS, u(1))],
+        sends: &[&IMAGE_UPLOADS],
+        report_downloads: 0,
+        response_kb: 2,
     },
     // Back office: request a report (job record, one message).
     Sample {
@@ -384,6 +420,16 @@ static CONSUMERS: &[Consumer] = &[
         publishes: &[],
         puts: &[(&REPORTS, REPORT_OBJECTS)],
     },
+    // The image function per upload: read the upload, decode, resize and encode a phone photo
+    // (`make bench` measures a 12-megapixel JPEG), write the two sizes, update the product.
+    Consumer {
+        queue: &IMAGE_UPLOADS,
+        duration_ms: IMAGE_MS,
+        reads: &[],
+        writes: &[(&PRODUCTS, u(1))],
+        publishes: &[],
+        puts: &[(&IMAGES, IMAGE_SIZES)],
+    },
 ];
 
 #[derive(Default)]
@@ -425,7 +471,7 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
     }
 
     let mut publishes: BTreeMap<&'static str, Qty> = BTreeMap::new();
-    let mut report_puts: u64 = 0;
+    let mut puts_to: BTreeMap<&'static str, u64> = BTreeMap::new();
     for c in CONSUMERS {
         let msgs = messages.get(c.queue.id).copied().unwrap_or(0);
         let consumer = FUNCTIONS
@@ -447,9 +493,7 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
             *publishes.entry(topic.id).or_default() += per_msg.scale(msgs);
         }
         for (bucket, puts) in c.puts {
-            if bucket.id == REPORTS.id {
-                report_puts += puts * msgs;
-            }
+            *puts_to.entry(bucket.id).or_default() += puts * msgs;
         }
     }
 
@@ -481,8 +525,9 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
     for (id, usage) in tables {
         t.tables.insert(id.to_string(), usage);
     }
-    for (id, m) in messages {
-        t.queues.insert(id.to_string(), QueueUsage { messages: m });
+    for (id, m) in &messages {
+        t.queues
+            .insert((*id).to_string(), QueueUsage { messages: *m });
     }
     for (id, p) in publishes {
         t.topics.insert(id.to_string(), TopicUsage { publishes: p });
@@ -499,6 +544,7 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
             get_requests: site_gets.micros() / 1_000_000,
         },
     );
+    let report_puts = puts_to.get(REPORTS.id).copied().unwrap_or(0);
     let reports = report_puts / REPORT_OBJECTS.max(1);
     t.buckets.insert(
         REPORTS.id.to_string(),
@@ -511,10 +557,15 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
             get_requests: report_downloads,
         },
     );
-    // Every API request and every static request passes the CDN (`/api/*` behaviour).
+    let photos = photos(p, &messages, &puts_to, n);
+    t.buckets.insert(IMAGES.id.to_string(), photos.images);
+    t.buckets.insert(UPLOADS.id.to_string(), photos.uploads);
+    // Every API request, static request and image request passes the CDN.
     t.cloudfront = CdnUsage {
-        data_out_gb: Qty::ratio(response_kb, 1 << 20) + static_kb.mul_ratio(1, 1 << 20),
-        requests: n + static_requests.micros() / 1_000_000,
+        data_out_gb: Qty::ratio(response_kb, 1 << 20)
+            + static_kb.mul_ratio(1, 1 << 20)
+            + Qty::ratio(u128::from(photos.cdn_kb), 1 << 20),
+        requests: n + static_requests.micros() / 1_000_000 + photos.cdn_requests,
     };
     t.assumptions = assumptions();
     t.assumptions.push(format!(
@@ -525,6 +576,55 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
         t.monthly_active_users
     ));
     t
+}
+
+/// The month of product photos: uploads, stored sizes, and what the storefront loads.
+struct Photos {
+    uploads: BucketUsage,
+    images: BucketUsage,
+    cdn_requests: u64,
+    cdn_kb: u64,
+}
+
+fn photos(
+    p: BuiltinProfile,
+    messages: &BTreeMap<&'static str, u64>,
+    puts_to: &BTreeMap<&'static str, u64>,
+    api_requests: u64,
+) -> Photos {
+    let uploaded = messages.get(IMAGE_UPLOADS.id).copied().unwrap_or(0);
+    let share = |s: &Sample| api_requests * s.ppm / 1_000_000;
+    let listings: u64 = MIX
+        .iter()
+        .filter(|s| s.route == GET_CATALOG)
+        .map(share)
+        .sum();
+    let views: u64 = MIX
+        .iter()
+        .filter(|s| s.route == GET_PRODUCT)
+        .map(share)
+        .sum();
+    let cdn_requests = listings * THUMBNAILS_PER_LISTING + views;
+    let cdn_kb = listings * THUMBNAILS_PER_LISTING * THUMBNAIL_KB + views * DETAIL_KB;
+    let misses = Qty::units(cdn_requests).times(IMAGE_CACHE_MISS).micros() / 1_000_000;
+    Photos {
+        // The browser's POST, the function's GET; deleted within seconds, so nothing stored.
+        uploads: BucketUsage {
+            storage_gb: Qty::ZERO,
+            put_requests: uploaded,
+            get_requests: uploaded,
+        },
+        images: BucketUsage {
+            storage_gb: Qty::ratio(
+                u128::from(p.products() * IMAGE_SIZES * IMAGE_OBJECT_KB),
+                1 << 20,
+            ),
+            put_requests: puts_to.get(IMAGES.id).copied().unwrap_or(0),
+            get_requests: misses,
+        },
+        cdn_requests,
+        cdn_kb,
+    }
 }
 
 fn assumptions() -> Vec<String> {
@@ -579,7 +679,7 @@ fn assumptions() -> Vec<String> {
                 .chain(
                     c.puts
                         .iter()
-                        .map(|(b, n)| format!("{n} objects of {REPORT_OBJECT_KB} KB to {}", b.id))
+                        .map(|(b, n)| format!("{n} objects to {}", b.id))
                 )
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -590,6 +690,12 @@ fn assumptions() -> Vec<String> {
          {}% miss the CDN cache and read the site bucket; every request passes the CDN",
         STATIC_REQUESTS_PER_API_REQUEST.to_decimal_string(),
         STATIC_CACHE_MISS.scale(100).to_decimal_string()
+    ));
+    a.push(format!(
+        "photos: each product has one, stored as {IMAGE_SIZES} sizes of {IMAGE_OBJECT_KB} KB on average; \
+         a catalog page loads {THUMBNAILS_PER_LISTING} thumbnails of {THUMBNAIL_KB} KB, a product view one \
+         {DETAIL_KB} KB image, through the CDN; {}% miss its cache and read the images bucket",
+        IMAGE_CACHE_MISS.scale(100).to_decimal_string()
     ));
     a.push(format!(
         "each invocation writes {} bytes of logs; GB are 2^30 bytes",
@@ -641,7 +747,17 @@ mod tests {
         assert_eq!(t.functions["stock-alerts"].invocations, 50_000);
         assert_eq!(t.functions["report-builder"].invocations, 500);
         assert_eq!(t.queues["OrderEvents"].messages, 50_000);
-        assert_eq!(t.cloudfront.requests, 1_400_000);
+        // API 1,000,000 + static 400,000 + photos: 183,000 listings × 8 thumbnails and
+        // 250,000 product views × 1 detail image.
+        assert_eq!(t.cloudfront.requests, 1_400_000 + 183_000 * 8 + 250_000);
+        assert_eq!(t.functions["images"].invocations, 500);
+        assert_eq!(t.queues["ImageUploads"].messages, 500);
+        assert_eq!(t.buckets["Images"].put_requests, 1_000);
+        assert_eq!(
+            t.buckets["Images"].get_requests, 17_140,
+            "1% of 1,714,000 miss the CDN"
+        );
+        assert_eq!(t.buckets["Uploads"].put_requests, 500);
         let idle = resolve(BuiltinProfile::Idle);
         assert!(idle.functions.is_empty());
         assert_eq!(idle.cloudfront.requests, 0);

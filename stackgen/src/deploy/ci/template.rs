@@ -355,7 +355,13 @@ fn deploy_policy(
         Statement::allow("ListTheStorefront", &["s3:ListBucket"], [site_buckets]),
         Statement::allow(
             "LoadTheDemoCatalog",
-            &["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
+            &[
+                "dynamodb:BatchGetItem",
+                "dynamodb:BatchWriteItem",
+                // The demo photos: whether a product has one, and marking it for its upload.
+                "dynamodb:GetItem",
+                "dynamodb:UpdateItem",
+            ],
             [named("dynamodb", "table/", stack)],
         ),
         // Distribution ids are CloudFront's, not named by the stack; an invalidation only makes

@@ -50,14 +50,53 @@ pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
 /// Where the gateway forwards the pages' Cognito calls to the emulator.
 pub const COGNITO_PROXY_PATH: &str = "/cognito";
 
+/// A bucket the CDN serves under its key prefix (`retail_spec::BucketSpec::cdn_prefix`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedBucket {
+    /// `images/`: a request for `/images/…` is the object `images/…`.
+    pub prefix: &'static str,
+    /// The deployed bucket's name.
+    pub bucket: String,
+}
+
+impl ServedBucket {
+    /// The served buckets of the deployed stack.
+    pub fn of(deployed: &super::plan::deployed::DeployedStack) -> Vec<ServedBucket> {
+        retail_spec::BUCKETS
+            .iter()
+            .filter_map(|spec| {
+                let prefix = spec.cdn_prefix?;
+                let resource = deployed.resources.get(&crate::stack::ids::bucket(spec))?;
+                Some(ServedBucket {
+                    prefix,
+                    bucket: resource.physical_id.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn serves(&self, path: &str) -> bool {
+        path.strip_prefix('/')
+            .and_then(|p| p.strip_prefix(self.prefix))
+            .is_some_and(|key| {
+                !key.is_empty() && !key.split('/').any(|s| s == ".." || s.is_empty())
+            })
+    }
+}
+
 /// Everything a request needs.
 pub struct Gateway {
     pub identity: GatewayIdentity,
     pub site: Site,
     /// The user pool's JWT authorizer, on every non-public route.
     pub authorizer: JwtAuthorizer,
-    /// The emulator (`http://127.0.0.1:5000`), for the Cognito proxy.
+    /// The emulator (`http://127.0.0.1:5000`), for the Cognito proxy and the served buckets.
     pub emulator_endpoint: String,
+    /// Buckets served under their key prefix, as the CDN serves them (`/images/*`).
+    pub served_buckets: Vec<ServedBucket>,
+    /// The emulator's S3, with the local credentials: the buckets' policies refuse anonymous
+    /// requests over plain HTTP, as S3 refuses them.
+    pub emulator_s3: aws_sdk_s3::Client,
     /// Pools by function id.
     pub pools: HashMap<String, Arc<Pool>>,
     /// The longest any integration waits (each route waits its own, rendered timeout, at most
@@ -110,7 +149,10 @@ impl Gateway {
                 self.api(request, &route_path, peer).await
             }
             None if path.trim_end_matches('/') == COGNITO_PROXY_PATH => self.cognito(request).await,
-            None => self.static_file(&request).await,
+            None => match self.served_buckets.iter().find(|b| b.serves(path)) {
+                Some(bucket) => self.bucket_object(bucket, &request).await,
+                None => self.static_file(&request).await,
+            },
         }
     }
 
@@ -171,6 +213,73 @@ impl Gateway {
                 )
             }
         }
+    }
+
+    /// An object of a served bucket, read from the emulator's S3 as CloudFront reads it from
+    /// S3 (signed, as an origin access control signs): its content type and cache lifetime as
+    /// stored, 403 for a missing key (what an S3 origin behind an origin access control
+    /// answers without `s3:ListBucket`), GET and HEAD only.
+    async fn bucket_object(
+        &self,
+        bucket: &ServedBucket,
+        request: &Request<Incoming>,
+    ) -> Response<Full<Bytes>> {
+        let head = request.method() == Method::HEAD;
+        if request.method() != Method::GET && !head {
+            return serve::response(
+                405,
+                &[
+                    ("allow", "GET, HEAD"),
+                    ("content-type", "text/plain; charset=utf-8"),
+                ],
+                "Method Not Allowed\n",
+            );
+        }
+        let key = request.uri().path().trim_start_matches('/');
+        let got = self
+            .emulator_s3
+            .get_object()
+            .bucket(&bucket.bucket)
+            .key(key)
+            .send()
+            .await;
+        let denied = || {
+            serve::response(
+                403,
+                &[("content-type", "application/xml")],
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
+            )
+        };
+        let object = match got {
+            Ok(object) => object,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return denied(),
+            Err(e) => {
+                self.log(format!(
+                    "{}/{key}: {}",
+                    bucket.bucket,
+                    aws_sdk_s3::error::DisplayErrorContext(&e)
+                ));
+                return serve::response(
+                    502,
+                    &[("content-type", "text/plain; charset=utf-8")],
+                    "The local AWS emulator did not answer\n",
+                );
+            }
+        };
+        let content_type = object
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let cache = object.cache_control().unwrap_or("no-cache").to_owned();
+        let body = match object.body.collect().await {
+            Ok(b) => b.into_bytes(),
+            Err(_) => return denied(),
+        };
+        serve::response(
+            200,
+            &[("content-type", &content_type), ("cache-control", &cache)],
+            if head { Bytes::new() } else { body },
+        )
     }
 
     async fn static_file(&self, request: &Request<Incoming>) -> Response<Full<Bytes>> {
