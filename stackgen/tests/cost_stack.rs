@@ -348,3 +348,53 @@ fn prod_is_priced_stack_by_stack_with_its_web_acls() {
     // One stack: no per-stack lines.
     assert!(report("dev", BuiltinProfile::Idle).stacks.is_empty());
 }
+
+/// Product photos at the `1m` profile's upload rate (500 a month), on dev in eu-west-1, by
+/// hand from the profile's stated assumptions (stackgen/src/cost/traffic/builtin.rs) and the
+/// region's list prices.
+#[test]
+fn photos_are_priced_per_upload_and_per_view() {
+    let r = report("dev", BuiltinProfile::OneMillion);
+    let component = |id: &str, name: &str| {
+        r.resource(id)
+            .and_then(|res| res.components.iter().find(|c| c.name == name))
+            .map(|c| c.monthly)
+            .unwrap_or_else(|| panic!("{id} has no `{name}` line"))
+    };
+    // The image function: 500 invocations of 800 ms at 1,024 MB = 400 GB-s × $0.0000133334
+    // (arm64) = $0.005333; 500 requests × $0.20/M = $0.0001.
+    assert_eq!(
+        component("ImagesFunction", "duration (arm64)"),
+        Usd::from_micros(5_333)
+    );
+    assert_eq!(
+        component("ImagesFunction", "requests"),
+        Usd::from_micros(100)
+    );
+    // The images bucket: 500 products × 2 sizes × 90 KB = 0.0858 GB × $0.023 = $0.001974;
+    // 1,000 PUTs × $0.005/1,000 = $0.005; 1% of 1,714,000 image views miss the CDN: 17,140
+    // GETs × $0.0004/1,000 = $0.006856.
+    assert_eq!(
+        component("ImagesBucket", "standard storage"),
+        Usd::from_micros(1_974)
+    );
+    assert_eq!(
+        component("ImagesBucket", "PUT requests"),
+        Usd::from_micros(5_000)
+    );
+    assert_eq!(
+        component("ImagesBucket", "GET requests"),
+        Usd::from_micros(6_856)
+    );
+    // The uploads bucket: one POST and one GET per upload; deleted at once, nothing stored.
+    assert_eq!(
+        component("UploadsBucket", "PUT requests"),
+        Usd::from_micros(2_500)
+    );
+    // The CDN: 1,400,000 API and static requests + 183,000 listings × 8 thumbnails + 250,000
+    // product views = 3,114,000 requests × $0.0120/10,000 (Europe) = $3.7368.
+    assert_eq!(
+        component("Distribution", "HTTPS requests"),
+        Usd::from_micros(3_736_800)
+    );
+}
