@@ -115,11 +115,12 @@ impl Inventory {
                 })
                 .transpose()?;
             let all = products::all(&self.ddb, &self.products).await?;
+            let now = clock::now().unix_timestamp();
             Reply::ok(&Listing {
                 items: all
                     .iter()
                     .filter(|p| below.is_none_or(|b| p.stock < b))
-                    .map(Product::staff_view)
+                    .map(|p| p.staff_view(now))
                     .collect(),
             })
         } else {
@@ -164,8 +165,9 @@ impl Inventory {
                     let fresh = products::get_many(&self.ddb, &self.products, &skus, true).await?;
                     let mut updated: Vec<&Product> = fresh.values().collect();
                     updated.sort_by(|a, b| a.sku.cmp(&b.sku));
+                    let now = clock::now().unix_timestamp();
                     return Reply::ok(&Listing {
-                        items: updated.into_iter().map(Product::staff_view).collect(),
+                        items: updated.into_iter().map(|p| p.staff_view(now)).collect(),
                     });
                 }
                 // A product appeared or vanished concurrently, or contention: read again.

@@ -21,7 +21,17 @@ pub mod attr {
     pub const STATUS: &str = "imageStatus";
     pub const REASON: &str = "imageReason";
     pub const UPLOAD: &str = "imageUpload";
+    /// When the latest upload was asked for (epoch seconds).
+    pub const REQUESTED_AT: &str = "imageRequestedAt";
 }
+
+/// How long an upload may stay `PROCESSING` before the back office is told it failed: the
+/// presigned form's 10 minutes, plus SQS's five deliveries of up to 3 minutes each, with room.
+pub const STALE_AFTER_SECONDS: i64 = 30 * 60;
+
+/// What the back office is told about an upload that never finished (the form was not sent, or
+/// the image function failed on every delivery and the event is in the dead-letter queue).
+pub const STALE_REASON: &str = "no photo arrived, or it could not be processed, within 30 minutes of the upload being asked for; upload it again";
 
 /// Where the latest upload stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -149,6 +159,8 @@ pub struct PhotoState {
     pub shown: Option<Photo>,
     pub status: Option<PhotoStatus>,
     pub reason: Option<String>,
+    /// When the latest upload was asked for (epoch seconds).
+    pub requested_at: Option<i64>,
 }
 
 impl PhotoState {
@@ -166,7 +178,23 @@ impl PhotoState {
             shown: item.get(attr::IMAGE).map(Photo::from_value).transpose()?,
             status,
             reason: ddb::opt_s(item, attr::REASON)?.map(str::to_owned),
+            requested_at: ddb::opt_n(item, attr::REQUESTED_AT)?,
         })
+    }
+
+    /// The status and reason the back office sees at `now` (epoch seconds): as recorded, except
+    /// that an upload still `PROCESSING` [`STALE_AFTER_SECONDS`] after it was asked for is
+    /// reported `REJECTED` with [`STALE_REASON`].
+    pub fn as_seen_at(&self, now: i64) -> (Option<PhotoStatus>, Option<&str>) {
+        let stale = self.status == Some(PhotoStatus::Processing)
+            && self
+                .requested_at
+                .is_some_and(|at| now - at > STALE_AFTER_SECONDS);
+        if stale {
+            (Some(PhotoStatus::Rejected), Some(STALE_REASON))
+        } else {
+            (self.status, self.reason.as_deref())
+        }
     }
 
     /// Adds the attributes to a product item being written whole.
@@ -179,6 +207,9 @@ impl PhotoState {
         }
         if let Some(r) = &self.reason {
             item.insert(attr::REASON.to_owned(), ddb::s(r));
+        }
+        if let Some(at) = self.requested_at {
+            item.insert(attr::REQUESTED_AT.to_owned(), ddb::n(at));
         }
     }
 }
@@ -194,14 +225,14 @@ pub async fn begin(
     table: &str,
     sku: &str,
     upload_id: &str,
-    now: &str,
+    (now, now_epoch): (&str, i64),
 ) -> Result<bool, ApiError> {
     let sent = ddb
         .update_item()
         .table_name(table)
         .key(crate::product::sku_attr(), ddb::s(sku))
         .update_expression(
-            "SET #status = :processing, #upload = :upload, #updated = :now REMOVE #reason",
+            "SET #status = :processing, #upload = :upload, #requested = :epoch, #updated = :now REMOVE #reason",
         )
         .condition_expression("attribute_exists(#sku)")
         .expression_attribute_names("#sku", crate::product::sku_attr())
@@ -211,7 +242,9 @@ pub async fn begin(
         .expression_attribute_names("#updated", crate::product::attr::UPDATED_AT)
         .expression_attribute_values(":processing", ddb::s(PhotoStatus::Processing.as_str()))
         .expression_attribute_values(":upload", ddb::s(upload_id))
+        .expression_attribute_names("#requested", attr::REQUESTED_AT)
         .expression_attribute_values(":now", ddb::s(now))
+        .expression_attribute_values(":epoch", ddb::n(now_epoch))
         .send()
         .await;
     match sent {
@@ -258,11 +291,38 @@ mod tests {
     }
 
     #[test]
+    fn an_upload_processing_for_half_an_hour_is_reported_failed() {
+        let asked = 1_764_763_200;
+        let state = PhotoState {
+            status: Some(PhotoStatus::Processing),
+            requested_at: Some(asked),
+            ..PhotoState::default()
+        };
+        assert_eq!(
+            state.as_seen_at(asked + STALE_AFTER_SECONDS),
+            (Some(PhotoStatus::Processing), None)
+        );
+        assert_eq!(
+            state.as_seen_at(asked + STALE_AFTER_SECONDS + 1),
+            (Some(PhotoStatus::Rejected), Some(STALE_REASON))
+        );
+        let ready = PhotoState {
+            status: Some(PhotoStatus::Ready),
+            ..state
+        };
+        assert_eq!(
+            ready.as_seen_at(asked + 86_400),
+            (Some(PhotoStatus::Ready), None)
+        );
+    }
+
+    #[test]
     fn state_reads_what_it_writes_and_refuses_an_unknown_status() {
         let state = PhotoState {
             shown: Some(photo()),
             status: Some(PhotoStatus::Rejected),
             reason: Some("not an image".into()),
+            requested_at: Some(1_764_763_200),
         };
         let mut item = Item::new();
         state.write(&mut item);

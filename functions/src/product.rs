@@ -115,11 +115,13 @@ impl Product {
         }
     }
 
-    /// The back office's view: [`Product::view`] with where the latest photo upload stands.
-    pub fn staff_view(&self) -> ProductView<'_> {
+    /// The back office's view at `now` (epoch seconds): [`Product::view`] with where the latest
+    /// photo upload stands (`PhotoState::as_seen_at`).
+    pub fn staff_view(&self, now: i64) -> ProductView<'_> {
+        let (image_status, image_reason) = self.photo.as_seen_at(now);
         ProductView {
-            image_status: self.photo.status,
-            image_reason: self.photo.reason.as_deref(),
+            image_status,
+            image_reason,
             ..self.view()
         }
     }

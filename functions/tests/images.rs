@@ -373,3 +373,42 @@ async fn a_newer_upload_wins_over_an_older_one_that_finishes_later() {
         "the older upload's sizes were removed: {stored:?}"
     );
 }
+
+#[tokio::test]
+async fn an_upload_that_never_arrives_is_reported_failed_after_half_an_hour() {
+    let shop = shop("images-stale").await;
+    shop.ask("APL-001", "image/jpeg").await.ok(201);
+    assert_eq!(
+        shop.staff_view("APL-001").await["imageStatus"],
+        "PROCESSING"
+    );
+    // The form was never sent: move the request back past the limit, as time would.
+    let long_ago = retail_functions::clock::now().unix_timestamp()
+        - retail_functions::photo::STALE_AFTER_SECONDS
+        - 60;
+    shop.stack
+        .ddb
+        .update_item()
+        .table_name(shop.stack.table(&retail_spec::PRODUCTS))
+        .key(
+            "sku",
+            aws_sdk_dynamodb::types::AttributeValue::S("APL-001".into()),
+        )
+        .update_expression("SET imageRequestedAt = :t")
+        .expression_attribute_values(
+            ":t",
+            aws_sdk_dynamodb::types::AttributeValue::N(long_ago.to_string()),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let staff = shop.staff_view("APL-001").await;
+    assert_eq!(staff["imageStatus"], "REJECTED", "{staff}");
+    assert_eq!(staff["imageReason"], retail_functions::photo::STALE_REASON);
+    // Asking again starts over.
+    shop.ask("APL-001", "image/jpeg").await.ok(201);
+    assert_eq!(
+        shop.staff_view("APL-001").await["imageStatus"],
+        "PROCESSING"
+    );
+}

@@ -76,8 +76,10 @@ impl UploadRoute {
             )));
         };
         let upload_id = keys::new_upload_id();
-        let now = clock::timestamp(clock::now());
-        if !crate::photo::begin(ddb, products, sku, &upload_id, &now).await? {
+        let now = clock::now();
+        let stamp = clock::timestamp(now);
+        let asked = (stamp.as_str(), now.unix_timestamp());
+        if !crate::photo::begin(ddb, products, sku, &upload_id, asked).await? {
             return Err(ApiError::not_found(format!("There is no product {sku}.")));
         }
         let credentials = self.credentials().await?;
@@ -96,7 +98,7 @@ impl UploadRoute {
                 region: &self.region,
             },
             upload::bucket_url(&self.bucket, &self.region, self.endpoint.as_deref()),
-            clock::now(),
+            now,
         );
         Reply::json(
             201,

@@ -630,10 +630,8 @@ async fn load_demo(
     let bucket = outputs.get(&key).with_context(|| {
         format!("the deployed stack has no `{key}` output, so the demo photos cannot be uploaded; redeploy the stack")
     })?;
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    let photos = crate::deploy::demo_photos::upload(&client, &ctx.s3, table, bucket, &now)
+    let now = time::OffsetDateTime::now_utc();
+    let photos = crate::deploy::demo_photos::upload(&client, &ctx.s3, table, bucket, now)
         .await
         .context("cannot upload the demo catalog's photos; the catalog is loaded, and deploying again retries them")?;
     if photos.sent > 0 {

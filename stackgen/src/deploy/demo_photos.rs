@@ -50,8 +50,11 @@ pub async fn upload(
     s3: &aws_sdk_s3::Client,
     table: &str,
     bucket: &str,
-    now: &str,
+    now: time::OffsetDateTime,
 ) -> Result<DemoPhotos, DemoPhotoError> {
+    let stamp = now
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
     let mut done = DemoPhotos::default();
     for (sku, jpeg) in retail_functions::demo::PHOTOS {
         if !wants_photo(ddb, table, sku).await? {
@@ -59,7 +62,7 @@ pub async fn upload(
             continue;
         }
         let upload_id = format!("upl-{}", uuid::Uuid::new_v4());
-        let marked = photo::begin(ddb, table, sku, &upload_id, now)
+        let marked = photo::begin(ddb, table, sku, &upload_id, (&stamp, now.unix_timestamp()))
             .await
             .map_err(|e| DemoPhotoError::Mark {
                 sku,
