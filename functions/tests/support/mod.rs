@@ -433,13 +433,19 @@ pub fn http_get(url: &str) -> (u16, String) {
 
 /// GET over plain HTTP/1.0: status, the response head (status line and headers) and body.
 pub fn http_get_with_head(url: &str) -> (u16, String, String) {
-    use std::io::{Read, Write};
+    use std::io::Write;
     let rest = url
         .strip_prefix("http://")
         .unwrap_or_else(|| panic!("not http: {url}"));
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let mut stream = std::net::TcpStream::connect(host).unwrap_or_else(|e| panic!("{host}: {e}"));
     write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap_or_else(|e| panic!("{e}"));
+    read_answer(stream)
+}
+
+/// Reads an HTTP/1.0 answer to its end: status, head and body.
+fn read_answer(mut stream: std::net::TcpStream) -> (u16, String, String) {
+    use std::io::Read;
     let mut raw = Vec::new();
     stream
         .read_to_end(&mut raw)
@@ -471,7 +477,7 @@ pub fn product(sku: &str, name: &str, category: &str, price_cents: u64, stock: u
 
 /// A plain HTTP/1.0 POST of `body` to an `http://127.0.0.1:PORT/...` URL: status and body.
 pub fn http_post(url: &str, content_type: &str, body: &[u8]) -> (u16, String) {
-    use std::io::{Read, Write};
+    use std::io::Write;
     let rest = url
         .strip_prefix("http://")
         .unwrap_or_else(|| panic!("not http: {url}"));
@@ -485,16 +491,6 @@ pub fn http_post(url: &str, content_type: &str, body: &[u8]) -> (u16, String) {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     stream.write_all(body).unwrap_or_else(|e| panic!("{e}"));
-    let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, body.to_owned())
+    let (status, _, body) = read_answer(stream);
+    (status, body)
 }

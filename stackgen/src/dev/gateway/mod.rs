@@ -50,6 +50,23 @@ pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
 /// Where the gateway forwards the pages' Cognito calls to the emulator.
 pub const COGNITO_PROXY_PATH: &str = "/cognito";
 
+/// For a GET or HEAD (the only methods the CDN's static behaviours allow): whether it is a HEAD.
+fn read_only(request: &Request<Incoming>) -> Option<bool> {
+    let head = request.method() == Method::HEAD;
+    (head || request.method() == Method::GET).then_some(head)
+}
+
+fn method_not_allowed() -> Response<Full<Bytes>> {
+    serve::response(
+        405,
+        &[
+            ("allow", "GET, HEAD"),
+            ("content-type", "text/plain; charset=utf-8"),
+        ],
+        "Method Not Allowed\n",
+    )
+}
+
 /// A bucket the CDN serves under its key prefix (`retail_spec::BucketSpec::cdn_prefix`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServedBucket {
@@ -224,17 +241,9 @@ impl Gateway {
         bucket: &ServedBucket,
         request: &Request<Incoming>,
     ) -> Response<Full<Bytes>> {
-        let head = request.method() == Method::HEAD;
-        if request.method() != Method::GET && !head {
-            return serve::response(
-                405,
-                &[
-                    ("allow", "GET, HEAD"),
-                    ("content-type", "text/plain; charset=utf-8"),
-                ],
-                "Method Not Allowed\n",
-            );
-        }
+        let Some(head) = read_only(request) else {
+            return method_not_allowed();
+        };
         let key = request.uri().path().trim_start_matches('/');
         let got = self
             .emulator_s3
@@ -283,17 +292,9 @@ impl Gateway {
     }
 
     async fn static_file(&self, request: &Request<Incoming>) -> Response<Full<Bytes>> {
-        let head = request.method() == Method::HEAD;
-        if request.method() != Method::GET && !head {
-            return serve::response(
-                405,
-                &[
-                    ("allow", "GET, HEAD"),
-                    ("content-type", "text/plain; charset=utf-8"),
-                ],
-                "Method Not Allowed\n",
-            );
-        }
+        let Some(head) = read_only(request) else {
+            return method_not_allowed();
+        };
         match self.site.file(request.uri().path()).await {
             Some(file) => {
                 let length = file.body.len().to_string();
