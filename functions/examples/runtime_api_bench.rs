@@ -233,7 +233,8 @@ fn environment(f: &'static FunctionSpec, api: &str) -> Vec<(String, String)> {
             Access::BucketRead(b)
             | Access::BucketWrite(b)
             | Access::BucketPut(b)
-            | Access::BucketDelete(b) => (b.env_var, format!("bench-{}", b.name)),
+            | Access::BucketDelete(b)
+            | Access::BucketList(b) => (b.env_var, format!("bench-{}", b.name)),
             Access::OwnStack => (retail_spec::STACK_NAME_VAR, "bench-stack".to_owned()),
             Access::StackFunctionsConcurrency
             | Access::StackBucketsEmpty

@@ -142,7 +142,8 @@ impl FunctionEnv {
         self.granted(
             |a| {
                 matches!(a, Access::BucketRead(b) | Access::BucketWrite(b)
-                    | Access::BucketPut(b) | Access::BucketDelete(b) if b.id == bucket.id)
+                    | Access::BucketPut(b) | Access::BucketDelete(b) | Access::BucketList(b)
+                    if b.id == bucket.id)
             },
             &what,
         )?;

@@ -223,6 +223,14 @@ pub enum Access {
     BucketPut(&'static BucketSpec),
     /// DeleteObject.
     BucketDelete(&'static BucketSpec),
+    /// ListBucket on the bucket itself. Besides listing, it is what makes S3 answer a GetObject
+    /// of a missing key with 404 `NoSuchKey` rather than 403 `AccessDenied` ("If you have the
+    /// s3:ListBucket permission on the bucket, Amazon S3 returns an HTTP status code 404 (Not
+    /// Found) error. If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP
+    /// status code 403", Amazon S3 API Reference, GetObject,
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>), so a consumer can
+    /// tell an object already handled from a refusal.
+    BucketList(&'static BucketSpec),
     /// Its own CloudFormation stack: DescribeStacks and ListStackResources (the stack name in
     /// [`STACK_NAME_VAR`]).
     OwnStack,
@@ -831,7 +839,9 @@ pub static IMAGES_FN: FunctionSpec = FunctionSpec {
         Access::QueueConsume(&IMAGE_UPLOADS),
         Access::BucketRead(&UPLOADS),
         Access::BucketDelete(&UPLOADS),
-        Access::BucketWrite(&IMAGES),
+        // A redelivered event whose upload was already handled finds it gone (404, not 403).
+        Access::BucketList(&UPLOADS),
+        Access::BucketPut(&IMAGES),
         Access::BucketDelete(&IMAGES),
         Access::TableWrite(&PRODUCTS),
     ],

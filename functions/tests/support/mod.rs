@@ -278,7 +278,8 @@ impl Stack {
                 Access::BucketRead(b)
                 | Access::BucketWrite(b)
                 | Access::BucketPut(b)
-                | Access::BucketDelete(b) => (b.env_var, self.bucket(b).to_owned()),
+                | Access::BucketDelete(b)
+                | Access::BucketList(b) => (b.env_var, self.bucket(b).to_owned()),
                 Access::OwnStack => (retail_spec::STACK_NAME_VAR, self.prefix.clone()),
                 // IAM only: no variable.
                 Access::StackFunctionsConcurrency

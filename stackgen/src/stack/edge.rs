@@ -111,7 +111,7 @@ pub(super) fn build(
         "SiteOriginAccessControl",
         OriginAccessControl::s3(
             ctx.names.physical("site").into(),
-            "CloudFront reads the private site bucket with SigV4",
+            "CloudFront reads the private site and images buckets with SigV4",
         ),
     );
     // Unknown pages get the storefront's 404 page at the edge (see storefront.rs).

@@ -73,6 +73,7 @@ const BUCKET_READ: &[&str] = &["s3:GetObject"];
 const BUCKET_WRITE: &[&str] = &["s3:GetObject", "s3:PutObject"];
 const BUCKET_PUT: &[&str] = &["s3:PutObject"];
 const BUCKET_DELETE: &[&str] = &["s3:DeleteObject"];
+const BUCKET_LIST: &[&str] = &["s3:ListBucket"];
 const LOG_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
 /// What a DynamoDB stream event source mapping reads with the function's role, on the table's
 /// streams (DynamoDB Developer Guide, "IAM policy to allow an AWS Lambda function to access
@@ -109,6 +110,9 @@ pub(super) const GRANT_ACTIONS: &[&[&str]] = &[
     TOPIC_PUBLISH,
     BUCKET_READ,
     BUCKET_WRITE,
+    BUCKET_PUT,
+    BUCKET_DELETE,
+    BUCKET_LIST,
     LOG_WRITE,
     OWN_STACK,
     DELETE_OWN_STACK,
@@ -332,23 +336,28 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
                 Access::BucketRead(b)
                 | Access::BucketWrite(b)
                 | Access::BucketPut(b)
-                | Access::BucketDelete(b) => {
+                | Access::BucketDelete(b)
+                | Access::BucketList(b) => {
                     let bucket = data.bucket(b).ok_or_else(|| undeclared("bucket", b.id))?;
                     set_var(
                         b.env_var,
                         bucket.name().into(),
                         EnvValue::Output(outputs::bucket(b)),
                     );
-                    let (verb, actions) = match access {
-                        Access::BucketWrite(_) => ("Write", BUCKET_WRITE),
-                        Access::BucketPut(_) => ("Put", BUCKET_PUT),
-                        Access::BucketDelete(_) => ("Delete", BUCKET_DELETE),
-                        _ => ("Read", BUCKET_READ),
+                    let (sid, actions, resource) = match access {
+                        Access::BucketWrite(_) => ("Write", BUCKET_WRITE, sub!(bucket.arn(), "/*")),
+                        Access::BucketPut(_) => ("Put", BUCKET_PUT, sub!(bucket.arn(), "/*")),
+                        Access::BucketDelete(_) => {
+                            ("Delete", BUCKET_DELETE, sub!(bucket.arn(), "/*"))
+                        }
+                        // ListBucket is an action on the bucket, not on its objects.
+                        Access::BucketList(_) => ("List", BUCKET_LIST, bucket.arn().into()),
+                        _ => ("Read", BUCKET_READ, sub!(bucket.arn(), "/*")),
                     };
                     (
-                        format!("{verb}{}Objects", ids::bucket(b)),
+                        format!("{sid}{}Objects", ids::bucket(b)),
                         actions,
-                        vec![sub!(bucket.arn(), "/*")],
+                        vec![resource],
                     )
                 }
                 Access::OwnStack => {

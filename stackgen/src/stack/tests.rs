@@ -124,7 +124,8 @@ fn grants_become_scoped_statements_and_environment_variables() {
                 Access::BucketRead(b)
                 | Access::BucketWrite(b)
                 | Access::BucketPut(b)
-                | Access::BucketDelete(b) => (b.env_var, ids::bucket(b)),
+                | Access::BucketDelete(b)
+                | Access::BucketList(b) => (b.env_var, ids::bucket(b)),
                 Access::SendEmail => (retail_spec::NOTIFY_SENDER_VAR, "SenderIdentity".into()),
                 Access::UserLookup => (retail_spec::USER_POOL_ID_VAR, "UserPool".into()),
                 // The stream's reader: no variable (the mapping names the stream), the table's

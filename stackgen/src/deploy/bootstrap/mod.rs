@@ -81,7 +81,9 @@ pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// 8: + CloudWatch Logs query definitions (the runbooks' saved queries).
 /// 9: the roles' boundary allows X-Ray's trace writes (`features.tracing`).
 /// 10: + ACM certificates, Route 53 alias records and WAF web ACLs (`domain`, `features.waf`).
-pub const BOOTSTRAP_VERSION: u32 = 10;
+/// 11: the roles' boundary allows `s3:ListBucket` (the image function tells an upload already
+/// handled, 404, from a refusal, 403) and PutObject and DeleteObject as grants of their own.
+pub const BOOTSTRAP_VERSION: u32 = 11;
 
 /// The bootstrap stack as found or created.
 #[derive(Debug, Clone, PartialEq, Eq)]
