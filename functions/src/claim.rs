@@ -9,7 +9,6 @@ use crate::clock;
 use crate::ddb::{self, Item};
 use crate::error::ApiError;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use retail_spec::IDEMPOTENCY;
 use std::collections::HashMap;
 
@@ -55,14 +54,7 @@ impl Claims {
             .await;
         match put {
             Ok(_) => Ok(true),
-            Err(e)
-                if matches!(
-                    e.as_service_error(),
-                    Some(PutItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(false)
-            }
+            Err(e) if crate::ddb::condition_failed(&e) => Ok(false),
             Err(e) => Err(ApiError::internal(
                 &format!("claiming {key}"),
                 aws_sdk_dynamodb::error::DisplayErrorContext(&e),

@@ -11,6 +11,17 @@ use std::collections::HashMap;
 use std::fmt::Display;
 use std::str::FromStr;
 
+/// Whether a write failed only because its condition did not hold
+/// (`ConditionalCheckFailedException`), whichever operation it was (PutItem, UpdateItem,
+/// DeleteItem): the caller's "someone else got there first", not an error.
+pub fn condition_failed<E, R>(e: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    e.as_service_error()
+        .is_some_and(|s| s.code() == Some("ConditionalCheckFailedException"))
+}
+
 /// One DynamoDB item.
 pub type Item = HashMap<String, AttributeValue>;
 

@@ -249,12 +249,7 @@ pub async fn begin(
         .await;
     match sent {
         Ok(_) => Ok(true),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-        {
-            Ok(false)
-        }
+        Err(e) if ddb::condition_failed(&e) => Ok(false),
         Err(e) => Err(ApiError::internal(
             &format!("starting a photo upload for {sku}"),
             aws_sdk_dynamodb::error::DisplayErrorContext(&e),

@@ -25,14 +25,6 @@ fn key(sku: &str) -> Item {
     Item::from([(product::sku_attr().to_owned(), ddb::s(sku))])
 }
 
-fn conditional_failed<E, R>(e: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
-where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
-{
-    e.as_service_error()
-        .is_some_and(|s| s.code() == Some("ConditionalCheckFailedException"))
-}
-
 /// Shows `photo` on `sku` if `upload_id` is still its latest upload.
 pub async fn ready(
     ddb: &Client,
@@ -67,7 +59,7 @@ pub async fn ready(
                 .map_err(|e| ApiError::internal(&format!("reading {sku}'s old photo"), e))?;
             Ok(Outcome::Shown { replaced })
         }
-        Err(e) if conditional_failed(&e) => Ok(Outcome::Superseded {
+        Err(e) if ddb::condition_failed(&e) => Ok(Outcome::Superseded {
             shown: shown(ddb, table, sku).await?,
         }),
         Err(e) => Err(ApiError::internal(
@@ -101,7 +93,7 @@ pub async fn reject(
         .await;
     match sent {
         Ok(_) => Ok(()),
-        Err(e) if conditional_failed(&e) => Ok(()),
+        Err(e) if ddb::condition_failed(&e) => Ok(()),
         Err(e) => Err(ApiError::internal(
             &format!("recording why {sku}'s photo was refused"),
             aws_sdk_dynamodb::error::DisplayErrorContext(&e),

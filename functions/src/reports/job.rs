@@ -171,12 +171,7 @@ pub async fn record(
         .await;
     match put {
         Ok(_) => Ok(true),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-        {
-            Ok(false)
-        }
+        Err(e) if crate::ddb::condition_failed(&e) => Ok(false),
         Err(e) => Err(ApiError::internal(
             &format!("recording report job {}", job.report_id),
             aws_sdk_dynamodb::error::DisplayErrorContext(&e),
