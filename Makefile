@@ -1,8 +1,8 @@
 # stackgen: the two commands a newcomer needs are `make run` and `make test`.
 #
 #   make run      moto + deploy the local environment + stackgen dev: the store at a local URL
-#   make test     tools + fmt + clippy + cargo deny + every Rust test + cfn-lint and checkov on
-#                 every template
+#   make test     tools + fmt + clippy + cargo deny + every Rust test + the arm64 zip booted under
+#                 qemu (make boot-test) + cfn-lint and checkov on every template
 #                 + the browser test against `stackgen dev` on moto (make ui-test)
 #                 + actionlint on the GitHub workflows (make workflows)
 #                 + the index of what the run proved, out/evidence/README.md (make evidence)
@@ -12,7 +12,7 @@
 #   make tools    install what the above need, each piece only when missing
 #
 # Everything is installed into the checkout (.venv, node_modules, .cache) except the Debian
-# packages chromium, wrk and hyperfine and the Rust aarch64 target.
+# packages (chromium, wrk, hyperfine, qemu-user, libc6-arm64-cross) and the Rust aarch64 target.
 
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
@@ -35,17 +35,18 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: help run test lint synth bench tools fmt fmt-check clippy deny unit-tests lint-templates ui-test test-aws build cli clean docs diagrams evidence workflows
+.PHONY: help run test lint synth bench tools fmt fmt-check clippy deny unit-tests boot-test lint-templates ui-test test-aws build cli clean docs diagrams evidence workflows
 
 help: ## list the targets
 	@echo "stackgen — the newcomer's two commands: make run, make test"
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
 
-run: tools cli ## the whole store locally: moto, deploy local, stackgen dev; prints the URL
+# scripts/run.sh installs the tools itself, in the background while it builds.
+run: ## the whole store locally: moto, deploy local, stackgen dev --watch; prints the URL
 	@scripts/run.sh
 
-test: tools fmt-check clippy deny unit-tests lint-templates diagrams workflows ui-test evidence ## everything CI runs (.ci/run calls this)
+test: tools fmt-check clippy deny unit-tests boot-test lint-templates diagrams workflows ui-test evidence ## everything CI runs (.ci/run calls this)
 	@echo "make test: all checks passed"
 
 lint: tools fmt-check clippy lint-templates ## fmt, clippy and template lint, without tests
@@ -89,6 +90,14 @@ deny: ## licences, banned crates, sources, duplicates, and RustSec advisories wh
 
 unit-tests:
 	cargo test --workspace
+
+# The shipped artifact boots: `stackgen package --env dev` (cargo-lambda's arm64 build), then its
+# `bootstrap` runs under qemu-aarch64 behind stackgen dev's runtime API, against the local stack on
+# moto, and every handler answers one event (stackgen/tests/boot_arm64.rs).
+boot-test: cli ## package dev for arm64 and boot every handler of the zip under qemu-aarch64
+	@mkdir -p $(OUT)/evidence
+	$(STACKGEN) package --env dev
+	cargo test -q --workspace --test boot_arm64 -- --ignored --nocapture 2>&1 | tee $(OUT)/evidence/boot-arm64.txt
 
 # The browser test (headless chromium) against the real `stackgen dev` on its own moto; screenshots
 # in out/screenshots/, logs in out/ui-test/. Stops everything it started; fails on a test failure

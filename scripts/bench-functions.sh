@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Size and cold start of every Lambda function (what `make bench` runs).
+# Size and cold start of the functions' zip (what `make bench` runs), for both profiles that
+# ship: `release` (function_code: lambda, prod) and `lambda-quick` (function_code: lambda-quick,
+# dev). Every function is an entry point of one binary, `bootstrap`, so there is one zip each.
 #
-#   1. cargo lambda build --release --arm64 --output-format zip  → each function's zip (what
-#      deploys); its size is printed against the 5 MB target.
-#   2. cargo build --release for the host, then functions/examples/runtime_api_bench.rs execs
-#      each binary against a minimal Lambda runtime API on loopback and prints the median time
-#      from exec to the first GET /2018-06-01/runtime/invocation/next (target ≤ 15 ms).
+#   1. cargo lambda build --profile <p> --arm64 --output-format zip --bin bootstrap → the zip
+#      that deploys; its size is printed against the 5 MB target.
+#   2. cargo build --profile <p> for the host, then functions/examples/runtime_api_bench.rs execs
+#      the binary once per function (its `_HANDLER`) against a minimal Lambda runtime API on
+#      loopback and prints the median time from exec to the first
+#      GET /2018-06-01/runtime/invocation/next (target ≤ 15 ms).
 #
 # Prints medians; never fails because a machine is slow. Fails when a build fails.
-# Environment: BENCH_RUNS (default 15), SKIP_ZIP=1 (host timing only), CARGO_TARGET_DIR.
+# Environment: BENCH_RUNS (default 15), SKIP_ZIP=1 (host timing only), BENCH_PROFILES
+# (default "release lambda-quick"), CARGO_TARGET_DIR.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,19 +21,23 @@ export PATH="$root/.venv/bin:$PATH"
 export ZIG_GLOBAL_CACHE_DIR="${ZIG_GLOBAL_CACHE_DIR:-$root/.cache/zig}"
 target="${CARGO_TARGET_DIR:-$root/target}"
 runs="${BENCH_RUNS:-15}"
+read -r -a profiles <<<"${BENCH_PROFILES:-release lambda-quick}"
 
-zip_dir=""
-if [[ "${SKIP_ZIP:-0}" != "1" ]]; then
-  if ! command -v cargo-lambda >/dev/null; then
-    echo "cargo-lambda not found: run 'make tools' (it installs cargo-lambda and zig from PyPI)" >&2
-    exit 1
-  fi
-  echo "== cargo lambda build --release --arm64 --output-format zip (retail-functions)" >&2
-  cargo lambda build --release --arm64 --output-format zip -p retail-functions >&2
-  zip_dir="$target/lambda"
+if [[ "${SKIP_ZIP:-0}" != "1" ]] && ! command -v cargo-lambda >/dev/null; then
+  echo "cargo-lambda not found: run 'make tools' (it installs cargo-lambda and zig from PyPI)" >&2
+  exit 1
 fi
 
-echo "== cargo build --release (host) for the cold-start measurement" >&2
-cargo build --release -p retail-functions --bins --example runtime_api_bench >&2
-
-"$target/release/examples/runtime_api_bench" "$target/release" ${zip_dir:+"$zip_dir"} --runs "$runs"
+for profile in "${profiles[@]}"; do
+  echo "-- profile $profile"
+  zip_dir=""
+  if [[ "${SKIP_ZIP:-0}" != "1" ]]; then
+    zip_dir="$target/lambda-bench-$profile"
+    echo "== cargo lambda build --profile $profile --arm64 --output-format zip --bin bootstrap" >&2
+    cargo lambda build --profile "$profile" --arm64 --output-format zip --bin bootstrap \
+      -p retail-functions --lambda-dir "$zip_dir" >&2
+  fi
+  echo "== cargo build --profile $profile (host) for the cold-start measurement" >&2
+  cargo build --profile "$profile" -p retail-functions --bins --example runtime_api_bench >&2
+  "$target/$profile/examples/runtime_api_bench" "$target/$profile" ${zip_dir:+"$zip_dir"} --runs "$runs"
+done

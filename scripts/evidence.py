@@ -2,7 +2,7 @@
 """make evidence (the last step of make test): index what the run proved in out/evidence/README.md.
 
 Reads what the earlier steps left: out/evidence/synth.txt (make synth), cfn-lint-<env>.txt and
-checkov.txt (make lint-templates), out/screenshots/index.json (the browser test: each picture with
+checkov.txt (make lint-templates), boot-arm64.txt (make boot-test), out/screenshots/index.json (the browser test: each picture with
 the step it belongs to and what it proves), out/ui-test/smoke.log and logs.out (make ui-test).
 A missing piece fails with the make target that makes it, so an index never looks complete for a
 run that skipped a step. docs/<env>/evidence.md (stackgen docs) explains each piece.
@@ -52,6 +52,7 @@ def main() -> None:
     shots = json.loads(need(OUT / "screenshots" / "index.json", "ui-test"))
     smoke = need(OUT / "ui-test" / "smoke.log", "ui-test")
     logs = need(OUT / "ui-test" / "logs.out", "ui-test")
+    boot = need(EVIDENCE / "boot-arm64.txt", "boot-test")
 
     commit = git("rev-parse", "--short", "HEAD")
     dirty = " (with uncommitted changes)" if git("status", "--porcelain") else ""
@@ -70,7 +71,10 @@ def main() -> None:
     out += [
         "\n## checkov\n\n",
         f"{summary.group(0)} ([output](checkov.txt)); every skip's reason is in the resource's Metadata.\n",
-        "\n## Browser\n\n",
+        "\n## The arm64 zip boots\n\n",
+        "`stackgen package --env dev`'s zip, its `bootstrap` run under qemu-aarch64 behind `stackgen dev`'s runtime API, one event per handler:\n\n",
+        block(boot, 30),
+        "## Browser\n\n",
         "Headless Chromium against `stackgen dev` on the emulator (`tests/ui/store.spec.mjs`), one picture per step:\n\n",
         "| step | screenshot | what it proves |\n| --- | --- | --- |\n",
     ]

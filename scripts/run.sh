@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# make run: the whole store on this machine. Starts moto on 127.0.0.1:${MOTO_PORT:-5000} unless
-# something already answers there (recording the PID of what it started), packages the local
-# environment's functions (`function_code: host`: this machine's debug builds zipped as
-# `bootstrap`, no cargo-lambda), deploys it to moto, then runs `stackgen dev`. Ctrl-C stops
-# `stackgen dev` and the moto this script started (by PID), nothing else.
+# make run: the whole store on this machine, one progress line per phase with its time.
 #
-# DEPLOY_ARGS adds flags to the deploy (e.g. DEPLOY_ARGS="--skip-site").
+#   1. tools     what is missing (scripts/tools.sh: Debian packages, .venv with moto, npm), in the
+#                background while the build runs — it is mostly downloading
+#   2. build     the stackgen CLI and the functions' binary in one cargo invocation (debug), so
+#                cargo shares every dependency between them and keeps both cores busy
+#   3. emulator  moto on 127.0.0.1:${MOTO_PORT:-5000} unless something already answers there
+#                (recording the PID of what it started)
+#   4. deploy    the local environment (`function_code: host`: the binary just built, zipped as
+#                `bootstrap`, no cargo-lambda) to moto
+#   5. dev       `stackgen dev --watch`: saving a function's code rebuilds and reloads it
+#
+# Ctrl-C stops `stackgen dev` and the moto this script started (by PID), nothing else.
+# DEPLOY_ARGS adds flags to the deploy (e.g. DEPLOY_ARGS="--skip-site"); SKIP_TOOLS=1 skips 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -41,6 +48,39 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+START=$(date +%s%N)
+PHASE_START=$START
+# "4m12s" or "3.2s" since $1 (date +%s%N).
+since() {
+  awk -v ns=$(($(date +%s%N) - $1)) 'BEGIN {
+    s = ns / 1e9; if (s >= 60) printf "%dm%02ds", s / 60, s % 60; else printf "%.1fs", s }'
+}
+phase() {
+  PHASE_START=$(date +%s%N)
+  echo "make run: [$1/5] $2"
+}
+done_phase() { echo "make run:       $1 ($(since "$PHASE_START"))"; }
+
+TOOLS_PID=""
+if [[ ${SKIP_TOOLS:-0} != 1 ]]; then
+  phase 1 "tools: installing what is missing in the background (log out/run-tools.log)"
+  scripts/tools.sh all >out/run-tools.log 2>&1 &
+  TOOLS_PID=$!
+fi
+
+phase 2 "build: the stackgen CLI and the functions (cargo build, debug; minutes on a fresh clone)"
+cargo build -p stackgen --bin stackgen -p retail-functions --bin bootstrap
+done_phase "built"
+if [[ -n $TOOLS_PID ]]; then
+  if ! wait "$TOOLS_PID"; then
+    tail -20 out/run-tools.log >&2
+    echo "make run: installing the tools failed (out/run-tools.log above); run make tools to see it alone" >&2
+    exit 1
+  fi
+  echo "make run:       tools ready ($(since "$START") since the start)"
+fi
+
+phase 3 "emulator"
 if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/moto-api/" 2>/dev/null; then
   echo "make run: emulator already running on 127.0.0.1:$PORT (left alone)"
 else
@@ -59,12 +99,15 @@ else
   echo "make run: emulator started on 127.0.0.1:$PORT (PID $MOTO_PID, log out/moto.log)"
 fi
 
-# Host builds of the functions (what `stackgen dev` runs), zipped for the emulator.
-"$STACKGEN" package --env local --lambda-dir "$LAMBDA_DIR"
+phase 4 "deploy: the local environment to the emulator"
+# The host binary just built (what `stackgen dev` runs), zipped for the emulator.
+"$STACKGEN" package --env local --skip-build --lambda-dir "$LAMBDA_DIR"
 # shellcheck disable=SC2086
 "$STACKGEN" deploy --env local --yes --skip-package --lambda-dir "$LAMBDA_DIR" ${DEPLOY_ARGS:-}
+done_phase "deployed"
 
-echo "make run: the store is at http://127.0.0.1:$DEV_PORT/ (API http://127.0.0.1:$DEV_PORT/api/) — Ctrl-C stops"
-"$STACKGEN" dev --env local --port "$DEV_PORT" --bin-dir "$TARGET/debug" &
+phase 5 "dev: stackgen dev --watch (saving under functions/ or spec/ rebuilds and reloads)"
+echo "make run: ready in $(since "$START"): the store is at http://127.0.0.1:$DEV_PORT/ (API http://127.0.0.1:$DEV_PORT/api/) — Ctrl-C stops"
+"$STACKGEN" dev --env local --port "$DEV_PORT" --bin-dir "$TARGET/debug" --watch &
 DEV_PID=$!
 wait "$DEV_PID"

@@ -2,7 +2,8 @@
 # Installs what `make test` and `make run` need, each step only when it is missing, so running
 # it again costs a second. Called by `make tools`; each step can also be run alone:
 #
-#   scripts/tools.sh system     Debian packages: chromium, wrk, hyperfine (+ python3-venv, node)
+#   scripts/tools.sh system     Debian packages: chromium, wrk, hyperfine, qemu-user and
+#                               libc6-arm64-cross (+ python3-venv, node)
 #   scripts/tools.sh venv       .venv with the pinned Python tools (moto, cfn-lint, checkov,
 #                               cargo-lambda) from scripts/requirements-tools.txt
 #   scripts/tools.sh rust       the aarch64 Rust target the Lambda functions are built for
@@ -38,6 +39,9 @@ step_system() {
   for tool in chromium wrk hyperfine; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
+  # The boot test runs the arm64 Lambda zip under qemu: the emulator and arm64's C library.
+  command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
+  [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || missing+=(libc6-arm64-cross)
   if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
   fi
@@ -45,7 +49,7 @@ step_system() {
     missing+=(nodejs npm)
   fi
   if [ ${#missing[@]} -eq 0 ]; then
-    say "system packages present (chromium, wrk, hyperfine)"
+    say "system packages present (chromium, wrk, hyperfine, qemu-user, libc6-arm64-cross)"
     return 0
   fi
   if ! command -v apt-get >/dev/null 2>&1; then

@@ -1,7 +1,8 @@
 //! The retail backend: the code behind every Lambda function of the stack.
 //!
-//! Each binary in `src/bin/` is a thin `main` that builds one of the apps below from its
-//! environment and hands it to the Lambda runtime. The apps are plain structs with an async
+//! All functions are one binary, `bootstrap` (`src/bin/bootstrap.rs`): [`entry`] picks the
+//! function the process's `_HANDLER` names, builds its app from the environment and hands it to
+//! the Lambda runtime. The apps are plain structs with an async
 //! `handle` method, so tests drive them in-process against a real DynamoDB/SQS/SNS/S3 (moto on
 //! loopback) with exactly the events API Gateway and SQS deliver.
 //!
@@ -34,6 +35,8 @@ pub mod claim;
 pub mod clock;
 #[cfg(feature = "lambda")]
 pub mod config;
+#[cfg(feature = "lambda")]
+pub mod entry;
 #[cfg(feature = "lambda")]
 pub mod http;
 #[cfg(feature = "lambda")]

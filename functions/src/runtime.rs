@@ -1,6 +1,6 @@
 //! Starting a function: from process environment to the Lambda runtime loop.
 //!
-//! Each binary's `main` is one call here. Start-up is deliberately small (a current-thread
+//! Each function's entry point ([`crate::entry`]) is one call here. Start-up is deliberately small (a current-thread
 //! Tokio runtime, SDK clients whose TLS loads lazily, no credential chain), because it is paid
 //! on every cold start; `make bench` measures it.
 
@@ -84,14 +84,10 @@ where
     })
 }
 
-/// Runs a scheduled function (EventBridge Scheduler's JSON payload) until the runtime API goes
-/// away. An `Err` is logged and returned to Lambda, so the invocation counts as an error (the
-/// Errors alarm) and Scheduler's retry policy applies.
-pub fn scheduled<A, F, Fut, T>(
-    function: &'static FunctionSpec,
-    build: Build<A>,
-    handle: F,
-) -> ExitCode
+/// Runs a function on plain JSON events (EventBridge Scheduler's payload, an SNS notification)
+/// until the runtime API goes away. An `Err` is logged and returned to Lambda, so the invocation
+/// counts as an error (the Errors alarm) and the caller's retry policy applies.
+pub fn events<A, F, Fut, T>(function: &'static FunctionSpec, build: Build<A>, handle: F) -> ExitCode
 where
     A: Send + Sync + 'static,
     F: Fn(&'static A, serde_json::Value) -> Fut + Send + Sync + Copy + 'static,
@@ -106,7 +102,7 @@ where
                 match run.await {
                     Ok(outcome) => Ok(json!(outcome)),
                     Err(error) => {
-                        tracing::error!(function = function.id, error, "scheduled run failed");
+                        tracing::error!(function = function.id, error, "invocation failed");
                         Err(lambda_runtime::Error::from(error))
                     }
                 }

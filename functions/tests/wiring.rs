@@ -1,4 +1,4 @@
-//! The functions match the spec: one binary per `retail_spec::FUNCTIONS` entry, each app builds
+//! The functions match the spec: one entry point per `retail_spec::FUNCTIONS` entry, each app builds
 //! from exactly the environment its grants give it, and every route in `retail_spec::ROUTES` is
 //! served by its function (not "no route", not an internal error).
 
@@ -6,28 +6,31 @@ mod support;
 
 use lambda_http::{Body, Request, Response};
 use retail_functions::config::FunctionEnv;
+use retail_functions::entry::{self, ENTRY_POINTS};
 use retail_functions::{alerts, cart, catalog, inventory, orders, reports};
 use retail_spec::{FUNCTIONS, FunctionSpec, ROUTES, Trigger};
 use support::Stack;
 use support::api::{Reply, call};
 
 #[test]
-fn one_binary_per_function() {
-    let bins = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/bin");
-    let mut found: Vec<String> = std::fs::read_dir(&bins)
-        .unwrap_or_else(|e| panic!("{}: {e}", bins.display()))
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()
-                .and_then(|n| n.strip_suffix(".rs"))
-                .map(str::to_owned)
-        })
-        .collect();
-    found.sort();
-    let mut wanted: Vec<String> = FUNCTIONS.iter().map(|f| f.binary.to_owned()).collect();
-    wanted.sort();
-    assert_eq!(found, wanted);
+fn one_entry_point_per_function() {
+    let mut found: Vec<&str> = ENTRY_POINTS.iter().map(|e| e.function.handler()).collect();
+    found.sort_unstable();
+    let mut wanted: Vec<&str> = FUNCTIONS.iter().map(|f| f.handler()).collect();
+    wanted.sort_unstable();
+    assert_eq!(
+        found, wanted,
+        "entry::ENTRY_POINTS and retail_spec::FUNCTIONS differ"
+    );
+    for f in FUNCTIONS {
+        let entry = entry::find(f.handler())
+            .unwrap_or_else(|| panic!("no entry point for `{}`", f.handler()));
+        assert_eq!(
+            entry.function, *f,
+            "`{}` starts another function's spec",
+            f.id
+        );
+    }
 }
 
 /// An HTTP app of any function, boxed for the route loop.
@@ -58,7 +61,7 @@ fn build(
 ) -> Result<Option<App>, String> {
     let sdk = &stack.sdk;
     let e = |x: retail_functions::config::ConfigError| x.to_string();
-    Ok(match f.binary {
+    Ok(match f.id {
         "catalog" => Some(App::Catalog(catalog::Catalog::new(sdk, env).map_err(e)?)),
         "cart" => Some(App::Cart(cart::Cart::new(sdk, env).map_err(e)?)),
         "orders" => Some(App::Orders(orders::Orders::new(sdk, env).map_err(e)?)),
@@ -90,7 +93,7 @@ fn build(
             retail_functions::images::processor::ImageProcessor::new(sdk, env).map_err(e)?;
             None
         }
-        other => return Err(format!("no app for function binary {other}")),
+        other => return Err(format!("no app for function {other}")),
     })
 }
 

@@ -277,7 +277,22 @@ pub enum Trigger {
     },
 }
 
+/// The one binary of the `functions` crate, holding every function (what `cargo lambda build`
+/// produces and every function's zip holds). Lambda's custom runtimes start the file named
+/// `bootstrap` at the root of the zip ("Custom runtime requirements",
+/// <https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html>), so the binary has that
+/// name on the host too, and `stackgen dev` starts it the same way.
+pub const FUNCTIONS_BINARY: &str = "bootstrap";
+
 impl FunctionSpec {
+    /// The function's `Handler` setting: which entry point of [`FUNCTIONS_BINARY`] it runs.
+    /// Lambda passes it to the process as `_HANDLER` ("Defined runtime environment variables",
+    /// <https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime>);
+    /// it is the function's id.
+    pub const fn handler(&self) -> &'static str {
+        self.id
+    }
+
     /// The API integration's timeout for an HTTP function: a little above the function's own.
     pub fn integration_timeout_seconds(&self) -> u32 {
         (self.timeout_seconds + INTEGRATION_TIMEOUT_MARGIN_SECONDS)
@@ -285,13 +300,11 @@ impl FunctionSpec {
     }
 }
 
-/// One Lambda function: one binary in the `functions` crate.
+/// One Lambda function: one entry point of the `functions` crate's binary ([`FUNCTIONS_BINARY`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FunctionSpec {
-    /// Stable id: logical id stem (`catalog` → `CatalogFunction`) and name suffix.
+    /// Stable id: logical id stem (`catalog` → `CatalogFunction`), name suffix and handler.
     pub id: &'static str,
-    /// The cargo binary name in the `functions` crate (what `cargo lambda build` produces).
-    pub binary: &'static str,
     pub description: &'static str,
     pub trigger: Trigger,
     pub memory_mb: u32,
@@ -657,7 +670,6 @@ pub static BUCKETS: &[&BucketSpec] = &[&REPORTS, &UPLOADS, &IMAGES];
 
 pub static CATALOG: FunctionSpec = FunctionSpec {
     id: "catalog",
-    binary: "catalog",
     description: "Browse the product catalog with prices and stock",
     trigger: Trigger::Http,
     memory_mb: 256,
@@ -668,7 +680,6 @@ pub static CATALOG: FunctionSpec = FunctionSpec {
 
 pub static CART: FunctionSpec = FunctionSpec {
     id: "cart",
-    binary: "cart",
     description: "Per-customer carts priced from the catalog",
     trigger: Trigger::Http,
     memory_mb: 256,
@@ -679,7 +690,6 @@ pub static CART: FunctionSpec = FunctionSpec {
 
 pub static ORDERS_FN: FunctionSpec = FunctionSpec {
     id: "orders",
-    binary: "orders",
     description: "Place orders with idempotency and oversell-proof stock reservation",
     trigger: Trigger::Http,
     memory_mb: 256,
@@ -696,7 +706,6 @@ pub static ORDERS_FN: FunctionSpec = FunctionSpec {
 
 pub static INVENTORY: FunctionSpec = FunctionSpec {
     id: "inventory",
-    binary: "inventory",
     description: "Back-office product and stock maintenance",
     trigger: Trigger::Http,
     memory_mb: 256,
@@ -707,7 +716,6 @@ pub static INVENTORY: FunctionSpec = FunctionSpec {
 
 pub static REPORTS_FN: FunctionSpec = FunctionSpec {
     id: "reports",
-    binary: "reports",
     description: "Request sales reports and fetch their download links",
     trigger: Trigger::Http,
     memory_mb: 256,
@@ -722,7 +730,6 @@ pub static REPORTS_FN: FunctionSpec = FunctionSpec {
 
 pub static REPORT_BUILDER: FunctionSpec = FunctionSpec {
     id: "report-builder",
-    binary: "report-builder",
     description: "Builds requested sales reports into the reports bucket",
     trigger: Trigger::Queue {
         queue: &REPORT_REQUESTS,
@@ -742,7 +749,6 @@ pub static REPORT_BUILDER: FunctionSpec = FunctionSpec {
 
 pub static STOCK_ALERTS_FN: FunctionSpec = FunctionSpec {
     id: "stock-alerts",
-    binary: "stock-alerts",
     description: "Raises low-stock alerts from order events",
     trigger: Trigger::Queue {
         queue: &ORDER_EVENTS,
@@ -762,7 +768,6 @@ pub static STOCK_ALERTS_FN: FunctionSpec = FunctionSpec {
 /// Cancels orders not collected within the pickup window and returns their stock, every hour.
 pub static ORDER_EXPIRY: FunctionSpec = FunctionSpec {
     id: "order-expiry",
-    binary: "order-expiry",
     description: "Cancels orders not collected within the pickup window and returns their stock",
     trigger: Trigger::Schedule {
         expression: "rate(1 hour)",
@@ -777,7 +782,6 @@ pub static ORDER_EXPIRY: FunctionSpec = FunctionSpec {
 /// table's stream. Rendered only when the environment names a sender (`notifications.sender`).
 pub static ORDER_NOTIFIER: FunctionSpec = FunctionSpec {
     id: "order-notifier",
-    binary: "order-notifier",
     description: "Emails customers when their order is ready for pickup or cancelled",
     trigger: Trigger::Stream {
         table: &ORDERS,
@@ -800,7 +804,6 @@ pub static ORDER_NOTIFIER: FunctionSpec = FunctionSpec {
 /// the environment file. Rendered only when the environment enables the kill switch.
 pub static KILL_SWITCH_FN: FunctionSpec = FunctionSpec {
     id: "kill-switch",
-    binary: "kill-switch",
     description: "Stops the environment's spend when the budget's kill threshold is reached",
     trigger: Trigger::Topic {
         topic: &KILL_SWITCH_TOPIC,
@@ -827,7 +830,6 @@ pub static KILL_SWITCH_FN: FunctionSpec = FunctionSpec {
 /// about 0.7 s and leaves room for the largest accepted one (50 megapixels, ~300 MB decoded).
 pub static IMAGES_FN: FunctionSpec = FunctionSpec {
     id: "images",
-    binary: "images",
     description: "Checks and resizes uploaded product photos for the storefront",
     trigger: Trigger::Queue {
         queue: &IMAGE_UPLOADS,

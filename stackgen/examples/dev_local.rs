@@ -102,7 +102,7 @@ async fn main() -> Result<()> {
         console: !args.quiet,
         dir: None,
     };
-    dev::run(config, async {
+    dev::run(config, None, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

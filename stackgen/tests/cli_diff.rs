@@ -375,7 +375,7 @@ const EMPTY_ZIP: &[u8] = &[
 fn zips(dir: &Path) -> Result<AssetManifest, Box<dyn std::error::Error>> {
     let mut manifest = AssetManifest::default();
     for f in retail_spec::FUNCTIONS {
-        let zip = dir.join(format!("{}.zip", f.binary));
+        let zip = dir.join(format!("{}.zip", f.id));
         std::fs::write(&zip, EMPTY_ZIP)?;
         let (sha256, size) = deploy::package::hash_file(&zip)?;
         manifest.functions.insert(

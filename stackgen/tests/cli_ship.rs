@@ -152,16 +152,14 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
 }
 
-/// A scratch directory with a copy of every environment file and one tiny zip per function.
+/// A scratch directory with a copy of every environment file and a tiny functions zip.
 fn scratch(endpoint: String) -> std::io::Result<Cli> {
     let tmp = std::env::temp_dir().join(format!("stackgen-cli-ship-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let lambda_dir = tmp.join("lambda");
-    for f in retail_spec::FUNCTIONS {
-        let dir = lambda_dir.join(f.binary);
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("bootstrap.zip"), EMPTY_ZIP)?;
-    }
+    let dir = lambda_dir.join(retail_spec::FUNCTIONS_BINARY);
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("bootstrap.zip"), EMPTY_ZIP)?;
     let environments = tmp.join("environments");
     std::fs::create_dir_all(&environments)?;
     for entry in std::fs::read_dir(repo().join("environments"))? {

@@ -1,8 +1,8 @@
-//! Packaging with the real cargo-lambda: a tiny crate with one binary named like a spec
-//! function is built for arm64, zipped, hashed and recorded; a second run finds it unchanged.
-//! And `function_code: host`: the same crate built for this machine, each binary zipped as
-//! `bootstrap` (checked with Python's zipfile), re-zipped identically when unchanged and to a new
-//! hash when the code changes.
+//! Packaging with the real cargo-lambda: a tiny crate whose binary is named like the functions'
+//! (`bootstrap`) is built for arm64, zipped, hashed and recorded for every function; a second
+//! run finds it unchanged. And `function_code: host`: the same crate built for this machine,
+//! zipped as `bootstrap` (checked with Python's zipfile), re-zipped identically when unchanged
+//! and to a new hash when the code changes.
 
 mod support;
 
@@ -31,37 +31,43 @@ fn a_missing_cargo_lambda_names_the_install_command() {
 }
 
 #[test]
-fn a_function_is_built_zipped_hashed_and_recorded_then_found_unchanged() -> TestResult {
+fn the_functions_binary_is_built_zipped_hashed_and_recorded_then_found_unchanged() -> TestResult {
     // The project's own cargo-lambda (PATH or .venv), as `stackgen package` finds it.
     find_cargo_lambda(&workspace_root())?;
     let dir = std::env::temp_dir().join(format!("stackgen-package-{}", std::process::id()));
-    let crate_dir = dir.join("fixture");
-    std::fs::create_dir_all(crate_dir.join("src/bin"))?;
-    std::fs::write(
-        crate_dir.join("Cargo.toml"),
-        "[package]\nname = \"fixture-functions\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n",
-    )?;
-    std::fs::write(
-        crate_dir.join("src/bin/catalog.rs"),
-        "fn main() { println!(\"catalog\"); }\n",
-    )?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let crate_dir = fixture_crate(&dir, &[("bootstrap", "every function")])?;
     let request = PackageRequest {
         workspace_root: workspace_root(),
         functions_manifest: crate_dir.join("Cargo.toml"),
         lambda_dir: dir.join("lambda"),
         out_dir: dir.join("out/test"),
-        functions: &[&retail_spec::CATALOG],
+        functions: &[&retail_spec::CATALOG, &retail_spec::CART],
         code: FunctionCode::Lambda,
         host_bin_dir: dir.join("target/debug"),
     };
-    let first = package(&request, &Recorded::default())?;
+    let recorded = Recorded::default();
+    let first = package(&request, &recorded)?;
     let asset = first
         .functions
         .get("catalog")
         .ok_or("catalog not recorded")?;
-    assert_eq!(asset.zip, dir.join("lambda/catalog/bootstrap.zip"));
+    assert_eq!(asset.zip, dir.join("lambda/bootstrap/bootstrap.zip"));
     assert_eq!(asset.sha256.len(), 64);
     assert!(asset.size > 0 && asset.changed);
+    assert_eq!(
+        first.functions.get("cart"),
+        Some(asset),
+        "every function ships in the one zip"
+    );
+    assert!(
+        recorded
+            .steps()
+            .iter()
+            .any(|s| s.contains("profile release")),
+        "{:?}",
+        recorded.steps()
+    );
     let on_disk = AssetManifest::read(&AssetManifest::path_in(&request.out_dir))?
         .ok_or("assets.json not written")?;
     assert_eq!(
@@ -76,25 +82,22 @@ fn a_function_is_built_zipped_hashed_and_recorded_then_found_unchanged() -> Test
         .ok_or("catalog not recorded")?;
     assert_eq!(
         again.sha256, asset.sha256,
-        "an unchanged function builds to the same zip"
+        "unchanged code builds to the same zip"
     );
     assert!(!again.changed);
 
-    // A binary the crate does not have is named in the error.
-    let missing = PackageRequest {
-        functions: &[&retail_spec::CART],
+    // A crate without the `bootstrap` binary: cargo's failure, named.
+    let other = dir.join("other");
+    let without = PackageRequest {
+        functions_manifest: fixture_crate(&other, &[("catalog", "catalog")])?.join("Cargo.toml"),
+        lambda_dir: other.join("lambda"),
         ..request
     };
-    let err = package(&missing, &Recorded::default())
+    let err = package(&without, &Recorded::default())
         .err()
         .ok_or("built a missing binary")?;
-    assert!(
-        matches!(
-            err,
-            PackageError::BuildFailed { .. } | PackageError::ZipMissing { .. }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, PackageError::BuildFailed { .. }), "{err:?}");
+    assert!(err.to_string().contains("--bin bootstrap"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }
@@ -147,7 +150,7 @@ fn python_reads(zip: &Path, expected: &Path) -> Result<String, Box<dyn std::erro
 fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -> TestResult {
     let dir = std::env::temp_dir().join(format!("stackgen-host-package-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let crate_dir = fixture_crate(&dir, &[("catalog", "catalog v1")])?;
+    let crate_dir = fixture_crate(&dir, &[("bootstrap", "v1")])?;
     let request = PackageRequest {
         workspace_root: workspace_root(),
         functions_manifest: crate_dir.join("Cargo.toml"),
@@ -164,12 +167,12 @@ fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -
         .get("catalog")
         .ok_or("catalog not recorded")?
         .clone();
-    assert_eq!(asset.zip, dir.join("lambda-host/catalog/bootstrap.zip"));
+    assert_eq!(asset.zip, dir.join("lambda-host/bootstrap/bootstrap.zip"));
     assert!(asset.changed);
     let (sha, size) = stackgen::deploy::package::hash_file(&asset.zip)?;
     assert_eq!((sha.as_str(), size), (asset.sha256.as_str(), asset.size));
     assert_eq!(
-        python_reads(&asset.zip, &dir.join("target/debug/catalog"))?,
+        python_reads(&asset.zip, &dir.join("target/debug/bootstrap"))?,
         "['bootstrap'] 0o100755 None True 0",
         "one executable entry `bootstrap` holding the host binary, stored"
     );
@@ -181,8 +184,8 @@ fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -
         "{:?}",
         recorded.steps()
     );
-    let binary_ran = std::process::Command::new(dir.join("target/debug/catalog")).output()?;
-    assert_eq!(String::from_utf8_lossy(&binary_ran.stdout), "catalog v1\n");
+    let binary_ran = std::process::Command::new(dir.join("target/debug/bootstrap")).output()?;
+    assert_eq!(String::from_utf8_lossy(&binary_ran.stdout), "v1\n");
 
     // Unchanged code: the same zip, byte for byte, so nothing would be uploaded again.
     let second = package(&request, &Recorded::default())?;
@@ -200,7 +203,7 @@ fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -
     );
 
     // Changed code: a new hash, marked changed.
-    fixture_crate(&dir, &[("catalog", "catalog v2")])?;
+    fixture_crate(&dir, &[("bootstrap", "v2")])?;
     let third = package(&request, &Recorded::default())?;
     let changed = third
         .functions
@@ -209,9 +212,11 @@ fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -
     assert_ne!(changed.sha256, asset.sha256);
     assert!(changed.changed);
 
-    // A function whose binary the crate does not have: cargo's failure, named.
+    // A crate without the `bootstrap` binary: cargo's failure, named.
+    let other = dir.join("other");
     let missing = PackageRequest {
-        functions: &[&retail_spec::CART],
+        functions_manifest: fixture_crate(&other, &[("catalog", "catalog")])?.join("Cargo.toml"),
+        host_bin_dir: other.join("target/debug"),
         ..request.clone()
     };
     let err = package(&missing, &Recorded::default())
@@ -221,13 +226,13 @@ fn host_code_zips_this_machines_build_as_bootstrap_and_rezips_only_on_change() -
         matches!(err, PackageError::HostBuildFailed { .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("cart"), "{err}");
+    assert!(err.to_string().contains("--bin bootstrap"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }
 
 #[test]
-fn host_zips_never_replace_cargo_lambdas() {
+fn host_and_quick_zips_never_replace_the_release_zip() {
     let root = workspace_root();
     let standard = PackageRequest::standard(&root, "local");
     assert_eq!(standard.code, FunctionCode::Lambda);
@@ -235,8 +240,13 @@ fn host_zips_never_replace_cargo_lambdas() {
     let host = PackageRequest::standard(&root, "local").with_code(FunctionCode::Host);
     assert_eq!(host.lambda_dir, root.join("target/lambda-host"));
     assert_eq!(
-        host.zip_path("catalog"),
-        root.join("target/lambda-host/catalog/bootstrap.zip")
+        host.zip_path(),
+        root.join("target/lambda-host/bootstrap/bootstrap.zip")
+    );
+    let quick = PackageRequest::standard(&root, "dev").with_code(FunctionCode::LambdaQuick);
+    assert_eq!(
+        quick.zip_path(),
+        root.join("target/lambda-quick/bootstrap/bootstrap.zip")
     );
     let mut chosen = PackageRequest::standard(&root, "local");
     chosen.lambda_dir = PathBuf::from("/somewhere/else");
@@ -252,9 +262,12 @@ fn host_zips_never_replace_cargo_lambdas() {
         FunctionCode::Host,
         "make run relies on it"
     );
-    for name in ["dev", "prod"] {
+    for (name, code) in [
+        ("dev", FunctionCode::LambdaQuick),
+        ("prod", FunctionCode::Lambda),
+    ] {
         let env = stackgen::env::load_named(&root.join("environments"), name)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(env.function_code, FunctionCode::Lambda, "{name}");
+        assert_eq!(env.function_code, code, "{name}");
     }
 }

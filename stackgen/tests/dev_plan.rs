@@ -56,7 +56,7 @@ fn template() -> Value {
                 "Properties": {
                     "FunctionName": {"Fn::Sub": "${AWS::StackName}-stock-alerts"},
                     "Runtime": "provided.al2023",
-                    "Handler": "bootstrap",
+                    "Handler": "stock-alerts",
                     "MemorySize": 256,
                     "Timeout": 10,
                     "Role": {"Fn::GetAtt": ["StockAlertsRole", "Arn"]},
@@ -163,7 +163,8 @@ async fn functions_and_mappings_resolve_against_the_deployed_stack() -> TestResu
         f.arn,
         "arn:aws:lambda:us-east-1:123456789012:function:grocer-plan-stock-alerts"
     );
-    assert_eq!(f.binary, Path::new("/opt/bin/stock-alerts"));
+    assert_eq!(f.binary, Path::new("/opt/bin/bootstrap"));
+    assert_eq!(f.handler, "stock-alerts");
     assert_eq!((f.memory_mb, f.timeout), (256, Duration::from_secs(10)));
     assert_eq!(f.log_group, "/aws/lambda/grocer-plan-stock-alerts");
     let v = |k: &str| {

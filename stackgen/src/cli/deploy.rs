@@ -28,8 +28,9 @@ const AFTER_HELP: &str = "\
 Examples:
   stackgen deploy --env dev                      review the change set, confirm, deploy
   stackgen deploy --env local --yes              no questions (CI, make run)
-  stackgen deploy --env local --yes --skip-package   use the zips already built (target/lambda,
-                                                   target/lambda-host for function_code: host)
+  stackgen deploy --env local --yes --skip-package   use the zip already built (target/lambda,
+                                                   target/lambda-quick or target/lambda-host by
+                                                   function_code)
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 stackgen deploy --env local --yes
 
 An environment with a domain or web ACLs is two stacks: <project>-<env>-global in us-east-1
@@ -81,10 +82,7 @@ pub fn package_assets(
 ) -> Result<AssetManifest> {
     let req = layout.request(&env.name).for_environment(env);
     let manifest = if skip_build {
-        progress.step(&format!(
-            "using the zips already in {} (--skip-package)",
-            req.lambda_dir.display()
-        ));
+        progress.step(&deploy::package::skip_build_note(&req, "--skip-package"));
         deploy::package::record(&req)
     } else {
         deploy::package(&req, progress)

@@ -15,6 +15,7 @@ const AFTER_HELP: &str = "\
 Examples:
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 stackgen dev --env local
   stackgen dev --env local --port 8080 --log-dir out/logs
+  stackgen dev --env local --watch         rebuild and reload the functions on save (make run)
 
 Needs the stack deployed on the emulator first (`stackgen deploy --env local --yes`) and the
 functions built for this host (`cargo build -p retail-functions`); `make run` does all of it.
@@ -46,6 +47,11 @@ pub struct Args {
     /// out/logs/<env> under --workspace.
     #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
+    /// Rebuild the functions when a file under functions/ or spec/ is saved and replace the
+    /// warm workers (requests in flight finish first); say what to redeploy when an
+    /// environment file or the stack's code changes. ui/ is always served from disk.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 pub fn run(args: &Args) -> Result<Exit> {
@@ -60,6 +66,10 @@ pub fn run(args: &Args) -> Result<Exit> {
         ),
         None => None,
     };
+    let watch = args
+        .watch
+        .then(|| watch_options(&workspace, bin_dir.as_deref(), &env.name))
+        .transpose()?;
     let options = LaunchOptions {
         listen: SocketAddr::new(args.host, args.port),
         workspace_root: workspace.clone(),
@@ -75,7 +85,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         let config = dev::launch::prepare(&env, options)
             .await
             .with_context(|| format!("cannot start `stackgen dev` for `{}`", env.name))?;
-        dev::run(config, async {
+        dev::run(config, watch, async {
             // A failing signal handler would leave no way to stop: fall back to waiting forever
             // is worse than stopping, so stop.
             let _ = tokio::signal::ctrl_c().await;
@@ -84,4 +94,23 @@ pub fn run(args: &Args) -> Result<Exit> {
         .with_context(|| format!("`stackgen dev` for `{}` stopped with an error", env.name))
     })?;
     Ok(Exit::Ok)
+}
+
+/// `--watch` rebuilds with cargo into `<target>/debug`, so the workers must run from a cargo
+/// target's debug directory.
+fn watch_options(
+    workspace: &std::path::Path,
+    bin_dir: Option<&std::path::Path>,
+    env: &str,
+) -> Result<dev::watch::WatchOptions> {
+    let bin_dir = bin_dir.map_or_else(|| dev::launch::default_bin_dir(workspace), PathBuf::from);
+    if bin_dir.file_name().is_none_or(|n| n != "debug") {
+        anyhow::bail!(
+            "--watch rebuilds the functions with cargo into <target>/debug, but --bin-dir is {}: \
+             point --bin-dir at a cargo target's debug directory (the default, target/debug), \
+             or leave out --watch",
+            bin_dir.display()
+        );
+    }
+    Ok(dev::watch::WatchOptions::new(workspace, &bin_dir, env))
 }

@@ -70,7 +70,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         (None, FunctionCode::Host) => {
             Some(local::default_dir(std::path::Path::new("."), &env.name))
         }
-        (None, FunctionCode::Lambda) => None,
+        (None, FunctionCode::Lambda | FunctionCode::LambdaQuick) => None,
     };
     runtime()?.block_on(async {
         match local_dir {

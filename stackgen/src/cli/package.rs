@@ -1,5 +1,5 @@
-//! `stackgen package`: build every function with cargo-lambda (arm64 zips) — or, for an
-//! environment with `function_code: host`, for this machine — hash the zips and write the asset
+//! `stackgen package`: build the functions' binary with cargo-lambda (an arm64 zip) — or, for an
+//! environment with `function_code: host`, for this machine — hash the zip and write the asset
 //! manifest `out/<env>/assets.json` that deploy and status read.
 
 use anyhow::{Context, Result};
@@ -14,8 +14,11 @@ const AFTER_HELP: &str = "\
 Examples:
   stackgen package --env dev                 build and hash every function
   stackgen package --env dev --format json   the manifest on stdout
-  stackgen package --env dev --skip-build    hash the zips already in target/lambda
-  stackgen package --env local               host debug builds zipped as bootstrap
+  stackgen package --env prod                the arm64 release build (function_code: lambda)
+  stackgen package --env dev                 the quicker lambda-quick build (dev.yaml's
+                                             function_code: lambda-quick) into target/lambda-quick
+  stackgen package --env dev --skip-build    hash the zip already built
+  stackgen package --env local               the host debug build zipped as bootstrap
                                              (function_code: host) into target/lambda-host
 
 Exit codes:
@@ -43,10 +46,7 @@ pub fn run(args: &Args) -> Result<Exit> {
     let request = args.layout.request(&env.name).for_environment(&env);
     let printer = Printer::new();
     let manifest = if args.skip_build {
-        printer.step(&format!(
-            "using the zips already in {} (--skip-build)",
-            request.lambda_dir.display()
-        ));
+        printer.step(&deploy::package::skip_build_note(&request, "--skip-build"));
         deploy::package::record(&request)
     } else {
         deploy::package(&request, &printer)

@@ -61,8 +61,9 @@ pub struct Layout {
     /// The repository root (holds functions/, ui/, .venv/).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub workspace: PathBuf,
-    /// Where cargo-lambda leaves the zips (<DIR>/<binary>/bootstrap.zip); default
-    /// <workspace>/target/lambda.
+    /// Where cargo-lambda leaves the zip (<DIR>/bootstrap/bootstrap.zip); default
+    /// <workspace>/target/lambda (target/lambda-quick, target/lambda-host for those
+    /// function_code values).
     #[arg(long, value_name = "DIR")]
     pub lambda_dir: Option<PathBuf>,
     /// Output directory (the asset manifest goes to <DIR>/<env>/assets.json).

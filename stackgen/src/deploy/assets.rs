@@ -46,11 +46,15 @@ pub struct UploadReport {
 }
 
 impl UploadReport {
+    /// Zips sent in this pass.
     pub fn uploaded(&self) -> usize {
         self.assets.iter().filter(|a| a.uploaded).count()
     }
+    /// Distinct zips the bucket already held.
     pub fn skipped(&self) -> usize {
-        self.assets.len() - self.uploaded()
+        let keys: std::collections::BTreeSet<&str> =
+            self.assets.iter().map(|a| a.key.as_str()).collect();
+        keys.len() - self.uploaded()
     }
 }
 
@@ -62,13 +66,16 @@ pub async fn upload_assets(
     progress: &dyn Progress,
 ) -> Result<UploadReport, DeployError> {
     let mut report = UploadReport::default();
+    // Functions share a zip (every function is an entry point of one binary): each key is looked
+    // up and sent once per pass.
+    let mut seen = std::collections::BTreeSet::new();
     for (function, asset) in &manifest.functions {
         let key = asset_key(&asset.sha256);
-        let uploaded = if exists(ctx, bucket, &key).await? {
+        let uploaded = if !seen.insert(key.clone()) || exists(ctx, bucket, &key).await? {
             false
         } else {
             progress.step(&format!(
-                "uploading {function} ({} bytes) to s3://{bucket}/{key}",
+                "uploading the functions' zip ({} bytes) to s3://{bucket}/{key}",
                 asset.size
             ));
             put_file(ctx, bucket, &key, &asset.zip, "application/zip").await?;

@@ -333,6 +333,7 @@ async fn create_change_set(
     let change_set_id = created.id().unwrap_or(&change_set_name).to_string();
     let stack_id = created.stack_id().unwrap_or(name).to_string();
     let started = Instant::now();
+    let mut attempt = 0;
     loop {
         let mut changes = Vec::new();
         let mut token: Option<String> = None;
@@ -392,7 +393,10 @@ async fn create_change_set(
                     waited_secs: started.elapsed().as_secs(),
                 });
             }
-            _ => tokio::time::sleep(wait.poll_interval).await,
+            _ => {
+                tokio::time::sleep(wait.delay(attempt)).await;
+                attempt += 1;
+            }
         }
     }
 }

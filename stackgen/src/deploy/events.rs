@@ -56,8 +56,25 @@ impl StackEvent {
 /// How often to poll and how long to wait before giving up (the stack keeps going regardless).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WaitOptions {
+    /// The longest pause between two polls.
     pub poll_interval: Duration,
     pub timeout: Duration,
+}
+
+/// The first pause between polls; it doubles up to `poll_interval`. A change set of a few
+/// resources, or any operation on the local emulator, settles within a second: polling at a
+/// fixed 3 s made every such wait cost 3 s. The extra Describe calls of the first seconds are
+/// free of charge and far below CloudFormation's request rate limits.
+const FIRST_POLL_DELAY: Duration = Duration::from_millis(200);
+
+impl WaitOptions {
+    /// The pause after the `attempt`-th poll (0-based): 0.2 s, 0.4 s, 0.8 s, … up to
+    /// `poll_interval`.
+    pub fn delay(&self, attempt: u32) -> Duration {
+        FIRST_POLL_DELAY
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.poll_interval)
+    }
 }
 
 impl Default for WaitOptions {
@@ -117,6 +134,7 @@ pub async fn wait_for_stack(
     let started = Instant::now();
     let mut seen: HashSet<String> = HashSet::new();
     let mut events = Vec::new();
+    let mut attempt = 0;
     loop {
         let snapshot = describe_stack(ctx, stack).await?;
         if snapshot.is_some() {
@@ -148,7 +166,8 @@ pub async fn wait_for_stack(
                 }
             }
         }
-        tokio::time::sleep(options.poll_interval).await;
+        tokio::time::sleep(options.delay(attempt)).await;
+        attempt += 1;
     }
 }
 
@@ -193,4 +212,22 @@ async fn new_events(
     }
     fresh.reverse();
     Ok(fresh)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polls_start_quick_and_back_off_to_the_interval() {
+        let wait = WaitOptions::default();
+        let delays: Vec<u128> = (0..7).map(|n| wait.delay(n).as_millis()).collect();
+        assert_eq!(delays, [200, 400, 800, 1600, 3000, 3000, 3000]);
+        assert_eq!(wait.delay(u32::MAX), Duration::from_secs(3));
+        let quick = WaitOptions {
+            poll_interval: Duration::from_millis(50),
+            ..wait
+        };
+        assert_eq!(quick.delay(0), Duration::from_millis(50));
+    }
 }

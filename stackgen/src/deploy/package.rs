@@ -1,13 +1,17 @@
-//! `stackgen package`: build every function as a Lambda zip and record what was built.
+//! `stackgen package`: build the functions' Lambda zip and record what was built.
 //!
-//! cargo-lambda does the building (`cargo lambda build --release --arm64 --output-format zip`);
-//! cargo's incremental build makes an unchanged function cost nothing to rebuild, and the zip's
-//! sha256 — compared with the previous manifest — says which functions changed. The manifest
-//! (`out/<env>/assets.json`) is what upload and status read: function id → zip, sha256, size.
+//! Every function is an entry point of one binary, `bootstrap` ([`retail_spec::FUNCTIONS_BINARY`];
+//! each function's `Handler` picks its entry point), so a package is one build, one link and one
+//! zip. cargo-lambda does the building (`cargo lambda build --profile release --arm64
+//! --output-format zip --bin bootstrap`, or the `lambda-quick` profile into `target/lambda-quick`
+//! for `function_code: lambda-quick`); cargo's incremental build makes an unchanged package cost
+//! nothing to rebuild, and the zip's sha256 — compared with the previous manifest — says whether
+//! the code changed. The manifest (`out/<env>/assets.json`) is what upload and status read:
+//! function id → zip, sha256, size (the same zip for every function).
 //!
 //! An environment on the local emulator may say `function_code: host` instead: then the
-//! functions are built for this machine in debug (`cargo build -p retail-functions --bins`, what
-//! `stackgen dev` runs anyway) and each binary is zipped as `bootstrap` ([`bootstrap_zip`]) —
+//! functions are built for this machine in debug (`cargo build --bin bootstrap`, what `stackgen
+//! dev` runs anyway) and the binary is zipped ([`bootstrap_zip`]) —
 //! real, deterministic zips, so hashes, uploads and change detection work exactly as for
 //! cargo-lambda's, without a cross-compiled release build that the emulator would never run.
 
@@ -18,7 +22,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use retail_spec::FunctionSpec;
+use retail_spec::{FUNCTIONS_BINARY, FunctionSpec};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -31,7 +35,7 @@ pub const CARGO_LAMBDA_VERSION: &str = "1.9.2";
 /// One packaged function.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionAsset {
-    /// The zip cargo-lambda wrote (`target/lambda/<binary>/bootstrap.zip`).
+    /// The zip cargo-lambda wrote (`target/lambda/bootstrap/bootstrap.zip`).
     pub zip: PathBuf,
     /// Hex sha256 of the zip: the asset's identity (`assets/<sha256>.zip`).
     pub sha256: String,
@@ -118,48 +122,44 @@ pub enum PackageError {
     )]
     CargoLambdaMissing { venv: String, version: &'static str },
     #[error(
-        "`cargo lambda build` failed (exit status {status}) building {functions}. Its output \
-         is above; run `cargo lambda build --release --arm64 --output-format zip --manifest-path \
-         {manifest}` to reproduce it."
+        "`cargo lambda build` failed (exit status {status}) building the functions' binary \
+         `{binary}`. Its output is above; run `cargo lambda build --profile {profile} --arm64 \
+         --output-format zip --bin {binary} --manifest-path {manifest}` to reproduce it."
     )]
     BuildFailed {
         status: String,
-        functions: String,
+        binary: &'static str,
+        profile: &'static str,
         manifest: String,
     },
     #[error(
-        "cargo-lambda finished but {zip} does not exist: function `{function}` names binary \
-         `{binary}` (retail-spec FUNCTIONS); check that functions/Cargo.toml builds a binary of \
-         that name."
+        "the functions' zip {zip} does not exist (the functions are one binary, `{binary}`, \
+         which retail-spec FUNCTIONS_BINARY names); run `stackgen package` without \
+         --skip-build, or check that functions/Cargo.toml builds a binary of that name."
     )]
-    ZipMissing {
-        function: String,
-        binary: String,
-        zip: PathBuf,
-    },
+    ZipMissing { binary: &'static str, zip: PathBuf },
     #[error(
-        "`cargo build` of the host binaries failed (exit status {status}) building {functions}. \
-         Its output is above; run `cargo build --manifest-path {manifest} --bins` to reproduce it."
+        "`cargo build` of the host binary `{binary}` failed (exit status {status}). Its output \
+         is above; run `cargo build --manifest-path {manifest} --bin {binary}` to reproduce it."
     )]
     HostBuildFailed {
         status: String,
-        functions: String,
+        binary: &'static str,
         manifest: String,
     },
     #[error(
-        "cargo built the functions but {binary} does not exist: function `{function}` names \
-         binary `{name}` (retail-spec FUNCTIONS), built with `--target-dir` {dir}/..; check that \
+        "cargo built the functions but {path} does not exist: the functions' binary is `{binary}` \
+         (retail-spec FUNCTIONS_BINARY), built with `--target-dir` {dir}/..; check that \
          functions/Cargo.toml builds a binary of that name and that nothing removed it meanwhile."
     )]
     HostBinaryMissing {
-        function: String,
-        name: String,
-        binary: PathBuf,
+        binary: &'static str,
+        path: PathBuf,
         dir: PathBuf,
     },
-    #[error("cannot zip the host binary of `{function}`: {source}")]
+    #[error("cannot zip the host binary {binary}: {source}")]
     Zip {
-        function: String,
+        binary: PathBuf,
         #[source]
         source: bootstrap_zip::ZipError,
     },
@@ -189,8 +189,9 @@ pub struct PackageRequest<'a> {
     pub workspace_root: PathBuf,
     /// The functions crate's `Cargo.toml`.
     pub functions_manifest: PathBuf,
-    /// Where the zips are (`<dir>/<binary>/bootstrap.zip`); normally `<workspace>/target/lambda`
-    /// for cargo-lambda's and `<workspace>/target/lambda-host` for host builds.
+    /// Where the zip is (`<dir>/bootstrap/bootstrap.zip`); normally `<workspace>/target/lambda`
+    /// for the release build, `target/lambda-quick` for the quick one and `target/lambda-host`
+    /// for host builds.
     pub lambda_dir: PathBuf,
     /// `out/<env>`: the manifest goes to `assets.json` in it.
     pub out_dir: PathBuf,
@@ -216,27 +217,48 @@ impl PackageRequest<'_> {
         }
     }
 
-    /// The request for `env`'s `function_code`. Host zips go to `target/lambda-host` unless a
-    /// lambda dir was chosen explicitly, so they never replace cargo-lambda's arm64 zips that
-    /// another environment would deploy.
+    /// The request for `env`'s `function_code`. Host zips go to `target/lambda-host` and quick
+    /// builds to `target/lambda-quick` unless a lambda dir was chosen explicitly, so they never
+    /// replace the release zip that another environment would deploy.
     pub fn for_environment(self, env: &Environment) -> Self {
         self.with_code(env.function_code)
     }
 
     /// The request with `code` (see [`PackageRequest::for_environment`]).
     pub fn with_code(mut self, code: FunctionCode) -> Self {
-        if code == FunctionCode::Host
+        let own_dir = match code {
+            FunctionCode::Lambda => None,
+            FunctionCode::LambdaQuick => Some("lambda-quick"),
+            FunctionCode::Host => Some("lambda-host"),
+        };
+        if let Some(dir) = own_dir
             && self.lambda_dir == standard_lambda_dir(&self.workspace_root)
         {
-            self.lambda_dir = self.workspace_root.join("target").join("lambda-host");
+            self.lambda_dir = self.workspace_root.join("target").join(dir);
         }
         self.code = code;
         self
     }
 
-    /// The zip of a binary: `<lambda_dir>/<binary>/bootstrap.zip`.
-    pub fn zip_path(&self, binary: &str) -> PathBuf {
-        self.lambda_dir.join(binary).join("bootstrap.zip")
+    /// The functions' zip: `<lambda_dir>/bootstrap/bootstrap.zip` (cargo-lambda's layout).
+    pub fn zip_path(&self) -> PathBuf {
+        self.lambda_dir.join(FUNCTIONS_BINARY).join("bootstrap.zip")
+    }
+
+    /// The manifest: every function of the request → the one zip, `changed` against
+    /// `previous`.
+    fn manifest(&self, previous: &AssetManifest, sha256: &str, size: u64) -> AssetManifest {
+        let mut manifest = AssetManifest::default();
+        for function in self.functions {
+            manifest.insert_compared(
+                previous,
+                function.id,
+                self.zip_path(),
+                sha256.to_owned(),
+                size,
+            );
+        }
+        manifest
     }
 }
 
@@ -293,48 +315,52 @@ pub fn package(
     progress: &dyn Progress,
 ) -> Result<AssetManifest, PackageError> {
     match request.code {
-        FunctionCode::Lambda => package_lambda(request, progress),
+        FunctionCode::Lambda | FunctionCode::LambdaQuick => package_lambda(request, progress),
         FunctionCode::Host => package_host(request, progress),
     }
 }
 
 fn report(manifest: &AssetManifest, progress: &dyn Progress) {
-    for (id, asset) in &manifest.functions {
+    // One line per distinct zip (every function shares the one `bootstrap.zip`).
+    let mut zips: BTreeMap<&Path, (&FunctionAsset, usize)> = BTreeMap::new();
+    for asset in manifest.functions.values() {
+        zips.entry(asset.zip.as_path()).or_insert((asset, 0)).1 += 1;
+    }
+    for (zip, (asset, functions)) in zips {
         let note = if asset.changed {
             "changed"
         } else {
             "unchanged"
         };
         progress.step(&format!(
-            "{id}: {} bytes, sha256 {} ({note})",
+            "{}: {} bytes, sha256 {} ({note}), the code of {functions} functions",
+            zip.display(),
             asset.size,
             asset.sha256.get(..12).unwrap_or(&asset.sha256)
         ));
     }
 }
 
-/// `function_code: host`: `cargo build` (debug, this machine) of the functions' binaries, each
-/// zipped as `bootstrap` into `<lambda_dir>/<binary>/bootstrap.zip`, then the manifest.
+/// `function_code: host`: `cargo build` (debug, this machine) of the functions' binary, zipped
+/// as `bootstrap` into `<lambda_dir>/bootstrap/bootstrap.zip`, then the manifest.
 fn package_host(
     request: &PackageRequest<'_>,
     progress: &dyn Progress,
 ) -> Result<AssetManifest, PackageError> {
-    let names: Vec<&str> = request.functions.iter().map(|f| f.binary).collect();
     progress.step(&format!(
-        "building {} functions for this machine (function_code: host)",
-        names.len()
+        "building the functions ({} entry points of `{FUNCTIONS_BINARY}`) for this machine \
+         (function_code: host)",
+        request.functions.len()
     ));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(&cargo);
     cmd.arg("build")
         .arg("--manifest-path")
-        .arg(&request.functions_manifest);
-    // Build exactly where the binaries are read from.
+        .arg(&request.functions_manifest)
+        .args(["--bin", FUNCTIONS_BINARY]);
+    // Build exactly where the binary is read from.
     if let Some(target_dir) = request.host_bin_dir.parent() {
         cmd.arg("--target-dir").arg(target_dir);
-    }
-    for name in &names {
-        cmd.args(["--bin", name]);
     }
     let status = cmd
         .status()
@@ -342,34 +368,42 @@ fn package_host(
     if !status.success() {
         return Err(PackageError::HostBuildFailed {
             status: status.to_string(),
-            functions: names.join(", "),
+            binary: FUNCTIONS_BINARY,
             manifest: request.functions_manifest.display().to_string(),
         });
     }
+    zip_host(request, progress)
+}
+
+/// Zips the host binary already built (unless the previous zip is still current) and writes
+/// the manifest: the second half of a host package, and all of `--skip-build` for host code.
+fn zip_host(
+    request: &PackageRequest<'_>,
+    progress: &dyn Progress,
+) -> Result<AssetManifest, PackageError> {
     let manifest_path = AssetManifest::path_in(&request.out_dir);
     let previous = AssetManifest::read(&manifest_path)?.unwrap_or_default();
-    let mut manifest = AssetManifest::default();
-    for function in request.functions {
-        let binary = request.host_bin_dir.join(function.binary);
-        if !binary.is_file() {
-            return Err(PackageError::HostBinaryMissing {
-                function: function.id.to_string(),
-                name: function.binary.to_string(),
-                binary,
-                dir: request.host_bin_dir.clone(),
-            });
-        }
-        let zip = request.zip_path(function.binary);
-        let (sha256, size) = match still_current(previous.functions.get(function.id), &zip, &binary)
-        {
-            Some(known) => known,
-            None => bootstrap_zip::write(&binary, &zip).map_err(|source| PackageError::Zip {
-                function: function.id.to_string(),
-                source,
-            })?,
-        };
-        manifest.insert_compared(&previous, function.id, zip, sha256, size);
+    let binary = request.host_bin_dir.join(FUNCTIONS_BINARY);
+    if !binary.is_file() {
+        return Err(PackageError::HostBinaryMissing {
+            binary: FUNCTIONS_BINARY,
+            path: binary,
+            dir: request.host_bin_dir.clone(),
+        });
     }
+    let zip = request.zip_path();
+    let known = request
+        .functions
+        .iter()
+        .find_map(|f| previous.functions.get(f.id));
+    let (sha256, size) = match still_current(known, &zip, &binary) {
+        Some(known) => known,
+        None => bootstrap_zip::write(&binary, &zip).map_err(|source| PackageError::Zip {
+            binary: binary.clone(),
+            source,
+        })?,
+    };
+    let manifest = request.manifest(&previous, &sha256, size);
     manifest.write(&manifest_path)?;
     report(&manifest, progress);
     Ok(manifest)
@@ -397,21 +431,28 @@ fn package_lambda(
     progress: &dyn Progress,
 ) -> Result<AssetManifest, PackageError> {
     let cargo_lambda = find_cargo_lambda(&request.workspace_root)?;
-    let names: Vec<&str> = request.functions.iter().map(|f| f.binary).collect();
+    let profile = request.code.cargo_profile().unwrap_or("release");
     progress.step(&format!(
-        "building {} functions with cargo-lambda",
-        names.len()
+        "building the functions ({} entry points of `{FUNCTIONS_BINARY}`) with cargo-lambda, \
+         profile {profile} (function_code: {})",
+        request.functions.len(),
+        request.code.as_str()
     ));
     let mut cmd = Command::new(&cargo_lambda);
     cmd.arg("lambda")
-        .args(["build", "--release", "--arm64", "--output-format", "zip"])
+        .args([
+            "build",
+            "--profile",
+            profile,
+            "--arm64",
+            "--output-format",
+            "zip",
+        ])
+        .args(["--bin", FUNCTIONS_BINARY])
         .arg("--manifest-path")
         .arg(&request.functions_manifest)
         .arg("--lambda-dir")
         .arg(&request.lambda_dir);
-    for name in &names {
-        cmd.args(["--bin", name]);
-    }
     // cargo-lambda installed from PyPI finds zig through the virtualenv's python.
     if let Some(bin_dir) = cargo_lambda.parent() {
         let mut paths = vec![bin_dir.to_path_buf()];
@@ -434,7 +475,8 @@ fn package_lambda(
     if !status.success() {
         return Err(PackageError::BuildFailed {
             status: status.to_string(),
-            functions: names.join(", "),
+            binary: FUNCTIONS_BINARY,
+            profile,
             manifest: request.functions_manifest.display().to_string(),
         });
     }
@@ -443,25 +485,56 @@ fn package_lambda(
     Ok(manifest)
 }
 
-/// Hashes the zips an earlier package left in `lambda_dir` and writes the manifest (no build).
+/// What `--skip-build` / `--skip-package` is about to use, for the progress line.
+pub fn skip_build_note(request: &PackageRequest<'_>, flag: &str) -> String {
+    match request.code {
+        FunctionCode::Host => format!(
+            "using the host binary already built in {} ({flag})",
+            request.host_bin_dir.display()
+        ),
+        _ => format!(
+            "using the zip already in {} ({flag})",
+            request.lambda_dir.display()
+        ),
+    }
+}
+
+/// Records what is already built, without building: hashes the zip an earlier package left in
+/// `lambda_dir`; for host code, when the binary in `host_bin_dir` is newer than that zip (or
+/// there is no zip), zips the binary first (what `make run` does after building the CLI and the
+/// functions in one cargo invocation). Then writes the manifest.
 pub fn record(request: &PackageRequest<'_>) -> Result<AssetManifest, PackageError> {
+    if request.code == FunctionCode::Host
+        && !zipped_after_build(
+            &request.zip_path(),
+            &request.host_bin_dir.join(FUNCTIONS_BINARY),
+        )
+    {
+        return zip_host(request, &super::progress::Silent);
+    }
     let manifest_path = AssetManifest::path_in(&request.out_dir);
     let previous = AssetManifest::read(&manifest_path)?.unwrap_or_default();
-    let mut manifest = AssetManifest::default();
-    for function in request.functions {
-        let zip = request.zip_path(function.binary);
-        if !zip.is_file() {
-            return Err(PackageError::ZipMissing {
-                function: function.id.to_string(),
-                binary: function.binary.to_string(),
-                zip,
-            });
-        }
-        let (sha256, size) = hash_file(&zip)?;
-        manifest.insert_compared(&previous, function.id, zip, sha256, size);
+    let zip = request.zip_path();
+    if !zip.is_file() {
+        return Err(PackageError::ZipMissing {
+            binary: FUNCTIONS_BINARY,
+            zip,
+        });
     }
+    let (sha256, size) = hash_file(&zip)?;
+    let manifest = request.manifest(&previous, &sha256, size);
     manifest.write(&manifest_path)?;
     Ok(manifest)
+}
+
+/// Whether `zip` exists and is newer than `binary` (or `binary` does not exist).
+fn zipped_after_build(zip: &Path, binary: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (modified(zip), modified(binary)) {
+        (Some(zip), Some(binary)) => zip > binary,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 /// Hex sha256 and size of a file, streamed.

@@ -27,6 +27,7 @@ pub mod runtime;
 pub mod schedules;
 pub mod serve;
 pub mod streams;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -457,8 +458,13 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
     })
 }
 
-/// Runs until `shutdown` completes (Ctrl-C at the CLI), then stops everything.
-pub async fn run(config: DevConfig, shutdown: impl Future<Output = ()>) -> Result<(), DevError> {
+/// Runs until `shutdown` completes (Ctrl-C at the CLI), then stops everything. With `watch`,
+/// saved changes rebuild and reload the functions ([`watch`]).
+pub async fn run(
+    config: DevConfig,
+    watch: Option<watch::WatchOptions>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), DevError> {
     demo_accounts::ensure(&config.emulator, &config.user_pool)
         .await
         .map_err(|e| DevError::DemoAccounts(e.to_string()))?;
@@ -471,7 +477,19 @@ pub async fn run(config: DevConfig, shutdown: impl Future<Output = ()>) -> Resul
         retail_spec::API_STAGE
     ));
     server.log(demo_accounts::banner(&emulator));
+    let watching = watch.map(|options| {
+        let pools = server.pools.values().cloned().collect();
+        tokio::spawn(watch::run(
+            options,
+            pools,
+            server.logs.clone(),
+            server.shutdown.clone(),
+        ))
+    });
     shutdown.await;
+    if let Some(task) = watching {
+        task.abort();
+    }
     server.log("stopping: gateway, pollers and every worker");
     server.stop().await;
     Ok(())

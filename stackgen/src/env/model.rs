@@ -41,8 +41,9 @@ pub struct Environment {
     /// Explicit exceptions to the no-ghost-spend rule; empty by default.
     #[serde(default)]
     pub allow_always_on: Vec<AlwaysOnAllowance>,
-    /// What `stackgen package` / `deploy` put in the functions' zips: `lambda` (the default) or
-    /// `host` (local emulator only).
+    /// What `stackgen package` / `deploy` put in the functions' zip: `lambda` (the default),
+    /// `lambda-quick` (faster arm64 builds, not in a protected environment) or `host` (local
+    /// emulator only).
     #[serde(default)]
     pub function_code: FunctionCode,
     /// Limits per order, so that one order cannot reserve the whole stock.
@@ -413,9 +414,16 @@ impl Default for Features {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FunctionCode {
-    /// cargo-lambda's arm64 release builds: what AWS Lambda runs.
+    /// cargo-lambda's arm64 release build (link-time optimised, one codegen unit): the smallest
+    /// zip and the fastest code, for the price of a long build.
     #[default]
     Lambda,
+    /// cargo-lambda's arm64 build in the `lambda-quick` profile: the same optimisation level
+    /// without link-time optimisation, in 16 codegen units and incrementally, so a one-line
+    /// change packages in about a minute instead of several (`make bench` measures both), for a
+    /// larger zip. Meant for a development environment; refused in a protected one, which ships
+    /// the release build.
+    LambdaQuick,
     /// This machine's debug builds (`cargo build -p retail-functions --bins`), each zipped as
     /// `bootstrap`. For an environment on the local emulator only: moto stores function code and
     /// never runs it (`stackgen dev` runs the host binaries), so the slow cross-compiled release
@@ -426,13 +434,23 @@ pub enum FunctionCode {
 
 impl FunctionCode {
     /// Every value as the environment file spells it.
-    pub const NAMES: &'static [&'static str] = &["lambda", "host"];
+    pub const NAMES: &'static [&'static str] = &["lambda", "lambda-quick", "host"];
 
     /// The value as the environment file spells it.
     pub const fn as_str(self) -> &'static str {
         match self {
             FunctionCode::Lambda => "lambda",
+            FunctionCode::LambdaQuick => "lambda-quick",
             FunctionCode::Host => "host",
+        }
+    }
+
+    /// The cargo profile cargo-lambda builds with (`None` for host builds, which are debug).
+    pub const fn cargo_profile(self) -> Option<&'static str> {
+        match self {
+            FunctionCode::Lambda => Some("release"),
+            FunctionCode::LambdaQuick => Some("lambda-quick"),
+            FunctionCode::Host => None,
         }
     }
 }

@@ -522,8 +522,18 @@ fn check_protection(env: &Environment, out: &mut Vec<Violation>) {
 }
 
 /// `function_code: host` zips this machine's debug binaries, which AWS Lambda (arm64) cannot
-/// run: only an environment that never reaches a real account may use it.
+/// run: only an environment that never reaches a real account may use it. `lambda-quick` runs
+/// in Lambda, but a protected environment ships the release build.
 fn check_function_code(env: &Environment, out: &mut Vec<Violation>) {
+    if env.function_code == FunctionCode::LambdaQuick && env.is_protected() {
+        out.push((
+            FieldPath::keys("function_code"),
+            "`lambda-quick` is refused here because the environment is protected \
+             (production-like): it ships the link-time-optimised release build, the smallest \
+             zip and the fastest code; remove the line (or write `function_code: lambda`)"
+                .to_owned(),
+        ));
+    }
     if env.function_code != FunctionCode::Host {
         return;
     }
@@ -631,6 +641,15 @@ mod tests {
         let mut lambda = protected.clone();
         lambda.function_code = FunctionCode::Lambda;
         assert!(function_code_violations(&lambda).is_empty());
+        let mut quick = with_account.clone();
+        quick.function_code = FunctionCode::LambdaQuick;
+        assert!(
+            function_code_violations(&quick).is_empty(),
+            "quick builds run in Lambda"
+        );
+        protected.function_code = FunctionCode::LambdaQuick;
+        let v = function_code_violations(&protected);
+        assert!(v.len() == 1 && v[0].contains("protected"), "{v:?}");
     }
 
     #[test]

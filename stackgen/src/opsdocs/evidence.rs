@@ -29,6 +29,7 @@ pub fn page(env: &Environment, view: &View, guard: &Report) -> String {
          | synth summary | `out/evidence/synth.txt` | `stackgen synth --all`: every environment rendered, the guardrails passed, each template's size |\n\
          | cfn-lint | `out/evidence/cfn-lint-{e}.txt` | AWS's resource schemas for {r}: no error, no warning |\n\
          | checkov | `out/evidence/checkov.txt` | every CloudFormation check passed or skipped with the reason above |\n\
+         | arm64 boot | `out/evidence/boot-arm64.txt` | the functions' arm64 zip (`stackgen package --env dev`) started under qemu-aarch64 behind `stackgen dev`'s runtime API: each handler's answer |\n\
          | browser | `out/screenshots/*.png`, `out/screenshots/index.json` | the storefront and back office in headless Chromium against `stackgen dev` on the emulator, one picture per step with what it proves |\n\
          | smoke test | `out/ui-test/smoke.log` | `stackgen smoke` through `stackgen dev`: a customer's order placed and cancelled, stock back, clean-up |\n\
          | logs | `out/ui-test/logs.out` | `stackgen logs` reading the orders the run placed from the functions' log files |\n\n\

@@ -163,7 +163,7 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
                 constraint_description: Some("the S3 key of a .zip".to_owned()),
                 ..Parameter::string(&format!(
                     "S3 key of the `{}` function's zip (content-addressed, set by deploy).",
-                    spec.binary
+                    spec.id
                 ))
             },
         );
@@ -450,7 +450,9 @@ pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, 
                 .description(spec.description)
                 .runtime(Runtime::ProvidedAl2023)
                 .architectures([Architecture::Arm64.into()])
-                .handler("bootstrap")
+                // Every function is an entry point of the one `bootstrap` binary in the zip;
+                // Lambda passes Handler to it as `_HANDLER` (retail_spec::FunctionSpec::handler).
+                .handler(spec.handler())
                 .memory_size(i64::from(spec.memory_mb))
                 .timeout(i64::from(spec.timeout_seconds))
                 .environment(FunctionEnvironment::new().variables(variables))

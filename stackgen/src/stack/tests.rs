@@ -41,7 +41,7 @@ fn one_function_role_and_log_group_per_spec_function() {
         );
         assert_eq!(
             (rendered(&func.runtime), rendered(&func.handler)),
-            (json!("provided.al2023"), json!("bootstrap"))
+            (json!("provided.al2023"), json!(f.handler()))
         );
         assert_eq!(rendered(&func.architectures), json!(["arm64"]));
         assert_eq!(

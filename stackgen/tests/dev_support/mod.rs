@@ -71,7 +71,7 @@ pub fn echo_config(
                 f.id
             ),
             binary: binary.to_path_buf(),
-            handler: "bootstrap".into(),
+            handler: f.handler().to_owned(),
             memory_mb: f.memory_mb,
             timeout,
             variables: extra_env

@@ -26,11 +26,9 @@ impl Cli {
     pub fn new(moto: &Moto, name: &str) -> std::io::Result<Cli> {
         let dir = std::env::temp_dir().join(format!("stackgen-cli-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        for f in retail_spec::FUNCTIONS {
-            let d = dir.join("lambda").join(f.binary);
-            std::fs::create_dir_all(&d)?;
-            std::fs::write(d.join("bootstrap.zip"), EMPTY_ZIP)?;
-        }
+        let d = dir.join("lambda").join(retail_spec::FUNCTIONS_BINARY);
+        std::fs::create_dir_all(&d)?;
+        std::fs::write(d.join("bootstrap.zip"), EMPTY_ZIP)?;
         std::fs::create_dir_all(dir.join("environments"))?;
         for entry in std::fs::read_dir(repo().join("environments"))? {
             let path = entry?.path();

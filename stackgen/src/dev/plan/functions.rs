@@ -112,7 +112,8 @@ fn plan_function(
     let memory_mb = u32::try_from(number("MemorySize", u64::from(DEFAULT_MEMORY_MB))?)
         .map_err(|_| bad("MemorySize", "out of range".into()))?;
     let timeout = Duration::from_secs(number("Timeout", DEFAULT_TIMEOUT_SECONDS)?);
-    let handler = string("Handler", &props["Handler"])?.unwrap_or_else(|| "bootstrap".into());
+    let handler =
+        string("Handler", &props["Handler"])?.unwrap_or_else(|| function.handler().to_owned());
 
     let mut variables = BTreeMap::new();
     match &props["Environment"]["Variables"] {
@@ -146,7 +147,7 @@ fn plan_function(
         logical_id: logical.to_owned(),
         name,
         arn,
-        binary: bin_dir.join(function.binary),
+        binary: bin_dir.join(retail_spec::FUNCTIONS_BINARY),
         handler,
         memory_mb,
         timeout,

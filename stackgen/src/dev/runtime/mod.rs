@@ -58,6 +58,7 @@ pub struct Pool {
     queue: Arc<InvocationQueue>,
     size: usize,
     started: watch::Receiver<usize>,
+    slots: Vec<Arc<slot::Slot>>,
 }
 
 impl Pool {
@@ -80,6 +81,7 @@ impl Pool {
         let spec = Arc::new(spec);
         let queue = Arc::new(InvocationQueue::default());
         let (started_tx, started) = watch::channel(0usize);
+        let mut slots = Vec::with_capacity(size);
         for _ in 0..size {
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
             let listener = TcpListener::bind(addr)
@@ -98,14 +100,24 @@ impl Pool {
             ));
             // The endpoint outlives `shutdown` until the slot's worker is reaped (see api.rs).
             tasks.spawn(api::serve(Arc::clone(&slot), listener, slot.api_closed()));
-            tasks.spawn(slot.supervise(shutdown.clone()));
+            tasks.spawn(Arc::clone(&slot).supervise(shutdown.clone()));
+            slots.push(slot);
         }
         Ok(Pool {
             spec,
             queue,
             size,
             started,
+            slots,
         })
+    }
+
+    /// The function's binary was rebuilt: every environment replaces its worker with a process
+    /// of the new code, idle ones at once, busy ones after their answer ([`slot::Slot::reload`]).
+    pub fn reload(&self) {
+        for slot in &self.slots {
+            slot.reload();
+        }
     }
 
     pub fn function_id(&self) -> &str {

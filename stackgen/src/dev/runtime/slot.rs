@@ -49,8 +49,10 @@ struct SlotState {
     pid: Option<u32>,
     current: Option<InFlight>,
     init_error: Option<String>,
-    /// Killed on purpose (timeout, init error): not a crash.
+    /// Killed on purpose (timeout, init error, reload): not a crash.
     recycle: bool,
+    /// New code is on disk: replace the worker as soon as it holds no invocation.
+    reload: bool,
 }
 
 struct InFlight {
@@ -109,6 +111,7 @@ impl Slot {
                 current: None,
                 init_error: None,
                 recycle: false,
+                reload: false,
             }),
             started,
             announced: AtomicBool::new(false),
@@ -133,6 +136,18 @@ impl Slot {
     fn announce_started(&self) {
         if !self.announced.swap(true, Ordering::SeqCst) {
             self.started.send_modify(|n| *n += 1);
+        }
+    }
+
+    /// New code is on disk (`stackgen dev --watch` rebuilt it): replace this environment's
+    /// worker with a process of the new binary — at once when it is idle, after its answer when
+    /// it holds an invocation, so nothing in flight is dropped.
+    pub fn reload(&self) {
+        let mut state = self.lock();
+        state.reload = true;
+        if state.current.is_none() {
+            state.recycle = true;
+            state.token.cancel();
         }
     }
 
@@ -166,6 +181,12 @@ impl Slot {
             if state.generation != generation {
                 return Next::Stale;
             }
+        }
+        if state.reload {
+            // Idle again after its answer: the process of the new code takes over.
+            state.recycle = true;
+            state.token.cancel();
+            return Next::Stale;
         }
         let Some(invocation) = self.queue.pop_live() else {
             return Next::Empty;
@@ -320,6 +341,8 @@ impl Slot {
                 state.pid = None;
                 state.init_error = None;
                 state.recycle = false;
+                // This process starts from the binary as it is now.
+                state.reload = false;
             }
             let born = Instant::now();
             let exit = match process::spawn(&self.spec, self.port, &log_stream_name(), &self.logs) {
