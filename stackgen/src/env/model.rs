@@ -418,11 +418,11 @@ pub enum FunctionCode {
     /// zip and the fastest code, for the price of a long build.
     #[default]
     Lambda,
-    /// cargo-lambda's arm64 build in the `lambda-quick` profile: the same optimisation level
-    /// without link-time optimisation, in 16 codegen units and incrementally, so a one-line
-    /// change packages in about a minute instead of several (`make bench` measures both), for a
-    /// larger zip. Meant for a development environment; refused in a protected one, which ships
-    /// the release build.
+    /// cargo-lambda's arm64 build in the `lambda-quick` profile: optimisation level 1 (the
+    /// image codecs at 3), no link-time optimisation, 16 codegen units, incremental — a cold
+    /// package minutes shorter and a one-line change repackaged in about a minute (`make bench`
+    /// measures both profiles), for a larger zip and slower code. Meant for a development
+    /// environment; refused in a protected one, which ships the release build.
     LambdaQuick,
     /// This machine's debug builds (`cargo build -p retail-functions --bins`), each zipped as
     /// `bootstrap`. For an environment on the local emulator only: moto stores function code and
