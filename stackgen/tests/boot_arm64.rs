@@ -13,7 +13,6 @@
 mod dev_support;
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -22,8 +21,8 @@ use dev_support::{BoxError, Moto, TestResult, workspace};
 use retail_spec::{FUNCTIONS, FUNCTIONS_BINARY, FunctionSpec, Method, ROUTES, Trigger};
 use serde_json::{Value, json};
 use stackgen::deploy::package::AssetManifest;
+use stackgen::dev;
 use stackgen::dev::runtime::{InvokeRequest, Outcome};
-use stackgen::dev::{self, DevConfig, DevOptions, EmulatorAccess, LogOptions};
 
 /// Where Debian's `libc6-arm64-cross` puts the arm64 loader and C library (qemu's `-L`).
 const ARM64_SYSROOT: &str = "/usr/aarch64-linux-gnu";
@@ -40,22 +39,7 @@ async fn every_handler_of_the_arm64_zip_answers_under_qemu() -> TestResult {
     let moto = Moto::start()?;
     let env = stackgen::env::load_named(&workspace().join("environments"), "local")?;
     let local = dev_support::deploy_local(&moto, &env).await?;
-    let config = DevConfig::for_stack(
-        &env,
-        &local.template,
-        &local.deployed,
-        DevOptions {
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            ui_dir: workspace().join("ui"),
-            bin_dir,
-            emulator: EmulatorAccess::moto(moto.endpoint(), env.region.clone()),
-            pool_size: 1,
-            logs: LogOptions {
-                console: std::env::var_os("DEV_TEST_LOGS").is_some(),
-                dir: None,
-            },
-        },
-    )?;
+    let config = dev_support::local_config(&env, &local, &moto, bin_dir)?;
     let dev = dev::start(config).await?;
     let mut answered = Vec::new();
     let mut result = Ok(());

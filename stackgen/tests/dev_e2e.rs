@@ -15,29 +15,14 @@ use dev_support::accounts::{self, Tokens, bearer};
 use dev_support::{BoxError, Moto, TestResult, eventually, http, workspace};
 use serde_json::{Value, json};
 use stackgen::aws::AwsContext;
-use stackgen::dev::{self, DevConfig, DevOptions, EmulatorAccess, LogOptions, UserPoolRef};
+use stackgen::dev::{self, UserPoolRef};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
     let moto = Moto::start()?;
     let env = stackgen::env::load_named(&workspace().join("environments"), "local")?;
     let local = dev_support::deploy_local(&moto, &env).await?;
-    let config = DevConfig::for_stack(
-        &env,
-        &local.template,
-        &local.deployed,
-        DevOptions {
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            ui_dir: workspace().join("ui"),
-            bin_dir: dev_support::function_binaries()?,
-            emulator: EmulatorAccess::moto(moto.endpoint(), env.region.clone()),
-            pool_size: 1,
-            logs: LogOptions {
-                console: std::env::var_os("DEV_TEST_LOGS").is_some(),
-                dir: None,
-            },
-        },
-    )?;
+    let config = dev_support::local_config(&env, &local, &moto, dev_support::function_binaries()?)?;
     assert_eq!(
         config.queues.len(),
         3,

@@ -453,20 +453,14 @@ fn package_lambda(
         .arg(&request.functions_manifest)
         .arg("--lambda-dir")
         .arg(&request.lambda_dir);
-    // cargo-lambda installed from PyPI finds zig through the virtualenv's python.
-    if let Some(bin_dir) = cargo_lambda.parent() {
-        let mut paths = vec![bin_dir.to_path_buf()];
-        paths.extend(
-            std::env::var_os("PATH").map_or_else(Vec::new, |p| std::env::split_paths(&p).collect()),
-        );
-        if let Ok(joined) = std::env::join_paths(paths) {
-            cmd.env("PATH", joined);
-        }
+    if let Some(path) = path_with_tools_of(&cargo_lambda, std::env::var_os("PATH")) {
+        cmd.env("PATH", path);
     }
     if std::env::var_os("ZIG_GLOBAL_CACHE_DIR").is_none() {
+        let cache = request.workspace_root.join("target").join("zig-cache");
         cmd.env(
             "ZIG_GLOBAL_CACHE_DIR",
-            request.workspace_root.join("target").join("zig-cache"),
+            std::path::absolute(&cache).unwrap_or(cache),
         );
     }
     let status = cmd
@@ -497,6 +491,21 @@ pub fn skip_build_note(request: &PackageRequest<'_>, flag: &str) -> String {
             request.lambda_dir.display()
         ),
     }
+}
+
+/// `PATH` for cargo-lambda: the directory cargo-lambda was found in first, absolute, then
+/// `path`. cargo-lambda installed from PyPI finds zig through the virtualenv's python, also from
+/// the C compiler wrappers that build scripts (ring, aws-lc) run in their own directories, so a
+/// relative directory (`--workspace .` gives `./.venv/bin`) would not be found there.
+fn path_with_tools_of(
+    cargo_lambda: &Path,
+    path: Option<std::ffi::OsString>,
+) -> Option<std::ffi::OsString> {
+    let bin_dir = cargo_lambda.parent()?;
+    let bin_dir = std::path::absolute(bin_dir).unwrap_or_else(|_| bin_dir.to_path_buf());
+    let mut dirs = vec![bin_dir];
+    dirs.extend(path.map_or_else(Vec::new, |p| std::env::split_paths(&p).collect()));
+    std::env::join_paths(dirs).ok()
 }
 
 /// Records what is already built, without building: hashes the zip an earlier package left in
@@ -552,4 +561,25 @@ pub fn hash_file(path: &Path) -> Result<(String, u64), PackageError> {
         hasher.update(&buf[..n]);
     }
     Ok((hex::encode(hasher.finalize()), size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_lambdas_own_directory_comes_first_on_path_and_absolute() {
+        let path = path_with_tools_of(
+            Path::new("./.venv/bin/cargo-lambda"),
+            Some("/usr/bin:/bin".into()),
+        )
+        .unwrap_or_default();
+        let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+        assert!(dirs[0].is_absolute(), "{dirs:?}");
+        assert!(dirs[0].ends_with(".venv/bin"), "{dirs:?}");
+        assert_eq!(
+            &dirs[1..],
+            [PathBuf::from("/usr/bin"), PathBuf::from("/bin")]
+        );
+    }
 }

@@ -291,6 +291,32 @@ pub async fn deploy_local(
     local_stack::deploy_local(&moto.sdk_config().await, env).await
 }
 
+/// `stackgen dev`'s configuration for `local` (deployed to `moto`), running the function binary
+/// in `bin_dir`, one worker per function, on a free port; `DEV_TEST_LOGS` prints the workers' logs.
+pub fn local_config(
+    env: &stackgen::env::Environment,
+    local: &LocalStack,
+    moto: &Moto,
+    bin_dir: PathBuf,
+) -> Result<DevConfig, BoxError> {
+    Ok(DevConfig::for_stack(
+        env,
+        &local.template,
+        &local.deployed,
+        stackgen::dev::DevOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ui_dir: workspace().join("ui"),
+            bin_dir,
+            emulator: EmulatorAccess::moto(moto.endpoint(), env.region.clone()),
+            pool_size: 1,
+            logs: LogOptions {
+                console: std::env::var_os("DEV_TEST_LOGS").is_some(),
+                dir: None,
+            },
+        },
+    )?)
+}
+
 /// (visible, in flight) message counts of a queue.
 pub async fn queue_counts(sqs: &aws_sdk_sqs::Client, url: &str) -> Option<(u64, u64)> {
     use aws_sdk_sqs::types::QueueAttributeName as A;
