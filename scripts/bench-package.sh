@@ -80,18 +80,8 @@ package_once() {
     "$(sub "$bins" "$rlib")" "$(sub "$end" "$bins")"
 }
 
-# A one-line change of code in the catalog handler (a response header whose value is the run's
-# number), so the compiler has real work: a comment would be skipped by incremental compilation.
-# Revisions before the handler had that line get a comment appended instead.
-one_line_change() {
-  local file=$1/functions/src/catalog.rs anchor='let mut res = http::serve(&CATALOG'
-  if grep -q "$anchor" "$file"; then
-    sed -i "/x-bench-edit/d; /$(printf '%s' "$anchor" | sed 's/[&/]/\\&/g')/a\\
-        res.headers_mut().insert(\"x-bench-edit\", HeaderValue::from_static(\"run-$2\"));" "$file"
-  else
-    echo "// bench-package: one-line change $2" >>"$file"
-  fi
-}
+# shellcheck source=lib/one-line-change.sh
+source "$ROOT/scripts/lib/one-line-change.sh"
 
 # Column-wise medians of lines "total compile link zip".
 medians() {

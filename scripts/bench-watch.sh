@@ -65,13 +65,13 @@ URL=http://127.0.0.1:$DEV_PORT/api/catalog
 wait_for "$URL" 120 "$WORK/dev.log"
 
 # The one-line change: a header on the catalog's answers, its value the run's number.
-HANDLER=functions/src/catalog.rs
-ANCHOR='let mut res = http::serve(&CATALOG'
-grep -q "$ANCHOR" "$HANDLER" || { echo "bench-watch: $HANDLER no longer has '$ANCHOR'" >&2; exit 1; }
+# shellcheck source=lib/one-line-change.sh
+source "$ROOT/scripts/lib/one-line-change.sh"
+grep -q 'let mut res = http::serve(&CATALOG' functions/src/catalog.rs ||
+  { echo "bench-watch: the catalog handler no longer has the line the change goes after" >&2; exit 1; }
 times=()
 for ((i = 1; i <= RUNS; i++)); do
-  sed -i "/x-bench-edit/d; /$(printf '%s' "$ANCHOR" | sed 's/[&/]/\\&/g')/a\\
-        res.headers_mut().insert(\"x-bench-edit\", HeaderValue::from_static(\"run-$i\"));" "$HANDLER"
+  one_line_change "$TREE" "$i"
   start=$(date +%s%N)
   until curl -fsS -D - -o /dev/null "$URL" 2>/dev/null | grep -qi "^x-bench-edit: run-$i"; do
     if ((($(date +%s%N) - start) / 1000000000 > 300)); then
