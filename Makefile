@@ -46,7 +46,7 @@ help: ## list the targets
 run: ## the whole store locally: moto, deploy local, stackgen dev --watch; prints the URL
 	@scripts/run.sh
 
-test: tools fmt-check clippy deny unit-tests boot-test lint-templates diagrams workflows ui-test evidence ## everything CI runs (.ci/run calls this)
+test: tools fmt-check clippy deny unit-tests lint-templates diagrams workflows ui-test boot-test evidence ## everything CI runs (.ci/run calls this)
 	@echo "make test: all checks passed"
 
 lint: tools fmt-check clippy lint-templates ## fmt, clippy and template lint, without tests
@@ -57,11 +57,11 @@ tools: ## install missing tools: Debian packages, .venv, Rust target, node_modul
 build: ## build the workspace (debug)
 	cargo build --workspace
 
-# How the stackgen binary is built. `make test` builds it as `cargo test --workspace` does (the
-# same features, so after the tests it is already there): a plain `cargo build -p stackgen`
-# resolves features without the tests' dev-dependencies and recompiles ~70 crates (4.5 min in CI).
-CLI_BUILD ?= cargo build -p stackgen --bin stackgen
-test: CLI_BUILD = cargo test --workspace --no-run -q
+# How the stackgen binary is built: with the whole workspace's feature resolution, as `cargo test
+# --workspace`, make run, stackgen dev --watch and host packages build (stackgen/Cargo.toml
+# declares the features its test-only dependencies add), so each reuses what the others compiled.
+# `cargo build -p stackgen` alone would resolve other features and rebuild ~26 crates.
+CLI_BUILD ?= cargo build --workspace --bin stackgen
 
 cli:
 	$(CLI_BUILD)
@@ -88,7 +88,15 @@ deny: ## licences, banned crates, sources, duplicates, and RustSec advisories wh
 	@if cargo-deny fetch db >/dev/null 2>&1; then cargo-deny check advisories; \
 	else echo "deny: advisories skipped: the RustSec database (github.com/rustsec/advisory-db) cannot be fetched from this machine"; fi
 
+# In `make test`, the arm64 package that boot-test boots starts in the background (nice 19) as
+# soon as the tests are compiled, and boot-test, the last check, collects it: the longest build
+# of the run uses the CPU the tests, the linters and the browser leave idle
+# (scripts/boot-package.sh). Alone, `make boot-test` packages in the foreground.
+test: BOOT_PACKAGE_EARLY = 1
+
 unit-tests:
+	cargo test --workspace --no-run
+	@if [[ -n "$(BOOT_PACKAGE_EARLY)" ]]; then scripts/boot-package.sh start; fi
 	cargo test --workspace
 
 # The shipped artifact boots: `stackgen package --env dev` (cargo-lambda's arm64 build), then its
@@ -96,7 +104,7 @@ unit-tests:
 # moto, and every handler answers one event (stackgen/tests/boot_arm64.rs).
 boot-test: cli ## package dev for arm64 and boot every handler of the zip under qemu-aarch64
 	@mkdir -p $(OUT)/evidence
-	$(STACKGEN) package --env dev
+	@STACKGEN=$(STACKGEN) scripts/boot-package.sh finish
 	cargo test -q --workspace --test boot_arm64 -- --ignored --nocapture 2>&1 | tee $(OUT)/evidence/boot-arm64.txt
 
 # The browser test (headless chromium) against the real `stackgen dev` on its own moto; screenshots

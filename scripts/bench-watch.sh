@@ -43,7 +43,7 @@ wait_for() { # url, seconds, log
 git -C "$ROOT" worktree add --detach --quiet "$TREE" HEAD
 export CARGO_TARGET_DIR=${BENCH_WATCH_TARGET:-$WORK/target}
 echo "bench-watch: building what make run builds (not timed; minutes when the target is cold)" >&2
-(cd "$TREE" && cargo build -q -p stackgen --bin stackgen -p retail-functions --bin bootstrap) >&2
+(cd "$TREE" && cargo build -q --workspace --bin stackgen --bin bootstrap) >&2
 STACKGEN=$CARGO_TARGET_DIR/debug/stackgen
 
 MOTO_PORT=$(free_port)

@@ -69,7 +69,7 @@ if [[ ${SKIP_TOOLS:-0} != 1 ]]; then
 fi
 
 phase 2 "build: the stackgen CLI and the functions (cargo build, debug; minutes on a fresh clone)"
-cargo build -p stackgen --bin stackgen -p retail-functions --bin bootstrap
+cargo build --workspace --bin stackgen --bin bootstrap
 done_phase "built"
 if [[ -n $TOOLS_PID ]]; then
   if ! wait "$TOOLS_PID"; then

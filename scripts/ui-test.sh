@@ -84,7 +84,7 @@ started=$(date +%s)
 
 say "building stackgen"
 # `make test` passes the build the tests already made (see the Makefile's CLI_BUILD).
-${STACKGEN_BUILD:-cargo build -p stackgen --bin stackgen}
+${STACKGEN_BUILD:-cargo build --workspace --bin stackgen}
 
 MOTO_PORT=$(free_port)
 # Its own session: a Ctrl-C of `make test` reaches stackgen dev first, which still needs the

@@ -10,7 +10,7 @@
 //! function id → zip, sha256, size (the same zip for every function).
 //!
 //! An environment on the local emulator may say `function_code: host` instead: then the
-//! functions are built for this machine in debug (`cargo build --bin bootstrap`, what `stackgen
+//! functions are built for this machine in debug (`cargo build --workspace --bin bootstrap`, what `stackgen
 //! dev` runs anyway) and the binary is zipped ([`bootstrap_zip`]) —
 //! real, deterministic zips, so hashes, uploads and change detection work exactly as for
 //! cargo-lambda's, without a cross-compiled release build that the emulator would never run.
@@ -341,6 +341,15 @@ fn report(manifest: &AssetManifest, progress: &dyn Progress) {
     }
 }
 
+/// The cargo arguments of every debug build of the functions' binary for this machine:
+/// `function_code: host` here, and `stackgen dev --watch`'s rebuild. `make run`, `make cli` and
+/// `cargo test` also build with `--workspace`. The whole workspace's feature resolution is the
+/// same in all of them: stackgen's Cargo.toml also declares, for its normal build, the features
+/// its test-only dependencies switch on. So after any one of these builds, the others find every
+/// dependency compiled and rebuild only changed crates. With one package selected (`-p` or
+/// `--manifest-path` alone), cargo resolves other features and rebuilds about 26 crates.
+pub const HOST_BUILD_ARGS: [&str; 4] = ["build", "--workspace", "--bin", FUNCTIONS_BINARY];
+
 /// `function_code: host`: `cargo build` (debug, this machine) of the functions' binary, zipped
 /// as `bootstrap` into `<lambda_dir>/bootstrap/bootstrap.zip`, then the manifest.
 fn package_host(
@@ -354,10 +363,9 @@ fn package_host(
     ));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(&cargo);
-    cmd.arg("build")
+    cmd.args(HOST_BUILD_ARGS)
         .arg("--manifest-path")
-        .arg(&request.functions_manifest)
-        .args(["--bin", FUNCTIONS_BINARY]);
+        .arg(&request.functions_manifest);
     // Build exactly where the binary is read from.
     if let Some(target_dir) = request.host_bin_dir.parent() {
         cmd.arg("--target-dir").arg(target_dir);

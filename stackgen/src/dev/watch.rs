@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::logs::LogSink;
 use super::runtime::Pool;
+use crate::deploy::package::HOST_BUILD_ARGS;
 
 /// Where to look and how to rebuild.
 #[derive(Debug, Clone)]
@@ -222,7 +223,7 @@ async fn rebuild(
     say: &impl Fn(String),
 ) {
     say(format!(
-        "{names} changed: rebuilding the functions (cargo build --bin {}, debug)",
+        "{names} changed: rebuilding the functions (cargo build --workspace --bin {}, debug)",
         retail_spec::FUNCTIONS_BINARY
     ));
     let built = || {
@@ -232,15 +233,12 @@ async fn rebuild(
     };
     let before = built();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // The package selection `make run` builds with (the CLI and the functions together): the
-    // same feature resolution, so the dependencies it compiled are reused as they are and only
-    // the changed crates and the binary are rebuilt.
+    // The workspace-wide selection `make run` built with: the dependencies it compiled are
+    // reused as they are and only the changed crates and the binary are rebuilt.
     let output = tokio::process::Command::new(&cargo)
-        .arg("build")
+        .args(HOST_BUILD_ARGS)
         .arg("--manifest-path")
         .arg(options.workspace.join("Cargo.toml"))
-        .args(["-p", "stackgen", "-p", "retail-functions"])
-        .args(["--bin", retail_spec::FUNCTIONS_BINARY])
         .arg("--target-dir")
         .arg(&options.target_dir)
         .args(["--color", "never"])
