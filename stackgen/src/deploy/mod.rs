@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod bootstrap;
+pub mod cargo;
 pub mod changeset;
 pub mod ci;
 pub mod companions;

@@ -20,12 +20,12 @@ pub mod bootstrap_zip;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use retail_spec::{FUNCTIONS_BINARY, FunctionSpec};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::cargo;
 use super::progress::Progress;
 use crate::env::{Environment, FunctionCode};
 
@@ -341,15 +341,6 @@ fn report(manifest: &AssetManifest, progress: &dyn Progress) {
     }
 }
 
-/// The cargo arguments of every debug build of the functions' binary for this machine:
-/// `function_code: host` here, and `stackgen dev --watch`'s rebuild. `make run`, `make cli` and
-/// `cargo test` also build with `--workspace`. The whole workspace's feature resolution is the
-/// same in all of them: stackgen's Cargo.toml also declares, for its normal build, the features
-/// its test-only dependencies switch on. So after any one of these builds, the others find every
-/// dependency compiled and rebuild only changed crates. With one package selected (`-p` or
-/// `--manifest-path` alone), cargo resolves other features and rebuilds about 26 crates.
-pub const HOST_BUILD_ARGS: [&str; 4] = ["build", "--workspace", "--bin", FUNCTIONS_BINARY];
-
 /// `function_code: host`: `cargo build` (debug, this machine) of the functions' binary, zipped
 /// as `bootstrap` into `<lambda_dir>/bootstrap/bootstrap.zip`, then the manifest.
 fn package_host(
@@ -361,9 +352,9 @@ fn package_host(
          (function_code: host)",
         request.functions.len()
     ));
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(&cargo);
-    cmd.args(HOST_BUILD_ARGS)
+    let cargo = cargo::cargo_program();
+    let mut cmd = cargo::command(&cargo);
+    cmd.args(cargo::HOST_BUILD_ARGS)
         .arg("--manifest-path")
         .arg(&request.functions_manifest);
     // Build exactly where the binary is read from.
@@ -446,7 +437,7 @@ fn package_lambda(
         request.functions.len(),
         request.code.as_str()
     ));
-    let mut cmd = Command::new(&cargo_lambda);
+    let mut cmd = cargo::command(&cargo_lambda);
     cmd.arg("lambda")
         .args([
             "build",

@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::logs::LogSink;
 use super::runtime::Pool;
-use crate::deploy::package::HOST_BUILD_ARGS;
+use crate::deploy::cargo;
 
 /// Where to look and how to rebuild.
 #[derive(Debug, Clone)]
@@ -232,11 +232,11 @@ async fn rebuild(
             .ok()
     };
     let before = built();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = cargo::cargo_program();
     // The workspace-wide selection `make run` built with: the dependencies it compiled are
     // reused as they are and only the changed crates and the binary are rebuilt.
-    let output = tokio::process::Command::new(&cargo)
-        .args(HOST_BUILD_ARGS)
+    let output = tokio::process::Command::from(cargo::command(&cargo))
+        .args(cargo::HOST_BUILD_ARGS)
         .arg("--manifest-path")
         .arg(options.workspace.join("Cargo.toml"))
         .arg("--target-dir")

@@ -38,8 +38,8 @@ pub fn echo_binary() -> Result<PathBuf, BoxError> {
         .ok_or("cannot locate the target directory")?;
     let binary = profile_dir.join("examples").join("dev_echo");
     if !binary.is_file() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "stackgen", "--example", "dev_echo"])
+        let status = stackgen::deploy::cargo::command(env!("CARGO"))
+            .args(["build", "--workspace", "--example", "dev_echo"])
             .current_dir(workspace())
             .status()?;
         if !status.success() {
@@ -254,8 +254,9 @@ where
     }
 }
 
-/// The host-built function binaries (`cargo build -p retail-functions --bins` into this test
-/// run's target directory, so a warm target makes it a no-op).
+/// The host-built function binary (`cargo build --workspace --bin bootstrap`, the feature
+/// resolution of `cargo test --workspace` too, into this test run's target directory, so after
+/// the test build it is a no-op).
 pub fn function_binaries() -> Result<PathBuf, BoxError> {
     let exe = std::env::current_exe()?;
     let profile_dir = exe
@@ -266,14 +267,14 @@ pub fn function_binaries() -> Result<PathBuf, BoxError> {
     let target_dir = profile_dir
         .parent()
         .ok_or("cannot locate the target directory")?;
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "-p", "retail-functions", "--bins"])
+    let status = stackgen::deploy::cargo::command(env!("CARGO"))
+        .args(stackgen::deploy::cargo::HOST_BUILD_ARGS)
         .env("CARGO_TARGET_DIR", target_dir)
         .current_dir(workspace())
         .status()?;
     if !status.success() {
         return Err(
-            "building the functions (cargo build -p retail-functions --bins) failed".into(),
+            "building the functions (cargo build --workspace --bin bootstrap) failed".into(),
         );
     }
     Ok(profile_dir)
