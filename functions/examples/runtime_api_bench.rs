@@ -241,8 +241,12 @@ fn environment(f: &'static FunctionSpec, api: &str) -> Vec<(String, String)> {
             | Access::StackBucketsEmpty
             | Access::OwnStackDelete
             | Access::TableStream(_) => continue,
-            // The user pool and the sender are not tables of this harness: callers pass them.
-            Access::SendEmail | Access::UserLookup => continue,
+            // Placeholders: the cold start reads them and calls nothing.
+            Access::SendEmail => (
+                retail_spec::NOTIFY_SENDER_VAR,
+                "orders@bench.example".to_owned(),
+            ),
+            Access::UserLookup => (retail_spec::USER_POOL_ID_VAR, "us-east-1_bench".to_owned()),
         };
         env.push((var.to_owned(), value));
     }

@@ -246,7 +246,7 @@ fn host_and_quick_zips_never_replace_the_release_zip() {
     let quick = PackageRequest::standard(&root, "dev").with_code(FunctionCode::LambdaQuick);
     assert_eq!(
         quick.zip_path(),
-        root.join("target/lambda-quick/bootstrap/bootstrap.zip")
+        root.join("target/lambda-quick-zip/bootstrap/bootstrap.zip")
     );
     let mut chosen = PackageRequest::standard(&root, "local");
     chosen.lambda_dir = PathBuf::from("/somewhere/else");

@@ -29,7 +29,7 @@ Examples:
   stackgen deploy --env dev                      review the change set, confirm, deploy
   stackgen deploy --env local --yes              no questions (CI, make run)
   stackgen deploy --env local --yes --skip-package   use the zip already built (target/lambda,
-                                                   target/lambda-quick or target/lambda-host by
+                                                   target/lambda-quick-zip or target/lambda-host by
                                                    function_code)
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 stackgen deploy --env local --yes
 

@@ -16,7 +16,7 @@ Examples:
   stackgen package --env dev --format json   the manifest on stdout
   stackgen package --env prod                the arm64 release build (function_code: lambda)
   stackgen package --env dev                 the quicker lambda-quick build (dev.yaml's
-                                             function_code: lambda-quick) into target/lambda-quick
+                                             function_code: lambda-quick) into target/lambda-quick-zip
   stackgen package --env dev --skip-build    hash the zip already built
   stackgen package --env local               the host debug build zipped as bootstrap
                                              (function_code: host) into target/lambda-host

@@ -62,7 +62,7 @@ pub struct Layout {
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub workspace: PathBuf,
     /// Where cargo-lambda leaves the zip (<DIR>/bootstrap/bootstrap.zip); default
-    /// <workspace>/target/lambda (target/lambda-quick, target/lambda-host for those
+    /// <workspace>/target/lambda (target/lambda-quick-zip, target/lambda-host for those
     /// function_code values).
     #[arg(long, value_name = "DIR")]
     pub lambda_dir: Option<PathBuf>,

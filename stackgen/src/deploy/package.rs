@@ -3,7 +3,7 @@
 //! Every function is an entry point of one binary, `bootstrap` ([`retail_spec::FUNCTIONS_BINARY`];
 //! each function's `Handler` picks its entry point), so a package is one build, one link and one
 //! zip. cargo-lambda does the building (`cargo lambda build --profile release --arm64
-//! --output-format zip --bin bootstrap`, or the `lambda-quick` profile into `target/lambda-quick`
+//! --output-format zip --bin bootstrap`, or the `lambda-quick` profile into `target/lambda-quick-zip`
 //! for `function_code: lambda-quick`); cargo's incremental build makes an unchanged package cost
 //! nothing to rebuild, and the zip's sha256 — compared with the previous manifest — says whether
 //! the code changed. The manifest (`out/<env>/assets.json`) is what upload and status read:
@@ -190,7 +190,7 @@ pub struct PackageRequest<'a> {
     /// The functions crate's `Cargo.toml`.
     pub functions_manifest: PathBuf,
     /// Where the zip is (`<dir>/bootstrap/bootstrap.zip`); normally `<workspace>/target/lambda`
-    /// for the release build, `target/lambda-quick` for the quick one and `target/lambda-host`
+    /// for the release build, `target/lambda-quick-zip` for the quick one and `target/lambda-host`
     /// for host builds.
     pub lambda_dir: PathBuf,
     /// `out/<env>`: the manifest goes to `assets.json` in it.
@@ -218,7 +218,7 @@ impl PackageRequest<'_> {
     }
 
     /// The request for `env`'s `function_code`. Host zips go to `target/lambda-host` and quick
-    /// builds to `target/lambda-quick` unless a lambda dir was chosen explicitly, so they never
+    /// builds to `target/lambda-quick-zip` unless a lambda dir was chosen explicitly, so they never
     /// replace the release zip that another environment would deploy.
     pub fn for_environment(self, env: &Environment) -> Self {
         self.with_code(env.function_code)
@@ -228,7 +228,10 @@ impl PackageRequest<'_> {
     pub fn with_code(mut self, code: FunctionCode) -> Self {
         let own_dir = match code {
             FunctionCode::Lambda => None,
-            FunctionCode::LambdaQuick => Some("lambda-quick"),
+            // Not `target/lambda-quick`: that is cargo's own directory for a host build in the
+            // `lambda-quick` profile (the cold-start bench), whose binary `bootstrap` would
+            // collide with the zip's directory `bootstrap/`.
+            FunctionCode::LambdaQuick => Some("lambda-quick-zip"),
             FunctionCode::Host => Some("lambda-host"),
         };
         if let Some(dir) = own_dir
