@@ -14,7 +14,7 @@
 #
 # The background build runs in a session of its own. A watchdog stops it if the make that
 # started it exits first, for example when a test fails or on Ctrl-C, so no build is left
-# running after `make test` ends. State lives in out/boot-package/ (pid, status, log).
+# running after `make test` ends. State lives in out/boot-package/ (owner, watchdog, pid, status, log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STACKGEN=${STACKGEN:-target/debug/stackgen}
@@ -38,7 +38,9 @@ start() {
   # Linux with autogroup scheduling, a new session is also a new scheduling group. Between
   # groups, CPU is shared equally whatever their nice values. So the group itself is made nice 19
   # (/proc/self/autogroup; see sched(7)). Without that, the build took half the CPU from the tests.
-  setsid bash -c '
+  echo "$owner" >"$DIR/owner"
+  # --wait keeps setsid alive until the build and its watchdog end: `finish` watches that PID.
+  setsid --wait bash -c '
     dir=$1 owner=$2; shift 2
     echo 19 >/proc/self/autogroup 2>/dev/null || true
     nice -n 19 "$@" >"$dir/log" 2>&1 &
@@ -56,18 +58,23 @@ start() {
     wait "$build" || status=$?
     echo "$status" >"$dir/status.tmp" && mv "$dir/status.tmp" "$dir/status"
   ' boot-package "$DIR" "$owner" "${PACKAGE[@]}" </dev/null >/dev/null 2>&1 &
+  echo "$!" >"$DIR/watchdog"
   say "${PACKAGE[*]} started in the background (nice 19; log $DIR/log)"
 }
 
 finish() {
-  if [[ ! -d $DIR ]]; then
+  # Only a package begun by a make that is still running is collected. A directory left by an
+  # earlier, interrupted `make test` may hold a zip of older code, so it is discarded.
+  if [[ ! -f $DIR/owner ]] || ! kill -0 "$(cat "$DIR/owner")" 2>/dev/null; then
+    rm -rf "$DIR"
     "${PACKAGE[@]}"
     return
   fi
   local waited=$SECONDS
   while [[ ! -f $DIR/status ]]; do
-    if [[ -f $DIR/pid ]] && ! kill -0 "$(cat "$DIR/pid")" 2>/dev/null && [[ ! -f $DIR/status ]]; then
-      sleep 1
+    local watchdog
+    watchdog=$(cat "$DIR/watchdog" 2>/dev/null || true)
+    if [[ -z $watchdog ]] || ! kill -0 "$watchdog" 2>/dev/null; then
       [[ -f $DIR/status ]] && break
       cat "$DIR/log" >&2 2>/dev/null || true
       rm -rf "$DIR"

@@ -223,8 +223,8 @@ async fn rebuild(
     say: &impl Fn(String),
 ) {
     say(format!(
-        "{names} changed: rebuilding the functions (cargo build --workspace --bin {}, debug)",
-        retail_spec::FUNCTIONS_BINARY
+        "{names} changed: rebuilding the functions (cargo {}, debug)",
+        cargo::HOST_BUILD_ARGS.join(" ")
     ));
     let built = || {
         std::fs::metadata(&options.binary)

@@ -273,9 +273,11 @@ pub fn function_binaries() -> Result<PathBuf, BoxError> {
         .current_dir(workspace())
         .status()?;
     if !status.success() {
-        return Err(
-            "building the functions (cargo build --workspace --bin bootstrap) failed".into(),
-        );
+        return Err(format!(
+            "building the functions (cargo {}) failed",
+            stackgen::deploy::cargo::HOST_BUILD_ARGS.join(" ")
+        )
+        .into());
     }
     Ok(profile_dir)
 }
