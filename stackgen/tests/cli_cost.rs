@@ -3,6 +3,10 @@
 //! saved report (exit 0 unchanged, 2 changed), a traffic file with a typo, and `--actuals`
 //! against Cost Explorer on a real moto server (results injected through moto's own API).
 
+#[path = "cli_cost/prices_refresh.rs"]
+mod prices_refresh;
+#[path = "cli_cost/replay.rs"]
+mod replay;
 mod support;
 
 use std::io::{Read, Write};

@@ -19,6 +19,7 @@ pub mod exit;
 pub mod killswitch;
 pub mod logs;
 pub mod package;
+pub mod prices;
 pub mod printer;
 pub mod review;
 pub mod select;
@@ -51,12 +52,13 @@ Examples:
   stackgen review --env dev --env prod     the pull-request comment: guardrails, changes, security, cost
   stackgen logs --env dev --follow         the functions' log lines as they arrive
   stackgen drift --env prod                what changed in AWS outside the stack (exit 2: drifted)
+  stackgen prices refresh --check          whether AWS's prices moved since the table was taken (exit 2)
 
 Exit codes:
   0  success
   1  error (bad environment file, unreadable input, I/O failure)
   2  diff, review and cost-report --compare: changes present (Terraform's -detailed-exitcode);
-     drift: drifted; docs --check: a pack is out of date
+     drift: drifted; docs --check: a pack is out of date; prices refresh --check: prices moved
   3  guardrail violations: nothing was written
   64 invalid command line (unknown flag, missing value)
   130 deploy/destroy interrupted (Ctrl-C); CloudFormation finishes what it started
@@ -93,6 +95,9 @@ pub enum Command {
     Docs(docs::Args),
     /// Build every function with cargo-lambda and write the asset manifest.
     Package(package::Args),
+    /// The embedded price table: refresh it from AWS's Price List (--check: exit 2 when AWS's
+    /// prices moved).
+    Prices(prices::Args),
     /// Package, upload and deploy an environment's stack through a reviewed change set, then
     /// publish the storefront and (non-prod) load the demo catalog.
     Deploy(deploy::Args),
@@ -146,6 +151,7 @@ pub fn main() -> ExitCode {
         Command::CostReport(args) => cost::run(&args),
         Command::Docs(args) => docs::run(&args),
         Command::Package(args) => package::run(&args),
+        Command::Prices(args) => prices::run(&args),
         Command::Deploy(args) => deploy::run(&args),
         Command::Destroy(args) => destroy::run(&args),
         Command::Status(args) => status::run(&args),

@@ -16,6 +16,12 @@ pub enum CostError {
     },
 
     #[error(
+        "the price table built into this stackgen is broken: {0}. Rebuild from a commit whose \
+         `cargo test -p stackgen prices` passes, or restore stackgen/data/prices.json"
+    )]
+    PriceTable(#[from] crate::cost::prices::file::TableFileError),
+
+    #[error(
         "the template to estimate is not a CloudFormation template: {problem}. Pass the rendered \
          template JSON (out/<env>/template.json), not an environment file or a cost report."
     )]

@@ -9,7 +9,7 @@
 //! ```text
 //! rendered template (JSON) ─► template::Inventory ─┐
 //! traffic profile ─────────► traffic::Traffic ─────┼─► engine ─► CostReport ─► render::{table,json,csv,markdown}
-//! prices::book(region) ────────────────────────────┘                 │
+//! prices::embedded().book(region) ─────────────────┘                 │
 //!                                     compare::compare(base, head) ◄─┘
 //! Cost Explorer ─► actuals::fetch ─► Actuals ─► render
 //! ```
@@ -20,6 +20,7 @@ mod engine;
 pub mod error;
 mod matching;
 pub mod money;
+pub mod pricelist;
 pub mod prices;
 pub mod render;
 pub mod report;
@@ -65,8 +66,9 @@ pub fn estimate(
 ) -> Result<CostReport, CostError> {
     // A commercial region the table does not price yet still gets its resources and quantities,
     // every metered line marked unpriced; an unknown region name is an error.
+    let table = prices::embedded().map_err(CostError::PriceTable)?;
     let fallback;
-    let book = match prices::book(&opts.region) {
+    let book = match table.book(&opts.region) {
         Some(book) => book,
         None => {
             let known = crate::env::KNOWN_REGIONS
@@ -74,8 +76,8 @@ pub fn estimate(
                 .find(|r| **r == opts.region)
                 .ok_or_else(|| CostError::UnsupportedRegion {
                     region: opts.region.clone(),
-                    supported: prices::regions().join(", "),
-                    taken: prices::TAKEN,
+                    supported: table.regions().join(", "),
+                    taken: table.taken(),
                 })?;
             fallback = prices::unpriced(known);
             &fallback
@@ -151,8 +153,8 @@ pub fn estimate(
                  metered lines below show their quantities unpriced (n/a, $0.00), so the totals \
                  are only what is free; estimate in a covered region for prices",
                 book.region,
-                prices::TAKEN,
-                prices::regions().join(", ")
+                table.taken(),
+                table.regions().join(", ")
             ),
         );
     }
@@ -162,7 +164,7 @@ pub fn estimate(
         label: opts.label.clone(),
         region: opts.region.clone(),
         currency: "USD".into(),
-        prices_taken: prices::TAKEN.into(),
+        prices_taken: table.taken().into(),
         free_tier: opts.free_tier,
         profile: ProfileInfo {
             name: traffic.name.clone(),

@@ -382,6 +382,24 @@ impl Price {
         }
     }
 
+    /// `usd` dollars per `per` units, read from data (the price table's file): a malformed
+    /// amount is an error that says why.
+    pub fn parse(usd: &'static str, per: u64) -> Result<Price, &'static str> {
+        if per == 0 {
+            return Err("per must be at least 1");
+        }
+        Ok(Price {
+            pico_per_block: try_parse_pico(usd)?,
+            per,
+            quoted: usd,
+        })
+    }
+
+    /// Pico-dollars (10⁻¹² USD) per unit × `per`: what two prices compare by.
+    pub fn pico_per_block(&self) -> i128 {
+        self.pico_per_block
+    }
+
     /// The quoted text, e.g. `$0.20 per 1M`.
     pub fn describe(&self, unit: &str) -> String {
         match self.per {
@@ -435,14 +453,26 @@ fn div_round(num: i128, den: i128) -> i128 {
 }
 
 /// Parses a non-negative decimal dollar string with at most 12 decimals into pico-dollars, at
-/// compile time.
+/// compile time (a malformed literal is a build error).
 const fn parse_pico(s: &str) -> i128 {
+    match try_parse_pico(s) {
+        Ok(p) => p,
+        Err(why) => panic!("{}", why),
+    }
+}
+
+/// Parses a non-negative decimal dollar string with at most 12 decimals into pico-dollars.
+const fn try_parse_pico(s: &str) -> Result<i128, &'static str> {
     let b = s.as_bytes();
+    if b.is_empty() {
+        return Err("empty price");
+    }
     let mut i = 0;
     let mut int: i128 = 0;
-    assert!(!b.is_empty(), "empty price");
     while i < b.len() && b[i] != b'.' {
-        assert!(b[i].is_ascii_digit(), "price must be a plain decimal");
+        if !b[i].is_ascii_digit() || i >= 15 {
+            return Err("price must be a plain decimal under 10^15");
+        }
         int = int * 10 + (b[i] - b'0') as i128;
         i += 1;
     }
@@ -451,8 +481,12 @@ const fn parse_pico(s: &str) -> i128 {
     if i < b.len() {
         i += 1;
         while i < b.len() {
-            assert!(b[i].is_ascii_digit(), "price must be a plain decimal");
-            assert!(digits < 12, "price has more than 12 decimals");
+            if !b[i].is_ascii_digit() {
+                return Err("price must be a plain decimal");
+            }
+            if digits >= 12 {
+                return Err("price has more than 12 decimals");
+            }
             frac = frac * 10 + (b[i] - b'0') as i128;
             digits += 1;
             i += 1;
@@ -462,7 +496,7 @@ const fn parse_pico(s: &str) -> i128 {
         frac *= 10;
         digits += 1;
     }
-    int * 1_000_000_000_000 + frac
+    Ok(int * 1_000_000_000_000 + frac)
 }
 
 #[cfg(test)]

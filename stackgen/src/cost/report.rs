@@ -189,12 +189,13 @@ pub struct CostReport {
 
 impl CostReport {
     /// The share of the estimate, in percent, priced from entries of the table that were checked
-    /// against a stored copy of their source (`Basis::Checked`); `None` when nothing costs money.
+    /// against AWS's own figures (read from the Price List, or compared against a stored copy of
+    /// the source); `None` when nothing costs money.
     pub fn checked_share_percent(&self) -> Option<f64> {
         let checked: Vec<&str> = self
             .prices
             .iter()
-            .filter(|p| p.basis == "checked")
+            .filter(|p| p.basis == "checked" || p.basis == "price list")
             .map(|p| p.meter.as_str())
             .collect();
         let in_checked = self

@@ -65,8 +65,5 @@ pub fn price_month(inv: &Inventory, book: &PriceBook, traffic: &Traffic, free_ti
 
 /// Kebab-case name of a meter (its JSON form).
 pub fn meter_name(m: Meter) -> String {
-    serde_json::to_value(m)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| format!("{m:?}"))
+    m.name()
 }

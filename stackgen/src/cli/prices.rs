@@ -1,0 +1,200 @@
+//! `stackgen prices`: the embedded price table — refresh it from AWS's Price List, or check
+//! whether AWS's prices moved (see [`crate::cost::pricelist`]).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use super::exit::Exit;
+use super::target::runtime;
+use crate::cost::pricelist::{self, ChangeKind, Options, Outcome, PriceList};
+use crate::cost::prices::{EMBEDDED_PATH, Meter, file::TableFile};
+
+const AFTER_HELP: &str = "\
+Examples:
+  stackgen prices refresh                        every meter of every region in the table
+  stackgen prices refresh --check                exit 2 when AWS's prices moved (a scheduled CI job)
+  stackgen prices refresh --region ap-southeast-2    add or refresh one region
+  stackgen prices refresh --all-regions          every commercial region stackgen knows
+  stackgen prices refresh --meter sqs-requests   one meter
+  stackgen prices refresh --record tests/pricelist   also save every answer as a recording
+
+Asks the AWS Price List Query API (GetProducts, us-east-1's endpoint; any AWS credentials with
+pricing:GetProducts) for each meter the estimator prices, rewrites stackgen/data/prices.json with
+each entry's SKU, effective date and unit, and prints what moved. An entry the Price List has no
+answer for keeps its hand-checked price, page and note. Rebuild stackgen to embed the new table.
+
+Exit codes:
+  0  written, or (--check) the table matches AWS's prices
+  1  error: no credentials, the Price List refused, an unreadable table
+  2  --check: a price moved or AWS prices a meter the table lacks (each is named)";
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: PricesCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum PricesCommand {
+    /// Rewrite the price table from AWS's Price List (--check: compare only, exit 2 if stale).
+    #[command(after_help = AFTER_HELP)]
+    Refresh(RefreshArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RefreshArgs {
+    /// Compare with AWS's prices and write nothing; exit 2 when a price moved.
+    #[arg(long)]
+    pub check: bool,
+    /// The table to refresh.
+    #[arg(long, value_name = "FILE", default_value = EMBEDDED_PATH)]
+    pub table: PathBuf,
+    /// Where to write the refreshed table (default: over --table).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// A region to refresh (repeatable; default: the table's regions).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Every commercial region stackgen knows.
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// Only this meter, e.g. `sqs-requests` (repeatable; default: all).
+    #[arg(long = "meter", value_name = "METER", value_parser = parse_meter)]
+    pub meters: Vec<Meter>,
+    /// The table's new date (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Write each Price List answer to DIR as a recording (what the tests replay).
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+    /// Named AWS profile for the Price List's credentials.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Another Price List endpoint (the tests' recorded answers on 127.0.0.1).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+fn parse_meter(text: &str) -> Result<Meter, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| {
+        let names: Vec<String> = Meter::ALL.iter().map(|m| m.name()).collect();
+        format!(
+            "unknown meter `{text}`; the meters are: {}",
+            names.join(", ")
+        )
+    })
+}
+
+pub fn run(args: &Args) -> Result<Exit> {
+    match &args.command {
+        PricesCommand::Refresh(args) => refresh(args),
+    }
+}
+
+fn refresh(args: &RefreshArgs) -> Result<Exit> {
+    let text = read_table(&args.table)?;
+    let old = TableFile::parse(&args.table.display().to_string(), text)?;
+    let opts = options(args, &old)?;
+    let outcome = runtime()?.block_on(async {
+        let mut price_list = PriceList::connect(
+            args.endpoint_url.clone(),
+            args.profile.clone(),
+            args.record.clone(),
+        )
+        .await;
+        let outcome = pricelist::refresh(&mut price_list, &old, &opts).await;
+        outcome.map(|o| (o, price_list.requests))
+    });
+    let (outcome, requests) = outcome.context("cannot refresh the price table")?;
+    print_changes(&outcome);
+    let stale = outcome.changes.iter().filter(|c| c.is_stale()).count();
+    if args.check {
+        if stale == 0 {
+            println!(
+                "{}: matches AWS's Price List ({requests} GetProducts requests)",
+                args.table.display()
+            );
+            return Ok(Exit::Ok);
+        }
+        eprintln!(
+            "{}: {stale} price{} moved or missing; run `stackgen prices refresh` and commit the table",
+            args.table.display(),
+            if stale == 1 { "" } else { "s" }
+        );
+        return Ok(Exit::Changes);
+    }
+    let out = args.out.as_deref().unwrap_or(&args.table);
+    let written = outcome.table.write()?;
+    std::fs::write(out, &written).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "wrote {} ({} entries, {requests} GetProducts requests); rebuild stackgen to embed it",
+        out.display(),
+        outcome.table.entries.len()
+    );
+    Ok(Exit::Ok)
+}
+
+/// The table's text, kept for the life of the process (the table borrows from it).
+fn read_table(path: &Path) -> Result<&'static str> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read the price table {}: run from the repository's root, or pass --table",
+            path.display()
+        )
+    })?;
+    Ok(Box::leak(text.into_boxed_str()))
+}
+
+fn options(args: &RefreshArgs, old: &TableFile<'_>) -> Result<Options> {
+    let known = crate::env::KNOWN_REGIONS;
+    let regions: Vec<String> = if args.all_regions {
+        known.iter().map(|r| (*r).to_string()).collect()
+    } else if args.regions.is_empty() {
+        old.regions.iter().map(|r| r.region.to_string()).collect()
+    } else {
+        args.regions.clone()
+    };
+    if let Some(bad) = regions.iter().find(|r| !known.contains(&r.as_str())) {
+        bail!(
+            "--region {bad}: not a commercial AWS region stackgen knows; the regions are {}",
+            known.join(", ")
+        );
+    }
+    let date = match &args.date {
+        Some(d) => {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(d, &format)
+                .with_context(|| format!("--date {d}: expected YYYY-MM-DD"))?;
+            d.clone()
+        }
+        None => {
+            let today = time::OffsetDateTime::now_utc().date();
+            format!(
+                "{:04}-{:02}-{:02}",
+                today.year(),
+                u8::from(today.month()),
+                today.day()
+            )
+        }
+    };
+    Ok(Options {
+        regions,
+        meters: args.meters.clone(),
+        date,
+    })
+}
+
+fn print_changes(outcome: &Outcome) {
+    for c in &outcome.changes {
+        let meter = c.meter.name();
+        match &c.kind {
+            ChangeKind::Moved { from, to } => {
+                println!("moved      {} {meter}: {from} → {to}", c.region)
+            }
+            ChangeKind::Added { to } => println!("added      {} {meter}: {to}", c.region),
+            ChangeKind::Confirmed => println!("confirmed  {} {meter}", c.region),
+            ChangeKind::Kept { why } => println!("kept       {} {meter}: {why}", c.region),
+        }
+    }
+}

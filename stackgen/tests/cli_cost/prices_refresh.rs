@@ -1,0 +1,197 @@
+//! `stackgen prices refresh` as a maintainer and a scheduled CI job run it, against AWS's
+//! Price List as recorded (tests/pricelist/, see its README): the table rewritten with SKUs,
+//! effective dates and tiers, a region added, a hand-kept entry left alone, a second refresh
+//! byte for byte the same, `--check` 0 when current and 2 naming a moved price, `--record`
+//! writing what it was answered, and a request nobody recorded failing loudly.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::replay;
+use super::{s, scratch, stackgen, text, workspace};
+
+const METERS: &[&str] = &[
+    "--meter",
+    "lambda-requests",
+    "--meter",
+    "lambda-gb-seconds-x86",
+    "--meter",
+    "sqs-requests",
+    "--meter",
+    "route53-hosted-zones",
+    "--meter",
+    "ses-emails",
+];
+
+fn recordings() -> PathBuf {
+    workspace().join("stackgen/tests/pricelist")
+}
+
+/// `prices refresh` of `table` for us-east-1 and ap-southeast-2, the recorded meters only.
+fn refresh(table: &Path, extra: &[&str], endpoint: &str) -> std::process::Output {
+    let mut args = vec![
+        "prices",
+        "refresh",
+        "--table",
+        s(table),
+        "--region",
+        "us-east-1",
+        "--region",
+        "ap-southeast-2",
+        "--date",
+        "2026-12-01",
+        "--endpoint-url",
+        endpoint,
+    ];
+    args.extend_from_slice(METERS);
+    args.extend_from_slice(extra);
+    stackgen(&args, endpoint)
+}
+
+fn copy_of_fixture_table(dir: &Path) -> PathBuf {
+    let table = dir.join("prices.json");
+    let fixture = recordings().join("table.json");
+    if let Err(e) = std::fs::copy(&fixture, &table) {
+        panic!("cannot copy {}: {e}", fixture.display());
+    }
+    table
+}
+
+#[test]
+fn a_refresh_rewrites_the_table_from_the_price_list_and_a_second_changes_nothing() {
+    let replay = replay::serve(&recordings());
+    let dir = scratch("prices-refresh");
+    let table = copy_of_fixture_table(&dir);
+
+    let out = refresh(&table, &[], &replay.endpoint);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    for line in [
+        "confirmed  us-east-1 lambda-requests",
+        "confirmed  us-east-1 lambda-gb-seconds-x86",
+        "moved      us-east-1 sqs-requests: $0.40 per 1000000 requests → $0.40 to 100000000000, $0.30 to 200000000000, $0.24 beyond (per 1000000 requests)",
+        "kept       us-east-1 ses-emails: no Price List query for this meter; kept by hand",
+        "added      ap-southeast-2 lambda-requests: $0.20 per 1000000 requests",
+        "added      ap-southeast-2 route53-hosted-zones: $0.50 to 25, $0.10 beyond (per hosted zone-months)",
+    ] {
+        assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
+    }
+    // AWS answered nothing for SQS in Sydney and the table had no entry: nothing is invented.
+    assert!(!stdout.contains("ap-southeast-2 sqs-requests"), "{stdout}");
+    let first = std::fs::read_to_string(&table).unwrap_or_default();
+    insta::assert_snapshot!("prices_refreshed_from_recordings", first);
+
+    let again = refresh(&table, &[], &replay.endpoint);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    let second = std::fs::read_to_string(&table).unwrap_or_default();
+    assert_eq!(
+        first, second,
+        "a second refresh reproduces the table byte for byte"
+    );
+
+    let check = refresh(&table, &["--check"], &replay.endpoint);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    assert!(text(&check.stdout).contains("matches AWS's Price List"));
+
+    // Every request carried the filters the queries declare (the server refuses any other).
+    let asked = replay.asked.lock().map(|a| a.clone()).unwrap_or_default();
+    assert!(asked.iter().all(|r| r["FormatVersion"] == "aws_v1"));
+    assert!(
+        asked.iter().any(|r| r["ServiceCode"] == "AmazonRoute53"
+            && !r["Filters"].to_string().contains("regionCode"))
+    );
+}
+
+#[test]
+fn check_exits_2_and_names_the_meter_whose_price_moved() {
+    let replay = replay::serve(&recordings());
+    let dir = scratch("prices-check");
+    let table = copy_of_fixture_table(&dir);
+    let out = refresh(&table, &[], &replay.endpoint);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // The table says Lambda requests cost $0.25 per million; AWS's recording says $0.20.
+    let current = std::fs::read_to_string(&table).unwrap_or_default();
+    let stale = current.replacen(
+        "\"region\":\"us-east-1\",\"meter\":\"lambda-requests\",\"unit\":\"requests\",\"per\":1000000,\"usd\":\"0.20\"",
+        "\"region\":\"us-east-1\",\"meter\":\"lambda-requests\",\"unit\":\"requests\",\"per\":1000000,\"usd\":\"0.25\"",
+        1,
+    );
+    assert_ne!(stale, current, "the fixture has the line to edit");
+    if let Err(e) = std::fs::write(&table, &stale) {
+        panic!("cannot write {}: {e}", table.display());
+    }
+    let check = refresh(&table, &["--check"], &replay.endpoint);
+    let stdout = text(&check.stdout);
+    assert_eq!(
+        check.status.code(),
+        Some(2),
+        "{stdout}{}",
+        text(&check.stderr)
+    );
+    assert!(
+        stdout.contains(
+            "moved      us-east-1 lambda-requests: $0.25 per 1000000 requests → $0.20 per 1000000 requests"
+        ),
+        "{stdout}"
+    );
+    assert!(text(&check.stderr).contains("1 price moved or missing"));
+    assert_eq!(
+        std::fs::read_to_string(&table).unwrap_or_default(),
+        stale,
+        "--check writes nothing"
+    );
+}
+
+#[test]
+fn record_writes_the_answers_it_was_given_in_the_replayed_shape() {
+    let replay = replay::serve(&recordings());
+    let dir = scratch("prices-record");
+    let table = copy_of_fixture_table(&dir);
+    let recorded = dir.join("recorded");
+    let out = refresh(&table, &["--record", s(&recorded)], &replay.endpoint);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let read = |p: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap_or_default()).unwrap_or_default()
+    };
+    for file in [
+        "AWSLambda/us-east-1/lambda-requests.json",
+        "AWSLambda/ap-southeast-2/lambda-gb-seconds-x86.json",
+        "AWSQueueService/ap-southeast-2/sqs-requests.json",
+        "AmazonRoute53/global/route53-hosted-zones.json",
+    ] {
+        let got = read(&recorded.join(file));
+        assert!(!got.is_null(), "{file} not recorded");
+        assert_eq!(got, read(&recordings().join(file)), "{file}");
+    }
+}
+
+#[test]
+fn a_request_nobody_recorded_fails_naming_its_filters() {
+    let replay = replay::serve(&recordings());
+    let dir = scratch("prices-unrecorded");
+    let table = copy_of_fixture_table(&dir);
+    let before = std::fs::read_to_string(&table).unwrap_or_default();
+    let out = stackgen(
+        &[
+            "prices",
+            "refresh",
+            "--table",
+            s(&table),
+            "--region",
+            "eu-west-1",
+            "--meter",
+            "lambda-requests",
+            "--endpoint-url",
+            &replay.endpoint,
+        ],
+        &replay.endpoint,
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no recording for"), "{stderr}");
+    assert!(stderr.contains("regionCode"), "{stderr}");
+    assert!(stderr.contains("eu-west-1"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&table).unwrap_or_default(), before);
+}
