@@ -559,13 +559,13 @@ fn help_documents_examples_and_exit_codes() {
     }
 }
 
-/// An environment in a commercial region the price table does not cover yet (ap-southeast-2)
+/// An environment in a commercial region the price table does not cover yet (sa-east-1)
 /// still gets its report: every resource and quantity, each metered line unpriced (n/a), and one
 /// warning that names the region, the table's date and the regions it covers; exit 0. The
 /// header of a priced report says how much of it comes from checked prices.
 #[test]
 fn an_uncovered_region_prints_its_lines_unpriced_instead_of_failing() {
-    let envs = dev_edited("region", "region: eu-west-1", "region: ap-southeast-2");
+    let envs = dev_edited("region", "region: eu-west-1", "region: sa-east-1");
     let o = offline(&[
         "cost-report",
         "--env",
@@ -577,15 +577,15 @@ fn an_uncovered_region_prints_its_lines_unpriced_instead_of_failing() {
     ]);
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
-    assert!(out.contains("dev (ap-southeast-2)"), "{out}");
+    assert!(out.contains("dev (sa-east-1)"), "{out}");
     assert!(
-        out.contains("region ap-southeast-2 is not in the embedded price table (taken 2026-11-21; it covers us-east-1, eu-west-1)"),
+        out.contains("region sa-east-1 is not in the embedded price table (taken 2026-12-03; it covers us-east-1, eu-west-1, ap-southeast-2)"),
         "{out}"
     );
     assert!(out.contains("CatalogFunction"), "{out}");
     assert!(out.contains("(n/a)"), "every metered line unpriced: {out}");
     assert!(
-        !out.contains("no ap-southeast-2 price for"),
+        !out.contains("no sa-east-1 price for"),
         "one warning, not one per line: {out}"
     );
 

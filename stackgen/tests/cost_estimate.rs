@@ -5,7 +5,8 @@
 //! consumers, two topics with an email subscription each, two buckets, an HTTP API, a CDN,
 //! three alarms, a budget, anomaly detection and a nightly shutdown schedule) and checks the
 //! report against the same month worked out by hand below, from the prices of the embedded
-//! table (us-east-1, taken 2026-11-21) written out as numbers.
+//! table (us-east-1, taken 2026-12-03) written out as numbers, and the same month in Sydney
+//! (ap-southeast-2), where the table prices some meters and names the others unpriced.
 
 use serde_json::Value;
 use stackgen::cost::report::CostKind;
@@ -382,6 +383,65 @@ fn demo_profile_matches_the_hand_calculation() {
     within_one_percent(r.totals.usage, usage, "demo usage");
     within_one_percent(r.totals.idle, idle_by_hand(), "demo idle");
     within_one_percent(r.totals.total, usage + idle_by_hand(), "demo total");
+}
+
+// ap-southeast-2 prices of the embedded table, written out (the meters it covers there).
+const SYD_LAMBDA_PER_REQUEST: f64 = 0.20 / 1e6;
+const SYD_LAMBDA_ARM_PER_GB_S: f64 = 0.000_013_333_4;
+/// Australia and New Zealand viewers: the first band of CloudFront's data transfer out.
+const SYD_CDN_PER_GB: f64 = 0.114;
+const SYD_CDN_PER_REQUEST: f64 = 0.0125 / 10_000.0;
+
+/// The demo month in Sydney. The table prices Lambda and CloudFront there (and Route 53, WAF,
+/// Budgets, which the fixture does not use at a charge); everything else the month uses is
+/// listed with its quantity, unpriced, and named in one warning.
+#[test]
+fn demo_in_sydney_prices_what_the_table_covers_and_names_the_rest() {
+    let r = estimate(
+        &fixture("dev-like.json"),
+        &Traffic::builtin(BuiltinProfile::Demo),
+        &opts("ap-southeast-2"),
+    )
+    .expect("estimate");
+    let invocations = 10_505.0 + 550.0;
+    let gb_s = 128.3125 + 550.0 * 150.0 * 128.0 / 1_024_000.0;
+    let lambda = invocations * SYD_LAMBDA_PER_REQUEST + gb_s * SYD_LAMBDA_ARM_PER_GB_S;
+    let cdn =
+        (133_420.0 + 814_200.0) / 1_048_576.0 * SYD_CDN_PER_GB + 31_140.0 * SYD_CDN_PER_REQUEST;
+    let kill_switch = NIGHTLY * SYD_LAMBDA_PER_REQUEST
+        + NIGHTLY * 1000.0 * 128.0 / 1_024_000.0 * SYD_LAMBDA_ARM_PER_GB_S;
+    within_one_percent(r.totals.usage, lambda + cdn, "Sydney demo usage");
+    within_one_percent(r.totals.idle, kill_switch, "Sydney demo idle");
+    within_one_percent(
+        sum_of_type(&r, "AWS::CloudFront::Distribution"),
+        cdn,
+        "Sydney CDN",
+    );
+
+    // Unpriced, not guessed: the lines are there with their quantities and cost nothing.
+    let table = r.resource("ProductsTable").expect("a table");
+    assert!(table.components.iter().all(|c| c.unit_price == "n/a"));
+    assert!(table.components.iter().any(|c| !c.quantity.is_zero()));
+    assert!(r.unpriced_lines > 0);
+    let warning = &r.warnings[0];
+    for meter in [
+        "http-api-requests",
+        "dynamo-db-write-request-units",
+        "sqs-requests",
+    ] {
+        assert!(warning.contains(meter), "{warning}");
+    }
+    assert!(warning.starts_with("the price table (taken 2026-12-03) has no ap-southeast-2 price"));
+    let used: Vec<(&str, &str)> = r
+        .prices
+        .iter()
+        .map(|p| (p.meter.as_str(), p.basis.as_str()))
+        .collect();
+    assert!(used.contains(&("lambda-requests", "checked")), "{used:?}");
+    assert!(
+        used.contains(&("cloud-front-data-out", "checked")),
+        "{used:?}"
+    );
 }
 
 #[test]

@@ -142,21 +142,8 @@ pub fn estimate(
 
     let mut warnings = month.warnings;
     warnings.dedup();
-    if book.is_unpriced() {
-        let unpriced = warnings.len();
-        warnings.retain(|w| !w.contains(&format!("no {} price for", book.region)));
-        let unpriced = unpriced - warnings.len();
-        warnings.insert(
-            0,
-            format!(
-                "region {} is not in the embedded price table (taken {}; it covers {}): the {unpriced} \
-                 metered lines below show their quantities unpriced (n/a, $0.00), so the totals \
-                 are only what is free; estimate in a covered region for prices",
-                book.region,
-                table.taken(),
-                table.regions().join(", ")
-            ),
-        );
+    if let Some(w) = unpriced_warning(table, book, month.unpriced_lines, &month.unpriced_meters) {
+        warnings.insert(0, w);
     }
 
     Ok(CostReport {
@@ -181,7 +168,43 @@ pub fn estimate(
         free_resources: month.free_resources,
         prices: month.prices,
         warnings,
+        unpriced_lines: month.unpriced_lines,
     })
+}
+
+/// One warning for every metered line the region's prices do not cover: the whole region
+/// (a region the table lacks) or the meters it has no entry for.
+fn unpriced_warning(
+    table: &prices::Table,
+    book: &prices::PriceBook,
+    lines: usize,
+    meters: &std::collections::BTreeSet<prices::Meter>,
+) -> Option<String> {
+    if lines == 0 {
+        return None;
+    }
+    if book.is_unpriced() {
+        return Some(format!(
+            "region {} is not in the embedded price table (taken {}; it covers {}): the {lines} \
+             metered lines below show their quantities unpriced (n/a, $0.00), so the totals \
+             are only what is free; estimate in a covered region for prices",
+            book.region,
+            table.taken(),
+            table.regions().join(", ")
+        ));
+    }
+    let names: Vec<String> = meters.iter().map(|m| m.name()).collect();
+    Some(format!(
+        "the price table (taken {}) has no {} price for {} meter{} used here ({}): the {lines} \
+         line{} using them show their quantities unpriced (n/a, $0.00), so the totals are low \
+         by their cost; the other lines are priced",
+        table.taken(),
+        book.region,
+        names.len(),
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", "),
+        if lines == 1 { "" } else { "s" },
+    ))
 }
 
 /// Where [`whole_environment`] names the main stack in the merged template's `Metadata`.

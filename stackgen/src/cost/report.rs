@@ -185,6 +185,9 @@ pub struct CostReport {
     pub prices: Vec<PriceUsed>,
     /// Things the estimate could not price or had to assume.
     pub warnings: Vec<String>,
+    /// Metered lines the region's prices do not cover (shown n/a, $0.00).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unpriced_lines: usize,
 }
 
 impl CostReport {
@@ -222,4 +225,8 @@ impl CostReport {
     pub fn resource(&self, logical_id: &str) -> Option<&ResourceCost> {
         self.resources.iter().find(|r| r.logical_id == logical_id)
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

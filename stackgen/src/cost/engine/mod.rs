@@ -43,6 +43,9 @@ pub struct Month {
     pub free_resources: Vec<FreeResource>,
     pub warnings: Vec<String>,
     pub prices: Vec<PriceUsed>,
+    /// Metered lines the region's book has no price for, and their meters.
+    pub unpriced_lines: usize,
+    pub unpriced_meters: std::collections::BTreeSet<Meter>,
 }
 
 /// Prices one month of `traffic` on the resources of `inv`.

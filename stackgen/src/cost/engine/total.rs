@@ -27,14 +27,22 @@ pub(super) fn apply_free_tier(drafts: &mut [Draft]) {
     }
 }
 
+/// The metered lines the book could not price.
+#[derive(Default)]
+struct Missing {
+    lines: usize,
+    meters: BTreeSet<Meter>,
+}
+
 /// Prices every component of every draft and assembles the month.
 pub(super) fn price(drafts: Vec<Draft>, book: &PriceBook, mut notes: Notes) -> Month {
     let mut used: BTreeSet<Meter> = BTreeSet::new();
+    let mut missing = Missing::default();
     let mut resources = Vec::new();
     let mut totals = Totals::default();
     for mut d in drafts {
         let finding = d.finding.take();
-        let rc = resource_cost(d, book, &mut used, &mut notes.warnings);
+        let rc = resource_cost(d, book, &mut used, &mut missing);
         totals.idle += rc.idle;
         totals.usage += rc.usage;
         if let Some((kind, message)) = finding {
@@ -69,6 +77,8 @@ pub(super) fn price(drafts: Vec<Draft>, book: &PriceBook, mut notes: Notes) -> M
         free_resources: notes.free_resources,
         warnings: notes.warnings,
         prices,
+        unpriced_lines: missing.lines,
+        unpriced_meters: missing.meters,
     }
 }
 
@@ -77,7 +87,7 @@ fn resource_cost(
     d: Draft,
     book: &PriceBook,
     used: &mut BTreeSet<Meter>,
-    warnings: &mut Vec<String>,
+    missing: &mut Missing,
 ) -> ResourceCost {
     let mut rc = ResourceCost {
         logical_id: d.logical_id,
@@ -100,10 +110,8 @@ fn resource_cost(
                     )
                 }
                 None => {
-                    warnings.push(format!(
-                        "{}: no {} price for {m:?}; component `{}` not priced",
-                        rc.logical_id, book.region, c.name
-                    ));
+                    missing.lines += 1;
+                    missing.meters.insert(m);
                     (
                         c.unit,
                         "n/a".into(),

