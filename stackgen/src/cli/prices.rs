@@ -8,7 +8,8 @@ use anyhow::{Context, Result, bail};
 use super::exit::Exit;
 use super::target::runtime;
 use crate::cost::pricelist::{self, ChangeKind, Options, Outcome, PriceList};
-use crate::cost::prices::{EMBEDDED_PATH, Meter, file::TableFile};
+use crate::cost::prices::file::{TableFile, keep};
+use crate::cost::prices::{EMBEDDED_PATH, Meter, Table};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -27,7 +28,8 @@ answer for keeps its hand-checked price, page and note. Rebuild stackgen to embe
 Exit codes:
   0  written, or (--check) the table matches AWS's prices
   1  error: no credentials, the Price List refused, an unreadable table
-  2  --check: a price moved or AWS prices a meter the table lacks (each is named)";
+  2  --check: a price moved, AWS prices a meter the table lacks, or a product the table read
+     from the Price List is gone (each is named)";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -62,7 +64,7 @@ pub struct RefreshArgs {
     /// Only this meter, e.g. `sqs-requests` (repeatable; default: all).
     #[arg(long = "meter", value_name = "METER", value_parser = parse_meter)]
     pub meters: Vec<Meter>,
-    /// The table's new date (default: today, UTC).
+    /// The table's date when anything in it changes (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
     /// Write each Price List answer to DIR as a recording (what the tests replay).
@@ -108,6 +110,9 @@ fn refresh(args: &RefreshArgs) -> Result<Exit> {
     });
     let (outcome, requests) = outcome.context("cannot refresh the price table")?;
     print_changes(&outcome);
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
     let stale = outcome.changes.iter().filter(|c| c.is_stale()).count();
     if args.check {
         if stale == 0 {
@@ -125,8 +130,12 @@ fn refresh(args: &RefreshArgs) -> Result<Exit> {
         return Ok(Exit::Changes);
     }
     let out = args.out.as_deref().unwrap_or(&args.table);
-    let written = outcome.table.write()?;
-    std::fs::write(out, &written).with_context(|| format!("cannot write {}", out.display()))?;
+    let name = out.display().to_string();
+    let written = keep(outcome.table.write(&name)?);
+    // What is written must load as cost-report will load it (amounts, notes, sources).
+    Table::load(&name, written)
+        .context("the refreshed table would not load; nothing was written")?;
+    std::fs::write(out, written).with_context(|| format!("cannot write {name}"))?;
     println!(
         "wrote {} ({} entries, {requests} GetProducts requests); rebuild stackgen to embed it",
         out.display(),
@@ -143,7 +152,7 @@ fn read_table(path: &Path) -> Result<&'static str> {
             path.display()
         )
     })?;
-    Ok(Box::leak(text.into_boxed_str()))
+    Ok(keep(text))
 }
 
 fn options(args: &RefreshArgs, old: &TableFile<'_>) -> Result<Options> {
@@ -193,6 +202,17 @@ fn print_changes(outcome: &Outcome) {
                 println!("moved      {} {meter}: {from} → {to}", c.region)
             }
             ChangeKind::Added { to } => println!("added      {} {meter}: {to}", c.region),
+            ChangeKind::Vanished { sku } => println!(
+                "vanished   {} {meter}: the Price List no longer answers with SKU {sku}; check the \
+                 query in cost/pricelist/meters.rs (the entry is kept)",
+                c.region
+            ),
+            ChangeKind::Restated { from, to } => {
+                println!(
+                    "restated   {} {meter}: {from} → {to} (the same price)",
+                    c.region
+                )
+            }
             ChangeKind::Confirmed => println!("confirmed  {} {meter}", c.region),
             ChangeKind::Kept { why } => println!("kept       {} {meter}: {why}", c.region),
         }

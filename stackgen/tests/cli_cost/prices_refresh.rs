@@ -70,10 +70,10 @@ fn a_refresh_rewrites_the_table_from_the_price_list_and_a_second_changes_nothing
     for line in [
         "confirmed  us-east-1 lambda-requests",
         "confirmed  us-east-1 lambda-gb-seconds-x86",
-        "moved      us-east-1 sqs-requests: $0.40 per 1000000 requests → $0.40 to 100000000000, $0.30 to 200000000000, $0.24 beyond (per 1000000 requests)",
+        "moved      us-east-1 sqs-requests: $0.40 per 1M requests → $0.40 per 1M requests to 100000000000, $0.30 per 1M requests to 200000000000, $0.24 per 1M requests beyond",
         "kept       us-east-1 ses-emails: no Price List query for this meter; kept by hand",
-        "added      ap-southeast-2 lambda-requests: $0.20 per 1000000 requests",
-        "added      ap-southeast-2 route53-hosted-zones: $0.50 to 25, $0.10 beyond (per hosted zone-months)",
+        "added      ap-southeast-2 lambda-requests: $0.20 per 1M requests",
+        "added      ap-southeast-2 route53-hosted-zones: $0.50 per hosted zone-month to 25, $0.10 per hosted zone-month beyond",
     ] {
         assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
     }
@@ -82,7 +82,32 @@ fn a_refresh_rewrites_the_table_from_the_price_list_and_a_second_changes_nothing
     let first = std::fs::read_to_string(&table).unwrap_or_default();
     insta::assert_snapshot!("prices_refreshed_from_recordings", first);
 
-    let again = refresh(&table, &[], &replay.endpoint);
+    // Without --date: nothing changed, so the table keeps its date too.
+    let again = stackgen(
+        &[
+            "prices",
+            "refresh",
+            "--table",
+            s(&table),
+            "--region",
+            "us-east-1",
+            "--region",
+            "ap-southeast-2",
+            "--endpoint-url",
+            &replay.endpoint,
+            "--meter",
+            "lambda-requests",
+            "--meter",
+            "lambda-gb-seconds-x86",
+            "--meter",
+            "sqs-requests",
+            "--meter",
+            "route53-hosted-zones",
+            "--meter",
+            "ses-emails",
+        ],
+        &replay.endpoint,
+    );
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
     let second = std::fs::read_to_string(&table).unwrap_or_default();
     assert_eq!(
@@ -94,13 +119,68 @@ fn a_refresh_rewrites_the_table_from_the_price_list_and_a_second_changes_nothing
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
     assert!(text(&check.stdout).contains("matches AWS's Price List"));
 
-    // Every request carried the filters the queries declare (the server refuses any other).
+    // Route 53 is priced globally: asked once per run, without a region, for both regions.
     let asked = replay.asked.lock().map(|a| a.clone()).unwrap_or_default();
-    assert!(asked.iter().all(|r| r["FormatVersion"] == "aws_v1"));
-    assert!(
-        asked.iter().any(|r| r["ServiceCode"] == "AmazonRoute53"
-            && !r["Filters"].to_string().contains("regionCode"))
+    let zones: Vec<&Value> = asked
+        .iter()
+        .filter(|r| r["ServiceCode"] == "AmazonRoute53")
+        .collect();
+    assert_eq!(zones.len(), 3, "once in each of the three runs: {zones:?}");
+    assert!(!zones[0]["Filters"].to_string().contains("regionCode"));
+}
+
+#[test]
+fn check_exits_2_when_aws_prices_a_region_the_table_lacks() {
+    let replay = replay::serve(&recordings());
+    let dir = scratch("prices-added");
+    let table = copy_of_fixture_table(&dir);
+    let before = std::fs::read_to_string(&table).unwrap_or_default();
+    let check = refresh(&table, &["--check"], &replay.endpoint);
+    let stdout = text(&check.stdout);
+    assert_eq!(
+        check.status.code(),
+        Some(2),
+        "{stdout}{}",
+        text(&check.stderr)
     );
+    assert!(
+        stdout.contains("added      ap-southeast-2 lambda-requests: $0.20 per 1M requests"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&table).unwrap_or_default(), before);
+}
+
+#[test]
+fn two_products_for_one_meter_is_an_error_naming_both() {
+    let replay = replay::serve(&recordings());
+    let dir = scratch("prices-ambiguous");
+    let table = copy_of_fixture_table(&dir);
+    let before = std::fs::read_to_string(&table).unwrap_or_default();
+    let out = stackgen(
+        &[
+            "prices",
+            "refresh",
+            "--table",
+            s(&table),
+            "--region",
+            "us-east-1",
+            "--meter",
+            "lambda-gb-seconds-arm",
+            "--endpoint-url",
+            &replay.endpoint,
+        ],
+        &replay.endpoint,
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "lambda-gb-seconds-arm in us-east-1: the Price List returned 2 products \
+             (FIXTURE-LAMBDA-GBS-ARM-A, FIXTURE-LAMBDA-GBS-ARM-B)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&table).unwrap_or_default(), before);
 }
 
 #[test]
@@ -132,7 +212,7 @@ fn check_exits_2_and_names_the_meter_whose_price_moved() {
     );
     assert!(
         stdout.contains(
-            "moved      us-east-1 lambda-requests: $0.25 per 1000000 requests → $0.20 per 1000000 requests"
+            "moved      us-east-1 lambda-requests: $0.25 per 1M requests → $0.20 per 1M requests"
         ),
         "{stdout}"
     );

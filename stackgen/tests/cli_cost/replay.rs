@@ -57,10 +57,18 @@ fn load(dir: &Path, into: &mut BTreeMap<String, Vec<Value>>) {
         } else if path.extension().is_some_and(|e| e == "json") {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             let Ok(rec) = serde_json::from_str::<Value>(&text) else {
-                panic!("{} is not a recording", path.display());
+                panic!("{} is not JSON", path.display());
             };
+            if rec.get("request").is_none() {
+                continue; // the table the tests refresh, not a recording
+            }
             let pages = rec["pages"].as_array().cloned().unwrap_or_default();
-            into.insert(key(&rec["request"]), pages);
+            if into.insert(key(&rec["request"]), pages).is_some() {
+                panic!(
+                    "{} records a request another file records too",
+                    path.display()
+                );
+            }
         }
     }
 }
@@ -141,11 +149,21 @@ fn page(request: &Value, recordings: &BTreeMap<String, Vec<Value>>) -> (u16, Val
             ),
         );
     };
-    let n: usize = request["NextToken"]
-        .as_str()
-        .and_then(|t| t.strip_prefix("page-"))
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(0);
+    let n: usize = match request.get("NextToken").and_then(Value::as_str) {
+        None => 0,
+        Some(token) => match token.strip_prefix("page-").and_then(|t| t.parse().ok()) {
+            Some(n) if n < pages.len() => n,
+            _ => {
+                return (
+                    400,
+                    error(
+                        "InvalidNextTokenException",
+                        &format!("unknown NextToken {token}"),
+                    ),
+                );
+            }
+        },
+    };
     let mut reply = json!({
         "FormatVersion": "aws_v1",
         "PriceList": pages.get(n).cloned().unwrap_or_else(|| json!([])),

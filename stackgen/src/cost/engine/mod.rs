@@ -65,8 +65,3 @@ pub fn price_month(inv: &Inventory, book: &PriceBook, traffic: &Traffic, free_ti
     }
     total::price(drafts, book, notes)
 }
-
-/// Kebab-case name of a meter (its JSON form).
-pub fn meter_name(m: Meter) -> String {
-    m.name()
-}

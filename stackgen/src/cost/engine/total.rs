@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use super::Month;
 use super::context::Notes;
 use super::draft::{Draft, q};
-use super::{Month, meter_name};
 use crate::cost::money::Qty;
 use crate::cost::prices::{FREE_TIER, Meter, PriceBook};
 use crate::cost::report::{Component, CostKind, Finding, PriceUsed, ResourceCost, Totals};
@@ -62,7 +62,7 @@ pub(super) fn price(drafts: Vec<Draft>, book: &PriceBook, mut notes: Notes) -> M
         .into_iter()
         .filter_map(|m| book.entry(m))
         .map(|e| PriceUsed {
-            meter: meter_name(e.meter),
+            meter: e.meter.name(),
             price: e.rate.describe(e.unit),
             source: e.source.to_string(),
             basis: e.basis.label().to_string(),
@@ -106,18 +106,13 @@ fn resource_cost(
                         e.unit,
                         e.rate.describe(e.unit),
                         e.rate.cost(c.qty.saturating_sub(c.free)),
-                        Some(meter_name(m)),
+                        Some(m.name()),
                     )
                 }
                 None => {
                     missing.lines += 1;
                     missing.meters.insert(m);
-                    (
-                        c.unit,
-                        "n/a".into(),
-                        Default::default(),
-                        Some(meter_name(m)),
-                    )
+                    (c.unit, "n/a".into(), Default::default(), Some(m.name()))
                 }
             },
             None => (c.unit, "$0.00".into(), Default::default(), None),

@@ -16,6 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::{AwsContext, AwsError, AwsTarget};
 
+/// More pages than this for one meter's query means the query is far too broad.
+const MAX_PAGES: usize = 100;
+
 /// The region whose Price List endpoint stackgen asks.
 pub const PRICING_REGION: &str = "us-east-1";
 
@@ -153,7 +156,12 @@ impl PriceList {
             self.requests += 1;
             pages.push(out.price_list().to_vec());
             match out.next_token() {
-                Some(t) if !t.is_empty() && pages.len() < 100 => token = Some(t.to_string()),
+                Some(t) if !t.is_empty() && pages.len() >= MAX_PAGES => {
+                    return Err(PriceListError::TooManyPages {
+                        request: request.describe(),
+                    });
+                }
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
                 _ => break,
             }
         }
@@ -186,6 +194,11 @@ fn write_recording(
 pub enum PriceListError {
     #[error(transparent)]
     Aws(AwsError),
+    #[error(
+        "`{request}` answers with more than {MAX_PAGES} pages: the query in \
+         cost/pricelist/meters.rs is far too broad for one meter"
+    )]
+    TooManyPages { request: String },
     #[error("could not build the GetProducts request: {0}")]
     Request(String),
     #[error("could not write the recording {path}: {detail}")]

@@ -12,6 +12,7 @@
 //! and the filters infracost uses for the same resources. A meter with no query here (SES) is
 //! kept by hand in the table: the refresh leaves it and says so.
 
+use super::client::Request;
 use crate::cost::prices::Meter;
 
 /// Where a meter's price varies.
@@ -135,6 +136,76 @@ pub static QUERIES: &[MeterQuery] = &[
     scoped(q(Meter::Route53HostedZones, "AmazonRoute53", Some("DNS Zone"), &[], &["HostedZone"], ("hosted zone-months", 1), "route53"), Scope::Global),
 ];
 
+/// The GetProducts request of `query` in `region`.
+pub fn request(query: &MeterQuery, region: &str) -> Request {
+    let mut filters: Vec<(&str, &str)> = query.filters.to_vec();
+    if let Some(family) = query.product_family {
+        filters.push(("productFamily", family));
+    }
+    match query.scope {
+        Scope::Regional => filters.push(("regionCode", region)),
+        Scope::Global => {}
+        Scope::Viewers(attribute) => filters.push((attribute, viewer_geography(region).0)),
+    }
+    Request::new(query.service, &filters)
+}
+
+/// Where `query`'s answer for `region` applies: the region, the viewer geography (`australia`)
+/// or `global`; the middle of a recording's path.
+pub fn scope_key(query: &MeterQuery, region: &str) -> String {
+    match query.scope {
+        Scope::Regional => region.to_string(),
+        Scope::Global => "global".into(),
+        Scope::Viewers(_) => viewer_geography(region).0.to_lowercase().replace(' ', "-"),
+    }
+}
+
+/// What a unit measures, as far as the price's scale goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    Hours,
+    GbMonths,
+    GbSeconds,
+    Gb,
+    /// Bytes at another scale (MB, TB, bytes): never the table's GB.
+    OtherBytes,
+    /// Requests, users, keys, alarms, days…
+    Count,
+}
+
+fn measure(unit: &str) -> Measure {
+    let u = unit.to_ascii_lowercase().replace([' ', '_'], "-");
+    if u.contains("gb-mo") {
+        Measure::GbMonths
+    } else if u.contains("gb-second") {
+        Measure::GbSeconds
+    } else if u == "gb" {
+        Measure::Gb
+    } else if ["tb", "mb", "kb", "byte"].iter().any(|b| u.contains(b)) {
+        Measure::OtherBytes
+    } else if u.contains("hr") || u.contains("hour") {
+        Measure::Hours
+    } else {
+        Measure::Count
+    }
+}
+
+/// Whether the Price List's unit prices the meter at the table's scale: an hourly price is not
+/// a monthly one, and a price per TB or per byte is not one per GB. Units that count things
+/// (`Requests`, `Keys`, `Alarms`) match any counted unit of the table.
+pub fn check_unit(query: &MeterQuery, price_list_unit: &str) -> Result<(), String> {
+    let (theirs, ours) = (measure(price_list_unit), measure(query.unit));
+    if theirs == ours {
+        Ok(())
+    } else {
+        Err(format!(
+            "the Price List prices it per `{price_list_unit}`, the table per {} {}: the query \
+             in cost/pricelist/meters.rs answers with another product, or the unit changed",
+            query.per, query.unit
+        ))
+    }
+}
+
 /// The query of `meter`, if the Price List answers for it.
 pub fn query(meter: Meter) -> Option<&'static MeterQuery> {
     QUERIES.iter().find(|q| q.meter == meter)
@@ -231,6 +302,24 @@ mod tests {
         assert!(!accepts(requests, "Global-Request", Some("us-east-1")));
         let kms = query(Meter::KmsKeys).expect("queried");
         assert!(accepts(kms, "KMS-Keys", Some("us-east-1")));
+    }
+
+    #[test]
+    fn a_price_per_hour_or_per_tb_is_refused_for_a_monthly_or_per_gb_meter() {
+        let zones = query(Meter::Route53HostedZones).expect("queried");
+        assert!(check_unit(zones, "HostedZone").is_ok());
+        let logs = query(Meter::CloudWatchLogsStorage).expect("queried");
+        assert!(check_unit(logs, "GB-Mo").is_ok());
+        assert!(check_unit(logs, "GB").is_err());
+        let cdn = query(Meter::CloudFrontDataOut).expect("queried");
+        assert!(check_unit(cdn, "GB").is_ok());
+        assert!(check_unit(cdn, "TB").is_err());
+        let nat = query(Meter::NatGatewayHours).expect("queried");
+        assert!(check_unit(nat, "Hrs").is_ok());
+        assert!(check_unit(nat, "Requests").is_err());
+        let gbs = query(Meter::LambdaGbSecondsArm).expect("queried");
+        assert!(check_unit(gbs, "Lambda-GB-Second").is_ok());
+        assert!(check_unit(gbs, "GB-Seconds").is_ok());
     }
 
     #[test]

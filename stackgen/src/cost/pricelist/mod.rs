@@ -6,7 +6,7 @@
 //! prices.json (old) ─────────────────► refresh::merge ◄── product::Product::priced ◄─┘
 //!                                           │
 //!                                           ▼
-//!                          prices.json (new) + the changes (moved, added, kept)
+//!        prices.json (new) + the changes (moved, added, vanished, restated, confirmed, kept)
 //! ```
 //!
 //! The refresh is a maintainer's command, run with AWS credentials; `cost-report` never calls

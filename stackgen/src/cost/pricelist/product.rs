@@ -10,9 +10,10 @@
 //!
 //! The Price List prices one unit (`0.0000002` per request); the table quotes a block (`0.20`
 //! per 1M), so amounts are rescaled as decimals, never through floating point. A first band
-//! that costs nothing (SQS's first million requests, Budgets' first 62 budget-days) is the
+//! that costs nothing (SQS's first million requests, Budgets' first 62 budget-days) is an
 //! always-free allowance: the estimator applies those only with `--free-tier`, from its own
-//! allowance list, so the band is reported and dropped here rather than priced at $0.
+//! allowance list, so the band is dropped here rather than priced at $0, and its size is
+//! returned for the refresh to compare with that list.
 
 use std::collections::BTreeMap;
 
@@ -86,7 +87,38 @@ pub struct ProductError {
 
 impl Product {
     pub fn parse(text: &str) -> Result<Product, String> {
-        serde_json::from_str(text).map_err(|e| format!("not a Price List product: {e}"))
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let start: String = text.chars().take(80).collect();
+            format!(
+                "not a Price List product: at `{}`: {} (the product begins `{start}`)",
+                e.path(),
+                e.inner()
+            )
+        })
+    }
+
+    /// The product, if its usage type is one `wanted` accepts; a product the query does not
+    /// want is skipped without being read further.
+    pub fn parse_if(text: &str, wanted: impl Fn(&str) -> bool) -> Result<Option<Product>, String> {
+        #[derive(Deserialize)]
+        struct Peek {
+            product: PeekInfo,
+        }
+        #[derive(Deserialize)]
+        struct PeekInfo {
+            #[serde(default)]
+            attributes: BTreeMap<String, String>,
+        }
+        let usage = serde_json::from_str::<Peek>(text)
+            .ok()
+            .and_then(|p| p.product.attributes.get("usagetype").cloned())
+            .unwrap_or_default();
+        if wanted(&usage) {
+            Product::parse(text).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     pub fn attribute(&self, name: &str) -> Option<&str> {
@@ -106,13 +138,22 @@ impl Product {
             (Some(_), Some(_)) => return Err(fail("more than one OnDemand term".into())),
         };
         let mut bands = Vec::new();
-        for d in term.price_dimensions.values() {
+        for (rate, d) in &term.price_dimensions {
             let usd = d
                 .price_per_unit
                 .get("USD")
-                .ok_or_else(|| fail(format!("band `{}` has no USD price", d.description)))?;
-            let begin = range(&d.begin_range).map_err(&fail)?.unwrap_or(0);
-            let end = range(&d.end_range).map_err(&fail)?;
+                .ok_or_else(|| fail(format!("rate {rate} has no USD price")))?;
+            let bound = |name: &str, text: &str| {
+                range(text).map_err(|why| fail(format!("rate {rate}: {name} {why}")))
+            };
+            let begin = bound("beginRange", &d.begin_range)?
+                .ok_or_else(|| fail(format!("rate {rate}: beginRange is Inf")))?;
+            let end = bound("endRange", &d.end_range)?;
+            if end.is_some_and(|end| end <= begin) {
+                return Err(fail(format!(
+                    "rate {rate}: endRange is not above beginRange"
+                )));
+            }
             bands.push((begin, end, usd.as_str(), d.unit.as_str()));
         }
         bands.sort_by_key(|b| b.0);
@@ -140,7 +181,13 @@ impl Product {
                 return Err(fail(format!("bands leave a gap or overlap at {expect}")));
             }
             tiers.push((*end, scale(usd, per).map_err(&fail)?));
-            expect = end.unwrap_or(u64::MAX);
+            match end {
+                Some(end) => expect = *end,
+                None => break,
+            }
+        }
+        if tiers.len() < bands.len() {
+            return Err(fail("a band follows the unbounded one".into()));
         }
         if tiers.last().is_some_and(|t| t.0.is_some()) {
             return Err(fail("the last band has an upper bound".into()));
@@ -164,11 +211,12 @@ fn range(text: &str) -> Result<Option<u64>, String> {
     whole
         .parse()
         .map(Some)
-        .map_err(|_| format!("band bound `{text}` is not a whole number of units"))
+        .map_err(|_| format!("`{text}` is not a whole number of units"))
 }
 
+/// A price of nothing: digits, all zero (`0`, `0.0000000000`).
 fn is_zero(usd: &str) -> bool {
-    usd.chars().all(|c| c == '0' || c == '.')
+    usd.chars().any(|c| c.is_ascii_digit()) && usd.chars().all(|c| c == '0' || c == '.')
 }
 
 /// `usd` per unit as dollars per block of `per` units (a power of ten), written the way the
@@ -206,11 +254,14 @@ pub fn scale(usd: &str, per: u64) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    /// The first product of a recording under tests/pricelist/.
-    fn recorded(text: &str) -> Product {
+    /// The first product of a recording under tests/pricelist/, as text.
+    fn first_product(text: &str) -> String {
         let rec: serde_json::Value = serde_json::from_str(text).expect("a recording");
-        let doc = rec["pages"][0][0].as_str().expect("a product");
-        Product::parse(doc).expect("parses")
+        rec["pages"][0][0].as_str().expect("a product").to_string()
+    }
+
+    fn recorded(text: &str) -> Product {
+        Product::parse(&first_product(text)).expect("parses")
     }
 
     #[test]

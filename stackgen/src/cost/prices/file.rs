@@ -14,6 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use super::Meter;
 
+/// Text a table read at run time borrows (a `--table` file, a refresh's answers): made once
+/// per run and kept for the life of the process, like the embedded table it stands beside.
+pub fn keep(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
 /// The file's schema name; bumped when a field changes meaning.
 pub const SCHEMA: &str = "stackgen.prices/1";
 
@@ -53,6 +59,9 @@ pub struct RegionFile<'a> {
 pub struct NoteFile<'a> {
     /// `checked` (against a stored copy of the source) or `memory` (not re-checked).
     pub basis: &'a str,
+    /// The date (YYYY-MM-DD) a `checked` note's prices were compared with its source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<&'a str>,
     pub text: &'a str,
 }
 
@@ -128,8 +137,15 @@ impl<'a> TableFile<'a> {
         if self.schema != SCHEMA {
             return Err(format!("schema `{}`, expected `{SCHEMA}`", self.schema));
         }
+        let mut seen = std::collections::BTreeSet::new();
         for (i, e) in self.entries.iter().enumerate() {
-            let at = || format!("entry {i} ({} {:?})", e.region, e.meter);
+            let at = || format!("entry {i} ({} {})", e.region, e.meter.name());
+            if !seen.insert((e.region, e.meter)) {
+                return Err(format!(
+                    "{}: a second entry for the same region and meter",
+                    at()
+                ));
+            }
             if !self.regions.iter().any(|r| r.region == e.region) {
                 return Err(format!("{}: region not listed in `regions`", at()));
             }
@@ -159,19 +175,33 @@ impl<'a> TableFile<'a> {
             }
         }
         for (k, n) in &self.notes {
-            if n.basis != "checked" && n.basis != "memory" {
-                return Err(format!(
-                    "note `{k}`: basis `{}`, expected checked or memory",
-                    n.basis
-                ));
+            match (n.basis, n.checked) {
+                ("checked", Some(date)) if is_date(date) => {}
+                ("checked", _) => {
+                    return Err(format!(
+                        "note `{k}`: a checked note needs `checked`, the date it was checked (YYYY-MM-DD)"
+                    ));
+                }
+                ("memory", None) => {}
+                ("memory", Some(_)) => {
+                    return Err(format!(
+                        "note `{k}`: a memory note was not checked; drop `checked` or make it basis checked"
+                    ));
+                }
+                (other, _) => {
+                    return Err(format!(
+                        "note `{k}`: basis `{other}`, expected checked or memory"
+                    ));
+                }
             }
         }
         Ok(())
     }
 
-    /// The file's text: fixed key order, one item per line, a trailing newline.
-    pub fn write(&self) -> Result<String, TableFileError> {
-        self.check_writable()?;
+    /// The file's text: fixed key order, one item per line, a trailing newline. `file` names it
+    /// in errors.
+    pub fn write(&self, file: &str) -> Result<String, TableFileError> {
+        self.check_writable(file)?;
         let mut out = String::from("{\n");
         let _ = writeln!(out, "  \"schema\": {},", json(&self.schema));
         let _ = writeln!(out, "  \"taken\": {},", json(&self.taken));
@@ -192,7 +222,7 @@ impl<'a> TableFile<'a> {
     }
 
     /// Every string must read back borrowed, so none may need a JSON escape.
-    fn check_writable(&self) -> Result<(), TableFileError> {
+    fn check_writable(&self, file: &str) -> Result<(), TableFileError> {
         // Every JSON escape starts with a backslash.
         let text = json(self);
         if let Some(pos) = text.find('\\') {
@@ -203,7 +233,7 @@ impl<'a> TableFile<'a> {
                 .map_or(0, |(i, _)| i);
             let around: String = text[start..].chars().take(60).collect();
             return Err(TableFileError::Invalid {
-                file: "(table being written)".into(),
+                file: file.to_string(),
                 detail: format!(
                     "a string needs a JSON escape near `{around}`: remove the `\"`, `\\` or \
                      control character"
@@ -212,6 +242,15 @@ impl<'a> TableFile<'a> {
         }
         Ok(())
     }
+}
+
+/// `YYYY-MM-DD`, digits where digits go.
+fn is_date(text: &str) -> bool {
+    text.len() == 10
+        && text.char_indices().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        })
 }
 
 fn list(out: &mut String, key: &str, items: impl Iterator<Item = String>, last: bool) {
@@ -247,7 +286,7 @@ mod tests {
     fn the_committed_file_reads_back_byte_for_byte() {
         let text = super::super::EMBEDDED;
         let table = TableFile::parse("prices.json", text).expect("the embedded table parses");
-        assert_eq!(table.write().expect("writable"), text);
+        assert_eq!(table.write("prices.json").expect("writable"), text);
     }
 
     #[test]
@@ -258,6 +297,24 @@ mod tests {
             err.to_string().contains("note `nope` not in `notes`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_second_entry_for_a_region_and_meter_is_refused() {
+        let first = super::super::EMBEDDED
+            .lines()
+            .find(|l| l.contains("\"meter\":\"sqs-requests\""))
+            .expect("an sqs entry");
+        let text = super::super::EMBEDDED.replacen(first, &format!("{first}\n{first}"), 1);
+        let err = TableFile::parse("prices.json", &text).unwrap_err();
+        assert!(err.to_string().contains("a second entry"), "{err}");
+    }
+
+    #[test]
+    fn a_checked_note_needs_its_date() {
+        let text = super::super::EMBEDDED.replacen("\"checked\":\"2026-11-21\",", "", 1);
+        let err = TableFile::parse("prices.json", &text).unwrap_err();
+        assert!(err.to_string().contains("needs `checked`"), "{err}");
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //!   credentials has run yet), compared against a stored copy of the AWS page (or an AWS
 //!   whitepaper, or independent write-ups of the page); the note says which.
 //! - [`Basis::Memory`]: kept by hand, the list price as known to the author on the table's
-//!   date, not re-checked against a copy here. A refresh replaces these first.
+//!   date, not re-checked against a copy here. A refresh with credentials replaces each one the
+//!   Price List answers for.
 //!
 //! Prices are USD, on-demand, without tax. A commercial region the table does not cover is
 //! never guessed: its estimate lists every resource and quantity with each metered line unpriced
@@ -35,12 +36,27 @@ pub const EMBEDDED_PATH: &str = "stackgen/data/prices.json";
 /// Hours in the billing month AWS uses for monthly estimates (365 × 24 / 12).
 pub const HOURS_PER_MONTH: u64 = 730;
 
-/// Something AWS meters and bills.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Meter {
+/// Declares [`Meter`] and [`Meter::ALL`] from one list, so no meter can be missing from ALL
+/// (a refresh walks ALL to write the table).
+macro_rules! meters {
+    ($($meter:ident),* $(,)?) => {
+        /// Something AWS meters and bills.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(rename_all = "kebab-case")]
+        pub enum Meter {
+            $($meter),*
+        }
+
+        impl Meter {
+            /// Every meter, in the table's order.
+            pub const ALL: &[Meter] = &[$(Meter::$meter),*];
+        }
+    };
+}
+
+meters! {
     LambdaRequests,
     LambdaGbSecondsX86,
     LambdaGbSecondsArm,
@@ -93,6 +109,7 @@ pub enum Meter {
     WafRules,
     WafRequests,
     Route53HostedZones,
+
 }
 
 impl Meter {
@@ -103,62 +120,6 @@ impl Meter {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_else(|| format!("{self:?}"))
     }
-
-    /// Every meter, in the table's order.
-    pub const ALL: [Meter; 52] = [
-        Meter::LambdaRequests,
-        Meter::LambdaGbSecondsX86,
-        Meter::LambdaGbSecondsArm,
-        Meter::LambdaEphemeralGbSeconds,
-        Meter::LambdaProvisionedGbSecondsX86,
-        Meter::LambdaProvisionedGbSecondsArm,
-        Meter::HttpApiRequests,
-        Meter::RestApiRequests,
-        Meter::DynamoDbWriteRequestUnits,
-        Meter::DynamoDbReadRequestUnits,
-        Meter::DynamoDbStorage,
-        Meter::DynamoDbPitrStorage,
-        Meter::DynamoDbProvisionedWcuHours,
-        Meter::DynamoDbProvisionedRcuHours,
-        Meter::S3StandardStorage,
-        Meter::S3PutRequests,
-        Meter::S3GetRequests,
-        Meter::CloudFrontDataOut,
-        Meter::CloudFrontHttpsRequests,
-        Meter::CloudFrontFunctionInvocations,
-        Meter::CognitoLiteMau,
-        Meter::CognitoEssentialsMau,
-        Meter::CognitoPlusMau,
-        Meter::SqsRequests,
-        Meter::SnsPublishes,
-        Meter::SnsEmailDeliveries,
-        Meter::SnsHttpDeliveries,
-        Meter::CloudWatchStandardAlarmMetrics,
-        Meter::CloudWatchHighResolutionAlarmMetrics,
-        Meter::CloudWatchCompositeAlarms,
-        Meter::CloudWatchDashboards,
-        Meter::CloudWatchLogsIngestion,
-        Meter::CloudWatchLogsStorage,
-        Meter::BudgetsActionEnabledBudgetDays,
-        Meter::SchedulerInvocations,
-        Meter::SesEmails,
-        Meter::XRayTracesRecorded,
-        Meter::KmsKeys,
-        Meter::SecretsManagerSecrets,
-        Meter::StepFunctionsTransitions,
-        Meter::NatGatewayHours,
-        Meter::NatGatewayDataProcessed,
-        Meter::PublicIpv4AddressHours,
-        Meter::ApplicationLoadBalancerHours,
-        Meter::NetworkLoadBalancerHours,
-        Meter::VpcInterfaceEndpointHours,
-        Meter::EksClusterHours,
-        Meter::KinesisShardHours,
-        Meter::WafWebAcls,
-        Meter::WafRules,
-        Meter::WafRequests,
-        Meter::Route53HostedZones,
-    ];
 }
 
 /// How a price is known.
@@ -170,8 +131,11 @@ pub enum Basis {
         sku: &'static str,
         effective: &'static str,
     },
-    /// Kept by hand, compared against a stored copy of the named source.
-    Checked(&'static str),
+    /// Kept by hand, compared against a stored copy of the named source on the date given.
+    Checked {
+        note: &'static str,
+        on: &'static str,
+    },
     /// Kept by hand, AWS's list price as known to the author; not re-checked against a copy.
     Memory(&'static str),
 }
@@ -180,7 +144,7 @@ impl Basis {
     pub fn label(&self) -> &'static str {
         match self {
             Basis::PriceList { .. } => "price list",
-            Basis::Checked(_) => "checked",
+            Basis::Checked { .. } => "checked",
             Basis::Memory(_) => "from memory",
         }
     }
@@ -197,7 +161,8 @@ impl Basis {
                 sku,
                 effective,
             } => format!("AWS Price List: {service} SKU {sku}, effective {effective}"),
-            Basis::Checked(n) | Basis::Memory(n) => (*n).to_string(),
+            Basis::Checked { note, on } => format!("{note} (checked {on})"),
+            Basis::Memory(n) => (*n).to_string(),
         }
     }
 }
@@ -362,7 +327,11 @@ fn books(file: &TableFile<'static>, name: &str) -> Result<Vec<PriceBook>, TableF
         for e in file.entries.iter().filter(|e| e.region == r.region) {
             let price = |usd: &'static str| {
                 Price::parse(usd, e.per).map_err(|why| {
-                    invalid(format!("{} {:?}: amount `{usd}`: {why}", e.region, e.meter))
+                    invalid(format!(
+                        "{} {}: amount `{usd}`: {why}",
+                        e.region,
+                        e.meter.name()
+                    ))
                 })
             };
             let rate = match (e.usd, &e.tiers) {
@@ -379,7 +348,11 @@ fn books(file: &TableFile<'static>, name: &str) -> Result<Vec<PriceBook>, TableF
                         .collect::<Result<_, TableFileError>>()?,
                 ),
                 (None, None) => {
-                    return Err(invalid(format!("{} {:?}: no price", e.region, e.meter)));
+                    return Err(invalid(format!(
+                        "{} {}: no price",
+                        e.region,
+                        e.meter.name()
+                    )));
                 }
             };
             let basis = match (&e.price_list, e.note.and_then(|n| file.notes.get(n))) {
@@ -388,10 +361,17 @@ fn books(file: &TableFile<'static>, name: &str) -> Result<Vec<PriceBook>, TableF
                     sku: p.sku,
                     effective: p.effective,
                 },
-                (None, Some(n)) if n.basis == "checked" => Basis::Checked(n.text),
+                (None, Some(n)) if n.basis == "checked" => Basis::Checked {
+                    note: n.text,
+                    on: n.checked.unwrap_or(file.taken),
+                },
                 (None, Some(n)) => Basis::Memory(n.text),
                 (None, None) => {
-                    return Err(invalid(format!("{} {:?}: no basis", e.region, e.meter)));
+                    return Err(invalid(format!(
+                        "{} {}: no basis",
+                        e.region,
+                        e.meter.name()
+                    )));
                 }
             };
             entries.push(PriceEntry {
@@ -523,7 +503,7 @@ mod tests {
         let table = embedded().expect("the embedded table loads");
         for b in &table.books {
             let full = b.region == "us-east-1" || b.region == "eu-west-1";
-            for m in Meter::ALL {
+            for &m in Meter::ALL {
                 let n = b.entries.iter().filter(|e| e.meter == m).count();
                 assert!(n <= 1, "{} prices {m:?} {n} times", b.region);
                 assert!(!full || n == 1, "{} lacks {m:?}", b.region);
