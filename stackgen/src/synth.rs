@@ -30,6 +30,14 @@ pub fn prepare(env: &Environment) -> Result<Prepared, StackError> {
     Ok(Prepared { stack, report })
 }
 
+/// [`prepare`] for a caller that renders every stack next (`stackgen synth`): the template is
+/// validated when it is rendered rather than also before.
+pub fn prepare_to_render(env: &Environment) -> Result<Prepared, StackError> {
+    let stack = stack::assemble(env)?;
+    let report = guard::check(&stack, env);
+    Ok(Prepared { stack, report })
+}
+
 /// `out/<env>/<stack>.template.<json|yaml>`.
 pub fn template_path(out: &Path, stack: &RetailStack, format: Format) -> PathBuf {
     stack_template_path(out, &stack.environment, &stack.name, format)

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use std::fmt::Write as _;
+
 use anyhow::{Context, Result};
 use clap::ValueEnum;
 
@@ -53,7 +55,7 @@ pub fn run(args: &Args) -> Result<Exit> {
 
     let mut prepared = Vec::new();
     for env in &envs {
-        let p = synth::prepare(env)
+        let p = synth::prepare_to_render(env)
             .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
         prepared.push(p);
     }
@@ -88,15 +90,18 @@ pub fn run(args: &Args) -> Result<Exit> {
         }
     }
     let color = stdout_color();
+    let mut summary = String::new();
     for (p, stack, path, text) in &rendered {
         synth::write_file(path, text)?;
-        print_written(color, p, stack, path, text.len());
+        written(&mut summary, color, p, stack, path, text.len());
     }
+    print!("{summary}");
     Ok(Exit::Ok)
 }
 
-/// One stack's line: where it went, its size, what it holds, and the guardrails.
-fn print_written(
+/// One stack's lines (written to stdout at once: one write, not one per line): where it went, its size, what it holds, and the guardrails.
+fn written(
+    out: &mut String,
     color: bool,
     p: &synth::Prepared,
     stack: &crate::stack::StackRef<'_>,
@@ -108,7 +113,8 @@ fn print_written(
     } else {
         format!(" in {}", stack.region)
     };
-    println!(
+    let _ = writeln!(
+        out,
         "{} {}{region} → {} ({} bytes{})",
         paint(color, "1", stack.name),
         paint(color, "2", &format!("[{}]", p.stack.environment)),
@@ -125,17 +131,19 @@ fn print_written(
     );
     let counts = synth::resources_by_type(stack.template);
     let total: usize = counts.values().sum();
-    println!(
+    let _ = writeln!(
+        out,
         "  {total} resources, {} parameters, {} outputs",
         stack.template.parameters().count(),
         stack.template.outputs().count()
     );
     let width = counts.keys().map(|k| k.len()).max().unwrap_or(0);
     for (ty, n) in &counts {
-        println!("    {ty:width$}  {n:>3}");
+        let _ = writeln!(out, "    {ty:width$}  {n:>3}");
     }
     if stack.main {
-        println!(
+        let _ = writeln!(
+            out,
             "  guardrails: {} ({} rules, every stack of the environment)",
             paint(color, "32", "passed"),
             p.report.results.len()

@@ -304,7 +304,7 @@ pub(crate) struct Ctx<'a> {
     pub template: Template,
 }
 
-/// Builds the retail stack for `env`.
+/// The stack-level tags of `env`.
 fn stack_tags(env: &Environment) -> Tags {
     let mut tags = Tags::new();
     tags.set("Project", &env.tags.project);
@@ -314,7 +314,18 @@ fn stack_tags(env: &Environment) -> Tags {
     tags
 }
 
+/// Builds the retail stack for `env` and validates its template (every reference resolves, no
+/// logical id twice).
 pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
+    let stack = assemble(env)?;
+    stack.template.validate()?;
+    Ok(stack)
+}
+
+/// Builds the retail stack for `env` without validating its template, for a caller that renders
+/// it next: rendering validates the same way (`Template::render`), and building the template's
+/// JSON document once instead of twice is most of `stackgen synth`'s own time.
+pub fn assemble(env: &Environment) -> Result<RetailStack, StackError> {
     let names = Names::new(env);
     let (companions, exports) = match global::build(env, &names, stack_tags(env)) {
         Some((stack, exports)) => (vec![stack], Some(exports)),
@@ -421,7 +432,6 @@ pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
         );
     }
 
-    ctx.template.validate()?;
     Ok(RetailStack {
         name: ctx.names.stack().to_owned(),
         environment: env.name.clone(),
