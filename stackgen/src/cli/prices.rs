@@ -22,8 +22,9 @@ Examples:
 
 Asks the AWS Price List Query API (GetProducts, us-east-1's endpoint; any AWS credentials with
 pricing:GetProducts) for each meter the estimator prices, rewrites stackgen/data/prices.json with
-each entry's SKU, effective date and unit, and prints what moved. An entry the Price List has no
-answer for keeps its hand-checked price, page and note. Rebuild stackgen to embed the new table.
+each entry's SKU, effective date and unit, and prints each entry's fate: moved, added, confirmed,
+restated (same price, another block), vanished (a Price List product that is gone) or kept (no
+answer: the hand-checked price, page and note stay). Rebuild stackgen to embed the new table.
 
 Exit codes:
   0  written, or (--check) the table matches AWS's prices

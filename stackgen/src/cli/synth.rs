@@ -59,6 +59,20 @@ pub fn run(args: &Args) -> Result<Exit> {
             .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
         prepared.push(p);
     }
+    // Render everything before writing anything: rendering validates each template (every
+    // reference resolves), which comes before the guardrails, as `stack::build` does.
+    let mut rendered = Vec::new();
+    for p in &prepared {
+        for stack in p.stack.stacks() {
+            let text = stack
+                .template
+                .render(format)
+                .with_context(|| format!("cannot render the template of `{}`", stack.name))?;
+            let path =
+                synth::stack_template_path(&args.out, &p.stack.environment, stack.name, format);
+            rendered.push((p, stack, path, text));
+        }
+    }
     let failing: Vec<_> = prepared.iter().filter(|p| !p.report.passed()).collect();
     if !failing.is_empty() {
         for p in &failing {
@@ -76,19 +90,6 @@ pub fn run(args: &Args) -> Result<Exit> {
         .into());
     }
 
-    // Render everything before writing anything.
-    let mut rendered = Vec::new();
-    for p in &prepared {
-        for stack in p.stack.stacks() {
-            let text = stack
-                .template
-                .render(format)
-                .with_context(|| format!("cannot render the template of `{}`", stack.name))?;
-            let path =
-                synth::stack_template_path(&args.out, &p.stack.environment, stack.name, format);
-            rendered.push((p, stack, path, text));
-        }
-    }
     let color = stdout_color();
     let mut summary = String::new();
     for (p, stack, path, text) in &rendered {

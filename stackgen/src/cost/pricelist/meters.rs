@@ -174,25 +174,39 @@ enum Measure {
 }
 
 fn measure(unit: &str) -> Measure {
-    let u = unit.to_ascii_lowercase().replace([' ', '_'], "-");
-    if u.contains("gb-mo") {
+    let lower = unit.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    let gb = has("gb") || has("gigabyte") || has("gigabytes");
+    if gb && (has("mo") || has("month") || has("months")) {
         Measure::GbMonths
-    } else if u.contains("gb-second") {
+    } else if gb && (has("second") || has("seconds") || has("s")) {
         Measure::GbSeconds
-    } else if u == "gb" {
+    } else if gb {
         Measure::Gb
-    } else if ["tb", "mb", "kb", "byte"].iter().any(|b| u.contains(b)) {
+    } else if ["tb", "mb", "kb", "pb", "byte", "bytes"]
+        .iter()
+        .any(|b| has(b))
+    {
         Measure::OtherBytes
-    } else if u.contains("hr") || u.contains("hour") {
+    } else if words
+        .iter()
+        .any(|w| *w == "hrs" || *w == "hr" || w.ends_with("hour") || w.ends_with("hours"))
+    {
         Measure::Hours
     } else {
         Measure::Count
     }
 }
 
-/// Whether the Price List's unit prices the meter at the table's scale: an hourly price is not
-/// a monthly one, and a price per TB or per byte is not one per GB. Units that count things
-/// (`Requests`, `Keys`, `Alarms`) match any counted unit of the table.
+/// Whether the Price List's unit prices the meter at the table's scale, read word by word: an
+/// hourly price is not a monthly one, a GB-month not a GB, and a price per TB or per byte is
+/// not one per GB. Units that count things (`Requests`, `Keys`, `Alarms`) match any counted
+/// unit of the table: their time base (per month, per day) is not in the unit's name, so it is
+/// not checked.
 pub fn check_unit(query: &MeterQuery, price_list_unit: &str) -> Result<(), String> {
     let (theirs, ours) = (measure(price_list_unit), measure(query.unit));
     if theirs == ours {
@@ -320,6 +334,18 @@ mod tests {
         let gbs = query(Meter::LambdaGbSecondsArm).expect("queried");
         assert!(check_unit(gbs, "Lambda-GB-Second").is_ok());
         assert!(check_unit(gbs, "GB-Seconds").is_ok());
+        let shards = query(Meter::KinesisShardHours).expect("queried");
+        assert!(check_unit(shards, "ShardHour").is_ok());
+        // Words, not letters: "lambda" holds "mb", "outbound" holds "tb", "throughput" "hr".
+        let requests = query(Meter::LambdaRequests).expect("queried");
+        for unit in [
+            "Requests",
+            "Lambda-Requests",
+            "Outbound-Requests",
+            "Throughput",
+        ] {
+            assert!(check_unit(requests, unit).is_ok(), "{unit}");
+        }
     }
 
     #[test]

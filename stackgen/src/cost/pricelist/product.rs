@@ -110,9 +110,15 @@ impl Product {
             #[serde(default)]
             attributes: BTreeMap<String, String>,
         }
-        let usage = serde_json::from_str::<Peek>(text)
-            .ok()
-            .and_then(|p| p.product.attributes.get("usagetype").cloned())
+        let Ok(peek) = serde_json::from_str::<Peek>(text) else {
+            // Not even the product's attributes: read it in full for the error that says why.
+            return Product::parse(text).map(Some);
+        };
+        let usage = peek
+            .product
+            .attributes
+            .get("usagetype")
+            .cloned()
             .unwrap_or_default();
         if wanted(&usage) {
             Product::parse(text).map(Some)
@@ -265,7 +271,7 @@ mod tests {
     }
 
     #[test]
-    fn a_free_first_band_is_reported_and_dropped() {
+    fn a_free_first_band_is_dropped_and_its_size_returned() {
         let sqs = recorded(include_str!(
             "../../../tests/pricelist/AWSQueueService/us-east-1/sqs-requests.json"
         ));

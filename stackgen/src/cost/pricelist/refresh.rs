@@ -152,19 +152,19 @@ pub async fn refresh(
     let used: BTreeSet<&str> = entries.iter().filter_map(|e| e.note).collect();
     let mut notes = old.notes.clone();
     notes.retain(|k, _| used.contains(k));
-    let changed = entries != old.entries || regions != old.regions;
-    let table = TableFile {
+    let mut table = TableFile {
         schema: old.schema,
-        taken: if changed {
-            keep(opts.date.clone())
-        } else {
-            old.taken
-        },
+        taken: old.taken,
         regions,
         sources: old.sources.clone(),
         notes,
         entries,
     };
+    // Dated when anything in it changed; a refresh that finds nothing new changes nothing.
+    if table != *old {
+        table.taken = keep(opts.date.clone());
+    }
+    warnings.dedup();
     Ok(Outcome {
         table,
         changes,

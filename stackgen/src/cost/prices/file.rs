@@ -117,15 +117,18 @@ impl<'a> TableFile<'a> {
     /// Reads `text` (the contents of `file`) and checks that every reference resolves.
     pub fn parse(file: &str, text: &'a str) -> Result<TableFile<'a>, TableFileError> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let table: TableFile<'a> =
-            serde_path_to_error::deserialize(&mut de).map_err(|e| TableFileError::Parse {
+        let table: TableFile<'a> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            // A string that needs an escape cannot be borrowed from the file's text.
+            let hint = if e.inner().to_string().contains("borrowed") {
+                " (strings must need no JSON escapes: no `\"` or `\\`)"
+            } else {
+                ""
+            };
+            TableFileError::Parse {
                 file: file.to_string(),
-                detail: format!(
-                    "at `{}`: {} (strings must need no JSON escapes: no `\"` or `\\`)",
-                    e.path(),
-                    e.inner()
-                ),
-            })?;
+                detail: format!("at `{}`: {}{hint}", e.path(), e.inner()),
+            }
+        })?;
         table.validate().map_err(|detail| TableFileError::Invalid {
             file: file.to_string(),
             detail,
