@@ -28,25 +28,27 @@ fn recordings() -> PathBuf {
     workspace().join("stackgen/tests/pricelist")
 }
 
+/// `prices refresh --table <table> <args> --endpoint-url <endpoint>`.
+fn refresh_with(table: &Path, args: &[&str], endpoint: &str) -> std::process::Output {
+    let mut all = vec!["prices", "refresh", "--table", s(table)];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--endpoint-url", endpoint]);
+    stackgen(&all, endpoint)
+}
+
+const BOTH_REGIONS: &[&str] = &["--region", "us-east-1", "--region", "ap-southeast-2"];
+
 /// `prices refresh` of `table` for us-east-1 and ap-southeast-2, the recorded meters only.
 fn refresh(table: &Path, extra: &[&str], endpoint: &str) -> std::process::Output {
-    let mut args = vec![
-        "prices",
-        "refresh",
-        "--table",
-        s(table),
-        "--region",
-        "us-east-1",
-        "--region",
-        "ap-southeast-2",
-        "--date",
-        "2026-12-01",
-        "--endpoint-url",
-        endpoint,
-    ];
-    args.extend_from_slice(METERS);
-    args.extend_from_slice(extra);
-    stackgen(&args, endpoint)
+    let args = [BOTH_REGIONS, &["--date", "2026-12-01"], METERS, extra].concat();
+    refresh_with(table, &args, endpoint)
+}
+
+/// The recordings served, a copy of the fixture table, and the scratch directory it is in.
+fn fixture(name: &str) -> (replay::Replay, PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let table = copy_of_fixture_table(&dir);
+    (replay::serve(&recordings()), table, dir)
 }
 
 fn copy_of_fixture_table(dir: &Path) -> PathBuf {
@@ -60,9 +62,7 @@ fn copy_of_fixture_table(dir: &Path) -> PathBuf {
 
 #[test]
 fn a_refresh_rewrites_the_table_from_the_price_list_and_a_second_changes_nothing() {
-    let replay = replay::serve(&recordings());
-    let dir = scratch("prices-refresh");
-    let table = copy_of_fixture_table(&dir);
+    let (replay, table, _) = fixture("prices-refresh");
 
     let out = refresh(&table, &[], &replay.endpoint);
     let stdout = text(&out.stdout);
@@ -83,31 +83,7 @@ fn a_refresh_rewrites_the_table_from_the_price_list_and_a_second_changes_nothing
     insta::assert_snapshot!("prices_refreshed_from_recordings", first);
 
     // Without --date: nothing changed, so the table keeps its date too.
-    let again = stackgen(
-        &[
-            "prices",
-            "refresh",
-            "--table",
-            s(&table),
-            "--region",
-            "us-east-1",
-            "--region",
-            "ap-southeast-2",
-            "--endpoint-url",
-            &replay.endpoint,
-            "--meter",
-            "lambda-requests",
-            "--meter",
-            "lambda-gb-seconds-x86",
-            "--meter",
-            "sqs-requests",
-            "--meter",
-            "route53-hosted-zones",
-            "--meter",
-            "ses-emails",
-        ],
-        &replay.endpoint,
-    );
+    let again = refresh_with(&table, &[BOTH_REGIONS, METERS].concat(), &replay.endpoint);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
     let second = std::fs::read_to_string(&table).unwrap_or_default();
     assert_eq!(
@@ -131,9 +107,7 @@ fn a_refresh_rewrites_the_table_from_the_price_list_and_a_second_changes_nothing
 
 #[test]
 fn check_exits_2_when_aws_prices_a_region_the_table_lacks() {
-    let replay = replay::serve(&recordings());
-    let dir = scratch("prices-added");
-    let table = copy_of_fixture_table(&dir);
+    let (replay, table, _) = fixture("prices-added");
     let before = std::fs::read_to_string(&table).unwrap_or_default();
     let check = refresh(&table, &["--check"], &replay.endpoint);
     let stdout = text(&check.stdout);
@@ -152,23 +126,11 @@ fn check_exits_2_when_aws_prices_a_region_the_table_lacks() {
 
 #[test]
 fn two_products_for_one_meter_is_an_error_naming_both() {
-    let replay = replay::serve(&recordings());
-    let dir = scratch("prices-ambiguous");
-    let table = copy_of_fixture_table(&dir);
+    let (replay, table, _) = fixture("prices-ambiguous");
     let before = std::fs::read_to_string(&table).unwrap_or_default();
-    let out = stackgen(
-        &[
-            "prices",
-            "refresh",
-            "--table",
-            s(&table),
-            "--region",
-            "us-east-1",
-            "--meter",
-            "lambda-gb-seconds-arm",
-            "--endpoint-url",
-            &replay.endpoint,
-        ],
+    let out = refresh_with(
+        &table,
+        &["--region", "us-east-1", "--meter", "lambda-gb-seconds-arm"],
         &replay.endpoint,
     );
     let stderr = text(&out.stderr);
@@ -185,9 +147,7 @@ fn two_products_for_one_meter_is_an_error_naming_both() {
 
 #[test]
 fn check_exits_2_and_names_the_meter_whose_price_moved() {
-    let replay = replay::serve(&recordings());
-    let dir = scratch("prices-check");
-    let table = copy_of_fixture_table(&dir);
+    let (replay, table, _) = fixture("prices-check");
     let out = refresh(&table, &[], &replay.endpoint);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 
@@ -226,9 +186,7 @@ fn check_exits_2_and_names_the_meter_whose_price_moved() {
 
 #[test]
 fn record_writes_the_answers_it_was_given_in_the_replayed_shape() {
-    let replay = replay::serve(&recordings());
-    let dir = scratch("prices-record");
-    let table = copy_of_fixture_table(&dir);
+    let (replay, table, dir) = fixture("prices-record");
     let recorded = dir.join("recorded");
     let out = refresh(&table, &["--record", s(&recorded)], &replay.endpoint);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -249,23 +207,11 @@ fn record_writes_the_answers_it_was_given_in_the_replayed_shape() {
 
 #[test]
 fn a_request_nobody_recorded_fails_naming_its_filters() {
-    let replay = replay::serve(&recordings());
-    let dir = scratch("prices-unrecorded");
-    let table = copy_of_fixture_table(&dir);
+    let (replay, table, _) = fixture("prices-unrecorded");
     let before = std::fs::read_to_string(&table).unwrap_or_default();
-    let out = stackgen(
-        &[
-            "prices",
-            "refresh",
-            "--table",
-            s(&table),
-            "--region",
-            "eu-west-1",
-            "--meter",
-            "lambda-requests",
-            "--endpoint-url",
-            &replay.endpoint,
-        ],
+    let out = refresh_with(
+        &table,
+        &["--region", "eu-west-1", "--meter", "lambda-requests"],
         &replay.endpoint,
     );
     let stderr = text(&out.stderr);
