@@ -63,12 +63,18 @@ pub enum WriteError {
 }
 
 /// Writes `text` to `path` through a temporary file and a rename, so a reader never sees a
-/// half-written template.
+/// half-written template. A file that already holds exactly `text` is left alone (its
+/// modification time too, so `make`-style tools downstream see nothing new); comparing is far
+/// cheaper than writing, renaming and freeing the old file's blocks.
 pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
     let io = |source| WriteError::Io {
         path: path.to_owned(),
         source,
     };
+    let same_size = std::fs::metadata(path).is_ok_and(|m| m.len() == text.len() as u64);
+    if same_size && std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(());
+    }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }

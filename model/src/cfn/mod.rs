@@ -11,6 +11,8 @@ mod export;
 mod intrinsic;
 mod json;
 pub(crate) mod policy;
+mod references;
+mod render;
 mod sub;
 pub(crate) mod tags;
 pub(crate) mod template;
@@ -22,6 +24,7 @@ pub use export::{Export, Import};
 pub use intrinsic::{Intrinsic, IntrinsicError, is_intrinsic, references};
 pub use json::Json;
 pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};
+pub use references::Reference;
 pub use sub::{SubPart, SubText, parse_sub};
 pub use tags::{Tag, Tags};
 pub use template::{

@@ -17,6 +17,7 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value as Json};
 
 use super::attr::Attr;
+use super::references::Reference;
 use super::tags::Tags;
 use super::value::{LogicalId, Value};
 
@@ -61,6 +62,10 @@ pub trait AnyResource: Any + fmt::Debug {
     fn resource_type(&self) -> &'static str;
     /// The `Properties` object (the rendering edge: this is where JSON appears).
     fn properties(&self) -> Result<Json, serde_json::Error>;
+    /// Writes the `Properties` object as pretty JSON text `depth` levels in (`cfn/render.rs`).
+    fn write_properties(&self, out: &mut Vec<u8>, depth: usize) -> Result<(), serde_json::Error>;
+    /// What the properties refer to (`cfn/references.rs`).
+    fn property_references(&self) -> Result<Vec<Reference>, serde_json::Error>;
     fn tags(&self) -> Option<&Tags>;
     fn tags_mut(&mut self) -> Option<&mut Tags>;
 }
@@ -71,6 +76,12 @@ impl<T: Resource> AnyResource for T {
     }
     fn properties(&self) -> Result<Json, serde_json::Error> {
         serde_json::to_value(self)
+    }
+    fn write_properties(&self, out: &mut Vec<u8>, depth: usize) -> Result<(), serde_json::Error> {
+        super::render::write_value(out, depth, self)
+    }
+    fn property_references(&self) -> Result<Vec<Reference>, serde_json::Error> {
+        super::references::of(self)
     }
     fn tags(&self) -> Option<&Tags> {
         Resource::tags(self)
@@ -572,7 +583,7 @@ impl Template {
         self.get_mut(handle.id())
     }
 
-    pub fn parameters(&self) -> impl Iterator<Item = (&LogicalId, &Parameter)> {
+    pub fn parameters(&self) -> impl ExactSizeIterator<Item = (&LogicalId, &Parameter)> {
         self.parameters.iter().map(|(k, v)| (k, v))
     }
 
@@ -585,8 +596,12 @@ impl Template {
         self.imports.push(import);
     }
 
-    pub fn outputs(&self) -> impl Iterator<Item = (&LogicalId, &Output)> {
+    pub fn outputs(&self) -> impl ExactSizeIterator<Item = (&LogicalId, &Output)> {
         self.outputs.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn conditions(&self) -> impl ExactSizeIterator<Item = (&LogicalId, &Condition)> {
+        self.conditions.iter().map(|(k, v)| (k, v))
     }
 
     pub fn outputs_mut(&mut self) -> impl Iterator<Item = (&LogicalId, &mut Output)> {
@@ -595,14 +610,15 @@ impl Template {
 
     /// Checks that ids are unique, every reference resolves and no `DependsOn` is redundant.
     pub fn validate(&self) -> Result<(), TemplateError> {
-        self.document().map(|_| ())
+        if let Some(d) = self.duplicates.first() {
+            return Err(TemplateError::DuplicateId(d.clone()));
+        }
+        super::references::check(self)
     }
 
     /// The template as a JSON document (validated).
     pub fn document(&self) -> Result<Json, TemplateError> {
-        if let Some(d) = self.duplicates.first() {
-            return Err(TemplateError::DuplicateId(d.clone()));
-        }
+        self.validate()?;
         let mut root = Map::new();
         root.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
         root.insert("Description".into(), self.description.clone().into());
@@ -681,24 +697,23 @@ impl Template {
             }
             root.insert("Outputs".into(), Json::Object(m));
         }
-        let doc = Json::Object(root);
-        check_references(&doc)?;
-        Ok(doc)
+        Ok(Json::Object(root))
     }
 
     /// Renders the template: deterministic (declaration order), newline-terminated. YAML uses
     /// the long intrinsic forms (`Fn::Sub:`), never tags such as `!Sub`.
     pub fn render(&self, format: Format) -> Result<String, TemplateError> {
-        let doc = self.document()?;
         let mut out = match format {
             Format::Json => {
-                serde_json::to_string_pretty(&doc).map_err(|e| TemplateError::Serialize {
+                self.validate()?;
+                let text = super::render::json(self)?;
+                String::from_utf8(text).map_err(|e| TemplateError::Serialize {
                     id: "template".into(),
                     message: e.to_string(),
                 })?
             }
             // Not serde_norway: CloudFormation reads YAML 1.1 (see cfn/yaml.rs).
-            Format::Yaml => super::yaml::to_string(&doc),
+            Format::Yaml => super::yaml::to_string(&self.document()?),
         };
         if !out.ends_with('\n') {
             out.push('\n');
@@ -720,164 +735,6 @@ mod erased {
             serde_json::to_value(self)
         }
     }
-}
-
-/// Verifies every `Ref`, `Fn::GetAtt`, `Fn::Sub` placeholder, `Fn::If` condition and
-/// `DependsOn` names something declared, and that no `DependsOn` repeats a reference.
-fn check_references(doc: &Json) -> Result<(), TemplateError> {
-    let section = |name: &str| -> Vec<&str> {
-        doc.get(name)
-            .and_then(Json::as_object)
-            .map(|m| m.keys().map(String::as_str).collect())
-            .unwrap_or_default()
-    };
-    let resources = section("Resources");
-    let parameters = section("Parameters");
-    let conditions = section("Conditions");
-    let known = |name: &str| {
-        name.starts_with("AWS::") || resources.contains(&name) || parameters.contains(&name)
-    };
-    let check = |from: &str, refs: &[Reference]| -> Result<(), TemplateError> {
-        for r in refs {
-            let ok = match r {
-                Reference::Value(n) => known(n),
-                Reference::Attribute(n) => resources.contains(&n.as_str()),
-                Reference::Condition(n) => conditions.contains(&n.as_str()),
-            };
-            if !ok {
-                return Err(TemplateError::Dangling {
-                    from: from.to_owned(),
-                    to: r.name().to_owned(),
-                });
-            }
-        }
-        Ok(())
-    };
-    for (section_name, is_resources) in [
-        ("Conditions", false),
-        ("Outputs", false),
-        ("Resources", true),
-    ] {
-        let Some(items) = doc.get(section_name).and_then(Json::as_object) else {
-            continue;
-        };
-        for (id, item) in items {
-            let mut refs = Vec::new();
-            collect(item, &mut refs);
-            check(id, &refs)?;
-            if let Some(c) = item.get("Condition").and_then(Json::as_str) {
-                check(id, &[Reference::Condition(c.to_owned())])?;
-            }
-            if is_resources {
-                for d in item
-                    .get("DependsOn")
-                    .and_then(Json::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    let d = d.as_str().unwrap_or_default();
-                    if !resources.contains(&d) {
-                        return Err(TemplateError::Dangling {
-                            from: id.clone(),
-                            to: d.to_owned(),
-                        });
-                    }
-                    if refs.iter().any(
-                        |r| matches!(r, Reference::Value(n) | Reference::Attribute(n) if n == d),
-                    ) {
-                        return Err(TemplateError::RedundantDependsOn {
-                            resource: id.clone(),
-                            on: d.to_owned(),
-                        });
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-#[derive(Debug)]
-enum Reference {
-    Value(String),
-    Attribute(String),
-    Condition(String),
-}
-
-impl Reference {
-    fn name(&self) -> &str {
-        match self {
-            Reference::Value(n) | Reference::Attribute(n) | Reference::Condition(n) => n,
-        }
-    }
-}
-
-fn collect(v: &Json, out: &mut Vec<Reference>) {
-    match v {
-        Json::Array(items) => items.iter().for_each(|i| collect(i, out)),
-        Json::Object(m) => {
-            if m.len() == 1 {
-                if let Some(Json::String(r)) = m.get("Ref") {
-                    out.push(Reference::Value(r.clone()));
-                    return;
-                }
-                if let Some(Json::Array(a)) = m.get("Fn::GetAtt") {
-                    if let Some(Json::String(r)) = a.first() {
-                        out.push(Reference::Attribute(r.clone()));
-                    }
-                    return;
-                }
-                if let Some(Json::Array(a)) = m.get("Fn::If") {
-                    if let Some(Json::String(c)) = a.first() {
-                        out.push(Reference::Condition(c.clone()));
-                    }
-                    a.iter().skip(1).for_each(|i| collect(i, out));
-                    return;
-                }
-                if let Some(sub) = m.get("Fn::Sub") {
-                    let (text, vars) = match sub {
-                        Json::String(t) => (t.as_str(), None),
-                        Json::Array(a) => (
-                            a.first().and_then(Json::as_str).unwrap_or_default(),
-                            a.get(1).and_then(Json::as_object),
-                        ),
-                        _ => ("", None),
-                    };
-                    for name in sub_placeholders(text) {
-                        if vars.is_some_and(|v| v.contains_key(name)) {
-                            continue;
-                        }
-                        match name.split_once('.') {
-                            Some((r, _)) => out.push(Reference::Attribute(r.to_owned())),
-                            None => out.push(Reference::Value(name.to_owned())),
-                        }
-                    }
-                    if let Some(vars) = vars {
-                        vars.values().for_each(|i| collect(i, out));
-                    }
-                    return;
-                }
-            }
-            m.values().for_each(|i| collect(i, out));
-        }
-        _ => {}
-    }
-}
-
-/// The `${Name}` placeholders of an `Fn::Sub` string (not the escaped `${!Literal}` ones).
-fn sub_placeholders(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("${") {
-        rest = &rest[i + 2..];
-        let Some(end) = rest.find('}') else { break };
-        let name = &rest[..end];
-        if !name.starts_with('!') {
-            out.push(name);
-        }
-        rest = &rest[end + 1..];
-    }
-    out
 }
 
 /// Serialises a sequence with one element as that element, otherwise as a list (IAM style).

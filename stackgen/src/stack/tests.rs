@@ -307,6 +307,21 @@ fn rendering_is_byte_identical_across_builds() {
     }
 }
 
+/// The JSON text is written straight from the typed template (model `cfn/render.rs`); it must
+/// be the bytes the template's JSON document pretty-prints to, for every stack of every fixture.
+#[test]
+fn json_text_is_the_documents_pretty_print() {
+    for env in [local(), dev(), prod()] {
+        let s = stack(&env);
+        for st in s.stacks() {
+            let doc = st.template.document().expect("document");
+            let want = serde_json::to_string_pretty(&doc).expect("pretty") + "\n";
+            let got = st.template.render(Format::Json).expect("render");
+            assert!(got == want, "{} of {} differs", st.name, env.name);
+        }
+    }
+}
+
 #[test]
 fn rendered_functions_follow_the_kill_switch_switch() {
     let mut env = local();

@@ -1,0 +1,523 @@
+//! The template's reference check, run on the typed template rather than on its JSON document.
+//!
+//! Every `Ref`, `Fn::GetAtt`, `Fn::Sub` placeholder, `Fn::If` condition, resource `Condition`
+//! and `DependsOn` must name something the template declares, and no `DependsOn` may repeat a
+//! reference (cfn-lint W3005). Rendering checks this before it writes a byte, so the check runs
+//! on the typed values: [`Collector`] is a serde serializer that writes nothing and stops only at
+//! the one-entry maps an intrinsic function serializes to (`Value`'s `{"Ref": …}`), whose small
+//! argument it hands, as JSON, to the one reader of those calls ([`collect`]). A template is
+//! thereby checked without building the whole document as a `serde_json::Value` first.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use serde::ser::{self, Impossible, Serializer};
+use serde_json::{Map, Value as Json};
+
+use super::template::{Template, TemplateError};
+
+/// What one reference in a typed template names (what [`crate::cfn::Template::validate`]
+/// resolves against the template's declarations).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// `Ref` or a `Fn::Sub` placeholder: a resource, a parameter or a pseudo parameter.
+    Value(String),
+    /// `Fn::GetAtt` or a dotted `Fn::Sub` placeholder: a resource.
+    Attribute(String),
+    /// `Fn::If`'s first argument: a condition.
+    Condition(String),
+}
+
+impl Reference {
+    /// The logical id, parameter or condition name referred to.
+    pub fn name(&self) -> &str {
+        match self {
+            Reference::Value(n) | Reference::Attribute(n) | Reference::Condition(n) => n,
+        }
+    }
+}
+
+/// The references inside `value` (a resource's properties, an output, a condition), in the
+/// order they are written.
+pub(crate) fn of<T: Serialize + ?Sized>(value: &T) -> Result<Vec<Reference>, serde_json::Error> {
+    let mut out = Vec::new();
+    value.serialize(&mut Collector { out: &mut out })?;
+    Ok(out)
+}
+
+/// Verifies that every reference of `t` resolves and that no `DependsOn` is redundant.
+pub(crate) fn check(t: &Template) -> Result<(), TemplateError> {
+    let resources: HashSet<&str> = t.entries().iter().map(|e| e.id().as_str()).collect();
+    let parameters: HashSet<&str> = t.parameters().map(|(id, _)| id.as_str()).collect();
+    let conditions: HashSet<&str> = t.conditions().map(|(id, _)| id.as_str()).collect();
+    let resolves = |r: &Reference| match r {
+        Reference::Value(n) => {
+            n.starts_with("AWS::")
+                || resources.contains(n.as_str())
+                || parameters.contains(n.as_str())
+        }
+        Reference::Attribute(n) => resources.contains(n.as_str()),
+        Reference::Condition(n) => conditions.contains(n.as_str()),
+    };
+    let check = |from: &str, refs: &[Reference]| match refs.iter().find(|r| !resolves(r)) {
+        Some(r) => Err(TemplateError::Dangling {
+            from: from.to_owned(),
+            to: r.name().to_owned(),
+        }),
+        None => Ok(()),
+    };
+    let serialize = |id: &str, e: serde_json::Error| TemplateError::Serialize {
+        id: id.to_owned(),
+        message: e.to_string(),
+    };
+    for (id, c) in t.conditions() {
+        check(id.as_str(), &of(c).map_err(|e| serialize(id.as_str(), e))?)?;
+    }
+    for (id, o) in t.outputs() {
+        let mut refs = of(o).map_err(|e| serialize(id.as_str(), e))?;
+        refs.extend(
+            o.condition
+                .iter()
+                .map(|c| Reference::Condition(c.as_str().to_owned())),
+        );
+        check(id.as_str(), &refs)?;
+    }
+    for e in t.entries() {
+        let id = e.id().as_str();
+        let mut refs = e
+            .resource()
+            .property_references()
+            .map_err(|err| serialize(id, err))?;
+        refs.extend(
+            e.options
+                .condition
+                .iter()
+                .map(|c| Reference::Condition(c.as_str().to_owned())),
+        );
+        check(id, &refs)?;
+        for d in &e.options.depends_on {
+            let d = d.as_str();
+            if !resources.contains(d) {
+                return Err(TemplateError::Dangling {
+                    from: id.to_owned(),
+                    to: d.to_owned(),
+                });
+            }
+            if refs
+                .iter()
+                .any(|r| matches!(r, Reference::Value(n) | Reference::Attribute(n) if n == d))
+            {
+                return Err(TemplateError::RedundantDependsOn {
+                    resource: id.to_owned(),
+                    on: d.to_owned(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The references of a JSON value (an intrinsic call's argument, a free-form property).
+pub(crate) fn collect(v: &Json, out: &mut Vec<Reference>) {
+    match v {
+        Json::Array(items) => items.iter().for_each(|i| collect(i, out)),
+        Json::Object(m) => {
+            if m.len() == 1 && intrinsic(m, out) {
+                return;
+            }
+            m.values().for_each(|i| collect(i, out));
+        }
+        _ => {}
+    }
+}
+
+/// Reads a one-entry object that is a `Ref`, `Fn::GetAtt`, `Fn::If` or `Fn::Sub` call; false
+/// for anything else (its values are then searched like any object's).
+fn intrinsic(m: &Map<String, Json>, out: &mut Vec<Reference>) -> bool {
+    if let Some(Json::String(r)) = m.get("Ref") {
+        out.push(Reference::Value(r.clone()));
+        return true;
+    }
+    if let Some(Json::Array(a)) = m.get("Fn::GetAtt") {
+        if let Some(Json::String(r)) = a.first() {
+            out.push(Reference::Attribute(r.clone()));
+        }
+        return true;
+    }
+    if let Some(Json::Array(a)) = m.get("Fn::If") {
+        if let Some(Json::String(c)) = a.first() {
+            out.push(Reference::Condition(c.clone()));
+        }
+        a.iter().skip(1).for_each(|i| collect(i, out));
+        return true;
+    }
+    let Some(sub) = m.get("Fn::Sub") else {
+        return false;
+    };
+    let (text, vars) = match sub {
+        Json::String(t) => (t.as_str(), None),
+        Json::Array(a) => (
+            a.first().and_then(Json::as_str).unwrap_or_default(),
+            a.get(1).and_then(Json::as_object),
+        ),
+        _ => ("", None),
+    };
+    for name in sub_placeholders(text) {
+        if vars.is_some_and(|v| v.contains_key(name)) {
+            continue;
+        }
+        match name.split_once('.') {
+            Some((r, _)) => out.push(Reference::Attribute(r.to_owned())),
+            None => out.push(Reference::Value(name.to_owned())),
+        }
+    }
+    if let Some(vars) = vars {
+        vars.values().for_each(|i| collect(i, out));
+    }
+    true
+}
+
+/// The `${Name}` placeholders of an `Fn::Sub` string (not the escaped `${!Literal}` ones).
+fn sub_placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        rest = &rest[i + 2..];
+        let Some(end) = rest.find('}') else { break };
+        let name = &rest[..end];
+        if !name.starts_with('!') {
+            out.push(name);
+        }
+        rest = &rest[end + 1..];
+    }
+    out
+}
+
+/// The keys an intrinsic call that names something is written under.
+const CALLS: [&str; 4] = ["Ref", "Fn::GetAtt", "Fn::If", "Fn::Sub"];
+
+/// A serializer that writes nothing: it walks a typed value and collects the references of the
+/// intrinsic calls inside it.
+struct Collector<'a> {
+    out: &'a mut Vec<Reference>,
+}
+
+/// A map being walked; `call` is set when its one key is an intrinsic function's name.
+struct MapWalk<'c, 'a> {
+    collector: &'c mut Collector<'a>,
+    one_entry: bool,
+    call: Option<&'static str>,
+}
+
+type Done = Result<(), serde_json::Error>;
+
+impl<'c, 'a> Serializer for &'c mut Collector<'a> {
+    type Ok = ();
+    type Error = serde_json::Error;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = MapWalk<'c, 'a>;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    fn serialize_bool(self, _: bool) -> Done {
+        Ok(())
+    }
+    fn serialize_i8(self, _: i8) -> Done {
+        Ok(())
+    }
+    fn serialize_i16(self, _: i16) -> Done {
+        Ok(())
+    }
+    fn serialize_i32(self, _: i32) -> Done {
+        Ok(())
+    }
+    fn serialize_i64(self, _: i64) -> Done {
+        Ok(())
+    }
+    fn serialize_u8(self, _: u8) -> Done {
+        Ok(())
+    }
+    fn serialize_u16(self, _: u16) -> Done {
+        Ok(())
+    }
+    fn serialize_u32(self, _: u32) -> Done {
+        Ok(())
+    }
+    fn serialize_u64(self, _: u64) -> Done {
+        Ok(())
+    }
+    fn serialize_f32(self, _: f32) -> Done {
+        Ok(())
+    }
+    fn serialize_f64(self, _: f64) -> Done {
+        Ok(())
+    }
+    fn serialize_char(self, _: char) -> Done {
+        Ok(())
+    }
+    fn serialize_str(self, _: &str) -> Done {
+        Ok(())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Done {
+        Ok(())
+    }
+    fn serialize_none(self) -> Done {
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Done {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Done {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Done {
+        Ok(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Done {
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Done {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        v: &T,
+    ) -> Done {
+        v.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, serde_json::Error> {
+        Ok(self)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self, serde_json::Error> {
+        Ok(self)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, serde_json::Error> {
+        Ok(self)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(self)
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<MapWalk<'c, 'a>, serde_json::Error> {
+        Ok(MapWalk {
+            collector: self,
+            one_entry: len == Some(1),
+            call: None,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, serde_json::Error> {
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(self)
+    }
+}
+
+/// Sequences, tuples and structs: each element or field is walked in turn.
+macro_rules! walk_each {
+    ($trait:ident, $method:ident $(, $key:ty)?) => {
+        impl ser::$trait for &mut Collector<'_> {
+            type Ok = ();
+            type Error = serde_json::Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, $(_: $key,)? v: &T) -> Done {
+                v.serialize(&mut **self)
+            }
+            fn end(self) -> Done {
+                Ok(())
+            }
+        }
+    };
+}
+
+walk_each!(SerializeSeq, serialize_element);
+walk_each!(SerializeTuple, serialize_element);
+walk_each!(SerializeTupleStruct, serialize_field);
+walk_each!(SerializeTupleVariant, serialize_field);
+walk_each!(SerializeStruct, serialize_field, &'static str);
+walk_each!(SerializeStructVariant, serialize_field, &'static str);
+
+impl ser::SerializeMap for MapWalk<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
+        self.call = None;
+        if self.one_entry {
+            self.call = key.serialize(KeyName)?;
+        }
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Done {
+        match self.call.take() {
+            Some(call) => {
+                let mut m = Map::new();
+                m.insert(call.to_owned(), serde_json::to_value(v)?);
+                collect(&Json::Object(m), self.collector.out);
+                Ok(())
+            }
+            None => v.serialize(&mut *self.collector),
+        }
+    }
+
+    fn end(self) -> Done {
+        Ok(())
+    }
+}
+
+/// Reads a map key that is a string (any other key is no function name).
+struct KeyName;
+
+/// What [`KeyName`] answers for every key that is not a string.
+fn not_a_name() -> Result<Option<&'static str>, serde_json::Error> {
+    Ok(None)
+}
+
+impl Serializer for KeyName {
+    type Ok = Option<&'static str>;
+    type Error = serde_json::Error;
+    type SerializeSeq = Impossible<Self::Ok, Self::Error>;
+    type SerializeTuple = Impossible<Self::Ok, Self::Error>;
+    type SerializeTupleStruct = Impossible<Self::Ok, Self::Error>;
+    type SerializeTupleVariant = Impossible<Self::Ok, Self::Error>;
+    type SerializeMap = Impossible<Self::Ok, Self::Error>;
+    type SerializeStruct = Impossible<Self::Ok, Self::Error>;
+    type SerializeStructVariant = Impossible<Self::Ok, Self::Error>;
+
+    fn serialize_str(self, v: &str) -> Result<Self::Ok, Self::Error> {
+        Ok(CALLS.into_iter().find(|c| *c == v))
+    }
+    fn serialize_bool(self, _: bool) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_i8(self, _: i8) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_i16(self, _: i16) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_i32(self, _: i32) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_i64(self, _: i64) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_u8(self, _: u8) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_u16(self, _: u16) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_u32(self, _: u32) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_u64(self, _: u64) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_f32(self, _: f32) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_f64(self, _: f64) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_char(self, _: char) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_none(self) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Self::Ok, Self::Error> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Self::Ok, Self::Error> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<Self::Ok, Self::Error> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<Self::Ok, Self::Error> {
+        not_a_name()
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Self::Error> {
+        Err(ser::Error::custom("a map key is a sequence"))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Self::Error> {
+        Err(ser::Error::custom("a map key is a tuple"))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Self::Error> {
+        Err(ser::Error::custom("a map key is a tuple"))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Self::Error> {
+        Err(ser::Error::custom("a map key is a tuple"))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Self::Error> {
+        Err(ser::Error::custom("a map key is a map"))
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, Self::Error> {
+        Err(ser::Error::custom("a map key is a struct"))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Self::Error> {
+        Err(ser::Error::custom("a map key is a struct"))
+    }
+}
