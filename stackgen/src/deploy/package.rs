@@ -428,6 +428,15 @@ fn still_current(
         .then(|| (previous.sha256.clone(), previous.size))
 }
 
+/// The quick build's code carries no unwind tables. Every profile here aborts on panic
+/// (`panic = "abort"`), so nothing unwinds; the tables (`.eh_frame`, 1.9 MB of the quick arm64
+/// binary) served only backtraces, and they were what kept its zip over the 5 MB target. A panic
+/// still prints its message and location. The standard library keeps its own (prebuilt) tables.
+/// Passed as `--config build.rustflags` (cargo-lambda adds its own `target-cpu` flag this way
+/// for the release profile only); a `RUSTFLAGS` set in the environment replaces it, as cargo
+/// documents for every `build.rustflags` (The Cargo Book, "Configuration", `build.rustflags`).
+const QUICK_RUSTFLAGS: &str = r#"build.rustflags=["-C", "force-unwind-tables=no"]"#;
+
 fn package_lambda(
     request: &PackageRequest<'_>,
     progress: &dyn Progress,
@@ -455,6 +464,9 @@ fn package_lambda(
         .arg(&request.functions_manifest)
         .arg("--lambda-dir")
         .arg(&request.lambda_dir);
+    if request.code == FunctionCode::LambdaQuick {
+        cmd.args(["--config", QUICK_RUSTFLAGS]);
+    }
     if let Some(path) = path_with_tools_of(&cargo_lambda, std::env::var_os("PATH")) {
         cmd.env("PATH", path);
     }
