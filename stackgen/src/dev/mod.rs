@@ -26,6 +26,7 @@ pub mod queues;
 pub mod runtime;
 pub mod schedules;
 pub mod serve;
+mod start;
 pub mod streams;
 pub mod watch;
 
@@ -37,7 +38,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
-use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -50,6 +50,7 @@ pub use plan::{
     DeployedResource, DeployedStack, EmulatorAccess, FunctionPlan, PlanError, QueueMapping,
     StreamMapping,
 };
+pub use start::start;
 
 use crate::env::Environment;
 
@@ -245,217 +246,6 @@ impl DevServer {
             writer.finish().await;
         }
     }
-}
-
-/// Starts everything and returns once the gateway listens and every execution environment
-/// has started (or `start_timeout` passed).
-pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
-    if !config.ui_dir.is_dir() {
-        return Err(DevError::MissingUi(config.ui_dir.clone()));
-    }
-    let site = gateway::site::Site::new(&config.ui_dir, &config.site)
-        .map_err(|_| DevError::MissingUi(config.ui_dir.clone()))?;
-    for route in retail_spec::ROUTES {
-        if !config.functions.iter().any(|f| f.id == route.function.id) {
-            return Err(DevError::RouteWithoutFunction {
-                route: route.route_key(),
-                function: route.function.id.to_owned(),
-            });
-        }
-    }
-    let width = config
-        .functions
-        .iter()
-        .map(|f| f.id.len())
-        .chain(["gateway".len()])
-        .max()
-        .unwrap_or(8);
-    let (logs, writer) = LogSink::start(config.logs.clone(), width);
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| DevError::Bind {
-            addr: config.listen,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(|source| DevError::Bind {
-        addr: config.listen,
-        source,
-    })?;
-
-    let shutdown = CancellationToken::new();
-    let mut tasks = JoinSet::new();
-    let mut pools = HashMap::new();
-    let started = async {
-        for function in &config.functions {
-            let spec = runtime::WorkerSpec {
-                function_id: function.id.clone(),
-                function_arn: function.arn.clone(),
-                binary: function.binary.clone(),
-                memory_mb: function.memory_mb,
-                timeout: function.timeout,
-                environment: plan::process_environment(function, &config.emulator),
-                log_source: Arc::from(function.id.as_str()),
-            };
-            let pool =
-                runtime::Pool::start(spec, config.pool_size, &logs, &shutdown, &mut tasks).await?;
-            pools.insert(function.id.clone(), Arc::new(pool));
-        }
-        Ok::<(), DevError>(())
-    }
-    .await;
-    if let Err(e) = started {
-        shutdown.cancel();
-        while tasks.join_next().await.is_some() {}
-        return Err(e);
-    }
-
-    let mappings: Vec<QueueMapping> = config
-        .queues
-        .iter()
-        .filter(|m| m.enabled)
-        .cloned()
-        .collect();
-    if let Some(orphan) = mappings
-        .iter()
-        .find(|m| !pools.contains_key(&m.function_id))
-    {
-        shutdown.cancel();
-        while tasks.join_next().await.is_some() {}
-        return Err(DevError::MappingWithoutFunction {
-            function: orphan.function_id.clone(),
-            queue: orphan.queue_url.clone(),
-        });
-    }
-    let mut handover = None;
-    if !mappings.is_empty() {
-        let sdk = config.emulator.sdk_config().await;
-        let lambda = aws_sdk_lambda::Client::new(&sdk);
-        handover = Some((
-            lambda.clone(),
-            queues::Handover::take(&lambda, &mappings, &logs).await,
-        ));
-        let sqs = aws_sdk_sqs::Client::new(&sdk);
-        for mapping in mappings {
-            let Some(pool) = pools.get(&mapping.function_id) else {
-                continue;
-            };
-            tasks.spawn(queues::poll(
-                mapping,
-                Arc::clone(pool),
-                sqs.clone(),
-                config.emulator.region.clone(),
-                logs.clone(),
-                shutdown.clone(),
-            ));
-        }
-    }
-
-    if !config.streams.is_empty() {
-        let sdk = config.emulator.sdk_config().await;
-        let client = aws_sdk_dynamodbstreams::Client::new(&sdk);
-        for mapping in config.streams.iter().cloned() {
-            let Some(pool) = pools.get(&mapping.function_id) else {
-                continue;
-            };
-            tasks.spawn(streams::poll(
-                mapping,
-                Arc::clone(pool),
-                client.clone(),
-                config.emulator.region.clone(),
-                logs.clone(),
-                shutdown.clone(),
-            ));
-        }
-        // The streams feed the order notifier: show what it sends.
-        tasks.spawn(mail::watch(
-            config.emulator.endpoint_url.clone(),
-            logs.clone(),
-            shutdown.clone(),
-        ));
-    }
-
-    for spec in retail_spec::FUNCTIONS {
-        let (retail_spec::Trigger::Schedule { expression }, Some(pool)) =
-            (spec.trigger, pools.get(spec.id))
-        else {
-            continue;
-        };
-        match schedules::period(expression) {
-            Some(every) => {
-                logs.line(
-                    &Arc::from("dev"),
-                    format!("{} runs on its schedule, {expression}", spec.id),
-                );
-                tasks.spawn(schedules::run(
-                    Arc::clone(pool),
-                    every,
-                    logs.clone(),
-                    shutdown.clone(),
-                ));
-            }
-            None => logs.line(
-                &Arc::from("dev"),
-                format!(
-                    "{}: the schedule {expression} does not run locally",
-                    spec.id
-                ),
-            ),
-        }
-    }
-
-    let authorizer = apigw::jwt::JwtAuthorizer::for_user_pool(
-        &config.emulator.endpoint_url,
-        &config.emulator.region,
-        &config.user_pool.pool_id,
-        &config.user_pool.client_id,
-    );
-    let gateway = Arc::new(gateway::Gateway {
-        identity: config.gateway.clone(),
-        site,
-        authorizer,
-        emulator_endpoint: config.emulator.endpoint_url.clone(),
-        served_buckets: config.served_buckets.clone(),
-        emulator_s3: {
-            let sdk = config.emulator.sdk_config().await;
-            aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(&sdk)
-                    .force_path_style(true)
-                    .build(),
-            )
-        },
-        pools: pools.clone(),
-        integration_timeout: config.integration_timeout,
-        logs: logs.clone(),
-        log_source: Arc::from("gateway"),
-        port: addr.port(),
-        // The back office posts photos straight to the emulator's S3.
-        security_headers: crate::storefront::security_headers(
-            &config.emulator.region,
-            config.emulator.endpoint_url.trim_end_matches('/'),
-        ),
-    });
-    tasks.spawn(gateway::serve(gateway, listener, shutdown.clone()));
-
-    for pool in pools.values() {
-        if !pool.wait_started(config.start_timeout).await {
-            logs.line(
-                &Arc::from(pool.function_id()),
-                format!(
-                    "not every execution environment started within {} s; requests wait for them",
-                    config.start_timeout.as_secs()
-                ),
-            );
-        }
-    }
-    Ok(DevServer {
-        addr,
-        shutdown,
-        tasks,
-        logs,
-        writer: Some(writer),
-        pools,
-        handover,
-    })
 }
 
 /// Runs until `shutdown` completes (Ctrl-C at the CLI), then stops everything. With `watch`,
