@@ -17,9 +17,14 @@ stackgen="${STACKGEN:-$root/target/release/stackgen}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/stackgen-bench-deploy.XXXXXX")
 emulator_pid=""
+# Keeps the script's own exit status (the stopped emulator answers `wait` with 143, which under
+# `set -e` would end the trap before the cleanup and become the exit status).
 cleanup() {
+  local status=$?
+  set +e
   [[ -n $emulator_pid ]] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
   rm -rf "$work"
+  exit "$status"
 }
 trap cleanup EXIT
 

@@ -20,11 +20,17 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/stackgen-bench-watch.XXXXXX")
 TREE=$WORK/tree
 MOTO_PID=""
 DEV_PID=""
+# Keeps the script's own exit status: the processes it stops answer `wait` with their signal's
+# status (143), which under `set -e` would end the trap there, skip the rest and become the exit
+# status of a run that succeeded.
 cleanup() {
+  local status=$?
+  set +e
   [[ -n $DEV_PID ]] && kill -INT "$DEV_PID" 2>/dev/null && wait "$DEV_PID" 2>/dev/null
   [[ -n $MOTO_PID ]] && kill "$MOTO_PID" 2>/dev/null && wait "$MOTO_PID" 2>/dev/null
-  git -C "$ROOT" worktree remove --force "$TREE" >/dev/null 2>&1 || true
+  git -C "$ROOT" worktree remove --force "$TREE" >/dev/null 2>&1
   rm -rf "$WORK"
+  exit "$status"
 }
 trap cleanup EXIT
 
