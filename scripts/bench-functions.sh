@@ -33,9 +33,16 @@ for profile in "${profiles[@]}"; do
   zip_dir=""
   if [[ "${SKIP_ZIP:-0}" != "1" ]]; then
     zip_dir="$target/lambda-bench-$profile"
-    echo "== cargo lambda build --profile $profile --arm64 --output-format zip --bin bootstrap" >&2
+    # The quick zip is built as `stackgen package` builds it for dev: without unwind tables
+    # (QUICK_RUSTFLAGS in stackgen/src/deploy/package.rs, whose test holds this line to it), so
+    # the bench measures what ships and shares that build instead of redoing it.
+    config=()
+    if [[ $profile == lambda-quick ]]; then
+      config=(--config 'build.rustflags=["-C", "force-unwind-tables=no"]')
+    fi
+    echo "== cargo lambda build --profile $profile --arm64 --output-format zip --bin bootstrap ${config[*]}" >&2
     cargo lambda build --profile "$profile" --arm64 --output-format zip --bin bootstrap \
-      -p retail-functions --lambda-dir "$zip_dir" >&2
+      "${config[@]}" -p retail-functions --lambda-dir "$zip_dir" >&2
   fi
   echo "== cargo build --profile $profile (host) for the cold-start measurement" >&2
   cargo build --profile "$profile" -p retail-functions --bins --example runtime_api_bench >&2

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde::ser::{self, Impossible, Serializer};
 use serde_json::{Map, Value as Json};
 
-use super::template::{Template, TemplateError};
+use super::template::{Condition, Template, TemplateError};
 
 /// What one reference in a typed template names (what [`crate::cfn::Template::validate`]
 /// resolves against the template's declarations).
@@ -71,7 +71,9 @@ pub(crate) fn check(t: &Template) -> Result<(), TemplateError> {
         message: e.to_string(),
     };
     for (id, c) in t.conditions() {
-        check(id.as_str(), &of(c).map_err(|e| serialize(id.as_str(), e))?)?;
+        let mut refs = of(c).map_err(|e| serialize(id.as_str(), e))?;
+        named_conditions(c, &mut refs);
+        check(id.as_str(), &refs)?;
     }
     for (id, o) in t.outputs() {
         let mut refs = of(o).map_err(|e| serialize(id.as_str(), e))?;
@@ -115,6 +117,16 @@ pub(crate) fn check(t: &Template) -> Result<(), TemplateError> {
         }
     }
     Ok(())
+}
+
+/// The other conditions a condition is built from (`{"Condition": "IsProd"}`, at any depth).
+fn named_conditions(c: &Condition, out: &mut Vec<Reference>) {
+    match c {
+        Condition::Is(id) => out.push(Reference::Condition(id.as_str().to_owned())),
+        Condition::Not(c) => named_conditions(c, out),
+        Condition::And(cs) | Condition::Or(cs) => cs.iter().for_each(|c| named_conditions(c, out)),
+        Condition::Equals(..) => {}
+    }
 }
 
 /// The references of a JSON value (an intrinsic call's argument, a free-form property).
@@ -202,11 +214,48 @@ struct Collector<'a> {
     out: &'a mut Vec<Reference>,
 }
 
-/// A map being walked; `call` is set when its one key is an intrinsic function's name.
+/// A map (or struct) being walked. An entry whose key names an intrinsic function keeps its
+/// argument, as JSON, until the map ends: only a map with that one entry is the call, as in the
+/// JSON reader; in a larger map the argument is searched like any value.
 struct MapWalk<'c, 'a> {
     collector: &'c mut Collector<'a>,
-    one_entry: bool,
+    entries: usize,
     call: Option<&'static str>,
+    pending: Option<(&'static str, Json)>,
+}
+
+impl MapWalk<'_, '_> {
+    fn key(&mut self, call: Option<&'static str>) {
+        self.entries += 1;
+        self.call = call;
+        if let Some((_, argument)) = self.pending.take() {
+            collect(&argument, self.collector.out);
+        }
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, v: &T) -> Done {
+        match self.call.take() {
+            Some(call) if self.entries == 1 => {
+                self.pending = Some((call, serde_json::to_value(v)?));
+                Ok(())
+            }
+            _ => v.serialize(&mut *self.collector),
+        }
+    }
+
+    fn end(self) -> Done {
+        if let Some((call, argument)) = self.pending {
+            let mut m = Map::new();
+            m.insert(call.to_owned(), argument);
+            collect(&Json::Object(m), self.collector.out);
+        }
+        Ok(())
+    }
+}
+
+/// The intrinsic function `name` names, if any.
+fn call_named(name: &str) -> Option<&'static str> {
+    CALLS.into_iter().find(|c| *c == name)
 }
 
 type Done = Result<(), serde_json::Error>;
@@ -219,7 +268,7 @@ impl<'c, 'a> Serializer for &'c mut Collector<'a> {
     type SerializeTupleStruct = Self;
     type SerializeTupleVariant = Self;
     type SerializeMap = MapWalk<'c, 'a>;
-    type SerializeStruct = Self;
+    type SerializeStruct = MapWalk<'c, 'a>;
     type SerializeStructVariant = Self;
 
     fn serialize_bool(self, _: bool) -> Done {
@@ -286,10 +335,14 @@ impl<'c, 'a> Serializer for &'c mut Collector<'a> {
         self,
         _: &'static str,
         _: u32,
-        _: &'static str,
+        variant: &'static str,
         v: &T,
     ) -> Done {
-        v.serialize(self)
+        // `{"Variant": value}`: a one-entry map.
+        let mut walk = self.serialize_map(Some(1))?;
+        walk.key(call_named(variant));
+        walk.value(v)?;
+        walk.end()
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self, serde_json::Error> {
         Ok(self)
@@ -304,28 +357,35 @@ impl<'c, 'a> Serializer for &'c mut Collector<'a> {
         self,
         _: &'static str,
         _: u32,
-        _: &'static str,
+        variant: &'static str,
         _: usize,
     ) -> Result<Self, serde_json::Error> {
+        unnamed_call(variant)?;
         Ok(self)
     }
-    fn serialize_map(self, len: Option<usize>) -> Result<MapWalk<'c, 'a>, serde_json::Error> {
+    fn serialize_map(self, _: Option<usize>) -> Result<MapWalk<'c, 'a>, serde_json::Error> {
         Ok(MapWalk {
             collector: self,
-            one_entry: len == Some(1),
+            entries: 0,
             call: None,
+            pending: None,
         })
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, serde_json::Error> {
-        Ok(self)
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<MapWalk<'c, 'a>, serde_json::Error> {
+        self.serialize_map(None)
     }
     fn serialize_struct_variant(
         self,
         _: &'static str,
         _: u32,
-        _: &'static str,
+        variant: &'static str,
         _: usize,
     ) -> Result<Self, serde_json::Error> {
+        unnamed_call(variant)?;
         Ok(self)
     }
 }
@@ -350,40 +410,59 @@ walk_each!(SerializeSeq, serialize_element);
 walk_each!(SerializeTuple, serialize_element);
 walk_each!(SerializeTupleStruct, serialize_field);
 walk_each!(SerializeTupleVariant, serialize_field);
-walk_each!(SerializeStruct, serialize_field, &'static str);
 walk_each!(SerializeStructVariant, serialize_field, &'static str);
+
+/// A tuple or struct variant named like an intrinsic function would be `{"Ref": [...]}` or
+/// `{"Ref": {...}}`; no type in the model writes one, and the walker would not read it, so it is
+/// refused rather than passed unchecked.
+fn unnamed_call(variant: &str) -> Done {
+    match call_named(variant) {
+        Some(call) => Err(ser::Error::custom(format!(
+            "a tuple or struct variant named `{call}` cannot be checked for references; \
+             write intrinsic calls with `Value` or `Json`"
+        ))),
+        None => Ok(()),
+    }
+}
 
 impl ser::SerializeMap for MapWalk<'_, '_> {
     type Ok = ();
     type Error = serde_json::Error;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
-        self.call = None;
-        if self.one_entry {
-            self.call = key.serialize(KeyName)?;
-        }
+        let call = key.serialize(KeyName)?;
+        self.key(call);
         Ok(())
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Done {
-        match self.call.take() {
-            Some(call) => {
-                let mut m = Map::new();
-                m.insert(call.to_owned(), serde_json::to_value(v)?);
-                collect(&Json::Object(m), self.collector.out);
-                Ok(())
-            }
-            None => v.serialize(&mut *self.collector),
-        }
+        self.value(v)
     }
 
     fn end(self) -> Done {
-        Ok(())
+        MapWalk::end(self)
+    }
+}
+
+impl ser::SerializeStruct for MapWalk<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Done {
+        self.key(call_named(key));
+        self.value(v)
+    }
+
+    fn end(self) -> Done {
+        MapWalk::end(self)
     }
 }
 
 /// Reads a map key that is a string (any other key is no function name).
 struct KeyName;
+
+/// serde_json's own words for a map key it cannot write.
+const KEY_MUST_BE_A_STRING: &str = "key must be a string";
 
 /// What [`KeyName`] answers for every key that is not a string.
 fn not_a_name() -> Result<Option<&'static str>, serde_json::Error> {
@@ -402,7 +481,7 @@ impl Serializer for KeyName {
     type SerializeStructVariant = Impossible<Self::Ok, Self::Error>;
 
     fn serialize_str(self, v: &str) -> Result<Self::Ok, Self::Error> {
-        Ok(CALLS.into_iter().find(|c| *c == v))
+        Ok(call_named(v))
     }
     fn serialize_bool(self, _: bool) -> Result<Self::Ok, Self::Error> {
         not_a_name()
@@ -480,17 +559,17 @@ impl Serializer for KeyName {
         not_a_name()
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Self::Error> {
-        Err(ser::Error::custom("a map key is a sequence"))
+        Err(ser::Error::custom(KEY_MUST_BE_A_STRING))
     }
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Self::Error> {
-        Err(ser::Error::custom("a map key is a tuple"))
+        Err(ser::Error::custom(KEY_MUST_BE_A_STRING))
     }
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleStruct, Self::Error> {
-        Err(ser::Error::custom("a map key is a tuple"))
+        Err(ser::Error::custom(KEY_MUST_BE_A_STRING))
     }
     fn serialize_tuple_variant(
         self,
@@ -499,17 +578,17 @@ impl Serializer for KeyName {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleVariant, Self::Error> {
-        Err(ser::Error::custom("a map key is a tuple"))
+        Err(ser::Error::custom(KEY_MUST_BE_A_STRING))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Self::Error> {
-        Err(ser::Error::custom("a map key is a map"))
+        Err(ser::Error::custom(KEY_MUST_BE_A_STRING))
     }
     fn serialize_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStruct, Self::Error> {
-        Err(ser::Error::custom("a map key is a struct"))
+        Err(ser::Error::custom(KEY_MUST_BE_A_STRING))
     }
     fn serialize_struct_variant(
         self,
@@ -518,6 +597,120 @@ impl Serializer for KeyName {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStructVariant, Self::Error> {
-        Err(ser::Error::custom("a map key is a struct"))
+        Err(ser::Error::custom(KEY_MUST_BE_A_STRING))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::ser::{SerializeMap, Serializer};
+    use serde_json::json;
+
+    use super::*;
+    use crate::cfn::{Json as FreeJson, Options, Output, Tags, Value};
+    use crate::services::sqs::Queue;
+
+    fn names(refs: &[Reference]) -> Vec<String> {
+        refs.iter()
+            .map(|r| match r {
+                Reference::Value(n) => format!("ref {n}"),
+                Reference::Attribute(n) => format!("att {n}"),
+                Reference::Condition(n) => format!("if {n}"),
+            })
+            .collect()
+    }
+
+    fn refs_of<T: Serialize>(v: &T) -> Vec<String> {
+        names(&of(v).unwrap_or_default())
+    }
+
+    #[test]
+    fn free_form_json_and_sub_variables_are_searched() {
+        let doc = json!({
+            "Statement": [{"Resource": {"Fn::GetAtt": ["Table", "Arn"]}}],
+            "Body": {"Fn::Sub": ["${A}-${B.Name}-${Local}", {"Local": {"Fn::If": ["IsProd", {"Ref": "P"}, "x"]}}]},
+            "Two": {"Ref": "NotACall", "Other": {"Ref": "Inner"}},
+        });
+        assert_eq!(
+            refs_of(&doc),
+            [
+                "att Table",
+                "ref A",
+                "att B",
+                "if IsProd",
+                "ref P",
+                "ref Inner"
+            ]
+        );
+        let wrapped = FreeJson::from(json!({"Ref": "X"}));
+        assert_eq!(refs_of(&wrapped), ["ref X"]);
+    }
+
+    /// A map whose length serde does not know, and an enum variant named like a call, are read
+    /// as the JSON they become.
+    #[test]
+    fn maps_of_unknown_length_and_variants_are_read_as_their_json() {
+        struct Unsized(Vec<(&'static str, &'static str)>);
+        impl Serialize for Unsized {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(None)?;
+                for (k, v) in &self.0 {
+                    m.serialize_entry(k, &json!({"Ref": v}))?;
+                }
+                m.end()
+            }
+        }
+        let one = Unsized(vec![("Ref", "unused")]);
+        assert_eq!(refs_of(&json!({"x": 1})), Vec::<String>::new());
+        // {"Ref": {"Ref": "unused"}}: a malformed call, whose argument still refers.
+        assert_eq!(refs_of(&one), ["ref unused"]);
+        let two = Unsized(vec![("Ref", "A"), ("Other", "B")]);
+        assert_eq!(refs_of(&two), ["ref A", "ref B"]);
+
+        #[derive(Serialize)]
+        enum Call {
+            Ref(&'static str),
+            #[serde(rename = "Fn::GetAtt")]
+            GetAtt(&'static str, &'static str),
+        }
+        assert_eq!(refs_of(&Call::Ref("Q")), ["ref Q"]);
+        assert!(of(&Call::GetAtt("Q", "Arn")).is_err());
+    }
+
+    #[test]
+    fn the_template_check_covers_conditions_outputs_and_depends_on() {
+        let mut t = Template::new("t", Tags::new());
+        let q = t.add("Q", Queue::new());
+        t.condition(
+            "Alias",
+            Condition::Is(crate::cfn::LogicalId::new("Missing")),
+        );
+        assert_eq!(
+            check(&t),
+            Err(TemplateError::Dangling {
+                from: "Alias".into(),
+                to: "Missing".into()
+            })
+        );
+
+        let mut t = Template::new("t", Tags::new());
+        let q2 = t.add("Q", Queue::new());
+        let mut out = Output::new("url", q2.url());
+        out.condition = Some(crate::cfn::LogicalId::new("Nowhere"));
+        t.output("Url", out);
+        assert!(matches!(check(&t), Err(TemplateError::Dangling { to, .. }) if to == "Nowhere"));
+
+        let mut t = Template::new("t", Tags::new());
+        let a = t.add("A", Queue::new());
+        t.add_with(
+            "B",
+            Queue::new().queue_name(Value::from(a.url())),
+            Options::new().depends_on(&a),
+        );
+        assert!(matches!(
+            check(&t),
+            Err(TemplateError::RedundantDependsOn { resource, on }) if resource == "B" && on == "A"
+        ));
+        drop(q);
     }
 }

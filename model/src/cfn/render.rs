@@ -256,7 +256,9 @@ fn resource(out: &mut Vec<u8>, e: &super::Entry) -> Result<(), serde_json::Error
     r.key("Properties");
     let start = r.out.len();
     e.resource().write_properties(r.out, 3)?;
-    if &r.out[start..] == b"{}" {
+    // As the document leaves them out: properties that are empty or not an object.
+    let written = &r.out[start..];
+    if written == b"{}" || !written.starts_with(b"{") {
         r.out.truncate(before);
         r.first = was_first;
     }

@@ -124,13 +124,15 @@ pub enum PackageError {
     #[error(
         "`cargo lambda build` failed (exit status {status}) building the functions' binary \
          `{binary}`. Its output is above; run `cargo lambda build --profile {profile} --arm64 \
-         --output-format zip --bin {binary} --manifest-path {manifest}` to reproduce it."
+         --output-format zip --bin {binary} --manifest-path {manifest}{config}` to reproduce it."
     )]
     BuildFailed {
         status: String,
         binary: &'static str,
         profile: &'static str,
         manifest: String,
+        /// The `--config` arguments the build had (` --config '…'`), or nothing.
+        config: String,
     },
     #[error(
         "the functions' zip {zip} does not exist (the functions are one binary, `{binary}`, \
@@ -429,13 +431,24 @@ fn still_current(
 }
 
 /// The quick build's code carries no unwind tables. Every profile here aborts on panic
-/// (`panic = "abort"`), so nothing unwinds; the tables (`.eh_frame`, 1.9 MB of the quick arm64
+/// (`panic = "abort"`), so nothing unwinds; the tables (`.eh_frame`, 1.6 MB of the quick arm64
 /// binary) served only backtraces, and they were what kept its zip over the 5 MB target. A panic
 /// still prints its message and location. The standard library keeps its own (prebuilt) tables.
 /// Passed as `--config build.rustflags` (cargo-lambda adds its own `target-cpu` flag this way
-/// for the release profile only); a `RUSTFLAGS` set in the environment replaces it, as cargo
-/// documents for every `build.rustflags` (The Cargo Book, "Configuration", `build.rustflags`).
-const QUICK_RUSTFLAGS: &str = r#"build.rustflags=["-C", "force-unwind-tables=no"]"#;
+/// for the release profile only). Cargo takes extra flags from one source only, the first of
+/// `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, `target.<triple>.rustflags` and `build.rustflags`
+/// (The Cargo Book, "Configuration", `build.rustflags`), so one of the others set by the user
+/// replaces these flags: the variables are noted when the package runs ([`RUSTFLAGS_VARS`]).
+/// `scripts/bench-functions.sh` builds the quick zip with the same flags (a test holds it to
+/// this text), so the bench measures what dev ships and the two share one build.
+pub const QUICK_RUSTFLAGS: &str = r#"build.rustflags=["-C", "force-unwind-tables=no"]"#;
+
+/// The environment variables that replace [`QUICK_RUSTFLAGS`] when set.
+const RUSTFLAGS_VARS: [&str; 3] = [
+    "CARGO_ENCODED_RUSTFLAGS",
+    "RUSTFLAGS",
+    "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS",
+];
 
 fn package_lambda(
     request: &PackageRequest<'_>,
@@ -464,8 +477,18 @@ fn package_lambda(
         .arg(&request.functions_manifest)
         .arg("--lambda-dir")
         .arg(&request.lambda_dir);
-    if request.code == FunctionCode::LambdaQuick {
+    let quick = request.code == FunctionCode::LambdaQuick;
+    if quick {
         cmd.args(["--config", QUICK_RUSTFLAGS]);
+        if let Some(var) = RUSTFLAGS_VARS
+            .iter()
+            .find(|v| std::env::var_os(v).is_some())
+        {
+            progress.step(&format!(
+                "note: {var} is set and replaces the quick build's own flags ({QUICK_RUSTFLAGS}): \
+                 the zip keeps its unwind tables and is about 0.4 MB larger"
+            ));
+        }
     }
     if let Some(path) = path_with_tools_of(&cargo_lambda, std::env::var_os("PATH")) {
         cmd.env("PATH", path);
@@ -486,6 +509,11 @@ fn package_lambda(
             binary: FUNCTIONS_BINARY,
             profile,
             manifest: request.functions_manifest.display().to_string(),
+            config: if quick {
+                format!(" --config '{QUICK_RUSTFLAGS}'")
+            } else {
+                String::new()
+            },
         });
     }
     let manifest = record(request)?;
@@ -580,6 +608,21 @@ pub fn hash_file(path: &Path) -> Result<(String, u64), PackageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `make bench` builds the quick zip with the flags `stackgen package` uses for dev.
+    #[test]
+    fn the_bench_builds_the_quick_zip_with_the_packages_flags() {
+        let script = include_str!("../../../scripts/bench-functions.sh");
+        let flags = QUICK_RUSTFLAGS.trim_start_matches("build.rustflags=");
+        let line = script
+            .lines()
+            .find(|l| l.contains("config=(--config"))
+            .unwrap_or_default();
+        assert!(
+            line.contains(&format!("'build.rustflags={flags}'")),
+            "scripts/bench-functions.sh builds lambda-quick with `{line}`, not {QUICK_RUSTFLAGS}"
+        );
+    }
 
     #[test]
     fn cargo_lambdas_own_directory_comes_first_on_path_and_absolute() {

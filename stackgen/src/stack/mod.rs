@@ -323,8 +323,9 @@ pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
 }
 
 /// Builds the retail stack for `env` without validating its template, for a caller that renders
-/// it next: rendering validates the same way (`Template::render`), and building the template's
-/// JSON document once instead of twice is most of `stackgen synth`'s own time.
+/// it next: rendering validates the same way (`Template::render`) and reports a property that
+/// cannot be serialized, which validating alone does not (it walks the typed values for their
+/// references and writes nothing).
 pub fn assemble(env: &Environment) -> Result<RetailStack, StackError> {
     let names = Names::new(env);
     let (companions, exports) = match global::build(env, &names, stack_tags(env)) {

@@ -4,7 +4,6 @@
 //! Code comes from S3 through template parameters (`AssetsBucket`, `<Fn>CodeKey`): the deploy
 //! step uploads content-addressed zips and passes their keys, so changed code is a parameter
 //! change and unchanged code is no change at all.
-
 //!
 //! - [`grants`]: the action groups a grant stands for and the statement each grant becomes;
 //! - [`variables`]: the environment variables, and where `stackgen dev` reads each from.
