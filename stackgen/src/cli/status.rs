@@ -76,119 +76,136 @@ pub fn run(args: &Args) -> Result<Exit> {
         anyhow::Ok((report, account, companions))
     })?;
     match args.format {
-        OutputFormat::Json => {
-            let assets: Vec<_> = report
-                .assets
-                .iter()
-                .map(|a| {
-                    json!({"function": a.function, "deployed": a.deployed, "local": a.local, "inSync": a.in_sync()})
-                })
-                .collect();
-            let doc = json!({
-                "environment": env.name,
-                "stack": report.stack_name,
-                "exists": report.exists,
-                "status": report.status,
-                "statusReason": report.status_reason,
-                "lastChange": report.last_change,
-                "outputs": report.outputs,
-                "templateChanged": report.template_changed,
-                "drift": report.drift.as_ref().map(|(status, at)| json!({"status": status, "lastCheck": at})),
-                "terminationProtection": report.termination_protection,
-                "assets": assets,
-                "account": account.as_ref().map(AccountChecks::to_json),
-                "companions": companions_json(&companions),
-            });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
-        }
-        OutputFormat::Text => {
-            let color = stdout_color();
-            for (region, c) in &companions {
-                print_companion(color, region, c);
-            }
-            if !report.exists {
-                println!(
-                    "stack `{}` does not exist (not deployed, or destroyed); `stackgen deploy --env {}` creates it",
-                    report.stack_name, env.name
-                );
-                return Ok(Exit::Ok);
-            }
-            let status = report.status.clone().unwrap_or_default();
-            let code = if status.ends_with("_COMPLETE") && !status.contains("ROLLBACK") {
-                "32"
-            } else {
-                "31"
-            };
-            println!(
-                "{}  {}",
-                paint(color, "1", &report.stack_name),
-                paint(color, code, &status)
-            );
-            if let Some(reason) = &report.status_reason {
-                println!("  reason: {reason}");
-            }
-            if let Some(at) = &report.last_change {
-                println!("  last change: {at}");
-            }
-            println!(
-                "  termination protection: {}",
-                if report.termination_protection {
-                    "on"
-                } else {
-                    "off"
-                }
-            );
-            let template = match report.template_changed {
-                Some(true) => paint(
-                    color,
-                    "33",
-                    "differs from the rendered stack (run `stackgen diff`)",
-                ),
-                Some(false) => "same as the rendered stack".to_string(),
-                None => "unknown".to_string(),
-            };
-            println!("  template: {template}");
-            let drift = match &report.drift {
-                Some((status, at)) => format!(
-                    "{} (checked {})",
-                    if status == "DRIFTED" {
-                        paint(
-                            color,
-                            "33",
-                            "DRIFTED: run `stackgen drift` for what changed",
-                        )
-                    } else {
-                        status.clone()
-                    },
-                    at.as_deref().unwrap_or("at an unknown time")
-                ),
-                None => "never checked (`stackgen drift`)".to_owned(),
-            };
-            println!("  drift: {drift}");
-            println!("  outputs:");
-            for (k, v) in &report.outputs {
-                println!("    {k:<24} {v}");
-            }
-            println!("  assets (deployed vs local):");
-            for a in &report.assets {
-                let short = |s: &Option<String>| {
-                    s.as_deref()
-                        .map_or("-".to_string(), |h| h.get(..12).unwrap_or(h).to_string())
-                };
-                let mark = if a.in_sync() { "=" } else { "≠" };
-                println!(
-                    "    {:<16} {} {mark} {}",
-                    a.function,
-                    short(&a.deployed),
-                    short(&a.local)
-                );
-            }
-            if let Some(account) = &account {
-                account.print(color);
-            }
-        }
+        OutputFormat::Json => print_json(&env.name, &report, account.as_ref(), &companions)?,
+        OutputFormat::Text => print_text(&env.name, &report, account.as_ref(), &companions),
     }
     Ok(Exit::Ok)
+}
+
+/// `--format json`: the stack, its assets, the account's checks and the companion stacks.
+fn print_json(
+    env: &str,
+    report: &deploy::StackStatusReport,
+    account: Option<&AccountChecks>,
+    companions: &[(String, deploy::StackStatusReport)],
+) -> Result<()> {
+    let assets: Vec<_> = report
+        .assets
+        .iter()
+        .map(|a| {
+            json!({"function": a.function, "deployed": a.deployed, "local": a.local, "inSync": a.in_sync()})
+        })
+        .collect();
+    let doc = json!({
+        "environment": env,
+        "stack": report.stack_name,
+        "exists": report.exists,
+        "status": report.status,
+        "statusReason": report.status_reason,
+        "lastChange": report.last_change,
+        "outputs": report.outputs,
+        "templateChanged": report.template_changed,
+        "drift": report.drift.as_ref().map(|(status, at)| json!({"status": status, "lastCheck": at})),
+        "terminationProtection": report.termination_protection,
+        "assets": assets,
+        "account": account.map(AccountChecks::to_json),
+        "companions": companions_json(companions),
+    });
+    println!("{}", serde_json::to_string_pretty(&doc)?);
+    Ok(())
+}
+
+/// The text report: companion stacks first, then the stack's state, outputs and assets.
+fn print_text(
+    env: &str,
+    report: &deploy::StackStatusReport,
+    account: Option<&AccountChecks>,
+    companions: &[(String, deploy::StackStatusReport)],
+) {
+    let color = stdout_color();
+    for (region, c) in companions {
+        print_companion(color, region, c);
+    }
+    if !report.exists {
+        println!(
+            "stack `{}` does not exist (not deployed, or destroyed); `stackgen deploy --env {env}` creates it",
+            report.stack_name
+        );
+        return;
+    }
+    let status = report.status.clone().unwrap_or_default();
+    let code = if status.ends_with("_COMPLETE") && !status.contains("ROLLBACK") {
+        "32"
+    } else {
+        "31"
+    };
+    println!(
+        "{}  {}",
+        paint(color, "1", &report.stack_name),
+        paint(color, code, &status)
+    );
+    if let Some(reason) = &report.status_reason {
+        println!("  reason: {reason}");
+    }
+    if let Some(at) = &report.last_change {
+        println!("  last change: {at}");
+    }
+    println!(
+        "  termination protection: {}",
+        if report.termination_protection {
+            "on"
+        } else {
+            "off"
+        }
+    );
+    let template = match report.template_changed {
+        Some(true) => paint(
+            color,
+            "33",
+            "differs from the rendered stack (run `stackgen diff`)",
+        ),
+        Some(false) => "same as the rendered stack".to_string(),
+        None => "unknown".to_string(),
+    };
+    println!("  template: {template}");
+    let drift = match &report.drift {
+        Some((status, at)) => format!(
+            "{} (checked {})",
+            if status == "DRIFTED" {
+                paint(
+                    color,
+                    "33",
+                    "DRIFTED: run `stackgen drift` for what changed",
+                )
+            } else {
+                status.clone()
+            },
+            at.as_deref().unwrap_or("at an unknown time")
+        ),
+        None => "never checked (`stackgen drift`)".to_owned(),
+    };
+    println!("  drift: {drift}");
+    println!("  outputs:");
+    for (k, v) in &report.outputs {
+        println!("    {k:<24} {v}");
+    }
+    println!("  assets (deployed vs local):");
+    for a in &report.assets {
+        let short = |s: &Option<String>| {
+            s.as_deref()
+                .map_or("-".to_string(), |h| h.get(..12).unwrap_or(h).to_string())
+        };
+        let mark = if a.in_sync() { "=" } else { "≠" };
+        println!(
+            "    {:<16} {} {mark} {}",
+            a.function,
+            short(&a.deployed),
+            short(&a.local)
+        );
+    }
+    if let Some(account) = account {
+        account.print(color);
+    }
 }
 
 /// The environment's other stacks (the global stack in us-east-1), each read in its region.

@@ -107,6 +107,37 @@ pub(super) fn build(
         };
     }
 
+    let config = distribution_config(ctx, api, data, &site_bucket);
+    let (config, options) = protect(ctx, global, config);
+    let distribution = ctx
+        .template
+        .add_with(ids::DISTRIBUTION, Distribution::new(config), options);
+    let domain = ctx.env.domain.as_ref();
+    if let Some(d) = domain {
+        alias_records(ctx, &d.name, &d.zone_id, &distribution);
+    }
+    cdn_reads(ctx, data, &site_bucket, &distribution);
+    let origin = match domain {
+        Some(d) => Value::from(format!("https://{}", d.name)),
+        None => sub!("https://", distribution.domain_name()),
+    };
+    Edge {
+        site_bucket,
+        distribution: Some(distribution),
+        ui_url: origin.clone(),
+        origin,
+    }
+}
+
+/// The distribution's origins and behaviours: the site bucket (through an origin access control,
+/// with the 404 page router), the API under `/<stage>/`, and the functions' buckets it serves;
+/// every answer with the security headers.
+fn distribution_config(
+    ctx: &mut Ctx,
+    api: &ApiRes,
+    data: &Data,
+    site_bucket: &Handle<Bucket>,
+) -> DistributionConfig {
     let oac = ctx.template.add(
         "SiteOriginAccessControl",
         OriginAccessControl::s3(
@@ -166,14 +197,24 @@ pub(super) fn build(
         origins.push(origin);
         behaviors.push(behavior);
     }
-    let mut config = DistributionConfig::new(site_behavior, true)
+    DistributionConfig::new(site_behavior, true)
         .comment(format!("{} storefront and API", ctx.names.stack()))
         .default_root_object("index.html")
         .http_version(HttpVersion::Http2and3)
         .ipv6_enabled(true)
         .price_class(PriceClass::PriceClass100)
         .origins(origins)
-        .cache_behaviors(behaviors);
+        .cache_behaviors(behaviors)
+}
+
+/// The global stack's web ACL and the domain's certificate on the distribution (each imported
+/// from the global stack), or the checkov skip that says why there is none; then the skips
+/// every distribution has.
+fn protect(
+    ctx: &mut Ctx,
+    global: Option<&GlobalExports>,
+    mut config: DistributionConfig,
+) -> (DistributionConfig, Options) {
     // Checkov's skips, in the order the rendered Metadata lists them.
     let mut options = Options::new();
     match global.and_then(|g| g.web_acl.as_ref()) {
@@ -196,18 +237,21 @@ pub(super) fn build(
         .skip_checkov("CKV_AWS_86", LOGGING_SKIP)
         .skip_checkov("CKV_AWS_310", FAILOVER_SKIP)
         .skip_checkov("CKV_AWS_374", GEO_SKIP);
-    let distribution = ctx
-        .template
-        .add_with(ids::DISTRIBUTION, Distribution::new(config), options);
-    if let Some(d) = domain {
-        alias_records(ctx, &d.name, &d.zone_id, &distribution);
-    }
+    (config, options)
+}
 
+/// Each bucket the distribution serves lets it (and only it) read what it serves.
+fn cdn_reads(
+    ctx: &mut Ctx,
+    data: &Data,
+    site_bucket: &Handle<Bucket>,
+    distribution: &Handle<Distribution>,
+) {
     let reads = |sid: &str, bucket: &Handle<Bucket>, prefix: &str| {
-        cloudfront_reads(sid, sub!(bucket.arn(), "/", prefix, "*"), &distribution)
+        cloudfront_reads(sid, sub!(bucket.arn(), "/", prefix, "*"), distribution)
     };
-    let site_reads = reads("CloudFrontReadsSite", &site_bucket, "");
-    bucket_policy(ctx, &site_bucket, vec![site_reads]);
+    let site_reads = reads("CloudFrontReadsSite", site_bucket, "");
+    bucket_policy(ctx, site_bucket, vec![site_reads]);
     for (spec, bucket) in served(data) {
         let prefix = spec.cdn_prefix.unwrap_or_default();
         let statement = reads(
@@ -216,17 +260,6 @@ pub(super) fn build(
             prefix,
         );
         bucket_policy(ctx, bucket, vec![statement]);
-    }
-
-    let origin = match domain {
-        Some(d) => Value::from(format!("https://{}", d.name)),
-        None => sub!("https://", distribution.domain_name()),
-    };
-    Edge {
-        site_bucket,
-        distribution: Some(distribution),
-        ui_url: origin.clone(),
-        origin,
     }
 }
 

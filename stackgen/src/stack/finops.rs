@@ -126,132 +126,157 @@ pub(super) fn variables(ctx: &Ctx, spec: &FunctionSpec) -> Vec<(&'static str, St
 }
 
 pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Result<(), StackError> {
-    let env = ctx.env;
     let kill_switch = functions.iter().find(|f| is_kill_switch(f.spec));
     let kill = kill_switch.map(|ks| build_kill_switch(ctx, ks, functions));
-    let kill_topic = kill.as_ref().map(|(topic, _)| topic.clone());
+    if ctx.env.features.budget {
+        budget(ctx, events, kill.as_ref())?;
+    }
+    if ctx.env.features.anomaly_detection {
+        anomaly_detection(ctx)?;
+    }
+    Ok(())
+}
 
+/// The monthly cost budget of the environment's tagged resources, with its email and topic
+/// notifications (the kill threshold's actual-spend one to the kill-switch topic).
+fn budget(
+    ctx: &mut Ctx,
+    events: &Events,
+    kill: Option<&(Handle<Topic>, Handle<TopicPolicy>)>,
+) -> Result<(), StackError> {
+    let env = ctx.env;
+    let kill_topic = kill.map(|(topic, _)| topic.clone());
     let project_and_env = Expression::all(vec![
         Expression::tag("Project", &env.tags.project),
         Expression::tag("Env", &env.name),
     ]);
-
-    if env.features.budget {
-        if env.budget.emails.len() > MAX_EMAILS {
-            return Err(StackError::TooManyBudgetEmails {
-                env: env.name.clone(),
-                count: env.budget.emails.len(),
-            });
-        }
-        // The kill threshold shares the actual-spend notification of an equal threshold;
-        // otherwise it is one more notification.
-        let kill_threshold = kill_topic
-            .as_ref()
-            .map(|_| env.kill_switch.threshold_percent);
-        let extra = usize::from(
-            kill_threshold.is_some_and(|k| !env.budget.thresholds_percent.contains(&k)),
-        );
-        if env.budget.thresholds_percent.len() * 2 + extra > MAX_NOTIFICATIONS {
-            return Err(StackError::TooManyThresholds {
-                env: env.name.clone(),
-                count: env.budget.thresholds_percent.len(),
-            });
-        }
-        let emails: Vec<Subscriber> = env
-            .budget
-            .emails
-            .iter()
-            .map(|e| Subscriber::new(e, SubscriptionType::Email))
-            .collect();
-        // A notification takes one SNS subscriber: ops-alerts, except the kill threshold's
-        // actual-spend notification, which goes to the kill-switch topic (the function then
-        // tells ops-alerts what it did).
-        let with_topic = |topic: Arn<Topic>| {
-            let mut s = emails.clone();
-            s.push(Subscriber::new(topic, SubscriptionType::Sns));
-            s
-        };
-        let notification = |kind: NotificationType, threshold: u32, subscribers: Vec<_>| {
-            NotificationWithSubscribers::new(
-                Notification::new("GREATER_THAN", kind, f64::from(threshold))
-                    .threshold_type("PERCENTAGE"),
-                subscribers,
-            )
-        };
-        let mut notifications = Vec::new();
-        for &threshold in &env.budget.thresholds_percent {
-            for kind in [NotificationType::Actual, NotificationType::Forecasted] {
-                let topic = match (&kill_topic, kind) {
-                    (Some(t), NotificationType::Actual) if kill_threshold == Some(threshold) => {
-                        t.arn()
-                    }
-                    _ => events.ops_alerts.arn(),
-                };
-                notifications.push(notification(kind, threshold, with_topic(topic)));
-            }
-        }
-        if let (Some(t), Some(k)) = (&kill_topic, kill_threshold)
-            && !env.budget.thresholds_percent.contains(&k)
-        {
-            notifications.push(notification(
-                NotificationType::Actual,
-                k,
-                with_topic(t.arn()),
-            ));
-        }
-        // The budget publishes through topics whose policies are separate resources: nothing
-        // it references orders them first, so without DependsOn CloudFormation may create the
-        // budget (and send a notification) before AWS Budgets may publish to the topic.
-        let mut options = Options::new().depends_on(&events.ops_alerts_policy);
-        if let Some((_, policy)) = &kill {
-            options = options.depends_on(policy);
-        }
-        ctx.template.add_with(
-            "MonthlyBudget",
-            Budget::new(
-                BudgetData::new("COST", "MONTHLY")
-                    .budget_name(budget_name(ctx))
-                    .budget_limit(Spend::new(f64::from(env.budget.monthly_usd), "USD"))
-                    .filter_expression(&project_and_env),
-            )
-            .notifications_with_subscribers(notifications),
-            options,
-        );
+    if env.budget.emails.len() > MAX_EMAILS {
+        return Err(StackError::TooManyBudgetEmails {
+            env: env.name.clone(),
+            count: env.budget.emails.len(),
+        });
     }
+    // The kill threshold shares the actual-spend notification of an equal threshold;
+    // otherwise it is one more notification.
+    let kill_threshold = kill_topic
+        .as_ref()
+        .map(|_| env.kill_switch.threshold_percent);
+    let extra =
+        usize::from(kill_threshold.is_some_and(|k| !env.budget.thresholds_percent.contains(&k)));
+    if env.budget.thresholds_percent.len() * 2 + extra > MAX_NOTIFICATIONS {
+        return Err(StackError::TooManyThresholds {
+            env: env.name.clone(),
+            count: env.budget.thresholds_percent.len(),
+        });
+    }
+    let notifications = notifications(env, events, kill_topic.as_ref(), kill_threshold);
+    // The budget publishes through topics whose policies are separate resources: nothing
+    // it references orders them first, so without DependsOn CloudFormation may create the
+    // budget (and send a notification) before AWS Budgets may publish to the topic.
+    let mut options = Options::new().depends_on(&events.ops_alerts_policy);
+    if let Some((_, policy)) = kill {
+        options = options.depends_on(policy);
+    }
+    ctx.template.add_with(
+        "MonthlyBudget",
+        Budget::new(
+            BudgetData::new("COST", "MONTHLY")
+                .budget_name(budget_name(ctx))
+                .budget_limit(Spend::new(f64::from(env.budget.monthly_usd), "USD"))
+                .filter_expression(&project_and_env),
+        )
+        .notifications_with_subscribers(notifications),
+        options,
+    );
+    Ok(())
+}
 
-    if env.features.anomaly_detection {
-        let spec = Expression::tag("Env", &env.name);
-        let serialize_err = |e: serde_json::Error| StackError::Serialize {
-            what: "the anomaly monitor".to_owned(),
-            message: e.to_string(),
-        };
-        let monitor = ctx.template.add(
-            "CostAnomalyMonitor",
-            AnomalyMonitor::custom(&ctx.names.physical("cost"), &spec).map_err(serialize_err)?,
-        );
-        // An anomaly worth an email: a tenth of the monthly budget, at least one dollar.
-        let impact = (env.budget.monthly_usd / 10).max(1);
-        let subscribers: Vec<AnomalySubscriber> = env
-            .budget
-            .emails
-            .iter()
-            .take(MAX_EMAILS)
-            .map(|e| AnomalySubscriber::new(e, SubscriberType::Email))
-            .collect();
-        if !subscribers.is_empty() {
-            ctx.template.add(
-                "CostAnomalySubscription",
-                AnomalySubscription::new(
-                    Frequency::Daily,
-                    vec![monitor.arn()],
-                    subscribers,
-                    ctx.names.physical("cost-anomalies"),
-                )
-                .threshold_expression(
-                    AnomalySubscription::impact_at_least(impact).map_err(serialize_err)?,
-                ),
-            );
+/// An actual-spend and a forecast notification per threshold, to the budget's addresses and
+/// a topic; the kill threshold's own when no threshold equals it.
+fn notifications(
+    env: &Environment,
+    events: &Events,
+    kill_topic: Option<&Handle<Topic>>,
+    kill_threshold: Option<u32>,
+) -> Vec<NotificationWithSubscribers> {
+    let emails: Vec<Subscriber> = env
+        .budget
+        .emails
+        .iter()
+        .map(|e| Subscriber::new(e, SubscriptionType::Email))
+        .collect();
+    // A notification takes one SNS subscriber: ops-alerts, except the kill threshold's
+    // actual-spend notification, which goes to the kill-switch topic (the function then
+    // tells ops-alerts what it did).
+    let with_topic = |topic: Arn<Topic>| {
+        let mut s = emails.clone();
+        s.push(Subscriber::new(topic, SubscriptionType::Sns));
+        s
+    };
+    let notification = |kind: NotificationType, threshold: u32, subscribers: Vec<_>| {
+        NotificationWithSubscribers::new(
+            Notification::new("GREATER_THAN", kind, f64::from(threshold))
+                .threshold_type("PERCENTAGE"),
+            subscribers,
+        )
+    };
+    let mut notifications = Vec::new();
+    for &threshold in &env.budget.thresholds_percent {
+        for kind in [NotificationType::Actual, NotificationType::Forecasted] {
+            let topic = match (kill_topic, kind) {
+                (Some(t), NotificationType::Actual) if kill_threshold == Some(threshold) => t.arn(),
+                _ => events.ops_alerts.arn(),
+            };
+            notifications.push(notification(kind, threshold, with_topic(topic)));
         }
+    }
+    if let (Some(t), Some(k)) = (kill_topic, kill_threshold)
+        && !env.budget.thresholds_percent.contains(&k)
+    {
+        notifications.push(notification(
+            NotificationType::Actual,
+            k,
+            with_topic(t.arn()),
+        ));
+    }
+    notifications
+}
+
+/// A cost anomaly monitor of the environment's resources and, when the budget has addresses,
+/// a daily subscription for anomalies worth a tenth of the budget.
+fn anomaly_detection(ctx: &mut Ctx) -> Result<(), StackError> {
+    let env = ctx.env;
+    let spec = Expression::tag("Env", &env.name);
+    let serialize_err = |e: serde_json::Error| StackError::Serialize {
+        what: "the anomaly monitor".to_owned(),
+        message: e.to_string(),
+    };
+    let monitor = ctx.template.add(
+        "CostAnomalyMonitor",
+        AnomalyMonitor::custom(&ctx.names.physical("cost"), &spec).map_err(serialize_err)?,
+    );
+    // An anomaly worth an email: a tenth of the monthly budget, at least one dollar.
+    let impact = (env.budget.monthly_usd / 10).max(1);
+    let subscribers: Vec<AnomalySubscriber> = env
+        .budget
+        .emails
+        .iter()
+        .take(MAX_EMAILS)
+        .map(|e| AnomalySubscriber::new(e, SubscriberType::Email))
+        .collect();
+    if !subscribers.is_empty() {
+        ctx.template.add(
+            "CostAnomalySubscription",
+            AnomalySubscription::new(
+                Frequency::Daily,
+                vec![monitor.arn()],
+                subscribers,
+                ctx.names.physical("cost-anomalies"),
+            )
+            .threshold_expression(
+                AnomalySubscription::impact_at_least(impact).map_err(serialize_err)?,
+            ),
+        );
     }
     Ok(())
 }

@@ -33,6 +33,16 @@ pub(super) fn report(r: &CostReport) -> String {
         out.push_str(&chart);
         out.push('\n');
     }
+    resources(&mut out, r);
+    idle(&mut out, r);
+    budget(&mut out, r);
+    notes(&mut out, r);
+    details(&mut out, r);
+    out
+}
+
+/// The resources' table, the total, and the stacks' shares.
+fn resources(out: &mut String, r: &CostReport) {
     out.push_str("| Resource | Type | Idle | Usage | Total |\n|---|---|--:|--:|--:|\n");
     for res in &r.resources {
         out.push_str(&format!(
@@ -62,7 +72,10 @@ pub(super) fn report(r: &CostReport) -> String {
         }
         out.push('\n');
     }
+}
 
+/// What the idle cost is made of.
+fn idle(out: &mut String, r: &CostReport) {
     out.push_str("**Idle cost is made of:**");
     if r.idle_lines.is_empty() {
         out.push_str(" nothing, the stack costs nothing when unused.\n\n");
@@ -78,7 +91,10 @@ pub(super) fn report(r: &CostReport) -> String {
         }
         out.push('\n');
     }
+}
 
+/// The budget, and each profile's totals against it.
+fn budget(out: &mut String, r: &CostReport) {
     match &r.budget {
         Some(b) => out.push_str(&format!(
             "**Budget** {} a month ({}):\n\n",
@@ -102,7 +118,10 @@ pub(super) fn report(r: &CostReport) -> String {
         ));
     }
     out.push('\n');
+}
 
+/// Findings and warnings.
+fn notes(out: &mut String, r: &CostReport) {
     if !r.findings.is_empty() {
         out.push_str("**Findings**\n\n");
         for f in &r.findings {
@@ -126,7 +145,10 @@ pub(super) fn report(r: &CostReport) -> String {
         }
         out.push('\n');
     }
+}
 
+/// Folded: each component's formula, the profile's assumptions and the prices used.
+fn details(out: &mut String, r: &CostReport) {
     out.push_str("<details><summary>Components and formulas</summary>\n\n");
     out.push_str("| Resource | Component | Kind | Quantity | Price | Monthly | Formula |\n|---|---|---|--:|---|--:|---|\n");
     for res in &r.resources {
@@ -173,7 +195,6 @@ pub(super) fn report(r: &CostReport) -> String {
         ));
     }
     out.push_str("\n</details>\n");
-    out
 }
 
 pub(super) fn diff(d: &CostDiff) -> String {

@@ -7,6 +7,23 @@ use crate::cost::compare::{Change, CostDiff};
 use crate::cost::report::{CostKind, CostReport};
 
 pub(super) fn report(r: &CostReport) -> String {
+    let mut out = header(r);
+    resources(&mut out, r);
+    idle(&mut out, r);
+    budget(&mut out, r);
+    notes(&mut out, r);
+    out.push_str(&format!(
+        "\nPrices: embedded table of {} for {} ({} prices used; `--format json` gives each one's \
+         source page and how it was checked).\n",
+        r.prices_taken,
+        r.region,
+        r.prices.len()
+    ));
+    out
+}
+
+/// What was estimated: the environment, region, profile, the prices' date and the free tier.
+fn header(r: &CostReport) -> String {
     let mut out = format!(
         "Monthly cost estimate: {} ({}), traffic profile `{}`, prices of {}{}, free tier {}\n",
         r.label,
@@ -24,7 +41,11 @@ pub(super) fn report(r: &CostReport) -> String {
         out.push_str(&format!("Profile: {}\n", r.profile.description));
     }
     out.push('\n');
+    out
+}
 
+/// Each resource with its components below it, the total, and the stacks' shares.
+fn resources(out: &mut String, r: &CostReport) {
     let mut rows = vec![vec![
         "RESOURCE".to_string(),
         "TYPE / COMPONENT".into(),
@@ -81,28 +102,34 @@ pub(super) fn report(r: &CostReport) -> String {
             .collect();
         out.push_str(&grid(&rows, &[false, true, true]));
     }
+}
 
+/// What the idle cost is made of.
+fn idle(out: &mut String, r: &CostReport) {
     out.push_str(&format!(
         "\nIdle cost {} a month is made of:\n",
         r.totals.idle.display()
     ));
     if r.idle_lines.is_empty() {
         out.push_str("  nothing: the stack costs nothing when unused\n");
-    } else {
-        let rows: Vec<Vec<String>> = r
-            .idle_lines
-            .iter()
-            .map(|l| {
-                vec![
-                    format!("  {}", l.monthly.display()),
-                    l.logical_id.clone(),
-                    l.component.clone(),
-                ]
-            })
-            .collect();
-        out.push_str(&grid(&rows, &[true, false, false]));
+        return;
     }
+    let rows: Vec<Vec<String>> = r
+        .idle_lines
+        .iter()
+        .map(|l| {
+            vec![
+                format!("  {}", l.monthly.display()),
+                l.logical_id.clone(),
+                l.component.clone(),
+            ]
+        })
+        .collect();
+    out.push_str(&grid(&rows, &[true, false, false]));
+}
 
+/// The budget, and each profile's totals against it.
+fn budget(out: &mut String, r: &CostReport) {
     out.push('\n');
     match &r.budget {
         Some(b) => out.push_str(&format!(
@@ -131,7 +158,10 @@ pub(super) fn report(r: &CostReport) -> String {
         ]);
     }
     out.push_str(&grid(&rows, &[false, true, true, true, true, true]));
+}
 
+/// Findings, warnings, the free resources left out, and the profile's assumptions.
+fn notes(out: &mut String, r: &CostReport) {
     if !r.findings.is_empty() {
         out.push_str("\nFindings:\n");
         for f in &r.findings {
@@ -172,14 +202,6 @@ pub(super) fn report(r: &CostReport) -> String {
             out.push_str(&format!("  {a}\n"));
         }
     }
-    out.push_str(&format!(
-        "\nPrices: embedded table of {} for {} ({} prices used; `--format json` gives each one's \
-         source page and how it was checked).\n",
-        r.prices_taken,
-        r.region,
-        r.prices.len()
-    ));
-    out
 }
 
 pub(super) fn diff(d: &CostDiff) -> String {
