@@ -141,146 +141,191 @@ pub struct RefusedTag {
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
     let trust = github_trust(args, &env.name)?;
-    let (boot, global, tags, backfill, pruned, ci) = runtime()?.block_on(async {
-        let ctx = connect(&env, args.target.profile.as_deref()).await;
-        let boot = bootstrap_in(&ctx, &Printer::new()).await?;
-        // The global stack's region (us-east-1) is bootstrapped too: its stack is deployed with
-        // that region's service role.
-        let global = if crate::stack::global::needed(&env) {
-            let there = ctx.in_region(crate::stack::global::REGION);
-            Some(bootstrap_in(&there, &Printer::new()).await?)
-        } else {
-            None
-        };
-        let ci = match &trust {
-            Some(trust) => Some(
-                deploy::ci::ensure(
-                    &ctx,
-                    &env,
-                    trust,
-                    (&boot, global.as_ref()),
-                    WaitOptions::default(),
-                    &Printer::new(),
-                )
-                .await
-                .with_context(|| {
-                    format!(
-                        "cannot create the CI roles stack `{}`",
-                        deploy::ci::stack_name(&env)
-                    )
-                })?,
-            ),
-            None => None,
-        };
-        let ce = crate::cost::actuals::client(ctx.config());
-        let tags = activate(&ce).await?;
-        let backfill = match &tags {
-            TagActivation::Activated { .. } => Some(backfill(&ce).await),
-            TagActivation::Partial { activated, .. } if !activated.is_empty() => {
-                Some(backfill(&ce).await)
-            }
-            _ => None,
-        };
-        let pruned = if args.prune {
-            let age = std::time::Duration::from_secs(args.prune_older_than_days * 86_400);
-            Some(
-                deploy::prune::prune_assets(&ctx, &boot.bucket, age, args.dry_run)
-                    .await
-                    .with_context(|| format!("cannot prune s3://{}", boot.bucket))?,
-            )
-        } else {
-            None
-        };
-        Ok::<_, anyhow::Error>((boot, global, tags, backfill, pruned, ci))
-    })?;
+    let done = runtime()?.block_on(bootstrap(args, &env, trust.as_ref()))?;
     match args.format {
-        OutputFormat::Json => {
-            let doc = serde_json::json!({
-                "environment": env.name,
-                "region": env.region,
-                "bootstrapStack": deploy::BOOTSTRAP_STACK_NAME,
-                "assetsBucket": boot.bucket,
-                "created": boot.created,
-                "globalRegion": global.as_ref().map(|g| serde_json::json!({
-                    "region": crate::stack::global::REGION,
-                    "assetsBucket": g.bucket,
-                    "created": g.created,
-                })),
-                "costAllocationTags": tags,
-                "backfill": backfill,
-                "prune": pruned,
-                "ciRoles": ci,
-            });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
-            if let Some(w) = warning(&tags) {
-                eprintln!("warning: {w}");
-            }
-        }
-        OutputFormat::Text => {
-            let color = stdout_color();
-            println!(
-                "{} {} in {}: assets bucket {}",
-                paint(color, "1", deploy::BOOTSTRAP_STACK_NAME),
-                if boot.created { "created" } else { "found" },
-                env.region,
-                boot.bucket
-            );
-            if let Some(g) = &global {
-                println!(
-                    "{} {} in {} (the environment's global stack): assets bucket {}",
-                    paint(color, "1", deploy::BOOTSTRAP_STACK_NAME),
-                    if g.created { "created" } else { "found" },
-                    crate::stack::global::REGION,
-                    g.bucket
-                );
-            }
-            match &tags {
-                TagActivation::Activated { tags } => println!(
-                    "cost allocation tags active: {}",
-                    paint(color, "32", &tags.join(", "))
-                ),
-                TagActivation::Partial { activated, .. } if !activated.is_empty() => {
-                    println!("cost allocation tags active: {}", activated.join(", "));
-                }
-                _ => {}
-            }
-            if let Some(w) = warning(&tags) {
-                eprintln!("{} {w}", paint(stderr_color(), "33", "warning:"));
-            }
-            if let Some(p) = &pruned {
-                println!(
-                    "prune: {} unused zip(s) {} from s3://{} ({} in use, {} younger than {} days kept)",
-                    p.deleted.len(),
-                    if p.dry_run {
-                        "would be deleted"
-                    } else {
-                        "deleted"
-                    },
-                    boot.bucket,
-                    p.in_use,
-                    p.too_young,
-                    args.prune_older_than_days
-                );
-                for key in &p.deleted {
-                    println!("  {key}");
-                }
-            }
-            if let Some(ci) = &ci {
-                print_ci_roles(ci, &env.name, color);
-            }
-            match &backfill {
-                Some(Backfill::Requested { from, status }) => println!(
-                    "cost allocation tag backfill requested from {from} ({status}): spend since then is attributed to the tags too"
-                ),
-                Some(Backfill::NotRequested { reason }) => eprintln!(
-                    "{} no cost allocation tag backfill: {reason}",
-                    paint(stderr_color(), "33", "note:")
-                ),
-                None => {}
-            }
-        }
+        OutputFormat::Json => print_json(&env, &done)?,
+        OutputFormat::Text => print_text(args, &env, &done),
     }
     Ok(Exit::Ok)
+}
+
+/// What `bootstrap` did: the bootstrap stacks (the environment's region, and us-east-1 for a
+/// global stack), the cost allocation tags and their backfill, the pruning and the CI roles.
+struct Done {
+    boot: deploy::Bootstrap,
+    global: Option<deploy::Bootstrap>,
+    tags: TagActivation,
+    backfill: Option<Backfill>,
+    pruned: Option<deploy::prune::PruneReport>,
+    ci: Option<deploy::ci::CiRoles>,
+}
+
+async fn bootstrap(
+    args: &Args,
+    env: &crate::env::Environment,
+    trust: Option<&deploy::ci::GitHubTrust>,
+) -> Result<Done> {
+    let ctx = connect(env, args.target.profile.as_deref()).await;
+    let boot = bootstrap_in(&ctx, &Printer::new()).await?;
+    // The global stack's region (us-east-1) is bootstrapped too: its stack is deployed with
+    // that region's service role.
+    let global = if crate::stack::global::needed(env) {
+        let there = ctx.in_region(crate::stack::global::REGION);
+        Some(bootstrap_in(&there, &Printer::new()).await?)
+    } else {
+        None
+    };
+    let ci = match trust {
+        Some(trust) => Some(
+            deploy::ci::ensure(
+                &ctx,
+                env,
+                trust,
+                (&boot, global.as_ref()),
+                WaitOptions::default(),
+                &Printer::new(),
+            )
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot create the CI roles stack `{}`",
+                    deploy::ci::stack_name(env)
+                )
+            })?,
+        ),
+        None => None,
+    };
+    let ce = crate::cost::actuals::client(ctx.config());
+    let tags = activate(&ce).await?;
+    let backfill = match &tags {
+        TagActivation::Activated { .. } => Some(backfill(&ce).await),
+        TagActivation::Partial { activated, .. } if !activated.is_empty() => {
+            Some(backfill(&ce).await)
+        }
+        _ => None,
+    };
+    let pruned = if args.prune {
+        let age = std::time::Duration::from_secs(args.prune_older_than_days * 86_400);
+        Some(
+            deploy::prune::prune_assets(&ctx, &boot.bucket, age, args.dry_run)
+                .await
+                .with_context(|| format!("cannot prune s3://{}", boot.bucket))?,
+        )
+    } else {
+        None
+    };
+    Ok(Done {
+        boot,
+        global,
+        tags,
+        backfill,
+        pruned,
+        ci,
+    })
+}
+
+fn print_json(env: &crate::env::Environment, done: &Done) -> Result<()> {
+    let Done {
+        boot,
+        global,
+        tags,
+        backfill,
+        pruned,
+        ci,
+    } = done;
+    let doc = serde_json::json!({
+        "environment": env.name,
+        "region": env.region,
+        "bootstrapStack": deploy::BOOTSTRAP_STACK_NAME,
+        "assetsBucket": boot.bucket,
+        "created": boot.created,
+        "globalRegion": global.as_ref().map(|g| serde_json::json!({
+            "region": crate::stack::global::REGION,
+            "assetsBucket": g.bucket,
+            "created": g.created,
+        })),
+        "costAllocationTags": tags,
+        "backfill": backfill,
+        "prune": pruned,
+        "ciRoles": ci,
+    });
+    println!("{}", serde_json::to_string_pretty(&doc)?);
+    if let Some(w) = warning(tags) {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
+}
+
+fn print_text(args: &Args, env: &crate::env::Environment, done: &Done) {
+    let Done {
+        boot,
+        global,
+        tags,
+        backfill,
+        pruned,
+        ci,
+    } = done;
+    let color = stdout_color();
+    println!(
+        "{} {} in {}: assets bucket {}",
+        paint(color, "1", deploy::BOOTSTRAP_STACK_NAME),
+        if boot.created { "created" } else { "found" },
+        env.region,
+        boot.bucket
+    );
+    if let Some(g) = &global {
+        println!(
+            "{} {} in {} (the environment's global stack): assets bucket {}",
+            paint(color, "1", deploy::BOOTSTRAP_STACK_NAME),
+            if g.created { "created" } else { "found" },
+            crate::stack::global::REGION,
+            g.bucket
+        );
+    }
+    match &tags {
+        TagActivation::Activated { tags } => println!(
+            "cost allocation tags active: {}",
+            paint(color, "32", &tags.join(", "))
+        ),
+        TagActivation::Partial { activated, .. } if !activated.is_empty() => {
+            println!("cost allocation tags active: {}", activated.join(", "));
+        }
+        _ => {}
+    }
+    if let Some(w) = warning(tags) {
+        eprintln!("{} {w}", paint(stderr_color(), "33", "warning:"));
+    }
+    if let Some(p) = &pruned {
+        println!(
+            "prune: {} unused zip(s) {} from s3://{} ({} in use, {} younger than {} days kept)",
+            p.deleted.len(),
+            if p.dry_run {
+                "would be deleted"
+            } else {
+                "deleted"
+            },
+            boot.bucket,
+            p.in_use,
+            p.too_young,
+            args.prune_older_than_days
+        );
+        for key in &p.deleted {
+            println!("  {key}");
+        }
+    }
+    if let Some(ci) = &ci {
+        print_ci_roles(ci, &env.name, color);
+    }
+    match &backfill {
+        Some(Backfill::Requested { from, status }) => println!(
+            "cost allocation tag backfill requested from {from} ({status}): spend since then is attributed to the tags too"
+        ),
+        Some(Backfill::NotRequested { reason }) => eprintln!(
+            "{} no cost allocation tag backfill: {reason}",
+            paint(stderr_color(), "33", "note:")
+        ),
+        None => {}
+    }
 }
 
 fn print_ci_roles(ci: &deploy::ci::CiRoles, env: &str, color: bool) {

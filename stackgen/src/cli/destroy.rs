@@ -9,7 +9,10 @@ use super::exit::{Exit, Interrupted};
 use super::printer::{Printer, confirm};
 use super::style::{paint, stdout_color};
 use super::target::{OutputFormat, Target, connect, load_env, runtime};
+use crate::deploy::destroy::DestroyReport;
 use crate::deploy::{self, DestroyRequest, WaitOptions};
+use crate::env::Environment;
+use crate::stack::RetailStack;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -44,6 +47,47 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
+    allowed(args, &env)?;
+    let stack = crate::synth::prepare(&env)?.stack;
+    let request = request(&env, &stack, args.force_prod);
+    let report = runtime()?.block_on(async {
+        let ctx = connect(&env, args.target.profile.as_deref()).await;
+        let printer = Printer::new();
+        tokio::select! {
+            report = deploy::destroy(&ctx, &request, WaitOptions::default(), &printer) => {
+                report.map_err(|e| {
+                    anyhow::Error::new(e).context(format!("cannot destroy stack `{}`", stack.name))
+                })
+            }
+            _ = tokio::signal::ctrl_c() => Err(anyhow::Error::new(Interrupted {
+                doing: "destroying",
+                stack: stack.name.clone(),
+                env: env.name.clone(),
+                rerun: format!("stackgen destroy --env {} --yes", env.name),
+            })),
+        }
+    })?;
+    match args.format {
+        OutputFormat::Json => print_json(&env, &stack.name, &report)?,
+        OutputFormat::Text => print_text(&env, &stack.name, &report),
+    }
+    if !report.is_clean() {
+        bail!(
+            "{} resource(s) of environment Project={} Env={} still exist after destroying `{}`: {}. Run `stackgen destroy --env {}` again, or delete them by hand",
+            report.remaining.len(),
+            env.tags.project,
+            env.tags.env,
+            stack.name,
+            report.remaining.join(", "),
+            env.name
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// A protected environment needs `--force-prod`; without `--yes`, the environment's name typed
+/// back.
+fn allowed(args: &Args, env: &Environment) -> Result<()> {
     let protected = env.is_protected() || env.name == "prod";
     if protected && !args.force_prod {
         bail!(
@@ -67,12 +111,17 @@ pub fn run(args: &Args) -> Result<Exit> {
     {
         bail!("destroy of `{}` cancelled; nothing was deleted", env.name);
     }
-    let stack = crate::synth::prepare(&env)?.stack;
-    let request = DestroyRequest {
+    Ok(())
+}
+
+/// What to delete: the main stack, its companions in their regions, and (unless data is
+/// retained) what is left tagged with the environment.
+fn request(env: &Environment, stack: &RetailStack, force_prod: bool) -> DestroyRequest {
+    DestroyRequest {
         stack_name: stack.name.clone(),
         project: env.tags.project.clone(),
         env: env.tags.env.clone(),
-        override_termination_protection: args.force_prod,
+        override_termination_protection: force_prod,
         purge_leftovers: !env.protection.retain_data,
         global_names: deploy::leftovers::GlobalNames::of(&stack.template),
         companions: stack
@@ -83,83 +132,57 @@ pub fn run(args: &Args) -> Result<Exit> {
                 region: c.region.clone(),
             })
             .collect(),
-    };
-    let report = runtime()?.block_on(async {
-        let ctx = connect(&env, args.target.profile.as_deref()).await;
-        let printer = Printer::new();
-        tokio::select! {
-            report = deploy::destroy(&ctx, &request, WaitOptions::default(), &printer) => {
-                report.map_err(|e| {
-                    anyhow::Error::new(e).context(format!("cannot destroy stack `{}`", stack.name))
-                })
-            }
-            _ = tokio::signal::ctrl_c() => Err(anyhow::Error::new(Interrupted {
-                doing: "destroying",
-                stack: stack.name.clone(),
-                env: env.name.clone(),
-                rerun: format!("stackgen destroy --env {} --yes", env.name),
-            })),
-        }
-    })?;
-    match args.format {
-        OutputFormat::Json => {
-            let emptied: Vec<_> = report
-                .emptied
-                .iter()
-                .map(|b| json!({"bucket": b.bucket, "deleted": b.deleted}))
-                .collect();
-            let doc = json!({
-                "environment": env.name,
-                "stack": stack.name,
-                "stackExisted": report.stack_existed,
-                "emptied": emptied,
-                "leftoversDeleted": report.leftovers_deleted,
-                "remaining": report.remaining,
-                "unchecked": report.unchecked,
-            });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
-        }
-        OutputFormat::Text => {
-            let color = stdout_color();
-            for b in &report.emptied {
-                println!("emptied s3://{} ({} versions)", b.bucket, b.deleted);
-            }
-            for arn in &report.leftovers_deleted {
-                println!("deleted leftover {arn}");
-            }
-            for why in &report.unchecked {
-                eprintln!(
-                    "{} not checked for leftovers: {why}",
-                    paint(super::style::stderr_color(), "33", "warning:")
-                );
-            }
-            if !report.stack_existed && report.is_clean() {
-                println!(
-                    "{} nothing to destroy: stack `{}` does not exist and nothing is tagged Project={} Env={}",
-                    paint(color, "32", "✓"),
-                    stack.name,
-                    env.tags.project,
-                    env.tags.env
-                );
-            } else if report.is_clean() {
-                println!(
-                    "{} destroyed `{}`; nothing tagged with the environment remains",
-                    paint(color, "32", "✓"),
-                    stack.name
-                );
-            }
-        }
     }
-    if !report.is_clean() {
-        bail!(
-            "{} resource(s) of environment Project={} Env={} still exist after destroying `{}`: {}. Run `stackgen destroy --env {}` again, or delete them by hand",
-            report.remaining.len(),
-            env.tags.project,
-            env.tags.env,
-            stack.name,
-            report.remaining.join(", "),
-            env.name
+}
+
+/// `--format json`: what was emptied and deleted, and what remains or was not checked.
+fn print_json(env: &Environment, stack: &str, report: &DestroyReport) -> Result<()> {
+    let emptied: Vec<_> = report
+        .emptied
+        .iter()
+        .map(|b| json!({"bucket": b.bucket, "deleted": b.deleted}))
+        .collect();
+    let doc = json!({
+        "environment": env.name,
+        "stack": stack,
+        "stackExisted": report.stack_existed,
+        "emptied": emptied,
+        "leftoversDeleted": report.leftovers_deleted,
+        "remaining": report.remaining,
+        "unchecked": report.unchecked,
+    });
+    println!("{}", serde_json::to_string_pretty(&doc)?);
+    Ok(())
+}
+
+/// The text report: emptied buckets, deleted leftovers, warnings, and the verdict.
+fn print_text(env: &Environment, stack: &str, report: &DestroyReport) {
+    let color = stdout_color();
+    for b in &report.emptied {
+        println!("emptied s3://{} ({} versions)", b.bucket, b.deleted);
+    }
+    for arn in &report.leftovers_deleted {
+        println!("deleted leftover {arn}");
+    }
+    for why in &report.unchecked {
+        eprintln!(
+            "{} not checked for leftovers: {why}",
+            paint(super::style::stderr_color(), "33", "warning:")
         );
     }
-    Ok(Exit::Ok)
+    if !report.stack_existed && report.is_clean() {
+        println!(
+            "{} nothing to destroy: stack `{}` does not exist and nothing is tagged Project={} Env={}",
+            paint(color, "32", "✓"),
+            stack,
+            env.tags.project,
+            env.tags.env
+        );
+    } else if report.is_clean() {
+        println!(
+            "{} destroyed `{}`; nothing tagged with the environment remains",
+            paint(color, "32", "✓"),
+            stack
+        );
+    }
 }

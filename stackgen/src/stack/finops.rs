@@ -326,9 +326,28 @@ fn build_kill_switch(
         )
         .source_arn(topic.arn()),
     );
+    let statements = stack_wide_grants(ctx, ks, functions);
+    if let Some(role) = ctx.template.resource_mut(&ks.role) {
+        let policies = role.inline_policies_mut();
+        if let Some(policy) = policies.first_mut() {
+            policy.policy_document.statement.extend(statements);
+        } else {
+            policies.push(InlinePolicy::new(
+                PolicyDocument::new(statements),
+                "least-privilege",
+            ));
+        }
+    }
+    if let Some(expression) = ctx.env.kill_switch.schedule.clone() {
+        schedule(ctx, &ks.function, &expression);
+    }
+    (topic, policy)
+}
 
-    // Stack-wide grants: every other function's concurrency (never its own: it must stay
-    // able to act), and emptying every bucket of the stack, whatever module declared it.
+/// The kill switch's stack-wide grants: every other function's concurrency and queue mappings
+/// (never its own: it must stay able to act), and emptying every bucket of the stack, whatever
+/// module declared it — each only when the environment's action needs it.
+fn stack_wide_grants(ctx: &Ctx, ks: &Built, functions: &[Built]) -> Vec<Statement> {
     let others: Vec<Value> = functions
         .iter()
         .filter(|f| f.function.id() != ks.function.id())
@@ -382,22 +401,7 @@ fn build_kill_switch(
             bucket_arns.iter().map(|a| sub!(a, "/*")),
         ));
     }
-    if let Some(role) = ctx.template.resource_mut(&ks.role) {
-        let policies = role.inline_policies_mut();
-        if let Some(policy) = policies.first_mut() {
-            policy.policy_document.statement.extend(statements);
-        } else {
-            policies.push(InlinePolicy::new(
-                PolicyDocument::new(statements),
-                "least-privilege",
-            ));
-        }
-    }
-
-    if let Some(expression) = ctx.env.kill_switch.schedule.clone() {
-        schedule(ctx, &ks.function, &expression);
-    }
-    (topic, policy)
+    statements
 }
 
 /// The out-of-hours shutdown: EventBridge Scheduler invokes the kill switch with `destroy`.

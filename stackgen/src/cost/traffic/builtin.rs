@@ -438,6 +438,150 @@ struct FnAcc {
     total_ms: u128,
 }
 
+/// A month of requests followed through the functions, tables, queues, topics and buckets.
+#[derive(Default)]
+struct Month {
+    fns: BTreeMap<&'static str, FnAcc>,
+    tables: BTreeMap<&'static str, TableUsage>,
+    messages: BTreeMap<&'static str, u64>,
+    publishes: BTreeMap<&'static str, Qty>,
+    puts_to: BTreeMap<&'static str, u64>,
+    response_kb: u128,
+    report_downloads: u64,
+}
+
+impl Month {
+    /// The API's `n` requests, shared among the routes by the mix.
+    fn routes(&mut self, n: u64) {
+        for s in MIX {
+            let count = n * s.ppm / 1_000_000;
+            let acc = self.fns.entry(s.route.function.id).or_default();
+            acc.invocations += count;
+            acc.total_ms += u128::from(count) * u128::from(s.duration_ms);
+            for (table, ru) in s.reads {
+                self.tables.entry(table.id).or_default().reads += ru.scale(count);
+            }
+            for (table, ru) in s.writes {
+                self.tables.entry(table.id).or_default().writes += ru.scale(count);
+            }
+            for q in s.sends {
+                *self.messages.entry(q.id).or_default() += count;
+            }
+            self.report_downloads += count * s.report_downloads;
+            self.response_kb += u128::from(count) * u128::from(s.response_kb);
+        }
+    }
+
+    /// What the queues' consumers do with the messages the routes sent.
+    fn consumers(&mut self) {
+        for c in CONSUMERS {
+            let msgs = self.messages.get(c.queue.id).copied().unwrap_or(0);
+            let consumer = FUNCTIONS.iter().find(
+                |f| matches!(f.trigger, Trigger::Queue { queue, .. } if queue.id == c.queue.id),
+            );
+            if let Some(f) = consumer {
+                // At these rates batches hold one message: one invocation per message.
+                let acc = self.fns.entry(f.id).or_default();
+                acc.invocations += msgs;
+                acc.total_ms += u128::from(msgs) * u128::from(c.duration_ms);
+            }
+            for (table, ru) in c.reads {
+                self.tables.entry(table.id).or_default().reads += ru.scale(msgs);
+            }
+            for (table, ru) in c.writes {
+                self.tables.entry(table.id).or_default().writes += ru.scale(msgs);
+            }
+            for (topic, per_msg) in c.publishes {
+                *self.publishes.entry(topic.id).or_default() += per_msg.scale(msgs);
+            }
+            for (bucket, puts) in c.puts {
+                *self.puts_to.entry(bucket.id).or_default() += puts * msgs;
+            }
+        }
+    }
+
+    /// Each placed order (one order event) later emails its customer: ready for pickup, or
+    /// cancelled for about one order in ten. Each email is one filtered stream record. Returns
+    /// the emails.
+    fn emails(&mut self) -> u64 {
+        let orders_placed = self.messages.get(ORDER_EVENTS.id).copied().unwrap_or(0);
+        let emails = orders_placed * EMAILS_PER_TEN_ORDERS / 10;
+        let notifier = self.fns.entry(ORDER_NOTIFIER.id).or_default();
+        notifier.invocations += emails;
+        notifier.total_ms += u128::from(emails) * u128::from(NOTIFY_MS);
+        self.tables.entry(IDEMPOTENCY.id).or_default().writes += Qty::units(emails);
+        emails
+    }
+
+    /// The functions, tables (with the profile's storage), queues and topics of the month.
+    fn usage(&mut self, t: &mut Traffic, p: BuiltinProfile) {
+        for (id, acc) in std::mem::take(&mut self.fns) {
+            if acc.invocations == 0 {
+                continue;
+            }
+            t.functions.insert(
+                id.to_string(),
+                FunctionUsage {
+                    invocations: acc.invocations,
+                    avg_duration_ms: Qty::ratio(acc.total_ms, u128::from(acc.invocations)),
+                    log_gb: None,
+                },
+            );
+        }
+        for (table, gb) in p.storage() {
+            self.tables.entry(table.id).or_default().storage_gb = *gb;
+        }
+        for (id, usage) in std::mem::take(&mut self.tables) {
+            t.tables.insert(id.to_string(), usage);
+        }
+        for (id, m) in &self.messages {
+            t.queues
+                .insert((*id).to_string(), QueueUsage { messages: *m });
+        }
+        for (id, p) in std::mem::take(&mut self.publishes) {
+            t.topics.insert(id.to_string(), TopicUsage { publishes: p });
+        }
+    }
+
+    /// The buckets (site, reports, photos) and what passes the CDN.
+    fn storage_and_cdn(&self, t: &mut Traffic, p: BuiltinProfile, n: u64) {
+        let static_requests = Qty::units(n).times(STATIC_REQUESTS_PER_API_REQUEST);
+        let static_kb = static_requests.scale(STATIC_RESPONSE_KB);
+        let site_gets = static_requests.times(STATIC_CACHE_MISS);
+        t.buckets.insert(
+            "site".to_string(),
+            BucketUsage {
+                storage_gb: SITE_STORAGE_GB,
+                put_requests: 0,
+                get_requests: site_gets.micros() / 1_000_000,
+            },
+        );
+        let report_puts = self.puts_to.get(REPORTS.id).copied().unwrap_or(0);
+        let reports = report_puts / REPORT_OBJECTS.max(1);
+        t.buckets.insert(
+            REPORTS.id.to_string(),
+            BucketUsage {
+                storage_gb: Qty::ratio(
+                    u128::from(reports * REPORT_OBJECTS * REPORT_OBJECT_KB),
+                    1 << 20,
+                ),
+                put_requests: report_puts,
+                get_requests: self.report_downloads,
+            },
+        );
+        let photos = photos(p, &self.messages, &self.puts_to, n);
+        t.buckets.insert(IMAGES.id.to_string(), photos.images);
+        t.buckets.insert(UPLOADS.id.to_string(), photos.uploads);
+        // Every API request, static request and image request passes the CDN.
+        t.cloudfront = CdnUsage {
+            data_out_gb: Qty::ratio(self.response_kb, 1 << 20)
+                + static_kb.mul_ratio(1, 1 << 20)
+                + Qty::ratio(u128::from(photos.cdn_kb), 1 << 20),
+            requests: n + static_requests.micros() / 1_000_000 + photos.cdn_requests,
+        };
+    }
+}
+
 /// Resolves a built-in profile into a month of usage.
 pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
     let n = p.api_requests();
@@ -445,128 +589,12 @@ pub(super) fn resolve(p: BuiltinProfile) -> Traffic {
     t.description = p.description().to_string();
     t.api_requests = n;
     t.monthly_active_users = p.monthly_active_users();
-
-    let mut fns: BTreeMap<&'static str, FnAcc> = BTreeMap::new();
-    let mut tables: BTreeMap<&'static str, TableUsage> = BTreeMap::new();
-    let mut messages: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut response_kb: u128 = 0;
-    let mut report_downloads: u64 = 0;
-
-    for s in MIX {
-        let count = n * s.ppm / 1_000_000;
-        let acc = fns.entry(s.route.function.id).or_default();
-        acc.invocations += count;
-        acc.total_ms += u128::from(count) * u128::from(s.duration_ms);
-        for (table, ru) in s.reads {
-            tables.entry(table.id).or_default().reads += ru.scale(count);
-        }
-        for (table, ru) in s.writes {
-            tables.entry(table.id).or_default().writes += ru.scale(count);
-        }
-        for q in s.sends {
-            *messages.entry(q.id).or_default() += count;
-        }
-        report_downloads += count * s.report_downloads;
-        response_kb += u128::from(count) * u128::from(s.response_kb);
-    }
-
-    let mut publishes: BTreeMap<&'static str, Qty> = BTreeMap::new();
-    let mut puts_to: BTreeMap<&'static str, u64> = BTreeMap::new();
-    for c in CONSUMERS {
-        let msgs = messages.get(c.queue.id).copied().unwrap_or(0);
-        let consumer = FUNCTIONS
-            .iter()
-            .find(|f| matches!(f.trigger, Trigger::Queue { queue, .. } if queue.id == c.queue.id));
-        if let Some(f) = consumer {
-            // At these rates batches hold one message: one invocation per message.
-            let acc = fns.entry(f.id).or_default();
-            acc.invocations += msgs;
-            acc.total_ms += u128::from(msgs) * u128::from(c.duration_ms);
-        }
-        for (table, ru) in c.reads {
-            tables.entry(table.id).or_default().reads += ru.scale(msgs);
-        }
-        for (table, ru) in c.writes {
-            tables.entry(table.id).or_default().writes += ru.scale(msgs);
-        }
-        for (topic, per_msg) in c.publishes {
-            *publishes.entry(topic.id).or_default() += per_msg.scale(msgs);
-        }
-        for (bucket, puts) in c.puts {
-            *puts_to.entry(bucket.id).or_default() += puts * msgs;
-        }
-    }
-
-    // Each placed order (one order event) later emails its customer: ready for pickup, or
-    // cancelled for about one order in ten. Each email is one filtered stream record.
-    let orders_placed = messages.get(ORDER_EVENTS.id).copied().unwrap_or(0);
-    t.emails = orders_placed * EMAILS_PER_TEN_ORDERS / 10;
-    let notifier = fns.entry(ORDER_NOTIFIER.id).or_default();
-    notifier.invocations += t.emails;
-    notifier.total_ms += u128::from(t.emails) * u128::from(NOTIFY_MS);
-    tables.entry(IDEMPOTENCY.id).or_default().writes += Qty::units(t.emails);
-
-    for (id, acc) in fns {
-        if acc.invocations == 0 {
-            continue;
-        }
-        t.functions.insert(
-            id.to_string(),
-            FunctionUsage {
-                invocations: acc.invocations,
-                avg_duration_ms: Qty::ratio(acc.total_ms, u128::from(acc.invocations)),
-                log_gb: None,
-            },
-        );
-    }
-    for (table, gb) in p.storage() {
-        tables.entry(table.id).or_default().storage_gb = *gb;
-    }
-    for (id, usage) in tables {
-        t.tables.insert(id.to_string(), usage);
-    }
-    for (id, m) in &messages {
-        t.queues
-            .insert((*id).to_string(), QueueUsage { messages: *m });
-    }
-    for (id, p) in publishes {
-        t.topics.insert(id.to_string(), TopicUsage { publishes: p });
-    }
-
-    let static_requests = Qty::units(n).times(STATIC_REQUESTS_PER_API_REQUEST);
-    let static_kb = static_requests.scale(STATIC_RESPONSE_KB);
-    let site_gets = static_requests.times(STATIC_CACHE_MISS);
-    t.buckets.insert(
-        "site".to_string(),
-        BucketUsage {
-            storage_gb: SITE_STORAGE_GB,
-            put_requests: 0,
-            get_requests: site_gets.micros() / 1_000_000,
-        },
-    );
-    let report_puts = puts_to.get(REPORTS.id).copied().unwrap_or(0);
-    let reports = report_puts / REPORT_OBJECTS.max(1);
-    t.buckets.insert(
-        REPORTS.id.to_string(),
-        BucketUsage {
-            storage_gb: Qty::ratio(
-                u128::from(reports * REPORT_OBJECTS * REPORT_OBJECT_KB),
-                1 << 20,
-            ),
-            put_requests: report_puts,
-            get_requests: report_downloads,
-        },
-    );
-    let photos = photos(p, &messages, &puts_to, n);
-    t.buckets.insert(IMAGES.id.to_string(), photos.images);
-    t.buckets.insert(UPLOADS.id.to_string(), photos.uploads);
-    // Every API request, static request and image request passes the CDN.
-    t.cloudfront = CdnUsage {
-        data_out_gb: Qty::ratio(response_kb, 1 << 20)
-            + static_kb.mul_ratio(1, 1 << 20)
-            + Qty::ratio(u128::from(photos.cdn_kb), 1 << 20),
-        requests: n + static_requests.micros() / 1_000_000 + photos.cdn_requests,
-    };
+    let mut month = Month::default();
+    month.routes(n);
+    month.consumers();
+    t.emails = month.emails();
+    month.usage(&mut t, p);
+    month.storage_and_cdn(&mut t, p, n);
     t.assumptions = assumptions();
     t.assumptions.push(format!(
         "customer emails: {EMAILS_PER_TEN_ORDERS} per ten orders placed (every order ready for pickup, one in ten cancelled), each one order-notifier invocation of {NOTIFY_MS} ms and one claim write"

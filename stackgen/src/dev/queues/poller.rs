@@ -126,31 +126,7 @@ pub async fn poll(
             Outcome::Response(_) => BatchVerdict::AllSucceeded,
             other => BatchVerdict::WholeBatchFailed(other.describe()),
         };
-        let failed: &[String] = match &verdict {
-            BatchVerdict::AllSucceeded => &[],
-            BatchVerdict::PartialFailure(ids) => ids,
-            BatchVerdict::WholeBatchFailed(_) => &[],
-        };
-        let whole_batch_failed = matches!(verdict, BatchVerdict::WholeBatchFailed(_));
-        let entries: Vec<DeleteMessageBatchRequestEntry> = if whole_batch_failed {
-            Vec::new()
-        } else {
-            messages
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| {
-                    !m.message_id()
-                        .is_some_and(|id| failed.iter().any(|f| f == id))
-                })
-                .filter_map(|(i, m)| {
-                    DeleteMessageBatchRequestEntry::builder()
-                        .id(i.to_string())
-                        .receipt_handle(m.receipt_handle()?)
-                        .build()
-                        .ok()
-                })
-                .collect()
-        };
+        let entries = deletions(messages, &verdict);
         let deleted = entries.len();
         for chunk in entries.chunks(10) {
             if let Err(e) = sqs
@@ -169,25 +145,64 @@ pub async fn poll(
                 );
             }
         }
-        let summary = match &verdict {
-            BatchVerdict::AllSucceeded => format!(
-                "event source {queue_name}: batch of {} processed (RequestId: {})",
-                messages.len(),
-                invoked.request_id
-            ),
-            BatchVerdict::PartialFailure(ids) => format!(
-                "event source {queue_name}: batch of {}: {deleted} deleted, {} failed and return after the visibility timeout: {} (RequestId: {})",
-                messages.len(),
-                ids.len(),
-                ids.join(", "),
-                invoked.request_id
-            ),
-            BatchVerdict::WholeBatchFailed(reason) => format!(
-                "event source {queue_name}: batch of {} failed as a whole ({reason}); the messages return after the visibility timeout (RequestId: {})",
-                messages.len(),
-                invoked.request_id
-            ),
-        };
+        let summary = summary(
+            &queue_name,
+            messages.len(),
+            deleted,
+            &verdict,
+            &invoked.request_id,
+        );
         logs.line(&source, summary);
+    }
+}
+
+/// What to delete after a batch: every message that did not fail (none when the whole batch
+/// failed), addressed by its index in the batch.
+fn deletions(
+    messages: &[aws_sdk_sqs::types::Message],
+    verdict: &BatchVerdict,
+) -> Vec<DeleteMessageBatchRequestEntry> {
+    let failed: &[String] = match verdict {
+        BatchVerdict::AllSucceeded => &[],
+        BatchVerdict::PartialFailure(ids) => ids,
+        BatchVerdict::WholeBatchFailed(_) => return Vec::new(),
+    };
+    messages
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            !m.message_id()
+                .is_some_and(|id| failed.iter().any(|f| f == id))
+        })
+        .filter_map(|(i, m)| {
+            DeleteMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .receipt_handle(m.receipt_handle()?)
+                .build()
+                .ok()
+        })
+        .collect()
+}
+
+/// The log line of one batch.
+fn summary(
+    queue_name: &str,
+    received: usize,
+    deleted: usize,
+    verdict: &BatchVerdict,
+    request_id: &str,
+) -> String {
+    match verdict {
+        BatchVerdict::AllSucceeded => format!(
+            "event source {queue_name}: batch of {received} processed (RequestId: {request_id})"
+        ),
+        BatchVerdict::PartialFailure(ids) => format!(
+            "event source {queue_name}: batch of {received}: {deleted} deleted, {} failed and return after the visibility timeout: {} (RequestId: {request_id})",
+            ids.len(),
+            ids.join(", "),
+        ),
+        BatchVerdict::WholeBatchFailed(reason) => format!(
+            "event source {queue_name}: batch of {received} failed as a whole ({reason}); the messages return after the visibility timeout (RequestId: {request_id})"
+        ),
     }
 }
