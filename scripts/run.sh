@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make run: the whole store on this machine, one progress line per phase with its time.
 #
-#   1. tools     what is missing (scripts/tools.sh: Debian packages, .venv with moto, npm), in the
-#                background while the build runs — it is mostly downloading
+#   1. tools     what is missing of what this script needs (scripts/tools.sh run: python3-venv and
+#                a .venv with the emulator), in the background while the build runs — it is mostly
+#                downloading. The test tools (browser, qemu, checkov, cargo-lambda) are left to
+#                `make test`: on a new machine they would take the cores the build needs.
 #   2. build     the stackgen CLI and the functions' binary in one cargo invocation (debug), so
 #                cargo shares every dependency between them and keeps both cores busy
 #   3. emulator  moto on 127.0.0.1:${MOTO_PORT:-5000} unless something already answers there
@@ -63,8 +65,8 @@ done_phase() { echo "make run:       $1 ($(since "$PHASE_START"))"; }
 
 TOOLS_PID=""
 if [[ ${SKIP_TOOLS:-0} != 1 ]]; then
-  phase 1 "tools: installing what is missing in the background (log out/run-tools.log)"
-  scripts/tools.sh all >out/run-tools.log 2>&1 &
+  phase 1 "tools: installing the emulator if missing, in the background (log out/run-tools.log)"
+  scripts/tools.sh run >out/run-tools.log 2>&1 &
   TOOLS_PID=$!
 fi
 
@@ -74,7 +76,7 @@ done_phase "built"
 if [[ -n $TOOLS_PID ]]; then
   if ! wait "$TOOLS_PID"; then
     tail -20 out/run-tools.log >&2
-    echo "make run: installing the tools failed (out/run-tools.log above); run make tools to see it alone" >&2
+    echo "make run: installing the tools failed (out/run-tools.log above); run scripts/tools.sh run to see it alone" >&2
     exit 1
   fi
   echo "make run:       tools ready ($(since "$START") since the start)"

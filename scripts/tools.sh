@@ -9,13 +9,20 @@
 #   scripts/tools.sh rust       the aarch64 Rust target the Lambda functions are built for
 #   scripts/tools.sh npm        node_modules for the browser test, when package.json exists
 #   scripts/tools.sh all        all of the above, in that order
+#   scripts/tools.sh run        only what `make run` needs: python3-venv and a .venv with the
+#                               emulator (scripts/requirements-run.txt). No browser, no qemu, no
+#                               checkov or cargo-lambda: on a new machine those cost minutes of
+#                               the two cores the first build needs. `make test` adds the rest.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 VENV=$ROOT/.venv
 REQUIREMENTS=scripts/requirements-tools.txt
+RUN_REQUIREMENTS=scripts/requirements-run.txt
+# What the venv was installed from: the requirement files' text, so a change to either reinstalls.
 STAMP=$VENV/.tools-installed
+RUN_STAMP=$VENV/.run-installed
 RUST_TARGET=aarch64-unknown-linux-gnu
 
 say() { printf 'tools: %s\n' "$*"; }
@@ -61,20 +68,61 @@ step_system() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-step_venv() {
-  if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && cmp -s "$REQUIREMENTS" "$STAMP"; then
-    say "venv up to date ($VENV)"
-    return 0
-  fi
+# The text a stamp holds for a requirements file: its own lines and those of the files it includes.
+requirements_text() {
+  cat "$1"
+  local included
+  grep -E '^-r ' "$1" | while read -r _ included; do
+    cat "$(dirname "$1")/$included"
+  done
+}
+
+# Whether the stamp $1 says the venv was installed from requirements file $2 as it is now.
+stamp_current() {
+  [ -x "$VENV/bin/python" ] && [ -f "$1" ] && cmp -s <(requirements_text "$2") "$1"
+}
+
+# Installs requirements file $1 into the venv and records it in stamp $2.
+install_requirements() {
   if [ ! -x "$VENV/bin/python" ]; then
     say "creating $VENV"
     # The system interpreter, not one from an activated venv.
     PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vx "$VENV/bin" | paste -sd: -) \
       python3 -m venv "$VENV"
   fi
-  say "installing $(grep -v '^#' "$REQUIREMENTS" | tr '\n' ' ')into $VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
-  cp "$REQUIREMENTS" "$STAMP"
+  say "installing $(requirements_text "$1" | grep -v '^#' | grep -v '^-r ' | tr '\n' ' ')into $VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$1"
+  requirements_text "$1" >"$2"
+}
+
+step_venv() {
+  if stamp_current "$STAMP" "$REQUIREMENTS"; then
+    say "venv up to date ($VENV)"
+    return 0
+  fi
+  install_requirements "$REQUIREMENTS" "$STAMP"
+  # Everything `make run` needs is in there too.
+  requirements_text "$RUN_REQUIREMENTS" >"$RUN_STAMP"
+}
+
+step_run_venv() {
+  if stamp_current "$RUN_STAMP" "$RUN_REQUIREMENTS"; then
+    say "venv has the emulator ($VENV)"
+    return 0
+  fi
+  install_requirements "$RUN_REQUIREMENTS" "$RUN_STAMP"
+}
+
+# `make run` needs a Python venv and nothing else from the system.
+step_run_system() {
+  python3 -c 'import ensurepip' >/dev/null 2>&1 && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "missing: Python's venv module; install python3-venv with your package manager"
+    return 1
+  fi
+  say "installing Debian packages: python3-venv"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
 }
 
 step_rust() {
@@ -124,6 +172,10 @@ main() {
     venv) step_venv ;;
     rust) step_rust ;;
     npm) step_npm ;;
+    run)
+      step_run_system
+      step_run_venv
+      ;;
     all)
       step_system
       step_venv
@@ -131,7 +183,7 @@ main() {
       step_npm
       ;;
     *)
-      say "unknown step '$step'; use one of: system venv rust npm all"
+      say "unknown step '$step'; use one of: system venv rust npm all run"
       return 2
       ;;
   esac
