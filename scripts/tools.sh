@@ -72,7 +72,8 @@ step_system() {
 requirements_text() {
   cat "$1"
   local included
-  grep -E '^-r ' "$1" | while read -r _ included; do
+  # (grep finds no `-r` line in a file that includes none: not a failure.)
+  { grep -E '^-r ' "$1" || true; } | while read -r _ included; do
     cat "$(dirname "$1")/$included"
   done
 }
