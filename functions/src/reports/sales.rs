@@ -131,12 +131,6 @@ pub fn aggregate(
                 .ok_or_else(|| Overflow(line.sku.clone()))?;
         }
     }
-    let mut sales_by_product: Vec<ProductSales> = by_product.into_values().collect();
-    sales_by_product.sort_by(|a, b| {
-        b.revenue_cents
-            .cmp(&a.revenue_cents)
-            .then_with(|| a.sku.cmp(&b.sku))
-    });
     Ok(SalesReport {
         report_id: report_id.to_owned(),
         from: from.to_owned(),
@@ -145,19 +139,34 @@ pub fn aggregate(
         currency: CURRENCY,
         totals,
         sales_by_store: by_store.into_values().collect(),
-        sales_by_product,
-        inventory: products
-            .iter()
-            .map(|p| StockLine {
-                sku: p.sku.clone(),
-                name: p.name.clone(),
-                category: p.category.clone(),
-                stock: p.stock,
-                low_stock_threshold: p.low_stock_threshold,
-                low_stock: p.low_stock(),
-            })
-            .collect(),
+        sales_by_product: ranked(by_product),
+        inventory: products.iter().map(StockLine::of).collect(),
     })
+}
+
+/// The products sold, the highest revenue first.
+fn ranked(by_product: BTreeMap<String, ProductSales>) -> Vec<ProductSales> {
+    let mut sales_by_product: Vec<ProductSales> = by_product.into_values().collect();
+    sales_by_product.sort_by(|a, b| {
+        b.revenue_cents
+            .cmp(&a.revenue_cents)
+            .then_with(|| a.sku.cmp(&b.sku))
+    });
+    sales_by_product
+}
+
+impl StockLine {
+    /// A product's stock as the report shows it.
+    fn of(p: &Product) -> StockLine {
+        StockLine {
+            sku: p.sku.clone(),
+            name: p.name.clone(),
+            category: p.category.clone(),
+            stock: p.stock,
+            low_stock_threshold: p.low_stock_threshold,
+            low_stock: p.low_stock(),
+        }
+    }
 }
 
 /// The CSV header: one table, the `section` column says which part a row belongs to.

@@ -158,6 +158,15 @@ fn print_text(
             "off"
         }
     );
+    print_checks(color, report);
+    print_outputs_and_assets(report);
+    if let Some(account) = account {
+        account.print(color);
+    }
+}
+
+/// Whether the deployed template is the rendered one, and whether the stack drifted.
+fn print_checks(color: bool, report: &deploy::StackStatusReport) {
     let template = match report.template_changed {
         Some(true) => paint(
             color,
@@ -185,6 +194,10 @@ fn print_text(
         None => "never checked (`stackgen drift`)".to_owned(),
     };
     println!("  drift: {drift}");
+}
+
+/// The stack's outputs, then each function's code hash deployed against the local one.
+fn print_outputs_and_assets(report: &deploy::StackStatusReport) {
     println!("  outputs:");
     for (k, v) in &report.outputs {
         println!("    {k:<24} {v}");
@@ -202,9 +215,6 @@ fn print_text(
             short(&a.deployed),
             short(&a.local)
         );
-    }
-    if let Some(account) = account {
-        account.print(color);
     }
 }
 

@@ -134,10 +134,42 @@ pub fn client(sdk: &aws_config::SdkConfig) -> Client {
 /// Asks Cost Explorer for the month to date and the forecast of the environment.
 pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostError> {
     let start = q.today.replace_day(1).unwrap_or(q.today);
-    let tomorrow = q.today.next_day().unwrap_or(q.today);
-    let month_end = first_of_next_month(q.today);
     let filter = tag_filter(&q.tags);
+    let to_date = month_to_date(client, q, start, filter.clone()).await?;
+    let month_to_date: Usd = to_date.services.iter().map(|s| s.amount).sum();
+    let (forecast, forecast_source) = forecast(client, q, month_to_date, filter).await?;
+    Ok(Actuals {
+        label: q.label.clone(),
+        tags: q.tags.clone(),
+        period_start: start.to_string(),
+        today: q.today.to_string(),
+        by_service: to_date.services,
+        month_to_date,
+        forecast,
+        forecast_source,
+        budget: q.budget,
+        used_percent: q.budget.and_then(|b| month_to_date.percent_of(b)),
+        forecast_percent: q.budget.and_then(|b| forecast.percent_of(b)),
+        estimated: to_date.estimated,
+        api_requests: to_date.api_requests + 1,
+    })
+}
 
+/// The month to date per service, the most expensive first, read page by page.
+struct MonthToDate {
+    services: Vec<ServiceCost>,
+    /// Cost Explorer marked some of it as estimated (the month is not closed).
+    estimated: bool,
+    api_requests: u32,
+}
+
+async fn month_to_date(
+    client: &Client,
+    q: &ActualsQuery,
+    start: Date,
+    filter: Option<Expression>,
+) -> Result<MonthToDate, CostError> {
+    let tomorrow = q.today.next_day().unwrap_or(q.today);
     let mut by_service: std::collections::BTreeMap<String, Usd> = Default::default();
     let mut estimated = false;
     let mut token: Option<String> = None;
@@ -185,7 +217,6 @@ pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostErr
             break;
         }
     }
-    let month_to_date: Usd = by_service.values().copied().sum();
     let mut services: Vec<ServiceCost> = by_service
         .into_iter()
         .map(|(service, amount)| ServiceCost { service, amount })
@@ -195,8 +226,24 @@ pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostErr
             .cmp(&a.amount)
             .then_with(|| a.service.cmp(&b.service))
     });
+    Ok(MonthToDate {
+        services,
+        estimated,
+        api_requests,
+    })
+}
 
-    let forecast_call = client
+/// The whole month's forecast: Cost Explorer's for the rest of it plus the month to date, or,
+/// when it cannot forecast (too little history), the month to date projected linearly.
+async fn forecast(
+    client: &Client,
+    q: &ActualsQuery,
+    month_to_date: Usd,
+    filter: Option<Expression>,
+) -> Result<(Usd, ForecastSource), CostError> {
+    let start = q.today.replace_day(1).unwrap_or(q.today);
+    let month_end = first_of_next_month(q.today);
+    let call = client
         .get_cost_forecast()
         .time_period(interval(q.today, month_end)?)
         .metric(Metric::UnblendedCost)
@@ -204,11 +251,10 @@ pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostErr
         .set_filter(filter)
         .send()
         .await;
-    api_requests += 1;
-    let (forecast, forecast_source) = match forecast_call {
+    match call {
         Ok(out) => {
             let rest = amount(out.total().and_then(|t| t.amount()), "forecast total")?;
-            (month_to_date + rest, ForecastSource::CostExplorer)
+            Ok((month_to_date + rest, ForecastSource::CostExplorer))
         }
         Err(e) => {
             let elapsed = i64::from(q.today.day());
@@ -217,33 +263,14 @@ pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostErr
             let den = i128::from(elapsed.max(1));
             let projected =
                 Usd::from_micros(i64::try_from((num + den / 2) / den).unwrap_or(i64::MAX));
-            (
-                projected,
-                ForecastSource::LinearProjection {
-                    reason: format!(
-                        "Cost Explorer could not forecast ({}); month to date × {days} days ÷ \
-                         {elapsed} days elapsed",
-                        DisplayErrorContext(&e)
-                    ),
-                },
-            )
+            let reason = format!(
+                "Cost Explorer could not forecast ({}); month to date × {days} days ÷ \
+                 {elapsed} days elapsed",
+                DisplayErrorContext(&e)
+            );
+            Ok((projected, ForecastSource::LinearProjection { reason }))
         }
-    };
-    Ok(Actuals {
-        label: q.label.clone(),
-        tags: q.tags.clone(),
-        period_start: start.to_string(),
-        today: q.today.to_string(),
-        by_service: services,
-        month_to_date,
-        forecast,
-        forecast_source,
-        budget: q.budget,
-        used_percent: q.budget.and_then(|b| month_to_date.percent_of(b)),
-        forecast_percent: q.budget.and_then(|b| forecast.percent_of(b)),
-        estimated,
-        api_requests,
-    })
+    }
 }
 
 #[cfg(test)]

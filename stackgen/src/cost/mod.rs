@@ -71,15 +71,7 @@ pub fn estimate(
     let book = match table.book(&opts.region) {
         Some(book) => book,
         None => {
-            let known = crate::env::KNOWN_REGIONS
-                .iter()
-                .find(|r| **r == opts.region)
-                .ok_or_else(|| CostError::UnsupportedRegion {
-                    region: opts.region.clone(),
-                    supported: table.regions().join(", "),
-                    taken: table.taken(),
-                })?;
-            fallback = prices::unpriced(known);
+            fallback = unpriced_book(table, &opts.region)?;
             &fallback
         }
     };
@@ -92,53 +84,9 @@ pub fn estimate(
             source: "given".into(),
         })
     });
-
-    let row = |name: &str, t: report::Totals| {
-        let limit = budget.as_ref().map(|b| b.monthly_limit);
-        ProfileTotal {
-            profile: name.to_string(),
-            idle: t.idle,
-            usage: t.usage,
-            total: t.total,
-            budget_used_percent: limit.and_then(|l| t.total.percent_of(l)),
-            headroom: limit.map(|l| l - t.total),
-        }
-    };
-    let mut profiles = Vec::new();
-    let mut chosen_is_builtin = false;
-    for p in BuiltinProfile::ALL {
-        let builtin = Traffic::builtin(p);
-        if builtin == *traffic {
-            chosen_is_builtin = true;
-            profiles.push(row(p.name(), month.totals));
-        } else {
-            let m = engine::price_month(&inv, book, &builtin, opts.free_tier);
-            profiles.push(row(p.name(), m.totals));
-        }
-    }
-    if !chosen_is_builtin {
-        profiles.push(row(&traffic.name, month.totals));
-    }
-
-    let mut idle_lines: Vec<IdleLine> = month
-        .resources
-        .iter()
-        .flat_map(|r| {
-            r.components
-                .iter()
-                .filter(|c| c.kind == report::CostKind::Idle && !c.monthly.is_zero())
-                .map(|c| IdleLine {
-                    logical_id: r.logical_id.clone(),
-                    component: c.name.clone(),
-                    monthly: c.monthly,
-                })
-        })
-        .collect();
-    idle_lines.sort_by(|a, b| {
-        b.monthly
-            .cmp(&a.monthly)
-            .then_with(|| a.logical_id.cmp(&b.logical_id))
-    });
+    let limit = budget.as_ref().map(|b| b.monthly_limit);
+    let profiles = profile_totals(&inv, book, traffic, opts.free_tier, month.totals, limit);
+    let idle_lines = idle_lines(&month.resources);
 
     let mut warnings = month.warnings;
     warnings.dedup();
@@ -170,6 +118,79 @@ pub fn estimate(
         warnings,
         unpriced_lines: month.unpriced_lines,
     })
+}
+
+/// The price book of a known commercial region the embedded table does not price yet: every
+/// metered line unpriced. An unknown region name is an error.
+fn unpriced_book(table: &prices::Table, region: &str) -> Result<prices::PriceBook, CostError> {
+    let known = crate::env::KNOWN_REGIONS
+        .iter()
+        .find(|r| **r == region)
+        .ok_or_else(|| CostError::UnsupportedRegion {
+            region: region.to_owned(),
+            supported: table.regions().join(", "),
+            taken: table.taken(),
+        })?;
+    Ok(prices::unpriced(known))
+}
+
+/// The month's totals under every built-in traffic profile, and under `traffic` too when it is
+/// none of them (`chosen`: its totals, already priced), each against the budget's `limit`.
+fn profile_totals(
+    inv: &Inventory,
+    book: &prices::PriceBook,
+    traffic: &Traffic,
+    free_tier: bool,
+    chosen: report::Totals,
+    limit: Option<Usd>,
+) -> Vec<ProfileTotal> {
+    let row = |name: &str, t: report::Totals| ProfileTotal {
+        profile: name.to_string(),
+        idle: t.idle,
+        usage: t.usage,
+        total: t.total,
+        budget_used_percent: limit.and_then(|l| t.total.percent_of(l)),
+        headroom: limit.map(|l| l - t.total),
+    };
+    let mut profiles = Vec::new();
+    let mut chosen_is_builtin = false;
+    for p in BuiltinProfile::ALL {
+        let builtin = Traffic::builtin(p);
+        if builtin == *traffic {
+            chosen_is_builtin = true;
+            profiles.push(row(p.name(), chosen));
+        } else {
+            let m = engine::price_month(inv, book, &builtin, free_tier);
+            profiles.push(row(p.name(), m.totals));
+        }
+    }
+    if !chosen_is_builtin {
+        profiles.push(row(&traffic.name, chosen));
+    }
+    profiles
+}
+
+/// Every resource's nonzero idle components, the most expensive first.
+fn idle_lines(resources: &[report::ResourceCost]) -> Vec<IdleLine> {
+    let mut lines: Vec<IdleLine> = resources
+        .iter()
+        .flat_map(|r| {
+            r.components
+                .iter()
+                .filter(|c| c.kind == report::CostKind::Idle && !c.monthly.is_zero())
+                .map(|c| IdleLine {
+                    logical_id: r.logical_id.clone(),
+                    component: c.name.clone(),
+                    monthly: c.monthly,
+                })
+        })
+        .collect();
+    lines.sort_by(|a, b| {
+        b.monthly
+            .cmp(&a.monthly)
+            .then_with(|| a.logical_id.cmp(&b.logical_id))
+    });
+    lines
 }
 
 /// One warning for every metered line the region's prices do not cover: the whole region

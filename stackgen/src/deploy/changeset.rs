@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, Tag};
+use aws_sdk_cloudformation::types::{Capability, Change, ChangeSetType, Parameter, Tag};
 
 use super::assets::{INLINE_TEMPLATE_LIMIT, upload_template};
 use super::bootstrap::delete_and_wait;
@@ -109,15 +109,7 @@ pub async fn plan(
             }
             DeployDecision::WaitThenDecide => {
                 let stack = current.take().unwrap_or_default();
-                progress.step(&format!(
-                    "stack `{name}` is {} (an earlier run or someone else is changing it); waiting for it to finish",
-                    stack.status
-                ));
-                let watermark = newest_event_id(ctx, &stack.id).await?;
-                current = wait_for_stack(ctx, &stack.id, watermark.as_deref(), wait, progress)
-                    .await?
-                    .stack
-                    .filter(|s| s.status != "DELETE_COMPLETE");
+                current = wait_out(ctx, name, &stack, wait, progress).await?;
             }
             DeployDecision::DeleteThenCreate => {
                 let stack = current.take().unwrap_or_default();
@@ -135,14 +127,7 @@ pub async fn plan(
                     stack: stack.name,
                     reason: reason_suffix(stack.status_reason.as_deref()),
                     status: stack.status,
-                    fix: if policy.protected {
-                        "This environment is protected, so stackgen does not delete stacks by \
-                         itself: check what is left, delete the stack (`aws cloudformation \
-                         delete-stack --stack-name NAME`), then deploy again."
-                    } else {
-                        "Re-run deploy with `--yes` to delete the failed stack and create it \
-                         again (it holds no working resources)."
-                    },
+                    fix: failed_create_fix(policy.protected),
                 });
             }
             DeployDecision::RefuseUpdateRollbackFailed => {
@@ -165,6 +150,40 @@ pub async fn plan(
     Err(DeployError::Invalid(format!(
         "stack `{name}` kept changing state while deploy was preparing; run deploy again"
     )))
+}
+
+/// Waits for a stack that an earlier run or someone else is changing to settle; the stack as it
+/// then is (None once deleted).
+async fn wait_out(
+    ctx: &AwsContext,
+    name: &str,
+    stack: &StackSnapshot,
+    wait: WaitOptions,
+    progress: &dyn Progress,
+) -> Result<Option<StackSnapshot>, DeployError> {
+    progress.step(&format!(
+        "stack `{name}` is {} (an earlier run or someone else is changing it); waiting for it to finish",
+        stack.status
+    ));
+    let watermark = newest_event_id(ctx, &stack.id).await?;
+    Ok(
+        wait_for_stack(ctx, &stack.id, watermark.as_deref(), wait, progress)
+            .await?
+            .stack
+            .filter(|s| s.status != "DELETE_COMPLETE"),
+    )
+}
+
+/// What to do about a stack whose creation failed: stackgen deletes it only when allowed to.
+fn failed_create_fix(protected: bool) -> &'static str {
+    if protected {
+        "This environment is protected, so stackgen does not delete stacks by itself: check what \
+         is left, delete the stack (`aws cloudformation delete-stack --stack-name NAME`), then \
+         deploy again."
+    } else {
+        "Re-run deploy with `--yes` to delete the failed stack and create it again (it holds no \
+         working resources)."
+    }
 }
 
 /// The no-op fast path, run before bootstrap and asset upload on the DescribeStacks answer
@@ -284,13 +303,66 @@ async fn create_change_set(
     wait: WaitOptions,
     progress: &dyn Progress,
 ) -> Result<Plan, DeployError> {
-    let name = request.stack_name.as_str();
     let change_set_name = format!(
         "stackgen-{}",
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis())
     );
+    let created = match send_create(ctx, request, existing, &change_set_name, progress).await {
+        Ok(created) => created,
+        Err(err) => {
+            if let (Some(stack), true) = (existing, means_no_changes(&err.to_string())) {
+                return Ok(Plan::UpToDate(stack.clone()));
+            }
+            return Err(err);
+        }
+    };
+    let name = request.stack_name.as_str();
+    match await_change_set(ctx, name, &created, wait).await? {
+        Settled::Complete(changes) => Ok(Plan::Changes(PendingChangeSet {
+            stack_name: name.to_string(),
+            stack_id: created.stack_id,
+            change_set_id: created.id,
+            creates_stack: existing.is_none(),
+            summary: ChangeSummary::from_changes(&changes),
+            recovered_from,
+        })),
+        Settled::Failed(reason) => {
+            let _ = ctx
+                .cloudformation
+                .delete_change_set()
+                .change_set_name(&created.id)
+                .stack_name(&created.stack_id)
+                .send()
+                .await;
+            if let (Some(stack), true) = (existing, means_no_changes(&reason)) {
+                return Ok(Plan::UpToDate(stack.clone()));
+            }
+            Err(DeployError::ChangeSetFailed {
+                stack: name.to_string(),
+                change_set: change_set_name,
+                reason,
+            })
+        }
+    }
+}
+
+/// A change set CloudFormation accepted: its ARN and its stack's.
+struct Created {
+    id: String,
+    stack_id: String,
+}
+
+/// Sends CreateChangeSet for `request` (an update of `existing`, or a new stack).
+async fn send_create(
+    ctx: &AwsContext,
+    request: &StackRequest,
+    existing: Option<&StackSnapshot>,
+    change_set_name: &str,
+    progress: &dyn Progress,
+) -> Result<Created, DeployError> {
+    let name = request.stack_name.as_str();
     let source = template_source(
         ctx,
         name,
@@ -298,11 +370,11 @@ async fn create_change_set(
         request.assets_bucket.as_deref(),
     )
     .await?;
-    let mut call = ctx
+    let call = ctx
         .cloudformation
         .create_change_set()
         .stack_name(name)
-        .change_set_name(&change_set_name)
+        .change_set_name(change_set_name)
         .change_set_type(if existing.is_some() {
             ChangeSetType::Update
         } else {
@@ -313,82 +385,46 @@ async fn create_change_set(
         .set_parameters(Some(sdk_parameters(&request.parameters)))
         .set_tags(Some(sdk_tags(&request.tags)))
         .description("created by stackgen deploy");
-    call = match source {
+    let call = match source {
         TemplateSource::Body(b) => call.template_body(b),
         TemplateSource::Url(u) => call.template_url(u),
     };
     progress.step(&format!(
         "creating change set {change_set_name} for `{name}`"
     ));
-    let created = match call.send().await {
-        Ok(out) => out,
-        Err(e) => {
-            let err = ctx.fail("cloudformation", "CreateChangeSet", e);
-            if let (Some(stack), true) = (existing, means_no_changes(&err.to_string())) {
-                return Ok(Plan::UpToDate(stack.clone()));
-            }
-            return Err(err.into());
-        }
-    };
-    let change_set_id = created.id().unwrap_or(&change_set_name).to_string();
-    let stack_id = created.stack_id().unwrap_or(name).to_string();
+    let created = call
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cloudformation", "CreateChangeSet", e))?;
+    Ok(Created {
+        id: created.id().unwrap_or(change_set_name).to_string(),
+        stack_id: created.stack_id().unwrap_or(name).to_string(),
+    })
+}
+
+/// Where a change set's creation ended: its changes, or why it failed.
+enum Settled {
+    Complete(Vec<Change>),
+    Failed(String),
+}
+
+/// Polls the change set until CloudFormation has finished computing it, within `wait`.
+async fn await_change_set(
+    ctx: &AwsContext,
+    stack: &str,
+    created: &Created,
+    wait: WaitOptions,
+) -> Result<Settled, DeployError> {
     let started = Instant::now();
     let mut attempt = 0;
     loop {
-        let mut changes = Vec::new();
-        let mut token: Option<String> = None;
-        let (status, reason) = loop {
-            let out = ctx
-                .cloudformation
-                .describe_change_set()
-                .change_set_name(&change_set_id)
-                .stack_name(&stack_id)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| ctx.fail("cloudformation", "DescribeChangeSet", e))?;
-            changes.extend(out.changes().iter().cloned());
-            let status = out
-                .status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default();
-            let reason = out.status_reason().unwrap_or_default().to_string();
-            match out.next_token() {
-                Some(t) if status == "CREATE_COMPLETE" => token = Some(t.to_string()),
-                _ => break (status, reason),
-            }
-        };
+        let (status, reason, changes) = describe_change_set(ctx, created).await?;
         match status.as_str() {
-            "CREATE_COMPLETE" => {
-                return Ok(Plan::Changes(PendingChangeSet {
-                    stack_name: name.to_string(),
-                    stack_id,
-                    change_set_id,
-                    creates_stack: existing.is_none(),
-                    summary: ChangeSummary::from_changes(&changes),
-                    recovered_from,
-                }));
-            }
-            "FAILED" => {
-                let _ = ctx
-                    .cloudformation
-                    .delete_change_set()
-                    .change_set_name(&change_set_id)
-                    .stack_name(&stack_id)
-                    .send()
-                    .await;
-                if let (Some(stack), true) = (existing, means_no_changes(&reason)) {
-                    return Ok(Plan::UpToDate(stack.clone()));
-                }
-                return Err(DeployError::ChangeSetFailed {
-                    stack: name.to_string(),
-                    change_set: change_set_name,
-                    reason,
-                });
-            }
+            "CREATE_COMPLETE" => return Ok(Settled::Complete(changes)),
+            "FAILED" => return Ok(Settled::Failed(reason)),
             _ if started.elapsed() >= wait.timeout => {
                 return Err(DeployError::WaitTimeout {
-                    stack: name.to_string(),
+                    stack: stack.to_string(),
                     status: format!("change set {status}"),
                     waited_secs: started.elapsed().as_secs(),
                 });
@@ -397,6 +433,36 @@ async fn create_change_set(
                 tokio::time::sleep(wait.delay(attempt)).await;
                 attempt += 1;
             }
+        }
+    }
+}
+
+/// The change set's status, status reason and (once complete) every page of its changes.
+async fn describe_change_set(
+    ctx: &AwsContext,
+    created: &Created,
+) -> Result<(String, String, Vec<Change>), DeployError> {
+    let mut changes = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = ctx
+            .cloudformation
+            .describe_change_set()
+            .change_set_name(&created.id)
+            .stack_name(&created.stack_id)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cloudformation", "DescribeChangeSet", e))?;
+        changes.extend(out.changes().iter().cloned());
+        let status = out
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default();
+        let reason = out.status_reason().unwrap_or_default().to_string();
+        match out.next_token() {
+            Some(t) if status == "CREATE_COMPLETE" => token = Some(t.to_string()),
+            _ => return Ok((status, reason, changes)),
         }
     }
 }

@@ -412,45 +412,14 @@ fn reevaluate_references<'a>(
             let Some(properties) = resource.body.get("Properties") else {
                 continue;
             };
-            let type_rules = rules.for_type(resource.resource_type);
             let existing: Vec<PropertyPath> = position
                 .map(|p| drafts[p].changes.iter().map(|c| c.path.clone()).collect())
                 .unwrap_or_default();
-            let mut found: Vec<PropertyChange> = Vec::new();
-            each_expression(
-                &PropertyPath::root().key("Properties"),
+            let found = reevaluated(
                 properties,
-                &mut |path, expression| {
-                    if existing.iter().any(|p| p.overlaps(path)) {
-                        return;
-                    }
-                    let Some((name, cause)) = references(expression)
-                        .into_iter()
-                        .find_map(|name| changed.get(&name).map(|c| (name, c.clone())))
-                    else {
-                        return;
-                    };
-                    // An expression's value is opaque, so this is the level of any create-only
-                    // property at or below `path`.
-                    let schema_level = type_rules.map_or(Replacement::Never, |r| {
-                        r.classify(path, Some(expression), Some(expression))
-                    });
-                    let certain = matches!(cause, ChangeCause::Parameter { .. })
-                        && is_plain_ref(expression, &name);
-                    let replacement = if certain {
-                        schema_level
-                    } else {
-                        schema_level.min(Replacement::Conditional)
-                    };
-                    found.push(PropertyChange {
-                        path: path.clone(),
-                        kind: ChangeKind::Reevaluated,
-                        old: Some(expression.clone()),
-                        new: Some(expression.clone()),
-                        replacement,
-                        cause,
-                    });
-                },
+                &existing,
+                &changed,
+                rules.for_type(resource.resource_type),
             );
             if found.is_empty() {
                 continue;
@@ -471,6 +440,53 @@ fn reevaluate_references<'a>(
             return;
         }
     }
+}
+
+/// The expressions under `properties` (outside the `existing` changes' paths) that refer to
+/// something `changed`: each a `Reevaluated` change, with the replacement it may cause.
+fn reevaluated(
+    properties: &Value,
+    existing: &[PropertyPath],
+    changed: &BTreeMap<String, ChangeCause>,
+    type_rules: Option<&TypeRules>,
+) -> Vec<PropertyChange> {
+    let mut found: Vec<PropertyChange> = Vec::new();
+    each_expression(
+        &PropertyPath::root().key("Properties"),
+        properties,
+        &mut |path, expression| {
+            if existing.iter().any(|p| p.overlaps(path)) {
+                return;
+            }
+            let Some((name, cause)) = references(expression)
+                .into_iter()
+                .find_map(|name| changed.get(&name).map(|c| (name, c.clone())))
+            else {
+                return;
+            };
+            // An expression's value is opaque, so this is the level of any create-only
+            // property at or below `path`.
+            let schema_level = type_rules.map_or(Replacement::Never, |r| {
+                r.classify(path, Some(expression), Some(expression))
+            });
+            let certain =
+                matches!(cause, ChangeCause::Parameter { .. }) && is_plain_ref(expression, &name);
+            let replacement = if certain {
+                schema_level
+            } else {
+                schema_level.min(Replacement::Conditional)
+            };
+            found.push(PropertyChange {
+                path: path.clone(),
+                kind: ChangeKind::Reevaluated,
+                old: Some(expression.clone()),
+                new: Some(expression.clone()),
+                replacement,
+                cause,
+            });
+        },
+    );
+    found
 }
 
 /// Notes the replacements (and renames) that CloudFormation cannot perform because the

@@ -136,42 +136,50 @@ fn yaml_to_json(yaml: Yaml, origin: &str, path: &mut Vec<String>) -> Result<Valu
             }
             Value::Object(out)
         }
-        Yaml::Tagged(tagged) => {
-            let tag = tagged.tag.to_string();
-            let name = tag.trim_start_matches('!');
-            if name.starts_with("tag:yaml.org,2002:") {
-                return yaml_to_json(tagged.value, origin, path);
-            }
-            let inner = yaml_to_json(tagged.value, origin, path)?;
-            let (key, value) = match name {
-                "Ref" | "Condition" => (name.to_owned(), inner),
-                "GetAtt" => {
-                    let value = match inner {
-                        // `!GetAtt Resource.Attribute.Maybe.Dotted`: the resource id has no dots.
-                        Value::String(s) => match s.split_once('.') {
-                            Some((resource, attribute)) => {
-                                Value::Array(vec![Value::from(resource), Value::from(attribute)])
-                            }
-                            None => Value::String(s),
-                        },
-                        other => other,
-                    };
-                    ("Fn::GetAtt".to_owned(), value)
-                }
-                known if FUNCTIONS.contains(&known) => (format!("Fn::{known}"), inner),
-                unknown => {
-                    return Err(DiffError::UnknownTag {
-                        origin: origin.to_owned(),
-                        tag: unknown.to_owned(),
-                        location: location(path),
-                    });
-                }
-            };
-            let mut map = Map::new();
-            map.insert(key, value);
-            Value::Object(map)
-        }
+        Yaml::Tagged(tagged) => tagged_to_json(*tagged, origin, path)?,
     })
+}
+
+/// A short-form intrinsic (`!Ref`, `!GetAtt`, `!Sub`, …) as its long JSON form; YAML's own
+/// tags are dropped.
+fn tagged_to_json(
+    tagged: serde_norway::value::TaggedValue,
+    origin: &str,
+    path: &mut Vec<String>,
+) -> Result<Value, DiffError> {
+    let tag = tagged.tag.to_string();
+    let name = tag.trim_start_matches('!');
+    if name.starts_with("tag:yaml.org,2002:") {
+        return yaml_to_json(tagged.value, origin, path);
+    }
+    let inner = yaml_to_json(tagged.value, origin, path)?;
+    let (key, value) = match name {
+        "Ref" | "Condition" => (name.to_owned(), inner),
+        "GetAtt" => {
+            let value = match inner {
+                // `!GetAtt Resource.Attribute.Maybe.Dotted`: the resource id has no dots.
+                Value::String(s) => match s.split_once('.') {
+                    Some((resource, attribute)) => {
+                        Value::Array(vec![Value::from(resource), Value::from(attribute)])
+                    }
+                    None => Value::String(s),
+                },
+                other => other,
+            };
+            ("Fn::GetAtt".to_owned(), value)
+        }
+        known if FUNCTIONS.contains(&known) => (format!("Fn::{known}"), inner),
+        unknown => {
+            return Err(DiffError::UnknownTag {
+                origin: origin.to_owned(),
+                tag: unknown.to_owned(),
+                location: location(path),
+            });
+        }
+    };
+    let mut map = Map::new();
+    map.insert(key, value);
+    Ok(Value::Object(map))
 }
 
 #[cfg(test)]

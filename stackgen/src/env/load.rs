@@ -86,15 +86,37 @@ pub fn list(dir: &Path) -> Vec<String> {
 /// Parses and validates environment YAML. `file` names the source in messages, and its stem
 /// is the name the environment must have.
 pub fn parse(file: &Path, source: &str) -> Result<Environment, EnvError> {
-    let problem = |pos: Position, field: &FieldPath, message: String| Problem {
+    check_syntax(file, source)?;
+    let env = read_shape(file, source)?;
+    // 3. Rules.
+    let stem = stem_of(file);
+    let mut problems: Vec<Problem> = rules::check(&env, &stem)
+        .into_iter()
+        .map(|(field, message)| {
+            let pos = locate::find_or_parent(source, &field);
+            problem(file, pos, &field, message)
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(env);
+    }
+    problems.sort_by_key(|p| (p.line, p.column));
+    Err(EnvError::Invalid { problems })
+}
+
+/// A problem at `pos` of `file`, about `field`.
+fn problem(file: &Path, pos: Position, field: &FieldPath, message: String) -> Problem {
+    Problem {
         file: file.to_path_buf(),
         line: pos.line,
         column: pos.column,
         field: field.to_string(),
         message,
-    };
+    }
+}
 
-    // 1. Syntax.
+/// 1. Syntax: one YAML document, a mapping, no key twice.
+fn check_syntax(file: &Path, source: &str) -> Result<(), EnvError> {
     let de = serde_norway::Deserializer::from_str(source);
     let value: serde_norway::Value = match serde_path_to_error::deserialize(de) {
         Ok(v) => v,
@@ -106,6 +128,7 @@ pub fn parse(file: &Path, source: &str) -> Result<Environment, EnvError> {
                 let pos = locate::find(source, &field, 1)
                     .unwrap_or_else(|| locate::find_or_parent(source, &path));
                 return Err(EnvError::Schema(problem(
+                    file,
                     pos,
                     &field,
                     format!("`{key}` appears twice here; keep one of them"),
@@ -119,62 +142,50 @@ pub fn parse(file: &Path, source: &str) -> Result<Environment, EnvError> {
                     column: l.column(),
                 })
                 .unwrap_or_else(|| second_document(source));
-            return Err(EnvError::Syntax(problem(pos, &FieldPath::root(), text)));
+            return Err(EnvError::Syntax(problem(
+                file,
+                pos,
+                &FieldPath::root(),
+                text,
+            )));
         }
     };
-    match value {
-        serde_norway::Value::Mapping(_) => {}
+    let message = match value {
+        serde_norway::Value::Mapping(_) => return Ok(()),
         serde_norway::Value::Null => {
-            return Err(EnvError::Schema(problem(
-                Position::START,
-                &FieldPath::root(),
-                "the file is empty; an environment is a YAML mapping starting with `name:`, \
-                 `project:`, `region:`, `tags:` … (see environments/dev.yaml)"
-                    .to_string(),
-            )));
+            "the file is empty; an environment is a YAML mapping starting with `name:`, \
+             `project:`, `region:`, `tags:` … (see environments/dev.yaml)"
         }
         _ => {
-            return Err(EnvError::Schema(problem(
-                Position::START,
-                &FieldPath::root(),
-                "the file must be a YAML mapping of fields (`name: dev`, `region: eu-west-1`, …), \
-                 not a list or a single value (see environments/dev.yaml)"
-                    .to_string(),
-            )));
-        }
-    }
-
-    // 2. Shape.
-    let de = serde_norway::Deserializer::from_str(source);
-    let env: Environment = match serde_path_to_error::deserialize(de) {
-        Ok(env) => env,
-        Err(err) => {
-            let path = FieldPath::from_serde(err.path());
-            let pos = err
-                .inner()
-                .location()
-                .map(|l| Position {
-                    line: l.line(),
-                    column: l.column(),
-                })
-                .unwrap_or(Position::START);
-            let text = strip_position(err.inner());
-            let (field, pos, message) = explain_shape_error(source, path, pos, &text);
-            return Err(EnvError::Schema(problem(pos, &field, message)));
+            "the file must be a YAML mapping of fields (`name: dev`, `region: eu-west-1`, …), \
+             not a list or a single value (see environments/dev.yaml)"
         }
     };
+    Err(EnvError::Schema(problem(
+        file,
+        Position::START,
+        &FieldPath::root(),
+        message.to_string(),
+    )))
+}
 
-    // 3. Rules.
-    let stem = stem_of(file);
-    let mut problems: Vec<Problem> = rules::check(&env, &stem)
-        .into_iter()
-        .map(|(field, message)| problem(locate::find_or_parent(source, &field), &field, message))
-        .collect();
-    if problems.is_empty() {
-        return Ok(env);
-    }
-    problems.sort_by_key(|p| (p.line, p.column));
-    Err(EnvError::Invalid { problems })
+/// 2. Shape: the fields and their types, unknown fields refused with what is allowed.
+fn read_shape(file: &Path, source: &str) -> Result<Environment, EnvError> {
+    let de = serde_norway::Deserializer::from_str(source);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = FieldPath::from_serde(err.path());
+        let pos = err
+            .inner()
+            .location()
+            .map(|l| Position {
+                line: l.line(),
+                column: l.column(),
+            })
+            .unwrap_or(Position::START);
+        let text = strip_position(err.inner());
+        let (field, pos, message) = explain_shape_error(source, path, pos, &text);
+        EnvError::Schema(problem(file, pos, &field, message))
+    })
 }
 
 /// Turns a serde error about the shape into (field, position, message-with-what-is-allowed).

@@ -91,12 +91,22 @@ pub(super) fn build(
     events: &Events,
 ) -> Result<(), StackError> {
     let topic = events.ops_alerts.clone();
-    let alarmed: &[Built] = if ctx.env.features.function_alarms {
-        functions
-    } else {
-        &[]
-    };
-    for f in alarmed {
+    if ctx.env.features.function_alarms {
+        function_alarms(ctx, functions, &topic);
+    }
+    api_alarm(ctx, api, &topic);
+    queue_alarms(ctx, events, &topic);
+    stream_failure_alarms(ctx, functions, &topic);
+    saved_queries(ctx, functions);
+    if ctx.env.features.dashboard {
+        dashboard(ctx, functions, api, events)?;
+    }
+    Ok(())
+}
+
+/// Each function's errors and throttles.
+fn function_alarms(ctx: &mut Ctx, functions: &[Built], topic: &Handle<Topic>) {
+    for f in functions {
         for (metric, what) in [
             ("Errors", "failed invocations"),
             ("Throttles", "throttled invocations"),
@@ -115,10 +125,14 @@ pub(super) fn build(
                     dimensions: vec![Dimension::new("FunctionName", f.function.name())],
                     statistic: Statistic::Sum,
                 },
-                &topic,
+                topic,
             );
         }
     }
+}
+
+/// The HTTP API's server errors.
+fn api_alarm(ctx: &mut Ctx, api: &ApiRes, topic: &Handle<Topic>) {
     alarm(
         ctx,
         "HttpApi5xxAlarm",
@@ -133,8 +147,12 @@ pub(super) fn build(
             ],
             statistic: Statistic::Sum,
         },
-        &topic,
+        topic,
     );
+}
+
+/// Messages waiting in each queue's dead-letter queue.
+fn queue_alarms(ctx: &mut Ctx, events: &Events, topic: &Handle<Topic>) {
     for q in &events.queues {
         alarm(
             ctx,
@@ -150,9 +168,13 @@ pub(super) fn build(
                 dimensions: vec![Dimension::new("QueueName", q.dlq.name())],
                 statistic: Statistic::Maximum,
             },
-            &topic,
+            topic,
         );
     }
+}
+
+/// Stream records a function gave up on, waiting in its failures queue.
+fn stream_failure_alarms(ctx: &mut Ctx, functions: &[Built], topic: &Handle<Topic>) {
     for f in functions {
         let Some(failures) = &f.failures else {
             continue;
@@ -171,15 +193,18 @@ pub(super) fn build(
                 dimensions: vec![Dimension::new("QueueName", failures.name())],
                 statistic: Statistic::Maximum,
             },
-            &topic,
+            topic,
         );
     }
+}
 
-    saved_queries(ctx, functions);
-
-    if !ctx.env.features.dashboard {
-        return Ok(());
-    }
+/// The environment's CloudWatch dashboard.
+fn dashboard(
+    ctx: &mut Ctx,
+    functions: &[Built],
+    api: &ApiRes,
+    events: &Events,
+) -> Result<(), StackError> {
     let body = dashboard_body(ctx, functions, api, events);
     let dashboard = Dashboard::from_body(Value::from(ctx.names.stack()), &body).map_err(|e| {
         StackError::Serialize {
@@ -193,46 +218,9 @@ pub(super) fn build(
 
 /// Lambda traffic and failures, API traffic and errors, queue depths.
 fn dashboard_body(ctx: &Ctx, functions: &[Built], api: &ApiRes, events: &Events) -> DashboardBody {
-    let per_function = |metric: &str| -> Vec<MetricLine> {
-        functions
-            .iter()
-            .map(|f| {
-                MetricLine::new(
-                    "AWS/Lambda",
-                    metric,
-                    vec![("FunctionName", f.function.name().into())],
-                )
-                .label(f.spec.id)
-            })
-            .collect()
-    };
-    let api_metric = |metric: &str| {
-        MetricLine::new(
-            "AWS/ApiGateway",
-            metric,
-            vec![
-                ("ApiId", api.api.api_id().into()),
-                ("Stage", API_STAGE.into()),
-            ],
-        )
-        .label(metric)
-    };
-    let mut queue_lines = Vec::new();
-    for q in &events.queues {
-        for (handle, label) in [
-            (&q.queue, q.spec.name.to_owned()),
-            (&q.dlq, format!("{} (dead letters)", q.spec.name)),
-        ] {
-            queue_lines.push(
-                MetricLine::new(
-                    "AWS/SQS",
-                    "ApproximateNumberOfMessagesVisible",
-                    vec![("QueueName", handle.name().into())],
-                )
-                .label(&label),
-            );
-        }
-    }
+    let per_function = |metric: &str| function_lines(functions, metric);
+    let api_metric = |metric: &str| api_line(api, metric);
+    let queue_lines = queue_lines(events);
     DashboardBody {
         widgets: vec![
             Widget::text(
@@ -298,4 +286,53 @@ fn dashboard_body(ctx: &Ctx, functions: &[Built], api: &ApiRes, events: &Events)
             ),
         ],
     }
+}
+
+/// One line per function of a Lambda metric.
+fn function_lines(functions: &[Built], metric: &str) -> Vec<MetricLine> {
+    functions
+        .iter()
+        .map(|f| {
+            MetricLine::new(
+                "AWS/Lambda",
+                metric,
+                vec![("FunctionName", f.function.name().into())],
+            )
+            .label(f.spec.id)
+        })
+        .collect()
+}
+
+/// A metric of the HTTP API's stage.
+fn api_line(api: &ApiRes, metric: &str) -> MetricLine {
+    MetricLine::new(
+        "AWS/ApiGateway",
+        metric,
+        vec![
+            ("ApiId", api.api.api_id().into()),
+            ("Stage", API_STAGE.into()),
+        ],
+    )
+    .label(metric)
+}
+
+/// The depth of every queue and of its dead-letter queue.
+fn queue_lines(events: &Events) -> Vec<MetricLine> {
+    let mut lines = Vec::new();
+    for q in &events.queues {
+        for (handle, label) in [
+            (&q.queue, q.spec.name.to_owned()),
+            (&q.dlq, format!("{} (dead letters)", q.spec.name)),
+        ] {
+            lines.push(
+                MetricLine::new(
+                    "AWS/SQS",
+                    "ApproximateNumberOfMessagesVisible",
+                    vec![("QueueName", handle.name().into())],
+                )
+                .label(&label),
+            );
+        }
+    }
+    lines
 }

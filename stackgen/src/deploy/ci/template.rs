@@ -131,36 +131,7 @@ pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
         );
         (crate::stack::global::stack_name(env), role.value())
     });
-    let mut provider_param = Parameter::string(
-        "create: make the account's GitHub OIDC provider in this stack; existing: another stack or a person made it",
-    );
-    provider_param.default = Some("create".to_owned());
-    provider_param.allowed_pattern = Some("^(create|existing)$".to_owned());
-    provider_param.constraint_description = Some("create or existing".to_owned());
-    let provider_mode = t.parameter(PROVIDER_PARAM, provider_param);
-    let create = t.condition(
-        "CreateOidcProvider",
-        Condition::Equals(provider_mode.value(), "create".into()),
-    );
-    let provider = t.add_with(
-        PROVIDER_ID,
-        OIDCProvider::new()
-            .url(format!("https://{ISSUER_HOST}"))
-            .client_id_list(vec![Value::from(AUDIENCE)]),
-        // One per account: kept when this stack goes, since other regions' and environments'
-        // CI stacks use it (as `existing`).
-        Options::new()
-            .condition(&create)
-            .data_policy(DeletionPolicy::Retain),
-    );
-    let existing = sub!(
-        "arn:",
-        Pseudo::Partition,
-        ":iam::",
-        Pseudo::AccountId,
-        format!(":oidc-provider/{ISSUER_HOST}")
-    );
-    let provider_arn = Value::if_(&create, provider.arn().into(), existing);
+    let provider_arn = oidc_provider(&mut t);
     let stack = crate::stack::stack_name(env);
     let review = t.add(
         REVIEW_ROLE_ID,
@@ -207,6 +178,41 @@ pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
         Output::new("GitHub Actions' OIDC identity provider", provider_arn),
     );
     t
+}
+
+/// GitHub's OIDC identity provider: made here when the [`PROVIDER_PARAM`] parameter says `create`,
+/// else the account's existing one. Returns its ARN either way.
+fn oidc_provider(t: &mut Template) -> Value {
+    let mut provider_param = Parameter::string(
+        "create: make the account's GitHub OIDC provider in this stack; existing: another stack or a person made it",
+    );
+    provider_param.default = Some("create".to_owned());
+    provider_param.allowed_pattern = Some("^(create|existing)$".to_owned());
+    provider_param.constraint_description = Some("create or existing".to_owned());
+    let provider_mode = t.parameter(PROVIDER_PARAM, provider_param);
+    let create = t.condition(
+        "CreateOidcProvider",
+        Condition::Equals(provider_mode.value(), "create".into()),
+    );
+    let provider = t.add_with(
+        PROVIDER_ID,
+        OIDCProvider::new()
+            .url(format!("https://{ISSUER_HOST}"))
+            .client_id_list(vec![Value::from(AUDIENCE)]),
+        // One per account: kept when this stack goes, since other regions' and environments'
+        // CI stacks use it (as `existing`).
+        Options::new()
+            .condition(&create)
+            .data_policy(DeletionPolicy::Retain),
+    );
+    let existing = sub!(
+        "arn:",
+        Pseudo::Partition,
+        ":iam::",
+        Pseudo::AccountId,
+        format!(":oidc-provider/{ISSUER_HOST}")
+    );
+    Value::if_(&create, provider.arn().into(), existing)
 }
 
 fn role(

@@ -135,29 +135,7 @@ pub fn build_event(
     route: &MatchedRoute<'_>,
     stamp: &RequestStamp,
 ) -> HttpApiEvent {
-    let mut headers: BTreeMap<String, String> = BTreeMap::new();
-    let mut cookies: Vec<String> = Vec::new();
-    for (name, value) in request.headers {
-        let name = name.to_ascii_lowercase();
-        let value = String::from_utf8_lossy(value);
-        if name == "cookie" {
-            cookies.extend(
-                value
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_owned),
-            );
-            continue;
-        }
-        headers
-            .entry(name)
-            .and_modify(|v| {
-                v.push(',');
-                v.push_str(&value);
-            })
-            .or_insert_with(|| value.into_owned());
-    }
+    let (mut headers, cookies) = headers_and_cookies(request.headers);
     let source_ip = request.source_ip.to_string();
     headers
         .entry("x-forwarded-for".to_owned())
@@ -220,6 +198,35 @@ pub fn build_event(
         path_parameters: (!path_parameters.is_empty()).then_some(path_parameters),
         is_base64_encoded,
     }
+}
+
+/// The request's headers as the event carries them: names lowercased, repeated headers joined
+/// with `,`; `cookie` headers split into the event's `cookies` instead.
+fn headers_and_cookies(raw: &[(String, Vec<u8>)]) -> (BTreeMap<String, String>, Vec<String>) {
+    let mut headers: BTreeMap<String, String> = BTreeMap::new();
+    let mut cookies: Vec<String> = Vec::new();
+    for (name, value) in raw {
+        let name = name.to_ascii_lowercase();
+        let value = String::from_utf8_lossy(value);
+        if name == "cookie" {
+            cookies.extend(
+                value
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned),
+            );
+            continue;
+        }
+        headers
+            .entry(name)
+            .and_modify(|v| {
+                v.push(',');
+                v.push_str(&value);
+            })
+            .or_insert_with(|| value.into_owned());
+    }
+    (headers, cookies)
 }
 
 /// `queryStringParameters`: decoded, repeated names joined with `,`, in first-seen order of

@@ -52,7 +52,20 @@ pub fn translate(payload: &[u8]) -> Result<HttpReply, Malformed> {
         });
     };
 
-    let status = match object.get("statusCode") {
+    let status = status(object)?;
+    let mut headers = headers(object.get("headers"))?;
+    headers.extend(cookies(object.get("cookies"))?);
+    let body = body(object)?;
+    Ok(HttpReply {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// `statusCode`: an integer (or its text) between 100 and 599.
+fn status(object: &serde_json::Map<String, Value>) -> Result<u16, Malformed> {
+    match object.get("statusCode") {
         Some(Value::Number(n)) => n.as_u64(),
         Some(Value::String(s)) => s.parse::<u64>().ok(),
         _ => None,
@@ -64,10 +77,13 @@ pub fn translate(payload: &[u8]) -> Result<HttpReply, Malformed> {
             "statusCode must be an integer between 100 and 599, got {}",
             object["statusCode"]
         ))
-    })?;
+    })
+}
 
-    let mut headers = Vec::new();
-    match object.get("headers") {
+/// `headers`: names lowercased, values valid HTTP, the gateway's own headers left out.
+fn headers(headers: Option<&Value>) -> Result<Vec<(String, String)>, Malformed> {
+    let mut out = Vec::new();
+    match headers {
         None | Some(Value::Null) => {}
         Some(Value::Object(map)) => {
             for (name, value) in map {
@@ -83,13 +99,19 @@ pub fn translate(payload: &[u8]) -> Result<HttpReply, Malformed> {
                     )));
                 }
                 if !MANAGED_HEADERS.contains(&name.as_str()) {
-                    headers.push((name, value));
+                    out.push((name, value));
                 }
             }
         }
         Some(other) => return Err(Malformed(format!("headers must be an object, got {other}"))),
     }
-    match object.get("cookies") {
+    Ok(out)
+}
+
+/// `cookies`: each a `set-cookie` header.
+fn cookies(cookies: Option<&Value>) -> Result<Vec<(String, String)>, Malformed> {
+    let mut out = Vec::new();
+    match cookies {
         None | Some(Value::Null) => {}
         Some(Value::Array(items)) => {
             for item in items {
@@ -101,12 +123,16 @@ pub fn translate(payload: &[u8]) -> Result<HttpReply, Malformed> {
                         "cookie `{cookie}` is not a valid header value"
                     )));
                 }
-                headers.push(("set-cookie".into(), cookie.to_owned()));
+                out.push(("set-cookie".into(), cookie.to_owned()));
             }
         }
         Some(other) => return Err(Malformed(format!("cookies must be an array, got {other}"))),
     }
+    Ok(out)
+}
 
+/// `body`, base64-decoded when `isBase64Encoded` says so.
+fn body(object: &serde_json::Map<String, Value>) -> Result<Bytes, Malformed> {
     let base64 = match object.get("isBase64Encoded") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
@@ -116,8 +142,8 @@ pub fn translate(payload: &[u8]) -> Result<HttpReply, Malformed> {
             )));
         }
     };
-    let body = match object.get("body") {
-        None | Some(Value::Null) => Bytes::new(),
+    match object.get("body") {
+        None | Some(Value::Null) => Ok(Bytes::new()),
         Some(Value::String(s)) if base64 => base64::engine::general_purpose::STANDARD
             .decode(s)
             .map(Bytes::from)
@@ -125,15 +151,10 @@ pub fn translate(payload: &[u8]) -> Result<HttpReply, Malformed> {
                 Malformed(format!(
                     "isBase64Encoded is true but body is not base64 ({e})"
                 ))
-            })?,
-        Some(Value::String(s)) => Bytes::from(s.clone()),
-        Some(other) => return Err(Malformed(format!("body must be a string, got {other}"))),
-    };
-    Ok(HttpReply {
-        status,
-        headers,
-        body,
-    })
+            }),
+        Some(Value::String(s)) => Ok(Bytes::from(s.clone())),
+        Some(other) => Err(Malformed(format!("body must be a string, got {other}"))),
+    }
 }
 
 fn scalar_text(value: &Value) -> Option<String> {

@@ -370,37 +370,18 @@ impl Gateway {
         peer: SocketAddr,
         request_id: &str,
     ) -> HttpReply {
-        let method = request.method().as_str().to_owned();
-        let Some((route, params)) = retail_spec::find_route(&method, route_path) else {
+        let Some((route, params)) = retail_spec::find_route(request.method().as_str(), route_path)
+        else {
             return gateway_errors::not_found();
         };
         let Some(pool) = self.pools.get(route.function.id) else {
             return gateway_errors::not_found();
         };
-        let declared_length = request
-            .headers()
-            .get("content-length")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared_length.is_some_and(|n| n > MAX_REQUEST_BYTES as u64) {
-            return gateway_errors::too_large();
-        }
-        let raw_path = request.uri().path().to_owned();
-        let raw_query = request.uri().query().unwrap_or_default().to_owned();
-        let protocol = format!("{:?}", request.version());
-        let headers: Vec<(String, Vec<u8>)> = request
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-            .collect();
-        let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES)
-            .collect()
-            .await
-        {
-            Ok(collected) => collected.to_bytes(),
-            Err(_) => return gateway_errors::too_large(),
+        let read = match ReadRequest::read(request).await {
+            Ok(read) => read,
+            Err(reply) => return reply,
         };
-        let authorizer = match self.authorize(route, &headers).await {
+        let authorizer = match self.authorize(route, &read.headers).await {
             Ok(context) => context,
             Err(reply) => return reply,
         };
@@ -413,12 +394,12 @@ impl Gateway {
         let event = apigw::build_event(
             &self.identity,
             &IncomingRequest {
-                method: &method,
-                raw_path: &raw_path,
-                raw_query: &raw_query,
-                protocol: &protocol,
-                headers: &headers,
-                body: &body,
+                method: &read.method,
+                raw_path: &read.raw_path,
+                raw_query: &read.raw_query,
+                protocol: &read.protocol,
+                headers: &read.headers,
+                body: &read.body,
                 source_ip: peer.ip(),
                 local_port: self.port,
             },
@@ -434,6 +415,20 @@ impl Gateway {
             Ok(_) => return gateway_errors::too_large(),
             Err(_) => return gateway_errors::function_failed(),
         };
+        let what = format!("{} {}", read.method, read.raw_path);
+        self.integrate(route, pool, payload, trace_id, &what).await
+    }
+
+    /// Invokes the route's function with the event `payload`, within the route's integration
+    /// timeout, and turns its answer into the reply (502 or 503, logged, when it has none).
+    async fn integrate(
+        &self,
+        route: &retail_spec::Route,
+        pool: &Pool,
+        payload: Bytes,
+        trace_id: String,
+        what: &str,
+    ) -> HttpReply {
         let invocation = pool.invoke(InvokeRequest {
             payload,
             trace_id: Some(trace_id),
@@ -443,37 +438,26 @@ impl Gateway {
         // function's own timeout); the configured one is an upper bound (tests shorten it).
         let timeout = Duration::from_secs(u64::from(route.function.integration_timeout_seconds()))
             .min(self.integration_timeout);
-        let invoked = match tokio::time::timeout(timeout, invocation).await {
-            Ok(invoked) => invoked,
-            Err(_) => {
-                self.log(format!(
-                    "{method} {raw_path} → 503: {} did not answer within the integration timeout of {} s",
-                    route.function.id,
-                    timeout.as_secs()
-                ));
-                return gateway_errors::integration_timeout();
-            }
+        let Ok(invoked) = tokio::time::timeout(timeout, invocation).await else {
+            self.log(format!(
+                "{what} → 503: {} did not answer within the integration timeout of {} s",
+                route.function.id,
+                timeout.as_secs()
+            ));
+            return gateway_errors::integration_timeout();
         };
-        match &invoked.outcome {
+        let failure = match &invoked.outcome {
             Outcome::Response(payload) => match apigw::translate(payload) {
-                Ok(reply) => reply,
-                Err(malformed) => {
-                    self.log(format!(
-                        "{method} {raw_path} → 502: {malformed} (RequestId: {})",
-                        invoked.request_id
-                    ));
-                    gateway_errors::function_failed()
-                }
+                Ok(reply) => return reply,
+                Err(malformed) => malformed.to_string(),
             },
-            failure => {
-                self.log(format!(
-                    "{method} {raw_path} → 502: {} (RequestId: {})",
-                    failure.describe(),
-                    invoked.request_id
-                ));
-                gateway_errors::function_failed()
-            }
-        }
+            failure => failure.describe(),
+        };
+        self.log(format!(
+            "{what} → 502: {failure} (RequestId: {})",
+            invoked.request_id
+        ));
+        gateway_errors::function_failed()
     }
 
     /// Runs the JWT authorizer on a route that needs a token, as API Gateway does before the
@@ -527,4 +511,52 @@ fn apigw_request_id() -> String {
     use base64::Engine as _;
     let random = uuid::Uuid::new_v4();
     base64::engine::general_purpose::STANDARD.encode(&random.as_bytes()[..11])
+}
+
+/// What an API request's event is built from, its body read within API Gateway's payload limit.
+struct ReadRequest {
+    method: String,
+    raw_path: String,
+    raw_query: String,
+    protocol: String,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Bytes,
+}
+
+impl ReadRequest {
+    /// Reads `request`; a body over the limit (declared or actual) is a 413 reply.
+    async fn read(request: Request<Incoming>) -> Result<ReadRequest, HttpReply> {
+        let declared_length = request
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared_length.is_some_and(|n| n > MAX_REQUEST_BYTES as u64) {
+            return Err(gateway_errors::too_large());
+        }
+        let method = request.method().as_str().to_owned();
+        let raw_path = request.uri().path().to_owned();
+        let raw_query = request.uri().query().unwrap_or_default().to_owned();
+        let protocol = format!("{:?}", request.version());
+        let headers: Vec<(String, Vec<u8>)> = request
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+            .collect();
+        let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES)
+            .collect()
+            .await
+        {
+            Ok(collected) => collected.to_bytes(),
+            Err(_) => return Err(gateway_errors::too_large()),
+        };
+        Ok(ReadRequest {
+            method,
+            raw_path,
+            raw_query,
+            protocol,
+            headers,
+            body,
+        })
+    }
 }

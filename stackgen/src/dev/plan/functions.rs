@@ -74,29 +74,11 @@ fn plan_function(
             expected: format!("{}Function", pascal(function.id)),
         }
     })?;
-    let props = &resolver.template["Resources"][logical]["Properties"];
-    let bad = |property: &str, reason: String| PlanError::Property {
-        resource: logical.to_owned(),
-        property: property.to_owned(),
-        reason,
+    let props = Props {
+        resolver,
+        logical,
+        props: &resolver.template["Resources"][logical]["Properties"],
     };
-    let string = |property: &str, value: &Value| -> Result<Option<String>, PlanError> {
-        if value.is_null() {
-            return Ok(None);
-        }
-        resolver
-            .resolve_string(value)
-            .map_err(|reason| bad(property, reason))
-    };
-    let number = |property: &str, default: u64| -> Result<u64, PlanError> {
-        match string(property, &props[property])? {
-            None => Ok(default),
-            Some(s) => s
-                .parse()
-                .map_err(|_| bad(property, format!("expected a whole number, got {s:?}"))),
-        }
-    };
-
     let name = resolver
         .stack
         .resources
@@ -108,40 +90,23 @@ fn plan_function(
         })?;
     let arn = resolver
         .attribute(logical, "Arn")
-        .map_err(|reason| bad("Arn", reason))?;
-    let memory_mb = u32::try_from(number("MemorySize", u64::from(DEFAULT_MEMORY_MB))?)
-        .map_err(|_| bad("MemorySize", "out of range".into()))?;
-    let timeout = Duration::from_secs(number("Timeout", DEFAULT_TIMEOUT_SECONDS)?);
-    let handler =
-        string("Handler", &props["Handler"])?.unwrap_or_else(|| function.handler().to_owned());
-
-    let mut variables = BTreeMap::new();
-    match &props["Environment"]["Variables"] {
-        Value::Null => {}
-        Value::Object(vars) => {
-            for (key, value) in vars {
-                let property = format!("Environment.Variables.{key}");
-                if let Some(v) = string(&property, value)? {
-                    variables.insert(key.clone(), v);
-                }
-            }
-        }
-        other => {
-            return Err(bad(
-                "Environment.Variables",
-                format!("expected an object, got {other}"),
-            ));
-        }
-    }
-    let logging = &props["LoggingConfig"];
-    let log_group = string("LoggingConfig.LogGroup", &logging["LogGroup"])?
+        .map_err(|reason| props.bad("Arn", reason))?;
+    let memory_mb = u32::try_from(props.number("MemorySize", u64::from(DEFAULT_MEMORY_MB))?)
+        .map_err(|_| props.bad("MemorySize", "out of range".into()))?;
+    let timeout = Duration::from_secs(props.number("Timeout", DEFAULT_TIMEOUT_SECONDS)?);
+    let handler = props
+        .string("Handler", &props.props["Handler"])?
+        .unwrap_or_else(|| function.handler().to_owned());
+    let variables = props.variables()?;
+    let logging = &props.props["LoggingConfig"];
+    let log_group = props
+        .string("LoggingConfig.LogGroup", &logging["LogGroup"])?
         .unwrap_or_else(|| format!("/aws/lambda/{name}"));
-    let log_format = string("LoggingConfig.LogFormat", &logging["LogFormat"])?;
-    let log_level = string(
+    let log_format = props.string("LoggingConfig.LogFormat", &logging["LogFormat"])?;
+    let log_level = props.string(
         "LoggingConfig.ApplicationLogLevel",
         &logging["ApplicationLogLevel"],
     )?;
-
     Ok(FunctionPlan {
         id: function.id.to_owned(),
         logical_id: logical.to_owned(),
@@ -156,6 +121,66 @@ fn plan_function(
         log_format,
         log_level,
     })
+}
+
+/// A function resource's properties, resolved against the deployed stack.
+struct Props<'a> {
+    resolver: &'a Resolver<'a>,
+    logical: &'a str,
+    props: &'a Value,
+}
+
+impl Props<'_> {
+    fn bad(&self, property: &str, reason: String) -> PlanError {
+        PlanError::Property {
+            resource: self.logical.to_owned(),
+            property: property.to_owned(),
+            reason,
+        }
+    }
+
+    /// `value` (of `property`) as text; None when absent.
+    fn string(&self, property: &str, value: &Value) -> Result<Option<String>, PlanError> {
+        if value.is_null() {
+            return Ok(None);
+        }
+        self.resolver
+            .resolve_string(value)
+            .map_err(|reason| self.bad(property, reason))
+    }
+
+    /// A whole-number property, `default` when absent.
+    fn number(&self, property: &str, default: u64) -> Result<u64, PlanError> {
+        match self.string(property, &self.props[property])? {
+            None => Ok(default),
+            Some(s) => s
+                .parse()
+                .map_err(|_| self.bad(property, format!("expected a whole number, got {s:?}"))),
+        }
+    }
+
+    /// `Environment.Variables`, each value resolved.
+    fn variables(&self) -> Result<BTreeMap<String, String>, PlanError> {
+        let mut variables = BTreeMap::new();
+        match &self.props["Environment"]["Variables"] {
+            Value::Null => {}
+            Value::Object(vars) => {
+                for (key, value) in vars {
+                    let property = format!("Environment.Variables.{key}");
+                    if let Some(v) = self.string(&property, value)? {
+                        variables.insert(key.clone(), v);
+                    }
+                }
+            }
+            other => {
+                return Err(self.bad(
+                    "Environment.Variables",
+                    format!("expected an object, got {other}"),
+                ));
+            }
+        }
+        Ok(variables)
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
+use aws_sdk_sqs::operation::receive_message::ReceiveMessageOutput;
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use bytes::Bytes;
 use tokio_util::sync::CancellationToken;
@@ -38,77 +39,145 @@ pub async fn poll(
     logs: LogSink,
     shutdown: CancellationToken,
 ) {
-    let source: Arc<str> = Arc::from(mapping.function_id.as_str());
-    let queue_name = mapping
-        .queue_url
-        .rsplit('/')
-        .next()
-        .unwrap_or(&mapping.queue_url)
-        .to_owned();
-    let max = i32::try_from(mapping.batch_size.clamp(1, MAX_RECEIVE)).unwrap_or(10);
+    let poller = Poller::new(mapping, pool, sqs, region, logs);
     let mut errors: u32 = 0;
     while !shutdown.is_cancelled() {
         let asked = Instant::now();
-        let receive = sqs
+        let output = match poller.receive(&shutdown, &mut errors).await {
+            Step::Go(output) => output,
+            Step::Again => continue,
+            Step::Stop => break,
+        };
+        let messages = output.messages();
+        if messages.is_empty() {
+            if asked.elapsed() < IDLE_PAUSE && !pause(IDLE_PAUSE, &shutdown).await {
+                break;
+            }
+            continue;
+        }
+        if !poller.deliver(messages, &shutdown).await {
+            break;
+        }
+    }
+}
+
+/// One queue's mapping and what it talks to.
+struct Poller {
+    mapping: QueueMapping,
+    pool: Arc<Pool>,
+    sqs: aws_sdk_sqs::Client,
+    region: String,
+    logs: LogSink,
+    /// The function's log prefix.
+    source: Arc<str>,
+    queue_name: String,
+    /// Messages per receive.
+    max: i32,
+}
+
+/// What the poll loop does next.
+enum Step<T> {
+    Go(T),
+    Again,
+    Stop,
+}
+
+/// Sleeps `duration`; false when `shutdown` came first.
+async fn pause(duration: Duration, shutdown: &CancellationToken) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(duration) => true,
+        _ = shutdown.cancelled() => false,
+    }
+}
+
+impl Poller {
+    fn new(
+        mapping: QueueMapping,
+        pool: Arc<Pool>,
+        sqs: aws_sdk_sqs::Client,
+        region: String,
+        logs: LogSink,
+    ) -> Poller {
+        let queue_name = mapping
+            .queue_url
+            .rsplit('/')
+            .next()
+            .unwrap_or(&mapping.queue_url)
+            .to_owned();
+        Poller {
+            source: Arc::from(mapping.function_id.as_str()),
+            max: i32::try_from(mapping.batch_size.clamp(1, MAX_RECEIVE)).unwrap_or(10),
+            queue_name,
+            mapping,
+            pool,
+            sqs,
+            region,
+            logs,
+        }
+    }
+
+    fn log(&self, line: String) {
+        self.logs.line(&self.source, line);
+    }
+
+    /// One long poll. A failure is logged (the first, then at powers of two) and retried after
+    /// a backoff that doubles up to [`MAX_ERROR_BACKOFF`].
+    async fn receive(
+        &self,
+        shutdown: &CancellationToken,
+        errors: &mut u32,
+    ) -> Step<ReceiveMessageOutput> {
+        let receive = self
+            .sqs
             .receive_message()
-            .queue_url(&mapping.queue_url)
-            .max_number_of_messages(max)
+            .queue_url(&self.mapping.queue_url)
+            .max_number_of_messages(self.max)
             .wait_time_seconds(LONG_POLL_SECONDS)
             .message_system_attribute_names(MessageSystemAttributeName::All)
             .message_attribute_names("All")
             .send();
         let received = tokio::select! {
             r = receive => r,
-            _ = shutdown.cancelled() => break,
+            _ = shutdown.cancelled() => return Step::Stop,
         };
-        let output = match received {
+        let queue_name = &self.queue_name;
+        match received {
             Ok(output) => {
-                if errors > 0 {
-                    logs.line(
-                        &source,
-                        format!("event source {queue_name}: receiving again"),
-                    );
+                if *errors > 0 {
+                    self.log(format!("event source {queue_name}: receiving again"));
                 }
-                errors = 0;
-                output
+                *errors = 0;
+                Step::Go(output)
             }
             Err(e) => {
-                errors += 1;
-                if errors == 1 || errors.is_power_of_two() {
-                    logs.line(
-                        &source,
-                        format!(
-                            "event source {queue_name}: ReceiveMessage failed ({}); retrying",
-                            DisplayErrorContext(e)
-                        ),
-                    );
+                *errors += 1;
+                if *errors == 1 || errors.is_power_of_two() {
+                    self.log(format!(
+                        "event source {queue_name}: ReceiveMessage failed ({}); retrying",
+                        DisplayErrorContext(e)
+                    ));
                 }
-                let pause = Duration::from_secs(1 << errors.min(5)).min(MAX_ERROR_BACKOFF);
-                tokio::select! {
-                    _ = tokio::time::sleep(pause) => continue,
-                    _ = shutdown.cancelled() => break,
+                let backoff = Duration::from_secs(1 << (*errors).min(5)).min(MAX_ERROR_BACKOFF);
+                if pause(backoff, shutdown).await {
+                    Step::Again
+                } else {
+                    Step::Stop
                 }
             }
-        };
-        let messages = output.messages();
-        if messages.is_empty() {
-            if asked.elapsed() < IDLE_PAUSE {
-                tokio::select! {
-                    _ = tokio::time::sleep(IDLE_PAUSE) => {}
-                    _ = shutdown.cancelled() => break,
-                }
-            }
-            continue;
         }
-        let event = build_event(messages, &mapping.queue_arn, &region);
+    }
+
+    /// Invokes the function with one batch and deletes what succeeded; false on shutdown.
+    async fn deliver(&self, messages: &[Message], shutdown: &CancellationToken) -> bool {
+        let queue_name = &self.queue_name;
+        let event = build_event(messages, &self.mapping.queue_arn, &self.region);
         let payload = match serde_json::to_vec(&event) {
             Ok(p) => Bytes::from(p),
             Err(e) => {
-                logs.line(
-                    &source,
-                    format!("event source {queue_name}: cannot encode the event: {e}"),
-                );
-                continue;
+                self.log(format!(
+                    "event source {queue_name}: cannot encode the event: {e}"
+                ));
+                return true;
             }
         };
         let trace_id = messages.iter().find_map(|m| {
@@ -117,42 +186,47 @@ pub async fn poll(
                 .cloned()
         });
         let invoked = tokio::select! {
-            i = pool.invoke(InvokeRequest { payload, trace_id, ..Default::default() }) => i,
-            _ = shutdown.cancelled() => break,
+            i = self.pool.invoke(InvokeRequest { payload, trace_id, ..Default::default() }) => i,
+            _ = shutdown.cancelled() => return false,
         };
         let ids: Vec<&str> = messages.iter().filter_map(|m| m.message_id()).collect();
         let verdict = match &invoked.outcome {
-            Outcome::Response(body) if mapping.report_batch_item_failures => verdict(body, &ids),
+            Outcome::Response(body) if self.mapping.report_batch_item_failures => {
+                verdict(body, &ids)
+            }
             Outcome::Response(_) => BatchVerdict::AllSucceeded,
             other => BatchVerdict::WholeBatchFailed(other.describe()),
         };
         let entries = deletions(messages, &verdict);
-        let deleted = entries.len();
+        self.delete(&entries).await;
+        self.log(summary(
+            queue_name,
+            messages.len(),
+            entries.len(),
+            &verdict,
+            &invoked.request_id,
+        ));
+        true
+    }
+
+    /// Deletes `entries`, ten per request; a failure is logged (those messages come back).
+    async fn delete(&self, entries: &[DeleteMessageBatchRequestEntry]) {
         for chunk in entries.chunks(10) {
-            if let Err(e) = sqs
+            if let Err(e) = self
+                .sqs
                 .delete_message_batch()
-                .queue_url(&mapping.queue_url)
+                .queue_url(&self.mapping.queue_url)
                 .set_entries(Some(chunk.to_vec()))
                 .send()
                 .await
             {
-                logs.line(
-                    &source,
-                    format!(
-                        "event source {queue_name}: DeleteMessageBatch failed ({}); those messages will be delivered again",
-                        DisplayErrorContext(e)
-                    ),
-                );
+                self.log(format!(
+                    "event source {}: DeleteMessageBatch failed ({}); those messages will be delivered again",
+                    self.queue_name,
+                    DisplayErrorContext(e)
+                ));
             }
         }
-        let summary = summary(
-            &queue_name,
-            messages.len(),
-            deleted,
-            &verdict,
-            &invoked.request_id,
-        );
-        logs.line(&source, summary);
     }
 }
 

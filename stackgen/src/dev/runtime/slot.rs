@@ -332,84 +332,21 @@ impl Slot {
     async fn run_workers(self: &Arc<Self>, shutdown: &CancellationToken) {
         let mut backoff = Duration::ZERO;
         while !shutdown.is_cancelled() {
-            let token = shutdown.child_token();
-            {
-                let mut state = self.lock();
-                state.generation += 1;
-                state.token = token.clone();
-                state.ready = false;
-                state.pid = None;
-                state.init_error = None;
-                state.recycle = false;
-                // This process starts from the binary as it is now.
-                state.reload = false;
-            }
+            let token = self.next_generation(shutdown);
             let born = Instant::now();
-            let exit = match process::spawn(&self.spec, self.port, &log_stream_name(), &self.logs) {
-                Ok((mut child, output)) => {
-                    self.lock().pid = child.id();
-                    let exit = tokio::select! {
-                        status = child.wait() => describe_exit(status),
-                        _ = token.cancelled() => {
-                            // Killed by PID (SIGKILL), then reaped: no zombie, no orphan.
-                            let _ = child.start_kill();
-                            describe_exit(child.wait().await)
-                        }
-                    };
-                    process::drain(output, OUTPUT_DRAIN).await;
-                    exit
-                }
-                Err(e) => format!("could not be started: {e}"),
-            };
+            let exit = self.run_worker(&token).await;
             token.cancel();
-            let (current, ready, init_error, recycle, pid) = {
-                let mut state = self.lock();
-                (
-                    state.current.take(),
-                    state.ready,
-                    state.init_error.take(),
-                    state.recycle,
-                    state.pid,
-                )
-            };
+            let ended = self.take_ended();
             if shutdown.is_cancelled() {
-                if let Some(in_flight) = current {
+                if let Some(in_flight) = ended.current {
                     let detail = "stackgen dev is shutting down".to_owned();
-                    self.finish(in_flight, Outcome::Crashed { detail }, pid);
+                    self.finish(in_flight, Outcome::Crashed { detail }, ended.pid);
                 }
                 break;
             }
-            if let Some(in_flight) = current {
-                let detail = format!("Runtime exited with error: {exit}");
-                self.log(format!(
-                    "RequestId: {} Error: {detail}",
-                    in_flight.request_id
-                ));
-                self.log("Runtime.ExitError");
-                self.finish(in_flight, Outcome::Crashed { detail }, pid);
-            } else if !ready || init_error.is_some() {
-                let detail = init_error.unwrap_or_else(|| {
-                    format!("the runtime exited before asking for an event: {exit}")
-                });
-                self.log(format!(
-                    "worker failed to initialise ({detail}); {} binary {}",
-                    if self.queue.is_empty() {
-                        "restarting"
-                    } else {
-                        "failing one queued invocation and restarting"
-                    },
-                    self.spec.binary.display()
-                ));
-                // The invocation that would have waited for this environment fails, as Lambda
-                // fails the invoke whose cold start failed.
-                if let Some(invocation) = self.queue.pop_live() {
-                    let _ = invocation.reply.send(Outcome::InitFailed { detail });
-                }
-                self.announce_started();
-            } else if !recycle {
-                self.log(format!("worker exited while idle ({exit}); restarting"));
-            }
-            backoff = if (recycle && ready) || born.elapsed() >= HEALTHY_UPTIME {
+            let recycled = ended.recycle && ended.ready;
+            self.report_exit(ended, &exit);
+            backoff = if recycled || born.elapsed() >= HEALTHY_UPTIME {
                 Duration::ZERO
             } else {
                 (backoff * 2).clamp(FIRST_BACKOFF, MAX_BACKOFF)
@@ -422,6 +359,98 @@ impl Slot {
             }
         }
     }
+
+    /// Starts a new generation of the slot's state for the next worker; its cancellation token.
+    fn next_generation(&self, shutdown: &CancellationToken) -> CancellationToken {
+        let token = shutdown.child_token();
+        let mut state = self.lock();
+        state.generation += 1;
+        state.token = token.clone();
+        state.ready = false;
+        state.pid = None;
+        state.init_error = None;
+        state.recycle = false;
+        // This process starts from the binary as it is now.
+        state.reload = false;
+        token
+    }
+
+    /// Runs one worker process until it exits or `token` is cancelled (then it is killed by
+    /// PID and reaped); how it ended.
+    async fn run_worker(&self, token: &CancellationToken) -> String {
+        match process::spawn(&self.spec, self.port, &log_stream_name(), &self.logs) {
+            Ok((mut child, output)) => {
+                self.lock().pid = child.id();
+                let exit = tokio::select! {
+                    status = child.wait() => describe_exit(status),
+                    _ = token.cancelled() => {
+                        // Killed by PID (SIGKILL), then reaped: no zombie, no orphan.
+                        let _ = child.start_kill();
+                        describe_exit(child.wait().await)
+                    }
+                };
+                process::drain(output, OUTPUT_DRAIN).await;
+                exit
+            }
+            Err(e) => format!("could not be started: {e}"),
+        }
+    }
+
+    /// What the worker that just exited left behind.
+    fn take_ended(&self) -> Ended {
+        let mut state = self.lock();
+        Ended {
+            current: state.current.take(),
+            ready: state.ready,
+            init_error: state.init_error.take(),
+            recycle: state.recycle,
+            pid: state.pid,
+        }
+    }
+
+    /// Logs why a worker exited and fails what it leaves undone: its invocation in flight, or,
+    /// when it never became ready, the queued invocation that waited for it.
+    fn report_exit(&self, ended: Ended, exit: &str) {
+        if let Some(in_flight) = ended.current {
+            let detail = format!("Runtime exited with error: {exit}");
+            self.log(format!(
+                "RequestId: {} Error: {detail}",
+                in_flight.request_id
+            ));
+            self.log("Runtime.ExitError");
+            self.finish(in_flight, Outcome::Crashed { detail }, ended.pid);
+        } else if !ended.ready || ended.init_error.is_some() {
+            let detail = ended.init_error.unwrap_or_else(|| {
+                format!("the runtime exited before asking for an event: {exit}")
+            });
+            self.log(format!(
+                "worker failed to initialise ({detail}); {} binary {}",
+                if self.queue.is_empty() {
+                    "restarting"
+                } else {
+                    "failing one queued invocation and restarting"
+                },
+                self.spec.binary.display()
+            ));
+            // The invocation that would have waited for this environment fails, as Lambda
+            // fails the invoke whose cold start failed.
+            if let Some(invocation) = self.queue.pop_live() {
+                let _ = invocation.reply.send(Outcome::InitFailed { detail });
+            }
+            self.announce_started();
+        } else if !ended.recycle {
+            self.log(format!("worker exited while idle ({exit}); restarting"));
+        }
+    }
+}
+
+/// A worker's state when it exited.
+struct Ended {
+    current: Option<InFlight>,
+    ready: bool,
+    init_error: Option<String>,
+    recycle: bool,
+    pid: Option<u32>,
 }
 
 fn describe_exit(status: std::io::Result<std::process::ExitStatus>) -> String {

@@ -7,7 +7,9 @@
 
 use std::fmt::Write as _;
 
-use super::super::model::{EntryAction, Replacement, ResourceAction, ResourceDiff, TemplateDiff};
+use super::super::model::{
+    EntryAction, Replacement, ResourceAction, ResourceDiff, SectionDiff, TemplateDiff,
+};
 use super::{
     action_phrase, cause_phrase, change_values, data_sentence, forced_phrase, replacement_paths,
 };
@@ -198,6 +200,43 @@ fn security_section(out: &mut String, diff: &TemplateDiff) {
     }
 }
 
+/// A folded table of one section's changes (parameters, outputs, …).
+fn section_details(out: &mut String, section: &SectionDiff) {
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "<details><summary>{} ({})</summary>",
+        escape(section.section.name()),
+        section.entries.len()
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "| Name | Action | Path | Change |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for entry in &section.entries {
+        let action = match entry.action {
+            EntryAction::Add => "added",
+            EntryAction::Modify => "changed",
+            EntryAction::Remove => "removed",
+        };
+        for change in &entry.changes {
+            let _ = writeln!(
+                out,
+                "| {} | {action} | {} | {} |",
+                code(&entry.name),
+                code(&change.path.to_string()),
+                code(&change_values(
+                    change.kind,
+                    change.old.as_ref(),
+                    change.new.as_ref(),
+                    VALUE_WIDTH
+                ))
+            );
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "</details>");
+}
+
 /// Renders the diff as a pull-request comment (GitHub-flavoured Markdown).
 pub fn render_markdown(diff: &TemplateDiff) -> String {
     let mut out = String::new();
@@ -245,39 +284,7 @@ pub fn render_markdown(diff: &TemplateDiff) -> String {
         }
     }
     for section in &diff.sections {
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "<details><summary>{} ({})</summary>",
-            escape(section.section.name()),
-            section.entries.len()
-        );
-        let _ = writeln!(out);
-        let _ = writeln!(out, "| Name | Action | Path | Change |");
-        let _ = writeln!(out, "|---|---|---|---|");
-        for entry in &section.entries {
-            let action = match entry.action {
-                EntryAction::Add => "added",
-                EntryAction::Modify => "changed",
-                EntryAction::Remove => "removed",
-            };
-            for change in &entry.changes {
-                let _ = writeln!(
-                    out,
-                    "| {} | {action} | {} | {} |",
-                    code(&entry.name),
-                    code(&change.path.to_string()),
-                    code(&change_values(
-                        change.kind,
-                        change.old.as_ref(),
-                        change.new.as_ref(),
-                        VALUE_WIDTH
-                    ))
-                );
-            }
-        }
-        let _ = writeln!(out);
-        let _ = writeln!(out, "</details>");
+        section_details(&mut out, section);
     }
     if !diff.warnings.is_empty() {
         let _ = writeln!(out);

@@ -177,6 +177,35 @@ fn write_section(out: &mut String, section: &SectionDiff, paint: &Paint) {
     }
 }
 
+/// The IAM and network changes, broadening ones marked `+`.
+fn write_security(out: &mut String, diff: &TemplateDiff, paint: &Paint) {
+    if diff.security.is_empty() {
+        return;
+    }
+    let broadening = diff.security.iter().filter(|c| c.broadening).count();
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold(&format!(
+            "Security changes ({broadening} broadening, {} narrowing)",
+            diff.security.len() - broadening
+        ))
+    );
+    for c in &diff.security {
+        let mark = if c.broadening {
+            paint.bold_red("+")
+        } else {
+            paint.green("-")
+        };
+        let _ = writeln!(
+            out,
+            "  {mark} {} ({}) {}",
+            c.resource, c.resource_type, c.what
+        );
+    }
+}
+
 /// Renders the diff for a terminal. `color` adds ANSI colours.
 pub fn render_text(diff: &TemplateDiff, color: bool) -> String {
     let paint = Paint { on: color };
@@ -209,30 +238,7 @@ pub fn render_text(diff: &TemplateDiff, color: bool) -> String {
             write_resource(&mut out, diff, resource, &paint);
         }
     }
-    if !diff.security.is_empty() {
-        let broadening = diff.security.iter().filter(|c| c.broadening).count();
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "{}",
-            paint.bold(&format!(
-                "Security changes ({broadening} broadening, {} narrowing)",
-                diff.security.len() - broadening
-            ))
-        );
-        for c in &diff.security {
-            let mark = if c.broadening {
-                paint.bold_red("+")
-            } else {
-                paint.green("-")
-            };
-            let _ = writeln!(
-                out,
-                "  {mark} {} ({}) {}",
-                c.resource, c.resource_type, c.what
-            );
-        }
-    }
+    write_security(&mut out, diff, &paint);
     let rest: Vec<&ResourceDiff> = diff.resources.iter().filter(|r| !r.destructive).collect();
     if !rest.is_empty() {
         let _ = writeln!(out);

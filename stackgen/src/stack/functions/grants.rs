@@ -1,7 +1,7 @@
 //! What a function's role may do: the action groups a grant in `retail_spec` stands for, and
 //! the statement (with the environment variable naming the resource) each grant becomes.
 
-use retail_spec::{Access, FunctionSpec, STACK_NAME_VAR};
+use retail_spec::{Access, FunctionSpec, QueueSpec, STACK_NAME_VAR, TableSpec, TopicSpec};
 
 use super::super::{Ctx, EnvValue, StackError, ids, outputs};
 use super::Grantable;
@@ -113,60 +113,10 @@ pub(super) fn grant(
     access: Access,
     vars: &mut Variables,
 ) -> Result<Option<Statement>, StackError> {
-    let Grantable { data, events, .. } = *grantable;
     let (sid, actions, resources): Grant = match access {
-        Access::TableRead(t) | Access::TableWrite(t) => {
-            let table = data
-                .table(t)
-                .ok_or_else(|| undeclared(spec, "table", t.id))?;
-            vars.set(
-                t.env_var,
-                table.name().into(),
-                EnvValue::Output(outputs::table(t)),
-            );
-            let write = matches!(access, Access::TableWrite(_));
-            (
-                format!("{}{}", if write { "Write" } else { "Read" }, ids::table(t)),
-                if write { TABLE_WRITE } else { TABLE_READ },
-                vec![table.arn().into(), sub!(table.arn(), "/index/*")],
-            )
-        }
-        Access::QueueSend(q) | Access::QueueConsume(q) => {
-            let queue = &events
-                .queue(q)
-                .ok_or_else(|| undeclared(spec, "queue", q.id))?
-                .queue;
-            vars.set(
-                q.env_var,
-                queue.url().into(),
-                EnvValue::Output(outputs::queue(q)),
-            );
-            let send = matches!(access, Access::QueueSend(_));
-            (
-                format!(
-                    "{}{}",
-                    if send { "SendTo" } else { "ConsumeFrom" },
-                    ids::queue(q)
-                ),
-                if send { QUEUE_SEND } else { QUEUE_CONSUME },
-                vec![queue.arn().into()],
-            )
-        }
-        Access::TopicPublish(t) => {
-            let topic = events
-                .topic(t)
-                .ok_or_else(|| undeclared(spec, "topic", t.id))?;
-            vars.set(
-                t.env_var,
-                topic.arn().into(),
-                EnvValue::Output(outputs::topic(t)),
-            );
-            (
-                format!("PublishTo{}", ids::topic(t)),
-                TOPIC_PUBLISH,
-                vec![topic.arn().into()],
-            )
-        }
+        Access::TableRead(t) | Access::TableWrite(t) => table(grantable, spec, access, t, vars)?,
+        Access::QueueSend(q) | Access::QueueConsume(q) => queue(grantable, spec, access, q, vars)?,
+        Access::TopicPublish(t) => topic(grantable, spec, t, vars)?,
         Access::BucketRead(b)
         | Access::BucketWrite(b)
         | Access::BucketPut(b)
@@ -186,7 +136,8 @@ pub(super) fn grant(
             vec![Pseudo::StackId.into()],
         ),
         Access::TableStream(t) => {
-            let table = data
+            let table = grantable
+                .data
                 .table(t)
                 .ok_or_else(|| undeclared(spec, "table", t.id))?;
             (
@@ -199,6 +150,84 @@ pub(super) fn grant(
         Access::StackFunctionsConcurrency | Access::StackBucketsEmpty => return Ok(None),
     };
     Ok(Some(Statement::allow(&sid, actions, resources)))
+}
+
+/// Reading or writing one table and its indexes.
+fn table(
+    grantable: &Grantable,
+    spec: &FunctionSpec,
+    access: Access,
+    t: &'static TableSpec,
+    vars: &mut Variables,
+) -> Result<Grant, StackError> {
+    let table = grantable
+        .data
+        .table(t)
+        .ok_or_else(|| undeclared(spec, "table", t.id))?;
+    vars.set(
+        t.env_var,
+        table.name().into(),
+        EnvValue::Output(outputs::table(t)),
+    );
+    let write = matches!(access, Access::TableWrite(_));
+    Ok((
+        format!("{}{}", if write { "Write" } else { "Read" }, ids::table(t)),
+        if write { TABLE_WRITE } else { TABLE_READ },
+        vec![table.arn().into(), sub!(table.arn(), "/index/*")],
+    ))
+}
+
+/// Sending to or consuming from one queue.
+fn queue(
+    grantable: &Grantable,
+    spec: &FunctionSpec,
+    access: Access,
+    q: &'static QueueSpec,
+    vars: &mut Variables,
+) -> Result<Grant, StackError> {
+    let queue = &grantable
+        .events
+        .queue(q)
+        .ok_or_else(|| undeclared(spec, "queue", q.id))?
+        .queue;
+    vars.set(
+        q.env_var,
+        queue.url().into(),
+        EnvValue::Output(outputs::queue(q)),
+    );
+    let send = matches!(access, Access::QueueSend(_));
+    Ok((
+        format!(
+            "{}{}",
+            if send { "SendTo" } else { "ConsumeFrom" },
+            ids::queue(q)
+        ),
+        if send { QUEUE_SEND } else { QUEUE_CONSUME },
+        vec![queue.arn().into()],
+    ))
+}
+
+/// Publishing to one topic.
+fn topic(
+    grantable: &Grantable,
+    spec: &FunctionSpec,
+    t: &'static TopicSpec,
+    vars: &mut Variables,
+) -> Result<Grant, StackError> {
+    let topic = grantable
+        .events
+        .topic(t)
+        .ok_or_else(|| undeclared(spec, "topic", t.id))?;
+    vars.set(
+        t.env_var,
+        topic.arn().into(),
+        EnvValue::Output(outputs::topic(t)),
+    );
+    Ok((
+        format!("PublishTo{}", ids::topic(t)),
+        TOPIC_PUBLISH,
+        vec![topic.arn().into()],
+    ))
 }
 
 /// A grant on one bucket's objects (or, for listing, on the bucket itself).

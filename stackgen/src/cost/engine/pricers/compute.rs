@@ -1,6 +1,6 @@
 //! Compute: functions, their queue event sources, provisioned concurrency, state machines.
 
-use super::super::context::{Context, Notes};
+use super::super::context::{Context, FnMonth, Notes};
 use super::super::draft::{Draft, gb_seconds, q};
 use super::super::{SQS_IDLE_POLLERS, SQS_POLLS_PER_MINUTE};
 use crate::cost::money::Qty;
@@ -22,6 +22,27 @@ pub(super) fn function(c: &Context, r: &Resource, d: &mut Draft, out: &mut Notes
         return;
     };
     let m = c.fn_month.get(&r.logical_id).copied().unwrap_or_default();
+    invocations(&m, *arch, *memory_mb, d);
+    if *traced {
+        traces(&m, d);
+    }
+    if *ephemeral_mb > 512 {
+        let eph = gb_seconds(m.micro_ms + m.sched_micro_ms, ephemeral_mb - 512);
+        d.add(
+            CostKind::Usage,
+            "ephemeral storage above 512 MB",
+            Meter::LambdaEphemeralGbSeconds,
+            eph,
+            format!("{} GB-s of {} MB extra /tmp", q(eph), ephemeral_mb - 512),
+        );
+    }
+    if !c.fn_group.contains_key(&r.logical_id) {
+        undeclared_log_group(r, name.as_deref(), m.logs, d, out);
+    }
+}
+
+/// Requests and GB-seconds of duration, for traffic (usage) and for schedules (idle).
+fn invocations(m: &FnMonth, arch: Arch, memory_mb: u64, d: &mut Draft) {
     let meter = match arch {
         Arch::X86 => Meter::LambdaGbSecondsX86,
         Arch::Arm => Meter::LambdaGbSecondsArm,
@@ -42,7 +63,7 @@ pub(super) fn function(c: &Context, r: &Resource, d: &mut Draft, out: &mut Notes
             requests,
             format!("{} {label}invocations", q(requests)),
         );
-        let gb_s = gb_seconds(micro_ms, *memory_mb);
+        let gb_s = gb_seconds(micro_ms, memory_mb);
         let avg_ms = if requests.is_zero() {
             Qty::ZERO
         } else {
@@ -61,39 +82,28 @@ pub(super) fn function(c: &Context, r: &Resource, d: &mut Draft, out: &mut Notes
             ),
         );
     }
-    if *traced {
-        for (kind, label, requests) in [
-            (CostKind::Usage, "", m.requests),
-            (CostKind::Idle, "scheduled ", m.sched_requests),
-        ] {
-            let traces = sampled_traces(requests);
-            d.add(
-                kind,
-                &format!("X-Ray traces of {label}invocations"),
-                Meter::XRayTracesRecorded,
-                traces,
-                format!(
-                    "default sampling of {} {label}invocations: the first each second (at most \
-                     {} s a month), then 5% of the rest = {} traces",
-                    q(requests),
-                    q(Qty::units(SECONDS_PER_MONTH)),
-                    q(traces)
-                ),
-            );
-        }
-    }
-    if *ephemeral_mb > 512 {
-        let eph = gb_seconds(m.micro_ms + m.sched_micro_ms, ephemeral_mb - 512);
+}
+
+/// The X-Ray traces Lambda's default sampling records of a traced function's invocations.
+fn traces(m: &FnMonth, d: &mut Draft) {
+    for (kind, label, requests) in [
+        (CostKind::Usage, "", m.requests),
+        (CostKind::Idle, "scheduled ", m.sched_requests),
+    ] {
+        let traces = sampled_traces(requests);
         d.add(
-            CostKind::Usage,
-            "ephemeral storage above 512 MB",
-            Meter::LambdaEphemeralGbSeconds,
-            eph,
-            format!("{} GB-s of {} MB extra /tmp", q(eph), ephemeral_mb - 512),
+            kind,
+            &format!("X-Ray traces of {label}invocations"),
+            Meter::XRayTracesRecorded,
+            traces,
+            format!(
+                "default sampling of {} {label}invocations: the first each second (at most \
+                 {} s a month), then 5% of the rest = {} traces",
+                q(requests),
+                q(Qty::units(SECONDS_PER_MONTH)),
+                q(traces)
+            ),
         );
-    }
-    if !c.fn_group.contains_key(&r.logical_id) {
-        undeclared_log_group(r, name.as_deref(), m.logs, d, out);
     }
 }
 
