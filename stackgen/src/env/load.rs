@@ -115,6 +115,14 @@ fn problem(file: &Path, pos: Position, field: &FieldPath, message: String) -> Pr
     }
 }
 
+/// Where the YAML parser says an error is, when it says.
+fn position_of(err: &serde_norway::Error) -> Option<Position> {
+    err.location().map(|l| Position {
+        line: l.line(),
+        column: l.column(),
+    })
+}
+
 /// 1. Syntax: one YAML document, a mapping, no key twice.
 fn check_syntax(file: &Path, source: &str) -> Result<(), EnvError> {
     let de = serde_norway::Deserializer::from_str(source);
@@ -134,14 +142,7 @@ fn check_syntax(file: &Path, source: &str) -> Result<(), EnvError> {
                     format!("`{key}` appears twice here; keep one of them"),
                 )));
             }
-            let pos = err
-                .inner()
-                .location()
-                .map(|l| Position {
-                    line: l.line(),
-                    column: l.column(),
-                })
-                .unwrap_or_else(|| second_document(source));
+            let pos = position_of(err.inner()).unwrap_or_else(|| second_document(source));
             return Err(EnvError::Syntax(problem(
                 file,
                 pos,
@@ -174,14 +175,7 @@ fn read_shape(file: &Path, source: &str) -> Result<Environment, EnvError> {
     let de = serde_norway::Deserializer::from_str(source);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = FieldPath::from_serde(err.path());
-        let pos = err
-            .inner()
-            .location()
-            .map(|l| Position {
-                line: l.line(),
-                column: l.column(),
-            })
-            .unwrap_or(Position::START);
+        let pos = position_of(err.inner()).unwrap_or(Position::START);
         let text = strip_position(err.inner());
         let (field, pos, message) = explain_shape_error(source, path, pos, &text);
         EnvError::Schema(problem(file, pos, &field, message))
