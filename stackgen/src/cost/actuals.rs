@@ -136,7 +136,7 @@ pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostErr
     let start = q.today.replace_day(1).unwrap_or(q.today);
     let filter = tag_filter(&q.tags);
     let to_date = month_to_date(client, q, start, filter.clone()).await?;
-    let month_to_date: Usd = to_date.services.iter().map(|s| s.amount).sum();
+    let month_to_date = to_date.total;
     let (forecast, forecast_source) = forecast(client, q, month_to_date, filter).await?;
     Ok(Actuals {
         label: q.label.clone(),
@@ -158,6 +158,7 @@ pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostErr
 /// The month to date per service, the most expensive first, read page by page.
 struct MonthToDate {
     services: Vec<ServiceCost>,
+    total: Usd,
     /// Cost Explorer marked some of it as estimated (the month is not closed).
     estimated: bool,
     api_requests: u32,
@@ -217,6 +218,7 @@ async fn month_to_date(
             break;
         }
     }
+    let total: Usd = by_service.values().copied().sum();
     let mut services: Vec<ServiceCost> = by_service
         .into_iter()
         .map(|(service, amount)| ServiceCost { service, amount })
@@ -228,13 +230,15 @@ async fn month_to_date(
     });
     Ok(MonthToDate {
         services,
+        total,
         estimated,
         api_requests,
     })
 }
 
 /// The whole month's forecast: Cost Explorer's for the rest of it plus the month to date, or,
-/// when it cannot forecast (too little history), the month to date projected linearly.
+/// when GetCostForecast fails for any reason (too little history, throttling, no access), the
+/// month to date projected linearly, with the reason.
 async fn forecast(
     client: &Client,
     q: &ActualsQuery,

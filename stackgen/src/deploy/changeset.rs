@@ -309,14 +309,9 @@ async fn create_change_set(
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis())
     );
-    let created = match send_create(ctx, request, existing, &change_set_name, progress).await {
-        Ok(created) => created,
-        Err(err) => {
-            if let (Some(stack), true) = (existing, means_no_changes(&err.to_string())) {
-                return Ok(Plan::UpToDate(stack.clone()));
-            }
-            return Err(err);
-        }
+    let created = match send_create(ctx, request, existing, &change_set_name, progress).await? {
+        Sent::Created(created) => created,
+        Sent::UpToDate(stack) => return Ok(Plan::UpToDate(*stack)),
     };
     let name = request.stack_name.as_str();
     match await_change_set(ctx, name, &created, wait).await? {
@@ -348,10 +343,18 @@ async fn create_change_set(
     }
 }
 
-/// A change set CloudFormation accepted: its ARN and its stack's.
+/// A change set CloudFormation accepted: its ARN and its stack's (or, when the answer names
+/// neither, the change set's and the stack's names).
 struct Created {
     id: String,
     stack_id: String,
+}
+
+/// What CreateChangeSet answered.
+enum Sent {
+    Created(Created),
+    /// It refused because the update changes nothing: the existing stack is current.
+    UpToDate(Box<StackSnapshot>),
 }
 
 /// Sends CreateChangeSet for `request` (an update of `existing`, or a new stack).
@@ -361,7 +364,7 @@ async fn send_create(
     existing: Option<&StackSnapshot>,
     change_set_name: &str,
     progress: &dyn Progress,
-) -> Result<Created, DeployError> {
+) -> Result<Sent, DeployError> {
     let name = request.stack_name.as_str();
     let source = template_source(
         ctx,
@@ -392,14 +395,20 @@ async fn send_create(
     progress.step(&format!(
         "creating change set {change_set_name} for `{name}`"
     ));
-    let created = call
-        .send()
-        .await
-        .map_err(|e| ctx.fail("cloudformation", "CreateChangeSet", e))?;
-    Ok(Created {
+    let created = match call.send().await {
+        Ok(out) => out,
+        Err(e) => {
+            let err = ctx.fail("cloudformation", "CreateChangeSet", e);
+            if let (Some(stack), true) = (existing, means_no_changes(&err.to_string())) {
+                return Ok(Sent::UpToDate(Box::new(stack.clone())));
+            }
+            return Err(err.into());
+        }
+    };
+    Ok(Sent::Created(Created {
         id: created.id().unwrap_or(change_set_name).to_string(),
         stack_id: created.stack_id().unwrap_or(name).to_string(),
-    })
+    }))
 }
 
 /// Where a change set's creation ended: its changes, or why it failed.
