@@ -16,7 +16,7 @@ fn stderr(out: &std::process::Output) -> String {
 }
 
 async fn cognito(moto: &Moto) -> Client {
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+    let sdk = stackgen::aws::config_loader()
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(moto.endpoint())
         .credentials_provider(aws_sdk_cognitoidentityprovider::config::Credentials::new(

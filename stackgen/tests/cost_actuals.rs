@@ -7,7 +7,6 @@
 
 mod support;
 
-use aws_config::BehaviorVersion;
 use aws_sdk_costexplorer::config::{Credentials, Region};
 use stackgen::cost::actuals::{ActualsQuery, fetch};
 use stackgen::cost::{ForecastSource, Usd};
@@ -17,7 +16,7 @@ use time::macros::date;
 async fn client(moto: &Moto) -> aws_sdk_costexplorer::Client {
     // The environment's region (dev is in eu-west-1); `actuals::client` sends Cost Explorer
     // requests to us-east-1 anyway.
-    let conf = aws_config::defaults(BehaviorVersion::latest())
+    let conf = stackgen::aws::config_loader()
         .endpoint_url(moto.endpoint())
         .region(Region::new("eu-west-1"))
         .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
@@ -104,7 +103,7 @@ async fn month_to_date_by_service_and_a_projected_forecast() {
 async fn an_unreachable_cost_explorer_is_a_clear_error() {
     // A port nothing listens on: the error names the operation and the permission to check.
     let port = support::free_port().expect("a free port");
-    let conf = aws_config::defaults(BehaviorVersion::latest())
+    let conf = stackgen::aws::config_loader()
         .endpoint_url(format!("http://127.0.0.1:{port}"))
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))

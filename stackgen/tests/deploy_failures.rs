@@ -79,6 +79,7 @@ async fn missing_credentials_name_what_to_set() -> TestResult {
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(moto.endpoint())
         .behavior_version(aws_config::BehaviorVersion::latest())
+        .http_client(stackgen::aws::http_client())
         .build();
     let ctx = AwsContext::from_config(config);
     let err = deploy::describe_stack(&ctx, "any")

@@ -18,7 +18,7 @@ use support::{Moto, TestResult};
 
 /// The SDK configuration of the test's emulator.
 async fn sdk(moto: &Moto) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
+    stackgen::aws::config_loader()
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(moto.endpoint())
         .credentials_provider(aws_sdk_lambda::config::Credentials::new(

@@ -5,7 +5,7 @@
 //! aws-config itself; an explicit endpoint or static credentials can also be passed in, which is
 //! what tests and the local runner use instead of mutating the process environment.
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{Region, SdkConfig};
 
 use super::counter::ApiCallCounter;
 
@@ -68,8 +68,7 @@ impl AwsContext {
     /// credential or an unreachable endpoint shows up (as an [`AwsError`](super::AwsError)) on
     /// the first call.
     pub async fn connect(target: &AwsTarget) -> AwsContext {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(target.region.clone()));
+        let mut loader = super::config_loader().region(Region::new(target.region.clone()));
         if let Some(profile) = &target.profile {
             loader = loader.profile_name(profile);
         }

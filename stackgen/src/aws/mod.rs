@@ -10,6 +10,7 @@ mod account;
 mod context;
 mod counter;
 mod error;
+mod http;
 
 pub use account::{
     AccountGuardError, CallerIdentity, account_of_arn, verify_account, verify_stack_account,
@@ -17,3 +18,4 @@ pub use account::{
 pub use context::{AwsContext, AwsTarget, StaticCredentials};
 pub use counter::ApiCallCounter;
 pub use error::{AwsError, ServiceFailure};
+pub use http::{config_loader, http_client};

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{Region, SdkConfig};
 
 use super::diff::{load_environment, paragraph, render_environment, runtime};
 use super::exit::Exit;
@@ -227,8 +227,7 @@ fn run_actuals(args: &Args, env: &Environment) -> Result<Exit> {
 /// `--profile`, and `AWS_ENDPOINT_URL` and credentials from the default chains. (Cost Explorer's
 /// client needs the configuration itself, which the context does not expose.)
 async fn sdk_config(env: &Environment, profile: Option<&str>) -> SdkConfig {
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(env.region.clone()));
+    let mut loader = crate::aws::config_loader().region(Region::new(env.region.clone()));
     if let Some(profile) = profile {
         loader = loader.profile_name(profile);
     }

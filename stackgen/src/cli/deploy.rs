@@ -611,8 +611,8 @@ async fn load_demo(
     let table = outputs.get(&key).with_context(|| {
         format!("the deployed stack has no `{key}` output, so the demo catalog cannot be loaded; redeploy the stack")
     })?;
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(env.region.clone()));
+    let mut loader =
+        crate::aws::config_loader().region(aws_config::Region::new(env.region.clone()));
     if let Some(p) = profile {
         loader = loader.profile_name(p);
     }

@@ -537,7 +537,7 @@ pub fn skip_build_note(request: &PackageRequest<'_>, flag: &str) -> String {
 
 /// `PATH` for cargo-lambda: the directory cargo-lambda was found in first, absolute, then
 /// `path`. cargo-lambda installed from PyPI finds zig through the virtualenv's python, also from
-/// the C compiler wrappers that build scripts (ring, aws-lc) run in their own directories, so a
+/// the C compiler wrappers that build scripts (ring) run in their own directories, so a
 /// relative directory (`--workspace .` gives `./.venv/bin`) would not be found there.
 fn path_with_tools_of(
     cargo_lambda: &Path,

@@ -130,7 +130,7 @@ impl EmulatorAccess {
             None,
             "stackgen-dev",
         );
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
+        crate::aws::config_loader()
             .region(aws_config::Region::new(self.region.clone()))
             .endpoint_url(&self.endpoint_url)
             .credentials_provider(credentials)

@@ -2,7 +2,7 @@
 //! Gateway in AWS, plain HTTP to `stackgen dev` on this machine.
 //!
 //! One pooled client (hyper-util's, over hyper-rustls with the system's root certificates and
-//! aws-lc, the TLS stack the AWS SDK already brings), a timeout per request, and the answer read
+//! ring, the TLS stack the SDK's client uses too), a timeout per request, and the answer read
 //! whole: every response of the store is small JSON or one HTML page.
 
 use std::time::{Duration, Instant};
@@ -81,7 +81,7 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// A client giving up on any request after `timeout`.
     pub fn new(timeout: Duration) -> Result<Client, HttpError> {
-        let provider = rustls::crypto::aws_lc_rs::default_provider();
+        let provider = rustls::crypto::ring::default_provider();
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(provider)
             .map_err(HttpError::Tls)?

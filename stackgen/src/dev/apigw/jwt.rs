@@ -16,11 +16,21 @@
 //! pool's JWKS at `<endpoint>/<poolId>/.well-known/jwks.json`; the `iss` it writes is AWS's,
 //! `https://cognito-idp.<region>.amazonaws.com/<poolId>`, which is what the template's
 //! authorizer is configured with too.
+//!
+//! The token is taken apart here (RFC 7519: three base64url parts, the header naming `alg` and
+//! `kid`) and its RSASSA-PKCS1-v1_5 signature (RFC 7518 §3.3, `RS256`/`RS384`/`RS512`) checked
+//! with ring against the JWK's modulus and exponent (RFC 7518 §6.3.1, `n` and `e`), the
+//! cryptography the rest of the CLI already uses for TLS. This replaced the jsonwebtoken crate,
+//! whose RSA needs aws-lc or RustCrypto's `rsa`: a second cryptography library in every build for
+//! one local check. The parsing is small, the signature check is ring's, and the tests refuse
+//! forged tokens (another key, `alg: none`, expired, wrong issuer or audience) from real ones.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
-use jsonwebtoken::jwk::JwkSet;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ring::signature::{self, RsaParameters, RsaPublicKeyComponents};
+use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -81,47 +91,56 @@ impl JwtAuthorizer {
             .map(|h| strip_bearer(h.trim()))
             .filter(|t| !t.is_empty())
             .ok_or_else(|| Denied::Unauthorized("Bearer".to_owned()))?;
-        let header = decode_header(token).map_err(|_| invalid("the token is not a valid JWT"))?;
-        if !matches!(
-            header.alg,
-            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512
-        ) {
-            return Err(invalid("the token is not signed with an RSA algorithm"));
-        }
-        let kid = header
+        let jwt = Jwt::parse(token).ok_or_else(|| invalid("the token is not a valid JWT"))?;
+        let algorithm = rsa_parameters(&jwt.header.alg)
+            .ok_or_else(|| invalid("the token is not signed with an RSA algorithm"))?;
+        let kid = jwt
+            .header
             .kid
+            .as_deref()
             .ok_or_else(|| invalid("the token's header has no kid"))?;
-        let key = self.key(&kid).await?;
-        let claims = self.verify(token, header.alg, &key)?;
+        let key = self.key(kid).await?;
+        RsaPublicKeyComponents {
+            n: &key.n,
+            e: &key.e,
+        }
+        .verify(algorithm, jwt.signed.as_bytes(), &jwt.signature)
+        .map_err(|_| invalid("the token's signature does not verify"))?;
+        let claims = self.validate(jwt.claims()?)?;
         check_scopes(&claims, scopes)?;
         Ok(flatten(claims))
     }
 
-    fn verify(
+    /// The registered claims, as API Gateway checks them once the signature holds: `exp` and
+    /// `iss` present, `exp` not past, `nbf` reached, `iss` this pool, the audience this API's
+    /// client, `iat` not in the future. No leeway.
+    fn validate(
         &self,
-        token: &str,
-        alg: Algorithm,
-        key: &DecodingKey,
+        claims: serde_json::Map<String, Value>,
     ) -> Result<serde_json::Map<String, Value>, Denied> {
-        let mut validation = Validation::new(alg);
-        validation.leeway = 0;
-        validation.validate_nbf = true;
-        validation.validate_aud = false; // `aud` or `client_id`, checked below
-        validation.set_issuer(&[&self.issuer]);
-        validation.required_spec_claims = HashSet::from(["exp".to_owned(), "iss".to_owned()]);
-        let data =
-            decode::<serde_json::Map<String, Value>>(token, key, &validation).map_err(|e| {
-                use jsonwebtoken::errors::ErrorKind;
-                invalid(match e.kind() {
-                    ErrorKind::ExpiredSignature => "the token has expired",
-                    ErrorKind::ImmatureSignature => "the token is not valid yet",
-                    ErrorKind::InvalidIssuer => "the token's issuer is not this user pool",
-                    ErrorKind::InvalidSignature => "the token's signature does not verify",
-                    ErrorKind::MissingRequiredClaim(_) => "the token lacks exp or iss",
-                    _ => "the token could not be verified",
-                })
-            })?;
-        let claims = data.claims;
+        let present = |c: &str| claims.get(c).is_some_and(|v| !v.is_null());
+        if !present("exp") || !present("iss") {
+            return Err(invalid("the token lacks exp or iss"));
+        }
+        let time = |c: &str| -> Result<Option<i64>, Denied> {
+            match claims.get(c) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => v
+                    .as_i64()
+                    .map(Some)
+                    .ok_or_else(|| invalid("the token could not be verified")),
+            }
+        };
+        let now = now();
+        if time("exp")?.is_some_and(|exp| exp < now) {
+            return Err(invalid("the token has expired"));
+        }
+        if time("nbf")?.is_some_and(|nbf| nbf > now) {
+            return Err(invalid("the token is not valid yet"));
+        }
+        if claims.get("iss").and_then(Value::as_str) != Some(self.issuer.as_str()) {
+            return Err(invalid("the token's issuer is not this user pool"));
+        }
         // `aud` when the token has one, else `client_id` (Cognito's access tokens).
         let audience = claims
             .get("aud")
@@ -143,7 +162,7 @@ impl JwtAuthorizer {
         if claims
             .get("iat")
             .and_then(Value::as_i64)
-            .is_some_and(|iat| iat > now())
+            .is_some_and(|iat| iat > now)
         {
             return Err(invalid("the token was issued in the future"));
         }
@@ -151,7 +170,7 @@ impl JwtAuthorizer {
     }
 
     /// The issuer's key `kid`; the key set is (re)read when a kid is not in it.
-    async fn key(&self, kid: &str) -> Result<DecodingKey, Denied> {
+    async fn key(&self, kid: &str) -> Result<RsaKey, Denied> {
         let mut keys = self.keys.lock().await;
         let cached = keys.set.as_ref().and_then(|set| set.find(kid)).cloned();
         let jwk = match cached {
@@ -174,7 +193,98 @@ impl JwtAuthorizer {
                 found.ok_or_else(|| invalid("the token's kid is not a key of the issuer"))?
             }
         };
-        DecodingKey::from_jwk(&jwk).map_err(|_| invalid("the issuer's key is not usable"))
+        RsaKey::from_jwk(&jwk).ok_or_else(|| invalid("the issuer's key is not usable"))
+    }
+}
+
+/// A compact JWS: `header.payload.signature`, each part base64url without padding.
+struct Jwt<'a> {
+    header: Header,
+    /// `header.payload`, what the signature signs.
+    signed: &'a str,
+    payload: &'a str,
+    signature: Vec<u8>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    alg: String,
+    kid: Option<String>,
+}
+
+impl<'a> Jwt<'a> {
+    /// The token's parts; None unless it is three base64url parts with a JSON header.
+    fn parse(token: &'a str) -> Option<Jwt<'a>> {
+        let (signed, signature) = token.rsplit_once('.')?;
+        let (header, payload) = signed.split_once('.')?;
+        if payload.contains('.') {
+            return None;
+        }
+        Some(Jwt {
+            header: serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?,
+            signed,
+            payload,
+            signature: URL_SAFE_NO_PAD.decode(signature).ok()?,
+        })
+    }
+
+    /// The payload: a JSON object of claims.
+    fn claims(&self) -> Result<serde_json::Map<String, Value>, Denied> {
+        URL_SAFE_NO_PAD
+            .decode(self.payload)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| invalid("the token could not be verified"))
+    }
+}
+
+/// ring's verification of RSASSA-PKCS1-v1_5 with the token's hash; None for any other `alg`
+/// (`none`, HMAC, ECDSA), which API Gateway refuses.
+fn rsa_parameters(alg: &str) -> Option<&'static RsaParameters> {
+    match alg {
+        "RS256" => Some(&signature::RSA_PKCS1_2048_8192_SHA256),
+        "RS384" => Some(&signature::RSA_PKCS1_2048_8192_SHA384),
+        "RS512" => Some(&signature::RSA_PKCS1_2048_8192_SHA512),
+        _ => None,
+    }
+}
+
+/// The issuer's published keys (`jwks.json`).
+#[derive(Debug, Deserialize)]
+struct JwkSet {
+    keys: Vec<Jwk>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Jwk {
+    kid: Option<String>,
+    kty: String,
+    /// The modulus and public exponent of an RSA key, base64url.
+    n: Option<String>,
+    e: Option<String>,
+}
+
+impl JwkSet {
+    fn find(&self, kid: &str) -> Option<&Jwk> {
+        self.keys.iter().find(|k| k.kid.as_deref() == Some(kid))
+    }
+}
+
+/// An RSA public key: modulus and exponent, big-endian.
+struct RsaKey {
+    n: Vec<u8>,
+    e: Vec<u8>,
+}
+
+impl RsaKey {
+    fn from_jwk(jwk: &Jwk) -> Option<RsaKey> {
+        if jwk.kty != "RSA" {
+            return None;
+        }
+        Some(RsaKey {
+            n: URL_SAFE_NO_PAD.decode(jwk.n.as_deref()?).ok()?,
+            e: URL_SAFE_NO_PAD.decode(jwk.e.as_deref()?).ok()?,
+        })
     }
 }
 
@@ -250,6 +360,61 @@ async fn fetch_jwks(url: &str) -> Result<JwkSet, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn b64(json: &str) -> String {
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    #[test]
+    fn a_token_is_three_base64url_parts_with_a_json_header() {
+        let header = b64(r#"{"alg":"RS256","kid":"k1"}"#);
+        let token = format!("{header}.{}.{}", b64("{}"), b64("sig"));
+        let jwt = Jwt::parse(&token).map(|j| (j.header.alg, j.header.kid, j.signature));
+        assert_eq!(
+            jwt,
+            Some(("RS256".into(), Some("k1".into()), b"sig".to_vec()))
+        );
+        for bad in [
+            "not-a-jwt".to_owned(),
+            format!("{header}.{}", b64("{}")),
+            format!("{header}.{}.{}.{}", b64("{}"), b64("s"), b64("t")),
+            format!("{}.{}.{}", b64("not json"), b64("{}"), b64("s")),
+            format!("{header}.{}.not*base64", b64("{}")),
+        ] {
+            assert!(Jwt::parse(&bad).is_none(), "{bad}");
+        }
+        assert!(rsa_parameters("RS512").is_some());
+        assert!(rsa_parameters("none").is_none() && rsa_parameters("HS256").is_none());
+    }
+
+    #[test]
+    fn registered_claims_are_checked_without_leeway() {
+        let auth = JwtAuthorizer::for_user_pool("http://127.0.0.1:1", "us-east-1", "pool", "app");
+        let now = now();
+        let claims = |extra: Value| {
+            let mut c = serde_json::json!({
+                "iss": "https://cognito-idp.us-east-1.amazonaws.com/pool",
+                "client_id": "app",
+                "exp": now + 60,
+            });
+            if let (Some(c), Value::Object(extra)) = (c.as_object_mut(), extra) {
+                c.extend(extra);
+            }
+            c.as_object().cloned().unwrap_or_default()
+        };
+        let refused = |extra: Value| match auth.validate(claims(extra)) {
+            Err(Denied::Unauthorized(challenge)) => challenge,
+            other => format!("not refused: {other:?}"),
+        };
+        assert!(auth.validate(claims(Value::Null)).is_ok());
+        assert!(refused(serde_json::json!({"exp": now - 1})).contains("expired"));
+        assert!(refused(serde_json::json!({"exp": null})).contains("lacks exp"));
+        assert!(refused(serde_json::json!({"exp": "soon"})).contains("could not be verified"));
+        assert!(refused(serde_json::json!({"nbf": now + 60})).contains("not valid yet"));
+        assert!(refused(serde_json::json!({"iss": "https://elsewhere"})).contains("issuer"));
+        assert!(refused(serde_json::json!({"client_id": "other"})).contains("audience"));
+        assert!(refused(serde_json::json!({"iat": now + 60})).contains("future"));
+    }
 
     #[test]
     fn bearer_prefix_is_optional_and_case_insensitive() {

@@ -1,0 +1,26 @@
+//! The HTTPS client of every AWS call the CLI makes, and the configuration loader that uses it.
+//!
+//! One TLS stack for the whole workspace: rustls with ring, as the functions use
+//! (`functions/src/aws.rs`). The SDK's own `default-https-client` feature would bring rustls
+//! with aws-lc, whose C library is the largest single step of a cold build (26 s of the two
+//! cores on 2026-12-04), so no SDK crate enables it and every configuration is given this client.
+//! An SDK client whose configuration has no HTTP client fails its first request with "an HTTP
+//! client is required"; loading through [`config_loader`] rules that out. Certificates are the
+//! platform's trust store, read on the first HTTPS connection (the emulator is plain HTTP).
+
+use aws_config::{BehaviorVersion, ConfigLoader};
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+
+/// A pooled HTTPS (and HTTP) client on rustls with ring.
+pub fn http_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
+/// `aws_config::defaults` (region, profile, credentials and `AWS_ENDPOINT_URL` from the usual
+/// chains) with [`http_client`], for its own credential providers too.
+pub fn config_loader() -> ConfigLoader {
+    aws_config::defaults(BehaviorVersion::latest()).http_client(http_client())
+}
