@@ -12,6 +12,7 @@ use super::super::model::{
 };
 use super::{
     action_phrase, cause_phrase, change_values, data_sentence, forced_phrase, replacement_paths,
+    security_heading,
 };
 
 const VALUE_WIDTH: usize = 300;
@@ -180,13 +181,8 @@ fn security_section(out: &mut String, diff: &TemplateDiff) {
     if diff.security.is_empty() {
         return;
     }
-    let broadening = diff.security.iter().filter(|c| c.broadening).count();
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "#### 🔐 Security changes ({broadening} broadening, {} narrowing)",
-        diff.security.len() - broadening
-    );
+    let _ = writeln!(out, "#### 🔐 {}", security_heading(diff));
     let _ = writeln!(out);
     for c in &diff.security {
         let _ = writeln!(

@@ -61,6 +61,15 @@ impl FromStr for Format {
 
 /// Renders `diff` in `format`; `color` applies to text only (pass false when NO_COLOR is set
 /// or stdout is not a terminal).
+/// The security section's heading: how many changes broaden access and how many narrow it.
+fn security_heading(diff: &TemplateDiff) -> String {
+    let broadening = diff.security.iter().filter(|c| c.broadening).count();
+    format!(
+        "Security changes ({broadening} broadening, {} narrowing)",
+        diff.security.len() - broadening
+    )
+}
+
 pub fn render(diff: &TemplateDiff, format: Format, color: bool) -> String {
     match format {
         Format::Text => render_text(diff, color),

@@ -11,6 +11,7 @@ use super::super::model::{
 };
 use super::{
     action_phrase, cause_phrase, change_values, data_sentence, forced_phrase, replacement_paths,
+    security_heading,
 };
 
 const VALUE_WIDTH: usize = 100;
@@ -182,16 +183,8 @@ fn write_security(out: &mut String, diff: &TemplateDiff, paint: &Paint) {
     if diff.security.is_empty() {
         return;
     }
-    let broadening = diff.security.iter().filter(|c| c.broadening).count();
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "{}",
-        paint.bold(&format!(
-            "Security changes ({broadening} broadening, {} narrowing)",
-            diff.security.len() - broadening
-        ))
-    );
+    let _ = writeln!(out, "{}", paint.bold(&security_heading(diff)));
     for c in &diff.security {
         let mark = if c.broadening {
             paint.bold_red("+")
