@@ -6,7 +6,14 @@
 //! cores on 2026-12-04), so no SDK crate enables it and every configuration is given this client.
 //! An SDK client whose configuration has no HTTP client fails its first request with "an HTTP
 //! client is required"; loading through [`config_loader`] rules that out. Certificates are the
-//! platform's trust store, read on the first HTTPS connection (the emulator is plain HTTP).
+//! platform's trust store, read when the first client is built (the emulator is plain HTTP).
+//!
+//! rustls with ring is one of the TLS providers the SDK documents as an alternative to its
+//! default (AWS SDK for Rust Developer Guide, "Configuring HTTP-level settings", section
+//! "Choosing an alternative TLS provider",
+//! <https://docs.aws.amazon.com/sdk-for-rust/latest/dg/http.html>); this is its example, given
+//! to the loader with `http_client`. The emulator's tests speak plain HTTP, so the TLS path itself
+//! runs only against AWS (`make test-aws`).
 
 use aws_config::{BehaviorVersion, ConfigLoader};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
