@@ -3,7 +3,9 @@
 //! Lambda hands a function its region and credentials in environment variables, so the full
 //! `aws-config` provider chain (profiles, SSO, IMDS, …) is dead weight in the binary and in the
 //! cold start. This builds the one shared [`SdkConfig`] from the environment, with one TLS stack
-//! (rustls + ring) whose certificates load lazily on the first request. `AWS_ENDPOINT_URL` is
+//! (rustls + ring). Its root certificates (the platform's store) are read during init, before the
+//! first `/next`: strace of a handler shows the reads, and on a Debian host they are about half of
+//! the start (README, `make bench` functions). `AWS_ENDPOINT_URL` is
 //! honoured, which is how tests and `stackgen dev` point the functions at moto on loopback.
 
 use crate::config::{ConfigError, FunctionEnv};
