@@ -3,16 +3,28 @@
 //! Lambda hands a function its region and credentials in environment variables, so the full
 //! `aws-config` provider chain (profiles, SSO, IMDS, …) is dead weight in the binary and in the
 //! cold start. This builds the one shared [`SdkConfig`] from the environment, with one TLS stack
-//! (rustls + ring). Its root certificates (the platform's store) are read during init, before the
-//! first `/next`: strace of a handler shows the reads, and on a Debian host they are about half of
-//! the start (README, `make bench` functions). `AWS_ENDPOINT_URL` is
-//! honoured, which is how tests and `stackgen dev` point the functions at moto on loopback.
+//! (rustls + ring). `AWS_ENDPOINT_URL` is honoured, which is how tests and `stackgen dev` point
+//! the functions at moto on loopback.
+//!
+//! ## Trust store
+//! A function talks to AWS endpoints only, and every AWS endpoint's certificate chains to one of
+//! the five roots of Amazon Trust Services, AWS's own CA (AWS Security Blog, "How to Prepare for
+//! AWS's Move to Its Own Certificate Authority"; S3, the last, finished moving on 2022-06-02:
+//! AWS Storage Blog, "Reminder: Amazon S3 and Amazon CloudFront service certificates migrating
+//! to Amazon Trust Services"). So the functions trust exactly those five, compiled in
+//! ([`AMAZON_TRUST_SERVICES`]), as Amazon Trust Services recommends for a custom trust store:
+//! "we recommend that all five of the above roots be included"
+//! (<https://www.amazontrust.com/repository/>). The platform's store would be read from disk
+//! during init, before the first `/next`: on a Debian host that was about half of a handler's
+//! start (README, `make bench` functions). Setting `SSL_CERT_FILE` or `SSL_CERT_DIR` on a function
+//! (a TLS-inspecting proxy, a private endpoint with its own CA) brings the platform's store back,
+//! read from those paths; `functions/tests/trust.rs` runs both.
 
 use crate::config::{ConfigError, FunctionEnv};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, error::CredentialsError, future};
 use aws_sdk_dynamodb::config::BehaviorVersion;
-use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
 use aws_types::SdkConfig;
 use aws_types::region::Region;
 use aws_types::sdk_config::SharedCredentialsProvider;
@@ -22,6 +34,15 @@ const ACCESS_KEY_VAR: &str = "AWS_ACCESS_KEY_ID";
 const SECRET_KEY_VAR: &str = "AWS_SECRET_ACCESS_KEY";
 const SESSION_TOKEN_VAR: &str = "AWS_SESSION_TOKEN";
 const ENDPOINT_VAR: &str = "AWS_ENDPOINT_URL";
+
+/// The five root certificates of Amazon Trust Services (Amazon Root CA 1–4 and Starfield Services
+/// Root Certificate Authority - G2), PEM, as published at <https://www.amazontrust.com/repository/>
+/// (copied from Debian's `ca-certificates` 20230311; the test checks each key's published hash).
+pub const AMAZON_TRUST_SERVICES: &[u8] = include_bytes!("../certs/amazon-trust-services.pem");
+
+/// Variables that name the platform's trust store (rustls-native-certs reads them): setting
+/// either makes a function trust that store instead of [`AMAZON_TRUST_SERVICES`].
+pub const TRUST_STORE_VARS: [&str; 2] = ["SSL_CERT_FILE", "SSL_CERT_DIR"];
 
 /// The SDK configuration for a function's environment.
 pub fn sdk_config(env: &FunctionEnv) -> Result<SdkConfig, ConfigError> {
@@ -38,7 +59,11 @@ pub fn sdk_config(env: &FunctionEnv) -> Result<SdkConfig, ConfigError> {
         secret_access_key: env.get(SECRET_KEY_VAR).map(str::to_owned),
         session_token: env.get(SESSION_TOKEN_VAR).map(str::to_owned),
     };
-    let mut config = builder(Region::new(region.to_owned()), credentials.into_provider());
+    let mut config = builder(
+        Region::new(region.to_owned()),
+        credentials.into_provider(),
+        trust_store(env),
+    );
     config.set_endpoint_url(env.get(ENDPOINT_VAR).map(str::to_owned));
     Ok(config.build())
 }
@@ -64,17 +89,32 @@ pub fn sdk_config_for_endpoint(
     builder(
         Region::new(region.to_owned()),
         SharedCredentialsProvider::new(credentials),
+        TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES),
     )
     .endpoint_url(endpoint_url)
     .build()
 }
 
+/// Amazon Trust Services' roots, or the platform's store where the environment names one.
+fn trust_store(env: &FunctionEnv) -> TrustStore {
+    if TRUST_STORE_VARS.iter().any(|v| env.get(v).is_some()) {
+        TrustStore::default()
+    } else {
+        TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES)
+    }
+}
+
 fn builder(
     region: Region,
     credentials: SharedCredentialsProvider,
+    trust: TrustStore,
 ) -> aws_types::sdk_config::Builder {
+    // `build` only moves its fields into the context (aws-smithy-http-client 1.x); the PEM is
+    // parsed when the client is built, and the test parses the same bytes.
+    let tls = TlsContext::builder().with_trust_store(trust).build();
     let http_client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .tls_context(tls.expect("a TLS context with a trust store always builds"))
         .build_https();
     SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
