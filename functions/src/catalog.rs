@@ -143,47 +143,7 @@ impl Catalog {
         });
         let mut found: Vec<Product> = Vec::new();
         for _ in 0..MAX_PAGES_PER_REQUEST {
-            let mut names = HashMap::new();
-            let mut values = HashMap::new();
-            let filter = l.search.as_ref().map(|q| {
-                names.insert("#nl".to_owned(), attr::NAME_LOWER.to_owned());
-                values.insert(":q".to_owned(), ddb::s(q));
-                "contains(#nl, :q)".to_owned()
-            });
-            let limit = i32::try_from(l.limit).unwrap_or(100);
-            let (items, last) = if let Some(c) = &l.category {
-                names.insert("#c".to_owned(), category.to_owned());
-                values.insert(":c".to_owned(), ddb::s(c));
-                let out = self
-                    .ddb
-                    .query()
-                    .table_name(&self.products)
-                    .index_name(PRODUCTS_BY_CATEGORY.name)
-                    .key_condition_expression("#c = :c")
-                    .set_filter_expression(filter)
-                    .set_expression_attribute_names(Some(names))
-                    .set_expression_attribute_values(Some(values))
-                    .set_exclusive_start_key(start.take())
-                    .limit(limit)
-                    .send()
-                    .await
-                    .or_internal(|| format!("querying category {c} of table {}", self.products))?;
-                (out.items, out.last_evaluated_key)
-            } else {
-                let out = self
-                    .ddb
-                    .scan()
-                    .table_name(&self.products)
-                    .set_filter_expression(filter)
-                    .set_expression_attribute_names((!names.is_empty()).then_some(names))
-                    .set_expression_attribute_values((!values.is_empty()).then_some(values))
-                    .set_exclusive_start_key(start.take())
-                    .limit(limit)
-                    .send()
-                    .await
-                    .or_internal(|| format!("scanning table {}", self.products))?;
-                (out.items, out.last_evaluated_key)
-            };
+            let (items, last) = self.read_once(l, start.take()).await?;
             let items = items.unwrap_or_default();
             let count = items.len();
             for (i, item) in items.iter().enumerate() {
@@ -211,6 +171,57 @@ impl Catalog {
             .as_ref()
             .and_then(|k| ddb::get_s(k, sku).ok().map(str::to_owned));
         Ok((found, next))
+    }
+
+    /// One Query (by category) or Scan of the products table from `start`, filtered by the
+    /// search text: the items read and where DynamoDB stopped.
+    async fn read_once(
+        &self,
+        l: &Listing,
+        start: Option<Item>,
+    ) -> Result<(Option<Vec<Item>>, Option<Item>), ApiError> {
+        let category = product::category_attr();
+        let mut names = HashMap::new();
+        let mut values = HashMap::new();
+        let filter = l.search.as_ref().map(|q| {
+            names.insert("#nl".to_owned(), attr::NAME_LOWER.to_owned());
+            values.insert(":q".to_owned(), ddb::s(q));
+            "contains(#nl, :q)".to_owned()
+        });
+        let limit = i32::try_from(l.limit).unwrap_or(100);
+        if let Some(c) = &l.category {
+            names.insert("#c".to_owned(), category.to_owned());
+            values.insert(":c".to_owned(), ddb::s(c));
+            let out = self
+                .ddb
+                .query()
+                .table_name(&self.products)
+                .index_name(PRODUCTS_BY_CATEGORY.name)
+                .key_condition_expression("#c = :c")
+                .set_filter_expression(filter)
+                .set_expression_attribute_names(Some(names))
+                .set_expression_attribute_values(Some(values))
+                .set_exclusive_start_key(start)
+                .limit(limit)
+                .send()
+                .await
+                .or_internal(|| format!("querying category {c} of table {}", self.products))?;
+            Ok((out.items, out.last_evaluated_key))
+        } else {
+            let out = self
+                .ddb
+                .scan()
+                .table_name(&self.products)
+                .set_filter_expression(filter)
+                .set_expression_attribute_names((!names.is_empty()).then_some(names))
+                .set_expression_attribute_values((!values.is_empty()).then_some(values))
+                .set_exclusive_start_key(start)
+                .limit(limit)
+                .send()
+                .await
+                .or_internal(|| format!("scanning table {}", self.products))?;
+            Ok((out.items, out.last_evaluated_key))
+        }
     }
 
     /// Every category that has products, sorted.

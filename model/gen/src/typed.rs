@@ -173,7 +173,21 @@ pub fn read(
             message: problem.clone(),
         });
     }
-    let attributes = read_only
+    let typed = Typed {
+        module: field_name(&type_name.resource),
+        type_name: type_name.clone(),
+        structs: reader.structs,
+        enums: reader.enums,
+        attributes: attributes(type_name, &read_only),
+        tags_field,
+    };
+    Ok((typed, reader.applied))
+}
+
+/// The attributes a handle gives access to: the read-only properties, except those inside
+/// arrays (`*` in the pointer), which `Fn::GetAtt` cannot name.
+fn attributes(type_name: &TypeName, read_only: &BTreeSet<String>) -> Vec<Attribute> {
+    read_only
         .iter()
         .filter_map(|p| p.strip_prefix("/properties/"))
         .filter(|p| !p.contains('*'))
@@ -185,16 +199,7 @@ pub fn read(
                 name,
             }
         })
-        .collect();
-    let typed = Typed {
-        module: field_name(&type_name.resource),
-        type_name: type_name.clone(),
-        structs: reader.structs,
-        enums: reader.enums,
-        attributes,
-        tags_field,
-    };
-    Ok((typed, reader.applied))
+        .collect()
 }
 
 /// The accessor of a read-only property on the resource's `Handle`, named as CDK's L1 layer

@@ -622,12 +622,6 @@ impl Template {
         let mut root = Map::new();
         root.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
         root.insert("Description".into(), self.description.clone().into());
-        let ser = |id: &LogicalId, v: &dyn erased::Ser| {
-            v.to_json().map_err(|e| TemplateError::Serialize {
-                id: id.as_str().to_owned(),
-                message: e.to_string(),
-            })
-        };
         if !self.parameters.is_empty() {
             let mut m = Map::new();
             for (id, p) in &self.parameters {
@@ -644,50 +638,7 @@ impl Template {
         }
         let mut resources = Map::new();
         for e in &self.resources {
-            let mut r = Map::new();
-            r.insert("Type".into(), e.resource_type().into());
-            let o = &e.options;
-            if let Some(c) = &o.condition {
-                r.insert("Condition".into(), c.as_str().into());
-            }
-            if !o.depends_on.is_empty() {
-                let d: Vec<Json> = o.depends_on.iter().map(|d| d.as_str().into()).collect();
-                r.insert("DependsOn".into(), Json::Array(d));
-            }
-            if let Some(p) = o.deletion_policy {
-                r.insert("DeletionPolicy".into(), ser(&e.id, &p)?);
-            }
-            if let Some(p) = o.update_replace_policy {
-                r.insert("UpdateReplacePolicy".into(), ser(&e.id, &p)?);
-            }
-            if !o.checkov_skips.is_empty() {
-                #[derive(Serialize)]
-                struct Checkov<'a> {
-                    skip: &'a [CheckovSkip],
-                }
-                let mut meta = Map::new();
-                meta.insert(
-                    "checkov".into(),
-                    ser(
-                        &e.id,
-                        &Checkov {
-                            skip: &o.checkov_skips,
-                        },
-                    )?,
-                );
-                r.insert("Metadata".into(), Json::Object(meta));
-            }
-            let props = e
-                .resource
-                .properties()
-                .map_err(|err| TemplateError::Serialize {
-                    id: e.id.as_str().to_owned(),
-                    message: err.to_string(),
-                })?;
-            if props.as_object().is_some_and(|m| !m.is_empty()) {
-                r.insert("Properties".into(), props);
-            }
-            resources.insert(e.id.as_str().to_owned(), Json::Object(r));
+            resources.insert(e.id.as_str().to_owned(), resource_json(e)?);
         }
         root.insert("Resources".into(), Json::Object(resources));
         if !self.outputs.is_empty() {
@@ -720,6 +671,57 @@ impl Template {
         }
         Ok(out)
     }
+}
+
+/// `v` as JSON, or the error naming the entry `id`.
+fn ser(id: &LogicalId, v: &dyn erased::Ser) -> Result<Json, TemplateError> {
+    v.to_json().map_err(|e| TemplateError::Serialize {
+        id: id.as_str().to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// One entry of `Resources`: type, condition, ordering, policies, checkov skips, properties.
+fn resource_json(e: &Entry) -> Result<Json, TemplateError> {
+    let mut r = Map::new();
+    r.insert("Type".into(), e.resource_type().into());
+    let o = &e.options;
+    if let Some(c) = &o.condition {
+        r.insert("Condition".into(), c.as_str().into());
+    }
+    if !o.depends_on.is_empty() {
+        let d: Vec<Json> = o.depends_on.iter().map(|d| d.as_str().into()).collect();
+        r.insert("DependsOn".into(), Json::Array(d));
+    }
+    if let Some(p) = o.deletion_policy {
+        r.insert("DeletionPolicy".into(), ser(&e.id, &p)?);
+    }
+    if let Some(p) = o.update_replace_policy {
+        r.insert("UpdateReplacePolicy".into(), ser(&e.id, &p)?);
+    }
+    if !o.checkov_skips.is_empty() {
+        #[derive(Serialize)]
+        struct Checkov<'a> {
+            skip: &'a [CheckovSkip],
+        }
+        let skip = Checkov {
+            skip: &o.checkov_skips,
+        };
+        let mut meta = Map::new();
+        meta.insert("checkov".into(), ser(&e.id, &skip)?);
+        r.insert("Metadata".into(), Json::Object(meta));
+    }
+    let props = e
+        .resource
+        .properties()
+        .map_err(|err| TemplateError::Serialize {
+            id: e.id.as_str().to_owned(),
+            message: err.to_string(),
+        })?;
+    if props.as_object().is_some_and(|m| !m.is_empty()) {
+        r.insert("Properties".into(), props);
+    }
+    Ok(Json::Object(r))
 }
 
 mod erased {

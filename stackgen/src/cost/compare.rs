@@ -64,8 +64,8 @@ fn parts(r: Option<&ResourceCost>) -> (Usd, Usd, Usd) {
     r.map_or_else(zero_totals, |r| (r.idle, r.usage, r.total))
 }
 
-/// Compares two estimates.
-pub fn compare(base: &CostReport, head: &CostReport) -> CostDiff {
+/// What differs between the two estimates' assumptions, so their deltas mix two changes.
+fn assumption_warnings(base: &CostReport, head: &CostReport) -> Vec<String> {
     let mut warnings = Vec::new();
     if base.profile.name != head.profile.name {
         warnings.push(format!(
@@ -89,7 +89,12 @@ pub fn compare(base: &CostReport, head: &CostReport) -> CostDiff {
             base.prices_taken, head.prices_taken
         ));
     }
+    warnings
+}
 
+/// Compares two estimates.
+pub fn compare(base: &CostReport, head: &CostReport) -> CostDiff {
+    let warnings = assumption_warnings(base, head);
     let mut ids: Vec<(&str, &str)> = Vec::new();
     for r in base.resources.iter().chain(head.resources.iter()) {
         if !ids.iter().any(|(id, _)| *id == r.logical_id) {

@@ -71,40 +71,7 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built], identity: &Identity) -> 
             .description(format!("Retail HTTP API of {}", ctx.names.stack()))
             .protocol_type("HTTP"),
     );
-    let access_logs = ctx.template.add_with(
-        "HttpApiAccessLogGroup",
-        LogGroup::new()
-            .log_group_name(format!("/aws/apigateway/{}", ctx.names.physical("api")))
-            .retention_in_days(i64::from(ctx.env.log_retention_days)),
-        log_group_options(),
-    );
-    let stage = ctx.template.add(
-        ids::API_STAGE,
-        Stage::new(api.api_id(), API_STAGE)
-            .description("The only stage; the CDN forwards /api/* here unchanged.")
-            .auto_deploy(true)
-            .access_log_settings(
-                AccessLogSettings::new()
-                    .destination_arn(sub!(
-                        "arn:",
-                        Pseudo::Partition,
-                        ":logs:",
-                        Pseudo::Region,
-                        ":",
-                        Pseudo::AccountId,
-                        ":log-group:",
-                        access_logs.name()
-                    ))
-                    .format(ACCESS_LOG_FORMAT),
-            )
-            .default_route_settings(
-                RouteSettings::new()
-                    .throttling_burst_limit(i64::from(BURST_LIMIT))
-                    .throttling_rate_limit(RATE_LIMIT)
-                    .detailed_metrics_enabled(false),
-            ),
-    );
-
+    let stage = stage(ctx, &api);
     let authorizer = authorizer(ctx, &api, identity);
     for f in functions
         .iter()
@@ -143,6 +110,43 @@ pub(super) fn build(ctx: &mut Ctx, functions: &[Built], identity: &Identity) -> 
         }
     }
     ApiRes { api, stage }
+}
+
+/// The one stage: auto-deployed, throttled, with JSON access logs to a log group of its own.
+fn stage(ctx: &mut Ctx, api: &Handle<Api>) -> Handle<Stage> {
+    let access_logs = ctx.template.add_with(
+        "HttpApiAccessLogGroup",
+        LogGroup::new()
+            .log_group_name(format!("/aws/apigateway/{}", ctx.names.physical("api")))
+            .retention_in_days(i64::from(ctx.env.log_retention_days)),
+        log_group_options(),
+    );
+    ctx.template.add(
+        ids::API_STAGE,
+        Stage::new(api.api_id(), API_STAGE)
+            .description("The only stage; the CDN forwards /api/* here unchanged.")
+            .auto_deploy(true)
+            .access_log_settings(
+                AccessLogSettings::new()
+                    .destination_arn(sub!(
+                        "arn:",
+                        Pseudo::Partition,
+                        ":logs:",
+                        Pseudo::Region,
+                        ":",
+                        Pseudo::AccountId,
+                        ":log-group:",
+                        access_logs.name()
+                    ))
+                    .format(ACCESS_LOG_FORMAT),
+            )
+            .default_route_settings(
+                RouteSettings::new()
+                    .throttling_burst_limit(i64::from(BURST_LIMIT))
+                    .throttling_rate_limit(RATE_LIMIT)
+                    .detailed_metrics_enabled(false),
+            ),
+    )
 }
 
 /// The user pool's JWT authorizer: tokens of the storefront client, from the header.

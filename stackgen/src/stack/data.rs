@@ -74,86 +74,93 @@ fn streamed(env: &crate::env::Environment, spec: &TableSpec) -> bool {
 }
 
 pub(super) fn build(ctx: &mut Ctx) -> Data {
-    let protection = &ctx.env.protection;
-    let mut tables = Vec::new();
-    for spec in TABLES.iter().copied() {
-        let retain = retains(protection.retain_data, spec);
-        let indexes: Vec<GlobalSecondaryIndex> = spec
-            .indexes
-            .iter()
-            .map(|ix| {
-                GlobalSecondaryIndex::new(
-                    ix.name,
-                    keys(ix.partition_key, ix.sort_key),
-                    Projection::new().projection_type(ProjectionType::All),
-                )
-            })
-            .collect();
-        let mut table = Table::new(keys(spec.partition_key, spec.sort_key))
-            .table_name(ctx.names.physical(spec.name))
-            .billing_mode(BillingMode::PayPerRequest)
-            .attribute_definitions(
-                spec.key_attributes()
-                    .into_iter()
-                    .map(|k| AttributeDefinition::new(k.name, attribute_type(k.kind)))
-                    .collect::<Vec<_>>(),
-            )
-            .point_in_time_recovery_specification(
-                PointInTimeRecoverySpecification::new()
-                    .point_in_time_recovery_enabled(protection.point_in_time_recovery),
-            )
-            .sse_specification(SseSpecification::new(true))
-            .deletion_protection_enabled(retain);
-        if !indexes.is_empty() {
-            table = table.global_secondary_indexes(indexes);
-        }
-        if streamed(ctx.env, spec) {
-            // New images only: the consumer reads the record as it is after the change.
-            table = table.stream_specification(StreamSpecification::new(StreamViewType::NewImage));
-        }
-        if let Some(a) = spec.ttl_attribute {
-            table = table
-                .time_to_live_specification(TimeToLiveSpecification::new(true).attribute_name(a));
-        }
-        let options = if retain {
-            Options::new().retain_data()
-        } else {
-            Options::new().data_policy(DeletionPolicy::Delete)
-        };
-        let mut options = options.skip_checkov("CKV_AWS_119", CUSTOMER_MANAGED_KEY_SKIP);
-        if !protection.point_in_time_recovery {
-            options = options.skip_checkov("CKV_AWS_28", PITR_SKIP);
-        }
-        let handle = ctx.template.add_with(&ids::table(spec), table, options);
-        tables.push((spec, handle));
-    }
-
-    let mut buckets = Vec::new();
-    for spec in BUCKETS.iter().copied() {
-        let mut bucket = Bucket::private(ctx.names.bucket(spec.name), 1);
-        if let Some(days) = spec.expire_after_days {
-            let rule = LifecycleRule::new(RuleStatus::Enabled).expiration_in_days(i64::from(days));
-            let rule = match spec.protected_expiry_prefix {
-                // A protected environment keeps what is outside the prefix (daily reports).
-                Some(prefix) if ctx.env.is_protected() => rule
-                    .id(format!(
-                        "expire-{}-after-{days}-days",
-                        prefix.trim_end_matches('/')
-                    ))
-                    .prefix(prefix),
-                _ => rule.id(format!("expire-after-{days}-days")),
-            };
-            bucket.lifecycle_rules_mut().push(rule);
-        }
-        // A bucket the CDN serves gets its policy from the edge, which names the distribution.
-        let handle = if spec.cdn_prefix.is_some() && ctx.env.features.cdn {
-            add_bucket(ctx, &ids::bucket(spec), bucket)
-        } else {
-            private_bucket(ctx, &ids::bucket(spec), bucket, Vec::new())
-        };
-        buckets.push((spec, handle));
-    }
+    let tables = TABLES
+        .iter()
+        .map(|&spec| (spec, table(ctx, spec)))
+        .collect();
+    let buckets = BUCKETS
+        .iter()
+        .map(|&spec| (spec, bucket(ctx, spec)))
+        .collect();
     Data { tables, buckets }
+}
+
+/// One table of the spec: on demand, encrypted, with its indexes, stream and expiry.
+fn table(ctx: &mut Ctx, spec: &'static TableSpec) -> Handle<Table> {
+    let protection = &ctx.env.protection;
+    let retain = retains(protection.retain_data, spec);
+    let indexes: Vec<GlobalSecondaryIndex> = spec
+        .indexes
+        .iter()
+        .map(|ix| {
+            GlobalSecondaryIndex::new(
+                ix.name,
+                keys(ix.partition_key, ix.sort_key),
+                Projection::new().projection_type(ProjectionType::All),
+            )
+        })
+        .collect();
+    let mut table = Table::new(keys(spec.partition_key, spec.sort_key))
+        .table_name(ctx.names.physical(spec.name))
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            spec.key_attributes()
+                .into_iter()
+                .map(|k| AttributeDefinition::new(k.name, attribute_type(k.kind)))
+                .collect::<Vec<_>>(),
+        )
+        .point_in_time_recovery_specification(
+            PointInTimeRecoverySpecification::new()
+                .point_in_time_recovery_enabled(protection.point_in_time_recovery),
+        )
+        .sse_specification(SseSpecification::new(true))
+        .deletion_protection_enabled(retain);
+    if !indexes.is_empty() {
+        table = table.global_secondary_indexes(indexes);
+    }
+    if streamed(ctx.env, spec) {
+        // New images only: the consumer reads the record as it is after the change.
+        table = table.stream_specification(StreamSpecification::new(StreamViewType::NewImage));
+    }
+    if let Some(a) = spec.ttl_attribute {
+        table =
+            table.time_to_live_specification(TimeToLiveSpecification::new(true).attribute_name(a));
+    }
+    let options = if retain {
+        Options::new().retain_data()
+    } else {
+        Options::new().data_policy(DeletionPolicy::Delete)
+    };
+    let mut options = options.skip_checkov("CKV_AWS_119", CUSTOMER_MANAGED_KEY_SKIP);
+    if !protection.point_in_time_recovery {
+        options = options.skip_checkov("CKV_AWS_28", PITR_SKIP);
+    }
+    ctx.template.add_with(&ids::table(spec), table, options)
+}
+
+/// One bucket of the spec: private, TLS only, with its expiry rule.
+fn bucket(ctx: &mut Ctx, spec: &'static BucketSpec) -> Handle<Bucket> {
+    let mut bucket = Bucket::private(ctx.names.bucket(spec.name), 1);
+    if let Some(days) = spec.expire_after_days {
+        let rule = LifecycleRule::new(RuleStatus::Enabled).expiration_in_days(i64::from(days));
+        let rule = match spec.protected_expiry_prefix {
+            // A protected environment keeps what is outside the prefix (daily reports).
+            Some(prefix) if ctx.env.is_protected() => rule
+                .id(format!(
+                    "expire-{}-after-{days}-days",
+                    prefix.trim_end_matches('/')
+                ))
+                .prefix(prefix),
+            _ => rule.id(format!("expire-after-{days}-days")),
+        };
+        bucket.lifecycle_rules_mut().push(rule);
+    }
+    // A bucket the CDN serves gets its policy from the edge, which names the distribution.
+    if spec.cdn_prefix.is_some() && ctx.env.features.cdn {
+        add_bucket(ctx, &ids::bucket(spec), bucket)
+    } else {
+        private_bucket(ctx, &ids::bucket(spec), bucket, Vec::new())
+    }
 }
 
 pub(super) const ACCESS_LOG_SKIP: &str = "S3 server access logs would need a further log bucket (which itself cannot log) for objects that are only written by this stack's functions and deploy step; CloudTrail data events are the audit trail where one is required.";

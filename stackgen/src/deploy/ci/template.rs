@@ -324,9 +324,7 @@ fn deploy_policy(
         "iam:PassedToService",
         "cloudformation.amazonaws.com",
     )];
-    let site_objects = sub!("arn:", Pseudo::Partition, format!(":s3:::{stack}-*/*"));
-    let site_buckets = sub!("arn:", Pseudo::Partition, format!(":s3:::{stack}-*"));
-    PolicyDocument::new(vec![
+    let mut statements = vec![
         Statement::allow("ChangeSets", CHANGE_SET_ACTIONS, change_sets),
         Statement::allow(
             "FindTheBootstrap",
@@ -337,28 +335,10 @@ fn deploy_policy(
             bootstraps,
         ),
         pass,
-        Statement::allow(
-            "UploadAssets",
-            &["s3:GetObject", "s3:PutObject"],
-            [sub!(
-                "arn:",
-                Pseudo::Partition,
-                ":s3:::",
-                bucket.clone(),
-                "/*"
-            )],
-        ),
-        Statement::allow(
-            "ListAssets",
-            &["s3:ListBucket"],
-            [sub!("arn:", Pseudo::Partition, ":s3:::", bucket.clone())],
-        ),
-        Statement::allow(
-            "PublishTheStorefront",
-            &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-            [site_objects],
-        ),
-        Statement::allow("ListTheStorefront", &["s3:ListBucket"], [site_buckets]),
+    ];
+    statements.extend(asset_statements(bucket));
+    statements.extend(storefront_statements(stack));
+    statements.extend([
         Statement::allow(
             "LoadTheDemoCatalog",
             &[
@@ -385,7 +365,44 @@ fn deploy_policy(
         ),
         Statement::allow("CheckTheAccount", ACCOUNT_READ_ACTIONS, ["*"]),
         smoke_customer(env),
-    ])
+    ]);
+    PolicyDocument::new(statements)
+}
+
+/// Reading and writing the packaged functions in the bootstrap's asset bucket.
+fn asset_statements(bucket: &Value) -> [Statement; 2] {
+    [
+        Statement::allow(
+            "UploadAssets",
+            &["s3:GetObject", "s3:PutObject"],
+            [sub!(
+                "arn:",
+                Pseudo::Partition,
+                ":s3:::",
+                bucket.clone(),
+                "/*"
+            )],
+        ),
+        Statement::allow(
+            "ListAssets",
+            &["s3:ListBucket"],
+            [sub!("arn:", Pseudo::Partition, ":s3:::", bucket.clone())],
+        ),
+    ]
+}
+
+/// Uploading the storefront's files to the stack's site bucket.
+fn storefront_statements(stack: &str) -> [Statement; 2] {
+    let site_objects = sub!("arn:", Pseudo::Partition, format!(":s3:::{stack}-*/*"));
+    let site_buckets = sub!("arn:", Pseudo::Partition, format!(":s3:::{stack}-*"));
+    [
+        Statement::allow(
+            "PublishTheStorefront",
+            &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            [site_objects],
+        ),
+        Statement::allow("ListTheStorefront", &["s3:ListBucket"], [site_buckets]),
+    ]
 }
 
 /// The smoke test's customer, in the environment's own user pool only: pool ids are Cognito's,

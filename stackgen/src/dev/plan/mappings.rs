@@ -26,20 +26,16 @@ pub fn plan_queues(
         if resource["Type"] != "AWS::Lambda::EventSourceMapping" {
             continue;
         }
-        let props = &resource["Properties"];
-        let bad = |property: &str, reason: String| PlanError::Property {
-            resource: logical.clone(),
-            property: property.to_owned(),
-            reason,
+        let m = Mapping {
+            resolver,
+            logical,
+            props: &resource["Properties"],
         };
-        let Some(queue) = referenced(&props["EventSourceArn"]) else {
+        let Some(queue) = m.source("AWS::SQS::Queue") else {
             continue;
         };
-        if resolver.template["Resources"][queue]["Type"] != "AWS::SQS::Queue" {
-            continue;
-        }
-        let target = referenced(&props["FunctionName"]).ok_or_else(|| {
-            bad(
+        let target = referenced(&m.props["FunctionName"]).ok_or_else(|| {
+            m.bad(
                 "FunctionName",
                 "expected a Ref or GetAtt of a function".into(),
             )
@@ -47,51 +43,19 @@ pub fn plan_queues(
         let Some(function) = functions.iter().find(|f| f.logical_id == target) else {
             continue;
         };
-        let queue_url = resolver
-            .stack
-            .resources
-            .get(queue)
-            .map(|r| r.physical_id.clone())
-            .ok_or_else(|| PlanError::NotDeployed {
-                resource: queue.to_owned(),
-                stack: resolver.stack.name.clone(),
-            })?;
-        let queue_arn = resolver
-            .attribute(queue, "Arn")
-            .map_err(|reason| bad("EventSourceArn", reason))?;
-        let batch_size = match resolver
-            .resolve_string(&props["BatchSize"])
-            .map_err(|reason| bad("BatchSize", reason))?
-        {
-            None => DEFAULT_BATCH_SIZE,
-            Some(s) => s
-                .parse()
-                .map_err(|_| bad("BatchSize", format!("expected a number, got {s:?}")))?,
-        };
-        let enabled = match resolver
-            .resolve(&props["Enabled"])
-            .map_err(|reason| bad("Enabled", reason))?
-        {
-            Value::Bool(b) => b,
-            Value::String(s) => !s.eq_ignore_ascii_case("false"),
-            _ => true,
-        };
-        let report_batch_item_failures = props["FunctionResponseTypes"]
-            .as_array()
-            .is_some_and(|t| t.iter().any(|v| v == "ReportBatchItemFailures"));
         out.push(QueueMapping {
             logical_id: logical.clone(),
             function_id: function.id.clone(),
-            queue_url,
-            queue_arn,
-            batch_size,
-            report_batch_item_failures,
-            enabled,
-            deployed_uuid: resolver
-                .stack
-                .resources
-                .get(logical)
-                .map(|r| r.physical_id.clone()),
+            queue_url: m.deployed(queue)?,
+            queue_arn: resolver
+                .attribute(queue, "Arn")
+                .map_err(|reason| m.bad("EventSourceArn", reason))?,
+            batch_size: m.number("BatchSize", DEFAULT_BATCH_SIZE)?,
+            report_batch_item_failures: m.props["FunctionResponseTypes"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|v| v == "ReportBatchItemFailures")),
+            enabled: m.enabled()?,
+            deployed_uuid: m.deployed(logical).ok(),
         });
     }
     Ok(out)
@@ -108,71 +72,110 @@ pub fn plan_streams(
     };
     let mut out = Vec::new();
     for (logical, resource) in resources {
-        let props = &resource["Properties"];
         if resource["Type"] != "AWS::Lambda::EventSourceMapping" {
             continue;
         }
-        let Some(table) = referenced(&props["EventSourceArn"]) else {
+        let m = Mapping {
+            resolver,
+            logical,
+            props: &resource["Properties"],
+        };
+        let Some(table) = m.source("AWS::DynamoDB::Table") else {
             continue;
         };
-        if resolver.template["Resources"][table]["Type"] != "AWS::DynamoDB::Table" {
-            continue;
-        }
-        let bad = |property: &str, reason: String| PlanError::Property {
-            resource: logical.clone(),
-            property: property.to_owned(),
-            reason,
-        };
-        let Some(function) = referenced(&props["FunctionName"])
+        let Some(function) = referenced(&m.props["FunctionName"])
             .and_then(|target| functions.iter().find(|f| f.logical_id == target))
         else {
             continue;
         };
-        let table_name = resolver
-            .stack
-            .resources
-            .get(table)
-            .map(|r| r.physical_id.clone())
-            .ok_or_else(|| PlanError::NotDeployed {
-                resource: table.to_owned(),
-                stack: resolver.stack.name.clone(),
-            })?;
-        let number = |property: &str, default: i64| -> Result<i64, PlanError> {
-            match resolver
-                .resolve_string(&props[property])
-                .map_err(|reason| bad(property, reason))?
-            {
-                None => Ok(default),
-                Some(s) => s
-                    .parse()
-                    .map_err(|_| bad(property, format!("expected a number, got {s:?}"))),
-            }
-        };
-        let filters = props["FilterCriteria"]["Filters"]
-            .as_array()
-            .map(|fs| {
-                fs.iter()
-                    .filter_map(|f| f["Pattern"].as_str())
-                    .map(|p| {
-                        serde_json::from_str(p)
-                            .map_err(|e| bad("FilterCriteria", format!("pattern {p:?}: {e}")))
-                    })
-                    .collect::<Result<Vec<Value>, PlanError>>()
-            })
-            .transpose()?
-            .unwrap_or_default();
         out.push(StreamMapping {
             logical_id: logical.clone(),
             function_id: function.id.clone(),
-            table_name,
-            batch_size: u32::try_from(number("BatchSize", DEFAULT_STREAM_BATCH_SIZE)?)
-                .map_err(|_| bad("BatchSize", "out of range".into()))?,
+            table_name: m.deployed(table)?,
+            filters: m.filters()?,
+            batch_size: u32::try_from(m.number("BatchSize", DEFAULT_STREAM_BATCH_SIZE)?)
+                .map_err(|_| m.bad("BatchSize", "out of range".into()))?,
             // -1 is "until the record expires": a local run stops after a few.
-            retries: u32::try_from(number("MaximumRetryAttempts", -1)?).unwrap_or(10),
-            filters,
+            retries: u32::try_from(m.number("MaximumRetryAttempts", -1_i64)?).unwrap_or(10),
         });
     }
     Ok(out)
+}
+
+/// One event source mapping of the template, read property by property.
+struct Mapping<'a, 'r> {
+    resolver: &'a Resolver<'r>,
+    logical: &'a str,
+    props: &'a Value,
+}
+
+impl Mapping<'_, '_> {
+    fn bad(&self, property: &str, reason: String) -> PlanError {
+        PlanError::Property {
+            resource: self.logical.to_owned(),
+            property: property.to_owned(),
+            reason,
+        }
+    }
+
+    /// The template resource the mapping reads from, when it is of type `kind`.
+    fn source(&self, kind: &str) -> Option<&str> {
+        let source = referenced(&self.props["EventSourceArn"])?;
+        (self.resolver.template["Resources"][source]["Type"] == kind).then_some(source)
+    }
+
+    /// The physical id of `resource` in the deployed stack.
+    fn deployed(&self, resource: &str) -> Result<String, PlanError> {
+        let stack = &self.resolver.stack;
+        stack
+            .resources
+            .get(resource)
+            .map(|r| r.physical_id.clone())
+            .ok_or_else(|| PlanError::NotDeployed {
+                resource: resource.to_owned(),
+                stack: stack.name.clone(),
+            })
+    }
+
+    fn number<T: std::str::FromStr>(&self, property: &str, default: T) -> Result<T, PlanError> {
+        match self
+            .resolver
+            .resolve_string(&self.props[property])
+            .map_err(|reason| self.bad(property, reason))?
+        {
+            None => Ok(default),
+            Some(s) => s
+                .parse()
+                .map_err(|_| self.bad(property, format!("expected a number, got {s:?}"))),
+        }
+    }
+
+    fn enabled(&self) -> Result<bool, PlanError> {
+        let value = self
+            .resolver
+            .resolve(&self.props["Enabled"])
+            .map_err(|reason| self.bad("Enabled", reason))?;
+        Ok(match value {
+            Value::Bool(b) => b,
+            Value::String(s) => !s.eq_ignore_ascii_case("false"),
+            _ => true,
+        })
+    }
+
+    /// The stream mapping's filter patterns, parsed.
+    fn filters(&self) -> Result<Vec<Value>, PlanError> {
+        let Some(filters) = self.props["FilterCriteria"]["Filters"].as_array() else {
+            return Ok(Vec::new());
+        };
+        filters
+            .iter()
+            .filter_map(|f| f["Pattern"].as_str())
+            .map(|p| {
+                serde_json::from_str(p)
+                    .map_err(|e| self.bad("FilterCriteria", format!("pattern {p:?}: {e}")))
+            })
+            .collect()
+    }
 }
 
 /// Lambda's default batch size for DynamoDB streams.
