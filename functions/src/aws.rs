@@ -16,9 +16,15 @@
 //! "we recommend that all five of the above roots be included"
 //! (<https://www.amazontrust.com/repository/>). The platform's store would be read from disk
 //! during init, before the first `/next`: on a Debian host that was about half of a handler's
-//! start (README, `make bench` functions). Setting `SSL_CERT_FILE` or `SSL_CERT_DIR` on a function
-//! (a TLS-inspecting proxy, a private endpoint with its own CA) brings the platform's store back,
-//! read from those paths; `functions/tests/trust.rs` runs both.
+//! start (README, `make bench` functions).
+//!
+//! `SSL_CERT_FILE` or `SSL_CERT_DIR` in a function's environment (a TLS-inspecting proxy, a
+//! private endpoint with its own CA) switches to rustls-native-certs, which then reads only the
+//! paths they name (on Lambda's `provided.al2023` the system bundle is
+//! `/etc/pki/tls/certs/ca-bundle.crt`). stackgen has no setting for a function's environment:
+//! `stack/functions/variables.rs` writes the spec's variables only, so using this is a code
+//! change there, not a console edit (which the next deploy undoes). `functions/tests/trust.rs`
+//! runs the compiled-in store and each variable.
 
 use crate::config::{ConfigError, FunctionEnv};
 use aws_credential_types::Credentials;

@@ -67,13 +67,25 @@ fn spki_sha256(inner: &[u8]) -> String {
 /// environment, the test CA is still refused: the default never reads the platform's store.
 #[test]
 fn a_function_trusts_only_amazon_trust_services_by_default() {
-    run_child(Child::Compiled);
+    run_child(Child::Compiled, TRUST_STORE_VARS[0], TEST_CA);
 }
 
 /// With `SSL_CERT_FILE` in the function's environment, the store it names is trusted.
 #[test]
 fn ssl_cert_file_brings_the_platform_store_back() {
-    run_child(Child::Platform);
+    run_child(Child::Platform, TRUST_STORE_VARS[0], TEST_CA);
+}
+
+/// With `SSL_CERT_DIR` in the function's environment, the certificates in that directory are
+/// trusted (rustls-native-certs reads every file in it; `openssl rehash` names are not needed).
+#[test]
+fn ssl_cert_dir_brings_the_platform_store_back() {
+    let dir = std::env::temp_dir().join(format!("stackgen-trust-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    std::fs::copy(TEST_CA, dir.join("test-ca.pem")).expect("the test CA is copied");
+    let path = dir.to_str().expect("a UTF-8 temporary path").to_owned();
+    run_child(Child::Platform, TRUST_STORE_VARS[1], &path);
+    std::fs::remove_dir_all(&dir).expect("the temporary directory is removed");
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -82,15 +94,16 @@ enum Child {
     Platform,
 }
 
-/// Runs [`trust_child`] in a child process with `SSL_CERT_FILE` naming the test CA: the platform
-/// store is read from the process environment once per process, so it cannot be switched inside
-/// this one.
-fn run_child(mode: Child) {
+/// Runs [`trust_child`] in a child process with `var` (`SSL_CERT_FILE` or `SSL_CERT_DIR`) set to
+/// `path` and the other variable unset: the platform store is read from the process environment
+/// once per process, so it cannot be switched inside this one.
+fn run_child(mode: Child, var: &str, path: &str) {
     let exe = std::env::current_exe().expect("the test binary's path");
     let out = std::process::Command::new(exe)
         .args(["--exact", "trust_child", "--ignored", "--nocapture"])
-        .env(TRUST_STORE_VARS[0], TEST_CA)
+        .env_remove(TRUST_STORE_VARS[0])
         .env_remove(TRUST_STORE_VARS[1])
+        .env(var, path)
         .env(CHILD_MARKER, format!("{mode:?}"))
         .output()
         .expect("the test binary runs");
@@ -104,15 +117,19 @@ fn run_child(mode: Child) {
 }
 
 #[tokio::test]
-#[ignore = "run by the two tests above, in a child process with SSL_CERT_FILE set"]
+#[ignore = "run by the tests above, in a child process with SSL_CERT_FILE or SSL_CERT_DIR set"]
 async fn trust_child() {
-    let mode = std::env::var(CHILD_MARKER).expect("run through run_child");
+    // Run directly (`--ignored` across the suite), there is nothing to check.
+    let Ok(mode) = std::env::var(CHILD_MARKER) else {
+        return;
+    };
     let port = serve_tls();
     let platform = mode == format!("{:?}", Child::Platform);
-    let extra = std::env::vars().filter(|(k, _)| platform && k == TRUST_STORE_VARS[0]);
+    let extra =
+        std::env::vars().filter(|(k, _)| platform && TRUST_STORE_VARS.contains(&k.as_str()));
     let result = list_tables(&function_env(port, extra)).await;
     if platform {
-        let tables = result.expect("the test CA is trusted through SSL_CERT_FILE");
+        let tables = result.expect("the test CA is trusted through SSL_CERT_FILE or SSL_CERT_DIR");
         assert!(tables.table_names().is_empty());
     } else {
         let chain = format!("{:?}", result.expect_err("the test CA is refused"));
