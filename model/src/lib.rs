@@ -11,18 +11,22 @@
 //!   it and fails on any difference.
 //! - [`hand`]: what the schemas do not say (which types hold data, and where AWS's reference is
 //!   stricter than the schema), written by hand.
+//! - [`billing`]: which types bill by the hour whether used or not, written by hand; read by the
+//!   no-ghost-spend guardrail, the deploy role and the cost estimator alike.
 //!
 //! - [`cfn`]: typed CloudFormation: property values and intrinsics, tags, IAM policy documents,
 //!   and the [`cfn::Template`] that hands out typed handles and renders JSON or YAML.
 //! - [`services`]: the typed resources stackgen's stacks are built from, one module per service
 //!   (still hand-written: the generated structs replace them service by service).
 
+pub mod billing;
 pub mod cfn;
 mod facts;
 pub mod generated;
 pub mod hand;
 pub mod services;
 
+pub use billing::{AlwaysOn, always_on};
 pub use facts::{ResourceFacts, TagShape, Tagging};
 pub use generated::ALL;
 pub use hand::{DataStore, DefaultDeletionPolicy, data_store};

@@ -608,6 +608,48 @@ fn hourly_resources_are_ghost_spend_and_unknown_types_are_named() {
     );
 }
 
+/// The estimator and the no-ghost-spend guardrail read one table of always-on types
+/// (`stackgen_model::billing`): every type the guardrail refuses is ghost spend in the estimate,
+/// priced where the table has a meter and named as excluded otherwise.
+#[test]
+fn every_always_on_type_of_the_model_is_ghost_spend() {
+    let mut t = fixture("dev-like.json");
+    let res = t["Resources"].as_object_mut().expect("resources");
+    let ids: Vec<String> = (0..stackgen_model::billing::ALWAYS_ON.len())
+        .map(|i| format!("AlwaysOn{i}"))
+        .collect();
+    for (id, a) in ids.iter().zip(stackgen_model::billing::ALWAYS_ON) {
+        // An endpoint bills by the hour only as an interface endpoint (gateway ones are free).
+        let props = match a.type_name {
+            "AWS::EC2::VPCEndpoint" => serde_json::json!({"VpcEndpointType": "Interface"}),
+            _ => serde_json::json!({}),
+        };
+        res.insert(
+            id.clone(),
+            serde_json::json!({"Type": a.type_name, "Properties": props}),
+        );
+    }
+    let r = estimate(
+        &t,
+        &Traffic::builtin(BuiltinProfile::Idle),
+        &opts("us-east-1"),
+    )
+    .expect("estimate");
+    for (id, a) in ids.iter().zip(stackgen_model::billing::ALWAYS_ON) {
+        let finding = r
+            .findings
+            .iter()
+            .find(|f| &f.logical_id == id && f.kind == FindingKind::GhostSpend);
+        assert!(
+            finding.is_some(),
+            "{} ({}) is always on but not ghost spend in the estimate: {:?}",
+            id,
+            a.type_name,
+            r.findings
+        );
+    }
+}
+
 #[test]
 fn compare_shows_what_prod_adds() {
     let dev = run(BuiltinProfile::OneMillion);

@@ -576,6 +576,17 @@ fn always_on_exceptions_need_a_real_type_and_a_reason() {
         "allow_always_on[0].reason",
         &["say in a sentence why"],
     );
+    rule(
+        "dev",
+        "allow_always_on: []",
+        "allow_always_on:\n  - resource_type: AWS::Lambda::Function\n    reason: the functions are the point",
+        "resource_type:",
+        "allow_always_on[0].resource_type",
+        &[
+            "`AWS::Lambda::Function` does not bill by the hour",
+            "this exception does nothing",
+        ],
+    );
 }
 
 #[test]

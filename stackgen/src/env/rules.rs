@@ -575,6 +575,16 @@ fn check_always_on(env: &Environment, out: &mut Vec<Violation>) {
                     allowance.resource_type
                 ),
             ));
+        } else if stackgen_model::always_on(&allowance.resource_type).is_none() {
+            out.push((
+                list.index(i).key("resource_type"),
+                format!(
+                    "`{}` does not bill by the hour, so the no-ghost-spend guardrail never \
+                     refuses it and this exception does nothing; remove the entry (the \
+                     always-on types are listed in model/src/billing.rs)",
+                    allowance.resource_type
+                ),
+            ));
         }
         if allowance.reason.trim().len() < 10 {
             out.push((

@@ -29,7 +29,6 @@ use crate::stack::RetailStack;
 
 pub use bootstrap::check_bootstrap;
 pub use ci::check_ci_roles;
-pub use ghost::ALWAYS_ON_TYPES;
 
 /// A guardrail rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -324,9 +324,6 @@ fn network(t: &str, p: &Props) -> Facts {
         "AWS::ElasticLoadBalancingV2::LoadBalancer" => Facts::LoadBalancer {
             network: p.get("Type").and_then(Value::as_str) == Some("network"),
         },
-        "AWS::ElasticLoadBalancing::LoadBalancer" => Facts::HourlyUnpriced {
-            why: "Classic Load Balancer, billed per hour",
-        },
         "AWS::EC2::VPCEndpoint" => Facts::VpcEndpoint {
             interface: p.get("VpcEndpointType").and_then(Value::as_str) == Some("Interface"),
             subnets: p

@@ -1,98 +1,8 @@
 //! What the reader knows of a type by its name alone: the types billed by the hour that the
-//! price table does not price, and the types with no charge of their own.
+//! price table does not price (the model's always-on table, `stackgen_model::billing`, which the
+//! no-ghost-spend guardrail reads too), and the types with no charge of their own.
 
 use super::Facts;
-
-/// Types billed by the hour (or month) that the price table does not price, with what bills.
-const HOURLY: &[(&str, &str)] = &[
-    (
-        "AWS::EC2::Instance",
-        "EC2 instance, billed per second while running",
-    ),
-    (
-        "AWS::AutoScaling::AutoScalingGroup",
-        "EC2 instances of the group, billed while running",
-    ),
-    (
-        "AWS::RDS::DBInstance",
-        "RDS instance, billed per hour while it exists",
-    ),
-    (
-        "AWS::RDS::DBCluster",
-        "Aurora/RDS cluster: instances or capacity units billed per hour",
-    ),
-    (
-        "AWS::ElastiCache::CacheCluster",
-        "ElastiCache nodes, billed per hour",
-    ),
-    (
-        "AWS::ElastiCache::ReplicationGroup",
-        "ElastiCache nodes, billed per hour",
-    ),
-    (
-        "AWS::ElastiCache::ServerlessCache",
-        "ElastiCache Serverless, minimum storage billed per hour",
-    ),
-    (
-        "AWS::OpenSearchService::Domain",
-        "OpenSearch instances, billed per hour",
-    ),
-    (
-        "AWS::Elasticsearch::Domain",
-        "Elasticsearch instances, billed per hour",
-    ),
-    ("AWS::Redshift::Cluster", "Redshift nodes, billed per hour"),
-    ("AWS::MSK::Cluster", "MSK brokers, billed per hour"),
-    (
-        "AWS::DocDB::DBInstance",
-        "DocumentDB instance, billed per hour",
-    ),
-    (
-        "AWS::Neptune::DBInstance",
-        "Neptune instance, billed per hour",
-    ),
-    (
-        "AWS::ECS::Service",
-        "ECS tasks (Fargate or EC2), billed while running",
-    ),
-    (
-        "AWS::SageMaker::Endpoint",
-        "SageMaker endpoint instances, billed per hour",
-    ),
-    (
-        "AWS::EC2::TransitGatewayAttachment",
-        "Transit Gateway attachment, billed per hour",
-    ),
-    (
-        "AWS::EC2::VPNConnection",
-        "Site-to-site VPN connection, billed per hour",
-    ),
-    (
-        "AWS::EC2::ClientVpnEndpoint",
-        "Client VPN endpoint association, billed per hour",
-    ),
-    (
-        "AWS::DirectoryService::MicrosoftAD",
-        "Managed directory, billed per hour",
-    ),
-    (
-        "AWS::GlobalAccelerator::Accelerator",
-        "Global Accelerator, billed per hour",
-    ),
-    ("AWS::AmazonMQ::Broker", "Amazon MQ broker, billed per hour"),
-    (
-        "AWS::EMR::Cluster",
-        "EMR cluster instances, billed per second",
-    ),
-    (
-        "AWS::NetworkFirewall::Firewall",
-        "Network Firewall endpoint, billed per hour",
-    ),
-    (
-        "AWS::Lightsail::Instance",
-        "Lightsail instance, billed per month",
-    ),
-];
 
 /// Types with no charge of their own, with why.
 const FREE: &[(&str, &str)] = &[
@@ -202,8 +112,10 @@ const FREE: &[(&str, &str)] = &[
 pub(super) fn classify_other(t: &str) -> Facts {
     let why =
         |table: &[(&str, &'static str)]| table.iter().find(|(ty, _)| *ty == t).map(|(_, w)| *w);
-    if let Some(why) = why(HOURLY) {
-        return Facts::HourlyUnpriced { why };
+    if let Some(always_on) = stackgen_model::always_on(t) {
+        return Facts::HourlyUnpriced {
+            why: always_on.bills,
+        };
     }
     match why(FREE) {
         Some(why) => Facts::Free { why },

@@ -94,7 +94,7 @@ fn product_types() -> Vec<&'static str> {
     let mut types: Vec<&'static str> = crate::model::RESOURCE_TYPES
         .iter()
         .copied()
-        .filter(|t| !crate::guard::ALWAYS_ON_TYPES.contains(t))
+        .filter(|t| stackgen_model::always_on(t).is_none())
         .collect();
     types.sort_unstable();
     types
