@@ -2,6 +2,9 @@
 
 Usage: .venv/bin/python scripts/emulator.py [--exit-with-stdin] HOST PORT
 
+PORT 0 lets the operating system choose a free port; either way the first line the server prints
+on stdout, once it is listening, is `emulator listening on HOST:PORT` with the port it bound.
+
 Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The behaviours:
 
 * DynamoDB requests are applied one at a time. moto's threaded server runs requests
@@ -124,7 +127,7 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import run_simple
+from werkzeug.serving import make_server
 
 import emulator_s3
 
@@ -1594,7 +1597,6 @@ def main() -> None:
     if len(args) != 2:
         sys.exit("usage: emulator.py [--exit-with-stdin] HOST PORT")
     host, port = args[0], int(args[1])
-    os.environ.setdefault("MOTO_PORT", str(port))
     install_rollback()
     install_pending_email_subscriptions()
     install_cognito()
@@ -1626,7 +1628,14 @@ def main() -> None:
             os._exit(0)
 
         threading.Thread(target=exit_with_parent, daemon=True).start()
-    run_simple(host, port, serialised, threaded=True, request_handler=MotoRequestHandler)
+    # What werkzeug's run_simple does, with the bound port known: PORT 0 lets the OS choose one,
+    # and the first line on stdout says which. Tests start their emulators that way, so no two
+    # of them race for a port picked beforehand.
+    server = make_server(host, port, serialised, threaded=True, request_handler=MotoRequestHandler)
+    os.environ.setdefault("MOTO_PORT", str(server.server_port))
+    print(f"emulator listening on {host}:{server.server_port}", flush=True)
+    server.log_startup()
+    server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -4,8 +4,12 @@
 
 #![allow(dead_code)]
 
+/// The one emulator start-up shared by every crate's tests.
+#[path = "../../../functions/tests/support/moto.rs"]
+mod emulator;
+
 use std::collections::BTreeMap;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -184,29 +188,17 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Result<Moto, BoxError> {
-        let port = free_port()?;
-        // The project's emulator: moto plus the Cognito user pools the stack declares.
+        // The project's emulator: moto plus the Cognito user pools the stack declares, on a
+        // port it binds itself and reports (`functions/tests/support/moto.rs`).
         let program = workspace().join(".venv/bin/python");
-        let child = Command::new(&program)
+        let mut command = Command::new(&program);
+        command
             .arg(workspace().join("scripts/emulator.py"))
-            .args(["--exit-with-stdin", "127.0.0.1", &port.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("starting {} failed: {e}", program.display()))?;
-        let mut moto = Moto { child, port };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = moto.child.try_wait()? {
-                return Err(format!("moto_server exited early: {status}").into());
-            }
-            if Instant::now() > deadline {
-                return Err("moto_server did not listen within 60 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Ok(moto)
+            .args(["--exit-with-stdin", "127.0.0.1", "0"])
+            .stderr(Stdio::null());
+        let (child, port) = emulator::spawn_emulator(&mut command)
+            .map_err(|e| format!("{e} ({})", program.display()))?;
+        Ok(Moto { child, port })
     }
 
     pub fn endpoint(&self) -> String {

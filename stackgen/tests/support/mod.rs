@@ -1,4 +1,6 @@
-//! A real moto server per test: spawned on a free 127.0.0.1 port, killed on drop.
+//! A real moto server per test: spawned on a 127.0.0.1 port the OS picks (the emulator binds
+//! port 0 and reports it: `functions/tests/support/moto.rs`, [`emulator::spawn_emulator`]),
+//! killed on drop.
 //!
 //! AWS calls are tested against the emulator, never against fakes of the SDK. Each test starts
 //! its own server so tests cannot see each other's stacks and can run in parallel.
@@ -7,11 +9,16 @@
 
 pub mod cli;
 
+/// The one emulator start-up shared by every crate's tests.
+#[allow(dead_code)]
+#[path = "../../../functions/tests/support/moto.rs"]
+mod emulator;
+
 use std::collections::BTreeMap;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use stackgen::aws::{AwsContext, AwsTarget, StaticCredentials};
 use stackgen::deploy::{Progress, StackEvent, WaitOptions};
@@ -35,38 +42,20 @@ impl Moto {
     /// [`Moto::start`] with environment variables for the emulator (`EMULATOR_LAMBDA_CONCURRENCY`,
     /// `EMULATOR_COST_TAGS_SEEN`: the account it emulates, see `scripts/emulator.py`).
     pub fn start_with(vars: &[(&str, &str)]) -> Result<Moto, Box<dyn std::error::Error>> {
-        let port = free_port()?;
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
         let python = root.join(".venv/bin/python");
         if !python.is_file() {
             return Err(format!("{} is missing: run `make tools`", python.display()).into());
         }
-        let child = Command::new(&python)
+        let mut command = Command::new(&python);
+        command
             .envs(vars.iter().copied())
             .arg(root.join("scripts/emulator.py"))
-            .args(["--exit-with-stdin", "127.0.0.1", &port.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| {
-                format!(
-                    "starting {} failed: {e} (run `make tools`)",
-                    python.display()
-                )
-            })?;
-        let mut moto = Moto { child, port };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = moto.child.try_wait()? {
-                return Err(format!("moto_server exited early: {status}").into());
-            }
-            if Instant::now() > deadline {
-                return Err("moto_server did not start listening within 60 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Ok(moto)
+            .args(["--exit-with-stdin", "127.0.0.1", "0"])
+            .stderr(Stdio::null());
+        let (child, port) = emulator::spawn_emulator(&mut command)
+            .map_err(|e| format!("{e} ({}; run `make tools`)", python.display()))?;
+        Ok(Moto { child, port })
     }
 
     pub fn endpoint(&self) -> String {
