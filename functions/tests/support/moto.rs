@@ -7,7 +7,9 @@
 //! The emulator binds port 0 and prints the port it got. Choosing a free port first and handing
 //! it over raced: two tests could be given the same one, the second emulator would fail to bind,
 //! and its test would talk to the first test's server until that test ended and its server went
-//! away ("connection refused" in the middle of a test, seen once in CI).
+//! away. A CI run once failed that way ("connection refused" in the middle of a test); the
+//! race fits it, though that run kept no emulator log to prove it.
+//!
 //! The server is the project's emulator, `scripts/emulator.py` (moto with serialised requests
 //! and CloudFormation rollback; see the script for why), run by the workspace's
 //! `.venv/bin/python` (or `$MOTO_PYTHON`, or `python3` on PATH with moto installed). It exits
