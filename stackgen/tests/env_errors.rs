@@ -583,7 +583,7 @@ fn always_on_exceptions_need_a_real_type_and_a_reason() {
         "resource_type:",
         "allow_always_on[0].resource_type",
         &[
-            "`AWS::Lambda::Function` does not bill by the hour",
+            "`AWS::Lambda::Function` is not one of the always-on types",
             "this exception does nothing",
         ],
     );

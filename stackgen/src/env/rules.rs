@@ -579,9 +579,9 @@ fn check_always_on(env: &Environment, out: &mut Vec<Violation>) {
             out.push((
                 list.index(i).key("resource_type"),
                 format!(
-                    "`{}` does not bill by the hour, so the no-ghost-spend guardrail never \
-                     refuses it and this exception does nothing; remove the entry (the \
-                     always-on types are listed in model/src/billing.rs)",
+                    "`{}` is not one of the always-on types the no-ghost-spend guardrail \
+                     refuses (model/src/billing.rs lists them), so this exception does nothing; \
+                     remove the entry",
                     allowance.resource_type
                 ),
             ));
