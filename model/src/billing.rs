@@ -1,16 +1,29 @@
-//! Which resource types bill by the hour whether or not anyone uses them, written by hand:
-//! AWS's resource schemas say nothing about billing.
+//! What resource types cost by their type alone, written by hand: AWS's resource schemas say
+//! nothing about billing.
 //!
-//! Two parts of stackgen read this one table. The no-ghost-spend guardrail refuses these types
-//! unless an environment allows them with a reason (`stackgen/src/guard/ghost.rs`). The deploy
-//! role leaves their services out (`deploy/bootstrap/template.rs`). The cost estimator reports
-//! each one as ghost spend, priced where its price table has a meter (NAT gateways, Elastic IPs,
-//! load balancers, interface endpoints, EKS, Kinesis) and marked unpriced otherwise
-//! (`stackgen/src/cost/template/kinds.rs`). Before this table the guardrail and the estimator
-//! each kept a list, and the lists had drifted apart.
+//! - [`ALWAYS_ON`]: the types that bill by the hour whether or not anyone uses them. The
+//!   no-ghost-spend guardrail refuses them unless an environment allows them with a reason
+//!   (`stackgen/src/guard/ghost.rs`); the deploy role leaves their services out
+//!   (`deploy/bootstrap/template.rs`); the cost estimator reports each one as ghost spend, priced
+//!   where its price table has a meter (NAT gateways, Elastic IPs, load balancers, interface
+//!   endpoints, EKS, Kinesis) and marked unpriced otherwise (`stackgen/src/cost/template/kinds.rs`).
+//!   Before this table the guardrail and the estimator each kept a list, and the lists had
+//!   drifted apart.
+//! - [`FREE`]: the types with no charge of their own, and why, which the cost estimator lists as
+//!   free instead of "no rule for this type".
 //!
-//! Unlike [`crate::hand`], a type here need not be allowlisted: the estimator prices any
-//! CloudFormation template (`stackgen cost-report --template`), not only stackgen's own.
+//! Both tables name types by the generated constants (`ec2::NAT_GATEWAY_TYPE`), so a type must be
+//! allowlisted (`model/allowlist.txt`) to be here: a misspelt or unknown type does not compile.
+//! The estimator still prices any CloudFormation template (`stackgen cost-report --template`);
+//! a type in neither table, and without a reader of its own, is reported as having no rule.
+
+use crate::generated::{
+    amazonmq, apigateway, apigatewayv2, autoscaling, ce, certificatemanager, cloudformation,
+    cloudfront, cognito, directoryservice, docdb, ec2, ecs, eks, elasticache, elasticloadbalancing,
+    elasticloadbalancingv2, elasticsearch, emr, fsx, globalaccelerator, iam, kinesis, kms, lambda,
+    lightsail, logs, memorydb, msk, neptune, networkfirewall, opensearchservice, rds, redshift,
+    resourcegroups, route53, s3, sagemaker, scheduler, sns, sqs, ssm, wafv2,
+};
 
 /// A resource type that bills while it exists, used or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,152 +40,274 @@ const fn on(type_name: &'static str, bills: &'static str) -> AlwaysOn {
 /// The types billed by the hour (or month, or with a fixed minimum) regardless of use, sorted by
 /// type name (a test checks).
 pub const ALWAYS_ON: &[AlwaysOn] = &[
-    on("AWS::AmazonMQ::Broker", "Amazon MQ broker, billed per hour"),
+    on(amazonmq::BROKER_TYPE, "Amazon MQ broker, billed per hour"),
     on(
-        "AWS::AutoScaling::AutoScalingGroup",
+        autoscaling::AUTO_SCALING_GROUP_TYPE,
         "EC2 instances of the group, billed while running",
     ),
     on(
-        "AWS::DirectoryService::MicrosoftAD",
+        directoryservice::MICROSOFT_AD_TYPE,
         "Managed directory, billed per hour",
     ),
     on(
-        "AWS::DocDB::DBCluster",
+        docdb::DB_CLUSTER_TYPE,
         "DocumentDB cluster: its instances billed per hour, its storage per GB-month",
     ),
     on(
-        "AWS::DocDB::DBInstance",
+        docdb::DB_INSTANCE_TYPE,
         "DocumentDB instance, billed per hour",
     ),
     on(
-        "AWS::EC2::ClientVpnEndpoint",
+        ec2::CLIENT_VPN_ENDPOINT_TYPE,
         "Client VPN endpoint association, billed per hour",
     ),
     on(
-        "AWS::EC2::EIP",
+        ec2::EIP_TYPE,
         "public IPv4 address, billed per hour whether attached or not",
     ),
     on(
-        "AWS::EC2::Host",
+        ec2::HOST_TYPE,
         "Dedicated Host, billed per hour while allocated",
     ),
     on(
-        "AWS::EC2::Instance",
+        ec2::INSTANCE_TYPE,
         "EC2 instance, billed per second while running",
     ),
     on(
-        "AWS::EC2::NatGateway",
+        ec2::NAT_GATEWAY_TYPE,
         "NAT gateway, billed per hour and per GB processed",
     ),
     on(
-        "AWS::EC2::TransitGateway",
+        ec2::TRANSIT_GATEWAY_TYPE,
         "Transit Gateway: each attachment billed per hour",
     ),
     on(
-        "AWS::EC2::TransitGatewayAttachment",
+        ec2::TRANSIT_GATEWAY_ATTACHMENT_TYPE,
         "Transit Gateway attachment, billed per hour",
     ),
     on(
-        "AWS::EC2::VPCEndpoint",
+        ec2::VPC_ENDPOINT_TYPE,
         "interface endpoint, billed per hour in each subnet (gateway endpoints are free)",
     ),
     on(
-        "AWS::EC2::VPNConnection",
+        ec2::VPN_CONNECTION_TYPE,
         "Site-to-site VPN connection, billed per hour",
     ),
     on(
-        "AWS::ECS::Cluster",
+        ecs::CLUSTER_TYPE,
         "ECS cluster: the EC2 instances or Fargate tasks it runs bill while running",
     ),
     on(
-        "AWS::ECS::Service",
+        ecs::SERVICE_TYPE,
         "ECS tasks (Fargate or EC2), billed while running",
     ),
-    on("AWS::EKS::Cluster", "EKS control plane, billed per hour"),
+    on(eks::CLUSTER_TYPE, "EKS control plane, billed per hour"),
     on(
-        "AWS::EKS::Nodegroup",
+        eks::NODEGROUP_TYPE,
         "EC2 instances of the node group, billed while running",
     ),
     on(
-        "AWS::EMR::Cluster",
+        emr::CLUSTER_TYPE,
         "EMR cluster instances, billed per second",
     ),
     on(
-        "AWS::ElastiCache::CacheCluster",
+        elasticache::CACHE_CLUSTER_TYPE,
         "ElastiCache nodes, billed per hour",
     ),
     on(
-        "AWS::ElastiCache::ReplicationGroup",
+        elasticache::REPLICATION_GROUP_TYPE,
         "ElastiCache nodes, billed per hour",
     ),
     on(
-        "AWS::ElastiCache::ServerlessCache",
+        elasticache::SERVERLESS_CACHE_TYPE,
         "ElastiCache Serverless, minimum storage billed per hour",
     ),
     on(
-        "AWS::ElasticLoadBalancing::LoadBalancer",
+        elasticloadbalancing::LOAD_BALANCER_TYPE,
         "Classic Load Balancer, billed per hour",
     ),
     on(
-        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        elasticloadbalancingv2::LOAD_BALANCER_TYPE,
         "load balancer, billed per hour and per capacity unit",
     ),
     on(
-        "AWS::Elasticsearch::Domain",
+        elasticsearch::DOMAIN_TYPE,
         "Elasticsearch instances, billed per hour",
     ),
     on(
-        "AWS::FSx::FileSystem",
+        fsx::FILE_SYSTEM_TYPE,
         "FSx file system, storage and throughput capacity billed while it exists",
     ),
     on(
-        "AWS::GlobalAccelerator::Accelerator",
+        globalaccelerator::ACCELERATOR_TYPE,
         "Global Accelerator, billed per hour",
     ),
     on(
-        "AWS::Kinesis::Stream",
+        kinesis::STREAM_TYPE,
         "Kinesis stream, billed per shard hour (provisioned) or per stream hour (on demand)",
     ),
     on(
-        "AWS::Lightsail::Instance",
+        lightsail::INSTANCE_TYPE,
         "Lightsail instance, billed per month",
     ),
-    on("AWS::MSK::Cluster", "MSK brokers, billed per hour"),
-    on("AWS::MemoryDB::Cluster", "MemoryDB nodes, billed per hour"),
+    on(msk::CLUSTER_TYPE, "MSK brokers, billed per hour"),
+    on(memorydb::CLUSTER_TYPE, "MemoryDB nodes, billed per hour"),
     on(
-        "AWS::Neptune::DBCluster",
+        neptune::DB_CLUSTER_TYPE,
         "Neptune cluster: its instances billed per hour, its storage per GB-month",
     ),
     on(
-        "AWS::Neptune::DBInstance",
+        neptune::DB_INSTANCE_TYPE,
         "Neptune instance, billed per hour",
     ),
     on(
-        "AWS::NetworkFirewall::Firewall",
+        networkfirewall::FIREWALL_TYPE,
         "Network Firewall endpoint, billed per hour",
     ),
     on(
-        "AWS::OpenSearchService::Domain",
+        opensearchservice::DOMAIN_TYPE,
         "OpenSearch instances, billed per hour",
     ),
     on(
-        "AWS::RDS::DBCluster",
+        rds::DB_CLUSTER_TYPE,
         "Aurora/RDS cluster: instances or capacity units billed per hour",
     ),
     on(
-        "AWS::RDS::DBInstance",
+        rds::DB_INSTANCE_TYPE,
         "RDS instance, billed per hour while it exists",
     ),
-    on("AWS::Redshift::Cluster", "Redshift nodes, billed per hour"),
+    on(redshift::CLUSTER_TYPE, "Redshift nodes, billed per hour"),
     on(
-        "AWS::SageMaker::Endpoint",
+        sagemaker::ENDPOINT_TYPE,
         "SageMaker endpoint instances, billed per hour",
     ),
     on(
-        "AWS::SageMaker::NotebookInstance",
+        sagemaker::NOTEBOOK_INSTANCE_TYPE,
         "SageMaker notebook instance, billed per hour while in service",
     ),
 ];
+
+/// A resource type with no charge of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Free {
+    pub type_name: &'static str,
+    /// Why, in a few words ("IAM is free", "routes are free; requests are billed to the API").
+    pub why: &'static str,
+}
+
+const fn free(type_name: &'static str, why: &'static str) -> Free {
+    Free { type_name, why }
+}
+
+/// The types with no charge of their own, sorted by type name (a test checks).
+pub const FREE: &[Free] = &[
+    free(apigateway::DEPLOYMENT_TYPE, "deployments are free"),
+    free(apigateway::METHOD_TYPE, "REST methods are free"),
+    free(apigateway::RESOURCE_TYPE, "REST resources are free"),
+    free(
+        apigatewayv2::AUTHORIZER_TYPE,
+        "authorizers are free (their function is billed)",
+    ),
+    free(apigatewayv2::DEPLOYMENT_TYPE, "deployments are free"),
+    free(apigatewayv2::INTEGRATION_TYPE, "integrations are free"),
+    free(
+        apigatewayv2::ROUTE_TYPE,
+        "routes are free; requests are billed to the API",
+    ),
+    free(
+        apigatewayv2::STAGE_TYPE,
+        "stages are free; requests are billed to the API",
+    ),
+    free(ce::COST_CATEGORY_TYPE, "cost categories are free"),
+    free(
+        certificatemanager::CERTIFICATE_TYPE,
+        "public ACM certificates are free",
+    ),
+    free(cloudformation::WAIT_CONDITION_TYPE, "free"),
+    free(cloudformation::WAIT_CONDITION_HANDLE_TYPE, "free"),
+    free(cloudfront::CACHE_POLICY_TYPE, "cache policies are free"),
+    free(
+        cloudfront::ORIGIN_ACCESS_CONTROL_TYPE,
+        "origin access control is free",
+    ),
+    free(
+        cloudfront::ORIGIN_REQUEST_POLICY_TYPE,
+        "origin request policies are free",
+    ),
+    free(
+        cloudfront::RESPONSE_HEADERS_POLICY_TYPE,
+        "response headers policies are free",
+    ),
+    free(
+        cognito::USER_POOL_CLIENT_TYPE,
+        "app clients are free (their users are billed to the pool)",
+    ),
+    free(cognito::USER_POOL_GROUP_TYPE, "groups are free"),
+    free(
+        ec2::INTERNET_GATEWAY_TYPE,
+        "internet gateways are free (data transfer is billed)",
+    ),
+    free(ec2::ROUTE_TYPE, "routes are free"),
+    free(ec2::ROUTE_TABLE_TYPE, "route tables are free"),
+    free(ec2::SECURITY_GROUP_TYPE, "security groups are free"),
+    free(ec2::SECURITY_GROUP_EGRESS_TYPE, "free"),
+    free(ec2::SECURITY_GROUP_INGRESS_TYPE, "free"),
+    free(ec2::SUBNET_TYPE, "subnets are free"),
+    free(ec2::SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE, "free"),
+    free(ec2::VPC_TYPE, "VPCs are free"),
+    free(ec2::VPC_GATEWAY_ATTACHMENT_TYPE, "free"),
+    free(iam::INSTANCE_PROFILE_TYPE, "IAM is free"),
+    free(iam::MANAGED_POLICY_TYPE, "IAM is free"),
+    free(iam::POLICY_TYPE, "IAM is free"),
+    free(iam::ROLE_TYPE, "IAM is free"),
+    free(kms::ALIAS_TYPE, "aliases are free"),
+    free(
+        lambda::EVENT_INVOKE_CONFIG_TYPE,
+        "invoke configuration is free",
+    ),
+    free(
+        lambda::LAYER_VERSION_TYPE,
+        "layers are free (storage counts toward code storage)",
+    ),
+    free(lambda::PERMISSION_TYPE, "permissions are free"),
+    free(
+        lambda::URL_TYPE,
+        "function URLs are free; invocations are billed to the function",
+    ),
+    free(
+        logs::METRIC_FILTER_TYPE,
+        "metric filters are free (a metric they publish is a custom metric)",
+    ),
+    free(
+        logs::QUERY_DEFINITION_TYPE,
+        "saved queries are free; running one bills the log data it scans",
+    ),
+    free(
+        logs::SUBSCRIPTION_FILTER_TYPE,
+        "subscription filters are free (the destination is billed)",
+    ),
+    free(resourcegroups::GROUP_TYPE, "resource groups are free"),
+    free(
+        route53::RECORD_SET_TYPE,
+        "records are free (queries are billed, not estimated)",
+    ),
+    free(s3::BUCKET_POLICY_TYPE, "bucket policies are free"),
+    free(sns::TOPIC_POLICY_TYPE, "topic policies are free"),
+    free(sqs::QUEUE_POLICY_TYPE, "queue policies are free"),
+    free(ssm::PARAMETER_TYPE, "standard parameters are free"),
+    free(scheduler::SCHEDULE_GROUP_TYPE, "schedule groups are free"),
+    free(
+        wafv2::WEB_ACL_ASSOCIATION_TYPE,
+        "associations are free (the web ACL is billed)",
+    ),
+];
+
+/// The entry of a type with no charge of its own, if it is one.
+pub fn free_type(type_name: &str) -> Option<&'static Free> {
+    FREE.binary_search_by(|f| f.type_name.cmp(type_name))
+        .ok()
+        .and_then(|i| FREE.get(i))
+}
 
 /// The entry of a type that bills while it exists, if it is one.
 pub fn always_on(type_name: &str) -> Option<&'static AlwaysOn> {
@@ -196,6 +331,27 @@ mod tests {
                 pair[1].type_name
             );
         }
+    }
+
+    #[test]
+    fn the_free_table_is_sorted_and_shares_no_type_with_the_always_on_one() {
+        for pair in FREE.windows(2) {
+            assert!(
+                pair[0].type_name < pair[1].type_name,
+                "{} must come after {}",
+                pair[0].type_name,
+                pair[1].type_name
+            );
+        }
+        for f in FREE {
+            assert!(
+                always_on(f.type_name).is_none(),
+                "{} is in both",
+                f.type_name
+            );
+            assert_eq!(free_type(f.type_name), Some(f));
+        }
+        assert!(free_type("AWS::Lambda::Function").is_none());
     }
 
     #[test]

@@ -6,18 +6,21 @@
 //! Adding a type is one line in `model/allowlist.txt` and a regeneration (README: "Adding a
 //! resource type").
 //!
-//! - [`generated`]: one [`ResourceFacts`] static per allowlisted type, written by the generator
-//!   (`model/gen`) from the vendored schemas in `model/schemas/`. Committed; a test regenerates
-//!   it and fails on any difference.
+//! - [`generated`]: one [`ResourceFacts`] static per allowlisted type, its type name as a
+//!   constant (`sqs::QUEUE_TYPE`) and its property names as constants
+//!   (`sqs::props::queue::QUEUE_NAME`), written by the generator (`model/gen`) from the vendored
+//!   schemas in `model/schemas/`. Committed; a test regenerates it and fails on any difference.
 //! - [`hand`]: what the schemas do not say (which types hold data, and where AWS's reference is
 //!   stricter than the schema), written by hand.
-//! - [`billing`]: which types bill by the hour whether used or not, written by hand; read by the
-//!   no-ghost-spend guardrail, the deploy role and the cost estimator alike.
+//! - [`billing`]: which types bill by the hour whether used or not, and which have no charge of
+//!   their own, written by hand; read by the no-ghost-spend guardrail, the deploy role and the
+//!   cost estimator alike.
 //!
 //! - [`cfn`]: typed CloudFormation: property values and intrinsics, tags, IAM policy documents,
 //!   and the [`cfn::Template`] that hands out typed handles and renders JSON or YAML.
 //! - [`services`]: the typed resources stackgen's stacks are built from, one module per service
-//!   (still hand-written: the generated structs replace them service by service).
+//!   (the generated structs, re-exported, beside the hand-written attribute accessors and the
+//!   wrappers that type what a schema leaves free-form).
 
 pub mod billing;
 pub mod cfn;
@@ -26,7 +29,7 @@ pub mod generated;
 pub mod hand;
 pub mod services;
 
-pub use billing::{AlwaysOn, always_on};
+pub use billing::{AlwaysOn, Free, always_on, free_type};
 pub use facts::{ResourceFacts, TagShape, Tagging};
 pub use generated::ALL;
 pub use hand::{DataStore, DefaultDeletionPolicy, data_store};

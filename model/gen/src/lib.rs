@@ -25,6 +25,7 @@
 mod allowlist;
 mod emit;
 mod emit_typed;
+mod props;
 mod reference;
 mod schema;
 mod typed;
@@ -113,7 +114,7 @@ pub fn generate(model: &Path) -> Result<Vec<(PathBuf, String)>, GenError> {
     }
     check_references(&references, &applied, &typed)?;
     let mut files = Vec::new();
-    for (name, source) in emit::files(&facts, &typed) {
+    for (name, source) in emit::files(&facts, &typed)? {
         files.push((Path::new(GENERATED_DIR).join(name), rustfmt(&source)?));
     }
     Ok(files)

@@ -34,6 +34,8 @@ pub struct Facts {
     pub primary_identifier: Vec<String>,
     pub required: Vec<String>,
     pub physical_name: Option<String>,
+    /// The property names of the type and of each of its definitions (`crate::props`).
+    pub properties: Vec<crate::props::Group>,
 }
 
 impl Facts {
@@ -65,6 +67,7 @@ impl Facts {
             required: strings(schema, "required"),
             create_only,
             primary_identifier,
+            properties: crate::props::read(schema),
             type_name: type_name.clone(),
         })
     }

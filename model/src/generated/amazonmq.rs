@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::AmazonMQ::Broker`: the type name, for code that matches on it.
+pub const BROKER_TYPE: &str = "AWS::AmazonMQ::Broker";
+
 /// `AWS::AmazonMQ::Broker` (schema: `model/schemas/AmazonMQ_Broker.json`).
 ///
 /// ```text
 /// Resource type definition for AWS::AmazonMQ::Broker
 /// ```
 pub static BROKER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::AmazonMQ::Broker",
+    type_name: BROKER_TYPE,
     service: Some("mq"),
     iam_prefixes: &["ec2", "iam", "kms", "mq", "ram", "route53", "vpc-lattice"],
     handler_actions: &[
@@ -99,3 +102,92 @@ pub static BROKER: ResourceFacts = ResourceFacts {
     ],
     physical_name: Some("/properties/BrokerName"),
 };
+
+/// The property names of each `AWS::AmazonMQ::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::AmazonMQ::Broker`, then its definitions'.
+    pub mod broker {
+        pub const AMQP_ENDPOINTS: &str = "AmqpEndpoints";
+        pub const ARN: &str = "Arn";
+        pub const AUTHENTICATION_STRATEGY: &str = "AuthenticationStrategy";
+        pub const AUTO_MINOR_VERSION_UPGRADE: &str = "AutoMinorVersionUpgrade";
+        pub const BROKER_NAME: &str = "BrokerName";
+        pub const CONFIGURATION: &str = "Configuration";
+        pub const CONFIGURATION_ID: &str = "ConfigurationId";
+        pub const CONFIGURATION_REVISION: &str = "ConfigurationRevision";
+        pub const CONSOLE_URLS: &str = "ConsoleURLs";
+        pub const DATA_REPLICATION_MODE: &str = "DataReplicationMode";
+        pub const DATA_REPLICATION_PRIMARY_BROKER_ARN: &str = "DataReplicationPrimaryBrokerArn";
+        pub const DEPLOYMENT_MODE: &str = "DeploymentMode";
+        pub const ENCRYPTION_OPTIONS: &str = "EncryptionOptions";
+        pub const ENGINE_TYPE: &str = "EngineType";
+        pub const ENGINE_VERSION: &str = "EngineVersion";
+        pub const ENGINE_VERSION_CURRENT: &str = "EngineVersionCurrent";
+        pub const HOST_INSTANCE_TYPE: &str = "HostInstanceType";
+        pub const ID: &str = "Id";
+        pub const IP_ADDRESSES: &str = "IpAddresses";
+        pub const LDAP_SERVER_METADATA: &str = "LdapServerMetadata";
+        pub const LOGS: &str = "Logs";
+        pub const MAINTENANCE_WINDOW_START_TIME: &str = "MaintenanceWindowStartTime";
+        pub const MQTT_ENDPOINTS: &str = "MqttEndpoints";
+        pub const OPEN_WIRE_ENDPOINTS: &str = "OpenWireEndpoints";
+        pub const PUBLICLY_ACCESSIBLE: &str = "PubliclyAccessible";
+        pub const RESOURCE_SHARE_ARNS: &str = "ResourceShareArns";
+        pub const SECURITY_GROUPS: &str = "SecurityGroups";
+        pub const STOMP_ENDPOINTS: &str = "StompEndpoints";
+        pub const STORAGE_SIZE: &str = "StorageSize";
+        pub const STORAGE_TYPE: &str = "StorageType";
+        pub const SUBNET_IDS: &str = "SubnetIds";
+        pub const TAGS: &str = "Tags";
+        pub const USERS: &str = "Users";
+        pub const WSS_ENDPOINTS: &str = "WssEndpoints";
+        /// `ConfigurationId` in the schema's definitions.
+        pub mod configuration_id {
+            pub const ID: &str = "Id";
+            pub const REVISION: &str = "Revision";
+        }
+        /// `EncryptionOptions` in the schema's definitions.
+        pub mod encryption_options {
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+            pub const USE_AWS_OWNED_KEY: &str = "UseAwsOwnedKey";
+        }
+        /// `LdapServerMetadata` in the schema's definitions.
+        pub mod ldap_server_metadata {
+            pub const HOSTS: &str = "Hosts";
+            pub const ROLE_BASE: &str = "RoleBase";
+            pub const ROLE_NAME: &str = "RoleName";
+            pub const ROLE_SEARCH_MATCHING: &str = "RoleSearchMatching";
+            pub const ROLE_SEARCH_SUBTREE: &str = "RoleSearchSubtree";
+            pub const SERVICE_ACCOUNT_PASSWORD: &str = "ServiceAccountPassword";
+            pub const SERVICE_ACCOUNT_USERNAME: &str = "ServiceAccountUsername";
+            pub const USER_BASE: &str = "UserBase";
+            pub const USER_ROLE_NAME: &str = "UserRoleName";
+            pub const USER_SEARCH_MATCHING: &str = "UserSearchMatching";
+            pub const USER_SEARCH_SUBTREE: &str = "UserSearchSubtree";
+        }
+        /// `LogList` in the schema's definitions.
+        pub mod log_list {
+            pub const AUDIT: &str = "Audit";
+            pub const GENERAL: &str = "General";
+        }
+        /// `MaintenanceWindow` in the schema's definitions.
+        pub mod maintenance_window {
+            pub const DAY_OF_WEEK: &str = "DayOfWeek";
+            pub const TIME_OF_DAY: &str = "TimeOfDay";
+            pub const TIME_ZONE: &str = "TimeZone";
+        }
+        /// `TagsEntry` in the schema's definitions.
+        pub mod tags_entry {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `User` in the schema's definitions.
+        pub mod user {
+            pub const CONSOLE_ACCESS: &str = "ConsoleAccess";
+            pub const GROUPS: &str = "Groups";
+            pub const PASSWORD: &str = "Password";
+            pub const REPLICATION_USER: &str = "ReplicationUser";
+            pub const USERNAME: &str = "Username";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::ApiGatewayV2::Api`: the type name, for code that matches on it.
+pub const API_TYPE: &str = "AWS::ApiGatewayV2::Api";
+
 /// `AWS::ApiGatewayV2::Api` (schema: `model/schemas/ApiGatewayV2_Api.json`).
 ///
 /// ```text
 /// The ``AWS::ApiGatewayV2::Api`` resource creates an API. WebSocket APIs and HTTP APIs are supported. For more information about WebSocket APIs, see [About WebSocket APIs in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html) in the *API Gateway Developer Guide*. For more information about HTTP APIs, see [HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html) in the *API Gateway Developer Guide.*
 /// ```
 pub static API: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ApiGatewayV2::Api",
+    type_name: API_TYPE,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway", "s3"],
     handler_actions: &[
@@ -52,13 +55,16 @@ pub static API: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::ApiGatewayV2::Authorizer`: the type name, for code that matches on it.
+pub const AUTHORIZER_TYPE: &str = "AWS::ApiGatewayV2::Authorizer";
+
 /// `AWS::ApiGatewayV2::Authorizer` (schema: `model/schemas/ApiGatewayV2_Authorizer.json`).
 ///
 /// ```text
 /// The ``AWS::ApiGatewayV2::Authorizer`` resource creates an authorizer for a WebSocket API or an HTTP API. To learn more, see [Controlling and managing access to a WebSocket API in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html) and [Controlling and managing access to an HTTP API in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html) in the *API Gateway Developer Guide*.
 /// ```
 pub static AUTHORIZER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ApiGatewayV2::Authorizer",
+    type_name: AUTHORIZER_TYPE,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway", "iam"],
     handler_actions: &[
@@ -86,13 +92,46 @@ pub static AUTHORIZER: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::ApiGatewayV2::Deployment`: the type name, for code that matches on it.
+pub const DEPLOYMENT_TYPE: &str = "AWS::ApiGatewayV2::Deployment";
+
+/// `AWS::ApiGatewayV2::Deployment` (schema: `model/schemas/ApiGatewayV2_Deployment.json`).
+///
+/// ```text
+/// The ``AWS::ApiGatewayV2::Deployment`` resource creates a deployment for an API.
+/// ```
+pub static DEPLOYMENT: ResourceFacts = ResourceFacts {
+    type_name: DEPLOYMENT_TYPE,
+    service: Some("apigateway"),
+    iam_prefixes: &["apigateway"],
+    handler_actions: &[
+        "apigateway:DELETE",
+        "apigateway:GET",
+        "apigateway:PATCH",
+        "apigateway:POST",
+        "apigateway:PUT",
+    ],
+    read_actions: &["apigateway:GET"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/ApiId"],
+    conditional_create_only: &[],
+    read_only: &["/properties/DeploymentId"],
+    write_only: &["/properties/StageName"],
+    primary_identifier: &["/properties/ApiId", "/properties/DeploymentId"],
+    required: &["ApiId"],
+    physical_name: None,
+};
+
+/// `AWS::ApiGatewayV2::Integration`: the type name, for code that matches on it.
+pub const INTEGRATION_TYPE: &str = "AWS::ApiGatewayV2::Integration";
+
 /// `AWS::ApiGatewayV2::Integration` (schema: `model/schemas/ApiGatewayV2_Integration.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::ApiGatewayV2::Integration
 /// ```
 pub static INTEGRATION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ApiGatewayV2::Integration",
+    type_name: INTEGRATION_TYPE,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway", "iam"],
     handler_actions: &[
@@ -114,13 +153,16 @@ pub static INTEGRATION: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::ApiGatewayV2::Route`: the type name, for code that matches on it.
+pub const ROUTE_TYPE: &str = "AWS::ApiGatewayV2::Route";
+
 /// `AWS::ApiGatewayV2::Route` (schema: `model/schemas/ApiGatewayV2_Route.json`).
 ///
 /// ```text
 /// The ``AWS::ApiGatewayV2::Route`` resource creates a route for an API.
 /// ```
 pub static ROUTE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ApiGatewayV2::Route",
+    type_name: ROUTE_TYPE,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway"],
     handler_actions: &[
@@ -141,13 +183,16 @@ pub static ROUTE: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::ApiGatewayV2::Stage`: the type name, for code that matches on it.
+pub const STAGE_TYPE: &str = "AWS::ApiGatewayV2::Stage";
+
 /// `AWS::ApiGatewayV2::Stage` (schema: `model/schemas/ApiGatewayV2_Stage.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::ApiGatewayV2::Stage
 /// ```
 pub static STAGE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ApiGatewayV2::Stage",
+    type_name: STAGE_TYPE,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway"],
     handler_actions: &[
@@ -1664,6 +1709,164 @@ pub mod stage {
         pub fn throttling_rate_limit(mut self, value: impl Into<Value<f64>>) -> Self {
             self.throttling_rate_limit = Some(value.into());
             self
+        }
+    }
+}
+
+/// The property names of each `AWS::ApiGatewayV2::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::ApiGatewayV2::Api`, then its definitions'.
+    pub mod api {
+        pub const API_ENDPOINT: &str = "ApiEndpoint";
+        pub const API_ID: &str = "ApiId";
+        pub const API_KEY_SELECTION_EXPRESSION: &str = "ApiKeySelectionExpression";
+        pub const BASE_PATH: &str = "BasePath";
+        pub const BODY: &str = "Body";
+        pub const BODY_S3_LOCATION: &str = "BodyS3Location";
+        pub const CORS_CONFIGURATION: &str = "CorsConfiguration";
+        pub const CREDENTIALS_ARN: &str = "CredentialsArn";
+        pub const DESCRIPTION: &str = "Description";
+        pub const DISABLE_EXECUTE_API_ENDPOINT: &str = "DisableExecuteApiEndpoint";
+        pub const DISABLE_SCHEMA_VALIDATION: &str = "DisableSchemaValidation";
+        pub const EXECUTE_API_ARN: &str = "ExecuteApiArn";
+        pub const FAIL_ON_WARNINGS: &str = "FailOnWarnings";
+        pub const IP_ADDRESS_TYPE: &str = "IpAddressType";
+        pub const NAME: &str = "Name";
+        pub const PROTOCOL_TYPE: &str = "ProtocolType";
+        pub const ROUTE_KEY: &str = "RouteKey";
+        pub const ROUTE_SELECTION_EXPRESSION: &str = "RouteSelectionExpression";
+        pub const TAGS: &str = "Tags";
+        pub const TARGET: &str = "Target";
+        pub const VERSION: &str = "Version";
+        /// `BodyS3Location` in the schema's definitions.
+        pub mod body_s3_location {
+            pub const BUCKET: &str = "Bucket";
+            pub const ETAG: &str = "Etag";
+            pub const KEY: &str = "Key";
+            pub const VERSION: &str = "Version";
+        }
+        /// `Cors` in the schema's definitions.
+        pub mod cors {
+            pub const ALLOW_CREDENTIALS: &str = "AllowCredentials";
+            pub const ALLOW_HEADERS: &str = "AllowHeaders";
+            pub const ALLOW_METHODS: &str = "AllowMethods";
+            pub const ALLOW_ORIGINS: &str = "AllowOrigins";
+            pub const EXPOSE_HEADERS: &str = "ExposeHeaders";
+            pub const MAX_AGE: &str = "MaxAge";
+        }
+    }
+    /// The properties of `AWS::ApiGatewayV2::Authorizer`, then its definitions'.
+    pub mod authorizer {
+        pub const API_ID: &str = "ApiId";
+        pub const AUTHORIZER_CREDENTIALS_ARN: &str = "AuthorizerCredentialsArn";
+        pub const AUTHORIZER_ID: &str = "AuthorizerId";
+        pub const AUTHORIZER_PAYLOAD_FORMAT_VERSION: &str = "AuthorizerPayloadFormatVersion";
+        pub const AUTHORIZER_RESULT_TTL_IN_SECONDS: &str = "AuthorizerResultTtlInSeconds";
+        pub const AUTHORIZER_TYPE: &str = "AuthorizerType";
+        pub const AUTHORIZER_URI: &str = "AuthorizerUri";
+        pub const ENABLE_SIMPLE_RESPONSES: &str = "EnableSimpleResponses";
+        pub const IDENTITY_SOURCE: &str = "IdentitySource";
+        pub const IDENTITY_VALIDATION_EXPRESSION: &str = "IdentityValidationExpression";
+        pub const JWT_CONFIGURATION: &str = "JwtConfiguration";
+        pub const NAME: &str = "Name";
+        /// `JWTConfiguration` in the schema's definitions.
+        pub mod jwt_configuration {
+            pub const AUDIENCE: &str = "Audience";
+            pub const ISSUER: &str = "Issuer";
+        }
+    }
+    /// The properties of `AWS::ApiGatewayV2::Deployment`, then its definitions'.
+    pub mod deployment {
+        pub const API_ID: &str = "ApiId";
+        pub const DEPLOYMENT_ID: &str = "DeploymentId";
+        pub const DESCRIPTION: &str = "Description";
+        pub const STAGE_NAME: &str = "StageName";
+    }
+    /// The properties of `AWS::ApiGatewayV2::Integration`, then its definitions'.
+    pub mod integration {
+        pub const API_ID: &str = "ApiId";
+        pub const CONNECTION_ID: &str = "ConnectionId";
+        pub const CONNECTION_TYPE: &str = "ConnectionType";
+        pub const CONTENT_HANDLING_STRATEGY: &str = "ContentHandlingStrategy";
+        pub const CREDENTIALS_ARN: &str = "CredentialsArn";
+        pub const DESCRIPTION: &str = "Description";
+        pub const INTEGRATION_ID: &str = "IntegrationId";
+        pub const INTEGRATION_METHOD: &str = "IntegrationMethod";
+        pub const INTEGRATION_SUBTYPE: &str = "IntegrationSubtype";
+        pub const INTEGRATION_TYPE: &str = "IntegrationType";
+        pub const INTEGRATION_URI: &str = "IntegrationUri";
+        pub const PASSTHROUGH_BEHAVIOR: &str = "PassthroughBehavior";
+        pub const PAYLOAD_FORMAT_VERSION: &str = "PayloadFormatVersion";
+        pub const REQUEST_PARAMETERS: &str = "RequestParameters";
+        pub const REQUEST_TEMPLATES: &str = "RequestTemplates";
+        pub const RESPONSE_PARAMETERS: &str = "ResponseParameters";
+        pub const TEMPLATE_SELECTION_EXPRESSION: &str = "TemplateSelectionExpression";
+        pub const TIMEOUT_IN_MILLIS: &str = "TimeoutInMillis";
+        pub const TLS_CONFIG: &str = "TlsConfig";
+        /// `ResponseParameter` in the schema's definitions.
+        pub mod response_parameter {
+            pub const DESTINATION: &str = "Destination";
+            pub const SOURCE: &str = "Source";
+        }
+        /// `ResponseParameterMap` in the schema's definitions.
+        pub mod response_parameter_map {
+            pub const RESPONSE_PARAMETERS: &str = "ResponseParameters";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TlsConfig` in the schema's definitions.
+        pub mod tls_config {
+            pub const SERVER_NAME_TO_VERIFY: &str = "ServerNameToVerify";
+        }
+    }
+    /// The properties of `AWS::ApiGatewayV2::Route`, then its definitions'.
+    pub mod route {
+        pub const API_ID: &str = "ApiId";
+        pub const API_KEY_REQUIRED: &str = "ApiKeyRequired";
+        pub const AUTHORIZATION_SCOPES: &str = "AuthorizationScopes";
+        pub const AUTHORIZATION_TYPE: &str = "AuthorizationType";
+        pub const AUTHORIZER_ID: &str = "AuthorizerId";
+        pub const MODEL_SELECTION_EXPRESSION: &str = "ModelSelectionExpression";
+        pub const OPERATION_NAME: &str = "OperationName";
+        pub const REQUEST_MODELS: &str = "RequestModels";
+        pub const REQUEST_PARAMETERS: &str = "RequestParameters";
+        pub const ROUTE_ID: &str = "RouteId";
+        pub const ROUTE_KEY: &str = "RouteKey";
+        pub const ROUTE_RESPONSE_SELECTION_EXPRESSION: &str = "RouteResponseSelectionExpression";
+        pub const TARGET: &str = "Target";
+        /// `ParameterConstraints` in the schema's definitions.
+        pub mod parameter_constraints {
+            pub const REQUIRED: &str = "Required";
+        }
+    }
+    /// The properties of `AWS::ApiGatewayV2::Stage`, then its definitions'.
+    pub mod stage {
+        pub const ACCESS_LOG_SETTINGS: &str = "AccessLogSettings";
+        pub const API_ID: &str = "ApiId";
+        pub const AUTO_DEPLOY: &str = "AutoDeploy";
+        pub const CLIENT_CERTIFICATE_ID: &str = "ClientCertificateId";
+        pub const DEFAULT_ROUTE_SETTINGS: &str = "DefaultRouteSettings";
+        pub const DEPLOYMENT_ID: &str = "DeploymentId";
+        pub const DESCRIPTION: &str = "Description";
+        pub const ROUTE_SETTINGS: &str = "RouteSettings";
+        pub const STAGE_NAME: &str = "StageName";
+        pub const STAGE_VARIABLES: &str = "StageVariables";
+        pub const TAGS: &str = "Tags";
+        /// `AccessLogSettings` in the schema's definitions.
+        pub mod access_log_settings {
+            pub const DESTINATION_ARN: &str = "DestinationArn";
+            pub const FORMAT: &str = "Format";
+        }
+        /// `RouteSettings` in the schema's definitions.
+        pub mod route_settings {
+            pub const DATA_TRACE_ENABLED: &str = "DataTraceEnabled";
+            pub const DETAILED_METRICS_ENABLED: &str = "DetailedMetricsEnabled";
+            pub const LOGGING_LEVEL: &str = "LoggingLevel";
+            pub const THROTTLING_BURST_LIMIT: &str = "ThrottlingBurstLimit";
+            pub const THROTTLING_RATE_LIMIT: &str = "ThrottlingRateLimit";
         }
     }
 }

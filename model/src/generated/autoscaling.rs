@@ -4,6 +4,9 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::AutoScaling::AutoScalingGroup`: the type name, for code that matches on it.
+pub const AUTO_SCALING_GROUP_TYPE: &str = "AWS::AutoScaling::AutoScalingGroup";
+
 /// `AWS::AutoScaling::AutoScalingGroup` (schema: `model/schemas/AutoScaling_AutoScalingGroup.json`).
 ///
 /// ```text
@@ -13,7 +16,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///  For help migrating from launch configurations to launch templates, see [Migrate CloudFormation stacks from launch configurations to launch templates](https://docs.aws.amazon.com/autoscaling/ec2/userguide/migrate-launch-configurations-with-cloudformation.html) in the *Amazon EC2 Auto Scaling User Guide*.
 /// ```
 pub static AUTO_SCALING_GROUP: ResourceFacts = ResourceFacts {
-    type_name: "AWS::AutoScaling::AutoScalingGroup",
+    type_name: AUTO_SCALING_GROUP_TYPE,
     service: Some("autoscaling"),
     iam_prefixes: &[
         "autoscaling",
@@ -88,3 +91,240 @@ pub static AUTO_SCALING_GROUP: ResourceFacts = ResourceFacts {
     required: &["MinSize", "MaxSize"],
     physical_name: Some("/properties/AutoScalingGroupName"),
 };
+
+/// The property names of each `AWS::AutoScaling::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::AutoScaling::AutoScalingGroup`, then its definitions'.
+    pub mod auto_scaling_group {
+        pub const AUTO_SCALING_GROUP_ARN: &str = "AutoScalingGroupARN";
+        pub const AUTO_SCALING_GROUP_NAME: &str = "AutoScalingGroupName";
+        pub const AVAILABILITY_ZONE_DISTRIBUTION: &str = "AvailabilityZoneDistribution";
+        pub const AVAILABILITY_ZONE_IDS: &str = "AvailabilityZoneIds";
+        pub const AVAILABILITY_ZONE_IMPAIRMENT_POLICY: &str = "AvailabilityZoneImpairmentPolicy";
+        pub const AVAILABILITY_ZONES: &str = "AvailabilityZones";
+        pub const CAPACITY_REBALANCE: &str = "CapacityRebalance";
+        pub const CAPACITY_RESERVATION_SPECIFICATION: &str = "CapacityReservationSpecification";
+        pub const CONTEXT: &str = "Context";
+        pub const COOLDOWN: &str = "Cooldown";
+        pub const DEFAULT_INSTANCE_WARMUP: &str = "DefaultInstanceWarmup";
+        pub const DELETION_PROTECTION: &str = "DeletionProtection";
+        pub const DESIRED_CAPACITY: &str = "DesiredCapacity";
+        pub const DESIRED_CAPACITY_TYPE: &str = "DesiredCapacityType";
+        pub const HEALTH_CHECK_GRACE_PERIOD: &str = "HealthCheckGracePeriod";
+        pub const HEALTH_CHECK_TYPE: &str = "HealthCheckType";
+        pub const INSTANCE_ID: &str = "InstanceId";
+        pub const INSTANCE_LIFECYCLE_POLICY: &str = "InstanceLifecyclePolicy";
+        pub const INSTANCE_MAINTENANCE_POLICY: &str = "InstanceMaintenancePolicy";
+        pub const LAUNCH_CONFIGURATION_NAME: &str = "LaunchConfigurationName";
+        pub const LAUNCH_TEMPLATE: &str = "LaunchTemplate";
+        pub const LIFECYCLE_HOOK_SPECIFICATION_LIST: &str = "LifecycleHookSpecificationList";
+        pub const LOAD_BALANCER_NAMES: &str = "LoadBalancerNames";
+        pub const MAX_INSTANCE_LIFETIME: &str = "MaxInstanceLifetime";
+        pub const MAX_SIZE: &str = "MaxSize";
+        pub const METRICS_COLLECTION: &str = "MetricsCollection";
+        pub const MIN_SIZE: &str = "MinSize";
+        pub const MIXED_INSTANCES_POLICY: &str = "MixedInstancesPolicy";
+        pub const NEW_INSTANCES_PROTECTED_FROM_SCALE_IN: &str = "NewInstancesProtectedFromScaleIn";
+        pub const NOTIFICATION_CONFIGURATION: &str = "NotificationConfiguration";
+        pub const NOTIFICATION_CONFIGURATIONS: &str = "NotificationConfigurations";
+        pub const PLACEMENT_GROUP: &str = "PlacementGroup";
+        pub const SERVICE_LINKED_ROLE_ARN: &str = "ServiceLinkedRoleARN";
+        pub const SKIP_ZONAL_SHIFT_VALIDATION: &str = "SkipZonalShiftValidation";
+        pub const TAGS: &str = "Tags";
+        pub const TARGET_GROUP_ARNS: &str = "TargetGroupARNs";
+        pub const TERMINATION_POLICIES: &str = "TerminationPolicies";
+        pub const TRAFFIC_SOURCES: &str = "TrafficSources";
+        pub const VPC_ZONE_IDENTIFIER: &str = "VPCZoneIdentifier";
+        /// `AcceleratorCountRequest` in the schema's definitions.
+        pub mod accelerator_count_request {
+            pub const MAX: &str = "Max";
+            pub const MIN: &str = "Min";
+        }
+        /// `AcceleratorTotalMemoryMiBRequest` in the schema's definitions.
+        pub mod accelerator_total_memory_mi_b_request {
+            pub const MAX: &str = "Max";
+            pub const MIN: &str = "Min";
+        }
+        /// `AvailabilityZoneDistribution` in the schema's definitions.
+        pub mod availability_zone_distribution {
+            pub const CAPACITY_DISTRIBUTION_STRATEGY: &str = "CapacityDistributionStrategy";
+        }
+        /// `AvailabilityZoneImpairmentPolicy` in the schema's definitions.
+        pub mod availability_zone_impairment_policy {
+            pub const IMPAIRED_ZONE_HEALTH_CHECK_BEHAVIOR: &str = "ImpairedZoneHealthCheckBehavior";
+            pub const ZONAL_SHIFT_ENABLED: &str = "ZonalShiftEnabled";
+        }
+        /// `BaselineEbsBandwidthMbpsRequest` in the schema's definitions.
+        pub mod baseline_ebs_bandwidth_mbps_request {
+            pub const MAX: &str = "Max";
+            pub const MIN: &str = "Min";
+        }
+        /// `BaselinePerformanceFactorsRequest` in the schema's definitions.
+        pub mod baseline_performance_factors_request {
+            pub const CPU: &str = "Cpu";
+        }
+        /// `CapacityReservationSpecification` in the schema's definitions.
+        pub mod capacity_reservation_specification {
+            pub const CAPACITY_RESERVATION_PREFERENCE: &str = "CapacityReservationPreference";
+            pub const CAPACITY_RESERVATION_TARGET: &str = "CapacityReservationTarget";
+        }
+        /// `CapacityReservationTarget` in the schema's definitions.
+        pub mod capacity_reservation_target {
+            pub const CAPACITY_RESERVATION_IDS: &str = "CapacityReservationIds";
+            pub const CAPACITY_RESERVATION_RESOURCE_GROUP_ARNS: &str =
+                "CapacityReservationResourceGroupArns";
+        }
+        /// `CpuPerformanceFactorRequest` in the schema's definitions.
+        pub mod cpu_performance_factor_request {
+            pub const REFERENCES: &str = "References";
+        }
+        /// `DistributionSegment` in the schema's definitions.
+        pub mod distribution_segment {
+            pub const TARGET_CAPACITY_TYPES: &str = "TargetCapacityTypes";
+        }
+        /// `InstanceLifecyclePolicy` in the schema's definitions.
+        pub mod instance_lifecycle_policy {
+            pub const RETENTION_TRIGGERS: &str = "RetentionTriggers";
+        }
+        /// `InstanceMaintenancePolicy` in the schema's definitions.
+        pub mod instance_maintenance_policy {
+            pub const MAX_HEALTHY_PERCENTAGE: &str = "MaxHealthyPercentage";
+            pub const MIN_HEALTHY_PERCENTAGE: &str = "MinHealthyPercentage";
+        }
+        /// `InstanceRequirements` in the schema's definitions.
+        pub mod instance_requirements {
+            pub const ACCELERATOR_COUNT: &str = "AcceleratorCount";
+            pub const ACCELERATOR_MANUFACTURERS: &str = "AcceleratorManufacturers";
+            pub const ACCELERATOR_NAMES: &str = "AcceleratorNames";
+            pub const ACCELERATOR_TOTAL_MEMORY_MI_B: &str = "AcceleratorTotalMemoryMiB";
+            pub const ACCELERATOR_TYPES: &str = "AcceleratorTypes";
+            pub const ALLOWED_INSTANCE_TYPES: &str = "AllowedInstanceTypes";
+            pub const BARE_METAL: &str = "BareMetal";
+            pub const BASELINE_EBS_BANDWIDTH_MBPS: &str = "BaselineEbsBandwidthMbps";
+            pub const BASELINE_PERFORMANCE_FACTORS: &str = "BaselinePerformanceFactors";
+            pub const BURSTABLE_PERFORMANCE: &str = "BurstablePerformance";
+            pub const CPU_MANUFACTURERS: &str = "CpuManufacturers";
+            pub const EXCLUDED_INSTANCE_TYPES: &str = "ExcludedInstanceTypes";
+            pub const INSTANCE_GENERATIONS: &str = "InstanceGenerations";
+            pub const LOCAL_STORAGE: &str = "LocalStorage";
+            pub const LOCAL_STORAGE_TYPES: &str = "LocalStorageTypes";
+            pub const MAX_SPOT_PRICE_AS_PERCENTAGE_OF_OPTIMAL_ON_DEMAND_PRICE: &str =
+                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice";
+            pub const MEMORY_GI_B_PER_V_CPU: &str = "MemoryGiBPerVCpu";
+            pub const MEMORY_MI_B: &str = "MemoryMiB";
+            pub const NETWORK_BANDWIDTH_GBPS: &str = "NetworkBandwidthGbps";
+            pub const NETWORK_INTERFACE_COUNT: &str = "NetworkInterfaceCount";
+            pub const ON_DEMAND_MAX_PRICE_PERCENTAGE_OVER_LOWEST_PRICE: &str =
+                "OnDemandMaxPricePercentageOverLowestPrice";
+            pub const REQUIRE_HIBERNATE_SUPPORT: &str = "RequireHibernateSupport";
+            pub const SPOT_MAX_PRICE_PERCENTAGE_OVER_LOWEST_PRICE: &str =
+                "SpotMaxPricePercentageOverLowestPrice";
+            pub const TOTAL_LOCAL_STORAGE_GB: &str = "TotalLocalStorageGB";
+            pub const V_CPU_COUNT: &str = "VCpuCount";
+        }
+        /// `InstancesDistribution` in the schema's definitions.
+        pub mod instances_distribution {
+            pub const DISTRIBUTION_SEGMENTS: &str = "DistributionSegments";
+            pub const ON_DEMAND_ALLOCATION_STRATEGY: &str = "OnDemandAllocationStrategy";
+            pub const ON_DEMAND_BASE_CAPACITY: &str = "OnDemandBaseCapacity";
+            pub const ON_DEMAND_PERCENTAGE_ABOVE_BASE_CAPACITY: &str =
+                "OnDemandPercentageAboveBaseCapacity";
+            pub const SPOT_ALLOCATION_STRATEGY: &str = "SpotAllocationStrategy";
+            pub const SPOT_INSTANCE_POOLS: &str = "SpotInstancePools";
+            pub const SPOT_MAX_PRICE: &str = "SpotMaxPrice";
+        }
+        /// `LaunchTemplate` in the schema's definitions.
+        pub mod launch_template {
+            pub const LAUNCH_TEMPLATE_SPECIFICATION: &str = "LaunchTemplateSpecification";
+            pub const OVERRIDES: &str = "Overrides";
+        }
+        /// `LaunchTemplateOverrides` in the schema's definitions.
+        pub mod launch_template_overrides {
+            pub const IMAGE_ID: &str = "ImageId";
+            pub const INSTANCE_REQUIREMENTS: &str = "InstanceRequirements";
+            pub const INSTANCE_TYPE: &str = "InstanceType";
+            pub const LAUNCH_TEMPLATE_SPECIFICATION: &str = "LaunchTemplateSpecification";
+            pub const WEIGHTED_CAPACITY: &str = "WeightedCapacity";
+        }
+        /// `LaunchTemplateSpecification` in the schema's definitions.
+        pub mod launch_template_specification {
+            pub const LAUNCH_TEMPLATE_ID: &str = "LaunchTemplateId";
+            pub const LAUNCH_TEMPLATE_NAME: &str = "LaunchTemplateName";
+            pub const VERSION: &str = "Version";
+        }
+        /// `LifecycleHookSpecification` in the schema's definitions.
+        pub mod lifecycle_hook_specification {
+            pub const DEFAULT_RESULT: &str = "DefaultResult";
+            pub const HEARTBEAT_TIMEOUT: &str = "HeartbeatTimeout";
+            pub const LIFECYCLE_HOOK_NAME: &str = "LifecycleHookName";
+            pub const LIFECYCLE_TRANSITION: &str = "LifecycleTransition";
+            pub const NOTIFICATION_METADATA: &str = "NotificationMetadata";
+            pub const NOTIFICATION_TARGET_ARN: &str = "NotificationTargetARN";
+            pub const ROLE_ARN: &str = "RoleARN";
+        }
+        /// `MemoryGiBPerVCpuRequest` in the schema's definitions.
+        pub mod memory_gi_b_per_v_cpu_request {
+            pub const MAX: &str = "Max";
+            pub const MIN: &str = "Min";
+        }
+        /// `MemoryMiBRequest` in the schema's definitions.
+        pub mod memory_mi_b_request {
+            pub const MAX: &str = "Max";
+            pub const MIN: &str = "Min";
+        }
+        /// `MetricsCollection` in the schema's definitions.
+        pub mod metrics_collection {
+            pub const GRANULARITY: &str = "Granularity";
+            pub const METRICS: &str = "Metrics";
+        }
+        /// `MixedInstancesPolicy` in the schema's definitions.
+        pub mod mixed_instances_policy {
+            pub const INSTANCES_DISTRIBUTION: &str = "InstancesDistribution";
+            pub const LAUNCH_TEMPLATE: &str = "LaunchTemplate";
+        }
+        /// `NetworkBandwidthGbpsRequest` in the schema's definitions.
+        pub mod network_bandwidth_gbps_request {
+            pub const MAX: &str = "Max";
+            pub const MIN: &str = "Min";
+        }
+        /// `NetworkInterfaceCountRequest` in the schema's definitions.
+        pub mod network_interface_count_request {
+            pub const MAX: &str = "Max";
+            pub const MIN: &str = "Min";
+        }
+        /// `NotificationConfiguration` in the schema's definitions.
+        pub mod notification_configuration {
+            pub const NOTIFICATION_TYPES: &str = "NotificationTypes";
+            pub const TOPIC_ARN: &str = "TopicARN";
+        }
+        /// `PerformanceFactorReferenceRequest` in the schema's definitions.
+        pub mod performance_factor_reference_request {
+            pub const INSTANCE_FAMILY: &str = "InstanceFamily";
+        }
+        /// `RetentionTriggers` in the schema's definitions.
+        pub mod retention_triggers {
+            pub const TERMINATE_HOOK_ABANDON: &str = "TerminateHookAbandon";
+        }
+        /// `TagProperty` in the schema's definitions.
+        pub mod tag_property {
+            pub const KEY: &str = "Key";
+            pub const PROPAGATE_AT_LAUNCH: &str = "PropagateAtLaunch";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TotalLocalStorageGBRequest` in the schema's definitions.
+        pub mod total_local_storage_gb_request {
+            pub const MAX: &str = "Max";
+            pub const MIN: &str = "Min";
+        }
+        /// `TrafficSourceIdentifier` in the schema's definitions.
+        pub mod traffic_source_identifier {
+            pub const IDENTIFIER: &str = "Identifier";
+            pub const TYPE: &str = "Type";
+        }
+        /// `VCpuCountRequest` in the schema's definitions.
+        pub mod v_cpu_count_request {
+            pub const MAX: &str = "Max";
+            pub const MIN: &str = "Min";
+        }
+    }
+}

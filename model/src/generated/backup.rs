@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Backup::BackupVault`: the type name, for code that matches on it.
+pub const BACKUP_VAULT_TYPE: &str = "AWS::Backup::BackupVault";
+
 /// `AWS::Backup::BackupVault` (schema: `model/schemas/Backup_BackupVault.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::Backup::BackupVault
 /// ```
 pub static BACKUP_VAULT: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Backup::BackupVault",
+    type_name: BACKUP_VAULT_TYPE,
     service: Some("backup"),
     iam_prefixes: &["backup", "backup-storage", "kms"],
     handler_actions: &[
@@ -58,3 +61,28 @@ pub static BACKUP_VAULT: ResourceFacts = ResourceFacts {
     required: &["BackupVaultName"],
     physical_name: Some("/properties/BackupVaultName"),
 };
+
+/// The property names of each `AWS::Backup::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Backup::BackupVault`, then its definitions'.
+    pub mod backup_vault {
+        pub const ACCESS_POLICY: &str = "AccessPolicy";
+        pub const BACKUP_VAULT_ARN: &str = "BackupVaultArn";
+        pub const BACKUP_VAULT_NAME: &str = "BackupVaultName";
+        pub const BACKUP_VAULT_TAGS: &str = "BackupVaultTags";
+        pub const ENCRYPTION_KEY_ARN: &str = "EncryptionKeyArn";
+        pub const LOCK_CONFIGURATION: &str = "LockConfiguration";
+        pub const NOTIFICATIONS: &str = "Notifications";
+        /// `LockConfigurationType` in the schema's definitions.
+        pub mod lock_configuration_type {
+            pub const CHANGEABLE_FOR_DAYS: &str = "ChangeableForDays";
+            pub const MAX_RETENTION_DAYS: &str = "MaxRetentionDays";
+            pub const MIN_RETENTION_DAYS: &str = "MinRetentionDays";
+        }
+        /// `NotificationObjectType` in the schema's definitions.
+        pub mod notification_object_type {
+            pub const BACKUP_VAULT_EVENTS: &str = "BackupVaultEvents";
+            pub const SNS_TOPIC_ARN: &str = "SNSTopicArn";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Budgets::Budget`: the type name, for code that matches on it.
+pub const BUDGET_TYPE: &str = "AWS::Budgets::Budget";
+
 /// `AWS::Budgets::Budget` (schema: `model/schemas/Budgets_Budget.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::Budgets::Budget
 /// ```
 pub static BUDGET: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Budgets::Budget",
+    type_name: BUDGET_TYPE,
     service: Some("budgets"),
     iam_prefixes: &["billing", "budgets"],
     handler_actions: &[
@@ -40,6 +43,55 @@ pub static BUDGET: ResourceFacts = ResourceFacts {
     primary_identifier: &["/properties/Id"],
     required: &["Budget"],
     physical_name: Some("/properties/Budget/BudgetName"),
+};
+
+/// `AWS::Budgets::BudgetsAction`: the type name, for code that matches on it.
+pub const BUDGETS_ACTION_TYPE: &str = "AWS::Budgets::BudgetsAction";
+
+/// `AWS::Budgets::BudgetsAction` (schema: `model/schemas/Budgets_BudgetsAction.json`).
+///
+/// ```text
+/// An example resource schema demonstrating some basic constructs and validation rules.
+/// ```
+pub static BUDGETS_ACTION: ResourceFacts = ResourceFacts {
+    type_name: BUDGETS_ACTION_TYPE,
+    service: Some("budgets"),
+    iam_prefixes: &["budgets", "iam"],
+    handler_actions: &[
+        "budgets:CreateBudgetAction",
+        "budgets:DeleteBudgetAction",
+        "budgets:DescribeBudgetAction",
+        "budgets:DescribeBudgetActionsForAccount",
+        "budgets:DescribeBudgetActionsForBudget",
+        "budgets:ListTagsForResource",
+        "budgets:TagResource",
+        "budgets:UntagResource",
+        "budgets:UpdateBudgetAction",
+        "iam:PassRole",
+    ],
+    read_actions: &[
+        "budgets:DescribeBudgetAction",
+        "budgets:ListTagsForResource",
+    ],
+    tagging: Tagging::Taggable {
+        property: "/properties/ResourceTags",
+        shape: TagShape::List,
+    },
+    create_only: &["/properties/ActionType", "/properties/BudgetName"],
+    conditional_create_only: &[],
+    read_only: &["/properties/ActionId"],
+    write_only: &[],
+    primary_identifier: &["/properties/ActionId", "/properties/BudgetName"],
+    required: &[
+        "BudgetName",
+        "NotificationType",
+        "ActionType",
+        "ActionThreshold",
+        "ExecutionRoleArn",
+        "Definition",
+        "Subscribers",
+    ],
+    physical_name: None,
 };
 
 /// `AWS::Budgets::Budget`: its properties ([`Budget`]), their nested types and its attributes.
@@ -696,6 +748,166 @@ pub mod budget {
         /// `Fn::GetAtt` `Id`.
         pub fn attr_id(&self) -> crate::cfn::Id<Budget> {
             self.attribute_as("Id")
+        }
+    }
+}
+
+/// The property names of each `AWS::Budgets::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Budgets::Budget`, then its definitions'.
+    pub mod budget {
+        pub const BUDGET: &str = "Budget";
+        pub const ID: &str = "Id";
+        pub const NOTIFICATIONS_WITH_SUBSCRIBERS: &str = "NotificationsWithSubscribers";
+        pub const RESOURCE_TAGS: &str = "ResourceTags";
+        /// `AutoAdjustData` in the schema's definitions.
+        pub mod auto_adjust_data {
+            pub const AUTO_ADJUST_TYPE: &str = "AutoAdjustType";
+            pub const HISTORICAL_OPTIONS: &str = "HistoricalOptions";
+        }
+        /// `BudgetData` in the schema's definitions.
+        pub mod budget_data {
+            pub const AUTO_ADJUST_DATA: &str = "AutoAdjustData";
+            pub const BILLING_VIEW_ARN: &str = "BillingViewArn";
+            pub const BUDGET_LIMIT: &str = "BudgetLimit";
+            pub const BUDGET_NAME: &str = "BudgetName";
+            pub const BUDGET_TYPE: &str = "BudgetType";
+            pub const COST_FILTERS: &str = "CostFilters";
+            pub const COST_TYPES: &str = "CostTypes";
+            pub const FILTER_EXPRESSION: &str = "FilterExpression";
+            pub const METRICS: &str = "Metrics";
+            pub const PLANNED_BUDGET_LIMITS: &str = "PlannedBudgetLimits";
+            pub const TIME_PERIOD: &str = "TimePeriod";
+            pub const TIME_UNIT: &str = "TimeUnit";
+        }
+        /// `CostCategoryValues` in the schema's definitions.
+        pub mod cost_category_values {
+            pub const KEY: &str = "Key";
+            pub const MATCH_OPTIONS: &str = "MatchOptions";
+            pub const VALUES: &str = "Values";
+        }
+        /// `CostTypes` in the schema's definitions.
+        pub mod cost_types {
+            pub const INCLUDE_CREDIT: &str = "IncludeCredit";
+            pub const INCLUDE_DISCOUNT: &str = "IncludeDiscount";
+            pub const INCLUDE_OTHER_SUBSCRIPTION: &str = "IncludeOtherSubscription";
+            pub const INCLUDE_RECURRING: &str = "IncludeRecurring";
+            pub const INCLUDE_REFUND: &str = "IncludeRefund";
+            pub const INCLUDE_SUBSCRIPTION: &str = "IncludeSubscription";
+            pub const INCLUDE_SUPPORT: &str = "IncludeSupport";
+            pub const INCLUDE_TAX: &str = "IncludeTax";
+            pub const INCLUDE_UPFRONT: &str = "IncludeUpfront";
+            pub const USE_AMORTIZED: &str = "UseAmortized";
+            pub const USE_BLENDED: &str = "UseBlended";
+        }
+        /// `Expression` in the schema's definitions.
+        pub mod expression {
+            pub const AND: &str = "And";
+            pub const COST_CATEGORIES: &str = "CostCategories";
+            pub const DIMENSIONS: &str = "Dimensions";
+            pub const NOT: &str = "Not";
+            pub const OR: &str = "Or";
+            pub const TAGS: &str = "Tags";
+        }
+        /// `ExpressionDimensionValues` in the schema's definitions.
+        pub mod expression_dimension_values {
+            pub const KEY: &str = "Key";
+            pub const MATCH_OPTIONS: &str = "MatchOptions";
+            pub const VALUES: &str = "Values";
+        }
+        /// `HistoricalOptions` in the schema's definitions.
+        pub mod historical_options {
+            pub const BUDGET_ADJUSTMENT_PERIOD: &str = "BudgetAdjustmentPeriod";
+        }
+        /// `Notification` in the schema's definitions.
+        pub mod notification {
+            pub const COMPARISON_OPERATOR: &str = "ComparisonOperator";
+            pub const NOTIFICATION_TYPE: &str = "NotificationType";
+            pub const THRESHOLD: &str = "Threshold";
+            pub const THRESHOLD_TYPE: &str = "ThresholdType";
+        }
+        /// `NotificationWithSubscribers` in the schema's definitions.
+        pub mod notification_with_subscribers {
+            pub const NOTIFICATION: &str = "Notification";
+            pub const SUBSCRIBERS: &str = "Subscribers";
+        }
+        /// `ResourceTag` in the schema's definitions.
+        pub mod resource_tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `Spend` in the schema's definitions.
+        pub mod spend {
+            pub const AMOUNT: &str = "Amount";
+            pub const UNIT: &str = "Unit";
+        }
+        /// `Subscriber` in the schema's definitions.
+        pub mod subscriber {
+            pub const ADDRESS: &str = "Address";
+            pub const SUBSCRIPTION_TYPE: &str = "SubscriptionType";
+        }
+        /// `TagValues` in the schema's definitions.
+        pub mod tag_values {
+            pub const KEY: &str = "Key";
+            pub const MATCH_OPTIONS: &str = "MatchOptions";
+            pub const VALUES: &str = "Values";
+        }
+        /// `TimePeriod` in the schema's definitions.
+        pub mod time_period {
+            pub const END: &str = "End";
+            pub const START: &str = "Start";
+        }
+    }
+    /// The properties of `AWS::Budgets::BudgetsAction`, then its definitions'.
+    pub mod budgets_action {
+        pub const ACTION_ID: &str = "ActionId";
+        pub const ACTION_THRESHOLD: &str = "ActionThreshold";
+        pub const ACTION_TYPE: &str = "ActionType";
+        pub const APPROVAL_MODEL: &str = "ApprovalModel";
+        pub const BUDGET_NAME: &str = "BudgetName";
+        pub const DEFINITION: &str = "Definition";
+        pub const EXECUTION_ROLE_ARN: &str = "ExecutionRoleArn";
+        pub const NOTIFICATION_TYPE: &str = "NotificationType";
+        pub const RESOURCE_TAGS: &str = "ResourceTags";
+        pub const SUBSCRIBERS: &str = "Subscribers";
+        /// `ActionThreshold` in the schema's definitions.
+        pub mod action_threshold {
+            pub const TYPE: &str = "Type";
+            pub const VALUE: &str = "Value";
+        }
+        /// `Definition` in the schema's definitions.
+        pub mod definition {
+            pub const IAM_ACTION_DEFINITION: &str = "IamActionDefinition";
+            pub const SCP_ACTION_DEFINITION: &str = "ScpActionDefinition";
+            pub const SSM_ACTION_DEFINITION: &str = "SsmActionDefinition";
+        }
+        /// `IamActionDefinition` in the schema's definitions.
+        pub mod iam_action_definition {
+            pub const GROUPS: &str = "Groups";
+            pub const POLICY_ARN: &str = "PolicyArn";
+            pub const ROLES: &str = "Roles";
+            pub const USERS: &str = "Users";
+        }
+        /// `ResourceTag` in the schema's definitions.
+        pub mod resource_tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `ScpActionDefinition` in the schema's definitions.
+        pub mod scp_action_definition {
+            pub const POLICY_ID: &str = "PolicyId";
+            pub const TARGET_IDS: &str = "TargetIds";
+        }
+        /// `SsmActionDefinition` in the schema's definitions.
+        pub mod ssm_action_definition {
+            pub const INSTANCE_IDS: &str = "InstanceIds";
+            pub const REGION: &str = "Region";
+            pub const SUBTYPE: &str = "Subtype";
+        }
+        /// `Subscriber` in the schema's definitions.
+        pub mod subscriber {
+            pub const ADDRESS: &str = "Address";
+            pub const TYPE: &str = "Type";
         }
     }
 }

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::CE::AnomalyMonitor`: the type name, for code that matches on it.
+pub const ANOMALY_MONITOR_TYPE: &str = "AWS::CE::AnomalyMonitor";
+
 /// `AWS::CE::AnomalyMonitor` (schema: `model/schemas/CE_AnomalyMonitor.json`).
 ///
 /// ```text
 /// AWS Cost Anomaly Detection leverages advanced Machine Learning technologies to identify anomalous spend and root causes, so you can quickly take action. You can use Cost Anomaly Detection by creating monitor.
 /// ```
 pub static ANOMALY_MONITOR: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CE::AnomalyMonitor",
+    type_name: ANOMALY_MONITOR_TYPE,
     service: Some("ce"),
     iam_prefixes: &["ce"],
     handler_actions: &[
@@ -46,13 +49,16 @@ pub static ANOMALY_MONITOR: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::CE::AnomalySubscription`: the type name, for code that matches on it.
+pub const ANOMALY_SUBSCRIPTION_TYPE: &str = "AWS::CE::AnomalySubscription";
+
 /// `AWS::CE::AnomalySubscription` (schema: `model/schemas/CE_AnomalySubscription.json`).
 ///
 /// ```text
 /// AWS Cost Anomaly Detection leverages advanced Machine Learning technologies to identify anomalous spend and root causes, so you can quickly take action. Create subscription to be notified
 /// ```
 pub static ANOMALY_SUBSCRIPTION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CE::AnomalySubscription",
+    type_name: ANOMALY_SUBSCRIPTION_TYPE,
     service: Some("ce"),
     iam_prefixes: &["ce"],
     handler_actions: &[
@@ -84,6 +90,45 @@ pub static ANOMALY_SUBSCRIPTION: ResourceFacts = ResourceFacts {
         "SubscriptionName",
     ],
     physical_name: None,
+};
+
+/// `AWS::CE::CostCategory`: the type name, for code that matches on it.
+pub const COST_CATEGORY_TYPE: &str = "AWS::CE::CostCategory";
+
+/// `AWS::CE::CostCategory` (schema: `model/schemas/CE_CostCategory.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::CE::CostCategory. Cost Category enables you to map your cost and usage into meaningful categories. You can use Cost Category to organize your costs using a rule-based engine.
+/// ```
+pub static COST_CATEGORY: ResourceFacts = ResourceFacts {
+    type_name: COST_CATEGORY_TYPE,
+    service: Some("ce"),
+    iam_prefixes: &["ce"],
+    handler_actions: &[
+        "ce:CreateCostCategoryDefinition",
+        "ce:DeleteCostCategoryDefinition",
+        "ce:DescribeCostCategoryDefinition",
+        "ce:ListCostCategoryDefinitions",
+        "ce:ListTagsForResource",
+        "ce:TagResource",
+        "ce:UntagResource",
+        "ce:UpdateCostCategoryDefinition",
+    ],
+    read_actions: &[
+        "ce:DescribeCostCategoryDefinition",
+        "ce:ListTagsForResource",
+    ],
+    tagging: Tagging::Taggable {
+        property: "/properties/Tags",
+        shape: TagShape::List,
+    },
+    create_only: &["/properties/Name"],
+    conditional_create_only: &[],
+    read_only: &["/properties/Arn", "/properties/EffectiveStart"],
+    write_only: &[],
+    primary_identifier: &["/properties/Arn"],
+    required: &["Name", "RuleVersion", "Rules"],
+    physical_name: Some("/properties/Name"),
 };
 
 /// `AWS::CE::AnomalyMonitor`: its properties ([`AnomalyMonitor`]), their nested types and its attributes.
@@ -444,5 +489,66 @@ pub mod anomaly_subscription {
     pub mod attribute {
         /// `Fn::GetAtt` `AccountId`.
         pub enum AccountId {}
+    }
+}
+
+/// The property names of each `AWS::CE::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::CE::AnomalyMonitor`, then its definitions'.
+    pub mod anomaly_monitor {
+        pub const CREATION_DATE: &str = "CreationDate";
+        pub const DIMENSIONAL_VALUE_COUNT: &str = "DimensionalValueCount";
+        pub const LAST_EVALUATED_DATE: &str = "LastEvaluatedDate";
+        pub const LAST_UPDATED_DATE: &str = "LastUpdatedDate";
+        pub const MONITOR_ARN: &str = "MonitorArn";
+        pub const MONITOR_DIMENSION: &str = "MonitorDimension";
+        pub const MONITOR_NAME: &str = "MonitorName";
+        pub const MONITOR_SPECIFICATION: &str = "MonitorSpecification";
+        pub const MONITOR_TYPE: &str = "MonitorType";
+        pub const RESOURCE_TAGS: &str = "ResourceTags";
+        /// `ResourceTag` in the schema's definitions.
+        pub mod resource_tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::CE::AnomalySubscription`, then its definitions'.
+    pub mod anomaly_subscription {
+        pub const ACCOUNT_ID: &str = "AccountId";
+        pub const FREQUENCY: &str = "Frequency";
+        pub const MONITOR_ARN_LIST: &str = "MonitorArnList";
+        pub const RESOURCE_TAGS: &str = "ResourceTags";
+        pub const SUBSCRIBERS: &str = "Subscribers";
+        pub const SUBSCRIPTION_ARN: &str = "SubscriptionArn";
+        pub const SUBSCRIPTION_NAME: &str = "SubscriptionName";
+        pub const THRESHOLD: &str = "Threshold";
+        pub const THRESHOLD_EXPRESSION: &str = "ThresholdExpression";
+        /// `ResourceTag` in the schema's definitions.
+        pub mod resource_tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `Subscriber` in the schema's definitions.
+        pub mod subscriber {
+            pub const ADDRESS: &str = "Address";
+            pub const STATUS: &str = "Status";
+            pub const TYPE: &str = "Type";
+        }
+    }
+    /// The properties of `AWS::CE::CostCategory`, then its definitions'.
+    pub mod cost_category {
+        pub const ARN: &str = "Arn";
+        pub const DEFAULT_VALUE: &str = "DefaultValue";
+        pub const EFFECTIVE_START: &str = "EffectiveStart";
+        pub const NAME: &str = "Name";
+        pub const RULE_VERSION: &str = "RuleVersion";
+        pub const RULES: &str = "Rules";
+        pub const SPLIT_CHARGE_RULES: &str = "SplitChargeRules";
+        pub const TAGS: &str = "Tags";
+        /// `ResourceTag` in the schema's definitions.
+        pub mod resource_tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
     }
 }

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::CertificateManager::Certificate`: the type name, for code that matches on it.
+pub const CERTIFICATE_TYPE: &str = "AWS::CertificateManager::Certificate";
+
 /// `AWS::CertificateManager::Certificate` (schema: `model/schemas/CertificateManager_Certificate.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::CertificateManager::Certificate
 /// ```
 pub static CERTIFICATE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CertificateManager::Certificate",
+    type_name: CERTIFICATE_TYPE,
     service: Some("acm"),
     iam_prefixes: &["acm", "acm-pca", "route53"],
     handler_actions: &[
@@ -289,6 +292,36 @@ pub mod certificate {
         /// `Fn::GetAtt` `CertificateArn`.
         pub fn attr_certificate_arn(&self) -> crate::cfn::Arn<Certificate> {
             self.attribute_as("CertificateArn")
+        }
+    }
+}
+
+/// The property names of each `AWS::CertificateManager::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::CertificateManager::Certificate`, then its definitions'.
+    pub mod certificate {
+        pub const CERTIFICATE_ARN: &str = "CertificateArn";
+        pub const CERTIFICATE_AUTHORITY_ARN: &str = "CertificateAuthorityArn";
+        pub const CERTIFICATE_EXPORT: &str = "CertificateExport";
+        pub const CERTIFICATE_TRANSPARENCY_LOGGING_PREFERENCE: &str =
+            "CertificateTransparencyLoggingPreference";
+        pub const DOMAIN_NAME: &str = "DomainName";
+        pub const DOMAIN_VALIDATION_OPTIONS: &str = "DomainValidationOptions";
+        pub const ID: &str = "Id";
+        pub const KEY_ALGORITHM: &str = "KeyAlgorithm";
+        pub const SUBJECT_ALTERNATIVE_NAMES: &str = "SubjectAlternativeNames";
+        pub const TAGS: &str = "Tags";
+        pub const VALIDATION_METHOD: &str = "ValidationMethod";
+        /// `DomainValidationOption` in the schema's definitions.
+        pub mod domain_validation_option {
+            pub const DOMAIN_NAME: &str = "DomainName";
+            pub const HOSTED_ZONE_ID: &str = "HostedZoneId";
+            pub const VALIDATION_DOMAIN: &str = "ValidationDomain";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
         }
     }
 }

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::CloudFormation::CustomResource`: the type name, for code that matches on it.
+pub const CUSTOM_RESOURCE_TYPE: &str = "AWS::CloudFormation::CustomResource";
+
 /// `AWS::CloudFormation::CustomResource` (schema: `model/schemas/CloudFormation_CustomResource.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::CloudFormation::CustomResource
 /// ```
 pub static CUSTOM_RESOURCE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CloudFormation::CustomResource",
+    type_name: CUSTOM_RESOURCE_TYPE,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -25,13 +28,16 @@ pub static CUSTOM_RESOURCE: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::CloudFormation::Stack`: the type name, for code that matches on it.
+pub const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
+
 /// `AWS::CloudFormation::Stack` (schema: `model/schemas/CloudFormation_Stack.json`).
 ///
 /// ```text
 /// The AWS::CloudFormation::Stack resource nests a stack as a resource in a top-level template.
 /// ```
 pub static STACK: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CloudFormation::Stack",
+    type_name: STACK_TYPE,
     service: Some("cloudformation"),
     iam_prefixes: &["cloudformation", "iam"],
     handler_actions: &[
@@ -63,3 +69,87 @@ pub static STACK: ResourceFacts = ResourceFacts {
     required: &["TemplateURL"],
     physical_name: None,
 };
+
+/// `AWS::CloudFormation::WaitCondition`: the type name, for code that matches on it.
+pub const WAIT_CONDITION_TYPE: &str = "AWS::CloudFormation::WaitCondition";
+
+/// `AWS::CloudFormation::WaitCondition` (schema: `model/schemas/CloudFormation_WaitCondition.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::CloudFormation::WaitCondition
+/// ```
+pub static WAIT_CONDITION: ResourceFacts = ResourceFacts {
+    type_name: WAIT_CONDITION_TYPE,
+    service: None,
+    iam_prefixes: &[],
+    handler_actions: &[],
+    read_actions: &[],
+    tagging: Tagging::NotTaggable,
+    create_only: &[],
+    conditional_create_only: &[],
+    read_only: &["/properties/Data", "/properties/Id"],
+    write_only: &[],
+    primary_identifier: &["/properties/Id"],
+    required: &[],
+    physical_name: None,
+};
+
+/// `AWS::CloudFormation::WaitConditionHandle`: the type name, for code that matches on it.
+pub const WAIT_CONDITION_HANDLE_TYPE: &str = "AWS::CloudFormation::WaitConditionHandle";
+
+/// `AWS::CloudFormation::WaitConditionHandle` (schema: `model/schemas/CloudFormation_WaitConditionHandle.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::CloudFormation::WaitConditionHandle
+/// ```
+pub static WAIT_CONDITION_HANDLE: ResourceFacts = ResourceFacts {
+    type_name: WAIT_CONDITION_HANDLE_TYPE,
+    service: None,
+    iam_prefixes: &[],
+    handler_actions: &[],
+    read_actions: &[],
+    tagging: Tagging::NotTaggable,
+    create_only: &[],
+    conditional_create_only: &[],
+    read_only: &["/properties/Id"],
+    write_only: &[],
+    primary_identifier: &["/properties/Id"],
+    required: &[],
+    physical_name: None,
+};
+
+/// The property names of each `AWS::CloudFormation::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::CloudFormation::CustomResource`, then its definitions'.
+    pub mod custom_resource {
+        pub const ID: &str = "Id";
+        pub const SERVICE_TIMEOUT: &str = "ServiceTimeout";
+        pub const SERVICE_TOKEN: &str = "ServiceToken";
+    }
+    /// The properties of `AWS::CloudFormation::Stack`, then its definitions'.
+    pub mod stack {
+        pub const NOTIFICATION_ARNS: &str = "NotificationARNs";
+        pub const PARAMETERS: &str = "Parameters";
+        pub const STACK_ID: &str = "StackId";
+        pub const TAGS: &str = "Tags";
+        pub const TEMPLATE_URL: &str = "TemplateURL";
+        pub const TIMEOUT_IN_MINUTES: &str = "TimeoutInMinutes";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::CloudFormation::WaitCondition`, then its definitions'.
+    pub mod wait_condition {
+        pub const COUNT: &str = "Count";
+        pub const DATA: &str = "Data";
+        pub const HANDLE: &str = "Handle";
+        pub const ID: &str = "Id";
+        pub const TIMEOUT: &str = "Timeout";
+    }
+    /// The properties of `AWS::CloudFormation::WaitConditionHandle`, then its definitions'.
+    pub mod wait_condition_handle {
+        pub const ID: &str = "Id";
+    }
+}

@@ -4,13 +4,51 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::CloudFront::CachePolicy`: the type name, for code that matches on it.
+pub const CACHE_POLICY_TYPE: &str = "AWS::CloudFront::CachePolicy";
+
+/// `AWS::CloudFront::CachePolicy` (schema: `model/schemas/CloudFront_CachePolicy.json`).
+///
+/// ```text
+/// A cache policy.
+///  When it's attached to a cache behavior, the cache policy determines the following:
+///   +  The values that CloudFront includes in the cache key. These values can include HTTP headers, cookies, and URL query strings. CloudFront uses the cache key to find an object in its cache that it can return to the viewer.
+///   +  The default, minimum, and maximum time to live (TTL) values that you want objects to stay in the CloudFront cache.
+///
+///  The headers, cookies, and query strings that are included in the cache key are also included in requests that CloudFront sends to the origin. CloudFront sends a request when it can't find a valid object in its cache that matches the request's cache key. If you want to send values to the origin but *not* include them in the cache key, use ``OriginRequestPolicy``.
+/// ```
+pub static CACHE_POLICY: ResourceFacts = ResourceFacts {
+    type_name: CACHE_POLICY_TYPE,
+    service: Some("cloudfront"),
+    iam_prefixes: &["cloudfront"],
+    handler_actions: &[
+        "cloudfront:CreateCachePolicy",
+        "cloudfront:DeleteCachePolicy",
+        "cloudfront:GetCachePolicy",
+        "cloudfront:ListCachePolicies",
+        "cloudfront:UpdateCachePolicy",
+    ],
+    read_actions: &["cloudfront:GetCachePolicy"],
+    tagging: Tagging::NotTaggable,
+    create_only: &[],
+    conditional_create_only: &[],
+    read_only: &["/properties/Id", "/properties/LastModifiedTime"],
+    write_only: &[],
+    primary_identifier: &["/properties/Id"],
+    required: &["CachePolicyConfig"],
+    physical_name: None,
+};
+
+/// `AWS::CloudFront::Distribution`: the type name, for code that matches on it.
+pub const DISTRIBUTION_TYPE: &str = "AWS::CloudFront::Distribution";
+
 /// `AWS::CloudFront::Distribution` (schema: `model/schemas/CloudFront_Distribution.json`).
 ///
 /// ```text
 /// A distribution tells CloudFront where you want content to be delivered from, and the details about how to track and manage content delivery.
 /// ```
 pub static DISTRIBUTION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CloudFront::Distribution",
+    type_name: DISTRIBUTION_TYPE,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[
@@ -47,6 +85,9 @@ pub static DISTRIBUTION: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::CloudFront::Function`: the type name, for code that matches on it.
+pub const FUNCTION_TYPE: &str = "AWS::CloudFront::Function";
+
 /// `AWS::CloudFront::Function` (schema: `model/schemas/CloudFront_Function.json`).
 ///
 /// ```text
@@ -57,7 +98,7 @@ pub static DISTRIBUTION: ResourceFacts = ResourceFacts {
 ///  To automatically publish the function to the ``LIVE`` stage when it’s created, set the ``AutoPublish`` property to ``true``.
 /// ```
 pub static FUNCTION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CloudFront::Function",
+    type_name: FUNCTION_TYPE,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[
@@ -94,6 +135,9 @@ pub static FUNCTION: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/Name"),
 };
 
+/// `AWS::CloudFront::OriginAccessControl`: the type name, for code that matches on it.
+pub const ORIGIN_ACCESS_CONTROL_TYPE: &str = "AWS::CloudFront::OriginAccessControl";
+
 /// `AWS::CloudFront::OriginAccessControl` (schema: `model/schemas/CloudFront_OriginAccessControl.json`).
 ///
 /// ```text
@@ -102,7 +146,7 @@ pub static FUNCTION: ResourceFacts = ResourceFacts {
 ///  For more information about using a CloudFront origin access control, see [Restricting access to an origin](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-origin.html) in the *Amazon CloudFront Developer Guide*.
 /// ```
 pub static ORIGIN_ACCESS_CONTROL: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CloudFront::OriginAccessControl",
+    type_name: ORIGIN_ACCESS_CONTROL_TYPE,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[
@@ -123,6 +167,45 @@ pub static ORIGIN_ACCESS_CONTROL: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::CloudFront::OriginRequestPolicy`: the type name, for code that matches on it.
+pub const ORIGIN_REQUEST_POLICY_TYPE: &str = "AWS::CloudFront::OriginRequestPolicy";
+
+/// `AWS::CloudFront::OriginRequestPolicy` (schema: `model/schemas/CloudFront_OriginRequestPolicy.json`).
+///
+/// ```text
+/// An origin request policy.
+///  When it's attached to a cache behavior, the origin request policy determines the values that CloudFront includes in requests that it sends to the origin. Each request that CloudFront sends to the origin includes the following:
+///   +  The request body and the URL path (without the domain name) from the viewer request.
+///   +  The headers that CloudFront automatically includes in every origin request, including ``Host``, ``User-Agent``, and ``X-Amz-Cf-Id``.
+///   +  All HTTP headers, cookies, and URL query strings that are specified in the cache policy or the origin request policy. These can include items from the viewer request and, in the case of headers, additional ones that are added by CloudFront.
+///
+///  CloudFront sends a request when it can't find an object in its cache that matches the request. If you want to send values to the origin and also include them in the cache key, use ``CachePolicy``.
+/// ```
+pub static ORIGIN_REQUEST_POLICY: ResourceFacts = ResourceFacts {
+    type_name: ORIGIN_REQUEST_POLICY_TYPE,
+    service: Some("cloudfront"),
+    iam_prefixes: &["cloudfront"],
+    handler_actions: &[
+        "cloudfront:CreateOriginRequestPolicy",
+        "cloudfront:DeleteOriginRequestPolicy",
+        "cloudfront:GetOriginRequestPolicy",
+        "cloudfront:ListOriginRequestPolicies",
+        "cloudfront:UpdateOriginRequestPolicy",
+    ],
+    read_actions: &["cloudfront:GetOriginRequestPolicy"],
+    tagging: Tagging::NotTaggable,
+    create_only: &[],
+    conditional_create_only: &[],
+    read_only: &["/properties/Id", "/properties/LastModifiedTime"],
+    write_only: &[],
+    primary_identifier: &["/properties/Id"],
+    required: &["OriginRequestPolicyConfig"],
+    physical_name: None,
+};
+
+/// `AWS::CloudFront::ResponseHeadersPolicy`: the type name, for code that matches on it.
+pub const RESPONSE_HEADERS_POLICY_TYPE: &str = "AWS::CloudFront::ResponseHeadersPolicy";
+
 /// `AWS::CloudFront::ResponseHeadersPolicy` (schema: `model/schemas/CloudFront_ResponseHeadersPolicy.json`).
 ///
 /// ```text
@@ -132,7 +215,7 @@ pub static ORIGIN_ACCESS_CONTROL: ResourceFacts = ResourceFacts {
 ///  For more information, see [Adding or removing HTTP headers in CloudFront responses](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/modifying-response-headers.html) in the *Amazon CloudFront Developer Guide*.
 /// ```
 pub static RESPONSE_HEADERS_POLICY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CloudFront::ResponseHeadersPolicy",
+    type_name: RESPONSE_HEADERS_POLICY_TYPE,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[
@@ -5067,5 +5150,492 @@ pub mod response_headers_policy {
     pub mod attribute {
         /// `Fn::GetAtt` `LastModifiedTime`.
         pub enum LastModifiedTime {}
+    }
+}
+
+/// The property names of each `AWS::CloudFront::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::CloudFront::CachePolicy`, then its definitions'.
+    pub mod cache_policy {
+        pub const CACHE_POLICY_CONFIG: &str = "CachePolicyConfig";
+        pub const ID: &str = "Id";
+        pub const LAST_MODIFIED_TIME: &str = "LastModifiedTime";
+        /// `CachePolicyConfig` in the schema's definitions.
+        pub mod cache_policy_config {
+            pub const COMMENT: &str = "Comment";
+            pub const DEFAULT_TTL: &str = "DefaultTTL";
+            pub const MAX_TTL: &str = "MaxTTL";
+            pub const MIN_TTL: &str = "MinTTL";
+            pub const NAME: &str = "Name";
+            pub const PARAMETERS_IN_CACHE_KEY_AND_FORWARDED_TO_ORIGIN: &str =
+                "ParametersInCacheKeyAndForwardedToOrigin";
+        }
+        /// `CookiesConfig` in the schema's definitions.
+        pub mod cookies_config {
+            pub const COOKIE_BEHAVIOR: &str = "CookieBehavior";
+            pub const COOKIES: &str = "Cookies";
+        }
+        /// `HeadersConfig` in the schema's definitions.
+        pub mod headers_config {
+            pub const HEADER_BEHAVIOR: &str = "HeaderBehavior";
+            pub const HEADERS: &str = "Headers";
+        }
+        /// `ParametersInCacheKeyAndForwardedToOrigin` in the schema's definitions.
+        pub mod parameters_in_cache_key_and_forwarded_to_origin {
+            pub const COOKIES_CONFIG: &str = "CookiesConfig";
+            pub const ENABLE_ACCEPT_ENCODING_BROTLI: &str = "EnableAcceptEncodingBrotli";
+            pub const ENABLE_ACCEPT_ENCODING_GZIP: &str = "EnableAcceptEncodingGzip";
+            pub const HEADERS_CONFIG: &str = "HeadersConfig";
+            pub const QUERY_STRINGS_CONFIG: &str = "QueryStringsConfig";
+        }
+        /// `QueryStringsConfig` in the schema's definitions.
+        pub mod query_strings_config {
+            pub const QUERY_STRING_BEHAVIOR: &str = "QueryStringBehavior";
+            pub const QUERY_STRINGS: &str = "QueryStrings";
+        }
+    }
+    /// The properties of `AWS::CloudFront::Distribution`, then its definitions'.
+    pub mod distribution {
+        pub const DISTRIBUTION_CONFIG: &str = "DistributionConfig";
+        pub const DOMAIN_NAME: &str = "DomainName";
+        pub const ID: &str = "Id";
+        pub const TAGS: &str = "Tags";
+        /// `CacheBehavior` in the schema's definitions.
+        pub mod cache_behavior {
+            pub const ALLOWED_METHODS: &str = "AllowedMethods";
+            pub const CACHE_POLICY_ID: &str = "CachePolicyId";
+            pub const CACHED_METHODS: &str = "CachedMethods";
+            pub const COMPRESS: &str = "Compress";
+            pub const DEFAULT_TTL: &str = "DefaultTTL";
+            pub const FIELD_LEVEL_ENCRYPTION_ID: &str = "FieldLevelEncryptionId";
+            pub const FORWARDED_VALUES: &str = "ForwardedValues";
+            pub const FUNCTION_ASSOCIATIONS: &str = "FunctionAssociations";
+            pub const GRPC_CONFIG: &str = "GrpcConfig";
+            pub const LAMBDA_FUNCTION_ASSOCIATIONS: &str = "LambdaFunctionAssociations";
+            pub const MAX_TTL: &str = "MaxTTL";
+            pub const MIN_TTL: &str = "MinTTL";
+            pub const ORIGIN_REQUEST_POLICY_ID: &str = "OriginRequestPolicyId";
+            pub const PATH_PATTERN: &str = "PathPattern";
+            pub const REALTIME_LOG_CONFIG_ARN: &str = "RealtimeLogConfigArn";
+            pub const RESPONSE_HEADERS_POLICY_ID: &str = "ResponseHeadersPolicyId";
+            pub const SMOOTH_STREAMING: &str = "SmoothStreaming";
+            pub const TARGET_ORIGIN_ID: &str = "TargetOriginId";
+            pub const TRUSTED_KEY_GROUPS: &str = "TrustedKeyGroups";
+            pub const TRUSTED_SIGNERS: &str = "TrustedSigners";
+            pub const VIEWER_PROTOCOL_POLICY: &str = "ViewerProtocolPolicy";
+        }
+        /// `CacheTagConfig` in the schema's definitions.
+        pub mod cache_tag_config {
+            pub const HEADER_NAME: &str = "HeaderName";
+        }
+        /// `ConnectionFunctionAssociation` in the schema's definitions.
+        pub mod connection_function_association {
+            pub const ID: &str = "Id";
+        }
+        /// `Cookies` in the schema's definitions.
+        pub mod cookies {
+            pub const FORWARD: &str = "Forward";
+            pub const WHITELISTED_NAMES: &str = "WhitelistedNames";
+        }
+        /// `CustomErrorResponse` in the schema's definitions.
+        pub mod custom_error_response {
+            pub const ERROR_CACHING_MIN_TTL: &str = "ErrorCachingMinTTL";
+            pub const ERROR_CODE: &str = "ErrorCode";
+            pub const RESPONSE_CODE: &str = "ResponseCode";
+            pub const RESPONSE_PAGE_PATH: &str = "ResponsePagePath";
+        }
+        /// `CustomOriginConfig` in the schema's definitions.
+        pub mod custom_origin_config {
+            pub const HTTP_PORT: &str = "HTTPPort";
+            pub const HTTPS_PORT: &str = "HTTPSPort";
+            pub const IP_ADDRESS_TYPE: &str = "IpAddressType";
+            pub const ORIGIN_KEEPALIVE_TIMEOUT: &str = "OriginKeepaliveTimeout";
+            pub const ORIGIN_MTLS_CONFIG: &str = "OriginMtlsConfig";
+            pub const ORIGIN_PROTOCOL_POLICY: &str = "OriginProtocolPolicy";
+            pub const ORIGIN_READ_TIMEOUT: &str = "OriginReadTimeout";
+            pub const ORIGIN_SSL_PROTOCOLS: &str = "OriginSSLProtocols";
+        }
+        /// `DefaultCacheBehavior` in the schema's definitions.
+        pub mod default_cache_behavior {
+            pub const ALLOWED_METHODS: &str = "AllowedMethods";
+            pub const CACHE_POLICY_ID: &str = "CachePolicyId";
+            pub const CACHED_METHODS: &str = "CachedMethods";
+            pub const COMPRESS: &str = "Compress";
+            pub const DEFAULT_TTL: &str = "DefaultTTL";
+            pub const FIELD_LEVEL_ENCRYPTION_ID: &str = "FieldLevelEncryptionId";
+            pub const FORWARDED_VALUES: &str = "ForwardedValues";
+            pub const FUNCTION_ASSOCIATIONS: &str = "FunctionAssociations";
+            pub const GRPC_CONFIG: &str = "GrpcConfig";
+            pub const LAMBDA_FUNCTION_ASSOCIATIONS: &str = "LambdaFunctionAssociations";
+            pub const MAX_TTL: &str = "MaxTTL";
+            pub const MIN_TTL: &str = "MinTTL";
+            pub const ORIGIN_REQUEST_POLICY_ID: &str = "OriginRequestPolicyId";
+            pub const REALTIME_LOG_CONFIG_ARN: &str = "RealtimeLogConfigArn";
+            pub const RESPONSE_HEADERS_POLICY_ID: &str = "ResponseHeadersPolicyId";
+            pub const SMOOTH_STREAMING: &str = "SmoothStreaming";
+            pub const TARGET_ORIGIN_ID: &str = "TargetOriginId";
+            pub const TRUSTED_KEY_GROUPS: &str = "TrustedKeyGroups";
+            pub const TRUSTED_SIGNERS: &str = "TrustedSigners";
+            pub const VIEWER_PROTOCOL_POLICY: &str = "ViewerProtocolPolicy";
+        }
+        /// `DistributionConfig` in the schema's definitions.
+        pub mod distribution_config {
+            pub const ALIASES: &str = "Aliases";
+            pub const ANYCAST_IP_LIST_ID: &str = "AnycastIpListId";
+            pub const CNAMES: &str = "CNAMEs";
+            pub const CACHE_BEHAVIORS: &str = "CacheBehaviors";
+            pub const CACHE_TAG_CONFIG: &str = "CacheTagConfig";
+            pub const COMMENT: &str = "Comment";
+            pub const CONNECTION_FUNCTION_ASSOCIATION: &str = "ConnectionFunctionAssociation";
+            pub const CONNECTION_MODE: &str = "ConnectionMode";
+            pub const CONTINUOUS_DEPLOYMENT_POLICY_ID: &str = "ContinuousDeploymentPolicyId";
+            pub const CUSTOM_ERROR_RESPONSES: &str = "CustomErrorResponses";
+            pub const CUSTOM_ORIGIN: &str = "CustomOrigin";
+            pub const DEFAULT_CACHE_BEHAVIOR: &str = "DefaultCacheBehavior";
+            pub const DEFAULT_ROOT_OBJECT: &str = "DefaultRootObject";
+            pub const ENABLED: &str = "Enabled";
+            pub const HTTP_VERSION: &str = "HttpVersion";
+            pub const IPV6_ENABLED: &str = "IPV6Enabled";
+            pub const LOGGING: &str = "Logging";
+            pub const ORIGIN_GROUPS: &str = "OriginGroups";
+            pub const ORIGINS: &str = "Origins";
+            pub const PRICE_CLASS: &str = "PriceClass";
+            pub const RESTRICTIONS: &str = "Restrictions";
+            pub const S3_ORIGIN: &str = "S3Origin";
+            pub const STAGING: &str = "Staging";
+            pub const TENANT_CONFIG: &str = "TenantConfig";
+            pub const VIEWER_CERTIFICATE: &str = "ViewerCertificate";
+            pub const VIEWER_MTLS_CONFIG: &str = "ViewerMtlsConfig";
+            pub const WEB_ACL_ID: &str = "WebACLId";
+        }
+        /// `ForwardedValues` in the schema's definitions.
+        pub mod forwarded_values {
+            pub const COOKIES: &str = "Cookies";
+            pub const HEADERS: &str = "Headers";
+            pub const QUERY_STRING: &str = "QueryString";
+            pub const QUERY_STRING_CACHE_KEYS: &str = "QueryStringCacheKeys";
+        }
+        /// `FunctionAssociation` in the schema's definitions.
+        pub mod function_association {
+            pub const EVENT_TYPE: &str = "EventType";
+            pub const FUNCTION_ARN: &str = "FunctionARN";
+        }
+        /// `GeoRestriction` in the schema's definitions.
+        pub mod geo_restriction {
+            pub const LOCATIONS: &str = "Locations";
+            pub const RESTRICTION_TYPE: &str = "RestrictionType";
+        }
+        /// `GrpcConfig` in the schema's definitions.
+        pub mod grpc_config {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `LambdaFunctionAssociation` in the schema's definitions.
+        pub mod lambda_function_association {
+            pub const EVENT_TYPE: &str = "EventType";
+            pub const INCLUDE_BODY: &str = "IncludeBody";
+            pub const LAMBDA_FUNCTION_ARN: &str = "LambdaFunctionARN";
+        }
+        /// `LegacyCustomOrigin` in the schema's definitions.
+        pub mod legacy_custom_origin {
+            pub const DNS_NAME: &str = "DNSName";
+            pub const HTTP_PORT: &str = "HTTPPort";
+            pub const HTTPS_PORT: &str = "HTTPSPort";
+            pub const ORIGIN_PROTOCOL_POLICY: &str = "OriginProtocolPolicy";
+            pub const ORIGIN_SSL_PROTOCOLS: &str = "OriginSSLProtocols";
+        }
+        /// `LegacyS3Origin` in the schema's definitions.
+        pub mod legacy_s3_origin {
+            pub const DNS_NAME: &str = "DNSName";
+            pub const ORIGIN_ACCESS_IDENTITY: &str = "OriginAccessIdentity";
+        }
+        /// `Logging` in the schema's definitions.
+        pub mod logging {
+            pub const BUCKET: &str = "Bucket";
+            pub const INCLUDE_COOKIES: &str = "IncludeCookies";
+            pub const PREFIX: &str = "Prefix";
+        }
+        /// `Origin` in the schema's definitions.
+        pub mod origin {
+            pub const CONNECTION_ATTEMPTS: &str = "ConnectionAttempts";
+            pub const CONNECTION_TIMEOUT: &str = "ConnectionTimeout";
+            pub const CUSTOM_ORIGIN_CONFIG: &str = "CustomOriginConfig";
+            pub const DOMAIN_NAME: &str = "DomainName";
+            pub const ID: &str = "Id";
+            pub const ORIGIN_ACCESS_CONTROL_ID: &str = "OriginAccessControlId";
+            pub const ORIGIN_CUSTOM_HEADERS: &str = "OriginCustomHeaders";
+            pub const ORIGIN_PATH: &str = "OriginPath";
+            pub const ORIGIN_SHIELD: &str = "OriginShield";
+            pub const RESPONSE_COMPLETION_TIMEOUT: &str = "ResponseCompletionTimeout";
+            pub const S3_ORIGIN_CONFIG: &str = "S3OriginConfig";
+            pub const VPC_ORIGIN_CONFIG: &str = "VpcOriginConfig";
+        }
+        /// `OriginCustomHeader` in the schema's definitions.
+        pub mod origin_custom_header {
+            pub const HEADER_NAME: &str = "HeaderName";
+            pub const HEADER_VALUE: &str = "HeaderValue";
+        }
+        /// `OriginGroup` in the schema's definitions.
+        pub mod origin_group {
+            pub const FAILOVER_CRITERIA: &str = "FailoverCriteria";
+            pub const ID: &str = "Id";
+            pub const MEMBERS: &str = "Members";
+            pub const SELECTION_CRITERIA: &str = "SelectionCriteria";
+        }
+        /// `OriginGroupFailoverCriteria` in the schema's definitions.
+        pub mod origin_group_failover_criteria {
+            pub const STATUS_CODES: &str = "StatusCodes";
+        }
+        /// `OriginGroupMember` in the schema's definitions.
+        pub mod origin_group_member {
+            pub const ORIGIN_ID: &str = "OriginId";
+        }
+        /// `OriginGroupMembers` in the schema's definitions.
+        pub mod origin_group_members {
+            pub const ITEMS: &str = "Items";
+            pub const QUANTITY: &str = "Quantity";
+        }
+        /// `OriginGroups` in the schema's definitions.
+        pub mod origin_groups {
+            pub const ITEMS: &str = "Items";
+            pub const QUANTITY: &str = "Quantity";
+        }
+        /// `OriginMtlsConfig` in the schema's definitions.
+        pub mod origin_mtls_config {
+            pub const CLIENT_CERTIFICATE_ARN: &str = "ClientCertificateArn";
+        }
+        /// `OriginShield` in the schema's definitions.
+        pub mod origin_shield {
+            pub const ENABLED: &str = "Enabled";
+            pub const ORIGIN_SHIELD_REGION: &str = "OriginShieldRegion";
+        }
+        /// `ParameterDefinition` in the schema's definitions.
+        pub mod parameter_definition {
+            pub const DEFINITION: &str = "Definition";
+            pub const NAME: &str = "Name";
+        }
+        /// `Restrictions` in the schema's definitions.
+        pub mod restrictions {
+            pub const GEO_RESTRICTION: &str = "GeoRestriction";
+        }
+        /// `S3OriginConfig` in the schema's definitions.
+        pub mod s3_origin_config {
+            pub const ORIGIN_ACCESS_IDENTITY: &str = "OriginAccessIdentity";
+            pub const ORIGIN_READ_TIMEOUT: &str = "OriginReadTimeout";
+        }
+        /// `StatusCodes` in the schema's definitions.
+        pub mod status_codes {
+            pub const ITEMS: &str = "Items";
+            pub const QUANTITY: &str = "Quantity";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TrustStoreConfig` in the schema's definitions.
+        pub mod trust_store_config {
+            pub const ADVERTISE_TRUST_STORE_CA_NAMES: &str = "AdvertiseTrustStoreCaNames";
+            pub const IGNORE_CERTIFICATE_EXPIRY: &str = "IgnoreCertificateExpiry";
+            pub const TRUST_STORE_ID: &str = "TrustStoreId";
+        }
+        /// `ViewerCertificate` in the schema's definitions.
+        pub mod viewer_certificate {
+            pub const ACM_CERTIFICATE_ARN: &str = "AcmCertificateArn";
+            pub const CLOUD_FRONT_DEFAULT_CERTIFICATE: &str = "CloudFrontDefaultCertificate";
+            pub const IAM_CERTIFICATE_ID: &str = "IamCertificateId";
+            pub const MINIMUM_PROTOCOL_VERSION: &str = "MinimumProtocolVersion";
+            pub const SSL_SUPPORT_METHOD: &str = "SslSupportMethod";
+        }
+        /// `ViewerMtlsConfig` in the schema's definitions.
+        pub mod viewer_mtls_config {
+            pub const MODE: &str = "Mode";
+            pub const TRUST_STORE_CONFIG: &str = "TrustStoreConfig";
+        }
+        /// `VpcOriginConfig` in the schema's definitions.
+        pub mod vpc_origin_config {
+            pub const ORIGIN_KEEPALIVE_TIMEOUT: &str = "OriginKeepaliveTimeout";
+            pub const ORIGIN_READ_TIMEOUT: &str = "OriginReadTimeout";
+            pub const OWNER_ACCOUNT_ID: &str = "OwnerAccountId";
+            pub const VPC_ORIGIN_ID: &str = "VpcOriginId";
+        }
+    }
+    /// The properties of `AWS::CloudFront::Function`, then its definitions'.
+    pub mod function {
+        pub const AUTO_PUBLISH: &str = "AutoPublish";
+        pub const FUNCTION_ARN: &str = "FunctionARN";
+        pub const FUNCTION_CODE: &str = "FunctionCode";
+        pub const FUNCTION_CONFIG: &str = "FunctionConfig";
+        pub const FUNCTION_METADATA: &str = "FunctionMetadata";
+        pub const NAME: &str = "Name";
+        pub const STAGE: &str = "Stage";
+        pub const TAGS: &str = "Tags";
+        /// `FunctionConfig` in the schema's definitions.
+        pub mod function_config {
+            pub const COMMENT: &str = "Comment";
+            pub const KEY_VALUE_STORE_ASSOCIATIONS: &str = "KeyValueStoreAssociations";
+            pub const RUNTIME: &str = "Runtime";
+        }
+        /// `FunctionMetadata` in the schema's definitions.
+        pub mod function_metadata {
+            pub const FUNCTION_ARN: &str = "FunctionARN";
+        }
+        /// `KeyValueStoreAssociation` in the schema's definitions.
+        pub mod key_value_store_association {
+            pub const KEY_VALUE_STORE_ARN: &str = "KeyValueStoreARN";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::CloudFront::OriginAccessControl`, then its definitions'.
+    pub mod origin_access_control {
+        pub const ID: &str = "Id";
+        pub const ORIGIN_ACCESS_CONTROL_CONFIG: &str = "OriginAccessControlConfig";
+        /// `OriginAccessControlConfig` in the schema's definitions.
+        pub mod origin_access_control_config {
+            pub const DESCRIPTION: &str = "Description";
+            pub const NAME: &str = "Name";
+            pub const ORIGIN_ACCESS_CONTROL_ORIGIN_TYPE: &str = "OriginAccessControlOriginType";
+            pub const SIGNING_BEHAVIOR: &str = "SigningBehavior";
+            pub const SIGNING_PROTOCOL: &str = "SigningProtocol";
+        }
+    }
+    /// The properties of `AWS::CloudFront::OriginRequestPolicy`, then its definitions'.
+    pub mod origin_request_policy {
+        pub const ID: &str = "Id";
+        pub const LAST_MODIFIED_TIME: &str = "LastModifiedTime";
+        pub const ORIGIN_REQUEST_POLICY_CONFIG: &str = "OriginRequestPolicyConfig";
+        /// `CookiesConfig` in the schema's definitions.
+        pub mod cookies_config {
+            pub const COOKIE_BEHAVIOR: &str = "CookieBehavior";
+            pub const COOKIES: &str = "Cookies";
+        }
+        /// `HeadersConfig` in the schema's definitions.
+        pub mod headers_config {
+            pub const HEADER_BEHAVIOR: &str = "HeaderBehavior";
+            pub const HEADERS: &str = "Headers";
+        }
+        /// `OriginRequestPolicyConfig` in the schema's definitions.
+        pub mod origin_request_policy_config {
+            pub const COMMENT: &str = "Comment";
+            pub const COOKIES_CONFIG: &str = "CookiesConfig";
+            pub const HEADERS_CONFIG: &str = "HeadersConfig";
+            pub const NAME: &str = "Name";
+            pub const QUERY_STRINGS_CONFIG: &str = "QueryStringsConfig";
+        }
+        /// `QueryStringsConfig` in the schema's definitions.
+        pub mod query_strings_config {
+            pub const QUERY_STRING_BEHAVIOR: &str = "QueryStringBehavior";
+            pub const QUERY_STRINGS: &str = "QueryStrings";
+        }
+    }
+    /// The properties of `AWS::CloudFront::ResponseHeadersPolicy`, then its definitions'.
+    pub mod response_headers_policy {
+        pub const ID: &str = "Id";
+        pub const LAST_MODIFIED_TIME: &str = "LastModifiedTime";
+        pub const RESPONSE_HEADERS_POLICY_CONFIG: &str = "ResponseHeadersPolicyConfig";
+        /// `AccessControlAllowHeaders` in the schema's definitions.
+        pub mod access_control_allow_headers {
+            pub const ITEMS: &str = "Items";
+        }
+        /// `AccessControlAllowMethods` in the schema's definitions.
+        pub mod access_control_allow_methods {
+            pub const ITEMS: &str = "Items";
+        }
+        /// `AccessControlAllowOrigins` in the schema's definitions.
+        pub mod access_control_allow_origins {
+            pub const ITEMS: &str = "Items";
+        }
+        /// `AccessControlExposeHeaders` in the schema's definitions.
+        pub mod access_control_expose_headers {
+            pub const ITEMS: &str = "Items";
+        }
+        /// `ContentSecurityPolicy` in the schema's definitions.
+        pub mod content_security_policy {
+            pub const CONTENT_SECURITY_POLICY: &str = "ContentSecurityPolicy";
+            pub const OVERRIDE: &str = "Override";
+        }
+        /// `ContentTypeOptions` in the schema's definitions.
+        pub mod content_type_options {
+            pub const OVERRIDE: &str = "Override";
+        }
+        /// `CorsConfig` in the schema's definitions.
+        pub mod cors_config {
+            pub const ACCESS_CONTROL_ALLOW_CREDENTIALS: &str = "AccessControlAllowCredentials";
+            pub const ACCESS_CONTROL_ALLOW_HEADERS: &str = "AccessControlAllowHeaders";
+            pub const ACCESS_CONTROL_ALLOW_METHODS: &str = "AccessControlAllowMethods";
+            pub const ACCESS_CONTROL_ALLOW_ORIGINS: &str = "AccessControlAllowOrigins";
+            pub const ACCESS_CONTROL_EXPOSE_HEADERS: &str = "AccessControlExposeHeaders";
+            pub const ACCESS_CONTROL_MAX_AGE_SEC: &str = "AccessControlMaxAgeSec";
+            pub const ORIGIN_OVERRIDE: &str = "OriginOverride";
+        }
+        /// `CustomHeader` in the schema's definitions.
+        pub mod custom_header {
+            pub const HEADER: &str = "Header";
+            pub const OVERRIDE: &str = "Override";
+            pub const VALUE: &str = "Value";
+        }
+        /// `CustomHeadersConfig` in the schema's definitions.
+        pub mod custom_headers_config {
+            pub const ITEMS: &str = "Items";
+        }
+        /// `FrameOptions` in the schema's definitions.
+        pub mod frame_options {
+            pub const FRAME_OPTION: &str = "FrameOption";
+            pub const OVERRIDE: &str = "Override";
+        }
+        /// `ReferrerPolicy` in the schema's definitions.
+        pub mod referrer_policy {
+            pub const OVERRIDE: &str = "Override";
+            pub const REFERRER_POLICY: &str = "ReferrerPolicy";
+        }
+        /// `RemoveHeader` in the schema's definitions.
+        pub mod remove_header {
+            pub const HEADER: &str = "Header";
+        }
+        /// `RemoveHeadersConfig` in the schema's definitions.
+        pub mod remove_headers_config {
+            pub const ITEMS: &str = "Items";
+        }
+        /// `ResponseHeadersPolicyConfig` in the schema's definitions.
+        pub mod response_headers_policy_config {
+            pub const COMMENT: &str = "Comment";
+            pub const CORS_CONFIG: &str = "CorsConfig";
+            pub const CUSTOM_HEADERS_CONFIG: &str = "CustomHeadersConfig";
+            pub const NAME: &str = "Name";
+            pub const REMOVE_HEADERS_CONFIG: &str = "RemoveHeadersConfig";
+            pub const SECURITY_HEADERS_CONFIG: &str = "SecurityHeadersConfig";
+            pub const SERVER_TIMING_HEADERS_CONFIG: &str = "ServerTimingHeadersConfig";
+        }
+        /// `SecurityHeadersConfig` in the schema's definitions.
+        pub mod security_headers_config {
+            pub const CONTENT_SECURITY_POLICY: &str = "ContentSecurityPolicy";
+            pub const CONTENT_TYPE_OPTIONS: &str = "ContentTypeOptions";
+            pub const FRAME_OPTIONS: &str = "FrameOptions";
+            pub const REFERRER_POLICY: &str = "ReferrerPolicy";
+            pub const STRICT_TRANSPORT_SECURITY: &str = "StrictTransportSecurity";
+            pub const XSS_PROTECTION: &str = "XSSProtection";
+        }
+        /// `ServerTimingHeadersConfig` in the schema's definitions.
+        pub mod server_timing_headers_config {
+            pub const ENABLED: &str = "Enabled";
+            pub const SAMPLING_RATE: &str = "SamplingRate";
+        }
+        /// `StrictTransportSecurity` in the schema's definitions.
+        pub mod strict_transport_security {
+            pub const ACCESS_CONTROL_MAX_AGE_SEC: &str = "AccessControlMaxAgeSec";
+            pub const INCLUDE_SUBDOMAINS: &str = "IncludeSubdomains";
+            pub const OVERRIDE: &str = "Override";
+            pub const PRELOAD: &str = "Preload";
+        }
+        /// `XSSProtection` in the schema's definitions.
+        pub mod xss_protection {
+            pub const MODE_BLOCK: &str = "ModeBlock";
+            pub const OVERRIDE: &str = "Override";
+            pub const PROTECTION: &str = "Protection";
+            pub const REPORT_URI: &str = "ReportUri";
+        }
     }
 }

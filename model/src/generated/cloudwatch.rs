@@ -4,6 +4,9 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::CloudWatch::Alarm`: the type name, for code that matches on it.
+pub const ALARM_TYPE: &str = "AWS::CloudWatch::Alarm";
+
 /// `AWS::CloudWatch::Alarm` (schema: `model/schemas/CloudWatch_Alarm.json`).
 ///
 /// ```text
@@ -12,7 +15,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///  When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous configuration of the alarm.
 /// ```
 pub static ALARM: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CloudWatch::Alarm",
+    type_name: ALARM_TYPE,
     service: Some("cloudwatch"),
     iam_prefixes: &["cloudwatch"],
     handler_actions: &[
@@ -40,13 +43,53 @@ pub static ALARM: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/AlarmName"),
 };
 
+/// `AWS::CloudWatch::CompositeAlarm`: the type name, for code that matches on it.
+pub const COMPOSITE_ALARM_TYPE: &str = "AWS::CloudWatch::CompositeAlarm";
+
+/// `AWS::CloudWatch::CompositeAlarm` (schema: `model/schemas/CloudWatch_CompositeAlarm.json`).
+///
+/// ```text
+/// The AWS::CloudWatch::CompositeAlarm type specifies an alarm which aggregates the states of other Alarms (Metric or Composite Alarms) as defined by the AlarmRule expression
+/// ```
+pub static COMPOSITE_ALARM: ResourceFacts = ResourceFacts {
+    type_name: COMPOSITE_ALARM_TYPE,
+    service: Some("cloudwatch"),
+    iam_prefixes: &["cloudwatch"],
+    handler_actions: &[
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+        "cloudwatch:PutCompositeAlarm",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+    ],
+    read_actions: &[
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+    ],
+    tagging: Tagging::Taggable {
+        property: "/properties/Tags",
+        shape: TagShape::List,
+    },
+    create_only: &["/properties/AlarmName"],
+    conditional_create_only: &[],
+    read_only: &["/properties/Arn"],
+    write_only: &[],
+    primary_identifier: &["/properties/AlarmName"],
+    required: &["AlarmRule"],
+    physical_name: Some("/properties/AlarmName"),
+};
+
+/// `AWS::CloudWatch::Dashboard`: the type name, for code that matches on it.
+pub const DASHBOARD_TYPE: &str = "AWS::CloudWatch::Dashboard";
+
 /// `AWS::CloudWatch::Dashboard` (schema: `model/schemas/CloudWatch_Dashboard.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::CloudWatch::Dashboard
 /// ```
 pub static DASHBOARD: ResourceFacts = ResourceFacts {
-    type_name: "AWS::CloudWatch::Dashboard",
+    type_name: DASHBOARD_TYPE,
     service: Some("cloudwatch"),
     iam_prefixes: &["cloudwatch"],
     handler_actions: &[
@@ -1279,6 +1322,151 @@ pub mod dashboard {
         pub fn tags(mut self, value: Tags) -> Self {
             self.tags = value;
             self
+        }
+    }
+}
+
+/// The property names of each `AWS::CloudWatch::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::CloudWatch::Alarm`, then its definitions'.
+    pub mod alarm {
+        pub const ACTION_CONFIGURATION: &str = "ActionConfiguration";
+        pub const ACTIONS_ENABLED: &str = "ActionsEnabled";
+        pub const ALARM_ACTIONS: &str = "AlarmActions";
+        pub const ALARM_DESCRIPTION: &str = "AlarmDescription";
+        pub const ALARM_NAME: &str = "AlarmName";
+        pub const ARN: &str = "Arn";
+        pub const COMPARISON_OPERATOR: &str = "ComparisonOperator";
+        pub const DATAPOINTS_TO_ALARM: &str = "DatapointsToAlarm";
+        pub const DIMENSIONS: &str = "Dimensions";
+        pub const EVALUATE_LOW_SAMPLE_COUNT_PERCENTILE: &str = "EvaluateLowSampleCountPercentile";
+        pub const EVALUATION_CRITERIA: &str = "EvaluationCriteria";
+        pub const EVALUATION_INTERVAL: &str = "EvaluationInterval";
+        pub const EVALUATION_PERIODS: &str = "EvaluationPeriods";
+        pub const EVALUATION_WINDOW: &str = "EvaluationWindow";
+        pub const EXTENDED_STATISTIC: &str = "ExtendedStatistic";
+        pub const INSUFFICIENT_DATA_ACTIONS: &str = "InsufficientDataActions";
+        pub const METRIC_NAME: &str = "MetricName";
+        pub const METRICS: &str = "Metrics";
+        pub const NAMESPACE: &str = "Namespace";
+        pub const OK_ACTIONS: &str = "OKActions";
+        pub const PERIOD: &str = "Period";
+        pub const STATISTIC: &str = "Statistic";
+        pub const TAGS: &str = "Tags";
+        pub const THRESHOLD: &str = "Threshold";
+        pub const THRESHOLD_METRIC_ID: &str = "ThresholdMetricId";
+        pub const TREAT_MISSING_DATA: &str = "TreatMissingData";
+        pub const UNIT: &str = "Unit";
+        pub const WARM_UP_CONFIGURATION: &str = "WarmUpConfiguration";
+        /// `ActionConfiguration` in the schema's definitions.
+        pub mod action_configuration {
+            pub const ALARM_TAGS_PROPAGATION: &str = "AlarmTagsPropagation";
+        }
+        /// `AlarmPromQLCriteria` in the schema's definitions.
+        pub mod alarm_prom_ql_criteria {
+            pub const PENDING_PERIOD: &str = "PendingPeriod";
+            pub const QUERY: &str = "Query";
+            pub const RECOVERY_PERIOD: &str = "RecoveryPeriod";
+        }
+        /// `AlarmTagsPropagation` in the schema's definitions.
+        pub mod alarm_tags_propagation {
+            pub const ENABLED: &str = "Enabled";
+            pub const EXCLUDED_TAG_KEYS: &str = "ExcludedTagKeys";
+            pub const INCLUDED_TAG_KEYS: &str = "IncludedTagKeys";
+        }
+        /// `Dimension` in the schema's definitions.
+        pub mod dimension {
+            pub const NAME: &str = "Name";
+            pub const VALUE: &str = "Value";
+        }
+        /// `EvaluationCriteria` in the schema's definitions.
+        pub mod evaluation_criteria {
+            pub const PROM_QL_CRITERIA: &str = "PromQLCriteria";
+        }
+        /// `EvaluationWindow` in the schema's definitions.
+        pub mod evaluation_window {
+            pub const SLIDING_WINDOW: &str = "SlidingWindow";
+            pub const WALL_CLOCK_WINDOW: &str = "WallClockWindow";
+        }
+        /// `Metric` in the schema's definitions.
+        pub mod metric {
+            pub const DIMENSIONS: &str = "Dimensions";
+            pub const METRIC_NAME: &str = "MetricName";
+            pub const NAMESPACE: &str = "Namespace";
+        }
+        /// `MetricDataQuery` in the schema's definitions.
+        pub mod metric_data_query {
+            pub const ACCOUNT_ID: &str = "AccountId";
+            pub const EXPRESSION: &str = "Expression";
+            pub const ID: &str = "Id";
+            pub const LABEL: &str = "Label";
+            pub const METRIC_STAT: &str = "MetricStat";
+            pub const PERIOD: &str = "Period";
+            pub const RETURN_DATA: &str = "ReturnData";
+        }
+        /// `MetricStat` in the schema's definitions.
+        pub mod metric_stat {
+            pub const METRIC: &str = "Metric";
+            pub const PERIOD: &str = "Period";
+            pub const STAT: &str = "Stat";
+            pub const UNIT: &str = "Unit";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `WallClockWindow` in the schema's definitions.
+        pub mod wall_clock_window {
+            pub const TIMEZONE: &str = "Timezone";
+        }
+        /// `WarmUpConfiguration` in the schema's definitions.
+        pub mod warm_up_configuration {
+            pub const ONLY_START_EVALUATING_AFTER_WARM_UP_PERIOD_ENDS: &str =
+                "OnlyStartEvaluatingAfterWarmUpPeriodEnds";
+            pub const WARM_UP_PERIOD_DURATION_IN_MINUTES: &str = "WarmUpPeriodDurationInMinutes";
+        }
+    }
+    /// The properties of `AWS::CloudWatch::CompositeAlarm`, then its definitions'.
+    pub mod composite_alarm {
+        pub const ACTION_CONFIGURATION: &str = "ActionConfiguration";
+        pub const ACTIONS_ENABLED: &str = "ActionsEnabled";
+        pub const ACTIONS_SUPPRESSOR: &str = "ActionsSuppressor";
+        pub const ACTIONS_SUPPRESSOR_EXTENSION_PERIOD: &str = "ActionsSuppressorExtensionPeriod";
+        pub const ACTIONS_SUPPRESSOR_WAIT_PERIOD: &str = "ActionsSuppressorWaitPeriod";
+        pub const ALARM_ACTIONS: &str = "AlarmActions";
+        pub const ALARM_DESCRIPTION: &str = "AlarmDescription";
+        pub const ALARM_NAME: &str = "AlarmName";
+        pub const ALARM_RULE: &str = "AlarmRule";
+        pub const ARN: &str = "Arn";
+        pub const INSUFFICIENT_DATA_ACTIONS: &str = "InsufficientDataActions";
+        pub const OK_ACTIONS: &str = "OKActions";
+        pub const TAGS: &str = "Tags";
+        /// `ActionConfiguration` in the schema's definitions.
+        pub mod action_configuration {
+            pub const ALARM_TAGS_PROPAGATION: &str = "AlarmTagsPropagation";
+        }
+        /// `AlarmTagsPropagation` in the schema's definitions.
+        pub mod alarm_tags_propagation {
+            pub const ENABLED: &str = "Enabled";
+            pub const EXCLUDED_TAG_KEYS: &str = "ExcludedTagKeys";
+            pub const INCLUDED_TAG_KEYS: &str = "IncludedTagKeys";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::CloudWatch::Dashboard`, then its definitions'.
+    pub mod dashboard {
+        pub const DASHBOARD_BODY: &str = "DashboardBody";
+        pub const DASHBOARD_NAME: &str = "DashboardName";
+        pub const TAGS: &str = "Tags";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
         }
     }
 }

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Cognito::UserPool`: the type name, for code that matches on it.
+pub const USER_POOL_TYPE: &str = "AWS::Cognito::UserPool";
+
 /// `AWS::Cognito::UserPool` (schema: `model/schemas/Cognito_UserPool.json`).
 ///
 /// ```text
 /// Definition of AWS::Cognito::UserPool Resource Type
 /// ```
 pub static USER_POOL: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Cognito::UserPool",
+    type_name: USER_POOL_TYPE,
     service: Some("cognito-idp"),
     iam_prefixes: &["cognito-idp", "iam", "kms"],
     handler_actions: &[
@@ -60,13 +63,16 @@ pub static USER_POOL: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::Cognito::UserPoolClient`: the type name, for code that matches on it.
+pub const USER_POOL_CLIENT_TYPE: &str = "AWS::Cognito::UserPoolClient";
+
 /// `AWS::Cognito::UserPoolClient` (schema: `model/schemas/Cognito_UserPoolClient.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::Cognito::UserPoolClient
 /// ```
 pub static USER_POOL_CLIENT: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Cognito::UserPoolClient",
+    type_name: USER_POOL_CLIENT_TYPE,
     service: Some("cognito-idp"),
     iam_prefixes: &["cognito-idp", "iam"],
     handler_actions: &[
@@ -99,13 +105,16 @@ pub static USER_POOL_CLIENT: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::Cognito::UserPoolGroup`: the type name, for code that matches on it.
+pub const USER_POOL_GROUP_TYPE: &str = "AWS::Cognito::UserPoolGroup";
+
 /// `AWS::Cognito::UserPoolGroup` (schema: `model/schemas/Cognito_UserPoolGroup.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::Cognito::UserPoolGroup
 /// ```
 pub static USER_POOL_GROUP: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Cognito::UserPoolGroup",
+    type_name: USER_POOL_GROUP_TYPE,
     service: Some("cognito-idp"),
     iam_prefixes: &["cognito-idp", "iam"],
     handler_actions: &[
@@ -2533,5 +2542,270 @@ pub mod user_pool_group {
             self.role_arn = Some(value.into());
             self
         }
+    }
+}
+
+/// The property names of each `AWS::Cognito::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Cognito::UserPool`, then its definitions'.
+    pub mod user_pool {
+        pub const ACCOUNT_RECOVERY_SETTING: &str = "AccountRecoverySetting";
+        pub const ADMIN_CREATE_USER_CONFIG: &str = "AdminCreateUserConfig";
+        pub const ALIAS_ATTRIBUTES: &str = "AliasAttributes";
+        pub const ARN: &str = "Arn";
+        pub const AUTO_VERIFIED_ATTRIBUTES: &str = "AutoVerifiedAttributes";
+        pub const DELETION_PROTECTION: &str = "DeletionProtection";
+        pub const DEVICE_CONFIGURATION: &str = "DeviceConfiguration";
+        pub const EMAIL_AUTHENTICATION_MESSAGE: &str = "EmailAuthenticationMessage";
+        pub const EMAIL_AUTHENTICATION_SUBJECT: &str = "EmailAuthenticationSubject";
+        pub const EMAIL_CONFIGURATION: &str = "EmailConfiguration";
+        pub const EMAIL_VERIFICATION_MESSAGE: &str = "EmailVerificationMessage";
+        pub const EMAIL_VERIFICATION_SUBJECT: &str = "EmailVerificationSubject";
+        pub const ENABLED_MFAS: &str = "EnabledMfas";
+        pub const ISSUER_CONFIGURATION: &str = "IssuerConfiguration";
+        pub const KEY_CONFIGURATION: &str = "KeyConfiguration";
+        pub const LAMBDA_CONFIG: &str = "LambdaConfig";
+        pub const MFA_CONFIGURATION: &str = "MfaConfiguration";
+        pub const POLICIES: &str = "Policies";
+        pub const PROVIDER_NAME: &str = "ProviderName";
+        pub const PROVIDER_URL: &str = "ProviderURL";
+        pub const SCHEMA: &str = "Schema";
+        pub const SMS_AUTHENTICATION_MESSAGE: &str = "SmsAuthenticationMessage";
+        pub const SMS_CONFIGURATION: &str = "SmsConfiguration";
+        pub const SMS_VERIFICATION_MESSAGE: &str = "SmsVerificationMessage";
+        pub const USER_ATTRIBUTE_UPDATE_SETTINGS: &str = "UserAttributeUpdateSettings";
+        pub const USER_POOL_ADD_ONS: &str = "UserPoolAddOns";
+        pub const USER_POOL_ID: &str = "UserPoolId";
+        pub const USER_POOL_NAME: &str = "UserPoolName";
+        pub const USER_POOL_TAGS: &str = "UserPoolTags";
+        pub const USER_POOL_TIER: &str = "UserPoolTier";
+        pub const USERNAME_ATTRIBUTES: &str = "UsernameAttributes";
+        pub const USERNAME_CONFIGURATION: &str = "UsernameConfiguration";
+        pub const VERIFICATION_MESSAGE_TEMPLATE: &str = "VerificationMessageTemplate";
+        pub const WEB_AUTHN_FACTOR_CONFIGURATION: &str = "WebAuthnFactorConfiguration";
+        pub const WEB_AUTHN_RELYING_PARTY_ID: &str = "WebAuthnRelyingPartyID";
+        pub const WEB_AUTHN_USER_VERIFICATION: &str = "WebAuthnUserVerification";
+        /// `AccountRecoverySetting` in the schema's definitions.
+        pub mod account_recovery_setting {
+            pub const RECOVERY_MECHANISMS: &str = "RecoveryMechanisms";
+        }
+        /// `AdminCreateUserConfig` in the schema's definitions.
+        pub mod admin_create_user_config {
+            pub const ALLOW_ADMIN_CREATE_USER_ONLY: &str = "AllowAdminCreateUserOnly";
+            pub const INVITE_MESSAGE_TEMPLATE: &str = "InviteMessageTemplate";
+            pub const UNUSED_ACCOUNT_VALIDITY_DAYS: &str = "UnusedAccountValidityDays";
+        }
+        /// `AdvancedSecurityAdditionalFlows` in the schema's definitions.
+        pub mod advanced_security_additional_flows {
+            pub const CUSTOM_AUTH_MODE: &str = "CustomAuthMode";
+        }
+        /// `CustomEmailSender` in the schema's definitions.
+        pub mod custom_email_sender {
+            pub const LAMBDA_ARN: &str = "LambdaArn";
+            pub const LAMBDA_VERSION: &str = "LambdaVersion";
+        }
+        /// `CustomSMSSender` in the schema's definitions.
+        pub mod custom_sms_sender {
+            pub const LAMBDA_ARN: &str = "LambdaArn";
+            pub const LAMBDA_VERSION: &str = "LambdaVersion";
+        }
+        /// `DeviceConfiguration` in the schema's definitions.
+        pub mod device_configuration {
+            pub const CHALLENGE_REQUIRED_ON_NEW_DEVICE: &str = "ChallengeRequiredOnNewDevice";
+            pub const DEVICE_ONLY_REMEMBERED_ON_USER_PROMPT: &str =
+                "DeviceOnlyRememberedOnUserPrompt";
+        }
+        /// `EmailConfiguration` in the schema's definitions.
+        pub mod email_configuration {
+            pub const CONFIGURATION_SET: &str = "ConfigurationSet";
+            pub const EMAIL_SENDING_ACCOUNT: &str = "EmailSendingAccount";
+            pub const FROM: &str = "From";
+            pub const REPLY_TO_EMAIL_ADDRESS: &str = "ReplyToEmailAddress";
+            pub const SOURCE_ARN: &str = "SourceArn";
+        }
+        /// `EumsSmsConfiguration` in the schema's definitions.
+        pub mod eums_sms_configuration {
+            pub const CALLER_ARN: &str = "CallerArn";
+            pub const CONFIGURATION_SET_NAME: &str = "ConfigurationSetName";
+            pub const EXTERNAL_ID: &str = "ExternalId";
+            pub const IN_ENTITY_ID: &str = "InEntityId";
+            pub const IN_TEMPLATE_ID: &str = "InTemplateId";
+            pub const ORIGINATION_IDENTITY: &str = "OriginationIdentity";
+            pub const REGION: &str = "Region";
+        }
+        /// `InboundFederation` in the schema's definitions.
+        pub mod inbound_federation {
+            pub const LAMBDA_ARN: &str = "LambdaArn";
+            pub const LAMBDA_VERSION: &str = "LambdaVersion";
+        }
+        /// `InviteMessageTemplate` in the schema's definitions.
+        pub mod invite_message_template {
+            pub const EMAIL_MESSAGE: &str = "EmailMessage";
+            pub const EMAIL_SUBJECT: &str = "EmailSubject";
+            pub const SMS_MESSAGE: &str = "SMSMessage";
+        }
+        /// `IssuerConfiguration` in the schema's definitions.
+        pub mod issuer_configuration {
+            pub const TYPE: &str = "Type";
+        }
+        /// `KeyConfiguration` in the schema's definitions.
+        pub mod key_configuration {
+            pub const KEY_TYPE: &str = "KeyType";
+            pub const KMS_KEY_ARN: &str = "KmsKeyArn";
+        }
+        /// `LambdaConfig` in the schema's definitions.
+        pub mod lambda_config {
+            pub const CREATE_AUTH_CHALLENGE: &str = "CreateAuthChallenge";
+            pub const CUSTOM_EMAIL_SENDER: &str = "CustomEmailSender";
+            pub const CUSTOM_MESSAGE: &str = "CustomMessage";
+            pub const CUSTOM_SMS_SENDER: &str = "CustomSMSSender";
+            pub const DEFINE_AUTH_CHALLENGE: &str = "DefineAuthChallenge";
+            pub const INBOUND_FEDERATION: &str = "InboundFederation";
+            pub const KMS_KEY_ID: &str = "KMSKeyID";
+            pub const POST_AUTHENTICATION: &str = "PostAuthentication";
+            pub const POST_CONFIRMATION: &str = "PostConfirmation";
+            pub const PRE_AUTHENTICATION: &str = "PreAuthentication";
+            pub const PRE_SIGN_UP: &str = "PreSignUp";
+            pub const PRE_TOKEN_GENERATION: &str = "PreTokenGeneration";
+            pub const PRE_TOKEN_GENERATION_CONFIG: &str = "PreTokenGenerationConfig";
+            pub const USER_MIGRATION: &str = "UserMigration";
+            pub const VERIFY_AUTH_CHALLENGE_RESPONSE: &str = "VerifyAuthChallengeResponse";
+        }
+        /// `NumberAttributeConstraints` in the schema's definitions.
+        pub mod number_attribute_constraints {
+            pub const MAX_VALUE: &str = "MaxValue";
+            pub const MIN_VALUE: &str = "MinValue";
+        }
+        /// `PasswordPolicy` in the schema's definitions.
+        pub mod password_policy {
+            pub const MINIMUM_LENGTH: &str = "MinimumLength";
+            pub const PASSWORD_HISTORY_SIZE: &str = "PasswordHistorySize";
+            pub const REQUIRE_LOWERCASE: &str = "RequireLowercase";
+            pub const REQUIRE_NUMBERS: &str = "RequireNumbers";
+            pub const REQUIRE_SYMBOLS: &str = "RequireSymbols";
+            pub const REQUIRE_UPPERCASE: &str = "RequireUppercase";
+            pub const TEMPORARY_PASSWORD_VALIDITY_DAYS: &str = "TemporaryPasswordValidityDays";
+        }
+        /// `Policies` in the schema's definitions.
+        pub mod policies {
+            pub const PASSWORD_POLICY: &str = "PasswordPolicy";
+            pub const SIGN_IN_POLICY: &str = "SignInPolicy";
+        }
+        /// `PreTokenGenerationConfig` in the schema's definitions.
+        pub mod pre_token_generation_config {
+            pub const LAMBDA_ARN: &str = "LambdaArn";
+            pub const LAMBDA_VERSION: &str = "LambdaVersion";
+        }
+        /// `RecoveryOption` in the schema's definitions.
+        pub mod recovery_option {
+            pub const NAME: &str = "Name";
+            pub const PRIORITY: &str = "Priority";
+        }
+        /// `SchemaAttribute` in the schema's definitions.
+        pub mod schema_attribute {
+            pub const ATTRIBUTE_DATA_TYPE: &str = "AttributeDataType";
+            pub const DEVELOPER_ONLY_ATTRIBUTE: &str = "DeveloperOnlyAttribute";
+            pub const MUTABLE: &str = "Mutable";
+            pub const NAME: &str = "Name";
+            pub const NUMBER_ATTRIBUTE_CONSTRAINTS: &str = "NumberAttributeConstraints";
+            pub const REQUIRED: &str = "Required";
+            pub const STRING_ATTRIBUTE_CONSTRAINTS: &str = "StringAttributeConstraints";
+        }
+        /// `SignInPolicy` in the schema's definitions.
+        pub mod sign_in_policy {
+            pub const ALLOWED_FIRST_AUTH_FACTORS: &str = "AllowedFirstAuthFactors";
+        }
+        /// `SmsConfiguration` in the schema's definitions.
+        pub mod sms_configuration {
+            pub const EUMS_SMS: &str = "EumsSms";
+            pub const EXTERNAL_ID: &str = "ExternalId";
+            pub const SNS_CALLER_ARN: &str = "SnsCallerArn";
+            pub const SNS_REGION: &str = "SnsRegion";
+        }
+        /// `StringAttributeConstraints` in the schema's definitions.
+        pub mod string_attribute_constraints {
+            pub const MAX_LENGTH: &str = "MaxLength";
+            pub const MIN_LENGTH: &str = "MinLength";
+        }
+        /// `UserAttributeUpdateSettings` in the schema's definitions.
+        pub mod user_attribute_update_settings {
+            pub const ATTRIBUTES_REQUIRE_VERIFICATION_BEFORE_UPDATE: &str =
+                "AttributesRequireVerificationBeforeUpdate";
+        }
+        /// `UserPoolAddOns` in the schema's definitions.
+        pub mod user_pool_add_ons {
+            pub const ADVANCED_SECURITY_ADDITIONAL_FLOWS: &str = "AdvancedSecurityAdditionalFlows";
+            pub const ADVANCED_SECURITY_MODE: &str = "AdvancedSecurityMode";
+        }
+        /// `UsernameConfiguration` in the schema's definitions.
+        pub mod username_configuration {
+            pub const CASE_SENSITIVE: &str = "CaseSensitive";
+        }
+        /// `VerificationMessageTemplate` in the schema's definitions.
+        pub mod verification_message_template {
+            pub const DEFAULT_EMAIL_OPTION: &str = "DefaultEmailOption";
+            pub const EMAIL_MESSAGE: &str = "EmailMessage";
+            pub const EMAIL_MESSAGE_BY_LINK: &str = "EmailMessageByLink";
+            pub const EMAIL_SUBJECT: &str = "EmailSubject";
+            pub const EMAIL_SUBJECT_BY_LINK: &str = "EmailSubjectByLink";
+            pub const SMS_MESSAGE: &str = "SmsMessage";
+        }
+    }
+    /// The properties of `AWS::Cognito::UserPoolClient`, then its definitions'.
+    pub mod user_pool_client {
+        pub const ACCESS_TOKEN_VALIDITY: &str = "AccessTokenValidity";
+        pub const ALLOWED_OAUTH_FLOWS: &str = "AllowedOAuthFlows";
+        pub const ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT: &str = "AllowedOAuthFlowsUserPoolClient";
+        pub const ALLOWED_OAUTH_SCOPES: &str = "AllowedOAuthScopes";
+        pub const ANALYTICS_CONFIGURATION: &str = "AnalyticsConfiguration";
+        pub const AUTH_SESSION_VALIDITY: &str = "AuthSessionValidity";
+        pub const CALLBACK_URLS: &str = "CallbackURLs";
+        pub const CLIENT_ID: &str = "ClientId";
+        pub const CLIENT_NAME: &str = "ClientName";
+        pub const CLIENT_SECRET: &str = "ClientSecret";
+        pub const DEFAULT_REDIRECT_URI: &str = "DefaultRedirectURI";
+        pub const ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA: &str =
+            "EnablePropagateAdditionalUserContextData";
+        pub const ENABLE_TOKEN_REVOCATION: &str = "EnableTokenRevocation";
+        pub const EXPLICIT_AUTH_FLOWS: &str = "ExplicitAuthFlows";
+        pub const GENERATE_SECRET: &str = "GenerateSecret";
+        pub const ID_TOKEN_VALIDITY: &str = "IdTokenValidity";
+        pub const LOGOUT_URLS: &str = "LogoutURLs";
+        pub const NAME: &str = "Name";
+        pub const PREVENT_USER_EXISTENCE_ERRORS: &str = "PreventUserExistenceErrors";
+        pub const READ_ATTRIBUTES: &str = "ReadAttributes";
+        pub const REFRESH_TOKEN_ROTATION: &str = "RefreshTokenRotation";
+        pub const REFRESH_TOKEN_VALIDITY: &str = "RefreshTokenValidity";
+        pub const SUPPORTED_IDENTITY_PROVIDERS: &str = "SupportedIdentityProviders";
+        pub const TOKEN_VALIDITY_UNITS: &str = "TokenValidityUnits";
+        pub const USER_POOL_ID: &str = "UserPoolId";
+        pub const WRITE_ATTRIBUTES: &str = "WriteAttributes";
+        /// `AnalyticsConfiguration` in the schema's definitions.
+        pub mod analytics_configuration {
+            pub const APPLICATION_ARN: &str = "ApplicationArn";
+            pub const APPLICATION_ID: &str = "ApplicationId";
+            pub const EXTERNAL_ID: &str = "ExternalId";
+            pub const ROLE_ARN: &str = "RoleArn";
+            pub const USER_DATA_SHARED: &str = "UserDataShared";
+        }
+        /// `RefreshTokenRotation` in the schema's definitions.
+        pub mod refresh_token_rotation {
+            pub const FEATURE: &str = "Feature";
+            pub const RETRY_GRACE_PERIOD_SECONDS: &str = "RetryGracePeriodSeconds";
+        }
+        /// `TokenValidityUnits` in the schema's definitions.
+        pub mod token_validity_units {
+            pub const ACCESS_TOKEN: &str = "AccessToken";
+            pub const ID_TOKEN: &str = "IdToken";
+            pub const REFRESH_TOKEN: &str = "RefreshToken";
+        }
+    }
+    /// The properties of `AWS::Cognito::UserPoolGroup`, then its definitions'.
+    pub mod user_pool_group {
+        pub const DESCRIPTION: &str = "Description";
+        pub const GROUP_NAME: &str = "GroupName";
+        pub const PRECEDENCE: &str = "Precedence";
+        pub const ROLE_ARN: &str = "RoleArn";
+        pub const USER_POOL_ID: &str = "UserPoolId";
     }
 }

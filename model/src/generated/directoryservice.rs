@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, Tagging};
 
+/// `AWS::DirectoryService::MicrosoftAD`: the type name, for code that matches on it.
+pub const MICROSOFT_AD_TYPE: &str = "AWS::DirectoryService::MicrosoftAD";
+
 /// `AWS::DirectoryService::MicrosoftAD` (schema: `model/schemas/DirectoryService_MicrosoftAD.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::DirectoryService::MicrosoftAD
 /// ```
 pub static MICROSOFT_AD: ResourceFacts = ResourceFacts {
-    type_name: "AWS::DirectoryService::MicrosoftAD",
+    type_name: MICROSOFT_AD_TYPE,
     service: Some("ds"),
     iam_prefixes: &["ds", "ec2"],
     handler_actions: &[
@@ -57,3 +60,25 @@ pub static MICROSOFT_AD: ResourceFacts = ResourceFacts {
     required: &["VpcSettings", "Name"],
     physical_name: Some("/properties/Name"),
 };
+
+/// The property names of each `AWS::DirectoryService::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::DirectoryService::MicrosoftAD`, then its definitions'.
+    pub mod microsoft_ad {
+        pub const ALIAS: &str = "Alias";
+        pub const CREATE_ALIAS: &str = "CreateAlias";
+        pub const DIRECTORY_ID: &str = "DirectoryId";
+        pub const DNS_IP_ADDRESSES: &str = "DnsIpAddresses";
+        pub const EDITION: &str = "Edition";
+        pub const ENABLE_SSO: &str = "EnableSso";
+        pub const NAME: &str = "Name";
+        pub const PASSWORD: &str = "Password";
+        pub const SHORT_NAME: &str = "ShortName";
+        pub const VPC_SETTINGS: &str = "VpcSettings";
+        /// `VpcSettings` in the schema's definitions.
+        pub mod vpc_settings {
+            pub const SUBNET_IDS: &str = "SubnetIds";
+            pub const VPC_ID: &str = "VpcId";
+        }
+    }
+}

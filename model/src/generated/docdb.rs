@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::DocDB::DBCluster`: the type name, for code that matches on it.
+pub const DB_CLUSTER_TYPE: &str = "AWS::DocDB::DBCluster";
+
 /// `AWS::DocDB::DBCluster` (schema: `model/schemas/DocDB_DBCluster.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::DocDB::DBCluster
 /// ```
 pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::DocDB::DBCluster",
+    type_name: DB_CLUSTER_TYPE,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -42,13 +45,16 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::DocDB::DBInstance`: the type name, for code that matches on it.
+pub const DB_INSTANCE_TYPE: &str = "AWS::DocDB::DBInstance";
+
 /// `AWS::DocDB::DBInstance` (schema: `model/schemas/DocDB_DBInstance.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::DocDB::DBInstance
 /// ```
 pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::DocDB::DBInstance",
+    type_name: DB_INSTANCE_TYPE,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -69,3 +75,75 @@ pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
     required: &["DBInstanceClass", "DBClusterIdentifier"],
     physical_name: None,
 };
+
+/// The property names of each `AWS::DocDB::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::DocDB::DBCluster`, then its definitions'.
+    pub mod db_cluster {
+        pub const AVAILABILITY_ZONES: &str = "AvailabilityZones";
+        pub const BACKUP_RETENTION_PERIOD: &str = "BackupRetentionPeriod";
+        pub const CLUSTER_RESOURCE_ID: &str = "ClusterResourceId";
+        pub const COPY_TAGS_TO_SNAPSHOT: &str = "CopyTagsToSnapshot";
+        pub const DB_CLUSTER_IDENTIFIER: &str = "DBClusterIdentifier";
+        pub const DB_CLUSTER_PARAMETER_GROUP_NAME: &str = "DBClusterParameterGroupName";
+        pub const DB_SUBNET_GROUP_NAME: &str = "DBSubnetGroupName";
+        pub const DELETION_PROTECTION: &str = "DeletionProtection";
+        pub const ENABLE_CLOUDWATCH_LOGS_EXPORTS: &str = "EnableCloudwatchLogsExports";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const ENGINE_VERSION: &str = "EngineVersion";
+        pub const GLOBAL_CLUSTER_IDENTIFIER: &str = "GlobalClusterIdentifier";
+        pub const ID: &str = "Id";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const MANAGE_MASTER_USER_PASSWORD: &str = "ManageMasterUserPassword";
+        pub const MASTER_USER_PASSWORD: &str = "MasterUserPassword";
+        pub const MASTER_USER_SECRET_KMS_KEY_ID: &str = "MasterUserSecretKmsKeyId";
+        pub const MASTER_USERNAME: &str = "MasterUsername";
+        pub const NETWORK_TYPE: &str = "NetworkType";
+        pub const PORT: &str = "Port";
+        pub const PREFERRED_BACKUP_WINDOW: &str = "PreferredBackupWindow";
+        pub const PREFERRED_MAINTENANCE_WINDOW: &str = "PreferredMaintenanceWindow";
+        pub const READ_ENDPOINT: &str = "ReadEndpoint";
+        pub const RESTORE_TO_TIME: &str = "RestoreToTime";
+        pub const RESTORE_TYPE: &str = "RestoreType";
+        pub const ROTATE_MASTER_USER_PASSWORD: &str = "RotateMasterUserPassword";
+        pub const SERVERLESS_V2_SCALING_CONFIGURATION: &str = "ServerlessV2ScalingConfiguration";
+        pub const SNAPSHOT_IDENTIFIER: &str = "SnapshotIdentifier";
+        pub const SOURCE_DB_CLUSTER_IDENTIFIER: &str = "SourceDBClusterIdentifier";
+        pub const STORAGE_ENCRYPTED: &str = "StorageEncrypted";
+        pub const STORAGE_TYPE: &str = "StorageType";
+        pub const TAGS: &str = "Tags";
+        pub const USE_LATEST_RESTORABLE_TIME: &str = "UseLatestRestorableTime";
+        pub const VPC_SECURITY_GROUP_IDS: &str = "VpcSecurityGroupIds";
+        /// `ServerlessV2ScalingConfiguration` in the schema's definitions.
+        pub mod serverless_v2_scaling_configuration {
+            pub const MAX_CAPACITY: &str = "MaxCapacity";
+            pub const MIN_CAPACITY: &str = "MinCapacity";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::DocDB::DBInstance`, then its definitions'.
+    pub mod db_instance {
+        pub const AUTO_MINOR_VERSION_UPGRADE: &str = "AutoMinorVersionUpgrade";
+        pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+        pub const CA_CERTIFICATE_IDENTIFIER: &str = "CACertificateIdentifier";
+        pub const CERTIFICATE_ROTATION_RESTART: &str = "CertificateRotationRestart";
+        pub const DB_CLUSTER_IDENTIFIER: &str = "DBClusterIdentifier";
+        pub const DB_INSTANCE_CLASS: &str = "DBInstanceClass";
+        pub const DB_INSTANCE_IDENTIFIER: &str = "DBInstanceIdentifier";
+        pub const ENABLE_PERFORMANCE_INSIGHTS: &str = "EnablePerformanceInsights";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const ID: &str = "Id";
+        pub const PORT: &str = "Port";
+        pub const PREFERRED_MAINTENANCE_WINDOW: &str = "PreferredMaintenanceWindow";
+        pub const TAGS: &str = "Tags";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

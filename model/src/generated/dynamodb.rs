@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::DynamoDB::GlobalTable`: the type name, for code that matches on it.
+pub const GLOBAL_TABLE_TYPE: &str = "AWS::DynamoDB::GlobalTable";
+
 /// `AWS::DynamoDB::GlobalTable` (schema: `model/schemas/DynamoDB_GlobalTable.json`).
 ///
 /// ```text
 /// Version: None. Resource Type definition for AWS::DynamoDB::GlobalTable
 /// ```
 pub static GLOBAL_TABLE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::DynamoDB::GlobalTable",
+    type_name: GLOBAL_TABLE_TYPE,
     service: Some("dynamodb"),
     iam_prefixes: &[
         "application-autoscaling",
@@ -99,6 +102,9 @@ pub static GLOBAL_TABLE: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/TableName"),
 };
 
+/// `AWS::DynamoDB::Table`: the type name, for code that matches on it.
+pub const TABLE_TYPE: &str = "AWS::DynamoDB::Table";
+
 /// `AWS::DynamoDB::Table` (schema: `model/schemas/DynamoDB_Table.json`).
 ///
 /// ```text
@@ -109,7 +115,7 @@ pub static GLOBAL_TABLE: ResourceFacts = ResourceFacts {
 ///    Our guidance is to use the latest schema documented for your CFNlong templates. This schema supports the provisioning of all table settings below. When using this schema in your CFNlong templates, please ensure that your Identity and Access Management (IAM) policies are updated with appropriate permissions to allow for the authorization of these setting changes.
 /// ```
 pub static TABLE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::DynamoDB::Table",
+    type_name: TABLE_TYPE,
     service: Some("dynamodb"),
     iam_prefixes: &["dynamodb", "iam", "kinesis", "kms", "logs", "s3"],
     handler_actions: &[
@@ -1741,5 +1747,373 @@ pub mod table {
     pub mod attribute {
         /// `Fn::GetAtt` `StreamArn`.
         pub enum StreamArn {}
+    }
+}
+
+/// The property names of each `AWS::DynamoDB::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::DynamoDB::GlobalTable`, then its definitions'.
+    pub mod global_table {
+        pub const ARN: &str = "Arn";
+        pub const ATTRIBUTE_DEFINITIONS: &str = "AttributeDefinitions";
+        pub const BILLING_MODE: &str = "BillingMode";
+        pub const GLOBAL_SECONDARY_INDEXES: &str = "GlobalSecondaryIndexes";
+        pub const GLOBAL_TABLE_SOURCE_ARN: &str = "GlobalTableSourceArn";
+        pub const GLOBAL_TABLE_WITNESSES: &str = "GlobalTableWitnesses";
+        pub const KEY_SCHEMA: &str = "KeySchema";
+        pub const LOCAL_SECONDARY_INDEXES: &str = "LocalSecondaryIndexes";
+        pub const MULTI_REGION_CONSISTENCY: &str = "MultiRegionConsistency";
+        pub const READ_ON_DEMAND_THROUGHPUT_SETTINGS: &str = "ReadOnDemandThroughputSettings";
+        pub const READ_PROVISIONED_THROUGHPUT_SETTINGS: &str = "ReadProvisionedThroughputSettings";
+        pub const REPLICAS: &str = "Replicas";
+        pub const SSE_SPECIFICATION: &str = "SSESpecification";
+        pub const STREAM_ARN: &str = "StreamArn";
+        pub const STREAM_SPECIFICATION: &str = "StreamSpecification";
+        pub const TABLE_ID: &str = "TableId";
+        pub const TABLE_NAME: &str = "TableName";
+        pub const TABLE_TYPE: &str = "TableType";
+        pub const TIME_TO_LIVE_SPECIFICATION: &str = "TimeToLiveSpecification";
+        pub const VECTOR_INDEXES: &str = "VectorIndexes";
+        pub const WARM_THROUGHPUT: &str = "WarmThroughput";
+        pub const WRITE_ON_DEMAND_THROUGHPUT_SETTINGS: &str = "WriteOnDemandThroughputSettings";
+        pub const WRITE_PROVISIONED_THROUGHPUT_SETTINGS: &str =
+            "WriteProvisionedThroughputSettings";
+        /// `AttributeDefinition` in the schema's definitions.
+        pub mod attribute_definition {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+            pub const ATTRIBUTE_TYPE: &str = "AttributeType";
+        }
+        /// `CapacityAutoScalingSettings` in the schema's definitions.
+        pub mod capacity_auto_scaling_settings {
+            pub const MAX_CAPACITY: &str = "MaxCapacity";
+            pub const MIN_CAPACITY: &str = "MinCapacity";
+            pub const SEED_CAPACITY: &str = "SeedCapacity";
+            pub const TARGET_TRACKING_SCALING_POLICY_CONFIGURATION: &str =
+                "TargetTrackingScalingPolicyConfiguration";
+        }
+        /// `ContributorInsightsSpecification` in the schema's definitions.
+        pub mod contributor_insights_specification {
+            pub const ENABLED: &str = "Enabled";
+            pub const MODE: &str = "Mode";
+        }
+        /// `GlobalReadProvisionedThroughputSettings` in the schema's definitions.
+        pub mod global_read_provisioned_throughput_settings {
+            pub const READ_CAPACITY_UNITS: &str = "ReadCapacityUnits";
+        }
+        /// `GlobalSecondaryIndex` in the schema's definitions.
+        pub mod global_secondary_index {
+            pub const INDEX_NAME: &str = "IndexName";
+            pub const KEY_SCHEMA: &str = "KeySchema";
+            pub const PROJECTION: &str = "Projection";
+            pub const READ_ON_DEMAND_THROUGHPUT_SETTINGS: &str = "ReadOnDemandThroughputSettings";
+            pub const READ_PROVISIONED_THROUGHPUT_SETTINGS: &str =
+                "ReadProvisionedThroughputSettings";
+            pub const WARM_THROUGHPUT: &str = "WarmThroughput";
+            pub const WRITE_ON_DEMAND_THROUGHPUT_SETTINGS: &str = "WriteOnDemandThroughputSettings";
+            pub const WRITE_PROVISIONED_THROUGHPUT_SETTINGS: &str =
+                "WriteProvisionedThroughputSettings";
+        }
+        /// `GlobalTableWitness` in the schema's definitions.
+        pub mod global_table_witness {
+            pub const REGION: &str = "Region";
+        }
+        /// `KeySchema` in the schema's definitions.
+        pub mod key_schema {
+            pub const KEY_TYPE: &str = "KeyType";
+        }
+        /// `KinesisStreamSpecification` in the schema's definitions.
+        pub mod kinesis_stream_specification {
+            pub const APPROXIMATE_CREATION_DATE_TIME_PRECISION: &str =
+                "ApproximateCreationDateTimePrecision";
+            pub const STREAM_ARN: &str = "StreamArn";
+        }
+        /// `LocalSecondaryIndex` in the schema's definitions.
+        pub mod local_secondary_index {
+            pub const INDEX_NAME: &str = "IndexName";
+            pub const KEY_SCHEMA: &str = "KeySchema";
+            pub const PROJECTION: &str = "Projection";
+        }
+        /// `PointInTimeRecoverySpecification` in the schema's definitions.
+        pub mod point_in_time_recovery_specification {
+            pub const POINT_IN_TIME_RECOVERY_ENABLED: &str = "PointInTimeRecoveryEnabled";
+            pub const RECOVERY_PERIOD_IN_DAYS: &str = "RecoveryPeriodInDays";
+        }
+        /// `Projection` in the schema's definitions.
+        pub mod projection {
+            pub const NON_KEY_ATTRIBUTES: &str = "NonKeyAttributes";
+            pub const PROJECTION_TYPE: &str = "ProjectionType";
+        }
+        /// `ReadOnDemandThroughputSettings` in the schema's definitions.
+        pub mod read_on_demand_throughput_settings {
+            pub const MAX_READ_REQUEST_UNITS: &str = "MaxReadRequestUnits";
+        }
+        /// `ReadProvisionedThroughputSettings` in the schema's definitions.
+        pub mod read_provisioned_throughput_settings {
+            pub const READ_CAPACITY_AUTO_SCALING_SETTINGS: &str = "ReadCapacityAutoScalingSettings";
+            pub const READ_CAPACITY_UNITS: &str = "ReadCapacityUnits";
+        }
+        /// `ReplicaGlobalSecondaryIndexSpecification` in the schema's definitions.
+        pub mod replica_global_secondary_index_specification {
+            pub const CONTRIBUTOR_INSIGHTS_SPECIFICATION: &str = "ContributorInsightsSpecification";
+            pub const INDEX_NAME: &str = "IndexName";
+            pub const READ_ON_DEMAND_THROUGHPUT_SETTINGS: &str = "ReadOnDemandThroughputSettings";
+            pub const READ_PROVISIONED_THROUGHPUT_SETTINGS: &str =
+                "ReadProvisionedThroughputSettings";
+        }
+        /// `ReplicaSSESpecification` in the schema's definitions.
+        pub mod replica_sse_specification {
+            pub const KMS_MASTER_KEY_ID: &str = "KMSMasterKeyId";
+        }
+        /// `ReplicaSpecification` in the schema's definitions.
+        pub mod replica_specification {
+            pub const CONTRIBUTOR_INSIGHTS_SPECIFICATION: &str = "ContributorInsightsSpecification";
+            pub const DELETION_PROTECTION_ENABLED: &str = "DeletionProtectionEnabled";
+            pub const DISASSOCIATION_PROTECTION_ENABLED: &str = "DisassociationProtectionEnabled";
+            pub const GLOBAL_SECONDARY_INDEXES: &str = "GlobalSecondaryIndexes";
+            pub const GLOBAL_TABLE_SETTINGS_REPLICATION_MODE: &str =
+                "GlobalTableSettingsReplicationMode";
+            pub const KINESIS_STREAM_SPECIFICATION: &str = "KinesisStreamSpecification";
+            pub const POINT_IN_TIME_RECOVERY_SPECIFICATION: &str =
+                "PointInTimeRecoverySpecification";
+            pub const READ_ON_DEMAND_THROUGHPUT_SETTINGS: &str = "ReadOnDemandThroughputSettings";
+            pub const READ_PROVISIONED_THROUGHPUT_SETTINGS: &str =
+                "ReadProvisionedThroughputSettings";
+            pub const REGION: &str = "Region";
+            pub const REPLICA_STREAM_SPECIFICATION: &str = "ReplicaStreamSpecification";
+            pub const RESOURCE_POLICY: &str = "ResourcePolicy";
+            pub const SSE_SPECIFICATION: &str = "SSESpecification";
+            pub const TABLE_CLASS: &str = "TableClass";
+            pub const TAGS: &str = "Tags";
+        }
+        /// `ReplicaStreamSpecification` in the schema's definitions.
+        pub mod replica_stream_specification {
+            pub const RESOURCE_POLICY: &str = "ResourcePolicy";
+            pub const TAGS: &str = "Tags";
+        }
+        /// `ResourcePolicy` in the schema's definitions.
+        pub mod resource_policy {
+            pub const POLICY_DOCUMENT: &str = "PolicyDocument";
+        }
+        /// `SSESpecification` in the schema's definitions.
+        pub mod sse_specification {
+            pub const SSE_ENABLED: &str = "SSEEnabled";
+            pub const SSE_TYPE: &str = "SSEType";
+        }
+        /// `SearchSchemaElement` in the schema's definitions.
+        pub mod search_schema_element {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+            pub const SEARCH_SCHEMA_ELEMENT_TYPE: &str = "SearchSchemaElementType";
+        }
+        /// `StreamSpecification` in the schema's definitions.
+        pub mod stream_specification {
+            pub const STREAM_VIEW_TYPE: &str = "StreamViewType";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TargetTrackingScalingPolicyConfiguration` in the schema's definitions.
+        pub mod target_tracking_scaling_policy_configuration {
+            pub const DISABLE_SCALE_IN: &str = "DisableScaleIn";
+            pub const SCALE_IN_COOLDOWN: &str = "ScaleInCooldown";
+            pub const SCALE_OUT_COOLDOWN: &str = "ScaleOutCooldown";
+            pub const TARGET_VALUE: &str = "TargetValue";
+        }
+        /// `TimeToLiveSpecification` in the schema's definitions.
+        pub mod time_to_live_specification {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `VectorAttribute` in the schema's definitions.
+        pub mod vector_attribute {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+        }
+        /// `VectorIndex` in the schema's definitions.
+        pub mod vector_index {
+            pub const DIMENSIONS: &str = "Dimensions";
+            pub const DISTANCE_FUNCTION: &str = "DistanceFunction";
+            pub const INDEX_NAME: &str = "IndexName";
+            pub const PROJECTION: &str = "Projection";
+            pub const SEARCH_SCHEMA: &str = "SearchSchema";
+            pub const VECTOR_ATTRIBUTE: &str = "VectorAttribute";
+        }
+        /// `WarmThroughput` in the schema's definitions.
+        pub mod warm_throughput {
+            pub const READ_UNITS_PER_SECOND: &str = "ReadUnitsPerSecond";
+            pub const WRITE_UNITS_PER_SECOND: &str = "WriteUnitsPerSecond";
+        }
+        /// `WriteOnDemandThroughputSettings` in the schema's definitions.
+        pub mod write_on_demand_throughput_settings {
+            pub const MAX_WRITE_REQUEST_UNITS: &str = "MaxWriteRequestUnits";
+        }
+        /// `WriteProvisionedThroughputSettings` in the schema's definitions.
+        pub mod write_provisioned_throughput_settings {
+            pub const WRITE_CAPACITY_AUTO_SCALING_SETTINGS: &str =
+                "WriteCapacityAutoScalingSettings";
+        }
+    }
+    /// The properties of `AWS::DynamoDB::Table`, then its definitions'.
+    pub mod table {
+        pub const ARN: &str = "Arn";
+        pub const ATTRIBUTE_DEFINITIONS: &str = "AttributeDefinitions";
+        pub const BILLING_MODE: &str = "BillingMode";
+        pub const CONTRIBUTOR_INSIGHTS_SPECIFICATION: &str = "ContributorInsightsSpecification";
+        pub const DELETION_PROTECTION_ENABLED: &str = "DeletionProtectionEnabled";
+        pub const GLOBAL_SECONDARY_INDEXES: &str = "GlobalSecondaryIndexes";
+        pub const IMPORT_SOURCE_SPECIFICATION: &str = "ImportSourceSpecification";
+        pub const KEY_SCHEMA: &str = "KeySchema";
+        pub const KINESIS_STREAM_SPECIFICATION: &str = "KinesisStreamSpecification";
+        pub const LOCAL_SECONDARY_INDEXES: &str = "LocalSecondaryIndexes";
+        pub const ON_DEMAND_THROUGHPUT: &str = "OnDemandThroughput";
+        pub const POINT_IN_TIME_RECOVERY_SPECIFICATION: &str = "PointInTimeRecoverySpecification";
+        pub const PROVISIONED_THROUGHPUT: &str = "ProvisionedThroughput";
+        pub const RESOURCE_POLICY: &str = "ResourcePolicy";
+        pub const SSE_SPECIFICATION: &str = "SSESpecification";
+        pub const STREAM_ARN: &str = "StreamArn";
+        pub const STREAM_SPECIFICATION: &str = "StreamSpecification";
+        pub const TABLE_CLASS: &str = "TableClass";
+        pub const TABLE_NAME: &str = "TableName";
+        pub const TAGS: &str = "Tags";
+        pub const TIME_TO_LIVE_SPECIFICATION: &str = "TimeToLiveSpecification";
+        pub const VECTOR_INDEXES: &str = "VectorIndexes";
+        pub const WARM_THROUGHPUT: &str = "WarmThroughput";
+        /// `AttributeDefinition` in the schema's definitions.
+        pub mod attribute_definition {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+            pub const ATTRIBUTE_TYPE: &str = "AttributeType";
+        }
+        /// `ContributorInsightsSpecification` in the schema's definitions.
+        pub mod contributor_insights_specification {
+            pub const ENABLED: &str = "Enabled";
+            pub const MODE: &str = "Mode";
+        }
+        /// `Csv` in the schema's definitions.
+        pub mod csv {
+            pub const DELIMITER: &str = "Delimiter";
+            pub const HEADER_LIST: &str = "HeaderList";
+        }
+        /// `DeprecatedHashKeyElement` in the schema's definitions.
+        pub mod deprecated_hash_key_element {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+            pub const ATTRIBUTE_TYPE: &str = "AttributeType";
+        }
+        /// `DeprecatedKeySchema` in the schema's definitions.
+        pub mod deprecated_key_schema {
+            pub const HASH_KEY_ELEMENT: &str = "HashKeyElement";
+        }
+        /// `GlobalSecondaryIndex` in the schema's definitions.
+        pub mod global_secondary_index {
+            pub const CONTRIBUTOR_INSIGHTS_SPECIFICATION: &str = "ContributorInsightsSpecification";
+            pub const INDEX_NAME: &str = "IndexName";
+            pub const KEY_SCHEMA: &str = "KeySchema";
+            pub const ON_DEMAND_THROUGHPUT: &str = "OnDemandThroughput";
+            pub const PROJECTION: &str = "Projection";
+            pub const PROVISIONED_THROUGHPUT: &str = "ProvisionedThroughput";
+            pub const WARM_THROUGHPUT: &str = "WarmThroughput";
+        }
+        /// `ImportSourceSpecification` in the schema's definitions.
+        pub mod import_source_specification {
+            pub const INPUT_COMPRESSION_TYPE: &str = "InputCompressionType";
+            pub const INPUT_FORMAT: &str = "InputFormat";
+            pub const INPUT_FORMAT_OPTIONS: &str = "InputFormatOptions";
+            pub const S3_BUCKET_SOURCE: &str = "S3BucketSource";
+        }
+        /// `InputFormatOptions` in the schema's definitions.
+        pub mod input_format_options {
+            pub const CSV: &str = "Csv";
+        }
+        /// `KeySchema` in the schema's definitions.
+        pub mod key_schema {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+            pub const KEY_TYPE: &str = "KeyType";
+        }
+        /// `KinesisStreamSpecification` in the schema's definitions.
+        pub mod kinesis_stream_specification {
+            pub const APPROXIMATE_CREATION_DATE_TIME_PRECISION: &str =
+                "ApproximateCreationDateTimePrecision";
+            pub const STREAM_ARN: &str = "StreamArn";
+        }
+        /// `LocalSecondaryIndex` in the schema's definitions.
+        pub mod local_secondary_index {
+            pub const INDEX_NAME: &str = "IndexName";
+            pub const KEY_SCHEMA: &str = "KeySchema";
+            pub const PROJECTION: &str = "Projection";
+        }
+        /// `OnDemandThroughput` in the schema's definitions.
+        pub mod on_demand_throughput {
+            pub const MAX_READ_REQUEST_UNITS: &str = "MaxReadRequestUnits";
+            pub const MAX_WRITE_REQUEST_UNITS: &str = "MaxWriteRequestUnits";
+        }
+        /// `PointInTimeRecoverySpecification` in the schema's definitions.
+        pub mod point_in_time_recovery_specification {
+            pub const POINT_IN_TIME_RECOVERY_ENABLED: &str = "PointInTimeRecoveryEnabled";
+            pub const RECOVERY_PERIOD_IN_DAYS: &str = "RecoveryPeriodInDays";
+        }
+        /// `Projection` in the schema's definitions.
+        pub mod projection {
+            pub const NON_KEY_ATTRIBUTES: &str = "NonKeyAttributes";
+            pub const PROJECTION_TYPE: &str = "ProjectionType";
+        }
+        /// `ProvisionedThroughput` in the schema's definitions.
+        pub mod provisioned_throughput {
+            pub const READ_CAPACITY_UNITS: &str = "ReadCapacityUnits";
+            pub const WRITE_CAPACITY_UNITS: &str = "WriteCapacityUnits";
+        }
+        /// `ResourcePolicy` in the schema's definitions.
+        pub mod resource_policy {
+            pub const POLICY_DOCUMENT: &str = "PolicyDocument";
+        }
+        /// `S3BucketSource` in the schema's definitions.
+        pub mod s3_bucket_source {
+            pub const S3_BUCKET: &str = "S3Bucket";
+            pub const S3_BUCKET_OWNER: &str = "S3BucketOwner";
+            pub const S3_KEY_PREFIX: &str = "S3KeyPrefix";
+        }
+        /// `SSESpecification` in the schema's definitions.
+        pub mod sse_specification {
+            pub const KMS_MASTER_KEY_ID: &str = "KMSMasterKeyId";
+            pub const SSE_ENABLED: &str = "SSEEnabled";
+            pub const SSE_TYPE: &str = "SSEType";
+        }
+        /// `SearchSchemaElement` in the schema's definitions.
+        pub mod search_schema_element {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+            pub const SEARCH_SCHEMA_ELEMENT_TYPE: &str = "SearchSchemaElementType";
+        }
+        /// `StreamSpecification` in the schema's definitions.
+        pub mod stream_specification {
+            pub const RESOURCE_POLICY: &str = "ResourcePolicy";
+            pub const STREAM_VIEW_TYPE: &str = "StreamViewType";
+            pub const TAGS: &str = "Tags";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TimeToLiveSpecification` in the schema's definitions.
+        pub mod time_to_live_specification {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `VectorAttribute` in the schema's definitions.
+        pub mod vector_attribute {
+            pub const ATTRIBUTE_NAME: &str = "AttributeName";
+        }
+        /// `VectorIndex` in the schema's definitions.
+        pub mod vector_index {
+            pub const DIMENSIONS: &str = "Dimensions";
+            pub const DISTANCE_FUNCTION: &str = "DistanceFunction";
+            pub const INDEX_NAME: &str = "IndexName";
+            pub const PROJECTION: &str = "Projection";
+            pub const SEARCH_SCHEMA: &str = "SearchSchema";
+            pub const VECTOR_ATTRIBUTE: &str = "VectorAttribute";
+        }
+        /// `WarmThroughput` in the schema's definitions.
+        pub mod warm_throughput {
+            pub const READ_UNITS_PER_SECOND: &str = "ReadUnitsPerSecond";
+            pub const WRITE_UNITS_PER_SECOND: &str = "WriteUnitsPerSecond";
+        }
     }
 }

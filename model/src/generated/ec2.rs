@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::EC2::ClientVpnEndpoint`: the type name, for code that matches on it.
+pub const CLIENT_VPN_ENDPOINT_TYPE: &str = "AWS::EC2::ClientVpnEndpoint";
+
 /// `AWS::EC2::ClientVpnEndpoint` (schema: `model/schemas/EC2_ClientVpnEndpoint.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::EC2::ClientVpnEndpoint
 /// ```
 pub static CLIENT_VPN_ENDPOINT: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EC2::ClientVpnEndpoint",
+    type_name: CLIENT_VPN_ENDPOINT_TYPE,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -37,6 +40,9 @@ pub static CLIENT_VPN_ENDPOINT: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::EC2::EIP`: the type name, for code that matches on it.
+pub const EIP_TYPE: &str = "AWS::EC2::EIP";
+
 /// `AWS::EC2::EIP` (schema: `model/schemas/EC2_EIP.json`).
 ///
 /// ```text
@@ -45,7 +51,7 @@ pub static CLIENT_VPN_ENDPOINT: ResourceFacts = ResourceFacts {
 ///  For more information, see [Elastic IP Addresses](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html) in the *Amazon EC2 User Guide*.
 /// ```
 pub static EIP: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EC2::EIP",
+    type_name: EIP_TYPE,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -81,13 +87,16 @@ pub static EIP: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::EC2::Host`: the type name, for code that matches on it.
+pub const HOST_TYPE: &str = "AWS::EC2::Host";
+
 /// `AWS::EC2::Host` (schema: `model/schemas/EC2_Host.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::EC2::Host
 /// ```
 pub static HOST: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EC2::Host",
+    type_name: HOST_TYPE,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -118,13 +127,16 @@ pub static HOST: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::EC2::Instance`: the type name, for code that matches on it.
+pub const INSTANCE_TYPE: &str = "AWS::EC2::Instance";
+
 /// `AWS::EC2::Instance` (schema: `model/schemas/EC2_Instance.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::EC2::Instance
 /// ```
 pub static INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EC2::Instance",
+    type_name: INSTANCE_TYPE,
     service: Some("ec2"),
     iam_prefixes: &["ec2", "iam", "ssm"],
     handler_actions: &[
@@ -236,6 +248,42 @@ pub static INSTANCE: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::EC2::InternetGateway`: the type name, for code that matches on it.
+pub const INTERNET_GATEWAY_TYPE: &str = "AWS::EC2::InternetGateway";
+
+/// `AWS::EC2::InternetGateway` (schema: `model/schemas/EC2_InternetGateway.json`).
+///
+/// ```text
+/// Allocates an internet gateway for use with a VPC. After creating the Internet gateway, you then attach it to a VPC.
+/// ```
+pub static INTERNET_GATEWAY: ResourceFacts = ResourceFacts {
+    type_name: INTERNET_GATEWAY_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:CreateInternetGateway",
+        "ec2:CreateTags",
+        "ec2:DeleteInternetGateway",
+        "ec2:DeleteTags",
+        "ec2:DescribeInternetGateways",
+    ],
+    read_actions: &["ec2:DescribeInternetGateways"],
+    tagging: Tagging::Taggable {
+        property: "/properties/Tags",
+        shape: TagShape::List,
+    },
+    create_only: &[],
+    conditional_create_only: &[],
+    read_only: &["/properties/InternetGatewayId"],
+    write_only: &[],
+    primary_identifier: &["/properties/InternetGatewayId"],
+    required: &[],
+    physical_name: None,
+};
+
+/// `AWS::EC2::NatGateway`: the type name, for code that matches on it.
+pub const NAT_GATEWAY_TYPE: &str = "AWS::EC2::NatGateway";
+
 /// `AWS::EC2::NatGateway` (schema: `model/schemas/EC2_NatGateway.json`).
 ///
 /// ```text
@@ -245,7 +293,7 @@ pub static INSTANCE: ResourceFacts = ResourceFacts {
 ///   When you associate an Elastic IP address or secondary Elastic IP address with a public NAT gateway, the network border group of the Elastic IP address must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. Otherwise, the NAT gateway fails to launch. You can see the network border group for the AZ by viewing the details of the subnet. Similarly, you can view the network border group for the Elastic IP address by viewing its details. For more information, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#allocate-eip) in the *Amazon VPC User Guide*.
 /// ```
 pub static NAT_GATEWAY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EC2::NatGateway",
+    type_name: NAT_GATEWAY_TYPE,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -286,13 +334,309 @@ pub static NAT_GATEWAY: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::EC2::Route`: the type name, for code that matches on it.
+pub const ROUTE_TYPE: &str = "AWS::EC2::Route";
+
+/// `AWS::EC2::Route` (schema: `model/schemas/EC2_Route.json`).
+///
+/// ```text
+/// Specifies a route in a route table. For more information, see [Routes](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html#route-table-routes) in the *Amazon VPC User Guide*.
+///  You must specify either a destination CIDR block or prefix list ID. You must also specify exactly one of the resources as the target.
+///  If you create a route that references a transit gateway in the same template where you create the transit gateway, you must declare a dependency on the transit gateway attachment. The route table cannot use the transit gateway until it has successfully attached to the VPC. Add a [DependsOn Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) in the ``AWS::EC2::Route`` resource to explicitly declare a dependency on the ``AWS::EC2::TransitGatewayAttachment`` resource.
+/// ```
+pub static ROUTE: ResourceFacts = ResourceFacts {
+    type_name: ROUTE_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:CreateRoute",
+        "ec2:DeleteRoute",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeRouteTables",
+        "ec2:ReplaceRoute",
+    ],
+    read_actions: &["ec2:DescribeRouteTables"],
+    tagging: Tagging::NotTaggable,
+    create_only: &[
+        "/properties/RouteTableId",
+        "/properties/DestinationCidrBlock",
+        "/properties/DestinationIpv6CidrBlock",
+        "/properties/DestinationPrefixListId",
+    ],
+    conditional_create_only: &[],
+    read_only: &["/properties/CidrBlock"],
+    write_only: &[],
+    primary_identifier: &["/properties/RouteTableId", "/properties/CidrBlock"],
+    required: &["RouteTableId"],
+    physical_name: None,
+};
+
+/// `AWS::EC2::RouteTable`: the type name, for code that matches on it.
+pub const ROUTE_TABLE_TYPE: &str = "AWS::EC2::RouteTable";
+
+/// `AWS::EC2::RouteTable` (schema: `model/schemas/EC2_RouteTable.json`).
+///
+/// ```text
+/// Specifies a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
+///  For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+/// ```
+pub static ROUTE_TABLE: ResourceFacts = ResourceFacts {
+    type_name: ROUTE_TABLE_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:CreateRouteTable",
+        "ec2:CreateTags",
+        "ec2:DeleteRouteTable",
+        "ec2:DeleteTags",
+        "ec2:DescribeRouteTables",
+    ],
+    read_actions: &["ec2:DescribeRouteTables"],
+    tagging: Tagging::Taggable {
+        property: "/properties/Tags",
+        shape: TagShape::List,
+    },
+    create_only: &["/properties/VpcId"],
+    conditional_create_only: &[],
+    read_only: &["/properties/RouteTableId"],
+    write_only: &[],
+    primary_identifier: &["/properties/RouteTableId"],
+    required: &["VpcId"],
+    physical_name: None,
+};
+
+/// `AWS::EC2::SecurityGroup`: the type name, for code that matches on it.
+pub const SECURITY_GROUP_TYPE: &str = "AWS::EC2::SecurityGroup";
+
+/// `AWS::EC2::SecurityGroup` (schema: `model/schemas/EC2_SecurityGroup.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::EC2::SecurityGroup
+/// ```
+pub static SECURITY_GROUP: ResourceFacts = ResourceFacts {
+    type_name: SECURITY_GROUP_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:CreateSecurityGroup",
+        "ec2:CreateTags",
+        "ec2:DeleteSecurityGroup",
+        "ec2:DeleteTags",
+        "ec2:DescribeInstances",
+        "ec2:DescribeSecurityGroups",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupIngress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+    ],
+    read_actions: &["ec2:DescribeSecurityGroups"],
+    tagging: Tagging::Taggable {
+        property: "/properties/Tags",
+        shape: TagShape::List,
+    },
+    create_only: &[
+        "/properties/GroupDescription",
+        "/properties/GroupName",
+        "/properties/VpcId",
+    ],
+    conditional_create_only: &[],
+    read_only: &["/properties/Id", "/properties/GroupId"],
+    write_only: &["/properties/SecurityGroupIngress/*/SourceSecurityGroupName"],
+    primary_identifier: &["/properties/Id"],
+    required: &["GroupDescription"],
+    physical_name: None,
+};
+
+/// `AWS::EC2::SecurityGroupEgress`: the type name, for code that matches on it.
+pub const SECURITY_GROUP_EGRESS_TYPE: &str = "AWS::EC2::SecurityGroupEgress";
+
+/// `AWS::EC2::SecurityGroupEgress` (schema: `model/schemas/EC2_SecurityGroupEgress.json`).
+///
+/// ```text
+/// Adds the specified outbound (egress) rule to a security group.
+///  An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address range, the IP addresses that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+///  You must specify exactly one of the following destinations: an IPv4 address range, an IPv6 address range, a prefix list, or a security group.
+///  You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code. To specify all types or all codes, use -1.
+///  Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+/// ```
+pub static SECURITY_GROUP_EGRESS: ResourceFacts = ResourceFacts {
+    type_name: SECURITY_GROUP_EGRESS_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:DescribeSecurityGroupRules",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+    ],
+    read_actions: &["ec2:DescribeSecurityGroupRules"],
+    tagging: Tagging::NotTaggable,
+    create_only: &[
+        "/properties/IpProtocol",
+        "/properties/DestinationSecurityGroupId",
+        "/properties/ToPort",
+        "/properties/CidrIp",
+        "/properties/FromPort",
+        "/properties/GroupId",
+        "/properties/CidrIpv6",
+        "/properties/DestinationPrefixListId",
+    ],
+    conditional_create_only: &[],
+    read_only: &["/properties/Id"],
+    write_only: &[],
+    primary_identifier: &["/properties/Id"],
+    required: &["IpProtocol", "GroupId"],
+    physical_name: None,
+};
+
+/// `AWS::EC2::SecurityGroupIngress`: the type name, for code that matches on it.
+pub const SECURITY_GROUP_INGRESS_TYPE: &str = "AWS::EC2::SecurityGroupIngress";
+
+/// `AWS::EC2::SecurityGroupIngress` (schema: `model/schemas/EC2_SecurityGroupIngress.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::EC2::SecurityGroupIngress
+/// ```
+pub static SECURITY_GROUP_INGRESS: ResourceFacts = ResourceFacts {
+    type_name: SECURITY_GROUP_INGRESS_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:DescribeSecurityGroupRules",
+        "ec2:DescribeSecurityGroups",
+        "ec2:RevokeSecurityGroupIngress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+    ],
+    read_actions: &[
+        "ec2:DescribeSecurityGroupRules",
+        "ec2:DescribeSecurityGroups",
+    ],
+    tagging: Tagging::NotTaggable,
+    create_only: &[
+        "/properties/GroupName",
+        "/properties/IpProtocol",
+        "/properties/SourceSecurityGroupId",
+        "/properties/SourcePrefixListId",
+        "/properties/ToPort",
+        "/properties/CidrIp",
+        "/properties/SourceSecurityGroupName",
+        "/properties/SourceSecurityGroupOwnerId",
+        "/properties/FromPort",
+        "/properties/GroupId",
+        "/properties/CidrIpv6",
+    ],
+    conditional_create_only: &[],
+    read_only: &["/properties/Id"],
+    write_only: &[],
+    primary_identifier: &["/properties/Id"],
+    required: &["IpProtocol"],
+    physical_name: None,
+};
+
+/// `AWS::EC2::Subnet`: the type name, for code that matches on it.
+pub const SUBNET_TYPE: &str = "AWS::EC2::Subnet";
+
+/// `AWS::EC2::Subnet` (schema: `model/schemas/EC2_Subnet.json`).
+///
+/// ```text
+/// Specifies a subnet for the specified VPC.
+///  For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
+///  For more information, see [Subnets for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+/// ```
+pub static SUBNET: ResourceFacts = ResourceFacts {
+    type_name: SUBNET_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:AssociateSubnetCidrBlock",
+        "ec2:CreateSubnet",
+        "ec2:CreateTags",
+        "ec2:DeleteSubnet",
+        "ec2:DeleteTags",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeSubnets",
+        "ec2:DisassociateSubnetCidrBlock",
+        "ec2:ModifySubnetAttribute",
+    ],
+    read_actions: &["ec2:DescribeNetworkAcls", "ec2:DescribeSubnets"],
+    tagging: Tagging::Taggable {
+        property: "/properties/Tags",
+        shape: TagShape::List,
+    },
+    create_only: &[
+        "/properties/VpcId",
+        "/properties/AvailabilityZone",
+        "/properties/AvailabilityZoneId",
+        "/properties/CidrBlock",
+        "/properties/OutpostArn",
+        "/properties/Ipv6Native",
+        "/properties/Ipv4IpamPoolId",
+        "/properties/Ipv4NetmaskLength",
+        "/properties/Ipv6IpamPoolId",
+        "/properties/Ipv6NetmaskLength",
+    ],
+    conditional_create_only: &["/properties/Ipv6CidrBlock"],
+    read_only: &[
+        "/properties/NetworkAclAssociationId",
+        "/properties/SubnetId",
+        "/properties/Ipv6CidrBlocks",
+        "/properties/BlockPublicAccessStates",
+    ],
+    write_only: &[
+        "/properties/EnableLniAtDeviceIndex",
+        "/properties/Ipv4IpamPoolId",
+        "/properties/Ipv4NetmaskLength",
+        "/properties/Ipv6IpamPoolId",
+        "/properties/Ipv6NetmaskLength",
+    ],
+    primary_identifier: &["/properties/SubnetId"],
+    required: &["VpcId"],
+    physical_name: None,
+};
+
+/// `AWS::EC2::SubnetRouteTableAssociation`: the type name, for code that matches on it.
+pub const SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE: &str = "AWS::EC2::SubnetRouteTableAssociation";
+
+/// `AWS::EC2::SubnetRouteTableAssociation` (schema: `model/schemas/EC2_SubnetRouteTableAssociation.json`).
+///
+/// ```text
+/// Associates a subnet with a route table. The subnet and route table must be in the same VPC. This association causes traffic originating from the subnet to be routed according to the routes in the route table. A route table can be associated with multiple subnets. To create a route table, see [AWS::EC2::RouteTable](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routetable.html).
+/// ```
+pub static SUBNET_ROUTE_TABLE_ASSOCIATION: ResourceFacts = ResourceFacts {
+    type_name: SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:AssociateRouteTable",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeSubnets",
+        "ec2:DisassociateRouteTable",
+        "ec2:ReplaceRouteTableAssociation",
+    ],
+    read_actions: &["ec2:DescribeRouteTables"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/SubnetId", "/properties/RouteTableId"],
+    conditional_create_only: &[],
+    read_only: &["/properties/Id"],
+    write_only: &[],
+    primary_identifier: &["/properties/Id"],
+    required: &["RouteTableId", "SubnetId"],
+    physical_name: None,
+};
+
+/// `AWS::EC2::TransitGateway`: the type name, for code that matches on it.
+pub const TRANSIT_GATEWAY_TYPE: &str = "AWS::EC2::TransitGateway";
+
 /// `AWS::EC2::TransitGateway` (schema: `model/schemas/EC2_TransitGateway.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::EC2::TransitGateway
 /// ```
 pub static TRANSIT_GATEWAY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EC2::TransitGateway",
+    type_name: TRANSIT_GATEWAY_TYPE,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -323,6 +667,146 @@ pub static TRANSIT_GATEWAY: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::EC2::TransitGatewayAttachment`: the type name, for code that matches on it.
+pub const TRANSIT_GATEWAY_ATTACHMENT_TYPE: &str = "AWS::EC2::TransitGatewayAttachment";
+
+/// `AWS::EC2::TransitGatewayAttachment` (schema: `model/schemas/EC2_TransitGatewayAttachment.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::EC2::TransitGatewayAttachment
+/// ```
+pub static TRANSIT_GATEWAY_ATTACHMENT: ResourceFacts = ResourceFacts {
+    type_name: TRANSIT_GATEWAY_ATTACHMENT_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:CreateTags",
+        "ec2:CreateTransitGatewayVpcAttachment",
+        "ec2:DeleteTags",
+        "ec2:DeleteTransitGatewayVpcAttachment",
+        "ec2:DescribeTags",
+        "ec2:DescribeTransitGatewayVpcAttachments",
+        "ec2:ModifyTransitGatewayVpcAttachment",
+    ],
+    read_actions: &[
+        "ec2:DescribeTags",
+        "ec2:DescribeTransitGatewayVpcAttachments",
+    ],
+    tagging: Tagging::Taggable {
+        property: "/properties/Tags",
+        shape: TagShape::List,
+    },
+    create_only: &["/properties/TransitGatewayId", "/properties/VpcId"],
+    conditional_create_only: &[],
+    read_only: &["/properties/Id"],
+    write_only: &[],
+    primary_identifier: &["/properties/Id"],
+    required: &["VpcId", "SubnetIds", "TransitGatewayId"],
+    physical_name: None,
+};
+
+/// `AWS::EC2::VPC`: the type name, for code that matches on it.
+pub const VPC_TYPE: &str = "AWS::EC2::VPC";
+
+/// `AWS::EC2::VPC` (schema: `model/schemas/EC2_VPC.json`).
+///
+/// ```text
+/// Specifies a virtual private cloud (VPC).
+///  A VPC must have an associated IPv4 CIDR block. You can specify an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. To associate an IPv6 CIDR block with the VPC, see [AWS::EC2::VPCCidrBlock](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html).
+///  For more information, see [Virtual private clouds (VPC)](https://docs.aws.amazon.com/vpc/latest/userguide/configure-your-vpc.html) in the *Amazon VPC User Guide*.
+/// ```
+pub static VPC: ResourceFacts = ResourceFacts {
+    type_name: VPC_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:CreateTags",
+        "ec2:CreateVpc",
+        "ec2:CreateVpcEncryptionControl",
+        "ec2:DeleteTags",
+        "ec2:DeleteVpc",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeVpcAttribute",
+        "ec2:DescribeVpcEncryptionControls",
+        "ec2:DescribeVpcs",
+        "ec2:ModifyVpcAttribute",
+        "ec2:ModifyVpcTenancy",
+    ],
+    read_actions: &[
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeVpcAttribute",
+        "ec2:DescribeVpcEncryptionControls",
+        "ec2:DescribeVpcs",
+    ],
+    tagging: Tagging::Taggable {
+        property: "/properties/Tags",
+        shape: TagShape::List,
+    },
+    create_only: &[
+        "/properties/CidrBlock",
+        "/properties/Ipv4IpamPoolId",
+        "/properties/Ipv4NetmaskLength",
+        "/properties/VpcEncryptionControl",
+    ],
+    conditional_create_only: &["/properties/InstanceTenancy"],
+    read_only: &[
+        "/properties/CidrBlockAssociations",
+        "/properties/DefaultNetworkAcl",
+        "/properties/DefaultSecurityGroup",
+        "/properties/Ipv6CidrBlocks",
+        "/properties/VpcId",
+        "/properties/VpcEncryptionControl/VpcId",
+        "/properties/VpcEncryptionControl/VpcEncryptionControlId",
+        "/properties/VpcEncryptionControl/State",
+        "/properties/VpcEncryptionControl/StateMessage",
+        "/properties/VpcEncryptionControl/ResourceExclusions",
+        "/properties/VpcEncryptionControl/ResourceExclusions/InternetGateway",
+        "/properties/VpcEncryptionControl/ResourceExclusions/InternetGateway/State",
+        "/properties/VpcEncryptionControl/ResourceExclusions/InternetGateway/StateMessage",
+        "/properties/VpcEncryptionControl/ResourceExclusions/EgressOnlyInternetGateway",
+        "/properties/VpcEncryptionControl/ResourceExclusions/EgressOnlyInternetGateway/State",
+        "/properties/VpcEncryptionControl/ResourceExclusions/EgressOnlyInternetGateway/StateMessage",
+        "/properties/VpcEncryptionControl/ResourceExclusions/NatGateway",
+        "/properties/VpcEncryptionControl/ResourceExclusions/NatGateway/State",
+        "/properties/VpcEncryptionControl/ResourceExclusions/NatGateway/StateMessage",
+        "/properties/VpcEncryptionControl/ResourceExclusions/VirtualPrivateGateway",
+        "/properties/VpcEncryptionControl/ResourceExclusions/VirtualPrivateGateway/State",
+        "/properties/VpcEncryptionControl/ResourceExclusions/VirtualPrivateGateway/StateMessage",
+        "/properties/VpcEncryptionControl/ResourceExclusions/VpcPeering",
+        "/properties/VpcEncryptionControl/ResourceExclusions/VpcPeering/State",
+        "/properties/VpcEncryptionControl/ResourceExclusions/VpcPeering/StateMessage",
+        "/properties/VpcEncryptionControl/ResourceExclusions/Lambda",
+        "/properties/VpcEncryptionControl/ResourceExclusions/Lambda/State",
+        "/properties/VpcEncryptionControl/ResourceExclusions/Lambda/StateMessage",
+        "/properties/VpcEncryptionControl/ResourceExclusions/VpcLattice",
+        "/properties/VpcEncryptionControl/ResourceExclusions/VpcLattice/State",
+        "/properties/VpcEncryptionControl/ResourceExclusions/VpcLattice/StateMessage",
+        "/properties/VpcEncryptionControl/ResourceExclusions/ElasticFileSystem",
+        "/properties/VpcEncryptionControl/ResourceExclusions/ElasticFileSystem/State",
+        "/properties/VpcEncryptionControl/ResourceExclusions/ElasticFileSystem/StateMessage",
+    ],
+    write_only: &[
+        "/properties/Ipv4IpamPoolId",
+        "/properties/Ipv4NetmaskLength",
+        "/properties/VpcEncryptionControl/InternetGatewayExclusion",
+        "/properties/VpcEncryptionControl/EgressOnlyInternetGatewayExclusion",
+        "/properties/VpcEncryptionControl/NatGatewayExclusion",
+        "/properties/VpcEncryptionControl/VirtualPrivateGatewayExclusion",
+        "/properties/VpcEncryptionControl/VpcPeeringExclusion",
+        "/properties/VpcEncryptionControl/LambdaExclusion",
+        "/properties/VpcEncryptionControl/VpcLatticeExclusion",
+        "/properties/VpcEncryptionControl/ElasticFileSystemExclusion",
+    ],
+    primary_identifier: &["/properties/VpcId"],
+    required: &[],
+    physical_name: None,
+};
+
+/// `AWS::EC2::VPCEndpoint`: the type name, for code that matches on it.
+pub const VPC_ENDPOINT_TYPE: &str = "AWS::EC2::VPCEndpoint";
+
 /// `AWS::EC2::VPCEndpoint` (schema: `model/schemas/EC2_VPCEndpoint.json`).
 ///
 /// ```text
@@ -332,7 +816,7 @@ pub static TRANSIT_GATEWAY: ResourceFacts = ResourceFacts {
 ///  An endpoint of type ``GatewayLoadBalancer`` provides private connectivity between your VPC and virtual appliances from a service provider.
 /// ```
 pub static VPC_ENDPOINT: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EC2::VPCEndpoint",
+    type_name: VPC_ENDPOINT_TYPE,
     service: Some("ec2"),
     iam_prefixes: &["ec2", "vpc-lattice", "vpce"],
     handler_actions: &[
@@ -383,6 +867,40 @@ pub static VPC_ENDPOINT: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::EC2::VPCGatewayAttachment`: the type name, for code that matches on it.
+pub const VPC_GATEWAY_ATTACHMENT_TYPE: &str = "AWS::EC2::VPCGatewayAttachment";
+
+/// `AWS::EC2::VPCGatewayAttachment` (schema: `model/schemas/EC2_VPCGatewayAttachment.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::EC2::VPCGatewayAttachment
+/// ```
+pub static VPC_GATEWAY_ATTACHMENT: ResourceFacts = ResourceFacts {
+    type_name: VPC_GATEWAY_ATTACHMENT_TYPE,
+    service: Some("ec2"),
+    iam_prefixes: &["ec2"],
+    handler_actions: &[
+        "ec2:AttachInternetGateway",
+        "ec2:AttachVpnGateway",
+        "ec2:DescribeInternetGateways",
+        "ec2:DescribeVpnGateways",
+        "ec2:DetachInternetGateway",
+        "ec2:DetachVpnGateway",
+    ],
+    read_actions: &["ec2:DescribeInternetGateways", "ec2:DescribeVpnGateways"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/VpcId"],
+    conditional_create_only: &[],
+    read_only: &["/properties/AttachmentType"],
+    write_only: &[],
+    primary_identifier: &["/properties/AttachmentType", "/properties/VpcId"],
+    required: &["VpcId"],
+    physical_name: None,
+};
+
+/// `AWS::EC2::VPNConnection`: the type name, for code that matches on it.
+pub const VPN_CONNECTION_TYPE: &str = "AWS::EC2::VPNConnection";
+
 /// `AWS::EC2::VPNConnection` (schema: `model/schemas/EC2_VPNConnection.json`).
 ///
 /// ```text
@@ -392,7 +910,7 @@ pub static VPC_ENDPOINT: ResourceFacts = ResourceFacts {
 ///  For more information, see [](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *User Guide*.
 /// ```
 pub static VPN_CONNECTION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EC2::VPNConnection",
+    type_name: VPN_CONNECTION_TYPE,
     service: Some("ec2"),
     iam_prefixes: &["ec2", "logs"],
     handler_actions: &[
@@ -443,6 +961,9 @@ pub static VPN_CONNECTION: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::EC2::Volume`: the type name, for code that matches on it.
+pub const VOLUME_TYPE: &str = "AWS::EC2::Volume";
+
 /// `AWS::EC2::Volume` (schema: `model/schemas/EC2_Volume.json`).
 ///
 /// ```text
@@ -459,7 +980,7 @@ pub static VPN_CONNECTION: ResourceFacts = ResourceFacts {
 ///   If you set a deletion policy that creates a snapshot, all tags on the volume are included in the snapshot.
 /// ```
 pub static VOLUME: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EC2::Volume",
+    type_name: VOLUME_TYPE,
     service: Some("ec2"),
     iam_prefixes: &["ec2", "kms"],
     handler_actions: &[
@@ -839,5 +1360,736 @@ pub mod nat_gateway {
         pub enum EniId {}
         /// `Fn::GetAtt` `RouteTableId`.
         pub enum RouteTableId {}
+    }
+}
+
+/// The property names of each `AWS::EC2::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::EC2::ClientVpnEndpoint`, then its definitions'.
+    pub mod client_vpn_endpoint {
+        pub const AUTHENTICATION_OPTIONS: &str = "AuthenticationOptions";
+        pub const AUTHORIZATION_POLICY: &str = "AuthorizationPolicy";
+        pub const CLIENT_CIDR_BLOCK: &str = "ClientCidrBlock";
+        pub const CLIENT_CONNECT_OPTIONS: &str = "ClientConnectOptions";
+        pub const CLIENT_LOGIN_BANNER_OPTIONS: &str = "ClientLoginBannerOptions";
+        pub const CLIENT_ROUTE_ENFORCEMENT_OPTIONS: &str = "ClientRouteEnforcementOptions";
+        pub const CONNECTION_LOG_OPTIONS: &str = "ConnectionLogOptions";
+        pub const DESCRIPTION: &str = "Description";
+        pub const DEVICE_POSTURE_OPTIONS: &str = "DevicePostureOptions";
+        pub const DISCONNECT_ON_SESSION_TIMEOUT: &str = "DisconnectOnSessionTimeout";
+        pub const DNS_SERVERS: &str = "DnsServers";
+        pub const ENDPOINT_IP_ADDRESS_TYPE: &str = "EndpointIpAddressType";
+        pub const ID: &str = "Id";
+        pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+        pub const SELF_SERVICE_PORTAL: &str = "SelfServicePortal";
+        pub const SERVER_CERTIFICATE_ARN: &str = "ServerCertificateArn";
+        pub const SESSION_TIMEOUT_HOURS: &str = "SessionTimeoutHours";
+        pub const SPLIT_TUNNEL: &str = "SplitTunnel";
+        pub const TAG_SPECIFICATIONS: &str = "TagSpecifications";
+        pub const TRAFFIC_IP_ADDRESS_TYPE: &str = "TrafficIpAddressType";
+        pub const TRANSIT_GATEWAY_CONFIGURATION: &str = "TransitGatewayConfiguration";
+        pub const TRANSPORT_PROTOCOL: &str = "TransportProtocol";
+        pub const VPC_ID: &str = "VpcId";
+        pub const VPN_PORT: &str = "VpnPort";
+        /// `AuthorizationPolicy` in the schema's definitions.
+        pub mod authorization_policy {
+            pub const DESCRIPTION: &str = "Description";
+            pub const POLICY_DOCUMENT: &str = "PolicyDocument";
+            pub const SHADOW_MODE: &str = "ShadowMode";
+        }
+        /// `CertificateAuthenticationRequest` in the schema's definitions.
+        pub mod certificate_authentication_request {
+            pub const CLIENT_ROOT_CERTIFICATE_CHAIN_ARN: &str = "ClientRootCertificateChainArn";
+        }
+        /// `ClientAuthenticationRequest` in the schema's definitions.
+        pub mod client_authentication_request {
+            pub const ACTIVE_DIRECTORY: &str = "ActiveDirectory";
+            pub const FEDERATED_AUTHENTICATION: &str = "FederatedAuthentication";
+            pub const MUTUAL_AUTHENTICATION: &str = "MutualAuthentication";
+            pub const TYPE: &str = "Type";
+        }
+        /// `ClientConnectOptions` in the schema's definitions.
+        pub mod client_connect_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const LAMBDA_FUNCTION_ARN: &str = "LambdaFunctionArn";
+        }
+        /// `ClientLoginBannerOptions` in the schema's definitions.
+        pub mod client_login_banner_options {
+            pub const BANNER_TEXT: &str = "BannerText";
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `ClientRouteEnforcementOptions` in the schema's definitions.
+        pub mod client_route_enforcement_options {
+            pub const ENFORCED: &str = "Enforced";
+        }
+        /// `ConnectionLogOptions` in the schema's definitions.
+        pub mod connection_log_options {
+            pub const CLOUDWATCH_LOG_GROUP: &str = "CloudwatchLogGroup";
+            pub const CLOUDWATCH_LOG_STREAM: &str = "CloudwatchLogStream";
+            pub const ENABLED: &str = "Enabled";
+            pub const INCLUDE_AUTHORIZATION_POLICY_CONTEXT: &str =
+                "IncludeAuthorizationPolicyContext";
+        }
+        /// `DevicePostureOptions` in the schema's definitions.
+        pub mod device_posture_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const TRUST_PROVIDERS: &str = "TrustProviders";
+        }
+        /// `DevicePostureTrustProvider` in the schema's definitions.
+        pub mod device_posture_trust_provider {
+            pub const PUBLIC_SIGNING_KEY_URL: &str = "PublicSigningKeyUrl";
+            pub const TENANT_ID: &str = "TenantId";
+            pub const TRUST_PROVIDER_TYPE: &str = "TrustProviderType";
+        }
+        /// `DirectoryServiceAuthenticationRequest` in the schema's definitions.
+        pub mod directory_service_authentication_request {
+            pub const DIRECTORY_ID: &str = "DirectoryId";
+        }
+        /// `FederatedAuthenticationRequest` in the schema's definitions.
+        pub mod federated_authentication_request {
+            pub const SAML_PROVIDER_ARN: &str = "SAMLProviderArn";
+            pub const SELF_SERVICE_SAML_PROVIDER_ARN: &str = "SelfServiceSAMLProviderArn";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TagSpecification` in the schema's definitions.
+        pub mod tag_specification {
+            pub const RESOURCE_TYPE: &str = "ResourceType";
+            pub const TAGS: &str = "Tags";
+        }
+        /// `TransitGatewayConfiguration` in the schema's definitions.
+        pub mod transit_gateway_configuration {
+            pub const AVAILABILITY_ZONE_IDS: &str = "AvailabilityZoneIds";
+            pub const AVAILABILITY_ZONES: &str = "AvailabilityZones";
+            pub const TRANSIT_GATEWAY_ID: &str = "TransitGatewayId";
+        }
+    }
+    /// The properties of `AWS::EC2::EIP`, then its definitions'.
+    pub mod eip {
+        pub const ADDRESS: &str = "Address";
+        pub const ALLOCATION_ID: &str = "AllocationId";
+        pub const DOMAIN: &str = "Domain";
+        pub const INSTANCE_ID: &str = "InstanceId";
+        pub const IPAM_POOL_ID: &str = "IpamPoolId";
+        pub const NETWORK_BORDER_GROUP: &str = "NetworkBorderGroup";
+        pub const PUBLIC_IP: &str = "PublicIp";
+        pub const PUBLIC_IPV4_POOL: &str = "PublicIpv4Pool";
+        pub const TAGS: &str = "Tags";
+        pub const TRANSFER_ADDRESS: &str = "TransferAddress";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::Host`, then its definitions'.
+    pub mod host {
+        pub const ASSET_ID: &str = "AssetId";
+        pub const AUTO_PLACEMENT: &str = "AutoPlacement";
+        pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+        pub const HOST_ID: &str = "HostId";
+        pub const HOST_MAINTENANCE: &str = "HostMaintenance";
+        pub const HOST_RECOVERY: &str = "HostRecovery";
+        pub const INSTANCE_FAMILY: &str = "InstanceFamily";
+        pub const INSTANCE_TYPE: &str = "InstanceType";
+        pub const OUTPOST_ARN: &str = "OutpostArn";
+        pub const TAGS: &str = "Tags";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::Instance`, then its definitions'.
+    pub mod instance {
+        pub const ADDITIONAL_INFO: &str = "AdditionalInfo";
+        pub const AFFINITY: &str = "Affinity";
+        pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+        pub const BLOCK_DEVICE_MAPPINGS: &str = "BlockDeviceMappings";
+        pub const CPU_OPTIONS: &str = "CpuOptions";
+        pub const CREDIT_SPECIFICATION: &str = "CreditSpecification";
+        pub const DISABLE_API_TERMINATION: &str = "DisableApiTermination";
+        pub const EBS_OPTIMIZED: &str = "EbsOptimized";
+        pub const ELASTIC_GPU_SPECIFICATIONS: &str = "ElasticGpuSpecifications";
+        pub const ELASTIC_INFERENCE_ACCELERATORS: &str = "ElasticInferenceAccelerators";
+        pub const ENCLAVE_OPTIONS: &str = "EnclaveOptions";
+        pub const HIBERNATION_OPTIONS: &str = "HibernationOptions";
+        pub const HOST_ID: &str = "HostId";
+        pub const HOST_RESOURCE_GROUP_ARN: &str = "HostResourceGroupArn";
+        pub const IAM_INSTANCE_PROFILE: &str = "IamInstanceProfile";
+        pub const IMAGE_ID: &str = "ImageId";
+        pub const INSTANCE_ID: &str = "InstanceId";
+        pub const INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR: &str = "InstanceInitiatedShutdownBehavior";
+        pub const INSTANCE_TYPE: &str = "InstanceType";
+        pub const IPV6_ADDRESS_COUNT: &str = "Ipv6AddressCount";
+        pub const IPV6_ADDRESSES: &str = "Ipv6Addresses";
+        pub const KERNEL_ID: &str = "KernelId";
+        pub const KEY_NAME: &str = "KeyName";
+        pub const LAUNCH_TEMPLATE: &str = "LaunchTemplate";
+        pub const LICENSE_SPECIFICATIONS: &str = "LicenseSpecifications";
+        pub const METADATA_OPTIONS: &str = "MetadataOptions";
+        pub const MONITORING: &str = "Monitoring";
+        pub const NETWORK_INTERFACES: &str = "NetworkInterfaces";
+        pub const PLACEMENT_GROUP_NAME: &str = "PlacementGroupName";
+        pub const PRIVATE_DNS_NAME: &str = "PrivateDnsName";
+        pub const PRIVATE_DNS_NAME_OPTIONS: &str = "PrivateDnsNameOptions";
+        pub const PRIVATE_IP: &str = "PrivateIp";
+        pub const PRIVATE_IP_ADDRESS: &str = "PrivateIpAddress";
+        pub const PROPAGATE_TAGS_TO_VOLUME_ON_CREATION: &str = "PropagateTagsToVolumeOnCreation";
+        pub const PUBLIC_DNS_NAME: &str = "PublicDnsName";
+        pub const PUBLIC_IP: &str = "PublicIp";
+        pub const RAMDISK_ID: &str = "RamdiskId";
+        pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+        pub const SECURITY_GROUPS: &str = "SecurityGroups";
+        pub const SOURCE_DEST_CHECK: &str = "SourceDestCheck";
+        pub const SSM_ASSOCIATIONS: &str = "SsmAssociations";
+        pub const STATE: &str = "State";
+        pub const SUBNET_ID: &str = "SubnetId";
+        pub const TAGS: &str = "Tags";
+        pub const TENANCY: &str = "Tenancy";
+        pub const USER_DATA: &str = "UserData";
+        pub const VOLUMES: &str = "Volumes";
+        pub const VPC_ID: &str = "VpcId";
+        /// `AssociationParameter` in the schema's definitions.
+        pub mod association_parameter {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `BlockDeviceMapping` in the schema's definitions.
+        pub mod block_device_mapping {
+            pub const DEVICE_NAME: &str = "DeviceName";
+            pub const EBS: &str = "Ebs";
+            pub const NO_DEVICE: &str = "NoDevice";
+            pub const VIRTUAL_NAME: &str = "VirtualName";
+        }
+        /// `Ebs` in the schema's definitions.
+        pub mod ebs {
+            pub const DELETE_ON_TERMINATION: &str = "DeleteOnTermination";
+            pub const ENCRYPTED: &str = "Encrypted";
+            pub const IOPS: &str = "Iops";
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+            pub const SNAPSHOT_ID: &str = "SnapshotId";
+            pub const VOLUME_SIZE: &str = "VolumeSize";
+            pub const VOLUME_TYPE: &str = "VolumeType";
+        }
+        /// `ElasticGpuSpecification` in the schema's definitions.
+        pub mod elastic_gpu_specification {
+            pub const TYPE: &str = "Type";
+        }
+        /// `ElasticInferenceAccelerator` in the schema's definitions.
+        pub mod elastic_inference_accelerator {
+            pub const COUNT: &str = "Count";
+            pub const TYPE: &str = "Type";
+        }
+        /// `EnaSrdSpecification` in the schema's definitions.
+        pub mod ena_srd_specification {
+            pub const ENA_SRD_ENABLED: &str = "EnaSrdEnabled";
+            pub const ENA_SRD_UDP_SPECIFICATION: &str = "EnaSrdUdpSpecification";
+        }
+        /// `EnaSrdUdpSpecification` in the schema's definitions.
+        pub mod ena_srd_udp_specification {
+            pub const ENA_SRD_UDP_ENABLED: &str = "EnaSrdUdpEnabled";
+        }
+        /// `InstanceIpv6Address` in the schema's definitions.
+        pub mod instance_ipv6_address {
+            pub const IPV6_ADDRESS: &str = "Ipv6Address";
+        }
+        /// `LaunchTemplateSpecification` in the schema's definitions.
+        pub mod launch_template_specification {
+            pub const LAUNCH_TEMPLATE_ID: &str = "LaunchTemplateId";
+            pub const LAUNCH_TEMPLATE_NAME: &str = "LaunchTemplateName";
+            pub const VERSION: &str = "Version";
+        }
+        /// `LicenseSpecification` in the schema's definitions.
+        pub mod license_specification {
+            pub const LICENSE_CONFIGURATION_ARN: &str = "LicenseConfigurationArn";
+        }
+        /// `MetadataOptions` in the schema's definitions.
+        pub mod metadata_options {
+            pub const HTTP_ENDPOINT: &str = "HttpEndpoint";
+            pub const HTTP_PROTOCOL_IPV6: &str = "HttpProtocolIpv6";
+            pub const HTTP_PUT_RESPONSE_HOP_LIMIT: &str = "HttpPutResponseHopLimit";
+            pub const HTTP_TOKENS: &str = "HttpTokens";
+            pub const INSTANCE_METADATA_TAGS: &str = "InstanceMetadataTags";
+        }
+        /// `NetworkInterface` in the schema's definitions.
+        pub mod network_interface {
+            pub const ASSOCIATE_CARRIER_IP_ADDRESS: &str = "AssociateCarrierIpAddress";
+            pub const ASSOCIATE_PUBLIC_IP_ADDRESS: &str = "AssociatePublicIpAddress";
+            pub const DELETE_ON_TERMINATION: &str = "DeleteOnTermination";
+            pub const DESCRIPTION: &str = "Description";
+            pub const DEVICE_INDEX: &str = "DeviceIndex";
+            pub const ENA_SRD_SPECIFICATION: &str = "EnaSrdSpecification";
+            pub const GROUP_SET: &str = "GroupSet";
+            pub const IPV6_ADDRESS_COUNT: &str = "Ipv6AddressCount";
+            pub const IPV6_ADDRESSES: &str = "Ipv6Addresses";
+            pub const NETWORK_INTERFACE_ID: &str = "NetworkInterfaceId";
+            pub const PRIVATE_IP_ADDRESS: &str = "PrivateIpAddress";
+            pub const PRIVATE_IP_ADDRESSES: &str = "PrivateIpAddresses";
+            pub const SECONDARY_PRIVATE_IP_ADDRESS_COUNT: &str = "SecondaryPrivateIpAddressCount";
+            pub const SUBNET_ID: &str = "SubnetId";
+        }
+        /// `PrivateDnsNameOptions` in the schema's definitions.
+        pub mod private_dns_name_options {
+            pub const ENABLE_RESOURCE_NAME_DNS_AAAA_RECORD: &str =
+                "EnableResourceNameDnsAAAARecord";
+            pub const ENABLE_RESOURCE_NAME_DNS_A_RECORD: &str = "EnableResourceNameDnsARecord";
+            pub const HOSTNAME_TYPE: &str = "HostnameType";
+        }
+        /// `PrivateIpAddressSpecification` in the schema's definitions.
+        pub mod private_ip_address_specification {
+            pub const PRIMARY: &str = "Primary";
+            pub const PRIVATE_IP_ADDRESS: &str = "PrivateIpAddress";
+        }
+        /// `SsmAssociation` in the schema's definitions.
+        pub mod ssm_association {
+            pub const ASSOCIATION_PARAMETERS: &str = "AssociationParameters";
+            pub const DOCUMENT_NAME: &str = "DocumentName";
+        }
+        /// `State` in the schema's definitions.
+        pub mod state {
+            pub const CODE: &str = "Code";
+            pub const NAME: &str = "Name";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `Volume` in the schema's definitions.
+        pub mod volume {
+            pub const DEVICE: &str = "Device";
+            pub const VOLUME_ID: &str = "VolumeId";
+        }
+    }
+    /// The properties of `AWS::EC2::InternetGateway`, then its definitions'.
+    pub mod internet_gateway {
+        pub const INTERNET_GATEWAY_ID: &str = "InternetGatewayId";
+        pub const TAGS: &str = "Tags";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::NatGateway`, then its definitions'.
+    pub mod nat_gateway {
+        pub const ALLOCATION_ID: &str = "AllocationId";
+        pub const AUTO_PROVISION_ZONES: &str = "AutoProvisionZones";
+        pub const AUTO_SCALING_IPS: &str = "AutoScalingIps";
+        pub const AVAILABILITY_MODE: &str = "AvailabilityMode";
+        pub const AVAILABILITY_ZONE_ADDRESSES: &str = "AvailabilityZoneAddresses";
+        pub const CONNECTIVITY_TYPE: &str = "ConnectivityType";
+        pub const ENI_ID: &str = "EniId";
+        pub const MAX_DRAIN_DURATION_SECONDS: &str = "MaxDrainDurationSeconds";
+        pub const NAT_GATEWAY_ID: &str = "NatGatewayId";
+        pub const PRIVATE_IP_ADDRESS: &str = "PrivateIpAddress";
+        pub const ROUTE_TABLE_ID: &str = "RouteTableId";
+        pub const SECONDARY_ALLOCATION_IDS: &str = "SecondaryAllocationIds";
+        pub const SECONDARY_PRIVATE_IP_ADDRESS_COUNT: &str = "SecondaryPrivateIpAddressCount";
+        pub const SECONDARY_PRIVATE_IP_ADDRESSES: &str = "SecondaryPrivateIpAddresses";
+        pub const SUBNET_ID: &str = "SubnetId";
+        pub const TAGS: &str = "Tags";
+        pub const VPC_ID: &str = "VpcId";
+        /// `AvailabilityZoneAddress` in the schema's definitions.
+        pub mod availability_zone_address {
+            pub const ALLOCATION_IDS: &str = "AllocationIds";
+            pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+            pub const AVAILABILITY_ZONE_ID: &str = "AvailabilityZoneId";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::Route`, then its definitions'.
+    pub mod route {
+        pub const CARRIER_GATEWAY_ID: &str = "CarrierGatewayId";
+        pub const CIDR_BLOCK: &str = "CidrBlock";
+        pub const CORE_NETWORK_ARN: &str = "CoreNetworkArn";
+        pub const DESTINATION_CIDR_BLOCK: &str = "DestinationCidrBlock";
+        pub const DESTINATION_IPV6_CIDR_BLOCK: &str = "DestinationIpv6CidrBlock";
+        pub const DESTINATION_PREFIX_LIST_ID: &str = "DestinationPrefixListId";
+        pub const EGRESS_ONLY_INTERNET_GATEWAY_ID: &str = "EgressOnlyInternetGatewayId";
+        pub const GATEWAY_ID: &str = "GatewayId";
+        pub const INSTANCE_ID: &str = "InstanceId";
+        pub const LOCAL_GATEWAY_ID: &str = "LocalGatewayId";
+        pub const NAT_GATEWAY_ID: &str = "NatGatewayId";
+        pub const NETWORK_INTERFACE_ID: &str = "NetworkInterfaceId";
+        pub const ODB_NETWORK_ARN: &str = "OdbNetworkArn";
+        pub const ROUTE_TABLE_ID: &str = "RouteTableId";
+        pub const TRANSIT_GATEWAY_ID: &str = "TransitGatewayId";
+        pub const VPC_ENDPOINT_ID: &str = "VpcEndpointId";
+        pub const VPC_PEERING_CONNECTION_ID: &str = "VpcPeeringConnectionId";
+    }
+    /// The properties of `AWS::EC2::RouteTable`, then its definitions'.
+    pub mod route_table {
+        pub const ROUTE_TABLE_ID: &str = "RouteTableId";
+        pub const TAGS: &str = "Tags";
+        pub const VPC_ID: &str = "VpcId";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::SecurityGroup`, then its definitions'.
+    pub mod security_group {
+        pub const GROUP_DESCRIPTION: &str = "GroupDescription";
+        pub const GROUP_ID: &str = "GroupId";
+        pub const GROUP_NAME: &str = "GroupName";
+        pub const ID: &str = "Id";
+        pub const SECURITY_GROUP_EGRESS: &str = "SecurityGroupEgress";
+        pub const SECURITY_GROUP_INGRESS: &str = "SecurityGroupIngress";
+        pub const TAGS: &str = "Tags";
+        pub const VPC_ID: &str = "VpcId";
+        /// `Egress` in the schema's definitions.
+        pub mod egress {
+            pub const CIDR_IP: &str = "CidrIp";
+            pub const CIDR_IPV6: &str = "CidrIpv6";
+            pub const DESCRIPTION: &str = "Description";
+            pub const DESTINATION_PREFIX_LIST_ID: &str = "DestinationPrefixListId";
+            pub const DESTINATION_SECURITY_GROUP_ID: &str = "DestinationSecurityGroupId";
+            pub const FROM_PORT: &str = "FromPort";
+            pub const IP_PROTOCOL: &str = "IpProtocol";
+            pub const TO_PORT: &str = "ToPort";
+        }
+        /// `Ingress` in the schema's definitions.
+        pub mod ingress {
+            pub const CIDR_IP: &str = "CidrIp";
+            pub const CIDR_IPV6: &str = "CidrIpv6";
+            pub const DESCRIPTION: &str = "Description";
+            pub const FROM_PORT: &str = "FromPort";
+            pub const IP_PROTOCOL: &str = "IpProtocol";
+            pub const SOURCE_PREFIX_LIST_ID: &str = "SourcePrefixListId";
+            pub const SOURCE_SECURITY_GROUP_ID: &str = "SourceSecurityGroupId";
+            pub const SOURCE_SECURITY_GROUP_NAME: &str = "SourceSecurityGroupName";
+            pub const SOURCE_SECURITY_GROUP_OWNER_ID: &str = "SourceSecurityGroupOwnerId";
+            pub const TO_PORT: &str = "ToPort";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::SecurityGroupEgress`, then its definitions'.
+    pub mod security_group_egress {
+        pub const CIDR_IP: &str = "CidrIp";
+        pub const CIDR_IPV6: &str = "CidrIpv6";
+        pub const DESCRIPTION: &str = "Description";
+        pub const DESTINATION_PREFIX_LIST_ID: &str = "DestinationPrefixListId";
+        pub const DESTINATION_SECURITY_GROUP_ID: &str = "DestinationSecurityGroupId";
+        pub const FROM_PORT: &str = "FromPort";
+        pub const GROUP_ID: &str = "GroupId";
+        pub const ID: &str = "Id";
+        pub const IP_PROTOCOL: &str = "IpProtocol";
+        pub const TO_PORT: &str = "ToPort";
+    }
+    /// The properties of `AWS::EC2::SecurityGroupIngress`, then its definitions'.
+    pub mod security_group_ingress {
+        pub const CIDR_IP: &str = "CidrIp";
+        pub const CIDR_IPV6: &str = "CidrIpv6";
+        pub const DESCRIPTION: &str = "Description";
+        pub const FROM_PORT: &str = "FromPort";
+        pub const GROUP_ID: &str = "GroupId";
+        pub const GROUP_NAME: &str = "GroupName";
+        pub const ID: &str = "Id";
+        pub const IP_PROTOCOL: &str = "IpProtocol";
+        pub const SOURCE_PREFIX_LIST_ID: &str = "SourcePrefixListId";
+        pub const SOURCE_SECURITY_GROUP_ID: &str = "SourceSecurityGroupId";
+        pub const SOURCE_SECURITY_GROUP_NAME: &str = "SourceSecurityGroupName";
+        pub const SOURCE_SECURITY_GROUP_OWNER_ID: &str = "SourceSecurityGroupOwnerId";
+        pub const TO_PORT: &str = "ToPort";
+    }
+    /// The properties of `AWS::EC2::Subnet`, then its definitions'.
+    pub mod subnet {
+        pub const ASSIGN_IPV6_ADDRESS_ON_CREATION: &str = "AssignIpv6AddressOnCreation";
+        pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+        pub const AVAILABILITY_ZONE_ID: &str = "AvailabilityZoneId";
+        pub const BLOCK_PUBLIC_ACCESS_STATES: &str = "BlockPublicAccessStates";
+        pub const CIDR_BLOCK: &str = "CidrBlock";
+        pub const ENABLE_DNS64: &str = "EnableDns64";
+        pub const ENABLE_LNI_AT_DEVICE_INDEX: &str = "EnableLniAtDeviceIndex";
+        pub const IPV4_IPAM_POOL_ID: &str = "Ipv4IpamPoolId";
+        pub const IPV4_NETMASK_LENGTH: &str = "Ipv4NetmaskLength";
+        pub const IPV6_CIDR_BLOCK: &str = "Ipv6CidrBlock";
+        pub const IPV6_CIDR_BLOCKS: &str = "Ipv6CidrBlocks";
+        pub const IPV6_IPAM_POOL_ID: &str = "Ipv6IpamPoolId";
+        pub const IPV6_NATIVE: &str = "Ipv6Native";
+        pub const IPV6_NETMASK_LENGTH: &str = "Ipv6NetmaskLength";
+        pub const MAP_PUBLIC_IP_ON_LAUNCH: &str = "MapPublicIpOnLaunch";
+        pub const NETWORK_ACL_ASSOCIATION_ID: &str = "NetworkAclAssociationId";
+        pub const OUTPOST_ARN: &str = "OutpostArn";
+        pub const PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH: &str = "PrivateDnsNameOptionsOnLaunch";
+        pub const SUBNET_ID: &str = "SubnetId";
+        pub const TAGS: &str = "Tags";
+        pub const VPC_ID: &str = "VpcId";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::SubnetRouteTableAssociation`, then its definitions'.
+    pub mod subnet_route_table_association {
+        pub const ID: &str = "Id";
+        pub const ROUTE_TABLE_ID: &str = "RouteTableId";
+        pub const SUBNET_ID: &str = "SubnetId";
+    }
+    /// The properties of `AWS::EC2::TransitGateway`, then its definitions'.
+    pub mod transit_gateway {
+        pub const AMAZON_SIDE_ASN: &str = "AmazonSideAsn";
+        pub const ASSOCIATION_DEFAULT_ROUTE_TABLE_ID: &str = "AssociationDefaultRouteTableId";
+        pub const AUTO_ACCEPT_SHARED_ATTACHMENTS: &str = "AutoAcceptSharedAttachments";
+        pub const DEFAULT_ROUTE_TABLE_ASSOCIATION: &str = "DefaultRouteTableAssociation";
+        pub const DEFAULT_ROUTE_TABLE_PROPAGATION: &str = "DefaultRouteTablePropagation";
+        pub const DESCRIPTION: &str = "Description";
+        pub const DNS_SUPPORT: &str = "DnsSupport";
+        pub const ENCRYPTION_SUPPORT: &str = "EncryptionSupport";
+        pub const ENCRYPTION_SUPPORT_STATE: &str = "EncryptionSupportState";
+        pub const ID: &str = "Id";
+        pub const MULTICAST_SUPPORT: &str = "MulticastSupport";
+        pub const PROPAGATION_DEFAULT_ROUTE_TABLE_ID: &str = "PropagationDefaultRouteTableId";
+        pub const SECURITY_GROUP_REFERENCING_SUPPORT: &str = "SecurityGroupReferencingSupport";
+        pub const TAGS: &str = "Tags";
+        pub const TRANSIT_GATEWAY_ARN: &str = "TransitGatewayArn";
+        pub const TRANSIT_GATEWAY_CIDR_BLOCKS: &str = "TransitGatewayCidrBlocks";
+        pub const VPN_ECMP_SUPPORT: &str = "VpnEcmpSupport";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::TransitGatewayAttachment`, then its definitions'.
+    pub mod transit_gateway_attachment {
+        pub const ID: &str = "Id";
+        pub const OPTIONS: &str = "Options";
+        pub const SUBNET_IDS: &str = "SubnetIds";
+        pub const TAGS: &str = "Tags";
+        pub const TRANSIT_GATEWAY_ID: &str = "TransitGatewayId";
+        pub const VPC_ID: &str = "VpcId";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::VPC`, then its definitions'.
+    pub mod vpc {
+        pub const CIDR_BLOCK: &str = "CidrBlock";
+        pub const CIDR_BLOCK_ASSOCIATIONS: &str = "CidrBlockAssociations";
+        pub const DEFAULT_NETWORK_ACL: &str = "DefaultNetworkAcl";
+        pub const DEFAULT_SECURITY_GROUP: &str = "DefaultSecurityGroup";
+        pub const ENABLE_DNS_HOSTNAMES: &str = "EnableDnsHostnames";
+        pub const ENABLE_DNS_SUPPORT: &str = "EnableDnsSupport";
+        pub const INSTANCE_TENANCY: &str = "InstanceTenancy";
+        pub const IPV4_IPAM_POOL_ID: &str = "Ipv4IpamPoolId";
+        pub const IPV4_NETMASK_LENGTH: &str = "Ipv4NetmaskLength";
+        pub const IPV6_CIDR_BLOCKS: &str = "Ipv6CidrBlocks";
+        pub const TAGS: &str = "Tags";
+        pub const VPC_ENCRYPTION_CONTROL: &str = "VpcEncryptionControl";
+        pub const VPC_ID: &str = "VpcId";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `VpcEncryptionControl` in the schema's definitions.
+        pub mod vpc_encryption_control {
+            pub const EGRESS_ONLY_INTERNET_GATEWAY_EXCLUSION: &str =
+                "EgressOnlyInternetGatewayExclusion";
+            pub const ELASTIC_FILE_SYSTEM_EXCLUSION: &str = "ElasticFileSystemExclusion";
+            pub const INTERNET_GATEWAY_EXCLUSION: &str = "InternetGatewayExclusion";
+            pub const LAMBDA_EXCLUSION: &str = "LambdaExclusion";
+            pub const MODE: &str = "Mode";
+            pub const NAT_GATEWAY_EXCLUSION: &str = "NatGatewayExclusion";
+            pub const RESOURCE_EXCLUSIONS: &str = "ResourceExclusions";
+            pub const STATE: &str = "State";
+            pub const STATE_MESSAGE: &str = "StateMessage";
+            pub const VIRTUAL_PRIVATE_GATEWAY_EXCLUSION: &str = "VirtualPrivateGatewayExclusion";
+            pub const VPC_ENCRYPTION_CONTROL_ID: &str = "VpcEncryptionControlId";
+            pub const VPC_ID: &str = "VpcId";
+            pub const VPC_LATTICE_EXCLUSION: &str = "VpcLatticeExclusion";
+            pub const VPC_PEERING_EXCLUSION: &str = "VpcPeeringExclusion";
+        }
+        /// `VpcEncryptionControlExclusion` in the schema's definitions.
+        pub mod vpc_encryption_control_exclusion {
+            pub const STATE: &str = "State";
+            pub const STATE_MESSAGE: &str = "StateMessage";
+        }
+        /// `VpcEncryptionControlExclusions` in the schema's definitions.
+        pub mod vpc_encryption_control_exclusions {
+            pub const EGRESS_ONLY_INTERNET_GATEWAY: &str = "EgressOnlyInternetGateway";
+            pub const ELASTIC_FILE_SYSTEM: &str = "ElasticFileSystem";
+            pub const INTERNET_GATEWAY: &str = "InternetGateway";
+            pub const LAMBDA: &str = "Lambda";
+            pub const NAT_GATEWAY: &str = "NatGateway";
+            pub const VIRTUAL_PRIVATE_GATEWAY: &str = "VirtualPrivateGateway";
+            pub const VPC_LATTICE: &str = "VpcLattice";
+            pub const VPC_PEERING: &str = "VpcPeering";
+        }
+    }
+    /// The properties of `AWS::EC2::VPCEndpoint`, then its definitions'.
+    pub mod vpc_endpoint {
+        pub const CREATION_TIMESTAMP: &str = "CreationTimestamp";
+        pub const DNS_ENTRIES: &str = "DnsEntries";
+        pub const DNS_OPTIONS: &str = "DnsOptions";
+        pub const ID: &str = "Id";
+        pub const IP_ADDRESS_TYPE: &str = "IpAddressType";
+        pub const NETWORK_INTERFACE_IDS: &str = "NetworkInterfaceIds";
+        pub const POLICY_DOCUMENT: &str = "PolicyDocument";
+        pub const PRIVATE_DNS_ENABLED: &str = "PrivateDnsEnabled";
+        pub const RESOURCE_CONFIGURATION_ARN: &str = "ResourceConfigurationArn";
+        pub const ROUTE_TABLE_IDS: &str = "RouteTableIds";
+        pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+        pub const SERVICE_NAME: &str = "ServiceName";
+        pub const SERVICE_NETWORK_ARN: &str = "ServiceNetworkArn";
+        pub const SERVICE_REGION: &str = "ServiceRegion";
+        pub const SUBNET_IDS: &str = "SubnetIds";
+        pub const TAGS: &str = "Tags";
+        pub const VPC_ENDPOINT_TYPE: &str = "VpcEndpointType";
+        pub const VPC_ID: &str = "VpcId";
+        /// `DnsOptionsSpecification` in the schema's definitions.
+        pub mod dns_options_specification {
+            pub const DNS_RECORD_IP_TYPE: &str = "DnsRecordIpType";
+            pub const PRIVATE_DNS_ONLY_FOR_INBOUND_RESOLVER_ENDPOINT: &str =
+                "PrivateDnsOnlyForInboundResolverEndpoint";
+            pub const PRIVATE_DNS_PREFERENCE: &str = "PrivateDnsPreference";
+            pub const PRIVATE_DNS_SPECIFIED_DOMAINS: &str = "PrivateDnsSpecifiedDomains";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::EC2::VPCGatewayAttachment`, then its definitions'.
+    pub mod vpc_gateway_attachment {
+        pub const ATTACHMENT_TYPE: &str = "AttachmentType";
+        pub const INTERNET_GATEWAY_ID: &str = "InternetGatewayId";
+        pub const VPC_ID: &str = "VpcId";
+        pub const VPN_GATEWAY_ID: &str = "VpnGatewayId";
+    }
+    /// The properties of `AWS::EC2::VPNConnection`, then its definitions'.
+    pub mod vpn_connection {
+        pub const CUSTOMER_GATEWAY_ID: &str = "CustomerGatewayId";
+        pub const ENABLE_ACCELERATION: &str = "EnableAcceleration";
+        pub const LOCAL_IPV4_NETWORK_CIDR: &str = "LocalIpv4NetworkCidr";
+        pub const LOCAL_IPV6_NETWORK_CIDR: &str = "LocalIpv6NetworkCidr";
+        pub const OUTSIDE_IP_ADDRESS_TYPE: &str = "OutsideIpAddressType";
+        pub const PRE_SHARED_KEY_STORAGE: &str = "PreSharedKeyStorage";
+        pub const REMOTE_IPV4_NETWORK_CIDR: &str = "RemoteIpv4NetworkCidr";
+        pub const REMOTE_IPV6_NETWORK_CIDR: &str = "RemoteIpv6NetworkCidr";
+        pub const STATIC_ROUTES_ONLY: &str = "StaticRoutesOnly";
+        pub const TAGS: &str = "Tags";
+        pub const TRANSIT_GATEWAY_ID: &str = "TransitGatewayId";
+        pub const TRANSPORT_TRANSIT_GATEWAY_ATTACHMENT_ID: &str =
+            "TransportTransitGatewayAttachmentId";
+        pub const TUNNEL_BANDWIDTH: &str = "TunnelBandwidth";
+        pub const TUNNEL_INSIDE_IP_VERSION: &str = "TunnelInsideIpVersion";
+        pub const TYPE: &str = "Type";
+        pub const VPN_CONCENTRATOR_ID: &str = "VpnConcentratorId";
+        pub const VPN_CONNECTION_ID: &str = "VpnConnectionId";
+        pub const VPN_GATEWAY_ID: &str = "VpnGatewayId";
+        pub const VPN_TUNNEL_OPTIONS_SPECIFICATIONS: &str = "VpnTunnelOptionsSpecifications";
+        /// `CloudwatchLogOptionsSpecification` in the schema's definitions.
+        pub mod cloudwatch_log_options_specification {
+            pub const BGP_LOG_ENABLED: &str = "BgpLogEnabled";
+            pub const BGP_LOG_GROUP_ARN: &str = "BgpLogGroupArn";
+            pub const BGP_LOG_OUTPUT_FORMAT: &str = "BgpLogOutputFormat";
+            pub const LOG_ENABLED: &str = "LogEnabled";
+            pub const LOG_GROUP_ARN: &str = "LogGroupArn";
+            pub const LOG_OUTPUT_FORMAT: &str = "LogOutputFormat";
+        }
+        /// `IKEVersionsRequestListValue` in the schema's definitions.
+        pub mod ike_versions_request_list_value {
+            pub const VALUE: &str = "Value";
+        }
+        /// `Phase1DHGroupNumbersRequestListValue` in the schema's definitions.
+        pub mod phase1_dh_group_numbers_request_list_value {
+            pub const VALUE: &str = "Value";
+        }
+        /// `Phase1EncryptionAlgorithmsRequestListValue` in the schema's definitions.
+        pub mod phase1_encryption_algorithms_request_list_value {
+            pub const VALUE: &str = "Value";
+        }
+        /// `Phase1IntegrityAlgorithmsRequestListValue` in the schema's definitions.
+        pub mod phase1_integrity_algorithms_request_list_value {
+            pub const VALUE: &str = "Value";
+        }
+        /// `Phase2DHGroupNumbersRequestListValue` in the schema's definitions.
+        pub mod phase2_dh_group_numbers_request_list_value {
+            pub const VALUE: &str = "Value";
+        }
+        /// `Phase2EncryptionAlgorithmsRequestListValue` in the schema's definitions.
+        pub mod phase2_encryption_algorithms_request_list_value {
+            pub const VALUE: &str = "Value";
+        }
+        /// `Phase2IntegrityAlgorithmsRequestListValue` in the schema's definitions.
+        pub mod phase2_integrity_algorithms_request_list_value {
+            pub const VALUE: &str = "Value";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `VpnTunnelLogOptionsSpecification` in the schema's definitions.
+        pub mod vpn_tunnel_log_options_specification {
+            pub const CLOUDWATCH_LOG_OPTIONS: &str = "CloudwatchLogOptions";
+        }
+        /// `VpnTunnelOptionsSpecification` in the schema's definitions.
+        pub mod vpn_tunnel_options_specification {
+            pub const DPD_TIMEOUT_ACTION: &str = "DPDTimeoutAction";
+            pub const DPD_TIMEOUT_SECONDS: &str = "DPDTimeoutSeconds";
+            pub const ENABLE_TUNNEL_LIFECYCLE_CONTROL: &str = "EnableTunnelLifecycleControl";
+            pub const IKE_VERSIONS: &str = "IKEVersions";
+            pub const LOG_OPTIONS: &str = "LogOptions";
+            pub const PHASE1_DH_GROUP_NUMBERS: &str = "Phase1DHGroupNumbers";
+            pub const PHASE1_ENCRYPTION_ALGORITHMS: &str = "Phase1EncryptionAlgorithms";
+            pub const PHASE1_INTEGRITY_ALGORITHMS: &str = "Phase1IntegrityAlgorithms";
+            pub const PHASE1_LIFETIME_SECONDS: &str = "Phase1LifetimeSeconds";
+            pub const PHASE2_DH_GROUP_NUMBERS: &str = "Phase2DHGroupNumbers";
+            pub const PHASE2_ENCRYPTION_ALGORITHMS: &str = "Phase2EncryptionAlgorithms";
+            pub const PHASE2_INTEGRITY_ALGORITHMS: &str = "Phase2IntegrityAlgorithms";
+            pub const PHASE2_LIFETIME_SECONDS: &str = "Phase2LifetimeSeconds";
+            pub const PRE_SHARED_KEY: &str = "PreSharedKey";
+            pub const REKEY_FUZZ_PERCENTAGE: &str = "RekeyFuzzPercentage";
+            pub const REKEY_MARGIN_TIME_SECONDS: &str = "RekeyMarginTimeSeconds";
+            pub const REPLAY_WINDOW_SIZE: &str = "ReplayWindowSize";
+            pub const STARTUP_ACTION: &str = "StartupAction";
+            pub const TUNNEL_INSIDE_CIDR: &str = "TunnelInsideCidr";
+            pub const TUNNEL_INSIDE_IPV6_CIDR: &str = "TunnelInsideIpv6Cidr";
+        }
+    }
+    /// The properties of `AWS::EC2::Volume`, then its definitions'.
+    pub mod volume {
+        pub const AUTO_ENABLE_IO: &str = "AutoEnableIO";
+        pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+        pub const AVAILABILITY_ZONE_ID: &str = "AvailabilityZoneId";
+        pub const ENCRYPTED: &str = "Encrypted";
+        pub const IOPS: &str = "Iops";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const MULTI_ATTACH_ENABLED: &str = "MultiAttachEnabled";
+        pub const OUTPOST_ARN: &str = "OutpostArn";
+        pub const SIZE: &str = "Size";
+        pub const SNAPSHOT_ID: &str = "SnapshotId";
+        pub const SOURCE_VOLUME_ID: &str = "SourceVolumeId";
+        pub const TAGS: &str = "Tags";
+        pub const THROUGHPUT: &str = "Throughput";
+        pub const VOLUME_ID: &str = "VolumeId";
+        pub const VOLUME_INITIALIZATION_RATE: &str = "VolumeInitializationRate";
+        pub const VOLUME_TYPE: &str = "VolumeType";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
     }
 }

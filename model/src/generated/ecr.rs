@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::ECR::Repository`: the type name, for code that matches on it.
+pub const REPOSITORY_TYPE: &str = "AWS::ECR::Repository";
+
 /// `AWS::ECR::Repository` (schema: `model/schemas/ECR_Repository.json`).
 ///
 /// ```text
 /// The ``AWS::ECR::Repository`` resource specifies an Amazon Elastic Container Registry (Amazon ECR) repository, where users can push and pull Docker images, Open Container Initiative (OCI) images, and OCI compatible artifacts. For more information, see [Amazon ECR private repositories](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html) in the *Amazon ECR User Guide*.
 /// ```
 pub static REPOSITORY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ECR::Repository",
+    type_name: REPOSITORY_TYPE,
     service: Some("ecr"),
     iam_prefixes: &["ecr", "kms"],
     handler_actions: &[
@@ -55,3 +58,48 @@ pub static REPOSITORY: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: Some("/properties/RepositoryName"),
 };
+
+/// The property names of each `AWS::ECR::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::ECR::Repository`, then its definitions'.
+    pub mod repository {
+        pub const ARN: &str = "Arn";
+        pub const EMPTY_ON_DELETE: &str = "EmptyOnDelete";
+        pub const ENCRYPTION_CONFIGURATION: &str = "EncryptionConfiguration";
+        pub const IMAGE_SCANNING_CONFIGURATION: &str = "ImageScanningConfiguration";
+        pub const IMAGE_TAG_MUTABILITY: &str = "ImageTagMutability";
+        pub const IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS: &str =
+            "ImageTagMutabilityExclusionFilters";
+        pub const LIFECYCLE_POLICY: &str = "LifecyclePolicy";
+        pub const REPOSITORY_NAME: &str = "RepositoryName";
+        pub const REPOSITORY_POLICY_TEXT: &str = "RepositoryPolicyText";
+        pub const REPOSITORY_URI: &str = "RepositoryUri";
+        pub const TAGS: &str = "Tags";
+        /// `EncryptionConfiguration` in the schema's definitions.
+        pub mod encryption_configuration {
+            pub const ENCRYPTION_TYPE: &str = "EncryptionType";
+            pub const KMS_KEY: &str = "KmsKey";
+        }
+        /// `ImageScanningConfiguration` in the schema's definitions.
+        pub mod image_scanning_configuration {
+            pub const SCAN_ON_PUSH: &str = "ScanOnPush";
+        }
+        /// `ImageTagMutabilityExclusionFilter` in the schema's definitions.
+        pub mod image_tag_mutability_exclusion_filter {
+            pub const IMAGE_TAG_MUTABILITY_EXCLUSION_FILTER_TYPE: &str =
+                "ImageTagMutabilityExclusionFilterType";
+            pub const IMAGE_TAG_MUTABILITY_EXCLUSION_FILTER_VALUE: &str =
+                "ImageTagMutabilityExclusionFilterValue";
+        }
+        /// `LifecyclePolicy` in the schema's definitions.
+        pub mod lifecycle_policy {
+            pub const LIFECYCLE_POLICY_TEXT: &str = "LifecyclePolicyText";
+            pub const REGISTRY_ID: &str = "RegistryId";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::ECS::Cluster`: the type name, for code that matches on it.
+pub const CLUSTER_TYPE: &str = "AWS::ECS::Cluster";
+
 /// `AWS::ECS::Cluster` (schema: `model/schemas/ECS_Cluster.json`).
 ///
 /// ```text
 /// The ``AWS::ECS::Cluster`` resource creates an Amazon Elastic Container Service (Amazon ECS) cluster.
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ECS::Cluster",
+    type_name: CLUSTER_TYPE,
     service: Some("ecs"),
     iam_prefixes: &["ecs", "iam", "kms"],
     handler_actions: &[
@@ -43,6 +46,9 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/ClusterName"),
 };
 
+/// `AWS::ECS::Service`: the type name, for code that matches on it.
+pub const SERVICE_TYPE: &str = "AWS::ECS::Service";
+
 /// `AWS::ECS::Service` (schema: `model/schemas/ECS_Service.json`).
 ///
 /// ```text
@@ -74,7 +80,7 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
 ///  If you are experiencing active production issues related to this change, contact AWS Support or your Technical Account Manager.
 /// ```
 pub static SERVICE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ECS::Service",
+    type_name: SERVICE_TYPE,
     service: Some("ecs"),
     iam_prefixes: &["ecs", "iam"],
     handler_actions: &[
@@ -116,3 +122,364 @@ pub static SERVICE: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: Some("/properties/ServiceName"),
 };
+
+/// The property names of each `AWS::ECS::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::ECS::Cluster`, then its definitions'.
+    pub mod cluster {
+        pub const ARN: &str = "Arn";
+        pub const CAPACITY_PROVIDERS: &str = "CapacityProviders";
+        pub const CLUSTER_NAME: &str = "ClusterName";
+        pub const CLUSTER_SETTINGS: &str = "ClusterSettings";
+        pub const CONFIGURATION: &str = "Configuration";
+        pub const DEFAULT_CAPACITY_PROVIDER_STRATEGY: &str = "DefaultCapacityProviderStrategy";
+        pub const SERVICE_CONNECT_DEFAULTS: &str = "ServiceConnectDefaults";
+        pub const TAGS: &str = "Tags";
+        /// `CapacityProviderStrategyItem` in the schema's definitions.
+        pub mod capacity_provider_strategy_item {
+            pub const BASE: &str = "Base";
+            pub const CAPACITY_PROVIDER: &str = "CapacityProvider";
+            pub const WEIGHT: &str = "Weight";
+        }
+        /// `ClusterConfiguration` in the schema's definitions.
+        pub mod cluster_configuration {
+            pub const EXECUTE_COMMAND_CONFIGURATION: &str = "ExecuteCommandConfiguration";
+            pub const MANAGED_STORAGE_CONFIGURATION: &str = "ManagedStorageConfiguration";
+        }
+        /// `ClusterSettings` in the schema's definitions.
+        pub mod cluster_settings {
+            pub const NAME: &str = "Name";
+            pub const VALUE: &str = "Value";
+        }
+        /// `ExecuteCommandConfiguration` in the schema's definitions.
+        pub mod execute_command_configuration {
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+            pub const LOG_CONFIGURATION: &str = "LogConfiguration";
+            pub const LOGGING: &str = "Logging";
+        }
+        /// `ExecuteCommandLogConfiguration` in the schema's definitions.
+        pub mod execute_command_log_configuration {
+            pub const CLOUD_WATCH_ENCRYPTION_ENABLED: &str = "CloudWatchEncryptionEnabled";
+            pub const CLOUD_WATCH_LOG_GROUP_NAME: &str = "CloudWatchLogGroupName";
+            pub const S3_BUCKET_NAME: &str = "S3BucketName";
+            pub const S3_ENCRYPTION_ENABLED: &str = "S3EncryptionEnabled";
+            pub const S3_KEY_PREFIX: &str = "S3KeyPrefix";
+        }
+        /// `ManagedStorageConfiguration` in the schema's definitions.
+        pub mod managed_storage_configuration {
+            pub const FARGATE_EPHEMERAL_STORAGE_KMS_KEY_ID: &str =
+                "FargateEphemeralStorageKmsKeyId";
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+        }
+        /// `ServiceConnectDefaults` in the schema's definitions.
+        pub mod service_connect_defaults {
+            pub const NAMESPACE: &str = "Namespace";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::ECS::Service`, then its definitions'.
+    pub mod service {
+        pub const AVAILABILITY_ZONE_REBALANCING: &str = "AvailabilityZoneRebalancing";
+        pub const CAPACITY_PROVIDER_STRATEGY: &str = "CapacityProviderStrategy";
+        pub const CLUSTER: &str = "Cluster";
+        pub const DEPLOYMENT_CONFIGURATION: &str = "DeploymentConfiguration";
+        pub const DEPLOYMENT_CONTROLLER: &str = "DeploymentController";
+        pub const DESIRED_COUNT: &str = "DesiredCount";
+        pub const ENABLE_ECS_MANAGED_TAGS: &str = "EnableECSManagedTags";
+        pub const ENABLE_EXECUTE_COMMAND: &str = "EnableExecuteCommand";
+        pub const FORCE_NEW_DEPLOYMENT: &str = "ForceNewDeployment";
+        pub const GATEWAY_CONNECTORS: &str = "GatewayConnectors";
+        pub const HEALTH_CHECK_GRACE_PERIOD_SECONDS: &str = "HealthCheckGracePeriodSeconds";
+        pub const LAUNCH_TYPE: &str = "LaunchType";
+        pub const LOAD_BALANCERS: &str = "LoadBalancers";
+        pub const MONITORING: &str = "Monitoring";
+        pub const NAME: &str = "Name";
+        pub const NETWORK_CONFIGURATION: &str = "NetworkConfiguration";
+        pub const PLACEMENT_CONSTRAINTS: &str = "PlacementConstraints";
+        pub const PLACEMENT_STRATEGIES: &str = "PlacementStrategies";
+        pub const PLATFORM_VERSION: &str = "PlatformVersion";
+        pub const PROPAGATE_TAGS: &str = "PropagateTags";
+        pub const ROLE: &str = "Role";
+        pub const SCHEDULING_STRATEGY: &str = "SchedulingStrategy";
+        pub const SERVICE_ARN: &str = "ServiceArn";
+        pub const SERVICE_CONNECT_CONFIGURATION: &str = "ServiceConnectConfiguration";
+        pub const SERVICE_NAME: &str = "ServiceName";
+        pub const SERVICE_REGISTRIES: &str = "ServiceRegistries";
+        pub const TAGS: &str = "Tags";
+        pub const TASK_DEFINITION: &str = "TaskDefinition";
+        pub const VOLUME_CONFIGURATIONS: &str = "VolumeConfigurations";
+        pub const VPC_LATTICE_CONFIGURATIONS: &str = "VpcLatticeConfigurations";
+        /// `AdvancedConfiguration` in the schema's definitions.
+        pub mod advanced_configuration {
+            pub const ALTERNATE_TARGET_GROUP_ARN: &str = "AlternateTargetGroupArn";
+            pub const PRODUCTION_LISTENER_RULE: &str = "ProductionListenerRule";
+            pub const ROLE_ARN: &str = "RoleArn";
+            pub const TEST_LISTENER_RULE: &str = "TestListenerRule";
+        }
+        /// `AwsVpcConfiguration` in the schema's definitions.
+        pub mod aws_vpc_configuration {
+            pub const ASSIGN_PUBLIC_IP: &str = "AssignPublicIp";
+            pub const SECURITY_GROUPS: &str = "SecurityGroups";
+            pub const SUBNETS: &str = "Subnets";
+        }
+        /// `CanaryConfiguration` in the schema's definitions.
+        pub mod canary_configuration {
+            pub const CANARY_BAKE_TIME_IN_MINUTES: &str = "CanaryBakeTimeInMinutes";
+            pub const CANARY_PERCENT: &str = "CanaryPercent";
+        }
+        /// `CapacityProviderStrategyItem` in the schema's definitions.
+        pub mod capacity_provider_strategy_item {
+            pub const BASE: &str = "Base";
+            pub const CAPACITY_PROVIDER: &str = "CapacityProvider";
+            pub const WEIGHT: &str = "Weight";
+        }
+        /// `DeploymentAlarms` in the schema's definitions.
+        pub mod deployment_alarms {
+            pub const ALARM_NAMES: &str = "AlarmNames";
+            pub const ENABLE: &str = "Enable";
+            pub const ROLLBACK: &str = "Rollback";
+        }
+        /// `DeploymentCircuitBreaker` in the schema's definitions.
+        pub mod deployment_circuit_breaker {
+            pub const ENABLE: &str = "Enable";
+            pub const RESET_ON_HEALTHY_TASK: &str = "ResetOnHealthyTask";
+            pub const ROLLBACK: &str = "Rollback";
+            pub const THRESHOLD_CONFIGURATION: &str = "ThresholdConfiguration";
+        }
+        /// `DeploymentConfiguration` in the schema's definitions.
+        pub mod deployment_configuration {
+            pub const ALARMS: &str = "Alarms";
+            pub const BAKE_TIME_IN_MINUTES: &str = "BakeTimeInMinutes";
+            pub const CANARY_CONFIGURATION: &str = "CanaryConfiguration";
+            pub const DEPLOYMENT_CIRCUIT_BREAKER: &str = "DeploymentCircuitBreaker";
+            pub const EARLY_SUCCESS_CRITERIA: &str = "EarlySuccessCriteria";
+            pub const LIFECYCLE_HOOKS: &str = "LifecycleHooks";
+            pub const LINEAR_CONFIGURATION: &str = "LinearConfiguration";
+            pub const MAXIMUM_PERCENT: &str = "MaximumPercent";
+            pub const MINIMUM_HEALTHY_PERCENT: &str = "MinimumHealthyPercent";
+            pub const STRATEGY: &str = "Strategy";
+        }
+        /// `DeploymentController` in the schema's definitions.
+        pub mod deployment_controller {
+            pub const TYPE: &str = "Type";
+        }
+        /// `DeploymentEarlySuccessCriteria` in the schema's definitions.
+        pub mod deployment_early_success_criteria {
+            pub const ENABLE: &str = "Enable";
+            pub const HEALTHY_PERCENT: &str = "HealthyPercent";
+            pub const SOURCE_SERVICE_REVISION_CLEANUP: &str = "SourceServiceRevisionCleanup";
+        }
+        /// `DeploymentLifecycleHook` in the schema's definitions.
+        pub mod deployment_lifecycle_hook {
+            pub const HOOK_DETAILS: &str = "HookDetails";
+            pub const HOOK_TARGET_ARN: &str = "HookTargetArn";
+            pub const LIFECYCLE_STAGES: &str = "LifecycleStages";
+            pub const ROLE_ARN: &str = "RoleArn";
+            pub const TARGET_TYPE: &str = "TargetType";
+            pub const TIMEOUT_CONFIGURATION: &str = "TimeoutConfiguration";
+        }
+        /// `EBSTagSpecification` in the schema's definitions.
+        pub mod ebs_tag_specification {
+            pub const PROPAGATE_TAGS: &str = "PropagateTags";
+            pub const RESOURCE_TYPE: &str = "ResourceType";
+            pub const TAGS: &str = "Tags";
+        }
+        /// `ForceNewDeployment` in the schema's definitions.
+        pub mod force_new_deployment {
+            pub const ENABLE_FORCE_NEW_DEPLOYMENT: &str = "EnableForceNewDeployment";
+            pub const FORCE_NEW_DEPLOYMENT_NONCE: &str = "ForceNewDeploymentNonce";
+        }
+        /// `GatewayConnector` in the schema's definitions.
+        pub mod gateway_connector {
+            pub const FILTERS: &str = "Filters";
+            pub const HEALTH_CHECK: &str = "HealthCheck";
+            pub const PORT_NAME: &str = "PortName";
+        }
+        /// `GatewayConnectorFilters` in the schema's definitions.
+        pub mod gateway_connector_filters {
+            pub const ACCESS_TYPES: &str = "AccessTypes";
+        }
+        /// `GatewayConnectorHealthCheck` in the schema's definitions.
+        pub mod gateway_connector_health_check {
+            pub const HEALTH_CHECK_INTERVAL_SECONDS: &str = "HealthCheckIntervalSeconds";
+            pub const HEALTH_CHECK_PATH: &str = "HealthCheckPath";
+            pub const HEALTH_CHECK_PORT: &str = "HealthCheckPort";
+            pub const HEALTH_CHECK_PROTOCOL: &str = "HealthCheckProtocol";
+            pub const HEALTH_CHECK_TIMEOUT_SECONDS: &str = "HealthCheckTimeoutSeconds";
+            pub const HEALTHY_THRESHOLD_COUNT: &str = "HealthyThresholdCount";
+            pub const MATCHER: &str = "Matcher";
+            pub const UNHEALTHY_THRESHOLD_COUNT: &str = "UnhealthyThresholdCount";
+        }
+        /// `GatewayConnectorHealthCheckMatcher` in the schema's definitions.
+        pub mod gateway_connector_health_check_matcher {
+            pub const GRPC_CODE: &str = "GrpcCode";
+            pub const HTTP_CODE: &str = "HttpCode";
+        }
+        /// `HookTimeoutConfig` in the schema's definitions.
+        pub mod hook_timeout_config {
+            pub const ACTION: &str = "Action";
+            pub const TIMEOUT_IN_MINUTES: &str = "TimeoutInMinutes";
+        }
+        /// `LinearConfiguration` in the schema's definitions.
+        pub mod linear_configuration {
+            pub const STEP_BAKE_TIME_IN_MINUTES: &str = "StepBakeTimeInMinutes";
+            pub const STEP_PERCENT: &str = "StepPercent";
+        }
+        /// `LoadBalancer` in the schema's definitions.
+        pub mod load_balancer {
+            pub const ADVANCED_CONFIGURATION: &str = "AdvancedConfiguration";
+            pub const CONTAINER_NAME: &str = "ContainerName";
+            pub const CONTAINER_PORT: &str = "ContainerPort";
+            pub const LOAD_BALANCER_NAME: &str = "LoadBalancerName";
+            pub const TARGET_GROUP_ARN: &str = "TargetGroupArn";
+        }
+        /// `LogConfiguration` in the schema's definitions.
+        pub mod log_configuration {
+            pub const LOG_DRIVER: &str = "LogDriver";
+            pub const OPTIONS: &str = "Options";
+            pub const SECRET_OPTIONS: &str = "SecretOptions";
+        }
+        /// `MetricConfiguration` in the schema's definitions.
+        pub mod metric_configuration {
+            pub const METRIC_NAMES: &str = "MetricNames";
+            pub const RESOLUTION_SECONDS: &str = "ResolutionSeconds";
+        }
+        /// `MonitoringConfiguration` in the schema's definitions.
+        pub mod monitoring_configuration {
+            pub const METRIC_CONFIGURATIONS: &str = "MetricConfigurations";
+        }
+        /// `NetworkConfiguration` in the schema's definitions.
+        pub mod network_configuration {
+            pub const AWSVPC_CONFIGURATION: &str = "AwsvpcConfiguration";
+        }
+        /// `PlacementConstraint` in the schema's definitions.
+        pub mod placement_constraint {
+            pub const EXPRESSION: &str = "Expression";
+            pub const TYPE: &str = "Type";
+        }
+        /// `PlacementStrategy` in the schema's definitions.
+        pub mod placement_strategy {
+            pub const FIELD: &str = "Field";
+            pub const TYPE: &str = "Type";
+        }
+        /// `Secret` in the schema's definitions.
+        pub mod secret {
+            pub const NAME: &str = "Name";
+            pub const VALUE_FROM: &str = "ValueFrom";
+        }
+        /// `ServiceConnectAccessLogConfiguration` in the schema's definitions.
+        pub mod service_connect_access_log_configuration {
+            pub const FORMAT: &str = "Format";
+            pub const INCLUDE_QUERY_PARAMETERS: &str = "IncludeQueryParameters";
+        }
+        /// `ServiceConnectClientAlias` in the schema's definitions.
+        pub mod service_connect_client_alias {
+            pub const DNS_NAME: &str = "DnsName";
+            pub const PORT: &str = "Port";
+            pub const TEST_TRAFFIC_RULES: &str = "TestTrafficRules";
+        }
+        /// `ServiceConnectConfiguration` in the schema's definitions.
+        pub mod service_connect_configuration {
+            pub const ACCESS_LOG_CONFIGURATION: &str = "AccessLogConfiguration";
+            pub const CONTAINER_CONFIGURATIONS: &str = "ContainerConfigurations";
+            pub const ENABLED: &str = "Enabled";
+            pub const LOG_CONFIGURATION: &str = "LogConfiguration";
+            pub const NAMESPACE: &str = "Namespace";
+            pub const SERVICES: &str = "Services";
+        }
+        /// `ServiceConnectContainerConfiguration` in the schema's definitions.
+        pub mod service_connect_container_configuration {
+            pub const LOG_LEVEL: &str = "LogLevel";
+        }
+        /// `ServiceConnectService` in the schema's definitions.
+        pub mod service_connect_service {
+            pub const CLIENT_ALIASES: &str = "ClientAliases";
+            pub const DISCOVERY_NAME: &str = "DiscoveryName";
+            pub const INGRESS_PORT_OVERRIDE: &str = "IngressPortOverride";
+            pub const PORT_NAME: &str = "PortName";
+            pub const TIMEOUT: &str = "Timeout";
+            pub const TLS: &str = "Tls";
+        }
+        /// `ServiceConnectTestTrafficRules` in the schema's definitions.
+        pub mod service_connect_test_traffic_rules {
+            pub const HEADER: &str = "Header";
+        }
+        /// `ServiceConnectTestTrafficRulesHeader` in the schema's definitions.
+        pub mod service_connect_test_traffic_rules_header {
+            pub const NAME: &str = "Name";
+            pub const VALUE: &str = "Value";
+        }
+        /// `ServiceConnectTestTrafficRulesHeaderValue` in the schema's definitions.
+        pub mod service_connect_test_traffic_rules_header_value {
+            pub const EXACT: &str = "Exact";
+        }
+        /// `ServiceConnectTlsCertificateAuthority` in the schema's definitions.
+        pub mod service_connect_tls_certificate_authority {
+            pub const AWS_PCA_AUTHORITY_ARN: &str = "AwsPcaAuthorityArn";
+        }
+        /// `ServiceConnectTlsConfiguration` in the schema's definitions.
+        pub mod service_connect_tls_configuration {
+            pub const ISSUER_CERTIFICATE_AUTHORITY: &str = "IssuerCertificateAuthority";
+            pub const KMS_KEY: &str = "KmsKey";
+            pub const ROLE_ARN: &str = "RoleArn";
+        }
+        /// `ServiceManagedEBSVolumeConfiguration` in the schema's definitions.
+        pub mod service_managed_ebs_volume_configuration {
+            pub const ENCRYPTED: &str = "Encrypted";
+            pub const FILESYSTEM_TYPE: &str = "FilesystemType";
+            pub const IOPS: &str = "Iops";
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+            pub const ROLE_ARN: &str = "RoleArn";
+            pub const SIZE_IN_GI_B: &str = "SizeInGiB";
+            pub const SNAPSHOT_ID: &str = "SnapshotId";
+            pub const TAG_SPECIFICATIONS: &str = "TagSpecifications";
+            pub const THROUGHPUT: &str = "Throughput";
+            pub const VOLUME_INITIALIZATION_RATE: &str = "VolumeInitializationRate";
+            pub const VOLUME_TYPE: &str = "VolumeType";
+        }
+        /// `ServiceRegistry` in the schema's definitions.
+        pub mod service_registry {
+            pub const CONTAINER_NAME: &str = "ContainerName";
+            pub const CONTAINER_PORT: &str = "ContainerPort";
+            pub const PORT: &str = "Port";
+            pub const REGISTRY_ARN: &str = "RegistryArn";
+        }
+        /// `ServiceVolumeConfiguration` in the schema's definitions.
+        pub mod service_volume_configuration {
+            pub const MANAGED_EBS_VOLUME: &str = "ManagedEBSVolume";
+            pub const NAME: &str = "Name";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `ThresholdConfiguration` in the schema's definitions.
+        pub mod threshold_configuration {
+            pub const TYPE: &str = "Type";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TimeoutConfiguration` in the schema's definitions.
+        pub mod timeout_configuration {
+            pub const IDLE_TIMEOUT_SECONDS: &str = "IdleTimeoutSeconds";
+            pub const PER_REQUEST_TIMEOUT_SECONDS: &str = "PerRequestTimeoutSeconds";
+        }
+        /// `VpcLatticeAdvancedConfiguration` in the schema's definitions.
+        pub mod vpc_lattice_advanced_configuration {
+            pub const ALTERNATE_TARGET_GROUP_ARN: &str = "AlternateTargetGroupArn";
+            pub const PRODUCTION_LISTENER_RULE: &str = "ProductionListenerRule";
+            pub const TEST_LISTENER_RULE: &str = "TestListenerRule";
+        }
+        /// `VpcLatticeConfiguration` in the schema's definitions.
+        pub mod vpc_lattice_configuration {
+            pub const ADVANCED_CONFIGURATION: &str = "AdvancedConfiguration";
+            pub const PORT_NAME: &str = "PortName";
+            pub const ROLE_ARN: &str = "RoleArn";
+            pub const TARGET_GROUP_ARN: &str = "TargetGroupArn";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::EFS::FileSystem`: the type name, for code that matches on it.
+pub const FILE_SYSTEM_TYPE: &str = "AWS::EFS::FileSystem";
+
 /// `AWS::EFS::FileSystem` (schema: `model/schemas/EFS_FileSystem.json`).
 ///
 /// ```text
 /// The ``AWS::EFS::FileSystem`` resource creates a new, empty file system in EFSlong (EFS). You must create a mount target ([AWS::EFS::MountTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html)) to mount your EFS file system on an EC2 or other AWS cloud compute resource.
 /// ```
 pub static FILE_SYSTEM: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EFS::FileSystem",
+    type_name: FILE_SYSTEM_TYPE,
     service: Some("elasticfilesystem"),
     iam_prefixes: &["elasticfilesystem", "iam", "kms"],
     handler_actions: &[
@@ -72,3 +75,58 @@ pub static FILE_SYSTEM: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: None,
 };
+
+/// The property names of each `AWS::EFS::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::EFS::FileSystem`, then its definitions'.
+    pub mod file_system {
+        pub const ARN: &str = "Arn";
+        pub const AVAILABILITY_ZONE_NAME: &str = "AvailabilityZoneName";
+        pub const BACKUP_POLICY: &str = "BackupPolicy";
+        pub const BYPASS_POLICY_LOCKOUT_SAFETY_CHECK: &str = "BypassPolicyLockoutSafetyCheck";
+        pub const ENCRYPTED: &str = "Encrypted";
+        pub const FILE_SYSTEM_ID: &str = "FileSystemId";
+        pub const FILE_SYSTEM_POLICY: &str = "FileSystemPolicy";
+        pub const FILE_SYSTEM_PROTECTION: &str = "FileSystemProtection";
+        pub const FILE_SYSTEM_TAGS: &str = "FileSystemTags";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const LIFECYCLE_POLICIES: &str = "LifecyclePolicies";
+        pub const PERFORMANCE_MODE: &str = "PerformanceMode";
+        pub const PROVISIONED_THROUGHPUT_IN_MIBPS: &str = "ProvisionedThroughputInMibps";
+        pub const REPLICATION_CONFIGURATION: &str = "ReplicationConfiguration";
+        pub const THROUGHPUT_MODE: &str = "ThroughputMode";
+        /// `BackupPolicy` in the schema's definitions.
+        pub mod backup_policy {
+            pub const STATUS: &str = "Status";
+        }
+        /// `ElasticFileSystemTag` in the schema's definitions.
+        pub mod elastic_file_system_tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `FileSystemProtection` in the schema's definitions.
+        pub mod file_system_protection {
+            pub const REPLICATION_OVERWRITE_PROTECTION: &str = "ReplicationOverwriteProtection";
+        }
+        /// `LifecyclePolicy` in the schema's definitions.
+        pub mod lifecycle_policy {
+            pub const TRANSITION_TO_ARCHIVE: &str = "TransitionToArchive";
+            pub const TRANSITION_TO_IA: &str = "TransitionToIA";
+            pub const TRANSITION_TO_PRIMARY_STORAGE_CLASS: &str = "TransitionToPrimaryStorageClass";
+        }
+        /// `ReplicationConfiguration` in the schema's definitions.
+        pub mod replication_configuration {
+            pub const DESTINATIONS: &str = "Destinations";
+        }
+        /// `ReplicationDestination` in the schema's definitions.
+        pub mod replication_destination {
+            pub const AVAILABILITY_ZONE_NAME: &str = "AvailabilityZoneName";
+            pub const FILE_SYSTEM_ID: &str = "FileSystemId";
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+            pub const REGION: &str = "Region";
+            pub const ROLE_ARN: &str = "RoleArn";
+            pub const STATUS: &str = "Status";
+            pub const STATUS_MESSAGE: &str = "StatusMessage";
+        }
+    }
+}

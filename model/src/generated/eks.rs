@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::EKS::Cluster`: the type name, for code that matches on it.
+pub const CLUSTER_TYPE: &str = "AWS::EKS::Cluster";
+
 /// `AWS::EKS::Cluster` (schema: `model/schemas/EKS_Cluster.json`).
 ///
 /// ```text
 /// An object representing an Amazon EKS cluster.
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EKS::Cluster",
+    type_name: CLUSTER_TYPE,
     service: Some("eks"),
     iam_prefixes: &["ec2", "eks", "iam", "kms"],
     handler_actions: &[
@@ -81,13 +84,16 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/Name"),
 };
 
+/// `AWS::EKS::Nodegroup`: the type name, for code that matches on it.
+pub const NODEGROUP_TYPE: &str = "AWS::EKS::Nodegroup";
+
 /// `AWS::EKS::Nodegroup` (schema: `model/schemas/EKS_Nodegroup.json`).
 ///
 /// ```text
 /// Resource schema for AWS::EKS::Nodegroup
 /// ```
 pub static NODEGROUP: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EKS::Nodegroup",
+    type_name: NODEGROUP_TYPE,
     service: Some("eks"),
     iam_prefixes: &["ec2", "eks", "iam"],
     handler_actions: &[
@@ -139,3 +145,287 @@ pub static NODEGROUP: ResourceFacts = ResourceFacts {
     required: &["ClusterName", "NodeRole", "Subnets"],
     physical_name: Some("/properties/NodegroupName"),
 };
+
+/// The property names of each `AWS::EKS::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::EKS::Cluster`, then its definitions'.
+    pub mod cluster {
+        pub const ACCESS_CONFIG: &str = "AccessConfig";
+        pub const ACTIVE_CERTIFICATE_AUTHORITY_ID: &str = "ActiveCertificateAuthorityId";
+        pub const ARN: &str = "Arn";
+        pub const BOOTSTRAP_SELF_MANAGED_ADDONS: &str = "BootstrapSelfManagedAddons";
+        pub const CERTIFICATE_AUTHORITY: &str = "CertificateAuthority";
+        pub const CERTIFICATE_AUTHORITY_DATA: &str = "CertificateAuthorityData";
+        pub const CLUSTER_SECURITY_GROUP_ID: &str = "ClusterSecurityGroupId";
+        pub const COMPUTE_CONFIG: &str = "ComputeConfig";
+        pub const CONTROL_PLANE_SCALING_CONFIG: &str = "ControlPlaneScalingConfig";
+        pub const DELETION_PROTECTION: &str = "DeletionProtection";
+        pub const ENCRYPTION_CONFIG: &str = "EncryptionConfig";
+        pub const ENCRYPTION_CONFIG_KEY_ARN: &str = "EncryptionConfigKeyArn";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const FORCE: &str = "Force";
+        pub const ID: &str = "Id";
+        pub const KUBE_API_SERVER_CONFIG: &str = "KubeApiServerConfig";
+        pub const KUBE_CONTROLLER_MANAGER_CONFIG: &str = "KubeControllerManagerConfig";
+        pub const KUBE_SCHEDULER_CONFIG: &str = "KubeSchedulerConfig";
+        pub const KUBERNETES_NETWORK_CONFIG: &str = "KubernetesNetworkConfig";
+        pub const LOGGING: &str = "Logging";
+        pub const NAME: &str = "Name";
+        pub const OPEN_ID_CONNECT_ISSUER_URL: &str = "OpenIdConnectIssuerUrl";
+        pub const OUTPOST_CONFIG: &str = "OutpostConfig";
+        pub const REMOTE_NETWORK_CONFIG: &str = "RemoteNetworkConfig";
+        pub const RESOURCES_VPC_CONFIG: &str = "ResourcesVpcConfig";
+        pub const ROLE_ARN: &str = "RoleArn";
+        pub const ROLLBACK_CONFIG: &str = "RollbackConfig";
+        pub const STORAGE_CONFIG: &str = "StorageConfig";
+        pub const TAGS: &str = "Tags";
+        pub const UPGRADE_POLICY: &str = "UpgradePolicy";
+        pub const VERSION: &str = "Version";
+        pub const ZONAL_SHIFT_CONFIG: &str = "ZonalShiftConfig";
+        /// `AccessConfig` in the schema's definitions.
+        pub mod access_config {
+            pub const AUTHENTICATION_MODE: &str = "AuthenticationMode";
+            pub const BOOTSTRAP_CLUSTER_CREATOR_ADMIN_PERMISSIONS: &str =
+                "BootstrapClusterCreatorAdminPermissions";
+        }
+        /// `ActiveCertificateAuthority` in the schema's definitions.
+        pub mod active_certificate_authority {
+            pub const ACTIVATED_BY: &str = "ActivatedBy";
+            pub const ID: &str = "Id";
+        }
+        /// `BlockStorage` in the schema's definitions.
+        pub mod block_storage {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `CertificateAuthority` in the schema's definitions.
+        pub mod certificate_authority {
+            pub const ACTIVE: &str = "Active";
+            pub const DATA: &str = "Data";
+        }
+        /// `ClusterLogging` in the schema's definitions.
+        pub mod cluster_logging {
+            pub const ENABLED_TYPES: &str = "EnabledTypes";
+        }
+        /// `ComputeConfig` in the schema's definitions.
+        pub mod compute_config {
+            pub const ENABLED: &str = "Enabled";
+            pub const NODE_POOLS: &str = "NodePools";
+            pub const NODE_ROLE_ARN: &str = "NodeRoleArn";
+        }
+        /// `ControlPlanePlacement` in the schema's definitions.
+        pub mod control_plane_placement {
+            pub const GROUP_NAME: &str = "GroupName";
+            pub const SPREAD_LEVEL: &str = "SpreadLevel";
+        }
+        /// `ControlPlaneScalingConfig` in the schema's definitions.
+        pub mod control_plane_scaling_config {
+            pub const TIER: &str = "Tier";
+        }
+        /// `ElasticLoadBalancing` in the schema's definitions.
+        pub mod elastic_load_balancing {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `EncryptionConfig` in the schema's definitions.
+        pub mod encryption_config {
+            pub const PROVIDER: &str = "Provider";
+            pub const RESOURCES: &str = "Resources";
+        }
+        /// `EtcdPlacement` in the schema's definitions.
+        pub mod etcd_placement {
+            pub const SPREAD_LEVEL: &str = "SpreadLevel";
+        }
+        /// `HorizontalPodAutoscalerControllerConfig` in the schema's definitions.
+        pub mod horizontal_pod_autoscaler_controller_config {
+            pub const HORIZONTAL_POD_AUTOSCALER_SYNC_PERIOD: &str =
+                "HorizontalPodAutoscalerSyncPeriod";
+        }
+        /// `KubeApiServerConfig` in the schema's definitions.
+        pub mod kube_api_server_config {
+            pub const EVENT_TTL: &str = "EventTtl";
+            pub const SERVICE_NODE_PORT_RANGE: &str = "ServiceNodePortRange";
+        }
+        /// `KubeControllerManagerConfig` in the schema's definitions.
+        pub mod kube_controller_manager_config {
+            pub const HORIZONTAL_POD_AUTOSCALER_CONTROLLER_CONFIG: &str =
+                "HorizontalPodAutoscalerControllerConfig";
+            pub const POD_GC_CONTROLLER_CONFIG: &str = "PodGcControllerConfig";
+        }
+        /// `KubeSchedulerConfig` in the schema's definitions.
+        pub mod kube_scheduler_config {
+            pub const NODE_RESOURCES_FIT: &str = "NodeResourcesFit";
+        }
+        /// `KubernetesNetworkConfig` in the schema's definitions.
+        pub mod kubernetes_network_config {
+            pub const ELASTIC_LOAD_BALANCING: &str = "ElasticLoadBalancing";
+            pub const IP_FAMILY: &str = "IpFamily";
+            pub const SERVICE_IPV4_CIDR: &str = "ServiceIpv4Cidr";
+            pub const SERVICE_IPV6_CIDR: &str = "ServiceIpv6Cidr";
+        }
+        /// `Logging` in the schema's definitions.
+        pub mod logging {
+            pub const CLUSTER_LOGGING: &str = "ClusterLogging";
+        }
+        /// `LoggingTypeConfig` in the schema's definitions.
+        pub mod logging_type_config {
+            pub const TYPE: &str = "Type";
+        }
+        /// `NodeResourcesFitConfig` in the schema's definitions.
+        pub mod node_resources_fit_config {
+            pub const SCORING_STRATEGY: &str = "ScoringStrategy";
+        }
+        /// `OutpostConfig` in the schema's definitions.
+        pub mod outpost_config {
+            pub const CONTROL_PLANE_INSTANCE_TYPE: &str = "ControlPlaneInstanceType";
+            pub const CONTROL_PLANE_PLACEMENT: &str = "ControlPlanePlacement";
+            pub const ETCD_INSTANCE_TYPE: &str = "EtcdInstanceType";
+            pub const ETCD_PLACEMENT: &str = "EtcdPlacement";
+            pub const OUTPOST_ARNS: &str = "OutpostArns";
+        }
+        /// `PodGcControllerConfig` in the schema's definitions.
+        pub mod pod_gc_controller_config {
+            pub const TERMINATED_POD_GC_THRESHOLD: &str = "TerminatedPodGcThreshold";
+        }
+        /// `Provider` in the schema's definitions.
+        pub mod provider {
+            pub const KEY_ARN: &str = "KeyArn";
+        }
+        /// `RemoteNetworkConfig` in the schema's definitions.
+        pub mod remote_network_config {
+            pub const REMOTE_NODE_NETWORKS: &str = "RemoteNodeNetworks";
+            pub const REMOTE_POD_NETWORKS: &str = "RemotePodNetworks";
+        }
+        /// `RemoteNodeNetwork` in the schema's definitions.
+        pub mod remote_node_network {
+            pub const CIDRS: &str = "Cidrs";
+        }
+        /// `RemotePodNetwork` in the schema's definitions.
+        pub mod remote_pod_network {
+            pub const CIDRS: &str = "Cidrs";
+        }
+        /// `ResourceWeight` in the schema's definitions.
+        pub mod resource_weight {
+            pub const NAME: &str = "Name";
+            pub const WEIGHT: &str = "Weight";
+        }
+        /// `ResourcesVpcConfig` in the schema's definitions.
+        pub mod resources_vpc_config {
+            pub const CONTROL_PLANE_EGRESS_MODE: &str = "ControlPlaneEgressMode";
+            pub const ENDPOINT_PRIVATE_ACCESS: &str = "EndpointPrivateAccess";
+            pub const ENDPOINT_PUBLIC_ACCESS: &str = "EndpointPublicAccess";
+            pub const PUBLIC_ACCESS_CIDRS: &str = "PublicAccessCidrs";
+            pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+            pub const SUBNET_IDS: &str = "SubnetIds";
+        }
+        /// `RollbackConfig` in the schema's definitions.
+        pub mod rollback_config {
+            pub const TIMEOUT_MINUTES: &str = "TimeoutMinutes";
+        }
+        /// `ScoringStrategy` in the schema's definitions.
+        pub mod scoring_strategy {
+            pub const RESOURCES: &str = "Resources";
+            pub const TYPE: &str = "Type";
+        }
+        /// `ServiceNodePortRange` in the schema's definitions.
+        pub mod service_node_port_range {
+            pub const MAX_PORT: &str = "MaxPort";
+            pub const MIN_PORT: &str = "MinPort";
+        }
+        /// `StorageConfig` in the schema's definitions.
+        pub mod storage_config {
+            pub const BLOCK_STORAGE: &str = "BlockStorage";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `UpgradePolicy` in the schema's definitions.
+        pub mod upgrade_policy {
+            pub const SUPPORT_TYPE: &str = "SupportType";
+        }
+        /// `ZonalShiftConfig` in the schema's definitions.
+        pub mod zonal_shift_config {
+            pub const ENABLED: &str = "Enabled";
+        }
+    }
+    /// The properties of `AWS::EKS::Nodegroup`, then its definitions'.
+    pub mod nodegroup {
+        pub const AMI_TYPE: &str = "AmiType";
+        pub const ARN: &str = "Arn";
+        pub const CAPACITY_TYPE: &str = "CapacityType";
+        pub const CLUSTER_NAME: &str = "ClusterName";
+        pub const DISK_SIZE: &str = "DiskSize";
+        pub const FORCE_UPDATE_ENABLED: &str = "ForceUpdateEnabled";
+        pub const ID: &str = "Id";
+        pub const INSTANCE_TYPES: &str = "InstanceTypes";
+        pub const LABELS: &str = "Labels";
+        pub const LAUNCH_TEMPLATE: &str = "LaunchTemplate";
+        pub const NODE_REPAIR_CONFIG: &str = "NodeRepairConfig";
+        pub const NODE_ROLE: &str = "NodeRole";
+        pub const NODEGROUP_NAME: &str = "NodegroupName";
+        pub const RELEASE_VERSION: &str = "ReleaseVersion";
+        pub const REMOTE_ACCESS: &str = "RemoteAccess";
+        pub const SCALING_CONFIG: &str = "ScalingConfig";
+        pub const SUBNETS: &str = "Subnets";
+        pub const TAGS: &str = "Tags";
+        pub const TAINTS: &str = "Taints";
+        pub const UPDATE_CONFIG: &str = "UpdateConfig";
+        pub const VERSION: &str = "Version";
+        pub const WARM_POOL_CONFIG: &str = "WarmPoolConfig";
+        /// `LaunchTemplateSpecification` in the schema's definitions.
+        pub mod launch_template_specification {
+            pub const ID: &str = "Id";
+            pub const NAME: &str = "Name";
+            pub const VERSION: &str = "Version";
+        }
+        /// `NodeRepairConfig` in the schema's definitions.
+        pub mod node_repair_config {
+            pub const ENABLED: &str = "Enabled";
+            pub const MAX_PARALLEL_NODES_REPAIRED_COUNT: &str = "MaxParallelNodesRepairedCount";
+            pub const MAX_PARALLEL_NODES_REPAIRED_PERCENTAGE: &str =
+                "MaxParallelNodesRepairedPercentage";
+            pub const MAX_UNHEALTHY_NODE_THRESHOLD_COUNT: &str = "MaxUnhealthyNodeThresholdCount";
+            pub const MAX_UNHEALTHY_NODE_THRESHOLD_PERCENTAGE: &str =
+                "MaxUnhealthyNodeThresholdPercentage";
+            pub const NODE_REPAIR_CONFIG_OVERRIDES: &str = "NodeRepairConfigOverrides";
+        }
+        /// `NodeRepairConfigOverrides` in the schema's definitions.
+        pub mod node_repair_config_overrides {
+            pub const MIN_REPAIR_WAIT_TIME_MINS: &str = "MinRepairWaitTimeMins";
+            pub const NODE_MONITORING_CONDITION: &str = "NodeMonitoringCondition";
+            pub const NODE_UNHEALTHY_REASON: &str = "NodeUnhealthyReason";
+            pub const REPAIR_ACTION: &str = "RepairAction";
+        }
+        /// `RemoteAccess` in the schema's definitions.
+        pub mod remote_access {
+            pub const EC2_SSH_KEY: &str = "Ec2SshKey";
+            pub const SOURCE_SECURITY_GROUPS: &str = "SourceSecurityGroups";
+        }
+        /// `ScalingConfig` in the schema's definitions.
+        pub mod scaling_config {
+            pub const DESIRED_SIZE: &str = "DesiredSize";
+            pub const MAX_SIZE: &str = "MaxSize";
+            pub const MIN_SIZE: &str = "MinSize";
+        }
+        /// `Taint` in the schema's definitions.
+        pub mod taint {
+            pub const EFFECT: &str = "Effect";
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `UpdateConfig` in the schema's definitions.
+        pub mod update_config {
+            pub const MAX_UNAVAILABLE: &str = "MaxUnavailable";
+            pub const MAX_UNAVAILABLE_PERCENTAGE: &str = "MaxUnavailablePercentage";
+            pub const UPDATE_STRATEGY: &str = "UpdateStrategy";
+        }
+        /// `WarmPoolConfig` in the schema's definitions.
+        pub mod warm_pool_config {
+            pub const ENABLED: &str = "Enabled";
+            pub const MAX_GROUP_PREPARED_CAPACITY: &str = "MaxGroupPreparedCapacity";
+            pub const MIN_SIZE: &str = "MinSize";
+            pub const POOL_STATE: &str = "PoolState";
+            pub const REUSE_ON_SCALE_IN: &str = "ReuseOnScaleIn";
+        }
+    }
+}

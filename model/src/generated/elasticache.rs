@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::ElastiCache::CacheCluster`: the type name, for code that matches on it.
+pub const CACHE_CLUSTER_TYPE: &str = "AWS::ElastiCache::CacheCluster";
+
 /// `AWS::ElastiCache::CacheCluster` (schema: `model/schemas/ElastiCache_CacheCluster.json`).
 ///
 /// ```text
 /// Resource type definition for AWS::ElastiCache::CacheCluster
 /// ```
 pub static CACHE_CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ElastiCache::CacheCluster",
+    type_name: CACHE_CLUSTER_TYPE,
     service: Some("elasticache"),
     iam_prefixes: &["elasticache", "firehose", "iam", "logs", "s3"],
     handler_actions: &[
@@ -78,13 +81,16 @@ pub static CACHE_CLUSTER: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/ClusterName"),
 };
 
+/// `AWS::ElastiCache::ReplicationGroup`: the type name, for code that matches on it.
+pub const REPLICATION_GROUP_TYPE: &str = "AWS::ElastiCache::ReplicationGroup";
+
 /// `AWS::ElastiCache::ReplicationGroup` (schema: `model/schemas/ElastiCache_ReplicationGroup.json`).
 ///
 /// ```text
 /// Resource type definition for AWS::ElastiCache::ReplicationGroup
 /// ```
 pub static REPLICATION_GROUP: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ElastiCache::ReplicationGroup",
+    type_name: REPLICATION_GROUP_TYPE,
     service: Some("elasticache"),
     iam_prefixes: &["elasticache", "firehose", "iam", "kms", "logs", "s3"],
     handler_actions: &[
@@ -184,13 +190,16 @@ pub static REPLICATION_GROUP: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::ElastiCache::ServerlessCache`: the type name, for code that matches on it.
+pub const SERVERLESS_CACHE_TYPE: &str = "AWS::ElastiCache::ServerlessCache";
+
 /// `AWS::ElastiCache::ServerlessCache` (schema: `model/schemas/ElastiCache_ServerlessCache.json`).
 ///
 /// ```text
 /// The AWS::ElastiCache::ServerlessCache resource creates an Amazon ElastiCache Serverless Cache.
 /// ```
 pub static SERVERLESS_CACHE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ElastiCache::ServerlessCache",
+    type_name: SERVERLESS_CACHE_TYPE,
     service: Some("elasticache"),
     iam_prefixes: &["ec2", "elasticache", "kms"],
     handler_actions: &[
@@ -241,3 +250,204 @@ pub static SERVERLESS_CACHE: ResourceFacts = ResourceFacts {
     required: &["ServerlessCacheName", "Engine"],
     physical_name: Some("/properties/ServerlessCacheName"),
 };
+
+/// The property names of each `AWS::ElastiCache::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::ElastiCache::CacheCluster`, then its definitions'.
+    pub mod cache_cluster {
+        pub const AZ_MODE: &str = "AZMode";
+        pub const AUTO_MINOR_VERSION_UPGRADE: &str = "AutoMinorVersionUpgrade";
+        pub const CACHE_NODE_TYPE: &str = "CacheNodeType";
+        pub const CACHE_PARAMETER_GROUP_NAME: &str = "CacheParameterGroupName";
+        pub const CACHE_SECURITY_GROUP_NAMES: &str = "CacheSecurityGroupNames";
+        pub const CACHE_SUBNET_GROUP_NAME: &str = "CacheSubnetGroupName";
+        pub const CLUSTER_NAME: &str = "ClusterName";
+        pub const CONFIGURATION_ENDPOINT: &str = "ConfigurationEndpoint";
+        pub const ENGINE: &str = "Engine";
+        pub const ENGINE_VERSION: &str = "EngineVersion";
+        pub const IP_DISCOVERY: &str = "IpDiscovery";
+        pub const LOG_DELIVERY_CONFIGURATIONS: &str = "LogDeliveryConfigurations";
+        pub const NETWORK_TYPE: &str = "NetworkType";
+        pub const NOTIFICATION_TOPIC_ARN: &str = "NotificationTopicArn";
+        pub const NUM_CACHE_NODES: &str = "NumCacheNodes";
+        pub const PORT: &str = "Port";
+        pub const PREFERRED_AVAILABILITY_ZONE: &str = "PreferredAvailabilityZone";
+        pub const PREFERRED_AVAILABILITY_ZONES: &str = "PreferredAvailabilityZones";
+        pub const PREFERRED_MAINTENANCE_WINDOW: &str = "PreferredMaintenanceWindow";
+        pub const REDIS_ENDPOINT: &str = "RedisEndpoint";
+        pub const SNAPSHOT_ARNS: &str = "SnapshotArns";
+        pub const SNAPSHOT_NAME: &str = "SnapshotName";
+        pub const SNAPSHOT_RETENTION_LIMIT: &str = "SnapshotRetentionLimit";
+        pub const SNAPSHOT_WINDOW: &str = "SnapshotWindow";
+        pub const TAGS: &str = "Tags";
+        pub const TRANSIT_ENCRYPTION_ENABLED: &str = "TransitEncryptionEnabled";
+        pub const VPC_SECURITY_GROUP_IDS: &str = "VpcSecurityGroupIds";
+        /// `CloudWatchLogsDestinationDetails` in the schema's definitions.
+        pub mod cloud_watch_logs_destination_details {
+            pub const LOG_GROUP: &str = "LogGroup";
+        }
+        /// `DestinationDetails` in the schema's definitions.
+        pub mod destination_details {
+            pub const CLOUD_WATCH_LOGS_DETAILS: &str = "CloudWatchLogsDetails";
+            pub const KINESIS_FIREHOSE_DETAILS: &str = "KinesisFirehoseDetails";
+        }
+        /// `Endpoint` in the schema's definitions.
+        pub mod endpoint {
+            pub const ADDRESS: &str = "Address";
+            pub const PORT: &str = "Port";
+        }
+        /// `KinesisFirehoseDestinationDetails` in the schema's definitions.
+        pub mod kinesis_firehose_destination_details {
+            pub const DELIVERY_STREAM: &str = "DeliveryStream";
+        }
+        /// `LogDeliveryConfigurationRequest` in the schema's definitions.
+        pub mod log_delivery_configuration_request {
+            pub const DESTINATION_DETAILS: &str = "DestinationDetails";
+            pub const DESTINATION_TYPE: &str = "DestinationType";
+            pub const LOG_FORMAT: &str = "LogFormat";
+            pub const LOG_TYPE: &str = "LogType";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::ElastiCache::ReplicationGroup`, then its definitions'.
+    pub mod replication_group {
+        pub const AT_REST_ENCRYPTION_ENABLED: &str = "AtRestEncryptionEnabled";
+        pub const AUTH_TOKEN: &str = "AuthToken";
+        pub const AUTO_MINOR_VERSION_UPGRADE: &str = "AutoMinorVersionUpgrade";
+        pub const AUTOMATIC_FAILOVER_ENABLED: &str = "AutomaticFailoverEnabled";
+        pub const CACHE_NODE_TYPE: &str = "CacheNodeType";
+        pub const CACHE_PARAMETER_GROUP_NAME: &str = "CacheParameterGroupName";
+        pub const CACHE_SECURITY_GROUP_NAMES: &str = "CacheSecurityGroupNames";
+        pub const CACHE_SUBNET_GROUP_NAME: &str = "CacheSubnetGroupName";
+        pub const CLUSTER_MODE: &str = "ClusterMode";
+        pub const CONFIGURATION_END_POINT: &str = "ConfigurationEndPoint";
+        pub const DATA_TIERING_ENABLED: &str = "DataTieringEnabled";
+        pub const DURABILITY: &str = "Durability";
+        pub const EFFECTIVE_DURABILITY: &str = "EffectiveDurability";
+        pub const ENGINE: &str = "Engine";
+        pub const ENGINE_VERSION: &str = "EngineVersion";
+        pub const GLOBAL_REPLICATION_GROUP_ID: &str = "GlobalReplicationGroupId";
+        pub const IP_DISCOVERY: &str = "IpDiscovery";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const LOG_DELIVERY_CONFIGURATIONS: &str = "LogDeliveryConfigurations";
+        pub const MULTI_AZ_ENABLED: &str = "MultiAZEnabled";
+        pub const NETWORK_TYPE: &str = "NetworkType";
+        pub const NODE_GROUP_CONFIGURATION: &str = "NodeGroupConfiguration";
+        pub const NOTIFICATION_TOPIC_ARN: &str = "NotificationTopicArn";
+        pub const NUM_CACHE_CLUSTERS: &str = "NumCacheClusters";
+        pub const NUM_NODE_GROUPS: &str = "NumNodeGroups";
+        pub const PORT: &str = "Port";
+        pub const PREFERRED_CACHE_CLUSTER_AZS: &str = "PreferredCacheClusterAZs";
+        pub const PREFERRED_MAINTENANCE_WINDOW: &str = "PreferredMaintenanceWindow";
+        pub const PRIMARY_CLUSTER_ID: &str = "PrimaryClusterId";
+        pub const PRIMARY_END_POINT: &str = "PrimaryEndPoint";
+        pub const READ_END_POINT: &str = "ReadEndPoint";
+        pub const READER_END_POINT: &str = "ReaderEndPoint";
+        pub const REPLICAS_PER_NODE_GROUP: &str = "ReplicasPerNodeGroup";
+        pub const REPLICATION_GROUP_DESCRIPTION: &str = "ReplicationGroupDescription";
+        pub const REPLICATION_GROUP_ID: &str = "ReplicationGroupId";
+        pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+        pub const SNAPSHOT_ARNS: &str = "SnapshotArns";
+        pub const SNAPSHOT_NAME: &str = "SnapshotName";
+        pub const SNAPSHOT_RETENTION_LIMIT: &str = "SnapshotRetentionLimit";
+        pub const SNAPSHOT_WINDOW: &str = "SnapshotWindow";
+        pub const SNAPSHOTTING_CLUSTER_ID: &str = "SnapshottingClusterId";
+        pub const TAGS: &str = "Tags";
+        pub const TRANSIT_ENCRYPTION_ENABLED: &str = "TransitEncryptionEnabled";
+        pub const TRANSIT_ENCRYPTION_MODE: &str = "TransitEncryptionMode";
+        pub const USER_GROUP_IDS: &str = "UserGroupIds";
+        /// `CloudWatchLogsDestinationDetails` in the schema's definitions.
+        pub mod cloud_watch_logs_destination_details {
+            pub const LOG_GROUP: &str = "LogGroup";
+        }
+        /// `DestinationDetails` in the schema's definitions.
+        pub mod destination_details {
+            pub const CLOUD_WATCH_LOGS_DETAILS: &str = "CloudWatchLogsDetails";
+            pub const KINESIS_FIREHOSE_DETAILS: &str = "KinesisFirehoseDetails";
+        }
+        /// `Endpoint` in the schema's definitions.
+        pub mod endpoint {
+            pub const ADDRESS: &str = "Address";
+            pub const PORT: &str = "Port";
+        }
+        /// `KinesisFirehoseDestinationDetails` in the schema's definitions.
+        pub mod kinesis_firehose_destination_details {
+            pub const DELIVERY_STREAM: &str = "DeliveryStream";
+        }
+        /// `LogDeliveryConfigurationRequest` in the schema's definitions.
+        pub mod log_delivery_configuration_request {
+            pub const DESTINATION_DETAILS: &str = "DestinationDetails";
+            pub const DESTINATION_TYPE: &str = "DestinationType";
+            pub const LOG_FORMAT: &str = "LogFormat";
+            pub const LOG_TYPE: &str = "LogType";
+        }
+        /// `NodeGroupConfiguration` in the schema's definitions.
+        pub mod node_group_configuration {
+            pub const NODE_GROUP_ID: &str = "NodeGroupId";
+            pub const PRIMARY_AVAILABILITY_ZONE: &str = "PrimaryAvailabilityZone";
+            pub const REPLICA_AVAILABILITY_ZONES: &str = "ReplicaAvailabilityZones";
+            pub const REPLICA_COUNT: &str = "ReplicaCount";
+            pub const SLOTS: &str = "Slots";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::ElastiCache::ServerlessCache`, then its definitions'.
+    pub mod serverless_cache {
+        pub const ARN: &str = "ARN";
+        pub const CACHE_USAGE_LIMITS: &str = "CacheUsageLimits";
+        pub const CONNECTION_TYPE: &str = "ConnectionType";
+        pub const CREATE_TIME: &str = "CreateTime";
+        pub const DAILY_SNAPSHOT_TIME: &str = "DailySnapshotTime";
+        pub const DESCRIPTION: &str = "Description";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const ENGINE: &str = "Engine";
+        pub const FINAL_SNAPSHOT_NAME: &str = "FinalSnapshotName";
+        pub const FULL_ENGINE_VERSION: &str = "FullEngineVersion";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const MAJOR_ENGINE_VERSION: &str = "MajorEngineVersion";
+        pub const NETWORK_TYPE: &str = "NetworkType";
+        pub const READER_ENDPOINT: &str = "ReaderEndpoint";
+        pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+        pub const SERVERLESS_CACHE_NAME: &str = "ServerlessCacheName";
+        pub const SNAPSHOT_ARNS_TO_RESTORE: &str = "SnapshotArnsToRestore";
+        pub const SNAPSHOT_RETENTION_LIMIT: &str = "SnapshotRetentionLimit";
+        pub const STATUS: &str = "Status";
+        pub const SUBNET_IDS: &str = "SubnetIds";
+        pub const TAGS: &str = "Tags";
+        pub const USER_GROUP_ID: &str = "UserGroupId";
+        /// `CacheUsageLimits` in the schema's definitions.
+        pub mod cache_usage_limits {
+            pub const DATA_STORAGE: &str = "DataStorage";
+            pub const ECPU_PER_SECOND: &str = "ECPUPerSecond";
+        }
+        /// `DataStorage` in the schema's definitions.
+        pub mod data_storage {
+            pub const MAXIMUM: &str = "Maximum";
+            pub const MINIMUM: &str = "Minimum";
+            pub const UNIT: &str = "Unit";
+        }
+        /// `ECPUPerSecond` in the schema's definitions.
+        pub mod ecpu_per_second {
+            pub const MAXIMUM: &str = "Maximum";
+            pub const MINIMUM: &str = "Minimum";
+        }
+        /// `Endpoint` in the schema's definitions.
+        pub mod endpoint {
+            pub const ADDRESS: &str = "Address";
+            pub const PORT: &str = "Port";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::ElasticLoadBalancing::LoadBalancer`: the type name, for code that matches on it.
+pub const LOAD_BALANCER_TYPE: &str = "AWS::ElasticLoadBalancing::LoadBalancer";
+
 /// `AWS::ElasticLoadBalancing::LoadBalancer` (schema: `model/schemas/ElasticLoadBalancing_LoadBalancer.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::ElasticLoadBalancing::LoadBalancer
 /// ```
 pub static LOAD_BALANCER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ElasticLoadBalancing::LoadBalancer",
+    type_name: LOAD_BALANCER_TYPE,
     service: Some("elasticloadbalancing"),
     iam_prefixes: &["ec2", "elasticloadbalancing"],
     handler_actions: &[
@@ -72,3 +75,96 @@ pub static LOAD_BALANCER: ResourceFacts = ResourceFacts {
     required: &["Listeners"],
     physical_name: Some("/properties/LoadBalancerName"),
 };
+
+/// The property names of each `AWS::ElasticLoadBalancing::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::ElasticLoadBalancing::LoadBalancer`, then its definitions'.
+    pub mod load_balancer {
+        pub const ACCESS_LOGGING_POLICY: &str = "AccessLoggingPolicy";
+        pub const APP_COOKIE_STICKINESS_POLICY: &str = "AppCookieStickinessPolicy";
+        pub const AVAILABILITY_ZONES: &str = "AvailabilityZones";
+        pub const CANONICAL_HOSTED_ZONE_NAME: &str = "CanonicalHostedZoneName";
+        pub const CANONICAL_HOSTED_ZONE_NAME_ID: &str = "CanonicalHostedZoneNameID";
+        pub const CONNECTION_DRAINING_POLICY: &str = "ConnectionDrainingPolicy";
+        pub const CONNECTION_SETTINGS: &str = "ConnectionSettings";
+        pub const CROSS_ZONE: &str = "CrossZone";
+        pub const DNS_NAME: &str = "DNSName";
+        pub const HEALTH_CHECK: &str = "HealthCheck";
+        pub const INSTANCES: &str = "Instances";
+        pub const LB_COOKIE_STICKINESS_POLICY: &str = "LBCookieStickinessPolicy";
+        pub const LISTENERS: &str = "Listeners";
+        pub const LOAD_BALANCER_NAME: &str = "LoadBalancerName";
+        pub const POLICIES: &str = "Policies";
+        pub const SCHEME: &str = "Scheme";
+        pub const SECURITY_GROUPS: &str = "SecurityGroups";
+        pub const SOURCE_SECURITY_GROUP: &str = "SourceSecurityGroup";
+        pub const SUBNETS: &str = "Subnets";
+        pub const TAGS: &str = "Tags";
+        /// `AccessLoggingPolicy` in the schema's definitions.
+        pub mod access_logging_policy {
+            pub const EMIT_INTERVAL: &str = "EmitInterval";
+            pub const ENABLED: &str = "Enabled";
+            pub const S3_BUCKET_NAME: &str = "S3BucketName";
+            pub const S3_BUCKET_PREFIX: &str = "S3BucketPrefix";
+        }
+        /// `AppCookieStickinessPolicy` in the schema's definitions.
+        pub mod app_cookie_stickiness_policy {
+            pub const COOKIE_NAME: &str = "CookieName";
+            pub const POLICY_NAME: &str = "PolicyName";
+        }
+        /// `ConnectionDrainingPolicy` in the schema's definitions.
+        pub mod connection_draining_policy {
+            pub const ENABLED: &str = "Enabled";
+            pub const TIMEOUT: &str = "Timeout";
+        }
+        /// `ConnectionSettings` in the schema's definitions.
+        pub mod connection_settings {
+            pub const IDLE_TIMEOUT: &str = "IdleTimeout";
+        }
+        /// `HealthCheck` in the schema's definitions.
+        pub mod health_check {
+            pub const HEALTHY_THRESHOLD: &str = "HealthyThreshold";
+            pub const INTERVAL: &str = "Interval";
+            pub const TARGET: &str = "Target";
+            pub const TIMEOUT: &str = "Timeout";
+            pub const UNHEALTHY_THRESHOLD: &str = "UnhealthyThreshold";
+        }
+        /// `LBCookieStickinessPolicy` in the schema's definitions.
+        pub mod lb_cookie_stickiness_policy {
+            pub const COOKIE_EXPIRATION_PERIOD: &str = "CookieExpirationPeriod";
+            pub const POLICY_NAME: &str = "PolicyName";
+        }
+        /// `Listeners` in the schema's definitions.
+        pub mod listeners {
+            pub const INSTANCE_PORT: &str = "InstancePort";
+            pub const INSTANCE_PROTOCOL: &str = "InstanceProtocol";
+            pub const LOAD_BALANCER_PORT: &str = "LoadBalancerPort";
+            pub const POLICY_NAMES: &str = "PolicyNames";
+            pub const PROTOCOL: &str = "Protocol";
+            pub const SSL_CERTIFICATE_ID: &str = "SSLCertificateId";
+        }
+        /// `Policies` in the schema's definitions.
+        pub mod policies {
+            pub const ATTRIBUTES: &str = "Attributes";
+            pub const INSTANCE_PORTS: &str = "InstancePorts";
+            pub const LOAD_BALANCER_PORTS: &str = "LoadBalancerPorts";
+            pub const POLICY_NAME: &str = "PolicyName";
+            pub const POLICY_TYPE: &str = "PolicyType";
+        }
+        /// `PolicyItem` in the schema's definitions.
+        pub mod policy_item {
+            pub const NAME: &str = "Name";
+            pub const VALUE: &str = "Value";
+        }
+        /// `SourceSecurityGroup` in the schema's definitions.
+        pub mod source_security_group {
+            pub const GROUP_NAME: &str = "GroupName";
+            pub const OWNER_ALIAS: &str = "OwnerAlias";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::ElasticLoadBalancingV2::LoadBalancer`: the type name, for code that matches on it.
+pub const LOAD_BALANCER_TYPE: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+
 /// `AWS::ElasticLoadBalancingV2::LoadBalancer` (schema: `model/schemas/ElasticLoadBalancingV2_LoadBalancer.json`).
 ///
 /// ```text
 /// Specifies an Application Load Balancer, a Network Load Balancer, or a Gateway Load Balancer.
 /// ```
 pub static LOAD_BALANCER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    type_name: LOAD_BALANCER_TYPE,
     service: Some("elasticloadbalancing"),
     iam_prefixes: &["ec2", "elasticloadbalancing"],
     handler_actions: &[
@@ -54,3 +57,53 @@ pub static LOAD_BALANCER: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: Some("/properties/Name"),
 };
+
+/// The property names of each `AWS::ElasticLoadBalancingV2::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::ElasticLoadBalancingV2::LoadBalancer`, then its definitions'.
+    pub mod load_balancer {
+        pub const CANONICAL_HOSTED_ZONE_ID: &str = "CanonicalHostedZoneID";
+        pub const DNS_NAME: &str = "DNSName";
+        pub const ENABLE_CAPACITY_RESERVATION_PROVISION_STABILIZE: &str =
+            "EnableCapacityReservationProvisionStabilize";
+        pub const ENABLE_PREFIX_FOR_IPV6_SOURCE_NAT: &str = "EnablePrefixForIpv6SourceNat";
+        pub const ENFORCE_SECURITY_GROUP_INBOUND_RULES_ON_PRIVATE_LINK_TRAFFIC: &str =
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic";
+        pub const IP_ADDRESS_TYPE: &str = "IpAddressType";
+        pub const IPV4_IPAM_POOL_ID: &str = "Ipv4IpamPoolId";
+        pub const LOAD_BALANCER_ARN: &str = "LoadBalancerArn";
+        pub const LOAD_BALANCER_ATTRIBUTES: &str = "LoadBalancerAttributes";
+        pub const LOAD_BALANCER_FULL_NAME: &str = "LoadBalancerFullName";
+        pub const LOAD_BALANCER_NAME: &str = "LoadBalancerName";
+        pub const MINIMUM_LOAD_BALANCER_CAPACITY: &str = "MinimumLoadBalancerCapacity";
+        pub const NAME: &str = "Name";
+        pub const SCHEME: &str = "Scheme";
+        pub const SECURITY_GROUPS: &str = "SecurityGroups";
+        pub const SUBNET_MAPPINGS: &str = "SubnetMappings";
+        pub const SUBNETS: &str = "Subnets";
+        pub const TAGS: &str = "Tags";
+        pub const TYPE: &str = "Type";
+        /// `LoadBalancerAttribute` in the schema's definitions.
+        pub mod load_balancer_attribute {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `MinimumLoadBalancerCapacity` in the schema's definitions.
+        pub mod minimum_load_balancer_capacity {
+            pub const CAPACITY_UNITS: &str = "CapacityUnits";
+        }
+        /// `SubnetMapping` in the schema's definitions.
+        pub mod subnet_mapping {
+            pub const ALLOCATION_ID: &str = "AllocationId";
+            pub const I_PV6_ADDRESS: &str = "IPv6Address";
+            pub const PRIVATE_I_PV4_ADDRESS: &str = "PrivateIPv4Address";
+            pub const SOURCE_NAT_IPV6_PREFIX: &str = "SourceNatIpv6Prefix";
+            pub const SUBNET_ID: &str = "SubnetId";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

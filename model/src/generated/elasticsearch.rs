@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Elasticsearch::Domain`: the type name, for code that matches on it.
+pub const DOMAIN_TYPE: &str = "AWS::Elasticsearch::Domain";
+
 /// `AWS::Elasticsearch::Domain` (schema: `model/schemas/Elasticsearch_Domain.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::Elasticsearch::Domain
 /// ```
 pub static DOMAIN: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Elasticsearch::Domain",
+    type_name: DOMAIN_TYPE,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -32,3 +35,114 @@ pub static DOMAIN: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: Some("/properties/DomainName"),
 };
+
+/// The property names of each `AWS::Elasticsearch::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Elasticsearch::Domain`, then its definitions'.
+    pub mod domain {
+        pub const ACCESS_POLICIES: &str = "AccessPolicies";
+        pub const ADVANCED_OPTIONS: &str = "AdvancedOptions";
+        pub const ADVANCED_SECURITY_OPTIONS: &str = "AdvancedSecurityOptions";
+        pub const ARN: &str = "Arn";
+        pub const COGNITO_OPTIONS: &str = "CognitoOptions";
+        pub const DOMAIN_ARN: &str = "DomainArn";
+        pub const DOMAIN_ENDPOINT: &str = "DomainEndpoint";
+        pub const DOMAIN_ENDPOINT_OPTIONS: &str = "DomainEndpointOptions";
+        pub const DOMAIN_NAME: &str = "DomainName";
+        pub const EBS_OPTIONS: &str = "EBSOptions";
+        pub const ELASTICSEARCH_CLUSTER_CONFIG: &str = "ElasticsearchClusterConfig";
+        pub const ELASTICSEARCH_VERSION: &str = "ElasticsearchVersion";
+        pub const ENCRYPTION_AT_REST_OPTIONS: &str = "EncryptionAtRestOptions";
+        pub const ID: &str = "Id";
+        pub const LOG_PUBLISHING_OPTIONS: &str = "LogPublishingOptions";
+        pub const NODE_TO_NODE_ENCRYPTION_OPTIONS: &str = "NodeToNodeEncryptionOptions";
+        pub const SNAPSHOT_OPTIONS: &str = "SnapshotOptions";
+        pub const TAGS: &str = "Tags";
+        pub const VPC_OPTIONS: &str = "VPCOptions";
+        /// `AdvancedSecurityOptionsInput` in the schema's definitions.
+        pub mod advanced_security_options_input {
+            pub const ANONYMOUS_AUTH_ENABLED: &str = "AnonymousAuthEnabled";
+            pub const ENABLED: &str = "Enabled";
+            pub const INTERNAL_USER_DATABASE_ENABLED: &str = "InternalUserDatabaseEnabled";
+            pub const MASTER_USER_OPTIONS: &str = "MasterUserOptions";
+        }
+        /// `CognitoOptions` in the schema's definitions.
+        pub mod cognito_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const IDENTITY_POOL_ID: &str = "IdentityPoolId";
+            pub const ROLE_ARN: &str = "RoleArn";
+            pub const USER_POOL_ID: &str = "UserPoolId";
+        }
+        /// `ColdStorageOptions` in the schema's definitions.
+        pub mod cold_storage_options {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `DomainEndpointOptions` in the schema's definitions.
+        pub mod domain_endpoint_options {
+            pub const CUSTOM_ENDPOINT: &str = "CustomEndpoint";
+            pub const CUSTOM_ENDPOINT_CERTIFICATE_ARN: &str = "CustomEndpointCertificateArn";
+            pub const CUSTOM_ENDPOINT_ENABLED: &str = "CustomEndpointEnabled";
+            pub const ENFORCE_HTTPS: &str = "EnforceHTTPS";
+            pub const TLS_SECURITY_POLICY: &str = "TLSSecurityPolicy";
+        }
+        /// `EBSOptions` in the schema's definitions.
+        pub mod ebs_options {
+            pub const EBS_ENABLED: &str = "EBSEnabled";
+            pub const IOPS: &str = "Iops";
+            pub const VOLUME_SIZE: &str = "VolumeSize";
+            pub const VOLUME_TYPE: &str = "VolumeType";
+        }
+        /// `ElasticsearchClusterConfig` in the schema's definitions.
+        pub mod elasticsearch_cluster_config {
+            pub const COLD_STORAGE_OPTIONS: &str = "ColdStorageOptions";
+            pub const DEDICATED_MASTER_COUNT: &str = "DedicatedMasterCount";
+            pub const DEDICATED_MASTER_ENABLED: &str = "DedicatedMasterEnabled";
+            pub const DEDICATED_MASTER_TYPE: &str = "DedicatedMasterType";
+            pub const INSTANCE_COUNT: &str = "InstanceCount";
+            pub const INSTANCE_TYPE: &str = "InstanceType";
+            pub const WARM_COUNT: &str = "WarmCount";
+            pub const WARM_ENABLED: &str = "WarmEnabled";
+            pub const WARM_TYPE: &str = "WarmType";
+            pub const ZONE_AWARENESS_CONFIG: &str = "ZoneAwarenessConfig";
+            pub const ZONE_AWARENESS_ENABLED: &str = "ZoneAwarenessEnabled";
+        }
+        /// `EncryptionAtRestOptions` in the schema's definitions.
+        pub mod encryption_at_rest_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+        }
+        /// `LogPublishingOption` in the schema's definitions.
+        pub mod log_publishing_option {
+            pub const CLOUD_WATCH_LOGS_LOG_GROUP_ARN: &str = "CloudWatchLogsLogGroupArn";
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `MasterUserOptions` in the schema's definitions.
+        pub mod master_user_options {
+            pub const MASTER_USER_ARN: &str = "MasterUserARN";
+            pub const MASTER_USER_NAME: &str = "MasterUserName";
+            pub const MASTER_USER_PASSWORD: &str = "MasterUserPassword";
+        }
+        /// `NodeToNodeEncryptionOptions` in the schema's definitions.
+        pub mod node_to_node_encryption_options {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `SnapshotOptions` in the schema's definitions.
+        pub mod snapshot_options {
+            pub const AUTOMATED_SNAPSHOT_START_HOUR: &str = "AutomatedSnapshotStartHour";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `VPCOptions` in the schema's definitions.
+        pub mod vpc_options {
+            pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+            pub const SUBNET_IDS: &str = "SubnetIds";
+        }
+        /// `ZoneAwarenessConfig` in the schema's definitions.
+        pub mod zone_awareness_config {
+            pub const AVAILABILITY_ZONE_COUNT: &str = "AvailabilityZoneCount";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::EMR::Cluster`: the type name, for code that matches on it.
+pub const CLUSTER_TYPE: &str = "AWS::EMR::Cluster";
+
 /// `AWS::EMR::Cluster` (schema: `model/schemas/EMR_Cluster.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::EMR::Cluster
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::EMR::Cluster",
+    type_name: CLUSTER_TYPE,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -49,3 +52,287 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
     required: &["Instances", "ServiceRole", "JobFlowRole", "Name"],
     physical_name: Some("/properties/Name"),
 };
+
+/// The property names of each `AWS::EMR::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::EMR::Cluster`, then its definitions'.
+    pub mod cluster {
+        pub const ADDITIONAL_INFO: &str = "AdditionalInfo";
+        pub const APPLICATIONS: &str = "Applications";
+        pub const AUTO_SCALING_ROLE: &str = "AutoScalingRole";
+        pub const AUTO_TERMINATION_POLICY: &str = "AutoTerminationPolicy";
+        pub const BOOTSTRAP_ACTIONS: &str = "BootstrapActions";
+        pub const CONFIGURATIONS: &str = "Configurations";
+        pub const CUSTOM_AMI_ID: &str = "CustomAmiId";
+        pub const EBS_ROOT_VOLUME_IOPS: &str = "EbsRootVolumeIops";
+        pub const EBS_ROOT_VOLUME_SIZE: &str = "EbsRootVolumeSize";
+        pub const EBS_ROOT_VOLUME_THROUGHPUT: &str = "EbsRootVolumeThroughput";
+        pub const ID: &str = "Id";
+        pub const INSTANCES: &str = "Instances";
+        pub const JOB_FLOW_ROLE: &str = "JobFlowRole";
+        pub const KERBEROS_ATTRIBUTES: &str = "KerberosAttributes";
+        pub const LOG_ENCRYPTION_KMS_KEY_ID: &str = "LogEncryptionKmsKeyId";
+        pub const LOG_URI: &str = "LogUri";
+        pub const MANAGED_SCALING_POLICY: &str = "ManagedScalingPolicy";
+        pub const MASTER_PUBLIC_DNS: &str = "MasterPublicDNS";
+        pub const NAME: &str = "Name";
+        pub const OS_RELEASE_LABEL: &str = "OSReleaseLabel";
+        pub const PLACEMENT_GROUP_CONFIGS: &str = "PlacementGroupConfigs";
+        pub const RELEASE_LABEL: &str = "ReleaseLabel";
+        pub const SCALE_DOWN_BEHAVIOR: &str = "ScaleDownBehavior";
+        pub const SECURITY_CONFIGURATION: &str = "SecurityConfiguration";
+        pub const SERVICE_ROLE: &str = "ServiceRole";
+        pub const STEP_CONCURRENCY_LEVEL: &str = "StepConcurrencyLevel";
+        pub const STEPS: &str = "Steps";
+        pub const TAGS: &str = "Tags";
+        pub const VISIBLE_TO_ALL_USERS: &str = "VisibleToAllUsers";
+        /// `Application` in the schema's definitions.
+        pub mod application {
+            pub const ADDITIONAL_INFO: &str = "AdditionalInfo";
+            pub const ARGS: &str = "Args";
+            pub const NAME: &str = "Name";
+            pub const VERSION: &str = "Version";
+        }
+        /// `AutoScalingPolicy` in the schema's definitions.
+        pub mod auto_scaling_policy {
+            pub const CONSTRAINTS: &str = "Constraints";
+            pub const RULES: &str = "Rules";
+        }
+        /// `AutoTerminationPolicy` in the schema's definitions.
+        pub mod auto_termination_policy {
+            pub const IDLE_TIMEOUT: &str = "IdleTimeout";
+        }
+        /// `BootstrapActionConfig` in the schema's definitions.
+        pub mod bootstrap_action_config {
+            pub const NAME: &str = "Name";
+            pub const SCRIPT_BOOTSTRAP_ACTION: &str = "ScriptBootstrapAction";
+        }
+        /// `CloudWatchAlarmDefinition` in the schema's definitions.
+        pub mod cloud_watch_alarm_definition {
+            pub const COMPARISON_OPERATOR: &str = "ComparisonOperator";
+            pub const DIMENSIONS: &str = "Dimensions";
+            pub const EVALUATION_PERIODS: &str = "EvaluationPeriods";
+            pub const METRIC_NAME: &str = "MetricName";
+            pub const NAMESPACE: &str = "Namespace";
+            pub const PERIOD: &str = "Period";
+            pub const STATISTIC: &str = "Statistic";
+            pub const THRESHOLD: &str = "Threshold";
+            pub const UNIT: &str = "Unit";
+        }
+        /// `CloudWatchLogConfiguration` in the schema's definitions.
+        pub mod cloud_watch_log_configuration {
+            pub const LOG_GROUP_NAME: &str = "LogGroupName";
+        }
+        /// `ComputeLimits` in the schema's definitions.
+        pub mod compute_limits {
+            pub const MAXIMUM_CAPACITY_UNITS: &str = "MaximumCapacityUnits";
+            pub const MAXIMUM_CORE_CAPACITY_UNITS: &str = "MaximumCoreCapacityUnits";
+            pub const MAXIMUM_ON_DEMAND_CAPACITY_UNITS: &str = "MaximumOnDemandCapacityUnits";
+            pub const MINIMUM_CAPACITY_UNITS: &str = "MinimumCapacityUnits";
+            pub const UNIT_TYPE: &str = "UnitType";
+        }
+        /// `Configuration` in the schema's definitions.
+        pub mod configuration {
+            pub const CLASSIFICATION: &str = "Classification";
+            pub const CONFIGURATION_PROPERTIES: &str = "ConfigurationProperties";
+            pub const CONFIGURATIONS: &str = "Configurations";
+        }
+        /// `EbsBlockDeviceConfig` in the schema's definitions.
+        pub mod ebs_block_device_config {
+            pub const VOLUME_SPECIFICATION: &str = "VolumeSpecification";
+            pub const VOLUMES_PER_INSTANCE: &str = "VolumesPerInstance";
+        }
+        /// `EbsConfiguration` in the schema's definitions.
+        pub mod ebs_configuration {
+            pub const EBS_BLOCK_DEVICE_CONFIGS: &str = "EbsBlockDeviceConfigs";
+            pub const EBS_OPTIMIZED: &str = "EbsOptimized";
+        }
+        /// `HadoopJarStepConfig` in the schema's definitions.
+        pub mod hadoop_jar_step_config {
+            pub const ARGS: &str = "Args";
+            pub const JAR: &str = "Jar";
+            pub const MAIN_CLASS: &str = "MainClass";
+            pub const STEP_PROPERTIES: &str = "StepProperties";
+        }
+        /// `InstanceFleetConfig` in the schema's definitions.
+        pub mod instance_fleet_config {
+            pub const INSTANCE_TYPE_CONFIGS: &str = "InstanceTypeConfigs";
+            pub const LAUNCH_SPECIFICATIONS: &str = "LaunchSpecifications";
+            pub const NAME: &str = "Name";
+            pub const RESIZE_SPECIFICATIONS: &str = "ResizeSpecifications";
+            pub const TARGET_ON_DEMAND_CAPACITY: &str = "TargetOnDemandCapacity";
+            pub const TARGET_SPOT_CAPACITY: &str = "TargetSpotCapacity";
+        }
+        /// `InstanceFleetProvisioningSpecifications` in the schema's definitions.
+        pub mod instance_fleet_provisioning_specifications {
+            pub const ON_DEMAND_SPECIFICATION: &str = "OnDemandSpecification";
+            pub const SPOT_SPECIFICATION: &str = "SpotSpecification";
+        }
+        /// `InstanceFleetResizingSpecifications` in the schema's definitions.
+        pub mod instance_fleet_resizing_specifications {
+            pub const ON_DEMAND_RESIZE_SPECIFICATION: &str = "OnDemandResizeSpecification";
+            pub const SPOT_RESIZE_SPECIFICATION: &str = "SpotResizeSpecification";
+        }
+        /// `InstanceGroupConfig` in the schema's definitions.
+        pub mod instance_group_config {
+            pub const AUTO_SCALING_POLICY: &str = "AutoScalingPolicy";
+            pub const BID_PRICE: &str = "BidPrice";
+            pub const CONFIGURATIONS: &str = "Configurations";
+            pub const CUSTOM_AMI_ID: &str = "CustomAmiId";
+            pub const EBS_CONFIGURATION: &str = "EbsConfiguration";
+            pub const INSTANCE_COUNT: &str = "InstanceCount";
+            pub const INSTANCE_TYPE: &str = "InstanceType";
+            pub const MARKET: &str = "Market";
+            pub const NAME: &str = "Name";
+        }
+        /// `InstanceTypeConfig` in the schema's definitions.
+        pub mod instance_type_config {
+            pub const BID_PRICE: &str = "BidPrice";
+            pub const BID_PRICE_AS_PERCENTAGE_OF_ON_DEMAND_PRICE: &str =
+                "BidPriceAsPercentageOfOnDemandPrice";
+            pub const CONFIGURATIONS: &str = "Configurations";
+            pub const CUSTOM_AMI_ID: &str = "CustomAmiId";
+            pub const EBS_CONFIGURATION: &str = "EbsConfiguration";
+            pub const INSTANCE_TYPE: &str = "InstanceType";
+            pub const PRIORITY: &str = "Priority";
+            pub const WEIGHTED_CAPACITY: &str = "WeightedCapacity";
+        }
+        /// `JobFlowInstancesConfig` in the schema's definitions.
+        pub mod job_flow_instances_config {
+            pub const ADDITIONAL_MASTER_SECURITY_GROUPS: &str = "AdditionalMasterSecurityGroups";
+            pub const ADDITIONAL_SLAVE_SECURITY_GROUPS: &str = "AdditionalSlaveSecurityGroups";
+            pub const CORE_INSTANCE_FLEET: &str = "CoreInstanceFleet";
+            pub const CORE_INSTANCE_GROUP: &str = "CoreInstanceGroup";
+            pub const EC2_KEY_NAME: &str = "Ec2KeyName";
+            pub const EC2_SUBNET_ID: &str = "Ec2SubnetId";
+            pub const EC2_SUBNET_IDS: &str = "Ec2SubnetIds";
+            pub const EMR_MANAGED_MASTER_SECURITY_GROUP: &str = "EmrManagedMasterSecurityGroup";
+            pub const EMR_MANAGED_SLAVE_SECURITY_GROUP: &str = "EmrManagedSlaveSecurityGroup";
+            pub const HADOOP_VERSION: &str = "HadoopVersion";
+            pub const KEEP_JOB_FLOW_ALIVE_WHEN_NO_STEPS: &str = "KeepJobFlowAliveWhenNoSteps";
+            pub const MASTER_INSTANCE_FLEET: &str = "MasterInstanceFleet";
+            pub const MASTER_INSTANCE_GROUP: &str = "MasterInstanceGroup";
+            pub const PLACEMENT: &str = "Placement";
+            pub const SERVICE_ACCESS_SECURITY_GROUP: &str = "ServiceAccessSecurityGroup";
+            pub const TASK_INSTANCE_FLEETS: &str = "TaskInstanceFleets";
+            pub const TASK_INSTANCE_GROUPS: &str = "TaskInstanceGroups";
+            pub const TERMINATION_PROTECTED: &str = "TerminationProtected";
+            pub const UNHEALTHY_NODE_REPLACEMENT: &str = "UnhealthyNodeReplacement";
+        }
+        /// `KerberosAttributes` in the schema's definitions.
+        pub mod kerberos_attributes {
+            pub const AD_DOMAIN_JOIN_PASSWORD: &str = "ADDomainJoinPassword";
+            pub const AD_DOMAIN_JOIN_USER: &str = "ADDomainJoinUser";
+            pub const CROSS_REALM_TRUST_PRINCIPAL_PASSWORD: &str =
+                "CrossRealmTrustPrincipalPassword";
+            pub const KDC_ADMIN_PASSWORD: &str = "KdcAdminPassword";
+            pub const REALM: &str = "Realm";
+        }
+        /// `KeyValue` in the schema's definitions.
+        pub mod key_value {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `ManagedScalingPolicy` in the schema's definitions.
+        pub mod managed_scaling_policy {
+            pub const COMPUTE_LIMITS: &str = "ComputeLimits";
+            pub const SCALING_STRATEGY: &str = "ScalingStrategy";
+            pub const UTILIZATION_PERFORMANCE_INDEX: &str = "UtilizationPerformanceIndex";
+        }
+        /// `MetricDimension` in the schema's definitions.
+        pub mod metric_dimension {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `OnDemandCapacityReservationOptions` in the schema's definitions.
+        pub mod on_demand_capacity_reservation_options {
+            pub const CAPACITY_RESERVATION_PREFERENCE: &str = "CapacityReservationPreference";
+            pub const CAPACITY_RESERVATION_RESOURCE_GROUP_ARN: &str =
+                "CapacityReservationResourceGroupArn";
+            pub const USAGE_STRATEGY: &str = "UsageStrategy";
+        }
+        /// `OnDemandProvisioningSpecification` in the schema's definitions.
+        pub mod on_demand_provisioning_specification {
+            pub const ALLOCATION_STRATEGY: &str = "AllocationStrategy";
+            pub const CAPACITY_RESERVATION_OPTIONS: &str = "CapacityReservationOptions";
+        }
+        /// `OnDemandResizingSpecification` in the schema's definitions.
+        pub mod on_demand_resizing_specification {
+            pub const ALLOCATION_STRATEGY: &str = "AllocationStrategy";
+            pub const CAPACITY_RESERVATION_OPTIONS: &str = "CapacityReservationOptions";
+            pub const TIMEOUT_DURATION_MINUTES: &str = "TimeoutDurationMinutes";
+        }
+        /// `PlacementGroupConfig` in the schema's definitions.
+        pub mod placement_group_config {
+            pub const INSTANCE_ROLE: &str = "InstanceRole";
+            pub const PLACEMENT_STRATEGY: &str = "PlacementStrategy";
+        }
+        /// `PlacementType` in the schema's definitions.
+        pub mod placement_type {
+            pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+        }
+        /// `ScalingAction` in the schema's definitions.
+        pub mod scaling_action {
+            pub const MARKET: &str = "Market";
+            pub const SIMPLE_SCALING_POLICY_CONFIGURATION: &str =
+                "SimpleScalingPolicyConfiguration";
+        }
+        /// `ScalingConstraints` in the schema's definitions.
+        pub mod scaling_constraints {
+            pub const MAX_CAPACITY: &str = "MaxCapacity";
+            pub const MIN_CAPACITY: &str = "MinCapacity";
+        }
+        /// `ScalingRule` in the schema's definitions.
+        pub mod scaling_rule {
+            pub const ACTION: &str = "Action";
+            pub const DESCRIPTION: &str = "Description";
+            pub const NAME: &str = "Name";
+            pub const TRIGGER: &str = "Trigger";
+        }
+        /// `ScalingTrigger` in the schema's definitions.
+        pub mod scaling_trigger {
+            pub const CLOUD_WATCH_ALARM_DEFINITION: &str = "CloudWatchAlarmDefinition";
+        }
+        /// `ScriptBootstrapActionConfig` in the schema's definitions.
+        pub mod script_bootstrap_action_config {
+            pub const ARGS: &str = "Args";
+            pub const PATH: &str = "Path";
+        }
+        /// `SimpleScalingPolicyConfiguration` in the schema's definitions.
+        pub mod simple_scaling_policy_configuration {
+            pub const ADJUSTMENT_TYPE: &str = "AdjustmentType";
+            pub const COOL_DOWN: &str = "CoolDown";
+            pub const SCALING_ADJUSTMENT: &str = "ScalingAdjustment";
+        }
+        /// `SpotProvisioningSpecification` in the schema's definitions.
+        pub mod spot_provisioning_specification {
+            pub const ALLOCATION_STRATEGY: &str = "AllocationStrategy";
+            pub const BLOCK_DURATION_MINUTES: &str = "BlockDurationMinutes";
+            pub const TIMEOUT_ACTION: &str = "TimeoutAction";
+            pub const TIMEOUT_DURATION_MINUTES: &str = "TimeoutDurationMinutes";
+        }
+        /// `SpotResizingSpecification` in the schema's definitions.
+        pub mod spot_resizing_specification {
+            pub const ALLOCATION_STRATEGY: &str = "AllocationStrategy";
+            pub const TIMEOUT_DURATION_MINUTES: &str = "TimeoutDurationMinutes";
+        }
+        /// `StepConfig` in the schema's definitions.
+        pub mod step_config {
+            pub const ACTION_ON_FAILURE: &str = "ActionOnFailure";
+            pub const HADOOP_JAR_STEP: &str = "HadoopJarStep";
+            pub const NAME: &str = "Name";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `VolumeSpecification` in the schema's definitions.
+        pub mod volume_specification {
+            pub const IOPS: &str = "Iops";
+            pub const SIZE_IN_GB: &str = "SizeInGB";
+            pub const THROUGHPUT: &str = "Throughput";
+            pub const VOLUME_TYPE: &str = "VolumeType";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Events::Archive`: the type name, for code that matches on it.
+pub const ARCHIVE_TYPE: &str = "AWS::Events::Archive";
+
 /// `AWS::Events::Archive` (schema: `model/schemas/Events_Archive.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::Events::Archive
 /// ```
 pub static ARCHIVE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Events::Archive",
+    type_name: ARCHIVE_TYPE,
     service: Some("events"),
     iam_prefixes: &["events", "kms"],
     handler_actions: &[
@@ -36,13 +39,16 @@ pub static ARCHIVE: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/ArchiveName"),
 };
 
+/// `AWS::Events::Rule`: the type name, for code that matches on it.
+pub const RULE_TYPE: &str = "AWS::Events::Rule";
+
 /// `AWS::Events::Rule` (schema: `model/schemas/Events_Rule.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::Events::Rule
 /// ```
 pub static RULE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Events::Rule",
+    type_name: RULE_TYPE,
     service: Some("events"),
     iam_prefixes: &["events", "iam"],
     handler_actions: &[
@@ -76,3 +82,174 @@ pub static RULE: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: Some("/properties/Name"),
 };
+
+/// The property names of each `AWS::Events::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Events::Archive`, then its definitions'.
+    pub mod archive {
+        pub const ARCHIVE_NAME: &str = "ArchiveName";
+        pub const ARN: &str = "Arn";
+        pub const DESCRIPTION: &str = "Description";
+        pub const EVENT_PATTERN: &str = "EventPattern";
+        pub const KMS_KEY_IDENTIFIER: &str = "KmsKeyIdentifier";
+        pub const RETENTION_DAYS: &str = "RetentionDays";
+        pub const SOURCE_ARN: &str = "SourceArn";
+    }
+    /// The properties of `AWS::Events::Rule`, then its definitions'.
+    pub mod rule {
+        pub const ARN: &str = "Arn";
+        pub const DESCRIPTION: &str = "Description";
+        pub const EVENT_BUS_NAME: &str = "EventBusName";
+        pub const EVENT_PATTERN: &str = "EventPattern";
+        pub const NAME: &str = "Name";
+        pub const ROLE_ARN: &str = "RoleArn";
+        pub const RULE_NAME: &str = "RuleName";
+        pub const SCHEDULE_EXPRESSION: &str = "ScheduleExpression";
+        pub const STATE: &str = "State";
+        pub const TAGS: &str = "Tags";
+        pub const TARGETS: &str = "Targets";
+        /// `AppSyncParameters` in the schema's definitions.
+        pub mod app_sync_parameters {
+            pub const GRAPH_QL_OPERATION: &str = "GraphQLOperation";
+        }
+        /// `AwsVpcConfiguration` in the schema's definitions.
+        pub mod aws_vpc_configuration {
+            pub const ASSIGN_PUBLIC_IP: &str = "AssignPublicIp";
+            pub const SECURITY_GROUPS: &str = "SecurityGroups";
+            pub const SUBNETS: &str = "Subnets";
+        }
+        /// `BatchArrayProperties` in the schema's definitions.
+        pub mod batch_array_properties {
+            pub const SIZE: &str = "Size";
+        }
+        /// `BatchParameters` in the schema's definitions.
+        pub mod batch_parameters {
+            pub const ARRAY_PROPERTIES: &str = "ArrayProperties";
+            pub const JOB_DEFINITION: &str = "JobDefinition";
+            pub const JOB_NAME: &str = "JobName";
+            pub const RETRY_STRATEGY: &str = "RetryStrategy";
+        }
+        /// `BatchRetryStrategy` in the schema's definitions.
+        pub mod batch_retry_strategy {
+            pub const ATTEMPTS: &str = "Attempts";
+        }
+        /// `CapacityProviderStrategyItem` in the schema's definitions.
+        pub mod capacity_provider_strategy_item {
+            pub const BASE: &str = "Base";
+            pub const CAPACITY_PROVIDER: &str = "CapacityProvider";
+            pub const WEIGHT: &str = "Weight";
+        }
+        /// `DeadLetterConfig` in the schema's definitions.
+        pub mod dead_letter_config {
+            pub const ARN: &str = "Arn";
+        }
+        /// `EcsParameters` in the schema's definitions.
+        pub mod ecs_parameters {
+            pub const CAPACITY_PROVIDER_STRATEGY: &str = "CapacityProviderStrategy";
+            pub const ENABLE_ECS_MANAGED_TAGS: &str = "EnableECSManagedTags";
+            pub const ENABLE_EXECUTE_COMMAND: &str = "EnableExecuteCommand";
+            pub const GROUP: &str = "Group";
+            pub const LAUNCH_TYPE: &str = "LaunchType";
+            pub const NETWORK_CONFIGURATION: &str = "NetworkConfiguration";
+            pub const PLACEMENT_CONSTRAINTS: &str = "PlacementConstraints";
+            pub const PLACEMENT_STRATEGIES: &str = "PlacementStrategies";
+            pub const PLATFORM_VERSION: &str = "PlatformVersion";
+            pub const PROPAGATE_TAGS: &str = "PropagateTags";
+            pub const REFERENCE_ID: &str = "ReferenceId";
+            pub const TAG_LIST: &str = "TagList";
+            pub const TASK_COUNT: &str = "TaskCount";
+            pub const TASK_DEFINITION_ARN: &str = "TaskDefinitionArn";
+        }
+        /// `HttpParameters` in the schema's definitions.
+        pub mod http_parameters {
+            pub const HEADER_PARAMETERS: &str = "HeaderParameters";
+            pub const PATH_PARAMETER_VALUES: &str = "PathParameterValues";
+            pub const QUERY_STRING_PARAMETERS: &str = "QueryStringParameters";
+        }
+        /// `InputTransformer` in the schema's definitions.
+        pub mod input_transformer {
+            pub const INPUT_PATHS_MAP: &str = "InputPathsMap";
+            pub const INPUT_TEMPLATE: &str = "InputTemplate";
+        }
+        /// `KinesisParameters` in the schema's definitions.
+        pub mod kinesis_parameters {
+            pub const PARTITION_KEY_PATH: &str = "PartitionKeyPath";
+        }
+        /// `NetworkConfiguration` in the schema's definitions.
+        pub mod network_configuration {
+            pub const AWS_VPC_CONFIGURATION: &str = "AwsVpcConfiguration";
+        }
+        /// `PlacementConstraint` in the schema's definitions.
+        pub mod placement_constraint {
+            pub const EXPRESSION: &str = "Expression";
+            pub const TYPE: &str = "Type";
+        }
+        /// `PlacementStrategy` in the schema's definitions.
+        pub mod placement_strategy {
+            pub const FIELD: &str = "Field";
+            pub const TYPE: &str = "Type";
+        }
+        /// `RedshiftDataParameters` in the schema's definitions.
+        pub mod redshift_data_parameters {
+            pub const DATABASE: &str = "Database";
+            pub const DB_USER: &str = "DbUser";
+            pub const SECRET_MANAGER_ARN: &str = "SecretManagerArn";
+            pub const SQL: &str = "Sql";
+            pub const SQLS: &str = "Sqls";
+            pub const STATEMENT_NAME: &str = "StatementName";
+            pub const WITH_EVENT: &str = "WithEvent";
+        }
+        /// `RetryPolicy` in the schema's definitions.
+        pub mod retry_policy {
+            pub const MAXIMUM_EVENT_AGE_IN_SECONDS: &str = "MaximumEventAgeInSeconds";
+            pub const MAXIMUM_RETRY_ATTEMPTS: &str = "MaximumRetryAttempts";
+        }
+        /// `RunCommandParameters` in the schema's definitions.
+        pub mod run_command_parameters {
+            pub const RUN_COMMAND_TARGETS: &str = "RunCommandTargets";
+        }
+        /// `RunCommandTarget` in the schema's definitions.
+        pub mod run_command_target {
+            pub const KEY: &str = "Key";
+            pub const VALUES: &str = "Values";
+        }
+        /// `SageMakerPipelineParameter` in the schema's definitions.
+        pub mod sage_maker_pipeline_parameter {
+            pub const NAME: &str = "Name";
+            pub const VALUE: &str = "Value";
+        }
+        /// `SageMakerPipelineParameters` in the schema's definitions.
+        pub mod sage_maker_pipeline_parameters {
+            pub const PIPELINE_PARAMETER_LIST: &str = "PipelineParameterList";
+        }
+        /// `SqsParameters` in the schema's definitions.
+        pub mod sqs_parameters {
+            pub const MESSAGE_GROUP_ID: &str = "MessageGroupId";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `Target` in the schema's definitions.
+        pub mod target {
+            pub const APP_SYNC_PARAMETERS: &str = "AppSyncParameters";
+            pub const ARN: &str = "Arn";
+            pub const BATCH_PARAMETERS: &str = "BatchParameters";
+            pub const DEAD_LETTER_CONFIG: &str = "DeadLetterConfig";
+            pub const ECS_PARAMETERS: &str = "EcsParameters";
+            pub const HTTP_PARAMETERS: &str = "HttpParameters";
+            pub const ID: &str = "Id";
+            pub const INPUT: &str = "Input";
+            pub const INPUT_PATH: &str = "InputPath";
+            pub const INPUT_TRANSFORMER: &str = "InputTransformer";
+            pub const KINESIS_PARAMETERS: &str = "KinesisParameters";
+            pub const REDSHIFT_DATA_PARAMETERS: &str = "RedshiftDataParameters";
+            pub const RETRY_POLICY: &str = "RetryPolicy";
+            pub const ROLE_ARN: &str = "RoleArn";
+            pub const RUN_COMMAND_PARAMETERS: &str = "RunCommandParameters";
+            pub const SAGE_MAKER_PIPELINE_PARAMETERS: &str = "SageMakerPipelineParameters";
+            pub const SQS_PARAMETERS: &str = "SqsParameters";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::FSx::FileSystem`: the type name, for code that matches on it.
+pub const FILE_SYSTEM_TYPE: &str = "AWS::FSx::FileSystem";
+
 /// `AWS::FSx::FileSystem` (schema: `model/schemas/FSx_FileSystem.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::FSx::FileSystem
 /// ```
 pub static FILE_SYSTEM: ResourceFacts = ResourceFacts {
-    type_name: "AWS::FSx::FileSystem",
+    type_name: FILE_SYSTEM_TYPE,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -39,3 +42,176 @@ pub static FILE_SYSTEM: ResourceFacts = ResourceFacts {
     required: &["FileSystemType", "SubnetIds"],
     physical_name: None,
 };
+
+/// The property names of each `AWS::FSx::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::FSx::FileSystem`, then its definitions'.
+    pub mod file_system {
+        pub const BACKUP_ID: &str = "BackupId";
+        pub const DNS_NAME: &str = "DNSName";
+        pub const FILE_SYSTEM_TYPE: &str = "FileSystemType";
+        pub const FILE_SYSTEM_TYPE_VERSION: &str = "FileSystemTypeVersion";
+        pub const ID: &str = "Id";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const LUSTRE_CONFIGURATION: &str = "LustreConfiguration";
+        pub const LUSTRE_MOUNT_NAME: &str = "LustreMountName";
+        pub const NETWORK_TYPE: &str = "NetworkType";
+        pub const ONTAP_CONFIGURATION: &str = "OntapConfiguration";
+        pub const OPEN_ZFS_CONFIGURATION: &str = "OpenZFSConfiguration";
+        pub const RESOURCE_ARN: &str = "ResourceARN";
+        pub const ROOT_VOLUME_ID: &str = "RootVolumeId";
+        pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+        pub const STORAGE_CAPACITY: &str = "StorageCapacity";
+        pub const STORAGE_TYPE: &str = "StorageType";
+        pub const SUBNET_IDS: &str = "SubnetIds";
+        pub const TAGS: &str = "Tags";
+        pub const WINDOWS_CONFIGURATION: &str = "WindowsConfiguration";
+        /// `AuditLogConfiguration` in the schema's definitions.
+        pub mod audit_log_configuration {
+            pub const AUDIT_LOG_DESTINATION: &str = "AuditLogDestination";
+            pub const FILE_ACCESS_AUDIT_LOG_LEVEL: &str = "FileAccessAuditLogLevel";
+            pub const FILE_SHARE_ACCESS_AUDIT_LOG_LEVEL: &str = "FileShareAccessAuditLogLevel";
+        }
+        /// `ClientConfigurations` in the schema's definitions.
+        pub mod client_configurations {
+            pub const CLIENTS: &str = "Clients";
+            pub const OPTIONS: &str = "Options";
+        }
+        /// `DataReadCacheConfiguration` in the schema's definitions.
+        pub mod data_read_cache_configuration {
+            pub const SIZE_GI_B: &str = "SizeGiB";
+            pub const SIZING_MODE: &str = "SizingMode";
+        }
+        /// `DiskIopsConfiguration` in the schema's definitions.
+        pub mod disk_iops_configuration {
+            pub const IOPS: &str = "Iops";
+            pub const MODE: &str = "Mode";
+        }
+        /// `FsrmConfiguration` in the schema's definitions.
+        pub mod fsrm_configuration {
+            pub const EVENT_LOG_DESTINATION: &str = "EventLogDestination";
+            pub const FSRM_SERVICE_ENABLED: &str = "FsrmServiceEnabled";
+        }
+        /// `LogConfiguration` in the schema's definitions.
+        pub mod log_configuration {
+            pub const DESTINATION: &str = "Destination";
+            pub const LEVEL: &str = "Level";
+        }
+        /// `LustreConfiguration` in the schema's definitions.
+        pub mod lustre_configuration {
+            pub const AUTO_IMPORT_POLICY: &str = "AutoImportPolicy";
+            pub const AUTOMATIC_BACKUP_RETENTION_DAYS: &str = "AutomaticBackupRetentionDays";
+            pub const COPY_TAGS_TO_BACKUPS: &str = "CopyTagsToBackups";
+            pub const DAILY_AUTOMATIC_BACKUP_START_TIME: &str = "DailyAutomaticBackupStartTime";
+            pub const DATA_COMPRESSION_TYPE: &str = "DataCompressionType";
+            pub const DATA_READ_CACHE_CONFIGURATION: &str = "DataReadCacheConfiguration";
+            pub const DEPLOYMENT_TYPE: &str = "DeploymentType";
+            pub const DRIVE_CACHE_TYPE: &str = "DriveCacheType";
+            pub const EFA_ENABLED: &str = "EfaEnabled";
+            pub const EXPORT_PATH: &str = "ExportPath";
+            pub const IMPORT_PATH: &str = "ImportPath";
+            pub const IMPORTED_FILE_CHUNK_SIZE: &str = "ImportedFileChunkSize";
+            pub const LOG_CONFIGURATION: &str = "LogConfiguration";
+            pub const METADATA_CONFIGURATION: &str = "MetadataConfiguration";
+            pub const PER_UNIT_STORAGE_THROUGHPUT: &str = "PerUnitStorageThroughput";
+            pub const THROUGHPUT_CAPACITY: &str = "ThroughputCapacity";
+            pub const WEEKLY_MAINTENANCE_START_TIME: &str = "WeeklyMaintenanceStartTime";
+        }
+        /// `MetadataConfiguration` in the schema's definitions.
+        pub mod metadata_configuration {
+            pub const IOPS: &str = "Iops";
+            pub const MODE: &str = "Mode";
+        }
+        /// `NfsExports` in the schema's definitions.
+        pub mod nfs_exports {
+            pub const CLIENT_CONFIGURATIONS: &str = "ClientConfigurations";
+        }
+        /// `OntapConfiguration` in the schema's definitions.
+        pub mod ontap_configuration {
+            pub const AUTOMATIC_BACKUP_RETENTION_DAYS: &str = "AutomaticBackupRetentionDays";
+            pub const DAILY_AUTOMATIC_BACKUP_START_TIME: &str = "DailyAutomaticBackupStartTime";
+            pub const DEPLOYMENT_TYPE: &str = "DeploymentType";
+            pub const DISK_IOPS_CONFIGURATION: &str = "DiskIopsConfiguration";
+            pub const ENDPOINT_IP_ADDRESS_RANGE: &str = "EndpointIpAddressRange";
+            pub const ENDPOINT_IPV6_ADDRESS_RANGE: &str = "EndpointIpv6AddressRange";
+            pub const FSX_ADMIN_PASSWORD: &str = "FsxAdminPassword";
+            pub const HA_PAIRS: &str = "HAPairs";
+            pub const PREFERRED_SUBNET_ID: &str = "PreferredSubnetId";
+            pub const ROUTE_TABLE_IDS: &str = "RouteTableIds";
+            pub const THROUGHPUT_CAPACITY: &str = "ThroughputCapacity";
+            pub const THROUGHPUT_CAPACITY_PER_HA_PAIR: &str = "ThroughputCapacityPerHAPair";
+            pub const WEEKLY_MAINTENANCE_START_TIME: &str = "WeeklyMaintenanceStartTime";
+        }
+        /// `OpenZFSConfiguration` in the schema's definitions.
+        pub mod open_zfs_configuration {
+            pub const AUTOMATIC_BACKUP_RETENTION_DAYS: &str = "AutomaticBackupRetentionDays";
+            pub const COPY_TAGS_TO_BACKUPS: &str = "CopyTagsToBackups";
+            pub const COPY_TAGS_TO_VOLUMES: &str = "CopyTagsToVolumes";
+            pub const DAILY_AUTOMATIC_BACKUP_START_TIME: &str = "DailyAutomaticBackupStartTime";
+            pub const DEPLOYMENT_TYPE: &str = "DeploymentType";
+            pub const DISK_IOPS_CONFIGURATION: &str = "DiskIopsConfiguration";
+            pub const ENDPOINT_IP_ADDRESS_RANGE: &str = "EndpointIpAddressRange";
+            pub const ENDPOINT_IPV6_ADDRESS_RANGE: &str = "EndpointIpv6AddressRange";
+            pub const OPTIONS: &str = "Options";
+            pub const PREFERRED_SUBNET_ID: &str = "PreferredSubnetId";
+            pub const READ_CACHE_CONFIGURATION: &str = "ReadCacheConfiguration";
+            pub const ROOT_VOLUME_CONFIGURATION: &str = "RootVolumeConfiguration";
+            pub const ROUTE_TABLE_IDS: &str = "RouteTableIds";
+            pub const THROUGHPUT_CAPACITY: &str = "ThroughputCapacity";
+            pub const WEEKLY_MAINTENANCE_START_TIME: &str = "WeeklyMaintenanceStartTime";
+        }
+        /// `ReadCacheConfiguration` in the schema's definitions.
+        pub mod read_cache_configuration {
+            pub const SIZE_GI_B: &str = "SizeGiB";
+            pub const SIZING_MODE: &str = "SizingMode";
+        }
+        /// `RootVolumeConfiguration` in the schema's definitions.
+        pub mod root_volume_configuration {
+            pub const COPY_TAGS_TO_SNAPSHOTS: &str = "CopyTagsToSnapshots";
+            pub const DATA_COMPRESSION_TYPE: &str = "DataCompressionType";
+            pub const NFS_EXPORTS: &str = "NfsExports";
+            pub const READ_ONLY: &str = "ReadOnly";
+            pub const RECORD_SIZE_KI_B: &str = "RecordSizeKiB";
+            pub const USER_AND_GROUP_QUOTAS: &str = "UserAndGroupQuotas";
+        }
+        /// `SelfManagedActiveDirectoryConfiguration` in the schema's definitions.
+        pub mod self_managed_active_directory_configuration {
+            pub const DNS_IPS: &str = "DnsIps";
+            pub const DOMAIN_JOIN_SERVICE_ACCOUNT_SECRET: &str = "DomainJoinServiceAccountSecret";
+            pub const DOMAIN_NAME: &str = "DomainName";
+            pub const FILE_SYSTEM_ADMINISTRATORS_GROUP: &str = "FileSystemAdministratorsGroup";
+            pub const ORGANIZATIONAL_UNIT_DISTINGUISHED_NAME: &str =
+                "OrganizationalUnitDistinguishedName";
+            pub const PASSWORD: &str = "Password";
+            pub const USER_NAME: &str = "UserName";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `UserAndGroupQuotas` in the schema's definitions.
+        pub mod user_and_group_quotas {
+            pub const ID: &str = "Id";
+            pub const STORAGE_CAPACITY_QUOTA_GI_B: &str = "StorageCapacityQuotaGiB";
+            pub const TYPE: &str = "Type";
+        }
+        /// `WindowsConfiguration` in the schema's definitions.
+        pub mod windows_configuration {
+            pub const ACTIVE_DIRECTORY_ID: &str = "ActiveDirectoryId";
+            pub const ALIASES: &str = "Aliases";
+            pub const AUDIT_LOG_CONFIGURATION: &str = "AuditLogConfiguration";
+            pub const AUTOMATIC_BACKUP_RETENTION_DAYS: &str = "AutomaticBackupRetentionDays";
+            pub const COPY_TAGS_TO_BACKUPS: &str = "CopyTagsToBackups";
+            pub const DAILY_AUTOMATIC_BACKUP_START_TIME: &str = "DailyAutomaticBackupStartTime";
+            pub const DEPLOYMENT_TYPE: &str = "DeploymentType";
+            pub const DISK_IOPS_CONFIGURATION: &str = "DiskIopsConfiguration";
+            pub const FSRM_CONFIGURATION: &str = "FsrmConfiguration";
+            pub const PREFERRED_SUBNET_ID: &str = "PreferredSubnetId";
+            pub const SELF_MANAGED_ACTIVE_DIRECTORY_CONFIGURATION: &str =
+                "SelfManagedActiveDirectoryConfiguration";
+            pub const THROUGHPUT_CAPACITY: &str = "ThroughputCapacity";
+            pub const WEEKLY_MAINTENANCE_START_TIME: &str = "WeeklyMaintenanceStartTime";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::GlobalAccelerator::Accelerator`: the type name, for code that matches on it.
+pub const ACCELERATOR_TYPE: &str = "AWS::GlobalAccelerator::Accelerator";
+
 /// `AWS::GlobalAccelerator::Accelerator` (schema: `model/schemas/GlobalAccelerator_Accelerator.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::GlobalAccelerator::Accelerator
 /// ```
 pub static ACCELERATOR: ResourceFacts = ResourceFacts {
-    type_name: "AWS::GlobalAccelerator::Accelerator",
+    type_name: ACCELERATOR_TYPE,
     service: Some("globalaccelerator"),
     iam_prefixes: &["globalaccelerator", "logs", "s3"],
     handler_actions: &[
@@ -52,3 +55,28 @@ pub static ACCELERATOR: ResourceFacts = ResourceFacts {
     required: &["Name"],
     physical_name: None,
 };
+
+/// The property names of each `AWS::GlobalAccelerator::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::GlobalAccelerator::Accelerator`, then its definitions'.
+    pub mod accelerator {
+        pub const ACCELERATOR_ARN: &str = "AcceleratorArn";
+        pub const DNS_NAME: &str = "DnsName";
+        pub const DUAL_STACK_DNS_NAME: &str = "DualStackDnsName";
+        pub const ENABLED: &str = "Enabled";
+        pub const FLOW_LOGS_ENABLED: &str = "FlowLogsEnabled";
+        pub const FLOW_LOGS_S3_BUCKET: &str = "FlowLogsS3Bucket";
+        pub const FLOW_LOGS_S3_PREFIX: &str = "FlowLogsS3Prefix";
+        pub const IP_ADDRESS_TYPE: &str = "IpAddressType";
+        pub const IP_ADDRESSES: &str = "IpAddresses";
+        pub const IPV4_ADDRESSES: &str = "Ipv4Addresses";
+        pub const IPV6_ADDRESSES: &str = "Ipv6Addresses";
+        pub const NAME: &str = "Name";
+        pub const TAGS: &str = "Tags";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

@@ -4,6 +4,42 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::IAM::InstanceProfile`: the type name, for code that matches on it.
+pub const INSTANCE_PROFILE_TYPE: &str = "AWS::IAM::InstanceProfile";
+
+/// `AWS::IAM::InstanceProfile` (schema: `model/schemas/IAM_InstanceProfile.json`).
+///
+/// ```text
+/// Creates a new instance profile. For information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html).
+///   For information about the number of instance profiles you can create, see [object quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *User Guide*.
+/// ```
+pub static INSTANCE_PROFILE: ResourceFacts = ResourceFacts {
+    type_name: INSTANCE_PROFILE_TYPE,
+    service: Some("iam"),
+    iam_prefixes: &["iam"],
+    handler_actions: &[
+        "iam:AddRoleToInstanceProfile",
+        "iam:CreateInstanceProfile",
+        "iam:DeleteInstanceProfile",
+        "iam:GetInstanceProfile",
+        "iam:ListInstanceProfiles",
+        "iam:PassRole",
+        "iam:RemoveRoleFromInstanceProfile",
+    ],
+    read_actions: &["iam:GetInstanceProfile"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/InstanceProfileName", "/properties/Path"],
+    conditional_create_only: &[],
+    read_only: &["/properties/Arn"],
+    write_only: &[],
+    primary_identifier: &["/properties/InstanceProfileName"],
+    required: &["Roles"],
+    physical_name: Some("/properties/InstanceProfileName"),
+};
+
+/// `AWS::IAM::ManagedPolicy`: the type name, for code that matches on it.
+pub const MANAGED_POLICY_TYPE: &str = "AWS::IAM::ManagedPolicy";
+
 /// `AWS::IAM::ManagedPolicy` (schema: `model/schemas/IAM_ManagedPolicy.json`).
 ///
 /// ```text
@@ -13,7 +49,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///  For more information about managed policies in general, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 /// ```
 pub static MANAGED_POLICY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::IAM::ManagedPolicy",
+    type_name: MANAGED_POLICY_TYPE,
     service: Some("iam"),
     iam_prefixes: &["iam"],
     handler_actions: &[
@@ -61,13 +97,16 @@ pub static MANAGED_POLICY: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/ManagedPolicyName"),
 };
 
+/// `AWS::IAM::OIDCProvider`: the type name, for code that matches on it.
+pub const OIDC_PROVIDER_TYPE: &str = "AWS::IAM::OIDCProvider";
+
 /// `AWS::IAM::OIDCProvider` (schema: `model/schemas/IAM_OIDCProvider.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::IAM::OIDCProvider
 /// ```
 pub static OIDC_PROVIDER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::IAM::OIDCProvider",
+    type_name: OIDC_PROVIDER_TYPE,
     service: Some("iam"),
     iam_prefixes: &["iam"],
     handler_actions: &[
@@ -96,6 +135,9 @@ pub static OIDC_PROVIDER: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::IAM::Policy`: the type name, for code that matches on it.
+pub const POLICY_TYPE: &str = "AWS::IAM::Policy";
+
 /// `AWS::IAM::Policy` (schema: `model/schemas/IAM_Policy.json`).
 ///
 /// ```text
@@ -110,7 +152,7 @@ pub static OIDC_PROVIDER: ResourceFacts = ResourceFacts {
 ///   +   [AWS::IAM::UserPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-userpolicy.html)
 /// ```
 pub static POLICY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::IAM::Policy",
+    type_name: POLICY_TYPE,
     service: Some("iam"),
     iam_prefixes: &["iam"],
     handler_actions: &[
@@ -135,6 +177,9 @@ pub static POLICY: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::IAM::Role`: the type name, for code that matches on it.
+pub const ROLE_TYPE: &str = "AWS::IAM::Role";
+
 /// `AWS::IAM::Role` (schema: `model/schemas/IAM_Role.json`).
 ///
 /// ```text
@@ -142,7 +187,7 @@ pub static POLICY: ResourceFacts = ResourceFacts {
 ///   For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 /// ```
 pub static ROLE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::IAM::Role",
+    type_name: ROLE_TYPE,
     service: Some("iam"),
     iam_prefixes: &["iam"],
     handler_actions: &[
@@ -662,6 +707,81 @@ pub mod role {
         /// `Fn::GetAtt` `RoleId`.
         pub fn attr_role_id(&self) -> crate::cfn::Id<Role> {
             self.attribute_as("RoleId")
+        }
+    }
+}
+
+/// The property names of each `AWS::IAM::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::IAM::InstanceProfile`, then its definitions'.
+    pub mod instance_profile {
+        pub const ARN: &str = "Arn";
+        pub const INSTANCE_PROFILE_NAME: &str = "InstanceProfileName";
+        pub const PATH: &str = "Path";
+        pub const ROLES: &str = "Roles";
+    }
+    /// The properties of `AWS::IAM::ManagedPolicy`, then its definitions'.
+    pub mod managed_policy {
+        pub const ATTACHMENT_COUNT: &str = "AttachmentCount";
+        pub const CREATE_DATE: &str = "CreateDate";
+        pub const DEFAULT_VERSION_ID: &str = "DefaultVersionId";
+        pub const DESCRIPTION: &str = "Description";
+        pub const GROUPS: &str = "Groups";
+        pub const IS_ATTACHABLE: &str = "IsAttachable";
+        pub const MANAGED_POLICY_NAME: &str = "ManagedPolicyName";
+        pub const PATH: &str = "Path";
+        pub const PERMISSIONS_BOUNDARY_USAGE_COUNT: &str = "PermissionsBoundaryUsageCount";
+        pub const POLICY_ARN: &str = "PolicyArn";
+        pub const POLICY_DOCUMENT: &str = "PolicyDocument";
+        pub const POLICY_ID: &str = "PolicyId";
+        pub const ROLES: &str = "Roles";
+        pub const UPDATE_DATE: &str = "UpdateDate";
+        pub const USERS: &str = "Users";
+    }
+    /// The properties of `AWS::IAM::OIDCProvider`, then its definitions'.
+    pub mod oidc_provider {
+        pub const ARN: &str = "Arn";
+        pub const CLIENT_ID_LIST: &str = "ClientIdList";
+        pub const TAGS: &str = "Tags";
+        pub const THUMBPRINT_LIST: &str = "ThumbprintList";
+        pub const URL: &str = "Url";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::IAM::Policy`, then its definitions'.
+    pub mod policy {
+        pub const GROUPS: &str = "Groups";
+        pub const ID: &str = "Id";
+        pub const POLICY_DOCUMENT: &str = "PolicyDocument";
+        pub const POLICY_NAME: &str = "PolicyName";
+        pub const ROLES: &str = "Roles";
+        pub const USERS: &str = "Users";
+    }
+    /// The properties of `AWS::IAM::Role`, then its definitions'.
+    pub mod role {
+        pub const ARN: &str = "Arn";
+        pub const ASSUME_ROLE_POLICY_DOCUMENT: &str = "AssumeRolePolicyDocument";
+        pub const DESCRIPTION: &str = "Description";
+        pub const MANAGED_POLICY_ARNS: &str = "ManagedPolicyArns";
+        pub const MAX_SESSION_DURATION: &str = "MaxSessionDuration";
+        pub const PATH: &str = "Path";
+        pub const PERMISSIONS_BOUNDARY: &str = "PermissionsBoundary";
+        pub const POLICIES: &str = "Policies";
+        pub const ROLE_ID: &str = "RoleId";
+        pub const ROLE_NAME: &str = "RoleName";
+        pub const TAGS: &str = "Tags";
+        /// `Policy` in the schema's definitions.
+        pub mod policy {
+            pub const POLICY_DOCUMENT: &str = "PolicyDocument";
+            pub const POLICY_NAME: &str = "PolicyName";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
         }
     }
 }

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Kinesis::Stream`: the type name, for code that matches on it.
+pub const STREAM_TYPE: &str = "AWS::Kinesis::Stream";
+
 /// `AWS::Kinesis::Stream` (schema: `model/schemas/Kinesis_Stream.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::Kinesis::Stream
 /// ```
 pub static STREAM: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Kinesis::Stream",
+    type_name: STREAM_TYPE,
     service: Some("kinesis"),
     iam_prefixes: &["kinesis"],
     handler_actions: &[
@@ -53,3 +56,41 @@ pub static STREAM: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: Some("/properties/Name"),
 };
+
+/// The property names of each `AWS::Kinesis::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Kinesis::Stream`, then its definitions'.
+    pub mod stream {
+        pub const ARN: &str = "Arn";
+        pub const DESIRED_SHARD_LEVEL_METRICS: &str = "DesiredShardLevelMetrics";
+        pub const MAX_RECORD_SIZE_IN_KI_B: &str = "MaxRecordSizeInKiB";
+        pub const NAME: &str = "Name";
+        pub const RECORD_DISTRIBUTION_STRATEGY: &str = "RecordDistributionStrategy";
+        pub const RETENTION_PERIOD_HOURS: &str = "RetentionPeriodHours";
+        pub const SHARD_COUNT: &str = "ShardCount";
+        pub const STREAM_ENCRYPTION: &str = "StreamEncryption";
+        pub const STREAM_MODE_DETAILS: &str = "StreamModeDetails";
+        pub const TAGS: &str = "Tags";
+        pub const WARM_THROUGHPUT_MI_BPS: &str = "WarmThroughputMiBps";
+        pub const WARM_THROUGHPUT_OBJECT: &str = "WarmThroughputObject";
+        /// `StreamEncryption` in the schema's definitions.
+        pub mod stream_encryption {
+            pub const ENCRYPTION_TYPE: &str = "EncryptionType";
+            pub const KEY_ID: &str = "KeyId";
+        }
+        /// `StreamModeDetails` in the schema's definitions.
+        pub mod stream_mode_details {
+            pub const STREAM_MODE: &str = "StreamMode";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `WarmThroughputObject` in the schema's definitions.
+        pub mod warm_throughput_object {
+            pub const CURRENT_MI_BPS: &str = "CurrentMiBps";
+            pub const TARGET_MI_BPS: &str = "TargetMiBps";
+        }
+    }
+}

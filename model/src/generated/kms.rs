@@ -4,6 +4,48 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::KMS::Alias`: the type name, for code that matches on it.
+pub const ALIAS_TYPE: &str = "AWS::KMS::Alias";
+
+/// `AWS::KMS::Alias` (schema: `model/schemas/KMS_Alias.json`).
+///
+/// ```text
+/// The ``AWS::KMS::Alias`` resource specifies a display name for a [KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys). You can use an alias to identify a KMS key in the KMS console, in the [DescribeKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html) operation, and in [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#cryptographic-operations), such as [Decrypt](https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html) and [GenerateDataKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKey.html).
+///   Adding, deleting, or updating an alias can allow or deny permission to the KMS key. For details, see [ABAC for](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Developer Guide*.
+///   Using an alias to refer to a KMS key can help you simplify key management. For example, an alias in your code can be associated with different KMS keys in different AWS-Regions. For more information, see [Using aliases](https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html) in the *Developer Guide*.
+///  When specifying an alias, observe the following rules.
+///   +  Each alias is associated with one KMS key, but multiple aliases can be associated with the same KMS key.
+///   +  The alias and its associated KMS key must be in the same AWS-account and Region.
+///   +  The alias name must be unique in the AWS-account and Region. However, you can create aliases with the same name in different AWS-Regions. For example, you can have an ``alias/projectKey`` in multiple Regions, each of which is associated with a KMS key in its Region.
+///   +  Each alias name must begin with ``alias/`` followed by a name, such as ``alias/exampleKey``. The alias name can contain only alphanumeric characters, forward slashes (/), underscores (_), and dashes (-). Alias names cannot begin with ``alias/aws/``. That alias name prefix is reserved for [](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
+///
+///   *Regions*
+///  KMS CloudFormation resources are available in all AWS-Regions in which KMS and CFN are supported.
+/// ```
+pub static ALIAS: ResourceFacts = ResourceFacts {
+    type_name: ALIAS_TYPE,
+    service: Some("kms"),
+    iam_prefixes: &["kms"],
+    handler_actions: &[
+        "kms:CreateAlias",
+        "kms:DeleteAlias",
+        "kms:ListAliases",
+        "kms:UpdateAlias",
+    ],
+    read_actions: &["kms:ListAliases"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/AliasName"],
+    conditional_create_only: &[],
+    read_only: &[],
+    write_only: &[],
+    primary_identifier: &["/properties/AliasName"],
+    required: &["AliasName", "TargetKeyId"],
+    physical_name: Some("/properties/AliasName"),
+};
+
+/// `AWS::KMS::Key`: the type name, for code that matches on it.
+pub const KEY_TYPE: &str = "AWS::KMS::Key";
+
 /// `AWS::KMS::Key` (schema: `model/schemas/KMS_Key.json`).
 ///
 /// ```text
@@ -19,7 +61,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///  KMS CloudFormation resources are available in all Regions in which KMS and CFN are supported. You can use the ``AWS::KMS::Key`` resource to create and manage all KMS key types that are supported in a Region.
 /// ```
 pub static KEY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::KMS::Key",
+    type_name: KEY_TYPE,
     service: Some("kms"),
     iam_prefixes: &["kms"],
     handler_actions: &[
@@ -61,3 +103,34 @@ pub static KEY: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: None,
 };
+
+/// The property names of each `AWS::KMS::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::KMS::Alias`, then its definitions'.
+    pub mod alias {
+        pub const ALIAS_NAME: &str = "AliasName";
+        pub const TARGET_KEY_ID: &str = "TargetKeyId";
+    }
+    /// The properties of `AWS::KMS::Key`, then its definitions'.
+    pub mod key {
+        pub const ARN: &str = "Arn";
+        pub const BYPASS_POLICY_LOCKOUT_SAFETY_CHECK: &str = "BypassPolicyLockoutSafetyCheck";
+        pub const DESCRIPTION: &str = "Description";
+        pub const ENABLE_KEY_ROTATION: &str = "EnableKeyRotation";
+        pub const ENABLED: &str = "Enabled";
+        pub const KEY_ID: &str = "KeyId";
+        pub const KEY_POLICY: &str = "KeyPolicy";
+        pub const KEY_SPEC: &str = "KeySpec";
+        pub const KEY_USAGE: &str = "KeyUsage";
+        pub const MULTI_REGION: &str = "MultiRegion";
+        pub const ORIGIN: &str = "Origin";
+        pub const PENDING_WINDOW_IN_DAYS: &str = "PendingWindowInDays";
+        pub const ROTATION_PERIOD_IN_DAYS: &str = "RotationPeriodInDays";
+        pub const TAGS: &str = "Tags";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

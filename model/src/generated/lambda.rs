@@ -4,6 +4,77 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Lambda::Alias`: the type name, for code that matches on it.
+pub const ALIAS_TYPE: &str = "AWS::Lambda::Alias";
+
+/// `AWS::Lambda::Alias` (schema: `model/schemas/Lambda_Alias.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::Lambda::Alias
+/// ```
+pub static ALIAS: ResourceFacts = ResourceFacts {
+    type_name: ALIAS_TYPE,
+    service: Some("lambda"),
+    iam_prefixes: &["codedeploy", "lambda"],
+    handler_actions: &[
+        "codedeploy:CreateDeployment",
+        "codedeploy:GetDeployment",
+        "codedeploy:GetDeploymentConfig",
+        "codedeploy:GetDeploymentGroup",
+        "codedeploy:StopDeployment",
+        "lambda:CreateAlias",
+        "lambda:DeleteAlias",
+        "lambda:DeleteProvisionedConcurrencyConfig",
+        "lambda:GetAlias",
+        "lambda:GetProvisionedConcurrencyConfig",
+        "lambda:ListAliases",
+        "lambda:PutProvisionedConcurrencyConfig",
+        "lambda:UpdateAlias",
+    ],
+    read_actions: &["lambda:GetAlias", "lambda:GetProvisionedConcurrencyConfig"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/Name", "/properties/FunctionName"],
+    conditional_create_only: &[],
+    read_only: &["/properties/AliasArn"],
+    write_only: &[],
+    primary_identifier: &["/properties/AliasArn"],
+    required: &["FunctionName", "FunctionVersion", "Name"],
+    physical_name: Some("/properties/Name"),
+};
+
+/// `AWS::Lambda::EventInvokeConfig`: the type name, for code that matches on it.
+pub const EVENT_INVOKE_CONFIG_TYPE: &str = "AWS::Lambda::EventInvokeConfig";
+
+/// `AWS::Lambda::EventInvokeConfig` (schema: `model/schemas/Lambda_EventInvokeConfig.json`).
+///
+/// ```text
+/// The AWS::Lambda::EventInvokeConfig resource configures options for asynchronous invocation on a version or an alias.
+/// ```
+pub static EVENT_INVOKE_CONFIG: ResourceFacts = ResourceFacts {
+    type_name: EVENT_INVOKE_CONFIG_TYPE,
+    service: Some("lambda"),
+    iam_prefixes: &["lambda"],
+    handler_actions: &[
+        "lambda:DeleteFunctionEventInvokeConfig",
+        "lambda:GetFunctionEventInvokeConfig",
+        "lambda:ListFunctionEventInvokeConfigs",
+        "lambda:PutFunctionEventInvokeConfig",
+        "lambda:UpdateFunctionEventInvokeConfig",
+    ],
+    read_actions: &["lambda:GetFunctionEventInvokeConfig"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/FunctionName", "/properties/Qualifier"],
+    conditional_create_only: &[],
+    read_only: &[],
+    write_only: &[],
+    primary_identifier: &["/properties/FunctionName", "/properties/Qualifier"],
+    required: &["FunctionName", "Qualifier"],
+    physical_name: None,
+};
+
+/// `AWS::Lambda::EventSourceMapping`: the type name, for code that matches on it.
+pub const EVENT_SOURCE_MAPPING_TYPE: &str = "AWS::Lambda::EventSourceMapping";
+
 /// `AWS::Lambda::EventSourceMapping` (schema: `model/schemas/Lambda_EventSourceMapping.json`).
 ///
 /// ```text
@@ -18,7 +89,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///   +   [Configuring Amazon DocumentDB as an event source](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
 /// ```
 pub static EVENT_SOURCE_MAPPING: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Lambda::EventSourceMapping",
+    type_name: EVENT_SOURCE_MAPPING_TYPE,
     service: Some("lambda"),
     iam_prefixes: &["kms", "lambda"],
     handler_actions: &[
@@ -57,6 +128,9 @@ pub static EVENT_SOURCE_MAPPING: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::Lambda::Function`: the type name, for code that matches on it.
+pub const FUNCTION_TYPE: &str = "AWS::Lambda::Function";
+
 /// `AWS::Lambda::Function` (schema: `model/schemas/Lambda_Function.json`).
 ///
 /// ```text
@@ -69,7 +143,7 @@ pub static EVENT_SOURCE_MAPPING: ResourceFacts = ResourceFacts {
 ///  For a complete introduction to Lambda functions, see [What is Lambda?](https://docs.aws.amazon.com/lambda/latest/dg/lambda-welcome.html) in the *Lambda developer guide.*
 /// ```
 pub static FUNCTION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Lambda::Function",
+    type_name: FUNCTION_TYPE,
     service: Some("lambda"),
     iam_prefixes: &[
         "ec2",
@@ -161,6 +235,47 @@ pub static FUNCTION: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/FunctionName"),
 };
 
+/// `AWS::Lambda::LayerVersion`: the type name, for code that matches on it.
+pub const LAYER_VERSION_TYPE: &str = "AWS::Lambda::LayerVersion";
+
+/// `AWS::Lambda::LayerVersion` (schema: `model/schemas/Lambda_LayerVersion.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::Lambda::LayerVersion
+/// ```
+pub static LAYER_VERSION: ResourceFacts = ResourceFacts {
+    type_name: LAYER_VERSION_TYPE,
+    service: Some("lambda"),
+    iam_prefixes: &["lambda", "s3"],
+    handler_actions: &[
+        "lambda:DeleteLayerVersion",
+        "lambda:GetLayerVersion",
+        "lambda:ListLayerVersions",
+        "lambda:PublishLayerVersion",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+    ],
+    read_actions: &["lambda:GetLayerVersion"],
+    tagging: Tagging::NotTaggable,
+    create_only: &[
+        "/properties/CompatibleRuntimes",
+        "/properties/LicenseInfo",
+        "/properties/CompatibleArchitectures",
+        "/properties/LayerName",
+        "/properties/Description",
+        "/properties/Content",
+    ],
+    conditional_create_only: &[],
+    read_only: &["/properties/LayerVersionArn"],
+    write_only: &["/properties/Content"],
+    primary_identifier: &["/properties/LayerVersionArn"],
+    required: &["Content"],
+    physical_name: None,
+};
+
+/// `AWS::Lambda::Permission`: the type name, for code that matches on it.
+pub const PERMISSION_TYPE: &str = "AWS::Lambda::Permission";
+
 /// `AWS::Lambda::Permission` (schema: `model/schemas/Lambda_Permission.json`).
 ///
 /// ```text
@@ -170,7 +285,7 @@ pub static FUNCTION: ResourceFacts = ResourceFacts {
 ///  This resource adds a statement to a resource-based permission policy for the function. For more information about function policies, see [Lambda Function Policies](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
 /// ```
 pub static PERMISSION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Lambda::Permission",
+    type_name: PERMISSION_TYPE,
     service: Some("lambda"),
     iam_prefixes: &["lambda"],
     handler_actions: &[
@@ -196,6 +311,82 @@ pub static PERMISSION: ResourceFacts = ResourceFacts {
     write_only: &[],
     primary_identifier: &["/properties/FunctionName", "/properties/Id"],
     required: &["FunctionName", "Action", "Principal"],
+    physical_name: None,
+};
+
+/// `AWS::Lambda::Url`: the type name, for code that matches on it.
+pub const URL_TYPE: &str = "AWS::Lambda::Url";
+
+/// `AWS::Lambda::Url` (schema: `model/schemas/Lambda_Url.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::Lambda::Url
+/// ```
+pub static URL: ResourceFacts = ResourceFacts {
+    type_name: URL_TYPE,
+    service: Some("lambda"),
+    iam_prefixes: &["lambda"],
+    handler_actions: &[
+        "lambda:CreateFunctionUrlConfig",
+        "lambda:DeleteFunctionUrlConfig",
+        "lambda:GetFunctionUrlConfig",
+        "lambda:ListFunctionUrlConfigs",
+        "lambda:UpdateFunctionUrlConfig",
+    ],
+    read_actions: &["lambda:GetFunctionUrlConfig"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/TargetFunctionArn", "/properties/Qualifier"],
+    conditional_create_only: &[],
+    read_only: &["/properties/FunctionUrl", "/properties/FunctionArn"],
+    write_only: &[],
+    primary_identifier: &["/properties/FunctionArn"],
+    required: &["TargetFunctionArn", "AuthType"],
+    physical_name: None,
+};
+
+/// `AWS::Lambda::Version`: the type name, for code that matches on it.
+pub const VERSION_TYPE: &str = "AWS::Lambda::Version";
+
+/// `AWS::Lambda::Version` (schema: `model/schemas/Lambda_Version.json`).
+///
+/// ```text
+/// Resource Type definition for AWS::Lambda::Version
+/// ```
+pub static VERSION: ResourceFacts = ResourceFacts {
+    type_name: VERSION_TYPE,
+    service: Some("lambda"),
+    iam_prefixes: &["lambda"],
+    handler_actions: &[
+        "lambda:DeleteFunction",
+        "lambda:GetFunctionConfiguration",
+        "lambda:GetFunctionScalingConfig",
+        "lambda:GetProvisionedConcurrencyConfig",
+        "lambda:GetRuntimeManagementConfig",
+        "lambda:ListVersionsByFunction",
+        "lambda:PublishVersion",
+        "lambda:PutFunctionScalingConfig",
+        "lambda:PutProvisionedConcurrencyConfig",
+        "lambda:PutRuntimeManagementConfig",
+    ],
+    read_actions: &[
+        "lambda:GetFunctionConfiguration",
+        "lambda:GetFunctionScalingConfig",
+        "lambda:GetProvisionedConcurrencyConfig",
+        "lambda:GetRuntimeManagementConfig",
+    ],
+    tagging: Tagging::NotTaggable,
+    create_only: &[
+        "/properties/FunctionName",
+        "/properties/Description",
+        "/properties/CodeSha256",
+        "/properties/ProvisionedConcurrencyConfig",
+        "/properties/RuntimePolicy",
+    ],
+    conditional_create_only: &[],
+    read_only: &["/properties/Version", "/properties/FunctionArn"],
+    write_only: &[],
+    primary_identifier: &["/properties/FunctionArn"],
+    required: &["FunctionName"],
     physical_name: None,
 };
 
@@ -3301,6 +3492,386 @@ pub mod permission {
         /// `Fn::GetAtt` `Id`.
         pub fn attr_id(&self) -> crate::cfn::Id<Permission> {
             self.attribute_as("Id")
+        }
+    }
+}
+
+/// The property names of each `AWS::Lambda::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Lambda::Alias`, then its definitions'.
+    pub mod alias {
+        pub const ALIAS_ARN: &str = "AliasArn";
+        pub const DESCRIPTION: &str = "Description";
+        pub const FUNCTION_NAME: &str = "FunctionName";
+        pub const FUNCTION_VERSION: &str = "FunctionVersion";
+        pub const NAME: &str = "Name";
+        pub const PROVISIONED_CONCURRENCY_CONFIG: &str = "ProvisionedConcurrencyConfig";
+        pub const ROUTING_CONFIG: &str = "RoutingConfig";
+        /// `AliasRoutingConfiguration` in the schema's definitions.
+        pub mod alias_routing_configuration {
+            pub const ADDITIONAL_VERSION_WEIGHTS: &str = "AdditionalVersionWeights";
+        }
+        /// `ProvisionedConcurrencyConfiguration` in the schema's definitions.
+        pub mod provisioned_concurrency_configuration {
+            pub const PROVISIONED_CONCURRENT_EXECUTIONS: &str = "ProvisionedConcurrentExecutions";
+        }
+        /// `VersionWeight` in the schema's definitions.
+        pub mod version_weight {
+            pub const FUNCTION_VERSION: &str = "FunctionVersion";
+            pub const FUNCTION_WEIGHT: &str = "FunctionWeight";
+        }
+    }
+    /// The properties of `AWS::Lambda::EventInvokeConfig`, then its definitions'.
+    pub mod event_invoke_config {
+        pub const DESTINATION_CONFIG: &str = "DestinationConfig";
+        pub const FUNCTION_NAME: &str = "FunctionName";
+        pub const MAXIMUM_EVENT_AGE_IN_SECONDS: &str = "MaximumEventAgeInSeconds";
+        pub const MAXIMUM_RETRY_ATTEMPTS: &str = "MaximumRetryAttempts";
+        pub const QUALIFIER: &str = "Qualifier";
+        /// `DestinationConfig` in the schema's definitions.
+        pub mod destination_config {
+            pub const ON_FAILURE: &str = "OnFailure";
+            pub const ON_SUCCESS: &str = "OnSuccess";
+        }
+        /// `OnFailure` in the schema's definitions.
+        pub mod on_failure {
+            pub const DESTINATION: &str = "Destination";
+        }
+        /// `OnSuccess` in the schema's definitions.
+        pub mod on_success {
+            pub const DESTINATION: &str = "Destination";
+        }
+    }
+    /// The properties of `AWS::Lambda::EventSourceMapping`, then its definitions'.
+    pub mod event_source_mapping {
+        pub const AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG: &str =
+            "AmazonManagedKafkaEventSourceConfig";
+        pub const BATCH_SIZE: &str = "BatchSize";
+        pub const BISECT_BATCH_ON_FUNCTION_ERROR: &str = "BisectBatchOnFunctionError";
+        pub const DESTINATION_CONFIG: &str = "DestinationConfig";
+        pub const DOCUMENT_DB_EVENT_SOURCE_CONFIG: &str = "DocumentDBEventSourceConfig";
+        pub const ENABLED: &str = "Enabled";
+        pub const EVENT_SOURCE_ARN: &str = "EventSourceArn";
+        pub const EVENT_SOURCE_MAPPING_ARN: &str = "EventSourceMappingArn";
+        pub const FILTER_CRITERIA: &str = "FilterCriteria";
+        pub const FUNCTION_NAME: &str = "FunctionName";
+        pub const FUNCTION_RESPONSE_TYPES: &str = "FunctionResponseTypes";
+        pub const ID: &str = "Id";
+        pub const KMS_KEY_ARN: &str = "KmsKeyArn";
+        pub const LOGGING_CONFIG: &str = "LoggingConfig";
+        pub const MAXIMUM_BATCHING_WINDOW_IN_SECONDS: &str = "MaximumBatchingWindowInSeconds";
+        pub const MAXIMUM_RECORD_AGE_IN_SECONDS: &str = "MaximumRecordAgeInSeconds";
+        pub const MAXIMUM_RETRY_ATTEMPTS: &str = "MaximumRetryAttempts";
+        pub const METRICS_CONFIG: &str = "MetricsConfig";
+        pub const PARALLELIZATION_FACTOR: &str = "ParallelizationFactor";
+        pub const PROVISIONED_POLLER_CONFIG: &str = "ProvisionedPollerConfig";
+        pub const QUEUES: &str = "Queues";
+        pub const SCALING_CONFIG: &str = "ScalingConfig";
+        pub const SELF_MANAGED_EVENT_SOURCE: &str = "SelfManagedEventSource";
+        pub const SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG: &str =
+            "SelfManagedKafkaEventSourceConfig";
+        pub const SOURCE_ACCESS_CONFIGURATIONS: &str = "SourceAccessConfigurations";
+        pub const STARTING_POSITION: &str = "StartingPosition";
+        pub const STARTING_POSITION_TIMESTAMP: &str = "StartingPositionTimestamp";
+        pub const TAGS: &str = "Tags";
+        pub const TOPICS: &str = "Topics";
+        pub const TUMBLING_WINDOW_IN_SECONDS: &str = "TumblingWindowInSeconds";
+        /// `AmazonManagedKafkaEventSourceConfig` in the schema's definitions.
+        pub mod amazon_managed_kafka_event_source_config {
+            pub const CONSUMER_GROUP_ID: &str = "ConsumerGroupId";
+            pub const SCHEMA_REGISTRY_CONFIG: &str = "SchemaRegistryConfig";
+        }
+        /// `DestinationConfig` in the schema's definitions.
+        pub mod destination_config {
+            pub const ON_FAILURE: &str = "OnFailure";
+        }
+        /// `DocumentDBEventSourceConfig` in the schema's definitions.
+        pub mod document_db_event_source_config {
+            pub const COLLECTION_NAME: &str = "CollectionName";
+            pub const DATABASE_NAME: &str = "DatabaseName";
+            pub const FULL_DOCUMENT: &str = "FullDocument";
+        }
+        /// `Endpoints` in the schema's definitions.
+        pub mod endpoints {
+            pub const KAFKA_BOOTSTRAP_SERVERS: &str = "KafkaBootstrapServers";
+        }
+        /// `Filter` in the schema's definitions.
+        pub mod filter {
+            pub const PATTERN: &str = "Pattern";
+        }
+        /// `FilterCriteria` in the schema's definitions.
+        pub mod filter_criteria {
+            pub const FILTERS: &str = "Filters";
+        }
+        /// `LoggingConfig` in the schema's definitions.
+        pub mod logging_config {
+            pub const SYSTEM_LOG_LEVEL: &str = "SystemLogLevel";
+        }
+        /// `MetricsConfig` in the schema's definitions.
+        pub mod metrics_config {
+            pub const METRICS: &str = "Metrics";
+        }
+        /// `OnFailure` in the schema's definitions.
+        pub mod on_failure {
+            pub const DESTINATION: &str = "Destination";
+        }
+        /// `ProvisionedPollerConfig` in the schema's definitions.
+        pub mod provisioned_poller_config {
+            pub const MAXIMUM_POLLERS: &str = "MaximumPollers";
+            pub const MINIMUM_POLLERS: &str = "MinimumPollers";
+            pub const POLLER_GROUP_NAME: &str = "PollerGroupName";
+        }
+        /// `ScalingConfig` in the schema's definitions.
+        pub mod scaling_config {
+            pub const MAXIMUM_CONCURRENCY: &str = "MaximumConcurrency";
+        }
+        /// `SchemaRegistryAccessConfig` in the schema's definitions.
+        pub mod schema_registry_access_config {
+            pub const TYPE: &str = "Type";
+            pub const URI: &str = "URI";
+        }
+        /// `SchemaRegistryConfig` in the schema's definitions.
+        pub mod schema_registry_config {
+            pub const ACCESS_CONFIGS: &str = "AccessConfigs";
+            pub const EVENT_RECORD_FORMAT: &str = "EventRecordFormat";
+            pub const SCHEMA_REGISTRY_URI: &str = "SchemaRegistryURI";
+            pub const SCHEMA_VALIDATION_CONFIGS: &str = "SchemaValidationConfigs";
+        }
+        /// `SchemaValidationConfig` in the schema's definitions.
+        pub mod schema_validation_config {
+            pub const ATTRIBUTE: &str = "Attribute";
+        }
+        /// `SelfManagedEventSource` in the schema's definitions.
+        pub mod self_managed_event_source {
+            pub const ENDPOINTS: &str = "Endpoints";
+        }
+        /// `SelfManagedKafkaEventSourceConfig` in the schema's definitions.
+        pub mod self_managed_kafka_event_source_config {
+            pub const CONSUMER_GROUP_ID: &str = "ConsumerGroupId";
+            pub const CONSUMPTION_MODE: &str = "ConsumptionMode";
+            pub const SCHEMA_REGISTRY_CONFIG: &str = "SchemaRegistryConfig";
+        }
+        /// `SourceAccessConfiguration` in the schema's definitions.
+        pub mod source_access_configuration {
+            pub const TYPE: &str = "Type";
+            pub const URI: &str = "URI";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::Lambda::Function`, then its definitions'.
+    pub mod function {
+        pub const ARCHITECTURES: &str = "Architectures";
+        pub const ARN: &str = "Arn";
+        pub const CAPACITY_PROVIDER_CONFIG: &str = "CapacityProviderConfig";
+        pub const CODE: &str = "Code";
+        pub const CODE_SIGNING_CONFIG_ARN: &str = "CodeSigningConfigArn";
+        pub const DEAD_LETTER_CONFIG: &str = "DeadLetterConfig";
+        pub const DESCRIPTION: &str = "Description";
+        pub const DURABLE_CONFIG: &str = "DurableConfig";
+        pub const ENVIRONMENT: &str = "Environment";
+        pub const EPHEMERAL_STORAGE: &str = "EphemeralStorage";
+        pub const FILE_SYSTEM_CONFIGS: &str = "FileSystemConfigs";
+        pub const FUNCTION_NAME: &str = "FunctionName";
+        pub const FUNCTION_SCALING_CONFIG: &str = "FunctionScalingConfig";
+        pub const HANDLER: &str = "Handler";
+        pub const IMAGE_CONFIG: &str = "ImageConfig";
+        pub const KMS_KEY_ARN: &str = "KmsKeyArn";
+        pub const LAYERS: &str = "Layers";
+        pub const LOGGING_CONFIG: &str = "LoggingConfig";
+        pub const MEMORY_SIZE: &str = "MemorySize";
+        pub const PACKAGE_TYPE: &str = "PackageType";
+        pub const PUBLISH_TO_LATEST_PUBLISHED: &str = "PublishToLatestPublished";
+        pub const RECURSIVE_LOOP: &str = "RecursiveLoop";
+        pub const RESERVED_CONCURRENT_EXECUTIONS: &str = "ReservedConcurrentExecutions";
+        pub const ROLE: &str = "Role";
+        pub const RUNTIME: &str = "Runtime";
+        pub const RUNTIME_MANAGEMENT_CONFIG: &str = "RuntimeManagementConfig";
+        pub const SNAP_START: &str = "SnapStart";
+        pub const SNAP_START_RESPONSE: &str = "SnapStartResponse";
+        pub const TAGS: &str = "Tags";
+        pub const TENANCY_CONFIG: &str = "TenancyConfig";
+        pub const TIMEOUT: &str = "Timeout";
+        pub const TRACING_CONFIG: &str = "TracingConfig";
+        pub const VPC_CONFIG: &str = "VpcConfig";
+        /// `CapacityProviderConfig` in the schema's definitions.
+        pub mod capacity_provider_config {
+            pub const LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG: &str =
+                "LambdaManagedInstancesCapacityProviderConfig";
+        }
+        /// `Code` in the schema's definitions.
+        pub mod code {
+            pub const IMAGE_URI: &str = "ImageUri";
+            pub const S3_BUCKET: &str = "S3Bucket";
+            pub const S3_KEY: &str = "S3Key";
+            pub const S3_OBJECT_STORAGE_MODE: &str = "S3ObjectStorageMode";
+            pub const S3_OBJECT_VERSION: &str = "S3ObjectVersion";
+            pub const SOURCE_KMS_KEY_ARN: &str = "SourceKMSKeyArn";
+            pub const ZIP_FILE: &str = "ZipFile";
+        }
+        /// `DeadLetterConfig` in the schema's definitions.
+        pub mod dead_letter_config {
+            pub const TARGET_ARN: &str = "TargetArn";
+        }
+        /// `DurableConfig` in the schema's definitions.
+        pub mod durable_config {
+            pub const EXECUTION_TIMEOUT: &str = "ExecutionTimeout";
+            pub const KMS_KEY_ARN: &str = "KMSKeyArn";
+            pub const RETENTION_PERIOD_IN_DAYS: &str = "RetentionPeriodInDays";
+        }
+        /// `Environment` in the schema's definitions.
+        pub mod environment {
+            pub const VARIABLES: &str = "Variables";
+        }
+        /// `EphemeralStorage` in the schema's definitions.
+        pub mod ephemeral_storage {
+            pub const SIZE: &str = "Size";
+        }
+        /// `FileSystemConfig` in the schema's definitions.
+        pub mod file_system_config {
+            pub const ARN: &str = "Arn";
+            pub const LOCAL_MOUNT_PATH: &str = "LocalMountPath";
+            pub const S3_FILES_CONFIG: &str = "S3FilesConfig";
+        }
+        /// `FunctionScalingConfig` in the schema's definitions.
+        pub mod function_scaling_config {
+            pub const MAX_EXECUTION_ENVIRONMENTS: &str = "MaxExecutionEnvironments";
+            pub const MIN_EXECUTION_ENVIRONMENTS: &str = "MinExecutionEnvironments";
+        }
+        /// `ImageConfig` in the schema's definitions.
+        pub mod image_config {
+            pub const COMMAND: &str = "Command";
+            pub const ENTRY_POINT: &str = "EntryPoint";
+            pub const WORKING_DIRECTORY: &str = "WorkingDirectory";
+        }
+        /// `LambdaManagedInstancesCapacityProviderConfig` in the schema's definitions.
+        pub mod lambda_managed_instances_capacity_provider_config {
+            pub const CAPACITY_PROVIDER_ARN: &str = "CapacityProviderArn";
+            pub const EXECUTION_ENVIRONMENT_MEMORY_GI_B_PER_V_CPU: &str =
+                "ExecutionEnvironmentMemoryGiBPerVCpu";
+            pub const PER_EXECUTION_ENVIRONMENT_MAX_CONCURRENCY: &str =
+                "PerExecutionEnvironmentMaxConcurrency";
+        }
+        /// `LoggingConfig` in the schema's definitions.
+        pub mod logging_config {
+            pub const APPLICATION_LOG_LEVEL: &str = "ApplicationLogLevel";
+            pub const LOG_FORMAT: &str = "LogFormat";
+            pub const LOG_GROUP: &str = "LogGroup";
+            pub const SYSTEM_LOG_LEVEL: &str = "SystemLogLevel";
+        }
+        /// `RuntimeManagementConfig` in the schema's definitions.
+        pub mod runtime_management_config {
+            pub const RUNTIME_VERSION_ARN: &str = "RuntimeVersionArn";
+            pub const UPDATE_RUNTIME_ON: &str = "UpdateRuntimeOn";
+        }
+        /// `S3FilesConfig` in the schema's definitions.
+        pub mod s3_files_config {
+            pub const DIRECT_S3_READ: &str = "DirectS3Read";
+        }
+        /// `SnapStart` in the schema's definitions.
+        pub mod snap_start {
+            pub const APPLY_ON: &str = "ApplyOn";
+        }
+        /// `SnapStartResponse` in the schema's definitions.
+        pub mod snap_start_response {
+            pub const APPLY_ON: &str = "ApplyOn";
+            pub const OPTIMIZATION_STATUS: &str = "OptimizationStatus";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TenancyConfig` in the schema's definitions.
+        pub mod tenancy_config {
+            pub const TENANT_ISOLATION_MODE: &str = "TenantIsolationMode";
+        }
+        /// `TracingConfig` in the schema's definitions.
+        pub mod tracing_config {
+            pub const MODE: &str = "Mode";
+        }
+        /// `VpcConfig` in the schema's definitions.
+        pub mod vpc_config {
+            pub const IPV6_ALLOWED_FOR_DUAL_STACK: &str = "Ipv6AllowedForDualStack";
+            pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+            pub const SUBNET_IDS: &str = "SubnetIds";
+        }
+    }
+    /// The properties of `AWS::Lambda::LayerVersion`, then its definitions'.
+    pub mod layer_version {
+        pub const COMPATIBLE_ARCHITECTURES: &str = "CompatibleArchitectures";
+        pub const COMPATIBLE_RUNTIMES: &str = "CompatibleRuntimes";
+        pub const CONTENT: &str = "Content";
+        pub const DESCRIPTION: &str = "Description";
+        pub const LAYER_NAME: &str = "LayerName";
+        pub const LAYER_VERSION_ARN: &str = "LayerVersionArn";
+        pub const LICENSE_INFO: &str = "LicenseInfo";
+        /// `Content` in the schema's definitions.
+        pub mod content {
+            pub const S3_BUCKET: &str = "S3Bucket";
+            pub const S3_KEY: &str = "S3Key";
+            pub const S3_OBJECT_STORAGE_MODE: &str = "S3ObjectStorageMode";
+            pub const S3_OBJECT_VERSION: &str = "S3ObjectVersion";
+        }
+    }
+    /// The properties of `AWS::Lambda::Permission`, then its definitions'.
+    pub mod permission {
+        pub const ACTION: &str = "Action";
+        pub const EVENT_SOURCE_TOKEN: &str = "EventSourceToken";
+        pub const FUNCTION_NAME: &str = "FunctionName";
+        pub const FUNCTION_URL_AUTH_TYPE: &str = "FunctionUrlAuthType";
+        pub const ID: &str = "Id";
+        pub const INVOKED_VIA_FUNCTION_URL: &str = "InvokedViaFunctionUrl";
+        pub const PRINCIPAL: &str = "Principal";
+        pub const PRINCIPAL_ORG_ID: &str = "PrincipalOrgID";
+        pub const SOURCE_ACCOUNT: &str = "SourceAccount";
+        pub const SOURCE_ARN: &str = "SourceArn";
+    }
+    /// The properties of `AWS::Lambda::Url`, then its definitions'.
+    pub mod url {
+        pub const AUTH_TYPE: &str = "AuthType";
+        pub const CORS: &str = "Cors";
+        pub const FUNCTION_ARN: &str = "FunctionArn";
+        pub const FUNCTION_URL: &str = "FunctionUrl";
+        pub const INVOKE_MODE: &str = "InvokeMode";
+        pub const QUALIFIER: &str = "Qualifier";
+        pub const TARGET_FUNCTION_ARN: &str = "TargetFunctionArn";
+        /// `Cors` in the schema's definitions.
+        pub mod cors {
+            pub const ALLOW_CREDENTIALS: &str = "AllowCredentials";
+            pub const ALLOW_HEADERS: &str = "AllowHeaders";
+            pub const ALLOW_METHODS: &str = "AllowMethods";
+            pub const ALLOW_ORIGINS: &str = "AllowOrigins";
+            pub const EXPOSE_HEADERS: &str = "ExposeHeaders";
+            pub const MAX_AGE: &str = "MaxAge";
+        }
+    }
+    /// The properties of `AWS::Lambda::Version`, then its definitions'.
+    pub mod version {
+        pub const CODE_SHA256: &str = "CodeSha256";
+        pub const DESCRIPTION: &str = "Description";
+        pub const FUNCTION_ARN: &str = "FunctionArn";
+        pub const FUNCTION_NAME: &str = "FunctionName";
+        pub const FUNCTION_SCALING_CONFIG: &str = "FunctionScalingConfig";
+        pub const PROVISIONED_CONCURRENCY_CONFIG: &str = "ProvisionedConcurrencyConfig";
+        pub const RUNTIME_POLICY: &str = "RuntimePolicy";
+        pub const VERSION: &str = "Version";
+        /// `FunctionScalingConfig` in the schema's definitions.
+        pub mod function_scaling_config {
+            pub const MAX_EXECUTION_ENVIRONMENTS: &str = "MaxExecutionEnvironments";
+            pub const MIN_EXECUTION_ENVIRONMENTS: &str = "MinExecutionEnvironments";
+        }
+        /// `ProvisionedConcurrencyConfiguration` in the schema's definitions.
+        pub mod provisioned_concurrency_configuration {
+            pub const PROVISIONED_CONCURRENT_EXECUTIONS: &str = "ProvisionedConcurrentExecutions";
+        }
+        /// `RuntimePolicy` in the schema's definitions.
+        pub mod runtime_policy {
+            pub const RUNTIME_VERSION_ARN: &str = "RuntimeVersionArn";
+            pub const UPDATE_RUNTIME_ON: &str = "UpdateRuntimeOn";
         }
     }
 }

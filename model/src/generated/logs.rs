@@ -4,6 +4,9 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Logs::LogGroup`: the type name, for code that matches on it.
+pub const LOG_GROUP_TYPE: &str = "AWS::Logs::LogGroup";
+
 /// `AWS::Logs::LogGroup` (schema: `model/schemas/Logs_LogGroup.json`).
 ///
 /// ```text
@@ -14,7 +17,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///   +  Log group names consist of the following characters: a-z, A-Z, 0-9, '_' (underscore), '-' (hyphen), '/' (forward slash), and '.' (period).
 /// ```
 pub static LOG_GROUP: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Logs::LogGroup",
+    type_name: LOG_GROUP_TYPE,
     service: Some("logs"),
     iam_prefixes: &["firehose", "logs", "s3"],
     handler_actions: &[
@@ -63,13 +66,45 @@ pub static LOG_GROUP: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/LogGroupName"),
 };
 
+/// `AWS::Logs::MetricFilter`: the type name, for code that matches on it.
+pub const METRIC_FILTER_TYPE: &str = "AWS::Logs::MetricFilter";
+
+/// `AWS::Logs::MetricFilter` (schema: `model/schemas/Logs_MetricFilter.json`).
+///
+/// ```text
+/// The ``AWS::Logs::MetricFilter`` resource specifies a metric filter that describes how CWL extracts information from logs and transforms it into Amazon CloudWatch metrics. If you have multiple metric filters that are associated with a log group, all the filters are applied to the log streams in that group.
+///  The maximum number of metric filters that can be associated with a log group is 100.
+/// ```
+pub static METRIC_FILTER: ResourceFacts = ResourceFacts {
+    type_name: METRIC_FILTER_TYPE,
+    service: Some("logs"),
+    iam_prefixes: &["logs"],
+    handler_actions: &[
+        "logs:DeleteMetricFilter",
+        "logs:DescribeMetricFilters",
+        "logs:PutMetricFilter",
+    ],
+    read_actions: &["logs:DescribeMetricFilters"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/FilterName", "/properties/LogGroupName"],
+    conditional_create_only: &[],
+    read_only: &[],
+    write_only: &[],
+    primary_identifier: &["/properties/LogGroupName", "/properties/FilterName"],
+    required: &["FilterPattern", "LogGroupName", "MetricTransformations"],
+    physical_name: None,
+};
+
+/// `AWS::Logs::QueryDefinition`: the type name, for code that matches on it.
+pub const QUERY_DEFINITION_TYPE: &str = "AWS::Logs::QueryDefinition";
+
 /// `AWS::Logs::QueryDefinition` (schema: `model/schemas/Logs_QueryDefinition.json`).
 ///
 /// ```text
 /// The resource schema for AWSLogs QueryDefinition
 /// ```
 pub static QUERY_DEFINITION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Logs::QueryDefinition",
+    type_name: QUERY_DEFINITION_TYPE,
     service: Some("logs"),
     iam_prefixes: &["logs"],
     handler_actions: &[
@@ -85,6 +120,41 @@ pub static QUERY_DEFINITION: ResourceFacts = ResourceFacts {
     write_only: &[],
     primary_identifier: &["/properties/QueryDefinitionId"],
     required: &["Name", "QueryString"],
+    physical_name: None,
+};
+
+/// `AWS::Logs::SubscriptionFilter`: the type name, for code that matches on it.
+pub const SUBSCRIPTION_FILTER_TYPE: &str = "AWS::Logs::SubscriptionFilter";
+
+/// `AWS::Logs::SubscriptionFilter` (schema: `model/schemas/Logs_SubscriptionFilter.json`).
+///
+/// ```text
+/// The ``AWS::Logs::SubscriptionFilter`` resource specifies a subscription filter and associates it with the specified log group. Subscription filters allow you to subscribe to a real-time stream of log events and have them delivered to a specific destination. Currently, the supported destinations are:
+///   +  An Amazon Kinesis data stream belonging to the same account as the subscription filter, for same-account delivery.
+///   +  A logical destination that belongs to a different account, for cross-account delivery.
+///   +  An Amazon Kinesis Firehose delivery stream that belongs to the same account as the subscription filter, for same-account delivery.
+///   +  An LAMlong function that belongs to the same account as the subscription filter, for same-account delivery.
+///
+///  There can be as many as two subscription filters associated with a log group.
+/// ```
+pub static SUBSCRIPTION_FILTER: ResourceFacts = ResourceFacts {
+    type_name: SUBSCRIPTION_FILTER_TYPE,
+    service: Some("logs"),
+    iam_prefixes: &["iam", "logs"],
+    handler_actions: &[
+        "iam:PassRole",
+        "logs:DeleteSubscriptionFilter",
+        "logs:DescribeSubscriptionFilters",
+        "logs:PutSubscriptionFilter",
+    ],
+    read_actions: &["logs:DescribeSubscriptionFilters"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/FilterName", "/properties/LogGroupName"],
+    conditional_create_only: &[],
+    read_only: &[],
+    write_only: &[],
+    primary_identifier: &["/properties/FilterName", "/properties/LogGroupName"],
+    required: &["DestinationArn", "FilterPattern", "LogGroupName"],
     physical_name: None,
 };
 
@@ -447,5 +517,79 @@ pub mod query_definition {
         pub fn attr_query_definition_id(&self) -> crate::cfn::Id<QueryDefinition> {
             self.attribute_as("QueryDefinitionId")
         }
+    }
+}
+
+/// The property names of each `AWS::Logs::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Logs::LogGroup`, then its definitions'.
+    pub mod log_group {
+        pub const ARN: &str = "Arn";
+        pub const BEARER_TOKEN_AUTHENTICATION_ENABLED: &str = "BearerTokenAuthenticationEnabled";
+        pub const DATA_PROTECTION_POLICY: &str = "DataProtectionPolicy";
+        pub const DELETION_PROTECTION_ENABLED: &str = "DeletionProtectionEnabled";
+        pub const FIELD_INDEX_POLICIES: &str = "FieldIndexPolicies";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const LOG_GROUP_CLASS: &str = "LogGroupClass";
+        pub const LOG_GROUP_NAME: &str = "LogGroupName";
+        pub const RESOURCE_POLICY_DOCUMENT: &str = "ResourcePolicyDocument";
+        pub const RETENTION_IN_DAYS: &str = "RetentionInDays";
+        pub const TAGS: &str = "Tags";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::Logs::MetricFilter`, then its definitions'.
+    pub mod metric_filter {
+        pub const APPLY_ON_TRANSFORMED_LOGS: &str = "ApplyOnTransformedLogs";
+        pub const EMIT_SYSTEM_FIELD_DIMENSIONS: &str = "EmitSystemFieldDimensions";
+        pub const FIELD_SELECTION_CRITERIA: &str = "FieldSelectionCriteria";
+        pub const FILTER_NAME: &str = "FilterName";
+        pub const FILTER_PATTERN: &str = "FilterPattern";
+        pub const LOG_GROUP_NAME: &str = "LogGroupName";
+        pub const METRIC_TRANSFORMATIONS: &str = "MetricTransformations";
+        /// `Dimension` in the schema's definitions.
+        pub mod dimension {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `MetricTransformation` in the schema's definitions.
+        pub mod metric_transformation {
+            pub const DEFAULT_VALUE: &str = "DefaultValue";
+            pub const DIMENSIONS: &str = "Dimensions";
+            pub const METRIC_NAME: &str = "MetricName";
+            pub const METRIC_NAMESPACE: &str = "MetricNamespace";
+            pub const METRIC_VALUE: &str = "MetricValue";
+            pub const UNIT: &str = "Unit";
+        }
+    }
+    /// The properties of `AWS::Logs::QueryDefinition`, then its definitions'.
+    pub mod query_definition {
+        pub const LOG_GROUP_NAMES: &str = "LogGroupNames";
+        pub const NAME: &str = "Name";
+        pub const PARAMETERS: &str = "Parameters";
+        pub const QUERY_DEFINITION_ID: &str = "QueryDefinitionId";
+        pub const QUERY_LANGUAGE: &str = "QueryLanguage";
+        pub const QUERY_STRING: &str = "QueryString";
+        /// `QueryParameter` in the schema's definitions.
+        pub mod query_parameter {
+            pub const DEFAULT_VALUE: &str = "DefaultValue";
+            pub const DESCRIPTION: &str = "Description";
+            pub const NAME: &str = "Name";
+        }
+    }
+    /// The properties of `AWS::Logs::SubscriptionFilter`, then its definitions'.
+    pub mod subscription_filter {
+        pub const APPLY_ON_TRANSFORMED_LOGS: &str = "ApplyOnTransformedLogs";
+        pub const DESTINATION_ARN: &str = "DestinationArn";
+        pub const DISTRIBUTION: &str = "Distribution";
+        pub const EMIT_SYSTEM_FIELDS: &str = "EmitSystemFields";
+        pub const FIELD_SELECTION_CRITERIA: &str = "FieldSelectionCriteria";
+        pub const FILTER_NAME: &str = "FilterName";
+        pub const FILTER_PATTERN: &str = "FilterPattern";
+        pub const LOG_GROUP_NAME: &str = "LogGroupName";
+        pub const ROLE_ARN: &str = "RoleArn";
     }
 }

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::MemoryDB::Cluster`: the type name, for code that matches on it.
+pub const CLUSTER_TYPE: &str = "AWS::MemoryDB::Cluster";
+
 /// `AWS::MemoryDB::Cluster` (schema: `model/schemas/MemoryDB_Cluster.json`).
 ///
 /// ```text
 /// The AWS::MemoryDB::Cluster resource creates an Amazon MemoryDB Cluster.
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::MemoryDB::Cluster",
+    type_name: CLUSTER_TYPE,
     service: Some("memorydb"),
     iam_prefixes: &["iam", "kms", "memorydb"],
     handler_actions: &[
@@ -60,3 +63,52 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
     required: &["ClusterName", "NodeType", "ACLName"],
     physical_name: Some("/properties/ClusterName"),
 };
+
+/// The property names of each `AWS::MemoryDB::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::MemoryDB::Cluster`, then its definitions'.
+    pub mod cluster {
+        pub const ACL_NAME: &str = "ACLName";
+        pub const ARN: &str = "ARN";
+        pub const AUTO_MINOR_VERSION_UPGRADE: &str = "AutoMinorVersionUpgrade";
+        pub const CLUSTER_ENDPOINT: &str = "ClusterEndpoint";
+        pub const CLUSTER_NAME: &str = "ClusterName";
+        pub const DATA_TIERING: &str = "DataTiering";
+        pub const DESCRIPTION: &str = "Description";
+        pub const ENGINE: &str = "Engine";
+        pub const ENGINE_VERSION: &str = "EngineVersion";
+        pub const FINAL_SNAPSHOT_NAME: &str = "FinalSnapshotName";
+        pub const IP_DISCOVERY: &str = "IpDiscovery";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const MAINTENANCE_WINDOW: &str = "MaintenanceWindow";
+        pub const MULTI_REGION_CLUSTER_NAME: &str = "MultiRegionClusterName";
+        pub const NETWORK_TYPE: &str = "NetworkType";
+        pub const NODE_TYPE: &str = "NodeType";
+        pub const NUM_REPLICAS_PER_SHARD: &str = "NumReplicasPerShard";
+        pub const NUM_SHARDS: &str = "NumShards";
+        pub const PARAMETER_GROUP_NAME: &str = "ParameterGroupName";
+        pub const PARAMETER_GROUP_STATUS: &str = "ParameterGroupStatus";
+        pub const PORT: &str = "Port";
+        pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+        pub const SNAPSHOT_ARNS: &str = "SnapshotArns";
+        pub const SNAPSHOT_NAME: &str = "SnapshotName";
+        pub const SNAPSHOT_RETENTION_LIMIT: &str = "SnapshotRetentionLimit";
+        pub const SNAPSHOT_WINDOW: &str = "SnapshotWindow";
+        pub const SNS_TOPIC_ARN: &str = "SnsTopicArn";
+        pub const SNS_TOPIC_STATUS: &str = "SnsTopicStatus";
+        pub const STATUS: &str = "Status";
+        pub const SUBNET_GROUP_NAME: &str = "SubnetGroupName";
+        pub const TLS_ENABLED: &str = "TLSEnabled";
+        pub const TAGS: &str = "Tags";
+        /// `Endpoint` in the schema's definitions.
+        pub mod endpoint {
+            pub const ADDRESS: &str = "Address";
+            pub const PORT: &str = "Port";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

@@ -5,6 +5,7 @@
 use crate::ResourceFacts;
 
 pub mod amazonmq;
+pub mod apigateway;
 pub mod apigatewayv2;
 pub mod autoscaling;
 pub mod backup;
@@ -35,13 +36,16 @@ pub mod iam;
 pub mod kinesis;
 pub mod kms;
 pub mod lambda;
+pub mod lightsail;
 pub mod logs;
 pub mod memorydb;
 pub mod msk;
 pub mod neptune;
+pub mod networkfirewall;
 pub mod opensearchservice;
 pub mod rds;
 pub mod redshift;
+pub mod resourcegroups;
 pub mod route53;
 pub mod s3;
 pub mod s3express;
@@ -51,29 +55,44 @@ pub mod secretsmanager;
 pub mod ses;
 pub mod sns;
 pub mod sqs;
+pub mod ssm;
+pub mod stepfunctions;
 pub mod wafv2;
 
 /// Every allowlisted type's facts, sorted by type name.
 pub static ALL: &[&ResourceFacts] = &[
     &amazonmq::BROKER,
+    &apigateway::DEPLOYMENT,
+    &apigateway::METHOD,
+    &apigateway::RESOURCE,
+    &apigateway::REST_API,
+    &apigateway::STAGE,
     &apigatewayv2::API,
     &apigatewayv2::AUTHORIZER,
+    &apigatewayv2::DEPLOYMENT,
     &apigatewayv2::INTEGRATION,
     &apigatewayv2::ROUTE,
     &apigatewayv2::STAGE,
     &autoscaling::AUTO_SCALING_GROUP,
     &backup::BACKUP_VAULT,
     &budgets::BUDGET,
+    &budgets::BUDGETS_ACTION,
     &ce::ANOMALY_MONITOR,
     &ce::ANOMALY_SUBSCRIPTION,
+    &ce::COST_CATEGORY,
     &certificatemanager::CERTIFICATE,
     &cloudformation::CUSTOM_RESOURCE,
     &cloudformation::STACK,
+    &cloudformation::WAIT_CONDITION,
+    &cloudformation::WAIT_CONDITION_HANDLE,
+    &cloudfront::CACHE_POLICY,
     &cloudfront::DISTRIBUTION,
     &cloudfront::FUNCTION,
     &cloudfront::ORIGIN_ACCESS_CONTROL,
+    &cloudfront::ORIGIN_REQUEST_POLICY,
     &cloudfront::RESPONSE_HEADERS_POLICY,
     &cloudwatch::ALARM,
+    &cloudwatch::COMPOSITE_ALARM,
     &cloudwatch::DASHBOARD,
     &cognito::USER_POOL,
     &cognito::USER_POOL_CLIENT,
@@ -87,9 +106,20 @@ pub static ALL: &[&ResourceFacts] = &[
     &ec2::EIP,
     &ec2::HOST,
     &ec2::INSTANCE,
+    &ec2::INTERNET_GATEWAY,
     &ec2::NAT_GATEWAY,
+    &ec2::ROUTE,
+    &ec2::ROUTE_TABLE,
+    &ec2::SECURITY_GROUP,
+    &ec2::SECURITY_GROUP_EGRESS,
+    &ec2::SECURITY_GROUP_INGRESS,
+    &ec2::SUBNET,
+    &ec2::SUBNET_ROUTE_TABLE_ASSOCIATION,
     &ec2::TRANSIT_GATEWAY,
+    &ec2::TRANSIT_GATEWAY_ATTACHMENT,
+    &ec2::VPC,
     &ec2::VPC_ENDPOINT,
+    &ec2::VPC_GATEWAY_ATTACHMENT,
     &ec2::VPN_CONNECTION,
     &ec2::VOLUME,
     &ecr::REPOSITORY,
@@ -109,25 +139,38 @@ pub static ALL: &[&ResourceFacts] = &[
     &events::RULE,
     &fsx::FILE_SYSTEM,
     &globalaccelerator::ACCELERATOR,
+    &iam::INSTANCE_PROFILE,
     &iam::MANAGED_POLICY,
     &iam::OIDC_PROVIDER,
     &iam::POLICY,
     &iam::ROLE,
+    &kms::ALIAS,
     &kms::KEY,
     &kinesis::STREAM,
+    &lambda::ALIAS,
+    &lambda::EVENT_INVOKE_CONFIG,
     &lambda::EVENT_SOURCE_MAPPING,
     &lambda::FUNCTION,
+    &lambda::LAYER_VERSION,
     &lambda::PERMISSION,
+    &lambda::URL,
+    &lambda::VERSION,
+    &lightsail::INSTANCE,
     &logs::LOG_GROUP,
+    &logs::METRIC_FILTER,
     &logs::QUERY_DEFINITION,
+    &logs::SUBSCRIPTION_FILTER,
     &msk::CLUSTER,
     &memorydb::CLUSTER,
     &neptune::DB_CLUSTER,
     &neptune::DB_INSTANCE,
+    &networkfirewall::FIREWALL,
     &opensearchservice::DOMAIN,
     &rds::DB_CLUSTER,
     &rds::DB_INSTANCE,
     &redshift::CLUSTER,
+    &resourcegroups::GROUP,
+    &route53::HOSTED_ZONE,
     &route53::RECORD_SET,
     &s3::BUCKET,
     &s3::BUCKET_POLICY,
@@ -138,10 +181,13 @@ pub static ALL: &[&ResourceFacts] = &[
     &sns::TOPIC_POLICY,
     &sqs::QUEUE,
     &sqs::QUEUE_POLICY,
+    &ssm::PARAMETER,
     &sagemaker::ENDPOINT,
     &sagemaker::NOTEBOOK_INSTANCE,
     &scheduler::SCHEDULE,
+    &scheduler::SCHEDULE_GROUP,
     &secretsmanager::SECRET,
+    &stepfunctions::STATE_MACHINE,
     &wafv2::WEB_ACL,
     &wafv2::WEB_ACL_ASSOCIATION,
 ];

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::MSK::Cluster`: the type name, for code that matches on it.
+pub const CLUSTER_TYPE: &str = "AWS::MSK::Cluster";
+
 /// `AWS::MSK::Cluster` (schema: `model/schemas/MSK_Cluster.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::MSK::Cluster
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::MSK::Cluster",
+    type_name: CLUSTER_TYPE,
     service: Some("kafka"),
     iam_prefixes: &[
         "acm-pca", "ec2", "firehose", "iam", "kafka", "kms", "logs", "s3",
@@ -81,3 +84,190 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
     ],
     physical_name: Some("/properties/ClusterName"),
 };
+
+/// The property names of each `AWS::MSK::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::MSK::Cluster`, then its definitions'.
+    pub mod cluster {
+        pub const ARN: &str = "Arn";
+        pub const BROKER_NODE_GROUP_INFO: &str = "BrokerNodeGroupInfo";
+        pub const CLIENT_AUTHENTICATION: &str = "ClientAuthentication";
+        pub const CLUSTER_NAME: &str = "ClusterName";
+        pub const CONFIGURATION_INFO: &str = "ConfigurationInfo";
+        pub const CURRENT_VERSION: &str = "CurrentVersion";
+        pub const ENCRYPTION_INFO: &str = "EncryptionInfo";
+        pub const ENHANCED_MONITORING: &str = "EnhancedMonitoring";
+        pub const KAFKA_VERSION: &str = "KafkaVersion";
+        pub const LOGGING_INFO: &str = "LoggingInfo";
+        pub const NUMBER_OF_BROKER_NODES: &str = "NumberOfBrokerNodes";
+        pub const OPEN_MONITORING: &str = "OpenMonitoring";
+        pub const REBALANCING: &str = "Rebalancing";
+        pub const STORAGE_MODE: &str = "StorageMode";
+        pub const TAGS: &str = "Tags";
+        pub const ZOOKEEPER_ACCESS: &str = "ZookeeperAccess";
+        /// `AuthorizerLogs` in the schema's definitions.
+        pub mod authorizer_logs {
+            pub const CLOUD_WATCH_LOGS: &str = "CloudWatchLogs";
+            pub const FIREHOSE: &str = "Firehose";
+            pub const S3: &str = "S3";
+        }
+        /// `BrokerLogs` in the schema's definitions.
+        pub mod broker_logs {
+            pub const CLOUD_WATCH_LOGS: &str = "CloudWatchLogs";
+            pub const FIREHOSE: &str = "Firehose";
+            pub const S3: &str = "S3";
+        }
+        /// `BrokerNodeGroupInfo` in the schema's definitions.
+        pub mod broker_node_group_info {
+            pub const BROKER_AZ_DISTRIBUTION: &str = "BrokerAZDistribution";
+            pub const CLIENT_SUBNETS: &str = "ClientSubnets";
+            pub const CONNECTIVITY_INFO: &str = "ConnectivityInfo";
+            pub const INSTANCE_TYPE: &str = "InstanceType";
+            pub const SECURITY_GROUPS: &str = "SecurityGroups";
+            pub const STORAGE_INFO: &str = "StorageInfo";
+        }
+        /// `ClientAuthentication` in the schema's definitions.
+        pub mod client_authentication {
+            pub const SASL: &str = "Sasl";
+            pub const TLS: &str = "Tls";
+            pub const UNAUTHENTICATED: &str = "Unauthenticated";
+        }
+        /// `CloudWatchLogs` in the schema's definitions.
+        pub mod cloud_watch_logs {
+            pub const ENABLED: &str = "Enabled";
+            pub const LOG_GROUP: &str = "LogGroup";
+        }
+        /// `ConfigurationInfo` in the schema's definitions.
+        pub mod configuration_info {
+            pub const ARN: &str = "Arn";
+            pub const REVISION: &str = "Revision";
+        }
+        /// `ConnectivityInfo` in the schema's definitions.
+        pub mod connectivity_info {
+            pub const NETWORK_TYPE: &str = "NetworkType";
+            pub const PUBLIC_ACCESS: &str = "PublicAccess";
+            pub const VPC_CONNECTIVITY: &str = "VpcConnectivity";
+        }
+        /// `EBSStorageInfo` in the schema's definitions.
+        pub mod ebs_storage_info {
+            pub const PROVISIONED_THROUGHPUT: &str = "ProvisionedThroughput";
+            pub const VOLUME_SIZE: &str = "VolumeSize";
+        }
+        /// `EncryptionAtRest` in the schema's definitions.
+        pub mod encryption_at_rest {
+            pub const DATA_VOLUME_KMS_KEY_ID: &str = "DataVolumeKMSKeyId";
+        }
+        /// `EncryptionInTransit` in the schema's definitions.
+        pub mod encryption_in_transit {
+            pub const CLIENT_BROKER: &str = "ClientBroker";
+            pub const IN_CLUSTER: &str = "InCluster";
+        }
+        /// `EncryptionInfo` in the schema's definitions.
+        pub mod encryption_info {
+            pub const ENCRYPTION_AT_REST: &str = "EncryptionAtRest";
+            pub const ENCRYPTION_IN_TRANSIT: &str = "EncryptionInTransit";
+        }
+        /// `Firehose` in the schema's definitions.
+        pub mod firehose {
+            pub const DELIVERY_STREAM: &str = "DeliveryStream";
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `Iam` in the schema's definitions.
+        pub mod iam {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `JmxExporter` in the schema's definitions.
+        pub mod jmx_exporter {
+            pub const ENABLED_IN_BROKER: &str = "EnabledInBroker";
+        }
+        /// `LoggingInfo` in the schema's definitions.
+        pub mod logging_info {
+            pub const AUTHORIZER_LOGS: &str = "AuthorizerLogs";
+            pub const BROKER_LOGS: &str = "BrokerLogs";
+        }
+        /// `NodeExporter` in the schema's definitions.
+        pub mod node_exporter {
+            pub const ENABLED_IN_BROKER: &str = "EnabledInBroker";
+        }
+        /// `OpenMonitoring` in the schema's definitions.
+        pub mod open_monitoring {
+            pub const PROMETHEUS: &str = "Prometheus";
+        }
+        /// `Prometheus` in the schema's definitions.
+        pub mod prometheus {
+            pub const JMX_EXPORTER: &str = "JmxExporter";
+            pub const NODE_EXPORTER: &str = "NodeExporter";
+        }
+        /// `ProvisionedThroughput` in the schema's definitions.
+        pub mod provisioned_throughput {
+            pub const ENABLED: &str = "Enabled";
+            pub const VOLUME_THROUGHPUT: &str = "VolumeThroughput";
+        }
+        /// `PublicAccess` in the schema's definitions.
+        pub mod public_access {
+            pub const TYPE: &str = "Type";
+        }
+        /// `Rebalancing` in the schema's definitions.
+        pub mod rebalancing {
+            pub const STATUS: &str = "Status";
+        }
+        /// `S3` in the schema's definitions.
+        pub mod s3 {
+            pub const BUCKET: &str = "Bucket";
+            pub const ENABLED: &str = "Enabled";
+            pub const PREFIX: &str = "Prefix";
+        }
+        /// `Sasl` in the schema's definitions.
+        pub mod sasl {
+            pub const IAM: &str = "Iam";
+            pub const SCRAM: &str = "Scram";
+        }
+        /// `Scram` in the schema's definitions.
+        pub mod scram {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `StorageInfo` in the schema's definitions.
+        pub mod storage_info {
+            pub const EBS_STORAGE_INFO: &str = "EBSStorageInfo";
+        }
+        /// `Tls` in the schema's definitions.
+        pub mod tls {
+            pub const CERTIFICATE_AUTHORITY_ARN_LIST: &str = "CertificateAuthorityArnList";
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `Unauthenticated` in the schema's definitions.
+        pub mod unauthenticated {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `VpcConnectivity` in the schema's definitions.
+        pub mod vpc_connectivity {
+            pub const CLIENT_AUTHENTICATION: &str = "ClientAuthentication";
+        }
+        /// `VpcConnectivityClientAuthentication` in the schema's definitions.
+        pub mod vpc_connectivity_client_authentication {
+            pub const SASL: &str = "Sasl";
+            pub const TLS: &str = "Tls";
+        }
+        /// `VpcConnectivityIam` in the schema's definitions.
+        pub mod vpc_connectivity_iam {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `VpcConnectivitySasl` in the schema's definitions.
+        pub mod vpc_connectivity_sasl {
+            pub const IAM: &str = "Iam";
+            pub const SCRAM: &str = "Scram";
+        }
+        /// `VpcConnectivityScram` in the schema's definitions.
+        pub mod vpc_connectivity_scram {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `VpcConnectivityTls` in the schema's definitions.
+        pub mod vpc_connectivity_tls {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `ZookeeperAccess` in the schema's definitions.
+        pub mod zookeeper_access {
+            pub const ENABLED: &str = "Enabled";
+        }
+    }
+}

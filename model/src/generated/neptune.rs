@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Neptune::DBCluster`: the type name, for code that matches on it.
+pub const DB_CLUSTER_TYPE: &str = "AWS::Neptune::DBCluster";
+
 /// `AWS::Neptune::DBCluster` (schema: `model/schemas/Neptune_DBCluster.json`).
 ///
 /// ```text
 /// The AWS::Neptune::DBCluster resource creates an Amazon Neptune DB cluster.
 /// ```
 pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Neptune::DBCluster",
+    type_name: DB_CLUSTER_TYPE,
     service: Some("rds"),
     iam_prefixes: &["ec2", "iam", "kms", "rds"],
     handler_actions: &[
@@ -82,13 +85,16 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/DBClusterIdentifier"),
 };
 
+/// `AWS::Neptune::DBInstance`: the type name, for code that matches on it.
+pub const DB_INSTANCE_TYPE: &str = "AWS::Neptune::DBInstance";
+
 /// `AWS::Neptune::DBInstance` (schema: `model/schemas/Neptune_DBInstance.json`).
 ///
 /// ```text
 /// The AWS::Neptune::DBInstance resource creates an Amazon Neptune DB instance.
 /// ```
 pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Neptune::DBInstance",
+    type_name: DB_INSTANCE_TYPE,
     service: Some("rds"),
     iam_prefixes: &["ec2", "iam", "rds"],
     handler_actions: &[
@@ -144,3 +150,78 @@ pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
     required: &["DBInstanceClass"],
     physical_name: Some("/properties/DBInstanceIdentifier"),
 };
+
+/// The property names of each `AWS::Neptune::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Neptune::DBCluster`, then its definitions'.
+    pub mod db_cluster {
+        pub const ASSOCIATED_ROLES: &str = "AssociatedRoles";
+        pub const AVAILABILITY_ZONES: &str = "AvailabilityZones";
+        pub const BACKUP_RETENTION_PERIOD: &str = "BackupRetentionPeriod";
+        pub const CLUSTER_RESOURCE_ID: &str = "ClusterResourceId";
+        pub const COPY_TAGS_TO_SNAPSHOT: &str = "CopyTagsToSnapshot";
+        pub const DB_CLUSTER_IDENTIFIER: &str = "DBClusterIdentifier";
+        pub const DB_CLUSTER_PARAMETER_GROUP_NAME: &str = "DBClusterParameterGroupName";
+        pub const DB_INSTANCE_PARAMETER_GROUP_NAME: &str = "DBInstanceParameterGroupName";
+        pub const DB_PORT: &str = "DBPort";
+        pub const DB_SUBNET_GROUP_NAME: &str = "DBSubnetGroupName";
+        pub const DELETION_PROTECTION: &str = "DeletionProtection";
+        pub const ENABLE_CLOUDWATCH_LOGS_EXPORTS: &str = "EnableCloudwatchLogsExports";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const ENGINE_VERSION: &str = "EngineVersion";
+        pub const GLOBAL_CLUSTER_IDENTIFIER: &str = "GlobalClusterIdentifier";
+        pub const IAM_AUTH_ENABLED: &str = "IamAuthEnabled";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const NETWORK_TYPE: &str = "NetworkType";
+        pub const PORT: &str = "Port";
+        pub const PREFERRED_BACKUP_WINDOW: &str = "PreferredBackupWindow";
+        pub const PREFERRED_MAINTENANCE_WINDOW: &str = "PreferredMaintenanceWindow";
+        pub const READ_ENDPOINT: &str = "ReadEndpoint";
+        pub const RESTORE_TO_TIME: &str = "RestoreToTime";
+        pub const RESTORE_TYPE: &str = "RestoreType";
+        pub const SERVERLESS_SCALING_CONFIGURATION: &str = "ServerlessScalingConfiguration";
+        pub const SNAPSHOT_IDENTIFIER: &str = "SnapshotIdentifier";
+        pub const SOURCE_DB_CLUSTER_IDENTIFIER: &str = "SourceDBClusterIdentifier";
+        pub const STORAGE_ENCRYPTED: &str = "StorageEncrypted";
+        pub const TAGS: &str = "Tags";
+        pub const USE_LATEST_RESTORABLE_TIME: &str = "UseLatestRestorableTime";
+        pub const VPC_SECURITY_GROUP_IDS: &str = "VpcSecurityGroupIds";
+        /// `DBClusterRole` in the schema's definitions.
+        pub mod db_cluster_role {
+            pub const FEATURE_NAME: &str = "FeatureName";
+            pub const ROLE_ARN: &str = "RoleArn";
+        }
+        /// `ServerlessScalingConfiguration` in the schema's definitions.
+        pub mod serverless_scaling_configuration {
+            pub const MAX_CAPACITY: &str = "MaxCapacity";
+            pub const MIN_CAPACITY: &str = "MinCapacity";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::Neptune::DBInstance`, then its definitions'.
+    pub mod db_instance {
+        pub const ALLOW_MAJOR_VERSION_UPGRADE: &str = "AllowMajorVersionUpgrade";
+        pub const AUTO_MINOR_VERSION_UPGRADE: &str = "AutoMinorVersionUpgrade";
+        pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+        pub const DB_CLUSTER_IDENTIFIER: &str = "DBClusterIdentifier";
+        pub const DB_INSTANCE_CLASS: &str = "DBInstanceClass";
+        pub const DB_INSTANCE_IDENTIFIER: &str = "DBInstanceIdentifier";
+        pub const DB_PARAMETER_GROUP_NAME: &str = "DBParameterGroupName";
+        pub const DB_SNAPSHOT_IDENTIFIER: &str = "DBSnapshotIdentifier";
+        pub const DB_SUBNET_GROUP_NAME: &str = "DBSubnetGroupName";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const PORT: &str = "Port";
+        pub const PREFERRED_MAINTENANCE_WINDOW: &str = "PreferredMaintenanceWindow";
+        pub const PUBLICLY_ACCESSIBLE: &str = "PubliclyAccessible";
+        pub const TAGS: &str = "Tags";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

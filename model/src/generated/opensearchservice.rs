@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::OpenSearchService::Domain`: the type name, for code that matches on it.
+pub const DOMAIN_TYPE: &str = "AWS::OpenSearchService::Domain";
+
 /// `AWS::OpenSearchService::Domain` (schema: `model/schemas/OpenSearchService_Domain.json`).
 ///
 /// ```text
 /// An example resource schema demonstrating some basic constructs and validation rules.
 /// ```
 pub static DOMAIN: ResourceFacts = ResourceFacts {
-    type_name: "AWS::OpenSearchService::Domain",
+    type_name: DOMAIN_TYPE,
     service: Some("es"),
     iam_prefixes: &["es"],
     handler_actions: &[
@@ -57,3 +60,237 @@ pub static DOMAIN: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: Some("/properties/DomainName"),
 };
+
+/// The property names of each `AWS::OpenSearchService::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::OpenSearchService::Domain`, then its definitions'.
+    pub mod domain {
+        pub const AIML_OPTIONS: &str = "AIMLOptions";
+        pub const ACCESS_POLICIES: &str = "AccessPolicies";
+        pub const ADVANCED_OPTIONS: &str = "AdvancedOptions";
+        pub const ADVANCED_SECURITY_OPTIONS: &str = "AdvancedSecurityOptions";
+        pub const ARN: &str = "Arn";
+        pub const AUTOMATED_SNAPSHOT_PAUSE_OPTIONS: &str = "AutomatedSnapshotPauseOptions";
+        pub const CLUSTER_CONFIG: &str = "ClusterConfig";
+        pub const COGNITO_OPTIONS: &str = "CognitoOptions";
+        pub const DEPLOYMENT_STRATEGY_OPTIONS: &str = "DeploymentStrategyOptions";
+        pub const DOMAIN_ARN: &str = "DomainArn";
+        pub const DOMAIN_ENDPOINT: &str = "DomainEndpoint";
+        pub const DOMAIN_ENDPOINT_OPTIONS: &str = "DomainEndpointOptions";
+        pub const DOMAIN_ENDPOINT_V2: &str = "DomainEndpointV2";
+        pub const DOMAIN_ENDPOINTS: &str = "DomainEndpoints";
+        pub const DOMAIN_NAME: &str = "DomainName";
+        pub const EBS_OPTIONS: &str = "EBSOptions";
+        pub const ENCRYPTION_AT_REST_OPTIONS: &str = "EncryptionAtRestOptions";
+        pub const ENGINE_MODE: &str = "EngineMode";
+        pub const ENGINE_VERSION: &str = "EngineVersion";
+        pub const IP_ADDRESS_TYPE: &str = "IPAddressType";
+        pub const ID: &str = "Id";
+        pub const IDENTITY_CENTER_OPTIONS: &str = "IdentityCenterOptions";
+        pub const LOG_PUBLISHING_OPTIONS: &str = "LogPublishingOptions";
+        pub const NODE_TO_NODE_ENCRYPTION_OPTIONS: &str = "NodeToNodeEncryptionOptions";
+        pub const OFF_PEAK_WINDOW_OPTIONS: &str = "OffPeakWindowOptions";
+        pub const SERVICE_SOFTWARE_OPTIONS: &str = "ServiceSoftwareOptions";
+        pub const SKIP_SHARD_MIGRATION_WAIT: &str = "SkipShardMigrationWait";
+        pub const SNAPSHOT_OPTIONS: &str = "SnapshotOptions";
+        pub const SOFTWARE_UPDATE_OPTIONS: &str = "SoftwareUpdateOptions";
+        pub const TAGS: &str = "Tags";
+        pub const USE_CASE: &str = "UseCase";
+        pub const VPC_OPTIONS: &str = "VPCOptions";
+        /// `AIMLOptions` in the schema's definitions.
+        pub mod aiml_options {
+            pub const S3_VECTORS_ENGINE: &str = "S3VectorsEngine";
+            pub const SERVERLESS_VECTOR_ACCELERATION: &str = "ServerlessVectorAcceleration";
+        }
+        /// `AdvancedSecurityOptionsInput` in the schema's definitions.
+        pub mod advanced_security_options_input {
+            pub const ANONYMOUS_AUTH_DISABLE_DATE: &str = "AnonymousAuthDisableDate";
+            pub const ANONYMOUS_AUTH_ENABLED: &str = "AnonymousAuthEnabled";
+            pub const ENABLED: &str = "Enabled";
+            pub const IAM_FEDERATION_OPTIONS: &str = "IAMFederationOptions";
+            pub const INTERNAL_USER_DATABASE_ENABLED: &str = "InternalUserDatabaseEnabled";
+            pub const JWT_OPTIONS: &str = "JWTOptions";
+            pub const MASTER_USER_OPTIONS: &str = "MasterUserOptions";
+            pub const SAML_OPTIONS: &str = "SAMLOptions";
+        }
+        /// `AutomatedSnapshotPauseOptions` in the schema's definitions.
+        pub mod automated_snapshot_pause_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const END_TIME: &str = "EndTime";
+            pub const START_TIME: &str = "StartTime";
+        }
+        /// `ClusterConfig` in the schema's definitions.
+        pub mod cluster_config {
+            pub const COLD_STORAGE_OPTIONS: &str = "ColdStorageOptions";
+            pub const DEDICATED_MASTER_COUNT: &str = "DedicatedMasterCount";
+            pub const DEDICATED_MASTER_ENABLED: &str = "DedicatedMasterEnabled";
+            pub const DEDICATED_MASTER_TYPE: &str = "DedicatedMasterType";
+            pub const INSTANCE_COUNT: &str = "InstanceCount";
+            pub const INSTANCE_TYPE: &str = "InstanceType";
+            pub const MULTI_AZ_WITH_STANDBY_ENABLED: &str = "MultiAZWithStandbyEnabled";
+            pub const NODE_OPTIONS: &str = "NodeOptions";
+            pub const WARM_COUNT: &str = "WarmCount";
+            pub const WARM_ENABLED: &str = "WarmEnabled";
+            pub const WARM_TYPE: &str = "WarmType";
+            pub const ZONE_AWARENESS_CONFIG: &str = "ZoneAwarenessConfig";
+            pub const ZONE_AWARENESS_ENABLED: &str = "ZoneAwarenessEnabled";
+        }
+        /// `CognitoOptions` in the schema's definitions.
+        pub mod cognito_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const IDENTITY_POOL_ID: &str = "IdentityPoolId";
+            pub const ROLE_ARN: &str = "RoleArn";
+            pub const USER_POOL_ID: &str = "UserPoolId";
+        }
+        /// `ColdStorageOptions` in the schema's definitions.
+        pub mod cold_storage_options {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `DeploymentStrategyOptions` in the schema's definitions.
+        pub mod deployment_strategy_options {
+            pub const DEPLOYMENT_STRATEGY: &str = "DeploymentStrategy";
+        }
+        /// `DomainEndpointOptions` in the schema's definitions.
+        pub mod domain_endpoint_options {
+            pub const CUSTOM_ENDPOINT: &str = "CustomEndpoint";
+            pub const CUSTOM_ENDPOINT_CERTIFICATE_ARN: &str = "CustomEndpointCertificateArn";
+            pub const CUSTOM_ENDPOINT_ENABLED: &str = "CustomEndpointEnabled";
+            pub const ENFORCE_HTTPS: &str = "EnforceHTTPS";
+            pub const TLS_SECURITY_POLICY: &str = "TLSSecurityPolicy";
+        }
+        /// `EBSOptions` in the schema's definitions.
+        pub mod ebs_options {
+            pub const EBS_ENABLED: &str = "EBSEnabled";
+            pub const IOPS: &str = "Iops";
+            pub const THROUGHPUT: &str = "Throughput";
+            pub const VOLUME_SIZE: &str = "VolumeSize";
+            pub const VOLUME_TYPE: &str = "VolumeType";
+        }
+        /// `EncryptionAtRestOptions` in the schema's definitions.
+        pub mod encryption_at_rest_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+        }
+        /// `IAMFederationOptions` in the schema's definitions.
+        pub mod iam_federation_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const ROLES_KEY: &str = "RolesKey";
+            pub const SUBJECT_KEY: &str = "SubjectKey";
+        }
+        /// `IdentityCenterOptions` in the schema's definitions.
+        pub mod identity_center_options {
+            pub const ENABLED_API_ACCESS: &str = "EnabledAPIAccess";
+            pub const IDENTITY_CENTER_APPLICATION_ARN: &str = "IdentityCenterApplicationARN";
+            pub const IDENTITY_CENTER_INSTANCE_ARN: &str = "IdentityCenterInstanceARN";
+            pub const IDENTITY_STORE_ID: &str = "IdentityStoreId";
+            pub const ROLES_KEY: &str = "RolesKey";
+            pub const SUBJECT_KEY: &str = "SubjectKey";
+        }
+        /// `Idp` in the schema's definitions.
+        pub mod idp {
+            pub const ENTITY_ID: &str = "EntityId";
+            pub const METADATA_CONTENT: &str = "MetadataContent";
+        }
+        /// `JWTOptions` in the schema's definitions.
+        pub mod jwt_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const PUBLIC_KEY: &str = "PublicKey";
+            pub const ROLES_KEY: &str = "RolesKey";
+            pub const SUBJECT_KEY: &str = "SubjectKey";
+        }
+        /// `LogPublishingOption` in the schema's definitions.
+        pub mod log_publishing_option {
+            pub const CLOUD_WATCH_LOGS_LOG_GROUP_ARN: &str = "CloudWatchLogsLogGroupArn";
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `MasterUserOptions` in the schema's definitions.
+        pub mod master_user_options {
+            pub const MASTER_USER_ARN: &str = "MasterUserARN";
+            pub const MASTER_USER_NAME: &str = "MasterUserName";
+            pub const MASTER_USER_PASSWORD: &str = "MasterUserPassword";
+        }
+        /// `NodeConfig` in the schema's definitions.
+        pub mod node_config {
+            pub const COUNT: &str = "Count";
+            pub const ENABLED: &str = "Enabled";
+            pub const TYPE: &str = "Type";
+        }
+        /// `NodeOption` in the schema's definitions.
+        pub mod node_option {
+            pub const NODE_CONFIG: &str = "NodeConfig";
+            pub const NODE_TYPE: &str = "NodeType";
+        }
+        /// `NodeToNodeEncryptionOptions` in the schema's definitions.
+        pub mod node_to_node_encryption_options {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `OffPeakWindow` in the schema's definitions.
+        pub mod off_peak_window {
+            pub const WINDOW_START_TIME: &str = "WindowStartTime";
+        }
+        /// `OffPeakWindowOptions` in the schema's definitions.
+        pub mod off_peak_window_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const OFF_PEAK_WINDOW: &str = "OffPeakWindow";
+        }
+        /// `S3VectorsEngine` in the schema's definitions.
+        pub mod s3_vectors_engine {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `SAMLOptions` in the schema's definitions.
+        pub mod saml_options {
+            pub const ENABLED: &str = "Enabled";
+            pub const IDP: &str = "Idp";
+            pub const MASTER_BACKEND_ROLE: &str = "MasterBackendRole";
+            pub const MASTER_USER_NAME: &str = "MasterUserName";
+            pub const ROLES_KEY: &str = "RolesKey";
+            pub const SESSION_TIMEOUT_MINUTES: &str = "SessionTimeoutMinutes";
+            pub const SUBJECT_KEY: &str = "SubjectKey";
+        }
+        /// `ServerlessVectorAcceleration` in the schema's definitions.
+        pub mod serverless_vector_acceleration {
+            pub const ENABLED: &str = "Enabled";
+        }
+        /// `ServiceSoftwareOptions` in the schema's definitions.
+        pub mod service_software_options {
+            pub const AUTOMATED_UPDATE_DATE: &str = "AutomatedUpdateDate";
+            pub const CANCELLABLE: &str = "Cancellable";
+            pub const CURRENT_VERSION: &str = "CurrentVersion";
+            pub const DESCRIPTION: &str = "Description";
+            pub const NEW_VERSION: &str = "NewVersion";
+            pub const OPTIONAL_DEPLOYMENT: &str = "OptionalDeployment";
+            pub const UPDATE_AVAILABLE: &str = "UpdateAvailable";
+            pub const UPDATE_STATUS: &str = "UpdateStatus";
+        }
+        /// `SnapshotOptions` in the schema's definitions.
+        pub mod snapshot_options {
+            pub const AUTOMATED_SNAPSHOT_START_HOUR: &str = "AutomatedSnapshotStartHour";
+        }
+        /// `SoftwareUpdateOptions` in the schema's definitions.
+        pub mod software_update_options {
+            pub const AUTO_SOFTWARE_UPDATE_ENABLED: &str = "AutoSoftwareUpdateEnabled";
+            pub const USE_LATEST_SERVICE_SOFTWARE_FOR_BLUE_GREEN: &str =
+                "UseLatestServiceSoftwareForBlueGreen";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `VPCOptions` in the schema's definitions.
+        pub mod vpc_options {
+            pub const EGRESS_ENABLED: &str = "EgressEnabled";
+            pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+            pub const SUBNET_IDS: &str = "SubnetIds";
+        }
+        /// `WindowStartTime` in the schema's definitions.
+        pub mod window_start_time {
+            pub const HOURS: &str = "Hours";
+            pub const MINUTES: &str = "Minutes";
+        }
+        /// `ZoneAwarenessConfig` in the schema's definitions.
+        pub mod zone_awareness_config {
+            pub const AVAILABILITY_ZONE_COUNT: &str = "AvailabilityZoneCount";
+        }
+    }
+}

@@ -4,6 +4,9 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::RDS::DBCluster`: the type name, for code that matches on it.
+pub const DB_CLUSTER_TYPE: &str = "AWS::RDS::DBCluster";
+
 /// `AWS::RDS::DBCluster` (schema: `model/schemas/RDS_DBCluster.json`).
 ///
 /// ```text
@@ -26,7 +29,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///  The default ``DeletionPolicy`` for ``AWS::RDS::DBCluster`` resources is ``Snapshot``. For more information about how AWS CloudFormation deletes resources, see [DeletionPolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
 /// ```
 pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::RDS::DBCluster",
+    type_name: DB_CLUSTER_TYPE,
     service: Some("rds"),
     iam_prefixes: &["ec2", "iam", "rds", "secretsmanager"],
     handler_actions: &[
@@ -119,6 +122,9 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/DBClusterIdentifier"),
 };
 
+/// `AWS::RDS::DBInstance`: the type name, for code that matches on it.
+pub const DB_INSTANCE_TYPE: &str = "AWS::RDS::DBInstance";
+
 /// `AWS::RDS::DBInstance` (schema: `model/schemas/RDS_DBInstance.json`).
 ///
 /// ```text
@@ -145,7 +151,7 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
 ///   For more information, see [DeletionPolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
 /// ```
 pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::RDS::DBInstance",
+    type_name: DB_INSTANCE_TYPE,
     service: Some("rds"),
     iam_prefixes: &["ec2", "iam", "kms", "rds", "secretsmanager"],
     handler_actions: &[
@@ -289,3 +295,274 @@ pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: Some("/properties/DBInstanceIdentifier"),
 };
+
+/// The property names of each `AWS::RDS::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::RDS::DBCluster`, then its definitions'.
+    pub mod db_cluster {
+        pub const ALLOCATED_STORAGE: &str = "AllocatedStorage";
+        pub const ASSOCIATED_ROLES: &str = "AssociatedRoles";
+        pub const AUTO_MINOR_VERSION_UPGRADE: &str = "AutoMinorVersionUpgrade";
+        pub const AVAILABILITY_ZONES: &str = "AvailabilityZones";
+        pub const BACKTRACK_WINDOW: &str = "BacktrackWindow";
+        pub const BACKUP_RETENTION_PERIOD: &str = "BackupRetentionPeriod";
+        pub const CLUSTER_SCALABILITY_TYPE: &str = "ClusterScalabilityType";
+        pub const COPY_TAGS_TO_SNAPSHOT: &str = "CopyTagsToSnapshot";
+        pub const DB_CLUSTER_ARN: &str = "DBClusterArn";
+        pub const DB_CLUSTER_IDENTIFIER: &str = "DBClusterIdentifier";
+        pub const DB_CLUSTER_INSTANCE_CLASS: &str = "DBClusterInstanceClass";
+        pub const DB_CLUSTER_PARAMETER_GROUP_NAME: &str = "DBClusterParameterGroupName";
+        pub const DB_CLUSTER_RESOURCE_ID: &str = "DBClusterResourceId";
+        pub const DB_INSTANCE_PARAMETER_GROUP_NAME: &str = "DBInstanceParameterGroupName";
+        pub const DB_SUBNET_GROUP_NAME: &str = "DBSubnetGroupName";
+        pub const DB_SYSTEM_ID: &str = "DBSystemId";
+        pub const DATABASE_INSIGHTS_MODE: &str = "DatabaseInsightsMode";
+        pub const DATABASE_NAME: &str = "DatabaseName";
+        pub const DELETE_AUTOMATED_BACKUPS: &str = "DeleteAutomatedBackups";
+        pub const DELETION_PROTECTION: &str = "DeletionProtection";
+        pub const DOMAIN: &str = "Domain";
+        pub const DOMAIN_IAM_ROLE_NAME: &str = "DomainIAMRoleName";
+        pub const ENABLE_CLOUDWATCH_LOGS_EXPORTS: &str = "EnableCloudwatchLogsExports";
+        pub const ENABLE_GLOBAL_WRITE_FORWARDING: &str = "EnableGlobalWriteForwarding";
+        pub const ENABLE_HTTP_ENDPOINT: &str = "EnableHttpEndpoint";
+        pub const ENABLE_IAM_DATABASE_AUTHENTICATION: &str = "EnableIAMDatabaseAuthentication";
+        pub const ENABLE_LOCAL_WRITE_FORWARDING: &str = "EnableLocalWriteForwarding";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const ENGINE: &str = "Engine";
+        pub const ENGINE_LIFECYCLE_SUPPORT: &str = "EngineLifecycleSupport";
+        pub const ENGINE_MODE: &str = "EngineMode";
+        pub const ENGINE_VERSION: &str = "EngineVersion";
+        pub const GLOBAL_CLUSTER_IDENTIFIER: &str = "GlobalClusterIdentifier";
+        pub const IOPS: &str = "Iops";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const MANAGE_MASTER_USER_PASSWORD: &str = "ManageMasterUserPassword";
+        pub const MASTER_USER_AUTHENTICATION_TYPE: &str = "MasterUserAuthenticationType";
+        pub const MASTER_USER_PASSWORD: &str = "MasterUserPassword";
+        pub const MASTER_USER_SECRET: &str = "MasterUserSecret";
+        pub const MASTER_USERNAME: &str = "MasterUsername";
+        pub const MONITORING_INTERVAL: &str = "MonitoringInterval";
+        pub const MONITORING_ROLE_ARN: &str = "MonitoringRoleArn";
+        pub const NETWORK_TYPE: &str = "NetworkType";
+        pub const PERFORMANCE_INSIGHTS_ENABLED: &str = "PerformanceInsightsEnabled";
+        pub const PERFORMANCE_INSIGHTS_KMS_KEY_ID: &str = "PerformanceInsightsKmsKeyId";
+        pub const PERFORMANCE_INSIGHTS_RETENTION_PERIOD: &str =
+            "PerformanceInsightsRetentionPeriod";
+        pub const PORT: &str = "Port";
+        pub const PREFERRED_BACKUP_WINDOW: &str = "PreferredBackupWindow";
+        pub const PREFERRED_MAINTENANCE_WINDOW: &str = "PreferredMaintenanceWindow";
+        pub const PUBLICLY_ACCESSIBLE: &str = "PubliclyAccessible";
+        pub const READ_ENDPOINT: &str = "ReadEndpoint";
+        pub const REPLICATION_SOURCE_IDENTIFIER: &str = "ReplicationSourceIdentifier";
+        pub const RESTORE_TO_TIME: &str = "RestoreToTime";
+        pub const RESTORE_TYPE: &str = "RestoreType";
+        pub const SCALING_CONFIGURATION: &str = "ScalingConfiguration";
+        pub const SERVERLESS_V2_SCALING_CONFIGURATION: &str = "ServerlessV2ScalingConfiguration";
+        pub const SNAPSHOT_IDENTIFIER: &str = "SnapshotIdentifier";
+        pub const SOURCE_DB_CLUSTER_IDENTIFIER: &str = "SourceDBClusterIdentifier";
+        pub const SOURCE_DB_CLUSTER_RESOURCE_ID: &str = "SourceDbClusterResourceId";
+        pub const SOURCE_REGION: &str = "SourceRegion";
+        pub const STORAGE_ENCRYPTED: &str = "StorageEncrypted";
+        pub const STORAGE_ENCRYPTION_TYPE: &str = "StorageEncryptionType";
+        pub const STORAGE_THROUGHPUT: &str = "StorageThroughput";
+        pub const STORAGE_TYPE: &str = "StorageType";
+        pub const TAGS: &str = "Tags";
+        pub const USE_LATEST_RESTORABLE_TIME: &str = "UseLatestRestorableTime";
+        pub const VPC_SECURITY_GROUP_IDS: &str = "VpcSecurityGroupIds";
+        /// `DBClusterRole` in the schema's definitions.
+        pub mod db_cluster_role {
+            pub const FEATURE_NAME: &str = "FeatureName";
+            pub const ROLE_ARN: &str = "RoleArn";
+        }
+        /// `Endpoint` in the schema's definitions.
+        pub mod endpoint {
+            pub const ADDRESS: &str = "Address";
+            pub const PORT: &str = "Port";
+        }
+        /// `MasterUserSecret` in the schema's definitions.
+        pub mod master_user_secret {
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+            pub const SECRET_ARN: &str = "SecretArn";
+        }
+        /// `ReadEndpoint` in the schema's definitions.
+        pub mod read_endpoint {
+            pub const ADDRESS: &str = "Address";
+        }
+        /// `ScalingConfiguration` in the schema's definitions.
+        pub mod scaling_configuration {
+            pub const AUTO_PAUSE: &str = "AutoPause";
+            pub const MAX_CAPACITY: &str = "MaxCapacity";
+            pub const MIN_CAPACITY: &str = "MinCapacity";
+            pub const SECONDS_BEFORE_TIMEOUT: &str = "SecondsBeforeTimeout";
+            pub const SECONDS_UNTIL_AUTO_PAUSE: &str = "SecondsUntilAutoPause";
+            pub const TIMEOUT_ACTION: &str = "TimeoutAction";
+        }
+        /// `ServerlessV2ScalingConfiguration` in the schema's definitions.
+        pub mod serverless_v2_scaling_configuration {
+            pub const MAX_CAPACITY: &str = "MaxCapacity";
+            pub const MIN_CAPACITY: &str = "MinCapacity";
+            pub const SECONDS_UNTIL_AUTO_PAUSE: &str = "SecondsUntilAutoPause";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::RDS::DBInstance`, then its definitions'.
+    pub mod db_instance {
+        pub const ADDITIONAL_STORAGE_VOLUMES: &str = "AdditionalStorageVolumes";
+        pub const ALLOCATED_STORAGE: &str = "AllocatedStorage";
+        pub const ALLOW_MAJOR_VERSION_UPGRADE: &str = "AllowMajorVersionUpgrade";
+        pub const APPLY_IMMEDIATELY: &str = "ApplyImmediately";
+        pub const ASSOCIATED_ROLES: &str = "AssociatedRoles";
+        pub const AUTO_MINOR_VERSION_UPGRADE: &str = "AutoMinorVersionUpgrade";
+        pub const AUTOMATIC_BACKUP_REPLICATION_KMS_KEY_ID: &str =
+            "AutomaticBackupReplicationKmsKeyId";
+        pub const AUTOMATIC_BACKUP_REPLICATION_REGION: &str = "AutomaticBackupReplicationRegion";
+        pub const AUTOMATIC_BACKUP_REPLICATION_RETENTION_PERIOD: &str =
+            "AutomaticBackupReplicationRetentionPeriod";
+        pub const AUTOMATIC_RESTART_TIME: &str = "AutomaticRestartTime";
+        pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+        pub const BACKUP_RETENTION_PERIOD: &str = "BackupRetentionPeriod";
+        pub const BACKUP_TARGET: &str = "BackupTarget";
+        pub const CA_CERTIFICATE_IDENTIFIER: &str = "CACertificateIdentifier";
+        pub const CERTIFICATE_DETAILS: &str = "CertificateDetails";
+        pub const CERTIFICATE_ROTATION_RESTART: &str = "CertificateRotationRestart";
+        pub const CHARACTER_SET_NAME: &str = "CharacterSetName";
+        pub const COPY_TAGS_TO_SNAPSHOT: &str = "CopyTagsToSnapshot";
+        pub const CUSTOM_IAM_INSTANCE_PROFILE: &str = "CustomIAMInstanceProfile";
+        pub const DB_CLUSTER_IDENTIFIER: &str = "DBClusterIdentifier";
+        pub const DB_CLUSTER_SNAPSHOT_IDENTIFIER: &str = "DBClusterSnapshotIdentifier";
+        pub const DB_INSTANCE_ARN: &str = "DBInstanceArn";
+        pub const DB_INSTANCE_CLASS: &str = "DBInstanceClass";
+        pub const DB_INSTANCE_IDENTIFIER: &str = "DBInstanceIdentifier";
+        pub const DB_INSTANCE_STATUS: &str = "DBInstanceStatus";
+        pub const DB_NAME: &str = "DBName";
+        pub const DB_PARAMETER_GROUP_NAME: &str = "DBParameterGroupName";
+        pub const DB_SECURITY_GROUPS: &str = "DBSecurityGroups";
+        pub const DB_SNAPSHOT_IDENTIFIER: &str = "DBSnapshotIdentifier";
+        pub const DB_SUBNET_GROUP_NAME: &str = "DBSubnetGroupName";
+        pub const DB_SYSTEM_ID: &str = "DBSystemId";
+        pub const DATABASE_INSIGHTS_MODE: &str = "DatabaseInsightsMode";
+        pub const DBI_RESOURCE_ID: &str = "DbiResourceId";
+        pub const DEDICATED_LOG_VOLUME: &str = "DedicatedLogVolume";
+        pub const DELETE_AUTOMATED_BACKUPS: &str = "DeleteAutomatedBackups";
+        pub const DELETION_PROTECTION: &str = "DeletionProtection";
+        pub const DOMAIN: &str = "Domain";
+        pub const DOMAIN_AUTH_SECRET_ARN: &str = "DomainAuthSecretArn";
+        pub const DOMAIN_DNS_IPS: &str = "DomainDnsIps";
+        pub const DOMAIN_FQDN: &str = "DomainFqdn";
+        pub const DOMAIN_IAM_ROLE_NAME: &str = "DomainIAMRoleName";
+        pub const DOMAIN_OU: &str = "DomainOu";
+        pub const ENABLE_CLOUDWATCH_LOGS_EXPORTS: &str = "EnableCloudwatchLogsExports";
+        pub const ENABLE_IAM_DATABASE_AUTHENTICATION: &str = "EnableIAMDatabaseAuthentication";
+        pub const ENABLE_PERFORMANCE_INSIGHTS: &str = "EnablePerformanceInsights";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const ENGINE: &str = "Engine";
+        pub const ENGINE_LIFECYCLE_SUPPORT: &str = "EngineLifecycleSupport";
+        pub const ENGINE_VERSION: &str = "EngineVersion";
+        pub const INSTANCE_CREATE_TIME: &str = "InstanceCreateTime";
+        pub const IOPS: &str = "Iops";
+        pub const IS_STORAGE_CONFIG_UPGRADE_AVAILABLE: &str = "IsStorageConfigUpgradeAvailable";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const LATEST_RESTORABLE_TIME: &str = "LatestRestorableTime";
+        pub const LICENSE_MODEL: &str = "LicenseModel";
+        pub const LISTENER_ENDPOINT: &str = "ListenerEndpoint";
+        pub const MANAGE_MASTER_USER_PASSWORD: &str = "ManageMasterUserPassword";
+        pub const MASTER_USER_AUTHENTICATION_TYPE: &str = "MasterUserAuthenticationType";
+        pub const MASTER_USER_PASSWORD: &str = "MasterUserPassword";
+        pub const MASTER_USER_SECRET: &str = "MasterUserSecret";
+        pub const MASTER_USERNAME: &str = "MasterUsername";
+        pub const MAX_ALLOCATED_STORAGE: &str = "MaxAllocatedStorage";
+        pub const MONITORING_INTERVAL: &str = "MonitoringInterval";
+        pub const MONITORING_ROLE_ARN: &str = "MonitoringRoleArn";
+        pub const MULTI_AZ: &str = "MultiAZ";
+        pub const NCHAR_CHARACTER_SET_NAME: &str = "NcharCharacterSetName";
+        pub const NETWORK_TYPE: &str = "NetworkType";
+        pub const OPTION_GROUP_NAME: &str = "OptionGroupName";
+        pub const PERCENT_PROGRESS: &str = "PercentProgress";
+        pub const PERFORMANCE_INSIGHTS_KMS_KEY_ID: &str = "PerformanceInsightsKMSKeyId";
+        pub const PERFORMANCE_INSIGHTS_RETENTION_PERIOD: &str =
+            "PerformanceInsightsRetentionPeriod";
+        pub const PORT: &str = "Port";
+        pub const PREFERRED_BACKUP_WINDOW: &str = "PreferredBackupWindow";
+        pub const PREFERRED_MAINTENANCE_WINDOW: &str = "PreferredMaintenanceWindow";
+        pub const PROCESSOR_FEATURES: &str = "ProcessorFeatures";
+        pub const PROMOTION_TIER: &str = "PromotionTier";
+        pub const PUBLICLY_ACCESSIBLE: &str = "PubliclyAccessible";
+        pub const READ_REPLICA_DB_CLUSTER_IDENTIFIERS: &str = "ReadReplicaDBClusterIdentifiers";
+        pub const READ_REPLICA_DB_INSTANCE_IDENTIFIERS: &str = "ReadReplicaDBInstanceIdentifiers";
+        pub const REPLICA_MODE: &str = "ReplicaMode";
+        pub const RESTORE_TIME: &str = "RestoreTime";
+        pub const RESUME_FULL_AUTOMATION_MODE_TIME: &str = "ResumeFullAutomationModeTime";
+        pub const SECONDARY_AVAILABILITY_ZONE: &str = "SecondaryAvailabilityZone";
+        pub const SOURCE_DB_CLUSTER_IDENTIFIER: &str = "SourceDBClusterIdentifier";
+        pub const SOURCE_DB_INSTANCE_AUTOMATED_BACKUPS_ARN: &str =
+            "SourceDBInstanceAutomatedBackupsArn";
+        pub const SOURCE_DB_INSTANCE_IDENTIFIER: &str = "SourceDBInstanceIdentifier";
+        pub const SOURCE_DBI_RESOURCE_ID: &str = "SourceDbiResourceId";
+        pub const SOURCE_REGION: &str = "SourceRegion";
+        pub const STATUS_INFOS: &str = "StatusInfos";
+        pub const STORAGE_ENCRYPTED: &str = "StorageEncrypted";
+        pub const STORAGE_OPERATION_PERCENT_PROGRESS: &str = "StorageOperationPercentProgress";
+        pub const STORAGE_OPERATION_STATUS: &str = "StorageOperationStatus";
+        pub const STORAGE_THROUGHPUT: &str = "StorageThroughput";
+        pub const STORAGE_TYPE: &str = "StorageType";
+        pub const TAGS: &str = "Tags";
+        pub const TDE_CREDENTIAL_ARN: &str = "TdeCredentialArn";
+        pub const TDE_CREDENTIAL_PASSWORD: &str = "TdeCredentialPassword";
+        pub const TIMEZONE: &str = "Timezone";
+        pub const USE_DEFAULT_PROCESSOR_FEATURES: &str = "UseDefaultProcessorFeatures";
+        pub const USE_LATEST_RESTORABLE_TIME: &str = "UseLatestRestorableTime";
+        pub const VPC_SECURITY_GROUPS: &str = "VPCSecurityGroups";
+        /// `AdditionalStorageVolume` in the schema's definitions.
+        pub mod additional_storage_volume {
+            pub const ALLOCATED_STORAGE: &str = "AllocatedStorage";
+            pub const IOPS: &str = "Iops";
+            pub const MAX_ALLOCATED_STORAGE: &str = "MaxAllocatedStorage";
+            pub const STORAGE_OPERATION_PERCENT_PROGRESS: &str = "StorageOperationPercentProgress";
+            pub const STORAGE_OPERATION_STATUS: &str = "StorageOperationStatus";
+            pub const STORAGE_THROUGHPUT: &str = "StorageThroughput";
+            pub const STORAGE_TYPE: &str = "StorageType";
+            pub const VOLUME_NAME: &str = "VolumeName";
+        }
+        /// `CertificateDetails` in the schema's definitions.
+        pub mod certificate_details {
+            pub const CA_IDENTIFIER: &str = "CAIdentifier";
+            pub const VALID_TILL: &str = "ValidTill";
+        }
+        /// `DBInstanceRole` in the schema's definitions.
+        pub mod db_instance_role {
+            pub const FEATURE_NAME: &str = "FeatureName";
+            pub const ROLE_ARN: &str = "RoleArn";
+        }
+        /// `DBInstanceStatusInfo` in the schema's definitions.
+        pub mod db_instance_status_info {
+            pub const MESSAGE: &str = "Message";
+            pub const NORMAL: &str = "Normal";
+            pub const STATUS: &str = "Status";
+            pub const STATUS_TYPE: &str = "StatusType";
+        }
+        /// `Endpoint` in the schema's definitions.
+        pub mod endpoint {
+            pub const ADDRESS: &str = "Address";
+            pub const HOSTED_ZONE_ID: &str = "HostedZoneId";
+            pub const PORT: &str = "Port";
+        }
+        /// `MasterUserSecret` in the schema's definitions.
+        pub mod master_user_secret {
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+            pub const SECRET_ARN: &str = "SecretArn";
+        }
+        /// `ProcessorFeature` in the schema's definitions.
+        pub mod processor_feature {
+            pub const NAME: &str = "Name";
+            pub const VALUE: &str = "Value";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::Redshift::Cluster`: the type name, for code that matches on it.
+pub const CLUSTER_TYPE: &str = "AWS::Redshift::Cluster";
+
 /// `AWS::Redshift::Cluster` (schema: `model/schemas/Redshift_Cluster.json`).
 ///
 /// ```text
 /// An example resource schema demonstrating some basic constructs and validation rules.
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: "AWS::Redshift::Cluster",
+    type_name: CLUSTER_TYPE,
     service: Some("redshift"),
     iam_prefixes: &[
         "cloudwatch",
@@ -110,3 +113,82 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
     required: &["NodeType", "MasterUsername", "DBName", "ClusterType"],
     physical_name: Some("/properties/ClusterIdentifier"),
 };
+
+/// The property names of each `AWS::Redshift::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::Redshift::Cluster`, then its definitions'.
+    pub mod cluster {
+        pub const ALLOW_VERSION_UPGRADE: &str = "AllowVersionUpgrade";
+        pub const AQUA_CONFIGURATION_STATUS: &str = "AquaConfigurationStatus";
+        pub const AUTOMATED_SNAPSHOT_RETENTION_PERIOD: &str = "AutomatedSnapshotRetentionPeriod";
+        pub const AVAILABILITY_ZONE: &str = "AvailabilityZone";
+        pub const AVAILABILITY_ZONE_RELOCATION: &str = "AvailabilityZoneRelocation";
+        pub const AVAILABILITY_ZONE_RELOCATION_STATUS: &str = "AvailabilityZoneRelocationStatus";
+        pub const CLASSIC: &str = "Classic";
+        pub const CLUSTER_IDENTIFIER: &str = "ClusterIdentifier";
+        pub const CLUSTER_NAMESPACE_ARN: &str = "ClusterNamespaceArn";
+        pub const CLUSTER_PARAMETER_GROUP_NAME: &str = "ClusterParameterGroupName";
+        pub const CLUSTER_SECURITY_GROUPS: &str = "ClusterSecurityGroups";
+        pub const CLUSTER_SUBNET_GROUP_NAME: &str = "ClusterSubnetGroupName";
+        pub const CLUSTER_TYPE: &str = "ClusterType";
+        pub const CLUSTER_VERSION: &str = "ClusterVersion";
+        pub const DB_NAME: &str = "DBName";
+        pub const DEFER_MAINTENANCE: &str = "DeferMaintenance";
+        pub const DEFER_MAINTENANCE_DURATION: &str = "DeferMaintenanceDuration";
+        pub const DEFER_MAINTENANCE_END_TIME: &str = "DeferMaintenanceEndTime";
+        pub const DEFER_MAINTENANCE_IDENTIFIER: &str = "DeferMaintenanceIdentifier";
+        pub const DEFER_MAINTENANCE_START_TIME: &str = "DeferMaintenanceStartTime";
+        pub const DESTINATION_REGION: &str = "DestinationRegion";
+        pub const ELASTIC_IP: &str = "ElasticIp";
+        pub const ENCRYPTED: &str = "Encrypted";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const ENHANCED_VPC_ROUTING: &str = "EnhancedVpcRouting";
+        pub const HSM_CLIENT_CERTIFICATE_IDENTIFIER: &str = "HsmClientCertificateIdentifier";
+        pub const HSM_CONFIGURATION_IDENTIFIER: &str = "HsmConfigurationIdentifier";
+        pub const IAM_ROLES: &str = "IamRoles";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const LOGGING_PROPERTIES: &str = "LoggingProperties";
+        pub const MAINTENANCE_TRACK_NAME: &str = "MaintenanceTrackName";
+        pub const MANAGE_MASTER_PASSWORD: &str = "ManageMasterPassword";
+        pub const MANUAL_SNAPSHOT_RETENTION_PERIOD: &str = "ManualSnapshotRetentionPeriod";
+        pub const MASTER_PASSWORD_SECRET_ARN: &str = "MasterPasswordSecretArn";
+        pub const MASTER_PASSWORD_SECRET_KMS_KEY_ID: &str = "MasterPasswordSecretKmsKeyId";
+        pub const MASTER_USER_PASSWORD: &str = "MasterUserPassword";
+        pub const MASTER_USERNAME: &str = "MasterUsername";
+        pub const MULTI_AZ: &str = "MultiAZ";
+        pub const NAMESPACE_RESOURCE_POLICY: &str = "NamespaceResourcePolicy";
+        pub const NODE_TYPE: &str = "NodeType";
+        pub const NUMBER_OF_NODES: &str = "NumberOfNodes";
+        pub const OWNER_ACCOUNT: &str = "OwnerAccount";
+        pub const PORT: &str = "Port";
+        pub const PREFERRED_MAINTENANCE_WINDOW: &str = "PreferredMaintenanceWindow";
+        pub const PUBLICLY_ACCESSIBLE: &str = "PubliclyAccessible";
+        pub const RESOURCE_ACTION: &str = "ResourceAction";
+        pub const REVISION_TARGET: &str = "RevisionTarget";
+        pub const ROTATE_ENCRYPTION_KEY: &str = "RotateEncryptionKey";
+        pub const SNAPSHOT_CLUSTER_IDENTIFIER: &str = "SnapshotClusterIdentifier";
+        pub const SNAPSHOT_COPY_GRANT_NAME: &str = "SnapshotCopyGrantName";
+        pub const SNAPSHOT_COPY_MANUAL: &str = "SnapshotCopyManual";
+        pub const SNAPSHOT_COPY_RETENTION_PERIOD: &str = "SnapshotCopyRetentionPeriod";
+        pub const SNAPSHOT_IDENTIFIER: &str = "SnapshotIdentifier";
+        pub const TAGS: &str = "Tags";
+        pub const VPC_SECURITY_GROUP_IDS: &str = "VpcSecurityGroupIds";
+        /// `Endpoint` in the schema's definitions.
+        pub mod endpoint {
+            pub const ADDRESS: &str = "Address";
+            pub const PORT: &str = "Port";
+        }
+        /// `LoggingProperties` in the schema's definitions.
+        pub mod logging_properties {
+            pub const BUCKET_NAME: &str = "BucketName";
+            pub const LOG_DESTINATION_TYPE: &str = "LogDestinationType";
+            pub const LOG_EXPORTS: &str = "LogExports";
+            pub const S3_KEY_PREFIX: &str = "S3KeyPrefix";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

@@ -4,6 +4,9 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::S3::Bucket`: the type name, for code that matches on it.
+pub const BUCKET_TYPE: &str = "AWS::S3::Bucket";
+
 /// `AWS::S3::Bucket` (schema: `model/schemas/S3_Bucket.json`).
 ///
 /// ```text
@@ -12,7 +15,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///   You can only delete empty buckets. Deletion fails for buckets that have contents.
 /// ```
 pub static BUCKET: ResourceFacts = ResourceFacts {
-    type_name: "AWS::S3::Bucket",
+    type_name: BUCKET_TYPE,
     service: Some("s3"),
     iam_prefixes: &["iam", "s3", "s3tables"],
     handler_actions: &[
@@ -156,6 +159,9 @@ pub static BUCKET: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/BucketName"),
 };
 
+/// `AWS::S3::BucketPolicy`: the type name, for code that matches on it.
+pub const BUCKET_POLICY_TYPE: &str = "AWS::S3::BucketPolicy";
+
 /// `AWS::S3::BucketPolicy` (schema: `model/schemas/S3_BucketPolicy.json`).
 ///
 /// ```text
@@ -171,7 +177,7 @@ pub static BUCKET: ResourceFacts = ResourceFacts {
 ///   +   [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
 /// ```
 pub static BUCKET_POLICY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::S3::BucketPolicy",
+    type_name: BUCKET_POLICY_TYPE,
     service: Some("s3"),
     iam_prefixes: &["s3"],
     handler_actions: &[
@@ -4914,5 +4920,448 @@ pub mod bucket_policy {
                 policy_document: policy_document.into(),
             }
         }
+    }
+}
+
+/// The property names of each `AWS::S3::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::S3::Bucket`, then its definitions'.
+    pub mod bucket {
+        pub const ABAC_STATUS: &str = "AbacStatus";
+        pub const ACCELERATE_CONFIGURATION: &str = "AccelerateConfiguration";
+        pub const ACCESS_CONTROL: &str = "AccessControl";
+        pub const ANALYTICS_CONFIGURATIONS: &str = "AnalyticsConfigurations";
+        pub const ARN: &str = "Arn";
+        pub const BUCKET_ENCRYPTION: &str = "BucketEncryption";
+        pub const BUCKET_NAME: &str = "BucketName";
+        pub const BUCKET_NAME_PREFIX: &str = "BucketNamePrefix";
+        pub const BUCKET_NAMESPACE: &str = "BucketNamespace";
+        pub const CORS_CONFIGURATION: &str = "CorsConfiguration";
+        pub const DOMAIN_NAME: &str = "DomainName";
+        pub const DUAL_STACK_DOMAIN_NAME: &str = "DualStackDomainName";
+        pub const INTELLIGENT_TIERING_CONFIGURATIONS: &str = "IntelligentTieringConfigurations";
+        pub const INVENTORY_CONFIGURATIONS: &str = "InventoryConfigurations";
+        pub const LIFECYCLE_CONFIGURATION: &str = "LifecycleConfiguration";
+        pub const LOGGING_CONFIGURATION: &str = "LoggingConfiguration";
+        pub const METADATA_CONFIGURATION: &str = "MetadataConfiguration";
+        pub const METADATA_TABLE_CONFIGURATION: &str = "MetadataTableConfiguration";
+        pub const METRICS_CONFIGURATIONS: &str = "MetricsConfigurations";
+        pub const NOTIFICATION_CONFIGURATION: &str = "NotificationConfiguration";
+        pub const OBJECT_LOCK_CONFIGURATION: &str = "ObjectLockConfiguration";
+        pub const OBJECT_LOCK_ENABLED: &str = "ObjectLockEnabled";
+        pub const OWNERSHIP_CONTROLS: &str = "OwnershipControls";
+        pub const PUBLIC_ACCESS_BLOCK_CONFIGURATION: &str = "PublicAccessBlockConfiguration";
+        pub const REGIONAL_DOMAIN_NAME: &str = "RegionalDomainName";
+        pub const REPLICATION_CONFIGURATION: &str = "ReplicationConfiguration";
+        pub const TAGS: &str = "Tags";
+        pub const VERSIONING_CONFIGURATION: &str = "VersioningConfiguration";
+        pub const WEBSITE_CONFIGURATION: &str = "WebsiteConfiguration";
+        pub const WEBSITE_URL: &str = "WebsiteURL";
+        /// `AbortIncompleteMultipartUpload` in the schema's definitions.
+        pub mod abort_incomplete_multipart_upload {
+            pub const DAYS_AFTER_INITIATION: &str = "DaysAfterInitiation";
+        }
+        /// `AccelerateConfiguration` in the schema's definitions.
+        pub mod accelerate_configuration {
+            pub const ACCELERATION_STATUS: &str = "AccelerationStatus";
+        }
+        /// `AccessControlTranslation` in the schema's definitions.
+        pub mod access_control_translation {
+            pub const OWNER: &str = "Owner";
+        }
+        /// `AnalyticsConfiguration` in the schema's definitions.
+        pub mod analytics_configuration {
+            pub const ID: &str = "Id";
+            pub const PREFIX: &str = "Prefix";
+            pub const STORAGE_CLASS_ANALYSIS: &str = "StorageClassAnalysis";
+            pub const TAG_FILTERS: &str = "TagFilters";
+        }
+        /// `AnnotationTableConfiguration` in the schema's definitions.
+        pub mod annotation_table_configuration {
+            pub const CONFIGURATION_STATE: &str = "ConfigurationState";
+            pub const ENCRYPTION_CONFIGURATION: &str = "EncryptionConfiguration";
+            pub const ROLE: &str = "Role";
+            pub const TABLE_ARN: &str = "TableArn";
+            pub const TABLE_NAME: &str = "TableName";
+        }
+        /// `BlockedEncryptionTypes` in the schema's definitions.
+        pub mod blocked_encryption_types {
+            pub const ENCRYPTION_TYPE: &str = "EncryptionType";
+        }
+        /// `BucketEncryption` in the schema's definitions.
+        pub mod bucket_encryption {
+            pub const SERVER_SIDE_ENCRYPTION_CONFIGURATION: &str =
+                "ServerSideEncryptionConfiguration";
+        }
+        /// `CorsConfiguration` in the schema's definitions.
+        pub mod cors_configuration {
+            pub const CORS_RULES: &str = "CorsRules";
+        }
+        /// `CorsRule` in the schema's definitions.
+        pub mod cors_rule {
+            pub const ALLOWED_HEADERS: &str = "AllowedHeaders";
+            pub const ALLOWED_METHODS: &str = "AllowedMethods";
+            pub const ALLOWED_ORIGINS: &str = "AllowedOrigins";
+            pub const EXPOSED_HEADERS: &str = "ExposedHeaders";
+            pub const ID: &str = "Id";
+            pub const MAX_AGE: &str = "MaxAge";
+        }
+        /// `DataExport` in the schema's definitions.
+        pub mod data_export {
+            pub const DESTINATION: &str = "Destination";
+            pub const OUTPUT_SCHEMA_VERSION: &str = "OutputSchemaVersion";
+        }
+        /// `DefaultEventHold` in the schema's definitions.
+        pub mod default_event_hold {
+            pub const DAYS: &str = "Days";
+            pub const YEARS: &str = "Years";
+        }
+        /// `DefaultRetention` in the schema's definitions.
+        pub mod default_retention {
+            pub const DAYS: &str = "Days";
+            pub const DEFAULT_EVENT_HOLD: &str = "DefaultEventHold";
+            pub const MODE: &str = "Mode";
+            pub const YEARS: &str = "Years";
+        }
+        /// `DeleteMarkerReplication` in the schema's definitions.
+        pub mod delete_marker_replication {
+            pub const STATUS: &str = "Status";
+        }
+        /// `Destination` in the schema's definitions.
+        pub mod destination {
+            pub const BUCKET_ACCOUNT_ID: &str = "BucketAccountId";
+            pub const BUCKET_ARN: &str = "BucketArn";
+            pub const FORMAT: &str = "Format";
+            pub const PREFIX: &str = "Prefix";
+        }
+        /// `EncryptionConfiguration` in the schema's definitions.
+        pub mod encryption_configuration {
+            pub const REPLICA_KMS_KEY_ID: &str = "ReplicaKmsKeyID";
+        }
+        /// `EventBridgeConfiguration` in the schema's definitions.
+        pub mod event_bridge_configuration {
+            pub const EVENT_BRIDGE_ENABLED: &str = "EventBridgeEnabled";
+        }
+        /// `FilterRule` in the schema's definitions.
+        pub mod filter_rule {
+            pub const NAME: &str = "Name";
+            pub const VALUE: &str = "Value";
+        }
+        /// `IntelligentTieringConfiguration` in the schema's definitions.
+        pub mod intelligent_tiering_configuration {
+            pub const ID: &str = "Id";
+            pub const PREFIX: &str = "Prefix";
+            pub const STATUS: &str = "Status";
+            pub const TAG_FILTERS: &str = "TagFilters";
+            pub const TIERINGS: &str = "Tierings";
+        }
+        /// `InventoryConfiguration` in the schema's definitions.
+        pub mod inventory_configuration {
+            pub const DESTINATION: &str = "Destination";
+            pub const ENABLED: &str = "Enabled";
+            pub const ID: &str = "Id";
+            pub const INCLUDED_OBJECT_VERSIONS: &str = "IncludedObjectVersions";
+            pub const OPTIONAL_FIELDS: &str = "OptionalFields";
+            pub const PREFIX: &str = "Prefix";
+            pub const SCHEDULE_FREQUENCY: &str = "ScheduleFrequency";
+        }
+        /// `InventoryTableConfiguration` in the schema's definitions.
+        pub mod inventory_table_configuration {
+            pub const CONFIGURATION_STATE: &str = "ConfigurationState";
+            pub const ENCRYPTION_CONFIGURATION: &str = "EncryptionConfiguration";
+            pub const TABLE_ARN: &str = "TableArn";
+            pub const TABLE_NAME: &str = "TableName";
+        }
+        /// `JournalTableConfiguration` in the schema's definitions.
+        pub mod journal_table_configuration {
+            pub const ENCRYPTION_CONFIGURATION: &str = "EncryptionConfiguration";
+            pub const RECORD_EXPIRATION: &str = "RecordExpiration";
+            pub const TABLE_ARN: &str = "TableArn";
+            pub const TABLE_NAME: &str = "TableName";
+        }
+        /// `LambdaConfiguration` in the schema's definitions.
+        pub mod lambda_configuration {
+            pub const EVENT: &str = "Event";
+            pub const FILTER: &str = "Filter";
+            pub const FUNCTION: &str = "Function";
+        }
+        /// `LifecycleConfiguration` in the schema's definitions.
+        pub mod lifecycle_configuration {
+            pub const RULES: &str = "Rules";
+            pub const TRANSITION_DEFAULT_MINIMUM_OBJECT_SIZE: &str =
+                "TransitionDefaultMinimumObjectSize";
+        }
+        /// `LoggingConfiguration` in the schema's definitions.
+        pub mod logging_configuration {
+            pub const DESTINATION_BUCKET_NAME: &str = "DestinationBucketName";
+            pub const LOG_FILE_PREFIX: &str = "LogFilePrefix";
+            pub const TARGET_OBJECT_KEY_FORMAT: &str = "TargetObjectKeyFormat";
+        }
+        /// `MetadataConfiguration` in the schema's definitions.
+        pub mod metadata_configuration {
+            pub const ANNOTATION_TABLE_CONFIGURATION: &str = "AnnotationTableConfiguration";
+            pub const DESTINATION: &str = "Destination";
+            pub const INVENTORY_TABLE_CONFIGURATION: &str = "InventoryTableConfiguration";
+            pub const JOURNAL_TABLE_CONFIGURATION: &str = "JournalTableConfiguration";
+        }
+        /// `MetadataDestination` in the schema's definitions.
+        pub mod metadata_destination {
+            pub const TABLE_BUCKET_ARN: &str = "TableBucketArn";
+            pub const TABLE_BUCKET_TYPE: &str = "TableBucketType";
+            pub const TABLE_NAMESPACE: &str = "TableNamespace";
+        }
+        /// `MetadataTableConfiguration` in the schema's definitions.
+        pub mod metadata_table_configuration {
+            pub const S3_TABLES_DESTINATION: &str = "S3TablesDestination";
+        }
+        /// `MetadataTableEncryptionConfiguration` in the schema's definitions.
+        pub mod metadata_table_encryption_configuration {
+            pub const KMS_KEY_ARN: &str = "KmsKeyArn";
+            pub const SSE_ALGORITHM: &str = "SseAlgorithm";
+        }
+        /// `Metrics` in the schema's definitions.
+        pub mod metrics {
+            pub const EVENT_THRESHOLD: &str = "EventThreshold";
+            pub const STATUS: &str = "Status";
+        }
+        /// `MetricsConfiguration` in the schema's definitions.
+        pub mod metrics_configuration {
+            pub const ACCESS_POINT_ARN: &str = "AccessPointArn";
+            pub const ID: &str = "Id";
+            pub const PREFIX: &str = "Prefix";
+            pub const TAG_FILTERS: &str = "TagFilters";
+        }
+        /// `NoncurrentVersionExpiration` in the schema's definitions.
+        pub mod noncurrent_version_expiration {
+            pub const NEWER_NONCURRENT_VERSIONS: &str = "NewerNoncurrentVersions";
+            pub const NONCURRENT_DAYS: &str = "NoncurrentDays";
+        }
+        /// `NoncurrentVersionTransition` in the schema's definitions.
+        pub mod noncurrent_version_transition {
+            pub const NEWER_NONCURRENT_VERSIONS: &str = "NewerNoncurrentVersions";
+            pub const STORAGE_CLASS: &str = "StorageClass";
+            pub const TRANSITION_IN_DAYS: &str = "TransitionInDays";
+        }
+        /// `NotificationConfiguration` in the schema's definitions.
+        pub mod notification_configuration {
+            pub const EVENT_BRIDGE_CONFIGURATION: &str = "EventBridgeConfiguration";
+            pub const LAMBDA_CONFIGURATIONS: &str = "LambdaConfigurations";
+            pub const QUEUE_CONFIGURATIONS: &str = "QueueConfigurations";
+            pub const TOPIC_CONFIGURATIONS: &str = "TopicConfigurations";
+        }
+        /// `NotificationFilter` in the schema's definitions.
+        pub mod notification_filter {
+            pub const S3_KEY: &str = "S3Key";
+        }
+        /// `ObjectLockConfiguration` in the schema's definitions.
+        pub mod object_lock_configuration {
+            pub const OBJECT_LOCK_ENABLED: &str = "ObjectLockEnabled";
+            pub const RULE: &str = "Rule";
+        }
+        /// `ObjectLockRule` in the schema's definitions.
+        pub mod object_lock_rule {
+            pub const DEFAULT_RETENTION: &str = "DefaultRetention";
+        }
+        /// `OwnershipControls` in the schema's definitions.
+        pub mod ownership_controls {
+            pub const RULES: &str = "Rules";
+        }
+        /// `OwnershipControlsRule` in the schema's definitions.
+        pub mod ownership_controls_rule {
+            pub const OBJECT_OWNERSHIP: &str = "ObjectOwnership";
+        }
+        /// `PartitionedPrefix` in the schema's definitions.
+        pub mod partitioned_prefix {
+            pub const PARTITION_DATE_SOURCE: &str = "PartitionDateSource";
+        }
+        /// `PublicAccessBlockConfiguration` in the schema's definitions.
+        pub mod public_access_block_configuration {
+            pub const BLOCK_PUBLIC_ACLS: &str = "BlockPublicAcls";
+            pub const BLOCK_PUBLIC_POLICY: &str = "BlockPublicPolicy";
+            pub const IGNORE_PUBLIC_ACLS: &str = "IgnorePublicAcls";
+            pub const RESTRICT_PUBLIC_BUCKETS: &str = "RestrictPublicBuckets";
+        }
+        /// `QueueConfiguration` in the schema's definitions.
+        pub mod queue_configuration {
+            pub const EVENT: &str = "Event";
+            pub const FILTER: &str = "Filter";
+            pub const QUEUE: &str = "Queue";
+        }
+        /// `RecordExpiration` in the schema's definitions.
+        pub mod record_expiration {
+            pub const DAYS: &str = "Days";
+            pub const EXPIRATION: &str = "Expiration";
+        }
+        /// `RedirectAllRequestsTo` in the schema's definitions.
+        pub mod redirect_all_requests_to {
+            pub const HOST_NAME: &str = "HostName";
+            pub const PROTOCOL: &str = "Protocol";
+        }
+        /// `RedirectRule` in the schema's definitions.
+        pub mod redirect_rule {
+            pub const HOST_NAME: &str = "HostName";
+            pub const HTTP_REDIRECT_CODE: &str = "HttpRedirectCode";
+            pub const PROTOCOL: &str = "Protocol";
+            pub const REPLACE_KEY_PREFIX_WITH: &str = "ReplaceKeyPrefixWith";
+            pub const REPLACE_KEY_WITH: &str = "ReplaceKeyWith";
+        }
+        /// `ReplicaModifications` in the schema's definitions.
+        pub mod replica_modifications {
+            pub const STATUS: &str = "Status";
+        }
+        /// `ReplicationConfiguration` in the schema's definitions.
+        pub mod replication_configuration {
+            pub const ROLE: &str = "Role";
+            pub const RULES: &str = "Rules";
+        }
+        /// `ReplicationDestination` in the schema's definitions.
+        pub mod replication_destination {
+            pub const ACCESS_CONTROL_TRANSLATION: &str = "AccessControlTranslation";
+            pub const ACCOUNT: &str = "Account";
+            pub const BUCKET: &str = "Bucket";
+            pub const ENCRYPTION_CONFIGURATION: &str = "EncryptionConfiguration";
+            pub const METRICS: &str = "Metrics";
+            pub const REPLICATION_TIME: &str = "ReplicationTime";
+            pub const STORAGE_CLASS: &str = "StorageClass";
+        }
+        /// `ReplicationRule` in the schema's definitions.
+        pub mod replication_rule {
+            pub const DELETE_MARKER_REPLICATION: &str = "DeleteMarkerReplication";
+            pub const DESTINATION: &str = "Destination";
+            pub const FILTER: &str = "Filter";
+            pub const ID: &str = "Id";
+            pub const PREFIX: &str = "Prefix";
+            pub const PRIORITY: &str = "Priority";
+            pub const SOURCE_SELECTION_CRITERIA: &str = "SourceSelectionCriteria";
+            pub const STATUS: &str = "Status";
+        }
+        /// `ReplicationRuleAndOperator` in the schema's definitions.
+        pub mod replication_rule_and_operator {
+            pub const PREFIX: &str = "Prefix";
+            pub const TAG_FILTERS: &str = "TagFilters";
+        }
+        /// `ReplicationRuleFilter` in the schema's definitions.
+        pub mod replication_rule_filter {
+            pub const AND: &str = "And";
+            pub const PREFIX: &str = "Prefix";
+            pub const TAG_FILTER: &str = "TagFilter";
+        }
+        /// `ReplicationTime` in the schema's definitions.
+        pub mod replication_time {
+            pub const STATUS: &str = "Status";
+            pub const TIME: &str = "Time";
+        }
+        /// `ReplicationTimeValue` in the schema's definitions.
+        pub mod replication_time_value {
+            pub const MINUTES: &str = "Minutes";
+        }
+        /// `RoutingRule` in the schema's definitions.
+        pub mod routing_rule {
+            pub const REDIRECT_RULE: &str = "RedirectRule";
+            pub const ROUTING_RULE_CONDITION: &str = "RoutingRuleCondition";
+        }
+        /// `RoutingRuleCondition` in the schema's definitions.
+        pub mod routing_rule_condition {
+            pub const HTTP_ERROR_CODE_RETURNED_EQUALS: &str = "HttpErrorCodeReturnedEquals";
+            pub const KEY_PREFIX_EQUALS: &str = "KeyPrefixEquals";
+        }
+        /// `Rule` in the schema's definitions.
+        pub mod rule {
+            pub const ABORT_INCOMPLETE_MULTIPART_UPLOAD: &str = "AbortIncompleteMultipartUpload";
+            pub const EXPIRATION_DATE: &str = "ExpirationDate";
+            pub const EXPIRATION_IN_DAYS: &str = "ExpirationInDays";
+            pub const EXPIRED_OBJECT_DELETE_MARKER: &str = "ExpiredObjectDeleteMarker";
+            pub const ID: &str = "Id";
+            pub const NONCURRENT_VERSION_EXPIRATION: &str = "NoncurrentVersionExpiration";
+            pub const NONCURRENT_VERSION_EXPIRATION_IN_DAYS: &str =
+                "NoncurrentVersionExpirationInDays";
+            pub const NONCURRENT_VERSION_TRANSITION: &str = "NoncurrentVersionTransition";
+            pub const NONCURRENT_VERSION_TRANSITIONS: &str = "NoncurrentVersionTransitions";
+            pub const OBJECT_SIZE_GREATER_THAN: &str = "ObjectSizeGreaterThan";
+            pub const OBJECT_SIZE_LESS_THAN: &str = "ObjectSizeLessThan";
+            pub const PREFIX: &str = "Prefix";
+            pub const STATUS: &str = "Status";
+            pub const TAG_FILTERS: &str = "TagFilters";
+            pub const TRANSITION: &str = "Transition";
+            pub const TRANSITIONS: &str = "Transitions";
+        }
+        /// `S3KeyFilter` in the schema's definitions.
+        pub mod s3_key_filter {
+            pub const RULES: &str = "Rules";
+        }
+        /// `S3TablesDestination` in the schema's definitions.
+        pub mod s3_tables_destination {
+            pub const TABLE_ARN: &str = "TableArn";
+            pub const TABLE_BUCKET_ARN: &str = "TableBucketArn";
+            pub const TABLE_NAME: &str = "TableName";
+            pub const TABLE_NAMESPACE: &str = "TableNamespace";
+        }
+        /// `ServerSideEncryptionByDefault` in the schema's definitions.
+        pub mod server_side_encryption_by_default {
+            pub const KMS_MASTER_KEY_ID: &str = "KMSMasterKeyID";
+            pub const SSE_ALGORITHM: &str = "SSEAlgorithm";
+        }
+        /// `ServerSideEncryptionRule` in the schema's definitions.
+        pub mod server_side_encryption_rule {
+            pub const BLOCKED_ENCRYPTION_TYPES: &str = "BlockedEncryptionTypes";
+            pub const BUCKET_KEY_ENABLED: &str = "BucketKeyEnabled";
+            pub const SERVER_SIDE_ENCRYPTION_BY_DEFAULT: &str = "ServerSideEncryptionByDefault";
+        }
+        /// `SourceSelectionCriteria` in the schema's definitions.
+        pub mod source_selection_criteria {
+            pub const REPLICA_MODIFICATIONS: &str = "ReplicaModifications";
+            pub const SSE_KMS_ENCRYPTED_OBJECTS: &str = "SseKmsEncryptedObjects";
+        }
+        /// `SseKmsEncryptedObjects` in the schema's definitions.
+        pub mod sse_kms_encrypted_objects {
+            pub const STATUS: &str = "Status";
+        }
+        /// `StorageClassAnalysis` in the schema's definitions.
+        pub mod storage_class_analysis {
+            pub const DATA_EXPORT: &str = "DataExport";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TagFilter` in the schema's definitions.
+        pub mod tag_filter {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `Tiering` in the schema's definitions.
+        pub mod tiering {
+            pub const ACCESS_TIER: &str = "AccessTier";
+            pub const DAYS: &str = "Days";
+        }
+        /// `TopicConfiguration` in the schema's definitions.
+        pub mod topic_configuration {
+            pub const EVENT: &str = "Event";
+            pub const FILTER: &str = "Filter";
+            pub const TOPIC: &str = "Topic";
+        }
+        /// `Transition` in the schema's definitions.
+        pub mod transition {
+            pub const STORAGE_CLASS: &str = "StorageClass";
+            pub const TRANSITION_DATE: &str = "TransitionDate";
+            pub const TRANSITION_IN_DAYS: &str = "TransitionInDays";
+        }
+        /// `VersioningConfiguration` in the schema's definitions.
+        pub mod versioning_configuration {
+            pub const STATUS: &str = "Status";
+        }
+        /// `WebsiteConfiguration` in the schema's definitions.
+        pub mod website_configuration {
+            pub const ERROR_DOCUMENT: &str = "ErrorDocument";
+            pub const INDEX_DOCUMENT: &str = "IndexDocument";
+            pub const REDIRECT_ALL_REQUESTS_TO: &str = "RedirectAllRequestsTo";
+            pub const ROUTING_RULES: &str = "RoutingRules";
+        }
+    }
+    /// The properties of `AWS::S3::BucketPolicy`, then its definitions'.
+    pub mod bucket_policy {
+        pub const BUCKET: &str = "Bucket";
+        pub const POLICY_DOCUMENT: &str = "PolicyDocument";
     }
 }

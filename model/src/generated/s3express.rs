@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::S3Express::DirectoryBucket`: the type name, for code that matches on it.
+pub const DIRECTORY_BUCKET_TYPE: &str = "AWS::S3Express::DirectoryBucket";
+
 /// `AWS::S3Express::DirectoryBucket` (schema: `model/schemas/S3Express_DirectoryBucket.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::S3Express::DirectoryBucket.
 /// ```
 pub static DIRECTORY_BUCKET: ResourceFacts = ResourceFacts {
-    type_name: "AWS::S3Express::DirectoryBucket",
+    type_name: DIRECTORY_BUCKET_TYPE,
     service: Some("s3express"),
     iam_prefixes: &["ec2", "kms", "s3express"],
     handler_actions: &[
@@ -57,3 +60,81 @@ pub static DIRECTORY_BUCKET: ResourceFacts = ResourceFacts {
     required: &["LocationName", "DataRedundancy"],
     physical_name: Some("/properties/BucketName"),
 };
+
+/// The property names of each `AWS::S3Express::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::S3Express::DirectoryBucket`, then its definitions'.
+    pub mod directory_bucket {
+        pub const ARN: &str = "Arn";
+        pub const AVAILABILITY_ZONE_NAME: &str = "AvailabilityZoneName";
+        pub const BUCKET_ENCRYPTION: &str = "BucketEncryption";
+        pub const BUCKET_NAME: &str = "BucketName";
+        pub const DATA_REDUNDANCY: &str = "DataRedundancy";
+        pub const INVENTORY_CONFIGURATIONS: &str = "InventoryConfigurations";
+        pub const LIFECYCLE_CONFIGURATION: &str = "LifecycleConfiguration";
+        pub const LOCATION_NAME: &str = "LocationName";
+        pub const METRICS_CONFIGURATIONS: &str = "MetricsConfigurations";
+        pub const TAGS: &str = "Tags";
+        /// `AbortIncompleteMultipartUpload` in the schema's definitions.
+        pub mod abort_incomplete_multipart_upload {
+            pub const DAYS_AFTER_INITIATION: &str = "DaysAfterInitiation";
+        }
+        /// `BucketEncryption` in the schema's definitions.
+        pub mod bucket_encryption {
+            pub const SERVER_SIDE_ENCRYPTION_CONFIGURATION: &str =
+                "ServerSideEncryptionConfiguration";
+        }
+        /// `Destination` in the schema's definitions.
+        pub mod destination {
+            pub const BUCKET_ACCOUNT_ID: &str = "BucketAccountId";
+            pub const BUCKET_ARN: &str = "BucketArn";
+            pub const FORMAT: &str = "Format";
+            pub const PREFIX: &str = "Prefix";
+        }
+        /// `InventoryConfiguration` in the schema's definitions.
+        pub mod inventory_configuration {
+            pub const DESTINATION: &str = "Destination";
+            pub const ENABLED: &str = "Enabled";
+            pub const ID: &str = "Id";
+            pub const INCLUDED_OBJECT_VERSIONS: &str = "IncludedObjectVersions";
+            pub const OPTIONAL_FIELDS: &str = "OptionalFields";
+            pub const PREFIX: &str = "Prefix";
+            pub const SCHEDULE_FREQUENCY: &str = "ScheduleFrequency";
+        }
+        /// `LifecycleConfiguration` in the schema's definitions.
+        pub mod lifecycle_configuration {
+            pub const RULES: &str = "Rules";
+        }
+        /// `MetricsConfiguration` in the schema's definitions.
+        pub mod metrics_configuration {
+            pub const ACCESS_POINT_ARN: &str = "AccessPointArn";
+            pub const ID: &str = "Id";
+            pub const PREFIX: &str = "Prefix";
+        }
+        /// `Rule` in the schema's definitions.
+        pub mod rule {
+            pub const ABORT_INCOMPLETE_MULTIPART_UPLOAD: &str = "AbortIncompleteMultipartUpload";
+            pub const EXPIRATION_IN_DAYS: &str = "ExpirationInDays";
+            pub const ID: &str = "Id";
+            pub const OBJECT_SIZE_GREATER_THAN: &str = "ObjectSizeGreaterThan";
+            pub const OBJECT_SIZE_LESS_THAN: &str = "ObjectSizeLessThan";
+            pub const PREFIX: &str = "Prefix";
+            pub const STATUS: &str = "Status";
+        }
+        /// `ServerSideEncryptionByDefault` in the schema's definitions.
+        pub mod server_side_encryption_by_default {
+            pub const KMS_MASTER_KEY_ID: &str = "KMSMasterKeyID";
+            pub const SSE_ALGORITHM: &str = "SSEAlgorithm";
+        }
+        /// `ServerSideEncryptionRule` in the schema's definitions.
+        pub mod server_side_encryption_rule {
+            pub const BUCKET_KEY_ENABLED: &str = "BucketKeyEnabled";
+            pub const SERVER_SIDE_ENCRYPTION_BY_DEFAULT: &str = "ServerSideEncryptionByDefault";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::SageMaker::Endpoint`: the type name, for code that matches on it.
+pub const ENDPOINT_TYPE: &str = "AWS::SageMaker::Endpoint";
+
 /// `AWS::SageMaker::Endpoint` (schema: `model/schemas/SageMaker_Endpoint.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::SageMaker::Endpoint
 /// ```
 pub static ENDPOINT: ResourceFacts = ResourceFacts {
-    type_name: "AWS::SageMaker::Endpoint",
+    type_name: ENDPOINT_TYPE,
     service: Some("sagemaker"),
     iam_prefixes: &["sagemaker"],
     handler_actions: &[
@@ -41,13 +44,16 @@ pub static ENDPOINT: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/EndpointName"),
 };
 
+/// `AWS::SageMaker::NotebookInstance`: the type name, for code that matches on it.
+pub const NOTEBOOK_INSTANCE_TYPE: &str = "AWS::SageMaker::NotebookInstance";
+
 /// `AWS::SageMaker::NotebookInstance` (schema: `model/schemas/SageMaker_NotebookInstance.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::SageMaker::NotebookInstance
 /// ```
 pub static NOTEBOOK_INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::SageMaker::NotebookInstance",
+    type_name: NOTEBOOK_INSTANCE_TYPE,
     service: Some("sagemaker"),
     iam_prefixes: &["ec2", "iam", "kms", "sagemaker"],
     handler_actions: &[
@@ -95,3 +101,99 @@ pub static NOTEBOOK_INSTANCE: ResourceFacts = ResourceFacts {
     required: &["InstanceType", "RoleArn"],
     physical_name: Some("/properties/NotebookInstanceName"),
 };
+
+/// The property names of each `AWS::SageMaker::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::SageMaker::Endpoint`, then its definitions'.
+    pub mod endpoint {
+        pub const DEPLOYMENT_CONFIG: &str = "DeploymentConfig";
+        pub const ENDPOINT_ARN: &str = "EndpointArn";
+        pub const ENDPOINT_CONFIG_NAME: &str = "EndpointConfigName";
+        pub const ENDPOINT_NAME: &str = "EndpointName";
+        pub const EXCLUDE_RETAINED_VARIANT_PROPERTIES: &str = "ExcludeRetainedVariantProperties";
+        pub const RETAIN_ALL_VARIANT_PROPERTIES: &str = "RetainAllVariantProperties";
+        pub const RETAIN_DEPLOYMENT_CONFIG: &str = "RetainDeploymentConfig";
+        pub const TAGS: &str = "Tags";
+        /// `Alarm` in the schema's definitions.
+        pub mod alarm {
+            pub const ALARM_NAME: &str = "AlarmName";
+        }
+        /// `AutoRollbackConfig` in the schema's definitions.
+        pub mod auto_rollback_config {
+            pub const ALARMS: &str = "Alarms";
+        }
+        /// `BlueGreenUpdatePolicy` in the schema's definitions.
+        pub mod blue_green_update_policy {
+            pub const MAXIMUM_EXECUTION_TIMEOUT_IN_SECONDS: &str =
+                "MaximumExecutionTimeoutInSeconds";
+            pub const TERMINATION_WAIT_IN_SECONDS: &str = "TerminationWaitInSeconds";
+            pub const TRAFFIC_ROUTING_CONFIGURATION: &str = "TrafficRoutingConfiguration";
+        }
+        /// `CapacitySize` in the schema's definitions.
+        pub mod capacity_size {
+            pub const TYPE: &str = "Type";
+            pub const VALUE: &str = "Value";
+        }
+        /// `DeploymentConfig` in the schema's definitions.
+        pub mod deployment_config {
+            pub const AUTO_ROLLBACK_CONFIGURATION: &str = "AutoRollbackConfiguration";
+            pub const BLUE_GREEN_UPDATE_POLICY: &str = "BlueGreenUpdatePolicy";
+            pub const ROLLING_UPDATE_POLICY: &str = "RollingUpdatePolicy";
+        }
+        /// `RollingUpdatePolicy` in the schema's definitions.
+        pub mod rolling_update_policy {
+            pub const MAXIMUM_BATCH_SIZE: &str = "MaximumBatchSize";
+            pub const MAXIMUM_EXECUTION_TIMEOUT_IN_SECONDS: &str =
+                "MaximumExecutionTimeoutInSeconds";
+            pub const ROLLBACK_MAXIMUM_BATCH_SIZE: &str = "RollbackMaximumBatchSize";
+            pub const WAIT_INTERVAL_IN_SECONDS: &str = "WaitIntervalInSeconds";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TrafficRoutingConfig` in the schema's definitions.
+        pub mod traffic_routing_config {
+            pub const CANARY_SIZE: &str = "CanarySize";
+            pub const LINEAR_STEP_SIZE: &str = "LinearStepSize";
+            pub const TYPE: &str = "Type";
+            pub const WAIT_INTERVAL_IN_SECONDS: &str = "WaitIntervalInSeconds";
+        }
+        /// `VariantProperty` in the schema's definitions.
+        pub mod variant_property {
+            pub const VARIANT_PROPERTY_TYPE: &str = "VariantPropertyType";
+        }
+    }
+    /// The properties of `AWS::SageMaker::NotebookInstance`, then its definitions'.
+    pub mod notebook_instance {
+        pub const ACCELERATOR_TYPES: &str = "AcceleratorTypes";
+        pub const ADDITIONAL_CODE_REPOSITORIES: &str = "AdditionalCodeRepositories";
+        pub const DEFAULT_CODE_REPOSITORY: &str = "DefaultCodeRepository";
+        pub const DIRECT_INTERNET_ACCESS: &str = "DirectInternetAccess";
+        pub const INSTANCE_METADATA_SERVICE_CONFIGURATION: &str =
+            "InstanceMetadataServiceConfiguration";
+        pub const INSTANCE_TYPE: &str = "InstanceType";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const LIFECYCLE_CONFIG_NAME: &str = "LifecycleConfigName";
+        pub const NOTEBOOK_INSTANCE_ARN: &str = "NotebookInstanceArn";
+        pub const NOTEBOOK_INSTANCE_NAME: &str = "NotebookInstanceName";
+        pub const PLATFORM_IDENTIFIER: &str = "PlatformIdentifier";
+        pub const ROLE_ARN: &str = "RoleArn";
+        pub const ROOT_ACCESS: &str = "RootAccess";
+        pub const SECURITY_GROUP_IDS: &str = "SecurityGroupIds";
+        pub const SUBNET_ID: &str = "SubnetId";
+        pub const TAGS: &str = "Tags";
+        pub const VOLUME_SIZE_IN_GB: &str = "VolumeSizeInGB";
+        /// `InstanceMetadataServiceConfiguration` in the schema's definitions.
+        pub mod instance_metadata_service_configuration {
+            pub const MINIMUM_INSTANCE_METADATA_SERVICE_VERSION: &str =
+                "MinimumInstanceMetadataServiceVersion";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

@@ -4,6 +4,9 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::SecretsManager::Secret`: the type name, for code that matches on it.
+pub const SECRET_TYPE: &str = "AWS::SecretsManager::Secret";
+
 /// `AWS::SecretsManager::Secret` (schema: `model/schemas/SecretsManager_Secret.json`).
 ///
 /// ```text
@@ -15,7 +18,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///  For information about retrieving a secret in code, see [Retrieve secrets from Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets.html).
 /// ```
 pub static SECRET: ResourceFacts = ResourceFacts {
-    type_name: "AWS::SecretsManager::Secret",
+    type_name: SECRET_TYPE,
     service: Some("secretsmanager"),
     iam_prefixes: &["secretsmanager"],
     handler_actions: &[
@@ -50,3 +53,42 @@ pub static SECRET: ResourceFacts = ResourceFacts {
     required: &[],
     physical_name: Some("/properties/Name"),
 };
+
+/// The property names of each `AWS::SecretsManager::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::SecretsManager::Secret`, then its definitions'.
+    pub mod secret {
+        pub const DESCRIPTION: &str = "Description";
+        pub const GENERATE_SECRET_STRING: &str = "GenerateSecretString";
+        pub const ID: &str = "Id";
+        pub const KMS_KEY_ID: &str = "KmsKeyId";
+        pub const NAME: &str = "Name";
+        pub const REPLICA_REGIONS: &str = "ReplicaRegions";
+        pub const SECRET_STRING: &str = "SecretString";
+        pub const TAGS: &str = "Tags";
+        pub const TYPE: &str = "Type";
+        /// `GenerateSecretString` in the schema's definitions.
+        pub mod generate_secret_string {
+            pub const EXCLUDE_CHARACTERS: &str = "ExcludeCharacters";
+            pub const EXCLUDE_LOWERCASE: &str = "ExcludeLowercase";
+            pub const EXCLUDE_NUMBERS: &str = "ExcludeNumbers";
+            pub const EXCLUDE_PUNCTUATION: &str = "ExcludePunctuation";
+            pub const EXCLUDE_UPPERCASE: &str = "ExcludeUppercase";
+            pub const GENERATE_STRING_KEY: &str = "GenerateStringKey";
+            pub const INCLUDE_SPACE: &str = "IncludeSpace";
+            pub const PASSWORD_LENGTH: &str = "PasswordLength";
+            pub const REQUIRE_EACH_INCLUDED_TYPE: &str = "RequireEachIncludedType";
+            pub const SECRET_STRING_TEMPLATE: &str = "SecretStringTemplate";
+        }
+        /// `ReplicaRegion` in the schema's definitions.
+        pub mod replica_region {
+            pub const KMS_KEY_ID: &str = "KmsKeyId";
+            pub const REGION: &str = "Region";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+}

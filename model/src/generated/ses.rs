@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::SES::EmailIdentity`: the type name, for code that matches on it.
+pub const EMAIL_IDENTITY_TYPE: &str = "AWS::SES::EmailIdentity";
+
 /// `AWS::SES::EmailIdentity` (schema: `model/schemas/SES_EmailIdentity.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::SES::EmailIdentity
 /// ```
 pub static EMAIL_IDENTITY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::SES::EmailIdentity",
+    type_name: EMAIL_IDENTITY_TYPE,
     service: Some("ses"),
     iam_prefixes: &["ses"],
     handler_actions: &[
@@ -429,5 +432,53 @@ pub mod email_identity {
         pub enum DkimDNSTokenValue2 {}
         /// `Fn::GetAtt` `DkimDNSTokenValue3`.
         pub enum DkimDNSTokenValue3 {}
+    }
+}
+
+/// The property names of each `AWS::SES::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::SES::EmailIdentity`, then its definitions'.
+    pub mod email_identity {
+        pub const CONFIGURATION_SET_ATTRIBUTES: &str = "ConfigurationSetAttributes";
+        pub const DKIM_ATTRIBUTES: &str = "DkimAttributes";
+        pub const DKIM_DNS_TOKEN_NAME1: &str = "DkimDNSTokenName1";
+        pub const DKIM_DNS_TOKEN_NAME2: &str = "DkimDNSTokenName2";
+        pub const DKIM_DNS_TOKEN_NAME3: &str = "DkimDNSTokenName3";
+        pub const DKIM_DNS_TOKEN_VALUE1: &str = "DkimDNSTokenValue1";
+        pub const DKIM_DNS_TOKEN_VALUE2: &str = "DkimDNSTokenValue2";
+        pub const DKIM_DNS_TOKEN_VALUE3: &str = "DkimDNSTokenValue3";
+        pub const DKIM_SIGNING_ATTRIBUTES: &str = "DkimSigningAttributes";
+        pub const EMAIL_IDENTITY: &str = "EmailIdentity";
+        pub const FEEDBACK_ATTRIBUTES: &str = "FeedbackAttributes";
+        pub const MAIL_FROM_ATTRIBUTES: &str = "MailFromAttributes";
+        pub const TAGS: &str = "Tags";
+        /// `ConfigurationSetAttributes` in the schema's definitions.
+        pub mod configuration_set_attributes {
+            pub const CONFIGURATION_SET_NAME: &str = "ConfigurationSetName";
+        }
+        /// `DkimAttributes` in the schema's definitions.
+        pub mod dkim_attributes {
+            pub const SIGNING_ENABLED: &str = "SigningEnabled";
+        }
+        /// `DkimSigningAttributes` in the schema's definitions.
+        pub mod dkim_signing_attributes {
+            pub const DOMAIN_SIGNING_PRIVATE_KEY: &str = "DomainSigningPrivateKey";
+            pub const DOMAIN_SIGNING_SELECTOR: &str = "DomainSigningSelector";
+            pub const NEXT_SIGNING_KEY_LENGTH: &str = "NextSigningKeyLength";
+        }
+        /// `FeedbackAttributes` in the schema's definitions.
+        pub mod feedback_attributes {
+            pub const EMAIL_FORWARDING_ENABLED: &str = "EmailForwardingEnabled";
+        }
+        /// `MailFromAttributes` in the schema's definitions.
+        pub mod mail_from_attributes {
+            pub const BEHAVIOR_ON_MX_FAILURE: &str = "BehaviorOnMxFailure";
+            pub const MAIL_FROM_DOMAIN: &str = "MailFromDomain";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
     }
 }

@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::SNS::Subscription`: the type name, for code that matches on it.
+pub const SUBSCRIPTION_TYPE: &str = "AWS::SNS::Subscription";
+
 /// `AWS::SNS::Subscription` (schema: `model/schemas/SNS_Subscription.json`).
 ///
 /// ```text
 /// Resource Type definition for AWS::SNS::Subscription
 /// ```
 pub static SUBSCRIPTION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::SNS::Subscription",
+    type_name: SUBSCRIPTION_TYPE,
     service: Some("sns"),
     iam_prefixes: &["iam", "sns"],
     handler_actions: &[
@@ -37,6 +40,9 @@ pub static SUBSCRIPTION: ResourceFacts = ResourceFacts {
     physical_name: None,
 };
 
+/// `AWS::SNS::Topic`: the type name, for code that matches on it.
+pub const TOPIC_TYPE: &str = "AWS::SNS::Topic";
+
 /// `AWS::SNS::Topic` (schema: `model/schemas/SNS_Topic.json`).
 ///
 /// ```text
@@ -45,7 +51,7 @@ pub static SUBSCRIPTION: ResourceFacts = ResourceFacts {
 ///    The structure of ``AUTHPARAMS`` depends on the .signature of the API request. For more information, see [Examples of the complete Signature Version 4 signing process](https://docs.aws.amazon.com/general/latest/gr/sigv4-signed-request-examples.html) in the *General Reference*.
 /// ```
 pub static TOPIC: ResourceFacts = ResourceFacts {
-    type_name: "AWS::SNS::Topic",
+    type_name: TOPIC_TYPE,
     service: Some("sns"),
     iam_prefixes: &["iam", "sns"],
     handler_actions: &[
@@ -84,13 +90,16 @@ pub static TOPIC: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/TopicName"),
 };
 
+/// `AWS::SNS::TopicPolicy`: the type name, for code that matches on it.
+pub const TOPIC_POLICY_TYPE: &str = "AWS::SNS::TopicPolicy";
+
 /// `AWS::SNS::TopicPolicy` (schema: `model/schemas/SNS_TopicPolicy.json`).
 ///
 /// ```text
 /// The ``AWS::SNS::TopicPolicy`` resource associates SNS topics with a policy. For an example snippet, see [Declaring an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy) in the *User Guide*.
 /// ```
 pub static TOPIC_POLICY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::SNS::TopicPolicy",
+    type_name: TOPIC_POLICY_TYPE,
     service: Some("sns"),
     iam_prefixes: &["sns"],
     handler_actions: &["sns:SetTopicAttributes"],
@@ -692,5 +701,65 @@ pub mod topic_policy {
         pub fn attr_id(&self) -> crate::cfn::Id<TopicPolicy> {
             self.attribute_as("Id")
         }
+    }
+}
+
+/// The property names of each `AWS::SNS::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::SNS::Subscription`, then its definitions'.
+    pub mod subscription {
+        pub const ARN: &str = "Arn";
+        pub const DELIVERY_POLICY: &str = "DeliveryPolicy";
+        pub const ENDPOINT: &str = "Endpoint";
+        pub const FILTER_POLICY: &str = "FilterPolicy";
+        pub const FILTER_POLICY_SCOPE: &str = "FilterPolicyScope";
+        pub const PROTOCOL: &str = "Protocol";
+        pub const RAW_MESSAGE_DELIVERY: &str = "RawMessageDelivery";
+        pub const REDRIVE_POLICY: &str = "RedrivePolicy";
+        pub const REGION: &str = "Region";
+        pub const REPLAY_POLICY: &str = "ReplayPolicy";
+        pub const SUBSCRIPTION_ROLE_ARN: &str = "SubscriptionRoleArn";
+        pub const TOPIC_ARN: &str = "TopicArn";
+    }
+    /// The properties of `AWS::SNS::Topic`, then its definitions'.
+    pub mod topic {
+        pub const ARCHIVE_POLICY: &str = "ArchivePolicy";
+        pub const CONTENT_BASED_DEDUPLICATION: &str = "ContentBasedDeduplication";
+        pub const DATA_PROTECTION_POLICY: &str = "DataProtectionPolicy";
+        pub const DELIVERY_STATUS_LOGGING: &str = "DeliveryStatusLogging";
+        pub const DISPLAY_NAME: &str = "DisplayName";
+        pub const FIFO_THROUGHPUT_SCOPE: &str = "FifoThroughputScope";
+        pub const FIFO_TOPIC: &str = "FifoTopic";
+        pub const KMS_MASTER_KEY_ID: &str = "KmsMasterKeyId";
+        pub const MAXIMUM_MESSAGE_SIZE: &str = "MaximumMessageSize";
+        pub const SIGNATURE_VERSION: &str = "SignatureVersion";
+        pub const SUBSCRIPTION: &str = "Subscription";
+        pub const TAGS: &str = "Tags";
+        pub const TOPIC_ARN: &str = "TopicArn";
+        pub const TOPIC_NAME: &str = "TopicName";
+        pub const TRACING_CONFIG: &str = "TracingConfig";
+        /// `LoggingConfig` in the schema's definitions.
+        pub mod logging_config {
+            pub const FAILURE_FEEDBACK_ROLE_ARN: &str = "FailureFeedbackRoleArn";
+            pub const PROTOCOL: &str = "Protocol";
+            pub const SUCCESS_FEEDBACK_ROLE_ARN: &str = "SuccessFeedbackRoleArn";
+            pub const SUCCESS_FEEDBACK_SAMPLE_RATE: &str = "SuccessFeedbackSampleRate";
+        }
+        /// `Subscription` in the schema's definitions.
+        pub mod subscription {
+            pub const ENDPOINT: &str = "Endpoint";
+            pub const PROTOCOL: &str = "Protocol";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::SNS::TopicPolicy`, then its definitions'.
+    pub mod topic_policy {
+        pub const ID: &str = "Id";
+        pub const POLICY_DOCUMENT: &str = "PolicyDocument";
+        pub const TOPICS: &str = "Topics";
     }
 }

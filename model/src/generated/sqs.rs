@@ -4,6 +4,9 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::SQS::Queue`: the type name, for code that matches on it.
+pub const QUEUE_TYPE: &str = "AWS::SQS::Queue";
+
 /// `AWS::SQS::Queue` (schema: `model/schemas/SQS_Queue.json`).
 ///
 /// ```text
@@ -18,7 +21,7 @@ use crate::{ResourceFacts, TagShape, Tagging};
 ///  For more information about creating FIFO (first-in-first-out) queues, see [Creating an queue ()](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/create-queue-cloudformation.html) in the *Developer Guide*.
 /// ```
 pub static QUEUE: ResourceFacts = ResourceFacts {
-    type_name: "AWS::SQS::Queue",
+    type_name: QUEUE_TYPE,
     service: Some("sqs"),
     iam_prefixes: &["sqs"],
     handler_actions: &[
@@ -46,13 +49,16 @@ pub static QUEUE: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/QueueName"),
 };
 
+/// `AWS::SQS::QueuePolicy`: the type name, for code that matches on it.
+pub const QUEUE_POLICY_TYPE: &str = "AWS::SQS::QueuePolicy";
+
 /// `AWS::SQS::QueuePolicy` (schema: `model/schemas/SQS_QueuePolicy.json`).
 ///
 /// ```text
 /// The ``AWS::SQS::QueuePolicy`` type applies a policy to SQS queues. For an example snippet, see [Declaring an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sqs-policy) in the *User Guide*.
 /// ```
 pub static QUEUE_POLICY: ResourceFacts = ResourceFacts {
-    type_name: "AWS::SQS::QueuePolicy",
+    type_name: QUEUE_POLICY_TYPE,
     service: Some("sqs"),
     iam_prefixes: &["sqs"],
     handler_actions: &["sqs:SetQueueAttributes"],
@@ -413,5 +419,41 @@ pub mod queue_policy {
         pub fn attr_id(&self) -> crate::cfn::Id<QueuePolicy> {
             self.attribute_as("Id")
         }
+    }
+}
+
+/// The property names of each `AWS::SQS::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::SQS::Queue`, then its definitions'.
+    pub mod queue {
+        pub const ARN: &str = "Arn";
+        pub const CONTENT_BASED_DEDUPLICATION: &str = "ContentBasedDeduplication";
+        pub const DEDUPLICATION_SCOPE: &str = "DeduplicationScope";
+        pub const DELAY_SECONDS: &str = "DelaySeconds";
+        pub const FIFO_QUEUE: &str = "FifoQueue";
+        pub const FIFO_THROUGHPUT_LIMIT: &str = "FifoThroughputLimit";
+        pub const KMS_DATA_KEY_REUSE_PERIOD_SECONDS: &str = "KmsDataKeyReusePeriodSeconds";
+        pub const KMS_MASTER_KEY_ID: &str = "KmsMasterKeyId";
+        pub const MAXIMUM_MESSAGE_SIZE: &str = "MaximumMessageSize";
+        pub const MESSAGE_RETENTION_PERIOD: &str = "MessageRetentionPeriod";
+        pub const QUEUE_NAME: &str = "QueueName";
+        pub const QUEUE_URL: &str = "QueueUrl";
+        pub const RECEIVE_MESSAGE_WAIT_TIME_SECONDS: &str = "ReceiveMessageWaitTimeSeconds";
+        pub const REDRIVE_ALLOW_POLICY: &str = "RedriveAllowPolicy";
+        pub const REDRIVE_POLICY: &str = "RedrivePolicy";
+        pub const SQS_MANAGED_SSE_ENABLED: &str = "SqsManagedSseEnabled";
+        pub const TAGS: &str = "Tags";
+        pub const VISIBILITY_TIMEOUT: &str = "VisibilityTimeout";
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+    }
+    /// The properties of `AWS::SQS::QueuePolicy`, then its definitions'.
+    pub mod queue_policy {
+        pub const ID: &str = "Id";
+        pub const POLICY_DOCUMENT: &str = "PolicyDocument";
+        pub const QUEUES: &str = "Queues";
     }
 }

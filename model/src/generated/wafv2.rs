@@ -4,13 +4,16 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::WAFv2::WebACL`: the type name, for code that matches on it.
+pub const WEB_ACL_TYPE: &str = "AWS::WAFv2::WebACL";
+
 /// `AWS::WAFv2::WebACL` (schema: `model/schemas/WAFv2_WebACL.json`).
 ///
 /// ```text
 /// Contains the Rules that identify the requests that you want to allow, block, or count. In a WebACL, you also specify a default action (ALLOW or BLOCK), and the action for each Rule that you add to a WebACL, for example, block requests from specified IP addresses or block requests from specified referrers. You also associate the WebACL with a CloudFront distribution to identify the requests that you want AWS WAF to filter. If you add more than one Rule to a WebACL, a request needs to match only one of the specifications to be allowed, blocked, or counted.
 /// ```
 pub static WEB_ACL: ResourceFacts = ResourceFacts {
-    type_name: "AWS::WAFv2::WebACL",
+    type_name: WEB_ACL_TYPE,
     service: Some("wafv2"),
     iam_prefixes: &["payments", "wafv2"],
     handler_actions: &[
@@ -43,13 +46,16 @@ pub static WEB_ACL: ResourceFacts = ResourceFacts {
     physical_name: Some("/properties/Name"),
 };
 
+/// `AWS::WAFv2::WebACLAssociation`: the type name, for code that matches on it.
+pub const WEB_ACL_ASSOCIATION_TYPE: &str = "AWS::WAFv2::WebACLAssociation";
+
 /// `AWS::WAFv2::WebACLAssociation` (schema: `model/schemas/WAFv2_WebACLAssociation.json`).
 ///
 /// ```text
 /// Associates WebACL to Application Load Balancer, CloudFront or API Gateway.
 /// ```
 pub static WEB_ACL_ASSOCIATION: ResourceFacts = ResourceFacts {
-    type_name: "AWS::WAFv2::WebACLAssociation",
+    type_name: WEB_ACL_ASSOCIATION_TYPE,
     service: Some("wafv2"),
     iam_prefixes: &[
         "amplify",
@@ -4796,5 +4802,578 @@ pub mod web_acl_association {
                 web_acl_arn: web_acl_arn.into(),
             }
         }
+    }
+}
+
+/// The property names of each `AWS::WAFv2::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
+pub mod props {
+    /// The properties of `AWS::WAFv2::WebACL`, then its definitions'.
+    pub mod web_acl {
+        pub const APPLICATION_CONFIG: &str = "ApplicationConfig";
+        pub const ARN: &str = "Arn";
+        pub const ASSOCIATION_CONFIG: &str = "AssociationConfig";
+        pub const CAPACITY: &str = "Capacity";
+        pub const CAPTCHA_CONFIG: &str = "CaptchaConfig";
+        pub const CHALLENGE_CONFIG: &str = "ChallengeConfig";
+        pub const CUSTOM_RESPONSE_BODIES: &str = "CustomResponseBodies";
+        pub const DATA_PROTECTION_CONFIG: &str = "DataProtectionConfig";
+        pub const DEFAULT_ACTION: &str = "DefaultAction";
+        pub const DESCRIPTION: &str = "Description";
+        pub const ID: &str = "Id";
+        pub const LABEL_NAMESPACE: &str = "LabelNamespace";
+        pub const MONETIZATION_CONFIG: &str = "MonetizationConfig";
+        pub const NAME: &str = "Name";
+        pub const ON_SOURCE_D_DO_S_PROTECTION_CONFIG: &str = "OnSourceDDoSProtectionConfig";
+        pub const RULES: &str = "Rules";
+        pub const SCOPE: &str = "Scope";
+        pub const TAGS: &str = "Tags";
+        pub const TOKEN_DOMAINS: &str = "TokenDomains";
+        pub const VISIBILITY_CONFIG: &str = "VisibilityConfig";
+        /// `AWSManagedRulesACFPRuleSet` in the schema's definitions.
+        pub mod aws_managed_rules_acfp_rule_set {
+            pub const CREATION_PATH: &str = "CreationPath";
+            pub const ENABLE_REGEX_IN_PATH: &str = "EnableRegexInPath";
+            pub const REGISTRATION_PAGE_PATH: &str = "RegistrationPagePath";
+            pub const REQUEST_INSPECTION: &str = "RequestInspection";
+            pub const RESPONSE_INSPECTION: &str = "ResponseInspection";
+        }
+        /// `AWSManagedRulesATPRuleSet` in the schema's definitions.
+        pub mod aws_managed_rules_atp_rule_set {
+            pub const ENABLE_REGEX_IN_PATH: &str = "EnableRegexInPath";
+            pub const LOGIN_PATH: &str = "LoginPath";
+            pub const REQUEST_INSPECTION: &str = "RequestInspection";
+            pub const RESPONSE_INSPECTION: &str = "ResponseInspection";
+        }
+        /// `AWSManagedRulesAntiDDoSRuleSet` in the schema's definitions.
+        pub mod aws_managed_rules_anti_d_do_s_rule_set {
+            pub const CLIENT_SIDE_ACTION_CONFIG: &str = "ClientSideActionConfig";
+            pub const SENSITIVITY_TO_BLOCK: &str = "SensitivityToBlock";
+        }
+        /// `AWSManagedRulesBotControlRuleSet` in the schema's definitions.
+        pub mod aws_managed_rules_bot_control_rule_set {
+            pub const ENABLE_MACHINE_LEARNING: &str = "EnableMachineLearning";
+            pub const INSPECTION_LEVEL: &str = "InspectionLevel";
+        }
+        /// `AllowAction` in the schema's definitions.
+        pub mod allow_action {
+            pub const CUSTOM_REQUEST_HANDLING: &str = "CustomRequestHandling";
+        }
+        /// `AndStatement` in the schema's definitions.
+        pub mod and_statement {
+            pub const STATEMENTS: &str = "Statements";
+        }
+        /// `ApplicationAttribute` in the schema's definitions.
+        pub mod application_attribute {
+            pub const NAME: &str = "Name";
+            pub const VALUES: &str = "Values";
+        }
+        /// `ApplicationConfig` in the schema's definitions.
+        pub mod application_config {
+            pub const ATTRIBUTES: &str = "Attributes";
+        }
+        /// `AsnMatchStatement` in the schema's definitions.
+        pub mod asn_match_statement {
+            pub const ASN_LIST: &str = "AsnList";
+            pub const FORWARDED_IP_CONFIG: &str = "ForwardedIPConfig";
+        }
+        /// `AssociationConfig` in the schema's definitions.
+        pub mod association_config {
+            pub const REQUEST_BODY: &str = "RequestBody";
+        }
+        /// `BlockAction` in the schema's definitions.
+        pub mod block_action {
+            pub const CUSTOM_RESPONSE: &str = "CustomResponse";
+        }
+        /// `Body` in the schema's definitions.
+        pub mod body {
+            pub const OVERSIZE_HANDLING: &str = "OversizeHandling";
+        }
+        /// `ByteMatchStatement` in the schema's definitions.
+        pub mod byte_match_statement {
+            pub const FIELD_TO_MATCH: &str = "FieldToMatch";
+            pub const POSITIONAL_CONSTRAINT: &str = "PositionalConstraint";
+            pub const PRE_PARSE_TEXT_TRANSFORMATIONS: &str = "PreParseTextTransformations";
+            pub const SEARCH_STRING: &str = "SearchString";
+            pub const SEARCH_STRING_BASE64: &str = "SearchStringBase64";
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `CaptchaAction` in the schema's definitions.
+        pub mod captcha_action {
+            pub const CUSTOM_REQUEST_HANDLING: &str = "CustomRequestHandling";
+        }
+        /// `CaptchaConfig` in the schema's definitions.
+        pub mod captcha_config {
+            pub const IMMUNITY_TIME_PROPERTY: &str = "ImmunityTimeProperty";
+        }
+        /// `ChallengeAction` in the schema's definitions.
+        pub mod challenge_action {
+            pub const CUSTOM_REQUEST_HANDLING: &str = "CustomRequestHandling";
+        }
+        /// `ChallengeConfig` in the schema's definitions.
+        pub mod challenge_config {
+            pub const IMMUNITY_TIME_PROPERTY: &str = "ImmunityTimeProperty";
+        }
+        /// `ClientSideAction` in the schema's definitions.
+        pub mod client_side_action {
+            pub const EXEMPT_URI_REGULAR_EXPRESSIONS: &str = "ExemptUriRegularExpressions";
+            pub const SENSITIVITY: &str = "Sensitivity";
+            pub const USAGE_OF_ACTION: &str = "UsageOfAction";
+        }
+        /// `ClientSideActionConfig` in the schema's definitions.
+        pub mod client_side_action_config {
+            pub const CHALLENGE: &str = "Challenge";
+        }
+        /// `CookieMatchPattern` in the schema's definitions.
+        pub mod cookie_match_pattern {
+            pub const ALL: &str = "All";
+            pub const EXCLUDED_COOKIES: &str = "ExcludedCookies";
+            pub const INCLUDED_COOKIES: &str = "IncludedCookies";
+        }
+        /// `Cookies` in the schema's definitions.
+        pub mod cookies {
+            pub const MATCH_PATTERN: &str = "MatchPattern";
+            pub const MATCH_SCOPE: &str = "MatchScope";
+            pub const OVERSIZE_HANDLING: &str = "OversizeHandling";
+        }
+        /// `CountAction` in the schema's definitions.
+        pub mod count_action {
+            pub const CUSTOM_REQUEST_HANDLING: &str = "CustomRequestHandling";
+        }
+        /// `CryptoConfig` in the schema's definitions.
+        pub mod crypto_config {
+            pub const PAYMENT_NETWORKS: &str = "PaymentNetworks";
+        }
+        /// `CustomHTTPHeader` in the schema's definitions.
+        pub mod custom_http_header {
+            pub const NAME: &str = "Name";
+            pub const VALUE: &str = "Value";
+        }
+        /// `CustomRequestHandling` in the schema's definitions.
+        pub mod custom_request_handling {
+            pub const INSERT_HEADERS: &str = "InsertHeaders";
+        }
+        /// `CustomResponse` in the schema's definitions.
+        pub mod custom_response {
+            pub const CUSTOM_RESPONSE_BODY_KEY: &str = "CustomResponseBodyKey";
+            pub const RESPONSE_CODE: &str = "ResponseCode";
+            pub const RESPONSE_HEADERS: &str = "ResponseHeaders";
+        }
+        /// `CustomResponseBody` in the schema's definitions.
+        pub mod custom_response_body {
+            pub const CONTENT: &str = "Content";
+            pub const CONTENT_TYPE: &str = "ContentType";
+        }
+        /// `DataProtect` in the schema's definitions.
+        pub mod data_protect {
+            pub const ACTION: &str = "Action";
+            pub const EXCLUDE_RATE_BASED_DETAILS: &str = "ExcludeRateBasedDetails";
+            pub const EXCLUDE_RULE_MATCH_DETAILS: &str = "ExcludeRuleMatchDetails";
+            pub const FIELD: &str = "Field";
+        }
+        /// `DataProtectionConfig` in the schema's definitions.
+        pub mod data_protection_config {
+            pub const DATA_PROTECTIONS: &str = "DataProtections";
+        }
+        /// `DefaultAction` in the schema's definitions.
+        pub mod default_action {
+            pub const ALLOW: &str = "Allow";
+            pub const BLOCK: &str = "Block";
+        }
+        /// `ExcludedRule` in the schema's definitions.
+        pub mod excluded_rule {
+            pub const NAME: &str = "Name";
+        }
+        /// `FieldIdentifier` in the schema's definitions.
+        pub mod field_identifier {
+            pub const IDENTIFIER: &str = "Identifier";
+        }
+        /// `FieldToMatch` in the schema's definitions.
+        pub mod field_to_match {
+            pub const ALL_QUERY_ARGUMENTS: &str = "AllQueryArguments";
+            pub const BODY: &str = "Body";
+            pub const COOKIES: &str = "Cookies";
+            pub const HEADER_ORDER: &str = "HeaderOrder";
+            pub const HEADERS: &str = "Headers";
+            pub const JA3_FINGERPRINT: &str = "JA3Fingerprint";
+            pub const JA4_FINGERPRINT: &str = "JA4Fingerprint";
+            pub const JSON_BODY: &str = "JsonBody";
+            pub const METHOD: &str = "Method";
+            pub const QUERY_STRING: &str = "QueryString";
+            pub const SINGLE_HEADER: &str = "SingleHeader";
+            pub const SINGLE_QUERY_ARGUMENT: &str = "SingleQueryArgument";
+            pub const URI_FRAGMENT: &str = "UriFragment";
+            pub const URI_PATH: &str = "UriPath";
+        }
+        /// `FieldToProtect` in the schema's definitions.
+        pub mod field_to_protect {
+            pub const FIELD_KEYS: &str = "FieldKeys";
+            pub const FIELD_TYPE: &str = "FieldType";
+        }
+        /// `ForwardedIPConfiguration` in the schema's definitions.
+        pub mod forwarded_ip_configuration {
+            pub const FALLBACK_BEHAVIOR: &str = "FallbackBehavior";
+            pub const HEADER_NAME: &str = "HeaderName";
+        }
+        /// `GeoMatchStatement` in the schema's definitions.
+        pub mod geo_match_statement {
+            pub const COUNTRY_CODES: &str = "CountryCodes";
+            pub const FORWARDED_IP_CONFIG: &str = "ForwardedIPConfig";
+        }
+        /// `HeaderMatchPattern` in the schema's definitions.
+        pub mod header_match_pattern {
+            pub const ALL: &str = "All";
+            pub const EXCLUDED_HEADERS: &str = "ExcludedHeaders";
+            pub const INCLUDED_HEADERS: &str = "IncludedHeaders";
+        }
+        /// `HeaderOrder` in the schema's definitions.
+        pub mod header_order {
+            pub const OVERSIZE_HANDLING: &str = "OversizeHandling";
+        }
+        /// `Headers` in the schema's definitions.
+        pub mod headers {
+            pub const MATCH_PATTERN: &str = "MatchPattern";
+            pub const MATCH_SCOPE: &str = "MatchScope";
+            pub const OVERSIZE_HANDLING: &str = "OversizeHandling";
+        }
+        /// `IPSetForwardedIPConfiguration` in the schema's definitions.
+        pub mod ip_set_forwarded_ip_configuration {
+            pub const FALLBACK_BEHAVIOR: &str = "FallbackBehavior";
+            pub const HEADER_NAME: &str = "HeaderName";
+            pub const POSITION: &str = "Position";
+        }
+        /// `IPSetReferenceStatement` in the schema's definitions.
+        pub mod ip_set_reference_statement {
+            pub const ARN: &str = "Arn";
+            pub const IP_SET_FORWARDED_IP_CONFIG: &str = "IPSetForwardedIPConfig";
+        }
+        /// `ImmunityTimeProperty` in the schema's definitions.
+        pub mod immunity_time_property {
+            pub const IMMUNITY_TIME: &str = "ImmunityTime";
+        }
+        /// `JA3Fingerprint` in the schema's definitions.
+        pub mod ja3_fingerprint {
+            pub const FALLBACK_BEHAVIOR: &str = "FallbackBehavior";
+        }
+        /// `JA4Fingerprint` in the schema's definitions.
+        pub mod ja4_fingerprint {
+            pub const FALLBACK_BEHAVIOR: &str = "FallbackBehavior";
+        }
+        /// `JsonBody` in the schema's definitions.
+        pub mod json_body {
+            pub const INVALID_FALLBACK_BEHAVIOR: &str = "InvalidFallbackBehavior";
+            pub const MATCH_PATTERN: &str = "MatchPattern";
+            pub const MATCH_SCOPE: &str = "MatchScope";
+            pub const OVERSIZE_HANDLING: &str = "OversizeHandling";
+        }
+        /// `JsonMatchPattern` in the schema's definitions.
+        pub mod json_match_pattern {
+            pub const ALL: &str = "All";
+            pub const INCLUDED_PATHS: &str = "IncludedPaths";
+        }
+        /// `Label` in the schema's definitions.
+        pub mod label {
+            pub const NAME: &str = "Name";
+        }
+        /// `LabelMatchStatement` in the schema's definitions.
+        pub mod label_match_statement {
+            pub const KEY: &str = "Key";
+            pub const SCOPE: &str = "Scope";
+        }
+        /// `ManagedRuleGroupConfig` in the schema's definitions.
+        pub mod managed_rule_group_config {
+            pub const AWS_MANAGED_RULES_ACFP_RULE_SET: &str = "AWSManagedRulesACFPRuleSet";
+            pub const AWS_MANAGED_RULES_ATP_RULE_SET: &str = "AWSManagedRulesATPRuleSet";
+            pub const AWS_MANAGED_RULES_ANTI_D_DO_S_RULE_SET: &str =
+                "AWSManagedRulesAntiDDoSRuleSet";
+            pub const AWS_MANAGED_RULES_BOT_CONTROL_RULE_SET: &str =
+                "AWSManagedRulesBotControlRuleSet";
+            pub const LOGIN_PATH: &str = "LoginPath";
+            pub const PASSWORD_FIELD: &str = "PasswordField";
+            pub const PAYLOAD_TYPE: &str = "PayloadType";
+            pub const USERNAME_FIELD: &str = "UsernameField";
+        }
+        /// `ManagedRuleGroupStatement` in the schema's definitions.
+        pub mod managed_rule_group_statement {
+            pub const EXCLUDED_RULES: &str = "ExcludedRules";
+            pub const MANAGED_RULE_GROUP_CONFIGS: &str = "ManagedRuleGroupConfigs";
+            pub const NAME: &str = "Name";
+            pub const RULE_ACTION_OVERRIDES: &str = "RuleActionOverrides";
+            pub const SCOPE_DOWN_STATEMENT: &str = "ScopeDownStatement";
+            pub const VENDOR_NAME: &str = "VendorName";
+            pub const VERSION: &str = "Version";
+        }
+        /// `MonetizationConfig` in the schema's definitions.
+        pub mod monetization_config {
+            pub const CRYPTO_CONFIG: &str = "CryptoConfig";
+            pub const CURRENCY_MODE: &str = "CurrencyMode";
+        }
+        /// `MonetizeAction` in the schema's definitions.
+        pub mod monetize_action {
+            pub const PRICE_MULTIPLIER: &str = "PriceMultiplier";
+        }
+        /// `NotStatement` in the schema's definitions.
+        pub mod not_statement {
+            pub const STATEMENT: &str = "Statement";
+        }
+        /// `OnSourceDDoSProtectionConfig` in the schema's definitions.
+        pub mod on_source_d_do_s_protection_config {
+            pub const ALB_LOW_REPUTATION_MODE: &str = "ALBLowReputationMode";
+        }
+        /// `OrStatement` in the schema's definitions.
+        pub mod or_statement {
+            pub const STATEMENTS: &str = "Statements";
+        }
+        /// `OverrideAction` in the schema's definitions.
+        pub mod override_action {
+            pub const COUNT: &str = "Count";
+            pub const NONE: &str = "None";
+        }
+        /// `PaymentNetwork` in the schema's definitions.
+        pub mod payment_network {
+            pub const CHAIN: &str = "Chain";
+            pub const PRICES: &str = "Prices";
+            pub const WALLET_ADDRESS: &str = "WalletAddress";
+        }
+        /// `PreParseTextTransformation` in the schema's definitions.
+        pub mod pre_parse_text_transformation {
+            pub const PRIORITY: &str = "Priority";
+            pub const TYPE: &str = "Type";
+        }
+        /// `Price` in the schema's definitions.
+        pub mod price {
+            pub const AMOUNT: &str = "Amount";
+            pub const CURRENCY: &str = "Currency";
+        }
+        /// `RateBasedStatement` in the schema's definitions.
+        pub mod rate_based_statement {
+            pub const AGGREGATE_KEY_TYPE: &str = "AggregateKeyType";
+            pub const CUSTOM_KEYS: &str = "CustomKeys";
+            pub const EVALUATION_WINDOW_SEC: &str = "EvaluationWindowSec";
+            pub const FORWARDED_IP_CONFIG: &str = "ForwardedIPConfig";
+            pub const LIMIT: &str = "Limit";
+            pub const SCOPE_DOWN_STATEMENT: &str = "ScopeDownStatement";
+        }
+        /// `RateBasedStatementCustomKey` in the schema's definitions.
+        pub mod rate_based_statement_custom_key {
+            pub const ASN: &str = "ASN";
+            pub const COOKIE: &str = "Cookie";
+            pub const FORWARDED_IP: &str = "ForwardedIP";
+            pub const HTTP_METHOD: &str = "HTTPMethod";
+            pub const HEADER: &str = "Header";
+            pub const IP: &str = "IP";
+            pub const JA3_FINGERPRINT: &str = "JA3Fingerprint";
+            pub const JA4_FINGERPRINT: &str = "JA4Fingerprint";
+            pub const LABEL_NAMESPACE: &str = "LabelNamespace";
+            pub const QUERY_ARGUMENT: &str = "QueryArgument";
+            pub const QUERY_STRING: &str = "QueryString";
+            pub const URI_PATH: &str = "UriPath";
+        }
+        /// `RateLimitCookie` in the schema's definitions.
+        pub mod rate_limit_cookie {
+            pub const NAME: &str = "Name";
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `RateLimitHeader` in the schema's definitions.
+        pub mod rate_limit_header {
+            pub const NAME: &str = "Name";
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `RateLimitJA3Fingerprint` in the schema's definitions.
+        pub mod rate_limit_ja3_fingerprint {
+            pub const FALLBACK_BEHAVIOR: &str = "FallbackBehavior";
+        }
+        /// `RateLimitJA4Fingerprint` in the schema's definitions.
+        pub mod rate_limit_ja4_fingerprint {
+            pub const FALLBACK_BEHAVIOR: &str = "FallbackBehavior";
+        }
+        /// `RateLimitLabelNamespace` in the schema's definitions.
+        pub mod rate_limit_label_namespace {
+            pub const NAMESPACE: &str = "Namespace";
+        }
+        /// `RateLimitQueryArgument` in the schema's definitions.
+        pub mod rate_limit_query_argument {
+            pub const NAME: &str = "Name";
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `RateLimitQueryString` in the schema's definitions.
+        pub mod rate_limit_query_string {
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `RateLimitUriPath` in the schema's definitions.
+        pub mod rate_limit_uri_path {
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `Regex` in the schema's definitions.
+        pub mod regex {
+            pub const REGEX_STRING: &str = "RegexString";
+        }
+        /// `RegexMatchStatement` in the schema's definitions.
+        pub mod regex_match_statement {
+            pub const FIELD_TO_MATCH: &str = "FieldToMatch";
+            pub const PRE_PARSE_TEXT_TRANSFORMATIONS: &str = "PreParseTextTransformations";
+            pub const REGEX_STRING: &str = "RegexString";
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `RegexPatternSetReferenceStatement` in the schema's definitions.
+        pub mod regex_pattern_set_reference_statement {
+            pub const ARN: &str = "Arn";
+            pub const FIELD_TO_MATCH: &str = "FieldToMatch";
+            pub const PRE_PARSE_TEXT_TRANSFORMATIONS: &str = "PreParseTextTransformations";
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `RequestBodyAssociatedResourceTypeConfig` in the schema's definitions.
+        pub mod request_body_associated_resource_type_config {
+            pub const DEFAULT_SIZE_INSPECTION_LIMIT: &str = "DefaultSizeInspectionLimit";
+        }
+        /// `RequestInspection` in the schema's definitions.
+        pub mod request_inspection {
+            pub const PASSWORD_FIELD: &str = "PasswordField";
+            pub const PAYLOAD_TYPE: &str = "PayloadType";
+            pub const USERNAME_FIELD: &str = "UsernameField";
+        }
+        /// `RequestInspectionACFP` in the schema's definitions.
+        pub mod request_inspection_acfp {
+            pub const ADDRESS_FIELDS: &str = "AddressFields";
+            pub const EMAIL_FIELD: &str = "EmailField";
+            pub const PASSWORD_FIELD: &str = "PasswordField";
+            pub const PAYLOAD_TYPE: &str = "PayloadType";
+            pub const PHONE_NUMBER_FIELDS: &str = "PhoneNumberFields";
+            pub const USERNAME_FIELD: &str = "UsernameField";
+        }
+        /// `ResponseInspection` in the schema's definitions.
+        pub mod response_inspection {
+            pub const BODY_CONTAINS: &str = "BodyContains";
+            pub const HEADER: &str = "Header";
+            pub const JSON: &str = "Json";
+            pub const STATUS_CODE: &str = "StatusCode";
+        }
+        /// `ResponseInspectionBodyContains` in the schema's definitions.
+        pub mod response_inspection_body_contains {
+            pub const FAILURE_STRINGS: &str = "FailureStrings";
+            pub const SUCCESS_STRINGS: &str = "SuccessStrings";
+        }
+        /// `ResponseInspectionHeader` in the schema's definitions.
+        pub mod response_inspection_header {
+            pub const FAILURE_VALUES: &str = "FailureValues";
+            pub const NAME: &str = "Name";
+            pub const SUCCESS_VALUES: &str = "SuccessValues";
+        }
+        /// `ResponseInspectionJson` in the schema's definitions.
+        pub mod response_inspection_json {
+            pub const FAILURE_VALUES: &str = "FailureValues";
+            pub const IDENTIFIER: &str = "Identifier";
+            pub const SUCCESS_VALUES: &str = "SuccessValues";
+        }
+        /// `ResponseInspectionStatusCode` in the schema's definitions.
+        pub mod response_inspection_status_code {
+            pub const FAILURE_CODES: &str = "FailureCodes";
+            pub const SUCCESS_CODES: &str = "SuccessCodes";
+        }
+        /// `Rule` in the schema's definitions.
+        pub mod rule {
+            pub const ACTION: &str = "Action";
+            pub const CAPTCHA_CONFIG: &str = "CaptchaConfig";
+            pub const CHALLENGE_CONFIG: &str = "ChallengeConfig";
+            pub const NAME: &str = "Name";
+            pub const OVERRIDE_ACTION: &str = "OverrideAction";
+            pub const PRIORITY: &str = "Priority";
+            pub const RULE_LABELS: &str = "RuleLabels";
+            pub const STATEMENT: &str = "Statement";
+            pub const VISIBILITY_CONFIG: &str = "VisibilityConfig";
+        }
+        /// `RuleAction` in the schema's definitions.
+        pub mod rule_action {
+            pub const ALLOW: &str = "Allow";
+            pub const BLOCK: &str = "Block";
+            pub const CAPTCHA: &str = "Captcha";
+            pub const CHALLENGE: &str = "Challenge";
+            pub const COUNT: &str = "Count";
+            pub const MONETIZE: &str = "Monetize";
+        }
+        /// `RuleActionOverride` in the schema's definitions.
+        pub mod rule_action_override {
+            pub const ACTION_TO_USE: &str = "ActionToUse";
+            pub const NAME: &str = "Name";
+        }
+        /// `RuleGroupReferenceStatement` in the schema's definitions.
+        pub mod rule_group_reference_statement {
+            pub const ARN: &str = "Arn";
+            pub const EXCLUDED_RULES: &str = "ExcludedRules";
+            pub const RULE_ACTION_OVERRIDES: &str = "RuleActionOverrides";
+        }
+        /// `SingleHeader` in the schema's definitions.
+        pub mod single_header {
+            pub const NAME: &str = "Name";
+        }
+        /// `SingleQueryArgument` in the schema's definitions.
+        pub mod single_query_argument {
+            pub const NAME: &str = "Name";
+        }
+        /// `SizeConstraintStatement` in the schema's definitions.
+        pub mod size_constraint_statement {
+            pub const COMPARISON_OPERATOR: &str = "ComparisonOperator";
+            pub const FIELD_TO_MATCH: &str = "FieldToMatch";
+            pub const PRE_PARSE_TEXT_TRANSFORMATIONS: &str = "PreParseTextTransformations";
+            pub const SIZE: &str = "Size";
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `SqliMatchStatement` in the schema's definitions.
+        pub mod sqli_match_statement {
+            pub const FIELD_TO_MATCH: &str = "FieldToMatch";
+            pub const PRE_PARSE_TEXT_TRANSFORMATIONS: &str = "PreParseTextTransformations";
+            pub const SENSITIVITY_LEVEL: &str = "SensitivityLevel";
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+        /// `Statement` in the schema's definitions.
+        pub mod statement {
+            pub const AND_STATEMENT: &str = "AndStatement";
+            pub const ASN_MATCH_STATEMENT: &str = "AsnMatchStatement";
+            pub const BYTE_MATCH_STATEMENT: &str = "ByteMatchStatement";
+            pub const GEO_MATCH_STATEMENT: &str = "GeoMatchStatement";
+            pub const IP_SET_REFERENCE_STATEMENT: &str = "IPSetReferenceStatement";
+            pub const LABEL_MATCH_STATEMENT: &str = "LabelMatchStatement";
+            pub const MANAGED_RULE_GROUP_STATEMENT: &str = "ManagedRuleGroupStatement";
+            pub const NOT_STATEMENT: &str = "NotStatement";
+            pub const OR_STATEMENT: &str = "OrStatement";
+            pub const RATE_BASED_STATEMENT: &str = "RateBasedStatement";
+            pub const REGEX_MATCH_STATEMENT: &str = "RegexMatchStatement";
+            pub const REGEX_PATTERN_SET_REFERENCE_STATEMENT: &str =
+                "RegexPatternSetReferenceStatement";
+            pub const RULE_GROUP_REFERENCE_STATEMENT: &str = "RuleGroupReferenceStatement";
+            pub const SIZE_CONSTRAINT_STATEMENT: &str = "SizeConstraintStatement";
+            pub const SQLI_MATCH_STATEMENT: &str = "SqliMatchStatement";
+            pub const XSS_MATCH_STATEMENT: &str = "XssMatchStatement";
+        }
+        /// `Tag` in the schema's definitions.
+        pub mod tag {
+            pub const KEY: &str = "Key";
+            pub const VALUE: &str = "Value";
+        }
+        /// `TextTransformation` in the schema's definitions.
+        pub mod text_transformation {
+            pub const PRIORITY: &str = "Priority";
+            pub const TYPE: &str = "Type";
+        }
+        /// `UriFragment` in the schema's definitions.
+        pub mod uri_fragment {
+            pub const FALLBACK_BEHAVIOR: &str = "FallbackBehavior";
+        }
+        /// `VisibilityConfig` in the schema's definitions.
+        pub mod visibility_config {
+            pub const CLOUD_WATCH_METRICS_ENABLED: &str = "CloudWatchMetricsEnabled";
+            pub const METRIC_NAME: &str = "MetricName";
+            pub const SAMPLED_REQUESTS_ENABLED: &str = "SampledRequestsEnabled";
+        }
+        /// `XssMatchStatement` in the schema's definitions.
+        pub mod xss_match_statement {
+            pub const FIELD_TO_MATCH: &str = "FieldToMatch";
+            pub const PRE_PARSE_TEXT_TRANSFORMATIONS: &str = "PreParseTextTransformations";
+            pub const TEXT_TRANSFORMATIONS: &str = "TextTransformations";
+        }
+    }
+    /// The properties of `AWS::WAFv2::WebACLAssociation`, then its definitions'.
+    pub mod web_acl_association {
+        pub const RESOURCE_ARN: &str = "ResourceArn";
+        pub const WEB_ACL_ARN: &str = "WebACLArn";
     }
 }
