@@ -5,8 +5,14 @@
 //! that deleting a table loses its items, that `DeletionPolicy: Snapshot` works for an RDS
 //! cluster but not a table, or which property makes the service refuse a delete. `stackgen diff`
 //! needs exactly that, so it lives here, in one place, next to the generated facts that point
-//! to it by type name ([`crate::ResourceFacts::data_store`]). Every type named here must be in
-//! `model/allowlist.txt` (a test checks).
+//! to it by type name ([`crate::ResourceFacts::data_store`]). Every type here is named by its
+//! generated constant (`dynamodb::TABLE_TYPE`), so a type missing from `model/allowlist.txt`
+//! does not compile.
+
+use crate::generated::{
+    backup, cognito, docdb, dynamodb, ec2, ecr, efs, elasticache, events, kinesis, kms, logs,
+    memorydb, neptune, opensearchservice, rds, redshift, s3, s3express, secretsmanager, sqs,
+};
 
 /// A resource type that holds data, and what CloudFormation does with that data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,33 +78,33 @@ const fn defaults_to(mut s: DataStore, policy: DefaultDeletionPolicy) -> DataSto
 /// Resource types whose deletion loses data.
 pub const DATA_STORES: &[DataStore] = &[
     protected(
-        store("AWS::DynamoDB::Table", "all items in the table"),
+        store(dynamodb::TABLE_TYPE, "all items in the table"),
         "DeletionProtectionEnabled",
         "true",
     ),
-    store("AWS::DynamoDB::GlobalTable", "all items in every replica"),
+    store(dynamodb::GLOBAL_TABLE_TYPE, "all items in every replica"),
     caveat(
-        store("AWS::S3::Bucket", "all objects in the bucket"),
+        store(s3::BUCKET_TYPE, "all objects in the bucket"),
         NOT_EMPTY,
     ),
     caveat(
         store(
-            "AWS::S3Express::DirectoryBucket",
+            s3express::DIRECTORY_BUCKET_TYPE,
             "all objects in the bucket",
         ),
         NOT_EMPTY,
     ),
-    store("AWS::SQS::Queue", "messages waiting in the queue"),
+    store(sqs::QUEUE_TYPE, "messages waiting in the queue"),
     protected(
-        store("AWS::Logs::LogGroup", "all log events"),
+        store(logs::LOG_GROUP_TYPE, "all log events"),
         "DeletionProtectionEnabled",
         "true",
     ),
-    store("AWS::Kinesis::Stream", "records in the stream"),
-    store("AWS::Events::Archive", "archived events"),
+    store(kinesis::STREAM_TYPE, "records in the stream"),
+    store(events::ARCHIVE_TYPE, "archived events"),
     defaults_to(
         snapshots(protected(
-            store("AWS::RDS::DBInstance", "the database"),
+            store(rds::DB_INSTANCE_TYPE, "the database"),
             "DeletionProtection",
             "true",
         )),
@@ -106,44 +112,44 @@ pub const DATA_STORES: &[DataStore] = &[
     ),
     defaults_to(
         snapshots(protected(
-            store("AWS::RDS::DBCluster", "the database"),
+            store(rds::DB_CLUSTER_TYPE, "the database"),
             "DeletionProtection",
             "true",
         )),
         DefaultDeletionPolicy::Snapshot,
     ),
     snapshots(protected(
-        store("AWS::DocDB::DBCluster", "the database"),
+        store(docdb::DB_CLUSTER_TYPE, "the database"),
         "DeletionProtection",
         "true",
     )),
     snapshots(protected(
-        store("AWS::Neptune::DBCluster", "the database"),
+        store(neptune::DB_CLUSTER_TYPE, "the database"),
         "DeletionProtection",
         "true",
     )),
-    snapshots(store("AWS::Redshift::Cluster", "the data warehouse")),
+    snapshots(store(redshift::CLUSTER_TYPE, "the data warehouse")),
     snapshots(store(
-        "AWS::ElastiCache::ReplicationGroup",
+        elasticache::REPLICATION_GROUP_TYPE,
         "the cached data",
     )),
-    snapshots(store("AWS::ElastiCache::CacheCluster", "the cached data")),
-    store("AWS::MemoryDB::Cluster", "the stored data"),
-    store("AWS::OpenSearchService::Domain", "all indexes"),
-    store("AWS::EFS::FileSystem", "all files"),
-    snapshots(store("AWS::EC2::Volume", "the volume's data")),
-    store("AWS::ECR::Repository", "all images"),
-    store("AWS::Backup::BackupVault", "all recovery points"),
+    snapshots(store(elasticache::CACHE_CLUSTER_TYPE, "the cached data")),
+    store(memorydb::CLUSTER_TYPE, "the stored data"),
+    store(opensearchservice::DOMAIN_TYPE, "all indexes"),
+    store(efs::FILE_SYSTEM_TYPE, "all files"),
+    snapshots(store(ec2::VOLUME_TYPE, "the volume's data")),
+    store(ecr::REPOSITORY_TYPE, "all images"),
+    store(backup::BACKUP_VAULT_TYPE, "all recovery points"),
     protected(
-        store("AWS::Cognito::UserPool", "all users"),
+        store(cognito::USER_POOL_TYPE, "all users"),
         "DeletionProtection",
         "ACTIVE",
     ),
     store(
-        "AWS::KMS::Key",
+        kms::KEY_TYPE,
         "the key (anything encrypted with it becomes unreadable)",
     ),
-    store("AWS::SecretsManager::Secret", "the secret value"),
+    store(secretsmanager::SECRET_TYPE, "the secret value"),
 ];
 
 /// Where the schema is looser than AWS's reference: properties the schema does not mark
@@ -154,11 +160,11 @@ pub const DATA_STORES: &[DataStore] = &[
 /// upgrade a property to create-only.
 pub const STRICTER_CREATE_ONLY: &[(&str, &[&str])] = &[
     (
-        "AWS::DynamoDB::Table",
+        dynamodb::TABLE_TYPE,
         &["/properties/KeySchema", "/properties/LocalSecondaryIndexes"],
     ),
     (
-        "AWS::DynamoDB::GlobalTable",
+        dynamodb::GLOBAL_TABLE_TYPE,
         &["/properties/KeySchema", "/properties/LocalSecondaryIndexes"],
     ),
 ];

@@ -13,6 +13,7 @@
 //! exist is a success.
 
 use aws_sdk_resourcegroupstagging::types::TagFilter;
+use stackgen_model::generated::s3;
 
 use super::bootstrap::delete_and_wait;
 use super::error::DeployError;
@@ -194,7 +195,7 @@ async fn stack_buckets(ctx: &AwsContext, stack_id: &str) -> Result<Vec<String>, 
     Ok(out
         .stack_resources()
         .iter()
-        .filter(|r| r.resource_type() == Some("AWS::S3::Bucket"))
+        .filter(|r| r.resource_type() == Some(s3::BUCKET_TYPE))
         .filter_map(|r| r.physical_resource_id())
         .filter(|id| !id.is_empty())
         .map(str::to_string)

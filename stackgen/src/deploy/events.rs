@@ -6,6 +6,7 @@
 //! [`Progress`](super::Progress). moto records only stack-level events (no per-resource ones);
 //! the loop does not depend on resource events, it ends on the stack status alone.
 
+use stackgen_model::generated::cloudformation;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -34,7 +35,7 @@ impl StackEvent {
     /// "Resource creation cancelled" that follows the first real failure).
     pub fn is_root_failure(&self) -> bool {
         self.status.ends_with("_FAILED")
-            && self.resource_type != "AWS::CloudFormation::Stack"
+            && self.resource_type != cloudformation::STACK_TYPE
             && self
                 .reason
                 .as_deref()

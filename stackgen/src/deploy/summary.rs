@@ -49,14 +49,6 @@ impl ResourceChange {
     }
 }
 
-/// Resource types whose removal or replacement loses data.
-pub const STATEFUL_TYPES: &[&str] = &[
-    "AWS::DynamoDB::Table",
-    "AWS::DynamoDB::GlobalTable",
-    "AWS::S3::Bucket",
-    "AWS::SQS::Queue",
-];
-
 /// The reviewable content of a change set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChangeSummary {
@@ -88,7 +80,10 @@ impl ChangeSummary {
                 ResourceChange {
                     action,
                     logical_id: rc.logical_resource_id().unwrap_or_default().to_string(),
-                    stateful: STATEFUL_TYPES.contains(&resource_type.as_str()),
+                    // Whether removing or replacing it loses data: the model's data stores, the same
+                    // table `stackgen diff` warns from (it once kept four types of its own here and
+                    // left user pools, log groups and databases out).
+                    stateful: stackgen_model::data_store(&resource_type).is_some(),
                     resource_type,
                     physical_id: rc.physical_resource_id().map(str::to_string),
                     replacement,
@@ -176,5 +171,23 @@ mod tests {
         assert_eq!(lost, ["Reports"]);
         assert_eq!(s.changes[0].replacement, Replacement::True);
         assert_eq!(s.changes[3].replacement, Replacement::NotApplicable);
+    }
+
+    #[test]
+    fn replacing_a_user_pool_or_removing_a_log_group_is_data_loss() {
+        // The summary reads the model's data stores, as `stackgen diff` does: a replaced user
+        // pool loses every account, a removed log group every event.
+        let s = ChangeSummary::from_changes(&[
+            change(
+                SdkAction::Modify,
+                "Pool",
+                "AWS::Cognito::UserPool",
+                Some(SdkReplacement::True),
+            ),
+            change(SdkAction::Remove, "Logs", "AWS::Logs::LogGroup", None),
+            change(SdkAction::Remove, "Role", "AWS::IAM::Role", None),
+        ]);
+        let lost: Vec<&str> = s.data_loss().map(|c| c.logical_id.as_str()).collect();
+        assert_eq!(lost, ["Logs", "Pool"]);
     }
 }

@@ -30,6 +30,7 @@ mod start;
 pub mod streams;
 pub mod watch;
 
+use stackgen_model::generated::{apigatewayv2, cognito};
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -104,8 +105,8 @@ impl UserPoolRef {
                 .map(|r| r.physical_id.clone())
         };
         match (
-            find("AWS::Cognito::UserPool"),
-            find("AWS::Cognito::UserPoolClient"),
+            find(cognito::USER_POOL_TYPE),
+            find(cognito::USER_POOL_CLIENT_TYPE),
         ) {
             (Some(pool_id), Some(client_id)) => Ok(UserPoolRef { pool_id, client_id }),
             _ => Err(DevError::NoUserPool {
@@ -192,7 +193,7 @@ fn api_id(deployed: &DeployedStack) -> String {
     if let Some(api) = deployed
         .resources
         .values()
-        .find(|r| r.resource_type == "AWS::ApiGatewayV2::Api")
+        .find(|r| r.resource_type == apigatewayv2::API_TYPE)
     {
         return api.physical_id.clone();
     }

@@ -6,6 +6,7 @@
 //! built from stackgen-model's facts, generated from those schemas (`model/allowlist.txt` lists
 //! the types), so the answer comes from AWS's own data, not from a hand-kept list.
 
+use stackgen_model::generated::cloudformation;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -78,7 +79,7 @@ impl ReplacementRules {
     /// `AWS::CloudFormation::CustomResource`'s. `None` when the type is not allowlisted.
     pub fn for_type(&self, resource_type: &str) -> Option<&TypeRules> {
         if resource_type.starts_with("Custom::") {
-            return self.types.get("AWS::CloudFormation::CustomResource");
+            return self.types.get(cloudformation::CUSTOM_RESOURCE_TYPE);
         }
         self.types.get(resource_type)
     }

@@ -10,6 +10,7 @@
 //! route that stops requiring an authorizer, a bucket whose public access block is weakened, a
 //! role that loses its permissions boundary.
 
+use stackgen_model::generated::{apigatewayv2, iam, lambda, s3, sns, sqs};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -212,7 +213,7 @@ fn posture(template: &Value) -> Posture {
 
 fn read_resource(p: &mut Posture, id: &str, ty: &str, props: &Value) {
     match ty {
-        "AWS::IAM::Role" => {
+        iam::ROLE_TYPE => {
             for policy in array(props.get("Policies")) {
                 document(p, id, &policy["PolicyDocument"], false);
             }
@@ -221,13 +222,13 @@ fn read_resource(p: &mut Posture, id: &str, ty: &str, props: &Value) {
                 p.unbounded_roles.insert(id.to_owned());
             }
         }
-        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+        iam::POLICY_TYPE | iam::MANAGED_POLICY_TYPE => {
             document(p, id, &props["PolicyDocument"], false);
         }
-        "AWS::S3::BucketPolicy" | "AWS::SNS::TopicPolicy" | "AWS::SQS::QueuePolicy" => {
+        s3::BUCKET_POLICY_TYPE | sns::TOPIC_POLICY_TYPE | sqs::QUEUE_POLICY_TYPE => {
             document(p, id, &props["PolicyDocument"], true);
         }
-        "AWS::Lambda::Permission" => {
+        lambda::PERMISSION_TYPE => {
             let condition = ["SourceArn", "SourceAccount", "PrincipalOrgID"]
                 .iter()
                 .filter_map(|k| props.get(*k).map(|v| format!("{k} = {}", text(v))))
@@ -242,14 +243,14 @@ fn read_resource(p: &mut Posture, id: &str, ty: &str, props: &Value) {
                 condition,
             });
         }
-        "AWS::ApiGatewayV2::Route" => {
+        apigatewayv2::ROUTE_TYPE => {
             let auth = props.get("AuthorizationType").and_then(Value::as_str);
             if matches!(auth, None | Some("NONE")) {
                 let key = props.get("RouteKey").map(text).unwrap_or_default();
                 p.public_routes.insert(id.to_owned(), key);
             }
         }
-        "AWS::S3::Bucket" => {
+        s3::BUCKET_TYPE => {
             let block = props.get("PublicAccessBlockConfiguration");
             let all = [
                 "BlockPublicAcls",

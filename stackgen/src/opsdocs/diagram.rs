@@ -7,6 +7,10 @@
 //! an integration is API → function, a mapping is queue or table → function, a role's
 //! statements are function → what it reads or writes, a subscription is topic → function.
 
+use stackgen_model::generated::{
+    apigatewayv2, budgets, ce, cloudfront, cloudwatch, cognito, dynamodb, iam, lambda, s3,
+    scheduler, ses, sns, sqs,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::view::{Res, View};
@@ -14,28 +18,28 @@ use crate::env::Environment;
 
 /// The groups, in drawing order, and the types each holds.
 const GROUPS: &[(&str, &str, &[&str])] = &[
-    ("edge", "Edge", &["AWS::CloudFront::Distribution"]),
-    ("identity", "Identity", &["AWS::Cognito::UserPool"]),
-    ("api", "API", &["AWS::ApiGatewayV2::Api"]),
-    ("functions", "Functions", &["AWS::Lambda::Function"]),
-    ("data", "Data", &["AWS::DynamoDB::Table", "AWS::S3::Bucket"]),
+    ("edge", "Edge", &[cloudfront::DISTRIBUTION_TYPE]),
+    ("identity", "Identity", &[cognito::USER_POOL_TYPE]),
+    ("api", "API", &[apigatewayv2::API_TYPE]),
+    ("functions", "Functions", &[lambda::FUNCTION_TYPE]),
+    ("data", "Data", &[dynamodb::TABLE_TYPE, s3::BUCKET_TYPE]),
     (
         "events",
         "Events",
         &[
-            "AWS::SQS::Queue",
-            "AWS::SNS::Topic",
-            "AWS::Scheduler::Schedule",
-            "AWS::SES::EmailIdentity",
+            sqs::QUEUE_TYPE,
+            sns::TOPIC_TYPE,
+            scheduler::SCHEDULE_TYPE,
+            ses::EMAIL_IDENTITY_TYPE,
         ],
     ),
     (
         "finops",
         "FinOps and alarms",
         &[
-            "AWS::Budgets::Budget",
-            "AWS::CE::AnomalyMonitor",
-            "AWS::CloudWatch::Dashboard",
+            budgets::BUDGET_TYPE,
+            ce::ANOMALY_MONITOR_TYPE,
+            cloudwatch::DASHBOARD_TYPE,
         ],
     ),
 ];
@@ -81,7 +85,7 @@ fn mermaid(view: &View) -> String {
         for r in &members {
             out.push_str(&format!("    {}\n", node(r)));
         }
-        let alarms = view.of_type("AWS::CloudWatch::Alarm").count();
+        let alarms = view.of_type(cloudwatch::ALARM_TYPE).count();
         if *key == "finops" && alarms > 0 {
             out.push_str(&format!("    alarms[\"{alarms} alarms<br/>CloudWatch\"]\n"));
         }
@@ -99,7 +103,7 @@ fn mermaid(view: &View) -> String {
 }
 
 fn group_of(r: &Res) -> Option<&'static str> {
-    if r.ty == "AWS::S3::Bucket" && r.id == crate::stack::ids::SITE_BUCKET {
+    if r.ty == s3::BUCKET_TYPE && r.id == crate::stack::ids::SITE_BUCKET {
         return Some("edge");
     }
     GROUPS
@@ -113,8 +117,8 @@ fn node(r: &Res) -> String {
     let service = r.ty.split("::").nth(1).unwrap_or_default();
     let label = format!("{}<br/>{service} {kind}", r.id);
     match r.ty {
-        "AWS::DynamoDB::Table" | "AWS::S3::Bucket" => format!("{}[(\"{label}\")]", r.id),
-        "AWS::SQS::Queue" | "AWS::SNS::Topic" => format!("{}[/\"{label}\"/]", r.id),
+        dynamodb::TABLE_TYPE | s3::BUCKET_TYPE => format!("{}[(\"{label}\")]", r.id),
+        sqs::QUEUE_TYPE | sns::TOPIC_TYPE => format!("{}[/\"{label}\"/]", r.id),
         _ => format!("{}[\"{label}\"]", r.id),
     }
 }
@@ -129,7 +133,7 @@ fn add(edges: &mut Edges, from: &str, to: &str, label: &'static str) {
 /// Where requests enter: the browser to the CDN (or, without one, to what `stackgen dev`
 /// serves), the CDN to its origins, the API to its functions and its authorizer's pool.
 fn entry_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
-    let cdn: Vec<Res> = view.of_type("AWS::CloudFront::Distribution").collect();
+    let cdn: Vec<Res> = view.of_type(cloudfront::DISTRIBUTION_TYPE).collect();
     for d in &cdn {
         add(edges, "browser", d.id, "HTTPS");
         for origin in d.refers_to() {
@@ -139,36 +143,33 @@ fn entry_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
         }
     }
     if cdn.is_empty() {
-        for api in view.of_type("AWS::ApiGatewayV2::Api") {
+        for api in view.of_type(apigatewayv2::API_TYPE) {
             add(edges, "browser", api.id, "/api");
         }
         if nodes.contains(crate::stack::ids::SITE_BUCKET) {
             add(edges, "browser", crate::stack::ids::SITE_BUCKET, "pages");
         }
     }
-    for i in view.of_type("AWS::ApiGatewayV2::Integration") {
+    for i in view.of_type(apigatewayv2::INTEGRATION_TYPE) {
         let refs = i.refers_to();
-        let api = refs.iter().find(|r| {
-            view.get(r)
-                .is_some_and(|x| x.ty == "AWS::ApiGatewayV2::Api")
-        });
+        let api = refs
+            .iter()
+            .find(|r| view.get(r).is_some_and(|x| x.ty == apigatewayv2::API_TYPE));
         let function = refs
             .iter()
-            .find(|r| view.get(r).is_some_and(|x| x.ty == "AWS::Lambda::Function"));
+            .find(|r| view.get(r).is_some_and(|x| x.ty == lambda::FUNCTION_TYPE));
         if let (Some(api), Some(function)) = (api, function) {
             add(edges, api, function, "routes");
         }
     }
-    for a in view.of_type("AWS::ApiGatewayV2::Authorizer") {
+    for a in view.of_type(apigatewayv2::AUTHORIZER_TYPE) {
         let refs = a.refers_to();
-        let api = refs.iter().find(|r| {
-            view.get(r)
-                .is_some_and(|x| x.ty == "AWS::ApiGatewayV2::Api")
-        });
-        let pools = refs.iter().filter(|r| {
-            view.get(r)
-                .is_some_and(|x| x.ty == "AWS::Cognito::UserPool")
-        });
+        let api = refs
+            .iter()
+            .find(|r| view.get(r).is_some_and(|x| x.ty == apigatewayv2::API_TYPE));
+        let pools = refs
+            .iter()
+            .filter(|r| view.get(r).is_some_and(|x| x.ty == cognito::USER_POOL_TYPE));
         if let Some(api) = api {
             for pool in pools {
                 add(edges, api, pool, "verifies tokens");
@@ -180,23 +181,23 @@ fn entry_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
 /// Mappings, subscriptions, schedules, redrive, budgets and alarms.
 fn glue_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
     let typed = |id: &str, ty: &str| view.get(id).is_some_and(|r| r.ty == ty);
-    for m in view.of_type("AWS::Lambda::EventSourceMapping") {
+    for m in view.of_type(lambda::EVENT_SOURCE_MAPPING_TYPE) {
         let refs = m.refers_to();
-        let Some(function) = refs.iter().find(|r| typed(r, "AWS::Lambda::Function")) else {
+        let Some(function) = refs.iter().find(|r| typed(r, lambda::FUNCTION_TYPE)) else {
             continue;
         };
         for source in &crate::model::references(&m.props["EventSourceArn"]) {
-            if typed(source, "AWS::SQS::Queue") {
+            if typed(source, sqs::QUEUE_TYPE) {
                 add(edges, source, function, "triggers");
-            } else if typed(source, "AWS::DynamoDB::Table") {
+            } else if typed(source, dynamodb::TABLE_TYPE) {
                 add(edges, source, function, "stream");
             }
         }
     }
-    for s in view.of_type("AWS::SNS::Subscription") {
+    for s in view.of_type(sns::SUBSCRIPTION_TYPE) {
         let refs = s.refers_to();
-        let topic = refs.iter().find(|r| typed(r, "AWS::SNS::Topic"));
-        let target = refs.iter().find(|r| typed(r, "AWS::Lambda::Function"));
+        let topic = refs.iter().find(|r| typed(r, sns::TOPIC_TYPE));
+        let target = refs.iter().find(|r| typed(r, lambda::FUNCTION_TYPE));
         match (topic, target, s.props["Protocol"].as_str()) {
             (Some(t), Some(f), _) => add(edges, t, f, "invokes"),
             (Some(t), None, Some("email")) => add(edges, t, "email", "notifies"),
@@ -207,25 +208,25 @@ fn glue_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
         let refs = r.refers_to();
         let targets = refs.iter().filter(|x| nodes.contains(x.as_str()));
         match r.ty {
-            "AWS::Scheduler::Schedule" => {
-                for t in targets.filter(|t| !typed(t, "AWS::IAM::Role")) {
+            scheduler::SCHEDULE_TYPE => {
+                for t in targets.filter(|t| !typed(t, iam::ROLE_TYPE)) {
                     add(edges, r.id, t, "on schedule");
                 }
             }
-            "AWS::SQS::Queue" => {
-                for t in targets.filter(|t| typed(t, "AWS::SQS::Queue")) {
+            sqs::QUEUE_TYPE => {
+                for t in targets.filter(|t| typed(t, sqs::QUEUE_TYPE)) {
                     add(edges, r.id, t, "dead letters");
                 }
             }
-            "AWS::Budgets::Budget" => {
+            budgets::BUDGET_TYPE => {
                 for t in targets {
                     add(edges, r.id, t, "thresholds");
                 }
                 add(edges, r.id, "email", "thresholds");
             }
-            "AWS::CE::AnomalySubscription" => add(edges, "finops", "email", "anomalies"),
-            "AWS::CloudWatch::Alarm" => {
-                for t in refs.iter().filter(|t| typed(t, "AWS::SNS::Topic")) {
+            ce::ANOMALY_SUBSCRIPTION_TYPE => add(edges, "finops", "email", "anomalies"),
+            cloudwatch::ALARM_TYPE => {
+                for t in refs.iter().filter(|t| typed(t, sns::TOPIC_TYPE)) {
                     add(edges, "alarms", t, "alarm");
                 }
             }
@@ -237,11 +238,11 @@ fn glue_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
 /// What each function's role lets it touch, by the verbs of the statement's actions. A role
 /// that names many functions (the kill switch's) points at the functions group as a whole.
 fn role_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
-    for f in view.of_type("AWS::Lambda::Function") {
+    for f in view.of_type(lambda::FUNCTION_TYPE) {
         let Some(role) = f
             .refers_to()
             .into_iter()
-            .find_map(|r| view.get(&r).filter(|x| x.ty == "AWS::IAM::Role"))
+            .find_map(|r| view.get(&r).filter(|x| x.ty == iam::ROLE_TYPE))
         else {
             continue;
         };
@@ -263,7 +264,7 @@ fn role_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
                 let labels = verbs(&st["Action"]);
                 let functions = targets
                     .iter()
-                    .filter(|t| view.get(t).is_some_and(|x| x.ty == "AWS::Lambda::Function"))
+                    .filter(|t| view.get(t).is_some_and(|x| x.ty == lambda::FUNCTION_TYPE))
                     .count();
                 if functions > 3 {
                     add(edges, f.id, "functions", "throttles");

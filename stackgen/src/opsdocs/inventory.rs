@@ -5,6 +5,7 @@
 use super::view::{Res, View};
 use crate::cost::CostReport;
 use crate::env::Environment;
+use stackgen_model::generated::{cloudwatch, lambda};
 
 /// The four cost-allocation tags every taggable resource carries.
 const STACK_TAGS: [&str; 4] = ["Project", "Env", "Owner", "CostCenter"];
@@ -80,7 +81,7 @@ fn tags(r: &Res) -> String {
 
 /// A function's declared log group (`LoggingConfig.LogGroup`), by name.
 fn log_group(view: &View, r: &Res) -> Option<String> {
-    if r.ty != "AWS::Lambda::Function" {
+    if r.ty != lambda::FUNCTION_TYPE {
         return None;
     }
     let id = crate::model::references(&r.props["LoggingConfig"])
@@ -92,7 +93,7 @@ fn log_group(view: &View, r: &Res) -> Option<String> {
 /// The alarms whose dimensions name this resource, linked to their runbooks.
 fn watchers(view: &View, r: &Res) -> String {
     let names: Vec<String> = view
-        .of_type("AWS::CloudWatch::Alarm")
+        .of_type(cloudwatch::ALARM_TYPE)
         .filter(|a| crate::model::references(&a.props["Dimensions"]).contains(r.id))
         .map(|a| {
             let slug = super::runbooks::slug(&a);

@@ -14,6 +14,7 @@ mod inventory;
 mod runbooks;
 mod view;
 
+use stackgen_model::generated::lambda;
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -88,7 +89,7 @@ fn index(
         env.name,
         env.region,
         view.resources.len(),
-        view.of_type("AWS::Lambda::Function").count(),
+        view.of_type(lambda::FUNCTION_TYPE).count(),
         alarms.len(),
         idle.map_or_else(
             || "not priced in this region".to_owned(),

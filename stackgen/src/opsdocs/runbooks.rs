@@ -5,6 +5,7 @@
 //! The functions log one JSON object per line (`{"timestamp","level","msg",…}`, functions/src/log.rs),
 //! which Logs Insights discovers as fields; the queries below filter on them.
 
+use stackgen_model::generated::{apigatewayv2, cloudwatch, dynamodb, lambda, logs, ses, sqs};
 use std::collections::BTreeSet;
 
 use super::view::{Res, View};
@@ -70,7 +71,7 @@ fn strip_prefix(name: &str) -> String {
 
 /// Every alarm of the stack, in template order.
 pub fn alarms(_env: &Environment, view: &View) -> Vec<AlarmDoc> {
-    view.of_type("AWS::CloudWatch::Alarm")
+    view.of_type(cloudwatch::ALARM_TYPE)
         .map(|a| {
             let metric = a.props["MetricName"].as_str().unwrap_or_default();
             let namespace = a.props["Namespace"].as_str().unwrap_or_default();
@@ -117,9 +118,9 @@ fn functions_of(view: &View, alarm: &AlarmDoc) -> Vec<String> {
         | Watched::FunctionThrottles { function }
         | Watched::StreamFailures { function, .. } => vec![function.clone()],
         Watched::ApiErrors => view
-            .of_type("AWS::ApiGatewayV2::Integration")
+            .of_type(apigatewayv2::INTEGRATION_TYPE)
             .flat_map(|i| i.refers_to())
-            .filter(|r| view.get(r).is_some_and(|x| x.ty == "AWS::Lambda::Function"))
+            .filter(|r| view.get(r).is_some_and(|x| x.ty == lambda::FUNCTION_TYPE))
             .collect(),
         // The consumers of the queue whose dead letters these are.
         Watched::DeadLetters { queue } => consumers(view, queue),
@@ -147,7 +148,7 @@ struct SavedQuery {
 
 /// The stack's saved query over exactly these log groups (logical ids).
 fn saved_query(view: &View, groups: &BTreeSet<String>) -> Option<SavedQuery> {
-    view.of_type("AWS::Logs::QueryDefinition")
+    view.of_type(logs::QUERY_DEFINITION_TYPE)
         .find(|q| &crate::model::references(&q.props["LogGroupNames"]) == groups)
         .map(|q| SavedQuery {
             name: q.props["Name"].as_str().unwrap_or_default().to_owned(),
@@ -184,14 +185,14 @@ fn queries(view: &View, alarm: &AlarmDoc) -> Vec<SavedQuery> {
 /// The functions fed by the queue whose dead-letter queue is `dlq`.
 fn consumers(view: &View, dlq: &str) -> Vec<String> {
     let sources: Vec<&str> = view
-        .of_type("AWS::SQS::Queue")
+        .of_type(sqs::QUEUE_TYPE)
         .filter(|q| q.refers_to().iter().any(|r| r == dlq))
         .map(|q| q.id)
         .collect();
-    view.of_type("AWS::Lambda::EventSourceMapping")
+    view.of_type(lambda::EVENT_SOURCE_MAPPING_TYPE)
         .filter(|m| m.refers_to().iter().any(|r| sources.contains(&r.as_str())))
         .flat_map(|m| m.refers_to())
-        .filter(|r| view.get(r).is_some_and(|x| x.ty == "AWS::Lambda::Function"))
+        .filter(|r| view.get(r).is_some_and(|x| x.ty == lambda::FUNCTION_TYPE))
         .collect()
 }
 
@@ -233,7 +234,7 @@ pub fn alarm_page(env: &Environment, view: &View, alarm: &AlarmDoc) -> String {
             env.region
         ));
     }
-    if let Some(d) = view.of_type("AWS::CloudWatch::Dashboard").next() {
+    if let Some(d) = view.of_type(cloudwatch::DASHBOARD_TYPE).next() {
         out.push_str(&format!(
             "- Dashboard: `{}`\n",
             d.physical_name()
@@ -385,7 +386,7 @@ fn demo_flow(env: &Environment, view: &View) -> String {
          spent.\n\n\
          Locally, `make run` does steps 1–2 itself (demo staff and shopper accounts) and prints the \
          URL; `make test` runs this flow in headless chromium.\n",
-        if view.of_type("AWS::SES::EmailIdentity").next().is_some() {
+        if view.of_type(ses::EMAIL_IDENTITY_TYPE).next().is_some() {
             " The customer gets the ready-for-pickup email."
         } else {
             ""
@@ -490,7 +491,7 @@ fn restore_table(env: &Environment, view: &View) -> String {
          A restore makes a new table; the stack keeps using the old one. Restore next to it, \
          check, then copy back what was lost.\n\n",
     );
-    for t in view.of_type("AWS::DynamoDB::Table") {
+    for t in view.of_type(dynamodb::TABLE_TYPE) {
         let Some(name) = t.physical_name() else {
             continue;
         };

@@ -2,6 +2,10 @@
 //! and names in a form a person can search the console for.
 
 use serde_json::Value;
+use stackgen_model::generated::{
+    apigatewayv2, cloudfront, cloudwatch, cognito, dynamodb, iam, lambda, logs, s3, scheduler, ses,
+    sns, sqs,
+};
 
 use crate::model::{Intrinsic, references};
 
@@ -21,24 +25,40 @@ pub struct View<'a> {
     pub resources: Vec<Res<'a>>,
 }
 
-/// The properties that hold a resource's physical name, per type.
+/// The properties that hold a resource's physical name, per type (a response headers policy's
+/// is nested: `ResponseHeadersPolicyConfig.Name`, a path the lookup below follows).
 const NAME_PROPERTIES: &[(&str, &str)] = &[
-    ("AWS::Lambda::Function", "FunctionName"),
-    ("AWS::DynamoDB::Table", "TableName"),
-    ("AWS::SQS::Queue", "QueueName"),
-    ("AWS::SNS::Topic", "TopicName"),
-    ("AWS::S3::Bucket", "BucketName"),
-    ("AWS::Logs::LogGroup", "LogGroupName"),
-    ("AWS::CloudWatch::Alarm", "AlarmName"),
-    ("AWS::CloudWatch::Dashboard", "DashboardName"),
-    ("AWS::Cognito::UserPool", "UserPoolName"),
-    ("AWS::Cognito::UserPoolClient", "ClientName"),
-    ("AWS::IAM::Role", "RoleName"),
-    ("AWS::ApiGatewayV2::Api", "Name"),
-    ("AWS::Scheduler::Schedule", "Name"),
-    ("AWS::SES::EmailIdentity", "EmailIdentity"),
     (
-        "AWS::CloudFront::ResponseHeadersPolicy",
+        lambda::FUNCTION_TYPE,
+        lambda::props::function::FUNCTION_NAME,
+    ),
+    (dynamodb::TABLE_TYPE, dynamodb::props::table::TABLE_NAME),
+    (sqs::QUEUE_TYPE, sqs::props::queue::QUEUE_NAME),
+    (sns::TOPIC_TYPE, sns::props::topic::TOPIC_NAME),
+    (s3::BUCKET_TYPE, s3::props::bucket::BUCKET_NAME),
+    (logs::LOG_GROUP_TYPE, logs::props::log_group::LOG_GROUP_NAME),
+    (cloudwatch::ALARM_TYPE, cloudwatch::props::alarm::ALARM_NAME),
+    (
+        cloudwatch::DASHBOARD_TYPE,
+        cloudwatch::props::dashboard::DASHBOARD_NAME,
+    ),
+    (
+        cognito::USER_POOL_TYPE,
+        cognito::props::user_pool::USER_POOL_NAME,
+    ),
+    (
+        cognito::USER_POOL_CLIENT_TYPE,
+        cognito::props::user_pool_client::CLIENT_NAME,
+    ),
+    (iam::ROLE_TYPE, iam::props::role::ROLE_NAME),
+    (apigatewayv2::API_TYPE, apigatewayv2::props::api::NAME),
+    (scheduler::SCHEDULE_TYPE, scheduler::props::schedule::NAME),
+    (
+        ses::EMAIL_IDENTITY_TYPE,
+        ses::props::email_identity::EMAIL_IDENTITY,
+    ),
+    (
+        cloudfront::RESPONSE_HEADERS_POLICY_TYPE,
         "ResponseHeadersPolicyConfig.Name",
     ),
 ];

@@ -2,6 +2,7 @@
 //! resources, so the local runner uses the same memory, timeout, handler and environment
 //! variables as the deployed stack, with references resolved against it.
 
+use stackgen_model::generated::lambda;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -40,7 +41,7 @@ pub fn find_function_resource<'t>(template: &'t Value, function: &FunctionSpec) 
     let lambdas = || {
         resources
             .iter()
-            .filter(|(_, r)| r["Type"] == "AWS::Lambda::Function")
+            .filter(|(_, r)| r["Type"] == lambda::FUNCTION_TYPE)
     };
     lambdas()
         .find(|(_, r)| {

@@ -5,6 +5,7 @@
 //! responses are on (`FunctionResponseTypes: [ReportBatchItemFailures]`) and `Enabled`.
 
 use serde_json::Value;
+use stackgen_model::generated::{dynamodb, lambda, sqs};
 
 use super::resolve::Resolver;
 use super::{FunctionPlan, PlanError, QueueMapping, StreamMapping};
@@ -23,7 +24,7 @@ pub fn plan_queues(
     };
     let mut out = Vec::new();
     for (logical, resource) in resources {
-        if resource["Type"] != "AWS::Lambda::EventSourceMapping" {
+        if resource["Type"] != lambda::EVENT_SOURCE_MAPPING_TYPE {
             continue;
         }
         let m = Mapping {
@@ -31,7 +32,7 @@ pub fn plan_queues(
             logical,
             props: &resource["Properties"],
         };
-        let Some(queue) = m.source("AWS::SQS::Queue") else {
+        let Some(queue) = m.source(sqs::QUEUE_TYPE) else {
             continue;
         };
         let target = referenced(&m.props["FunctionName"]).ok_or_else(|| {
@@ -72,7 +73,7 @@ pub fn plan_streams(
     };
     let mut out = Vec::new();
     for (logical, resource) in resources {
-        if resource["Type"] != "AWS::Lambda::EventSourceMapping" {
+        if resource["Type"] != lambda::EVENT_SOURCE_MAPPING_TYPE {
             continue;
         }
         let m = Mapping {
@@ -80,7 +81,7 @@ pub fn plan_streams(
             logical,
             props: &resource["Properties"],
         };
-        let Some(table) = m.source("AWS::DynamoDB::Table") else {
+        let Some(table) = m.source(dynamodb::TABLE_TYPE) else {
             continue;
         };
         let Some(function) = referenced(&m.props["FunctionName"])

@@ -8,6 +8,7 @@
 //! from the deployed stack (else their template default), pseudo parameters from the stack.
 
 use serde_json::{Map, Value};
+use stackgen_model::generated::{dynamodb, events, iam, lambda, logs, s3, sns, sqs, stepfunctions};
 
 use super::deployed::DeployedStack;
 use crate::model::{Intrinsic, SubPart, parse_sub};
@@ -166,31 +167,39 @@ impl<'a> Resolver<'a> {
         let (p, region, account) = (self.partition(), &self.stack.region, &self.stack.account_id);
         let last = |sep: char| physical.rsplit(sep).next().unwrap_or(physical).to_owned();
         let value = match (kind, attribute) {
-            ("AWS::DynamoDB::Table", "Arn") => {
+            (dynamodb::TABLE_TYPE, dynamodb::props::table::ARN) => {
                 format!("arn:{p}:dynamodb:{region}:{account}:table/{physical}")
             }
-            ("AWS::SQS::Queue", "Arn") => format!("arn:{p}:sqs:{region}:{account}:{}", last('/')),
-            ("AWS::SQS::Queue", "QueueName") => last('/'),
-            ("AWS::SQS::Queue", "QueueUrl") => physical.to_owned(),
-            ("AWS::SNS::Topic", "TopicArn") => physical.to_owned(),
-            ("AWS::SNS::Topic", "TopicName") => last(':'),
-            ("AWS::S3::Bucket", "Arn") => format!("arn:{p}:s3:::{physical}"),
-            ("AWS::S3::Bucket", "DomainName") => format!("{physical}.s3.amazonaws.com"),
-            ("AWS::S3::Bucket", "RegionalDomainName") => {
+            (sqs::QUEUE_TYPE, sqs::props::queue::ARN) => {
+                format!("arn:{p}:sqs:{region}:{account}:{}", last('/'))
+            }
+            (sqs::QUEUE_TYPE, sqs::props::queue::QUEUE_NAME) => last('/'),
+            (sqs::QUEUE_TYPE, sqs::props::queue::QUEUE_URL) => physical.to_owned(),
+            (sns::TOPIC_TYPE, sns::props::topic::TOPIC_ARN) => physical.to_owned(),
+            (sns::TOPIC_TYPE, sns::props::topic::TOPIC_NAME) => last(':'),
+            (s3::BUCKET_TYPE, s3::props::bucket::ARN) => format!("arn:{p}:s3:::{physical}"),
+            (s3::BUCKET_TYPE, s3::props::bucket::DOMAIN_NAME) => {
+                format!("{physical}.s3.amazonaws.com")
+            }
+            (s3::BUCKET_TYPE, s3::props::bucket::REGIONAL_DOMAIN_NAME) => {
                 format!("{physical}.s3.{region}.amazonaws.com")
             }
-            ("AWS::Lambda::Function", "Arn") => {
+            (lambda::FUNCTION_TYPE, lambda::props::function::ARN) => {
                 format!("arn:{p}:lambda:{region}:{account}:function:{physical}")
             }
-            ("AWS::IAM::Role", "Arn") => format!("arn:{p}:iam::{account}:role/{physical}"),
-            ("AWS::IAM::Role", "RoleId") => physical.to_owned(),
-            ("AWS::Logs::LogGroup", "Arn") => {
+            (iam::ROLE_TYPE, iam::props::role::ARN) => {
+                format!("arn:{p}:iam::{account}:role/{physical}")
+            }
+            (iam::ROLE_TYPE, iam::props::role::ROLE_ID) => physical.to_owned(),
+            (logs::LOG_GROUP_TYPE, logs::props::log_group::ARN) => {
                 format!("arn:{p}:logs:{region}:{account}:log-group:{physical}:*")
             }
-            ("AWS::Events::Rule", "Arn") => {
+            (events::RULE_TYPE, events::props::rule::ARN) => {
                 format!("arn:{p}:events:{region}:{account}:rule/{physical}")
             }
-            ("AWS::StepFunctions::StateMachine", "Arn") => physical.to_owned(),
+            (stepfunctions::STATE_MACHINE_TYPE, stepfunctions::props::state_machine::ARN) => {
+                physical.to_owned()
+            }
             _ => {
                 return Err(format!(
                     "GetAtt {logical}.{attribute} ({kind}) is not known to the local runner"
