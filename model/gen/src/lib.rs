@@ -1,14 +1,17 @@
-//! The generator of `stackgen-model`: vendors AWS's CloudFormation resource provider schemas of
-//! the allowlisted types and writes the model crate's Rust from them.
+//! The generator of `stackgen-facts` and `stackgen-model`: vendors AWS's CloudFormation resource
+//! provider schemas of the allowlisted types and writes both crates' Rust from them.
 //!
 //! Why it exists: stackgen's knowledge of each resource type (tags, create-only properties, IAM
 //! service, attributes, …) comes from AWS's schemas, not from hand-kept string lists. cfn-lint,
 //! in the project's venv, bundles those schemas; `vendor` copies the allowlisted ones into
 //! `model/schemas/` so that generating never needs the venv, and `generate` turns them into
-//! committed, rustfmt-formatted Rust under `model/src/generated/`. A normal build never runs it;
+//! committed, rustfmt-formatted Rust under `model/facts/src/generated/` (facts and names, every
+//! type) and `model/src/generated/` (typed modules). A normal build never runs it;
 //! its test (`tests/up_to_date.rs`) regenerates in memory and fails on any difference.
 //!
-//! For every allowlisted type: one `ResourceFacts` static. For the types under `[typed]` in the
+//! For every allowlisted type: one `ResourceFacts` static, its type name as a constant and its
+//! property names as constants (`src/props.rs`), in `stackgen-facts`. For the types under
+//! `[typed]` in the
 //! allowlist, also a module of typed Rust (`src/typed.rs` says how each schema construct maps):
 //! the properties struct with a constructor taking exactly the required properties and a setter
 //! per optional one, nested property types, enums for enumerated strings, and `Fn::GetAtt`
@@ -77,6 +80,8 @@ pub fn model_dir() -> PathBuf {
 
 /// Where the generated Rust goes, relative to the model directory.
 pub const GENERATED_DIR: &str = "src/generated";
+/// Where the facts and names are generated, relative to `model/` (the `stackgen-facts` crate).
+pub const FACTS_GENERATED_DIR: &str = "facts/src/generated";
 /// Where the vendored schemas live, relative to the model directory.
 pub const SCHEMAS_DIR: &str = "schemas";
 
@@ -114,8 +119,8 @@ pub fn generate(model: &Path) -> Result<Vec<(PathBuf, String)>, GenError> {
     }
     check_references(&references, &applied, &typed)?;
     let mut files = Vec::new();
-    for (name, source) in emit::files(&facts, &typed)? {
-        files.push((Path::new(GENERATED_DIR).join(name), rustfmt(&source)?));
+    for (dir, name, source) in emit::files(&facts, &typed)? {
+        files.push((Path::new(dir).join(name), rustfmt(&source)?));
     }
     Ok(files)
 }

@@ -51,19 +51,21 @@ fn run_vendor(from: Option<PathBuf>) -> Result<(), GenError> {
 
 fn run_generate() -> Result<(), GenError> {
     let model = model_dir();
-    let dir = model.join(stackgen_model_gen::GENERATED_DIR);
-    std::fs::create_dir_all(&dir).map_err(|e| GenError::Io {
-        path: dir.clone(),
-        source: e,
-    })?;
     let files = generate(&model)?;
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        let stale = !files
-            .iter()
-            .any(|(path, _)| path.file_name() == Some(&entry.file_name()));
-        if stale {
+    for dir in [
+        stackgen_model_gen::GENERATED_DIR,
+        stackgen_model_gen::FACTS_GENERATED_DIR,
+    ] {
+        let dir = model.join(dir);
+        std::fs::create_dir_all(&dir).map_err(|e| GenError::Io {
+            path: dir.clone(),
+            source: e,
+        })?;
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();
-            std::fs::remove_file(&path).map_err(|source| GenError::Io { path, source })?;
+            if !files.iter().any(|(p, _)| model.join(p) == path) {
+                std::fs::remove_file(&path).map_err(|source| GenError::Io { path, source })?;
+            }
         }
     }
     for (path, source) in &files {
@@ -74,9 +76,10 @@ fn run_generate() -> Result<(), GenError> {
         })?;
     }
     println!(
-        "wrote {} files under model/{}",
+        "wrote {} files under model/{} and model/{}",
         files.len(),
-        stackgen_model_gen::GENERATED_DIR
+        stackgen_model_gen::GENERATED_DIR,
+        stackgen_model_gen::FACTS_GENERATED_DIR
     );
     Ok(())
 }

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use stackgen_model_gen::{GENERATED_DIR, SCHEMAS_DIR, generate, model_dir, read_allowlist};
+use stackgen_model_gen::{
+    FACTS_GENERATED_DIR, GENERATED_DIR, SCHEMAS_DIR, generate, model_dir, read_allowlist,
+};
 
 const FIX: &str = "run `cargo run -p stackgen-model-gen -- generate` and commit the result";
 
@@ -20,14 +22,19 @@ fn the_generated_model_is_up_to_date() {
             path.display()
         );
     }
-    let written: BTreeSet<_> = files.iter().filter_map(|(p, _)| p.file_name()).collect();
-    let dir = model.join(GENERATED_DIR);
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        assert!(
-            written.contains(entry.file_name().as_os_str()),
-            "model/{GENERATED_DIR}/{} is not generated any more; {FIX}",
-            entry.file_name().to_string_lossy()
-        );
+    let written: BTreeSet<_> = files.iter().map(|(p, _)| model.join(p)).collect();
+    for dir in [GENERATED_DIR, FACTS_GENERATED_DIR] {
+        for entry in std::fs::read_dir(model.join(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            assert!(
+                written.contains(&entry.path()),
+                "model/{dir}/{} is not generated any more; {FIX}",
+                entry.file_name().to_string_lossy()
+            );
+        }
     }
 }
 

@@ -6,7 +6,8 @@
 //! are the only way to reference it. CloudFormation infers ordering from those references, so
 //! `DependsOn` is only written where a caller asks for an ordering no reference expresses;
 //! [`Template::validate`] refuses a `DependsOn` that a reference already implies (cfn-lint
-//! W3005) and any reference to an id the template does not declare.
+//! W3005) and any reference to an id the template does not declare, such as a handle of another
+//! template (a run-time check, not a compile error: `docs/adr/0015-…` says why).
 
 use std::any::Any;
 use std::fmt;

@@ -580,7 +580,7 @@ fn check_always_on(env: &Environment, out: &mut Vec<Violation>) {
                 list.index(i).key("resource_type"),
                 format!(
                     "`{}` is not one of the always-on types the no-ghost-spend guardrail \
-                     refuses (model/src/billing.rs lists them), so this exception does nothing; \
+                     refuses (model/facts/src/billing.rs lists them), so this exception does nothing; \
                      remove the entry",
                     allowance.resource_type
                 ),
