@@ -73,7 +73,7 @@ fn imports(t: &Typed) -> String {
     if used.remove("BTreeMap") {
         out.push_str("use std::collections::BTreeMap;\n\n");
     }
-    out.push_str("use serde::Serialize;\n\n");
+    out.push_str("use serde::ser::{Serialize, SerializeStruct, Serializer};\n\n");
     let cfn: Vec<&str> = used.into_iter().collect();
     match cfn.as_slice() {
         [] => {}
@@ -175,33 +175,66 @@ fn structure(s: &StructDef, first: &str) -> String {
     let mut out = doc(first, &s.doc);
     let _ = writeln!(
         out,
-        "#[derive(Clone, Debug, PartialEq, Serialize{})]",
+        "#[derive(Clone, Debug, PartialEq{})]",
         if all_optional { ", Default" } else { "" }
     );
     let _ = writeln!(out, "pub struct {} {{", s.name);
     for f in &s.fields {
         out.push_str(&doc(&format!("`{}`", f.json), &f.doc));
-        let serde = match (&f.ty, f.required) {
-            (Ty::Tags(true), _) => format!(
-                "rename = {:?}, skip_serializing_if = \"Tags::is_empty\", serialize_with = \"Tags::serialize_as_map\"",
-                f.json
-            ),
-            (Ty::Tags(false), _) => {
-                format!(
-                    "rename = {:?}, skip_serializing_if = \"Tags::is_empty\"",
-                    f.json
-                )
-            }
-            (_, true) => format!("rename = {:?}", f.json),
-            (_, false) => format!(
-                "rename = {:?}, skip_serializing_if = \"Option::is_none\"",
-                f.json
-            ),
-        };
-        let _ = writeln!(out, "#[serde({serde})]");
         let _ = writeln!(out, "pub {}: {},", f.rust, field_type(f));
     }
     out.push_str("}\n\n");
+    out.push_str(&serialize_struct(s));
+    out
+}
+
+/// `impl Serialize`, written out as `#[derive(Serialize)]` would expand it (the same
+/// `serialize_struct` calls: each property under its schema name, an unset one skipped), so the
+/// rendered JSON is the same, without running serde's derive macro over ~600 types on every
+/// build of the crate.
+fn serialize_struct(s: &StructDef) -> String {
+    let present = |f: &Field| match (&f.ty, f.required) {
+        (Ty::Tags(_), _) => format!("!self.{}.is_empty()", f.rust),
+        (_, true) => "true".to_owned(),
+        (_, false) => format!("self.{}.is_some()", f.rust),
+    };
+    let mut out = format!(
+        "impl Serialize for {} {{\nfn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n",
+        s.name
+    );
+    let counted: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| format!("usize::from({})", present(f)))
+        .collect();
+    let len = if counted.is_empty() {
+        "0".to_owned()
+    } else {
+        counted.join(" + ")
+    };
+    let _ = writeln!(
+        out,
+        "let mut state = serializer.serialize_struct({:?}, {len})?;",
+        s.name
+    );
+    for f in &s.fields {
+        let value = match &f.ty {
+            Ty::Tags(true) => format!("&crate::cfn::TagsAsMap(&self.{})", f.rust),
+            _ => format!("&self.{}", f.rust),
+        };
+        if f.required && !matches!(f.ty, Ty::Tags(_)) {
+            let _ = writeln!(out, "state.serialize_field({:?}, {value})?;", f.json);
+        } else {
+            let _ = writeln!(
+                out,
+                "if {} {{\nstate.serialize_field({:?}, {value})?;\n}} else {{\nstate.skip_field({:?})?;\n}}",
+                present(f),
+                f.json,
+                f.json
+            );
+        }
+    }
+    out.push_str("state.end()\n}\n}\n\n");
     out
 }
 
@@ -273,12 +306,27 @@ fn enumeration(e: &EnumDef, type_name: &str) -> String {
         &format!("The values a property of `{type_name}` takes."),
         &e.doc,
     );
-    out.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]\n");
+    out.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\n");
     let _ = writeln!(out, "pub enum {} {{", e.name);
     for (rust, json) in &e.variants {
-        let _ = writeln!(out, "#[serde(rename = {json:?})]\n{rust},");
+        let _ = writeln!(out, "/// `{json}`\n{rust},");
     }
     out.push_str("}\n\n");
+    // As `#[derive(Serialize)]` with `#[serde(rename = …)]` expands it: a unit variant named as
+    // the schema spells the value.
+    let _ = writeln!(
+        out,
+        "impl Serialize for {} {{\nfn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\nlet (index, value) = match self {{",
+        e.name
+    );
+    for (i, (rust, json)) in e.variants.iter().enumerate() {
+        let _ = writeln!(out, "{}::{rust} => ({i}u32, {json:?}),", e.name);
+    }
+    let _ = writeln!(
+        out,
+        "}};\nserializer.serialize_unit_variant({:?}, index, value)\n}}\n}}\n",
+        e.name
+    );
     out
 }
 

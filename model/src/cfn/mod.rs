@@ -26,7 +26,7 @@ pub use json::Json;
 pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};
 pub use references::Reference;
 pub use sub::{SubPart, SubText, parse_sub};
-pub use tags::{Tag, Tags};
+pub use tags::{Tag, Tags, TagsAsMap};
 pub use template::{
     AnyResource, CheckovSkip, Condition, ConditionHandle, DeletionPolicy, Entry, Format, Handle,
     Options, Output, ParamHandle, Parameter, ParameterType, Resource, Template, TemplateError,

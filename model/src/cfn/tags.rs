@@ -64,6 +64,17 @@ impl Tags {
     }
 }
 
+/// Tags serialised as a map (`{"Key": "Value", …}`, API Gateway v2's shape): what the generated
+/// properties of such a type write.
+#[derive(Debug, Clone, Copy)]
+pub struct TagsAsMap<'a>(pub &'a Tags);
+
+impl Serialize for TagsAsMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Tags::serialize_as_map(self.0, s)
+    }
+}
+
 impl Serialize for Tags {
     /// `[{"Key": …, "Value": …}, …]`, the shape of most resource types.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::apigatewayv2::*;
 
 /// `AWS::ApiGatewayV2::Api`: its properties ([`Api`]), their nested types and its attributes.
 pub mod api {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
@@ -15,82 +15,63 @@ pub mod api {
     /// ```text
     /// The ``AWS::ApiGatewayV2::Api`` resource creates an API. WebSocket APIs and HTTP APIs are supported. For more information about WebSocket APIs, see [About WebSocket APIs in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html) in the *API Gateway Developer Guide*. For more information about HTTP APIs, see [HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html) in the *API Gateway Developer Guide.*
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Api {
         /// `ApiKeySelectionExpression`
         ///
         /// ```text
         /// An API key selection expression. Supported only for WebSocket APIs. See [API Key Selection Expressions](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html#apigateway-websocket-api-apikey-selection-expressions).
         /// ```
-        #[serde(
-            rename = "ApiKeySelectionExpression",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub api_key_selection_expression: Option<Value>,
         /// `BasePath`
         ///
         /// ```text
         /// Specifies how to interpret the base path of the API during import. Valid values are ``ignore``, ``prepend``, and ``split``. The default value is ``ignore``. To learn more, see [Set the OpenAPI basePath Property](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-import-api-basePath.html). Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "BasePath", skip_serializing_if = "Option::is_none")]
         pub base_path: Option<Value>,
         /// `Body`
-        #[serde(rename = "Body", skip_serializing_if = "Option::is_none")]
         pub body: Option<Json>,
         /// `BodyS3Location`
         ///
         /// ```text
         /// The S3 location of an OpenAPI definition. Supported only for HTTP APIs. To import an HTTP API, you must specify a ``Body`` or ``BodyS3Location``. If you specify a ``Body`` or ``BodyS3Location``, don't specify CloudFormation resources such as ``AWS::ApiGatewayV2::Authorizer`` or ``AWS::ApiGatewayV2::Route``. API Gateway doesn't support the combination of OpenAPI and CloudFormation resources.
         /// ```
-        #[serde(rename = "BodyS3Location", skip_serializing_if = "Option::is_none")]
         pub body_s3_location: Option<BodyS3Location>,
         /// `CorsConfiguration`
         ///
         /// ```text
         /// A CORS configuration. Supported only for HTTP APIs. See [Configuring CORS](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html) for more information.
         /// ```
-        #[serde(rename = "CorsConfiguration", skip_serializing_if = "Option::is_none")]
         pub cors_configuration: Option<Cors>,
         /// `CredentialsArn`
         ///
         /// ```text
         /// This property is part of quick create. It specifies the credentials required for the integration, if any. For a Lambda integration, three options are available. To specify an IAM Role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To require that the caller's identity be passed through from the request, specify ``arn:aws:iam::*:user/*``. To use resource-based permissions on supported AWS services, specify ``null``. Currently, this property is not used for HTTP integrations. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "CredentialsArn", skip_serializing_if = "Option::is_none")]
         pub credentials_arn: Option<Value>,
         /// `Description`
         ///
         /// ```text
         /// The description of the API.
         /// ```
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `DisableExecuteApiEndpoint`
         ///
         /// ```text
         /// Specifies whether clients can invoke your API by using the default ``execute-api`` endpoint. By default, clients can invoke your API with the default https://{api_id}.execute-api.{region}.amazonaws.com endpoint. To require that clients use a custom domain name to invoke your API, disable the default endpoint.
         /// ```
-        #[serde(
-            rename = "DisableExecuteApiEndpoint",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disable_execute_api_endpoint: Option<Value<bool>>,
         /// `DisableSchemaValidation`
         ///
         /// ```text
         /// Avoid validating models when creating a deployment. Supported only for WebSocket APIs.
         /// ```
-        #[serde(
-            rename = "DisableSchemaValidation",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disable_schema_validation: Option<Value<bool>>,
         /// `FailOnWarnings`
         ///
         /// ```text
         /// Specifies whether to rollback the API creation when a warning is encountered. By default, API creation continues if a warning is encountered.
         /// ```
-        #[serde(rename = "FailOnWarnings", skip_serializing_if = "Option::is_none")]
         pub fail_on_warnings: Option<Value<bool>>,
         /// `IpAddressType`
         ///
@@ -98,60 +79,172 @@ pub mod api {
         /// The IP address types that can invoke the API. Use ``ipv4`` to allow only IPv4 addresses to invoke your API, or use ``dualstack`` to allow both IPv4 and IPv6 addresses to invoke your API.
         ///  Don’t use IP address type for an HTTP API based on an OpenAPI specification. Instead, specify the IP address type in the OpenAPI specification.
         /// ```
-        #[serde(rename = "IpAddressType", skip_serializing_if = "Option::is_none")]
         pub ip_address_type: Option<Value>,
         /// `Name`
         ///
         /// ```text
         /// The name of the API. Required unless you specify an OpenAPI definition for ``Body`` or ``S3BodyLocation``.
         /// ```
-        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<Value>,
         /// `ProtocolType`
         ///
         /// ```text
         /// The API protocol. Valid values are ``WEBSOCKET`` or ``HTTP``. Required unless you specify an OpenAPI definition for ``Body`` or ``S3BodyLocation``.
         /// ```
-        #[serde(rename = "ProtocolType", skip_serializing_if = "Option::is_none")]
         pub protocol_type: Option<Value>,
         /// `RouteKey`
         ///
         /// ```text
         /// This property is part of quick create. If you don't specify a ``routeKey``, a default route of ``$default`` is created. The ``$default`` route acts as a catch-all for any request made to your API, for a particular stage. The ``$default`` route key can't be modified. You can add routes after creating the API, and you can update the route keys of additional routes. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "RouteKey", skip_serializing_if = "Option::is_none")]
         pub route_key: Option<Value>,
         /// `RouteSelectionExpression`
         ///
         /// ```text
         /// The route selection expression for the API. For HTTP APIs, the ``routeSelectionExpression`` must be ``${request.method} ${request.path}``. If not provided, this will be the default for HTTP APIs. This property is required for WebSocket APIs.
         /// ```
-        #[serde(
-            rename = "RouteSelectionExpression",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub route_selection_expression: Option<Value>,
         /// `Target`
         ///
         /// ```text
         /// This property is part of quick create. Quick create produces an API with an integration, a default catch-all route, and a default stage which is configured to automatically deploy changes. For HTTP integrations, specify a fully qualified URL. For Lambda integrations, specify a function ARN. The type of the integration will be HTTP_PROXY or AWS_PROXY, respectively. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "Target", skip_serializing_if = "Option::is_none")]
         pub target: Option<Value>,
         /// `Version`
         ///
         /// ```text
         /// A version identifier for the API.
         /// ```
-        #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
         pub version: Option<Value>,
         /// `Tags`
-        #[serde(
-            rename = "Tags",
-            skip_serializing_if = "Tags::is_empty",
-            serialize_with = "Tags::serialize_as_map"
-        )]
         pub tags: Tags,
+    }
+
+    impl Serialize for Api {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Api",
+                usize::from(self.api_key_selection_expression.is_some())
+                    + usize::from(self.base_path.is_some())
+                    + usize::from(self.body.is_some())
+                    + usize::from(self.body_s3_location.is_some())
+                    + usize::from(self.cors_configuration.is_some())
+                    + usize::from(self.credentials_arn.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.disable_execute_api_endpoint.is_some())
+                    + usize::from(self.disable_schema_validation.is_some())
+                    + usize::from(self.fail_on_warnings.is_some())
+                    + usize::from(self.ip_address_type.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.protocol_type.is_some())
+                    + usize::from(self.route_key.is_some())
+                    + usize::from(self.route_selection_expression.is_some())
+                    + usize::from(self.target.is_some())
+                    + usize::from(self.version.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.api_key_selection_expression.is_some() {
+                state.serialize_field(
+                    "ApiKeySelectionExpression",
+                    &self.api_key_selection_expression,
+                )?;
+            } else {
+                state.skip_field("ApiKeySelectionExpression")?;
+            }
+            if self.base_path.is_some() {
+                state.serialize_field("BasePath", &self.base_path)?;
+            } else {
+                state.skip_field("BasePath")?;
+            }
+            if self.body.is_some() {
+                state.serialize_field("Body", &self.body)?;
+            } else {
+                state.skip_field("Body")?;
+            }
+            if self.body_s3_location.is_some() {
+                state.serialize_field("BodyS3Location", &self.body_s3_location)?;
+            } else {
+                state.skip_field("BodyS3Location")?;
+            }
+            if self.cors_configuration.is_some() {
+                state.serialize_field("CorsConfiguration", &self.cors_configuration)?;
+            } else {
+                state.skip_field("CorsConfiguration")?;
+            }
+            if self.credentials_arn.is_some() {
+                state.serialize_field("CredentialsArn", &self.credentials_arn)?;
+            } else {
+                state.skip_field("CredentialsArn")?;
+            }
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            if self.disable_execute_api_endpoint.is_some() {
+                state.serialize_field(
+                    "DisableExecuteApiEndpoint",
+                    &self.disable_execute_api_endpoint,
+                )?;
+            } else {
+                state.skip_field("DisableExecuteApiEndpoint")?;
+            }
+            if self.disable_schema_validation.is_some() {
+                state
+                    .serialize_field("DisableSchemaValidation", &self.disable_schema_validation)?;
+            } else {
+                state.skip_field("DisableSchemaValidation")?;
+            }
+            if self.fail_on_warnings.is_some() {
+                state.serialize_field("FailOnWarnings", &self.fail_on_warnings)?;
+            } else {
+                state.skip_field("FailOnWarnings")?;
+            }
+            if self.ip_address_type.is_some() {
+                state.serialize_field("IpAddressType", &self.ip_address_type)?;
+            } else {
+                state.skip_field("IpAddressType")?;
+            }
+            if self.name.is_some() {
+                state.serialize_field("Name", &self.name)?;
+            } else {
+                state.skip_field("Name")?;
+            }
+            if self.protocol_type.is_some() {
+                state.serialize_field("ProtocolType", &self.protocol_type)?;
+            } else {
+                state.skip_field("ProtocolType")?;
+            }
+            if self.route_key.is_some() {
+                state.serialize_field("RouteKey", &self.route_key)?;
+            } else {
+                state.skip_field("RouteKey")?;
+            }
+            if self.route_selection_expression.is_some() {
+                state.serialize_field(
+                    "RouteSelectionExpression",
+                    &self.route_selection_expression,
+                )?;
+            } else {
+                state.skip_field("RouteSelectionExpression")?;
+            }
+            if self.target.is_some() {
+                state.serialize_field("Target", &self.target)?;
+            } else {
+                state.skip_field("Target")?;
+            }
+            if self.version.is_some() {
+                state.serialize_field("Version", &self.version)?;
+            } else {
+                state.skip_field("Version")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &crate::cfn::TagsAsMap(&self.tags))?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Api, "AWS::ApiGatewayV2::Api", tags = tags);
@@ -277,36 +370,65 @@ pub mod api {
     /// ```text
     /// The ``BodyS3Location`` property specifies an S3 location from which to import an OpenAPI definition. Supported only for HTTP APIs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct BodyS3Location {
         /// `Bucket`
         ///
         /// ```text
         /// The S3 bucket that contains the OpenAPI definition to import. Required if you specify a ``BodyS3Location`` for an API.
         /// ```
-        #[serde(rename = "Bucket", skip_serializing_if = "Option::is_none")]
         pub bucket: Option<Value>,
         /// `Etag`
         ///
         /// ```text
         /// The Etag of the S3 object.
         /// ```
-        #[serde(rename = "Etag", skip_serializing_if = "Option::is_none")]
         pub etag: Option<Value>,
         /// `Key`
         ///
         /// ```text
         /// The key of the S3 object. Required if you specify a ``BodyS3Location`` for an API.
         /// ```
-        #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
         pub key: Option<Value>,
         /// `Version`
         ///
         /// ```text
         /// The version of the S3 object.
         /// ```
-        #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
         pub version: Option<Value>,
+    }
+
+    impl Serialize for BodyS3Location {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "BodyS3Location",
+                usize::from(self.bucket.is_some())
+                    + usize::from(self.etag.is_some())
+                    + usize::from(self.key.is_some())
+                    + usize::from(self.version.is_some()),
+            )?;
+            if self.bucket.is_some() {
+                state.serialize_field("Bucket", &self.bucket)?;
+            } else {
+                state.skip_field("Bucket")?;
+            }
+            if self.etag.is_some() {
+                state.serialize_field("Etag", &self.etag)?;
+            } else {
+                state.skip_field("Etag")?;
+            }
+            if self.key.is_some() {
+                state.serialize_field("Key", &self.key)?;
+            } else {
+                state.skip_field("Key")?;
+            }
+            if self.version.is_some() {
+                state.serialize_field("Version", &self.version)?;
+            } else {
+                state.skip_field("Version")?;
+            }
+            state.end()
+        }
     }
 
     impl BodyS3Location {
@@ -346,50 +468,89 @@ pub mod api {
     /// ```text
     /// The ``Cors`` property specifies a CORS configuration for an API. Supported only for HTTP APIs. See [Configuring CORS](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html) for more information.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Cors {
         /// `AllowCredentials`
         ///
         /// ```text
         /// Specifies whether credentials are included in the CORS request. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "AllowCredentials", skip_serializing_if = "Option::is_none")]
         pub allow_credentials: Option<Value<bool>>,
         /// `AllowHeaders`
         ///
         /// ```text
         /// Represents a collection of allowed headers. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "AllowHeaders", skip_serializing_if = "Option::is_none")]
         pub allow_headers: Option<Vec<Value>>,
         /// `AllowMethods`
         ///
         /// ```text
         /// Represents a collection of allowed HTTP methods. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "AllowMethods", skip_serializing_if = "Option::is_none")]
         pub allow_methods: Option<Vec<Value>>,
         /// `AllowOrigins`
         ///
         /// ```text
         /// Represents a collection of allowed origins. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "AllowOrigins", skip_serializing_if = "Option::is_none")]
         pub allow_origins: Option<Vec<Value>>,
         /// `ExposeHeaders`
         ///
         /// ```text
         /// Represents a collection of exposed headers. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "ExposeHeaders", skip_serializing_if = "Option::is_none")]
         pub expose_headers: Option<Vec<Value>>,
         /// `MaxAge`
         ///
         /// ```text
         /// The number of seconds that the browser should cache preflight request results. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "MaxAge", skip_serializing_if = "Option::is_none")]
         pub max_age: Option<Value<i64>>,
+    }
+
+    impl Serialize for Cors {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Cors",
+                usize::from(self.allow_credentials.is_some())
+                    + usize::from(self.allow_headers.is_some())
+                    + usize::from(self.allow_methods.is_some())
+                    + usize::from(self.allow_origins.is_some())
+                    + usize::from(self.expose_headers.is_some())
+                    + usize::from(self.max_age.is_some()),
+            )?;
+            if self.allow_credentials.is_some() {
+                state.serialize_field("AllowCredentials", &self.allow_credentials)?;
+            } else {
+                state.skip_field("AllowCredentials")?;
+            }
+            if self.allow_headers.is_some() {
+                state.serialize_field("AllowHeaders", &self.allow_headers)?;
+            } else {
+                state.skip_field("AllowHeaders")?;
+            }
+            if self.allow_methods.is_some() {
+                state.serialize_field("AllowMethods", &self.allow_methods)?;
+            } else {
+                state.skip_field("AllowMethods")?;
+            }
+            if self.allow_origins.is_some() {
+                state.serialize_field("AllowOrigins", &self.allow_origins)?;
+            } else {
+                state.skip_field("AllowOrigins")?;
+            }
+            if self.expose_headers.is_some() {
+                state.serialize_field("ExposeHeaders", &self.expose_headers)?;
+            } else {
+                state.skip_field("ExposeHeaders")?;
+            }
+            if self.max_age.is_some() {
+                state.serialize_field("MaxAge", &self.max_age)?;
+            } else {
+                state.skip_field("MaxAge")?;
+            }
+            state.end()
+        }
     }
 
     impl Cors {
@@ -468,7 +629,7 @@ pub mod api {
 
 /// `AWS::ApiGatewayV2::Authorizer`: its properties ([`Authorizer`]), their nested types and its attributes.
 pub mod authorizer {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Value};
 
@@ -477,68 +638,49 @@ pub mod authorizer {
     /// ```text
     /// The ``AWS::ApiGatewayV2::Authorizer`` resource creates an authorizer for a WebSocket API or an HTTP API. To learn more, see [Controlling and managing access to a WebSocket API in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html) and [Controlling and managing access to an HTTP API in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html) in the *API Gateway Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Authorizer {
         /// `ApiId`
         ///
         /// ```text
         /// The API identifier.
         /// ```
-        #[serde(rename = "ApiId")]
         pub api_id: crate::cfn::Id<crate::generated::apigatewayv2::api::Api>,
         /// `AuthorizerCredentialsArn`
         ///
         /// ```text
         /// Specifies the required credentials as an IAM role for API Gateway to invoke the authorizer. To specify an IAM role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To use resource-based permissions on the Lambda function, specify null. Supported only for ``REQUEST`` authorizers.
         /// ```
-        #[serde(
-            rename = "AuthorizerCredentialsArn",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub authorizer_credentials_arn: Option<Value>,
         /// `AuthorizerPayloadFormatVersion`
         ///
         /// ```text
         /// Specifies the format of the payload sent to an HTTP API Lambda authorizer. Required for HTTP API Lambda authorizers. Supported values are ``1.0`` and ``2.0``. To learn more, see [Working with Lambda authorizers for HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
         /// ```
-        #[serde(
-            rename = "AuthorizerPayloadFormatVersion",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub authorizer_payload_format_version: Option<Value>,
         /// `AuthorizerResultTtlInSeconds`
         ///
         /// ```text
         /// The time to live (TTL) for cached authorizer results, in seconds. If it equals 0, authorization caching is disabled. If it is greater than 0, API Gateway caches authorizer responses. The maximum value is 3600, or 1 hour. Supported only for HTTP API Lambda authorizers.
         /// ```
-        #[serde(
-            rename = "AuthorizerResultTtlInSeconds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub authorizer_result_ttl_in_seconds: Option<Value<i64>>,
         /// `AuthorizerType`
         ///
         /// ```text
         /// The authorizer type. Specify ``REQUEST`` for a Lambda function using incoming request parameters. Specify ``JWT`` to use JSON Web Tokens (supported only for HTTP APIs).
         /// ```
-        #[serde(rename = "AuthorizerType")]
         pub authorizer_type: Value,
         /// `AuthorizerUri`
         ///
         /// ```text
         /// The authorizer's Uniform Resource Identifier (URI). For ``REQUEST`` authorizers, this must be a well-formed Lambda function URI, for example, ``arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:{account_id}:function:{lambda_function_name}/invocations``. In general, the URI has this form: ``arn:aws:apigateway:{region}:lambda:path/{service_api}``, where *{region}* is the same as the region hosting the Lambda function, path indicates that the remaining substring in the URI should be treated as the path to the resource, including the initial ``/``. For Lambda functions, this is usually of the form ``/2015-03-31/functions/[FunctionARN]/invocations``.
         /// ```
-        #[serde(rename = "AuthorizerUri", skip_serializing_if = "Option::is_none")]
         pub authorizer_uri: Option<Value>,
         /// `EnableSimpleResponses`
         ///
         /// ```text
         /// Specifies whether a Lambda authorizer returns a response in a simple format. By default, a Lambda authorizer must return an IAM policy. If enabled, the Lambda authorizer can return a boolean value instead of an IAM policy. Supported only for HTTP APIs. To learn more, see [Working with Lambda authorizers for HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
         /// ```
-        #[serde(
-            rename = "EnableSimpleResponses",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_simple_responses: Option<Value<bool>>,
         /// `IdentitySource`
         ///
@@ -547,32 +689,100 @@ pub mod authorizer {
         ///  For a ``REQUEST`` authorizer, this is optional. The value is a set of one or more mapping expressions of the specified request parameters. The identity source can be headers, query string parameters, stage variables, and context parameters. For example, if an Auth header and a Name query string parameter are defined as identity sources, this value is route.request.header.Auth, route.request.querystring.Name for WebSocket APIs. For HTTP APIs, use selection expressions prefixed with ``$``, for example, ``$request.header.Auth``, ``$request.querystring.Name``. These parameters are used to perform runtime validation for Lambda-based authorizers by verifying all of the identity-related request parameters are present in the request, not null, and non-empty. Only when this is true does the authorizer invoke the authorizer Lambda function. Otherwise, it returns a 401 Unauthorized response without calling the Lambda function. For HTTP APIs, identity sources are also used as the cache key when caching is enabled. To learn more, see [Working with Lambda authorizers for HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
         ///  For ``JWT``, a single entry that specifies where to extract the JSON Web Token (JWT) from inbound requests. Currently only header-based and query parameter-based selections are supported, for example ``$request.header.Authorization``.
         /// ```
-        #[serde(rename = "IdentitySource", skip_serializing_if = "Option::is_none")]
         pub identity_source: Option<Vec<Value>>,
         /// `IdentityValidationExpression`
         ///
         /// ```text
         /// This parameter is not used.
         /// ```
-        #[serde(
-            rename = "IdentityValidationExpression",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub identity_validation_expression: Option<Value>,
         /// `JwtConfiguration`
         ///
         /// ```text
         /// The ``JWTConfiguration`` property specifies the configuration of a JWT authorizer. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "JwtConfiguration", skip_serializing_if = "Option::is_none")]
         pub jwt_configuration: Option<JWTConfiguration>,
         /// `Name`
         ///
         /// ```text
         /// The name of the authorizer.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
+    }
+
+    impl Serialize for Authorizer {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Authorizer",
+                usize::from(true)
+                    + usize::from(self.authorizer_credentials_arn.is_some())
+                    + usize::from(self.authorizer_payload_format_version.is_some())
+                    + usize::from(self.authorizer_result_ttl_in_seconds.is_some())
+                    + usize::from(true)
+                    + usize::from(self.authorizer_uri.is_some())
+                    + usize::from(self.enable_simple_responses.is_some())
+                    + usize::from(self.identity_source.is_some())
+                    + usize::from(self.identity_validation_expression.is_some())
+                    + usize::from(self.jwt_configuration.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("ApiId", &self.api_id)?;
+            if self.authorizer_credentials_arn.is_some() {
+                state.serialize_field(
+                    "AuthorizerCredentialsArn",
+                    &self.authorizer_credentials_arn,
+                )?;
+            } else {
+                state.skip_field("AuthorizerCredentialsArn")?;
+            }
+            if self.authorizer_payload_format_version.is_some() {
+                state.serialize_field(
+                    "AuthorizerPayloadFormatVersion",
+                    &self.authorizer_payload_format_version,
+                )?;
+            } else {
+                state.skip_field("AuthorizerPayloadFormatVersion")?;
+            }
+            if self.authorizer_result_ttl_in_seconds.is_some() {
+                state.serialize_field(
+                    "AuthorizerResultTtlInSeconds",
+                    &self.authorizer_result_ttl_in_seconds,
+                )?;
+            } else {
+                state.skip_field("AuthorizerResultTtlInSeconds")?;
+            }
+            state.serialize_field("AuthorizerType", &self.authorizer_type)?;
+            if self.authorizer_uri.is_some() {
+                state.serialize_field("AuthorizerUri", &self.authorizer_uri)?;
+            } else {
+                state.skip_field("AuthorizerUri")?;
+            }
+            if self.enable_simple_responses.is_some() {
+                state.serialize_field("EnableSimpleResponses", &self.enable_simple_responses)?;
+            } else {
+                state.skip_field("EnableSimpleResponses")?;
+            }
+            if self.identity_source.is_some() {
+                state.serialize_field("IdentitySource", &self.identity_source)?;
+            } else {
+                state.skip_field("IdentitySource")?;
+            }
+            if self.identity_validation_expression.is_some() {
+                state.serialize_field(
+                    "IdentityValidationExpression",
+                    &self.identity_validation_expression,
+                )?;
+            } else {
+                state.skip_field("IdentityValidationExpression")?;
+            }
+            if self.jwt_configuration.is_some() {
+                state.serialize_field("JwtConfiguration", &self.jwt_configuration)?;
+            } else {
+                state.skip_field("JwtConfiguration")?;
+            }
+            state.serialize_field("Name", &self.name)?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Authorizer, "AWS::ApiGatewayV2::Authorizer");
@@ -645,22 +855,40 @@ pub mod authorizer {
     /// ```text
     /// The ``JWTConfiguration`` property specifies the configuration of a JWT authorizer. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct JWTConfiguration {
         /// `Audience`
         ///
         /// ```text
         /// A list of the intended recipients of the JWT. A valid JWT must provide an ``aud`` that matches at least one entry in this list. See [RFC 7519](https://docs.aws.amazon.com/https://tools.ietf.org/html/rfc7519#section-4.1.3). Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "Audience", skip_serializing_if = "Option::is_none")]
         pub audience: Option<Vec<Value>>,
         /// `Issuer`
         ///
         /// ```text
         /// The base domain of the identity provider that issues JSON Web Tokens. For example, an Amazon Cognito user pool has the following format: ``https://cognito-idp.{region}.amazonaws.com/{userPoolId}``. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "Issuer", skip_serializing_if = "Option::is_none")]
         pub issuer: Option<Value>,
+    }
+
+    impl Serialize for JWTConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "JWTConfiguration",
+                usize::from(self.audience.is_some()) + usize::from(self.issuer.is_some()),
+            )?;
+            if self.audience.is_some() {
+                state.serialize_field("Audience", &self.audience)?;
+            } else {
+                state.skip_field("Audience")?;
+            }
+            if self.issuer.is_some() {
+                state.serialize_field("Issuer", &self.issuer)?;
+            } else {
+                state.skip_field("Issuer")?;
+            }
+            state.end()
+        }
     }
 
     impl JWTConfiguration {
@@ -695,7 +923,7 @@ pub mod authorizer {
 pub mod integration {
     use std::collections::BTreeMap;
 
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Value};
 
@@ -704,146 +932,229 @@ pub mod integration {
     /// ```text
     /// Resource Type definition for AWS::ApiGatewayV2::Integration
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Integration {
         /// `ApiId`
         ///
         /// ```text
         /// The API identifier.
         /// ```
-        #[serde(rename = "ApiId")]
         pub api_id: crate::cfn::Id<crate::generated::apigatewayv2::api::Api>,
         /// `ConnectionId`
         ///
         /// ```text
         /// The ID of the VPC link for a private integration. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "ConnectionId", skip_serializing_if = "Option::is_none")]
         pub connection_id: Option<Value>,
         /// `ConnectionType`
         ///
         /// ```text
         /// The type of the network connection to the integration endpoint. Specify INTERNET for connections through the public routable internet or VPC_LINK for private connections between API Gateway and resources in a VPC. The default value is INTERNET.
         /// ```
-        #[serde(rename = "ConnectionType", skip_serializing_if = "Option::is_none")]
         pub connection_type: Option<Value>,
         /// `ContentHandlingStrategy`
         ///
         /// ```text
         /// Supported only for WebSocket APIs. Specifies how to handle response payload content type conversions. Supported values are CONVERT_TO_BINARY and CONVERT_TO_TEXT.
         /// ```
-        #[serde(
-            rename = "ContentHandlingStrategy",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub content_handling_strategy: Option<Value>,
         /// `CredentialsArn`
         ///
         /// ```text
         /// Specifies the credentials required for the integration, if any. For AWS integrations, three options are available. To specify an IAM Role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To require that the caller's identity be passed through from the request, specify the string arn:aws:iam::*:user/*. To use resource-based permissions on supported AWS services, don't specify this parameter.
         /// ```
-        #[serde(rename = "CredentialsArn", skip_serializing_if = "Option::is_none")]
         pub credentials_arn: Option<Value>,
         /// `Description`
         ///
         /// ```text
         /// The description of the integration.
         /// ```
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `IntegrationMethod`
         ///
         /// ```text
         /// Specifies the integration's HTTP method type.
         /// ```
-        #[serde(rename = "IntegrationMethod", skip_serializing_if = "Option::is_none")]
         pub integration_method: Option<Value>,
         /// `IntegrationSubtype`
         ///
         /// ```text
         /// Supported only for HTTP API AWS_PROXY integrations. Specifies the AWS service action to invoke.
         /// ```
-        #[serde(rename = "IntegrationSubtype", skip_serializing_if = "Option::is_none")]
         pub integration_subtype: Option<Value>,
         /// `IntegrationType`
         ///
         /// ```text
         /// The integration type of an integration.
         /// ```
-        #[serde(rename = "IntegrationType")]
         pub integration_type: Value,
         /// `IntegrationUri`
         ///
         /// ```text
         /// For a Lambda integration, specify the URI of a Lambda function. For an HTTP integration, specify a fully-qualified URL. For an HTTP API private integration, specify the ARN of an Application Load Balancer listener, Network Load Balancer listener, or AWS Cloud Map service.
         /// ```
-        #[serde(rename = "IntegrationUri", skip_serializing_if = "Option::is_none")]
         pub integration_uri: Option<Value>,
         /// `PassthroughBehavior`
         ///
         /// ```text
         /// Specifies the pass-through behavior for incoming requests based on the Content-Type header in the request, and the available mapping templates specified as the requestTemplates property on the Integration resource. There are three valid values: WHEN_NO_MATCH, WHEN_NO_TEMPLATES, and NEVER. Supported only for WebSocket APIs.
         /// ```
-        #[serde(
-            rename = "PassthroughBehavior",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub passthrough_behavior: Option<Value>,
         /// `PayloadFormatVersion`
         ///
         /// ```text
         /// Specifies the format of the payload sent to an integration. Required for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations are 1.0 and 2.0 For all other integrations, 1.0 is the only supported value.
         /// ```
-        #[serde(
-            rename = "PayloadFormatVersion",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub payload_format_version: Option<Value>,
         /// `RequestParameters`
         ///
         /// ```text
         /// A key-value map specifying parameters.
         /// ```
-        #[serde(rename = "RequestParameters", skip_serializing_if = "Option::is_none")]
         pub request_parameters: Option<BTreeMap<String, Value>>,
         /// `RequestTemplates`
         ///
         /// ```text
         /// A map of Velocity templates that are applied on the request payload based on the value of the Content-Type header sent by the client.
         /// ```
-        #[serde(rename = "RequestTemplates", skip_serializing_if = "Option::is_none")]
         pub request_templates: Option<BTreeMap<String, Value>>,
         /// `ResponseParameters`
         ///
         /// ```text
         /// Parameters that transform the HTTP response from a backend integration before returning the response to clients. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "ResponseParameters", skip_serializing_if = "Option::is_none")]
         pub response_parameters: Option<BTreeMap<String, ResponseParameterMap>>,
         /// `TemplateSelectionExpression`
         ///
         /// ```text
         /// The template selection expression for the integration. Supported only for WebSocket APIs.
         /// ```
-        #[serde(
-            rename = "TemplateSelectionExpression",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub template_selection_expression: Option<Value>,
         /// `TimeoutInMillis`
         ///
         /// ```text
         /// Custom timeout between 50 and 29000 milliseconds for WebSocket APIs and between 50 and 30000 milliseconds for HTTP APIs. The default timeout is 29 seconds for WebSocket APIs and 30 seconds for HTTP APIs.
         /// ```
-        #[serde(rename = "TimeoutInMillis", skip_serializing_if = "Option::is_none")]
         pub timeout_in_millis: Option<Value<i64>>,
         /// `TlsConfig`
         ///
         /// ```text
         /// The TLS configuration for a private integration. If you specify a TLS configuration, private integration traffic uses the HTTPS protocol. Supported only for HTTP APIs.
         /// ```
-        #[serde(rename = "TlsConfig", skip_serializing_if = "Option::is_none")]
         pub tls_config: Option<TlsConfig>,
+    }
+
+    impl Serialize for Integration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Integration",
+                usize::from(true)
+                    + usize::from(self.connection_id.is_some())
+                    + usize::from(self.connection_type.is_some())
+                    + usize::from(self.content_handling_strategy.is_some())
+                    + usize::from(self.credentials_arn.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.integration_method.is_some())
+                    + usize::from(self.integration_subtype.is_some())
+                    + usize::from(true)
+                    + usize::from(self.integration_uri.is_some())
+                    + usize::from(self.passthrough_behavior.is_some())
+                    + usize::from(self.payload_format_version.is_some())
+                    + usize::from(self.request_parameters.is_some())
+                    + usize::from(self.request_templates.is_some())
+                    + usize::from(self.response_parameters.is_some())
+                    + usize::from(self.template_selection_expression.is_some())
+                    + usize::from(self.timeout_in_millis.is_some())
+                    + usize::from(self.tls_config.is_some()),
+            )?;
+            state.serialize_field("ApiId", &self.api_id)?;
+            if self.connection_id.is_some() {
+                state.serialize_field("ConnectionId", &self.connection_id)?;
+            } else {
+                state.skip_field("ConnectionId")?;
+            }
+            if self.connection_type.is_some() {
+                state.serialize_field("ConnectionType", &self.connection_type)?;
+            } else {
+                state.skip_field("ConnectionType")?;
+            }
+            if self.content_handling_strategy.is_some() {
+                state
+                    .serialize_field("ContentHandlingStrategy", &self.content_handling_strategy)?;
+            } else {
+                state.skip_field("ContentHandlingStrategy")?;
+            }
+            if self.credentials_arn.is_some() {
+                state.serialize_field("CredentialsArn", &self.credentials_arn)?;
+            } else {
+                state.skip_field("CredentialsArn")?;
+            }
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            if self.integration_method.is_some() {
+                state.serialize_field("IntegrationMethod", &self.integration_method)?;
+            } else {
+                state.skip_field("IntegrationMethod")?;
+            }
+            if self.integration_subtype.is_some() {
+                state.serialize_field("IntegrationSubtype", &self.integration_subtype)?;
+            } else {
+                state.skip_field("IntegrationSubtype")?;
+            }
+            state.serialize_field("IntegrationType", &self.integration_type)?;
+            if self.integration_uri.is_some() {
+                state.serialize_field("IntegrationUri", &self.integration_uri)?;
+            } else {
+                state.skip_field("IntegrationUri")?;
+            }
+            if self.passthrough_behavior.is_some() {
+                state.serialize_field("PassthroughBehavior", &self.passthrough_behavior)?;
+            } else {
+                state.skip_field("PassthroughBehavior")?;
+            }
+            if self.payload_format_version.is_some() {
+                state.serialize_field("PayloadFormatVersion", &self.payload_format_version)?;
+            } else {
+                state.skip_field("PayloadFormatVersion")?;
+            }
+            if self.request_parameters.is_some() {
+                state.serialize_field("RequestParameters", &self.request_parameters)?;
+            } else {
+                state.skip_field("RequestParameters")?;
+            }
+            if self.request_templates.is_some() {
+                state.serialize_field("RequestTemplates", &self.request_templates)?;
+            } else {
+                state.skip_field("RequestTemplates")?;
+            }
+            if self.response_parameters.is_some() {
+                state.serialize_field("ResponseParameters", &self.response_parameters)?;
+            } else {
+                state.skip_field("ResponseParameters")?;
+            }
+            if self.template_selection_expression.is_some() {
+                state.serialize_field(
+                    "TemplateSelectionExpression",
+                    &self.template_selection_expression,
+                )?;
+            } else {
+                state.skip_field("TemplateSelectionExpression")?;
+            }
+            if self.timeout_in_millis.is_some() {
+                state.serialize_field("TimeoutInMillis", &self.timeout_in_millis)?;
+            } else {
+                state.skip_field("TimeoutInMillis")?;
+            }
+            if self.tls_config.is_some() {
+                state.serialize_field("TlsConfig", &self.tls_config)?;
+            } else {
+                state.skip_field("TlsConfig")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Integration, "AWS::ApiGatewayV2::Integration");
@@ -965,14 +1276,32 @@ pub mod integration {
     /// ```text
     /// response parameter
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ResponseParameter {
         /// `Destination`
-        #[serde(rename = "Destination", skip_serializing_if = "Option::is_none")]
         pub destination: Option<Value>,
         /// `Source`
-        #[serde(rename = "Source", skip_serializing_if = "Option::is_none")]
         pub source: Option<Value>,
+    }
+
+    impl Serialize for ResponseParameter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ResponseParameter",
+                usize::from(self.destination.is_some()) + usize::from(self.source.is_some()),
+            )?;
+            if self.destination.is_some() {
+                state.serialize_field("Destination", &self.destination)?;
+            } else {
+                state.skip_field("Destination")?;
+            }
+            if self.source.is_some() {
+                state.serialize_field("Source", &self.source)?;
+            } else {
+                state.skip_field("Source")?;
+            }
+            state.end()
+        }
     }
 
     impl ResponseParameter {
@@ -1000,11 +1329,25 @@ pub mod integration {
     /// ```text
     /// map of response parameter lists
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ResponseParameterMap {
         /// `ResponseParameters`
-        #[serde(rename = "ResponseParameters", skip_serializing_if = "Option::is_none")]
         pub response_parameters: Option<Vec<ResponseParameter>>,
+    }
+
+    impl Serialize for ResponseParameterMap {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ResponseParameterMap",
+                usize::from(self.response_parameters.is_some()),
+            )?;
+            if self.response_parameters.is_some() {
+                state.serialize_field("ResponseParameters", &self.response_parameters)?;
+            } else {
+                state.skip_field("ResponseParameters")?;
+            }
+            state.end()
+        }
     }
 
     impl ResponseParameterMap {
@@ -1026,11 +1369,25 @@ pub mod integration {
     /// ```text
     /// The TlsConfig property specifies the TLS configuration for a private integration. Supported only for HTTP APIs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct TlsConfig {
         /// `ServerNameToVerify`
-        #[serde(rename = "ServerNameToVerify", skip_serializing_if = "Option::is_none")]
         pub server_name_to_verify: Option<Value>,
+    }
+
+    impl Serialize for TlsConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "TlsConfig",
+                usize::from(self.server_name_to_verify.is_some()),
+            )?;
+            if self.server_name_to_verify.is_some() {
+                state.serialize_field("ServerNameToVerify", &self.server_name_to_verify)?;
+            } else {
+                state.skip_field("ServerNameToVerify")?;
+            }
+            state.end()
+        }
     }
 
     impl TlsConfig {
@@ -1057,7 +1414,7 @@ pub mod integration {
 
 /// `AWS::ApiGatewayV2::Route`: its properties ([`Route`]), their nested types and its attributes.
 pub mod route {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Value};
 
@@ -1066,97 +1423,155 @@ pub mod route {
     /// ```text
     /// The ``AWS::ApiGatewayV2::Route`` resource creates a route for an API.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Route {
         /// `ApiId`
         ///
         /// ```text
         /// The API identifier.
         /// ```
-        #[serde(rename = "ApiId")]
         pub api_id: crate::cfn::Id<crate::generated::apigatewayv2::api::Api>,
         /// `ApiKeyRequired`
         ///
         /// ```text
         /// Specifies whether an API key is required for the route. Supported only for WebSocket APIs.
         /// ```
-        #[serde(rename = "ApiKeyRequired", skip_serializing_if = "Option::is_none")]
         pub api_key_required: Option<Value<bool>>,
         /// `AuthorizationScopes`
         ///
         /// ```text
         /// The authorization scopes supported by this route.
         /// ```
-        #[serde(
-            rename = "AuthorizationScopes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub authorization_scopes: Option<Vec<Value>>,
         /// `AuthorizationType`
         ///
         /// ```text
         /// The authorization type for the route. For WebSocket APIs, valid values are ``NONE`` for open access, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for using a Lambda authorizer. For HTTP APIs, valid values are ``NONE`` for open access, ``JWT`` for using JSON Web Tokens, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for using a Lambda authorizer.
         /// ```
-        #[serde(rename = "AuthorizationType", skip_serializing_if = "Option::is_none")]
         pub authorization_type: Option<Value>,
         /// `AuthorizerId`
         ///
         /// ```text
         /// The identifier of the ``Authorizer`` resource to be associated with this route. The authorizer identifier is generated by API Gateway when you created the authorizer.
         /// ```
-        #[serde(rename = "AuthorizerId", skip_serializing_if = "Option::is_none")]
         pub authorizer_id: Option<Value>,
         /// `ModelSelectionExpression`
         ///
         /// ```text
         /// The model selection expression for the route. Supported only for WebSocket APIs.
         /// ```
-        #[serde(
-            rename = "ModelSelectionExpression",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub model_selection_expression: Option<Value>,
         /// `OperationName`
         ///
         /// ```text
         /// The operation name for the route.
         /// ```
-        #[serde(rename = "OperationName", skip_serializing_if = "Option::is_none")]
         pub operation_name: Option<Value>,
         /// `RequestModels`
-        #[serde(rename = "RequestModels", skip_serializing_if = "Option::is_none")]
         pub request_models: Option<Json>,
         /// `RequestParameters`
         ///
         /// ```text
         /// The request parameters for the route. Supported only for WebSocket APIs.
         /// ```
-        #[serde(rename = "RequestParameters", skip_serializing_if = "Option::is_none")]
         pub request_parameters: Option<Json>,
         /// `RouteKey`
         ///
         /// ```text
         /// The route key for the route. For HTTP APIs, the route key can be either ``$default``, or a combination of an HTTP method and resource path, for example, ``GET /pets``.
         /// ```
-        #[serde(rename = "RouteKey")]
         pub route_key: Value,
         /// `RouteResponseSelectionExpression`
         ///
         /// ```text
         /// The route response selection expression for the route. Supported only for WebSocket APIs.
         /// ```
-        #[serde(
-            rename = "RouteResponseSelectionExpression",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub route_response_selection_expression: Option<Value>,
         /// `Target`
         ///
         /// ```text
         /// The target for the route.
         /// ```
-        #[serde(rename = "Target", skip_serializing_if = "Option::is_none")]
         pub target: Option<Value>,
+    }
+
+    impl Serialize for Route {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Route",
+                usize::from(true)
+                    + usize::from(self.api_key_required.is_some())
+                    + usize::from(self.authorization_scopes.is_some())
+                    + usize::from(self.authorization_type.is_some())
+                    + usize::from(self.authorizer_id.is_some())
+                    + usize::from(self.model_selection_expression.is_some())
+                    + usize::from(self.operation_name.is_some())
+                    + usize::from(self.request_models.is_some())
+                    + usize::from(self.request_parameters.is_some())
+                    + usize::from(true)
+                    + usize::from(self.route_response_selection_expression.is_some())
+                    + usize::from(self.target.is_some()),
+            )?;
+            state.serialize_field("ApiId", &self.api_id)?;
+            if self.api_key_required.is_some() {
+                state.serialize_field("ApiKeyRequired", &self.api_key_required)?;
+            } else {
+                state.skip_field("ApiKeyRequired")?;
+            }
+            if self.authorization_scopes.is_some() {
+                state.serialize_field("AuthorizationScopes", &self.authorization_scopes)?;
+            } else {
+                state.skip_field("AuthorizationScopes")?;
+            }
+            if self.authorization_type.is_some() {
+                state.serialize_field("AuthorizationType", &self.authorization_type)?;
+            } else {
+                state.skip_field("AuthorizationType")?;
+            }
+            if self.authorizer_id.is_some() {
+                state.serialize_field("AuthorizerId", &self.authorizer_id)?;
+            } else {
+                state.skip_field("AuthorizerId")?;
+            }
+            if self.model_selection_expression.is_some() {
+                state.serialize_field(
+                    "ModelSelectionExpression",
+                    &self.model_selection_expression,
+                )?;
+            } else {
+                state.skip_field("ModelSelectionExpression")?;
+            }
+            if self.operation_name.is_some() {
+                state.serialize_field("OperationName", &self.operation_name)?;
+            } else {
+                state.skip_field("OperationName")?;
+            }
+            if self.request_models.is_some() {
+                state.serialize_field("RequestModels", &self.request_models)?;
+            } else {
+                state.skip_field("RequestModels")?;
+            }
+            if self.request_parameters.is_some() {
+                state.serialize_field("RequestParameters", &self.request_parameters)?;
+            } else {
+                state.skip_field("RequestParameters")?;
+            }
+            state.serialize_field("RouteKey", &self.route_key)?;
+            if self.route_response_selection_expression.is_some() {
+                state.serialize_field(
+                    "RouteResponseSelectionExpression",
+                    &self.route_response_selection_expression,
+                )?;
+            } else {
+                state.skip_field("RouteResponseSelectionExpression")?;
+            }
+            if self.target.is_some() {
+                state.serialize_field("Target", &self.target)?;
+            } else {
+                state.skip_field("Target")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Route, "AWS::ApiGatewayV2::Route");
@@ -1244,7 +1659,7 @@ pub mod route {
 
 /// `AWS::ApiGatewayV2::Stage`: its properties ([`Stage`]), their nested types and its attributes.
 pub mod stage {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Json, Tags, Value};
 
@@ -1253,83 +1668,129 @@ pub mod stage {
     /// ```text
     /// Resource Type definition for AWS::ApiGatewayV2::Stage
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Stage {
         /// `AccessLogSettings`
         ///
         /// ```text
         /// Settings for logging access in this stage.
         /// ```
-        #[serde(rename = "AccessLogSettings", skip_serializing_if = "Option::is_none")]
         pub access_log_settings: Option<AccessLogSettings>,
         /// `ApiId`
         ///
         /// ```text
         /// The API identifier.
         /// ```
-        #[serde(rename = "ApiId")]
         pub api_id: crate::cfn::Id<crate::generated::apigatewayv2::api::Api>,
         /// `AutoDeploy`
         ///
         /// ```text
         /// Specifies whether updates to an API automatically trigger a new deployment. The default value is false.
         /// ```
-        #[serde(rename = "AutoDeploy", skip_serializing_if = "Option::is_none")]
         pub auto_deploy: Option<Value<bool>>,
         /// `ClientCertificateId`
         ///
         /// ```text
         /// The identifier of a client certificate for a Stage. Supported only for WebSocket APIs.
         /// ```
-        #[serde(
-            rename = "ClientCertificateId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub client_certificate_id: Option<Value>,
         /// `DefaultRouteSettings`
         ///
         /// ```text
         /// The default route settings for the stage.
         /// ```
-        #[serde(
-            rename = "DefaultRouteSettings",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub default_route_settings: Option<RouteSettings>,
         /// `DeploymentId`
         ///
         /// ```text
         /// The deployment identifier for the API stage. Can't be updated if autoDeploy is enabled.
         /// ```
-        #[serde(rename = "DeploymentId", skip_serializing_if = "Option::is_none")]
         pub deployment_id: Option<Value>,
         /// `Description`
         ///
         /// ```text
         /// The description for the API stage.
         /// ```
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `RouteSettings`
-        #[serde(rename = "RouteSettings", skip_serializing_if = "Option::is_none")]
         pub route_settings: Option<Json>,
         /// `StageName`
         ///
         /// ```text
         /// The stage name. Stage names can contain only alphanumeric characters, hyphens, and underscores, or be $default. Maximum length is 128 characters.
         /// ```
-        #[serde(rename = "StageName")]
         pub stage_name: Value,
         /// `StageVariables`
-        #[serde(rename = "StageVariables", skip_serializing_if = "Option::is_none")]
         pub stage_variables: Option<Json>,
         /// `Tags`
-        #[serde(
-            rename = "Tags",
-            skip_serializing_if = "Tags::is_empty",
-            serialize_with = "Tags::serialize_as_map"
-        )]
         pub tags: Tags,
+    }
+
+    impl Serialize for Stage {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Stage",
+                usize::from(self.access_log_settings.is_some())
+                    + usize::from(true)
+                    + usize::from(self.auto_deploy.is_some())
+                    + usize::from(self.client_certificate_id.is_some())
+                    + usize::from(self.default_route_settings.is_some())
+                    + usize::from(self.deployment_id.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.route_settings.is_some())
+                    + usize::from(true)
+                    + usize::from(self.stage_variables.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.access_log_settings.is_some() {
+                state.serialize_field("AccessLogSettings", &self.access_log_settings)?;
+            } else {
+                state.skip_field("AccessLogSettings")?;
+            }
+            state.serialize_field("ApiId", &self.api_id)?;
+            if self.auto_deploy.is_some() {
+                state.serialize_field("AutoDeploy", &self.auto_deploy)?;
+            } else {
+                state.skip_field("AutoDeploy")?;
+            }
+            if self.client_certificate_id.is_some() {
+                state.serialize_field("ClientCertificateId", &self.client_certificate_id)?;
+            } else {
+                state.skip_field("ClientCertificateId")?;
+            }
+            if self.default_route_settings.is_some() {
+                state.serialize_field("DefaultRouteSettings", &self.default_route_settings)?;
+            } else {
+                state.skip_field("DefaultRouteSettings")?;
+            }
+            if self.deployment_id.is_some() {
+                state.serialize_field("DeploymentId", &self.deployment_id)?;
+            } else {
+                state.skip_field("DeploymentId")?;
+            }
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            if self.route_settings.is_some() {
+                state.serialize_field("RouteSettings", &self.route_settings)?;
+            } else {
+                state.skip_field("RouteSettings")?;
+            }
+            state.serialize_field("StageName", &self.stage_name)?;
+            if self.stage_variables.is_some() {
+                state.serialize_field("StageVariables", &self.stage_variables)?;
+            } else {
+                state.skip_field("StageVariables")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &crate::cfn::TagsAsMap(&self.tags))?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Stage, "AWS::ApiGatewayV2::Stage", tags = tags);
@@ -1402,14 +1863,32 @@ pub mod stage {
     }
 
     /// A property type of `AWS::ApiGatewayV2::Stage`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AccessLogSettings {
         /// `DestinationArn`
-        #[serde(rename = "DestinationArn", skip_serializing_if = "Option::is_none")]
         pub destination_arn: Option<Value>,
         /// `Format`
-        #[serde(rename = "Format", skip_serializing_if = "Option::is_none")]
         pub format: Option<Value>,
+    }
+
+    impl Serialize for AccessLogSettings {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AccessLogSettings",
+                usize::from(self.destination_arn.is_some()) + usize::from(self.format.is_some()),
+            )?;
+            if self.destination_arn.is_some() {
+                state.serialize_field("DestinationArn", &self.destination_arn)?;
+            } else {
+                state.skip_field("DestinationArn")?;
+            }
+            if self.format.is_some() {
+                state.serialize_field("Format", &self.format)?;
+            } else {
+                state.skip_field("Format")?;
+            }
+            state.end()
+        }
     }
 
     impl AccessLogSettings {
@@ -1433,32 +1912,57 @@ pub mod stage {
     }
 
     /// A property type of `AWS::ApiGatewayV2::Stage`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct RouteSettings {
         /// `DataTraceEnabled`
-        #[serde(rename = "DataTraceEnabled", skip_serializing_if = "Option::is_none")]
         pub data_trace_enabled: Option<Value<bool>>,
         /// `DetailedMetricsEnabled`
-        #[serde(
-            rename = "DetailedMetricsEnabled",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub detailed_metrics_enabled: Option<Value<bool>>,
         /// `LoggingLevel`
-        #[serde(rename = "LoggingLevel", skip_serializing_if = "Option::is_none")]
         pub logging_level: Option<Value>,
         /// `ThrottlingBurstLimit`
-        #[serde(
-            rename = "ThrottlingBurstLimit",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub throttling_burst_limit: Option<Value<i64>>,
         /// `ThrottlingRateLimit`
-        #[serde(
-            rename = "ThrottlingRateLimit",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub throttling_rate_limit: Option<Value<f64>>,
+    }
+
+    impl Serialize for RouteSettings {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RouteSettings",
+                usize::from(self.data_trace_enabled.is_some())
+                    + usize::from(self.detailed_metrics_enabled.is_some())
+                    + usize::from(self.logging_level.is_some())
+                    + usize::from(self.throttling_burst_limit.is_some())
+                    + usize::from(self.throttling_rate_limit.is_some()),
+            )?;
+            if self.data_trace_enabled.is_some() {
+                state.serialize_field("DataTraceEnabled", &self.data_trace_enabled)?;
+            } else {
+                state.skip_field("DataTraceEnabled")?;
+            }
+            if self.detailed_metrics_enabled.is_some() {
+                state.serialize_field("DetailedMetricsEnabled", &self.detailed_metrics_enabled)?;
+            } else {
+                state.skip_field("DetailedMetricsEnabled")?;
+            }
+            if self.logging_level.is_some() {
+                state.serialize_field("LoggingLevel", &self.logging_level)?;
+            } else {
+                state.skip_field("LoggingLevel")?;
+            }
+            if self.throttling_burst_limit.is_some() {
+                state.serialize_field("ThrottlingBurstLimit", &self.throttling_burst_limit)?;
+            } else {
+                state.skip_field("ThrottlingBurstLimit")?;
+            }
+            if self.throttling_rate_limit.is_some() {
+                state.serialize_field("ThrottlingRateLimit", &self.throttling_rate_limit)?;
+            } else {
+                state.skip_field("ThrottlingRateLimit")?;
+            }
+            state.end()
+        }
     }
 
     impl RouteSettings {

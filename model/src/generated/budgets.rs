@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::budgets::*;
 
 /// `AWS::Budgets::Budget`: its properties ([`Budget`]), their nested types and its attributes.
 pub mod budget {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
@@ -15,20 +15,40 @@ pub mod budget {
     /// ```text
     /// Resource Type definition for AWS::Budgets::Budget
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Budget {
         /// `Budget`
-        #[serde(rename = "Budget")]
         pub budget: BudgetData,
         /// `NotificationsWithSubscribers`
-        #[serde(
-            rename = "NotificationsWithSubscribers",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub notifications_with_subscribers: Option<Vec<NotificationWithSubscribers>>,
         /// `ResourceTags`
-        #[serde(rename = "ResourceTags", skip_serializing_if = "Tags::is_empty")]
         pub resource_tags: Tags,
+    }
+
+    impl Serialize for Budget {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Budget",
+                usize::from(true)
+                    + usize::from(self.notifications_with_subscribers.is_some())
+                    + usize::from(!self.resource_tags.is_empty()),
+            )?;
+            state.serialize_field("Budget", &self.budget)?;
+            if self.notifications_with_subscribers.is_some() {
+                state.serialize_field(
+                    "NotificationsWithSubscribers",
+                    &self.notifications_with_subscribers,
+                )?;
+            } else {
+                state.skip_field("NotificationsWithSubscribers")?;
+            }
+            if !self.resource_tags.is_empty() {
+                state.serialize_field("ResourceTags", &self.resource_tags)?;
+            } else {
+                state.skip_field("ResourceTags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Budget, "AWS::Budgets::Budget", tags = resource_tags);
@@ -58,11 +78,18 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct HistoricalOptions {
         /// `BudgetAdjustmentPeriod`
-        #[serde(rename = "BudgetAdjustmentPeriod")]
         pub budget_adjustment_period: Value<i64>,
+    }
+
+    impl Serialize for HistoricalOptions {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("HistoricalOptions", usize::from(true))?;
+            state.serialize_field("BudgetAdjustmentPeriod", &self.budget_adjustment_period)?;
+            state.end()
+        }
     }
 
     impl HistoricalOptions {
@@ -75,14 +102,28 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AutoAdjustData {
         /// `AutoAdjustType`
-        #[serde(rename = "AutoAdjustType")]
         pub auto_adjust_type: Value,
         /// `HistoricalOptions`
-        #[serde(rename = "HistoricalOptions", skip_serializing_if = "Option::is_none")]
         pub historical_options: Option<HistoricalOptions>,
+    }
+
+    impl Serialize for AutoAdjustData {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AutoAdjustData",
+                usize::from(true) + usize::from(self.historical_options.is_some()),
+            )?;
+            state.serialize_field("AutoAdjustType", &self.auto_adjust_type)?;
+            if self.historical_options.is_some() {
+                state.serialize_field("HistoricalOptions", &self.historical_options)?;
+            } else {
+                state.skip_field("HistoricalOptions")?;
+            }
+            state.end()
+        }
     }
 
     impl AutoAdjustData {
@@ -101,14 +142,22 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Spend {
         /// `Amount`
-        #[serde(rename = "Amount")]
         pub amount: Value<f64>,
         /// `Unit`
-        #[serde(rename = "Unit")]
         pub unit: Value,
+    }
+
+    impl Serialize for Spend {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("Spend", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Amount", &self.amount)?;
+            state.serialize_field("Unit", &self.unit)?;
+            state.end()
+        }
     }
 
     impl Spend {
@@ -122,47 +171,108 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct CostTypes {
         /// `IncludeCredit`
-        #[serde(rename = "IncludeCredit", skip_serializing_if = "Option::is_none")]
         pub include_credit: Option<Value<bool>>,
         /// `IncludeDiscount`
-        #[serde(rename = "IncludeDiscount", skip_serializing_if = "Option::is_none")]
         pub include_discount: Option<Value<bool>>,
         /// `IncludeOtherSubscription`
-        #[serde(
-            rename = "IncludeOtherSubscription",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub include_other_subscription: Option<Value<bool>>,
         /// `IncludeRecurring`
-        #[serde(rename = "IncludeRecurring", skip_serializing_if = "Option::is_none")]
         pub include_recurring: Option<Value<bool>>,
         /// `IncludeRefund`
-        #[serde(rename = "IncludeRefund", skip_serializing_if = "Option::is_none")]
         pub include_refund: Option<Value<bool>>,
         /// `IncludeSubscription`
-        #[serde(
-            rename = "IncludeSubscription",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub include_subscription: Option<Value<bool>>,
         /// `IncludeSupport`
-        #[serde(rename = "IncludeSupport", skip_serializing_if = "Option::is_none")]
         pub include_support: Option<Value<bool>>,
         /// `IncludeTax`
-        #[serde(rename = "IncludeTax", skip_serializing_if = "Option::is_none")]
         pub include_tax: Option<Value<bool>>,
         /// `IncludeUpfront`
-        #[serde(rename = "IncludeUpfront", skip_serializing_if = "Option::is_none")]
         pub include_upfront: Option<Value<bool>>,
         /// `UseAmortized`
-        #[serde(rename = "UseAmortized", skip_serializing_if = "Option::is_none")]
         pub use_amortized: Option<Value<bool>>,
         /// `UseBlended`
-        #[serde(rename = "UseBlended", skip_serializing_if = "Option::is_none")]
         pub use_blended: Option<Value<bool>>,
+    }
+
+    impl Serialize for CostTypes {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CostTypes",
+                usize::from(self.include_credit.is_some())
+                    + usize::from(self.include_discount.is_some())
+                    + usize::from(self.include_other_subscription.is_some())
+                    + usize::from(self.include_recurring.is_some())
+                    + usize::from(self.include_refund.is_some())
+                    + usize::from(self.include_subscription.is_some())
+                    + usize::from(self.include_support.is_some())
+                    + usize::from(self.include_tax.is_some())
+                    + usize::from(self.include_upfront.is_some())
+                    + usize::from(self.use_amortized.is_some())
+                    + usize::from(self.use_blended.is_some()),
+            )?;
+            if self.include_credit.is_some() {
+                state.serialize_field("IncludeCredit", &self.include_credit)?;
+            } else {
+                state.skip_field("IncludeCredit")?;
+            }
+            if self.include_discount.is_some() {
+                state.serialize_field("IncludeDiscount", &self.include_discount)?;
+            } else {
+                state.skip_field("IncludeDiscount")?;
+            }
+            if self.include_other_subscription.is_some() {
+                state.serialize_field(
+                    "IncludeOtherSubscription",
+                    &self.include_other_subscription,
+                )?;
+            } else {
+                state.skip_field("IncludeOtherSubscription")?;
+            }
+            if self.include_recurring.is_some() {
+                state.serialize_field("IncludeRecurring", &self.include_recurring)?;
+            } else {
+                state.skip_field("IncludeRecurring")?;
+            }
+            if self.include_refund.is_some() {
+                state.serialize_field("IncludeRefund", &self.include_refund)?;
+            } else {
+                state.skip_field("IncludeRefund")?;
+            }
+            if self.include_subscription.is_some() {
+                state.serialize_field("IncludeSubscription", &self.include_subscription)?;
+            } else {
+                state.skip_field("IncludeSubscription")?;
+            }
+            if self.include_support.is_some() {
+                state.serialize_field("IncludeSupport", &self.include_support)?;
+            } else {
+                state.skip_field("IncludeSupport")?;
+            }
+            if self.include_tax.is_some() {
+                state.serialize_field("IncludeTax", &self.include_tax)?;
+            } else {
+                state.skip_field("IncludeTax")?;
+            }
+            if self.include_upfront.is_some() {
+                state.serialize_field("IncludeUpfront", &self.include_upfront)?;
+            } else {
+                state.skip_field("IncludeUpfront")?;
+            }
+            if self.use_amortized.is_some() {
+                state.serialize_field("UseAmortized", &self.use_amortized)?;
+            } else {
+                state.skip_field("UseAmortized")?;
+            }
+            if self.use_blended.is_some() {
+                state.serialize_field("UseBlended", &self.use_blended)?;
+            } else {
+                state.skip_field("UseBlended")?;
+            }
+            state.end()
+        }
     }
 
     impl CostTypes {
@@ -240,17 +350,41 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct CostCategoryValues {
         /// `Key`
-        #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
         pub key: Option<Value>,
         /// `MatchOptions`
-        #[serde(rename = "MatchOptions", skip_serializing_if = "Option::is_none")]
         pub match_options: Option<Vec<Value>>,
         /// `Values`
-        #[serde(rename = "Values", skip_serializing_if = "Option::is_none")]
         pub values: Option<Vec<Value>>,
+    }
+
+    impl Serialize for CostCategoryValues {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CostCategoryValues",
+                usize::from(self.key.is_some())
+                    + usize::from(self.match_options.is_some())
+                    + usize::from(self.values.is_some()),
+            )?;
+            if self.key.is_some() {
+                state.serialize_field("Key", &self.key)?;
+            } else {
+                state.skip_field("Key")?;
+            }
+            if self.match_options.is_some() {
+                state.serialize_field("MatchOptions", &self.match_options)?;
+            } else {
+                state.skip_field("MatchOptions")?;
+            }
+            if self.values.is_some() {
+                state.serialize_field("Values", &self.values)?;
+            } else {
+                state.skip_field("Values")?;
+            }
+            state.end()
+        }
     }
 
     impl CostCategoryValues {
@@ -280,17 +414,41 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ExpressionDimensionValues {
         /// `Key`
-        #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
         pub key: Option<Value>,
         /// `MatchOptions`
-        #[serde(rename = "MatchOptions", skip_serializing_if = "Option::is_none")]
         pub match_options: Option<Vec<Value>>,
         /// `Values`
-        #[serde(rename = "Values", skip_serializing_if = "Option::is_none")]
         pub values: Option<Vec<Value>>,
+    }
+
+    impl Serialize for ExpressionDimensionValues {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ExpressionDimensionValues",
+                usize::from(self.key.is_some())
+                    + usize::from(self.match_options.is_some())
+                    + usize::from(self.values.is_some()),
+            )?;
+            if self.key.is_some() {
+                state.serialize_field("Key", &self.key)?;
+            } else {
+                state.skip_field("Key")?;
+            }
+            if self.match_options.is_some() {
+                state.serialize_field("MatchOptions", &self.match_options)?;
+            } else {
+                state.skip_field("MatchOptions")?;
+            }
+            if self.values.is_some() {
+                state.serialize_field("Values", &self.values)?;
+            } else {
+                state.skip_field("Values")?;
+            }
+            state.end()
+        }
     }
 
     impl ExpressionDimensionValues {
@@ -320,17 +478,41 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct TagValues {
         /// `Key`
-        #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
         pub key: Option<Value>,
         /// `MatchOptions`
-        #[serde(rename = "MatchOptions", skip_serializing_if = "Option::is_none")]
         pub match_options: Option<Vec<Value>>,
         /// `Values`
-        #[serde(rename = "Values", skip_serializing_if = "Option::is_none")]
         pub values: Option<Vec<Value>>,
+    }
+
+    impl Serialize for TagValues {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "TagValues",
+                usize::from(self.key.is_some())
+                    + usize::from(self.match_options.is_some())
+                    + usize::from(self.values.is_some()),
+            )?;
+            if self.key.is_some() {
+                state.serialize_field("Key", &self.key)?;
+            } else {
+                state.skip_field("Key")?;
+            }
+            if self.match_options.is_some() {
+                state.serialize_field("MatchOptions", &self.match_options)?;
+            } else {
+                state.skip_field("MatchOptions")?;
+            }
+            if self.values.is_some() {
+                state.serialize_field("Values", &self.values)?;
+            } else {
+                state.skip_field("Values")?;
+            }
+            state.end()
+        }
     }
 
     impl TagValues {
@@ -360,26 +542,65 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Expression {
         /// `And`
-        #[serde(rename = "And", skip_serializing_if = "Option::is_none")]
         pub and: Option<Vec<Expression>>,
         /// `CostCategories`
-        #[serde(rename = "CostCategories", skip_serializing_if = "Option::is_none")]
         pub cost_categories: Option<CostCategoryValues>,
         /// `Dimensions`
-        #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<ExpressionDimensionValues>,
         /// `Not`
-        #[serde(rename = "Not", skip_serializing_if = "Option::is_none")]
         pub not: Option<Box<Expression>>,
         /// `Or`
-        #[serde(rename = "Or", skip_serializing_if = "Option::is_none")]
         pub or: Option<Vec<Expression>>,
         /// `Tags`
-        #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<TagValues>,
+    }
+
+    impl Serialize for Expression {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Expression",
+                usize::from(self.and.is_some())
+                    + usize::from(self.cost_categories.is_some())
+                    + usize::from(self.dimensions.is_some())
+                    + usize::from(self.not.is_some())
+                    + usize::from(self.or.is_some())
+                    + usize::from(self.tags.is_some()),
+            )?;
+            if self.and.is_some() {
+                state.serialize_field("And", &self.and)?;
+            } else {
+                state.skip_field("And")?;
+            }
+            if self.cost_categories.is_some() {
+                state.serialize_field("CostCategories", &self.cost_categories)?;
+            } else {
+                state.skip_field("CostCategories")?;
+            }
+            if self.dimensions.is_some() {
+                state.serialize_field("Dimensions", &self.dimensions)?;
+            } else {
+                state.skip_field("Dimensions")?;
+            }
+            if self.not.is_some() {
+                state.serialize_field("Not", &self.not)?;
+            } else {
+                state.skip_field("Not")?;
+            }
+            if self.or.is_some() {
+                state.serialize_field("Or", &self.or)?;
+            } else {
+                state.skip_field("Or")?;
+            }
+            if self.tags.is_some() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     impl Expression {
@@ -427,14 +648,32 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct TimePeriod {
         /// `End`
-        #[serde(rename = "End", skip_serializing_if = "Option::is_none")]
         pub end: Option<Value>,
         /// `Start`
-        #[serde(rename = "Start", skip_serializing_if = "Option::is_none")]
         pub start: Option<Value>,
+    }
+
+    impl Serialize for TimePeriod {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "TimePeriod",
+                usize::from(self.end.is_some()) + usize::from(self.start.is_some()),
+            )?;
+            if self.end.is_some() {
+                state.serialize_field("End", &self.end)?;
+            } else {
+                state.skip_field("End")?;
+            }
+            if self.start.is_some() {
+                state.serialize_field("Start", &self.start)?;
+            } else {
+                state.skip_field("Start")?;
+            }
+            state.end()
+        }
     }
 
     impl TimePeriod {
@@ -458,47 +697,105 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct BudgetData {
         /// `AutoAdjustData`
-        #[serde(rename = "AutoAdjustData", skip_serializing_if = "Option::is_none")]
         pub auto_adjust_data: Option<AutoAdjustData>,
         /// `BillingViewArn`
-        #[serde(rename = "BillingViewArn", skip_serializing_if = "Option::is_none")]
         pub billing_view_arn: Option<Value>,
         /// `BudgetLimit`
-        #[serde(rename = "BudgetLimit", skip_serializing_if = "Option::is_none")]
         pub budget_limit: Option<Spend>,
         /// `BudgetName`
-        #[serde(rename = "BudgetName", skip_serializing_if = "Option::is_none")]
         pub budget_name: Option<Value>,
         /// `BudgetType`
-        #[serde(rename = "BudgetType")]
         pub budget_type: Value,
         /// `CostFilters`
-        #[serde(rename = "CostFilters", skip_serializing_if = "Option::is_none")]
         pub cost_filters: Option<Json>,
         /// `CostTypes`
-        #[serde(rename = "CostTypes", skip_serializing_if = "Option::is_none")]
         pub cost_types: Option<CostTypes>,
         /// `FilterExpression`
-        #[serde(rename = "FilterExpression", skip_serializing_if = "Option::is_none")]
         pub filter_expression: Option<Expression>,
         /// `Metrics`
-        #[serde(rename = "Metrics", skip_serializing_if = "Option::is_none")]
         pub metrics: Option<Vec<Value>>,
         /// `PlannedBudgetLimits`
-        #[serde(
-            rename = "PlannedBudgetLimits",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub planned_budget_limits: Option<Json>,
         /// `TimePeriod`
-        #[serde(rename = "TimePeriod", skip_serializing_if = "Option::is_none")]
         pub time_period: Option<TimePeriod>,
         /// `TimeUnit`
-        #[serde(rename = "TimeUnit")]
         pub time_unit: Value,
+    }
+
+    impl Serialize for BudgetData {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "BudgetData",
+                usize::from(self.auto_adjust_data.is_some())
+                    + usize::from(self.billing_view_arn.is_some())
+                    + usize::from(self.budget_limit.is_some())
+                    + usize::from(self.budget_name.is_some())
+                    + usize::from(true)
+                    + usize::from(self.cost_filters.is_some())
+                    + usize::from(self.cost_types.is_some())
+                    + usize::from(self.filter_expression.is_some())
+                    + usize::from(self.metrics.is_some())
+                    + usize::from(self.planned_budget_limits.is_some())
+                    + usize::from(self.time_period.is_some())
+                    + usize::from(true),
+            )?;
+            if self.auto_adjust_data.is_some() {
+                state.serialize_field("AutoAdjustData", &self.auto_adjust_data)?;
+            } else {
+                state.skip_field("AutoAdjustData")?;
+            }
+            if self.billing_view_arn.is_some() {
+                state.serialize_field("BillingViewArn", &self.billing_view_arn)?;
+            } else {
+                state.skip_field("BillingViewArn")?;
+            }
+            if self.budget_limit.is_some() {
+                state.serialize_field("BudgetLimit", &self.budget_limit)?;
+            } else {
+                state.skip_field("BudgetLimit")?;
+            }
+            if self.budget_name.is_some() {
+                state.serialize_field("BudgetName", &self.budget_name)?;
+            } else {
+                state.skip_field("BudgetName")?;
+            }
+            state.serialize_field("BudgetType", &self.budget_type)?;
+            if self.cost_filters.is_some() {
+                state.serialize_field("CostFilters", &self.cost_filters)?;
+            } else {
+                state.skip_field("CostFilters")?;
+            }
+            if self.cost_types.is_some() {
+                state.serialize_field("CostTypes", &self.cost_types)?;
+            } else {
+                state.skip_field("CostTypes")?;
+            }
+            if self.filter_expression.is_some() {
+                state.serialize_field("FilterExpression", &self.filter_expression)?;
+            } else {
+                state.skip_field("FilterExpression")?;
+            }
+            if self.metrics.is_some() {
+                state.serialize_field("Metrics", &self.metrics)?;
+            } else {
+                state.skip_field("Metrics")?;
+            }
+            if self.planned_budget_limits.is_some() {
+                state.serialize_field("PlannedBudgetLimits", &self.planned_budget_limits)?;
+            } else {
+                state.skip_field("PlannedBudgetLimits")?;
+            }
+            if self.time_period.is_some() {
+                state.serialize_field("TimePeriod", &self.time_period)?;
+            } else {
+                state.skip_field("TimePeriod")?;
+            }
+            state.serialize_field("TimeUnit", &self.time_unit)?;
+            state.end()
+        }
     }
 
     impl BudgetData {
@@ -572,20 +869,37 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Notification {
         /// `ComparisonOperator`
-        #[serde(rename = "ComparisonOperator")]
         pub comparison_operator: Value,
         /// `NotificationType`
-        #[serde(rename = "NotificationType")]
         pub notification_type: Value,
         /// `Threshold`
-        #[serde(rename = "Threshold")]
         pub threshold: Value<f64>,
         /// `ThresholdType`
-        #[serde(rename = "ThresholdType", skip_serializing_if = "Option::is_none")]
         pub threshold_type: Option<Value>,
+    }
+
+    impl Serialize for Notification {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Notification",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.threshold_type.is_some()),
+            )?;
+            state.serialize_field("ComparisonOperator", &self.comparison_operator)?;
+            state.serialize_field("NotificationType", &self.notification_type)?;
+            state.serialize_field("Threshold", &self.threshold)?;
+            if self.threshold_type.is_some() {
+                state.serialize_field("ThresholdType", &self.threshold_type)?;
+            } else {
+                state.skip_field("ThresholdType")?;
+            }
+            state.end()
+        }
     }
 
     impl Notification {
@@ -610,14 +924,22 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Subscriber {
         /// `Address`
-        #[serde(rename = "Address")]
         pub address: Value,
         /// `SubscriptionType`
-        #[serde(rename = "SubscriptionType")]
         pub subscription_type: Value,
+    }
+
+    impl Serialize for Subscriber {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("Subscriber", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Address", &self.address)?;
+            state.serialize_field("SubscriptionType", &self.subscription_type)?;
+            state.end()
+        }
     }
 
     impl Subscriber {
@@ -631,14 +953,24 @@ pub mod budget {
     }
 
     /// A property type of `AWS::Budgets::Budget`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct NotificationWithSubscribers {
         /// `Notification`
-        #[serde(rename = "Notification")]
         pub notification: Notification,
         /// `Subscribers`
-        #[serde(rename = "Subscribers")]
         pub subscribers: Vec<Subscriber>,
+    }
+
+    impl Serialize for NotificationWithSubscribers {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "NotificationWithSubscribers",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Notification", &self.notification)?;
+            state.serialize_field("Subscribers", &self.subscribers)?;
+            state.end()
+        }
     }
 
     impl NotificationWithSubscribers {

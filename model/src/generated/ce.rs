@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::ce::*;
 
 /// `AWS::CE::AnomalyMonitor`: its properties ([`AnomalyMonitor`]), their nested types and its attributes.
 pub mod anomaly_monitor {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -15,38 +15,61 @@ pub mod anomaly_monitor {
     /// ```text
     /// AWS Cost Anomaly Detection leverages advanced Machine Learning technologies to identify anomalous spend and root causes, so you can quickly take action. You can use Cost Anomaly Detection by creating monitor.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AnomalyMonitor {
         /// `MonitorDimension`
         ///
         /// ```text
         /// The dimensions to evaluate
         /// ```
-        #[serde(rename = "MonitorDimension", skip_serializing_if = "Option::is_none")]
         pub monitor_dimension: Option<Value<MonitorDimension>>,
         /// `MonitorName`
         ///
         /// ```text
         /// The name of the monitor.
         /// ```
-        #[serde(rename = "MonitorName")]
         pub monitor_name: Value,
         /// `MonitorSpecification`
-        #[serde(
-            rename = "MonitorSpecification",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub monitor_specification: Option<Value>,
         /// `MonitorType`
-        #[serde(rename = "MonitorType")]
         pub monitor_type: Value<MonitorType>,
         /// `ResourceTags`
         ///
         /// ```text
         /// Tags to assign to monitor.
         /// ```
-        #[serde(rename = "ResourceTags", skip_serializing_if = "Tags::is_empty")]
         pub resource_tags: Tags,
+    }
+
+    impl Serialize for AnomalyMonitor {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AnomalyMonitor",
+                usize::from(self.monitor_dimension.is_some())
+                    + usize::from(true)
+                    + usize::from(self.monitor_specification.is_some())
+                    + usize::from(true)
+                    + usize::from(!self.resource_tags.is_empty()),
+            )?;
+            if self.monitor_dimension.is_some() {
+                state.serialize_field("MonitorDimension", &self.monitor_dimension)?;
+            } else {
+                state.skip_field("MonitorDimension")?;
+            }
+            state.serialize_field("MonitorName", &self.monitor_name)?;
+            if self.monitor_specification.is_some() {
+                state.serialize_field("MonitorSpecification", &self.monitor_specification)?;
+            } else {
+                state.skip_field("MonitorSpecification")?;
+            }
+            state.serialize_field("MonitorType", &self.monitor_type)?;
+            if !self.resource_tags.is_empty() {
+                state.serialize_field("ResourceTags", &self.resource_tags)?;
+            } else {
+                state.skip_field("ResourceTags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(
@@ -91,25 +114,47 @@ pub mod anomaly_monitor {
     /// ```text
     /// The dimensions to evaluate
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum MonitorDimension {
-        #[serde(rename = "SERVICE")]
+        /// `SERVICE`
         Service,
-        #[serde(rename = "LINKED_ACCOUNT")]
+        /// `LINKED_ACCOUNT`
         LinkedAccount,
-        #[serde(rename = "TAG")]
+        /// `TAG`
         Tag,
-        #[serde(rename = "COST_CATEGORY")]
+        /// `COST_CATEGORY`
         CostCategory,
     }
 
+    impl Serialize for MonitorDimension {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                MonitorDimension::Service => (0u32, "SERVICE"),
+                MonitorDimension::LinkedAccount => (1u32, "LINKED_ACCOUNT"),
+                MonitorDimension::Tag => (2u32, "TAG"),
+                MonitorDimension::CostCategory => (3u32, "COST_CATEGORY"),
+            };
+            serializer.serialize_unit_variant("MonitorDimension", index, value)
+        }
+    }
+
     /// The values a property of `AWS::CE::AnomalyMonitor` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum MonitorType {
-        #[serde(rename = "DIMENSIONAL")]
+        /// `DIMENSIONAL`
         Dimensional,
-        #[serde(rename = "CUSTOM")]
+        /// `CUSTOM`
         Custom,
+    }
+
+    impl Serialize for MonitorType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                MonitorType::Dimensional => (0u32, "DIMENSIONAL"),
+                MonitorType::Custom => (1u32, "CUSTOM"),
+            };
+            serializer.serialize_unit_variant("MonitorType", index, value)
+        }
     }
 
     impl Handle<AnomalyMonitor> {
@@ -170,7 +215,7 @@ pub mod anomaly_monitor {
 
 /// `AWS::CE::AnomalySubscription`: its properties ([`AnomalySubscription`]), their nested types and its attributes.
 pub mod anomaly_subscription {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -179,21 +224,19 @@ pub mod anomaly_subscription {
     /// ```text
     /// AWS Cost Anomaly Detection leverages advanced Machine Learning technologies to identify anomalous spend and root causes, so you can quickly take action. Create subscription to be notified
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AnomalySubscription {
         /// `Frequency`
         ///
         /// ```text
         /// The frequency at which anomaly reports are sent over email.
         /// ```
-        #[serde(rename = "Frequency")]
         pub frequency: Value<Frequency>,
         /// `MonitorArnList`
         ///
         /// ```text
         /// A list of cost anomaly monitors.
         /// ```
-        #[serde(rename = "MonitorArnList")]
         pub monitor_arn_list:
             Vec<crate::cfn::Arn<crate::generated::ce::anomaly_monitor::AnomalyMonitor>>,
         /// `Subscribers`
@@ -201,39 +244,66 @@ pub mod anomaly_subscription {
         /// ```text
         /// A list of subscriber
         /// ```
-        #[serde(rename = "Subscribers")]
         pub subscribers: Vec<Subscriber>,
         /// `SubscriptionName`
         ///
         /// ```text
         /// The name of the subscription.
         /// ```
-        #[serde(rename = "SubscriptionName")]
         pub subscription_name: Value,
         /// `Threshold`
         ///
         /// ```text
         /// The dollar value that triggers a notification if the threshold is exceeded.
         /// ```
-        #[serde(rename = "Threshold", skip_serializing_if = "Option::is_none")]
         pub threshold: Option<Value<f64>>,
         /// `ThresholdExpression`
         ///
         /// ```text
         /// An Expression object in JSON String format used to specify the anomalies that you want to generate alerts for.
         /// ```
-        #[serde(
-            rename = "ThresholdExpression",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub threshold_expression: Option<Value>,
         /// `ResourceTags`
         ///
         /// ```text
         /// Tags to assign to subscription.
         /// ```
-        #[serde(rename = "ResourceTags", skip_serializing_if = "Tags::is_empty")]
         pub resource_tags: Tags,
+    }
+
+    impl Serialize for AnomalySubscription {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AnomalySubscription",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.threshold.is_some())
+                    + usize::from(self.threshold_expression.is_some())
+                    + usize::from(!self.resource_tags.is_empty()),
+            )?;
+            state.serialize_field("Frequency", &self.frequency)?;
+            state.serialize_field("MonitorArnList", &self.monitor_arn_list)?;
+            state.serialize_field("Subscribers", &self.subscribers)?;
+            state.serialize_field("SubscriptionName", &self.subscription_name)?;
+            if self.threshold.is_some() {
+                state.serialize_field("Threshold", &self.threshold)?;
+            } else {
+                state.skip_field("Threshold")?;
+            }
+            if self.threshold_expression.is_some() {
+                state.serialize_field("ThresholdExpression", &self.threshold_expression)?;
+            } else {
+                state.skip_field("ThresholdExpression")?;
+            }
+            if !self.resource_tags.is_empty() {
+                state.serialize_field("ResourceTags", &self.resource_tags)?;
+            } else {
+                state.skip_field("ResourceTags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(
@@ -280,17 +350,31 @@ pub mod anomaly_subscription {
     }
 
     /// A property type of `AWS::CE::AnomalySubscription`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Subscriber {
         /// `Address`
-        #[serde(rename = "Address")]
         pub address: Value,
         /// `Status`
-        #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Value<SubscriberStatus>>,
         /// `Type`
-        #[serde(rename = "Type")]
         pub r#type: Value<SubscriberType>,
+    }
+
+    impl Serialize for Subscriber {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Subscriber",
+                usize::from(true) + usize::from(self.status.is_some()) + usize::from(true),
+            )?;
+            state.serialize_field("Address", &self.address)?;
+            if self.status.is_some() {
+                state.serialize_field("Status", &self.status)?;
+            } else {
+                state.skip_field("Status")?;
+            }
+            state.serialize_field("Type", &self.r#type)?;
+            state.end()
+        }
     }
 
     impl Subscriber {
@@ -314,32 +398,63 @@ pub mod anomaly_subscription {
     /// ```text
     /// The frequency at which anomaly reports are sent over email.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Frequency {
-        #[serde(rename = "DAILY")]
+        /// `DAILY`
         Daily,
-        #[serde(rename = "IMMEDIATE")]
+        /// `IMMEDIATE`
         Immediate,
-        #[serde(rename = "WEEKLY")]
+        /// `WEEKLY`
         Weekly,
     }
 
-    /// The values a property of `AWS::CE::AnomalySubscription` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum SubscriberStatus {
-        #[serde(rename = "CONFIRMED")]
-        Confirmed,
-        #[serde(rename = "DECLINED")]
-        Declined,
+    impl Serialize for Frequency {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Frequency::Daily => (0u32, "DAILY"),
+                Frequency::Immediate => (1u32, "IMMEDIATE"),
+                Frequency::Weekly => (2u32, "WEEKLY"),
+            };
+            serializer.serialize_unit_variant("Frequency", index, value)
+        }
     }
 
     /// The values a property of `AWS::CE::AnomalySubscription` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum SubscriberStatus {
+        /// `CONFIRMED`
+        Confirmed,
+        /// `DECLINED`
+        Declined,
+    }
+
+    impl Serialize for SubscriberStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SubscriberStatus::Confirmed => (0u32, "CONFIRMED"),
+                SubscriberStatus::Declined => (1u32, "DECLINED"),
+            };
+            serializer.serialize_unit_variant("SubscriberStatus", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::CE::AnomalySubscription` takes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SubscriberType {
-        #[serde(rename = "EMAIL")]
+        /// `EMAIL`
         Email,
-        #[serde(rename = "SNS")]
+        /// `SNS`
         Sns,
+    }
+
+    impl Serialize for SubscriberType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SubscriberType::Email => (0u32, "EMAIL"),
+                SubscriberType::Sns => (1u32, "SNS"),
+            };
+            serializer.serialize_unit_variant("SubscriberType", index, value)
+        }
     }
 
     impl Handle<AnomalySubscription> {

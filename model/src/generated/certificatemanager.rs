@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::certificatemanager::*;
 
 /// `AWS::CertificateManager::Certificate`: its properties ([`Certificate`]), their nested types and its attributes.
 pub mod certificate {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -15,34 +15,25 @@ pub mod certificate {
     /// ```text
     /// Resource Type definition for AWS::CertificateManager::Certificate
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Certificate {
         /// `CertificateAuthorityArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the private certificate authority (CA) that will be used to issue the certificate.
         /// ```
-        #[serde(
-            rename = "CertificateAuthorityArn",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub certificate_authority_arn: Option<Value>,
         /// `CertificateExport`
         ///
         /// ```text
         /// Specifies whether the certificate can be exported. ENABLED allows the certificate to be exported, DISABLED prevents export.
         /// ```
-        #[serde(rename = "CertificateExport", skip_serializing_if = "Option::is_none")]
         pub certificate_export: Option<Value<CertificateExport>>,
         /// `CertificateTransparencyLoggingPreference`
         ///
         /// ```text
         /// You can opt out of certificate transparency logging by specifying the DISABLED option. Opt in by specifying ENABLED.
         /// ```
-        #[serde(
-            rename = "CertificateTransparencyLoggingPreference",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub certificate_transparency_logging_preference:
             Option<Value<CertificateTransparencyLoggingPreference>>,
         /// `DomainName`
@@ -50,52 +41,110 @@ pub mod certificate {
         /// ```text
         /// The fully qualified domain name (FQDN), such as www.example.com, with which you want to secure an ACM certificate
         /// ```
-        #[serde(rename = "DomainName")]
         pub domain_name: Value,
         /// `DomainValidationOptions`
         ///
         /// ```text
         /// Domain information that domain name registrars use to verify your identity.
         /// ```
-        #[serde(
-            rename = "DomainValidationOptions",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub domain_validation_options: Option<Vec<DomainValidationOption>>,
         /// `Id`
-        #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
         pub id: Option<Value>,
         /// `KeyAlgorithm`
         ///
         /// ```text
         /// Specifies the algorithm of the public and private key pair that your certificate uses to encrypt data.
         /// ```
-        #[serde(rename = "KeyAlgorithm", skip_serializing_if = "Option::is_none")]
         pub key_algorithm: Option<Value>,
         /// `SubjectAlternativeNames`
         ///
         /// ```text
         /// Additional FQDNs to be included in the Subject Alternative Name extension of the ACM certificate.
         /// ```
-        #[serde(
-            rename = "SubjectAlternativeNames",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subject_alternative_names: Option<Vec<Value>>,
         /// `ValidationMethod`
         ///
         /// ```text
         /// The method you want to use to validate that you own or control the domain associated with a public certificate. Valid values are DNS, EMAIL or HTTP
         /// ```
-        #[serde(rename = "ValidationMethod", skip_serializing_if = "Option::is_none")]
         pub validation_method: Option<Value>,
         /// `Tags`
         ///
         /// ```text
         /// Key-value pairs that can identify the certificate.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Certificate {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Certificate",
+                usize::from(self.certificate_authority_arn.is_some())
+                    + usize::from(self.certificate_export.is_some())
+                    + usize::from(self.certificate_transparency_logging_preference.is_some())
+                    + usize::from(true)
+                    + usize::from(self.domain_validation_options.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.key_algorithm.is_some())
+                    + usize::from(self.subject_alternative_names.is_some())
+                    + usize::from(self.validation_method.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.certificate_authority_arn.is_some() {
+                state
+                    .serialize_field("CertificateAuthorityArn", &self.certificate_authority_arn)?;
+            } else {
+                state.skip_field("CertificateAuthorityArn")?;
+            }
+            if self.certificate_export.is_some() {
+                state.serialize_field("CertificateExport", &self.certificate_export)?;
+            } else {
+                state.skip_field("CertificateExport")?;
+            }
+            if self.certificate_transparency_logging_preference.is_some() {
+                state.serialize_field(
+                    "CertificateTransparencyLoggingPreference",
+                    &self.certificate_transparency_logging_preference,
+                )?;
+            } else {
+                state.skip_field("CertificateTransparencyLoggingPreference")?;
+            }
+            state.serialize_field("DomainName", &self.domain_name)?;
+            if self.domain_validation_options.is_some() {
+                state
+                    .serialize_field("DomainValidationOptions", &self.domain_validation_options)?;
+            } else {
+                state.skip_field("DomainValidationOptions")?;
+            }
+            if self.id.is_some() {
+                state.serialize_field("Id", &self.id)?;
+            } else {
+                state.skip_field("Id")?;
+            }
+            if self.key_algorithm.is_some() {
+                state.serialize_field("KeyAlgorithm", &self.key_algorithm)?;
+            } else {
+                state.skip_field("KeyAlgorithm")?;
+            }
+            if self.subject_alternative_names.is_some() {
+                state
+                    .serialize_field("SubjectAlternativeNames", &self.subject_alternative_names)?;
+            } else {
+                state.skip_field("SubjectAlternativeNames")?;
+            }
+            if self.validation_method.is_some() {
+                state.serialize_field("ValidationMethod", &self.validation_method)?;
+            } else {
+                state.skip_field("ValidationMethod")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(
@@ -174,17 +223,41 @@ pub mod certificate {
     }
 
     /// A property type of `AWS::CertificateManager::Certificate`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DomainValidationOption {
         /// `DomainName`
-        #[serde(rename = "DomainName", skip_serializing_if = "Option::is_none")]
         pub domain_name: Option<Value>,
         /// `HostedZoneId`
-        #[serde(rename = "HostedZoneId", skip_serializing_if = "Option::is_none")]
         pub hosted_zone_id: Option<Value>,
         /// `ValidationDomain`
-        #[serde(rename = "ValidationDomain", skip_serializing_if = "Option::is_none")]
         pub validation_domain: Option<Value>,
+    }
+
+    impl Serialize for DomainValidationOption {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DomainValidationOption",
+                usize::from(self.domain_name.is_some())
+                    + usize::from(self.hosted_zone_id.is_some())
+                    + usize::from(self.validation_domain.is_some()),
+            )?;
+            if self.domain_name.is_some() {
+                state.serialize_field("DomainName", &self.domain_name)?;
+            } else {
+                state.skip_field("DomainName")?;
+            }
+            if self.hosted_zone_id.is_some() {
+                state.serialize_field("HostedZoneId", &self.hosted_zone_id)?;
+            } else {
+                state.skip_field("HostedZoneId")?;
+            }
+            if self.validation_domain.is_some() {
+                state.serialize_field("ValidationDomain", &self.validation_domain)?;
+            } else {
+                state.skip_field("ValidationDomain")?;
+            }
+            state.end()
+        }
     }
 
     impl DomainValidationOption {
@@ -218,12 +291,22 @@ pub mod certificate {
     /// ```text
     /// Specifies whether the certificate can be exported. ENABLED allows the certificate to be exported, DISABLED prevents export.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum CertificateExport {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "DISABLED")]
+        /// `DISABLED`
         Disabled,
+    }
+
+    impl Serialize for CertificateExport {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                CertificateExport::Enabled => (0u32, "ENABLED"),
+                CertificateExport::Disabled => (1u32, "DISABLED"),
+            };
+            serializer.serialize_unit_variant("CertificateExport", index, value)
+        }
     }
 
     /// The values a property of `AWS::CertificateManager::Certificate` takes.
@@ -231,12 +314,26 @@ pub mod certificate {
     /// ```text
     /// You can opt out of certificate transparency logging by specifying the DISABLED option. Opt in by specifying ENABLED.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum CertificateTransparencyLoggingPreference {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "DISABLED")]
+        /// `DISABLED`
         Disabled,
+    }
+
+    impl Serialize for CertificateTransparencyLoggingPreference {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                CertificateTransparencyLoggingPreference::Enabled => (0u32, "ENABLED"),
+                CertificateTransparencyLoggingPreference::Disabled => (1u32, "DISABLED"),
+            };
+            serializer.serialize_unit_variant(
+                "CertificateTransparencyLoggingPreference",
+                index,
+                value,
+            )
+        }
     }
 
     impl Handle<Certificate> {

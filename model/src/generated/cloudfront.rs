@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::cloudfront::*;
 
 /// `AWS::CloudFront::Distribution`: its properties ([`Distribution`]), their nested types and its attributes.
 pub mod distribution {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -15,22 +15,36 @@ pub mod distribution {
     /// ```text
     /// A distribution tells CloudFront where you want content to be delivered from, and the details about how to track and manage content delivery.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Distribution {
         /// `DistributionConfig`
         ///
         /// ```text
         /// The distribution's configuration.
         /// ```
-        #[serde(rename = "DistributionConfig")]
         pub distribution_config: DistributionConfig,
         /// `Tags`
         ///
         /// ```text
         /// A complex type that contains zero or more ``Tag`` elements.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Distribution {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Distribution",
+                usize::from(true) + usize::from(!self.tags.is_empty()),
+            )?;
+            state.serialize_field("DistributionConfig", &self.distribution_config)?;
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Distribution, "AWS::CloudFront::Distribution", tags = tags);
@@ -58,7 +72,7 @@ pub mod distribution {
     ///  If you want to send cookies to the origin but not include them in the cache key, use an origin request policy. For more information, see [Creating origin request policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy) in the *Amazon CloudFront Developer Guide*.
     ///  A complex type that specifies whether you want CloudFront to forward cookies to the origin and, if so, which ones. For more information about forwarding cookies to the origin, see [How CloudFront Forwards, Caches, and Logs Cookies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Cookies.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Cookies {
         /// `Forward`
         ///
@@ -69,7 +83,6 @@ pub mod distribution {
         ///  Specifies which cookies to forward to the origin for this cache behavior: all, none, or the list of cookies specified in the ``WhitelistedNames`` complex type.
         ///  Amazon S3 doesn't process cookies. When the cache behavior is forwarding requests to an Amazon S3 origin, specify none for the ``Forward`` element.
         /// ```
-        #[serde(rename = "Forward")]
         pub forward: Value,
         /// `WhitelistedNames`
         ///
@@ -81,8 +94,23 @@ pub mod distribution {
         ///  If you specify ``all`` or ``none`` for the value of ``Forward``, omit ``WhitelistedNames``. If you change the value of ``Forward`` from ``whitelist`` to ``all`` or ``none`` and you don't delete the ``WhitelistedNames`` element and its child elements, CloudFront deletes them automatically.
         ///  For the current limit on the number of cookie names that you can whitelist for each cache behavior, see [CloudFront Limits](https://docs.aws.amazon.com/general/latest/gr/xrefaws_service_limits.html#limits_cloudfront) in the *General Reference*.
         /// ```
-        #[serde(rename = "WhitelistedNames", skip_serializing_if = "Option::is_none")]
         pub whitelisted_names: Option<Vec<Value>>,
+    }
+
+    impl Serialize for Cookies {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Cookies",
+                usize::from(true) + usize::from(self.whitelisted_names.is_some()),
+            )?;
+            state.serialize_field("Forward", &self.forward)?;
+            if self.whitelisted_names.is_some() {
+                state.serialize_field("WhitelistedNames", &self.whitelisted_names)?;
+            } else {
+                state.skip_field("WhitelistedNames")?;
+            }
+            state.end()
+        }
     }
 
     impl Cookies {
@@ -109,7 +137,7 @@ pub mod distribution {
     ///  If you want to send values to the origin but not include them in the cache key, use an origin request policy. For more information, see [Creating origin request policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy) in the *Amazon CloudFront Developer Guide*.
     ///  A complex type that specifies how CloudFront handles query strings, cookies, and HTTP headers.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ForwardedValues {
         /// `Cookies`
         ///
@@ -119,7 +147,6 @@ pub mod distribution {
         ///  If you want to send cookies to the origin but not include them in the cache key, use an origin request policy. For more information, see [Creating origin request policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy) in the *Amazon CloudFront Developer Guide*.
         ///  A complex type that specifies whether you want CloudFront to forward cookies to the origin and, if so, which ones. For more information about forwarding cookies to the origin, see [How CloudFront Forwards, Caches, and Logs Cookies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Cookies.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "Cookies", skip_serializing_if = "Option::is_none")]
         pub cookies: Option<Cookies>,
         /// `Headers`
         ///
@@ -130,7 +157,6 @@ pub mod distribution {
         ///  A complex type that specifies the ``Headers``, if any, that you want CloudFront to forward to the origin for this cache behavior (whitelisted headers). For the headers that you specify, CloudFront also caches separate versions of a specified object that is based on the header values in viewer requests.
         ///  For more information, see [Caching Content Based on Request Headers](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/header-caching.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "Headers", skip_serializing_if = "Option::is_none")]
         pub headers: Option<Vec<Value>>,
         /// `QueryString`
         ///
@@ -144,7 +170,6 @@ pub mod distribution {
         ///  If you specify false for ``QueryString``, CloudFront doesn't forward any query string parameters to the origin, and doesn't cache based on query string parameters.
         ///  For more information, see [Configuring CloudFront to Cache Based on Query String Parameters](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/QueryStringParameters.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "QueryString")]
         pub query_string: Value<bool>,
         /// `QueryStringCacheKeys`
         ///
@@ -154,11 +179,36 @@ pub mod distribution {
         ///  If you want to send query strings to the origin but not include them in the cache key, use an origin request policy. For more information, see [Creating origin request policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy) in the *Amazon CloudFront Developer Guide*.
         ///  A complex type that contains information about the query string parameters that you want CloudFront to use for caching for this cache behavior.
         /// ```
-        #[serde(
-            rename = "QueryStringCacheKeys",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub query_string_cache_keys: Option<Vec<Value>>,
+    }
+
+    impl Serialize for ForwardedValues {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ForwardedValues",
+                usize::from(self.cookies.is_some())
+                    + usize::from(self.headers.is_some())
+                    + usize::from(true)
+                    + usize::from(self.query_string_cache_keys.is_some()),
+            )?;
+            if self.cookies.is_some() {
+                state.serialize_field("Cookies", &self.cookies)?;
+            } else {
+                state.skip_field("Cookies")?;
+            }
+            if self.headers.is_some() {
+                state.serialize_field("Headers", &self.headers)?;
+            } else {
+                state.skip_field("Headers")?;
+            }
+            state.serialize_field("QueryString", &self.query_string)?;
+            if self.query_string_cache_keys.is_some() {
+                state.serialize_field("QueryStringCacheKeys", &self.query_string_cache_keys)?;
+            } else {
+                state.skip_field("QueryStringCacheKeys")?;
+            }
+            state.end()
+        }
     }
 
     impl ForwardedValues {
@@ -193,22 +243,40 @@ pub mod distribution {
     /// ```text
     /// A CloudFront function that is associated with a cache behavior in a CloudFront distribution.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct FunctionAssociation {
         /// `EventType`
         ///
         /// ```text
         /// The event type of the function, either ``viewer-request`` or ``viewer-response``. You cannot use origin-facing event types (``origin-request`` and ``origin-response``) with a CloudFront function.
         /// ```
-        #[serde(rename = "EventType", skip_serializing_if = "Option::is_none")]
         pub event_type: Option<Value>,
         /// `FunctionARN`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the function.
         /// ```
-        #[serde(rename = "FunctionARN", skip_serializing_if = "Option::is_none")]
         pub function_arn: Option<Value>,
+    }
+
+    impl Serialize for FunctionAssociation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "FunctionAssociation",
+                usize::from(self.event_type.is_some()) + usize::from(self.function_arn.is_some()),
+            )?;
+            if self.event_type.is_some() {
+                state.serialize_field("EventType", &self.event_type)?;
+            } else {
+                state.skip_field("EventType")?;
+            }
+            if self.function_arn.is_some() {
+                state.serialize_field("FunctionARN", &self.function_arn)?;
+            } else {
+                state.skip_field("FunctionARN")?;
+            }
+            state.end()
+        }
     }
 
     impl FunctionAssociation {
@@ -238,15 +306,22 @@ pub mod distribution {
     ///  To enable your distribution to handle gRPC requests, you must include HTTP/2 as one of the supported ``HTTP`` versions and allow ``HTTP`` methods, including ``POST``.
     ///  For more information, see [Using gRPC with CloudFront distributions](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-using-grpc.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct GrpcConfig {
         /// `Enabled`
         ///
         /// ```text
         /// Enables your CloudFront distribution to receive gRPC requests and to proxy them directly to your origins.
         /// ```
-        #[serde(rename = "Enabled")]
         pub enabled: Value<bool>,
+    }
+
+    impl Serialize for GrpcConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("GrpcConfig", usize::from(true))?;
+            state.serialize_field("Enabled", &self.enabled)?;
+            state.end()
+        }
     }
 
     impl GrpcConfig {
@@ -263,7 +338,7 @@ pub mod distribution {
     /// ```text
     /// A complex type that contains a Lambda@Edge function association.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct LambdaFunctionAssociation {
         /// `EventType`
         ///
@@ -275,22 +350,46 @@ pub mod distribution {
         ///   +  ``viewer-response``: The function executes before CloudFront returns the requested object to the viewer. The function executes regardless of whether the object was already in the edge cache.
         ///  If the origin returns an HTTP status code other than HTTP 200 (OK), the function doesn't execute.
         /// ```
-        #[serde(rename = "EventType", skip_serializing_if = "Option::is_none")]
         pub event_type: Option<Value>,
         /// `IncludeBody`
         ///
         /// ```text
         /// A flag that allows a Lambda@Edge function to have read access to the body content. For more information, see [Accessing the Request Body by Choosing the Include Body Option](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-include-body-access.html) in the Amazon CloudFront Developer Guide.
         /// ```
-        #[serde(rename = "IncludeBody", skip_serializing_if = "Option::is_none")]
         pub include_body: Option<Value<bool>>,
         /// `LambdaFunctionARN`
         ///
         /// ```text
         /// The ARN of the Lambda@Edge function. You must specify the ARN of a function version; you can't specify an alias or $LATEST.
         /// ```
-        #[serde(rename = "LambdaFunctionARN", skip_serializing_if = "Option::is_none")]
         pub lambda_function_arn: Option<Value>,
+    }
+
+    impl Serialize for LambdaFunctionAssociation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LambdaFunctionAssociation",
+                usize::from(self.event_type.is_some())
+                    + usize::from(self.include_body.is_some())
+                    + usize::from(self.lambda_function_arn.is_some()),
+            )?;
+            if self.event_type.is_some() {
+                state.serialize_field("EventType", &self.event_type)?;
+            } else {
+                state.skip_field("EventType")?;
+            }
+            if self.include_body.is_some() {
+                state.serialize_field("IncludeBody", &self.include_body)?;
+            } else {
+                state.skip_field("IncludeBody")?;
+            }
+            if self.lambda_function_arn.is_some() {
+                state.serialize_field("LambdaFunctionARN", &self.lambda_function_arn)?;
+            } else {
+                state.skip_field("LambdaFunctionARN")?;
+            }
+            state.end()
+        }
     }
 
     impl LambdaFunctionAssociation {
@@ -331,7 +430,7 @@ pub mod distribution {
     ///   If your minimum TTL is greater than 0, CloudFront will cache content for at least the duration specified in the cache policy's minimum TTL, even if the ``Cache-Control: no-cache``, ``no-store``, or ``private`` directives are present in the origin headers.
     ///   For more information about cache behaviors, see [Cache Behavior Settings](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesCacheBehavior) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CacheBehavior {
         /// `AllowedMethods`
         ///
@@ -343,7 +442,6 @@ pub mod distribution {
         ///
         ///  If you pick the third choice, you may need to restrict access to your Amazon S3 bucket or to your custom origin so users can't perform operations that you don't want them to. For example, you might not want users to have permissions to delete objects from your origin.
         /// ```
-        #[serde(rename = "AllowedMethods", skip_serializing_if = "Option::is_none")]
         pub allowed_methods: Option<Vec<Value>>,
         /// `CachePolicyId`
         ///
@@ -351,7 +449,6 @@ pub mod distribution {
         /// The unique identifier of the cache policy that is attached to this cache behavior. For more information, see [Creating cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy) or [Using the managed cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html) in the *Amazon CloudFront Developer Guide*.
         ///  A ``CacheBehavior`` must include either a ``CachePolicyId`` or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
         /// ```
-        #[serde(rename = "CachePolicyId", skip_serializing_if = "Option::is_none")]
         pub cache_policy_id: Option<Value>,
         /// `CachedMethods`
         ///
@@ -362,14 +459,12 @@ pub mod distribution {
         ///
         ///  If you pick the second choice for your Amazon S3 Origin, you may need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and Origin headers for the responses to be cached correctly.
         /// ```
-        #[serde(rename = "CachedMethods", skip_serializing_if = "Option::is_none")]
         pub cached_methods: Option<Vec<Value>>,
         /// `Compress`
         ///
         /// ```text
         /// Whether you want CloudFront to automatically compress certain files for this cache behavior. If so, specify true; if not, specify false. For more information, see [Serving Compressed Files](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "Compress", skip_serializing_if = "Option::is_none")]
         pub compress: Option<Value<bool>>,
         /// `DefaultTTL`
         ///
@@ -378,17 +473,12 @@ pub mod distribution {
         ///   This field is deprecated. We recommend that you use the ``DefaultTTL`` field in a cache policy instead of this field. For more information, see [Creating cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy) or [Using the managed cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html) in the *Amazon CloudFront Developer Guide*.
         ///  The default amount of time that you want objects to stay in CloudFront caches before CloudFront forwards another request to your origin to determine whether the object has been updated. The value that you specify applies only when your origin does not add HTTP headers such as ``Cache-Control max-age``, ``Cache-Control s-maxage``, and ``Expires`` to objects. For more information, see [Managing How Long Content Stays in an Edge Cache (Expiration)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "DefaultTTL", skip_serializing_if = "Option::is_none")]
         pub default_ttl: Option<Value<f64>>,
         /// `FieldLevelEncryptionId`
         ///
         /// ```text
         /// The value of ``ID`` for the field-level encryption configuration that you want CloudFront to use for encrypting specific fields of data for this cache behavior.
         /// ```
-        #[serde(
-            rename = "FieldLevelEncryptionId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub field_level_encryption_id: Option<Value>,
         /// `ForwardedValues`
         ///
@@ -399,34 +489,24 @@ pub mod distribution {
         ///  A ``CacheBehavior`` must include either a ``CachePolicyId`` or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
         ///  A complex type that specifies how CloudFront handles query strings, cookies, and HTTP headers.
         /// ```
-        #[serde(rename = "ForwardedValues", skip_serializing_if = "Option::is_none")]
         pub forwarded_values: Option<ForwardedValues>,
         /// `FunctionAssociations`
         ///
         /// ```text
         /// A list of CloudFront functions that are associated with this cache behavior. CloudFront functions must be published to the ``LIVE`` stage to associate them with a cache behavior.
         /// ```
-        #[serde(
-            rename = "FunctionAssociations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub function_associations: Option<Vec<FunctionAssociation>>,
         /// `GrpcConfig`
         ///
         /// ```text
         /// The gRPC configuration for your cache behavior.
         /// ```
-        #[serde(rename = "GrpcConfig", skip_serializing_if = "Option::is_none")]
         pub grpc_config: Option<GrpcConfig>,
         /// `LambdaFunctionAssociations`
         ///
         /// ```text
         /// A complex type that contains zero or more Lambda@Edge function associations for a cache behavior.
         /// ```
-        #[serde(
-            rename = "LambdaFunctionAssociations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub lambda_function_associations: Option<Vec<LambdaFunctionAssociation>>,
         /// `MaxTTL`
         ///
@@ -435,7 +515,6 @@ pub mod distribution {
         ///   This field is deprecated. We recommend that you use the ``MaxTTL`` field in a cache policy instead of this field. For more information, see [Creating cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy) or [Using the managed cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html) in the *Amazon CloudFront Developer Guide*.
         ///  The maximum amount of time that you want objects to stay in CloudFront caches before CloudFront forwards another request to your origin to determine whether the object has been updated. The value that you specify applies only when your origin adds HTTP headers such as ``Cache-Control max-age``, ``Cache-Control s-maxage``, and ``Expires`` to objects. For more information, see [Managing How Long Content Stays in an Edge Cache (Expiration)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "MaxTTL", skip_serializing_if = "Option::is_none")]
         pub max_ttl: Option<Value<f64>>,
         /// `MinTTL`
         ///
@@ -445,17 +524,12 @@ pub mod distribution {
         ///  The minimum amount of time that you want objects to stay in CloudFront caches before CloudFront forwards another request to your origin to determine whether the object has been updated. For more information, see [Managing How Long Content Stays in an Edge Cache (Expiration)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon CloudFront Developer Guide*.
         ///  You must specify ``0`` for ``MinTTL`` if you configure CloudFront to forward all headers to your origin (under ``Headers``, if you specify ``1`` for ``Quantity`` and ``*`` for ``Name``).
         /// ```
-        #[serde(rename = "MinTTL", skip_serializing_if = "Option::is_none")]
         pub min_ttl: Option<Value<f64>>,
         /// `OriginRequestPolicyId`
         ///
         /// ```text
         /// The unique identifier of the origin request policy that is attached to this cache behavior. For more information, see [Creating origin request policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy) or [Using the managed origin request policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "OriginRequestPolicyId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub origin_request_policy_id: Option<Value>,
         /// `PathPattern`
         ///
@@ -465,27 +539,18 @@ pub mod distribution {
         ///   The path pattern for the default cache behavior is ``*`` and cannot be changed. If the request for an object does not match the path pattern for any cache behaviors, CloudFront applies the behavior in the default cache behavior.
         ///  For more information, see [Path Pattern](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesPathPattern) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "PathPattern")]
         pub path_pattern: Value,
         /// `RealtimeLogConfigArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the real-time log configuration that is attached to this cache behavior. For more information, see [Real-time logs](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "RealtimeLogConfigArn",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub realtime_log_config_arn: Option<Value>,
         /// `ResponseHeadersPolicyId`
         ///
         /// ```text
         /// The identifier for a response headers policy.
         /// ```
-        #[serde(
-            rename = "ResponseHeadersPolicyId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub response_headers_policy_id: Option<Value>,
         /// `SmoothStreaming`
         ///
@@ -493,14 +558,12 @@ pub mod distribution {
         /// This field only supports standard distributions. You can't specify this field for multi-tenant distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
         ///   Indicates whether you want to distribute media files in the Microsoft Smooth Streaming format using the origin that is associated with this cache behavior. If so, specify ``true``; if not, specify ``false``. If you specify ``true`` for ``SmoothStreaming``, you can still distribute other content using this cache behavior if the content matches the value of ``PathPattern``.
         /// ```
-        #[serde(rename = "SmoothStreaming", skip_serializing_if = "Option::is_none")]
         pub smooth_streaming: Option<Value<bool>>,
         /// `TargetOriginId`
         ///
         /// ```text
         /// The value of ``ID`` for the origin that you want CloudFront to route requests to when they match this cache behavior.
         /// ```
-        #[serde(rename = "TargetOriginId")]
         pub target_origin_id: Value,
         /// `TrustedKeyGroups`
         ///
@@ -508,7 +571,6 @@ pub mod distribution {
         /// A list of key groups that CloudFront can use to validate signed URLs or signed cookies.
         ///  When a cache behavior contains trusted key groups, CloudFront requires signed URLs or signed cookies for all requests that match the cache behavior. The URLs or cookies must be signed with a private key whose corresponding public key is in the key group. The signed URL or cookie contains information about which public key CloudFront should use to verify the signature. For more information, see [Serving private content](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "TrustedKeyGroups", skip_serializing_if = "Option::is_none")]
         pub trusted_key_groups: Option<Vec<Value>>,
         /// `TrustedSigners`
         ///
@@ -518,7 +580,6 @@ pub mod distribution {
         ///   A list of AWS-account IDs whose public keys CloudFront can use to validate signed URLs or signed cookies.
         ///  When a cache behavior contains trusted signers, CloudFront requires signed URLs or signed cookies for all requests that match the cache behavior. The URLs or cookies must be signed with the private key of a CloudFront key pair in the trusted signer's AWS-account. The signed URL or cookie contains information about which public key CloudFront should use to verify the signature. For more information, see [Serving private content](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "TrustedSigners", skip_serializing_if = "Option::is_none")]
         pub trusted_signers: Option<Vec<Value>>,
         /// `ViewerProtocolPolicy`
         ///
@@ -531,8 +592,134 @@ pub mod distribution {
         ///  For more information about requiring the HTTPS protocol, see [Requiring HTTPS Between Viewers and CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html) in the *Amazon CloudFront Developer Guide*.
         ///   The only way to guarantee that viewers retrieve an object that was fetched from the origin using HTTPS is never to use any other protocol to fetch the object. If you have recently changed from HTTP to HTTPS, we recommend that you clear your objects' cache because cached objects are protocol agnostic. That means that an edge location will return an object from the cache regardless of whether the current request protocol matches the protocol used previously. For more information, see [Managing Cache Expiration](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "ViewerProtocolPolicy")]
         pub viewer_protocol_policy: Value,
+    }
+
+    impl Serialize for CacheBehavior {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CacheBehavior",
+                usize::from(self.allowed_methods.is_some())
+                    + usize::from(self.cache_policy_id.is_some())
+                    + usize::from(self.cached_methods.is_some())
+                    + usize::from(self.compress.is_some())
+                    + usize::from(self.default_ttl.is_some())
+                    + usize::from(self.field_level_encryption_id.is_some())
+                    + usize::from(self.forwarded_values.is_some())
+                    + usize::from(self.function_associations.is_some())
+                    + usize::from(self.grpc_config.is_some())
+                    + usize::from(self.lambda_function_associations.is_some())
+                    + usize::from(self.max_ttl.is_some())
+                    + usize::from(self.min_ttl.is_some())
+                    + usize::from(self.origin_request_policy_id.is_some())
+                    + usize::from(true)
+                    + usize::from(self.realtime_log_config_arn.is_some())
+                    + usize::from(self.response_headers_policy_id.is_some())
+                    + usize::from(self.smooth_streaming.is_some())
+                    + usize::from(true)
+                    + usize::from(self.trusted_key_groups.is_some())
+                    + usize::from(self.trusted_signers.is_some())
+                    + usize::from(true),
+            )?;
+            if self.allowed_methods.is_some() {
+                state.serialize_field("AllowedMethods", &self.allowed_methods)?;
+            } else {
+                state.skip_field("AllowedMethods")?;
+            }
+            if self.cache_policy_id.is_some() {
+                state.serialize_field("CachePolicyId", &self.cache_policy_id)?;
+            } else {
+                state.skip_field("CachePolicyId")?;
+            }
+            if self.cached_methods.is_some() {
+                state.serialize_field("CachedMethods", &self.cached_methods)?;
+            } else {
+                state.skip_field("CachedMethods")?;
+            }
+            if self.compress.is_some() {
+                state.serialize_field("Compress", &self.compress)?;
+            } else {
+                state.skip_field("Compress")?;
+            }
+            if self.default_ttl.is_some() {
+                state.serialize_field("DefaultTTL", &self.default_ttl)?;
+            } else {
+                state.skip_field("DefaultTTL")?;
+            }
+            if self.field_level_encryption_id.is_some() {
+                state.serialize_field("FieldLevelEncryptionId", &self.field_level_encryption_id)?;
+            } else {
+                state.skip_field("FieldLevelEncryptionId")?;
+            }
+            if self.forwarded_values.is_some() {
+                state.serialize_field("ForwardedValues", &self.forwarded_values)?;
+            } else {
+                state.skip_field("ForwardedValues")?;
+            }
+            if self.function_associations.is_some() {
+                state.serialize_field("FunctionAssociations", &self.function_associations)?;
+            } else {
+                state.skip_field("FunctionAssociations")?;
+            }
+            if self.grpc_config.is_some() {
+                state.serialize_field("GrpcConfig", &self.grpc_config)?;
+            } else {
+                state.skip_field("GrpcConfig")?;
+            }
+            if self.lambda_function_associations.is_some() {
+                state.serialize_field(
+                    "LambdaFunctionAssociations",
+                    &self.lambda_function_associations,
+                )?;
+            } else {
+                state.skip_field("LambdaFunctionAssociations")?;
+            }
+            if self.max_ttl.is_some() {
+                state.serialize_field("MaxTTL", &self.max_ttl)?;
+            } else {
+                state.skip_field("MaxTTL")?;
+            }
+            if self.min_ttl.is_some() {
+                state.serialize_field("MinTTL", &self.min_ttl)?;
+            } else {
+                state.skip_field("MinTTL")?;
+            }
+            if self.origin_request_policy_id.is_some() {
+                state.serialize_field("OriginRequestPolicyId", &self.origin_request_policy_id)?;
+            } else {
+                state.skip_field("OriginRequestPolicyId")?;
+            }
+            state.serialize_field("PathPattern", &self.path_pattern)?;
+            if self.realtime_log_config_arn.is_some() {
+                state.serialize_field("RealtimeLogConfigArn", &self.realtime_log_config_arn)?;
+            } else {
+                state.skip_field("RealtimeLogConfigArn")?;
+            }
+            if self.response_headers_policy_id.is_some() {
+                state
+                    .serialize_field("ResponseHeadersPolicyId", &self.response_headers_policy_id)?;
+            } else {
+                state.skip_field("ResponseHeadersPolicyId")?;
+            }
+            if self.smooth_streaming.is_some() {
+                state.serialize_field("SmoothStreaming", &self.smooth_streaming)?;
+            } else {
+                state.skip_field("SmoothStreaming")?;
+            }
+            state.serialize_field("TargetOriginId", &self.target_origin_id)?;
+            if self.trusted_key_groups.is_some() {
+                state.serialize_field("TrustedKeyGroups", &self.trusted_key_groups)?;
+            } else {
+                state.skip_field("TrustedKeyGroups")?;
+            }
+            if self.trusted_signers.is_some() {
+                state.serialize_field("TrustedSigners", &self.trusted_signers)?;
+            } else {
+                state.skip_field("TrustedSigners")?;
+            }
+            state.serialize_field("ViewerProtocolPolicy", &self.viewer_protocol_policy)?;
+            state.end()
+        }
     }
 
     impl CacheBehavior {
@@ -666,15 +853,22 @@ pub mod distribution {
     /// ```text
     /// A complex type that specifies the HTTP header name from which CloudFront extracts cache tags from origin responses. When you add ``CacheTagConfig`` to a distribution, CloudFront reads the specified header from origin responses, parses the comma-separated tag values, and stores them with the cached object. You can then invalidate cached objects by tag using the ``CreateInvalidation`` API.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CacheTagConfig {
         /// `HeaderName`
         ///
         /// ```text
         /// The name of the HTTP header that your origin includes in responses. CloudFront uses this header to extract cache tags. The header value must contain comma-separated tag values (for example, ``product:electronics, category:tv, brand:example``).
         /// ```
-        #[serde(rename = "HeaderName")]
         pub header_name: Value,
+    }
+
+    impl Serialize for CacheTagConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("CacheTagConfig", usize::from(true))?;
+            state.serialize_field("HeaderName", &self.header_name)?;
+            state.end()
+        }
     }
 
     impl CacheTagConfig {
@@ -691,15 +885,23 @@ pub mod distribution {
     /// ```text
     /// A connection function association.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectionFunctionAssociation {
         /// `Id`
         ///
         /// ```text
         /// The association's ID.
         /// ```
-        #[serde(rename = "Id")]
         pub id: Value,
+    }
+
+    impl Serialize for ConnectionFunctionAssociation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("ConnectionFunctionAssociation", usize::from(true))?;
+            state.serialize_field("Id", &self.id)?;
+            state.end()
+        }
     }
 
     impl ConnectionFunctionAssociation {
@@ -718,7 +920,7 @@ pub mod distribution {
     ///
     ///  For more information about custom error pages, see [Customizing Error Responses](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomErrorResponse {
         /// `ErrorCachingMinTTL`
         ///
@@ -726,14 +928,12 @@ pub mod distribution {
         /// The minimum amount of time, in seconds, that you want CloudFront to cache the HTTP status code specified in ``ErrorCode``. When this time period has elapsed, CloudFront queries your origin to see whether the problem that caused the error has been resolved and the requested object is now available.
         ///  For more information, see [Customizing Error Responses](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "ErrorCachingMinTTL", skip_serializing_if = "Option::is_none")]
         pub error_caching_min_ttl: Option<Value<f64>>,
         /// `ErrorCode`
         ///
         /// ```text
         /// The HTTP status code for which you want to specify a custom error page and/or a caching duration.
         /// ```
-        #[serde(rename = "ErrorCode")]
         pub error_code: Value<i64>,
         /// `ResponseCode`
         ///
@@ -745,7 +945,6 @@ pub mod distribution {
         ///
         ///  If you specify a value for ``ResponseCode``, you must also specify a value for ``ResponsePagePath``.
         /// ```
-        #[serde(rename = "ResponseCode", skip_serializing_if = "Option::is_none")]
         pub response_code: Option<Value<i64>>,
         /// `ResponsePagePath`
         ///
@@ -757,8 +956,36 @@ pub mod distribution {
         ///  If you specify a value for ``ResponsePagePath``, you must also specify a value for ``ResponseCode``.
         ///  We recommend that you store custom error pages in an Amazon S3 bucket. If you store custom error pages on an HTTP server and the server starts to return 5xx errors, CloudFront can't get the files that you want to return to viewers because the origin server is unavailable.
         /// ```
-        #[serde(rename = "ResponsePagePath", skip_serializing_if = "Option::is_none")]
         pub response_page_path: Option<Value>,
+    }
+
+    impl Serialize for CustomErrorResponse {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CustomErrorResponse",
+                usize::from(self.error_caching_min_ttl.is_some())
+                    + usize::from(true)
+                    + usize::from(self.response_code.is_some())
+                    + usize::from(self.response_page_path.is_some()),
+            )?;
+            if self.error_caching_min_ttl.is_some() {
+                state.serialize_field("ErrorCachingMinTTL", &self.error_caching_min_ttl)?;
+            } else {
+                state.skip_field("ErrorCachingMinTTL")?;
+            }
+            state.serialize_field("ErrorCode", &self.error_code)?;
+            if self.response_code.is_some() {
+                state.serialize_field("ResponseCode", &self.response_code)?;
+            } else {
+                state.skip_field("ResponseCode")?;
+            }
+            if self.response_page_path.is_some() {
+                state.serialize_field("ResponsePagePath", &self.response_page_path)?;
+            } else {
+                state.skip_field("ResponsePagePath")?;
+            }
+            state.end()
+        }
     }
 
     impl CustomErrorResponse {
@@ -794,35 +1021,31 @@ pub mod distribution {
     /// A custom origin. A custom origin is any origin that is *not* an S3 bucket, with one exception. An S3 bucket that is [configured with static website hosting](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html)*is* a custom origin.
     ///   This property is legacy. We recommend that you use [Origin](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html) instead.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LegacyCustomOrigin {
         /// `DNSName`
         ///
         /// ```text
         /// The domain name assigned to your CF distribution.
         /// ```
-        #[serde(rename = "DNSName")]
         pub dns_name: Value,
         /// `HTTPPort`
         ///
         /// ```text
         /// The HTTP port that CF uses to connect to the origin. Specify the HTTP port that the origin listens on.
         /// ```
-        #[serde(rename = "HTTPPort", skip_serializing_if = "Option::is_none")]
         pub http_port: Option<Value<i64>>,
         /// `HTTPSPort`
         ///
         /// ```text
         /// The HTTPS port that CF uses to connect to the origin. Specify the HTTPS port that the origin listens on.
         /// ```
-        #[serde(rename = "HTTPSPort", skip_serializing_if = "Option::is_none")]
         pub https_port: Option<Value<i64>>,
         /// `OriginProtocolPolicy`
         ///
         /// ```text
         /// Specifies the protocol (HTTP or HTTPS) that CF uses to connect to the origin.
         /// ```
-        #[serde(rename = "OriginProtocolPolicy")]
         pub origin_protocol_policy: Value,
         /// `OriginSSLProtocols`
         ///
@@ -830,8 +1053,34 @@ pub mod distribution {
         /// The minimum SSL/TLS protocol version that CF uses when communicating with your origin server over HTTPs.
         ///  For more information, see [Minimum Origin SSL Protocol](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginSSLProtocols) in the *Developer Guide*.
         /// ```
-        #[serde(rename = "OriginSSLProtocols")]
         pub origin_ssl_protocols: Vec<Value>,
+    }
+
+    impl Serialize for LegacyCustomOrigin {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LegacyCustomOrigin",
+                usize::from(true)
+                    + usize::from(self.http_port.is_some())
+                    + usize::from(self.https_port.is_some())
+                    + usize::from(true)
+                    + usize::from(true),
+            )?;
+            state.serialize_field("DNSName", &self.dns_name)?;
+            if self.http_port.is_some() {
+                state.serialize_field("HTTPPort", &self.http_port)?;
+            } else {
+                state.skip_field("HTTPPort")?;
+            }
+            if self.https_port.is_some() {
+                state.serialize_field("HTTPSPort", &self.https_port)?;
+            } else {
+                state.skip_field("HTTPSPort")?;
+            }
+            state.serialize_field("OriginProtocolPolicy", &self.origin_protocol_policy)?;
+            state.serialize_field("OriginSSLProtocols", &self.origin_ssl_protocols)?;
+            state.end()
+        }
     }
 
     impl LegacyCustomOrigin {
@@ -867,7 +1116,7 @@ pub mod distribution {
     /// A complex type that describes the default cache behavior if you don't specify a ``CacheBehavior`` element or if request URLs don't match any of the values of ``PathPattern`` in ``CacheBehavior`` elements. You must create exactly one default cache behavior.
     ///   If your minimum TTL is greater than 0, CloudFront will cache content for at least the duration specified in the cache policy's minimum TTL, even if the ``Cache-Control: no-cache``, ``no-store``, or ``private`` directives are present in the origin headers.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct DefaultCacheBehavior {
         /// `AllowedMethods`
         ///
@@ -879,7 +1128,6 @@ pub mod distribution {
         ///
         ///  If you pick the third choice, you may need to restrict access to your Amazon S3 bucket or to your custom origin so users can't perform operations that you don't want them to. For example, you might not want users to have permissions to delete objects from your origin.
         /// ```
-        #[serde(rename = "AllowedMethods", skip_serializing_if = "Option::is_none")]
         pub allowed_methods: Option<Vec<Value>>,
         /// `CachePolicyId`
         ///
@@ -887,7 +1135,6 @@ pub mod distribution {
         /// The unique identifier of the cache policy that is attached to the default cache behavior. For more information, see [Creating cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy) or [Using the managed cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html) in the *Amazon CloudFront Developer Guide*.
         ///  A ``DefaultCacheBehavior`` must include either a ``CachePolicyId`` or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
         /// ```
-        #[serde(rename = "CachePolicyId", skip_serializing_if = "Option::is_none")]
         pub cache_policy_id: Option<Value>,
         /// `CachedMethods`
         ///
@@ -898,14 +1145,12 @@ pub mod distribution {
         ///
         ///  If you pick the second choice for your Amazon S3 Origin, you may need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and Origin headers for the responses to be cached correctly.
         /// ```
-        #[serde(rename = "CachedMethods", skip_serializing_if = "Option::is_none")]
         pub cached_methods: Option<Vec<Value>>,
         /// `Compress`
         ///
         /// ```text
         /// Whether you want CloudFront to automatically compress certain files for this cache behavior. If so, specify ``true``; if not, specify ``false``. For more information, see [Serving Compressed Files](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "Compress", skip_serializing_if = "Option::is_none")]
         pub compress: Option<Value<bool>>,
         /// `DefaultTTL`
         ///
@@ -914,17 +1159,12 @@ pub mod distribution {
         ///   This field is deprecated. We recommend that you use the ``DefaultTTL`` field in a cache policy instead of this field. For more information, see [Creating cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy) or [Using the managed cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html) in the *Amazon CloudFront Developer Guide*.
         ///  The default amount of time that you want objects to stay in CloudFront caches before CloudFront forwards another request to your origin to determine whether the object has been updated. The value that you specify applies only when your origin does not add HTTP headers such as ``Cache-Control max-age``, ``Cache-Control s-maxage``, and ``Expires`` to objects. For more information, see [Managing How Long Content Stays in an Edge Cache (Expiration)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "DefaultTTL", skip_serializing_if = "Option::is_none")]
         pub default_ttl: Option<Value<f64>>,
         /// `FieldLevelEncryptionId`
         ///
         /// ```text
         /// The value of ``ID`` for the field-level encryption configuration that you want CloudFront to use for encrypting specific fields of data for the default cache behavior.
         /// ```
-        #[serde(
-            rename = "FieldLevelEncryptionId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub field_level_encryption_id: Option<Value>,
         /// `ForwardedValues`
         ///
@@ -935,34 +1175,24 @@ pub mod distribution {
         ///  A ``DefaultCacheBehavior`` must include either a ``CachePolicyId`` or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
         ///  A complex type that specifies how CloudFront handles query strings, cookies, and HTTP headers.
         /// ```
-        #[serde(rename = "ForwardedValues", skip_serializing_if = "Option::is_none")]
         pub forwarded_values: Option<ForwardedValues>,
         /// `FunctionAssociations`
         ///
         /// ```text
         /// A list of CloudFront functions that are associated with this cache behavior. Your functions must be published to the ``LIVE`` stage to associate them with a cache behavior.
         /// ```
-        #[serde(
-            rename = "FunctionAssociations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub function_associations: Option<Vec<FunctionAssociation>>,
         /// `GrpcConfig`
         ///
         /// ```text
         /// The gRPC configuration for your cache behavior.
         /// ```
-        #[serde(rename = "GrpcConfig", skip_serializing_if = "Option::is_none")]
         pub grpc_config: Option<GrpcConfig>,
         /// `LambdaFunctionAssociations`
         ///
         /// ```text
         /// A complex type that contains zero or more Lambda@Edge function associations for a cache behavior.
         /// ```
-        #[serde(
-            rename = "LambdaFunctionAssociations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub lambda_function_associations: Option<Vec<LambdaFunctionAssociation>>,
         /// `MaxTTL`
         ///
@@ -971,7 +1201,6 @@ pub mod distribution {
         ///   This field is deprecated. We recommend that you use the ``MaxTTL`` field in a cache policy instead of this field. For more information, see [Creating cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy) or [Using the managed cache policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html) in the *Amazon CloudFront Developer Guide*.
         ///  The maximum amount of time that you want objects to stay in CloudFront caches before CloudFront forwards another request to your origin to determine whether the object has been updated. The value that you specify applies only when your origin adds HTTP headers such as ``Cache-Control max-age``, ``Cache-Control s-maxage``, and ``Expires`` to objects. For more information, see [Managing How Long Content Stays in an Edge Cache (Expiration)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "MaxTTL", skip_serializing_if = "Option::is_none")]
         pub max_ttl: Option<Value<f64>>,
         /// `MinTTL`
         ///
@@ -981,37 +1210,24 @@ pub mod distribution {
         ///  The minimum amount of time that you want objects to stay in CloudFront caches before CloudFront forwards another request to your origin to determine whether the object has been updated. For more information, see [Managing How Long Content Stays in an Edge Cache (Expiration)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon CloudFront Developer Guide*.
         ///  You must specify ``0`` for ``MinTTL`` if you configure CloudFront to forward all headers to your origin (under ``Headers``, if you specify ``1`` for ``Quantity`` and ``*`` for ``Name``).
         /// ```
-        #[serde(rename = "MinTTL", skip_serializing_if = "Option::is_none")]
         pub min_ttl: Option<Value<f64>>,
         /// `OriginRequestPolicyId`
         ///
         /// ```text
         /// The unique identifier of the origin request policy that is attached to the default cache behavior. For more information, see [Creating origin request policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy) or [Using the managed origin request policies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "OriginRequestPolicyId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub origin_request_policy_id: Option<Value>,
         /// `RealtimeLogConfigArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the real-time log configuration that is attached to this cache behavior. For more information, see [Real-time logs](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "RealtimeLogConfigArn",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub realtime_log_config_arn: Option<Value>,
         /// `ResponseHeadersPolicyId`
         ///
         /// ```text
         /// The identifier for a response headers policy.
         /// ```
-        #[serde(
-            rename = "ResponseHeadersPolicyId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub response_headers_policy_id: Option<Value>,
         /// `SmoothStreaming`
         ///
@@ -1019,14 +1235,12 @@ pub mod distribution {
         /// This field only supports standard distributions. You can't specify this field for multi-tenant distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
         ///   Indicates whether you want to distribute media files in the Microsoft Smooth Streaming format using the origin that is associated with this cache behavior. If so, specify ``true``; if not, specify ``false``. If you specify ``true`` for ``SmoothStreaming``, you can still distribute other content using this cache behavior if the content matches the value of ``PathPattern``.
         /// ```
-        #[serde(rename = "SmoothStreaming", skip_serializing_if = "Option::is_none")]
         pub smooth_streaming: Option<Value<bool>>,
         /// `TargetOriginId`
         ///
         /// ```text
         /// The value of ``ID`` for the origin that you want CloudFront to route requests to when they use the default cache behavior.
         /// ```
-        #[serde(rename = "TargetOriginId")]
         pub target_origin_id: Value,
         /// `TrustedKeyGroups`
         ///
@@ -1034,7 +1248,6 @@ pub mod distribution {
         /// A list of key groups that CloudFront can use to validate signed URLs or signed cookies.
         ///  When a cache behavior contains trusted key groups, CloudFront requires signed URLs or signed cookies for all requests that match the cache behavior. The URLs or cookies must be signed with a private key whose corresponding public key is in the key group. The signed URL or cookie contains information about which public key CloudFront should use to verify the signature. For more information, see [Serving private content](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "TrustedKeyGroups", skip_serializing_if = "Option::is_none")]
         pub trusted_key_groups: Option<Vec<Value>>,
         /// `TrustedSigners`
         ///
@@ -1044,7 +1257,6 @@ pub mod distribution {
         ///   A list of AWS-account IDs whose public keys CloudFront can use to validate signed URLs or signed cookies.
         ///  When a cache behavior contains trusted signers, CloudFront requires signed URLs or signed cookies for all requests that match the cache behavior. The URLs or cookies must be signed with the private key of a CloudFront key pair in a trusted signer's AWS-account. The signed URL or cookie contains information about which public key CloudFront should use to verify the signature. For more information, see [Serving private content](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "TrustedSigners", skip_serializing_if = "Option::is_none")]
         pub trusted_signers: Option<Vec<Value>>,
         /// `ViewerProtocolPolicy`
         ///
@@ -1057,8 +1269,132 @@ pub mod distribution {
         ///  For more information about requiring the HTTPS protocol, see [Requiring HTTPS Between Viewers and CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html) in the *Amazon CloudFront Developer Guide*.
         ///   The only way to guarantee that viewers retrieve an object that was fetched from the origin using HTTPS is never to use any other protocol to fetch the object. If you have recently changed from HTTP to HTTPS, we recommend that you clear your objects' cache because cached objects are protocol agnostic. That means that an edge location will return an object from the cache regardless of whether the current request protocol matches the protocol used previously. For more information, see [Managing Cache Expiration](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "ViewerProtocolPolicy")]
         pub viewer_protocol_policy: Value<ViewerProtocolPolicy>,
+    }
+
+    impl Serialize for DefaultCacheBehavior {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DefaultCacheBehavior",
+                usize::from(self.allowed_methods.is_some())
+                    + usize::from(self.cache_policy_id.is_some())
+                    + usize::from(self.cached_methods.is_some())
+                    + usize::from(self.compress.is_some())
+                    + usize::from(self.default_ttl.is_some())
+                    + usize::from(self.field_level_encryption_id.is_some())
+                    + usize::from(self.forwarded_values.is_some())
+                    + usize::from(self.function_associations.is_some())
+                    + usize::from(self.grpc_config.is_some())
+                    + usize::from(self.lambda_function_associations.is_some())
+                    + usize::from(self.max_ttl.is_some())
+                    + usize::from(self.min_ttl.is_some())
+                    + usize::from(self.origin_request_policy_id.is_some())
+                    + usize::from(self.realtime_log_config_arn.is_some())
+                    + usize::from(self.response_headers_policy_id.is_some())
+                    + usize::from(self.smooth_streaming.is_some())
+                    + usize::from(true)
+                    + usize::from(self.trusted_key_groups.is_some())
+                    + usize::from(self.trusted_signers.is_some())
+                    + usize::from(true),
+            )?;
+            if self.allowed_methods.is_some() {
+                state.serialize_field("AllowedMethods", &self.allowed_methods)?;
+            } else {
+                state.skip_field("AllowedMethods")?;
+            }
+            if self.cache_policy_id.is_some() {
+                state.serialize_field("CachePolicyId", &self.cache_policy_id)?;
+            } else {
+                state.skip_field("CachePolicyId")?;
+            }
+            if self.cached_methods.is_some() {
+                state.serialize_field("CachedMethods", &self.cached_methods)?;
+            } else {
+                state.skip_field("CachedMethods")?;
+            }
+            if self.compress.is_some() {
+                state.serialize_field("Compress", &self.compress)?;
+            } else {
+                state.skip_field("Compress")?;
+            }
+            if self.default_ttl.is_some() {
+                state.serialize_field("DefaultTTL", &self.default_ttl)?;
+            } else {
+                state.skip_field("DefaultTTL")?;
+            }
+            if self.field_level_encryption_id.is_some() {
+                state.serialize_field("FieldLevelEncryptionId", &self.field_level_encryption_id)?;
+            } else {
+                state.skip_field("FieldLevelEncryptionId")?;
+            }
+            if self.forwarded_values.is_some() {
+                state.serialize_field("ForwardedValues", &self.forwarded_values)?;
+            } else {
+                state.skip_field("ForwardedValues")?;
+            }
+            if self.function_associations.is_some() {
+                state.serialize_field("FunctionAssociations", &self.function_associations)?;
+            } else {
+                state.skip_field("FunctionAssociations")?;
+            }
+            if self.grpc_config.is_some() {
+                state.serialize_field("GrpcConfig", &self.grpc_config)?;
+            } else {
+                state.skip_field("GrpcConfig")?;
+            }
+            if self.lambda_function_associations.is_some() {
+                state.serialize_field(
+                    "LambdaFunctionAssociations",
+                    &self.lambda_function_associations,
+                )?;
+            } else {
+                state.skip_field("LambdaFunctionAssociations")?;
+            }
+            if self.max_ttl.is_some() {
+                state.serialize_field("MaxTTL", &self.max_ttl)?;
+            } else {
+                state.skip_field("MaxTTL")?;
+            }
+            if self.min_ttl.is_some() {
+                state.serialize_field("MinTTL", &self.min_ttl)?;
+            } else {
+                state.skip_field("MinTTL")?;
+            }
+            if self.origin_request_policy_id.is_some() {
+                state.serialize_field("OriginRequestPolicyId", &self.origin_request_policy_id)?;
+            } else {
+                state.skip_field("OriginRequestPolicyId")?;
+            }
+            if self.realtime_log_config_arn.is_some() {
+                state.serialize_field("RealtimeLogConfigArn", &self.realtime_log_config_arn)?;
+            } else {
+                state.skip_field("RealtimeLogConfigArn")?;
+            }
+            if self.response_headers_policy_id.is_some() {
+                state
+                    .serialize_field("ResponseHeadersPolicyId", &self.response_headers_policy_id)?;
+            } else {
+                state.skip_field("ResponseHeadersPolicyId")?;
+            }
+            if self.smooth_streaming.is_some() {
+                state.serialize_field("SmoothStreaming", &self.smooth_streaming)?;
+            } else {
+                state.skip_field("SmoothStreaming")?;
+            }
+            state.serialize_field("TargetOriginId", &self.target_origin_id)?;
+            if self.trusted_key_groups.is_some() {
+                state.serialize_field("TrustedKeyGroups", &self.trusted_key_groups)?;
+            } else {
+                state.skip_field("TrustedKeyGroups")?;
+            }
+            if self.trusted_signers.is_some() {
+                state.serialize_field("TrustedSigners", &self.trusted_signers)?;
+            } else {
+                state.skip_field("TrustedSigners")?;
+            }
+            state.serialize_field("ViewerProtocolPolicy", &self.viewer_protocol_policy)?;
+            state.end()
+        }
     }
 
     impl DefaultCacheBehavior {
@@ -1191,29 +1527,53 @@ pub mod distribution {
     /// A complex type that specifies whether access logs are written for the distribution.
     ///   If you already enabled standard logging (legacy) and you want to enable standard logging (v2) to send your access logs to Amazon S3, we recommend that you specify a *different* Amazon S3 bucket or use a *separate path* in the same bucket (for example, use a log prefix or partitioning). This helps you keep track of which log files are associated with which logging subscription and prevents log files from overwriting each other. For more information, see [Standard logging (access logs)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Logging {
         /// `Bucket`
         ///
         /// ```text
         /// The Amazon S3 bucket to store the access logs in, for example, ``amzn-s3-demo-bucket.s3.amazonaws.com``.
         /// ```
-        #[serde(rename = "Bucket", skip_serializing_if = "Option::is_none")]
         pub bucket: Option<Value>,
         /// `IncludeCookies`
         ///
         /// ```text
         /// Specifies whether you want CloudFront to include cookies in access logs, specify ``true`` for ``IncludeCookies``. If you choose to include cookies in logs, CloudFront logs all cookies regardless of how you configure the cache behaviors for this distribution. If you don't want to include cookies when you create a distribution or if you want to disable include cookies for an existing distribution, specify ``false`` for ``IncludeCookies``.
         /// ```
-        #[serde(rename = "IncludeCookies", skip_serializing_if = "Option::is_none")]
         pub include_cookies: Option<Value<bool>>,
         /// `Prefix`
         ///
         /// ```text
         /// An optional string that you want CloudFront to prefix to the access log ``filenames`` for this distribution, for example, ``myprefix/``. If you want to enable logging, but you don't want to specify a prefix, you still must include an empty ``Prefix`` element in the ``Logging`` element.
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
+    }
+
+    impl Serialize for Logging {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Logging",
+                usize::from(self.bucket.is_some())
+                    + usize::from(self.include_cookies.is_some())
+                    + usize::from(self.prefix.is_some()),
+            )?;
+            if self.bucket.is_some() {
+                state.serialize_field("Bucket", &self.bucket)?;
+            } else {
+                state.skip_field("Bucket")?;
+            }
+            if self.include_cookies.is_some() {
+                state.serialize_field("IncludeCookies", &self.include_cookies)?;
+            } else {
+                state.skip_field("IncludeCookies")?;
+            }
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            state.end()
+        }
     }
 
     impl Logging {
@@ -1247,22 +1607,30 @@ pub mod distribution {
     /// ```text
     /// A complex data type for the status codes that you specify that, when returned by a primary origin, trigger CloudFront to failover to a second origin.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct StatusCodes {
         /// `Items`
         ///
         /// ```text
         /// The items (status codes) for an origin group.
         /// ```
-        #[serde(rename = "Items")]
         pub items: Vec<Value<i64>>,
         /// `Quantity`
         ///
         /// ```text
         /// The number of status codes.
         /// ```
-        #[serde(rename = "Quantity")]
         pub quantity: Value<i64>,
+    }
+
+    impl Serialize for StatusCodes {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("StatusCodes", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Items", &self.items)?;
+            state.serialize_field("Quantity", &self.quantity)?;
+            state.end()
+        }
     }
 
     impl StatusCodes {
@@ -1280,15 +1648,23 @@ pub mod distribution {
     /// ```text
     /// A complex data type that includes information about the failover criteria for an origin group, including the status codes for which CloudFront will failover from the primary origin to the second origin.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OriginGroupFailoverCriteria {
         /// `StatusCodes`
         ///
         /// ```text
         /// The status codes that, when returned from the primary origin, will trigger CloudFront to failover to the second origin.
         /// ```
-        #[serde(rename = "StatusCodes")]
         pub status_codes: StatusCodes,
+    }
+
+    impl Serialize for OriginGroupFailoverCriteria {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("OriginGroupFailoverCriteria", usize::from(true))?;
+            state.serialize_field("StatusCodes", &self.status_codes)?;
+            state.end()
+        }
     }
 
     impl OriginGroupFailoverCriteria {
@@ -1305,15 +1681,22 @@ pub mod distribution {
     /// ```text
     /// An origin in an origin group.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OriginGroupMember {
         /// `OriginId`
         ///
         /// ```text
         /// The ID for an origin in an origin group.
         /// ```
-        #[serde(rename = "OriginId")]
         pub origin_id: Value,
+    }
+
+    impl Serialize for OriginGroupMember {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("OriginGroupMember", usize::from(true))?;
+            state.serialize_field("OriginId", &self.origin_id)?;
+            state.end()
+        }
     }
 
     impl OriginGroupMember {
@@ -1330,22 +1713,30 @@ pub mod distribution {
     /// ```text
     /// A complex data type for the origins included in an origin group.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OriginGroupMembers {
         /// `Items`
         ///
         /// ```text
         /// Items (origins) in an origin group.
         /// ```
-        #[serde(rename = "Items")]
         pub items: Vec<OriginGroupMember>,
         /// `Quantity`
         ///
         /// ```text
         /// The number of origins in an origin group.
         /// ```
-        #[serde(rename = "Quantity")]
         pub quantity: Value<i64>,
+    }
+
+    impl Serialize for OriginGroupMembers {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("OriginGroupMembers", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Items", &self.items)?;
+            state.serialize_field("Quantity", &self.quantity)?;
+            state.end()
+        }
     }
 
     impl OriginGroupMembers {
@@ -1367,36 +1758,53 @@ pub mod distribution {
     /// An origin group includes two origins (a primary origin and a secondary origin to failover to) and a failover criteria that you specify. You create an origin group to support origin failover in CloudFront. When you create or update a distribution, you can specify the origin group instead of a single origin, and CloudFront will failover from the primary origin to the secondary origin under the failover conditions that you've chosen.
     ///  Optionally, you can choose selection criteria for your origin group to specify how your origins are selected when your distribution routes viewer requests.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OriginGroup {
         /// `FailoverCriteria`
         ///
         /// ```text
         /// A complex type that contains information about the failover criteria for an origin group.
         /// ```
-        #[serde(rename = "FailoverCriteria")]
         pub failover_criteria: OriginGroupFailoverCriteria,
         /// `Id`
         ///
         /// ```text
         /// The origin group's ID.
         /// ```
-        #[serde(rename = "Id")]
         pub id: Value,
         /// `Members`
         ///
         /// ```text
         /// A complex type that contains information about the origins in an origin group.
         /// ```
-        #[serde(rename = "Members")]
         pub members: OriginGroupMembers,
         /// `SelectionCriteria`
         ///
         /// ```text
         /// The selection criteria for the origin group. For more information, see [Create an origin group](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html#concept_origin_groups.creating) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "SelectionCriteria", skip_serializing_if = "Option::is_none")]
         pub selection_criteria: Option<Value<OriginGroupSelectionCriteria>>,
+    }
+
+    impl Serialize for OriginGroup {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "OriginGroup",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.selection_criteria.is_some()),
+            )?;
+            state.serialize_field("FailoverCriteria", &self.failover_criteria)?;
+            state.serialize_field("Id", &self.id)?;
+            state.serialize_field("Members", &self.members)?;
+            if self.selection_criteria.is_some() {
+                state.serialize_field("SelectionCriteria", &self.selection_criteria)?;
+            } else {
+                state.skip_field("SelectionCriteria")?;
+            }
+            state.end()
+        }
     }
 
     impl OriginGroup {
@@ -1428,22 +1836,36 @@ pub mod distribution {
     /// ```text
     /// A complex data type for the origin groups specified for a distribution.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OriginGroups {
         /// `Items`
         ///
         /// ```text
         /// The items (origin groups) in a distribution.
         /// ```
-        #[serde(rename = "Items", skip_serializing_if = "Option::is_none")]
         pub items: Option<Vec<OriginGroup>>,
         /// `Quantity`
         ///
         /// ```text
         /// The number of origin groups.
         /// ```
-        #[serde(rename = "Quantity")]
         pub quantity: Value<i64>,
+    }
+
+    impl Serialize for OriginGroups {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "OriginGroups",
+                usize::from(self.items.is_some()) + usize::from(true),
+            )?;
+            if self.items.is_some() {
+                state.serialize_field("Items", &self.items)?;
+            } else {
+                state.skip_field("Items")?;
+            }
+            state.serialize_field("Quantity", &self.quantity)?;
+            state.end()
+        }
     }
 
     impl OriginGroups {
@@ -1466,15 +1888,22 @@ pub mod distribution {
     /// ```text
     /// Configures mutual TLS authentication between CloudFront and your origin server.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OriginMtlsConfig {
         /// `ClientCertificateArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the client certificate stored in AWS Certificate Manager (ACM) that CloudFront uses to authenticate with your origin using Mutual TLS.
         /// ```
-        #[serde(rename = "ClientCertificateArn")]
         pub client_certificate_arn: Value,
+    }
+
+    impl Serialize for OriginMtlsConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("OriginMtlsConfig", usize::from(true))?;
+            state.serialize_field("ClientCertificateArn", &self.client_certificate_arn)?;
+            state.end()
+        }
     }
 
     impl OriginMtlsConfig {
@@ -1491,28 +1920,25 @@ pub mod distribution {
     /// ```text
     /// A custom origin. A custom origin is any origin that is *not* an Amazon S3 bucket, with one exception. An Amazon S3 bucket that is [configured with static website hosting](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html)*is* a custom origin.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomOriginConfig {
         /// `HTTPPort`
         ///
         /// ```text
         /// The HTTP port that CloudFront uses to connect to the origin. Specify the HTTP port that the origin listens on.
         /// ```
-        #[serde(rename = "HTTPPort", skip_serializing_if = "Option::is_none")]
         pub http_port: Option<Value<i64>>,
         /// `HTTPSPort`
         ///
         /// ```text
         /// The HTTPS port that CloudFront uses to connect to the origin. Specify the HTTPS port that the origin listens on.
         /// ```
-        #[serde(rename = "HTTPSPort", skip_serializing_if = "Option::is_none")]
         pub https_port: Option<Value<i64>>,
         /// `IpAddressType`
         ///
         /// ```text
         /// Specifies which IP protocol CloudFront uses when connecting to your origin. If your origin uses both IPv4 and IPv6 protocols, you can choose ``dualstack`` to help optimize reliability.
         /// ```
-        #[serde(rename = "IpAddressType", skip_serializing_if = "Option::is_none")]
         pub ip_address_type: Option<Value<IpAddressType>>,
         /// `OriginKeepaliveTimeout`
         ///
@@ -1520,17 +1946,12 @@ pub mod distribution {
         /// Specifies how long, in seconds, CloudFront persists its connection to the origin. The minimum timeout is 1 second, the maximum is 300 seconds, and the default (if you don't specify otherwise) is 5 seconds.
         ///  For more information, see [Keep-alive timeout (custom origins only)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "OriginKeepaliveTimeout",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub origin_keepalive_timeout: Option<Value<i64>>,
         /// `OriginMtlsConfig`
         ///
         /// ```text
         /// Configures mutual TLS authentication between CloudFront and your origin server.
         /// ```
-        #[serde(rename = "OriginMtlsConfig", skip_serializing_if = "Option::is_none")]
         pub origin_mtls_config: Option<OriginMtlsConfig>,
         /// `OriginProtocolPolicy`
         ///
@@ -1540,7 +1961,6 @@ pub mod distribution {
         ///   +  ``match-viewer`` – CloudFront connects to the origin using the same protocol that the viewer used to connect to CloudFront.
         ///   +  ``https-only`` – CloudFront always uses HTTPS to connect to the origin.
         /// ```
-        #[serde(rename = "OriginProtocolPolicy")]
         pub origin_protocol_policy: Value,
         /// `OriginReadTimeout`
         ///
@@ -1548,7 +1968,6 @@ pub mod distribution {
         /// Specifies how long, in seconds, CloudFront waits for a response from the origin. This is also known as the *origin response timeout*. The minimum timeout is 1 second, the maximum is 120 seconds, and the default (if you don't specify otherwise) is 30 seconds.
         ///  For more information, see [Response timeout](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "OriginReadTimeout", skip_serializing_if = "Option::is_none")]
         pub origin_read_timeout: Option<Value<i64>>,
         /// `OriginSSLProtocols`
         ///
@@ -1556,8 +1975,60 @@ pub mod distribution {
         /// Specifies the minimum SSL/TLS protocol that CloudFront uses when connecting to your origin over HTTPS. Valid values include ``SSLv3``, ``TLSv1``, ``TLSv1.1``, and ``TLSv1.2``.
         ///  For more information, see [Minimum Origin SSL Protocol](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginSSLProtocols) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "OriginSSLProtocols", skip_serializing_if = "Option::is_none")]
         pub origin_ssl_protocols: Option<Vec<Value>>,
+    }
+
+    impl Serialize for CustomOriginConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CustomOriginConfig",
+                usize::from(self.http_port.is_some())
+                    + usize::from(self.https_port.is_some())
+                    + usize::from(self.ip_address_type.is_some())
+                    + usize::from(self.origin_keepalive_timeout.is_some())
+                    + usize::from(self.origin_mtls_config.is_some())
+                    + usize::from(true)
+                    + usize::from(self.origin_read_timeout.is_some())
+                    + usize::from(self.origin_ssl_protocols.is_some()),
+            )?;
+            if self.http_port.is_some() {
+                state.serialize_field("HTTPPort", &self.http_port)?;
+            } else {
+                state.skip_field("HTTPPort")?;
+            }
+            if self.https_port.is_some() {
+                state.serialize_field("HTTPSPort", &self.https_port)?;
+            } else {
+                state.skip_field("HTTPSPort")?;
+            }
+            if self.ip_address_type.is_some() {
+                state.serialize_field("IpAddressType", &self.ip_address_type)?;
+            } else {
+                state.skip_field("IpAddressType")?;
+            }
+            if self.origin_keepalive_timeout.is_some() {
+                state.serialize_field("OriginKeepaliveTimeout", &self.origin_keepalive_timeout)?;
+            } else {
+                state.skip_field("OriginKeepaliveTimeout")?;
+            }
+            if self.origin_mtls_config.is_some() {
+                state.serialize_field("OriginMtlsConfig", &self.origin_mtls_config)?;
+            } else {
+                state.skip_field("OriginMtlsConfig")?;
+            }
+            state.serialize_field("OriginProtocolPolicy", &self.origin_protocol_policy)?;
+            if self.origin_read_timeout.is_some() {
+                state.serialize_field("OriginReadTimeout", &self.origin_read_timeout)?;
+            } else {
+                state.skip_field("OriginReadTimeout")?;
+            }
+            if self.origin_ssl_protocols.is_some() {
+                state.serialize_field("OriginSSLProtocols", &self.origin_ssl_protocols)?;
+            } else {
+                state.skip_field("OriginSSLProtocols")?;
+            }
+            state.end()
+        }
     }
 
     impl CustomOriginConfig {
@@ -1616,22 +2087,30 @@ pub mod distribution {
     /// ```text
     /// A complex type that contains ``HeaderName`` and ``HeaderValue`` elements, if any, for this distribution.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OriginCustomHeader {
         /// `HeaderName`
         ///
         /// ```text
         /// The name of a header that you want CloudFront to send to your origin. For more information, see [Adding Custom Headers to Origin Requests](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/forward-custom-headers.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "HeaderName")]
         pub header_name: Value,
         /// `HeaderValue`
         ///
         /// ```text
         /// The value for the header that you specified in the ``HeaderName`` field.
         /// ```
-        #[serde(rename = "HeaderValue")]
         pub header_value: Value,
+    }
+
+    impl Serialize for OriginCustomHeader {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("OriginCustomHeader", usize::from(true) + usize::from(true))?;
+            state.serialize_field("HeaderName", &self.header_name)?;
+            state.serialize_field("HeaderValue", &self.header_value)?;
+            state.end()
+        }
     }
 
     impl OriginCustomHeader {
@@ -1650,7 +2129,7 @@ pub mod distribution {
     /// CloudFront Origin Shield.
     ///  Using Origin Shield can help reduce the load on your origin. For more information, see [Using Origin Shield](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct OriginShield {
         /// `Enabled`
         ///
@@ -1658,7 +2137,6 @@ pub mod distribution {
         /// A flag that specifies whether Origin Shield is enabled.
         ///  When it's enabled, CloudFront routes all requests through Origin Shield, which can help protect your origin. When it's disabled, CloudFront might send requests directly to your origin from multiple edge locations or regional edge caches.
         /// ```
-        #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
         pub enabled: Option<Value<bool>>,
         /// `OriginShieldRegion`
         ///
@@ -1667,8 +2145,28 @@ pub mod distribution {
         ///  Specify the AWS-Region that has the lowest latency to your origin. To specify a region, use the region code, not the region name. For example, specify the US East (Ohio) region as ``us-east-2``.
         ///  When you enable CloudFront Origin Shield, you must specify the AWS-Region for Origin Shield. For the list of AWS-Regions that you can specify, and for help choosing the best Region for your origin, see [Choosing the for Origin Shield](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html#choose-origin-shield-region) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "OriginShieldRegion", skip_serializing_if = "Option::is_none")]
         pub origin_shield_region: Option<Value>,
+    }
+
+    impl Serialize for OriginShield {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "OriginShield",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.origin_shield_region.is_some()),
+            )?;
+            if self.enabled.is_some() {
+                state.serialize_field("Enabled", &self.enabled)?;
+            } else {
+                state.skip_field("Enabled")?;
+            }
+            if self.origin_shield_region.is_some() {
+                state.serialize_field("OriginShieldRegion", &self.origin_shield_region)?;
+            } else {
+                state.skip_field("OriginShieldRegion")?;
+            }
+            state.end()
+        }
     }
 
     impl OriginShield {
@@ -1696,7 +2194,7 @@ pub mod distribution {
     /// ```text
     /// A complex type that contains information about the Amazon S3 origin. If the origin is a custom origin or an S3 bucket that is configured as a website endpoint, use the ``CustomOriginConfig`` element instead.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct S3OriginConfig {
         /// `OriginAccessIdentity`
         ///
@@ -1710,10 +2208,6 @@ pub mod distribution {
         ///  To replace the origin access identity, update the distribution configuration and specify the new origin access identity.
         ///  For more information about the origin access identity, see [Serving Private Content through CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "OriginAccessIdentity",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub origin_access_identity: Option<Value>,
         /// `OriginReadTimeout`
         ///
@@ -1721,8 +2215,28 @@ pub mod distribution {
         /// Specifies how long, in seconds, CloudFront waits for a response from the origin. This is also known as the *origin response timeout*. The minimum timeout is 1 second, the maximum is 120 seconds, and the default (if you don't specify otherwise) is 30 seconds.
         ///  For more information, see [Response timeout](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "OriginReadTimeout", skip_serializing_if = "Option::is_none")]
         pub origin_read_timeout: Option<Value<i64>>,
+    }
+
+    impl Serialize for S3OriginConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "S3OriginConfig",
+                usize::from(self.origin_access_identity.is_some())
+                    + usize::from(self.origin_read_timeout.is_some()),
+            )?;
+            if self.origin_access_identity.is_some() {
+                state.serialize_field("OriginAccessIdentity", &self.origin_access_identity)?;
+            } else {
+                state.skip_field("OriginAccessIdentity")?;
+            }
+            if self.origin_read_timeout.is_some() {
+                state.serialize_field("OriginReadTimeout", &self.origin_read_timeout)?;
+            } else {
+                state.skip_field("OriginReadTimeout")?;
+            }
+            state.end()
+        }
     }
 
     impl S3OriginConfig {
@@ -1750,7 +2264,7 @@ pub mod distribution {
     /// ```text
     /// An Amazon CloudFront VPC origin configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct VpcOriginConfig {
         /// `OriginKeepaliveTimeout`
         ///
@@ -1758,10 +2272,6 @@ pub mod distribution {
         /// Specifies how long, in seconds, CloudFront persists its connection to the origin. The minimum timeout is 1 second, the maximum is 300 seconds, and the default (if you don't specify otherwise) is 5 seconds.
         ///  For more information, see [Keep-alive timeout (custom origins only)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "OriginKeepaliveTimeout",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub origin_keepalive_timeout: Option<Value<i64>>,
         /// `OriginReadTimeout`
         ///
@@ -1769,22 +2279,48 @@ pub mod distribution {
         /// Specifies how long, in seconds, CloudFront waits for a response from the origin. This is also known as the *origin response timeout*. The minimum timeout is 1 second, the maximum is 120 seconds, and the default (if you don't specify otherwise) is 30 seconds.
         ///  For more information, see [Response timeout](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "OriginReadTimeout", skip_serializing_if = "Option::is_none")]
         pub origin_read_timeout: Option<Value<i64>>,
         /// `OwnerAccountId`
         ///
         /// ```text
         /// The account ID of the AWS-account that owns the VPC origin.
         /// ```
-        #[serde(rename = "OwnerAccountId", skip_serializing_if = "Option::is_none")]
         pub owner_account_id: Option<Value>,
         /// `VpcOriginId`
         ///
         /// ```text
         /// The VPC origin ID.
         /// ```
-        #[serde(rename = "VpcOriginId")]
         pub vpc_origin_id: Value,
+    }
+
+    impl Serialize for VpcOriginConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "VpcOriginConfig",
+                usize::from(self.origin_keepalive_timeout.is_some())
+                    + usize::from(self.origin_read_timeout.is_some())
+                    + usize::from(self.owner_account_id.is_some())
+                    + usize::from(true),
+            )?;
+            if self.origin_keepalive_timeout.is_some() {
+                state.serialize_field("OriginKeepaliveTimeout", &self.origin_keepalive_timeout)?;
+            } else {
+                state.skip_field("OriginKeepaliveTimeout")?;
+            }
+            if self.origin_read_timeout.is_some() {
+                state.serialize_field("OriginReadTimeout", &self.origin_read_timeout)?;
+            } else {
+                state.skip_field("OriginReadTimeout")?;
+            }
+            if self.owner_account_id.is_some() {
+                state.serialize_field("OwnerAccountId", &self.owner_account_id)?;
+            } else {
+                state.skip_field("OwnerAccountId")?;
+            }
+            state.serialize_field("VpcOriginId", &self.vpc_origin_id)?;
+            state.end()
+        }
     }
 
     impl VpcOriginConfig {
@@ -1831,7 +2367,7 @@ pub mod distribution {
     ///
     ///  For the current maximum number of origins that you can specify per distribution, see [General Quotas on Web Distributions](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-web-distributions) in the *Amazon CloudFront Developer Guide* (quotas were formerly referred to as limits).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Origin {
         /// `ConnectionAttempts`
         ///
@@ -1840,7 +2376,6 @@ pub mod distribution {
         ///  For a custom origin (including an Amazon S3 bucket that's configured with static website hosting), this value also specifies the number of times that CloudFront attempts to get a response from the origin, in the case of an [Origin Response Timeout](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginResponseTimeout).
         ///  For more information, see [Origin Connection Attempts](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#origin-connection-attempts) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "ConnectionAttempts", skip_serializing_if = "Option::is_none")]
         pub connection_attempts: Option<Value<i64>>,
         /// `ConnectionTimeout`
         ///
@@ -1848,14 +2383,12 @@ pub mod distribution {
         /// The number of seconds that CloudFront waits when trying to establish a connection to the origin. The minimum timeout is 1 second, the maximum is 10 seconds, and the default (if you don't specify otherwise) is 10 seconds.
         ///  For more information, see [Origin Connection Timeout](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#origin-connection-timeout) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "ConnectionTimeout", skip_serializing_if = "Option::is_none")]
         pub connection_timeout: Option<Value<i64>>,
         /// `CustomOriginConfig`
         ///
         /// ```text
         /// Use this type to specify an origin that is not an Amazon S3 bucket, with one exception. If the Amazon S3 bucket is configured with static website hosting, use this type. If the Amazon S3 bucket is not configured with static website hosting, use the ``S3OriginConfig`` type instead.
         /// ```
-        #[serde(rename = "CustomOriginConfig", skip_serializing_if = "Option::is_none")]
         pub custom_origin_config: Option<CustomOriginConfig>,
         /// `DomainName`
         ///
@@ -1863,7 +2396,6 @@ pub mod distribution {
         /// The domain name for the origin.
         ///  For more information, see [Origin Domain Name](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesDomainName) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "DomainName")]
         pub domain_name: Value,
         /// `Id`
         ///
@@ -1871,7 +2403,6 @@ pub mod distribution {
         /// A unique identifier for the origin. This value must be unique within the distribution.
         ///  Use this value to specify the ``TargetOriginId`` in a ``CacheBehavior`` or ``DefaultCacheBehavior``.
         /// ```
-        #[serde(rename = "Id")]
         pub id: Value,
         /// `OriginAccessControlId`
         ///
@@ -1879,10 +2410,6 @@ pub mod distribution {
         /// The unique identifier of an origin access control for this origin.
         ///  For more information, see [Restricting access to an Amazon S3 origin](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "OriginAccessControlId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub origin_access_control_id: Option<
             crate::cfn::Id<
                 crate::generated::cloudfront::origin_access_control::OriginAccessControl,
@@ -1894,10 +2421,6 @@ pub mod distribution {
         /// A list of HTTP header names and values that CloudFront adds to the requests that it sends to the origin.
         ///  For more information, see [Adding Custom Headers to Origin Requests](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "OriginCustomHeaders",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub origin_custom_headers: Option<Vec<OriginCustomHeader>>,
         /// `OriginPath`
         ///
@@ -1905,7 +2428,6 @@ pub mod distribution {
         /// An optional path that CloudFront appends to the origin domain name when CloudFront requests content from the origin.
         ///  For more information, see [Origin Path](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginPath) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "OriginPath", skip_serializing_if = "Option::is_none")]
         pub origin_path: Option<Value>,
         /// `OriginShield`
         ///
@@ -1913,7 +2435,6 @@ pub mod distribution {
         /// CloudFront Origin Shield. Using Origin Shield can help reduce the load on your origin.
         ///  For more information, see [Using Origin Shield](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "OriginShield", skip_serializing_if = "Option::is_none")]
         pub origin_shield: Option<OriginShield>,
         /// `ResponseCompletionTimeout`
         ///
@@ -1922,25 +2443,95 @@ pub mod distribution {
         ///  The value for ``ResponseCompletionTimeout`` must be equal to or greater than the value for ``OriginReadTimeout``. If you don't set a value for ``ResponseCompletionTimeout``, CloudFront doesn't enforce a maximum value.
         ///  For more information, see [Response completion timeout](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#response-completion-timeout) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "ResponseCompletionTimeout",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub response_completion_timeout: Option<Value<i64>>,
         /// `S3OriginConfig`
         ///
         /// ```text
         /// Use this type to specify an origin that is an Amazon S3 bucket that is not configured with static website hosting. To specify any other type of origin, including an Amazon S3 bucket that is configured with static website hosting, use the ``CustomOriginConfig`` type instead.
         /// ```
-        #[serde(rename = "S3OriginConfig", skip_serializing_if = "Option::is_none")]
         pub s3_origin_config: Option<S3OriginConfig>,
         /// `VpcOriginConfig`
         ///
         /// ```text
         /// The VPC origin configuration.
         /// ```
-        #[serde(rename = "VpcOriginConfig", skip_serializing_if = "Option::is_none")]
         pub vpc_origin_config: Option<VpcOriginConfig>,
+    }
+
+    impl Serialize for Origin {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Origin",
+                usize::from(self.connection_attempts.is_some())
+                    + usize::from(self.connection_timeout.is_some())
+                    + usize::from(self.custom_origin_config.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.origin_access_control_id.is_some())
+                    + usize::from(self.origin_custom_headers.is_some())
+                    + usize::from(self.origin_path.is_some())
+                    + usize::from(self.origin_shield.is_some())
+                    + usize::from(self.response_completion_timeout.is_some())
+                    + usize::from(self.s3_origin_config.is_some())
+                    + usize::from(self.vpc_origin_config.is_some()),
+            )?;
+            if self.connection_attempts.is_some() {
+                state.serialize_field("ConnectionAttempts", &self.connection_attempts)?;
+            } else {
+                state.skip_field("ConnectionAttempts")?;
+            }
+            if self.connection_timeout.is_some() {
+                state.serialize_field("ConnectionTimeout", &self.connection_timeout)?;
+            } else {
+                state.skip_field("ConnectionTimeout")?;
+            }
+            if self.custom_origin_config.is_some() {
+                state.serialize_field("CustomOriginConfig", &self.custom_origin_config)?;
+            } else {
+                state.skip_field("CustomOriginConfig")?;
+            }
+            state.serialize_field("DomainName", &self.domain_name)?;
+            state.serialize_field("Id", &self.id)?;
+            if self.origin_access_control_id.is_some() {
+                state.serialize_field("OriginAccessControlId", &self.origin_access_control_id)?;
+            } else {
+                state.skip_field("OriginAccessControlId")?;
+            }
+            if self.origin_custom_headers.is_some() {
+                state.serialize_field("OriginCustomHeaders", &self.origin_custom_headers)?;
+            } else {
+                state.skip_field("OriginCustomHeaders")?;
+            }
+            if self.origin_path.is_some() {
+                state.serialize_field("OriginPath", &self.origin_path)?;
+            } else {
+                state.skip_field("OriginPath")?;
+            }
+            if self.origin_shield.is_some() {
+                state.serialize_field("OriginShield", &self.origin_shield)?;
+            } else {
+                state.skip_field("OriginShield")?;
+            }
+            if self.response_completion_timeout.is_some() {
+                state.serialize_field(
+                    "ResponseCompletionTimeout",
+                    &self.response_completion_timeout,
+                )?;
+            } else {
+                state.skip_field("ResponseCompletionTimeout")?;
+            }
+            if self.s3_origin_config.is_some() {
+                state.serialize_field("S3OriginConfig", &self.s3_origin_config)?;
+            } else {
+                state.skip_field("S3OriginConfig")?;
+            }
+            if self.vpc_origin_config.is_some() {
+                state.serialize_field("VpcOriginConfig", &self.vpc_origin_config)?;
+            } else {
+                state.skip_field("VpcOriginConfig")?;
+            }
+            state.end()
+        }
     }
 
     impl Origin {
@@ -2025,7 +2616,7 @@ pub mod distribution {
     /// ```text
     /// A complex type that controls the countries in which your content is distributed. CF determines the location of your users using ``MaxMind`` GeoIP databases. To disable geo restriction, remove the [Restrictions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-restrictions) property from your stack template.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct GeoRestriction {
         /// `Locations`
         ///
@@ -2034,7 +2625,6 @@ pub mod distribution {
         ///  The ``Location`` element is a two-letter, uppercase country code for a country that you want to include in your ``blacklist`` or ``whitelist``. Include one ``Location`` element for each country.
         ///  CloudFront and ``MaxMind`` both use ``ISO 3166`` country codes. For the current list of countries and the corresponding codes, see ``ISO 3166-1-alpha-2`` code on the *International Organization for Standardization* website. You can also refer to the country list on the CloudFront console, which includes both country names and codes.
         /// ```
-        #[serde(rename = "Locations", skip_serializing_if = "Option::is_none")]
         pub locations: Option<Vec<Value<Location>>>,
         /// `RestrictionType`
         ///
@@ -2044,8 +2634,23 @@ pub mod distribution {
         ///   +  ``blacklist``: The ``Location`` elements specify the countries in which you don't want CloudFront to distribute your content.
         ///   +  ``whitelist``: The ``Location`` elements specify the countries in which you want CloudFront to distribute your content.
         /// ```
-        #[serde(rename = "RestrictionType")]
         pub restriction_type: Value<RestrictionType>,
+    }
+
+    impl Serialize for GeoRestriction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "GeoRestriction",
+                usize::from(self.locations.is_some()) + usize::from(true),
+            )?;
+            if self.locations.is_some() {
+                state.serialize_field("Locations", &self.locations)?;
+            } else {
+                state.skip_field("Locations")?;
+            }
+            state.serialize_field("RestrictionType", &self.restriction_type)?;
+            state.end()
+        }
     }
 
     impl GeoRestriction {
@@ -2068,15 +2673,22 @@ pub mod distribution {
     /// ```text
     /// A complex type that identifies ways in which you want to restrict distribution of your content.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Restrictions {
         /// `GeoRestriction`
         ///
         /// ```text
         /// A complex type that controls the countries in which your content is distributed. CF determines the location of your users using ``MaxMind`` GeoIP databases. To disable geo restriction, remove the [Restrictions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-restrictions) property from your stack template.
         /// ```
-        #[serde(rename = "GeoRestriction")]
         pub geo_restriction: GeoRestriction,
+    }
+
+    impl Serialize for Restrictions {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("Restrictions", usize::from(true))?;
+            state.serialize_field("GeoRestriction", &self.geo_restriction)?;
+            state.end()
+        }
     }
 
     impl Restrictions {
@@ -2094,14 +2706,13 @@ pub mod distribution {
     /// The origin as an S3 bucket.
     ///   This property is legacy. We recommend that you use [Origin](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html) instead.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LegacyS3Origin {
         /// `DNSName`
         ///
         /// ```text
         /// The domain name assigned to your CF distribution.
         /// ```
-        #[serde(rename = "DNSName")]
         pub dns_name: Value,
         /// `OriginAccessIdentity`
         ///
@@ -2109,11 +2720,23 @@ pub mod distribution {
         /// The CF origin access identity to associate with the distribution. Use an origin access identity to configure the distribution so that end users can only access objects in an S3 through CF.
         ///   This property is legacy. We recommend that you use [OriginAccessControl](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-originaccesscontrol.html) instead.
         /// ```
-        #[serde(
-            rename = "OriginAccessIdentity",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub origin_access_identity: Option<Value>,
+    }
+
+    impl Serialize for LegacyS3Origin {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LegacyS3Origin",
+                usize::from(true) + usize::from(self.origin_access_identity.is_some()),
+            )?;
+            state.serialize_field("DNSName", &self.dns_name)?;
+            if self.origin_access_identity.is_some() {
+                state.serialize_field("OriginAccessIdentity", &self.origin_access_identity)?;
+            } else {
+                state.skip_field("OriginAccessIdentity")?;
+            }
+            state.end()
+        }
     }
 
     impl LegacyS3Origin {
@@ -2132,17 +2755,37 @@ pub mod distribution {
     }
 
     /// A property type of `AWS::CloudFront::Distribution`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct StringSchema {
         /// `Comment`
-        #[serde(rename = "Comment", skip_serializing_if = "Option::is_none")]
         pub comment: Option<Value>,
         /// `DefaultValue`
-        #[serde(rename = "DefaultValue", skip_serializing_if = "Option::is_none")]
         pub default_value: Option<Value>,
         /// `Required`
-        #[serde(rename = "Required")]
         pub required: Value<bool>,
+    }
+
+    impl Serialize for StringSchema {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "StringSchema",
+                usize::from(self.comment.is_some())
+                    + usize::from(self.default_value.is_some())
+                    + usize::from(true),
+            )?;
+            if self.comment.is_some() {
+                state.serialize_field("Comment", &self.comment)?;
+            } else {
+                state.skip_field("Comment")?;
+            }
+            if self.default_value.is_some() {
+                state.serialize_field("DefaultValue", &self.default_value)?;
+            } else {
+                state.skip_field("DefaultValue")?;
+            }
+            state.serialize_field("Required", &self.required)?;
+            state.end()
+        }
     }
 
     impl StringSchema {
@@ -2171,11 +2814,23 @@ pub mod distribution {
     /// ```text
     /// The value that you assigned to the parameter.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Definition {
         /// `StringSchema`
-        #[serde(rename = "StringSchema", skip_serializing_if = "Option::is_none")]
         pub string_schema: Option<StringSchema>,
+    }
+
+    impl Serialize for Definition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("Definition", usize::from(self.string_schema.is_some()))?;
+            if self.string_schema.is_some() {
+                state.serialize_field("StringSchema", &self.string_schema)?;
+            } else {
+                state.skip_field("StringSchema")?;
+            }
+            state.end()
+        }
     }
 
     impl Definition {
@@ -2197,22 +2852,30 @@ pub mod distribution {
     /// ```text
     /// A list of parameter values to add to the resource. A parameter is specified as a key-value pair. A valid parameter value must exist for any parameter that is marked as required in the multi-tenant distribution.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ParameterDefinition {
         /// `Definition`
         ///
         /// ```text
         /// The value that you assigned to the parameter.
         /// ```
-        #[serde(rename = "Definition")]
         pub definition: Definition,
         /// `Name`
         ///
         /// ```text
         /// The name of the parameter.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
+    }
+
+    impl Serialize for ParameterDefinition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("ParameterDefinition", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Definition", &self.definition)?;
+            state.serialize_field("Name", &self.name)?;
+            state.end()
+        }
     }
 
     impl ParameterDefinition {
@@ -2231,14 +2894,25 @@ pub mod distribution {
     /// This field only supports multi-tenant distributions. You can't specify this field for standard distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
     ///   A distribution tenant configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct TenantConfig {
         /// `ParameterDefinitions`
-        #[serde(
-            rename = "ParameterDefinitions",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub parameter_definitions: Option<Vec<ParameterDefinition>>,
+    }
+
+    impl Serialize for TenantConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "TenantConfig",
+                usize::from(self.parameter_definitions.is_some()),
+            )?;
+            if self.parameter_definitions.is_some() {
+                state.serialize_field("ParameterDefinitions", &self.parameter_definitions)?;
+            } else {
+                state.skip_field("ParameterDefinitions")?;
+            }
+            state.end()
+        }
     }
 
     impl TenantConfig {
@@ -2274,7 +2948,7 @@ pub mod distribution {
     ///  All distributions support HTTPS connections from viewers. To require viewers to use HTTPS only, or to redirect them from HTTP to HTTPS, use ``ViewerProtocolPolicy`` in the ``CacheBehavior`` or ``DefaultCacheBehavior``. To specify how CloudFront should use SSL/TLS to communicate with your custom origin, use ``CustomOriginConfig``.
     ///  For more information, see [Using HTTPS with CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https.html) and [Using Alternate Domain Names and HTTPS](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-alternate-domain-names.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ViewerCertificate {
         /// `AcmCertificateArn`
         ///
@@ -2283,7 +2957,6 @@ pub mod distribution {
         ///   If the distribution uses ``Aliases`` (alternate domain names or CNAMEs) and the SSL/TLS certificate is stored in [(ACM)](https://docs.aws.amazon.com/acm/latest/userguide/acm-overview.html), provide the Amazon Resource Name (ARN) of the ACM certificate. CloudFront only supports ACM certificates in the US East (N. Virginia) Region (``us-east-1``).
         ///  If you specify an ACM certificate ARN, you must also specify values for ``MinimumProtocolVersion`` and ``SSLSupportMethod``. (In CloudFormation, the field name is ``SslSupportMethod``. Note the different capitalization.)
         /// ```
-        #[serde(rename = "AcmCertificateArn", skip_serializing_if = "Option::is_none")]
         pub acm_certificate_arn:
             Option<crate::cfn::Arn<crate::generated::certificatemanager::certificate::Certificate>>,
         /// `CloudFrontDefaultCertificate`
@@ -2295,10 +2968,6 @@ pub mod distribution {
         ///   +   ``MinimumProtocolVersion``
         ///   +   ``SslSupportMethod``
         /// ```
-        #[serde(
-            rename = "CloudFrontDefaultCertificate",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cloud_front_default_certificate: Option<Value<bool>>,
         /// `IamCertificateId`
         ///
@@ -2308,7 +2977,6 @@ pub mod distribution {
         ///   If the distribution uses ``Aliases`` (alternate domain names or CNAMEs) and the SSL/TLS certificate is stored in [(IAM)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html), provide the ID of the IAM certificate.
         ///  If you specify an IAM certificate ID, you must also specify values for ``MinimumProtocolVersion`` and ``SSLSupportMethod``. (In CloudFormation, the field name is ``SslSupportMethod``. Note the different capitalization.)
         /// ```
-        #[serde(rename = "IamCertificateId", skip_serializing_if = "Option::is_none")]
         pub iam_certificate_id: Option<Value>,
         /// `MinimumProtocolVersion`
         ///
@@ -2322,10 +2990,6 @@ pub mod distribution {
         ///   When you're using SNI only (you set ``SSLSupportMethod`` to ``sni-only``), you must specify ``TLSv1`` or higher. (In CloudFormation, the field name is ``SslSupportMethod``. Note the different capitalization.)
         ///  If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net`` (you set ``CloudFrontDefaultCertificate`` to ``true``), CloudFront automatically sets the security policy to ``TLSv1`` regardless of the value that you set here.
         /// ```
-        #[serde(
-            rename = "MinimumProtocolVersion",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub minimum_protocol_version: Option<Value<MinimumProtocolVersion>>,
         /// `SslSupportMethod`
         ///
@@ -2338,8 +3002,49 @@ pub mod distribution {
         ///
         ///  If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net``, don't set a value for this field.
         /// ```
-        #[serde(rename = "SslSupportMethod", skip_serializing_if = "Option::is_none")]
         pub ssl_support_method: Option<Value<SslSupportMethod>>,
+    }
+
+    impl Serialize for ViewerCertificate {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ViewerCertificate",
+                usize::from(self.acm_certificate_arn.is_some())
+                    + usize::from(self.cloud_front_default_certificate.is_some())
+                    + usize::from(self.iam_certificate_id.is_some())
+                    + usize::from(self.minimum_protocol_version.is_some())
+                    + usize::from(self.ssl_support_method.is_some()),
+            )?;
+            if self.acm_certificate_arn.is_some() {
+                state.serialize_field("AcmCertificateArn", &self.acm_certificate_arn)?;
+            } else {
+                state.skip_field("AcmCertificateArn")?;
+            }
+            if self.cloud_front_default_certificate.is_some() {
+                state.serialize_field(
+                    "CloudFrontDefaultCertificate",
+                    &self.cloud_front_default_certificate,
+                )?;
+            } else {
+                state.skip_field("CloudFrontDefaultCertificate")?;
+            }
+            if self.iam_certificate_id.is_some() {
+                state.serialize_field("IamCertificateId", &self.iam_certificate_id)?;
+            } else {
+                state.skip_field("IamCertificateId")?;
+            }
+            if self.minimum_protocol_version.is_some() {
+                state.serialize_field("MinimumProtocolVersion", &self.minimum_protocol_version)?;
+            } else {
+                state.skip_field("MinimumProtocolVersion")?;
+            }
+            if self.ssl_support_method.is_some() {
+                state.serialize_field("SslSupportMethod", &self.ssl_support_method)?;
+            } else {
+                state.skip_field("SslSupportMethod")?;
+            }
+            state.end()
+        }
     }
 
     impl ViewerCertificate {
@@ -2393,35 +3098,53 @@ pub mod distribution {
     /// ```text
     /// A trust store configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TrustStoreConfig {
         /// `AdvertiseTrustStoreCaNames`
         ///
         /// ```text
         /// The configuration to use to advertise trust store CA names.
         /// ```
-        #[serde(
-            rename = "AdvertiseTrustStoreCaNames",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub advertise_trust_store_ca_names: Option<Value<bool>>,
         /// `IgnoreCertificateExpiry`
         ///
         /// ```text
         /// The configuration to use to ignore certificate expiration.
         /// ```
-        #[serde(
-            rename = "IgnoreCertificateExpiry",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ignore_certificate_expiry: Option<Value<bool>>,
         /// `TrustStoreId`
         ///
         /// ```text
         /// The trust store ID.
         /// ```
-        #[serde(rename = "TrustStoreId")]
         pub trust_store_id: Value,
+    }
+
+    impl Serialize for TrustStoreConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "TrustStoreConfig",
+                usize::from(self.advertise_trust_store_ca_names.is_some())
+                    + usize::from(self.ignore_certificate_expiry.is_some())
+                    + usize::from(true),
+            )?;
+            if self.advertise_trust_store_ca_names.is_some() {
+                state.serialize_field(
+                    "AdvertiseTrustStoreCaNames",
+                    &self.advertise_trust_store_ca_names,
+                )?;
+            } else {
+                state.skip_field("AdvertiseTrustStoreCaNames")?;
+            }
+            if self.ignore_certificate_expiry.is_some() {
+                state
+                    .serialize_field("IgnoreCertificateExpiry", &self.ignore_certificate_expiry)?;
+            } else {
+                state.skip_field("IgnoreCertificateExpiry")?;
+            }
+            state.serialize_field("TrustStoreId", &self.trust_store_id)?;
+            state.end()
+        }
     }
 
     impl TrustStoreConfig {
@@ -2450,22 +3173,40 @@ pub mod distribution {
     /// ```text
     /// A viewer mTLS configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ViewerMtlsConfig {
         /// `Mode`
         ///
         /// ```text
         /// The viewer mTLS mode.
         /// ```
-        #[serde(rename = "Mode", skip_serializing_if = "Option::is_none")]
         pub mode: Option<Value<ViewerMtlsMode>>,
         /// `TrustStoreConfig`
         ///
         /// ```text
         /// The trust store configuration associated with the viewer mTLS configuration.
         /// ```
-        #[serde(rename = "TrustStoreConfig", skip_serializing_if = "Option::is_none")]
         pub trust_store_config: Option<TrustStoreConfig>,
+    }
+
+    impl Serialize for ViewerMtlsConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ViewerMtlsConfig",
+                usize::from(self.mode.is_some()) + usize::from(self.trust_store_config.is_some()),
+            )?;
+            if self.mode.is_some() {
+                state.serialize_field("Mode", &self.mode)?;
+            } else {
+                state.skip_field("Mode")?;
+            }
+            if self.trust_store_config.is_some() {
+                state.serialize_field("TrustStoreConfig", &self.trust_store_config)?;
+            } else {
+                state.skip_field("TrustStoreConfig")?;
+            }
+            state.end()
+        }
     }
 
     impl ViewerMtlsConfig {
@@ -2493,7 +3234,7 @@ pub mod distribution {
     /// ```text
     /// A distribution configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct DistributionConfig {
         /// `Aliases`
         ///
@@ -2501,7 +3242,6 @@ pub mod distribution {
         /// This field only supports standard distributions. You can't specify this field for multi-tenant distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
         ///   A complex type that contains information about CNAMEs (alternate domain names), if any, for this distribution.
         /// ```
-        #[serde(rename = "Aliases", skip_serializing_if = "Option::is_none")]
         pub aliases: Option<Vec<Value>>,
         /// `AnycastIpListId`
         ///
@@ -2509,7 +3249,6 @@ pub mod distribution {
         /// To use this field for a multi-tenant distribution, use a connection group instead. For more information, see [ConnectionGroup](https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ConnectionGroup.html).
         ///   ID of the Anycast static IP list that is associated with the distribution.
         /// ```
-        #[serde(rename = "AnycastIpListId", skip_serializing_if = "Option::is_none")]
         pub anycast_ip_list_id: Option<Value>,
         /// `CNAMEs`
         ///
@@ -2517,14 +3256,12 @@ pub mod distribution {
         /// An alias for the CF distribution's domain name.
         ///   This property is legacy. We recommend that you use [Aliases](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-aliases) instead.
         /// ```
-        #[serde(rename = "CNAMEs", skip_serializing_if = "Option::is_none")]
         pub cnames: Option<Vec<Value>>,
         /// `CacheBehaviors`
         ///
         /// ```text
         /// A complex type that contains zero or more ``CacheBehavior`` elements.
         /// ```
-        #[serde(rename = "CacheBehaviors", skip_serializing_if = "Option::is_none")]
         pub cache_behaviors: Option<Vec<CacheBehavior>>,
         /// `CacheTagConfig`
         ///
@@ -2533,31 +3270,24 @@ pub mod distribution {
         ///  Distributions without ``CacheTagConfig`` do not extract tags. When ``CacheTagConfig`` is removed from a distribution via ``UpdateDistribution``, CloudFront stops extracting tags from origin responses.
         ///   Changing the ``HeaderName`` on an existing distribution does not retroactively affect previously cached objects. Tag-based invalidations will not apply to objects already cached using a previous header. To ensure tag invalidations function after updating the header name, use path-based invalidations to recache all objects that use cache tags.
         /// ```
-        #[serde(rename = "CacheTagConfig", skip_serializing_if = "Option::is_none")]
         pub cache_tag_config: Option<CacheTagConfig>,
         /// `Comment`
         ///
         /// ```text
         /// A comment to describe the distribution. The comment cannot be longer than 128 characters.
         /// ```
-        #[serde(rename = "Comment", skip_serializing_if = "Option::is_none")]
         pub comment: Option<Value>,
         /// `ConnectionFunctionAssociation`
         ///
         /// ```text
         /// The distribution's connection function association.
         /// ```
-        #[serde(
-            rename = "ConnectionFunctionAssociation",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connection_function_association: Option<ConnectionFunctionAssociation>,
         /// `ConnectionMode`
         ///
         /// ```text
         /// This field specifies whether the connection mode is through a standard distribution (direct) or a multi-tenant distribution with distribution tenants (tenant-only).
         /// ```
-        #[serde(rename = "ConnectionMode", skip_serializing_if = "Option::is_none")]
         pub connection_mode: Option<Value<ConnectionMode>>,
         /// `ContinuousDeploymentPolicyId`
         ///
@@ -2565,10 +3295,6 @@ pub mod distribution {
         /// This field only supports standard distributions. You can't specify this field for multi-tenant distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
         ///   The identifier of a continuous deployment policy. For more information, see ``CreateContinuousDeploymentPolicy``.
         /// ```
-        #[serde(
-            rename = "ContinuousDeploymentPolicyId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub continuous_deployment_policy_id: Option<Value>,
         /// `CustomErrorResponses`
         ///
@@ -2579,10 +3305,6 @@ pub mod distribution {
         ///
         ///  For more information about custom error pages, see [Customizing Error Responses](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(
-            rename = "CustomErrorResponses",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub custom_error_responses: Option<Vec<CustomErrorResponse>>,
         /// `CustomOrigin`
         ///
@@ -2590,14 +3312,12 @@ pub mod distribution {
         /// The user-defined HTTP server that serves as the origin for content that CF distributes.
         ///   This property is legacy. We recommend that you use [Origin](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html) instead.
         /// ```
-        #[serde(rename = "CustomOrigin", skip_serializing_if = "Option::is_none")]
         pub custom_origin: Option<LegacyCustomOrigin>,
         /// `DefaultCacheBehavior`
         ///
         /// ```text
         /// A complex type that describes the default cache behavior if you don't specify a ``CacheBehavior`` element or if files don't match any of the values of ``PathPattern`` in ``CacheBehavior`` elements. You must create exactly one default cache behavior.
         /// ```
-        #[serde(rename = "DefaultCacheBehavior")]
         pub default_cache_behavior: DefaultCacheBehavior,
         /// `DefaultRootObject`
         ///
@@ -2609,14 +3329,12 @@ pub mod distribution {
         ///  To replace the default root object, update the distribution configuration and specify the new object.
         ///  For more information about the default root object, see [Specify a default root object](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DefaultRootObject.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "DefaultRootObject", skip_serializing_if = "Option::is_none")]
         pub default_root_object: Option<Value>,
         /// `Enabled`
         ///
         /// ```text
         /// From this field, you can enable or disable the selected distribution.
         /// ```
-        #[serde(rename = "Enabled")]
         pub enabled: Value<bool>,
         /// `HttpVersion`
         ///
@@ -2625,7 +3343,6 @@ pub mod distribution {
         ///  For viewers and CF to use HTTP/2, viewers must support TLSv1.2 or later, and must support Server Name Indication (SNI).
         ///  For viewers and CF to use HTTP/3, viewers must support TLSv1.3 and Server Name Indication (SNI). CF supports HTTP/3 connection migration to allow the viewer to switch networks without losing connection. For more information about connection migration, see [Connection Migration](https://docs.aws.amazon.com/https://www.rfc-editor.org/rfc/rfc9000.html#name-connection-migration) at RFC 9000. For more information about supported TLSv1.3 ciphers, see [Supported protocols and ciphers between viewers and CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html).
         /// ```
-        #[serde(rename = "HttpVersion", skip_serializing_if = "Option::is_none")]
         pub http_version: Option<Value<HttpVersion>>,
         /// `IPV6Enabled`
         ///
@@ -2640,7 +3357,6 @@ pub mod distribution {
         ///  For more information, see [Routing Traffic to an Amazon CloudFront Web Distribution by Using Your Domain Name](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-to-cloudfront-distribution.html) in the *Developer Guide*.
         ///  If you created a CNAME resource record set, either with R53AWSIntlong or with another DNS service, you don't need to make any changes. A CNAME record will route traffic to your distribution regardless of the IP address format of the viewer request.
         /// ```
-        #[serde(rename = "IPV6Enabled", skip_serializing_if = "Option::is_none")]
         pub ipv6_enabled: Option<Value<bool>>,
         /// `Logging`
         ///
@@ -2648,7 +3364,6 @@ pub mod distribution {
         /// A complex type that controls whether access logs are written for the distribution.
         ///  For more information about logging, see [Access Logs](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "Logging", skip_serializing_if = "Option::is_none")]
         pub logging: Option<Logging>,
         /// `OriginGroups`
         ///
@@ -2656,7 +3371,6 @@ pub mod distribution {
         /// A complex type that contains information about origin groups for this distribution.
         ///  Specify a value for either the ``Origins`` or ``OriginGroups`` property.
         /// ```
-        #[serde(rename = "OriginGroups", skip_serializing_if = "Option::is_none")]
         pub origin_groups: Option<OriginGroups>,
         /// `Origins`
         ///
@@ -2664,7 +3378,6 @@ pub mod distribution {
         /// A complex type that contains information about origins for this distribution.
         ///  Specify a value for either the ``Origins`` or ``OriginGroups`` property.
         /// ```
-        #[serde(rename = "Origins", skip_serializing_if = "Option::is_none")]
         pub origins: Option<Vec<Origin>>,
         /// `PriceClass`
         ///
@@ -2674,14 +3387,12 @@ pub mod distribution {
         ///  If you specify a price class other than ``PriceClass_All``, CloudFront serves your objects from the CloudFront edge location that has the lowest latency among the edge locations in your price class. Viewers who are in or near regions that are excluded from your specified price class may encounter slower performance.
         ///  For more information about price classes, see [Choosing the Price Class for a CloudFront Distribution](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PriceClass.html) in the *Amazon CloudFront Developer Guide*. For information about CloudFront pricing, including how price classes (such as Price Class 100) map to CloudFront regions, see [Amazon CloudFront Pricing](https://docs.aws.amazon.com/cloudfront/pricing/).
         /// ```
-        #[serde(rename = "PriceClass", skip_serializing_if = "Option::is_none")]
         pub price_class: Option<Value<PriceClass>>,
         /// `Restrictions`
         ///
         /// ```text
         /// A complex type that identifies ways in which you want to restrict distribution of your content.
         /// ```
-        #[serde(rename = "Restrictions", skip_serializing_if = "Option::is_none")]
         pub restrictions: Option<Restrictions>,
         /// `S3Origin`
         ///
@@ -2689,7 +3400,6 @@ pub mod distribution {
         /// The origin as an S3 bucket.
         ///   This property is legacy. We recommend that you use [Origin](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html) instead.
         /// ```
-        #[serde(rename = "S3Origin", skip_serializing_if = "Option::is_none")]
         pub s3_origin: Option<LegacyS3Origin>,
         /// `Staging`
         ///
@@ -2697,7 +3407,6 @@ pub mod distribution {
         /// This field only supports standard distributions. You can't specify this field for multi-tenant distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
         ///   A Boolean that indicates whether this is a staging distribution. When this value is ``true``, this is a staging distribution. When this value is ``false``, this is not a staging distribution.
         /// ```
-        #[serde(rename = "Staging", skip_serializing_if = "Option::is_none")]
         pub staging: Option<Value<bool>>,
         /// `TenantConfig`
         ///
@@ -2705,21 +3414,18 @@ pub mod distribution {
         /// This field only supports multi-tenant distributions. You can't specify this field for standard distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
         ///   A distribution tenant configuration.
         /// ```
-        #[serde(rename = "TenantConfig", skip_serializing_if = "Option::is_none")]
         pub tenant_config: Option<TenantConfig>,
         /// `ViewerCertificate`
         ///
         /// ```text
         /// A complex type that determines the distribution's SSL/TLS configuration for communicating with viewers.
         /// ```
-        #[serde(rename = "ViewerCertificate", skip_serializing_if = "Option::is_none")]
         pub viewer_certificate: Option<ViewerCertificate>,
         /// `ViewerMtlsConfig`
         ///
         /// ```text
         /// The distribution's viewer mTLS configuration.
         /// ```
-        #[serde(rename = "ViewerMtlsConfig", skip_serializing_if = "Option::is_none")]
         pub viewer_mtls_config: Option<ViewerMtlsConfig>,
         /// `WebACLId`
         ///
@@ -2728,8 +3434,176 @@ pub mod distribution {
         ///   A unique identifier that specifies the WAF web ACL, if any, to associate with this distribution. To specify a web ACL created using the latest version of WAF, use the ACL ARN, for example ``arn:aws:wafv2:us-east-1:123456789012:global/webacl/ExampleWebACL/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``. To specify a web ACL created using WAF Classic, use the ACL ID, for example ``a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``.
         ///  WAF is a web application firewall that lets you monitor the HTTP and HTTPS requests that are forwarded to CloudFront, and lets you control access to your content. Based on conditions that you specify, such as the IP addresses that requests originate from or the values of query strings, CloudFront responds to requests either with the requested content or with an HTTP 403 status code (Forbidden). You can also configure CloudFront to return a custom error page when a request is blocked. For more information about WAF, see the [Developer Guide](https://docs.aws.amazon.com/waf/latest/developerguide/what-is-aws-waf.html).
         /// ```
-        #[serde(rename = "WebACLId", skip_serializing_if = "Option::is_none")]
         pub web_acl_id: Option<crate::cfn::Arn<crate::generated::wafv2::web_acl::WebACL>>,
+    }
+
+    impl Serialize for DistributionConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DistributionConfig",
+                usize::from(self.aliases.is_some())
+                    + usize::from(self.anycast_ip_list_id.is_some())
+                    + usize::from(self.cnames.is_some())
+                    + usize::from(self.cache_behaviors.is_some())
+                    + usize::from(self.cache_tag_config.is_some())
+                    + usize::from(self.comment.is_some())
+                    + usize::from(self.connection_function_association.is_some())
+                    + usize::from(self.connection_mode.is_some())
+                    + usize::from(self.continuous_deployment_policy_id.is_some())
+                    + usize::from(self.custom_error_responses.is_some())
+                    + usize::from(self.custom_origin.is_some())
+                    + usize::from(true)
+                    + usize::from(self.default_root_object.is_some())
+                    + usize::from(true)
+                    + usize::from(self.http_version.is_some())
+                    + usize::from(self.ipv6_enabled.is_some())
+                    + usize::from(self.logging.is_some())
+                    + usize::from(self.origin_groups.is_some())
+                    + usize::from(self.origins.is_some())
+                    + usize::from(self.price_class.is_some())
+                    + usize::from(self.restrictions.is_some())
+                    + usize::from(self.s3_origin.is_some())
+                    + usize::from(self.staging.is_some())
+                    + usize::from(self.tenant_config.is_some())
+                    + usize::from(self.viewer_certificate.is_some())
+                    + usize::from(self.viewer_mtls_config.is_some())
+                    + usize::from(self.web_acl_id.is_some()),
+            )?;
+            if self.aliases.is_some() {
+                state.serialize_field("Aliases", &self.aliases)?;
+            } else {
+                state.skip_field("Aliases")?;
+            }
+            if self.anycast_ip_list_id.is_some() {
+                state.serialize_field("AnycastIpListId", &self.anycast_ip_list_id)?;
+            } else {
+                state.skip_field("AnycastIpListId")?;
+            }
+            if self.cnames.is_some() {
+                state.serialize_field("CNAMEs", &self.cnames)?;
+            } else {
+                state.skip_field("CNAMEs")?;
+            }
+            if self.cache_behaviors.is_some() {
+                state.serialize_field("CacheBehaviors", &self.cache_behaviors)?;
+            } else {
+                state.skip_field("CacheBehaviors")?;
+            }
+            if self.cache_tag_config.is_some() {
+                state.serialize_field("CacheTagConfig", &self.cache_tag_config)?;
+            } else {
+                state.skip_field("CacheTagConfig")?;
+            }
+            if self.comment.is_some() {
+                state.serialize_field("Comment", &self.comment)?;
+            } else {
+                state.skip_field("Comment")?;
+            }
+            if self.connection_function_association.is_some() {
+                state.serialize_field(
+                    "ConnectionFunctionAssociation",
+                    &self.connection_function_association,
+                )?;
+            } else {
+                state.skip_field("ConnectionFunctionAssociation")?;
+            }
+            if self.connection_mode.is_some() {
+                state.serialize_field("ConnectionMode", &self.connection_mode)?;
+            } else {
+                state.skip_field("ConnectionMode")?;
+            }
+            if self.continuous_deployment_policy_id.is_some() {
+                state.serialize_field(
+                    "ContinuousDeploymentPolicyId",
+                    &self.continuous_deployment_policy_id,
+                )?;
+            } else {
+                state.skip_field("ContinuousDeploymentPolicyId")?;
+            }
+            if self.custom_error_responses.is_some() {
+                state.serialize_field("CustomErrorResponses", &self.custom_error_responses)?;
+            } else {
+                state.skip_field("CustomErrorResponses")?;
+            }
+            if self.custom_origin.is_some() {
+                state.serialize_field("CustomOrigin", &self.custom_origin)?;
+            } else {
+                state.skip_field("CustomOrigin")?;
+            }
+            state.serialize_field("DefaultCacheBehavior", &self.default_cache_behavior)?;
+            if self.default_root_object.is_some() {
+                state.serialize_field("DefaultRootObject", &self.default_root_object)?;
+            } else {
+                state.skip_field("DefaultRootObject")?;
+            }
+            state.serialize_field("Enabled", &self.enabled)?;
+            if self.http_version.is_some() {
+                state.serialize_field("HttpVersion", &self.http_version)?;
+            } else {
+                state.skip_field("HttpVersion")?;
+            }
+            if self.ipv6_enabled.is_some() {
+                state.serialize_field("IPV6Enabled", &self.ipv6_enabled)?;
+            } else {
+                state.skip_field("IPV6Enabled")?;
+            }
+            if self.logging.is_some() {
+                state.serialize_field("Logging", &self.logging)?;
+            } else {
+                state.skip_field("Logging")?;
+            }
+            if self.origin_groups.is_some() {
+                state.serialize_field("OriginGroups", &self.origin_groups)?;
+            } else {
+                state.skip_field("OriginGroups")?;
+            }
+            if self.origins.is_some() {
+                state.serialize_field("Origins", &self.origins)?;
+            } else {
+                state.skip_field("Origins")?;
+            }
+            if self.price_class.is_some() {
+                state.serialize_field("PriceClass", &self.price_class)?;
+            } else {
+                state.skip_field("PriceClass")?;
+            }
+            if self.restrictions.is_some() {
+                state.serialize_field("Restrictions", &self.restrictions)?;
+            } else {
+                state.skip_field("Restrictions")?;
+            }
+            if self.s3_origin.is_some() {
+                state.serialize_field("S3Origin", &self.s3_origin)?;
+            } else {
+                state.skip_field("S3Origin")?;
+            }
+            if self.staging.is_some() {
+                state.serialize_field("Staging", &self.staging)?;
+            } else {
+                state.skip_field("Staging")?;
+            }
+            if self.tenant_config.is_some() {
+                state.serialize_field("TenantConfig", &self.tenant_config)?;
+            } else {
+                state.skip_field("TenantConfig")?;
+            }
+            if self.viewer_certificate.is_some() {
+                state.serialize_field("ViewerCertificate", &self.viewer_certificate)?;
+            } else {
+                state.skip_field("ViewerCertificate")?;
+            }
+            if self.viewer_mtls_config.is_some() {
+                state.serialize_field("ViewerMtlsConfig", &self.viewer_mtls_config)?;
+            } else {
+                state.skip_field("ViewerMtlsConfig")?;
+            }
+            if self.web_acl_id.is_some() {
+                state.serialize_field("WebACLId", &self.web_acl_id)?;
+            } else {
+                state.skip_field("WebACLId")?;
+            }
+            state.end()
+        }
     }
 
     impl DistributionConfig {
@@ -2905,12 +3779,22 @@ pub mod distribution {
     }
 
     /// The values a property of `AWS::CloudFront::Distribution` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ConnectionMode {
-        #[serde(rename = "direct")]
+        /// `direct`
         Direct,
-        #[serde(rename = "tenant-only")]
+        /// `tenant-only`
         TenantOnly,
+    }
+
+    impl Serialize for ConnectionMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ConnectionMode::Direct => (0u32, "direct"),
+                ConnectionMode::TenantOnly => (1u32, "tenant-only"),
+            };
+            serializer.serialize_unit_variant("ConnectionMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudFront::Distribution` takes.
@@ -2924,14 +3808,25 @@ pub mod distribution {
     ///  For more information about requiring the HTTPS protocol, see [Requiring HTTPS Between Viewers and CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html) in the *Amazon CloudFront Developer Guide*.
     ///   The only way to guarantee that viewers retrieve an object that was fetched from the origin using HTTPS is never to use any other protocol to fetch the object. If you have recently changed from HTTP to HTTPS, we recommend that you clear your objects' cache because cached objects are protocol agnostic. That means that an edge location will return an object from the cache regardless of whether the current request protocol matches the protocol used previously. For more information, see [Managing Cache Expiration](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ViewerProtocolPolicy {
-        #[serde(rename = "allow-all")]
+        /// `allow-all`
         AllowAll,
-        #[serde(rename = "https-only")]
+        /// `https-only`
         HttpsOnly,
-        #[serde(rename = "redirect-to-https")]
+        /// `redirect-to-https`
         RedirectToHttps,
+    }
+
+    impl Serialize for ViewerProtocolPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ViewerProtocolPolicy::AllowAll => (0u32, "allow-all"),
+                ViewerProtocolPolicy::HttpsOnly => (1u32, "https-only"),
+                ViewerProtocolPolicy::RedirectToHttps => (2u32, "redirect-to-https"),
+            };
+            serializer.serialize_unit_variant("ViewerProtocolPolicy", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudFront::Distribution` takes.
@@ -2941,25 +3836,47 @@ pub mod distribution {
     ///  For viewers and CF to use HTTP/2, viewers must support TLSv1.2 or later, and must support Server Name Indication (SNI).
     ///  For viewers and CF to use HTTP/3, viewers must support TLSv1.3 and Server Name Indication (SNI). CF supports HTTP/3 connection migration to allow the viewer to switch networks without losing connection. For more information about connection migration, see [Connection Migration](https://docs.aws.amazon.com/https://www.rfc-editor.org/rfc/rfc9000.html#name-connection-migration) at RFC 9000. For more information about supported TLSv1.3 ciphers, see [Supported protocols and ciphers between viewers and CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html).
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum HttpVersion {
-        #[serde(rename = "http1.1")]
+        /// `http1.1`
         Http11,
-        #[serde(rename = "http2")]
+        /// `http2`
         Http2,
-        #[serde(rename = "http2and3")]
+        /// `http2and3`
         Http2and3,
-        #[serde(rename = "http3")]
+        /// `http3`
         Http3,
     }
 
+    impl Serialize for HttpVersion {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                HttpVersion::Http11 => (0u32, "http1.1"),
+                HttpVersion::Http2 => (1u32, "http2"),
+                HttpVersion::Http2and3 => (2u32, "http2and3"),
+                HttpVersion::Http3 => (3u32, "http3"),
+            };
+            serializer.serialize_unit_variant("HttpVersion", index, value)
+        }
+    }
+
     /// The values a property of `AWS::CloudFront::Distribution` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum OriginGroupSelectionCriteria {
-        #[serde(rename = "default")]
+        /// `default`
         Default,
-        #[serde(rename = "media-quality-based")]
+        /// `media-quality-based`
         MediaQualityBased,
+    }
+
+    impl Serialize for OriginGroupSelectionCriteria {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                OriginGroupSelectionCriteria::Default => (0u32, "default"),
+                OriginGroupSelectionCriteria::MediaQualityBased => (1u32, "media-quality-based"),
+            };
+            serializer.serialize_unit_variant("OriginGroupSelectionCriteria", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudFront::Distribution` takes.
@@ -2967,14 +3884,25 @@ pub mod distribution {
     /// ```text
     /// Specifies which IP protocol CloudFront uses when connecting to your origin. If your origin uses both IPv4 and IPv6 protocols, you can choose ``dualstack`` to help optimize reliability.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum IpAddressType {
-        #[serde(rename = "ipv4")]
+        /// `ipv4`
         Ipv4,
-        #[serde(rename = "ipv6")]
+        /// `ipv6`
         Ipv6,
-        #[serde(rename = "dualstack")]
+        /// `dualstack`
         Dualstack,
+    }
+
+    impl Serialize for IpAddressType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                IpAddressType::Ipv4 => (0u32, "ipv4"),
+                IpAddressType::Ipv6 => (1u32, "ipv6"),
+                IpAddressType::Dualstack => (2u32, "dualstack"),
+            };
+            serializer.serialize_unit_variant("IpAddressType", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudFront::Distribution` takes.
@@ -2985,519 +3913,788 @@ pub mod distribution {
     ///  If you specify a price class other than ``PriceClass_All``, CloudFront serves your objects from the CloudFront edge location that has the lowest latency among the edge locations in your price class. Viewers who are in or near regions that are excluded from your specified price class may encounter slower performance.
     ///  For more information about price classes, see [Choosing the Price Class for a CloudFront Distribution](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PriceClass.html) in the *Amazon CloudFront Developer Guide*. For information about CloudFront pricing, including how price classes (such as Price Class 100) map to CloudFront regions, see [Amazon CloudFront Pricing](https://docs.aws.amazon.com/cloudfront/pricing/).
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PriceClass {
-        #[serde(rename = "None")]
+        /// `None`
         None,
-        #[serde(rename = "PriceClass_100")]
+        /// `PriceClass_100`
         PriceClass100,
-        #[serde(rename = "PriceClass_200")]
+        /// `PriceClass_200`
         PriceClass200,
-        #[serde(rename = "PriceClass_All")]
+        /// `PriceClass_All`
         PriceClassAll,
     }
 
+    impl Serialize for PriceClass {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PriceClass::None => (0u32, "None"),
+                PriceClass::PriceClass100 => (1u32, "PriceClass_100"),
+                PriceClass::PriceClass200 => (2u32, "PriceClass_200"),
+                PriceClass::PriceClassAll => (3u32, "PriceClass_All"),
+            };
+            serializer.serialize_unit_variant("PriceClass", index, value)
+        }
+    }
+
     /// The values a property of `AWS::CloudFront::Distribution` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Location {
-        #[serde(rename = "AD")]
+        /// `AD`
         Ad,
-        #[serde(rename = "AE")]
+        /// `AE`
         Ae,
-        #[serde(rename = "AF")]
+        /// `AF`
         Af,
-        #[serde(rename = "AG")]
+        /// `AG`
         Ag,
-        #[serde(rename = "AI")]
+        /// `AI`
         Ai,
-        #[serde(rename = "AL")]
+        /// `AL`
         Al,
-        #[serde(rename = "AM")]
+        /// `AM`
         Am,
-        #[serde(rename = "AO")]
+        /// `AO`
         Ao,
-        #[serde(rename = "AQ")]
+        /// `AQ`
         Aq,
-        #[serde(rename = "AR")]
+        /// `AR`
         Ar,
-        #[serde(rename = "AS")]
+        /// `AS`
         As,
-        #[serde(rename = "AT")]
+        /// `AT`
         At,
-        #[serde(rename = "AU")]
+        /// `AU`
         Au,
-        #[serde(rename = "AW")]
+        /// `AW`
         Aw,
-        #[serde(rename = "AX")]
+        /// `AX`
         Ax,
-        #[serde(rename = "AZ")]
+        /// `AZ`
         Az,
-        #[serde(rename = "BA")]
+        /// `BA`
         Ba,
-        #[serde(rename = "BB")]
+        /// `BB`
         Bb,
-        #[serde(rename = "BD")]
+        /// `BD`
         Bd,
-        #[serde(rename = "BE")]
+        /// `BE`
         Be,
-        #[serde(rename = "BF")]
+        /// `BF`
         Bf,
-        #[serde(rename = "BG")]
+        /// `BG`
         Bg,
-        #[serde(rename = "BH")]
+        /// `BH`
         Bh,
-        #[serde(rename = "BI")]
+        /// `BI`
         Bi,
-        #[serde(rename = "BJ")]
+        /// `BJ`
         Bj,
-        #[serde(rename = "BL")]
+        /// `BL`
         Bl,
-        #[serde(rename = "BM")]
+        /// `BM`
         Bm,
-        #[serde(rename = "BN")]
+        /// `BN`
         Bn,
-        #[serde(rename = "BO")]
+        /// `BO`
         Bo,
-        #[serde(rename = "BQ")]
+        /// `BQ`
         Bq,
-        #[serde(rename = "BR")]
+        /// `BR`
         Br,
-        #[serde(rename = "BS")]
+        /// `BS`
         Bs,
-        #[serde(rename = "BT")]
+        /// `BT`
         Bt,
-        #[serde(rename = "BV")]
+        /// `BV`
         Bv,
-        #[serde(rename = "BW")]
+        /// `BW`
         Bw,
-        #[serde(rename = "BY")]
+        /// `BY`
         By,
-        #[serde(rename = "BZ")]
+        /// `BZ`
         Bz,
-        #[serde(rename = "CA")]
+        /// `CA`
         Ca,
-        #[serde(rename = "CC")]
+        /// `CC`
         Cc,
-        #[serde(rename = "CD")]
+        /// `CD`
         Cd,
-        #[serde(rename = "CF")]
+        /// `CF`
         Cf,
-        #[serde(rename = "CG")]
+        /// `CG`
         Cg,
-        #[serde(rename = "CH")]
+        /// `CH`
         Ch,
-        #[serde(rename = "CI")]
+        /// `CI`
         Ci,
-        #[serde(rename = "CK")]
+        /// `CK`
         Ck,
-        #[serde(rename = "CL")]
+        /// `CL`
         Cl,
-        #[serde(rename = "CM")]
+        /// `CM`
         Cm,
-        #[serde(rename = "CN")]
+        /// `CN`
         Cn,
-        #[serde(rename = "CO")]
+        /// `CO`
         Co,
-        #[serde(rename = "CR")]
+        /// `CR`
         Cr,
-        #[serde(rename = "CU")]
+        /// `CU`
         Cu,
-        #[serde(rename = "CV")]
+        /// `CV`
         Cv,
-        #[serde(rename = "CW")]
+        /// `CW`
         Cw,
-        #[serde(rename = "CX")]
+        /// `CX`
         Cx,
-        #[serde(rename = "CY")]
+        /// `CY`
         Cy,
-        #[serde(rename = "CZ")]
+        /// `CZ`
         Cz,
-        #[serde(rename = "DE")]
+        /// `DE`
         De,
-        #[serde(rename = "DJ")]
+        /// `DJ`
         Dj,
-        #[serde(rename = "DK")]
+        /// `DK`
         Dk,
-        #[serde(rename = "DM")]
+        /// `DM`
         Dm,
-        #[serde(rename = "DO")]
+        /// `DO`
         Do,
-        #[serde(rename = "DZ")]
+        /// `DZ`
         Dz,
-        #[serde(rename = "EC")]
+        /// `EC`
         Ec,
-        #[serde(rename = "EE")]
+        /// `EE`
         Ee,
-        #[serde(rename = "EG")]
+        /// `EG`
         Eg,
-        #[serde(rename = "EH")]
+        /// `EH`
         Eh,
-        #[serde(rename = "ER")]
+        /// `ER`
         Er,
-        #[serde(rename = "ES")]
+        /// `ES`
         Es,
-        #[serde(rename = "ET")]
+        /// `ET`
         Et,
-        #[serde(rename = "FI")]
+        /// `FI`
         Fi,
-        #[serde(rename = "FJ")]
+        /// `FJ`
         Fj,
-        #[serde(rename = "FK")]
+        /// `FK`
         Fk,
-        #[serde(rename = "FM")]
+        /// `FM`
         Fm,
-        #[serde(rename = "FO")]
+        /// `FO`
         Fo,
-        #[serde(rename = "FR")]
+        /// `FR`
         Fr,
-        #[serde(rename = "GA")]
+        /// `GA`
         Ga,
-        #[serde(rename = "GB")]
+        /// `GB`
         Gb,
-        #[serde(rename = "GD")]
+        /// `GD`
         Gd,
-        #[serde(rename = "GE")]
+        /// `GE`
         Ge,
-        #[serde(rename = "GF")]
+        /// `GF`
         Gf,
-        #[serde(rename = "GG")]
+        /// `GG`
         Gg,
-        #[serde(rename = "GH")]
+        /// `GH`
         Gh,
-        #[serde(rename = "GI")]
+        /// `GI`
         Gi,
-        #[serde(rename = "GL")]
+        /// `GL`
         Gl,
-        #[serde(rename = "GM")]
+        /// `GM`
         Gm,
-        #[serde(rename = "GN")]
+        /// `GN`
         Gn,
-        #[serde(rename = "GP")]
+        /// `GP`
         Gp,
-        #[serde(rename = "GQ")]
+        /// `GQ`
         Gq,
-        #[serde(rename = "GR")]
+        /// `GR`
         Gr,
-        #[serde(rename = "GS")]
+        /// `GS`
         Gs,
-        #[serde(rename = "GT")]
+        /// `GT`
         Gt,
-        #[serde(rename = "GU")]
+        /// `GU`
         Gu,
-        #[serde(rename = "GW")]
+        /// `GW`
         Gw,
-        #[serde(rename = "GY")]
+        /// `GY`
         Gy,
-        #[serde(rename = "HK")]
+        /// `HK`
         Hk,
-        #[serde(rename = "HM")]
+        /// `HM`
         Hm,
-        #[serde(rename = "HN")]
+        /// `HN`
         Hn,
-        #[serde(rename = "HR")]
+        /// `HR`
         Hr,
-        #[serde(rename = "HT")]
+        /// `HT`
         Ht,
-        #[serde(rename = "HU")]
+        /// `HU`
         Hu,
-        #[serde(rename = "ID")]
+        /// `ID`
         Id,
-        #[serde(rename = "IE")]
+        /// `IE`
         Ie,
-        #[serde(rename = "IL")]
+        /// `IL`
         Il,
-        #[serde(rename = "IM")]
+        /// `IM`
         Im,
-        #[serde(rename = "IN")]
+        /// `IN`
         In,
-        #[serde(rename = "IO")]
+        /// `IO`
         Io,
-        #[serde(rename = "IQ")]
+        /// `IQ`
         Iq,
-        #[serde(rename = "IR")]
+        /// `IR`
         Ir,
-        #[serde(rename = "IS")]
+        /// `IS`
         Is,
-        #[serde(rename = "IT")]
+        /// `IT`
         It,
-        #[serde(rename = "JE")]
+        /// `JE`
         Je,
-        #[serde(rename = "JM")]
+        /// `JM`
         Jm,
-        #[serde(rename = "JO")]
+        /// `JO`
         Jo,
-        #[serde(rename = "JP")]
+        /// `JP`
         Jp,
-        #[serde(rename = "KE")]
+        /// `KE`
         Ke,
-        #[serde(rename = "KG")]
+        /// `KG`
         Kg,
-        #[serde(rename = "KH")]
+        /// `KH`
         Kh,
-        #[serde(rename = "KI")]
+        /// `KI`
         Ki,
-        #[serde(rename = "KM")]
+        /// `KM`
         Km,
-        #[serde(rename = "KN")]
+        /// `KN`
         Kn,
-        #[serde(rename = "KP")]
+        /// `KP`
         Kp,
-        #[serde(rename = "KR")]
+        /// `KR`
         Kr,
-        #[serde(rename = "KW")]
+        /// `KW`
         Kw,
-        #[serde(rename = "KY")]
+        /// `KY`
         Ky,
-        #[serde(rename = "KZ")]
+        /// `KZ`
         Kz,
-        #[serde(rename = "LA")]
+        /// `LA`
         La,
-        #[serde(rename = "LB")]
+        /// `LB`
         Lb,
-        #[serde(rename = "LC")]
+        /// `LC`
         Lc,
-        #[serde(rename = "LI")]
+        /// `LI`
         Li,
-        #[serde(rename = "LK")]
+        /// `LK`
         Lk,
-        #[serde(rename = "LR")]
+        /// `LR`
         Lr,
-        #[serde(rename = "LS")]
+        /// `LS`
         Ls,
-        #[serde(rename = "LT")]
+        /// `LT`
         Lt,
-        #[serde(rename = "LU")]
+        /// `LU`
         Lu,
-        #[serde(rename = "LV")]
+        /// `LV`
         Lv,
-        #[serde(rename = "LY")]
+        /// `LY`
         Ly,
-        #[serde(rename = "MA")]
+        /// `MA`
         Ma,
-        #[serde(rename = "MC")]
+        /// `MC`
         Mc,
-        #[serde(rename = "MD")]
+        /// `MD`
         Md,
-        #[serde(rename = "ME")]
+        /// `ME`
         Me,
-        #[serde(rename = "MF")]
+        /// `MF`
         Mf,
-        #[serde(rename = "MG")]
+        /// `MG`
         Mg,
-        #[serde(rename = "MH")]
+        /// `MH`
         Mh,
-        #[serde(rename = "MK")]
+        /// `MK`
         Mk,
-        #[serde(rename = "ML")]
+        /// `ML`
         Ml,
-        #[serde(rename = "MM")]
+        /// `MM`
         Mm,
-        #[serde(rename = "MN")]
+        /// `MN`
         Mn,
-        #[serde(rename = "MO")]
+        /// `MO`
         Mo,
-        #[serde(rename = "MP")]
+        /// `MP`
         Mp,
-        #[serde(rename = "MQ")]
+        /// `MQ`
         Mq,
-        #[serde(rename = "MR")]
+        /// `MR`
         Mr,
-        #[serde(rename = "MS")]
+        /// `MS`
         Ms,
-        #[serde(rename = "MT")]
+        /// `MT`
         Mt,
-        #[serde(rename = "MU")]
+        /// `MU`
         Mu,
-        #[serde(rename = "MV")]
+        /// `MV`
         Mv,
-        #[serde(rename = "MW")]
+        /// `MW`
         Mw,
-        #[serde(rename = "MX")]
+        /// `MX`
         Mx,
-        #[serde(rename = "MY")]
+        /// `MY`
         My,
-        #[serde(rename = "MZ")]
+        /// `MZ`
         Mz,
-        #[serde(rename = "NA")]
+        /// `NA`
         Na,
-        #[serde(rename = "NC")]
+        /// `NC`
         Nc,
-        #[serde(rename = "NE")]
+        /// `NE`
         Ne,
-        #[serde(rename = "NF")]
+        /// `NF`
         Nf,
-        #[serde(rename = "NG")]
+        /// `NG`
         Ng,
-        #[serde(rename = "NI")]
+        /// `NI`
         Ni,
-        #[serde(rename = "NL")]
+        /// `NL`
         Nl,
-        #[serde(rename = "NO")]
+        /// `NO`
         No,
-        #[serde(rename = "NP")]
+        /// `NP`
         Np,
-        #[serde(rename = "NR")]
+        /// `NR`
         Nr,
-        #[serde(rename = "NU")]
+        /// `NU`
         Nu,
-        #[serde(rename = "NZ")]
+        /// `NZ`
         Nz,
-        #[serde(rename = "OM")]
+        /// `OM`
         Om,
-        #[serde(rename = "PA")]
+        /// `PA`
         Pa,
-        #[serde(rename = "PE")]
+        /// `PE`
         Pe,
-        #[serde(rename = "PF")]
+        /// `PF`
         Pf,
-        #[serde(rename = "PG")]
+        /// `PG`
         Pg,
-        #[serde(rename = "PH")]
+        /// `PH`
         Ph,
-        #[serde(rename = "PK")]
+        /// `PK`
         Pk,
-        #[serde(rename = "PL")]
+        /// `PL`
         Pl,
-        #[serde(rename = "PM")]
+        /// `PM`
         Pm,
-        #[serde(rename = "PN")]
+        /// `PN`
         Pn,
-        #[serde(rename = "PR")]
+        /// `PR`
         Pr,
-        #[serde(rename = "PS")]
+        /// `PS`
         Ps,
-        #[serde(rename = "PT")]
+        /// `PT`
         Pt,
-        #[serde(rename = "PW")]
+        /// `PW`
         Pw,
-        #[serde(rename = "PY")]
+        /// `PY`
         Py,
-        #[serde(rename = "QA")]
+        /// `QA`
         Qa,
-        #[serde(rename = "RE")]
+        /// `RE`
         Re,
-        #[serde(rename = "RO")]
+        /// `RO`
         Ro,
-        #[serde(rename = "RS")]
+        /// `RS`
         Rs,
-        #[serde(rename = "RU")]
+        /// `RU`
         Ru,
-        #[serde(rename = "RW")]
+        /// `RW`
         Rw,
-        #[serde(rename = "SA")]
+        /// `SA`
         Sa,
-        #[serde(rename = "SB")]
+        /// `SB`
         Sb,
-        #[serde(rename = "SC")]
+        /// `SC`
         Sc,
-        #[serde(rename = "SD")]
+        /// `SD`
         Sd,
-        #[serde(rename = "SE")]
+        /// `SE`
         Se,
-        #[serde(rename = "SG")]
+        /// `SG`
         Sg,
-        #[serde(rename = "SH")]
+        /// `SH`
         Sh,
-        #[serde(rename = "SI")]
+        /// `SI`
         Si,
-        #[serde(rename = "SJ")]
+        /// `SJ`
         Sj,
-        #[serde(rename = "SK")]
+        /// `SK`
         Sk,
-        #[serde(rename = "SL")]
+        /// `SL`
         Sl,
-        #[serde(rename = "SM")]
+        /// `SM`
         Sm,
-        #[serde(rename = "SN")]
+        /// `SN`
         Sn,
-        #[serde(rename = "SO")]
+        /// `SO`
         So,
-        #[serde(rename = "SR")]
+        /// `SR`
         Sr,
-        #[serde(rename = "SS")]
+        /// `SS`
         Ss,
-        #[serde(rename = "ST")]
+        /// `ST`
         St,
-        #[serde(rename = "SV")]
+        /// `SV`
         Sv,
-        #[serde(rename = "SX")]
+        /// `SX`
         Sx,
-        #[serde(rename = "SY")]
+        /// `SY`
         Sy,
-        #[serde(rename = "SZ")]
+        /// `SZ`
         Sz,
-        #[serde(rename = "TC")]
+        /// `TC`
         Tc,
-        #[serde(rename = "TD")]
+        /// `TD`
         Td,
-        #[serde(rename = "TF")]
+        /// `TF`
         Tf,
-        #[serde(rename = "TG")]
+        /// `TG`
         Tg,
-        #[serde(rename = "TH")]
+        /// `TH`
         Th,
-        #[serde(rename = "TJ")]
+        /// `TJ`
         Tj,
-        #[serde(rename = "TK")]
+        /// `TK`
         Tk,
-        #[serde(rename = "TL")]
+        /// `TL`
         Tl,
-        #[serde(rename = "TM")]
+        /// `TM`
         Tm,
-        #[serde(rename = "TN")]
+        /// `TN`
         Tn,
-        #[serde(rename = "TO")]
+        /// `TO`
         To,
-        #[serde(rename = "TR")]
+        /// `TR`
         Tr,
-        #[serde(rename = "TT")]
+        /// `TT`
         Tt,
-        #[serde(rename = "TV")]
+        /// `TV`
         Tv,
-        #[serde(rename = "TW")]
+        /// `TW`
         Tw,
-        #[serde(rename = "TZ")]
+        /// `TZ`
         Tz,
-        #[serde(rename = "UA")]
+        /// `UA`
         Ua,
-        #[serde(rename = "UG")]
+        /// `UG`
         Ug,
-        #[serde(rename = "UM")]
+        /// `UM`
         Um,
-        #[serde(rename = "US")]
+        /// `US`
         Us,
-        #[serde(rename = "UY")]
+        /// `UY`
         Uy,
-        #[serde(rename = "UZ")]
+        /// `UZ`
         Uz,
-        #[serde(rename = "VA")]
+        /// `VA`
         Va,
-        #[serde(rename = "VC")]
+        /// `VC`
         Vc,
-        #[serde(rename = "VE")]
+        /// `VE`
         Ve,
-        #[serde(rename = "VG")]
+        /// `VG`
         Vg,
-        #[serde(rename = "VI")]
+        /// `VI`
         Vi,
-        #[serde(rename = "VN")]
+        /// `VN`
         Vn,
-        #[serde(rename = "VU")]
+        /// `VU`
         Vu,
-        #[serde(rename = "WF")]
+        /// `WF`
         Wf,
-        #[serde(rename = "WS")]
+        /// `WS`
         Ws,
-        #[serde(rename = "YE")]
+        /// `YE`
         Ye,
-        #[serde(rename = "YT")]
+        /// `YT`
         Yt,
-        #[serde(rename = "ZA")]
+        /// `ZA`
         Za,
-        #[serde(rename = "ZM")]
+        /// `ZM`
         Zm,
-        #[serde(rename = "ZW")]
+        /// `ZW`
         Zw,
+    }
+
+    impl Serialize for Location {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Location::Ad => (0u32, "AD"),
+                Location::Ae => (1u32, "AE"),
+                Location::Af => (2u32, "AF"),
+                Location::Ag => (3u32, "AG"),
+                Location::Ai => (4u32, "AI"),
+                Location::Al => (5u32, "AL"),
+                Location::Am => (6u32, "AM"),
+                Location::Ao => (7u32, "AO"),
+                Location::Aq => (8u32, "AQ"),
+                Location::Ar => (9u32, "AR"),
+                Location::As => (10u32, "AS"),
+                Location::At => (11u32, "AT"),
+                Location::Au => (12u32, "AU"),
+                Location::Aw => (13u32, "AW"),
+                Location::Ax => (14u32, "AX"),
+                Location::Az => (15u32, "AZ"),
+                Location::Ba => (16u32, "BA"),
+                Location::Bb => (17u32, "BB"),
+                Location::Bd => (18u32, "BD"),
+                Location::Be => (19u32, "BE"),
+                Location::Bf => (20u32, "BF"),
+                Location::Bg => (21u32, "BG"),
+                Location::Bh => (22u32, "BH"),
+                Location::Bi => (23u32, "BI"),
+                Location::Bj => (24u32, "BJ"),
+                Location::Bl => (25u32, "BL"),
+                Location::Bm => (26u32, "BM"),
+                Location::Bn => (27u32, "BN"),
+                Location::Bo => (28u32, "BO"),
+                Location::Bq => (29u32, "BQ"),
+                Location::Br => (30u32, "BR"),
+                Location::Bs => (31u32, "BS"),
+                Location::Bt => (32u32, "BT"),
+                Location::Bv => (33u32, "BV"),
+                Location::Bw => (34u32, "BW"),
+                Location::By => (35u32, "BY"),
+                Location::Bz => (36u32, "BZ"),
+                Location::Ca => (37u32, "CA"),
+                Location::Cc => (38u32, "CC"),
+                Location::Cd => (39u32, "CD"),
+                Location::Cf => (40u32, "CF"),
+                Location::Cg => (41u32, "CG"),
+                Location::Ch => (42u32, "CH"),
+                Location::Ci => (43u32, "CI"),
+                Location::Ck => (44u32, "CK"),
+                Location::Cl => (45u32, "CL"),
+                Location::Cm => (46u32, "CM"),
+                Location::Cn => (47u32, "CN"),
+                Location::Co => (48u32, "CO"),
+                Location::Cr => (49u32, "CR"),
+                Location::Cu => (50u32, "CU"),
+                Location::Cv => (51u32, "CV"),
+                Location::Cw => (52u32, "CW"),
+                Location::Cx => (53u32, "CX"),
+                Location::Cy => (54u32, "CY"),
+                Location::Cz => (55u32, "CZ"),
+                Location::De => (56u32, "DE"),
+                Location::Dj => (57u32, "DJ"),
+                Location::Dk => (58u32, "DK"),
+                Location::Dm => (59u32, "DM"),
+                Location::Do => (60u32, "DO"),
+                Location::Dz => (61u32, "DZ"),
+                Location::Ec => (62u32, "EC"),
+                Location::Ee => (63u32, "EE"),
+                Location::Eg => (64u32, "EG"),
+                Location::Eh => (65u32, "EH"),
+                Location::Er => (66u32, "ER"),
+                Location::Es => (67u32, "ES"),
+                Location::Et => (68u32, "ET"),
+                Location::Fi => (69u32, "FI"),
+                Location::Fj => (70u32, "FJ"),
+                Location::Fk => (71u32, "FK"),
+                Location::Fm => (72u32, "FM"),
+                Location::Fo => (73u32, "FO"),
+                Location::Fr => (74u32, "FR"),
+                Location::Ga => (75u32, "GA"),
+                Location::Gb => (76u32, "GB"),
+                Location::Gd => (77u32, "GD"),
+                Location::Ge => (78u32, "GE"),
+                Location::Gf => (79u32, "GF"),
+                Location::Gg => (80u32, "GG"),
+                Location::Gh => (81u32, "GH"),
+                Location::Gi => (82u32, "GI"),
+                Location::Gl => (83u32, "GL"),
+                Location::Gm => (84u32, "GM"),
+                Location::Gn => (85u32, "GN"),
+                Location::Gp => (86u32, "GP"),
+                Location::Gq => (87u32, "GQ"),
+                Location::Gr => (88u32, "GR"),
+                Location::Gs => (89u32, "GS"),
+                Location::Gt => (90u32, "GT"),
+                Location::Gu => (91u32, "GU"),
+                Location::Gw => (92u32, "GW"),
+                Location::Gy => (93u32, "GY"),
+                Location::Hk => (94u32, "HK"),
+                Location::Hm => (95u32, "HM"),
+                Location::Hn => (96u32, "HN"),
+                Location::Hr => (97u32, "HR"),
+                Location::Ht => (98u32, "HT"),
+                Location::Hu => (99u32, "HU"),
+                Location::Id => (100u32, "ID"),
+                Location::Ie => (101u32, "IE"),
+                Location::Il => (102u32, "IL"),
+                Location::Im => (103u32, "IM"),
+                Location::In => (104u32, "IN"),
+                Location::Io => (105u32, "IO"),
+                Location::Iq => (106u32, "IQ"),
+                Location::Ir => (107u32, "IR"),
+                Location::Is => (108u32, "IS"),
+                Location::It => (109u32, "IT"),
+                Location::Je => (110u32, "JE"),
+                Location::Jm => (111u32, "JM"),
+                Location::Jo => (112u32, "JO"),
+                Location::Jp => (113u32, "JP"),
+                Location::Ke => (114u32, "KE"),
+                Location::Kg => (115u32, "KG"),
+                Location::Kh => (116u32, "KH"),
+                Location::Ki => (117u32, "KI"),
+                Location::Km => (118u32, "KM"),
+                Location::Kn => (119u32, "KN"),
+                Location::Kp => (120u32, "KP"),
+                Location::Kr => (121u32, "KR"),
+                Location::Kw => (122u32, "KW"),
+                Location::Ky => (123u32, "KY"),
+                Location::Kz => (124u32, "KZ"),
+                Location::La => (125u32, "LA"),
+                Location::Lb => (126u32, "LB"),
+                Location::Lc => (127u32, "LC"),
+                Location::Li => (128u32, "LI"),
+                Location::Lk => (129u32, "LK"),
+                Location::Lr => (130u32, "LR"),
+                Location::Ls => (131u32, "LS"),
+                Location::Lt => (132u32, "LT"),
+                Location::Lu => (133u32, "LU"),
+                Location::Lv => (134u32, "LV"),
+                Location::Ly => (135u32, "LY"),
+                Location::Ma => (136u32, "MA"),
+                Location::Mc => (137u32, "MC"),
+                Location::Md => (138u32, "MD"),
+                Location::Me => (139u32, "ME"),
+                Location::Mf => (140u32, "MF"),
+                Location::Mg => (141u32, "MG"),
+                Location::Mh => (142u32, "MH"),
+                Location::Mk => (143u32, "MK"),
+                Location::Ml => (144u32, "ML"),
+                Location::Mm => (145u32, "MM"),
+                Location::Mn => (146u32, "MN"),
+                Location::Mo => (147u32, "MO"),
+                Location::Mp => (148u32, "MP"),
+                Location::Mq => (149u32, "MQ"),
+                Location::Mr => (150u32, "MR"),
+                Location::Ms => (151u32, "MS"),
+                Location::Mt => (152u32, "MT"),
+                Location::Mu => (153u32, "MU"),
+                Location::Mv => (154u32, "MV"),
+                Location::Mw => (155u32, "MW"),
+                Location::Mx => (156u32, "MX"),
+                Location::My => (157u32, "MY"),
+                Location::Mz => (158u32, "MZ"),
+                Location::Na => (159u32, "NA"),
+                Location::Nc => (160u32, "NC"),
+                Location::Ne => (161u32, "NE"),
+                Location::Nf => (162u32, "NF"),
+                Location::Ng => (163u32, "NG"),
+                Location::Ni => (164u32, "NI"),
+                Location::Nl => (165u32, "NL"),
+                Location::No => (166u32, "NO"),
+                Location::Np => (167u32, "NP"),
+                Location::Nr => (168u32, "NR"),
+                Location::Nu => (169u32, "NU"),
+                Location::Nz => (170u32, "NZ"),
+                Location::Om => (171u32, "OM"),
+                Location::Pa => (172u32, "PA"),
+                Location::Pe => (173u32, "PE"),
+                Location::Pf => (174u32, "PF"),
+                Location::Pg => (175u32, "PG"),
+                Location::Ph => (176u32, "PH"),
+                Location::Pk => (177u32, "PK"),
+                Location::Pl => (178u32, "PL"),
+                Location::Pm => (179u32, "PM"),
+                Location::Pn => (180u32, "PN"),
+                Location::Pr => (181u32, "PR"),
+                Location::Ps => (182u32, "PS"),
+                Location::Pt => (183u32, "PT"),
+                Location::Pw => (184u32, "PW"),
+                Location::Py => (185u32, "PY"),
+                Location::Qa => (186u32, "QA"),
+                Location::Re => (187u32, "RE"),
+                Location::Ro => (188u32, "RO"),
+                Location::Rs => (189u32, "RS"),
+                Location::Ru => (190u32, "RU"),
+                Location::Rw => (191u32, "RW"),
+                Location::Sa => (192u32, "SA"),
+                Location::Sb => (193u32, "SB"),
+                Location::Sc => (194u32, "SC"),
+                Location::Sd => (195u32, "SD"),
+                Location::Se => (196u32, "SE"),
+                Location::Sg => (197u32, "SG"),
+                Location::Sh => (198u32, "SH"),
+                Location::Si => (199u32, "SI"),
+                Location::Sj => (200u32, "SJ"),
+                Location::Sk => (201u32, "SK"),
+                Location::Sl => (202u32, "SL"),
+                Location::Sm => (203u32, "SM"),
+                Location::Sn => (204u32, "SN"),
+                Location::So => (205u32, "SO"),
+                Location::Sr => (206u32, "SR"),
+                Location::Ss => (207u32, "SS"),
+                Location::St => (208u32, "ST"),
+                Location::Sv => (209u32, "SV"),
+                Location::Sx => (210u32, "SX"),
+                Location::Sy => (211u32, "SY"),
+                Location::Sz => (212u32, "SZ"),
+                Location::Tc => (213u32, "TC"),
+                Location::Td => (214u32, "TD"),
+                Location::Tf => (215u32, "TF"),
+                Location::Tg => (216u32, "TG"),
+                Location::Th => (217u32, "TH"),
+                Location::Tj => (218u32, "TJ"),
+                Location::Tk => (219u32, "TK"),
+                Location::Tl => (220u32, "TL"),
+                Location::Tm => (221u32, "TM"),
+                Location::Tn => (222u32, "TN"),
+                Location::To => (223u32, "TO"),
+                Location::Tr => (224u32, "TR"),
+                Location::Tt => (225u32, "TT"),
+                Location::Tv => (226u32, "TV"),
+                Location::Tw => (227u32, "TW"),
+                Location::Tz => (228u32, "TZ"),
+                Location::Ua => (229u32, "UA"),
+                Location::Ug => (230u32, "UG"),
+                Location::Um => (231u32, "UM"),
+                Location::Us => (232u32, "US"),
+                Location::Uy => (233u32, "UY"),
+                Location::Uz => (234u32, "UZ"),
+                Location::Va => (235u32, "VA"),
+                Location::Vc => (236u32, "VC"),
+                Location::Ve => (237u32, "VE"),
+                Location::Vg => (238u32, "VG"),
+                Location::Vi => (239u32, "VI"),
+                Location::Vn => (240u32, "VN"),
+                Location::Vu => (241u32, "VU"),
+                Location::Wf => (242u32, "WF"),
+                Location::Ws => (243u32, "WS"),
+                Location::Ye => (244u32, "YE"),
+                Location::Yt => (245u32, "YT"),
+                Location::Za => (246u32, "ZA"),
+                Location::Zm => (247u32, "ZM"),
+                Location::Zw => (248u32, "ZW"),
+            };
+            serializer.serialize_unit_variant("Location", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudFront::Distribution` takes.
@@ -3508,14 +4705,25 @@ pub mod distribution {
     ///   +  ``blacklist``: The ``Location`` elements specify the countries in which you don't want CloudFront to distribute your content.
     ///   +  ``whitelist``: The ``Location`` elements specify the countries in which you want CloudFront to distribute your content.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum RestrictionType {
-        #[serde(rename = "blacklist")]
+        /// `blacklist`
         Blacklist,
-        #[serde(rename = "none")]
+        /// `none`
         None,
-        #[serde(rename = "whitelist")]
+        /// `whitelist`
         Whitelist,
+    }
+
+    impl Serialize for RestrictionType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                RestrictionType::Blacklist => (0u32, "blacklist"),
+                RestrictionType::None => (1u32, "none"),
+                RestrictionType::Whitelist => (2u32, "whitelist"),
+            };
+            serializer.serialize_unit_variant("RestrictionType", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudFront::Distribution` takes.
@@ -3530,26 +4738,43 @@ pub mod distribution {
     ///   When you're using SNI only (you set ``SSLSupportMethod`` to ``sni-only``), you must specify ``TLSv1`` or higher. (In CloudFormation, the field name is ``SslSupportMethod``. Note the different capitalization.)
     ///  If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net`` (you set ``CloudFrontDefaultCertificate`` to ``true``), CloudFront automatically sets the security policy to ``TLSv1`` regardless of the value that you set here.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum MinimumProtocolVersion {
-        #[serde(rename = "SSLv3")]
+        /// `SSLv3`
         SSLv3,
-        #[serde(rename = "TLSv1")]
+        /// `TLSv1`
         TLSv1,
-        #[serde(rename = "TLSv1.1_2016")]
+        /// `TLSv1.1_2016`
         TLSv112016,
-        #[serde(rename = "TLSv1.2_2018")]
+        /// `TLSv1.2_2018`
         TLSv122018,
-        #[serde(rename = "TLSv1.2_2019")]
+        /// `TLSv1.2_2019`
         TLSv122019,
-        #[serde(rename = "TLSv1.2_2021")]
+        /// `TLSv1.2_2021`
         TLSv122021,
-        #[serde(rename = "TLSv1.2_2025")]
+        /// `TLSv1.2_2025`
         TLSv122025,
-        #[serde(rename = "TLSv1.3_2025")]
+        /// `TLSv1.3_2025`
         TLSv132025,
-        #[serde(rename = "TLSv1_2016")]
+        /// `TLSv1_2016`
         TLSv12016,
+    }
+
+    impl Serialize for MinimumProtocolVersion {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                MinimumProtocolVersion::SSLv3 => (0u32, "SSLv3"),
+                MinimumProtocolVersion::TLSv1 => (1u32, "TLSv1"),
+                MinimumProtocolVersion::TLSv112016 => (2u32, "TLSv1.1_2016"),
+                MinimumProtocolVersion::TLSv122018 => (3u32, "TLSv1.2_2018"),
+                MinimumProtocolVersion::TLSv122019 => (4u32, "TLSv1.2_2019"),
+                MinimumProtocolVersion::TLSv122021 => (5u32, "TLSv1.2_2021"),
+                MinimumProtocolVersion::TLSv122025 => (6u32, "TLSv1.2_2025"),
+                MinimumProtocolVersion::TLSv132025 => (7u32, "TLSv1.3_2025"),
+                MinimumProtocolVersion::TLSv12016 => (8u32, "TLSv1_2016"),
+            };
+            serializer.serialize_unit_variant("MinimumProtocolVersion", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudFront::Distribution` takes.
@@ -3563,25 +4788,47 @@ pub mod distribution {
     ///
     ///  If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net``, don't set a value for this field.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SslSupportMethod {
-        #[serde(rename = "sni-only")]
+        /// `sni-only`
         SniOnly,
-        #[serde(rename = "static-ip")]
+        /// `static-ip`
         StaticIp,
-        #[serde(rename = "vip")]
+        /// `vip`
         Vip,
     }
 
+    impl Serialize for SslSupportMethod {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SslSupportMethod::SniOnly => (0u32, "sni-only"),
+                SslSupportMethod::StaticIp => (1u32, "static-ip"),
+                SslSupportMethod::Vip => (2u32, "vip"),
+            };
+            serializer.serialize_unit_variant("SslSupportMethod", index, value)
+        }
+    }
+
     /// The values a property of `AWS::CloudFront::Distribution` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ViewerMtlsMode {
-        #[serde(rename = "required")]
+        /// `required`
         Required,
-        #[serde(rename = "optional")]
+        /// `optional`
         Optional,
-        #[serde(rename = "passthrough")]
+        /// `passthrough`
         Passthrough,
+    }
+
+    impl Serialize for ViewerMtlsMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ViewerMtlsMode::Required => (0u32, "required"),
+                ViewerMtlsMode::Optional => (1u32, "optional"),
+                ViewerMtlsMode::Passthrough => (2u32, "passthrough"),
+            };
+            serializer.serialize_unit_variant("ViewerMtlsMode", index, value)
+        }
     }
 
     impl Handle<Distribution> {
@@ -3609,7 +4856,7 @@ pub mod distribution {
 
 /// `AWS::CloudFront::Function`: its properties ([`Function`]), their nested types and its attributes.
 pub mod function {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -3622,50 +4869,77 @@ pub mod function {
     ///  When you’re ready to use your function with a CF distribution, publish the function to the ``LIVE`` stage. You can do this in the CF console, with ``PublishFunction`` in the CF API, or by updating the ``AWS::CloudFront::Function`` resource with the ``AutoPublish`` property set to ``true``. When the function is published to the ``LIVE`` stage, you can attach it to a distribution’s cache behavior, using the function’s ARN.
     ///  To automatically publish the function to the ``LIVE`` stage when it’s created, set the ``AutoPublish`` property to ``true``.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Function {
         /// `AutoPublish`
         ///
         /// ```text
         /// A flag that determines whether to automatically publish the function to the ``LIVE`` stage when it’s created. To automatically publish to the ``LIVE`` stage, set this property to ``true``.
         /// ```
-        #[serde(rename = "AutoPublish", skip_serializing_if = "Option::is_none")]
         pub auto_publish: Option<Value<bool>>,
         /// `FunctionCode`
         ///
         /// ```text
         /// The function code. For more information about writing a CloudFront function, see [Writing function code for CloudFront Functions](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/writing-function-code.html) in the *Amazon CloudFront Developer Guide*.
         /// ```
-        #[serde(rename = "FunctionCode")]
         pub function_code: Value,
         /// `FunctionConfig`
         ///
         /// ```text
         /// Contains configuration information about a CloudFront function.
         /// ```
-        #[serde(rename = "FunctionConfig")]
         pub function_config: FunctionConfig,
         /// `FunctionMetadata`
         ///
         /// ```text
         /// Contains metadata about a CloudFront function.
         /// ```
-        #[serde(rename = "FunctionMetadata", skip_serializing_if = "Option::is_none")]
         pub function_metadata: Option<FunctionMetadata>,
         /// `Name`
         ///
         /// ```text
         /// A name to identify the function.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `Tags`
         ///
         /// ```text
         /// A complex type that contains zero or more ``Tag`` elements.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Function {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Function",
+                usize::from(self.auto_publish.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.function_metadata.is_some())
+                    + usize::from(true)
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.auto_publish.is_some() {
+                state.serialize_field("AutoPublish", &self.auto_publish)?;
+            } else {
+                state.skip_field("AutoPublish")?;
+            }
+            state.serialize_field("FunctionCode", &self.function_code)?;
+            state.serialize_field("FunctionConfig", &self.function_config)?;
+            if self.function_metadata.is_some() {
+                state.serialize_field("FunctionMetadata", &self.function_metadata)?;
+            } else {
+                state.skip_field("FunctionMetadata")?;
+            }
+            state.serialize_field("Name", &self.name)?;
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Function, "AWS::CloudFront::Function", tags = tags);
@@ -3708,15 +4982,23 @@ pub mod function {
     /// ```text
     /// The key value store association.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KeyValueStoreAssociation {
         /// `KeyValueStoreARN`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the key value store association.
         /// ```
-        #[serde(rename = "KeyValueStoreARN")]
         pub key_value_store_arn: Value,
+    }
+
+    impl Serialize for KeyValueStoreAssociation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("KeyValueStoreAssociation", usize::from(true))?;
+            state.serialize_field("KeyValueStoreARN", &self.key_value_store_arn)?;
+            state.end()
+        }
     }
 
     impl KeyValueStoreAssociation {
@@ -3733,32 +5015,48 @@ pub mod function {
     /// ```text
     /// Contains configuration information about a CloudFront function.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FunctionConfig {
         /// `Comment`
         ///
         /// ```text
         /// A comment to describe the function. The comment cannot be longer than 128 characters.
         /// ```
-        #[serde(rename = "Comment")]
         pub comment: Value,
         /// `KeyValueStoreAssociations`
         ///
         /// ```text
         /// The configuration for the key value store associations.
         /// ```
-        #[serde(
-            rename = "KeyValueStoreAssociations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub key_value_store_associations: Option<Vec<KeyValueStoreAssociation>>,
         /// `Runtime`
         ///
         /// ```text
         /// The function's runtime environment version.
         /// ```
-        #[serde(rename = "Runtime")]
         pub runtime: Value<Runtime>,
+    }
+
+    impl Serialize for FunctionConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "FunctionConfig",
+                usize::from(true)
+                    + usize::from(self.key_value_store_associations.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("Comment", &self.comment)?;
+            if self.key_value_store_associations.is_some() {
+                state.serialize_field(
+                    "KeyValueStoreAssociations",
+                    &self.key_value_store_associations,
+                )?;
+            } else {
+                state.skip_field("KeyValueStoreAssociations")?;
+            }
+            state.serialize_field("Runtime", &self.runtime)?;
+            state.end()
+        }
     }
 
     impl FunctionConfig {
@@ -3785,15 +5083,27 @@ pub mod function {
     /// ```text
     /// Contains metadata about a CloudFront function.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct FunctionMetadata {
         /// `FunctionARN`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the function. The ARN uniquely identifies the function.
         /// ```
-        #[serde(rename = "FunctionARN", skip_serializing_if = "Option::is_none")]
         pub function_arn: Option<Value>,
+    }
+
+    impl Serialize for FunctionMetadata {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("FunctionMetadata", usize::from(self.function_arn.is_some()))?;
+            if self.function_arn.is_some() {
+                state.serialize_field("FunctionARN", &self.function_arn)?;
+            } else {
+                state.skip_field("FunctionARN")?;
+            }
+            state.end()
+        }
     }
 
     impl FunctionMetadata {
@@ -3813,12 +5123,22 @@ pub mod function {
     /// ```text
     /// The function's runtime environment version.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Runtime {
-        #[serde(rename = "cloudfront-js-1.0")]
+        /// `cloudfront-js-1.0`
         CloudfrontJs10,
-        #[serde(rename = "cloudfront-js-2.0")]
+        /// `cloudfront-js-2.0`
         CloudfrontJs20,
+    }
+
+    impl Serialize for Runtime {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Runtime::CloudfrontJs10 => (0u32, "cloudfront-js-1.0"),
+                Runtime::CloudfrontJs20 => (1u32, "cloudfront-js-2.0"),
+            };
+            serializer.serialize_unit_variant("Runtime", index, value)
+        }
     }
 
     impl Handle<Function> {
@@ -3855,7 +5175,7 @@ pub mod function {
 
 /// `AWS::CloudFront::OriginAccessControl`: its properties ([`OriginAccessControl`]), their nested types and its attributes.
 pub mod origin_access_control {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Value};
 
@@ -3866,15 +5186,26 @@ pub mod origin_access_control {
     ///  This makes it possible to block public access to the origin, allowing viewers (users) to access the origin's content only through CloudFront.
     ///  For more information about using a CloudFront origin access control, see [Restricting access to an origin](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-origin.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OriginAccessControl {
         /// `OriginAccessControlConfig`
         ///
         /// ```text
         /// The origin access control.
         /// ```
-        #[serde(rename = "OriginAccessControlConfig")]
         pub origin_access_control_config: OriginAccessControlConfig,
+    }
+
+    impl Serialize for OriginAccessControl {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("OriginAccessControl", usize::from(true))?;
+            state.serialize_field(
+                "OriginAccessControlConfig",
+                &self.origin_access_control_config,
+            )?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(OriginAccessControl, "AWS::CloudFront::OriginAccessControl");
@@ -3895,28 +5226,25 @@ pub mod origin_access_control {
     ///  This makes it possible to block public access to the origin, allowing viewers (users) to access the origin's content only through CloudFront.
     ///  For more information about using a CloudFront origin access control, see [Restricting access to an origin](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-origin.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OriginAccessControlConfig {
         /// `Description`
         ///
         /// ```text
         /// A description of the origin access control.
         /// ```
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `Name`
         ///
         /// ```text
         /// A name to identify the origin access control. You can specify up to 64 characters.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `OriginAccessControlOriginType`
         ///
         /// ```text
         /// The type of origin that this origin access control is for.
         /// ```
-        #[serde(rename = "OriginAccessControlOriginType")]
         pub origin_access_control_origin_type: Value,
         /// `SigningBehavior`
         ///
@@ -3927,15 +5255,39 @@ pub mod origin_access_control {
         ///   +  ``never`` – CloudFront doesn't sign any origin requests. This value turns off origin access control for all origins in all distributions that use this origin access control.
         ///   +  ``no-override`` – If the viewer request doesn't contain the ``Authorization`` header, then CloudFront signs the origin request. If the viewer request contains the ``Authorization`` header, then CloudFront doesn't sign the origin request and instead passes along the ``Authorization`` header from the viewer request. *WARNING: To pass along the Authorization header from the viewer request, you must add the Authorization header to a cache policy for all cache behaviors that use origins associated with this origin access control.*
         /// ```
-        #[serde(rename = "SigningBehavior")]
         pub signing_behavior: Value,
         /// `SigningProtocol`
         ///
         /// ```text
         /// The signing protocol of the origin access control, which determines how CloudFront signs (authenticates) requests. The only valid value is ``sigv4``.
         /// ```
-        #[serde(rename = "SigningProtocol")]
         pub signing_protocol: Value,
+    }
+
+    impl Serialize for OriginAccessControlConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "OriginAccessControlConfig",
+                usize::from(self.description.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true),
+            )?;
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field(
+                "OriginAccessControlOriginType",
+                &self.origin_access_control_origin_type,
+            )?;
+            state.serialize_field("SigningBehavior", &self.signing_behavior)?;
+            state.serialize_field("SigningProtocol", &self.signing_protocol)?;
+            state.end()
+        }
     }
 
     impl OriginAccessControlConfig {
@@ -3971,7 +5323,7 @@ pub mod origin_access_control {
 
 /// `AWS::CloudFront::ResponseHeadersPolicy`: its properties ([`ResponseHeadersPolicy`]), their nested types and its attributes.
 pub mod response_headers_policy {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Value};
 
@@ -3983,15 +5335,26 @@ pub mod response_headers_policy {
     ///  After you create a response headers policy, you can use its ID to attach it to one or more cache behaviors in a CloudFront distribution. When it's attached to a cache behavior, the response headers policy affects the HTTP headers that CloudFront includes in HTTP responses to requests that match the cache behavior. CloudFront adds or removes response headers according to the configuration of the response headers policy.
     ///  For more information, see [Adding or removing HTTP headers in CloudFront responses](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/modifying-response-headers.html) in the *Amazon CloudFront Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ResponseHeadersPolicy {
         /// `ResponseHeadersPolicyConfig`
         ///
         /// ```text
         /// A response headers policy configuration.
         /// ```
-        #[serde(rename = "ResponseHeadersPolicyConfig")]
         pub response_headers_policy_config: ResponseHeadersPolicyConfig,
+    }
+
+    impl Serialize for ResponseHeadersPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("ResponseHeadersPolicy", usize::from(true))?;
+            state.serialize_field(
+                "ResponseHeadersPolicyConfig",
+                &self.response_headers_policy_config,
+            )?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(
@@ -4014,15 +5377,23 @@ pub mod response_headers_policy {
     /// A list of HTTP header names that CloudFront includes as values for the ``Access-Control-Allow-Headers`` HTTP response header.
     ///  For more information about the ``Access-Control-Allow-Headers`` HTTP response header, see [Access-Control-Allow-Headers](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Headers) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AccessControlAllowHeaders {
         /// `Items`
         ///
         /// ```text
         /// The list of HTTP header names. You can specify ``*`` to allow all headers.
         /// ```
-        #[serde(rename = "Items")]
         pub items: Vec<Value>,
+    }
+
+    impl Serialize for AccessControlAllowHeaders {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("AccessControlAllowHeaders", usize::from(true))?;
+            state.serialize_field("Items", &self.items)?;
+            state.end()
+        }
     }
 
     impl AccessControlAllowHeaders {
@@ -4040,7 +5411,7 @@ pub mod response_headers_policy {
     /// A list of HTTP methods that CloudFront includes as values for the ``Access-Control-Allow-Methods`` HTTP response header.
     ///  For more information about the ``Access-Control-Allow-Methods`` HTTP response header, see [Access-Control-Allow-Methods](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Methods) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AccessControlAllowMethods {
         /// `Items`
         ///
@@ -4057,8 +5428,16 @@ pub mod response_headers_policy {
         ///
         ///  ``ALL`` is a special value that includes all of the listed HTTP methods.
         /// ```
-        #[serde(rename = "Items")]
         pub items: Vec<Value<Item>>,
+    }
+
+    impl Serialize for AccessControlAllowMethods {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("AccessControlAllowMethods", usize::from(true))?;
+            state.serialize_field("Items", &self.items)?;
+            state.end()
+        }
     }
 
     impl AccessControlAllowMethods {
@@ -4076,15 +5455,23 @@ pub mod response_headers_policy {
     /// A list of origins (domain names) that CloudFront can use as the value for the ``Access-Control-Allow-Origin`` HTTP response header.
     ///  For more information about the ``Access-Control-Allow-Origin`` HTTP response header, see [Access-Control-Allow-Origin](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Origin) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AccessControlAllowOrigins {
         /// `Items`
         ///
         /// ```text
         /// The list of origins (domain names). You can specify ``*`` to allow all origins.
         /// ```
-        #[serde(rename = "Items")]
         pub items: Vec<Value>,
+    }
+
+    impl Serialize for AccessControlAllowOrigins {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("AccessControlAllowOrigins", usize::from(true))?;
+            state.serialize_field("Items", &self.items)?;
+            state.end()
+        }
     }
 
     impl AccessControlAllowOrigins {
@@ -4102,15 +5489,23 @@ pub mod response_headers_policy {
     /// A list of HTTP headers that CloudFront includes as values for the ``Access-Control-Expose-Headers`` HTTP response header.
     ///  For more information about the ``Access-Control-Expose-Headers`` HTTP response header, see [Access-Control-Expose-Headers](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Expose-Headers) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AccessControlExposeHeaders {
         /// `Items`
         ///
         /// ```text
         /// The list of HTTP headers. You can specify ``*`` to expose all headers.
         /// ```
-        #[serde(rename = "Items")]
         pub items: Vec<Value>,
+    }
+
+    impl Serialize for AccessControlExposeHeaders {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("AccessControlExposeHeaders", usize::from(true))?;
+            state.serialize_field("Items", &self.items)?;
+            state.end()
+        }
     }
 
     impl AccessControlExposeHeaders {
@@ -4128,7 +5523,7 @@ pub mod response_headers_policy {
     /// A configuration for a set of HTTP response headers that are used for cross-origin resource sharing (CORS). CloudFront adds these headers to HTTP responses that it sends for CORS requests that match a cache behavior associated with this response headers policy.
     ///  For more information about CORS, see [Cross-Origin Resource Sharing (CORS)](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CorsConfig {
         /// `AccessControlAllowCredentials`
         ///
@@ -4136,7 +5531,6 @@ pub mod response_headers_policy {
         /// A Boolean that CloudFront uses as the value for the ``Access-Control-Allow-Credentials`` HTTP response header.
         ///  For more information about the ``Access-Control-Allow-Credentials`` HTTP response header, see [Access-Control-Allow-Credentials](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Credentials) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "AccessControlAllowCredentials")]
         pub access_control_allow_credentials: Value<bool>,
         /// `AccessControlAllowHeaders`
         ///
@@ -4144,7 +5538,6 @@ pub mod response_headers_policy {
         /// A list of HTTP header names that CloudFront includes as values for the ``Access-Control-Allow-Headers`` HTTP response header.
         ///  For more information about the ``Access-Control-Allow-Headers`` HTTP response header, see [Access-Control-Allow-Headers](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Headers) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "AccessControlAllowHeaders")]
         pub access_control_allow_headers: AccessControlAllowHeaders,
         /// `AccessControlAllowMethods`
         ///
@@ -4152,7 +5545,6 @@ pub mod response_headers_policy {
         /// A list of HTTP methods that CloudFront includes as values for the ``Access-Control-Allow-Methods`` HTTP response header.
         ///  For more information about the ``Access-Control-Allow-Methods`` HTTP response header, see [Access-Control-Allow-Methods](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Methods) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "AccessControlAllowMethods")]
         pub access_control_allow_methods: AccessControlAllowMethods,
         /// `AccessControlAllowOrigins`
         ///
@@ -4160,7 +5552,6 @@ pub mod response_headers_policy {
         /// A list of origins (domain names) that CloudFront can use as the value for the ``Access-Control-Allow-Origin`` HTTP response header.
         ///  For more information about the ``Access-Control-Allow-Origin`` HTTP response header, see [Access-Control-Allow-Origin](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Origin) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "AccessControlAllowOrigins")]
         pub access_control_allow_origins: AccessControlAllowOrigins,
         /// `AccessControlExposeHeaders`
         ///
@@ -4168,10 +5559,6 @@ pub mod response_headers_policy {
         /// A list of HTTP headers that CloudFront includes as values for the ``Access-Control-Expose-Headers`` HTTP response header.
         ///  For more information about the ``Access-Control-Expose-Headers`` HTTP response header, see [Access-Control-Expose-Headers](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Expose-Headers) in the MDN Web Docs.
         /// ```
-        #[serde(
-            rename = "AccessControlExposeHeaders",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_control_expose_headers: Option<AccessControlExposeHeaders>,
         /// `AccessControlMaxAgeSec`
         ///
@@ -4179,18 +5566,60 @@ pub mod response_headers_policy {
         /// A number that CloudFront uses as the value for the ``Access-Control-Max-Age`` HTTP response header.
         ///  For more information about the ``Access-Control-Max-Age`` HTTP response header, see [Access-Control-Max-Age](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Max-Age) in the MDN Web Docs.
         /// ```
-        #[serde(
-            rename = "AccessControlMaxAgeSec",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_control_max_age_sec: Option<Value<i64>>,
         /// `OriginOverride`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront overrides HTTP response headers received from the origin with the ones specified in this response headers policy.
         /// ```
-        #[serde(rename = "OriginOverride")]
         pub origin_override: Value<bool>,
+    }
+
+    impl Serialize for CorsConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CorsConfig",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.access_control_expose_headers.is_some())
+                    + usize::from(self.access_control_max_age_sec.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field(
+                "AccessControlAllowCredentials",
+                &self.access_control_allow_credentials,
+            )?;
+            state.serialize_field(
+                "AccessControlAllowHeaders",
+                &self.access_control_allow_headers,
+            )?;
+            state.serialize_field(
+                "AccessControlAllowMethods",
+                &self.access_control_allow_methods,
+            )?;
+            state.serialize_field(
+                "AccessControlAllowOrigins",
+                &self.access_control_allow_origins,
+            )?;
+            if self.access_control_expose_headers.is_some() {
+                state.serialize_field(
+                    "AccessControlExposeHeaders",
+                    &self.access_control_expose_headers,
+                )?;
+            } else {
+                state.skip_field("AccessControlExposeHeaders")?;
+            }
+            if self.access_control_max_age_sec.is_some() {
+                state
+                    .serialize_field("AccessControlMaxAgeSec", &self.access_control_max_age_sec)?;
+            } else {
+                state.skip_field("AccessControlMaxAgeSec")?;
+            }
+            state.serialize_field("OriginOverride", &self.origin_override)?;
+            state.end()
+        }
     }
 
     impl CorsConfig {
@@ -4232,29 +5661,39 @@ pub mod response_headers_policy {
     /// ```text
     /// An HTTP response header name and its value. CloudFront includes this header in HTTP responses that it sends for requests that match a cache behavior that's associated with this response headers policy.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomHeader {
         /// `Header`
         ///
         /// ```text
         /// The HTTP response header name.
         /// ```
-        #[serde(rename = "Header")]
         pub header: Value,
         /// `Override`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront overrides a response header with the same name received from the origin with the header specified here.
         /// ```
-        #[serde(rename = "Override")]
         pub r#override: Value<bool>,
         /// `Value`
         ///
         /// ```text
         /// The value for the HTTP response header.
         /// ```
-        #[serde(rename = "Value")]
         pub value: Value,
+    }
+
+    impl Serialize for CustomHeader {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CustomHeader",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Header", &self.header)?;
+            state.serialize_field("Override", &self.r#override)?;
+            state.serialize_field("Value", &self.value)?;
+            state.end()
+        }
     }
 
     impl CustomHeader {
@@ -4277,15 +5716,23 @@ pub mod response_headers_policy {
     /// ```text
     /// A list of HTTP response header names and their values. CloudFront includes these headers in HTTP responses that it sends for requests that match a cache behavior that's associated with this response headers policy.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomHeadersConfig {
         /// `Items`
         ///
         /// ```text
         /// The list of HTTP response headers and their values.
         /// ```
-        #[serde(rename = "Items")]
         pub items: Vec<CustomHeader>,
+    }
+
+    impl Serialize for CustomHeadersConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("CustomHeadersConfig", usize::from(true))?;
+            state.serialize_field("Items", &self.items)?;
+            state.end()
+        }
     }
 
     impl CustomHeadersConfig {
@@ -4302,15 +5749,22 @@ pub mod response_headers_policy {
     /// ```text
     /// The name of an HTTP header that CloudFront removes from HTTP responses to requests that match the cache behavior that this response headers policy is attached to.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RemoveHeader {
         /// `Header`
         ///
         /// ```text
         /// The HTTP header name.
         /// ```
-        #[serde(rename = "Header")]
         pub header: Value,
+    }
+
+    impl Serialize for RemoveHeader {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("RemoveHeader", usize::from(true))?;
+            state.serialize_field("Header", &self.header)?;
+            state.end()
+        }
     }
 
     impl RemoveHeader {
@@ -4327,15 +5781,23 @@ pub mod response_headers_policy {
     /// ```text
     /// A list of HTTP header names that CloudFront removes from HTTP responses to requests that match the cache behavior that this response headers policy is attached to.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RemoveHeadersConfig {
         /// `Items`
         ///
         /// ```text
         /// The list of HTTP header names.
         /// ```
-        #[serde(rename = "Items")]
         pub items: Vec<RemoveHeader>,
+    }
+
+    impl Serialize for RemoveHeadersConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("RemoveHeadersConfig", usize::from(true))?;
+            state.serialize_field("Items", &self.items)?;
+            state.end()
+        }
     }
 
     impl RemoveHeadersConfig {
@@ -4353,7 +5815,7 @@ pub mod response_headers_policy {
     /// The policy directives and their values that CloudFront includes as values for the ``Content-Security-Policy`` HTTP response header.
     ///  For more information about the ``Content-Security-Policy`` HTTP response header, see [Content-Security-Policy](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentSecurityPolicy {
         /// `ContentSecurityPolicy`
         ///
@@ -4361,15 +5823,25 @@ pub mod response_headers_policy {
         /// The policy directives and their values that CloudFront includes as values for the ``Content-Security-Policy`` HTTP response header.
         ///  For more information about the ``Content-Security-Policy`` HTTP response header, see [Content-Security-Policy](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "ContentSecurityPolicy")]
         pub content_security_policy: Value,
         /// `Override`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront overrides the ``Content-Security-Policy`` HTTP response header received from the origin with the one specified in this response headers policy.
         /// ```
-        #[serde(rename = "Override")]
         pub r#override: Value<bool>,
+    }
+
+    impl Serialize for ContentSecurityPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ContentSecurityPolicy",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("ContentSecurityPolicy", &self.content_security_policy)?;
+            state.serialize_field("Override", &self.r#override)?;
+            state.end()
+        }
     }
 
     impl ContentSecurityPolicy {
@@ -4391,15 +5863,22 @@ pub mod response_headers_policy {
     /// Determines whether CloudFront includes the ``X-Content-Type-Options`` HTTP response header with its value set to ``nosniff``.
     ///  For more information about the ``X-Content-Type-Options`` HTTP response header, see [X-Content-Type-Options](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Content-Type-Options) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentTypeOptions {
         /// `Override`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront overrides the ``X-Content-Type-Options`` HTTP response header received from the origin with the one specified in this response headers policy.
         /// ```
-        #[serde(rename = "Override")]
         pub r#override: Value<bool>,
+    }
+
+    impl Serialize for ContentTypeOptions {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("ContentTypeOptions", usize::from(true))?;
+            state.serialize_field("Override", &self.r#override)?;
+            state.end()
+        }
     }
 
     impl ContentTypeOptions {
@@ -4417,7 +5896,7 @@ pub mod response_headers_policy {
     /// Determines whether CloudFront includes the ``X-Frame-Options`` HTTP response header and the header's value.
     ///  For more information about the ``X-Frame-Options`` HTTP response header, see [X-Frame-Options](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FrameOptions {
         /// `FrameOption`
         ///
@@ -4425,15 +5904,23 @@ pub mod response_headers_policy {
         /// The value of the ``X-Frame-Options`` HTTP response header. Valid values are ``DENY`` and ``SAMEORIGIN``.
         ///  For more information about these values, see [X-Frame-Options](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "FrameOption")]
         pub frame_option: Value,
         /// `Override`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront overrides the ``X-Frame-Options`` HTTP response header received from the origin with the one specified in this response headers policy.
         /// ```
-        #[serde(rename = "Override")]
         pub r#override: Value<bool>,
+    }
+
+    impl Serialize for FrameOptions {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("FrameOptions", usize::from(true) + usize::from(true))?;
+            state.serialize_field("FrameOption", &self.frame_option)?;
+            state.serialize_field("Override", &self.r#override)?;
+            state.end()
+        }
     }
 
     impl FrameOptions {
@@ -4452,14 +5939,13 @@ pub mod response_headers_policy {
     /// Determines whether CloudFront includes the ``Referrer-Policy`` HTTP response header and the header's value.
     ///  For more information about the ``Referrer-Policy`` HTTP response header, see [Referrer-Policy](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ReferrerPolicy {
         /// `Override`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront overrides the ``Referrer-Policy`` HTTP response header received from the origin with the one specified in this response headers policy.
         /// ```
-        #[serde(rename = "Override")]
         pub r#override: Value<bool>,
         /// `ReferrerPolicy`
         ///
@@ -4467,8 +5953,17 @@ pub mod response_headers_policy {
         /// Determines whether CloudFront includes the ``Referrer-Policy`` HTTP response header and the header's value.
         ///  For more information about the ``Referrer-Policy`` HTTP response header, see [Referrer-Policy](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "ReferrerPolicy")]
         pub referrer_policy: Value,
+    }
+
+    impl Serialize for ReferrerPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("ReferrerPolicy", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Override", &self.r#override)?;
+            state.serialize_field("ReferrerPolicy", &self.referrer_policy)?;
+            state.end()
+        }
     }
 
     impl ReferrerPolicy {
@@ -4487,36 +5982,57 @@ pub mod response_headers_policy {
     /// Determines whether CloudFront includes the ``Strict-Transport-Security`` HTTP response header and the header's value.
     ///  For more information about the ``Strict-Transport-Security`` HTTP response header, see [Strict-Transport-Security](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct StrictTransportSecurity {
         /// `AccessControlMaxAgeSec`
         ///
         /// ```text
         /// A number that CloudFront uses as the value for the ``max-age`` directive in the ``Strict-Transport-Security`` HTTP response header.
         /// ```
-        #[serde(rename = "AccessControlMaxAgeSec")]
         pub access_control_max_age_sec: Value<i64>,
         /// `IncludeSubdomains`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront includes the ``includeSubDomains`` directive in the ``Strict-Transport-Security`` HTTP response header.
         /// ```
-        #[serde(rename = "IncludeSubdomains", skip_serializing_if = "Option::is_none")]
         pub include_subdomains: Option<Value<bool>>,
         /// `Override`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront overrides the ``Strict-Transport-Security`` HTTP response header received from the origin with the one specified in this response headers policy.
         /// ```
-        #[serde(rename = "Override")]
         pub r#override: Value<bool>,
         /// `Preload`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront includes the ``preload`` directive in the ``Strict-Transport-Security`` HTTP response header.
         /// ```
-        #[serde(rename = "Preload", skip_serializing_if = "Option::is_none")]
         pub preload: Option<Value<bool>>,
+    }
+
+    impl Serialize for StrictTransportSecurity {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "StrictTransportSecurity",
+                usize::from(true)
+                    + usize::from(self.include_subdomains.is_some())
+                    + usize::from(true)
+                    + usize::from(self.preload.is_some()),
+            )?;
+            state.serialize_field("AccessControlMaxAgeSec", &self.access_control_max_age_sec)?;
+            if self.include_subdomains.is_some() {
+                state.serialize_field("IncludeSubdomains", &self.include_subdomains)?;
+            } else {
+                state.skip_field("IncludeSubdomains")?;
+            }
+            state.serialize_field("Override", &self.r#override)?;
+            if self.preload.is_some() {
+                state.serialize_field("Preload", &self.preload)?;
+            } else {
+                state.skip_field("Preload")?;
+            }
+            state.end()
+        }
     }
 
     impl StrictTransportSecurity {
@@ -4550,7 +6066,7 @@ pub mod response_headers_policy {
     /// Determines whether CloudFront includes the ``X-XSS-Protection`` HTTP response header and the header's value.
     ///  For more information about the ``X-XSS-Protection`` HTTP response header, see [X-XSS-Protection](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection) in the MDN Web Docs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct XSSProtection {
         /// `ModeBlock`
         ///
@@ -4558,14 +6074,12 @@ pub mod response_headers_policy {
         /// A Boolean that determines whether CloudFront includes the ``mode=block`` directive in the ``X-XSS-Protection`` header.
         ///  For more information about this directive, see [X-XSS-Protection](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "ModeBlock", skip_serializing_if = "Option::is_none")]
         pub mode_block: Option<Value<bool>>,
         /// `Override`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront overrides the ``X-XSS-Protection`` HTTP response header received from the origin with the one specified in this response headers policy.
         /// ```
-        #[serde(rename = "Override")]
         pub r#override: Value<bool>,
         /// `Protection`
         ///
@@ -4573,7 +6087,6 @@ pub mod response_headers_policy {
         /// A Boolean that determines the value of the ``X-XSS-Protection`` HTTP response header. When this setting is ``true``, the value of the ``X-XSS-Protection`` header is ``1``. When this setting is ``false``, the value of the ``X-XSS-Protection`` header is ``0``.
         ///  For more information about these settings, see [X-XSS-Protection](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "Protection")]
         pub protection: Value<bool>,
         /// `ReportUri`
         ///
@@ -4582,8 +6095,32 @@ pub mod response_headers_policy {
         ///  You cannot specify a ``ReportUri`` when ``ModeBlock`` is ``true``.
         ///  For more information about using a reporting URL, see [X-XSS-Protection](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "ReportUri", skip_serializing_if = "Option::is_none")]
         pub report_uri: Option<Value>,
+    }
+
+    impl Serialize for XSSProtection {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "XSSProtection",
+                usize::from(self.mode_block.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.report_uri.is_some()),
+            )?;
+            if self.mode_block.is_some() {
+                state.serialize_field("ModeBlock", &self.mode_block)?;
+            } else {
+                state.skip_field("ModeBlock")?;
+            }
+            state.serialize_field("Override", &self.r#override)?;
+            state.serialize_field("Protection", &self.protection)?;
+            if self.report_uri.is_some() {
+                state.serialize_field("ReportUri", &self.report_uri)?;
+            } else {
+                state.skip_field("ReportUri")?;
+            }
+            state.end()
+        }
     }
 
     impl XSSProtection {
@@ -4613,7 +6150,7 @@ pub mod response_headers_policy {
     /// ```text
     /// A configuration for a set of security-related HTTP response headers. CloudFront adds these headers to HTTP responses that it sends for requests that match a cache behavior associated with this response headers policy.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SecurityHeadersConfig {
         /// `ContentSecurityPolicy`
         ///
@@ -4621,10 +6158,6 @@ pub mod response_headers_policy {
         /// The policy directives and their values that CloudFront includes as values for the ``Content-Security-Policy`` HTTP response header.
         ///  For more information about the ``Content-Security-Policy`` HTTP response header, see [Content-Security-Policy](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy) in the MDN Web Docs.
         /// ```
-        #[serde(
-            rename = "ContentSecurityPolicy",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub content_security_policy: Option<ContentSecurityPolicy>,
         /// `ContentTypeOptions`
         ///
@@ -4632,7 +6165,6 @@ pub mod response_headers_policy {
         /// Determines whether CloudFront includes the ``X-Content-Type-Options`` HTTP response header with its value set to ``nosniff``.
         ///  For more information about the ``X-Content-Type-Options`` HTTP response header, see [X-Content-Type-Options](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Content-Type-Options) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "ContentTypeOptions", skip_serializing_if = "Option::is_none")]
         pub content_type_options: Option<ContentTypeOptions>,
         /// `FrameOptions`
         ///
@@ -4640,7 +6172,6 @@ pub mod response_headers_policy {
         /// Determines whether CloudFront includes the ``X-Frame-Options`` HTTP response header and the header's value.
         ///  For more information about the ``X-Frame-Options`` HTTP response header, see [X-Frame-Options](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "FrameOptions", skip_serializing_if = "Option::is_none")]
         pub frame_options: Option<FrameOptions>,
         /// `ReferrerPolicy`
         ///
@@ -4648,7 +6179,6 @@ pub mod response_headers_policy {
         /// Determines whether CloudFront includes the ``Referrer-Policy`` HTTP response header and the header's value.
         ///  For more information about the ``Referrer-Policy`` HTTP response header, see [Referrer-Policy](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "ReferrerPolicy", skip_serializing_if = "Option::is_none")]
         pub referrer_policy: Option<ReferrerPolicy>,
         /// `StrictTransportSecurity`
         ///
@@ -4656,10 +6186,6 @@ pub mod response_headers_policy {
         /// Determines whether CloudFront includes the ``Strict-Transport-Security`` HTTP response header and the header's value.
         ///  For more information about the ``Strict-Transport-Security`` HTTP response header, see [Security headers](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html#understanding-response-headers-policies-security) in the *Amazon CloudFront Developer Guide* and [Strict-Transport-Security](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security) in the MDN Web Docs.
         /// ```
-        #[serde(
-            rename = "StrictTransportSecurity",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub strict_transport_security: Option<StrictTransportSecurity>,
         /// `XSSProtection`
         ///
@@ -4667,8 +6193,53 @@ pub mod response_headers_policy {
         /// Determines whether CloudFront includes the ``X-XSS-Protection`` HTTP response header and the header's value.
         ///  For more information about the ``X-XSS-Protection`` HTTP response header, see [X-XSS-Protection](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection) in the MDN Web Docs.
         /// ```
-        #[serde(rename = "XSSProtection", skip_serializing_if = "Option::is_none")]
         pub xss_protection: Option<XSSProtection>,
+    }
+
+    impl Serialize for SecurityHeadersConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SecurityHeadersConfig",
+                usize::from(self.content_security_policy.is_some())
+                    + usize::from(self.content_type_options.is_some())
+                    + usize::from(self.frame_options.is_some())
+                    + usize::from(self.referrer_policy.is_some())
+                    + usize::from(self.strict_transport_security.is_some())
+                    + usize::from(self.xss_protection.is_some()),
+            )?;
+            if self.content_security_policy.is_some() {
+                state.serialize_field("ContentSecurityPolicy", &self.content_security_policy)?;
+            } else {
+                state.skip_field("ContentSecurityPolicy")?;
+            }
+            if self.content_type_options.is_some() {
+                state.serialize_field("ContentTypeOptions", &self.content_type_options)?;
+            } else {
+                state.skip_field("ContentTypeOptions")?;
+            }
+            if self.frame_options.is_some() {
+                state.serialize_field("FrameOptions", &self.frame_options)?;
+            } else {
+                state.skip_field("FrameOptions")?;
+            }
+            if self.referrer_policy.is_some() {
+                state.serialize_field("ReferrerPolicy", &self.referrer_policy)?;
+            } else {
+                state.skip_field("ReferrerPolicy")?;
+            }
+            if self.strict_transport_security.is_some() {
+                state
+                    .serialize_field("StrictTransportSecurity", &self.strict_transport_security)?;
+            } else {
+                state.skip_field("StrictTransportSecurity")?;
+            }
+            if self.xss_protection.is_some() {
+                state.serialize_field("XSSProtection", &self.xss_protection)?;
+            } else {
+                state.skip_field("XSSProtection")?;
+            }
+            state.end()
+        }
     }
 
     impl SecurityHeadersConfig {
@@ -4723,22 +6294,36 @@ pub mod response_headers_policy {
     /// ```text
     /// A configuration for enabling the ``Server-Timing`` header in HTTP responses sent from CloudFront.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ServerTimingHeadersConfig {
         /// `Enabled`
         ///
         /// ```text
         /// A Boolean that determines whether CloudFront adds the ``Server-Timing`` header to HTTP responses that it sends in response to requests that match a cache behavior that's associated with this response headers policy.
         /// ```
-        #[serde(rename = "Enabled")]
         pub enabled: Value<bool>,
         /// `SamplingRate`
         ///
         /// ```text
         /// A number 0–100 (inclusive) that specifies the percentage of responses that you want CloudFront to add the ``Server-Timing`` header to. When you set the sampling rate to 100, CloudFront adds the ``Server-Timing`` header to the HTTP response for every request that matches the cache behavior that this response headers policy is attached to. When you set it to 50, CloudFront adds the header to 50% of the responses for requests that match the cache behavior. You can set the sampling rate to any number 0–100 with up to four decimal places.
         /// ```
-        #[serde(rename = "SamplingRate", skip_serializing_if = "Option::is_none")]
         pub sampling_rate: Option<Value<f64>>,
+    }
+
+    impl Serialize for ServerTimingHeadersConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ServerTimingHeadersConfig",
+                usize::from(true) + usize::from(self.sampling_rate.is_some()),
+            )?;
+            state.serialize_field("Enabled", &self.enabled)?;
+            if self.sampling_rate.is_some() {
+                state.serialize_field("SamplingRate", &self.sampling_rate)?;
+            } else {
+                state.skip_field("SamplingRate")?;
+            }
+            state.end()
+        }
     }
 
     impl ServerTimingHeadersConfig {
@@ -4762,7 +6347,7 @@ pub mod response_headers_policy {
     /// A response headers policy configuration.
     ///  A response headers policy configuration contains metadata about the response headers policy, and configurations for sets of HTTP response headers.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ResponseHeadersPolicyConfig {
         /// `Comment`
         ///
@@ -4770,24 +6355,18 @@ pub mod response_headers_policy {
         /// A comment to describe the response headers policy.
         ///  The comment cannot be longer than 128 characters.
         /// ```
-        #[serde(rename = "Comment", skip_serializing_if = "Option::is_none")]
         pub comment: Option<Value>,
         /// `CorsConfig`
         ///
         /// ```text
         /// A configuration for a set of HTTP response headers that are used for cross-origin resource sharing (CORS).
         /// ```
-        #[serde(rename = "CorsConfig", skip_serializing_if = "Option::is_none")]
         pub cors_config: Option<CorsConfig>,
         /// `CustomHeadersConfig`
         ///
         /// ```text
         /// A configuration for a set of custom HTTP response headers.
         /// ```
-        #[serde(
-            rename = "CustomHeadersConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub custom_headers_config: Option<CustomHeadersConfig>,
         /// `Name`
         ///
@@ -4795,38 +6374,75 @@ pub mod response_headers_policy {
         /// A name to identify the response headers policy.
         ///  The name must be unique for response headers policies in this AWS-account.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `RemoveHeadersConfig`
         ///
         /// ```text
         /// A configuration for a set of HTTP headers to remove from the HTTP response.
         /// ```
-        #[serde(
-            rename = "RemoveHeadersConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub remove_headers_config: Option<RemoveHeadersConfig>,
         /// `SecurityHeadersConfig`
         ///
         /// ```text
         /// A configuration for a set of security-related HTTP response headers.
         /// ```
-        #[serde(
-            rename = "SecurityHeadersConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_headers_config: Option<SecurityHeadersConfig>,
         /// `ServerTimingHeadersConfig`
         ///
         /// ```text
         /// A configuration for enabling the ``Server-Timing`` header in HTTP responses sent from CloudFront.
         /// ```
-        #[serde(
-            rename = "ServerTimingHeadersConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub server_timing_headers_config: Option<ServerTimingHeadersConfig>,
+    }
+
+    impl Serialize for ResponseHeadersPolicyConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ResponseHeadersPolicyConfig",
+                usize::from(self.comment.is_some())
+                    + usize::from(self.cors_config.is_some())
+                    + usize::from(self.custom_headers_config.is_some())
+                    + usize::from(true)
+                    + usize::from(self.remove_headers_config.is_some())
+                    + usize::from(self.security_headers_config.is_some())
+                    + usize::from(self.server_timing_headers_config.is_some()),
+            )?;
+            if self.comment.is_some() {
+                state.serialize_field("Comment", &self.comment)?;
+            } else {
+                state.skip_field("Comment")?;
+            }
+            if self.cors_config.is_some() {
+                state.serialize_field("CorsConfig", &self.cors_config)?;
+            } else {
+                state.skip_field("CorsConfig")?;
+            }
+            if self.custom_headers_config.is_some() {
+                state.serialize_field("CustomHeadersConfig", &self.custom_headers_config)?;
+            } else {
+                state.skip_field("CustomHeadersConfig")?;
+            }
+            state.serialize_field("Name", &self.name)?;
+            if self.remove_headers_config.is_some() {
+                state.serialize_field("RemoveHeadersConfig", &self.remove_headers_config)?;
+            } else {
+                state.skip_field("RemoveHeadersConfig")?;
+            }
+            if self.security_headers_config.is_some() {
+                state.serialize_field("SecurityHeadersConfig", &self.security_headers_config)?;
+            } else {
+                state.skip_field("SecurityHeadersConfig")?;
+            }
+            if self.server_timing_headers_config.is_some() {
+                state.serialize_field(
+                    "ServerTimingHeadersConfig",
+                    &self.server_timing_headers_config,
+                )?;
+            } else {
+                state.skip_field("ServerTimingHeadersConfig")?;
+            }
+            state.end()
+        }
     }
 
     impl ResponseHeadersPolicyConfig {
@@ -4878,24 +6494,40 @@ pub mod response_headers_policy {
     }
 
     /// The values a property of `AWS::CloudFront::ResponseHeadersPolicy` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Item {
-        #[serde(rename = "ALL")]
+        /// `ALL`
         All,
-        #[serde(rename = "DELETE")]
+        /// `DELETE`
         Delete,
-        #[serde(rename = "GET")]
+        /// `GET`
         Get,
-        #[serde(rename = "HEAD")]
+        /// `HEAD`
         Head,
-        #[serde(rename = "OPTIONS")]
+        /// `OPTIONS`
         Options,
-        #[serde(rename = "PATCH")]
+        /// `PATCH`
         Patch,
-        #[serde(rename = "POST")]
+        /// `POST`
         Post,
-        #[serde(rename = "PUT")]
+        /// `PUT`
         Put,
+    }
+
+    impl Serialize for Item {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Item::All => (0u32, "ALL"),
+                Item::Delete => (1u32, "DELETE"),
+                Item::Get => (2u32, "GET"),
+                Item::Head => (3u32, "HEAD"),
+                Item::Options => (4u32, "OPTIONS"),
+                Item::Patch => (5u32, "PATCH"),
+                Item::Post => (6u32, "POST"),
+                Item::Put => (7u32, "PUT"),
+            };
+            serializer.serialize_unit_variant("Item", index, value)
+        }
     }
 
     impl Handle<ResponseHeadersPolicy> {

@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::cloudwatch::*;
 
 /// `AWS::CloudWatch::Alarm`: its properties ([`Alarm`]), their nested types and its attributes.
 pub mod alarm {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
@@ -17,34 +17,27 @@ pub mod alarm {
     ///  When this operation creates an alarm, the alarm state is immediately set to ``INSUFFICIENT_DATA``. The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed.
     ///  When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous configuration of the alarm.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Alarm {
         /// `ActionConfiguration`
-        #[serde(
-            rename = "ActionConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub action_configuration: Option<ActionConfiguration>,
         /// `ActionsEnabled`
         ///
         /// ```text
         /// Indicates whether actions should be executed during any changes to the alarm state. The default is TRUE.
         /// ```
-        #[serde(rename = "ActionsEnabled", skip_serializing_if = "Option::is_none")]
         pub actions_enabled: Option<Value<bool>>,
         /// `AlarmActions`
         ///
         /// ```text
         /// The list of actions to execute when this alarm transitions into an ALARM state from any other state. Specify each action as an Amazon Resource Name (ARN). For more information about creating alarms and the actions that you can specify, see [PutMetricAlarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html) in the *API Reference*.
         /// ```
-        #[serde(rename = "AlarmActions", skip_serializing_if = "Option::is_none")]
         pub alarm_actions: Option<Vec<Value>>,
         /// `AlarmDescription`
         ///
         /// ```text
         /// The description of the alarm.
         /// ```
-        #[serde(rename = "AlarmDescription", skip_serializing_if = "Option::is_none")]
         pub alarm_description: Option<Value>,
         /// `AlarmName`
         ///
@@ -52,14 +45,12 @@ pub mod alarm {
         /// The name of the alarm. If you don't specify a name, CFN generates a unique physical ID and uses that ID for the alarm name.
         ///   If you specify a name, you cannot perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
         /// ```
-        #[serde(rename = "AlarmName", skip_serializing_if = "Option::is_none")]
         pub alarm_name: Option<Value>,
         /// `ComparisonOperator`
         ///
         /// ```text
         /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
         /// ```
-        #[serde(rename = "ComparisonOperator", skip_serializing_if = "Option::is_none")]
         pub comparison_operator: Option<Value<ComparisonOperator>>,
         /// `DatapointsToAlarm`
         ///
@@ -67,38 +58,30 @@ pub mod alarm {
         /// The number of datapoints that must be breaching to trigger the alarm. This is used only if you are setting an "M out of N" alarm. In that case, this value is the M, and the value that you set for ``EvaluationPeriods`` is the N value. For more information, see [Evaluating an Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation) in the *User Guide*.
         ///  If you omit this parameter, CW uses the same value here that you set for ``EvaluationPeriods``, and the alarm goes to alarm state if that many consecutive periods are breaching.
         /// ```
-        #[serde(rename = "DatapointsToAlarm", skip_serializing_if = "Option::is_none")]
         pub datapoints_to_alarm: Option<Value<i64>>,
         /// `Dimensions`
         ///
         /// ```text
         /// The dimensions for the metric associated with the alarm. For an alarm based on a math expression, you can't specify ``Dimensions``. Instead, you use ``Metrics``.
         /// ```
-        #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<Vec<Dimension>>,
         /// `EvaluateLowSampleCountPercentile`
         ///
         /// ```text
         /// Used only for alarms based on percentiles. If ``ignore``, the alarm state does not change during periods with too few data points to be statistically significant. If ``evaluate`` or this parameter is not used, the alarm is always evaluated and possibly changes state no matter how many data points are available.
         /// ```
-        #[serde(
-            rename = "EvaluateLowSampleCountPercentile",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub evaluate_low_sample_count_percentile: Option<Value>,
         /// `EvaluationCriteria`
         ///
         /// ```text
         /// The evaluation criteria for the alarm.
         /// ```
-        #[serde(rename = "EvaluationCriteria", skip_serializing_if = "Option::is_none")]
         pub evaluation_criteria: Option<EvaluationCriteria>,
         /// `EvaluationInterval`
         ///
         /// ```text
         /// The frequency, in seconds, at which the alarm is evaluated.
         /// ```
-        #[serde(rename = "EvaluationInterval", skip_serializing_if = "Option::is_none")]
         pub evaluation_interval: Option<Value<i64>>,
         /// `EvaluationPeriods`
         ///
@@ -106,14 +89,12 @@ pub mod alarm {
         /// The number of periods over which data is compared to the specified threshold. If you are setting an alarm that requires that a number of consecutive data points be breaching to trigger the alarm, this value specifies that number. If you are setting an "M out of N" alarm, this value is the N, and ``DatapointsToAlarm`` is the M.
         ///  For more information, see [Evaluating an Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation) in the *User Guide*.
         /// ```
-        #[serde(rename = "EvaluationPeriods", skip_serializing_if = "Option::is_none")]
         pub evaluation_periods: Option<Value<i64>>,
         /// `EvaluationWindow`
         ///
         /// ```text
         /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. This is either a sliding window or a wall clock window. For more information, see [Alarm evaluation windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
         /// ```
-        #[serde(rename = "EvaluationWindow", skip_serializing_if = "Option::is_none")]
         pub evaluation_window: Option<EvaluationWindow>,
         /// `ExtendedStatistic`
         ///
@@ -122,24 +103,18 @@ pub mod alarm {
         ///  For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
         ///  For an alarm based on a math expression, you can't specify ``ExtendedStatistic``. Instead, you use ``Metrics``.
         /// ```
-        #[serde(rename = "ExtendedStatistic", skip_serializing_if = "Option::is_none")]
         pub extended_statistic: Option<Value>,
         /// `InsufficientDataActions`
         ///
         /// ```text
         /// The actions to execute when this alarm transitions to the ``INSUFFICIENT_DATA`` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
         /// ```
-        #[serde(
-            rename = "InsufficientDataActions",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub insufficient_data_actions: Option<Vec<Value>>,
         /// `MetricName`
         ///
         /// ```text
         /// The name of the metric associated with the alarm. This is required for an alarm based on a metric. For an alarm based on a math expression, you use ``Metrics`` instead and you can't specify ``MetricName``.
         /// ```
-        #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
         pub metric_name: Option<Value>,
         /// `Metrics`
         ///
@@ -147,7 +122,6 @@ pub mod alarm {
         /// An array that enables you to create an alarm based on the result of a metric math expression. Each item in the array either retrieves a metric or performs a math expression.
         ///  If you specify the ``Metrics`` parameter, you cannot specify ``MetricName``, ``Dimensions``, ``Period``, ``Namespace``, ``Statistic``, ``ExtendedStatistic``, or ``Unit``.
         /// ```
-        #[serde(rename = "Metrics", skip_serializing_if = "Option::is_none")]
         pub metrics: Option<Vec<MetricDataQuery>>,
         /// `Namespace`
         ///
@@ -155,14 +129,12 @@ pub mod alarm {
         /// The namespace of the metric associated with the alarm. This is required for an alarm based on a metric. For an alarm based on a math expression, you can't specify ``Namespace`` and you use ``Metrics`` instead.
         ///  For a list of namespaces for metrics from AWS services, see [Services That Publish Metrics.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html)
         /// ```
-        #[serde(rename = "Namespace", skip_serializing_if = "Option::is_none")]
         pub namespace: Option<Value>,
         /// `OKActions`
         ///
         /// ```text
         /// The actions to execute when this alarm transitions to the ``OK`` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
         /// ```
-        #[serde(rename = "OKActions", skip_serializing_if = "Option::is_none")]
         pub ok_actions: Option<Vec<Value>>,
         /// `Period`
         ///
@@ -171,7 +143,6 @@ pub mod alarm {
         ///  For an alarm based on a math expression, you can't specify ``Period``, and instead you use the ``Metrics`` parameter.
         ///  *Minimum:* 10
         /// ```
-        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<Value<i64>>,
         /// `Statistic`
         ///
@@ -180,21 +151,18 @@ pub mod alarm {
         ///  For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
         ///  For an alarm based on a math expression, you can't specify ``Statistic``. Instead, you use ``Metrics``.
         /// ```
-        #[serde(rename = "Statistic", skip_serializing_if = "Option::is_none")]
         pub statistic: Option<Value<Statistic>>,
         /// `Threshold`
         ///
         /// ```text
         /// The value to compare with the specified statistic.
         /// ```
-        #[serde(rename = "Threshold", skip_serializing_if = "Option::is_none")]
         pub threshold: Option<Value<f64>>,
         /// `ThresholdMetricId`
         ///
         /// ```text
         /// In an alarm based on an anomaly detection model, this is the ID of the ``ANOMALY_DETECTION_BAND`` function used as the threshold for the alarm.
         /// ```
-        #[serde(rename = "ThresholdMetricId", skip_serializing_if = "Option::is_none")]
         pub threshold_metric_id: Option<Value>,
         /// `TreatMissingData`
         ///
@@ -202,7 +170,6 @@ pub mod alarm {
         /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``, ``ignore``, and ``missing``. For more information, see [Configuring How Alarms Treat Missing Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data) in the *Amazon User Guide*.
         ///  If you omit this parameter, the default behavior of ``missing`` is used.
         /// ```
-        #[serde(rename = "TreatMissingData", skip_serializing_if = "Option::is_none")]
         pub treat_missing_data: Option<Value<TreatMissingData>>,
         /// `Unit`
         ///
@@ -210,7 +177,6 @@ pub mod alarm {
         /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a single metric. Do not specify this if you are specifying a ``Metrics`` array.
         ///   You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
         /// ```
-        #[serde(rename = "Unit", skip_serializing_if = "Option::is_none")]
         pub unit: Option<Value<AlarmUnit>>,
         /// `WarmUpConfiguration`
         ///
@@ -218,10 +184,6 @@ pub mod alarm {
         /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. During the warm-up period, the alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions.
         ///  For more information, see [Alarm warm-up periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the *Amazon CloudWatch User Guide*.
         /// ```
-        #[serde(
-            rename = "WarmUpConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub warm_up_configuration: Option<WarmUpConfiguration>,
         /// `Tags`
         ///
@@ -229,8 +191,182 @@ pub mod alarm {
         /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the ``cloudwatch:TagResource`` permission.
         ///  Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Alarm {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Alarm",
+                usize::from(self.action_configuration.is_some())
+                    + usize::from(self.actions_enabled.is_some())
+                    + usize::from(self.alarm_actions.is_some())
+                    + usize::from(self.alarm_description.is_some())
+                    + usize::from(self.alarm_name.is_some())
+                    + usize::from(self.comparison_operator.is_some())
+                    + usize::from(self.datapoints_to_alarm.is_some())
+                    + usize::from(self.dimensions.is_some())
+                    + usize::from(self.evaluate_low_sample_count_percentile.is_some())
+                    + usize::from(self.evaluation_criteria.is_some())
+                    + usize::from(self.evaluation_interval.is_some())
+                    + usize::from(self.evaluation_periods.is_some())
+                    + usize::from(self.evaluation_window.is_some())
+                    + usize::from(self.extended_statistic.is_some())
+                    + usize::from(self.insufficient_data_actions.is_some())
+                    + usize::from(self.metric_name.is_some())
+                    + usize::from(self.metrics.is_some())
+                    + usize::from(self.namespace.is_some())
+                    + usize::from(self.ok_actions.is_some())
+                    + usize::from(self.period.is_some())
+                    + usize::from(self.statistic.is_some())
+                    + usize::from(self.threshold.is_some())
+                    + usize::from(self.threshold_metric_id.is_some())
+                    + usize::from(self.treat_missing_data.is_some())
+                    + usize::from(self.unit.is_some())
+                    + usize::from(self.warm_up_configuration.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.action_configuration.is_some() {
+                state.serialize_field("ActionConfiguration", &self.action_configuration)?;
+            } else {
+                state.skip_field("ActionConfiguration")?;
+            }
+            if self.actions_enabled.is_some() {
+                state.serialize_field("ActionsEnabled", &self.actions_enabled)?;
+            } else {
+                state.skip_field("ActionsEnabled")?;
+            }
+            if self.alarm_actions.is_some() {
+                state.serialize_field("AlarmActions", &self.alarm_actions)?;
+            } else {
+                state.skip_field("AlarmActions")?;
+            }
+            if self.alarm_description.is_some() {
+                state.serialize_field("AlarmDescription", &self.alarm_description)?;
+            } else {
+                state.skip_field("AlarmDescription")?;
+            }
+            if self.alarm_name.is_some() {
+                state.serialize_field("AlarmName", &self.alarm_name)?;
+            } else {
+                state.skip_field("AlarmName")?;
+            }
+            if self.comparison_operator.is_some() {
+                state.serialize_field("ComparisonOperator", &self.comparison_operator)?;
+            } else {
+                state.skip_field("ComparisonOperator")?;
+            }
+            if self.datapoints_to_alarm.is_some() {
+                state.serialize_field("DatapointsToAlarm", &self.datapoints_to_alarm)?;
+            } else {
+                state.skip_field("DatapointsToAlarm")?;
+            }
+            if self.dimensions.is_some() {
+                state.serialize_field("Dimensions", &self.dimensions)?;
+            } else {
+                state.skip_field("Dimensions")?;
+            }
+            if self.evaluate_low_sample_count_percentile.is_some() {
+                state.serialize_field(
+                    "EvaluateLowSampleCountPercentile",
+                    &self.evaluate_low_sample_count_percentile,
+                )?;
+            } else {
+                state.skip_field("EvaluateLowSampleCountPercentile")?;
+            }
+            if self.evaluation_criteria.is_some() {
+                state.serialize_field("EvaluationCriteria", &self.evaluation_criteria)?;
+            } else {
+                state.skip_field("EvaluationCriteria")?;
+            }
+            if self.evaluation_interval.is_some() {
+                state.serialize_field("EvaluationInterval", &self.evaluation_interval)?;
+            } else {
+                state.skip_field("EvaluationInterval")?;
+            }
+            if self.evaluation_periods.is_some() {
+                state.serialize_field("EvaluationPeriods", &self.evaluation_periods)?;
+            } else {
+                state.skip_field("EvaluationPeriods")?;
+            }
+            if self.evaluation_window.is_some() {
+                state.serialize_field("EvaluationWindow", &self.evaluation_window)?;
+            } else {
+                state.skip_field("EvaluationWindow")?;
+            }
+            if self.extended_statistic.is_some() {
+                state.serialize_field("ExtendedStatistic", &self.extended_statistic)?;
+            } else {
+                state.skip_field("ExtendedStatistic")?;
+            }
+            if self.insufficient_data_actions.is_some() {
+                state
+                    .serialize_field("InsufficientDataActions", &self.insufficient_data_actions)?;
+            } else {
+                state.skip_field("InsufficientDataActions")?;
+            }
+            if self.metric_name.is_some() {
+                state.serialize_field("MetricName", &self.metric_name)?;
+            } else {
+                state.skip_field("MetricName")?;
+            }
+            if self.metrics.is_some() {
+                state.serialize_field("Metrics", &self.metrics)?;
+            } else {
+                state.skip_field("Metrics")?;
+            }
+            if self.namespace.is_some() {
+                state.serialize_field("Namespace", &self.namespace)?;
+            } else {
+                state.skip_field("Namespace")?;
+            }
+            if self.ok_actions.is_some() {
+                state.serialize_field("OKActions", &self.ok_actions)?;
+            } else {
+                state.skip_field("OKActions")?;
+            }
+            if self.period.is_some() {
+                state.serialize_field("Period", &self.period)?;
+            } else {
+                state.skip_field("Period")?;
+            }
+            if self.statistic.is_some() {
+                state.serialize_field("Statistic", &self.statistic)?;
+            } else {
+                state.skip_field("Statistic")?;
+            }
+            if self.threshold.is_some() {
+                state.serialize_field("Threshold", &self.threshold)?;
+            } else {
+                state.skip_field("Threshold")?;
+            }
+            if self.threshold_metric_id.is_some() {
+                state.serialize_field("ThresholdMetricId", &self.threshold_metric_id)?;
+            } else {
+                state.skip_field("ThresholdMetricId")?;
+            }
+            if self.treat_missing_data.is_some() {
+                state.serialize_field("TreatMissingData", &self.treat_missing_data)?;
+            } else {
+                state.skip_field("TreatMissingData")?;
+            }
+            if self.unit.is_some() {
+                state.serialize_field("Unit", &self.unit)?;
+            } else {
+                state.skip_field("Unit")?;
+            }
+            if self.warm_up_configuration.is_some() {
+                state.serialize_field("WarmUpConfiguration", &self.warm_up_configuration)?;
+            } else {
+                state.skip_field("WarmUpConfiguration")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Alarm, "AWS::CloudWatch::Alarm", tags = tags);
@@ -406,29 +542,49 @@ pub mod alarm {
     }
 
     /// A property type of `AWS::CloudWatch::Alarm`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AlarmTagsPropagation {
         /// `Enabled`
         ///
         /// ```text
         /// Whether the alarm's tags are included in its action notifications and state-change events.
         /// ```
-        #[serde(rename = "Enabled")]
         pub enabled: Value<bool>,
         /// `ExcludedTagKeys`
         ///
         /// ```text
         /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
         /// ```
-        #[serde(rename = "ExcludedTagKeys", skip_serializing_if = "Option::is_none")]
         pub excluded_tag_keys: Option<Vec<Value>>,
         /// `IncludedTagKeys`
         ///
         /// ```text
         /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
         /// ```
-        #[serde(rename = "IncludedTagKeys", skip_serializing_if = "Option::is_none")]
         pub included_tag_keys: Option<Vec<Value>>,
+    }
+
+    impl Serialize for AlarmTagsPropagation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AlarmTagsPropagation",
+                usize::from(true)
+                    + usize::from(self.excluded_tag_keys.is_some())
+                    + usize::from(self.included_tag_keys.is_some()),
+            )?;
+            state.serialize_field("Enabled", &self.enabled)?;
+            if self.excluded_tag_keys.is_some() {
+                state.serialize_field("ExcludedTagKeys", &self.excluded_tag_keys)?;
+            } else {
+                state.skip_field("ExcludedTagKeys")?;
+            }
+            if self.included_tag_keys.is_some() {
+                state.serialize_field("IncludedTagKeys", &self.included_tag_keys)?;
+            } else {
+                state.skip_field("IncludedTagKeys")?;
+            }
+            state.end()
+        }
     }
 
     impl AlarmTagsPropagation {
@@ -453,18 +609,29 @@ pub mod alarm {
     }
 
     /// A property type of `AWS::CloudWatch::Alarm`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ActionConfiguration {
         /// `AlarmTagsPropagation`
         ///
         /// ```text
         /// Whether the alarm's tags are included in its action notifications and state-change events.
         /// ```
-        #[serde(
-            rename = "AlarmTagsPropagation",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub alarm_tags_propagation: Option<AlarmTagsPropagation>,
+    }
+
+    impl Serialize for ActionConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ActionConfiguration",
+                usize::from(self.alarm_tags_propagation.is_some()),
+            )?;
+            if self.alarm_tags_propagation.is_some() {
+                state.serialize_field("AlarmTagsPropagation", &self.alarm_tags_propagation)?;
+            } else {
+                state.skip_field("AlarmTagsPropagation")?;
+            }
+            state.end()
+        }
     }
 
     impl ActionConfiguration {
@@ -486,22 +653,30 @@ pub mod alarm {
     /// ```text
     /// Dimension is an embedded property of the ``AWS::CloudWatch::Alarm`` type. Dimensions are name/value pairs that can be associated with a CW metric. You can specify a maximum of 30 dimensions for a given metric.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Dimension {
         /// `Name`
         ///
         /// ```text
         /// The name of the dimension, from 1–255 characters in length. This dimension name must have been included when the metric was published.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `Value`
         ///
         /// ```text
         /// The value for the dimension, from 1–255 characters in length.
         /// ```
-        #[serde(rename = "Value")]
         pub value: Value,
+    }
+
+    impl Serialize for Dimension {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("Dimension", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field("Value", &self.value)?;
+            state.end()
+        }
     }
 
     impl Dimension {
@@ -519,29 +694,53 @@ pub mod alarm {
     /// ```text
     /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AlarmPromQLCriteria {
         /// `PendingPeriod`
         ///
         /// ```text
         /// The duration, in seconds, that a contributor must be continuously breaching before it transitions to the ``ALARM`` state.
         /// ```
-        #[serde(rename = "PendingPeriod", skip_serializing_if = "Option::is_none")]
         pub pending_period: Option<Value<i64>>,
         /// `Query`
         ///
         /// ```text
         /// The PromQL query that the alarm evaluates. The query must return a result of vector type. Each entry in the vector result represents an alarm contributor.
         /// ```
-        #[serde(rename = "Query", skip_serializing_if = "Option::is_none")]
         pub query: Option<Value>,
         /// `RecoveryPeriod`
         ///
         /// ```text
         /// The duration, in seconds, that a contributor must continuously not be breaching before it transitions back to the ``OK`` state.
         /// ```
-        #[serde(rename = "RecoveryPeriod", skip_serializing_if = "Option::is_none")]
         pub recovery_period: Option<Value<i64>>,
+    }
+
+    impl Serialize for AlarmPromQLCriteria {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AlarmPromQLCriteria",
+                usize::from(self.pending_period.is_some())
+                    + usize::from(self.query.is_some())
+                    + usize::from(self.recovery_period.is_some()),
+            )?;
+            if self.pending_period.is_some() {
+                state.serialize_field("PendingPeriod", &self.pending_period)?;
+            } else {
+                state.skip_field("PendingPeriod")?;
+            }
+            if self.query.is_some() {
+                state.serialize_field("Query", &self.query)?;
+            } else {
+                state.skip_field("Query")?;
+            }
+            if self.recovery_period.is_some() {
+                state.serialize_field("RecoveryPeriod", &self.recovery_period)?;
+            } else {
+                state.skip_field("RecoveryPeriod")?;
+            }
+            state.end()
+        }
     }
 
     impl AlarmPromQLCriteria {
@@ -575,15 +774,29 @@ pub mod alarm {
     /// ```text
     /// The evaluation criteria for an alarm. This is a union type that currently supports ``PromQLCriteria``.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct EvaluationCriteria {
         /// `PromQLCriteria`
         ///
         /// ```text
         /// The PromQL criteria for the alarm evaluation.
         /// ```
-        #[serde(rename = "PromQLCriteria", skip_serializing_if = "Option::is_none")]
         pub prom_ql_criteria: Option<AlarmPromQLCriteria>,
+    }
+
+    impl Serialize for EvaluationCriteria {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "EvaluationCriteria",
+                usize::from(self.prom_ql_criteria.is_some()),
+            )?;
+            if self.prom_ql_criteria.is_some() {
+                state.serialize_field("PromQLCriteria", &self.prom_ql_criteria)?;
+            } else {
+                state.skip_field("PromQLCriteria")?;
+            }
+            state.end()
+        }
     }
 
     impl EvaluationCriteria {
@@ -607,7 +820,7 @@ pub mod alarm {
     ///  When you use a wall clock window, the alarm's period must be 1 minute (60 seconds), 5 minutes (300 seconds), 1 hour (3,600 seconds), 1 day (86,400 seconds), or 1 week (604,800 seconds). Other period values aren't supported with a wall clock window.
     ///  Choose a wall clock window when your monitoring is tied to a business or calendar period, such as daily reports, batch jobs, or backups, or when you want alarm evaluations to match the periods shown on a metric dashboard.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct WallClockWindow {
         /// `Timezone`
         ///
@@ -615,8 +828,20 @@ pub mod alarm {
         /// The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA time zone name (for example, ``America/New_York``), a fixed UTC offset (for example, ``+05:30``), or an offset-prefixed identifier (for example, ``UTC+05:30``). The offset must be aligned to a multiple of 5 minutes. If you don't specify a time zone, CloudWatch uses ``UTC``.
         ///  The time zone affects window alignment for all periods, including periods of one hour or shorter.
         /// ```
-        #[serde(rename = "Timezone", skip_serializing_if = "Option::is_none")]
         pub timezone: Option<Value>,
+    }
+
+    impl Serialize for WallClockWindow {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("WallClockWindow", usize::from(self.timezone.is_some()))?;
+            if self.timezone.is_some() {
+                state.serialize_field("Timezone", &self.timezone)?;
+            } else {
+                state.skip_field("Timezone")?;
+            }
+            state.end()
+        }
     }
 
     impl WallClockWindow {
@@ -637,22 +862,41 @@ pub mod alarm {
     /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, ``SlidingWindow`` or ``WallClockWindow``. If you don't set ``EvaluationWindow``, the alarm uses a ``SlidingWindow`` by default.
     ///  For more information, see [Alarm evaluation windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct EvaluationWindow {
         /// `SlidingWindow`
         ///
         /// ```text
         /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window.
         /// ```
-        #[serde(rename = "SlidingWindow", skip_serializing_if = "Option::is_none")]
         pub sliding_window: Option<Json>,
         /// `WallClockWindow`
         ///
         /// ```text
         /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week.
         /// ```
-        #[serde(rename = "WallClockWindow", skip_serializing_if = "Option::is_none")]
         pub wall_clock_window: Option<WallClockWindow>,
+    }
+
+    impl Serialize for EvaluationWindow {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "EvaluationWindow",
+                usize::from(self.sliding_window.is_some())
+                    + usize::from(self.wall_clock_window.is_some()),
+            )?;
+            if self.sliding_window.is_some() {
+                state.serialize_field("SlidingWindow", &self.sliding_window)?;
+            } else {
+                state.skip_field("SlidingWindow")?;
+            }
+            if self.wall_clock_window.is_some() {
+                state.serialize_field("WallClockWindow", &self.wall_clock_window)?;
+            } else {
+                state.skip_field("WallClockWindow")?;
+            }
+            state.end()
+        }
     }
 
     impl EvaluationWindow {
@@ -680,29 +924,53 @@ pub mod alarm {
     /// ```text
     /// The ``Metric`` property type represents a specific metric. ``Metric`` is a property of the [MetricStat](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html) property type.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Metric {
         /// `Dimensions`
         ///
         /// ```text
         /// The metric dimensions that you want to be used for the metric that the alarm will watch.
         /// ```
-        #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<Vec<Dimension>>,
         /// `MetricName`
         ///
         /// ```text
         /// The name of the metric that you want the alarm to watch. This is a required field.
         /// ```
-        #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
         pub metric_name: Option<Value>,
         /// `Namespace`
         ///
         /// ```text
         /// The namespace of the metric that the alarm will watch.
         /// ```
-        #[serde(rename = "Namespace", skip_serializing_if = "Option::is_none")]
         pub namespace: Option<Value>,
+    }
+
+    impl Serialize for Metric {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Metric",
+                usize::from(self.dimensions.is_some())
+                    + usize::from(self.metric_name.is_some())
+                    + usize::from(self.namespace.is_some()),
+            )?;
+            if self.dimensions.is_some() {
+                state.serialize_field("Dimensions", &self.dimensions)?;
+            } else {
+                state.skip_field("Dimensions")?;
+            }
+            if self.metric_name.is_some() {
+                state.serialize_field("MetricName", &self.metric_name)?;
+            } else {
+                state.skip_field("MetricName")?;
+            }
+            if self.namespace.is_some() {
+                state.serialize_field("Namespace", &self.namespace)?;
+            } else {
+                state.skip_field("Namespace")?;
+            }
+            state.end()
+        }
     }
 
     impl Metric {
@@ -737,14 +1005,13 @@ pub mod alarm {
     /// This structure defines the metric to be returned, along with the statistics, period, and units.
     ///  ``MetricStat`` is a property of the [MetricDataQuery](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricdataquery.html) property type.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MetricStat {
         /// `Metric`
         ///
         /// ```text
         /// The metric to return, including the metric name, namespace, and dimensions.
         /// ```
-        #[serde(rename = "Metric")]
         pub metric: Metric,
         /// `Period`
         ///
@@ -755,14 +1022,12 @@ pub mod alarm {
         ///   +  Start time between 15 and 63 days ago - Use a multiple of 300 seconds (5 minutes).
         ///   +  Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour).
         /// ```
-        #[serde(rename = "Period")]
         pub period: Value<i64>,
         /// `Stat`
         ///
         /// ```text
         /// The statistic to return. It can include any CW statistic or extended statistic. For a list of valid values, see the table in [Statistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic) in the *User Guide*.
         /// ```
-        #[serde(rename = "Stat")]
         pub stat: Value,
         /// `Unit`
         ///
@@ -770,8 +1035,28 @@ pub mod alarm {
         /// The unit to use for the returned data points.
         ///  Valid values are: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
         /// ```
-        #[serde(rename = "Unit", skip_serializing_if = "Option::is_none")]
         pub unit: Option<Value<MetricStatUnit>>,
+    }
+
+    impl Serialize for MetricStat {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "MetricStat",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.unit.is_some()),
+            )?;
+            state.serialize_field("Metric", &self.metric)?;
+            state.serialize_field("Period", &self.period)?;
+            state.serialize_field("Stat", &self.stat)?;
+            if self.unit.is_some() {
+                state.serialize_field("Unit", &self.unit)?;
+            } else {
+                state.skip_field("Unit")?;
+            }
+            state.end()
+        }
     }
 
     impl MetricStat {
@@ -801,14 +1086,13 @@ pub mod alarm {
     /// The ``MetricDataQuery`` property type specifies the metric data to return, and whether this call is just retrieving a batch set of data for one metric, or is performing a math expression on metric data.
     ///  Any expression used must return a single time series. For more information, see [Metric Math Syntax and Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax) in the *User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MetricDataQuery {
         /// `AccountId`
         ///
         /// ```text
         /// The ID of the account where the metrics are located, if this is a cross-account alarm.
         /// ```
-        #[serde(rename = "AccountId", skip_serializing_if = "Option::is_none")]
         pub account_id: Option<Value>,
         /// `Expression`
         ///
@@ -816,21 +1100,18 @@ pub mod alarm {
         /// The math expression to be performed on the returned data, if this object is performing a math expression. This expression can use the ``Id`` of the other metrics to refer to those metrics, and can also use the ``Id`` of other expressions to use the result of those expressions. For more information about metric math expressions, see [Metric Math Syntax and Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax) in the *User Guide*.
         ///  Within each MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
         /// ```
-        #[serde(rename = "Expression", skip_serializing_if = "Option::is_none")]
         pub expression: Option<Value>,
         /// `Id`
         ///
         /// ```text
         /// A short name used to tie this object to the results in the response. This name must be unique within a single call to ``GetMetricData``. If you are performing math expressions on this set of data, this name represents that data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and underscore. The first character must be a lowercase letter.
         /// ```
-        #[serde(rename = "Id")]
         pub id: Value,
         /// `Label`
         ///
         /// ```text
         /// A human-readable label for this metric or expression. This is especially useful if this is an expression, so that you know what the value represents. If the metric or expression is shown in a CW dashboard widget, the label is shown. If ``Label`` is omitted, CW generates a default.
         /// ```
-        #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
         pub label: Option<Value>,
         /// `MetricStat`
         ///
@@ -838,14 +1119,12 @@ pub mod alarm {
         /// The metric to be returned, along with statistics, period, and units. Use this parameter only if this object is retrieving a metric and not performing a math expression on returned data.
         ///  Within one MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
         /// ```
-        #[serde(rename = "MetricStat", skip_serializing_if = "Option::is_none")]
         pub metric_stat: Option<MetricStat>,
         /// `Period`
         ///
         /// ```text
         /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a ``PutMetricData`` operation that includes a ``StorageResolution of 1 second``.
         /// ```
-        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<Value<i64>>,
         /// `ReturnData`
         ///
@@ -854,8 +1133,54 @@ pub mod alarm {
         ///  When you create an alarm based on a metric math expression, specify ``True`` for this value for only the one math expression that the alarm is based on. You must specify ``False`` for ``ReturnData`` for all the other metrics and expressions used in the alarm.
         ///  This field is required.
         /// ```
-        #[serde(rename = "ReturnData", skip_serializing_if = "Option::is_none")]
         pub return_data: Option<Value<bool>>,
+    }
+
+    impl Serialize for MetricDataQuery {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "MetricDataQuery",
+                usize::from(self.account_id.is_some())
+                    + usize::from(self.expression.is_some())
+                    + usize::from(true)
+                    + usize::from(self.label.is_some())
+                    + usize::from(self.metric_stat.is_some())
+                    + usize::from(self.period.is_some())
+                    + usize::from(self.return_data.is_some()),
+            )?;
+            if self.account_id.is_some() {
+                state.serialize_field("AccountId", &self.account_id)?;
+            } else {
+                state.skip_field("AccountId")?;
+            }
+            if self.expression.is_some() {
+                state.serialize_field("Expression", &self.expression)?;
+            } else {
+                state.skip_field("Expression")?;
+            }
+            state.serialize_field("Id", &self.id)?;
+            if self.label.is_some() {
+                state.serialize_field("Label", &self.label)?;
+            } else {
+                state.skip_field("Label")?;
+            }
+            if self.metric_stat.is_some() {
+                state.serialize_field("MetricStat", &self.metric_stat)?;
+            } else {
+                state.skip_field("MetricStat")?;
+            }
+            if self.period.is_some() {
+                state.serialize_field("Period", &self.period)?;
+            } else {
+                state.skip_field("Period")?;
+            }
+            if self.return_data.is_some() {
+                state.serialize_field("ReturnData", &self.return_data)?;
+            } else {
+                state.skip_field("ReturnData")?;
+            }
+            state.end()
+        }
     }
 
     impl MetricDataQuery {
@@ -909,17 +1234,13 @@ pub mod alarm {
     /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
     ///  During the warm-up period, the alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct WarmUpConfiguration {
         /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds`
         ///
         /// ```text
         /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is ``false``. If ``true``, the alarm waits the entire ``WarmUpPeriodDurationInMinutes`` before it starts to evaluate, even if metric data arrives earlier. If ``false``, the alarm ends the warm-up period early. Evaluation begins as soon as the alarm has enough metric data to fill its evaluation window.
         /// ```
-        #[serde(
-            rename = "OnlyStartEvaluatingAfterWarmUpPeriodEnds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub only_start_evaluating_after_warm_up_period_ends: Option<Value<bool>>,
         /// `WarmUpPeriodDurationInMinutes`
         ///
@@ -927,11 +1248,39 @@ pub mod alarm {
         /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in ``INSUFFICIENT_DATA`` for this duration. During this time, the alarm does not perform alarm actions.
         ///  You can change this value at any time, including after the warm-up period ends. If you change it after the warm-up period ends, the new value does not restart the warm-up period.
         /// ```
-        #[serde(
-            rename = "WarmUpPeriodDurationInMinutes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub warm_up_period_duration_in_minutes: Option<Value<i64>>,
+    }
+
+    impl Serialize for WarmUpConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "WarmUpConfiguration",
+                usize::from(
+                    self.only_start_evaluating_after_warm_up_period_ends
+                        .is_some(),
+                ) + usize::from(self.warm_up_period_duration_in_minutes.is_some()),
+            )?;
+            if self
+                .only_start_evaluating_after_warm_up_period_ends
+                .is_some()
+            {
+                state.serialize_field(
+                    "OnlyStartEvaluatingAfterWarmUpPeriodEnds",
+                    &self.only_start_evaluating_after_warm_up_period_ends,
+                )?;
+            } else {
+                state.skip_field("OnlyStartEvaluatingAfterWarmUpPeriodEnds")?;
+            }
+            if self.warm_up_period_duration_in_minutes.is_some() {
+                state.serialize_field(
+                    "WarmUpPeriodDurationInMinutes",
+                    &self.warm_up_period_duration_in_minutes,
+                )?;
+            } else {
+                state.skip_field("WarmUpPeriodDurationInMinutes")?;
+            }
+            state.end()
+        }
     }
 
     impl WarmUpConfiguration {
@@ -962,22 +1311,45 @@ pub mod alarm {
     /// ```text
     /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ComparisonOperator {
-        #[serde(rename = "GreaterThanOrEqualToThreshold")]
+        /// `GreaterThanOrEqualToThreshold`
         GreaterThanOrEqualToThreshold,
-        #[serde(rename = "GreaterThanThreshold")]
+        /// `GreaterThanThreshold`
         GreaterThanThreshold,
-        #[serde(rename = "GreaterThanUpperThreshold")]
+        /// `GreaterThanUpperThreshold`
         GreaterThanUpperThreshold,
-        #[serde(rename = "LessThanLowerOrGreaterThanUpperThreshold")]
+        /// `LessThanLowerOrGreaterThanUpperThreshold`
         LessThanLowerOrGreaterThanUpperThreshold,
-        #[serde(rename = "LessThanLowerThreshold")]
+        /// `LessThanLowerThreshold`
         LessThanLowerThreshold,
-        #[serde(rename = "LessThanOrEqualToThreshold")]
+        /// `LessThanOrEqualToThreshold`
         LessThanOrEqualToThreshold,
-        #[serde(rename = "LessThanThreshold")]
+        /// `LessThanThreshold`
         LessThanThreshold,
+    }
+
+    impl Serialize for ComparisonOperator {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ComparisonOperator::GreaterThanOrEqualToThreshold => {
+                    (0u32, "GreaterThanOrEqualToThreshold")
+                }
+                ComparisonOperator::GreaterThanThreshold => (1u32, "GreaterThanThreshold"),
+                ComparisonOperator::GreaterThanUpperThreshold => {
+                    (2u32, "GreaterThanUpperThreshold")
+                }
+                ComparisonOperator::LessThanLowerOrGreaterThanUpperThreshold => {
+                    (3u32, "LessThanLowerOrGreaterThanUpperThreshold")
+                }
+                ComparisonOperator::LessThanLowerThreshold => (4u32, "LessThanLowerThreshold"),
+                ComparisonOperator::LessThanOrEqualToThreshold => {
+                    (5u32, "LessThanOrEqualToThreshold")
+                }
+                ComparisonOperator::LessThanThreshold => (6u32, "LessThanThreshold"),
+            };
+            serializer.serialize_unit_variant("ComparisonOperator", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudWatch::Alarm` takes.
@@ -986,62 +1358,97 @@ pub mod alarm {
     /// The unit to use for the returned data points.
     ///  Valid values are: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum MetricStatUnit {
-        #[serde(rename = "Bits")]
+        /// `Bits`
         Bits,
-        #[serde(rename = "Bits/Second")]
+        /// `Bits/Second`
         BitsSecond,
-        #[serde(rename = "Bytes")]
+        /// `Bytes`
         Bytes,
-        #[serde(rename = "Bytes/Second")]
+        /// `Bytes/Second`
         BytesSecond,
-        #[serde(rename = "Count")]
+        /// `Count`
         Count,
-        #[serde(rename = "Count/Second")]
+        /// `Count/Second`
         CountSecond,
-        #[serde(rename = "Gigabits")]
+        /// `Gigabits`
         Gigabits,
-        #[serde(rename = "Gigabits/Second")]
+        /// `Gigabits/Second`
         GigabitsSecond,
-        #[serde(rename = "Gigabytes")]
+        /// `Gigabytes`
         Gigabytes,
-        #[serde(rename = "Gigabytes/Second")]
+        /// `Gigabytes/Second`
         GigabytesSecond,
-        #[serde(rename = "Kilobits")]
+        /// `Kilobits`
         Kilobits,
-        #[serde(rename = "Kilobits/Second")]
+        /// `Kilobits/Second`
         KilobitsSecond,
-        #[serde(rename = "Kilobytes")]
+        /// `Kilobytes`
         Kilobytes,
-        #[serde(rename = "Kilobytes/Second")]
+        /// `Kilobytes/Second`
         KilobytesSecond,
-        #[serde(rename = "Megabits")]
+        /// `Megabits`
         Megabits,
-        #[serde(rename = "Megabits/Second")]
+        /// `Megabits/Second`
         MegabitsSecond,
-        #[serde(rename = "Megabytes")]
+        /// `Megabytes`
         Megabytes,
-        #[serde(rename = "Megabytes/Second")]
+        /// `Megabytes/Second`
         MegabytesSecond,
-        #[serde(rename = "Microseconds")]
+        /// `Microseconds`
         Microseconds,
-        #[serde(rename = "Milliseconds")]
+        /// `Milliseconds`
         Milliseconds,
-        #[serde(rename = "None")]
+        /// `None`
         None,
-        #[serde(rename = "Percent")]
+        /// `Percent`
         Percent,
-        #[serde(rename = "Seconds")]
+        /// `Seconds`
         Seconds,
-        #[serde(rename = "Terabits")]
+        /// `Terabits`
         Terabits,
-        #[serde(rename = "Terabits/Second")]
+        /// `Terabits/Second`
         TerabitsSecond,
-        #[serde(rename = "Terabytes")]
+        /// `Terabytes`
         Terabytes,
-        #[serde(rename = "Terabytes/Second")]
+        /// `Terabytes/Second`
         TerabytesSecond,
+    }
+
+    impl Serialize for MetricStatUnit {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                MetricStatUnit::Bits => (0u32, "Bits"),
+                MetricStatUnit::BitsSecond => (1u32, "Bits/Second"),
+                MetricStatUnit::Bytes => (2u32, "Bytes"),
+                MetricStatUnit::BytesSecond => (3u32, "Bytes/Second"),
+                MetricStatUnit::Count => (4u32, "Count"),
+                MetricStatUnit::CountSecond => (5u32, "Count/Second"),
+                MetricStatUnit::Gigabits => (6u32, "Gigabits"),
+                MetricStatUnit::GigabitsSecond => (7u32, "Gigabits/Second"),
+                MetricStatUnit::Gigabytes => (8u32, "Gigabytes"),
+                MetricStatUnit::GigabytesSecond => (9u32, "Gigabytes/Second"),
+                MetricStatUnit::Kilobits => (10u32, "Kilobits"),
+                MetricStatUnit::KilobitsSecond => (11u32, "Kilobits/Second"),
+                MetricStatUnit::Kilobytes => (12u32, "Kilobytes"),
+                MetricStatUnit::KilobytesSecond => (13u32, "Kilobytes/Second"),
+                MetricStatUnit::Megabits => (14u32, "Megabits"),
+                MetricStatUnit::MegabitsSecond => (15u32, "Megabits/Second"),
+                MetricStatUnit::Megabytes => (16u32, "Megabytes"),
+                MetricStatUnit::MegabytesSecond => (17u32, "Megabytes/Second"),
+                MetricStatUnit::Microseconds => (18u32, "Microseconds"),
+                MetricStatUnit::Milliseconds => (19u32, "Milliseconds"),
+                MetricStatUnit::None => (20u32, "None"),
+                MetricStatUnit::Percent => (21u32, "Percent"),
+                MetricStatUnit::Seconds => (22u32, "Seconds"),
+                MetricStatUnit::Terabits => (23u32, "Terabits"),
+                MetricStatUnit::TerabitsSecond => (24u32, "Terabits/Second"),
+                MetricStatUnit::Terabytes => (25u32, "Terabytes"),
+                MetricStatUnit::TerabytesSecond => (26u32, "Terabytes/Second"),
+            };
+            serializer.serialize_unit_variant("MetricStatUnit", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudWatch::Alarm` takes.
@@ -1051,18 +1458,31 @@ pub mod alarm {
     ///  For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
     ///  For an alarm based on a math expression, you can't specify ``Statistic``. Instead, you use ``Metrics``.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Statistic {
-        #[serde(rename = "Average")]
+        /// `Average`
         Average,
-        #[serde(rename = "Maximum")]
+        /// `Maximum`
         Maximum,
-        #[serde(rename = "Minimum")]
+        /// `Minimum`
         Minimum,
-        #[serde(rename = "SampleCount")]
+        /// `SampleCount`
         SampleCount,
-        #[serde(rename = "Sum")]
+        /// `Sum`
         Sum,
+    }
+
+    impl Serialize for Statistic {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Statistic::Average => (0u32, "Average"),
+                Statistic::Maximum => (1u32, "Maximum"),
+                Statistic::Minimum => (2u32, "Minimum"),
+                Statistic::SampleCount => (3u32, "SampleCount"),
+                Statistic::Sum => (4u32, "Sum"),
+            };
+            serializer.serialize_unit_variant("Statistic", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudWatch::Alarm` takes.
@@ -1071,16 +1491,28 @@ pub mod alarm {
     /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``, ``ignore``, and ``missing``. For more information, see [Configuring How Alarms Treat Missing Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data) in the *Amazon User Guide*.
     ///  If you omit this parameter, the default behavior of ``missing`` is used.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum TreatMissingData {
-        #[serde(rename = "breaching")]
+        /// `breaching`
         Breaching,
-        #[serde(rename = "ignore")]
+        /// `ignore`
         Ignore,
-        #[serde(rename = "missing")]
+        /// `missing`
         Missing,
-        #[serde(rename = "notBreaching")]
+        /// `notBreaching`
         NotBreaching,
+    }
+
+    impl Serialize for TreatMissingData {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                TreatMissingData::Breaching => (0u32, "breaching"),
+                TreatMissingData::Ignore => (1u32, "ignore"),
+                TreatMissingData::Missing => (2u32, "missing"),
+                TreatMissingData::NotBreaching => (3u32, "notBreaching"),
+            };
+            serializer.serialize_unit_variant("TreatMissingData", index, value)
+        }
     }
 
     /// The values a property of `AWS::CloudWatch::Alarm` takes.
@@ -1089,62 +1521,97 @@ pub mod alarm {
     /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a single metric. Do not specify this if you are specifying a ``Metrics`` array.
     ///   You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AlarmUnit {
-        #[serde(rename = "Bits")]
+        /// `Bits`
         Bits,
-        #[serde(rename = "Bits/Second")]
+        /// `Bits/Second`
         BitsSecond,
-        #[serde(rename = "Bytes")]
+        /// `Bytes`
         Bytes,
-        #[serde(rename = "Bytes/Second")]
+        /// `Bytes/Second`
         BytesSecond,
-        #[serde(rename = "Count")]
+        /// `Count`
         Count,
-        #[serde(rename = "Count/Second")]
+        /// `Count/Second`
         CountSecond,
-        #[serde(rename = "Gigabits")]
+        /// `Gigabits`
         Gigabits,
-        #[serde(rename = "Gigabits/Second")]
+        /// `Gigabits/Second`
         GigabitsSecond,
-        #[serde(rename = "Gigabytes")]
+        /// `Gigabytes`
         Gigabytes,
-        #[serde(rename = "Gigabytes/Second")]
+        /// `Gigabytes/Second`
         GigabytesSecond,
-        #[serde(rename = "Kilobits")]
+        /// `Kilobits`
         Kilobits,
-        #[serde(rename = "Kilobits/Second")]
+        /// `Kilobits/Second`
         KilobitsSecond,
-        #[serde(rename = "Kilobytes")]
+        /// `Kilobytes`
         Kilobytes,
-        #[serde(rename = "Kilobytes/Second")]
+        /// `Kilobytes/Second`
         KilobytesSecond,
-        #[serde(rename = "Megabits")]
+        /// `Megabits`
         Megabits,
-        #[serde(rename = "Megabits/Second")]
+        /// `Megabits/Second`
         MegabitsSecond,
-        #[serde(rename = "Megabytes")]
+        /// `Megabytes`
         Megabytes,
-        #[serde(rename = "Megabytes/Second")]
+        /// `Megabytes/Second`
         MegabytesSecond,
-        #[serde(rename = "Microseconds")]
+        /// `Microseconds`
         Microseconds,
-        #[serde(rename = "Milliseconds")]
+        /// `Milliseconds`
         Milliseconds,
-        #[serde(rename = "None")]
+        /// `None`
         None,
-        #[serde(rename = "Percent")]
+        /// `Percent`
         Percent,
-        #[serde(rename = "Seconds")]
+        /// `Seconds`
         Seconds,
-        #[serde(rename = "Terabits")]
+        /// `Terabits`
         Terabits,
-        #[serde(rename = "Terabits/Second")]
+        /// `Terabits/Second`
         TerabitsSecond,
-        #[serde(rename = "Terabytes")]
+        /// `Terabytes`
         Terabytes,
-        #[serde(rename = "Terabytes/Second")]
+        /// `Terabytes/Second`
         TerabytesSecond,
+    }
+
+    impl Serialize for AlarmUnit {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AlarmUnit::Bits => (0u32, "Bits"),
+                AlarmUnit::BitsSecond => (1u32, "Bits/Second"),
+                AlarmUnit::Bytes => (2u32, "Bytes"),
+                AlarmUnit::BytesSecond => (3u32, "Bytes/Second"),
+                AlarmUnit::Count => (4u32, "Count"),
+                AlarmUnit::CountSecond => (5u32, "Count/Second"),
+                AlarmUnit::Gigabits => (6u32, "Gigabits"),
+                AlarmUnit::GigabitsSecond => (7u32, "Gigabits/Second"),
+                AlarmUnit::Gigabytes => (8u32, "Gigabytes"),
+                AlarmUnit::GigabytesSecond => (9u32, "Gigabytes/Second"),
+                AlarmUnit::Kilobits => (10u32, "Kilobits"),
+                AlarmUnit::KilobitsSecond => (11u32, "Kilobits/Second"),
+                AlarmUnit::Kilobytes => (12u32, "Kilobytes"),
+                AlarmUnit::KilobytesSecond => (13u32, "Kilobytes/Second"),
+                AlarmUnit::Megabits => (14u32, "Megabits"),
+                AlarmUnit::MegabitsSecond => (15u32, "Megabits/Second"),
+                AlarmUnit::Megabytes => (16u32, "Megabytes"),
+                AlarmUnit::MegabytesSecond => (17u32, "Megabytes/Second"),
+                AlarmUnit::Microseconds => (18u32, "Microseconds"),
+                AlarmUnit::Milliseconds => (19u32, "Milliseconds"),
+                AlarmUnit::None => (20u32, "None"),
+                AlarmUnit::Percent => (21u32, "Percent"),
+                AlarmUnit::Seconds => (22u32, "Seconds"),
+                AlarmUnit::Terabits => (23u32, "Terabits"),
+                AlarmUnit::TerabitsSecond => (24u32, "Terabits/Second"),
+                AlarmUnit::Terabytes => (25u32, "Terabytes"),
+                AlarmUnit::TerabytesSecond => (26u32, "Terabytes/Second"),
+            };
+            serializer.serialize_unit_variant("AlarmUnit", index, value)
+        }
     }
 
     impl Handle<Alarm> {
@@ -1157,7 +1624,7 @@ pub mod alarm {
 
 /// `AWS::CloudWatch::Dashboard`: its properties ([`Dashboard`]), their nested types and its attributes.
 pub mod dashboard {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Tags, Value};
 
@@ -1166,29 +1633,49 @@ pub mod dashboard {
     /// ```text
     /// Resource Type definition for AWS::CloudWatch::Dashboard
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Dashboard {
         /// `DashboardBody`
         ///
         /// ```text
         /// The detailed information about the dashboard in JSON format, including the widgets to include and their location on the dashboard
         /// ```
-        #[serde(rename = "DashboardBody")]
         pub dashboard_body: Value,
         /// `DashboardName`
         ///
         /// ```text
         /// The name of the dashboard. The name must be between 1 and 255 characters. If you do not specify a name, one will be generated automatically.
         /// ```
-        #[serde(rename = "DashboardName", skip_serializing_if = "Option::is_none")]
         pub dashboard_name: Option<Value>,
         /// `Tags`
         ///
         /// ```text
         /// A list of key-value pairs to associate with the cloudwatch dashboard. You can associate up to 50 tags with a dashboard
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Dashboard {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Dashboard",
+                usize::from(true)
+                    + usize::from(self.dashboard_name.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            state.serialize_field("DashboardBody", &self.dashboard_body)?;
+            if self.dashboard_name.is_some() {
+                state.serialize_field("DashboardName", &self.dashboard_name)?;
+            } else {
+                state.skip_field("DashboardName")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Dashboard, "AWS::CloudWatch::Dashboard", tags = tags);

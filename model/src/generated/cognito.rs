@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::cognito::*;
 
 /// `AWS::Cognito::UserPool`: its properties ([`UserPool`]), their nested types and its attributes.
 pub mod user_pool {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -15,159 +15,304 @@ pub mod user_pool {
     /// ```text
     /// Definition of AWS::Cognito::UserPool Resource Type
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct UserPool {
         /// `AccountRecoverySetting`
-        #[serde(
-            rename = "AccountRecoverySetting",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_recovery_setting: Option<AccountRecoverySetting>,
         /// `AdminCreateUserConfig`
-        #[serde(
-            rename = "AdminCreateUserConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub admin_create_user_config: Option<AdminCreateUserConfig>,
         /// `AliasAttributes`
-        #[serde(rename = "AliasAttributes", skip_serializing_if = "Option::is_none")]
         pub alias_attributes: Option<Vec<Value<AliasAttribute>>>,
         /// `AutoVerifiedAttributes`
-        #[serde(
-            rename = "AutoVerifiedAttributes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub auto_verified_attributes: Option<Vec<Value<AutoVerifiedAttribute>>>,
         /// `DeletionProtection`
-        #[serde(rename = "DeletionProtection", skip_serializing_if = "Option::is_none")]
         pub deletion_protection: Option<Value<DeletionProtection>>,
         /// `DeviceConfiguration`
-        #[serde(
-            rename = "DeviceConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub device_configuration: Option<DeviceConfiguration>,
         /// `EmailAuthenticationMessage`
-        #[serde(
-            rename = "EmailAuthenticationMessage",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub email_authentication_message: Option<Value>,
         /// `EmailAuthenticationSubject`
-        #[serde(
-            rename = "EmailAuthenticationSubject",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub email_authentication_subject: Option<Value>,
         /// `EmailConfiguration`
-        #[serde(rename = "EmailConfiguration", skip_serializing_if = "Option::is_none")]
         pub email_configuration: Option<EmailConfiguration>,
         /// `EmailVerificationMessage`
-        #[serde(
-            rename = "EmailVerificationMessage",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub email_verification_message: Option<Value>,
         /// `EmailVerificationSubject`
-        #[serde(
-            rename = "EmailVerificationSubject",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub email_verification_subject: Option<Value>,
         /// `EnabledMfas`
-        #[serde(rename = "EnabledMfas", skip_serializing_if = "Option::is_none")]
         pub enabled_mfas: Option<Vec<Value>>,
         /// `IssuerConfiguration`
-        #[serde(
-            rename = "IssuerConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub issuer_configuration: Option<IssuerConfiguration>,
         /// `KeyConfiguration`
-        #[serde(rename = "KeyConfiguration", skip_serializing_if = "Option::is_none")]
         pub key_configuration: Option<KeyConfiguration>,
         /// `LambdaConfig`
-        #[serde(rename = "LambdaConfig", skip_serializing_if = "Option::is_none")]
         pub lambda_config: Option<LambdaConfig>,
         /// `MfaConfiguration`
-        #[serde(rename = "MfaConfiguration", skip_serializing_if = "Option::is_none")]
         pub mfa_configuration: Option<Value<MfaConfiguration>>,
         /// `Policies`
-        #[serde(rename = "Policies", skip_serializing_if = "Option::is_none")]
         pub policies: Option<Policies>,
         /// `Schema`
-        #[serde(rename = "Schema", skip_serializing_if = "Option::is_none")]
         pub schema: Option<Vec<SchemaAttribute>>,
         /// `SmsAuthenticationMessage`
-        #[serde(
-            rename = "SmsAuthenticationMessage",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sms_authentication_message: Option<Value>,
         /// `SmsConfiguration`
-        #[serde(rename = "SmsConfiguration", skip_serializing_if = "Option::is_none")]
         pub sms_configuration: Option<SmsConfiguration>,
         /// `SmsVerificationMessage`
-        #[serde(
-            rename = "SmsVerificationMessage",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sms_verification_message: Option<Value>,
         /// `UserAttributeUpdateSettings`
-        #[serde(
-            rename = "UserAttributeUpdateSettings",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_attribute_update_settings: Option<UserAttributeUpdateSettings>,
         /// `UserPoolAddOns`
-        #[serde(rename = "UserPoolAddOns", skip_serializing_if = "Option::is_none")]
         pub user_pool_add_ons: Option<UserPoolAddOns>,
         /// `UserPoolName`
-        #[serde(rename = "UserPoolName", skip_serializing_if = "Option::is_none")]
         pub user_pool_name: Option<Value>,
         /// `UserPoolTier`
-        #[serde(rename = "UserPoolTier", skip_serializing_if = "Option::is_none")]
         pub user_pool_tier: Option<Value<UserPoolTier>>,
         /// `UsernameAttributes`
-        #[serde(rename = "UsernameAttributes", skip_serializing_if = "Option::is_none")]
         pub username_attributes: Option<Vec<Value<UsernameAttribute>>>,
         /// `UsernameConfiguration`
-        #[serde(
-            rename = "UsernameConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub username_configuration: Option<UsernameConfiguration>,
         /// `VerificationMessageTemplate`
-        #[serde(
-            rename = "VerificationMessageTemplate",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub verification_message_template: Option<VerificationMessageTemplate>,
         /// `WebAuthnFactorConfiguration`
-        #[serde(
-            rename = "WebAuthnFactorConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub web_authn_factor_configuration: Option<Value<WebAuthnFactorConfiguration>>,
         /// `WebAuthnRelyingPartyID`
-        #[serde(
-            rename = "WebAuthnRelyingPartyID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub web_authn_relying_party_id: Option<Value>,
         /// `WebAuthnUserVerification`
-        #[serde(
-            rename = "WebAuthnUserVerification",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub web_authn_user_verification: Option<Value>,
         /// `UserPoolTags`
-        #[serde(
-            rename = "UserPoolTags",
-            skip_serializing_if = "Tags::is_empty",
-            serialize_with = "Tags::serialize_as_map"
-        )]
         pub user_pool_tags: Tags,
+    }
+
+    impl Serialize for UserPool {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "UserPool",
+                usize::from(self.account_recovery_setting.is_some())
+                    + usize::from(self.admin_create_user_config.is_some())
+                    + usize::from(self.alias_attributes.is_some())
+                    + usize::from(self.auto_verified_attributes.is_some())
+                    + usize::from(self.deletion_protection.is_some())
+                    + usize::from(self.device_configuration.is_some())
+                    + usize::from(self.email_authentication_message.is_some())
+                    + usize::from(self.email_authentication_subject.is_some())
+                    + usize::from(self.email_configuration.is_some())
+                    + usize::from(self.email_verification_message.is_some())
+                    + usize::from(self.email_verification_subject.is_some())
+                    + usize::from(self.enabled_mfas.is_some())
+                    + usize::from(self.issuer_configuration.is_some())
+                    + usize::from(self.key_configuration.is_some())
+                    + usize::from(self.lambda_config.is_some())
+                    + usize::from(self.mfa_configuration.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.schema.is_some())
+                    + usize::from(self.sms_authentication_message.is_some())
+                    + usize::from(self.sms_configuration.is_some())
+                    + usize::from(self.sms_verification_message.is_some())
+                    + usize::from(self.user_attribute_update_settings.is_some())
+                    + usize::from(self.user_pool_add_ons.is_some())
+                    + usize::from(self.user_pool_name.is_some())
+                    + usize::from(self.user_pool_tier.is_some())
+                    + usize::from(self.username_attributes.is_some())
+                    + usize::from(self.username_configuration.is_some())
+                    + usize::from(self.verification_message_template.is_some())
+                    + usize::from(self.web_authn_factor_configuration.is_some())
+                    + usize::from(self.web_authn_relying_party_id.is_some())
+                    + usize::from(self.web_authn_user_verification.is_some())
+                    + usize::from(!self.user_pool_tags.is_empty()),
+            )?;
+            if self.account_recovery_setting.is_some() {
+                state.serialize_field("AccountRecoverySetting", &self.account_recovery_setting)?;
+            } else {
+                state.skip_field("AccountRecoverySetting")?;
+            }
+            if self.admin_create_user_config.is_some() {
+                state.serialize_field("AdminCreateUserConfig", &self.admin_create_user_config)?;
+            } else {
+                state.skip_field("AdminCreateUserConfig")?;
+            }
+            if self.alias_attributes.is_some() {
+                state.serialize_field("AliasAttributes", &self.alias_attributes)?;
+            } else {
+                state.skip_field("AliasAttributes")?;
+            }
+            if self.auto_verified_attributes.is_some() {
+                state.serialize_field("AutoVerifiedAttributes", &self.auto_verified_attributes)?;
+            } else {
+                state.skip_field("AutoVerifiedAttributes")?;
+            }
+            if self.deletion_protection.is_some() {
+                state.serialize_field("DeletionProtection", &self.deletion_protection)?;
+            } else {
+                state.skip_field("DeletionProtection")?;
+            }
+            if self.device_configuration.is_some() {
+                state.serialize_field("DeviceConfiguration", &self.device_configuration)?;
+            } else {
+                state.skip_field("DeviceConfiguration")?;
+            }
+            if self.email_authentication_message.is_some() {
+                state.serialize_field(
+                    "EmailAuthenticationMessage",
+                    &self.email_authentication_message,
+                )?;
+            } else {
+                state.skip_field("EmailAuthenticationMessage")?;
+            }
+            if self.email_authentication_subject.is_some() {
+                state.serialize_field(
+                    "EmailAuthenticationSubject",
+                    &self.email_authentication_subject,
+                )?;
+            } else {
+                state.skip_field("EmailAuthenticationSubject")?;
+            }
+            if self.email_configuration.is_some() {
+                state.serialize_field("EmailConfiguration", &self.email_configuration)?;
+            } else {
+                state.skip_field("EmailConfiguration")?;
+            }
+            if self.email_verification_message.is_some() {
+                state.serialize_field(
+                    "EmailVerificationMessage",
+                    &self.email_verification_message,
+                )?;
+            } else {
+                state.skip_field("EmailVerificationMessage")?;
+            }
+            if self.email_verification_subject.is_some() {
+                state.serialize_field(
+                    "EmailVerificationSubject",
+                    &self.email_verification_subject,
+                )?;
+            } else {
+                state.skip_field("EmailVerificationSubject")?;
+            }
+            if self.enabled_mfas.is_some() {
+                state.serialize_field("EnabledMfas", &self.enabled_mfas)?;
+            } else {
+                state.skip_field("EnabledMfas")?;
+            }
+            if self.issuer_configuration.is_some() {
+                state.serialize_field("IssuerConfiguration", &self.issuer_configuration)?;
+            } else {
+                state.skip_field("IssuerConfiguration")?;
+            }
+            if self.key_configuration.is_some() {
+                state.serialize_field("KeyConfiguration", &self.key_configuration)?;
+            } else {
+                state.skip_field("KeyConfiguration")?;
+            }
+            if self.lambda_config.is_some() {
+                state.serialize_field("LambdaConfig", &self.lambda_config)?;
+            } else {
+                state.skip_field("LambdaConfig")?;
+            }
+            if self.mfa_configuration.is_some() {
+                state.serialize_field("MfaConfiguration", &self.mfa_configuration)?;
+            } else {
+                state.skip_field("MfaConfiguration")?;
+            }
+            if self.policies.is_some() {
+                state.serialize_field("Policies", &self.policies)?;
+            } else {
+                state.skip_field("Policies")?;
+            }
+            if self.schema.is_some() {
+                state.serialize_field("Schema", &self.schema)?;
+            } else {
+                state.skip_field("Schema")?;
+            }
+            if self.sms_authentication_message.is_some() {
+                state.serialize_field(
+                    "SmsAuthenticationMessage",
+                    &self.sms_authentication_message,
+                )?;
+            } else {
+                state.skip_field("SmsAuthenticationMessage")?;
+            }
+            if self.sms_configuration.is_some() {
+                state.serialize_field("SmsConfiguration", &self.sms_configuration)?;
+            } else {
+                state.skip_field("SmsConfiguration")?;
+            }
+            if self.sms_verification_message.is_some() {
+                state.serialize_field("SmsVerificationMessage", &self.sms_verification_message)?;
+            } else {
+                state.skip_field("SmsVerificationMessage")?;
+            }
+            if self.user_attribute_update_settings.is_some() {
+                state.serialize_field(
+                    "UserAttributeUpdateSettings",
+                    &self.user_attribute_update_settings,
+                )?;
+            } else {
+                state.skip_field("UserAttributeUpdateSettings")?;
+            }
+            if self.user_pool_add_ons.is_some() {
+                state.serialize_field("UserPoolAddOns", &self.user_pool_add_ons)?;
+            } else {
+                state.skip_field("UserPoolAddOns")?;
+            }
+            if self.user_pool_name.is_some() {
+                state.serialize_field("UserPoolName", &self.user_pool_name)?;
+            } else {
+                state.skip_field("UserPoolName")?;
+            }
+            if self.user_pool_tier.is_some() {
+                state.serialize_field("UserPoolTier", &self.user_pool_tier)?;
+            } else {
+                state.skip_field("UserPoolTier")?;
+            }
+            if self.username_attributes.is_some() {
+                state.serialize_field("UsernameAttributes", &self.username_attributes)?;
+            } else {
+                state.skip_field("UsernameAttributes")?;
+            }
+            if self.username_configuration.is_some() {
+                state.serialize_field("UsernameConfiguration", &self.username_configuration)?;
+            } else {
+                state.skip_field("UsernameConfiguration")?;
+            }
+            if self.verification_message_template.is_some() {
+                state.serialize_field(
+                    "VerificationMessageTemplate",
+                    &self.verification_message_template,
+                )?;
+            } else {
+                state.skip_field("VerificationMessageTemplate")?;
+            }
+            if self.web_authn_factor_configuration.is_some() {
+                state.serialize_field(
+                    "WebAuthnFactorConfiguration",
+                    &self.web_authn_factor_configuration,
+                )?;
+            } else {
+                state.skip_field("WebAuthnFactorConfiguration")?;
+            }
+            if self.web_authn_relying_party_id.is_some() {
+                state
+                    .serialize_field("WebAuthnRelyingPartyID", &self.web_authn_relying_party_id)?;
+            } else {
+                state.skip_field("WebAuthnRelyingPartyID")?;
+            }
+            if self.web_authn_user_verification.is_some() {
+                state.serialize_field(
+                    "WebAuthnUserVerification",
+                    &self.web_authn_user_verification,
+                )?;
+            } else {
+                state.skip_field("WebAuthnUserVerification")?;
+            }
+            if !self.user_pool_tags.is_empty() {
+                state.serialize_field(
+                    "UserPoolTags",
+                    &crate::cfn::TagsAsMap(&self.user_pool_tags),
+                )?;
+            } else {
+                state.skip_field("UserPoolTags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(UserPool, "AWS::Cognito::UserPool", tags = user_pool_tags);
@@ -391,14 +536,32 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct RecoveryOption {
         /// `Name`
-        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<Value<RecoveryOptionName>>,
         /// `Priority`
-        #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
         pub priority: Option<Value<i64>>,
+    }
+
+    impl Serialize for RecoveryOption {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RecoveryOption",
+                usize::from(self.name.is_some()) + usize::from(self.priority.is_some()),
+            )?;
+            if self.name.is_some() {
+                state.serialize_field("Name", &self.name)?;
+            } else {
+                state.skip_field("Name")?;
+            }
+            if self.priority.is_some() {
+                state.serialize_field("Priority", &self.priority)?;
+            } else {
+                state.skip_field("Priority")?;
+            }
+            state.end()
+        }
     }
 
     impl RecoveryOption {
@@ -422,11 +585,25 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AccountRecoverySetting {
         /// `RecoveryMechanisms`
-        #[serde(rename = "RecoveryMechanisms", skip_serializing_if = "Option::is_none")]
         pub recovery_mechanisms: Option<Vec<RecoveryOption>>,
+    }
+
+    impl Serialize for AccountRecoverySetting {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AccountRecoverySetting",
+                usize::from(self.recovery_mechanisms.is_some()),
+            )?;
+            if self.recovery_mechanisms.is_some() {
+                state.serialize_field("RecoveryMechanisms", &self.recovery_mechanisms)?;
+            } else {
+                state.skip_field("RecoveryMechanisms")?;
+            }
+            state.end()
+        }
     }
 
     impl AccountRecoverySetting {
@@ -444,17 +621,41 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct InviteMessageTemplate {
         /// `EmailMessage`
-        #[serde(rename = "EmailMessage", skip_serializing_if = "Option::is_none")]
         pub email_message: Option<Value>,
         /// `EmailSubject`
-        #[serde(rename = "EmailSubject", skip_serializing_if = "Option::is_none")]
         pub email_subject: Option<Value>,
         /// `SMSMessage`
-        #[serde(rename = "SMSMessage", skip_serializing_if = "Option::is_none")]
         pub sms_message: Option<Value>,
+    }
+
+    impl Serialize for InviteMessageTemplate {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "InviteMessageTemplate",
+                usize::from(self.email_message.is_some())
+                    + usize::from(self.email_subject.is_some())
+                    + usize::from(self.sms_message.is_some()),
+            )?;
+            if self.email_message.is_some() {
+                state.serialize_field("EmailMessage", &self.email_message)?;
+            } else {
+                state.skip_field("EmailMessage")?;
+            }
+            if self.email_subject.is_some() {
+                state.serialize_field("EmailSubject", &self.email_subject)?;
+            } else {
+                state.skip_field("EmailSubject")?;
+            }
+            if self.sms_message.is_some() {
+                state.serialize_field("SMSMessage", &self.sms_message)?;
+            } else {
+                state.skip_field("SMSMessage")?;
+            }
+            state.end()
+        }
     }
 
     impl InviteMessageTemplate {
@@ -484,26 +685,47 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AdminCreateUserConfig {
         /// `AllowAdminCreateUserOnly`
-        #[serde(
-            rename = "AllowAdminCreateUserOnly",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub allow_admin_create_user_only: Option<Value<bool>>,
         /// `InviteMessageTemplate`
-        #[serde(
-            rename = "InviteMessageTemplate",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub invite_message_template: Option<InviteMessageTemplate>,
         /// `UnusedAccountValidityDays`
-        #[serde(
-            rename = "UnusedAccountValidityDays",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub unused_account_validity_days: Option<Value<i64>>,
+    }
+
+    impl Serialize for AdminCreateUserConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AdminCreateUserConfig",
+                usize::from(self.allow_admin_create_user_only.is_some())
+                    + usize::from(self.invite_message_template.is_some())
+                    + usize::from(self.unused_account_validity_days.is_some()),
+            )?;
+            if self.allow_admin_create_user_only.is_some() {
+                state.serialize_field(
+                    "AllowAdminCreateUserOnly",
+                    &self.allow_admin_create_user_only,
+                )?;
+            } else {
+                state.skip_field("AllowAdminCreateUserOnly")?;
+            }
+            if self.invite_message_template.is_some() {
+                state.serialize_field("InviteMessageTemplate", &self.invite_message_template)?;
+            } else {
+                state.skip_field("InviteMessageTemplate")?;
+            }
+            if self.unused_account_validity_days.is_some() {
+                state.serialize_field(
+                    "UnusedAccountValidityDays",
+                    &self.unused_account_validity_days,
+                )?;
+            } else {
+                state.skip_field("UnusedAccountValidityDays")?;
+            }
+            state.end()
+        }
     }
 
     impl AdminCreateUserConfig {
@@ -533,20 +755,39 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DeviceConfiguration {
         /// `ChallengeRequiredOnNewDevice`
-        #[serde(
-            rename = "ChallengeRequiredOnNewDevice",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub challenge_required_on_new_device: Option<Value<bool>>,
         /// `DeviceOnlyRememberedOnUserPrompt`
-        #[serde(
-            rename = "DeviceOnlyRememberedOnUserPrompt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub device_only_remembered_on_user_prompt: Option<Value<bool>>,
+    }
+
+    impl Serialize for DeviceConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DeviceConfiguration",
+                usize::from(self.challenge_required_on_new_device.is_some())
+                    + usize::from(self.device_only_remembered_on_user_prompt.is_some()),
+            )?;
+            if self.challenge_required_on_new_device.is_some() {
+                state.serialize_field(
+                    "ChallengeRequiredOnNewDevice",
+                    &self.challenge_required_on_new_device,
+                )?;
+            } else {
+                state.skip_field("ChallengeRequiredOnNewDevice")?;
+            }
+            if self.device_only_remembered_on_user_prompt.is_some() {
+                state.serialize_field(
+                    "DeviceOnlyRememberedOnUserPrompt",
+                    &self.device_only_remembered_on_user_prompt,
+                )?;
+            } else {
+                state.skip_field("DeviceOnlyRememberedOnUserPrompt")?;
+            }
+            state.end()
+        }
     }
 
     impl DeviceConfiguration {
@@ -573,29 +814,57 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct EmailConfiguration {
         /// `ConfigurationSet`
-        #[serde(rename = "ConfigurationSet", skip_serializing_if = "Option::is_none")]
         pub configuration_set: Option<Value>,
         /// `EmailSendingAccount`
-        #[serde(
-            rename = "EmailSendingAccount",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub email_sending_account: Option<Value<EmailSendingAccount>>,
         /// `From`
-        #[serde(rename = "From", skip_serializing_if = "Option::is_none")]
         pub from: Option<Value>,
         /// `ReplyToEmailAddress`
-        #[serde(
-            rename = "ReplyToEmailAddress",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub reply_to_email_address: Option<Value>,
         /// `SourceArn`
-        #[serde(rename = "SourceArn", skip_serializing_if = "Option::is_none")]
         pub source_arn: Option<Value>,
+    }
+
+    impl Serialize for EmailConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "EmailConfiguration",
+                usize::from(self.configuration_set.is_some())
+                    + usize::from(self.email_sending_account.is_some())
+                    + usize::from(self.from.is_some())
+                    + usize::from(self.reply_to_email_address.is_some())
+                    + usize::from(self.source_arn.is_some()),
+            )?;
+            if self.configuration_set.is_some() {
+                state.serialize_field("ConfigurationSet", &self.configuration_set)?;
+            } else {
+                state.skip_field("ConfigurationSet")?;
+            }
+            if self.email_sending_account.is_some() {
+                state.serialize_field("EmailSendingAccount", &self.email_sending_account)?;
+            } else {
+                state.skip_field("EmailSendingAccount")?;
+            }
+            if self.from.is_some() {
+                state.serialize_field("From", &self.from)?;
+            } else {
+                state.skip_field("From")?;
+            }
+            if self.reply_to_email_address.is_some() {
+                state.serialize_field("ReplyToEmailAddress", &self.reply_to_email_address)?;
+            } else {
+                state.skip_field("ReplyToEmailAddress")?;
+            }
+            if self.source_arn.is_some() {
+                state.serialize_field("SourceArn", &self.source_arn)?;
+            } else {
+                state.skip_field("SourceArn")?;
+            }
+            state.end()
+        }
     }
 
     impl EmailConfiguration {
@@ -640,11 +909,23 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct IssuerConfiguration {
         /// `Type`
-        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Value<IssuerConfigurationType>>,
+    }
+
+    impl Serialize for IssuerConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("IssuerConfiguration", usize::from(self.r#type.is_some()))?;
+            if self.r#type.is_some() {
+                state.serialize_field("Type", &self.r#type)?;
+            } else {
+                state.skip_field("Type")?;
+            }
+            state.end()
+        }
     }
 
     impl IssuerConfiguration {
@@ -660,14 +941,32 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct KeyConfiguration {
         /// `KeyType`
-        #[serde(rename = "KeyType", skip_serializing_if = "Option::is_none")]
         pub key_type: Option<Value<EncryptionKeyType>>,
         /// `KmsKeyArn`
-        #[serde(rename = "KmsKeyArn", skip_serializing_if = "Option::is_none")]
         pub kms_key_arn: Option<Value>,
+    }
+
+    impl Serialize for KeyConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "KeyConfiguration",
+                usize::from(self.key_type.is_some()) + usize::from(self.kms_key_arn.is_some()),
+            )?;
+            if self.key_type.is_some() {
+                state.serialize_field("KeyType", &self.key_type)?;
+            } else {
+                state.skip_field("KeyType")?;
+            }
+            if self.kms_key_arn.is_some() {
+                state.serialize_field("KmsKeyArn", &self.kms_key_arn)?;
+            } else {
+                state.skip_field("KmsKeyArn")?;
+            }
+            state.end()
+        }
     }
 
     impl KeyConfiguration {
@@ -691,14 +990,32 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct CustomEmailSender {
         /// `LambdaArn`
-        #[serde(rename = "LambdaArn", skip_serializing_if = "Option::is_none")]
         pub lambda_arn: Option<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
         /// `LambdaVersion`
-        #[serde(rename = "LambdaVersion", skip_serializing_if = "Option::is_none")]
         pub lambda_version: Option<Value<LambdaVersion>>,
+    }
+
+    impl Serialize for CustomEmailSender {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CustomEmailSender",
+                usize::from(self.lambda_arn.is_some()) + usize::from(self.lambda_version.is_some()),
+            )?;
+            if self.lambda_arn.is_some() {
+                state.serialize_field("LambdaArn", &self.lambda_arn)?;
+            } else {
+                state.skip_field("LambdaArn")?;
+            }
+            if self.lambda_version.is_some() {
+                state.serialize_field("LambdaVersion", &self.lambda_version)?;
+            } else {
+                state.skip_field("LambdaVersion")?;
+            }
+            state.end()
+        }
     }
 
     impl CustomEmailSender {
@@ -725,14 +1042,32 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct CustomSMSSender {
         /// `LambdaArn`
-        #[serde(rename = "LambdaArn", skip_serializing_if = "Option::is_none")]
         pub lambda_arn: Option<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
         /// `LambdaVersion`
-        #[serde(rename = "LambdaVersion", skip_serializing_if = "Option::is_none")]
         pub lambda_version: Option<Value<LambdaVersion>>,
+    }
+
+    impl Serialize for CustomSMSSender {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CustomSMSSender",
+                usize::from(self.lambda_arn.is_some()) + usize::from(self.lambda_version.is_some()),
+            )?;
+            if self.lambda_arn.is_some() {
+                state.serialize_field("LambdaArn", &self.lambda_arn)?;
+            } else {
+                state.skip_field("LambdaArn")?;
+            }
+            if self.lambda_version.is_some() {
+                state.serialize_field("LambdaVersion", &self.lambda_version)?;
+            } else {
+                state.skip_field("LambdaVersion")?;
+            }
+            state.end()
+        }
     }
 
     impl CustomSMSSender {
@@ -759,14 +1094,32 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct InboundFederation {
         /// `LambdaArn`
-        #[serde(rename = "LambdaArn", skip_serializing_if = "Option::is_none")]
         pub lambda_arn: Option<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
         /// `LambdaVersion`
-        #[serde(rename = "LambdaVersion", skip_serializing_if = "Option::is_none")]
         pub lambda_version: Option<Value<LambdaVersion>>,
+    }
+
+    impl Serialize for InboundFederation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "InboundFederation",
+                usize::from(self.lambda_arn.is_some()) + usize::from(self.lambda_version.is_some()),
+            )?;
+            if self.lambda_arn.is_some() {
+                state.serialize_field("LambdaArn", &self.lambda_arn)?;
+            } else {
+                state.skip_field("LambdaArn")?;
+            }
+            if self.lambda_version.is_some() {
+                state.serialize_field("LambdaVersion", &self.lambda_version)?;
+            } else {
+                state.skip_field("LambdaVersion")?;
+            }
+            state.end()
+        }
     }
 
     impl InboundFederation {
@@ -793,14 +1146,32 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PreTokenGenerationConfig {
         /// `LambdaArn`
-        #[serde(rename = "LambdaArn", skip_serializing_if = "Option::is_none")]
         pub lambda_arn: Option<crate::cfn::Arn<crate::generated::lambda::function::Function>>,
         /// `LambdaVersion`
-        #[serde(rename = "LambdaVersion", skip_serializing_if = "Option::is_none")]
         pub lambda_version: Option<Value<PreTokenGenerationConfigLambdaVersion>>,
+    }
+
+    impl Serialize for PreTokenGenerationConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "PreTokenGenerationConfig",
+                usize::from(self.lambda_arn.is_some()) + usize::from(self.lambda_version.is_some()),
+            )?;
+            if self.lambda_arn.is_some() {
+                state.serialize_field("LambdaArn", &self.lambda_arn)?;
+            } else {
+                state.skip_field("LambdaArn")?;
+            }
+            if self.lambda_version.is_some() {
+                state.serialize_field("LambdaVersion", &self.lambda_version)?;
+            } else {
+                state.skip_field("LambdaVersion")?;
+            }
+            state.end()
+        }
     }
 
     impl PreTokenGenerationConfig {
@@ -830,65 +1201,143 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct LambdaConfig {
         /// `CreateAuthChallenge`
-        #[serde(
-            rename = "CreateAuthChallenge",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_auth_challenge: Option<Value>,
         /// `CustomEmailSender`
-        #[serde(rename = "CustomEmailSender", skip_serializing_if = "Option::is_none")]
         pub custom_email_sender: Option<CustomEmailSender>,
         /// `CustomMessage`
-        #[serde(rename = "CustomMessage", skip_serializing_if = "Option::is_none")]
         pub custom_message: Option<Value>,
         /// `CustomSMSSender`
-        #[serde(rename = "CustomSMSSender", skip_serializing_if = "Option::is_none")]
         pub custom_sms_sender: Option<CustomSMSSender>,
         /// `DefineAuthChallenge`
-        #[serde(
-            rename = "DefineAuthChallenge",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub define_auth_challenge: Option<Value>,
         /// `InboundFederation`
-        #[serde(rename = "InboundFederation", skip_serializing_if = "Option::is_none")]
         pub inbound_federation: Option<InboundFederation>,
         /// `KMSKeyID`
-        #[serde(rename = "KMSKeyID", skip_serializing_if = "Option::is_none")]
         pub kms_key_id: Option<Value>,
         /// `PostAuthentication`
-        #[serde(rename = "PostAuthentication", skip_serializing_if = "Option::is_none")]
         pub post_authentication: Option<Value>,
         /// `PostConfirmation`
-        #[serde(rename = "PostConfirmation", skip_serializing_if = "Option::is_none")]
         pub post_confirmation: Option<Value>,
         /// `PreAuthentication`
-        #[serde(rename = "PreAuthentication", skip_serializing_if = "Option::is_none")]
         pub pre_authentication: Option<Value>,
         /// `PreSignUp`
-        #[serde(rename = "PreSignUp", skip_serializing_if = "Option::is_none")]
         pub pre_sign_up: Option<Value>,
         /// `PreTokenGeneration`
-        #[serde(rename = "PreTokenGeneration", skip_serializing_if = "Option::is_none")]
         pub pre_token_generation: Option<Value>,
         /// `PreTokenGenerationConfig`
-        #[serde(
-            rename = "PreTokenGenerationConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pre_token_generation_config: Option<PreTokenGenerationConfig>,
         /// `UserMigration`
-        #[serde(rename = "UserMigration", skip_serializing_if = "Option::is_none")]
         pub user_migration: Option<Value>,
         /// `VerifyAuthChallengeResponse`
-        #[serde(
-            rename = "VerifyAuthChallengeResponse",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub verify_auth_challenge_response: Option<Value>,
+    }
+
+    impl Serialize for LambdaConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LambdaConfig",
+                usize::from(self.create_auth_challenge.is_some())
+                    + usize::from(self.custom_email_sender.is_some())
+                    + usize::from(self.custom_message.is_some())
+                    + usize::from(self.custom_sms_sender.is_some())
+                    + usize::from(self.define_auth_challenge.is_some())
+                    + usize::from(self.inbound_federation.is_some())
+                    + usize::from(self.kms_key_id.is_some())
+                    + usize::from(self.post_authentication.is_some())
+                    + usize::from(self.post_confirmation.is_some())
+                    + usize::from(self.pre_authentication.is_some())
+                    + usize::from(self.pre_sign_up.is_some())
+                    + usize::from(self.pre_token_generation.is_some())
+                    + usize::from(self.pre_token_generation_config.is_some())
+                    + usize::from(self.user_migration.is_some())
+                    + usize::from(self.verify_auth_challenge_response.is_some()),
+            )?;
+            if self.create_auth_challenge.is_some() {
+                state.serialize_field("CreateAuthChallenge", &self.create_auth_challenge)?;
+            } else {
+                state.skip_field("CreateAuthChallenge")?;
+            }
+            if self.custom_email_sender.is_some() {
+                state.serialize_field("CustomEmailSender", &self.custom_email_sender)?;
+            } else {
+                state.skip_field("CustomEmailSender")?;
+            }
+            if self.custom_message.is_some() {
+                state.serialize_field("CustomMessage", &self.custom_message)?;
+            } else {
+                state.skip_field("CustomMessage")?;
+            }
+            if self.custom_sms_sender.is_some() {
+                state.serialize_field("CustomSMSSender", &self.custom_sms_sender)?;
+            } else {
+                state.skip_field("CustomSMSSender")?;
+            }
+            if self.define_auth_challenge.is_some() {
+                state.serialize_field("DefineAuthChallenge", &self.define_auth_challenge)?;
+            } else {
+                state.skip_field("DefineAuthChallenge")?;
+            }
+            if self.inbound_federation.is_some() {
+                state.serialize_field("InboundFederation", &self.inbound_federation)?;
+            } else {
+                state.skip_field("InboundFederation")?;
+            }
+            if self.kms_key_id.is_some() {
+                state.serialize_field("KMSKeyID", &self.kms_key_id)?;
+            } else {
+                state.skip_field("KMSKeyID")?;
+            }
+            if self.post_authentication.is_some() {
+                state.serialize_field("PostAuthentication", &self.post_authentication)?;
+            } else {
+                state.skip_field("PostAuthentication")?;
+            }
+            if self.post_confirmation.is_some() {
+                state.serialize_field("PostConfirmation", &self.post_confirmation)?;
+            } else {
+                state.skip_field("PostConfirmation")?;
+            }
+            if self.pre_authentication.is_some() {
+                state.serialize_field("PreAuthentication", &self.pre_authentication)?;
+            } else {
+                state.skip_field("PreAuthentication")?;
+            }
+            if self.pre_sign_up.is_some() {
+                state.serialize_field("PreSignUp", &self.pre_sign_up)?;
+            } else {
+                state.skip_field("PreSignUp")?;
+            }
+            if self.pre_token_generation.is_some() {
+                state.serialize_field("PreTokenGeneration", &self.pre_token_generation)?;
+            } else {
+                state.skip_field("PreTokenGeneration")?;
+            }
+            if self.pre_token_generation_config.is_some() {
+                state.serialize_field(
+                    "PreTokenGenerationConfig",
+                    &self.pre_token_generation_config,
+                )?;
+            } else {
+                state.skip_field("PreTokenGenerationConfig")?;
+            }
+            if self.user_migration.is_some() {
+                state.serialize_field("UserMigration", &self.user_migration)?;
+            } else {
+                state.skip_field("UserMigration")?;
+            }
+            if self.verify_auth_challenge_response.is_some() {
+                state.serialize_field(
+                    "VerifyAuthChallengeResponse",
+                    &self.verify_auth_challenge_response,
+                )?;
+            } else {
+                state.skip_field("VerifyAuthChallengeResponse")?;
+            }
+            state.end()
+        }
     }
 
     impl LambdaConfig {
@@ -993,35 +1442,76 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PasswordPolicy {
         /// `MinimumLength`
-        #[serde(rename = "MinimumLength", skip_serializing_if = "Option::is_none")]
         pub minimum_length: Option<Value<i64>>,
         /// `PasswordHistorySize`
-        #[serde(
-            rename = "PasswordHistorySize",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub password_history_size: Option<Value<i64>>,
         /// `RequireLowercase`
-        #[serde(rename = "RequireLowercase", skip_serializing_if = "Option::is_none")]
         pub require_lowercase: Option<Value<bool>>,
         /// `RequireNumbers`
-        #[serde(rename = "RequireNumbers", skip_serializing_if = "Option::is_none")]
         pub require_numbers: Option<Value<bool>>,
         /// `RequireSymbols`
-        #[serde(rename = "RequireSymbols", skip_serializing_if = "Option::is_none")]
         pub require_symbols: Option<Value<bool>>,
         /// `RequireUppercase`
-        #[serde(rename = "RequireUppercase", skip_serializing_if = "Option::is_none")]
         pub require_uppercase: Option<Value<bool>>,
         /// `TemporaryPasswordValidityDays`
-        #[serde(
-            rename = "TemporaryPasswordValidityDays",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub temporary_password_validity_days: Option<Value<i64>>,
+    }
+
+    impl Serialize for PasswordPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "PasswordPolicy",
+                usize::from(self.minimum_length.is_some())
+                    + usize::from(self.password_history_size.is_some())
+                    + usize::from(self.require_lowercase.is_some())
+                    + usize::from(self.require_numbers.is_some())
+                    + usize::from(self.require_symbols.is_some())
+                    + usize::from(self.require_uppercase.is_some())
+                    + usize::from(self.temporary_password_validity_days.is_some()),
+            )?;
+            if self.minimum_length.is_some() {
+                state.serialize_field("MinimumLength", &self.minimum_length)?;
+            } else {
+                state.skip_field("MinimumLength")?;
+            }
+            if self.password_history_size.is_some() {
+                state.serialize_field("PasswordHistorySize", &self.password_history_size)?;
+            } else {
+                state.skip_field("PasswordHistorySize")?;
+            }
+            if self.require_lowercase.is_some() {
+                state.serialize_field("RequireLowercase", &self.require_lowercase)?;
+            } else {
+                state.skip_field("RequireLowercase")?;
+            }
+            if self.require_numbers.is_some() {
+                state.serialize_field("RequireNumbers", &self.require_numbers)?;
+            } else {
+                state.skip_field("RequireNumbers")?;
+            }
+            if self.require_symbols.is_some() {
+                state.serialize_field("RequireSymbols", &self.require_symbols)?;
+            } else {
+                state.skip_field("RequireSymbols")?;
+            }
+            if self.require_uppercase.is_some() {
+                state.serialize_field("RequireUppercase", &self.require_uppercase)?;
+            } else {
+                state.skip_field("RequireUppercase")?;
+            }
+            if self.temporary_password_validity_days.is_some() {
+                state.serialize_field(
+                    "TemporaryPasswordValidityDays",
+                    &self.temporary_password_validity_days,
+                )?;
+            } else {
+                state.skip_field("TemporaryPasswordValidityDays")?;
+            }
+            state.end()
+        }
     }
 
     impl PasswordPolicy {
@@ -1075,14 +1565,26 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SignInPolicy {
         /// `AllowedFirstAuthFactors`
-        #[serde(
-            rename = "AllowedFirstAuthFactors",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub allowed_first_auth_factors: Option<Vec<Value<AllowedFirstAuthFactor>>>,
+    }
+
+    impl Serialize for SignInPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SignInPolicy",
+                usize::from(self.allowed_first_auth_factors.is_some()),
+            )?;
+            if self.allowed_first_auth_factors.is_some() {
+                state
+                    .serialize_field("AllowedFirstAuthFactors", &self.allowed_first_auth_factors)?;
+            } else {
+                state.skip_field("AllowedFirstAuthFactors")?;
+            }
+            state.end()
+        }
     }
 
     impl SignInPolicy {
@@ -1103,14 +1605,33 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Policies {
         /// `PasswordPolicy`
-        #[serde(rename = "PasswordPolicy", skip_serializing_if = "Option::is_none")]
         pub password_policy: Option<PasswordPolicy>,
         /// `SignInPolicy`
-        #[serde(rename = "SignInPolicy", skip_serializing_if = "Option::is_none")]
         pub sign_in_policy: Option<SignInPolicy>,
+    }
+
+    impl Serialize for Policies {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Policies",
+                usize::from(self.password_policy.is_some())
+                    + usize::from(self.sign_in_policy.is_some()),
+            )?;
+            if self.password_policy.is_some() {
+                state.serialize_field("PasswordPolicy", &self.password_policy)?;
+            } else {
+                state.skip_field("PasswordPolicy")?;
+            }
+            if self.sign_in_policy.is_some() {
+                state.serialize_field("SignInPolicy", &self.sign_in_policy)?;
+            } else {
+                state.skip_field("SignInPolicy")?;
+            }
+            state.end()
+        }
     }
 
     impl Policies {
@@ -1134,14 +1655,32 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct NumberAttributeConstraints {
         /// `MaxValue`
-        #[serde(rename = "MaxValue", skip_serializing_if = "Option::is_none")]
         pub max_value: Option<Value>,
         /// `MinValue`
-        #[serde(rename = "MinValue", skip_serializing_if = "Option::is_none")]
         pub min_value: Option<Value>,
+    }
+
+    impl Serialize for NumberAttributeConstraints {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "NumberAttributeConstraints",
+                usize::from(self.max_value.is_some()) + usize::from(self.min_value.is_some()),
+            )?;
+            if self.max_value.is_some() {
+                state.serialize_field("MaxValue", &self.max_value)?;
+            } else {
+                state.skip_field("MaxValue")?;
+            }
+            if self.min_value.is_some() {
+                state.serialize_field("MinValue", &self.min_value)?;
+            } else {
+                state.skip_field("MinValue")?;
+            }
+            state.end()
+        }
     }
 
     impl NumberAttributeConstraints {
@@ -1165,14 +1704,32 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct StringAttributeConstraints {
         /// `MaxLength`
-        #[serde(rename = "MaxLength", skip_serializing_if = "Option::is_none")]
         pub max_length: Option<Value>,
         /// `MinLength`
-        #[serde(rename = "MinLength", skip_serializing_if = "Option::is_none")]
         pub min_length: Option<Value>,
+    }
+
+    impl Serialize for StringAttributeConstraints {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "StringAttributeConstraints",
+                usize::from(self.max_length.is_some()) + usize::from(self.min_length.is_some()),
+            )?;
+            if self.max_length.is_some() {
+                state.serialize_field("MaxLength", &self.max_length)?;
+            } else {
+                state.skip_field("MaxLength")?;
+            }
+            if self.min_length.is_some() {
+                state.serialize_field("MinLength", &self.min_length)?;
+            } else {
+                state.skip_field("MinLength")?;
+            }
+            state.end()
+        }
     }
 
     impl StringAttributeConstraints {
@@ -1196,38 +1753,79 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SchemaAttribute {
         /// `AttributeDataType`
-        #[serde(rename = "AttributeDataType", skip_serializing_if = "Option::is_none")]
         pub attribute_data_type: Option<Value<AttributeDataType>>,
         /// `DeveloperOnlyAttribute`
-        #[serde(
-            rename = "DeveloperOnlyAttribute",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub developer_only_attribute: Option<Value<bool>>,
         /// `Mutable`
-        #[serde(rename = "Mutable", skip_serializing_if = "Option::is_none")]
         pub mutable: Option<Value<bool>>,
         /// `Name`
-        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<Value>,
         /// `NumberAttributeConstraints`
-        #[serde(
-            rename = "NumberAttributeConstraints",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub number_attribute_constraints: Option<NumberAttributeConstraints>,
         /// `Required`
-        #[serde(rename = "Required", skip_serializing_if = "Option::is_none")]
         pub required: Option<Value<bool>>,
         /// `StringAttributeConstraints`
-        #[serde(
-            rename = "StringAttributeConstraints",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub string_attribute_constraints: Option<StringAttributeConstraints>,
+    }
+
+    impl Serialize for SchemaAttribute {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SchemaAttribute",
+                usize::from(self.attribute_data_type.is_some())
+                    + usize::from(self.developer_only_attribute.is_some())
+                    + usize::from(self.mutable.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.number_attribute_constraints.is_some())
+                    + usize::from(self.required.is_some())
+                    + usize::from(self.string_attribute_constraints.is_some()),
+            )?;
+            if self.attribute_data_type.is_some() {
+                state.serialize_field("AttributeDataType", &self.attribute_data_type)?;
+            } else {
+                state.skip_field("AttributeDataType")?;
+            }
+            if self.developer_only_attribute.is_some() {
+                state.serialize_field("DeveloperOnlyAttribute", &self.developer_only_attribute)?;
+            } else {
+                state.skip_field("DeveloperOnlyAttribute")?;
+            }
+            if self.mutable.is_some() {
+                state.serialize_field("Mutable", &self.mutable)?;
+            } else {
+                state.skip_field("Mutable")?;
+            }
+            if self.name.is_some() {
+                state.serialize_field("Name", &self.name)?;
+            } else {
+                state.skip_field("Name")?;
+            }
+            if self.number_attribute_constraints.is_some() {
+                state.serialize_field(
+                    "NumberAttributeConstraints",
+                    &self.number_attribute_constraints,
+                )?;
+            } else {
+                state.skip_field("NumberAttributeConstraints")?;
+            }
+            if self.required.is_some() {
+                state.serialize_field("Required", &self.required)?;
+            } else {
+                state.skip_field("Required")?;
+            }
+            if self.string_attribute_constraints.is_some() {
+                state.serialize_field(
+                    "StringAttributeConstraints",
+                    &self.string_attribute_constraints,
+                )?;
+            } else {
+                state.skip_field("StringAttributeConstraints")?;
+            }
+            state.end()
+        }
     }
 
     impl SchemaAttribute {
@@ -1287,35 +1885,69 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EumsSmsConfiguration {
         /// `CallerArn`
-        #[serde(rename = "CallerArn")]
         pub caller_arn: Value,
         /// `ConfigurationSetName`
-        #[serde(
-            rename = "ConfigurationSetName",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub configuration_set_name: Option<Value>,
         /// `ExternalId`
-        #[serde(rename = "ExternalId", skip_serializing_if = "Option::is_none")]
         pub external_id: Option<Value>,
         /// `InEntityId`
-        #[serde(rename = "InEntityId", skip_serializing_if = "Option::is_none")]
         pub in_entity_id: Option<Value>,
         /// `InTemplateId`
-        #[serde(rename = "InTemplateId", skip_serializing_if = "Option::is_none")]
         pub in_template_id: Option<Value>,
         /// `OriginationIdentity`
-        #[serde(
-            rename = "OriginationIdentity",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub origination_identity: Option<Value>,
         /// `Region`
-        #[serde(rename = "Region", skip_serializing_if = "Option::is_none")]
         pub region: Option<Value>,
+    }
+
+    impl Serialize for EumsSmsConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "EumsSmsConfiguration",
+                usize::from(true)
+                    + usize::from(self.configuration_set_name.is_some())
+                    + usize::from(self.external_id.is_some())
+                    + usize::from(self.in_entity_id.is_some())
+                    + usize::from(self.in_template_id.is_some())
+                    + usize::from(self.origination_identity.is_some())
+                    + usize::from(self.region.is_some()),
+            )?;
+            state.serialize_field("CallerArn", &self.caller_arn)?;
+            if self.configuration_set_name.is_some() {
+                state.serialize_field("ConfigurationSetName", &self.configuration_set_name)?;
+            } else {
+                state.skip_field("ConfigurationSetName")?;
+            }
+            if self.external_id.is_some() {
+                state.serialize_field("ExternalId", &self.external_id)?;
+            } else {
+                state.skip_field("ExternalId")?;
+            }
+            if self.in_entity_id.is_some() {
+                state.serialize_field("InEntityId", &self.in_entity_id)?;
+            } else {
+                state.skip_field("InEntityId")?;
+            }
+            if self.in_template_id.is_some() {
+                state.serialize_field("InTemplateId", &self.in_template_id)?;
+            } else {
+                state.skip_field("InTemplateId")?;
+            }
+            if self.origination_identity.is_some() {
+                state.serialize_field("OriginationIdentity", &self.origination_identity)?;
+            } else {
+                state.skip_field("OriginationIdentity")?;
+            }
+            if self.region.is_some() {
+                state.serialize_field("Region", &self.region)?;
+            } else {
+                state.skip_field("Region")?;
+            }
+            state.end()
+        }
     }
 
     impl EumsSmsConfiguration {
@@ -1364,20 +1996,49 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SmsConfiguration {
         /// `EumsSms`
-        #[serde(rename = "EumsSms", skip_serializing_if = "Option::is_none")]
         pub eums_sms: Option<EumsSmsConfiguration>,
         /// `ExternalId`
-        #[serde(rename = "ExternalId", skip_serializing_if = "Option::is_none")]
         pub external_id: Option<Value>,
         /// `SnsCallerArn`
-        #[serde(rename = "SnsCallerArn", skip_serializing_if = "Option::is_none")]
         pub sns_caller_arn: Option<Value>,
         /// `SnsRegion`
-        #[serde(rename = "SnsRegion", skip_serializing_if = "Option::is_none")]
         pub sns_region: Option<Value>,
+    }
+
+    impl Serialize for SmsConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SmsConfiguration",
+                usize::from(self.eums_sms.is_some())
+                    + usize::from(self.external_id.is_some())
+                    + usize::from(self.sns_caller_arn.is_some())
+                    + usize::from(self.sns_region.is_some()),
+            )?;
+            if self.eums_sms.is_some() {
+                state.serialize_field("EumsSms", &self.eums_sms)?;
+            } else {
+                state.skip_field("EumsSms")?;
+            }
+            if self.external_id.is_some() {
+                state.serialize_field("ExternalId", &self.external_id)?;
+            } else {
+                state.skip_field("ExternalId")?;
+            }
+            if self.sns_caller_arn.is_some() {
+                state.serialize_field("SnsCallerArn", &self.sns_caller_arn)?;
+            } else {
+                state.skip_field("SnsCallerArn")?;
+            }
+            if self.sns_region.is_some() {
+                state.serialize_field("SnsRegion", &self.sns_region)?;
+            } else {
+                state.skip_field("SnsRegion")?;
+            }
+            state.end()
+        }
     }
 
     impl SmsConfiguration {
@@ -1413,12 +2074,23 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserAttributeUpdateSettings {
         /// `AttributesRequireVerificationBeforeUpdate`
-        #[serde(rename = "AttributesRequireVerificationBeforeUpdate")]
         pub attributes_require_verification_before_update:
             Vec<Value<AttributesRequireVerificationBeforeUpdateItem>>,
+    }
+
+    impl Serialize for UserAttributeUpdateSettings {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("UserAttributeUpdateSettings", usize::from(true))?;
+            state.serialize_field(
+                "AttributesRequireVerificationBeforeUpdate",
+                &self.attributes_require_verification_before_update,
+            )?;
+            state.end()
+        }
     }
 
     impl UserAttributeUpdateSettings {
@@ -1436,11 +2108,25 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AdvancedSecurityAdditionalFlows {
         /// `CustomAuthMode`
-        #[serde(rename = "CustomAuthMode", skip_serializing_if = "Option::is_none")]
         pub custom_auth_mode: Option<Value<CustomAuthMode>>,
+    }
+
+    impl Serialize for AdvancedSecurityAdditionalFlows {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AdvancedSecurityAdditionalFlows",
+                usize::from(self.custom_auth_mode.is_some()),
+            )?;
+            if self.custom_auth_mode.is_some() {
+                state.serialize_field("CustomAuthMode", &self.custom_auth_mode)?;
+            } else {
+                state.skip_field("CustomAuthMode")?;
+            }
+            state.end()
+        }
     }
 
     impl AdvancedSecurityAdditionalFlows {
@@ -1458,20 +2144,36 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct UserPoolAddOns {
         /// `AdvancedSecurityAdditionalFlows`
-        #[serde(
-            rename = "AdvancedSecurityAdditionalFlows",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub advanced_security_additional_flows: Option<AdvancedSecurityAdditionalFlows>,
         /// `AdvancedSecurityMode`
-        #[serde(
-            rename = "AdvancedSecurityMode",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub advanced_security_mode: Option<Value<AdvancedSecurityMode>>,
+    }
+
+    impl Serialize for UserPoolAddOns {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "UserPoolAddOns",
+                usize::from(self.advanced_security_additional_flows.is_some())
+                    + usize::from(self.advanced_security_mode.is_some()),
+            )?;
+            if self.advanced_security_additional_flows.is_some() {
+                state.serialize_field(
+                    "AdvancedSecurityAdditionalFlows",
+                    &self.advanced_security_additional_flows,
+                )?;
+            } else {
+                state.skip_field("AdvancedSecurityAdditionalFlows")?;
+            }
+            if self.advanced_security_mode.is_some() {
+                state.serialize_field("AdvancedSecurityMode", &self.advanced_security_mode)?;
+            } else {
+                state.skip_field("AdvancedSecurityMode")?;
+            }
+            state.end()
+        }
     }
 
     impl UserPoolAddOns {
@@ -1501,11 +2203,25 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct UsernameConfiguration {
         /// `CaseSensitive`
-        #[serde(rename = "CaseSensitive", skip_serializing_if = "Option::is_none")]
         pub case_sensitive: Option<Value<bool>>,
+    }
+
+    impl Serialize for UsernameConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "UsernameConfiguration",
+                usize::from(self.case_sensitive.is_some()),
+            )?;
+            if self.case_sensitive.is_some() {
+                state.serialize_field("CaseSensitive", &self.case_sensitive)?;
+            } else {
+                state.skip_field("CaseSensitive")?;
+            }
+            state.end()
+        }
     }
 
     impl UsernameConfiguration {
@@ -1523,26 +2239,65 @@ pub mod user_pool {
     }
 
     /// A property type of `AWS::Cognito::UserPool`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct VerificationMessageTemplate {
         /// `DefaultEmailOption`
-        #[serde(rename = "DefaultEmailOption", skip_serializing_if = "Option::is_none")]
         pub default_email_option: Option<Value<DefaultEmailOption>>,
         /// `EmailMessage`
-        #[serde(rename = "EmailMessage", skip_serializing_if = "Option::is_none")]
         pub email_message: Option<Value>,
         /// `EmailMessageByLink`
-        #[serde(rename = "EmailMessageByLink", skip_serializing_if = "Option::is_none")]
         pub email_message_by_link: Option<Value>,
         /// `EmailSubject`
-        #[serde(rename = "EmailSubject", skip_serializing_if = "Option::is_none")]
         pub email_subject: Option<Value>,
         /// `EmailSubjectByLink`
-        #[serde(rename = "EmailSubjectByLink", skip_serializing_if = "Option::is_none")]
         pub email_subject_by_link: Option<Value>,
         /// `SmsMessage`
-        #[serde(rename = "SmsMessage", skip_serializing_if = "Option::is_none")]
         pub sms_message: Option<Value>,
+    }
+
+    impl Serialize for VerificationMessageTemplate {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "VerificationMessageTemplate",
+                usize::from(self.default_email_option.is_some())
+                    + usize::from(self.email_message.is_some())
+                    + usize::from(self.email_message_by_link.is_some())
+                    + usize::from(self.email_subject.is_some())
+                    + usize::from(self.email_subject_by_link.is_some())
+                    + usize::from(self.sms_message.is_some()),
+            )?;
+            if self.default_email_option.is_some() {
+                state.serialize_field("DefaultEmailOption", &self.default_email_option)?;
+            } else {
+                state.skip_field("DefaultEmailOption")?;
+            }
+            if self.email_message.is_some() {
+                state.serialize_field("EmailMessage", &self.email_message)?;
+            } else {
+                state.skip_field("EmailMessage")?;
+            }
+            if self.email_message_by_link.is_some() {
+                state.serialize_field("EmailMessageByLink", &self.email_message_by_link)?;
+            } else {
+                state.skip_field("EmailMessageByLink")?;
+            }
+            if self.email_subject.is_some() {
+                state.serialize_field("EmailSubject", &self.email_subject)?;
+            } else {
+                state.skip_field("EmailSubject")?;
+            }
+            if self.email_subject_by_link.is_some() {
+                state.serialize_field("EmailSubjectByLink", &self.email_subject_by_link)?;
+            } else {
+                state.skip_field("EmailSubjectByLink")?;
+            }
+            if self.sms_message.is_some() {
+                state.serialize_field("SmsMessage", &self.sms_message)?;
+            } else {
+                state.skip_field("SmsMessage")?;
+            }
+            state.end()
+        }
     }
 
     impl VerificationMessageTemplate {
@@ -1590,194 +2345,402 @@ pub mod user_pool {
     }
 
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum RecoveryOptionName {
-        #[serde(rename = "admin_only")]
+        /// `admin_only`
         AdminOnly,
-        #[serde(rename = "verified_email")]
+        /// `verified_email`
         VerifiedEmail,
-        #[serde(rename = "verified_phone_number")]
+        /// `verified_phone_number`
         VerifiedPhoneNumber,
     }
 
+    impl Serialize for RecoveryOptionName {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                RecoveryOptionName::AdminOnly => (0u32, "admin_only"),
+                RecoveryOptionName::VerifiedEmail => (1u32, "verified_email"),
+                RecoveryOptionName::VerifiedPhoneNumber => (2u32, "verified_phone_number"),
+            };
+            serializer.serialize_unit_variant("RecoveryOptionName", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AliasAttribute {
-        #[serde(rename = "email")]
+        /// `email`
         Email,
-        #[serde(rename = "phone_number")]
+        /// `phone_number`
         PhoneNumber,
-        #[serde(rename = "preferred_username")]
+        /// `preferred_username`
         PreferredUsername,
     }
 
-    /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum AutoVerifiedAttribute {
-        #[serde(rename = "email")]
-        Email,
-        #[serde(rename = "phone_number")]
-        PhoneNumber,
+    impl Serialize for AliasAttribute {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AliasAttribute::Email => (0u32, "email"),
+                AliasAttribute::PhoneNumber => (1u32, "phone_number"),
+                AliasAttribute::PreferredUsername => (2u32, "preferred_username"),
+            };
+            serializer.serialize_unit_variant("AliasAttribute", index, value)
+        }
     }
 
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AutoVerifiedAttribute {
+        /// `email`
+        Email,
+        /// `phone_number`
+        PhoneNumber,
+    }
+
+    impl Serialize for AutoVerifiedAttribute {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AutoVerifiedAttribute::Email => (0u32, "email"),
+                AutoVerifiedAttribute::PhoneNumber => (1u32, "phone_number"),
+            };
+            serializer.serialize_unit_variant("AutoVerifiedAttribute", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::Cognito::UserPool` takes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DeletionProtection {
-        #[serde(rename = "ACTIVE")]
+        /// `ACTIVE`
         Active,
-        #[serde(rename = "INACTIVE")]
+        /// `INACTIVE`
         Inactive,
     }
 
+    impl Serialize for DeletionProtection {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                DeletionProtection::Active => (0u32, "ACTIVE"),
+                DeletionProtection::Inactive => (1u32, "INACTIVE"),
+            };
+            serializer.serialize_unit_variant("DeletionProtection", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum EmailSendingAccount {
-        #[serde(rename = "COGNITO_DEFAULT")]
+        /// `COGNITO_DEFAULT`
         CognitoDefault,
-        #[serde(rename = "DEVELOPER")]
+        /// `DEVELOPER`
         Developer,
     }
 
+    impl Serialize for EmailSendingAccount {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                EmailSendingAccount::CognitoDefault => (0u32, "COGNITO_DEFAULT"),
+                EmailSendingAccount::Developer => (1u32, "DEVELOPER"),
+            };
+            serializer.serialize_unit_variant("EmailSendingAccount", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum IssuerConfigurationType {
-        #[serde(rename = "ORIGINAL")]
+        /// `ORIGINAL`
         Original,
-        #[serde(rename = "UPDATED")]
+        /// `UPDATED`
         Updated,
     }
 
+    impl Serialize for IssuerConfigurationType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                IssuerConfigurationType::Original => (0u32, "ORIGINAL"),
+                IssuerConfigurationType::Updated => (1u32, "UPDATED"),
+            };
+            serializer.serialize_unit_variant("IssuerConfigurationType", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum EncryptionKeyType {
-        #[serde(rename = "AWS_OWNED_KEY")]
+        /// `AWS_OWNED_KEY`
         AwsOwnedKey,
-        #[serde(rename = "CUSTOMER_MANAGED_KEY")]
+        /// `CUSTOMER_MANAGED_KEY`
         CustomerManagedKey,
     }
 
-    /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum LambdaVersion {
-        #[serde(rename = "V1_0")]
-        V10,
+    impl Serialize for EncryptionKeyType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                EncryptionKeyType::AwsOwnedKey => (0u32, "AWS_OWNED_KEY"),
+                EncryptionKeyType::CustomerManagedKey => (1u32, "CUSTOMER_MANAGED_KEY"),
+            };
+            serializer.serialize_unit_variant("EncryptionKeyType", index, value)
+        }
     }
 
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum PreTokenGenerationConfigLambdaVersion {
-        #[serde(rename = "V1_0")]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum LambdaVersion {
+        /// `V1_0`
         V10,
-        #[serde(rename = "V2_0")]
+    }
+
+    impl Serialize for LambdaVersion {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                LambdaVersion::V10 => (0u32, "V1_0"),
+            };
+            serializer.serialize_unit_variant("LambdaVersion", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::Cognito::UserPool` takes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum PreTokenGenerationConfigLambdaVersion {
+        /// `V1_0`
+        V10,
+        /// `V2_0`
         V20,
-        #[serde(rename = "V3_0")]
+        /// `V3_0`
         V30,
     }
 
+    impl Serialize for PreTokenGenerationConfigLambdaVersion {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PreTokenGenerationConfigLambdaVersion::V10 => (0u32, "V1_0"),
+                PreTokenGenerationConfigLambdaVersion::V20 => (1u32, "V2_0"),
+                PreTokenGenerationConfigLambdaVersion::V30 => (2u32, "V3_0"),
+            };
+            serializer.serialize_unit_variant("PreTokenGenerationConfigLambdaVersion", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum MfaConfiguration {
-        #[serde(rename = "OFF")]
+        /// `OFF`
         Off,
-        #[serde(rename = "ON")]
+        /// `ON`
         On,
-        #[serde(rename = "OPTIONAL")]
+        /// `OPTIONAL`
         Optional,
     }
 
+    impl Serialize for MfaConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                MfaConfiguration::Off => (0u32, "OFF"),
+                MfaConfiguration::On => (1u32, "ON"),
+                MfaConfiguration::Optional => (2u32, "OPTIONAL"),
+            };
+            serializer.serialize_unit_variant("MfaConfiguration", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AllowedFirstAuthFactor {
-        #[serde(rename = "EMAIL_OTP")]
+        /// `EMAIL_OTP`
         EmailOtp,
-        #[serde(rename = "PASSWORD")]
+        /// `PASSWORD`
         Password,
-        #[serde(rename = "SMS_OTP")]
+        /// `SMS_OTP`
         SmsOtp,
-        #[serde(rename = "SOFTWARE_TOKEN")]
+        /// `SOFTWARE_TOKEN`
         SoftwareToken,
-        #[serde(rename = "WEB_AUTHN")]
+        /// `WEB_AUTHN`
         WebAuthn,
     }
 
+    impl Serialize for AllowedFirstAuthFactor {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AllowedFirstAuthFactor::EmailOtp => (0u32, "EMAIL_OTP"),
+                AllowedFirstAuthFactor::Password => (1u32, "PASSWORD"),
+                AllowedFirstAuthFactor::SmsOtp => (2u32, "SMS_OTP"),
+                AllowedFirstAuthFactor::SoftwareToken => (3u32, "SOFTWARE_TOKEN"),
+                AllowedFirstAuthFactor::WebAuthn => (4u32, "WEB_AUTHN"),
+            };
+            serializer.serialize_unit_variant("AllowedFirstAuthFactor", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AttributeDataType {
-        #[serde(rename = "Boolean")]
+        /// `Boolean`
         Boolean,
-        #[serde(rename = "DateTime")]
+        /// `DateTime`
         DateTime,
-        #[serde(rename = "Number")]
+        /// `Number`
         Number,
-        #[serde(rename = "String")]
+        /// `String`
         String,
     }
 
+    impl Serialize for AttributeDataType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AttributeDataType::Boolean => (0u32, "Boolean"),
+                AttributeDataType::DateTime => (1u32, "DateTime"),
+                AttributeDataType::Number => (2u32, "Number"),
+                AttributeDataType::String => (3u32, "String"),
+            };
+            serializer.serialize_unit_variant("AttributeDataType", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AttributesRequireVerificationBeforeUpdateItem {
-        #[serde(rename = "email")]
+        /// `email`
         Email,
-        #[serde(rename = "phone_number")]
+        /// `phone_number`
         PhoneNumber,
     }
 
-    /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum CustomAuthMode {
-        #[serde(rename = "AUDIT")]
-        Audit,
-        #[serde(rename = "ENFORCED")]
-        Enforced,
+    impl Serialize for AttributesRequireVerificationBeforeUpdateItem {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AttributesRequireVerificationBeforeUpdateItem::Email => (0u32, "email"),
+                AttributesRequireVerificationBeforeUpdateItem::PhoneNumber => {
+                    (1u32, "phone_number")
+                }
+            };
+            serializer.serialize_unit_variant(
+                "AttributesRequireVerificationBeforeUpdateItem",
+                index,
+                value,
+            )
+        }
     }
 
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum AdvancedSecurityMode {
-        #[serde(rename = "AUDIT")]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CustomAuthMode {
+        /// `AUDIT`
         Audit,
-        #[serde(rename = "ENFORCED")]
+        /// `ENFORCED`
         Enforced,
-        #[serde(rename = "OFF")]
+    }
+
+    impl Serialize for CustomAuthMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                CustomAuthMode::Audit => (0u32, "AUDIT"),
+                CustomAuthMode::Enforced => (1u32, "ENFORCED"),
+            };
+            serializer.serialize_unit_variant("CustomAuthMode", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::Cognito::UserPool` takes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AdvancedSecurityMode {
+        /// `AUDIT`
+        Audit,
+        /// `ENFORCED`
+        Enforced,
+        /// `OFF`
         Off,
     }
 
+    impl Serialize for AdvancedSecurityMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AdvancedSecurityMode::Audit => (0u32, "AUDIT"),
+                AdvancedSecurityMode::Enforced => (1u32, "ENFORCED"),
+                AdvancedSecurityMode::Off => (2u32, "OFF"),
+            };
+            serializer.serialize_unit_variant("AdvancedSecurityMode", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum UserPoolTier {
-        #[serde(rename = "LITE")]
+        /// `LITE`
         Lite,
-        #[serde(rename = "ESSENTIALS")]
+        /// `ESSENTIALS`
         Essentials,
-        #[serde(rename = "PLUS")]
+        /// `PLUS`
         Plus,
     }
 
+    impl Serialize for UserPoolTier {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                UserPoolTier::Lite => (0u32, "LITE"),
+                UserPoolTier::Essentials => (1u32, "ESSENTIALS"),
+                UserPoolTier::Plus => (2u32, "PLUS"),
+            };
+            serializer.serialize_unit_variant("UserPoolTier", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum UsernameAttribute {
-        #[serde(rename = "email")]
+        /// `email`
         Email,
-        #[serde(rename = "phone_number")]
+        /// `phone_number`
         PhoneNumber,
     }
 
-    /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum DefaultEmailOption {
-        #[serde(rename = "CONFIRM_WITH_CODE")]
-        ConfirmWithCode,
-        #[serde(rename = "CONFIRM_WITH_LINK")]
-        ConfirmWithLink,
+    impl Serialize for UsernameAttribute {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                UsernameAttribute::Email => (0u32, "email"),
+                UsernameAttribute::PhoneNumber => (1u32, "phone_number"),
+            };
+            serializer.serialize_unit_variant("UsernameAttribute", index, value)
+        }
     }
 
     /// The values a property of `AWS::Cognito::UserPool` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DefaultEmailOption {
+        /// `CONFIRM_WITH_CODE`
+        ConfirmWithCode,
+        /// `CONFIRM_WITH_LINK`
+        ConfirmWithLink,
+    }
+
+    impl Serialize for DefaultEmailOption {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                DefaultEmailOption::ConfirmWithCode => (0u32, "CONFIRM_WITH_CODE"),
+                DefaultEmailOption::ConfirmWithLink => (1u32, "CONFIRM_WITH_LINK"),
+            };
+            serializer.serialize_unit_variant("DefaultEmailOption", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::Cognito::UserPool` takes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum WebAuthnFactorConfiguration {
-        #[serde(rename = "SINGLE_FACTOR")]
+        /// `SINGLE_FACTOR`
         SingleFactor,
-        #[serde(rename = "MULTI_FACTOR_WITH_USER_VERIFICATION")]
+        /// `MULTI_FACTOR_WITH_USER_VERIFICATION`
         MultiFactorWithUserVerification,
+    }
+
+    impl Serialize for WebAuthnFactorConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                WebAuthnFactorConfiguration::SingleFactor => (0u32, "SINGLE_FACTOR"),
+                WebAuthnFactorConfiguration::MultiFactorWithUserVerification => {
+                    (1u32, "MULTI_FACTOR_WITH_USER_VERIFICATION")
+                }
+            };
+            serializer.serialize_unit_variant("WebAuthnFactorConfiguration", index, value)
+        }
     }
 
     impl Handle<UserPool> {
@@ -1816,7 +2779,7 @@ pub mod user_pool {
 
 /// `AWS::Cognito::UserPoolClient`: its properties ([`UserPoolClient`]), their nested types and its attributes.
 pub mod user_pool_client {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Value};
 
@@ -1825,107 +2788,209 @@ pub mod user_pool_client {
     /// ```text
     /// Resource Type definition for AWS::Cognito::UserPoolClient
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserPoolClient {
         /// `AccessTokenValidity`
-        #[serde(
-            rename = "AccessTokenValidity",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_token_validity: Option<Value<i64>>,
         /// `AllowedOAuthFlows`
-        #[serde(rename = "AllowedOAuthFlows", skip_serializing_if = "Option::is_none")]
         pub allowed_oauth_flows: Option<Vec<Value<AllowedOAuthFlow>>>,
         /// `AllowedOAuthFlowsUserPoolClient`
-        #[serde(
-            rename = "AllowedOAuthFlowsUserPoolClient",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub allowed_oauth_flows_user_pool_client: Option<Value<bool>>,
         /// `AllowedOAuthScopes`
-        #[serde(rename = "AllowedOAuthScopes", skip_serializing_if = "Option::is_none")]
         pub allowed_oauth_scopes: Option<Vec<Value>>,
         /// `AnalyticsConfiguration`
-        #[serde(
-            rename = "AnalyticsConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub analytics_configuration: Option<AnalyticsConfiguration>,
         /// `AuthSessionValidity`
-        #[serde(
-            rename = "AuthSessionValidity",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub auth_session_validity: Option<Value<i64>>,
         /// `CallbackURLs`
-        #[serde(rename = "CallbackURLs", skip_serializing_if = "Option::is_none")]
         pub callback_urls: Option<Vec<Value>>,
         /// `ClientName`
-        #[serde(rename = "ClientName", skip_serializing_if = "Option::is_none")]
         pub client_name: Option<Value>,
         /// `DefaultRedirectURI`
-        #[serde(rename = "DefaultRedirectURI", skip_serializing_if = "Option::is_none")]
         pub default_redirect_uri: Option<Value>,
         /// `EnablePropagateAdditionalUserContextData`
-        #[serde(
-            rename = "EnablePropagateAdditionalUserContextData",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_propagate_additional_user_context_data: Option<Value<bool>>,
         /// `EnableTokenRevocation`
-        #[serde(
-            rename = "EnableTokenRevocation",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_token_revocation: Option<Value<bool>>,
         /// `ExplicitAuthFlows`
-        #[serde(rename = "ExplicitAuthFlows", skip_serializing_if = "Option::is_none")]
         pub explicit_auth_flows: Option<Vec<Value<ExplicitAuthFlow>>>,
         /// `GenerateSecret`
-        #[serde(rename = "GenerateSecret", skip_serializing_if = "Option::is_none")]
         pub generate_secret: Option<Value<bool>>,
         /// `IdTokenValidity`
-        #[serde(rename = "IdTokenValidity", skip_serializing_if = "Option::is_none")]
         pub id_token_validity: Option<Value<i64>>,
         /// `LogoutURLs`
-        #[serde(rename = "LogoutURLs", skip_serializing_if = "Option::is_none")]
         pub logout_urls: Option<Vec<Value>>,
         /// `PreventUserExistenceErrors`
-        #[serde(
-            rename = "PreventUserExistenceErrors",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub prevent_user_existence_errors: Option<Value<PreventUserExistenceErrors>>,
         /// `ReadAttributes`
-        #[serde(rename = "ReadAttributes", skip_serializing_if = "Option::is_none")]
         pub read_attributes: Option<Vec<Value>>,
         /// `RefreshTokenRotation`
-        #[serde(
-            rename = "RefreshTokenRotation",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub refresh_token_rotation: Option<RefreshTokenRotation>,
         /// `RefreshTokenValidity`
-        #[serde(
-            rename = "RefreshTokenValidity",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub refresh_token_validity: Option<Value<i64>>,
         /// `SupportedIdentityProviders`
-        #[serde(
-            rename = "SupportedIdentityProviders",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub supported_identity_providers: Option<Vec<Value>>,
         /// `TokenValidityUnits`
-        #[serde(rename = "TokenValidityUnits", skip_serializing_if = "Option::is_none")]
         pub token_validity_units: Option<TokenValidityUnits>,
         /// `UserPoolId`
-        #[serde(rename = "UserPoolId")]
         pub user_pool_id: crate::cfn::Id<crate::generated::cognito::user_pool::UserPool>,
         /// `WriteAttributes`
-        #[serde(rename = "WriteAttributes", skip_serializing_if = "Option::is_none")]
         pub write_attributes: Option<Vec<Value>>,
+    }
+
+    impl Serialize for UserPoolClient {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "UserPoolClient",
+                usize::from(self.access_token_validity.is_some())
+                    + usize::from(self.allowed_oauth_flows.is_some())
+                    + usize::from(self.allowed_oauth_flows_user_pool_client.is_some())
+                    + usize::from(self.allowed_oauth_scopes.is_some())
+                    + usize::from(self.analytics_configuration.is_some())
+                    + usize::from(self.auth_session_validity.is_some())
+                    + usize::from(self.callback_urls.is_some())
+                    + usize::from(self.client_name.is_some())
+                    + usize::from(self.default_redirect_uri.is_some())
+                    + usize::from(self.enable_propagate_additional_user_context_data.is_some())
+                    + usize::from(self.enable_token_revocation.is_some())
+                    + usize::from(self.explicit_auth_flows.is_some())
+                    + usize::from(self.generate_secret.is_some())
+                    + usize::from(self.id_token_validity.is_some())
+                    + usize::from(self.logout_urls.is_some())
+                    + usize::from(self.prevent_user_existence_errors.is_some())
+                    + usize::from(self.read_attributes.is_some())
+                    + usize::from(self.refresh_token_rotation.is_some())
+                    + usize::from(self.refresh_token_validity.is_some())
+                    + usize::from(self.supported_identity_providers.is_some())
+                    + usize::from(self.token_validity_units.is_some())
+                    + usize::from(true)
+                    + usize::from(self.write_attributes.is_some()),
+            )?;
+            if self.access_token_validity.is_some() {
+                state.serialize_field("AccessTokenValidity", &self.access_token_validity)?;
+            } else {
+                state.skip_field("AccessTokenValidity")?;
+            }
+            if self.allowed_oauth_flows.is_some() {
+                state.serialize_field("AllowedOAuthFlows", &self.allowed_oauth_flows)?;
+            } else {
+                state.skip_field("AllowedOAuthFlows")?;
+            }
+            if self.allowed_oauth_flows_user_pool_client.is_some() {
+                state.serialize_field(
+                    "AllowedOAuthFlowsUserPoolClient",
+                    &self.allowed_oauth_flows_user_pool_client,
+                )?;
+            } else {
+                state.skip_field("AllowedOAuthFlowsUserPoolClient")?;
+            }
+            if self.allowed_oauth_scopes.is_some() {
+                state.serialize_field("AllowedOAuthScopes", &self.allowed_oauth_scopes)?;
+            } else {
+                state.skip_field("AllowedOAuthScopes")?;
+            }
+            if self.analytics_configuration.is_some() {
+                state.serialize_field("AnalyticsConfiguration", &self.analytics_configuration)?;
+            } else {
+                state.skip_field("AnalyticsConfiguration")?;
+            }
+            if self.auth_session_validity.is_some() {
+                state.serialize_field("AuthSessionValidity", &self.auth_session_validity)?;
+            } else {
+                state.skip_field("AuthSessionValidity")?;
+            }
+            if self.callback_urls.is_some() {
+                state.serialize_field("CallbackURLs", &self.callback_urls)?;
+            } else {
+                state.skip_field("CallbackURLs")?;
+            }
+            if self.client_name.is_some() {
+                state.serialize_field("ClientName", &self.client_name)?;
+            } else {
+                state.skip_field("ClientName")?;
+            }
+            if self.default_redirect_uri.is_some() {
+                state.serialize_field("DefaultRedirectURI", &self.default_redirect_uri)?;
+            } else {
+                state.skip_field("DefaultRedirectURI")?;
+            }
+            if self.enable_propagate_additional_user_context_data.is_some() {
+                state.serialize_field(
+                    "EnablePropagateAdditionalUserContextData",
+                    &self.enable_propagate_additional_user_context_data,
+                )?;
+            } else {
+                state.skip_field("EnablePropagateAdditionalUserContextData")?;
+            }
+            if self.enable_token_revocation.is_some() {
+                state.serialize_field("EnableTokenRevocation", &self.enable_token_revocation)?;
+            } else {
+                state.skip_field("EnableTokenRevocation")?;
+            }
+            if self.explicit_auth_flows.is_some() {
+                state.serialize_field("ExplicitAuthFlows", &self.explicit_auth_flows)?;
+            } else {
+                state.skip_field("ExplicitAuthFlows")?;
+            }
+            if self.generate_secret.is_some() {
+                state.serialize_field("GenerateSecret", &self.generate_secret)?;
+            } else {
+                state.skip_field("GenerateSecret")?;
+            }
+            if self.id_token_validity.is_some() {
+                state.serialize_field("IdTokenValidity", &self.id_token_validity)?;
+            } else {
+                state.skip_field("IdTokenValidity")?;
+            }
+            if self.logout_urls.is_some() {
+                state.serialize_field("LogoutURLs", &self.logout_urls)?;
+            } else {
+                state.skip_field("LogoutURLs")?;
+            }
+            if self.prevent_user_existence_errors.is_some() {
+                state.serialize_field(
+                    "PreventUserExistenceErrors",
+                    &self.prevent_user_existence_errors,
+                )?;
+            } else {
+                state.skip_field("PreventUserExistenceErrors")?;
+            }
+            if self.read_attributes.is_some() {
+                state.serialize_field("ReadAttributes", &self.read_attributes)?;
+            } else {
+                state.skip_field("ReadAttributes")?;
+            }
+            if self.refresh_token_rotation.is_some() {
+                state.serialize_field("RefreshTokenRotation", &self.refresh_token_rotation)?;
+            } else {
+                state.skip_field("RefreshTokenRotation")?;
+            }
+            if self.refresh_token_validity.is_some() {
+                state.serialize_field("RefreshTokenValidity", &self.refresh_token_validity)?;
+            } else {
+                state.skip_field("RefreshTokenValidity")?;
+            }
+            if self.supported_identity_providers.is_some() {
+                state.serialize_field(
+                    "SupportedIdentityProviders",
+                    &self.supported_identity_providers,
+                )?;
+            } else {
+                state.skip_field("SupportedIdentityProviders")?;
+            }
+            if self.token_validity_units.is_some() {
+                state.serialize_field("TokenValidityUnits", &self.token_validity_units)?;
+            } else {
+                state.skip_field("TokenValidityUnits")?;
+            }
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+            if self.write_attributes.is_some() {
+                state.serialize_field("WriteAttributes", &self.write_attributes)?;
+            } else {
+                state.skip_field("WriteAttributes")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(UserPoolClient, "AWS::Cognito::UserPoolClient");
@@ -2089,23 +3154,57 @@ pub mod user_pool_client {
     }
 
     /// A property type of `AWS::Cognito::UserPoolClient`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AnalyticsConfiguration {
         /// `ApplicationArn`
-        #[serde(rename = "ApplicationArn", skip_serializing_if = "Option::is_none")]
         pub application_arn: Option<Value>,
         /// `ApplicationId`
-        #[serde(rename = "ApplicationId", skip_serializing_if = "Option::is_none")]
         pub application_id: Option<Value>,
         /// `ExternalId`
-        #[serde(rename = "ExternalId", skip_serializing_if = "Option::is_none")]
         pub external_id: Option<Value>,
         /// `RoleArn`
-        #[serde(rename = "RoleArn", skip_serializing_if = "Option::is_none")]
         pub role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `UserDataShared`
-        #[serde(rename = "UserDataShared", skip_serializing_if = "Option::is_none")]
         pub user_data_shared: Option<Value<bool>>,
+    }
+
+    impl Serialize for AnalyticsConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AnalyticsConfiguration",
+                usize::from(self.application_arn.is_some())
+                    + usize::from(self.application_id.is_some())
+                    + usize::from(self.external_id.is_some())
+                    + usize::from(self.role_arn.is_some())
+                    + usize::from(self.user_data_shared.is_some()),
+            )?;
+            if self.application_arn.is_some() {
+                state.serialize_field("ApplicationArn", &self.application_arn)?;
+            } else {
+                state.skip_field("ApplicationArn")?;
+            }
+            if self.application_id.is_some() {
+                state.serialize_field("ApplicationId", &self.application_id)?;
+            } else {
+                state.skip_field("ApplicationId")?;
+            }
+            if self.external_id.is_some() {
+                state.serialize_field("ExternalId", &self.external_id)?;
+            } else {
+                state.skip_field("ExternalId")?;
+            }
+            if self.role_arn.is_some() {
+                state.serialize_field("RoleArn", &self.role_arn)?;
+            } else {
+                state.skip_field("RoleArn")?;
+            }
+            if self.user_data_shared.is_some() {
+                state.serialize_field("UserDataShared", &self.user_data_shared)?;
+            } else {
+                state.skip_field("UserDataShared")?;
+            }
+            state.end()
+        }
     }
 
     impl AnalyticsConfiguration {
@@ -2150,17 +3249,34 @@ pub mod user_pool_client {
     }
 
     /// A property type of `AWS::Cognito::UserPoolClient`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct RefreshTokenRotation {
         /// `Feature`
-        #[serde(rename = "Feature", skip_serializing_if = "Option::is_none")]
         pub feature: Option<Value<Feature>>,
         /// `RetryGracePeriodSeconds`
-        #[serde(
-            rename = "RetryGracePeriodSeconds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retry_grace_period_seconds: Option<Value<i64>>,
+    }
+
+    impl Serialize for RefreshTokenRotation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RefreshTokenRotation",
+                usize::from(self.feature.is_some())
+                    + usize::from(self.retry_grace_period_seconds.is_some()),
+            )?;
+            if self.feature.is_some() {
+                state.serialize_field("Feature", &self.feature)?;
+            } else {
+                state.skip_field("Feature")?;
+            }
+            if self.retry_grace_period_seconds.is_some() {
+                state
+                    .serialize_field("RetryGracePeriodSeconds", &self.retry_grace_period_seconds)?;
+            } else {
+                state.skip_field("RetryGracePeriodSeconds")?;
+            }
+            state.end()
+        }
     }
 
     impl RefreshTokenRotation {
@@ -2184,17 +3300,41 @@ pub mod user_pool_client {
     }
 
     /// A property type of `AWS::Cognito::UserPoolClient`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct TokenValidityUnits {
         /// `AccessToken`
-        #[serde(rename = "AccessToken", skip_serializing_if = "Option::is_none")]
         pub access_token: Option<Value<AccessToken>>,
         /// `IdToken`
-        #[serde(rename = "IdToken", skip_serializing_if = "Option::is_none")]
         pub id_token: Option<Value<IdToken>>,
         /// `RefreshToken`
-        #[serde(rename = "RefreshToken", skip_serializing_if = "Option::is_none")]
         pub refresh_token: Option<Value<RefreshToken>>,
+    }
+
+    impl Serialize for TokenValidityUnits {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "TokenValidityUnits",
+                usize::from(self.access_token.is_some())
+                    + usize::from(self.id_token.is_some())
+                    + usize::from(self.refresh_token.is_some()),
+            )?;
+            if self.access_token.is_some() {
+                state.serialize_field("AccessToken", &self.access_token)?;
+            } else {
+                state.skip_field("AccessToken")?;
+            }
+            if self.id_token.is_some() {
+                state.serialize_field("IdToken", &self.id_token)?;
+            } else {
+                state.skip_field("IdToken")?;
+            }
+            if self.refresh_token.is_some() {
+                state.serialize_field("RefreshToken", &self.refresh_token)?;
+            } else {
+                state.skip_field("RefreshToken")?;
+            }
+            state.end()
+        }
     }
 
     impl TokenValidityUnits {
@@ -2224,94 +3364,180 @@ pub mod user_pool_client {
     }
 
     /// The values a property of `AWS::Cognito::UserPoolClient` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AllowedOAuthFlow {
-        #[serde(rename = "client_credentials")]
+        /// `client_credentials`
         ClientCredentials,
-        #[serde(rename = "code")]
+        /// `code`
         Code,
-        #[serde(rename = "implicit")]
+        /// `implicit`
         Implicit,
     }
 
+    impl Serialize for AllowedOAuthFlow {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AllowedOAuthFlow::ClientCredentials => (0u32, "client_credentials"),
+                AllowedOAuthFlow::Code => (1u32, "code"),
+                AllowedOAuthFlow::Implicit => (2u32, "implicit"),
+            };
+            serializer.serialize_unit_variant("AllowedOAuthFlow", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPoolClient` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ExplicitAuthFlow {
-        #[serde(rename = "ADMIN_NO_SRP_AUTH")]
+        /// `ADMIN_NO_SRP_AUTH`
         AdminNoSrpAuth,
-        #[serde(rename = "ALLOW_ADMIN_USER_PASSWORD_AUTH")]
+        /// `ALLOW_ADMIN_USER_PASSWORD_AUTH`
         AllowAdminUserPasswordAuth,
-        #[serde(rename = "ALLOW_CUSTOM_AUTH")]
+        /// `ALLOW_CUSTOM_AUTH`
         AllowCustomAuth,
-        #[serde(rename = "ALLOW_REFRESH_TOKEN_AUTH")]
+        /// `ALLOW_REFRESH_TOKEN_AUTH`
         AllowRefreshTokenAuth,
-        #[serde(rename = "ALLOW_USER_AUTH")]
+        /// `ALLOW_USER_AUTH`
         AllowUserAuth,
-        #[serde(rename = "ALLOW_USER_PASSWORD_AUTH")]
+        /// `ALLOW_USER_PASSWORD_AUTH`
         AllowUserPasswordAuth,
-        #[serde(rename = "ALLOW_USER_SRP_AUTH")]
+        /// `ALLOW_USER_SRP_AUTH`
         AllowUserSrpAuth,
-        #[serde(rename = "CUSTOM_AUTH_FLOW_ONLY")]
+        /// `CUSTOM_AUTH_FLOW_ONLY`
         CustomAuthFlowOnly,
-        #[serde(rename = "USER_PASSWORD_AUTH")]
+        /// `USER_PASSWORD_AUTH`
         UserPasswordAuth,
     }
 
+    impl Serialize for ExplicitAuthFlow {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ExplicitAuthFlow::AdminNoSrpAuth => (0u32, "ADMIN_NO_SRP_AUTH"),
+                ExplicitAuthFlow::AllowAdminUserPasswordAuth => {
+                    (1u32, "ALLOW_ADMIN_USER_PASSWORD_AUTH")
+                }
+                ExplicitAuthFlow::AllowCustomAuth => (2u32, "ALLOW_CUSTOM_AUTH"),
+                ExplicitAuthFlow::AllowRefreshTokenAuth => (3u32, "ALLOW_REFRESH_TOKEN_AUTH"),
+                ExplicitAuthFlow::AllowUserAuth => (4u32, "ALLOW_USER_AUTH"),
+                ExplicitAuthFlow::AllowUserPasswordAuth => (5u32, "ALLOW_USER_PASSWORD_AUTH"),
+                ExplicitAuthFlow::AllowUserSrpAuth => (6u32, "ALLOW_USER_SRP_AUTH"),
+                ExplicitAuthFlow::CustomAuthFlowOnly => (7u32, "CUSTOM_AUTH_FLOW_ONLY"),
+                ExplicitAuthFlow::UserPasswordAuth => (8u32, "USER_PASSWORD_AUTH"),
+            };
+            serializer.serialize_unit_variant("ExplicitAuthFlow", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPoolClient` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PreventUserExistenceErrors {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "LEGACY")]
+        /// `LEGACY`
         Legacy,
     }
 
+    impl Serialize for PreventUserExistenceErrors {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PreventUserExistenceErrors::Enabled => (0u32, "ENABLED"),
+                PreventUserExistenceErrors::Legacy => (1u32, "LEGACY"),
+            };
+            serializer.serialize_unit_variant("PreventUserExistenceErrors", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPoolClient` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Feature {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "DISABLED")]
+        /// `DISABLED`
         Disabled,
     }
 
+    impl Serialize for Feature {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Feature::Enabled => (0u32, "ENABLED"),
+                Feature::Disabled => (1u32, "DISABLED"),
+            };
+            serializer.serialize_unit_variant("Feature", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPoolClient` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AccessToken {
-        #[serde(rename = "days")]
+        /// `days`
         Days,
-        #[serde(rename = "hours")]
+        /// `hours`
         Hours,
-        #[serde(rename = "minutes")]
+        /// `minutes`
         Minutes,
-        #[serde(rename = "seconds")]
+        /// `seconds`
         Seconds,
     }
 
+    impl Serialize for AccessToken {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AccessToken::Days => (0u32, "days"),
+                AccessToken::Hours => (1u32, "hours"),
+                AccessToken::Minutes => (2u32, "minutes"),
+                AccessToken::Seconds => (3u32, "seconds"),
+            };
+            serializer.serialize_unit_variant("AccessToken", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPoolClient` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum IdToken {
-        #[serde(rename = "days")]
+        /// `days`
         Days,
-        #[serde(rename = "hours")]
+        /// `hours`
         Hours,
-        #[serde(rename = "minutes")]
+        /// `minutes`
         Minutes,
-        #[serde(rename = "seconds")]
+        /// `seconds`
         Seconds,
     }
 
+    impl Serialize for IdToken {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                IdToken::Days => (0u32, "days"),
+                IdToken::Hours => (1u32, "hours"),
+                IdToken::Minutes => (2u32, "minutes"),
+                IdToken::Seconds => (3u32, "seconds"),
+            };
+            serializer.serialize_unit_variant("IdToken", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Cognito::UserPoolClient` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum RefreshToken {
-        #[serde(rename = "days")]
+        /// `days`
         Days,
-        #[serde(rename = "hours")]
+        /// `hours`
         Hours,
-        #[serde(rename = "minutes")]
+        /// `minutes`
         Minutes,
-        #[serde(rename = "seconds")]
+        /// `seconds`
         Seconds,
+    }
+
+    impl Serialize for RefreshToken {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                RefreshToken::Days => (0u32, "days"),
+                RefreshToken::Hours => (1u32, "hours"),
+                RefreshToken::Minutes => (2u32, "minutes"),
+                RefreshToken::Seconds => (3u32, "seconds"),
+            };
+            serializer.serialize_unit_variant("RefreshToken", index, value)
+        }
     }
 
     impl Handle<UserPoolClient> {
@@ -2343,7 +3569,7 @@ pub mod user_pool_client {
 
 /// `AWS::Cognito::UserPoolGroup`: its properties ([`UserPoolGroup`]), their nested types and its attributes.
 pub mod user_pool_group {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::Value;
 
@@ -2352,23 +3578,53 @@ pub mod user_pool_group {
     /// ```text
     /// Resource Type definition for AWS::Cognito::UserPoolGroup
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserPoolGroup {
         /// `Description`
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `GroupName`
-        #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
         pub group_name: Option<Value>,
         /// `Precedence`
-        #[serde(rename = "Precedence", skip_serializing_if = "Option::is_none")]
         pub precedence: Option<Value<i64>>,
         /// `RoleArn`
-        #[serde(rename = "RoleArn", skip_serializing_if = "Option::is_none")]
         pub role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `UserPoolId`
-        #[serde(rename = "UserPoolId")]
         pub user_pool_id: crate::cfn::Id<crate::generated::cognito::user_pool::UserPool>,
+    }
+
+    impl Serialize for UserPoolGroup {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "UserPoolGroup",
+                usize::from(self.description.is_some())
+                    + usize::from(self.group_name.is_some())
+                    + usize::from(self.precedence.is_some())
+                    + usize::from(self.role_arn.is_some())
+                    + usize::from(true),
+            )?;
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            if self.group_name.is_some() {
+                state.serialize_field("GroupName", &self.group_name)?;
+            } else {
+                state.skip_field("GroupName")?;
+            }
+            if self.precedence.is_some() {
+                state.serialize_field("Precedence", &self.precedence)?;
+            } else {
+                state.skip_field("Precedence")?;
+            }
+            if self.role_arn.is_some() {
+                state.serialize_field("RoleArn", &self.role_arn)?;
+            } else {
+                state.skip_field("RoleArn")?;
+            }
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(UserPoolGroup, "AWS::Cognito::UserPoolGroup");

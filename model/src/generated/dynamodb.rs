@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::dynamodb::*;
 
 /// `AWS::DynamoDB::Table`: its properties ([`Table`]), their nested types and its attributes.
 pub mod table {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, PolicyDocument, Tags, Value};
 
@@ -19,7 +19,7 @@ pub mod table {
     ///
     ///    Our guidance is to use the latest schema documented for your CFNlong templates. This schema supports the provisioning of all table settings below. When using this schema in your CFNlong templates, please ensure that your Identity and Access Management (IAM) policies are updated with appropriate permissions to allow for the authorization of these setting changes.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Table {
         /// `AttributeDefinitions`
         ///
@@ -28,10 +28,6 @@ pub mod table {
         ///  This property is required to create a DDB table.
         ///  You can add an ``AttributeDefinition`` without interruption. Changing the type of an existing ``AttributeDefinition`` requires replacement of the table.
         /// ```
-        #[serde(
-            rename = "AttributeDefinitions",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub attribute_definitions: Option<Vec<AttributeDefinition>>,
         /// `BillingMode`
         ///
@@ -43,27 +39,18 @@ pub mod table {
         ///
         ///  If not specified, the default is ``PROVISIONED``.
         /// ```
-        #[serde(rename = "BillingMode", skip_serializing_if = "Option::is_none")]
         pub billing_mode: Option<Value<BillingMode>>,
         /// `ContributorInsightsSpecification`
         ///
         /// ```text
         /// The settings used to specify whether to enable CloudWatch Contributor Insights for the table and define which events to monitor.
         /// ```
-        #[serde(
-            rename = "ContributorInsightsSpecification",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub contributor_insights_specification: Option<ContributorInsightsSpecification>,
         /// `DeletionProtectionEnabled`
         ///
         /// ```text
         /// Determines if a table is protected from deletion. When enabled, the table cannot be deleted by any user or process. This setting is disabled by default. For more information, see [Using deletion protection](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection) in the *Developer Guide*.
         /// ```
-        #[serde(
-            rename = "DeletionProtectionEnabled",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deletion_protection_enabled: Option<Value<bool>>,
         /// `GlobalSecondaryIndexes`
         ///
@@ -75,10 +62,6 @@ pub mod table {
         ///   +  If you update either the contributor insights specification or the provisioned throughput values of global secondary indexes, you can update the table without interruption.
         ///   +  You can delete or add one global secondary index without interruption. If you do both in the same update (for example, by changing the index's logical ID), the update fails.
         /// ```
-        #[serde(
-            rename = "GlobalSecondaryIndexes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
         /// `ImportSourceSpecification`
         ///
@@ -86,54 +69,36 @@ pub mod table {
         /// Specifies the properties of data being imported from the S3 bucket source to the" table.
         ///   If you specify the ``ImportSourceSpecification`` property, and also specify either the ``StreamSpecification``, the ``TableClass`` property, the ``DeletionProtectionEnabled`` property, or the ``WarmThroughput`` property, the IAM entity creating/updating stack must have ``UpdateTable`` permission.
         /// ```
-        #[serde(
-            rename = "ImportSourceSpecification",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub import_source_specification: Option<ImportSourceSpecification>,
         /// `KeySchema`
         ///
         /// ```text
         /// Specifies the attributes that make up the primary key for the table. The attributes in the ``KeySchema`` property must also be defined in the ``AttributeDefinitions`` property.
         /// ```
-        #[serde(rename = "KeySchema")]
         pub key_schema: Vec<KeySchemaItem>,
         /// `KinesisStreamSpecification`
         ///
         /// ```text
         /// The Kinesis Data Streams configuration for the specified table.
         /// ```
-        #[serde(
-            rename = "KinesisStreamSpecification",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kinesis_stream_specification: Option<KinesisStreamSpecification>,
         /// `LocalSecondaryIndexes`
         ///
         /// ```text
         /// Local secondary indexes to be created on the table. You can create up to 5 local secondary indexes. Each index is scoped to a given hash key value. The size of each hash key can be up to 10 gigabytes.
         /// ```
-        #[serde(
-            rename = "LocalSecondaryIndexes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub local_secondary_indexes: Option<Vec<LocalSecondaryIndex>>,
         /// `OnDemandThroughput`
         ///
         /// ```text
         /// Sets the maximum number of read and write units for the specified on-demand table. If you use this property, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``, or both.
         /// ```
-        #[serde(rename = "OnDemandThroughput", skip_serializing_if = "Option::is_none")]
         pub on_demand_throughput: Option<OnDemandThroughput>,
         /// `PointInTimeRecoverySpecification`
         ///
         /// ```text
         /// The settings used to enable point in time recovery.
         /// ```
-        #[serde(
-            rename = "PointInTimeRecoverySpecification",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub point_in_time_recovery_specification: Option<PointInTimeRecoverySpecification>,
         /// `ProvisionedThroughput`
         ///
@@ -141,10 +106,6 @@ pub mod table {
         /// Throughput for the specified table, which consists of values for ``ReadCapacityUnits`` and ``WriteCapacityUnits``. For more information about the contents of a provisioned throughput structure, see [Amazon DynamoDB Table ProvisionedThroughput](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html).
         ///  If you set ``BillingMode`` as ``PROVISIONED``, you must specify this property. If you set ``BillingMode`` as ``PAY_PER_REQUEST``, you cannot specify this property.
         /// ```
-        #[serde(
-            rename = "ProvisionedThroughput",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub provisioned_throughput: Option<ProvisionedThroughput>,
         /// `ResourcePolicy`
         ///
@@ -154,31 +115,24 @@ pub mod table {
         ///  The maximum size supported for a resource-based policy document is 20 KB. DynamoDB counts whitespaces when calculating the size of a policy against this limit. For a full list of all considerations that apply for resource-based policies, see [Resource-based policy considerations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html).
         ///   You need to specify the ``CreateTable`` and ``PutResourcePolicy`` IAM actions for authorizing a user to create a table with a resource-based policy.
         /// ```
-        #[serde(rename = "ResourcePolicy", skip_serializing_if = "Option::is_none")]
         pub resource_policy: Option<ResourcePolicy>,
         /// `SSESpecification`
         ///
         /// ```text
         /// Specifies the settings to enable server-side encryption.
         /// ```
-        #[serde(rename = "SSESpecification", skip_serializing_if = "Option::is_none")]
         pub sse_specification: Option<SSESpecification>,
         /// `StreamSpecification`
         ///
         /// ```text
         /// The settings for the DDB table stream, which captures changes to items stored in the table. Including this property in your CFNlong template automatically enables streaming.
         /// ```
-        #[serde(
-            rename = "StreamSpecification",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub stream_specification: Option<StreamSpecification>,
         /// `TableClass`
         ///
         /// ```text
         /// The table class of the new table. Valid values are ``STANDARD`` and ``STANDARD_INFREQUENT_ACCESS``.
         /// ```
-        #[serde(rename = "TableClass", skip_serializing_if = "Option::is_none")]
         pub table_class: Option<Value<TableClass>>,
         /// `TableName`
         ///
@@ -186,7 +140,6 @@ pub mod table {
         /// A name for the table. If you don't specify a name, CFNlong generates a unique physical ID and uses that ID for the table name. For more information, see [Name Type](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
         ///   If you specify a name, you cannot perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
         /// ```
-        #[serde(rename = "TableName", skip_serializing_if = "Option::is_none")]
         pub table_name: Option<Value>,
         /// `TimeToLiveSpecification`
         ///
@@ -194,20 +147,14 @@ pub mod table {
         /// Specifies the Time to Live (TTL) settings for the table.
         ///   For detailed information about the limits in DynamoDB, see [Limits in Amazon DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the Amazon DynamoDB Developer Guide.
         /// ```
-        #[serde(
-            rename = "TimeToLiveSpecification",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub time_to_live_specification: Option<TimeToLiveSpecification>,
         /// `VectorIndexes`
-        #[serde(rename = "VectorIndexes", skip_serializing_if = "Option::is_none")]
         pub vector_indexes: Option<Vec<VectorIndex>>,
         /// `WarmThroughput`
         ///
         /// ```text
         /// Represents the warm throughput (in read units per second and write units per second) for creating a table.
         /// ```
-        #[serde(rename = "WarmThroughput", skip_serializing_if = "Option::is_none")]
         pub warm_throughput: Option<WarmThroughput>,
         /// `Tags`
         ///
@@ -215,8 +162,154 @@ pub mod table {
         /// An array of key-value pairs to apply to this resource.
         ///  For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Table {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Table",
+                usize::from(self.attribute_definitions.is_some())
+                    + usize::from(self.billing_mode.is_some())
+                    + usize::from(self.contributor_insights_specification.is_some())
+                    + usize::from(self.deletion_protection_enabled.is_some())
+                    + usize::from(self.global_secondary_indexes.is_some())
+                    + usize::from(self.import_source_specification.is_some())
+                    + usize::from(true)
+                    + usize::from(self.kinesis_stream_specification.is_some())
+                    + usize::from(self.local_secondary_indexes.is_some())
+                    + usize::from(self.on_demand_throughput.is_some())
+                    + usize::from(self.point_in_time_recovery_specification.is_some())
+                    + usize::from(self.provisioned_throughput.is_some())
+                    + usize::from(self.resource_policy.is_some())
+                    + usize::from(self.sse_specification.is_some())
+                    + usize::from(self.stream_specification.is_some())
+                    + usize::from(self.table_class.is_some())
+                    + usize::from(self.table_name.is_some())
+                    + usize::from(self.time_to_live_specification.is_some())
+                    + usize::from(self.vector_indexes.is_some())
+                    + usize::from(self.warm_throughput.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.attribute_definitions.is_some() {
+                state.serialize_field("AttributeDefinitions", &self.attribute_definitions)?;
+            } else {
+                state.skip_field("AttributeDefinitions")?;
+            }
+            if self.billing_mode.is_some() {
+                state.serialize_field("BillingMode", &self.billing_mode)?;
+            } else {
+                state.skip_field("BillingMode")?;
+            }
+            if self.contributor_insights_specification.is_some() {
+                state.serialize_field(
+                    "ContributorInsightsSpecification",
+                    &self.contributor_insights_specification,
+                )?;
+            } else {
+                state.skip_field("ContributorInsightsSpecification")?;
+            }
+            if self.deletion_protection_enabled.is_some() {
+                state.serialize_field(
+                    "DeletionProtectionEnabled",
+                    &self.deletion_protection_enabled,
+                )?;
+            } else {
+                state.skip_field("DeletionProtectionEnabled")?;
+            }
+            if self.global_secondary_indexes.is_some() {
+                state.serialize_field("GlobalSecondaryIndexes", &self.global_secondary_indexes)?;
+            } else {
+                state.skip_field("GlobalSecondaryIndexes")?;
+            }
+            if self.import_source_specification.is_some() {
+                state.serialize_field(
+                    "ImportSourceSpecification",
+                    &self.import_source_specification,
+                )?;
+            } else {
+                state.skip_field("ImportSourceSpecification")?;
+            }
+            state.serialize_field("KeySchema", &self.key_schema)?;
+            if self.kinesis_stream_specification.is_some() {
+                state.serialize_field(
+                    "KinesisStreamSpecification",
+                    &self.kinesis_stream_specification,
+                )?;
+            } else {
+                state.skip_field("KinesisStreamSpecification")?;
+            }
+            if self.local_secondary_indexes.is_some() {
+                state.serialize_field("LocalSecondaryIndexes", &self.local_secondary_indexes)?;
+            } else {
+                state.skip_field("LocalSecondaryIndexes")?;
+            }
+            if self.on_demand_throughput.is_some() {
+                state.serialize_field("OnDemandThroughput", &self.on_demand_throughput)?;
+            } else {
+                state.skip_field("OnDemandThroughput")?;
+            }
+            if self.point_in_time_recovery_specification.is_some() {
+                state.serialize_field(
+                    "PointInTimeRecoverySpecification",
+                    &self.point_in_time_recovery_specification,
+                )?;
+            } else {
+                state.skip_field("PointInTimeRecoverySpecification")?;
+            }
+            if self.provisioned_throughput.is_some() {
+                state.serialize_field("ProvisionedThroughput", &self.provisioned_throughput)?;
+            } else {
+                state.skip_field("ProvisionedThroughput")?;
+            }
+            if self.resource_policy.is_some() {
+                state.serialize_field("ResourcePolicy", &self.resource_policy)?;
+            } else {
+                state.skip_field("ResourcePolicy")?;
+            }
+            if self.sse_specification.is_some() {
+                state.serialize_field("SSESpecification", &self.sse_specification)?;
+            } else {
+                state.skip_field("SSESpecification")?;
+            }
+            if self.stream_specification.is_some() {
+                state.serialize_field("StreamSpecification", &self.stream_specification)?;
+            } else {
+                state.skip_field("StreamSpecification")?;
+            }
+            if self.table_class.is_some() {
+                state.serialize_field("TableClass", &self.table_class)?;
+            } else {
+                state.skip_field("TableClass")?;
+            }
+            if self.table_name.is_some() {
+                state.serialize_field("TableName", &self.table_name)?;
+            } else {
+                state.skip_field("TableName")?;
+            }
+            if self.time_to_live_specification.is_some() {
+                state
+                    .serialize_field("TimeToLiveSpecification", &self.time_to_live_specification)?;
+            } else {
+                state.skip_field("TimeToLiveSpecification")?;
+            }
+            if self.vector_indexes.is_some() {
+                state.serialize_field("VectorIndexes", &self.vector_indexes)?;
+            } else {
+                state.skip_field("VectorIndexes")?;
+            }
+            if self.warm_throughput.is_some() {
+                state.serialize_field("WarmThroughput", &self.warm_throughput)?;
+            } else {
+                state.skip_field("WarmThroughput")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Table, "AWS::DynamoDB::Table", tags = tags);
@@ -376,14 +469,13 @@ pub mod table {
     /// ```text
     /// Represents an attribute for describing the schema for the table and indexes.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AttributeDefinition {
         /// `AttributeName`
         ///
         /// ```text
         /// A name for the attribute.
         /// ```
-        #[serde(rename = "AttributeName")]
         pub attribute_name: Value,
         /// `AttributeType`
         ///
@@ -393,8 +485,17 @@ pub mod table {
         ///   +  ``N`` - the attribute is of type Number
         ///   +  ``B`` - the attribute is of type Binary
         /// ```
-        #[serde(rename = "AttributeType")]
         pub attribute_type: Value<AttributeType>,
+    }
+
+    impl Serialize for AttributeDefinition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("AttributeDefinition", usize::from(true) + usize::from(true))?;
+            state.serialize_field("AttributeName", &self.attribute_name)?;
+            state.serialize_field("AttributeType", &self.attribute_type)?;
+            state.end()
+        }
     }
 
     impl AttributeDefinition {
@@ -415,22 +516,36 @@ pub mod table {
     /// ```text
     /// Configures contributor insights settings for a table or one of its indexes.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContributorInsightsSpecification {
         /// `Enabled`
         ///
         /// ```text
         /// Indicates whether CloudWatch Contributor Insights are to be enabled (true) or disabled (false).
         /// ```
-        #[serde(rename = "Enabled")]
         pub enabled: Value<bool>,
         /// `Mode`
         ///
         /// ```text
         /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS`` (tracks all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events). This setting determines what type of contributor insights data is collected for the table.
         /// ```
-        #[serde(rename = "Mode", skip_serializing_if = "Option::is_none")]
         pub mode: Option<Value<ContributorInsightsSpecificationMode>>,
+    }
+
+    impl Serialize for ContributorInsightsSpecification {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ContributorInsightsSpecification",
+                usize::from(true) + usize::from(self.mode.is_some()),
+            )?;
+            state.serialize_field("Enabled", &self.enabled)?;
+            if self.mode.is_some() {
+                state.serialize_field("Mode", &self.mode)?;
+            } else {
+                state.skip_field("Mode")?;
+            }
+            state.end()
+        }
     }
 
     impl ContributorInsightsSpecification {
@@ -452,14 +567,22 @@ pub mod table {
     }
 
     /// A property type of `AWS::DynamoDB::Table`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KeySchemaItem {
         /// `AttributeName`
-        #[serde(rename = "AttributeName")]
         pub attribute_name: Value,
         /// `KeyType`
-        #[serde(rename = "KeyType")]
         pub key_type: Value,
+    }
+
+    impl Serialize for KeySchemaItem {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("KeySchemaItem", usize::from(true) + usize::from(true))?;
+            state.serialize_field("AttributeName", &self.attribute_name)?;
+            state.serialize_field("KeyType", &self.key_type)?;
+            state.end()
+        }
     }
 
     impl KeySchemaItem {
@@ -477,7 +600,7 @@ pub mod table {
     /// ```text
     /// Sets the maximum number of read and write units for the specified on-demand table. If you use this property, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``, or both.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct OnDemandThroughput {
         /// `MaxReadRequestUnits`
         ///
@@ -485,10 +608,6 @@ pub mod table {
         /// Maximum number of read request units for the specified table.
         ///  To specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxReadRequestUnits`` as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is currently set on your table, set the value of ``MaxReadRequestUnits`` to -1.
         /// ```
-        #[serde(
-            rename = "MaxReadRequestUnits",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_read_request_units: Option<Value<i64>>,
         /// `MaxWriteRequestUnits`
         ///
@@ -496,11 +615,28 @@ pub mod table {
         /// Maximum number of write request units for the specified table.
         ///  To specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxWriteRequestUnits`` as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is currently set on your table, set the value of ``MaxWriteRequestUnits`` to -1.
         /// ```
-        #[serde(
-            rename = "MaxWriteRequestUnits",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_write_request_units: Option<Value<i64>>,
+    }
+
+    impl Serialize for OnDemandThroughput {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "OnDemandThroughput",
+                usize::from(self.max_read_request_units.is_some())
+                    + usize::from(self.max_write_request_units.is_some()),
+            )?;
+            if self.max_read_request_units.is_some() {
+                state.serialize_field("MaxReadRequestUnits", &self.max_read_request_units)?;
+            } else {
+                state.skip_field("MaxReadRequestUnits")?;
+            }
+            if self.max_write_request_units.is_some() {
+                state.serialize_field("MaxWriteRequestUnits", &self.max_write_request_units)?;
+            } else {
+                state.skip_field("MaxWriteRequestUnits")?;
+            }
+            state.end()
+        }
     }
 
     impl OnDemandThroughput {
@@ -528,7 +664,7 @@ pub mod table {
     /// ```text
     /// Represents attributes that are copied (projected) from the table into an index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Projection {
         /// `NonKeyAttributes`
         ///
@@ -536,7 +672,6 @@ pub mod table {
         /// Represents the non-key attribute names which will be projected into the index.
         ///  For global and local secondary indexes, the total count of ``NonKeyAttributes`` summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of ``INCLUDE``. You still can specify the ProjectionType of ``ALL`` to project all attributes from the source table, even if the table has more than 100 attributes.
         /// ```
-        #[serde(rename = "NonKeyAttributes", skip_serializing_if = "Option::is_none")]
         pub non_key_attributes: Option<Vec<Value>>,
         /// `ProjectionType`
         ///
@@ -549,8 +684,28 @@ pub mod table {
         ///  When using the DynamoDB console, ``ALL`` is selected by default.
         ///  You can't modify the projection of an existing index. To change the projected attributes, you must delete the index and create a new one with the projection that you want.
         /// ```
-        #[serde(rename = "ProjectionType", skip_serializing_if = "Option::is_none")]
         pub projection_type: Option<Value<ProjectionType>>,
+    }
+
+    impl Serialize for Projection {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Projection",
+                usize::from(self.non_key_attributes.is_some())
+                    + usize::from(self.projection_type.is_some()),
+            )?;
+            if self.non_key_attributes.is_some() {
+                state.serialize_field("NonKeyAttributes", &self.non_key_attributes)?;
+            } else {
+                state.skip_field("NonKeyAttributes")?;
+            }
+            if self.projection_type.is_some() {
+                state.serialize_field("ProjectionType", &self.projection_type)?;
+            } else {
+                state.skip_field("ProjectionType")?;
+            }
+            state.end()
+        }
     }
 
     impl Projection {
@@ -578,7 +733,7 @@ pub mod table {
     /// ```text
     /// Throughput for the specified table, which consists of values for ``ReadCapacityUnits`` and ``WriteCapacityUnits``. For more information about the contents of a provisioned throughput structure, see [Table ProvisionedThroughput](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ProvisionedThroughput {
         /// `ReadCapacityUnits`
         ///
@@ -586,7 +741,6 @@ pub mod table {
         /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a ``ThrottlingException``. For more information, see [Specifying Read and Write Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html) in the *Amazon DynamoDB Developer Guide*.
         ///  If read/write capacity mode is ``PAY_PER_REQUEST`` the value is set to 0.
         /// ```
-        #[serde(rename = "ReadCapacityUnits")]
         pub read_capacity_units: Value<i64>,
         /// `WriteCapacityUnits`
         ///
@@ -594,8 +748,19 @@ pub mod table {
         /// The maximum number of writes consumed per second before DynamoDB returns a ``ThrottlingException``. For more information, see [Specifying Read and Write Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html) in the *Amazon DynamoDB Developer Guide*.
         ///  If read/write capacity mode is ``PAY_PER_REQUEST`` the value is set to 0.
         /// ```
-        #[serde(rename = "WriteCapacityUnits")]
         pub write_capacity_units: Value<i64>,
+    }
+
+    impl Serialize for ProvisionedThroughput {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ProvisionedThroughput",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("ReadCapacityUnits", &self.read_capacity_units)?;
+            state.serialize_field("WriteCapacityUnits", &self.write_capacity_units)?;
+            state.end()
+        }
     }
 
     impl ProvisionedThroughput {
@@ -616,25 +781,41 @@ pub mod table {
     /// ```text
     /// Provides visibility into the number of read and write operations your table or secondary index can instantaneously support. The settings can be modified using the ``UpdateTable`` operation to meet the throughput requirements of an upcoming peak event.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct WarmThroughput {
         /// `ReadUnitsPerSecond`
         ///
         /// ```text
         /// Represents the number of read operations your base table can instantaneously support.
         /// ```
-        #[serde(rename = "ReadUnitsPerSecond", skip_serializing_if = "Option::is_none")]
         pub read_units_per_second: Option<Value<i64>>,
         /// `WriteUnitsPerSecond`
         ///
         /// ```text
         /// Represents the number of write operations your base table can instantaneously support.
         /// ```
-        #[serde(
-            rename = "WriteUnitsPerSecond",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub write_units_per_second: Option<Value<i64>>,
+    }
+
+    impl Serialize for WarmThroughput {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "WarmThroughput",
+                usize::from(self.read_units_per_second.is_some())
+                    + usize::from(self.write_units_per_second.is_some()),
+            )?;
+            if self.read_units_per_second.is_some() {
+                state.serialize_field("ReadUnitsPerSecond", &self.read_units_per_second)?;
+            } else {
+                state.skip_field("ReadUnitsPerSecond")?;
+            }
+            if self.write_units_per_second.is_some() {
+                state.serialize_field("WriteUnitsPerSecond", &self.write_units_per_second)?;
+            } else {
+                state.skip_field("WriteUnitsPerSecond")?;
+            }
+            state.end()
+        }
     }
 
     impl WarmThroughput {
@@ -662,41 +843,33 @@ pub mod table {
     /// ```text
     /// Represents the properties of a global secondary index.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct GlobalSecondaryIndex {
         /// `ContributorInsightsSpecification`
         ///
         /// ```text
         /// The settings used to specify whether to enable CloudWatch Contributor Insights for the global table and define which events to monitor.
         /// ```
-        #[serde(
-            rename = "ContributorInsightsSpecification",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub contributor_insights_specification: Option<ContributorInsightsSpecification>,
         /// `IndexName`
         ///
         /// ```text
         /// The name of the global secondary index. The name must be unique among all other indexes on this table.
         /// ```
-        #[serde(rename = "IndexName")]
         pub index_name: Value,
         /// `KeySchema`
-        #[serde(rename = "KeySchema")]
         pub key_schema: Vec<KeySchemaItem>,
         /// `OnDemandThroughput`
         ///
         /// ```text
         /// The maximum number of read and write units for the specified global secondary index. If you use this parameter, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``, or both. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput`` based on your table's capacity mode.
         /// ```
-        #[serde(rename = "OnDemandThroughput", skip_serializing_if = "Option::is_none")]
         pub on_demand_throughput: Option<OnDemandThroughput>,
         /// `Projection`
         ///
         /// ```text
         /// Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
         /// ```
-        #[serde(rename = "Projection")]
         pub projection: Projection,
         /// `ProvisionedThroughput`
         ///
@@ -704,18 +877,55 @@ pub mod table {
         /// Represents the provisioned throughput settings for the specified global secondary index. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput`` based on your table's capacity mode.
         ///  For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the *Amazon DynamoDB Developer Guide*.
         /// ```
-        #[serde(
-            rename = "ProvisionedThroughput",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub provisioned_throughput: Option<ProvisionedThroughput>,
         /// `WarmThroughput`
         ///
         /// ```text
         /// Represents the warm throughput value (in read units per second and write units per second) for the specified secondary index. If you use this parameter, you must specify ``ReadUnitsPerSecond``, ``WriteUnitsPerSecond``, or both.
         /// ```
-        #[serde(rename = "WarmThroughput", skip_serializing_if = "Option::is_none")]
         pub warm_throughput: Option<WarmThroughput>,
+    }
+
+    impl Serialize for GlobalSecondaryIndex {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "GlobalSecondaryIndex",
+                usize::from(self.contributor_insights_specification.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.on_demand_throughput.is_some())
+                    + usize::from(true)
+                    + usize::from(self.provisioned_throughput.is_some())
+                    + usize::from(self.warm_throughput.is_some()),
+            )?;
+            if self.contributor_insights_specification.is_some() {
+                state.serialize_field(
+                    "ContributorInsightsSpecification",
+                    &self.contributor_insights_specification,
+                )?;
+            } else {
+                state.skip_field("ContributorInsightsSpecification")?;
+            }
+            state.serialize_field("IndexName", &self.index_name)?;
+            state.serialize_field("KeySchema", &self.key_schema)?;
+            if self.on_demand_throughput.is_some() {
+                state.serialize_field("OnDemandThroughput", &self.on_demand_throughput)?;
+            } else {
+                state.skip_field("OnDemandThroughput")?;
+            }
+            state.serialize_field("Projection", &self.projection)?;
+            if self.provisioned_throughput.is_some() {
+                state.serialize_field("ProvisionedThroughput", &self.provisioned_throughput)?;
+            } else {
+                state.skip_field("ProvisionedThroughput")?;
+            }
+            if self.warm_throughput.is_some() {
+                state.serialize_field("WarmThroughput", &self.warm_throughput)?;
+            } else {
+                state.skip_field("WarmThroughput")?;
+            }
+            state.end()
+        }
     }
 
     impl GlobalSecondaryIndex {
@@ -765,22 +975,40 @@ pub mod table {
     /// ```text
     /// The options for imported source files in CSV format. The values are Delimiter and HeaderList.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Csv {
         /// `Delimiter`
         ///
         /// ```text
         /// The delimiter used for separating items in the CSV file being imported.
         /// ```
-        #[serde(rename = "Delimiter", skip_serializing_if = "Option::is_none")]
         pub delimiter: Option<Value>,
         /// `HeaderList`
         ///
         /// ```text
         /// List of the headers used to specify a common header for all source CSV files being imported. If this field is specified then the first line of each CSV file is treated as data instead of the header. If this field is not specified the the first line of each CSV file is treated as the header.
         /// ```
-        #[serde(rename = "HeaderList", skip_serializing_if = "Option::is_none")]
         pub header_list: Option<Vec<Value>>,
+    }
+
+    impl Serialize for Csv {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Csv",
+                usize::from(self.delimiter.is_some()) + usize::from(self.header_list.is_some()),
+            )?;
+            if self.delimiter.is_some() {
+                state.serialize_field("Delimiter", &self.delimiter)?;
+            } else {
+                state.skip_field("Delimiter")?;
+            }
+            if self.header_list.is_some() {
+                state.serialize_field("HeaderList", &self.header_list)?;
+            } else {
+                state.skip_field("HeaderList")?;
+            }
+            state.end()
+        }
     }
 
     impl Csv {
@@ -808,15 +1036,27 @@ pub mod table {
     /// ```text
     /// The format options for the data that was imported into the target table. There is one value, CsvOption.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct InputFormatOptions {
         /// `Csv`
         ///
         /// ```text
         /// The options for imported source files in CSV format. The values are Delimiter and HeaderList.
         /// ```
-        #[serde(rename = "Csv", skip_serializing_if = "Option::is_none")]
         pub csv: Option<Csv>,
+    }
+
+    impl Serialize for InputFormatOptions {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("InputFormatOptions", usize::from(self.csv.is_some()))?;
+            if self.csv.is_some() {
+                state.serialize_field("Csv", &self.csv)?;
+            } else {
+                state.skip_field("Csv")?;
+            }
+            state.end()
+        }
     }
 
     impl InputFormatOptions {
@@ -836,29 +1076,49 @@ pub mod table {
     /// ```text
     /// The S3 bucket that is being imported from.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct S3BucketSource {
         /// `S3Bucket`
         ///
         /// ```text
         /// The S3 bucket that is being imported from.
         /// ```
-        #[serde(rename = "S3Bucket")]
         pub s3_bucket: crate::cfn::Name<crate::generated::s3::bucket::Bucket>,
         /// `S3BucketOwner`
         ///
         /// ```text
         /// The account number of the S3 bucket that is being imported from. If the bucket is owned by the requester this is optional.
         /// ```
-        #[serde(rename = "S3BucketOwner", skip_serializing_if = "Option::is_none")]
         pub s3_bucket_owner: Option<Value>,
         /// `S3KeyPrefix`
         ///
         /// ```text
         /// The key prefix shared by all S3 Objects that are being imported.
         /// ```
-        #[serde(rename = "S3KeyPrefix", skip_serializing_if = "Option::is_none")]
         pub s3_key_prefix: Option<Value>,
+    }
+
+    impl Serialize for S3BucketSource {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "S3BucketSource",
+                usize::from(true)
+                    + usize::from(self.s3_bucket_owner.is_some())
+                    + usize::from(self.s3_key_prefix.is_some()),
+            )?;
+            state.serialize_field("S3Bucket", &self.s3_bucket)?;
+            if self.s3_bucket_owner.is_some() {
+                state.serialize_field("S3BucketOwner", &self.s3_bucket_owner)?;
+            } else {
+                state.skip_field("S3BucketOwner")?;
+            }
+            if self.s3_key_prefix.is_some() {
+                state.serialize_field("S3KeyPrefix", &self.s3_key_prefix)?;
+            } else {
+                state.skip_field("S3KeyPrefix")?;
+            }
+            state.end()
+        }
     }
 
     impl S3BucketSource {
@@ -889,39 +1149,57 @@ pub mod table {
     /// ```text
     /// Specifies the properties of data being imported from the S3 bucket source to the table.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ImportSourceSpecification {
         /// `InputCompressionType`
         ///
         /// ```text
         /// Type of compression to be used on the input coming from the imported table.
         /// ```
-        #[serde(
-            rename = "InputCompressionType",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub input_compression_type: Option<Value>,
         /// `InputFormat`
         ///
         /// ```text
         /// The format of the source data. Valid values for ``ImportFormat`` are ``CSV``, ``DYNAMODB_JSON`` or ``ION``.
         /// ```
-        #[serde(rename = "InputFormat")]
         pub input_format: Value,
         /// `InputFormatOptions`
         ///
         /// ```text
         /// Additional properties that specify how the input is formatted,
         /// ```
-        #[serde(rename = "InputFormatOptions", skip_serializing_if = "Option::is_none")]
         pub input_format_options: Option<InputFormatOptions>,
         /// `S3BucketSource`
         ///
         /// ```text
         /// The S3 bucket that provides the source for the import.
         /// ```
-        #[serde(rename = "S3BucketSource")]
         pub s3_bucket_source: S3BucketSource,
+    }
+
+    impl Serialize for ImportSourceSpecification {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ImportSourceSpecification",
+                usize::from(self.input_compression_type.is_some())
+                    + usize::from(true)
+                    + usize::from(self.input_format_options.is_some())
+                    + usize::from(true),
+            )?;
+            if self.input_compression_type.is_some() {
+                state.serialize_field("InputCompressionType", &self.input_compression_type)?;
+            } else {
+                state.skip_field("InputCompressionType")?;
+            }
+            state.serialize_field("InputFormat", &self.input_format)?;
+            if self.input_format_options.is_some() {
+                state.serialize_field("InputFormatOptions", &self.input_format_options)?;
+            } else {
+                state.skip_field("InputFormatOptions")?;
+            }
+            state.serialize_field("S3BucketSource", &self.s3_bucket_source)?;
+            state.end()
+        }
     }
 
     impl ImportSourceSpecification {
@@ -954,17 +1232,13 @@ pub mod table {
     /// ```text
     /// The Kinesis Data Streams configuration for the specified table.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KinesisStreamSpecification {
         /// `ApproximateCreationDateTimePrecision`
         ///
         /// ```text
         /// The precision for the time and date that the stream was created.
         /// ```
-        #[serde(
-            rename = "ApproximateCreationDateTimePrecision",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub approximate_creation_date_time_precision:
             Option<Value<ApproximateCreationDateTimePrecision>>,
         /// `StreamArn`
@@ -973,8 +1247,27 @@ pub mod table {
         /// The ARN for a specific Kinesis data stream.
         ///  Length Constraints: Minimum length of 37. Maximum length of 1024.
         /// ```
-        #[serde(rename = "StreamArn")]
         pub stream_arn: Value,
+    }
+
+    impl Serialize for KinesisStreamSpecification {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "KinesisStreamSpecification",
+                usize::from(self.approximate_creation_date_time_precision.is_some())
+                    + usize::from(true),
+            )?;
+            if self.approximate_creation_date_time_precision.is_some() {
+                state.serialize_field(
+                    "ApproximateCreationDateTimePrecision",
+                    &self.approximate_creation_date_time_precision,
+                )?;
+            } else {
+                state.skip_field("ApproximateCreationDateTimePrecision")?;
+            }
+            state.serialize_field("StreamArn", &self.stream_arn)?;
+            state.end()
+        }
     }
 
     impl KinesisStreamSpecification {
@@ -1000,25 +1293,35 @@ pub mod table {
     /// ```text
     /// Represents the properties of a local secondary index. A local secondary index can only be created when its parent table is created.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LocalSecondaryIndex {
         /// `IndexName`
         ///
         /// ```text
         /// The name of the local secondary index. The name must be unique among all other indexes on this table.
         /// ```
-        #[serde(rename = "IndexName")]
         pub index_name: Value,
         /// `KeySchema`
-        #[serde(rename = "KeySchema")]
         pub key_schema: Vec<KeySchemaItem>,
         /// `Projection`
         ///
         /// ```text
         /// Represents attributes that are copied (projected) from the table into the local secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
         /// ```
-        #[serde(rename = "Projection")]
         pub projection: Projection,
+    }
+
+    impl Serialize for LocalSecondaryIndex {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LocalSecondaryIndex",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("IndexName", &self.index_name)?;
+            state.serialize_field("KeySchema", &self.key_schema)?;
+            state.serialize_field("Projection", &self.projection)?;
+            state.end()
+        }
     }
 
     impl LocalSecondaryIndex {
@@ -1041,28 +1344,44 @@ pub mod table {
     /// ```text
     /// The settings used to enable point in time recovery.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PointInTimeRecoverySpecification {
         /// `PointInTimeRecoveryEnabled`
         ///
         /// ```text
         /// Indicates whether point in time recovery is enabled (true) or disabled (false) on the table.
         /// ```
-        #[serde(
-            rename = "PointInTimeRecoveryEnabled",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub point_in_time_recovery_enabled: Option<Value<bool>>,
         /// `RecoveryPeriodInDays`
         ///
         /// ```text
         /// The number of preceding days for which continuous backups are taken and maintained. Your table data is only recoverable to any point-in-time from within the configured recovery period. This parameter is optional. If no value is provided, the value will default to 35.
         /// ```
-        #[serde(
-            rename = "RecoveryPeriodInDays",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub recovery_period_in_days: Option<Value<i64>>,
+    }
+
+    impl Serialize for PointInTimeRecoverySpecification {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "PointInTimeRecoverySpecification",
+                usize::from(self.point_in_time_recovery_enabled.is_some())
+                    + usize::from(self.recovery_period_in_days.is_some()),
+            )?;
+            if self.point_in_time_recovery_enabled.is_some() {
+                state.serialize_field(
+                    "PointInTimeRecoveryEnabled",
+                    &self.point_in_time_recovery_enabled,
+                )?;
+            } else {
+                state.skip_field("PointInTimeRecoveryEnabled")?;
+            }
+            if self.recovery_period_in_days.is_some() {
+                state.serialize_field("RecoveryPeriodInDays", &self.recovery_period_in_days)?;
+            } else {
+                state.skip_field("RecoveryPeriodInDays")?;
+            }
+            state.end()
+        }
     }
 
     impl PointInTimeRecoverySpecification {
@@ -1099,11 +1418,18 @@ pub mod table {
     ///
     ///  For a full list of all considerations, see [Resource-based policy considerations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ResourcePolicy {
         /// `PolicyDocument`
-        #[serde(rename = "PolicyDocument")]
         pub policy_document: PolicyDocument,
+    }
+
+    impl Serialize for ResourcePolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("ResourcePolicy", usize::from(true))?;
+            state.serialize_field("PolicyDocument", &self.policy_document)?;
+            state.end()
+        }
     }
 
     impl ResourcePolicy {
@@ -1120,21 +1446,19 @@ pub mod table {
     /// ```text
     /// Represents the settings used to enable server-side encryption.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SSESpecification {
         /// `KMSMasterKeyId`
         ///
         /// ```text
         /// The KMS key that should be used for the KMS encryption. To specify a key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should only provide this parameter if the key is different from the default DynamoDB key ``alias/aws/dynamodb``.
         /// ```
-        #[serde(rename = "KMSMasterKeyId", skip_serializing_if = "Option::is_none")]
         pub kms_master_key_id: Option<Value>,
         /// `SSEEnabled`
         ///
         /// ```text
         /// Indicates whether server-side encryption is done using an AWS managed key or an AWS owned key. If enabled (true), server-side encryption type is set to ``KMS`` and an AWS managed key is used (KMS charges apply). If disabled (false) or not specified, server-side encryption is set to AWS owned key.
         /// ```
-        #[serde(rename = "SSEEnabled")]
         pub sse_enabled: Value<bool>,
         /// `SSEType`
         ///
@@ -1142,8 +1466,30 @@ pub mod table {
         /// Server-side encryption type. The only supported value is:
         ///   +  ``KMS`` - Server-side encryption that uses KMSlong. The key is stored in your account and is managed by KMS (KMS charges apply).
         /// ```
-        #[serde(rename = "SSEType", skip_serializing_if = "Option::is_none")]
         pub sse_type: Option<Value<SSEType>>,
+    }
+
+    impl Serialize for SSESpecification {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SSESpecification",
+                usize::from(self.kms_master_key_id.is_some())
+                    + usize::from(true)
+                    + usize::from(self.sse_type.is_some()),
+            )?;
+            if self.kms_master_key_id.is_some() {
+                state.serialize_field("KMSMasterKeyId", &self.kms_master_key_id)?;
+            } else {
+                state.skip_field("KMSMasterKeyId")?;
+            }
+            state.serialize_field("SSEEnabled", &self.sse_enabled)?;
+            if self.sse_type.is_some() {
+                state.serialize_field("SSEType", &self.sse_type)?;
+            } else {
+                state.skip_field("SSEType")?;
+            }
+            state.end()
+        }
     }
 
     impl SSESpecification {
@@ -1174,22 +1520,32 @@ pub mod table {
     ///  AWS-assigned tag names and values are automatically assigned the ``aws:`` prefix, which the user cannot assign. AWS-assigned tag names do not count towards the tag limit of 50. User-assigned tag names have the prefix ``user:`` in the Cost Allocation Report. You cannot backdate the application of a tag.
     ///  For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct StreamSpecificationTag {
         /// `Key`
         ///
         /// ```text
         /// The key of the tag. Tag keys are case sensitive. Each DynamoDB table can only have up to one tag with the same key. If you try to add an existing tag (same key), the existing tag value will be updated to the new value.
         /// ```
-        #[serde(rename = "Key")]
         pub key: Value,
         /// `Value`
         ///
         /// ```text
         /// The value of the tag. Tag values are case-sensitive and can be null.
         /// ```
-        #[serde(rename = "Value")]
         pub value: Value,
+    }
+
+    impl Serialize for StreamSpecificationTag {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "StreamSpecificationTag",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Key", &self.key)?;
+            state.serialize_field("Value", &self.value)?;
+            state.end()
+        }
     }
 
     impl StreamSpecificationTag {
@@ -1207,7 +1563,7 @@ pub mod table {
     /// ```text
     /// Represents the DynamoDB Streams configuration for a table in DynamoDB.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct StreamSpecification {
         /// `ResourcePolicy`
         ///
@@ -1216,7 +1572,6 @@ pub mod table {
         ///   When you remove the ``StreamSpecification`` property from the template, DynamoDB disables the stream but retains any attached resource policy until the stream is deleted after 24 hours. When you modify the ``StreamViewType`` property, DynamoDB creates a new stream and retains the old stream's resource policy. The old stream and its resource policy are deleted after the 24-hour retention period.
         ///   In a CFNshort template, you can provide the policy in JSON or YAML format because CFNshort converts YAML to JSON before submitting it to DDB. For more information about resource-based policies, see [Using resource-based policies for](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html) and [Resource-based policy examples](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-examples.html).
         /// ```
-        #[serde(rename = "ResourcePolicy", skip_serializing_if = "Option::is_none")]
         pub resource_policy: Option<ResourcePolicy>,
         /// `StreamViewType`
         ///
@@ -1227,7 +1582,6 @@ pub mod table {
         ///   +  ``OLD_IMAGE`` - The entire item, as it appeared before it was modified, is written to the stream.
         ///   +  ``NEW_AND_OLD_IMAGES`` - Both the new and the old item images of the item are written to the stream.
         /// ```
-        #[serde(rename = "StreamViewType")]
         pub stream_view_type: Value<StreamViewType>,
         /// `Tags`
         ///
@@ -1235,8 +1589,30 @@ pub mod table {
         /// Specifies the tags to apply to the DDB stream. Stream tags are independent of table tags.
         ///  For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<StreamSpecificationTag>>,
+    }
+
+    impl Serialize for StreamSpecification {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "StreamSpecification",
+                usize::from(self.resource_policy.is_some())
+                    + usize::from(true)
+                    + usize::from(self.tags.is_some()),
+            )?;
+            if self.resource_policy.is_some() {
+                state.serialize_field("ResourcePolicy", &self.resource_policy)?;
+            } else {
+                state.skip_field("ResourcePolicy")?;
+            }
+            state.serialize_field("StreamViewType", &self.stream_view_type)?;
+            if self.tags.is_some() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     impl StreamSpecification {
@@ -1265,7 +1641,7 @@ pub mod table {
     /// ```text
     /// Represents the settings used to enable or disable Time to Live (TTL) for the specified table.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TimeToLiveSpecification {
         /// `AttributeName`
         ///
@@ -1274,15 +1650,29 @@ pub mod table {
         ///    +  The ``AttributeName`` property is required when enabling the TTL, or when TTL is already enabled.
         ///   +  To update this property, you must first disable TTL and then enable TTL with the new attribute name.
         /// ```
-        #[serde(rename = "AttributeName", skip_serializing_if = "Option::is_none")]
         pub attribute_name: Option<Value>,
         /// `Enabled`
         ///
         /// ```text
         /// Indicates whether TTL is to be enabled (true) or disabled (false) on the table.
         /// ```
-        #[serde(rename = "Enabled")]
         pub enabled: Value<bool>,
+    }
+
+    impl Serialize for TimeToLiveSpecification {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "TimeToLiveSpecification",
+                usize::from(self.attribute_name.is_some()) + usize::from(true),
+            )?;
+            if self.attribute_name.is_some() {
+                state.serialize_field("AttributeName", &self.attribute_name)?;
+            } else {
+                state.skip_field("AttributeName")?;
+            }
+            state.serialize_field("Enabled", &self.enabled)?;
+            state.end()
+        }
     }
 
     impl TimeToLiveSpecification {
@@ -1301,14 +1691,22 @@ pub mod table {
     }
 
     /// A property type of `AWS::DynamoDB::Table`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SearchSchemaElement {
         /// `AttributeName`
-        #[serde(rename = "AttributeName")]
         pub attribute_name: Value,
         /// `SearchSchemaElementType`
-        #[serde(rename = "SearchSchemaElementType")]
         pub search_schema_element_type: Value<SearchSchemaElementType>,
+    }
+
+    impl Serialize for SearchSchemaElement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("SearchSchemaElement", usize::from(true) + usize::from(true))?;
+            state.serialize_field("AttributeName", &self.attribute_name)?;
+            state.serialize_field("SearchSchemaElementType", &self.search_schema_element_type)?;
+            state.end()
+        }
     }
 
     impl SearchSchemaElement {
@@ -1325,11 +1723,18 @@ pub mod table {
     }
 
     /// A property type of `AWS::DynamoDB::Table`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct VectorAttribute {
         /// `AttributeName`
-        #[serde(rename = "AttributeName")]
         pub attribute_name: Value,
+    }
+
+    impl Serialize for VectorAttribute {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("VectorAttribute", usize::from(true))?;
+            state.serialize_field("AttributeName", &self.attribute_name)?;
+            state.end()
+        }
     }
 
     impl VectorAttribute {
@@ -1342,26 +1747,45 @@ pub mod table {
     }
 
     /// A property type of `AWS::DynamoDB::Table`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct VectorIndex {
         /// `Dimensions`
-        #[serde(rename = "Dimensions")]
         pub dimensions: Value<i64>,
         /// `DistanceFunction`
-        #[serde(rename = "DistanceFunction")]
         pub distance_function: Value<DistanceFunction>,
         /// `IndexName`
-        #[serde(rename = "IndexName")]
         pub index_name: Value,
         /// `Projection`
-        #[serde(rename = "Projection")]
         pub projection: Projection,
         /// `SearchSchema`
-        #[serde(rename = "SearchSchema", skip_serializing_if = "Option::is_none")]
         pub search_schema: Option<Vec<SearchSchemaElement>>,
         /// `VectorAttribute`
-        #[serde(rename = "VectorAttribute")]
         pub vector_attribute: VectorAttribute,
+    }
+
+    impl Serialize for VectorIndex {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "VectorIndex",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.search_schema.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("Dimensions", &self.dimensions)?;
+            state.serialize_field("DistanceFunction", &self.distance_function)?;
+            state.serialize_field("IndexName", &self.index_name)?;
+            state.serialize_field("Projection", &self.projection)?;
+            if self.search_schema.is_some() {
+                state.serialize_field("SearchSchema", &self.search_schema)?;
+            } else {
+                state.skip_field("SearchSchema")?;
+            }
+            state.serialize_field("VectorAttribute", &self.vector_attribute)?;
+            state.end()
+        }
     }
 
     impl VectorIndex {
@@ -1397,14 +1821,25 @@ pub mod table {
     ///   +  ``N`` - the attribute is of type Number
     ///   +  ``B`` - the attribute is of type Binary
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AttributeType {
-        #[serde(rename = "B")]
+        /// `B`
         B,
-        #[serde(rename = "N")]
+        /// `N`
         N,
-        #[serde(rename = "S")]
+        /// `S`
         S,
+    }
+
+    impl Serialize for AttributeType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AttributeType::B => (0u32, "B"),
+                AttributeType::N => (1u32, "N"),
+                AttributeType::S => (2u32, "S"),
+            };
+            serializer.serialize_unit_variant("AttributeType", index, value)
+        }
     }
 
     /// The values a property of `AWS::DynamoDB::Table` takes.
@@ -1417,12 +1852,22 @@ pub mod table {
     ///
     ///  If not specified, the default is ``PROVISIONED``.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum BillingMode {
-        #[serde(rename = "PAY_PER_REQUEST")]
+        /// `PAY_PER_REQUEST`
         PayPerRequest,
-        #[serde(rename = "PROVISIONED")]
+        /// `PROVISIONED`
         Provisioned,
+    }
+
+    impl Serialize for BillingMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                BillingMode::PayPerRequest => (0u32, "PAY_PER_REQUEST"),
+                BillingMode::Provisioned => (1u32, "PROVISIONED"),
+            };
+            serializer.serialize_unit_variant("BillingMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::DynamoDB::Table` takes.
@@ -1430,12 +1875,24 @@ pub mod table {
     /// ```text
     /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS`` (tracks all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events). This setting determines what type of contributor insights data is collected for the table.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ContributorInsightsSpecificationMode {
-        #[serde(rename = "ACCESSED_AND_THROTTLED_KEYS")]
+        /// `ACCESSED_AND_THROTTLED_KEYS`
         AccessedAndThrottledKeys,
-        #[serde(rename = "THROTTLED_KEYS")]
+        /// `THROTTLED_KEYS`
         ThrottledKeys,
+    }
+
+    impl Serialize for ContributorInsightsSpecificationMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ContributorInsightsSpecificationMode::AccessedAndThrottledKeys => {
+                    (0u32, "ACCESSED_AND_THROTTLED_KEYS")
+                }
+                ContributorInsightsSpecificationMode::ThrottledKeys => (1u32, "THROTTLED_KEYS"),
+            };
+            serializer.serialize_unit_variant("ContributorInsightsSpecificationMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::DynamoDB::Table` takes.
@@ -1449,14 +1906,25 @@ pub mod table {
     ///  When using the DynamoDB console, ``ALL`` is selected by default.
     ///  You can't modify the projection of an existing index. To change the projected attributes, you must delete the index and create a new one with the projection that you want.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ProjectionType {
-        #[serde(rename = "ALL")]
+        /// `ALL`
         All,
-        #[serde(rename = "INCLUDE")]
+        /// `INCLUDE`
         Include,
-        #[serde(rename = "KEYS_ONLY")]
+        /// `KEYS_ONLY`
         KeysOnly,
+    }
+
+    impl Serialize for ProjectionType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ProjectionType::All => (0u32, "ALL"),
+                ProjectionType::Include => (1u32, "INCLUDE"),
+                ProjectionType::KeysOnly => (2u32, "KEYS_ONLY"),
+            };
+            serializer.serialize_unit_variant("ProjectionType", index, value)
+        }
     }
 
     /// The values a property of `AWS::DynamoDB::Table` takes.
@@ -1464,12 +1932,22 @@ pub mod table {
     /// ```text
     /// The precision for the time and date that the stream was created.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ApproximateCreationDateTimePrecision {
-        #[serde(rename = "MICROSECOND")]
+        /// `MICROSECOND`
         Microsecond,
-        #[serde(rename = "MILLISECOND")]
+        /// `MILLISECOND`
         Millisecond,
+    }
+
+    impl Serialize for ApproximateCreationDateTimePrecision {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ApproximateCreationDateTimePrecision::Microsecond => (0u32, "MICROSECOND"),
+                ApproximateCreationDateTimePrecision::Millisecond => (1u32, "MILLISECOND"),
+            };
+            serializer.serialize_unit_variant("ApproximateCreationDateTimePrecision", index, value)
+        }
     }
 
     /// The values a property of `AWS::DynamoDB::Table` takes.
@@ -1478,10 +1956,19 @@ pub mod table {
     /// Server-side encryption type. The only supported value is:
     ///   +  ``KMS`` - Server-side encryption that uses KMSlong. The key is stored in your account and is managed by KMS (KMS charges apply).
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SSEType {
-        #[serde(rename = "KMS")]
+        /// `KMS`
         Kms,
+    }
+
+    impl Serialize for SSEType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SSEType::Kms => (0u32, "KMS"),
+            };
+            serializer.serialize_unit_variant("SSEType", index, value)
+        }
     }
 
     /// The values a property of `AWS::DynamoDB::Table` takes.
@@ -1493,16 +1980,28 @@ pub mod table {
     ///   +  ``OLD_IMAGE`` - The entire item, as it appeared before it was modified, is written to the stream.
     ///   +  ``NEW_AND_OLD_IMAGES`` - Both the new and the old item images of the item are written to the stream.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum StreamViewType {
-        #[serde(rename = "KEYS_ONLY")]
+        /// `KEYS_ONLY`
         KeysOnly,
-        #[serde(rename = "NEW_AND_OLD_IMAGES")]
+        /// `NEW_AND_OLD_IMAGES`
         NewAndOldImages,
-        #[serde(rename = "NEW_IMAGE")]
+        /// `NEW_IMAGE`
         NewImage,
-        #[serde(rename = "OLD_IMAGE")]
+        /// `OLD_IMAGE`
         OldImage,
+    }
+
+    impl Serialize for StreamViewType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                StreamViewType::KeysOnly => (0u32, "KEYS_ONLY"),
+                StreamViewType::NewAndOldImages => (1u32, "NEW_AND_OLD_IMAGES"),
+                StreamViewType::NewImage => (2u32, "NEW_IMAGE"),
+                StreamViewType::OldImage => (3u32, "OLD_IMAGE"),
+            };
+            serializer.serialize_unit_variant("StreamViewType", index, value)
+        }
     }
 
     /// The values a property of `AWS::DynamoDB::Table` takes.
@@ -1510,32 +2009,63 @@ pub mod table {
     /// ```text
     /// The table class of the new table. Valid values are ``STANDARD`` and ``STANDARD_INFREQUENT_ACCESS``.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum TableClass {
-        #[serde(rename = "STANDARD")]
+        /// `STANDARD`
         Standard,
-        #[serde(rename = "STANDARD_INFREQUENT_ACCESS")]
+        /// `STANDARD_INFREQUENT_ACCESS`
         StandardInfrequentAccess,
     }
 
-    /// The values a property of `AWS::DynamoDB::Table` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum DistanceFunction {
-        #[serde(rename = "COSINE")]
-        Cosine,
-        #[serde(rename = "DOT_PRODUCT")]
-        DotProduct,
-        #[serde(rename = "EUCLIDEAN")]
-        Euclidean,
+    impl Serialize for TableClass {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                TableClass::Standard => (0u32, "STANDARD"),
+                TableClass::StandardInfrequentAccess => (1u32, "STANDARD_INFREQUENT_ACCESS"),
+            };
+            serializer.serialize_unit_variant("TableClass", index, value)
+        }
     }
 
     /// The values a property of `AWS::DynamoDB::Table` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DistanceFunction {
+        /// `COSINE`
+        Cosine,
+        /// `DOT_PRODUCT`
+        DotProduct,
+        /// `EUCLIDEAN`
+        Euclidean,
+    }
+
+    impl Serialize for DistanceFunction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                DistanceFunction::Cosine => (0u32, "COSINE"),
+                DistanceFunction::DotProduct => (1u32, "DOT_PRODUCT"),
+                DistanceFunction::Euclidean => (2u32, "EUCLIDEAN"),
+            };
+            serializer.serialize_unit_variant("DistanceFunction", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::DynamoDB::Table` takes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SearchSchemaElementType {
-        #[serde(rename = "HASH")]
+        /// `HASH`
         Hash,
-        #[serde(rename = "INLINE_FILTER")]
+        /// `INLINE_FILTER`
         InlineFilter,
+    }
+
+    impl Serialize for SearchSchemaElementType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SearchSchemaElementType::Hash => (0u32, "HASH"),
+                SearchSchemaElementType::InlineFilter => (1u32, "INLINE_FILTER"),
+            };
+            serializer.serialize_unit_variant("SearchSchemaElementType", index, value)
+        }
     }
 
     impl Handle<Table> {

@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::ec2::*;
 
 /// `AWS::EC2::NatGateway`: its properties ([`NatGateway`]), their nested types and its attributes.
 pub mod nat_gateway {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -18,14 +18,13 @@ pub mod nat_gateway {
     ///  If you add a default route (``AWS::EC2::Route`` resource) that points to a NAT gateway, specify the NAT gateway ID for the route's ``NatGatewayId`` property.
     ///   When you associate an Elastic IP address or secondary Elastic IP address with a public NAT gateway, the network border group of the Elastic IP address must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. Otherwise, the NAT gateway fails to launch. You can see the network border group for the AZ by viewing the details of the subnet. Similarly, you can view the network border group for the Elastic IP address by viewing its details. For more information, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#allocate-eip) in the *Amazon VPC User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct NatGateway {
         /// `AllocationId`
         ///
         /// ```text
         /// [Public NAT gateway only] The allocation ID of the Elastic IP address that's associated with the NAT gateway. This property is required for a public NAT gateway and cannot be specified with a private NAT gateway.
         /// ```
-        #[serde(rename = "AllocationId", skip_serializing_if = "Option::is_none")]
         pub allocation_id: Option<Value>,
         /// `AvailabilityMode`
         ///
@@ -34,7 +33,6 @@ pub mod nat_gateway {
         ///  A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
         ///  For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
         /// ```
-        #[serde(rename = "AvailabilityMode", skip_serializing_if = "Option::is_none")]
         pub availability_mode: Option<Value<AvailabilityMode>>,
         /// `AvailabilityZoneAddresses`
         ///
@@ -43,44 +41,30 @@ pub mod nat_gateway {
         ///  A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
         ///  For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
         /// ```
-        #[serde(
-            rename = "AvailabilityZoneAddresses",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub availability_zone_addresses: Option<Vec<AvailabilityZoneAddress>>,
         /// `ConnectivityType`
         ///
         /// ```text
         /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
         /// ```
-        #[serde(rename = "ConnectivityType", skip_serializing_if = "Option::is_none")]
         pub connectivity_type: Option<Value<ConnectivityType>>,
         /// `MaxDrainDurationSeconds`
         ///
         /// ```text
         /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
         /// ```
-        #[serde(
-            rename = "MaxDrainDurationSeconds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_drain_duration_seconds: Option<Value<i64>>,
         /// `PrivateIpAddress`
         ///
         /// ```text
         /// The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a private IPv4 address will be automatically assigned.
         /// ```
-        #[serde(rename = "PrivateIpAddress", skip_serializing_if = "Option::is_none")]
         pub private_ip_address: Option<Value>,
         /// `SecondaryAllocationIds`
         ///
         /// ```text
         /// Secondary EIP allocation IDs. For more information, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
         /// ```
-        #[serde(
-            rename = "SecondaryAllocationIds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub secondary_allocation_ids: Option<Vec<Value>>,
         /// `SecondaryPrivateIpAddressCount`
         ///
@@ -88,10 +72,6 @@ pub mod nat_gateway {
         /// [Private NAT gateway only] The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating) in the *Amazon Virtual Private Cloud User Guide*.
         ///  ``SecondaryPrivateIpAddressCount`` and ``SecondaryPrivateIpAddresses`` cannot be set at the same time.
         /// ```
-        #[serde(
-            rename = "SecondaryPrivateIpAddressCount",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub secondary_private_ip_address_count: Option<Value<i64>>,
         /// `SecondaryPrivateIpAddresses`
         ///
@@ -99,32 +79,116 @@ pub mod nat_gateway {
         /// Secondary private IPv4 addresses. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating) in the *Amazon Virtual Private Cloud User Guide*.
         ///  ``SecondaryPrivateIpAddressCount`` and ``SecondaryPrivateIpAddresses`` cannot be set at the same time.
         /// ```
-        #[serde(
-            rename = "SecondaryPrivateIpAddresses",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub secondary_private_ip_addresses: Option<Vec<Value>>,
         /// `SubnetId`
         ///
         /// ```text
         /// The ID of the subnet in which the NAT gateway is located.
         /// ```
-        #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
         pub subnet_id: Option<Value>,
         /// `VpcId`
         ///
         /// ```text
         /// The ID of the VPC in which the NAT gateway is located.
         /// ```
-        #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<Value>,
         /// `Tags`
         ///
         /// ```text
         /// The tags for the NAT gateway.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for NatGateway {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "NatGateway",
+                usize::from(self.allocation_id.is_some())
+                    + usize::from(self.availability_mode.is_some())
+                    + usize::from(self.availability_zone_addresses.is_some())
+                    + usize::from(self.connectivity_type.is_some())
+                    + usize::from(self.max_drain_duration_seconds.is_some())
+                    + usize::from(self.private_ip_address.is_some())
+                    + usize::from(self.secondary_allocation_ids.is_some())
+                    + usize::from(self.secondary_private_ip_address_count.is_some())
+                    + usize::from(self.secondary_private_ip_addresses.is_some())
+                    + usize::from(self.subnet_id.is_some())
+                    + usize::from(self.vpc_id.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.allocation_id.is_some() {
+                state.serialize_field("AllocationId", &self.allocation_id)?;
+            } else {
+                state.skip_field("AllocationId")?;
+            }
+            if self.availability_mode.is_some() {
+                state.serialize_field("AvailabilityMode", &self.availability_mode)?;
+            } else {
+                state.skip_field("AvailabilityMode")?;
+            }
+            if self.availability_zone_addresses.is_some() {
+                state.serialize_field(
+                    "AvailabilityZoneAddresses",
+                    &self.availability_zone_addresses,
+                )?;
+            } else {
+                state.skip_field("AvailabilityZoneAddresses")?;
+            }
+            if self.connectivity_type.is_some() {
+                state.serialize_field("ConnectivityType", &self.connectivity_type)?;
+            } else {
+                state.skip_field("ConnectivityType")?;
+            }
+            if self.max_drain_duration_seconds.is_some() {
+                state
+                    .serialize_field("MaxDrainDurationSeconds", &self.max_drain_duration_seconds)?;
+            } else {
+                state.skip_field("MaxDrainDurationSeconds")?;
+            }
+            if self.private_ip_address.is_some() {
+                state.serialize_field("PrivateIpAddress", &self.private_ip_address)?;
+            } else {
+                state.skip_field("PrivateIpAddress")?;
+            }
+            if self.secondary_allocation_ids.is_some() {
+                state.serialize_field("SecondaryAllocationIds", &self.secondary_allocation_ids)?;
+            } else {
+                state.skip_field("SecondaryAllocationIds")?;
+            }
+            if self.secondary_private_ip_address_count.is_some() {
+                state.serialize_field(
+                    "SecondaryPrivateIpAddressCount",
+                    &self.secondary_private_ip_address_count,
+                )?;
+            } else {
+                state.skip_field("SecondaryPrivateIpAddressCount")?;
+            }
+            if self.secondary_private_ip_addresses.is_some() {
+                state.serialize_field(
+                    "SecondaryPrivateIpAddresses",
+                    &self.secondary_private_ip_addresses,
+                )?;
+            } else {
+                state.skip_field("SecondaryPrivateIpAddresses")?;
+            }
+            if self.subnet_id.is_some() {
+                state.serialize_field("SubnetId", &self.subnet_id)?;
+            } else {
+                state.skip_field("SubnetId")?;
+            }
+            if self.vpc_id.is_some() {
+                state.serialize_field("VpcId", &self.vpc_id)?;
+            } else {
+                state.skip_field("VpcId")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(NatGateway, "AWS::EC2::NatGateway", tags = tags);
@@ -219,14 +283,13 @@ pub mod nat_gateway {
     ///  A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
     ///  For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AvailabilityZoneAddress {
         /// `AllocationIds`
         ///
         /// ```text
         /// The allocation IDs of the Elastic IP addresses (EIPs) to be used for handling outbound NAT traffic in this specific Availability Zone.
         /// ```
-        #[serde(rename = "AllocationIds")]
         pub allocation_ids: Vec<Value>,
         /// `AvailabilityZone`
         ///
@@ -234,7 +297,6 @@ pub mod nat_gateway {
         /// For regional NAT gateways only: The Availability Zone where this specific NAT gateway configuration will be active. Each AZ in a regional NAT gateway has its own configuration to handle outbound NAT traffic from that AZ.
         ///  A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
         /// ```
-        #[serde(rename = "AvailabilityZone", skip_serializing_if = "Option::is_none")]
         pub availability_zone: Option<Value>,
         /// `AvailabilityZoneId`
         ///
@@ -242,8 +304,30 @@ pub mod nat_gateway {
         /// For regional NAT gateways only: The ID of the Availability Zone where this specific NAT gateway configuration will be active. Each AZ in a regional NAT gateway has its own configuration to handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent identification of AZs across AWS Regions.
         ///  A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
         /// ```
-        #[serde(rename = "AvailabilityZoneId", skip_serializing_if = "Option::is_none")]
         pub availability_zone_id: Option<Value>,
+    }
+
+    impl Serialize for AvailabilityZoneAddress {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AvailabilityZoneAddress",
+                usize::from(true)
+                    + usize::from(self.availability_zone.is_some())
+                    + usize::from(self.availability_zone_id.is_some()),
+            )?;
+            state.serialize_field("AllocationIds", &self.allocation_ids)?;
+            if self.availability_zone.is_some() {
+                state.serialize_field("AvailabilityZone", &self.availability_zone)?;
+            } else {
+                state.skip_field("AvailabilityZone")?;
+            }
+            if self.availability_zone_id.is_some() {
+                state.serialize_field("AvailabilityZoneId", &self.availability_zone_id)?;
+            } else {
+                state.skip_field("AvailabilityZoneId")?;
+            }
+            state.end()
+        }
     }
 
     impl AvailabilityZoneAddress {
@@ -274,12 +358,22 @@ pub mod nat_gateway {
     ///  A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
     ///  For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AvailabilityMode {
-        #[serde(rename = "regional")]
+        /// `regional`
         Regional,
-        #[serde(rename = "zonal")]
+        /// `zonal`
         Zonal,
+    }
+
+    impl Serialize for AvailabilityMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AvailabilityMode::Regional => (0u32, "regional"),
+                AvailabilityMode::Zonal => (1u32, "zonal"),
+            };
+            serializer.serialize_unit_variant("AvailabilityMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::EC2::NatGateway` takes.
@@ -287,12 +381,22 @@ pub mod nat_gateway {
     /// ```text
     /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ConnectivityType {
-        #[serde(rename = "private")]
+        /// `private`
         Private,
-        #[serde(rename = "public")]
+        /// `public`
         Public,
+    }
+
+    impl Serialize for ConnectivityType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ConnectivityType::Private => (0u32, "private"),
+                ConnectivityType::Public => (1u32, "public"),
+            };
+            serializer.serialize_unit_variant("ConnectivityType", index, value)
+        }
     }
 
     impl Handle<NatGateway> {

@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::iam::*;
 
 /// `AWS::IAM::ManagedPolicy`: its properties ([`ManagedPolicy`]), their nested types and its attributes.
 pub mod managed_policy {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, PolicyDocument, Value};
 
@@ -18,7 +18,7 @@ pub mod managed_policy {
     ///  As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
     ///  For more information about managed policies in general, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ManagedPolicy {
         /// `Description`
         ///
@@ -27,7 +27,6 @@ pub mod managed_policy {
         ///  Typically used to store information about the permissions defined in the policy. For example, "Grants access to production DynamoDB tables."
         ///  The policy description is immutable. After a value is assigned, it cannot be changed.
         /// ```
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `Groups`
         ///
@@ -35,7 +34,6 @@ pub mod managed_policy {
         /// The name (friendly name, not ARN) of the group to attach the policy to.
         ///  This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
         /// ```
-        #[serde(rename = "Groups", skip_serializing_if = "Option::is_none")]
         pub groups: Option<Vec<Value>>,
         /// `ManagedPolicyName`
         ///
@@ -45,7 +43,6 @@ pub mod managed_policy {
         ///   If you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to acknowledge your template's capabilities. For more information, see [Acknowledging Resources in Templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities).
         ///   Naming an IAM resource can cause an unrecoverable error if you reuse the same template in multiple Regions. To prevent this, we recommend using ``Fn::Join`` and ``AWS::Region`` to create a Region-specific name, as in the following example: ``{"Fn::Join": ["", [{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}]]}``.
         /// ```
-        #[serde(rename = "ManagedPolicyName", skip_serializing_if = "Option::is_none")]
         pub managed_policy_name: Option<Value>,
         /// `Path`
         ///
@@ -56,10 +53,8 @@ pub mod managed_policy {
         ///  This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (``\u0021``) through the DEL character (``\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
         ///   You cannot use an asterisk (*) in the path name.
         /// ```
-        #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
         pub path: Option<Value>,
         /// `PolicyDocument`
-        #[serde(rename = "PolicyDocument")]
         pub policy_document: PolicyDocument,
         /// `Roles`
         ///
@@ -68,7 +63,6 @@ pub mod managed_policy {
         ///  This parameter allows (per its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
         ///   If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute to the resource to make the resource depend on the external policy. This dependency ensures that the role's policy is available throughout the resource's lifecycle. For example, when you delete a stack with an ``AWS::ECS::Service`` resource, the ``DependsOn`` attribute ensures that CFN deletes the ``AWS::ECS::Service`` resource before deleting its role's policy.
         /// ```
-        #[serde(rename = "Roles", skip_serializing_if = "Option::is_none")]
         pub roles: Option<Vec<Value>>,
         /// `Users`
         ///
@@ -76,8 +70,54 @@ pub mod managed_policy {
         /// The name (friendly name, not ARN) of the IAM user to attach the policy to.
         ///  This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
         /// ```
-        #[serde(rename = "Users", skip_serializing_if = "Option::is_none")]
         pub users: Option<Vec<Value>>,
+    }
+
+    impl Serialize for ManagedPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ManagedPolicy",
+                usize::from(self.description.is_some())
+                    + usize::from(self.groups.is_some())
+                    + usize::from(self.managed_policy_name.is_some())
+                    + usize::from(self.path.is_some())
+                    + usize::from(true)
+                    + usize::from(self.roles.is_some())
+                    + usize::from(self.users.is_some()),
+            )?;
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            if self.groups.is_some() {
+                state.serialize_field("Groups", &self.groups)?;
+            } else {
+                state.skip_field("Groups")?;
+            }
+            if self.managed_policy_name.is_some() {
+                state.serialize_field("ManagedPolicyName", &self.managed_policy_name)?;
+            } else {
+                state.skip_field("ManagedPolicyName")?;
+            }
+            if self.path.is_some() {
+                state.serialize_field("Path", &self.path)?;
+            } else {
+                state.skip_field("Path")?;
+            }
+            state.serialize_field("PolicyDocument", &self.policy_document)?;
+            if self.roles.is_some() {
+                state.serialize_field("Roles", &self.roles)?;
+            } else {
+                state.skip_field("Roles")?;
+            }
+            if self.users.is_some() {
+                state.serialize_field("Users", &self.users)?;
+            } else {
+                state.skip_field("Users")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(ManagedPolicy, "AWS::IAM::ManagedPolicy");
@@ -211,7 +251,7 @@ pub mod managed_policy {
 
 /// `AWS::IAM::OIDCProvider`: its properties ([`OIDCProvider`]), their nested types and its attributes.
 pub mod oidc_provider {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -220,20 +260,49 @@ pub mod oidc_provider {
     /// ```text
     /// Resource Type definition for AWS::IAM::OIDCProvider
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct OIDCProvider {
         /// `ClientIdList`
-        #[serde(rename = "ClientIdList", skip_serializing_if = "Option::is_none")]
         pub client_id_list: Option<Vec<Value>>,
         /// `ThumbprintList`
-        #[serde(rename = "ThumbprintList", skip_serializing_if = "Option::is_none")]
         pub thumbprint_list: Option<Vec<Value>>,
         /// `Url`
-        #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
         pub url: Option<Value>,
         /// `Tags`
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for OIDCProvider {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "OIDCProvider",
+                usize::from(self.client_id_list.is_some())
+                    + usize::from(self.thumbprint_list.is_some())
+                    + usize::from(self.url.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.client_id_list.is_some() {
+                state.serialize_field("ClientIdList", &self.client_id_list)?;
+            } else {
+                state.skip_field("ClientIdList")?;
+            }
+            if self.thumbprint_list.is_some() {
+                state.serialize_field("ThumbprintList", &self.thumbprint_list)?;
+            } else {
+                state.skip_field("ThumbprintList")?;
+            }
+            if self.url.is_some() {
+                state.serialize_field("Url", &self.url)?;
+            } else {
+                state.skip_field("Url")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(OIDCProvider, "AWS::IAM::OIDCProvider", tags = tags);
@@ -280,7 +349,7 @@ pub mod oidc_provider {
 
 /// `AWS::IAM::Role`: its properties ([`Role`]), their nested types and its attributes.
 pub mod role {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, PolicyDocument, Tags, Value};
 
@@ -290,21 +359,19 @@ pub mod role {
     /// Creates a new role for your AWS-account.
     ///   For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Role {
         /// `AssumeRolePolicyDocument`
         ///
         /// ```text
         /// The trust policy that is associated with this role. Trust policies define which entities can assume the role. You can associate only one trust policy with a role. For an example of a policy that can be used to assume a role, see [Template Examples](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role--examples). For more information about the elements that you can use in an IAM policy, see [Policy Elements Reference](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html) in the *User Guide*.
         /// ```
-        #[serde(rename = "AssumeRolePolicyDocument")]
         pub assume_role_policy_document: PolicyDocument,
         /// `Description`
         ///
         /// ```text
         /// A description of the role that you provide.
         /// ```
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `ManagedPolicyArns`
         ///
@@ -312,7 +379,6 @@ pub mod role {
         /// A list of Amazon Resource Names (ARNs) of the IAM managed policies that you want to attach to the role.
         ///  For more information about ARNs, see [Amazon Resource Names (ARNs) and Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *General Reference*.
         /// ```
-        #[serde(rename = "ManagedPolicyArns", skip_serializing_if = "Option::is_none")]
         pub managed_policy_arns: Option<Vec<Value>>,
         /// `MaxSessionDuration`
         ///
@@ -320,7 +386,6 @@ pub mod role {
         /// The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours.
         ///  Anyone who assumes the role from the CLI or API can use the ``DurationSeconds`` API parameter or the ``duration-seconds``CLI parameter to request a longer session. The ``MaxSessionDuration`` setting determines the maximum duration that can be requested using the ``DurationSeconds`` parameter. If users don't specify a value for the ``DurationSeconds`` parameter, their security credentials are valid for one hour by default. This applies when you use the ``AssumeRole*`` API operations or the ``assume-role*``CLI operations but does not apply when you use those operations to create a console URL. For more information, see [Using IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html) in the *IAM User Guide*.
         /// ```
-        #[serde(rename = "MaxSessionDuration", skip_serializing_if = "Option::is_none")]
         pub max_session_duration: Option<Value<i64>>,
         /// `Path`
         ///
@@ -329,7 +394,6 @@ pub mod role {
         ///  This parameter is optional. If it is not included, it defaults to a slash (/).
         ///  This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (``\u0021``) through the DEL character (``\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
         /// ```
-        #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
         pub path: Option<Value>,
         /// `PermissionsBoundary`
         ///
@@ -337,10 +401,6 @@ pub mod role {
         /// The ARN of the policy used to set the permissions boundary for the role.
         ///  For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
         /// ```
-        #[serde(
-            rename = "PermissionsBoundary",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub permissions_boundary:
             Option<crate::cfn::Arn<crate::generated::iam::managed_policy::ManagedPolicy>>,
         /// `Policies`
@@ -352,7 +412,6 @@ pub mod role {
         ///  For information about limits on the number of inline policies that you can embed with a role, see [Limitations on Entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the *User Guide*.
         ///   If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute to the resource to make the resource depend on the external policy. This dependency ensures that the role's policy is available throughout the resource's lifecycle. For example, when you delete a stack with an ``AWS::ECS::Service`` resource, the ``DependsOn`` attribute ensures that CFN deletes the ``AWS::ECS::Service`` resource before deleting its role's policy.
         /// ```
-        #[serde(rename = "Policies", skip_serializing_if = "Option::is_none")]
         pub policies: Option<Vec<Policy>>,
         /// `RoleName`
         ///
@@ -363,15 +422,75 @@ pub mod role {
         ///  If you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to acknowledge your template's capabilities. For more information, see [Acknowledging Resources in Templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities).
         ///   Naming an IAM resource can cause an unrecoverable error if you reuse the same template in multiple Regions. To prevent this, we recommend using ``Fn::Join`` and ``AWS::Region`` to create a Region-specific name, as in the following example: ``{"Fn::Join": ["", [{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}]]}``.
         /// ```
-        #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
         pub role_name: Option<Value>,
         /// `Tags`
         ///
         /// ```text
         /// A list of tags that are attached to the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Role {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Role",
+                usize::from(true)
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.managed_policy_arns.is_some())
+                    + usize::from(self.max_session_duration.is_some())
+                    + usize::from(self.path.is_some())
+                    + usize::from(self.permissions_boundary.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.role_name.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            state.serialize_field(
+                "AssumeRolePolicyDocument",
+                &self.assume_role_policy_document,
+            )?;
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            if self.managed_policy_arns.is_some() {
+                state.serialize_field("ManagedPolicyArns", &self.managed_policy_arns)?;
+            } else {
+                state.skip_field("ManagedPolicyArns")?;
+            }
+            if self.max_session_duration.is_some() {
+                state.serialize_field("MaxSessionDuration", &self.max_session_duration)?;
+            } else {
+                state.skip_field("MaxSessionDuration")?;
+            }
+            if self.path.is_some() {
+                state.serialize_field("Path", &self.path)?;
+            } else {
+                state.skip_field("Path")?;
+            }
+            if self.permissions_boundary.is_some() {
+                state.serialize_field("PermissionsBoundary", &self.permissions_boundary)?;
+            } else {
+                state.skip_field("PermissionsBoundary")?;
+            }
+            if self.policies.is_some() {
+                state.serialize_field("Policies", &self.policies)?;
+            } else {
+                state.skip_field("Policies")?;
+            }
+            if self.role_name.is_some() {
+                state.serialize_field("RoleName", &self.role_name)?;
+            } else {
+                state.skip_field("RoleName")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Role, "AWS::IAM::Role", tags = tags);
@@ -443,22 +562,30 @@ pub mod role {
     ///  An attached policy is a managed policy that has been attached to a user, group, or role.
     ///  For more information about managed policies, refer to [Managed Policies and Inline Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Policy {
         /// `PolicyDocument`
         ///
         /// ```text
         /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
         /// ```
-        #[serde(rename = "PolicyDocument")]
         pub policy_document: PolicyDocument,
         /// `PolicyName`
         ///
         /// ```text
         /// The friendly name (not ARN) identifying the policy.
         /// ```
-        #[serde(rename = "PolicyName")]
         pub policy_name: Value,
+    }
+
+    impl Serialize for Policy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("Policy", usize::from(true) + usize::from(true))?;
+            state.serialize_field("PolicyDocument", &self.policy_document)?;
+            state.serialize_field("PolicyName", &self.policy_name)?;
+            state.end()
+        }
     }
 
     impl Policy {

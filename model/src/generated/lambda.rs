@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::lambda::*;
 
 /// `AWS::Lambda::EventSourceMapping`: its properties ([`EventSourceMapping`]), their nested types and its attributes.
 pub mod event_source_mapping {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -23,17 +23,13 @@ pub mod event_source_mapping {
     ///   +   [Configuring Self-Managed Apache Kafka as an event source](https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html)
     ///   +   [Configuring Amazon DocumentDB as an event source](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EventSourceMapping {
         /// `AmazonManagedKafkaEventSourceConfig`
         ///
         /// ```text
         /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
         /// ```
-        #[serde(
-            rename = "AmazonManagedKafkaEventSourceConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub amazon_managed_kafka_event_source_config: Option<AmazonManagedKafkaEventSourceConfig>,
         /// `BatchSize`
         ///
@@ -47,7 +43,6 @@ pub mod event_source_mapping {
         ///   +  *Amazon MQ (ActiveMQ and RabbitMQ)* – Default 100. Max 10,000.
         ///   +  *DocumentDB* – Default 100. Max 10,000.
         /// ```
-        #[serde(rename = "BatchSize", skip_serializing_if = "Option::is_none")]
         pub batch_size: Option<Value<i64>>,
         /// `BisectBatchOnFunctionError`
         ///
@@ -55,27 +50,18 @@ pub mod event_source_mapping {
         /// (Kinesis and DynamoDB Streams only) If the function returns an error, split the batch in two and retry. The default value is false.
         ///   When using ``BisectBatchOnFunctionError``, check the ``BatchSize`` parameter in the ``OnFailure`` destination message's metadata. The ``BatchSize`` could be greater than 1 since LAM consolidates failed messages metadata when writing to the ``OnFailure`` destination.
         /// ```
-        #[serde(
-            rename = "BisectBatchOnFunctionError",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub bisect_batch_on_function_error: Option<Value<bool>>,
         /// `DestinationConfig`
         ///
         /// ```text
         /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
         /// ```
-        #[serde(rename = "DestinationConfig", skip_serializing_if = "Option::is_none")]
         pub destination_config: Option<DestinationConfig>,
         /// `DocumentDBEventSourceConfig`
         ///
         /// ```text
         /// Specific configuration settings for a DocumentDB event source.
         /// ```
-        #[serde(
-            rename = "DocumentDBEventSourceConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub document_db_event_source_config: Option<DocumentDBEventSourceConfig>,
         /// `Enabled`
         ///
@@ -83,7 +69,6 @@ pub mod event_source_mapping {
         /// When true, the event source mapping is active. When false, Lambda pauses polling and invocation.
         ///  Default: True
         /// ```
-        #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
         pub enabled: Option<Value<bool>>,
         /// `EventSourceArn`
         ///
@@ -96,14 +81,12 @@ pub mod event_source_mapping {
         ///   +  *Amazon MQ* – The ARN of the broker.
         ///   +  *Amazon DocumentDB* – The ARN of the DocumentDB change stream.
         /// ```
-        #[serde(rename = "EventSourceArn", skip_serializing_if = "Option::is_none")]
         pub event_source_arn: Option<Value>,
         /// `FilterCriteria`
         ///
         /// ```text
         /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
         /// ```
-        #[serde(rename = "FilterCriteria", skip_serializing_if = "Option::is_none")]
         pub filter_criteria: Option<FilterCriteria>,
         /// `FunctionName`
         ///
@@ -117,7 +100,6 @@ pub mod event_source_mapping {
         ///
         ///  The length constraint applies only to the full ARN. If you specify only the function name, it's limited to 64 characters in length.
         /// ```
-        #[serde(rename = "FunctionName")]
         pub function_name: Value,
         /// `FunctionResponseTypes`
         ///
@@ -125,24 +107,18 @@ pub mod event_source_mapping {
         /// (Kinesis, DynamoDB Streams, and SQS) A list of current response type enums applied to the event source mapping.
         ///  Valid Values: ``ReportBatchItemFailures``
         /// ```
-        #[serde(
-            rename = "FunctionResponseTypes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub function_response_types: Option<Vec<Value<FunctionResponseType>>>,
         /// `KmsKeyArn`
         ///
         /// ```text
         /// The ARN of the KMSlong (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
         /// ```
-        #[serde(rename = "KmsKeyArn", skip_serializing_if = "Option::is_none")]
         pub kms_key_arn: Option<Value>,
         /// `LoggingConfig`
         ///
         /// ```text
         /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
         /// ```
-        #[serde(rename = "LoggingConfig", skip_serializing_if = "Option::is_none")]
         pub logging_config: Option<LoggingConfig>,
         /// `MaximumBatchingWindowInSeconds`
         ///
@@ -152,10 +128,6 @@ pub mod event_source_mapping {
         ///  *Default (, Kafka, , event sources)*: 500 ms
         ///  *Related setting:* For SQS event sources, when you set ``BatchSize`` to a value greater than 10, you must set ``MaximumBatchingWindowInSeconds`` to at least 1.
         /// ```
-        #[serde(
-            rename = "MaximumBatchingWindowInSeconds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maximum_batching_window_in_seconds: Option<Value<i64>>,
         /// `MaximumRecordAgeInSeconds`
         ///
@@ -163,91 +135,60 @@ pub mod event_source_mapping {
         /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is -1, which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records.
         ///   The minimum valid value for maximum record age is 60s. Although values less than 60 and greater than -1 fall within the parameter's absolute range, they are not allowed
         /// ```
-        #[serde(
-            rename = "MaximumRecordAgeInSeconds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maximum_record_age_in_seconds: Option<Value<i64>>,
         /// `MaximumRetryAttempts`
         ///
         /// ```text
         /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
         /// ```
-        #[serde(
-            rename = "MaximumRetryAttempts",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maximum_retry_attempts: Option<Value<i64>>,
         /// `MetricsConfig`
         ///
         /// ```text
         /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
         /// ```
-        #[serde(rename = "MetricsConfig", skip_serializing_if = "Option::is_none")]
         pub metrics_config: Option<MetricsConfig>,
         /// `ParallelizationFactor`
         ///
         /// ```text
         /// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard. The default value is 1.
         /// ```
-        #[serde(
-            rename = "ParallelizationFactor",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub parallelization_factor: Option<Value<i64>>,
         /// `ProvisionedPollerConfig`
         ///
         /// ```text
         /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
         /// ```
-        #[serde(
-            rename = "ProvisionedPollerConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
         /// `Queues`
         ///
         /// ```text
         /// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
         /// ```
-        #[serde(rename = "Queues", skip_serializing_if = "Option::is_none")]
         pub queues: Option<Vec<Value>>,
         /// `ScalingConfig`
         ///
         /// ```text
         /// This property is for Amazon SQS event sources only. You cannot use ``ProvisionedPollerConfig`` while using ``ScalingConfig``. These options are mutually exclusive. To remove the scaling configuration, pass an empty value.
         /// ```
-        #[serde(rename = "ScalingConfig", skip_serializing_if = "Option::is_none")]
         pub scaling_config: Option<ScalingConfig>,
         /// `SelfManagedEventSource`
         ///
         /// ```text
         /// The self-managed Apache Kafka cluster for your event source.
         /// ```
-        #[serde(
-            rename = "SelfManagedEventSource",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub self_managed_event_source: Option<SelfManagedEventSource>,
         /// `SelfManagedKafkaEventSourceConfig`
         ///
         /// ```text
         /// Specific configuration settings for a self-managed Apache Kafka event source.
         /// ```
-        #[serde(
-            rename = "SelfManagedKafkaEventSourceConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub self_managed_kafka_event_source_config: Option<SelfManagedKafkaEventSourceConfig>,
         /// `SourceAccessConfigurations`
         ///
         /// ```text
         /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
         /// ```
-        #[serde(
-            rename = "SourceAccessConfigurations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub source_access_configurations: Option<Vec<SourceAccessConfiguration>>,
         /// `StartingPosition`
         ///
@@ -257,34 +198,24 @@ pub mod event_source_mapping {
         ///   +  *TRIM_HORIZON* - Process all available records.
         ///   +  *AT_TIMESTAMP* - Specify a time from which to start reading records.
         /// ```
-        #[serde(rename = "StartingPosition", skip_serializing_if = "Option::is_none")]
         pub starting_position: Option<Value>,
         /// `StartingPositionTimestamp`
         ///
         /// ```text
         /// With ``StartingPosition`` set to ``AT_TIMESTAMP``, the time from which to start reading, in Unix time seconds. ``StartingPositionTimestamp`` cannot be in the future.
         /// ```
-        #[serde(
-            rename = "StartingPositionTimestamp",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub starting_position_timestamp: Option<Value<f64>>,
         /// `Topics`
         ///
         /// ```text
         /// The name of the Kafka topic.
         /// ```
-        #[serde(rename = "Topics", skip_serializing_if = "Option::is_none")]
         pub topics: Option<Vec<Value>>,
         /// `TumblingWindowInSeconds`
         ///
         /// ```text
         /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
         /// ```
-        #[serde(
-            rename = "TumblingWindowInSeconds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub tumbling_window_in_seconds: Option<Value<i64>>,
         /// `Tags`
         ///
@@ -292,8 +223,206 @@ pub mod event_source_mapping {
         /// A list of tags to add to the event source mapping.
         ///   You must have the ``lambda:TagResource``, ``lambda:UntagResource``, and ``lambda:ListTags`` permissions for your [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage the CFN stack. If you don't have these permissions, there might be unexpected behavior with stack-level tags propagating to the resource during resource creation and update.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for EventSourceMapping {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "EventSourceMapping",
+                usize::from(self.amazon_managed_kafka_event_source_config.is_some())
+                    + usize::from(self.batch_size.is_some())
+                    + usize::from(self.bisect_batch_on_function_error.is_some())
+                    + usize::from(self.destination_config.is_some())
+                    + usize::from(self.document_db_event_source_config.is_some())
+                    + usize::from(self.enabled.is_some())
+                    + usize::from(self.event_source_arn.is_some())
+                    + usize::from(self.filter_criteria.is_some())
+                    + usize::from(true)
+                    + usize::from(self.function_response_types.is_some())
+                    + usize::from(self.kms_key_arn.is_some())
+                    + usize::from(self.logging_config.is_some())
+                    + usize::from(self.maximum_batching_window_in_seconds.is_some())
+                    + usize::from(self.maximum_record_age_in_seconds.is_some())
+                    + usize::from(self.maximum_retry_attempts.is_some())
+                    + usize::from(self.metrics_config.is_some())
+                    + usize::from(self.parallelization_factor.is_some())
+                    + usize::from(self.provisioned_poller_config.is_some())
+                    + usize::from(self.queues.is_some())
+                    + usize::from(self.scaling_config.is_some())
+                    + usize::from(self.self_managed_event_source.is_some())
+                    + usize::from(self.self_managed_kafka_event_source_config.is_some())
+                    + usize::from(self.source_access_configurations.is_some())
+                    + usize::from(self.starting_position.is_some())
+                    + usize::from(self.starting_position_timestamp.is_some())
+                    + usize::from(self.topics.is_some())
+                    + usize::from(self.tumbling_window_in_seconds.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.amazon_managed_kafka_event_source_config.is_some() {
+                state.serialize_field(
+                    "AmazonManagedKafkaEventSourceConfig",
+                    &self.amazon_managed_kafka_event_source_config,
+                )?;
+            } else {
+                state.skip_field("AmazonManagedKafkaEventSourceConfig")?;
+            }
+            if self.batch_size.is_some() {
+                state.serialize_field("BatchSize", &self.batch_size)?;
+            } else {
+                state.skip_field("BatchSize")?;
+            }
+            if self.bisect_batch_on_function_error.is_some() {
+                state.serialize_field(
+                    "BisectBatchOnFunctionError",
+                    &self.bisect_batch_on_function_error,
+                )?;
+            } else {
+                state.skip_field("BisectBatchOnFunctionError")?;
+            }
+            if self.destination_config.is_some() {
+                state.serialize_field("DestinationConfig", &self.destination_config)?;
+            } else {
+                state.skip_field("DestinationConfig")?;
+            }
+            if self.document_db_event_source_config.is_some() {
+                state.serialize_field(
+                    "DocumentDBEventSourceConfig",
+                    &self.document_db_event_source_config,
+                )?;
+            } else {
+                state.skip_field("DocumentDBEventSourceConfig")?;
+            }
+            if self.enabled.is_some() {
+                state.serialize_field("Enabled", &self.enabled)?;
+            } else {
+                state.skip_field("Enabled")?;
+            }
+            if self.event_source_arn.is_some() {
+                state.serialize_field("EventSourceArn", &self.event_source_arn)?;
+            } else {
+                state.skip_field("EventSourceArn")?;
+            }
+            if self.filter_criteria.is_some() {
+                state.serialize_field("FilterCriteria", &self.filter_criteria)?;
+            } else {
+                state.skip_field("FilterCriteria")?;
+            }
+            state.serialize_field("FunctionName", &self.function_name)?;
+            if self.function_response_types.is_some() {
+                state.serialize_field("FunctionResponseTypes", &self.function_response_types)?;
+            } else {
+                state.skip_field("FunctionResponseTypes")?;
+            }
+            if self.kms_key_arn.is_some() {
+                state.serialize_field("KmsKeyArn", &self.kms_key_arn)?;
+            } else {
+                state.skip_field("KmsKeyArn")?;
+            }
+            if self.logging_config.is_some() {
+                state.serialize_field("LoggingConfig", &self.logging_config)?;
+            } else {
+                state.skip_field("LoggingConfig")?;
+            }
+            if self.maximum_batching_window_in_seconds.is_some() {
+                state.serialize_field(
+                    "MaximumBatchingWindowInSeconds",
+                    &self.maximum_batching_window_in_seconds,
+                )?;
+            } else {
+                state.skip_field("MaximumBatchingWindowInSeconds")?;
+            }
+            if self.maximum_record_age_in_seconds.is_some() {
+                state.serialize_field(
+                    "MaximumRecordAgeInSeconds",
+                    &self.maximum_record_age_in_seconds,
+                )?;
+            } else {
+                state.skip_field("MaximumRecordAgeInSeconds")?;
+            }
+            if self.maximum_retry_attempts.is_some() {
+                state.serialize_field("MaximumRetryAttempts", &self.maximum_retry_attempts)?;
+            } else {
+                state.skip_field("MaximumRetryAttempts")?;
+            }
+            if self.metrics_config.is_some() {
+                state.serialize_field("MetricsConfig", &self.metrics_config)?;
+            } else {
+                state.skip_field("MetricsConfig")?;
+            }
+            if self.parallelization_factor.is_some() {
+                state.serialize_field("ParallelizationFactor", &self.parallelization_factor)?;
+            } else {
+                state.skip_field("ParallelizationFactor")?;
+            }
+            if self.provisioned_poller_config.is_some() {
+                state
+                    .serialize_field("ProvisionedPollerConfig", &self.provisioned_poller_config)?;
+            } else {
+                state.skip_field("ProvisionedPollerConfig")?;
+            }
+            if self.queues.is_some() {
+                state.serialize_field("Queues", &self.queues)?;
+            } else {
+                state.skip_field("Queues")?;
+            }
+            if self.scaling_config.is_some() {
+                state.serialize_field("ScalingConfig", &self.scaling_config)?;
+            } else {
+                state.skip_field("ScalingConfig")?;
+            }
+            if self.self_managed_event_source.is_some() {
+                state.serialize_field("SelfManagedEventSource", &self.self_managed_event_source)?;
+            } else {
+                state.skip_field("SelfManagedEventSource")?;
+            }
+            if self.self_managed_kafka_event_source_config.is_some() {
+                state.serialize_field(
+                    "SelfManagedKafkaEventSourceConfig",
+                    &self.self_managed_kafka_event_source_config,
+                )?;
+            } else {
+                state.skip_field("SelfManagedKafkaEventSourceConfig")?;
+            }
+            if self.source_access_configurations.is_some() {
+                state.serialize_field(
+                    "SourceAccessConfigurations",
+                    &self.source_access_configurations,
+                )?;
+            } else {
+                state.skip_field("SourceAccessConfigurations")?;
+            }
+            if self.starting_position.is_some() {
+                state.serialize_field("StartingPosition", &self.starting_position)?;
+            } else {
+                state.skip_field("StartingPosition")?;
+            }
+            if self.starting_position_timestamp.is_some() {
+                state.serialize_field(
+                    "StartingPositionTimestamp",
+                    &self.starting_position_timestamp,
+                )?;
+            } else {
+                state.skip_field("StartingPositionTimestamp")?;
+            }
+            if self.topics.is_some() {
+                state.serialize_field("Topics", &self.topics)?;
+            } else {
+                state.skip_field("Topics")?;
+            }
+            if self.tumbling_window_in_seconds.is_some() {
+                state
+                    .serialize_field("TumblingWindowInSeconds", &self.tumbling_window_in_seconds)?;
+            } else {
+                state.skip_field("TumblingWindowInSeconds")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(
@@ -501,22 +630,40 @@ pub mod event_source_mapping {
     ///  If you're working with an GLU schema registry, don't provide authentication details in this object. Instead, ensure that your execution role has the required permissions for Lambda to access your cluster.
     ///  If you're working with a Confluent schema registry, choose the authentication method in the ``Type`` field, and provide the ASMlong secret ARN in the ``URI`` field.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SchemaRegistryAccessConfig {
         /// `Type`
         ///
         /// ```text
         /// The type of authentication Lambda uses to access your schema registry.
         /// ```
-        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Value<SchemaRegistryAccessConfigType>>,
         /// `URI`
         ///
         /// ```text
         /// The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema registry.
         /// ```
-        #[serde(rename = "URI", skip_serializing_if = "Option::is_none")]
         pub uri: Option<Value>,
+    }
+
+    impl Serialize for SchemaRegistryAccessConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SchemaRegistryAccessConfig",
+                usize::from(self.r#type.is_some()) + usize::from(self.uri.is_some()),
+            )?;
+            if self.r#type.is_some() {
+                state.serialize_field("Type", &self.r#type)?;
+            } else {
+                state.skip_field("Type")?;
+            }
+            if self.uri.is_some() {
+                state.serialize_field("URI", &self.uri)?;
+            } else {
+                state.skip_field("URI")?;
+            }
+            state.end()
+        }
     }
 
     impl SchemaRegistryAccessConfig {
@@ -544,15 +691,29 @@ pub mod event_source_mapping {
     /// ```text
     /// Specific schema validation configuration settings that tell Lambda the message attributes you want to validate and filter using your schema registry.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SchemaValidationConfig {
         /// `Attribute`
         ///
         /// ```text
         /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
         /// ```
-        #[serde(rename = "Attribute", skip_serializing_if = "Option::is_none")]
         pub attribute: Option<Value<Attribute>>,
+    }
+
+    impl Serialize for SchemaValidationConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SchemaValidationConfig",
+                usize::from(self.attribute.is_some()),
+            )?;
+            if self.attribute.is_some() {
+                state.serialize_field("Attribute", &self.attribute)?;
+            } else {
+                state.skip_field("Attribute")?;
+            }
+            state.end()
+        }
     }
 
     impl SchemaValidationConfig {
@@ -572,14 +733,13 @@ pub mod event_source_mapping {
     /// ```text
     /// Specific configuration settings for a Kafka schema registry.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SchemaRegistryConfig {
         /// `AccessConfigs`
         ///
         /// ```text
         /// An array of access configuration objects that tell Lambda how to authenticate with your schema registry.
         /// ```
-        #[serde(rename = "AccessConfigs", skip_serializing_if = "Option::is_none")]
         pub access_configs: Option<Vec<SchemaRegistryAccessConfig>>,
         /// `EventRecordFormat`
         ///
@@ -588,7 +748,6 @@ pub mod event_source_mapping {
         ///   +  Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
         ///   +  Choose ``SOURCE`` to have Lambda deliver the record to your function in its original source format. Lambda removes all schema metadata, such as the schema ID, before sending the record to your function.
         /// ```
-        #[serde(rename = "EventRecordFormat", skip_serializing_if = "Option::is_none")]
         pub event_record_format: Option<Value<EventRecordFormat>>,
         /// `SchemaRegistryURI`
         ///
@@ -597,18 +756,47 @@ pub mod event_source_mapping {
         ///   +  For GLU schema registries, use the ARN of the registry.
         ///   +  For Confluent schema registries, use the URL of the registry.
         /// ```
-        #[serde(rename = "SchemaRegistryURI", skip_serializing_if = "Option::is_none")]
         pub schema_registry_uri: Option<Value>,
         /// `SchemaValidationConfigs`
         ///
         /// ```text
         /// An array of schema validation configuration objects, which tell Lambda the message attributes you want to validate and filter using your schema registry.
         /// ```
-        #[serde(
-            rename = "SchemaValidationConfigs",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub schema_validation_configs: Option<Vec<SchemaValidationConfig>>,
+    }
+
+    impl Serialize for SchemaRegistryConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SchemaRegistryConfig",
+                usize::from(self.access_configs.is_some())
+                    + usize::from(self.event_record_format.is_some())
+                    + usize::from(self.schema_registry_uri.is_some())
+                    + usize::from(self.schema_validation_configs.is_some()),
+            )?;
+            if self.access_configs.is_some() {
+                state.serialize_field("AccessConfigs", &self.access_configs)?;
+            } else {
+                state.skip_field("AccessConfigs")?;
+            }
+            if self.event_record_format.is_some() {
+                state.serialize_field("EventRecordFormat", &self.event_record_format)?;
+            } else {
+                state.skip_field("EventRecordFormat")?;
+            }
+            if self.schema_registry_uri.is_some() {
+                state.serialize_field("SchemaRegistryURI", &self.schema_registry_uri)?;
+            } else {
+                state.skip_field("SchemaRegistryURI")?;
+            }
+            if self.schema_validation_configs.is_some() {
+                state
+                    .serialize_field("SchemaValidationConfigs", &self.schema_validation_configs)?;
+            } else {
+                state.skip_field("SchemaValidationConfigs")?;
+            }
+            state.end()
+        }
     }
 
     impl SchemaRegistryConfig {
@@ -651,25 +839,41 @@ pub mod event_source_mapping {
     /// ```text
     /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AmazonManagedKafkaEventSourceConfig {
         /// `ConsumerGroupId`
         ///
         /// ```text
         /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see [Customizable consumer group ID](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id).
         /// ```
-        #[serde(rename = "ConsumerGroupId", skip_serializing_if = "Option::is_none")]
         pub consumer_group_id: Option<Value>,
         /// `SchemaRegistryConfig`
         ///
         /// ```text
         /// Specific configuration settings for a Kafka schema registry.
         /// ```
-        #[serde(
-            rename = "SchemaRegistryConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub schema_registry_config: Option<SchemaRegistryConfig>,
+    }
+
+    impl Serialize for AmazonManagedKafkaEventSourceConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AmazonManagedKafkaEventSourceConfig",
+                usize::from(self.consumer_group_id.is_some())
+                    + usize::from(self.schema_registry_config.is_some()),
+            )?;
+            if self.consumer_group_id.is_some() {
+                state.serialize_field("ConsumerGroupId", &self.consumer_group_id)?;
+            } else {
+                state.skip_field("ConsumerGroupId")?;
+            }
+            if self.schema_registry_config.is_some() {
+                state.serialize_field("SchemaRegistryConfig", &self.schema_registry_config)?;
+            } else {
+                state.skip_field("SchemaRegistryConfig")?;
+            }
+            state.end()
+        }
     }
 
     impl AmazonManagedKafkaEventSourceConfig {
@@ -697,7 +901,7 @@ pub mod event_source_mapping {
     /// ```text
     /// A destination for events that failed processing. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct OnFailure {
         /// `Destination`
         ///
@@ -707,8 +911,20 @@ pub mod event_source_mapping {
         ///   Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and response payload exceeds the limit, Lambda will drop the payload when sending ``OnFailure`` event to the destination. For details on this behavior, refer to [Retaining records of asynchronous invocations](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
         ///   To retain records of failed invocations from [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination) or [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination), you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination.
         /// ```
-        #[serde(rename = "Destination", skip_serializing_if = "Option::is_none")]
         pub destination: Option<Value>,
+    }
+
+    impl Serialize for OnFailure {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("OnFailure", usize::from(self.destination.is_some()))?;
+            if self.destination.is_some() {
+                state.serialize_field("Destination", &self.destination)?;
+            } else {
+                state.skip_field("Destination")?;
+            }
+            state.end()
+        }
     }
 
     impl OnFailure {
@@ -728,15 +944,27 @@ pub mod event_source_mapping {
     /// ```text
     /// A configuration object that specifies the destination of an event after Lambda processes it. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DestinationConfig {
         /// `OnFailure`
         ///
         /// ```text
         /// The destination configuration for failed invocations.
         /// ```
-        #[serde(rename = "OnFailure", skip_serializing_if = "Option::is_none")]
         pub on_failure: Option<OnFailure>,
+    }
+
+    impl Serialize for DestinationConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("DestinationConfig", usize::from(self.on_failure.is_some()))?;
+            if self.on_failure.is_some() {
+                state.serialize_field("OnFailure", &self.on_failure)?;
+            } else {
+                state.skip_field("OnFailure")?;
+            }
+            state.end()
+        }
     }
 
     impl DestinationConfig {
@@ -756,29 +984,53 @@ pub mod event_source_mapping {
     /// ```text
     /// Specific configuration settings for a DocumentDB event source.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DocumentDBEventSourceConfig {
         /// `CollectionName`
         ///
         /// ```text
         /// The name of the collection to consume within the database. If you do not specify a collection, Lambda consumes all collections.
         /// ```
-        #[serde(rename = "CollectionName", skip_serializing_if = "Option::is_none")]
         pub collection_name: Option<Value>,
         /// `DatabaseName`
         ///
         /// ```text
         /// The name of the database to consume within the DocumentDB cluster.
         /// ```
-        #[serde(rename = "DatabaseName", skip_serializing_if = "Option::is_none")]
         pub database_name: Option<Value>,
         /// `FullDocument`
         ///
         /// ```text
         /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB sends only a partial document that contains the changes.
         /// ```
-        #[serde(rename = "FullDocument", skip_serializing_if = "Option::is_none")]
         pub full_document: Option<Value<FullDocument>>,
+    }
+
+    impl Serialize for DocumentDBEventSourceConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DocumentDBEventSourceConfig",
+                usize::from(self.collection_name.is_some())
+                    + usize::from(self.database_name.is_some())
+                    + usize::from(self.full_document.is_some()),
+            )?;
+            if self.collection_name.is_some() {
+                state.serialize_field("CollectionName", &self.collection_name)?;
+            } else {
+                state.skip_field("CollectionName")?;
+            }
+            if self.database_name.is_some() {
+                state.serialize_field("DatabaseName", &self.database_name)?;
+            } else {
+                state.skip_field("DatabaseName")?;
+            }
+            if self.full_document.is_some() {
+                state.serialize_field("FullDocument", &self.full_document)?;
+            } else {
+                state.skip_field("FullDocument")?;
+            }
+            state.end()
+        }
     }
 
     impl DocumentDBEventSourceConfig {
@@ -812,15 +1064,27 @@ pub mod event_source_mapping {
     /// ```text
     /// A structure within a ``FilterCriteria`` object that defines an event filtering pattern.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Filter {
         /// `Pattern`
         ///
         /// ```text
         /// A filter pattern. For more information on the syntax of a filter pattern, see [Filter rule syntax](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax).
         /// ```
-        #[serde(rename = "Pattern", skip_serializing_if = "Option::is_none")]
         pub pattern: Option<Value>,
+    }
+
+    impl Serialize for Filter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("Filter", usize::from(self.pattern.is_some()))?;
+            if self.pattern.is_some() {
+                state.serialize_field("Pattern", &self.pattern)?;
+            } else {
+                state.skip_field("Pattern")?;
+            }
+            state.end()
+        }
     }
 
     impl Filter {
@@ -840,15 +1104,27 @@ pub mod event_source_mapping {
     /// ```text
     /// An object that contains the filters for an event source.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct FilterCriteria {
         /// `Filters`
         ///
         /// ```text
         /// A list of filters.
         /// ```
-        #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
         pub filters: Option<Vec<Filter>>,
+    }
+
+    impl Serialize for FilterCriteria {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("FilterCriteria", usize::from(self.filters.is_some()))?;
+            if self.filters.is_some() {
+                state.serialize_field("Filters", &self.filters)?;
+            } else {
+                state.skip_field("Filters")?;
+            }
+            state.end()
+        }
     }
 
     impl FilterCriteria {
@@ -868,15 +1144,29 @@ pub mod event_source_mapping {
     /// ```text
     /// The function's Amazon CloudWatch Logs configuration settings.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct LoggingConfig {
         /// `SystemLogLevel`
         ///
         /// ```text
         /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
         /// ```
-        #[serde(rename = "SystemLogLevel", skip_serializing_if = "Option::is_none")]
         pub system_log_level: Option<Value<SystemLogLevel>>,
+    }
+
+    impl Serialize for LoggingConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LoggingConfig",
+                usize::from(self.system_log_level.is_some()),
+            )?;
+            if self.system_log_level.is_some() {
+                state.serialize_field("SystemLogLevel", &self.system_log_level)?;
+            } else {
+                state.skip_field("SystemLogLevel")?;
+            }
+            state.end()
+        }
     }
 
     impl LoggingConfig {
@@ -898,7 +1188,7 @@ pub mod event_source_mapping {
     /// ```text
     /// The metrics configuration for your event source. Use this configuration object to define which metrics you want your event source mapping to produce.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct MetricsConfig {
         /// `Metrics`
         ///
@@ -910,8 +1200,20 @@ pub mod event_source_mapping {
         ///
         ///   For more information about these metrics, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
         /// ```
-        #[serde(rename = "Metrics", skip_serializing_if = "Option::is_none")]
         pub metrics: Option<Vec<Value<Metric>>>,
+    }
+
+    impl Serialize for MetricsConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("MetricsConfig", usize::from(self.metrics.is_some()))?;
+            if self.metrics.is_some() {
+                state.serialize_field("Metrics", &self.metrics)?;
+            } else {
+                state.skip_field("Metrics")?;
+            }
+            state.end()
+        }
     }
 
     impl MetricsConfig {
@@ -931,29 +1233,53 @@ pub mod event_source_mapping {
     /// ```text
     /// The [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode) configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event pollers for your event source.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ProvisionedPollerConfig {
         /// `MaximumPollers`
         ///
         /// ```text
         /// The maximum number of event pollers this event source can scale up to. For Amazon SQS event source mappings, the accepted range is between 2 and 10,000, with a default of 200. For Amazon MSK and self-managed Apache Kafka event source mappings, the accepted range is between 1 and 2,000, with a default of 200.
         /// ```
-        #[serde(rename = "MaximumPollers", skip_serializing_if = "Option::is_none")]
         pub maximum_pollers: Option<Value<i64>>,
         /// `MinimumPollers`
         ///
         /// ```text
         /// The minimum number of event pollers this event source can scale down to. For Amazon SQS events source mappings, default is 2, and minimum 2 required. For Amazon MSK and self-managed Apache Kafka event source mappings, default is 1.
         /// ```
-        #[serde(rename = "MinimumPollers", skip_serializing_if = "Option::is_none")]
         pub minimum_pollers: Option<Value<i64>>,
         /// `PollerGroupName`
         ///
         /// ```text
         /// (Amazon MSK and self-managed Apache Kafka) The name of the provisioned poller group. Use this option to group multiple ESMs within the event source's VPC to share Event Poller Unit (EPU) capacity. You can use this option to optimize Provisioned mode costs for your ESMs. You can group up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000.
         /// ```
-        #[serde(rename = "PollerGroupName", skip_serializing_if = "Option::is_none")]
         pub poller_group_name: Option<Value>,
+    }
+
+    impl Serialize for ProvisionedPollerConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ProvisionedPollerConfig",
+                usize::from(self.maximum_pollers.is_some())
+                    + usize::from(self.minimum_pollers.is_some())
+                    + usize::from(self.poller_group_name.is_some()),
+            )?;
+            if self.maximum_pollers.is_some() {
+                state.serialize_field("MaximumPollers", &self.maximum_pollers)?;
+            } else {
+                state.skip_field("MaximumPollers")?;
+            }
+            if self.minimum_pollers.is_some() {
+                state.serialize_field("MinimumPollers", &self.minimum_pollers)?;
+            } else {
+                state.skip_field("MinimumPollers")?;
+            }
+            if self.poller_group_name.is_some() {
+                state.serialize_field("PollerGroupName", &self.poller_group_name)?;
+            } else {
+                state.skip_field("PollerGroupName")?;
+            }
+            state.end()
+        }
     }
 
     impl ProvisionedPollerConfig {
@@ -987,15 +1313,29 @@ pub mod event_source_mapping {
     /// ```text
     /// (Amazon SQS only) The scaling configuration for the event source. To remove the configuration, pass an empty value.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ScalingConfig {
         /// `MaximumConcurrency`
         ///
         /// ```text
         /// Limits the number of concurrent instances that the SQS event source can invoke.
         /// ```
-        #[serde(rename = "MaximumConcurrency", skip_serializing_if = "Option::is_none")]
         pub maximum_concurrency: Option<Value<i64>>,
+    }
+
+    impl Serialize for ScalingConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ScalingConfig",
+                usize::from(self.maximum_concurrency.is_some()),
+            )?;
+            if self.maximum_concurrency.is_some() {
+                state.serialize_field("MaximumConcurrency", &self.maximum_concurrency)?;
+            } else {
+                state.skip_field("MaximumConcurrency")?;
+            }
+            state.end()
+        }
     }
 
     impl ScalingConfig {
@@ -1017,18 +1357,29 @@ pub mod event_source_mapping {
     /// ```text
     /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Endpoints {
         /// `KafkaBootstrapServers`
         ///
         /// ```text
         /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
         /// ```
-        #[serde(
-            rename = "KafkaBootstrapServers",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_bootstrap_servers: Option<Vec<Value>>,
+    }
+
+    impl Serialize for Endpoints {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Endpoints",
+                usize::from(self.kafka_bootstrap_servers.is_some()),
+            )?;
+            if self.kafka_bootstrap_servers.is_some() {
+                state.serialize_field("KafkaBootstrapServers", &self.kafka_bootstrap_servers)?;
+            } else {
+                state.skip_field("KafkaBootstrapServers")?;
+            }
+            state.end()
+        }
     }
 
     impl Endpoints {
@@ -1050,15 +1401,29 @@ pub mod event_source_mapping {
     /// ```text
     /// The self-managed Apache Kafka cluster for your event source.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SelfManagedEventSource {
         /// `Endpoints`
         ///
         /// ```text
         /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
         /// ```
-        #[serde(rename = "Endpoints", skip_serializing_if = "Option::is_none")]
         pub endpoints: Option<Endpoints>,
+    }
+
+    impl Serialize for SelfManagedEventSource {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SelfManagedEventSource",
+                usize::from(self.endpoints.is_some()),
+            )?;
+            if self.endpoints.is_some() {
+                state.serialize_field("Endpoints", &self.endpoints)?;
+            } else {
+                state.skip_field("Endpoints")?;
+            }
+            state.end()
+        }
     }
 
     impl SelfManagedEventSource {
@@ -1078,28 +1443,49 @@ pub mod event_source_mapping {
     /// ```text
     /// Specific configuration settings for a self-managed Apache Kafka event source.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SelfManagedKafkaEventSourceConfig {
         /// `ConsumerGroupId`
         ///
         /// ```text
         /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see [Customizable consumer group ID](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add).
         /// ```
-        #[serde(rename = "ConsumerGroupId", skip_serializing_if = "Option::is_none")]
         pub consumer_group_id: Option<Value>,
         /// `ConsumptionMode`
-        #[serde(rename = "ConsumptionMode", skip_serializing_if = "Option::is_none")]
         pub consumption_mode: Option<Value<ConsumptionMode>>,
         /// `SchemaRegistryConfig`
         ///
         /// ```text
         /// Specific configuration settings for a Kafka schema registry.
         /// ```
-        #[serde(
-            rename = "SchemaRegistryConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub schema_registry_config: Option<SchemaRegistryConfig>,
+    }
+
+    impl Serialize for SelfManagedKafkaEventSourceConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SelfManagedKafkaEventSourceConfig",
+                usize::from(self.consumer_group_id.is_some())
+                    + usize::from(self.consumption_mode.is_some())
+                    + usize::from(self.schema_registry_config.is_some()),
+            )?;
+            if self.consumer_group_id.is_some() {
+                state.serialize_field("ConsumerGroupId", &self.consumer_group_id)?;
+            } else {
+                state.skip_field("ConsumerGroupId")?;
+            }
+            if self.consumption_mode.is_some() {
+                state.serialize_field("ConsumptionMode", &self.consumption_mode)?;
+            } else {
+                state.skip_field("ConsumptionMode")?;
+            }
+            if self.schema_registry_config.is_some() {
+                state.serialize_field("SchemaRegistryConfig", &self.schema_registry_config)?;
+            } else {
+                state.skip_field("SchemaRegistryConfig")?;
+            }
+            state.end()
+        }
     }
 
     impl SelfManagedKafkaEventSourceConfig {
@@ -1133,7 +1519,7 @@ pub mod event_source_mapping {
     /// ```text
     /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SourceAccessConfiguration {
         /// `Type`
         ///
@@ -1149,15 +1535,33 @@ pub mod event_source_mapping {
         ///   +  ``CLIENT_CERTIFICATE_TLS_AUTH`` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
         ///   +  ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
         /// ```
-        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Value<SourceAccessConfigurationType>>,
         /// `URI`
         ///
         /// ```text
         /// The value for your chosen configuration in ``Type``. For example: ``"URI": "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"``.
         /// ```
-        #[serde(rename = "URI", skip_serializing_if = "Option::is_none")]
         pub uri: Option<Value>,
+    }
+
+    impl Serialize for SourceAccessConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SourceAccessConfiguration",
+                usize::from(self.r#type.is_some()) + usize::from(self.uri.is_some()),
+            )?;
+            if self.r#type.is_some() {
+                state.serialize_field("Type", &self.r#type)?;
+            } else {
+                state.skip_field("Type")?;
+            }
+            if self.uri.is_some() {
+                state.serialize_field("URI", &self.uri)?;
+            } else {
+                state.skip_field("URI")?;
+            }
+            state.end()
+        }
     }
 
     impl SourceAccessConfiguration {
@@ -1185,16 +1589,32 @@ pub mod event_source_mapping {
     /// ```text
     /// The type of authentication Lambda uses to access your schema registry.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SchemaRegistryAccessConfigType {
-        #[serde(rename = "BASIC_AUTH")]
+        /// `BASIC_AUTH`
         BasicAuth,
-        #[serde(rename = "CLIENT_CERTIFICATE_TLS_AUTH")]
+        /// `CLIENT_CERTIFICATE_TLS_AUTH`
         ClientCertificateTlsAuth,
-        #[serde(rename = "SERVER_ROOT_CA_CERTIFICATE")]
+        /// `SERVER_ROOT_CA_CERTIFICATE`
         ServerRootCaCertificate,
-        #[serde(rename = "OAUTHBEARER_AUTH")]
+        /// `OAUTHBEARER_AUTH`
         OauthbearerAuth,
+    }
+
+    impl Serialize for SchemaRegistryAccessConfigType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SchemaRegistryAccessConfigType::BasicAuth => (0u32, "BASIC_AUTH"),
+                SchemaRegistryAccessConfigType::ClientCertificateTlsAuth => {
+                    (1u32, "CLIENT_CERTIFICATE_TLS_AUTH")
+                }
+                SchemaRegistryAccessConfigType::ServerRootCaCertificate => {
+                    (2u32, "SERVER_ROOT_CA_CERTIFICATE")
+                }
+                SchemaRegistryAccessConfigType::OauthbearerAuth => (3u32, "OAUTHBEARER_AUTH"),
+            };
+            serializer.serialize_unit_variant("SchemaRegistryAccessConfigType", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
@@ -1204,12 +1624,22 @@ pub mod event_source_mapping {
     ///   +  Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
     ///   +  Choose ``SOURCE`` to have Lambda deliver the record to your function in its original source format. Lambda removes all schema metadata, such as the schema ID, before sending the record to your function.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum EventRecordFormat {
-        #[serde(rename = "JSON")]
+        /// `JSON`
         Json,
-        #[serde(rename = "SOURCE")]
+        /// `SOURCE`
         Source,
+    }
+
+    impl Serialize for EventRecordFormat {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                EventRecordFormat::Json => (0u32, "JSON"),
+                EventRecordFormat::Source => (1u32, "SOURCE"),
+            };
+            serializer.serialize_unit_variant("EventRecordFormat", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
@@ -1217,12 +1647,22 @@ pub mod event_source_mapping {
     /// ```text
     /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Attribute {
-        #[serde(rename = "KEY")]
+        /// `KEY`
         Key,
-        #[serde(rename = "VALUE")]
+        /// `VALUE`
         Value,
+    }
+
+    impl Serialize for Attribute {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Attribute::Key => (0u32, "KEY"),
+                Attribute::Value => (1u32, "VALUE"),
+            };
+            serializer.serialize_unit_variant("Attribute", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
@@ -1230,19 +1670,38 @@ pub mod event_source_mapping {
     /// ```text
     /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB sends only a partial document that contains the changes.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum FullDocument {
-        #[serde(rename = "UpdateLookup")]
+        /// `UpdateLookup`
         UpdateLookup,
-        #[serde(rename = "Default")]
+        /// `Default`
         Default,
     }
 
+    impl Serialize for FullDocument {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                FullDocument::UpdateLookup => (0u32, "UpdateLookup"),
+                FullDocument::Default => (1u32, "Default"),
+            };
+            serializer.serialize_unit_variant("FullDocument", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum FunctionResponseType {
-        #[serde(rename = "ReportBatchItemFailures")]
+        /// `ReportBatchItemFailures`
         ReportBatchItemFailures,
+    }
+
+    impl Serialize for FunctionResponseType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                FunctionResponseType::ReportBatchItemFailures => (0u32, "ReportBatchItemFailures"),
+            };
+            serializer.serialize_unit_variant("FunctionResponseType", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
@@ -1250,25 +1709,47 @@ pub mod event_source_mapping {
     /// ```text
     /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SystemLogLevel {
-        #[serde(rename = "DEBUG")]
+        /// `DEBUG`
         Debug,
-        #[serde(rename = "INFO")]
+        /// `INFO`
         Info,
-        #[serde(rename = "WARN")]
+        /// `WARN`
         Warn,
     }
 
+    impl Serialize for SystemLogLevel {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SystemLogLevel::Debug => (0u32, "DEBUG"),
+                SystemLogLevel::Info => (1u32, "INFO"),
+                SystemLogLevel::Warn => (2u32, "WARN"),
+            };
+            serializer.serialize_unit_variant("SystemLogLevel", index, value)
+        }
+    }
+
     /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Metric {
-        #[serde(rename = "EventCount")]
+        /// `EventCount`
         EventCount,
-        #[serde(rename = "ErrorCount")]
+        /// `ErrorCount`
         ErrorCount,
-        #[serde(rename = "KafkaMetrics")]
+        /// `KafkaMetrics`
         KafkaMetrics,
+    }
+
+    impl Serialize for Metric {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Metric::EventCount => (0u32, "EventCount"),
+                Metric::ErrorCount => (1u32, "ErrorCount"),
+                Metric::KafkaMetrics => (2u32, "KafkaMetrics"),
+            };
+            serializer.serialize_unit_variant("Metric", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
@@ -1276,12 +1757,22 @@ pub mod event_source_mapping {
     /// ```text
     /// The mode that determines how Lambda reads from a Kafka topic. Use Stream for ordered processing or Queue for higher throughput when ordering is not required.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ConsumptionMode {
-        #[serde(rename = "Stream")]
+        /// `Stream`
         Stream,
-        #[serde(rename = "Queue")]
+        /// `Queue`
         Queue,
+    }
+
+    impl Serialize for ConsumptionMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ConsumptionMode::Stream => (0u32, "Stream"),
+                ConsumptionMode::Queue => (1u32, "Queue"),
+            };
+            serializer.serialize_unit_variant("ConsumptionMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::EventSourceMapping` takes.
@@ -1298,38 +1789,73 @@ pub mod event_source_mapping {
     ///   +  ``CLIENT_CERTIFICATE_TLS_AUTH`` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
     ///   +  ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SourceAccessConfigurationType {
-        #[serde(rename = "BASIC_AUTH")]
+        /// `BASIC_AUTH`
         BasicAuth,
-        #[serde(rename = "VPC_SUBNET")]
+        /// `VPC_SUBNET`
         VpcSubnet,
-        #[serde(rename = "VPC_SECURITY_GROUP")]
+        /// `VPC_SECURITY_GROUP`
         VpcSecurityGroup,
-        #[serde(rename = "SASL_SCRAM_512_AUTH")]
+        /// `SASL_SCRAM_512_AUTH`
         SaslScram512Auth,
-        #[serde(rename = "SASL_SCRAM_256_AUTH")]
+        /// `SASL_SCRAM_256_AUTH`
         SaslScram256Auth,
-        #[serde(rename = "VIRTUAL_HOST")]
+        /// `VIRTUAL_HOST`
         VirtualHost,
-        #[serde(rename = "CLIENT_CERTIFICATE_TLS_AUTH")]
+        /// `CLIENT_CERTIFICATE_TLS_AUTH`
         ClientCertificateTlsAuth,
-        #[serde(rename = "SERVER_ROOT_CA_CERTIFICATE")]
+        /// `SERVER_ROOT_CA_CERTIFICATE`
         ServerRootCaCertificate,
-        #[serde(rename = "OAUTHBEARER_AUTH")]
+        /// `OAUTHBEARER_AUTH`
         OauthbearerAuth,
-        #[serde(rename = "OAUTHBEARER_SCOPE")]
+        /// `OAUTHBEARER_SCOPE`
         OauthbearerScope,
-        #[serde(rename = "OAUTHBEARER_AUDIENCE")]
+        /// `OAUTHBEARER_AUDIENCE`
         OauthbearerAudience,
-        #[serde(rename = "OAUTHBEARER_LOGICAL_CLUSTER")]
+        /// `OAUTHBEARER_LOGICAL_CLUSTER`
         OauthbearerLogicalCluster,
-        #[serde(rename = "OAUTHBEARER_IDENTITY_POOL")]
+        /// `OAUTHBEARER_IDENTITY_POOL`
         OauthbearerIdentityPool,
-        #[serde(rename = "IAM_AUTH")]
+        /// `IAM_AUTH`
         IamAuth,
-        #[serde(rename = "IAM_OAUTHBEARER_AUTH")]
+        /// `IAM_OAUTHBEARER_AUTH`
         IamOauthbearerAuth,
+    }
+
+    impl Serialize for SourceAccessConfigurationType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SourceAccessConfigurationType::BasicAuth => (0u32, "BASIC_AUTH"),
+                SourceAccessConfigurationType::VpcSubnet => (1u32, "VPC_SUBNET"),
+                SourceAccessConfigurationType::VpcSecurityGroup => (2u32, "VPC_SECURITY_GROUP"),
+                SourceAccessConfigurationType::SaslScram512Auth => (3u32, "SASL_SCRAM_512_AUTH"),
+                SourceAccessConfigurationType::SaslScram256Auth => (4u32, "SASL_SCRAM_256_AUTH"),
+                SourceAccessConfigurationType::VirtualHost => (5u32, "VIRTUAL_HOST"),
+                SourceAccessConfigurationType::ClientCertificateTlsAuth => {
+                    (6u32, "CLIENT_CERTIFICATE_TLS_AUTH")
+                }
+                SourceAccessConfigurationType::ServerRootCaCertificate => {
+                    (7u32, "SERVER_ROOT_CA_CERTIFICATE")
+                }
+                SourceAccessConfigurationType::OauthbearerAuth => (8u32, "OAUTHBEARER_AUTH"),
+                SourceAccessConfigurationType::OauthbearerScope => (9u32, "OAUTHBEARER_SCOPE"),
+                SourceAccessConfigurationType::OauthbearerAudience => {
+                    (10u32, "OAUTHBEARER_AUDIENCE")
+                }
+                SourceAccessConfigurationType::OauthbearerLogicalCluster => {
+                    (11u32, "OAUTHBEARER_LOGICAL_CLUSTER")
+                }
+                SourceAccessConfigurationType::OauthbearerIdentityPool => {
+                    (12u32, "OAUTHBEARER_IDENTITY_POOL")
+                }
+                SourceAccessConfigurationType::IamAuth => (13u32, "IAM_AUTH"),
+                SourceAccessConfigurationType::IamOauthbearerAuth => {
+                    (14u32, "IAM_OAUTHBEARER_AUTH")
+                }
+            };
+            serializer.serialize_unit_variant("SourceAccessConfigurationType", index, value)
+        }
     }
 
     impl Handle<EventSourceMapping> {
@@ -1348,7 +1874,7 @@ pub mod event_source_mapping {
 pub mod function {
     use std::collections::BTreeMap;
 
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -1363,24 +1889,19 @@ pub mod function {
     ///  Note that you configure [provisioned concurrency](https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html) on a ``AWS::Lambda::Version`` or a ``AWS::Lambda::Alias``.
     ///  For a complete introduction to Lambda functions, see [What is Lambda?](https://docs.aws.amazon.com/lambda/latest/dg/lambda-welcome.html) in the *Lambda developer guide.*
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Function {
         /// `Architectures`
         ///
         /// ```text
         /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86_64). The default value is ``x86_64``.
         /// ```
-        #[serde(rename = "Architectures", skip_serializing_if = "Option::is_none")]
         pub architectures: Option<Vec<Value<Architecture>>>,
         /// `CapacityProviderConfig`
         ///
         /// ```text
         /// Configuration for the capacity provider that manages compute resources for Lambda functions.
         /// ```
-        #[serde(
-            rename = "CapacityProviderConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub capacity_provider_config: Option<CapacityProviderConfig>,
         /// `Code`
         ///
@@ -1390,52 +1911,42 @@ pub mod function {
         ///   +  For .zip deployment packages, you can alternatively define the function code inline in the ``ZipFile`` property. This method works only for Node.js and Python functions.
         ///   +  For container images, specify the URI of your container image in the ECR registry in the ``ImageUri`` property.
         /// ```
-        #[serde(rename = "Code")]
         pub code: Code,
         /// `CodeSigningConfigArn`
         ///
         /// ```text
         /// To enable code signing for this function, specify the ARN of a code-signing configuration. A code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function.
         /// ```
-        #[serde(
-            rename = "CodeSigningConfigArn",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code_signing_config_arn: Option<Value>,
         /// `DeadLetterConfig`
         ///
         /// ```text
         /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see [Dead-letter queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
         /// ```
-        #[serde(rename = "DeadLetterConfig", skip_serializing_if = "Option::is_none")]
         pub dead_letter_config: Option<DeadLetterConfig>,
         /// `Description`
         ///
         /// ```text
         /// A description of the function.
         /// ```
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `DurableConfig`
         ///
         /// ```text
         /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
         /// ```
-        #[serde(rename = "DurableConfig", skip_serializing_if = "Option::is_none")]
         pub durable_config: Option<DurableConfig>,
         /// `Environment`
         ///
         /// ```text
         /// Environment variables that are accessible from function code during execution.
         /// ```
-        #[serde(rename = "Environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<Environment>,
         /// `EphemeralStorage`
         ///
         /// ```text
         /// The size of the function's ``/tmp`` directory in MB. The default value is 512, but it can be any whole number between 512 and 10,240 MB.
         /// ```
-        #[serde(rename = "EphemeralStorage", skip_serializing_if = "Option::is_none")]
         pub ephemeral_storage: Option<EphemeralStorage>,
         /// `FileSystemConfigs`
         ///
@@ -1443,7 +1954,6 @@ pub mod function {
         /// Connection settings for an Amazon EFS or Amazon S3 Files file system. To connect a function to a file system, a mount target must be available in every Availability Zone that your function connects to. If your template contains an [AWS::EFS::MountTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html) or [AWS::S3Files::MountTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html) resource, you must also specify a ``DependsOn`` attribute to ensure that the mount target is created or updated before the function.
         ///  For more information about using the ``DependsOn`` attribute, see [DependsOn Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html).
         /// ```
-        #[serde(rename = "FileSystemConfigs", skip_serializing_if = "Option::is_none")]
         pub file_system_configs: Option<Vec<FileSystemConfig>>,
         /// `FunctionName`
         ///
@@ -1451,31 +1961,24 @@ pub mod function {
         /// The name of the Lambda function, up to 64 characters in length. If you don't specify a name, CFN generates one.
         ///  If you specify a name, you cannot perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
         /// ```
-        #[serde(rename = "FunctionName", skip_serializing_if = "Option::is_none")]
         pub function_name: Option<Value>,
         /// `FunctionScalingConfig`
         ///
         /// ```text
         /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
         /// ```
-        #[serde(
-            rename = "FunctionScalingConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub function_scaling_config: Option<FunctionScalingConfig>,
         /// `Handler`
         ///
         /// ```text
         /// The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see [Lambda programming model](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
         /// ```
-        #[serde(rename = "Handler", skip_serializing_if = "Option::is_none")]
         pub handler: Option<Value>,
         /// `ImageConfig`
         ///
         /// ```text
         /// Configuration values that override the container image Dockerfile settings. For more information, see [Container image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
         /// ```
-        #[serde(rename = "ImageConfig", skip_serializing_if = "Option::is_none")]
         pub image_config: Option<ImageConfig>,
         /// `KmsKeyArn`
         ///
@@ -1488,41 +1991,32 @@ pub mod function {
         ///
         ///  If you don't provide a customer managed key, Lambda uses an [owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk) or an [](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
         /// ```
-        #[serde(rename = "KmsKeyArn", skip_serializing_if = "Option::is_none")]
         pub kms_key_arn: Option<Value>,
         /// `Layers`
         ///
         /// ```text
         /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
         /// ```
-        #[serde(rename = "Layers", skip_serializing_if = "Option::is_none")]
         pub layers: Option<Vec<Value>>,
         /// `LoggingConfig`
         ///
         /// ```text
         /// The function's Amazon CloudWatch Logs configuration settings.
         /// ```
-        #[serde(rename = "LoggingConfig", skip_serializing_if = "Option::is_none")]
         pub logging_config: Option<LoggingConfig>,
         /// `MemorySize`
         ///
         /// ```text
         /// The amount of [memory available to the function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console) at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB. Note that new AWS accounts have reduced concurrency and memory quotas. AWS raises these quotas automatically based on your usage. You can also request a quota increase.
         /// ```
-        #[serde(rename = "MemorySize", skip_serializing_if = "Option::is_none")]
         pub memory_size: Option<Value<i64>>,
         /// `PackageType`
         ///
         /// ```text
         /// The type of deployment package. Set to ``Image`` for container image and set ``Zip`` for .zip file archive.
         /// ```
-        #[serde(rename = "PackageType", skip_serializing_if = "Option::is_none")]
         pub package_type: Option<Value<PackageType>>,
         /// `PublishToLatestPublished`
-        #[serde(
-            rename = "PublishToLatestPublished",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub publish_to_latest_published: Option<Value<bool>>,
         /// `RecursiveLoop`
         ///
@@ -1531,24 +2025,18 @@ pub mod function {
         ///  When this value is set to ``Allow``and Lambda detects your function being invoked as part of a recursive loop, it doesn't take any action.
         ///  When this value is set to ``Terminate`` and Lambda detects your function being invoked as part of a recursive loop, it stops your function being invoked and notifies you.
         /// ```
-        #[serde(rename = "RecursiveLoop", skip_serializing_if = "Option::is_none")]
         pub recursive_loop: Option<Value<RecursiveLoop>>,
         /// `ReservedConcurrentExecutions`
         ///
         /// ```text
         /// The number of simultaneous executions to reserve for the function.
         /// ```
-        #[serde(
-            rename = "ReservedConcurrentExecutions",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub reserved_concurrent_executions: Option<Value<i64>>,
         /// `Role`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the function's execution role.
         /// ```
-        #[serde(rename = "Role")]
         pub role: crate::cfn::Arn<crate::generated::iam::role::Role>,
         /// `Runtime`
         ///
@@ -1557,52 +2045,42 @@ pub mod function {
         ///  The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
         ///  For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
         /// ```
-        #[serde(rename = "Runtime", skip_serializing_if = "Option::is_none")]
         pub runtime: Option<Value<Runtime>>,
         /// `RuntimeManagementConfig`
         ///
         /// ```text
         /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
         /// ```
-        #[serde(
-            rename = "RuntimeManagementConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub runtime_management_config: Option<RuntimeManagementConfig>,
         /// `SnapStart`
         ///
         /// ```text
         /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
         /// ```
-        #[serde(rename = "SnapStart", skip_serializing_if = "Option::is_none")]
         pub snap_start: Option<SnapStart>,
         /// `TenancyConfig`
         ///
         /// ```text
         /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
         /// ```
-        #[serde(rename = "TenancyConfig", skip_serializing_if = "Option::is_none")]
         pub tenancy_config: Option<TenancyConfig>,
         /// `Timeout`
         ///
         /// ```text
         /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances, asynchronous invocations and event source mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400 seconds (90 minutes). For more information, see [Lambda execution environment](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
         /// ```
-        #[serde(rename = "Timeout", skip_serializing_if = "Option::is_none")]
         pub timeout: Option<Value<i64>>,
         /// `TracingConfig`
         ///
         /// ```text
         /// Set ``Mode`` to ``Active`` to sample and trace a subset of incoming requests with [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
         /// ```
-        #[serde(rename = "TracingConfig", skip_serializing_if = "Option::is_none")]
         pub tracing_config: Option<TracingConfig>,
         /// `VpcConfig`
         ///
         /// ```text
         /// For network connectivity to AWS resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
         /// ```
-        #[serde(rename = "VpcConfig", skip_serializing_if = "Option::is_none")]
         pub vpc_config: Option<VpcConfig>,
         /// `Tags`
         ///
@@ -1610,8 +2088,201 @@ pub mod function {
         /// A list of [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the function.
         ///   You must have the ``lambda:TagResource``, ``lambda:UntagResource``, and ``lambda:ListTags`` permissions for your [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage the CFN stack. If you don't have these permissions, there might be unexpected behavior with stack-level tags propagating to the resource during resource creation and update.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Function {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Function",
+                usize::from(self.architectures.is_some())
+                    + usize::from(self.capacity_provider_config.is_some())
+                    + usize::from(true)
+                    + usize::from(self.code_signing_config_arn.is_some())
+                    + usize::from(self.dead_letter_config.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.durable_config.is_some())
+                    + usize::from(self.environment.is_some())
+                    + usize::from(self.ephemeral_storage.is_some())
+                    + usize::from(self.file_system_configs.is_some())
+                    + usize::from(self.function_name.is_some())
+                    + usize::from(self.function_scaling_config.is_some())
+                    + usize::from(self.handler.is_some())
+                    + usize::from(self.image_config.is_some())
+                    + usize::from(self.kms_key_arn.is_some())
+                    + usize::from(self.layers.is_some())
+                    + usize::from(self.logging_config.is_some())
+                    + usize::from(self.memory_size.is_some())
+                    + usize::from(self.package_type.is_some())
+                    + usize::from(self.publish_to_latest_published.is_some())
+                    + usize::from(self.recursive_loop.is_some())
+                    + usize::from(self.reserved_concurrent_executions.is_some())
+                    + usize::from(true)
+                    + usize::from(self.runtime.is_some())
+                    + usize::from(self.runtime_management_config.is_some())
+                    + usize::from(self.snap_start.is_some())
+                    + usize::from(self.tenancy_config.is_some())
+                    + usize::from(self.timeout.is_some())
+                    + usize::from(self.tracing_config.is_some())
+                    + usize::from(self.vpc_config.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.architectures.is_some() {
+                state.serialize_field("Architectures", &self.architectures)?;
+            } else {
+                state.skip_field("Architectures")?;
+            }
+            if self.capacity_provider_config.is_some() {
+                state.serialize_field("CapacityProviderConfig", &self.capacity_provider_config)?;
+            } else {
+                state.skip_field("CapacityProviderConfig")?;
+            }
+            state.serialize_field("Code", &self.code)?;
+            if self.code_signing_config_arn.is_some() {
+                state.serialize_field("CodeSigningConfigArn", &self.code_signing_config_arn)?;
+            } else {
+                state.skip_field("CodeSigningConfigArn")?;
+            }
+            if self.dead_letter_config.is_some() {
+                state.serialize_field("DeadLetterConfig", &self.dead_letter_config)?;
+            } else {
+                state.skip_field("DeadLetterConfig")?;
+            }
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            if self.durable_config.is_some() {
+                state.serialize_field("DurableConfig", &self.durable_config)?;
+            } else {
+                state.skip_field("DurableConfig")?;
+            }
+            if self.environment.is_some() {
+                state.serialize_field("Environment", &self.environment)?;
+            } else {
+                state.skip_field("Environment")?;
+            }
+            if self.ephemeral_storage.is_some() {
+                state.serialize_field("EphemeralStorage", &self.ephemeral_storage)?;
+            } else {
+                state.skip_field("EphemeralStorage")?;
+            }
+            if self.file_system_configs.is_some() {
+                state.serialize_field("FileSystemConfigs", &self.file_system_configs)?;
+            } else {
+                state.skip_field("FileSystemConfigs")?;
+            }
+            if self.function_name.is_some() {
+                state.serialize_field("FunctionName", &self.function_name)?;
+            } else {
+                state.skip_field("FunctionName")?;
+            }
+            if self.function_scaling_config.is_some() {
+                state.serialize_field("FunctionScalingConfig", &self.function_scaling_config)?;
+            } else {
+                state.skip_field("FunctionScalingConfig")?;
+            }
+            if self.handler.is_some() {
+                state.serialize_field("Handler", &self.handler)?;
+            } else {
+                state.skip_field("Handler")?;
+            }
+            if self.image_config.is_some() {
+                state.serialize_field("ImageConfig", &self.image_config)?;
+            } else {
+                state.skip_field("ImageConfig")?;
+            }
+            if self.kms_key_arn.is_some() {
+                state.serialize_field("KmsKeyArn", &self.kms_key_arn)?;
+            } else {
+                state.skip_field("KmsKeyArn")?;
+            }
+            if self.layers.is_some() {
+                state.serialize_field("Layers", &self.layers)?;
+            } else {
+                state.skip_field("Layers")?;
+            }
+            if self.logging_config.is_some() {
+                state.serialize_field("LoggingConfig", &self.logging_config)?;
+            } else {
+                state.skip_field("LoggingConfig")?;
+            }
+            if self.memory_size.is_some() {
+                state.serialize_field("MemorySize", &self.memory_size)?;
+            } else {
+                state.skip_field("MemorySize")?;
+            }
+            if self.package_type.is_some() {
+                state.serialize_field("PackageType", &self.package_type)?;
+            } else {
+                state.skip_field("PackageType")?;
+            }
+            if self.publish_to_latest_published.is_some() {
+                state.serialize_field(
+                    "PublishToLatestPublished",
+                    &self.publish_to_latest_published,
+                )?;
+            } else {
+                state.skip_field("PublishToLatestPublished")?;
+            }
+            if self.recursive_loop.is_some() {
+                state.serialize_field("RecursiveLoop", &self.recursive_loop)?;
+            } else {
+                state.skip_field("RecursiveLoop")?;
+            }
+            if self.reserved_concurrent_executions.is_some() {
+                state.serialize_field(
+                    "ReservedConcurrentExecutions",
+                    &self.reserved_concurrent_executions,
+                )?;
+            } else {
+                state.skip_field("ReservedConcurrentExecutions")?;
+            }
+            state.serialize_field("Role", &self.role)?;
+            if self.runtime.is_some() {
+                state.serialize_field("Runtime", &self.runtime)?;
+            } else {
+                state.skip_field("Runtime")?;
+            }
+            if self.runtime_management_config.is_some() {
+                state
+                    .serialize_field("RuntimeManagementConfig", &self.runtime_management_config)?;
+            } else {
+                state.skip_field("RuntimeManagementConfig")?;
+            }
+            if self.snap_start.is_some() {
+                state.serialize_field("SnapStart", &self.snap_start)?;
+            } else {
+                state.skip_field("SnapStart")?;
+            }
+            if self.tenancy_config.is_some() {
+                state.serialize_field("TenancyConfig", &self.tenancy_config)?;
+            } else {
+                state.skip_field("TenancyConfig")?;
+            }
+            if self.timeout.is_some() {
+                state.serialize_field("Timeout", &self.timeout)?;
+            } else {
+                state.skip_field("Timeout")?;
+            }
+            if self.tracing_config.is_some() {
+                state.serialize_field("TracingConfig", &self.tracing_config)?;
+            } else {
+                state.skip_field("TracingConfig")?;
+            }
+            if self.vpc_config.is_some() {
+                state.serialize_field("VpcConfig", &self.vpc_config)?;
+            } else {
+                state.skip_field("VpcConfig")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Function, "AWS::Lambda::Function", tags = tags);
@@ -1814,35 +2485,55 @@ pub mod function {
     /// ```text
     /// Configuration for Lambda-managed instances used by the capacity provider.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LambdaManagedInstancesCapacityProviderConfig {
         /// `CapacityProviderArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the capacity provider.
         /// ```
-        #[serde(rename = "CapacityProviderArn")]
         pub capacity_provider_arn: Value,
         /// `ExecutionEnvironmentMemoryGiBPerVCpu`
         ///
         /// ```text
         /// The amount of memory in GiB allocated per vCPU for execution environments.
         /// ```
-        #[serde(
-            rename = "ExecutionEnvironmentMemoryGiBPerVCpu",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub execution_environment_memory_gi_b_per_v_cpu: Option<Value<f64>>,
         /// `PerExecutionEnvironmentMaxConcurrency`
         ///
         /// ```text
         /// The maximum number of concurrent executions that can run on each execution environment.
         /// ```
-        #[serde(
-            rename = "PerExecutionEnvironmentMaxConcurrency",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub per_execution_environment_max_concurrency: Option<Value<i64>>,
+    }
+
+    impl Serialize for LambdaManagedInstancesCapacityProviderConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LambdaManagedInstancesCapacityProviderConfig",
+                usize::from(true)
+                    + usize::from(self.execution_environment_memory_gi_b_per_v_cpu.is_some())
+                    + usize::from(self.per_execution_environment_max_concurrency.is_some()),
+            )?;
+            state.serialize_field("CapacityProviderArn", &self.capacity_provider_arn)?;
+            if self.execution_environment_memory_gi_b_per_v_cpu.is_some() {
+                state.serialize_field(
+                    "ExecutionEnvironmentMemoryGiBPerVCpu",
+                    &self.execution_environment_memory_gi_b_per_v_cpu,
+                )?;
+            } else {
+                state.skip_field("ExecutionEnvironmentMemoryGiBPerVCpu")?;
+            }
+            if self.per_execution_environment_max_concurrency.is_some() {
+                state.serialize_field(
+                    "PerExecutionEnvironmentMaxConcurrency",
+                    &self.per_execution_environment_max_concurrency,
+                )?;
+            } else {
+                state.skip_field("PerExecutionEnvironmentMaxConcurrency")?;
+            }
+            state.end()
+        }
     }
 
     impl LambdaManagedInstancesCapacityProviderConfig {
@@ -1877,16 +2568,27 @@ pub mod function {
     /// ```text
     /// Configuration for the capacity provider that manages compute resources for Lambda functions.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CapacityProviderConfig {
         /// `LambdaManagedInstancesCapacityProviderConfig`
         ///
         /// ```text
         /// Configuration for Lambda-managed instances used by the capacity provider.
         /// ```
-        #[serde(rename = "LambdaManagedInstancesCapacityProviderConfig")]
         pub lambda_managed_instances_capacity_provider_config:
             LambdaManagedInstancesCapacityProviderConfig,
+    }
+
+    impl Serialize for CapacityProviderConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("CapacityProviderConfig", usize::from(true))?;
+            state.serialize_field(
+                "LambdaManagedInstancesCapacityProviderConfig",
+                &self.lambda_managed_instances_capacity_provider_config,
+            )?;
+            state.end()
+        }
     }
 
     impl CapacityProviderConfig {
@@ -1910,52 +2612,43 @@ pub mod function {
     ///   When you specify source code inline for a Node.js function, the ``index`` file that CFN creates uses the extension ``.js``. This means that Node.js treats the file as a CommonJS module.
     ///   Changes to a deployment package in Amazon S3 or a container image in ECR are not detected automatically during stack updates. To update the function code, change the object key or version in the template.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Code {
         /// `ImageUri`
         ///
         /// ```text
         /// URI of a [container image](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in the Amazon ECR registry.
         /// ```
-        #[serde(rename = "ImageUri", skip_serializing_if = "Option::is_none")]
         pub image_uri: Option<Value>,
         /// `S3Bucket`
         ///
         /// ```text
         /// An Amazon S3 bucket in the same AWS-Region as your function. The bucket can be in a different AWS-account.
         /// ```
-        #[serde(rename = "S3Bucket", skip_serializing_if = "Option::is_none")]
         pub s3_bucket: Option<crate::cfn::Name<crate::generated::s3::bucket::Bucket>>,
         /// `S3Key`
         ///
         /// ```text
         /// The Amazon S3 key of the deployment package.
         /// ```
-        #[serde(rename = "S3Key", skip_serializing_if = "Option::is_none")]
         pub s3_key: Option<Value>,
         /// `S3ObjectStorageMode`
         ///
         /// ```text
         /// Specifies the storage mode for the deployment package. Use ``COPY`` to store the package in LAMlong-managed storage. Use ``REFERENCE`` to read the package directly from the Amazon S3 bucket. If omitted, the default is ``COPY``.
         /// ```
-        #[serde(
-            rename = "S3ObjectStorageMode",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub s3_object_storage_mode: Option<Value<S3ObjectStorageMode>>,
         /// `S3ObjectVersion`
         ///
         /// ```text
         /// For versioned objects, the version of the deployment package object to use.
         /// ```
-        #[serde(rename = "S3ObjectVersion", skip_serializing_if = "Option::is_none")]
         pub s3_object_version: Option<Value>,
         /// `SourceKMSKeyArn`
         ///
         /// ```text
         /// The ARN of the KMSlong (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an [owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk).
         /// ```
-        #[serde(rename = "SourceKMSKeyArn", skip_serializing_if = "Option::is_none")]
         pub source_kms_key_arn: Option<Value>,
         /// `ZipFile`
         ///
@@ -1966,8 +2659,58 @@ pub mod function {
         ///    For JSON, you must escape quotes and special characters such as newline (``\n``) with a backslash.
         ///  If you specify a function that interacts with an AWS CloudFormation custom resource, you don't have to write your own functions to send responses to the custom resource that invoked the function. AWS CloudFormation provides a response module ([cfn-response](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lambda-function-code-cfnresponsemodule.html)) that simplifies sending responses. See [Using Lambda with CloudFormation](https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html) for details.
         /// ```
-        #[serde(rename = "ZipFile", skip_serializing_if = "Option::is_none")]
         pub zip_file: Option<Value>,
+    }
+
+    impl Serialize for Code {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Code",
+                usize::from(self.image_uri.is_some())
+                    + usize::from(self.s3_bucket.is_some())
+                    + usize::from(self.s3_key.is_some())
+                    + usize::from(self.s3_object_storage_mode.is_some())
+                    + usize::from(self.s3_object_version.is_some())
+                    + usize::from(self.source_kms_key_arn.is_some())
+                    + usize::from(self.zip_file.is_some()),
+            )?;
+            if self.image_uri.is_some() {
+                state.serialize_field("ImageUri", &self.image_uri)?;
+            } else {
+                state.skip_field("ImageUri")?;
+            }
+            if self.s3_bucket.is_some() {
+                state.serialize_field("S3Bucket", &self.s3_bucket)?;
+            } else {
+                state.skip_field("S3Bucket")?;
+            }
+            if self.s3_key.is_some() {
+                state.serialize_field("S3Key", &self.s3_key)?;
+            } else {
+                state.skip_field("S3Key")?;
+            }
+            if self.s3_object_storage_mode.is_some() {
+                state.serialize_field("S3ObjectStorageMode", &self.s3_object_storage_mode)?;
+            } else {
+                state.skip_field("S3ObjectStorageMode")?;
+            }
+            if self.s3_object_version.is_some() {
+                state.serialize_field("S3ObjectVersion", &self.s3_object_version)?;
+            } else {
+                state.skip_field("S3ObjectVersion")?;
+            }
+            if self.source_kms_key_arn.is_some() {
+                state.serialize_field("SourceKMSKeyArn", &self.source_kms_key_arn)?;
+            } else {
+                state.skip_field("SourceKMSKeyArn")?;
+            }
+            if self.zip_file.is_some() {
+                state.serialize_field("ZipFile", &self.zip_file)?;
+            } else {
+                state.skip_field("ZipFile")?;
+            }
+            state.end()
+        }
     }
 
     impl Code {
@@ -2031,15 +2774,27 @@ pub mod function {
     /// ```text
     /// The [dead-letter queue](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq) for failed asynchronous invocations.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DeadLetterConfig {
         /// `TargetArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
         /// ```
-        #[serde(rename = "TargetArn", skip_serializing_if = "Option::is_none")]
         pub target_arn: Option<Value>,
+    }
+
+    impl Serialize for DeadLetterConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("DeadLetterConfig", usize::from(self.target_arn.is_some()))?;
+            if self.target_arn.is_some() {
+                state.serialize_field("TargetArn", &self.target_arn)?;
+            } else {
+                state.skip_field("TargetArn")?;
+            }
+            state.end()
+        }
     }
 
     impl DeadLetterConfig {
@@ -2059,32 +2814,49 @@ pub mod function {
     /// ```text
     /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct DurableConfig {
         /// `ExecutionTimeout`
         ///
         /// ```text
         /// The maximum time (in seconds) that a durable execution can run before timing out. This timeout applies to the entire durable execution, not individual function invocations.
         /// ```
-        #[serde(rename = "ExecutionTimeout")]
         pub execution_timeout: Value<i64>,
         /// `KMSKeyArn`
         ///
         /// ```text
         /// The ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
         /// ```
-        #[serde(rename = "KMSKeyArn", skip_serializing_if = "Option::is_none")]
         pub kms_key_arn: Option<Value>,
         /// `RetentionPeriodInDays`
         ///
         /// ```text
         /// The number of days to retain execution history after a durable execution completes. After this period, execution history is no longer available through the GetDurableExecutionHistory API.
         /// ```
-        #[serde(
-            rename = "RetentionPeriodInDays",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_period_in_days: Option<Value<i64>>,
+    }
+
+    impl Serialize for DurableConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DurableConfig",
+                usize::from(true)
+                    + usize::from(self.kms_key_arn.is_some())
+                    + usize::from(self.retention_period_in_days.is_some()),
+            )?;
+            state.serialize_field("ExecutionTimeout", &self.execution_timeout)?;
+            if self.kms_key_arn.is_some() {
+                state.serialize_field("KMSKeyArn", &self.kms_key_arn)?;
+            } else {
+                state.skip_field("KMSKeyArn")?;
+            }
+            if self.retention_period_in_days.is_some() {
+                state.serialize_field("RetentionPeriodInDays", &self.retention_period_in_days)?;
+            } else {
+                state.skip_field("RetentionPeriodInDays")?;
+            }
+            state.end()
+        }
     }
 
     impl DurableConfig {
@@ -2113,7 +2885,7 @@ pub mod function {
     /// ```text
     /// A function's environment variable settings. You can use environment variables to adjust your function's behavior without updating code. An environment variable is a pair of strings that are stored in a function's version-specific configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Environment {
         /// `Variables`
         ///
@@ -2121,8 +2893,20 @@ pub mod function {
         /// Environment variable key-value pairs. For more information, see [Using Lambda environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
         ///  If the value of the environment variable is a time or a duration, enclose the value in quotes.
         /// ```
-        #[serde(rename = "Variables", skip_serializing_if = "Option::is_none")]
         pub variables: Option<BTreeMap<String, Value>>,
+    }
+
+    impl Serialize for Environment {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("Environment", usize::from(self.variables.is_some()))?;
+            if self.variables.is_some() {
+                state.serialize_field("Variables", &self.variables)?;
+            } else {
+                state.skip_field("Variables")?;
+            }
+            state.end()
+        }
     }
 
     impl Environment {
@@ -2142,15 +2926,22 @@ pub mod function {
     /// ```text
     /// The size of the function's ``/tmp`` directory in MB. The default value is 512, but it can be any whole number between 512 and 10,240 MB.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EphemeralStorage {
         /// `Size`
         ///
         /// ```text
         /// The size of the function's ``/tmp`` directory.
         /// ```
-        #[serde(rename = "Size")]
         pub size: Value<i64>,
+    }
+
+    impl Serialize for EphemeralStorage {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("EphemeralStorage", usize::from(true))?;
+            state.serialize_field("Size", &self.size)?;
+            state.end()
+        }
     }
 
     impl EphemeralStorage {
@@ -2165,7 +2956,7 @@ pub mod function {
     /// ```text
     /// Setting controls how your function accesses data from an Amazon S3 file system.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct S3FilesConfig {
         /// `DirectS3Read`
         ///
@@ -2177,8 +2968,20 @@ pub mod function {
         ///
         ///  To use direct reads, you must grant the execution role the ``s3:GetObject`` and ``s3:GetObjectVersion`` permissions. If a direct read fails, Lambda automatically falls back to reading through the file system.
         /// ```
-        #[serde(rename = "DirectS3Read", skip_serializing_if = "Option::is_none")]
         pub direct_s3_read: Option<Value<DirectS3Read>>,
+    }
+
+    impl Serialize for S3FilesConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("S3FilesConfig", usize::from(self.direct_s3_read.is_some()))?;
+            if self.direct_s3_read.is_some() {
+                state.serialize_field("DirectS3Read", &self.direct_s3_read)?;
+            } else {
+                state.skip_field("DirectS3Read")?;
+            }
+            state.end()
+        }
     }
 
     impl S3FilesConfig {
@@ -2200,29 +3003,43 @@ pub mod function {
     /// ```text
     /// Details about the connection between a Lambda function and an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FileSystemConfig {
         /// `Arn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point that provides access to the file system.
         /// ```
-        #[serde(rename = "Arn")]
         pub arn: Value,
         /// `LocalMountPath`
         ///
         /// ```text
         /// The path where the function can access the file system, starting with ``/mnt/``.
         /// ```
-        #[serde(rename = "LocalMountPath")]
         pub local_mount_path: Value,
         /// `S3FilesConfig`
         ///
         /// ```text
         /// The configuration for how your function accesses data on an Amazon S3 file system. Valid only when the file system access point ARN is an Amazon S3 Files access point. If you specify a different access point type (for example, Amazon Elastic File System), the operation returns an ``InvalidParameterException``.
         /// ```
-        #[serde(rename = "S3FilesConfig", skip_serializing_if = "Option::is_none")]
         pub s3_files_config: Option<S3FilesConfig>,
+    }
+
+    impl Serialize for FileSystemConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "FileSystemConfig",
+                usize::from(true) + usize::from(true) + usize::from(self.s3_files_config.is_some()),
+            )?;
+            state.serialize_field("Arn", &self.arn)?;
+            state.serialize_field("LocalMountPath", &self.local_mount_path)?;
+            if self.s3_files_config.is_some() {
+                state.serialize_field("S3FilesConfig", &self.s3_files_config)?;
+            } else {
+                state.skip_field("S3FilesConfig")?;
+            }
+            state.end()
+        }
     }
 
     impl FileSystemConfig {
@@ -2246,28 +3063,47 @@ pub mod function {
     /// ```text
     /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct FunctionScalingConfig {
         /// `MaxExecutionEnvironments`
         ///
         /// ```text
         /// The maximum number of execution environments that can be provisioned for the function.
         /// ```
-        #[serde(
-            rename = "MaxExecutionEnvironments",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_execution_environments: Option<Value<i64>>,
         /// `MinExecutionEnvironments`
         ///
         /// ```text
         /// The minimum number of execution environments to maintain for the function.
         /// ```
-        #[serde(
-            rename = "MinExecutionEnvironments",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub min_execution_environments: Option<Value<i64>>,
+    }
+
+    impl Serialize for FunctionScalingConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "FunctionScalingConfig",
+                usize::from(self.max_execution_environments.is_some())
+                    + usize::from(self.min_execution_environments.is_some()),
+            )?;
+            if self.max_execution_environments.is_some() {
+                state.serialize_field(
+                    "MaxExecutionEnvironments",
+                    &self.max_execution_environments,
+                )?;
+            } else {
+                state.skip_field("MaxExecutionEnvironments")?;
+            }
+            if self.min_execution_environments.is_some() {
+                state.serialize_field(
+                    "MinExecutionEnvironments",
+                    &self.min_execution_environments,
+                )?;
+            } else {
+                state.skip_field("MinExecutionEnvironments")?;
+            }
+            state.end()
+        }
     }
 
     impl FunctionScalingConfig {
@@ -2295,29 +3131,53 @@ pub mod function {
     /// ```text
     /// Configuration values that override the container image Dockerfile settings. For more information, see [Container image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ImageConfig {
         /// `Command`
         ///
         /// ```text
         /// Specifies parameters that you want to pass in with ENTRYPOINT. You can specify a maximum of 1,500 parameters in the list.
         /// ```
-        #[serde(rename = "Command", skip_serializing_if = "Option::is_none")]
         pub command: Option<Vec<Value>>,
         /// `EntryPoint`
         ///
         /// ```text
         /// Specifies the entry point to their application, which is typically the location of the runtime executable. You can specify a maximum of 1,500 string entries in the list.
         /// ```
-        #[serde(rename = "EntryPoint", skip_serializing_if = "Option::is_none")]
         pub entry_point: Option<Vec<Value>>,
         /// `WorkingDirectory`
         ///
         /// ```text
         /// Specifies the working directory. The length of the directory string cannot exceed 1,000 characters.
         /// ```
-        #[serde(rename = "WorkingDirectory", skip_serializing_if = "Option::is_none")]
         pub working_directory: Option<Value>,
+    }
+
+    impl Serialize for ImageConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ImageConfig",
+                usize::from(self.command.is_some())
+                    + usize::from(self.entry_point.is_some())
+                    + usize::from(self.working_directory.is_some()),
+            )?;
+            if self.command.is_some() {
+                state.serialize_field("Command", &self.command)?;
+            } else {
+                state.skip_field("Command")?;
+            }
+            if self.entry_point.is_some() {
+                state.serialize_field("EntryPoint", &self.entry_point)?;
+            } else {
+                state.skip_field("EntryPoint")?;
+            }
+            if self.working_directory.is_some() {
+                state.serialize_field("WorkingDirectory", &self.working_directory)?;
+            } else {
+                state.skip_field("WorkingDirectory")?;
+            }
+            state.end()
+        }
     }
 
     impl ImageConfig {
@@ -2351,39 +3211,65 @@ pub mod function {
     /// ```text
     /// The function's Amazon CloudWatch Logs configuration settings.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct LoggingConfig {
         /// `ApplicationLogLevel`
         ///
         /// ```text
         /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where ``TRACE`` is the highest level and ``FATAL`` is the lowest.
         /// ```
-        #[serde(
-            rename = "ApplicationLogLevel",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub application_log_level: Option<Value<ApplicationLogLevel>>,
         /// `LogFormat`
         ///
         /// ```text
         /// The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain text and structured JSON.
         /// ```
-        #[serde(rename = "LogFormat", skip_serializing_if = "Option::is_none")]
         pub log_format: Option<Value<LogFormat>>,
         /// `LogGroup`
         ///
         /// ```text
         /// The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda functions send logs to a default log group named ``/aws/lambda/<function name>``. To use a different log group, enter an existing log group or enter a new log group name.
         /// ```
-        #[serde(rename = "LogGroup", skip_serializing_if = "Option::is_none")]
         pub log_group: Option<crate::cfn::Name<crate::generated::logs::log_group::LogGroup>>,
         /// `SystemLogLevel`
         ///
         /// ```text
         /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
         /// ```
-        #[serde(rename = "SystemLogLevel", skip_serializing_if = "Option::is_none")]
         pub system_log_level: Option<Value<SystemLogLevel>>,
+    }
+
+    impl Serialize for LoggingConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LoggingConfig",
+                usize::from(self.application_log_level.is_some())
+                    + usize::from(self.log_format.is_some())
+                    + usize::from(self.log_group.is_some())
+                    + usize::from(self.system_log_level.is_some()),
+            )?;
+            if self.application_log_level.is_some() {
+                state.serialize_field("ApplicationLogLevel", &self.application_log_level)?;
+            } else {
+                state.skip_field("ApplicationLogLevel")?;
+            }
+            if self.log_format.is_some() {
+                state.serialize_field("LogFormat", &self.log_format)?;
+            } else {
+                state.skip_field("LogFormat")?;
+            }
+            if self.log_group.is_some() {
+                state.serialize_field("LogGroup", &self.log_group)?;
+            } else {
+                state.skip_field("LogGroup")?;
+            }
+            if self.system_log_level.is_some() {
+                state.serialize_field("SystemLogLevel", &self.system_log_level)?;
+            } else {
+                state.skip_field("SystemLogLevel")?;
+            }
+            state.end()
+        }
     }
 
     impl LoggingConfig {
@@ -2429,7 +3315,7 @@ pub mod function {
     /// ```text
     /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RuntimeManagementConfig {
         /// `RuntimeVersionArn`
         ///
@@ -2437,7 +3323,6 @@ pub mod function {
         /// The ARN of the runtime version you want the function to use.
         ///   This is only required if you're using the *Manual* runtime update mode.
         /// ```
-        #[serde(rename = "RuntimeVersionArn", skip_serializing_if = "Option::is_none")]
         pub runtime_version_arn: Option<Value>,
         /// `UpdateRuntimeOn`
         ///
@@ -2449,8 +3334,23 @@ pub mod function {
         ///
         ///  *Valid Values*: ``Auto`` | ``FunctionUpdate`` | ``Manual``
         /// ```
-        #[serde(rename = "UpdateRuntimeOn")]
         pub update_runtime_on: Value<UpdateRuntimeOn>,
+    }
+
+    impl Serialize for RuntimeManagementConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RuntimeManagementConfig",
+                usize::from(self.runtime_version_arn.is_some()) + usize::from(true),
+            )?;
+            if self.runtime_version_arn.is_some() {
+                state.serialize_field("RuntimeVersionArn", &self.runtime_version_arn)?;
+            } else {
+                state.skip_field("RuntimeVersionArn")?;
+            }
+            state.serialize_field("UpdateRuntimeOn", &self.update_runtime_on)?;
+            state.end()
+        }
     }
 
     impl RuntimeManagementConfig {
@@ -2473,15 +3373,22 @@ pub mod function {
     /// ```text
     /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SnapStart {
         /// `ApplyOn`
         ///
         /// ```text
         /// Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the initialized execution environment when you publish a function version.
         /// ```
-        #[serde(rename = "ApplyOn")]
         pub apply_on: Value<ApplyOn>,
+    }
+
+    impl Serialize for SnapStart {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("SnapStart", usize::from(true))?;
+            state.serialize_field("ApplyOn", &self.apply_on)?;
+            state.end()
+        }
     }
 
     impl SnapStart {
@@ -2498,15 +3405,22 @@ pub mod function {
     /// ```text
     /// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after function creation.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TenancyConfig {
         /// `TenantIsolationMode`
         ///
         /// ```text
         /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a specific tenant ID.
         /// ```
-        #[serde(rename = "TenantIsolationMode")]
         pub tenant_isolation_mode: Value<TenantIsolationMode>,
+    }
+
+    impl Serialize for TenancyConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("TenancyConfig", usize::from(true))?;
+            state.serialize_field("TenantIsolationMode", &self.tenant_isolation_mode)?;
+            state.end()
+        }
     }
 
     impl TenancyConfig {
@@ -2523,15 +3437,27 @@ pub mod function {
     /// ```text
     /// The function's [](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample and record incoming requests, set ``Mode`` to ``Active``.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct TracingConfig {
         /// `Mode`
         ///
         /// ```text
         /// The tracing mode.
         /// ```
-        #[serde(rename = "Mode", skip_serializing_if = "Option::is_none")]
         pub mode: Option<Value<TracingConfigMode>>,
+    }
+
+    impl Serialize for TracingConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("TracingConfig", usize::from(self.mode.is_some()))?;
+            if self.mode.is_some() {
+                state.serialize_field("Mode", &self.mode)?;
+            } else {
+                state.skip_field("Mode")?;
+            }
+            state.end()
+        }
     }
 
     impl TracingConfig {
@@ -2553,32 +3479,56 @@ pub mod function {
     ///   When you delete a function, CFN monitors the state of its network interfaces and waits for Lambda to delete them before proceeding. If the VPC is defined in the same stack, the network interfaces need to be deleted by Lambda before CFN can delete the VPC's resources.
     ///  To monitor network interfaces, CFN needs the ``ec2:DescribeNetworkInterfaces`` permission. It obtains this from the user or role that modifies the stack. If you don't provide this permission, CFN does not wait for network interfaces to be deleted.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct VpcConfig {
         /// `Ipv6AllowedForDualStack`
         ///
         /// ```text
         /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
         /// ```
-        #[serde(
-            rename = "Ipv6AllowedForDualStack",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ipv6_allowed_for_dual_stack: Option<Value<bool>>,
         /// `SecurityGroupIds`
         ///
         /// ```text
         /// A list of VPC security group IDs.
         /// ```
-        #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
         pub security_group_ids: Option<Vec<Value>>,
         /// `SubnetIds`
         ///
         /// ```text
         /// A list of VPC subnet IDs.
         /// ```
-        #[serde(rename = "SubnetIds", skip_serializing_if = "Option::is_none")]
         pub subnet_ids: Option<Vec<Value>>,
+    }
+
+    impl Serialize for VpcConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "VpcConfig",
+                usize::from(self.ipv6_allowed_for_dual_stack.is_some())
+                    + usize::from(self.security_group_ids.is_some())
+                    + usize::from(self.subnet_ids.is_some()),
+            )?;
+            if self.ipv6_allowed_for_dual_stack.is_some() {
+                state.serialize_field(
+                    "Ipv6AllowedForDualStack",
+                    &self.ipv6_allowed_for_dual_stack,
+                )?;
+            } else {
+                state.skip_field("Ipv6AllowedForDualStack")?;
+            }
+            if self.security_group_ids.is_some() {
+                state.serialize_field("SecurityGroupIds", &self.security_group_ids)?;
+            } else {
+                state.skip_field("SecurityGroupIds")?;
+            }
+            if self.subnet_ids.is_some() {
+                state.serialize_field("SubnetIds", &self.subnet_ids)?;
+            } else {
+                state.skip_field("SubnetIds")?;
+            }
+            state.end()
+        }
     }
 
     impl VpcConfig {
@@ -2608,12 +3558,22 @@ pub mod function {
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Architecture {
-        #[serde(rename = "x86_64")]
+        /// `x86_64`
         X8664,
-        #[serde(rename = "arm64")]
+        /// `arm64`
         Arm64,
+    }
+
+    impl Serialize for Architecture {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Architecture::X8664 => (0u32, "x86_64"),
+                Architecture::Arm64 => (1u32, "arm64"),
+            };
+            serializer.serialize_unit_variant("Architecture", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2621,12 +3581,22 @@ pub mod function {
     /// ```text
     /// Specifies the storage mode for the deployment package. Use ``COPY`` to store the package in LAMlong-managed storage. Use ``REFERENCE`` to read the package directly from the Amazon S3 bucket. If omitted, the default is ``COPY``.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum S3ObjectStorageMode {
-        #[serde(rename = "COPY")]
+        /// `COPY`
         Copy,
-        #[serde(rename = "REFERENCE")]
+        /// `REFERENCE`
         Reference,
+    }
+
+    impl Serialize for S3ObjectStorageMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                S3ObjectStorageMode::Copy => (0u32, "COPY"),
+                S3ObjectStorageMode::Reference => (1u32, "REFERENCE"),
+            };
+            serializer.serialize_unit_variant("S3ObjectStorageMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2639,14 +3609,25 @@ pub mod function {
     ///
     ///  To use direct reads, you must grant the execution role the ``s3:GetObject`` and ``s3:GetObjectVersion`` permissions. If a direct read fails, Lambda automatically falls back to reading through the file system.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DirectS3Read {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "DISABLED")]
+        /// `DISABLED`
         Disabled,
-        #[serde(rename = "AUTO")]
+        /// `AUTO`
         Auto,
+    }
+
+    impl Serialize for DirectS3Read {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                DirectS3Read::Enabled => (0u32, "ENABLED"),
+                DirectS3Read::Disabled => (1u32, "DISABLED"),
+                DirectS3Read::Auto => (2u32, "AUTO"),
+            };
+            serializer.serialize_unit_variant("DirectS3Read", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2654,20 +3635,34 @@ pub mod function {
     /// ```text
     /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where ``TRACE`` is the highest level and ``FATAL`` is the lowest.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ApplicationLogLevel {
-        #[serde(rename = "TRACE")]
+        /// `TRACE`
         Trace,
-        #[serde(rename = "DEBUG")]
+        /// `DEBUG`
         Debug,
-        #[serde(rename = "INFO")]
+        /// `INFO`
         Info,
-        #[serde(rename = "WARN")]
+        /// `WARN`
         Warn,
-        #[serde(rename = "ERROR")]
+        /// `ERROR`
         Error,
-        #[serde(rename = "FATAL")]
+        /// `FATAL`
         Fatal,
+    }
+
+    impl Serialize for ApplicationLogLevel {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ApplicationLogLevel::Trace => (0u32, "TRACE"),
+                ApplicationLogLevel::Debug => (1u32, "DEBUG"),
+                ApplicationLogLevel::Info => (2u32, "INFO"),
+                ApplicationLogLevel::Warn => (3u32, "WARN"),
+                ApplicationLogLevel::Error => (4u32, "ERROR"),
+                ApplicationLogLevel::Fatal => (5u32, "FATAL"),
+            };
+            serializer.serialize_unit_variant("ApplicationLogLevel", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2675,12 +3670,22 @@ pub mod function {
     /// ```text
     /// The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain text and structured JSON.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum LogFormat {
-        #[serde(rename = "Text")]
+        /// `Text`
         Text,
-        #[serde(rename = "JSON")]
+        /// `JSON`
         Json,
+    }
+
+    impl Serialize for LogFormat {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                LogFormat::Text => (0u32, "Text"),
+                LogFormat::Json => (1u32, "JSON"),
+            };
+            serializer.serialize_unit_variant("LogFormat", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2688,14 +3693,25 @@ pub mod function {
     /// ```text
     /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SystemLogLevel {
-        #[serde(rename = "DEBUG")]
+        /// `DEBUG`
         Debug,
-        #[serde(rename = "INFO")]
+        /// `INFO`
         Info,
-        #[serde(rename = "WARN")]
+        /// `WARN`
         Warn,
+    }
+
+    impl Serialize for SystemLogLevel {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SystemLogLevel::Debug => (0u32, "DEBUG"),
+                SystemLogLevel::Info => (1u32, "INFO"),
+                SystemLogLevel::Warn => (2u32, "WARN"),
+            };
+            serializer.serialize_unit_variant("SystemLogLevel", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2703,12 +3719,22 @@ pub mod function {
     /// ```text
     /// The type of deployment package. Set to ``Image`` for container image and set ``Zip`` for .zip file archive.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PackageType {
-        #[serde(rename = "Image")]
+        /// `Image`
         Image,
-        #[serde(rename = "Zip")]
+        /// `Zip`
         Zip,
+    }
+
+    impl Serialize for PackageType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PackageType::Image => (0u32, "Image"),
+                PackageType::Zip => (1u32, "Zip"),
+            };
+            serializer.serialize_unit_variant("PackageType", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2716,12 +3742,22 @@ pub mod function {
     /// ```text
     /// The function recursion configuration.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum RecursiveLoop {
-        #[serde(rename = "Allow")]
+        /// `Allow`
         Allow,
-        #[serde(rename = "Terminate")]
+        /// `Terminate`
         Terminate,
+    }
+
+    impl Serialize for RecursiveLoop {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                RecursiveLoop::Allow => (0u32, "Allow"),
+                RecursiveLoop::Terminate => (1u32, "Terminate"),
+            };
+            serializer.serialize_unit_variant("RecursiveLoop", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2731,110 +3767,169 @@ pub mod function {
     ///  The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
     ///  For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Runtime {
-        #[serde(rename = "dotnet10")]
+        /// `dotnet10`
         Dotnet10,
-        #[serde(rename = "dotnet6")]
+        /// `dotnet6`
         Dotnet6,
-        #[serde(rename = "dotnet8")]
+        /// `dotnet8`
         Dotnet8,
-        #[serde(rename = "dotnetcore1.0")]
+        /// `dotnetcore1.0`
         Dotnetcore10,
-        #[serde(rename = "dotnetcore2.0")]
+        /// `dotnetcore2.0`
         Dotnetcore20,
-        #[serde(rename = "dotnetcore2.1")]
+        /// `dotnetcore2.1`
         Dotnetcore21,
-        #[serde(rename = "dotnetcore3.1")]
+        /// `dotnetcore3.1`
         Dotnetcore31,
-        #[serde(rename = "go1.x")]
+        /// `go1.x`
         Go1X,
-        #[serde(rename = "java11")]
+        /// `java11`
         Java11,
-        #[serde(rename = "java11.al2023")]
+        /// `java11.al2023`
         Java11Al2023,
-        #[serde(rename = "java17")]
+        /// `java17`
         Java17,
-        #[serde(rename = "java17.al2023")]
+        /// `java17.al2023`
         Java17Al2023,
-        #[serde(rename = "java21")]
+        /// `java21`
         Java21,
-        #[serde(rename = "java25")]
+        /// `java25`
         Java25,
-        #[serde(rename = "java8")]
+        /// `java8`
         Java8,
-        #[serde(rename = "java8.al2")]
+        /// `java8.al2`
         Java8Al2,
-        #[serde(rename = "java8.al2023")]
+        /// `java8.al2023`
         Java8Al2023,
-        #[serde(rename = "nodejs")]
+        /// `nodejs`
         Nodejs,
-        #[serde(rename = "nodejs10.x")]
+        /// `nodejs10.x`
         Nodejs10X,
-        #[serde(rename = "nodejs12.x")]
+        /// `nodejs12.x`
         Nodejs12X,
-        #[serde(rename = "nodejs14.x")]
+        /// `nodejs14.x`
         Nodejs14X,
-        #[serde(rename = "nodejs16.x")]
+        /// `nodejs16.x`
         Nodejs16X,
-        #[serde(rename = "nodejs18.x")]
+        /// `nodejs18.x`
         Nodejs18X,
-        #[serde(rename = "nodejs20.x")]
+        /// `nodejs20.x`
         Nodejs20X,
-        #[serde(rename = "nodejs22.x")]
+        /// `nodejs22.x`
         Nodejs22X,
-        #[serde(rename = "nodejs24.x")]
+        /// `nodejs24.x`
         Nodejs24X,
-        #[serde(rename = "nodejs26.x")]
+        /// `nodejs26.x`
         Nodejs26X,
-        #[serde(rename = "nodejs4.3")]
+        /// `nodejs4.3`
         Nodejs43,
-        #[serde(rename = "nodejs4.3-edge")]
+        /// `nodejs4.3-edge`
         Nodejs43Edge,
-        #[serde(rename = "nodejs6.10")]
+        /// `nodejs6.10`
         Nodejs610,
-        #[serde(rename = "nodejs8.10")]
+        /// `nodejs8.10`
         Nodejs810,
-        #[serde(rename = "provided")]
+        /// `provided`
         Provided,
-        #[serde(rename = "provided.al2")]
+        /// `provided.al2`
         ProvidedAl2,
-        #[serde(rename = "provided.al2023")]
+        /// `provided.al2023`
         ProvidedAl2023,
-        #[serde(rename = "python2.7")]
+        /// `python2.7`
         Python27,
-        #[serde(rename = "python3.10")]
+        /// `python3.10`
         Python310,
-        #[serde(rename = "python3.11")]
+        /// `python3.11`
         Python311,
-        #[serde(rename = "python3.12")]
+        /// `python3.12`
         Python312,
-        #[serde(rename = "python3.13")]
+        /// `python3.13`
         Python313,
-        #[serde(rename = "python3.14")]
+        /// `python3.14`
         Python314,
-        #[serde(rename = "python3.15")]
+        /// `python3.15`
         Python315,
-        #[serde(rename = "python3.6")]
+        /// `python3.6`
         Python36,
-        #[serde(rename = "python3.7")]
+        /// `python3.7`
         Python37,
-        #[serde(rename = "python3.8")]
+        /// `python3.8`
         Python38,
-        #[serde(rename = "python3.9")]
+        /// `python3.9`
         Python39,
-        #[serde(rename = "ruby2.5")]
+        /// `ruby2.5`
         Ruby25,
-        #[serde(rename = "ruby2.7")]
+        /// `ruby2.7`
         Ruby27,
-        #[serde(rename = "ruby3.2")]
+        /// `ruby3.2`
         Ruby32,
-        #[serde(rename = "ruby3.3")]
+        /// `ruby3.3`
         Ruby33,
-        #[serde(rename = "ruby3.4")]
+        /// `ruby3.4`
         Ruby34,
-        #[serde(rename = "ruby4.0")]
+        /// `ruby4.0`
         Ruby40,
+    }
+
+    impl Serialize for Runtime {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Runtime::Dotnet10 => (0u32, "dotnet10"),
+                Runtime::Dotnet6 => (1u32, "dotnet6"),
+                Runtime::Dotnet8 => (2u32, "dotnet8"),
+                Runtime::Dotnetcore10 => (3u32, "dotnetcore1.0"),
+                Runtime::Dotnetcore20 => (4u32, "dotnetcore2.0"),
+                Runtime::Dotnetcore21 => (5u32, "dotnetcore2.1"),
+                Runtime::Dotnetcore31 => (6u32, "dotnetcore3.1"),
+                Runtime::Go1X => (7u32, "go1.x"),
+                Runtime::Java11 => (8u32, "java11"),
+                Runtime::Java11Al2023 => (9u32, "java11.al2023"),
+                Runtime::Java17 => (10u32, "java17"),
+                Runtime::Java17Al2023 => (11u32, "java17.al2023"),
+                Runtime::Java21 => (12u32, "java21"),
+                Runtime::Java25 => (13u32, "java25"),
+                Runtime::Java8 => (14u32, "java8"),
+                Runtime::Java8Al2 => (15u32, "java8.al2"),
+                Runtime::Java8Al2023 => (16u32, "java8.al2023"),
+                Runtime::Nodejs => (17u32, "nodejs"),
+                Runtime::Nodejs10X => (18u32, "nodejs10.x"),
+                Runtime::Nodejs12X => (19u32, "nodejs12.x"),
+                Runtime::Nodejs14X => (20u32, "nodejs14.x"),
+                Runtime::Nodejs16X => (21u32, "nodejs16.x"),
+                Runtime::Nodejs18X => (22u32, "nodejs18.x"),
+                Runtime::Nodejs20X => (23u32, "nodejs20.x"),
+                Runtime::Nodejs22X => (24u32, "nodejs22.x"),
+                Runtime::Nodejs24X => (25u32, "nodejs24.x"),
+                Runtime::Nodejs26X => (26u32, "nodejs26.x"),
+                Runtime::Nodejs43 => (27u32, "nodejs4.3"),
+                Runtime::Nodejs43Edge => (28u32, "nodejs4.3-edge"),
+                Runtime::Nodejs610 => (29u32, "nodejs6.10"),
+                Runtime::Nodejs810 => (30u32, "nodejs8.10"),
+                Runtime::Provided => (31u32, "provided"),
+                Runtime::ProvidedAl2 => (32u32, "provided.al2"),
+                Runtime::ProvidedAl2023 => (33u32, "provided.al2023"),
+                Runtime::Python27 => (34u32, "python2.7"),
+                Runtime::Python310 => (35u32, "python3.10"),
+                Runtime::Python311 => (36u32, "python3.11"),
+                Runtime::Python312 => (37u32, "python3.12"),
+                Runtime::Python313 => (38u32, "python3.13"),
+                Runtime::Python314 => (39u32, "python3.14"),
+                Runtime::Python315 => (40u32, "python3.15"),
+                Runtime::Python36 => (41u32, "python3.6"),
+                Runtime::Python37 => (42u32, "python3.7"),
+                Runtime::Python38 => (43u32, "python3.8"),
+                Runtime::Python39 => (44u32, "python3.9"),
+                Runtime::Ruby25 => (45u32, "ruby2.5"),
+                Runtime::Ruby27 => (46u32, "ruby2.7"),
+                Runtime::Ruby32 => (47u32, "ruby3.2"),
+                Runtime::Ruby33 => (48u32, "ruby3.3"),
+                Runtime::Ruby34 => (49u32, "ruby3.4"),
+                Runtime::Ruby40 => (50u32, "ruby4.0"),
+            };
+            serializer.serialize_unit_variant("Runtime", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2847,14 +3942,25 @@ pub mod function {
     ///
     ///  *Valid Values*: ``Auto`` | ``FunctionUpdate`` | ``Manual``
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum UpdateRuntimeOn {
-        #[serde(rename = "Auto")]
+        /// `Auto`
         Auto,
-        #[serde(rename = "FunctionUpdate")]
+        /// `FunctionUpdate`
         FunctionUpdate,
-        #[serde(rename = "Manual")]
+        /// `Manual`
         Manual,
+    }
+
+    impl Serialize for UpdateRuntimeOn {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                UpdateRuntimeOn::Auto => (0u32, "Auto"),
+                UpdateRuntimeOn::FunctionUpdate => (1u32, "FunctionUpdate"),
+                UpdateRuntimeOn::Manual => (2u32, "Manual"),
+            };
+            serializer.serialize_unit_variant("UpdateRuntimeOn", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2862,12 +3968,22 @@ pub mod function {
     /// ```text
     /// Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the initialized execution environment when you publish a function version.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ApplyOn {
-        #[serde(rename = "PublishedVersions")]
+        /// `PublishedVersions`
         PublishedVersions,
-        #[serde(rename = "None")]
+        /// `None`
         None,
+    }
+
+    impl Serialize for ApplyOn {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ApplyOn::PublishedVersions => (0u32, "PublishedVersions"),
+                ApplyOn::None => (1u32, "None"),
+            };
+            serializer.serialize_unit_variant("ApplyOn", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2875,10 +3991,19 @@ pub mod function {
     /// ```text
     /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a specific tenant ID.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum TenantIsolationMode {
-        #[serde(rename = "PER_TENANT")]
+        /// `PER_TENANT`
         PerTenant,
+    }
+
+    impl Serialize for TenantIsolationMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                TenantIsolationMode::PerTenant => (0u32, "PER_TENANT"),
+            };
+            serializer.serialize_unit_variant("TenantIsolationMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::Lambda::Function` takes.
@@ -2886,12 +4011,22 @@ pub mod function {
     /// ```text
     /// The tracing mode.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum TracingConfigMode {
-        #[serde(rename = "Active")]
+        /// `Active`
         Active,
-        #[serde(rename = "PassThrough")]
+        /// `PassThrough`
         PassThrough,
+    }
+
+    impl Serialize for TracingConfigMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                TracingConfigMode::Active => (0u32, "Active"),
+                TracingConfigMode::PassThrough => (1u32, "PassThrough"),
+            };
+            serializer.serialize_unit_variant("TracingConfigMode", index, value)
+        }
     }
 
     impl Handle<Function> {
@@ -2941,7 +4076,7 @@ pub mod function {
 
 /// `AWS::Lambda::Permission`: its properties ([`Permission`]), their nested types and its attributes.
 pub mod permission {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Value};
 
@@ -2953,21 +4088,19 @@ pub mod permission {
     ///  If your function has a function URL, you can specify the ``FunctionUrlAuthType`` parameter. This adds a condition to your permission that only applies when your function URL's ``AuthType`` matches the specified ``FunctionUrlAuthType``. For more information about the ``AuthType`` parameter, see [Control access to function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
     ///  This resource adds a statement to a resource-based permission policy for the function. For more information about function policies, see [Lambda Function Policies](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Permission {
         /// `Action`
         ///
         /// ```text
         /// The action that the principal can use on the function. For example, ``lambda:InvokeFunction`` or ``lambda:GetFunction``.
         /// ```
-        #[serde(rename = "Action")]
         pub action: Value,
         /// `EventSourceToken`
         ///
         /// ```text
         /// For Alexa Smart Home functions, a token that the invoker must supply.
         /// ```
-        #[serde(rename = "EventSourceToken", skip_serializing_if = "Option::is_none")]
         pub event_source_token: Option<Value>,
         /// `FunctionName`
         ///
@@ -2980,48 +4113,36 @@ pub mod permission {
         ///
         ///  You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
         /// ```
-        #[serde(rename = "FunctionName")]
         pub function_name: Value,
         /// `FunctionUrlAuthType`
         ///
         /// ```text
         /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
         /// ```
-        #[serde(
-            rename = "FunctionUrlAuthType",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub function_url_auth_type: Option<Value<FunctionUrlAuthType>>,
         /// `InvokedViaFunctionUrl`
         ///
         /// ```text
         /// Indicates whether the permission applies when the function is invoked through a function URL.
         /// ```
-        #[serde(
-            rename = "InvokedViaFunctionUrl",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub invoked_via_function_url: Option<Value<bool>>,
         /// `Principal`
         ///
         /// ```text
         /// The AWS-service, AWS-account, IAM user, or IAM role that invokes the function. If you specify a service, use ``SourceArn`` or ``SourceAccount`` to limit who can invoke the function through that service.
         /// ```
-        #[serde(rename = "Principal")]
         pub principal: Value,
         /// `PrincipalOrgID`
         ///
         /// ```text
         /// The identifier for your organization in AOlong. Use this to grant permissions to all the AWS-accounts under this organization.
         /// ```
-        #[serde(rename = "PrincipalOrgID", skip_serializing_if = "Option::is_none")]
         pub principal_org_id: Option<Value>,
         /// `SourceAccount`
         ///
         /// ```text
         /// For AWS-service, the ID of the AWS-account that owns the resource. Use this together with ``SourceArn`` to ensure that the specified account owns the resource. It is possible for an Amazon S3 bucket to be deleted by its owner and recreated by another account.
         /// ```
-        #[serde(rename = "SourceAccount", skip_serializing_if = "Option::is_none")]
         pub source_account: Option<Value>,
         /// `SourceArn`
         ///
@@ -3029,8 +4150,58 @@ pub mod permission {
         /// For AWS-services, the ARN of the AWS resource that invokes the function. For example, an Amazon S3 bucket or Amazon SNS topic.
         ///  Note that Lambda configures the comparison using the ``StringLike`` operator.
         /// ```
-        #[serde(rename = "SourceArn", skip_serializing_if = "Option::is_none")]
         pub source_arn: Option<Value>,
+    }
+
+    impl Serialize for Permission {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Permission",
+                usize::from(true)
+                    + usize::from(self.event_source_token.is_some())
+                    + usize::from(true)
+                    + usize::from(self.function_url_auth_type.is_some())
+                    + usize::from(self.invoked_via_function_url.is_some())
+                    + usize::from(true)
+                    + usize::from(self.principal_org_id.is_some())
+                    + usize::from(self.source_account.is_some())
+                    + usize::from(self.source_arn.is_some()),
+            )?;
+            state.serialize_field("Action", &self.action)?;
+            if self.event_source_token.is_some() {
+                state.serialize_field("EventSourceToken", &self.event_source_token)?;
+            } else {
+                state.skip_field("EventSourceToken")?;
+            }
+            state.serialize_field("FunctionName", &self.function_name)?;
+            if self.function_url_auth_type.is_some() {
+                state.serialize_field("FunctionUrlAuthType", &self.function_url_auth_type)?;
+            } else {
+                state.skip_field("FunctionUrlAuthType")?;
+            }
+            if self.invoked_via_function_url.is_some() {
+                state.serialize_field("InvokedViaFunctionUrl", &self.invoked_via_function_url)?;
+            } else {
+                state.skip_field("InvokedViaFunctionUrl")?;
+            }
+            state.serialize_field("Principal", &self.principal)?;
+            if self.principal_org_id.is_some() {
+                state.serialize_field("PrincipalOrgID", &self.principal_org_id)?;
+            } else {
+                state.skip_field("PrincipalOrgID")?;
+            }
+            if self.source_account.is_some() {
+                state.serialize_field("SourceAccount", &self.source_account)?;
+            } else {
+                state.skip_field("SourceAccount")?;
+            }
+            if self.source_arn.is_some() {
+                state.serialize_field("SourceArn", &self.source_arn)?;
+            } else {
+                state.skip_field("SourceArn")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Permission, "AWS::Lambda::Permission");
@@ -3094,12 +4265,22 @@ pub mod permission {
     /// ```text
     /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum FunctionUrlAuthType {
-        #[serde(rename = "AWS_IAM")]
+        /// `AWS_IAM`
         AwsIam,
-        #[serde(rename = "NONE")]
+        /// `NONE`
         None,
+    }
+
+    impl Serialize for FunctionUrlAuthType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                FunctionUrlAuthType::AwsIam => (0u32, "AWS_IAM"),
+                FunctionUrlAuthType::None => (1u32, "NONE"),
+            };
+            serializer.serialize_unit_variant("FunctionUrlAuthType", index, value)
+        }
     }
 
     impl Handle<Permission> {

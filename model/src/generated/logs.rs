@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::logs::*;
 
 /// `AWS::Logs::LogGroup`: its properties ([`LogGroup`]), their nested types and its attributes.
 pub mod log_group {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
@@ -19,33 +19,21 @@ pub mod log_group {
     ///   +  Log group names can be between 1 and 512 characters long.
     ///   +  Log group names consist of the following characters: a-z, A-Z, 0-9, '_' (underscore), '-' (hyphen), '/' (forward slash), and '.' (period).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct LogGroup {
         /// `BearerTokenAuthenticationEnabled`
         ///
         /// ```text
         /// Indicates whether bearer token authentication is enabled for this log group. When enabled, bearer token authentication is allowed on operations until it is explicitly disabled.
         /// ```
-        #[serde(
-            rename = "BearerTokenAuthenticationEnabled",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub bearer_token_authentication_enabled: Option<Value<bool>>,
         /// `DataProtectionPolicy`
-        #[serde(
-            rename = "DataProtectionPolicy",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub data_protection_policy: Option<Json>,
         /// `DeletionProtectionEnabled`
         ///
         /// ```text
         /// Indicates whether deletion protection is enabled for this log group. When enabled, deletion protection blocks all deletion operations until it is explicitly disabled.
         /// ```
-        #[serde(
-            rename = "DeletionProtectionEnabled",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deletion_protection_enabled: Option<Value<bool>>,
         /// `FieldIndexPolicies`
         ///
@@ -54,7 +42,6 @@ pub mod log_group {
         ///  You can use field index policies to create *field indexes* on fields found in log events in the log group. Creating field indexes lowers the costs for CWL Insights queries that reference those field indexes, because these queries attempt to skip the processing of log events that are known to not match the indexed field. Good fields to index are fields that you often need to query for and fields that have high cardinality of values Common examples of indexes include request ID, session ID, userID, and instance IDs. For more information, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
         ///  Currently, this array supports only one field index policy object.
         /// ```
-        #[serde(rename = "FieldIndexPolicies", skip_serializing_if = "Option::is_none")]
         pub field_index_policies: Option<Vec<Json>>,
         /// `KmsKeyId`
         ///
@@ -64,7 +51,6 @@ pub mod log_group {
         ///  If you attempt to associate a KMS key with the log group but the KMS key doesn't exist or is deactivated, you will receive an ``InvalidParameterException`` error.
         ///  Log group data is always encrypted in CWL. If you omit this key, the encryption does not use KMS. For more information, see [Encrypt log data in using](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html)
         /// ```
-        #[serde(rename = "KmsKeyId", skip_serializing_if = "Option::is_none")]
         pub kms_key_id: Option<Value>,
         /// `LogGroupClass`
         ///
@@ -75,24 +61,18 @@ pub mod log_group {
         ///
         ///  For details about the features supported by each class, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
         /// ```
-        #[serde(rename = "LogGroupClass", skip_serializing_if = "Option::is_none")]
         pub log_group_class: Option<Value<LogGroupClass>>,
         /// `LogGroupName`
         ///
         /// ```text
         /// The name of the log group. If you don't specify a name, CFNlong generates a unique ID for the log group.
         /// ```
-        #[serde(rename = "LogGroupName", skip_serializing_if = "Option::is_none")]
         pub log_group_name: Option<Value>,
         /// `ResourcePolicyDocument`
         ///
         /// ```text
         /// Creates or updates a resource policy for the specified log group that allows other services to put log events to this account. A LogGroup can have 1 resource policy.
         /// ```
-        #[serde(
-            rename = "ResourcePolicyDocument",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_policy_document: Option<Json>,
         /// `RetentionInDays`
         ///
@@ -100,7 +80,6 @@ pub mod log_group {
         /// The number of days to retain the log events in the specified log group. Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653.
         ///  To set a log group so that its log events do not expire, do not specify this property.
         /// ```
-        #[serde(rename = "RetentionInDays", skip_serializing_if = "Option::is_none")]
         pub retention_in_days: Option<Value<i64>>,
         /// `Tags`
         ///
@@ -108,8 +87,82 @@ pub mod log_group {
         /// An array of key-value pairs to apply to the log group.
         ///  For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for LogGroup {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LogGroup",
+                usize::from(self.bearer_token_authentication_enabled.is_some())
+                    + usize::from(self.data_protection_policy.is_some())
+                    + usize::from(self.deletion_protection_enabled.is_some())
+                    + usize::from(self.field_index_policies.is_some())
+                    + usize::from(self.kms_key_id.is_some())
+                    + usize::from(self.log_group_class.is_some())
+                    + usize::from(self.log_group_name.is_some())
+                    + usize::from(self.resource_policy_document.is_some())
+                    + usize::from(self.retention_in_days.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.bearer_token_authentication_enabled.is_some() {
+                state.serialize_field(
+                    "BearerTokenAuthenticationEnabled",
+                    &self.bearer_token_authentication_enabled,
+                )?;
+            } else {
+                state.skip_field("BearerTokenAuthenticationEnabled")?;
+            }
+            if self.data_protection_policy.is_some() {
+                state.serialize_field("DataProtectionPolicy", &self.data_protection_policy)?;
+            } else {
+                state.skip_field("DataProtectionPolicy")?;
+            }
+            if self.deletion_protection_enabled.is_some() {
+                state.serialize_field(
+                    "DeletionProtectionEnabled",
+                    &self.deletion_protection_enabled,
+                )?;
+            } else {
+                state.skip_field("DeletionProtectionEnabled")?;
+            }
+            if self.field_index_policies.is_some() {
+                state.serialize_field("FieldIndexPolicies", &self.field_index_policies)?;
+            } else {
+                state.skip_field("FieldIndexPolicies")?;
+            }
+            if self.kms_key_id.is_some() {
+                state.serialize_field("KmsKeyId", &self.kms_key_id)?;
+            } else {
+                state.skip_field("KmsKeyId")?;
+            }
+            if self.log_group_class.is_some() {
+                state.serialize_field("LogGroupClass", &self.log_group_class)?;
+            } else {
+                state.skip_field("LogGroupClass")?;
+            }
+            if self.log_group_name.is_some() {
+                state.serialize_field("LogGroupName", &self.log_group_name)?;
+            } else {
+                state.skip_field("LogGroupName")?;
+            }
+            if self.resource_policy_document.is_some() {
+                state.serialize_field("ResourcePolicyDocument", &self.resource_policy_document)?;
+            } else {
+                state.skip_field("ResourcePolicyDocument")?;
+            }
+            if self.retention_in_days.is_some() {
+                state.serialize_field("RetentionInDays", &self.retention_in_days)?;
+            } else {
+                state.skip_field("RetentionInDays")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(LogGroup, "AWS::Logs::LogGroup", tags = tags);
@@ -194,14 +247,25 @@ pub mod log_group {
     ///
     ///  For details about the features supported by each class, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum LogGroupClass {
-        #[serde(rename = "STANDARD")]
+        /// `STANDARD`
         Standard,
-        #[serde(rename = "INFREQUENT_ACCESS")]
+        /// `INFREQUENT_ACCESS`
         InfrequentAccess,
-        #[serde(rename = "DELIVERY")]
+        /// `DELIVERY`
         Delivery,
+    }
+
+    impl Serialize for LogGroupClass {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                LogGroupClass::Standard => (0u32, "STANDARD"),
+                LogGroupClass::InfrequentAccess => (1u32, "INFREQUENT_ACCESS"),
+                LogGroupClass::Delivery => (2u32, "DELIVERY"),
+            };
+            serializer.serialize_unit_variant("LogGroupClass", index, value)
+        }
     }
 
     impl Handle<LogGroup> {
@@ -214,7 +278,7 @@ pub mod log_group {
 
 /// `AWS::Logs::QueryDefinition`: its properties ([`QueryDefinition`]), their nested types and its attributes.
 pub mod query_definition {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Value};
 
@@ -223,43 +287,69 @@ pub mod query_definition {
     /// ```text
     /// The resource schema for AWSLogs QueryDefinition
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct QueryDefinition {
         /// `LogGroupNames`
         ///
         /// ```text
         /// Optionally define specific log groups as part of your query definition
         /// ```
-        #[serde(rename = "LogGroupNames", skip_serializing_if = "Option::is_none")]
         pub log_group_names: Option<Vec<Value>>,
         /// `Name`
         ///
         /// ```text
         /// A name for the saved query definition
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `Parameters`
         ///
         /// ```text
         /// Use this parameter to include specific query parameters as part of your query definition. Query parameters are supported only for Logs Insights QL queries. Query parameters allow you to use placeholder variables in your query string that are substituted with values at execution time. Use the {{parameterName}} syntax in your query string to reference a parameter.
         /// ```
-        #[serde(rename = "Parameters", skip_serializing_if = "Option::is_none")]
         pub parameters: Option<Vec<QueryParameter>>,
         /// `QueryLanguage`
         ///
         /// ```text
         /// Query language of the query string. Possible values are CWLI, SQL, PPL, with CWLI being the default.
         /// ```
-        #[serde(rename = "QueryLanguage", skip_serializing_if = "Option::is_none")]
         pub query_language: Option<Value<QueryLanguage>>,
         /// `QueryString`
         ///
         /// ```text
         /// The query string to use for this definition
         /// ```
-        #[serde(rename = "QueryString")]
         pub query_string: Value,
+    }
+
+    impl Serialize for QueryDefinition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "QueryDefinition",
+                usize::from(self.log_group_names.is_some())
+                    + usize::from(true)
+                    + usize::from(self.parameters.is_some())
+                    + usize::from(self.query_language.is_some())
+                    + usize::from(true),
+            )?;
+            if self.log_group_names.is_some() {
+                state.serialize_field("LogGroupNames", &self.log_group_names)?;
+            } else {
+                state.skip_field("LogGroupNames")?;
+            }
+            state.serialize_field("Name", &self.name)?;
+            if self.parameters.is_some() {
+                state.serialize_field("Parameters", &self.parameters)?;
+            } else {
+                state.skip_field("Parameters")?;
+            }
+            if self.query_language.is_some() {
+                state.serialize_field("QueryLanguage", &self.query_language)?;
+            } else {
+                state.skip_field("QueryLanguage")?;
+            }
+            state.serialize_field("QueryString", &self.query_string)?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(QueryDefinition, "AWS::Logs::QueryDefinition");
@@ -297,29 +387,49 @@ pub mod query_definition {
     /// ```text
     /// This structure defines a query parameter for a saved CloudWatch Logs Insights query definition. Query parameters are supported only for Logs Insights QL queries. They are placeholder variables that you can reference in a query string using the {{parameterName}} syntax. Each parameter can include a default value and a description.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct QueryParameter {
         /// `DefaultValue`
         ///
         /// ```text
         /// The default value to use for this query parameter if no value is supplied at execution time.
         /// ```
-        #[serde(rename = "DefaultValue", skip_serializing_if = "Option::is_none")]
         pub default_value: Option<Value>,
         /// `Description`
         ///
         /// ```text
         /// A description of the query parameter that explains its purpose or expected values.
         /// ```
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `Name`
         ///
         /// ```text
         /// The name of the query parameter. A query parameter name must start with a letter or underscore, and contain only letters, digits, and underscores.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
+    }
+
+    impl Serialize for QueryParameter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "QueryParameter",
+                usize::from(self.default_value.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(true),
+            )?;
+            if self.default_value.is_some() {
+                state.serialize_field("DefaultValue", &self.default_value)?;
+            } else {
+                state.skip_field("DefaultValue")?;
+            }
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            state.serialize_field("Name", &self.name)?;
+            state.end()
+        }
     }
 
     impl QueryParameter {
@@ -348,14 +458,25 @@ pub mod query_definition {
     /// ```text
     /// Query language of the query string. Possible values are CWLI, SQL, PPL, with CWLI being the default.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum QueryLanguage {
-        #[serde(rename = "CWLI")]
+        /// `CWLI`
         Cwli,
-        #[serde(rename = "SQL")]
+        /// `SQL`
         Sql,
-        #[serde(rename = "PPL")]
+        /// `PPL`
         Ppl,
+    }
+
+    impl Serialize for QueryLanguage {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                QueryLanguage::Cwli => (0u32, "CWLI"),
+                QueryLanguage::Sql => (1u32, "SQL"),
+                QueryLanguage::Ppl => (2u32, "PPL"),
+            };
+            serializer.serialize_unit_variant("QueryLanguage", index, value)
+        }
     }
 
     impl Handle<QueryDefinition> {

@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::route53::*;
 
 /// `AWS::Route53::RecordSet`: its properties ([`RecordSet`]), their nested types and its attributes.
 pub mod record_set {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::Value;
 
@@ -15,130 +15,213 @@ pub mod record_set {
     /// ```text
     /// Resource Type definition for AWS::Route53::RecordSet.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RecordSet {
         /// `AliasTarget`
         ///
         /// ```text
         /// Alias resource record sets only: Information about the AWS resource, such as a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
         /// ```
-        #[serde(rename = "AliasTarget", skip_serializing_if = "Option::is_none")]
         pub alias_target: Option<AliasTarget>,
         /// `CidrRoutingConfig`
         ///
         /// ```text
         /// The object that is specified in resource record set object when you are linking a resource record set to a CIDR location.
         /// ```
-        #[serde(rename = "CidrRoutingConfig", skip_serializing_if = "Option::is_none")]
         pub cidr_routing_config: Option<CidrRoutingConfig>,
         /// `Comment`
         ///
         /// ```text
         /// Optional: Any comments you want to include about a change batch request.
         /// ```
-        #[serde(rename = "Comment", skip_serializing_if = "Option::is_none")]
         pub comment: Option<Value>,
         /// `Failover`
         ///
         /// ```text
         /// To configure failover, you add the Failover element to two resource record sets. For one resource record set, you specify PRIMARY as the value for Failover; for the other resource record set, you specify SECONDARY. In addition, you include the HealthCheckId element and specify the health check that you want Amazon Route 53 to perform for each resource record set.
         /// ```
-        #[serde(rename = "Failover", skip_serializing_if = "Option::is_none")]
         pub failover: Option<Value<Failover>>,
         /// `GeoLocation`
         ///
         /// ```text
         /// A complex type that lets you control how Amazon Route 53 responds to DNS queries based on the geographic origin of the query.
         /// ```
-        #[serde(rename = "GeoLocation", skip_serializing_if = "Option::is_none")]
         pub geo_location: Option<GeoLocation>,
         /// `GeoProximityLocation`
         ///
         /// ```text
         /// Geoproximity resource record sets only: A complex type that lets you specify where your resources are located. Only one of LocalZoneGroup, Coordinates, or AWSRegion is allowed per request at a time.
         /// ```
-        #[serde(
-            rename = "GeoProximityLocation",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub geo_proximity_location: Option<GeoProximityLocation>,
         /// `HealthCheckId`
         ///
         /// ```text
         /// If you want Amazon Route 53 to return this resource record set in response to a DNS query only when the status of a health check is healthy, include the HealthCheckId element and specify the ID of the applicable health check.
         /// ```
-        #[serde(rename = "HealthCheckId", skip_serializing_if = "Option::is_none")]
         pub health_check_id: Option<Value>,
         /// `HostedZoneId`
         ///
         /// ```text
         /// The ID of the hosted zone that you want to create records in.
         /// ```
-        #[serde(rename = "HostedZoneId", skip_serializing_if = "Option::is_none")]
         pub hosted_zone_id: Option<Value>,
         /// `HostedZoneName`
         ///
         /// ```text
         /// The name of the hosted zone that you want to create records in. You must include a trailing dot (for example, www.example.com.) as part of the HostedZoneName.
         /// ```
-        #[serde(rename = "HostedZoneName", skip_serializing_if = "Option::is_none")]
         pub hosted_zone_name: Option<Value>,
         /// `MultiValueAnswer`
         ///
         /// ```text
         /// To route traffic approximately randomly to multiple resources, such as web servers, create one multivalue answer record for each resource and specify true for MultiValueAnswer.
         /// ```
-        #[serde(rename = "MultiValueAnswer", skip_serializing_if = "Option::is_none")]
         pub multi_value_answer: Option<Value<bool>>,
         /// `Name`
         ///
         /// ```text
         /// The name of the record that you want to create, update, or delete.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `Region`
         ///
         /// ```text
         /// The Amazon EC2 Region where you created the resource that this resource record set refers to.
         /// ```
-        #[serde(rename = "Region", skip_serializing_if = "Option::is_none")]
         pub region: Option<Value>,
         /// `ResourceRecords`
         ///
         /// ```text
         /// One or more values that correspond with the value that you specified for the Type property.
         /// ```
-        #[serde(rename = "ResourceRecords", skip_serializing_if = "Option::is_none")]
         pub resource_records: Option<Vec<Value>>,
         /// `SetIdentifier`
         ///
         /// ```text
         /// An identifier that differentiates among multiple resource record sets that have the same combination of name and type.
         /// ```
-        #[serde(rename = "SetIdentifier", skip_serializing_if = "Option::is_none")]
         pub set_identifier: Option<Value>,
         /// `TTL`
         ///
         /// ```text
         /// The resource record cache time to live (TTL), in seconds.
         /// ```
-        #[serde(rename = "TTL", skip_serializing_if = "Option::is_none")]
         pub ttl: Option<Value>,
         /// `Type`
         ///
         /// ```text
         /// The DNS record type.
         /// ```
-        #[serde(rename = "Type")]
         pub r#type: Value,
         /// `Weight`
         ///
         /// ```text
         /// Among resource record sets that have the same combination of DNS name and type, a value that determines the proportion of DNS queries that Amazon Route 53 responds to using the current resource record set. Route 53 calculates the sum of the weights for the resource record sets that have the same combination of DNS name and type. Route 53 then responds to queries based on the ratio of a resource's weight to the total.
         /// ```
-        #[serde(rename = "Weight", skip_serializing_if = "Option::is_none")]
         pub weight: Option<Value<i64>>,
+    }
+
+    impl Serialize for RecordSet {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RecordSet",
+                usize::from(self.alias_target.is_some())
+                    + usize::from(self.cidr_routing_config.is_some())
+                    + usize::from(self.comment.is_some())
+                    + usize::from(self.failover.is_some())
+                    + usize::from(self.geo_location.is_some())
+                    + usize::from(self.geo_proximity_location.is_some())
+                    + usize::from(self.health_check_id.is_some())
+                    + usize::from(self.hosted_zone_id.is_some())
+                    + usize::from(self.hosted_zone_name.is_some())
+                    + usize::from(self.multi_value_answer.is_some())
+                    + usize::from(true)
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.resource_records.is_some())
+                    + usize::from(self.set_identifier.is_some())
+                    + usize::from(self.ttl.is_some())
+                    + usize::from(true)
+                    + usize::from(self.weight.is_some()),
+            )?;
+            if self.alias_target.is_some() {
+                state.serialize_field("AliasTarget", &self.alias_target)?;
+            } else {
+                state.skip_field("AliasTarget")?;
+            }
+            if self.cidr_routing_config.is_some() {
+                state.serialize_field("CidrRoutingConfig", &self.cidr_routing_config)?;
+            } else {
+                state.skip_field("CidrRoutingConfig")?;
+            }
+            if self.comment.is_some() {
+                state.serialize_field("Comment", &self.comment)?;
+            } else {
+                state.skip_field("Comment")?;
+            }
+            if self.failover.is_some() {
+                state.serialize_field("Failover", &self.failover)?;
+            } else {
+                state.skip_field("Failover")?;
+            }
+            if self.geo_location.is_some() {
+                state.serialize_field("GeoLocation", &self.geo_location)?;
+            } else {
+                state.skip_field("GeoLocation")?;
+            }
+            if self.geo_proximity_location.is_some() {
+                state.serialize_field("GeoProximityLocation", &self.geo_proximity_location)?;
+            } else {
+                state.skip_field("GeoProximityLocation")?;
+            }
+            if self.health_check_id.is_some() {
+                state.serialize_field("HealthCheckId", &self.health_check_id)?;
+            } else {
+                state.skip_field("HealthCheckId")?;
+            }
+            if self.hosted_zone_id.is_some() {
+                state.serialize_field("HostedZoneId", &self.hosted_zone_id)?;
+            } else {
+                state.skip_field("HostedZoneId")?;
+            }
+            if self.hosted_zone_name.is_some() {
+                state.serialize_field("HostedZoneName", &self.hosted_zone_name)?;
+            } else {
+                state.skip_field("HostedZoneName")?;
+            }
+            if self.multi_value_answer.is_some() {
+                state.serialize_field("MultiValueAnswer", &self.multi_value_answer)?;
+            } else {
+                state.skip_field("MultiValueAnswer")?;
+            }
+            state.serialize_field("Name", &self.name)?;
+            if self.region.is_some() {
+                state.serialize_field("Region", &self.region)?;
+            } else {
+                state.skip_field("Region")?;
+            }
+            if self.resource_records.is_some() {
+                state.serialize_field("ResourceRecords", &self.resource_records)?;
+            } else {
+                state.skip_field("ResourceRecords")?;
+            }
+            if self.set_identifier.is_some() {
+                state.serialize_field("SetIdentifier", &self.set_identifier)?;
+            } else {
+                state.skip_field("SetIdentifier")?;
+            }
+            if self.ttl.is_some() {
+                state.serialize_field("TTL", &self.ttl)?;
+            } else {
+                state.skip_field("TTL")?;
+            }
+            state.serialize_field("Type", &self.r#type)?;
+            if self.weight.is_some() {
+                state.serialize_field("Weight", &self.weight)?;
+            } else {
+                state.skip_field("Weight")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(RecordSet, "AWS::Route53::RecordSet");
@@ -244,32 +327,45 @@ pub mod record_set {
     }
 
     /// A property type of `AWS::Route53::RecordSet`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AliasTarget {
         /// `DNSName`
         ///
         /// ```text
         /// The value that you specify depends on where you want to route queries.
         /// ```
-        #[serde(rename = "DNSName")]
         pub dns_name: Value,
         /// `EvaluateTargetHealth`
         ///
         /// ```text
         /// When EvaluateTargetHealth is true, an alias resource record set inherits the health of the referenced AWS resource, such as an ELB load balancer or another resource record set in the hosted zone.
         /// ```
-        #[serde(
-            rename = "EvaluateTargetHealth",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub evaluate_target_health: Option<Value<bool>>,
         /// `HostedZoneId`
         ///
         /// ```text
         /// The value used depends on where you want to route traffic.
         /// ```
-        #[serde(rename = "HostedZoneId")]
         pub hosted_zone_id: Value,
+    }
+
+    impl Serialize for AliasTarget {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AliasTarget",
+                usize::from(true)
+                    + usize::from(self.evaluate_target_health.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("DNSName", &self.dns_name)?;
+            if self.evaluate_target_health.is_some() {
+                state.serialize_field("EvaluateTargetHealth", &self.evaluate_target_health)?;
+            } else {
+                state.skip_field("EvaluateTargetHealth")?;
+            }
+            state.serialize_field("HostedZoneId", &self.hosted_zone_id)?;
+            state.end()
+        }
     }
 
     impl AliasTarget {
@@ -289,22 +385,30 @@ pub mod record_set {
     }
 
     /// A property type of `AWS::Route53::RecordSet`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CidrRoutingConfig {
         /// `CollectionId`
         ///
         /// ```text
         /// The CIDR collection ID.
         /// ```
-        #[serde(rename = "CollectionId")]
         pub collection_id: Value,
         /// `LocationName`
         ///
         /// ```text
         /// The CIDR collection location name.
         /// ```
-        #[serde(rename = "LocationName")]
         pub location_name: Value,
+    }
+
+    impl Serialize for CidrRoutingConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("CidrRoutingConfig", usize::from(true) + usize::from(true))?;
+            state.serialize_field("CollectionId", &self.collection_id)?;
+            state.serialize_field("LocationName", &self.location_name)?;
+            state.end()
+        }
     }
 
     impl CidrRoutingConfig {
@@ -318,29 +422,53 @@ pub mod record_set {
     }
 
     /// A property type of `AWS::Route53::RecordSet`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct GeoLocation {
         /// `ContinentCode`
         ///
         /// ```text
         /// For geolocation resource record sets, a two-letter abbreviation that identifies a continent.
         /// ```
-        #[serde(rename = "ContinentCode", skip_serializing_if = "Option::is_none")]
         pub continent_code: Option<Value>,
         /// `CountryCode`
         ///
         /// ```text
         /// For geolocation resource record sets, the two-letter code for a country.
         /// ```
-        #[serde(rename = "CountryCode", skip_serializing_if = "Option::is_none")]
         pub country_code: Option<Value>,
         /// `SubdivisionCode`
         ///
         /// ```text
         /// For geolocation resource record sets, the two-letter code for a state of the United States.
         /// ```
-        #[serde(rename = "SubdivisionCode", skip_serializing_if = "Option::is_none")]
         pub subdivision_code: Option<Value>,
+    }
+
+    impl Serialize for GeoLocation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "GeoLocation",
+                usize::from(self.continent_code.is_some())
+                    + usize::from(self.country_code.is_some())
+                    + usize::from(self.subdivision_code.is_some()),
+            )?;
+            if self.continent_code.is_some() {
+                state.serialize_field("ContinentCode", &self.continent_code)?;
+            } else {
+                state.skip_field("ContinentCode")?;
+            }
+            if self.country_code.is_some() {
+                state.serialize_field("CountryCode", &self.country_code)?;
+            } else {
+                state.skip_field("CountryCode")?;
+            }
+            if self.subdivision_code.is_some() {
+                state.serialize_field("SubdivisionCode", &self.subdivision_code)?;
+            } else {
+                state.skip_field("SubdivisionCode")?;
+            }
+            state.end()
+        }
     }
 
     impl GeoLocation {
@@ -370,22 +498,30 @@ pub mod record_set {
     }
 
     /// A property type of `AWS::Route53::RecordSet`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Coordinates {
         /// `Latitude`
         ///
         /// ```text
         /// Specifies a coordinate of the north–south position of a geographic point on the surface of the Earth.
         /// ```
-        #[serde(rename = "Latitude")]
         pub latitude: Value,
         /// `Longitude`
         ///
         /// ```text
         /// Specifies a coordinate of the east–west position of a geographic point on the surface of the Earth.
         /// ```
-        #[serde(rename = "Longitude")]
         pub longitude: Value,
+    }
+
+    impl Serialize for Coordinates {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("Coordinates", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Latitude", &self.latitude)?;
+            state.serialize_field("Longitude", &self.longitude)?;
+            state.end()
+        }
     }
 
     impl Coordinates {
@@ -399,36 +535,65 @@ pub mod record_set {
     }
 
     /// A property type of `AWS::Route53::RecordSet`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct GeoProximityLocation {
         /// `AWSRegion`
         ///
         /// ```text
         /// The AWS Region the resource you are directing DNS traffic to, is in.
         /// ```
-        #[serde(rename = "AWSRegion", skip_serializing_if = "Option::is_none")]
         pub aws_region: Option<Value>,
         /// `Bias`
         ///
         /// ```text
         /// The bias increases or decreases the size of the geographic region from which Route 53 routes traffic to a resource.
         /// ```
-        #[serde(rename = "Bias", skip_serializing_if = "Option::is_none")]
         pub bias: Option<Value<i64>>,
         /// `Coordinates`
         ///
         /// ```text
         /// Contains the longitude and latitude for a geographic region.
         /// ```
-        #[serde(rename = "Coordinates", skip_serializing_if = "Option::is_none")]
         pub coordinates: Option<Coordinates>,
         /// `LocalZoneGroup`
         ///
         /// ```text
         /// Specifies an AWS Local Zone.
         /// ```
-        #[serde(rename = "LocalZoneGroup", skip_serializing_if = "Option::is_none")]
         pub local_zone_group: Option<Value>,
+    }
+
+    impl Serialize for GeoProximityLocation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "GeoProximityLocation",
+                usize::from(self.aws_region.is_some())
+                    + usize::from(self.bias.is_some())
+                    + usize::from(self.coordinates.is_some())
+                    + usize::from(self.local_zone_group.is_some()),
+            )?;
+            if self.aws_region.is_some() {
+                state.serialize_field("AWSRegion", &self.aws_region)?;
+            } else {
+                state.skip_field("AWSRegion")?;
+            }
+            if self.bias.is_some() {
+                state.serialize_field("Bias", &self.bias)?;
+            } else {
+                state.skip_field("Bias")?;
+            }
+            if self.coordinates.is_some() {
+                state.serialize_field("Coordinates", &self.coordinates)?;
+            } else {
+                state.skip_field("Coordinates")?;
+            }
+            if self.local_zone_group.is_some() {
+                state.serialize_field("LocalZoneGroup", &self.local_zone_group)?;
+            } else {
+                state.skip_field("LocalZoneGroup")?;
+            }
+            state.end()
+        }
     }
 
     impl GeoProximityLocation {
@@ -464,11 +629,21 @@ pub mod record_set {
     }
 
     /// The values a property of `AWS::Route53::RecordSet` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Failover {
-        #[serde(rename = "PRIMARY")]
+        /// `PRIMARY`
         Primary,
-        #[serde(rename = "SECONDARY")]
+        /// `SECONDARY`
         Secondary,
+    }
+
+    impl Serialize for Failover {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Failover::Primary => (0u32, "PRIMARY"),
+                Failover::Secondary => (1u32, "SECONDARY"),
+            };
+            serializer.serialize_unit_variant("Failover", index, value)
+        }
     }
 }

@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::s3::*;
 
 /// `AWS::S3::Bucket`: its properties ([`Bucket`]), their nested types and its attributes.
 pub mod bucket {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
@@ -17,24 +17,19 @@ pub mod bucket {
     ///  To control how AWS CloudFormation handles the bucket when the stack is deleted, you can set a deletion policy for your bucket. You can choose to *retain* the bucket or to *delete* the bucket. For more information, see [DeletionPolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
     ///   You can only delete empty buckets. Deletion fails for buckets that have contents.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Bucket {
         /// `AbacStatus`
         ///
         /// ```text
         /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see [Using tags with S3 general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
         /// ```
-        #[serde(rename = "AbacStatus", skip_serializing_if = "Option::is_none")]
         pub abac_status: Option<Value<AbacStatus>>,
         /// `AccelerateConfiguration`
         ///
         /// ```text
         /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(
-            rename = "AccelerateConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub accelerate_configuration: Option<AccelerateConfiguration>,
         /// `AccessControl`
         ///
@@ -44,24 +39,18 @@ pub mod bucket {
         ///   S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the [AWS::S3::OwnershipControls](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html) property to enable ACLs, your resource will fail to deploy with any value other than Private. Use cases requiring ACLs are uncommon.
         ///   The majority of access control configurations can be successfully and more easily achieved with bucket policies. For more information, see [AWS::S3::BucketPolicy](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html). For examples of common policy configurations, including S3 Server Access Logs buckets and more, see [Bucket policy examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "AccessControl", skip_serializing_if = "Option::is_none")]
         pub access_control: Option<Value<AccessControl>>,
         /// `AnalyticsConfigurations`
         ///
         /// ```text
         /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
         /// ```
-        #[serde(
-            rename = "AnalyticsConfigurations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub analytics_configurations: Option<Vec<AnalyticsConfiguration>>,
         /// `BucketEncryption`
         ///
         /// ```text
         /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature, see [Amazon S3 Default Encryption for S3 Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "BucketEncryption", skip_serializing_if = "Option::is_none")]
         pub bucket_encryption: Option<BucketEncryption>,
         /// `BucketName`
         ///
@@ -69,100 +58,64 @@ pub mod bucket {
         /// A name for the bucket. If you don't specify a name, AWS CloudFormation generates a unique ID and uses that ID for the bucket name. The bucket name must contain only lowercase letters, numbers, periods (.), and dashes (-) and must follow [Amazon S3 bucket restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html). For more information, see [Rules for naming Amazon S3 buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User Guide*.
         ///   If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you need to replace the resource, specify a new name.
         /// ```
-        #[serde(rename = "BucketName", skip_serializing_if = "Option::is_none")]
         pub bucket_name: Option<Value>,
         /// `BucketNamePrefix`
-        #[serde(rename = "BucketNamePrefix", skip_serializing_if = "Option::is_none")]
         pub bucket_name_prefix: Option<Value>,
         /// `BucketNamespace`
-        #[serde(rename = "BucketNamespace", skip_serializing_if = "Option::is_none")]
         pub bucket_namespace: Option<Value<BucketNamespace>>,
         /// `CorsConfiguration`
         ///
         /// ```text
         /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "CorsConfiguration", skip_serializing_if = "Option::is_none")]
         pub cors_configuration: Option<CorsConfiguration>,
         /// `IntelligentTieringConfigurations`
         ///
         /// ```text
         /// Defines how Amazon S3 handles Intelligent-Tiering storage.
         /// ```
-        #[serde(
-            rename = "IntelligentTieringConfigurations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub intelligent_tiering_configurations: Option<Vec<IntelligentTieringConfiguration>>,
         /// `InventoryConfigurations`
         ///
         /// ```text
         /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
         /// ```
-        #[serde(
-            rename = "InventoryConfigurations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub inventory_configurations: Option<Vec<InventoryConfiguration>>,
         /// `LifecycleConfiguration`
         ///
         /// ```text
         /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(
-            rename = "LifecycleConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub lifecycle_configuration: Option<LifecycleConfiguration>,
         /// `LoggingConfiguration`
         ///
         /// ```text
         /// Settings that define where logs are stored.
         /// ```
-        #[serde(
-            rename = "LoggingConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub logging_configuration: Option<LoggingConfiguration>,
         /// `MetadataConfiguration`
         ///
         /// ```text
         /// The S3 Metadata configuration for a general purpose bucket.
         /// ```
-        #[serde(
-            rename = "MetadataConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub metadata_configuration: Option<MetadataConfiguration>,
         /// `MetadataTableConfiguration`
         ///
         /// ```text
         /// The metadata table configuration of an S3 general purpose bucket.
         /// ```
-        #[serde(
-            rename = "MetadataTableConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub metadata_table_configuration: Option<MetadataTableConfiguration>,
         /// `MetricsConfigurations`
         ///
         /// ```text
         /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For more information, see [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html).
         /// ```
-        #[serde(
-            rename = "MetricsConfigurations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub metrics_configurations: Option<Vec<MetricsConfiguration>>,
         /// `NotificationConfiguration`
         ///
         /// ```text
         /// Configuration that defines how Amazon S3 handles bucket notifications.
         /// ```
-        #[serde(
-            rename = "NotificationConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub notification_configuration: Option<NotificationConfiguration>,
         /// `ObjectLockConfiguration`
         ///
@@ -175,34 +128,24 @@ pub mod bucket {
         ///
         ///    You must URL encode any signed header values that contain spaces. For example, if your header value is ``my file.txt``, containing two spaces after ``my``, you must URL encode this value to ``my%20%20file.txt``.
         /// ```
-        #[serde(
-            rename = "ObjectLockConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub object_lock_configuration: Option<ObjectLockConfiguration>,
         /// `ObjectLockEnabled`
         ///
         /// ```text
         /// Indicates whether this bucket has an Object Lock configuration enabled. Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a bucket.
         /// ```
-        #[serde(rename = "ObjectLockEnabled", skip_serializing_if = "Option::is_none")]
         pub object_lock_enabled: Option<Value<bool>>,
         /// `OwnershipControls`
         ///
         /// ```text
         /// Configuration that defines how Amazon S3 handles Object Ownership rules.
         /// ```
-        #[serde(rename = "OwnershipControls", skip_serializing_if = "Option::is_none")]
         pub ownership_controls: Option<OwnershipControls>,
         /// `PublicAccessBlockConfiguration`
         ///
         /// ```text
         /// Configuration that defines how Amazon S3 handles public access.
         /// ```
-        #[serde(
-            rename = "PublicAccessBlockConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
         /// `ReplicationConfiguration`
         ///
@@ -210,10 +153,6 @@ pub mod bucket {
         /// Configuration for replicating objects in an S3 bucket. To enable replication, you must also enable versioning by using the ``VersioningConfiguration`` property.
         ///  Amazon S3 can store replicated objects in a single destination bucket or multiple destination buckets. The destination bucket or buckets must already exist.
         /// ```
-        #[serde(
-            rename = "ReplicationConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replication_configuration: Option<ReplicationConfiguration>,
         /// `VersioningConfiguration`
         ///
@@ -221,28 +160,192 @@ pub mod bucket {
         /// Enables multiple versions of all objects in this bucket. You might enable versioning to prevent objects from being deleted or overwritten by mistake or to archive objects so that you can retrieve previous versions of them.
         ///   When you enable versioning on a bucket for the first time, it might take a short amount of time for the change to be fully propagated. We recommend that you wait for 15 minutes after enabling versioning before issuing write operations (``PUT`` or ``DELETE``) on objects in the bucket.
         /// ```
-        #[serde(
-            rename = "VersioningConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub versioning_configuration: Option<VersioningConfiguration>,
         /// `WebsiteConfiguration`
         ///
         /// ```text
         /// Information used to configure the bucket as a static website. For more information, see [Hosting Websites on Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
         /// ```
-        #[serde(
-            rename = "WebsiteConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub website_configuration: Option<WebsiteConfiguration>,
         /// `Tags`
         ///
         /// ```text
         /// An arbitrary set of tags (key-value pairs) for this S3 bucket.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Bucket {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Bucket",
+                usize::from(self.abac_status.is_some())
+                    + usize::from(self.accelerate_configuration.is_some())
+                    + usize::from(self.access_control.is_some())
+                    + usize::from(self.analytics_configurations.is_some())
+                    + usize::from(self.bucket_encryption.is_some())
+                    + usize::from(self.bucket_name.is_some())
+                    + usize::from(self.bucket_name_prefix.is_some())
+                    + usize::from(self.bucket_namespace.is_some())
+                    + usize::from(self.cors_configuration.is_some())
+                    + usize::from(self.intelligent_tiering_configurations.is_some())
+                    + usize::from(self.inventory_configurations.is_some())
+                    + usize::from(self.lifecycle_configuration.is_some())
+                    + usize::from(self.logging_configuration.is_some())
+                    + usize::from(self.metadata_configuration.is_some())
+                    + usize::from(self.metadata_table_configuration.is_some())
+                    + usize::from(self.metrics_configurations.is_some())
+                    + usize::from(self.notification_configuration.is_some())
+                    + usize::from(self.object_lock_configuration.is_some())
+                    + usize::from(self.object_lock_enabled.is_some())
+                    + usize::from(self.ownership_controls.is_some())
+                    + usize::from(self.public_access_block_configuration.is_some())
+                    + usize::from(self.replication_configuration.is_some())
+                    + usize::from(self.versioning_configuration.is_some())
+                    + usize::from(self.website_configuration.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.abac_status.is_some() {
+                state.serialize_field("AbacStatus", &self.abac_status)?;
+            } else {
+                state.skip_field("AbacStatus")?;
+            }
+            if self.accelerate_configuration.is_some() {
+                state.serialize_field("AccelerateConfiguration", &self.accelerate_configuration)?;
+            } else {
+                state.skip_field("AccelerateConfiguration")?;
+            }
+            if self.access_control.is_some() {
+                state.serialize_field("AccessControl", &self.access_control)?;
+            } else {
+                state.skip_field("AccessControl")?;
+            }
+            if self.analytics_configurations.is_some() {
+                state.serialize_field("AnalyticsConfigurations", &self.analytics_configurations)?;
+            } else {
+                state.skip_field("AnalyticsConfigurations")?;
+            }
+            if self.bucket_encryption.is_some() {
+                state.serialize_field("BucketEncryption", &self.bucket_encryption)?;
+            } else {
+                state.skip_field("BucketEncryption")?;
+            }
+            if self.bucket_name.is_some() {
+                state.serialize_field("BucketName", &self.bucket_name)?;
+            } else {
+                state.skip_field("BucketName")?;
+            }
+            if self.bucket_name_prefix.is_some() {
+                state.serialize_field("BucketNamePrefix", &self.bucket_name_prefix)?;
+            } else {
+                state.skip_field("BucketNamePrefix")?;
+            }
+            if self.bucket_namespace.is_some() {
+                state.serialize_field("BucketNamespace", &self.bucket_namespace)?;
+            } else {
+                state.skip_field("BucketNamespace")?;
+            }
+            if self.cors_configuration.is_some() {
+                state.serialize_field("CorsConfiguration", &self.cors_configuration)?;
+            } else {
+                state.skip_field("CorsConfiguration")?;
+            }
+            if self.intelligent_tiering_configurations.is_some() {
+                state.serialize_field(
+                    "IntelligentTieringConfigurations",
+                    &self.intelligent_tiering_configurations,
+                )?;
+            } else {
+                state.skip_field("IntelligentTieringConfigurations")?;
+            }
+            if self.inventory_configurations.is_some() {
+                state.serialize_field("InventoryConfigurations", &self.inventory_configurations)?;
+            } else {
+                state.skip_field("InventoryConfigurations")?;
+            }
+            if self.lifecycle_configuration.is_some() {
+                state.serialize_field("LifecycleConfiguration", &self.lifecycle_configuration)?;
+            } else {
+                state.skip_field("LifecycleConfiguration")?;
+            }
+            if self.logging_configuration.is_some() {
+                state.serialize_field("LoggingConfiguration", &self.logging_configuration)?;
+            } else {
+                state.skip_field("LoggingConfiguration")?;
+            }
+            if self.metadata_configuration.is_some() {
+                state.serialize_field("MetadataConfiguration", &self.metadata_configuration)?;
+            } else {
+                state.skip_field("MetadataConfiguration")?;
+            }
+            if self.metadata_table_configuration.is_some() {
+                state.serialize_field(
+                    "MetadataTableConfiguration",
+                    &self.metadata_table_configuration,
+                )?;
+            } else {
+                state.skip_field("MetadataTableConfiguration")?;
+            }
+            if self.metrics_configurations.is_some() {
+                state.serialize_field("MetricsConfigurations", &self.metrics_configurations)?;
+            } else {
+                state.skip_field("MetricsConfigurations")?;
+            }
+            if self.notification_configuration.is_some() {
+                state.serialize_field(
+                    "NotificationConfiguration",
+                    &self.notification_configuration,
+                )?;
+            } else {
+                state.skip_field("NotificationConfiguration")?;
+            }
+            if self.object_lock_configuration.is_some() {
+                state
+                    .serialize_field("ObjectLockConfiguration", &self.object_lock_configuration)?;
+            } else {
+                state.skip_field("ObjectLockConfiguration")?;
+            }
+            if self.object_lock_enabled.is_some() {
+                state.serialize_field("ObjectLockEnabled", &self.object_lock_enabled)?;
+            } else {
+                state.skip_field("ObjectLockEnabled")?;
+            }
+            if self.ownership_controls.is_some() {
+                state.serialize_field("OwnershipControls", &self.ownership_controls)?;
+            } else {
+                state.skip_field("OwnershipControls")?;
+            }
+            if self.public_access_block_configuration.is_some() {
+                state.serialize_field(
+                    "PublicAccessBlockConfiguration",
+                    &self.public_access_block_configuration,
+                )?;
+            } else {
+                state.skip_field("PublicAccessBlockConfiguration")?;
+            }
+            if self.replication_configuration.is_some() {
+                state
+                    .serialize_field("ReplicationConfiguration", &self.replication_configuration)?;
+            } else {
+                state.skip_field("ReplicationConfiguration")?;
+            }
+            if self.versioning_configuration.is_some() {
+                state.serialize_field("VersioningConfiguration", &self.versioning_configuration)?;
+            } else {
+                state.skip_field("VersioningConfiguration")?;
+            }
+            if self.website_configuration.is_some() {
+                state.serialize_field("WebsiteConfiguration", &self.website_configuration)?;
+            } else {
+                state.skip_field("WebsiteConfiguration")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Bucket, "AWS::S3::Bucket", tags = tags);
@@ -443,15 +546,23 @@ pub mod bucket {
     /// ```text
     /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AccelerateConfiguration {
         /// `AccelerationStatus`
         ///
         /// ```text
         /// Specifies the transfer acceleration status of the bucket.
         /// ```
-        #[serde(rename = "AccelerationStatus")]
         pub acceleration_status: Value<AccelerationStatus>,
+    }
+
+    impl Serialize for AccelerateConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("AccelerateConfiguration", usize::from(true))?;
+            state.serialize_field("AccelerationStatus", &self.acceleration_status)?;
+            state.end()
+        }
     }
 
     impl AccelerateConfiguration {
@@ -468,7 +579,7 @@ pub mod bucket {
     /// ```text
     /// Specifies information about where to publish analysis or configuration results for an Amazon S3 bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Destination {
         /// `BucketAccountId`
         ///
@@ -476,14 +587,12 @@ pub mod bucket {
         /// The account ID that owns the destination S3 bucket. If no account ID is provided, the owner is not validated before exporting data.
         ///    Although this value is optional, we strongly recommend that you set it to help prevent problems if the destination bucket ownership changes.
         /// ```
-        #[serde(rename = "BucketAccountId", skip_serializing_if = "Option::is_none")]
         pub bucket_account_id: Option<Value>,
         /// `BucketArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the bucket to which data is exported.
         /// ```
-        #[serde(rename = "BucketArn")]
         pub bucket_arn: Value,
         /// `Format`
         ///
@@ -491,15 +600,38 @@ pub mod bucket {
         /// Specifies the file format used when exporting data to Amazon S3.
         ///  *Allowed values*: ``CSV`` | ``ORC`` | ``Parquet``
         /// ```
-        #[serde(rename = "Format")]
         pub format: Value<DestinationFormat>,
         /// `Prefix`
         ///
         /// ```text
         /// The prefix to use when exporting data. The prefix is prepended to all results.
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
+    }
+
+    impl Serialize for Destination {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Destination",
+                usize::from(self.bucket_account_id.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.prefix.is_some()),
+            )?;
+            if self.bucket_account_id.is_some() {
+                state.serialize_field("BucketAccountId", &self.bucket_account_id)?;
+            } else {
+                state.skip_field("BucketAccountId")?;
+            }
+            state.serialize_field("BucketArn", &self.bucket_arn)?;
+            state.serialize_field("Format", &self.format)?;
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            state.end()
+        }
     }
 
     impl Destination {
@@ -532,22 +664,30 @@ pub mod bucket {
     /// ```text
     /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct DataExport {
         /// `Destination`
         ///
         /// ```text
         /// The place to store the data for an analysis.
         /// ```
-        #[serde(rename = "Destination")]
         pub destination: Destination,
         /// `OutputSchemaVersion`
         ///
         /// ```text
         /// The version of the output schema to use when exporting data. Must be ``V_1``.
         /// ```
-        #[serde(rename = "OutputSchemaVersion")]
         pub output_schema_version: Value,
+    }
+
+    impl Serialize for DataExport {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("DataExport", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Destination", &self.destination)?;
+            state.serialize_field("OutputSchemaVersion", &self.output_schema_version)?;
+            state.end()
+        }
     }
 
     impl DataExport {
@@ -568,15 +708,29 @@ pub mod bucket {
     /// ```text
     /// Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes for an Amazon S3 bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct StorageClassAnalysis {
         /// `DataExport`
         ///
         /// ```text
         /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
         /// ```
-        #[serde(rename = "DataExport", skip_serializing_if = "Option::is_none")]
         pub data_export: Option<DataExport>,
+    }
+
+    impl Serialize for StorageClassAnalysis {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "StorageClassAnalysis",
+                usize::from(self.data_export.is_some()),
+            )?;
+            if self.data_export.is_some() {
+                state.serialize_field("DataExport", &self.data_export)?;
+            } else {
+                state.skip_field("DataExport")?;
+            }
+            state.end()
+        }
     }
 
     impl StorageClassAnalysis {
@@ -596,22 +750,30 @@ pub mod bucket {
     /// ```text
     /// Specifies tags to use to identify a subset of objects for an Amazon S3 bucket. For more information, see [Categorizing your storage using tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) in the *Amazon Simple Storage Service User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TagFilter {
         /// `Key`
         ///
         /// ```text
         /// The tag key.
         /// ```
-        #[serde(rename = "Key")]
         pub key: Value,
         /// `Value`
         ///
         /// ```text
         /// The tag value.
         /// ```
-        #[serde(rename = "Value")]
         pub value: Value,
+    }
+
+    impl Serialize for TagFilter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("TagFilter", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Key", &self.key)?;
+            state.serialize_field("Value", &self.value)?;
+            state.end()
+        }
     }
 
     impl TagFilter {
@@ -629,28 +791,25 @@ pub mod bucket {
     /// ```text
     /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AnalyticsConfiguration {
         /// `Id`
         ///
         /// ```text
         /// The ID that identifies the analytics configuration.
         /// ```
-        #[serde(rename = "Id")]
         pub id: Value,
         /// `Prefix`
         ///
         /// ```text
         /// The prefix that an object must have to be included in the analytics results.
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
         /// `StorageClassAnalysis`
         ///
         /// ```text
         /// Contains data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes.
         /// ```
-        #[serde(rename = "StorageClassAnalysis")]
         pub storage_class_analysis: StorageClassAnalysis,
         /// `TagFilters`
         ///
@@ -658,8 +817,32 @@ pub mod bucket {
         /// The tags to use when evaluating an analytics filter.
         ///  The analytics only includes objects that meet the filter's criteria. If no filter is specified, all of the contents of the bucket are included in the analysis.
         /// ```
-        #[serde(rename = "TagFilters", skip_serializing_if = "Option::is_none")]
         pub tag_filters: Option<Vec<TagFilter>>,
+    }
+
+    impl Serialize for AnalyticsConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AnalyticsConfiguration",
+                usize::from(true)
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(true)
+                    + usize::from(self.tag_filters.is_some()),
+            )?;
+            state.serialize_field("Id", &self.id)?;
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            state.serialize_field("StorageClassAnalysis", &self.storage_class_analysis)?;
+            if self.tag_filters.is_some() {
+                state.serialize_field("TagFilters", &self.tag_filters)?;
+            } else {
+                state.skip_field("TagFilters")?;
+            }
+            state.end()
+        }
     }
 
     impl AnalyticsConfiguration {
@@ -698,7 +881,7 @@ pub mod bucket {
     ///
     ///   + Permissions You must have the s3:PutEncryptionConfiguration permission to block or unblock an encryption type for a bucket. You must have the s3:GetEncryptionConfiguration permission to view a bucket's encryption type.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct BlockedEncryptionTypes {
         /// `EncryptionType`
         ///
@@ -706,8 +889,22 @@ pub mod bucket {
         /// The object encryption type that you want to block or unblock for an Amazon S3 general purpose bucket.
         ///   Currently, this parameter only supports blocking or unblocking server side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see [Using server-side encryption with customer-provided keys (SSE-C)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
         /// ```
-        #[serde(rename = "EncryptionType", skip_serializing_if = "Option::is_none")]
         pub encryption_type: Option<Vec<Value<BlockedEncryptionTypeListItem>>>,
+    }
+
+    impl Serialize for BlockedEncryptionTypes {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "BlockedEncryptionTypes",
+                usize::from(self.encryption_type.is_some()),
+            )?;
+            if self.encryption_type.is_some() {
+                state.serialize_field("EncryptionType", &self.encryption_type)?;
+            } else {
+                state.skip_field("EncryptionType")?;
+            }
+            state.end()
+        }
     }
 
     impl BlockedEncryptionTypes {
@@ -735,7 +932,7 @@ pub mod bucket {
     ///   +  *Directory buckets* - Your SSE-KMS configuration can only support 1 [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's lifetime. The [managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (``aws/s3``) isn't supported.
     ///   +  *Directory buckets* - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ServerSideEncryptionByDefault {
         /// `KMSMasterKeyID`
         ///
@@ -755,7 +952,6 @@ pub mod bucket {
         ///
         ///    Amazon S3 only supports symmetric encryption KMS keys. For more information, see [Asymmetric keys in KMS](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
         /// ```
-        #[serde(rename = "KMSMasterKeyID", skip_serializing_if = "Option::is_none")]
         pub kms_master_key_id: Option<Value>,
         /// `SSEAlgorithm`
         ///
@@ -763,8 +959,23 @@ pub mod bucket {
         /// Server-side encryption algorithm to use for the default encryption.
         ///   For directory buckets, there are only two supported values for server-side encryption: ``AES256`` and ``aws:kms``.
         /// ```
-        #[serde(rename = "SSEAlgorithm")]
         pub sse_algorithm: Value<SSEAlgorithm>,
+    }
+
+    impl Serialize for ServerSideEncryptionByDefault {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ServerSideEncryptionByDefault",
+                usize::from(self.kms_master_key_id.is_some()) + usize::from(true),
+            )?;
+            if self.kms_master_key_id.is_some() {
+                state.serialize_field("KMSMasterKeyID", &self.kms_master_key_id)?;
+            } else {
+                state.skip_field("KMSMasterKeyID")?;
+            }
+            state.serialize_field("SSEAlgorithm", &self.sse_algorithm)?;
+            state.end()
+        }
     }
 
     impl ServerSideEncryptionByDefault {
@@ -789,7 +1000,7 @@ pub mod bucket {
     ///    +  *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner.
     ///   +  *Directory buckets* - When you specify an [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ServerSideEncryptionRule {
         /// `BlockedEncryptionTypes`
         ///
@@ -797,10 +1008,6 @@ pub mod bucket {
         /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block ``PutObject``, ``CopyObject``, ``PostObject``, multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see [Blocking or unblocking SSE-C for a general purpose bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html).
         ///   Currently, this parameter only supports blocking or unblocking server-side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see [Using server-side encryption with customer-provided keys (SSE-C)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
         /// ```
-        #[serde(
-            rename = "BlockedEncryptionTypes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
         /// `BucketKeyEnabled`
         ///
@@ -808,18 +1015,43 @@ pub mod bucket {
         /// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using KMS (SSE-KMS) for new objects in the bucket. Existing objects are not affected. Setting the ``BucketKeyEnabled`` element to ``true`` causes Amazon S3 to use an S3 Bucket Key. By default, S3 Bucket Key is not enabled.
         ///  For more information, see [Amazon S3 Bucket Keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "BucketKeyEnabled", skip_serializing_if = "Option::is_none")]
         pub bucket_key_enabled: Option<Value<bool>>,
         /// `ServerSideEncryptionByDefault`
         ///
         /// ```text
         /// Specifies the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied.
         /// ```
-        #[serde(
-            rename = "ServerSideEncryptionByDefault",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub server_side_encryption_by_default: Option<ServerSideEncryptionByDefault>,
+    }
+
+    impl Serialize for ServerSideEncryptionRule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ServerSideEncryptionRule",
+                usize::from(self.blocked_encryption_types.is_some())
+                    + usize::from(self.bucket_key_enabled.is_some())
+                    + usize::from(self.server_side_encryption_by_default.is_some()),
+            )?;
+            if self.blocked_encryption_types.is_some() {
+                state.serialize_field("BlockedEncryptionTypes", &self.blocked_encryption_types)?;
+            } else {
+                state.skip_field("BlockedEncryptionTypes")?;
+            }
+            if self.bucket_key_enabled.is_some() {
+                state.serialize_field("BucketKeyEnabled", &self.bucket_key_enabled)?;
+            } else {
+                state.skip_field("BucketKeyEnabled")?;
+            }
+            if self.server_side_encryption_by_default.is_some() {
+                state.serialize_field(
+                    "ServerSideEncryptionByDefault",
+                    &self.server_side_encryption_by_default,
+                )?;
+            } else {
+                state.skip_field("ServerSideEncryptionByDefault")?;
+            }
+            state.end()
+        }
     }
 
     impl ServerSideEncryptionRule {
@@ -859,15 +1091,25 @@ pub mod bucket {
     /// ```text
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature, see [Amazon S3 Default Encryption for S3 Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct BucketEncryption {
         /// `ServerSideEncryptionConfiguration`
         ///
         /// ```text
         /// Specifies the default server-side-encryption configuration.
         /// ```
-        #[serde(rename = "ServerSideEncryptionConfiguration")]
         pub server_side_encryption_configuration: Vec<ServerSideEncryptionRule>,
+    }
+
+    impl Serialize for BucketEncryption {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("BucketEncryption", usize::from(true))?;
+            state.serialize_field(
+                "ServerSideEncryptionConfiguration",
+                &self.server_side_encryption_configuration,
+            )?;
+            state.end()
+        }
     }
 
     impl BucketEncryption {
@@ -886,14 +1128,13 @@ pub mod bucket {
     /// ```text
     /// Specifies a cross-origin access rule for an Amazon S3 bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CorsRule {
         /// `AllowedHeaders`
         ///
         /// ```text
         /// Headers that are specified in the ``Access-Control-Request-Headers`` header. These headers are allowed in a preflight OPTIONS request. In response to any preflight OPTIONS request, Amazon S3 returns any requested headers that are allowed.
         /// ```
-        #[serde(rename = "AllowedHeaders", skip_serializing_if = "Option::is_none")]
         pub allowed_headers: Option<Vec<Value>>,
         /// `AllowedMethods`
         ///
@@ -901,36 +1142,68 @@ pub mod bucket {
         /// An HTTP method that you allow the origin to run.
         ///  *Allowed values*: ``GET`` | ``PUT`` | ``HEAD`` | ``POST`` | ``DELETE``
         /// ```
-        #[serde(rename = "AllowedMethods")]
         pub allowed_methods: Vec<Value<AllowedMethod>>,
         /// `AllowedOrigins`
         ///
         /// ```text
         /// One or more origins you want customers to be able to access the bucket from.
         /// ```
-        #[serde(rename = "AllowedOrigins")]
         pub allowed_origins: Vec<Value>,
         /// `ExposedHeaders`
         ///
         /// ```text
         /// One or more headers in the response that you want customers to be able to access from their applications (for example, from a JavaScript ``XMLHttpRequest`` object).
         /// ```
-        #[serde(rename = "ExposedHeaders", skip_serializing_if = "Option::is_none")]
         pub exposed_headers: Option<Vec<Value>>,
         /// `Id`
         ///
         /// ```text
         /// A unique identifier for this rule. The value must be no more than 255 characters.
         /// ```
-        #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
         pub id: Option<Value>,
         /// `MaxAge`
         ///
         /// ```text
         /// The time in seconds that your browser is to cache the preflight response for the specified resource.
         /// ```
-        #[serde(rename = "MaxAge", skip_serializing_if = "Option::is_none")]
         pub max_age: Option<Value<i64>>,
+    }
+
+    impl Serialize for CorsRule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CorsRule",
+                usize::from(self.allowed_headers.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.exposed_headers.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.max_age.is_some()),
+            )?;
+            if self.allowed_headers.is_some() {
+                state.serialize_field("AllowedHeaders", &self.allowed_headers)?;
+            } else {
+                state.skip_field("AllowedHeaders")?;
+            }
+            state.serialize_field("AllowedMethods", &self.allowed_methods)?;
+            state.serialize_field("AllowedOrigins", &self.allowed_origins)?;
+            if self.exposed_headers.is_some() {
+                state.serialize_field("ExposedHeaders", &self.exposed_headers)?;
+            } else {
+                state.skip_field("ExposedHeaders")?;
+            }
+            if self.id.is_some() {
+                state.serialize_field("Id", &self.id)?;
+            } else {
+                state.skip_field("Id")?;
+            }
+            if self.max_age.is_some() {
+                state.serialize_field("MaxAge", &self.max_age)?;
+            } else {
+                state.skip_field("MaxAge")?;
+            }
+            state.end()
+        }
     }
 
     impl CorsRule {
@@ -975,15 +1248,22 @@ pub mod bucket {
     /// ```text
     /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CorsConfiguration {
         /// `CorsRules`
         ///
         /// ```text
         /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
         /// ```
-        #[serde(rename = "CorsRules")]
         pub cors_rules: Vec<CorsRule>,
+    }
+
+    impl Serialize for CorsConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("CorsConfiguration", usize::from(true))?;
+            state.serialize_field("CorsRules", &self.cors_rules)?;
+            state.end()
+        }
     }
 
     impl CorsConfiguration {
@@ -1000,22 +1280,30 @@ pub mod bucket {
     /// ```text
     /// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without additional operational overhead.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Tiering {
         /// `AccessTier`
         ///
         /// ```text
         /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access) for a list of access tiers in the S3 Intelligent-Tiering storage class.
         /// ```
-        #[serde(rename = "AccessTier")]
         pub access_tier: Value<AccessTier>,
         /// `Days`
         ///
         /// ```text
         /// The number of consecutive days of no access after which an object will be eligible to be transitioned to the corresponding tier. The minimum number of days specified for Archive Access tier must be at least 90 days and Deep Archive Access tier must be at least 180 days. The maximum can be up to 2 years (730 days).
         /// ```
-        #[serde(rename = "Days")]
         pub days: Value<i64>,
+    }
+
+    impl Serialize for Tiering {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("Tiering", usize::from(true) + usize::from(true))?;
+            state.serialize_field("AccessTier", &self.access_tier)?;
+            state.serialize_field("Days", &self.days)?;
+            state.end()
+        }
     }
 
     impl Tiering {
@@ -1034,35 +1322,31 @@ pub mod bucket {
     /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
     ///  For information about the S3 Intelligent-Tiering storage class, see [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct IntelligentTieringConfiguration {
         /// `Id`
         ///
         /// ```text
         /// The ID used to identify the S3 Intelligent-Tiering configuration.
         /// ```
-        #[serde(rename = "Id")]
         pub id: Value,
         /// `Prefix`
         ///
         /// ```text
         /// An object key name prefix that identifies the subset of objects to which the rule applies.
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
         /// `Status`
         ///
         /// ```text
         /// Specifies the status of the configuration.
         /// ```
-        #[serde(rename = "Status")]
         pub status: Value<IntelligentTieringConfigurationStatus>,
         /// `TagFilters`
         ///
         /// ```text
         /// A container for a key-value pair.
         /// ```
-        #[serde(rename = "TagFilters", skip_serializing_if = "Option::is_none")]
         pub tag_filters: Option<Vec<TagFilter>>,
         /// `Tierings`
         ///
@@ -1070,8 +1354,34 @@ pub mod bucket {
         /// Specifies a list of S3 Intelligent-Tiering storage class tiers in the configuration. At least one tier must be defined in the list. At most, you can specify two tiers in the list, one for each available AccessTier: ``ARCHIVE_ACCESS`` and ``DEEP_ARCHIVE_ACCESS``.
         ///   You only need Intelligent Tiering Configuration enabled on a bucket if you want to automatically move objects stored in the Intelligent-Tiering storage class to Archive Access or Deep Archive Access tiers.
         /// ```
-        #[serde(rename = "Tierings")]
         pub tierings: Vec<Tiering>,
+    }
+
+    impl Serialize for IntelligentTieringConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "IntelligentTieringConfiguration",
+                usize::from(true)
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(true)
+                    + usize::from(self.tag_filters.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("Id", &self.id)?;
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            state.serialize_field("Status", &self.status)?;
+            if self.tag_filters.is_some() {
+                state.serialize_field("TagFilters", &self.tag_filters)?;
+            } else {
+                state.skip_field("TagFilters")?;
+            }
+            state.serialize_field("Tierings", &self.tierings)?;
+            state.end()
+        }
     }
 
     impl IntelligentTieringConfiguration {
@@ -1106,57 +1416,81 @@ pub mod bucket {
     /// ```text
     /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct InventoryConfiguration {
         /// `Destination`
         ///
         /// ```text
         /// Contains information about where to publish the inventory results.
         /// ```
-        #[serde(rename = "Destination")]
         pub destination: Destination,
         /// `Enabled`
         ///
         /// ```text
         /// Specifies whether the inventory is enabled or disabled. If set to ``True``, an inventory list is generated. If set to ``False``, no inventory list is generated.
         /// ```
-        #[serde(rename = "Enabled")]
         pub enabled: Value<bool>,
         /// `Id`
         ///
         /// ```text
         /// The ID used to identify the inventory configuration.
         /// ```
-        #[serde(rename = "Id")]
         pub id: Value,
         /// `IncludedObjectVersions`
         ///
         /// ```text
         /// Object versions to include in the inventory list. If set to ``All``, the list includes all the object versions, which adds the version-related fields ``VersionId``, ``IsLatest``, and ``DeleteMarker`` to the list. If set to ``Current``, the list does not contain these version-related fields.
         /// ```
-        #[serde(rename = "IncludedObjectVersions")]
         pub included_object_versions: Value<IncludedObjectVersions>,
         /// `OptionalFields`
         ///
         /// ```text
         /// Contains the optional fields that are included in the inventory results.
         /// ```
-        #[serde(rename = "OptionalFields", skip_serializing_if = "Option::is_none")]
         pub optional_fields: Option<Vec<Value<OptionalField>>>,
         /// `Prefix`
         ///
         /// ```text
         /// Specifies the inventory filter prefix.
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
         /// `ScheduleFrequency`
         ///
         /// ```text
         /// Specifies the schedule for generating inventory results.
         /// ```
-        #[serde(rename = "ScheduleFrequency")]
         pub schedule_frequency: Value<ScheduleFrequency>,
+    }
+
+    impl Serialize for InventoryConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "InventoryConfiguration",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.optional_fields.is_some())
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("Destination", &self.destination)?;
+            state.serialize_field("Enabled", &self.enabled)?;
+            state.serialize_field("Id", &self.id)?;
+            state.serialize_field("IncludedObjectVersions", &self.included_object_versions)?;
+            if self.optional_fields.is_some() {
+                state.serialize_field("OptionalFields", &self.optional_fields)?;
+            } else {
+                state.skip_field("OptionalFields")?;
+            }
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            state.serialize_field("ScheduleFrequency", &self.schedule_frequency)?;
+            state.end()
+        }
     }
 
     impl InventoryConfiguration {
@@ -1195,15 +1529,23 @@ pub mod bucket {
     /// ```text
     /// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see [Stopping Incomplete Multipart Uploads Using a Bucket Lifecycle Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AbortIncompleteMultipartUpload {
         /// `DaysAfterInitiation`
         ///
         /// ```text
         /// Specifies the number of days after which Amazon S3 stops an incomplete multipart upload.
         /// ```
-        #[serde(rename = "DaysAfterInitiation")]
         pub days_after_initiation: Value<i64>,
+    }
+
+    impl Serialize for AbortIncompleteMultipartUpload {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("AbortIncompleteMultipartUpload", usize::from(true))?;
+            state.serialize_field("DaysAfterInitiation", &self.days_after_initiation)?;
+            state.end()
+        }
     }
 
     impl AbortIncompleteMultipartUpload {
@@ -1220,25 +1562,37 @@ pub mod bucket {
     /// ```text
     /// Specifies when noncurrent object versions expire. Upon expiration, S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that S3 delete noncurrent object versions at a specific period in the object's lifetime. For more information about setting a lifecycle rule configuration, see [AWS::S3::Bucket Rule](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfig-rule.html).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct NoncurrentVersionExpiration {
         /// `NewerNoncurrentVersions`
         ///
         /// ```text
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions, S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(
-            rename = "NewerNoncurrentVersions",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub newer_noncurrent_versions: Option<Value<i64>>,
         /// `NoncurrentDays`
         ///
         /// ```text
         /// Specifies the number of days an object is noncurrent before S3 can perform the associated action. For information about the noncurrent days calculations, see [How Amazon S3 Calculates When an Object Became Noncurrent](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "NoncurrentDays")]
         pub noncurrent_days: Value<i64>,
+    }
+
+    impl Serialize for NoncurrentVersionExpiration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "NoncurrentVersionExpiration",
+                usize::from(self.newer_noncurrent_versions.is_some()) + usize::from(true),
+            )?;
+            if self.newer_noncurrent_versions.is_some() {
+                state
+                    .serialize_field("NewerNoncurrentVersions", &self.newer_noncurrent_versions)?;
+            } else {
+                state.skip_field("NewerNoncurrentVersions")?;
+            }
+            state.serialize_field("NoncurrentDays", &self.noncurrent_days)?;
+            state.end()
+        }
     }
 
     impl NoncurrentVersionExpiration {
@@ -1261,32 +1615,46 @@ pub mod bucket {
     /// ```text
     /// Container for the transition rule that describes when noncurrent objects transition to the ``STANDARD_IA``, ``ONEZONE_IA``, ``INTELLIGENT_TIERING``, ``GLACIER_IR``, ``GLACIER``, or ``DEEP_ARCHIVE`` storage class. If your bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3 transition noncurrent object versions to the ``STANDARD_IA``, ``ONEZONE_IA``, ``INTELLIGENT_TIERING``, ``GLACIER_IR``, ``GLACIER``, or ``DEEP_ARCHIVE`` storage class at a specific period in the object's lifetime. If you specify this property, don't specify the ``NoncurrentVersionTransitions`` property.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct NoncurrentVersionTransition {
         /// `NewerNoncurrentVersions`
         ///
         /// ```text
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions, S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(
-            rename = "NewerNoncurrentVersions",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub newer_noncurrent_versions: Option<Value<i64>>,
         /// `StorageClass`
         ///
         /// ```text
         /// The class of storage used to store the object.
         /// ```
-        #[serde(rename = "StorageClass")]
         pub storage_class: Value<StorageClass>,
         /// `TransitionInDays`
         ///
         /// ```text
         /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. For information about the noncurrent days calculations, see [How Amazon S3 Calculates How Long an Object Has Been Noncurrent](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "TransitionInDays")]
         pub transition_in_days: Value<i64>,
+    }
+
+    impl Serialize for NoncurrentVersionTransition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "NoncurrentVersionTransition",
+                usize::from(self.newer_noncurrent_versions.is_some())
+                    + usize::from(true)
+                    + usize::from(true),
+            )?;
+            if self.newer_noncurrent_versions.is_some() {
+                state
+                    .serialize_field("NewerNoncurrentVersions", &self.newer_noncurrent_versions)?;
+            } else {
+                state.skip_field("NewerNoncurrentVersions")?;
+            }
+            state.serialize_field("StorageClass", &self.storage_class)?;
+            state.serialize_field("TransitionInDays", &self.transition_in_days)?;
+            state.end()
+        }
     }
 
     impl NoncurrentVersionTransition {
@@ -1313,29 +1681,49 @@ pub mod bucket {
     /// ```text
     /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see [Transitioning Objects Using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Transition {
         /// `StorageClass`
         ///
         /// ```text
         /// The storage class to which you want the object to transition.
         /// ```
-        #[serde(rename = "StorageClass")]
         pub storage_class: Value<StorageClass>,
         /// `TransitionDate`
         ///
         /// ```text
         /// Indicates when objects are transitioned to the specified storage class. The date value must be in ISO 8601 format. The time is always midnight UTC.
         /// ```
-        #[serde(rename = "TransitionDate", skip_serializing_if = "Option::is_none")]
         pub transition_date: Option<Value>,
         /// `TransitionInDays`
         ///
         /// ```text
         /// Indicates the number of days after creation when objects are transitioned to the specified storage class. The value can be ``0`` or any positive integer. Be aware that some storage classes have a minimum storage duration and that you're charged for transitioning objects before their minimum storage duration. For more information, see [Constraints and considerations for transitions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "TransitionInDays", skip_serializing_if = "Option::is_none")]
         pub transition_in_days: Option<Value<i64>>,
+    }
+
+    impl Serialize for Transition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Transition",
+                usize::from(true)
+                    + usize::from(self.transition_date.is_some())
+                    + usize::from(self.transition_in_days.is_some()),
+            )?;
+            state.serialize_field("StorageClass", &self.storage_class)?;
+            if self.transition_date.is_some() {
+                state.serialize_field("TransitionDate", &self.transition_date)?;
+            } else {
+                state.skip_field("TransitionDate")?;
+            }
+            if self.transition_in_days.is_some() {
+                state.serialize_field("TransitionInDays", &self.transition_in_days)?;
+            } else {
+                state.skip_field("TransitionInDays")?;
+            }
+            state.end()
+        }
     }
 
     impl Transition {
@@ -1365,105 +1753,73 @@ pub mod bucket {
     /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see [Put Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3 API Reference*.
     ///  You must specify at least one of the following properties: ``AbortIncompleteMultipartUpload``, ``ExpirationDate``, ``ExpirationInDays``, ``NoncurrentVersionExpirationInDays``, ``NoncurrentVersionTransition``, ``NoncurrentVersionTransitions``, ``Transition``, or ``Transitions``.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Rule {
         /// `AbortIncompleteMultipartUpload`
         ///
         /// ```text
         /// Specifies a lifecycle rule that stops incomplete multipart uploads to an Amazon S3 bucket.
         /// ```
-        #[serde(
-            rename = "AbortIncompleteMultipartUpload",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
         /// `ExpirationDate`
         ///
         /// ```text
         /// Indicates when objects are deleted from Amazon S3 and Amazon S3 Glacier. The date value must be in ISO 8601 format. The time is always midnight UTC. If you specify an expiration and transition time, you must use the same time unit for both properties (either in days or by date). The expiration time must also be later than the transition time.
         /// ```
-        #[serde(rename = "ExpirationDate", skip_serializing_if = "Option::is_none")]
         pub expiration_date: Option<Value>,
         /// `ExpirationInDays`
         ///
         /// ```text
         /// Indicates the number of days after creation when objects are deleted from Amazon S3 and Amazon S3 Glacier. If you specify an expiration and transition time, you must use the same time unit for both properties (either in days or by date). The expiration time must also be later than the transition time.
         /// ```
-        #[serde(rename = "ExpirationInDays", skip_serializing_if = "Option::is_none")]
         pub expiration_in_days: Option<Value<i64>>,
         /// `ExpiredObjectDeleteMarker`
         ///
         /// ```text
         /// Indicates whether Amazon S3 will remove a delete marker without any noncurrent versions. If set to true, the delete marker will be removed if there are no noncurrent versions. This cannot be specified with ``ExpirationInDays``, ``ExpirationDate``, or ``TagFilters``.
         /// ```
-        #[serde(
-            rename = "ExpiredObjectDeleteMarker",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub expired_object_delete_marker: Option<Value<bool>>,
         /// `Id`
         ///
         /// ```text
         /// Unique identifier for the rule. The value can't be longer than 255 characters.
         /// ```
-        #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
         pub id: Option<Value>,
         /// `NoncurrentVersionExpiration`
         ///
         /// ```text
         /// Specifies when noncurrent object versions expire. Upon expiration, S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that S3 delete noncurrent object versions at a specific period in the object's lifetime.
         /// ```
-        #[serde(
-            rename = "NoncurrentVersionExpiration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
         /// `NoncurrentVersionExpirationInDays`
         ///
         /// ```text
         /// (Deprecated.) For buckets with versioning enabled (or suspended), specifies the time, in days, between when a new version of the object is uploaded to the bucket and when old versions of the object expire. When object versions expire, Amazon S3 permanently deletes them. If you specify a transition and expiration time, the expiration time must be later than the transition time.
         /// ```
-        #[serde(
-            rename = "NoncurrentVersionExpirationInDays",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub noncurrent_version_expiration_in_days: Option<Value<i64>>,
         /// `NoncurrentVersionTransition`
         ///
         /// ```text
         /// (Deprecated.) For buckets with versioning enabled (or suspended), specifies when non-current objects transition to a specified storage class. If you specify a transition and expiration time, the expiration time must be later than the transition time. If you specify this property, don't specify the ``NoncurrentVersionTransitions`` property.
         /// ```
-        #[serde(
-            rename = "NoncurrentVersionTransition",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub noncurrent_version_transition: Option<NoncurrentVersionTransition>,
         /// `NoncurrentVersionTransitions`
         ///
         /// ```text
         /// For buckets with versioning enabled (or suspended), one or more transition rules that specify when non-current objects transition to a specified storage class. If you specify a transition and expiration time, the expiration time must be later than the transition time. If you specify this property, don't specify the ``NoncurrentVersionTransition`` property.
         /// ```
-        #[serde(
-            rename = "NoncurrentVersionTransitions",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub noncurrent_version_transitions: Option<Vec<NoncurrentVersionTransition>>,
         /// `ObjectSizeGreaterThan`
         ///
         /// ```text
         /// Specifies the minimum object size in bytes for this rule to apply to. Objects must be larger than this value in bytes. For more information about size based rules, see [Lifecycle configuration using size-based rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(
-            rename = "ObjectSizeGreaterThan",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub object_size_greater_than: Option<Value>,
         /// `ObjectSizeLessThan`
         ///
         /// ```text
         /// Specifies the maximum object size in bytes for this rule to apply to. Objects must be smaller than this value in bytes. For more information about sized based rules, see [Lifecycle configuration using size-based rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "ObjectSizeLessThan", skip_serializing_if = "Option::is_none")]
         pub object_size_less_than: Option<Value>,
         /// `Prefix`
         ///
@@ -1471,36 +1827,150 @@ pub mod bucket {
         /// Object key prefix that identifies one or more objects to which this rule applies.
         ///   Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
         /// `Status`
         ///
         /// ```text
         /// If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule is not currently being applied.
         /// ```
-        #[serde(rename = "Status")]
         pub status: Value<RuleStatus>,
         /// `TagFilters`
         ///
         /// ```text
         /// Tags to use to identify a subset of objects to which the lifecycle rule applies.
         /// ```
-        #[serde(rename = "TagFilters", skip_serializing_if = "Option::is_none")]
         pub tag_filters: Option<Vec<TagFilter>>,
         /// `Transition`
         ///
         /// ```text
         /// (Deprecated.) Specifies when an object transitions to a specified storage class. If you specify an expiration and transition time, you must use the same time unit for both properties (either in days or by date). The expiration time must also be later than the transition time. If you specify this property, don't specify the ``Transitions`` property.
         /// ```
-        #[serde(rename = "Transition", skip_serializing_if = "Option::is_none")]
         pub transition: Option<Transition>,
         /// `Transitions`
         ///
         /// ```text
         /// One or more transition rules that specify when an object transitions to a specified storage class. If you specify an expiration and transition time, you must use the same time unit for both properties (either in days or by date). The expiration time must also be later than the transition time. If you specify this property, don't specify the ``Transition`` property.
         /// ```
-        #[serde(rename = "Transitions", skip_serializing_if = "Option::is_none")]
         pub transitions: Option<Vec<Transition>>,
+    }
+
+    impl Serialize for Rule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Rule",
+                usize::from(self.abort_incomplete_multipart_upload.is_some())
+                    + usize::from(self.expiration_date.is_some())
+                    + usize::from(self.expiration_in_days.is_some())
+                    + usize::from(self.expired_object_delete_marker.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.noncurrent_version_expiration.is_some())
+                    + usize::from(self.noncurrent_version_expiration_in_days.is_some())
+                    + usize::from(self.noncurrent_version_transition.is_some())
+                    + usize::from(self.noncurrent_version_transitions.is_some())
+                    + usize::from(self.object_size_greater_than.is_some())
+                    + usize::from(self.object_size_less_than.is_some())
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(true)
+                    + usize::from(self.tag_filters.is_some())
+                    + usize::from(self.transition.is_some())
+                    + usize::from(self.transitions.is_some()),
+            )?;
+            if self.abort_incomplete_multipart_upload.is_some() {
+                state.serialize_field(
+                    "AbortIncompleteMultipartUpload",
+                    &self.abort_incomplete_multipart_upload,
+                )?;
+            } else {
+                state.skip_field("AbortIncompleteMultipartUpload")?;
+            }
+            if self.expiration_date.is_some() {
+                state.serialize_field("ExpirationDate", &self.expiration_date)?;
+            } else {
+                state.skip_field("ExpirationDate")?;
+            }
+            if self.expiration_in_days.is_some() {
+                state.serialize_field("ExpirationInDays", &self.expiration_in_days)?;
+            } else {
+                state.skip_field("ExpirationInDays")?;
+            }
+            if self.expired_object_delete_marker.is_some() {
+                state.serialize_field(
+                    "ExpiredObjectDeleteMarker",
+                    &self.expired_object_delete_marker,
+                )?;
+            } else {
+                state.skip_field("ExpiredObjectDeleteMarker")?;
+            }
+            if self.id.is_some() {
+                state.serialize_field("Id", &self.id)?;
+            } else {
+                state.skip_field("Id")?;
+            }
+            if self.noncurrent_version_expiration.is_some() {
+                state.serialize_field(
+                    "NoncurrentVersionExpiration",
+                    &self.noncurrent_version_expiration,
+                )?;
+            } else {
+                state.skip_field("NoncurrentVersionExpiration")?;
+            }
+            if self.noncurrent_version_expiration_in_days.is_some() {
+                state.serialize_field(
+                    "NoncurrentVersionExpirationInDays",
+                    &self.noncurrent_version_expiration_in_days,
+                )?;
+            } else {
+                state.skip_field("NoncurrentVersionExpirationInDays")?;
+            }
+            if self.noncurrent_version_transition.is_some() {
+                state.serialize_field(
+                    "NoncurrentVersionTransition",
+                    &self.noncurrent_version_transition,
+                )?;
+            } else {
+                state.skip_field("NoncurrentVersionTransition")?;
+            }
+            if self.noncurrent_version_transitions.is_some() {
+                state.serialize_field(
+                    "NoncurrentVersionTransitions",
+                    &self.noncurrent_version_transitions,
+                )?;
+            } else {
+                state.skip_field("NoncurrentVersionTransitions")?;
+            }
+            if self.object_size_greater_than.is_some() {
+                state.serialize_field("ObjectSizeGreaterThan", &self.object_size_greater_than)?;
+            } else {
+                state.skip_field("ObjectSizeGreaterThan")?;
+            }
+            if self.object_size_less_than.is_some() {
+                state.serialize_field("ObjectSizeLessThan", &self.object_size_less_than)?;
+            } else {
+                state.skip_field("ObjectSizeLessThan")?;
+            }
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            state.serialize_field("Status", &self.status)?;
+            if self.tag_filters.is_some() {
+                state.serialize_field("TagFilters", &self.tag_filters)?;
+            } else {
+                state.skip_field("TagFilters")?;
+            }
+            if self.transition.is_some() {
+                state.serialize_field("Transition", &self.transition)?;
+            } else {
+                state.skip_field("Transition")?;
+            }
+            if self.transitions.is_some() {
+                state.serialize_field("Transitions", &self.transitions)?;
+            } else {
+                state.skip_field("Transitions")?;
+            }
+            state.end()
+        }
     }
 
     impl Rule {
@@ -1622,14 +2092,13 @@ pub mod bucket {
     /// ```text
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LifecycleConfiguration {
         /// `Rules`
         ///
         /// ```text
         /// A lifecycle rule for individual objects in an Amazon S3 bucket.
         /// ```
-        #[serde(rename = "Rules")]
         pub rules: Vec<Rule>,
         /// `TransitionDefaultMinimumObjectSize`
         ///
@@ -1641,12 +2110,28 @@ pub mod bucket {
         ///
         ///  To customize the minimum object size for any transition you can add a filter that specifies a custom ``ObjectSizeGreaterThan`` or ``ObjectSizeLessThan`` in the body of your transition rule. Custom filters always take precedence over the default transition behavior.
         /// ```
-        #[serde(
-            rename = "TransitionDefaultMinimumObjectSize",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub transition_default_minimum_object_size:
             Option<Value<TransitionDefaultMinimumObjectSize>>,
+    }
+
+    impl Serialize for LifecycleConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LifecycleConfiguration",
+                usize::from(true)
+                    + usize::from(self.transition_default_minimum_object_size.is_some()),
+            )?;
+            state.serialize_field("Rules", &self.rules)?;
+            if self.transition_default_minimum_object_size.is_some() {
+                state.serialize_field(
+                    "TransitionDefaultMinimumObjectSize",
+                    &self.transition_default_minimum_object_size,
+                )?;
+            } else {
+                state.skip_field("TransitionDefaultMinimumObjectSize")?;
+            }
+            state.end()
+        }
     }
 
     impl LifecycleConfiguration {
@@ -1674,7 +2159,7 @@ pub mod bucket {
     ///   ``[DestinationPrefix][SourceAccountId]/[SourceRegion]/[SourceBucket]/[YYYY]/[MM]/[DD]/[YYYY]-[MM]-[DD]-[hh]-[mm]-[ss]-[UniqueString]``
     ///  PartitionedPrefix defaults to EventTime delivery when server access logs are delivered.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PartitionedPrefix {
         /// `PartitionDateSource`
         ///
@@ -1683,11 +2168,22 @@ pub mod bucket {
         ///  For ``DeliveryTime``, the time in the log file names corresponds to the delivery time for the log files.
         ///   For ``EventTime``, The logs delivered are for a specific day only. The year, month, and day correspond to the day on which the event occurred, and the hour, minutes and seconds are set to 00 in the key.
         /// ```
-        #[serde(
-            rename = "PartitionDateSource",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition_date_source: Option<Value<PartitionDateSource>>,
+    }
+
+    impl Serialize for PartitionedPrefix {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "PartitionedPrefix",
+                usize::from(self.partition_date_source.is_some()),
+            )?;
+            if self.partition_date_source.is_some() {
+                state.serialize_field("PartitionDateSource", &self.partition_date_source)?;
+            } else {
+                state.skip_field("PartitionDateSource")?;
+            }
+            state.end()
+        }
     }
 
     impl PartitionedPrefix {
@@ -1712,18 +2208,37 @@ pub mod bucket {
     /// ```text
     /// Describes the key format for server access log file in the target bucket. You can choose between SimplePrefix and PartitionedPrefix.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct TargetObjectKeyFormat {
         /// `SimplePrefix`
         ///
         /// ```text
         /// This format defaults the prefix to the given log file prefix for delivering server access log file.
         /// ```
-        #[serde(rename = "SimplePrefix", skip_serializing_if = "Option::is_none")]
         pub simple_prefix: Option<Json>,
         /// `PartitionedPrefix`
-        #[serde(rename = "PartitionedPrefix", skip_serializing_if = "Option::is_none")]
         pub partitioned_prefix: Option<PartitionedPrefix>,
+    }
+
+    impl Serialize for TargetObjectKeyFormat {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "TargetObjectKeyFormat",
+                usize::from(self.simple_prefix.is_some())
+                    + usize::from(self.partitioned_prefix.is_some()),
+            )?;
+            if self.simple_prefix.is_some() {
+                state.serialize_field("SimplePrefix", &self.simple_prefix)?;
+            } else {
+                state.skip_field("SimplePrefix")?;
+            }
+            if self.partitioned_prefix.is_some() {
+                state.serialize_field("PartitionedPrefix", &self.partitioned_prefix)?;
+            } else {
+                state.skip_field("PartitionedPrefix")?;
+            }
+            state.end()
+        }
     }
 
     impl TargetObjectKeyFormat {
@@ -1752,35 +2267,53 @@ pub mod bucket {
     /// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For examples and more information, see [PUT Bucket logging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the *Amazon S3 API Reference*.
     ///   To successfully complete the ``AWS::S3::Bucket LoggingConfiguration`` request, you must have ``s3:PutObject`` and ``s3:PutObjectAcl`` in your IAM permissions.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct LoggingConfiguration {
         /// `DestinationBucketName`
         ///
         /// ```text
         /// The name of the bucket where Amazon S3 should store server access log files. You can store log files in any bucket that you own. By default, logs are stored in the bucket where the ``LoggingConfiguration`` property is defined.
         /// ```
-        #[serde(
-            rename = "DestinationBucketName",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub destination_bucket_name: Option<Value>,
         /// `LogFilePrefix`
         ///
         /// ```text
         /// A prefix for all log object keys. If you store log files from multiple Amazon S3 buckets in a single bucket, you can use a prefix to distinguish which log files came from which bucket.
         /// ```
-        #[serde(rename = "LogFilePrefix", skip_serializing_if = "Option::is_none")]
         pub log_file_prefix: Option<Value>,
         /// `TargetObjectKeyFormat`
         ///
         /// ```text
         /// Amazon S3 key format for log objects. Only one format, either PartitionedPrefix or SimplePrefix, is allowed.
         /// ```
-        #[serde(
-            rename = "TargetObjectKeyFormat",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub target_object_key_format: Option<TargetObjectKeyFormat>,
+    }
+
+    impl Serialize for LoggingConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LoggingConfiguration",
+                usize::from(self.destination_bucket_name.is_some())
+                    + usize::from(self.log_file_prefix.is_some())
+                    + usize::from(self.target_object_key_format.is_some()),
+            )?;
+            if self.destination_bucket_name.is_some() {
+                state.serialize_field("DestinationBucketName", &self.destination_bucket_name)?;
+            } else {
+                state.skip_field("DestinationBucketName")?;
+            }
+            if self.log_file_prefix.is_some() {
+                state.serialize_field("LogFilePrefix", &self.log_file_prefix)?;
+            } else {
+                state.skip_field("LogFilePrefix")?;
+            }
+            if self.target_object_key_format.is_some() {
+                state.serialize_field("TargetObjectKeyFormat", &self.target_object_key_format)?;
+            } else {
+                state.skip_field("TargetObjectKeyFormat")?;
+            }
+            state.end()
+        }
     }
 
     impl LoggingConfiguration {
@@ -1814,22 +2347,36 @@ pub mod bucket {
     /// ```text
     /// The encryption settings for an S3 Metadata journal table or inventory table configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MetadataTableEncryptionConfiguration {
         /// `KmsKeyArn`
         ///
         /// ```text
         /// If server-side encryption with KMSlong (KMS) keys (SSE-KMS) is specified, you must also specify the KMS key Amazon Resource Name (ARN). You must specify a customer-managed KMS key that's located in the same Region as the general purpose bucket that corresponds to the metadata table configuration.
         /// ```
-        #[serde(rename = "KmsKeyArn", skip_serializing_if = "Option::is_none")]
         pub kms_key_arn: Option<Value>,
         /// `SseAlgorithm`
         ///
         /// ```text
         /// The encryption type specified for a metadata table. To specify server-side encryption with KMSlong (KMS) keys (SSE-KMS), use the ``aws:kms`` value. To specify server-side encryption with Amazon S3 managed keys (SSE-S3), use the ``AES256`` value.
         /// ```
-        #[serde(rename = "SseAlgorithm")]
         pub sse_algorithm: Value<SseAlgorithm>,
+    }
+
+    impl Serialize for MetadataTableEncryptionConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "MetadataTableEncryptionConfiguration",
+                usize::from(self.kms_key_arn.is_some()) + usize::from(true),
+            )?;
+            if self.kms_key_arn.is_some() {
+                state.serialize_field("KmsKeyArn", &self.kms_key_arn)?;
+            } else {
+                state.skip_field("KmsKeyArn")?;
+            }
+            state.serialize_field("SseAlgorithm", &self.sse_algorithm)?;
+            state.end()
+        }
     }
 
     impl MetadataTableEncryptionConfiguration {
@@ -1853,46 +2400,73 @@ pub mod bucket {
     /// The annotation table configuration for an S3 Metadata configuration. The annotation table tracks all annotations on objects in your bucket so that you can query annotation data at scale.
     ///   If you've disabled your annotation table configuration and now want to re-enable it, you must first manually delete the old annotation table from your AWS managed table bucket. Otherwise, the newly re-enabled annotation table configuration will enter a failed state because the annotation table already exists in the table bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AnnotationTableConfiguration {
         /// `ConfigurationState`
         ///
         /// ```text
         /// Specifies whether the annotation table configuration is enabled or disabled.
         /// ```
-        #[serde(rename = "ConfigurationState")]
         pub configuration_state: Value<ConfigurationState>,
         /// `EncryptionConfiguration`
         ///
         /// ```text
         /// The encryption configuration for the annotation table. To encrypt your annotation table with server-side encryption using AWS Key Management Service (AWS KMS) keys (SSE-KMS), set ``SseAlgorithm`` to ``aws:kms``. You must also set ``KmsKeyArn`` to the ARN of a customer managed KMS key in the same Region where your general purpose bucket is located.
         /// ```
-        #[serde(
-            rename = "EncryptionConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
         /// `Role`
         ///
         /// ```text
         /// The ARN of the IAM role that grants Amazon S3 Metadata permission to read annotations from your bucket.
         /// ```
-        #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
         pub role: Option<Value>,
         /// `TableArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) for the annotation table.
         /// ```
-        #[serde(rename = "TableArn", skip_serializing_if = "Option::is_none")]
         pub table_arn: Option<Value>,
         /// `TableName`
         ///
         /// ```text
         /// The name of the annotation table.
         /// ```
-        #[serde(rename = "TableName", skip_serializing_if = "Option::is_none")]
         pub table_name: Option<Value>,
+    }
+
+    impl Serialize for AnnotationTableConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AnnotationTableConfiguration",
+                usize::from(true)
+                    + usize::from(self.encryption_configuration.is_some())
+                    + usize::from(self.role.is_some())
+                    + usize::from(self.table_arn.is_some())
+                    + usize::from(self.table_name.is_some()),
+            )?;
+            state.serialize_field("ConfigurationState", &self.configuration_state)?;
+            if self.encryption_configuration.is_some() {
+                state.serialize_field("EncryptionConfiguration", &self.encryption_configuration)?;
+            } else {
+                state.skip_field("EncryptionConfiguration")?;
+            }
+            if self.role.is_some() {
+                state.serialize_field("Role", &self.role)?;
+            } else {
+                state.skip_field("Role")?;
+            }
+            if self.table_arn.is_some() {
+                state.serialize_field("TableArn", &self.table_arn)?;
+            } else {
+                state.skip_field("TableArn")?;
+            }
+            if self.table_name.is_some() {
+                state.serialize_field("TableName", &self.table_name)?;
+            } else {
+                state.skip_field("TableName")?;
+            }
+            state.end()
+        }
     }
 
     impl AnnotationTableConfiguration {
@@ -1936,29 +2510,49 @@ pub mod bucket {
     /// ```text
     /// The destination information for the S3 Metadata configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MetadataDestination {
         /// `TableBucketArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the table bucket where the metadata configuration is stored.
         /// ```
-        #[serde(rename = "TableBucketArn", skip_serializing_if = "Option::is_none")]
         pub table_bucket_arn: Option<Value>,
         /// `TableBucketType`
         ///
         /// ```text
         /// The type of the table bucket where the metadata configuration is stored. The ``aws`` value indicates an AWS managed table bucket, and the ``customer`` value indicates a customer-managed table bucket. V2 metadata configurations are stored in AWS managed table buckets, and V1 metadata configurations are stored in customer-managed table buckets.
         /// ```
-        #[serde(rename = "TableBucketType")]
         pub table_bucket_type: Value<TableBucketType>,
         /// `TableNamespace`
         ///
         /// ```text
         /// The namespace in the table bucket where the metadata tables for a metadata configuration are stored.
         /// ```
-        #[serde(rename = "TableNamespace", skip_serializing_if = "Option::is_none")]
         pub table_namespace: Option<Value>,
+    }
+
+    impl Serialize for MetadataDestination {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "MetadataDestination",
+                usize::from(self.table_bucket_arn.is_some())
+                    + usize::from(true)
+                    + usize::from(self.table_namespace.is_some()),
+            )?;
+            if self.table_bucket_arn.is_some() {
+                state.serialize_field("TableBucketArn", &self.table_bucket_arn)?;
+            } else {
+                state.skip_field("TableBucketArn")?;
+            }
+            state.serialize_field("TableBucketType", &self.table_bucket_type)?;
+            if self.table_namespace.is_some() {
+                state.serialize_field("TableNamespace", &self.table_namespace)?;
+            } else {
+                state.skip_field("TableNamespace")?;
+            }
+            state.end()
+        }
     }
 
     impl MetadataDestination {
@@ -1988,39 +2582,61 @@ pub mod bucket {
     /// The inventory table configuration for an S3 Metadata configuration.
     ///   If you've disabled your inventory table configuration and now want to re-enable it, you must first manually delete the old inventory table from your AWS managed table bucket. Otherwise, the newly re-enabled inventory table configuration will enter a failed state because the inventory table already exists in the table bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct InventoryTableConfiguration {
         /// `ConfigurationState`
         ///
         /// ```text
         /// The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled.
         /// ```
-        #[serde(rename = "ConfigurationState")]
         pub configuration_state: Value<ConfigurationState>,
         /// `EncryptionConfiguration`
         ///
         /// ```text
         /// The encryption configuration for the inventory table.
         /// ```
-        #[serde(
-            rename = "EncryptionConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
         /// `TableArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) for the inventory table.
         /// ```
-        #[serde(rename = "TableArn", skip_serializing_if = "Option::is_none")]
         pub table_arn: Option<Value>,
         /// `TableName`
         ///
         /// ```text
         /// The name of the inventory table.
         /// ```
-        #[serde(rename = "TableName", skip_serializing_if = "Option::is_none")]
         pub table_name: Option<Value>,
+    }
+
+    impl Serialize for InventoryTableConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "InventoryTableConfiguration",
+                usize::from(true)
+                    + usize::from(self.encryption_configuration.is_some())
+                    + usize::from(self.table_arn.is_some())
+                    + usize::from(self.table_name.is_some()),
+            )?;
+            state.serialize_field("ConfigurationState", &self.configuration_state)?;
+            if self.encryption_configuration.is_some() {
+                state.serialize_field("EncryptionConfiguration", &self.encryption_configuration)?;
+            } else {
+                state.skip_field("EncryptionConfiguration")?;
+            }
+            if self.table_arn.is_some() {
+                state.serialize_field("TableArn", &self.table_arn)?;
+            } else {
+                state.skip_field("TableArn")?;
+            }
+            if self.table_name.is_some() {
+                state.serialize_field("TableName", &self.table_name)?;
+            } else {
+                state.skip_field("TableName")?;
+            }
+            state.end()
+        }
     }
 
     impl InventoryTableConfiguration {
@@ -2058,22 +2674,36 @@ pub mod bucket {
     /// ```text
     /// The journal table record expiration settings for a journal table in an S3 Metadata configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RecordExpiration {
         /// `Days`
         ///
         /// ```text
         /// If you enable journal table record expiration, you can set the number of days to retain your journal table records. Journal table records must be retained for a minimum of 7 days. To set this value, specify any whole number from ``7`` to ``2147483647``. For example, to retain your journal table records for one year, set this value to ``365``.
         /// ```
-        #[serde(rename = "Days", skip_serializing_if = "Option::is_none")]
         pub days: Option<Value<i64>>,
         /// `Expiration`
         ///
         /// ```text
         /// Specifies whether journal table record expiration is enabled or disabled.
         /// ```
-        #[serde(rename = "Expiration")]
         pub expiration: Value<Expiration>,
+    }
+
+    impl Serialize for RecordExpiration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RecordExpiration",
+                usize::from(self.days.is_some()) + usize::from(true),
+            )?;
+            if self.days.is_some() {
+                state.serialize_field("Days", &self.days)?;
+            } else {
+                state.skip_field("Days")?;
+            }
+            state.serialize_field("Expiration", &self.expiration)?;
+            state.end()
+        }
     }
 
     impl RecordExpiration {
@@ -2097,39 +2727,61 @@ pub mod bucket {
     /// The journal table configuration for an S3 Metadata configuration. The journal table is required for each metadata table configuration and cannot be disabled.
     ///   The journal configuration will enter a failed state if a journal table already exists in the table bucket. The journal table of a previous configuration must be deleted before a new journal table can be created successfully.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct JournalTableConfiguration {
         /// `EncryptionConfiguration`
         ///
         /// ```text
         /// The encryption configuration for the journal table.
         /// ```
-        #[serde(
-            rename = "EncryptionConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
         /// `RecordExpiration`
         ///
         /// ```text
         /// The journal table record expiration settings for the journal table.
         /// ```
-        #[serde(rename = "RecordExpiration")]
         pub record_expiration: RecordExpiration,
         /// `TableArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) for the journal table.
         /// ```
-        #[serde(rename = "TableArn", skip_serializing_if = "Option::is_none")]
         pub table_arn: Option<Value>,
         /// `TableName`
         ///
         /// ```text
         /// The name of the journal table.
         /// ```
-        #[serde(rename = "TableName", skip_serializing_if = "Option::is_none")]
         pub table_name: Option<Value>,
+    }
+
+    impl Serialize for JournalTableConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "JournalTableConfiguration",
+                usize::from(self.encryption_configuration.is_some())
+                    + usize::from(true)
+                    + usize::from(self.table_arn.is_some())
+                    + usize::from(self.table_name.is_some()),
+            )?;
+            if self.encryption_configuration.is_some() {
+                state.serialize_field("EncryptionConfiguration", &self.encryption_configuration)?;
+            } else {
+                state.skip_field("EncryptionConfiguration")?;
+            }
+            state.serialize_field("RecordExpiration", &self.record_expiration)?;
+            if self.table_arn.is_some() {
+                state.serialize_field("TableArn", &self.table_arn)?;
+            } else {
+                state.skip_field("TableArn")?;
+            }
+            if self.table_name.is_some() {
+                state.serialize_field("TableName", &self.table_name)?;
+            } else {
+                state.skip_field("TableName")?;
+            }
+            state.end()
+        }
     }
 
     impl JournalTableConfiguration {
@@ -2167,42 +2819,70 @@ pub mod bucket {
     /// ```text
     /// Creates a V2 S3 Metadata configuration of a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MetadataConfiguration {
         /// `AnnotationTableConfiguration`
         ///
         /// ```text
         /// The annotation table configuration for a metadata configuration.
         /// ```
-        #[serde(
-            rename = "AnnotationTableConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub annotation_table_configuration: Option<AnnotationTableConfiguration>,
         /// `Destination`
         ///
         /// ```text
         /// The destination information for the S3 Metadata configuration.
         /// ```
-        #[serde(rename = "Destination", skip_serializing_if = "Option::is_none")]
         pub destination: Option<MetadataDestination>,
         /// `InventoryTableConfiguration`
         ///
         /// ```text
         /// The inventory table configuration for a metadata configuration.
         /// ```
-        #[serde(
-            rename = "InventoryTableConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub inventory_table_configuration: Option<InventoryTableConfiguration>,
         /// `JournalTableConfiguration`
         ///
         /// ```text
         /// The journal table configuration for a metadata configuration.
         /// ```
-        #[serde(rename = "JournalTableConfiguration")]
         pub journal_table_configuration: JournalTableConfiguration,
+    }
+
+    impl Serialize for MetadataConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "MetadataConfiguration",
+                usize::from(self.annotation_table_configuration.is_some())
+                    + usize::from(self.destination.is_some())
+                    + usize::from(self.inventory_table_configuration.is_some())
+                    + usize::from(true),
+            )?;
+            if self.annotation_table_configuration.is_some() {
+                state.serialize_field(
+                    "AnnotationTableConfiguration",
+                    &self.annotation_table_configuration,
+                )?;
+            } else {
+                state.skip_field("AnnotationTableConfiguration")?;
+            }
+            if self.destination.is_some() {
+                state.serialize_field("Destination", &self.destination)?;
+            } else {
+                state.skip_field("Destination")?;
+            }
+            if self.inventory_table_configuration.is_some() {
+                state.serialize_field(
+                    "InventoryTableConfiguration",
+                    &self.inventory_table_configuration,
+                )?;
+            } else {
+                state.skip_field("InventoryTableConfiguration")?;
+            }
+            state.serialize_field(
+                "JournalTableConfiguration",
+                &self.journal_table_configuration,
+            )?;
+            state.end()
+        }
     }
 
     impl MetadataConfiguration {
@@ -2243,36 +2923,57 @@ pub mod bucket {
     /// ```text
     /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct S3TablesDestination {
         /// `TableArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) for the metadata table in the metadata table configuration. The specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
         /// ```
-        #[serde(rename = "TableArn", skip_serializing_if = "Option::is_none")]
         pub table_arn: Option<Value>,
         /// `TableBucketArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose bucket.
         /// ```
-        #[serde(rename = "TableBucketArn")]
         pub table_bucket_arn: Value,
         /// `TableName`
         ///
         /// ```text
         /// The name for the metadata table in your metadata table configuration. The specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
         /// ```
-        #[serde(rename = "TableName")]
         pub table_name: Value,
         /// `TableNamespace`
         ///
         /// ```text
         /// The table bucket namespace for the metadata table in your metadata table configuration. This value is always ``aws_s3_metadata``.
         /// ```
-        #[serde(rename = "TableNamespace", skip_serializing_if = "Option::is_none")]
         pub table_namespace: Option<Value>,
+    }
+
+    impl Serialize for S3TablesDestination {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "S3TablesDestination",
+                usize::from(self.table_arn.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.table_namespace.is_some()),
+            )?;
+            if self.table_arn.is_some() {
+                state.serialize_field("TableArn", &self.table_arn)?;
+            } else {
+                state.skip_field("TableArn")?;
+            }
+            state.serialize_field("TableBucketArn", &self.table_bucket_arn)?;
+            state.serialize_field("TableName", &self.table_name)?;
+            if self.table_namespace.is_some() {
+                state.serialize_field("TableNamespace", &self.table_namespace)?;
+            } else {
+                state.skip_field("TableNamespace")?;
+            }
+            state.end()
+        }
     }
 
     impl S3TablesDestination {
@@ -2304,15 +3005,23 @@ pub mod bucket {
     ///  If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using the [MetadataConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html) resource type so that you can expire journal table records and create a live inventory table.
     ///   Creates a V1 S3 Metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MetadataTableConfiguration {
         /// `S3TablesDestination`
         ///
         /// ```text
         /// The destination information for the metadata table configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
         /// ```
-        #[serde(rename = "S3TablesDestination")]
         pub s3_tables_destination: S3TablesDestination,
+    }
+
+    impl Serialize for MetadataTableConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("MetadataTableConfiguration", usize::from(true))?;
+            state.serialize_field("S3TablesDestination", &self.s3_tables_destination)?;
+            state.end()
+        }
     }
 
     impl MetadataTableConfiguration {
@@ -2329,36 +3038,61 @@ pub mod bucket {
     /// ```text
     /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For examples, see [AWS::S3::Bucket](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket.html#aws-properties-s3-bucket--examples). For more information, see [PUT Bucket metrics](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html) in the *Amazon S3 API Reference*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MetricsConfiguration {
         /// `AccessPointArn`
         ///
         /// ```text
         /// The access point that was used while performing operations on the object. The metrics configuration only includes objects that meet the filter's criteria.
         /// ```
-        #[serde(rename = "AccessPointArn", skip_serializing_if = "Option::is_none")]
         pub access_point_arn: Option<Value>,
         /// `Id`
         ///
         /// ```text
         /// The ID used to identify the metrics configuration. This can be any value you choose that helps you identify your metrics configuration.
         /// ```
-        #[serde(rename = "Id")]
         pub id: Value,
         /// `Prefix`
         ///
         /// ```text
         /// The prefix that an object must have to be included in the metrics results.
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
         /// `TagFilters`
         ///
         /// ```text
         /// Specifies a list of tag filters to use as a metrics configuration filter. The metrics configuration includes only objects that meet the filter's criteria.
         /// ```
-        #[serde(rename = "TagFilters", skip_serializing_if = "Option::is_none")]
         pub tag_filters: Option<Vec<TagFilter>>,
+    }
+
+    impl Serialize for MetricsConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "MetricsConfiguration",
+                usize::from(self.access_point_arn.is_some())
+                    + usize::from(true)
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(self.tag_filters.is_some()),
+            )?;
+            if self.access_point_arn.is_some() {
+                state.serialize_field("AccessPointArn", &self.access_point_arn)?;
+            } else {
+                state.skip_field("AccessPointArn")?;
+            }
+            state.serialize_field("Id", &self.id)?;
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            if self.tag_filters.is_some() {
+                state.serialize_field("TagFilters", &self.tag_filters)?;
+            } else {
+                state.skip_field("TagFilters")?;
+            }
+            state.end()
+        }
     }
 
     impl MetricsConfiguration {
@@ -2394,15 +3128,23 @@ pub mod bucket {
     /// Amazon S3 can send events to Amazon EventBridge whenever certain events happen in your bucket, see [Using EventBridge](https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html) in the *Amazon S3 User Guide*.
     ///  Unlike other destinations, delivery of events to EventBridge can be either enabled or disabled for a bucket. If enabled, all events will be sent to EventBridge and you can use EventBridge rules to route events to additional targets. For more information, see [What Is Amazon EventBridge](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-what-is.html) in the *Amazon EventBridge User Guide*
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EventBridgeConfiguration {
         /// `EventBridgeEnabled`
         ///
         /// ```text
         /// Enables delivery of events to Amazon EventBridge.
         /// ```
-        #[serde(rename = "EventBridgeEnabled")]
         pub event_bridge_enabled: Value<bool>,
+    }
+
+    impl Serialize for EventBridgeConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("EventBridgeConfiguration", usize::from(true))?;
+            state.serialize_field("EventBridgeEnabled", &self.event_bridge_enabled)?;
+            state.end()
+        }
     }
 
     impl EventBridgeConfiguration {
@@ -2419,22 +3161,30 @@ pub mod bucket {
     /// ```text
     /// Specifies the Amazon S3 object key name to filter on. An object key name is the name assigned to an object in your Amazon S3 bucket. You specify whether to filter on the suffix or prefix of the object key name. A prefix is a specific string of characters at the beginning of an object key name, which you can use to organize objects. For example, you can start the key names of related objects with a prefix, such as ``2023-`` or ``engineering/``. Then, you can use ``FilterRule`` to find objects in a bucket with key names that have the same prefix. A suffix is similar to a prefix, but it is at the end of the object key name instead of at the beginning.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FilterRule {
         /// `Name`
         ///
         /// ```text
         /// The object key name prefix or suffix identifying one or more objects to which the filtering rule applies. The maximum length is 1,024 characters. Overlapping prefixes and suffixes are not supported. For more information, see [Configuring Event Notifications](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `Value`
         ///
         /// ```text
         /// The value that the filter searches for in object key names.
         /// ```
-        #[serde(rename = "Value")]
         pub value: Value,
+    }
+
+    impl Serialize for FilterRule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("FilterRule", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field("Value", &self.value)?;
+            state.end()
+        }
     }
 
     impl FilterRule {
@@ -2453,15 +3203,22 @@ pub mod bucket {
     /// A container for object key name prefix and suffix filtering rules. For more information about object key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
     ///   The same type of filter rule cannot be used more than once. For example, you cannot specify two prefix rules.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct S3KeyFilter {
         /// `Rules`
         ///
         /// ```text
         /// A list of containers for the key-value pair that defines the criteria for the filter rule.
         /// ```
-        #[serde(rename = "Rules")]
         pub rules: Vec<FilterRule>,
+    }
+
+    impl Serialize for S3KeyFilter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("S3KeyFilter", usize::from(true))?;
+            state.serialize_field("Rules", &self.rules)?;
+            state.end()
+        }
     }
 
     impl S3KeyFilter {
@@ -2478,15 +3235,22 @@ pub mod bucket {
     /// ```text
     /// Specifies object key name filtering rules. For information about key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct NotificationFilter {
         /// `S3Key`
         ///
         /// ```text
         /// A container for object key name prefix and suffix filtering rules.
         /// ```
-        #[serde(rename = "S3Key")]
         pub s3_key: S3KeyFilter,
+    }
+
+    impl Serialize for NotificationFilter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("NotificationFilter", usize::from(true))?;
+            state.serialize_field("S3Key", &self.s3_key)?;
+            state.end()
+        }
     }
 
     impl NotificationFilter {
@@ -2503,29 +3267,43 @@ pub mod bucket {
     /// ```text
     /// Describes the LAMlong functions to invoke and the events for which to invoke them.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LambdaConfiguration {
         /// `Event`
         ///
         /// ```text
         /// The Amazon S3 bucket event for which to invoke the LAMlong function. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "Event")]
         pub event: Value,
         /// `Filter`
         ///
         /// ```text
         /// The filtering rules that determine which objects invoke the AWS Lambda function. For example, you can create a filter so that only image files with a ``.jpg`` extension invoke the function when they are added to the Amazon S3 bucket.
         /// ```
-        #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
         pub filter: Option<NotificationFilter>,
         /// `Function`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the LAMlong function that Amazon S3 invokes when the specified event type occurs.
         /// ```
-        #[serde(rename = "Function")]
         pub function: Value,
+    }
+
+    impl Serialize for LambdaConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LambdaConfiguration",
+                usize::from(true) + usize::from(self.filter.is_some()) + usize::from(true),
+            )?;
+            state.serialize_field("Event", &self.event)?;
+            if self.filter.is_some() {
+                state.serialize_field("Filter", &self.filter)?;
+            } else {
+                state.skip_field("Filter")?;
+            }
+            state.serialize_field("Function", &self.function)?;
+            state.end()
+        }
     }
 
     impl LambdaConfiguration {
@@ -2549,29 +3327,43 @@ pub mod bucket {
     /// ```text
     /// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct QueueConfiguration {
         /// `Event`
         ///
         /// ```text
         /// The Amazon S3 bucket event about which you want to publish messages to Amazon SQS. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "Event")]
         pub event: Value,
         /// `Filter`
         ///
         /// ```text
         /// The filtering rules that determine which objects trigger notifications. For example, you can create a filter so that Amazon S3 sends notifications only when image files with a ``.jpg`` extension are added to the bucket. For more information, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
         pub filter: Option<NotificationFilter>,
         /// `Queue`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type. FIFO queues are not allowed when enabling an SQS queue as the event notification destination.
         /// ```
-        #[serde(rename = "Queue")]
         pub queue: Value,
+    }
+
+    impl Serialize for QueueConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "QueueConfiguration",
+                usize::from(true) + usize::from(self.filter.is_some()) + usize::from(true),
+            )?;
+            state.serialize_field("Event", &self.event)?;
+            if self.filter.is_some() {
+                state.serialize_field("Filter", &self.filter)?;
+            } else {
+                state.skip_field("Filter")?;
+            }
+            state.serialize_field("Queue", &self.queue)?;
+            state.end()
+        }
     }
 
     impl QueueConfiguration {
@@ -2595,29 +3387,43 @@ pub mod bucket {
     /// ```text
     /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TopicConfiguration {
         /// `Event`
         ///
         /// ```text
         /// The Amazon S3 bucket event about which to send notifications. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "Event")]
         pub event: Value,
         /// `Filter`
         ///
         /// ```text
         /// The filtering rules that determine for which objects to send notifications. For example, you can create a filter so that Amazon S3 sends notifications only when image files with a ``.jpg`` extension are added to the bucket.
         /// ```
-        #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
         pub filter: Option<NotificationFilter>,
         /// `Topic`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3 publishes a message when it detects events of the specified type.
         /// ```
-        #[serde(rename = "Topic")]
         pub topic: Value,
+    }
+
+    impl Serialize for TopicConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "TopicConfiguration",
+                usize::from(true) + usize::from(self.filter.is_some()) + usize::from(true),
+            )?;
+            state.serialize_field("Event", &self.event)?;
+            if self.filter.is_some() {
+                state.serialize_field("Filter", &self.filter)?;
+            } else {
+                state.skip_field("Filter")?;
+            }
+            state.serialize_field("Topic", &self.topic)?;
+            state.end()
+        }
     }
 
     impl TopicConfiguration {
@@ -2645,48 +3451,68 @@ pub mod bucket {
     ///  To avoid this dependency, you can create all resources without specifying the notification configuration. Then, update the stack with a notification configuration.
     ///  For more information on permissions, see [AWS::Lambda::Permission](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html) and [Granting Permissions to Publish Event Notification Messages to a Destination](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html#grant-destinations-permissions-to-s3).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct NotificationConfiguration {
         /// `EventBridgeConfiguration`
         ///
         /// ```text
         /// Enables delivery of events to Amazon EventBridge.
         /// ```
-        #[serde(
-            rename = "EventBridgeConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub event_bridge_configuration: Option<EventBridgeConfiguration>,
         /// `LambdaConfigurations`
         ///
         /// ```text
         /// Describes the LAMlong functions to invoke and the events for which to invoke them.
         /// ```
-        #[serde(
-            rename = "LambdaConfigurations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub lambda_configurations: Option<Vec<LambdaConfiguration>>,
         /// `QueueConfigurations`
         ///
         /// ```text
         /// The Amazon Simple Queue Service queues to publish messages to and the events for which to publish messages.
         /// ```
-        #[serde(
-            rename = "QueueConfigurations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub queue_configurations: Option<Vec<QueueConfiguration>>,
         /// `TopicConfigurations`
         ///
         /// ```text
         /// The topic to which notifications are sent and the events for which notifications are generated.
         /// ```
-        #[serde(
-            rename = "TopicConfigurations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_configurations: Option<Vec<TopicConfiguration>>,
+    }
+
+    impl Serialize for NotificationConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "NotificationConfiguration",
+                usize::from(self.event_bridge_configuration.is_some())
+                    + usize::from(self.lambda_configurations.is_some())
+                    + usize::from(self.queue_configurations.is_some())
+                    + usize::from(self.topic_configurations.is_some()),
+            )?;
+            if self.event_bridge_configuration.is_some() {
+                state.serialize_field(
+                    "EventBridgeConfiguration",
+                    &self.event_bridge_configuration,
+                )?;
+            } else {
+                state.skip_field("EventBridgeConfiguration")?;
+            }
+            if self.lambda_configurations.is_some() {
+                state.serialize_field("LambdaConfigurations", &self.lambda_configurations)?;
+            } else {
+                state.skip_field("LambdaConfigurations")?;
+            }
+            if self.queue_configurations.is_some() {
+                state.serialize_field("QueueConfigurations", &self.queue_configurations)?;
+            } else {
+                state.skip_field("QueueConfigurations")?;
+            }
+            if self.topic_configurations.is_some() {
+                state.serialize_field("TopicConfigurations", &self.topic_configurations)?;
+            } else {
+                state.skip_field("TopicConfigurations")?;
+            }
+            state.end()
+        }
     }
 
     impl NotificationConfiguration {
@@ -2730,22 +3556,40 @@ pub mod bucket {
     /// The default Object Lock event hold duration that you want to apply to new objects placed in the specified bucket, unless an object's upload request specifies its own Object Lock settings. New object versions are placed under an event hold and remain protected while the hold is active. When the event hold is released, Amazon S3 retains the object version for this duration, measured from the time the hold is released.
     ///   The ``DefaultEventHold`` duration can be specified in either ``Days`` or ``Years``, but you must select one. You can't specify ``Days`` and ``Years`` at the same time.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DefaultEventHold {
         /// `Days`
         ///
         /// ```text
         /// The number of days that you want to specify for the default event hold duration. Valid values are ``1`` to ``36500`` days. You must specify either ``Days`` or ``Years``, but not both.
         /// ```
-        #[serde(rename = "Days", skip_serializing_if = "Option::is_none")]
         pub days: Option<Value<i64>>,
         /// `Years`
         ///
         /// ```text
         /// The number of years that you want to specify for the default event hold duration. Valid values are ``1`` to ``100`` years. You must specify either ``Days`` or ``Years``, but not both.
         /// ```
-        #[serde(rename = "Years", skip_serializing_if = "Option::is_none")]
         pub years: Option<Value<i64>>,
+    }
+
+    impl Serialize for DefaultEventHold {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DefaultEventHold",
+                usize::from(self.days.is_some()) + usize::from(self.years.is_some()),
+            )?;
+            if self.days.is_some() {
+                state.serialize_field("Days", &self.days)?;
+            } else {
+                state.skip_field("Days")?;
+            }
+            if self.years.is_some() {
+                state.serialize_field("Years", &self.years)?;
+            } else {
+                state.skip_field("Years")?;
+            }
+            state.end()
+        }
     }
 
     impl DefaultEventHold {
@@ -2775,14 +3619,13 @@ pub mod bucket {
     ///    +  The ``DefaultRetention`` settings require both a mode and a period.
     ///   +  The ``DefaultRetention`` period can be either ``Days`` or ``Years`` but you must select one. You cannot specify ``Days`` and ``Years`` at the same time.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DefaultRetention {
         /// `Days`
         ///
         /// ```text
         /// The number of days that you want to specify for the default retention period. If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
         /// ```
-        #[serde(rename = "Days", skip_serializing_if = "Option::is_none")]
         pub days: Option<Value<i64>>,
         /// `DefaultEventHold`
         ///
@@ -2790,22 +3633,52 @@ pub mod bucket {
         /// The default Object Lock event hold duration that you want to apply to new objects placed in the specified bucket. When the event hold is released, Amazon S3 retains the object version for this duration.
         ///   If you specify both a default retention period (``Days`` or ``Years``) and a ``DefaultEventHold``, the event hold duration can't exceed the default retention period.
         /// ```
-        #[serde(rename = "DefaultEventHold", skip_serializing_if = "Option::is_none")]
         pub default_event_hold: Option<DefaultEventHold>,
         /// `Mode`
         ///
         /// ```text
         /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
         /// ```
-        #[serde(rename = "Mode", skip_serializing_if = "Option::is_none")]
         pub mode: Option<Value<DefaultRetentionMode>>,
         /// `Years`
         ///
         /// ```text
         /// The number of years that you want to specify for the default retention period. If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
         /// ```
-        #[serde(rename = "Years", skip_serializing_if = "Option::is_none")]
         pub years: Option<Value<i64>>,
+    }
+
+    impl Serialize for DefaultRetention {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DefaultRetention",
+                usize::from(self.days.is_some())
+                    + usize::from(self.default_event_hold.is_some())
+                    + usize::from(self.mode.is_some())
+                    + usize::from(self.years.is_some()),
+            )?;
+            if self.days.is_some() {
+                state.serialize_field("Days", &self.days)?;
+            } else {
+                state.skip_field("Days")?;
+            }
+            if self.default_event_hold.is_some() {
+                state.serialize_field("DefaultEventHold", &self.default_event_hold)?;
+            } else {
+                state.skip_field("DefaultEventHold")?;
+            }
+            if self.mode.is_some() {
+                state.serialize_field("Mode", &self.mode)?;
+            } else {
+                state.skip_field("Mode")?;
+            }
+            if self.years.is_some() {
+                state.serialize_field("Years", &self.years)?;
+            } else {
+                state.skip_field("Years")?;
+            }
+            state.end()
+        }
     }
 
     impl DefaultRetention {
@@ -2845,15 +3718,29 @@ pub mod bucket {
     /// ```text
     /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply ``ObjectLockConfiguration`` to a bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ObjectLockRule {
         /// `DefaultRetention`
         ///
         /// ```text
         /// The default Object Lock retention mode and period that you want to apply to new objects placed in the specified bucket. If Object Lock is turned on, bucket settings require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot specify ``Days`` and ``Years`` at the same time. For more information about allowable values for mode and period, see [DefaultRetention](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html).
         /// ```
-        #[serde(rename = "DefaultRetention", skip_serializing_if = "Option::is_none")]
         pub default_retention: Option<DefaultRetention>,
+    }
+
+    impl Serialize for ObjectLockRule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ObjectLockRule",
+                usize::from(self.default_retention.is_some()),
+            )?;
+            if self.default_retention.is_some() {
+                state.serialize_field("DefaultRetention", &self.default_retention)?;
+            } else {
+                state.skip_field("DefaultRetention")?;
+            }
+            state.end()
+        }
     }
 
     impl ObjectLockRule {
@@ -2875,22 +3762,40 @@ pub mod bucket {
     /// ```text
     /// Places an Object Lock configuration on the specified bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ObjectLockConfiguration {
         /// `ObjectLockEnabled`
         ///
         /// ```text
         /// Indicates whether this bucket has an Object Lock configuration enabled. Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a bucket.
         /// ```
-        #[serde(rename = "ObjectLockEnabled", skip_serializing_if = "Option::is_none")]
         pub object_lock_enabled: Option<Value<ObjectLockEnabled>>,
         /// `Rule`
         ///
         /// ```text
         /// Specifies the Object Lock rule for the specified object. Enable this rule when you apply ``ObjectLockConfiguration`` to a bucket. If Object Lock is turned on, bucket settings require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot specify ``Days`` and ``Years`` at the same time. For more information, see [ObjectLockRule](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html) and [DefaultRetention](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html).
         /// ```
-        #[serde(rename = "Rule", skip_serializing_if = "Option::is_none")]
         pub rule: Option<ObjectLockRule>,
+    }
+
+    impl Serialize for ObjectLockConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ObjectLockConfiguration",
+                usize::from(self.object_lock_enabled.is_some()) + usize::from(self.rule.is_some()),
+            )?;
+            if self.object_lock_enabled.is_some() {
+                state.serialize_field("ObjectLockEnabled", &self.object_lock_enabled)?;
+            } else {
+                state.skip_field("ObjectLockEnabled")?;
+            }
+            if self.rule.is_some() {
+                state.serialize_field("Rule", &self.rule)?;
+            } else {
+                state.skip_field("Rule")?;
+            }
+            state.end()
+        }
     }
 
     impl ObjectLockConfiguration {
@@ -2919,15 +3824,29 @@ pub mod bucket {
     /// Specifies an Object Ownership rule.
     ///  S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more information, see [Controlling ownership of objects and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct OwnershipControlsRule {
         /// `ObjectOwnership`
         ///
         /// ```text
         /// Specifies an object ownership rule.
         /// ```
-        #[serde(rename = "ObjectOwnership", skip_serializing_if = "Option::is_none")]
         pub object_ownership: Option<Value<ObjectOwnership>>,
+    }
+
+    impl Serialize for OwnershipControlsRule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "OwnershipControlsRule",
+                usize::from(self.object_ownership.is_some()),
+            )?;
+            if self.object_ownership.is_some() {
+                state.serialize_field("ObjectOwnership", &self.object_ownership)?;
+            } else {
+                state.skip_field("ObjectOwnership")?;
+            }
+            state.end()
+        }
     }
 
     impl OwnershipControlsRule {
@@ -2950,15 +3869,22 @@ pub mod bucket {
     /// Specifies the container element for Object Ownership rules.
     ///  S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more information, see [Controlling ownership of objects and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OwnershipControls {
         /// `Rules`
         ///
         /// ```text
         /// Specifies the container element for Object Ownership rules.
         /// ```
-        #[serde(rename = "Rules")]
         pub rules: Vec<OwnershipControlsRule>,
+    }
+
+    impl Serialize for OwnershipControls {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("OwnershipControls", usize::from(true))?;
+            state.serialize_field("Rules", &self.rules)?;
+            state.end()
+        }
     }
 
     impl OwnershipControls {
@@ -2975,7 +3901,7 @@ pub mod bucket {
     /// ```text
     /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. Bucket-level settings work alongside account-level settings (which may inherit from organization-level policies). For more information about when Amazon S3 considers a bucket or object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PublicAccessBlockConfiguration {
         /// `BlockPublicAcls`
         ///
@@ -2987,7 +3913,6 @@ pub mod bucket {
         ///
         ///  Enabling this setting doesn't affect existing policies or ACLs.
         /// ```
-        #[serde(rename = "BlockPublicAcls", skip_serializing_if = "Option::is_none")]
         pub block_public_acls: Option<Value<bool>>,
         /// `BlockPublicPolicy`
         ///
@@ -2995,7 +3920,6 @@ pub mod bucket {
         /// Specifies whether Amazon S3 should block public bucket policies for this bucket. Setting this element to ``TRUE`` causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows public access.
         ///  Enabling this setting doesn't affect existing bucket policies.
         /// ```
-        #[serde(rename = "BlockPublicPolicy", skip_serializing_if = "Option::is_none")]
         pub block_public_policy: Option<Value<bool>>,
         /// `IgnorePublicAcls`
         ///
@@ -3003,7 +3927,6 @@ pub mod bucket {
         /// Specifies whether Amazon S3 should ignore public ACLs for this bucket and objects in this bucket. Setting this element to ``TRUE`` causes Amazon S3 to ignore all public ACLs on this bucket and objects in this bucket.
         ///  Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs from being set.
         /// ```
-        #[serde(rename = "IgnorePublicAcls", skip_serializing_if = "Option::is_none")]
         pub ignore_public_acls: Option<Value<bool>>,
         /// `RestrictPublicBuckets`
         ///
@@ -3011,11 +3934,40 @@ pub mod bucket {
         /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to ``TRUE`` restricts access to this bucket to only AWS-service principals and authorized users within this account if the bucket has a public policy.
         ///  Enabling this setting doesn't affect previously stored bucket policies, except that public and cross-account access within any public bucket policy, including non-public delegation to specific accounts, is blocked.
         /// ```
-        #[serde(
-            rename = "RestrictPublicBuckets",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub restrict_public_buckets: Option<Value<bool>>,
+    }
+
+    impl Serialize for PublicAccessBlockConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "PublicAccessBlockConfiguration",
+                usize::from(self.block_public_acls.is_some())
+                    + usize::from(self.block_public_policy.is_some())
+                    + usize::from(self.ignore_public_acls.is_some())
+                    + usize::from(self.restrict_public_buckets.is_some()),
+            )?;
+            if self.block_public_acls.is_some() {
+                state.serialize_field("BlockPublicAcls", &self.block_public_acls)?;
+            } else {
+                state.skip_field("BlockPublicAcls")?;
+            }
+            if self.block_public_policy.is_some() {
+                state.serialize_field("BlockPublicPolicy", &self.block_public_policy)?;
+            } else {
+                state.skip_field("BlockPublicPolicy")?;
+            }
+            if self.ignore_public_acls.is_some() {
+                state.serialize_field("IgnorePublicAcls", &self.ignore_public_acls)?;
+            } else {
+                state.skip_field("IgnorePublicAcls")?;
+            }
+            if self.restrict_public_buckets.is_some() {
+                state.serialize_field("RestrictPublicBuckets", &self.restrict_public_buckets)?;
+            } else {
+                state.skip_field("RestrictPublicBuckets")?;
+            }
+            state.end()
+        }
     }
 
     impl PublicAccessBlockConfiguration {
@@ -3057,15 +4009,29 @@ pub mod bucket {
     ///  For more information about delete marker replication, see [Basic Rule Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html).
     ///   If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see [Backward Compatibility](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DeleteMarkerReplication {
         /// `Status`
         ///
         /// ```text
         /// Indicates whether to replicate delete markers.
         /// ```
-        #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Value<DeleteMarkerReplicationStatus>>,
+    }
+
+    impl Serialize for DeleteMarkerReplication {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DeleteMarkerReplication",
+                usize::from(self.status.is_some()),
+            )?;
+            if self.status.is_some() {
+                state.serialize_field("Status", &self.status)?;
+            } else {
+                state.skip_field("Status")?;
+            }
+            state.end()
+        }
     }
 
     impl DeleteMarkerReplication {
@@ -3085,15 +4051,23 @@ pub mod bucket {
     /// ```text
     /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the AWS-account that owns the destination bucket. If this is not specified in the replication configuration, the replicas are owned by same AWS-account that owns the source object.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AccessControlTranslation {
         /// `Owner`
         ///
         /// ```text
         /// Specifies the replica ownership. For default and valid values, see [PUT bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API Reference*.
         /// ```
-        #[serde(rename = "Owner")]
         pub owner: Value<Owner>,
+    }
+
+    impl Serialize for AccessControlTranslation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("AccessControlTranslation", usize::from(true))?;
+            state.serialize_field("Owner", &self.owner)?;
+            state.end()
+        }
     }
 
     impl AccessControlTranslation {
@@ -3111,15 +4085,23 @@ pub mod bucket {
     /// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects.
     ///   If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EncryptionConfiguration {
         /// `ReplicaKmsKeyID`
         ///
         /// ```text
         /// Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS KMS key stored in AWS Key Management Service (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects. Amazon S3 only supports symmetric encryption KMS keys. For more information, see [Asymmetric keys in KMS](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
         /// ```
-        #[serde(rename = "ReplicaKmsKeyID")]
         pub replica_kms_key_id: Value,
+    }
+
+    impl Serialize for EncryptionConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("EncryptionConfiguration", usize::from(true))?;
+            state.serialize_field("ReplicaKmsKeyID", &self.replica_kms_key_id)?;
+            state.end()
+        }
     }
 
     impl EncryptionConfiguration {
@@ -3136,7 +4118,7 @@ pub mod bucket {
     /// ```text
     /// A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication metrics ``EventThreshold``.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ReplicationTimeValue {
         /// `Minutes`
         ///
@@ -3144,8 +4126,16 @@ pub mod bucket {
         /// Contains an integer specifying time in minutes.
         ///   Valid value: 15
         /// ```
-        #[serde(rename = "Minutes")]
         pub minutes: Value<i64>,
+    }
+
+    impl Serialize for ReplicationTimeValue {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("ReplicationTimeValue", usize::from(true))?;
+            state.serialize_field("Minutes", &self.minutes)?;
+            state.end()
+        }
     }
 
     impl ReplicationTimeValue {
@@ -3162,22 +4152,36 @@ pub mod bucket {
     /// ```text
     /// A container specifying replication metrics-related settings enabling replication metrics and events.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Metrics {
         /// `EventThreshold`
         ///
         /// ```text
         /// A container specifying the time threshold for emitting the ``s3:Replication:OperationMissedThreshold`` event.
         /// ```
-        #[serde(rename = "EventThreshold", skip_serializing_if = "Option::is_none")]
         pub event_threshold: Option<ReplicationTimeValue>,
         /// `Status`
         ///
         /// ```text
         /// Specifies whether the replication metrics are enabled.
         /// ```
-        #[serde(rename = "Status")]
         pub status: Value<MetricsStatus>,
+    }
+
+    impl Serialize for Metrics {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Metrics",
+                usize::from(self.event_threshold.is_some()) + usize::from(true),
+            )?;
+            if self.event_threshold.is_some() {
+                state.serialize_field("EventThreshold", &self.event_threshold)?;
+            } else {
+                state.skip_field("EventThreshold")?;
+            }
+            state.serialize_field("Status", &self.status)?;
+            state.end()
+        }
     }
 
     impl Metrics {
@@ -3200,22 +4204,30 @@ pub mod bucket {
     /// ```text
     /// A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a ``Metrics`` block.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ReplicationTime {
         /// `Status`
         ///
         /// ```text
         /// Specifies whether the replication time is enabled.
         /// ```
-        #[serde(rename = "Status")]
         pub status: Value<ReplicationTimeStatus>,
         /// `Time`
         ///
         /// ```text
         /// A container specifying the time by which replication should be complete for all objects and operations on objects.
         /// ```
-        #[serde(rename = "Time")]
         pub time: ReplicationTimeValue,
+    }
+
+    impl Serialize for ReplicationTime {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("ReplicationTime", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Status", &self.status)?;
+            state.serialize_field("Time", &self.time)?;
+            state.end()
+        }
     }
 
     impl ReplicationTime {
@@ -3236,17 +4248,13 @@ pub mod bucket {
     /// ```text
     /// A container for information about the replication destination and its configurations including enabling the S3 Replication Time Control (S3 RTC).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ReplicationDestination {
         /// `AccessControlTranslation`
         ///
         /// ```text
         /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the AWS-account that owns the destination bucket. If this is not specified in the replication configuration, the replicas are owned by same AWS-account that owns the source object.
         /// ```
-        #[serde(
-            rename = "AccessControlTranslation",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_control_translation: Option<AccessControlTranslation>,
         /// `Account`
         ///
@@ -3254,38 +4262,30 @@ pub mod bucket {
         /// Destination bucket owner account ID. In a cross-account scenario, if you direct Amazon S3 to change replica ownership to the AWS-account that owns the destination bucket by specifying the ``AccessControlTranslation`` property, this is the account ID of the destination bucket owner. For more information, see [Cross-Region Replication Additional Configuration: Change Replica Owner](https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html) in the *Amazon S3 User Guide*.
         ///  If you specify the ``AccessControlTranslation`` property, the ``Account`` property is required.
         /// ```
-        #[serde(rename = "Account", skip_serializing_if = "Option::is_none")]
         pub account: Option<Value>,
         /// `Bucket`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store the results.
         /// ```
-        #[serde(rename = "Bucket")]
         pub bucket: Value,
         /// `EncryptionConfiguration`
         ///
         /// ```text
         /// Specifies encryption-related information.
         /// ```
-        #[serde(
-            rename = "EncryptionConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub encryption_configuration: Option<EncryptionConfiguration>,
         /// `Metrics`
         ///
         /// ```text
         /// A container specifying replication metrics-related settings enabling replication metrics and events.
         /// ```
-        #[serde(rename = "Metrics", skip_serializing_if = "Option::is_none")]
         pub metrics: Option<Metrics>,
         /// `ReplicationTime`
         ///
         /// ```text
         /// A container specifying S3 Replication Time Control (S3 RTC), including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a ``Metrics`` block.
         /// ```
-        #[serde(rename = "ReplicationTime", skip_serializing_if = "Option::is_none")]
         pub replication_time: Option<ReplicationTime>,
         /// `StorageClass`
         ///
@@ -3294,8 +4294,57 @@ pub mod bucket {
         ///  For valid values, see the ``StorageClass`` element of the [PUT Bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the *Amazon S3 API Reference*.
         ///  ``FSX_OPENZFS`` is not an accepted value when replicating objects.
         /// ```
-        #[serde(rename = "StorageClass", skip_serializing_if = "Option::is_none")]
         pub storage_class: Option<Value<ReplicationDestinationStorageClass>>,
+    }
+
+    impl Serialize for ReplicationDestination {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ReplicationDestination",
+                usize::from(self.access_control_translation.is_some())
+                    + usize::from(self.account.is_some())
+                    + usize::from(true)
+                    + usize::from(self.encryption_configuration.is_some())
+                    + usize::from(self.metrics.is_some())
+                    + usize::from(self.replication_time.is_some())
+                    + usize::from(self.storage_class.is_some()),
+            )?;
+            if self.access_control_translation.is_some() {
+                state.serialize_field(
+                    "AccessControlTranslation",
+                    &self.access_control_translation,
+                )?;
+            } else {
+                state.skip_field("AccessControlTranslation")?;
+            }
+            if self.account.is_some() {
+                state.serialize_field("Account", &self.account)?;
+            } else {
+                state.skip_field("Account")?;
+            }
+            state.serialize_field("Bucket", &self.bucket)?;
+            if self.encryption_configuration.is_some() {
+                state.serialize_field("EncryptionConfiguration", &self.encryption_configuration)?;
+            } else {
+                state.skip_field("EncryptionConfiguration")?;
+            }
+            if self.metrics.is_some() {
+                state.serialize_field("Metrics", &self.metrics)?;
+            } else {
+                state.skip_field("Metrics")?;
+            }
+            if self.replication_time.is_some() {
+                state.serialize_field("ReplicationTime", &self.replication_time)?;
+            } else {
+                state.skip_field("ReplicationTime")?;
+            }
+            if self.storage_class.is_some() {
+                state.serialize_field("StorageClass", &self.storage_class)?;
+            } else {
+                state.skip_field("StorageClass")?;
+            }
+            state.end()
+        }
     }
 
     impl ReplicationDestination {
@@ -3360,22 +4409,40 @@ pub mod bucket {
     ///   +  If you specify both a ``Prefix`` and a ``TagFilter``, wrap these filters in an ``And`` tag.
     ///   +  If you specify a filter based on multiple tags, wrap the ``TagFilter`` elements in an ``And`` tag
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ReplicationRuleAndOperator {
         /// `Prefix`
         ///
         /// ```text
         /// An object key name prefix that identifies the subset of objects to which the rule applies.
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
         /// `TagFilters`
         ///
         /// ```text
         /// An array of tags containing key and value pairs.
         /// ```
-        #[serde(rename = "TagFilters", skip_serializing_if = "Option::is_none")]
         pub tag_filters: Option<Vec<TagFilter>>,
+    }
+
+    impl Serialize for ReplicationRuleAndOperator {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ReplicationRuleAndOperator",
+                usize::from(self.prefix.is_some()) + usize::from(self.tag_filters.is_some()),
+            )?;
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            if self.tag_filters.is_some() {
+                state.serialize_field("TagFilters", &self.tag_filters)?;
+            } else {
+                state.skip_field("TagFilters")?;
+            }
+            state.end()
+        }
     }
 
     impl ReplicationRuleAndOperator {
@@ -3403,7 +4470,7 @@ pub mod bucket {
     /// ```text
     /// A filter that identifies the subset of objects to which the replication rule applies. A ``Filter`` must specify exactly one ``Prefix``, ``TagFilter``, or an ``And`` child element.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ReplicationRuleFilter {
         /// `And`
         ///
@@ -3412,7 +4479,6 @@ pub mod bucket {
         ///   +  If you specify both a ``Prefix`` and a ``TagFilter``, wrap these filters in an ``And`` tag.
         ///   +  If you specify a filter based on multiple tags, wrap the ``TagFilter`` elements in an ``And`` tag.
         /// ```
-        #[serde(rename = "And", skip_serializing_if = "Option::is_none")]
         pub and: Option<ReplicationRuleAndOperator>,
         /// `Prefix`
         ///
@@ -3420,7 +4486,6 @@ pub mod bucket {
         /// An object key name prefix that identifies the subset of objects to which the rule applies.
         ///   Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
         /// `TagFilter`
         ///
@@ -3428,8 +4493,34 @@ pub mod bucket {
         /// A container for specifying a tag key and value.
         ///  The rule applies only to objects that have the tag in their tag set.
         /// ```
-        #[serde(rename = "TagFilter", skip_serializing_if = "Option::is_none")]
         pub tag_filter: Option<TagFilter>,
+    }
+
+    impl Serialize for ReplicationRuleFilter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ReplicationRuleFilter",
+                usize::from(self.and.is_some())
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(self.tag_filter.is_some()),
+            )?;
+            if self.and.is_some() {
+                state.serialize_field("And", &self.and)?;
+            } else {
+                state.skip_field("And")?;
+            }
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            if self.tag_filter.is_some() {
+                state.serialize_field("TagFilter", &self.tag_filter)?;
+            } else {
+                state.skip_field("TagFilter")?;
+            }
+            state.end()
+        }
     }
 
     impl ReplicationRuleFilter {
@@ -3463,7 +4554,7 @@ pub mod bucket {
     /// ```text
     /// A filter that you can specify for selection for modifications on replicas.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ReplicaModifications {
         /// `Status`
         ///
@@ -3471,8 +4562,16 @@ pub mod bucket {
         /// Specifies whether Amazon S3 replicates modifications on replicas.
         ///  *Allowed values*: ``Enabled`` | ``Disabled``
         /// ```
-        #[serde(rename = "Status")]
         pub status: Value<ReplicaModificationsStatus>,
+    }
+
+    impl Serialize for ReplicaModifications {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("ReplicaModifications", usize::from(true))?;
+            state.serialize_field("Status", &self.status)?;
+            state.end()
+        }
     }
 
     impl ReplicaModifications {
@@ -3489,15 +4588,23 @@ pub mod bucket {
     /// ```text
     /// A container for filter information for the selection of S3 objects encrypted with AWS KMS.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SseKmsEncryptedObjects {
         /// `Status`
         ///
         /// ```text
         /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored in AWS Key Management Service.
         /// ```
-        #[serde(rename = "Status")]
         pub status: Value<SseKmsEncryptedObjectsStatus>,
+    }
+
+    impl Serialize for SseKmsEncryptedObjects {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("SseKmsEncryptedObjects", usize::from(true))?;
+            state.serialize_field("Status", &self.status)?;
+            state.end()
+        }
     }
 
     impl SseKmsEncryptedObjects {
@@ -3514,28 +4621,41 @@ pub mod bucket {
     /// ```text
     /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SourceSelectionCriteria {
         /// `ReplicaModifications`
         ///
         /// ```text
         /// A filter that you can specify for selection for modifications on replicas.
         /// ```
-        #[serde(
-            rename = "ReplicaModifications",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replica_modifications: Option<ReplicaModifications>,
         /// `SseKmsEncryptedObjects`
         ///
         /// ```text
         /// A container for filter information for the selection of Amazon S3 objects encrypted with AWS KMS.
         /// ```
-        #[serde(
-            rename = "SseKmsEncryptedObjects",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sse_kms_encrypted_objects: Option<SseKmsEncryptedObjects>,
+    }
+
+    impl Serialize for SourceSelectionCriteria {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SourceSelectionCriteria",
+                usize::from(self.replica_modifications.is_some())
+                    + usize::from(self.sse_kms_encrypted_objects.is_some()),
+            )?;
+            if self.replica_modifications.is_some() {
+                state.serialize_field("ReplicaModifications", &self.replica_modifications)?;
+            } else {
+                state.skip_field("ReplicaModifications")?;
+            }
+            if self.sse_kms_encrypted_objects.is_some() {
+                state.serialize_field("SseKmsEncryptedObjects", &self.sse_kms_encrypted_objects)?;
+            } else {
+                state.skip_field("SseKmsEncryptedObjects")?;
+            }
+            state.end()
+        }
     }
 
     impl SourceSelectionCriteria {
@@ -3566,7 +4686,7 @@ pub mod bucket {
     /// ```text
     /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ReplicationRule {
         /// `DeleteMarkerReplication`
         ///
@@ -3575,17 +4695,12 @@ pub mod bucket {
         ///  For more information about delete marker replication, see [Basic Rule Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html).
         ///   If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see [Backward Compatibility](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
         /// ```
-        #[serde(
-            rename = "DeleteMarkerReplication",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub delete_marker_replication: Option<DeleteMarkerReplication>,
         /// `Destination`
         ///
         /// ```text
         /// A container for information about the replication destination and its configurations including enabling the S3 Replication Time Control (S3 RTC).
         /// ```
-        #[serde(rename = "Destination")]
         pub destination: ReplicationDestination,
         /// `Filter`
         ///
@@ -3593,14 +4708,12 @@ pub mod bucket {
         /// A filter that identifies the subset of objects to which the replication rule applies. A ``Filter`` must specify exactly one ``Prefix``, ``TagFilter``, or an ``And`` child element. The use of the filter field indicates that this is a V2 replication configuration. This field isn't supported in a V1 replication configuration.
         ///   V1 replication configuration only supports filtering by key prefix. To filter using a V1 replication configuration, add the ``Prefix`` directly as a child element of the ``Rule`` element.
         /// ```
-        #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
         pub filter: Option<ReplicationRuleFilter>,
         /// `Id`
         ///
         /// ```text
         /// A unique identifier for the rule. The maximum value is 255 characters. If you don't specify a value, AWS CloudFormation generates a random ID. When using a V2 replication configuration this property is capitalized as "ID".
         /// ```
-        #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
         pub id: Option<Value>,
         /// `Prefix`
         ///
@@ -3608,7 +4721,6 @@ pub mod bucket {
         /// An object key name prefix that identifies the object or objects to which the rule applies. The maximum prefix length is 1,024 characters. To include all objects in a bucket, specify an empty string. To filter using a V1 replication configuration, add the ``Prefix`` directly as a child element of the ``Rule`` element.
         ///   Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
         /// ```
-        #[serde(rename = "Prefix", skip_serializing_if = "Option::is_none")]
         pub prefix: Option<Value>,
         /// `Priority`
         ///
@@ -3616,25 +4728,70 @@ pub mod bucket {
         /// The priority indicates which rule has precedence whenever two or more replication rules conflict. Amazon S3 will attempt to replicate objects according to all replication rules. However, if there are two or more rules with the same destination bucket, then objects will be replicated according to the rule with the highest priority. The higher the number, the higher the priority.
         ///  For more information, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
         pub priority: Option<Value<i64>>,
         /// `SourceSelectionCriteria`
         ///
         /// ```text
         /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects.
         /// ```
-        #[serde(
-            rename = "SourceSelectionCriteria",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub source_selection_criteria: Option<SourceSelectionCriteria>,
         /// `Status`
         ///
         /// ```text
         /// Specifies whether the rule is enabled.
         /// ```
-        #[serde(rename = "Status")]
         pub status: Value<ReplicationRuleStatus>,
+    }
+
+    impl Serialize for ReplicationRule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ReplicationRule",
+                usize::from(self.delete_marker_replication.is_some())
+                    + usize::from(true)
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(self.priority.is_some())
+                    + usize::from(self.source_selection_criteria.is_some())
+                    + usize::from(true),
+            )?;
+            if self.delete_marker_replication.is_some() {
+                state
+                    .serialize_field("DeleteMarkerReplication", &self.delete_marker_replication)?;
+            } else {
+                state.skip_field("DeleteMarkerReplication")?;
+            }
+            state.serialize_field("Destination", &self.destination)?;
+            if self.filter.is_some() {
+                state.serialize_field("Filter", &self.filter)?;
+            } else {
+                state.skip_field("Filter")?;
+            }
+            if self.id.is_some() {
+                state.serialize_field("Id", &self.id)?;
+            } else {
+                state.skip_field("Id")?;
+            }
+            if self.prefix.is_some() {
+                state.serialize_field("Prefix", &self.prefix)?;
+            } else {
+                state.skip_field("Prefix")?;
+            }
+            if self.priority.is_some() {
+                state.serialize_field("Priority", &self.priority)?;
+            } else {
+                state.skip_field("Priority")?;
+            }
+            if self.source_selection_criteria.is_some() {
+                state
+                    .serialize_field("SourceSelectionCriteria", &self.source_selection_criteria)?;
+            } else {
+                state.skip_field("SourceSelectionCriteria")?;
+            }
+            state.serialize_field("Status", &self.status)?;
+            state.end()
+        }
     }
 
     impl ReplicationRule {
@@ -3697,22 +4854,32 @@ pub mod bucket {
     /// ```text
     /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is 2 MB. The latest version of the replication configuration XML is V2. For more information about XML V2 replication configurations, see [Replication configuration](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ReplicationConfiguration {
         /// `Role`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the IAMlong (IAM) role that Amazon S3 assumes when replicating objects. For more information, see [How to Set Up Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "Role")]
         pub role: Value,
         /// `Rules`
         ///
         /// ```text
         /// A container for one or more replication rules. A replication configuration must have at least one rule and can contain a maximum of 1,000 rules.
         /// ```
-        #[serde(rename = "Rules")]
         pub rules: Vec<ReplicationRule>,
+    }
+
+    impl Serialize for ReplicationConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ReplicationConfiguration",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Role", &self.role)?;
+            state.serialize_field("Rules", &self.rules)?;
+            state.end()
+        }
     }
 
     impl ReplicationConfiguration {
@@ -3734,15 +4901,23 @@ pub mod bucket {
     ///   +  *Suspending versioning* - Takes effect immediately with no propagation delay.
     ///   +  *Transitioning between states* - Any change from Suspended to Enabled has a 15-minute delay.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct VersioningConfiguration {
         /// `Status`
         ///
         /// ```text
         /// The versioning state of the bucket.
         /// ```
-        #[serde(rename = "Status")]
         pub status: Value<VersioningConfigurationStatus>,
+    }
+
+    impl Serialize for VersioningConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("VersioningConfiguration", usize::from(true))?;
+            state.serialize_field("Status", &self.status)?;
+            state.end()
+        }
     }
 
     impl VersioningConfiguration {
@@ -3759,22 +4934,36 @@ pub mod bucket {
     /// ```text
     /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RedirectAllRequestsTo {
         /// `HostName`
         ///
         /// ```text
         /// Name of the host where requests are redirected.
         /// ```
-        #[serde(rename = "HostName")]
         pub host_name: Value,
         /// `Protocol`
         ///
         /// ```text
         /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
         /// ```
-        #[serde(rename = "Protocol", skip_serializing_if = "Option::is_none")]
         pub protocol: Option<Value<RedirectAllRequestsToProtocol>>,
+    }
+
+    impl Serialize for RedirectAllRequestsTo {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RedirectAllRequestsTo",
+                usize::from(true) + usize::from(self.protocol.is_some()),
+            )?;
+            state.serialize_field("HostName", &self.host_name)?;
+            if self.protocol.is_some() {
+                state.serialize_field("Protocol", &self.protocol)?;
+            } else {
+                state.skip_field("Protocol")?;
+            }
+            state.end()
+        }
     }
 
     impl RedirectAllRequestsTo {
@@ -3797,28 +4986,25 @@ pub mod bucket {
     /// ```text
     /// Specifies how requests are redirected. In the event of an error, you can specify a different error code to return.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct RedirectRule {
         /// `HostName`
         ///
         /// ```text
         /// The host name to use in the redirect request.
         /// ```
-        #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
         pub host_name: Option<Value>,
         /// `HttpRedirectCode`
         ///
         /// ```text
         /// The HTTP redirect code to use on the response. Not required if one of the siblings is present.
         /// ```
-        #[serde(rename = "HttpRedirectCode", skip_serializing_if = "Option::is_none")]
         pub http_redirect_code: Option<Value>,
         /// `Protocol`
         ///
         /// ```text
         /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
         /// ```
-        #[serde(rename = "Protocol", skip_serializing_if = "Option::is_none")]
         pub protocol: Option<Value<RedirectRuleProtocol>>,
         /// `ReplaceKeyPrefixWith`
         ///
@@ -3826,10 +5012,6 @@ pub mod bucket {
         /// The object key prefix to use in the redirect request. For example, to redirect requests for all pages with prefix ``docs/`` (objects in the ``docs/`` folder) to ``documents/``, you can set a condition block with ``KeyPrefixEquals`` set to ``docs/`` and in the Redirect set ``ReplaceKeyPrefixWith`` to ``/documents``. Not required if one of the siblings is present. Can be present only if ``ReplaceKeyWith`` is not provided.
         ///   Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
         /// ```
-        #[serde(
-            rename = "ReplaceKeyPrefixWith",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replace_key_prefix_with: Option<Value>,
         /// `ReplaceKeyWith`
         ///
@@ -3837,8 +5019,46 @@ pub mod bucket {
         /// The specific object key to use in the redirect request. For example, redirect request to ``error.html``. Not required if one of the siblings is present. Can be present only if ``ReplaceKeyPrefixWith`` is not provided.
         ///   Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
         /// ```
-        #[serde(rename = "ReplaceKeyWith", skip_serializing_if = "Option::is_none")]
         pub replace_key_with: Option<Value>,
+    }
+
+    impl Serialize for RedirectRule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RedirectRule",
+                usize::from(self.host_name.is_some())
+                    + usize::from(self.http_redirect_code.is_some())
+                    + usize::from(self.protocol.is_some())
+                    + usize::from(self.replace_key_prefix_with.is_some())
+                    + usize::from(self.replace_key_with.is_some()),
+            )?;
+            if self.host_name.is_some() {
+                state.serialize_field("HostName", &self.host_name)?;
+            } else {
+                state.skip_field("HostName")?;
+            }
+            if self.http_redirect_code.is_some() {
+                state.serialize_field("HttpRedirectCode", &self.http_redirect_code)?;
+            } else {
+                state.skip_field("HttpRedirectCode")?;
+            }
+            if self.protocol.is_some() {
+                state.serialize_field("Protocol", &self.protocol)?;
+            } else {
+                state.skip_field("Protocol")?;
+            }
+            if self.replace_key_prefix_with.is_some() {
+                state.serialize_field("ReplaceKeyPrefixWith", &self.replace_key_prefix_with)?;
+            } else {
+                state.skip_field("ReplaceKeyPrefixWith")?;
+            }
+            if self.replace_key_with.is_some() {
+                state.serialize_field("ReplaceKeyWith", &self.replace_key_with)?;
+            } else {
+                state.skip_field("ReplaceKeyWith")?;
+            }
+            state.end()
+        }
     }
 
     impl RedirectRule {
@@ -3884,7 +5104,7 @@ pub mod bucket {
     /// ```text
     /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the ``/docs`` folder, redirect to the ``/documents`` folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct RoutingRuleCondition {
         /// `HttpErrorCodeReturnedEquals`
         ///
@@ -3892,10 +5112,6 @@ pub mod bucket {
         /// The HTTP error code when the redirect is applied. In the event of an error, if the error code equals this value, then the specified redirect is applied.
         ///  Required when parent element ``Condition`` is specified and sibling ``KeyPrefixEquals`` is not specified. If both are specified, then both must be true for the redirect to be applied.
         /// ```
-        #[serde(
-            rename = "HttpErrorCodeReturnedEquals",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_error_code_returned_equals: Option<Value>,
         /// `KeyPrefixEquals`
         ///
@@ -3903,8 +5119,31 @@ pub mod bucket {
         /// The object key name prefix when the redirect is applied. For example, to redirect requests for ``ExamplePage.html``, the key prefix will be ``ExamplePage.html``. To redirect request for all pages with the prefix ``docs/``, the key prefix will be ``docs/``, which identifies all objects in the docs/ folder.
         ///  Required when the parent element ``Condition`` is specified and sibling ``HttpErrorCodeReturnedEquals`` is not specified. If both conditions are specified, both must be true for the redirect to be applied.
         /// ```
-        #[serde(rename = "KeyPrefixEquals", skip_serializing_if = "Option::is_none")]
         pub key_prefix_equals: Option<Value>,
+    }
+
+    impl Serialize for RoutingRuleCondition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RoutingRuleCondition",
+                usize::from(self.http_error_code_returned_equals.is_some())
+                    + usize::from(self.key_prefix_equals.is_some()),
+            )?;
+            if self.http_error_code_returned_equals.is_some() {
+                state.serialize_field(
+                    "HttpErrorCodeReturnedEquals",
+                    &self.http_error_code_returned_equals,
+                )?;
+            } else {
+                state.skip_field("HttpErrorCodeReturnedEquals")?;
+            }
+            if self.key_prefix_equals.is_some() {
+                state.serialize_field("KeyPrefixEquals", &self.key_prefix_equals)?;
+            } else {
+                state.skip_field("KeyPrefixEquals")?;
+            }
+            state.end()
+        }
     }
 
     impl RoutingRuleCondition {
@@ -3932,25 +5171,36 @@ pub mod bucket {
     /// ```text
     /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see [Configuring advanced conditional redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RoutingRule {
         /// `RedirectRule`
         ///
         /// ```text
         /// Container for redirect information. You can redirect requests to another host, to another page, or with another protocol. In the event of an error, you can specify a different error code to return.
         /// ```
-        #[serde(rename = "RedirectRule")]
         pub redirect_rule: RedirectRule,
         /// `RoutingRuleCondition`
         ///
         /// ```text
         /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the ``/docs`` folder, redirect to the ``/documents`` folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error.
         /// ```
-        #[serde(
-            rename = "RoutingRuleCondition",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub routing_rule_condition: Option<RoutingRuleCondition>,
+    }
+
+    impl Serialize for RoutingRule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RoutingRule",
+                usize::from(true) + usize::from(self.routing_rule_condition.is_some()),
+            )?;
+            state.serialize_field("RedirectRule", &self.redirect_rule)?;
+            if self.routing_rule_condition.is_some() {
+                state.serialize_field("RoutingRuleCondition", &self.routing_rule_condition)?;
+            } else {
+                state.skip_field("RoutingRuleCondition")?;
+            }
+            state.end()
+        }
     }
 
     impl RoutingRule {
@@ -3973,21 +5223,19 @@ pub mod bucket {
     /// ```text
     /// Specifies website configuration parameters for an Amazon S3 bucket.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct WebsiteConfiguration {
         /// `ErrorDocument`
         ///
         /// ```text
         /// The name of the error document for the website.
         /// ```
-        #[serde(rename = "ErrorDocument", skip_serializing_if = "Option::is_none")]
         pub error_document: Option<Value>,
         /// `IndexDocument`
         ///
         /// ```text
         /// The name of the index document for the website.
         /// ```
-        #[serde(rename = "IndexDocument", skip_serializing_if = "Option::is_none")]
         pub index_document: Option<Value>,
         /// `RedirectAllRequestsTo`
         ///
@@ -3995,18 +5243,46 @@ pub mod bucket {
         /// The redirect behavior for every request to this bucket's website endpoint.
         ///   If you specify this property, you can't specify any other property.
         /// ```
-        #[serde(
-            rename = "RedirectAllRequestsTo",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
         /// `RoutingRules`
         ///
         /// ```text
         /// Rules that define when a redirect is applied and the redirect behavior.
         /// ```
-        #[serde(rename = "RoutingRules", skip_serializing_if = "Option::is_none")]
         pub routing_rules: Option<Vec<RoutingRule>>,
+    }
+
+    impl Serialize for WebsiteConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "WebsiteConfiguration",
+                usize::from(self.error_document.is_some())
+                    + usize::from(self.index_document.is_some())
+                    + usize::from(self.redirect_all_requests_to.is_some())
+                    + usize::from(self.routing_rules.is_some()),
+            )?;
+            if self.error_document.is_some() {
+                state.serialize_field("ErrorDocument", &self.error_document)?;
+            } else {
+                state.skip_field("ErrorDocument")?;
+            }
+            if self.index_document.is_some() {
+                state.serialize_field("IndexDocument", &self.index_document)?;
+            } else {
+                state.skip_field("IndexDocument")?;
+            }
+            if self.redirect_all_requests_to.is_some() {
+                state.serialize_field("RedirectAllRequestsTo", &self.redirect_all_requests_to)?;
+            } else {
+                state.skip_field("RedirectAllRequestsTo")?;
+            }
+            if self.routing_rules.is_some() {
+                state.serialize_field("RoutingRules", &self.routing_rules)?;
+            } else {
+                state.skip_field("RoutingRules")?;
+            }
+            state.end()
+        }
     }
 
     impl WebsiteConfiguration {
@@ -4046,12 +5322,22 @@ pub mod bucket {
     /// ```text
     /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see [Using tags with S3 general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AbacStatus {
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
-        #[serde(rename = "Disabled")]
+        /// `Disabled`
         Disabled,
+    }
+
+    impl Serialize for AbacStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AbacStatus::Enabled => (0u32, "Enabled"),
+                AbacStatus::Disabled => (1u32, "Disabled"),
+            };
+            serializer.serialize_unit_variant("AbacStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4059,12 +5345,22 @@ pub mod bucket {
     /// ```text
     /// Specifies the transfer acceleration status of the bucket.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AccelerationStatus {
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
-        #[serde(rename = "Suspended")]
+        /// `Suspended`
         Suspended,
+    }
+
+    impl Serialize for AccelerationStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AccelerationStatus::Enabled => (0u32, "Enabled"),
+                AccelerationStatus::Suspended => (1u32, "Suspended"),
+            };
+            serializer.serialize_unit_variant("AccelerationStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4075,24 +5371,40 @@ pub mod bucket {
     ///   S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the [AWS::S3::OwnershipControls](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html) property to enable ACLs, your resource will fail to deploy with any value other than Private. Use cases requiring ACLs are uncommon.
     ///   The majority of access control configurations can be successfully and more easily achieved with bucket policies. For more information, see [AWS::S3::BucketPolicy](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html). For examples of common policy configurations, including S3 Server Access Logs buckets and more, see [Bucket policy examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the *Amazon S3 User Guide*.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AccessControl {
-        #[serde(rename = "AuthenticatedRead")]
+        /// `AuthenticatedRead`
         AuthenticatedRead,
-        #[serde(rename = "AwsExecRead")]
+        /// `AwsExecRead`
         AwsExecRead,
-        #[serde(rename = "BucketOwnerFullControl")]
+        /// `BucketOwnerFullControl`
         BucketOwnerFullControl,
-        #[serde(rename = "BucketOwnerRead")]
+        /// `BucketOwnerRead`
         BucketOwnerRead,
-        #[serde(rename = "LogDeliveryWrite")]
+        /// `LogDeliveryWrite`
         LogDeliveryWrite,
-        #[serde(rename = "Private")]
+        /// `Private`
         Private,
-        #[serde(rename = "PublicRead")]
+        /// `PublicRead`
         PublicRead,
-        #[serde(rename = "PublicReadWrite")]
+        /// `PublicReadWrite`
         PublicReadWrite,
+    }
+
+    impl Serialize for AccessControl {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AccessControl::AuthenticatedRead => (0u32, "AuthenticatedRead"),
+                AccessControl::AwsExecRead => (1u32, "AwsExecRead"),
+                AccessControl::BucketOwnerFullControl => (2u32, "BucketOwnerFullControl"),
+                AccessControl::BucketOwnerRead => (3u32, "BucketOwnerRead"),
+                AccessControl::LogDeliveryWrite => (4u32, "LogDeliveryWrite"),
+                AccessControl::Private => (5u32, "Private"),
+                AccessControl::PublicRead => (6u32, "PublicRead"),
+                AccessControl::PublicReadWrite => (7u32, "PublicReadWrite"),
+            };
+            serializer.serialize_unit_variant("AccessControl", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4101,23 +5413,44 @@ pub mod bucket {
     /// Specifies the file format used when exporting data to Amazon S3.
     ///  *Allowed values*: ``CSV`` | ``ORC`` | ``Parquet``
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DestinationFormat {
-        #[serde(rename = "CSV")]
+        /// `CSV`
         Csv,
-        #[serde(rename = "ORC")]
+        /// `ORC`
         Orc,
-        #[serde(rename = "Parquet")]
+        /// `Parquet`
         Parquet,
     }
 
+    impl Serialize for DestinationFormat {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                DestinationFormat::Csv => (0u32, "CSV"),
+                DestinationFormat::Orc => (1u32, "ORC"),
+                DestinationFormat::Parquet => (2u32, "Parquet"),
+            };
+            serializer.serialize_unit_variant("DestinationFormat", index, value)
+        }
+    }
+
     /// The values a property of `AWS::S3::Bucket` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum BlockedEncryptionTypeListItem {
-        #[serde(rename = "NONE")]
+        /// `NONE`
         None,
-        #[serde(rename = "SSE-C")]
+        /// `SSE-C`
         SseC,
+    }
+
+    impl Serialize for BlockedEncryptionTypeListItem {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                BlockedEncryptionTypeListItem::None => (0u32, "NONE"),
+                BlockedEncryptionTypeListItem::SseC => (1u32, "SSE-C"),
+            };
+            serializer.serialize_unit_variant("BlockedEncryptionTypeListItem", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4126,38 +5459,72 @@ pub mod bucket {
     /// Server-side encryption algorithm to use for the default encryption.
     ///   For directory buckets, there are only two supported values for server-side encryption: ``AES256`` and ``aws:kms``.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SSEAlgorithm {
-        #[serde(rename = "aws:kms")]
+        /// `aws:kms`
         AwsKms,
-        #[serde(rename = "AES256")]
+        /// `AES256`
         Aes256,
-        #[serde(rename = "aws:kms:dsse")]
+        /// `aws:kms:dsse`
         AwsKmsDsse,
     }
 
-    /// The values a property of `AWS::S3::Bucket` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum BucketNamespace {
-        #[serde(rename = "global")]
-        Global,
-        #[serde(rename = "account-regional")]
-        AccountRegional,
+    impl Serialize for SSEAlgorithm {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SSEAlgorithm::AwsKms => (0u32, "aws:kms"),
+                SSEAlgorithm::Aes256 => (1u32, "AES256"),
+                SSEAlgorithm::AwsKmsDsse => (2u32, "aws:kms:dsse"),
+            };
+            serializer.serialize_unit_variant("SSEAlgorithm", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum BucketNamespace {
+        /// `global`
+        Global,
+        /// `account-regional`
+        AccountRegional,
+    }
+
+    impl Serialize for BucketNamespace {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                BucketNamespace::Global => (0u32, "global"),
+                BucketNamespace::AccountRegional => (1u32, "account-regional"),
+            };
+            serializer.serialize_unit_variant("BucketNamespace", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::S3::Bucket` takes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AllowedMethod {
-        #[serde(rename = "GET")]
+        /// `GET`
         Get,
-        #[serde(rename = "PUT")]
+        /// `PUT`
         Put,
-        #[serde(rename = "HEAD")]
+        /// `HEAD`
         Head,
-        #[serde(rename = "POST")]
+        /// `POST`
         Post,
-        #[serde(rename = "DELETE")]
+        /// `DELETE`
         Delete,
+    }
+
+    impl Serialize for AllowedMethod {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AllowedMethod::Get => (0u32, "GET"),
+                AllowedMethod::Put => (1u32, "PUT"),
+                AllowedMethod::Head => (2u32, "HEAD"),
+                AllowedMethod::Post => (3u32, "POST"),
+                AllowedMethod::Delete => (4u32, "DELETE"),
+            };
+            serializer.serialize_unit_variant("AllowedMethod", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4165,12 +5532,22 @@ pub mod bucket {
     /// ```text
     /// Specifies the status of the configuration.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum IntelligentTieringConfigurationStatus {
-        #[serde(rename = "Disabled")]
+        /// `Disabled`
         Disabled,
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
+    }
+
+    impl Serialize for IntelligentTieringConfigurationStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                IntelligentTieringConfigurationStatus::Disabled => (0u32, "Disabled"),
+                IntelligentTieringConfigurationStatus::Enabled => (1u32, "Enabled"),
+            };
+            serializer.serialize_unit_variant("IntelligentTieringConfigurationStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4178,12 +5555,22 @@ pub mod bucket {
     /// ```text
     /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access) for a list of access tiers in the S3 Intelligent-Tiering storage class.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AccessTier {
-        #[serde(rename = "ARCHIVE_ACCESS")]
+        /// `ARCHIVE_ACCESS`
         ArchiveAccess,
-        #[serde(rename = "DEEP_ARCHIVE_ACCESS")]
+        /// `DEEP_ARCHIVE_ACCESS`
         DeepArchiveAccess,
+    }
+
+    impl Serialize for AccessTier {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AccessTier::ArchiveAccess => (0u32, "ARCHIVE_ACCESS"),
+                AccessTier::DeepArchiveAccess => (1u32, "DEEP_ARCHIVE_ACCESS"),
+            };
+            serializer.serialize_unit_variant("AccessTier", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4191,55 +5578,98 @@ pub mod bucket {
     /// ```text
     /// Object versions to include in the inventory list. If set to ``All``, the list includes all the object versions, which adds the version-related fields ``VersionId``, ``IsLatest``, and ``DeleteMarker`` to the list. If set to ``Current``, the list does not contain these version-related fields.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum IncludedObjectVersions {
-        #[serde(rename = "All")]
+        /// `All`
         All,
-        #[serde(rename = "Current")]
+        /// `Current`
         Current,
     }
 
+    impl Serialize for IncludedObjectVersions {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                IncludedObjectVersions::All => (0u32, "All"),
+                IncludedObjectVersions::Current => (1u32, "Current"),
+            };
+            serializer.serialize_unit_variant("IncludedObjectVersions", index, value)
+        }
+    }
+
     /// The values a property of `AWS::S3::Bucket` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum OptionalField {
-        #[serde(rename = "Size")]
+        /// `Size`
         Size,
-        #[serde(rename = "LastModifiedDate")]
+        /// `LastModifiedDate`
         LastModifiedDate,
-        #[serde(rename = "StorageClass")]
+        /// `StorageClass`
         StorageClass,
-        #[serde(rename = "ETag")]
+        /// `ETag`
         ETag,
-        #[serde(rename = "IsMultipartUploaded")]
+        /// `IsMultipartUploaded`
         IsMultipartUploaded,
-        #[serde(rename = "ReplicationStatus")]
+        /// `ReplicationStatus`
         ReplicationStatus,
-        #[serde(rename = "EncryptionStatus")]
+        /// `EncryptionStatus`
         EncryptionStatus,
-        #[serde(rename = "ObjectLockRetainUntilDate")]
+        /// `ObjectLockRetainUntilDate`
         ObjectLockRetainUntilDate,
-        #[serde(rename = "ObjectLockMode")]
+        /// `ObjectLockMode`
         ObjectLockMode,
-        #[serde(rename = "ObjectLockLegalHoldStatus")]
+        /// `ObjectLockLegalHoldStatus`
         ObjectLockLegalHoldStatus,
-        #[serde(rename = "ObjectLockEventHoldStatus")]
+        /// `ObjectLockEventHoldStatus`
         ObjectLockEventHoldStatus,
-        #[serde(rename = "ObjectLockEventHoldDuration")]
+        /// `ObjectLockEventHoldDuration`
         ObjectLockEventHoldDuration,
-        #[serde(rename = "IntelligentTieringAccessTier")]
+        /// `IntelligentTieringAccessTier`
         IntelligentTieringAccessTier,
-        #[serde(rename = "BucketKeyStatus")]
+        /// `BucketKeyStatus`
         BucketKeyStatus,
-        #[serde(rename = "ChecksumAlgorithm")]
+        /// `ChecksumAlgorithm`
         ChecksumAlgorithm,
-        #[serde(rename = "ObjectAccessControlList")]
+        /// `ObjectAccessControlList`
         ObjectAccessControlList,
-        #[serde(rename = "ObjectOwner")]
+        /// `ObjectOwner`
         ObjectOwner,
-        #[serde(rename = "LifecycleExpirationDate")]
+        /// `LifecycleExpirationDate`
         LifecycleExpirationDate,
-        #[serde(rename = "IntelligentTieringReferenceDate")]
+        /// `IntelligentTieringReferenceDate`
         IntelligentTieringReferenceDate,
+    }
+
+    impl Serialize for OptionalField {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                OptionalField::Size => (0u32, "Size"),
+                OptionalField::LastModifiedDate => (1u32, "LastModifiedDate"),
+                OptionalField::StorageClass => (2u32, "StorageClass"),
+                OptionalField::ETag => (3u32, "ETag"),
+                OptionalField::IsMultipartUploaded => (4u32, "IsMultipartUploaded"),
+                OptionalField::ReplicationStatus => (5u32, "ReplicationStatus"),
+                OptionalField::EncryptionStatus => (6u32, "EncryptionStatus"),
+                OptionalField::ObjectLockRetainUntilDate => (7u32, "ObjectLockRetainUntilDate"),
+                OptionalField::ObjectLockMode => (8u32, "ObjectLockMode"),
+                OptionalField::ObjectLockLegalHoldStatus => (9u32, "ObjectLockLegalHoldStatus"),
+                OptionalField::ObjectLockEventHoldStatus => (10u32, "ObjectLockEventHoldStatus"),
+                OptionalField::ObjectLockEventHoldDuration => {
+                    (11u32, "ObjectLockEventHoldDuration")
+                }
+                OptionalField::IntelligentTieringAccessTier => {
+                    (12u32, "IntelligentTieringAccessTier")
+                }
+                OptionalField::BucketKeyStatus => (13u32, "BucketKeyStatus"),
+                OptionalField::ChecksumAlgorithm => (14u32, "ChecksumAlgorithm"),
+                OptionalField::ObjectAccessControlList => (15u32, "ObjectAccessControlList"),
+                OptionalField::ObjectOwner => (16u32, "ObjectOwner"),
+                OptionalField::LifecycleExpirationDate => (17u32, "LifecycleExpirationDate"),
+                OptionalField::IntelligentTieringReferenceDate => {
+                    (18u32, "IntelligentTieringReferenceDate")
+                }
+            };
+            serializer.serialize_unit_variant("OptionalField", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4247,12 +5677,22 @@ pub mod bucket {
     /// ```text
     /// Specifies the schedule for generating inventory results.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ScheduleFrequency {
-        #[serde(rename = "Daily")]
+        /// `Daily`
         Daily,
-        #[serde(rename = "Weekly")]
+        /// `Weekly`
         Weekly,
+    }
+
+    impl Serialize for ScheduleFrequency {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ScheduleFrequency::Daily => (0u32, "Daily"),
+                ScheduleFrequency::Weekly => (1u32, "Weekly"),
+            };
+            serializer.serialize_unit_variant("ScheduleFrequency", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4260,22 +5700,37 @@ pub mod bucket {
     /// ```text
     /// The class of storage used to store the object.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum StorageClass {
-        #[serde(rename = "DEEP_ARCHIVE")]
+        /// `DEEP_ARCHIVE`
         DeepArchive,
-        #[serde(rename = "GLACIER")]
+        /// `GLACIER`
         Glacier,
-        #[serde(rename = "Glacier")]
+        /// `Glacier`
         Glacier_,
-        #[serde(rename = "GLACIER_IR")]
+        /// `GLACIER_IR`
         GlacierIr,
-        #[serde(rename = "INTELLIGENT_TIERING")]
+        /// `INTELLIGENT_TIERING`
         IntelligentTiering,
-        #[serde(rename = "ONEZONE_IA")]
+        /// `ONEZONE_IA`
         OnezoneIa,
-        #[serde(rename = "STANDARD_IA")]
+        /// `STANDARD_IA`
         StandardIa,
+    }
+
+    impl Serialize for StorageClass {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                StorageClass::DeepArchive => (0u32, "DEEP_ARCHIVE"),
+                StorageClass::Glacier => (1u32, "GLACIER"),
+                StorageClass::Glacier_ => (2u32, "Glacier"),
+                StorageClass::GlacierIr => (3u32, "GLACIER_IR"),
+                StorageClass::IntelligentTiering => (4u32, "INTELLIGENT_TIERING"),
+                StorageClass::OnezoneIa => (5u32, "ONEZONE_IA"),
+                StorageClass::StandardIa => (6u32, "STANDARD_IA"),
+            };
+            serializer.serialize_unit_variant("StorageClass", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4283,12 +5738,22 @@ pub mod bucket {
     /// ```text
     /// If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule is not currently being applied.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum RuleStatus {
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
-        #[serde(rename = "Disabled")]
+        /// `Disabled`
         Disabled,
+    }
+
+    impl Serialize for RuleStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                RuleStatus::Enabled => (0u32, "Enabled"),
+                RuleStatus::Disabled => (1u32, "Disabled"),
+            };
+            serializer.serialize_unit_variant("RuleStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4301,12 +5766,26 @@ pub mod bucket {
     ///
     ///  To customize the minimum object size for any transition you can add a filter that specifies a custom ``ObjectSizeGreaterThan`` or ``ObjectSizeLessThan`` in the body of your transition rule. Custom filters always take precedence over the default transition behavior.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum TransitionDefaultMinimumObjectSize {
-        #[serde(rename = "varies_by_storage_class")]
+        /// `varies_by_storage_class`
         VariesByStorageClass,
-        #[serde(rename = "all_storage_classes_128K")]
+        /// `all_storage_classes_128K`
         AllStorageClasses128k,
+    }
+
+    impl Serialize for TransitionDefaultMinimumObjectSize {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                TransitionDefaultMinimumObjectSize::VariesByStorageClass => {
+                    (0u32, "varies_by_storage_class")
+                }
+                TransitionDefaultMinimumObjectSize::AllStorageClasses128k => {
+                    (1u32, "all_storage_classes_128K")
+                }
+            };
+            serializer.serialize_unit_variant("TransitionDefaultMinimumObjectSize", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4316,12 +5795,22 @@ pub mod bucket {
     ///  For ``DeliveryTime``, the time in the log file names corresponds to the delivery time for the log files.
     ///   For ``EventTime``, The logs delivered are for a specific day only. The year, month, and day correspond to the day on which the event occurred, and the hour, minutes and seconds are set to 00 in the key.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PartitionDateSource {
-        #[serde(rename = "EventTime")]
+        /// `EventTime`
         EventTime,
-        #[serde(rename = "DeliveryTime")]
+        /// `DeliveryTime`
         DeliveryTime,
+    }
+
+    impl Serialize for PartitionDateSource {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PartitionDateSource::EventTime => (0u32, "EventTime"),
+                PartitionDateSource::DeliveryTime => (1u32, "DeliveryTime"),
+            };
+            serializer.serialize_unit_variant("PartitionDateSource", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4329,12 +5818,22 @@ pub mod bucket {
     /// ```text
     /// Specifies whether the annotation table configuration is enabled or disabled.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ConfigurationState {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "DISABLED")]
+        /// `DISABLED`
         Disabled,
+    }
+
+    impl Serialize for ConfigurationState {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ConfigurationState::Enabled => (0u32, "ENABLED"),
+                ConfigurationState::Disabled => (1u32, "DISABLED"),
+            };
+            serializer.serialize_unit_variant("ConfigurationState", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4342,12 +5841,22 @@ pub mod bucket {
     /// ```text
     /// The encryption type specified for a metadata table. To specify server-side encryption with KMSlong (KMS) keys (SSE-KMS), use the ``aws:kms`` value. To specify server-side encryption with Amazon S3 managed keys (SSE-S3), use the ``AES256`` value.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SseAlgorithm {
-        #[serde(rename = "aws:kms")]
+        /// `aws:kms`
         AwsKms,
-        #[serde(rename = "AES256")]
+        /// `AES256`
         Aes256,
+    }
+
+    impl Serialize for SseAlgorithm {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SseAlgorithm::AwsKms => (0u32, "aws:kms"),
+                SseAlgorithm::Aes256 => (1u32, "AES256"),
+            };
+            serializer.serialize_unit_variant("SseAlgorithm", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4355,12 +5864,22 @@ pub mod bucket {
     /// ```text
     /// The type of the table bucket where the metadata configuration is stored. The ``aws`` value indicates an AWS managed table bucket, and the ``customer`` value indicates a customer-managed table bucket. V2 metadata configurations are stored in AWS managed table buckets, and V1 metadata configurations are stored in customer-managed table buckets.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum TableBucketType {
-        #[serde(rename = "aws")]
+        /// `aws`
         Aws,
-        #[serde(rename = "customer")]
+        /// `customer`
         Customer,
+    }
+
+    impl Serialize for TableBucketType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                TableBucketType::Aws => (0u32, "aws"),
+                TableBucketType::Customer => (1u32, "customer"),
+            };
+            serializer.serialize_unit_variant("TableBucketType", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4368,12 +5887,22 @@ pub mod bucket {
     /// ```text
     /// Specifies whether journal table record expiration is enabled or disabled.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Expiration {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "DISABLED")]
+        /// `DISABLED`
         Disabled,
+    }
+
+    impl Serialize for Expiration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Expiration::Enabled => (0u32, "ENABLED"),
+                Expiration::Disabled => (1u32, "DISABLED"),
+            };
+            serializer.serialize_unit_variant("Expiration", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4381,10 +5910,19 @@ pub mod bucket {
     /// ```text
     /// Indicates whether this bucket has an Object Lock configuration enabled. Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a bucket.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ObjectLockEnabled {
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
+    }
+
+    impl Serialize for ObjectLockEnabled {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ObjectLockEnabled::Enabled => (0u32, "Enabled"),
+            };
+            serializer.serialize_unit_variant("ObjectLockEnabled", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4392,12 +5930,22 @@ pub mod bucket {
     /// ```text
     /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DefaultRetentionMode {
-        #[serde(rename = "COMPLIANCE")]
+        /// `COMPLIANCE`
         Compliance,
-        #[serde(rename = "GOVERNANCE")]
+        /// `GOVERNANCE`
         Governance,
+    }
+
+    impl Serialize for DefaultRetentionMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                DefaultRetentionMode::Compliance => (0u32, "COMPLIANCE"),
+                DefaultRetentionMode::Governance => (1u32, "GOVERNANCE"),
+            };
+            serializer.serialize_unit_variant("DefaultRetentionMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4405,14 +5953,25 @@ pub mod bucket {
     /// ```text
     /// Specifies an object ownership rule.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ObjectOwnership {
-        #[serde(rename = "ObjectWriter")]
+        /// `ObjectWriter`
         ObjectWriter,
-        #[serde(rename = "BucketOwnerPreferred")]
+        /// `BucketOwnerPreferred`
         BucketOwnerPreferred,
-        #[serde(rename = "BucketOwnerEnforced")]
+        /// `BucketOwnerEnforced`
         BucketOwnerEnforced,
+    }
+
+    impl Serialize for ObjectOwnership {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ObjectOwnership::ObjectWriter => (0u32, "ObjectWriter"),
+                ObjectOwnership::BucketOwnerPreferred => (1u32, "BucketOwnerPreferred"),
+                ObjectOwnership::BucketOwnerEnforced => (2u32, "BucketOwnerEnforced"),
+            };
+            serializer.serialize_unit_variant("ObjectOwnership", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4420,12 +5979,22 @@ pub mod bucket {
     /// ```text
     /// Indicates whether to replicate delete markers.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DeleteMarkerReplicationStatus {
-        #[serde(rename = "Disabled")]
+        /// `Disabled`
         Disabled,
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
+    }
+
+    impl Serialize for DeleteMarkerReplicationStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                DeleteMarkerReplicationStatus::Disabled => (0u32, "Disabled"),
+                DeleteMarkerReplicationStatus::Enabled => (1u32, "Enabled"),
+            };
+            serializer.serialize_unit_variant("DeleteMarkerReplicationStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4433,10 +6002,19 @@ pub mod bucket {
     /// ```text
     /// Specifies the replica ownership. For default and valid values, see [PUT bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API Reference*.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Owner {
-        #[serde(rename = "Destination")]
+        /// `Destination`
         Destination,
+    }
+
+    impl Serialize for Owner {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Owner::Destination => (0u32, "Destination"),
+            };
+            serializer.serialize_unit_variant("Owner", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4444,12 +6022,22 @@ pub mod bucket {
     /// ```text
     /// Specifies whether the replication metrics are enabled.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum MetricsStatus {
-        #[serde(rename = "Disabled")]
+        /// `Disabled`
         Disabled,
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
+    }
+
+    impl Serialize for MetricsStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                MetricsStatus::Disabled => (0u32, "Disabled"),
+                MetricsStatus::Enabled => (1u32, "Enabled"),
+            };
+            serializer.serialize_unit_variant("MetricsStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4457,12 +6045,22 @@ pub mod bucket {
     /// ```text
     /// Specifies whether the replication time is enabled.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ReplicationTimeStatus {
-        #[serde(rename = "Disabled")]
+        /// `Disabled`
         Disabled,
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
+    }
+
+    impl Serialize for ReplicationTimeStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ReplicationTimeStatus::Disabled => (0u32, "Disabled"),
+                ReplicationTimeStatus::Enabled => (1u32, "Enabled"),
+            };
+            serializer.serialize_unit_variant("ReplicationTimeStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4472,24 +6070,44 @@ pub mod bucket {
     ///  For valid values, see the ``StorageClass`` element of the [PUT Bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the *Amazon S3 API Reference*.
     ///  ``FSX_OPENZFS`` is not an accepted value when replicating objects.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ReplicationDestinationStorageClass {
-        #[serde(rename = "DEEP_ARCHIVE")]
+        /// `DEEP_ARCHIVE`
         DeepArchive,
-        #[serde(rename = "GLACIER")]
+        /// `GLACIER`
         Glacier,
-        #[serde(rename = "GLACIER_IR")]
+        /// `GLACIER_IR`
         GlacierIr,
-        #[serde(rename = "INTELLIGENT_TIERING")]
+        /// `INTELLIGENT_TIERING`
         IntelligentTiering,
-        #[serde(rename = "ONEZONE_IA")]
+        /// `ONEZONE_IA`
         OnezoneIa,
-        #[serde(rename = "REDUCED_REDUNDANCY")]
+        /// `REDUCED_REDUNDANCY`
         ReducedRedundancy,
-        #[serde(rename = "STANDARD")]
+        /// `STANDARD`
         Standard,
-        #[serde(rename = "STANDARD_IA")]
+        /// `STANDARD_IA`
         StandardIa,
+    }
+
+    impl Serialize for ReplicationDestinationStorageClass {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ReplicationDestinationStorageClass::DeepArchive => (0u32, "DEEP_ARCHIVE"),
+                ReplicationDestinationStorageClass::Glacier => (1u32, "GLACIER"),
+                ReplicationDestinationStorageClass::GlacierIr => (2u32, "GLACIER_IR"),
+                ReplicationDestinationStorageClass::IntelligentTiering => {
+                    (3u32, "INTELLIGENT_TIERING")
+                }
+                ReplicationDestinationStorageClass::OnezoneIa => (4u32, "ONEZONE_IA"),
+                ReplicationDestinationStorageClass::ReducedRedundancy => {
+                    (5u32, "REDUCED_REDUNDANCY")
+                }
+                ReplicationDestinationStorageClass::Standard => (6u32, "STANDARD"),
+                ReplicationDestinationStorageClass::StandardIa => (7u32, "STANDARD_IA"),
+            };
+            serializer.serialize_unit_variant("ReplicationDestinationStorageClass", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4498,12 +6116,22 @@ pub mod bucket {
     /// Specifies whether Amazon S3 replicates modifications on replicas.
     ///  *Allowed values*: ``Enabled`` | ``Disabled``
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ReplicaModificationsStatus {
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
-        #[serde(rename = "Disabled")]
+        /// `Disabled`
         Disabled,
+    }
+
+    impl Serialize for ReplicaModificationsStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ReplicaModificationsStatus::Enabled => (0u32, "Enabled"),
+                ReplicaModificationsStatus::Disabled => (1u32, "Disabled"),
+            };
+            serializer.serialize_unit_variant("ReplicaModificationsStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4511,12 +6139,22 @@ pub mod bucket {
     /// ```text
     /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored in AWS Key Management Service.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SseKmsEncryptedObjectsStatus {
-        #[serde(rename = "Disabled")]
+        /// `Disabled`
         Disabled,
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
+    }
+
+    impl Serialize for SseKmsEncryptedObjectsStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SseKmsEncryptedObjectsStatus::Disabled => (0u32, "Disabled"),
+                SseKmsEncryptedObjectsStatus::Enabled => (1u32, "Enabled"),
+            };
+            serializer.serialize_unit_variant("SseKmsEncryptedObjectsStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4524,12 +6162,22 @@ pub mod bucket {
     /// ```text
     /// Specifies whether the rule is enabled.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ReplicationRuleStatus {
-        #[serde(rename = "Disabled")]
+        /// `Disabled`
         Disabled,
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
+    }
+
+    impl Serialize for ReplicationRuleStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ReplicationRuleStatus::Disabled => (0u32, "Disabled"),
+                ReplicationRuleStatus::Enabled => (1u32, "Enabled"),
+            };
+            serializer.serialize_unit_variant("ReplicationRuleStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4537,25 +6185,22 @@ pub mod bucket {
     /// ```text
     /// The versioning state of the bucket.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum VersioningConfigurationStatus {
-        #[serde(rename = "Enabled")]
+        /// `Enabled`
         Enabled,
-        #[serde(rename = "Suspended")]
+        /// `Suspended`
         Suspended,
     }
 
-    /// The values a property of `AWS::S3::Bucket` takes.
-    ///
-    /// ```text
-    /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
-    /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum RedirectAllRequestsToProtocol {
-        #[serde(rename = "http")]
-        Http,
-        #[serde(rename = "https")]
-        Https,
+    impl Serialize for VersioningConfigurationStatus {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                VersioningConfigurationStatus::Enabled => (0u32, "Enabled"),
+                VersioningConfigurationStatus::Suspended => (1u32, "Suspended"),
+            };
+            serializer.serialize_unit_variant("VersioningConfigurationStatus", index, value)
+        }
     }
 
     /// The values a property of `AWS::S3::Bucket` takes.
@@ -4563,12 +6208,45 @@ pub mod bucket {
     /// ```text
     /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum RedirectRuleProtocol {
-        #[serde(rename = "http")]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RedirectAllRequestsToProtocol {
+        /// `http`
         Http,
-        #[serde(rename = "https")]
+        /// `https`
         Https,
+    }
+
+    impl Serialize for RedirectAllRequestsToProtocol {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                RedirectAllRequestsToProtocol::Http => (0u32, "http"),
+                RedirectAllRequestsToProtocol::Https => (1u32, "https"),
+            };
+            serializer.serialize_unit_variant("RedirectAllRequestsToProtocol", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::S3::Bucket` takes.
+    ///
+    /// ```text
+    /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RedirectRuleProtocol {
+        /// `http`
+        Http,
+        /// `https`
+        Https,
+    }
+
+    impl Serialize for RedirectRuleProtocol {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                RedirectRuleProtocol::Http => (0u32, "http"),
+                RedirectRuleProtocol::Https => (1u32, "https"),
+            };
+            serializer.serialize_unit_variant("RedirectRuleProtocol", index, value)
+        }
     }
 
     impl Handle<Bucket> {
@@ -4678,7 +6356,7 @@ pub mod bucket {
 
 /// `AWS::S3::BucketPolicy`: its properties ([`BucketPolicy`]), their nested types and its attributes.
 pub mod bucket_policy {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::PolicyDocument;
 
@@ -4696,22 +6374,30 @@ pub mod bucket_policy {
     ///   +   [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
     ///   +   [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct BucketPolicy {
         /// `Bucket`
         ///
         /// ```text
         /// The name of the Amazon S3 bucket to which the policy applies.
         /// ```
-        #[serde(rename = "Bucket")]
         pub bucket: crate::cfn::Name<crate::generated::s3::bucket::Bucket>,
         /// `PolicyDocument`
         ///
         /// ```text
         /// A policy document containing permissions to add to the specified bucket. In IAM, you must provide policy documents in JSON format. However, in CloudFormation you can provide the policy in JSON or YAML format because CloudFormation converts YAML to JSON before submitting it to IAM. For more information, see the AWS::IAM::Policy [PolicyDocument](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html#cfn-iam-policy-policydocument) resource description in this guide and [Access Policy Language Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-policy-language-overview.html) in the *Amazon S3 User Guide*.
         /// ```
-        #[serde(rename = "PolicyDocument")]
         pub policy_document: PolicyDocument,
+    }
+
+    impl Serialize for BucketPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("BucketPolicy", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Bucket", &self.bucket)?;
+            state.serialize_field("PolicyDocument", &self.policy_document)?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(BucketPolicy, "AWS::S3::BucketPolicy");

@@ -8,7 +8,7 @@ pub use stackgen_facts::generated::scheduler::*;
 pub mod schedule {
     use std::collections::BTreeMap;
 
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Value};
 
@@ -17,72 +17,124 @@ pub mod schedule {
     /// ```text
     /// Definition of AWS::Scheduler::Schedule Resource Type
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Schedule {
         /// `Description`
         ///
         /// ```text
         /// The description of the schedule.
         /// ```
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `EndDate`
         ///
         /// ```text
         /// The date, in UTC, before which the schedule can invoke its target. Depending on the schedule's recurrence expression, invocations might stop on, or before, the EndDate you specify.
         /// ```
-        #[serde(rename = "EndDate", skip_serializing_if = "Option::is_none")]
         pub end_date: Option<Value>,
         /// `FlexibleTimeWindow`
-        #[serde(rename = "FlexibleTimeWindow")]
         pub flexible_time_window: FlexibleTimeWindow,
         /// `GroupName`
         ///
         /// ```text
         /// The name of the schedule group to associate with this schedule. If you omit this, the default schedule group is used.
         /// ```
-        #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
         pub group_name: Option<Value>,
         /// `KmsKeyArn`
         ///
         /// ```text
         /// The ARN for a KMS Key that will be used to encrypt customer data.
         /// ```
-        #[serde(rename = "KmsKeyArn", skip_serializing_if = "Option::is_none")]
         pub kms_key_arn: Option<Value>,
         /// `Name`
-        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<Value>,
         /// `ScheduleExpression`
         ///
         /// ```text
         /// The scheduling expression.
         /// ```
-        #[serde(rename = "ScheduleExpression")]
         pub schedule_expression: Value,
         /// `ScheduleExpressionTimezone`
         ///
         /// ```text
         /// The timezone in which the scheduling expression is evaluated.
         /// ```
-        #[serde(
-            rename = "ScheduleExpressionTimezone",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub schedule_expression_timezone: Option<Value>,
         /// `StartDate`
         ///
         /// ```text
         /// The date, in UTC, after which the schedule can begin invoking its target. Depending on the schedule's recurrence expression, invocations might occur on, or after, the StartDate you specify.
         /// ```
-        #[serde(rename = "StartDate", skip_serializing_if = "Option::is_none")]
         pub start_date: Option<Value>,
         /// `State`
-        #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
         pub state: Option<Value<ScheduleState>>,
         /// `Target`
-        #[serde(rename = "Target")]
         pub target: Target,
+    }
+
+    impl Serialize for Schedule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Schedule",
+                usize::from(self.description.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(true)
+                    + usize::from(self.group_name.is_some())
+                    + usize::from(self.kms_key_arn.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(true)
+                    + usize::from(self.schedule_expression_timezone.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.state.is_some())
+                    + usize::from(true),
+            )?;
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            if self.end_date.is_some() {
+                state.serialize_field("EndDate", &self.end_date)?;
+            } else {
+                state.skip_field("EndDate")?;
+            }
+            state.serialize_field("FlexibleTimeWindow", &self.flexible_time_window)?;
+            if self.group_name.is_some() {
+                state.serialize_field("GroupName", &self.group_name)?;
+            } else {
+                state.skip_field("GroupName")?;
+            }
+            if self.kms_key_arn.is_some() {
+                state.serialize_field("KmsKeyArn", &self.kms_key_arn)?;
+            } else {
+                state.skip_field("KmsKeyArn")?;
+            }
+            if self.name.is_some() {
+                state.serialize_field("Name", &self.name)?;
+            } else {
+                state.skip_field("Name")?;
+            }
+            state.serialize_field("ScheduleExpression", &self.schedule_expression)?;
+            if self.schedule_expression_timezone.is_some() {
+                state.serialize_field(
+                    "ScheduleExpressionTimezone",
+                    &self.schedule_expression_timezone,
+                )?;
+            } else {
+                state.skip_field("ScheduleExpressionTimezone")?;
+            }
+            if self.start_date.is_some() {
+                state.serialize_field("StartDate", &self.start_date)?;
+            } else {
+                state.skip_field("StartDate")?;
+            }
+            if self.state.is_some() {
+                state.serialize_field("State", &self.state)?;
+            } else {
+                state.skip_field("State")?;
+            }
+            state.serialize_field("Target", &self.target)?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Schedule, "AWS::Scheduler::Schedule");
@@ -155,21 +207,32 @@ pub mod schedule {
     /// ```text
     /// Flexible time window allows configuration of a window within which a schedule can be invoked
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FlexibleTimeWindow {
         /// `MaximumWindowInMinutes`
         ///
         /// ```text
         /// The maximum time window during which a schedule can be invoked.
         /// ```
-        #[serde(
-            rename = "MaximumWindowInMinutes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maximum_window_in_minutes: Option<Value<f64>>,
         /// `Mode`
-        #[serde(rename = "Mode")]
         pub mode: Value<FlexibleTimeWindowMode>,
+    }
+
+    impl Serialize for FlexibleTimeWindow {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "FlexibleTimeWindow",
+                usize::from(self.maximum_window_in_minutes.is_some()) + usize::from(true),
+            )?;
+            if self.maximum_window_in_minutes.is_some() {
+                state.serialize_field("MaximumWindowInMinutes", &self.maximum_window_in_minutes)?;
+            } else {
+                state.skip_field("MaximumWindowInMinutes")?;
+            }
+            state.serialize_field("Mode", &self.mode)?;
+            state.end()
+        }
     }
 
     impl FlexibleTimeWindow {
@@ -192,15 +255,27 @@ pub mod schedule {
     /// ```text
     /// A DeadLetterConfig object that contains information about a dead-letter queue configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DeadLetterConfig {
         /// `Arn`
         ///
         /// ```text
         /// The ARN of the SQS queue specified as the target for the dead-letter queue.
         /// ```
-        #[serde(rename = "Arn", skip_serializing_if = "Option::is_none")]
         pub arn: Option<Value>,
+    }
+
+    impl Serialize for DeadLetterConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("DeadLetterConfig", usize::from(self.arn.is_some()))?;
+            if self.arn.is_some() {
+                state.serialize_field("Arn", &self.arn)?;
+            } else {
+                state.skip_field("Arn")?;
+            }
+            state.end()
+        }
     }
 
     impl DeadLetterConfig {
@@ -220,29 +295,49 @@ pub mod schedule {
     /// ```text
     /// The details of a capacity provider strategy.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CapacityProviderStrategyItem {
         /// `Base`
         ///
         /// ```text
         /// The base value designates how many tasks, at a minimum, to run on the specified capacity provider. Only one capacity provider in a capacity provider strategy can have a base defined. If no value is specified, the default value of 0 is used.
         /// ```
-        #[serde(rename = "Base", skip_serializing_if = "Option::is_none")]
         pub base: Option<Value<f64>>,
         /// `CapacityProvider`
         ///
         /// ```text
         /// The short name of the capacity provider.
         /// ```
-        #[serde(rename = "CapacityProvider")]
         pub capacity_provider: Value,
         /// `Weight`
         ///
         /// ```text
         /// The weight value designates the relative percentage of the total number of tasks launched that should use the specified capacity provider. The weight value is taken into consideration after the base value, if defined, is satisfied.
         /// ```
-        #[serde(rename = "Weight", skip_serializing_if = "Option::is_none")]
         pub weight: Option<Value<f64>>,
+    }
+
+    impl Serialize for CapacityProviderStrategyItem {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CapacityProviderStrategyItem",
+                usize::from(self.base.is_some())
+                    + usize::from(true)
+                    + usize::from(self.weight.is_some()),
+            )?;
+            if self.base.is_some() {
+                state.serialize_field("Base", &self.base)?;
+            } else {
+                state.skip_field("Base")?;
+            }
+            state.serialize_field("CapacityProvider", &self.capacity_provider)?;
+            if self.weight.is_some() {
+                state.serialize_field("Weight", &self.weight)?;
+            } else {
+                state.skip_field("Weight")?;
+            }
+            state.end()
+        }
     }
 
     impl CapacityProviderStrategyItem {
@@ -271,25 +366,45 @@ pub mod schedule {
     /// ```text
     /// This structure specifies the VPC subnets and security groups for the task, and whether a public IP address is to be used. This structure is relevant only for ECS tasks that use the awsvpc network mode.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AwsVpcConfiguration {
         /// `AssignPublicIp`
-        #[serde(rename = "AssignPublicIp", skip_serializing_if = "Option::is_none")]
         pub assign_public_ip: Option<Value<AssignPublicIp>>,
         /// `SecurityGroups`
         ///
         /// ```text
         /// Specifies the security groups associated with the task. These security groups must all be in the same VPC. You can specify as many as five security groups. If you do not specify a security group, the default security group for the VPC is used.
         /// ```
-        #[serde(rename = "SecurityGroups", skip_serializing_if = "Option::is_none")]
         pub security_groups: Option<Vec<Value>>,
         /// `Subnets`
         ///
         /// ```text
         /// Specifies the subnets associated with the task. These subnets must all be in the same VPC. You can specify as many as 16 subnets.
         /// ```
-        #[serde(rename = "Subnets")]
         pub subnets: Vec<Value>,
+    }
+
+    impl Serialize for AwsVpcConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AwsVpcConfiguration",
+                usize::from(self.assign_public_ip.is_some())
+                    + usize::from(self.security_groups.is_some())
+                    + usize::from(true),
+            )?;
+            if self.assign_public_ip.is_some() {
+                state.serialize_field("AssignPublicIp", &self.assign_public_ip)?;
+            } else {
+                state.skip_field("AssignPublicIp")?;
+            }
+            if self.security_groups.is_some() {
+                state.serialize_field("SecurityGroups", &self.security_groups)?;
+            } else {
+                state.skip_field("SecurityGroups")?;
+            }
+            state.serialize_field("Subnets", &self.subnets)?;
+            state.end()
+        }
     }
 
     impl AwsVpcConfiguration {
@@ -318,14 +433,25 @@ pub mod schedule {
     /// ```text
     /// This structure specifies the network configuration for an ECS task.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct NetworkConfiguration {
         /// `AwsvpcConfiguration`
-        #[serde(
-            rename = "AwsvpcConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub awsvpc_configuration: Option<AwsVpcConfiguration>,
+    }
+
+    impl Serialize for NetworkConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "NetworkConfiguration",
+                usize::from(self.awsvpc_configuration.is_some()),
+            )?;
+            if self.awsvpc_configuration.is_some() {
+                state.serialize_field("AwsvpcConfiguration", &self.awsvpc_configuration)?;
+            } else {
+                state.skip_field("AwsvpcConfiguration")?;
+            }
+            state.end()
+        }
     }
 
     impl NetworkConfiguration {
@@ -347,18 +473,36 @@ pub mod schedule {
     /// ```text
     /// An object representing a constraint on task placement.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PlacementConstraint {
         /// `Expression`
         ///
         /// ```text
         /// A cluster query language expression to apply to the constraint. You cannot specify an expression if the constraint type is distinctInstance. To learn more, see Cluster Query Language in the Amazon Elastic Container Service Developer Guide.
         /// ```
-        #[serde(rename = "Expression", skip_serializing_if = "Option::is_none")]
         pub expression: Option<Value>,
         /// `Type`
-        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Value<PlacementConstraintType>>,
+    }
+
+    impl Serialize for PlacementConstraint {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "PlacementConstraint",
+                usize::from(self.expression.is_some()) + usize::from(self.r#type.is_some()),
+            )?;
+            if self.expression.is_some() {
+                state.serialize_field("Expression", &self.expression)?;
+            } else {
+                state.skip_field("Expression")?;
+            }
+            if self.r#type.is_some() {
+                state.serialize_field("Type", &self.r#type)?;
+            } else {
+                state.skip_field("Type")?;
+            }
+            state.end()
+        }
     }
 
     impl PlacementConstraint {
@@ -386,18 +530,36 @@ pub mod schedule {
     /// ```text
     /// The task placement strategy for a task or service.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PlacementStrategy {
         /// `Field`
         ///
         /// ```text
         /// The field to apply the placement strategy against. For the spread placement strategy, valid values are instanceId (or host, which has the same effect), or any platform or custom attribute that is applied to a container instance, such as attribute:ecs.availability-zone. For the binpack placement strategy, valid values are cpu and memory. For the random placement strategy, this field is not used.
         /// ```
-        #[serde(rename = "Field", skip_serializing_if = "Option::is_none")]
         pub field: Option<Value>,
         /// `Type`
-        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Value<PlacementStrategyType>>,
+    }
+
+    impl Serialize for PlacementStrategy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "PlacementStrategy",
+                usize::from(self.field.is_some()) + usize::from(self.r#type.is_some()),
+            )?;
+            if self.field.is_some() {
+                state.serialize_field("Field", &self.field)?;
+            } else {
+                state.skip_field("Field")?;
+            }
+            if self.r#type.is_some() {
+                state.serialize_field("Type", &self.r#type)?;
+            } else {
+                state.skip_field("Type")?;
+            }
+            state.end()
+        }
     }
 
     impl PlacementStrategy {
@@ -425,109 +587,172 @@ pub mod schedule {
     /// ```text
     /// The custom parameters to be used when the target is an Amazon ECS task.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EcsParameters {
         /// `CapacityProviderStrategy`
         ///
         /// ```text
         /// The capacity provider strategy to use for the task.
         /// ```
-        #[serde(
-            rename = "CapacityProviderStrategy",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
         /// `EnableECSManagedTags`
         ///
         /// ```text
         /// Specifies whether to enable Amazon ECS managed tags for the task. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container Service Developer Guide.
         /// ```
-        #[serde(
-            rename = "EnableECSManagedTags",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_ecs_managed_tags: Option<Value<bool>>,
         /// `EnableExecuteCommand`
         ///
         /// ```text
         /// Whether or not to enable the execute command functionality for the containers in this task. If true, this enables execute command functionality on all containers in the task.
         /// ```
-        #[serde(
-            rename = "EnableExecuteCommand",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_execute_command: Option<Value<bool>>,
         /// `Group`
         ///
         /// ```text
         /// Specifies an ECS task group for the task. The maximum length is 255 characters.
         /// ```
-        #[serde(rename = "Group", skip_serializing_if = "Option::is_none")]
         pub group: Option<Value>,
         /// `LaunchType`
-        #[serde(rename = "LaunchType", skip_serializing_if = "Option::is_none")]
         pub launch_type: Option<Value<LaunchType>>,
         /// `NetworkConfiguration`
-        #[serde(
-            rename = "NetworkConfiguration",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub network_configuration: Option<NetworkConfiguration>,
         /// `PlacementConstraints`
         ///
         /// ```text
         /// An array of placement constraint objects to use for the task. You can specify up to 10 constraints per task (including constraints in the task definition and those specified at runtime).
         /// ```
-        #[serde(
-            rename = "PlacementConstraints",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub placement_constraints: Option<Vec<PlacementConstraint>>,
         /// `PlacementStrategy`
         ///
         /// ```text
         /// The placement strategy objects to use for the task. You can specify a maximum of five strategy rules per task.
         /// ```
-        #[serde(rename = "PlacementStrategy", skip_serializing_if = "Option::is_none")]
         pub placement_strategy: Option<Vec<PlacementStrategy>>,
         /// `PlatformVersion`
         ///
         /// ```text
         /// Specifies the platform version for the task. Specify only the numeric portion of the platform version, such as 1.1.0.
         /// ```
-        #[serde(rename = "PlatformVersion", skip_serializing_if = "Option::is_none")]
         pub platform_version: Option<Value>,
         /// `PropagateTags`
-        #[serde(rename = "PropagateTags", skip_serializing_if = "Option::is_none")]
         pub propagate_tags: Option<Value<PropagateTags>>,
         /// `ReferenceId`
         ///
         /// ```text
         /// The reference ID to use for the task.
         /// ```
-        #[serde(rename = "ReferenceId", skip_serializing_if = "Option::is_none")]
         pub reference_id: Option<Value>,
         /// `Tags`
         ///
         /// ```text
         /// The metadata that you apply to the task to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define. To learn more, see RunTask in the Amazon ECS API Reference.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<BTreeMap<String, Value>>>,
         /// `TaskCount`
         ///
         /// ```text
         /// The number of tasks to create based on TaskDefinition. The default is 1.
         /// ```
-        #[serde(rename = "TaskCount", skip_serializing_if = "Option::is_none")]
         pub task_count: Option<Value<f64>>,
         /// `TaskDefinitionArn`
         ///
         /// ```text
         /// The ARN of the task definition to use if the event target is an Amazon ECS task.
         /// ```
-        #[serde(rename = "TaskDefinitionArn")]
         pub task_definition_arn: Value,
+    }
+
+    impl Serialize for EcsParameters {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "EcsParameters",
+                usize::from(self.capacity_provider_strategy.is_some())
+                    + usize::from(self.enable_ecs_managed_tags.is_some())
+                    + usize::from(self.enable_execute_command.is_some())
+                    + usize::from(self.group.is_some())
+                    + usize::from(self.launch_type.is_some())
+                    + usize::from(self.network_configuration.is_some())
+                    + usize::from(self.placement_constraints.is_some())
+                    + usize::from(self.placement_strategy.is_some())
+                    + usize::from(self.platform_version.is_some())
+                    + usize::from(self.propagate_tags.is_some())
+                    + usize::from(self.reference_id.is_some())
+                    + usize::from(self.tags.is_some())
+                    + usize::from(self.task_count.is_some())
+                    + usize::from(true),
+            )?;
+            if self.capacity_provider_strategy.is_some() {
+                state.serialize_field(
+                    "CapacityProviderStrategy",
+                    &self.capacity_provider_strategy,
+                )?;
+            } else {
+                state.skip_field("CapacityProviderStrategy")?;
+            }
+            if self.enable_ecs_managed_tags.is_some() {
+                state.serialize_field("EnableECSManagedTags", &self.enable_ecs_managed_tags)?;
+            } else {
+                state.skip_field("EnableECSManagedTags")?;
+            }
+            if self.enable_execute_command.is_some() {
+                state.serialize_field("EnableExecuteCommand", &self.enable_execute_command)?;
+            } else {
+                state.skip_field("EnableExecuteCommand")?;
+            }
+            if self.group.is_some() {
+                state.serialize_field("Group", &self.group)?;
+            } else {
+                state.skip_field("Group")?;
+            }
+            if self.launch_type.is_some() {
+                state.serialize_field("LaunchType", &self.launch_type)?;
+            } else {
+                state.skip_field("LaunchType")?;
+            }
+            if self.network_configuration.is_some() {
+                state.serialize_field("NetworkConfiguration", &self.network_configuration)?;
+            } else {
+                state.skip_field("NetworkConfiguration")?;
+            }
+            if self.placement_constraints.is_some() {
+                state.serialize_field("PlacementConstraints", &self.placement_constraints)?;
+            } else {
+                state.skip_field("PlacementConstraints")?;
+            }
+            if self.placement_strategy.is_some() {
+                state.serialize_field("PlacementStrategy", &self.placement_strategy)?;
+            } else {
+                state.skip_field("PlacementStrategy")?;
+            }
+            if self.platform_version.is_some() {
+                state.serialize_field("PlatformVersion", &self.platform_version)?;
+            } else {
+                state.skip_field("PlatformVersion")?;
+            }
+            if self.propagate_tags.is_some() {
+                state.serialize_field("PropagateTags", &self.propagate_tags)?;
+            } else {
+                state.skip_field("PropagateTags")?;
+            }
+            if self.reference_id.is_some() {
+                state.serialize_field("ReferenceId", &self.reference_id)?;
+            } else {
+                state.skip_field("ReferenceId")?;
+            }
+            if self.tags.is_some() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            if self.task_count.is_some() {
+                state.serialize_field("TaskCount", &self.task_count)?;
+            } else {
+                state.skip_field("TaskCount")?;
+            }
+            state.serialize_field("TaskDefinitionArn", &self.task_definition_arn)?;
+            state.end()
+        }
     }
 
     impl EcsParameters {
@@ -625,22 +850,32 @@ pub mod schedule {
     /// ```text
     /// EventBridge PutEvent predefined target type.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EventBridgeParameters {
         /// `DetailType`
         ///
         /// ```text
         /// Free-form string, with a maximum of 128 characters, used to decide what fields to expect in the event detail.
         /// ```
-        #[serde(rename = "DetailType")]
         pub detail_type: Value,
         /// `Source`
         ///
         /// ```text
         /// The source of the event.
         /// ```
-        #[serde(rename = "Source")]
         pub source: Value,
+    }
+
+    impl Serialize for EventBridgeParameters {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "EventBridgeParameters",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("DetailType", &self.detail_type)?;
+            state.serialize_field("Source", &self.source)?;
+            state.end()
+        }
     }
 
     impl EventBridgeParameters {
@@ -658,15 +893,22 @@ pub mod schedule {
     /// ```text
     /// The custom parameter you can use to control the shard to which EventBridge Scheduler sends the event.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KinesisParameters {
         /// `PartitionKey`
         ///
         /// ```text
         /// The custom parameter used as the Kinesis partition key. For more information, see Amazon Kinesis Streams Key Concepts in the Amazon Kinesis Streams Developer Guide.
         /// ```
-        #[serde(rename = "PartitionKey")]
         pub partition_key: Value,
+    }
+
+    impl Serialize for KinesisParameters {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("KinesisParameters", usize::from(true))?;
+            state.serialize_field("PartitionKey", &self.partition_key)?;
+            state.end()
+        }
     }
 
     impl KinesisParameters {
@@ -683,28 +925,44 @@ pub mod schedule {
     /// ```text
     /// A RetryPolicy object that includes information about the retry policy settings.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct RetryPolicy {
         /// `MaximumEventAgeInSeconds`
         ///
         /// ```text
         /// The maximum amount of time, in seconds, to continue to make retry attempts.
         /// ```
-        #[serde(
-            rename = "MaximumEventAgeInSeconds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maximum_event_age_in_seconds: Option<Value<f64>>,
         /// `MaximumRetryAttempts`
         ///
         /// ```text
         /// The maximum number of retry attempts to make before the request fails. Retry attempts with exponential backoff continue until either the maximum number of attempts is made or until the duration of the MaximumEventAgeInSeconds is reached.
         /// ```
-        #[serde(
-            rename = "MaximumRetryAttempts",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maximum_retry_attempts: Option<Value<f64>>,
+    }
+
+    impl Serialize for RetryPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RetryPolicy",
+                usize::from(self.maximum_event_age_in_seconds.is_some())
+                    + usize::from(self.maximum_retry_attempts.is_some()),
+            )?;
+            if self.maximum_event_age_in_seconds.is_some() {
+                state.serialize_field(
+                    "MaximumEventAgeInSeconds",
+                    &self.maximum_event_age_in_seconds,
+                )?;
+            } else {
+                state.skip_field("MaximumEventAgeInSeconds")?;
+            }
+            if self.maximum_retry_attempts.is_some() {
+                state.serialize_field("MaximumRetryAttempts", &self.maximum_retry_attempts)?;
+            } else {
+                state.skip_field("MaximumRetryAttempts")?;
+            }
+            state.end()
+        }
     }
 
     impl RetryPolicy {
@@ -732,22 +990,32 @@ pub mod schedule {
     /// ```text
     /// Name/Value pair of a parameter to start execution of a SageMaker Model Building Pipeline.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SageMakerPipelineParameter {
         /// `Name`
         ///
         /// ```text
         /// Name of parameter to start execution of a SageMaker Model Building Pipeline.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `Value`
         ///
         /// ```text
         /// Value of parameter to start execution of a SageMaker Model Building Pipeline.
         /// ```
-        #[serde(rename = "Value")]
         pub value: Value,
+    }
+
+    impl Serialize for SageMakerPipelineParameter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SageMakerPipelineParameter",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field("Value", &self.value)?;
+            state.end()
+        }
     }
 
     impl SageMakerPipelineParameter {
@@ -765,18 +1033,29 @@ pub mod schedule {
     /// ```text
     /// These are custom parameters to use when the target is a SageMaker Model Building Pipeline that starts based on AWS EventBridge Scheduler schedules.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SageMakerPipelineParameters {
         /// `PipelineParameterList`
         ///
         /// ```text
         /// List of Parameter names and values for SageMaker Model Building Pipeline execution.
         /// ```
-        #[serde(
-            rename = "PipelineParameterList",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pipeline_parameter_list: Option<Vec<SageMakerPipelineParameter>>,
+    }
+
+    impl Serialize for SageMakerPipelineParameters {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SageMakerPipelineParameters",
+                usize::from(self.pipeline_parameter_list.is_some()),
+            )?;
+            if self.pipeline_parameter_list.is_some() {
+                state.serialize_field("PipelineParameterList", &self.pipeline_parameter_list)?;
+            } else {
+                state.skip_field("PipelineParameterList")?;
+            }
+            state.end()
+        }
     }
 
     impl SageMakerPipelineParameters {
@@ -801,15 +1080,29 @@ pub mod schedule {
     /// ```text
     /// Contains the message group ID to use when the target is a FIFO queue. If you specify an SQS FIFO queue as a target, the queue must have content-based deduplication enabled.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SqsParameters {
         /// `MessageGroupId`
         ///
         /// ```text
         /// The FIFO message group ID to use as the target.
         /// ```
-        #[serde(rename = "MessageGroupId", skip_serializing_if = "Option::is_none")]
         pub message_group_id: Option<Value>,
+    }
+
+    impl Serialize for SqsParameters {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SqsParameters",
+                usize::from(self.message_group_id.is_some()),
+            )?;
+            if self.message_group_id.is_some() {
+                state.serialize_field("MessageGroupId", &self.message_group_id)?;
+            } else {
+                state.skip_field("MessageGroupId")?;
+            }
+            state.end()
+        }
     }
 
     impl SqsParameters {
@@ -831,56 +1124,104 @@ pub mod schedule {
     /// ```text
     /// The schedule target.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Target {
         /// `Arn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the target.
         /// ```
-        #[serde(rename = "Arn")]
         pub arn: Value,
         /// `DeadLetterConfig`
-        #[serde(rename = "DeadLetterConfig", skip_serializing_if = "Option::is_none")]
         pub dead_letter_config: Option<DeadLetterConfig>,
         /// `EcsParameters`
-        #[serde(rename = "EcsParameters", skip_serializing_if = "Option::is_none")]
         pub ecs_parameters: Option<EcsParameters>,
         /// `EventBridgeParameters`
-        #[serde(
-            rename = "EventBridgeParameters",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub event_bridge_parameters: Option<EventBridgeParameters>,
         /// `Input`
         ///
         /// ```text
         /// The text, or well-formed JSON, passed to the target. If you are configuring a templated Lambda, AWS Step Functions, or Amazon EventBridge target, the input must be a well-formed JSON. For all other target types, a JSON is not required. If you do not specify anything for this field, EventBridge Scheduler delivers a default notification to the target.
         /// ```
-        #[serde(rename = "Input", skip_serializing_if = "Option::is_none")]
         pub input: Option<Value>,
         /// `KinesisParameters`
-        #[serde(rename = "KinesisParameters", skip_serializing_if = "Option::is_none")]
         pub kinesis_parameters: Option<KinesisParameters>,
         /// `RetryPolicy`
-        #[serde(rename = "RetryPolicy", skip_serializing_if = "Option::is_none")]
         pub retry_policy: Option<RetryPolicy>,
         /// `RoleArn`
         ///
         /// ```text
         /// The Amazon Resource Name (ARN) of the IAM role to be used for this target when the schedule is triggered.
         /// ```
-        #[serde(rename = "RoleArn")]
         pub role_arn: crate::cfn::Arn<crate::generated::iam::role::Role>,
         /// `SageMakerPipelineParameters`
-        #[serde(
-            rename = "SageMakerPipelineParameters",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sage_maker_pipeline_parameters: Option<SageMakerPipelineParameters>,
         /// `SqsParameters`
-        #[serde(rename = "SqsParameters", skip_serializing_if = "Option::is_none")]
         pub sqs_parameters: Option<SqsParameters>,
+    }
+
+    impl Serialize for Target {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Target",
+                usize::from(true)
+                    + usize::from(self.dead_letter_config.is_some())
+                    + usize::from(self.ecs_parameters.is_some())
+                    + usize::from(self.event_bridge_parameters.is_some())
+                    + usize::from(self.input.is_some())
+                    + usize::from(self.kinesis_parameters.is_some())
+                    + usize::from(self.retry_policy.is_some())
+                    + usize::from(true)
+                    + usize::from(self.sage_maker_pipeline_parameters.is_some())
+                    + usize::from(self.sqs_parameters.is_some()),
+            )?;
+            state.serialize_field("Arn", &self.arn)?;
+            if self.dead_letter_config.is_some() {
+                state.serialize_field("DeadLetterConfig", &self.dead_letter_config)?;
+            } else {
+                state.skip_field("DeadLetterConfig")?;
+            }
+            if self.ecs_parameters.is_some() {
+                state.serialize_field("EcsParameters", &self.ecs_parameters)?;
+            } else {
+                state.skip_field("EcsParameters")?;
+            }
+            if self.event_bridge_parameters.is_some() {
+                state.serialize_field("EventBridgeParameters", &self.event_bridge_parameters)?;
+            } else {
+                state.skip_field("EventBridgeParameters")?;
+            }
+            if self.input.is_some() {
+                state.serialize_field("Input", &self.input)?;
+            } else {
+                state.skip_field("Input")?;
+            }
+            if self.kinesis_parameters.is_some() {
+                state.serialize_field("KinesisParameters", &self.kinesis_parameters)?;
+            } else {
+                state.skip_field("KinesisParameters")?;
+            }
+            if self.retry_policy.is_some() {
+                state.serialize_field("RetryPolicy", &self.retry_policy)?;
+            } else {
+                state.skip_field("RetryPolicy")?;
+            }
+            state.serialize_field("RoleArn", &self.role_arn)?;
+            if self.sage_maker_pipeline_parameters.is_some() {
+                state.serialize_field(
+                    "SageMakerPipelineParameters",
+                    &self.sage_maker_pipeline_parameters,
+                )?;
+            } else {
+                state.skip_field("SageMakerPipelineParameters")?;
+            }
+            if self.sqs_parameters.is_some() {
+                state.serialize_field("SqsParameters", &self.sqs_parameters)?;
+            } else {
+                state.skip_field("SqsParameters")?;
+            }
+            state.end()
+        }
     }
 
     impl Target {
@@ -952,12 +1293,22 @@ pub mod schedule {
     /// ```text
     /// Determines whether the schedule is executed within a flexible time window.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum FlexibleTimeWindowMode {
-        #[serde(rename = "OFF")]
+        /// `OFF`
         Off,
-        #[serde(rename = "FLEXIBLE")]
+        /// `FLEXIBLE`
         Flexible,
+    }
+
+    impl Serialize for FlexibleTimeWindowMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                FlexibleTimeWindowMode::Off => (0u32, "OFF"),
+                FlexibleTimeWindowMode::Flexible => (1u32, "FLEXIBLE"),
+            };
+            serializer.serialize_unit_variant("FlexibleTimeWindowMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::Scheduler::Schedule` takes.
@@ -965,12 +1316,22 @@ pub mod schedule {
     /// ```text
     /// Specifies whether the schedule is enabled or disabled.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ScheduleState {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "DISABLED")]
+        /// `DISABLED`
         Disabled,
+    }
+
+    impl Serialize for ScheduleState {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ScheduleState::Enabled => (0u32, "ENABLED"),
+                ScheduleState::Disabled => (1u32, "DISABLED"),
+            };
+            serializer.serialize_unit_variant("ScheduleState", index, value)
+        }
     }
 
     /// The values a property of `AWS::Scheduler::Schedule` takes.
@@ -978,14 +1339,25 @@ pub mod schedule {
     /// ```text
     /// Specifies the launch type on which your task is running. The launch type that you specify here must match one of the launch type (compatibilities) of the target task. The FARGATE value is supported only in the Regions where AWS Fargate with Amazon ECS is supported. For more information, see AWS Fargate on Amazon ECS in the Amazon Elastic Container Service Developer Guide.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum LaunchType {
-        #[serde(rename = "EC2")]
+        /// `EC2`
         Ec2,
-        #[serde(rename = "FARGATE")]
+        /// `FARGATE`
         Fargate,
-        #[serde(rename = "EXTERNAL")]
+        /// `EXTERNAL`
         External,
+    }
+
+    impl Serialize for LaunchType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                LaunchType::Ec2 => (0u32, "EC2"),
+                LaunchType::Fargate => (1u32, "FARGATE"),
+                LaunchType::External => (2u32, "EXTERNAL"),
+            };
+            serializer.serialize_unit_variant("LaunchType", index, value)
+        }
     }
 
     /// The values a property of `AWS::Scheduler::Schedule` takes.
@@ -993,12 +1365,22 @@ pub mod schedule {
     /// ```text
     /// Specifies whether the task's elastic network interface receives a public IP address. You can specify ENABLED only when LaunchType in EcsParameters is set to FARGATE.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AssignPublicIp {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "DISABLED")]
+        /// `DISABLED`
         Disabled,
+    }
+
+    impl Serialize for AssignPublicIp {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AssignPublicIp::Enabled => (0u32, "ENABLED"),
+                AssignPublicIp::Disabled => (1u32, "DISABLED"),
+            };
+            serializer.serialize_unit_variant("AssignPublicIp", index, value)
+        }
     }
 
     /// The values a property of `AWS::Scheduler::Schedule` takes.
@@ -1006,12 +1388,22 @@ pub mod schedule {
     /// ```text
     /// The type of constraint. Use distinctInstance to ensure that each task in a particular group is running on a different container instance. Use memberOf to restrict the selection to a group of valid candidates.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PlacementConstraintType {
-        #[serde(rename = "distinctInstance")]
+        /// `distinctInstance`
         DistinctInstance,
-        #[serde(rename = "memberOf")]
+        /// `memberOf`
         MemberOf,
+    }
+
+    impl Serialize for PlacementConstraintType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PlacementConstraintType::DistinctInstance => (0u32, "distinctInstance"),
+                PlacementConstraintType::MemberOf => (1u32, "memberOf"),
+            };
+            serializer.serialize_unit_variant("PlacementConstraintType", index, value)
+        }
     }
 
     /// The values a property of `AWS::Scheduler::Schedule` takes.
@@ -1019,14 +1411,25 @@ pub mod schedule {
     /// ```text
     /// The type of placement strategy. The random placement strategy randomly places tasks on available candidates. The spread placement strategy spreads placement across available candidates evenly based on the field parameter. The binpack strategy places tasks on available candidates that have the least available amount of the resource that is specified with the field parameter. For example, if you binpack on memory, a task is placed on the instance with the least amount of remaining memory (but still enough to run the task).
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PlacementStrategyType {
-        #[serde(rename = "random")]
+        /// `random`
         Random,
-        #[serde(rename = "spread")]
+        /// `spread`
         Spread,
-        #[serde(rename = "binpack")]
+        /// `binpack`
         Binpack,
+    }
+
+    impl Serialize for PlacementStrategyType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PlacementStrategyType::Random => (0u32, "random"),
+                PlacementStrategyType::Spread => (1u32, "spread"),
+                PlacementStrategyType::Binpack => (2u32, "binpack"),
+            };
+            serializer.serialize_unit_variant("PlacementStrategyType", index, value)
+        }
     }
 
     /// The values a property of `AWS::Scheduler::Schedule` takes.
@@ -1034,10 +1437,19 @@ pub mod schedule {
     /// ```text
     /// Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags are not propagated. Tags can only be propagated to the task during task creation. To add tags to a task after task creation, use the TagResource API action.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PropagateTags {
-        #[serde(rename = "TASK_DEFINITION")]
+        /// `TASK_DEFINITION`
         TaskDefinition,
+    }
+
+    impl Serialize for PropagateTags {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PropagateTags::TaskDefinition => (0u32, "TASK_DEFINITION"),
+            };
+            serializer.serialize_unit_variant("PropagateTags", index, value)
+        }
     }
 
     impl Handle<Schedule> {

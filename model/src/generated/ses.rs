@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::ses::*;
 
 /// `AWS::SES::EmailIdentity`: its properties ([`EmailIdentity`]), their nested types and its attributes.
 pub mod email_identity {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Tags, Value};
 
@@ -15,43 +15,80 @@ pub mod email_identity {
     /// ```text
     /// Resource Type definition for AWS::SES::EmailIdentity
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailIdentity {
         /// `ConfigurationSetAttributes`
-        #[serde(
-            rename = "ConfigurationSetAttributes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub configuration_set_attributes: Option<ConfigurationSetAttributes>,
         /// `DkimAttributes`
-        #[serde(rename = "DkimAttributes", skip_serializing_if = "Option::is_none")]
         pub dkim_attributes: Option<DkimAttributes>,
         /// `DkimSigningAttributes`
-        #[serde(
-            rename = "DkimSigningAttributes",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub dkim_signing_attributes: Option<DkimSigningAttributes>,
         /// `EmailIdentity`
         ///
         /// ```text
         /// The email address or domain to verify.
         /// ```
-        #[serde(rename = "EmailIdentity")]
         pub email_identity: Value,
         /// `FeedbackAttributes`
-        #[serde(rename = "FeedbackAttributes", skip_serializing_if = "Option::is_none")]
         pub feedback_attributes: Option<FeedbackAttributes>,
         /// `MailFromAttributes`
-        #[serde(rename = "MailFromAttributes", skip_serializing_if = "Option::is_none")]
         pub mail_from_attributes: Option<MailFromAttributes>,
         /// `Tags`
         ///
         /// ```text
         /// The tags (keys and values) associated with the email identity.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for EmailIdentity {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "EmailIdentity",
+                usize::from(self.configuration_set_attributes.is_some())
+                    + usize::from(self.dkim_attributes.is_some())
+                    + usize::from(self.dkim_signing_attributes.is_some())
+                    + usize::from(true)
+                    + usize::from(self.feedback_attributes.is_some())
+                    + usize::from(self.mail_from_attributes.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.configuration_set_attributes.is_some() {
+                state.serialize_field(
+                    "ConfigurationSetAttributes",
+                    &self.configuration_set_attributes,
+                )?;
+            } else {
+                state.skip_field("ConfigurationSetAttributes")?;
+            }
+            if self.dkim_attributes.is_some() {
+                state.serialize_field("DkimAttributes", &self.dkim_attributes)?;
+            } else {
+                state.skip_field("DkimAttributes")?;
+            }
+            if self.dkim_signing_attributes.is_some() {
+                state.serialize_field("DkimSigningAttributes", &self.dkim_signing_attributes)?;
+            } else {
+                state.skip_field("DkimSigningAttributes")?;
+            }
+            state.serialize_field("EmailIdentity", &self.email_identity)?;
+            if self.feedback_attributes.is_some() {
+                state.serialize_field("FeedbackAttributes", &self.feedback_attributes)?;
+            } else {
+                state.skip_field("FeedbackAttributes")?;
+            }
+            if self.mail_from_attributes.is_some() {
+                state.serialize_field("MailFromAttributes", &self.mail_from_attributes)?;
+            } else {
+                state.skip_field("MailFromAttributes")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(EmailIdentity, "AWS::SES::EmailIdentity", tags = tags);
@@ -109,18 +146,29 @@ pub mod email_identity {
     /// ```text
     /// Used to associate a configuration set with an email identity.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ConfigurationSetAttributes {
         /// `ConfigurationSetName`
         ///
         /// ```text
         /// The configuration set to use by default when sending from this identity. Note that any configuration set defined in the email sending request takes precedence.
         /// ```
-        #[serde(
-            rename = "ConfigurationSetName",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub configuration_set_name: Option<Value>,
+    }
+
+    impl Serialize for ConfigurationSetAttributes {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ConfigurationSetAttributes",
+                usize::from(self.configuration_set_name.is_some()),
+            )?;
+            if self.configuration_set_name.is_some() {
+                state.serialize_field("ConfigurationSetName", &self.configuration_set_name)?;
+            } else {
+                state.skip_field("ConfigurationSetName")?;
+            }
+            state.end()
+        }
     }
 
     impl ConfigurationSetAttributes {
@@ -142,15 +190,29 @@ pub mod email_identity {
     /// ```text
     /// Used to enable or disable DKIM authentication for an email identity.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DkimAttributes {
         /// `SigningEnabled`
         ///
         /// ```text
         /// Sets the DKIM signing configuration for the identity. When you set this value true, then the messages that are sent from the identity are signed using DKIM. If you set this value to false, your messages are sent without DKIM signing.
         /// ```
-        #[serde(rename = "SigningEnabled", skip_serializing_if = "Option::is_none")]
         pub signing_enabled: Option<Value<bool>>,
+    }
+
+    impl Serialize for DkimAttributes {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DkimAttributes",
+                usize::from(self.signing_enabled.is_some()),
+            )?;
+            if self.signing_enabled.is_some() {
+                state.serialize_field("SigningEnabled", &self.signing_enabled)?;
+            } else {
+                state.skip_field("SigningEnabled")?;
+            }
+            state.end()
+        }
     }
 
     impl DkimAttributes {
@@ -172,38 +234,54 @@ pub mod email_identity {
     /// ```text
     /// If your request includes this object, Amazon SES configures the identity to use Bring Your Own DKIM (BYODKIM) for DKIM authentication purposes, or, configures the key length to be used for Easy DKIM.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DkimSigningAttributes {
         /// `DomainSigningPrivateKey`
         ///
         /// ```text
         /// [Bring Your Own DKIM] A private key that's used to generate a DKIM signature. The private key must use 1024 or 2048-bit RSA encryption, and must be encoded using base64 encoding.
         /// ```
-        #[serde(
-            rename = "DomainSigningPrivateKey",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub domain_signing_private_key: Option<Value>,
         /// `DomainSigningSelector`
         ///
         /// ```text
         /// [Bring Your Own DKIM] A string that's used to identify a public key in the DNS configuration for a domain.
         /// ```
-        #[serde(
-            rename = "DomainSigningSelector",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub domain_signing_selector: Option<Value>,
         /// `NextSigningKeyLength`
         ///
         /// ```text
         /// [Easy DKIM] The key length of the future DKIM key pair to be generated. This can be changed at most once per day.
         /// ```
-        #[serde(
-            rename = "NextSigningKeyLength",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub next_signing_key_length: Option<Value>,
+    }
+
+    impl Serialize for DkimSigningAttributes {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DkimSigningAttributes",
+                usize::from(self.domain_signing_private_key.is_some())
+                    + usize::from(self.domain_signing_selector.is_some())
+                    + usize::from(self.next_signing_key_length.is_some()),
+            )?;
+            if self.domain_signing_private_key.is_some() {
+                state
+                    .serialize_field("DomainSigningPrivateKey", &self.domain_signing_private_key)?;
+            } else {
+                state.skip_field("DomainSigningPrivateKey")?;
+            }
+            if self.domain_signing_selector.is_some() {
+                state.serialize_field("DomainSigningSelector", &self.domain_signing_selector)?;
+            } else {
+                state.skip_field("DomainSigningSelector")?;
+            }
+            if self.next_signing_key_length.is_some() {
+                state.serialize_field("NextSigningKeyLength", &self.next_signing_key_length)?;
+            } else {
+                state.skip_field("NextSigningKeyLength")?;
+            }
+            state.end()
+        }
     }
 
     impl DkimSigningAttributes {
@@ -237,18 +315,29 @@ pub mod email_identity {
     /// ```text
     /// Used to enable or disable feedback forwarding for an identity.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct FeedbackAttributes {
         /// `EmailForwardingEnabled`
         ///
         /// ```text
         /// If the value is true, you receive email notifications when bounce or complaint events occur
         /// ```
-        #[serde(
-            rename = "EmailForwardingEnabled",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub email_forwarding_enabled: Option<Value<bool>>,
+    }
+
+    impl Serialize for FeedbackAttributes {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "FeedbackAttributes",
+                usize::from(self.email_forwarding_enabled.is_some()),
+            )?;
+            if self.email_forwarding_enabled.is_some() {
+                state.serialize_field("EmailForwardingEnabled", &self.email_forwarding_enabled)?;
+            } else {
+                state.skip_field("EmailForwardingEnabled")?;
+            }
+            state.end()
+        }
     }
 
     impl FeedbackAttributes {
@@ -270,25 +359,41 @@ pub mod email_identity {
     /// ```text
     /// Used to enable or disable the custom Mail-From domain configuration for an email identity.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct MailFromAttributes {
         /// `BehaviorOnMxFailure`
         ///
         /// ```text
         /// The action to take if the required MX record isn't found when you send an email. When you set this value to UseDefaultValue , the mail is sent using amazonses.com as the MAIL FROM domain. When you set this value to RejectMessage , the Amazon SES API v2 returns a MailFromDomainNotVerified error, and doesn't attempt to deliver the email.
         /// ```
-        #[serde(
-            rename = "BehaviorOnMxFailure",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub behavior_on_mx_failure: Option<Value>,
         /// `MailFromDomain`
         ///
         /// ```text
         /// The custom MAIL FROM domain that you want the verified identity to use
         /// ```
-        #[serde(rename = "MailFromDomain", skip_serializing_if = "Option::is_none")]
         pub mail_from_domain: Option<Value>,
+    }
+
+    impl Serialize for MailFromAttributes {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "MailFromAttributes",
+                usize::from(self.behavior_on_mx_failure.is_some())
+                    + usize::from(self.mail_from_domain.is_some()),
+            )?;
+            if self.behavior_on_mx_failure.is_some() {
+                state.serialize_field("BehaviorOnMxFailure", &self.behavior_on_mx_failure)?;
+            } else {
+                state.skip_field("BehaviorOnMxFailure")?;
+            }
+            if self.mail_from_domain.is_some() {
+                state.serialize_field("MailFromDomain", &self.mail_from_domain)?;
+            } else {
+                state.skip_field("MailFromDomain")?;
+            }
+            state.end()
+        }
     }
 
     impl MailFromAttributes {

@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::sns::*;
 
 /// `AWS::SNS::Subscription`: its properties ([`Subscription`]), their nested types and its attributes.
 pub mod subscription {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Value};
 
@@ -15,88 +15,141 @@ pub mod subscription {
     /// ```text
     /// Resource Type definition for AWS::SNS::Subscription
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Subscription {
         /// `DeliveryPolicy`
         ///
         /// ```text
         /// The delivery policy JSON assigned to the subscription. Enables the subscriber to define the message delivery retry strategy in the case of an HTTP/S endpoint subscribed to the topic.
         /// ```
-        #[serde(rename = "DeliveryPolicy", skip_serializing_if = "Option::is_none")]
         pub delivery_policy: Option<Json>,
         /// `Endpoint`
         ///
         /// ```text
         /// The subscription's endpoint. The endpoint value depends on the protocol that you specify.
         /// ```
-        #[serde(rename = "Endpoint", skip_serializing_if = "Option::is_none")]
         pub endpoint: Option<Value>,
         /// `FilterPolicy`
         ///
         /// ```text
         /// The filter policy JSON assigned to the subscription. Enables the subscriber to filter out unwanted messages.
         /// ```
-        #[serde(rename = "FilterPolicy", skip_serializing_if = "Option::is_none")]
         pub filter_policy: Option<Json>,
         /// `FilterPolicyScope`
         ///
         /// ```text
         /// This attribute lets you choose the filtering scope by using one of the following string value types: MessageAttributes (default) and MessageBody.
         /// ```
-        #[serde(rename = "FilterPolicyScope", skip_serializing_if = "Option::is_none")]
         pub filter_policy_scope: Option<Value>,
         /// `Protocol`
         ///
         /// ```text
         /// The subscription's protocol.
         /// ```
-        #[serde(rename = "Protocol")]
         pub protocol: Value,
         /// `RawMessageDelivery`
         ///
         /// ```text
         /// When set to true, enables raw message delivery. Raw messages don't contain any JSON formatting and can be sent to Amazon SQS and HTTP/S endpoints.
         /// ```
-        #[serde(rename = "RawMessageDelivery", skip_serializing_if = "Option::is_none")]
         pub raw_message_delivery: Option<Value<bool>>,
         /// `RedrivePolicy`
         ///
         /// ```text
         /// When specified, sends undeliverable messages to the specified Amazon SQS dead-letter queue. Messages that can't be delivered due to client errors are held in the dead-letter queue for further analysis or reprocessing.
         /// ```
-        #[serde(rename = "RedrivePolicy", skip_serializing_if = "Option::is_none")]
         pub redrive_policy: Option<Json>,
         /// `Region`
         ///
         /// ```text
         /// For cross-region subscriptions, the region in which the topic resides.If no region is specified, AWS CloudFormation uses the region of the caller as the default.
         /// ```
-        #[serde(rename = "Region", skip_serializing_if = "Option::is_none")]
         pub region: Option<Value>,
         /// `ReplayPolicy`
         ///
         /// ```text
         /// Specifies whether Amazon SNS resends the notification to the subscription when a message's attribute changes.
         /// ```
-        #[serde(rename = "ReplayPolicy", skip_serializing_if = "Option::is_none")]
         pub replay_policy: Option<Json>,
         /// `SubscriptionRoleArn`
         ///
         /// ```text
         /// This property applies only to Amazon Data Firehose delivery stream subscriptions.
         /// ```
-        #[serde(
-            rename = "SubscriptionRoleArn",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subscription_role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `TopicArn`
         ///
         /// ```text
         /// The ARN of the topic to subscribe to.
         /// ```
-        #[serde(rename = "TopicArn")]
         pub topic_arn: crate::cfn::Arn<crate::generated::sns::topic::Topic>,
+    }
+
+    impl Serialize for Subscription {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Subscription",
+                usize::from(self.delivery_policy.is_some())
+                    + usize::from(self.endpoint.is_some())
+                    + usize::from(self.filter_policy.is_some())
+                    + usize::from(self.filter_policy_scope.is_some())
+                    + usize::from(true)
+                    + usize::from(self.raw_message_delivery.is_some())
+                    + usize::from(self.redrive_policy.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.replay_policy.is_some())
+                    + usize::from(self.subscription_role_arn.is_some())
+                    + usize::from(true),
+            )?;
+            if self.delivery_policy.is_some() {
+                state.serialize_field("DeliveryPolicy", &self.delivery_policy)?;
+            } else {
+                state.skip_field("DeliveryPolicy")?;
+            }
+            if self.endpoint.is_some() {
+                state.serialize_field("Endpoint", &self.endpoint)?;
+            } else {
+                state.skip_field("Endpoint")?;
+            }
+            if self.filter_policy.is_some() {
+                state.serialize_field("FilterPolicy", &self.filter_policy)?;
+            } else {
+                state.skip_field("FilterPolicy")?;
+            }
+            if self.filter_policy_scope.is_some() {
+                state.serialize_field("FilterPolicyScope", &self.filter_policy_scope)?;
+            } else {
+                state.skip_field("FilterPolicyScope")?;
+            }
+            state.serialize_field("Protocol", &self.protocol)?;
+            if self.raw_message_delivery.is_some() {
+                state.serialize_field("RawMessageDelivery", &self.raw_message_delivery)?;
+            } else {
+                state.skip_field("RawMessageDelivery")?;
+            }
+            if self.redrive_policy.is_some() {
+                state.serialize_field("RedrivePolicy", &self.redrive_policy)?;
+            } else {
+                state.skip_field("RedrivePolicy")?;
+            }
+            if self.region.is_some() {
+                state.serialize_field("Region", &self.region)?;
+            } else {
+                state.skip_field("Region")?;
+            }
+            if self.replay_policy.is_some() {
+                state.serialize_field("ReplayPolicy", &self.replay_policy)?;
+            } else {
+                state.skip_field("ReplayPolicy")?;
+            }
+            if self.subscription_role_arn.is_some() {
+                state.serialize_field("SubscriptionRoleArn", &self.subscription_role_arn)?;
+            } else {
+                state.skip_field("SubscriptionRoleArn")?;
+            }
+            state.serialize_field("TopicArn", &self.topic_arn)?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Subscription, "AWS::SNS::Subscription");
@@ -181,7 +234,7 @@ pub mod subscription {
 
 /// `AWS::SNS::Topic`: its properties ([`Topic`]), their nested types and its attributes.
 pub mod topic {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
@@ -192,26 +245,17 @@ pub mod topic {
     ///   One account can create a maximum of 100,000 standard topics and 1,000 FIFO topics. For more information, see [endpoints and quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the *General Reference*.
     ///    The structure of ``AUTHPARAMS`` depends on the .signature of the API request. For more information, see [Examples of the complete Signature Version 4 signing process](https://docs.aws.amazon.com/general/latest/gr/sigv4-signed-request-examples.html) in the *General Reference*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Topic {
         /// `ArchivePolicy`
-        #[serde(rename = "ArchivePolicy", skip_serializing_if = "Option::is_none")]
         pub archive_policy: Option<Json>,
         /// `ContentBasedDeduplication`
         ///
         /// ```text
         /// ``ContentBasedDeduplication`` enables deduplication of messages based on their content for FIFO topics. By default, this property is set to false. If you create a FIFO topic with ``ContentBasedDeduplication`` set to false, you must provide a ``MessageDeduplicationId`` for each ``Publish`` action. When set to true, SNS automatically generates a ``MessageDeduplicationId`` using a SHA-256 hash of the message body (excluding message attributes). You can optionally override this generated value by specifying a ``MessageDeduplicationId`` in the ``Publish`` action. Note that this property only applies to FIFO topics; using it with standard topics will cause the creation to fail.
         /// ```
-        #[serde(
-            rename = "ContentBasedDeduplication",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub content_based_deduplication: Option<Value<bool>>,
         /// `DataProtectionPolicy`
-        #[serde(
-            rename = "DataProtectionPolicy",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub data_protection_policy: Option<Json>,
         /// `DeliveryStatusLogging`
         ///
@@ -225,34 +269,24 @@ pub mod topic {
         ///
         ///  Once configured, log entries are sent to Amazon CloudWatch Logs.
         /// ```
-        #[serde(
-            rename = "DeliveryStatusLogging",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub delivery_status_logging: Option<Vec<LoggingConfig>>,
         /// `DisplayName`
         ///
         /// ```text
         /// The display name to use for an SNS topic with SMS subscriptions. The display name must be maximum 100 characters long, including hyphens (-), underscores (_), spaces, and tabs.
         /// ```
-        #[serde(rename = "DisplayName", skip_serializing_if = "Option::is_none")]
         pub display_name: Option<Value>,
         /// `FifoThroughputScope`
         ///
         /// ```text
         /// Specifies the throughput quota and deduplication behavior to apply for the FIFO topic. Valid values are ``Topic`` or ``MessageGroup``.
         /// ```
-        #[serde(
-            rename = "FifoThroughputScope",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub fifo_throughput_scope: Option<Value>,
         /// `FifoTopic`
         ///
         /// ```text
         /// Set to true to create a FIFO topic.
         /// ```
-        #[serde(rename = "FifoTopic", skip_serializing_if = "Option::is_none")]
         pub fifo_topic: Option<Value<bool>>,
         /// `KmsMasterKeyId`
         ///
@@ -260,17 +294,14 @@ pub mod topic {
         /// The ID of an AWS managed customer master key (CMK) for SNS or a custom CMK. For more information, see [Key terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms). For more examples, see ``KeyId`` in the *API Reference*.
         ///  This property applies only to [server-side-encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html).
         /// ```
-        #[serde(rename = "KmsMasterKeyId", skip_serializing_if = "Option::is_none")]
         pub kms_master_key_id: Option<Value>,
         /// `MaximumMessageSize`
-        #[serde(rename = "MaximumMessageSize", skip_serializing_if = "Option::is_none")]
         pub maximum_message_size: Option<Value<i64>>,
         /// `SignatureVersion`
         ///
         /// ```text
         /// The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, ``SignatureVersion`` is set to ``1``.
         /// ```
-        #[serde(rename = "SignatureVersion", skip_serializing_if = "Option::is_none")]
         pub signature_version: Option<Value>,
         /// `Subscription`
         ///
@@ -278,7 +309,6 @@ pub mod topic {
         /// The SNS subscriptions (endpoints) for this topic.
         ///   If you specify the ``Subscription`` property in the ``AWS::SNS::Topic`` resource and it creates an associated subscription resource, the associated subscription is not deleted when the ``AWS::SNS::Topic`` resource is deleted.
         /// ```
-        #[serde(rename = "Subscription", skip_serializing_if = "Option::is_none")]
         pub subscription: Option<Vec<Subscription>>,
         /// `TopicName`
         ///
@@ -287,14 +317,12 @@ pub mod topic {
         ///  If you don't specify a name, CFN generates a unique physical ID and uses that ID for the topic name. For more information, see [Name type](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
         ///   If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
         /// ```
-        #[serde(rename = "TopicName", skip_serializing_if = "Option::is_none")]
         pub topic_name: Option<Value>,
         /// `TracingConfig`
         ///
         /// ```text
         /// Tracing mode of an SNS topic. By default ``TracingConfig`` is set to ``PassThrough``, and the topic passes through the tracing header it receives from an SNS publisher to its subscriptions. If set to ``Active``, SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true.
         /// ```
-        #[serde(rename = "TracingConfig", skip_serializing_if = "Option::is_none")]
         pub tracing_config: Option<Value>,
         /// `Tags`
         ///
@@ -302,8 +330,103 @@ pub mod topic {
         /// The list of tags to add to a new topic.
         ///   To be able to tag a topic on creation, you must have the ``sns:CreateTopic`` and ``sns:TagResource`` permissions.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Topic {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Topic",
+                usize::from(self.archive_policy.is_some())
+                    + usize::from(self.content_based_deduplication.is_some())
+                    + usize::from(self.data_protection_policy.is_some())
+                    + usize::from(self.delivery_status_logging.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.fifo_throughput_scope.is_some())
+                    + usize::from(self.fifo_topic.is_some())
+                    + usize::from(self.kms_master_key_id.is_some())
+                    + usize::from(self.maximum_message_size.is_some())
+                    + usize::from(self.signature_version.is_some())
+                    + usize::from(self.subscription.is_some())
+                    + usize::from(self.topic_name.is_some())
+                    + usize::from(self.tracing_config.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.archive_policy.is_some() {
+                state.serialize_field("ArchivePolicy", &self.archive_policy)?;
+            } else {
+                state.skip_field("ArchivePolicy")?;
+            }
+            if self.content_based_deduplication.is_some() {
+                state.serialize_field(
+                    "ContentBasedDeduplication",
+                    &self.content_based_deduplication,
+                )?;
+            } else {
+                state.skip_field("ContentBasedDeduplication")?;
+            }
+            if self.data_protection_policy.is_some() {
+                state.serialize_field("DataProtectionPolicy", &self.data_protection_policy)?;
+            } else {
+                state.skip_field("DataProtectionPolicy")?;
+            }
+            if self.delivery_status_logging.is_some() {
+                state.serialize_field("DeliveryStatusLogging", &self.delivery_status_logging)?;
+            } else {
+                state.skip_field("DeliveryStatusLogging")?;
+            }
+            if self.display_name.is_some() {
+                state.serialize_field("DisplayName", &self.display_name)?;
+            } else {
+                state.skip_field("DisplayName")?;
+            }
+            if self.fifo_throughput_scope.is_some() {
+                state.serialize_field("FifoThroughputScope", &self.fifo_throughput_scope)?;
+            } else {
+                state.skip_field("FifoThroughputScope")?;
+            }
+            if self.fifo_topic.is_some() {
+                state.serialize_field("FifoTopic", &self.fifo_topic)?;
+            } else {
+                state.skip_field("FifoTopic")?;
+            }
+            if self.kms_master_key_id.is_some() {
+                state.serialize_field("KmsMasterKeyId", &self.kms_master_key_id)?;
+            } else {
+                state.skip_field("KmsMasterKeyId")?;
+            }
+            if self.maximum_message_size.is_some() {
+                state.serialize_field("MaximumMessageSize", &self.maximum_message_size)?;
+            } else {
+                state.skip_field("MaximumMessageSize")?;
+            }
+            if self.signature_version.is_some() {
+                state.serialize_field("SignatureVersion", &self.signature_version)?;
+            } else {
+                state.skip_field("SignatureVersion")?;
+            }
+            if self.subscription.is_some() {
+                state.serialize_field("Subscription", &self.subscription)?;
+            } else {
+                state.skip_field("Subscription")?;
+            }
+            if self.topic_name.is_some() {
+                state.serialize_field("TopicName", &self.topic_name)?;
+            } else {
+                state.skip_field("TopicName")?;
+            }
+            if self.tracing_config.is_some() {
+                state.serialize_field("TracingConfig", &self.tracing_config)?;
+            } else {
+                state.skip_field("TracingConfig")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Topic, "AWS::SNS::Topic", tags = tags);
@@ -405,17 +528,13 @@ pub mod topic {
     /// ```text
     /// The ``LoggingConfig`` property type specifies the ``Delivery`` status logging configuration for an [AWS::SNS::Topic](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html).
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LoggingConfig {
         /// `FailureFeedbackRoleArn`
         ///
         /// ```text
         /// The IAM role ARN to be used when logging failed message deliveries in Amazon CloudWatch.
         /// ```
-        #[serde(
-            rename = "FailureFeedbackRoleArn",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub failure_feedback_role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `Protocol`
         ///
@@ -423,28 +542,51 @@ pub mod topic {
         /// Indicates one of the supported protocols for the Amazon SNS topic.
         ///   At least one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
         /// ```
-        #[serde(rename = "Protocol")]
         pub protocol: Value<LoggingConfigProtocol>,
         /// `SuccessFeedbackRoleArn`
         ///
         /// ```text
         /// The IAM role ARN to be used when logging successful message deliveries in Amazon CloudWatch.
         /// ```
-        #[serde(
-            rename = "SuccessFeedbackRoleArn",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success_feedback_role_arn: Option<crate::cfn::Arn<crate::generated::iam::role::Role>>,
         /// `SuccessFeedbackSampleRate`
         ///
         /// ```text
         /// The percentage of successful message deliveries to be logged in Amazon CloudWatch. Valid percentage values range from 0 to 100.
         /// ```
-        #[serde(
-            rename = "SuccessFeedbackSampleRate",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success_feedback_sample_rate: Option<Value>,
+    }
+
+    impl Serialize for LoggingConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LoggingConfig",
+                usize::from(self.failure_feedback_role_arn.is_some())
+                    + usize::from(true)
+                    + usize::from(self.success_feedback_role_arn.is_some())
+                    + usize::from(self.success_feedback_sample_rate.is_some()),
+            )?;
+            if self.failure_feedback_role_arn.is_some() {
+                state.serialize_field("FailureFeedbackRoleArn", &self.failure_feedback_role_arn)?;
+            } else {
+                state.skip_field("FailureFeedbackRoleArn")?;
+            }
+            state.serialize_field("Protocol", &self.protocol)?;
+            if self.success_feedback_role_arn.is_some() {
+                state.serialize_field("SuccessFeedbackRoleArn", &self.success_feedback_role_arn)?;
+            } else {
+                state.skip_field("SuccessFeedbackRoleArn")?;
+            }
+            if self.success_feedback_sample_rate.is_some() {
+                state.serialize_field(
+                    "SuccessFeedbackSampleRate",
+                    &self.success_feedback_sample_rate,
+                )?;
+            } else {
+                state.skip_field("SuccessFeedbackSampleRate")?;
+            }
+            state.end()
+        }
     }
 
     impl LoggingConfig {
@@ -486,22 +628,30 @@ pub mod topic {
     /// ``Subscription`` is an embedded property that describes the subscription endpoints of an SNS topic.
     ///   For full control over subscription behavior (for example, delivery policy, filtering, raw message delivery, and cross-region subscriptions), use the [AWS::SNS::Subscription](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html) resource.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Subscription {
         /// `Endpoint`
         ///
         /// ```text
         /// The endpoint that receives notifications from the SNS topic. The endpoint value depends on the protocol that you specify. For more information, see the ``Endpoint`` parameter of the ``Subscribe`` action in the *API Reference*.
         /// ```
-        #[serde(rename = "Endpoint")]
         pub endpoint: Value,
         /// `Protocol`
         ///
         /// ```text
         /// The subscription's protocol. For more information, see the ``Protocol`` parameter of the ``Subscribe`` action in the *API Reference*.
         /// ```
-        #[serde(rename = "Protocol")]
         pub protocol: Value,
+    }
+
+    impl Serialize for Subscription {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("Subscription", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Endpoint", &self.endpoint)?;
+            state.serialize_field("Protocol", &self.protocol)?;
+            state.end()
+        }
     }
 
     impl Subscription {
@@ -520,18 +670,31 @@ pub mod topic {
     /// Indicates one of the supported protocols for the Amazon SNS topic.
     ///   At least one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum LoggingConfigProtocol {
-        #[serde(rename = "http/s")]
+        /// `http/s`
         HttpS,
-        #[serde(rename = "sqs")]
+        /// `sqs`
         Sqs,
-        #[serde(rename = "lambda")]
+        /// `lambda`
         Lambda,
-        #[serde(rename = "firehose")]
+        /// `firehose`
         Firehose,
-        #[serde(rename = "application")]
+        /// `application`
         Application,
+    }
+
+    impl Serialize for LoggingConfigProtocol {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                LoggingConfigProtocol::HttpS => (0u32, "http/s"),
+                LoggingConfigProtocol::Sqs => (1u32, "sqs"),
+                LoggingConfigProtocol::Lambda => (2u32, "lambda"),
+                LoggingConfigProtocol::Firehose => (3u32, "firehose"),
+                LoggingConfigProtocol::Application => (4u32, "application"),
+            };
+            serializer.serialize_unit_variant("LoggingConfigProtocol", index, value)
+        }
     }
 
     impl Handle<Topic> {
@@ -544,7 +707,7 @@ pub mod topic {
 
 /// `AWS::SNS::TopicPolicy`: its properties ([`TopicPolicy`]), their nested types and its attributes.
 pub mod topic_policy {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, PolicyDocument};
 
@@ -553,22 +716,30 @@ pub mod topic_policy {
     /// ```text
     /// The ``AWS::SNS::TopicPolicy`` resource associates SNS topics with a policy. For an example snippet, see [Declaring an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy) in the *User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TopicPolicy {
         /// `PolicyDocument`
         ///
         /// ```text
         /// A policy document that contains permissions to add to the specified SNS topics.
         /// ```
-        #[serde(rename = "PolicyDocument")]
         pub policy_document: PolicyDocument,
         /// `Topics`
         ///
         /// ```text
         /// The Amazon Resource Names (ARN) of the topics to which you want to add the policy. You can use the ``Ref`` function to specify an ``AWS::SNS::Topic`` resource.
         /// ```
-        #[serde(rename = "Topics")]
         pub topics: Vec<crate::cfn::Arn<crate::generated::sns::topic::Topic>>,
+    }
+
+    impl Serialize for TopicPolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("TopicPolicy", usize::from(true) + usize::from(true))?;
+            state.serialize_field("PolicyDocument", &self.policy_document)?;
+            state.serialize_field("Topics", &self.topics)?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(TopicPolicy, "AWS::SNS::TopicPolicy");

@@ -6,7 +6,7 @@ pub use stackgen_facts::generated::sqs::*;
 
 /// `AWS::SQS::Queue`: its properties ([`Queue`]), their nested types and its attributes.
 pub mod queue {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
@@ -23,17 +23,13 @@ pub mod queue {
     ///
     ///  For more information about creating FIFO (first-in-first-out) queues, see [Creating an queue ()](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/create-queue-cloudformation.html) in the *Developer Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Queue {
         /// `ContentBasedDeduplication`
         ///
         /// ```text
         /// For first-in-first-out (FIFO) queues, specifies whether to enable content-based deduplication. During the deduplication interval, SQS treats messages that are sent with identical content as duplicates and delivers only one copy of the message. For more information, see the ``ContentBasedDeduplication`` attribute for the ``CreateQueue`` action in the *API Reference*.
         /// ```
-        #[serde(
-            rename = "ContentBasedDeduplication",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub content_based_deduplication: Option<Value<bool>>,
         /// `DeduplicationScope`
         ///
@@ -41,21 +37,18 @@ pub mod queue {
         /// For high throughput for FIFO queues, specifies whether message deduplication occurs at the message group or queue level. Valid values are ``messageGroup`` and ``queue``.
         ///  To enable high throughput for a FIFO queue, set this attribute to ``messageGroup``*and* set the ``FifoThroughputLimit`` attribute to ``perMessageGroupId``. If you set these attributes to anything other than these values, normal throughput is in effect and deduplication occurs as specified. For more information, see [High throughput for FIFO queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html) and [Quotas related to messages](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html) in the *Developer Guide*.
         /// ```
-        #[serde(rename = "DeduplicationScope", skip_serializing_if = "Option::is_none")]
         pub deduplication_scope: Option<Value>,
         /// `DelaySeconds`
         ///
         /// ```text
         /// The time in seconds for which the delivery of all messages in the queue is delayed. You can specify an integer value of ``0`` to ``900`` (15 minutes). The default value is ``0``.
         /// ```
-        #[serde(rename = "DelaySeconds", skip_serializing_if = "Option::is_none")]
         pub delay_seconds: Option<Value<i64>>,
         /// `FifoQueue`
         ///
         /// ```text
         /// If set to true, creates a FIFO queue. If you don't specify this property, SQS creates a standard queue. For more information, see [Amazon SQS FIFO queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html) in the *Developer Guide*.
         /// ```
-        #[serde(rename = "FifoQueue", skip_serializing_if = "Option::is_none")]
         pub fifo_queue: Option<Value<bool>>,
         /// `FifoThroughputLimit`
         ///
@@ -63,10 +56,6 @@ pub mod queue {
         /// For high throughput for FIFO queues, specifies whether the FIFO queue throughput quota applies to the entire queue or per message group. Valid values are ``perQueue`` and ``perMessageGroupId``.
         ///  To enable high throughput for a FIFO queue, set this attribute to ``perMessageGroupId``*and* set the ``DeduplicationScope`` attribute to ``messageGroup``. If you set these attributes to anything other than these values, normal throughput is in effect and deduplication occurs as specified. For more information, see [High throughput for FIFO queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html) and [Quotas related to messages](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html) in the *Developer Guide*.
         /// ```
-        #[serde(
-            rename = "FifoThroughputLimit",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub fifo_throughput_limit: Option<Value>,
         /// `KmsDataKeyReusePeriodSeconds`
         ///
@@ -74,10 +63,6 @@ pub mod queue {
         /// The length of time in seconds for which SQS can reuse a data key to encrypt or decrypt messages before calling KMS again. The value must be an integer between 60 (1 minute) and 86,400 (24 hours). The default is 300 (5 minutes).
         ///   A shorter time period provides better security, but results in more calls to KMS, which might incur charges after Free Tier. For more information, see [Encryption at rest](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-how-does-the-data-key-reuse-period-work) in the *Developer Guide*.
         /// ```
-        #[serde(
-            rename = "KmsDataKeyReusePeriodSeconds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kms_data_key_reuse_period_seconds: Option<Value<i64>>,
         /// `KmsMasterKeyId`
         ///
@@ -88,24 +73,18 @@ pub mod queue {
         ///   +  [Request Parameters](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters) in the *Key Management Service API Reference*
         ///   +   The Key Management Service (KMS) section of the [Security best practices for Key Management Service](https://docs.aws.amazon.com/kms/latest/developerguide/best-practices.html) in the *Key Management Service Developer Guide*
         /// ```
-        #[serde(rename = "KmsMasterKeyId", skip_serializing_if = "Option::is_none")]
         pub kms_master_key_id: Option<Value>,
         /// `MaximumMessageSize`
         ///
         /// ```text
         /// The limit of how many bytes that a message can contain before SQS rejects it. You can specify an integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB).
         /// ```
-        #[serde(rename = "MaximumMessageSize", skip_serializing_if = "Option::is_none")]
         pub maximum_message_size: Option<Value<i64>>,
         /// `MessageRetentionPeriod`
         ///
         /// ```text
         /// The number of seconds that SQS retains a message. You can specify an integer value from ``60`` seconds (1 minute) to ``1,209,600`` seconds (14 days). The default value is ``345,600`` seconds (4 days).
         /// ```
-        #[serde(
-            rename = "MessageRetentionPeriod",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_retention_period: Option<Value<i64>>,
         /// `QueueName`
         ///
@@ -114,17 +93,12 @@ pub mod queue {
         ///  If you don't specify a name, CFN generates a unique physical ID and uses that ID for the queue name. For more information, see [Name type](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html) in the *User Guide*.
         ///   If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
         /// ```
-        #[serde(rename = "QueueName", skip_serializing_if = "Option::is_none")]
         pub queue_name: Option<Value>,
         /// `ReceiveMessageWaitTimeSeconds`
         ///
         /// ```text
         /// Specifies the duration, in seconds, that the ReceiveMessage action call waits until a message is in the queue in order to include it in the response, rather than returning an empty response if a message isn't yet available. You can specify an integer from 1 to 20. Short polling is used as the default or when you specify 0 for this property. For more information, see [Consuming messages using long polling](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html#sqs-long-polling) in the *Developer Guide*.
         /// ```
-        #[serde(
-            rename = "ReceiveMessageWaitTimeSeconds",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub receive_message_wait_time_seconds: Option<Value<i64>>,
         /// `RedriveAllowPolicy`
         ///
@@ -137,7 +111,6 @@ pub mod queue {
         ///
         ///   +  ``sourceQueueArns``: The Amazon Resource Names (ARN)s of the source queues that can specify this queue as the dead-letter queue and redrive messages. You can specify this parameter only when the ``redrivePermission`` parameter is set to ``byQueue``. You can specify up to 10 source queue ARNs. To allow more than 10 source queues to specify dead-letter queues, set the ``redrivePermission`` parameter to ``allowAll``.
         /// ```
-        #[serde(rename = "RedriveAllowPolicy", skip_serializing_if = "Option::is_none")]
         pub redrive_allow_policy: Option<Json>,
         /// `RedrivePolicy`
         ///
@@ -153,17 +126,12 @@ pub mod queue {
         ///   ``deadLetterTargetArn : String``
         ///   ``maxReceiveCount : Integer``
         /// ```
-        #[serde(rename = "RedrivePolicy", skip_serializing_if = "Option::is_none")]
         pub redrive_policy: Option<Json>,
         /// `SqsManagedSseEnabled`
         ///
         /// ```text
         /// Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)). When ``SqsManagedSseEnabled`` is not defined, ``SSE-SQS`` encryption is enabled by default.
         /// ```
-        #[serde(
-            rename = "SqsManagedSseEnabled",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sqs_managed_sse_enabled: Option<Value<bool>>,
         /// `VisibilityTimeout`
         ///
@@ -172,15 +140,127 @@ pub mod queue {
         ///  Values must be from 0 to 43,200 seconds (12 hours). If you don't specify a value, AWS CloudFormation uses the default value of 30 seconds.
         ///  For more information about SQS queue visibility timeouts, see [Visibility timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Developer Guide*.
         /// ```
-        #[serde(rename = "VisibilityTimeout", skip_serializing_if = "Option::is_none")]
         pub visibility_timeout: Option<Value<i64>>,
         /// `Tags`
         ///
         /// ```text
         /// The tags that you attach to this queue. For more information, see [Resource tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html) in the *User Guide*.
         /// ```
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for Queue {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Queue",
+                usize::from(self.content_based_deduplication.is_some())
+                    + usize::from(self.deduplication_scope.is_some())
+                    + usize::from(self.delay_seconds.is_some())
+                    + usize::from(self.fifo_queue.is_some())
+                    + usize::from(self.fifo_throughput_limit.is_some())
+                    + usize::from(self.kms_data_key_reuse_period_seconds.is_some())
+                    + usize::from(self.kms_master_key_id.is_some())
+                    + usize::from(self.maximum_message_size.is_some())
+                    + usize::from(self.message_retention_period.is_some())
+                    + usize::from(self.queue_name.is_some())
+                    + usize::from(self.receive_message_wait_time_seconds.is_some())
+                    + usize::from(self.redrive_allow_policy.is_some())
+                    + usize::from(self.redrive_policy.is_some())
+                    + usize::from(self.sqs_managed_sse_enabled.is_some())
+                    + usize::from(self.visibility_timeout.is_some())
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.content_based_deduplication.is_some() {
+                state.serialize_field(
+                    "ContentBasedDeduplication",
+                    &self.content_based_deduplication,
+                )?;
+            } else {
+                state.skip_field("ContentBasedDeduplication")?;
+            }
+            if self.deduplication_scope.is_some() {
+                state.serialize_field("DeduplicationScope", &self.deduplication_scope)?;
+            } else {
+                state.skip_field("DeduplicationScope")?;
+            }
+            if self.delay_seconds.is_some() {
+                state.serialize_field("DelaySeconds", &self.delay_seconds)?;
+            } else {
+                state.skip_field("DelaySeconds")?;
+            }
+            if self.fifo_queue.is_some() {
+                state.serialize_field("FifoQueue", &self.fifo_queue)?;
+            } else {
+                state.skip_field("FifoQueue")?;
+            }
+            if self.fifo_throughput_limit.is_some() {
+                state.serialize_field("FifoThroughputLimit", &self.fifo_throughput_limit)?;
+            } else {
+                state.skip_field("FifoThroughputLimit")?;
+            }
+            if self.kms_data_key_reuse_period_seconds.is_some() {
+                state.serialize_field(
+                    "KmsDataKeyReusePeriodSeconds",
+                    &self.kms_data_key_reuse_period_seconds,
+                )?;
+            } else {
+                state.skip_field("KmsDataKeyReusePeriodSeconds")?;
+            }
+            if self.kms_master_key_id.is_some() {
+                state.serialize_field("KmsMasterKeyId", &self.kms_master_key_id)?;
+            } else {
+                state.skip_field("KmsMasterKeyId")?;
+            }
+            if self.maximum_message_size.is_some() {
+                state.serialize_field("MaximumMessageSize", &self.maximum_message_size)?;
+            } else {
+                state.skip_field("MaximumMessageSize")?;
+            }
+            if self.message_retention_period.is_some() {
+                state.serialize_field("MessageRetentionPeriod", &self.message_retention_period)?;
+            } else {
+                state.skip_field("MessageRetentionPeriod")?;
+            }
+            if self.queue_name.is_some() {
+                state.serialize_field("QueueName", &self.queue_name)?;
+            } else {
+                state.skip_field("QueueName")?;
+            }
+            if self.receive_message_wait_time_seconds.is_some() {
+                state.serialize_field(
+                    "ReceiveMessageWaitTimeSeconds",
+                    &self.receive_message_wait_time_seconds,
+                )?;
+            } else {
+                state.skip_field("ReceiveMessageWaitTimeSeconds")?;
+            }
+            if self.redrive_allow_policy.is_some() {
+                state.serialize_field("RedriveAllowPolicy", &self.redrive_allow_policy)?;
+            } else {
+                state.skip_field("RedriveAllowPolicy")?;
+            }
+            if self.redrive_policy.is_some() {
+                state.serialize_field("RedrivePolicy", &self.redrive_policy)?;
+            } else {
+                state.skip_field("RedrivePolicy")?;
+            }
+            if self.sqs_managed_sse_enabled.is_some() {
+                state.serialize_field("SqsManagedSseEnabled", &self.sqs_managed_sse_enabled)?;
+            } else {
+                state.skip_field("SqsManagedSseEnabled")?;
+            }
+            if self.visibility_timeout.is_some() {
+                state.serialize_field("VisibilityTimeout", &self.visibility_timeout)?;
+            } else {
+                state.skip_field("VisibilityTimeout")?;
+            }
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(Queue, "AWS::SQS::Queue", tags = tags);
@@ -303,7 +383,7 @@ pub mod queue {
 
 /// `AWS::SQS::QueuePolicy`: its properties ([`QueuePolicy`]), their nested types and its attributes.
 pub mod queue_policy {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, PolicyDocument};
 
@@ -312,22 +392,30 @@ pub mod queue_policy {
     /// ```text
     /// The ``AWS::SQS::QueuePolicy`` type applies a policy to SQS queues. For an example snippet, see [Declaring an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sqs-policy) in the *User Guide*.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct QueuePolicy {
         /// `PolicyDocument`
         ///
         /// ```text
         /// A policy document that contains the permissions for the specified SQS queues. For more information about SQS policies, see [Using custom policies with the access policy language](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html) in the *Developer Guide*.
         /// ```
-        #[serde(rename = "PolicyDocument")]
         pub policy_document: PolicyDocument,
         /// `Queues`
         ///
         /// ```text
         /// The URLs of the queues to which you want to add the policy. You can use the ``Ref`` function to specify an ``AWS::SQS::Queue`` resource.
         /// ```
-        #[serde(rename = "Queues")]
         pub queues: Vec<crate::cfn::Url<crate::generated::sqs::queue::Queue>>,
+    }
+
+    impl Serialize for QueuePolicy {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("QueuePolicy", usize::from(true) + usize::from(true))?;
+            state.serialize_field("PolicyDocument", &self.policy_document)?;
+            state.serialize_field("Queues", &self.queues)?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(QueuePolicy, "AWS::SQS::QueuePolicy");

@@ -8,7 +8,7 @@ pub use stackgen_facts::generated::wafv2::*;
 pub mod web_acl {
     use std::collections::BTreeMap;
 
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::{Handle, Json, Tags, Value};
 
@@ -17,77 +17,148 @@ pub mod web_acl {
     /// ```text
     /// Contains the Rules that identify the requests that you want to allow, block, or count. In a WebACL, you also specify a default action (ALLOW or BLOCK), and the action for each Rule that you add to a WebACL, for example, block requests from specified IP addresses or block requests from specified referrers. You also associate the WebACL with a CloudFront distribution to identify the requests that you want AWS WAF to filter. If you add more than one Rule to a WebACL, a request needs to match only one of the specifications to be allowed, blocked, or counted.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WebACL {
         /// `ApplicationConfig`
         ///
         /// ```text
         /// Collection of application attributes.
         /// ```
-        #[serde(rename = "ApplicationConfig", skip_serializing_if = "Option::is_none")]
         pub application_config: Option<ApplicationConfig>,
         /// `AssociationConfig`
-        #[serde(rename = "AssociationConfig", skip_serializing_if = "Option::is_none")]
         pub association_config: Option<AssociationConfig>,
         /// `CaptchaConfig`
-        #[serde(rename = "CaptchaConfig", skip_serializing_if = "Option::is_none")]
         pub captcha_config: Option<CaptchaConfig>,
         /// `ChallengeConfig`
-        #[serde(rename = "ChallengeConfig", skip_serializing_if = "Option::is_none")]
         pub challenge_config: Option<ChallengeConfig>,
         /// `CustomResponseBodies`
-        #[serde(
-            rename = "CustomResponseBodies",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub custom_response_bodies: Option<BTreeMap<String, CustomResponseBody>>,
         /// `DataProtectionConfig`
         ///
         /// ```text
         /// Collection of dataProtects.
         /// ```
-        #[serde(
-            rename = "DataProtectionConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub data_protection_config: Option<DataProtectionConfig>,
         /// `DefaultAction`
-        #[serde(rename = "DefaultAction")]
         pub default_action: DefaultAction,
         /// `Description`
-        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<Value>,
         /// `MonetizationConfig`
-        #[serde(rename = "MonetizationConfig", skip_serializing_if = "Option::is_none")]
         pub monetization_config: Option<MonetizationConfig>,
         /// `Name`
-        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<Value>,
         /// `OnSourceDDoSProtectionConfig`
-        #[serde(
-            rename = "OnSourceDDoSProtectionConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub on_source_d_do_s_protection_config: Option<OnSourceDDoSProtectionConfig>,
         /// `Rules`
         ///
         /// ```text
         /// Collection of Rules.
         /// ```
-        #[serde(rename = "Rules", skip_serializing_if = "Option::is_none")]
         pub rules: Option<Vec<Rule>>,
         /// `Scope`
-        #[serde(rename = "Scope")]
         pub scope: Value<WebACLScope>,
         /// `TokenDomains`
-        #[serde(rename = "TokenDomains", skip_serializing_if = "Option::is_none")]
         pub token_domains: Option<Vec<Value>>,
         /// `VisibilityConfig`
-        #[serde(rename = "VisibilityConfig")]
         pub visibility_config: VisibilityConfig,
         /// `Tags`
-        #[serde(rename = "Tags", skip_serializing_if = "Tags::is_empty")]
         pub tags: Tags,
+    }
+
+    impl Serialize for WebACL {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "WebACL",
+                usize::from(self.application_config.is_some())
+                    + usize::from(self.association_config.is_some())
+                    + usize::from(self.captcha_config.is_some())
+                    + usize::from(self.challenge_config.is_some())
+                    + usize::from(self.custom_response_bodies.is_some())
+                    + usize::from(self.data_protection_config.is_some())
+                    + usize::from(true)
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.monetization_config.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.on_source_d_do_s_protection_config.is_some())
+                    + usize::from(self.rules.is_some())
+                    + usize::from(true)
+                    + usize::from(self.token_domains.is_some())
+                    + usize::from(true)
+                    + usize::from(!self.tags.is_empty()),
+            )?;
+            if self.application_config.is_some() {
+                state.serialize_field("ApplicationConfig", &self.application_config)?;
+            } else {
+                state.skip_field("ApplicationConfig")?;
+            }
+            if self.association_config.is_some() {
+                state.serialize_field("AssociationConfig", &self.association_config)?;
+            } else {
+                state.skip_field("AssociationConfig")?;
+            }
+            if self.captcha_config.is_some() {
+                state.serialize_field("CaptchaConfig", &self.captcha_config)?;
+            } else {
+                state.skip_field("CaptchaConfig")?;
+            }
+            if self.challenge_config.is_some() {
+                state.serialize_field("ChallengeConfig", &self.challenge_config)?;
+            } else {
+                state.skip_field("ChallengeConfig")?;
+            }
+            if self.custom_response_bodies.is_some() {
+                state.serialize_field("CustomResponseBodies", &self.custom_response_bodies)?;
+            } else {
+                state.skip_field("CustomResponseBodies")?;
+            }
+            if self.data_protection_config.is_some() {
+                state.serialize_field("DataProtectionConfig", &self.data_protection_config)?;
+            } else {
+                state.skip_field("DataProtectionConfig")?;
+            }
+            state.serialize_field("DefaultAction", &self.default_action)?;
+            if self.description.is_some() {
+                state.serialize_field("Description", &self.description)?;
+            } else {
+                state.skip_field("Description")?;
+            }
+            if self.monetization_config.is_some() {
+                state.serialize_field("MonetizationConfig", &self.monetization_config)?;
+            } else {
+                state.skip_field("MonetizationConfig")?;
+            }
+            if self.name.is_some() {
+                state.serialize_field("Name", &self.name)?;
+            } else {
+                state.skip_field("Name")?;
+            }
+            if self.on_source_d_do_s_protection_config.is_some() {
+                state.serialize_field(
+                    "OnSourceDDoSProtectionConfig",
+                    &self.on_source_d_do_s_protection_config,
+                )?;
+            } else {
+                state.skip_field("OnSourceDDoSProtectionConfig")?;
+            }
+            if self.rules.is_some() {
+                state.serialize_field("Rules", &self.rules)?;
+            } else {
+                state.skip_field("Rules")?;
+            }
+            state.serialize_field("Scope", &self.scope)?;
+            if self.token_domains.is_some() {
+                state.serialize_field("TokenDomains", &self.token_domains)?;
+            } else {
+                state.skip_field("TokenDomains")?;
+            }
+            state.serialize_field("VisibilityConfig", &self.visibility_config)?;
+            if !self.tags.is_empty() {
+                state.serialize_field("Tags", &self.tags)?;
+            } else {
+                state.skip_field("Tags")?;
+            }
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(WebACL, "AWS::WAFv2::WebACL", tags = tags);
@@ -196,14 +267,24 @@ pub mod web_acl {
     /// ```text
     /// Application details defined during the &webacl; creation process. Application attributes help WAF; give recommendations for protection packs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ApplicationAttribute {
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `Values`
-        #[serde(rename = "Values")]
         pub values: Vec<Value>,
+    }
+
+    impl Serialize for ApplicationAttribute {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ApplicationAttribute",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field("Values", &self.values)?;
+            state.end()
+        }
     }
 
     impl ApplicationAttribute {
@@ -221,11 +302,18 @@ pub mod web_acl {
     /// ```text
     /// Configures the ability for the WAF; console to store and retrieve application attributes during the webacl; creation process. Application attributes help WAF; give recommendations for protection packs.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ApplicationConfig {
         /// `Attributes`
-        #[serde(rename = "Attributes")]
         pub attributes: Vec<ApplicationAttribute>,
+    }
+
+    impl Serialize for ApplicationConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("ApplicationConfig", usize::from(true))?;
+            state.serialize_field("Attributes", &self.attributes)?;
+            state.end()
+        }
     }
 
     impl ApplicationConfig {
@@ -242,11 +330,22 @@ pub mod web_acl {
     /// ```text
     /// Configures the inspection size in the request body.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RequestBodyAssociatedResourceTypeConfig {
         /// `DefaultSizeInspectionLimit`
-        #[serde(rename = "DefaultSizeInspectionLimit")]
         pub default_size_inspection_limit: Value<SizeInspectionLimit>,
+    }
+
+    impl Serialize for RequestBodyAssociatedResourceTypeConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("RequestBodyAssociatedResourceTypeConfig", usize::from(true))?;
+            state.serialize_field(
+                "DefaultSizeInspectionLimit",
+                &self.default_size_inspection_limit,
+            )?;
+            state.end()
+        }
     }
 
     impl RequestBodyAssociatedResourceTypeConfig {
@@ -263,11 +362,25 @@ pub mod web_acl {
     /// ```text
     /// AssociationConfig for body inspection
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AssociationConfig {
         /// `RequestBody`
-        #[serde(rename = "RequestBody", skip_serializing_if = "Option::is_none")]
         pub request_body: Option<BTreeMap<String, RequestBodyAssociatedResourceTypeConfig>>,
+    }
+
+    impl Serialize for AssociationConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AssociationConfig",
+                usize::from(self.request_body.is_some()),
+            )?;
+            if self.request_body.is_some() {
+                state.serialize_field("RequestBody", &self.request_body)?;
+            } else {
+                state.skip_field("RequestBody")?;
+            }
+            state.end()
+        }
     }
 
     impl AssociationConfig {
@@ -286,11 +399,19 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ImmunityTimeProperty {
         /// `ImmunityTime`
-        #[serde(rename = "ImmunityTime")]
         pub immunity_time: Value<i64>,
+    }
+
+    impl Serialize for ImmunityTimeProperty {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("ImmunityTimeProperty", usize::from(true))?;
+            state.serialize_field("ImmunityTime", &self.immunity_time)?;
+            state.end()
+        }
     }
 
     impl ImmunityTimeProperty {
@@ -303,14 +424,25 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct CaptchaConfig {
         /// `ImmunityTimeProperty`
-        #[serde(
-            rename = "ImmunityTimeProperty",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub immunity_time_property: Option<ImmunityTimeProperty>,
+    }
+
+    impl Serialize for CaptchaConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CaptchaConfig",
+                usize::from(self.immunity_time_property.is_some()),
+            )?;
+            if self.immunity_time_property.is_some() {
+                state.serialize_field("ImmunityTimeProperty", &self.immunity_time_property)?;
+            } else {
+                state.skip_field("ImmunityTimeProperty")?;
+            }
+            state.end()
+        }
     }
 
     impl CaptchaConfig {
@@ -328,14 +460,25 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ChallengeConfig {
         /// `ImmunityTimeProperty`
-        #[serde(
-            rename = "ImmunityTimeProperty",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub immunity_time_property: Option<ImmunityTimeProperty>,
+    }
+
+    impl Serialize for ChallengeConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ChallengeConfig",
+                usize::from(self.immunity_time_property.is_some()),
+            )?;
+            if self.immunity_time_property.is_some() {
+                state.serialize_field("ImmunityTimeProperty", &self.immunity_time_property)?;
+            } else {
+                state.skip_field("ImmunityTimeProperty")?;
+            }
+            state.end()
+        }
     }
 
     impl ChallengeConfig {
@@ -357,14 +500,22 @@ pub mod web_acl {
     /// ```text
     /// Custom response body.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomResponseBody {
         /// `Content`
-        #[serde(rename = "Content")]
         pub content: Value,
         /// `ContentType`
-        #[serde(rename = "ContentType")]
         pub content_type: Value<ResponseContentType>,
+    }
+
+    impl Serialize for CustomResponseBody {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("CustomResponseBody", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Content", &self.content)?;
+            state.serialize_field("ContentType", &self.content_type)?;
+            state.end()
+        }
     }
 
     impl CustomResponseBody {
@@ -385,22 +536,36 @@ pub mod web_acl {
     /// ```text
     /// Field in log to protect.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FieldToProtect {
         /// `FieldKeys`
         ///
         /// ```text
         /// List of field keys to protect
         /// ```
-        #[serde(rename = "FieldKeys", skip_serializing_if = "Option::is_none")]
         pub field_keys: Option<Vec<Value>>,
         /// `FieldType`
         ///
         /// ```text
         /// Field type to protect
         /// ```
-        #[serde(rename = "FieldType")]
         pub field_type: Value<FieldType>,
+    }
+
+    impl Serialize for FieldToProtect {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "FieldToProtect",
+                usize::from(self.field_keys.is_some()) + usize::from(true),
+            )?;
+            if self.field_keys.is_some() {
+                state.serialize_field("FieldKeys", &self.field_keys)?;
+            } else {
+                state.skip_field("FieldKeys")?;
+            }
+            state.serialize_field("FieldType", &self.field_type)?;
+            state.end()
+        }
     }
 
     impl FieldToProtect {
@@ -419,26 +584,43 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct DataProtect {
         /// `Action`
-        #[serde(rename = "Action")]
         pub action: Value<DataProtectionAction>,
         /// `ExcludeRateBasedDetails`
-        #[serde(
-            rename = "ExcludeRateBasedDetails",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub exclude_rate_based_details: Option<Value<bool>>,
         /// `ExcludeRuleMatchDetails`
-        #[serde(
-            rename = "ExcludeRuleMatchDetails",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub exclude_rule_match_details: Option<Value<bool>>,
         /// `Field`
-        #[serde(rename = "Field")]
         pub field: FieldToProtect,
+    }
+
+    impl Serialize for DataProtect {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DataProtect",
+                usize::from(true)
+                    + usize::from(self.exclude_rate_based_details.is_some())
+                    + usize::from(self.exclude_rule_match_details.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("Action", &self.action)?;
+            if self.exclude_rate_based_details.is_some() {
+                state
+                    .serialize_field("ExcludeRateBasedDetails", &self.exclude_rate_based_details)?;
+            } else {
+                state.skip_field("ExcludeRateBasedDetails")?;
+            }
+            if self.exclude_rule_match_details.is_some() {
+                state
+                    .serialize_field("ExcludeRuleMatchDetails", &self.exclude_rule_match_details)?;
+            } else {
+                state.skip_field("ExcludeRuleMatchDetails")?;
+            }
+            state.serialize_field("Field", &self.field)?;
+            state.end()
+        }
     }
 
     impl DataProtect {
@@ -467,11 +649,19 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct DataProtectionConfig {
         /// `DataProtections`
-        #[serde(rename = "DataProtections")]
         pub data_protections: Vec<DataProtect>,
+    }
+
+    impl Serialize for DataProtectionConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("DataProtectionConfig", usize::from(true))?;
+            state.serialize_field("DataProtections", &self.data_protections)?;
+            state.end()
+        }
     }
 
     impl DataProtectionConfig {
@@ -488,14 +678,22 @@ pub mod web_acl {
     /// ```text
     /// HTTP header.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomHTTPHeader {
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `Value`
-        #[serde(rename = "Value")]
         pub value: Value,
+    }
+
+    impl Serialize for CustomHTTPHeader {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("CustomHTTPHeader", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field("Value", &self.value)?;
+            state.end()
+        }
     }
 
     impl CustomHTTPHeader {
@@ -513,15 +711,23 @@ pub mod web_acl {
     /// ```text
     /// Custom request handling.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomRequestHandling {
         /// `InsertHeaders`
         ///
         /// ```text
         /// Collection of HTTP headers.
         /// ```
-        #[serde(rename = "InsertHeaders")]
         pub insert_headers: Vec<CustomHTTPHeader>,
+    }
+
+    impl Serialize for CustomRequestHandling {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("CustomRequestHandling", usize::from(true))?;
+            state.serialize_field("InsertHeaders", &self.insert_headers)?;
+            state.end()
+        }
     }
 
     impl CustomRequestHandling {
@@ -538,14 +744,25 @@ pub mod web_acl {
     /// ```text
     /// Allow traffic towards application.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AllowAction {
         /// `CustomRequestHandling`
-        #[serde(
-            rename = "CustomRequestHandling",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub custom_request_handling: Option<CustomRequestHandling>,
+    }
+
+    impl Serialize for AllowAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AllowAction",
+                usize::from(self.custom_request_handling.is_some()),
+            )?;
+            if self.custom_request_handling.is_some() {
+                state.serialize_field("CustomRequestHandling", &self.custom_request_handling)?;
+            } else {
+                state.skip_field("CustomRequestHandling")?;
+            }
+            state.end()
+        }
     }
 
     impl AllowAction {
@@ -567,28 +784,45 @@ pub mod web_acl {
     /// ```text
     /// Custom response.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomResponse {
         /// `CustomResponseBodyKey`
         ///
         /// ```text
         /// Custom response body key.
         /// ```
-        #[serde(
-            rename = "CustomResponseBodyKey",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub custom_response_body_key: Option<Value>,
         /// `ResponseCode`
-        #[serde(rename = "ResponseCode")]
         pub response_code: Value<i64>,
         /// `ResponseHeaders`
         ///
         /// ```text
         /// Collection of HTTP headers.
         /// ```
-        #[serde(rename = "ResponseHeaders", skip_serializing_if = "Option::is_none")]
         pub response_headers: Option<Vec<CustomHTTPHeader>>,
+    }
+
+    impl Serialize for CustomResponse {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CustomResponse",
+                usize::from(self.custom_response_body_key.is_some())
+                    + usize::from(true)
+                    + usize::from(self.response_headers.is_some()),
+            )?;
+            if self.custom_response_body_key.is_some() {
+                state.serialize_field("CustomResponseBodyKey", &self.custom_response_body_key)?;
+            } else {
+                state.skip_field("CustomResponseBodyKey")?;
+            }
+            state.serialize_field("ResponseCode", &self.response_code)?;
+            if self.response_headers.is_some() {
+                state.serialize_field("ResponseHeaders", &self.response_headers)?;
+            } else {
+                state.skip_field("ResponseHeaders")?;
+            }
+            state.end()
+        }
     }
 
     impl CustomResponse {
@@ -617,11 +851,23 @@ pub mod web_acl {
     /// ```text
     /// Block traffic towards application.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct BlockAction {
         /// `CustomResponse`
-        #[serde(rename = "CustomResponse", skip_serializing_if = "Option::is_none")]
         pub custom_response: Option<CustomResponse>,
+    }
+
+    impl Serialize for BlockAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("BlockAction", usize::from(self.custom_response.is_some()))?;
+            if self.custom_response.is_some() {
+                state.serialize_field("CustomResponse", &self.custom_response)?;
+            } else {
+                state.skip_field("CustomResponse")?;
+            }
+            state.end()
+        }
     }
 
     impl BlockAction {
@@ -643,14 +889,32 @@ pub mod web_acl {
     /// ```text
     /// Default Action WebACL will take against ingress traffic when there is no matching Rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct DefaultAction {
         /// `Allow`
-        #[serde(rename = "Allow", skip_serializing_if = "Option::is_none")]
         pub allow: Option<AllowAction>,
         /// `Block`
-        #[serde(rename = "Block", skip_serializing_if = "Option::is_none")]
         pub block: Option<BlockAction>,
+    }
+
+    impl Serialize for DefaultAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "DefaultAction",
+                usize::from(self.allow.is_some()) + usize::from(self.block.is_some()),
+            )?;
+            if self.allow.is_some() {
+                state.serialize_field("Allow", &self.allow)?;
+            } else {
+                state.skip_field("Allow")?;
+            }
+            if self.block.is_some() {
+                state.serialize_field("Block", &self.block)?;
+            } else {
+                state.skip_field("Block")?;
+            }
+            state.end()
+        }
     }
 
     impl DefaultAction {
@@ -678,14 +942,22 @@ pub mod web_acl {
     /// ```text
     /// A price configuration.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Price {
         /// `Amount`
-        #[serde(rename = "Amount")]
         pub amount: Value,
         /// `Currency`
-        #[serde(rename = "Currency")]
         pub currency: Value<CryptoCurrency>,
+    }
+
+    impl Serialize for Price {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("Price", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Amount", &self.amount)?;
+            state.serialize_field("Currency", &self.currency)?;
+            state.end()
+        }
     }
 
     impl Price {
@@ -703,17 +975,27 @@ pub mod web_acl {
     /// ```text
     /// Configuration for a single payment network.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PaymentNetwork {
         /// `Chain`
-        #[serde(rename = "Chain")]
         pub chain: Value<BlockchainChain>,
         /// `Prices`
-        #[serde(rename = "Prices")]
         pub prices: Vec<Price>,
         /// `WalletAddress`
-        #[serde(rename = "WalletAddress")]
         pub wallet_address: Value,
+    }
+
+    impl Serialize for PaymentNetwork {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "PaymentNetwork",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Chain", &self.chain)?;
+            state.serialize_field("Prices", &self.prices)?;
+            state.serialize_field("WalletAddress", &self.wallet_address)?;
+            state.end()
+        }
     }
 
     impl PaymentNetwork {
@@ -736,11 +1018,18 @@ pub mod web_acl {
     /// ```text
     /// Configures cryptocurrency payment settings.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CryptoConfig {
         /// `PaymentNetworks`
-        #[serde(rename = "PaymentNetworks")]
         pub payment_networks: Vec<PaymentNetwork>,
+    }
+
+    impl Serialize for CryptoConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("CryptoConfig", usize::from(true))?;
+            state.serialize_field("PaymentNetworks", &self.payment_networks)?;
+            state.end()
+        }
     }
 
     impl CryptoConfig {
@@ -757,14 +1046,33 @@ pub mod web_acl {
     /// ```text
     /// Configures monetization for the web ACL or rule group.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct MonetizationConfig {
         /// `CryptoConfig`
-        #[serde(rename = "CryptoConfig", skip_serializing_if = "Option::is_none")]
         pub crypto_config: Option<CryptoConfig>,
         /// `CurrencyMode`
-        #[serde(rename = "CurrencyMode", skip_serializing_if = "Option::is_none")]
         pub currency_mode: Option<Value<CurrencyMode>>,
+    }
+
+    impl Serialize for MonetizationConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "MonetizationConfig",
+                usize::from(self.crypto_config.is_some())
+                    + usize::from(self.currency_mode.is_some()),
+            )?;
+            if self.crypto_config.is_some() {
+                state.serialize_field("CryptoConfig", &self.crypto_config)?;
+            } else {
+                state.skip_field("CryptoConfig")?;
+            }
+            if self.currency_mode.is_some() {
+                state.serialize_field("CurrencyMode", &self.currency_mode)?;
+            } else {
+                state.skip_field("CurrencyMode")?;
+            }
+            state.end()
+        }
     }
 
     impl MonetizationConfig {
@@ -792,11 +1100,19 @@ pub mod web_acl {
     /// ```text
     /// Configures the options for on-source DDoS protection provided by supported resource type.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OnSourceDDoSProtectionConfig {
         /// `ALBLowReputationMode`
-        #[serde(rename = "ALBLowReputationMode")]
         pub alb_low_reputation_mode: Value<ALBLowReputationMode>,
+    }
+
+    impl Serialize for OnSourceDDoSProtectionConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("OnSourceDDoSProtectionConfig", usize::from(true))?;
+            state.serialize_field("ALBLowReputationMode", &self.alb_low_reputation_mode)?;
+            state.end()
+        }
     }
 
     impl OnSourceDDoSProtectionConfig {
@@ -813,14 +1129,25 @@ pub mod web_acl {
     /// ```text
     /// Checks valid token exists with request.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct CaptchaAction {
         /// `CustomRequestHandling`
-        #[serde(
-            rename = "CustomRequestHandling",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub custom_request_handling: Option<CustomRequestHandling>,
+    }
+
+    impl Serialize for CaptchaAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CaptchaAction",
+                usize::from(self.custom_request_handling.is_some()),
+            )?;
+            if self.custom_request_handling.is_some() {
+                state.serialize_field("CustomRequestHandling", &self.custom_request_handling)?;
+            } else {
+                state.skip_field("CustomRequestHandling")?;
+            }
+            state.end()
+        }
     }
 
     impl CaptchaAction {
@@ -842,14 +1169,25 @@ pub mod web_acl {
     /// ```text
     /// Checks that the request has a valid token with an unexpired challenge timestamp and, if not, returns a browser challenge to the client.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ChallengeAction {
         /// `CustomRequestHandling`
-        #[serde(
-            rename = "CustomRequestHandling",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub custom_request_handling: Option<CustomRequestHandling>,
+    }
+
+    impl Serialize for ChallengeAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ChallengeAction",
+                usize::from(self.custom_request_handling.is_some()),
+            )?;
+            if self.custom_request_handling.is_some() {
+                state.serialize_field("CustomRequestHandling", &self.custom_request_handling)?;
+            } else {
+                state.skip_field("CustomRequestHandling")?;
+            }
+            state.end()
+        }
     }
 
     impl ChallengeAction {
@@ -871,14 +1209,25 @@ pub mod web_acl {
     /// ```text
     /// Allow traffic towards application.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct CountAction {
         /// `CustomRequestHandling`
-        #[serde(
-            rename = "CustomRequestHandling",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub custom_request_handling: Option<CustomRequestHandling>,
+    }
+
+    impl Serialize for CountAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CountAction",
+                usize::from(self.custom_request_handling.is_some()),
+            )?;
+            if self.custom_request_handling.is_some() {
+                state.serialize_field("CustomRequestHandling", &self.custom_request_handling)?;
+            } else {
+                state.skip_field("CustomRequestHandling")?;
+            }
+            state.end()
+        }
     }
 
     impl CountAction {
@@ -900,11 +1249,25 @@ pub mod web_acl {
     /// ```text
     /// Monetize action for rules.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct MonetizeAction {
         /// `PriceMultiplier`
-        #[serde(rename = "PriceMultiplier", skip_serializing_if = "Option::is_none")]
         pub price_multiplier: Option<Value>,
+    }
+
+    impl Serialize for MonetizeAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "MonetizeAction",
+                usize::from(self.price_multiplier.is_some()),
+            )?;
+            if self.price_multiplier.is_some() {
+                state.serialize_field("PriceMultiplier", &self.price_multiplier)?;
+            } else {
+                state.skip_field("PriceMultiplier")?;
+            }
+            state.end()
+        }
     }
 
     impl MonetizeAction {
@@ -926,26 +1289,65 @@ pub mod web_acl {
     /// ```text
     /// Action taken when Rule matches its condition.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct RuleAction {
         /// `Allow`
-        #[serde(rename = "Allow", skip_serializing_if = "Option::is_none")]
         pub allow: Option<AllowAction>,
         /// `Block`
-        #[serde(rename = "Block", skip_serializing_if = "Option::is_none")]
         pub block: Option<BlockAction>,
         /// `Captcha`
-        #[serde(rename = "Captcha", skip_serializing_if = "Option::is_none")]
         pub captcha: Option<CaptchaAction>,
         /// `Challenge`
-        #[serde(rename = "Challenge", skip_serializing_if = "Option::is_none")]
         pub challenge: Option<ChallengeAction>,
         /// `Count`
-        #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
         pub count: Option<CountAction>,
         /// `Monetize`
-        #[serde(rename = "Monetize", skip_serializing_if = "Option::is_none")]
         pub monetize: Option<MonetizeAction>,
+    }
+
+    impl Serialize for RuleAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RuleAction",
+                usize::from(self.allow.is_some())
+                    + usize::from(self.block.is_some())
+                    + usize::from(self.captcha.is_some())
+                    + usize::from(self.challenge.is_some())
+                    + usize::from(self.count.is_some())
+                    + usize::from(self.monetize.is_some()),
+            )?;
+            if self.allow.is_some() {
+                state.serialize_field("Allow", &self.allow)?;
+            } else {
+                state.skip_field("Allow")?;
+            }
+            if self.block.is_some() {
+                state.serialize_field("Block", &self.block)?;
+            } else {
+                state.skip_field("Block")?;
+            }
+            if self.captcha.is_some() {
+                state.serialize_field("Captcha", &self.captcha)?;
+            } else {
+                state.skip_field("Captcha")?;
+            }
+            if self.challenge.is_some() {
+                state.serialize_field("Challenge", &self.challenge)?;
+            } else {
+                state.skip_field("Challenge")?;
+            }
+            if self.count.is_some() {
+                state.serialize_field("Count", &self.count)?;
+            } else {
+                state.skip_field("Count")?;
+            }
+            if self.monetize.is_some() {
+                state.serialize_field("Monetize", &self.monetize)?;
+            } else {
+                state.skip_field("Monetize")?;
+            }
+            state.end()
+        }
     }
 
     impl RuleAction {
@@ -997,14 +1399,32 @@ pub mod web_acl {
     /// ```text
     /// Override a RuleGroup or ManagedRuleGroup behavior. This can only be applied to Rule that has RuleGroupReferenceStatement or ManagedRuleGroupReferenceStatement.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct OverrideAction {
         /// `Count`
-        #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
         pub count: Option<Json>,
         /// `None`
-        #[serde(rename = "None", skip_serializing_if = "Option::is_none")]
         pub none: Option<Json>,
+    }
+
+    impl Serialize for OverrideAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "OverrideAction",
+                usize::from(self.count.is_some()) + usize::from(self.none.is_some()),
+            )?;
+            if self.count.is_some() {
+                state.serialize_field("Count", &self.count)?;
+            } else {
+                state.skip_field("Count")?;
+            }
+            if self.none.is_some() {
+                state.serialize_field("None", &self.none)?;
+            } else {
+                state.skip_field("None")?;
+            }
+            state.end()
+        }
     }
 
     impl OverrideAction {
@@ -1028,11 +1448,18 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Label {
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
+    }
+
+    impl Serialize for Label {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("Label", usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.end()
+        }
     }
 
     impl Label {
@@ -1043,11 +1470,18 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AndStatement {
         /// `Statements`
-        #[serde(rename = "Statements")]
         pub statements: Vec<Statement>,
+    }
+
+    impl Serialize for AndStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("AndStatement", usize::from(true))?;
+            state.serialize_field("Statements", &self.statements)?;
+            state.end()
+        }
     }
 
     impl AndStatement {
@@ -1060,14 +1494,24 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ForwardedIPConfiguration {
         /// `FallbackBehavior`
-        #[serde(rename = "FallbackBehavior")]
         pub fallback_behavior: Value<FallbackBehavior>,
         /// `HeaderName`
-        #[serde(rename = "HeaderName")]
         pub header_name: Value,
+    }
+
+    impl Serialize for ForwardedIPConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ForwardedIPConfiguration",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("FallbackBehavior", &self.fallback_behavior)?;
+            state.serialize_field("HeaderName", &self.header_name)?;
+            state.end()
+        }
     }
 
     impl ForwardedIPConfiguration {
@@ -1084,14 +1528,33 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct AsnMatchStatement {
         /// `AsnList`
-        #[serde(rename = "AsnList", skip_serializing_if = "Option::is_none")]
         pub asn_list: Option<Vec<Value<i64>>>,
         /// `ForwardedIPConfig`
-        #[serde(rename = "ForwardedIPConfig", skip_serializing_if = "Option::is_none")]
         pub forwarded_ip_config: Option<ForwardedIPConfiguration>,
+    }
+
+    impl Serialize for AsnMatchStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AsnMatchStatement",
+                usize::from(self.asn_list.is_some())
+                    + usize::from(self.forwarded_ip_config.is_some()),
+            )?;
+            if self.asn_list.is_some() {
+                state.serialize_field("AsnList", &self.asn_list)?;
+            } else {
+                state.skip_field("AsnList")?;
+            }
+            if self.forwarded_ip_config.is_some() {
+                state.serialize_field("ForwardedIPConfig", &self.forwarded_ip_config)?;
+            } else {
+                state.skip_field("ForwardedIPConfig")?;
+            }
+            state.end()
+        }
     }
 
     impl AsnMatchStatement {
@@ -1119,11 +1582,23 @@ pub mod web_acl {
     /// ```text
     /// The body of a web request. This immediately follows the request headers.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Body {
         /// `OversizeHandling`
-        #[serde(rename = "OversizeHandling", skip_serializing_if = "Option::is_none")]
         pub oversize_handling: Option<Value<OversizeHandling>>,
+    }
+
+    impl Serialize for Body {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("Body", usize::from(self.oversize_handling.is_some()))?;
+            if self.oversize_handling.is_some() {
+                state.serialize_field("OversizeHandling", &self.oversize_handling)?;
+            } else {
+                state.skip_field("OversizeHandling")?;
+            }
+            state.end()
+        }
     }
 
     impl Body {
@@ -1145,17 +1620,41 @@ pub mod web_acl {
     /// ```text
     /// The pattern to look for in the request cookies.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct CookieMatchPattern {
         /// `All`
-        #[serde(rename = "All", skip_serializing_if = "Option::is_none")]
         pub all: Option<Json>,
         /// `ExcludedCookies`
-        #[serde(rename = "ExcludedCookies", skip_serializing_if = "Option::is_none")]
         pub excluded_cookies: Option<Vec<Value>>,
         /// `IncludedCookies`
-        #[serde(rename = "IncludedCookies", skip_serializing_if = "Option::is_none")]
         pub included_cookies: Option<Vec<Value>>,
+    }
+
+    impl Serialize for CookieMatchPattern {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "CookieMatchPattern",
+                usize::from(self.all.is_some())
+                    + usize::from(self.excluded_cookies.is_some())
+                    + usize::from(self.included_cookies.is_some()),
+            )?;
+            if self.all.is_some() {
+                state.serialize_field("All", &self.all)?;
+            } else {
+                state.skip_field("All")?;
+            }
+            if self.excluded_cookies.is_some() {
+                state.serialize_field("ExcludedCookies", &self.excluded_cookies)?;
+            } else {
+                state.skip_field("ExcludedCookies")?;
+            }
+            if self.included_cookies.is_some() {
+                state.serialize_field("IncludedCookies", &self.included_cookies)?;
+            } else {
+                state.skip_field("IncludedCookies")?;
+            }
+            state.end()
+        }
     }
 
     impl CookieMatchPattern {
@@ -1189,17 +1688,27 @@ pub mod web_acl {
     /// ```text
     /// Includes cookies of a web request.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Cookies {
         /// `MatchPattern`
-        #[serde(rename = "MatchPattern")]
         pub match_pattern: CookieMatchPattern,
         /// `MatchScope`
-        #[serde(rename = "MatchScope")]
         pub match_scope: Value<MapMatchScope>,
         /// `OversizeHandling`
-        #[serde(rename = "OversizeHandling")]
         pub oversize_handling: Value<OversizeHandling>,
+    }
+
+    impl Serialize for Cookies {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Cookies",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("MatchPattern", &self.match_pattern)?;
+            state.serialize_field("MatchScope", &self.match_scope)?;
+            state.serialize_field("OversizeHandling", &self.oversize_handling)?;
+            state.end()
+        }
     }
 
     impl Cookies {
@@ -1222,11 +1731,18 @@ pub mod web_acl {
     /// ```text
     /// The string containing the list of a web request's header names, ordered as they appear in the web request, separated by colons.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct HeaderOrder {
         /// `OversizeHandling`
-        #[serde(rename = "OversizeHandling")]
         pub oversize_handling: Value<OversizeHandling>,
+    }
+
+    impl Serialize for HeaderOrder {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("HeaderOrder", usize::from(true))?;
+            state.serialize_field("OversizeHandling", &self.oversize_handling)?;
+            state.end()
+        }
     }
 
     impl HeaderOrder {
@@ -1243,17 +1759,41 @@ pub mod web_acl {
     /// ```text
     /// The pattern to look for in the request headers.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct HeaderMatchPattern {
         /// `All`
-        #[serde(rename = "All", skip_serializing_if = "Option::is_none")]
         pub all: Option<Json>,
         /// `ExcludedHeaders`
-        #[serde(rename = "ExcludedHeaders", skip_serializing_if = "Option::is_none")]
         pub excluded_headers: Option<Vec<Value>>,
         /// `IncludedHeaders`
-        #[serde(rename = "IncludedHeaders", skip_serializing_if = "Option::is_none")]
         pub included_headers: Option<Vec<Value>>,
+    }
+
+    impl Serialize for HeaderMatchPattern {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "HeaderMatchPattern",
+                usize::from(self.all.is_some())
+                    + usize::from(self.excluded_headers.is_some())
+                    + usize::from(self.included_headers.is_some()),
+            )?;
+            if self.all.is_some() {
+                state.serialize_field("All", &self.all)?;
+            } else {
+                state.skip_field("All")?;
+            }
+            if self.excluded_headers.is_some() {
+                state.serialize_field("ExcludedHeaders", &self.excluded_headers)?;
+            } else {
+                state.skip_field("ExcludedHeaders")?;
+            }
+            if self.included_headers.is_some() {
+                state.serialize_field("IncludedHeaders", &self.included_headers)?;
+            } else {
+                state.skip_field("IncludedHeaders")?;
+            }
+            state.end()
+        }
     }
 
     impl HeaderMatchPattern {
@@ -1287,17 +1827,27 @@ pub mod web_acl {
     /// ```text
     /// Includes headers of a web request.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Headers {
         /// `MatchPattern`
-        #[serde(rename = "MatchPattern")]
         pub match_pattern: HeaderMatchPattern,
         /// `MatchScope`
-        #[serde(rename = "MatchScope")]
         pub match_scope: Value<MapMatchScope>,
         /// `OversizeHandling`
-        #[serde(rename = "OversizeHandling")]
         pub oversize_handling: Value<OversizeHandling>,
+    }
+
+    impl Serialize for Headers {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Headers",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("MatchPattern", &self.match_pattern)?;
+            state.serialize_field("MatchScope", &self.match_scope)?;
+            state.serialize_field("OversizeHandling", &self.oversize_handling)?;
+            state.end()
+        }
     }
 
     impl Headers {
@@ -1320,11 +1870,18 @@ pub mod web_acl {
     /// ```text
     /// Includes the JA3 fingerprint of a web request.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct JA3Fingerprint {
         /// `FallbackBehavior`
-        #[serde(rename = "FallbackBehavior")]
         pub fallback_behavior: Value<FallbackBehavior>,
+    }
+
+    impl Serialize for JA3Fingerprint {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("JA3Fingerprint", usize::from(true))?;
+            state.serialize_field("FallbackBehavior", &self.fallback_behavior)?;
+            state.end()
+        }
     }
 
     impl JA3Fingerprint {
@@ -1341,11 +1898,18 @@ pub mod web_acl {
     /// ```text
     /// Includes the JA4 fingerprint of a web request.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct JA4Fingerprint {
         /// `FallbackBehavior`
-        #[serde(rename = "FallbackBehavior")]
         pub fallback_behavior: Value<FallbackBehavior>,
+    }
+
+    impl Serialize for JA4Fingerprint {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("JA4Fingerprint", usize::from(true))?;
+            state.serialize_field("FallbackBehavior", &self.fallback_behavior)?;
+            state.end()
+        }
     }
 
     impl JA4Fingerprint {
@@ -1362,14 +1926,32 @@ pub mod web_acl {
     /// ```text
     /// The pattern to look for in the JSON body.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct JsonMatchPattern {
         /// `All`
-        #[serde(rename = "All", skip_serializing_if = "Option::is_none")]
         pub all: Option<Json>,
         /// `IncludedPaths`
-        #[serde(rename = "IncludedPaths", skip_serializing_if = "Option::is_none")]
         pub included_paths: Option<Vec<Value>>,
+    }
+
+    impl Serialize for JsonMatchPattern {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "JsonMatchPattern",
+                usize::from(self.all.is_some()) + usize::from(self.included_paths.is_some()),
+            )?;
+            if self.all.is_some() {
+                state.serialize_field("All", &self.all)?;
+            } else {
+                state.skip_field("All")?;
+            }
+            if self.included_paths.is_some() {
+                state.serialize_field("IncludedPaths", &self.included_paths)?;
+            } else {
+                state.skip_field("IncludedPaths")?;
+            }
+            state.end()
+        }
     }
 
     impl JsonMatchPattern {
@@ -1397,23 +1979,42 @@ pub mod web_acl {
     /// ```text
     /// Inspect the request body as JSON. The request body immediately follows the request headers.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct JsonBody {
         /// `InvalidFallbackBehavior`
-        #[serde(
-            rename = "InvalidFallbackBehavior",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub invalid_fallback_behavior: Option<Value<BodyParsingFallbackBehavior>>,
         /// `MatchPattern`
-        #[serde(rename = "MatchPattern")]
         pub match_pattern: JsonMatchPattern,
         /// `MatchScope`
-        #[serde(rename = "MatchScope")]
         pub match_scope: Value<JsonMatchScope>,
         /// `OversizeHandling`
-        #[serde(rename = "OversizeHandling", skip_serializing_if = "Option::is_none")]
         pub oversize_handling: Option<Value<OversizeHandling>>,
+    }
+
+    impl Serialize for JsonBody {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "JsonBody",
+                usize::from(self.invalid_fallback_behavior.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.oversize_handling.is_some()),
+            )?;
+            if self.invalid_fallback_behavior.is_some() {
+                state
+                    .serialize_field("InvalidFallbackBehavior", &self.invalid_fallback_behavior)?;
+            } else {
+                state.skip_field("InvalidFallbackBehavior")?;
+            }
+            state.serialize_field("MatchPattern", &self.match_pattern)?;
+            state.serialize_field("MatchScope", &self.match_scope)?;
+            if self.oversize_handling.is_some() {
+                state.serialize_field("OversizeHandling", &self.oversize_handling)?;
+            } else {
+                state.skip_field("OversizeHandling")?;
+            }
+            state.end()
+        }
     }
 
     impl JsonBody {
@@ -1445,11 +2046,18 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SingleHeader {
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
+    }
+
+    impl Serialize for SingleHeader {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("SingleHeader", usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.end()
+        }
     }
 
     impl SingleHeader {
@@ -1464,11 +2072,19 @@ pub mod web_acl {
     /// ```text
     /// One query argument in a web request, identified by name, for example UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SingleQueryArgument {
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
+    }
+
+    impl Serialize for SingleQueryArgument {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("SingleQueryArgument", usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.end()
+        }
     }
 
     impl SingleQueryArgument {
@@ -1483,11 +2099,23 @@ pub mod web_acl {
     /// ```text
     /// The path component of the URI Fragment. This is the part of a web request that identifies a fragment uri, for example, /abcd#introduction
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct UriFragment {
         /// `FallbackBehavior`
-        #[serde(rename = "FallbackBehavior", skip_serializing_if = "Option::is_none")]
         pub fallback_behavior: Option<Value<FallbackBehavior>>,
+    }
+
+    impl Serialize for UriFragment {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("UriFragment", usize::from(self.fallback_behavior.is_some()))?;
+            if self.fallback_behavior.is_some() {
+                state.serialize_field("FallbackBehavior", &self.fallback_behavior)?;
+            } else {
+                state.skip_field("FallbackBehavior")?;
+            }
+            state.end()
+        }
     }
 
     impl UriFragment {
@@ -1509,57 +2137,133 @@ pub mod web_acl {
     /// ```text
     /// Field of the request to match.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct FieldToMatch {
         /// `AllQueryArguments`
-        #[serde(rename = "AllQueryArguments", skip_serializing_if = "Option::is_none")]
         pub all_query_arguments: Option<Json>,
         /// `Body`
-        #[serde(rename = "Body", skip_serializing_if = "Option::is_none")]
         pub body: Option<Body>,
         /// `Cookies`
-        #[serde(rename = "Cookies", skip_serializing_if = "Option::is_none")]
         pub cookies: Option<Cookies>,
         /// `HeaderOrder`
-        #[serde(rename = "HeaderOrder", skip_serializing_if = "Option::is_none")]
         pub header_order: Option<HeaderOrder>,
         /// `Headers`
-        #[serde(rename = "Headers", skip_serializing_if = "Option::is_none")]
         pub headers: Option<Headers>,
         /// `JA3Fingerprint`
-        #[serde(rename = "JA3Fingerprint", skip_serializing_if = "Option::is_none")]
         pub ja3_fingerprint: Option<JA3Fingerprint>,
         /// `JA4Fingerprint`
-        #[serde(rename = "JA4Fingerprint", skip_serializing_if = "Option::is_none")]
         pub ja4_fingerprint: Option<JA4Fingerprint>,
         /// `JsonBody`
-        #[serde(rename = "JsonBody", skip_serializing_if = "Option::is_none")]
         pub json_body: Option<JsonBody>,
         /// `Method`
-        #[serde(rename = "Method", skip_serializing_if = "Option::is_none")]
         pub method: Option<Json>,
         /// `QueryString`
-        #[serde(rename = "QueryString", skip_serializing_if = "Option::is_none")]
         pub query_string: Option<Json>,
         /// `SingleHeader`
-        #[serde(rename = "SingleHeader", skip_serializing_if = "Option::is_none")]
         pub single_header: Option<SingleHeader>,
         /// `SingleQueryArgument`
         ///
         /// ```text
         /// One query argument in a web request, identified by name, for example UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
         /// ```
-        #[serde(
-            rename = "SingleQueryArgument",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub single_query_argument: Option<SingleQueryArgument>,
         /// `UriFragment`
-        #[serde(rename = "UriFragment", skip_serializing_if = "Option::is_none")]
         pub uri_fragment: Option<UriFragment>,
         /// `UriPath`
-        #[serde(rename = "UriPath", skip_serializing_if = "Option::is_none")]
         pub uri_path: Option<Json>,
+    }
+
+    impl Serialize for FieldToMatch {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "FieldToMatch",
+                usize::from(self.all_query_arguments.is_some())
+                    + usize::from(self.body.is_some())
+                    + usize::from(self.cookies.is_some())
+                    + usize::from(self.header_order.is_some())
+                    + usize::from(self.headers.is_some())
+                    + usize::from(self.ja3_fingerprint.is_some())
+                    + usize::from(self.ja4_fingerprint.is_some())
+                    + usize::from(self.json_body.is_some())
+                    + usize::from(self.method.is_some())
+                    + usize::from(self.query_string.is_some())
+                    + usize::from(self.single_header.is_some())
+                    + usize::from(self.single_query_argument.is_some())
+                    + usize::from(self.uri_fragment.is_some())
+                    + usize::from(self.uri_path.is_some()),
+            )?;
+            if self.all_query_arguments.is_some() {
+                state.serialize_field("AllQueryArguments", &self.all_query_arguments)?;
+            } else {
+                state.skip_field("AllQueryArguments")?;
+            }
+            if self.body.is_some() {
+                state.serialize_field("Body", &self.body)?;
+            } else {
+                state.skip_field("Body")?;
+            }
+            if self.cookies.is_some() {
+                state.serialize_field("Cookies", &self.cookies)?;
+            } else {
+                state.skip_field("Cookies")?;
+            }
+            if self.header_order.is_some() {
+                state.serialize_field("HeaderOrder", &self.header_order)?;
+            } else {
+                state.skip_field("HeaderOrder")?;
+            }
+            if self.headers.is_some() {
+                state.serialize_field("Headers", &self.headers)?;
+            } else {
+                state.skip_field("Headers")?;
+            }
+            if self.ja3_fingerprint.is_some() {
+                state.serialize_field("JA3Fingerprint", &self.ja3_fingerprint)?;
+            } else {
+                state.skip_field("JA3Fingerprint")?;
+            }
+            if self.ja4_fingerprint.is_some() {
+                state.serialize_field("JA4Fingerprint", &self.ja4_fingerprint)?;
+            } else {
+                state.skip_field("JA4Fingerprint")?;
+            }
+            if self.json_body.is_some() {
+                state.serialize_field("JsonBody", &self.json_body)?;
+            } else {
+                state.skip_field("JsonBody")?;
+            }
+            if self.method.is_some() {
+                state.serialize_field("Method", &self.method)?;
+            } else {
+                state.skip_field("Method")?;
+            }
+            if self.query_string.is_some() {
+                state.serialize_field("QueryString", &self.query_string)?;
+            } else {
+                state.skip_field("QueryString")?;
+            }
+            if self.single_header.is_some() {
+                state.serialize_field("SingleHeader", &self.single_header)?;
+            } else {
+                state.skip_field("SingleHeader")?;
+            }
+            if self.single_query_argument.is_some() {
+                state.serialize_field("SingleQueryArgument", &self.single_query_argument)?;
+            } else {
+                state.skip_field("SingleQueryArgument")?;
+            }
+            if self.uri_fragment.is_some() {
+                state.serialize_field("UriFragment", &self.uri_fragment)?;
+            } else {
+                state.skip_field("UriFragment")?;
+            }
+            if self.uri_path.is_some() {
+                state.serialize_field("UriPath", &self.uri_path)?;
+            } else {
+                state.skip_field("UriPath")?;
+            }
+            state.end()
+        }
     }
 
     impl FieldToMatch {
@@ -1659,14 +2363,24 @@ pub mod web_acl {
     /// ```text
     /// Text Transformation applied before parsing the query string.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreParseTextTransformation {
         /// `Priority`
-        #[serde(rename = "Priority")]
         pub priority: Value<i64>,
         /// `Type`
-        #[serde(rename = "Type")]
         pub r#type: Value<PreParseTextTransformationType>,
+    }
+
+    impl Serialize for PreParseTextTransformation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "PreParseTextTransformation",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Priority", &self.priority)?;
+            state.serialize_field("Type", &self.r#type)?;
+            state.end()
+        }
     }
 
     impl PreParseTextTransformation {
@@ -1687,14 +2401,22 @@ pub mod web_acl {
     /// ```text
     /// Text Transformation on the Search String before match.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TextTransformation {
         /// `Priority`
-        #[serde(rename = "Priority")]
         pub priority: Value<i64>,
         /// `Type`
-        #[serde(rename = "Type")]
         pub r#type: Value<TextTransformationType>,
+    }
+
+    impl Serialize for TextTransformation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("TextTransformation", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Priority", &self.priority)?;
+            state.serialize_field("Type", &self.r#type)?;
+            state.end()
+        }
     }
 
     impl TextTransformation {
@@ -1715,29 +2437,56 @@ pub mod web_acl {
     /// ```text
     /// Byte Match statement.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ByteMatchStatement {
         /// `FieldToMatch`
-        #[serde(rename = "FieldToMatch")]
         pub field_to_match: FieldToMatch,
         /// `PositionalConstraint`
-        #[serde(rename = "PositionalConstraint")]
         pub positional_constraint: Value<PositionalConstraint>,
         /// `PreParseTextTransformations`
-        #[serde(
-            rename = "PreParseTextTransformations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pre_parse_text_transformations: Option<Vec<PreParseTextTransformation>>,
         /// `SearchString`
-        #[serde(rename = "SearchString", skip_serializing_if = "Option::is_none")]
         pub search_string: Option<Value>,
         /// `SearchStringBase64`
-        #[serde(rename = "SearchStringBase64", skip_serializing_if = "Option::is_none")]
         pub search_string_base64: Option<Value>,
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for ByteMatchStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ByteMatchStatement",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.pre_parse_text_transformations.is_some())
+                    + usize::from(self.search_string.is_some())
+                    + usize::from(self.search_string_base64.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("FieldToMatch", &self.field_to_match)?;
+            state.serialize_field("PositionalConstraint", &self.positional_constraint)?;
+            if self.pre_parse_text_transformations.is_some() {
+                state.serialize_field(
+                    "PreParseTextTransformations",
+                    &self.pre_parse_text_transformations,
+                )?;
+            } else {
+                state.skip_field("PreParseTextTransformations")?;
+            }
+            if self.search_string.is_some() {
+                state.serialize_field("SearchString", &self.search_string)?;
+            } else {
+                state.skip_field("SearchString")?;
+            }
+            if self.search_string_base64.is_some() {
+                state.serialize_field("SearchStringBase64", &self.search_string_base64)?;
+            } else {
+                state.skip_field("SearchStringBase64")?;
+            }
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl ByteMatchStatement {
@@ -1777,14 +2526,33 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct GeoMatchStatement {
         /// `CountryCodes`
-        #[serde(rename = "CountryCodes", skip_serializing_if = "Option::is_none")]
         pub country_codes: Option<Vec<Value<CountryCode>>>,
         /// `ForwardedIPConfig`
-        #[serde(rename = "ForwardedIPConfig", skip_serializing_if = "Option::is_none")]
         pub forwarded_ip_config: Option<ForwardedIPConfiguration>,
+    }
+
+    impl Serialize for GeoMatchStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "GeoMatchStatement",
+                usize::from(self.country_codes.is_some())
+                    + usize::from(self.forwarded_ip_config.is_some()),
+            )?;
+            if self.country_codes.is_some() {
+                state.serialize_field("CountryCodes", &self.country_codes)?;
+            } else {
+                state.skip_field("CountryCodes")?;
+            }
+            if self.forwarded_ip_config.is_some() {
+                state.serialize_field("ForwardedIPConfig", &self.forwarded_ip_config)?;
+            } else {
+                state.skip_field("ForwardedIPConfig")?;
+            }
+            state.end()
+        }
     }
 
     impl GeoMatchStatement {
@@ -1808,17 +2576,27 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct IPSetForwardedIPConfiguration {
         /// `FallbackBehavior`
-        #[serde(rename = "FallbackBehavior")]
         pub fallback_behavior: Value<FallbackBehavior>,
         /// `HeaderName`
-        #[serde(rename = "HeaderName")]
         pub header_name: Value,
         /// `Position`
-        #[serde(rename = "Position")]
         pub position: Value<Position>,
+    }
+
+    impl Serialize for IPSetForwardedIPConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "IPSetForwardedIPConfiguration",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("FallbackBehavior", &self.fallback_behavior)?;
+            state.serialize_field("HeaderName", &self.header_name)?;
+            state.serialize_field("Position", &self.position)?;
+            state.end()
+        }
     }
 
     impl IPSetForwardedIPConfiguration {
@@ -1837,17 +2615,29 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct IPSetReferenceStatement {
         /// `Arn`
-        #[serde(rename = "Arn")]
         pub arn: Value,
         /// `IPSetForwardedIPConfig`
-        #[serde(
-            rename = "IPSetForwardedIPConfig",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ip_set_forwarded_ip_config: Option<IPSetForwardedIPConfiguration>,
+    }
+
+    impl Serialize for IPSetReferenceStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "IPSetReferenceStatement",
+                usize::from(true) + usize::from(self.ip_set_forwarded_ip_config.is_some()),
+            )?;
+            state.serialize_field("Arn", &self.arn)?;
+            if self.ip_set_forwarded_ip_config.is_some() {
+                state
+                    .serialize_field("IPSetForwardedIPConfig", &self.ip_set_forwarded_ip_config)?;
+            } else {
+                state.skip_field("IPSetForwardedIPConfig")?;
+            }
+            state.end()
+        }
     }
 
     impl IPSetReferenceStatement {
@@ -1869,14 +2659,22 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LabelMatchStatement {
         /// `Key`
-        #[serde(rename = "Key")]
         pub key: Value,
         /// `Scope`
-        #[serde(rename = "Scope")]
         pub scope: Value<LabelMatchScope>,
+    }
+
+    impl Serialize for LabelMatchStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("LabelMatchStatement", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Key", &self.key)?;
+            state.serialize_field("Scope", &self.scope)?;
+            state.end()
+        }
     }
 
     impl LabelMatchStatement {
@@ -1894,11 +2692,18 @@ pub mod web_acl {
     /// ```text
     /// Excluded Rule in the RuleGroup or ManagedRuleGroup will not be evaluated.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ExcludedRule {
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
+    }
+
+    impl Serialize for ExcludedRule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("ExcludedRule", usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.end()
+        }
     }
 
     impl ExcludedRule {
@@ -1909,11 +2714,18 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FieldIdentifier {
         /// `Identifier`
-        #[serde(rename = "Identifier")]
         pub identifier: Value,
+    }
+
+    impl Serialize for FieldIdentifier {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("FieldIdentifier", usize::from(true))?;
+            state.serialize_field("Identifier", &self.identifier)?;
+            state.end()
+        }
     }
 
     impl FieldIdentifier {
@@ -1930,26 +2742,61 @@ pub mod web_acl {
     /// ```text
     /// Configures the inspection of sign-up requests
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RequestInspectionACFP {
         /// `AddressFields`
-        #[serde(rename = "AddressFields", skip_serializing_if = "Option::is_none")]
         pub address_fields: Option<Vec<FieldIdentifier>>,
         /// `EmailField`
-        #[serde(rename = "EmailField", skip_serializing_if = "Option::is_none")]
         pub email_field: Option<FieldIdentifier>,
         /// `PasswordField`
-        #[serde(rename = "PasswordField", skip_serializing_if = "Option::is_none")]
         pub password_field: Option<FieldIdentifier>,
         /// `PayloadType`
-        #[serde(rename = "PayloadType")]
         pub payload_type: Value<PayloadType>,
         /// `PhoneNumberFields`
-        #[serde(rename = "PhoneNumberFields", skip_serializing_if = "Option::is_none")]
         pub phone_number_fields: Option<Vec<FieldIdentifier>>,
         /// `UsernameField`
-        #[serde(rename = "UsernameField", skip_serializing_if = "Option::is_none")]
         pub username_field: Option<FieldIdentifier>,
+    }
+
+    impl Serialize for RequestInspectionACFP {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RequestInspectionACFP",
+                usize::from(self.address_fields.is_some())
+                    + usize::from(self.email_field.is_some())
+                    + usize::from(self.password_field.is_some())
+                    + usize::from(true)
+                    + usize::from(self.phone_number_fields.is_some())
+                    + usize::from(self.username_field.is_some()),
+            )?;
+            if self.address_fields.is_some() {
+                state.serialize_field("AddressFields", &self.address_fields)?;
+            } else {
+                state.skip_field("AddressFields")?;
+            }
+            if self.email_field.is_some() {
+                state.serialize_field("EmailField", &self.email_field)?;
+            } else {
+                state.skip_field("EmailField")?;
+            }
+            if self.password_field.is_some() {
+                state.serialize_field("PasswordField", &self.password_field)?;
+            } else {
+                state.skip_field("PasswordField")?;
+            }
+            state.serialize_field("PayloadType", &self.payload_type)?;
+            if self.phone_number_fields.is_some() {
+                state.serialize_field("PhoneNumberFields", &self.phone_number_fields)?;
+            } else {
+                state.skip_field("PhoneNumberFields")?;
+            }
+            if self.username_field.is_some() {
+                state.serialize_field("UsernameField", &self.username_field)?;
+            } else {
+                state.skip_field("UsernameField")?;
+            }
+            state.end()
+        }
     }
 
     impl RequestInspectionACFP {
@@ -1996,14 +2843,24 @@ pub mod web_acl {
     /// ```text
     /// Response body contents that indicate success or failure of a login request
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ResponseInspectionBodyContains {
         /// `FailureStrings`
-        #[serde(rename = "FailureStrings")]
         pub failure_strings: Vec<Value>,
         /// `SuccessStrings`
-        #[serde(rename = "SuccessStrings")]
         pub success_strings: Vec<Value>,
+    }
+
+    impl Serialize for ResponseInspectionBodyContains {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ResponseInspectionBodyContains",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("FailureStrings", &self.failure_strings)?;
+            state.serialize_field("SuccessStrings", &self.success_strings)?;
+            state.end()
+        }
     }
 
     impl ResponseInspectionBodyContains {
@@ -2024,17 +2881,27 @@ pub mod web_acl {
     /// ```text
     /// Response headers that indicate success or failure of a login request
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ResponseInspectionHeader {
         /// `FailureValues`
-        #[serde(rename = "FailureValues")]
         pub failure_values: Vec<Value>,
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `SuccessValues`
-        #[serde(rename = "SuccessValues")]
         pub success_values: Vec<Value>,
+    }
+
+    impl Serialize for ResponseInspectionHeader {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ResponseInspectionHeader",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("FailureValues", &self.failure_values)?;
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field("SuccessValues", &self.success_values)?;
+            state.end()
+        }
     }
 
     impl ResponseInspectionHeader {
@@ -2057,17 +2924,27 @@ pub mod web_acl {
     /// ```text
     /// Response JSON that indicate success or failure of a login request
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ResponseInspectionJson {
         /// `FailureValues`
-        #[serde(rename = "FailureValues")]
         pub failure_values: Vec<Value>,
         /// `Identifier`
-        #[serde(rename = "Identifier")]
         pub identifier: Value,
         /// `SuccessValues`
-        #[serde(rename = "SuccessValues")]
         pub success_values: Vec<Value>,
+    }
+
+    impl Serialize for ResponseInspectionJson {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ResponseInspectionJson",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("FailureValues", &self.failure_values)?;
+            state.serialize_field("Identifier", &self.identifier)?;
+            state.serialize_field("SuccessValues", &self.success_values)?;
+            state.end()
+        }
     }
 
     impl ResponseInspectionJson {
@@ -2090,14 +2967,24 @@ pub mod web_acl {
     /// ```text
     /// Response status codes that indicate success or failure of a login request
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ResponseInspectionStatusCode {
         /// `FailureCodes`
-        #[serde(rename = "FailureCodes")]
         pub failure_codes: Vec<Value<i64>>,
         /// `SuccessCodes`
-        #[serde(rename = "SuccessCodes")]
         pub success_codes: Vec<Value<i64>>,
+    }
+
+    impl Serialize for ResponseInspectionStatusCode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ResponseInspectionStatusCode",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("FailureCodes", &self.failure_codes)?;
+            state.serialize_field("SuccessCodes", &self.success_codes)?;
+            state.end()
+        }
     }
 
     impl ResponseInspectionStatusCode {
@@ -2118,20 +3005,49 @@ pub mod web_acl {
     /// ```text
     /// Configures the inspection of login responses
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ResponseInspection {
         /// `BodyContains`
-        #[serde(rename = "BodyContains", skip_serializing_if = "Option::is_none")]
         pub body_contains: Option<ResponseInspectionBodyContains>,
         /// `Header`
-        #[serde(rename = "Header", skip_serializing_if = "Option::is_none")]
         pub header: Option<ResponseInspectionHeader>,
         /// `Json`
-        #[serde(rename = "Json", skip_serializing_if = "Option::is_none")]
         pub json: Option<ResponseInspectionJson>,
         /// `StatusCode`
-        #[serde(rename = "StatusCode", skip_serializing_if = "Option::is_none")]
         pub status_code: Option<ResponseInspectionStatusCode>,
+    }
+
+    impl Serialize for ResponseInspection {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ResponseInspection",
+                usize::from(self.body_contains.is_some())
+                    + usize::from(self.header.is_some())
+                    + usize::from(self.json.is_some())
+                    + usize::from(self.status_code.is_some()),
+            )?;
+            if self.body_contains.is_some() {
+                state.serialize_field("BodyContains", &self.body_contains)?;
+            } else {
+                state.skip_field("BodyContains")?;
+            }
+            if self.header.is_some() {
+                state.serialize_field("Header", &self.header)?;
+            } else {
+                state.skip_field("Header")?;
+            }
+            if self.json.is_some() {
+                state.serialize_field("Json", &self.json)?;
+            } else {
+                state.skip_field("Json")?;
+            }
+            if self.status_code.is_some() {
+                state.serialize_field("StatusCode", &self.status_code)?;
+            } else {
+                state.skip_field("StatusCode")?;
+            }
+            state.end()
+        }
     }
 
     impl ResponseInspection {
@@ -2171,23 +3087,45 @@ pub mod web_acl {
     /// ```text
     /// Configures how to use the Account creation fraud prevention managed rule group in the web ACL
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AWSManagedRulesACFPRuleSet {
         /// `CreationPath`
-        #[serde(rename = "CreationPath")]
         pub creation_path: Value,
         /// `EnableRegexInPath`
-        #[serde(rename = "EnableRegexInPath", skip_serializing_if = "Option::is_none")]
         pub enable_regex_in_path: Option<Value<bool>>,
         /// `RegistrationPagePath`
-        #[serde(rename = "RegistrationPagePath")]
         pub registration_page_path: Value,
         /// `RequestInspection`
-        #[serde(rename = "RequestInspection")]
         pub request_inspection: RequestInspectionACFP,
         /// `ResponseInspection`
-        #[serde(rename = "ResponseInspection", skip_serializing_if = "Option::is_none")]
         pub response_inspection: Option<ResponseInspection>,
+    }
+
+    impl Serialize for AWSManagedRulesACFPRuleSet {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AWSManagedRulesACFPRuleSet",
+                usize::from(true)
+                    + usize::from(self.enable_regex_in_path.is_some())
+                    + usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.response_inspection.is_some()),
+            )?;
+            state.serialize_field("CreationPath", &self.creation_path)?;
+            if self.enable_regex_in_path.is_some() {
+                state.serialize_field("EnableRegexInPath", &self.enable_regex_in_path)?;
+            } else {
+                state.skip_field("EnableRegexInPath")?;
+            }
+            state.serialize_field("RegistrationPagePath", &self.registration_page_path)?;
+            state.serialize_field("RequestInspection", &self.request_inspection)?;
+            if self.response_inspection.is_some() {
+                state.serialize_field("ResponseInspection", &self.response_inspection)?;
+            } else {
+                state.skip_field("ResponseInspection")?;
+            }
+            state.end()
+        }
     }
 
     impl AWSManagedRulesACFPRuleSet {
@@ -2222,17 +3160,27 @@ pub mod web_acl {
     /// ```text
     /// Configures the inspection of login requests
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RequestInspection {
         /// `PasswordField`
-        #[serde(rename = "PasswordField")]
         pub password_field: FieldIdentifier,
         /// `PayloadType`
-        #[serde(rename = "PayloadType")]
         pub payload_type: Value<PayloadType>,
         /// `UsernameField`
-        #[serde(rename = "UsernameField")]
         pub username_field: FieldIdentifier,
+    }
+
+    impl Serialize for RequestInspection {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RequestInspection",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("PasswordField", &self.password_field)?;
+            state.serialize_field("PayloadType", &self.payload_type)?;
+            state.serialize_field("UsernameField", &self.username_field)?;
+            state.end()
+        }
     }
 
     impl RequestInspection {
@@ -2255,20 +3203,45 @@ pub mod web_acl {
     /// ```text
     /// Configures how to use the Account Takeover Prevention managed rule group in the web ACL
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AWSManagedRulesATPRuleSet {
         /// `EnableRegexInPath`
-        #[serde(rename = "EnableRegexInPath", skip_serializing_if = "Option::is_none")]
         pub enable_regex_in_path: Option<Value<bool>>,
         /// `LoginPath`
-        #[serde(rename = "LoginPath")]
         pub login_path: Value,
         /// `RequestInspection`
-        #[serde(rename = "RequestInspection", skip_serializing_if = "Option::is_none")]
         pub request_inspection: Option<RequestInspection>,
         /// `ResponseInspection`
-        #[serde(rename = "ResponseInspection", skip_serializing_if = "Option::is_none")]
         pub response_inspection: Option<ResponseInspection>,
+    }
+
+    impl Serialize for AWSManagedRulesATPRuleSet {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AWSManagedRulesATPRuleSet",
+                usize::from(self.enable_regex_in_path.is_some())
+                    + usize::from(true)
+                    + usize::from(self.request_inspection.is_some())
+                    + usize::from(self.response_inspection.is_some()),
+            )?;
+            if self.enable_regex_in_path.is_some() {
+                state.serialize_field("EnableRegexInPath", &self.enable_regex_in_path)?;
+            } else {
+                state.skip_field("EnableRegexInPath")?;
+            }
+            state.serialize_field("LoginPath", &self.login_path)?;
+            if self.request_inspection.is_some() {
+                state.serialize_field("RequestInspection", &self.request_inspection)?;
+            } else {
+                state.skip_field("RequestInspection")?;
+            }
+            if self.response_inspection.is_some() {
+                state.serialize_field("ResponseInspection", &self.response_inspection)?;
+            } else {
+                state.skip_field("ResponseInspection")?;
+            }
+            state.end()
+        }
     }
 
     impl AWSManagedRulesATPRuleSet {
@@ -2303,11 +3276,23 @@ pub mod web_acl {
     /// ```text
     /// Regex
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Regex {
         /// `RegexString`
-        #[serde(rename = "RegexString", skip_serializing_if = "Option::is_none")]
         pub regex_string: Option<Value>,
+    }
+
+    impl Serialize for Regex {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("Regex", usize::from(self.regex_string.is_some()))?;
+            if self.regex_string.is_some() {
+                state.serialize_field("RegexString", &self.regex_string)?;
+            } else {
+                state.skip_field("RegexString")?;
+            }
+            state.end()
+        }
     }
 
     impl Regex {
@@ -2327,20 +3312,40 @@ pub mod web_acl {
     /// ```text
     /// Client side action config for AntiDDOS AMR.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ClientSideAction {
         /// `ExemptUriRegularExpressions`
-        #[serde(
-            rename = "ExemptUriRegularExpressions",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub exempt_uri_regular_expressions: Option<Vec<Regex>>,
         /// `Sensitivity`
-        #[serde(rename = "Sensitivity", skip_serializing_if = "Option::is_none")]
         pub sensitivity: Option<Value<SensitivityToAct>>,
         /// `UsageOfAction`
-        #[serde(rename = "UsageOfAction")]
         pub usage_of_action: Value<UsageOfAction>,
+    }
+
+    impl Serialize for ClientSideAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ClientSideAction",
+                usize::from(self.exempt_uri_regular_expressions.is_some())
+                    + usize::from(self.sensitivity.is_some())
+                    + usize::from(true),
+            )?;
+            if self.exempt_uri_regular_expressions.is_some() {
+                state.serialize_field(
+                    "ExemptUriRegularExpressions",
+                    &self.exempt_uri_regular_expressions,
+                )?;
+            } else {
+                state.skip_field("ExemptUriRegularExpressions")?;
+            }
+            if self.sensitivity.is_some() {
+                state.serialize_field("Sensitivity", &self.sensitivity)?;
+            } else {
+                state.skip_field("Sensitivity")?;
+            }
+            state.serialize_field("UsageOfAction", &self.usage_of_action)?;
+            state.end()
+        }
     }
 
     impl ClientSideAction {
@@ -2369,11 +3374,19 @@ pub mod web_acl {
     /// ```text
     /// Client side action config for AntiDDOS AMR.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ClientSideActionConfig {
         /// `Challenge`
-        #[serde(rename = "Challenge")]
         pub challenge: ClientSideAction,
+    }
+
+    impl Serialize for ClientSideActionConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("ClientSideActionConfig", usize::from(true))?;
+            state.serialize_field("Challenge", &self.challenge)?;
+            state.end()
+        }
     }
 
     impl ClientSideActionConfig {
@@ -2390,14 +3403,28 @@ pub mod web_acl {
     /// ```text
     /// Configures how to use the AntiDDOS AWS managed rule group in the web ACL
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AWSManagedRulesAntiDDoSRuleSet {
         /// `ClientSideActionConfig`
-        #[serde(rename = "ClientSideActionConfig")]
         pub client_side_action_config: ClientSideActionConfig,
         /// `SensitivityToBlock`
-        #[serde(rename = "SensitivityToBlock", skip_serializing_if = "Option::is_none")]
         pub sensitivity_to_block: Option<Value<SensitivityToAct>>,
+    }
+
+    impl Serialize for AWSManagedRulesAntiDDoSRuleSet {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AWSManagedRulesAntiDDoSRuleSet",
+                usize::from(true) + usize::from(self.sensitivity_to_block.is_some()),
+            )?;
+            state.serialize_field("ClientSideActionConfig", &self.client_side_action_config)?;
+            if self.sensitivity_to_block.is_some() {
+                state.serialize_field("SensitivityToBlock", &self.sensitivity_to_block)?;
+            } else {
+                state.skip_field("SensitivityToBlock")?;
+            }
+            state.end()
+        }
     }
 
     impl AWSManagedRulesAntiDDoSRuleSet {
@@ -2420,17 +3447,28 @@ pub mod web_acl {
     /// ```text
     /// Configures how to use the Bot Control managed rule group in the web ACL
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AWSManagedRulesBotControlRuleSet {
         /// `EnableMachineLearning`
-        #[serde(
-            rename = "EnableMachineLearning",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_machine_learning: Option<Value<bool>>,
         /// `InspectionLevel`
-        #[serde(rename = "InspectionLevel")]
         pub inspection_level: Value<InspectionLevel>,
+    }
+
+    impl Serialize for AWSManagedRulesBotControlRuleSet {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "AWSManagedRulesBotControlRuleSet",
+                usize::from(self.enable_machine_learning.is_some()) + usize::from(true),
+            )?;
+            if self.enable_machine_learning.is_some() {
+                state.serialize_field("EnableMachineLearning", &self.enable_machine_learning)?;
+            } else {
+                state.skip_field("EnableMachineLearning")?;
+            }
+            state.serialize_field("InspectionLevel", &self.inspection_level)?;
+            state.end()
+        }
     }
 
     impl AWSManagedRulesBotControlRuleSet {
@@ -2453,44 +3491,93 @@ pub mod web_acl {
     /// ```text
     /// ManagedRuleGroupConfig.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ManagedRuleGroupConfig {
         /// `AWSManagedRulesACFPRuleSet`
-        #[serde(
-            rename = "AWSManagedRulesACFPRuleSet",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub aws_managed_rules_acfp_rule_set: Option<AWSManagedRulesACFPRuleSet>,
         /// `AWSManagedRulesATPRuleSet`
-        #[serde(
-            rename = "AWSManagedRulesATPRuleSet",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub aws_managed_rules_atp_rule_set: Option<AWSManagedRulesATPRuleSet>,
         /// `AWSManagedRulesAntiDDoSRuleSet`
-        #[serde(
-            rename = "AWSManagedRulesAntiDDoSRuleSet",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub aws_managed_rules_anti_d_do_s_rule_set: Option<AWSManagedRulesAntiDDoSRuleSet>,
         /// `AWSManagedRulesBotControlRuleSet`
-        #[serde(
-            rename = "AWSManagedRulesBotControlRuleSet",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub aws_managed_rules_bot_control_rule_set: Option<AWSManagedRulesBotControlRuleSet>,
         /// `LoginPath`
-        #[serde(rename = "LoginPath", skip_serializing_if = "Option::is_none")]
         pub login_path: Option<Value>,
         /// `PasswordField`
-        #[serde(rename = "PasswordField", skip_serializing_if = "Option::is_none")]
         pub password_field: Option<FieldIdentifier>,
         /// `PayloadType`
-        #[serde(rename = "PayloadType", skip_serializing_if = "Option::is_none")]
         pub payload_type: Option<Value<PayloadType>>,
         /// `UsernameField`
-        #[serde(rename = "UsernameField", skip_serializing_if = "Option::is_none")]
         pub username_field: Option<FieldIdentifier>,
+    }
+
+    impl Serialize for ManagedRuleGroupConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ManagedRuleGroupConfig",
+                usize::from(self.aws_managed_rules_acfp_rule_set.is_some())
+                    + usize::from(self.aws_managed_rules_atp_rule_set.is_some())
+                    + usize::from(self.aws_managed_rules_anti_d_do_s_rule_set.is_some())
+                    + usize::from(self.aws_managed_rules_bot_control_rule_set.is_some())
+                    + usize::from(self.login_path.is_some())
+                    + usize::from(self.password_field.is_some())
+                    + usize::from(self.payload_type.is_some())
+                    + usize::from(self.username_field.is_some()),
+            )?;
+            if self.aws_managed_rules_acfp_rule_set.is_some() {
+                state.serialize_field(
+                    "AWSManagedRulesACFPRuleSet",
+                    &self.aws_managed_rules_acfp_rule_set,
+                )?;
+            } else {
+                state.skip_field("AWSManagedRulesACFPRuleSet")?;
+            }
+            if self.aws_managed_rules_atp_rule_set.is_some() {
+                state.serialize_field(
+                    "AWSManagedRulesATPRuleSet",
+                    &self.aws_managed_rules_atp_rule_set,
+                )?;
+            } else {
+                state.skip_field("AWSManagedRulesATPRuleSet")?;
+            }
+            if self.aws_managed_rules_anti_d_do_s_rule_set.is_some() {
+                state.serialize_field(
+                    "AWSManagedRulesAntiDDoSRuleSet",
+                    &self.aws_managed_rules_anti_d_do_s_rule_set,
+                )?;
+            } else {
+                state.skip_field("AWSManagedRulesAntiDDoSRuleSet")?;
+            }
+            if self.aws_managed_rules_bot_control_rule_set.is_some() {
+                state.serialize_field(
+                    "AWSManagedRulesBotControlRuleSet",
+                    &self.aws_managed_rules_bot_control_rule_set,
+                )?;
+            } else {
+                state.skip_field("AWSManagedRulesBotControlRuleSet")?;
+            }
+            if self.login_path.is_some() {
+                state.serialize_field("LoginPath", &self.login_path)?;
+            } else {
+                state.skip_field("LoginPath")?;
+            }
+            if self.password_field.is_some() {
+                state.serialize_field("PasswordField", &self.password_field)?;
+            } else {
+                state.skip_field("PasswordField")?;
+            }
+            if self.payload_type.is_some() {
+                state.serialize_field("PayloadType", &self.payload_type)?;
+            } else {
+                state.skip_field("PayloadType")?;
+            }
+            if self.username_field.is_some() {
+                state.serialize_field("UsernameField", &self.username_field)?;
+            } else {
+                state.skip_field("UsernameField")?;
+            }
+            state.end()
+        }
     }
 
     impl ManagedRuleGroupConfig {
@@ -2566,14 +3653,22 @@ pub mod web_acl {
     /// ```text
     /// Action override for rules in the rule group.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RuleActionOverride {
         /// `ActionToUse`
-        #[serde(rename = "ActionToUse")]
         pub action_to_use: RuleAction,
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
+    }
+
+    impl Serialize for RuleActionOverride {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("RuleActionOverride", usize::from(true) + usize::from(true))?;
+            state.serialize_field("ActionToUse", &self.action_to_use)?;
+            state.serialize_field("Name", &self.name)?;
+            state.end()
+        }
     }
 
     impl RuleActionOverride {
@@ -2587,43 +3682,74 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ManagedRuleGroupStatement {
         /// `ExcludedRules`
-        #[serde(rename = "ExcludedRules", skip_serializing_if = "Option::is_none")]
         pub excluded_rules: Option<Vec<ExcludedRule>>,
         /// `ManagedRuleGroupConfigs`
         ///
         /// ```text
         /// Collection of ManagedRuleGroupConfig.
         /// ```
-        #[serde(
-            rename = "ManagedRuleGroupConfigs",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub managed_rule_group_configs: Option<Vec<ManagedRuleGroupConfig>>,
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `RuleActionOverrides`
         ///
         /// ```text
         /// Action overrides for rules in the rule group.
         /// ```
-        #[serde(
-            rename = "RuleActionOverrides",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rule_action_overrides: Option<Vec<RuleActionOverride>>,
         /// `ScopeDownStatement`
-        #[serde(rename = "ScopeDownStatement", skip_serializing_if = "Option::is_none")]
         pub scope_down_statement: Option<Box<Statement>>,
         /// `VendorName`
-        #[serde(rename = "VendorName")]
         pub vendor_name: Value,
         /// `Version`
-        #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
         pub version: Option<Value>,
+    }
+
+    impl Serialize for ManagedRuleGroupStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "ManagedRuleGroupStatement",
+                usize::from(self.excluded_rules.is_some())
+                    + usize::from(self.managed_rule_group_configs.is_some())
+                    + usize::from(true)
+                    + usize::from(self.rule_action_overrides.is_some())
+                    + usize::from(self.scope_down_statement.is_some())
+                    + usize::from(true)
+                    + usize::from(self.version.is_some()),
+            )?;
+            if self.excluded_rules.is_some() {
+                state.serialize_field("ExcludedRules", &self.excluded_rules)?;
+            } else {
+                state.skip_field("ExcludedRules")?;
+            }
+            if self.managed_rule_group_configs.is_some() {
+                state
+                    .serialize_field("ManagedRuleGroupConfigs", &self.managed_rule_group_configs)?;
+            } else {
+                state.skip_field("ManagedRuleGroupConfigs")?;
+            }
+            state.serialize_field("Name", &self.name)?;
+            if self.rule_action_overrides.is_some() {
+                state.serialize_field("RuleActionOverrides", &self.rule_action_overrides)?;
+            } else {
+                state.skip_field("RuleActionOverrides")?;
+            }
+            if self.scope_down_statement.is_some() {
+                state.serialize_field("ScopeDownStatement", &self.scope_down_statement)?;
+            } else {
+                state.skip_field("ScopeDownStatement")?;
+            }
+            state.serialize_field("VendorName", &self.vendor_name)?;
+            if self.version.is_some() {
+                state.serialize_field("Version", &self.version)?;
+            } else {
+                state.skip_field("Version")?;
+            }
+            state.end()
+        }
     }
 
     impl ManagedRuleGroupStatement {
@@ -2670,11 +3796,18 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct NotStatement {
         /// `Statement`
-        #[serde(rename = "Statement")]
         pub statement: Box<Statement>,
+    }
+
+    impl Serialize for NotStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("NotStatement", usize::from(true))?;
+            state.serialize_field("Statement", &self.statement)?;
+            state.end()
+        }
     }
 
     impl NotStatement {
@@ -2687,11 +3820,18 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct OrStatement {
         /// `Statements`
-        #[serde(rename = "Statements")]
         pub statements: Vec<Statement>,
+    }
+
+    impl Serialize for OrStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("OrStatement", usize::from(true))?;
+            state.serialize_field("Statements", &self.statements)?;
+            state.end()
+        }
     }
 
     impl OrStatement {
@@ -2708,18 +3848,26 @@ pub mod web_acl {
     /// ```text
     /// Specifies a cookie as an aggregate key for a rate-based rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RateLimitCookie {
         /// `Name`
         ///
         /// ```text
         /// The name of the cookie to use.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for RateLimitCookie {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("RateLimitCookie", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl RateLimitCookie {
@@ -2740,18 +3888,26 @@ pub mod web_acl {
     /// ```text
     /// Specifies a header as an aggregate key for a rate-based rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RateLimitHeader {
         /// `Name`
         ///
         /// ```text
         /// The name of the header to use.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for RateLimitHeader {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("RateLimitHeader", usize::from(true) + usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl RateLimitHeader {
@@ -2772,11 +3928,19 @@ pub mod web_acl {
     /// ```text
     /// Specifies the request's JA3 fingerprint as an aggregate key for a rate-based rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RateLimitJA3Fingerprint {
         /// `FallbackBehavior`
-        #[serde(rename = "FallbackBehavior")]
         pub fallback_behavior: Value<FallbackBehavior>,
+    }
+
+    impl Serialize for RateLimitJA3Fingerprint {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("RateLimitJA3Fingerprint", usize::from(true))?;
+            state.serialize_field("FallbackBehavior", &self.fallback_behavior)?;
+            state.end()
+        }
     }
 
     impl RateLimitJA3Fingerprint {
@@ -2793,11 +3957,19 @@ pub mod web_acl {
     /// ```text
     /// Specifies the request's JA4 fingerprint as an aggregate key for a rate-based rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RateLimitJA4Fingerprint {
         /// `FallbackBehavior`
-        #[serde(rename = "FallbackBehavior")]
         pub fallback_behavior: Value<FallbackBehavior>,
+    }
+
+    impl Serialize for RateLimitJA4Fingerprint {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("RateLimitJA4Fingerprint", usize::from(true))?;
+            state.serialize_field("FallbackBehavior", &self.fallback_behavior)?;
+            state.end()
+        }
     }
 
     impl RateLimitJA4Fingerprint {
@@ -2814,15 +3986,23 @@ pub mod web_acl {
     /// ```text
     /// Specifies a label namespace to use as an aggregate key for a rate-based rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RateLimitLabelNamespace {
         /// `Namespace`
         ///
         /// ```text
         /// The namespace to use for aggregation.
         /// ```
-        #[serde(rename = "Namespace")]
         pub namespace: Value,
+    }
+
+    impl Serialize for RateLimitLabelNamespace {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("RateLimitLabelNamespace", usize::from(true))?;
+            state.serialize_field("Namespace", &self.namespace)?;
+            state.end()
+        }
     }
 
     impl RateLimitLabelNamespace {
@@ -2839,18 +4019,28 @@ pub mod web_acl {
     /// ```text
     /// Specifies a query argument in the request as an aggregate key for a rate-based rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RateLimitQueryArgument {
         /// `Name`
         ///
         /// ```text
         /// The name of the query argument to use.
         /// ```
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for RateLimitQueryArgument {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RateLimitQueryArgument",
+                usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Name", &self.name)?;
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl RateLimitQueryArgument {
@@ -2871,11 +4061,19 @@ pub mod web_acl {
     /// ```text
     /// Specifies the request's query string as an aggregate key for a rate-based rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RateLimitQueryString {
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for RateLimitQueryString {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state =
+                serializer.serialize_struct("RateLimitQueryString", usize::from(true))?;
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl RateLimitQueryString {
@@ -2892,11 +4090,18 @@ pub mod web_acl {
     /// ```text
     /// Specifies the request's URI Path as an aggregate key for a rate-based rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RateLimitUriPath {
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for RateLimitUriPath {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("RateLimitUriPath", usize::from(true))?;
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl RateLimitUriPath {
@@ -2913,44 +4118,113 @@ pub mod web_acl {
     /// ```text
     /// Specifies a single custom aggregate key for a rate-base rule.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct RateBasedStatementCustomKey {
         /// `ASN`
-        #[serde(rename = "ASN", skip_serializing_if = "Option::is_none")]
         pub asn: Option<Json>,
         /// `Cookie`
-        #[serde(rename = "Cookie", skip_serializing_if = "Option::is_none")]
         pub cookie: Option<RateLimitCookie>,
         /// `ForwardedIP`
-        #[serde(rename = "ForwardedIP", skip_serializing_if = "Option::is_none")]
         pub forwarded_ip: Option<Json>,
         /// `HTTPMethod`
-        #[serde(rename = "HTTPMethod", skip_serializing_if = "Option::is_none")]
         pub http_method: Option<Json>,
         /// `Header`
-        #[serde(rename = "Header", skip_serializing_if = "Option::is_none")]
         pub header: Option<RateLimitHeader>,
         /// `IP`
-        #[serde(rename = "IP", skip_serializing_if = "Option::is_none")]
         pub ip: Option<Json>,
         /// `JA3Fingerprint`
-        #[serde(rename = "JA3Fingerprint", skip_serializing_if = "Option::is_none")]
         pub ja3_fingerprint: Option<RateLimitJA3Fingerprint>,
         /// `JA4Fingerprint`
-        #[serde(rename = "JA4Fingerprint", skip_serializing_if = "Option::is_none")]
         pub ja4_fingerprint: Option<RateLimitJA4Fingerprint>,
         /// `LabelNamespace`
-        #[serde(rename = "LabelNamespace", skip_serializing_if = "Option::is_none")]
         pub label_namespace: Option<RateLimitLabelNamespace>,
         /// `QueryArgument`
-        #[serde(rename = "QueryArgument", skip_serializing_if = "Option::is_none")]
         pub query_argument: Option<RateLimitQueryArgument>,
         /// `QueryString`
-        #[serde(rename = "QueryString", skip_serializing_if = "Option::is_none")]
         pub query_string: Option<RateLimitQueryString>,
         /// `UriPath`
-        #[serde(rename = "UriPath", skip_serializing_if = "Option::is_none")]
         pub uri_path: Option<RateLimitUriPath>,
+    }
+
+    impl Serialize for RateBasedStatementCustomKey {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RateBasedStatementCustomKey",
+                usize::from(self.asn.is_some())
+                    + usize::from(self.cookie.is_some())
+                    + usize::from(self.forwarded_ip.is_some())
+                    + usize::from(self.http_method.is_some())
+                    + usize::from(self.header.is_some())
+                    + usize::from(self.ip.is_some())
+                    + usize::from(self.ja3_fingerprint.is_some())
+                    + usize::from(self.ja4_fingerprint.is_some())
+                    + usize::from(self.label_namespace.is_some())
+                    + usize::from(self.query_argument.is_some())
+                    + usize::from(self.query_string.is_some())
+                    + usize::from(self.uri_path.is_some()),
+            )?;
+            if self.asn.is_some() {
+                state.serialize_field("ASN", &self.asn)?;
+            } else {
+                state.skip_field("ASN")?;
+            }
+            if self.cookie.is_some() {
+                state.serialize_field("Cookie", &self.cookie)?;
+            } else {
+                state.skip_field("Cookie")?;
+            }
+            if self.forwarded_ip.is_some() {
+                state.serialize_field("ForwardedIP", &self.forwarded_ip)?;
+            } else {
+                state.skip_field("ForwardedIP")?;
+            }
+            if self.http_method.is_some() {
+                state.serialize_field("HTTPMethod", &self.http_method)?;
+            } else {
+                state.skip_field("HTTPMethod")?;
+            }
+            if self.header.is_some() {
+                state.serialize_field("Header", &self.header)?;
+            } else {
+                state.skip_field("Header")?;
+            }
+            if self.ip.is_some() {
+                state.serialize_field("IP", &self.ip)?;
+            } else {
+                state.skip_field("IP")?;
+            }
+            if self.ja3_fingerprint.is_some() {
+                state.serialize_field("JA3Fingerprint", &self.ja3_fingerprint)?;
+            } else {
+                state.skip_field("JA3Fingerprint")?;
+            }
+            if self.ja4_fingerprint.is_some() {
+                state.serialize_field("JA4Fingerprint", &self.ja4_fingerprint)?;
+            } else {
+                state.skip_field("JA4Fingerprint")?;
+            }
+            if self.label_namespace.is_some() {
+                state.serialize_field("LabelNamespace", &self.label_namespace)?;
+            } else {
+                state.skip_field("LabelNamespace")?;
+            }
+            if self.query_argument.is_some() {
+                state.serialize_field("QueryArgument", &self.query_argument)?;
+            } else {
+                state.skip_field("QueryArgument")?;
+            }
+            if self.query_string.is_some() {
+                state.serialize_field("QueryString", &self.query_string)?;
+            } else {
+                state.skip_field("QueryString")?;
+            }
+            if self.uri_path.is_some() {
+                state.serialize_field("UriPath", &self.uri_path)?;
+            } else {
+                state.skip_field("UriPath")?;
+            }
+            state.end()
+        }
     }
 
     impl RateBasedStatementCustomKey {
@@ -3034,33 +4308,61 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RateBasedStatement {
         /// `AggregateKeyType`
-        #[serde(rename = "AggregateKeyType")]
         pub aggregate_key_type: Value<AggregateKeyType>,
         /// `CustomKeys`
         ///
         /// ```text
         /// Specifies the aggregate keys to use in a rate-base rule.
         /// ```
-        #[serde(rename = "CustomKeys", skip_serializing_if = "Option::is_none")]
         pub custom_keys: Option<Vec<RateBasedStatementCustomKey>>,
         /// `EvaluationWindowSec`
-        #[serde(
-            rename = "EvaluationWindowSec",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub evaluation_window_sec: Option<Value<i64>>,
         /// `ForwardedIPConfig`
-        #[serde(rename = "ForwardedIPConfig", skip_serializing_if = "Option::is_none")]
         pub forwarded_ip_config: Option<ForwardedIPConfiguration>,
         /// `Limit`
-        #[serde(rename = "Limit")]
         pub limit: Value<i64>,
         /// `ScopeDownStatement`
-        #[serde(rename = "ScopeDownStatement", skip_serializing_if = "Option::is_none")]
         pub scope_down_statement: Option<Box<Statement>>,
+    }
+
+    impl Serialize for RateBasedStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RateBasedStatement",
+                usize::from(true)
+                    + usize::from(self.custom_keys.is_some())
+                    + usize::from(self.evaluation_window_sec.is_some())
+                    + usize::from(self.forwarded_ip_config.is_some())
+                    + usize::from(true)
+                    + usize::from(self.scope_down_statement.is_some()),
+            )?;
+            state.serialize_field("AggregateKeyType", &self.aggregate_key_type)?;
+            if self.custom_keys.is_some() {
+                state.serialize_field("CustomKeys", &self.custom_keys)?;
+            } else {
+                state.skip_field("CustomKeys")?;
+            }
+            if self.evaluation_window_sec.is_some() {
+                state.serialize_field("EvaluationWindowSec", &self.evaluation_window_sec)?;
+            } else {
+                state.skip_field("EvaluationWindowSec")?;
+            }
+            if self.forwarded_ip_config.is_some() {
+                state.serialize_field("ForwardedIPConfig", &self.forwarded_ip_config)?;
+            } else {
+                state.skip_field("ForwardedIPConfig")?;
+            }
+            state.serialize_field("Limit", &self.limit)?;
+            if self.scope_down_statement.is_some() {
+                state.serialize_field("ScopeDownStatement", &self.scope_down_statement)?;
+            } else {
+                state.skip_field("ScopeDownStatement")?;
+            }
+            state.end()
+        }
     }
 
     impl RateBasedStatement {
@@ -3101,23 +4403,40 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RegexMatchStatement {
         /// `FieldToMatch`
-        #[serde(rename = "FieldToMatch")]
         pub field_to_match: FieldToMatch,
         /// `PreParseTextTransformations`
-        #[serde(
-            rename = "PreParseTextTransformations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pre_parse_text_transformations: Option<Vec<PreParseTextTransformation>>,
         /// `RegexString`
-        #[serde(rename = "RegexString")]
         pub regex_string: Value,
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for RegexMatchStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RegexMatchStatement",
+                usize::from(true)
+                    + usize::from(self.pre_parse_text_transformations.is_some())
+                    + usize::from(true)
+                    + usize::from(true),
+            )?;
+            state.serialize_field("FieldToMatch", &self.field_to_match)?;
+            if self.pre_parse_text_transformations.is_some() {
+                state.serialize_field(
+                    "PreParseTextTransformations",
+                    &self.pre_parse_text_transformations,
+                )?;
+            } else {
+                state.skip_field("PreParseTextTransformations")?;
+            }
+            state.serialize_field("RegexString", &self.regex_string)?;
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl RegexMatchStatement {
@@ -3145,23 +4464,40 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RegexPatternSetReferenceStatement {
         /// `Arn`
-        #[serde(rename = "Arn")]
         pub arn: Value,
         /// `FieldToMatch`
-        #[serde(rename = "FieldToMatch")]
         pub field_to_match: FieldToMatch,
         /// `PreParseTextTransformations`
-        #[serde(
-            rename = "PreParseTextTransformations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pre_parse_text_transformations: Option<Vec<PreParseTextTransformation>>,
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for RegexPatternSetReferenceStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RegexPatternSetReferenceStatement",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.pre_parse_text_transformations.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("Arn", &self.arn)?;
+            state.serialize_field("FieldToMatch", &self.field_to_match)?;
+            if self.pre_parse_text_transformations.is_some() {
+                state.serialize_field(
+                    "PreParseTextTransformations",
+                    &self.pre_parse_text_transformations,
+                )?;
+            } else {
+                state.skip_field("PreParseTextTransformations")?;
+            }
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl RegexPatternSetReferenceStatement {
@@ -3189,24 +4525,41 @@ pub mod web_acl {
     }
 
     /// A property type of `AWS::WAFv2::WebACL`.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct RuleGroupReferenceStatement {
         /// `Arn`
-        #[serde(rename = "Arn")]
         pub arn: Value,
         /// `ExcludedRules`
-        #[serde(rename = "ExcludedRules", skip_serializing_if = "Option::is_none")]
         pub excluded_rules: Option<Vec<ExcludedRule>>,
         /// `RuleActionOverrides`
         ///
         /// ```text
         /// Action overrides for rules in the rule group.
         /// ```
-        #[serde(
-            rename = "RuleActionOverrides",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rule_action_overrides: Option<Vec<RuleActionOverride>>,
+    }
+
+    impl Serialize for RuleGroupReferenceStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "RuleGroupReferenceStatement",
+                usize::from(true)
+                    + usize::from(self.excluded_rules.is_some())
+                    + usize::from(self.rule_action_overrides.is_some()),
+            )?;
+            state.serialize_field("Arn", &self.arn)?;
+            if self.excluded_rules.is_some() {
+                state.serialize_field("ExcludedRules", &self.excluded_rules)?;
+            } else {
+                state.skip_field("ExcludedRules")?;
+            }
+            if self.rule_action_overrides.is_some() {
+                state.serialize_field("RuleActionOverrides", &self.rule_action_overrides)?;
+            } else {
+                state.skip_field("RuleActionOverrides")?;
+            }
+            state.end()
+        }
     }
 
     impl RuleGroupReferenceStatement {
@@ -3235,26 +4588,44 @@ pub mod web_acl {
     /// ```text
     /// Size Constraint statement.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SizeConstraintStatement {
         /// `ComparisonOperator`
-        #[serde(rename = "ComparisonOperator")]
         pub comparison_operator: Value<ComparisonOperator>,
         /// `FieldToMatch`
-        #[serde(rename = "FieldToMatch")]
         pub field_to_match: FieldToMatch,
         /// `PreParseTextTransformations`
-        #[serde(
-            rename = "PreParseTextTransformations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pre_parse_text_transformations: Option<Vec<PreParseTextTransformation>>,
         /// `Size`
-        #[serde(rename = "Size")]
         pub size: Value<f64>,
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for SizeConstraintStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SizeConstraintStatement",
+                usize::from(true)
+                    + usize::from(true)
+                    + usize::from(self.pre_parse_text_transformations.is_some())
+                    + usize::from(true)
+                    + usize::from(true),
+            )?;
+            state.serialize_field("ComparisonOperator", &self.comparison_operator)?;
+            state.serialize_field("FieldToMatch", &self.field_to_match)?;
+            if self.pre_parse_text_transformations.is_some() {
+                state.serialize_field(
+                    "PreParseTextTransformations",
+                    &self.pre_parse_text_transformations,
+                )?;
+            } else {
+                state.skip_field("PreParseTextTransformations")?;
+            }
+            state.serialize_field("Size", &self.size)?;
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl SizeConstraintStatement {
@@ -3288,23 +4659,44 @@ pub mod web_acl {
     /// ```text
     /// Sqli Match Statement.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SqliMatchStatement {
         /// `FieldToMatch`
-        #[serde(rename = "FieldToMatch")]
         pub field_to_match: FieldToMatch,
         /// `PreParseTextTransformations`
-        #[serde(
-            rename = "PreParseTextTransformations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pre_parse_text_transformations: Option<Vec<PreParseTextTransformation>>,
         /// `SensitivityLevel`
-        #[serde(rename = "SensitivityLevel", skip_serializing_if = "Option::is_none")]
         pub sensitivity_level: Option<Value<SensitivityLevel>>,
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for SqliMatchStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "SqliMatchStatement",
+                usize::from(true)
+                    + usize::from(self.pre_parse_text_transformations.is_some())
+                    + usize::from(self.sensitivity_level.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("FieldToMatch", &self.field_to_match)?;
+            if self.pre_parse_text_transformations.is_some() {
+                state.serialize_field(
+                    "PreParseTextTransformations",
+                    &self.pre_parse_text_transformations,
+                )?;
+            } else {
+                state.skip_field("PreParseTextTransformations")?;
+            }
+            if self.sensitivity_level.is_some() {
+                state.serialize_field("SensitivityLevel", &self.sensitivity_level)?;
+            } else {
+                state.skip_field("SensitivityLevel")?;
+            }
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl SqliMatchStatement {
@@ -3340,20 +4732,36 @@ pub mod web_acl {
     /// ```text
     /// Xss Match Statement.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct XssMatchStatement {
         /// `FieldToMatch`
-        #[serde(rename = "FieldToMatch")]
         pub field_to_match: FieldToMatch,
         /// `PreParseTextTransformations`
-        #[serde(
-            rename = "PreParseTextTransformations",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pre_parse_text_transformations: Option<Vec<PreParseTextTransformation>>,
         /// `TextTransformations`
-        #[serde(rename = "TextTransformations")]
         pub text_transformations: Vec<TextTransformation>,
+    }
+
+    impl Serialize for XssMatchStatement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "XssMatchStatement",
+                usize::from(true)
+                    + usize::from(self.pre_parse_text_transformations.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("FieldToMatch", &self.field_to_match)?;
+            if self.pre_parse_text_transformations.is_some() {
+                state.serialize_field(
+                    "PreParseTextTransformations",
+                    &self.pre_parse_text_transformations,
+                )?;
+            } else {
+                state.skip_field("PreParseTextTransformations")?;
+            }
+            state.serialize_field("TextTransformations", &self.text_transformations)?;
+            state.end()
+        }
     }
 
     impl XssMatchStatement {
@@ -3383,77 +4791,156 @@ pub mod web_acl {
     /// ```text
     /// First level statement that contains conditions, such as ByteMatch, SizeConstraint, etc
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Default)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Statement {
         /// `AndStatement`
-        #[serde(rename = "AndStatement", skip_serializing_if = "Option::is_none")]
         pub and_statement: Option<AndStatement>,
         /// `AsnMatchStatement`
-        #[serde(rename = "AsnMatchStatement", skip_serializing_if = "Option::is_none")]
         pub asn_match_statement: Option<AsnMatchStatement>,
         /// `ByteMatchStatement`
-        #[serde(rename = "ByteMatchStatement", skip_serializing_if = "Option::is_none")]
         pub byte_match_statement: Option<ByteMatchStatement>,
         /// `GeoMatchStatement`
-        #[serde(rename = "GeoMatchStatement", skip_serializing_if = "Option::is_none")]
         pub geo_match_statement: Option<GeoMatchStatement>,
         /// `IPSetReferenceStatement`
-        #[serde(
-            rename = "IPSetReferenceStatement",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ip_set_reference_statement: Option<IPSetReferenceStatement>,
         /// `LabelMatchStatement`
-        #[serde(
-            rename = "LabelMatchStatement",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub label_match_statement: Option<LabelMatchStatement>,
         /// `ManagedRuleGroupStatement`
-        #[serde(
-            rename = "ManagedRuleGroupStatement",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub managed_rule_group_statement: Option<Box<ManagedRuleGroupStatement>>,
         /// `NotStatement`
-        #[serde(rename = "NotStatement", skip_serializing_if = "Option::is_none")]
         pub not_statement: Option<Box<NotStatement>>,
         /// `OrStatement`
-        #[serde(rename = "OrStatement", skip_serializing_if = "Option::is_none")]
         pub or_statement: Option<OrStatement>,
         /// `RateBasedStatement`
-        #[serde(rename = "RateBasedStatement", skip_serializing_if = "Option::is_none")]
         pub rate_based_statement: Option<Box<RateBasedStatement>>,
         /// `RegexMatchStatement`
-        #[serde(
-            rename = "RegexMatchStatement",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub regex_match_statement: Option<RegexMatchStatement>,
         /// `RegexPatternSetReferenceStatement`
-        #[serde(
-            rename = "RegexPatternSetReferenceStatement",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub regex_pattern_set_reference_statement: Option<RegexPatternSetReferenceStatement>,
         /// `RuleGroupReferenceStatement`
-        #[serde(
-            rename = "RuleGroupReferenceStatement",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rule_group_reference_statement: Option<RuleGroupReferenceStatement>,
         /// `SizeConstraintStatement`
-        #[serde(
-            rename = "SizeConstraintStatement",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub size_constraint_statement: Option<SizeConstraintStatement>,
         /// `SqliMatchStatement`
-        #[serde(rename = "SqliMatchStatement", skip_serializing_if = "Option::is_none")]
         pub sqli_match_statement: Option<SqliMatchStatement>,
         /// `XssMatchStatement`
-        #[serde(rename = "XssMatchStatement", skip_serializing_if = "Option::is_none")]
         pub xss_match_statement: Option<XssMatchStatement>,
+    }
+
+    impl Serialize for Statement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Statement",
+                usize::from(self.and_statement.is_some())
+                    + usize::from(self.asn_match_statement.is_some())
+                    + usize::from(self.byte_match_statement.is_some())
+                    + usize::from(self.geo_match_statement.is_some())
+                    + usize::from(self.ip_set_reference_statement.is_some())
+                    + usize::from(self.label_match_statement.is_some())
+                    + usize::from(self.managed_rule_group_statement.is_some())
+                    + usize::from(self.not_statement.is_some())
+                    + usize::from(self.or_statement.is_some())
+                    + usize::from(self.rate_based_statement.is_some())
+                    + usize::from(self.regex_match_statement.is_some())
+                    + usize::from(self.regex_pattern_set_reference_statement.is_some())
+                    + usize::from(self.rule_group_reference_statement.is_some())
+                    + usize::from(self.size_constraint_statement.is_some())
+                    + usize::from(self.sqli_match_statement.is_some())
+                    + usize::from(self.xss_match_statement.is_some()),
+            )?;
+            if self.and_statement.is_some() {
+                state.serialize_field("AndStatement", &self.and_statement)?;
+            } else {
+                state.skip_field("AndStatement")?;
+            }
+            if self.asn_match_statement.is_some() {
+                state.serialize_field("AsnMatchStatement", &self.asn_match_statement)?;
+            } else {
+                state.skip_field("AsnMatchStatement")?;
+            }
+            if self.byte_match_statement.is_some() {
+                state.serialize_field("ByteMatchStatement", &self.byte_match_statement)?;
+            } else {
+                state.skip_field("ByteMatchStatement")?;
+            }
+            if self.geo_match_statement.is_some() {
+                state.serialize_field("GeoMatchStatement", &self.geo_match_statement)?;
+            } else {
+                state.skip_field("GeoMatchStatement")?;
+            }
+            if self.ip_set_reference_statement.is_some() {
+                state
+                    .serialize_field("IPSetReferenceStatement", &self.ip_set_reference_statement)?;
+            } else {
+                state.skip_field("IPSetReferenceStatement")?;
+            }
+            if self.label_match_statement.is_some() {
+                state.serialize_field("LabelMatchStatement", &self.label_match_statement)?;
+            } else {
+                state.skip_field("LabelMatchStatement")?;
+            }
+            if self.managed_rule_group_statement.is_some() {
+                state.serialize_field(
+                    "ManagedRuleGroupStatement",
+                    &self.managed_rule_group_statement,
+                )?;
+            } else {
+                state.skip_field("ManagedRuleGroupStatement")?;
+            }
+            if self.not_statement.is_some() {
+                state.serialize_field("NotStatement", &self.not_statement)?;
+            } else {
+                state.skip_field("NotStatement")?;
+            }
+            if self.or_statement.is_some() {
+                state.serialize_field("OrStatement", &self.or_statement)?;
+            } else {
+                state.skip_field("OrStatement")?;
+            }
+            if self.rate_based_statement.is_some() {
+                state.serialize_field("RateBasedStatement", &self.rate_based_statement)?;
+            } else {
+                state.skip_field("RateBasedStatement")?;
+            }
+            if self.regex_match_statement.is_some() {
+                state.serialize_field("RegexMatchStatement", &self.regex_match_statement)?;
+            } else {
+                state.skip_field("RegexMatchStatement")?;
+            }
+            if self.regex_pattern_set_reference_statement.is_some() {
+                state.serialize_field(
+                    "RegexPatternSetReferenceStatement",
+                    &self.regex_pattern_set_reference_statement,
+                )?;
+            } else {
+                state.skip_field("RegexPatternSetReferenceStatement")?;
+            }
+            if self.rule_group_reference_statement.is_some() {
+                state.serialize_field(
+                    "RuleGroupReferenceStatement",
+                    &self.rule_group_reference_statement,
+                )?;
+            } else {
+                state.skip_field("RuleGroupReferenceStatement")?;
+            }
+            if self.size_constraint_statement.is_some() {
+                state
+                    .serialize_field("SizeConstraintStatement", &self.size_constraint_statement)?;
+            } else {
+                state.skip_field("SizeConstraintStatement")?;
+            }
+            if self.sqli_match_statement.is_some() {
+                state.serialize_field("SqliMatchStatement", &self.sqli_match_statement)?;
+            } else {
+                state.skip_field("SqliMatchStatement")?;
+            }
+            if self.xss_match_statement.is_some() {
+                state.serialize_field("XssMatchStatement", &self.xss_match_statement)?;
+            } else {
+                state.skip_field("XssMatchStatement")?;
+            }
+            state.end()
+        }
     }
 
     impl Statement {
@@ -3580,17 +5067,30 @@ pub mod web_acl {
     /// ```text
     /// Visibility Metric of the WebACL.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct VisibilityConfig {
         /// `CloudWatchMetricsEnabled`
-        #[serde(rename = "CloudWatchMetricsEnabled")]
         pub cloud_watch_metrics_enabled: Value<bool>,
         /// `MetricName`
-        #[serde(rename = "MetricName")]
         pub metric_name: Value,
         /// `SampledRequestsEnabled`
-        #[serde(rename = "SampledRequestsEnabled")]
         pub sampled_requests_enabled: Value<bool>,
+    }
+
+    impl Serialize for VisibilityConfig {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "VisibilityConfig",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field(
+                "CloudWatchMetricsEnabled",
+                &self.cloud_watch_metrics_enabled,
+            )?;
+            state.serialize_field("MetricName", &self.metric_name)?;
+            state.serialize_field("SampledRequestsEnabled", &self.sampled_requests_enabled)?;
+            state.end()
+        }
     }
 
     impl VisibilityConfig {
@@ -3613,39 +5113,77 @@ pub mod web_acl {
     /// ```text
     /// Rule of WebACL that contains condition and action.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Rule {
         /// `Action`
-        #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
         pub action: Option<RuleAction>,
         /// `CaptchaConfig`
-        #[serde(rename = "CaptchaConfig", skip_serializing_if = "Option::is_none")]
         pub captcha_config: Option<CaptchaConfig>,
         /// `ChallengeConfig`
-        #[serde(rename = "ChallengeConfig", skip_serializing_if = "Option::is_none")]
         pub challenge_config: Option<ChallengeConfig>,
         /// `Name`
-        #[serde(rename = "Name")]
         pub name: Value,
         /// `OverrideAction`
-        #[serde(rename = "OverrideAction", skip_serializing_if = "Option::is_none")]
         pub override_action: Option<OverrideAction>,
         /// `Priority`
-        #[serde(rename = "Priority")]
         pub priority: Value<i64>,
         /// `RuleLabels`
         ///
         /// ```text
         /// Collection of Rule Labels.
         /// ```
-        #[serde(rename = "RuleLabels", skip_serializing_if = "Option::is_none")]
         pub rule_labels: Option<Vec<Label>>,
         /// `Statement`
-        #[serde(rename = "Statement")]
         pub statement: Statement,
         /// `VisibilityConfig`
-        #[serde(rename = "VisibilityConfig")]
         pub visibility_config: VisibilityConfig,
+    }
+
+    impl Serialize for Rule {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Rule",
+                usize::from(self.action.is_some())
+                    + usize::from(self.captcha_config.is_some())
+                    + usize::from(self.challenge_config.is_some())
+                    + usize::from(true)
+                    + usize::from(self.override_action.is_some())
+                    + usize::from(true)
+                    + usize::from(self.rule_labels.is_some())
+                    + usize::from(true)
+                    + usize::from(true),
+            )?;
+            if self.action.is_some() {
+                state.serialize_field("Action", &self.action)?;
+            } else {
+                state.skip_field("Action")?;
+            }
+            if self.captcha_config.is_some() {
+                state.serialize_field("CaptchaConfig", &self.captcha_config)?;
+            } else {
+                state.skip_field("CaptchaConfig")?;
+            }
+            if self.challenge_config.is_some() {
+                state.serialize_field("ChallengeConfig", &self.challenge_config)?;
+            } else {
+                state.skip_field("ChallengeConfig")?;
+            }
+            state.serialize_field("Name", &self.name)?;
+            if self.override_action.is_some() {
+                state.serialize_field("OverrideAction", &self.override_action)?;
+            } else {
+                state.skip_field("OverrideAction")?;
+            }
+            state.serialize_field("Priority", &self.priority)?;
+            if self.rule_labels.is_some() {
+                state.serialize_field("RuleLabels", &self.rule_labels)?;
+            } else {
+                state.skip_field("RuleLabels")?;
+            }
+            state.serialize_field("Statement", &self.statement)?;
+            state.serialize_field("VisibilityConfig", &self.visibility_config)?;
+            state.end()
+        }
     }
 
     impl Rule {
@@ -3696,16 +5234,28 @@ pub mod web_acl {
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SizeInspectionLimit {
-        #[serde(rename = "KB_16")]
+        /// `KB_16`
         Kb16,
-        #[serde(rename = "KB_32")]
+        /// `KB_32`
         Kb32,
-        #[serde(rename = "KB_48")]
+        /// `KB_48`
         Kb48,
-        #[serde(rename = "KB_64")]
+        /// `KB_64`
         Kb64,
+    }
+
+    impl Serialize for SizeInspectionLimit {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SizeInspectionLimit::Kb16 => (0u32, "KB_16"),
+                SizeInspectionLimit::Kb32 => (1u32, "KB_32"),
+                SizeInspectionLimit::Kb48 => (2u32, "KB_48"),
+                SizeInspectionLimit::Kb64 => (3u32, "KB_64"),
+            };
+            serializer.serialize_unit_variant("SizeInspectionLimit", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3713,23 +5263,44 @@ pub mod web_acl {
     /// ```text
     /// Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ResponseContentType {
-        #[serde(rename = "TEXT_PLAIN")]
+        /// `TEXT_PLAIN`
         TextPlain,
-        #[serde(rename = "TEXT_HTML")]
+        /// `TEXT_HTML`
         TextHtml,
-        #[serde(rename = "APPLICATION_JSON")]
+        /// `APPLICATION_JSON`
         ApplicationJson,
     }
 
+    impl Serialize for ResponseContentType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ResponseContentType::TextPlain => (0u32, "TEXT_PLAIN"),
+                ResponseContentType::TextHtml => (1u32, "TEXT_HTML"),
+                ResponseContentType::ApplicationJson => (2u32, "APPLICATION_JSON"),
+            };
+            serializer.serialize_unit_variant("ResponseContentType", index, value)
+        }
+    }
+
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DataProtectionAction {
-        #[serde(rename = "SUBSTITUTION")]
+        /// `SUBSTITUTION`
         Substitution,
-        #[serde(rename = "HASH")]
+        /// `HASH`
         Hash,
+    }
+
+    impl Serialize for DataProtectionAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                DataProtectionAction::Substitution => (0u32, "SUBSTITUTION"),
+                DataProtectionAction::Hash => (1u32, "HASH"),
+            };
+            serializer.serialize_unit_variant("DataProtectionAction", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3737,18 +5308,31 @@ pub mod web_acl {
     /// ```text
     /// Field type to protect
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum FieldType {
-        #[serde(rename = "SINGLE_HEADER")]
+        /// `SINGLE_HEADER`
         SingleHeader,
-        #[serde(rename = "SINGLE_COOKIE")]
+        /// `SINGLE_COOKIE`
         SingleCookie,
-        #[serde(rename = "SINGLE_QUERY_ARGUMENT")]
+        /// `SINGLE_QUERY_ARGUMENT`
         SingleQueryArgument,
-        #[serde(rename = "QUERY_STRING")]
+        /// `QUERY_STRING`
         QueryString,
-        #[serde(rename = "BODY")]
+        /// `BODY`
         Body,
+    }
+
+    impl Serialize for FieldType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                FieldType::SingleHeader => (0u32, "SINGLE_HEADER"),
+                FieldType::SingleCookie => (1u32, "SINGLE_COOKIE"),
+                FieldType::SingleQueryArgument => (2u32, "SINGLE_QUERY_ARGUMENT"),
+                FieldType::QueryString => (3u32, "QUERY_STRING"),
+                FieldType::Body => (4u32, "BODY"),
+            };
+            serializer.serialize_unit_variant("FieldType", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3756,16 +5340,28 @@ pub mod web_acl {
     /// ```text
     /// The blockchain chain to use.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum BlockchainChain {
-        #[serde(rename = "BASE")]
+        /// `BASE`
         Base,
-        #[serde(rename = "SOLANA")]
+        /// `SOLANA`
         Solana,
-        #[serde(rename = "BASE_SEPOLIA")]
+        /// `BASE_SEPOLIA`
         BaseSepolia,
-        #[serde(rename = "SOLANA_DEVNET")]
+        /// `SOLANA_DEVNET`
         SolanaDevnet,
+    }
+
+    impl Serialize for BlockchainChain {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                BlockchainChain::Base => (0u32, "BASE"),
+                BlockchainChain::Solana => (1u32, "SOLANA"),
+                BlockchainChain::BaseSepolia => (2u32, "BASE_SEPOLIA"),
+                BlockchainChain::SolanaDevnet => (3u32, "SOLANA_DEVNET"),
+            };
+            serializer.serialize_unit_variant("BlockchainChain", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3773,10 +5369,19 @@ pub mod web_acl {
     /// ```text
     /// The cryptocurrency to use for payment.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum CryptoCurrency {
-        #[serde(rename = "USDC")]
+        /// `USDC`
         Usdc,
+    }
+
+    impl Serialize for CryptoCurrency {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                CryptoCurrency::Usdc => (0u32, "USDC"),
+            };
+            serializer.serialize_unit_variant("CryptoCurrency", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3784,30 +5389,60 @@ pub mod web_acl {
     /// ```text
     /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum CurrencyMode {
-        #[serde(rename = "REAL")]
+        /// `REAL`
         Real,
-        #[serde(rename = "TEST")]
+        /// `TEST`
         Test,
     }
 
-    /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum ALBLowReputationMode {
-        #[serde(rename = "ACTIVE_UNDER_DDOS")]
-        ActiveUnderDdos,
-        #[serde(rename = "ALWAYS_ON")]
-        AlwaysOn,
+    impl Serialize for CurrencyMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                CurrencyMode::Real => (0u32, "REAL"),
+                CurrencyMode::Test => (1u32, "TEST"),
+            };
+            serializer.serialize_unit_variant("CurrencyMode", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ALBLowReputationMode {
+        /// `ACTIVE_UNDER_DDOS`
+        ActiveUnderDdos,
+        /// `ALWAYS_ON`
+        AlwaysOn,
+    }
+
+    impl Serialize for ALBLowReputationMode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ALBLowReputationMode::ActiveUnderDdos => (0u32, "ACTIVE_UNDER_DDOS"),
+                ALBLowReputationMode::AlwaysOn => (1u32, "ALWAYS_ON"),
+            };
+            serializer.serialize_unit_variant("ALBLowReputationMode", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum FallbackBehavior {
-        #[serde(rename = "MATCH")]
+        /// `MATCH`
         Match,
-        #[serde(rename = "NO_MATCH")]
+        /// `NO_MATCH`
         NoMatch,
+    }
+
+    impl Serialize for FallbackBehavior {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                FallbackBehavior::Match => (0u32, "MATCH"),
+                FallbackBehavior::NoMatch => (1u32, "NO_MATCH"),
+            };
+            serializer.serialize_unit_variant("FallbackBehavior", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3815,14 +5450,25 @@ pub mod web_acl {
     /// ```text
     /// Handling of requests containing oversize fields
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum OversizeHandling {
-        #[serde(rename = "CONTINUE")]
+        /// `CONTINUE`
         Continue,
-        #[serde(rename = "MATCH")]
+        /// `MATCH`
         Match,
-        #[serde(rename = "NO_MATCH")]
+        /// `NO_MATCH`
         NoMatch,
+    }
+
+    impl Serialize for OversizeHandling {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                OversizeHandling::Continue => (0u32, "CONTINUE"),
+                OversizeHandling::Match => (1u32, "MATCH"),
+                OversizeHandling::NoMatch => (2u32, "NO_MATCH"),
+            };
+            serializer.serialize_unit_variant("OversizeHandling", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3830,14 +5476,25 @@ pub mod web_acl {
     /// ```text
     /// The parts of the request to match against using the MatchPattern.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum MapMatchScope {
-        #[serde(rename = "ALL")]
+        /// `ALL`
         All,
-        #[serde(rename = "KEY")]
+        /// `KEY`
         Key,
-        #[serde(rename = "VALUE")]
+        /// `VALUE`
         Value,
+    }
+
+    impl Serialize for MapMatchScope {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                MapMatchScope::All => (0u32, "ALL"),
+                MapMatchScope::Key => (1u32, "KEY"),
+                MapMatchScope::Value => (2u32, "VALUE"),
+            };
+            serializer.serialize_unit_variant("MapMatchScope", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3845,14 +5502,25 @@ pub mod web_acl {
     /// ```text
     /// The inspection behavior to fall back to if the JSON in the request body is invalid.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum BodyParsingFallbackBehavior {
-        #[serde(rename = "MATCH")]
+        /// `MATCH`
         Match,
-        #[serde(rename = "NO_MATCH")]
+        /// `NO_MATCH`
         NoMatch,
-        #[serde(rename = "EVALUATE_AS_STRING")]
+        /// `EVALUATE_AS_STRING`
         EvaluateAsString,
+    }
+
+    impl Serialize for BodyParsingFallbackBehavior {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                BodyParsingFallbackBehavior::Match => (0u32, "MATCH"),
+                BodyParsingFallbackBehavior::NoMatch => (1u32, "NO_MATCH"),
+                BodyParsingFallbackBehavior::EvaluateAsString => (2u32, "EVALUATE_AS_STRING"),
+            };
+            serializer.serialize_unit_variant("BodyParsingFallbackBehavior", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3860,14 +5528,25 @@ pub mod web_acl {
     /// ```text
     /// The parts of the JSON to match against using the MatchPattern.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum JsonMatchScope {
-        #[serde(rename = "ALL")]
+        /// `ALL`
         All,
-        #[serde(rename = "KEY")]
+        /// `KEY`
         Key,
-        #[serde(rename = "VALUE")]
+        /// `VALUE`
         Value,
+    }
+
+    impl Serialize for JsonMatchScope {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                JsonMatchScope::All => (0u32, "ALL"),
+                JsonMatchScope::Key => (1u32, "KEY"),
+                JsonMatchScope::Value => (2u32, "VALUE"),
+            };
+            serializer.serialize_unit_variant("JsonMatchScope", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3875,18 +5554,31 @@ pub mod web_acl {
     /// ```text
     /// Position of the evaluation in the FieldToMatch of request.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PositionalConstraint {
-        #[serde(rename = "EXACTLY")]
+        /// `EXACTLY`
         Exactly,
-        #[serde(rename = "STARTS_WITH")]
+        /// `STARTS_WITH`
         StartsWith,
-        #[serde(rename = "ENDS_WITH")]
+        /// `ENDS_WITH`
         EndsWith,
-        #[serde(rename = "CONTAINS")]
+        /// `CONTAINS`
         Contains,
-        #[serde(rename = "CONTAINS_WORD")]
+        /// `CONTAINS_WORD`
         ContainsWord,
+    }
+
+    impl Serialize for PositionalConstraint {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PositionalConstraint::Exactly => (0u32, "EXACTLY"),
+                PositionalConstraint::StartsWith => (1u32, "STARTS_WITH"),
+                PositionalConstraint::EndsWith => (2u32, "ENDS_WITH"),
+                PositionalConstraint::Contains => (3u32, "CONTAINS"),
+                PositionalConstraint::ContainsWord => (4u32, "CONTAINS_WORD"),
+            };
+            serializer.serialize_unit_variant("PositionalConstraint", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3894,18 +5586,35 @@ pub mod web_acl {
     /// ```text
     /// Type of pre-parse text transformation.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PreParseTextTransformationType {
-        #[serde(rename = "NONE")]
+        /// `NONE`
         None,
-        #[serde(rename = "URL_DECODE")]
+        /// `URL_DECODE`
         UrlDecode,
-        #[serde(rename = "URL_DECODE_UNI")]
+        /// `URL_DECODE_UNI`
         UrlDecodeUni,
-        #[serde(rename = "COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA")]
+        /// `COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA`
         CombineDuplicateQueryArgsByComma,
-        #[serde(rename = "REPLACE_SEMICOLONS_WITH_AMPERSANDS")]
+        /// `REPLACE_SEMICOLONS_WITH_AMPERSANDS`
         ReplaceSemicolonsWithAmpersands,
+    }
+
+    impl Serialize for PreParseTextTransformationType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PreParseTextTransformationType::None => (0u32, "NONE"),
+                PreParseTextTransformationType::UrlDecode => (1u32, "URL_DECODE"),
+                PreParseTextTransformationType::UrlDecodeUni => (2u32, "URL_DECODE_UNI"),
+                PreParseTextTransformationType::CombineDuplicateQueryArgsByComma => {
+                    (3u32, "COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA")
+                }
+                PreParseTextTransformationType::ReplaceSemicolonsWithAmpersands => {
+                    (4u32, "REPLACE_SEMICOLONS_WITH_AMPERSANDS")
+                }
+            };
+            serializer.serialize_unit_variant("PreParseTextTransformationType", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -3913,663 +5622,1048 @@ pub mod web_acl {
     /// ```text
     /// Type of text transformation.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum TextTransformationType {
-        #[serde(rename = "NONE")]
+        /// `NONE`
         None,
-        #[serde(rename = "COMPRESS_WHITE_SPACE")]
+        /// `COMPRESS_WHITE_SPACE`
         CompressWhiteSpace,
-        #[serde(rename = "HTML_ENTITY_DECODE")]
+        /// `HTML_ENTITY_DECODE`
         HtmlEntityDecode,
-        #[serde(rename = "LOWERCASE")]
+        /// `LOWERCASE`
         Lowercase,
-        #[serde(rename = "CMD_LINE")]
+        /// `CMD_LINE`
         CmdLine,
-        #[serde(rename = "URL_DECODE")]
+        /// `URL_DECODE`
         UrlDecode,
-        #[serde(rename = "BASE64_DECODE")]
+        /// `BASE64_DECODE`
         Base64Decode,
-        #[serde(rename = "HEX_DECODE")]
+        /// `HEX_DECODE`
         HexDecode,
-        #[serde(rename = "MD5")]
+        /// `MD5`
         Md5,
-        #[serde(rename = "REPLACE_COMMENTS")]
+        /// `REPLACE_COMMENTS`
         ReplaceComments,
-        #[serde(rename = "ESCAPE_SEQ_DECODE")]
+        /// `ESCAPE_SEQ_DECODE`
         EscapeSeqDecode,
-        #[serde(rename = "SQL_HEX_DECODE")]
+        /// `SQL_HEX_DECODE`
         SqlHexDecode,
-        #[serde(rename = "CSS_DECODE")]
+        /// `CSS_DECODE`
         CssDecode,
-        #[serde(rename = "JS_DECODE")]
+        /// `JS_DECODE`
         JsDecode,
-        #[serde(rename = "NORMALIZE_PATH")]
+        /// `NORMALIZE_PATH`
         NormalizePath,
-        #[serde(rename = "NORMALIZE_PATH_WIN")]
+        /// `NORMALIZE_PATH_WIN`
         NormalizePathWin,
-        #[serde(rename = "REMOVE_NULLS")]
+        /// `REMOVE_NULLS`
         RemoveNulls,
-        #[serde(rename = "REPLACE_NULLS")]
+        /// `REPLACE_NULLS`
         ReplaceNulls,
-        #[serde(rename = "BASE64_DECODE_EXT")]
+        /// `BASE64_DECODE_EXT`
         Base64DecodeExt,
-        #[serde(rename = "URL_DECODE_UNI")]
+        /// `URL_DECODE_UNI`
         UrlDecodeUni,
-        #[serde(rename = "UTF8_TO_UNICODE")]
+        /// `UTF8_TO_UNICODE`
         Utf8ToUnicode,
-        #[serde(rename = "REMOVE_WHITESPACE")]
+        /// `REMOVE_WHITESPACE`
         RemoveWhitespace,
-        #[serde(rename = "TRIM")]
+        /// `TRIM`
         Trim,
-        #[serde(rename = "TRIM_LEFT")]
+        /// `TRIM_LEFT`
         TrimLeft,
-        #[serde(rename = "TRIM_RIGHT")]
+        /// `TRIM_RIGHT`
         TrimRight,
-        #[serde(rename = "REMOVE_COMMENTS_CHAR")]
+        /// `REMOVE_COMMENTS_CHAR`
         RemoveCommentsChar,
-        #[serde(rename = "UPPERCASE")]
+        /// `UPPERCASE`
         Uppercase,
-        #[serde(rename = "CMD_LINE_WIN")]
+        /// `CMD_LINE_WIN`
         CmdLineWin,
-        #[serde(rename = "CMD_LINE_UNIX")]
+        /// `CMD_LINE_UNIX`
         CmdLineUnix,
-        #[serde(rename = "JS_DECODE_EXT")]
+        /// `JS_DECODE_EXT`
         JsDecodeExt,
-        #[serde(rename = "SHA256")]
+        /// `SHA256`
         Sha256,
     }
 
+    impl Serialize for TextTransformationType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                TextTransformationType::None => (0u32, "NONE"),
+                TextTransformationType::CompressWhiteSpace => (1u32, "COMPRESS_WHITE_SPACE"),
+                TextTransformationType::HtmlEntityDecode => (2u32, "HTML_ENTITY_DECODE"),
+                TextTransformationType::Lowercase => (3u32, "LOWERCASE"),
+                TextTransformationType::CmdLine => (4u32, "CMD_LINE"),
+                TextTransformationType::UrlDecode => (5u32, "URL_DECODE"),
+                TextTransformationType::Base64Decode => (6u32, "BASE64_DECODE"),
+                TextTransformationType::HexDecode => (7u32, "HEX_DECODE"),
+                TextTransformationType::Md5 => (8u32, "MD5"),
+                TextTransformationType::ReplaceComments => (9u32, "REPLACE_COMMENTS"),
+                TextTransformationType::EscapeSeqDecode => (10u32, "ESCAPE_SEQ_DECODE"),
+                TextTransformationType::SqlHexDecode => (11u32, "SQL_HEX_DECODE"),
+                TextTransformationType::CssDecode => (12u32, "CSS_DECODE"),
+                TextTransformationType::JsDecode => (13u32, "JS_DECODE"),
+                TextTransformationType::NormalizePath => (14u32, "NORMALIZE_PATH"),
+                TextTransformationType::NormalizePathWin => (15u32, "NORMALIZE_PATH_WIN"),
+                TextTransformationType::RemoveNulls => (16u32, "REMOVE_NULLS"),
+                TextTransformationType::ReplaceNulls => (17u32, "REPLACE_NULLS"),
+                TextTransformationType::Base64DecodeExt => (18u32, "BASE64_DECODE_EXT"),
+                TextTransformationType::UrlDecodeUni => (19u32, "URL_DECODE_UNI"),
+                TextTransformationType::Utf8ToUnicode => (20u32, "UTF8_TO_UNICODE"),
+                TextTransformationType::RemoveWhitespace => (21u32, "REMOVE_WHITESPACE"),
+                TextTransformationType::Trim => (22u32, "TRIM"),
+                TextTransformationType::TrimLeft => (23u32, "TRIM_LEFT"),
+                TextTransformationType::TrimRight => (24u32, "TRIM_RIGHT"),
+                TextTransformationType::RemoveCommentsChar => (25u32, "REMOVE_COMMENTS_CHAR"),
+                TextTransformationType::Uppercase => (26u32, "UPPERCASE"),
+                TextTransformationType::CmdLineWin => (27u32, "CMD_LINE_WIN"),
+                TextTransformationType::CmdLineUnix => (28u32, "CMD_LINE_UNIX"),
+                TextTransformationType::JsDecodeExt => (29u32, "JS_DECODE_EXT"),
+                TextTransformationType::Sha256 => (30u32, "SHA256"),
+            };
+            serializer.serialize_unit_variant("TextTransformationType", index, value)
+        }
+    }
+
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum CountryCode {
-        #[serde(rename = "AD")]
+        /// `AD`
         Ad,
-        #[serde(rename = "AE")]
+        /// `AE`
         Ae,
-        #[serde(rename = "AF")]
+        /// `AF`
         Af,
-        #[serde(rename = "AG")]
+        /// `AG`
         Ag,
-        #[serde(rename = "AI")]
+        /// `AI`
         Ai,
-        #[serde(rename = "AL")]
+        /// `AL`
         Al,
-        #[serde(rename = "AM")]
+        /// `AM`
         Am,
-        #[serde(rename = "AO")]
+        /// `AO`
         Ao,
-        #[serde(rename = "AQ")]
+        /// `AQ`
         Aq,
-        #[serde(rename = "AR")]
+        /// `AR`
         Ar,
-        #[serde(rename = "AS")]
+        /// `AS`
         As,
-        #[serde(rename = "AT")]
+        /// `AT`
         At,
-        #[serde(rename = "AU")]
+        /// `AU`
         Au,
-        #[serde(rename = "AW")]
+        /// `AW`
         Aw,
-        #[serde(rename = "AX")]
+        /// `AX`
         Ax,
-        #[serde(rename = "AZ")]
+        /// `AZ`
         Az,
-        #[serde(rename = "BA")]
+        /// `BA`
         Ba,
-        #[serde(rename = "BB")]
+        /// `BB`
         Bb,
-        #[serde(rename = "BD")]
+        /// `BD`
         Bd,
-        #[serde(rename = "BE")]
+        /// `BE`
         Be,
-        #[serde(rename = "BF")]
+        /// `BF`
         Bf,
-        #[serde(rename = "BG")]
+        /// `BG`
         Bg,
-        #[serde(rename = "BH")]
+        /// `BH`
         Bh,
-        #[serde(rename = "BI")]
+        /// `BI`
         Bi,
-        #[serde(rename = "BJ")]
+        /// `BJ`
         Bj,
-        #[serde(rename = "BL")]
+        /// `BL`
         Bl,
-        #[serde(rename = "BM")]
+        /// `BM`
         Bm,
-        #[serde(rename = "BN")]
+        /// `BN`
         Bn,
-        #[serde(rename = "BO")]
+        /// `BO`
         Bo,
-        #[serde(rename = "BQ")]
+        /// `BQ`
         Bq,
-        #[serde(rename = "BR")]
+        /// `BR`
         Br,
-        #[serde(rename = "BS")]
+        /// `BS`
         Bs,
-        #[serde(rename = "BT")]
+        /// `BT`
         Bt,
-        #[serde(rename = "BV")]
+        /// `BV`
         Bv,
-        #[serde(rename = "BW")]
+        /// `BW`
         Bw,
-        #[serde(rename = "BY")]
+        /// `BY`
         By,
-        #[serde(rename = "BZ")]
+        /// `BZ`
         Bz,
-        #[serde(rename = "CA")]
+        /// `CA`
         Ca,
-        #[serde(rename = "CC")]
+        /// `CC`
         Cc,
-        #[serde(rename = "CD")]
+        /// `CD`
         Cd,
-        #[serde(rename = "CF")]
+        /// `CF`
         Cf,
-        #[serde(rename = "CG")]
+        /// `CG`
         Cg,
-        #[serde(rename = "CH")]
+        /// `CH`
         Ch,
-        #[serde(rename = "CI")]
+        /// `CI`
         Ci,
-        #[serde(rename = "CK")]
+        /// `CK`
         Ck,
-        #[serde(rename = "CL")]
+        /// `CL`
         Cl,
-        #[serde(rename = "CM")]
+        /// `CM`
         Cm,
-        #[serde(rename = "CN")]
+        /// `CN`
         Cn,
-        #[serde(rename = "CO")]
+        /// `CO`
         Co,
-        #[serde(rename = "CR")]
+        /// `CR`
         Cr,
-        #[serde(rename = "CU")]
+        /// `CU`
         Cu,
-        #[serde(rename = "CV")]
+        /// `CV`
         Cv,
-        #[serde(rename = "CW")]
+        /// `CW`
         Cw,
-        #[serde(rename = "CX")]
+        /// `CX`
         Cx,
-        #[serde(rename = "CY")]
+        /// `CY`
         Cy,
-        #[serde(rename = "CZ")]
+        /// `CZ`
         Cz,
-        #[serde(rename = "DE")]
+        /// `DE`
         De,
-        #[serde(rename = "DJ")]
+        /// `DJ`
         Dj,
-        #[serde(rename = "DK")]
+        /// `DK`
         Dk,
-        #[serde(rename = "DM")]
+        /// `DM`
         Dm,
-        #[serde(rename = "DO")]
+        /// `DO`
         Do,
-        #[serde(rename = "DZ")]
+        /// `DZ`
         Dz,
-        #[serde(rename = "EC")]
+        /// `EC`
         Ec,
-        #[serde(rename = "EE")]
+        /// `EE`
         Ee,
-        #[serde(rename = "EG")]
+        /// `EG`
         Eg,
-        #[serde(rename = "EH")]
+        /// `EH`
         Eh,
-        #[serde(rename = "ER")]
+        /// `ER`
         Er,
-        #[serde(rename = "ES")]
+        /// `ES`
         Es,
-        #[serde(rename = "ET")]
+        /// `ET`
         Et,
-        #[serde(rename = "FI")]
+        /// `FI`
         Fi,
-        #[serde(rename = "FJ")]
+        /// `FJ`
         Fj,
-        #[serde(rename = "FK")]
+        /// `FK`
         Fk,
-        #[serde(rename = "FM")]
+        /// `FM`
         Fm,
-        #[serde(rename = "FO")]
+        /// `FO`
         Fo,
-        #[serde(rename = "FR")]
+        /// `FR`
         Fr,
-        #[serde(rename = "GA")]
+        /// `GA`
         Ga,
-        #[serde(rename = "GB")]
+        /// `GB`
         Gb,
-        #[serde(rename = "GD")]
+        /// `GD`
         Gd,
-        #[serde(rename = "GE")]
+        /// `GE`
         Ge,
-        #[serde(rename = "GF")]
+        /// `GF`
         Gf,
-        #[serde(rename = "GG")]
+        /// `GG`
         Gg,
-        #[serde(rename = "GH")]
+        /// `GH`
         Gh,
-        #[serde(rename = "GI")]
+        /// `GI`
         Gi,
-        #[serde(rename = "GL")]
+        /// `GL`
         Gl,
-        #[serde(rename = "GM")]
+        /// `GM`
         Gm,
-        #[serde(rename = "GN")]
+        /// `GN`
         Gn,
-        #[serde(rename = "GP")]
+        /// `GP`
         Gp,
-        #[serde(rename = "GQ")]
+        /// `GQ`
         Gq,
-        #[serde(rename = "GR")]
+        /// `GR`
         Gr,
-        #[serde(rename = "GS")]
+        /// `GS`
         Gs,
-        #[serde(rename = "GT")]
+        /// `GT`
         Gt,
-        #[serde(rename = "GU")]
+        /// `GU`
         Gu,
-        #[serde(rename = "GW")]
+        /// `GW`
         Gw,
-        #[serde(rename = "GY")]
+        /// `GY`
         Gy,
-        #[serde(rename = "HK")]
+        /// `HK`
         Hk,
-        #[serde(rename = "HM")]
+        /// `HM`
         Hm,
-        #[serde(rename = "HN")]
+        /// `HN`
         Hn,
-        #[serde(rename = "HR")]
+        /// `HR`
         Hr,
-        #[serde(rename = "HT")]
+        /// `HT`
         Ht,
-        #[serde(rename = "HU")]
+        /// `HU`
         Hu,
-        #[serde(rename = "ID")]
+        /// `ID`
         Id,
-        #[serde(rename = "IE")]
+        /// `IE`
         Ie,
-        #[serde(rename = "IL")]
+        /// `IL`
         Il,
-        #[serde(rename = "IM")]
+        /// `IM`
         Im,
-        #[serde(rename = "IN")]
+        /// `IN`
         In,
-        #[serde(rename = "IO")]
+        /// `IO`
         Io,
-        #[serde(rename = "IQ")]
+        /// `IQ`
         Iq,
-        #[serde(rename = "IR")]
+        /// `IR`
         Ir,
-        #[serde(rename = "IS")]
+        /// `IS`
         Is,
-        #[serde(rename = "IT")]
+        /// `IT`
         It,
-        #[serde(rename = "JE")]
+        /// `JE`
         Je,
-        #[serde(rename = "JM")]
+        /// `JM`
         Jm,
-        #[serde(rename = "JO")]
+        /// `JO`
         Jo,
-        #[serde(rename = "JP")]
+        /// `JP`
         Jp,
-        #[serde(rename = "KE")]
+        /// `KE`
         Ke,
-        #[serde(rename = "KG")]
+        /// `KG`
         Kg,
-        #[serde(rename = "KH")]
+        /// `KH`
         Kh,
-        #[serde(rename = "KI")]
+        /// `KI`
         Ki,
-        #[serde(rename = "KM")]
+        /// `KM`
         Km,
-        #[serde(rename = "KN")]
+        /// `KN`
         Kn,
-        #[serde(rename = "KP")]
+        /// `KP`
         Kp,
-        #[serde(rename = "KR")]
+        /// `KR`
         Kr,
-        #[serde(rename = "KW")]
+        /// `KW`
         Kw,
-        #[serde(rename = "KY")]
+        /// `KY`
         Ky,
-        #[serde(rename = "KZ")]
+        /// `KZ`
         Kz,
-        #[serde(rename = "LA")]
+        /// `LA`
         La,
-        #[serde(rename = "LB")]
+        /// `LB`
         Lb,
-        #[serde(rename = "LC")]
+        /// `LC`
         Lc,
-        #[serde(rename = "LI")]
+        /// `LI`
         Li,
-        #[serde(rename = "LK")]
+        /// `LK`
         Lk,
-        #[serde(rename = "LR")]
+        /// `LR`
         Lr,
-        #[serde(rename = "LS")]
+        /// `LS`
         Ls,
-        #[serde(rename = "LT")]
+        /// `LT`
         Lt,
-        #[serde(rename = "LU")]
+        /// `LU`
         Lu,
-        #[serde(rename = "LV")]
+        /// `LV`
         Lv,
-        #[serde(rename = "LY")]
+        /// `LY`
         Ly,
-        #[serde(rename = "MA")]
+        /// `MA`
         Ma,
-        #[serde(rename = "MC")]
+        /// `MC`
         Mc,
-        #[serde(rename = "MD")]
+        /// `MD`
         Md,
-        #[serde(rename = "ME")]
+        /// `ME`
         Me,
-        #[serde(rename = "MF")]
+        /// `MF`
         Mf,
-        #[serde(rename = "MG")]
+        /// `MG`
         Mg,
-        #[serde(rename = "MH")]
+        /// `MH`
         Mh,
-        #[serde(rename = "MK")]
+        /// `MK`
         Mk,
-        #[serde(rename = "ML")]
+        /// `ML`
         Ml,
-        #[serde(rename = "MM")]
+        /// `MM`
         Mm,
-        #[serde(rename = "MN")]
+        /// `MN`
         Mn,
-        #[serde(rename = "MO")]
+        /// `MO`
         Mo,
-        #[serde(rename = "MP")]
+        /// `MP`
         Mp,
-        #[serde(rename = "MQ")]
+        /// `MQ`
         Mq,
-        #[serde(rename = "MR")]
+        /// `MR`
         Mr,
-        #[serde(rename = "MS")]
+        /// `MS`
         Ms,
-        #[serde(rename = "MT")]
+        /// `MT`
         Mt,
-        #[serde(rename = "MU")]
+        /// `MU`
         Mu,
-        #[serde(rename = "MV")]
+        /// `MV`
         Mv,
-        #[serde(rename = "MW")]
+        /// `MW`
         Mw,
-        #[serde(rename = "MX")]
+        /// `MX`
         Mx,
-        #[serde(rename = "MY")]
+        /// `MY`
         My,
-        #[serde(rename = "MZ")]
+        /// `MZ`
         Mz,
-        #[serde(rename = "NA")]
+        /// `NA`
         Na,
-        #[serde(rename = "NC")]
+        /// `NC`
         Nc,
-        #[serde(rename = "NE")]
+        /// `NE`
         Ne,
-        #[serde(rename = "NF")]
+        /// `NF`
         Nf,
-        #[serde(rename = "NG")]
+        /// `NG`
         Ng,
-        #[serde(rename = "NI")]
+        /// `NI`
         Ni,
-        #[serde(rename = "NL")]
+        /// `NL`
         Nl,
-        #[serde(rename = "NO")]
+        /// `NO`
         No,
-        #[serde(rename = "NP")]
+        /// `NP`
         Np,
-        #[serde(rename = "NR")]
+        /// `NR`
         Nr,
-        #[serde(rename = "NU")]
+        /// `NU`
         Nu,
-        #[serde(rename = "NZ")]
+        /// `NZ`
         Nz,
-        #[serde(rename = "OM")]
+        /// `OM`
         Om,
-        #[serde(rename = "PA")]
+        /// `PA`
         Pa,
-        #[serde(rename = "PE")]
+        /// `PE`
         Pe,
-        #[serde(rename = "PF")]
+        /// `PF`
         Pf,
-        #[serde(rename = "PG")]
+        /// `PG`
         Pg,
-        #[serde(rename = "PH")]
+        /// `PH`
         Ph,
-        #[serde(rename = "PK")]
+        /// `PK`
         Pk,
-        #[serde(rename = "PL")]
+        /// `PL`
         Pl,
-        #[serde(rename = "PM")]
+        /// `PM`
         Pm,
-        #[serde(rename = "PN")]
+        /// `PN`
         Pn,
-        #[serde(rename = "PR")]
+        /// `PR`
         Pr,
-        #[serde(rename = "PS")]
+        /// `PS`
         Ps,
-        #[serde(rename = "PT")]
+        /// `PT`
         Pt,
-        #[serde(rename = "PW")]
+        /// `PW`
         Pw,
-        #[serde(rename = "PY")]
+        /// `PY`
         Py,
-        #[serde(rename = "QA")]
+        /// `QA`
         Qa,
-        #[serde(rename = "RE")]
+        /// `RE`
         Re,
-        #[serde(rename = "RO")]
+        /// `RO`
         Ro,
-        #[serde(rename = "RS")]
+        /// `RS`
         Rs,
-        #[serde(rename = "RU")]
+        /// `RU`
         Ru,
-        #[serde(rename = "RW")]
+        /// `RW`
         Rw,
-        #[serde(rename = "SA")]
+        /// `SA`
         Sa,
-        #[serde(rename = "SB")]
+        /// `SB`
         Sb,
-        #[serde(rename = "SC")]
+        /// `SC`
         Sc,
-        #[serde(rename = "SD")]
+        /// `SD`
         Sd,
-        #[serde(rename = "SE")]
+        /// `SE`
         Se,
-        #[serde(rename = "SG")]
+        /// `SG`
         Sg,
-        #[serde(rename = "SH")]
+        /// `SH`
         Sh,
-        #[serde(rename = "SI")]
+        /// `SI`
         Si,
-        #[serde(rename = "SJ")]
+        /// `SJ`
         Sj,
-        #[serde(rename = "SK")]
+        /// `SK`
         Sk,
-        #[serde(rename = "SL")]
+        /// `SL`
         Sl,
-        #[serde(rename = "SM")]
+        /// `SM`
         Sm,
-        #[serde(rename = "SN")]
+        /// `SN`
         Sn,
-        #[serde(rename = "SO")]
+        /// `SO`
         So,
-        #[serde(rename = "SR")]
+        /// `SR`
         Sr,
-        #[serde(rename = "SS")]
+        /// `SS`
         Ss,
-        #[serde(rename = "ST")]
+        /// `ST`
         St,
-        #[serde(rename = "SV")]
+        /// `SV`
         Sv,
-        #[serde(rename = "SX")]
+        /// `SX`
         Sx,
-        #[serde(rename = "SY")]
+        /// `SY`
         Sy,
-        #[serde(rename = "SZ")]
+        /// `SZ`
         Sz,
-        #[serde(rename = "TC")]
+        /// `TC`
         Tc,
-        #[serde(rename = "TD")]
+        /// `TD`
         Td,
-        #[serde(rename = "TF")]
+        /// `TF`
         Tf,
-        #[serde(rename = "TG")]
+        /// `TG`
         Tg,
-        #[serde(rename = "TH")]
+        /// `TH`
         Th,
-        #[serde(rename = "TJ")]
+        /// `TJ`
         Tj,
-        #[serde(rename = "TK")]
+        /// `TK`
         Tk,
-        #[serde(rename = "TL")]
+        /// `TL`
         Tl,
-        #[serde(rename = "TM")]
+        /// `TM`
         Tm,
-        #[serde(rename = "TN")]
+        /// `TN`
         Tn,
-        #[serde(rename = "TO")]
+        /// `TO`
         To,
-        #[serde(rename = "TR")]
+        /// `TR`
         Tr,
-        #[serde(rename = "TT")]
+        /// `TT`
         Tt,
-        #[serde(rename = "TV")]
+        /// `TV`
         Tv,
-        #[serde(rename = "TW")]
+        /// `TW`
         Tw,
-        #[serde(rename = "TZ")]
+        /// `TZ`
         Tz,
-        #[serde(rename = "UA")]
+        /// `UA`
         Ua,
-        #[serde(rename = "UG")]
+        /// `UG`
         Ug,
-        #[serde(rename = "UM")]
+        /// `UM`
         Um,
-        #[serde(rename = "US")]
+        /// `US`
         Us,
-        #[serde(rename = "UY")]
+        /// `UY`
         Uy,
-        #[serde(rename = "UZ")]
+        /// `UZ`
         Uz,
-        #[serde(rename = "VA")]
+        /// `VA`
         Va,
-        #[serde(rename = "VC")]
+        /// `VC`
         Vc,
-        #[serde(rename = "VE")]
+        /// `VE`
         Ve,
-        #[serde(rename = "VG")]
+        /// `VG`
         Vg,
-        #[serde(rename = "VI")]
+        /// `VI`
         Vi,
-        #[serde(rename = "VN")]
+        /// `VN`
         Vn,
-        #[serde(rename = "VU")]
+        /// `VU`
         Vu,
-        #[serde(rename = "WF")]
+        /// `WF`
         Wf,
-        #[serde(rename = "WS")]
+        /// `WS`
         Ws,
-        #[serde(rename = "XK")]
+        /// `XK`
         Xk,
-        #[serde(rename = "YE")]
+        /// `YE`
         Ye,
-        #[serde(rename = "YT")]
+        /// `YT`
         Yt,
-        #[serde(rename = "ZA")]
+        /// `ZA`
         Za,
-        #[serde(rename = "ZM")]
+        /// `ZM`
         Zm,
-        #[serde(rename = "ZW")]
+        /// `ZW`
         Zw,
     }
 
+    impl Serialize for CountryCode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                CountryCode::Ad => (0u32, "AD"),
+                CountryCode::Ae => (1u32, "AE"),
+                CountryCode::Af => (2u32, "AF"),
+                CountryCode::Ag => (3u32, "AG"),
+                CountryCode::Ai => (4u32, "AI"),
+                CountryCode::Al => (5u32, "AL"),
+                CountryCode::Am => (6u32, "AM"),
+                CountryCode::Ao => (7u32, "AO"),
+                CountryCode::Aq => (8u32, "AQ"),
+                CountryCode::Ar => (9u32, "AR"),
+                CountryCode::As => (10u32, "AS"),
+                CountryCode::At => (11u32, "AT"),
+                CountryCode::Au => (12u32, "AU"),
+                CountryCode::Aw => (13u32, "AW"),
+                CountryCode::Ax => (14u32, "AX"),
+                CountryCode::Az => (15u32, "AZ"),
+                CountryCode::Ba => (16u32, "BA"),
+                CountryCode::Bb => (17u32, "BB"),
+                CountryCode::Bd => (18u32, "BD"),
+                CountryCode::Be => (19u32, "BE"),
+                CountryCode::Bf => (20u32, "BF"),
+                CountryCode::Bg => (21u32, "BG"),
+                CountryCode::Bh => (22u32, "BH"),
+                CountryCode::Bi => (23u32, "BI"),
+                CountryCode::Bj => (24u32, "BJ"),
+                CountryCode::Bl => (25u32, "BL"),
+                CountryCode::Bm => (26u32, "BM"),
+                CountryCode::Bn => (27u32, "BN"),
+                CountryCode::Bo => (28u32, "BO"),
+                CountryCode::Bq => (29u32, "BQ"),
+                CountryCode::Br => (30u32, "BR"),
+                CountryCode::Bs => (31u32, "BS"),
+                CountryCode::Bt => (32u32, "BT"),
+                CountryCode::Bv => (33u32, "BV"),
+                CountryCode::Bw => (34u32, "BW"),
+                CountryCode::By => (35u32, "BY"),
+                CountryCode::Bz => (36u32, "BZ"),
+                CountryCode::Ca => (37u32, "CA"),
+                CountryCode::Cc => (38u32, "CC"),
+                CountryCode::Cd => (39u32, "CD"),
+                CountryCode::Cf => (40u32, "CF"),
+                CountryCode::Cg => (41u32, "CG"),
+                CountryCode::Ch => (42u32, "CH"),
+                CountryCode::Ci => (43u32, "CI"),
+                CountryCode::Ck => (44u32, "CK"),
+                CountryCode::Cl => (45u32, "CL"),
+                CountryCode::Cm => (46u32, "CM"),
+                CountryCode::Cn => (47u32, "CN"),
+                CountryCode::Co => (48u32, "CO"),
+                CountryCode::Cr => (49u32, "CR"),
+                CountryCode::Cu => (50u32, "CU"),
+                CountryCode::Cv => (51u32, "CV"),
+                CountryCode::Cw => (52u32, "CW"),
+                CountryCode::Cx => (53u32, "CX"),
+                CountryCode::Cy => (54u32, "CY"),
+                CountryCode::Cz => (55u32, "CZ"),
+                CountryCode::De => (56u32, "DE"),
+                CountryCode::Dj => (57u32, "DJ"),
+                CountryCode::Dk => (58u32, "DK"),
+                CountryCode::Dm => (59u32, "DM"),
+                CountryCode::Do => (60u32, "DO"),
+                CountryCode::Dz => (61u32, "DZ"),
+                CountryCode::Ec => (62u32, "EC"),
+                CountryCode::Ee => (63u32, "EE"),
+                CountryCode::Eg => (64u32, "EG"),
+                CountryCode::Eh => (65u32, "EH"),
+                CountryCode::Er => (66u32, "ER"),
+                CountryCode::Es => (67u32, "ES"),
+                CountryCode::Et => (68u32, "ET"),
+                CountryCode::Fi => (69u32, "FI"),
+                CountryCode::Fj => (70u32, "FJ"),
+                CountryCode::Fk => (71u32, "FK"),
+                CountryCode::Fm => (72u32, "FM"),
+                CountryCode::Fo => (73u32, "FO"),
+                CountryCode::Fr => (74u32, "FR"),
+                CountryCode::Ga => (75u32, "GA"),
+                CountryCode::Gb => (76u32, "GB"),
+                CountryCode::Gd => (77u32, "GD"),
+                CountryCode::Ge => (78u32, "GE"),
+                CountryCode::Gf => (79u32, "GF"),
+                CountryCode::Gg => (80u32, "GG"),
+                CountryCode::Gh => (81u32, "GH"),
+                CountryCode::Gi => (82u32, "GI"),
+                CountryCode::Gl => (83u32, "GL"),
+                CountryCode::Gm => (84u32, "GM"),
+                CountryCode::Gn => (85u32, "GN"),
+                CountryCode::Gp => (86u32, "GP"),
+                CountryCode::Gq => (87u32, "GQ"),
+                CountryCode::Gr => (88u32, "GR"),
+                CountryCode::Gs => (89u32, "GS"),
+                CountryCode::Gt => (90u32, "GT"),
+                CountryCode::Gu => (91u32, "GU"),
+                CountryCode::Gw => (92u32, "GW"),
+                CountryCode::Gy => (93u32, "GY"),
+                CountryCode::Hk => (94u32, "HK"),
+                CountryCode::Hm => (95u32, "HM"),
+                CountryCode::Hn => (96u32, "HN"),
+                CountryCode::Hr => (97u32, "HR"),
+                CountryCode::Ht => (98u32, "HT"),
+                CountryCode::Hu => (99u32, "HU"),
+                CountryCode::Id => (100u32, "ID"),
+                CountryCode::Ie => (101u32, "IE"),
+                CountryCode::Il => (102u32, "IL"),
+                CountryCode::Im => (103u32, "IM"),
+                CountryCode::In => (104u32, "IN"),
+                CountryCode::Io => (105u32, "IO"),
+                CountryCode::Iq => (106u32, "IQ"),
+                CountryCode::Ir => (107u32, "IR"),
+                CountryCode::Is => (108u32, "IS"),
+                CountryCode::It => (109u32, "IT"),
+                CountryCode::Je => (110u32, "JE"),
+                CountryCode::Jm => (111u32, "JM"),
+                CountryCode::Jo => (112u32, "JO"),
+                CountryCode::Jp => (113u32, "JP"),
+                CountryCode::Ke => (114u32, "KE"),
+                CountryCode::Kg => (115u32, "KG"),
+                CountryCode::Kh => (116u32, "KH"),
+                CountryCode::Ki => (117u32, "KI"),
+                CountryCode::Km => (118u32, "KM"),
+                CountryCode::Kn => (119u32, "KN"),
+                CountryCode::Kp => (120u32, "KP"),
+                CountryCode::Kr => (121u32, "KR"),
+                CountryCode::Kw => (122u32, "KW"),
+                CountryCode::Ky => (123u32, "KY"),
+                CountryCode::Kz => (124u32, "KZ"),
+                CountryCode::La => (125u32, "LA"),
+                CountryCode::Lb => (126u32, "LB"),
+                CountryCode::Lc => (127u32, "LC"),
+                CountryCode::Li => (128u32, "LI"),
+                CountryCode::Lk => (129u32, "LK"),
+                CountryCode::Lr => (130u32, "LR"),
+                CountryCode::Ls => (131u32, "LS"),
+                CountryCode::Lt => (132u32, "LT"),
+                CountryCode::Lu => (133u32, "LU"),
+                CountryCode::Lv => (134u32, "LV"),
+                CountryCode::Ly => (135u32, "LY"),
+                CountryCode::Ma => (136u32, "MA"),
+                CountryCode::Mc => (137u32, "MC"),
+                CountryCode::Md => (138u32, "MD"),
+                CountryCode::Me => (139u32, "ME"),
+                CountryCode::Mf => (140u32, "MF"),
+                CountryCode::Mg => (141u32, "MG"),
+                CountryCode::Mh => (142u32, "MH"),
+                CountryCode::Mk => (143u32, "MK"),
+                CountryCode::Ml => (144u32, "ML"),
+                CountryCode::Mm => (145u32, "MM"),
+                CountryCode::Mn => (146u32, "MN"),
+                CountryCode::Mo => (147u32, "MO"),
+                CountryCode::Mp => (148u32, "MP"),
+                CountryCode::Mq => (149u32, "MQ"),
+                CountryCode::Mr => (150u32, "MR"),
+                CountryCode::Ms => (151u32, "MS"),
+                CountryCode::Mt => (152u32, "MT"),
+                CountryCode::Mu => (153u32, "MU"),
+                CountryCode::Mv => (154u32, "MV"),
+                CountryCode::Mw => (155u32, "MW"),
+                CountryCode::Mx => (156u32, "MX"),
+                CountryCode::My => (157u32, "MY"),
+                CountryCode::Mz => (158u32, "MZ"),
+                CountryCode::Na => (159u32, "NA"),
+                CountryCode::Nc => (160u32, "NC"),
+                CountryCode::Ne => (161u32, "NE"),
+                CountryCode::Nf => (162u32, "NF"),
+                CountryCode::Ng => (163u32, "NG"),
+                CountryCode::Ni => (164u32, "NI"),
+                CountryCode::Nl => (165u32, "NL"),
+                CountryCode::No => (166u32, "NO"),
+                CountryCode::Np => (167u32, "NP"),
+                CountryCode::Nr => (168u32, "NR"),
+                CountryCode::Nu => (169u32, "NU"),
+                CountryCode::Nz => (170u32, "NZ"),
+                CountryCode::Om => (171u32, "OM"),
+                CountryCode::Pa => (172u32, "PA"),
+                CountryCode::Pe => (173u32, "PE"),
+                CountryCode::Pf => (174u32, "PF"),
+                CountryCode::Pg => (175u32, "PG"),
+                CountryCode::Ph => (176u32, "PH"),
+                CountryCode::Pk => (177u32, "PK"),
+                CountryCode::Pl => (178u32, "PL"),
+                CountryCode::Pm => (179u32, "PM"),
+                CountryCode::Pn => (180u32, "PN"),
+                CountryCode::Pr => (181u32, "PR"),
+                CountryCode::Ps => (182u32, "PS"),
+                CountryCode::Pt => (183u32, "PT"),
+                CountryCode::Pw => (184u32, "PW"),
+                CountryCode::Py => (185u32, "PY"),
+                CountryCode::Qa => (186u32, "QA"),
+                CountryCode::Re => (187u32, "RE"),
+                CountryCode::Ro => (188u32, "RO"),
+                CountryCode::Rs => (189u32, "RS"),
+                CountryCode::Ru => (190u32, "RU"),
+                CountryCode::Rw => (191u32, "RW"),
+                CountryCode::Sa => (192u32, "SA"),
+                CountryCode::Sb => (193u32, "SB"),
+                CountryCode::Sc => (194u32, "SC"),
+                CountryCode::Sd => (195u32, "SD"),
+                CountryCode::Se => (196u32, "SE"),
+                CountryCode::Sg => (197u32, "SG"),
+                CountryCode::Sh => (198u32, "SH"),
+                CountryCode::Si => (199u32, "SI"),
+                CountryCode::Sj => (200u32, "SJ"),
+                CountryCode::Sk => (201u32, "SK"),
+                CountryCode::Sl => (202u32, "SL"),
+                CountryCode::Sm => (203u32, "SM"),
+                CountryCode::Sn => (204u32, "SN"),
+                CountryCode::So => (205u32, "SO"),
+                CountryCode::Sr => (206u32, "SR"),
+                CountryCode::Ss => (207u32, "SS"),
+                CountryCode::St => (208u32, "ST"),
+                CountryCode::Sv => (209u32, "SV"),
+                CountryCode::Sx => (210u32, "SX"),
+                CountryCode::Sy => (211u32, "SY"),
+                CountryCode::Sz => (212u32, "SZ"),
+                CountryCode::Tc => (213u32, "TC"),
+                CountryCode::Td => (214u32, "TD"),
+                CountryCode::Tf => (215u32, "TF"),
+                CountryCode::Tg => (216u32, "TG"),
+                CountryCode::Th => (217u32, "TH"),
+                CountryCode::Tj => (218u32, "TJ"),
+                CountryCode::Tk => (219u32, "TK"),
+                CountryCode::Tl => (220u32, "TL"),
+                CountryCode::Tm => (221u32, "TM"),
+                CountryCode::Tn => (222u32, "TN"),
+                CountryCode::To => (223u32, "TO"),
+                CountryCode::Tr => (224u32, "TR"),
+                CountryCode::Tt => (225u32, "TT"),
+                CountryCode::Tv => (226u32, "TV"),
+                CountryCode::Tw => (227u32, "TW"),
+                CountryCode::Tz => (228u32, "TZ"),
+                CountryCode::Ua => (229u32, "UA"),
+                CountryCode::Ug => (230u32, "UG"),
+                CountryCode::Um => (231u32, "UM"),
+                CountryCode::Us => (232u32, "US"),
+                CountryCode::Uy => (233u32, "UY"),
+                CountryCode::Uz => (234u32, "UZ"),
+                CountryCode::Va => (235u32, "VA"),
+                CountryCode::Vc => (236u32, "VC"),
+                CountryCode::Ve => (237u32, "VE"),
+                CountryCode::Vg => (238u32, "VG"),
+                CountryCode::Vi => (239u32, "VI"),
+                CountryCode::Vn => (240u32, "VN"),
+                CountryCode::Vu => (241u32, "VU"),
+                CountryCode::Wf => (242u32, "WF"),
+                CountryCode::Ws => (243u32, "WS"),
+                CountryCode::Xk => (244u32, "XK"),
+                CountryCode::Ye => (245u32, "YE"),
+                CountryCode::Yt => (246u32, "YT"),
+                CountryCode::Za => (247u32, "ZA"),
+                CountryCode::Zm => (248u32, "ZM"),
+                CountryCode::Zw => (249u32, "ZW"),
+            };
+            serializer.serialize_unit_variant("CountryCode", index, value)
+        }
+    }
+
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Position {
-        #[serde(rename = "FIRST")]
+        /// `FIRST`
         First,
-        #[serde(rename = "LAST")]
+        /// `LAST`
         Last,
-        #[serde(rename = "ANY")]
+        /// `ANY`
         Any,
     }
 
+    impl Serialize for Position {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Position::First => (0u32, "FIRST"),
+                Position::Last => (1u32, "LAST"),
+                Position::Any => (2u32, "ANY"),
+            };
+            serializer.serialize_unit_variant("Position", index, value)
+        }
+    }
+
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum LabelMatchScope {
-        #[serde(rename = "LABEL")]
+        /// `LABEL`
         Label,
-        #[serde(rename = "NAMESPACE")]
+        /// `NAMESPACE`
         Namespace,
     }
 
+    impl Serialize for LabelMatchScope {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                LabelMatchScope::Label => (0u32, "LABEL"),
+                LabelMatchScope::Namespace => (1u32, "NAMESPACE"),
+            };
+            serializer.serialize_unit_variant("LabelMatchScope", index, value)
+        }
+    }
+
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PayloadType {
-        #[serde(rename = "JSON")]
+        /// `JSON`
         Json,
-        #[serde(rename = "FORM_ENCODED")]
+        /// `FORM_ENCODED`
         FormEncoded,
     }
 
+    impl Serialize for PayloadType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                PayloadType::Json => (0u32, "JSON"),
+                PayloadType::FormEncoded => (1u32, "FORM_ENCODED"),
+            };
+            serializer.serialize_unit_variant("PayloadType", index, value)
+        }
+    }
+
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SensitivityToAct {
-        #[serde(rename = "LOW")]
+        /// `LOW`
         Low,
-        #[serde(rename = "MEDIUM")]
+        /// `MEDIUM`
         Medium,
-        #[serde(rename = "HIGH")]
+        /// `HIGH`
         High,
     }
 
+    impl Serialize for SensitivityToAct {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SensitivityToAct::Low => (0u32, "LOW"),
+                SensitivityToAct::Medium => (1u32, "MEDIUM"),
+                SensitivityToAct::High => (2u32, "HIGH"),
+            };
+            serializer.serialize_unit_variant("SensitivityToAct", index, value)
+        }
+    }
+
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum UsageOfAction {
-        #[serde(rename = "ENABLED")]
+        /// `ENABLED`
         Enabled,
-        #[serde(rename = "DISABLED")]
+        /// `DISABLED`
         Disabled,
     }
 
+    impl Serialize for UsageOfAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                UsageOfAction::Enabled => (0u32, "ENABLED"),
+                UsageOfAction::Disabled => (1u32, "DISABLED"),
+            };
+            serializer.serialize_unit_variant("UsageOfAction", index, value)
+        }
+    }
+
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum InspectionLevel {
-        #[serde(rename = "COMMON")]
+        /// `COMMON`
         Common,
-        #[serde(rename = "TARGETED")]
+        /// `TARGETED`
         Targeted,
     }
 
-    /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-    pub enum AggregateKeyType {
-        #[serde(rename = "CONSTANT")]
-        Constant,
-        #[serde(rename = "IP")]
-        Ip,
-        #[serde(rename = "FORWARDED_IP")]
-        ForwardedIp,
-        #[serde(rename = "CUSTOM_KEYS")]
-        CustomKeys,
+    impl Serialize for InspectionLevel {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                InspectionLevel::Common => (0u32, "COMMON"),
+                InspectionLevel::Targeted => (1u32, "TARGETED"),
+            };
+            serializer.serialize_unit_variant("InspectionLevel", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AggregateKeyType {
+        /// `CONSTANT`
+        Constant,
+        /// `IP`
+        Ip,
+        /// `FORWARDED_IP`
+        ForwardedIp,
+        /// `CUSTOM_KEYS`
+        CustomKeys,
+    }
+
+    impl Serialize for AggregateKeyType {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                AggregateKeyType::Constant => (0u32, "CONSTANT"),
+                AggregateKeyType::Ip => (1u32, "IP"),
+                AggregateKeyType::ForwardedIp => (2u32, "FORWARDED_IP"),
+                AggregateKeyType::CustomKeys => (3u32, "CUSTOM_KEYS"),
+            };
+            serializer.serialize_unit_variant("AggregateKeyType", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::WAFv2::WebACL` takes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ComparisonOperator {
-        #[serde(rename = "EQ")]
+        /// `EQ`
         Eq,
-        #[serde(rename = "NE")]
+        /// `NE`
         Ne,
-        #[serde(rename = "LE")]
+        /// `LE`
         Le,
-        #[serde(rename = "LT")]
+        /// `LT`
         Lt,
-        #[serde(rename = "GE")]
+        /// `GE`
         Ge,
-        #[serde(rename = "GT")]
+        /// `GT`
         Gt,
+    }
+
+    impl Serialize for ComparisonOperator {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ComparisonOperator::Eq => (0u32, "EQ"),
+                ComparisonOperator::Ne => (1u32, "NE"),
+                ComparisonOperator::Le => (2u32, "LE"),
+                ComparisonOperator::Lt => (3u32, "LT"),
+                ComparisonOperator::Ge => (4u32, "GE"),
+                ComparisonOperator::Gt => (5u32, "GT"),
+            };
+            serializer.serialize_unit_variant("ComparisonOperator", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -4577,12 +6671,22 @@ pub mod web_acl {
     /// ```text
     /// Sensitivity Level current only used for sqli match statements.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SensitivityLevel {
-        #[serde(rename = "LOW")]
+        /// `LOW`
         Low,
-        #[serde(rename = "HIGH")]
+        /// `HIGH`
         High,
+    }
+
+    impl Serialize for SensitivityLevel {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                SensitivityLevel::Low => (0u32, "LOW"),
+                SensitivityLevel::High => (1u32, "HIGH"),
+            };
+            serializer.serialize_unit_variant("SensitivityLevel", index, value)
+        }
     }
 
     /// The values a property of `AWS::WAFv2::WebACL` takes.
@@ -4590,12 +6694,22 @@ pub mod web_acl {
     /// ```text
     /// Use CLOUDFRONT for CloudFront WebACL, use REGIONAL for Application Load Balancer and API Gateway.
     /// ```
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum WebACLScope {
-        #[serde(rename = "CLOUDFRONT")]
+        /// `CLOUDFRONT`
         Cloudfront,
-        #[serde(rename = "REGIONAL")]
+        /// `REGIONAL`
         Regional,
+    }
+
+    impl Serialize for WebACLScope {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                WebACLScope::Cloudfront => (0u32, "CLOUDFRONT"),
+                WebACLScope::Regional => (1u32, "REGIONAL"),
+            };
+            serializer.serialize_unit_variant("WebACLScope", index, value)
+        }
     }
 
     impl Handle<WebACL> {
@@ -4634,7 +6748,7 @@ pub mod web_acl {
 
 /// `AWS::WAFv2::WebACLAssociation`: its properties ([`WebACLAssociation`]), their nested types and its attributes.
 pub mod web_acl_association {
-    use serde::Serialize;
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     use crate::cfn::Value;
 
@@ -4643,14 +6757,22 @@ pub mod web_acl_association {
     /// ```text
     /// Associates WebACL to Application Load Balancer, CloudFront or API Gateway.
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WebACLAssociation {
         /// `ResourceArn`
-        #[serde(rename = "ResourceArn")]
         pub resource_arn: Value,
         /// `WebACLArn`
-        #[serde(rename = "WebACLArn")]
         pub web_acl_arn: crate::cfn::Arn<crate::generated::wafv2::web_acl::WebACL>,
+    }
+
+    impl Serialize for WebACLAssociation {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("WebACLAssociation", usize::from(true) + usize::from(true))?;
+            state.serialize_field("ResourceArn", &self.resource_arn)?;
+            state.serialize_field("WebACLArn", &self.web_acl_arn)?;
+            state.end()
+        }
     }
 
     crate::cfn::template::resource!(WebACLAssociation, "AWS::WAFv2::WebACLAssociation");
