@@ -13,7 +13,7 @@
 //! What stackgen knows of each type as data (tags, IAM service, create-only properties, data
 //! stores, billing, type and property names) is the `stackgen-facts` crate, re-exported here
 //! whole, so `stackgen_model::facts("AWS::SQS::Queue")` and `stackgen_model::generated::sqs::
-//! QUEUE_TYPE` read as before.
+//! QUEUE_TYPE_NAME` read as before.
 
 pub mod cfn;
 pub mod generated;

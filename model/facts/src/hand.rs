@@ -6,7 +6,7 @@
 //! cluster but not a table, or which property makes the service refuse a delete. `stackgen diff`
 //! needs exactly that, so it lives here, in one place, next to the generated facts that point
 //! to it by type name ([`crate::ResourceFacts::data_store`]). Every type here is named by its
-//! generated constant (`dynamodb::TABLE_TYPE`), so a type missing from `model/allowlist.txt`
+//! generated constant (`dynamodb::TABLE_TYPE_NAME`), so a type missing from `model/allowlist.txt`
 //! does not compile.
 
 use crate::generated::{
@@ -78,33 +78,36 @@ const fn defaults_to(mut s: DataStore, policy: DefaultDeletionPolicy) -> DataSto
 /// Resource types whose deletion loses data.
 pub const DATA_STORES: &[DataStore] = &[
     protected(
-        store(dynamodb::TABLE_TYPE, "all items in the table"),
+        store(dynamodb::TABLE_TYPE_NAME, "all items in the table"),
         "DeletionProtectionEnabled",
         "true",
     ),
-    store(dynamodb::GLOBAL_TABLE_TYPE, "all items in every replica"),
+    store(
+        dynamodb::GLOBAL_TABLE_TYPE_NAME,
+        "all items in every replica",
+    ),
     caveat(
-        store(s3::BUCKET_TYPE, "all objects in the bucket"),
+        store(s3::BUCKET_TYPE_NAME, "all objects in the bucket"),
         NOT_EMPTY,
     ),
     caveat(
         store(
-            s3express::DIRECTORY_BUCKET_TYPE,
+            s3express::DIRECTORY_BUCKET_TYPE_NAME,
             "all objects in the bucket",
         ),
         NOT_EMPTY,
     ),
-    store(sqs::QUEUE_TYPE, "messages waiting in the queue"),
+    store(sqs::QUEUE_TYPE_NAME, "messages waiting in the queue"),
     protected(
-        store(logs::LOG_GROUP_TYPE, "all log events"),
+        store(logs::LOG_GROUP_TYPE_NAME, "all log events"),
         "DeletionProtectionEnabled",
         "true",
     ),
-    store(kinesis::STREAM_TYPE, "records in the stream"),
-    store(events::ARCHIVE_TYPE, "archived events"),
+    store(kinesis::STREAM_TYPE_NAME, "records in the stream"),
+    store(events::ARCHIVE_TYPE_NAME, "archived events"),
     defaults_to(
         snapshots(protected(
-            store(rds::DB_INSTANCE_TYPE, "the database"),
+            store(rds::DB_INSTANCE_TYPE_NAME, "the database"),
             "DeletionProtection",
             "true",
         )),
@@ -112,44 +115,47 @@ pub const DATA_STORES: &[DataStore] = &[
     ),
     defaults_to(
         snapshots(protected(
-            store(rds::DB_CLUSTER_TYPE, "the database"),
+            store(rds::DB_CLUSTER_TYPE_NAME, "the database"),
             "DeletionProtection",
             "true",
         )),
         DefaultDeletionPolicy::Snapshot,
     ),
     snapshots(protected(
-        store(docdb::DB_CLUSTER_TYPE, "the database"),
+        store(docdb::DB_CLUSTER_TYPE_NAME, "the database"),
         "DeletionProtection",
         "true",
     )),
     snapshots(protected(
-        store(neptune::DB_CLUSTER_TYPE, "the database"),
+        store(neptune::DB_CLUSTER_TYPE_NAME, "the database"),
         "DeletionProtection",
         "true",
     )),
-    snapshots(store(redshift::CLUSTER_TYPE, "the data warehouse")),
+    snapshots(store(redshift::CLUSTER_TYPE_NAME, "the data warehouse")),
     snapshots(store(
-        elasticache::REPLICATION_GROUP_TYPE,
+        elasticache::REPLICATION_GROUP_TYPE_NAME,
         "the cached data",
     )),
-    snapshots(store(elasticache::CACHE_CLUSTER_TYPE, "the cached data")),
-    store(memorydb::CLUSTER_TYPE, "the stored data"),
-    store(opensearchservice::DOMAIN_TYPE, "all indexes"),
-    store(efs::FILE_SYSTEM_TYPE, "all files"),
-    snapshots(store(ec2::VOLUME_TYPE, "the volume's data")),
-    store(ecr::REPOSITORY_TYPE, "all images"),
-    store(backup::BACKUP_VAULT_TYPE, "all recovery points"),
+    snapshots(store(
+        elasticache::CACHE_CLUSTER_TYPE_NAME,
+        "the cached data",
+    )),
+    store(memorydb::CLUSTER_TYPE_NAME, "the stored data"),
+    store(opensearchservice::DOMAIN_TYPE_NAME, "all indexes"),
+    store(efs::FILE_SYSTEM_TYPE_NAME, "all files"),
+    snapshots(store(ec2::VOLUME_TYPE_NAME, "the volume's data")),
+    store(ecr::REPOSITORY_TYPE_NAME, "all images"),
+    store(backup::BACKUP_VAULT_TYPE_NAME, "all recovery points"),
     protected(
-        store(cognito::USER_POOL_TYPE, "all users"),
+        store(cognito::USER_POOL_TYPE_NAME, "all users"),
         "DeletionProtection",
         "ACTIVE",
     ),
     store(
-        kms::KEY_TYPE,
+        kms::KEY_TYPE_NAME,
         "the key (anything encrypted with it becomes unreadable)",
     ),
-    store(secretsmanager::SECRET_TYPE, "the secret value"),
+    store(secretsmanager::SECRET_TYPE_NAME, "the secret value"),
 ];
 
 /// Where the schema is looser than AWS's reference: properties the schema does not mark
@@ -160,11 +166,11 @@ pub const DATA_STORES: &[DataStore] = &[
 /// upgrade a property to create-only.
 pub const STRICTER_CREATE_ONLY: &[(&str, &[&str])] = &[
     (
-        dynamodb::TABLE_TYPE,
+        dynamodb::TABLE_TYPE_NAME,
         &["/properties/KeySchema", "/properties/LocalSecondaryIndexes"],
     ),
     (
-        dynamodb::GLOBAL_TABLE_TYPE,
+        dynamodb::GLOBAL_TABLE_TYPE_NAME,
         &["/properties/KeySchema", "/properties/LocalSecondaryIndexes"],
     ),
 ];

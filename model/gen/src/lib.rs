@@ -11,16 +11,15 @@
 //!
 //! For every allowlisted type: one `ResourceFacts` static, its type name as a constant and its
 //! property names as constants (`src/props.rs`), in `stackgen-facts`. For the types under
-//! `[typed]` in the
-//! allowlist, also a module of typed Rust (`src/typed.rs` says how each schema construct maps):
-//! the properties struct with a constructor taking exactly the required properties and a setter
-//! per optional one, nested property types, enums for enumerated strings, and `Fn::GetAtt`
-//! accessors on the resource's `Handle`. Their `Serialize` impls are written out as serde's
-//! derive would expand them, not derived: the derive macro ran over ~600 types on every rebuild
-//! of the crate, a third of its incremental rebuild. Hand-written types stay where they say more than a
-//! schema can: IAM policy documents (`PolicyDocument`), tags (`Tags`, which the template
-//! stamps), and the `Ref` accessors and builders in `model/src/services/` that name what a
-//! value is (a queue's URL, a function's name).
+//! `[typed]` in the allowlist, also a module of typed Rust (`src/typed.rs` says how each schema
+//! construct maps): the properties struct with a constructor taking exactly the required
+//! properties and a setter per optional one, nested property types, enums for enumerated
+//! strings, and `Fn::GetAtt` accessors on the resource's `Handle`. Their `Serialize` impls are
+//! written out as serde's derive would expand them, not derived: the derive macro ran over ~570
+//! types on every rebuild of the crate, a third of its incremental rebuild. Hand-written types
+//! stay where they say more than a schema can: IAM policy documents (`PolicyDocument`), tags
+//! (`Tags`, which the template stamps), and the `Ref` accessors and builders in
+//! `model/src/services/` that name what a value is (a queue's URL, a function's name).
 //!
 //! ```text
 //! cargo run -p stackgen-model-gen -- vendor [--from <cfnlint/data/schemas>]
@@ -80,7 +79,7 @@ pub fn model_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Where the generated Rust goes, relative to the model directory.
+/// Where the typed modules are generated, relative to the model directory (`stackgen-model`).
 pub const GENERATED_DIR: &str = "src/generated";
 /// Where the facts and names are generated, relative to `model/` (the `stackgen-facts` crate).
 pub const FACTS_GENERATED_DIR: &str = "facts/src/generated";

@@ -195,7 +195,7 @@ async fn stack_buckets(ctx: &AwsContext, stack_id: &str) -> Result<Vec<String>, 
     Ok(out
         .stack_resources()
         .iter()
-        .filter(|r| r.resource_type() == Some(s3::BUCKET_TYPE))
+        .filter(|r| r.resource_type() == Some(s3::BUCKET_TYPE_NAME))
         .filter_map(|r| r.physical_resource_id())
         .filter(|id| !id.is_empty())
         .map(str::to_string)

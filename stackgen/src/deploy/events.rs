@@ -35,7 +35,7 @@ impl StackEvent {
     /// "Resource creation cancelled" that follows the first real failure).
     pub fn is_root_failure(&self) -> bool {
         self.status.ends_with("_FAILED")
-            && self.resource_type != cloudformation::STACK_TYPE
+            && self.resource_type != cloudformation::STACK_TYPE_NAME
             && self
                 .reason
                 .as_deref()

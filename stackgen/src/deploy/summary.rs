@@ -1,5 +1,6 @@
 //! A change set read into what a reviewer needs: what is added, modified, removed or replaced,
-//! with the resources that hold data (tables, buckets, queues) first.
+//! with the resources that hold data first (the model's data stores, `stackgen_model::data_store`:
+//! tables, buckets, queues, user pools, log groups, secrets, keys, databases, …).
 
 use aws_sdk_cloudformation::types::Change;
 
@@ -34,7 +35,7 @@ pub struct ResourceChange {
     pub resource_type: String,
     pub physical_id: Option<String>,
     pub replacement: Replacement,
-    /// The resource holds data (table, bucket, queue).
+    /// The resource holds data: its type is one of the model's data stores.
     pub stateful: bool,
 }
 

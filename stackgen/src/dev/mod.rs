@@ -105,8 +105,8 @@ impl UserPoolRef {
                 .map(|r| r.physical_id.clone())
         };
         match (
-            find(cognito::USER_POOL_TYPE),
-            find(cognito::USER_POOL_CLIENT_TYPE),
+            find(cognito::USER_POOL_TYPE_NAME),
+            find(cognito::USER_POOL_CLIENT_TYPE_NAME),
         ) {
             (Some(pool_id), Some(client_id)) => Ok(UserPoolRef { pool_id, client_id }),
             _ => Err(DevError::NoUserPool {
@@ -193,7 +193,7 @@ fn api_id(deployed: &DeployedStack) -> String {
     if let Some(api) = deployed
         .resources
         .values()
-        .find(|r| r.resource_type == apigatewayv2::API_TYPE)
+        .find(|r| r.resource_type == apigatewayv2::API_TYPE_NAME)
     {
         return api.physical_id.clone();
     }

@@ -79,7 +79,7 @@ impl ReplacementRules {
     /// `AWS::CloudFormation::CustomResource`'s. `None` when the type is not allowlisted.
     pub fn for_type(&self, resource_type: &str) -> Option<&TypeRules> {
         if resource_type.starts_with("Custom::") {
-            return self.types.get(cloudformation::CUSTOM_RESOURCE_TYPE);
+            return self.types.get(cloudformation::CUSTOM_RESOURCE_TYPE_NAME);
         }
         self.types.get(resource_type)
     }

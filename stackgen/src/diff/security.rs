@@ -213,7 +213,7 @@ fn posture(template: &Value) -> Posture {
 
 fn read_resource(p: &mut Posture, id: &str, ty: &str, props: &Value) {
     match ty {
-        iam::ROLE_TYPE => {
+        iam::ROLE_TYPE_NAME => {
             for policy in array(props.get("Policies")) {
                 document(p, id, &policy["PolicyDocument"], false);
             }
@@ -222,13 +222,13 @@ fn read_resource(p: &mut Posture, id: &str, ty: &str, props: &Value) {
                 p.unbounded_roles.insert(id.to_owned());
             }
         }
-        iam::POLICY_TYPE | iam::MANAGED_POLICY_TYPE => {
+        iam::POLICY_TYPE_NAME | iam::MANAGED_POLICY_TYPE_NAME => {
             document(p, id, &props["PolicyDocument"], false);
         }
-        s3::BUCKET_POLICY_TYPE | sns::TOPIC_POLICY_TYPE | sqs::QUEUE_POLICY_TYPE => {
+        s3::BUCKET_POLICY_TYPE_NAME | sns::TOPIC_POLICY_TYPE_NAME | sqs::QUEUE_POLICY_TYPE_NAME => {
             document(p, id, &props["PolicyDocument"], true);
         }
-        lambda::PERMISSION_TYPE => {
+        lambda::PERMISSION_TYPE_NAME => {
             let condition = ["SourceArn", "SourceAccount", "PrincipalOrgID"]
                 .iter()
                 .filter_map(|k| props.get(*k).map(|v| format!("{k} = {}", text(v))))
@@ -243,14 +243,14 @@ fn read_resource(p: &mut Posture, id: &str, ty: &str, props: &Value) {
                 condition,
             });
         }
-        apigatewayv2::ROUTE_TYPE => {
+        apigatewayv2::ROUTE_TYPE_NAME => {
             let auth = props.get("AuthorizationType").and_then(Value::as_str);
             if matches!(auth, None | Some("NONE")) {
                 let key = props.get("RouteKey").map(text).unwrap_or_default();
                 p.public_routes.insert(id.to_owned(), key);
             }
         }
-        s3::BUCKET_TYPE => {
+        s3::BUCKET_TYPE_NAME => {
             let block = props.get("PublicAccessBlockConfiguration");
             let all = [
                 "BlockPublicAcls",

@@ -18,28 +18,32 @@ use crate::env::Environment;
 
 /// The groups, in drawing order, and the types each holds.
 const GROUPS: &[(&str, &str, &[&str])] = &[
-    ("edge", "Edge", &[cloudfront::DISTRIBUTION_TYPE]),
-    ("identity", "Identity", &[cognito::USER_POOL_TYPE]),
-    ("api", "API", &[apigatewayv2::API_TYPE]),
-    ("functions", "Functions", &[lambda::FUNCTION_TYPE]),
-    ("data", "Data", &[dynamodb::TABLE_TYPE, s3::BUCKET_TYPE]),
+    ("edge", "Edge", &[cloudfront::DISTRIBUTION_TYPE_NAME]),
+    ("identity", "Identity", &[cognito::USER_POOL_TYPE_NAME]),
+    ("api", "API", &[apigatewayv2::API_TYPE_NAME]),
+    ("functions", "Functions", &[lambda::FUNCTION_TYPE_NAME]),
+    (
+        "data",
+        "Data",
+        &[dynamodb::TABLE_TYPE_NAME, s3::BUCKET_TYPE_NAME],
+    ),
     (
         "events",
         "Events",
         &[
-            sqs::QUEUE_TYPE,
-            sns::TOPIC_TYPE,
-            scheduler::SCHEDULE_TYPE,
-            ses::EMAIL_IDENTITY_TYPE,
+            sqs::QUEUE_TYPE_NAME,
+            sns::TOPIC_TYPE_NAME,
+            scheduler::SCHEDULE_TYPE_NAME,
+            ses::EMAIL_IDENTITY_TYPE_NAME,
         ],
     ),
     (
         "finops",
         "FinOps and alarms",
         &[
-            budgets::BUDGET_TYPE,
-            ce::ANOMALY_MONITOR_TYPE,
-            cloudwatch::DASHBOARD_TYPE,
+            budgets::BUDGET_TYPE_NAME,
+            ce::ANOMALY_MONITOR_TYPE_NAME,
+            cloudwatch::DASHBOARD_TYPE_NAME,
         ],
     ),
 ];
@@ -85,7 +89,7 @@ fn mermaid(view: &View) -> String {
         for r in &members {
             out.push_str(&format!("    {}\n", node(r)));
         }
-        let alarms = view.of_type(cloudwatch::ALARM_TYPE).count();
+        let alarms = view.of_type(cloudwatch::ALARM_TYPE_NAME).count();
         if *key == "finops" && alarms > 0 {
             out.push_str(&format!("    alarms[\"{alarms} alarms<br/>CloudWatch\"]\n"));
         }
@@ -103,7 +107,7 @@ fn mermaid(view: &View) -> String {
 }
 
 fn group_of(r: &Res) -> Option<&'static str> {
-    if r.ty == s3::BUCKET_TYPE && r.id == crate::stack::ids::SITE_BUCKET {
+    if r.ty == s3::BUCKET_TYPE_NAME && r.id == crate::stack::ids::SITE_BUCKET {
         return Some("edge");
     }
     GROUPS
@@ -117,8 +121,8 @@ fn node(r: &Res) -> String {
     let service = r.ty.split("::").nth(1).unwrap_or_default();
     let label = format!("{}<br/>{service} {kind}", r.id);
     match r.ty {
-        dynamodb::TABLE_TYPE | s3::BUCKET_TYPE => format!("{}[(\"{label}\")]", r.id),
-        sqs::QUEUE_TYPE | sns::TOPIC_TYPE => format!("{}[/\"{label}\"/]", r.id),
+        dynamodb::TABLE_TYPE_NAME | s3::BUCKET_TYPE_NAME => format!("{}[(\"{label}\")]", r.id),
+        sqs::QUEUE_TYPE_NAME | sns::TOPIC_TYPE_NAME => format!("{}[/\"{label}\"/]", r.id),
         _ => format!("{}[\"{label}\"]", r.id),
     }
 }
@@ -133,7 +137,7 @@ fn add(edges: &mut Edges, from: &str, to: &str, label: &'static str) {
 /// Where requests enter: the browser to the CDN (or, without one, to what `stackgen dev`
 /// serves), the CDN to its origins, the API to its functions and its authorizer's pool.
 fn entry_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
-    let cdn: Vec<Res> = view.of_type(cloudfront::DISTRIBUTION_TYPE).collect();
+    let cdn: Vec<Res> = view.of_type(cloudfront::DISTRIBUTION_TYPE_NAME).collect();
     for d in &cdn {
         add(edges, "browser", d.id, "HTTPS");
         for origin in d.refers_to() {
@@ -143,33 +147,37 @@ fn entry_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
         }
     }
     if cdn.is_empty() {
-        for api in view.of_type(apigatewayv2::API_TYPE) {
+        for api in view.of_type(apigatewayv2::API_TYPE_NAME) {
             add(edges, "browser", api.id, "/api");
         }
         if nodes.contains(crate::stack::ids::SITE_BUCKET) {
             add(edges, "browser", crate::stack::ids::SITE_BUCKET, "pages");
         }
     }
-    for i in view.of_type(apigatewayv2::INTEGRATION_TYPE) {
+    for i in view.of_type(apigatewayv2::INTEGRATION_TYPE_NAME) {
         let refs = i.refers_to();
-        let api = refs
-            .iter()
-            .find(|r| view.get(r).is_some_and(|x| x.ty == apigatewayv2::API_TYPE));
-        let function = refs
-            .iter()
-            .find(|r| view.get(r).is_some_and(|x| x.ty == lambda::FUNCTION_TYPE));
+        let api = refs.iter().find(|r| {
+            view.get(r)
+                .is_some_and(|x| x.ty == apigatewayv2::API_TYPE_NAME)
+        });
+        let function = refs.iter().find(|r| {
+            view.get(r)
+                .is_some_and(|x| x.ty == lambda::FUNCTION_TYPE_NAME)
+        });
         if let (Some(api), Some(function)) = (api, function) {
             add(edges, api, function, "routes");
         }
     }
-    for a in view.of_type(apigatewayv2::AUTHORIZER_TYPE) {
+    for a in view.of_type(apigatewayv2::AUTHORIZER_TYPE_NAME) {
         let refs = a.refers_to();
-        let api = refs
-            .iter()
-            .find(|r| view.get(r).is_some_and(|x| x.ty == apigatewayv2::API_TYPE));
-        let pools = refs
-            .iter()
-            .filter(|r| view.get(r).is_some_and(|x| x.ty == cognito::USER_POOL_TYPE));
+        let api = refs.iter().find(|r| {
+            view.get(r)
+                .is_some_and(|x| x.ty == apigatewayv2::API_TYPE_NAME)
+        });
+        let pools = refs.iter().filter(|r| {
+            view.get(r)
+                .is_some_and(|x| x.ty == cognito::USER_POOL_TYPE_NAME)
+        });
         if let Some(api) = api {
             for pool in pools {
                 add(edges, api, pool, "verifies tokens");
@@ -181,23 +189,23 @@ fn entry_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
 /// Mappings, subscriptions, schedules, redrive, budgets and alarms.
 fn glue_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
     let typed = |id: &str, ty: &str| view.get(id).is_some_and(|r| r.ty == ty);
-    for m in view.of_type(lambda::EVENT_SOURCE_MAPPING_TYPE) {
+    for m in view.of_type(lambda::EVENT_SOURCE_MAPPING_TYPE_NAME) {
         let refs = m.refers_to();
-        let Some(function) = refs.iter().find(|r| typed(r, lambda::FUNCTION_TYPE)) else {
+        let Some(function) = refs.iter().find(|r| typed(r, lambda::FUNCTION_TYPE_NAME)) else {
             continue;
         };
         for source in &crate::model::references(&m.props["EventSourceArn"]) {
-            if typed(source, sqs::QUEUE_TYPE) {
+            if typed(source, sqs::QUEUE_TYPE_NAME) {
                 add(edges, source, function, "triggers");
-            } else if typed(source, dynamodb::TABLE_TYPE) {
+            } else if typed(source, dynamodb::TABLE_TYPE_NAME) {
                 add(edges, source, function, "stream");
             }
         }
     }
-    for s in view.of_type(sns::SUBSCRIPTION_TYPE) {
+    for s in view.of_type(sns::SUBSCRIPTION_TYPE_NAME) {
         let refs = s.refers_to();
-        let topic = refs.iter().find(|r| typed(r, sns::TOPIC_TYPE));
-        let target = refs.iter().find(|r| typed(r, lambda::FUNCTION_TYPE));
+        let topic = refs.iter().find(|r| typed(r, sns::TOPIC_TYPE_NAME));
+        let target = refs.iter().find(|r| typed(r, lambda::FUNCTION_TYPE_NAME));
         match (topic, target, s.props["Protocol"].as_str()) {
             (Some(t), Some(f), _) => add(edges, t, f, "invokes"),
             (Some(t), None, Some("email")) => add(edges, t, "email", "notifies"),
@@ -208,25 +216,25 @@ fn glue_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
         let refs = r.refers_to();
         let targets = refs.iter().filter(|x| nodes.contains(x.as_str()));
         match r.ty {
-            scheduler::SCHEDULE_TYPE => {
-                for t in targets.filter(|t| !typed(t, iam::ROLE_TYPE)) {
+            scheduler::SCHEDULE_TYPE_NAME => {
+                for t in targets.filter(|t| !typed(t, iam::ROLE_TYPE_NAME)) {
                     add(edges, r.id, t, "on schedule");
                 }
             }
-            sqs::QUEUE_TYPE => {
-                for t in targets.filter(|t| typed(t, sqs::QUEUE_TYPE)) {
+            sqs::QUEUE_TYPE_NAME => {
+                for t in targets.filter(|t| typed(t, sqs::QUEUE_TYPE_NAME)) {
                     add(edges, r.id, t, "dead letters");
                 }
             }
-            budgets::BUDGET_TYPE => {
+            budgets::BUDGET_TYPE_NAME => {
                 for t in targets {
                     add(edges, r.id, t, "thresholds");
                 }
                 add(edges, r.id, "email", "thresholds");
             }
-            ce::ANOMALY_SUBSCRIPTION_TYPE => add(edges, "finops", "email", "anomalies"),
-            cloudwatch::ALARM_TYPE => {
-                for t in refs.iter().filter(|t| typed(t, sns::TOPIC_TYPE)) {
+            ce::ANOMALY_SUBSCRIPTION_TYPE_NAME => add(edges, "finops", "email", "anomalies"),
+            cloudwatch::ALARM_TYPE_NAME => {
+                for t in refs.iter().filter(|t| typed(t, sns::TOPIC_TYPE_NAME)) {
                     add(edges, "alarms", t, "alarm");
                 }
             }
@@ -238,11 +246,11 @@ fn glue_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
 /// What each function's role lets it touch, by the verbs of the statement's actions. A role
 /// that names many functions (the kill switch's) points at the functions group as a whole.
 fn role_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
-    for f in view.of_type(lambda::FUNCTION_TYPE) {
+    for f in view.of_type(lambda::FUNCTION_TYPE_NAME) {
         let Some(role) = f
             .refers_to()
             .into_iter()
-            .find_map(|r| view.get(&r).filter(|x| x.ty == iam::ROLE_TYPE))
+            .find_map(|r| view.get(&r).filter(|x| x.ty == iam::ROLE_TYPE_NAME))
         else {
             continue;
         };
@@ -264,7 +272,10 @@ fn role_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
                 let labels = verbs(&st["Action"]);
                 let functions = targets
                     .iter()
-                    .filter(|t| view.get(t).is_some_and(|x| x.ty == lambda::FUNCTION_TYPE))
+                    .filter(|t| {
+                        view.get(t)
+                            .is_some_and(|x| x.ty == lambda::FUNCTION_TYPE_NAME)
+                    })
                     .count();
                 if functions > 3 {
                     add(edges, f.id, "functions", "throttles");

@@ -81,7 +81,7 @@ fn tags(r: &Res) -> String {
 
 /// A function's declared log group (`LoggingConfig.LogGroup`), by name.
 fn log_group(view: &View, r: &Res) -> Option<String> {
-    if r.ty != lambda::FUNCTION_TYPE {
+    if r.ty != lambda::FUNCTION_TYPE_NAME {
         return None;
     }
     let id = crate::model::references(&r.props["LoggingConfig"])
@@ -93,7 +93,7 @@ fn log_group(view: &View, r: &Res) -> Option<String> {
 /// The alarms whose dimensions name this resource, linked to their runbooks.
 fn watchers(view: &View, r: &Res) -> String {
     let names: Vec<String> = view
-        .of_type(cloudwatch::ALARM_TYPE)
+        .of_type(cloudwatch::ALARM_TYPE_NAME)
         .filter(|a| crate::model::references(&a.props["Dimensions"]).contains(r.id))
         .map(|a| {
             let slug = super::runbooks::slug(&a);

@@ -89,7 +89,7 @@ fn index(
         env.name,
         env.region,
         view.resources.len(),
-        view.of_type(lambda::FUNCTION_TYPE).count(),
+        view.of_type(lambda::FUNCTION_TYPE_NAME).count(),
         alarms.len(),
         idle.map_or_else(
             || "not priced in this region".to_owned(),

@@ -71,7 +71,7 @@ fn strip_prefix(name: &str) -> String {
 
 /// Every alarm of the stack, in template order.
 pub fn alarms(_env: &Environment, view: &View) -> Vec<AlarmDoc> {
-    view.of_type(cloudwatch::ALARM_TYPE)
+    view.of_type(cloudwatch::ALARM_TYPE_NAME)
         .map(|a| {
             let metric = a.props["MetricName"].as_str().unwrap_or_default();
             let namespace = a.props["Namespace"].as_str().unwrap_or_default();
@@ -118,9 +118,12 @@ fn functions_of(view: &View, alarm: &AlarmDoc) -> Vec<String> {
         | Watched::FunctionThrottles { function }
         | Watched::StreamFailures { function, .. } => vec![function.clone()],
         Watched::ApiErrors => view
-            .of_type(apigatewayv2::INTEGRATION_TYPE)
+            .of_type(apigatewayv2::INTEGRATION_TYPE_NAME)
             .flat_map(|i| i.refers_to())
-            .filter(|r| view.get(r).is_some_and(|x| x.ty == lambda::FUNCTION_TYPE))
+            .filter(|r| {
+                view.get(r)
+                    .is_some_and(|x| x.ty == lambda::FUNCTION_TYPE_NAME)
+            })
             .collect(),
         // The consumers of the queue whose dead letters these are.
         Watched::DeadLetters { queue } => consumers(view, queue),
@@ -148,7 +151,7 @@ struct SavedQuery {
 
 /// The stack's saved query over exactly these log groups (logical ids).
 fn saved_query(view: &View, groups: &BTreeSet<String>) -> Option<SavedQuery> {
-    view.of_type(logs::QUERY_DEFINITION_TYPE)
+    view.of_type(logs::QUERY_DEFINITION_TYPE_NAME)
         .find(|q| &crate::model::references(&q.props["LogGroupNames"]) == groups)
         .map(|q| SavedQuery {
             name: q.props["Name"].as_str().unwrap_or_default().to_owned(),
@@ -185,14 +188,17 @@ fn queries(view: &View, alarm: &AlarmDoc) -> Vec<SavedQuery> {
 /// The functions fed by the queue whose dead-letter queue is `dlq`.
 fn consumers(view: &View, dlq: &str) -> Vec<String> {
     let sources: Vec<&str> = view
-        .of_type(sqs::QUEUE_TYPE)
+        .of_type(sqs::QUEUE_TYPE_NAME)
         .filter(|q| q.refers_to().iter().any(|r| r == dlq))
         .map(|q| q.id)
         .collect();
-    view.of_type(lambda::EVENT_SOURCE_MAPPING_TYPE)
+    view.of_type(lambda::EVENT_SOURCE_MAPPING_TYPE_NAME)
         .filter(|m| m.refers_to().iter().any(|r| sources.contains(&r.as_str())))
         .flat_map(|m| m.refers_to())
-        .filter(|r| view.get(r).is_some_and(|x| x.ty == lambda::FUNCTION_TYPE))
+        .filter(|r| {
+            view.get(r)
+                .is_some_and(|x| x.ty == lambda::FUNCTION_TYPE_NAME)
+        })
         .collect()
 }
 
@@ -234,7 +240,7 @@ pub fn alarm_page(env: &Environment, view: &View, alarm: &AlarmDoc) -> String {
             env.region
         ));
     }
-    if let Some(d) = view.of_type(cloudwatch::DASHBOARD_TYPE).next() {
+    if let Some(d) = view.of_type(cloudwatch::DASHBOARD_TYPE_NAME).next() {
         out.push_str(&format!(
             "- Dashboard: `{}`\n",
             d.physical_name()
@@ -386,7 +392,7 @@ fn demo_flow(env: &Environment, view: &View) -> String {
          spent.\n\n\
          Locally, `make run` does steps 1–2 itself (demo staff and shopper accounts) and prints the \
          URL; `make test` runs this flow in headless chromium.\n",
-        if view.of_type(ses::EMAIL_IDENTITY_TYPE).next().is_some() {
+        if view.of_type(ses::EMAIL_IDENTITY_TYPE_NAME).next().is_some() {
             " The customer gets the ready-for-pickup email."
         } else {
             ""
@@ -491,7 +497,7 @@ fn restore_table(env: &Environment, view: &View) -> String {
          A restore makes a new table; the stack keeps using the old one. Restore next to it, \
          check, then copy back what was lost.\n\n",
     );
-    for t in view.of_type(dynamodb::TABLE_TYPE) {
+    for t in view.of_type(dynamodb::TABLE_TYPE_NAME) {
         let Some(name) = t.physical_name() else {
             continue;
         };

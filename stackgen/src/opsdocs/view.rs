@@ -29,36 +29,48 @@ pub struct View<'a> {
 /// is nested: `ResponseHeadersPolicyConfig.Name`, a path the lookup below follows).
 const NAME_PROPERTIES: &[(&str, &str)] = &[
     (
-        lambda::FUNCTION_TYPE,
+        lambda::FUNCTION_TYPE_NAME,
         lambda::props::function::FUNCTION_NAME,
     ),
-    (dynamodb::TABLE_TYPE, dynamodb::props::table::TABLE_NAME),
-    (sqs::QUEUE_TYPE, sqs::props::queue::QUEUE_NAME),
-    (sns::TOPIC_TYPE, sns::props::topic::TOPIC_NAME),
-    (s3::BUCKET_TYPE, s3::props::bucket::BUCKET_NAME),
-    (logs::LOG_GROUP_TYPE, logs::props::log_group::LOG_GROUP_NAME),
-    (cloudwatch::ALARM_TYPE, cloudwatch::props::alarm::ALARM_NAME),
     (
-        cloudwatch::DASHBOARD_TYPE,
+        dynamodb::TABLE_TYPE_NAME,
+        dynamodb::props::table::TABLE_NAME,
+    ),
+    (sqs::QUEUE_TYPE_NAME, sqs::props::queue::QUEUE_NAME),
+    (sns::TOPIC_TYPE_NAME, sns::props::topic::TOPIC_NAME),
+    (s3::BUCKET_TYPE_NAME, s3::props::bucket::BUCKET_NAME),
+    (
+        logs::LOG_GROUP_TYPE_NAME,
+        logs::props::log_group::LOG_GROUP_NAME,
+    ),
+    (
+        cloudwatch::ALARM_TYPE_NAME,
+        cloudwatch::props::alarm::ALARM_NAME,
+    ),
+    (
+        cloudwatch::DASHBOARD_TYPE_NAME,
         cloudwatch::props::dashboard::DASHBOARD_NAME,
     ),
     (
-        cognito::USER_POOL_TYPE,
+        cognito::USER_POOL_TYPE_NAME,
         cognito::props::user_pool::USER_POOL_NAME,
     ),
     (
-        cognito::USER_POOL_CLIENT_TYPE,
+        cognito::USER_POOL_CLIENT_TYPE_NAME,
         cognito::props::user_pool_client::CLIENT_NAME,
     ),
-    (iam::ROLE_TYPE, iam::props::role::ROLE_NAME),
-    (apigatewayv2::API_TYPE, apigatewayv2::props::api::NAME),
-    (scheduler::SCHEDULE_TYPE, scheduler::props::schedule::NAME),
+    (iam::ROLE_TYPE_NAME, iam::props::role::ROLE_NAME),
+    (apigatewayv2::API_TYPE_NAME, apigatewayv2::props::api::NAME),
     (
-        ses::EMAIL_IDENTITY_TYPE,
+        scheduler::SCHEDULE_TYPE_NAME,
+        scheduler::props::schedule::NAME,
+    ),
+    (
+        ses::EMAIL_IDENTITY_TYPE_NAME,
         ses::props::email_identity::EMAIL_IDENTITY,
     ),
     (
-        cloudfront::RESPONSE_HEADERS_POLICY_TYPE,
+        cloudfront::RESPONSE_HEADERS_POLICY_TYPE_NAME,
         "ResponseHeadersPolicyConfig.Name",
     ),
 ];

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::AmazonMQ::Broker`: the type name, for code that matches on it.
-pub const BROKER_TYPE: &str = "AWS::AmazonMQ::Broker";
+pub const BROKER_TYPE_NAME: &str = "AWS::AmazonMQ::Broker";
 
 /// `AWS::AmazonMQ::Broker` (schema: `model/schemas/AmazonMQ_Broker.json`).
 ///
@@ -13,7 +13,7 @@ pub const BROKER_TYPE: &str = "AWS::AmazonMQ::Broker";
 /// Resource type definition for AWS::AmazonMQ::Broker
 /// ```
 pub static BROKER: ResourceFacts = ResourceFacts {
-    type_name: BROKER_TYPE,
+    type_name: BROKER_TYPE_NAME,
     service: Some("mq"),
     iam_prefixes: &["ec2", "iam", "kms", "mq", "ram", "route53", "vpc-lattice"],
     handler_actions: &[

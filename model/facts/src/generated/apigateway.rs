@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::ApiGateway::Deployment`: the type name, for code that matches on it.
-pub const DEPLOYMENT_TYPE: &str = "AWS::ApiGateway::Deployment";
+pub const DEPLOYMENT_TYPE_NAME: &str = "AWS::ApiGateway::Deployment";
 
 /// `AWS::ApiGateway::Deployment` (schema: `model/schemas/ApiGateway_Deployment.json`).
 ///
@@ -13,7 +13,7 @@ pub const DEPLOYMENT_TYPE: &str = "AWS::ApiGateway::Deployment";
 /// The ``AWS::ApiGateway::Deployment`` resource deploys an API Gateway ``RestApi`` resource to a stage so that clients can call the API over the internet. The stage acts as an environment.
 /// ```
 pub static DEPLOYMENT: ResourceFacts = ResourceFacts {
-    type_name: DEPLOYMENT_TYPE,
+    type_name: DEPLOYMENT_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway"],
     handler_actions: &[
@@ -42,7 +42,7 @@ pub static DEPLOYMENT: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ApiGateway::Method`: the type name, for code that matches on it.
-pub const METHOD_TYPE: &str = "AWS::ApiGateway::Method";
+pub const METHOD_TYPE_NAME: &str = "AWS::ApiGateway::Method";
 
 /// `AWS::ApiGateway::Method` (schema: `model/schemas/ApiGateway_Method.json`).
 ///
@@ -50,7 +50,7 @@ pub const METHOD_TYPE: &str = "AWS::ApiGateway::Method";
 /// The ``AWS::ApiGateway::Method`` resource creates API Gateway methods that define the parameters and body that clients must send in their requests.
 /// ```
 pub static METHOD: ResourceFacts = ResourceFacts {
-    type_name: METHOD_TYPE,
+    type_name: METHOD_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway", "iam"],
     handler_actions: &[
@@ -79,7 +79,7 @@ pub static METHOD: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ApiGateway::Resource`: the type name, for code that matches on it.
-pub const RESOURCE_TYPE: &str = "AWS::ApiGateway::Resource";
+pub const RESOURCE_TYPE_NAME: &str = "AWS::ApiGateway::Resource";
 
 /// `AWS::ApiGateway::Resource` (schema: `model/schemas/ApiGateway_Resource.json`).
 ///
@@ -87,7 +87,7 @@ pub const RESOURCE_TYPE: &str = "AWS::ApiGateway::Resource";
 /// The ``AWS::ApiGateway::Resource`` resource creates a resource in an API.
 /// ```
 pub static RESOURCE: ResourceFacts = ResourceFacts {
-    type_name: RESOURCE_TYPE,
+    type_name: RESOURCE_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway"],
     handler_actions: &[
@@ -112,7 +112,7 @@ pub static RESOURCE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ApiGateway::RestApi`: the type name, for code that matches on it.
-pub const REST_API_TYPE: &str = "AWS::ApiGateway::RestApi";
+pub const REST_API_TYPE_NAME: &str = "AWS::ApiGateway::RestApi";
 
 /// `AWS::ApiGateway::RestApi` (schema: `model/schemas/ApiGateway_RestApi.json`).
 ///
@@ -121,7 +121,7 @@ pub const REST_API_TYPE: &str = "AWS::ApiGateway::RestApi";
 ///   On January 1, 2016, the Swagger Specification was donated to the [OpenAPI initiative](https://docs.aws.amazon.com/https://www.openapis.org/), becoming the foundation of the OpenAPI Specification.
 /// ```
 pub static REST_API: ResourceFacts = ResourceFacts {
-    type_name: REST_API_TYPE,
+    type_name: REST_API_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway", "iam", "s3"],
     handler_actions: &[
@@ -156,7 +156,7 @@ pub static REST_API: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ApiGateway::Stage`: the type name, for code that matches on it.
-pub const STAGE_TYPE: &str = "AWS::ApiGateway::Stage";
+pub const STAGE_TYPE_NAME: &str = "AWS::ApiGateway::Stage";
 
 /// `AWS::ApiGateway::Stage` (schema: `model/schemas/ApiGateway_Stage.json`).
 ///
@@ -164,7 +164,7 @@ pub const STAGE_TYPE: &str = "AWS::ApiGateway::Stage";
 /// The ``AWS::ApiGateway::Stage`` resource creates a stage for a deployment.
 /// ```
 pub static STAGE: ResourceFacts = ResourceFacts {
-    type_name: STAGE_TYPE,
+    type_name: STAGE_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway"],
     handler_actions: &[

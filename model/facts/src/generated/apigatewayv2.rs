@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::ApiGatewayV2::Api`: the type name, for code that matches on it.
-pub const API_TYPE: &str = "AWS::ApiGatewayV2::Api";
+pub const API_TYPE_NAME: &str = "AWS::ApiGatewayV2::Api";
 
 /// `AWS::ApiGatewayV2::Api` (schema: `model/schemas/ApiGatewayV2_Api.json`).
 ///
@@ -13,7 +13,7 @@ pub const API_TYPE: &str = "AWS::ApiGatewayV2::Api";
 /// The ``AWS::ApiGatewayV2::Api`` resource creates an API. WebSocket APIs and HTTP APIs are supported. For more information about WebSocket APIs, see [About WebSocket APIs in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html) in the *API Gateway Developer Guide*. For more information about HTTP APIs, see [HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html) in the *API Gateway Developer Guide.*
 /// ```
 pub static API: ResourceFacts = ResourceFacts {
-    type_name: API_TYPE,
+    type_name: API_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway", "s3"],
     handler_actions: &[
@@ -56,7 +56,7 @@ pub static API: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ApiGatewayV2::Authorizer`: the type name, for code that matches on it.
-pub const AUTHORIZER_TYPE: &str = "AWS::ApiGatewayV2::Authorizer";
+pub const AUTHORIZER_TYPE_NAME: &str = "AWS::ApiGatewayV2::Authorizer";
 
 /// `AWS::ApiGatewayV2::Authorizer` (schema: `model/schemas/ApiGatewayV2_Authorizer.json`).
 ///
@@ -64,7 +64,7 @@ pub const AUTHORIZER_TYPE: &str = "AWS::ApiGatewayV2::Authorizer";
 /// The ``AWS::ApiGatewayV2::Authorizer`` resource creates an authorizer for a WebSocket API or an HTTP API. To learn more, see [Controlling and managing access to a WebSocket API in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html) and [Controlling and managing access to an HTTP API in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html) in the *API Gateway Developer Guide*.
 /// ```
 pub static AUTHORIZER: ResourceFacts = ResourceFacts {
-    type_name: AUTHORIZER_TYPE,
+    type_name: AUTHORIZER_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway", "iam"],
     handler_actions: &[
@@ -93,7 +93,7 @@ pub static AUTHORIZER: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ApiGatewayV2::Deployment`: the type name, for code that matches on it.
-pub const DEPLOYMENT_TYPE: &str = "AWS::ApiGatewayV2::Deployment";
+pub const DEPLOYMENT_TYPE_NAME: &str = "AWS::ApiGatewayV2::Deployment";
 
 /// `AWS::ApiGatewayV2::Deployment` (schema: `model/schemas/ApiGatewayV2_Deployment.json`).
 ///
@@ -101,7 +101,7 @@ pub const DEPLOYMENT_TYPE: &str = "AWS::ApiGatewayV2::Deployment";
 /// The ``AWS::ApiGatewayV2::Deployment`` resource creates a deployment for an API.
 /// ```
 pub static DEPLOYMENT: ResourceFacts = ResourceFacts {
-    type_name: DEPLOYMENT_TYPE,
+    type_name: DEPLOYMENT_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway"],
     handler_actions: &[
@@ -123,7 +123,7 @@ pub static DEPLOYMENT: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ApiGatewayV2::Integration`: the type name, for code that matches on it.
-pub const INTEGRATION_TYPE: &str = "AWS::ApiGatewayV2::Integration";
+pub const INTEGRATION_TYPE_NAME: &str = "AWS::ApiGatewayV2::Integration";
 
 /// `AWS::ApiGatewayV2::Integration` (schema: `model/schemas/ApiGatewayV2_Integration.json`).
 ///
@@ -131,7 +131,7 @@ pub const INTEGRATION_TYPE: &str = "AWS::ApiGatewayV2::Integration";
 /// Resource Type definition for AWS::ApiGatewayV2::Integration
 /// ```
 pub static INTEGRATION: ResourceFacts = ResourceFacts {
-    type_name: INTEGRATION_TYPE,
+    type_name: INTEGRATION_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway", "iam"],
     handler_actions: &[
@@ -154,7 +154,7 @@ pub static INTEGRATION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ApiGatewayV2::Route`: the type name, for code that matches on it.
-pub const ROUTE_TYPE: &str = "AWS::ApiGatewayV2::Route";
+pub const ROUTE_TYPE_NAME: &str = "AWS::ApiGatewayV2::Route";
 
 /// `AWS::ApiGatewayV2::Route` (schema: `model/schemas/ApiGatewayV2_Route.json`).
 ///
@@ -162,7 +162,7 @@ pub const ROUTE_TYPE: &str = "AWS::ApiGatewayV2::Route";
 /// The ``AWS::ApiGatewayV2::Route`` resource creates a route for an API.
 /// ```
 pub static ROUTE: ResourceFacts = ResourceFacts {
-    type_name: ROUTE_TYPE,
+    type_name: ROUTE_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway"],
     handler_actions: &[
@@ -184,7 +184,7 @@ pub static ROUTE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ApiGatewayV2::Stage`: the type name, for code that matches on it.
-pub const STAGE_TYPE: &str = "AWS::ApiGatewayV2::Stage";
+pub const STAGE_TYPE_NAME: &str = "AWS::ApiGatewayV2::Stage";
 
 /// `AWS::ApiGatewayV2::Stage` (schema: `model/schemas/ApiGatewayV2_Stage.json`).
 ///
@@ -192,7 +192,7 @@ pub const STAGE_TYPE: &str = "AWS::ApiGatewayV2::Stage";
 /// Resource Type definition for AWS::ApiGatewayV2::Stage
 /// ```
 pub static STAGE: ResourceFacts = ResourceFacts {
-    type_name: STAGE_TYPE,
+    type_name: STAGE_TYPE_NAME,
     service: Some("apigateway"),
     iam_prefixes: &["apigateway"],
     handler_actions: &[

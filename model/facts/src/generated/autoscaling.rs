@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::AutoScaling::AutoScalingGroup`: the type name, for code that matches on it.
-pub const AUTO_SCALING_GROUP_TYPE: &str = "AWS::AutoScaling::AutoScalingGroup";
+pub const AUTO_SCALING_GROUP_TYPE_NAME: &str = "AWS::AutoScaling::AutoScalingGroup";
 
 /// `AWS::AutoScaling::AutoScalingGroup` (schema: `model/schemas/AutoScaling_AutoScalingGroup.json`).
 ///
@@ -16,7 +16,7 @@ pub const AUTO_SCALING_GROUP_TYPE: &str = "AWS::AutoScaling::AutoScalingGroup";
 ///  For help migrating from launch configurations to launch templates, see [Migrate CloudFormation stacks from launch configurations to launch templates](https://docs.aws.amazon.com/autoscaling/ec2/userguide/migrate-launch-configurations-with-cloudformation.html) in the *Amazon EC2 Auto Scaling User Guide*.
 /// ```
 pub static AUTO_SCALING_GROUP: ResourceFacts = ResourceFacts {
-    type_name: AUTO_SCALING_GROUP_TYPE,
+    type_name: AUTO_SCALING_GROUP_TYPE_NAME,
     service: Some("autoscaling"),
     iam_prefixes: &[
         "autoscaling",

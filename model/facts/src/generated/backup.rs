@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Backup::BackupVault`: the type name, for code that matches on it.
-pub const BACKUP_VAULT_TYPE: &str = "AWS::Backup::BackupVault";
+pub const BACKUP_VAULT_TYPE_NAME: &str = "AWS::Backup::BackupVault";
 
 /// `AWS::Backup::BackupVault` (schema: `model/schemas/Backup_BackupVault.json`).
 ///
@@ -13,7 +13,7 @@ pub const BACKUP_VAULT_TYPE: &str = "AWS::Backup::BackupVault";
 /// Resource Type definition for AWS::Backup::BackupVault
 /// ```
 pub static BACKUP_VAULT: ResourceFacts = ResourceFacts {
-    type_name: BACKUP_VAULT_TYPE,
+    type_name: BACKUP_VAULT_TYPE_NAME,
     service: Some("backup"),
     iam_prefixes: &["backup", "backup-storage", "kms"],
     handler_actions: &[

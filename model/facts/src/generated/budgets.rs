@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Budgets::Budget`: the type name, for code that matches on it.
-pub const BUDGET_TYPE: &str = "AWS::Budgets::Budget";
+pub const BUDGET_TYPE_NAME: &str = "AWS::Budgets::Budget";
 
 /// `AWS::Budgets::Budget` (schema: `model/schemas/Budgets_Budget.json`).
 ///
@@ -13,7 +13,7 @@ pub const BUDGET_TYPE: &str = "AWS::Budgets::Budget";
 /// Resource Type definition for AWS::Budgets::Budget
 /// ```
 pub static BUDGET: ResourceFacts = ResourceFacts {
-    type_name: BUDGET_TYPE,
+    type_name: BUDGET_TYPE_NAME,
     service: Some("budgets"),
     iam_prefixes: &["billing", "budgets"],
     handler_actions: &[
@@ -46,7 +46,7 @@ pub static BUDGET: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Budgets::BudgetsAction`: the type name, for code that matches on it.
-pub const BUDGETS_ACTION_TYPE: &str = "AWS::Budgets::BudgetsAction";
+pub const BUDGETS_ACTION_TYPE_NAME: &str = "AWS::Budgets::BudgetsAction";
 
 /// `AWS::Budgets::BudgetsAction` (schema: `model/schemas/Budgets_BudgetsAction.json`).
 ///
@@ -54,7 +54,7 @@ pub const BUDGETS_ACTION_TYPE: &str = "AWS::Budgets::BudgetsAction";
 /// An example resource schema demonstrating some basic constructs and validation rules.
 /// ```
 pub static BUDGETS_ACTION: ResourceFacts = ResourceFacts {
-    type_name: BUDGETS_ACTION_TYPE,
+    type_name: BUDGETS_ACTION_TYPE_NAME,
     service: Some("budgets"),
     iam_prefixes: &["budgets", "iam"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::CE::AnomalyMonitor`: the type name, for code that matches on it.
-pub const ANOMALY_MONITOR_TYPE: &str = "AWS::CE::AnomalyMonitor";
+pub const ANOMALY_MONITOR_TYPE_NAME: &str = "AWS::CE::AnomalyMonitor";
 
 /// `AWS::CE::AnomalyMonitor` (schema: `model/schemas/CE_AnomalyMonitor.json`).
 ///
@@ -13,7 +13,7 @@ pub const ANOMALY_MONITOR_TYPE: &str = "AWS::CE::AnomalyMonitor";
 /// AWS Cost Anomaly Detection leverages advanced Machine Learning technologies to identify anomalous spend and root causes, so you can quickly take action. You can use Cost Anomaly Detection by creating monitor.
 /// ```
 pub static ANOMALY_MONITOR: ResourceFacts = ResourceFacts {
-    type_name: ANOMALY_MONITOR_TYPE,
+    type_name: ANOMALY_MONITOR_TYPE_NAME,
     service: Some("ce"),
     iam_prefixes: &["ce"],
     handler_actions: &[
@@ -50,7 +50,7 @@ pub static ANOMALY_MONITOR: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CE::AnomalySubscription`: the type name, for code that matches on it.
-pub const ANOMALY_SUBSCRIPTION_TYPE: &str = "AWS::CE::AnomalySubscription";
+pub const ANOMALY_SUBSCRIPTION_TYPE_NAME: &str = "AWS::CE::AnomalySubscription";
 
 /// `AWS::CE::AnomalySubscription` (schema: `model/schemas/CE_AnomalySubscription.json`).
 ///
@@ -58,7 +58,7 @@ pub const ANOMALY_SUBSCRIPTION_TYPE: &str = "AWS::CE::AnomalySubscription";
 /// AWS Cost Anomaly Detection leverages advanced Machine Learning technologies to identify anomalous spend and root causes, so you can quickly take action. Create subscription to be notified
 /// ```
 pub static ANOMALY_SUBSCRIPTION: ResourceFacts = ResourceFacts {
-    type_name: ANOMALY_SUBSCRIPTION_TYPE,
+    type_name: ANOMALY_SUBSCRIPTION_TYPE_NAME,
     service: Some("ce"),
     iam_prefixes: &["ce"],
     handler_actions: &[
@@ -93,7 +93,7 @@ pub static ANOMALY_SUBSCRIPTION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CE::CostCategory`: the type name, for code that matches on it.
-pub const COST_CATEGORY_TYPE: &str = "AWS::CE::CostCategory";
+pub const COST_CATEGORY_TYPE_NAME: &str = "AWS::CE::CostCategory";
 
 /// `AWS::CE::CostCategory` (schema: `model/schemas/CE_CostCategory.json`).
 ///
@@ -101,7 +101,7 @@ pub const COST_CATEGORY_TYPE: &str = "AWS::CE::CostCategory";
 /// Resource Type definition for AWS::CE::CostCategory. Cost Category enables you to map your cost and usage into meaningful categories. You can use Cost Category to organize your costs using a rule-based engine.
 /// ```
 pub static COST_CATEGORY: ResourceFacts = ResourceFacts {
-    type_name: COST_CATEGORY_TYPE,
+    type_name: COST_CATEGORY_TYPE_NAME,
     service: Some("ce"),
     iam_prefixes: &["ce"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::CertificateManager::Certificate`: the type name, for code that matches on it.
-pub const CERTIFICATE_TYPE: &str = "AWS::CertificateManager::Certificate";
+pub const CERTIFICATE_TYPE_NAME: &str = "AWS::CertificateManager::Certificate";
 
 /// `AWS::CertificateManager::Certificate` (schema: `model/schemas/CertificateManager_Certificate.json`).
 ///
@@ -13,7 +13,7 @@ pub const CERTIFICATE_TYPE: &str = "AWS::CertificateManager::Certificate";
 /// Resource Type definition for AWS::CertificateManager::Certificate
 /// ```
 pub static CERTIFICATE: ResourceFacts = ResourceFacts {
-    type_name: CERTIFICATE_TYPE,
+    type_name: CERTIFICATE_TYPE_NAME,
     service: Some("acm"),
     iam_prefixes: &["acm", "acm-pca", "route53"],
     handler_actions: &[

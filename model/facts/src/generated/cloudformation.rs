@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::CloudFormation::CustomResource`: the type name, for code that matches on it.
-pub const CUSTOM_RESOURCE_TYPE: &str = "AWS::CloudFormation::CustomResource";
+pub const CUSTOM_RESOURCE_TYPE_NAME: &str = "AWS::CloudFormation::CustomResource";
 
 /// `AWS::CloudFormation::CustomResource` (schema: `model/schemas/CloudFormation_CustomResource.json`).
 ///
@@ -13,7 +13,7 @@ pub const CUSTOM_RESOURCE_TYPE: &str = "AWS::CloudFormation::CustomResource";
 /// Resource Type definition for AWS::CloudFormation::CustomResource
 /// ```
 pub static CUSTOM_RESOURCE: ResourceFacts = ResourceFacts {
-    type_name: CUSTOM_RESOURCE_TYPE,
+    type_name: CUSTOM_RESOURCE_TYPE_NAME,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -29,7 +29,7 @@ pub static CUSTOM_RESOURCE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudFormation::Stack`: the type name, for code that matches on it.
-pub const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
+pub const STACK_TYPE_NAME: &str = "AWS::CloudFormation::Stack";
 
 /// `AWS::CloudFormation::Stack` (schema: `model/schemas/CloudFormation_Stack.json`).
 ///
@@ -37,7 +37,7 @@ pub const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
 /// The AWS::CloudFormation::Stack resource nests a stack as a resource in a top-level template.
 /// ```
 pub static STACK: ResourceFacts = ResourceFacts {
-    type_name: STACK_TYPE,
+    type_name: STACK_TYPE_NAME,
     service: Some("cloudformation"),
     iam_prefixes: &["cloudformation", "iam"],
     handler_actions: &[
@@ -71,7 +71,7 @@ pub static STACK: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudFormation::WaitCondition`: the type name, for code that matches on it.
-pub const WAIT_CONDITION_TYPE: &str = "AWS::CloudFormation::WaitCondition";
+pub const WAIT_CONDITION_TYPE_NAME: &str = "AWS::CloudFormation::WaitCondition";
 
 /// `AWS::CloudFormation::WaitCondition` (schema: `model/schemas/CloudFormation_WaitCondition.json`).
 ///
@@ -79,7 +79,7 @@ pub const WAIT_CONDITION_TYPE: &str = "AWS::CloudFormation::WaitCondition";
 /// Resource Type definition for AWS::CloudFormation::WaitCondition
 /// ```
 pub static WAIT_CONDITION: ResourceFacts = ResourceFacts {
-    type_name: WAIT_CONDITION_TYPE,
+    type_name: WAIT_CONDITION_TYPE_NAME,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -95,7 +95,7 @@ pub static WAIT_CONDITION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudFormation::WaitConditionHandle`: the type name, for code that matches on it.
-pub const WAIT_CONDITION_HANDLE_TYPE: &str = "AWS::CloudFormation::WaitConditionHandle";
+pub const WAIT_CONDITION_HANDLE_TYPE_NAME: &str = "AWS::CloudFormation::WaitConditionHandle";
 
 /// `AWS::CloudFormation::WaitConditionHandle` (schema: `model/schemas/CloudFormation_WaitConditionHandle.json`).
 ///
@@ -103,7 +103,7 @@ pub const WAIT_CONDITION_HANDLE_TYPE: &str = "AWS::CloudFormation::WaitCondition
 /// Resource Type definition for AWS::CloudFormation::WaitConditionHandle
 /// ```
 pub static WAIT_CONDITION_HANDLE: ResourceFacts = ResourceFacts {
-    type_name: WAIT_CONDITION_HANDLE_TYPE,
+    type_name: WAIT_CONDITION_HANDLE_TYPE_NAME,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],

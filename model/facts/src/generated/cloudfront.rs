@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::CloudFront::CachePolicy`: the type name, for code that matches on it.
-pub const CACHE_POLICY_TYPE: &str = "AWS::CloudFront::CachePolicy";
+pub const CACHE_POLICY_TYPE_NAME: &str = "AWS::CloudFront::CachePolicy";
 
 /// `AWS::CloudFront::CachePolicy` (schema: `model/schemas/CloudFront_CachePolicy.json`).
 ///
@@ -18,7 +18,7 @@ pub const CACHE_POLICY_TYPE: &str = "AWS::CloudFront::CachePolicy";
 ///  The headers, cookies, and query strings that are included in the cache key are also included in requests that CloudFront sends to the origin. CloudFront sends a request when it can't find a valid object in its cache that matches the request's cache key. If you want to send values to the origin but *not* include them in the cache key, use ``OriginRequestPolicy``.
 /// ```
 pub static CACHE_POLICY: ResourceFacts = ResourceFacts {
-    type_name: CACHE_POLICY_TYPE,
+    type_name: CACHE_POLICY_TYPE_NAME,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[
@@ -40,7 +40,7 @@ pub static CACHE_POLICY: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudFront::Distribution`: the type name, for code that matches on it.
-pub const DISTRIBUTION_TYPE: &str = "AWS::CloudFront::Distribution";
+pub const DISTRIBUTION_TYPE_NAME: &str = "AWS::CloudFront::Distribution";
 
 /// `AWS::CloudFront::Distribution` (schema: `model/schemas/CloudFront_Distribution.json`).
 ///
@@ -48,7 +48,7 @@ pub const DISTRIBUTION_TYPE: &str = "AWS::CloudFront::Distribution";
 /// A distribution tells CloudFront where you want content to be delivered from, and the details about how to track and manage content delivery.
 /// ```
 pub static DISTRIBUTION: ResourceFacts = ResourceFacts {
-    type_name: DISTRIBUTION_TYPE,
+    type_name: DISTRIBUTION_TYPE_NAME,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[
@@ -86,7 +86,7 @@ pub static DISTRIBUTION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudFront::Function`: the type name, for code that matches on it.
-pub const FUNCTION_TYPE: &str = "AWS::CloudFront::Function";
+pub const FUNCTION_TYPE_NAME: &str = "AWS::CloudFront::Function";
 
 /// `AWS::CloudFront::Function` (schema: `model/schemas/CloudFront_Function.json`).
 ///
@@ -98,7 +98,7 @@ pub const FUNCTION_TYPE: &str = "AWS::CloudFront::Function";
 ///  To automatically publish the function to the ``LIVE`` stage when it’s created, set the ``AutoPublish`` property to ``true``.
 /// ```
 pub static FUNCTION: ResourceFacts = ResourceFacts {
-    type_name: FUNCTION_TYPE,
+    type_name: FUNCTION_TYPE_NAME,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[
@@ -136,7 +136,7 @@ pub static FUNCTION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudFront::OriginAccessControl`: the type name, for code that matches on it.
-pub const ORIGIN_ACCESS_CONTROL_TYPE: &str = "AWS::CloudFront::OriginAccessControl";
+pub const ORIGIN_ACCESS_CONTROL_TYPE_NAME: &str = "AWS::CloudFront::OriginAccessControl";
 
 /// `AWS::CloudFront::OriginAccessControl` (schema: `model/schemas/CloudFront_OriginAccessControl.json`).
 ///
@@ -146,7 +146,7 @@ pub const ORIGIN_ACCESS_CONTROL_TYPE: &str = "AWS::CloudFront::OriginAccessContr
 ///  For more information about using a CloudFront origin access control, see [Restricting access to an origin](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-origin.html) in the *Amazon CloudFront Developer Guide*.
 /// ```
 pub static ORIGIN_ACCESS_CONTROL: ResourceFacts = ResourceFacts {
-    type_name: ORIGIN_ACCESS_CONTROL_TYPE,
+    type_name: ORIGIN_ACCESS_CONTROL_TYPE_NAME,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[
@@ -168,7 +168,7 @@ pub static ORIGIN_ACCESS_CONTROL: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudFront::OriginRequestPolicy`: the type name, for code that matches on it.
-pub const ORIGIN_REQUEST_POLICY_TYPE: &str = "AWS::CloudFront::OriginRequestPolicy";
+pub const ORIGIN_REQUEST_POLICY_TYPE_NAME: &str = "AWS::CloudFront::OriginRequestPolicy";
 
 /// `AWS::CloudFront::OriginRequestPolicy` (schema: `model/schemas/CloudFront_OriginRequestPolicy.json`).
 ///
@@ -182,7 +182,7 @@ pub const ORIGIN_REQUEST_POLICY_TYPE: &str = "AWS::CloudFront::OriginRequestPoli
 ///  CloudFront sends a request when it can't find an object in its cache that matches the request. If you want to send values to the origin and also include them in the cache key, use ``CachePolicy``.
 /// ```
 pub static ORIGIN_REQUEST_POLICY: ResourceFacts = ResourceFacts {
-    type_name: ORIGIN_REQUEST_POLICY_TYPE,
+    type_name: ORIGIN_REQUEST_POLICY_TYPE_NAME,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[
@@ -204,7 +204,7 @@ pub static ORIGIN_REQUEST_POLICY: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudFront::ResponseHeadersPolicy`: the type name, for code that matches on it.
-pub const RESPONSE_HEADERS_POLICY_TYPE: &str = "AWS::CloudFront::ResponseHeadersPolicy";
+pub const RESPONSE_HEADERS_POLICY_TYPE_NAME: &str = "AWS::CloudFront::ResponseHeadersPolicy";
 
 /// `AWS::CloudFront::ResponseHeadersPolicy` (schema: `model/schemas/CloudFront_ResponseHeadersPolicy.json`).
 ///
@@ -215,7 +215,7 @@ pub const RESPONSE_HEADERS_POLICY_TYPE: &str = "AWS::CloudFront::ResponseHeaders
 ///  For more information, see [Adding or removing HTTP headers in CloudFront responses](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/modifying-response-headers.html) in the *Amazon CloudFront Developer Guide*.
 /// ```
 pub static RESPONSE_HEADERS_POLICY: ResourceFacts = ResourceFacts {
-    type_name: RESPONSE_HEADERS_POLICY_TYPE,
+    type_name: RESPONSE_HEADERS_POLICY_TYPE_NAME,
     service: Some("cloudfront"),
     iam_prefixes: &["cloudfront"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::CloudWatch::Alarm`: the type name, for code that matches on it.
-pub const ALARM_TYPE: &str = "AWS::CloudWatch::Alarm";
+pub const ALARM_TYPE_NAME: &str = "AWS::CloudWatch::Alarm";
 
 /// `AWS::CloudWatch::Alarm` (schema: `model/schemas/CloudWatch_Alarm.json`).
 ///
@@ -15,7 +15,7 @@ pub const ALARM_TYPE: &str = "AWS::CloudWatch::Alarm";
 ///  When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous configuration of the alarm.
 /// ```
 pub static ALARM: ResourceFacts = ResourceFacts {
-    type_name: ALARM_TYPE,
+    type_name: ALARM_TYPE_NAME,
     service: Some("cloudwatch"),
     iam_prefixes: &["cloudwatch"],
     handler_actions: &[
@@ -44,7 +44,7 @@ pub static ALARM: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudWatch::CompositeAlarm`: the type name, for code that matches on it.
-pub const COMPOSITE_ALARM_TYPE: &str = "AWS::CloudWatch::CompositeAlarm";
+pub const COMPOSITE_ALARM_TYPE_NAME: &str = "AWS::CloudWatch::CompositeAlarm";
 
 /// `AWS::CloudWatch::CompositeAlarm` (schema: `model/schemas/CloudWatch_CompositeAlarm.json`).
 ///
@@ -52,7 +52,7 @@ pub const COMPOSITE_ALARM_TYPE: &str = "AWS::CloudWatch::CompositeAlarm";
 /// The AWS::CloudWatch::CompositeAlarm type specifies an alarm which aggregates the states of other Alarms (Metric or Composite Alarms) as defined by the AlarmRule expression
 /// ```
 pub static COMPOSITE_ALARM: ResourceFacts = ResourceFacts {
-    type_name: COMPOSITE_ALARM_TYPE,
+    type_name: COMPOSITE_ALARM_TYPE_NAME,
     service: Some("cloudwatch"),
     iam_prefixes: &["cloudwatch"],
     handler_actions: &[
@@ -81,7 +81,7 @@ pub static COMPOSITE_ALARM: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::CloudWatch::Dashboard`: the type name, for code that matches on it.
-pub const DASHBOARD_TYPE: &str = "AWS::CloudWatch::Dashboard";
+pub const DASHBOARD_TYPE_NAME: &str = "AWS::CloudWatch::Dashboard";
 
 /// `AWS::CloudWatch::Dashboard` (schema: `model/schemas/CloudWatch_Dashboard.json`).
 ///
@@ -89,7 +89,7 @@ pub const DASHBOARD_TYPE: &str = "AWS::CloudWatch::Dashboard";
 /// Resource Type definition for AWS::CloudWatch::Dashboard
 /// ```
 pub static DASHBOARD: ResourceFacts = ResourceFacts {
-    type_name: DASHBOARD_TYPE,
+    type_name: DASHBOARD_TYPE_NAME,
     service: Some("cloudwatch"),
     iam_prefixes: &["cloudwatch"],
     handler_actions: &[

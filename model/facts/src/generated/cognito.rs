@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Cognito::UserPool`: the type name, for code that matches on it.
-pub const USER_POOL_TYPE: &str = "AWS::Cognito::UserPool";
+pub const USER_POOL_TYPE_NAME: &str = "AWS::Cognito::UserPool";
 
 /// `AWS::Cognito::UserPool` (schema: `model/schemas/Cognito_UserPool.json`).
 ///
@@ -13,7 +13,7 @@ pub const USER_POOL_TYPE: &str = "AWS::Cognito::UserPool";
 /// Definition of AWS::Cognito::UserPool Resource Type
 /// ```
 pub static USER_POOL: ResourceFacts = ResourceFacts {
-    type_name: USER_POOL_TYPE,
+    type_name: USER_POOL_TYPE_NAME,
     service: Some("cognito-idp"),
     iam_prefixes: &["cognito-idp", "iam", "kms"],
     handler_actions: &[
@@ -64,7 +64,7 @@ pub static USER_POOL: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Cognito::UserPoolClient`: the type name, for code that matches on it.
-pub const USER_POOL_CLIENT_TYPE: &str = "AWS::Cognito::UserPoolClient";
+pub const USER_POOL_CLIENT_TYPE_NAME: &str = "AWS::Cognito::UserPoolClient";
 
 /// `AWS::Cognito::UserPoolClient` (schema: `model/schemas/Cognito_UserPoolClient.json`).
 ///
@@ -72,7 +72,7 @@ pub const USER_POOL_CLIENT_TYPE: &str = "AWS::Cognito::UserPoolClient";
 /// Resource Type definition for AWS::Cognito::UserPoolClient
 /// ```
 pub static USER_POOL_CLIENT: ResourceFacts = ResourceFacts {
-    type_name: USER_POOL_CLIENT_TYPE,
+    type_name: USER_POOL_CLIENT_TYPE_NAME,
     service: Some("cognito-idp"),
     iam_prefixes: &["cognito-idp", "iam"],
     handler_actions: &[
@@ -106,7 +106,7 @@ pub static USER_POOL_CLIENT: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Cognito::UserPoolGroup`: the type name, for code that matches on it.
-pub const USER_POOL_GROUP_TYPE: &str = "AWS::Cognito::UserPoolGroup";
+pub const USER_POOL_GROUP_TYPE_NAME: &str = "AWS::Cognito::UserPoolGroup";
 
 /// `AWS::Cognito::UserPoolGroup` (schema: `model/schemas/Cognito_UserPoolGroup.json`).
 ///
@@ -114,7 +114,7 @@ pub const USER_POOL_GROUP_TYPE: &str = "AWS::Cognito::UserPoolGroup";
 /// Resource Type definition for AWS::Cognito::UserPoolGroup
 /// ```
 pub static USER_POOL_GROUP: ResourceFacts = ResourceFacts {
-    type_name: USER_POOL_GROUP_TYPE,
+    type_name: USER_POOL_GROUP_TYPE_NAME,
     service: Some("cognito-idp"),
     iam_prefixes: &["cognito-idp", "iam"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, Tagging};
 
 /// `AWS::DirectoryService::MicrosoftAD`: the type name, for code that matches on it.
-pub const MICROSOFT_AD_TYPE: &str = "AWS::DirectoryService::MicrosoftAD";
+pub const MICROSOFT_AD_TYPE_NAME: &str = "AWS::DirectoryService::MicrosoftAD";
 
 /// `AWS::DirectoryService::MicrosoftAD` (schema: `model/schemas/DirectoryService_MicrosoftAD.json`).
 ///
@@ -13,7 +13,7 @@ pub const MICROSOFT_AD_TYPE: &str = "AWS::DirectoryService::MicrosoftAD";
 /// Resource Type definition for AWS::DirectoryService::MicrosoftAD
 /// ```
 pub static MICROSOFT_AD: ResourceFacts = ResourceFacts {
-    type_name: MICROSOFT_AD_TYPE,
+    type_name: MICROSOFT_AD_TYPE_NAME,
     service: Some("ds"),
     iam_prefixes: &["ds", "ec2"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::DocDB::DBCluster`: the type name, for code that matches on it.
-pub const DB_CLUSTER_TYPE: &str = "AWS::DocDB::DBCluster";
+pub const DB_CLUSTER_TYPE_NAME: &str = "AWS::DocDB::DBCluster";
 
 /// `AWS::DocDB::DBCluster` (schema: `model/schemas/DocDB_DBCluster.json`).
 ///
@@ -13,7 +13,7 @@ pub const DB_CLUSTER_TYPE: &str = "AWS::DocDB::DBCluster";
 /// Resource Type definition for AWS::DocDB::DBCluster
 /// ```
 pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: DB_CLUSTER_TYPE,
+    type_name: DB_CLUSTER_TYPE_NAME,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -46,7 +46,7 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::DocDB::DBInstance`: the type name, for code that matches on it.
-pub const DB_INSTANCE_TYPE: &str = "AWS::DocDB::DBInstance";
+pub const DB_INSTANCE_TYPE_NAME: &str = "AWS::DocDB::DBInstance";
 
 /// `AWS::DocDB::DBInstance` (schema: `model/schemas/DocDB_DBInstance.json`).
 ///
@@ -54,7 +54,7 @@ pub const DB_INSTANCE_TYPE: &str = "AWS::DocDB::DBInstance";
 /// Resource Type definition for AWS::DocDB::DBInstance
 /// ```
 pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: DB_INSTANCE_TYPE,
+    type_name: DB_INSTANCE_TYPE_NAME,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],

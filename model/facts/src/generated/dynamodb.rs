@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::DynamoDB::GlobalTable`: the type name, for code that matches on it.
-pub const GLOBAL_TABLE_TYPE: &str = "AWS::DynamoDB::GlobalTable";
+pub const GLOBAL_TABLE_TYPE_NAME: &str = "AWS::DynamoDB::GlobalTable";
 
 /// `AWS::DynamoDB::GlobalTable` (schema: `model/schemas/DynamoDB_GlobalTable.json`).
 ///
@@ -13,7 +13,7 @@ pub const GLOBAL_TABLE_TYPE: &str = "AWS::DynamoDB::GlobalTable";
 /// Version: None. Resource Type definition for AWS::DynamoDB::GlobalTable
 /// ```
 pub static GLOBAL_TABLE: ResourceFacts = ResourceFacts {
-    type_name: GLOBAL_TABLE_TYPE,
+    type_name: GLOBAL_TABLE_TYPE_NAME,
     service: Some("dynamodb"),
     iam_prefixes: &[
         "application-autoscaling",
@@ -103,7 +103,7 @@ pub static GLOBAL_TABLE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::DynamoDB::Table`: the type name, for code that matches on it.
-pub const TABLE_TYPE: &str = "AWS::DynamoDB::Table";
+pub const TABLE_TYPE_NAME: &str = "AWS::DynamoDB::Table";
 
 /// `AWS::DynamoDB::Table` (schema: `model/schemas/DynamoDB_Table.json`).
 ///
@@ -115,7 +115,7 @@ pub const TABLE_TYPE: &str = "AWS::DynamoDB::Table";
 ///    Our guidance is to use the latest schema documented for your CFNlong templates. This schema supports the provisioning of all table settings below. When using this schema in your CFNlong templates, please ensure that your Identity and Access Management (IAM) policies are updated with appropriate permissions to allow for the authorization of these setting changes.
 /// ```
 pub static TABLE: ResourceFacts = ResourceFacts {
-    type_name: TABLE_TYPE,
+    type_name: TABLE_TYPE_NAME,
     service: Some("dynamodb"),
     iam_prefixes: &["dynamodb", "iam", "kinesis", "kms", "logs", "s3"],
     handler_actions: &[

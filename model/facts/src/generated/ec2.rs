@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::EC2::ClientVpnEndpoint`: the type name, for code that matches on it.
-pub const CLIENT_VPN_ENDPOINT_TYPE: &str = "AWS::EC2::ClientVpnEndpoint";
+pub const CLIENT_VPN_ENDPOINT_TYPE_NAME: &str = "AWS::EC2::ClientVpnEndpoint";
 
 /// `AWS::EC2::ClientVpnEndpoint` (schema: `model/schemas/EC2_ClientVpnEndpoint.json`).
 ///
@@ -13,7 +13,7 @@ pub const CLIENT_VPN_ENDPOINT_TYPE: &str = "AWS::EC2::ClientVpnEndpoint";
 /// Resource Type definition for AWS::EC2::ClientVpnEndpoint
 /// ```
 pub static CLIENT_VPN_ENDPOINT: ResourceFacts = ResourceFacts {
-    type_name: CLIENT_VPN_ENDPOINT_TYPE,
+    type_name: CLIENT_VPN_ENDPOINT_TYPE_NAME,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],
@@ -41,7 +41,7 @@ pub static CLIENT_VPN_ENDPOINT: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::EIP`: the type name, for code that matches on it.
-pub const EIP_TYPE: &str = "AWS::EC2::EIP";
+pub const EIP_TYPE_NAME: &str = "AWS::EC2::EIP";
 
 /// `AWS::EC2::EIP` (schema: `model/schemas/EC2_EIP.json`).
 ///
@@ -51,7 +51,7 @@ pub const EIP_TYPE: &str = "AWS::EC2::EIP";
 ///  For more information, see [Elastic IP Addresses](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html) in the *Amazon EC2 User Guide*.
 /// ```
 pub static EIP: ResourceFacts = ResourceFacts {
-    type_name: EIP_TYPE,
+    type_name: EIP_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -88,7 +88,7 @@ pub static EIP: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::Host`: the type name, for code that matches on it.
-pub const HOST_TYPE: &str = "AWS::EC2::Host";
+pub const HOST_TYPE_NAME: &str = "AWS::EC2::Host";
 
 /// `AWS::EC2::Host` (schema: `model/schemas/EC2_Host.json`).
 ///
@@ -96,7 +96,7 @@ pub const HOST_TYPE: &str = "AWS::EC2::Host";
 /// Resource Type definition for AWS::EC2::Host
 /// ```
 pub static HOST: ResourceFacts = ResourceFacts {
-    type_name: HOST_TYPE,
+    type_name: HOST_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -128,7 +128,7 @@ pub static HOST: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::Instance`: the type name, for code that matches on it.
-pub const INSTANCE_TYPE: &str = "AWS::EC2::Instance";
+pub const INSTANCE_TYPE_NAME: &str = "AWS::EC2::Instance";
 
 /// `AWS::EC2::Instance` (schema: `model/schemas/EC2_Instance.json`).
 ///
@@ -136,7 +136,7 @@ pub const INSTANCE_TYPE: &str = "AWS::EC2::Instance";
 /// Resource Type definition for AWS::EC2::Instance
 /// ```
 pub static INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: INSTANCE_TYPE,
+    type_name: INSTANCE_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2", "iam", "ssm"],
     handler_actions: &[
@@ -249,7 +249,7 @@ pub static INSTANCE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::InternetGateway`: the type name, for code that matches on it.
-pub const INTERNET_GATEWAY_TYPE: &str = "AWS::EC2::InternetGateway";
+pub const INTERNET_GATEWAY_TYPE_NAME: &str = "AWS::EC2::InternetGateway";
 
 /// `AWS::EC2::InternetGateway` (schema: `model/schemas/EC2_InternetGateway.json`).
 ///
@@ -257,7 +257,7 @@ pub const INTERNET_GATEWAY_TYPE: &str = "AWS::EC2::InternetGateway";
 /// Allocates an internet gateway for use with a VPC. After creating the Internet gateway, you then attach it to a VPC.
 /// ```
 pub static INTERNET_GATEWAY: ResourceFacts = ResourceFacts {
-    type_name: INTERNET_GATEWAY_TYPE,
+    type_name: INTERNET_GATEWAY_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -282,7 +282,7 @@ pub static INTERNET_GATEWAY: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::NatGateway`: the type name, for code that matches on it.
-pub const NAT_GATEWAY_TYPE: &str = "AWS::EC2::NatGateway";
+pub const NAT_GATEWAY_TYPE_NAME: &str = "AWS::EC2::NatGateway";
 
 /// `AWS::EC2::NatGateway` (schema: `model/schemas/EC2_NatGateway.json`).
 ///
@@ -293,7 +293,7 @@ pub const NAT_GATEWAY_TYPE: &str = "AWS::EC2::NatGateway";
 ///   When you associate an Elastic IP address or secondary Elastic IP address with a public NAT gateway, the network border group of the Elastic IP address must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. Otherwise, the NAT gateway fails to launch. You can see the network border group for the AZ by viewing the details of the subnet. Similarly, you can view the network border group for the Elastic IP address by viewing its details. For more information, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#allocate-eip) in the *Amazon VPC User Guide*.
 /// ```
 pub static NAT_GATEWAY: ResourceFacts = ResourceFacts {
-    type_name: NAT_GATEWAY_TYPE,
+    type_name: NAT_GATEWAY_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -335,7 +335,7 @@ pub static NAT_GATEWAY: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::Route`: the type name, for code that matches on it.
-pub const ROUTE_TYPE: &str = "AWS::EC2::Route";
+pub const ROUTE_TYPE_NAME: &str = "AWS::EC2::Route";
 
 /// `AWS::EC2::Route` (schema: `model/schemas/EC2_Route.json`).
 ///
@@ -345,7 +345,7 @@ pub const ROUTE_TYPE: &str = "AWS::EC2::Route";
 ///  If you create a route that references a transit gateway in the same template where you create the transit gateway, you must declare a dependency on the transit gateway attachment. The route table cannot use the transit gateway until it has successfully attached to the VPC. Add a [DependsOn Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) in the ``AWS::EC2::Route`` resource to explicitly declare a dependency on the ``AWS::EC2::TransitGatewayAttachment`` resource.
 /// ```
 pub static ROUTE: ResourceFacts = ResourceFacts {
-    type_name: ROUTE_TYPE,
+    type_name: ROUTE_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -372,7 +372,7 @@ pub static ROUTE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::RouteTable`: the type name, for code that matches on it.
-pub const ROUTE_TABLE_TYPE: &str = "AWS::EC2::RouteTable";
+pub const ROUTE_TABLE_TYPE_NAME: &str = "AWS::EC2::RouteTable";
 
 /// `AWS::EC2::RouteTable` (schema: `model/schemas/EC2_RouteTable.json`).
 ///
@@ -381,7 +381,7 @@ pub const ROUTE_TABLE_TYPE: &str = "AWS::EC2::RouteTable";
 ///  For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 /// ```
 pub static ROUTE_TABLE: ResourceFacts = ResourceFacts {
-    type_name: ROUTE_TABLE_TYPE,
+    type_name: ROUTE_TABLE_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -406,7 +406,7 @@ pub static ROUTE_TABLE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::SecurityGroup`: the type name, for code that matches on it.
-pub const SECURITY_GROUP_TYPE: &str = "AWS::EC2::SecurityGroup";
+pub const SECURITY_GROUP_TYPE_NAME: &str = "AWS::EC2::SecurityGroup";
 
 /// `AWS::EC2::SecurityGroup` (schema: `model/schemas/EC2_SecurityGroup.json`).
 ///
@@ -414,7 +414,7 @@ pub const SECURITY_GROUP_TYPE: &str = "AWS::EC2::SecurityGroup";
 /// Resource Type definition for AWS::EC2::SecurityGroup
 /// ```
 pub static SECURITY_GROUP: ResourceFacts = ResourceFacts {
-    type_name: SECURITY_GROUP_TYPE,
+    type_name: SECURITY_GROUP_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -450,7 +450,7 @@ pub static SECURITY_GROUP: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::SecurityGroupEgress`: the type name, for code that matches on it.
-pub const SECURITY_GROUP_EGRESS_TYPE: &str = "AWS::EC2::SecurityGroupEgress";
+pub const SECURITY_GROUP_EGRESS_TYPE_NAME: &str = "AWS::EC2::SecurityGroupEgress";
 
 /// `AWS::EC2::SecurityGroupEgress` (schema: `model/schemas/EC2_SecurityGroupEgress.json`).
 ///
@@ -462,7 +462,7 @@ pub const SECURITY_GROUP_EGRESS_TYPE: &str = "AWS::EC2::SecurityGroupEgress";
 ///  Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
 /// ```
 pub static SECURITY_GROUP_EGRESS: ResourceFacts = ResourceFacts {
-    type_name: SECURITY_GROUP_EGRESS_TYPE,
+    type_name: SECURITY_GROUP_EGRESS_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -492,7 +492,7 @@ pub static SECURITY_GROUP_EGRESS: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::SecurityGroupIngress`: the type name, for code that matches on it.
-pub const SECURITY_GROUP_INGRESS_TYPE: &str = "AWS::EC2::SecurityGroupIngress";
+pub const SECURITY_GROUP_INGRESS_TYPE_NAME: &str = "AWS::EC2::SecurityGroupIngress";
 
 /// `AWS::EC2::SecurityGroupIngress` (schema: `model/schemas/EC2_SecurityGroupIngress.json`).
 ///
@@ -500,7 +500,7 @@ pub const SECURITY_GROUP_INGRESS_TYPE: &str = "AWS::EC2::SecurityGroupIngress";
 /// Resource Type definition for AWS::EC2::SecurityGroupIngress
 /// ```
 pub static SECURITY_GROUP_INGRESS: ResourceFacts = ResourceFacts {
-    type_name: SECURITY_GROUP_INGRESS_TYPE,
+    type_name: SECURITY_GROUP_INGRESS_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -537,7 +537,7 @@ pub static SECURITY_GROUP_INGRESS: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::Subnet`: the type name, for code that matches on it.
-pub const SUBNET_TYPE: &str = "AWS::EC2::Subnet";
+pub const SUBNET_TYPE_NAME: &str = "AWS::EC2::Subnet";
 
 /// `AWS::EC2::Subnet` (schema: `model/schemas/EC2_Subnet.json`).
 ///
@@ -547,7 +547,7 @@ pub const SUBNET_TYPE: &str = "AWS::EC2::Subnet";
 ///  For more information, see [Subnets for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
 /// ```
 pub static SUBNET: ResourceFacts = ResourceFacts {
-    type_name: SUBNET_TYPE,
+    type_name: SUBNET_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -598,7 +598,7 @@ pub static SUBNET: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::SubnetRouteTableAssociation`: the type name, for code that matches on it.
-pub const SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE: &str = "AWS::EC2::SubnetRouteTableAssociation";
+pub const SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE_NAME: &str = "AWS::EC2::SubnetRouteTableAssociation";
 
 /// `AWS::EC2::SubnetRouteTableAssociation` (schema: `model/schemas/EC2_SubnetRouteTableAssociation.json`).
 ///
@@ -606,7 +606,7 @@ pub const SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE: &str = "AWS::EC2::SubnetRouteTabl
 /// Associates a subnet with a route table. The subnet and route table must be in the same VPC. This association causes traffic originating from the subnet to be routed according to the routes in the route table. A route table can be associated with multiple subnets. To create a route table, see [AWS::EC2::RouteTable](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routetable.html).
 /// ```
 pub static SUBNET_ROUTE_TABLE_ASSOCIATION: ResourceFacts = ResourceFacts {
-    type_name: SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE,
+    type_name: SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -628,7 +628,7 @@ pub static SUBNET_ROUTE_TABLE_ASSOCIATION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::TransitGateway`: the type name, for code that matches on it.
-pub const TRANSIT_GATEWAY_TYPE: &str = "AWS::EC2::TransitGateway";
+pub const TRANSIT_GATEWAY_TYPE_NAME: &str = "AWS::EC2::TransitGateway";
 
 /// `AWS::EC2::TransitGateway` (schema: `model/schemas/EC2_TransitGateway.json`).
 ///
@@ -636,7 +636,7 @@ pub const TRANSIT_GATEWAY_TYPE: &str = "AWS::EC2::TransitGateway";
 /// Resource Type definition for AWS::EC2::TransitGateway
 /// ```
 pub static TRANSIT_GATEWAY: ResourceFacts = ResourceFacts {
-    type_name: TRANSIT_GATEWAY_TYPE,
+    type_name: TRANSIT_GATEWAY_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -668,7 +668,7 @@ pub static TRANSIT_GATEWAY: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::TransitGatewayAttachment`: the type name, for code that matches on it.
-pub const TRANSIT_GATEWAY_ATTACHMENT_TYPE: &str = "AWS::EC2::TransitGatewayAttachment";
+pub const TRANSIT_GATEWAY_ATTACHMENT_TYPE_NAME: &str = "AWS::EC2::TransitGatewayAttachment";
 
 /// `AWS::EC2::TransitGatewayAttachment` (schema: `model/schemas/EC2_TransitGatewayAttachment.json`).
 ///
@@ -676,7 +676,7 @@ pub const TRANSIT_GATEWAY_ATTACHMENT_TYPE: &str = "AWS::EC2::TransitGatewayAttac
 /// Resource Type definition for AWS::EC2::TransitGatewayAttachment
 /// ```
 pub static TRANSIT_GATEWAY_ATTACHMENT: ResourceFacts = ResourceFacts {
-    type_name: TRANSIT_GATEWAY_ATTACHMENT_TYPE,
+    type_name: TRANSIT_GATEWAY_ATTACHMENT_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -706,7 +706,7 @@ pub static TRANSIT_GATEWAY_ATTACHMENT: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::VPC`: the type name, for code that matches on it.
-pub const VPC_TYPE: &str = "AWS::EC2::VPC";
+pub const VPC_TYPE_NAME: &str = "AWS::EC2::VPC";
 
 /// `AWS::EC2::VPC` (schema: `model/schemas/EC2_VPC.json`).
 ///
@@ -716,7 +716,7 @@ pub const VPC_TYPE: &str = "AWS::EC2::VPC";
 ///  For more information, see [Virtual private clouds (VPC)](https://docs.aws.amazon.com/vpc/latest/userguide/configure-your-vpc.html) in the *Amazon VPC User Guide*.
 /// ```
 pub static VPC: ResourceFacts = ResourceFacts {
-    type_name: VPC_TYPE,
+    type_name: VPC_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -805,7 +805,7 @@ pub static VPC: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::VPCEndpoint`: the type name, for code that matches on it.
-pub const VPC_ENDPOINT_TYPE: &str = "AWS::EC2::VPCEndpoint";
+pub const VPC_ENDPOINT_TYPE_NAME: &str = "AWS::EC2::VPCEndpoint";
 
 /// `AWS::EC2::VPCEndpoint` (schema: `model/schemas/EC2_VPCEndpoint.json`).
 ///
@@ -816,7 +816,7 @@ pub const VPC_ENDPOINT_TYPE: &str = "AWS::EC2::VPCEndpoint";
 ///  An endpoint of type ``GatewayLoadBalancer`` provides private connectivity between your VPC and virtual appliances from a service provider.
 /// ```
 pub static VPC_ENDPOINT: ResourceFacts = ResourceFacts {
-    type_name: VPC_ENDPOINT_TYPE,
+    type_name: VPC_ENDPOINT_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2", "vpc-lattice", "vpce"],
     handler_actions: &[
@@ -868,7 +868,7 @@ pub static VPC_ENDPOINT: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::VPCGatewayAttachment`: the type name, for code that matches on it.
-pub const VPC_GATEWAY_ATTACHMENT_TYPE: &str = "AWS::EC2::VPCGatewayAttachment";
+pub const VPC_GATEWAY_ATTACHMENT_TYPE_NAME: &str = "AWS::EC2::VPCGatewayAttachment";
 
 /// `AWS::EC2::VPCGatewayAttachment` (schema: `model/schemas/EC2_VPCGatewayAttachment.json`).
 ///
@@ -876,7 +876,7 @@ pub const VPC_GATEWAY_ATTACHMENT_TYPE: &str = "AWS::EC2::VPCGatewayAttachment";
 /// Resource Type definition for AWS::EC2::VPCGatewayAttachment
 /// ```
 pub static VPC_GATEWAY_ATTACHMENT: ResourceFacts = ResourceFacts {
-    type_name: VPC_GATEWAY_ATTACHMENT_TYPE,
+    type_name: VPC_GATEWAY_ATTACHMENT_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2"],
     handler_actions: &[
@@ -899,7 +899,7 @@ pub static VPC_GATEWAY_ATTACHMENT: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::VPNConnection`: the type name, for code that matches on it.
-pub const VPN_CONNECTION_TYPE: &str = "AWS::EC2::VPNConnection";
+pub const VPN_CONNECTION_TYPE_NAME: &str = "AWS::EC2::VPNConnection";
 
 /// `AWS::EC2::VPNConnection` (schema: `model/schemas/EC2_VPNConnection.json`).
 ///
@@ -910,7 +910,7 @@ pub const VPN_CONNECTION_TYPE: &str = "AWS::EC2::VPNConnection";
 ///  For more information, see [](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *User Guide*.
 /// ```
 pub static VPN_CONNECTION: ResourceFacts = ResourceFacts {
-    type_name: VPN_CONNECTION_TYPE,
+    type_name: VPN_CONNECTION_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2", "logs"],
     handler_actions: &[
@@ -962,7 +962,7 @@ pub static VPN_CONNECTION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EC2::Volume`: the type name, for code that matches on it.
-pub const VOLUME_TYPE: &str = "AWS::EC2::Volume";
+pub const VOLUME_TYPE_NAME: &str = "AWS::EC2::Volume";
 
 /// `AWS::EC2::Volume` (schema: `model/schemas/EC2_Volume.json`).
 ///
@@ -980,7 +980,7 @@ pub const VOLUME_TYPE: &str = "AWS::EC2::Volume";
 ///   If you set a deletion policy that creates a snapshot, all tags on the volume are included in the snapshot.
 /// ```
 pub static VOLUME: ResourceFacts = ResourceFacts {
-    type_name: VOLUME_TYPE,
+    type_name: VOLUME_TYPE_NAME,
     service: Some("ec2"),
     iam_prefixes: &["ec2", "kms"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::ECR::Repository`: the type name, for code that matches on it.
-pub const REPOSITORY_TYPE: &str = "AWS::ECR::Repository";
+pub const REPOSITORY_TYPE_NAME: &str = "AWS::ECR::Repository";
 
 /// `AWS::ECR::Repository` (schema: `model/schemas/ECR_Repository.json`).
 ///
@@ -13,7 +13,7 @@ pub const REPOSITORY_TYPE: &str = "AWS::ECR::Repository";
 /// The ``AWS::ECR::Repository`` resource specifies an Amazon Elastic Container Registry (Amazon ECR) repository, where users can push and pull Docker images, Open Container Initiative (OCI) images, and OCI compatible artifacts. For more information, see [Amazon ECR private repositories](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html) in the *Amazon ECR User Guide*.
 /// ```
 pub static REPOSITORY: ResourceFacts = ResourceFacts {
-    type_name: REPOSITORY_TYPE,
+    type_name: REPOSITORY_TYPE_NAME,
     service: Some("ecr"),
     iam_prefixes: &["ecr", "kms"],
     handler_actions: &[

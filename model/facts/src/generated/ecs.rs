@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::ECS::Cluster`: the type name, for code that matches on it.
-pub const CLUSTER_TYPE: &str = "AWS::ECS::Cluster";
+pub const CLUSTER_TYPE_NAME: &str = "AWS::ECS::Cluster";
 
 /// `AWS::ECS::Cluster` (schema: `model/schemas/ECS_Cluster.json`).
 ///
@@ -13,7 +13,7 @@ pub const CLUSTER_TYPE: &str = "AWS::ECS::Cluster";
 /// The ``AWS::ECS::Cluster`` resource creates an Amazon Elastic Container Service (Amazon ECS) cluster.
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: CLUSTER_TYPE,
+    type_name: CLUSTER_TYPE_NAME,
     service: Some("ecs"),
     iam_prefixes: &["ecs", "iam", "kms"],
     handler_actions: &[
@@ -47,7 +47,7 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ECS::Service`: the type name, for code that matches on it.
-pub const SERVICE_TYPE: &str = "AWS::ECS::Service";
+pub const SERVICE_TYPE_NAME: &str = "AWS::ECS::Service";
 
 /// `AWS::ECS::Service` (schema: `model/schemas/ECS_Service.json`).
 ///
@@ -80,7 +80,7 @@ pub const SERVICE_TYPE: &str = "AWS::ECS::Service";
 ///  If you are experiencing active production issues related to this change, contact AWS Support or your Technical Account Manager.
 /// ```
 pub static SERVICE: ResourceFacts = ResourceFacts {
-    type_name: SERVICE_TYPE,
+    type_name: SERVICE_TYPE_NAME,
     service: Some("ecs"),
     iam_prefixes: &["ecs", "iam"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::EFS::FileSystem`: the type name, for code that matches on it.
-pub const FILE_SYSTEM_TYPE: &str = "AWS::EFS::FileSystem";
+pub const FILE_SYSTEM_TYPE_NAME: &str = "AWS::EFS::FileSystem";
 
 /// `AWS::EFS::FileSystem` (schema: `model/schemas/EFS_FileSystem.json`).
 ///
@@ -13,7 +13,7 @@ pub const FILE_SYSTEM_TYPE: &str = "AWS::EFS::FileSystem";
 /// The ``AWS::EFS::FileSystem`` resource creates a new, empty file system in EFSlong (EFS). You must create a mount target ([AWS::EFS::MountTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html)) to mount your EFS file system on an EC2 or other AWS cloud compute resource.
 /// ```
 pub static FILE_SYSTEM: ResourceFacts = ResourceFacts {
-    type_name: FILE_SYSTEM_TYPE,
+    type_name: FILE_SYSTEM_TYPE_NAME,
     service: Some("elasticfilesystem"),
     iam_prefixes: &["elasticfilesystem", "iam", "kms"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::EKS::Cluster`: the type name, for code that matches on it.
-pub const CLUSTER_TYPE: &str = "AWS::EKS::Cluster";
+pub const CLUSTER_TYPE_NAME: &str = "AWS::EKS::Cluster";
 
 /// `AWS::EKS::Cluster` (schema: `model/schemas/EKS_Cluster.json`).
 ///
@@ -13,7 +13,7 @@ pub const CLUSTER_TYPE: &str = "AWS::EKS::Cluster";
 /// An object representing an Amazon EKS cluster.
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: CLUSTER_TYPE,
+    type_name: CLUSTER_TYPE_NAME,
     service: Some("eks"),
     iam_prefixes: &["ec2", "eks", "iam", "kms"],
     handler_actions: &[
@@ -85,7 +85,7 @@ pub static CLUSTER: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::EKS::Nodegroup`: the type name, for code that matches on it.
-pub const NODEGROUP_TYPE: &str = "AWS::EKS::Nodegroup";
+pub const NODEGROUP_TYPE_NAME: &str = "AWS::EKS::Nodegroup";
 
 /// `AWS::EKS::Nodegroup` (schema: `model/schemas/EKS_Nodegroup.json`).
 ///
@@ -93,7 +93,7 @@ pub const NODEGROUP_TYPE: &str = "AWS::EKS::Nodegroup";
 /// Resource schema for AWS::EKS::Nodegroup
 /// ```
 pub static NODEGROUP: ResourceFacts = ResourceFacts {
-    type_name: NODEGROUP_TYPE,
+    type_name: NODEGROUP_TYPE_NAME,
     service: Some("eks"),
     iam_prefixes: &["ec2", "eks", "iam"],
     handler_actions: &[

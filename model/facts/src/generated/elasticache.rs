@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::ElastiCache::CacheCluster`: the type name, for code that matches on it.
-pub const CACHE_CLUSTER_TYPE: &str = "AWS::ElastiCache::CacheCluster";
+pub const CACHE_CLUSTER_TYPE_NAME: &str = "AWS::ElastiCache::CacheCluster";
 
 /// `AWS::ElastiCache::CacheCluster` (schema: `model/schemas/ElastiCache_CacheCluster.json`).
 ///
@@ -13,7 +13,7 @@ pub const CACHE_CLUSTER_TYPE: &str = "AWS::ElastiCache::CacheCluster";
 /// Resource type definition for AWS::ElastiCache::CacheCluster
 /// ```
 pub static CACHE_CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: CACHE_CLUSTER_TYPE,
+    type_name: CACHE_CLUSTER_TYPE_NAME,
     service: Some("elasticache"),
     iam_prefixes: &["elasticache", "firehose", "iam", "logs", "s3"],
     handler_actions: &[
@@ -82,7 +82,7 @@ pub static CACHE_CLUSTER: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ElastiCache::ReplicationGroup`: the type name, for code that matches on it.
-pub const REPLICATION_GROUP_TYPE: &str = "AWS::ElastiCache::ReplicationGroup";
+pub const REPLICATION_GROUP_TYPE_NAME: &str = "AWS::ElastiCache::ReplicationGroup";
 
 /// `AWS::ElastiCache::ReplicationGroup` (schema: `model/schemas/ElastiCache_ReplicationGroup.json`).
 ///
@@ -90,7 +90,7 @@ pub const REPLICATION_GROUP_TYPE: &str = "AWS::ElastiCache::ReplicationGroup";
 /// Resource type definition for AWS::ElastiCache::ReplicationGroup
 /// ```
 pub static REPLICATION_GROUP: ResourceFacts = ResourceFacts {
-    type_name: REPLICATION_GROUP_TYPE,
+    type_name: REPLICATION_GROUP_TYPE_NAME,
     service: Some("elasticache"),
     iam_prefixes: &["elasticache", "firehose", "iam", "kms", "logs", "s3"],
     handler_actions: &[
@@ -191,7 +191,7 @@ pub static REPLICATION_GROUP: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::ElastiCache::ServerlessCache`: the type name, for code that matches on it.
-pub const SERVERLESS_CACHE_TYPE: &str = "AWS::ElastiCache::ServerlessCache";
+pub const SERVERLESS_CACHE_TYPE_NAME: &str = "AWS::ElastiCache::ServerlessCache";
 
 /// `AWS::ElastiCache::ServerlessCache` (schema: `model/schemas/ElastiCache_ServerlessCache.json`).
 ///
@@ -199,7 +199,7 @@ pub const SERVERLESS_CACHE_TYPE: &str = "AWS::ElastiCache::ServerlessCache";
 /// The AWS::ElastiCache::ServerlessCache resource creates an Amazon ElastiCache Serverless Cache.
 /// ```
 pub static SERVERLESS_CACHE: ResourceFacts = ResourceFacts {
-    type_name: SERVERLESS_CACHE_TYPE,
+    type_name: SERVERLESS_CACHE_TYPE_NAME,
     service: Some("elasticache"),
     iam_prefixes: &["ec2", "elasticache", "kms"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::ElasticLoadBalancing::LoadBalancer`: the type name, for code that matches on it.
-pub const LOAD_BALANCER_TYPE: &str = "AWS::ElasticLoadBalancing::LoadBalancer";
+pub const LOAD_BALANCER_TYPE_NAME: &str = "AWS::ElasticLoadBalancing::LoadBalancer";
 
 /// `AWS::ElasticLoadBalancing::LoadBalancer` (schema: `model/schemas/ElasticLoadBalancing_LoadBalancer.json`).
 ///
@@ -13,7 +13,7 @@ pub const LOAD_BALANCER_TYPE: &str = "AWS::ElasticLoadBalancing::LoadBalancer";
 /// Resource Type definition for AWS::ElasticLoadBalancing::LoadBalancer
 /// ```
 pub static LOAD_BALANCER: ResourceFacts = ResourceFacts {
-    type_name: LOAD_BALANCER_TYPE,
+    type_name: LOAD_BALANCER_TYPE_NAME,
     service: Some("elasticloadbalancing"),
     iam_prefixes: &["ec2", "elasticloadbalancing"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::ElasticLoadBalancingV2::LoadBalancer`: the type name, for code that matches on it.
-pub const LOAD_BALANCER_TYPE: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+pub const LOAD_BALANCER_TYPE_NAME: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 
 /// `AWS::ElasticLoadBalancingV2::LoadBalancer` (schema: `model/schemas/ElasticLoadBalancingV2_LoadBalancer.json`).
 ///
@@ -13,7 +13,7 @@ pub const LOAD_BALANCER_TYPE: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 /// Specifies an Application Load Balancer, a Network Load Balancer, or a Gateway Load Balancer.
 /// ```
 pub static LOAD_BALANCER: ResourceFacts = ResourceFacts {
-    type_name: LOAD_BALANCER_TYPE,
+    type_name: LOAD_BALANCER_TYPE_NAME,
     service: Some("elasticloadbalancing"),
     iam_prefixes: &["ec2", "elasticloadbalancing"],
     handler_actions: &[

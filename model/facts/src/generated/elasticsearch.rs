@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Elasticsearch::Domain`: the type name, for code that matches on it.
-pub const DOMAIN_TYPE: &str = "AWS::Elasticsearch::Domain";
+pub const DOMAIN_TYPE_NAME: &str = "AWS::Elasticsearch::Domain";
 
 /// `AWS::Elasticsearch::Domain` (schema: `model/schemas/Elasticsearch_Domain.json`).
 ///
@@ -13,7 +13,7 @@ pub const DOMAIN_TYPE: &str = "AWS::Elasticsearch::Domain";
 /// Resource Type definition for AWS::Elasticsearch::Domain
 /// ```
 pub static DOMAIN: ResourceFacts = ResourceFacts {
-    type_name: DOMAIN_TYPE,
+    type_name: DOMAIN_TYPE_NAME,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],

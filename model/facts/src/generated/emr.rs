@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::EMR::Cluster`: the type name, for code that matches on it.
-pub const CLUSTER_TYPE: &str = "AWS::EMR::Cluster";
+pub const CLUSTER_TYPE_NAME: &str = "AWS::EMR::Cluster";
 
 /// `AWS::EMR::Cluster` (schema: `model/schemas/EMR_Cluster.json`).
 ///
@@ -13,7 +13,7 @@ pub const CLUSTER_TYPE: &str = "AWS::EMR::Cluster";
 /// Resource Type definition for AWS::EMR::Cluster
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: CLUSTER_TYPE,
+    type_name: CLUSTER_TYPE_NAME,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],

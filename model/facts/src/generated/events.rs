@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Events::Archive`: the type name, for code that matches on it.
-pub const ARCHIVE_TYPE: &str = "AWS::Events::Archive";
+pub const ARCHIVE_TYPE_NAME: &str = "AWS::Events::Archive";
 
 /// `AWS::Events::Archive` (schema: `model/schemas/Events_Archive.json`).
 ///
@@ -13,7 +13,7 @@ pub const ARCHIVE_TYPE: &str = "AWS::Events::Archive";
 /// Resource Type definition for AWS::Events::Archive
 /// ```
 pub static ARCHIVE: ResourceFacts = ResourceFacts {
-    type_name: ARCHIVE_TYPE,
+    type_name: ARCHIVE_TYPE_NAME,
     service: Some("events"),
     iam_prefixes: &["events", "kms"],
     handler_actions: &[
@@ -40,7 +40,7 @@ pub static ARCHIVE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Events::Rule`: the type name, for code that matches on it.
-pub const RULE_TYPE: &str = "AWS::Events::Rule";
+pub const RULE_TYPE_NAME: &str = "AWS::Events::Rule";
 
 /// `AWS::Events::Rule` (schema: `model/schemas/Events_Rule.json`).
 ///
@@ -48,7 +48,7 @@ pub const RULE_TYPE: &str = "AWS::Events::Rule";
 /// Resource Type definition for AWS::Events::Rule
 /// ```
 pub static RULE: ResourceFacts = ResourceFacts {
-    type_name: RULE_TYPE,
+    type_name: RULE_TYPE_NAME,
     service: Some("events"),
     iam_prefixes: &["events", "iam"],
     handler_actions: &[

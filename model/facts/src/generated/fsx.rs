@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::FSx::FileSystem`: the type name, for code that matches on it.
-pub const FILE_SYSTEM_TYPE: &str = "AWS::FSx::FileSystem";
+pub const FILE_SYSTEM_TYPE_NAME: &str = "AWS::FSx::FileSystem";
 
 /// `AWS::FSx::FileSystem` (schema: `model/schemas/FSx_FileSystem.json`).
 ///
@@ -13,7 +13,7 @@ pub const FILE_SYSTEM_TYPE: &str = "AWS::FSx::FileSystem";
 /// Resource Type definition for AWS::FSx::FileSystem
 /// ```
 pub static FILE_SYSTEM: ResourceFacts = ResourceFacts {
-    type_name: FILE_SYSTEM_TYPE,
+    type_name: FILE_SYSTEM_TYPE_NAME,
     service: None,
     iam_prefixes: &[],
     handler_actions: &[],

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::GlobalAccelerator::Accelerator`: the type name, for code that matches on it.
-pub const ACCELERATOR_TYPE: &str = "AWS::GlobalAccelerator::Accelerator";
+pub const ACCELERATOR_TYPE_NAME: &str = "AWS::GlobalAccelerator::Accelerator";
 
 /// `AWS::GlobalAccelerator::Accelerator` (schema: `model/schemas/GlobalAccelerator_Accelerator.json`).
 ///
@@ -13,7 +13,7 @@ pub const ACCELERATOR_TYPE: &str = "AWS::GlobalAccelerator::Accelerator";
 /// Resource Type definition for AWS::GlobalAccelerator::Accelerator
 /// ```
 pub static ACCELERATOR: ResourceFacts = ResourceFacts {
-    type_name: ACCELERATOR_TYPE,
+    type_name: ACCELERATOR_TYPE_NAME,
     service: Some("globalaccelerator"),
     iam_prefixes: &["globalaccelerator", "logs", "s3"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::IAM::InstanceProfile`: the type name, for code that matches on it.
-pub const INSTANCE_PROFILE_TYPE: &str = "AWS::IAM::InstanceProfile";
+pub const INSTANCE_PROFILE_TYPE_NAME: &str = "AWS::IAM::InstanceProfile";
 
 /// `AWS::IAM::InstanceProfile` (schema: `model/schemas/IAM_InstanceProfile.json`).
 ///
@@ -14,7 +14,7 @@ pub const INSTANCE_PROFILE_TYPE: &str = "AWS::IAM::InstanceProfile";
 ///   For information about the number of instance profiles you can create, see [object quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *User Guide*.
 /// ```
 pub static INSTANCE_PROFILE: ResourceFacts = ResourceFacts {
-    type_name: INSTANCE_PROFILE_TYPE,
+    type_name: INSTANCE_PROFILE_TYPE_NAME,
     service: Some("iam"),
     iam_prefixes: &["iam"],
     handler_actions: &[
@@ -38,7 +38,7 @@ pub static INSTANCE_PROFILE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::IAM::ManagedPolicy`: the type name, for code that matches on it.
-pub const MANAGED_POLICY_TYPE: &str = "AWS::IAM::ManagedPolicy";
+pub const MANAGED_POLICY_TYPE_NAME: &str = "AWS::IAM::ManagedPolicy";
 
 /// `AWS::IAM::ManagedPolicy` (schema: `model/schemas/IAM_ManagedPolicy.json`).
 ///
@@ -49,7 +49,7 @@ pub const MANAGED_POLICY_TYPE: &str = "AWS::IAM::ManagedPolicy";
 ///  For more information about managed policies in general, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 /// ```
 pub static MANAGED_POLICY: ResourceFacts = ResourceFacts {
-    type_name: MANAGED_POLICY_TYPE,
+    type_name: MANAGED_POLICY_TYPE_NAME,
     service: Some("iam"),
     iam_prefixes: &["iam"],
     handler_actions: &[
@@ -98,7 +98,7 @@ pub static MANAGED_POLICY: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::IAM::OIDCProvider`: the type name, for code that matches on it.
-pub const OIDC_PROVIDER_TYPE: &str = "AWS::IAM::OIDCProvider";
+pub const OIDC_PROVIDER_TYPE_NAME: &str = "AWS::IAM::OIDCProvider";
 
 /// `AWS::IAM::OIDCProvider` (schema: `model/schemas/IAM_OIDCProvider.json`).
 ///
@@ -106,7 +106,7 @@ pub const OIDC_PROVIDER_TYPE: &str = "AWS::IAM::OIDCProvider";
 /// Resource Type definition for AWS::IAM::OIDCProvider
 /// ```
 pub static OIDC_PROVIDER: ResourceFacts = ResourceFacts {
-    type_name: OIDC_PROVIDER_TYPE,
+    type_name: OIDC_PROVIDER_TYPE_NAME,
     service: Some("iam"),
     iam_prefixes: &["iam"],
     handler_actions: &[
@@ -136,7 +136,7 @@ pub static OIDC_PROVIDER: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::IAM::Policy`: the type name, for code that matches on it.
-pub const POLICY_TYPE: &str = "AWS::IAM::Policy";
+pub const POLICY_TYPE_NAME: &str = "AWS::IAM::Policy";
 
 /// `AWS::IAM::Policy` (schema: `model/schemas/IAM_Policy.json`).
 ///
@@ -152,7 +152,7 @@ pub const POLICY_TYPE: &str = "AWS::IAM::Policy";
 ///   +   [AWS::IAM::UserPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-userpolicy.html)
 /// ```
 pub static POLICY: ResourceFacts = ResourceFacts {
-    type_name: POLICY_TYPE,
+    type_name: POLICY_TYPE_NAME,
     service: Some("iam"),
     iam_prefixes: &["iam"],
     handler_actions: &[
@@ -178,7 +178,7 @@ pub static POLICY: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::IAM::Role`: the type name, for code that matches on it.
-pub const ROLE_TYPE: &str = "AWS::IAM::Role";
+pub const ROLE_TYPE_NAME: &str = "AWS::IAM::Role";
 
 /// `AWS::IAM::Role` (schema: `model/schemas/IAM_Role.json`).
 ///
@@ -187,7 +187,7 @@ pub const ROLE_TYPE: &str = "AWS::IAM::Role";
 ///   For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 /// ```
 pub static ROLE: ResourceFacts = ResourceFacts {
-    type_name: ROLE_TYPE,
+    type_name: ROLE_TYPE_NAME,
     service: Some("iam"),
     iam_prefixes: &["iam"],
     handler_actions: &[

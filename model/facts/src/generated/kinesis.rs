@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Kinesis::Stream`: the type name, for code that matches on it.
-pub const STREAM_TYPE: &str = "AWS::Kinesis::Stream";
+pub const STREAM_TYPE_NAME: &str = "AWS::Kinesis::Stream";
 
 /// `AWS::Kinesis::Stream` (schema: `model/schemas/Kinesis_Stream.json`).
 ///
@@ -13,7 +13,7 @@ pub const STREAM_TYPE: &str = "AWS::Kinesis::Stream";
 /// Resource Type definition for AWS::Kinesis::Stream
 /// ```
 pub static STREAM: ResourceFacts = ResourceFacts {
-    type_name: STREAM_TYPE,
+    type_name: STREAM_TYPE_NAME,
     service: Some("kinesis"),
     iam_prefixes: &["kinesis"],
     handler_actions: &[

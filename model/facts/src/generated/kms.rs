@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::KMS::Alias`: the type name, for code that matches on it.
-pub const ALIAS_TYPE: &str = "AWS::KMS::Alias";
+pub const ALIAS_TYPE_NAME: &str = "AWS::KMS::Alias";
 
 /// `AWS::KMS::Alias` (schema: `model/schemas/KMS_Alias.json`).
 ///
@@ -23,7 +23,7 @@ pub const ALIAS_TYPE: &str = "AWS::KMS::Alias";
 ///  KMS CloudFormation resources are available in all AWS-Regions in which KMS and CFN are supported.
 /// ```
 pub static ALIAS: ResourceFacts = ResourceFacts {
-    type_name: ALIAS_TYPE,
+    type_name: ALIAS_TYPE_NAME,
     service: Some("kms"),
     iam_prefixes: &["kms"],
     handler_actions: &[
@@ -44,7 +44,7 @@ pub static ALIAS: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::KMS::Key`: the type name, for code that matches on it.
-pub const KEY_TYPE: &str = "AWS::KMS::Key";
+pub const KEY_TYPE_NAME: &str = "AWS::KMS::Key";
 
 /// `AWS::KMS::Key` (schema: `model/schemas/KMS_Key.json`).
 ///
@@ -61,7 +61,7 @@ pub const KEY_TYPE: &str = "AWS::KMS::Key";
 ///  KMS CloudFormation resources are available in all Regions in which KMS and CFN are supported. You can use the ``AWS::KMS::Key`` resource to create and manage all KMS key types that are supported in a Region.
 /// ```
 pub static KEY: ResourceFacts = ResourceFacts {
-    type_name: KEY_TYPE,
+    type_name: KEY_TYPE_NAME,
     service: Some("kms"),
     iam_prefixes: &["kms"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Lambda::Alias`: the type name, for code that matches on it.
-pub const ALIAS_TYPE: &str = "AWS::Lambda::Alias";
+pub const ALIAS_TYPE_NAME: &str = "AWS::Lambda::Alias";
 
 /// `AWS::Lambda::Alias` (schema: `model/schemas/Lambda_Alias.json`).
 ///
@@ -13,7 +13,7 @@ pub const ALIAS_TYPE: &str = "AWS::Lambda::Alias";
 /// Resource Type definition for AWS::Lambda::Alias
 /// ```
 pub static ALIAS: ResourceFacts = ResourceFacts {
-    type_name: ALIAS_TYPE,
+    type_name: ALIAS_TYPE_NAME,
     service: Some("lambda"),
     iam_prefixes: &["codedeploy", "lambda"],
     handler_actions: &[
@@ -43,7 +43,7 @@ pub static ALIAS: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Lambda::EventInvokeConfig`: the type name, for code that matches on it.
-pub const EVENT_INVOKE_CONFIG_TYPE: &str = "AWS::Lambda::EventInvokeConfig";
+pub const EVENT_INVOKE_CONFIG_TYPE_NAME: &str = "AWS::Lambda::EventInvokeConfig";
 
 /// `AWS::Lambda::EventInvokeConfig` (schema: `model/schemas/Lambda_EventInvokeConfig.json`).
 ///
@@ -51,7 +51,7 @@ pub const EVENT_INVOKE_CONFIG_TYPE: &str = "AWS::Lambda::EventInvokeConfig";
 /// The AWS::Lambda::EventInvokeConfig resource configures options for asynchronous invocation on a version or an alias.
 /// ```
 pub static EVENT_INVOKE_CONFIG: ResourceFacts = ResourceFacts {
-    type_name: EVENT_INVOKE_CONFIG_TYPE,
+    type_name: EVENT_INVOKE_CONFIG_TYPE_NAME,
     service: Some("lambda"),
     iam_prefixes: &["lambda"],
     handler_actions: &[
@@ -73,7 +73,7 @@ pub static EVENT_INVOKE_CONFIG: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Lambda::EventSourceMapping`: the type name, for code that matches on it.
-pub const EVENT_SOURCE_MAPPING_TYPE: &str = "AWS::Lambda::EventSourceMapping";
+pub const EVENT_SOURCE_MAPPING_TYPE_NAME: &str = "AWS::Lambda::EventSourceMapping";
 
 /// `AWS::Lambda::EventSourceMapping` (schema: `model/schemas/Lambda_EventSourceMapping.json`).
 ///
@@ -89,7 +89,7 @@ pub const EVENT_SOURCE_MAPPING_TYPE: &str = "AWS::Lambda::EventSourceMapping";
 ///   +   [Configuring Amazon DocumentDB as an event source](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
 /// ```
 pub static EVENT_SOURCE_MAPPING: ResourceFacts = ResourceFacts {
-    type_name: EVENT_SOURCE_MAPPING_TYPE,
+    type_name: EVENT_SOURCE_MAPPING_TYPE_NAME,
     service: Some("lambda"),
     iam_prefixes: &["kms", "lambda"],
     handler_actions: &[
@@ -129,7 +129,7 @@ pub static EVENT_SOURCE_MAPPING: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Lambda::Function`: the type name, for code that matches on it.
-pub const FUNCTION_TYPE: &str = "AWS::Lambda::Function";
+pub const FUNCTION_TYPE_NAME: &str = "AWS::Lambda::Function";
 
 /// `AWS::Lambda::Function` (schema: `model/schemas/Lambda_Function.json`).
 ///
@@ -143,7 +143,7 @@ pub const FUNCTION_TYPE: &str = "AWS::Lambda::Function";
 ///  For a complete introduction to Lambda functions, see [What is Lambda?](https://docs.aws.amazon.com/lambda/latest/dg/lambda-welcome.html) in the *Lambda developer guide.*
 /// ```
 pub static FUNCTION: ResourceFacts = ResourceFacts {
-    type_name: FUNCTION_TYPE,
+    type_name: FUNCTION_TYPE_NAME,
     service: Some("lambda"),
     iam_prefixes: &[
         "ec2",
@@ -236,7 +236,7 @@ pub static FUNCTION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Lambda::LayerVersion`: the type name, for code that matches on it.
-pub const LAYER_VERSION_TYPE: &str = "AWS::Lambda::LayerVersion";
+pub const LAYER_VERSION_TYPE_NAME: &str = "AWS::Lambda::LayerVersion";
 
 /// `AWS::Lambda::LayerVersion` (schema: `model/schemas/Lambda_LayerVersion.json`).
 ///
@@ -244,7 +244,7 @@ pub const LAYER_VERSION_TYPE: &str = "AWS::Lambda::LayerVersion";
 /// Resource Type definition for AWS::Lambda::LayerVersion
 /// ```
 pub static LAYER_VERSION: ResourceFacts = ResourceFacts {
-    type_name: LAYER_VERSION_TYPE,
+    type_name: LAYER_VERSION_TYPE_NAME,
     service: Some("lambda"),
     iam_prefixes: &["lambda", "s3"],
     handler_actions: &[
@@ -274,7 +274,7 @@ pub static LAYER_VERSION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Lambda::Permission`: the type name, for code that matches on it.
-pub const PERMISSION_TYPE: &str = "AWS::Lambda::Permission";
+pub const PERMISSION_TYPE_NAME: &str = "AWS::Lambda::Permission";
 
 /// `AWS::Lambda::Permission` (schema: `model/schemas/Lambda_Permission.json`).
 ///
@@ -285,7 +285,7 @@ pub const PERMISSION_TYPE: &str = "AWS::Lambda::Permission";
 ///  This resource adds a statement to a resource-based permission policy for the function. For more information about function policies, see [Lambda Function Policies](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
 /// ```
 pub static PERMISSION: ResourceFacts = ResourceFacts {
-    type_name: PERMISSION_TYPE,
+    type_name: PERMISSION_TYPE_NAME,
     service: Some("lambda"),
     iam_prefixes: &["lambda"],
     handler_actions: &[
@@ -315,7 +315,7 @@ pub static PERMISSION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Lambda::Url`: the type name, for code that matches on it.
-pub const URL_TYPE: &str = "AWS::Lambda::Url";
+pub const URL_TYPE_NAME: &str = "AWS::Lambda::Url";
 
 /// `AWS::Lambda::Url` (schema: `model/schemas/Lambda_Url.json`).
 ///
@@ -323,7 +323,7 @@ pub const URL_TYPE: &str = "AWS::Lambda::Url";
 /// Resource Type definition for AWS::Lambda::Url
 /// ```
 pub static URL: ResourceFacts = ResourceFacts {
-    type_name: URL_TYPE,
+    type_name: URL_TYPE_NAME,
     service: Some("lambda"),
     iam_prefixes: &["lambda"],
     handler_actions: &[
@@ -345,7 +345,7 @@ pub static URL: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Lambda::Version`: the type name, for code that matches on it.
-pub const VERSION_TYPE: &str = "AWS::Lambda::Version";
+pub const VERSION_TYPE_NAME: &str = "AWS::Lambda::Version";
 
 /// `AWS::Lambda::Version` (schema: `model/schemas/Lambda_Version.json`).
 ///
@@ -353,7 +353,7 @@ pub const VERSION_TYPE: &str = "AWS::Lambda::Version";
 /// Resource Type definition for AWS::Lambda::Version
 /// ```
 pub static VERSION: ResourceFacts = ResourceFacts {
-    type_name: VERSION_TYPE,
+    type_name: VERSION_TYPE_NAME,
     service: Some("lambda"),
     iam_prefixes: &["lambda"],
     handler_actions: &[

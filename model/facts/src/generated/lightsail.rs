@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Lightsail::Instance`: the type name, for code that matches on it.
-pub const INSTANCE_TYPE: &str = "AWS::Lightsail::Instance";
+pub const INSTANCE_TYPE_NAME: &str = "AWS::Lightsail::Instance";
 
 /// `AWS::Lightsail::Instance` (schema: `model/schemas/Lightsail_Instance.json`).
 ///
@@ -13,7 +13,7 @@ pub const INSTANCE_TYPE: &str = "AWS::Lightsail::Instance";
 /// Resource Type definition for AWS::Lightsail::Instance
 /// ```
 pub static INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: INSTANCE_TYPE,
+    type_name: INSTANCE_TYPE_NAME,
     service: Some("lightsail"),
     iam_prefixes: &["lightsail"],
     handler_actions: &[

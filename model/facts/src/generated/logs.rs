@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Logs::LogGroup`: the type name, for code that matches on it.
-pub const LOG_GROUP_TYPE: &str = "AWS::Logs::LogGroup";
+pub const LOG_GROUP_TYPE_NAME: &str = "AWS::Logs::LogGroup";
 
 /// `AWS::Logs::LogGroup` (schema: `model/schemas/Logs_LogGroup.json`).
 ///
@@ -17,7 +17,7 @@ pub const LOG_GROUP_TYPE: &str = "AWS::Logs::LogGroup";
 ///   +  Log group names consist of the following characters: a-z, A-Z, 0-9, '_' (underscore), '-' (hyphen), '/' (forward slash), and '.' (period).
 /// ```
 pub static LOG_GROUP: ResourceFacts = ResourceFacts {
-    type_name: LOG_GROUP_TYPE,
+    type_name: LOG_GROUP_TYPE_NAME,
     service: Some("logs"),
     iam_prefixes: &["firehose", "logs", "s3"],
     handler_actions: &[
@@ -67,7 +67,7 @@ pub static LOG_GROUP: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Logs::MetricFilter`: the type name, for code that matches on it.
-pub const METRIC_FILTER_TYPE: &str = "AWS::Logs::MetricFilter";
+pub const METRIC_FILTER_TYPE_NAME: &str = "AWS::Logs::MetricFilter";
 
 /// `AWS::Logs::MetricFilter` (schema: `model/schemas/Logs_MetricFilter.json`).
 ///
@@ -76,7 +76,7 @@ pub const METRIC_FILTER_TYPE: &str = "AWS::Logs::MetricFilter";
 ///  The maximum number of metric filters that can be associated with a log group is 100.
 /// ```
 pub static METRIC_FILTER: ResourceFacts = ResourceFacts {
-    type_name: METRIC_FILTER_TYPE,
+    type_name: METRIC_FILTER_TYPE_NAME,
     service: Some("logs"),
     iam_prefixes: &["logs"],
     handler_actions: &[
@@ -96,7 +96,7 @@ pub static METRIC_FILTER: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Logs::QueryDefinition`: the type name, for code that matches on it.
-pub const QUERY_DEFINITION_TYPE: &str = "AWS::Logs::QueryDefinition";
+pub const QUERY_DEFINITION_TYPE_NAME: &str = "AWS::Logs::QueryDefinition";
 
 /// `AWS::Logs::QueryDefinition` (schema: `model/schemas/Logs_QueryDefinition.json`).
 ///
@@ -104,7 +104,7 @@ pub const QUERY_DEFINITION_TYPE: &str = "AWS::Logs::QueryDefinition";
 /// The resource schema for AWSLogs QueryDefinition
 /// ```
 pub static QUERY_DEFINITION: ResourceFacts = ResourceFacts {
-    type_name: QUERY_DEFINITION_TYPE,
+    type_name: QUERY_DEFINITION_TYPE_NAME,
     service: Some("logs"),
     iam_prefixes: &["logs"],
     handler_actions: &[
@@ -124,7 +124,7 @@ pub static QUERY_DEFINITION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Logs::SubscriptionFilter`: the type name, for code that matches on it.
-pub const SUBSCRIPTION_FILTER_TYPE: &str = "AWS::Logs::SubscriptionFilter";
+pub const SUBSCRIPTION_FILTER_TYPE_NAME: &str = "AWS::Logs::SubscriptionFilter";
 
 /// `AWS::Logs::SubscriptionFilter` (schema: `model/schemas/Logs_SubscriptionFilter.json`).
 ///
@@ -138,7 +138,7 @@ pub const SUBSCRIPTION_FILTER_TYPE: &str = "AWS::Logs::SubscriptionFilter";
 ///  There can be as many as two subscription filters associated with a log group.
 /// ```
 pub static SUBSCRIPTION_FILTER: ResourceFacts = ResourceFacts {
-    type_name: SUBSCRIPTION_FILTER_TYPE,
+    type_name: SUBSCRIPTION_FILTER_TYPE_NAME,
     service: Some("logs"),
     iam_prefixes: &["iam", "logs"],
     handler_actions: &[

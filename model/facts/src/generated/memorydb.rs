@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::MemoryDB::Cluster`: the type name, for code that matches on it.
-pub const CLUSTER_TYPE: &str = "AWS::MemoryDB::Cluster";
+pub const CLUSTER_TYPE_NAME: &str = "AWS::MemoryDB::Cluster";
 
 /// `AWS::MemoryDB::Cluster` (schema: `model/schemas/MemoryDB_Cluster.json`).
 ///
@@ -13,7 +13,7 @@ pub const CLUSTER_TYPE: &str = "AWS::MemoryDB::Cluster";
 /// The AWS::MemoryDB::Cluster resource creates an Amazon MemoryDB Cluster.
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: CLUSTER_TYPE,
+    type_name: CLUSTER_TYPE_NAME,
     service: Some("memorydb"),
     iam_prefixes: &["iam", "kms", "memorydb"],
     handler_actions: &[

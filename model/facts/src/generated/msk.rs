@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::MSK::Cluster`: the type name, for code that matches on it.
-pub const CLUSTER_TYPE: &str = "AWS::MSK::Cluster";
+pub const CLUSTER_TYPE_NAME: &str = "AWS::MSK::Cluster";
 
 /// `AWS::MSK::Cluster` (schema: `model/schemas/MSK_Cluster.json`).
 ///
@@ -13,7 +13,7 @@ pub const CLUSTER_TYPE: &str = "AWS::MSK::Cluster";
 /// Resource Type definition for AWS::MSK::Cluster
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: CLUSTER_TYPE,
+    type_name: CLUSTER_TYPE_NAME,
     service: Some("kafka"),
     iam_prefixes: &[
         "acm-pca", "ec2", "firehose", "iam", "kafka", "kms", "logs", "s3",

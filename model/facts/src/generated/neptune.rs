@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Neptune::DBCluster`: the type name, for code that matches on it.
-pub const DB_CLUSTER_TYPE: &str = "AWS::Neptune::DBCluster";
+pub const DB_CLUSTER_TYPE_NAME: &str = "AWS::Neptune::DBCluster";
 
 /// `AWS::Neptune::DBCluster` (schema: `model/schemas/Neptune_DBCluster.json`).
 ///
@@ -13,7 +13,7 @@ pub const DB_CLUSTER_TYPE: &str = "AWS::Neptune::DBCluster";
 /// The AWS::Neptune::DBCluster resource creates an Amazon Neptune DB cluster.
 /// ```
 pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: DB_CLUSTER_TYPE,
+    type_name: DB_CLUSTER_TYPE_NAME,
     service: Some("rds"),
     iam_prefixes: &["ec2", "iam", "kms", "rds"],
     handler_actions: &[
@@ -86,7 +86,7 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Neptune::DBInstance`: the type name, for code that matches on it.
-pub const DB_INSTANCE_TYPE: &str = "AWS::Neptune::DBInstance";
+pub const DB_INSTANCE_TYPE_NAME: &str = "AWS::Neptune::DBInstance";
 
 /// `AWS::Neptune::DBInstance` (schema: `model/schemas/Neptune_DBInstance.json`).
 ///
@@ -94,7 +94,7 @@ pub const DB_INSTANCE_TYPE: &str = "AWS::Neptune::DBInstance";
 /// The AWS::Neptune::DBInstance resource creates an Amazon Neptune DB instance.
 /// ```
 pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: DB_INSTANCE_TYPE,
+    type_name: DB_INSTANCE_TYPE_NAME,
     service: Some("rds"),
     iam_prefixes: &["ec2", "iam", "rds"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::NetworkFirewall::Firewall`: the type name, for code that matches on it.
-pub const FIREWALL_TYPE: &str = "AWS::NetworkFirewall::Firewall";
+pub const FIREWALL_TYPE_NAME: &str = "AWS::NetworkFirewall::Firewall";
 
 /// `AWS::NetworkFirewall::Firewall` (schema: `model/schemas/NetworkFirewall_Firewall.json`).
 ///
@@ -13,7 +13,7 @@ pub const FIREWALL_TYPE: &str = "AWS::NetworkFirewall::Firewall";
 /// Resource type definition for AWS::NetworkFirewall::Firewall
 /// ```
 pub static FIREWALL: ResourceFacts = ResourceFacts {
-    type_name: FIREWALL_TYPE,
+    type_name: FIREWALL_TYPE_NAME,
     service: Some("network-firewall"),
     iam_prefixes: &["ec2", "iam", "logs", "network-firewall"],
     handler_actions: &[

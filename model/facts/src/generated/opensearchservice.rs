@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::OpenSearchService::Domain`: the type name, for code that matches on it.
-pub const DOMAIN_TYPE: &str = "AWS::OpenSearchService::Domain";
+pub const DOMAIN_TYPE_NAME: &str = "AWS::OpenSearchService::Domain";
 
 /// `AWS::OpenSearchService::Domain` (schema: `model/schemas/OpenSearchService_Domain.json`).
 ///
@@ -13,7 +13,7 @@ pub const DOMAIN_TYPE: &str = "AWS::OpenSearchService::Domain";
 /// An example resource schema demonstrating some basic constructs and validation rules.
 /// ```
 pub static DOMAIN: ResourceFacts = ResourceFacts {
-    type_name: DOMAIN_TYPE,
+    type_name: DOMAIN_TYPE_NAME,
     service: Some("es"),
     iam_prefixes: &["es"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::RDS::DBCluster`: the type name, for code that matches on it.
-pub const DB_CLUSTER_TYPE: &str = "AWS::RDS::DBCluster";
+pub const DB_CLUSTER_TYPE_NAME: &str = "AWS::RDS::DBCluster";
 
 /// `AWS::RDS::DBCluster` (schema: `model/schemas/RDS_DBCluster.json`).
 ///
@@ -29,7 +29,7 @@ pub const DB_CLUSTER_TYPE: &str = "AWS::RDS::DBCluster";
 ///  The default ``DeletionPolicy`` for ``AWS::RDS::DBCluster`` resources is ``Snapshot``. For more information about how AWS CloudFormation deletes resources, see [DeletionPolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
 /// ```
 pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: DB_CLUSTER_TYPE,
+    type_name: DB_CLUSTER_TYPE_NAME,
     service: Some("rds"),
     iam_prefixes: &["ec2", "iam", "rds", "secretsmanager"],
     handler_actions: &[
@@ -123,7 +123,7 @@ pub static DB_CLUSTER: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::RDS::DBInstance`: the type name, for code that matches on it.
-pub const DB_INSTANCE_TYPE: &str = "AWS::RDS::DBInstance";
+pub const DB_INSTANCE_TYPE_NAME: &str = "AWS::RDS::DBInstance";
 
 /// `AWS::RDS::DBInstance` (schema: `model/schemas/RDS_DBInstance.json`).
 ///
@@ -151,7 +151,7 @@ pub const DB_INSTANCE_TYPE: &str = "AWS::RDS::DBInstance";
 ///   For more information, see [DeletionPolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
 /// ```
 pub static DB_INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: DB_INSTANCE_TYPE,
+    type_name: DB_INSTANCE_TYPE_NAME,
     service: Some("rds"),
     iam_prefixes: &["ec2", "iam", "kms", "rds", "secretsmanager"],
     handler_actions: &[

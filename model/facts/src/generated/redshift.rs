@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Redshift::Cluster`: the type name, for code that matches on it.
-pub const CLUSTER_TYPE: &str = "AWS::Redshift::Cluster";
+pub const CLUSTER_TYPE_NAME: &str = "AWS::Redshift::Cluster";
 
 /// `AWS::Redshift::Cluster` (schema: `model/schemas/Redshift_Cluster.json`).
 ///
@@ -13,7 +13,7 @@ pub const CLUSTER_TYPE: &str = "AWS::Redshift::Cluster";
 /// An example resource schema demonstrating some basic constructs and validation rules.
 /// ```
 pub static CLUSTER: ResourceFacts = ResourceFacts {
-    type_name: CLUSTER_TYPE,
+    type_name: CLUSTER_TYPE_NAME,
     service: Some("redshift"),
     iam_prefixes: &[
         "cloudwatch",

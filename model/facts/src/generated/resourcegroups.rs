@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::ResourceGroups::Group`: the type name, for code that matches on it.
-pub const GROUP_TYPE: &str = "AWS::ResourceGroups::Group";
+pub const GROUP_TYPE_NAME: &str = "AWS::ResourceGroups::Group";
 
 /// `AWS::ResourceGroups::Group` (schema: `model/schemas/ResourceGroups_Group.json`).
 ///
@@ -13,7 +13,7 @@ pub const GROUP_TYPE: &str = "AWS::ResourceGroups::Group";
 /// Schema for ResourceGroups::Group
 /// ```
 pub static GROUP: ResourceFacts = ResourceFacts {
-    type_name: GROUP_TYPE,
+    type_name: GROUP_TYPE_NAME,
     service: Some("resource-groups"),
     iam_prefixes: &["cloudformation", "resource-groups"],
     handler_actions: &[

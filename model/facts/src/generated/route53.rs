@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Route53::HostedZone`: the type name, for code that matches on it.
-pub const HOSTED_ZONE_TYPE: &str = "AWS::Route53::HostedZone";
+pub const HOSTED_ZONE_TYPE_NAME: &str = "AWS::Route53::HostedZone";
 
 /// `AWS::Route53::HostedZone` (schema: `model/schemas/Route53_HostedZone.json`).
 ///
@@ -28,7 +28,7 @@ pub const HOSTED_ZONE_TYPE: &str = "AWS::Route53::HostedZone";
 ///  For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *General Reference*.
 /// ```
 pub static HOSTED_ZONE: ResourceFacts = ResourceFacts {
-    type_name: HOSTED_ZONE_TYPE,
+    type_name: HOSTED_ZONE_TYPE_NAME,
     service: Some("route53"),
     iam_prefixes: &["ec2", "route53"],
     handler_actions: &[
@@ -67,7 +67,7 @@ pub static HOSTED_ZONE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Route53::RecordSet`: the type name, for code that matches on it.
-pub const RECORD_SET_TYPE: &str = "AWS::Route53::RecordSet";
+pub const RECORD_SET_TYPE_NAME: &str = "AWS::Route53::RecordSet";
 
 /// `AWS::Route53::RecordSet` (schema: `model/schemas/Route53_RecordSet.json`).
 ///
@@ -75,7 +75,7 @@ pub const RECORD_SET_TYPE: &str = "AWS::Route53::RecordSet";
 /// Resource Type definition for AWS::Route53::RecordSet.
 /// ```
 pub static RECORD_SET: ResourceFacts = ResourceFacts {
-    type_name: RECORD_SET_TYPE,
+    type_name: RECORD_SET_TYPE_NAME,
     service: Some("route53"),
     iam_prefixes: &["route53"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::S3::Bucket`: the type name, for code that matches on it.
-pub const BUCKET_TYPE: &str = "AWS::S3::Bucket";
+pub const BUCKET_TYPE_NAME: &str = "AWS::S3::Bucket";
 
 /// `AWS::S3::Bucket` (schema: `model/schemas/S3_Bucket.json`).
 ///
@@ -15,7 +15,7 @@ pub const BUCKET_TYPE: &str = "AWS::S3::Bucket";
 ///   You can only delete empty buckets. Deletion fails for buckets that have contents.
 /// ```
 pub static BUCKET: ResourceFacts = ResourceFacts {
-    type_name: BUCKET_TYPE,
+    type_name: BUCKET_TYPE_NAME,
     service: Some("s3"),
     iam_prefixes: &["iam", "s3", "s3tables"],
     handler_actions: &[
@@ -160,7 +160,7 @@ pub static BUCKET: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::S3::BucketPolicy`: the type name, for code that matches on it.
-pub const BUCKET_POLICY_TYPE: &str = "AWS::S3::BucketPolicy";
+pub const BUCKET_POLICY_TYPE_NAME: &str = "AWS::S3::BucketPolicy";
 
 /// `AWS::S3::BucketPolicy` (schema: `model/schemas/S3_BucketPolicy.json`).
 ///
@@ -177,7 +177,7 @@ pub const BUCKET_POLICY_TYPE: &str = "AWS::S3::BucketPolicy";
 ///   +   [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
 /// ```
 pub static BUCKET_POLICY: ResourceFacts = ResourceFacts {
-    type_name: BUCKET_POLICY_TYPE,
+    type_name: BUCKET_POLICY_TYPE_NAME,
     service: Some("s3"),
     iam_prefixes: &["s3"],
     handler_actions: &[

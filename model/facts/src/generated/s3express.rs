@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::S3Express::DirectoryBucket`: the type name, for code that matches on it.
-pub const DIRECTORY_BUCKET_TYPE: &str = "AWS::S3Express::DirectoryBucket";
+pub const DIRECTORY_BUCKET_TYPE_NAME: &str = "AWS::S3Express::DirectoryBucket";
 
 /// `AWS::S3Express::DirectoryBucket` (schema: `model/schemas/S3Express_DirectoryBucket.json`).
 ///
@@ -13,7 +13,7 @@ pub const DIRECTORY_BUCKET_TYPE: &str = "AWS::S3Express::DirectoryBucket";
 /// Resource Type definition for AWS::S3Express::DirectoryBucket.
 /// ```
 pub static DIRECTORY_BUCKET: ResourceFacts = ResourceFacts {
-    type_name: DIRECTORY_BUCKET_TYPE,
+    type_name: DIRECTORY_BUCKET_TYPE_NAME,
     service: Some("s3express"),
     iam_prefixes: &["ec2", "kms", "s3express"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::SageMaker::Endpoint`: the type name, for code that matches on it.
-pub const ENDPOINT_TYPE: &str = "AWS::SageMaker::Endpoint";
+pub const ENDPOINT_TYPE_NAME: &str = "AWS::SageMaker::Endpoint";
 
 /// `AWS::SageMaker::Endpoint` (schema: `model/schemas/SageMaker_Endpoint.json`).
 ///
@@ -13,7 +13,7 @@ pub const ENDPOINT_TYPE: &str = "AWS::SageMaker::Endpoint";
 /// Resource Type definition for AWS::SageMaker::Endpoint
 /// ```
 pub static ENDPOINT: ResourceFacts = ResourceFacts {
-    type_name: ENDPOINT_TYPE,
+    type_name: ENDPOINT_TYPE_NAME,
     service: Some("sagemaker"),
     iam_prefixes: &["sagemaker"],
     handler_actions: &[
@@ -45,7 +45,7 @@ pub static ENDPOINT: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::SageMaker::NotebookInstance`: the type name, for code that matches on it.
-pub const NOTEBOOK_INSTANCE_TYPE: &str = "AWS::SageMaker::NotebookInstance";
+pub const NOTEBOOK_INSTANCE_TYPE_NAME: &str = "AWS::SageMaker::NotebookInstance";
 
 /// `AWS::SageMaker::NotebookInstance` (schema: `model/schemas/SageMaker_NotebookInstance.json`).
 ///
@@ -53,7 +53,7 @@ pub const NOTEBOOK_INSTANCE_TYPE: &str = "AWS::SageMaker::NotebookInstance";
 /// Resource Type definition for AWS::SageMaker::NotebookInstance
 /// ```
 pub static NOTEBOOK_INSTANCE: ResourceFacts = ResourceFacts {
-    type_name: NOTEBOOK_INSTANCE_TYPE,
+    type_name: NOTEBOOK_INSTANCE_TYPE_NAME,
     service: Some("sagemaker"),
     iam_prefixes: &["ec2", "iam", "kms", "sagemaker"],
     handler_actions: &[

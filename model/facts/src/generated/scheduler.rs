@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::Scheduler::Schedule`: the type name, for code that matches on it.
-pub const SCHEDULE_TYPE: &str = "AWS::Scheduler::Schedule";
+pub const SCHEDULE_TYPE_NAME: &str = "AWS::Scheduler::Schedule";
 
 /// `AWS::Scheduler::Schedule` (schema: `model/schemas/Scheduler_Schedule.json`).
 ///
@@ -13,7 +13,7 @@ pub const SCHEDULE_TYPE: &str = "AWS::Scheduler::Schedule";
 /// Definition of AWS::Scheduler::Schedule Resource Type
 /// ```
 pub static SCHEDULE: ResourceFacts = ResourceFacts {
-    type_name: SCHEDULE_TYPE,
+    type_name: SCHEDULE_TYPE_NAME,
     service: Some("scheduler"),
     iam_prefixes: &["iam", "scheduler"],
     handler_actions: &[
@@ -36,7 +36,7 @@ pub static SCHEDULE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::Scheduler::ScheduleGroup`: the type name, for code that matches on it.
-pub const SCHEDULE_GROUP_TYPE: &str = "AWS::Scheduler::ScheduleGroup";
+pub const SCHEDULE_GROUP_TYPE_NAME: &str = "AWS::Scheduler::ScheduleGroup";
 
 /// `AWS::Scheduler::ScheduleGroup` (schema: `model/schemas/Scheduler_ScheduleGroup.json`).
 ///
@@ -44,7 +44,7 @@ pub const SCHEDULE_GROUP_TYPE: &str = "AWS::Scheduler::ScheduleGroup";
 /// Definition of AWS::Scheduler::ScheduleGroup Resource Type
 /// ```
 pub static SCHEDULE_GROUP: ResourceFacts = ResourceFacts {
-    type_name: SCHEDULE_GROUP_TYPE,
+    type_name: SCHEDULE_GROUP_TYPE_NAME,
     service: Some("scheduler"),
     iam_prefixes: &["scheduler"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::SecretsManager::Secret`: the type name, for code that matches on it.
-pub const SECRET_TYPE: &str = "AWS::SecretsManager::Secret";
+pub const SECRET_TYPE_NAME: &str = "AWS::SecretsManager::Secret";
 
 /// `AWS::SecretsManager::Secret` (schema: `model/schemas/SecretsManager_Secret.json`).
 ///
@@ -18,7 +18,7 @@ pub const SECRET_TYPE: &str = "AWS::SecretsManager::Secret";
 ///  For information about retrieving a secret in code, see [Retrieve secrets from Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets.html).
 /// ```
 pub static SECRET: ResourceFacts = ResourceFacts {
-    type_name: SECRET_TYPE,
+    type_name: SECRET_TYPE_NAME,
     service: Some("secretsmanager"),
     iam_prefixes: &["secretsmanager"],
     handler_actions: &[

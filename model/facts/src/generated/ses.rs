@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::SES::EmailIdentity`: the type name, for code that matches on it.
-pub const EMAIL_IDENTITY_TYPE: &str = "AWS::SES::EmailIdentity";
+pub const EMAIL_IDENTITY_TYPE_NAME: &str = "AWS::SES::EmailIdentity";
 
 /// `AWS::SES::EmailIdentity` (schema: `model/schemas/SES_EmailIdentity.json`).
 ///
@@ -13,7 +13,7 @@ pub const EMAIL_IDENTITY_TYPE: &str = "AWS::SES::EmailIdentity";
 /// Resource Type definition for AWS::SES::EmailIdentity
 /// ```
 pub static EMAIL_IDENTITY: ResourceFacts = ResourceFacts {
-    type_name: EMAIL_IDENTITY_TYPE,
+    type_name: EMAIL_IDENTITY_TYPE_NAME,
     service: Some("ses"),
     iam_prefixes: &["ses"],
     handler_actions: &[

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::SNS::Subscription`: the type name, for code that matches on it.
-pub const SUBSCRIPTION_TYPE: &str = "AWS::SNS::Subscription";
+pub const SUBSCRIPTION_TYPE_NAME: &str = "AWS::SNS::Subscription";
 
 /// `AWS::SNS::Subscription` (schema: `model/schemas/SNS_Subscription.json`).
 ///
@@ -13,7 +13,7 @@ pub const SUBSCRIPTION_TYPE: &str = "AWS::SNS::Subscription";
 /// Resource Type definition for AWS::SNS::Subscription
 /// ```
 pub static SUBSCRIPTION: ResourceFacts = ResourceFacts {
-    type_name: SUBSCRIPTION_TYPE,
+    type_name: SUBSCRIPTION_TYPE_NAME,
     service: Some("sns"),
     iam_prefixes: &["iam", "sns"],
     handler_actions: &[
@@ -41,7 +41,7 @@ pub static SUBSCRIPTION: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::SNS::Topic`: the type name, for code that matches on it.
-pub const TOPIC_TYPE: &str = "AWS::SNS::Topic";
+pub const TOPIC_TYPE_NAME: &str = "AWS::SNS::Topic";
 
 /// `AWS::SNS::Topic` (schema: `model/schemas/SNS_Topic.json`).
 ///
@@ -51,7 +51,7 @@ pub const TOPIC_TYPE: &str = "AWS::SNS::Topic";
 ///    The structure of ``AUTHPARAMS`` depends on the .signature of the API request. For more information, see [Examples of the complete Signature Version 4 signing process](https://docs.aws.amazon.com/general/latest/gr/sigv4-signed-request-examples.html) in the *General Reference*.
 /// ```
 pub static TOPIC: ResourceFacts = ResourceFacts {
-    type_name: TOPIC_TYPE,
+    type_name: TOPIC_TYPE_NAME,
     service: Some("sns"),
     iam_prefixes: &["iam", "sns"],
     handler_actions: &[
@@ -91,7 +91,7 @@ pub static TOPIC: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::SNS::TopicPolicy`: the type name, for code that matches on it.
-pub const TOPIC_POLICY_TYPE: &str = "AWS::SNS::TopicPolicy";
+pub const TOPIC_POLICY_TYPE_NAME: &str = "AWS::SNS::TopicPolicy";
 
 /// `AWS::SNS::TopicPolicy` (schema: `model/schemas/SNS_TopicPolicy.json`).
 ///
@@ -99,7 +99,7 @@ pub const TOPIC_POLICY_TYPE: &str = "AWS::SNS::TopicPolicy";
 /// The ``AWS::SNS::TopicPolicy`` resource associates SNS topics with a policy. For an example snippet, see [Declaring an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy) in the *User Guide*.
 /// ```
 pub static TOPIC_POLICY: ResourceFacts = ResourceFacts {
-    type_name: TOPIC_POLICY_TYPE,
+    type_name: TOPIC_POLICY_TYPE_NAME,
     service: Some("sns"),
     iam_prefixes: &["sns"],
     handler_actions: &["sns:SetTopicAttributes"],

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::SQS::Queue`: the type name, for code that matches on it.
-pub const QUEUE_TYPE: &str = "AWS::SQS::Queue";
+pub const QUEUE_TYPE_NAME: &str = "AWS::SQS::Queue";
 
 /// `AWS::SQS::Queue` (schema: `model/schemas/SQS_Queue.json`).
 ///
@@ -21,7 +21,7 @@ pub const QUEUE_TYPE: &str = "AWS::SQS::Queue";
 ///  For more information about creating FIFO (first-in-first-out) queues, see [Creating an queue ()](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/create-queue-cloudformation.html) in the *Developer Guide*.
 /// ```
 pub static QUEUE: ResourceFacts = ResourceFacts {
-    type_name: QUEUE_TYPE,
+    type_name: QUEUE_TYPE_NAME,
     service: Some("sqs"),
     iam_prefixes: &["sqs"],
     handler_actions: &[
@@ -50,7 +50,7 @@ pub static QUEUE: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::SQS::QueuePolicy`: the type name, for code that matches on it.
-pub const QUEUE_POLICY_TYPE: &str = "AWS::SQS::QueuePolicy";
+pub const QUEUE_POLICY_TYPE_NAME: &str = "AWS::SQS::QueuePolicy";
 
 /// `AWS::SQS::QueuePolicy` (schema: `model/schemas/SQS_QueuePolicy.json`).
 ///
@@ -58,7 +58,7 @@ pub const QUEUE_POLICY_TYPE: &str = "AWS::SQS::QueuePolicy";
 /// The ``AWS::SQS::QueuePolicy`` type applies a policy to SQS queues. For an example snippet, see [Declaring an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sqs-policy) in the *User Guide*.
 /// ```
 pub static QUEUE_POLICY: ResourceFacts = ResourceFacts {
-    type_name: QUEUE_POLICY_TYPE,
+    type_name: QUEUE_POLICY_TYPE_NAME,
     service: Some("sqs"),
     iam_prefixes: &["sqs"],
     handler_actions: &["sqs:SetQueueAttributes"],

@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::SSM::Parameter`: the type name, for code that matches on it.
-pub const PARAMETER_TYPE: &str = "AWS::SSM::Parameter";
+pub const PARAMETER_TYPE_NAME: &str = "AWS::SSM::Parameter";
 
 /// `AWS::SSM::Parameter` (schema: `model/schemas/SSM_Parameter.json`).
 ///
@@ -16,7 +16,7 @@ pub const PARAMETER_TYPE: &str = "AWS::SSM::Parameter";
 ///   For information about valid values for parameters, see [About requirements and constraints for parameter names](https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html#sysman-parameter-name-constraints) in the *User Guide* and [PutParameter](https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html) in the *API Reference*.
 /// ```
 pub static PARAMETER: ResourceFacts = ResourceFacts {
-    type_name: PARAMETER_TYPE,
+    type_name: PARAMETER_TYPE_NAME,
     service: Some("ssm"),
     iam_prefixes: &["ssm"],
     handler_actions: &[

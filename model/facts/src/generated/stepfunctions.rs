@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::StepFunctions::StateMachine`: the type name, for code that matches on it.
-pub const STATE_MACHINE_TYPE: &str = "AWS::StepFunctions::StateMachine";
+pub const STATE_MACHINE_TYPE_NAME: &str = "AWS::StepFunctions::StateMachine";
 
 /// `AWS::StepFunctions::StateMachine` (schema: `model/schemas/StepFunctions_StateMachine.json`).
 ///
@@ -13,7 +13,7 @@ pub const STATE_MACHINE_TYPE: &str = "AWS::StepFunctions::StateMachine";
 /// Resource schema for StateMachine
 /// ```
 pub static STATE_MACHINE: ResourceFacts = ResourceFacts {
-    type_name: STATE_MACHINE_TYPE,
+    type_name: STATE_MACHINE_TYPE_NAME,
     service: Some("states"),
     iam_prefixes: &["iam", "kms", "s3", "states"],
     handler_actions: &[

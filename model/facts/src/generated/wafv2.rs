@@ -5,7 +5,7 @@
 use crate::{ResourceFacts, TagShape, Tagging};
 
 /// `AWS::WAFv2::WebACL`: the type name, for code that matches on it.
-pub const WEB_ACL_TYPE: &str = "AWS::WAFv2::WebACL";
+pub const WEB_ACL_TYPE_NAME: &str = "AWS::WAFv2::WebACL";
 
 /// `AWS::WAFv2::WebACL` (schema: `model/schemas/WAFv2_WebACL.json`).
 ///
@@ -13,7 +13,7 @@ pub const WEB_ACL_TYPE: &str = "AWS::WAFv2::WebACL";
 /// Contains the Rules that identify the requests that you want to allow, block, or count. In a WebACL, you also specify a default action (ALLOW or BLOCK), and the action for each Rule that you add to a WebACL, for example, block requests from specified IP addresses or block requests from specified referrers. You also associate the WebACL with a CloudFront distribution to identify the requests that you want AWS WAF to filter. If you add more than one Rule to a WebACL, a request needs to match only one of the specifications to be allowed, blocked, or counted.
 /// ```
 pub static WEB_ACL: ResourceFacts = ResourceFacts {
-    type_name: WEB_ACL_TYPE,
+    type_name: WEB_ACL_TYPE_NAME,
     service: Some("wafv2"),
     iam_prefixes: &["payments", "wafv2"],
     handler_actions: &[
@@ -47,7 +47,7 @@ pub static WEB_ACL: ResourceFacts = ResourceFacts {
 };
 
 /// `AWS::WAFv2::WebACLAssociation`: the type name, for code that matches on it.
-pub const WEB_ACL_ASSOCIATION_TYPE: &str = "AWS::WAFv2::WebACLAssociation";
+pub const WEB_ACL_ASSOCIATION_TYPE_NAME: &str = "AWS::WAFv2::WebACLAssociation";
 
 /// `AWS::WAFv2::WebACLAssociation` (schema: `model/schemas/WAFv2_WebACLAssociation.json`).
 ///
@@ -55,7 +55,7 @@ pub const WEB_ACL_ASSOCIATION_TYPE: &str = "AWS::WAFv2::WebACLAssociation";
 /// Associates WebACL to Application Load Balancer, CloudFront or API Gateway.
 /// ```
 pub static WEB_ACL_ASSOCIATION: ResourceFacts = ResourceFacts {
-    type_name: WEB_ACL_ASSOCIATION_TYPE,
+    type_name: WEB_ACL_ASSOCIATION_TYPE_NAME,
     service: Some("wafv2"),
     iam_prefixes: &[
         "amplify",

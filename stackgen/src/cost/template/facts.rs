@@ -1,6 +1,6 @@
 //! One reader per kind of resource: the properties each resource type's price depends on.
 //!
-//! Type and property names are the model's generated constants (`lambda::FUNCTION_TYPE`,
+//! Type and property names are the model's generated constants (`lambda::FUNCTION_TYPE_NAME`,
 //! `lambda::props::function::MEMORY_SIZE`), taken from AWS's resource schemas: a property the
 //! schema does not declare, or a type the model does not know, does not compile. The values
 //! compared (`"PAY_PER_REQUEST"`, `"arm64"`) are the schemas' enumerations, written as text
@@ -21,35 +21,35 @@ type Props = Map<String, Value>;
 impl Reader<'_> {
     pub(super) fn facts(&mut self, id: &str, ty: &str, p: &Props) -> Facts {
         match ty {
-            lambda::FUNCTION_TYPE => self.function(id, p),
-            lambda::EVENT_SOURCE_MAPPING_TYPE => self.event_source_mapping(id, p),
-            lambda::ALIAS_TYPE => alias(p),
-            lambda::VERSION_TYPE => version(p),
-            apigatewayv2::API_TYPE => api(p),
-            apigateway::REST_API_TYPE => Facts::RestApi,
-            apigateway::STAGE_TYPE => rest_stage(p),
-            dynamodb::TABLE_TYPE => self.table(id, p),
-            logs::LOG_GROUP_TYPE => log_group(p),
-            cloudwatch::ALARM_TYPE => alarm(p),
-            cloudwatch::COMPOSITE_ALARM_TYPE => Facts::CompositeAlarm,
-            cloudwatch::DASHBOARD_TYPE => Facts::Dashboard,
-            cloudfront::FUNCTION_TYPE => Facts::CloudFrontFunction,
-            cognito::USER_POOL_TYPE => user_pool(p),
-            cloudfront::DISTRIBUTION_TYPE => self.distribution(p),
-            s3::BUCKET_TYPE => bucket(p),
-            sqs::QUEUE_TYPE => queue(p),
-            sns::TOPIC_TYPE => topic(p),
-            sns::SUBSCRIPTION_TYPE => subscription(p),
-            budgets::BUDGET_TYPE => budget(p),
-            budgets::BUDGETS_ACTION_TYPE => budgets_action(p),
-            ce::ANOMALY_MONITOR_TYPE => Facts::AnomalyMonitor,
-            ce::ANOMALY_SUBSCRIPTION_TYPE => Facts::AnomalySubscription,
-            ses::EMAIL_IDENTITY_TYPE => Facts::EmailIdentity,
-            scheduler::SCHEDULE_TYPE => self.schedule(p),
-            events::RULE_TYPE => self.events_rule(p),
-            kms::KEY_TYPE => Facts::KmsKey,
-            secretsmanager::SECRET_TYPE => Facts::Secret,
-            stepfunctions::STATE_MACHINE_TYPE => state_machine(p),
+            lambda::FUNCTION_TYPE_NAME => self.function(id, p),
+            lambda::EVENT_SOURCE_MAPPING_TYPE_NAME => self.event_source_mapping(id, p),
+            lambda::ALIAS_TYPE_NAME => alias(p),
+            lambda::VERSION_TYPE_NAME => version(p),
+            apigatewayv2::API_TYPE_NAME => api(p),
+            apigateway::REST_API_TYPE_NAME => Facts::RestApi,
+            apigateway::STAGE_TYPE_NAME => rest_stage(p),
+            dynamodb::TABLE_TYPE_NAME => self.table(id, p),
+            logs::LOG_GROUP_TYPE_NAME => log_group(p),
+            cloudwatch::ALARM_TYPE_NAME => alarm(p),
+            cloudwatch::COMPOSITE_ALARM_TYPE_NAME => Facts::CompositeAlarm,
+            cloudwatch::DASHBOARD_TYPE_NAME => Facts::Dashboard,
+            cloudfront::FUNCTION_TYPE_NAME => Facts::CloudFrontFunction,
+            cognito::USER_POOL_TYPE_NAME => user_pool(p),
+            cloudfront::DISTRIBUTION_TYPE_NAME => self.distribution(p),
+            s3::BUCKET_TYPE_NAME => bucket(p),
+            sqs::QUEUE_TYPE_NAME => queue(p),
+            sns::TOPIC_TYPE_NAME => topic(p),
+            sns::SUBSCRIPTION_TYPE_NAME => subscription(p),
+            budgets::BUDGET_TYPE_NAME => budget(p),
+            budgets::BUDGETS_ACTION_TYPE_NAME => budgets_action(p),
+            ce::ANOMALY_MONITOR_TYPE_NAME => Facts::AnomalyMonitor,
+            ce::ANOMALY_SUBSCRIPTION_TYPE_NAME => Facts::AnomalySubscription,
+            ses::EMAIL_IDENTITY_TYPE_NAME => Facts::EmailIdentity,
+            scheduler::SCHEDULE_TYPE_NAME => self.schedule(p),
+            events::RULE_TYPE_NAME => self.events_rule(p),
+            kms::KEY_TYPE_NAME => Facts::KmsKey,
+            secretsmanager::SECRET_TYPE_NAME => Facts::Secret,
+            stepfunctions::STATE_MACHINE_TYPE_NAME => state_machine(p),
             t => network(t, p),
         }
     }
@@ -87,7 +87,7 @@ impl Reader<'_> {
         let source = p.get(m::EVENT_SOURCE_ARN);
         let queue = source
             .and_then(ref_target)
-            .filter(|t| self.type_of(t) == Some(sqs::QUEUE_TYPE));
+            .filter(|t| self.type_of(t) == Some(sqs::QUEUE_TYPE_NAME));
         let arn_is_sqs_literal = source
             .and_then(Value::as_str)
             .is_some_and(|s| s.starts_with("arn:aws:sqs:"));
@@ -151,7 +151,7 @@ impl Reader<'_> {
             .and_then(Value::as_array);
         for o in origins.into_iter().flatten() {
             if let Some(t) = o.get(d::origin::DOMAIN_NAME).and_then(ref_target)
-                && self.type_of(&t) == Some(s3::BUCKET_TYPE)
+                && self.type_of(&t) == Some(s3::BUCKET_TYPE_NAME)
                 && !origin_buckets.contains(&t)
             {
                 origin_buckets.push(t);
@@ -177,7 +177,7 @@ impl Reader<'_> {
                 .get(s::TARGET)
                 .and_then(|t| t.get(s::target::ARN))
                 .and_then(ref_target)
-                .filter(|t| self.type_of(t) == Some(lambda::FUNCTION_TYPE)),
+                .filter(|t| self.type_of(t) == Some(lambda::FUNCTION_TYPE_NAME)),
         }
     }
 
@@ -195,7 +195,7 @@ impl Reader<'_> {
                 .map(|ts| {
                     ts.iter()
                         .filter_map(|t| t.get(r::target::ARN).and_then(ref_target))
-                        .filter(|t| self.type_of(t) == Some(lambda::FUNCTION_TYPE))
+                        .filter(|t| self.type_of(t) == Some(lambda::FUNCTION_TYPE_NAME))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -413,15 +413,15 @@ fn budget(p: &Props) -> Facts {
 /// Networking, containers, streams and the edge; anything else is classified by type alone.
 fn network(t: &str, p: &Props) -> Facts {
     match t {
-        ec2::NAT_GATEWAY_TYPE => Facts::NatGateway,
-        ec2::EIP_TYPE => Facts::ElasticIp,
-        elasticloadbalancingv2::LOAD_BALANCER_TYPE => Facts::LoadBalancer {
+        ec2::NAT_GATEWAY_TYPE_NAME => Facts::NatGateway,
+        ec2::EIP_TYPE_NAME => Facts::ElasticIp,
+        elasticloadbalancingv2::LOAD_BALANCER_TYPE_NAME => Facts::LoadBalancer {
             network: p
                 .get(elasticloadbalancingv2::props::load_balancer::TYPE)
                 .and_then(Value::as_str)
                 == Some("network"),
         },
-        ec2::VPC_ENDPOINT_TYPE => {
+        ec2::VPC_ENDPOINT_TYPE_NAME => {
             use ec2::props::vpc_endpoint as e;
             Facts::VpcEndpoint {
                 interface: p.get(e::VPC_ENDPOINT_TYPE).and_then(Value::as_str) == Some("Interface"),
@@ -431,8 +431,8 @@ fn network(t: &str, p: &Props) -> Facts {
                     .map_or(1, |s| (s.len() as u64).max(1)),
             }
         }
-        eks::CLUSTER_TYPE => Facts::EksCluster,
-        kinesis::STREAM_TYPE => {
+        eks::CLUSTER_TYPE_NAME => Facts::EksCluster,
+        kinesis::STREAM_TYPE_NAME => {
             use kinesis::props::stream as s;
             Facts::KinesisStream {
                 shards: p.get(s::SHARD_COUNT).and_then(literal_u64).unwrap_or(1),
@@ -443,7 +443,7 @@ fn network(t: &str, p: &Props) -> Facts {
                     == Some("ON_DEMAND"),
             }
         }
-        wafv2::WEB_ACL_TYPE => {
+        wafv2::WEB_ACL_TYPE_NAME => {
             use wafv2::props::web_acl as w;
             Facts::WebAcl {
                 rules: p
@@ -453,10 +453,12 @@ fn network(t: &str, p: &Props) -> Facts {
                 cloudfront: p.get(w::SCOPE).and_then(Value::as_str) == Some("CLOUDFRONT"),
             }
         }
-        route53::HOSTED_ZONE_TYPE => Facts::HostedZone,
+        route53::HOSTED_ZONE_TYPE_NAME => Facts::HostedZone,
         // "Route 53 doesn't charge for alias queries to AWS resources" ("Choosing between
         // alias and non-alias records", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html).
-        route53::RECORD_SET_TYPE if p.get(route53::props::record_set::ALIAS_TARGET).is_some() => {
+        route53::RECORD_SET_TYPE_NAME
+            if p.get(route53::props::record_set::ALIAS_TARGET).is_some() =>
+        {
             Facts::Free {
                 why: "alias records answer queries for AWS resources (CloudFront) free of charge",
             }

@@ -41,7 +41,7 @@ pub fn find_function_resource<'t>(template: &'t Value, function: &FunctionSpec) 
     let lambdas = || {
         resources
             .iter()
-            .filter(|(_, r)| r["Type"] == lambda::FUNCTION_TYPE)
+            .filter(|(_, r)| r["Type"] == lambda::FUNCTION_TYPE_NAME)
     };
     lambdas()
         .find(|(_, r)| {

@@ -24,7 +24,7 @@ pub fn plan_queues(
     };
     let mut out = Vec::new();
     for (logical, resource) in resources {
-        if resource["Type"] != lambda::EVENT_SOURCE_MAPPING_TYPE {
+        if resource["Type"] != lambda::EVENT_SOURCE_MAPPING_TYPE_NAME {
             continue;
         }
         let m = Mapping {
@@ -32,7 +32,7 @@ pub fn plan_queues(
             logical,
             props: &resource["Properties"],
         };
-        let Some(queue) = m.source(sqs::QUEUE_TYPE) else {
+        let Some(queue) = m.source(sqs::QUEUE_TYPE_NAME) else {
             continue;
         };
         let target = referenced(&m.props["FunctionName"]).ok_or_else(|| {
@@ -73,7 +73,7 @@ pub fn plan_streams(
     };
     let mut out = Vec::new();
     for (logical, resource) in resources {
-        if resource["Type"] != lambda::EVENT_SOURCE_MAPPING_TYPE {
+        if resource["Type"] != lambda::EVENT_SOURCE_MAPPING_TYPE_NAME {
             continue;
         }
         let m = Mapping {
@@ -81,7 +81,7 @@ pub fn plan_streams(
             logical,
             props: &resource["Properties"],
         };
-        let Some(table) = m.source(dynamodb::TABLE_TYPE) else {
+        let Some(table) = m.source(dynamodb::TABLE_TYPE_NAME) else {
             continue;
         };
         let Some(function) = referenced(&m.props["FunctionName"])

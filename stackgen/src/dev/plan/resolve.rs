@@ -167,37 +167,37 @@ impl<'a> Resolver<'a> {
         let (p, region, account) = (self.partition(), &self.stack.region, &self.stack.account_id);
         let last = |sep: char| physical.rsplit(sep).next().unwrap_or(physical).to_owned();
         let value = match (kind, attribute) {
-            (dynamodb::TABLE_TYPE, dynamodb::props::table::ARN) => {
+            (dynamodb::TABLE_TYPE_NAME, dynamodb::props::table::ARN) => {
                 format!("arn:{p}:dynamodb:{region}:{account}:table/{physical}")
             }
-            (sqs::QUEUE_TYPE, sqs::props::queue::ARN) => {
+            (sqs::QUEUE_TYPE_NAME, sqs::props::queue::ARN) => {
                 format!("arn:{p}:sqs:{region}:{account}:{}", last('/'))
             }
-            (sqs::QUEUE_TYPE, sqs::props::queue::QUEUE_NAME) => last('/'),
-            (sqs::QUEUE_TYPE, sqs::props::queue::QUEUE_URL) => physical.to_owned(),
-            (sns::TOPIC_TYPE, sns::props::topic::TOPIC_ARN) => physical.to_owned(),
-            (sns::TOPIC_TYPE, sns::props::topic::TOPIC_NAME) => last(':'),
-            (s3::BUCKET_TYPE, s3::props::bucket::ARN) => format!("arn:{p}:s3:::{physical}"),
-            (s3::BUCKET_TYPE, s3::props::bucket::DOMAIN_NAME) => {
+            (sqs::QUEUE_TYPE_NAME, sqs::props::queue::QUEUE_NAME) => last('/'),
+            (sqs::QUEUE_TYPE_NAME, sqs::props::queue::QUEUE_URL) => physical.to_owned(),
+            (sns::TOPIC_TYPE_NAME, sns::props::topic::TOPIC_ARN) => physical.to_owned(),
+            (sns::TOPIC_TYPE_NAME, sns::props::topic::TOPIC_NAME) => last(':'),
+            (s3::BUCKET_TYPE_NAME, s3::props::bucket::ARN) => format!("arn:{p}:s3:::{physical}"),
+            (s3::BUCKET_TYPE_NAME, s3::props::bucket::DOMAIN_NAME) => {
                 format!("{physical}.s3.amazonaws.com")
             }
-            (s3::BUCKET_TYPE, s3::props::bucket::REGIONAL_DOMAIN_NAME) => {
+            (s3::BUCKET_TYPE_NAME, s3::props::bucket::REGIONAL_DOMAIN_NAME) => {
                 format!("{physical}.s3.{region}.amazonaws.com")
             }
-            (lambda::FUNCTION_TYPE, lambda::props::function::ARN) => {
+            (lambda::FUNCTION_TYPE_NAME, lambda::props::function::ARN) => {
                 format!("arn:{p}:lambda:{region}:{account}:function:{physical}")
             }
-            (iam::ROLE_TYPE, iam::props::role::ARN) => {
+            (iam::ROLE_TYPE_NAME, iam::props::role::ARN) => {
                 format!("arn:{p}:iam::{account}:role/{physical}")
             }
-            (iam::ROLE_TYPE, iam::props::role::ROLE_ID) => physical.to_owned(),
-            (logs::LOG_GROUP_TYPE, logs::props::log_group::ARN) => {
+            (iam::ROLE_TYPE_NAME, iam::props::role::ROLE_ID) => physical.to_owned(),
+            (logs::LOG_GROUP_TYPE_NAME, logs::props::log_group::ARN) => {
                 format!("arn:{p}:logs:{region}:{account}:log-group:{physical}:*")
             }
-            (events::RULE_TYPE, events::props::rule::ARN) => {
+            (events::RULE_TYPE_NAME, events::props::rule::ARN) => {
                 format!("arn:{p}:events:{region}:{account}:rule/{physical}")
             }
-            (stepfunctions::STATE_MACHINE_TYPE, stepfunctions::props::state_machine::ARN) => {
+            (stepfunctions::STATE_MACHINE_TYPE_NAME, stepfunctions::props::state_machine::ARN) => {
                 physical.to_owned()
             }
             _ => {
