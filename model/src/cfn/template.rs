@@ -22,37 +22,68 @@ use super::references::Reference;
 use super::tags::Tags;
 use super::value::{LogicalId, Value};
 
-/// A CloudFormation resource type with typed properties.
-pub trait Resource: Serialize + fmt::Debug + 'static {
+/// A CloudFormation resource type with typed properties. Implemented with [`resource!`], which
+/// also writes the type's [`AnyResource`] implementation.
+pub trait Resource: AnyResource + Serialize + fmt::Debug + 'static {
     /// `AWS::S3::Bucket`, …
     const TYPE: &'static str;
-
-    /// The resource's tags, when its type is taggable.
-    fn tags(&self) -> Option<&Tags> {
-        None
-    }
-
-    fn tags_mut(&mut self) -> Option<&mut Tags> {
-        None
-    }
 }
 
-/// Implements [`Resource`] for a properties struct; `tags = field` marks a taggable type.
+/// Implements [`Resource`] and [`AnyResource`] for a properties struct; `tags = field` marks a
+/// taggable type.
+///
+/// `AnyResource` is implemented per type here rather than once for every `T: Resource`: a
+/// blanket implementation is generic, so its code (each type's `Serialize` for each of the
+/// template's three serializers, about 5 MB of machine code) would be generated in every crate
+/// that adds a resource to a template, and again whenever that crate's code generation is redone.
+/// Written per type, it is compiled once, in this crate.
 macro_rules! resource {
     ($ty:ty, $name:literal) => {
+        $crate::cfn::template::resource!(@impl $ty, $name, []);
+    };
+    ($ty:ty, $name:literal, tags = $field:ident) => {
+        $crate::cfn::template::resource!(@impl $ty, $name, [$field]);
+    };
+    (@impl $ty:ty, $name:literal, [$($field:ident)?]) => {
         impl $crate::cfn::Resource for $ty {
             const TYPE: &'static str = $name;
         }
+        impl $crate::cfn::AnyResource for $ty {
+            fn resource_type(&self) -> &'static str {
+                $name
+            }
+            fn properties(&self) -> Result<serde_json::Value, serde_json::Error> {
+                serde_json::to_value(self)
+            }
+            fn write_properties(
+                &self,
+                out: &mut Vec<u8>,
+                depth: usize,
+            ) -> Result<(), serde_json::Error> {
+                $crate::cfn::render::write_value(out, depth, self)
+            }
+            fn property_references(
+                &self,
+            ) -> Result<Vec<$crate::cfn::references::Reference>, serde_json::Error> {
+                $crate::cfn::references::of(self)
+            }
+            $crate::cfn::template::resource!(@tags $($field)?);
+        }
     };
-    ($ty:ty, $name:literal, tags = $field:ident) => {
-        impl $crate::cfn::Resource for $ty {
-            const TYPE: &'static str = $name;
-            fn tags(&self) -> Option<&$crate::cfn::Tags> {
-                Some(&self.$field)
-            }
-            fn tags_mut(&mut self) -> Option<&mut $crate::cfn::Tags> {
-                Some(&mut self.$field)
-            }
+    (@tags) => {
+        fn tags(&self) -> Option<&$crate::cfn::Tags> {
+            None
+        }
+        fn tags_mut(&mut self) -> Option<&mut $crate::cfn::Tags> {
+            None
+        }
+    };
+    (@tags $field:ident) => {
+        fn tags(&self) -> Option<&$crate::cfn::Tags> {
+            Some(&self.$field)
+        }
+        fn tags_mut(&mut self) -> Option<&mut $crate::cfn::Tags> {
+            Some(&mut self.$field)
         }
     };
 }
@@ -69,27 +100,6 @@ pub trait AnyResource: Any + fmt::Debug {
     fn property_references(&self) -> Result<Vec<Reference>, serde_json::Error>;
     fn tags(&self) -> Option<&Tags>;
     fn tags_mut(&mut self) -> Option<&mut Tags>;
-}
-
-impl<T: Resource> AnyResource for T {
-    fn resource_type(&self) -> &'static str {
-        T::TYPE
-    }
-    fn properties(&self) -> Result<Json, serde_json::Error> {
-        serde_json::to_value(self)
-    }
-    fn write_properties(&self, out: &mut Vec<u8>, depth: usize) -> Result<(), serde_json::Error> {
-        super::render::write_value(out, depth, self)
-    }
-    fn property_references(&self) -> Result<Vec<Reference>, serde_json::Error> {
-        super::references::of(self)
-    }
-    fn tags(&self) -> Option<&Tags> {
-        Resource::tags(self)
-    }
-    fn tags_mut(&mut self) -> Option<&mut Tags> {
-        Resource::tags_mut(self)
-    }
 }
 
 /// A typed reference to a resource added to a template. Attribute accessors live next to each
