@@ -143,7 +143,7 @@ fn idle_profile_is_under_a_dollar_and_names_its_lines() {
 }
 
 /// The month of the `1m` profile on the dev-like template, by hand from the profile's stated
-/// request mix (see `stackgen/src/cost/traffic/builtin.rs`).
+/// request mix (see `stackgen/cost/src/traffic/builtin.rs`).
 fn one_million_by_hand() -> (f64, Vec<(&'static str, f64)>) {
     // Invocations and billed milliseconds per function (count × ms of each route).
     let catalog = (

@@ -350,7 +350,7 @@ fn prod_is_priced_stack_by_stack_with_its_web_acls() {
 }
 
 /// Product photos at the `1m` profile's upload rate (500 a month), on dev in eu-west-1, by
-/// hand from the profile's stated assumptions (stackgen/src/cost/traffic/builtin.rs) and the
+/// hand from the profile's stated assumptions (stackgen/cost/src/traffic/builtin.rs) and the
 /// region's list prices.
 #[test]
 fn photos_are_priced_per_upload_and_per_view() {

@@ -6,7 +6,7 @@
 //!   (`stackgen/src/guard/ghost.rs`); the deploy role leaves their services out
 //!   (`deploy/bootstrap/template.rs`); the cost estimator reports each one as ghost spend, priced
 //!   where its price table has a meter (NAT gateways, Elastic IPs, load balancers, interface
-//!   endpoints, EKS, Kinesis) and marked unpriced otherwise (`stackgen/src/cost/template/kinds.rs`).
+//!   endpoints, EKS, Kinesis) and marked unpriced otherwise (`stackgen/cost/src/template/kinds.rs`).
 //!   Before this table the guardrail and the estimator each kept a list, and the lists had
 //!   drifted apart.
 //! - [`FREE`]: the types with no charge of their own, and why, which the cost estimator lists as

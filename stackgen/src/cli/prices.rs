@@ -21,7 +21,7 @@ Examples:
   stackgen prices refresh --record tests/pricelist   also save every answer as a recording
 
 Asks the AWS Price List Query API (GetProducts, us-east-1's endpoint; any AWS credentials with
-pricing:GetProducts) for each meter the estimator prices, rewrites stackgen/data/prices.json with
+pricing:GetProducts) for each meter the estimator prices, rewrites stackgen/cost/data/prices.json with
 each entry's SKU, effective date and unit, and prints each entry's fate: moved, added, confirmed,
 restated (same price, another block), vanished (a Price List product that is gone) or kept (no
 answer: the hand-checked price, page and note stay). Rebuild stackgen to embed the new table.

@@ -1,0 +1,113 @@
+//! YAML traffic profiles (`--traffic usage.yaml`).
+//!
+//! The file has the shape of [`Traffic`] with unknown fields refused, so a typo such as
+//! `avg_duraton_ms` is an error naming the file, line and field rather than a silently
+//! ignored number. See `examples/traffic/weekend-sale.yaml`.
+
+use std::path::Path;
+
+use super::Traffic;
+use crate::error::CostError;
+use crate::money::Qty;
+
+/// Lambda's maximum timeout: an average above it cannot be billed.
+const MAX_DURATION_MS: u64 = 900_000;
+
+pub(super) fn load(path: &Path) -> Result<Traffic, CostError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CostError::TrafficRead {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &text)
+}
+
+pub(super) fn parse(path: &Path, text: &str) -> Result<Traffic, CostError> {
+    let de = serde_norway::Deserializer::from_str(text);
+    let mut t: Traffic = serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.inner();
+        let location = inner
+            .location()
+            .map(|l| format!("line {} column {}, ", l.line(), l.column()))
+            .unwrap_or_default();
+        // serde_norway appends " at line L column C" to its message; the location is given
+        // once, in front.
+        let msg = inner.to_string();
+        let message = match msg.find(" at line ") {
+            Some(i) => msg[..i].to_string(),
+            None => msg,
+        };
+        CostError::TrafficParse {
+            path: path.to_path_buf(),
+            location,
+            field: if field == "." {
+                "(document)".into()
+            } else {
+                field
+            },
+            message,
+        }
+    })?;
+    t.name = path.display().to_string();
+    validate(path, &t)?;
+    Ok(t)
+}
+
+fn validate(path: &Path, t: &Traffic) -> Result<(), CostError> {
+    let bad = |field: String, message: String| CostError::TrafficParse {
+        path: path.to_path_buf(),
+        location: String::new(),
+        field,
+        message,
+    };
+    for (id, f) in &t.functions {
+        if f.avg_duration_ms > Qty::units(MAX_DURATION_MS) {
+            return Err(bad(
+                format!("functions.{id}.avg_duration_ms"),
+                format!(
+                    "{} ms is longer than Lambda's 15-minute limit ({MAX_DURATION_MS} ms)",
+                    f.avg_duration_ms.to_decimal_string()
+                ),
+            ));
+        }
+        if f.invocations > 0 && f.avg_duration_ms.is_zero() {
+            return Err(bad(
+                format!("functions.{id}.avg_duration_ms"),
+                "is missing or zero for a function with invocations; give the average billed \
+                 duration in milliseconds"
+                    .into(),
+            ));
+        }
+    }
+    for (kind, keys) in [
+        ("functions", t.functions.keys().collect::<Vec<_>>()),
+        ("tables", t.tables.keys().collect()),
+        ("buckets", t.buckets.keys().collect()),
+        ("queues", t.queues.keys().collect()),
+        ("topics", t.topics.keys().collect()),
+    ] {
+        if let Some(k) = keys.iter().find(|k| super::normalize(k).is_empty()) {
+            return Err(bad(
+                format!("{kind}.{k}"),
+                "is not a usable resource key".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minimal_profile_parses_with_defaults() {
+        let t = parse(Path::new("x.yaml"), "api_requests: 5\n").expect("parses");
+        assert_eq!(t.api_requests, 5);
+        assert_eq!(t.name, "x.yaml");
+        assert_eq!(
+            t.log_bytes_per_invocation,
+            super::super::DEFAULT_LOG_BYTES_PER_INVOCATION
+        );
+    }
+}
