@@ -19,6 +19,13 @@ pub mod cfn;
 pub mod generated;
 pub mod services;
 
+/// The template types and every service's resources in one namespace, as stack code names them
+/// (`model::Template`, `model::sqs::Queue`): `use stackgen_model::all as model;`.
+pub mod all {
+    pub use crate::cfn::*;
+    pub use crate::services::*;
+}
+
 pub use stackgen_facts::generated::ALL;
 pub use stackgen_facts::{
     AlwaysOn, DataStore, DefaultDeletionPolicy, Free, ResourceFacts, TagShape, Tagging, always_on,

@@ -2,11 +2,12 @@
 //! guards, deploys and tears it down.
 //!
 //! The parts with a seam of their own are crates, built in parallel once the model is:
-//! `stackgen-env` (environment files), `stackgen-diff` (what a template change does),
-//! `stackgen-cost` (the estimator and the actuals) and `stackgen-aws` (the SDK clients'
-//! context). They are re-exported here under their module names, so `stackgen::cost::…` and
-//! `crate::env::…` read as before. What remains here is what needs the retail stack itself:
-//! its definition, the guardrails, deploy, `stackgen dev`, the docs and the commands.
+//! `stackgen-env` (environment files), `stackgen-stack` (the retail stack's definition and what
+//! the storefront is told of it), `stackgen-diff` (what a template change does), `stackgen-cost`
+//! (the estimator and the actuals) and `stackgen-aws` (the SDK clients' context). They are
+//! re-exported here under their module names, so `stackgen::cost::…` and `crate::stack::…`
+//! read as before. What remains here acts on a rendered stack: the guardrails, synth, deploy and
+//! destroy, `stackgen dev`, the operations docs, the smoke test, logs and the commands.
 
 pub use stackgen_aws as aws;
 pub mod cli;
@@ -23,6 +24,6 @@ pub mod opsdocs;
 pub use stackgen_model::sub;
 pub mod review;
 pub mod smoke;
-pub mod stack;
-pub mod storefront;
+pub use stackgen_stack as stack;
+pub use stackgen_stack::storefront;
 pub mod synth;

@@ -3,5 +3,4 @@
 //! crate, next to the facts generated from AWS's resource schemas, so it builds in parallel with
 //! the rest of the tool; this module only re-exports it.
 
-pub use stackgen_model::cfn::*;
-pub use stackgen_model::services::*;
+pub use stackgen_model::all::*;

@@ -5,6 +5,7 @@
 
 mod domain;
 mod errors;
+pub mod fixtures;
 mod load;
 mod locate;
 mod model;

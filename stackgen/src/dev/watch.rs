@@ -71,8 +71,13 @@ const WATCHED: &[(&str, Change)] = &[
     ("Cargo.lock", Change::Functions),
     ("ui", Change::Site),
     ("environments", Change::Stack),
+    // What renders the stack: its definition, the environment's rules, the guardrails and
+    // deploy (the CLI crate), the typed model and its facts (tags stamped, types allowed).
+    ("stackgen/stack/src", Change::Stack),
+    ("stackgen/env/src", Change::Stack),
     ("stackgen/src", Change::Stack),
     ("model/src", Change::Stack),
+    ("model/facts/src", Change::Stack),
 ];
 
 /// What a changed path (relative to the workspace) asks for; `None` when nothing watches it.
@@ -296,9 +301,14 @@ mod tests {
             Some(Change::Stack)
         );
         assert_eq!(
-            classify(Path::new("stackgen/src/stack/data.rs")),
+            classify(Path::new("stackgen/stack/src/data.rs")),
             Some(Change::Stack)
         );
+        assert_eq!(
+            classify(Path::new("stackgen/env/src/rules.rs")),
+            Some(Change::Stack)
+        );
+        assert_eq!(classify(Path::new("stackgen/cost/src/lib.rs")), None);
         assert_eq!(classify(Path::new("README.md")), None);
     }
 

@@ -2,6 +2,7 @@
 //! unmodified stacks of every fixture environment pass.
 
 use super::{Report, check};
+use crate::env::fixtures::{dev, local, prod};
 use crate::env::{AlwaysOnAllowance, Environment};
 use crate::model::budgets::Budget;
 use crate::model::dynamodb::{BillingMode, PointInTimeRecoverySpecification, Table};
@@ -11,7 +12,6 @@ use crate::model::lambda::Function;
 use crate::model::logs::LogGroup;
 use crate::model::s3::{Bucket, BucketPolicy};
 use crate::model::{DeletionPolicy, Principal, Statement, Value};
-use crate::stack::fixtures::{dev, local, prod};
 use crate::stack::{RetailStack, build};
 
 fn stack(env: &Environment) -> RetailStack {

@@ -433,9 +433,9 @@ mod tests {
         BUDGET_NAME_VAR, FUNCTIONS, KILL_ACTION_VAR, KILL_SWITCH_FN, STACK_NAME_VAR,
     };
 
-    use super::super::fixtures::{dev, prod};
     use super::super::{EnvValue, RetailStack, StackError, build, ids};
     use crate::env::Environment;
+    use crate::env::fixtures::{dev, prod};
     use crate::model::Value;
     use crate::model::budgets::{Budget, NotificationType, SubscriptionType};
     use crate::model::iam::Role;

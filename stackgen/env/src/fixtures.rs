@@ -1,7 +1,8 @@
 //! Test environments built in Rust (independent of the files in `environments/`), so that unit
-//! tests of the stack and the guardrails do not depend on how those files evolve.
+//! tests of the stack and the guardrails do not depend on how those files evolve. Not behind
+//! `cfg(test)`: the stack's and the guardrails' tests are in other crates.
 
-use crate::env::Environment;
+use crate::Environment;
 
 const DEV: &str = r#"
 name: dev

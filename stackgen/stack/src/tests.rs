@@ -4,8 +4,8 @@
 
 use retail_spec::{Access, FUNCTIONS, ROUTES, STORES_VAR, TABLES, Trigger};
 
-use super::fixtures::{dev, local, prod};
 use super::*;
+use crate::env::fixtures::{dev, local, prod};
 use crate::model::apigw::{Integration, Route};
 use crate::model::cloudfront::Distribution;
 use crate::model::dynamodb::Table;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::env::Environment;
-use crate::stack::outputs;
+use crate::outputs;
 
 /// What the pages read from `window.STACKGEN_CONFIG` (see `ui/js/api.js`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -340,7 +340,7 @@ mod tests {
 
     #[test]
     fn pages_are_exactly_the_html_files_of_ui() {
-        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui");
         let mut html: Vec<String> = std::fs::read_dir(&ui)
             .expect("ui/")
             .filter_map(|e| e.ok())
@@ -385,7 +385,7 @@ mod tests {
     }
 
     fn committed(name: &str) -> Environment {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../environments");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../environments");
         crate::env::load_named(&dir, name).expect("committed environment")
     }
 

@@ -7,13 +7,14 @@
 //! (budget, anomaly detection). Names, keys, routes and grants all come from `retail_spec`.
 //!
 //! ```no_run
-//! # fn demo(env: &stackgen::env::Environment) -> Result<(), Box<dyn std::error::Error>> {
-//! let stack = stackgen::stack::build(env)?;
-//! let report = stackgen::guard::check(&stack, env);
-//! assert!(report.passed());
-//! let json = stack.template.render(stackgen::model::Format::Json)?;
+//! # fn demo(env: &stackgen_env::Environment) -> Result<(), Box<dyn std::error::Error>> {
+//! let stack = stackgen_stack::build(env)?;
+//! let json = stack.template.render(stackgen_model::all::Format::Json)?;
 //! # Ok(()) }
 //! ```
+//!
+//! The guardrails (`stackgen::guard::check`) then judge the built stack before anything is
+//! written or deployed.
 
 mod api;
 pub mod boundary;
@@ -28,18 +29,22 @@ mod notifications;
 mod observability;
 mod photos;
 mod schedules;
+pub mod storefront;
 pub mod waf;
 
-#[cfg(test)]
-pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests;
 
 use retail_spec::{BucketSpec, FunctionSpec, QueueSpec, TableSpec, TopicSpec};
 
+// The names the stack's modules write (`crate::model::sqs::Queue`, `crate::env::Environment`),
+// as in the CLI crate they came from.
+use stackgen_env as env;
+use stackgen_model::all as model;
+use stackgen_model::sub;
+
 use crate::env::Environment;
 use crate::model::{LogicalId, Output, Tags, Template, TemplateError, Value, pascal_case};
-use crate::sub;
 
 /// The template parameter naming the bucket that holds the function zips.
 pub const ASSETS_BUCKET_PARAMETER: &str = "AssetsBucket";

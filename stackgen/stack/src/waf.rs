@@ -155,7 +155,7 @@ pub fn rule_count(acl: &WebACL) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stack::fixtures::prod;
+    use crate::env::fixtures::prod;
 
     fn rendered(acl: &WebACL) -> serde_json::Value {
         serde_json::to_value(acl).unwrap_or_default()

@@ -136,8 +136,8 @@ pub(super) fn daily_report(ctx: &mut Ctx, queue: &Handle<Queue>) {
 mod tests {
     use retail_spec::{DAILY_REPORT_MESSAGE, REPORT_REQUESTS};
 
-    use super::super::fixtures::dev;
     use super::super::{build, ids};
+    use crate::env::fixtures::dev;
     use crate::model::scheduler::Schedule;
 
     #[test]
