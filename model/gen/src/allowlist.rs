@@ -35,6 +35,11 @@ impl TypeName {
         })
     }
 
+    /// The Rust module of its service, in both generated trees: `ApiGatewayV2` → `apigatewayv2`.
+    pub fn module(&self) -> String {
+        self.service.to_ascii_lowercase()
+    }
+
     /// The vendored schema's file name: `SQS_Queue.json`.
     pub fn schema_file(&self) -> String {
         format!("{}_{}.json", self.service, self.resource)

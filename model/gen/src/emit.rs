@@ -25,10 +25,7 @@ pub fn files(
 ) -> Result<Vec<(&'static str, String, String)>, GenError> {
     let mut by_module: BTreeMap<String, Vec<&Facts>> = BTreeMap::new();
     for f in facts {
-        by_module
-            .entry(module_name(&f.type_name.service))
-            .or_default()
-            .push(f);
+        by_module.entry(f.type_name.module()).or_default().push(f);
     }
     let mut files = Vec::with_capacity(2 * by_module.len() + 2);
     let mut typed_modules = Vec::new();
@@ -62,11 +59,6 @@ pub fn files(
         typed_mod_file(&typed_modules),
     ));
     Ok(files)
-}
-
-/// `ApiGatewayV2` → `apigatewayv2`.
-fn module_name(service: &str) -> String {
-    service.to_ascii_lowercase()
 }
 
 /// `UserPoolClient` → `USER_POOL_CLIENT`, `DBCluster` → `DB_CLUSTER`, `OIDCProvider` →
@@ -203,10 +195,8 @@ fn mod_file(facts: &[Facts]) -> String {
         "//! One [`ResourceFacts`] static per allowlisted resource type, in one module per \
          service.\n//!\n//! {HEADER}\n\nuse crate::ResourceFacts;\n\n"
     );
-    let modules: std::collections::BTreeSet<String> = facts
-        .iter()
-        .map(|f| module_name(&f.type_name.service))
-        .collect();
+    let modules: std::collections::BTreeSet<String> =
+        facts.iter().map(|f| f.type_name.module()).collect();
     for m in &modules {
         let _ = writeln!(out, "pub mod {m};");
     }
@@ -215,7 +205,7 @@ fn mod_file(facts: &[Facts]) -> String {
         let _ = writeln!(
             out,
             "&{}::{},",
-            module_name(&f.type_name.service),
+            f.type_name.module(),
             static_name(&f.type_name.resource)
         );
     }

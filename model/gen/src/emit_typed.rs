@@ -139,7 +139,7 @@ fn rust_type(ty: &Ty) -> String {
 fn resource_path(t: &TypeName) -> String {
     format!(
         "crate::generated::{}::{}::{}",
-        t.service.to_ascii_lowercase(),
+        t.module(),
         field_name(&t.resource),
         t.resource
     )
@@ -151,7 +151,7 @@ fn attr_type(resource: &str, t: &TypeName, kind: &Kind) -> String {
         Kind::Common(k) => format!("crate::cfn::{k}<{resource}>"),
         Kind::Own(marker) => format!(
             "crate::cfn::Attr<{resource}, crate::generated::{}::{}::attribute::{marker}>",
-            t.service.to_ascii_lowercase(),
+            t.module(),
             field_name(&t.resource)
         ),
     }
