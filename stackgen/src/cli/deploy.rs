@@ -558,6 +558,9 @@ fn print_summary(summary: &deploy::ChangeSummary, creates: bool, stack: &str) {
             change.action, change.logical_id, change.resource_type
         );
     }
+    if let Some(warning) = summary.data_loss_warning() {
+        eprintln!("{} {warning}", paint(color, "31", "!"));
+    }
 }
 
 /// Uploads ui/ and config.js to the site bucket when the stack has one.

@@ -119,6 +119,33 @@ impl ChangeSummary {
             .filter(|c| c.stateful && c.is_destructive())
     }
 
+    /// The plan's warning when changes lose data: "2 changes remove or replace a resource that
+    /// holds data: Orders (replaced), Logs (removed) …"; `None` when none does.
+    pub fn data_loss_warning(&self) -> Option<String> {
+        let lost: Vec<String> = self
+            .data_loss()
+            .map(|c| {
+                let how = match (c.action, c.replacement) {
+                    (ChangeAction::Remove, _) => "removed",
+                    (_, Replacement::True) => "replaced",
+                    _ => "may be replaced",
+                };
+                format!("{} ({how})", c.logical_id)
+            })
+            .collect();
+        let (count, verb) = match lost.len() {
+            0 => return None,
+            1 => ("1 change".to_owned(), "removes or replaces"),
+            n => (format!("{n} changes"), "remove or replace"),
+        };
+        Some(format!(
+            "{count} {verb} a resource that holds data: {}. What it holds is gone once the change \
+             set runs, unless its DeletionPolicy keeps it; decline and run `stackgen diff` to see \
+             why it is replaced.",
+            lost.join(", ")
+        ))
+    }
+
     /// True when there is nothing to do.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
@@ -190,5 +217,27 @@ mod tests {
         ]);
         let lost: Vec<&str> = s.data_loss().map(|c| c.logical_id.as_str()).collect();
         assert_eq!(lost, ["Logs", "Pool"]);
+        let warning = s.data_loss_warning().unwrap_or_default();
+        assert!(
+            warning.starts_with(
+                "2 changes remove or replace a resource that holds data: Logs (removed), \
+                 Pool (replaced). "
+            ),
+            "{warning}"
+        );
+    }
+
+    #[test]
+    fn a_plan_that_loses_no_data_warns_of_none() {
+        let s = ChangeSummary::from_changes(&[
+            change(SdkAction::Remove, "Role", "AWS::IAM::Role", None),
+            change(
+                SdkAction::Modify,
+                "Orders",
+                "AWS::DynamoDB::Table",
+                Some(SdkReplacement::False),
+            ),
+        ]);
+        assert_eq!(s.data_loss_warning(), None);
     }
 }
