@@ -8,12 +8,10 @@
 
 pub mod attr;
 mod export;
-mod intrinsic;
 mod json;
 pub(crate) mod policy;
 pub(crate) mod references;
 pub(crate) mod render;
-mod sub;
 pub(crate) mod tags;
 pub(crate) mod template;
 pub(crate) mod value;
@@ -21,11 +19,14 @@ mod yaml;
 
 pub use attr::{Arn, Attr, Id, Name, Url, kind};
 pub use export::{Export, Import};
-pub use intrinsic::{Intrinsic, IntrinsicError, is_intrinsic, references};
 pub use json::Json;
 pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};
 pub use references::Reference;
-pub use sub::{SubPart, SubText, parse_sub};
+// Reading intrinsics in template JSON is a crate of its own, which diff and the estimator use
+// without the typed model.
+pub use stackgen_intrinsics::{
+    Intrinsic, IntrinsicError, SubPart, SubText, is_intrinsic, parse_sub, references,
+};
 pub use tags::{Tag, Tags, TagsAsMap};
 pub use template::{
     AnyResource, CheckovSkip, Condition, ConditionHandle, DeletionPolicy, Entry, Format, Handle,

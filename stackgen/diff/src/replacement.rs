@@ -3,15 +3,15 @@
 //! AWS states it in every resource provider schema: `createOnlyProperties` cannot be updated in
 //! place (a change creates a new physical resource and deletes the old one), and
 //! `conditionalCreateOnlyProperties` may force that, depending on the change. The rules here are
-//! built from stackgen-model's facts, generated from those schemas (`model/allowlist.txt` lists
+//! built from stackgen-facts, generated from those schemas (`model/allowlist.txt` lists
 //! the types), so the answer comes from AWS's own data, not from a hand-kept list.
 
-use stackgen_model::generated::cloudformation;
+use stackgen_facts::generated::cloudformation;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde_json::Value;
-use stackgen_model::ResourceFacts;
+use stackgen_facts::ResourceFacts;
 
 use super::model::Replacement;
 use super::path::{PropertyPath, Segment};
@@ -39,14 +39,14 @@ pub struct TypeRules {
     rules: Vec<Rule>,
 }
 
-/// Every resource type stackgen-model knows.
+/// Every resource type stackgen knows (the facts crate).
 #[derive(Debug, Clone, Default)]
 pub struct ReplacementRules {
     types: HashMap<&'static str, TypeRules>,
 }
 
 static RULES: LazyLock<ReplacementRules> =
-    LazyLock::new(|| ReplacementRules::from_facts(stackgen_model::ALL.iter().copied()));
+    LazyLock::new(|| ReplacementRules::from_facts(stackgen_facts::ALL.iter().copied()));
 
 /// `/properties/KeySchema/*/AttributeName` → `KeySchema`, any element, `AttributeName`.
 fn pointer_steps(pointer: &str) -> Vec<PointerStep> {
@@ -97,7 +97,7 @@ impl ReplacementRules {
 
 impl TypeRules {
     /// The schema's create-only properties (plus the stricter ones of AWS's reference, see
-    /// `stackgen_model::hand`) replace always, the conditional ones may replace; the physical
+    /// `stackgen_facts::hand`) replace always, the conditional ones may replace; the physical
     /// name is marked on its create-only rule.
     pub fn from_facts(facts: &ResourceFacts) -> Self {
         let always = facts.replacing().into_iter().map(|pointer| Rule {
@@ -279,7 +279,7 @@ mod tests {
         iam_prefixes: &[],
         handler_actions: &[],
         read_actions: &[],
-        tagging: stackgen_model::Tagging::NotTaggable,
+        tagging: stackgen_facts::Tagging::NotTaggable,
         create_only: &["/properties/Peers/*/Asn"],
         conditional_create_only: &["/properties/Peers/*/Asn", "/properties/B"],
         read_only: &[],
@@ -326,7 +326,7 @@ mod tests {
         ] {
             assert!(table.for_type(resource_type).is_some(), "{resource_type}");
         }
-        assert_eq!(table.len(), stackgen_model::ALL.len());
+        assert_eq!(table.len(), stackgen_facts::ALL.len());
         assert!(table.for_type("AWS::Made::Up").is_none());
         assert!(table.for_type("Custom::Seeder").is_some());
     }

@@ -10,13 +10,13 @@
 //! route that stops requiring an authorizer, a bucket whose public access block is weakened, a
 //! role that loses its permissions boundary.
 
-use stackgen_model::generated::{apigatewayv2, iam, lambda, s3, sns, sqs};
+use stackgen_facts::generated::{apigatewayv2, iam, lambda, s3, sns, sqs};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::Value;
 
-use stackgen_model::cfn::Intrinsic;
+use stackgen_intrinsics::Intrinsic;
 
 /// One security-relevant change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -327,7 +327,7 @@ fn array(value: Option<&Value>) -> Vec<Value> {
 }
 
 /// A readable form of a policy value: strings as is, `{"Ref": X}` as `X`, `Fn::GetAtt` as
-/// `X.Attr` (read by the model's one reader of intrinsics), anything else as compact JSON.
+/// `X.Attr` (read by stackgen's one reader of intrinsics, stackgen-intrinsics), anything else as compact JSON.
 fn text(value: &Value) -> String {
     match (value, Intrinsic::parse(value)) {
         (Value::String(s), _) => s.clone(),

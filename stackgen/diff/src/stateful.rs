@@ -2,13 +2,13 @@
 //!
 //! Removing or replacing a Lambda function costs a few seconds; removing or replacing a table
 //! deletes every item in it. Which types hold data (what is lost, deletion protection, snapshot
-//! support, default policy) is one hand-written table, `stackgen_model::hand::DATA_STORES`;
+//! support, default policy) is one hand-written table, `stackgen_facts::hand::DATA_STORES`;
 //! this module decides from it and a resource's `DeletionPolicy` / `UpdateReplacePolicy`
 //! whether the data survives.
 
 use serde::Serialize;
 use serde_json::Value;
-use stackgen_model::{DataStore, DefaultDeletionPolicy, data_store};
+use stackgen_facts::{DataStore, DefaultDeletionPolicy, data_store};
 
 /// What is lost when a resource of this type is deleted, or `None` for stateless types.
 pub fn data_held(resource_type: &str) -> Option<&'static str> {

@@ -20,7 +20,7 @@ pub(crate) struct RawChange {
 
 /// An intrinsic function call (`{"Ref": …}`, `{"Fn::Sub": …}`) is compared and reported as
 /// one expression.
-pub(crate) use stackgen_model::cfn::is_intrinsic;
+pub(crate) use stackgen_intrinsics::is_intrinsic;
 
 fn scalar_text(value: &Value) -> Option<String> {
     match value {

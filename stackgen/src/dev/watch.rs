@@ -72,12 +72,14 @@ const WATCHED: &[(&str, Change)] = &[
     ("ui", Change::Site),
     ("environments", Change::Stack),
     // What renders the stack: its definition, the environment's rules, the guardrails and
-    // deploy (the CLI crate), the typed model and its facts (tags stamped, types allowed).
+    // deploy (the CLI crate), the typed model, its facts (tags stamped, types allowed) and the
+    // reader of intrinsics the local resolver evaluates the template with.
     ("stackgen/stack/src", Change::Stack),
     ("stackgen/env/src", Change::Stack),
     ("stackgen/src", Change::Stack),
     ("model/src", Change::Stack),
     ("model/facts/src", Change::Stack),
+    ("model/intrinsics/src", Change::Stack),
 ];
 
 /// What a changed path (relative to the workspace) asks for; `None` when nothing watches it.

@@ -7,7 +7,7 @@
 //! because the reader takes any template, not only the typed model's.
 
 use serde_json::{Map, Value};
-use stackgen_model::generated::{
+use stackgen_facts::generated::{
     apigateway, apigatewayv2, budgets, ce, cloudfront, cloudwatch, cognito, dynamodb, ec2, eks,
     elasticloadbalancingv2, events, kinesis, kms, lambda, logs, route53, s3, scheduler,
     secretsmanager, ses, sns, sqs, stepfunctions, wafv2,

@@ -1,5 +1,5 @@
 //! What the reader knows of a type by its name alone, from the model's billing tables
-//! (`stackgen_model::billing`, which the no-ghost-spend guardrail reads too): the types billed by
+//! (`stackgen_facts::billing`, which the no-ghost-spend guardrail reads too): the types billed by
 //! the hour that the price table does not price, and the types with no charge of their own.
 
 use super::Facts;
@@ -7,12 +7,12 @@ use super::Facts;
 /// What a type not read property by property costs: billed by the hour but not priced, free,
 /// or unknown.
 pub(super) fn classify_other(t: &str) -> Facts {
-    if let Some(always_on) = stackgen_model::always_on(t) {
+    if let Some(always_on) = stackgen_facts::always_on(t) {
         return Facts::HourlyUnpriced {
             why: always_on.bills,
         };
     }
-    match stackgen_model::free_type(t) {
+    match stackgen_facts::free_type(t) {
         Some(free) => Facts::Free { why: free.why },
         None => Facts::Unknown,
     }

@@ -16,7 +16,7 @@ mod kinds;
 use serde_json::{Map, Value};
 
 use super::error::CostError;
-use stackgen_model::cfn::{Intrinsic, SubPart, parse_sub};
+use stackgen_intrinsics::{Intrinsic, SubPart, parse_sub};
 
 /// CPU architecture of a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

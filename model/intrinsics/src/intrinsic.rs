@@ -9,16 +9,14 @@
 //! with what, or why its arguments are not what CloudFormation takes
 //! (CloudFormation User Guide, "Intrinsic function reference",
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html>).
-//! [`references`] walks a whole value for the names it refers to. (The typed side, [`Value`],
-//! knows its references by construction: `Value::references`.)
-//!
-//! [`Value`]: super::Value
+//! [`references`] walks a whole value for the names it refers to. (The typed side, the model's
+//! `Value`, knows its references by construction: `Value::references`.)
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value as Json};
 
-use super::sub::parse_sub;
+use crate::sub::parse_sub;
 
 /// One intrinsic function call.
 #[derive(Debug, Clone, Copy, PartialEq)]

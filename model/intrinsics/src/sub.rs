@@ -6,7 +6,7 @@
 //! One reader for every part of stackgen that looks inside a rendered template's `Fn::Sub`:
 //! `diff` (what an expression refers to), the cost estimator (names it can resolve) and
 //! `stackgen dev` (evaluating the functions' environment against the deployed stack). Writing
-//! one is [`Value::concat`](super::Value::concat)'s job.
+//! one is the typed model's job (`Value::concat`).
 
 use std::borrow::Cow;
 
