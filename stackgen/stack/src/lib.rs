@@ -125,6 +125,72 @@ pub mod outputs {
     pub fn bucket(b: &BucketSpec) -> String {
         format!("{}BucketName", pascal_case(b.id))
     }
+
+    /// What the stack's outputs are read from.
+    pub(super) struct Parts<'a> {
+        pub edge: &'a edge::Edge,
+        pub api: &'a api::ApiRes,
+        pub identity: &'a identity::Identity,
+        pub data: &'a data::Data,
+        pub events: &'a events::Events,
+    }
+
+    /// Declares the stack's outputs: what the UI, deploy and `stackgen dev` read back.
+    pub(super) fn declare(t: &mut Template, p: &Parts) {
+        t.output(UI_URL, Output::new("Storefront URL", p.edge.ui_url.clone()));
+        t.output(API_URL, Output::new("API base URL", p.api.base_url()));
+        t.output(
+            SITE_BUCKET,
+            Output::new("Bucket the UI is uploaded to", p.edge.site_bucket.name()),
+        );
+        if let Some(d) = &p.edge.distribution {
+            t.output(
+                DISTRIBUTION_ID,
+                Output::new(
+                    "CloudFront distribution to invalidate after a UI upload",
+                    d.distribution_id(),
+                ),
+            );
+        }
+        t.output(
+            USER_POOL_ID,
+            Output::new(
+                "Cognito user pool of customers and staff",
+                p.identity.pool.pool_id(),
+            ),
+        );
+        t.output(
+            USER_POOL_CLIENT_ID,
+            Output::new(
+                "App client of the storefront and back office",
+                p.identity.client.client_id(),
+            ),
+        );
+        for (spec, handle) in &p.data.tables {
+            t.output(
+                &table(spec),
+                Output::new(&format!("{} table", spec.name), handle.name()),
+            );
+        }
+        for (spec, handle) in &p.data.buckets {
+            t.output(
+                &bucket(spec),
+                Output::new(&format!("{} bucket", spec.name), handle.name()),
+            );
+        }
+        for q in &p.events.queues {
+            t.output(
+                &queue(q.spec),
+                Output::new(&format!("{} queue URL", q.spec.name), q.queue.url()),
+            );
+        }
+        for (spec, handle) in &p.events.topics {
+            t.output(
+                &topic(spec),
+                Output::new(&format!("{} topic ARN", spec.name), handle.arn()),
+            );
+        }
+    }
 }
 
 /// The rendered stack's facts that deploy, diff, destroy and dev need besides the template.
@@ -376,67 +442,16 @@ pub fn assemble(env: &Environment) -> Result<RetailStack, StackError> {
     observability::build(&mut ctx, &functions, &api, &events)?;
     finops::build(&mut ctx, &events, &functions)?;
 
-    // Outputs: what the UI, deploy, and `stackgen dev` read back.
-    let t = &mut ctx.template;
-    t.output(
-        outputs::UI_URL,
-        Output::new("Storefront URL", edge.ui_url.clone()),
+    outputs::declare(
+        &mut ctx.template,
+        &outputs::Parts {
+            edge: &edge,
+            api: &api,
+            identity: &identity,
+            data: &data,
+            events: &events,
+        },
     );
-    t.output(
-        outputs::API_URL,
-        Output::new("API base URL", api.base_url()),
-    );
-    t.output(
-        outputs::SITE_BUCKET,
-        Output::new("Bucket the UI is uploaded to", edge.site_bucket.name()),
-    );
-    if let Some(d) = &edge.distribution {
-        t.output(
-            outputs::DISTRIBUTION_ID,
-            Output::new(
-                "CloudFront distribution to invalidate after a UI upload",
-                d.distribution_id(),
-            ),
-        );
-    }
-    t.output(
-        outputs::USER_POOL_ID,
-        Output::new(
-            "Cognito user pool of customers and staff",
-            identity.pool.pool_id(),
-        ),
-    );
-    t.output(
-        outputs::USER_POOL_CLIENT_ID,
-        Output::new(
-            "App client of the storefront and back office",
-            identity.client.client_id(),
-        ),
-    );
-    for (spec, table) in &data.tables {
-        t.output(
-            &outputs::table(spec),
-            Output::new(&format!("{} table", spec.name), table.name()),
-        );
-    }
-    for (spec, bucket) in &data.buckets {
-        t.output(
-            &outputs::bucket(spec),
-            Output::new(&format!("{} bucket", spec.name), bucket.name()),
-        );
-    }
-    for q in &events.queues {
-        t.output(
-            &outputs::queue(q.spec),
-            Output::new(&format!("{} queue URL", q.spec.name), q.queue.url()),
-        );
-    }
-    for (spec, topic) in &events.topics {
-        t.output(
-            &outputs::topic(spec),
-            Output::new(&format!("{} topic ARN", spec.name), topic.arn()),
-        );
-    }
 
     Ok(RetailStack {
         name: ctx.names.stack().to_owned(),
