@@ -18,7 +18,7 @@ Examples:
   stackgen prices refresh --region ap-southeast-2    add or refresh one region
   stackgen prices refresh --all-regions          every commercial region stackgen knows
   stackgen prices refresh --meter sqs-requests   one meter
-  stackgen prices refresh --record tests/pricelist   also save every answer as a recording
+  stackgen prices refresh --record stackgen/cost/tests/pricelist   also save every answer as a recording
 
 Asks the AWS Price List Query API (GetProducts, us-east-1's endpoint; any AWS credentials with
 pricing:GetProducts) for each meter the estimator prices, rewrites stackgen/cost/data/prices.json with

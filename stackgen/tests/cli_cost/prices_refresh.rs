@@ -1,5 +1,5 @@
 //! `stackgen prices refresh` as a maintainer and a scheduled CI job run it, against AWS's
-//! Price List as recorded (tests/pricelist/, see its README): the table rewritten with SKUs,
+//! Price List as recorded (stackgen/cost/tests/pricelist/, see its README): the table rewritten with SKUs,
 //! effective dates and tiers, a region added, a hand-kept entry left alone, a second refresh
 //! byte for byte the same, `--check` 0 when current and 2 naming a moved price, `--record`
 //! writing what it was answered, and a request nobody recorded failing loudly.
@@ -25,7 +25,7 @@ const METERS: &[&str] = &[
 ];
 
 fn recordings() -> PathBuf {
-    workspace().join("stackgen/tests/pricelist")
+    workspace().join("stackgen/cost/tests/pricelist")
 }
 
 /// `prices refresh --table <table> <args> --endpoint-url <endpoint>`.

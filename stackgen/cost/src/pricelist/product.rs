@@ -260,7 +260,7 @@ pub fn scale(usd: &str, per: u64) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    /// The first product of a recording under tests/pricelist/, as text.
+    /// The first product of a recording under stackgen/cost/tests/pricelist/, as text.
     fn first_product(text: &str) -> String {
         let rec: serde_json::Value = serde_json::from_str(text).expect("a recording");
         rec["pages"][0][0].as_str().expect("a product").to_string()
@@ -273,7 +273,7 @@ mod tests {
     #[test]
     fn a_free_first_band_is_dropped_and_its_size_returned() {
         let sqs = recorded(include_str!(
-            "../../../tests/pricelist/AWSQueueService/us-east-1/sqs-requests.json"
+            "../../tests/pricelist/AWSQueueService/us-east-1/sqs-requests.json"
         ));
         let priced = sqs.priced(1_000_000).expect("priced");
         assert_eq!(priced.free_units, Some(1_000_000));
@@ -294,7 +294,7 @@ mod tests {
     #[test]
     fn volume_bands_become_tiers_in_order() {
         let gbs = recorded(include_str!(
-            "../../../tests/pricelist/AWSLambda/us-east-1/lambda-gb-seconds-x86.json"
+            "../../tests/pricelist/AWSLambda/us-east-1/lambda-gb-seconds-x86.json"
         ));
         let priced = gbs.priced(1).expect("priced");
         assert_eq!(priced.free_units, None);
@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn bands_with_a_gap_or_two_units_are_refused() {
         let text =
-            include_str!("../../../tests/pricelist/AWSLambda/us-east-1/lambda-gb-seconds-x86.json");
+            include_str!("../../tests/pricelist/AWSLambda/us-east-1/lambda-gb-seconds-x86.json");
         let rec: serde_json::Value = serde_json::from_str(text).expect("a recording");
         let doc = rec["pages"][0][0].as_str().expect("a product");
         let gap = Product::parse(&doc.replace(
