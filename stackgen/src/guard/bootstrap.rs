@@ -34,7 +34,7 @@ pub fn check_bootstrap(template: &Template) -> Report {
     }
 }
 
-pub(super) fn named_actions(t: &Template) -> RuleResult {
+pub(crate) fn named_actions(t: &Template) -> RuleResult {
     let mut o = Outcome::new(NO_WILDCARD_ACTIONS);
     let check = |o: &mut Outcome, id: &str, doc: &PolicyDocument| {
         for st in doc.statement.iter().filter(|s| s.effect == Effect::Allow) {

@@ -8,7 +8,6 @@ mod access;
 mod bootstrap;
 mod buckets;
 mod budget;
-mod ci;
 mod edge;
 mod ghost;
 mod iam;
@@ -28,7 +27,7 @@ use crate::model::Template;
 use crate::stack::RetailStack;
 
 pub use bootstrap::check_bootstrap;
-pub use ci::check_ci_roles;
+pub(crate) use bootstrap::named_actions;
 
 /// A guardrail rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

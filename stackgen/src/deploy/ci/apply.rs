@@ -109,7 +109,7 @@ pub async fn ensure(
 /// The CI template, rendered once the CI guardrails pass.
 fn checked_template(env: &Environment, trust: &GitHubTrust) -> Result<String, DeployError> {
     let t = super::typed(env, trust, tags());
-    let report = crate::guard::check_ci_roles(&t, trust);
+    let report = super::check_ci_roles(&t, trust);
     if !report.passed() {
         let problems: Vec<String> = report
             .violations()

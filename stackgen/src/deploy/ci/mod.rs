@@ -9,10 +9,12 @@
 //! these roles belong to one environment and name its stack and resources exactly.
 
 pub mod apply;
+pub mod guard;
 pub mod template;
 pub mod trust;
 
 pub use apply::{CiRoles, ensure};
+pub use guard::check_ci_roles;
 pub use template::typed;
 pub use trust::{AUDIENCE, GitHubTrust, ISSUER_HOST, Repository};
 

@@ -7,7 +7,7 @@
 //!   unmanaged configuration changes to stacks and resources with drift detection",
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html>)
 //!   and the environment's costs and budget. Every action it holds is a read (checked by
-//!   `crate::guard::check_ci_roles`).
+//!   `super::check_ci_roles`).
 //! * The **deploy role** does what `stackgen deploy` does and nothing else: change sets on the
 //!   environment's own stack, handed to the bootstrap's CloudFormation service role (the only
 //!   role it may pass), the assets it uploads, the storefront's files, the demo catalog, the CDN

@@ -1,12 +1,14 @@
 //! The CI roles' guardrails (`stackgen bootstrap --github`): no wildcard action; each role trusts
 //! only GitHub's OIDC provider, for the `sts.amazonaws.com` audience and the exact subjects of
 //! one repository (`StringEquals`, no `*`); the review role only reads.
+//!
+//! They sit beside the CI stack they check, not in `crate::guard`: they read this stack's role
+//! ids and trust, and the guard module, which `deploy` calls, stays free of `deploy`.
 
-use super::bootstrap::named_actions;
-use super::{Outcome, Report, Rule, RuleResult};
+use super::template::{DEPLOY_ROLE_ID, REVIEW_ROLE_ID};
+use super::{AUDIENCE, GitHubTrust, ISSUER_HOST};
 use crate::deploy::bootstrap::is_read_action;
-use crate::deploy::ci::template::{DEPLOY_ROLE_ID, REVIEW_ROLE_ID};
-use crate::deploy::ci::{AUDIENCE, GitHubTrust, ISSUER_HOST};
+use crate::guard::{Outcome, Report, Rule, RuleResult, named_actions};
 use crate::model::iam::Role;
 use crate::model::{Operator, Principal, Statement, Template};
 
