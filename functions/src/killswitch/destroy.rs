@@ -7,11 +7,11 @@
 
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use serde_json::json;
+use stackgen_facts::generated::s3::BUCKET_TYPE_NAME as BUCKET_TYPE;
 
 use super::{KillSwitch, KillSwitchError, Outcome, describe, stack_resources};
 use crate::killswitch::notification::Action;
 
-const BUCKET_TYPE: &str = "AWS::S3::Bucket";
 /// DeleteObjects takes at most 1000 keys.
 const DELETE_BATCH: usize = 1000;
 

@@ -11,12 +11,12 @@
 
 use aws_sdk_lambda::error::ProvideErrorMetadata;
 use serde_json::json;
+use stackgen_facts::generated::lambda::{
+    EVENT_SOURCE_MAPPING_TYPE_NAME as MAPPING_TYPE, FUNCTION_TYPE_NAME as FUNCTION_TYPE,
+};
 
 use super::{KillSwitch, KillSwitchError, Outcome, describe, stack_resources};
 use crate::killswitch::notification::Action;
-
-const FUNCTION_TYPE: &str = "AWS::Lambda::Function";
-const MAPPING_TYPE: &str = "AWS::Lambda::EventSourceMapping";
 
 /// What one pass changed, and what was already as the throttle wants it.
 #[derive(Default)]
