@@ -25,53 +25,59 @@ pub struct View<'a> {
     pub resources: Vec<Res<'a>>,
 }
 
-/// The properties that hold a resource's physical name, per type (a response headers policy's
-/// is nested: `ResponseHeadersPolicyConfig.Name`, a path the lookup below follows).
-const NAME_PROPERTIES: &[(&str, &str)] = &[
+/// The property that holds a resource's physical name, per type, as a path from `Properties`
+/// (a response headers policy's is nested in its config).
+const NAME_PROPERTIES: &[(&str, &[&str])] = &[
     (
         lambda::FUNCTION_TYPE_NAME,
-        lambda::props::function::FUNCTION_NAME,
+        &[lambda::props::function::FUNCTION_NAME],
     ),
     (
         dynamodb::TABLE_TYPE_NAME,
-        dynamodb::props::table::TABLE_NAME,
+        &[dynamodb::props::table::TABLE_NAME],
     ),
-    (sqs::QUEUE_TYPE_NAME, sqs::props::queue::QUEUE_NAME),
-    (sns::TOPIC_TYPE_NAME, sns::props::topic::TOPIC_NAME),
-    (s3::BUCKET_TYPE_NAME, s3::props::bucket::BUCKET_NAME),
+    (sqs::QUEUE_TYPE_NAME, &[sqs::props::queue::QUEUE_NAME]),
+    (sns::TOPIC_TYPE_NAME, &[sns::props::topic::TOPIC_NAME]),
+    (s3::BUCKET_TYPE_NAME, &[s3::props::bucket::BUCKET_NAME]),
     (
         logs::LOG_GROUP_TYPE_NAME,
-        logs::props::log_group::LOG_GROUP_NAME,
+        &[logs::props::log_group::LOG_GROUP_NAME],
     ),
     (
         cloudwatch::ALARM_TYPE_NAME,
-        cloudwatch::props::alarm::ALARM_NAME,
+        &[cloudwatch::props::alarm::ALARM_NAME],
     ),
     (
         cloudwatch::DASHBOARD_TYPE_NAME,
-        cloudwatch::props::dashboard::DASHBOARD_NAME,
+        &[cloudwatch::props::dashboard::DASHBOARD_NAME],
     ),
     (
         cognito::USER_POOL_TYPE_NAME,
-        cognito::props::user_pool::USER_POOL_NAME,
+        &[cognito::props::user_pool::USER_POOL_NAME],
     ),
     (
         cognito::USER_POOL_CLIENT_TYPE_NAME,
-        cognito::props::user_pool_client::CLIENT_NAME,
+        &[cognito::props::user_pool_client::CLIENT_NAME],
     ),
-    (iam::ROLE_TYPE_NAME, iam::props::role::ROLE_NAME),
-    (apigatewayv2::API_TYPE_NAME, apigatewayv2::props::api::NAME),
+    (iam::ROLE_TYPE_NAME, &[iam::props::role::ROLE_NAME]),
+    (
+        apigatewayv2::API_TYPE_NAME,
+        &[apigatewayv2::props::api::NAME],
+    ),
     (
         scheduler::SCHEDULE_TYPE_NAME,
-        scheduler::props::schedule::NAME,
+        &[scheduler::props::schedule::NAME],
     ),
     (
         ses::EMAIL_IDENTITY_TYPE_NAME,
-        ses::props::email_identity::EMAIL_IDENTITY,
+        &[ses::props::email_identity::EMAIL_IDENTITY],
     ),
     (
         cloudfront::RESPONSE_HEADERS_POLICY_TYPE_NAME,
-        "ResponseHeadersPolicyConfig.Name",
+        &[
+            cloudfront::props::response_headers_policy::RESPONSE_HEADERS_POLICY_CONFIG,
+            cloudfront::props::response_headers_policy::response_headers_policy_config::NAME,
+        ],
     ),
 ];
 
@@ -112,7 +118,7 @@ impl Res<'_> {
     /// `grocer-dev-reports-${AWS::AccountId}`); `None` when CloudFormation generates it.
     pub fn physical_name(&self) -> Option<String> {
         let (_, path) = NAME_PROPERTIES.iter().find(|(t, _)| *t == self.ty)?;
-        let value = path.split('.').fold(self.props, |v, key| &v[key]);
+        let value = path.iter().fold(self.props, |v, key| &v[*key]);
         readable(value)
     }
 }
