@@ -2,11 +2,12 @@
 //!
 //! Each rule reads the typed template (the same values that are rendered) and the environment,
 //! and reports violations that name the resource, the rule and the fix. `synth`, `check` and
-//! `deploy` run [`check`] first and stop on any violation.
+//! `deploy` run [`check`] first and stop on any violation. The bootstrap's and the CI roles'
+//! rules live beside those stacks (`deploy/bootstrap/guard.rs`, `deploy/ci/guard.rs`) and use
+//! the same [`Report`] and [`Rule`].
 
 mod access;
-mod bootstrap;
-mod buckets;
+pub(crate) mod buckets;
 mod budget;
 mod edge;
 mod ghost;
@@ -25,9 +26,6 @@ use std::fmt::Write as _;
 use crate::env::Environment;
 use crate::model::Template;
 use crate::stack::RetailStack;
-
-pub use bootstrap::check_bootstrap;
-pub(crate) use bootstrap::named_actions;
 
 /// A guardrail rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -20,8 +20,9 @@
 //! place on the next deploy that needs the bootstrap.
 //!
 //! The template (`template.rs`) is built with the typed model, and the bootstrap guardrails
-//! (`crate::guard::check_bootstrap`) check it before it is sent. The bootstrap stack is created with CreateStack (not a change set): there is nothing to
-//! review, and moto reports Outputs only for stacks created that way.
+//! (`guard.rs`: `check_bootstrap`) check it before it is sent. The bootstrap stack is created
+//! with CreateStack (not a change set): there is nothing to review, and moto reports Outputs
+//! only for stacks created that way.
 
 use std::collections::BTreeMap;
 
@@ -32,6 +33,7 @@ use super::stack::describe_stack;
 use super::state::{StackCondition, classify, is_success};
 use crate::aws::AwsContext;
 
+pub mod guard;
 mod template;
 
 pub use template::{
@@ -39,10 +41,10 @@ pub use template::{
     typed,
 };
 
-/// The bootstrap template, rendered once its guardrails pass (`crate::guard::check_bootstrap`).
+/// The bootstrap template, rendered once its guardrails pass ([`guard::check_bootstrap`]).
 fn checked_template(tags: &BTreeMap<String, String>) -> Result<String, DeployError> {
     let t = typed(tags);
-    let report = crate::guard::check_bootstrap(&t);
+    let report = guard::check_bootstrap(&t);
     if !report.passed() {
         let problems: Vec<String> = report
             .violations()

@@ -1,5 +1,5 @@
 //! The bootstrap template, built with the typed model like the product stacks (so the
-//! bootstrap guardrails in `crate::guard::check_bootstrap` read the same values that are
+//! bootstrap guardrails, `guard.rs` beside this file, read the same values that are
 //! rendered): the assets bucket and its TLS-only policy, the deploy role, and the permissions
 //! boundary of every product role.
 
@@ -458,7 +458,7 @@ mod tests {
     #[test]
     fn the_bootstrap_passes_its_guardrails_and_a_wildcard_or_a_foreign_trust_does_not() {
         let clean = typed(&super::super::default_tags());
-        let report = crate::guard::check_bootstrap(&clean);
+        let report = crate::deploy::bootstrap::guard::check_bootstrap(&clean);
         assert!(report.passed(), "{}", report.render(false));
         assert!(
             report.results.iter().all(|r| r.checked > 0),
@@ -471,7 +471,7 @@ mod tests {
             if let Some(role) = id.and_then(|id| t.get_mut::<Role>(&id)) {
                 change(role);
             }
-            crate::guard::check_bootstrap(&t)
+            crate::deploy::bootstrap::guard::check_bootstrap(&t)
                 .violations()
                 .map(|v| v.rule)
                 .collect::<Vec<_>>()

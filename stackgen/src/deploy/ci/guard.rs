@@ -3,12 +3,14 @@
 //! one repository (`StringEquals`, no `*`); the review role only reads.
 //!
 //! They sit beside the CI stack they check, not in `crate::guard`: they read this stack's role
-//! ids and trust, and the guard module, which `deploy` calls, stays free of `deploy`.
+//! ids and trust, and the guard module, which `deploy` calls, stays free of `deploy`. They
+//! share the bootstrap's no-wildcard rule (`deploy::bootstrap::guard::named_actions`).
 
 use super::template::{DEPLOY_ROLE_ID, REVIEW_ROLE_ID};
 use super::{AUDIENCE, GitHubTrust, ISSUER_HOST};
+use crate::deploy::bootstrap::guard::named_actions;
 use crate::deploy::bootstrap::is_read_action;
-use crate::guard::{Outcome, Report, Rule, RuleResult, named_actions};
+use crate::guard::{Outcome, Report, Rule, RuleResult};
 use crate::model::iam::Role;
 use crate::model::{Operator, Principal, Statement, Template};
 

@@ -5,8 +5,11 @@
 //! The product stacks' rules that read an environment file (tags, budgets, logs, protection)
 //! or that a CloudFormation service role cannot meet by design (its own resources are the
 //! product stacks', which it creates: `Resource: *` on their services) do not apply.
+//!
+//! They sit beside the bootstrap template they check (and the CI roles' rules, `deploy::ci::guard`,
+//! share its no-wildcard rule), so `crate::guard`, which `deploy` calls, never imports `deploy`.
 
-use super::{Outcome, Report, Rule, RuleResult, buckets};
+use crate::guard::{Outcome, Report, Rule, RuleResult, buckets};
 use crate::model::iam::{ManagedPolicy, Role};
 use crate::model::{Effect, PolicyDocument, Principal, Template};
 
@@ -22,7 +25,7 @@ pub const DEPLOY_ROLE_TRUST: Rule = Rule {
 /// Every bootstrap guardrail on the bootstrap template.
 pub fn check_bootstrap(template: &Template) -> Report {
     Report {
-        stack: super::super::deploy::bootstrap::BOOTSTRAP_STACK_NAME.to_owned(),
+        stack: super::BOOTSTRAP_STACK_NAME.to_owned(),
         environment: "(account and region)".to_owned(),
         results: vec![
             buckets::private(template),
