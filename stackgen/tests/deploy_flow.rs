@@ -292,7 +292,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         "bucket {bucket} left"
     );
     assert!(
-        deploy::destroy::tagged_resources(&ctx, "flowtest", "flow")
+        deploy::tagged::tagged_resources(&ctx, "flowtest", "flow")
             .await?
             .is_empty()
     );

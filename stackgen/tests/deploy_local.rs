@@ -243,7 +243,7 @@ async fn the_local_environment_deploys_noops_updates_and_destroys_on_moto() -> T
         );
     }
     assert!(
-        deploy::destroy::tagged_resources(&ctx, &env.tags.project, &env.tags.env)
+        deploy::tagged::tagged_resources(&ctx, &env.tags.project, &env.tags.env)
             .await?
             .is_empty()
     );

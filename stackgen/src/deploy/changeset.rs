@@ -8,39 +8,21 @@
 //! can show it and ask. [`execute`] runs it, streams events to a settled state, explains a
 //! failure by its first failing resource, and returns the outputs.
 
-use std::collections::BTreeMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_cloudformation::types::{Capability, Change, ChangeSetType, Parameter, Tag};
+use aws_sdk_cloudformation::types::{Capability, Change, ChangeSetType};
 
-use super::assets::{INLINE_TEMPLATE_LIMIT, upload_template};
-use super::bootstrap::delete_and_wait;
+use super::delete::delete_and_wait;
 use super::error::DeployError;
 use super::events::{StackEvent, WaitOptions, newest_event_id, wait_for_stack};
 use super::outputs::ensure_outputs;
 use super::progress::Progress;
+use super::request::{StackRequest, TemplateSource, sdk_parameters, sdk_tags, template_source};
 use super::stack::{StackSnapshot, describe_stack};
 use super::state::{DeployDecision, RecoveryPolicy, classify, decide, is_success};
 use super::summary::ChangeSummary;
 use super::template::{effective_parameters, same_template};
 use crate::aws::AwsContext;
-
-/// What to deploy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StackRequest {
-    pub stack_name: String,
-    /// The rendered template (JSON or YAML).
-    pub template_body: String,
-    pub parameters: BTreeMap<String, String>,
-    /// Stack-level tags (CloudFormation also passes them to resources that support it).
-    pub tags: BTreeMap<String, String>,
-    pub termination_protection: bool,
-    /// Where a template over 51,200 bytes is uploaded (the bootstrap bucket).
-    pub assets_bucket: Option<String>,
-    /// The CloudFormation service role to deploy with (the bootstrap's deploy role); the stack
-    /// keeps it for later operations, DeleteStack included.
-    pub role_arn: Option<String>,
-}
 
 /// The result of planning.
 #[derive(Debug, Clone)]
@@ -242,50 +224,6 @@ async fn is_up_to_date(
     Ok(deployed
         .template_body()
         .is_some_and(|body| same_template(body, &request.template_body)))
-}
-
-/// The body or URL CloudFormation reads the template from.
-pub(crate) enum TemplateSource {
-    Body(String),
-    Url(String),
-}
-
-/// Inline when small enough, else uploaded to the assets bucket.
-pub(crate) async fn template_source(
-    ctx: &AwsContext,
-    stack_name: &str,
-    body: &str,
-    bucket: Option<&str>,
-) -> Result<TemplateSource, DeployError> {
-    if body.len() <= INLINE_TEMPLATE_LIMIT {
-        return Ok(TemplateSource::Body(body.to_string()));
-    }
-    let bucket = bucket.ok_or_else(|| DeployError::NeedsAssetsBucket {
-        stack: stack_name.to_string(),
-        size: body.len(),
-    })?;
-    Ok(TemplateSource::Url(
-        upload_template(ctx, bucket, body).await?,
-    ))
-}
-
-pub(crate) fn sdk_parameters(values: &BTreeMap<String, String>) -> Vec<Parameter> {
-    values
-        .iter()
-        .map(|(k, v)| {
-            Parameter::builder()
-                .parameter_key(k)
-                .parameter_value(v)
-                .build()
-        })
-        .collect()
-}
-
-pub(crate) fn sdk_tags(values: &BTreeMap<String, String>) -> Vec<Tag> {
-    values
-        .iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
 }
 
 /// True for the two ways "nothing to change" comes back: CloudFormation's FAILED change set

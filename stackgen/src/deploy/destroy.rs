@@ -12,10 +12,9 @@
 //! tagged in us-east-1) are looked for too ([`super::leftovers`]). Destroying what does not
 //! exist is a success.
 
-use aws_sdk_resourcegroupstagging::types::TagFilter;
 use stackgen_model::generated::s3;
 
-use super::bootstrap::delete_and_wait;
+use super::delete::delete_and_wait;
 use super::error::DeployError;
 use super::events::{WaitOptions, newest_event_id, wait_for_stack};
 use super::leftovers::{self, GlobalNames};
@@ -23,6 +22,7 @@ use super::objects::delete_objects;
 use super::progress::Progress;
 use super::stack::describe_stack;
 use super::state::{StackCondition, classify};
+use super::tagged::tagged_resources;
 use crate::aws::{AwsContext, AwsError};
 
 /// What to destroy.
@@ -277,37 +277,6 @@ async fn delete_bucket(ctx: &AwsContext, bucket: &str) -> Result<(), AwsError> {
             } else {
                 Err(err)
             }
-        }
-    }
-}
-
-/// ARNs tagged `Project=project` and `Env=env` (all pages).
-pub async fn tagged_resources(
-    ctx: &AwsContext,
-    project: &str,
-    env: &str,
-) -> Result<Vec<String>, AwsError> {
-    let mut arns = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = ctx
-            .tagging
-            .get_resources()
-            .tag_filters(TagFilter::builder().key("Project").values(project).build())
-            .tag_filters(TagFilter::builder().key("Env").values(env).build())
-            .set_pagination_token(token.take())
-            .send()
-            .await
-            .map_err(|e| ctx.fail("tagging", "GetResources", e))?;
-        arns.extend(
-            out.resource_tag_mapping_list()
-                .iter()
-                .filter_map(|m| m.resource_arn())
-                .map(str::to_string),
-        );
-        match out.pagination_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(arns),
         }
     }
 }

@@ -238,7 +238,7 @@ async fn tagged_in_us_east_1(
         .region(aws_config::Region::new("us-east-1"))
         .build();
     let there = AwsContext::from_config(config);
-    super::destroy::tagged_resources(&there, project, env)
+    super::tagged::tagged_resources(&there, project, env)
         .await
         .map_err(|e| e.to_string())
 }

@@ -13,6 +13,7 @@ pub mod cargo;
 pub mod changeset;
 pub mod ci;
 pub mod companions;
+pub mod delete;
 pub mod demo_photos;
 pub mod destroy;
 pub mod drift;
@@ -25,24 +26,25 @@ pub mod package;
 pub mod progress;
 pub mod prune;
 pub mod readiness;
+pub mod request;
 pub mod site;
 pub mod stack;
 pub mod staff;
 pub mod state;
 pub mod status;
 pub mod summary;
+pub mod tagged;
 pub mod template;
 
 pub use assets::{AssetUpload, UploadReport, asset_key, upload_assets};
 pub use bootstrap::{BOOTSTRAP_STACK_NAME, Bootstrap, ensure_bootstrap};
-pub use changeset::{
-    Deployed, PendingChangeSet, Plan, StackRequest, discard, execute, plan, unchanged,
-};
+pub use changeset::{Deployed, PendingChangeSet, Plan, discard, execute, plan, unchanged};
 pub use destroy::{DestroyReport, DestroyRequest, destroy};
 pub use error::DeployError;
 pub use events::{StackEvent, WaitOptions};
 pub use package::{AssetManifest, FunctionAsset, PackageError, PackageRequest, package};
 pub use progress::{Progress, Silent};
+pub use request::StackRequest;
 pub use site::{SiteConfig, SiteReport, SiteStore, publish_site};
 pub use stack::{StackSnapshot, describe_stack};
 pub use state::{DeployDecision, RecoveryPolicy, StackCondition};

@@ -12,10 +12,10 @@
 //! Known limit on moto: an existing output whose *value* changes in a later change set keeps
 //! its old value until a stack update adds or removes an output.
 
-use super::changeset::{StackRequest, TemplateSource, sdk_parameters, sdk_tags, template_source};
 use super::error::DeployError;
 use super::events::{WaitOptions, newest_event_id, wait_for_stack};
 use super::progress::Progress;
+use super::request::{StackRequest, TemplateSource, sdk_parameters, sdk_tags, template_source};
 use super::stack::StackSnapshot;
 use super::state::is_success;
 use super::template::declared_outputs;

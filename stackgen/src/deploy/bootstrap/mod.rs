@@ -26,6 +26,7 @@
 
 use std::collections::BTreeMap;
 
+use super::delete::delete_and_wait;
 use super::error::DeployError;
 use super::events::{WaitOptions, newest_event_id, wait_for_stack};
 use super::progress::Progress;
@@ -205,7 +206,7 @@ async fn upgrade(
 }
 
 async fn create(ctx: &AwsContext, tags: &BTreeMap<String, String>) -> Result<String, DeployError> {
-    let sdk_tags = super::changeset::sdk_tags(tags);
+    let sdk_tags = super::request::sdk_tags(tags);
     let out = ctx
         .cloudformation
         .create_stack()
@@ -270,29 +271,4 @@ pub(crate) async fn settled_or_cleared(
         stack = None;
     }
     Ok(stack.filter(|s| classify(&s.status) != StackCondition::Missing))
-}
-
-/// Deletes a stack by id and waits until it is gone.
-pub(crate) async fn delete_and_wait(
-    ctx: &AwsContext,
-    stack_id: &str,
-    wait: WaitOptions,
-    progress: &dyn Progress,
-) -> Result<(), DeployError> {
-    let watermark = newest_event_id(ctx, stack_id).await?;
-    ctx.cloudformation
-        .delete_stack()
-        .stack_name(stack_id)
-        .send()
-        .await
-        .map_err(|e| ctx.fail("cloudformation", "DeleteStack", e))?;
-    let settled = wait_for_stack(ctx, stack_id, watermark.as_deref(), wait, progress).await?;
-    let first_failure = settled.first_failure();
-    match settled.stack {
-        Some(s) if s.status == "DELETE_FAILED" => Err(DeployError::DeleteFailed {
-            stack: s.name,
-            reason: first_failure.map(|f| format!(" ({f})")).unwrap_or_default(),
-        }),
-        _ => Ok(()),
-    }
 }

@@ -17,11 +17,12 @@ use super::template::{
 };
 use super::{GitHubTrust, stack_name};
 use crate::aws::AwsContext;
-use crate::deploy::bootstrap::{Bootstrap, delete_and_wait, settled_or_cleared};
-use crate::deploy::changeset::{sdk_parameters, sdk_tags};
+use crate::deploy::bootstrap::{Bootstrap, settled_or_cleared};
+use crate::deploy::delete::delete_and_wait;
 use crate::deploy::error::DeployError;
 use crate::deploy::events::{WaitOptions, newest_event_id, wait_for_stack};
 use crate::deploy::progress::Progress;
+use crate::deploy::request::{sdk_parameters, sdk_tags};
 use crate::deploy::state::is_success;
 use crate::env::Environment;
 use crate::model::{Format, Tags};
