@@ -15,10 +15,12 @@ const AFTER_HELP: &str = "\
 Examples:
   stackgen prices refresh                        every meter of every region in the table
   stackgen prices refresh --check                exit 2 when AWS's prices moved (a scheduled CI job)
-  stackgen prices refresh --region ap-southeast-2    add or refresh one region
+  stackgen prices refresh --region ap-southeast-2
+                                                 add or refresh one region
   stackgen prices refresh --all-regions          every commercial region stackgen knows
   stackgen prices refresh --meter sqs-requests   one meter
-  stackgen prices refresh --record stackgen/cost/tests/pricelist   also save every answer as a recording
+  stackgen prices refresh --record stackgen/cost/tests/pricelist
+                                                 also save every answer as a recording
 
 Asks the AWS Price List Query API (GetProducts, us-east-1's endpoint; any AWS credentials with
 pricing:GetProducts) for each meter the estimator prices, rewrites stackgen/cost/data/prices.json with

@@ -1,6 +1,7 @@
 //! Deleting one stack by id and waiting until it is gone, with the first failure's reason when
-//! it is not: destroy's last step, and how a failed first create is cleared before a retry
-//! (change sets, the bootstrap, the CI roles' stack).
+//! it is not: how destroy deletes each stack once its buckets are empty, and how a stack that
+//! failed its first create, or only ever held a change set, is cleared before a retry (change
+//! sets, the bootstrap, the CI roles' stack).
 
 use super::error::DeployError;
 use super::events::{WaitOptions, newest_event_id, wait_for_stack};

@@ -13,7 +13,7 @@ pub mod cargo;
 pub mod changeset;
 pub mod ci;
 pub mod companions;
-pub mod delete;
+pub(crate) mod delete;
 pub mod demo_photos;
 pub mod destroy;
 pub mod drift;

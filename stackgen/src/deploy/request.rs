@@ -1,9 +1,11 @@
-//! What every CloudFormation write sends: the stack's request (name, template, parameters,
-//! tags, service role), where CloudFormation reads the template from (inline, or uploaded to
-//! the assets bucket past the inline limit), and the SDK's parameter and tag lists.
+//! What a stack deploy sends: the stack's request (name, template, parameters, tags, service
+//! role), where CloudFormation reads the template from (inline, or uploaded to the assets
+//! bucket past the inline limit), and the SDK's parameter and tag lists.
 //!
-//! Change sets (`changeset.rs`), the outputs' second update (`outputs.rs`), the bootstrap and
-//! the CI roles' stacks all send these, so they live apart from any one of them.
+//! Change sets (`changeset.rs`) and the outputs' UpdateStack (`outputs.rs`) send a
+//! [`StackRequest`]; the bootstrap's and the CI roles' CreateStack and UpdateStack send their
+//! template inline and use only the parameter and tag lists. So these live apart from any one
+//! of them.
 
 use std::collections::BTreeMap;
 

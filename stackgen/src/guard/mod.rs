@@ -3,8 +3,9 @@
 //! Each rule reads the typed template (the same values that are rendered) and the environment,
 //! and reports violations that name the resource, the rule and the fix. `synth`, `check` and
 //! `deploy` run [`check`] first and stop on any violation. The bootstrap's and the CI roles'
-//! rules live beside those stacks (`deploy/bootstrap/guard.rs`, `deploy/ci/guard.rs`) and use
-//! the same [`Report`] and [`Rule`].
+//! rules live beside those stacks (`deploy/bootstrap/guard.rs`, `deploy/ci/guard.rs`); they use
+//! the same [`Report`], [`Rule`] and outcome, and the bucket rules (`buckets`), and [`check`]
+//! does not run them.
 
 mod access;
 pub(crate) mod buckets;
