@@ -31,14 +31,16 @@ pub fn check_bootstrap(template: &Template) -> Report {
             buckets::private(template),
             buckets::encrypted(template),
             buckets::tls_only(template),
-            named_actions(template),
+            named_actions(template, NO_WILDCARD_ACTIONS),
             deploy_role_trust(template),
         ],
     }
 }
 
-pub(crate) fn named_actions(t: &Template) -> RuleResult {
-    let mut o = Outcome::new(NO_WILDCARD_ACTIONS);
+/// No allowed statement of a role's inline policies or of a managed policy names a wildcard
+/// action, reported under `rule` (the bootstrap's, or the CI roles' own).
+pub(crate) fn named_actions(t: &Template, rule: Rule) -> RuleResult {
+    let mut o = Outcome::new(rule);
     let check = |o: &mut Outcome, id: &str, doc: &PolicyDocument| {
         for st in doc.statement.iter().filter(|s| s.effect == Effect::Allow) {
             o.checked();

@@ -4,7 +4,8 @@
 //!
 //! They sit beside the CI stack they check, not in `crate::guard`: they read this stack's role
 //! ids and trust, and the guard module, which `deploy` calls, stays free of `deploy`. They
-//! share the bootstrap's no-wildcard rule (`deploy::bootstrap::guard::named_actions`).
+//! share the bootstrap's no-wildcard check (`deploy::bootstrap::guard::named_actions`), under
+//! a rule id of their own.
 
 use super::template::{DEPLOY_ROLE_ID, REVIEW_ROLE_ID};
 use super::{AUDIENCE, GitHubTrust, ISSUER_HOST};
@@ -14,6 +15,10 @@ use crate::guard::{Outcome, Report, Rule, RuleResult};
 use crate::model::iam::Role;
 use crate::model::{Operator, Principal, Statement, Template};
 
+pub const CI_NAMED_ACTIONS: Rule = Rule {
+    id: "ci-roles-named-actions",
+    title: "the CI roles' policies name every action (no `*`)",
+};
 pub const CI_TRUST: Rule = Rule {
     id: "ci-roles-trust",
     title: "only the named GitHub repository's workflows assume the CI roles",
@@ -29,7 +34,7 @@ pub fn check_ci_roles(template: &Template, trust: &GitHubTrust) -> Report {
         stack: format!("CI roles of {}", trust.repository),
         environment: "(account)".to_owned(),
         results: vec![
-            named_actions(template),
+            named_actions(template, CI_NAMED_ACTIONS),
             trusts(template, trust),
             review_read_only(template),
         ],
@@ -154,6 +159,22 @@ mod tests {
         let report = check_ci_roles(&t, &trust);
         let rules: Vec<&str> = report.violations().map(|v| v.rule).collect();
         assert_eq!(rules, [CI_TRUST.id, REVIEW_READ_ONLY.id], "{rules:?}");
+    }
+
+    #[test]
+    fn a_wildcard_action_is_refused_under_the_ci_rule() {
+        let (mut t, trust) = fixture();
+        role(&mut t, DEPLOY_ROLE_ID).inline_policies_mut()[0]
+            .policy_document
+            .statement[0]
+            .action
+            .push("cloudformation:*".to_owned());
+        let report = check_ci_roles(&t, &trust);
+        let found: Vec<(&str, &str)> = report
+            .violations()
+            .map(|v| (v.rule, v.resource.as_str()))
+            .collect();
+        assert_eq!(found, [(CI_NAMED_ACTIONS.id, DEPLOY_ROLE_ID)], "{found:?}");
     }
 
     #[test]
