@@ -14,11 +14,11 @@ use aws_sdk_cloudformation::types::{Capability, Change, ChangeSetType};
 
 use super::delete::delete_and_wait;
 use super::error::DeployError;
-use super::events::{StackEvent, WaitOptions, newest_event_id, wait_for_stack};
+use super::events::{WaitOptions, newest_event_id, wait_for_stack};
 use super::outputs::ensure_outputs;
 use super::progress::Progress;
 use super::request::{StackRequest, TemplateSource, sdk_parameters, sdk_tags, template_source};
-use super::stack::{StackSnapshot, describe_stack};
+use super::stack::{StackEvent, StackSnapshot, describe_stack};
 use super::state::{DeployDecision, RecoveryPolicy, classify, decide, is_success};
 use super::summary::ChangeSummary;
 use super::template::{effective_parameters, same_template};

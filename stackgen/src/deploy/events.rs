@@ -6,7 +6,6 @@
 //! [`Progress`](super::Progress). moto records only stack-level events (no per-resource ones);
 //! the loop does not depend on resource events, it ends on the stack status alone.
 
-use stackgen_model::generated::cloudformation;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -14,45 +13,9 @@ use aws_smithy_types::date_time::Format;
 
 use super::error::DeployError;
 use super::progress::Progress;
-use super::stack::{StackSnapshot, describe_stack};
+use super::stack::{StackEvent, StackSnapshot, describe_stack};
 use super::state::is_settled;
 use crate::aws::{AwsContext, AwsError};
-
-/// One stack event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StackEvent {
-    pub id: String,
-    /// RFC 3339.
-    pub timestamp: String,
-    pub logical_id: String,
-    pub resource_type: String,
-    pub status: String,
-    pub reason: Option<String>,
-}
-
-impl StackEvent {
-    /// True for a resource-level failure with a reason worth showing (not the cascade of
-    /// "Resource creation cancelled" that follows the first real failure).
-    pub fn is_root_failure(&self) -> bool {
-        self.status.ends_with("_FAILED")
-            && self.resource_type != cloudformation::STACK_TYPE_NAME
-            && self
-                .reason
-                .as_deref()
-                .is_some_and(|r| !r.contains("cancelled"))
-    }
-
-    /// `Logical (Type): reason`.
-    pub fn describe_failure(&self) -> String {
-        format!(
-            "{} ({}) {}: {}",
-            self.logical_id,
-            self.resource_type,
-            self.status,
-            self.reason.as_deref().unwrap_or("no reason given")
-        )
-    }
-}
 
 /// How often to poll and how long to wait before giving up (the stack keeps going regardless).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

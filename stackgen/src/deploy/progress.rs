@@ -3,7 +3,7 @@
 //! The library never prints. Waiting for a stack, uploading assets and emptying buckets report
 //! through [`Progress`]; the CLI renders that (spinner, colour, `NO_COLOR`, JSON), tests collect it.
 
-use super::events::StackEvent;
+use super::stack::StackEvent;
 
 /// Receives progress from long steps. Both methods default to doing nothing.
 pub trait Progress: Send + Sync {

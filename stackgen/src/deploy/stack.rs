@@ -1,4 +1,5 @@
-//! A typed snapshot of one stack as DescribeStacks reports it.
+//! A typed snapshot of one stack as DescribeStacks reports it, and one of its events as
+//! DescribeStackEvents does (`events.rs` follows them; `Progress` receives them).
 //!
 //! Deploy, destroy and status all start by asking "does the stack exist, in what state, with
 //! which parameters, tags and outputs" — one request, read into [`StackSnapshot`].
@@ -7,6 +8,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_cloudformation::types::Stack;
 use aws_smithy_types::date_time::Format;
+use stackgen_model::generated::cloudformation;
 
 use crate::aws::{AwsContext, AwsError};
 
@@ -112,5 +114,41 @@ pub async fn describe_stack(
                 Err(err)
             }
         }
+    }
+}
+
+/// One stack event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackEvent {
+    pub id: String,
+    /// RFC 3339.
+    pub timestamp: String,
+    pub logical_id: String,
+    pub resource_type: String,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+impl StackEvent {
+    /// True for a resource-level failure with a reason worth showing (not the cascade of
+    /// "Resource creation cancelled" that follows the first real failure).
+    pub fn is_root_failure(&self) -> bool {
+        self.status.ends_with("_FAILED")
+            && self.resource_type != cloudformation::STACK_TYPE_NAME
+            && self
+                .reason
+                .as_deref()
+                .is_some_and(|r| !r.contains("cancelled"))
+    }
+
+    /// `Logical (Type): reason`.
+    pub fn describe_failure(&self) -> String {
+        format!(
+            "{} ({}) {}: {}",
+            self.logical_id,
+            self.resource_type,
+            self.status,
+            self.reason.as_deref().unwrap_or("no reason given")
+        )
     }
 }
