@@ -36,7 +36,16 @@ fn scratch(name: &str) -> PathBuf {
 /// Runs the binary from the workspace root with dummy credentials, no shared AWS config, and
 /// `endpoint` as AWS_ENDPOINT_URL (a dead port when the test must not reach AWS at all).
 fn stackgen(args: &[&str], endpoint: &str) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+    match command(args, endpoint).output() {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run stackgen: {e}"),
+    }
+}
+
+/// The command [`stackgen`] runs, for a test that wires its output itself.
+fn command(args: &[&str], endpoint: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stackgen"));
+    command
         .args(args)
         .current_dir(workspace())
         .env("NO_COLOR", "1")
@@ -51,12 +60,8 @@ fn stackgen(args: &[&str], endpoint: &str) -> Output {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_REGION")
-        .env_remove("STACKGEN_ENVIRONMENTS_DIR")
-        .output();
-    match out {
-        Ok(o) => o,
-        Err(e) => panic!("cannot run stackgen: {e}"),
-    }
+        .env_remove("STACKGEN_ENVIRONMENTS_DIR");
+    command
 }
 
 /// An endpoint nothing listens on: proves a command made no AWS call, or that it fails well.
@@ -182,6 +187,59 @@ fn against_a_saved_file_with_no_aws_unchanged_is_0_and_a_changed_value_is_2() {
     assert!(md.starts_with("### stackgen diff: "), "{md}");
     assert!(md.contains("<details>"), "{md}");
     assert!(md.contains("RetentionInDays"), "{md}");
+}
+
+/// A reader that stops reading (`stackgen diff … | head -1` in a pipeline with `set -o
+/// pipefail`) neither crashes the command (Rust ignores SIGPIPE, so a write to the closed pipe
+/// fails, and `println!` panics with exit 101) nor changes its answer: 2 still says "changes".
+#[test]
+fn a_reader_that_stops_reading_changes_neither_the_outcome_nor_the_exit_code() -> TestResult {
+    let saved = saved_dev_template();
+    let envs = environments_with("dev", |b| {
+        replace(b, "log_retention_days: 7", "log_retention_days: 14")
+    });
+    let args = [
+        "diff",
+        "--env",
+        "dev",
+        "--environments-dir",
+        s(&envs),
+        "--against",
+        s(&saved),
+    ];
+    // The pipe's reader is gone before the command writes its first line.
+    let (reader, writer) = std::io::pipe()?;
+    drop(reader);
+    let o = command(&args, &dead_endpoint())
+        .stdout(writer.try_clone()?)
+        .output()?;
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // Both streams closed, as `2>&1 | head -1` leaves them.
+    let status = command(&args, &dead_endpoint())
+        .stdout(writer.try_clone()?)
+        .stderr(writer)
+        .status()?;
+    assert_eq!(status.code(), Some(2));
+    Ok(())
+}
+
+/// Output that cannot be written (a full disk under `> report.md`) is an error, not a success
+/// with a truncated report: exit 1 and a message saying the output is incomplete.
+#[test]
+fn output_that_cannot_be_written_is_exit_1_and_says_so() -> TestResult {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full")?;
+    let o = command(&["check", "--env", "dev"], &dead_endpoint())
+        .stdout(full)
+        .output()?;
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output") && stderr.contains("incomplete"),
+        "{stderr}"
+    );
+    Ok(())
 }
 
 #[test]

@@ -95,6 +95,63 @@ async fn missing_credentials_name_what_to_set() -> TestResult {
     Ok(())
 }
 
+/// An instance metadata service that refuses every request, as one answers where IMDS is
+/// turned off for the caller: the SDK's default chain then stops with "an error occurred while
+/// loading credentials: failed to load IMDS session token", not with "no providers in chain".
+fn refusing_imds() -> std::io::Result<u16> {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(
+                b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    Ok(port)
+}
+
+/// The binary on a machine with no credentials anywhere: no variables, no ~/.aws files. Whether
+/// the default chain ends with "no providers in chain provided credentials" (IMDS off) or with
+/// a metadata service's refusal, the command says what to set instead of blaming the network.
+#[test]
+fn no_credentials_anywhere_names_what_to_set_whatever_the_chain_tried_last() -> TestResult {
+    let home = std::env::temp_dir().join(format!("stackgen-nocreds-{}", std::process::id()));
+    std::fs::create_dir_all(&home)?;
+    let imds = format!("http://127.0.0.1:{}", refusing_imds()?);
+    let dead = format!("http://127.0.0.1:{}", free_port()?);
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for imds_setting in [
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()),
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
+            .args(["status", "--env", "local"])
+            .current_dir(&repo)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("NO_COLOR", "1")
+            .env("AWS_ENDPOINT_URL", &dead)
+            .env(imds_setting.0, imds_setting.1)
+            .output()?;
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{imds_setting:?}: {stderr}");
+        assert!(
+            stderr.contains("no usable AWS credentials")
+                && stderr.contains("--profile")
+                && stderr.contains("AWS_ACCESS_KEY_ID")
+                && !stderr.contains("cannot reach"),
+            "{imds_setting:?}: {stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&home);
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_account_guard_refuses_another_account_before_any_change() -> TestResult {
     let moto = Moto::start()?;

@@ -182,9 +182,16 @@ fn cause_chain(err: &(dyn StdError + 'static)) -> String {
 fn mentions_credentials(detail: &str) -> bool {
     let lower = detail.to_ascii_lowercase();
     // The default chain ends with "no providers in chain provided credentials"; a client
-    // without any provider fails auth-scheme selection ("no identity resolver").
+    // without any provider fails auth-scheme selection ("no identity resolver"). A provider
+    // that fails outright stops the chain with one of aws-credential-types' `CredentialsError`
+    // texts: "an error occurred while loading credentials" (an instance metadata service that
+    // refuses, a profile that cannot be read), "the credential provider was not enabled",
+    // "credentials provider timed out", "unexpected credentials error".
     lower.contains("no credentials")
         || lower.contains("provided credentials")
+        || lower.contains("while loading credentials")
+        || lower.contains("credential provider")
+        || lower.contains("credentials error")
         || lower.contains("credentials provider")
         || lower.contains("failed to load credentials")
         || lower.contains("could not load credentials")

@@ -249,9 +249,9 @@ fn print_json(env: &crate::env::Environment, done: &Done) -> Result<()> {
         "prune": pruned,
         "ciRoles": ci,
     });
-    println!("{}", serde_json::to_string_pretty(&doc)?);
+    outln!("{}", serde_json::to_string_pretty(&doc)?);
     if let Some(w) = warning(tags) {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     Ok(())
 }
@@ -266,7 +266,7 @@ fn print_text(args: &Args, env: &crate::env::Environment, done: &Done) {
         ci,
     } = done;
     let color = stdout_color();
-    println!(
+    outln!(
         "{} {} in {}: assets bucket {}",
         paint(color, "1", deploy::BOOTSTRAP_STACK_NAME),
         if boot.created { "created" } else { "found" },
@@ -274,7 +274,7 @@ fn print_text(args: &Args, env: &crate::env::Environment, done: &Done) {
         boot.bucket
     );
     if let Some(g) = &global {
-        println!(
+        outln!(
             "{} {} in {} (the environment's global stack): assets bucket {}",
             paint(color, "1", deploy::BOOTSTRAP_STACK_NAME),
             if g.created { "created" } else { "found" },
@@ -283,20 +283,20 @@ fn print_text(args: &Args, env: &crate::env::Environment, done: &Done) {
         );
     }
     match &tags {
-        TagActivation::Activated { tags } => println!(
+        TagActivation::Activated { tags } => outln!(
             "cost allocation tags active: {}",
             paint(color, "32", &tags.join(", "))
         ),
         TagActivation::Partial { activated, .. } if !activated.is_empty() => {
-            println!("cost allocation tags active: {}", activated.join(", "));
+            outln!("cost allocation tags active: {}", activated.join(", "));
         }
         _ => {}
     }
     if let Some(w) = warning(tags) {
-        eprintln!("{} {w}", paint(stderr_color(), "33", "warning:"));
+        errln!("{} {w}", paint(stderr_color(), "33", "warning:"));
     }
     if let Some(p) = &pruned {
-        println!(
+        outln!(
             "prune: {} unused zip(s) {} from s3://{} ({} in use, {} younger than {} days kept)",
             p.deleted.len(),
             if p.dry_run {
@@ -310,17 +310,17 @@ fn print_text(args: &Args, env: &crate::env::Environment, done: &Done) {
             args.prune_older_than_days
         );
         for key in &p.deleted {
-            println!("  {key}");
+            outln!("  {key}");
         }
     }
     if let Some(ci) = &ci {
         print_ci_roles(ci, &env.name, color);
     }
     match &backfill {
-        Some(Backfill::Requested { from, status }) => println!(
+        Some(Backfill::Requested { from, status }) => outln!(
             "cost allocation tag backfill requested from {from} ({status}): spend since then is attributed to the tags too"
         ),
-        Some(Backfill::NotRequested { reason }) => eprintln!(
+        Some(Backfill::NotRequested { reason }) => errln!(
             "{} no cost allocation tag backfill: {reason}",
             paint(stderr_color(), "33", "note:")
         ),
@@ -329,7 +329,7 @@ fn print_text(args: &Args, env: &crate::env::Environment, done: &Done) {
 }
 
 fn print_ci_roles(ci: &deploy::ci::CiRoles, env: &str, color: bool) {
-    println!(
+    outln!(
         "{} {}: GitHub OIDC provider {} ({})",
         paint(color, "1", &ci.stack),
         ci.outcome,
@@ -340,23 +340,23 @@ fn print_ci_roles(ci: &deploy::ci::CiRoles, env: &str, color: bool) {
             "the account's existing one"
         }
     );
-    println!(
+    outln!(
         "  review role (read-only)  {}",
         paint(color, "32", &ci.review_role)
     );
-    println!(
+    outln!(
         "    trusted for            {}",
         ci.review_subjects.join(", ")
     );
-    println!(
+    outln!(
         "  deploy role              {}",
         paint(color, "32", &ci.deploy_role)
     );
-    println!(
+    outln!(
         "    trusted for            {}",
         ci.deploy_subjects.join(", ")
     );
-    println!(
+    outln!(
         "  store them as GitHub secrets: the review role as the repository secret \
          AWS_REVIEW_ROLE_ARN_{}, the deploy role as AWS_DEPLOY_ROLE_ARN in the GitHub \
          environment(s) above; .github/workflows/ reads them",

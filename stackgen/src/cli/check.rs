@@ -41,13 +41,13 @@ pub fn run(args: &Args) -> Result<Exit> {
         ReportFormat::Text => {
             let color = stdout_color();
             for r in &reports {
-                print!("{}", r.render(color));
+                out!("{}", r.render(color));
             }
         }
         ReportFormat::Json => {
             let json =
                 serde_json::to_string_pretty(&reports).context("cannot serialise the report")?;
-            println!("{json}");
+            outln!("{json}");
         }
     }
     let failing: Vec<_> = reports.iter().filter(|r| !r.passed()).collect();

@@ -88,7 +88,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         .context("cannot use the --traffic profile")?;
     let head = estimate_environment(&env, &traffic, args.free_tier, args.stack.as_deref())?;
     let Some(base) = &args.compare else {
-        print!("{}", cost::render::report(&head, args.format));
+        out!("{}", cost::render::report(&head, args.format));
         return Ok(Exit::Ok);
     };
     let base = match CompareBase::resolve(base, &args.environments_dir)? {
@@ -103,7 +103,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         }
     };
     let diff = cost::compare(&base, &head);
-    print!("{}", cost::render::diff(&diff, args.format));
+    out!("{}", cost::render::diff(&diff, args.format));
     Ok(if diff.has_changes() {
         Exit::Changes
     } else {
@@ -219,7 +219,7 @@ fn run_actuals(args: &Args, env: &Environment) -> Result<Exit> {
             env.name, env.tags.project, env.name
         ))
     })?;
-    print!("{}", cost::render::actuals(&spent, args.format));
+    out!("{}", cost::render::actuals(&spent, args.format));
     Ok(Exit::Ok)
 }
 

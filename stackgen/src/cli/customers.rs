@@ -53,10 +53,10 @@ pub fn run(args: &Args) -> Result<Exit> {
             .with_context(|| format!("cannot confirm {email} in `{}`", env.name))?;
         match done {
             Confirmation::Confirmed => {
-                println!("{email} is confirmed in {} and can sign in.", env.name)
+                outln!("{email} is confirmed in {} and can sign in.", env.name)
             }
             Confirmation::AlreadyConfirmed => {
-                println!(
+                outln!(
                     "{email} was confirmed already in {}; nothing changed.",
                     env.name
                 )

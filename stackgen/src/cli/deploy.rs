@@ -303,18 +303,18 @@ fn finish_companions(args: &Args, env: &Environment, shipped: &[ShippedCompanion
                     "status": c.snapshot.status,
                     "outputs": c.snapshot.outputs,
                 });
-                println!("{}", serde_json::to_string_pretty(&doc)?);
+                outln!("{}", serde_json::to_string_pretty(&doc)?);
             }
             OutputFormat::Text => {
                 let verb = if c.changed { "deployed" } else { "unchanged" };
-                println!(
+                outln!(
                     "{} `{}` {verb} ({})",
                     paint(stdout_color(), "1;32", "✓"),
                     c.name,
                     c.snapshot.status
                 );
                 for (key, value) in &c.snapshot.outputs {
-                    println!("  {key:<24} {value}");
+                    outln!("  {key:<24} {value}");
                 }
             }
         }
@@ -406,8 +406,8 @@ pub async fn warn_unready(ctx: &AwsContext, stack: &RetailStack) {
     for check in checks {
         match check {
             Readiness::Ready(_) => {}
-            Readiness::Warning(w) => eprintln!("{} {w}", paint(color, "1;33", "WARNING:")),
-            Readiness::Unknown(why) => eprintln!("{} {why}", paint(color, "33", "note:")),
+            Readiness::Warning(w) => errln!("{} {w}", paint(color, "1;33", "WARNING:")),
+            Readiness::Unknown(why) => errln!("{} {why}", paint(color, "33", "note:")),
         }
     }
 }
@@ -475,21 +475,21 @@ async fn finish(
                 "smoke": smoke,
                 "apiCalls": calls,
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?);
         }
         OutputFormat::Text => {
             let color = stdout_color();
             let verb = if changed { "deployed" } else { "unchanged" };
-            println!(
+            outln!(
                 "{} `{}` {verb} ({}) · {calls} API calls",
                 paint(color, "1;32", "✓"),
                 stack.name,
                 snapshot.status
             );
             for (key, value) in &outputs {
-                println!("  {key:<24} {value}");
+                outln!("  {key:<24} {value}");
             }
-            println!("  smoke check: {smoke}");
+            outln!("  smoke check: {smoke}");
         }
     }
     Ok(Exit::Ok)
@@ -536,7 +536,7 @@ fn print_summary(summary: &deploy::ChangeSummary, creates: bool, stack: &str) {
     let color = stderr_color();
     let (add, modify, remove) = summary.counts();
     let what = if creates { "create" } else { "update" };
-    eprintln!(
+    errln!(
         "{} change set to {what} `{stack}`: {add} to add, {modify} to modify, {remove} to remove",
         paint(color, "1", "Plan:")
     );
@@ -553,13 +553,15 @@ fn print_summary(summary: &deploy::ChangeSummary, creates: bool, stack: &str) {
             _ => " (may be replaced)",
         };
         let data = if change.stateful { " [data]" } else { "" };
-        eprintln!(
+        errln!(
             "  {mark} {:?} {} ({}){replacement}{data}",
-            change.action, change.logical_id, change.resource_type
+            change.action,
+            change.logical_id,
+            change.resource_type
         );
     }
     if let Some(warning) = summary.data_loss_warning() {
-        eprintln!("{} {warning}", paint(color, "31", "!"));
+        errln!("{} {warning}", paint(color, "31", "!"));
     }
 }
 

@@ -151,7 +151,7 @@ fn print_json(env: &Environment, stack: &str, report: &DestroyReport) -> Result<
         "remaining": report.remaining,
         "unchecked": report.unchecked,
     });
-    println!("{}", serde_json::to_string_pretty(&doc)?);
+    outln!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())
 }
 
@@ -159,19 +159,19 @@ fn print_json(env: &Environment, stack: &str, report: &DestroyReport) -> Result<
 fn print_text(env: &Environment, stack: &str, report: &DestroyReport) {
     let color = stdout_color();
     for b in &report.emptied {
-        println!("emptied s3://{} ({} versions)", b.bucket, b.deleted);
+        outln!("emptied s3://{} ({} versions)", b.bucket, b.deleted);
     }
     for arn in &report.leftovers_deleted {
-        println!("deleted leftover {arn}");
+        outln!("deleted leftover {arn}");
     }
     for why in &report.unchecked {
-        eprintln!(
+        errln!(
             "{} not checked for leftovers: {why}",
             paint(super::style::stderr_color(), "33", "warning:")
         );
     }
     if !report.stack_existed && report.is_clean() {
-        println!(
+        outln!(
             "{} nothing to destroy: stack `{}` does not exist and nothing is tagged Project={} Env={}",
             paint(color, "32", "✓"),
             stack,
@@ -179,7 +179,7 @@ fn print_text(env: &Environment, stack: &str, report: &DestroyReport) {
             env.tags.env
         );
     } else if report.is_clean() {
-        println!(
+        outln!(
             "{} destroyed `{}`; nothing tagged with the environment remains",
             paint(color, "32", "✓"),
             stack

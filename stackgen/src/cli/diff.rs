@@ -128,7 +128,7 @@ pub fn render_environment(env: &Environment, purpose: &str) -> Result<Rendered> 
         .map_err(paragraph)
         .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
     if !prepared.report.passed() {
-        eprint!("{}", prepared.report.render(stderr_color()));
+        err!("{}", prepared.report.render(stderr_color()));
         let count = prepared.report.violations().count();
         bail!(
             "{count} guardrail violation{} in {}: `stackgen deploy` would refuse this stack, so \
@@ -236,7 +236,7 @@ pub fn run(args: &Args) -> Result<Exit> {
             diff: main_diff(args, &env, &rendered)?,
         });
     }
-    print!("{}", render_sections(&env, &sections, args.format));
+    out!("{}", render_sections(&env, &sections, args.format));
     let exits: Vec<DiffExit> = sections.iter().map(|s| s.diff.exit()).collect();
     if exits.contains(&DiffExit::Error) {
         Err(anyhow!("the diff of `{}` failed", env.name))

@@ -43,19 +43,19 @@ pub fn run(args: &Args) -> Result<Exit> {
             stale.extend(differences(&dir, &pages)?);
         } else {
             write(&dir, &pages)?;
-            println!("{}: {} files in {}", env.name, pages.len(), dir.display());
+            outln!("{}: {} files in {}", env.name, pages.len(), dir.display());
         }
     }
     if stale.is_empty() {
         if args.check {
-            println!("operations docs up to date");
+            outln!("operations docs up to date");
         }
         return Ok(Exit::Ok);
     }
     for s in &stale {
-        eprintln!("out of date: {}", s.display());
+        errln!("out of date: {}", s.display());
     }
-    eprintln!(
+    errln!(
         "the operations docs do not match the stacks; run `stackgen docs --env <env>` (or --all) and commit docs/"
     );
     Ok(Exit::Changes)

@@ -43,8 +43,8 @@ pub fn run(args: &Args) -> Result<Exit> {
     });
     let report = report.with_context(|| format!("cannot detect drift on `{stack}`"))?;
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        OutputFormat::Text => print!("{}", text(&report, stdout_color())),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
+        OutputFormat::Text => out!("{}", text(&report, stdout_color())),
     }
     Ok(if report.drifted() {
         Exit::Changes

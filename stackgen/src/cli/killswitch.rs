@@ -128,7 +128,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                 "pausedMappings": mappings.iter().filter(|m| m.paused).count(),
                 "mappings": mappings,
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?);
         }
         OutputFormat::Text => {
             print_text(&stack.name, &states, reset);
@@ -149,19 +149,20 @@ fn print_mappings(mappings: &[MappingState], reset: bool) {
             paint(color, "32", "ok")
         };
         let queue = m.queue_arn.rsplit(':').next().unwrap_or(&m.queue_arn);
-        println!(
+        outln!(
             "  {:<16} {mark:<10} queue {queue} ({})",
-            m.function, m.after
+            m.function,
+            m.after
         );
     }
     let paused = mappings.iter().filter(|m| m.paused).count();
     let resumed = mappings.iter().filter(|m| m.changed).count();
     if reset && resumed > 0 {
-        println!(
+        outln!(
             "{resumed} queue mapping(s) enabled again: the messages that waited are processed now"
         );
     } else if paused > 0 {
-        println!("{paused} queue mapping(s) paused; `stackgen kill-switch reset` resumes them");
+        outln!("{paused} queue mapping(s) paused; `stackgen kill-switch reset` resumes them");
     }
 }
 
@@ -229,20 +230,20 @@ fn print_text(stack: &str, states: &[FunctionState], reset: bool) {
             paint(color, "32", "ok")
         };
         if reset && s.changed {
-            println!(
+            outln!(
                 "  {:<16} {mark:<10} {} → {}",
                 s.function,
                 show(s.before),
                 show(s.after)
             );
         } else {
-            println!("  {:<16} {mark:<10} {}", s.function, show(s.after));
+            outln!("  {:<16} {mark:<10} {}", s.function, show(s.after));
         }
     }
     let throttled = states.iter().filter(|s| s.throttled).count();
     let changed = states.iter().filter(|s| s.changed).count();
     if reset {
-        println!(
+        outln!(
             "{}: {changed} function(s) restored to the template's reserved concurrency{}",
             paint(color, "1", stack),
             if changed == 0 {
@@ -252,7 +253,7 @@ fn print_text(stack: &str, states: &[FunctionState], reset: bool) {
             }
         );
     } else {
-        println!(
+        outln!(
             "{}: {throttled} of {} function(s) throttled{}",
             paint(color, "1", stack),
             states.len(),

@@ -26,7 +26,7 @@ functions run in AWS; `stackgen dev`'s log files for one with `function_code: ho
 --log-dir. --filter matches the exact text, case-sensitive.
 
 Exit codes:
-  0  printed (also when nothing matched; --follow: stopped with Ctrl-C)
+  0  printed (also when nothing matched; --follow: stopped with Ctrl-C or by its reader)
   1  error: unknown function, bad --since, log group or directory missing, AWS refused";
 
 #[derive(Debug, clap::Args)]
@@ -134,7 +134,7 @@ async fn read_local(
             .read(dir, query)
             .with_context(|| format!("cannot read the log files in {}", dir.display()))?;
         printed += printer.print(&events);
-        if !follow || stopped().await {
+        if !follow || super::output::closed() || stopped().await {
             break;
         }
     }
@@ -161,7 +161,7 @@ async fn read_cloudwatch(
             start = last.timestamp_ms;
         }
         printed += printer.print(&events);
-        if !args.follow || stopped().await {
+        if !args.follow || super::output::closed() || stopped().await {
             break;
         }
     }
@@ -206,10 +206,10 @@ impl Printer {
     fn print(&self, events: &[Event]) -> usize {
         for e in events {
             match self.format {
-                OutputFormat::Text => println!("{}", e.render(self.width, self.colour)),
+                OutputFormat::Text => outln!("{}", e.render(self.width, self.colour)),
                 OutputFormat::Json => match serde_json::to_string(e) {
-                    Ok(line) => println!("{line}"),
-                    Err(_) => println!("{}", e.message),
+                    Ok(line) => outln!("{line}"),
+                    Err(_) => outln!("{}", e.message),
                 },
             }
         }
@@ -219,7 +219,7 @@ impl Printer {
     /// Says on stderr that nothing matched, so an empty screen is not mistaken for a hang.
     fn nothing_note(&self, printed: usize, place: &str) {
         if printed == 0 {
-            eprintln!("{} {place} in that time", self.what);
+            errln!("{} {place} in that time", self.what);
         }
     }
 }

@@ -3,7 +3,13 @@
 //! Each subcommand is a module with an `Args` struct (clap derive) and a `run` function, so a
 //! new command is one more module and one more `Command` variant. What the commands share lives
 //! in `target.rs` (the environment a command acts on, its stack and AWS clients), `printer.rs`
-//! (progress and confirmations on stderr), `exit.rs` (exit codes) and `style.rs` (colour).
+//! (progress and confirmations on stderr), `exit.rs` (exit codes), `output.rs` (stdout that a
+//! closed pipe cannot crash: commands print with `outln!`, never `println!`) and `style.rs`
+//! (colour).
+
+// First: the other modules use its macros.
+#[macro_use]
+pub mod output;
 
 pub mod bootstrap;
 pub mod check;
@@ -164,11 +170,18 @@ pub fn main() -> ExitCode {
         Command::Staff(args) => staff::run(&args),
         Command::Customers(args) => customers::run(&args),
     };
+    let result = result.and_then(|code| match output::take_failure() {
+        None => Ok(code),
+        Some(e) => Err(anyhow::Error::new(e).context(
+            "cannot write to standard output (what it was redirected to refused the write: a \
+             full disk or a closed file?); the output above is incomplete",
+        )),
+    });
     match result {
         Ok(code) => code.into(),
         Err(err) => {
             let code = exit::code_of(&err);
-            eprintln!("{}", style::error_paragraph(&err));
+            errln!("{}", style::error_paragraph(&err));
             code.into()
         }
     }

@@ -66,18 +66,18 @@ pub fn run(args: &Args) -> Result<Exit> {
                 })
                 .collect();
             let doc = json!({"environment": env.name, "manifest": path, "functions": functions});
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?);
         }
         OutputFormat::Text => {
             for (id, a) in &manifest.functions {
                 let note = if a.changed { "changed" } else { "unchanged" };
-                println!(
+                outln!(
                     "{id:<16} {:>10} bytes  {}  {note}",
                     a.size,
                     a.sha256.get(..12).unwrap_or(&a.sha256)
                 );
             }
-            println!("manifest: {}", path.display());
+            outln!("manifest: {}", path.display());
         }
     }
     Ok(Exit::Ok)

@@ -114,18 +114,18 @@ fn refresh(args: &RefreshArgs) -> Result<Exit> {
     let (outcome, requests) = outcome.context("cannot refresh the price table")?;
     print_changes(&outcome);
     for w in &outcome.warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     let stale = outcome.changes.iter().filter(|c| c.is_stale()).count();
     if args.check {
         if stale == 0 {
-            println!(
+            outln!(
                 "{}: matches AWS's Price List ({requests} GetProducts requests)",
                 args.table.display()
             );
             return Ok(Exit::Ok);
         }
-        eprintln!(
+        errln!(
             "{}: {stale} price{} moved or missing; run `stackgen prices refresh` and commit the table",
             args.table.display(),
             if stale == 1 { "" } else { "s" }
@@ -139,7 +139,7 @@ fn refresh(args: &RefreshArgs) -> Result<Exit> {
     Table::load(&name, written)
         .context("the refreshed table would not load; nothing was written")?;
     std::fs::write(out, written).with_context(|| format!("cannot write {name}"))?;
-    println!(
+    outln!(
         "wrote {} ({} entries, {requests} GetProducts requests); rebuild stackgen to embed it",
         out.display(),
         outcome.table.entries.len()
@@ -202,22 +202,22 @@ fn print_changes(outcome: &Outcome) {
         let meter = c.meter.name();
         match &c.kind {
             ChangeKind::Moved { from, to } => {
-                println!("moved      {} {meter}: {from} → {to}", c.region)
+                outln!("moved      {} {meter}: {from} → {to}", c.region)
             }
-            ChangeKind::Added { to } => println!("added      {} {meter}: {to}", c.region),
-            ChangeKind::Vanished { sku } => println!(
+            ChangeKind::Added { to } => outln!("added      {} {meter}: {to}", c.region),
+            ChangeKind::Vanished { sku } => outln!(
                 "vanished   {} {meter}: the Price List no longer answers with SKU {sku}; check the \
                  query in cost/pricelist/meters.rs (the entry is kept)",
                 c.region
             ),
             ChangeKind::Restated { from, to } => {
-                println!(
+                outln!(
                     "restated   {} {meter}: {from} → {to} (the same price)",
                     c.region
                 )
             }
-            ChangeKind::Confirmed => println!("confirmed  {} {meter}", c.region),
-            ChangeKind::Kept { why } => println!("kept       {} {meter}: {why}", c.region),
+            ChangeKind::Confirmed => outln!("confirmed  {} {meter}", c.region),
+            ChangeKind::Kept { why } => outln!("kept       {} {meter}: {why}", c.region),
         }
     }
 }

@@ -29,7 +29,7 @@ impl Default for Printer {
 
 impl Progress for Printer {
     fn step(&self, message: &str) {
-        eprintln!("{} {message}", paint(self.color, "36", "›"));
+        errln!("{} {message}", paint(self.color, "36", "›"));
     }
     fn stack_event(&self, event: &StackEvent) {
         let status = event.status.as_str();
@@ -46,7 +46,7 @@ impl Progress for Printer {
             .filter(|r| !r.is_empty())
             .map(|r| format!(" — {r}"))
             .unwrap_or_default();
-        eprintln!(
+        errln!(
             "  {} {} ({}){reason}",
             paint(self.color, code, &format!("{status:<28}")),
             event.logical_id,
@@ -62,7 +62,7 @@ pub fn confirm(prompt: &str, expected: &str, flag_hint: &str) -> Result<bool> {
             "{prompt} This needs a typed confirmation and stdin is not a terminal; pass {flag_hint} to go ahead without asking"
         );
     }
-    eprint!("{prompt} Type `{expected}` to continue: ");
+    err!("{prompt} Type `{expected}` to continue: ");
     std::io::stderr().flush().ok();
     let mut line = String::new();
     std::io::stdin()

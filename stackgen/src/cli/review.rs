@@ -75,8 +75,8 @@ pub fn run(args: &Args) -> Result<Exit> {
             .collect(),
     );
     match args.format {
-        ReviewFormat::Markdown => print!("{}", review.markdown()),
-        ReviewFormat::Json => print!("{}", review.json()),
+        ReviewFormat::Markdown => out!("{}", review.markdown()),
+        ReviewFormat::Json => out!("{}", review.json()),
     }
     match review.exit() {
         DiffExit::NoChanges => Ok(Exit::Ok),

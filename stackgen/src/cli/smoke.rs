@@ -61,11 +61,11 @@ pub fn run(args: &Args) -> Result<Exit> {
         let text = args.format == OutputFormat::Text;
         let report = run_plan(&ctx, &plan, text).await?;
         if !text {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            outln!("{}", serde_json::to_string_pretty(&report)?);
         }
         if report.passed() {
             if text {
-                println!("smoke test of `{}` {}", env.name, report.summary());
+                outln!("smoke test of `{}` {}", env.name, report.summary());
             }
             Ok(Exit::Ok)
         } else {
@@ -111,14 +111,16 @@ pub async fn plan(
 pub async fn run_plan(ctx: &AwsContext, plan: &Plan, print: bool) -> Result<Report> {
     let color = stdout_color();
     if print {
-        println!(
+        outln!(
             "smoke test of `{}`: API {}, order at {}",
-            plan.env, plan.endpoints.api, plan.store_id
+            plan.env,
+            plan.endpoints.api,
+            plan.store_id
         );
     }
     let mut on_step = |step: &Step| {
         if print {
-            println!("{}", step_line(step, color));
+            outln!("{}", step_line(step, color));
         }
     };
     smoke::run(ctx, plan, &mut on_step)

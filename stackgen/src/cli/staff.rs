@@ -83,7 +83,7 @@ pub fn run(args: &Args) -> Result<Exit> {
                 let added = staff::add(&ctx, &pool, email, password.as_deref())
                     .await
                     .with_context(|| format!("cannot make {email} staff in `{}`", env.name))?;
-                println!(
+                outln!(
                     "{email} is {} staff of {} ({}).",
                     if added.already_staff {
                         "already"
@@ -111,12 +111,12 @@ pub fn run(args: &Args) -> Result<Exit> {
                         format!("cannot remove {email} from the staff of `{}`", env.name)
                     })?;
                 if was {
-                    println!(
+                    outln!(
                         "{email} is no longer staff of {} and was signed out everywhere.",
                         env.name
                     );
                 } else {
-                    println!("{email} was not staff of {}; nothing changed.", env.name);
+                    outln!("{email} was not staff of {}; nothing changed.", env.name);
                 }
             }
         }
@@ -127,16 +127,16 @@ pub fn run(args: &Args) -> Result<Exit> {
 fn print_members(members: &[staff::StaffMember], format: OutputFormat, env: &str) -> Result<()> {
     match format {
         OutputFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(members)?);
+            outln!("{}", serde_json::to_string_pretty(members)?);
         }
         OutputFormat::Text => {
             if members.is_empty() {
-                println!(
+                outln!(
                     "{env} has no staff yet: add one with `stackgen staff add --env {env} EMAIL`."
                 );
             }
             for m in members {
-                println!(
+                outln!(
                     "{}  {}{}",
                     m.email,
                     m.status,

@@ -111,7 +111,7 @@ fn print_json(
         "account": account.map(AccountChecks::to_json),
         "companions": companions_json(companions),
     });
-    println!("{}", serde_json::to_string_pretty(&doc)?);
+    outln!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())
 }
 
@@ -127,7 +127,7 @@ fn print_text(
         print_companion(color, region, c);
     }
     if !report.exists {
-        println!(
+        outln!(
             "stack `{}` does not exist (not deployed, or destroyed); `stackgen deploy --env {env}` creates it",
             report.stack_name
         );
@@ -139,18 +139,18 @@ fn print_text(
     } else {
         "31"
     };
-    println!(
+    outln!(
         "{}  {}",
         paint(color, "1", &report.stack_name),
         paint(color, code, &status)
     );
     if let Some(reason) = &report.status_reason {
-        println!("  reason: {reason}");
+        outln!("  reason: {reason}");
     }
     if let Some(at) = &report.last_change {
-        println!("  last change: {at}");
+        outln!("  last change: {at}");
     }
-    println!(
+    outln!(
         "  termination protection: {}",
         if report.termination_protection {
             "on"
@@ -176,7 +176,7 @@ fn print_checks(color: bool, report: &deploy::StackStatusReport) {
         Some(false) => "same as the rendered stack".to_string(),
         None => "unknown".to_string(),
     };
-    println!("  template: {template}");
+    outln!("  template: {template}");
     let drift = match &report.drift {
         Some((status, at)) => format!(
             "{} (checked {})",
@@ -193,23 +193,23 @@ fn print_checks(color: bool, report: &deploy::StackStatusReport) {
         ),
         None => "never checked (`stackgen drift`)".to_owned(),
     };
-    println!("  drift: {drift}");
+    outln!("  drift: {drift}");
 }
 
 /// The stack's outputs, then each function's code hash deployed against the local one.
 fn print_outputs_and_assets(report: &deploy::StackStatusReport) {
-    println!("  outputs:");
+    outln!("  outputs:");
     for (k, v) in &report.outputs {
-        println!("    {k:<24} {v}");
+        outln!("    {k:<24} {v}");
     }
-    println!("  assets (deployed vs local):");
+    outln!("  assets (deployed vs local):");
     for a in &report.assets {
         let short = |s: &Option<String>| {
             s.as_deref()
                 .map_or("-".to_string(), |h| h.get(..12).unwrap_or(h).to_string())
         };
         let mark = if a.in_sync() { "=" } else { "≠" };
-        println!(
+        outln!(
             "    {:<16} {} {mark} {}",
             a.function,
             short(&a.deployed),
@@ -256,7 +256,7 @@ fn companions_only(
                 "environment": env.name,
                 "companions": companions_json(&companions),
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?);
         }
         OutputFormat::Text => {
             for (region, c) in &companions {
@@ -296,12 +296,12 @@ fn print_companion(color: bool, region: &str, c: &deploy::StackStatusReport) {
         Some(false) => ", template same as the rendered stack",
         None => "",
     };
-    println!(
+    outln!(
         "{} ({region})  {status}{template}",
         paint(color, "1", &c.stack_name)
     );
     for (k, v) in &c.outputs {
-        println!("    {k:<24} {v}");
+        outln!("    {k:<24} {v}");
     }
 }
 
@@ -349,22 +349,22 @@ impl AccountChecks {
     }
 
     fn print(&self, color: bool) {
-        println!("  account:");
+        outln!("  account:");
         for check in [&self.concurrency, &self.cost_tags] {
             match check {
-                Readiness::Ready(m) => println!("    {m}"),
-                Readiness::Warning(m) => println!("    {} {m}", paint(color, "1;33", "WARNING:")),
-                Readiness::Unknown(m) => println!("    {} {m}", paint(color, "33", "unknown:")),
+                Readiness::Ready(m) => outln!("    {m}"),
+                Readiness::Warning(m) => outln!("    {} {m}", paint(color, "1;33", "WARNING:")),
+                Readiness::Unknown(m) => outln!("    {} {m}", paint(color, "33", "unknown:")),
             }
         }
         if self.pending.is_empty() {
-            println!(
+            outln!(
                 "    subscriptions: every email subscription of the stack's topics is confirmed"
             );
         }
         for p in &self.pending {
             let topic = p.topic_arn.rsplit(':').next().unwrap_or(&p.topic_arn);
-            println!(
+            outln!(
                 "    {} {} ({}) on {topic} has not confirmed: it receives nothing until the link in AWS's confirmation email is clicked",
                 paint(color, "33", "unconfirmed:"),
                 p.endpoint,

@@ -76,7 +76,7 @@ pub fn run(args: &Args) -> Result<Exit> {
     let failing: Vec<_> = prepared.iter().filter(|p| !p.report.passed()).collect();
     if !failing.is_empty() {
         for p in &failing {
-            eprint!("{}", p.report.render(stderr_color()));
+            err!("{}", p.report.render(stderr_color()));
         }
         return Err(GuardrailsFailed {
             count: failing.iter().map(|p| p.report.violations().count()).sum(),
@@ -96,7 +96,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         synth::write_file(path, text)?;
         written(&mut summary, color, p, stack, path, text.len());
     }
-    print!("{summary}");
+    out!("{summary}");
     Ok(Exit::Ok)
 }
 

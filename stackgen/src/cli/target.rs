@@ -104,7 +104,7 @@ pub fn prepare_for(env: &Environment, note: &'static str) -> Result<RetailStack>
     let prepared = crate::synth::prepare(env)
         .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
     if !prepared.report.passed() {
-        eprint!("{}", prepared.report.render(stderr_color()));
+        err!("{}", prepared.report.render(stderr_color()));
         return Err(GuardrailsFailed {
             count: prepared.report.violations().count(),
             envs: env.name.clone(),
