@@ -19,6 +19,7 @@ pub mod demo;
 pub mod error;
 pub mod money;
 pub mod photo;
+pub mod photo_upload;
 pub mod product;
 
 #[cfg(feature = "lambda")]

@@ -9,8 +9,6 @@
 //! never replaces a newer one.
 
 use crate::ddb::{self, Item, ItemError};
-use crate::error::ApiError;
-use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 use retail_spec::UPLOADS_PREFIX;
 use serde::Serialize;
@@ -217,44 +215,6 @@ impl PhotoState {
 /// Where a photo of `sku` is uploaded in the uploads bucket: `uploads/<sku>/<uploadId>`.
 pub fn upload_key(sku: &str, upload_id: &str) -> String {
     format!("{UPLOADS_PREFIX}{sku}/{upload_id}")
-}
-
-/// Marks `sku`'s photo as processing `upload_id`. `Ok(false)`: there is no such product.
-pub async fn begin(
-    ddb: &Client,
-    table: &str,
-    sku: &str,
-    upload_id: &str,
-    (now, now_epoch): (&str, i64),
-) -> Result<bool, ApiError> {
-    let sent = ddb
-        .update_item()
-        .table_name(table)
-        .key(crate::product::sku_attr(), ddb::s(sku))
-        .update_expression(
-            "SET #status = :processing, #upload = :upload, #requested = :epoch, #updated = :now REMOVE #reason",
-        )
-        .condition_expression("attribute_exists(#sku)")
-        .expression_attribute_names("#sku", crate::product::sku_attr())
-        .expression_attribute_names("#status", attr::STATUS)
-        .expression_attribute_names("#upload", attr::UPLOAD)
-        .expression_attribute_names("#reason", attr::REASON)
-        .expression_attribute_names("#updated", crate::product::attr::UPDATED_AT)
-        .expression_attribute_values(":processing", ddb::s(PhotoStatus::Processing.as_str()))
-        .expression_attribute_values(":upload", ddb::s(upload_id))
-        .expression_attribute_names("#requested", attr::REQUESTED_AT)
-        .expression_attribute_values(":now", ddb::s(now))
-        .expression_attribute_values(":epoch", ddb::n(now_epoch))
-        .send()
-        .await;
-    match sent {
-        Ok(_) => Ok(true),
-        Err(e) if ddb::condition_failed(&e) => Ok(false),
-        Err(e) => Err(ApiError::internal(
-            &format!("starting a photo upload for {sku}"),
-            aws_sdk_dynamodb::error::DisplayErrorContext(&e),
-        )),
-    }
 }
 
 #[cfg(test)]

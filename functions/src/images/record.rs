@@ -1,7 +1,8 @@
 //! The product's photo attributes, changed by the upload route and the image function.
 //!
 //! Each write is one conditional `UpdateItem` (see `crate::photo` for the attributes): a new
-//! upload needs the product to exist; a result needs `imageUpload` to still name its upload.
+//! upload (`crate::photo_upload::begin`) needs the product to exist; a result ([`ready`],
+//! [`reject`]) needs `imageUpload` to still name its upload.
 
 use super::picture::Rejection;
 use crate::ddb::{self, Item};

@@ -79,7 +79,7 @@ impl UploadRoute {
         let now = clock::now();
         let stamp = clock::timestamp(now);
         let asked = (stamp.as_str(), now.unix_timestamp());
-        if !crate::photo::begin(ddb, products, sku, &upload_id, asked).await? {
+        if !crate::photo_upload::begin(ddb, products, sku, &upload_id, asked).await? {
             return Err(ApiError::not_found(format!("There is no product {sku}.")));
         }
         let credentials = self.credentials().await?;

@@ -2,7 +2,7 @@
 //!
 //! Each demo product that has no photo and no upload under way gets its photo
 //! (`retail_functions::demo::PHOTOS`): the product is marked `PROCESSING` under a new upload id
-//! (`retail_functions::photo::begin`, what `POST /inventory/{sku}/image` does) and the JPEG is
+//! (`retail_functions::photo_upload::begin`, what `POST /inventory/{sku}/image` does) and the JPEG is
 //! put at that upload's key in the uploads bucket. S3 then notifies the image queue and the
 //! image function makes the storefront's sizes, in AWS as under `stackgen dev`. A product
 //! whose photo someone changed (or whose demo photo is on its way) is left alone, so deploying
@@ -11,6 +11,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_s3::primitives::ByteStream;
 use retail_functions::photo::{self, PhotoState};
+use retail_functions::photo_upload;
 
 /// Why the demo photos could not be uploaded.
 #[derive(Debug, thiserror::Error)]
@@ -62,13 +63,14 @@ pub async fn upload(
             continue;
         }
         let upload_id = format!("upl-{}", uuid::Uuid::new_v4());
-        let marked = photo::begin(ddb, table, sku, &upload_id, (&stamp, now.unix_timestamp()))
-            .await
-            .map_err(|e| DemoPhotoError::Mark {
-                sku,
-                table: table.to_owned(),
-                cause: e.cause.unwrap_or(e.message),
-            })?;
+        let marked =
+            photo_upload::begin(ddb, table, sku, &upload_id, (&stamp, now.unix_timestamp()))
+                .await
+                .map_err(|e| DemoPhotoError::Mark {
+                    sku,
+                    table: table.to_owned(),
+                    cause: e.cause.unwrap_or(e.message),
+                })?;
         if !marked {
             done.left += 1;
             continue;
