@@ -1,9 +1,8 @@
 //! The rules of `domain:` and `waf:`: a name inside its hosted zone, a zone id of Route 53's
 //! shape, rate limits AWS WAF accepts, and a web ACL only where there is a CDN to put it on.
 
-use super::locate::FieldPath;
+use super::locate::{FieldPath, Violation};
 use super::model::Environment;
-use super::rules::Violation;
 
 /// AWS WAF's bounds for a rate-based rule's limit (requests per evaluation window):
 /// <https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html> ("Limit",

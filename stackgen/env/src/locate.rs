@@ -18,6 +18,10 @@ pub enum Seg {
     Index(usize),
 }
 
+/// One broken rule (`rules`, `domain`): the field it is about and what is wrong, so the error
+/// can point at the field's line.
+pub type Violation = (FieldPath, String);
+
 /// A path to a field in an environment file, displayed as `budget.thresholds_percent[1]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldPath(pub Vec<Seg>);

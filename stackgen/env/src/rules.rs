@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::locate::FieldPath;
+use super::locate::{FieldPath, Violation};
 use super::model::{Environment, FunctionCode, KillAction};
 use super::{region, schedule};
 
@@ -23,9 +23,6 @@ pub const MAX_BUDGET_THRESHOLDS: usize = 5;
 pub const MAX_BUDGET_EMAILS: usize = 10;
 /// Store ids travel in one Lambda environment variable (4 KB for all variables together).
 pub const MAX_STORES: usize = 100;
-
-/// One broken rule: the field it is about and what is wrong.
-pub type Violation = (FieldPath, String);
 
 /// Every rule the environment breaks, in field order. `stem` is the file name without `.yaml`.
 pub fn check(env: &Environment, stem: &str) -> Vec<Violation> {
