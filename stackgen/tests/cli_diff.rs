@@ -379,6 +379,41 @@ fn an_emulator_that_is_down_is_exit_1_and_says_what_to_start() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 }
 
+/// `local` names its emulator (`emulator:`), so a shell with no AWS variables at all (no
+/// endpoint, no credentials, no profile files) reaches it: here a copy of local.yaml pointing
+/// at this test's moto.
+#[test]
+fn an_environment_on_the_emulator_is_reached_from_a_shell_with_no_aws_settings() -> TestResult {
+    let moto = Moto::start()?;
+    let envs = environments_with("local", |b| {
+        replace(
+            b,
+            "emulator: http://127.0.0.1:5000",
+            &format!("emulator: {}", moto.endpoint()),
+        )
+    });
+    let home = scratch("home");
+    let o = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+        .args(["diff", "--env", "local", "--environments-dir", s(&envs)])
+        .current_dir(workspace())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("NO_COLOR", "1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()?;
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{stdout}{}", text(&o.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "stack grocer-local is not deployed in us-east-1 ({})",
+            moto.endpoint()
+        )),
+        "{stdout}"
+    );
+    Ok(())
+}
+
 #[test]
 fn a_stack_that_is_not_deployed_diffs_as_everything_added() -> TestResult {
     let moto = Moto::start()?;

@@ -129,7 +129,7 @@ fn no_credentials_anywhere_names_what_to_set_whatever_the_chain_tried_last() -> 
         ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()),
     ] {
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
-            .args(["status", "--env", "local"])
+            .args(["status", "--env", "dev"])
             .current_dir(&repo)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())

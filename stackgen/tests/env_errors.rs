@@ -626,7 +626,7 @@ fn unknown_top_level_field_lists_the_allowed_ones_and_suggests() {
         "regoin",
         &[
             "unknown field `regoin`",
-            "allowed here: name, project, account, region, tags, budget, log_retention_days, \
+            "allowed here: name, project, account, region, emulator, tags, budget, log_retention_days, \
              log_level, alarm_emails, kill_switch, features, stores, protection, allow_always_on, \
              function_code, orders, reports, notifications",
             "Did you mean `region`?",

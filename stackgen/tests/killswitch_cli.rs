@@ -348,20 +348,27 @@ fn deploy_warns_of_a_low_concurrency_quota_and_inactive_cost_tags() -> TestResul
 }
 
 /// `function_code: host` (the local environment) only ever goes to the emulator on this
-/// machine: without AWS_ENDPOINT_URL, or with one elsewhere, deploy refuses before any call.
+/// machine. local.yaml names it (`emulator:`), so an AWS_ENDPOINT_URL elsewhere is refused
+/// before any call; and a host-code environment that names no emulator, with no
+/// AWS_ENDPOINT_URL either, is refused by deploy rather than sent to AWS.
 #[test]
 fn the_local_environment_deploys_only_to_a_loopback_endpoint() -> TestResult {
     let dir = std::env::temp_dir().join(format!("stackgen-loopback-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    for endpoint in [
-        None,
-        Some("http://10.255.255.1:5000"),
-        Some("https://example.com"),
-    ] {
+    let envs = dir.join("environments");
+    std::fs::create_dir_all(&envs)?;
+    let local = std::fs::read_to_string(repo().join("environments/local.yaml"))?;
+    let emulator_line = "emulator: http://127.0.0.1:5000\n";
+    assert!(
+        local.contains(emulator_line),
+        "local.yaml names its emulator"
+    );
+    std::fs::write(envs.join("local.yaml"), local.replace(emulator_line, ""))?;
+    let deploy = |endpoint: Option<&str>, environments: &std::path::Path| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackgen"));
         cmd.current_dir(repo())
             .args(["deploy", "--env", "local", "--yes", "--skip-package"])
             .args(["--out", &dir.to_string_lossy()])
+            .args(["--environments-dir", &environments.to_string_lossy()])
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("NO_COLOR", "1")
@@ -371,12 +378,28 @@ fn the_local_environment_deploys_only_to_a_loopback_endpoint() -> TestResult {
             Some(url) => cmd.env("AWS_ENDPOINT_URL", url),
             None => cmd.env_remove("AWS_ENDPOINT_URL"),
         };
-        let out = cmd.output()?;
+        cmd.output()
+    };
+    for endpoint in ["http://10.255.255.1:5000", "https://example.com"] {
+        let out = deploy(Some(endpoint), &repo().join("environments"))?;
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{endpoint:?}: {stderr}");
-        assert!(stderr.contains("function_code: host"), "{stderr}");
-        assert!(stderr.contains("environments/local.yaml"), "{stderr}");
+        assert_eq!(out.status.code(), Some(1), "{endpoint}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "AWS_ENDPOINT_URL is `{endpoint}`, which is not this machine"
+            )) && stderr.contains("nothing was sent"),
+            "{stderr}"
+        );
     }
+    let out = deploy(None, &envs)?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("function_code: host"), "{stderr}");
+    assert!(
+        stderr.contains("emulator: http://127.0.0.1:5000"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 

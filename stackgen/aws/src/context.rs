@@ -41,6 +41,17 @@ pub struct StaticCredentials {
     pub secret_access_key: String,
 }
 
+impl StaticCredentials {
+    /// The pair the local emulator is given: moto accepts any, and these are its documented
+    /// `testing` values.
+    pub fn emulator() -> Self {
+        StaticCredentials {
+            access_key_id: "testing".to_owned(),
+            secret_access_key: "testing".to_owned(),
+        }
+    }
+}
+
 impl std::fmt::Debug for StaticCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StaticCredentials")

@@ -38,6 +38,7 @@ const LOCAL: &str = r#"
 name: local
 project: grocer
 region: us-east-1
+emulator: http://127.0.0.1:5000
 tags: {Project: grocer, Env: local, Owner: platform-team, CostCenter: CC-4100}
 budget: {monthly_usd: 5, thresholds_percent: [80, 100], emails: [finops@example.com]}
 log_retention_days: 1

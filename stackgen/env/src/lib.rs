@@ -4,6 +4,7 @@
 //! column and field; `rules` holds the checks beyond shape; `locate` finds a field's line.
 
 mod domain;
+mod emulator;
 mod errors;
 pub mod fixtures;
 mod load;
@@ -15,6 +16,7 @@ mod schedule;
 pub mod suggest;
 
 pub use domain::{RATE_LIMIT_RANGE, is_dns_name, is_zone_id};
+pub use emulator::{EndpointElsewhere, is_loopback_url};
 pub use errors::{EnvError, Problem};
 pub use load::{EXTENSION, list, load, load_named, parse};
 pub use locate::{FieldPath, Position, Seg};

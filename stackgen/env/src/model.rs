@@ -19,6 +19,12 @@ pub struct Environment {
     pub account: Option<String>,
     /// AWS region (`eu-west-1`).
     pub region: String,
+    /// The local AWS emulator this environment lives on (`http://127.0.0.1:5000`): every command
+    /// on it sends its requests there, with the emulator's dummy credentials unless
+    /// AWS_ACCESS_KEY_ID is set, and never to AWS. A shell's AWS_ENDPOINT_URL on this machine
+    /// takes its place; one anywhere else is refused. Absent for an environment in AWS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emulator: Option<String>,
     /// Required cost-allocation tags; `Env` must equal `name`.
     pub tags: Tags,
     pub budget: Budget,

@@ -40,6 +40,7 @@ pub fn check(env: &Environment, stem: &str) -> Vec<Violation> {
     check_images(env, &mut out);
     check_reports(env, &mut out);
     super::domain::check(env, &mut out);
+    super::emulator::check(env, &mut out);
     if !LOG_RETENTION_DAYS.contains(&env.log_retention_days) {
         out.push((
             FieldPath::keys("log_retention_days"),

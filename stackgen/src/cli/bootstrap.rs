@@ -165,7 +165,7 @@ async fn bootstrap(
     env: &crate::env::Environment,
     trust: Option<&deploy::ci::GitHubTrust>,
 ) -> Result<Done> {
-    let ctx = connect(env, args.target.profile.as_deref()).await;
+    let ctx = connect(env, args.target.profile.as_deref()).await?;
     let boot = bootstrap_in(&ctx, &Printer::new()).await?;
     // The global stack's region (us-east-1) is bootstrapped too: its stack is deployed with
     // that region's service role.

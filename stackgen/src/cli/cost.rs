@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use aws_config::{Region, SdkConfig};
 
 use super::diff::{load_environment, paragraph, render_environment, runtime};
 use super::exit::Exit;
@@ -208,11 +207,9 @@ fn run_actuals(args: &Args, env: &Environment) -> Result<Exit> {
         today: time::OffsetDateTime::now_utc().date(),
         budget: Some(budget(env)),
     };
-    let spent = runtime()?.block_on(async {
-        let config = sdk_config(env, args.profile.as_deref()).await;
-        let client = actuals::client(&config);
-        actuals::fetch(&client, &query).await
-    });
+    let rt = runtime()?;
+    let ctx = rt.block_on(super::target::connect(env, args.profile.as_deref()))?;
+    let spent = rt.block_on(actuals::fetch(&actuals::client(ctx.config()), &query));
     let spent = spent.map_err(|e| {
         paragraph(e).context(format!(
             "cannot read the actual spend of environment `{}` (tags Project={}, Env={})",
@@ -221,15 +218,4 @@ fn run_actuals(args: &Args, env: &Environment) -> Result<Exit> {
     })?;
     out!("{}", cost::render::actuals(&spent, args.format));
     Ok(Exit::Ok)
-}
-
-/// The SDK configuration `AwsContext::connect` would load for this environment: its region,
-/// `--profile`, and `AWS_ENDPOINT_URL` and credentials from the default chains. (Cost Explorer's
-/// client needs the configuration itself, which the context does not expose.)
-async fn sdk_config(env: &Environment, profile: Option<&str>) -> SdkConfig {
-    let mut loader = crate::aws::config_loader().region(Region::new(env.region.clone()));
-    if let Some(profile) = profile {
-        loader = loader.profile_name(profile);
-    }
-    loader.load().await
 }

@@ -31,7 +31,7 @@ Examples:
   stackgen deploy --env local --yes --skip-package   use the zip already built (target/lambda,
                                                    target/lambda-quick-zip or target/lambda-host by
                                                    function_code)
-  AWS_ENDPOINT_URL=http://127.0.0.1:5000 stackgen deploy --env local --yes
+  AWS_ENDPOINT_URL=http://127.0.0.1:5001 stackgen deploy --env local --yes   another emulator
 
 An environment with a domain or web ACLs is two stacks: <project>-<env>-global in us-east-1
 (certificate, the CDN's web ACL) is deployed first, each with its own change set and prompt, and
@@ -114,7 +114,7 @@ pub fn run(args: &Args) -> Result<Exit> {
 
 async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exit> {
     let progress = Printer::new();
-    let ctx = connect(env, args.target.profile.as_deref()).await;
+    let ctx = connect(env, args.target.profile.as_deref()).await?;
     emulator_only(env, ctx.endpoint_override())?;
     real_recipients(env)?;
     let cannot = || format!("cannot deploy `{}`", env.name);
@@ -249,7 +249,7 @@ async fn ship_companions(
     let mut outputs = deploy::companions::CompanionOutputs::new();
     let mut shipped = Vec::new();
     for companion in &stack.companions {
-        let ctx = connect_region(&companion.region, args.target.profile.as_deref()).await;
+        let ctx = connect_region(env, &companion.region, args.target.profile.as_deref()).await?;
         if args.stack.as_deref().is_some_and(|n| n != companion.name) {
             if let Some(found) = deploy::companions::deployed_outputs(&ctx, &companion.name)
                 .await
@@ -345,11 +345,11 @@ pub fn emulator_only(env: &Environment, endpoint: Option<&str>) -> Result<()> {
     let file = format!("environments/{}.yaml", env.name);
     let Some(url) = endpoint else {
         bail!(
-            "environment `{}` ({file}) says `function_code: host`: it is for the local AWS emulator only, and no AWS_ENDPOINT_URL is set, so this deploy would go to real AWS with code AWS Lambda cannot run. Start the emulator (`make run` does) and set AWS_ENDPOINT_URL=http://127.0.0.1:5000, or deploy an environment built for AWS (`--env dev`)",
+            "environment `{}` ({file}) says `function_code: host`: it is for the local AWS emulator only, but neither the file (`emulator:`) nor AWS_ENDPOINT_URL names one, so this deploy would go to real AWS with code AWS Lambda cannot run. Add `emulator: http://127.0.0.1:5000` to the file (where `make run` starts moto), or deploy an environment built for AWS (`--env dev`)",
             env.name
         );
     };
-    if !is_loopback_url(url) {
+    if !crate::env::is_loopback_url(url) {
         bail!(
             "environment `{}` ({file}) says `function_code: host`: it is for the local AWS emulator only, but AWS_ENDPOINT_URL is `{url}`, which is not this machine. Point AWS_ENDPOINT_URL at the emulator on 127.0.0.1, localhost or [::1]",
             env.name
@@ -375,22 +375,6 @@ pub fn real_recipients(env: &Environment) -> Result<()> {
         env.name,
         listed.join(", ")
     );
-}
-
-/// Whether `url`'s host is this machine (`localhost`, 127.0.0.0/8, `::1`).
-fn is_loopback_url(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        host_port.split(':').next().unwrap_or_default()
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The account checks that do not stop a deploy (see [`deploy::readiness`]): Lambda
@@ -689,31 +673,4 @@ async fn smoke_check(
         );
     }
     Ok(report.summary())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_loopback_url;
-
-    #[test]
-    fn loopback_endpoints_are_told_from_the_rest() {
-        for url in [
-            "http://127.0.0.1:5000",
-            "http://localhost:5000/",
-            "http://[::1]:5000",
-            "http://127.0.0.2",
-            "http://LOCALHOST",
-        ] {
-            assert!(is_loopback_url(url), "{url}");
-        }
-        for url in [
-            "https://cloudformation.us-east-1.amazonaws.com",
-            "http://10.0.0.5:5000",
-            "http://127.0.0.1.nip.io:5000",
-            "http://localhost.example.com",
-            "http://user@evil.example:80",
-        ] {
-            assert!(!is_loopback_url(url), "{url}");
-        }
-    }
 }

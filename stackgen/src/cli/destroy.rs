@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> Result<Exit> {
     let stack = crate::synth::prepare(&env)?.stack;
     let request = request(&env, &stack, args.force_prod);
     let report = runtime()?.block_on(async {
-        let ctx = connect(&env, args.target.profile.as_deref()).await;
+        let ctx = connect(&env, args.target.profile.as_deref()).await?;
         let printer = Printer::new();
         tokio::select! {
             report = deploy::destroy(&ctx, &request, WaitOptions::default(), &printer) => {

@@ -13,7 +13,7 @@ use crate::dev::{self, launch::LaunchOptions};
 
 const AFTER_HELP: &str = "\
 Examples:
-  AWS_ENDPOINT_URL=http://127.0.0.1:5000 stackgen dev --env local
+  stackgen dev --env local                 on the emulator local.yaml names (emulator:)
   stackgen dev --env local --port 8080 --log-dir out/logs
   stackgen dev --env local --watch         rebuild and reload the functions on save (make run)
 
@@ -22,7 +22,8 @@ functions built for this host (`cargo build -p retail-functions`); `make run` do
 
 Exit codes:
   0  stopped with Ctrl-C
-  1  error: AWS_ENDPOINT_URL unset, stack not deployed, port in use, binaries missing";
+  1  error: no emulator (emulator: or AWS_ENDPOINT_URL), stack not deployed, port in use,
+     binaries missing";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::exit::Exit;
 use super::style::{stderr_color, stdout_color};
 use super::target::EnvironmentsDir;
-use crate::aws::{AwsContext, AwsTarget};
+use crate::aws::AwsContext;
 use crate::deploy::package::AssetManifest;
 use crate::deploy::state::{StackCondition, classify};
 use crate::deploy::{asset_key, describe_stack};
@@ -278,7 +278,7 @@ fn companion_diff(
     profile: Option<&str>,
 ) -> Result<diff::TemplateDiff> {
     let deployed = runtime()?.block_on(async {
-        let ctx = region_context(&companion.region, profile).await;
+        let ctx = super::target::connect_region(env, &companion.region, profile).await?;
         deployed_side(&ctx, &env.name, &companion.name).await
     })?;
     let new = DiffInput::new(
@@ -364,7 +364,7 @@ pub fn sides(
         Against::Deployed => {
             let manifest_path = AssetManifest::path_in(&out.join(&env.name));
             let deployed = runtime()?.block_on(async {
-                let ctx = region_context(&env.region, profile).await;
+                let ctx = super::target::connect(env, profile).await?;
                 deployed_side(&ctx, &env.name, &rendered.stack.name).await
             })?;
             notes.extend(deployed.notes);
@@ -386,17 +386,6 @@ struct DeployedSide {
     /// Deployed parameter values (`None` when nothing is deployed).
     parameters: Option<BTreeMap<String, String>>,
     notes: Vec<String>,
-}
-
-/// The SDK clients of `region` (default credential chain or `profile`; `AWS_ENDPOINT_URL`).
-async fn region_context(region: &str, profile: Option<&str>) -> AwsContext {
-    AwsContext::connect(&AwsTarget {
-        region: region.to_owned(),
-        profile: profile.map(str::to_owned),
-        endpoint_url: None,
-        credentials: None,
-    })
-    .await
 }
 
 /// Stack `name` of environment `env_name` as deployed in `ctx`'s region.

@@ -37,10 +37,9 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
     let stack = stack_name(&env);
-    let report = runtime()?.block_on(async {
-        let ctx = connect(&env, args.target.profile.as_deref()).await;
-        drift::detect(&ctx, &stack, &env.name, DriftWait::default()).await
-    });
+    let rt = runtime()?;
+    let ctx = rt.block_on(connect(&env, args.target.profile.as_deref()))?;
+    let report = rt.block_on(drift::detect(&ctx, &stack, &env.name, DriftWait::default()));
     let report = report.with_context(|| format!("cannot detect drift on `{stack}`"))?;
     match args.format {
         OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),

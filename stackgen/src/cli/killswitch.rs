@@ -104,7 +104,7 @@ pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&opts.target)?;
     let stack = prepare(&env)?;
     let found = runtime()?.block_on(async {
-        let ctx = connect(&env, opts.target.profile.as_deref()).await;
+        let ctx = connect(&env, opts.target.profile.as_deref()).await?;
         let functions = visit(&ctx, &stack, reset).await?;
         let mappings = visit_mappings(&ctx, &stack, reset).await?;
         anyhow::Ok((functions, mappings))

@@ -148,7 +148,7 @@ async fn read_cloudwatch(
     query: &Query,
     printer: &Printer,
 ) -> Result<()> {
-    let ctx = connect(env, args.target.profile.as_deref()).await;
+    let ctx = connect(env, args.target.profile.as_deref()).await?;
     let mut reader = cloudwatch::Reader::new(&ctx, &env.name);
     let mut start = query.start_ms;
     let mut printed = 0;

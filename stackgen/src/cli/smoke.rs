@@ -56,7 +56,7 @@ pub struct SmokeFailed {
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
     runtime()?.block_on(async {
-        let ctx = connect(&env, args.target.profile.as_deref()).await;
+        let ctx = connect(&env, args.target.profile.as_deref()).await?;
         let plan = plan(&ctx, &env, args.url.as_deref(), args.store.as_deref()).await?;
         let text = args.format == OutputFormat::Text;
         let report = run_plan(&ctx, &plan, text).await?;

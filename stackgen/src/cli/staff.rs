@@ -72,7 +72,7 @@ pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(target)?;
     let stack = stack_name(&env);
     runtime()?.block_on(async {
-        let ctx = connect(&env, target.profile.as_deref()).await;
+        let ctx = connect(&env, target.profile.as_deref()).await?;
         let pool = staff::pool_of(&ctx, &stack, &env.name)
             .await
             .with_context(|| format!("cannot find the user pool of environment `{}`", env.name))?;

@@ -63,7 +63,7 @@ pub fn run(args: &Args) -> Result<Exit> {
     let functions: Vec<&'static retail_spec::FunctionSpec> =
         stack.functions.iter().map(|f| f.spec).collect();
     let (report, account, companions) = runtime()?.block_on(async {
-        let ctx = connect(&env, args.target.profile.as_deref()).await;
+        let ctx = connect(&env, args.target.profile.as_deref()).await?;
         let companions = companion_status(&ctx, &stack).await?;
         let report = deploy::status(&ctx, &stack.name, &body, &functions, manifest.as_ref())
             .await
@@ -247,7 +247,7 @@ fn companions_only(
     stack: &crate::stack::RetailStack,
 ) -> Result<Exit> {
     let companions = runtime()?.block_on(async {
-        let ctx = connect(env, args.target.profile.as_deref()).await;
+        let ctx = connect(env, args.target.profile.as_deref()).await?;
         companion_status(&ctx, stack).await
     })?;
     match args.format {

@@ -10,7 +10,7 @@ use clap::ValueEnum;
 
 use super::exit::GuardrailsFailed;
 use super::style::stderr_color;
-use crate::aws::{AwsContext, AwsTarget};
+use crate::aws::{AwsContext, AwsTarget, StaticCredentials};
 use crate::deploy::PackageRequest;
 use crate::env::{self, Environment};
 use crate::stack::RetailStack;
@@ -115,16 +115,41 @@ pub fn prepare_for(env: &Environment, note: &'static str) -> Result<RetailStack>
     Ok(prepared.stack)
 }
 
-/// The SDK clients for an environment (its region, `--profile`, `AWS_ENDPOINT_URL`).
-pub async fn connect(env: &Environment, profile: Option<&str>) -> AwsContext {
-    connect_region(&env.region, profile).await
+/// The SDK clients for an environment (its region, `--profile`, `AWS_ENDPOINT_URL`; for one on
+/// the local emulator, see [`aws_target`]).
+pub async fn connect(env: &Environment, profile: Option<&str>) -> Result<AwsContext> {
+    connect_region(env, &env.region, profile).await
 }
 
 /// The SDK clients for another region of an environment (its companion stacks).
-pub async fn connect_region(region: &str, profile: Option<&str>) -> AwsContext {
+pub async fn connect_region(
+    env: &Environment,
+    region: &str,
+    profile: Option<&str>,
+) -> Result<AwsContext> {
+    Ok(AwsContext::connect(&aws_target(env, region, profile)?).await)
+}
+
+/// Where an environment's requests go in `region`, and with which credentials.
+///
+/// An environment in AWS gets `--profile` and aws-config's own chains (credentials, and
+/// endpoints with the shell's `AWS_ENDPOINT_URL`). One on the local emulator (`emulator:` in
+/// its file) goes to that emulator, or to the shell's `AWS_ENDPOINT_URL` when that is on this
+/// machine, and refuses any other; it uses the emulator's dummy credentials unless the shell
+/// sets AWS_ACCESS_KEY_ID, and never a profile's, so no real credential is sent to it.
+pub fn aws_target(env: &Environment, region: &str, profile: Option<&str>) -> Result<AwsTarget> {
+    let shell = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let mut target = AwsTarget::in_region(region.to_owned());
-    target.profile = profile.map(str::to_owned);
-    AwsContext::connect(&target).await
+    match env.emulator_endpoint(shell("AWS_ENDPOINT_URL").as_deref())? {
+        None => target.profile = profile.map(str::to_owned),
+        Some(url) => {
+            target.endpoint_url = Some(url);
+            if shell("AWS_ACCESS_KEY_ID").is_none() {
+                target.credentials = Some(StaticCredentials::emulator());
+            }
+        }
+    }
+    Ok(target)
 }
 
 /// The bootstrap stack of `ctx`'s region (found, created or upgraded), with an error that names

@@ -36,9 +36,11 @@ pub enum DevError {
     )]
     MappingWithoutFunction { function: String, queue: String },
     #[error(
-        "stackgen dev runs the functions against the local AWS emulator, and AWS_ENDPOINT_URL does not name one; start moto (`.venv/bin/moto_server -H 127.0.0.1 -p 5000`) and export AWS_ENDPOINT_URL=http://127.0.0.1:5000, or use `make run`, which does both"
+        "stackgen dev runs the functions against the local AWS emulator, and neither the environment file (`emulator:`) nor AWS_ENDPOINT_URL names one; run an environment on the emulator (`--env local`, whose file says `emulator: http://127.0.0.1:5000`), or start moto and export AWS_ENDPOINT_URL=http://127.0.0.1:5000; `make run` does it all"
     )]
     NoEmulator,
+    #[error(transparent)]
+    EndpointElsewhere(#[from] crate::env::EndpointElsewhere),
     #[error(
         "the deployed stack {stack} has no Cognito user pool and app client, so the local gateway cannot check sign-ins; it was deployed by an older stackgen: redeploy it (`stackgen deploy --env local`, which `make run` does)"
     )]

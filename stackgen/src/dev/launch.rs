@@ -28,14 +28,19 @@ pub struct LaunchOptions {
 }
 
 impl EmulatorAccess {
-    /// The emulator named by `AWS_ENDPOINT_URL`, with the credentials of the environment
-    /// (`testing`/`testing` when unset, which moto accepts).
-    pub fn from_process_env(region: &str) -> Result<EmulatorAccess, DevError> {
+    /// The emulator `env` lives on (`emulator:` in its file, or the shell's `AWS_ENDPOINT_URL`
+    /// on this machine), or for another environment the one `AWS_ENDPOINT_URL` names; with the
+    /// shell's credentials (`testing`/`testing` when unset, which moto accepts).
+    pub fn from_process_env(env: &Environment) -> Result<EmulatorAccess, DevError> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let endpoint_url = var("AWS_ENDPOINT_URL").ok_or(DevError::NoEmulator)?;
+        let shell = var("AWS_ENDPOINT_URL");
+        let endpoint_url = match env.emulator_endpoint(shell.as_deref())? {
+            Some(url) => url,
+            None => shell.ok_or(DevError::NoEmulator)?,
+        };
         Ok(EmulatorAccess {
             endpoint_url,
-            region: region.to_owned(),
+            region: env.region.clone(),
             access_key_id: var("AWS_ACCESS_KEY_ID").unwrap_or_else(|| "testing".into()),
             secret_access_key: var("AWS_SECRET_ACCESS_KEY").unwrap_or_else(|| "testing".into()),
             session_token: var("AWS_SESSION_TOKEN"),
@@ -62,7 +67,7 @@ pub fn default_bin_dir(workspace_root: &Path) -> PathBuf {
 /// Builds the configuration of `stackgen dev` for `env`, on the emulator `AWS_ENDPOINT_URL`
 /// names.
 pub async fn prepare(env: &Environment, options: LaunchOptions) -> Result<DevConfig, DevError> {
-    let emulator = EmulatorAccess::from_process_env(&env.region)?;
+    let emulator = EmulatorAccess::from_process_env(env)?;
     prepare_with(env, emulator, options).await
 }
 

@@ -1,0 +1,190 @@
+//! `emulator:`: an environment that lives on the local AWS emulator, and never anywhere else.
+//!
+//! The `local` environment's functions are this machine's debug builds and its data is
+//! throwaway. Naming its emulator in the file, instead of relying on every shell's
+//! `AWS_ENDPOINT_URL`, lets each command on it (`status`, `smoke`, `staff`, a redeploy from a
+//! second terminal) find the emulator with no set-up, and refuses a shell whose
+//! `AWS_ENDPOINT_URL` points anywhere but this machine, so such an environment cannot reach an
+//! AWS account by accident. The rule here keeps it off real accounts in the file too: no
+//! `account`, no protection.
+
+use super::locate::{FieldPath, Violation};
+use super::model::Environment;
+
+/// The shell's `AWS_ENDPOINT_URL` points away from the emulator the environment lives on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "environment `{env}` lives on the local AWS emulator at {declared} (`emulator:` in its \
+     file), but AWS_ENDPOINT_URL is `{shell}`, which is not this machine, so nothing was sent. \
+     Unset AWS_ENDPOINT_URL (the file's emulator is used), or point it at an emulator on \
+     127.0.0.1, localhost or [::1]"
+)]
+pub struct EndpointElsewhere {
+    pub env: String,
+    pub declared: String,
+    pub shell: String,
+}
+
+impl Environment {
+    /// Where this environment's AWS requests must go, given the shell's `AWS_ENDPOINT_URL`.
+    ///
+    /// `None` for an environment in AWS: aws-config resolves its endpoints itself, the shell's
+    /// variable included. For one on the emulator: the shell's endpoint when it is this machine
+    /// (a test's emulator, or `make run`'s on another port), else the file's `emulator:`.
+    pub fn emulator_endpoint(
+        &self,
+        shell_endpoint: Option<&str>,
+    ) -> Result<Option<String>, EndpointElsewhere> {
+        let Some(declared) = &self.emulator else {
+            return Ok(None);
+        };
+        match shell_endpoint {
+            None => Ok(Some(declared.clone())),
+            Some(shell) if is_loopback_url(shell) => Ok(Some(shell.to_owned())),
+            Some(shell) => Err(EndpointElsewhere {
+                env: self.name.clone(),
+                declared: declared.clone(),
+                shell: shell.to_owned(),
+            }),
+        }
+    }
+}
+
+/// Whether `url`'s host is this machine (`localhost`, 127.0.0.0/8, `::1`).
+pub fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        host_port.split(':').next().unwrap_or_default()
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `emulator:` is an http(s) URL on this machine, in an environment that names no account and
+/// is not protected.
+pub(super) fn check(env: &Environment, out: &mut Vec<Violation>) {
+    let Some(url) = &env.emulator else {
+        return;
+    };
+    let field = FieldPath::keys("emulator");
+    let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
+    if !scheme_ok || !is_loopback_url(url) {
+        out.push((
+            field.clone(),
+            format!(
+                "`{url}` is not an emulator on this machine; write an http URL on 127.0.0.1, \
+                 localhost or [::1], e.g. `http://127.0.0.1:5000` (where `make run` starts moto)"
+            ),
+        ));
+    }
+    let why = if env.is_protected() {
+        Some("the environment is protected (production-like)".to_owned())
+    } else {
+        env.account
+            .as_ref()
+            .map(|a| format!("it names the AWS account `{a}`"))
+    };
+    if let Some(why) = why {
+        out.push((
+            field,
+            format!(
+                "`emulator` is refused here because {why}: an environment on the emulator never \
+                 reaches AWS; remove the line to deploy this environment to AWS"
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+
+    #[test]
+    fn loopback_endpoints_are_told_from_the_rest() {
+        for url in [
+            "http://127.0.0.1:5000",
+            "http://localhost:5000/",
+            "http://[::1]:5000",
+            "http://127.0.0.2",
+            "http://LOCALHOST",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in [
+            "https://cloudformation.us-east-1.amazonaws.com",
+            "http://10.0.0.5:5000",
+            "http://127.0.0.1.nip.io:5000",
+            "http://localhost.example.com",
+            "http://user@evil.example:80",
+        ] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn the_shell_may_move_the_emulator_on_this_machine_but_not_away_from_it() {
+        let local = fixtures::local();
+        let declared = local.emulator.clone();
+        assert!(declared.is_some(), "local.yaml names its emulator");
+        assert_eq!(local.emulator_endpoint(None), Ok(declared));
+        assert_eq!(
+            local.emulator_endpoint(Some("http://127.0.0.1:41234")),
+            Ok(Some("http://127.0.0.1:41234".to_owned()))
+        );
+        let err = local
+            .emulator_endpoint(Some("https://cloudformation.us-east-1.amazonaws.com"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("`local`")
+                && err.contains("AWS_ENDPOINT_URL")
+                && err.contains("emulator:"),
+            "{err}"
+        );
+        // An environment in AWS leaves endpoints to aws-config, the shell's variable included.
+        assert_eq!(
+            fixtures::dev().emulator_endpoint(Some("http://x:1")),
+            Ok(None)
+        );
+    }
+
+    fn violations(env: &Environment) -> Vec<String> {
+        let mut out = Vec::new();
+        check(env, &mut out);
+        out.into_iter().map(|(f, m)| format!("{f}: {m}")).collect()
+    }
+
+    #[test]
+    fn an_emulator_elsewhere_or_in_an_account_or_protected_is_refused() {
+        assert!(violations(&fixtures::local()).is_empty());
+        let mut env = fixtures::local();
+        env.emulator = Some("http://10.0.0.5:5000".into());
+        let v = violations(&env);
+        assert!(
+            v.len() == 1 && v[0].contains("not an emulator on this machine"),
+            "{v:?}"
+        );
+        env.emulator = Some("127.0.0.1:5000".into());
+        assert_eq!(violations(&env).len(), 1, "a URL needs its scheme");
+        let mut env = fixtures::local();
+        env.account = Some("123456789012".into());
+        let v = violations(&env);
+        assert!(
+            v.len() == 1 && v[0].contains("names the AWS account"),
+            "{v:?}"
+        );
+        let mut env = fixtures::dev();
+        env.emulator = Some("http://127.0.0.1:5000".into());
+        env.protection.retain_data = true;
+        let v = violations(&env);
+        assert!(v.len() == 1 && v[0].contains("protected"), "{v:?}");
+    }
+}
