@@ -29,7 +29,7 @@
 use std::marker::PhantomData;
 
 use super::attr::Attr;
-use super::template::{Output, Parameter, Template};
+use super::template::{Import, Output, Parameter, Template};
 use super::value::{LogicalId, Value};
 
 /// An output of stack `stack` holding an attribute of kind `K` of a resource of type `R`.
@@ -50,16 +50,6 @@ impl<R, K> Export<R, K> {
     pub fn output(&self) -> &LogicalId {
         &self.output
     }
-}
-
-/// A parameter of this template filled from another stack's output at deploy time.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Import {
-    pub parameter: LogicalId,
-    /// The producing stack's name.
-    pub stack: String,
-    /// The output's key in the producing stack.
-    pub output: LogicalId,
 }
 
 impl Template {

@@ -10,15 +10,17 @@ pub mod attr;
 mod export;
 mod json;
 pub(crate) mod policy;
+pub(crate) mod pretty;
 pub(crate) mod references;
 pub(crate) mod render;
 pub(crate) mod tags;
 pub(crate) mod template;
+pub(crate) mod validate;
 pub(crate) mod value;
 mod yaml;
 
 pub use attr::{Arn, Attr, Id, Name, Url, kind};
-pub use export::{Export, Import};
+pub use export::Export;
 pub use json::Json;
 pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};
 pub use references::Reference;
@@ -30,6 +32,7 @@ pub use stackgen_intrinsics::{
 pub use tags::{Tag, Tags, TagsAsMap};
 pub use template::{
     AnyResource, CheckovSkip, Condition, ConditionHandle, DeletionPolicy, Entry, Format, Handle,
-    Options, Output, ParamHandle, Parameter, ParameterType, Resource, Template, TemplateError,
+    Import, Options, Output, ParamHandle, Parameter, ParameterType, Resource, Template,
+    TemplateError,
 };
 pub use value::{LogicalId, Pseudo, Value, pascal_case};

@@ -1,180 +1,21 @@
-//! The template written straight to pretty JSON text, without a `serde_json::Value` in between.
+//! The rendering edge: [`Template::render`] (JSON or YAML text) and [`Template::document`] (the
+//! template as one JSON value, which the YAML writer and the tests read), each after
+//! [`Template::validate`].
 //!
+//! JSON is written straight to pretty text, without a `serde_json::Value` in between:
 //! `stackgen synth` renders a 200 KB template on every run, and building the whole document as
 //! a `Value` tree (a map and a string per key, hashed and dropped again) was most of its time.
-//! Here the document's frame (sections, resource ids, `Type`, policies, `Metadata`) is written
-//! by hand and each resource's typed properties are serialized into the same buffer at their
-//! depth by [`Pretty`], a copy of serde_json's `PrettyFormatter` that can start indented. The
-//! bytes are those `serde_json::to_string_pretty` writes for [`Template::document`] (a unit test
-//! and the template snapshots hold them equal).
-
-use std::io;
+//! The document's frame (sections, resource ids, `Type`, policies, `Metadata`) is written by
+//! hand and each resource's typed properties are serialized into the same buffer at their depth
+//! (`pretty.rs`). The bytes are those `serde_json::to_string_pretty` writes for the document (a
+//! unit test and the template snapshots hold them equal).
 
 use serde::Serialize;
-use serde_json::ser::Formatter;
+use serde_json::{Map, Value as Json};
 
-use super::template::{Template, TemplateError};
+use super::pretty::{Object, write_str};
+use super::template::{CheckovSkip, Entry, Format, Template, TemplateError};
 use super::value::LogicalId;
-
-/// serde_json's pretty formatter (two spaces a level), started at a given depth.
-#[derive(Debug, Clone, Copy)]
-pub struct Pretty {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Pretty {
-    /// A formatter whose value starts `depth` levels in.
-    pub fn at(depth: usize) -> Self {
-        Pretty {
-            depth,
-            has_value: false,
-        }
-    }
-}
-
-fn indent<W: ?Sized + io::Write>(w: &mut W, depth: usize) -> io::Result<()> {
-    for _ in 0..depth {
-        w.write_all(b"  ")?;
-    }
-    Ok(())
-}
-
-impl Pretty {
-    /// `[` or `{`: one level deeper, nothing in it yet.
-    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    /// `]` or `}`: on a line of its own unless the array or object is empty.
-    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            indent(w, self.depth)?;
-        }
-        w.write_all(bracket)
-    }
-
-    /// Before an element or key: a comma after the first, a new line, the indentation.
-    fn item<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        indent(w, self.depth)
-    }
-}
-
-impl Formatter for Pretty {
-    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-}
-
-/// Serializes `value` into `out` as pretty JSON that starts `depth` levels in.
-pub fn write_value<T: Serialize + ?Sized>(
-    out: &mut Vec<u8>,
-    depth: usize,
-    value: &T,
-) -> Result<(), serde_json::Error> {
-    value.serialize(&mut serde_json::Serializer::with_formatter(
-        out,
-        Pretty::at(depth),
-    ))
-}
-
-/// An object being written by hand: its keys at `depth + 1`.
-struct Object<'o> {
-    out: &'o mut Vec<u8>,
-    depth: usize,
-    first: bool,
-}
-
-impl<'o> Object<'o> {
-    fn open(out: &'o mut Vec<u8>, depth: usize) -> Self {
-        out.push(b'{');
-        Object {
-            out,
-            depth,
-            first: true,
-        }
-    }
-
-    /// Writes `"key": ` on a new line; the value follows.
-    fn key(&mut self, key: &str) {
-        self.out
-            .extend_from_slice(if self.first { b"\n" } else { b",\n" });
-        self.first = false;
-        for _ in 0..=self.depth {
-            self.out.extend_from_slice(b"  ");
-        }
-        write_str(self.out, key);
-        self.out.extend_from_slice(b": ");
-    }
-
-    fn entry<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), serde_json::Error> {
-        self.key(key);
-        write_value(self.out, self.depth + 1, v)
-    }
-
-    fn close(self) {
-        if !self.first {
-            self.out.push(b'\n');
-            for _ in 0..self.depth {
-                self.out.extend_from_slice(b"  ");
-            }
-        }
-        self.out.push(b'}');
-    }
-}
-
-/// A JSON string literal (escaped as serde_json escapes it).
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    // Writing a &str into a Vec<u8> cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
-}
 
 /// The template as pretty JSON text. The caller has checked it ([`Template::validate`]'s
 /// duplicate and reference checks).
@@ -273,6 +114,129 @@ fn resource(out: &mut Vec<u8>, e: &super::Entry) -> Result<(), serde_json::Error
     }
     r.close();
     Ok(())
+}
+
+impl Template {
+    /// The template as a JSON document (validated).
+    pub fn document(&self) -> Result<Json, TemplateError> {
+        self.validate()?;
+        let mut root = Map::new();
+        root.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
+        root.insert("Description".into(), self.description().into());
+        section_json(&mut root, "Parameters", self.parameters())?;
+        section_json(&mut root, "Conditions", self.conditions())?;
+        let mut resources = Map::new();
+        for e in self.entries() {
+            resources.insert(e.id().as_str().to_owned(), resource_json(e)?);
+        }
+        root.insert("Resources".into(), Json::Object(resources));
+        section_json(&mut root, "Outputs", self.outputs())?;
+        Ok(Json::Object(root))
+    }
+
+    /// Renders the template: deterministic (declaration order), newline-terminated. YAML uses
+    /// the long intrinsic forms (`Fn::Sub:`), never tags such as `!Sub`.
+    pub fn render(&self, format: Format) -> Result<String, TemplateError> {
+        let mut out = match format {
+            Format::Json => {
+                self.validate()?;
+                let text = json(self)?;
+                String::from_utf8(text).map_err(|e| TemplateError::Serialize {
+                    id: "template".into(),
+                    message: e.to_string(),
+                })?
+            }
+            // Not serde_norway: CloudFormation reads YAML 1.1 (see cfn/yaml.rs).
+            Format::Yaml => super::yaml::to_string(&self.document()?),
+        };
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        Ok(out)
+    }
+}
+
+/// `Parameters`, `Conditions` or `Outputs` as a JSON object: left out when empty.
+fn section_json<'t, T: Serialize + 't>(
+    root: &mut Map<String, Json>,
+    name: &str,
+    items: impl ExactSizeIterator<Item = (&'t LogicalId, &'t T)>,
+) -> Result<(), TemplateError> {
+    if items.len() == 0 {
+        return Ok(());
+    }
+    let mut m = Map::new();
+    for (id, item) in items {
+        m.insert(id.as_str().to_owned(), ser(id, item)?);
+    }
+    root.insert(name.into(), Json::Object(m));
+    Ok(())
+}
+
+/// `v` as JSON, or the error naming the entry `id`.
+fn ser(id: &LogicalId, v: &dyn erased::Ser) -> Result<Json, TemplateError> {
+    v.to_json().map_err(|e| TemplateError::Serialize {
+        id: id.as_str().to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// One entry of `Resources`: type, condition, ordering, policies, checkov skips, properties.
+fn resource_json(e: &Entry) -> Result<Json, TemplateError> {
+    let mut r = Map::new();
+    r.insert("Type".into(), e.resource_type().into());
+    let o = &e.options;
+    if let Some(c) = &o.condition {
+        r.insert("Condition".into(), c.as_str().into());
+    }
+    if !o.depends_on.is_empty() {
+        let d: Vec<Json> = o.depends_on.iter().map(|d| d.as_str().into()).collect();
+        r.insert("DependsOn".into(), Json::Array(d));
+    }
+    if let Some(p) = o.deletion_policy {
+        r.insert("DeletionPolicy".into(), ser(e.id(), &p)?);
+    }
+    if let Some(p) = o.update_replace_policy {
+        r.insert("UpdateReplacePolicy".into(), ser(e.id(), &p)?);
+    }
+    if !o.checkov_skips.is_empty() {
+        #[derive(Serialize)]
+        struct Checkov<'a> {
+            skip: &'a [CheckovSkip],
+        }
+        let skip = Checkov {
+            skip: &o.checkov_skips,
+        };
+        let mut meta = Map::new();
+        meta.insert("checkov".into(), ser(e.id(), &skip)?);
+        r.insert("Metadata".into(), Json::Object(meta));
+    }
+    let props = e
+        .resource()
+        .properties()
+        .map_err(|err| TemplateError::Serialize {
+            id: e.id().as_str().to_owned(),
+            message: err.to_string(),
+        })?;
+    if props.as_object().is_some_and(|m| !m.is_empty()) {
+        r.insert("Properties".into(), props);
+    }
+    Ok(Json::Object(r))
+}
+
+mod erased {
+    use serde::Serialize;
+
+    /// Object-safe serialisation to a JSON value.
+    pub trait Ser {
+        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
+    }
+
+    impl<T: Serialize> Ser for T {
+        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+            serde_json::to_value(self)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,10 @@
 //! [`Template::validate`] refuses a `DependsOn` that a reference already implies (cfn-lint
 //! W3005) and any reference to an id the template does not declare, such as a handle of another
 //! template (a run-time check, not a compile error: `docs/adr/0015-…` says why).
+//!
+//! This file says what a template holds and how it is built. What is done with a finished one
+//! lives beside it, each an `impl Template` of its own that this file does not import: the check
+//! (`validate.rs`), rendering (`render.rs`) and the exports other templates import (`export.rs`).
 
 use std::any::Any;
 use std::fmt;
@@ -15,7 +19,7 @@ use std::marker::PhantomData;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use super::attr::Attr;
 use super::references::Reference;
@@ -60,7 +64,7 @@ macro_rules! resource {
                 out: &mut Vec<u8>,
                 depth: usize,
             ) -> Result<(), serde_json::Error> {
-                $crate::cfn::render::write_value(out, depth, self)
+                $crate::cfn::pretty::write_value(out, depth, self)
             }
             fn property_references(
                 &self,
@@ -121,6 +125,16 @@ impl<T> Clone for Handle<T> {
 impl<T> fmt::Debug for Handle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Handle({})", self.id)
+    }
+}
+
+impl<T> Handle<T> {
+    /// The handle of the resource `id` (only a template makes one, as it adds the resource).
+    pub(crate) fn new(id: LogicalId) -> Self {
+        Handle {
+            id,
+            _type: PhantomData,
+        }
     }
 }
 
@@ -241,6 +255,15 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Resource `id`, as the template adds it.
+    pub(crate) fn new(id: LogicalId, resource: Box<dyn AnyResource>, options: Options) -> Self {
+        Entry {
+            id,
+            resource,
+            options,
+        }
+    }
+
     pub fn id(&self) -> &LogicalId {
         &self.id
     }
@@ -443,6 +466,16 @@ pub enum TemplateError {
     Serialize { id: String, message: String },
 }
 
+/// A parameter of this template filled from another stack's output at deploy time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub parameter: LogicalId,
+    /// The producing stack's name.
+    pub stack: String,
+    /// The output's key in the producing stack.
+    pub output: LogicalId,
+}
+
 /// A CloudFormation template under construction.
 #[derive(Debug, Default)]
 pub struct Template {
@@ -453,7 +486,7 @@ pub struct Template {
     resources: Vec<Entry>,
     outputs: Vec<(LogicalId, Output)>,
     duplicates: Vec<String>,
-    imports: Vec<super::export::Import>,
+    imports: Vec<Import>,
 }
 
 impl Template {
@@ -503,15 +536,9 @@ impl Template {
                 tags.set(&t.key, &t.value);
             }
         }
-        self.resources.push(Entry {
-            id: id.clone(),
-            resource: Box::new(resource),
-            options,
-        });
-        Handle {
-            id,
-            _type: PhantomData,
-        }
+        self.resources
+            .push(Entry::new(id.clone(), Box::new(resource), options));
+        Handle::new(id)
     }
 
     pub fn parameter(&mut self, name: &str, parameter: Parameter) -> ParamHandle {
@@ -572,10 +599,7 @@ impl Template {
     /// Handles to every resource of type `T` the template holds, in declaration order (for
     /// cross-cutting grants, such as the kill switch acting on every function of the stack).
     pub fn handles<T: Resource>(&self) -> impl Iterator<Item = Handle<T>> + '_ {
-        self.resources::<T>().map(|(id, _)| Handle {
-            id: id.clone(),
-            _type: PhantomData,
-        })
+        self.resources::<T>().map(|(id, _)| Handle::new(id.clone()))
     }
 
     pub fn get<T: Resource>(&self, id: &LogicalId) -> Option<&T> {
@@ -599,11 +623,11 @@ impl Template {
     }
 
     /// The parameters filled from other stacks' outputs ([`Template::import`]).
-    pub fn imports(&self) -> &[super::export::Import] {
+    pub fn imports(&self) -> &[Import] {
         &self.imports
     }
 
-    pub(crate) fn record_import(&mut self, import: super::export::Import) {
+    pub(crate) fn record_import(&mut self, import: Import) {
         self.imports.push(import);
     }
 
@@ -619,134 +643,9 @@ impl Template {
         self.outputs.iter_mut().map(|(k, v)| (&*k, v))
     }
 
-    /// Checks that ids are unique, every reference resolves and no `DependsOn` is redundant.
-    pub fn validate(&self) -> Result<(), TemplateError> {
-        if let Some(d) = self.duplicates.first() {
-            return Err(TemplateError::DuplicateId(d.clone()));
-        }
-        super::references::check(self)
-    }
-
-    /// The template as a JSON document (validated).
-    pub fn document(&self) -> Result<Json, TemplateError> {
-        self.validate()?;
-        let mut root = Map::new();
-        root.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
-        root.insert("Description".into(), self.description.clone().into());
-        if !self.parameters.is_empty() {
-            let mut m = Map::new();
-            for (id, p) in &self.parameters {
-                m.insert(id.as_str().to_owned(), ser(id, p)?);
-            }
-            root.insert("Parameters".into(), Json::Object(m));
-        }
-        if !self.conditions.is_empty() {
-            let mut m = Map::new();
-            for (id, c) in &self.conditions {
-                m.insert(id.as_str().to_owned(), ser(id, c)?);
-            }
-            root.insert("Conditions".into(), Json::Object(m));
-        }
-        let mut resources = Map::new();
-        for e in &self.resources {
-            resources.insert(e.id.as_str().to_owned(), resource_json(e)?);
-        }
-        root.insert("Resources".into(), Json::Object(resources));
-        if !self.outputs.is_empty() {
-            let mut m = Map::new();
-            for (id, o) in &self.outputs {
-                m.insert(id.as_str().to_owned(), ser(id, o)?);
-            }
-            root.insert("Outputs".into(), Json::Object(m));
-        }
-        Ok(Json::Object(root))
-    }
-
-    /// Renders the template: deterministic (declaration order), newline-terminated. YAML uses
-    /// the long intrinsic forms (`Fn::Sub:`), never tags such as `!Sub`.
-    pub fn render(&self, format: Format) -> Result<String, TemplateError> {
-        let mut out = match format {
-            Format::Json => {
-                self.validate()?;
-                let text = super::render::json(self)?;
-                String::from_utf8(text).map_err(|e| TemplateError::Serialize {
-                    id: "template".into(),
-                    message: e.to_string(),
-                })?
-            }
-            // Not serde_norway: CloudFormation reads YAML 1.1 (see cfn/yaml.rs).
-            Format::Yaml => super::yaml::to_string(&self.document()?),
-        };
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        Ok(out)
-    }
-}
-
-/// `v` as JSON, or the error naming the entry `id`.
-fn ser(id: &LogicalId, v: &dyn erased::Ser) -> Result<Json, TemplateError> {
-    v.to_json().map_err(|e| TemplateError::Serialize {
-        id: id.as_str().to_owned(),
-        message: e.to_string(),
-    })
-}
-
-/// One entry of `Resources`: type, condition, ordering, policies, checkov skips, properties.
-fn resource_json(e: &Entry) -> Result<Json, TemplateError> {
-    let mut r = Map::new();
-    r.insert("Type".into(), e.resource_type().into());
-    let o = &e.options;
-    if let Some(c) = &o.condition {
-        r.insert("Condition".into(), c.as_str().into());
-    }
-    if !o.depends_on.is_empty() {
-        let d: Vec<Json> = o.depends_on.iter().map(|d| d.as_str().into()).collect();
-        r.insert("DependsOn".into(), Json::Array(d));
-    }
-    if let Some(p) = o.deletion_policy {
-        r.insert("DeletionPolicy".into(), ser(&e.id, &p)?);
-    }
-    if let Some(p) = o.update_replace_policy {
-        r.insert("UpdateReplacePolicy".into(), ser(&e.id, &p)?);
-    }
-    if !o.checkov_skips.is_empty() {
-        #[derive(Serialize)]
-        struct Checkov<'a> {
-            skip: &'a [CheckovSkip],
-        }
-        let skip = Checkov {
-            skip: &o.checkov_skips,
-        };
-        let mut meta = Map::new();
-        meta.insert("checkov".into(), ser(&e.id, &skip)?);
-        r.insert("Metadata".into(), Json::Object(meta));
-    }
-    let props = e
-        .resource
-        .properties()
-        .map_err(|err| TemplateError::Serialize {
-            id: e.id.as_str().to_owned(),
-            message: err.to_string(),
-        })?;
-    if props.as_object().is_some_and(|m| !m.is_empty()) {
-        r.insert("Properties".into(), props);
-    }
-    Ok(Json::Object(r))
-}
-
-mod erased {
-    use serde::Serialize;
-
-    /// Object-safe serialisation to a JSON value.
-    pub trait Ser {
-        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
-    }
-
-    impl<T: Serialize> Ser for T {
-        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-            serde_json::to_value(self)
-        }
+    /// The ids declared twice, which [`Template::validate`] refuses.
+    pub(crate) fn duplicate_ids(&self) -> &[String] {
+        &self.duplicates
     }
 }
 
