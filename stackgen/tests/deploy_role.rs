@@ -208,7 +208,7 @@ fn the_deploy_role_manages_only_bounded_roles_and_fits_iam_s_size_limit() {
         .collect();
     assert_eq!(
         allowed,
-        stackgen::stack::boundary::ceiling()
+        stackgen::stack::ceiling::actions()
             .iter()
             .map(|a| (*a).to_owned())
             .collect::<Vec<_>>()
@@ -220,7 +220,7 @@ fn the_deploy_role_manages_only_bounded_roles_and_fits_iam_s_size_limit() {
 #[test]
 fn every_role_of_every_environment_is_within_the_boundary() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../environments");
-    let ceiling = stackgen::stack::boundary::ceiling();
+    let ceiling = stackgen::stack::ceiling::actions();
     for name in ["local", "dev", "prod"] {
         let e = env::load_named(&dir, name).unwrap_or_else(|e| panic!("{name}: {e}"));
         let s = stack::build(&e).unwrap_or_else(|e| panic!("{name}: {e}"));

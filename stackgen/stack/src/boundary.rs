@@ -1,8 +1,8 @@
 //! The permissions boundary every role of a product stack carries.
 //!
 //! The bootstrap stack creates one managed policy per account and region
-//! (`stackgen-role-boundary-<region>`) allowing at most [`ceiling`]: every action any role of a
-//! product stack is ever granted. The deploy role may create and change roles only with that
+//! (`stackgen-role-boundary-<region>`) allowing at most its ceiling (`ceiling.rs`): every action
+//! any role of a product stack is ever granted. The deploy role may create and change roles only with that
 //! boundary attached (`iam:PermissionsBoundary` condition), so even a compromised pipeline cannot
 //! mint a role that does more than the store's functions do (IAM User Guide, "Permissions
 //! boundaries for IAM entities", <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>).
@@ -40,17 +40,4 @@ pub fn arn() -> Arn<ManagedPolicy> {
         format!(":policy/{NAME_PREFIX}-"),
         Pseudo::Region
     ))
-}
-
-/// Every action a product stack's roles may hold: the functions' grants, their logging, the
-/// kill switch's stack-wide grants and the schedule's invoke.
-pub fn ceiling() -> Vec<&'static str> {
-    let mut all: Vec<&'static str> = super::functions::GRANT_ACTIONS
-        .iter()
-        .chain(super::finops::ROLE_ACTIONS)
-        .flat_map(|group| group.iter().copied())
-        .collect();
-    all.sort_unstable();
-    all.dedup();
-    all
 }

@@ -4,9 +4,10 @@
 //!
 //! The kill switch (when `kill_switch.enabled`): AWS Budgets publishes the actual-spend
 //! notification at `kill_switch.threshold_percent` to the kill-switch topic, which invokes the
-//! `kill-switch` function (built from `retail_spec::KILL_SWITCH_FN` by `functions.rs`, like
-//! every other function). It throttles or destroys the environment per the environment file;
-//! an optional EventBridge Scheduler schedule invokes it with `destroy` out of hours.
+//! `kill-switch` function (built from `retail_spec::KILL_SWITCH_FN` by `functions/`, like
+//! every other function, with what differs per environment from `kill_switch.rs`). It
+//! throttles or destroys the environment per the environment file; an optional EventBridge
+//! Scheduler schedule invokes it with `destroy` out of hours.
 //!
 //! Deleting the stack. DeleteStack needs permission to delete every resource of the stack. The
 //! kill switch's own role holds only `cloudformation:DeleteStack` on this stack
@@ -18,10 +19,11 @@
 //! CloudFormation uses a stack's service role for DeleteStack whoever asks, without
 //! iam:PassRole, and that role lives outside the stack and outlives it.
 
-use retail_spec::{BUDGET_NAME_VAR, FunctionSpec, KILL_ACTION_VAR, KILL_SWITCH_TOPIC, Trigger};
+use retail_spec::KILL_SWITCH_TOPIC;
 
 use super::events::Events;
 use super::functions::Built;
+use super::kill_switch::{budget_name, granted, is_kill_switch};
 use super::{Ctx, StackError, ids};
 use crate::env::Environment;
 use crate::model::budgets::{
@@ -79,51 +81,6 @@ pub(super) const ROLE_ACTIONS: &[&[&str]] = &[
     DELETE_OBJECTS,
     INVOKE,
 ];
-
-/// The budget's name (`<project>-<env>-monthly`), which the kill switch checks notifications
-/// against.
-fn budget_name(ctx: &Ctx) -> String {
-    ctx.names.physical("monthly")
-}
-
-fn is_kill_switch(spec: &FunctionSpec) -> bool {
-    matches!(spec.trigger, Trigger::Topic { topic } if topic.id == KILL_SWITCH_TOPIC.id)
-}
-
-/// Whether the stack has `spec`: the kill switch only when the environment enables it.
-pub(super) fn renders(env: &Environment, spec: &FunctionSpec) -> bool {
-    !is_kill_switch(spec) || env.kill_switch.enabled
-}
-
-/// The grants `spec` gets in `env`: its spec's, except that a kill switch whose environment
-/// throttles gets none of what only destroying needs (DeleteStack, emptying buckets), so an
-/// invocation cannot make it destroy whatever its payload says.
-pub(super) fn granted(env: &Environment, spec: &FunctionSpec) -> Vec<retail_spec::Access> {
-    use retail_spec::Access;
-    let throttle_only =
-        is_kill_switch(spec) && env.kill_switch.action == crate::env::KillAction::Throttle;
-    spec.access
-        .iter()
-        .copied()
-        .filter(|a| {
-            !(throttle_only && matches!(a, Access::OwnStackDelete | Access::StackBucketsEmpty))
-        })
-        .collect()
-}
-
-/// Environment variables of `spec` that come from the environment file rather than a grant.
-pub(super) fn variables(ctx: &Ctx, spec: &FunctionSpec) -> Vec<(&'static str, String)> {
-    if !is_kill_switch(spec) {
-        return Vec::new();
-    }
-    vec![
-        (
-            KILL_ACTION_VAR,
-            ctx.env.kill_switch.action.as_str().to_owned(),
-        ),
-        (BUDGET_NAME_VAR, budget_name(ctx)),
-    ]
-}
 
 pub(super) fn build(ctx: &mut Ctx, events: &Events, functions: &[Built]) -> Result<(), StackError> {
     let kill_switch = functions.iter().find(|f| is_kill_switch(f.spec));

@@ -18,6 +18,7 @@
 
 mod api;
 pub mod boundary;
+pub mod ceiling;
 mod data;
 mod edge;
 mod events;
@@ -25,6 +26,7 @@ mod finops;
 mod functions;
 pub mod global;
 mod identity;
+mod kill_switch;
 mod notifications;
 mod observability;
 mod photos;
@@ -62,7 +64,7 @@ pub fn rendered_functions(env: &Environment) -> Vec<&'static FunctionSpec> {
 }
 
 fn renders(env: &Environment, spec: &FunctionSpec) -> bool {
-    finops::renders(env, spec) && notifications::renders(env, spec)
+    kill_switch::renders(env, spec) && notifications::renders(env, spec)
 }
 
 pub fn code_key_parameter(function: &FunctionSpec) -> String {

@@ -220,7 +220,7 @@ fn deploy_role_policy(boundary: &Handle<ManagedPolicy>) -> PolicyDocument {
 
 /// The permissions boundary of every product role: at most what the store's functions do.
 fn boundary_policy() -> ManagedPolicy {
-    let ceiling = crate::stack::boundary::ceiling();
+    let ceiling = crate::stack::ceiling::actions();
     ManagedPolicy::new(PolicyDocument::new(vec![Statement::allow(
         "StoreFunctions",
         &ceiling,

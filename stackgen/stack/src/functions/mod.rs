@@ -112,7 +112,7 @@ fn build_one(
     let mut statements = own_statements(ctx, &log_group, failures.as_ref());
     let mut variables = Variables::default();
     variables::settings(ctx, spec, &mut variables);
-    for access in super::finops::granted(ctx.env, spec) {
+    for access in super::kill_switch::granted(ctx.env, spec) {
         statements.extend(grants::grant(ctx, grantable, spec, access, &mut variables)?);
     }
     let role = role(ctx, spec, &function_name, statements);

@@ -80,7 +80,7 @@ pub(super) fn settings(ctx: &Ctx, spec: &FunctionSpec, vars: &mut Variables) {
             env.is_protected().to_string(),
         );
     }
-    for (name, value) in super::super::finops::variables(ctx, spec) {
+    for (name, value) in super::super::kill_switch::variables(ctx, spec) {
         vars.literal(name, value);
     }
 }
