@@ -6,8 +6,9 @@
 use std::fmt::Write;
 
 use crate::allowlist::TypeName;
+use crate::naming::field_name;
 use crate::reference::Kind;
-use crate::typed::{EnumDef, Field, StructDef, Ty, Typed, field_name};
+use crate::typed::{EnumDef, Field, StructDef, Ty, Typed};
 
 /// The module of one typed resource type.
 pub fn module(t: &Typed) -> String {

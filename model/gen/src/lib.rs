@@ -29,6 +29,7 @@
 mod allowlist;
 mod emit;
 mod emit_typed;
+mod naming;
 mod props;
 mod reference;
 mod schema;

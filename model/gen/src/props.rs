@@ -13,7 +13,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::allowlist::TypeName;
-use crate::typed::field_name;
+use crate::naming::field_name;
 
 /// The property names of one object of a schema: the resource itself (`definition: None`) or
 /// one of its definitions.

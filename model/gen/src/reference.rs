@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::GenError;
 use crate::allowlist::{Section, TypeName, lines};
-use crate::typed::type_name;
+use crate::naming::type_name;
 
 /// The kinds most resource types share, in the order they are tried.
 pub const COMMON: [&str; 4] = ["Arn", "Id", "Name", "Url"];
