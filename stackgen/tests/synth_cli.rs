@@ -307,6 +307,20 @@ fn errors_are_one_paragraph_with_exit_code_1() {
     );
 }
 
+/// An error that names its cause in its own message is printed with the cause once, not once
+/// more for each error in the chain that returns it as its source.
+#[test]
+fn an_unwritable_output_directory_names_the_cause_once() {
+    let o = stackgen(&["synth", "--env", "dev", "--out", "/dev/null/out"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write /dev/null/out/dev/"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("Not a directory").count(), 1, "{stderr}");
+}
+
 #[test]
 fn help_documents_examples_and_exit_codes() {
     let o = stackgen(&["--help"]);

@@ -28,5 +28,43 @@ pub fn paint(color: bool, code: &str, text: &str) -> String {
 /// `error: <context>: <cause>: <root cause>` on one paragraph.
 pub fn error_paragraph(err: &anyhow::Error) -> String {
     let label = paint(stderr_color(), "1;31", "error:");
-    format!("{label} {err:#}")
+    format!("{label} {}", chain(err))
+}
+
+/// The error and its causes, `: `-separated, leaving out a cause whose text is already said:
+/// many errors name their cause in their own message and also return it as their `source`
+/// (`cannot write out/dev/…: Not a directory (os error 20)`), which `{:#}` prints twice.
+fn chain(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chain;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot write x.json: {source}")]
+    struct Named {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated_and_a_new_one_is_added() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotADirectory, "Not a directory");
+        let err = anyhow::Error::new(Named { source: io }).context("cannot synth `dev`");
+        assert_eq!(
+            chain(&err),
+            "cannot synth `dev`: cannot write x.json: Not a directory"
+        );
+        let err = anyhow::anyhow!("disk full").context("cannot write the report");
+        assert_eq!(chain(&err), "cannot write the report: disk full");
+    }
 }
