@@ -1,6 +1,7 @@
-//! A reader who follows the README finds every file it names: each relative link and each
-//! backticked path (`stackgen/src/smoke/http.rs`, or a name such as `journey.rs` given under its
-//! directory in the layout table) must be a file or directory of the repository. Placeholders
+//! A reader who follows the README (and `docs/benchmarks.md`, which it links to) finds every
+//! file it names: each relative link and each backticked path (`stackgen/src/smoke/http.rs`, or
+//! a name such as `journey.rs` given under its directory in the layout table) must be a file or
+//! directory of the repository. Placeholders
 //! (`docs/<env>/`), globs, URLs, what runs produce (`out/…`) and one-word directories (an S3
 //! prefix such as `daily/`) are not files to find.
 
@@ -76,9 +77,12 @@ fn named_paths(readme: &str) -> Vec<String> {
 fn every_file_the_readme_names_exists() {
     let root = repo();
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    // The benchmarks' history, which the README's table links to, is held to the same rule.
+    let benchmarks =
+        std::fs::read_to_string(root.join("docs/benchmarks.md")).expect("docs/benchmarks.md");
     let mut files = Vec::new();
     tree(&root, &root, &mut files);
-    let named = named_paths(&readme);
+    let named = named_paths(&format!("{readme}\n{benchmarks}"));
     assert!(named.len() > 50, "the README names files: {named:?}");
     let missing: Vec<&String> = named
         .iter()
