@@ -16,7 +16,7 @@
 //! "we recommend that all five of the above roots be included"
 //! (<https://www.amazontrust.com/repository/>). The platform's store would be read from disk
 //! during init, before the first `/next`: on a Debian host that was about half of a handler's
-//! start (README, `make bench` functions).
+//! start (`docs/benchmarks.md`, `functions`).
 //!
 //! `SSL_CERT_FILE` or `SSL_CERT_DIR` in a function's environment (a TLS-inspecting proxy, a
 //! private endpoint with its own CA) switches to rustls-native-certs, which then reads only the
