@@ -120,6 +120,25 @@ fn saved_dev_template() -> PathBuf {
     out.join("dev/grocer-dev.template.json")
 }
 
+/// `diff`'s arguments for dev, with its log retention changed from 7 to 14 days, against
+/// `saved`: a change in every log group, so exit 2.
+fn retention_changed(saved: &Path) -> Vec<String> {
+    let envs = environments_with("dev", |b| {
+        replace(b, "log_retention_days: 7", "log_retention_days: 14")
+    });
+    [
+        "diff",
+        "--env",
+        "dev",
+        "--environments-dir",
+        s(&envs),
+        "--against",
+        s(saved),
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 #[test]
 fn against_a_saved_file_with_no_aws_unchanged_is_0_and_a_changed_value_is_2() {
     let saved = saved_dev_template();
@@ -132,18 +151,8 @@ fn against_a_saved_file_with_no_aws_unchanged_is_0_and_a_changed_value_is_2() {
     assert!(stdout.contains("No changes."), "{stdout}");
     assert!(!stdout.contains('\x1b'), "NO_COLOR must disable colour");
 
-    let envs = environments_with("dev", |b| {
-        replace(b, "log_retention_days: 7", "log_retention_days: 14")
-    });
-    let args = [
-        "diff",
-        "--env",
-        "dev",
-        "--environments-dir",
-        s(&envs),
-        "--against",
-        s(&saved),
-    ];
+    let args = retention_changed(&saved);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = stackgen(&args, &aws);
     let stdout = text(&o.stdout);
     assert_eq!(o.status.code(), Some(2), "{stdout}{}", text(&o.stderr));
@@ -194,19 +203,8 @@ fn against_a_saved_file_with_no_aws_unchanged_is_0_and_a_changed_value_is_2() {
 /// fails, and `println!` panics with exit 101) nor changes its answer: 2 still says "changes".
 #[test]
 fn a_reader_that_stops_reading_changes_neither_the_outcome_nor_the_exit_code() -> TestResult {
-    let saved = saved_dev_template();
-    let envs = environments_with("dev", |b| {
-        replace(b, "log_retention_days: 7", "log_retention_days: 14")
-    });
-    let args = [
-        "diff",
-        "--env",
-        "dev",
-        "--environments-dir",
-        s(&envs),
-        "--against",
-        s(&saved),
-    ];
+    let args = retention_changed(&saved_dev_template());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     // The pipe's reader is gone before the command writes its first line.
     let (reader, writer) = std::io::pipe()?;
     drop(reader);

@@ -83,14 +83,7 @@ pub(super) fn check(env: &Environment, out: &mut Vec<Violation>) {
             ),
         ));
     }
-    let why = if env.is_protected() {
-        Some("the environment is protected (production-like)".to_owned())
-    } else {
-        env.account
-            .as_ref()
-            .map(|a| format!("it names the AWS account `{a}`"))
-    };
-    if let Some(why) = why {
+    if let Some(why) = meant_for_aws(env) {
         out.push((
             field,
             format!(
@@ -98,6 +91,18 @@ pub(super) fn check(env: &Environment, out: &mut Vec<Violation>) {
                  reaches AWS; remove the line to deploy this environment to AWS"
             ),
         ));
+    }
+}
+
+/// Why `env` is meant for a real AWS account, if it is: it is protected (production-like), or
+/// it names its account. Such an environment takes neither `emulator:` nor `function_code: host`.
+pub(super) fn meant_for_aws(env: &Environment) -> Option<String> {
+    if env.is_protected() {
+        Some("the environment is protected (production-like)".to_owned())
+    } else {
+        env.account
+            .as_ref()
+            .map(|a| format!("it names the AWS account `{a}`"))
     }
 }
 

@@ -535,14 +535,7 @@ fn check_function_code(env: &Environment, out: &mut Vec<Violation>) {
     if env.function_code != FunctionCode::Host {
         return;
     }
-    let why = if env.is_protected() {
-        Some("the environment is protected (production-like)".to_owned())
-    } else {
-        env.account
-            .as_ref()
-            .map(|a| format!("it names the AWS account `{a}`"))
-    };
-    if let Some(why) = why {
+    if let Some(why) = super::emulator::meant_for_aws(env) {
         out.push((
             FieldPath::keys("function_code"),
             format!(
