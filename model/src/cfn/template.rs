@@ -19,7 +19,6 @@ use std::marker::PhantomData;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
-use serde_json::Value as Json;
 
 use super::attr::Attr;
 use super::references::Reference;
@@ -38,7 +37,7 @@ pub trait Resource: AnyResource + Serialize + fmt::Debug + 'static {
 ///
 /// `AnyResource` is implemented per type here rather than once for every `T: Resource`: a
 /// blanket implementation is generic, so its code (each type's `Serialize` for each of the
-/// template's three serializers, about 5 MB of machine code) would be generated in every crate
+/// template's serializers: the pretty text and the reference check) would be generated in every crate
 /// that adds a resource to a template, and again whenever that crate's code generation is redone.
 /// Written per type, it is compiled once, in this crate.
 macro_rules! resource {
@@ -55,9 +54,6 @@ macro_rules! resource {
         impl $crate::cfn::AnyResource for $ty {
             fn resource_type(&self) -> &'static str {
                 $name
-            }
-            fn properties(&self) -> Result<serde_json::Value, serde_json::Error> {
-                serde_json::to_value(self)
             }
             fn write_properties(
                 &self,
@@ -96,8 +92,6 @@ pub(crate) use resource;
 /// A resource of any type, as the template stores it.
 pub trait AnyResource: Any + fmt::Debug {
     fn resource_type(&self) -> &'static str;
-    /// The `Properties` object (the rendering edge: this is where JSON appears).
-    fn properties(&self) -> Result<Json, serde_json::Error>;
     /// Writes the `Properties` object as pretty JSON text `depth` levels in (`cfn/render.rs`).
     fn write_properties(&self, out: &mut Vec<u8>, depth: usize) -> Result<(), serde_json::Error>;
     /// What the properties refer to (`cfn/references.rs`).
@@ -672,6 +666,7 @@ mod tests {
     use crate::services::apigw::Api;
     use crate::services::sqs::Queue;
     use crate::sub;
+    use serde_json::Value as Json;
 
     fn tags() -> Tags {
         let mut t = Tags::new();
