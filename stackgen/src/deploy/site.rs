@@ -181,16 +181,14 @@ async fn delete_stale(
     keep: &BTreeSet<&str>,
 ) -> Result<Vec<String>, AwsError> {
     let mut stale = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = ctx
-            .s3
-            .list_objects_v2()
-            .bucket(bucket)
-            .set_continuation_token(token.take())
-            .send()
-            .await
-            .map_err(|e| ctx.fail("s3", "ListObjectsV2", e))?;
+    let mut pages = ctx
+        .s3
+        .list_objects_v2()
+        .bucket(bucket)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| ctx.fail("s3", "ListObjectsV2", e))?;
         stale.extend(
             page.contents()
                 .iter()
@@ -198,10 +196,6 @@ async fn delete_stale(
                 .filter(|k| *k != MARKER_KEY && !keep.contains(k))
                 .map(str::to_string),
         );
-        match page.next_continuation_token() {
-            Some(t) if page.is_truncated() == Some(true) => token = Some(t.to_string()),
-            _ => break,
-        }
     }
     let ids: Vec<(String, Option<String>)> = stale.iter().map(|k| (k.clone(), None)).collect();
     delete_objects(ctx, bucket, &ids).await?;
