@@ -185,18 +185,17 @@ async fn drifted_resources(
     stack: &str,
 ) -> Result<Vec<ResourceDrift>, DriftError> {
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = ctx
-            .cloudformation
-            .describe_stack_resource_drifts()
-            .stack_name(stack)
-            .stack_resource_drift_status_filters(StackResourceDriftStatus::Modified)
-            .stack_resource_drift_status_filters(StackResourceDriftStatus::Deleted)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| ctx.fail("cloudformation", "DescribeStackResourceDrifts", e))?;
+    let mut pages = ctx
+        .cloudformation
+        .describe_stack_resource_drifts()
+        .stack_name(stack)
+        .stack_resource_drift_status_filters(StackResourceDriftStatus::Modified)
+        .stack_resource_drift_status_filters(StackResourceDriftStatus::Deleted)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page =
+            page.map_err(|e| ctx.fail("cloudformation", "DescribeStackResourceDrifts", e))?;
         out.extend(page.stack_resource_drifts().iter().map(|d| {
             ResourceDrift {
                 logical_id: d.logical_resource_id().unwrap_or_default().to_owned(),
@@ -218,10 +217,6 @@ async fn drifted_resources(
                     .collect(),
             }
         }));
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            break;
-        }
     }
     out.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
     Ok(out)

@@ -166,23 +166,16 @@ async fn anomaly_monitors(ctx: &AwsContext, names: &[String]) -> Result<Vec<Stri
 /// Distributions tagged `Project=project`, `Env=env` (ListDistributions, then the tags of each).
 async fn distributions(ctx: &AwsContext, project: &str, env: &str) -> Result<Vec<String>, String> {
     let mut arns = Vec::new();
-    let mut marker = None;
-    loop {
-        let page = ctx
-            .cloudfront
-            .list_distributions()
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| ctx.fail("cloudfront", "ListDistributions", e).to_string())?;
-        let Some(list) = page.distribution_list() else {
-            break;
-        };
-        arns.extend(list.items().iter().map(|d| d.arn().to_owned()));
-        match list.next_marker() {
-            Some(m) if list.is_truncated() && !m.is_empty() => marker = Some(m.to_owned()),
-            _ => break,
-        }
+    let mut summaries = ctx
+        .cloudfront
+        .list_distributions()
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(summary) = summaries.next().await {
+        let summary =
+            summary.map_err(|e| ctx.fail("cloudfront", "ListDistributions", e).to_string())?;
+        arns.push(summary.arn().to_owned());
     }
     let mut out = Vec::new();
     for arn in arns {

@@ -46,17 +46,15 @@ pub async fn prune_assets(
     let cutoff = SystemTime::now()
         .checked_sub(min_age)
         .unwrap_or(SystemTime::UNIX_EPOCH);
-    let mut token = None;
-    loop {
-        let page = ctx
-            .s3
-            .list_objects_v2()
-            .bucket(bucket)
-            .prefix("assets/")
-            .set_continuation_token(token.take())
-            .send()
-            .await
-            .map_err(|e| ctx.fail("s3", "ListObjectsV2", e))?;
+    let mut pages = ctx
+        .s3
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix("assets/")
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| ctx.fail("s3", "ListObjectsV2", e))?;
         for object in page.contents() {
             let Some(key) = object.key().filter(|k| sha_of_key(k).is_some()) else {
                 continue;
@@ -72,10 +70,6 @@ pub async fn prune_assets(
             } else {
                 report.deleted.push(key.to_owned());
             }
-        }
-        match page.next_continuation_token() {
-            Some(t) if page.is_truncated() == Some(true) => token = Some(t.to_owned()),
-            _ => break,
         }
     }
     if !dry_run && !report.deleted.is_empty() {

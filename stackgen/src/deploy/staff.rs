@@ -280,22 +280,17 @@ pub async fn confirm_customer(
 /// Every member of the staff group, by email.
 pub async fn list(ctx: &AwsContext, pool: &str) -> Result<Vec<StaffMember>, StaffError> {
     let cognito = client(ctx);
+    let mut users = cognito
+        .list_users_in_group()
+        .user_pool_id(pool)
+        .group_name(STAFF_GROUP)
+        .into_paginator()
+        .items()
+        .send();
     let mut members = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = cognito
-            .list_users_in_group()
-            .user_pool_id(pool)
-            .group_name(STAFF_GROUP)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| ctx.fail("cognito-idp", "ListUsersInGroup", e))?;
-        members.extend(page.users().iter().map(member));
-        match page.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-            _ => break,
-        }
+    while let Some(user) = users.next().await {
+        let user = user.map_err(|e| ctx.fail("cognito-idp", "ListUsersInGroup", e))?;
+        members.push(member(&user));
     }
     members.sort_by(|a, b| a.email.cmp(&b.email));
     Ok(members)
