@@ -160,8 +160,10 @@ impl AwsContext {
     }
 }
 
-/// `err: cause: cause…`, without repeating a cause the previous one already printed.
-fn cause_chain(err: &(dyn StdError + 'static)) -> String {
+/// `err: cause: cause…` on one line, without repeating a cause the previous one already printed:
+/// an SDK failure as a person reads it (the SDK's own `DisplayErrorContext` ends with a `Debug`
+/// dump of the whole error).
+pub fn cause_chain(err: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = vec![err.to_string()];
     let mut source = err.source();
     while let Some(cause) = source {

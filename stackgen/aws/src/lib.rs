@@ -17,5 +17,5 @@ pub use account::{
 };
 pub use context::{AwsContext, AwsTarget, StaticCredentials};
 pub use counter::ApiCallCounter;
-pub use error::{AwsError, ServiceFailure};
+pub use error::{AwsError, ServiceFailure, cause_chain};
 pub use http::{config_loader, http_client};

@@ -15,7 +15,7 @@
 //! (`crate::deploy::ci`).
 
 use anyhow::{Context, Result};
-use aws_sdk_costexplorer::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_costexplorer::error::ProvideErrorMetadata;
 use aws_sdk_costexplorer::types::{CostAllocationTagStatus, CostAllocationTagStatusEntry};
 use serde::Serialize;
 
@@ -398,7 +398,7 @@ async fn backfill(ce: &aws_sdk_costexplorer::Client) -> Backfill {
                     .to_owned(),
         },
         Err(e) => Backfill::NotRequested {
-            reason: format!("Cost Explorer refused it: {}", DisplayErrorContext(&e)),
+            reason: format!("Cost Explorer refused it: {}", crate::aws::cause_chain(&e)),
         },
     }
 }
@@ -487,7 +487,7 @@ pub async fn activate(client: &aws_sdk_costexplorer::Client) -> Result<TagActiva
             }
         }
         Err(e) => {
-            let text = DisplayErrorContext(&e).to_string();
+            let text = aws_sdk_costexplorer::error::DisplayErrorContext(&e).to_string();
             let code = e.code().unwrap_or("");
             let raw = e.raw_response();
             let raw_status = raw.map(|r| r.status().as_u16());

@@ -438,7 +438,7 @@ async fn finish(
         progress.step("demo catalog: not reloaded (stack unchanged)");
         None
     } else {
-        Some(load_demo(ctx, env, args.target.profile.as_deref(), &outputs, progress).await?)
+        Some(load_demo(ctx, &outputs, progress).await?)
     };
     let smoke = if args.skip_smoke {
         "skipped (--skip-smoke)".to_string()
@@ -591,8 +591,6 @@ async fn publish(
 /// the demo products that have none (`deploy::demo_photos`).
 async fn load_demo(
     ctx: &AwsContext,
-    env: &Environment,
-    profile: Option<&str>,
     outputs: &BTreeMap<String, String>,
     progress: &dyn Progress,
 ) -> Result<usize> {
@@ -600,12 +598,9 @@ async fn load_demo(
     let table = outputs.get(&key).with_context(|| {
         format!("the deployed stack has no `{key}` output, so the demo catalog cannot be loaded; redeploy the stack")
     })?;
-    let mut loader =
-        crate::aws::config_loader().region(aws_config::Region::new(env.region.clone()));
-    if let Some(p) = profile {
-        loader = loader.profile_name(p);
-    }
-    let client = aws_sdk_dynamodb::Client::new(&loader.load().await);
+    // The deploy's own configuration: the same credentials, and for an environment on the
+    // emulator the same endpoint (a client of its own would go to AWS).
+    let client = aws_sdk_dynamodb::Client::new(ctx.config());
     let loaded = retail_functions::demo::load(&client, table)
         .await
         .with_context(|| format!("cannot load the demo catalog into table `{table}`"))?;

@@ -85,7 +85,7 @@ pub async fn upload(
             .map_err(|e| DemoPhotoError::Upload {
                 sku,
                 bucket: bucket.to_owned(),
-                cause: aws_sdk_s3::error::DisplayErrorContext(&e).to_string(),
+                cause: crate::aws::cause_chain(&e),
             })?;
         done.sent += 1;
     }
@@ -113,7 +113,7 @@ async fn wants_photo(
         .consistent_read(true)
         .send()
         .await
-        .map_err(|e| read_failed(aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string()))?;
+        .map_err(|e| read_failed(crate::aws::cause_chain(&e)))?;
     let Some(item) = out.item() else {
         return Ok(false);
     };

@@ -141,7 +141,7 @@ async fn anomaly_monitors(ctx: &AwsContext, names: &[String]) -> Result<Vec<Stri
             .send()
             .await
             .map_err(|e| {
-                let e = aws_sdk_costexplorer::error::DisplayErrorContext(&e);
+                let e = crate::aws::cause_chain(&e);
                 format!("Cost Explorer GetAnomalyMonitors failed: {e}")
             })?;
         out.extend(

@@ -121,10 +121,9 @@ pub async fn cost_allocation_tags(ce: &aws_sdk_costexplorer::Client, keys: &[&st
     let listed = match listed {
         Ok(out) => out,
         Err(e) => {
-            use aws_sdk_costexplorer::error::DisplayErrorContext;
             return Readiness::Unknown(format!(
                 "cannot read the cost allocation tags (Cost Explorer ListCostAllocationTags, management account only): {}",
-                DisplayErrorContext(&e)
+                crate::aws::cause_chain(&e)
             ));
         }
     };

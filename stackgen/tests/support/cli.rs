@@ -1,6 +1,8 @@
 //! The `stackgen` binary run as a user runs it, against a test's emulator: its own copy of the
-//! environment files, the emulator's endpoint and dummy credentials, no profile; `deploy`
-//! ships the local environment with tiny zips (moto stores code without running it).
+//! environment files (local.yaml's `emulator:` naming the test's emulator), the emulator's
+//! endpoint and dummy credentials, no profile; `deploy` ships the local environment with tiny
+//! zips (moto stores code without running it) from a shell with no AWS settings at all, as a
+//! second terminal beside `make run` would.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -33,7 +35,11 @@ impl Cli {
         for entry in std::fs::read_dir(repo().join("environments"))? {
             let path = entry?.path();
             if let Some(n) = path.file_name() {
-                std::fs::copy(&path, dir.join("environments").join(n))?;
+                let body = std::fs::read_to_string(&path)?.replace(
+                    "emulator: http://127.0.0.1:5000",
+                    &format!("emulator: {}", moto.endpoint()),
+                );
+                std::fs::write(dir.join("environments").join(n), body)?;
             }
         }
         Ok(Cli {
@@ -65,10 +71,36 @@ impl Cli {
         Ok(out)
     }
 
+    /// Runs the binary with nothing of AWS in its environment (no endpoint, no credentials, no
+    /// profile files, no instance metadata): only what the environment file says.
+    pub fn run_bare(&self, args: &[&str]) -> std::io::Result<Output> {
+        let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+            .current_dir(repo())
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.dir)
+            .env("STACKGEN_ENVIRONMENTS_DIR", self.dir.join("environments"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()?;
+        println!(
+            "$ stackgen {} (no AWS settings)\n--- exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            args.join(" "),
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(out)
+    }
+
+    /// Deploys `local` from a shell with no AWS settings ([`Cli::run_bare`]): the stack, the
+    /// site and the demo catalog all reach the emulator its file names.
     pub fn deploy(&self) -> TestResult {
         let lambda = self.dir.join("lambda").to_string_lossy().to_string();
         let out_dir = self.dir.join("out").to_string_lossy().to_string();
-        let out = self.run(&[
+        let out = self.run_bare(&[
             "deploy",
             "--env",
             "local",

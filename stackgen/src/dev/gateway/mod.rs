@@ -266,7 +266,7 @@ impl Gateway {
                 self.log(format!(
                     "{}/{key}: {}",
                     bucket.bucket,
-                    aws_sdk_s3::error::DisplayErrorContext(&e)
+                    crate::aws::cause_chain(&e)
                 ));
                 return serve::response(
                     502,

@@ -6,8 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use aws_smithy_types::error::display::DisplayErrorContext;
-
 use super::PlanError;
 
 /// One resource of the deployed stack.
@@ -49,7 +47,7 @@ impl DeployedStack {
             .stack_name(name)
             .send()
             .await
-            .map_err(|e| failure("DescribeStacks", DisplayErrorContext(e).to_string()))?;
+            .map_err(|e| failure("DescribeStacks", crate::aws::cause_chain(&e)))?;
         let stack = described
             .stacks()
             .first()
@@ -75,8 +73,8 @@ impl DeployedStack {
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
-            let page = page
-                .map_err(|e| failure("ListStackResources", DisplayErrorContext(e).to_string()))?;
+            let page =
+                page.map_err(|e| failure("ListStackResources", crate::aws::cause_chain(&e)))?;
             for r in page.stack_resource_summaries() {
                 let (Some(logical), Some(physical)) =
                     (r.logical_resource_id(), r.physical_resource_id())

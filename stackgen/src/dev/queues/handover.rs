@@ -10,8 +10,6 @@
 
 use std::sync::Arc;
 
-use aws_smithy_types::error::display::DisplayErrorContext;
-
 use crate::dev::logs::LogSink;
 use crate::dev::plan::QueueMapping;
 
@@ -42,7 +40,7 @@ impl Handover {
                         format!(
                             "cannot read the deployed event source mapping {} ({uuid}): {}; polling anyway",
                             mapping.logical_id,
-                            DisplayErrorContext(e)
+                            crate::aws::cause_chain(&e)
                         ),
                     );
                     continue;
@@ -76,7 +74,7 @@ impl Handover {
                     format!(
                         "cannot pause the deployed event source mapping {} ({uuid}): {}; the emulator may receive messages too",
                         mapping.logical_id,
-                        DisplayErrorContext(e)
+                        crate::aws::cause_chain(&e)
                     ),
                 ),
             }
@@ -99,7 +97,7 @@ impl Handover {
                     &source,
                     format!(
                         "cannot re-enable the deployed event source mapping {uuid}: {}; run `stackgen deploy` to restore it",
-                        DisplayErrorContext(e)
+                        crate::aws::cause_chain(&e)
                     ),
                 );
             }

@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_sqs::operation::receive_message::ReceiveMessageOutput;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
-use aws_smithy_types::error::display::DisplayErrorContext;
 use bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
@@ -154,7 +153,7 @@ impl Poller {
                 if *errors == 1 || errors.is_power_of_two() {
                     self.log(format!(
                         "event source {queue_name}: ReceiveMessage failed ({}); retrying",
-                        DisplayErrorContext(e)
+                        crate::aws::cause_chain(&e)
                     ));
                 }
                 let backoff = Duration::from_secs(1 << (*errors).min(5)).min(MAX_ERROR_BACKOFF);
@@ -223,7 +222,7 @@ impl Poller {
                 self.log(format!(
                     "event source {}: DeleteMessageBatch failed ({}); those messages will be delivered again",
                     self.queue_name,
-                    DisplayErrorContext(e)
+                    crate::aws::cause_chain(&e)
                 ));
             }
         }

@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -75,7 +74,7 @@ pub async fn poll(
                     say(format!(
                         "event source {} stream, shard {shard}: GetRecords failed ({}); retrying",
                         mapping.table_name,
-                        DisplayErrorContext(e)
+                        crate::aws::cause_chain(&e)
                     ));
                     tokio::time::sleep(ERROR_PAUSE).await;
                 }
@@ -129,7 +128,7 @@ async fn shard_iterators(
         .table_name(table)
         .send()
         .await
-        .map_err(|e| format!("ListStreams failed ({})", DisplayErrorContext(e)))?;
+        .map_err(|e| format!("ListStreams failed ({})", crate::aws::cause_chain(&e)))?;
     let arn = listed
         .streams()
         .first()
@@ -141,7 +140,7 @@ async fn shard_iterators(
         .stream_arn(&arn)
         .send()
         .await
-        .map_err(|e| format!("DescribeStream failed ({})", DisplayErrorContext(e)))?;
+        .map_err(|e| format!("DescribeStream failed ({})", crate::aws::cause_chain(&e)))?;
     let mut shards = Vec::new();
     let ids = described
         .stream_description()
@@ -157,7 +156,7 @@ async fn shard_iterators(
             .shard_iterator_type(ShardIteratorType::Latest)
             .send()
             .await
-            .map_err(|e| format!("GetShardIterator failed ({})", DisplayErrorContext(e)))?;
+            .map_err(|e| format!("GetShardIterator failed ({})", crate::aws::cause_chain(&e)))?;
         shards.push((
             shard.to_owned(),
             iterator.shard_iterator().map(str::to_owned),
