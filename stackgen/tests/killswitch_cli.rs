@@ -386,7 +386,7 @@ fn the_local_environment_deploys_only_to_a_loopback_endpoint() -> TestResult {
         assert_eq!(out.status.code(), Some(1), "{endpoint}: {stderr}");
         assert!(
             stderr.contains(&format!(
-                "AWS_ENDPOINT_URL is `{endpoint}`, which is not this machine"
+                "AWS_ENDPOINT_URL is `{endpoint}`, which is not an http(s) URL on this machine"
             )) && stderr.contains("nothing was sent"),
             "{stderr}"
         );

@@ -300,7 +300,7 @@ impl Stack {
             vars.push((STORES_VAR.to_owned(), STORES.join(",")));
         }
         if function.id == retail_spec::KILL_SWITCH_FN.id {
-            // From the environment file, not from a grant (see stackgen's stack/finops.rs).
+            // From the environment file, not from a grant (see stackgen's stack/kill_switch.rs).
             vars.push((
                 retail_spec::KILL_ACTION_VAR.to_owned(),
                 "throttle".to_owned(),

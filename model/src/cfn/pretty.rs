@@ -2,7 +2,7 @@
 //! so that a value can start indented, and a hand-written object for a document's frame.
 //!
 //! The renderer (`render.rs`) writes a template's frame with [`Object`] and each resource's
-//! typed properties with [`write_value`], which `resource!` (`resource.rs`) calls for every
+//! typed properties with [`write_value`], which `resource!` (`template.rs`) calls for every
 //! resource type; the bytes are those `serde_json::to_string_pretty` would write.
 
 use std::io;

@@ -7,8 +7,9 @@
 //! a `Value` tree (a map and a string per key, hashed and dropped again) was most of its time.
 //! The document's frame (sections, resource ids, `Type`, policies, `Metadata`) is written by
 //! hand and each resource's typed properties are serialized into the same buffer at their depth
-//! (`pretty.rs`). The bytes are those `serde_json::to_string_pretty` writes for the document (a
-//! unit test and the template snapshots hold them equal).
+//! (`pretty.rs`). The bytes are those `serde_json::to_string_pretty` would write for the same
+//! document: the tests hold the text to that format (it reads back and pretty-prints to itself),
+//! and each resource's written properties to its typed struct's own serialization.
 
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -185,6 +186,8 @@ mod tests {
         t
     }
 
+    /// The hand-written frame and `Pretty` write exactly serde_json's pretty format: the text
+    /// reads back (`document`) and pretty-prints to the same bytes.
     #[test]
     fn writes_the_bytes_the_document_pretty_prints_to() {
         let t = everything();
@@ -204,7 +207,7 @@ mod tests {
     }
 
     /// The writer's properties are the typed struct's own serialization, read independently of
-    /// the text (serde_json's value serializer), with the required tags stamped on.
+    /// the text (serde_json's value serializer).
     #[test]
     fn written_properties_are_the_typed_values_serialization() {
         let t = everything();

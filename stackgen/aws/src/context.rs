@@ -3,7 +3,8 @@
 //! The region comes from the environment file, never from the caller's shell, so `--env dev`
 //! always means dev's region. `AWS_ENDPOINT_URL` (and the per-service variants) are read by
 //! aws-config itself; an explicit endpoint or static credentials can also be passed in, which is
-//! what tests and the local runner use instead of mutating the process environment.
+//! what an environment on the local emulator (`emulator:`), the tests and the local runner use
+//! instead of the process environment.
 
 use aws_config::{Region, SdkConfig};
 

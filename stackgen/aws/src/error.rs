@@ -18,8 +18,9 @@ use super::context::AwsContext;
 pub enum AwsError {
     #[error(
         "cannot reach the AWS endpoint {endpoint} ({service} {operation}): {detail}. If you are \
-         using the local emulator, start it (`make run` starts moto) and check that \
-         AWS_ENDPOINT_URL points at it; otherwise check your network or proxy settings."
+         using the local emulator, start it (`make run` starts moto) and check that the \
+         environment file's `emulator:` (or AWS_ENDPOINT_URL) points at it; otherwise check your \
+         network or proxy settings."
     )]
     Unreachable {
         service: &'static str,
@@ -111,7 +112,9 @@ impl AwsContext {
     {
         let endpoint = self.endpoint_for(service);
         let detail = cause_chain(&err);
-        if mentions_credentials(&detail) {
+        // A service's own refusal means the credentials resolved, whatever its message says.
+        let answered = matches!(err, SdkError::ServiceError(_));
+        if !answered && mentions_credentials(&detail) {
             return AwsError::NoCredentials {
                 service,
                 operation,

@@ -1,8 +1,9 @@
 //! AWS access: one place that turns "this environment, this profile" into SDK clients.
 //!
 //! Every command that talks to AWS goes through [`AwsContext`]: region from the environment file,
-//! optional `--profile`, and the standard `AWS_ENDPOINT_URL` honoured by aws-config itself (that is
-//! how the local emulator is reached — there is no emulator-specific code path). Each client
+//! optional `--profile`, and the standard `AWS_ENDPOINT_URL` honoured by aws-config itself; an
+//! environment on the local emulator passes its endpoint and dummy credentials explicitly
+//! (`AwsTarget`), and past that the emulator is spoken to exactly as AWS is. Each client
 //! carries an [`ApiCallCounter`] so a command can say how many requests it made, and SDK failures
 //! become [`AwsError`]s that say what to set or start.
 

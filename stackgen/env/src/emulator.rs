@@ -15,9 +15,9 @@ use super::model::Environment;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "environment `{env}` lives on the local AWS emulator at {declared} (`emulator:` in its \
-     file), but AWS_ENDPOINT_URL is `{shell}`, which is not this machine, so nothing was sent. \
-     Unset AWS_ENDPOINT_URL (the file's emulator is used), or point it at an emulator on \
-     127.0.0.1, localhost or [::1]"
+     file), but AWS_ENDPOINT_URL is `{shell}`, which is not an http(s) URL on this machine, so \
+     nothing was sent. Unset AWS_ENDPOINT_URL (the file's emulator is used), or point it at an \
+     emulator on 127.0.0.1, localhost or [::1] (`http://127.0.0.1:5000`)"
 )]
 pub struct EndpointElsewhere {
     pub env: String,
@@ -40,7 +40,7 @@ impl Environment {
         };
         match shell_endpoint {
             None => Ok(Some(declared.clone())),
-            Some(shell) if is_loopback_url(shell) => Ok(Some(shell.to_owned())),
+            Some(shell) if is_emulator_url(shell) => Ok(Some(shell.to_owned())),
             Some(shell) => Err(EndpointElsewhere {
                 env: self.name.clone(),
                 declared: declared.clone(),
@@ -48,6 +48,11 @@ impl Environment {
             }),
         }
     }
+}
+
+/// An http(s) URL on this machine: what an emulator's address must be.
+fn is_emulator_url(url: &str) -> bool {
+    (url.starts_with("http://") || url.starts_with("https://")) && is_loopback_url(url)
 }
 
 /// Whether `url`'s host is this machine (`localhost`, 127.0.0.0/8, `::1`).
@@ -73,8 +78,7 @@ pub(super) fn check(env: &Environment, out: &mut Vec<Violation>) {
         return;
     };
     let field = FieldPath::keys("emulator");
-    let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
-    if !scheme_ok || !is_loopback_url(url) {
+    if !is_emulator_url(url) {
         out.push((
             field.clone(),
             format!(
@@ -153,6 +157,10 @@ mod tests {
                 && err.contains("AWS_ENDPOINT_URL")
                 && err.contains("emulator:"),
             "{err}"
+        );
+        assert!(
+            local.emulator_endpoint(Some("localhost:5000")).is_err(),
+            "no scheme"
         );
         // An environment in AWS leaves endpoints to aws-config, the shell's variable included.
         assert_eq!(

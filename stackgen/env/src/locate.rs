@@ -18,7 +18,7 @@ pub enum Seg {
     Index(usize),
 }
 
-/// One broken rule (`rules`, `domain`): the field it is about and what is wrong, so the error
+/// One broken rule (`rules`, `domain`, `emulator`): the field it is about and what is wrong, so the error
 /// can point at the field's line.
 pub type Violation = (FieldPath, String);
 

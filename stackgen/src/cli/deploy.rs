@@ -40,7 +40,7 @@ its outputs become the main stack's parameters.
 Exit codes:
   0  deployed, or nothing to change (no change set created)
   1  error: AWS unreachable, wrong account, failed change set, declined confirmation,
-     smoke check failed
+     smoke check failed, output that could not be written
   3  guardrail violations: nothing was deployed
   130 interrupted (Ctrl-C): CloudFormation finishes what it started; run deploy again";
 

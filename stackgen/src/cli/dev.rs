@@ -1,6 +1,7 @@
 //! `stackgen dev`: run the environment's functions on this machine behind a local API Gateway
 //! and Lambda runtime, serving `ui/` at `/` and the API at `/api/`, against the stack deployed
-//! on the local emulator (`AWS_ENDPOINT_URL`). Ctrl-C stops everything cleanly.
+//! on the local emulator (the environment file's `emulator:`, or `AWS_ENDPOINT_URL`). Ctrl-C
+//! stops everything cleanly.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;

@@ -51,7 +51,8 @@ Examples:
 
 The new side is the environment's template as `stackgen synth` renders it (guardrails first).
 `--against deployed` reads the stack <project>-<env> in the environment's region, with the
-default AWS credential chain or --profile; AWS_ENDPOINT_URL points it at an emulator. A stack
+default AWS credential chain or --profile; an environment file's `emulator:` (local's) or
+AWS_ENDPOINT_URL points it at an emulator. A stack
 that does not exist yet diffs as \"everything added\". Deployed parameter values are compared
 with the local ones: function code keys from out/<env>/assets.json (`stackgen package`), the
 rest as deployed. Destructive changes (replacing or removing a table or bucket, changes that

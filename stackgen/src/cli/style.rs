@@ -31,17 +31,21 @@ pub fn error_paragraph(err: &anyhow::Error) -> String {
     format!("{label} {}", chain(err))
 }
 
-/// The error and its causes, `: `-separated, leaving out a cause whose text is already said:
-/// many errors name their cause in their own message and also return it as their `source`
-/// (`cannot write out/dev/…: Not a directory (os error 20)`), which `{:#}` prints twice.
+/// The error and its causes, `: `-separated, leaving out a cause the error before it already
+/// said: many errors name their cause in their own message and also return it as their
+/// `source` (`cannot write out/dev/…: Not a directory (os error 20)`), which `{:#}` prints
+/// twice. Only the message just before is compared, so a short cause is not dropped because
+/// some unrelated part of the text happens to contain it.
 fn chain(err: &anyhow::Error) -> String {
     let mut text = err.to_string();
+    let mut previous = text.clone();
     for cause in err.chain().skip(1) {
         let cause = cause.to_string();
-        if !text.contains(&cause) {
+        if !previous.contains(&cause) {
             text.push_str(": ");
             text.push_str(&cause);
         }
+        previous = cause;
     }
     text
 }
@@ -66,5 +70,13 @@ mod tests {
         );
         let err = anyhow::anyhow!("disk full").context("cannot write the report");
         assert_eq!(chain(&err), "cannot write the report: disk full");
+        // Said two errors up, not by the error before it: kept.
+        let err = anyhow::anyhow!("timed out")
+            .context("the upload failed")
+            .context("the upload timed out at 5 s");
+        assert_eq!(
+            chain(&err),
+            "the upload timed out at 5 s: the upload failed: timed out"
+        );
     }
 }

@@ -135,20 +135,33 @@ pub async fn connect_region(
 /// An environment in AWS gets `--profile` and aws-config's own chains (credentials, and
 /// endpoints with the shell's `AWS_ENDPOINT_URL`). One on the local emulator (`emulator:` in
 /// its file) goes to that emulator, or to the shell's `AWS_ENDPOINT_URL` when that is on this
-/// machine, and refuses any other; it uses the emulator's dummy credentials unless the shell
-/// sets AWS_ACCESS_KEY_ID, and never a profile's, so no real credential is sent to it.
+/// machine, and refuses any other. Its credentials are explicit, never a chain's: the shell's
+/// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when both are set, else the emulator's dummy
+/// pair; a profile (`--profile`, AWS_PROFILE) is not read, so none of its keys is sent.
 pub fn aws_target(env: &Environment, region: &str, profile: Option<&str>) -> Result<AwsTarget> {
     let shell = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let mut target = AwsTarget::in_region(region.to_owned());
-    match env.emulator_endpoint(shell("AWS_ENDPOINT_URL").as_deref())? {
-        None => target.profile = profile.map(str::to_owned),
-        Some(url) => {
-            target.endpoint_url = Some(url);
-            if shell("AWS_ACCESS_KEY_ID").is_none() {
-                target.credentials = Some(StaticCredentials::emulator());
-            }
-        }
+    let Some(url) = env.emulator_endpoint(shell("AWS_ENDPOINT_URL").as_deref())? else {
+        target.profile = profile.map(str::to_owned);
+        return Ok(target);
+    };
+    if let Some(name) = profile {
+        errln!(
+            "note: --profile {name} is not used: environment `{}` lives on the local emulator \
+             at {url} (`emulator:` in its file), which takes no profile",
+            env.name
+        );
     }
+    target.endpoint_url = Some(url);
+    target.credentials = Some(
+        match (shell("AWS_ACCESS_KEY_ID"), shell("AWS_SECRET_ACCESS_KEY")) {
+            (Some(access_key_id), Some(secret_access_key)) => StaticCredentials {
+                access_key_id,
+                secret_access_key,
+            },
+            _ => StaticCredentials::emulator(),
+        },
+    );
     Ok(target)
 }
 

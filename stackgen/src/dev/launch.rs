@@ -2,9 +2,9 @@
 //!
 //! Renders the environment's stack (the same [`synth::prepare`](crate::synth::prepare) every
 //! command starts from), reads the deployed stack of that name from the emulator, and plans
-//! the functions and queue mappings from the two. The emulator is named by `AWS_ENDPOINT_URL`
-//! (what `make run` exports): the functions run here, on this machine, against the local AWS
-//! emulator only.
+//! the functions and queue mappings from the two. The emulator is the one the environment file
+//! names (`emulator:`), or `AWS_ENDPOINT_URL` (what `make run` exports): the functions run
+//! here, on this machine, against the local AWS emulator only.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -64,8 +64,8 @@ pub fn default_bin_dir(workspace_root: &Path) -> PathBuf {
         .join("debug")
 }
 
-/// Builds the configuration of `stackgen dev` for `env`, on the emulator `AWS_ENDPOINT_URL`
-/// names.
+/// Builds the configuration of `stackgen dev` for `env`, on its emulator
+/// ([`EmulatorAccess::from_process_env`]).
 pub async fn prepare(env: &Environment, options: LaunchOptions) -> Result<DevConfig, DevError> {
     let emulator = EmulatorAccess::from_process_env(env)?;
     prepare_with(env, emulator, options).await

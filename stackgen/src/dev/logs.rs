@@ -91,7 +91,9 @@ async fn write_lines(mut rx: mpsc::UnboundedReceiver<Entry>, options: LogOptions
     if let Some(dir) = &options.dir
         && let Err(e) = std::fs::create_dir_all(dir)
     {
-        eprintln!(
+        // Not eprintln!: a closed stderr (`stackgen dev 2>&1 | head`) must not stop the runner.
+        let _ = writeln!(
+            std::io::stderr(),
             "stackgen dev: cannot create the log directory {}: {e}; logging to the console only",
             dir.display()
         );

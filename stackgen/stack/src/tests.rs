@@ -307,8 +307,9 @@ fn rendering_is_byte_identical_across_builds() {
     }
 }
 
-/// The JSON text is written straight from the typed template (model `cfn/render.rs`); it must
-/// be the bytes the template's JSON document pretty-prints to, for every stack of every fixture.
+/// The JSON text is written straight from the typed template (model `cfn/render.rs`) in
+/// serde_json's pretty format: read back, it pretty-prints to the same bytes, for every stack
+/// of every fixture (a writer that broke an escape, an indent or a number would differ).
 #[test]
 fn json_text_is_the_documents_pretty_print() {
     for env in [local(), dev(), prod()] {
