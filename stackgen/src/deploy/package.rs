@@ -122,7 +122,7 @@ pub enum PackageError {
     )]
     CargoLambdaMissing { venv: String, version: &'static str },
     #[error(
-        "`cargo lambda build` failed (exit status {status}) building the functions' binary \
+        "`cargo lambda build` failed ({status}) building the functions' binary \
          `{binary}`. Its output is above; run `cargo lambda build --profile {profile} --arm64 \
          --output-format zip --bin {binary} --manifest-path {manifest}{config}` to reproduce it."
     )]
@@ -141,7 +141,7 @@ pub enum PackageError {
     )]
     ZipMissing { binary: &'static str, zip: PathBuf },
     #[error(
-        "`cargo build` of the host binary `{binary}` failed (exit status {status}). Its output \
+        "`cargo build` of the host binary `{binary}` failed ({status}). Its output \
          is above; run `cargo build --manifest-path {manifest} --bin {binary}` to reproduce it."
     )]
     HostBuildFailed {
