@@ -49,9 +49,14 @@ impl Cli {
     }
 
     pub fn run(&self, args: &[&str]) -> std::io::Result<Output> {
-        let out = Command::new(env!("CARGO_BIN_EXE_stackgen"))
-            .current_dir(repo())
-            .args(args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_stackgen"));
+        command.current_dir(repo()).args(args);
+        // diff and status compare code keys with the asset manifest `deploy` wrote: this
+        // test's, not whatever a `make run` left in the checkout's out/.
+        if matches!(args.first(), Some(&"diff" | &"status")) {
+            command.arg("--out").arg(self.dir.join("out"));
+        }
+        let out = command
             .env("STACKGEN_ENVIRONMENTS_DIR", self.dir.join("environments"))
             .env("AWS_ENDPOINT_URL", &self.endpoint)
             .env("AWS_ACCESS_KEY_ID", "testing")
