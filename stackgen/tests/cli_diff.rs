@@ -120,12 +120,9 @@ fn saved_dev_template() -> PathBuf {
     out.join("dev/grocer-dev.template.json")
 }
 
-/// `diff`'s arguments for dev, with its log retention changed from 7 to 14 days, against
-/// `saved`: a change in every log group, so exit 2.
-fn retention_changed(saved: &Path) -> Vec<String> {
-    let envs = environments_with("dev", |b| {
-        replace(b, "log_retention_days: 7", "log_retention_days: 14")
-    });
+/// `diff`'s arguments for dev against `saved`, with `edit` applied to a copy of dev.yaml.
+fn edited_dev(saved: &Path, edit: impl Fn(String) -> String) -> Vec<String> {
+    let envs = environments_with("dev", edit);
     [
         "diff",
         "--env",
@@ -137,6 +134,14 @@ fn retention_changed(saved: &Path) -> Vec<String> {
     ]
     .map(str::to_owned)
     .to_vec()
+}
+
+/// `diff`'s arguments for dev, with its log retention changed from 7 to 14 days, against
+/// `saved`: a change in every log group, so exit 2.
+fn retention_changed(saved: &Path) -> Vec<String> {
+    edited_dev(saved, |b| {
+        replace(b, "log_retention_days: 7", "log_retention_days: 14")
+    })
 }
 
 #[test]
@@ -244,19 +249,11 @@ fn output_that_cannot_be_written_is_exit_1_and_says_so() -> TestResult {
 fn destructive_changes_come_first_in_text_and_markdown() {
     let saved = saved_dev_template();
     // Renaming the project renames every physical name: tables and buckets are replaced.
-    let envs = environments_with("dev", |b| {
+    let args = edited_dev(&saved, |b| {
         let b = replace(b, "project: grocer", "project: grocer2");
         replace(b, "Project: grocer", "Project: grocer2")
     });
-    let args = [
-        "diff",
-        "--env",
-        "dev",
-        "--environments-dir",
-        s(&envs),
-        "--against",
-        s(&saved),
-    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = stackgen(&args, &dead_endpoint());
     let stdout = text(&o.stdout);
     assert_eq!(o.status.code(), Some(2), "{stdout}{}", text(&o.stderr));

@@ -66,13 +66,7 @@ impl Cli {
             .env_remove("AWS_PROFILE")
             .stdin(Stdio::null())
             .output()?;
-        println!(
-            "$ stackgen {}\n--- exit {:?}\n--- stdout\n{}--- stderr\n{}",
-            args.join(" "),
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        show(args, "", &out);
         Ok(out)
     }
 
@@ -90,13 +84,7 @@ impl Cli {
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .output()?;
-        println!(
-            "$ stackgen {} (no AWS settings)\n--- exit {:?}\n--- stdout\n{}--- stderr\n{}",
-            args.join(" "),
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        show(args, " (no AWS settings)", &out);
         Ok(out)
     }
 
@@ -137,4 +125,15 @@ impl Cli {
         }
         Ok(serde_json::from_slice(&out.stdout)?)
     }
+}
+
+/// Prints a run (command, exit code, both streams) for the test's output on failure.
+fn show(args: &[&str], note: &str, out: &Output) {
+    println!(
+        "$ stackgen {}{note}\n--- exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
