@@ -52,7 +52,9 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
 * DynamoDB stream records stay in the stream for a reader (GetRecords). moto hands each new
   record to every event source mapping of the table by running the function in Docker and then
   drops the stream's records, so a poller (`stackgen dev`, as Lambda's pollers do in AWS) would
-  find none; here no function is run in moto, and the records stay.
+  find none; here no function is run in moto, and the records stay. A cancelled transaction
+  leaves the stream as it was, to its readers too: moto puts back copies of the transaction's
+  tables, stream included, and every shard iterator held then read a stream no write reached.
 * CloudFormation drift detection, which moto lacks: DetectStackDrift compares each resource of a
   stack with what the service holds now, for the properties the template sets as literals, on
   the types whose settings engineers change by hand most: SQS queues (VisibilityTimeout,
@@ -118,6 +120,7 @@ from moto.cognitoidp.exceptions import (
     UserNotFoundError,
 )
 from moto.core.common_models import CloudFormationModel
+from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import table as dynamodb_table
 from moto.ses.models import ses_backends
 from moto.core.responses import ActionResult
@@ -1190,6 +1193,40 @@ def install_streams_for_readers() -> None:
     dynamodb_table.StreamShard.add = add
 
 
+def install_streams_through_cancelled_transactions() -> None:
+    """A cancelled TransactWriteItems leaves each table's stream to its readers as it was.
+
+    moto undoes a cancelled transaction by putting back deep copies of its tables, stream shard
+    included: every shard iterator a reader holds then points at the old shard, which no write
+    reaches again, and the reader sees no record for ever after (one order refused for want of
+    stock, and `stackgen dev` sent no order email again). In DynamoDB a cancelled transaction
+    writes nothing, to the table or its stream ("The actions are completed atomically so that
+    either all of them succeed or none of them succeeds", DynamoDB Developer Guide, "Amazon
+    DynamoDB Transactions: How it works"), and an iterator stays good ("A shard iterator
+    expires 15 minutes after it is returned to the requester", DynamoDB API Reference,
+    GetShardIterator). Here the restored table gets its stream shard back, holding the records
+    it held before the transaction: none of the cancelled writes' records, and every iterator
+    still reads it.
+    """
+    backend_class = dynamodb_models.DynamoDBBackend
+    original = backend_class.transact_write_items
+
+    def transact_write_items(self, transact_items):
+        shards = {name: table.stream_shard for name, table in self.tables.items()}
+        try:
+            return original(self, transact_items)
+        finally:
+            for name, shard in shards.items():
+                table = self.tables.get(name)
+                if shard is None or table is None or table.stream_shard in (None, shard):
+                    continue
+                shard.items = table.stream_shard.items
+                shard.table = table
+                table.stream_shard = shard
+
+    backend_class.transact_write_items = transact_write_items
+
+
 def install_user_lookup_by_sub() -> None:
     pool_class = cognito_models.CognitoIdpUserPool
     original = pool_class._get_user
@@ -1601,6 +1638,7 @@ def main() -> None:
     install_pending_email_subscriptions()
     install_cognito()
     install_streams_for_readers()
+    install_streams_through_cancelled_transactions()
     install_user_lookup_by_sub()
     install_drift_detection()
     install_action_log()

@@ -2,9 +2,11 @@
 //! (with placeholder code, which moto stores and never runs), the real function binaries built
 //! for this machine, and the API driven as the storefront and back office drive it — stock,
 //! catalog, cart, an idempotent order, the order-events consumer, and a report built by the
-//! report-requests consumer and downloaded from its presigned URL. Everyone signs in against
-//! the emulator's Cognito (the pool the stack declares): two customers who cannot see each
-//! other's cart or orders, and a staff member for the back office, which customers cannot use.
+//! report-requests consumer and downloaded from its presigned URL, and the customer's email
+//! when she cancels (the orders table's stream, read by `stackgen dev`, to the order notifier
+//! and SES). Everyone signs in against the emulator's Cognito (the pool the stack declares):
+//! two customers who cannot see each other's cart or orders, and a staff member for the back
+//! office, which customers cannot use.
 
 mod dev_support;
 
@@ -377,6 +379,63 @@ async fn drive(
         "{}",
         config.text()
     );
+
+    // The orders table's stream still reaches the order notifier after a cancelled transaction
+    // on the table (what two racing checkouts leave; the emulator once answered one by cutting
+    // the stream's readers off for good): Ann cancels and is emailed.
+    cancelled_transaction(moto, &local.physical("OrdersTable")?, &order_id).await?;
+    let cancelled = call(
+        "POST",
+        format!("/api/orders/{order_id}/cancel"),
+        ann,
+        vec![],
+        json!({}),
+    )
+    .await?;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text());
+    let outbox = format!(
+        "{}/_emulator/ses/outbox?to=ann@example.com",
+        moto.endpoint()
+    );
+    let subject = format!("Your order {order_id} was cancelled");
+    let emailed = eventually(Duration::from_secs(60), || async {
+        let sent = fetch_url(&outbox).await.ok()?.json();
+        let subjects: Vec<String> = sent["messages"]
+            .as_array()?
+            .iter()
+            .filter_map(|m| m["subject"].as_str().map(str::to_owned))
+            .collect();
+        subjects.contains(&subject).then_some(())
+    })
+    .await;
+    assert!(
+        emailed.is_some(),
+        "no email {subject:?} to Ann: {}",
+        fetch_url(&outbox).await?.text()
+    );
+    Ok(())
+}
+
+/// A TransactWriteItems on `table` that DynamoDB cancels: its condition on the existing order
+/// fails, so nothing is written, to the table or its stream.
+async fn cancelled_transaction(moto: &Moto, table: &str, order_id: &str) -> TestResult {
+    use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, TransactWriteItem};
+    let ddb = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
+    let key = retail_spec::ORDERS.partition_key.name;
+    let check = ConditionCheck::builder()
+        .table_name(table)
+        .key(key, AttributeValue::S(order_id.to_owned()))
+        .condition_expression(format!("attribute_not_exists({key})"))
+        .build()?;
+    let refused = ddb
+        .transact_write_items()
+        .transact_items(TransactWriteItem::builder().condition_check(check).build())
+        .send()
+        .await;
+    let cancelled = refused.as_ref().err().and_then(|e| e.as_service_error()).is_some_and(
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::is_transaction_canceled_exception,
+    );
+    assert!(cancelled, "{refused:?}");
     Ok(())
 }
 
