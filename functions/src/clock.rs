@@ -29,9 +29,17 @@ pub fn day(date: Date) -> String {
     date.format(DAY).unwrap_or_else(|_| date.to_string())
 }
 
-/// Parses `2026-11-01`.
+/// The first day a date may name: the records' epoch-second attributes start there, and no
+/// date arithmetic from a later day leaves the type's range.
+pub const FIRST_DAY: Date = time::macros::date!(1970 - 01 - 01);
+
+/// Parses `2026-11-01`: four digits of year, [`FIRST_DAY`] or later. `time` also reads a
+/// signed or zero year (`-9999-01-01`, `+9999-12-31`, `0000-01-01`), which no record holds and
+/// whose arithmetic overflows the type's range.
 pub fn parse_day(text: &str) -> Option<Date> {
-    Date::parse(text, DAY).ok()
+    let plain = text.len() == 10 && text.starts_with(|c: char| c.is_ascii_digit());
+    let date = Date::parse(text, DAY).ok().filter(|_| plain)?;
+    (date >= FIRST_DAY).then_some(date)
 }
 
 /// Epoch seconds `seconds` from `at` (DynamoDB TTL values).
@@ -58,5 +66,9 @@ mod tests {
         assert_eq!(day(d), "2026-02-28");
         assert!(parse_day("2026-02-30").is_none());
         assert!(parse_day("26-2-1").is_none());
+        for far in ["-9999-01-01", "+9999-12-31", "0000-01-01", "1969-12-31"] {
+            assert!(parse_day(far).is_none(), "{far}");
+        }
+        assert!(parse_day("9999-12-31").is_some());
     }
 }

@@ -258,12 +258,19 @@ fn view(job: Job, downloads: Option<Downloads>) -> JobView {
     }
 }
 
+/// The first day of the default range ending on `to`, not before [`clock::FIRST_DAY`].
+fn default_from(to: time::Date) -> time::Date {
+    to.saturating_sub(Span::days(DEFAULT_DAYS - 1))
+        .max(clock::FIRST_DAY)
+}
+
 /// The date range asked for, with defaults, checked.
 fn range(body: NewReport, today: time::Date) -> Result<(time::Date, time::Date), ApiError> {
     let parse = |field: &str, v: &str| {
         clock::parse_day(v).ok_or_else(|| {
             ApiError::validation(format!(
-                "{field} must be a date like 2026-11-01, got {v:?}."
+                "{field} must be a date like 2026-11-01, from {} on, got {v:?}.",
+                clock::day(clock::FIRST_DAY)
             ))
         })
     };
@@ -272,8 +279,8 @@ fn range(body: NewReport, today: time::Date) -> Result<(time::Date, time::Date),
     let (from, to) = match (from, to) {
         (Some(f), Some(t)) => (f, t),
         (Some(f), None) => (f, today.max(f)),
-        (None, Some(t)) => (t - Span::days(DEFAULT_DAYS - 1), t),
-        (None, None) => (today - Span::days(DEFAULT_DAYS - 1), today),
+        (None, Some(t)) => (default_from(t), t),
+        (None, None) => (default_from(today), today),
     };
     if from > to {
         return Err(ApiError::validation(format!(
@@ -323,5 +330,14 @@ mod tests {
         assert!(r(Some("2026-11-10"), Some("2026-11-09")).is_err());
         assert!(r(Some("2024-01-01"), Some("2026-01-01")).is_err());
         assert!(r(Some("11/10/2026"), None).is_err());
+        // Years `time` reads but no record holds; the default range before the first ended in
+        // a panic (overflow subtracting from a date).
+        for far in ["-9999-01-01", "+9999-12-31", "0000-01-01"] {
+            assert!(r(None, Some(far)).is_err(), "{far}");
+        }
+        assert_eq!(
+            r(None, Some("1970-01-01")).ok(),
+            Some(("1970-01-01".into(), "1970-01-01".into()))
+        );
     }
 }
