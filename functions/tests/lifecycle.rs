@@ -6,10 +6,11 @@
 
 mod support;
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use retail_functions::orders::{Expiry, Orders};
 use retail_spec::{
-    CANCEL_ORDER, GET_ORDER, GET_STORE_ORDER, LIST_STORE_ORDERS, ORDER_EXPIRY, ORDERS_FN,
-    PLACE_ORDER, SET_ORDER_STATUS,
+    CANCEL_ORDER, GET_ORDER, GET_STORE_ORDER, LIST_STORE_ORDERS, ORDER_EXPIRY, ORDERS,
+    ORDERS_BY_USER, ORDERS_FN, PLACE_ORDER, SET_ORDER_STATUS,
 };
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -408,6 +409,56 @@ async fn a_customer_holds_at_most_the_environments_open_orders() {
     // Collected or cancelled orders are not open: one cancel makes room.
     cancel(&app, "u-1", &first).await.ok(200);
     Reply::of(app.handle(third("k3")).await).ok(201);
+}
+
+/// The open orders are counted among all the customer's orders: closed ones placed since, more
+/// than a page of `GET /orders`, do not hide them (they once did: an account placing and
+/// cancelling orders held any number of open ones).
+#[tokio::test]
+async fn open_orders_count_however_many_closed_ones_came_since() {
+    let stack = Stack::new("lifecycle-open-hidden").await;
+    stack
+        .seed(&[
+            product("APL-001", "Gala Apples", "fruit", 349, 100),
+            product("MLK-001", "Whole Milk", "dairy", 129, 30),
+        ])
+        .await;
+    let env = stack.env_with(&ORDERS_FN, &[(retail_spec::ORDER_MAX_OPEN_VAR, "2")]);
+    let app = Orders::new(&stack.sdk, &env).unwrap_or_else(|e| panic!("{e}"));
+    place(&app, "u-1", "store-01", "k1").await;
+    place(&app, "u-1", "store-01", "k2").await;
+    // Newer than both, and closed: what placing and cancelling leaves on the by-user index.
+    let closed = usize::try_from(retail_functions::orders::LIST_LIMIT).unwrap_or(100) + 5;
+    let created_at = ORDERS_BY_USER.sort_key.map_or("createdAt", |k| k.name);
+    for i in 0..closed {
+        let item = [
+            (ORDERS.partition_key.name, format!("ord-closed-{i:03}")),
+            (ORDERS_BY_USER.partition_key.name, "u-1".to_owned()),
+            (created_at, format!("2999-01-01T00:00:00.{i:03}Z")),
+            ("status", "CANCELLED".to_owned()),
+        ];
+        stack
+            .ddb
+            .put_item()
+            .table_name(stack.table(&ORDERS))
+            .set_item(Some(
+                item.into_iter()
+                    .map(|(k, v)| (k.to_owned(), AttributeValue::S(v)))
+                    .collect(),
+            ))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    let body = json!({"storeId": "store-01", "items": [{"sku": "APL-001", "qty": 1}]});
+    let third = call(&PLACE_ORDER)
+        .by_user("u-1")
+        .header("Idempotency-Key", "k3")
+        .json(body)
+        .build();
+    let r = Reply::of(app.handle(third).await);
+    let e = r.error(409, "TOO_MANY_OPEN_ORDERS");
+    assert_eq!(e["details"], json!({"open": 2, "limit": 2}));
 }
 
 #[tokio::test]

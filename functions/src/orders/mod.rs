@@ -30,6 +30,7 @@ use crate::error::{ApiError, OrInternal};
 use crate::http::{self, ApiRequest, Reply};
 use crate::ids;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::Select;
 use aws_types::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use retail_spec::{
@@ -147,6 +148,48 @@ impl Orders {
     /// One order (strongly consistent, so a replay right after placing finds it).
     async fn load(&self, order_id: &str) -> Result<Option<Order>, ApiError> {
         self.lifecycle.load(order_id).await
+    }
+
+    /// How many of a user's orders are open, counted up to `enough`: the by-user index read
+    /// page by page with a filter on the status, so that only counts come back, until the end
+    /// or `enough`. A page's `Count` is "the number of items that remain after a filter
+    /// expression (if present) was applied" (DynamoDB Developer Guide, "Other aspects of
+    /// working with the Query operation in DynamoDB", "Counting the items in the results").
+    async fn count_open(&self, user: &str, enough: usize) -> Result<usize, ApiError> {
+        let names: Vec<(String, &str)> = Status::open_names()
+            .enumerate()
+            .map(|(i, name)| (format!(":s{i}"), name))
+            .collect();
+        let placeholders: Vec<&str> = names.iter().map(|(p, _)| p.as_str()).collect();
+        let mut query = self
+            .ddb
+            .query()
+            .table_name(&self.orders)
+            .index_name(ORDERS_BY_USER.name)
+            .key_condition_expression("#u = :u")
+            .filter_expression(format!("#s IN ({})", placeholders.join(", ")))
+            .expression_attribute_names("#u", ORDERS_BY_USER.partition_key.name)
+            .expression_attribute_names("#s", record::attr::STATUS)
+            .expression_attribute_values(":u", ddb::s(user))
+            .select(Select::Count);
+        for (placeholder, name) in &names {
+            query = query.expression_attribute_values(placeholder, ddb::s(*name));
+        }
+        let mut pages = query.into_paginator().send();
+        let mut open = 0;
+        while let Some(page) = pages.next().await {
+            let page = page.or_internal(|| {
+                format!(
+                    "counting the open orders of {user} in table {}",
+                    self.orders
+                )
+            })?;
+            open += usize::try_from(page.count()).unwrap_or(0);
+            if open >= enough {
+                break;
+            }
+        }
+        Ok(open)
     }
 
     /// The newest orders of a user.

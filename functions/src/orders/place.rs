@@ -98,18 +98,14 @@ impl Orders {
     }
 
     /// 409 TOO_MANY_OPEN_ORDERS when the customer already holds `max_open` open orders, so that
-    /// one account cannot reserve the stores' stock order by order. Counted among the customer's
-    /// newest orders on the by-user index, which is eventually consistent: requests racing each
-    /// other may pass together, so the limit bounds what one account holds to about the limit
-    /// plus its concurrent requests, each of at most `max_units` units.
+    /// one account cannot reserve the stores' stock order by order. Counted among all the
+    /// customer's orders on the by-user index (however many closed ones came since), which is
+    /// eventually consistent: requests racing each other may pass together, so the limit bounds
+    /// what one account holds to about the limit plus its concurrent requests, each of at most
+    /// `max_units` units.
     async fn check_open_orders(&self, user: &str) -> Result<(), ApiError> {
-        let open = self
-            .of_user(user)
-            .await?
-            .iter()
-            .filter(|o| o.status.is_open())
-            .count();
         let limit = usize::try_from(self.max_open).unwrap_or(usize::MAX);
+        let open = self.count_open(user, limit).await?;
         if open < limit {
             return Ok(());
         }

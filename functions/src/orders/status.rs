@@ -70,6 +70,16 @@ impl Status {
         )
     }
 
+    /// Every name an open order is stored under (the legacy `CONFIRMED` too): what a filter on
+    /// the stored status matches.
+    pub fn open_names() -> impl Iterator<Item = &'static str> {
+        Status::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .map(Status::as_str)
+            .chain([LEGACY_CONFIRMED])
+    }
+
     /// Whether `actor` may move an order from `self` to `to`.
     pub fn allows(self, to: Status, actor: &Actor) -> bool {
         use Status::*;
