@@ -149,6 +149,7 @@ impl Inventory {
                 ))
                 .with_details(serde_json::json!({"skus": incomplete})));
             }
+            overfull(&changes, &existing)?;
             let now = clock::timestamp(clock::now());
             let items = changes
                 .iter()
@@ -261,11 +262,20 @@ impl Inventory {
                 sets.push("#stock = if_not_exists(#stock, :zero) + :add".to_owned());
             }
         }
-        let condition = if exists {
-            "attribute_exists(#sku)"
+        let mut condition = if exists {
+            "attribute_exists(#sku)".to_owned()
         } else {
-            "attribute_not_exists(#sku)"
+            "attribute_not_exists(#sku)".to_owned()
         };
+        // The room checked against the stock read ([`overfull`]) still holds when the write
+        // lands: another increment in between cancels the transaction, and it is read again.
+        if let Stock::Add(a) = c.stock {
+            let room = u64::try_from(MAX_STOCK)
+                .unwrap_or(u64::MAX)
+                .saturating_sub(a);
+            values.insert(":room".to_owned(), ddb::n(room));
+            condition.push_str(" AND (attribute_not_exists(#stock) OR #stock <= :room)");
+        }
         let update = Update::builder()
             .table_name(&self.products)
             .set_key(Some(products::key(&c.sku)))
@@ -277,6 +287,26 @@ impl Inventory {
             .or_internal(|| format!("building the update of {}", c.sku))?;
         Ok(TransactWriteItem::builder().update(update).build())
     }
+}
+
+/// 400 when an `addStock` would take a product's stock (as read) past [`MAX_STOCK`], which a
+/// `stock` of that size is refused for too.
+fn overfull(changes: &[Valid], existing: &HashMap<String, Product>) -> Result<(), ApiError> {
+    let max = u64::try_from(MAX_STOCK).unwrap_or(u64::MAX);
+    for c in changes {
+        let Stock::Add(add) = c.stock else { continue };
+        let now = existing.get(&c.sku).map_or(0, |p| p.stock);
+        if now.saturating_add(add) > max {
+            return Err(ApiError::validation(format!(
+                "{}: adding {add} to its stock of {now} makes more than {MAX_STOCK}.",
+                c.sku
+            ))
+            .with_details(
+                serde_json::json!({"sku": c.sku, "stock": now, "addStock": add, "max": MAX_STOCK}),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn validate(batch: Batch) -> Result<Vec<Valid>, ApiError> {

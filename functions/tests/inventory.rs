@@ -104,6 +104,38 @@ async fn a_bad_batch_changes_nothing() {
     r.error(400, "INVALID_JSON");
 }
 
+/// `addStock` stops where `stock` does: at MAX_STOCK (increments once went past it).
+#[tokio::test]
+async fn added_stock_stops_at_the_most_a_product_holds() {
+    let (stack, app) = setup("inventory-max").await;
+    let max = retail_functions::inventory::MAX_STOCK;
+    let r = put(&app, json!([{"sku": "APL-001", "addStock": max - 120}])).await;
+    assert_eq!(
+        r.ok(200)["items"][0]["stock"],
+        max,
+        "up to the most is fine"
+    );
+    let r = put(
+        &app,
+        json!([{"sku": "BAN-001", "addStock": 1}, {"sku": "APL-001", "addStock": 1}]),
+    )
+    .await;
+    let e = r.error(400, "VALIDATION_ERROR");
+    assert_eq!(
+        e["details"],
+        json!({"sku": "APL-001", "stock": max, "addStock": 1, "max": max})
+    );
+    assert_eq!(
+        stack.product("APL-001").await.map(|p| p.stock),
+        u64::try_from(max).ok()
+    );
+    assert_eq!(
+        stack.product("BAN-001").await.map(|p| p.stock),
+        Some(2),
+        "the batch changes nothing"
+    );
+}
+
 #[tokio::test]
 async fn lists_stock_levels_below_a_threshold() {
     let (stack, app) = setup("inventory-get").await;
