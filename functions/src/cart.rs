@@ -7,7 +7,7 @@
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb::{self, Item};
-use crate::error::{ApiError, OrInternal};
+use crate::error::{ApiError, OrInternal, shown};
 use crate::http::{self, ApiRequest, Reply};
 use crate::money::{CURRENCY, Cents};
 use crate::product;
@@ -97,8 +97,8 @@ impl Cart {
         let body: SetItem = req.json()?;
         if !product::valid_sku(&body.sku) {
             return Err(ApiError::validation(format!(
-                "sku {:?} is not a SKU (1-64 letters, digits, '-' or '_').",
-                body.sku
+                "sku {} is not a SKU (1-64 letters, digits, '-' or '_').",
+                shown(&body.sku)
             )));
         }
         let qty = u64::try_from(body.qty)

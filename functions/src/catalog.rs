@@ -14,7 +14,7 @@
 
 use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb::{self, Item};
-use crate::error::{ApiError, OrInternal};
+use crate::error::{ApiError, OrInternal, shown};
 use crate::http::{self, ApiRequest, Reply};
 use crate::product::{self, Product, ProductView, attr};
 use crate::products;
@@ -111,7 +111,8 @@ impl Catalog {
         let sku = req.path_param()?;
         if !product::valid_sku(sku) {
             return Err(ApiError::validation(format!(
-                "{sku:?} is not a SKU (1-64 letters, digits, '-' or '_')."
+                "{} is not a SKU (1-64 letters, digits, '-' or '_').",
+                shown(sku)
             )));
         }
         match products::get(&self.ddb, &self.products, sku, false).await? {
@@ -264,7 +265,8 @@ impl Listing {
                 .filter(|n| (1..=MAX_LIMIT).contains(n))
                 .ok_or_else(|| {
                     ApiError::validation(format!(
-                        "limit must be a whole number from 1 to {MAX_LIMIT}, got {raw:?}."
+                        "limit must be a whole number from 1 to {MAX_LIMIT}, got {}.",
+                        shown(raw)
                     ))
                 })?,
         };

@@ -101,6 +101,20 @@ impl ErrorCode {
     }
 }
 
+/// Most characters of a request's own value an error message repeats.
+pub const SHOWN_CHARS: usize = 64;
+
+/// A request's own value as an error message shows it: quoted, and cut after [`SHOWN_CHARS`]
+/// characters with its length said, so that an answer never echoes a long input back whole.
+pub fn shown(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= SHOWN_CHARS {
+        return format!("{value:?}");
+    }
+    let head: String = value.chars().take(SHOWN_CHARS).collect();
+    format!("{head:?}… ({count} characters)")
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -190,6 +204,21 @@ impl<T, E: std::error::Error> OrInternal<T> for Result<T, E> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_long_value_is_shown_cut_with_its_length() {
+        assert_eq!(shown("APL-001"), "\"APL-001\"");
+        let long = "A".repeat(5000);
+        let cut = shown(&long);
+        assert_eq!(
+            cut,
+            format!("{:?}… (5000 characters)", "A".repeat(SHOWN_CHARS))
+        );
+        assert_eq!(
+            shown(&"é".repeat(SHOWN_CHARS)),
+            format!("{:?}", "é".repeat(SHOWN_CHARS))
+        );
+    }
 
     #[test]
     fn body_has_the_contract_shape() {

@@ -8,7 +8,7 @@
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb;
-use crate::error::{ApiError, ErrorCode, OrInternal};
+use crate::error::{ApiError, ErrorCode, OrInternal, shown};
 use crate::http::{self, ApiRequest, Reply};
 use crate::images::route::UploadRoute;
 use crate::product::{self, DEFAULT_LOW_STOCK_THRESHOLD, DEFAULT_UNIT, Product, ProductView, attr};
@@ -109,7 +109,8 @@ impl Inventory {
                         .filter(|n| i64::try_from(*n).is_ok_and(|n| n <= MAX_STOCK))
                         .ok_or_else(|| {
                             ApiError::validation(format!(
-                                "below must be a whole number from 0 to {MAX_STOCK}, got {raw:?}."
+                                "below must be a whole number from 0 to {MAX_STOCK}, got {}.",
+                                shown(raw)
                             ))
                         })
                 })
@@ -322,9 +323,9 @@ fn validate(batch: Batch) -> Result<Vec<Valid>, ApiError> {
         let at = |field: &str| format!("items[{i}].{field}");
         if !product::valid_sku(&c.sku) {
             return Err(ApiError::validation(format!(
-                "{} {:?} is not a SKU (1-64 letters, digits, '-' or '_').",
+                "{} {} is not a SKU (1-64 letters, digits, '-' or '_').",
                 at("sku"),
-                c.sku
+                shown(&c.sku)
             )));
         }
         if !seen.insert(c.sku.clone()) {

@@ -11,7 +11,7 @@ use super::picture::PhotoType;
 use super::upload::{self, PresignedPost, Signer, Upload};
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
-use crate::error::{ApiError, OrInternal};
+use crate::error::{ApiError, OrInternal, shown};
 use crate::http::{ApiRequest, Reply};
 use crate::product::valid_sku;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
@@ -64,15 +64,16 @@ impl UploadRoute {
         let sku = req.path_param()?;
         if !valid_sku(sku) {
             return Err(ApiError::validation(format!(
-                "{sku:?} is not a SKU (1 to 64 of A-Z a-z 0-9 - _)."
+                "{} is not a SKU (1 to 64 of A-Z a-z 0-9 - _).",
+                shown(sku)
             )));
         }
         let asked: Asked = req.json()?;
         let Some(kind) = PhotoType::from_content_type(&asked.content_type) else {
             return Err(ApiError::validation(format!(
-                "contentType must be one of {}, got {:?}.",
+                "contentType must be one of {}, got {}.",
                 PhotoType::ALL.map(PhotoType::content_type).join(", "),
-                asked.content_type
+                shown(&asked.content_type)
             )));
         };
         let upload_id = keys::new_upload_id();

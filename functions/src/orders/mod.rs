@@ -26,7 +26,7 @@ pub use status::{Actor, Status};
 
 use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb;
-use crate::error::{ApiError, OrInternal};
+use crate::error::{ApiError, OrInternal, shown};
 use crate::http::{self, ApiRequest, Reply};
 use crate::ids;
 use aws_sdk_dynamodb::Client;
@@ -134,7 +134,10 @@ impl Orders {
     async fn own_order(&self, req: &ApiRequest) -> Result<Order, ApiError> {
         let id = req.param("orderId")?;
         if !ids::valid_id(id) {
-            return Err(ApiError::validation(format!("{id:?} is not an order id.")));
+            return Err(ApiError::validation(format!(
+                "{} is not an order id.",
+                shown(id)
+            )));
         }
         let caller = req.caller()?;
         match self.load(id).await? {

@@ -5,7 +5,7 @@
 //! caller) — is what the idempotency key is bound to: its SHA-256 decides whether a replayed key
 //! carries "the same body".
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, shown};
 use crate::product;
 use serde::Deserialize;
 use serde_json::json;
@@ -55,8 +55,8 @@ impl OrderRequest {
             return Err(ApiError::new(
                 ErrorCode::UnknownStore,
                 format!(
-                    "storeId {:?} is not a store of this environment; use one of: {}.",
-                    body.store_id,
+                    "storeId {} is not a store of this environment; use one of: {}.",
+                    shown(&body.store_id),
                     stores.join(", ")
                 ),
             )
@@ -77,8 +77,8 @@ impl OrderRequest {
         for (i, line) in body.items.into_iter().enumerate() {
             if !product::valid_sku(&line.sku) {
                 return Err(ApiError::validation(format!(
-                    "items[{i}].sku {:?} is not a SKU (1-64 letters, digits, '-' or '_').",
-                    line.sku
+                    "items[{i}].sku {} is not a SKU (1-64 letters, digits, '-' or '_').",
+                    shown(&line.sku)
                 )));
             }
             let qty = u64::try_from(line.qty)

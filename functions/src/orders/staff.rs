@@ -6,7 +6,7 @@ use super::lifecycle::reason;
 use super::record::{Order, store_status, store_status_attr};
 use super::status::{Actor, Status};
 use crate::ddb::{self, Item};
-use crate::error::{ApiError, OrInternal};
+use crate::error::{ApiError, OrInternal, shown};
 use crate::http::{ApiRequest, Reply};
 use crate::ids;
 use retail_spec::{ORDERS, ORDERS_BY_STORE_STATUS};
@@ -50,7 +50,10 @@ impl Orders {
         let store = self.store(req)?;
         let id = req.param("orderId")?;
         if !ids::valid_id(id) {
-            return Err(ApiError::validation(format!("{id:?} is not an order id.")));
+            return Err(ApiError::validation(format!(
+                "{} is not an order id.",
+                shown(id)
+            )));
         }
         match self.load(id).await? {
             Some(order) if order.store_id == store => Ok(order),
@@ -65,8 +68,8 @@ impl Orders {
         let body: StatusBody = req.json()?;
         let to = Status::requested(&body.status).ok_or_else(|| {
             ApiError::validation(format!(
-                "status {:?} is not one of PICKING, READY_FOR_PICKUP, COLLECTED, CANCELLED.",
-                body.status
+                "status {} is not one of PICKING, READY_FOR_PICKUP, COLLECTED, CANCELLED.",
+                shown(&body.status)
             ))
         })?;
         let reason = reason(body.reason)?;
@@ -87,7 +90,8 @@ impl Orders {
             None => Status::Placed,
             Some(text) => Status::requested(text).ok_or_else(|| {
                     ApiError::validation(format!(
-                        "status {text:?} is not one of PLACED, PICKING, READY_FOR_PICKUP, COLLECTED, CANCELLED."
+                        "status {} is not one of PLACED, PICKING, READY_FOR_PICKUP, COLLECTED, CANCELLED.",
+                        shown(text)
                     ))
                 })?,
         };
@@ -99,7 +103,8 @@ impl Orders {
                 .filter(|n| (1..=MAX_PAGE).contains(n))
                 .ok_or_else(|| {
                     ApiError::validation(format!(
-                        "limit {text:?} is not a whole number from 1 to {MAX_PAGE}."
+                        "limit {} is not a whole number from 1 to {MAX_PAGE}.",
+                        shown(text)
                     ))
                 })?,
         };

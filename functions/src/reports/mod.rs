@@ -10,7 +10,7 @@ pub mod sales;
 
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
-use crate::error::{ApiError, OrInternal};
+use crate::error::{ApiError, OrInternal, shown};
 use crate::http::{self, ApiRequest, Reply};
 use crate::ids;
 use aws_sdk_dynamodb::Client;
@@ -186,7 +186,10 @@ impl Reports {
     async fn status(&self, req: &ApiRequest) -> Result<Reply, ApiError> {
         let id = req.path_param()?;
         if !ids::valid_id(id) {
-            return Err(ApiError::validation(format!("{id:?} is not a report id.")));
+            return Err(ApiError::validation(format!(
+                "{} is not a report id.",
+                shown(id)
+            )));
         }
         let out = self
             .ddb
@@ -269,8 +272,9 @@ fn range(body: NewReport, today: time::Date) -> Result<(time::Date, time::Date),
     let parse = |field: &str, v: &str| {
         clock::parse_day(v).ok_or_else(|| {
             ApiError::validation(format!(
-                "{field} must be a date like 2026-11-01, from {} on, got {v:?}.",
-                clock::day(clock::FIRST_DAY)
+                "{field} must be a date like 2026-11-01, from {} on, got {}.",
+                clock::day(clock::FIRST_DAY),
+                shown(v)
             ))
         })
     };
