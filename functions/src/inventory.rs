@@ -342,7 +342,15 @@ fn validate(batch: Batch) -> Result<Vec<Valid>, ApiError> {
                 Some(s) if s.is_empty() || s.chars().count() > max => Err(ApiError::validation(
                     format!("{} must be 1 to {max} characters.", at(field)),
                 )),
-                other => Ok(other),
+                Some(s) => match crate::text::unprintable(&s) {
+                    Some(c) => Err(ApiError::validation(format!(
+                        "{} holds {}, which is not text; write it on one line, without control characters.",
+                        at(field),
+                        crate::text::code_point(c)
+                    ))),
+                    None => Ok(Some(s)),
+                },
+                None => Ok(None),
             }
         };
         let number =

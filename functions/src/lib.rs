@@ -21,6 +21,7 @@ pub mod money;
 pub mod photo;
 pub mod photo_upload;
 pub mod product;
+pub mod text;
 
 #[cfg(feature = "lambda")]
 pub mod alerts;

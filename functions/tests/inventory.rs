@@ -97,6 +97,8 @@ async fn a_bad_batch_changes_nothing() {
         json!([{"sku": "APL-001", "stock": -1}]),
         json!([{"sku": "APL-001", "priceCents": 0}]),
         json!([{"sku": "bad sku", "stock": 1}]),
+        json!([{"sku": "APL-001", "name": "Apples\u{202e} selppA"}]),
+        json!([{"sku": "APL-001", "category": "fruit\nSALE"}]),
     ] {
         put(&app, items).await.error(400, "VALIDATION_ERROR");
     }

@@ -163,6 +163,20 @@ async fn illegal_moves_answer_409_with_the_current_state() {
     r.error(404, "NOT_FOUND");
     let r = staff_move(&app, "s-1", "store-99", &id, "READY_FOR_PICKUP").await;
     r.error(404, "NOT_FOUND");
+    // A reason that is not one line of text (it reaches the customer's email).
+    for reason in ["gone\u{0}", "a\nFake: line", "\u{202E}kcots fo tuo"] {
+        let r = Reply::of(
+            app.handle(
+                call(&SET_ORDER_STATUS)
+                    .claims(support::api::access_claims("s-1", &["staff"]))
+                    .path(&["store-01", &id])
+                    .json(json!({"status": "CANCELLED", "reason": reason}))
+                    .build(),
+            )
+            .await,
+        );
+        r.error(400, "VALIDATION_ERROR");
+    }
 }
 
 #[tokio::test]

@@ -52,6 +52,12 @@ pub fn reason(text: Option<String>) -> Result<Option<String>, ApiError> {
             "reason is longer than {MAX_REASON_CHARS} characters."
         )));
     }
+    if let Some(c) = crate::text::unprintable(&text) {
+        return Err(ApiError::validation(format!(
+            "reason holds {}, which is not text; write it on one line, without control characters.",
+            crate::text::code_point(c)
+        )));
+    }
     Ok(Some(text))
 }
 
