@@ -71,6 +71,59 @@ async fn an_emulator_that_is_down_is_a_clear_error_not_a_panic() -> TestResult {
     Ok(())
 }
 
+/// An endpoint that takes the connection and never answers: the call ends at the read timeout
+/// (the loader sets one for every command; without it such a call waited for ever) and is
+/// reported as a timeout of that endpoint. The test shortens the limit to one second.
+#[tokio::test]
+async fn an_endpoint_that_never_answers_times_out() -> TestResult {
+    let defaults = stackgen::aws::config_loader().load().await;
+    let limits = defaults
+        .timeout_config()
+        .ok_or("the loader sets no timeouts")?;
+    assert_eq!(limits.read_timeout(), Some(stackgen::aws::READ_TIMEOUT));
+    assert_eq!(
+        limits.connect_timeout(),
+        Some(stackgen::aws::CONNECT_TIMEOUT)
+    );
+
+    let silent = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}", silent.local_addr()?);
+    std::thread::spawn(move || {
+        let held: Vec<_> = silent.incoming().take(8).collect();
+        std::thread::sleep(Duration::from_secs(60));
+        drop(held);
+    });
+    let config = stackgen::aws::config_loader()
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&url)
+        .credentials_provider(aws_sdk_cloudformation::config::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .read_timeout(Duration::from_secs(1))
+                .build(),
+        )
+        .load()
+        .await;
+    let ctx = AwsContext::from_config(config);
+    // A bound on the test itself, so that a missing timeout fails it instead of hanging it.
+    let refused = tokio::time::timeout(
+        Duration::from_secs(30),
+        ctx.cloudformation.describe_stacks().send(),
+    )
+    .await
+    .map_err(|_| "the call neither answered nor timed out")?
+    .err()
+    .ok_or("a silent endpoint answered")?;
+    let err = ctx.fail("CloudFormation", "DescribeStacks", refused);
+    assert!(matches!(err, AwsError::Timeout { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains(&url) && text.contains("timed out"), "{text}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn missing_credentials_name_what_to_set() -> TestResult {
     let moto = Moto::start()?;
