@@ -60,10 +60,18 @@ pub enum WriteError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "cannot write {}: {} is a file, not a directory; move it away or choose another output \
+         directory",
+        path.display(),
+        blocker.display()
+    )]
+    NotADirectory { path: PathBuf, blocker: PathBuf },
 }
 
 /// Writes `text` to `path` through a temporary file and a rename, so a reader never sees a
-/// half-written template. A file that already holds exactly `text` is left alone (its
+/// half-written file and a failed write (a full disk) leaves the old one whole and no
+/// temporary file behind. A file that already holds exactly `text` is left alone (its
 /// modification time too, so `make`-style tools downstream see nothing new); comparing is far
 /// cheaper than writing, renaming and freeing the old file's blocks.
 pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
@@ -76,11 +84,22 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
         return Ok(());
     }
     if let Some(dir) = path.parent() {
+        if let Some(blocker) = dir.ancestors().find(|a| a.is_file()) {
+            return Err(WriteError::NotADirectory {
+                path: path.to_owned(),
+                blocker: blocker.to_owned(),
+            });
+        }
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(io)
 }
 
 /// Resources by type, sorted by type name.

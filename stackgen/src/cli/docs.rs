@@ -98,8 +98,10 @@ fn differences(dir: &Path, pages: &[Page]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Markdown files of `dir` (and its `runbooks/`) that the pack does not have. (The diagram's
-/// SVG is `scripts/render-diagrams.mjs`'s.)
+/// Pages of an earlier pack in `dir` (and its `runbooks/`) that this pack does not have: the
+/// Markdown files that start with the generated header. Anything else there (notes, a
+/// changelog, a runbook written by hand) is not `docs`'s to remove. (The diagram's SVG is
+/// `scripts/render-diagrams.mjs`'s.)
 fn leftovers(dir: &Path, pages: &[Page]) -> Result<Vec<PathBuf>> {
     let wanted: BTreeSet<PathBuf> = pages.iter().map(|p| dir.join(&p.path)).collect();
     let mut out = Vec::new();
@@ -112,7 +114,7 @@ fn leftovers(dir: &Path, pages: &[Page]) -> Result<Vec<PathBuf>> {
                 .with_context(|| format!("cannot list {}", sub.display()))?
                 .path();
             let markdown = path.extension().is_some_and(|e| e == "md");
-            if markdown && path.is_file() && !wanted.contains(&path) {
+            if markdown && path.is_file() && !wanted.contains(&path) && generated(&path) {
                 out.push(path);
             }
         }
@@ -121,15 +123,18 @@ fn leftovers(dir: &Path, pages: &[Page]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Whether the file at `path` starts with the generated header.
+fn generated(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = vec![0; opsdocs::GENERATED_MARK.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == opsdocs::GENERATED_MARK.as_bytes())
+}
+
 fn write(dir: &Path, pages: &[Page]) -> Result<()> {
     for p in pages {
-        let path = dir.join(&p.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(&path, &p.text)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        crate::synth::write_file(&dir.join(&p.path), &p.text)?;
     }
     for old in leftovers(dir, pages)? {
         std::fs::remove_file(&old).with_context(|| format!("cannot remove {}", old.display()))?;
