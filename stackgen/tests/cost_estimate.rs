@@ -694,3 +694,24 @@ fn a_json_report_round_trips_as_a_compare_base() {
     assert!(!compare(&back, &r).has_changes());
     assert!(CostReport::from_json("{\"schema\": \"other\"}").is_err());
 }
+
+/// Numbers a profile allows (each at most a trillion) whose product runs out of the estimate's
+/// arithmetic: refused, naming the resource and the line, never printed as a price (a line
+/// once came out capped, and silently wrong).
+#[test]
+fn a_month_too_large_to_price_is_refused_by_name() {
+    let traffic = Traffic::from_yaml(
+        std::path::Path::new("huge.yaml"),
+        "functions:\n  catalog: { invocations: 1000000000000, avg_duration_ms: 900000 }\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let refused = estimate(&fixture("dev-like.json"), &traffic, &opts("us-east-1"));
+    let message = refused
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| panic!("the estimate was priced"));
+    assert!(
+        message.contains("CatalogFunction") && message.contains("too large to price"),
+        "{message}"
+    );
+}

@@ -49,6 +49,16 @@ pub enum CostError {
     },
 
     #[error(
+        "the traffic profile `{profile}` makes {resource}'s {component} too large to price (the \
+         estimate's arithmetic ran out of range); lower that resource's numbers in the profile"
+    )]
+    OutOfRange {
+        profile: String,
+        resource: String,
+        component: String,
+    },
+
+    #[error(
         "`{name}` is neither a built-in traffic profile (idle, demo, 1m) nor a file that exists. \
          Name a built-in profile or the path of a YAML profile."
     )]

@@ -38,7 +38,7 @@ pub use engine::{SQS_IDLE_POLLERS, SQS_POLLS_PER_MINUTE, SQS_REQUESTS_PER_MESSAG
 pub use error::CostError;
 pub use money::{Qty, Usd};
 pub use render::Format;
-pub use report::{CostReport, FindingKind};
+pub use report::{CostReport, FindingKind, ResourceCost};
 pub use traffic::{BuiltinProfile, Traffic, TrafficArg};
 
 use report::{Budget, IdleLine, ProfileInfo, ProfileTotal, SCHEMA};
@@ -56,6 +56,26 @@ pub struct EstimateOptions {
     pub free_tier: bool,
     /// Monthly budget to measure headroom against when the template declares none.
     pub budget: Option<Usd>,
+}
+
+/// Refuses an estimate one of whose lines ran out of the arithmetic's range: a saturated
+/// number would be printed as if it were a price. (A profile's numbers are bounded when it is
+/// read; products of the largest of them can still get there.)
+fn out_of_range(traffic: &Traffic, resources: &[ResourceCost]) -> Result<(), CostError> {
+    for r in resources {
+        let saturated = r.components.iter().find(|c| {
+            c.quantity.is_saturated() || c.free_quantity.is_saturated() || c.monthly.is_saturated()
+        });
+        let total = (r.total.is_saturated() || r.usage.is_saturated()).then_some("total");
+        if let Some(component) = saturated.map(|c| c.name.as_str()).or(total) {
+            return Err(CostError::OutOfRange {
+                profile: traffic.name.clone(),
+                resource: r.logical_id.clone(),
+                component: component.to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Estimates one month of `template` (a rendered CloudFormation template) under `traffic`.
@@ -77,6 +97,7 @@ pub fn estimate(
     };
     let inv = Inventory::read(template)?;
     let month = engine::price_month(&inv, book, traffic, opts.free_tier);
+    out_of_range(traffic, &month.resources)?;
 
     let budget = template_budget(&inv).or_else(|| {
         opts.budget.map(|b| Budget {

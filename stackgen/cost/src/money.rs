@@ -89,6 +89,11 @@ impl Usd {
         self.0 == 0
     }
 
+    /// Whether the sum that made this amount ran out of range (sums saturate).
+    pub const fn is_saturated(self) -> bool {
+        self.0 == i64::MAX || self.0 == i64::MIN
+    }
+
     /// `self` as a percentage of `of`, rounded to one decimal (`None` when `of` is zero).
     pub fn percent_of(self, of: Usd) -> Option<f64> {
         if of.0 == 0 {
@@ -212,17 +217,17 @@ impl Qty {
 
     /// A whole number of units.
     pub const fn units(n: u64) -> Qty {
-        Qty(n * 1_000_000)
+        Qty(n.saturating_mul(1_000_000))
     }
 
     /// Tenths of a unit (`Qty::tenths(5)` is 0.5), for request-unit tables written as data.
     pub const fn tenths(n: u64) -> Qty {
-        Qty(n * 100_000)
+        Qty(n.saturating_mul(100_000))
     }
 
     /// Thousandths of a unit.
     pub const fn thousandths(n: u64) -> Qty {
-        Qty(n * 1_000)
+        Qty(n.saturating_mul(1_000))
     }
 
     pub const fn from_micros(micros: u64) -> Qty {
@@ -282,6 +287,12 @@ impl Qty {
 
     pub const fn is_zero(self) -> bool {
         self.0 == 0
+    }
+
+    /// Whether the arithmetic that made this quantity ran out of range (every operation
+    /// saturates rather than wrapping or panicking; a saturated quantity prices nothing right).
+    pub const fn is_saturated(self) -> bool {
+        self.0 == u64::MAX
     }
 
     /// Exact decimal text with trailing zeros trimmed (`12500`, `0.5`, `657000`).
@@ -355,6 +366,13 @@ impl<'de> Deserialize<'de> for Qty {
             return Err(serde::de::Error::custom(
                 "a quantity must be a finite, non-negative number",
             ));
+        }
+        // What a micro-unit count holds: a larger number would be stored as a smaller one.
+        if v >= u64::MAX as f64 / 1_000_000.0 {
+            return Err(serde::de::Error::custom(format!(
+                "{v:e} is too large a quantity (at most {} here)",
+                u64::MAX / 1_000_000
+            )));
         }
         Ok(Qty::from_f64(v))
     }

@@ -13,6 +13,11 @@ use crate::money::Qty;
 /// Lambda's maximum timeout: an average above it cannot be billed.
 const MAX_DURATION_MS: u64 = 900_000;
 
+/// The most of anything a profile may say in a month: a trillion (requests, messages, users,
+/// GB). Over 380,000 requests a second all month is beyond any store this prices, and the
+/// estimator's integer arithmetic holds every product of such numbers with room to spare.
+pub const MAX_MONTHLY: u64 = 1_000_000_000_000;
+
 pub(super) fn load(path: &Path) -> Result<Traffic, CostError> {
     let text = std::fs::read_to_string(path).map_err(|source| CostError::TrafficRead {
         path: path.to_path_buf(),
@@ -60,6 +65,15 @@ fn validate(path: &Path, t: &Traffic) -> Result<(), CostError> {
         field,
         message,
     };
+    if let Some((field, value)) = too_large(t) {
+        return Err(bad(
+            field,
+            format!(
+                "{value} is more than a month of this can be ({MAX_MONTHLY}, a trillion); give \
+                 the month's total"
+            ),
+        ));
+    }
     for (id, f) in &t.functions {
         if f.avg_duration_ms > Qty::units(MAX_DURATION_MS) {
             return Err(bad(
@@ -96,9 +110,67 @@ fn validate(path: &Path, t: &Traffic) -> Result<(), CostError> {
     Ok(())
 }
 
+/// The first number of the profile (its dotted path and value) above [`MAX_MONTHLY`].
+fn too_large(t: &Traffic) -> Option<(String, String)> {
+    fn walk(path: &str, v: &serde_json::Value) -> Option<(String, String)> {
+        match v {
+            serde_json::Value::Number(n) if n.as_f64().is_some_and(|f| f > MAX_MONTHLY as f64) => {
+                Some((path.to_owned(), n.to_string()))
+            }
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+                let at = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(&at, v)
+            }),
+            _ => None,
+        }
+    }
+    walk("", &serde_json::to_value(t).ok()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_beyond_a_trillion_names_its_field() {
+        for (text, field, why) in [
+            (
+                "api_requests: 100000000000000\n",
+                "api_requests",
+                "a trillion",
+            ),
+            (
+                "tables: {Products: {reads: 5e12}}\n",
+                "tables.Products.reads",
+                "a trillion",
+            ),
+            (
+                "queues: {jobs: {messages: 18446744073709551615}}\n",
+                "queues.jobs.messages",
+                "a trillion",
+            ),
+            // Beyond what a quantity holds at all: refused as it is read, not stored capped.
+            (
+                "cloudfront: {data_out_gb: 1e300}\n",
+                "cloudfront.data_out_gb",
+                "1e300 is too large",
+            ),
+        ] {
+            let e = parse(Path::new("t.yaml"), text)
+                .err()
+                .unwrap_or_else(|| panic!("{text} was accepted"));
+            let message = e.to_string();
+            assert!(
+                message.contains(field) && message.contains(why),
+                "{message}"
+            );
+        }
+        assert!(parse(Path::new("t.yaml"), "api_requests: 1000000000000\n").is_ok());
+    }
 
     #[test]
     fn a_minimal_profile_parses_with_defaults() {

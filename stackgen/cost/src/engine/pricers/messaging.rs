@@ -15,7 +15,7 @@ pub(super) fn queue(c: &Context, r: &Resource, d: &mut Draft, out: &mut Notes) {
         return;
     };
     if let Some(u) = c.usage.queues.by_resource.get(&r.logical_id) {
-        let n = Qty::units(u.messages * SQS_REQUESTS_PER_MESSAGE);
+        let n = Qty::units(u.messages.saturating_mul(SQS_REQUESTS_PER_MESSAGE));
         d.add(
             CostKind::Usage,
             "requests",
