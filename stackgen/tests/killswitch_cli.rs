@@ -428,6 +428,31 @@ fn a_protected_environment_with_placeholder_recipients_is_not_deployed() -> Test
     Ok(())
 }
 
+/// `bootstrap --prune --dry-run` in a region never bootstrapped creates nothing (it once
+/// created the bootstrap stack and its bucket to list an empty bucket).
+#[test]
+fn a_dry_prune_creates_nothing() -> TestResult {
+    let moto = Moto::start()?;
+    let cli = Cli::new(&moto, "dry-prune")?;
+    let dry = cli.json(&[
+        "bootstrap",
+        "--env",
+        "local",
+        "--prune",
+        "--dry-run",
+        "--format",
+        "json",
+    ])?;
+    assert_eq!(dry["prune"], serde_json::Value::Null, "{dry}");
+    let rt = tokio::runtime::Runtime::new()?;
+    let stacks = rt.block_on(async {
+        let cfn = aws_sdk_cloudformation::Client::new(&sdk(&moto).await);
+        cfn.list_stacks().send().await
+    })?;
+    assert!(stacks.stack_summaries().is_empty(), "{stacks:?}");
+    Ok(())
+}
+
 /// `bootstrap --prune` deletes the zips no stack uses and keeps the deployed stack's.
 #[test]
 fn bootstrap_prune_deletes_only_the_zips_no_stack_uses() -> TestResult {
@@ -465,6 +490,24 @@ fn bootstrap_prune_deletes_only_the_zips_no_stack_uses() -> TestResult {
     ])?;
     assert_eq!(kept["prune"]["deleted"], serde_json::json!([]), "{kept}");
     assert!(kept["prune"]["tooYoung"].as_u64() >= Some(1), "{kept}");
+    // Old enough: a dry run lists it and deletes nothing (the prune below still finds it).
+    let listed = cli.json(&[
+        "bootstrap",
+        "--env",
+        "local",
+        "--prune",
+        "--prune-older-than-days",
+        "0",
+        "--dry-run",
+        "--format",
+        "json",
+    ])?;
+    assert_eq!(
+        listed["prune"]["deleted"],
+        serde_json::json!([orphan]),
+        "{listed}"
+    );
+    assert_eq!(listed["prune"]["dryRun"], true, "{listed}");
 
     let pruned = cli.json(&[
         "bootstrap",

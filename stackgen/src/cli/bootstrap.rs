@@ -67,6 +67,9 @@ Exit codes:
 
 Colours follow the terminal; set NO_COLOR=1 to turn them off.";
 
+/// The longest `--prune-older-than-days`: a hundred years.
+const MAX_PRUNE_DAYS: u64 = 36_500;
+
 /// The cost allocation tags every environment's resources carry.
 pub const COST_ALLOCATION_TAGS: [&str; 4] = ["Project", "Env", "Owner", "CostCenter"];
 
@@ -81,11 +84,13 @@ pub struct Args {
     #[arg(long)]
     pub prune: bool,
     /// With --prune: keep unused zips younger than this many days (an upload whose change set
-    /// is not created or reviewed yet).
-    #[arg(long, value_name = "DAYS", default_value_t = 7, requires = "prune")]
+    /// is not created or reviewed yet), 0 to 36500.
+    #[arg(long, value_name = "DAYS", default_value_t = 7, requires = "prune",
+          value_parser = clap::value_parser!(u64).range(0..=MAX_PRUNE_DAYS))]
     pub prune_older_than_days: u64,
-    /// With --prune: list what would be deleted, delete nothing.
-    #[arg(long, requires = "prune")]
+    /// With --prune: list what would be deleted, and change nothing at all (the bootstrap stack
+    /// is only looked up, never created; no tag is activated).
+    #[arg(long, requires = "prune", conflicts_with = "github")]
     pub dry_run: bool,
     /// Also create the keyless CI roles that only this GitHub repository (OWNER/REPO) assumes.
     #[arg(long, value_name = "OWNER/REPO", value_parser = deploy::ci::Repository::parse)]
@@ -140,6 +145,9 @@ pub struct RefusedTag {
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
+    if args.dry_run {
+        return runtime()?.block_on(dry_prune(args, &env));
+    }
     let trust = github_trust(args, &env.name)?;
     let done = runtime()?.block_on(bootstrap(args, &env, trust.as_ref()))?;
     match args.format {
@@ -147,6 +155,69 @@ pub fn run(args: &Args) -> Result<Exit> {
         OutputFormat::Text => print_text(args, &env, &done),
     }
     Ok(Exit::Ok)
+}
+
+/// `--prune --dry-run`: what pruning would delete, with nothing created, activated or deleted
+/// (a bootstrap stack that does not exist is not created: it holds no zip to prune).
+async fn dry_prune(args: &Args, env: &crate::env::Environment) -> Result<Exit> {
+    let ctx = connect(env, args.target.profile.as_deref()).await?;
+    let found = deploy::stack::describe_stack(&ctx, deploy::BOOTSTRAP_STACK_NAME)
+        .await
+        .with_context(|| format!("cannot look up {}", deploy::BOOTSTRAP_STACK_NAME))?;
+    let bucket = found.and_then(|s| s.outputs.get(deploy::bootstrap::BUCKET_OUTPUT).cloned());
+    let Some(bucket) = bucket else {
+        match args.format {
+            OutputFormat::Json => outln!(
+                "{}",
+                serde_json::json!({"environment": env.name, "region": env.region, "prune": null})
+            ),
+            OutputFormat::Text => outln!(
+                "prune: no {} with an assets bucket in {}: nothing to prune (nothing was created)",
+                deploy::BOOTSTRAP_STACK_NAME,
+                env.region
+            ),
+        }
+        return Ok(Exit::Ok);
+    };
+    let report = deploy::prune::prune_assets(&ctx, &bucket, prune_age(args), true)
+        .await
+        .with_context(|| format!("cannot list s3://{bucket}"))?;
+    match args.format {
+        OutputFormat::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "environment": env.name,
+                "region": env.region,
+                "assetsBucket": bucket,
+                "prune": report,
+            }))?
+        ),
+        OutputFormat::Text => print_prune(args, &bucket, &report),
+    }
+    Ok(Exit::Ok)
+}
+
+fn prune_age(args: &Args) -> std::time::Duration {
+    std::time::Duration::from_secs(args.prune_older_than_days.saturating_mul(86_400))
+}
+
+fn print_prune(args: &Args, bucket: &str, p: &deploy::prune::PruneReport) {
+    outln!(
+        "prune: {} unused zip(s) {} from s3://{} ({} in use, {} younger than {} days kept)",
+        p.deleted.len(),
+        if p.dry_run {
+            "would be deleted"
+        } else {
+            "deleted"
+        },
+        bucket,
+        p.in_use,
+        p.too_young,
+        args.prune_older_than_days
+    );
+    for key in &p.deleted {
+        outln!("  {key}");
+    }
 }
 
 /// What `bootstrap` did: the bootstrap stacks (the environment's region, and us-east-1 for a
@@ -205,9 +276,8 @@ async fn bootstrap(
         _ => None,
     };
     let pruned = if args.prune {
-        let age = std::time::Duration::from_secs(args.prune_older_than_days * 86_400);
         Some(
-            deploy::prune::prune_assets(&ctx, &boot.bucket, age, args.dry_run)
+            deploy::prune::prune_assets(&ctx, &boot.bucket, prune_age(args), false)
                 .await
                 .with_context(|| format!("cannot prune s3://{}", boot.bucket))?,
         )
@@ -296,22 +366,7 @@ fn print_text(args: &Args, env: &crate::env::Environment, done: &Done) {
         errln!("{} {w}", paint(stderr_color(), "33", "warning:"));
     }
     if let Some(p) = &pruned {
-        outln!(
-            "prune: {} unused zip(s) {} from s3://{} ({} in use, {} younger than {} days kept)",
-            p.deleted.len(),
-            if p.dry_run {
-                "would be deleted"
-            } else {
-                "deleted"
-            },
-            boot.bucket,
-            p.in_use,
-            p.too_young,
-            args.prune_older_than_days
-        );
-        for key in &p.deleted {
-            outln!("  {key}");
-        }
+        print_prune(args, &boot.bucket, p);
     }
     if let Some(ci) = &ci {
         print_ci_roles(ci, &env.name, color);
