@@ -56,6 +56,19 @@ pub fn parse_template(text: &str, origin: &str) -> Result<Value, DiffError> {
             detail: format!("the document is {}, not a mapping.", kind(&value)),
         });
     }
+    // "The `Resources` section is a required top-level section in a CloudFormation template"
+    // (CloudFormation User Guide, "CloudFormation template Resources syntax"): a mapping
+    // without it (an environment file, a cost report, package.json) is not a template, and
+    // diffing it would list its keys as template changes.
+    if !value.get("Resources").is_some_and(Value::is_object) {
+        return Err(DiffError::NotATemplate {
+            origin: origin.to_owned(),
+            detail: "it has no `Resources` (an environment file or a cost report?); pass a \
+                     template that `stackgen synth` wrote or `aws cloudformation get-template` \
+                     returned."
+                .to_owned(),
+        });
+    }
     Ok(value)
 }
 
@@ -262,11 +275,27 @@ Conditions:
         assert!(err.to_string().starts_with("f.yaml is not valid YAML"));
         let err = parse_template("- a\n- b\n", "list.yaml").expect_err("not a mapping");
         assert!(err.to_string().contains("is a list"), "{err}");
+        // A mapping that is not a template: an environment file, a cost report.
+        for (text, origin) in [
+            ("name: dev\nregion: eu-west-1\n", "dev.yaml"),
+            (
+                "{\"schema\": \"stackgen.cost-report/1\", \"resources\": []}",
+                "cost.json",
+            ),
+            ("Resources: [a, b]\n", "list-resources.yaml"),
+        ] {
+            let err = parse_template(text, origin).expect_err("not a template");
+            assert!(err.to_string().contains("has no `Resources`"), "{err}");
+        }
     }
 
     #[test]
     fn numeric_and_boolean_keys_become_strings() {
-        let value = parse_template("Mappings:\n  M:\n    1: {a: true}\n", "m.yaml").expect("ok");
+        let value = parse_template(
+            "Mappings:\n  M:\n    1: {a: true}\nResources: {}\n",
+            "m.yaml",
+        )
+        .expect("ok");
         assert_eq!(value["Mappings"]["M"]["1"]["a"], json!(true));
     }
 
