@@ -152,4 +152,21 @@ fn an_environment_that_cannot_be_reviewed_is_exit_1_and_says_why() {
     let o = stackgen(&["review", "--env", "dev", "--against", "/nonexistent/base"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stdout).contains("no such directory"));
+    // A directory synth did not write (it once reviewed as "every resource added", exit 2).
+    let empty = std::env::temp_dir().join(format!("stackgen-review-empty-{}", std::process::id()));
+    std::fs::create_dir_all(empty.join("dev")).expect("mkdir");
+    let o = stackgen(&[
+        "review",
+        "--env",
+        "dev",
+        "--against",
+        &empty.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("holds no template"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&empty);
 }

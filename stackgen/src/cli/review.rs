@@ -173,6 +173,18 @@ fn compare(
     Ok(())
 }
 
+/// Whether `dir` looks like `stackgen synth --out`'s: some `<env>/<name>.template.json`. (A
+/// base without this environment still does, for the other environments it had.)
+fn holds_templates(dir: &Path) -> bool {
+    let Ok(envs) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    envs.flatten()
+        .filter_map(|e| std::fs::read_dir(e.path()).ok())
+        .flat_map(|files| files.flatten())
+        .any(|f| f.file_name().to_string_lossy().ends_with(".template.json"))
+}
+
 /// The base branch's template from a `stackgen synth --out DIR` tree; an environment the base
 /// did not have compares with nothing (everything added).
 fn saved_sides(
@@ -183,6 +195,13 @@ fn saved_sides(
     if !dir.is_dir() {
         return Err(anyhow!(
             "--against {}: no such directory; give `deployed` or a directory `stackgen synth --out` wrote",
+            dir.display()
+        ));
+    }
+    if !holds_templates(dir) {
+        return Err(anyhow!(
+            "--against {}: the directory holds no template `stackgen synth --out` wrote (none \
+             at <env>/<stack>.template.json); give the base's synth output, or `deployed`",
             dir.display()
         ));
     }
