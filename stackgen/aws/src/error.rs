@@ -110,56 +110,70 @@ impl AwsContext {
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
         R: fmt::Debug + Send + Sync + 'static,
     {
-        let endpoint = self.endpoint_for(service);
-        let detail = cause_chain(&err);
-        // A service's own refusal means the credentials resolved, whatever its message says.
-        let answered = matches!(err, SdkError::ServiceError(_));
-        if !answered && mentions_credentials(&detail) {
-            return AwsError::NoCredentials {
+        classify(service, operation, self.endpoint_for(service), err)
+    }
+}
+
+/// Classifies an SDK failure of `service`'s `operation` sent to `endpoint` (for a client built
+/// without an [`AwsContext`]; [`AwsContext::fail`] is the usual way).
+pub fn classify<E, R>(
+    service: &'static str,
+    operation: &'static str,
+    endpoint: String,
+    err: SdkError<E, R>,
+) -> AwsError
+where
+    E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    R: fmt::Debug + Send + Sync + 'static,
+{
+    let detail = cause_chain(&err);
+    // A service's own refusal means the credentials resolved, whatever its message says.
+    let answered = matches!(err, SdkError::ServiceError(_));
+    if !answered && mentions_credentials(&detail) {
+        return AwsError::NoCredentials {
+            service,
+            operation,
+            detail,
+        };
+    }
+    match &err {
+        SdkError::ServiceError(service_err) => {
+            let e = service_err.err();
+            AwsError::Service {
                 service,
                 operation,
-                detail,
-            };
-        }
-        match &err {
-            SdkError::ServiceError(service_err) => {
-                let e = service_err.err();
-                AwsError::Service {
-                    service,
-                    operation,
-                    failure: ServiceFailure {
-                        code: e.code().unwrap_or("Unknown").to_string(),
-                        message: e.message().map_or_else(|| detail.clone(), str::to_string),
-                        request_id: e.meta().extra("aws_request_id").map(str::to_string),
-                    },
-                }
+                failure: ServiceFailure {
+                    code: e.code().unwrap_or("Unknown").to_string(),
+                    message: e.message().map_or_else(|| detail.clone(), str::to_string),
+                    request_id: e.meta().extra("aws_request_id").map(str::to_string),
+                },
             }
-            SdkError::TimeoutError(_) => AwsError::Timeout {
+        }
+        SdkError::TimeoutError(_) => AwsError::Timeout {
+            service,
+            operation,
+            endpoint,
+            detail,
+        },
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => AwsError::Timeout {
+            service,
+            operation,
+            endpoint,
+            detail,
+        },
+        SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_other() => {
+            AwsError::Unreachable {
                 service,
                 operation,
                 endpoint,
                 detail,
-            },
-            SdkError::DispatchFailure(failure) if failure.is_timeout() => AwsError::Timeout {
-                service,
-                operation,
-                endpoint,
-                detail,
-            },
-            SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_other() => {
-                AwsError::Unreachable {
-                    service,
-                    operation,
-                    endpoint,
-                    detail,
-                }
             }
-            _ => AwsError::Other {
-                service,
-                operation,
-                detail,
-            },
         }
+        _ => AwsError::Other {
+            service,
+            operation,
+            detail,
+        },
     }
 }
 

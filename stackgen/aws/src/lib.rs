@@ -18,5 +18,5 @@ pub use account::{
 };
 pub use context::{AwsContext, AwsTarget, StaticCredentials};
 pub use counter::ApiCallCounter;
-pub use error::{AwsError, ServiceFailure, cause_chain};
+pub use error::{AwsError, ServiceFailure, cause_chain, classify};
 pub use http::{CONNECT_TIMEOUT, READ_TIMEOUT, config_loader, http_client};

@@ -8,7 +8,6 @@
 //! and the report says so. Each Cost Explorer request costs $0.01; a report makes two.
 
 use aws_sdk_costexplorer::Client;
-use aws_sdk_costexplorer::error::DisplayErrorContext;
 use aws_sdk_costexplorer::types::{
     DateInterval, Expression, Granularity, GroupDefinition, GroupDefinitionType, Metric, TagValues,
 };
@@ -32,6 +31,17 @@ pub struct ActualsQuery {
     pub today: Date,
     /// The monthly budget to set the spend against.
     pub budget: Option<Usd>,
+    /// Where the calls go, to name in an error ([`endpoint`] of the configuration).
+    pub endpoint: String,
+}
+
+/// Cost Explorer's endpoint under `sdk`: the override in force, or us-east-1's, where Cost
+/// Explorer is served from.
+pub fn endpoint(sdk: &aws_config::SdkConfig) -> String {
+    sdk.endpoint_url().map_or_else(
+        || "https://ce.us-east-1.amazonaws.com".to_owned(),
+        str::to_owned,
+    )
 }
 
 /// Spend of one service.
@@ -131,6 +141,31 @@ pub fn client(sdk: &aws_config::SdkConfig) -> Client {
     Client::from_conf(conf)
 }
 
+/// A failed Cost Explorer call: Cost Explorer's own refusal (access, an account without it)
+/// with what `--actuals` needs; any other failure (no credentials, an endpoint down or silent)
+/// as every AWS call reports it.
+fn refused<E, R>(
+    q: &ActualsQuery,
+    operation: &'static str,
+    err: aws_sdk_costexplorer::error::SdkError<E, R>,
+) -> CostError
+where
+    E: aws_sdk_costexplorer::error::ProvideErrorMetadata
+        + std::error::Error
+        + Send
+        + Sync
+        + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match stackgen_aws::classify("ce", operation, q.endpoint.clone(), err) {
+        stackgen_aws::AwsError::Service { failure, .. } => CostError::CostExplorer {
+            operation,
+            message: failure.to_string(),
+        },
+        other => CostError::Aws(other),
+    }
+}
+
 /// Asks Cost Explorer for the month to date and the forecast of the environment.
 pub async fn fetch(client: &Client, q: &ActualsQuery) -> Result<Actuals, CostError> {
     let start = q.today.replace_day(1).unwrap_or(q.today);
@@ -191,10 +226,7 @@ async fn month_to_date(
             .set_next_page_token(token.clone())
             .send()
             .await
-            .map_err(|e| CostError::CostExplorer {
-                operation: "GetCostAndUsage",
-                message: DisplayErrorContext(&e).to_string(),
-            })?;
+            .map_err(|e| refused(q, "GetCostAndUsage", e))?;
         api_requests += 1;
         for r in out.results_by_time() {
             estimated |= r.estimated();
@@ -270,7 +302,7 @@ async fn forecast(
             let reason = format!(
                 "Cost Explorer could not forecast ({}); month to date × {days} days ÷ \
                  {elapsed} days elapsed",
-                DisplayErrorContext(&e)
+                stackgen_aws::cause_chain(&e)
             );
             Ok((projected, ForecastSource::LinearProjection { reason }))
         }

@@ -80,6 +80,9 @@ pub enum CostError {
         message: String,
     },
 
+    #[error(transparent)]
+    Aws(#[from] stackgen_aws::AwsError),
+
     #[error("Cost Explorer returned an amount that is not a number: `{value}` ({context})")]
     BadAmount { value: String, context: String },
 }

@@ -198,6 +198,8 @@ impl CompareBase {
 }
 
 fn run_actuals(args: &Args, env: &Environment) -> Result<Exit> {
+    let rt = runtime()?;
+    let ctx = rt.block_on(super::target::connect(env, args.profile.as_deref()))?;
     let query = ActualsQuery {
         label: env.name.clone(),
         tags: vec![
@@ -206,9 +208,8 @@ fn run_actuals(args: &Args, env: &Environment) -> Result<Exit> {
         ],
         today: time::OffsetDateTime::now_utc().date(),
         budget: Some(budget(env)),
+        endpoint: actuals::endpoint(ctx.config()),
     };
-    let rt = runtime()?;
-    let ctx = rt.block_on(super::target::connect(env, args.profile.as_deref()))?;
     let spent = rt.block_on(actuals::fetch(&actuals::client(ctx.config()), &query));
     let spent = spent.map_err(|e| {
         paragraph(e).context(format!(
