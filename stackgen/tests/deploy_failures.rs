@@ -205,6 +205,32 @@ fn no_credentials_anywhere_names_what_to_set_whatever_the_chain_tried_last() -> 
     Ok(())
 }
 
+/// An `AWS_ENDPOINT_URL` that is not an endpoint (no scheme) is refused before any request,
+/// naming the variable; the SDK took it and blamed AWS's own endpoint, with a dump of the request.
+#[test]
+fn a_shell_endpoint_that_is_not_a_url_is_named() -> TestResult {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for env in ["dev", "local"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
+            .args(["status", "--env", env])
+            .current_dir(&repo)
+            .env("NO_COLOR", "1")
+            .env("AWS_ENDPOINT_URL", "127.0.0.1:5999")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .output()?;
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{env}: {stderr}");
+        assert!(
+            stderr.contains("AWS_ENDPOINT_URL=127.0.0.1:5999 is not an endpoint")
+                && !stderr.contains("amazonaws.com")
+                && !stderr.contains("Request {"),
+            "{env}: {stderr}"
+        );
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_account_guard_refuses_another_account_before_any_change() -> TestResult {
     let moto = Moto::start()?;

@@ -52,7 +52,34 @@ impl Environment {
 
 /// An http(s) URL on this machine: what an emulator's address must be.
 fn is_emulator_url(url: &str) -> bool {
-    (url.starts_with("http://") || url.starts_with("https://")) && is_loopback_url(url)
+    endpoint_problem(url).is_none() && is_loopback_url(url)
+}
+
+/// What keeps `url` from being an endpoint (`scheme://host[:port][/]`), if anything: the SDK
+/// would otherwise take it and fail every request with its own words, or reach a port the
+/// operating system turns into another.
+pub fn endpoint_problem(url: &str) -> Option<&'static str> {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
+        return Some("it has no http:// or https:// in front");
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if authority.contains(['?', '#']) || !(path.is_empty() || path == "/") {
+        return Some("it has a path or a query; an endpoint is a scheme, a host and a port");
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !authority.ends_with(']') => (host, Some(port)),
+        _ => (authority, None),
+    };
+    if host.is_empty() || host == "[]" {
+        return Some("it has no host");
+    }
+    match port.map(str::parse::<u16>) {
+        Some(Ok(0) | Err(_)) => Some("its port is not a number from 1 to 65535"),
+        _ => None,
+    }
 }
 
 /// Whether `url`'s host is this machine (`localhost`, 127.0.0.0/8, `::1`).
@@ -78,7 +105,15 @@ pub(super) fn check(env: &Environment, out: &mut Vec<Violation>) {
         return;
     };
     let field = FieldPath::keys("emulator");
-    if !is_emulator_url(url) {
+    if let Some(problem) = endpoint_problem(url) {
+        out.push((
+            field.clone(),
+            format!(
+                "`{url}` is not an endpoint: {problem}; write e.g. `http://127.0.0.1:5000` \
+                 (where `make run` starts moto)"
+            ),
+        ));
+    } else if !is_emulator_url(url) {
         out.push((
             field.clone(),
             format!(
@@ -114,6 +149,33 @@ pub(super) fn meant_for_aws(env: &Environment) -> Option<String> {
 mod tests {
     use super::*;
     use crate::fixtures;
+
+    #[test]
+    fn an_endpoint_is_a_scheme_a_host_and_a_port() {
+        for url in [
+            "http://127.0.0.1:5000",
+            "http://127.0.0.1:5000/",
+            "https://cloudformation.us-east-1.amazonaws.com",
+            "http://[::1]:5000",
+            "http://[::1]",
+            "http://localhost",
+        ] {
+            assert_eq!(endpoint_problem(url), None, "{url}");
+        }
+        for (url, needle) in [
+            ("127.0.0.1:5999", "http://"),
+            ("http://", "no host"),
+            ("http://:5000", "no host"),
+            ("http://127.0.0.1:99999", "port"),
+            ("http://127.0.0.1:0", "port"),
+            ("http://127.0.0.1:50a0", "port"),
+            ("http://127.0.0.1:5000/moto", "path"),
+            ("http://127.0.0.1:5000?x=1", "path"),
+        ] {
+            let problem = endpoint_problem(url).unwrap_or_default();
+            assert!(problem.contains(needle), "{url}: {problem:?}");
+        }
+    }
 
     #[test]
     fn loopback_endpoints_are_told_from_the_rest() {

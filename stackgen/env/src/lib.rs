@@ -16,7 +16,7 @@ mod schedule;
 pub mod suggest;
 
 pub use domain::{RATE_LIMIT_RANGE, is_dns_name, is_zone_id};
-pub use emulator::{EndpointElsewhere, is_loopback_url};
+pub use emulator::{EndpointElsewhere, endpoint_problem, is_loopback_url};
 pub use errors::{EnvError, Problem};
 pub use load::{EXTENSION, list, load, load_named, parse};
 pub use locate::{FieldPath, Position, Seg};

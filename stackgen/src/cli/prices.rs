@@ -77,8 +77,17 @@ pub struct RefreshArgs {
     #[arg(long)]
     pub profile: Option<String>,
     /// Another Price List endpoint (the tests' recorded answers on 127.0.0.1).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = endpoint_arg)]
     pub endpoint_url: Option<String>,
+}
+
+fn endpoint_arg(text: &str) -> Result<String, String> {
+    match crate::env::endpoint_problem(text) {
+        None => Ok(text.to_owned()),
+        Some(problem) => Err(format!(
+            "`{text}` is not an endpoint: {problem}; write e.g. http://127.0.0.1:5000"
+        )),
+    }
 }
 
 fn parse_meter(text: &str) -> Result<Meter, String> {

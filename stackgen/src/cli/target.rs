@@ -140,8 +140,12 @@ pub async fn connect_region(
 /// pair; a profile (`--profile`, AWS_PROFILE) is not read, so none of its keys is sent.
 pub fn aws_target(env: &Environment, region: &str, profile: Option<&str>) -> Result<AwsTarget> {
     let shell = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let shell_endpoint = shell("AWS_ENDPOINT_URL");
+    if let Some(url) = &shell_endpoint {
+        checked_endpoint("AWS_ENDPOINT_URL", url)?;
+    }
     let mut target = AwsTarget::in_region(region.to_owned());
-    let Some(url) = env.emulator_endpoint(shell("AWS_ENDPOINT_URL").as_deref())? else {
+    let Some(url) = env.emulator_endpoint(shell_endpoint.as_deref())? else {
         target.profile = profile.map(str::to_owned);
         return Ok(target);
     };
@@ -163,6 +167,18 @@ pub fn aws_target(env: &Environment, region: &str, profile: Option<&str>) -> Res
         },
     );
     Ok(target)
+}
+
+/// `url`, given as `what` (a variable or a flag), when it is an endpoint; else an error that
+/// says why and what to write (the SDK would take it and fail each request with its own words).
+pub fn checked_endpoint(what: &str, url: &str) -> Result<()> {
+    match crate::env::endpoint_problem(url) {
+        None => Ok(()),
+        Some(problem) => Err(anyhow::anyhow!(
+            "{what}={url} is not an endpoint: {problem}. Write a URL such as \
+             http://127.0.0.1:5000 (the local emulator), or unset {what} to reach AWS"
+        )),
+    }
 }
 
 /// The bootstrap stack of `ctx`'s region (found, created or upgraded), with an error that names
