@@ -271,3 +271,38 @@ fn host_and_quick_zips_never_replace_the_release_zip() {
         assert_eq!(env.function_code, code, "{name}");
     }
 }
+
+/// `--skip-build` records only a zip Lambda can run: not a file that is no zip, nor a zip
+/// without `bootstrap` at its root (it once recorded both, and the deploy would have shipped
+/// them).
+#[test]
+fn a_zip_lambda_cannot_run_is_refused_before_it_is_recorded() -> TestResult {
+    let dir = std::env::temp_dir().join(format!("stackgen-notazip-{}", std::process::id()));
+    let mut request = PackageRequest::standard(&workspace_root(), "dev");
+    request.lambda_dir = dir.join("lambda");
+    request.out_dir = dir.join("out");
+    let zip = request.zip_path();
+    std::fs::create_dir_all(zip.parent().ok_or("no parent")?)?;
+    let elsewhere = stackgen::deploy::package::bootstrap_zip::archive(b"x")
+        .map_err(|size| format!("{size}"))?
+        .iter()
+        .map(|b| if *b == b'b' { b'B' } else { *b })
+        .collect::<Vec<u8>>();
+    for (bytes, says) in [
+        (b"notazip".to_vec(), "not a zip archive"),
+        (elsewhere, "holds no `bootstrap`"),
+    ] {
+        std::fs::write(&zip, &bytes)?;
+        let err = stackgen::deploy::package::record(&request)
+            .err()
+            .ok_or("a bad zip was recorded")?
+            .to_string();
+        assert!(err.contains(says) && err.contains("--skip-build"), "{err}");
+        assert!(
+            !request.out_dir.join("assets.json").exists(),
+            "nothing recorded"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

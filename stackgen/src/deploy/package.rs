@@ -141,6 +141,12 @@ pub enum PackageError {
     )]
     ZipMissing { binary: &'static str, zip: PathBuf },
     #[error(
+        "{zip} is not a Lambda zip: {problem}. The provided.al2023 runtime runs the executable \
+         `bootstrap` at the zip's root; run `stackgen package` without --skip-build to build \
+         and zip it again."
+    )]
+    NotALambdaZip { zip: PathBuf, problem: String },
+    #[error(
         "`cargo build` of the host binary `{binary}` failed ({status}). Its output \
          is above; run `cargo build --manifest-path {manifest} --bin {binary}` to reproduce it."
     )]
@@ -572,10 +578,33 @@ pub fn record(request: &PackageRequest<'_>) -> Result<AssetManifest, PackageErro
             zip,
         });
     }
+    lambda_zip(&zip)?;
     let (sha256, size) = hash_file(&zip)?;
     let manifest = request.manifest(&previous, &sha256, size);
     manifest.write(&manifest_path)?;
     Ok(manifest)
+}
+
+/// The zip at `zip` is one Lambda runs: a zip with `bootstrap` at its root.
+fn lambda_zip(zip: &Path) -> Result<(), PackageError> {
+    let bytes = std::fs::read(zip).map_err(|e| PackageError::io(zip, e))?;
+    let problem = match bootstrap_zip::entry_names(&bytes) {
+        None => "the file is not a zip archive".to_owned(),
+        Some(names) if names.iter().any(|n| n == bootstrap_zip::ENTRY) => return Ok(()),
+        Some(names) => format!(
+            "it holds no `{}` at its root (it holds {})",
+            bootstrap_zip::ENTRY,
+            if names.is_empty() {
+                "nothing".to_owned()
+            } else {
+                names.join(", ")
+            }
+        ),
+    };
+    Err(PackageError::NotALambdaZip {
+        zip: zip.to_owned(),
+        problem,
+    })
 }
 
 /// Whether `zip` exists and is newer than `binary` (or `binary` does not exist).

@@ -125,9 +125,48 @@ pub fn crc32(data: &[u8]) -> u32 {
     crc32fast::hash(data)
 }
 
+/// The names of the entries of the zip `bytes`, read from its central directory (APPNOTE
+/// 4.3.16, end of central directory record; 4.3.12, central directory file header). `None` when
+/// the bytes are not a zip: no end of central directory record within their last 64 KiB + 22
+/// bytes, or a directory that does not fit them.
+pub fn entry_names(bytes: &[u8]) -> Option<Vec<String>> {
+    let u16_at = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+    let u32_at = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    let floor = bytes.len().saturating_sub(22 + usize::from(u16::MAX));
+    let end = (floor..=bytes.len().checked_sub(22)?)
+        .rev()
+        .find(|&at| u32_at(at) == Some(0x0605_4b50))?;
+    let count = u16_at(end + 10)?;
+    let mut at = usize::try_from(u32_at(end + 16)?).ok()?;
+    let mut names = Vec::with_capacity(usize::from(count));
+    for _ in 0..count {
+        if u32_at(at)? != 0x0201_4b50 {
+            return None;
+        }
+        let name_len = usize::from(u16_at(at + 28)?);
+        let rest = usize::from(u16_at(at + 30)?) + usize::from(u16_at(at + 32)?);
+        let name = bytes.get(at + 46..at + 46 + name_len)?;
+        names.push(String::from_utf8_lossy(name).into_owned());
+        at += 46 + name_len + rest;
+    }
+    Some(names)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_entries_of_a_zip_are_read_and_anything_else_is_not_a_zip() {
+        let zip = archive(b"#!/bin/sh\n").unwrap_or_else(|size| panic!("{size}"));
+        assert_eq!(entry_names(&zip), Some(vec![ENTRY.to_owned()]));
+        assert_eq!(entry_names(b"notazip"), None);
+        assert_eq!(entry_names(b""), None);
+        // A record that points past the end of the file.
+        let mut cut = zip.clone();
+        cut.drain(..40);
+        assert_eq!(entry_names(&cut), None);
+    }
 
     #[test]
     fn crc32_matches_the_standard_check_values() {
