@@ -44,15 +44,18 @@ impl Tail {
             let mut reader = BufReader::new(file);
             reader.seek(SeekFrom::Start(offset))?;
             let mut read = offset;
-            let mut line = String::new();
+            let mut raw = Vec::new();
             loop {
-                line.clear();
-                let n = reader.read_line(&mut line)?;
+                raw.clear();
+                let n = reader.read_until(b'\n', &mut raw)?;
                 // Only whole lines: a line still being written is read on the next call.
-                if n == 0 || !line.ends_with('\n') {
+                if n == 0 || raw.last() != Some(&b'\n') {
                     break;
                 }
                 read += n as u64;
+                // A function may print bytes that are not UTF-8: they show as U+FFFD, and the
+                // other lines (and files) are read all the same.
+                let line = String::from_utf8_lossy(&raw);
                 if let Some(event) = parse(source.function, line.trim_end_matches(['\n', '\r']))
                     && event.timestamp_ms >= query.start_ms
                     && query.matches(&event.message)
@@ -145,6 +148,12 @@ mod tests {
         let next = tail.read(&dir, &query(start, Some("half")))?;
         assert_eq!(next.len(), 1);
         assert_eq!(next[0].message, "half");
+        // A byte that is not UTF-8 (a function's raw output) costs that character, not the
+        // file: the line and the ones after it are read.
+        f.write_all(b"2026-12-02T10:00:05.000Z	bad \xff byte\n2026-12-02T10:00:06.000Z	after\n")?;
+        let next = tail.read(&dir, &query(start, None))?;
+        let messages: Vec<&str> = next.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(messages, ["bad \u{FFFD} byte", "after"]);
         std::fs::remove_dir_all(&dir)
     }
 }
