@@ -455,16 +455,12 @@ fn a_stack_that_is_not_deployed_diffs_as_everything_added() -> TestResult {
 }
 
 /// The smallest valid zip; moto stores function code but never runs it.
-const EMPTY_ZIP: &[u8] = &[
-    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-];
-
 /// One zip per function under `dir`, recorded in a manifest (as `stackgen package` would).
 fn zips(dir: &Path) -> Result<AssetManifest, Box<dyn std::error::Error>> {
     let mut manifest = AssetManifest::default();
     for f in retail_spec::FUNCTIONS {
         let zip = dir.join(format!("{}.zip", f.id));
-        std::fs::write(&zip, EMPTY_ZIP)?;
+        std::fs::write(&zip, support::placeholder_zip())?;
         let (sha256, size) = deploy::package::hash_file(&zip)?;
         manifest.functions.insert(
             f.id.to_string(),

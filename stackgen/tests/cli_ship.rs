@@ -19,10 +19,6 @@ use aws_sdk_cloudformation::types::ChangeSetType;
 use aws_sdk_resourcegroupstagging::types::TagFilter;
 use support::{Moto, TestResult};
 
-const EMPTY_ZIP: &[u8] = &[
-    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-];
-
 /// A function whose code bucket does not exist: its create fails and the stack rolls back.
 const BROKEN: &str = r#"{"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Properties":{
   "Runtime":"provided.al2023","Handler":"bootstrap","Role":"arn:aws:iam::123456789012:role/none",
@@ -159,7 +155,7 @@ fn scratch(endpoint: String) -> std::io::Result<Cli> {
     let lambda_dir = tmp.join("lambda");
     let dir = lambda_dir.join(retail_spec::FUNCTIONS_BINARY);
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("bootstrap.zip"), EMPTY_ZIP)?;
+    std::fs::write(dir.join("bootstrap.zip"), support::placeholder_zip())?;
     let environments = tmp.join("environments");
     std::fs::create_dir_all(&environments)?;
     for entry in std::fs::read_dir(repo().join("environments"))? {

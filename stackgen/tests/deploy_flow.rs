@@ -12,10 +12,6 @@ use stackgen::deploy::{
 use support::{Moto, Recorded, TestResult, map, quick_wait};
 
 /// The smallest valid zip (an empty archive): what a Lambda code object must be.
-const EMPTY_ZIP: &[u8] = &[
-    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-];
-
 fn tags(env: &str) -> String {
     format!(
         r#"[{{"Key":"Project","Value":"flowtest"}},{{"Key":"Env","Value":"{env}"}},{{"Key":"Owner","Value":"team"}},{{"Key":"CostCenter","Value":"cc1"}}]"#
@@ -80,7 +76,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
 
     let dir = scratch("flow")?;
     let zip = dir.join("bootstrap.zip");
-    std::fs::write(&zip, EMPTY_ZIP)?;
+    std::fs::write(&zip, support::placeholder_zip())?;
     let (sha256, size) = deploy::package::hash_file(&zip)?;
     let mut manifest = AssetManifest::default();
     manifest.functions.insert(

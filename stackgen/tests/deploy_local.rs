@@ -16,10 +16,6 @@ use support::{Moto, Recorded, TestResult, map, quick_wait};
 
 /// The smallest valid zip. moto stores function code but never runs it, so the functions'
 /// real zips (minutes of cargo-lambda build) add nothing to what this test checks.
-const EMPTY_ZIP: &[u8] = &[
-    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-];
-
 fn local_env() -> Result<Environment, Box<dyn std::error::Error>> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../environments/local.yaml");
     Ok(stackgen::env::load(&path)?)
@@ -90,7 +86,7 @@ fn zips(dir: &Path) -> Result<AssetManifest, Box<dyn std::error::Error>> {
     let mut manifest = AssetManifest::default();
     for f in retail_spec::FUNCTIONS {
         let zip: PathBuf = dir.join(format!("{}.zip", f.id));
-        std::fs::write(&zip, EMPTY_ZIP)?;
+        std::fs::write(&zip, support::placeholder_zip())?;
         let (sha256, size) = deploy::package::hash_file(&zip)?;
         manifest.functions.insert(
             f.id.to_string(),

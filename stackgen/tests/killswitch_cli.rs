@@ -13,7 +13,7 @@ mod support;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
-use support::cli::{Cli, EMPTY_ZIP, repo};
+use support::cli::{Cli, repo};
 use support::{Moto, TestResult};
 
 /// The SDK configuration of the test's emulator.
@@ -473,7 +473,7 @@ fn bootstrap_prune_deletes_only_the_zips_no_stack_uses() -> TestResult {
         s3.put_object()
             .bucket(&bucket)
             .key(&orphan)
-            .body(EMPTY_ZIP.to_vec().into())
+            .body(support::placeholder_zip().into())
             .send()
             .await
     })?;

@@ -11,10 +11,6 @@ use serde_json::Value;
 
 use super::{Moto, TestResult};
 
-pub const EMPTY_ZIP: &[u8] = &[
-    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-];
-
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -30,7 +26,7 @@ impl Cli {
         let _ = std::fs::remove_dir_all(&dir);
         let d = dir.join("lambda").join(retail_spec::FUNCTIONS_BINARY);
         std::fs::create_dir_all(&d)?;
-        std::fs::write(d.join("bootstrap.zip"), EMPTY_ZIP)?;
+        std::fs::write(d.join("bootstrap.zip"), super::placeholder_zip())?;
         std::fs::create_dir_all(dir.join("environments"))?;
         for entry in std::fs::read_dir(repo().join("environments"))? {
             let path = entry?.path();

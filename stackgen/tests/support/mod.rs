@@ -154,3 +154,10 @@ pub fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
+
+/// A zip Lambda would take (`bootstrap` at its root, as `package` checks), holding a shell
+/// script: the code of the stacks the tests deploy to the emulator, which stores it and never
+/// runs it.
+pub fn placeholder_zip() -> Vec<u8> {
+    stackgen::deploy::package::bootstrap_zip::archive(b"#!/bin/sh\nexit 1\n").unwrap_or_default()
+}
