@@ -87,7 +87,8 @@ pub fn list(dir: &Path) -> Vec<String> {
 /// is the name the environment must have.
 pub fn parse(file: &Path, source: &str) -> Result<Environment, EnvError> {
     check_syntax(file, source)?;
-    let env = read_shape(file, source)?;
+    let mut env = read_shape(file, source)?;
+    env.file = file.to_path_buf();
     // 3. Rules.
     let stem = stem_of(file);
     let mut problems: Vec<Problem> = rules::check(&env, &stem)

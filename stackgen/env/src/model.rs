@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
+    /// The file it was read from (`environments/dev.yaml`, or another `--environments-dir`'s),
+    /// which messages name; not part of the file itself.
+    #[serde(skip)]
+    pub file: std::path::PathBuf,
     /// Environment name; must equal the file stem (`dev` for `environments/dev.yaml`).
     pub name: String,
     /// Project name, lower-case kebab (`grocer`); prefixes every physical name.
@@ -272,6 +276,16 @@ fn default_pickup_window() -> u32 {
 }
 
 impl Environment {
+    /// The file to name in a message that says what to change: the one it was read from, or
+    /// `environments/<name>.yaml` for one built in code.
+    pub fn file_name(&self) -> String {
+        if self.file.as_os_str().is_empty() {
+            format!("environments/{}.yaml", self.name)
+        } else {
+            self.file.display().to_string()
+        }
+    }
+
     /// True for a production-like environment: termination protection or retained data. Such an
     /// environment refuses destructive conveniences (scheduled shutdown, `destroy` kill switch,
     /// demo data).

@@ -342,7 +342,7 @@ pub fn emulator_only(env: &Environment, endpoint: Option<&str>) -> Result<()> {
     if env.function_code != crate::env::FunctionCode::Host {
         return Ok(());
     }
-    let file = format!("environments/{}.yaml", env.name);
+    let file = env.file_name();
     let Some(url) = endpoint else {
         bail!(
             "environment `{}` ({file}) says `function_code: host`: it is for the local AWS emulator only, but neither the file (`emulator:`) nor AWS_ENDPOINT_URL names one, so this deploy would go to real AWS with code AWS Lambda cannot run. Add `emulator: http://127.0.0.1:5000` to the file (where `make run` starts moto), or deploy an environment built for AWS (`--env dev`)",
@@ -370,9 +370,9 @@ pub fn real_recipients(env: &Environment) -> Result<()> {
         .map(|(field, email)| format!("{field} `{email}`"))
         .collect();
     bail!(
-        "environment `{}` is protected, but environments/{}.yaml notifies addresses on reserved documentation domains that never receive mail: {}. Budget, kill-switch and alarm notifications would reach nobody; put the real addresses of the people on call and in FinOps there, then deploy again",
+        "environment `{}` is protected, but {} notifies addresses on reserved documentation domains that never receive mail: {}. Budget, kill-switch and alarm notifications would reach nobody; put the real addresses of the people on call and in FinOps there, then deploy again",
         env.name,
-        env.name,
+        env.file_name(),
         listed.join(", ")
     );
 }

@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
 
 pub fn check(s: &Subject) -> RuleResult {
     let mut o = Outcome::new(RULE);
-    let file = format!("environments/{}.yaml", s.env.name);
+    let file = s.env.file_name();
     if s.env.features.budget {
         check_budgets(s, &file, &mut o);
     } else {

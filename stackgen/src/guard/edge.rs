@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
 pub fn check(s: &Subject) -> RuleResult {
     let mut o = Outcome::new(RULE);
     let env = s.env;
-    let file = format!("environments/{}.yaml", env.name);
+    let file = env.file_name();
     if env.is_protected() && env.domain.is_some() {
         o.checked();
         if !env.waf_enabled() {

@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
 
 pub fn check(s: &Subject) -> RuleResult {
     let mut o = Outcome::new(RULE);
-    let file = format!("environments/{}.yaml", s.env.name);
+    let file = s.env.file_name();
     for e in s.template.entries() {
         o.checked();
         let ty = e.resource_type();

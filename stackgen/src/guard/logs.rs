@@ -53,8 +53,8 @@ pub fn check(s: &Subject) -> RuleResult {
                 id.as_str(),
                 format!("retention is {said}, the environment says {days}"),
                 format!(
-                    "set RetentionInDays to {days} (log_retention_days in environments/{}.yaml)",
-                    s.env.name
+                    "set RetentionInDays to {days} (log_retention_days in {})",
+                    s.env.file_name()
                 ),
             );
         }

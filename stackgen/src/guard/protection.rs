@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
 
 pub fn check(s: &Subject) -> RuleResult {
     let mut o = Outcome::new(RULE);
-    let file = format!("environments/{}.yaml", s.env.name);
+    let file = s.env.file_name();
     if s.production() {
         check_production(s, &file, &mut o);
     }

@@ -43,8 +43,8 @@ pub fn check_pitr(s: &Subject) -> RuleResult {
                 id.as_str(),
                 "point-in-time recovery is off",
                 format!(
-                    "set protection.point_in_time_recovery: true in environments/{}.yaml",
-                    s.env.name
+                    "set protection.point_in_time_recovery: true in {}",
+                    s.env.file_name()
                 ),
             );
         }

@@ -19,10 +19,7 @@ pub fn check(s: &Subject) -> RuleResult {
                 "tags.Env is `{}` but the environment is `{}`",
                 env.tags.env, env.name
             ),
-            format!(
-                "set `tags: Env: {}` in environments/{}.yaml",
-                env.name, env.name
-            ),
+            format!("set `tags: Env: {}` in {}", env.name, env.file_name()),
         );
     }
     let expected = [
