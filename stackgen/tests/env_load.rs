@@ -94,11 +94,15 @@ fn a_missing_environment_lists_the_available_ones() {
 }
 
 #[test]
-fn a_missing_directory_says_it_holds_no_environments() {
+fn a_missing_directory_says_it_does_not_exist() {
     let dir = environments().join("no-such-dir");
     let err = env::load_named(&dir, "dev").expect_err("no directory");
     let text = err.to_string();
-    assert!(text.contains("holds no environment files"), "{text}");
+    assert!(
+        text.contains(&format!("there is no directory {}", dir.display()))
+            && text.contains("--environments-dir"),
+        "{text}"
+    );
     assert!(env::list(&dir).is_empty());
 }
 

@@ -36,11 +36,13 @@ impl fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum EnvError {
     /// The environment file does not exist.
-    #[error("{}", not_found(name, path, dir, available))]
+    #[error("{}", not_found(name, path, dir, *dir_exists, available))]
     NotFound {
         name: String,
         path: PathBuf,
         dir: PathBuf,
+        /// Whether `dir` is a directory at all (else: the wrong `--environments-dir`).
+        dir_exists: bool,
         available: Vec<String>,
     },
     /// The environment name cannot be a file name in the environments directory.
@@ -88,13 +90,21 @@ fn not_found(
     name: &str,
     path: &std::path::Path,
     dir: &std::path::Path,
+    dir_exists: bool,
     available: &[String],
 ) -> String {
     let mut msg = format!(
         "environment `{name}` not found: there is no file {}",
         path.display()
     );
-    if available.is_empty() {
+    if !dir_exists {
+        msg.push_str(&format!(
+            ", and there is no directory {}; run stackgen from the repository root, or pass \
+             --environments-dir (or STACKGEN_ENVIRONMENTS_DIR) the directory that holds the \
+             environment files",
+            dir.display()
+        ));
+    } else if available.is_empty() {
         msg.push_str(&format!(
             ", and {} holds no environment files (`<name>.yaml`); run stackgen from the \
              repository root or create one from the examples in the README",
@@ -179,6 +189,7 @@ mod tests {
             name: "qa".into(),
             path: PathBuf::from("environments/qa.yaml"),
             dir: PathBuf::from("environments"),
+            dir_exists: true,
             available: vec!["dev".into(), "local".into(), "prod".into()],
         };
         let text = err.to_string();

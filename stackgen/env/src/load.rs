@@ -31,6 +31,7 @@ pub fn load(path: &Path) -> Result<Environment, EnvError> {
                 name: stem_of(path),
                 path: path.to_path_buf(),
                 available: list(&dir),
+                dir_exists: dir.is_dir(),
                 dir,
             }
         } else {

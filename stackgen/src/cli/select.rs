@@ -30,6 +30,13 @@ impl EnvSelection {
     pub fn load(&self) -> Result<Vec<Environment>> {
         let names: Vec<String> = if self.all {
             let names = env::list(&self.environments_dir);
+            if !self.environments_dir.is_dir() {
+                bail!(
+                    "--all: the environments directory {} does not exist or is not a directory; \
+                     run from the repository root or pass --environments-dir",
+                    self.environments_dir.display()
+                );
+            }
             if names.is_empty() {
                 bail!(
                     "--all found no environment files (*.{}) in {}; run from the repository root or pass --environments-dir",
