@@ -36,6 +36,7 @@ pub mod style;
 pub mod synth;
 pub mod target;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -138,14 +139,27 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version print to stdout and succeed; a usage error exits with
-            // EX_USAGE (64), never 2, so CI can trust `diff`'s 2 to mean "changes present".
+        Err(e) if e.use_stderr() => {
+            // A usage error exits with EX_USAGE (64), never 2, so CI can trust `diff`'s 2 to
+            // mean "changes present".
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(exit::USAGE)
+            return ExitCode::from(exit::USAGE);
+        }
+        // --help and --version print to stdout and succeed; a terminal gets clap's styles, and
+        // anything else the plain text through `output`, so that a write that fails (a full
+        // disk) is exit 1 as for every command, and a reader that stops reading is not.
+        Err(e) => {
+            if std::io::stdout().is_terminal() {
+                let _ = e.print();
             } else {
-                ExitCode::SUCCESS
+                out!("{}", e.render());
+            }
+            return match output::take_failure() {
+                None => ExitCode::SUCCESS,
+                Some(failure) => {
+                    errln!("error: cannot write the help to standard output: {failure}");
+                    ExitCode::from(1)
+                }
             };
         }
     };
@@ -170,19 +184,26 @@ pub fn main() -> ExitCode {
         Command::Staff(args) => staff::run(&args),
         Command::Customers(args) => customers::run(&args),
     };
-    let result = result.and_then(|code| match output::take_failure() {
-        None => Ok(code),
-        Some(e) => Err(anyhow::Error::new(e).context(
+    let unwritten = output::take_failure().map(|e| {
+        anyhow::Error::new(e).context(
             "cannot write to standard output (what it was redirected to refused the write: a \
              full disk or a closed file?); the output above is incomplete",
-        )),
+        )
     });
-    match result {
-        Ok(code) => code.into(),
-        Err(err) => {
-            let code = exit::code_of(&err);
+    match (result, unwritten) {
+        (Ok(code), None) => code.into(),
+        (Ok(_), Some(err)) => {
             errln!("{}", style::error_paragraph(&err));
-            code.into()
+            exit::code_of(&err).into()
+        }
+        // The command's own failure decides the code (guardrail violations stay 3); a report
+        // that could not be written is said too, since the reader saw none of it.
+        (Err(err), unwritten) => {
+            if let Some(lost) = unwritten {
+                errln!("{}", style::error_paragraph(&lost));
+            }
+            errln!("{}", style::error_paragraph(&err));
+            exit::code_of(&err).into()
         }
     }
 }
