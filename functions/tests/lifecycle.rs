@@ -377,9 +377,9 @@ async fn the_staff_queue_lists_a_store_by_state_oldest_first_in_pages() {
         .error(400, "VALIDATION_ERROR");
 }
 
-#[tokio::test]
-async fn a_customer_holds_at_most_the_environments_open_orders() {
-    let stack = Stack::new("lifecycle-open-limit").await;
+/// Apples and milk in stock, and orders where a customer holds at most two open orders.
+async fn two_open_orders_at_most(test: &str) -> (Stack, Orders) {
+    let stack = Stack::new(test).await;
     stack
         .seed(&[
             product("APL-001", "Gala Apples", "fruit", 349, 100),
@@ -388,6 +388,12 @@ async fn a_customer_holds_at_most_the_environments_open_orders() {
         .await;
     let env = stack.env_with(&ORDERS_FN, &[(retail_spec::ORDER_MAX_OPEN_VAR, "2")]);
     let app = Orders::new(&stack.sdk, &env).unwrap_or_else(|e| panic!("{e}"));
+    (stack, app)
+}
+
+#[tokio::test]
+async fn a_customer_holds_at_most_the_environments_open_orders() {
+    let (stack, app) = two_open_orders_at_most("lifecycle-open-limit").await;
     let first = place(&app, "u-1", "store-01", "k1").await;
     place(&app, "u-1", "store-01", "k2").await;
     let body = json!({"storeId": "store-01", "items": [{"sku": "APL-001", "qty": 1}]});
@@ -430,15 +436,7 @@ async fn a_customer_holds_at_most_the_environments_open_orders() {
 /// cancelling orders held any number of open ones).
 #[tokio::test]
 async fn open_orders_count_however_many_closed_ones_came_since() {
-    let stack = Stack::new("lifecycle-open-hidden").await;
-    stack
-        .seed(&[
-            product("APL-001", "Gala Apples", "fruit", 349, 100),
-            product("MLK-001", "Whole Milk", "dairy", 129, 30),
-        ])
-        .await;
-    let env = stack.env_with(&ORDERS_FN, &[(retail_spec::ORDER_MAX_OPEN_VAR, "2")]);
-    let app = Orders::new(&stack.sdk, &env).unwrap_or_else(|e| panic!("{e}"));
+    let (stack, app) = two_open_orders_at_most("lifecycle-open-hidden").await;
     place(&app, "u-1", "store-01", "k1").await;
     place(&app, "u-1", "store-01", "k2").await;
     // Newer than both, and closed: what placing and cancelling leaves on the by-user index.

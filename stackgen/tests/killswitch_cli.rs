@@ -428,21 +428,24 @@ fn a_protected_environment_with_placeholder_recipients_is_not_deployed() -> Test
     Ok(())
 }
 
+/// `stackgen bootstrap --env local --prune <extra> --format json`.
+fn prune(cli: &Cli, extra: &[&str]) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+    let args = [
+        &["bootstrap", "--env", "local", "--prune"][..],
+        extra,
+        &["--format", "json"],
+    ]
+    .concat();
+    cli.json(&args)
+}
+
 /// `bootstrap --prune --dry-run` in a region never bootstrapped creates nothing (it once
 /// created the bootstrap stack and its bucket to list an empty bucket).
 #[test]
 fn a_dry_prune_creates_nothing() -> TestResult {
     let moto = Moto::start()?;
     let cli = Cli::new(&moto, "dry-prune")?;
-    let dry = cli.json(&[
-        "bootstrap",
-        "--env",
-        "local",
-        "--prune",
-        "--dry-run",
-        "--format",
-        "json",
-    ])?;
+    let dry = prune(&cli, &["--dry-run"])?;
     assert_eq!(dry["prune"], serde_json::Value::Null, "{dry}");
     let rt = tokio::runtime::Runtime::new()?;
     let stacks = rt.block_on(async {
@@ -479,29 +482,11 @@ fn bootstrap_prune_deletes_only_the_zips_no_stack_uses() -> TestResult {
     })?;
 
     // Young: kept by the default age guard.
-    let kept = cli.json(&[
-        "bootstrap",
-        "--env",
-        "local",
-        "--prune",
-        "--dry-run",
-        "--format",
-        "json",
-    ])?;
+    let kept = prune(&cli, &["--dry-run"])?;
     assert_eq!(kept["prune"]["deleted"], serde_json::json!([]), "{kept}");
     assert!(kept["prune"]["tooYoung"].as_u64() >= Some(1), "{kept}");
     // Old enough: a dry run lists it and deletes nothing (the prune below still finds it).
-    let listed = cli.json(&[
-        "bootstrap",
-        "--env",
-        "local",
-        "--prune",
-        "--prune-older-than-days",
-        "0",
-        "--dry-run",
-        "--format",
-        "json",
-    ])?;
+    let listed = prune(&cli, &["--prune-older-than-days", "0", "--dry-run"])?;
     assert_eq!(
         listed["prune"]["deleted"],
         serde_json::json!([orphan]),
@@ -509,16 +494,7 @@ fn bootstrap_prune_deletes_only_the_zips_no_stack_uses() -> TestResult {
     );
     assert_eq!(listed["prune"]["dryRun"], true, "{listed}");
 
-    let pruned = cli.json(&[
-        "bootstrap",
-        "--env",
-        "local",
-        "--prune",
-        "--prune-older-than-days",
-        "0",
-        "--format",
-        "json",
-    ])?;
+    let pruned = prune(&cli, &["--prune-older-than-days", "0"])?;
     assert_eq!(
         pruned["prune"]["deleted"],
         serde_json::json!([orphan]),
@@ -527,16 +503,7 @@ fn bootstrap_prune_deletes_only_the_zips_no_stack_uses() -> TestResult {
     // Every function zip the deployed stack names is still in use and still there.
     let in_use = pruned["prune"]["inUse"].as_u64().unwrap_or_default();
     assert!(in_use >= 1, "{pruned}");
-    let again = cli.json(&[
-        "bootstrap",
-        "--env",
-        "local",
-        "--prune",
-        "--prune-older-than-days",
-        "0",
-        "--format",
-        "json",
-    ])?;
+    let again = prune(&cli, &["--prune-older-than-days", "0"])?;
     assert_eq!(again["prune"]["deleted"], serde_json::json!([]), "{again}");
     assert_eq!(again["prune"]["inUse"].as_u64(), Some(in_use), "{again}");
     Ok(())
