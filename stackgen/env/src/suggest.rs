@@ -33,9 +33,11 @@ pub fn did_you_mean<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
     None
 }
 
-/// Levenshtein distance over characters (`strsim`, already in the tree through clap).
+/// Edit distance over characters where swapping two neighbours counts as one edit, the most
+/// common typo (`cnd` for `cdn`); plain Levenshtein counts it as two. `strsim`'s optimal string
+/// alignment distance (already in the tree through clap).
 fn edit_distance(a: &str, b: &str) -> usize {
-    strsim::levenshtein(a, b)
+    strsim::osa_distance(a, b)
 }
 
 #[cfg(test)]
@@ -54,6 +56,8 @@ mod tests {
         );
         assert_eq!(did_you_mean("Emails", FIELDS), Some("emails"));
         assert_eq!(did_you_mean("env", &["Project", "Env"]), Some("Env"));
+        // Two letters swapped is one typo, in a short name too.
+        assert_eq!(did_you_mean("cnd", &["cdn", "waf", "budget"]), Some("cdn"));
     }
 
     #[test]
