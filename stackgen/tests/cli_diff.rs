@@ -232,68 +232,41 @@ fn a_reader_that_stops_reading_changes_neither_the_outcome_nor_the_exit_code() -
 /// with a truncated report: exit 1 and a message saying the output is incomplete.
 #[test]
 fn output_that_cannot_be_written_is_exit_1_and_says_so() -> TestResult {
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full")?;
-    let o = command(&["check", "--env", "dev"], &dead_endpoint())
-        .stdout(full)
-        .output()?;
-    let stderr = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = into_full_disk(&["check", "--env", "dev"])?;
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains("cannot write to standard output") && stderr.contains("incomplete"),
         "{stderr}"
     );
     // --help too (it exited 0 with nothing written).
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full")?;
-    let o = command(&["--help"], &dead_endpoint())
-        .stdout(full)
-        .output()?;
-    let stderr = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = into_full_disk(&["--help"])?;
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("cannot write the help"), "{stderr}");
     // A command that fails on its own keeps its code, and also says its report was lost:
     // guardrail violations (3) the reader never saw.
-    let envs = scratch_environments("violations", |prod| {
-        prod.replace(
+    let envs = environments_with("prod", |b| {
+        replace(
+            b,
             "point_in_time_recovery: true",
             "point_in_time_recovery: false",
         )
-    })?;
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full")?;
+    });
     let dir = envs.to_string_lossy().into_owned();
-    let o = command(
-        &["check", "--env", "prod", "--environments-dir", &dir],
-        &dead_endpoint(),
-    )
-    .stdout(full)
-    .output()?;
-    let stderr = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    let (code, stderr) = into_full_disk(&["check", "--env", "prod", "--environments-dir", &dir])?;
+    assert_eq!(code, Some(3), "{stderr}");
     assert!(
         stderr.contains("cannot write to standard output") && stderr.contains("guardrail"),
         "{stderr}"
     );
-    let _ = std::fs::remove_dir_all(&envs);
     Ok(())
 }
 
-/// A copy of the repository's environment files with prod.yaml edited by `edit`.
-fn scratch_environments(
-    name: &str,
-    edit: impl Fn(String) -> String,
-) -> std::io::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("stackgen-envs-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../environments");
-    for file in ["dev.yaml", "local.yaml", "prod.yaml"] {
-        let text = std::fs::read_to_string(repo.join(file))?;
-        let text = if file == "prod.yaml" {
-            edit(text)
-        } else {
-            text
-        };
-        std::fs::write(dir.join(file), text)?;
-    }
-    Ok(dir)
+/// Runs `args` with standard output on /dev/full (a disk that is always full): the exit code
+/// and standard error.
+fn into_full_disk(args: &[&str]) -> std::io::Result<(Option<i32>, String)> {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full")?;
+    let o = command(args, &dead_endpoint()).stdout(full).output()?;
+    Ok((o.status.code(), text(&o.stderr)))
 }
 
 #[test]
