@@ -29,6 +29,9 @@ pub enum ErrorCode {
     IdempotencyConflict,
     /// 409: not enough stock for some SKUs (details name them).
     InsufficientStock,
+    /// 409: an order's `expectedTotalCents` is not its total at today's prices: a price changed
+    /// since the client read the cart (details give both totals and each line's price now).
+    PriceChanged,
     /// 409: the customer already holds the most open orders the environment allows (details
     /// give the count and the limit).
     TooManyOpenOrders,
@@ -45,7 +48,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::InvalidJson,
         ErrorCode::ValidationError,
         ErrorCode::IdempotencyKeyRequired,
@@ -55,6 +58,7 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::IdempotencyConflict,
         ErrorCode::InsufficientStock,
+        ErrorCode::PriceChanged,
         ErrorCode::TooManyOpenOrders,
         ErrorCode::InvalidTransition,
         ErrorCode::PayloadTooLarge,
@@ -73,6 +77,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
             ErrorCode::InsufficientStock => "INSUFFICIENT_STOCK",
+            ErrorCode::PriceChanged => "PRICE_CHANGED",
             ErrorCode::TooManyOpenOrders => "TOO_MANY_OPEN_ORDERS",
             ErrorCode::InvalidTransition => "INVALID_TRANSITION",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
@@ -92,6 +97,7 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::IdempotencyConflict
             | ErrorCode::InsufficientStock
+            | ErrorCode::PriceChanged
             | ErrorCode::TooManyOpenOrders
             | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,

@@ -276,6 +276,54 @@ async fn short_stock_is_409_naming_every_short_sku() {
     r.ok(201);
 }
 
+/// A customer who was shown a total is charged that total or told the prices changed: a
+/// repriced product between cart and checkout is 409 PRICE_CHANGED with the prices of today,
+/// nothing reserved and the key not consumed.
+#[tokio::test]
+async fn a_changed_price_is_409_not_a_silent_charge() {
+    let (stack, app) = setup("orders-repriced").await;
+    let with_total = |total: Value| {
+        json!({"storeId": "store-01", "items": [{"sku": "APL-001", "qty": 2}, {"sku": "BAN-001", "qty": 1}],
+               "expectedTotalCents": total})
+    };
+    // Shown 2 × 3.49 + 1.99; apples now cost 3.99.
+    stack
+        .seed(&[product("APL-001", "Gala Apples", "fruit", 399, 120)])
+        .await;
+    let e = place(&app, Some("k-price"), with_total(json!(897)))
+        .await
+        .error(409, "PRICE_CHANGED")
+        .clone();
+    assert_eq!(e["details"]["expectedTotalCents"], 897);
+    assert_eq!(e["details"]["totalCents"], 2 * 399 + 199);
+    assert_eq!(
+        e["details"]["items"],
+        json!([{"sku": "APL-001", "unitPriceCents": 399}, {"sku": "BAN-001", "unitPriceCents": 199}])
+    );
+    let msg = e["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("9.97") && msg.contains("8.97"), "{msg}");
+    assert_eq!(stack.count(&ORDERS).await, 0);
+    assert_eq!(
+        stack.product("APL-001").await.map(|p| p.stock),
+        Some(120),
+        "nothing reserved"
+    );
+    // Agreeing to the new total places it, even under the same key.
+    let order = place(&app, Some("k-price"), with_total(json!(997)))
+        .await
+        .ok(201)
+        .clone();
+    assert_eq!(order["totalCents"], 997);
+    // A replay of that key answers with its order, whatever total it names.
+    let again = place(&app, Some("k-price"), with_total(json!(897))).await;
+    assert_eq!(again.ok(200)["orderId"], order["orderId"]);
+    for bad in [json!(-1), json!("997"), json!(9.5)] {
+        place(&app, Some("k-bad-total"), with_total(bad))
+            .await
+            .error(400, "VALIDATION_ERROR");
+    }
+}
+
 #[tokio::test]
 async fn rejects_bad_orders() {
     let (stack, app) = setup("orders-bad").await;

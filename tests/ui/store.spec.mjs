@@ -164,6 +164,7 @@ const PROVES = {
   "06-confirm-account": "Sign-up goes through Cognito (the emulator's user pool); signing up again with the same email says the account exists.",
   "07-confirm-wrong-code": "A wrong confirmation code is refused with a message on the field; the right one (read from the emulator's outbox) confirms the account.",
   "08-signed-in-cart": "After sign-in the guest cart is merged into the customer's server-side cart.",
+  "08b-price-changed": "A price changed by the back office between cart and checkout: the order is refused with PRICE_CHANGED instead of charged at the new total, the page says so and the cart shows the new price.",
   "09-confirmation": "An order placed at a chosen store (with an Idempotency-Key) shows its confirmation: id, store, lines and total.",
   "10-orders": "The order can be looked up by id and is listed under My orders, placed at its store.",
   "10b-backoffice-order-ready": "Staff see the order in their store's queue, start picking it and mark it ready for pickup.",
@@ -345,6 +346,7 @@ test("storefront and back office against the live stack", async (t) => {
   const view = (name) => page.locator(`[data-view="${name}"]`);
 
   let a; // product ordered twice
+  let restorePrice = null; // puts back the price a step changed
   let b; // product ordered once
   let store;
   let orderId;
@@ -577,6 +579,43 @@ test("storefront and back office against the live stack", async (t) => {
     await shot(page, "08-signed-in-cart");
   });
 
+  await step("a price that changed since the cart was shown is not charged silently", async () => {
+    const signIn = await cognito("InitiateAuth", { AuthFlow: "USER_PASSWORD_AUTH", ClientId: config.auth.clientId, AuthParameters: { USERNAME: STAFF.email, PASSWORD: STAFF.password } });
+    const staffToken = signIn.body.AuthenticationResult?.AccessToken;
+    assert.ok(staffToken, `staff sign-in for the repricing: ${JSON.stringify(signIn.body)}`);
+    const reprice = async (priceCents) => {
+      const res = await context.request.put(`${apiUrl}/inventory`, {
+        headers: { authorization: `Bearer ${staffToken}`, "content-type": "application/json" },
+        data: JSON.stringify({ items: [{ sku: a.sku, priceCents }] }),
+      });
+      assert.equal(res.status(), 200, `PUT /inventory answered ${res.status()}: ${await res.text()}`);
+    };
+    const shown = 2 * a.priceCents + b.priceCents;
+    assert.equal(await page.locator("#cart-total").textContent(), money(shown));
+    const was = a.priceCents;
+    await reprice(was + 25);
+    // The next step orders at the new price, as the customer now sees it; then it is put back.
+    restorePrice = async () => {
+      await reprice(was);
+      a = { ...a, priceCents: was };
+    };
+    a = { ...a, priceCents: was + 25 };
+    const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.endsWith("/orders"));
+    await page.getByRole("button", { name: "Place order" }).click();
+    const response = await answered;
+    assert.equal(response.status(), 409, `POST /orders at a changed price answered ${response.status()}`);
+    const sent = JSON.parse(response.request().postData());
+    assert.equal(sent.expectedTotalCents, shown, "the order did not carry the total the cart showed");
+    const alert = page.getByRole("alert").filter({ hasText: "Prices changed" });
+    await alert.waitFor();
+    const text = await alert.textContent();
+    assert.ok(text.includes(money(shown + 50)) && text.includes(money(shown)), `the message names neither total: ${text}`);
+    await eventually("the cart at today's price", async () => (await page.locator("#cart-total").textContent()) === money(shown + 50));
+    const orders = await api("/orders", { token: customerToken });
+    assert.equal(orders.items.length, 0, "an order was placed at a price the customer did not see");
+    await shot(page, "08b-price-changed");
+  });
+
   await step("order at a store and see the confirmation", async () => {
     assert.equal(await page.getByLabel("Pickup store", { exact: true }).inputValue(), store.id, "the pickup store chosen as a guest was lost");
     const posted = page.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname.endsWith("/orders"));
@@ -607,6 +646,7 @@ test("storefront and back office against the live stack", async (t) => {
       .catch(() => {});
     assert.equal((await page.locator("#cart-count").textContent()).trim(), "0", "the cart was not emptied after the order");
     await shot(page, "09-confirmation");
+    await restorePrice?.();
   });
 
   await step("look the order up and see it in my orders", async () => {

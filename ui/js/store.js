@@ -622,7 +622,9 @@ async function placeOrder(event) {
   await state.cartQueue; // let pending quantity changes land first
   const items = state.cart.items.map((i) => ({ sku: i.sku, qty: i.qty }));
   if (!items.length) return;
-  const body = { storeId, items };
+  // The total the customer sees: the API places the order at that total or answers
+  // PRICE_CHANGED, never charges another one silently.
+  const body = { storeId, items, expectedTotalCents: state.cart.totalCents };
   // One key per customer and body: another account signed in on this browser gets its own.
   const key = attemptKey({ customer: state.session.sub, ...body });
   let order;
@@ -658,6 +660,17 @@ function orderFailed(err, event) {
       return `${name}: you asked for ${s.requested}, ${s.available} available.`;
     });
     showError(new ApiError([err.message, ...lines].join(" "), err), { title: "Not enough stock" });
+    loadCatalog();
+    loadCart();
+    return;
+  }
+  if (err.code === "PRICE_CHANGED") {
+    const now = Number(err.details?.totalCents);
+    const was = Number(err.details?.expectedTotalCents);
+    const message = Number.isFinite(now) && Number.isFinite(was)
+      ? `A price changed since your cart was shown: your order now comes to ${money(now, state.cart.currency)}, not ${money(was, state.cart.currency)}. Your cart shows today's prices; place the order again to accept them.`
+      : err.message;
+    showError(new ApiError(message, err), { title: "Prices changed" });
     loadCatalog();
     loadCart();
     return;

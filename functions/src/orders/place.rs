@@ -9,6 +9,10 @@
 //! When the transaction is cancelled the cancellation reasons say why: the key was taken in the
 //! meantime (a concurrent replay: answer with the stored order, or 409 for another body), some
 //! SKUs are short (409 naming them), or contention/price change (retry with fresh prices).
+//!
+//! A client that says which total it showed (`expectedTotalCents`) gets 409 PRICE_CHANGED
+//! rather than an order at another total; the transaction's price condition makes the total
+//! compared the total charged.
 
 use super::Orders;
 use super::event::OrderCreated;
@@ -198,6 +202,11 @@ impl Orders {
                 return Err(insufficient(&short));
             }
             let order = price(req, &catalog)?;
+            if let Some(expected) = req.expected_total
+                && expected != order.total_cents
+            {
+                return Err(price_changed(expected, &order));
+            }
             let items = self.transaction(&order, &catalog, record_key, fingerprint)?;
             let doing = format!("placing order {}", order.order_id);
             let Some(reasons) = ddb::transact(&self.ddb, items, &doing).await? else {
@@ -502,6 +511,24 @@ fn insufficient(short: &[Shortage]) -> ApiError {
     )
     .with_details(json!({
         "skus": short.iter().map(|s| json!({"sku": s.sku, "requested": s.requested, "available": s.available})).collect::<Vec<_>>()
+    }))
+}
+
+/// 409 PRICE_CHANGED: the order at today's prices is not the total the customer was shown.
+/// Nothing was reserved; the client shows the new prices and asks again (with a new key: the
+/// body it agrees to is another one).
+fn price_changed(expected: Cents, order: &Order) -> ApiError {
+    ApiError::new(
+        ErrorCode::PriceChanged,
+        format!(
+            "Prices changed since your cart was read: this order now comes to {} {}, not {} {}. Check the cart and place the order again.",
+            order.total_cents, order.currency, expected, order.currency
+        ),
+    )
+    .with_details(json!({
+        "expectedTotalCents": expected,
+        "totalCents": order.total_cents,
+        "items": order.items.iter().map(|l| json!({"sku": l.sku, "unitPriceCents": l.unit_price_cents})).collect::<Vec<_>>(),
     }))
 }
 

@@ -6,6 +6,7 @@
 //! carries "the same body".
 
 use crate::error::{ApiError, ErrorCode, shown};
+use crate::money::Cents;
 use crate::product;
 use serde::Deserialize;
 use serde_json::json;
@@ -23,6 +24,11 @@ pub const MAX_QTY: u64 = 999;
 pub struct OrderBody {
     pub store_id: String,
     pub items: Vec<LineBody>,
+    /// The total the customer was shown, in cents. When given, the order is placed only at
+    /// that total: a price that changed since the cart was read is 409 PRICE_CHANGED instead of
+    /// a silent charge at the new price.
+    #[serde(default)]
+    pub expected_total_cents: Option<i64>,
 }
 
 /// One line as sent; any other field (`name`, `price`, …) is ignored.
@@ -39,6 +45,10 @@ pub struct OrderRequest {
     pub store_id: String,
     /// (SKU, quantity), sorted by SKU, each SKU once.
     pub lines: Vec<(String, u64)>,
+    /// The total the customer agreed to, if the client said. Not part of the
+    /// [fingerprint](Self::fingerprint): it is a precondition of placing the order, not the
+    /// order; a key whose order was placed replays that order whatever total comes with it.
+    pub expected_total: Option<Cents>,
 }
 
 impl OrderRequest {
@@ -97,6 +107,15 @@ impl OrderRequest {
                 "{sku} is ordered {qty} times across its lines; at most {MAX_QTY} per product."
             )));
         }
+        let expected_total = body
+            .expected_total_cents
+            .map(|c| u64::try_from(c).map(Cents))
+            .transpose()
+            .map_err(|_| {
+                ApiError::validation(
+                    "expectedTotalCents must be a whole number of cents, 0 or more (the total the cart showed).",
+                )
+            })?;
         let units: u64 = merged.values().sum();
         if units > u64::from(max_units) {
             return Err(ApiError::validation(format!(
@@ -108,6 +127,7 @@ impl OrderRequest {
             user_id: user.to_owned(),
             store_id: body.store_id,
             lines: merged.into_iter().collect(),
+            expected_total,
         })
     }
 

@@ -62,6 +62,8 @@ pub(super) struct Journey<'a> {
     customer: Option<SmokeCustomer>,
     /// An order placed and not yet cancelled.
     open_order: Option<String>,
+    /// The cart's total as the API showed it: the order is placed at that total or not at all.
+    cart_total: Option<Json>,
 }
 
 impl<'a> Journey<'a> {
@@ -78,6 +80,7 @@ impl<'a> Journey<'a> {
             report: Report::default(),
             customer: None,
             open_order: None,
+            cart_total: None,
         })
     }
 
@@ -239,6 +242,7 @@ impl<'a> Journey<'a> {
                     .api("POST", "/cart", Some(json!({"sku": sku, "qty": 1})), &[200])
                     .await?;
                 let lines = cart["items"].as_array().cloned().unwrap_or_default();
+                self.cart_total = Some(cart["totalCents"].clone());
                 if lines.iter().any(|l| l["sku"] == sku && l["qty"] == 1) {
                     Ok(format!("1 × {sku} in the cart"))
                 } else {
@@ -262,7 +266,8 @@ impl<'a> Journey<'a> {
 
     async fn place_order(&mut self, sku: &str) -> Result<String, String> {
         let store = self.plan.store_id.clone();
-        let body = json!({"storeId": store, "items": [{"sku": sku, "qty": 1}]});
+        let body = json!({"storeId": store, "items": [{"sku": sku, "qty": 1}],
+                          "expectedTotalCents": self.cart_total});
         let key = uuid::Uuid::new_v4().to_string();
         let order = self
             .api_with(
