@@ -440,7 +440,7 @@ async fn open_orders_count_however_many_closed_ones_came_since() {
     place(&app, "u-1", "store-01", "k1").await;
     place(&app, "u-1", "store-01", "k2").await;
     // Newer than both, and closed: what placing and cancelling leaves on the by-user index.
-    let closed = usize::try_from(retail_functions::orders::LIST_LIMIT).unwrap_or(100) + 5;
+    let closed = usize::try_from(retail_functions::orders::MAX_PAGE).unwrap_or(100) + 5;
     let created_at = ORDERS_BY_USER.sort_key.map_or("createdAt", |k| k.name);
     for i in 0..closed {
         let item = [

@@ -396,7 +396,7 @@ async fn rejects_bad_orders() {
 async fn reads_orders_back() {
     let (_stack, app) = setup("orders-read").await;
     let mut ids = Vec::new();
-    for i in 0..3 {
+    for i in 0..5 {
         let r = place(
             &app,
             Some(&format!("read-{i}")),
@@ -420,6 +420,59 @@ async fn reads_orders_back() {
         .unwrap_or_default();
     ids.reverse();
     assert_eq!(listed, ids, "newest first, only this user's");
+    assert!(r.ok(200).get("nextCursor").is_none(), "one page holds them");
+    // A page at a time: two, two, then the last one without a cursor.
+    let page = |user: &str, cursor: Option<&str>| {
+        let mut c = call(&LIST_ORDERS).by_user(user).query("limit", "2");
+        if let Some(cur) = cursor {
+            c = c.query("cursor", cur);
+        }
+        let app = &app;
+        async move { Reply::of(app.handle(c.build()).await) }
+    };
+    let mut paged = Vec::new();
+    let mut cursors = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let r = page("u-7", cursor.as_deref()).await;
+        let body = r.ok(200);
+        let items = body["items"].as_array().cloned().unwrap_or_default();
+        assert!(items.len() <= 2 && !items.is_empty(), "{body}");
+        paged.extend(
+            items
+                .iter()
+                .filter_map(|o| o["orderId"].as_str().map(str::to_owned)),
+        );
+        match body["nextCursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+        cursors.push(cursor.clone().unwrap_or_default());
+    }
+    assert_eq!(paged, ids, "every order once, newest first");
+    assert_eq!(cursors.len(), 2);
+    // A cursor reads the caller's own orders: u-8's page after u-7's cursor holds none of u-7's.
+    let r = page("u-8", Some(&cursors[0])).await;
+    let theirs: Vec<String> = r.ok(200)["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["userId"].as_str().map(str::to_owned))
+        .collect();
+    assert!(theirs.iter().all(|u| u == "u-8"), "{theirs:?}");
+    page("u-7", Some("not-a-cursor"))
+        .await
+        .error(400, "VALIDATION_ERROR");
+    Reply::of(
+        app.handle(
+            call(&LIST_ORDERS)
+                .by_user("u-7")
+                .query("limit", "0")
+                .build(),
+        )
+        .await,
+    )
+    .error(400, "VALIDATION_ERROR");
     let r = Reply::of(
         app.handle(call(&LIST_ORDERS).by_user("nobody").build())
             .await,

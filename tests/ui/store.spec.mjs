@@ -171,6 +171,7 @@ const PROVES = {
   "10c-orders-ready-for-pickup": "The customer's page shows the order ready for pickup without a reload.",
   "11-reloaded-signed-in": "A reload keeps the session; a token the API rejects is refreshed once and the call retried.",
   "12-catalog-after-order": "The catalog shows the ordered units gone from stock.",
+  "12b-older-orders": "My orders shows the newest 20 orders; \"Show older orders\" asks GET /orders with the page's cursor, adds the older ones below and moves focus to the first of them.",
   "13-backoffice-customer": "A customer opening the back office sees a staff-only notice; the page makes no staff call and the API answers 403 to the customer's token.",
   "14-signed-out": "Signing out revokes the session everywhere: the refresh token no longer works, the tokens are gone, My orders asks to sign in.",
   "15-backoffice-sign-in": "The back office asks staff to sign in and shows nothing before.",
@@ -755,6 +756,38 @@ test("storefront and back office against the live stack", async (t) => {
     await eventually(`${a.name} at ${a.stock - 2} in stock`, async () => (await stockText(a)) === `${a.stock - 2} in stock`);
     await eventually(`${b.name} at ${b.stock - 1} in stock`, async () => (await stockText(b)) === `${b.stock - 1} in stock`);
     await shot(page, "12-catalog-after-order");
+  });
+
+  await step("older orders come a page at a time", async () => {
+    const post = async (path, body, headers = {}) => {
+      const res = await context.request.post(`${apiUrl}${path}`, {
+        headers: { authorization: `Bearer ${customerToken}`, "content-type": "application/json", ...headers },
+        data: JSON.stringify(body),
+      });
+      assert.ok(res.ok(), `POST ${path} answered ${res.status()}: ${await res.text()}`);
+      return res.json();
+    };
+    // Twenty more orders (each cancelled at once: a customer holds few open ones), so that the
+    // first order is the 21st, one past GET /orders' page of 20.
+    const run = Date.now().toString(36);
+    const placed = [];
+    for (let i = 0; i < 20; i++) {
+      const order = await post("/orders", { storeId: store.id, items: [{ sku: a.sku, qty: 1 }] }, { "idempotency-key": `older-${run}-${i}` });
+      await post(`/orders/${encodeURIComponent(order.orderId)}/cancel`, {});
+      placed.push(order.orderId);
+    }
+    await page.getByRole("link", { name: "My orders" }).click();
+    await page.getByRole("button", { name: `Show order ${placed.at(-1)}` }).waitFor();
+    assert.equal(await page.locator("#my-orders li").count(), 20, "the first page holds the newest 20");
+    assert.equal(await page.getByRole("button", { name: `Show order ${orderId}` }).count(), 0, "the oldest order is on the first page");
+    const asked = page.waitForRequest((r) => new URL(r.url()).pathname.endsWith("/orders") && new URL(r.url()).searchParams.has("cursor"));
+    await page.getByRole("button", { name: "Show older orders" }).click();
+    await asked;
+    await page.getByRole("button", { name: `Show order ${orderId}` }).waitFor();
+    assert.equal(await page.locator("#my-orders li").count(), 21);
+    assert.equal(await page.getByRole("button", { name: "Show older orders" }).count(), 0, "a button for older orders with none left");
+    await eventually("focus on the first older order", async () => (await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))) === `Show order ${orderId}`);
+    await shot(page, "12b-older-orders");
   });
 
   await step("a customer is refused by the back office", async () => {

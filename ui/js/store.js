@@ -39,6 +39,7 @@ import {
   hueOf,
   initChrome,
   loadJson,
+  plural,
   saveJson,
   showError,
 } from "./ui.js";
@@ -429,7 +430,7 @@ function setQty(sku, qty, verb) {
       else setCart(setGuestQty(sku, target));
       clearError();
       const count = state.cart.items.reduce((n, i) => n + i.qty, 0);
-      const summary = `Cart: ${count} item${count === 1 ? "" : "s"}, ${money(state.cart.totalCents, state.cart.currency)}.`;
+      const summary = `Cart: ${plural(count, "item")}, ${money(state.cart.totalCents, state.cart.currency)}.`;
       if (target === 0) announce(`Removed ${name} from your cart. ${summary}`);
       else if (verb === "add") announce(`Added ${name} to your cart. ${summary}`);
       else announce(`${name}: quantity ${target}. ${summary}`);
@@ -797,6 +798,13 @@ function followOrders(orders) {
   }
 }
 
+/**
+ * "My orders" is the newest page (GET /orders), kept current by `followOrders`, plus the older
+ * pages the customer asked for with "Show older orders" (GET /orders?cursor=…), kept while the
+ * view is refreshed.
+ */
+const older = { items: [], cursor: null };
+
 async function loadMyOrders({ quiet = false } = {}) {
   const box = $("#my-orders");
   if (!state.session) {
@@ -808,7 +816,13 @@ async function loadMyOrders({ quiet = false } = {}) {
   box.setAttribute("aria-busy", "true");
   try {
     const data = await api("GET", "/orders");
-    const orders = Array.isArray(data.items) ? data.items : [];
+    const newest = Array.isArray(data.items) ? data.items : [];
+    if (!quiet || !older.items.length) {
+      older.items = [];
+      older.cursor = data.nextCursor || null;
+    }
+    const ids = new Set(newest.map((o) => o.orderId));
+    const orders = [...newest, ...older.items.filter((o) => !ids.has(o.orderId))];
     followOrders(orders);
     if (quiet) {
       const before = state.orderStates || {};
@@ -820,40 +834,7 @@ async function loadMyOrders({ quiet = false } = {}) {
     // The order shown above (looked up or picked from the list) follows too.
     const shown = $("#lookup-result .order-card") && orders.find((o) => o.orderId === $("#lookup-id").value.trim());
     if (shown) fill($("#lookup-result"), orderDetails(shown, { heading: `Order ${shown.orderId}` }));
-    if (!orders.length) {
-      fill(box, h("p", { class: "empty" }, "No orders yet."));
-      return;
-    }
-    fill(
-      box,
-      h(
-        "ul",
-        { class: "order-list", "aria-labelledby": "my-orders-title" },
-        orders.map((o) =>
-          h(
-            "li",
-            {},
-            h(
-              "button",
-              {
-                type: "button",
-                class: "btn btn-link",
-                "aria-label": `Show order ${o.orderId}`,
-                onclick: () => {
-                  $("#lookup-id").value = o.orderId;
-                  fill($("#lookup-result"), orderDetails(o, { heading: `Order ${o.orderId}` }));
-                  $("#lookup-id").focus();
-                },
-              },
-              o.orderId,
-            ),
-            statusPill(o.status),
-            h("span", { class: "muted" }, `${when(o.createdAt)} · ${storeName(o.storeId)}`),
-            h("span", {}, `${(o.items || []).reduce((n, i) => n + (Number(i.qty) || 0), 0)} items · `, h("strong", {}, money(o.totalCents, o.currency))),
-          ),
-        ),
-      ),
-    );
+    renderMyOrders(box, orders);
   } catch (err) {
     if (quiet) {
       followOrders([]); // a background refresh that failed stays quiet; "Refresh" retries
@@ -864,6 +845,71 @@ async function loadMyOrders({ quiet = false } = {}) {
   } finally {
     box.removeAttribute("aria-busy");
   }
+}
+
+/** The next older page of "My orders", added below the ones shown. */
+async function loadOlderOrders(button) {
+  if (!older.cursor) return;
+  const before = older.items.length;
+  await busy(button, "Loading…", async () => {
+    try {
+      const data = await api("GET", `/orders?cursor=${encodeURIComponent(older.cursor)}`);
+      const items = Array.isArray(data.items) ? data.items : [];
+      older.items.push(...items);
+      older.cursor = data.nextCursor || null;
+      announce(`${plural(items.length, "older order")} shown.`);
+    } catch (err) {
+      failed(err, { title: "Couldn't load older orders", retry: err instanceof ApiError && err.retryable ? () => loadOlderOrders(button) : undefined });
+    }
+  });
+  await loadMyOrders({ quiet: true });
+  // The list was drawn again: focus goes to the first order just shown.
+  const first = older.items[before];
+  if (first) $(`#my-orders button[aria-label="Show order ${CSS.escape(first.orderId)}"]`)?.focus();
+}
+
+/** The units of an order. */
+const units = (order) => (order.items || []).reduce((n, i) => n + (Number(i.qty) || 0), 0);
+
+function renderMyOrders(box, orders) {
+  if (!orders.length) {
+    fill(box, h("p", { class: "empty" }, "No orders yet."));
+    return;
+  }
+  const more = older.cursor
+    ? h("div", { class: "load-more" }, h("button", { type: "button", class: "btn btn-secondary", id: "older-orders", onclick: (e) => loadOlderOrders(e.currentTarget) }, "Show older orders"))
+    : null;
+  fill(
+    box,
+    h(
+      "ul",
+      { class: "order-list", "aria-labelledby": "my-orders-title" },
+      orders.map((o) =>
+        h(
+          "li",
+          {},
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-link",
+              "aria-label": `Show order ${o.orderId}`,
+              onclick: () => {
+                $("#lookup-id").value = o.orderId;
+                fill($("#lookup-result"), orderDetails(o, { heading: `Order ${o.orderId}` }));
+                $("#lookup-id").focus();
+              },
+            },
+            o.orderId,
+          ),
+          statusPill(o.status),
+          h("span", { class: "muted" }, `${when(o.createdAt)} · ${storeName(o.storeId)}`),
+          h("span", {}, `${plural(units(o), "item")} · `, h("strong", {}, money(o.totalCents, o.currency))),
+        ),
+      ),
+    ),
+    more,
+  );
 }
 
 // ---------------------------------------------------------------- account

@@ -36,6 +36,9 @@ export function fill(node, ...children) {
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 
+/** "1 item", "3 items": a count and its noun. */
+export const plural = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 let errorRegion;
 let statusRegion;
 let statusTimer;

@@ -9,6 +9,7 @@ mod event;
 mod expiry;
 mod lifecycle;
 mod notice;
+mod page;
 mod place;
 mod record;
 mod request;
@@ -19,9 +20,9 @@ pub use event::{EventLine, MalformedEvent, ORDER_CREATED, OrderCreated};
 pub use expiry::{Expiry, ExpiryRun};
 pub use lifecycle::{Lifecycle, MAX_REASON_CHARS};
 pub use notice::Notice;
+pub use page::{DEFAULT_PAGE, MAX_PAGE, Page};
 pub use record::{Order, OrderLine, Transition, store_status};
 pub use request::{MAX_LINES, MAX_QTY, OrderBody, OrderRequest};
-pub use staff::{DEFAULT_PAGE, MAX_PAGE};
 pub use status::{Actor, Status};
 
 use crate::config::{ConfigError, FunctionEnv};
@@ -33,16 +34,14 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::Select;
 use aws_types::SdkConfig;
 use lambda_http::{Body, Request, Response};
+use page::PageQuery;
 use retail_spec::{
     CANCEL_ORDER, CARTS, GET_ORDER, GET_STORE_ORDER, IDEMPOTENCY, LIST_ORDERS, LIST_STORE_ORDERS,
     ORDER_EVENTS, ORDER_MAX_OPEN_DEFAULT, ORDER_MAX_OPEN_VAR, ORDER_MAX_UNITS_DEFAULT,
     ORDER_MAX_UNITS_VAR, ORDERS, ORDERS_BY_USER, ORDERS_FN, PLACE_ORDER, PRODUCTS,
     SET_ORDER_STATUS,
 };
-use serde::{Deserialize, Serialize};
-
-/// Most orders `GET /orders` returns (the caller's newest).
-pub const LIST_LIMIT: i32 = 100;
+use serde::Deserialize;
 
 /// The orders app.
 pub struct Orders {
@@ -59,11 +58,6 @@ pub struct Orders {
     /// Most open orders of one customer (`orders.max_open_orders`).
     max_open: u32,
     lifecycle: Lifecycle,
-}
-
-#[derive(Serialize)]
-struct OrderList {
-    items: Vec<Order>,
 }
 
 /// `POST /orders/{orderId}/cancel`: an optional reason.
@@ -121,9 +115,14 @@ impl Orders {
             self.set_status(&req).await
         } else if http::is(req.route, &LIST_ORDERS) {
             let caller = req.caller()?;
-            Reply::ok(&OrderList {
-                items: self.of_user(&caller.sub).await?,
-            })
+            let page = PageQuery {
+                table: &self.orders,
+                index: &ORDERS_BY_USER,
+                partition: &caller.sub,
+                oldest_first: false,
+                what: format!("the orders of {} in table {}", caller.sub, self.orders),
+            };
+            Reply::ok(&page.read(&self.ddb, &req).await?)
         } else {
             Err(http::unrouted(&req))
         }
@@ -193,27 +192,5 @@ impl Orders {
             }
         }
         Ok(open)
-    }
-
-    /// The newest orders of a user.
-    async fn of_user(&self, user: &str) -> Result<Vec<Order>, ApiError> {
-        let out = self
-            .ddb
-            .query()
-            .table_name(&self.orders)
-            .index_name(ORDERS_BY_USER.name)
-            .key_condition_expression("#u = :u")
-            .expression_attribute_names("#u", ORDERS_BY_USER.partition_key.name)
-            .expression_attribute_values(":u", ddb::s(user))
-            .scan_index_forward(false)
-            .limit(LIST_LIMIT)
-            .send()
-            .await
-            .or_internal(|| format!("listing the orders of {user} in table {}", self.orders))?;
-        out.items()
-            .iter()
-            .map(Order::from_item)
-            .collect::<Result<Vec<_>, _>>()
-            .or_internal(|| format!("reading the orders of {user}"))
     }
 }

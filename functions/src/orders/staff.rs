@@ -3,19 +3,14 @@
 
 use super::Orders;
 use super::lifecycle::reason;
-use super::record::{Order, store_status, store_status_attr};
+use super::page::PageQuery;
+use super::record::{Order, store_status};
 use super::status::{Actor, Status};
-use crate::ddb::{self, Item};
-use crate::error::{ApiError, OrInternal, shown};
+use crate::error::{ApiError, shown};
 use crate::http::{ApiRequest, Reply};
 use crate::ids;
-use retail_spec::{ORDERS, ORDERS_BY_STORE_STATUS};
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-
-/// Orders per page of the queue when `limit` is not given, and the most a page may hold.
-pub const DEFAULT_PAGE: i32 = 20;
-pub const MAX_PAGE: i32 = 100;
+use retail_spec::ORDERS_BY_STORE_STATUS;
+use serde::Deserialize;
 
 /// `POST /stores/{storeId}/orders/{orderId}/status`.
 #[derive(Debug, Deserialize)]
@@ -24,14 +19,6 @@ struct StatusBody {
     status: String,
     #[serde(default)]
     reason: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Page {
-    items: Vec<Order>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_cursor: Option<String>,
 }
 
 impl Orders {
@@ -95,102 +82,14 @@ impl Orders {
                     ))
                 })?,
         };
-        let limit = match req.query("limit") {
-            None => DEFAULT_PAGE,
-            Some(text) => text
-                .parse::<i32>()
-                .ok()
-                .filter(|n| (1..=MAX_PAGE).contains(n))
-                .ok_or_else(|| {
-                    ApiError::validation(format!(
-                        "limit {} is not a whole number from 1 to {MAX_PAGE}.",
-                        shown(text)
-                    ))
-                })?,
-        };
         let queue = store_status(store, status);
-        let start = req
-            .query("cursor")
-            .map(|c| {
-                decode_cursor(c, &queue).ok_or_else(|| {
-                    ApiError::validation(
-                        "cursor is not one this API returned for this store and status; pass nextCursor unchanged.",
-                    )
-                })
-            })
-            .transpose()?;
-        let out = self
-            .ddb
-            .query()
-            .table_name(&self.orders)
-            .index_name(ORDERS_BY_STORE_STATUS.name)
-            .key_condition_expression("#q = :q")
-            .expression_attribute_names("#q", store_status_attr())
-            .expression_attribute_values(":q", ddb::s(&queue))
-            .scan_index_forward(true)
-            // One more than the page: a next cursor only when there is a next order (no empty
-            // last page for the client to fetch).
-            .limit(limit + 1)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .or_internal(|| format!("listing the {status} orders of {store}"))?;
-        let mut items = out
-            .items()
-            .iter()
-            .map(Order::from_item)
-            .collect::<Result<Vec<_>, _>>()
-            .or_internal(|| format!("reading the {status} orders of {store}"))?;
-        let more = items.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        items.truncate(usize::try_from(limit).unwrap_or(0));
-        let next_cursor = more
-            .then(|| items.last())
-            .flatten()
-            .map(|o| encode_cursor(&o.created_at, &o.order_id));
-        Reply::ok(&Page { items, next_cursor })
-    }
-}
-
-/// The cursor after an order of the page: hex of its `createdAt` and `orderId` (the index key
-/// of the queue is the request's own).
-fn encode_cursor(created_at: &str, order_id: &str) -> String {
-    hex::encode(format!("{created_at}\n{order_id}"))
-}
-
-fn decode_cursor(cursor: &str, queue: &str) -> Option<Item> {
-    let text = String::from_utf8(hex::decode(cursor).ok()?).ok()?;
-    let (created, id) = text.split_once('\n')?;
-    if !ids::valid_id(id) || created.is_empty() || created.len() > 40 {
-        return None;
-    }
-    Some(HashMap::from([
-        (store_status_attr().to_owned(), ddb::s(queue)),
-        (sort_attr().to_owned(), ddb::s(created)),
-        (ORDERS.partition_key.name.to_owned(), ddb::s(id)),
-    ]))
-}
-
-fn sort_attr() -> &'static str {
-    match ORDERS_BY_STORE_STATUS.sort_key {
-        Some(k) => k.name,
-        None => "createdAt",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_refuse_what_they_did_not_make() {
-        let key = HashMap::from([
-            ("storeStatus".to_owned(), ddb::s("store-01#PLACED")),
-            ("createdAt".to_owned(), ddb::s("2026-12-01T10:00:00.000Z")),
-            ("orderId".to_owned(), ddb::s("ord-0123456789abcdef")),
-        ]);
-        let cursor = encode_cursor("2026-12-01T10:00:00.000Z", "ord-0123456789abcdef");
-        assert_eq!(decode_cursor(&cursor, "store-01#PLACED"), Some(key));
-        assert_eq!(decode_cursor("zz", "store-01#PLACED"), None);
-        assert_eq!(decode_cursor(&hex::encode("no newline"), "q"), None);
+        let page = PageQuery {
+            table: &self.orders,
+            index: &ORDERS_BY_STORE_STATUS,
+            partition: &queue,
+            oldest_first: true,
+            what: format!("the {status} orders of {store}"),
+        };
+        Reply::ok(&page.read(&self.ddb, req).await?)
     }
 }
