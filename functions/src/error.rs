@@ -40,6 +40,8 @@ pub enum ErrorCode {
     InvalidTransition,
     /// 413.
     PayloadTooLarge,
+    /// 415: a body that is not declared JSON (`Content-Type` missing or another type).
+    UnsupportedMediaType,
     /// 503: contention did not clear after retries; the client may retry.
     ServiceBusy,
     /// 500: never for bad input.
@@ -48,7 +50,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::InvalidJson,
         ErrorCode::ValidationError,
         ErrorCode::IdempotencyKeyRequired,
@@ -62,6 +64,7 @@ impl ErrorCode {
         ErrorCode::TooManyOpenOrders,
         ErrorCode::InvalidTransition,
         ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
         ErrorCode::ServiceBusy,
         ErrorCode::Internal,
     ];
@@ -81,6 +84,7 @@ impl ErrorCode {
             ErrorCode::TooManyOpenOrders => "TOO_MANY_OPEN_ORDERS",
             ErrorCode::InvalidTransition => "INVALID_TRANSITION",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             ErrorCode::ServiceBusy => "SERVICE_BUSY",
             ErrorCode::Internal => "INTERNAL",
         }
@@ -101,6 +105,7 @@ impl ErrorCode {
             | ErrorCode::TooManyOpenOrders
             | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ServiceBusy => 503,
             ErrorCode::Internal => 500,
         }

@@ -101,6 +101,37 @@ async fn bad_requests() {
             .await,
     );
     r.error(400, "INVALID_JSON");
+    // JSON in the body is not enough: the request must say it is JSON.
+    for declared in [
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let r = Reply::of(
+            app.handle(
+                call(&SET_CART_ITEM)
+                    .by_user("u-1")
+                    .content_type(declared)
+                    .json(json!({"sku": "APL-001", "qty": 1}))
+                    .build(),
+            )
+            .await,
+        );
+        let e = r.error(415, "UNSUPPORTED_MEDIA_TYPE");
+        let message = e["message"].as_str().unwrap_or_default();
+        assert!(message.contains("application/json"), "{message}");
+    }
+    let r = Reply::of(
+        app.handle(
+            call(&SET_CART_ITEM)
+                .by_user("u-1")
+                .content_type(Some("application/json; charset=utf-8"))
+                .json(json!({"sku": "APL-001", "qty": 1}))
+                .build(),
+        )
+        .await,
+    );
+    r.ok(200);
 }
 
 #[tokio::test]

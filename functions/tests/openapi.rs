@@ -138,3 +138,30 @@ fn every_operation_declares_who_may_call_it_as_the_spec_does() {
         }
     }
 }
+
+/// Every operation that takes a body says what happens to one too large or not sent as JSON.
+#[test]
+fn every_body_may_be_refused_for_its_size_and_its_type() {
+    let doc = document();
+    let paths = doc["paths"]
+        .as_mapping()
+        .unwrap_or_else(|| panic!("no paths"));
+    let mut checked = 0;
+    for (path, item) in paths {
+        for m in METHODS {
+            let Some(op) = item.get(m).filter(|op| op.get("requestBody").is_some()) else {
+                continue;
+            };
+            for status in ["413", "415"] {
+                assert!(
+                    op["responses"].get(status).is_some(),
+                    "{} {}: no {status} response",
+                    m.to_uppercase(),
+                    path.as_str().unwrap_or_default()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 7, "only {checked} operations take a body");
+}

@@ -1,7 +1,7 @@
 //! A request as the handlers see it: route, parameters, headers and a size-checked body.
 
 use super::identity::Principal;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, shown};
 use lambda_http::http::HeaderMap;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
@@ -184,6 +184,7 @@ impl ApiRequest {
                 "The request body is empty; a JSON object is required.",
             ));
         }
+        self.declared_json()?;
         let value: serde_json::Value = serde_json::from_slice(&self.body).map_err(|e| {
             ApiError::new(
                 ErrorCode::InvalidJson,
@@ -199,12 +200,72 @@ impl ApiRequest {
             .map_err(|e| ApiError::validation(format!("The request body is invalid: {e}.")))
     }
 
+    /// 415 UNSUPPORTED_MEDIA_TYPE unless the body is declared JSON: `Content-Type:
+    /// application/json` (parameters such as `charset` aside) or a `+json` type. A body sent as
+    /// a form or as text is refused by what it says it is, not guessed at (RFC 9110, 15.5.16).
+    fn declared_json(&self) -> Result<(), ApiError> {
+        let declared = self.header("content-type").unwrap_or_default();
+        if is_json_media_type(declared) {
+            return Ok(());
+        }
+        let said = if declared.trim().is_empty() {
+            "no Content-Type".to_owned()
+        } else {
+            format!("Content-Type {}", shown(declared))
+        };
+        Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!(
+                "The request body must be JSON, sent with Content-Type: application/json; this request had {said}."
+            ),
+        ))
+    }
+
     /// Like [`json`](Self::json), but an empty body is `T::default()`.
     pub fn json_or_default<T: DeserializeOwned + Default>(&self) -> Result<T, ApiError> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             Ok(T::default())
         } else {
             self.json()
+        }
+    }
+}
+
+/// `application/json`, `application/json; charset=utf-8`, `application/problem+json`: JSON.
+fn is_json_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    let subtype = subtype.trim().to_ascii_lowercase();
+    kind.trim().eq_ignore_ascii_case("application")
+        && (subtype == "json" || subtype.len() > 5 && subtype.ends_with("+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_media_type;
+
+    #[test]
+    fn json_is_known_by_its_media_type() {
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/problem+json",
+        ] {
+            assert!(is_json_media_type(json), "{json}");
+        }
+        for other in [
+            "",
+            "text/plain",
+            "text/plain;charset=UTF-8",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/jsonp",
+            "application/+json",
+            "json",
+        ] {
+            assert!(!is_json_media_type(other), "{other}");
         }
     }
 }

@@ -85,6 +85,16 @@ impl Call {
         self
     }
 
+    /// Replaces the JSON Content-Type every call starts with (`None`: no Content-Type at all).
+    pub fn content_type(mut self, value: Option<&str>) -> Self {
+        self.headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+        if let Some(v) = value {
+            self.headers.push(("content-type".into(), v.into()));
+        }
+        self
+    }
+
     pub fn json(mut self, body: Value) -> Self {
         self.body = Some(body.to_string());
         self
