@@ -38,7 +38,12 @@ pub struct Args {
     #[arg(long = "function", short = 'f', value_name = "ID")]
     pub functions: Vec<String>,
     /// How far back to start: 30s, 10m, 2h, 1d.
-    #[arg(long, value_name = "DURATION", default_value = "10m")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10m",
+        allow_hyphen_values = true
+    )]
     pub since: String,
     /// Keep printing new lines until Ctrl-C.
     #[arg(long)]

@@ -46,29 +46,54 @@ pub const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 /// `--since`: a number and a unit (`30s`, `10m`, `2h`, `1d`).
 pub fn parse_since(text: &str) -> Result<Duration, String> {
     let text = text.trim();
+    let hint = "write a whole number and a unit: 30s, 10m, 2h or 1d";
+    if text.is_empty() {
+        return Err(format!("--since needs a duration; {hint}"));
+    }
+    if let Some(rest) = text.strip_prefix('-') {
+        return Err(format!(
+            "--since {text:?} counts back from now already; write {rest:?}, without the minus ({hint})"
+        ));
+    }
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let n: u64 = number.parse().map_err(|_| since_error(text))?;
-    let seconds = match unit {
-        "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        _ => return Err(since_error(text)),
+    let unit_seconds: u64 = match unit {
+        _ if number.is_empty() => {
+            return Err(format!("--since {text:?} is not a duration; {hint}"));
+        }
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "" => return Err(format!("--since {text:?} has no unit; {hint}")),
+        _ => return Err(format!("--since {text:?} is not a duration; {hint}")),
     };
+    let longest = Duration::from_secs(MAX_SINCE_DAYS * 86_400);
+    let seconds = number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit_seconds))
+        .filter(|s| *s <= longest.as_secs())
+        .ok_or_else(|| {
+            format!(
+                "--since {text:?} reaches back more than {MAX_SINCE_DAYS}d, further than CloudWatch \
+                 Logs keeps any event (its longest retention is {MAX_SINCE_DAYS} days); {hint}"
+            )
+        })?;
     if seconds == 0 {
-        return Err(since_error(text));
+        return Err(format!(
+            "--since {text:?} covers no time; give at least 1s ({hint})"
+        ));
     }
     Ok(Duration::from_secs(seconds))
 }
 
-fn since_error(text: &str) -> String {
-    format!(
-        "--since {text:?} is not a duration; write a whole number and a unit: 30s, 10m, 2h or 1d"
-    )
-}
+/// The longest retention CloudWatch Logs offers: PutRetentionPolicy's `retentionInDays` goes up
+/// to 3653 (CloudWatch Logs API Reference, PutRetentionPolicy:
+/// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html>).
+pub const MAX_SINCE_DAYS: u64 = 3653;
 
 /// Milliseconds since the epoch, now.
 pub fn now_ms() -> i64 {
@@ -86,8 +111,25 @@ mod tests {
         assert_eq!(parse_since("10m"), Ok(Duration::from_secs(600)));
         assert_eq!(parse_since("2h"), Ok(Duration::from_secs(7200)));
         assert_eq!(parse_since("1d"), Ok(Duration::from_secs(86_400)));
-        for bad in ["", "10", "m", "10 minutes", "-5m", "0m", "1.5h"] {
+        assert_eq!(parse_since("3653d"), Ok(Duration::from_secs(3653 * 86_400)));
+        for (bad, says) in [
+            ("", "needs a duration"),
+            ("10", "has no unit"),
+            ("m", "is not a duration"),
+            ("10 minutes", "is not a duration"),
+            ("1.5h", "is not a duration"),
+            ("-5m", "write \"5m\", without the minus"),
+            ("0m", "covers no time"),
+            ("3654d", "further than CloudWatch Logs keeps"),
+            // Once an overflow: 10^15 days in seconds is past u64.
+            ("1000000000000000d", "further than CloudWatch Logs keeps"),
+            (
+                "99999999999999999999999s",
+                "further than CloudWatch Logs keeps",
+            ),
+        ] {
             let err = parse_since(bad).unwrap_err();
+            assert!(err.contains(says), "{bad}: {err}");
             assert!(err.contains("30s, 10m, 2h or 1d"), "{bad}: {err}");
         }
     }
