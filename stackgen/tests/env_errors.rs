@@ -765,6 +765,31 @@ fn a_repeated_field_points_at_the_repeat() {
     );
 }
 
+/// A YAML tag would be dropped by the reading and its value kept: `region: !Sub eu-west-1`
+/// once deployed to eu-west-1 as if the tag were not there. It is refused where it stands.
+#[test]
+fn a_yaml_tag_is_refused_where_it_stands() {
+    shape(
+        "dev",
+        "region: eu-west-1",
+        "region: !Sub eu-west-1",
+        "region: !Sub",
+        "region",
+        &[
+            "the YAML tag `!Sub` has no meaning in an environment file",
+            "without the tag",
+        ],
+    );
+    shape(
+        "dev",
+        "  - id: store-02",
+        "  - id: !Ref store-02",
+        "id: !Ref store-02",
+        "stores[1].id",
+        &["the YAML tag `!Ref`"],
+    );
+}
+
 #[test]
 fn an_empty_file_or_a_list_is_not_an_environment() {
     let (path, err) = load_err("dev.yaml", "# nothing yet\n");

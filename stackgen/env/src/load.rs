@@ -153,6 +153,18 @@ fn check_syntax(file: &Path, source: &str) -> Result<(), EnvError> {
             )));
         }
     };
+    if let Some((field, tag)) = first_tag(&value, &FieldPath::root()) {
+        let pos = locate::find_or_parent(source, &field);
+        return Err(EnvError::Schema(problem(
+            file,
+            pos,
+            &field,
+            format!(
+                "the YAML tag `{tag}` has no meaning in an environment file (stackgen writes the \
+                 template's `!Ref`/`!Sub` itself); write the plain value without the tag"
+            ),
+        )));
+    }
     let message = match value {
         serde_norway::Value::Mapping(_) => return Ok(()),
         serde_norway::Value::Null => {
@@ -170,6 +182,26 @@ fn check_syntax(file: &Path, source: &str) -> Result<(), EnvError> {
         &FieldPath::root(),
         message.to_string(),
     )))
+}
+
+/// The first tagged node (`!Ref x`, `!!binary …`) and where it is: the shape's reading would
+/// drop the tag and keep the value, which is never what the writer of a tag meant.
+fn first_tag(value: &serde_norway::Value, at: &FieldPath) -> Option<(FieldPath, String)> {
+    use serde_norway::Value;
+    match value {
+        Value::Tagged(tagged) => Some((at.clone(), tagged.tag.to_string())),
+        Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| first_tag(item, &at.index(i))),
+        Value::Mapping(map) => map.iter().find_map(|(key, item)| {
+            let name = key
+                .as_str()
+                .map_or_else(|| format!("{key:?}"), str::to_owned);
+            first_tag(item, &at.key(&name))
+        }),
+        _ => None,
+    }
 }
 
 /// 2. Shape: the fields and their types, unknown fields refused with what is allowed.
