@@ -763,6 +763,15 @@ fn a_repeated_field_points_at_the_repeat() {
         "region",
         &["`region` appears twice here"],
     );
+    // Nested: the repeat, not the mapping that holds it (it once pointed at `tags:`).
+    shape(
+        "dev",
+        "  Owner: platform-team",
+        "  Owner: platform-team\n  Env: staging",
+        "Env: staging",
+        "tags.Env",
+        &["`Env` appears twice here"],
+    );
 }
 
 /// A YAML tag would be dropped by the reading and its value kept: `region: !Sub eu-west-1`

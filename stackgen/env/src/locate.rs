@@ -177,7 +177,9 @@ impl<'de> Visitor<'de> for Seek<'_> {
         while let Some(hit) = map.next_key_seed(KeySeek {
             want,
             mark_here: rest.is_empty(),
-            occurrence: self.occurrence,
+            // The occurrence picks among repeats of the last key only: the path to it goes
+            // through the first (and only) key at each level above.
+            occurrence: if rest.is_empty() { self.occurrence } else { 0 },
             seen: &mut seen,
         })? {
             if hit {

@@ -27,35 +27,68 @@ pub(super) fn load(path: &Path) -> Result<Traffic, CostError> {
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<Traffic, CostError> {
+    // Read as plain YAML first: a key written twice (`orders:` under `functions:` twice) is an
+    // error there, where reading straight into the profile's maps would keep the last silently.
     let de = serde_norway::Deserializer::from_str(text);
-    let mut t: Traffic = serde_path_to_error::deserialize(de).map_err(|e| {
-        let field = e.path().to_string();
-        let inner = e.inner();
-        let location = inner
-            .location()
-            .map(|l| format!("line {} column {}, ", l.line(), l.column()))
-            .unwrap_or_default();
-        // serde_norway appends " at line L column C" to its message; the location is given
-        // once, in front.
-        let msg = inner.to_string();
-        let message = match msg.find(" at line ") {
-            Some(i) => msg[..i].to_string(),
-            None => msg,
-        };
-        CostError::TrafficParse {
-            path: path.to_path_buf(),
-            location,
-            field: if field == "." {
-                "(document)".into()
-            } else {
-                field
-            },
-            message,
-        }
-    })?;
+    serde_path_to_error::deserialize::<_, serde_norway::Value>(de)
+        .map_err(|e| parse_error(path, text, &e))?;
+    let de = serde_norway::Deserializer::from_str(text);
+    let mut t: Traffic =
+        serde_path_to_error::deserialize(de).map_err(|e| parse_error(path, text, &e))?;
     t.name = path.display().to_string();
     validate(path, &t)?;
     Ok(t)
+}
+
+/// The parser's error with the file, its position (once, in front) and the field's path.
+fn parse_error(
+    path: &Path,
+    text: &str,
+    e: &serde_path_to_error::Error<serde_norway::Error>,
+) -> CostError {
+    let inner = e.inner();
+    let position = inner.location().map(|l| (l.line(), l.column()));
+    let (field, position, message) = match repeated_key(&inner.to_string()) {
+        // The parser points at the mapping that holds the repeat; point at the repeat.
+        Some(key) => {
+            let repeated = stackgen_env::FieldPath::from_serde(e.path()).key(&key);
+            let at = stackgen_env::find_field(text, &repeated, 1).map(|p| (p.line, p.column));
+            (
+                repeated.to_string(),
+                at.or(position),
+                format!("`{key}` appears twice here; keep one of them"),
+            )
+        }
+        None => (e.path().to_string(), position, parser_message(inner)),
+    };
+    CostError::TrafficParse {
+        path: path.to_path_buf(),
+        location: position
+            .map(|(line, column)| format!("line {line} column {column}, "))
+            .unwrap_or_default(),
+        field: if field == "." {
+            "(document)".into()
+        } else {
+            field
+        },
+        message,
+    }
+}
+
+/// The key of serde_norway's "duplicate entry with key" error.
+fn repeated_key(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once("duplicate entry with key \"")?;
+    rest.split_once('"').map(|(key, _)| key.to_owned())
+}
+
+/// The parser's sentence without the " at line L column C" it appends (the location is given
+/// once, in front).
+fn parser_message(inner: &serde_norway::Error) -> String {
+    let msg = inner.to_string();
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    }
 }
 
 fn validate(path: &Path, t: &Traffic) -> Result<(), CostError> {
@@ -170,6 +203,23 @@ mod tests {
             );
         }
         assert!(parse(Path::new("t.yaml"), "api_requests: 1000000000000\n").is_ok());
+    }
+
+    /// A function's numbers given twice are an error, not the last ones silently.
+    #[test]
+    fn a_key_written_twice_is_refused() {
+        let text = "functions:\n  orders: {invocations: 10, avg_duration_ms: 50}\n  orders: {invocations: 99, avg_duration_ms: 50}\n";
+        let message = parse(Path::new("t.yaml"), text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| panic!("accepted"));
+        assert!(
+            message.contains("t.yaml")
+                && message.contains("line 3 column 3")
+                && message.contains("functions.orders")
+                && message.contains("appears twice"),
+            "{message}"
+        );
     }
 
     #[test]
