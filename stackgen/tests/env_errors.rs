@@ -912,7 +912,16 @@ fn a_domain_must_be_a_name_inside_its_hosted_zone() {
         "name: Shop.Example.com.",
         "name: Shop.Example.com.",
         "domain.name",
-        &["is not a DNS name", "lower-case labels"],
+        &["is not a DNS name", "trailing dot", "lower-case labels"],
+    );
+    let long = format!("name: {}.example.com", "shop".repeat(16));
+    rule(
+        "prod",
+        "name: shop.example.com",
+        &long,
+        &long,
+        "domain.name",
+        &["the label `shopshopshopshopshop…` of 64 characters; a DNS label has at most 63"],
     );
 }
 

@@ -71,12 +71,12 @@ pub(super) fn check(env: &Environment, out: &mut Vec<Violation>) {
 fn check_names(name: &str, zone: &str, out: &mut Vec<Violation>) {
     let mut ok = true;
     for (key, value) in [("domain.name", name), ("domain.zone", zone)] {
-        if !is_dns_name(value) {
+        if let Some(problem) = dns_name_problem(value) {
             ok = false;
             out.push((
                 FieldPath::keys(key),
                 format!(
-                    "`{value}` is not a DNS name stackgen can serve; write lower-case labels of letters, digits and inner hyphens separated by dots, without a trailing dot or a wildcard, e.g. `shop.example.com`"
+                    "`{value}` is not a DNS name stackgen can serve: it {problem}. Write lower-case labels of letters, digits and inner hyphens separated by dots, e.g. `shop.example.com`"
                 ),
             ));
         }
@@ -93,20 +93,75 @@ fn check_names(name: &str, zone: &str, out: &mut Vec<Violation>) {
 
 /// A name of two or more LDH labels, lower case, 253 characters at most.
 pub fn is_dns_name(s: &str) -> bool {
+    dns_name_problem(s).is_none()
+}
+
+/// What keeps `s` from being a DNS name stackgen can serve, in a few words, or `None`. The
+/// limits are DNS's (RFC 1035, 2.3.4: a label of 63 octets at most, a name of 255 on the wire,
+/// 253 written out); the letters, digits and inner hyphens are the host name rule ACM and
+/// CloudFront's alternate domain names follow.
+pub fn dns_name_problem(s: &str) -> Option<String> {
+    if s.len() > 253 {
+        return Some(format!(
+            "is {} characters long; a DNS name has at most 253",
+            s.len()
+        ));
+    }
+    if s.ends_with('.') {
+        return Some("ends with a dot; leave the trailing dot out".to_owned());
+    }
+    if s.starts_with("*.") {
+        return Some("is a wildcard; name the one host the store is served at".to_owned());
+    }
     let labels: Vec<&str> = s.split('.').collect();
-    s.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_lowercase()))
+    if labels.len() < 2 {
+        return Some("has a single label; a domain has at least two (`example.com`)".to_owned());
+    }
+    for label in &labels {
+        if let Some(problem) = label_problem(label) {
+            return Some(problem);
+        }
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some("ends in a label of digits only, which no top-level domain is".to_owned());
+    }
+    None
+}
+
+fn label_problem(label: &str) -> Option<String> {
+    if label.is_empty() {
+        return Some("has an empty label (two dots in a row, or a leading dot)".to_owned());
+    }
+    if label.len() > 63 {
+        return Some(format!(
+            "has the label `{}…` of {} characters; a DNS label has at most 63",
+            label.chars().take(20).collect::<String>(),
+            label.len()
+        ));
+    }
+    if label.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Some(format!(
+            "has upper-case letters in `{label}`; write it in lower case"
+        ));
+    }
+    if label.starts_with('-') || label.ends_with('-') {
+        return Some(format!(
+            "has the label `{label}`, which starts or ends with a hyphen"
+        ));
+    }
+    if let Some(c) = label
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Some(format!(
+            "has `{c}` in `{label}`; a label is letters, digits and inner hyphens (an \
+             internationalised name is written in its `xn--` form)"
+        ));
+    }
+    None
 }
 
 /// Route 53's hosted zone ids: upper-case letters and digits, 32 characters at most
@@ -140,6 +195,31 @@ mod tests {
         ] {
             assert!(!is_dns_name(bad), "{bad}");
         }
+        let long_label = format!("{}.example.com", "a".repeat(64));
+        let long_name = format!("{}.com", ["abcdefghij"; 25].join("."));
+        for (bad, says) in [
+            (
+                long_label.as_str(),
+                "of 64 characters; a DNS label has at most 63",
+            ),
+            (
+                long_name.as_str(),
+                "is 278 characters long; a DNS name has at most 253",
+            ),
+            ("Shop.example.com", "upper-case letters in `Shop`"),
+            ("shop.example.com.", "trailing dot"),
+            ("*.example.com", "wildcard"),
+            ("shop", "single label"),
+            ("-shop.example.com", "starts or ends with a hyphen"),
+            ("shop..example.com", "empty label"),
+            ("shop.example.123", "digits only"),
+            ("shop_1.example.com", "has `_` in `shop_1`"),
+            ("café.example.com", "`xn--` form"),
+        ] {
+            let problem = dns_name_problem(bad).unwrap_or_default();
+            assert!(problem.contains(says), "{bad}: {problem}");
+        }
+        assert!(is_dns_name(&format!("{}.example.com", "a".repeat(63))));
     }
 
     #[test]
