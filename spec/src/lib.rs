@@ -377,6 +377,62 @@ impl Caller {
 /// The user pool group whose members may call [`Caller::Staff`] routes (`cognito:groups`).
 pub const STAFF_GROUP: &str = "staff";
 
+/// The user pool's password rules: the pool is rendered with them, and `stackgen staff add
+/// --password` checks a password against them before creating an account, so that a refused
+/// password cannot leave an account half made.
+pub struct PasswordPolicy {
+    pub min_length: u32,
+    pub lowercase: bool,
+    pub uppercase: bool,
+    pub digits: bool,
+    pub symbols: bool,
+}
+
+pub const PASSWORD_POLICY: PasswordPolicy = PasswordPolicy {
+    min_length: 10,
+    lowercase: true,
+    uppercase: true,
+    digits: true,
+    symbols: false,
+};
+
+impl PasswordPolicy {
+    /// What `password` lacks ("at least 10 characters, an upper-case letter"), or `None`.
+    pub fn missing(&self, password: &str) -> Option<String> {
+        let mut missing = Vec::new();
+        if password.chars().count() < usize::try_from(self.min_length).unwrap_or(usize::MAX) {
+            missing.push(format!("at least {} characters", self.min_length));
+        }
+        for (wanted, has, what) in [
+            (
+                self.uppercase,
+                password.chars().any(|c| c.is_ascii_uppercase()),
+                "an upper-case letter",
+            ),
+            (
+                self.lowercase,
+                password.chars().any(|c| c.is_ascii_lowercase()),
+                "a lower-case letter",
+            ),
+            (
+                self.digits,
+                password.chars().any(|c| c.is_ascii_digit()),
+                "a digit",
+            ),
+            (
+                self.symbols,
+                password.chars().any(|c| c.is_ascii_punctuation()),
+                "a symbol",
+            ),
+        ] {
+            if wanted && !has {
+                missing.push(what.to_owned());
+            }
+        }
+        (!missing.is_empty()).then(|| missing.join(", "))
+    }
+}
+
 /// The OAuth scope every access token of a Cognito user pool carries and ID tokens do not.
 /// Requiring it on a route makes the gateway refuse ID tokens: API Gateway's JWT authorizer
 /// cannot tell the two kinds apart otherwise and recommends route scopes for exactly this
@@ -1059,6 +1115,19 @@ pub fn function(id: &str) -> Option<&'static FunctionSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_is_checked_against_the_pool_s_policy() {
+        assert_eq!(PASSWORD_POLICY.missing("Staff-Demo-1"), None);
+        assert_eq!(
+            PASSWORD_POLICY.missing("short").as_deref(),
+            Some("at least 10 characters, an upper-case letter, a digit")
+        );
+        assert_eq!(
+            PASSWORD_POLICY.missing("ALLUPPERCASE1").as_deref(),
+            Some("a lower-case letter")
+        );
+    }
 
     #[test]
     fn route_keys_are_unique() {

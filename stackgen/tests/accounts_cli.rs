@@ -135,6 +135,29 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
         "{}",
         stderr(&out)
     );
+    // A password the pool would refuse is refused first: no account is left without one.
+    let out = cli.run(&[
+        "staff",
+        "add",
+        "--env",
+        "local",
+        "weak@example.com",
+        "--password",
+        "password12",
+    ])?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the password lacks an upper-case letter"),
+        "{}",
+        stderr(&out)
+    );
+    let weak = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("weak@example.com")
+        .send()
+        .await;
+    assert!(weak.is_err(), "an account was created: {weak:?}");
 
     // A customer signs up; the code never arrives; support confirms.
     c.sign_up()

@@ -55,6 +55,8 @@ pub struct SmokeFailed {
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
+    Plan::precheck(&env, args.url.as_deref(), args.store.as_deref())
+        .with_context(|| format!("cannot smoke-test `{}`", env.name))?;
     runtime()?.block_on(async {
         let ctx = connect(&env, args.target.profile.as_deref()).await?;
         let plan = plan(&ctx, &env, args.url.as_deref(), args.store.as_deref()).await?;

@@ -70,6 +70,15 @@ pub fn run(args: &Args) -> Result<Exit> {
         | StaffCommand::Remove { target, .. } => target,
     };
     let env = load_env(target)?;
+    // The email and the password are checked before anything is asked of AWS.
+    match &args.command {
+        StaffCommand::Add {
+            email, password, ..
+        } => staff::precheck(email, password.as_deref()),
+        StaffCommand::Remove { email, .. } => staff::precheck(email, None),
+        StaffCommand::List { .. } => Ok(()),
+    }
+    .with_context(|| format!("cannot change the staff of `{}`", env.name))?;
     let stack = stack_name(&env);
     runtime()?.block_on(async {
         let ctx = connect(&env, target.profile.as_deref()).await?;

@@ -31,6 +31,10 @@ pub enum StaffError {
     )]
     NotAnEmail { email: String },
     #[error(
+        "the password lacks {missing}, which the user pool requires; choose another (or leave --password out and Cognito emails a temporary one)"
+    )]
+    WeakPassword { missing: String },
+    #[error(
         "no user {email} in the user pool {pool}; check the spelling (`stackgen staff list --env {env}` shows the staff)"
     )]
     UnknownUser {
@@ -87,6 +91,16 @@ fn client(ctx: &AwsContext) -> Client {
     Client::new(ctx.config())
 }
 
+/// What can be checked before any AWS call: the email, and the password against the pool's
+/// policy (a refused password would leave a created account without one).
+pub fn precheck(email: &str, password: Option<&str>) -> Result<(), StaffError> {
+    check_email(email)?;
+    match password.and_then(|p| retail_spec::PASSWORD_POLICY.missing(p)) {
+        Some(missing) => Err(StaffError::WeakPassword { missing }),
+        None => Ok(()),
+    }
+}
+
 fn check_email(email: &str) -> Result<(), StaffError> {
     let ok = email
         .split_once('@')
@@ -138,7 +152,7 @@ pub async fn ensure_account(
     email: &str,
     password: Option<&str>,
 ) -> Result<bool, StaffError> {
-    check_email(email)?;
+    precheck(email, password)?;
     let cognito = client(ctx);
     let created = find(ctx, &cognito, pool, email).await?.is_none();
     if created {

@@ -131,6 +131,56 @@ pub enum PlanError {
         "environment `{env}` declares no stores, so no order can be placed; add one under `stores:`"
     )]
     NoStores { env: String },
+    #[error(
+        "--url {url:?} {problem}; pass the address that serves the storefront at / and the API at /api/, e.g. https://shop.example.com or http://127.0.0.1:3000 for `stackgen dev`"
+    )]
+    BadUrl { url: String, problem: &'static str },
+}
+
+/// What is wrong with `--url`, if anything: an http(s) address with a host and no query or
+/// fragment, and plain http only on this machine, since the journey sends a password and
+/// tokens over it.
+pub fn url_problem(url: &str) -> Option<&'static str> {
+    let Ok(uri) = url.parse::<::http::Uri>() else {
+        return Some("is not a URL");
+    };
+    let secure = match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => false,
+        Some(_) => return Some("is neither http:// nor https://"),
+        None => return Some("has no scheme; begin it with https://"),
+    };
+    if uri.host().is_none_or(str::is_empty) {
+        return Some("names no host");
+    }
+    if uri.query().is_some() || url.contains('#') {
+        return Some("has a query or a fragment, which the store's address does not");
+    }
+    if !secure && !crate::env::is_loopback_url(url) {
+        return Some(
+            "is plain http to another machine, and the smoke test signs in over it; use https://",
+        );
+    }
+    None
+}
+
+impl Plan {
+    /// What can be checked before any AWS call: the URL given and the store to order at.
+    pub fn precheck(
+        env: &crate::env::Environment,
+        url: Option<&str>,
+        store: Option<&str>,
+    ) -> Result<(), PlanError> {
+        if let Some(url) = url
+            && let Some(problem) = url_problem(url)
+        {
+            return Err(PlanError::BadUrl {
+                url: url.to_owned(),
+                problem,
+            });
+        }
+        pick_store(env, store).map(|_| ())
+    }
 }
 
 impl Plan {
@@ -146,6 +196,7 @@ impl Plan {
         on_emulator: bool,
     ) -> Result<Plan, PlanError> {
         use crate::stack::outputs::{API_URL, UI_URL, USER_POOL_CLIENT_ID, USER_POOL_ID};
+        Plan::precheck(env, url, store)?;
         let endpoints = match url {
             Some(url) => {
                 let base = url.trim_end_matches('/');
@@ -233,6 +284,38 @@ mod tests {
         ("UserPoolId", "eu-west-1_abc"),
         ("UserPoolClientId", "client123"),
     ];
+
+    #[test]
+    fn the_url_is_checked_before_anything_is_called() {
+        for good in [
+            "https://shop.example.com",
+            "https://shop.example.com/",
+            "http://127.0.0.1:3000",
+            "http://localhost:3000/",
+            "http://[::1]:3000",
+        ] {
+            assert_eq!(url_problem(good), None, "{good}");
+        }
+        for (bad, says) in [
+            ("shop.example.com", "no scheme"),
+            ("ftp://shop.example.com", "neither http"),
+            ("http://shop.example.com", "plain http to another machine"),
+            ("https://shop.example.com/?a=1", "query or a fragment"),
+            ("https://shop.example.com/#top", "query or a fragment"),
+            ("https:// bad", "not a URL"),
+        ] {
+            assert!(
+                url_problem(bad).is_some_and(|p| p.contains(says)),
+                "{bad}: {:?}",
+                url_problem(bad)
+            );
+        }
+        let e = Plan::precheck(&env("prod"), Some("http://shop.example.com"), None)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("use https://") && e.contains("--url"), "{e}");
+    }
 
     #[test]
     fn with_a_cdn_the_journey_goes_through_it() {

@@ -7,7 +7,7 @@
 //! TLS, refreshing with the refresh token; its access tokens are what the API's JWT authorizer
 //! accepts. In a data-retaining environment the pool is deletion-protected and retained.
 
-use retail_spec::STAFF_GROUP;
+use retail_spec::{PASSWORD_POLICY, STAFF_GROUP};
 
 use super::Ctx;
 use crate::model::cognito::{
@@ -50,11 +50,11 @@ pub(super) fn build(ctx: &mut Ctx) -> Identity {
             .policies(
                 Policies::new().password_policy(
                     PasswordPolicy::new()
-                        .minimum_length(10)
-                        .require_lowercase(true)
-                        .require_uppercase(true)
-                        .require_numbers(true)
-                        .require_symbols(false)
+                        .minimum_length(i64::from(PASSWORD_POLICY.min_length))
+                        .require_lowercase(PASSWORD_POLICY.lowercase)
+                        .require_uppercase(PASSWORD_POLICY.uppercase)
+                        .require_numbers(PASSWORD_POLICY.digits)
+                        .require_symbols(PASSWORD_POLICY.symbols)
                         .temporary_password_validity_days(7),
                 ),
             )
