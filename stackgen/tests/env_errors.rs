@@ -860,11 +860,27 @@ fn malformed_yaml_is_reported_at_its_line_and_column() {
 
 #[test]
 fn a_second_document_is_refused_at_its_separator() {
-    syntax(
-        "name: dev\n---\nname: prod\n",
-        2,
-        1,
-        "more than one document",
+    let (path, err) = load_err("dev.yaml", "name: dev\n---\nname: prod\n");
+    assert!(matches!(err, EnvError::Format(_)), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!("{}:2:1: ", path.display())),
+        "{msg}"
+    );
+    assert!(msg.contains("a second YAML document starts here"), "{msg}");
+    assert!(!msg.contains("not valid YAML"), "{msg}");
+}
+
+#[test]
+fn an_empty_field_says_so() {
+    shape(
+        "dev",
+        "  cdn: true",
+        "  cdn:",
+        // Where the missing value would be: just after `cdn:`.
+        "\n  # Cost Explorer anomaly",
+        "features.cdn",
+        &["no value is given, expected true or false"],
     );
 }
 
@@ -878,7 +894,21 @@ fn non_utf8_bytes_are_reported_where_they_are() {
         msg.starts_with(&format!("{}:2:12: ", path.display())),
         "{msg}"
     );
-    assert!(msg.contains("not UTF-8"), "{msg}");
+    assert!(msg.contains("byte 0xFF here is not UTF-8"), "{msg}");
+    assert!(msg.contains("Latin-1"), "{msg}");
+
+    // UTF-16 (what some Windows editors save): named as such, at the start.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("name: dev\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(&path, utf16).expect("write");
+    let msg = env::load(&path).expect_err("UTF-16").to_string();
+    assert!(
+        msg.starts_with(&format!("{}:1:1: ", path.display())),
+        "{msg}"
+    );
+    assert!(msg.contains("the file is UTF-16 text"), "{msg}");
 }
 
 #[test]

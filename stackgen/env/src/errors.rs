@@ -65,6 +65,9 @@ pub enum EnvError {
     /// The file is not valid YAML.
     #[error("{0} (the file is not valid YAML: check indentation, quoting and brackets there)")]
     Syntax(Problem),
+    /// The file is not UTF-8 text (UTF-16, Latin-1, …), or holds more than one YAML document.
+    #[error("{0}")]
+    Format(Problem),
     /// Valid YAML, but not the shape of an environment: unknown or missing field, wrong type.
     #[error("{0}")]
     Schema(Problem),
@@ -77,7 +80,9 @@ impl EnvError {
     /// The located problems this error reports (none for a missing or unreadable file).
     pub fn problems(&self) -> &[Problem] {
         match self {
-            EnvError::Syntax(p) | EnvError::Schema(p) => std::slice::from_ref(p),
+            EnvError::Syntax(p) | EnvError::Schema(p) | EnvError::Format(p) => {
+                std::slice::from_ref(p)
+            }
             EnvError::Invalid { problems } => problems,
             EnvError::NotFound { .. } | EnvError::BadName { .. } | EnvError::Unreadable { .. } => {
                 &[]

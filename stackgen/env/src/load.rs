@@ -43,19 +43,36 @@ pub fn load(path: &Path) -> Result<Environment, EnvError> {
     })?;
     let source = match String::from_utf8(bytes) {
         Ok(s) => s,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let pos = position_of_offset(valid);
-            return Err(EnvError::Syntax(Problem {
-                file: path.to_path_buf(),
-                line: pos.line,
-                column: pos.column,
-                field: String::new(),
-                message: "the file is not UTF-8 text; save it as UTF-8".to_string(),
-            }));
-        }
+        Err(e) => return Err(not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to())),
     };
     parse(path, &source)
+}
+
+/// The file is not UTF-8: where the first bad byte is, and what the file probably is.
+fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) -> EnvError {
+    let (pos, message) = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        (
+            Position::START,
+            "the file is UTF-16 text (it starts with UTF-16's byte order mark); save it as UTF-8"
+                .to_owned(),
+        )
+    } else {
+        let byte = bytes.get(valid_up_to).copied().unwrap_or_default();
+        (
+            position_of_offset(&bytes[..valid_up_to]),
+            format!(
+                "byte 0x{byte:02X} here is not UTF-8: the file was probably saved as Latin-1 or \
+                 Windows-1252; save it as UTF-8"
+            ),
+        )
+    };
+    EnvError::Format(Problem {
+        file: path.to_path_buf(),
+        line: pos.line,
+        column: pos.column,
+        field: String::new(),
+        message,
+    })
 }
 
 /// Loads `<dir>/<name>.yaml`. A missing file is an error listing the environments that exist.
@@ -142,6 +159,16 @@ fn check_syntax(file: &Path, source: &str) -> Result<(), EnvError> {
                     pos,
                     &field,
                     format!("`{key}` appears twice here; keep one of them"),
+                )));
+            }
+            if text.contains("more than one document") {
+                return Err(EnvError::Format(problem(
+                    file,
+                    second_document(source),
+                    &FieldPath::root(),
+                    "a second YAML document starts here; an environment file holds one: remove \
+                     this `---` and what follows, or move that to a file of its own"
+                        .to_owned(),
                 )));
             }
             let pos = position_of(err.inner()).unwrap_or_else(|| second_document(source));
@@ -294,6 +321,7 @@ fn humanize(text: &str) -> String {
             "expected a whole number from 0 to 4294967295",
         ),
         ("expected a boolean", "expected true or false"),
+        ("invalid type: unit value", "no value is given"),
         (
             "expected a sequence",
             "expected a list (`- item` lines or `[a, b]`)",
