@@ -6,17 +6,19 @@
 //! or crash retries the whole batch, a partial batch response retries from the first reported
 //! record; after the mapping's `MaximumRetryAttempts` the batch is given up (in AWS it goes to
 //! the on-failure destination) and reading goes on. A local run starts at the stream's end
-//! (`LATEST`): records written while `stackgen dev` was not running are not replayed.
+//! (`LATEST`): records written while `stackgen dev` was not running are not replayed. Shards
+//! that open later, and a new stream of the table, are found and read from their start
+//! ([`super::shards`]).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::event::{first_failure, passes, record_event};
+use super::shards::{DISCOVER_EVERY, StreamReader};
 use crate::dev::logs::LogSink;
 use crate::dev::plan::StreamMapping;
 use crate::dev::runtime::{InvokeRequest, Outcome, Pool};
@@ -36,17 +38,18 @@ pub async fn poll(
 ) {
     let source: Arc<str> = Arc::from(mapping.function_id.as_str());
     let say = |text: String| logs.line(&source, text);
-    let Some((arn, mut shards)) = open(&streams, &mapping, &say, &shutdown).await else {
+    let table = mapping.table_name.as_str();
+    let Some(mut reader) = open(&streams, &mapping, &say, &shutdown).await else {
         return;
     };
-    say(format!(
-        "event source {} stream: reading new records",
-        mapping.table_name
-    ));
+    say(format!("event source {table} stream: reading new records"));
+    let mut looked = Instant::now();
+    let mut discovery_failed = false;
     while !shutdown.is_cancelled() {
         let mut read_any = false;
-        for (shard, iterator) in shards.iter_mut() {
-            let Some(current) = iterator.clone() else {
+        let arn = reader.arn.clone();
+        for i in 0..reader.shards.len() {
+            let Some(current) = reader.shards[i].iterator.clone() else {
                 continue;
             };
             let limit = i32::try_from(mapping.batch_size.clamp(1, 1000)).unwrap_or(100);
@@ -58,7 +61,11 @@ pub async fn poll(
                 .await;
             match got {
                 Ok(out) => {
-                    *iterator = out.next_shard_iterator().map(str::to_owned);
+                    let shard = &mut reader.shards[i];
+                    shard.iterator = out.next_shard_iterator().map(str::to_owned);
+                    if let Some(last) = out.records().last().and_then(|r| r.dynamodb()) {
+                        shard.last_sequence = last.sequence_number().map(str::to_owned);
+                    }
                     let events: Vec<Value> = out
                         .records()
                         .iter()
@@ -71,13 +78,43 @@ pub async fn poll(
                     }
                 }
                 Err(e) => {
+                    let id = reader.shards[i].id.clone();
+                    let expired = e
+                        .as_service_error()
+                        .is_some_and(|s| s.is_expired_iterator_exception());
                     say(format!(
-                        "event source {} stream, shard {shard}: GetRecords failed ({}); retrying",
-                        mapping.table_name,
-                        crate::aws::cause_chain(&e)
+                        "event source {table} stream, shard {id}: GetRecords failed ({}); {}",
+                        crate::aws::cause_chain(&e),
+                        if expired {
+                            "taking it up again after the last record read"
+                        } else {
+                            "retrying"
+                        }
                     ));
-                    tokio::time::sleep(ERROR_PAUSE).await;
+                    if expired && let Ok(fresh) = reader.reopen(&streams, &reader.shards[i]).await {
+                        reader.shards[i].iterator = fresh;
+                    } else {
+                        tokio::time::sleep(ERROR_PAUSE).await;
+                    }
                 }
+            }
+        }
+        if looked.elapsed() >= DISCOVER_EVERY {
+            looked = Instant::now();
+            match reader.discover(&streams, table).await {
+                Ok(news) => {
+                    discovery_failed = false;
+                    for news in news {
+                        say(format!("event source {table} stream: {news}"));
+                    }
+                }
+                Err(reason) if !discovery_failed => {
+                    discovery_failed = true;
+                    say(format!(
+                        "event source {table} stream: cannot look for new shards ({reason}); reading the ones known"
+                    ));
+                }
+                Err(_) => {}
             }
         }
         if !read_any {
@@ -89,19 +126,17 @@ pub async fn poll(
     }
 }
 
-type Shards = Vec<(String, Option<String>)>;
-
-/// The table's stream and an iterator at the end of each of its shards.
+/// The table's stream, read from its end, once the emulator has it.
 async fn open(
     streams: &aws_sdk_dynamodbstreams::Client,
     mapping: &StreamMapping,
     say: &impl Fn(String),
     shutdown: &CancellationToken,
-) -> Option<(String, Shards)> {
+) -> Option<StreamReader> {
     let mut warned = false;
     while !shutdown.is_cancelled() {
-        match shard_iterators(streams, &mapping.table_name).await {
-            Ok(found) => return Some(found),
+        match StreamReader::open(streams, &mapping.table_name).await {
+            Ok(reader) => return Some(reader),
             Err(reason) if !warned => {
                 say(format!(
                     "event source {} stream: {reason}; retrying",
@@ -117,52 +152,6 @@ async fn open(
         }
     }
     None
-}
-
-async fn shard_iterators(
-    streams: &aws_sdk_dynamodbstreams::Client,
-    table: &str,
-) -> Result<(String, Shards), String> {
-    let listed = streams
-        .list_streams()
-        .table_name(table)
-        .send()
-        .await
-        .map_err(|e| format!("ListStreams failed ({})", crate::aws::cause_chain(&e)))?;
-    let arn = listed
-        .streams()
-        .first()
-        .and_then(|s| s.stream_arn())
-        .ok_or_else(|| format!("the table {table} has no stream (deployed without one?)"))?
-        .to_owned();
-    let described = streams
-        .describe_stream()
-        .stream_arn(&arn)
-        .send()
-        .await
-        .map_err(|e| format!("DescribeStream failed ({})", crate::aws::cause_chain(&e)))?;
-    let mut shards = Vec::new();
-    let ids = described
-        .stream_description()
-        .map(|d| d.shards())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|s| s.shard_id());
-    for shard in ids {
-        let iterator = streams
-            .get_shard_iterator()
-            .stream_arn(&arn)
-            .shard_id(shard)
-            .shard_iterator_type(ShardIteratorType::Latest)
-            .send()
-            .await
-            .map_err(|e| format!("GetShardIterator failed ({})", crate::aws::cause_chain(&e)))?;
-        shards.push((
-            shard.to_owned(),
-            iterator.shard_iterator().map(str::to_owned),
-        ));
-    }
-    Ok((arn, shards))
 }
 
 /// Invokes the function with `events` until it succeeds, the retries are spent, or `shutdown`
