@@ -453,6 +453,15 @@ fn kill_switch_schedule_must_be_cron_or_rate() {
         "kill_switch.schedule",
         &["hours field `25`", "0-23"],
     );
+    // Well formed, accepted by EventBridge, and never run: the kill switch that never fires.
+    rule(
+        "dev",
+        "cron(0 22 * * ? *)",
+        "cron(0 22 31 6 ? *)",
+        "schedule:",
+        "kill_switch.schedule",
+        &["would never run", "no month it names (JUN) has a day 31"],
+    );
 }
 
 #[test]
