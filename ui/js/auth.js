@@ -23,8 +23,29 @@ const settings =
 /** True when config.js says where to sign in. */
 export const authAvailable = settings !== null;
 
+/**
+ * The user pool's password rules, from config.js (`auth.password`, written by stackgen from the
+ * rules the pool is deployed with). Without them the forms check nothing and Cognito judges.
+ */
+const policy = raw && raw.password && typeof raw.password === "object" && Number.isInteger(raw.password.minLength) ? raw.password : null;
+
+/** Each rule of the policy: what it asks for, in words, and whether a password meets it. */
+const RULES = policy
+  ? [
+      [policy.uppercase, "an upper-case letter", (p) => /[A-Z]/.test(p)],
+      [policy.lowercase, "a lower-case letter", (p) => /[a-z]/.test(p)],
+      [policy.digits, "a digit", (p) => /[0-9]/.test(p)],
+      [policy.symbols, "a symbol", (p) => /[^A-Za-z0-9\s]/.test(p)],
+    ].filter(([wanted]) => wanted)
+  : [];
+
+/** "a, b and c". */
+const listed = (items) => (items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}` : items[0] || "");
+
 /** The user pool's password policy, in words (the sign-up form shows it). */
-export const PASSWORD_RULE = "At least 10 characters, with an upper-case letter, a lower-case letter and a digit.";
+export const PASSWORD_RULE = policy
+  ? `At least ${policy.minLength} characters${RULES.length ? `, with ${listed(RULES.map(([, words]) => words))}` : ""}.`
+  : "";
 
 /** The members of this group may use the back office. */
 export const STAFF_GROUP = "staff";
@@ -77,15 +98,12 @@ export function validEmail(email) {
 
 /** What is wrong with a new password under the pool's policy, or null when it passes. */
 export function passwordProblem(password) {
-  const missing = [];
-  if (password.length < 10) missing.push("at least 10 characters");
-  if (!/[A-Z]/.test(password)) missing.push("an upper-case letter");
-  if (!/[a-z]/.test(password)) missing.push("a lower-case letter");
-  if (!/[0-9]/.test(password)) missing.push("a digit");
   if (/^\s|\s$/.test(password)) return "The password cannot start or end with a space.";
-  if (!missing.length) return null;
-  const list = missing.length > 1 ? `${missing.slice(0, -1).join(", ")} and ${missing[missing.length - 1]}` : missing[0];
-  return `The password needs ${list}.`;
+  if (!policy) return null;
+  const missing = [];
+  if ([...password].length < policy.minLength) missing.push(`at least ${policy.minLength} characters`);
+  for (const [, words, meets] of RULES) if (!meets(password)) missing.push(words);
+  return missing.length ? `The password needs ${listed(missing)}.` : null;
 }
 
 // ---------------------------------------------------------------- Cognito's JSON API

@@ -271,7 +271,7 @@ mod tests {
         assert!(js.contains("\"apiBase\":\"https://x/api\""));
         assert!(js.contains("\"id\":\"store-01\""));
         assert!(js.contains(
-            r#""auth":{"region":"eu-west-1","userPoolId":"eu-west-1_abc","clientId":"client1","endpoint":"https://cognito-idp.eu-west-1.amazonaws.com/"}"#
+            r#""auth":{"region":"eu-west-1","userPoolId":"eu-west-1_abc","clientId":"client1","endpoint":"https://cognito-idp.eu-west-1.amazonaws.com/","password":{"minLength":10,"lowercase":true,"uppercase":true,"digits":true,"symbols":false}}"#
         ));
     }
 }

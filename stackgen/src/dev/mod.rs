@@ -122,6 +122,7 @@ impl UserPoolRef {
             user_pool_id: self.pool_id.clone(),
             client_id: self.client_id.clone(),
             endpoint: format!("{}/", gateway::COGNITO_PROXY_PATH),
+            password: crate::storefront::SitePassword::default(),
         }
     }
 }

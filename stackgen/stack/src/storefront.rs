@@ -38,6 +38,33 @@ pub struct SiteAuth {
     /// Cognito's API: `https://cognito-idp.<region>.amazonaws.com/` in AWS (it answers CORS),
     /// `/cognito/` on `stackgen dev`'s origin (proxied to the emulator).
     pub endpoint: String,
+    /// The pool's password rules, which the sign-up and new-password forms state and check.
+    pub password: SitePassword,
+}
+
+/// [`retail_spec::PASSWORD_POLICY`] as the pages read it: the rules are declared once, for the
+/// user pool, `stackgen staff add` and the forms alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SitePassword {
+    pub min_length: u32,
+    pub lowercase: bool,
+    pub uppercase: bool,
+    pub digits: bool,
+    pub symbols: bool,
+}
+
+impl Default for SitePassword {
+    fn default() -> Self {
+        let p = &retail_spec::PASSWORD_POLICY;
+        SitePassword {
+            min_length: p.min_length,
+            lowercase: p.lowercase,
+            uppercase: p.uppercase,
+            digits: p.digits,
+            symbols: p.symbols,
+        }
+    }
 }
 
 impl SiteAuth {
@@ -48,6 +75,7 @@ impl SiteAuth {
             user_pool_id: user_pool_id.to_owned(),
             client_id: client_id.to_owned(),
             endpoint: format!("https://cognito-idp.{region}.amazonaws.com/"),
+            password: SitePassword::default(),
         }
     }
 }
