@@ -800,10 +800,19 @@ function followOrders(orders) {
 
 /**
  * "My orders" is the newest page (GET /orders), kept current by `followOrders`, plus the older
- * pages the customer asked for with "Show older orders" (GET /orders?cursor=…), kept while the
- * view is refreshed.
+ * pages the customer asked for with "Show older orders" (GET /orders?cursor=…). The older pages
+ * stay through the automatic refreshes as long as the newest page ends where it did (`after`,
+ * its nextCursor); when it moved (an order placed elsewhere), they are dropped rather than
+ * leave a gap, and "Show older orders" starts again from the new end.
  */
-const older = { items: [], cursor: null };
+const older = { items: [], cursor: null, after: null, loading: null };
+
+function resetOlder(nextCursor) {
+  older.items = [];
+  older.cursor = nextCursor || null;
+  older.after = nextCursor || null;
+  older.loading = null;
+}
 
 async function loadMyOrders({ quiet = false } = {}) {
   const box = $("#my-orders");
@@ -817,10 +826,7 @@ async function loadMyOrders({ quiet = false } = {}) {
   try {
     const data = await api("GET", "/orders");
     const newest = Array.isArray(data.items) ? data.items : [];
-    if (!quiet || !older.items.length) {
-      older.items = [];
-      older.cursor = data.nextCursor || null;
-    }
+    if (!quiet || (data.nextCursor || null) !== older.after) resetOlder(data.nextCursor);
     const ids = new Set(newest.map((o) => o.orderId));
     const orders = [...newest, ...older.items.filter((o) => !ids.has(o.orderId))];
     followOrders(orders);
@@ -847,19 +853,29 @@ async function loadMyOrders({ quiet = false } = {}) {
   }
 }
 
-/** The next older page of "My orders", added below the ones shown. */
-async function loadOlderOrders(button) {
-  if (!older.cursor) return;
+/** The next older page of "My orders", added below the ones shown; one request at a time. */
+function loadOlderOrders(button) {
+  if (!older.cursor) return Promise.resolve();
+  older.loading ??= fetchOlder(button).finally(() => {
+    older.loading = null;
+  });
+  return older.loading;
+}
+
+async function fetchOlder(button) {
+  const sent = older.cursor;
   const before = older.items.length;
   await busy(button, "Loading…", async () => {
     try {
-      const data = await api("GET", `/orders?cursor=${encodeURIComponent(older.cursor)}`);
-      const items = Array.isArray(data.items) ? data.items : [];
+      const data = await api("GET", `/orders?cursor=${encodeURIComponent(sent)}`);
+      if (older.cursor !== sent) return; // the list started again meanwhile
+      const have = new Set(older.items.map((o) => o.orderId));
+      const items = (Array.isArray(data.items) ? data.items : []).filter((o) => !have.has(o.orderId));
       older.items.push(...items);
       older.cursor = data.nextCursor || null;
       announce(`${plural(items.length, "older order")} shown.`);
     } catch (err) {
-      failed(err, { title: "Couldn't load older orders", retry: err instanceof ApiError && err.retryable ? () => loadOlderOrders(button) : undefined });
+      failed(err, { title: "Couldn't load older orders", retry: err instanceof ApiError && err.retryable ? () => loadOlderOrders($("#older-orders") || button) : undefined });
     }
   });
   await loadMyOrders({ quiet: true });

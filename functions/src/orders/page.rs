@@ -74,7 +74,10 @@ impl PageQuery<'_> {
             .collect::<Result<Vec<_>, _>>()
             .or_internal(|| format!("reading {}", self.what))?;
         let page = usize::try_from(limit).unwrap_or(0);
-        let more = items.len() > page;
+        // More follow when the query found one beyond the page, or when it stopped early at
+        // DynamoDB's 1 MB per query (LastEvaluatedKey without the extra order): orders with
+        // many lines and a long history are large, and a page of 100 can stop short.
+        let more = items.len() > page || out.last_evaluated_key().is_some();
         items.truncate(page);
         let next_cursor = more
             .then(|| items.last())

@@ -50,6 +50,12 @@ pub fn parse_since(text: &str) -> Result<Duration, String> {
     if text.is_empty() {
         return Err(format!("--since needs a duration; {hint}"));
     }
+    if text.starts_with("--") {
+        // `--since --follow`: the value was left out and the next option taken for it.
+        return Err(format!(
+            "--since needs a duration before {text}, which is an option; {hint}"
+        ));
+    }
     if let Some(rest) = text.strip_prefix('-') {
         return Err(format!(
             "--since {text:?} counts back from now already; write {rest:?}, without the minus ({hint})"
@@ -119,6 +125,10 @@ mod tests {
             ("10 minutes", "is not a duration"),
             ("1.5h", "is not a duration"),
             ("-5m", "write \"5m\", without the minus"),
+            (
+                "--follow",
+                "needs a duration before --follow, which is an option",
+            ),
             ("0m", "covers no time"),
             ("3654d", "further than CloudWatch Logs keeps"),
             // Once an overflow: 10^15 days in seconds is past u64.

@@ -52,6 +52,9 @@ pub async fn poll(
             let Some(current) = reader.shards[i].iterator.clone() else {
                 continue;
             };
+            if reader.waits_for_parent(&reader.shards[i]) {
+                continue;
+            }
             let limit = i32::try_from(mapping.batch_size.clamp(1, 1000)).unwrap_or(100);
             let got = streams
                 .get_records()

@@ -27,10 +27,16 @@ pub const DISCOVER_EVERY: Duration = Duration::from_secs(5);
 #[derive(Debug)]
 pub struct Shard {
     pub id: String,
+    /// The shard it split from: its records come after all of the parent's, so it is read
+    /// once the parent is read to its end (as Lambda does).
+    pub parent: Option<String>,
     /// `None` once the shard is closed and read to its end.
     pub iterator: Option<String>,
     /// The sequence number of the last record read, to take up again after.
     pub last_sequence: Option<String>,
+    /// Where reading began (`LATEST` at start, `TRIM_HORIZON` for a shard found later): an
+    /// iterator that expires before any record was read starts there again.
+    start: ShardIteratorType,
 }
 
 /// The table's current stream and the shards read from it.
@@ -81,7 +87,16 @@ impl StreamReader {
         Ok(news)
     }
 
-    /// A new iterator for `shard` after its last record (or at its end, if none was read).
+    /// Whether `shard` waits for its parent, which is still being read.
+    pub fn waits_for_parent(&self, shard: &Shard) -> bool {
+        shard.parent.as_ref().is_some_and(|parent| {
+            self.shards
+                .iter()
+                .any(|s| &s.id == parent && s.iterator.is_some())
+        })
+    }
+
+    /// A new iterator for `shard` after its last record (or where it began, if none was read).
     pub async fn reopen(&self, streams: &Client, shard: &Shard) -> Result<Option<String>, String> {
         let request = streams
             .get_shard_iterator()
@@ -91,7 +106,7 @@ impl StreamReader {
             Some(seq) => request
                 .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
                 .sequence_number(seq),
-            None => request.shard_iterator_type(ShardIteratorType::Latest),
+            None => request.shard_iterator_type(shard.start.clone()),
         };
         let out = request
             .send()
@@ -107,7 +122,7 @@ impl StreamReader {
         at: ShardIteratorType,
     ) -> Result<Vec<String>, String> {
         let mut added = Vec::new();
-        for id in shard_ids(streams, &self.arn).await? {
+        for (id, parent) in shard_ids(streams, &self.arn).await? {
             if self.known.contains(&id) {
                 continue;
             }
@@ -124,8 +139,10 @@ impl StreamReader {
             self.known.insert(id.clone());
             self.shards.push(Shard {
                 id: id.clone(),
+                parent,
                 iterator: out.shard_iterator().map(str::to_owned),
                 last_sequence: None,
+                start: at.clone(),
             });
             added.push(id);
         }
@@ -151,8 +168,8 @@ async fn current_stream(streams: &Client, table: &str) -> Result<String, String>
         .ok_or_else(|| format!("the table {table} has no stream (deployed without one?)"))
 }
 
-/// Every shard id of the stream, through DescribeStream's pages.
-async fn shard_ids(streams: &Client, arn: &str) -> Result<Vec<String>, String> {
+/// Every shard of the stream (its id and its parent's), through DescribeStream's pages.
+async fn shard_ids(streams: &Client, arn: &str) -> Result<Vec<(String, Option<String>)>, String> {
     let mut ids = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -166,15 +183,50 @@ async fn shard_ids(streams: &Client, arn: &str) -> Result<Vec<String>, String> {
         let Some(description) = out.stream_description() else {
             return Ok(ids);
         };
-        ids.extend(
-            description
-                .shards()
-                .iter()
-                .filter_map(|s| s.shard_id().map(str::to_owned)),
-        );
+        ids.extend(description.shards().iter().filter_map(|s| {
+            let id = s.shard_id()?.to_owned();
+            Some((id, s.parent_shard_id().map(str::to_owned)))
+        }));
         match description.last_evaluated_shard_id() {
             Some(last) if after.as_deref() != Some(last) => after = Some(last.to_owned()),
             _ => return Ok(ids),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shard(id: &str, parent: Option<&str>, open: bool) -> Shard {
+        Shard {
+            id: id.to_owned(),
+            parent: parent.map(str::to_owned),
+            iterator: open.then(|| format!("it-{id}")),
+            last_sequence: None,
+            start: ShardIteratorType::TrimHorizon,
+        }
+    }
+
+    /// A child's records follow all of its parent's: it is read once the parent is done.
+    #[test]
+    fn a_child_waits_while_its_parent_is_read() {
+        let mut reader = StreamReader {
+            arn: "arn".into(),
+            shards: vec![
+                shard("parent", None, true),
+                shard("child", Some("parent"), true),
+                shard("orphan", Some("gone"), true),
+            ],
+            known: HashSet::new(),
+        };
+        assert!(reader.waits_for_parent(&reader.shards[1]));
+        assert!(!reader.waits_for_parent(&reader.shards[0]));
+        assert!(
+            !reader.waits_for_parent(&reader.shards[2]),
+            "a parent no longer listed"
+        );
+        reader.shards[0].iterator = None; // read to its end
+        assert!(!reader.waits_for_parent(&reader.shards[1]));
     }
 }
