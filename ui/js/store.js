@@ -653,6 +653,15 @@ async function placeOrder(event) {
   loadCatalog(); // stock changed
 }
 
+/** The cart at the prices of a PRICE_CHANGED answer, or null when it does not cover every line. */
+function repricedCart(cart, details) {
+  const prices = new Map((Array.isArray(details?.items) ? details.items : []).map((i) => [i.sku, Number(i.unitPriceCents)]));
+  if (!cart.items.every((i) => Number.isInteger(prices.get(i.sku)))) return null;
+  const items = cart.items.map((i) => ({ ...i, unitPriceCents: prices.get(i.sku), lineTotalCents: prices.get(i.sku) * i.qty }));
+  const totalCents = items.reduce((n, i) => n + i.lineTotalCents, 0);
+  return totalCents === Number(details.totalCents) ? { ...cart, items, totalCents } : null;
+}
+
 function orderFailed(err, event) {
   if (err.code === "INSUFFICIENT_STOCK") {
     const skus = Array.isArray(err.details?.skus) ? err.details.skus : [];
@@ -672,8 +681,13 @@ function orderFailed(err, event) {
       ? `A price changed since your cart was shown: your order now comes to ${money(now, state.cart.currency)}, not ${money(was, state.cart.currency)}. Your cart shows today's prices; place the order again to accept them.`
       : err.message;
     showError(new ApiError(message, err), { title: "Prices changed" });
+    // The answer carries today's prices, read as the checkout reads them (strongly
+    // consistent): the cart shows those at once, so the next press sends the total the
+    // checkout will find. Reading the cart again could still show the old price for a moment.
+    const repriced = repricedCart(state.cart, err.details);
+    if (repriced) setCart(repriced);
+    else loadCart();
     loadCatalog();
-    loadCart();
     return;
   }
   failed(err, {
