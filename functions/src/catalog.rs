@@ -34,8 +34,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Page size when the client does not say, and the most it may ask for.
-pub const DEFAULT_LIMIT: usize = 50;
-pub const MAX_LIMIT: usize = 100;
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 100;
 /// Longest accepted search text.
 const MAX_QUERY_CHARS: usize = 100;
 /// DynamoDB pages read for one response before returning a partial page with a cursor (bounds
@@ -257,19 +257,7 @@ impl Catalog {
 
 impl Listing {
     fn parse(req: &ApiRequest) -> Result<Self, ApiError> {
-        let limit = match req.query("limit") {
-            None => DEFAULT_LIMIT,
-            Some(raw) => raw
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| {
-                    ApiError::validation(format!(
-                        "limit must be a whole number from 1 to {MAX_LIMIT}, got {}.",
-                        shown(raw)
-                    ))
-                })?,
-        };
+        let limit = usize::try_from(req.page_limit(DEFAULT_LIMIT, MAX_LIMIT)?).unwrap_or(1);
         let after_sku = req
             .query("cursor")
             .map(|c| {
@@ -426,7 +414,7 @@ mod tests {
         Listing {
             category: category.map(str::to_owned),
             search: None,
-            limit: DEFAULT_LIMIT,
+            limit: DEFAULT_LIMIT as usize,
             after_sku: None,
         }
     }

@@ -165,6 +165,23 @@ impl ApiRequest {
         self.query.first(name)
     }
 
+    /// The `limit` query parameter of a paged list: 1 to `max`, `default` when absent; anything
+    /// else is 400 naming the range.
+    pub fn page_limit(&self, default: u32, max: u32) -> Result<u32, ApiError> {
+        let Some(raw) = self.query("limit") else {
+            return Ok(default);
+        };
+        raw.parse::<u32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                ApiError::validation(format!(
+                    "limit must be a whole number from 1 to {max}, got {}.",
+                    shown(raw)
+                ))
+            })
+    }
+
     /// A header, if present and valid text.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
