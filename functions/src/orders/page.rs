@@ -76,7 +76,10 @@ impl PageQuery<'_> {
         let page = usize::try_from(limit).unwrap_or(0);
         // More follow when the query found one beyond the page, or when it stopped early at
         // DynamoDB's 1 MB per query (LastEvaluatedKey without the extra order): orders with
-        // many lines and a long history are large, and a page of 100 can stop short.
+        // many lines and a long history are large, and a page of 100 can stop short. A
+        // LastEvaluatedKey does not promise more data, so at worst the next page is empty and
+        // ends the list (DynamoDB Developer Guide, "Paginating table query results":
+        // <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html>).
         let more = items.len() > page || out.last_evaluated_key().is_some();
         items.truncate(page);
         let next_cursor = more

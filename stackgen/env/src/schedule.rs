@@ -14,9 +14,9 @@ pub fn check(expr: &str) -> Result<(), String> {
         check_cron(body)?;
         match never_fires(body) {
             Some(why) => Err(format!(
-                "`cron({body})` is well formed but would never run: {why}. EventBridge accepts \
-                 such a schedule and never invokes it, so the environment would never be shut \
-                 down; {EXAMPLE}"
+                "`cron({body})` is well formed but would never run: {why}. A schedule that names \
+                 no day that exists never invokes its target, so the environment would never be \
+                 shut down; {EXAMPLE}"
             )),
             None => Ok(()),
         }
