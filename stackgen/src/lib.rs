@@ -27,3 +27,8 @@ pub mod smoke;
 pub use stackgen_stack as stack;
 pub use stackgen_stack::storefront;
 pub mod synth;
+
+// Debug builds link the CLI's third-party dependencies from one shared library: a warm rebuild
+// links the workspace's own code only (devlink/src/lib.rs says why and how).
+#[cfg(all(debug_assertions, panic = "unwind"))]
+use stackgen_devlink as _;
