@@ -132,7 +132,7 @@ for s in doc["account"]["unconfirmedSubscriptions"]:
 EOF
 
 note "the budget and every alarm, read back from Budgets and CloudWatch, as rendered"
-STACKGEN_TEST_AWS_ENV="$ENV_NAME" cargo test -q -p stackgen --test aws_account -- --ignored
+STACKGEN_TEST_AWS_ENV="$ENV_NAME" cargo test -q --workspace --test aws_account -- --ignored
 
 note "nothing else differs: diff against the deployed stack exits 0"
 "$STACKGEN" diff --env "$ENV_NAME" --out out >"$OUT/diff.txt"

@@ -4,7 +4,8 @@
 //! Why it exists: a debug `stackgen` binary used to be linked from 1.1 GB of dependency rlibs on
 //! every rebuild, 1.7 s of each warm rebuild after an edit of the typed model. With this library
 //! the binary links the workspace's own code and names `libstackgen_devlink.so`: the warm model
-//! rebuild, the leaf rebuild and every test binary's link got faster (`docs/benchmarks.md`,
+//! rebuild, the leaf rebuild and the link of every test binary that links the CLI crate got
+//! faster (`docs/benchmarks.md`,
 //! "build"). Bevy's `dynamic_linking` feature (its `bevy_dylib` crate) does the same for games.
 //!
 //! How it is wired:
@@ -14,18 +15,20 @@
 //!   `stackgen` binary, its tests and examples) take these crates from the library. rustc links
 //!   each crate once: a crate already in a linked dylib is not linked again.
 //! - Release builds abort on panic (`panic = "abort"`, for the functions), and a library that
-//!   shares the standard library's unwinding runtime cannot be built that way. There this crate
-//!   is an empty `no_std` library that nothing links, and the release CLI is linked statically,
-//!   as before.
+//!   shares the standard library's unwinding runtime cannot be built that way. In a build that
+//!   aborts, this crate is an empty `no_std` library that nothing links, and the release CLI is
+//!   linked statically, as before. (`cargo test --release` unwinds: it builds the whole library
+//!   and, without debug assertions, does not use it.)
 //! - This crate is not a workspace member (the root manifest excludes it). Cargo passes
 //!   `-C prefer-dynamic` only to a dylib that is not a package selected for the build (The Cargo
 //!   Book, "Cargo Targets", `crate-type`; cargo PR #9252), and `cargo build --workspace` selects
 //!   every member. Without that flag the library would carry its own copy of the standard
 //!   library and rustc would refuse to link it next to the shared one ("cannot satisfy
 //!   dependencies so `std` only shows up once", rust-lang/rust#90539).
-//! - The profile `dev` sets `rpath = true`, so `target/debug/stackgen` finds this library and
-//!   the shared standard library wherever it is started from, as the Makefile, the scripts and
-//!   the tests start it.
+//! - The profile `dev` sets `rpath = true`, so each debug binary finds this library by a path
+//!   relative to itself, and `stackgen/build.rs` adds the standard library's directory by its
+//!   absolute path: `target/debug/stackgen` starts from anywhere, as the Makefile, the scripts
+//!   and the tests start it.
 //! - `build.rs` links the library with `-Bsymbolic-functions` (see there): without it, starting
 //!   the binary took 157 ms instead of 19 ms.
 //!
