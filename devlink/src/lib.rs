@@ -5,8 +5,8 @@
 //! every rebuild, 1.7 s of each warm rebuild after an edit of the typed model. With this library
 //! the binary links the workspace's own code and names `libstackgen_devlink.so`: the warm model
 //! rebuild, the leaf rebuild and the link of every test binary that links the CLI crate got
-//! faster (`docs/benchmarks.md`,
-//! "build"). Bevy's `dynamic_linking` feature (its `bevy_dylib` crate) does the same for games.
+//! faster (`docs/benchmarks.md`, "build"; ADR 16). Bevy's `dynamic_linking` feature (its
+//! `bevy_dylib` crate) does the same for games.
 //!
 //! How it is wired:
 //! - The CLI crate names this crate only in debug builds that unwind
@@ -20,9 +20,9 @@
 //!   linked statically, as before. (`cargo test --release` unwinds: it builds the whole library
 //!   and, without debug assertions, does not use it.)
 //! - This crate is not a workspace member (the root manifest excludes it). Cargo passes
-//!   `-C prefer-dynamic` only to a dylib that is not a package selected for the build (The Cargo
-//!   Book, "Cargo Targets", `crate-type`; cargo PR #9252), and `cargo build --workspace` selects
-//!   every member. Without that flag the library would carry its own copy of the standard
+//!   `-C prefer-dynamic` only to a dylib that is not a package selected for the build (cargo
+//!   PR #9252, "Fix logic for determining prefer-dynamic for a dylib"; seen in `cargo build -v`),
+//!   and `cargo build --workspace` selects every member. Without that flag the library would carry its own copy of the standard
 //!   library and rustc would refuse to link it next to the shared one ("cannot satisfy
 //!   dependencies so `std` only shows up once", rust-lang/rust#90539).
 //! - The profile `dev` sets `rpath = true`, so each debug binary finds this library by a path
