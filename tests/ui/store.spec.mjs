@@ -789,6 +789,39 @@ test("storefront and back office against the live stack", async (t) => {
     assert.equal(await page.getByRole("button", { name: "Show older orders" }).count(), 0, "a button for older orders with none left");
     await eventually("focus on the first older order", async () => (await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))) === `Show order ${orderId}`);
     await shot(page, "12b-older-orders");
+
+    // Orders placed elsewhere (another tab, the phone) move the newest page. An open one is
+    // placed first and "Refresh my orders" shows it; the page then follows it by itself, and
+    // the older pages, asked for again, stay through those quiet refreshes while the newest
+    // page ends where it did.
+    const open = [];
+    const placeOpen = async (i) => {
+      const order = await post("/orders", { storeId: store.id, items: [{ sku: a.sku, qty: 1 }] }, { "idempotency-key": `elsewhere-${run}-${i}` });
+      open.push(order.orderId);
+      return order.orderId;
+    };
+    const first = await placeOpen(0);
+    await page.getByRole("button", { name: "Refresh my orders" }).click();
+    await page.getByRole("button", { name: `Show order ${first}` }).waitFor();
+    assert.equal(await page.locator("#my-orders li").count(), 20, "a refresh starts again from the newest page");
+    await page.getByRole("button", { name: "Show older orders" }).click();
+    await page.getByRole("button", { name: `Show order ${orderId}` }).waitFor();
+    assert.equal(await page.locator("#my-orders li").count(), 22);
+    const polls = () => sent((r) => r.path === "/api/orders" && r.method === "GET").length;
+    const before = polls();
+    await eventually("a quiet refresh while an order is open", async () => polls() > before, 12_000);
+    assert.equal(await page.locator("#my-orders li").count(), 22, "a quiet refresh dropped the older pages although nothing moved");
+
+    // A second order placed elsewhere moves the newest page's end: the older pages go rather
+    // than leave a gap, and "Show older orders" starts again from the new end.
+    const second = await placeOpen(1);
+    await page.getByRole("button", { name: `Show order ${second}` }).waitFor({ timeout: 12_000 });
+    await eventually("the older pages dropped", async () => (await page.locator("#my-orders li").count()) === 20);
+    assert.equal(await page.getByRole("button", { name: `Show order ${orderId}` }).count(), 0, "an older page stayed after the newest page moved");
+    await page.getByRole("button", { name: "Show older orders" }).click();
+    await page.getByRole("button", { name: `Show order ${orderId}` }).waitFor();
+    assert.equal(await page.locator("#my-orders li").count(), 23, "the older orders again, without a gap or a repeat");
+    for (const id of open) await post(`/orders/${encodeURIComponent(id)}/cancel`, {});
   });
 
   await step("a customer is refused by the back office", async () => {
