@@ -4,11 +4,12 @@
 
 mod support;
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use retail_functions::cart::Cart;
 use retail_functions::orders::{OrderCreated, Orders};
 use retail_spec::{
-    CART, GET_CART, GET_ORDER, LIST_ORDERS, ORDER_EVENTS, ORDERS, ORDERS_FN, PLACE_ORDER,
-    SET_CART_ITEM,
+    CART, GET_CART, GET_ORDER, LIST_ORDERS, ORDER_EVENTS, ORDERS, ORDERS_BY_USER, ORDERS_FN,
+    PLACE_ORDER, SET_CART_ITEM,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -390,6 +391,96 @@ async fn rejects_bad_orders() {
     r.error(400, "INVALID_JSON");
     assert_eq!(stack.count(&ORDERS).await, 0);
     assert_eq!(stack.product("APL-001").await.map(|p| p.stock), Some(120));
+}
+
+/// DynamoDB stops a query at 1 MB of items even when `Limit` is not reached, and answers a
+/// `LastEvaluatedKey` ("Paginating table query results", DynamoDB Developer Guide:
+/// <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html>);
+/// moto stops at the same size. Orders of about 120 KB each fill 1 MB before a page of 20: the
+/// short page must still carry a cursor, and the cursors must lead to every order once.
+#[tokio::test]
+async fn a_page_cut_short_at_one_megabyte_still_leads_to_every_order() {
+    let (stack, app) = setup("orders-1mb").await;
+    let placed = place(
+        &app,
+        Some("big-0"),
+        body("u-9", "store-01", json!([{"sku": "APL-001", "qty": 1}])),
+    )
+    .await;
+    let first = placed.ok(201)["orderId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let table = stack.table(&ORDERS).to_owned();
+    let item = stack
+        .ddb
+        .get_item()
+        .table_name(&table)
+        .key(ORDERS.partition_key.name, AttributeValue::S(first.clone()))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .item
+        .unwrap_or_else(|| panic!("order {first} not stored"));
+    let created_at = ORDERS_BY_USER.sort_key.map_or("createdAt", |k| k.name);
+    // Twelve more of u-9's orders, each padded with an attribute the API does not read.
+    let padding = "x".repeat(120_000);
+    let mut ids = vec![first];
+    for i in 0..12 {
+        let id = format!("ord-big-{i:02}");
+        let mut copy = item.clone();
+        copy.insert(
+            ORDERS.partition_key.name.into(),
+            AttributeValue::S(id.clone()),
+        );
+        copy.insert(
+            created_at.into(),
+            AttributeValue::S(format!("2027-01-01T00:00:{i:02}.000Z")),
+        );
+        copy.insert("padding".into(), AttributeValue::S(padding.clone()));
+        stack
+            .ddb
+            .put_item()
+            .table_name(&table)
+            .set_item(Some(copy))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        ids.push(id);
+    }
+    ids.reverse(); // newest first: the padded ones (2027) before the placed one
+
+    let mut listed: Vec<String> = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = Vec::new();
+    loop {
+        let mut c = call(&LIST_ORDERS).by_user("u-9");
+        if let Some(cur) = &cursor {
+            c = c.query("cursor", cur);
+        }
+        let r = Reply::of(app.handle(c.build()).await);
+        let body = r.ok(200);
+        let items = body["items"].as_array().cloned().unwrap_or_default();
+        pages.push(items.len());
+        listed.extend(
+            items
+                .iter()
+                .filter_map(|o| o["orderId"].as_str().map(str::to_owned)),
+        );
+        match body["nextCursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+        assert!(pages.len() < 10, "the cursors do not end: {pages:?}");
+    }
+    assert!(
+        pages[0] < ids.len(),
+        "the first page was not cut short at 1 MB (pages {pages:?}), so this test tests nothing"
+    );
+    assert_eq!(
+        listed, ids,
+        "every order once, newest first (pages {pages:?})"
+    );
 }
 
 #[tokio::test]
