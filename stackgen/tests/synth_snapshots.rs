@@ -1,4 +1,5 @@
-//! Snapshots of the three environments' rendered templates (from `environments/*.yaml`).
+//! Snapshots of the three environments' rendered templates (from `environments/*.yaml`), and of
+//! prod's us-east-1 companion (its certificate and the CDN's web ACL).
 //!
 //! A change to the stack shows up here as a reviewable diff of the template CloudFormation
 //! will receive; `cargo insta review` accepts it.
@@ -11,7 +12,7 @@ fn environments_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../environments")
 }
 
-fn render(name: &str) -> String {
+fn prepare(name: &str) -> stackgen::synth::Prepared {
     let env = match stackgen::env::load_named(&environments_dir(), name) {
         Ok(env) => env,
         Err(e) => panic!("environments/{name}.yaml does not load: {e}"),
@@ -25,7 +26,11 @@ fn render(name: &str) -> String {
         "{}",
         prepared.report.render(false)
     );
-    match prepared.stack.template.render(Format::Json) {
+    prepared
+}
+
+fn render(name: &str) -> String {
+    match prepare(name).stack.template.render(Format::Json) {
         Ok(text) => text,
         Err(e) => panic!("the {name} template does not render: {e}"),
     }
@@ -44,4 +49,16 @@ fn dev_template() {
 #[test]
 fn prod_template() {
     insta::assert_snapshot!("prod", render("prod"));
+}
+
+#[test]
+fn prod_global_template() {
+    let prepared = prepare("prod");
+    let [global] = prepared.stack.companions.as_slice() else {
+        panic!("prod has one companion stack, the us-east-1 one");
+    };
+    match global.template.render(Format::Json) {
+        Ok(text) => insta::assert_snapshot!("prod_global", text),
+        Err(e) => panic!("the {} template does not render: {e}", global.name),
+    }
 }
