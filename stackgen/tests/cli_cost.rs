@@ -620,7 +620,7 @@ fn one_stack_of_an_environment_is_estimated_with_stack() {
     assert_eq!(global["region"], "us-east-1");
     assert_eq!(global["label"], "prod (grocer-prod-global)");
     assert!(
-        (dollars(&global["totals"]["idle"]) - 10.0).abs() < 1e-9,
+        (dollars(&global["totals"]["idle"]) - 11.0).abs() < 1e-9,
         "{global}"
     );
     assert_eq!(

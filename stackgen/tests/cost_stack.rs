@@ -321,10 +321,10 @@ fn prod_is_priced_stack_by_stack_with_its_web_acls() {
     let r = report("prod", BuiltinProfile::Idle);
     let stacks: Vec<&str> = r.stacks.iter().map(|s| s.stack.as_str()).collect();
     assert_eq!(stacks, ["grocer-prod", "grocer-prod-global"]);
-    // The CDN's web ACL: $5.00 a month and $1.00 for each of its 5 rules (3 managed groups, the
-    // orders and the requests rate limits); the certificate is free.
+    // The CDN's web ACL: $5.00 a month and $1.00 for each of its 6 rules (3 managed groups, the
+    // large-body rule, the orders and the requests rate limits); the certificate is free.
     let global = &r.stacks[1];
-    assert_eq!(global.idle, Usd::from_dollars(5) + Usd::from_dollars(5));
+    assert_eq!(global.idle, Usd::from_dollars(5) + Usd::from_dollars(6));
     assert!(
         r.resources.iter().any(
             |res| res.logical_id == "grocer-prod-global/StorefrontCertificate"

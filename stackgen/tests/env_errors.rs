@@ -995,12 +995,18 @@ fn waf_rate_limits_are_what_aws_waf_accepts() {
     );
     rule(
         "prod",
-        "    sign_in: 100",
-        "    sign_in: 5000",
+        "    orders: 100",
+        "    orders: 5000",
         "rate_limits:",
         "waf.rate_limits",
-        &["must not exceed browse (2000)"],
+        &["orders (5000) must not exceed browse (2000)"],
     );
+    // Sign-in goes to Cognito past the CDN, so its limit is not bounded by browsing's.
+    let path = scratch().join("prod.yaml");
+    let text = committed("prod").replacen("    sign_in: 100", "    sign_in: 5000", 1);
+    std::fs::write(&path, text).expect("write temp file");
+    let env = env::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(env.waf.rate_limits.sign_in, 5000);
     shape(
         "prod",
         "  mode: block",

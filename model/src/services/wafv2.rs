@@ -8,9 +8,9 @@ use crate::cfn::{Arn, Handle, Json, Value};
 
 pub use crate::generated::wafv2::web_acl::{
     AggregateKeyType, AndStatement, BlockAction, ByteMatchStatement, CountAction, DefaultAction,
-    FieldToMatch, ManagedRuleGroupStatement, OverrideAction, PositionalConstraint,
-    RateBasedStatement, Rule, RuleAction, Statement, TextTransformation, TextTransformationType,
-    VisibilityConfig, WebACL, WebACLScope,
+    FieldToMatch, LabelMatchScope, LabelMatchStatement, ManagedRuleGroupStatement, NotStatement,
+    OverrideAction, PositionalConstraint, RateBasedStatement, Rule, RuleAction, RuleActionOverride,
+    Statement, TextTransformation, TextTransformationType, VisibilityConfig, WebACL, WebACLScope,
 };
 pub use crate::generated::wafv2::web_acl_association::WebACLAssociation;
 

@@ -49,12 +49,14 @@ pub(super) fn check(env: &Environment, out: &mut Vec<Violation>) {
             ));
         }
     }
-    if limits.orders > limits.browse || limits.sign_in > limits.browse {
+    // `sign_in` is not compared: sign-in goes from the browser to Cognito, past the CDN, and
+    // is counted by the user pool's own web ACL only.
+    if limits.orders > limits.browse {
         out.push((
             FieldPath::keys("waf.rate_limits"),
             format!(
-                "orders ({}) and sign_in ({}) must not exceed browse ({}): every request counts towards browsing, so a higher limit on them would never apply",
-                limits.orders, limits.sign_in, limits.browse
+                "orders ({}) must not exceed browse ({}): every order request also counts towards browsing, so a higher limit on orders would never apply",
+                limits.orders, limits.browse
             ),
         ));
     }
