@@ -492,6 +492,49 @@ fn termination_protection_refuses_the_destroy_action() {
 }
 
 #[test]
+fn a_kill_switch_without_a_budget_or_schedule_never_fires() {
+    let text = committed("dev")
+        .replacen("  budget: true", "  budget: false", 1)
+        .replacen("  schedule: cron(0 22 * * ? *)", "", 1);
+    let (path, err) = load_err("dev.yaml", &text);
+    let (line, col) = line_col(&text, "enabled: true");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!(
+            "{}:{line}:{col}: kill_switch.enabled: ",
+            path.display()
+        )),
+        "{msg}"
+    );
+    assert!(msg.contains("nothing would ever fire it"), "{msg}");
+}
+
+#[test]
+fn a_destroying_kill_switch_refuses_a_web_acl_it_cannot_delete() {
+    rule(
+        "dev",
+        "  cdn: true",
+        "  cdn: true\n  waf: true",
+        "action: destroy",
+        "kill_switch.action",
+        &[
+            "lives in its us-east-1 stack",
+            "use `action: throttle` without a `schedule`",
+        ],
+    );
+    // Throttling alone is fine; a schedule still destroys, so it is refused too.
+    let text = committed("dev")
+        .replacen("  cdn: true", "  cdn: true\n  waf: true", 1)
+        .replacen("action: destroy", "action: throttle", 1);
+    let (_, err) = load_err("dev.yaml", &text);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("kill_switch.schedule: the scheduled shutdown"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn retained_data_refuses_demo_data() {
     rule(
         "prod",

@@ -340,6 +340,9 @@ fn check_kill_switch(env: &Environment, out: &mut Vec<Violation>) {
                 .to_string(),
         ));
     }
+    if ks.enabled {
+        check_kill_switch_reach(env, out);
+    }
     if let Some(expr) = &ks.schedule {
         let path = FieldPath::keys("kill_switch.schedule");
         if let Err(why) = schedule::check(expr) {
@@ -353,6 +356,43 @@ fn check_kill_switch(env: &Environment, out: &mut Vec<Violation>) {
                     .to_string(),
             ));
         }
+    }
+}
+
+/// What an enabled kill switch can and cannot reach: it fires on the budget's alert (or its
+/// schedule), and it deletes the environment's own stack only.
+fn check_kill_switch_reach(env: &Environment, out: &mut Vec<Violation>) {
+    let ks = &env.kill_switch;
+    if !env.features.budget && ks.schedule.is_none() {
+        out.push((
+            FieldPath::keys("kill_switch.enabled"),
+            "the kill switch fires when AWS Budgets reports spend past `threshold_percent`, and \
+             this environment has no budget (`features.budget: false`), so nothing would ever \
+             fire it; set `features.budget: true`, add a `schedule`, or set `enabled: false`"
+                .to_string(),
+        ));
+    }
+    // The us-east-1 stack (`<stack>-global`) holds the CDN's web ACL, which bills by the month
+    // ($5 plus $1 a rule). The kill switch lives in the main stack and deletes that stack
+    // only: it cannot wait for its own deletion to delete the web ACL after the distribution
+    // that uses it, so the ACL would outlive it.
+    let cdn_acl = env.waf_enabled() && env.features.cdn;
+    if cdn_acl && (ks.action == KillAction::Destroy || ks.schedule.is_some()) {
+        let (field, what) = if ks.action == KillAction::Destroy {
+            ("kill_switch.action", "`destroy`")
+        } else {
+            ("kill_switch.schedule", "the scheduled shutdown")
+        };
+        out.push((
+            FieldPath::keys(field),
+            format!(
+                "{what} deletes the environment's own stack only, and this environment's CDN web \
+                 ACL (`features.waf`) lives in its us-east-1 stack, where it would keep billing \
+                 $5 a month plus $1 a rule; use `action: throttle` without a `schedule`, set \
+                 `features.waf: false`, or shut the environment down with `stackgen destroy`, \
+                 which deletes both stacks"
+            ),
+        ));
     }
 }
 
