@@ -103,7 +103,8 @@ async fn write_lines(mut rx: mpsc::UnboundedReceiver<Entry>, options: LogOptions
         let mut console = options.console.then(|| std::io::stdout().lock());
         for entry in batch.drain(..) {
             if let Some(out) = console.as_mut() {
-                let _ = writeln!(out, "{:>width$} | {}", entry.source, entry.line);
+                let line = crate::logs::line::visible(&entry.line);
+                let _ = writeln!(out, "{:>width$} | {line}", entry.source);
             }
             if let Some(dir) = &options.dir {
                 let file = files.entry(Arc::clone(&entry.source)).or_insert_with(|| {

@@ -88,10 +88,10 @@ impl Event {
     pub fn render(&self, width: usize, colour: bool) -> String {
         let level = self.level();
         let paint = |code: &str, text: &str| crate::cli::style::paint(colour, code, text);
-        let text = match self.json() {
+        let text = visible(&match self.json() {
             Some(obj) => describe(obj),
             None => self.message.trim_end().to_owned(),
-        };
+        });
         let text = if level == Level::Error {
             paint(level.colour(), &text)
         } else {
@@ -148,6 +148,25 @@ fn describe(mut obj: Map<String, Json>) -> String {
         out.push_str(&format!("  {key}={value}"));
     }
     out
+}
+
+/// The text with every control character but a tab written as an escape (`\u{1b}`): a log line
+/// carries what shoppers typed, and raw escape sequences would drive the operator's terminal
+/// (clear it, retitle it, hide lines). Lambda's own `REPORT` lines separate fields with tabs.
+pub fn visible(text: &str) -> String {
+    let hidden = |c: char| c.is_control() && c != '\t';
+    if !text.contains(hidden) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `2026-12-02T15:12:53.600Z`
@@ -216,6 +235,26 @@ mod tests {
             panic
                 .render(6, false)
                 .ends_with("-       thread 'main' panicked at src/main.rs:1:1")
+        );
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        let e = event(
+            r#"{"level":"INFO","msg":"refused \u001b[2J\u001b]0;pwned\u0007","sku":"\u001b[41mX"}"#,
+        );
+        let line = e.render(6, false);
+        assert!(!line.contains('\x1b') && !line.contains('\x07'), "{line:?}");
+        assert!(
+            line.ends_with(r"refused \u{1b}[2J\u{1b}]0;pwned\u{7}  sku=\u{1b}[41mX"),
+            "{line:?}"
+        );
+        let raw = event("plain \x1b]0;title\x07 text").render(6, false);
+        assert!(raw.ends_with(r"plain \u{1b}]0;title\u{7} text"), "{raw:?}");
+        let report = event("REPORT RequestId: 1\tDuration: 2 ms").render(6, false);
+        assert!(
+            report.ends_with("REPORT RequestId: 1\tDuration: 2 ms"),
+            "{report:?}"
         );
     }
 
