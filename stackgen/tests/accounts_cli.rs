@@ -124,7 +124,7 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
     let out = cli.run(&["staff", "remove", "--env", "local", "nobody@example.com"])?;
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("no user nobody@example.com"),
+        stderr(&out).contains("no account nobody@example.com"),
         "{}",
         stderr(&out)
     );
@@ -158,6 +158,44 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
         .send()
         .await;
     assert!(weak.is_err(), "an account was created: {weak:?}");
+    // Past Cognito's 256 characters, or with a space at an end: refused before any account.
+    let long = format!("Aa1{}", "x".repeat(300));
+    let spaced = " Password123".to_owned();
+    for (password, says) in [
+        (long.as_str(), "longer than the 256 characters"),
+        (spaced.as_str(), "starts or ends with a space"),
+    ] {
+        let out = cli.run(&[
+            "staff",
+            "add",
+            "--env",
+            "local",
+            "odd@example.com",
+            "--password",
+            password,
+        ])?;
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(says), "{}", stderr(&out));
+    }
+    let odd = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("odd@example.com")
+        .send()
+        .await;
+    assert!(odd.is_err(), "an account was created: {odd:?}");
+    // The address rule of environment files, within Cognito's 128-character user names.
+    // (A valid address everywhere else: a 60-character local part and 60-character label.)
+    let long_email = format!("{}@{}.example.com", "a".repeat(60), "b".repeat(60));
+    for email in ["ünï@example.com", long_email.as_str()] {
+        let out = cli.run(&["staff", "add", "--env", "local", email])?;
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("not an email address the user pool takes"),
+            "{}",
+            stderr(&out)
+        );
+    }
 
     // A customer signs up; the code never arrives; support confirms.
     c.sign_up()

@@ -307,6 +307,53 @@ fn errors_are_one_paragraph_with_exit_code_1() {
     );
 }
 
+/// An exported but empty `STACKGEN_ENVIRONMENTS_DIR` (a CI variable that was never set) is
+/// named as the cause, not reported as a flag nobody typed; other usage errors stay clap's.
+#[test]
+fn an_empty_environments_variable_is_named() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_stackgen"))
+            .args(args)
+            .current_dir(workspace())
+            .env("NO_COLOR", "1")
+            .env("STACKGEN_ENVIRONMENTS_DIR", "")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run stackgen: {e}"))
+    };
+    let o = run(&["check", "--env", "dev"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(64), "{stderr}");
+    assert!(
+        stderr.starts_with("error: STACKGEN_ENVIRONMENTS_DIR is set but empty"),
+        "{stderr}"
+    );
+    let o = run(&["synth", "--env", "dev", "--format", "YAML"]);
+    assert!(text(&o.stderr).contains("invalid value 'YAML'"));
+    // A value given on the command line wins over the empty variable.
+    let o = run(&[
+        "check",
+        "--env",
+        "dev",
+        "--environments-dir",
+        "environments",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // The same for `staff add`'s password, before anything is asked of AWS.
+    let o = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+        .args(["staff", "add", "--env", "local", "fay@example.com"])
+        .current_dir(workspace())
+        .env("STACKGEN_STAFF_PASSWORD", "")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run stackgen: {e}"));
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: STACKGEN_STAFF_PASSWORD is set but empty"),
+        "{stderr}"
+    );
+}
+
 /// An error that names its cause in its own message is printed with the cause once, not once
 /// more for each error in the chain that returns it as its source.
 #[test]

@@ -142,7 +142,22 @@ pub fn main() -> ExitCode {
         Err(e) if e.use_stderr() => {
             // A usage error exits with EX_USAGE (64), never 2, so CI can trust `diff`'s 2 to
             // mean "changes present".
-            let _ = e.print();
+            let arg = e
+                .get(clap::error::ContextKind::InvalidArg)
+                .map(|a| a.to_string());
+            if arg.is_some_and(|a| a.starts_with("--environments-dir"))
+                && std::env::var_os(target::ENVIRONMENTS_DIR_VAR).is_some_and(|v| v.is_empty())
+            {
+                // An exported but empty CI variable, not a flag anybody typed.
+                errln!(
+                    "error: {} is set but empty, and stackgen reads it as --environments-dir; \
+                     unset it (environments/ is the default) or set it to the directory of the \
+                     environment files",
+                    target::ENVIRONMENTS_DIR_VAR
+                );
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(exit::USAGE);
         }
         // --help and --version print to stdout and succeed; a terminal gets clap's styles, and

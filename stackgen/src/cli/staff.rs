@@ -3,7 +3,7 @@
 //! Staff are members of the environment's user pool `staff` group; customers sign themselves
 //! up in the storefront and are never staff unless added here.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
 use super::exit::Exit;
@@ -43,7 +43,7 @@ pub enum StaffCommand {
         /// The staff member's email address (they sign in with it).
         email: String,
         /// Set this permanent password instead of emailing a temporary one.
-        #[arg(long, env = "STACKGEN_STAFF_PASSWORD", hide_env_values = true)]
+        #[arg(long, env = PASSWORD_VAR, hide_env_values = true)]
         password: Option<String>,
     },
     /// List the staff of an environment.
@@ -63,12 +63,26 @@ pub enum StaffCommand {
     },
 }
 
+/// Where `--password` may come from instead (CI, so that it is not in the command line).
+const PASSWORD_VAR: &str = "STACKGEN_STAFF_PASSWORD";
+
 pub fn run(args: &Args) -> Result<Exit> {
     let target = match &args.command {
         StaffCommand::Add { target, .. }
         | StaffCommand::List { target, .. }
         | StaffCommand::Remove { target, .. } => target,
     };
+    if let StaffCommand::Add {
+        password: Some(p), ..
+    } = &args.command
+        && p.is_empty()
+        && std::env::var_os(PASSWORD_VAR).is_some_and(|v| v.is_empty())
+    {
+        bail!(
+            "{PASSWORD_VAR} is set but empty, and stackgen reads it as --password; unset it to \
+             have Cognito email a temporary password, or set it to the password"
+        );
+    }
     let env = load_env(target)?;
     // The email and the password are checked before anything is asked of AWS.
     match &args.command {

@@ -15,6 +15,9 @@ use crate::deploy::PackageRequest;
 use crate::env::{self, Environment};
 use crate::stack::RetailStack;
 
+/// The variable that stands for `--environments-dir`.
+pub const ENVIRONMENTS_DIR_VAR: &str = "STACKGEN_ENVIRONMENTS_DIR";
+
 /// Where the environment files are: `--environments-dir DIR` (or `STACKGEN_ENVIRONMENTS_DIR`),
 /// `environments/` by default. Every command that reads an environment flattens this in.
 #[derive(Debug, Clone, clap::Args)]
@@ -24,7 +27,7 @@ pub struct EnvironmentsDir {
         long = "environments-dir",
         value_name = "DIR",
         default_value = "environments",
-        env = "STACKGEN_ENVIRONMENTS_DIR"
+        env = ENVIRONMENTS_DIR_VAR
     )]
     pub dir: PathBuf,
 }

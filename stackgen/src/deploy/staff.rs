@@ -27,7 +27,7 @@ pub enum StaffError {
     )]
     NoPool { stack: String, env: String },
     #[error(
-        "{email:?} is not an email address; staff sign in with their email (for example ana@example.com)"
+        "{email:?} is not an email address the user pool takes: accounts sign in with a plain address of at most {MAX_USERNAME} characters (for example ana@example.com)"
     )]
     NotAnEmail { email: String },
     #[error(
@@ -35,7 +35,11 @@ pub enum StaffError {
     )]
     WeakPassword { missing: String },
     #[error(
-        "no user {email} in the user pool {pool}; check the spelling (`stackgen staff list --env {env}` shows the staff)"
+        "the password {problem}; choose another (or leave --password out and Cognito emails a temporary one)"
+    )]
+    UnusablePassword { problem: &'static str },
+    #[error(
+        "no account {email} in the user pool {pool}; check the spelling (for staff, `stackgen staff list --env {env}` lists them)"
     )]
     UnknownUser {
         email: String,
@@ -95,17 +99,40 @@ fn client(ctx: &AwsContext) -> Client {
 /// policy (a refused password would leave a created account without one).
 pub fn precheck(email: &str, password: Option<&str>) -> Result<(), StaffError> {
     check_email(email)?;
-    match password.and_then(|p| retail_spec::PASSWORD_POLICY.missing(p)) {
+    let Some(password) = password else {
+        return Ok(());
+    };
+    if let Some(problem) = password_problem(password) {
+        return Err(StaffError::UnusablePassword { problem });
+    }
+    match retail_spec::PASSWORD_POLICY.missing(password) {
         Some(missing) => Err(StaffError::WeakPassword { missing }),
         None => Ok(()),
     }
 }
 
+/// Cognito's longest user name and password (AWS's API model of `cognito-idp`, 2016-04-18:
+/// `UsernameType` and `PasswordType`, "max": 128 and 256). A name or password past them is
+/// refused by AdminCreateUser or AdminSetUserPassword, the second after the account exists.
+const MAX_USERNAME: usize = 128;
+const MAX_PASSWORD: usize = 256;
+
+/// What makes `password` unusable whatever the pool's policy, checked before any account is
+/// made: too long for Cognito, or with a space at either end (a slip of copy and paste that
+/// nobody sees, and that the next sign-in would not repeat).
+fn password_problem(password: &str) -> Option<&'static str> {
+    if password.chars().count() > MAX_PASSWORD {
+        Some("is longer than the 256 characters Cognito takes")
+    } else if password.starts_with(char::is_whitespace) || password.ends_with(char::is_whitespace) {
+        Some("starts or ends with a space")
+    } else {
+        None
+    }
+}
+
+/// The address rule of environment files (`env::is_email`), within Cognito's user name length.
 fn check_email(email: &str) -> Result<(), StaffError> {
-    let ok = email
-        .split_once('@')
-        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.chars().any(char::is_whitespace);
+    let ok = crate::env::is_email(email) && email.len() <= MAX_USERNAME;
     if ok {
         Ok(())
     } else {
