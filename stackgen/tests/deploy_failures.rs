@@ -205,6 +205,65 @@ fn no_credentials_anywhere_names_what_to_set_whatever_the_chain_tried_last() -> 
     Ok(())
 }
 
+/// The profiles people sign in with resolve: a `credential_process` profile (aws-vault, granted,
+/// 1Password) gets its keys from the process, so the command goes as far as the endpoint; an IAM
+/// Identity Center profile without a session says to run `aws sso login`. Without the SDK's
+/// `credentials-process` and `sso` features both failed with "requires cargo feature(s)".
+#[test]
+fn credential_process_and_sso_profiles_resolve() -> TestResult {
+    let home = std::env::temp_dir().join(format!("stackgen-profiles-{}", std::process::id()));
+    std::fs::create_dir_all(&home)?;
+    let script = home.join("creds.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho '{\"Version\":1,\"AccessKeyId\":\"AKIDTESTING\",\"SecretAccessKey\":\"testing\"}'\n",
+    )?;
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    let config = home.join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile vault]\ncredential_process = {}\n\n[profile sso]\nsso_start_url = \
+             https://example.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = \
+             111122223333\nsso_role_name = Deployer\n",
+            script.display()
+        ),
+    )?;
+    let dead = format!("http://127.0.0.1:{}", free_port()?);
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let run = |profile: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
+            .args(["status", "--env", "dev", "--profile", profile])
+            .current_dir(&repo)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("NO_COLOR", "1")
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_ENDPOINT_URL", &dead)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+    };
+    let o = run("vault")?;
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot reach the AWS endpoint") && !stderr.contains("credentials"),
+        "the process's keys were not used: {stderr}"
+    );
+    let o = run("sso")?;
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("no usable AWS credentials")
+            && stderr.contains("sso/cache")
+            && stderr.contains("aws sso login --profile NAME")
+            && !stderr.contains("cargo feature"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&home);
+    Ok(())
+}
+
 /// An `AWS_ENDPOINT_URL` that is not an endpoint (no scheme) is refused before any request,
 /// naming the variable; the SDK took it and blamed AWS's own endpoint, with a dump of the request.
 #[test]

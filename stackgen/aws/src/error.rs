@@ -29,8 +29,10 @@ pub enum AwsError {
         detail: String,
     },
     #[error(
-        "no usable AWS credentials for {service} {operation}: {detail}. Pass `--profile NAME` \
-         (or set AWS_PROFILE) for a profile in ~/.aws/config, or set AWS_ACCESS_KEY_ID and \
+        "no usable AWS credentials for {service} {operation}: {detail}. With `--profile NAME` \
+         or AWS_PROFILE, check that profile in ~/.aws/config (or the file AWS_CONFIG_FILE \
+         names); an IAM Identity Center (SSO) profile needs `aws sso login --profile NAME` \
+         first. Without a profile, pass `--profile NAME` or set AWS_ACCESS_KEY_ID and \
          AWS_SECRET_ACCESS_KEY; for the local emulator any values work \
          (AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing)."
     )]
