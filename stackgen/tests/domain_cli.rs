@@ -52,7 +52,7 @@ async fn hosted_zone(moto: &Moto) -> Result<String, Box<dyn std::error::Error>> 
 }
 
 /// `environments/edge.yaml`: the local environment renamed, in eu-west-1, with a CDN, a domain
-/// in `zone_id` and web ACLs.
+/// in `zone_id`, web ACLs, and a kill switch that throttles.
 fn edge_environment(cli: &Cli, name: &str, zone_id: &str) -> TestResult {
     let local = std::fs::read_to_string(cli.dir.join("environments/local.yaml"))?;
     let edge = local
@@ -61,6 +61,8 @@ fn edge_environment(cli: &Cli, name: &str, zone_id: &str) -> TestResult {
         .replace("region: us-east-1", "region: eu-west-1")
         .replace("  cdn: false", "  cdn: true\n  waf: true")
         .replace("  demo_data: true", "  demo_data: false")
+        // A destroying kill switch cannot delete the us-east-1 web ACL, so the file is refused.
+        .replace("action: destroy", "action: throttle")
         + &format!("\ndomain:\n  name: {name}\n  zone: example.test\n  zone_id: {zone_id}\n");
     std::fs::write(cli.dir.join("environments/edge.yaml"), edge)?;
     Ok(())
@@ -306,6 +308,67 @@ async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions(
             left.is_none_or(|s| classify(&s.status) == StackCondition::Missing),
             "{name} is still there"
         );
+    }
+    Ok(())
+}
+
+/// A domain and web ACL taken out of the environment file take their us-east-1 stack with them:
+/// otherwise its web ACL would keep billing with nothing in the environment that names it.
+/// Deploy deletes it once the main stack no longer uses it; destroy deletes it too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_global_stack_the_environment_no_longer_has_is_deleted() -> TestResult {
+    let moto = Moto::start()?;
+    let cli = Cli::new(&moto, "domain-retired")?;
+    let zone = hosted_zone(&moto).await?;
+    let east = moto.context().await;
+    let west = east.in_region("eu-west-1");
+    let gone = |name: &'static str, ctx: stackgen::aws::AwsContext| async move {
+        let left = stackgen::deploy::describe_stack(&ctx, name).await?;
+        Ok::<bool, Box<dyn std::error::Error>>(
+            left.is_none_or(|s| classify(&s.status) == StackCondition::Missing),
+        )
+    };
+    let file = cli.dir.join("environments/edge.yaml");
+    for last in ["deploy", "destroy"] {
+        edge_environment(&cli, "shop.example.test", &zone)?;
+        let out = deploy(&cli)?;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(!gone("grocer-edge-global", east.clone()).await?);
+
+        // The same environment without its domain and web ACL.
+        let yaml = std::fs::read_to_string(&file)?;
+        let plain = yaml
+            .replace("  waf: true", "  waf: false")
+            .split("\ndomain:")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        std::fs::write(&file, plain + "\n")?;
+        if last == "deploy" {
+            let out = deploy(&cli)?;
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+            assert_eq!(
+                doc["retiredStacks"],
+                serde_json::json!(["grocer-edge-global"]),
+                "{doc}"
+            );
+            assert!(
+                text(&out).contains("stack `grocer-edge-global` in us-east-1 is no longer part"),
+                "{}",
+                text(&out)
+            );
+            assert!(gone("grocer-edge-global", east.clone()).await?);
+            assert!(!gone("grocer-edge", west.clone()).await?);
+            // The next deploy has nothing to retire.
+            let out = deploy(&cli)?;
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+            assert_eq!(doc["retiredStacks"], serde_json::json!([]), "{doc}");
+        }
+        let out = cli.run(&["destroy", "--env", "edge", "--yes", "--format", "json"])?;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(gone("grocer-edge-global", east.clone()).await?, "{last}");
+        assert!(gone("grocer-edge", west.clone()).await?, "{last}");
     }
     Ok(())
 }

@@ -425,6 +425,16 @@ async fn finish(
     progress: &dyn Progress,
 ) -> Result<Exit> {
     let outputs = snapshot.outputs.clone();
+    let kept: Vec<&str> = stack.companions.iter().map(|c| c.name.as_str()).collect();
+    let retired = deploy::companions::retire(
+        ctx,
+        &crate::stack::companion_slots(env),
+        &kept,
+        WaitOptions::default(),
+        progress,
+    )
+    .await
+    .context("cannot delete a stack the environment no longer has")?;
 
     let site = if args.skip_site {
         None
@@ -457,6 +467,7 @@ async fn finish(
                 "siteChanged": site,
                 "demoProductsInserted": demo,
                 "smoke": smoke,
+                "retiredStacks": retired,
                 "apiCalls": calls,
             });
             outln!("{}", serde_json::to_string_pretty(&doc)?);

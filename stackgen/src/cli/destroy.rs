@@ -124,12 +124,13 @@ fn request(env: &Environment, stack: &RetailStack, force_prod: bool) -> DestroyR
         override_termination_protection: force_prod,
         purge_leftovers: !env.protection.retain_data,
         global_names: deploy::leftovers::GlobalNames::of(&stack.template),
-        companions: stack
-            .companions
-            .iter()
-            .map(|c| deploy::destroy::StackAt {
-                name: c.name.clone(),
-                region: c.region.clone(),
+        // Every companion the environment can have, not only those it has now: one left by
+        // a domain or web ACL since removed from the file is deleted too.
+        companions: crate::stack::companion_slots(env)
+            .into_iter()
+            .map(|(name, region)| deploy::destroy::StackAt {
+                name,
+                region: region.to_owned(),
             })
             .collect(),
     }

@@ -9,8 +9,12 @@
 
 use std::collections::BTreeMap;
 
+use super::destroy::delete_stack;
 use super::error::DeployError;
+use super::events::WaitOptions;
+use super::progress::Progress;
 use super::stack::describe_stack;
+use super::state::{StackCondition, classify};
 use crate::aws::AwsContext;
 use crate::model::Import;
 
@@ -54,6 +58,39 @@ pub async fn deployed_outputs(
     stack: &str,
 ) -> Result<Option<BTreeMap<String, String>>, DeployError> {
     Ok(describe_stack(ctx, stack).await?.map(|s| s.outputs))
+}
+
+/// Deletes each companion stack of `slots` (name, region) that exists although the environment
+/// no longer has it (`kept` are the ones it has): a domain and web ACL removed from the
+/// environment file leave a stack whose web ACL bills by the month. Called once the main stack
+/// no longer takes its outputs. Such a stack holds a certificate and a web ACL, no data, so
+/// termination protection does not keep it. The names of the stacks deleted.
+pub async fn retire(
+    ctx: &AwsContext,
+    slots: &[(String, &str)],
+    kept: &[&str],
+    wait: WaitOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<String>, DeployError> {
+    let mut retired = Vec::new();
+    for (name, region) in slots.iter().filter(|(n, _)| !kept.contains(&n.as_str())) {
+        let there = ctx.in_region(region);
+        let gone = describe_stack(&there, name)
+            .await?
+            .is_none_or(|s| classify(&s.status) == StackCondition::Missing);
+        if gone {
+            continue;
+        }
+        progress.step(&format!(
+            "stack `{name}` in {region} is no longer part of the environment (no domain or web \
+             ACL): deleting it, so that nothing of it keeps billing"
+        ));
+        let mut emptied = Vec::new();
+        if delete_stack(&there, name, true, &mut emptied, wait, progress).await? {
+            retired.push(name.clone());
+        }
+    }
+    Ok(retired)
 }
 
 #[cfg(test)]

@@ -93,11 +93,12 @@ pub async fn destroy(
     progress: &dyn Progress,
 ) -> Result<DestroyReport, DeployError> {
     let mut report = DestroyReport::default();
+    let protection = request.override_termination_protection;
     report.stack_existed = delete_stack(
         ctx,
         &request.stack_name,
-        request,
-        &mut report,
+        protection,
+        &mut report.emptied,
         wait,
         progress,
     )
@@ -107,8 +108,8 @@ pub async fn destroy(
         delete_stack(
             &there,
             &companion.name,
-            request,
-            &mut report,
+            protection,
+            &mut report.emptied,
             wait,
             progress,
         )
@@ -132,12 +133,13 @@ pub async fn destroy(
     Ok(report)
 }
 
-/// Empties the buckets of stack `name` and deletes it; false when there was no stack.
-async fn delete_stack(
+/// Deletes stack `name` when it exists, after emptying its buckets (each recorded in
+/// `emptied`); waits for one that is busy first. Whether it existed.
+pub(crate) async fn delete_stack(
     ctx: &AwsContext,
     name: &str,
-    request: &DestroyRequest,
-    report: &mut DestroyReport,
+    override_termination_protection: bool,
+    emptied: &mut Vec<EmptiedBucket>,
     wait: WaitOptions,
     progress: &dyn Progress,
 ) -> Result<bool, DeployError> {
@@ -161,7 +163,7 @@ async fn delete_stack(
         return Ok(false);
     };
     if s.termination_protection {
-        if !request.override_termination_protection {
+        if !override_termination_protection {
             return Err(DeployError::TerminationProtected { stack: s.name });
         }
         ctx.cloudformation
@@ -175,7 +177,7 @@ async fn delete_stack(
     for bucket in stack_buckets(ctx, &s.id).await? {
         progress.step(&format!("emptying bucket {bucket}"));
         if let Some(deleted) = empty_bucket(ctx, &bucket).await? {
-            report.emptied.push(EmptiedBucket { bucket, deleted });
+            emptied.push(EmptiedBucket { bucket, deleted });
         }
     }
     progress.step(&format!("deleting stack `{}`", s.name));

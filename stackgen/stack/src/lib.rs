@@ -387,6 +387,13 @@ fn stack_tags(env: &Environment) -> Tags {
     tags
 }
 
+/// Every companion stack an environment can have, by name and region, whether `env` has it now
+/// or not: deploy deletes one that `env` no longer has (a domain and web ACL removed from the
+/// file would otherwise leave the web ACL billing), and destroy deletes each that exists.
+pub fn companion_slots(env: &Environment) -> Vec<(String, &'static str)> {
+    vec![(global::stack_name(env), global::REGION)]
+}
+
 /// Builds the retail stack for `env` and validates its template (every reference resolves, no
 /// logical id twice).
 pub fn build(env: &Environment) -> Result<RetailStack, StackError> {
