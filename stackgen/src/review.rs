@@ -26,15 +26,35 @@ pub struct EnvReview {
     pub environment: String,
     /// The guardrail report (absent when the environment file could not be read).
     pub guardrails: Option<Report>,
+    /// The main stack's diff.
     pub diff: Option<TemplateDiff>,
+    /// The other stacks the environment has or had (the global stack in us-east-1), each with
+    /// its diff.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub companions: Vec<StackReview>,
+    /// The monthly cost change of every stack of the environment together.
     pub cost: Option<CostDiff>,
     /// Why the environment could not be reviewed; its diff and cost are then absent.
     pub error: Option<String>,
 }
 
+/// One companion stack's part.
+#[derive(Debug, Clone, Serialize)]
+pub struct StackReview {
+    pub stack: String,
+    pub region: String,
+    pub diff: TemplateDiff,
+}
+
 impl EnvReview {
+    fn diffs(&self) -> impl Iterator<Item = &TemplateDiff> {
+        self.diff
+            .iter()
+            .chain(self.companions.iter().map(|c| &c.diff))
+    }
+
     fn changed(&self) -> bool {
-        self.diff.as_ref().is_some_and(TemplateDiff::has_changes)
+        self.diffs().any(TemplateDiff::has_changes)
     }
 }
 
@@ -101,17 +121,24 @@ fn summary_row(e: &EnvReview) -> String {
             e.environment
         );
     };
-    let broadening = d.security.iter().filter(|c| c.broadening).count();
+    let broadening: usize = e
+        .diffs()
+        .map(|d| d.security.iter().filter(|c| c.broadening).count())
+        .sum();
+    let security: usize = e.diffs().map(|d| d.security.len()).sum();
+    let destructive: usize = e.diffs().map(|d| d.counts().destructive).sum();
     let cost = e
         .cost
         .as_ref()
         .map_or_else(|| "–".to_owned(), |c| signed(c.delta.total));
+    let mut changes = d.summary_line();
+    for c in e.companions.iter().filter(|c| c.diff.has_changes()) {
+        let _ = write!(changes, " `{}`: {}", c.stack, c.diff.summary_line());
+    }
     format!(
-        "| `{}` | {} | {} | {} | {cost} | {guard} |\n",
+        "| `{}` | {changes} | {destructive} | {} | {cost} | {guard} |\n",
         e.environment,
-        d.summary_line(),
-        d.counts().destructive,
-        match (broadening, d.security.len()) {
+        match (broadening, security) {
             (0, 0) => "–".to_owned(),
             (0, n) => format!("{n} narrowing"),
             (b, _) => format!("⚠️ {b} broadening"),
@@ -145,8 +172,9 @@ fn environment_part(out: &mut String, e: &EnvReview) {
             out.push('\n');
         }
     }
-    if let Some(d) = &e.diff {
-        // The diff's own heading is level 3; under the environment's level 2 it reads right.
+    // Each diff's own heading is level 3 and names its two sides (and so its stack); under the
+    // environment's level 2 it reads right.
+    for d in e.diffs() {
         out.push_str(&diff::render(d, diff::Format::Markdown, false));
         out.push('\n');
     }

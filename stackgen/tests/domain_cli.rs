@@ -345,6 +345,12 @@ async fn a_global_stack_the_environment_no_longer_has_is_deleted() -> TestResult
             .to_owned();
         std::fs::write(&file, plain + "\n")?;
         if last == "deploy" {
+            // diff shows the stack the next deploy deletes, every resource removed.
+            let out = cli.run(&["diff", "--env", "edge", "--format", "json"])?;
+            assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+            assert_eq!(doc["stacks"][0]["stack"], "grocer-edge-global", "{doc}");
+            assert_eq!(doc["stacks"][0]["diff"]["counts"]["remove"], 2, "{doc}");
             let out = deploy(&cli)?;
             assert_eq!(out.status.code(), Some(0), "{}", text(&out));
             let doc: serde_json::Value = serde_json::from_slice(&out.stdout)?;

@@ -170,3 +170,59 @@ fn an_environment_that_cannot_be_reviewed_is_exit_1_and_says_why() {
     );
     let _ = std::fs::remove_dir_all(&empty);
 }
+
+/// A pull request that gives dev a web ACL adds dev's us-east-1 stack: the document shows that
+/// stack as added and prices its web ACL; taking the web ACL out again shows it removed (deploy
+/// then deletes it). The base branch's synth output has no such stack in the first case.
+#[test]
+fn a_global_stack_added_or_removed_is_reviewed_and_priced() {
+    let with_waf = |t: String| {
+        t.replace("  cdn: true", "  cdn: true\n  waf: true")
+            .replace("  action: destroy", "  action: throttle")
+            .replace("  schedule: cron(0 22 * * ? *)", "")
+    };
+    let (code, doc) = review(&environments("waf", with_waf), &base("waf-base"));
+    assert_eq!(code, Some(2), "{doc}");
+    assert!(
+        doc.contains("`grocer-dev-global`: 1 to add"),
+        "the summary row names the new stack: {doc}"
+    );
+    assert!(
+        doc.contains("### stackgen diff: nothing saved → rendered for dev (grocer-dev-global)")
+            && doc.contains("the base has no dev/grocer-dev-global.template.json"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("| added | grocer-dev-global/CdnWebAcl | AWS::WAFv2::WebACL |"),
+        "the web ACL is priced: {doc}"
+    );
+
+    // The other way: the base has the web ACL, the pull request takes it out.
+    let waf_envs = environments("waf-again", with_waf);
+    let base_dir = scratch("waf-base-with");
+    let o = stackgen(&[
+        "synth",
+        "--all",
+        "--environments-dir",
+        s(&waf_envs),
+        "--out",
+        s(&base_dir),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let (code, doc) = review(&environments("plain", |t| t), &base_dir);
+    assert_eq!(code, Some(2), "{doc}");
+    assert!(
+        doc.contains("0 to add, 0 to change, 0 to replace, 1 to remove")
+            && doc.contains("no longer has stack grocer-dev-global (no domain or web ACL)"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("| removed | grocer-dev-global/CdnWebAcl | AWS::WAFv2::WebACL |"),
+        "{doc}"
+    );
+}

@@ -93,6 +93,12 @@ impl AwsError {
         }
     }
 
+    /// True when the service refused the credentials this call (`AccessDenied…`).
+    pub fn is_access_denied(&self) -> bool {
+        self.service_failure()
+            .is_some_and(|f| f.code.starts_with("AccessDenied"))
+    }
+
     /// True when the service answered with `code` and a message containing `needle`.
     pub fn is_service(&self, code: &str, needle: &str) -> bool {
         self.service_failure()

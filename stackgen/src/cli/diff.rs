@@ -219,22 +219,27 @@ pub fn run(args: &Args) -> Result<Exit> {
     }
     let wants = |name: &str| args.stack.as_deref().is_none_or(|w| w == name);
     let mut sections = Vec::new();
+    // The main stack is read first, so that an endpoint that is down is reported on it; its
+    // section comes last, after the stacks it takes outputs from.
+    let main = wants(&rendered.stack.name)
+        .then(|| main_diff(args, &env, &rendered))
+        .transpose()?;
     // A saved template stands for one stack: the one `--stack` names, else the main stack.
     if matches!(args.against, Against::Deployed) {
-        for c in rendered.companions.iter().filter(|c| wants(&c.name)) {
-            let diff = companion_diff(&env, c, args.profile.as_deref())?;
+        let companions = deployed_companions(&env, &rendered, args.profile.as_deref())?;
+        for c in companions.into_iter().filter(|c| wants(&c.name)) {
             sections.push(Section {
                 stack: c.name.clone(),
                 region: c.region.clone(),
-                diff,
+                diff: c.diff()?,
             });
         }
     }
-    if wants(&rendered.stack.name) {
+    if let Some(diff) = main {
         sections.push(Section {
             stack: rendered.stack.name.clone(),
             region: env.region.clone(),
-            diff: main_diff(args, &env, &rendered)?,
+            diff,
         });
     }
     out!("{}", render_sections(&env, &sections, args.format));
@@ -272,27 +277,163 @@ fn main_diff(args: &Args, env: &Environment, rendered: &Rendered) -> Result<diff
     Ok(result)
 }
 
-/// A companion stack (no parameters) against what is deployed in its region.
-fn companion_diff(
+/// One companion stack's two sides (it has no parameters), with notes about the comparison.
+pub struct CompanionSides {
+    pub name: String,
+    pub region: String,
+    pub old: DiffInput,
+    pub new: DiffInput,
+    pub notes: Vec<String>,
+}
+
+impl CompanionSides {
+    /// The side `env` renders for companion slot `name` (nothing, when it no longer has it:
+    /// `deploy` deletes such a stack), with a note saying so.
+    fn rendered_side(
+        env: &Environment,
+        rendered: &Rendered,
+        name: &str,
+    ) -> (DiffInput, Option<String>) {
+        match rendered.companions.iter().find(|c| c.name == name) {
+            Some(c) => (
+                DiffInput::new(
+                    format!("rendered for {} ({name})", env.name),
+                    c.template.clone(),
+                ),
+                None,
+            ),
+            None => (
+                DiffInput::new(
+                    format!("nothing: {} no longer has stack {name}", env.name),
+                    json!({ "Resources": {} }),
+                ),
+                Some(format!(
+                    "environment `{}` no longer has stack {name} (no domain or web ACL): every \
+                     resource shows as removed; `stackgen deploy` deletes the stack once the \
+                     main stack no longer uses it",
+                    env.name
+                )),
+            ),
+        }
+    }
+
+    /// Whether there is anything on either side (a slot the environment never used has none).
+    fn in_use(&self) -> bool {
+        let any = |t: &Value| t["Resources"].as_object().is_some_and(|r| !r.is_empty());
+        any(&self.old.template) || any(&self.new.template)
+    }
+
+    /// The diff, with the notes before the engine's warnings.
+    pub fn diff(self) -> Result<diff::TemplateDiff> {
+        let mut result = diff::diff_templates(&self.old, &self.new)
+            .map_err(paragraph)
+            .with_context(|| format!("cannot diff stack `{}`", self.name))?;
+        let mut notes = self.notes;
+        notes.append(&mut result.warnings);
+        result.warnings = notes;
+        Ok(result)
+    }
+}
+
+/// Every companion stack `env` has or had, each against what is deployed in its region: one
+/// deployed that the environment no longer renders shows as removed.
+pub fn deployed_companions(
     env: &Environment,
-    companion: &RenderedCompanion,
+    rendered: &Rendered,
     profile: Option<&str>,
-) -> Result<diff::TemplateDiff> {
-    let deployed = runtime()?.block_on(async {
-        let ctx = super::target::connect_region(env, &companion.region, profile).await?;
-        deployed_side(&ctx, &env.name, &companion.name).await
-    })?;
-    let new = DiffInput::new(
-        format!("rendered for {} ({})", env.name, companion.name),
-        companion.template.clone(),
-    );
-    let mut result = diff::diff_templates(&deployed.input, &new)
-        .map_err(paragraph)
-        .with_context(|| format!("cannot diff stack `{}`", companion.name))?;
-    let mut notes = deployed.notes;
-    notes.append(&mut result.warnings);
-    result.warnings = notes;
-    Ok(result)
+) -> Result<Vec<CompanionSides>> {
+    let mut out = Vec::new();
+    for (name, region) in crate::stack::companion_slots(env) {
+        let has = rendered.companions.iter().any(|c| c.name == name);
+        let deployed = match runtime()?.block_on(async {
+            let ctx = super::target::connect_region(env, region, profile).await?;
+            deployed_side(&ctx, &env.name, &name).await
+        }) {
+            Ok(deployed) => deployed,
+            // A stack the environment does not have, which a CI review role made before
+            // stackgen looked for such stacks may not read: said, not fatal.
+            Err(e) if !has && access_denied(&e) => {
+                errln!(
+                    "warning: cannot check whether stack `{name}` is left in {region} (access \
+                     denied); run `stackgen bootstrap --env {} --github <owner/repo>` again to \
+                     let the CI roles look",
+                    env.name
+                );
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let (new, note) = CompanionSides::rendered_side(env, rendered, &name);
+        let mut notes: Vec<String> = note.into_iter().collect();
+        if has {
+            notes.extend(deployed.notes);
+        }
+        let sides = CompanionSides {
+            name,
+            region: region.to_owned(),
+            old: deployed.input,
+            new,
+            notes,
+        };
+        if sides.in_use() {
+            out.push(sides);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether AWS refused the credentials somewhere in `err`'s chain.
+fn access_denied(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<crate::aws::AwsError>()
+            .is_some_and(crate::aws::AwsError::is_access_denied)
+            || cause
+                .downcast_ref::<crate::deploy::DeployError>()
+                .is_some_and(
+                    |d| matches!(d, crate::deploy::DeployError::Aws(e) if e.is_access_denied()),
+                )
+    })
+}
+
+/// Every companion stack `env` has or had, each against its template in `dir` (a `stackgen
+/// synth --out` tree: `<dir>/<env>/<stack>.template.json`); a stack the base lacks compares
+/// with nothing (everything added).
+pub fn saved_companions(
+    env: &Environment,
+    rendered: &Rendered,
+    dir: &Path,
+) -> Result<Vec<CompanionSides>> {
+    let mut out = Vec::new();
+    for (name, region) in crate::stack::companion_slots(env) {
+        let file = format!("{name}.template.json");
+        let path = dir.join(&env.name).join(&file);
+        let (new, note) = CompanionSides::rendered_side(env, rendered, &name);
+        let mut notes: Vec<String> = note.into_iter().collect();
+        let old = if path.is_file() {
+            let template = diff::load_template(&path).map_err(paragraph)?;
+            DiffInput::new(format!("saved {}/{file}", env.name), template)
+        } else {
+            if rendered.companions.iter().any(|c| c.name == name) {
+                notes.push(format!(
+                    "the base has no {}/{file}: every resource shows as added",
+                    env.name
+                ));
+            }
+            DiffInput::new("nothing saved", json!({ "Resources": {} }))
+        };
+        let sides = CompanionSides {
+            name,
+            region: region.to_owned(),
+            old,
+            new,
+            notes,
+        };
+        if sides.in_use() {
+            out.push(sides);
+        }
+    }
+    Ok(out)
 }
 
 /// One stack's diff as before; several stacks one section each (text, markdown) or

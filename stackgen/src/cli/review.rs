@@ -5,12 +5,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 
-use super::diff::{Against, Rendered, paragraph, rendered, sides};
+use super::diff::{
+    Against, CompanionSides, Rendered, deployed_companions, paragraph, rendered, saved_companions,
+    sides,
+};
 use super::exit::Exit;
 use crate::cost::{self, EstimateOptions, TrafficArg, Usd};
 use crate::diff::{self, DiffExit, DiffInput};
 use crate::env::{self, Environment};
-use crate::review::{EnvReview, Review};
+use crate::review::{EnvReview, Review, StackReview};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -102,6 +105,7 @@ fn review_one(args: &Args, name: &str, traffic: &cost::Traffic) -> EnvReview {
         environment: name.to_owned(),
         guardrails: None,
         diff: None,
+        companions: Vec::new(),
         cost: None,
         error: None,
     };
@@ -139,19 +143,33 @@ fn compare(
     part: &mut EnvReview,
 ) -> Result<()> {
     let rendered = rendered(stack)?;
-    let (old, new, mut notes) = match args.against.as_str() {
-        "deployed" => sides(
-            env,
-            &rendered,
-            &Against::Deployed,
-            &args.out,
-            args.profile.as_deref(),
-        )?,
-        dir => saved_sides(env, &rendered, Path::new(dir))?,
+    let ((old, new, mut notes), companions) = match args.against.as_str() {
+        "deployed" => (
+            sides(
+                env,
+                &rendered,
+                &Against::Deployed,
+                &args.out,
+                args.profile.as_deref(),
+            )?,
+            deployed_companions(env, &rendered, args.profile.as_deref())?,
+        ),
+        dir => (
+            saved_sides(env, &rendered, Path::new(dir))?,
+            saved_companions(env, &rendered, Path::new(dir))?,
+        ),
     };
     let mut result = diff::diff_templates(&old, &new).map_err(paragraph)?;
     notes.append(&mut result.warnings);
     result.warnings = notes;
+    // The cost of every stack of the environment together, before and after.
+    let whole = |main: &DiffInput, side: fn(&CompanionSides) -> &DiffInput| {
+        let named: Vec<(String, serde_json::Value)> = companions
+            .iter()
+            .map(|c| (c.name.clone(), side(c).template.clone()))
+            .collect();
+        cost::whole_environment(&rendered.stack.name, &main.template, &named)
+    };
     let options = EstimateOptions {
         label: env.name.clone(),
         region: env.region.clone(),
@@ -159,17 +177,28 @@ fn compare(
         budget: Some(Usd::from_dollars(i64::from(env.budget.monthly_usd))),
     };
     let before = cost::estimate(
-        &old.template,
+        &whole(&old, |c| &c.old),
         traffic,
         &EstimateOptions {
-            label: old.label.clone(),
+            label: std::iter::once(old.label.as_str())
+                .chain(companions.iter().map(|c| c.old.label.as_str()))
+                .collect::<Vec<_>>()
+                .join(" + "),
             ..options.clone()
         },
     )
     .map_err(paragraph)?;
-    let after = cost::estimate(&new.template, traffic, &options).map_err(paragraph)?;
+    let after = cost::estimate(&whole(&new, |c| &c.new), traffic, &options).map_err(paragraph)?;
     part.cost = Some(cost::compare(&before, &after));
     part.diff = Some(result);
+    for c in companions {
+        let (stack, region) = (c.name.clone(), c.region.clone());
+        part.companions.push(StackReview {
+            stack,
+            region,
+            diff: c.diff()?,
+        });
+    }
     Ok(())
 }
 

@@ -75,10 +75,20 @@ pub async fn retire(
     let mut retired = Vec::new();
     for (name, region) in slots.iter().filter(|(n, _)| !kept.contains(&n.as_str())) {
         let there = ctx.in_region(region);
-        let gone = describe_stack(&there, name)
-            .await?
-            .is_none_or(|s| classify(&s.status) == StackCondition::Missing);
-        if gone {
+        let found = match describe_stack(&there, name).await {
+            Ok(found) => found,
+            // A CI deploy role made before stackgen looked for such stacks may not read it.
+            Err(e) if e.is_access_denied() => {
+                progress.step(&format!(
+                    "cannot check whether stack `{name}` is left in {region} (access denied): \
+                     run `stackgen bootstrap --env <env> --github <owner/repo>` again to let the \
+                     deploy role look, or check by hand"
+                ));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if found.is_none_or(|s| classify(&s.status) == StackCondition::Missing) {
             continue;
         }
         progress.step(&format!(

@@ -218,6 +218,26 @@ mod tests {
         let text = typed(&dev, &trust, crate::model::Tags::new())
             .render(crate::model::Format::Json)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(!text.contains("GlobalCloudFormationRoleArn") && !text.contains("us-east-1"));
+        assert!(!text.contains("GlobalCloudFormationRoleArn"), "{text}");
+        // Only a global stack left by a domain or web ACL since removed: read, and deleted.
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let deploy = json["Resources"][DEPLOY_ROLE_ID]["Properties"]["Policies"][0]
+            ["PolicyDocument"]["Statement"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for s in &deploy {
+            let east = s["Resource"].to_string().contains("us-east-1");
+            assert_eq!(east, s["Sid"] == "RetireTheGlobalStack", "{s}");
+        }
+        let retire = deploy
+            .iter()
+            .find(|s| s["Sid"] == "RetireTheGlobalStack")
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(
+            retire.contains(":stack/grocer-dev-global/*") && retire.contains("DeleteStack"),
+            "{retire}"
+        );
     }
 }

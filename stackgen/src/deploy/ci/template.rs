@@ -87,6 +87,15 @@ const CHANGE_SET_ACTIONS: &[&str] = &[
     "cloudformation:UpdateStack",
     "cloudformation:UpdateTerminationProtection",
 ];
+/// What `deploy` does to a global stack the environment no longer has: look, then delete it
+/// (deploy/destroy.rs `delete_stack`).
+const RETIRE_ACTIONS: &[&str] = &[
+    "cloudformation:DeleteStack",
+    "cloudformation:DescribeStackEvents",
+    "cloudformation:DescribeStackResources",
+    "cloudformation:DescribeStacks",
+    "cloudformation:UpdateTerminationProtection",
+];
 /// What `deploy` checks of the account before it starts (deploy/readiness.rs) and `status`
 /// shows: Lambda's concurrency quota and which cost allocation tags are active. Neither has a
 /// resource type.
@@ -142,7 +151,7 @@ pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
                 "stackgen: read-only review of `{stack}` from GitHub Actions of {}",
                 trust.repository
             ),
-            review_policy(&stack, global.as_ref().map(|(name, _)| name.as_str())),
+            review_policy(&stack, &crate::stack::global::stack_name(env)),
             "review",
         ),
     );
@@ -271,11 +280,16 @@ fn named(service: &str, kind: &str, stack: &str) -> Value {
     )
 }
 
-fn review_policy(stack: &str, global: Option<&str>) -> PolicyDocument {
+/// `global`: the environment's global stack, read whether the environment has one now or not
+/// (`diff` shows one it no longer has as removed).
+fn review_policy(stack: &str, global: &str) -> PolicyDocument {
     let reads = product_read_actions();
     let reads: Vec<&str> = reads.iter().map(String::as_str).collect();
-    let mut stacks = vec![stack_arn(stack), stack_arn(BOOTSTRAP_STACK_NAME)];
-    stacks.extend(global.map(global_stack_arn));
+    let stacks = vec![
+        stack_arn(stack),
+        stack_arn(BOOTSTRAP_STACK_NAME),
+        global_stack_arn(global),
+    ];
     PolicyDocument::new(vec![
         Statement::allow("ReadStacks", STACK_READ_ACTIONS, stacks),
         Statement::allow("DriftDetectionStatus", DRIFT_STATUS_ACTIONS, ["*"]),
@@ -326,6 +340,17 @@ fn deploy_policy(
     )];
     let mut statements = vec![
         Statement::allow("ChangeSets", CHANGE_SET_ACTIONS, change_sets),
+        // A global stack the environment no longer has (domain and web ACLs taken out of the
+        // file) is deleted by deploy (deploy/companions.rs). CloudFormation deletes its
+        // resources with the service role the stack was created with ("If you specify a
+        // service role, CloudFormation uses that role's credentials", "CloudFormation service
+        // role": <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html>),
+        // so this role needs no rights on them.
+        Statement::allow(
+            "RetireTheGlobalStack",
+            RETIRE_ACTIONS,
+            [global_stack_arn(&crate::stack::global::stack_name(env))],
+        ),
         Statement::allow(
             "FindTheBootstrap",
             &[
