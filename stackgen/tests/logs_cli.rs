@@ -194,6 +194,23 @@ fn local_logs_come_from_stackgen_devs_files_and_follow() -> TestResult {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out).0.contains("status=201"), "{}", text(&out).0);
 
+    // A file that breaks a guardrail (prod without point-in-time recovery) stops deploy, not
+    // the reading of logs: the report and a warning on stderr, then the lines.
+    let prod = std::fs::read_to_string(cli.dir.join("environments/prod.yaml"))?;
+    let broken = prod
+        .replace("name: prod", "name: pnp")
+        .replace("Env: prod", "Env: pnp")
+        .replace("point_in_time_recovery: true", "point_in_time_recovery: false");
+    std::fs::write(cli.dir.join("environments/pnp.yaml"), broken)?;
+    let out = cli.run(&["logs", "--env", "pnp", "--log-dir", &dir_arg])?;
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("status=201"), "{stdout}");
+    assert!(
+        stderr.contains("warning: environment `pnp` breaks the guardrails above"),
+        "{stderr}"
+    );
+
     // No directory: says where stackgen dev writes.
     let missing = cli.dir.join("nowhere").to_string_lossy().to_string();
     let out = cli.run(&["logs", "--env", "local", "--log-dir", &missing])?;

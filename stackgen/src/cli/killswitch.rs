@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::exit::Exit;
 use super::style::{paint, stdout_color};
-use super::target::{OutputFormat, Target, connect, load_env, prepare, runtime};
+use super::target::{OutputFormat, Target, connect, load_env, prepare_to_read, runtime};
 use crate::aws::AwsContext;
 use crate::model::lambda::Function;
 use crate::stack::RetailStack;
@@ -36,7 +36,6 @@ and enables the queue mappings the throttle disabled (queued messages are then p
 Exit codes:
   0  done (also when nothing was throttled)
   1  error: AWS unreachable, access denied, stack not deployed
-  3  guardrail violations in the rendered stack
   64 invalid command line
 
 Colours follow the terminal; set NO_COLOR=1 to turn them off.";
@@ -102,7 +101,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         KillSwitchCommand::Status(o) => (o, false),
     };
     let env = load_env(&opts.target)?;
-    let stack = prepare(&env)?;
+    let (stack, _) = prepare_to_read(&env)?;
     let found = runtime()?.block_on(async {
         let ctx = connect(&env, opts.target.profile.as_deref()).await?;
         let functions = visit(&ctx, &stack, reset).await?;

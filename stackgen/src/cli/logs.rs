@@ -8,7 +8,7 @@ use anyhow::{Context, Result, anyhow, bail};
 
 use super::exit::Exit;
 use super::style::stdout_color;
-use super::target::{OutputFormat, Target, connect, load_env, prepare_for, runtime};
+use super::target::{OutputFormat, Target, connect, load_env, prepare_to_read, runtime};
 use crate::env::{Environment, FunctionCode};
 use crate::logs::{self, Event, Query, Source, cloudwatch, local};
 use crate::stack::RetailStack;
@@ -63,7 +63,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
     let since = logs::parse_since(&args.since).map_err(|e| anyhow!(e))?;
-    let stack = prepare_for(&env, "; no logs were read")?;
+    let (stack, _) = prepare_to_read(&env)?;
     let query = Query {
         sources: sources(&env, &stack, &args.functions)?,
         start_ms: logs::now_ms() - i64::try_from(since.as_millis()).unwrap_or(i64::MAX),

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::exit::Exit;
 use super::printer::Printer;
-use super::target::{Layout, OutputFormat, Target, load_env, prepare};
+use super::target::{Layout, OutputFormat, Target, load_env, prepare_for};
 use crate::deploy::{self, Progress};
 
 const AFTER_HELP: &str = "\
@@ -42,7 +42,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
-    prepare(&env)?;
+    prepare_for(&env, "; nothing was packaged")?;
     let request = args.layout.request(&env.name).for_environment(&env);
     let printer = Printer::new();
     let manifest = if args.skip_build {

@@ -8,8 +8,9 @@ use anyhow::{Context, Result};
 use serde_json::json;
 
 use super::exit::Exit;
+use super::exit::GuardrailsFailed;
 use super::style::{paint, stdout_color};
-use super::target::{Layout, OutputFormat, Target, connect, load_env, prepare, runtime};
+use super::target::{Layout, OutputFormat, Target, connect, load_env, prepare_to_read, runtime};
 use crate::deploy::readiness::{self, PendingSubscription, Readiness};
 use crate::deploy::{self, AssetManifest};
 use crate::model::Format;
@@ -22,7 +23,7 @@ Examples:
 Exit codes:
   0  status shown (also when the stack does not exist: `exists` is false)
   1  error: AWS unreachable, access denied
-  3  guardrail violations in the rendered stack";
+  3  guardrail violations in the rendered stack (the status is shown first)";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -40,7 +41,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<Exit> {
     let env = load_env(&args.target)?;
-    let mut stack = prepare(&env)?;
+    let (mut stack, violations) = prepare_to_read(&env)?;
     let names: Vec<String> = stack.stacks().iter().map(|s| s.name.to_owned()).collect();
     if let Some(wanted) = &args.stack {
         if !names.contains(wanted) {
@@ -78,6 +79,15 @@ pub fn run(args: &Args) -> Result<Exit> {
     match args.format {
         OutputFormat::Json => print_json(&env.name, &report, account.as_ref(), &companions)?,
         OutputFormat::Text => print_text(&env.name, &report, account.as_ref(), &companions),
+    }
+    if violations > 0 {
+        // The status is shown; the exit code still tells a script the file breaks a rule.
+        return Err(GuardrailsFailed {
+            count: violations,
+            envs: env.name.clone(),
+            note: "; the status above is the deployed stack's",
+        }
+        .into());
     }
     Ok(Exit::Ok)
 }

@@ -118,6 +118,26 @@ pub fn prepare_for(env: &Environment, note: &'static str) -> Result<RetailStack>
     Ok(prepared.stack)
 }
 
+/// Builds the stack for a command that reads what is deployed, or lifts the kill switch's
+/// throttle: the guardrails judge the rendered template, which such a command does not deploy,
+/// so a violation is reported and the command goes on (a file that breaks a rule must not keep
+/// an operator from prod's logs or from undoing a throttle). How many violations there were.
+pub fn prepare_to_read(env: &Environment) -> Result<(RetailStack, usize)> {
+    let prepared = crate::synth::prepare(env)
+        .with_context(|| format!("cannot build the stack of environment `{}`", env.name))?;
+    let violations = prepared.report.violations().count();
+    if violations > 0 {
+        err!("{}", prepared.report.render(stderr_color()));
+        errln!(
+            "warning: environment `{}` breaks the guardrails above: `stackgen deploy` would \
+             refuse it, but this command only reads the deployed stack (or lifts a throttle), so \
+             it goes on",
+            env.name
+        );
+    }
+    Ok((prepared.stack, violations))
+}
+
 /// The SDK clients for an environment (its region, `--profile`, `AWS_ENDPOINT_URL`; for one on
 /// the local emulator, see [`aws_target`]).
 pub async fn connect(env: &Environment, profile: Option<&str>) -> Result<AwsContext> {
