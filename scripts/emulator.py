@@ -43,8 +43,10 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
 * OIDC identity providers in CloudFormation (AWS::IAM::OIDCProvider): a stack creates the
   provider in moto's IAM (Ref and GetAtt Arn are its ARN); a second one for the same URL fails
   with EntityAlreadyExists as in IAM. moto's CloudFormation skips the type.
+* SES email identities are verified as soon as they are made, by the SES v2 API (what `stackgen
+  deploy` calls for the sender) or a stack, where AWS emails the address a link first.
 * SES email identities in CloudFormation (AWS::SES::EmailIdentity): a stack creates the identity
-  in moto's SES (verified at once, where AWS emails the address a link first) and deletes it;
+  in moto's SES (verified at once) and deletes it;
   Ref is the identity. moto's CloudFormation skips the type, and then SendEmail from the
   address is refused as unverified. Every message SES accepts (v1 or v2 API) is listed at
   `GET /_emulator/ses/outbox?to=<email>`: {"messages": [{"id", "from", "to", "subject",
@@ -247,6 +249,23 @@ def _create_with_rollback(original_create):
             return stack
 
     return create_stack
+
+
+def install_verified_email_identities() -> None:
+    """An SES email identity is verified as soon as it is made, however it is made (SES v2
+    CreateEmailIdentity, v1 VerifyEmailIdentity, a stack): in AWS someone follows the link SES
+    emails to the address, and there is nobody to follow it here. moto reports
+    VerifiedForSendingStatus false for ever otherwise."""
+    from moto.ses.models import SESBackend
+
+    original = SESBackend.create_email_identity_v2
+
+    def verified(self, email_identity, *rest, **kwargs):
+        identity = original(self, email_identity, *rest, **kwargs)
+        identity.verified_for_sending_status = True
+        return identity
+
+    SESBackend.create_email_identity_v2 = verified
 
 
 def install_pending_email_subscriptions() -> None:
@@ -1636,6 +1655,7 @@ def main() -> None:
     host, port = args[0], int(args[1])
     install_rollback()
     install_pending_email_subscriptions()
+    install_verified_email_identities()
     install_cognito()
     install_streams_for_readers()
     install_streams_through_cancelled_transactions()

@@ -55,6 +55,7 @@ pub mod linked {
     pub use aws_sdk_pricing;
     pub use aws_sdk_resourcegroupstagging;
     pub use aws_sdk_s3;
+    pub use aws_sdk_sesv2;
     pub use aws_sdk_sns;
     pub use aws_sdk_sqs;
     pub use aws_sdk_sts;

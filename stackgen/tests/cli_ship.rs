@@ -25,6 +25,8 @@ const BROKEN: &str = r#"{"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Prop
   "Code":{"S3Bucket":"no-such-bucket","S3Key":"none.zip"}}}}}"#;
 
 const STACK: &str = "grocer-local";
+/// `notifications.sender` of environments/local.yaml.
+const SENDER: &str = "orders@grocer.example";
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -220,6 +222,13 @@ async fn create_noop_change_diff_update_destroy_through_the_binary() -> TestResu
     );
     assert!(doc["outputs"]["SiteBucketName"].is_string(), "{doc}");
     assert!(!environment_buckets(&moto).await?.is_empty());
+    // The sender is the account's SES identity, made by the deploy (the emulator verifies at
+    // once what AWS verifies when someone follows the link it emails).
+    assert_eq!(
+        doc["sender"],
+        serde_json::json!({"identity": SENDER, "created": true, "verified": true}),
+        "{doc}"
+    );
 
     // 2. Again, unchanged: exit 0, no change set, at most three API calls (counted by the CLI's
     //    own SDK interceptor), site and demo catalog untouched.
@@ -239,6 +248,10 @@ async fn create_noop_change_diff_update_destroy_through_the_binary() -> TestResu
     assert_eq!(doc["changed"], false);
     assert_eq!(doc["siteChanged"], false);
     assert!(doc["demoProductsInserted"].is_null(), "{doc}");
+    assert!(
+        doc["sender"].is_null(),
+        "a no-op looked at the sender: {doc}"
+    );
     let calls = doc["apiCalls"].as_u64().ok_or("no apiCalls")?;
     assert!(calls <= 3, "a no-op deploy made {calls} API calls");
     assert!(text(&out.stderr).contains("up to date"));
@@ -288,6 +301,14 @@ async fn create_noop_change_diff_update_destroy_through_the_binary() -> TestResu
     assert_eq!(doc["exists"], false);
     assert_eq!(environment_buckets(&moto).await?, Vec::<String>::new());
     assert_eq!(tagged_leftovers(&moto).await?, Vec::<String>::new());
+    // The sender outlives the environment: verified once, shared, free.
+    let ses = aws_sdk_sesv2::Client::new(ctx.config());
+    let kept = ses
+        .get_email_identity()
+        .email_identity(SENDER)
+        .send()
+        .await?;
+    assert!(kept.verified_for_sending_status());
 
     // 7. Destroy again: a success that says there was nothing to do.
     let twice = cli.run(&["destroy", "--env", "local", "--yes"])?;

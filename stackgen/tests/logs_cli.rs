@@ -200,7 +200,10 @@ fn local_logs_come_from_stackgen_devs_files_and_follow() -> TestResult {
     let broken = prod
         .replace("name: prod", "name: pnp")
         .replace("Env: prod", "Env: pnp")
-        .replace("point_in_time_recovery: true", "point_in_time_recovery: false");
+        .replace(
+            "point_in_time_recovery: true",
+            "point_in_time_recovery: false",
+        );
     std::fs::write(cli.dir.join("environments/pnp.yaml"), broken)?;
     let out = cli.run(&["logs", "--env", "pnp", "--log-dir", &dir_arg])?;
     let (stdout, stderr) = text(&out);

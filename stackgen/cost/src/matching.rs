@@ -173,6 +173,7 @@ mod tests {
                 name,
                 log_group: None,
                 traced: false,
+                sends_email: false,
             },
             condition: None,
         }

@@ -291,6 +291,46 @@ async fn ship_companions(
     Ok((shipped, imported))
 }
 
+/// After the main stack changed: deletes a companion stack the environment no longer has, and
+/// makes the SES identity customer emails come from when the account lacks it.
+async fn account_side(
+    env: &Environment,
+    stack: &RetailStack,
+    ctx: &AwsContext,
+    progress: &dyn Progress,
+) -> Result<(Vec<String>, Option<deploy::sender::Sender>)> {
+    let kept: Vec<&str> = stack.companions.iter().map(|c| c.name.as_str()).collect();
+    let retired = deploy::companions::retire(
+        ctx,
+        &crate::stack::companion_slots(env),
+        &kept,
+        WaitOptions::default(),
+        progress,
+    )
+    .await
+    .context("cannot delete a stack the environment no longer has")?;
+    let Some(n) = &env.notifications else {
+        return Ok((retired, None));
+    };
+    // The required tags but `Env`: the identity is shared by every environment of the account
+    // and region that sends from this address.
+    let tags = [
+        ("Project", env.tags.project.as_str()),
+        ("Owner", env.tags.owner.as_str()),
+        ("CostCenter", env.tags.cost_center.as_str()),
+    ];
+    let sender = deploy::sender::ensure(ctx, &n.sender, &tags)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot check the SES identity {} that customer emails come from",
+                n.sender
+            )
+        })?;
+    progress.step(&sender.describe());
+    Ok((retired, Some(sender)))
+}
+
 /// `--stack` named a companion stack: what it became, and nothing else was touched.
 fn finish_companions(args: &Args, env: &Environment, shipped: &[ShippedCompanion]) -> Result<Exit> {
     for c in shipped {
@@ -425,16 +465,13 @@ async fn finish(
     progress: &dyn Progress,
 ) -> Result<Exit> {
     let outputs = snapshot.outputs.clone();
-    let kept: Vec<&str> = stack.companions.iter().map(|c| c.name.as_str()).collect();
-    let retired = deploy::companions::retire(
-        ctx,
-        &crate::stack::companion_slots(env),
-        &kept,
-        WaitOptions::default(),
-        progress,
-    )
-    .await
-    .context("cannot delete a stack the environment no longer has")?;
+    // What the account keeps beside the stack: a deploy that changed nothing did this already
+    // (and a no-op deploy stays at three API calls).
+    let (retired, sender) = if changed {
+        account_side(env, stack, ctx, progress).await?
+    } else {
+        (Vec::new(), None)
+    };
 
     let site = if args.skip_site {
         None
@@ -468,6 +505,7 @@ async fn finish(
                 "demoProductsInserted": demo,
                 "smoke": smoke,
                 "retiredStacks": retired,
+                "sender": sender,
                 "apiCalls": calls,
             });
             outln!("{}", serde_json::to_string_pretty(&doc)?);

@@ -27,6 +27,7 @@ pub mod progress;
 pub mod prune;
 pub mod readiness;
 pub mod request;
+pub mod sender;
 pub mod site;
 pub mod stack;
 pub mod staff;

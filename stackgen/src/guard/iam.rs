@@ -3,15 +3,17 @@
 //! itself, which the kill switch may delete), never `*` or a literal ARN.
 //! Applies to roles' inline policies and to resource policies (buckets, topics, queues).
 //!
-//! One exception, by the action rather than the resource: a statement whose actions all take no
-//! resource at all ([`NO_RESOURCE_ACTIONS`]) names `*`, because IAM offers nothing narrower.
+//! Two exceptions. By the action: a statement whose actions all take no resource at all
+//! ([`NO_RESOURCE_ACTIONS`]) names `*`, because IAM offers nothing narrower. By the resource:
+//! `ses:SendEmail` on the environment's own sender, the account's SES identity that deploy keeps
+//! beside the stack (`deploy/sender.rs`), named by its exact ARN.
 
 use super::{Outcome, Rule, RuleResult, Subject};
 use crate::model::iam::Role;
 use crate::model::s3::BucketPolicy;
 use crate::model::sns::TopicPolicy;
 use crate::model::sqs::QueuePolicy;
-use crate::model::{Effect, LogicalId, PolicyDocument, Pseudo, Template};
+use crate::model::{Effect, LogicalId, PolicyDocument, Pseudo, Template, Value};
 
 pub const RULE: Rule = Rule {
     id: "iam-least-privilege",
@@ -40,9 +42,15 @@ fn own(template: &Template, id: &LogicalId) -> bool {
     template.entry(id).is_some()
 }
 
+/// `ses:SendEmail` alone, on the environment's sender identity.
+fn sends_from_sender(actions: &[String], resource: &Value, sender: Option<&Value>) -> bool {
+    sender == Some(resource) && actions.iter().all(|a| a == "ses:SendEmail")
+}
+
 fn check_document(
     o: &mut Outcome,
     template: &Template,
+    sender: Option<&Value>,
     owner: &LogicalId,
     what: &str,
     doc: &PolicyDocument,
@@ -85,6 +93,8 @@ fn check_document(
                 );
             } else if r.is_pseudo(Pseudo::StackId) {
                 // The stack's own ARN: as scoped as a resource can be.
+            } else if sends_from_sender(&st.action, r, sender) {
+                // The account's identity customer emails come from, by its exact ARN.
             } else if refs.is_empty() || !refs.iter().all(|id| own(template, id)) {
                 o.violation(
                     owner.as_str(),
@@ -99,11 +109,18 @@ fn check_document(
 pub fn check(s: &Subject) -> RuleResult {
     let mut o = Outcome::new(RULE);
     let t = s.template;
+    let sender = s
+        .env
+        .notifications
+        .as_ref()
+        .map(|n| crate::stack::notifications::identity_arn(&n.sender));
+    let sender = sender.as_ref();
     for (id, role) in t.resources::<Role>() {
         for p in role.inline_policies() {
             check_document(
                 &mut o,
                 t,
+                sender,
                 id,
                 &format!("policy {}", p.policy_name),
                 &p.policy_document,
@@ -111,13 +128,13 @@ pub fn check(s: &Subject) -> RuleResult {
         }
     }
     for (id, p) in t.resources::<BucketPolicy>() {
-        check_document(&mut o, t, id, "bucket policy", &p.policy_document);
+        check_document(&mut o, t, sender, id, "bucket policy", &p.policy_document);
     }
     for (id, p) in t.resources::<TopicPolicy>() {
-        check_document(&mut o, t, id, "topic policy", &p.policy_document);
+        check_document(&mut o, t, sender, id, "topic policy", &p.policy_document);
     }
     for (id, p) in t.resources::<QueuePolicy>() {
-        check_document(&mut o, t, id, "queue policy", &p.policy_document);
+        check_document(&mut o, t, sender, id, "queue policy", &p.policy_document);
     }
     o.finish()
 }

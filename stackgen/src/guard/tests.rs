@@ -288,6 +288,43 @@ fn iam_refuses_wildcards_and_foreign_resources() {
     assert_refused(&r, "iam-least-privilege", "OrdersFunctionRole");
 }
 
+/// The sender outside the stack is allowed for `ses:SendEmail` alone and by its exact ARN: not
+/// another identity, and no other action on it.
+#[test]
+fn only_sending_from_the_environments_sender_may_name_it() {
+    let env = dev();
+    assert!(
+        check(&stack(&env), &env).passed(),
+        "the notifier sends from it"
+    );
+    let sender = env
+        .notifications
+        .as_ref()
+        .map(|n| n.sender.clone())
+        .unwrap_or_default();
+    for (role, action, identity) in [
+        (
+            "CartFunctionRole",
+            "ses:SendEmail",
+            "someone@example.com".to_owned(),
+        ),
+        ("OrdersFunctionRole", "ses:DeleteEmailIdentity", sender),
+    ] {
+        let mut s = stack(&env);
+        mutate::<Role>(&mut s, role, |r| {
+            r.inline_policies_mut()[0]
+                .policy_document
+                .statement
+                .push(Statement::allow(
+                    "Mail",
+                    &[action],
+                    [crate::stack::notifications::identity_arn(&identity)],
+                ));
+        });
+        assert_refused(&check(&s, &env), "iam-least-privilege", role);
+    }
+}
+
 /// X-Ray's write actions take no resource, so they alone may name `*`; nothing may ride along.
 #[test]
 fn only_resourceless_actions_may_name_every_resource() {

@@ -5,7 +5,7 @@
 //! The functions log one JSON object per line (`{"timestamp","level","msg",…}`, functions/src/log.rs),
 //! which Logs Insights discovers as fields; the queries below filter on them.
 
-use stackgen_model::generated::{apigatewayv2, cloudwatch, dynamodb, lambda, logs, ses, sqs};
+use stackgen_model::generated::{apigatewayv2, cloudwatch, dynamodb, lambda, logs, sqs};
 use std::collections::BTreeSet;
 
 use super::view::{Res, View};
@@ -355,14 +355,14 @@ fn escalate(w: &Watched) -> &'static str {
 /// The procedures' pages, by file stem.
 pub fn procedures(env: &Environment, view: &View) -> Vec<(&'static str, String)> {
     vec![
-        ("demo-flow", demo_flow(env, view)),
+        ("demo-flow", demo_flow(env)),
         ("kill-switch", kill_switch(env)),
         ("failed-deploy", failed_deploy(env)),
         ("restore-table", restore_table(env, view)),
     ]
 }
 
-fn demo_flow(env: &Environment, view: &View) -> String {
+fn demo_flow(env: &Environment) -> String {
     let e = &env.name;
     let mut out = super::generated(env);
     out.push_str("# The store end to end\n\n");
@@ -392,7 +392,7 @@ fn demo_flow(env: &Environment, view: &View) -> String {
          spent.\n\n\
          Locally, `make run` does steps 1–2 itself (demo staff and shopper accounts) and prints the \
          URL; `make test` runs this flow in headless chromium.\n",
-        if view.of_type(ses::EMAIL_IDENTITY_TYPE_NAME).next().is_some() {
+        if env.notifications.is_some() {
             " The customer gets the ready-for-pickup email."
         } else {
             ""

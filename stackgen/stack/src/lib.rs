@@ -27,7 +27,7 @@ mod functions;
 pub mod global;
 mod identity;
 mod kill_switch;
-mod notifications;
+pub mod notifications;
 mod observability;
 mod photos;
 mod schedules;
@@ -429,7 +429,7 @@ pub fn assemble(env: &Environment) -> Result<RetailStack, StackError> {
     let data = data::build(&mut ctx);
     let events = events::build(&mut ctx)?;
     let identity = identity::build(&mut ctx);
-    let notifications = notifications::build(&mut ctx);
+    let notifications = notifications::build(&ctx);
     let functions = functions::build(
         &mut ctx,
         &functions::Grantable {

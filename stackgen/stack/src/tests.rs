@@ -126,7 +126,24 @@ fn grants_become_scoped_statements_and_environment_variables() {
                 | Access::BucketPut(b)
                 | Access::BucketDelete(b)
                 | Access::BucketList(b) => (b.env_var, ids::bucket(b)),
-                Access::SendEmail => (retail_spec::NOTIFY_SENDER_VAR, "SenderIdentity".into()),
+                // The sender is the account's SES identity, not a resource of the stack: the
+                // statement names its ARN.
+                Access::SendEmail => {
+                    assert!(names.contains(&retail_spec::NOTIFY_SENDER_VAR), "{}", f.id);
+                    let sender = dev().notifications.map(|n| n.sender).unwrap_or_default();
+                    let arn = format!(":identity/{sender}");
+                    assert!(
+                        doc.statement
+                            .iter()
+                            .any(|st| st.action.contains(&"ses:SendEmail".into())
+                                && serde_json::to_string(&st.resource)
+                                    .unwrap_or_default()
+                                    .contains(&arn)),
+                        "{} has no ses:SendEmail statement on {arn}",
+                        f.id
+                    );
+                    continue;
+                }
                 Access::UserLookup => (retail_spec::USER_POOL_ID_VAR, "UserPool".into()),
                 // The stream's reader: no variable (the mapping names the stream), the table's
                 // ARN in the statement.

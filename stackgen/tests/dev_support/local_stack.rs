@@ -103,6 +103,11 @@ pub async fn deploy_local(
             );
         }
     }
+    // What `stackgen deploy` does beside the stack: the account's sender identity.
+    if let Some(n) = &env.notifications {
+        let ctx = stackgen::aws::AwsContext::from_config(config.clone());
+        stackgen::deploy::sender::ensure(&ctx, &n.sender, &[]).await?;
+    }
     let deployed =
         stackgen::dev::DeployedStack::describe(&cfn, &prepared.stack.name, &env.region).await?;
     Ok(LocalStack { template, deployed })

@@ -61,6 +61,10 @@ pub(super) struct Context<'a> {
     /// The API and the distribution the profile's requests are priced on (the first of each).
     pub api_target: Option<String>,
     pub cdn_target: Option<String>,
+    /// The resource the profile's customer emails are priced on: the first function that may
+    /// send email, else the first SES identity of the template (a stack that keeps its sender
+    /// outside, as stackgen's does, has only the function).
+    pub email_target: Option<String>,
 }
 
 impl<'a> Context<'a> {
@@ -86,8 +90,28 @@ impl<'a> Context<'a> {
             subs: subscriptions(inv),
             api_target,
             cdn_target,
+            email_target: email_target(inv),
         }
     }
+}
+
+fn email_target(inv: &Inventory) -> Option<String> {
+    let first = |pred: fn(&Facts) -> bool| {
+        inv.resources
+            .iter()
+            .find(|r| pred(&r.facts))
+            .map(|r| r.logical_id.clone())
+    };
+    first(|f| {
+        matches!(
+            f,
+            Facts::Function {
+                sends_email: true,
+                ..
+            }
+        )
+    })
+    .or_else(|| first(|f| matches!(f, Facts::EmailIdentity)))
 }
 
 fn of_kind(inv: &Inventory, pred: fn(&Facts) -> bool) -> Vec<&Resource> {

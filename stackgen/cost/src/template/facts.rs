@@ -79,6 +79,11 @@ impl Reader<'_> {
                 .and_then(|t| t.get(f::tracing_config::MODE))
                 .and_then(Value::as_str)
                 == Some("Active"),
+            sends_email: p
+                .get(f::ROLE)
+                .and_then(ref_target)
+                .and_then(|role| self.resources.get(&role))
+                .is_some_and(role_sends_email),
         }
     }
 
@@ -465,4 +470,21 @@ fn network(t: &str, p: &Props) -> Facts {
         }
         t => classify_other(t),
     }
+}
+
+/// Whether an `AWS::IAM::Role`'s inline policies allow sending email with SES.
+fn role_sends_email(role: &Value) -> bool {
+    let as_list = |v: Option<&Value>| -> Vec<Value> {
+        match v {
+            Some(Value::Array(items)) => items.clone(),
+            Some(one) => vec![one.clone()],
+            None => Vec::new(),
+        }
+    };
+    as_list(role.pointer("/Properties/Policies"))
+        .iter()
+        .flat_map(|p| as_list(p.pointer("/PolicyDocument/Statement")))
+        .filter(|st| st.get("Effect").and_then(Value::as_str) == Some("Allow"))
+        .flat_map(|st| as_list(st.get("Action")))
+        .any(|a| matches!(a.as_str(), Some("ses:SendEmail" | "ses:SendRawEmail")))
 }

@@ -64,6 +64,9 @@ pub enum Facts {
         log_group: Option<Vec<Piece>>,
         /// `TracingConfig.Mode: Active`: Lambda records X-Ray traces of sampled invocations.
         traced: bool,
+        /// Its execution role (a role of this template) may `ses:SendEmail` or
+        /// `ses:SendRawEmail`: the profile's customer emails are sent by it.
+        sends_email: bool,
     },
     EventSourceMapping {
         /// Logical id of the SQS queue it polls, when it polls one of this template's queues.

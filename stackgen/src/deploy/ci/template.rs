@@ -361,6 +361,26 @@ fn deploy_policy(
         ),
         pass,
     ];
+    if let Some(n) = &env.notifications {
+        // deploy/sender.rs: the SES identity customer emails come from, made when missing.
+        statements.push(Statement::allow(
+            "TheSender",
+            &[
+                "ses:CreateEmailIdentity",
+                "ses:GetEmailIdentity",
+                "ses:TagResource",
+            ],
+            [sub!(
+                "arn:",
+                Pseudo::Partition,
+                ":ses:",
+                Pseudo::Region,
+                ":",
+                Pseudo::AccountId,
+                format!(":identity/{}", n.sender)
+            )],
+        ));
+    }
     statements.extend(asset_statements(bucket));
     statements.extend(storefront_statements(stack));
     statements.extend([

@@ -39,6 +39,9 @@ pub(super) fn function(c: &Context, r: &Resource, d: &mut Draft, out: &mut Notes
     if !c.fn_group.contains_key(&r.logical_id) {
         undeclared_log_group(r, name.as_deref(), m.logs, d, out);
     }
+    if c.email_target.as_deref() == Some(r.logical_id.as_str()) {
+        super::messaging::emails_sent(c, d);
+    }
 }
 
 /// Requests and GB-seconds of duration, for traffic (usage) and for schedules (idle).

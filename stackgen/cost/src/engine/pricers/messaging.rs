@@ -121,8 +121,23 @@ pub(super) fn schedule(_c: &Context, r: &Resource, d: &mut Draft, out: &mut Note
     }
 }
 
-/// `Facts::EmailIdentity`: the identity is free; the profile's emails are sent from it.
-pub(super) fn email_identity(c: &Context, _r: &Resource, d: &mut Draft, _out: &mut Notes) {
+/// `Facts::EmailIdentity`: the identity is free; the profile's emails are priced on it when no
+/// function of the template sends them (`Context::email_target`).
+pub(super) fn email_identity(c: &Context, r: &Resource, d: &mut Draft, out: &mut Notes) {
+    if c.email_target.as_deref() == Some(r.logical_id.as_str()) {
+        emails_sent(c, d);
+    } else {
+        out.free_resources.push(FreeResource {
+            logical_id: r.logical_id.clone(),
+            resource_type: r.resource_type.clone(),
+            why: "SES identities are free; emails are priced on the function that sends them"
+                .into(),
+        });
+    }
+}
+
+/// The profile's customer emails, at SES's price per message.
+pub(super) fn emails_sent(c: &Context, d: &mut Draft) {
     let emails = Qty::units(c.traffic.emails);
     d.add(
         CostKind::Usage,
