@@ -605,6 +605,14 @@ fn store_ids_must_be_kebab_and_unique() {
         "stores[1].name",
         &["give the store a display name"],
     );
+    rule(
+        "dev",
+        "    name: Riverside",
+        "    name: \"River\\u001bside\"",
+        "name: \"River",
+        "stores[1].name",
+        &["holds a control character"],
+    );
 }
 
 #[test]

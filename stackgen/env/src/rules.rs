@@ -443,6 +443,14 @@ fn check_stores(env: &Environment, out: &mut Vec<Violation>) {
                 stores.index(i).key("name"),
                 "give the store a display name of 1 to 64 characters, e.g. `Downtown`".to_string(),
             ));
+        } else if name.contains(char::is_control) {
+            // The name is shown on the storefront and written into customer emails.
+            out.push((
+                stores.index(i).key("name"),
+                "the store's display name holds a control character (a tab, a newline, an \
+                 escape); write it on one line of plain text, e.g. `Downtown`"
+                    .to_string(),
+            ));
         }
     }
 }

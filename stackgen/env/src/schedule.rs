@@ -4,12 +4,23 @@
 //! year)` or `rate(value unit)`. AWS only rejects a bad one at deploy time, deep inside a change
 //! set; checking it here turns that into an error on the right line of the environment file.
 
+/// The longest schedule expression EventBridge Scheduler accepts.
+const MAX_LENGTH: usize = 256;
+
 const EXAMPLE: &str = "e.g. `cron(0 22 * * ? *)` (22:00 UTC every day) or `rate(12 hours)`";
 
 /// Checks an EventBridge `cron(...)` or `rate(...)` expression; the error says what is wrong,
 /// including a well-formed `cron` that would never fire (see [`never_fires`]).
 pub fn check(expr: &str) -> Result<(), String> {
     let expr = expr.trim();
+    // AWS::Scheduler::Schedule's ScheduleExpression: "maxLength": 256 (its resource schema).
+    let length = expr.chars().count();
+    if length > MAX_LENGTH {
+        return Err(format!(
+            "the expression is {length} characters long; EventBridge Scheduler takes at most \
+             {MAX_LENGTH}, {EXAMPLE}"
+        ));
+    }
     if let Some(body) = expr.strip_prefix("cron(").and_then(|s| s.strip_suffix(')')) {
         check_cron(body)?;
         match never_fires(body) {
@@ -404,5 +415,11 @@ mod tests {
             let err = check(bad).expect_err(bad);
             assert!(err.contains(why), "{bad}: {err}");
         }
+        // Well formed, and longer than Scheduler takes: refused here, not deep in a change set.
+        let long = format!("cron({}1 22 * * ? *)", "1,".repeat(200));
+        let err = check(&long).expect_err("too long");
+        assert!(err.contains("takes at most 256"), "{err}");
+        let fits = format!("cron({}1 22 * * ? *)", "1,".repeat(30));
+        assert_eq!(check(&fits), Ok(()));
     }
 }
