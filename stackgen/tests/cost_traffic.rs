@@ -144,3 +144,36 @@ fn usage_for_a_resource_the_template_lacks_is_a_warning_naming_it() {
         "lists the functions there are: {w}"
     );
 }
+
+/// Two spellings of one function (`catalog` and `CatalogFunction`) are not added up or silently
+/// dropped: the first is priced, and a warning names both.
+#[test]
+fn one_resource_named_twice_is_priced_once_with_a_warning() {
+    let options = EstimateOptions {
+        label: "dev".into(),
+        region: "us-east-1".into(),
+        free_tier: false,
+        budget: None,
+    };
+    let usage = |yaml: &str| {
+        let t = Traffic::from_yaml(Path::new("x.yaml"), yaml).expect("parses");
+        estimate(&dev_like(), &t, &options).expect("estimate")
+    };
+    let once =
+        usage("functions:\n  CatalogFunction: { invocations: 60000, avg_duration_ms: 50 }\n");
+    let twice = usage(
+        "functions:\n  catalog: { invocations: 150000, avg_duration_ms: 40 }\n  \
+         CatalogFunction: { invocations: 60000, avg_duration_ms: 50 }\n",
+    );
+    let w = twice
+        .warnings
+        .iter()
+        .find(|w| w.contains("both name CatalogFunction"))
+        .unwrap_or_else(|| panic!("no warning: {:?}", twice.warnings));
+    assert!(
+        w.contains("`CatalogFunction`") && w.contains("`catalog`"),
+        "{w}"
+    );
+    // The key that sorts first (`CatalogFunction`) is the one priced.
+    assert_eq!(once.totals.total, twice.totals.total);
+}

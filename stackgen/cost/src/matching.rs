@@ -58,6 +58,9 @@ pub struct Matched<'t, T> {
     pub unmatched: Vec<String>,
     /// Keys that named several resources (the first in template order gets the usage).
     pub ambiguous: Vec<(String, Vec<String>)>,
+    /// (key, the key that named the resource first, the resource): two spellings of one
+    /// resource (`catalog` and `CatalogFunction`); only the first is priced.
+    pub repeated: Vec<(String, String, String)>,
 }
 
 /// Matches `usage` keys to `candidates`. `extra` lets a key name resources by another rule
@@ -71,7 +74,9 @@ pub fn match_usage<'t, T>(
         by_resource: BTreeMap::new(),
         unmatched: Vec::new(),
         ambiguous: Vec::new(),
+        repeated: Vec::new(),
     };
+    let mut named_by: BTreeMap<String, &String> = BTreeMap::new();
     for (key, u) in usage {
         // An exact logical id wins outright.
         let exact: Vec<&&Resource> = candidates.iter().filter(|r| r.logical_id == *key).collect();
@@ -90,17 +95,28 @@ pub fn match_usage<'t, T>(
         } else {
             exact
         };
-        match hits.as_slice() {
-            [] => out.unmatched.push(key.clone()),
-            [one] => {
-                out.by_resource.insert(one.logical_id.clone(), u);
+        let target = match hits.as_slice() {
+            [] => {
+                out.unmatched.push(key.clone());
+                continue;
             }
+            [one] => one,
             [first, ..] => {
                 out.ambiguous.push((
                     key.clone(),
                     hits.iter().map(|r| r.logical_id.clone()).collect(),
                 ));
-                out.by_resource.insert(first.logical_id.clone(), u);
+                first
+            }
+        };
+        match named_by.get(&target.logical_id) {
+            Some(earlier) => {
+                out.repeated
+                    .push((key.clone(), (*earlier).clone(), target.logical_id.clone()))
+            }
+            None => {
+                named_by.insert(target.logical_id.clone(), key);
+                out.by_resource.insert(target.logical_id.clone(), u);
             }
         }
     }

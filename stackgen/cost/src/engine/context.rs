@@ -146,53 +146,29 @@ impl<'t> Usage<'t> {
             queues: match_usage(&traffic.queues, &queues, &no_extra),
             topics: match_usage(&traffic.topics, &topics, &no_extra),
         };
-        for (kind, unmatched, ambiguous, cands) in [
-            (
-                "function",
-                &usage.functions.unmatched,
-                &usage.functions.ambiguous,
-                &functions,
-            ),
-            (
-                "table",
-                &usage.tables.unmatched,
-                &usage.tables.ambiguous,
-                &tables,
-            ),
-            (
-                "bucket",
-                &usage.buckets.unmatched,
-                &usage.buckets.ambiguous,
-                &buckets,
-            ),
-            (
-                "queue",
-                &usage.queues.unmatched,
-                &usage.queues.ambiguous,
-                &queues,
-            ),
-            (
-                "topic",
-                &usage.topics.unmatched,
-                &usage.topics.ambiguous,
-                &topics,
-            ),
-        ] {
-            unmatched_warnings(&traffic.name, kind, unmatched, ambiguous, cands, warnings);
-        }
+        unmatched_warnings(
+            &traffic.name,
+            "function",
+            &usage.functions,
+            &functions,
+            warnings,
+        );
+        unmatched_warnings(&traffic.name, "table", &usage.tables, &tables, warnings);
+        unmatched_warnings(&traffic.name, "bucket", &usage.buckets, &buckets, warnings);
+        unmatched_warnings(&traffic.name, "queue", &usage.queues, &queues, warnings);
+        unmatched_warnings(&traffic.name, "topic", &usage.topics, &topics, warnings);
         usage
     }
 }
 
-fn unmatched_warnings(
+fn unmatched_warnings<T>(
     profile: &str,
     kind: &str,
-    unmatched: &[String],
-    ambiguous: &[(String, Vec<String>)],
+    matched: &Matched<'_, T>,
     cands: &[&Resource],
     warnings: &mut Vec<String>,
 ) {
-    for key in unmatched {
+    for key in &matched.unmatched {
         let known: Vec<&str> = cands.iter().map(|r| r.logical_id.as_str()).collect();
         warnings.push(format!(
             "traffic profile `{profile}` has usage for {kind} `{key}`, which names no {kind} of \
@@ -204,12 +180,18 @@ fn unmatched_warnings(
             }
         ));
     }
-    for (key, ids) in ambiguous {
+    for (key, ids) in &matched.ambiguous {
         warnings.push(format!(
             "traffic profile `{profile}`: {kind} key `{key}` names {} — priced on {} only; use a \
              logical id to choose",
             ids.join(", "),
             ids[0]
+        ));
+    }
+    for (key, first, id) in &matched.repeated {
+        warnings.push(format!(
+            "traffic profile `{profile}`: {kind} keys `{first}` and `{key}` both name {id} — \
+             only `{first}`'s usage is priced; give each {kind} once"
         ));
     }
 }
