@@ -562,3 +562,83 @@ async fn bootstrap_is_created_once_then_found() -> TestResult {
     assert_eq!(rule.as_deref(), Some("AES256"));
     Ok(())
 }
+
+/// A server on 127.0.0.1 that answers every request with `status`, `content_type` and `body`.
+fn answering(status: &str, content_type: &str, body: &[u8]) -> std::io::Result<u16> {
+    let mut response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(body);
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 8192];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(&response);
+            // Read what is left of the request before closing: closing a socket with unread
+            // data resets the connection, and the client may lose the answer.
+            let _ = stream.shutdown(std::net::Shutdown::Write);
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(1)));
+            let _ = std::io::copy(&mut stream, &mut std::io::sink());
+        }
+    });
+    Ok(port)
+}
+
+/// `status --env dev` against `endpoint`, with keys that resolve: its stderr.
+fn status_against(endpoint: &str) -> std::io::Result<(Option<i32>, String)> {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
+        .args(["status", "--env", "dev"])
+        .current_dir(&repo)
+        .env("NO_COLOR", "1")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .output()?;
+    Ok((
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    ))
+}
+
+/// What is not AWS (a proxy's or a captive portal's HTML page, a binary body) is named with its
+/// HTTP status and what to check; the SDK alone said "Unknown: service error: unhandled error".
+/// A throttled or expired-credentials refusal says what to do next.
+#[test]
+fn answers_that_are_not_aws_or_say_wait_are_explained() -> TestResult {
+    let html = answering(
+        "500 Internal Server Error",
+        "text/html",
+        b"<html>oops</html>",
+    )?;
+    let (code, stderr) = status_against(&format!("http://127.0.0.1:{html}"))?;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("answered HTTP 500 with something that is not an AWS answer")
+            && stderr.contains("AWS_ENDPOINT_URL")
+            && !stderr.contains("unhandled error: Error."),
+        "{stderr}"
+    );
+    let binary = answering("200 OK", "application/octet-stream", b"\0\x01\x02\x03")?;
+    let (_, stderr) = status_against(&format!("http://127.0.0.1:{binary}"))?;
+    assert!(!stderr.contains('\0'), "a raw NUL byte: {stderr:?}");
+    let throttled = answering(
+        "400 Bad Request",
+        "text/xml",
+        b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+          <Message>Rate exceeded</Message></Error><RequestId>1-2-3</RequestId></ErrorResponse>",
+    )?;
+    let (_, stderr) = status_against(&format!("http://127.0.0.1:{throttled}"))?;
+    assert!(
+        stderr.contains("Throttling: Rate exceeded") && stderr.contains("wait a minute"),
+        "{stderr}"
+    );
+    Ok(())
+}

@@ -2,13 +2,16 @@
 //!
 //! The SDK's own errors ("dispatch failure", "service error") do not tell an engineer that the
 //! emulator is not running or that no profile is configured. [`AwsError`] classifies every
-//! failure into: endpoint unreachable, no credentials, timeout, a service's own refusal (with
-//! its code, message and request id), or anything else (with the full cause chain).
+//! failure into: endpoint unreachable, no credentials, timeout, an answer that is not AWS's
+//! (with its HTTP status), a service's own refusal (with its code, message, request id and,
+//! for expired credentials or throttling, what to do next), or anything else (with the full
+//! cause chain).
 
 use std::error::Error as StdError;
 use std::fmt;
 
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 
 use super::context::AwsContext;
@@ -51,6 +54,19 @@ pub enum AwsError {
         endpoint: String,
         detail: String,
     },
+    #[error(
+        "{service} {operation}: the endpoint {endpoint} answered HTTP {status} with something that \
+         is not an AWS answer ({detail}). Check that AWS_ENDPOINT_URL, or the environment file's \
+         `emulator:`, points at AWS or at the emulator and not at a proxy, a captive portal or \
+         another server; if it does, the service failed: run the command again later."
+    )]
+    NotAws {
+        service: &'static str,
+        operation: &'static str,
+        endpoint: String,
+        status: u16,
+        detail: String,
+    },
     #[error("{service} {operation} was refused: {failure}")]
     Service {
         service: &'static str,
@@ -80,7 +96,30 @@ impl fmt::Display for ServiceFailure {
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
+        if let Some(next) = next_step(&self.code) {
+            write!(f, ". {next}")?;
+        }
         Ok(())
+    }
+}
+
+/// What to do about a refusal whose code says it, where the message does not.
+fn next_step(code: &str) -> Option<&'static str> {
+    match code {
+        "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired" => {
+            Some(
+                "The credentials have expired: refresh them (for an IAM Identity Center profile, \
+                 `aws sso login --profile NAME`) and run the command again",
+            )
+        }
+        "Throttling"
+        | "ThrottlingException"
+        | "TooManyRequestsException"
+        | "RequestLimitExceeded"
+        | "SlowDown" => Some(
+            "AWS is limiting this account's request rate: wait a minute and run the command again",
+        ),
+        _ => None,
     }
 }
 
@@ -144,7 +183,30 @@ where
             detail,
         };
     }
+    // An answer with no AWS error code in it, from something that is not AWS (an HTML error
+    // page, a proxy): its HTTP status says more than the SDK's "unhandled error".
+    let foreign = |raw: &R| {
+        (raw as &dyn std::any::Any)
+            .downcast_ref::<HttpResponse>()
+            .map(|r| r.status().as_u16())
+            .filter(|s| *s >= 500 || !(400..500).contains(s))
+    };
+    let not_aws = |status| AwsError::NotAws {
+        service,
+        operation,
+        endpoint: endpoint.clone(),
+        status,
+        detail: printable(&detail),
+    };
     match &err {
+        SdkError::ServiceError(service_err)
+            if service_err.err().code().is_none() && foreign(service_err.raw()).is_some() =>
+        {
+            not_aws(foreign(service_err.raw()).unwrap_or_default())
+        }
+        SdkError::ResponseError(response) if foreign(response.raw()).is_some() => {
+            not_aws(foreign(response.raw()).unwrap_or_default())
+        }
         SdkError::ServiceError(service_err) => {
             let e = service_err.err();
             AwsError::Service {
@@ -188,6 +250,20 @@ where
 /// `err: cause: cause…` on one line, without repeating a cause the previous one already printed:
 /// an SDK failure as a person reads it (the SDK's own `DisplayErrorContext` ends with a `Debug`
 /// dump of the whole error).
+/// `text` with control characters written as escapes (a binary body's NUL bytes end up in a
+/// parser's message).
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub fn cause_chain(err: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = vec![err.to_string()];
     let mut source = err.source();
