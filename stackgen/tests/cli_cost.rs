@@ -642,3 +642,36 @@ fn one_stack_of_an_environment_is_estimated_with_stack() {
         text(&unknown.stderr)
     );
 }
+
+/// `--stack` with `--compare ENV` compares the same stack on both sides: prod's main stack with
+/// itself changes nothing (it compared with all of prod, and reported the web ACL removed); a
+/// global stack with an environment that has none is a clear error.
+#[test]
+fn one_stack_compares_with_the_same_stack_of_the_other_environment() {
+    let same = offline(&[
+        "cost-report",
+        "--env",
+        "prod",
+        "--stack",
+        "grocer-prod",
+        "--compare",
+        "prod",
+    ]);
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same.stdout));
+    assert!(text(&same.stdout).contains("No resource changes cost."));
+    let none = offline(&[
+        "cost-report",
+        "--env",
+        "prod",
+        "--stack",
+        "grocer-prod-global",
+        "--compare",
+        "dev",
+    ]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        text(&none.stderr).contains("environment `dev` has no stack `grocer-dev-global`"),
+        "{}",
+        text(&none.stderr)
+    );
+}

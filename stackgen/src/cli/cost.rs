@@ -94,7 +94,16 @@ pub fn run(args: &Args) -> Result<Exit> {
         CompareBase::Environment(name) => {
             let other = load_environment(&args.environments_dir, &name)
                 .context("cannot use the --compare environment")?;
-            estimate_environment(&other, &traffic, args.free_tier, None)?
+            // --stack picks the same stack on both sides: the main stack, or the global one.
+            let counterpart = args.stack.as_deref().map(|wanted| {
+                if wanted == crate::stack::stack_name(&env) {
+                    crate::stack::stack_name(&other)
+                } else {
+                    crate::stack::global::stack_name(&other)
+                }
+            });
+            estimate_environment(&other, &traffic, args.free_tier, counterpart.as_deref())
+                .context("with --stack, --compare estimates the same stack of that environment")?
         }
         CompareBase::File(path) => {
             cost::load_compare_base(&path, &traffic, &options(&env, args.free_tier))
