@@ -69,12 +69,33 @@ pub fn endpoint_problem(url: &str) -> Option<&'static str> {
     if authority.contains(['?', '#']) || !(path.is_empty() || path == "/") {
         return Some("it has a path or a query; an endpoint is a scheme, a host and a port");
     }
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !authority.ends_with(']') => (host, Some(port)),
-        _ => (authority, None),
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        // `[address]` or `[address]:port`, the address an IPv6 one (RFC 3986, 3.2.2).
+        let Some((inside, after)) = v6.split_once(']') else {
+            return Some("its IPv6 address has no closing `]`");
+        };
+        if inside.is_empty() {
+            return Some("it has no host");
+        }
+        if inside.parse::<std::net::Ipv6Addr>().is_err() {
+            return Some("the host in brackets is not an IPv6 address");
+        }
+        match after.strip_prefix(':') {
+            Some(port) => (inside, Some(port)),
+            None if after.is_empty() => (inside, None),
+            None => return Some("it has something after the `]` that is not `:port`"),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
     };
-    if host.is_empty() || host == "[]" {
+    if host.is_empty() {
         return Some("it has no host");
+    }
+    if !authority.starts_with('[') && host.contains(['[', ']', ':', '@', ' ']) {
+        return Some("its host is not a name or an address");
     }
     match port.map(str::parse::<u16>) {
         Some(Ok(0) | Err(_)) => Some("its port is not a number from 1 to 65535"),
@@ -171,6 +192,11 @@ mod tests {
             ("http://127.0.0.1:50a0", "port"),
             ("http://127.0.0.1:5000/moto", "path"),
             ("http://127.0.0.1:5000?x=1", "path"),
+            ("http://[::1", "no closing `]`"),
+            ("http://[::1]x", "after the `]`"),
+            ("http://[nope]:5000", "not an IPv6 address"),
+            ("http://[]", "no host"),
+            ("http://a b:5000", "not a name or an address"),
         ] {
             let problem = endpoint_problem(url).unwrap_or_default();
             assert!(problem.contains(needle), "{url}: {problem:?}");
