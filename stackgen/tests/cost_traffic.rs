@@ -177,3 +177,17 @@ fn one_resource_named_twice_is_priced_once_with_a_warning() {
     // The key that sorts first (`CatalogFunction`) is the one priced.
     assert_eq!(once.totals.total, twice.totals.total);
 }
+
+/// A number past 64 bits is named at its field, in words (the parser called it a u128).
+#[test]
+fn a_number_past_64_bits_is_named_at_its_field() {
+    let err = Traffic::from_yaml(Path::new("x.yaml"), "api_requests: 99999999999999999999\n")
+        .expect_err("too large");
+    let text = err.to_string();
+    assert!(
+        text.contains("field `api_requests`")
+            && text.contains("is out of range for every number of a traffic profile")
+            && !text.contains("u128"),
+        "{text}"
+    );
+}

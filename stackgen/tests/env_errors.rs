@@ -299,6 +299,17 @@ fn budget_must_be_positive() {
         "budget.monthly_usd",
         &["must be greater than 0"],
     );
+    // Past 64 bits: valid YAML, named at its field (the parser called it a u128).
+    for huge in ["99999999999999999999", "-99999999999999999999"] {
+        shape(
+            "dev",
+            "monthly_usd: 50",
+            &format!("monthly_usd: {huge}"),
+            "monthly_usd",
+            "budget.monthly_usd",
+            &[&format!("`{huge}` is out of range for every number field")],
+        );
+    }
 }
 
 #[test]

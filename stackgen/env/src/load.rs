@@ -161,6 +161,21 @@ fn check_syntax(file: &Path, source: &str) -> Result<(), EnvError> {
                     format!("`{key}` appears twice here; keep one of them"),
                 )));
             }
+            // A whole number past 64 bits: valid YAML, that no field takes (the parser names
+            // it as a u128 or an i128).
+            if text.contains(" as u128") || text.contains(" as i128") {
+                let number = between(&text, "integer `", "`").unwrap_or_default();
+                let pos = locate::find_or_parent(source, &path);
+                return Err(EnvError::Schema(problem(
+                    file,
+                    pos,
+                    &path,
+                    format!(
+                        "`{number}` is out of range for every number field of an environment \
+                         file; write the value the field takes (see environments/dev.yaml)"
+                    ),
+                )));
+            }
             if text.contains("more than one document") {
                 return Err(EnvError::Format(problem(
                     file,

@@ -82,13 +82,24 @@ fn repeated_key(message: &str) -> Option<String> {
 }
 
 /// The parser's sentence without the " at line L column C" it appends (the location is given
-/// once, in front).
+/// once, in front); a whole number past 64 bits (which it names as a u128 or i128) in words.
 fn parser_message(inner: &serde_norway::Error) -> String {
     let msg = inner.to_string();
-    match msg.find(" at line ") {
+    let msg = match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg,
+    };
+    if msg.contains(" as u128") || msg.contains(" as i128") {
+        let number = msg
+            .split_once("integer `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map_or("", |(n, _)| n);
+        return format!(
+            "`{number}` is out of range for every number of a traffic profile; give the month's \
+             total, at most {MAX_MONTHLY} (a trillion)"
+        );
     }
+    msg
 }
 
 fn validate(path: &Path, t: &Traffic) -> Result<(), CostError> {
