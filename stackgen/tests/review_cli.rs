@@ -226,3 +226,14 @@ fn a_global_stack_added_or_removed_is_reviewed_and_priced() {
         "{doc}"
     );
 }
+
+/// `--against` a file (a template, say) is told apart from a directory that does not exist.
+#[test]
+fn against_a_file_says_it_is_a_file() {
+    let dir = scratch("against-file");
+    let file = dir.join("grocer-dev.template.json");
+    std::fs::write(&file, "{}").expect("written");
+    let (code, doc) = review(&environments("against-file-envs", |t| t), &file);
+    assert_eq!(code, Some(1), "{doc}");
+    assert!(doc.contains("that is a file, not a directory"), "{doc}");
+}

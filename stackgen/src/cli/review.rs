@@ -223,8 +223,13 @@ fn saved_sides(
 ) -> Result<(DiffInput, DiffInput, Vec<String>)> {
     if !dir.is_dir() {
         return Err(anyhow!(
-            "--against {}: no such directory; give `deployed` or a directory `stackgen synth --out` wrote",
-            dir.display()
+            "--against {}: {}; give `deployed` or a directory `stackgen synth --out` wrote",
+            dir.display(),
+            if dir.exists() {
+                "that is a file, not a directory"
+            } else {
+                "no such directory"
+            }
         ));
     }
     if !holds_templates(dir) {

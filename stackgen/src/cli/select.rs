@@ -37,6 +37,13 @@ impl EnvSelection {
                     self.environments_dir.display()
                 );
             }
+            if let Err(e) = std::fs::read_dir(&self.environments_dir) {
+                bail!(
+                    "--all: cannot read the environments directory {}: {e}; check that it is \
+                     readable (and listable) by this user",
+                    self.environments_dir.display()
+                );
+            }
             if names.is_empty() {
                 bail!(
                     "--all found no environment files (*.{}) in {}; run from the repository root or pass --environments-dir",

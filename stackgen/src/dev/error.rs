@@ -24,7 +24,7 @@ pub enum DevError {
     )]
     MissingBinary { function: String, binary: PathBuf },
     #[error(
-        "the UI directory {0} does not exist or is not a directory; run `stackgen dev` from the repository root or pass the path of `ui/`"
+        "the UI directory {0} does not exist or is not a directory; run `stackgen dev` from the repository root or pass it as `--workspace DIR` (the directory that holds ui/)"
     )]
     MissingUi(PathBuf),
     #[error(

@@ -362,7 +362,10 @@ fn deploy_policy(
         pass,
     ];
     if let Some(n) = &env.notifications {
-        // deploy/sender.rs: the SES identity customer emails come from, made when missing.
+        // deploy/sender.rs: the SES identity customer emails come from, made when missing
+        // (CreateEmailIdentity with tags needs ses:TagResource too: Service Authorization
+        // Reference, "Amazon Simple Email Service v2",
+        // <https://docs.aws.amazon.com/service-authorization/latest/reference/list_sesv2.html>).
         statements.push(Statement::allow(
             "TheSender",
             &[
@@ -370,15 +373,7 @@ fn deploy_policy(
                 "ses:GetEmailIdentity",
                 "ses:TagResource",
             ],
-            [sub!(
-                "arn:",
-                Pseudo::Partition,
-                ":ses:",
-                Pseudo::Region,
-                ":",
-                Pseudo::AccountId,
-                format!(":identity/{}", n.sender)
-            )],
+            [crate::stack::notifications::identity_arn(&n.sender)],
         ));
     }
     statements.extend(asset_statements(bucket));
