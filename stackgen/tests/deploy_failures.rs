@@ -642,3 +642,33 @@ fn answers_that_are_not_aws_or_say_wait_are_explained() -> TestResult {
     );
     Ok(())
 }
+
+/// A workspace without ui/ is refused before anything is asked of AWS: found after the change
+/// set, it left the stack changed and the storefront not uploaded.
+#[test]
+fn a_workspace_without_the_storefront_is_refused_before_any_change() -> TestResult {
+    let dead = format!("http://127.0.0.1:{}", free_port()?);
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let empty = std::env::temp_dir().join(format!("stackgen-no-ui-{}", std::process::id()));
+    std::fs::create_dir_all(&empty)?;
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
+        .args(["deploy", "--env", "local", "--yes", "--workspace"])
+        .arg(&empty)
+        .current_dir(&repo)
+        .env("NO_COLOR", "1")
+        .env("AWS_ENDPOINT_URL", &dead)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .output()?;
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("ui is not a directory")
+            && stderr.contains("--skip-site")
+            && stderr.contains("Nothing was deployed")
+            && !stderr.contains("cannot reach"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&empty);
+    Ok(())
+}
