@@ -156,9 +156,10 @@ pub enum PackageError {
         manifest: String,
     },
     #[error(
-        "cargo built the functions but {path} does not exist: the functions' binary is `{binary}` \
-         (retail-spec FUNCTIONS_BINARY), built with `--target-dir` {dir}/..; check that \
-         functions/Cargo.toml builds a binary of that name and that nothing removed it meanwhile."
+        "the functions' host binary {path} does not exist (`{binary}`, retail-spec \
+         FUNCTIONS_BINARY, which cargo builds into {dir}): build it (`stackgen package` without \
+         --skip-build does, and so does `make run`), or check --workspace; if cargo has just \
+         built it, check that functions/Cargo.toml builds a binary of that name."
     )]
     HostBinaryMissing {
         binary: &'static str,
