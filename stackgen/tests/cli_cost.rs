@@ -675,3 +675,27 @@ fn one_stack_compares_with_the_same_stack_of_the_other_environment() {
         text(&none.stderr)
     );
 }
+
+/// A malformed flag value is a usage error (64) whichever check finds it: clap's (`--meter`) or
+/// stackgen's (`--region`, `--date`), which said 1.
+#[test]
+fn prices_refresh_takes_known_regions_and_real_days() {
+    for (args, says) in [
+        (&["--region", "mars-1"][..], "not a commercial AWS region"),
+        (
+            &["--date", "2026-13-01"][..],
+            "expected a day as YYYY-MM-DD",
+        ),
+        (&["--date", "9999-12-31"][..], "from 2006 to today"),
+        (&["--date", "1900-01-01"][..], "from 2006 to today"),
+        (&["--meter", "nope"][..], "unknown meter"),
+    ] {
+        let o = offline(&[&["prices", "refresh", "--check"][..], args].concat());
+        assert_eq!(o.status.code(), Some(64), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains(says),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+}

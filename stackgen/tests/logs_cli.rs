@@ -153,19 +153,21 @@ async fn cloudwatch_logs_are_read_filtered_and_merged() -> TestResult {
             .contains("no log lines containing \"never written\"")
     );
 
-    // Mistakes: each exits 1 with its own message.
-    for (args, says) in [
-        (&["-f", "ordres"][..], "did you mean `orders`?"),
-        (&["--since", "10 minutes"][..], "30s, 10m, 2h or 1d"),
+    // Mistakes: each with its own message; a --since that is not a duration is a usage error
+    // (64, as every malformed flag value), the others exit 1.
+    for (args, says, code) in [
+        (&["-f", "ordres"][..], "did you mean `orders`?", 1),
+        (&["--since", "10 minutes"][..], "30s, 10m, 2h or 1d", 64),
         (
             &["-f", "catalog"][..],
             "/aws/lambda/grocer-dev-catalog (function `catalog`) does not exist",
+            1,
         ),
     ] {
         let mut all = vec!["logs", "--env", "dev"];
         all.extend_from_slice(args);
         let out = cli.run(&all)?;
-        assert_eq!(out.status.code(), Some(1), "{all:?}");
+        assert_eq!(out.status.code(), Some(code), "{all:?}");
         assert!(text(&out).1.contains(says), "{all:?}: {}", text(&out).1);
     }
     Ok(())

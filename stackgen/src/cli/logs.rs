@@ -27,7 +27,8 @@ functions run in AWS; `stackgen dev`'s log files for one with `function_code: ho
 
 Exit codes:
   0  printed (also when nothing matched; --follow: stopped with Ctrl-C or by its reader)
-  1  error: unknown function, bad --since, log group or directory missing, AWS refused";
+  1  error: unknown function, log group or directory missing, AWS refused
+  64 invalid command line (a --since that is not a duration, …)";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -42,7 +43,8 @@ pub struct Args {
         long,
         value_name = "DURATION",
         default_value = "10m",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = since_arg
     )]
     pub since: String,
     /// Keep printing new lines until Ctrl-C.
@@ -58,6 +60,11 @@ pub struct Args {
     /// `json`: one JSON object per line ({timestampMs, function, message}).
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+}
+
+/// `--since` as the command line is read: a malformed one is a usage error (exit 64).
+fn since_arg(text: &str) -> Result<String, String> {
+    logs::parse_since(text).map(|_| text.to_owned())
 }
 
 pub fn run(args: &Args) -> Result<Exit> {

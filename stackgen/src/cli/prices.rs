@@ -59,7 +59,7 @@ pub struct RefreshArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// A region to refresh (repeatable; default: the table's regions).
-    #[arg(long = "region", value_name = "REGION")]
+    #[arg(long = "region", value_name = "REGION", value_parser = parse_region)]
     pub regions: Vec<String>,
     /// Every commercial region stackgen knows.
     #[arg(long, conflicts_with = "regions")]
@@ -68,7 +68,7 @@ pub struct RefreshArgs {
     #[arg(long = "meter", value_name = "METER", value_parser = parse_meter)]
     pub meters: Vec<Meter>,
     /// The table's date when anything in it changes (default: today, UTC).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<String>,
     /// Write each Price List answer to DIR as a recording (what the tests replay).
     #[arg(long, value_name = "DIR")]
@@ -98,6 +98,33 @@ fn parse_meter(text: &str) -> Result<Meter, String> {
             names.join(", ")
         )
     })
+}
+
+/// A commercial region stackgen knows (a malformed value is a usage error, exit 64).
+fn parse_region(text: &str) -> Result<String, String> {
+    let known = crate::env::KNOWN_REGIONS;
+    if known.contains(&text) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "not a commercial AWS region stackgen knows; the regions are {}",
+            known.join(", ")
+        ))
+    }
+}
+
+/// A day from AWS's first prices (2006) to today, UTC, as `YYYY-MM-DD`.
+fn parse_date(text: &str) -> Result<String, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(text, &format)
+        .map_err(|_| "expected a day as YYYY-MM-DD, e.g. 2026-12-01".to_owned())?;
+    let today = time::OffsetDateTime::now_utc().date();
+    if day.year() < 2006 || day > today {
+        return Err(format!(
+            "prices are taken on a day from 2006 to today ({today}); give that day"
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 pub fn run(args: &Args) -> Result<Exit> {
@@ -183,12 +210,8 @@ fn options(args: &RefreshArgs, old: &TableFile<'_>) -> Result<Options> {
         );
     }
     let date = match &args.date {
-        Some(d) => {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(d, &format)
-                .with_context(|| format!("--date {d}: expected YYYY-MM-DD"))?;
-            d.clone()
-        }
+        // Checked as the command line was read (parse_date).
+        Some(d) => d.clone(),
         None => {
             let today = time::OffsetDateTime::now_utc().date();
             format!(
