@@ -32,7 +32,9 @@ Exit codes:
   0  written, or (--check) the table matches AWS's prices
   1  error: no credentials, the Price List refused, an unreadable table
   2  --check: a price moved, AWS prices a meter the table lacks, or a product the table read
-     from the Price List is gone (each is named)";
+     from the Price List is gone (each is named)
+  64 invalid command line (a --region stackgen does not know, an unknown --meter, a --date
+     that is not a day from 2006 to today)";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
