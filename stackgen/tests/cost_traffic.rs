@@ -191,3 +191,10 @@ fn a_number_past_64_bits_is_named_at_its_field() {
         "{text}"
     );
 }
+
+/// A device in place of a traffic profile is refused unread (it was read until memory ran out).
+#[test]
+fn a_device_is_not_a_traffic_profile() {
+    let err = Traffic::from_file(Path::new("/dev/zero")).expect_err("refused");
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+}

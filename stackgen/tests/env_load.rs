@@ -128,3 +128,29 @@ fn a_directory_where_a_file_should_be_is_unreadable_not_a_panic() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A device (`/dev/zero` behind a symlink), a named pipe and a file over 1 MiB are refused
+/// before they are read: the first was read until memory ran out, the second waited for ever.
+#[test]
+fn a_device_a_pipe_or_a_huge_file_is_refused_unread() {
+    let dir = std::env::temp_dir().join(format!("stackgen-env-odd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let zero = dir.join("zero.yaml");
+    let _ = std::fs::remove_file(&zero);
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    let pipe = dir.join("pipe.yaml");
+    let _ = std::fs::remove_file(&pipe);
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let huge = dir.join("huge.yaml");
+    std::fs::write(&huge, format!("# {}\n", "x".repeat(2 << 20))).expect("written");
+    for path in [&zero, &pipe, &huge] {
+        let err = env::load(path).expect_err("refused");
+        assert!(matches!(err, EnvError::Format(_)), "{err:?}");
+        assert!(
+            err.to_string().contains("this is not an environment file"),
+            "{err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

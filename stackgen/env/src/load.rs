@@ -19,9 +19,13 @@ use super::suggest::did_you_mean;
 /// The extension of environment files.
 pub const EXTENSION: &str = "yaml";
 
+/// The largest environment file read: the committed ones are a few kilobytes, and a path that
+/// names a device (`/dev/zero`) would otherwise be read until memory runs out.
+pub const MAX_BYTES: u64 = 1 << 20;
+
 /// Loads and validates the environment file at `path`; its stem must equal its `name`.
 pub fn load(path: &Path) -> Result<Environment, EnvError> {
-    let bytes = std::fs::read(path).map_err(|source| {
+    let bytes = read_bounded(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             let dir = match path.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -41,11 +45,47 @@ pub fn load(path: &Path) -> Result<Environment, EnvError> {
             }
         }
     })?;
+    let Some(bytes) = bytes else {
+        return Err(EnvError::Format(Problem {
+            file: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            field: String::new(),
+            message: format!(
+                "this is not an environment file: it is not a regular file, or it is over {} \
+                 KiB (the committed ones are a few kilobytes); point at the YAML file itself",
+                MAX_BYTES / 1024
+            ),
+        }));
+    };
     let source = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => return Err(not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to())),
     };
     parse(path, &source)
+}
+
+/// The file's bytes; `None` for something that is not a regular file (a device, a pipe) or is
+/// larger than [`MAX_BYTES`]. Reads at most one byte past the limit whatever the file claims.
+/// Traffic profiles are read the same way.
+pub fn read_bounded(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    // Looked at before it is opened: opening a named pipe waits for a writer, for ever.
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a directory",
+        ));
+    }
+    if !meta.is_file() || meta.len() > MAX_BYTES {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_BYTES).then_some(bytes))
 }
 
 /// The file is not UTF-8: where the first bad byte is, and what the file probably is.

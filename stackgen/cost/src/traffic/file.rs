@@ -19,9 +19,27 @@ const MAX_DURATION_MS: u64 = 900_000;
 pub const MAX_MONTHLY: u64 = 1_000_000_000_000;
 
 pub(super) fn load(path: &Path) -> Result<Traffic, CostError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CostError::TrafficRead {
+    let read = |source| CostError::TrafficRead {
         path: path.to_path_buf(),
         source,
+    };
+    let bytes = stackgen_env::read_bounded(path)
+        .map_err(read)?
+        .ok_or_else(|| {
+            read(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "it is not a regular file, or it is over {} KiB; a traffic profile is a short \
+                 YAML file",
+                    stackgen_env::MAX_BYTES / 1024
+                ),
+            ))
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        read(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "it is not UTF-8 text; save it as UTF-8",
+        ))
     })?;
     parse(path, &text)
 }
