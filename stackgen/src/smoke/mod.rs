@@ -153,6 +153,15 @@ pub fn url_problem(url: &str) -> Option<&'static str> {
     if uri.host().is_none_or(str::is_empty) {
         return Some("names no host");
     }
+    // The port as written (the http crate keeps what does not fit a u16 without a word).
+    let authority = uri.authority().map_or("", |a| a.as_str());
+    let port = match authority.rsplit_once(':') {
+        Some((_, port)) if !authority.ends_with(']') => Some(port),
+        _ => None,
+    };
+    if port.is_some_and(|p| p.parse::<u16>().map_or(true, |p| p == 0)) {
+        return Some("has a port that is not a number from 1 to 65535");
+    }
     if uri.query().is_some() || url.contains('#') {
         return Some("has a query or a fragment, which the store's address does not");
     }
@@ -303,6 +312,8 @@ mod tests {
             ("https://shop.example.com/?a=1", "query or a fragment"),
             ("https://shop.example.com/#top", "query or a fragment"),
             ("https:// bad", "not a URL"),
+            ("http://127.0.0.1:99999", "port that is not a number from 1 to 65535"),
+            ("http://127.0.0.1:0", "port that is not a number from 1 to 65535"),
         ] {
             assert!(
                 url_problem(bad).is_some_and(|p| p.contains(says)),
