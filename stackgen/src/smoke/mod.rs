@@ -312,8 +312,14 @@ mod tests {
             ("https://shop.example.com/?a=1", "query or a fragment"),
             ("https://shop.example.com/#top", "query or a fragment"),
             ("https:// bad", "not a URL"),
-            ("http://127.0.0.1:99999", "port that is not a number from 1 to 65535"),
-            ("http://127.0.0.1:0", "port that is not a number from 1 to 65535"),
+            (
+                "http://127.0.0.1:99999",
+                "port that is not a number from 1 to 65535",
+            ),
+            (
+                "http://127.0.0.1:0",
+                "port that is not a number from 1 to 65535",
+            ),
         ] {
             assert!(
                 url_problem(bad).is_some_and(|p| p.contains(says)),
