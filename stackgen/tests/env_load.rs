@@ -154,3 +154,16 @@ fn a_device_a_pipe_or_a_huge_file_is_refused_unread() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A hidden file (an editor's `.dev.yaml`) is not an environment: `list` (what `--all` and the
+/// "no such environment" message use) leaves it out.
+#[test]
+fn hidden_files_are_not_environments() {
+    let dir = std::env::temp_dir().join(format!("stackgen-env-hidden-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for name in [".dev.yaml", "dev.yaml", "prod.yaml"] {
+        std::fs::write(dir.join(name), "name: x\n").expect("written");
+    }
+    assert_eq!(env::list(&dir), ["dev", "prod"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -125,8 +125,8 @@ pub fn load_named(dir: &Path, name: &str) -> Result<Environment, EnvError> {
     load(&dir.join(format!("{name}.{EXTENSION}")))
 }
 
-/// Names of the environments in `dir` (stems of its `*.yaml` files), sorted. Empty when the
-/// directory cannot be read.
+/// Names of the environments in `dir` (stems of its `*.yaml` files, hidden ones left out: an
+/// editor's `.dev.yaml` is not an environment), sorted. Empty when the directory cannot be read.
 pub fn list(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -136,6 +136,7 @@ pub fn list(dir: &Path) -> Vec<String> {
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == EXTENSION))
         .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+        .filter(|name| !name.starts_with('.'))
         .collect();
     names.sort();
     names
