@@ -167,3 +167,42 @@ fn hidden_files_are_not_environments() {
     assert_eq!(env::list(&dir), ["dev", "prod"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `qa.yml` is the likeliest reason `--env qa` finds nothing: the message names it and the
+/// rename, instead of only listing the other environments.
+#[test]
+fn a_file_with_the_other_extension_is_named() {
+    let dir = std::env::temp_dir().join(format!("stackgen-env-yml-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("dev.yaml"), "name: dev\n").expect("written");
+    std::fs::write(dir.join("qa.yml"), "name: qa\n").expect("written");
+    let text = env::load_named(&dir, "qa")
+        .expect_err("no qa.yaml")
+        .to_string();
+    assert!(text.contains("but there is"), "{text}");
+    assert!(
+        text.contains("qa.yml: environment files end in `.yaml`"),
+        "{text}"
+    );
+    assert_eq!(env::list(&dir), ["dev"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A link whose target is gone is listed (so `check --all` reports it rather than skipping it)
+/// and loading it names the link and its missing target.
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_is_reported_not_skipped() {
+    let dir = std::env::temp_dir().join(format!("stackgen-env-link-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let gone = dir.join("gone.yaml");
+    std::os::unix::fs::symlink(&gone, dir.join("ghost.yaml")).expect("link");
+    assert_eq!(env::list(&dir), ["ghost"]);
+    let err = env::load_named(&dir, "ghost").expect_err("dangling");
+    let text = err.to_string();
+    assert!(matches!(err, EnvError::Unreadable { .. }), "{err:?}");
+    assert!(text.contains("ghost.yaml"), "{text}");
+    assert!(text.contains("is a symbolic link to"), "{text}");
+    assert!(text.contains("which does not exist"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

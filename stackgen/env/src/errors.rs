@@ -36,14 +36,16 @@ impl fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum EnvError {
     /// The environment file does not exist.
-    #[error("{}", not_found(name, path, dir, *dir_exists, available))]
+    #[error("{}", not_found(path, dir, *dir_exists, available, misnamed.as_deref()))]
     NotFound {
-        name: String,
+        /// `<dir>/<name>.yaml`.
         path: PathBuf,
         dir: PathBuf,
         /// Whether `dir` is a directory at all (else: the wrong `--environments-dir`).
         dir_exists: bool,
         available: Vec<String>,
+        /// A file of that name with another spelling of the extension (`qa.yml`, `qa.YAML`).
+        misnamed: Option<PathBuf>,
     },
     /// The environment name cannot be a file name in the environments directory.
     #[error(
@@ -92,17 +94,24 @@ impl EnvError {
 }
 
 fn not_found(
-    name: &str,
     path: &std::path::Path,
     dir: &std::path::Path,
     dir_exists: bool,
     available: &[String],
+    misnamed: Option<&std::path::Path>,
 ) -> String {
+    let name = path.file_stem().unwrap_or_default().to_string_lossy();
     let mut msg = format!(
         "environment `{name}` not found: there is no file {}",
         path.display()
     );
-    if !dir_exists {
+    if let Some(other) = misnamed {
+        msg.push_str(&format!(
+            ", but there is {}: environment files end in `.yaml`; rename it to {}",
+            other.display(),
+            path.display()
+        ));
+    } else if !dir_exists {
         msg.push_str(&format!(
             ", and there is no directory {}; run stackgen from the repository root, or pass \
              --environments-dir (or STACKGEN_ENVIRONMENTS_DIR) the directory that holds the \
@@ -191,11 +200,11 @@ mod tests {
     #[test]
     fn not_found_lists_what_exists() {
         let err = EnvError::NotFound {
-            name: "qa".into(),
             path: PathBuf::from("environments/qa.yaml"),
             dir: PathBuf::from("environments"),
             dir_exists: true,
             available: vec!["dev".into(), "local".into(), "prod".into()],
+            misnamed: None,
         };
         let text = err.to_string();
         assert!(text.contains("environments/qa.yaml"), "{text}");

@@ -26,16 +26,28 @@ pub const MAX_BYTES: u64 = 1 << 20;
 /// Loads and validates the environment file at `path`; its stem must equal its `name`.
 pub fn load(path: &Path) -> Result<Environment, EnvError> {
     let bytes = read_bounded(path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
+        let dangling = std::fs::read_link(path).ok();
+        if let Some(target) = dangling.filter(|_| source.kind() == std::io::ErrorKind::NotFound) {
+            EnvError::Unreadable {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!(
+                        "it is a symbolic link to {}, which does not exist (point the link at an environment file, or remove it)",
+                        target.display()
+                    ),
+                ),
+            }
+        } else if source.kind() == std::io::ErrorKind::NotFound {
             let dir = match path.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
                 _ => PathBuf::from("."),
             };
             EnvError::NotFound {
-                name: stem_of(path),
                 path: path.to_path_buf(),
                 available: list(&dir),
                 dir_exists: dir.is_dir(),
+                misnamed: misnamed(path),
                 dir,
             }
         } else {
@@ -125,8 +137,32 @@ pub fn load_named(dir: &Path, name: &str) -> Result<Environment, EnvError> {
     load(&dir.join(format!("{name}.{EXTENSION}")))
 }
 
+/// The file beside `path` with the same stem and another spelling of `.yaml` (`.yml`, `.YAML`),
+/// when there is one: the likely reason `path` is missing.
+fn misnamed(path: &Path) -> Option<PathBuf> {
+    let dir = path.parent()?;
+    let stem = path.file_stem()?;
+    std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    })
+    .ok()?
+    .filter_map(Result::ok)
+    .map(|e| e.path())
+    .filter(|p| p.file_stem() == Some(stem) && p.is_file())
+    .find(|p| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
+    })
+    .map(|p| dir.join(p.file_name().unwrap_or_default()))
+}
+
 /// Names of the environments in `dir` (stems of its `*.yaml` files, hidden ones left out: an
 /// editor's `.dev.yaml` is not an environment), sorted. Empty when the directory cannot be read.
+/// A symbolic link whose target is gone is listed, so that `--all` reports it rather than
+/// skipping it.
 pub fn list(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -134,7 +170,8 @@ pub fn list(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == EXTENSION))
+        .filter(|p| p.is_file() || p.is_symlink())
+        .filter(|p| p.extension().is_some_and(|e| e == EXTENSION))
         .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
         .filter(|name| !name.starts_with('.'))
         .collect();

@@ -192,9 +192,10 @@ fn default_strict_limit() -> u32 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Notifications {
-    /// The address customer emails come from (`orders@shop.example.com`). The stack declares it
-    /// as an SES email identity; AWS emails it a verification link once, and an account still
-    /// in the SES sandbox may only send to verified addresses.
+    /// The address customer emails come from (`orders@shop.example.com`): an SES email identity
+    /// of the account, which deploy makes when missing (not a resource of the stack, ADR 17);
+    /// AWS emails it a verification link once, and an account still in the SES sandbox may
+    /// only send to verified addresses.
     pub sender: String,
 }
 
