@@ -86,6 +86,10 @@ of AWS's API references, so that stackgen's calls to them are exercised for real
   found"); a second backfill within 24 hours is refused (BackfillLimitExceededException).
 * Cost Explorer anomaly monitors: CreateAnomalyMonitor, GetAnomalyMonitors,
   DeleteAnomalyMonitor (names and ARNs only).
+* SES v2 GetAccount (`GET /v2/email/account`): the account's sending status. It has production
+  access (moto delivers to any recipient) unless `EMULATOR_SES_SANDBOX=1`, which reports the
+  sandbox every new AWS account starts in (200 messages a day, 1 a second); sending itself is
+  not restricted either way.
 * SNS email subscriptions wait for confirmation, as in AWS: ListSubscriptionsByTopic shows
   `PendingConfirmation` instead of their ARN (moto confirms every subscription at once).
 
@@ -1612,10 +1616,29 @@ def _cost_explorer(action: str, request: dict):
     return None
 
 
+def _ses_account():
+    """SES v2 GetAccount, shaped as the API reference's GetAccount response."""
+    sandbox = os.environ.get("EMULATOR_SES_SANDBOX", "0") == "1"
+    body = {
+        "DedicatedIpAutoWarmupEnabled": False,
+        "EnforcementStatus": "HEALTHY",
+        "ProductionAccessEnabled": not sandbox,
+        "SendQuota": {
+            "Max24HourSend": 200.0 if sandbox else 50000.0,
+            "MaxSendRate": 1.0 if sandbox else 14.0,
+            "SentLast24Hours": 0.0,
+        },
+        "SendingEnabled": True,
+    }
+    return "200 OK", [("Content-Type", "application/json")], json.dumps(body).encode()
+
+
 def _account_api_action(environ) -> str:
     """The operation `_account_apis` answered (its emulator-only outboxes are unsigned)."""
     if environ.get("PATH_INFO", "").rstrip("/") == "/2016-08-19/account-settings":
         return "GetAccountSettings"
+    if environ.get("PATH_INFO", "").rstrip("/") == "/v2/email/account":
+        return "GetAccount"
     return environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
 
 
@@ -1624,6 +1647,8 @@ def _account_apis(environ):
     path = environ.get("PATH_INFO", "")
     if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/2016-08-19/account-settings":
         return _lambda_account_settings()
+    if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/v2/email/account":
+        return _ses_account()
     if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/_emulator/cognito/outbox":
         return _cognito_outbox(environ)
     if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/_emulator/ses/outbox":

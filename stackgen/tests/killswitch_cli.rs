@@ -199,6 +199,20 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
         status["account"]["lambdaConcurrency"]["state"], "ready",
         "{status}"
     );
+    // local.yaml emails customers: its sender was made (and, here, verified) by the deploy, and
+    // the emulated account has production access unless EMULATOR_SES_SANDBOX says otherwise.
+    assert_eq!(
+        status["account"]["emailSender"]["state"], "ready",
+        "{status}"
+    );
+    assert_eq!(
+        status["account"]["emailSending"]["state"], "ready",
+        "{status}"
+    );
+    assert!(
+        text.contains("SES in us-east-1: production access"),
+        "{text}"
+    );
     assert_eq!(
         status["account"]["costAllocationTags"]["state"], "warning",
         "{status}"
@@ -306,10 +320,14 @@ fn bootstrap_names_the_tags_billing_has_not_seen_yet() -> TestResult {
 
 /// A new account's Lambda quota (the emulator's `EMULATOR_LAMBDA_CONCURRENCY=10`) is below
 /// what the stack admits: deploy goes ahead and says so, with the number and the request to
-/// make; inactive cost allocation tags are called out too.
+/// make; inactive cost allocation tags and the SES sandbox (`EMULATOR_SES_SANDBOX=1`) are
+/// called out too.
 #[test]
 fn deploy_warns_of_a_low_concurrency_quota_and_inactive_cost_tags() -> TestResult {
-    let moto = Moto::start_with(&[("EMULATOR_LAMBDA_CONCURRENCY", "10")])?;
+    let moto = Moto::start_with(&[
+        ("EMULATOR_LAMBDA_CONCURRENCY", "10"),
+        ("EMULATOR_SES_SANDBOX", "1"),
+    ])?;
     let cli = Cli::new(&moto, "quota")?;
     let lambda = cli.dir.join("lambda").to_string_lossy().to_string();
     let out_dir = cli.dir.join("out").to_string_lossy().to_string();
@@ -334,6 +352,11 @@ fn deploy_warns_of_a_low_concurrency_quota_and_inactive_cost_tags() -> TestResul
     assert!(stderr.contains("L-B99A9384"), "{stderr}");
     assert!(
         stderr.contains("cost allocation tags Project, Env are NOT ACTIVE"),
+        "{stderr}"
+    );
+    // A new account's SES sandbox: order emails would reach verified addresses only.
+    assert!(
+        stderr.contains("the account is in the SES sandbox in us-east-1"),
         "{stderr}"
     );
     // A no-op deploy stays a no-op: no account checks, no warnings.

@@ -174,7 +174,7 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
     if identity.is_none() {
         guard_account(&ctx, env, &progress).await?;
     }
-    warn_unready(&ctx, stack).await;
+    warn_unready(&ctx, env, stack).await;
     let boot = bootstrap_in(&ctx, &progress).await?;
     let uploads = deploy::upload_assets(&ctx, &boot.bucket, &manifest, &progress)
         .await
@@ -430,15 +430,19 @@ pub fn real_recipients(env: &Environment) -> Result<()> {
 }
 
 /// The account checks that do not stop a deploy (see [`deploy::readiness`]): Lambda
-/// concurrency and active cost allocation tags, printed as warnings.
-pub async fn warn_unready(ctx: &AwsContext, stack: &RetailStack) {
+/// concurrency, active cost allocation tags and, when the environment emails customers, the
+/// SES sandbox, printed as warnings.
+pub async fn warn_unready(ctx: &AwsContext, env: &Environment, stack: &RetailStack) {
     use deploy::readiness::{self, Readiness};
     let color = stderr_color();
     let ce = crate::cost::actuals::client(ctx.config());
-    let checks = [
+    let mut checks = vec![
         readiness::lambda_concurrency(ctx, stack::admitted_concurrency(stack)).await,
         readiness::cost_allocation_tags(&ce, &["Project", "Env"]).await,
     ];
+    if env.notifications.is_some() {
+        checks.push(deploy::sender::account_readiness(ctx).await);
+    }
     for check in checks {
         match check {
             Readiness::Ready(_) => {}

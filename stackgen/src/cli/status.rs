@@ -70,7 +70,7 @@ pub fn run(args: &Args) -> Result<Exit> {
             .await
             .with_context(|| format!("cannot read the status of stack `{}`", stack.name))?;
         let account = if report.exists {
-            Some(account_checks(&ctx, &stack, &report.outputs).await?)
+            Some(account_checks(&ctx, &env, &stack, &report.outputs).await?)
         } else {
             None
         };
@@ -316,15 +316,19 @@ fn print_companion(color: bool, region: &str, c: &deploy::StackStatusReport) {
 }
 
 /// What `status` checks beyond the stack: the account's readiness (see
-/// `deploy::readiness`) and the stack's topic subscriptions nobody confirmed.
+/// `deploy::readiness`), the stack's topic subscriptions nobody confirmed and, when the
+/// environment emails customers, whether SES may send them (`deploy::sender`).
 struct AccountChecks {
     concurrency: Readiness,
     cost_tags: Readiness,
     pending: Vec<PendingSubscription>,
+    /// The sender identity, then the account's SES status.
+    email: Option<[Readiness; 2]>,
 }
 
 async fn account_checks(
     ctx: &crate::aws::AwsContext,
+    env: &crate::env::Environment,
     stack: &crate::stack::RetailStack,
     outputs: &std::collections::BTreeMap<String, String>,
 ) -> Result<AccountChecks> {
@@ -336,11 +340,19 @@ async fn account_checks(
         .await
         .context("cannot list the subscriptions of the stack's topics")?;
     let ce = crate::cost::actuals::client(ctx.config());
+    let email = match &env.notifications {
+        Some(n) => Some([
+            deploy::sender::identity_readiness(ctx, &n.sender).await,
+            deploy::sender::account_readiness(ctx).await,
+        ]),
+        None => None,
+    };
     Ok(AccountChecks {
         concurrency: readiness::lambda_concurrency(ctx, crate::stack::admitted_concurrency(stack))
             .await,
         cost_tags: readiness::cost_allocation_tags(&ce, &["Project", "Env"]).await,
         pending,
+        email,
     })
 }
 
@@ -355,12 +367,18 @@ impl AccountChecks {
             "lambdaConcurrency": one(&self.concurrency),
             "costAllocationTags": one(&self.cost_tags),
             "unconfirmedSubscriptions": self.pending,
+            "emailSender": self.email.as_ref().map(|[sender, _]| one(sender)),
+            "emailSending": self.email.as_ref().map(|[_, account]| one(account)),
         })
     }
 
     fn print(&self, color: bool) {
         outln!("  account:");
-        for check in [&self.concurrency, &self.cost_tags] {
+        let email = self.email.iter().flatten();
+        for check in [&self.concurrency, &self.cost_tags]
+            .into_iter()
+            .chain(email)
+        {
             match check {
                 Readiness::Ready(m) => outln!("    {m}"),
                 Readiness::Warning(m) => outln!("    {} {m}", paint(color, "1;33", "WARNING:")),

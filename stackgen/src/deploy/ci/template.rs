@@ -63,13 +63,14 @@ const DRIFT_STATUS_ACTIONS: &[&str] = &[
     "cloudformation:BatchDescribeTypeConfigurations",
     "cloudformation:DescribeStackDriftDetectionStatus",
 ];
-/// What `cost-report --actuals` and `status` read of the bill (Cost Explorer has no resource
-/// types for these).
+/// What `cost-report --actuals` and `status` read of the bill and the account (none of these
+/// has a resource type).
 const COST_READ_ACTIONS: &[&str] = &[
     "ce:GetCostAndUsage",
     "ce:GetCostForecast",
     "ce:ListCostAllocationTags",
     "lambda:GetAccountSettings",
+    "ses:GetAccount",
 ];
 /// What `deploy` does to its own stack.
 const CHANGE_SET_ACTIONS: &[&str] = &[
@@ -97,9 +98,15 @@ const RETIRE_ACTIONS: &[&str] = &[
     "cloudformation:UpdateTerminationProtection",
 ];
 /// What `deploy` checks of the account before it starts (deploy/readiness.rs) and `status`
-/// shows: Lambda's concurrency quota and which cost allocation tags are active. Neither has a
-/// resource type.
-const ACCOUNT_READ_ACTIONS: &[&str] = &["ce:ListCostAllocationTags", "lambda:GetAccountSettings"];
+/// shows: Lambda's concurrency quota, which cost allocation tags are active and whether SES is
+/// still in the sandbox (deploy/sender.rs). None has a resource type (Service Authorization
+/// Reference, "Amazon Simple Email Service v2": GetAccount,
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsimpleemailservicev2.html>).
+const ACCOUNT_READ_ACTIONS: &[&str] = &[
+    "ce:ListCostAllocationTags",
+    "lambda:GetAccountSettings",
+    "ses:GetAccount",
+];
 /// The smoke test's throwaway customer (smoke/customer.rs, deploy/staff.rs).
 const SMOKE_CUSTOMER_ACTIONS: &[&str] = &[
     "cognito-idp:AdminCreateUser",
@@ -151,7 +158,7 @@ pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
                 "stackgen: read-only review of `{stack}` from GitHub Actions of {}",
                 trust.repository
             ),
-            review_policy(&stack, &crate::stack::global::stack_name(env)),
+            review_policy(env, &stack),
             "review",
         ),
     );
@@ -280,9 +287,10 @@ fn named(service: &str, kind: &str, stack: &str) -> Value {
     )
 }
 
-/// `global`: the environment's global stack, read whether the environment has one now or not
-/// (`diff` shows one it no longer has as removed).
-fn review_policy(stack: &str, global: &str) -> PolicyDocument {
+/// The environment's global stack is read whether the environment has one now or not (`diff`
+/// shows one it no longer has as removed).
+fn review_policy(env: &Environment, stack: &str) -> PolicyDocument {
+    let global = &crate::stack::global::stack_name(env);
     let reads = product_read_actions();
     let reads: Vec<&str> = reads.iter().map(String::as_str).collect();
     let stacks = vec![
@@ -290,7 +298,7 @@ fn review_policy(stack: &str, global: &str) -> PolicyDocument {
         stack_arn(BOOTSTRAP_STACK_NAME),
         global_stack_arn(global),
     ];
-    PolicyDocument::new(vec![
+    let mut doc = PolicyDocument::new(vec![
         Statement::allow("ReadStacks", STACK_READ_ACTIONS, stacks),
         Statement::allow("DriftDetectionStatus", DRIFT_STATUS_ACTIONS, ["*"]),
         Statement::allow("ReadResourcesForDrift", &reads, ["*"]),
@@ -312,7 +320,16 @@ fn review_policy(stack: &str, global: &str) -> PolicyDocument {
                 format!(":budget/{stack}-*")
             )],
         ),
-    ])
+    ]);
+    if let Some(n) = &env.notifications {
+        // `status` says whether the sender is verified (deploy/sender.rs).
+        doc.statement.push(Statement::allow(
+            "ReadTheSender",
+            &["ses:GetEmailIdentity"],
+            [crate::stack::notifications::identity_arn(&n.sender)],
+        ));
+    }
+    doc
 }
 
 /// `global`: the environment's global stack and the us-east-1 bootstrap role it is deployed with.
