@@ -48,6 +48,9 @@ const GROUPS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
+/// The node of the SES sender identity.
+const SENDER: &str = "sender";
+
 /// An edge with its label.
 type Edges = BTreeMap<(String, String), BTreeSet<&'static str>>;
 
@@ -60,12 +63,15 @@ pub fn page(env: &Environment, view: &View) -> String {
          ![Architecture](architecture.svg)\n\n\
          The Mermaid source (`make docs` renders it to `architecture.svg`):\n\n```mermaid\n",
     );
-    out.push_str(&mermaid(view));
+    let sender = env.notifications.as_ref().map(|n| n.sender.as_str());
+    out.push_str(&mermaid(view, sender));
     out.push_str("```\n");
     out
 }
 
-fn mermaid(view: &View) -> String {
+/// `sender`: the account's SES identity customer emails come from (not a resource of the
+/// stack, but what the notifier's role may send from), drawn with the events.
+fn mermaid(view: &View, sender: Option<&str>) -> String {
     let nodes: BTreeSet<&str> = view
         .resources
         .iter()
@@ -89,6 +95,11 @@ fn mermaid(view: &View) -> String {
         for r in &members {
             out.push_str(&format!("    {}\n", node(r)));
         }
+        if let (Some(address), "events") = (sender, *key) {
+            out.push_str(&format!(
+                "    {SENDER}[\"{address}<br/>SES identity (account)\"]\n"
+            ));
+        }
         let alarms = view.of_type(cloudwatch::ALARM_TYPE_NAME).count();
         if *key == "finops" && alarms > 0 {
             out.push_str(&format!("    alarms[\"{alarms} alarms<br/>CloudWatch\"]\n"));
@@ -99,6 +110,10 @@ fn mermaid(view: &View) -> String {
     entry_edges(view, &nodes, &mut edges);
     glue_edges(view, &nodes, &mut edges);
     role_edges(view, &nodes, &mut edges);
+    match sender {
+        Some(_) => add(&mut edges, SENDER, "email", "delivers"),
+        None => edges.retain(|(_, to), _| to != SENDER),
+    }
     for ((from, to), labels) in &edges {
         let label: Vec<&str> = labels.iter().copied().collect();
         out.push_str(&format!("  {from} -->|{}| {to}\n", label.join(", ")));
@@ -270,6 +285,10 @@ fn role_edges(view: &View, nodes: &BTreeSet<&str>, edges: &mut Edges) {
                     .filter(|t| nodes.contains(t.as_str()) && t != f.id && !triggered.contains(t))
                     .collect();
                 let labels = verbs(&st["Action"]);
+                // The sender is the account's, named by a literal ARN rather than a reference.
+                if labels.contains(&"emails") {
+                    add(edges, f.id, SENDER, "emails");
+                }
                 let functions = targets
                     .iter()
                     .filter(|t| {
