@@ -182,3 +182,78 @@ fn the_pack_covers_every_alarm_function_and_resource() {
     let restore = read(&out.join("dev/runbooks/restore-table.md"));
     assert!(restore.contains("no point-in-time recovery"), "{restore}");
 }
+
+/// What on-call would run from the pages works for that environment: prod's destroy needs
+/// --force-prod, a throttle does not re-arm within the month, a destroyed dev has no functions
+/// for `kill-switch status` to read, the global stack is in prod's inventory and failed-deploy
+/// page, and the local pack's `aws` commands are sent to the emulator.
+#[test]
+fn the_runbooks_give_commands_that_work_for_their_environment() {
+    let out = scratch("commands");
+    let out_arg = out.to_string_lossy().into_owned();
+    let o = stackgen(&["docs", "--all", "--out", &out_arg]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let page = |env: &str, name: &str| read(&out.join(env).join(name));
+
+    let failed = page("prod", "runbooks/failed-deploy.md");
+    assert!(
+        failed.contains("stackgen destroy --env prod --force-prod"),
+        "{failed}"
+    );
+    assert!(
+        failed.contains("--stack-name grocer-prod-global --region us-east-1"),
+        "{failed}"
+    );
+    let failed = page("dev", "runbooks/failed-deploy.md");
+    assert!(
+        failed.contains("`stackgen destroy --env dev` again"),
+        "{failed}"
+    );
+
+    let kill = page("prod", "runbooks/kill-switch.md");
+    assert!(
+        kill.contains("stackgen kill-switch status --env prod"),
+        "{kill}"
+    );
+    assert!(kill.contains("does not act again this month"), "{kill}");
+    assert!(
+        !kill.contains("notifies again at the next threshold"),
+        "{kill}"
+    );
+    let kill = page("dev", "runbooks/kill-switch.md");
+    assert!(
+        !kill.contains("kill-switch status"),
+        "dev's stack is gone: {kill}"
+    );
+    assert!(
+        kill.contains("--stack-status-filter DELETE_COMPLETE"),
+        "{kill}"
+    );
+
+    let inventory = page("prod", "inventory.md");
+    assert!(
+        inventory.contains("## Stack `grocer-prod-global` (us-east-1)"),
+        "{inventory}"
+    );
+    assert!(inventory.contains("| `CdnWebAcl` |"), "{inventory}");
+    assert!(page("prod", "README.md").contains("Idle cost of every stack"));
+
+    let restore = page("local", "runbooks/restore-table.md");
+    assert!(
+        restore.contains("export AWS_ENDPOINT_URL=http://127.0.0.1:5000"),
+        "{restore}"
+    );
+    assert!(!page("dev", "runbooks/restore-table.md").contains("AWS_ENDPOINT_URL"));
+    let demo = page("local", "runbooks/demo-flow.md");
+    assert!(demo.contains("`make run`"), "{demo}");
+    assert!(
+        !demo.contains("stackgen smoke"),
+        "deploy skips smoke on the emulator: {demo}"
+    );
+
+    // No page points at a dashboard the environment does not have (dev has none).
+    for name in ["runbooks/api-5xx.md", "runbooks/kill-switch.md"] {
+        let text = page("dev", name);
+        assert!(!text.contains("the dashboard's"), "{name}: {text}");
+    }
+}

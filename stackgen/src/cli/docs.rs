@@ -10,7 +10,6 @@ use super::exit::Exit;
 use super::select::EnvSelection;
 use crate::cost::{self, BuiltinProfile, EstimateOptions, Traffic};
 use crate::env::Environment;
-use crate::model::Format;
 use crate::opsdocs::{self, Page};
 
 #[derive(Debug, clap::Args)]
@@ -64,14 +63,10 @@ pub fn run(args: &Args) -> Result<Exit> {
 /// The pack of one environment, after its guardrails pass.
 fn pack(env: &Environment) -> Result<Vec<Page>> {
     let stack = super::target::prepare_for(env, "; no docs were written")?;
-    let text = stack
-        .template
-        .render(Format::Json)
-        .with_context(|| format!("cannot render the template of `{}`", env.name))?;
-    let template: serde_json::Value =
-        serde_json::from_str(&text).context("the rendered template is not JSON")?;
+    let guard = crate::guard::check(&stack, env);
+    let rendered = super::diff::rendered(stack)?;
     let idle = cost::estimate(
-        &template,
+        &rendered.priced,
         &Traffic::builtin(BuiltinProfile::Idle),
         &EstimateOptions {
             label: env.name.clone(),
@@ -81,8 +76,22 @@ fn pack(env: &Environment) -> Result<Vec<Page>> {
         },
     )
     .ok();
-    let guard = crate::guard::check(&stack, env);
-    Ok(opsdocs::render(env, &template, idle.as_ref(), &guard))
+    let companions: Vec<opsdocs::Companion<'_>> = rendered
+        .companions
+        .iter()
+        .map(|c| opsdocs::Companion {
+            name: &c.name,
+            region: &c.region,
+            template: &c.template,
+        })
+        .collect();
+    Ok(opsdocs::render(
+        env,
+        &rendered.template,
+        &companions,
+        idle.as_ref(),
+        &guard,
+    ))
 }
 
 /// Files that differ from `pages`, are missing, or are left over in `dir`.

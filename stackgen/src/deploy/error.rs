@@ -32,8 +32,9 @@ pub enum DeployError {
         reason: String,
     },
     #[error(
-        "stack `{stack}` is in DELETE_FAILED{reason}. Run `stackgen destroy` again to finish the \
-         deletion (it empties buckets first), then deploy."
+        "stack `{stack}` is in DELETE_FAILED{reason}. Run `stackgen destroy` for this \
+         environment again to finish the deletion (it empties buckets first; a protected \
+         environment needs --force-prod), then deploy."
     )]
     DeleteFailed { stack: String, reason: String },
     #[error(

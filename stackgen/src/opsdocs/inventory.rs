@@ -10,7 +10,12 @@ use stackgen_model::generated::{cloudwatch, lambda};
 /// The four cost-allocation tags every taggable resource carries.
 const STACK_TAGS: [&str; 4] = ["Project", "Env", "Owner", "CostCenter"];
 
-pub fn page(env: &Environment, view: &View, idle: Option<&CostReport>) -> String {
+pub fn page(
+    env: &Environment,
+    view: &View,
+    companions: &[super::Companion<'_>],
+    idle: Option<&CostReport>,
+) -> String {
     let mut out = super::generated(env);
     out.push_str(&format!("# Inventory: `{}`\n\n", env.name));
     out.push_str(&format!(
@@ -31,11 +36,30 @@ pub fn page(env: &Environment, view: &View, idle: Option<&CostReport>) -> String
         out.push_str(&chart);
         out.push('\n');
     }
+    table(&mut out, view, idle, "");
+    for c in companions {
+        let theirs = View::new(c.template);
+        out.push_str(&format!(
+            "\n## Stack `{}` ({})\n\n{} resources, deployed before the main stack, which reads \
+             their ids as parameters.\n\n",
+            c.name,
+            c.region,
+            theirs.resources.len()
+        ));
+        table(&mut out, &theirs, idle, &format!("{}/", c.name));
+    }
+    out
+}
+
+/// One stack's resources. The cost report prices every stack together and names another
+/// stack's resources `<stack>/<id>` (`prefix`).
+fn table(out: &mut String, view: &View, idle: Option<&CostReport>, prefix: &str) {
     out.push_str("| resource | type | name | tags | log group | alarms | idle / month |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for r in &view.resources {
+        let key = format!("{prefix}{}", r.id);
         let cost = idle
-            .and_then(|c| c.resources.iter().find(|x| x.logical_id == r.id))
+            .and_then(|c| c.resources.iter().find(|x| x.logical_id == key))
             .map_or_else(|| "—".to_owned(), |x| x.idle.to_string());
         out.push_str(&format!(
             "| `{}` | `{}` | {} | {} | {} | {} | {} |\n",
@@ -49,7 +73,6 @@ pub fn page(env: &Environment, view: &View, idle: Option<&CostReport>) -> String
             cost
         ));
     }
-    out
 }
 
 fn cell(text: &str) -> String {

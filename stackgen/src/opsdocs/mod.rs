@@ -31,20 +31,32 @@ pub struct Page {
     pub text: String,
 }
 
-/// The whole pack of `env`, whose rendered template is `template`; `idle` is its cost report
-/// under the idle profile, when its region is priced; `guard` the guardrail report it passed.
+/// One of the environment's other stacks (the global stack in us-east-1), rendered.
+pub struct Companion<'a> {
+    pub name: &'a str,
+    pub region: &'a str,
+    pub template: &'a Value,
+}
+
+/// The whole pack of `env`, whose rendered template is `template` and whose other stacks are
+/// `companions`; `idle` is the cost report of every stack under the idle profile, when its
+/// region is priced; `guard` the guardrail report it passed.
 pub fn render(
     env: &Environment,
     template: &Value,
+    companions: &[Companion<'_>],
     idle: Option<&CostReport>,
     guard: &crate::guard::Report,
 ) -> Vec<Page> {
     let view = View::new(template);
     let alarms = runbooks::alarms(env, &view);
     let mut pages = vec![
-        page("README.md", index(env, &view, idle, &alarms)),
+        page("README.md", index(env, &view, companions, idle, &alarms)),
         page("architecture.md", diagram::page(env, &view)),
-        page("inventory.md", inventory::page(env, &view, idle)),
+        page(
+            "inventory.md",
+            inventory::page(env, &view, companions, idle),
+        ),
         page("evidence.md", evidence::page(env, &view, guard)),
     ];
     for alarm in &alarms {
@@ -53,7 +65,7 @@ pub fn render(
             runbooks::alarm_page(env, &view, alarm),
         ));
     }
-    for (slug, text) in runbooks::procedures(env, &view) {
+    for (slug, text) in runbooks::procedures(env, &view, companions) {
         pages.push(page(&format!("runbooks/{slug}.md"), text));
     }
     pages
@@ -81,19 +93,36 @@ pub(crate) fn generated(env: &Environment) -> String {
 fn index(
     env: &Environment,
     view: &View,
+    companions: &[Companion<'_>],
     idle: Option<&CostReport>,
     alarms: &[runbooks::AlarmDoc],
 ) -> String {
     let mut out = generated(env);
     out.push_str(&format!("# Operations: `{}`\n\n", env.name));
     out.push_str(&format!(
-        "Stack `{}-{}` in `{}`: {} resources, {} functions, {} alarms. Idle cost: {}.\n\n",
+        "Stack `{}-{}` in `{}`: {} resources, {} functions, {} alarms.",
         env.project,
         env.name,
         env.region,
         view.resources.len(),
         view.of_type(lambda::FUNCTION_TYPE_NAME).count(),
         alarms.len(),
+    ));
+    for c in companions {
+        out.push_str(&format!(
+            " Stack `{}` in `{}`: {} resources (what CloudFront needs in us-east-1).",
+            c.name,
+            c.region,
+            View::new(c.template).resources.len()
+        ));
+    }
+    out.push_str(&format!(
+        " Idle cost{}: {}.\n\n",
+        if companions.is_empty() {
+            ""
+        } else {
+            " of every stack"
+        },
         idle.map_or_else(
             || "not priced in this region".to_owned(),
             |r| format!("{} a month at list price", r.totals.idle)

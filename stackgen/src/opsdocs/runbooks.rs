@@ -202,9 +202,27 @@ fn consumers(view: &View, dlq: &str) -> Vec<String> {
         .collect()
 }
 
+/// For an environment on the local emulator: where this page's `aws` commands must go. The
+/// AWS CLI (v2.13 and later) sends every request to `AWS_ENDPOINT_URL` when it is set (AWS SDKs
+/// and Tools Reference Guide, "Service-specific endpoints",
+/// <https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html>); without it they
+/// would go to AWS.
+fn emulator_note(env: &Environment) -> String {
+    env.emulator.as_ref().map_or_else(String::new, |url| {
+        format!(
+            "> `{}` runs on the local emulator: run the `aws` commands below with \
+             `export AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID=testing \
+             AWS_SECRET_ACCESS_KEY=testing` first, or they go to AWS. The emulator answers the \
+             APIs the store uses; Logs Insights and X-Ray are AWS's only.\n\n",
+            env.name
+        )
+    })
+}
+
 pub fn alarm_page(env: &Environment, view: &View, alarm: &AlarmDoc) -> String {
     let mut out = super::generated(env);
     out.push_str(&format!("# `{}`\n\n{}\n\n", alarm.name, alarm.summary));
+    out.push_str(&emulator_note(env));
     out.push_str(&format!(
         "It fires when `{}` is at least 1 in a five-minute period, and notifies the ops-alerts \
          topic (`{}-{}-ops-alerts`), whose email subscribers are the environment's \
@@ -306,34 +324,57 @@ fn first_steps(env: &Environment, w: &Watched) -> String {
             "1. Run the query above; group the errors by `msg` and `cause`.\n\
              2. `stackgen status --env {e}`: is the stack mid-deploy or rolled back? A failing \
              deploy is the usual cause (see [A deploy failed](failed-deploy.md)).\n\
-             3. Timeouts (`Task timed out`) point at DynamoDB throttling or a slow dependency: \
-             check the dashboard's duration and throttles.\n\
+             3. Timeouts (`Task timed out`) point at a slow dependency or DynamoDB throttling: \
+             the function's `Duration` ({duration}) and, in CloudWatch → Metrics → DynamoDB, the \
+             tables' `ThrottledRequests`.\n\
              4. If a release caused it, deploy the previous commit: `git checkout <good> && \
-             stackgen deploy --env {e}`."
+             stackgen deploy --env {e}`.",
+            duration = if env.features.dashboard {
+                "the dashboard's \"Duration (p99, ms)\" widget"
+            } else {
+                "CloudWatch → Metrics → Lambda; this environment has no dashboard"
+            }
         ),
         Watched::FunctionThrottles { .. } => format!(
             "1. `stackgen kill-switch status --env {e}`: did the kill switch throttle the \
              functions? Then see [The kill switch acted](kill-switch.md).\n\
              2. Otherwise the account's concurrency is used up: `aws lambda get-account-settings \
-             --region {}` and compare with the dashboard's concurrent executions.\n\
+             --region {r}` gives the limit; the account's peak in the last hour is `aws cloudwatch \
+             get-metric-statistics --region {r} --namespace AWS/Lambda --metric-name \
+             ConcurrentExecutions --statistics Maximum --period 60 --start-time $(date -u -d \
+             '-1 hour' +%FT%TZ) --end-time $(date -u +%FT%TZ)`.\n\
              3. A burst of queue messages is capped by the mappings' maximum concurrency; an HTTP \
              burst by the API stage's throttling.",
-            env.region
+            r = env.region
         ),
-        Watched::DeadLetters { .. } => "1. Read a few dead letters: `aws sqs receive-message --queue-url <dlq url> \
-             --max-number-of-messages 5 --visibility-timeout 0`.\n\
+        Watched::DeadLetters { .. } => format!(
+            "1. Read a few dead letters: `aws sqs receive-message --region {r} --queue-url <dlq \
+             url> --max-number-of-messages 5 --visibility-timeout 0`.\n\
              2. Run the query above on the consumer's log group for the messages' ids.\n\
              3. Once the cause is fixed, move them back: `aws sqs start-message-move-task \
-             --source-arn <dlq arn>` (back to the source queue).\n\
-             4. A message that can never succeed (malformed) can be deleted after it is recorded."
-            .to_owned(),
-        Watched::StreamFailures { .. } => "1. Run the query above: `stream record failed` lines name the sequence number and the cause (SES refused the sender? the user pool unreachable?).\n\
-             2. SES: `aws sesv2 get-email-identity --email-identity <sender>` must say \
-             `VerifiedForSendingStatus: true`; an account in the SES sandbox may only send to verified addresses.\n\
+             --region {r} --source-arn <dlq arn>` (back to the source queue).\n\
+             4. A message that can never succeed (malformed) can be deleted after it is recorded.",
+            r = env.region
+        ),
+        Watched::StreamFailures { .. } => format!(
+            "1. Run the query above: `stream record failed` lines name the sequence number and \
+             the cause (SES refused the sender? the user pool unreachable?).\n\
+             2. SES: `stackgen status --env {e}` says whether the sender is verified and whether \
+             the account is still in the SES sandbox (where mail reaches only verified \
+             addresses); `aws sesv2 get-email-identity --region {r} --email-identity {sender}` \
+             shows the identity itself.\n\
              3. The failures queue's messages give the shard and sequence range; the orders in it \
-             are still correct, only their emails are missing. Tell the stores to call those customers if it matters."
-            .to_owned(),
-        Watched::Other => "Read the alarm's metric on the dashboard and the related logs.".to_owned(),
+             are still correct, only their emails are missing. Tell the stores to call those \
+             customers if it matters.",
+            r = env.region,
+            sender = env
+                .notifications
+                .as_ref()
+                .map_or("<sender>", |n| n.sender.as_str())
+        ),
+        Watched::Other => {
+            "Read the alarm's metric in CloudWatch → Alarms and the related logs.".to_owned()
+        }
     }
 }
 
@@ -353,11 +394,15 @@ fn escalate(w: &Watched) -> &'static str {
 }
 
 /// The procedures' pages, by file stem.
-pub fn procedures(env: &Environment, view: &View) -> Vec<(&'static str, String)> {
+pub fn procedures(
+    env: &Environment,
+    view: &View,
+    companions: &[super::Companion<'_>],
+) -> Vec<(&'static str, String)> {
     vec![
         ("demo-flow", demo_flow(env)),
         ("kill-switch", kill_switch(env)),
-        ("failed-deploy", failed_deploy(env)),
+        ("failed-deploy", failed_deploy(env, companions)),
         ("restore-table", restore_table(env, view)),
     ]
 }
@@ -370,15 +415,30 @@ fn demo_flow(env: &Environment) -> String {
         .stores
         .first()
         .map_or_else(String::new, |s| format!("{} ({})", s.name, s.id));
+    let start = if env.emulator.is_some() {
+        format!(
+            "Every part of the store in one pass, on this machine. `make test` runs it in \
+             headless Chromium.\n\n\
+             1. `make run` (or `stackgen dev --env {e}`) serves the store and prints its URL; \
+             `<URL>/admin.html` is the back office.\n\
+             2. It also makes a demo staff member and a demo shopper and prints their sign-ins; a \
+             new account's confirmation code is in the emulator's outbox (the URL it prints).\n"
+        )
+    } else {
+        format!(
+            "Every part of the store in one pass: what to run after a deploy, or to show the \
+             store. The shopper's part alone is automated: `stackgen smoke --env {e}` (deploy \
+             runs it last) signs a customer of its own in, orders, cancels, checks the stock and \
+             cleans up.\n\n\
+             1. `stackgen status --env {e}` prints the outputs; `UiUrl` is the storefront, \
+             `<UiUrl>/admin.html` the back office.\n\
+             2. Make a staff member: `stackgen staff add --env {e} you@example.com` (Cognito \
+             emails a temporary password; the first sign-in sets a new one).\n"
+        )
+    };
+    out.push_str(&start);
     out.push_str(&format!(
-        "Every part of the store in one pass: what to run after a deploy, or to show the store. \
-         The shopper's part alone is automated: `stackgen smoke --env {e}` (deploy runs it last) \
-         signs a customer of its own in, orders, cancels, checks the stock and cleans up.\n\n\
-         1. `stackgen status --env {e}` prints the outputs; `UiUrl` is the storefront, \
-         `<UiUrl>/admin.html` the back office.\n\
-         2. Make a staff member: `stackgen staff add --env {e} you@example.com` (Cognito emails a \
-         temporary password; the first sign-in sets a new one).\n\
-         3. In the storefront, create an account, confirm it with the emailed code (or \
+        "3. In the storefront, create an account, confirm it with the emailed code (or \
          `stackgen customers confirm --env {e} <email>`), browse a category, add to the cart, and \
          order at {store}. \"My orders\" shows it as placed.\n\
          4. In the back office, Orders, choose the store: the order waits in the queue. \"Start \
@@ -388,14 +448,16 @@ fn demo_flow(env: &Environment) -> String {
          6. Inventory: the ordered units are gone from stock; set a product below its threshold to \
          see a low-stock alert at the stock-alerts topic's subscribers.\n\
          7. Reports: request a report for today; its CSV and JSON links appear when it is built.\n\
-         8. `stackgen cost-report --env {e}` for the month's estimate, `--actuals` for what was \
-         spent.\n\n\
-         Locally, `make run` does steps 1–2 itself (demo staff and shopper accounts) and prints the \
-         URL; `make test` runs this flow in headless chromium.\n",
+         8. `stackgen cost-report --env {e}` for the month's estimate{}.\n",
         if env.notifications.is_some() {
             " The customer gets the ready-for-pickup email."
         } else {
             ""
+        },
+        if env.emulator.is_some() {
+            ""
+        } else {
+            ", `--actuals` for what was spent"
         }
     ));
     out
@@ -420,10 +482,22 @@ fn kill_switch(env: &Environment) -> String {
             "empties the buckets and deletes the stack: nothing of the environment keeps billing, and its data is gone"
         }
     };
+    out.push_str(&emulator_note(env));
+    let look = match k.action {
+        KillAction::Throttle => format!("stackgen kill-switch status --env {e}"),
+        // The stack is gone, and `kill-switch status` reads its functions: the ops-alerts
+        // message and CloudFormation's deleted stacks say when it went.
+        KillAction::Destroy => format!(
+            "stackgen status --env {e}   # \"does not exist\" once the stack is deleted\n\
+             aws cloudformation list-stacks --region {} --stack-status-filter DELETE_COMPLETE \\\n  \
+             --query \"StackSummaries[?StackName=='{}-{e}'].[DeletionTime,StackStatusReason]\"",
+            env.region, env.project
+        ),
+    };
     out.push_str(&format!(
         "When actual spend reaches {}% of the ${} monthly budget, AWS Budgets notifies the \
          kill-switch topic, and the kill-switch function {what}. It publishes what it did to the \
-         ops-alerts topic.{}\n\n## What happened\n\n```sh\nstackgen kill-switch status --env {e}\n\
+         ops-alerts topic.{}\n\n## What happened\n\n```sh\n{look}\n\
          stackgen cost-report --env {e} --actuals\n```\n\n## Undo it\n\n",
         k.threshold_percent,
         env.budget.monthly_usd,
@@ -433,10 +507,16 @@ fn kill_switch(env: &Environment) -> String {
     ));
     out.push_str(&match k.action {
         KillAction::Throttle => format!(
-            "Find out what spent the money first (the cost report's actuals, the dashboard). Then:\n\n\
+            "Find out what spent the money first (the cost report's actuals{}). Then:\n\n\
              ```sh\nstackgen kill-switch reset --env {e}\n```\n\n\
              Each function gets back the reserved concurrency the template gives it, and the queue \
-             mappings are enabled again. The budget notifies again at the next threshold.\n"
+             mappings are enabled again. {}\n",
+            if env.features.dashboard {
+                ", the dashboard"
+            } else {
+                ""
+            },
+            rearm(env)
         ),
         KillAction::Destroy => format!(
             "Deploy again when the cause is understood:\n\n```sh\nstackgen deploy --env {e}\n```\n"
@@ -445,12 +525,44 @@ fn kill_switch(env: &Environment) -> String {
     out
 }
 
-fn failed_deploy(env: &Environment) -> String {
+/// What watches the spend after a reset. A budget notification stays in `ALARM` once its
+/// threshold is passed ("If a budget notification is in the ALARM state, you passed the set
+/// threshold for the budget", AWS Budgets API, Notification:
+/// <https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Notification.html>)
+/// until the budget's period starts again, so the kill switch does not fire twice in a month.
+fn rearm(env: &Environment) -> String {
+    let k = &env.kill_switch;
+    let higher: Vec<String> = env
+        .budget
+        .thresholds_percent
+        .iter()
+        .filter(|t| u64::from(**t) > u64::from(k.threshold_percent))
+        .map(|t| format!("{t}%"))
+        .collect();
+    let rest = if higher.is_empty() {
+        "no threshold above it notifies either".to_owned()
+    } else {
+        format!(
+            "only the e-mail thresholds above it ({}) still notify",
+            higher.join(", ")
+        )
+    };
+    format!(
+        "The kill switch does not act again this month: its budget notification has fired and \
+         stays in alarm until the month ends, and {rest}. Until then watch the spend by hand: \
+         `stackgen cost-report --env {} --actuals`, daily.",
+        env.name
+    )
+}
+
+fn failed_deploy(env: &Environment, companions: &[super::Companion<'_>]) -> String {
     let e = &env.name;
     let stack = format!("{}-{}", env.project, env.name);
     let mut out = super::generated(env);
+    out.push_str("# A deploy failed\n\n");
+    out.push_str(&emulator_note(env));
     out.push_str(&format!(
-        "# A deploy failed\n\n`stackgen deploy --env {e}` prints the resource that failed and \
+        "`stackgen deploy --env {e}` prints the resource that failed and \
          CloudFormation's reason, and CloudFormation rolls the stack back. See where it is:\n\n\
          ```sh\nstackgen status --env {e}\naws cloudformation describe-stack-events --stack-name \
          {stack} --region {} --max-items 20\n```\n\n",
@@ -461,15 +573,26 @@ fn failed_deploy(env: &Environment) -> String {
          | `UPDATE_ROLLBACK_COMPLETE` | the update failed and everything is back as before | fix the cause, deploy again |\n\
          | `ROLLBACK_COMPLETE` | the first create failed; nothing usable exists | {} |\n\
          | `UPDATE_ROLLBACK_FAILED` | the rollback itself failed; the stack is stuck | `aws cloudformation continue-update-rollback --stack-name {stack} --region {}` (with `--resources-to-skip` for a resource that cannot roll back), then deploy again |\n\
-         | `DELETE_FAILED` | a destroy could not delete everything | `stackgen destroy --env {e}` again; it reports what remains |\n\
+         | `DELETE_FAILED` | a destroy could not delete everything | `stackgen destroy --env {e}{force}` again; it reports what remains |\n\
          | `*_IN_PROGRESS` | another operation is running | `stackgen deploy` waits for it |\n",
         if env.is_protected() {
             "deploy refuses to delete it in a protected environment: look at the events, delete the stack by hand once you are sure it holds nothing, then deploy".to_owned()
         } else {
             format!("`stackgen deploy --env {e} --yes` deletes the leftover and creates it again")
         },
-        env.region
+        env.region,
+        force = if env.is_protected() { " --force-prod" } else { "" }
     ));
+    for c in companions {
+        out.push_str(&format!(
+            "\nThe stack `{name}` in {region} deploys first, and a failure there stops the deploy \
+             before the main stack changes. The same table holds for it, with `--stack-name \
+             {name} --region {region}`; `stackgen deploy --env {e} --stack {name}` deploys it \
+             alone.\n",
+            name = c.name,
+            region = c.region
+        ));
+    }
     out.push_str(&format!(
         "\nTo go back to the previous release, deploy the commit that was live: \
          `git checkout <commit> && stackgen deploy --env {e}`. Functions are content-addressed \
@@ -484,6 +607,7 @@ fn failed_deploy(env: &Environment) -> String {
 fn restore_table(env: &Environment, view: &View) -> String {
     let mut out = super::generated(env);
     out.push_str("# Restore a table\n\n");
+    out.push_str(&emulator_note(env));
     if !env.protection.point_in_time_recovery {
         out.push_str(&format!(
             "`{}` has no point-in-time recovery (`protection.point_in_time_recovery: false`): its \
