@@ -19,7 +19,8 @@ Examples:
   stackgen dev --env local --watch         rebuild and reload the functions on save (make run)
 
 Needs the stack deployed on the emulator first (`stackgen deploy --env local --yes`) and the
-functions built for this host (`cargo build -p retail-functions`); `make run` does all of it.
+functions built for this host (`cargo build --workspace --bin stackgen --bin bootstrap`: a
+`-p` build resolves features differently and rebuilds shared crates); `make run` does all of it.
 
 Exit codes:
   0  stopped with Ctrl-C

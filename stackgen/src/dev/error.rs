@@ -20,7 +20,7 @@ pub enum DevError {
         source: std::io::Error,
     },
     #[error(
-        "the binary {binary} of function `{function}` does not exist. Build the functions for this machine first (`cargo build -p retail-functions --bins`, which `make run` does) and point `stackgen dev` at the directory holding them"
+        "the binary {binary} of function `{function}` does not exist. Build the functions for this machine first (`cargo build --workspace --bin stackgen --bin bootstrap`, which `make run` does) and point `stackgen dev` at the directory holding them"
     )]
     MissingBinary { function: String, binary: PathBuf },
     #[error(
