@@ -32,6 +32,9 @@ pub enum ErrorCode {
     /// 409: an order's `expectedTotalCents` is not its total at today's prices: a price changed
     /// since the client read the cart (details give both totals and each line's price now).
     PriceChanged,
+    /// 409: a stock set's `expectedStock` is not the stock now (details name each SKU's
+    /// expected and current level); nothing was changed.
+    StockChanged,
     /// 409: the customer already holds the most open orders the environment allows (details
     /// give the count and the limit).
     TooManyOpenOrders,
@@ -50,7 +53,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::InvalidJson,
         ErrorCode::ValidationError,
         ErrorCode::IdempotencyKeyRequired,
@@ -61,6 +64,7 @@ impl ErrorCode {
         ErrorCode::IdempotencyConflict,
         ErrorCode::InsufficientStock,
         ErrorCode::PriceChanged,
+        ErrorCode::StockChanged,
         ErrorCode::TooManyOpenOrders,
         ErrorCode::InvalidTransition,
         ErrorCode::PayloadTooLarge,
@@ -81,6 +85,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
             ErrorCode::InsufficientStock => "INSUFFICIENT_STOCK",
             ErrorCode::PriceChanged => "PRICE_CHANGED",
+            ErrorCode::StockChanged => "STOCK_CHANGED",
             ErrorCode::TooManyOpenOrders => "TOO_MANY_OPEN_ORDERS",
             ErrorCode::InvalidTransition => "INVALID_TRANSITION",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
@@ -102,6 +107,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyConflict
             | ErrorCode::InsufficientStock
             | ErrorCode::PriceChanged
+            | ErrorCode::StockChanged
             | ErrorCode::TooManyOpenOrders
             | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,

@@ -2,8 +2,10 @@
 //!
 //! `PUT /inventory` applies a batch of product changes as one DynamoDB transaction, so a batch
 //! is applied entirely or not at all; stock is either set (`stock`) or incremented (`addStock`,
-//! an in-place increment that cannot lose a concurrent order's decrement). `GET /inventory` lists stock
-//! levels, optionally only those below a threshold.
+//! an in-place increment that cannot lose a concurrent order's decrement). A set may say what
+//! it replaces (`expectedStock`, the level the back office showed): it is applied only if the
+//! stock is still that, so an order placed since is not overwritten (409 `STOCK_CHANGED`
+//! otherwise). `GET /inventory` lists stock levels, optionally only those below a threshold.
 
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
@@ -55,6 +57,7 @@ struct Change {
     low_stock_threshold: Option<i64>,
     stock: Option<i64>,
     add_stock: Option<i64>,
+    expected_stock: Option<i64>,
 }
 
 /// A change, validated.
@@ -67,6 +70,8 @@ struct Valid {
     unit: Option<String>,
     low_stock_threshold: Option<u64>,
     stock: Stock,
+    /// With a set: the stock it must replace.
+    expected_stock: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +156,7 @@ impl Inventory {
                 .with_details(serde_json::json!({"skus": incomplete})));
             }
             overfull(&changes, &existing)?;
+            changed_since_read(&changes, &existing)?;
             let now = clock::timestamp(clock::now());
             let items = changes
                 .iter()
@@ -268,6 +274,12 @@ impl Inventory {
         } else {
             "attribute_not_exists(#sku)".to_owned()
         };
+        // [`changed_since_read`] compared the read; this holds it until the write lands (an
+        // order in between cancels the transaction, and the batch is read again).
+        if let Some(expected) = c.expected_stock {
+            values.insert(":expected".to_owned(), ddb::n(expected));
+            condition.push_str(" AND #stock = :expected");
+        }
         // The room checked against the stock read ([`overfull`]) still holds when the write
         // lands: another increment in between cancels the transaction, and it is read again.
         if let Stock::Add(a) = c.stock {
@@ -308,6 +320,36 @@ fn overfull(changes: &[Valid], existing: &HashMap<String, Product>) -> Result<()
         }
     }
     Ok(())
+}
+
+/// 409 `STOCK_CHANGED` when a set's `expectedStock` is not the stock read: an order, a
+/// cancellation or another member of staff changed it since the back office showed it.
+fn changed_since_read(
+    changes: &[Valid],
+    existing: &HashMap<String, Product>,
+) -> Result<(), ApiError> {
+    let changed: Vec<serde_json::Value> = changes
+        .iter()
+        .filter_map(|c| {
+            let expected = c.expected_stock?;
+            let now = existing.get(&c.sku).map(|p| p.stock);
+            (now != Some(expected))
+                .then(|| serde_json::json!({"sku": c.sku, "expectedStock": expected, "stock": now}))
+        })
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let skus: Vec<&str> = changed.iter().filter_map(|c| c["sku"].as_str()).collect();
+    Err(ApiError::new(
+        ErrorCode::StockChanged,
+        format!(
+            "The stock of {} changed since it was read (an order, a cancellation or another \
+             member of staff); nothing was changed. Check the new level and set it again.",
+            skus.join(", ")
+        ),
+    )
+    .with_details(serde_json::json!({"skus": changed})))
 }
 
 fn validate(batch: Batch) -> Result<Vec<Valid>, ApiError> {
@@ -378,6 +420,13 @@ fn validate(batch: Batch) -> Result<Vec<Valid>, ApiError> {
             (None, Some(a)) => Stock::Add(a),
             (None, None) => Stock::Keep,
         };
+        let expected_stock = number(c.expected_stock, "expectedStock", 0, MAX_STOCK)?;
+        if expected_stock.is_some() && !matches!(stock, Stock::Set(_)) {
+            return Err(ApiError::validation(format!(
+                "{} goes with stock (a set): it is the level the set replaces.",
+                at("expectedStock")
+            )));
+        }
         out.push(Valid {
             sku: c.sku,
             name: text(c.name, "name", 120)?,
@@ -386,6 +435,7 @@ fn validate(batch: Batch) -> Result<Vec<Valid>, ApiError> {
             unit: text(c.unit, "unit", 20)?,
             low_stock_threshold: number(c.low_stock_threshold, "lowStockThreshold", 0, MAX_STOCK)?,
             stock,
+            expected_stock,
         });
     }
     Ok(out)
@@ -415,6 +465,9 @@ mod tests {
             json!({"items":[{"sku":"A"},{"sku":"A"}]}),
             json!({"items":[{"sku":"A","stock":-1}]}),
             json!({"items":[{"sku":"A","addStock":0}]}),
+            json!({"items":[{"sku":"A","addStock":1,"expectedStock":3}]}),
+            json!({"items":[{"sku":"A","expectedStock":3}]}),
+            json!({"items":[{"sku":"A","stock":1,"expectedStock":-1}]}),
             json!({"items":[{"sku":"A","priceCents":0}]}),
             json!({"items":[{"sku":"A","name":""}]}),
             json!({"items":[{"sku":"a b"}]}),

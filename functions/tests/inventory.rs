@@ -138,6 +138,52 @@ async fn added_stock_stops_at_the_most_a_product_holds() {
     );
 }
 
+/// A stocktake's set names the level it replaces: when an order took units since the back
+/// office read it, the set is refused (409 STOCK_CHANGED, nothing in the batch applied)
+/// instead of overwriting the order's decrement; with the level read it applies.
+#[tokio::test]
+async fn a_set_with_the_stock_it_replaces_is_refused_once_an_order_changed_it() {
+    let (stack, app) = setup("inventory-expected").await;
+    // Read at 120; an order then takes 4 (the table is written as a checkout would).
+    stack
+        .seed(&[product("APL-001", "Gala Apples", "fruit", 349, 116)])
+        .await;
+    let r = put(
+        &app,
+        json!([{"sku": "BAN-001", "addStock": 5}, {"sku": "APL-001", "stock": 120, "expectedStock": 120}]),
+    )
+    .await;
+    let e = r.error(409, "STOCK_CHANGED");
+    assert_eq!(
+        e["details"],
+        json!({"skus": [{"sku": "APL-001", "expectedStock": 120, "stock": 116}]})
+    );
+    assert_eq!(stack.product("APL-001").await.map(|p| p.stock), Some(116));
+    assert_eq!(
+        stack.product("BAN-001").await.map(|p| p.stock),
+        Some(2),
+        "the batch changes nothing"
+    );
+    let r = put(
+        &app,
+        json!([{"sku": "APL-001", "stock": 118, "expectedStock": 116}]),
+    )
+    .await;
+    assert_eq!(r.ok(200)["items"][0]["stock"], 118);
+    let r = put(
+        &app,
+        json!([{"sku": "NEW-001", "name": "Figs", "category": "fruit", "priceCents": 99,
+                "stock": 1, "expectedStock": 0}]),
+    )
+    .await;
+    let e = r.error(409, "STOCK_CHANGED");
+    assert_eq!(
+        e["details"]["skus"][0]["stock"],
+        Value::Null,
+        "no such product"
+    );
+}
+
 #[tokio::test]
 async fn lists_stock_levels_below_a_threshold() {
     let (stack, app) = setup("inventory-get").await;

@@ -165,3 +165,23 @@ fn every_body_may_be_refused_for_its_size_and_its_type() {
     }
     assert!(checked >= 7, "only {checked} operations take a body");
 }
+
+/// The handler table of `functions/README.md` lists every route of each HTTP function, so it
+/// cannot go stale when a route is added.
+#[test]
+fn the_readme_lists_every_route_of_each_function() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    for route in ROUTES {
+        let id = route.function.id;
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{id}` |")))
+            .unwrap_or_else(|| panic!("{path} has no row for the function `{id}`"));
+        let named = format!("`{} {}`", route.method.as_str(), route.path);
+        assert!(
+            row.contains(&named),
+            "{path}: the `{id}` row lacks {named}: {row}"
+        );
+    }
+}

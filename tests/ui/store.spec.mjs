@@ -896,6 +896,29 @@ test("storefront and back office against the live stack", async (t) => {
     await shot(page, "16-backoffice");
   });
 
+  await step("a stock set the page did not see coming is refused, not applied over it", async () => {
+    const stockCell = (p) => page.locator(`#inventory-rows tr[data-sku="${p.sku}"] td.num`).nth(1);
+    // Another member of staff adds 7 of b while this page still shows the level it read.
+    const signIn = await cognito("InitiateAuth", { AuthFlow: "USER_PASSWORD_AUTH", ClientId: config.auth.clientId, AuthParameters: { USERNAME: STAFF.email, PASSWORD: STAFF.password } });
+    const staffToken = signIn.body.AuthenticationResult?.AccessToken;
+    const res = await context.request.put(`${apiUrl}/inventory`, {
+      headers: { authorization: `Bearer ${staffToken}`, "content-type": "application/json" },
+      data: JSON.stringify({ items: [{ sku: b.sku, addStock: 7 }] }),
+    });
+    assert.equal(res.status(), 200, `PUT /inventory answered ${res.status()}: ${await res.text()}`);
+    assert.equal(await stockCell(b).textContent(), String(b.stock), "the page should still show what it read");
+    await page.getByLabel(`Stock quantity for ${b.name}`, { exact: true }).fill("1");
+    await page.getByRole("button", { name: `Set stock: ${b.name}` }).click();
+    await page.getByRole("alert").filter({ hasText: `Stock of ${b.name} is now ${b.stock + 7}` }).waitFor();
+    await eventually(`${b.name} shows ${b.stock + 7}`, async () => (await stockCell(b).textContent()) === String(b.stock + 7));
+    assert.equal((await api(`/catalog/${encodeURIComponent(b.sku)}`)).stock, b.stock + 7, "the refused set was applied");
+    // Set again, knowing the level: it applies.
+    await page.getByLabel(`Stock quantity for ${b.name}`, { exact: true }).fill(String(b.stock));
+    await page.getByRole("button", { name: `Set stock: ${b.name}` }).click();
+    await eventually(`${b.name} stock set back to ${b.stock}`, async () => (await stockCell(b).textContent()) === String(b.stock));
+    assert.equal((await api(`/catalog/${encodeURIComponent(b.sku)}`)).stock, b.stock);
+  });
+
   await step("staff upload a product photo and the storefront shows it", async () => {
     const key = a.sku.replace(/[^A-Za-z0-9_-]/g, "_");
     const row = page.locator(`#inventory-rows tr[data-sku="${a.sku}"]`);

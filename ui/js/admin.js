@@ -176,7 +176,9 @@ async function updateStock(sku, mode) {
     return;
   }
   input.removeAttribute("aria-invalid");
-  const change = mode === "add" ? { sku, addStock: n } : { sku, stock: n };
+  // A set replaces the level shown: if an order took units since, the API refuses it
+  // (STOCK_CHANGED) rather than overwrite the order's decrement.
+  const change = mode === "add" ? { sku, addStock: n } : { sku, stock: n, expectedStock: Number(product?.stock) };
   const buttons = [document.getElementById(`add-${key}`), document.getElementById(`set-${key}`)];
   buttons.forEach((b) => (b.disabled = true));
   const generation = state.generation;
@@ -192,6 +194,18 @@ async function updateStock(sku, mode) {
   } catch (err) {
     if (generation !== state.generation || refused(err)) return;
     buttons.forEach((b) => (b.disabled = false));
+    const changed = err.code === "STOCK_CHANGED" && (err.details?.skus || []).find((s) => s.sku === sku);
+    if (changed && Number.isInteger(changed.stock) && product) {
+      // Show the level now, so the next set replaces it knowingly.
+      state.products.set(sku, { ...product, stock: changed.stock });
+      renderInventory();
+      showError(
+        new Error(`Stock of ${name} is now ${changed.stock}, not ${changed.expectedStock}: an order or another member of staff changed it. Check the count and set it again.`),
+        { title: "Stock not changed" },
+      );
+      document.getElementById(`amount-${key}`)?.focus();
+      return;
+    }
     showError(err, { title: `Couldn't update stock of ${name}` });
   }
 }
@@ -300,7 +314,8 @@ async function addProduct(event) {
   const stock = Number(get("new-stock").value);
   const threshold = Number(get("new-threshold").value);
   const checks = [
-    [sku && /^[A-Za-z0-9._-]{1,64}$/.test(sku), "new-sku", "Enter a SKU: letters, digits, dots, dashes or underscores."],
+    // The API's rule (functions/src/product.rs, valid_sku).
+    [sku && /^[A-Za-z0-9_-]{1,64}$/.test(sku), "new-sku", "Enter a SKU: 1 to 64 letters, digits, dashes or underscores."],
     [!state.products.has(sku), "new-sku", `SKU ${sku} already exists; change its stock in the inventory table.`],
     [name, "new-name", "Enter the product name shoppers will see."],
     [category, "new-category", "Enter a category, e.g. fruit."],
