@@ -336,6 +336,58 @@ async fn the_daily_tick_builds_todays_report_once_and_the_back_office_lists_it()
     assert_eq!(ids, [id.as_str()]);
 }
 
+/// A builder that times out or runs out of memory on every delivery never marks its job
+/// FAILED (its message goes to the dead-letter queue). The back office is not left waiting on
+/// it: a job PENDING or RUNNING long after its last change reads FAILED with a reason.
+#[tokio::test]
+async fn a_job_no_builder_finished_reads_failed_once_it_is_stale() {
+    let (stack, app) = setup("reports-stale").await;
+    let id = request(&app, None).await.ok(202)["reportId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let set = |status: &str, at: time::OffsetDateTime| {
+        stack
+            .ddb
+            .update_item()
+            .table_name(stack.table(&REPORT_JOBS))
+            .key(
+                REPORT_JOBS.partition_key.name,
+                aws_sdk_dynamodb::types::AttributeValue::S(id.clone()),
+            )
+            .update_expression("SET #s = :s, updatedAt = :u")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(
+                ":s",
+                aws_sdk_dynamodb::types::AttributeValue::S(status.to_owned()),
+            )
+            .expression_attribute_values(
+                ":u",
+                aws_sdk_dynamodb::types::AttributeValue::S(retail_functions::clock::timestamp(at)),
+            )
+            .send()
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let stale = retail_functions::reports::job::STALE_AFTER_SECONDS;
+    // Running for a while, but within what the queue's retries take: still RUNNING.
+    set("RUNNING", now - time::Duration::seconds(stale - 60))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(status(&app, &id).await.ok(200)["status"], "RUNNING");
+    set("RUNNING", now - time::Duration::seconds(stale + 60))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let r = status(&app, &id).await;
+    let seen = r.ok(200);
+    assert_eq!(seen["status"], "FAILED", "{seen}");
+    assert_eq!(seen["error"], retail_functions::reports::job::STALE_REASON);
+    // A build that does finish late still wins: READY is shown as recorded.
+    set("READY", now - time::Duration::seconds(stale + 60))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(status(&app, &id).await.ok(200)["status"], "READY");
+}
+
 /// The expiry attribute of a report job, as stored.
 async fn job_expiry(stack: &Stack, id: &str) -> Option<String> {
     let item = stack

@@ -139,6 +139,7 @@ impl ReportBuilder {
             from: day.clone(),
             to: day,
             created_at: clock::timestamp(now),
+            updated_at: clock::timestamp(now),
             csv_key: None,
             json_key: None,
             error: None,

@@ -47,6 +47,18 @@ pub fn is_daily(report_id: &str) -> bool {
 const DAILY_ID_PREFIX: &str = "rep-daily-";
 pub const REQUESTED: &str = "requested";
 
+/// How long a job may stay `PENDING` or `RUNNING` before the back office is told it failed:
+/// every delivery the queue allows, each given the builder's whole visibility timeout, twice
+/// over for a queue that is busy. A builder that times out or runs out of memory on every
+/// delivery never gets to mark the job `FAILED` itself; its message ends in the dead-letter
+/// queue (and its alarm fires), and the job would otherwise read `RUNNING` until it expires.
+pub const STALE_AFTER_SECONDS: i64 = 2
+    * retail_spec::REPORT_REQUESTS.max_receive_count as i64
+    * retail_spec::REPORT_REQUESTS.visibility_timeout_seconds as i64;
+
+/// What the back office is told about a job that never finished.
+pub const STALE_REASON: &str = "The report was not built within an hour of its last change (the builder failed on every try); the report-builder logs have the cause. Request a new report.";
+
 /// Where a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -87,6 +99,8 @@ pub struct Job {
     pub from: String,
     pub to: String,
     pub created_at: String,
+    /// When its status last changed (`createdAt` for a job written before this was kept).
+    pub updated_at: String,
     pub csv_key: Option<String>,
     pub json_key: Option<String>,
     pub error: Option<String>,
@@ -111,11 +125,31 @@ impl Job {
             from: ddb::get_s(item, attr::FROM)?.to_owned(),
             to: ddb::get_s(item, attr::TO)?.to_owned(),
             created_at: ddb::get_s(item, attr::CREATED_AT)?.to_owned(),
+            updated_at: ddb::opt_s(item, attr::UPDATED_AT)?
+                .unwrap_or(ddb::get_s(item, attr::CREATED_AT)?)
+                .to_owned(),
             csv_key: ddb::opt_s(item, attr::CSV_KEY)?.map(str::to_owned),
             json_key: ddb::opt_s(item, attr::JSON_KEY)?.map(str::to_owned),
             error: ddb::opt_s(item, attr::ERROR)?.map(str::to_owned),
             daily: ddb::opt_s(item, attr::KIND)? == Some(DAILY),
         })
+    }
+
+    /// The status and error the back office sees at `now`: as recorded, except that a job still
+    /// `PENDING` or `RUNNING` [`STALE_AFTER_SECONDS`] after its last change reads `FAILED` with
+    /// [`STALE_REASON`].
+    pub fn as_seen_at(&self, now: time::OffsetDateTime) -> (Status, Option<&str>) {
+        let changed = time::OffsetDateTime::parse(
+            &self.updated_at,
+            &time::format_description::well_known::Rfc3339,
+        );
+        let stale = matches!(self.status, Status::Pending | Status::Running)
+            && changed.is_ok_and(|at| (now - at).whole_seconds() > STALE_AFTER_SECONDS);
+        if stale {
+            (Status::Failed, Some(STALE_REASON))
+        } else {
+            (self.status, self.error.as_deref())
+        }
     }
 
     /// The item of a new job (status PENDING), expiring at `expires_at` (kept without one).

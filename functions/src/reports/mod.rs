@@ -116,6 +116,7 @@ impl Reports {
             from: clock::day(from),
             to: clock::day(to),
             created_at: clock::timestamp(now),
+            updated_at: clock::timestamp(now),
             csv_key: None,
             json_key: None,
             error: None,
@@ -250,14 +251,16 @@ fn download_name(job: &Job, extension: &str) -> String {
 }
 
 fn view(job: Job, downloads: Option<Downloads>) -> JobView {
+    let (status, error) = job.as_seen_at(clock::now());
+    let error = error.map(str::to_owned);
     JobView {
         report_id: job.report_id,
-        status: job.status,
+        status,
         from: job.from,
         to: job.to,
         created_at: job.created_at,
         downloads,
-        error: job.error,
+        error,
     }
 }
 
