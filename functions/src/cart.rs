@@ -239,11 +239,26 @@ pub(crate) async fn lines(
 
 /// Empties the cart of `user`.
 pub(crate) async fn clear(ddb: &Client, table: &str, user: &str) -> Result<(), ApiError> {
-    let lines = lines(ddb, table, user).await?;
-    for chunk in lines.chunks(25) {
+    let skus: Vec<String> = lines(ddb, table, user)
+        .await?
+        .into_iter()
+        .map(|(sku, _)| sku)
+        .collect();
+    remove(ddb, table, user, &skus).await
+}
+
+/// Removes the lines of `skus` from the cart of `user` (after an order of them: a line added
+/// meanwhile, from another device, stays).
+pub(crate) async fn remove(
+    ddb: &Client,
+    table: &str,
+    user: &str,
+    skus: &[String],
+) -> Result<(), ApiError> {
+    for chunk in skus.chunks(25) {
         let mut requests = chunk
             .iter()
-            .map(|(sku, _)| {
+            .map(|sku| {
                 DeleteRequest::builder()
                     .set_key(Some(line_key(user, sku)))
                     .build()

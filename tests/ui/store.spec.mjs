@@ -641,8 +641,8 @@ test("storefront and back office against the live stack", async (t) => {
     const order = await api(`/orders/${encodeURIComponent(orderId)}`, { token: customerToken });
     assert.equal(order.storeId, store.id);
     assert.equal(order.totalCents, 2 * a.priceCents + b.priceCents);
-    // The page empties the cart (DELETE /cart) after it shows the confirmation: wait for that
-    // answer rather than read the count at once (it raced the GET above and lost once in CI).
+    // The API took the ordered lines out of the cart and the page reads it again after it
+    // shows the confirmation: wait for that answer rather than read the count at once.
     await page
       .waitForFunction(() => document.querySelector("#cart-count")?.textContent.trim() === "0", null, { timeout: 5000 })
       .catch(() => {});

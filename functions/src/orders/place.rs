@@ -82,7 +82,9 @@ impl Orders {
         };
         match placed {
             Placed::New(mut order) => {
-                if let Err(e) = cart::clear(&self.ddb, &self.carts, &order.user_id).await {
+                let ordered: Vec<String> = order.items.iter().map(|i| i.sku.clone()).collect();
+                if let Err(e) = cart::remove(&self.ddb, &self.carts, &order.user_id, &ordered).await
+                {
                     tracing::warn!(
                         orderId = order.order_id,
                         cause = e.cause,
