@@ -58,23 +58,12 @@ pub async fn ensure(
     tags: &[(&str, &str)],
 ) -> Result<Sender, AwsError> {
     let ses = Client::new(ctx.config());
-    match ses
-        .get_email_identity()
-        .email_identity(address)
-        .send()
-        .await
-    {
-        Ok(found) => {
-            return Ok(Sender {
-                identity: address.to_owned(),
-                created: false,
-                verified: found.verified_for_sending_status(),
-            });
-        }
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_not_found_exception()) => {}
-        Err(e) => return Err(ctx.fail("ses", "GetEmailIdentity", e)),
+    if let Some(verified) = verified(ctx, &ses, address).await? {
+        return Ok(Sender {
+            identity: address.to_owned(),
+            created: false,
+            verified,
+        });
     }
     let tags = tags
         .iter()
@@ -102,24 +91,28 @@ pub async fn ensure(
 /// Whether SES may send from `address`: the identity exists and is verified. What `status`
 /// shows; deploy makes a missing one instead.
 pub async fn identity_readiness(ctx: &AwsContext, address: &str) -> Readiness {
-    let ses = Client::new(ctx.config());
+    match verified(ctx, &Client::new(ctx.config()), address).await {
+        Ok(state) => identity_verdict(address, state),
+        Err(e) => Readiness::Unknown(format!("cannot read the SES identity {address}: {e}")),
+    }
+}
+
+/// Whether the identity `address` may send (`None`: the account has no such identity).
+async fn verified(ctx: &AwsContext, ses: &Client, address: &str) -> Result<Option<bool>, AwsError> {
     match ses
         .get_email_identity()
         .email_identity(address)
         .send()
         .await
     {
-        Ok(found) => identity_verdict(address, Some(found.verified_for_sending_status())),
+        Ok(found) => Ok(Some(found.verified_for_sending_status())),
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_not_found_exception()) =>
         {
-            identity_verdict(address, None)
+            Ok(None)
         }
-        Err(e) => Readiness::Unknown(format!(
-            "cannot read the SES identity {address}: {}",
-            ctx.fail("ses", "GetEmailIdentity", e)
-        )),
+        Err(e) => Err(ctx.fail("ses", "GetEmailIdentity", e)),
     }
 }
 

@@ -19,19 +19,9 @@ pub fn plan_queues(
     resolver: &Resolver<'_>,
     functions: &[FunctionPlan],
 ) -> Result<Vec<QueueMapping>, PlanError> {
-    let Some(resources) = resolver.template["Resources"].as_object() else {
-        return Ok(Vec::new());
-    };
     let mut out = Vec::new();
-    for (logical, resource) in resources {
-        if resource["Type"] != lambda::EVENT_SOURCE_MAPPING_TYPE_NAME {
-            continue;
-        }
-        let m = Mapping {
-            resolver,
-            logical,
-            props: &resource["Properties"],
-        };
+    for m in mappings(resolver) {
+        let logical = m.logical;
         let Some(queue) = m.source(sqs::QUEUE_TYPE_NAME) else {
             continue;
         };
@@ -45,7 +35,7 @@ pub fn plan_queues(
             continue;
         };
         out.push(QueueMapping {
-            logical_id: logical.clone(),
+            logical_id: logical.to_owned(),
             function_id: function.id.clone(),
             queue_url: m.deployed(queue)?,
             queue_arn: resolver
@@ -68,19 +58,9 @@ pub fn plan_streams(
     resolver: &Resolver<'_>,
     functions: &[FunctionPlan],
 ) -> Result<Vec<StreamMapping>, PlanError> {
-    let Some(resources) = resolver.template["Resources"].as_object() else {
-        return Ok(Vec::new());
-    };
     let mut out = Vec::new();
-    for (logical, resource) in resources {
-        if resource["Type"] != lambda::EVENT_SOURCE_MAPPING_TYPE_NAME {
-            continue;
-        }
-        let m = Mapping {
-            resolver,
-            logical,
-            props: &resource["Properties"],
-        };
+    for m in mappings(resolver) {
+        let logical = m.logical;
         let Some(table) = m.source(dynamodb::TABLE_TYPE_NAME) else {
             continue;
         };
@@ -90,7 +70,7 @@ pub fn plan_streams(
             continue;
         };
         out.push(StreamMapping {
-            logical_id: logical.clone(),
+            logical_id: logical.to_owned(),
             function_id: function.id.clone(),
             table_name: m.deployed(table)?,
             filters: m.filters()?,
@@ -104,6 +84,20 @@ pub fn plan_streams(
 }
 
 /// One event source mapping of the template, read property by property.
+/// Every event source mapping of the template, whatever its source.
+fn mappings<'a, 'r>(resolver: &'a Resolver<'r>) -> impl Iterator<Item = Mapping<'a, 'r>> {
+    resolver.template["Resources"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, r)| r["Type"] == lambda::EVENT_SOURCE_MAPPING_TYPE_NAME)
+        .map(move |(logical, r)| Mapping {
+            resolver,
+            logical,
+            props: &r["Properties"],
+        })
+}
+
 struct Mapping<'a, 'r> {
     resolver: &'a Resolver<'r>,
     logical: &'a str,
