@@ -148,6 +148,15 @@ step_npm() {
     say "no package.json: nothing to install for the browser test"
     return 0
   fi
+  # playwright-core and package.json need Node.js 20 or later; Debian 12's own nodejs is 18,
+  # which npm would install over with only a warning and the browser test would then fail far
+  # from the cause.
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "${major:-0}" -lt 20 ]; then
+    say "Node.js 20 or later is needed for the browser test and the diagrams (found: $(node --version 2>/dev/null || echo none)); install it from https://nodejs.org or NodeSource's Debian packages, then run this again"
+    return 1
+  fi
   # npm writes node_modules/.package-lock.json on every install; newer than the inputs = done.
   local marker=node_modules/.package-lock.json
   local lock=package.json
