@@ -184,6 +184,56 @@ async fn a_set_with_the_stock_it_replaces_is_refused_once_an_order_changed_it() 
     );
 }
 
+/// A batch sent again with its Idempotency-Key (the answer to the first was lost: a timeout, a
+/// 5xx after the commit) changes nothing again: an `addStock` is not added twice. The same key
+/// for another batch is refused; another member of staff's key is another key.
+#[tokio::test]
+async fn a_keyed_batch_is_applied_once_however_often_it_is_sent() {
+    let (stack, app) = setup("inventory-key").await;
+    let send = |key: &str, staff: &str, items: Value| {
+        let claims = support::api::access_claims(staff, &[retail_spec::STAFF_GROUP]);
+        let c = call(&PUT_INVENTORY)
+            .claims(claims)
+            .header("Idempotency-Key", key)
+            .json(json!({ "items": items }))
+            .build();
+        async { Reply::of(app.handle(c).await) }
+    };
+    let add = json!([{"sku": "APL-001", "addStock": 24}]);
+    let r = send("k-1", "staff-1", add.clone()).await;
+    assert_eq!(r.ok(200)["items"][0]["stock"], 144);
+    let again = send("k-1", "staff-1", add.clone()).await;
+    assert_eq!(again.ok(200)["items"][0]["stock"], 144, "added twice");
+    assert_eq!(stack.product("APL-001").await.map(|p| p.stock), Some(144));
+
+    let other = send(
+        "k-1",
+        "staff-1",
+        json!([{"sku": "APL-001", "addStock": 25}]),
+    )
+    .await;
+    other.error(409, "IDEMPOTENCY_CONFLICT");
+    let colleague = send("k-1", "staff-2", add).await;
+    assert_eq!(
+        colleague.ok(200)["items"][0]["stock"],
+        168,
+        "another member of staff's key"
+    );
+
+    // The key is one of the transaction's 100 actions: a keyed batch takes 99 products.
+    let full: Vec<Value> = (0..retail_functions::inventory::MAX_BATCH)
+        .map(|i| json!({"sku": format!("NEW-{i:03}"), "name": "x", "category": "fruit", "priceCents": 1}))
+        .collect();
+    let r = send("k-2", "staff-1", Value::Array(full)).await;
+    let e = r.error(400, "VALIDATION_ERROR");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("1 to 99 products")),
+        "{e}"
+    );
+}
+
 #[tokio::test]
 async fn lists_stock_levels_below_a_threshold() {
     let (stack, app) = setup("inventory-get").await;

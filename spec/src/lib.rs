@@ -557,7 +557,8 @@ pub static ORDERS: TableSpec = TableSpec {
 /// <https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>.
 pub const ORDER_NOTICE_FILTER: &str = r#"{"eventName":["MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["READY_FOR_PICKUP","CANCELLED"]}}}}"#;
 
-/// Idempotency records (`POST /orders` keys, stock-alert de-duplication), expiring by TTL.
+/// Idempotency records (`POST /orders` and `PUT /inventory` keys, stock-alert de-duplication),
+/// expiring by TTL.
 pub static IDEMPOTENCY: TableSpec = TableSpec {
     id: "Idempotency",
     name: "idempotency",
@@ -766,7 +767,12 @@ pub static INVENTORY: FunctionSpec = FunctionSpec {
     trigger: Trigger::Http,
     memory_mb: 256,
     timeout_seconds: 10,
-    access: &[Access::TableWrite(&PRODUCTS), Access::BucketPut(&UPLOADS)],
+    access: &[
+        Access::TableWrite(&PRODUCTS),
+        // `PUT /inventory` batches sent with an Idempotency-Key.
+        Access::TableWrite(&IDEMPOTENCY),
+        Access::BucketPut(&UPLOADS),
+    ],
     needs_stores: false,
 };
 

@@ -11,7 +11,7 @@
 // was shown. Every call carries the staff member's access token (api.js).
 
 import { initSignInForms, onSessionChangeElsewhere, renderAccountBar } from "./account-forms.js";
-import { ApiError, api, money, seg, when } from "./api.js";
+import { ApiError, api, money, randomId, seg, when } from "./api.js";
 import { authAvailable, currentSession, signOut } from "./auth.js";
 import { photoCell, uploadPhoto } from "./photos.js";
 import { forgetOrders, initOrders, loadOrders } from "./store-orders.js";
@@ -154,6 +154,18 @@ function inventoryRow(p) {
   );
 }
 
+/**
+ * The Idempotency-Key of a stock change: the same while that change is sent again after an
+ * answer that never came (network failure, 5xx), so an "Add stock" retried is not added twice
+ * (the API applies a keyed batch once); a fresh key once the change got a definitive answer.
+ */
+const pendingChanges = new Map();
+function changeKey(body) {
+  const json = JSON.stringify(body);
+  if (!pendingChanges.has(json)) pendingChanges.set(json, `inv-${randomId(16)}`);
+  return { key: pendingChanges.get(json), done: () => pendingChanges.delete(json) };
+}
+
 async function updateStock(sku, mode) {
   const key = idOf(sku);
   const input = document.getElementById(`amount-${key}`);
@@ -182,8 +194,11 @@ async function updateStock(sku, mode) {
   const buttons = [document.getElementById(`add-${key}`), document.getElementById(`set-${key}`)];
   buttons.forEach((b) => (b.disabled = true));
   const generation = state.generation;
+  const body = { items: [change] };
+  const attempt = changeKey(body);
   try {
-    const data = await api("PUT", "/inventory", { body: { items: [change] } });
+    const data = await api("PUT", "/inventory", { body, headers: { "Idempotency-Key": attempt.key } });
+    attempt.done();
     if (generation !== state.generation) return;
     for (const p of data.items || []) state.products.set(p.sku, p);
     clearError();
@@ -192,6 +207,7 @@ async function updateStock(sku, mode) {
     const now = state.products.get(sku);
     announce(`${name}: ${mode === "add" ? `added ${n}, ` : ""}stock now ${now ? now.stock : "updated"}.`);
   } catch (err) {
+    if (!(err instanceof ApiError) || !err.retryable) attempt.done();
     if (generation !== state.generation || refused(err)) return;
     buttons.forEach((b) => (b.disabled = false));
     const changed = err.code === "STOCK_CHANGED" && (err.details?.skus || []).find((s) => s.sku === sku);

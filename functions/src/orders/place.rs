@@ -37,8 +37,6 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::time::Duration;
 
-/// The request header that makes `POST /orders` idempotent.
-pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// How long an idempotency key is remembered.
 const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
 /// Transaction attempts before answering 503 (contention, or prices changing under us).
@@ -427,10 +425,10 @@ fn idempotency_key(req: &ApiRequest) -> Result<&str, ApiError> {
             "POST /orders needs an Idempotency-Key header (a fresh UUID per order; resend the same key when retrying).",
         )
     };
-    if !req.has_header(IDEMPOTENCY_HEADER) {
+    if !req.has_header(ids::IDEMPOTENCY_HEADER) {
         return Err(missing());
     }
-    match req.header(IDEMPOTENCY_HEADER).map(str::trim) {
+    match req.header(ids::IDEMPOTENCY_HEADER).map(str::trim) {
         Some("") => Err(missing()),
         Some(k) if ids::valid_idempotency_key(k) => Ok(k),
         _ => Err(ApiError::validation(

@@ -5,7 +5,10 @@
 //! an in-place increment that cannot lose a concurrent order's decrement). A set may say what
 //! it replaces (`expectedStock`, the level the back office showed): it is applied only if the
 //! stock is still that, so an order placed since is not overwritten (409 `STOCK_CHANGED`
-//! otherwise). `GET /inventory` lists stock levels, optionally only those below a threshold.
+//! otherwise). A batch sent with an `Idempotency-Key` is applied once however often it is sent
+//! (`retry`). `GET /inventory` lists stock levels, optionally only those below a threshold.
+
+mod retry;
 
 use crate::clock;
 use crate::config::{ConfigError, FunctionEnv};
@@ -20,7 +23,9 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use aws_types::SdkConfig;
 use lambda_http::{Body, Request, Response};
-use retail_spec::{GET_INVENTORY, INVENTORY, PRODUCTS, PUT_INVENTORY, REQUEST_IMAGE_UPLOAD};
+use retail_spec::{
+    GET_INVENTORY, IDEMPOTENCY, INVENTORY, PRODUCTS, PUT_INVENTORY, REQUEST_IMAGE_UPLOAD,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -36,6 +41,7 @@ const ATTEMPTS: u32 = 3;
 pub struct Inventory {
     ddb: Client,
     products: String,
+    idempotency: String,
     photos: UploadRoute,
 }
 
@@ -91,6 +97,7 @@ impl Inventory {
         Ok(Inventory {
             ddb: Client::new(sdk),
             products: env.table(&PRODUCTS)?,
+            idempotency: env.table(&IDEMPOTENCY)?,
             photos: UploadRoute::new(sdk, env)?,
         })
     }
@@ -137,8 +144,23 @@ impl Inventory {
     async fn put(&self, req: &ApiRequest) -> Result<Reply, ApiError> {
         let batch: Batch = req.json()?;
         let changes = validate(batch)?;
+        let keyed = retry::keyed(req, &changes)?;
+        if keyed.is_some() && changes.len() >= MAX_BATCH {
+            return Err(ApiError::validation(format!(
+                "items must list 1 to {} products when the batch has an Idempotency-Key (the \
+                 key takes one of the transaction's {MAX_BATCH} actions), got {}.",
+                MAX_BATCH - 1,
+                changes.len()
+            )));
+        }
         let skus: Vec<&str> = changes.iter().map(|c| c.sku.as_str()).collect();
         for attempt in 0..ATTEMPTS {
+            if let Some(k) = &keyed
+                && k.used(&self.ddb, &self.idempotency).await?
+            {
+                // Applied before: what the products are now, nothing changed again.
+                return self.listing(&skus).await;
+            }
             let existing = products::get_many(&self.ddb, &self.products, &skus, true).await?;
             let incomplete: Vec<&str> = changes
                 .iter()
@@ -158,10 +180,13 @@ impl Inventory {
             overfull(&changes, &existing)?;
             changed_since_read(&changes, &existing)?;
             let now = clock::timestamp(clock::now());
-            let items = changes
+            let mut items = changes
                 .iter()
                 .map(|c| self.update(c, existing.contains_key(&c.sku), &now))
                 .collect::<Result<Vec<_>, _>>()?;
+            if let Some(k) = &keyed {
+                items.push(k.record(&self.idempotency)?);
+            }
             match self
                 .ddb
                 .transact_write_items()
@@ -169,16 +194,9 @@ impl Inventory {
                 .send()
                 .await
             {
-                Ok(_) => {
-                    let fresh = products::get_many(&self.ddb, &self.products, &skus, true).await?;
-                    let mut updated: Vec<&Product> = fresh.values().collect();
-                    updated.sort_by(|a, b| a.sku.cmp(&b.sku));
-                    let now = clock::now().unix_timestamp();
-                    return Reply::ok(&Listing {
-                        items: updated.into_iter().map(|p| p.staff_view(now)).collect(),
-                    });
-                }
-                // A product appeared or vanished concurrently, or contention: read again.
+                Ok(_) => return self.listing(&skus).await,
+                // A product appeared or vanished concurrently, contention, or the same keyed
+                // batch committed meanwhile: read again.
                 Err(e)
                     if matches!(
                         e.as_service_error(),
@@ -205,6 +223,17 @@ impl Inventory {
             ErrorCode::ServiceBusy,
             "These products are being changed concurrently; retry the batch.",
         ))
+    }
+
+    /// The products of `skus` as the back office shows them, sorted by SKU.
+    async fn listing(&self, skus: &[&str]) -> Result<Reply, ApiError> {
+        let fresh = products::get_many(&self.ddb, &self.products, skus, true).await?;
+        let mut updated: Vec<&Product> = fresh.values().collect();
+        updated.sort_by(|a, b| a.sku.cmp(&b.sku));
+        let now = clock::now().unix_timestamp();
+        Reply::ok(&Listing {
+            items: updated.into_iter().map(|p| p.staff_view(now)).collect(),
+        })
     }
 
     /// The update of one product; `exists` becomes the condition, so the transaction fails
