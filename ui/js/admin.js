@@ -81,9 +81,18 @@ function matchesFilter(p) {
 
 function renderInventory() {
   const focusedId = document.activeElement?.id;
+  // Rows are rebuilt (after a change, a refresh, while a photo is processing): amounts being
+  // typed in other rows are carried over, not wiped mid-entry.
+  const typed = [...document.querySelectorAll('#inventory-rows input[id^="amount-"]')]
+    .filter((i) => i.value !== "")
+    .map((i) => [i.id, i.value]);
   const products = sortedProducts();
   const shown = products.filter(matchesFilter);
   fill($("#inventory-rows"), shown.map(inventoryRow));
+  for (const [id, value] of typed) {
+    const input = document.getElementById(id);
+    if (input) input.value = value;
+  }
   const units = products.reduce((n, p) => n + (Number(p.stock) || 0), 0);
   $("#inventory-caption").textContent = !products.length
     ? "No products yet. Add one below."
@@ -202,6 +211,9 @@ async function updateStock(sku, mode) {
     if (generation !== state.generation) return;
     for (const p of data.items || []) state.products.set(p.sku, p);
     clearError();
+    // The amount was applied: its field starts empty again (the others keep what is typed).
+    const typedHere = document.getElementById(`amount-${key}`);
+    if (typedHere) typedHere.value = "";
     renderInventory();
     document.getElementById(`${mode}-${key}`)?.focus();
     const now = state.products.get(sku);

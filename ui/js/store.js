@@ -753,12 +753,16 @@ function orderDetails(order, { heading } = {}) {
 async function cancelOrder(order, button) {
   await busy(button, "Cancelling…", async () => {
     try {
-      const cancelled = await api("POST", `/orders/${seg(order.orderId)}/cancel`, { body: {} });
-      clearError();
-      fill($("#lookup-result"), orderDetails(cancelled, { heading: `Order ${cancelled.orderId}` }));
-      announce(`Order ${cancelled.orderId} is cancelled.`);
+      showCancelled(await api("POST", `/orders/${seg(order.orderId)}/cancel`, { body: {} }));
     } catch (err) {
-      if (err instanceof ApiError && err.code === "INVALID_TRANSITION") {
+      if (err instanceof ApiError && err.code === "INVALID_TRANSITION" && err.details?.status === "CANCELLED") {
+        // Cancelled already: by this request's first try, whose answer was lost, or elsewhere.
+        try {
+          showCancelled(await api("GET", `/orders/${seg(order.orderId)}`));
+        } catch (again) {
+          failed(again, { title: "The order is cancelled, but it could not be shown again" });
+        }
+      } else if (err instanceof ApiError && err.code === "INVALID_TRANSITION") {
         failed(err, { title: `The store has already started on this order (${statusLabel(err.details?.status).toLowerCase()})` });
       } else {
         failed(err, { title: "Couldn't cancel the order", retry: err.retryable ? () => cancelOrder(order, button) : undefined });
@@ -766,6 +770,22 @@ async function cancelOrder(order, button) {
     }
   });
   loadMyOrders();
+}
+
+/** A cancelled order, wherever the page shows it: the lookup, the confirmation (and its saved
+ * copy, which a reload shows), and the catalog's stock, which the cancel gave back. */
+function showCancelled(cancelled) {
+  clearError();
+  if ($("#lookup-result").textContent.includes(cancelled.orderId)) {
+    fill($("#lookup-result"), orderDetails(cancelled, { heading: `Order ${cancelled.orderId}` }));
+  }
+  if (state.lastOrder?.orderId === cancelled.orderId) {
+    state.lastOrder = cancelled;
+    saveJson(LAST_ORDER_KEY, { sub: state.session?.sub, order: cancelled });
+    renderConfirmation(cancelled);
+  }
+  announce(`Order ${cancelled.orderId} is cancelled.`);
+  loadCatalog();
 }
 
 function renderConfirmation(order) {
