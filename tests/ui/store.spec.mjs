@@ -808,9 +808,15 @@ test("storefront and back office against the live stack", async (t) => {
     await page.getByRole("button", { name: `Show order ${orderId}` }).waitFor();
     assert.equal(await page.locator("#my-orders li").count(), 22);
     const polls = () => sent((r) => r.path === "/api/orders" && r.method === "GET").length;
+    // A keyboard user on the list keeps their place through the quiet refreshes.
+    await page.getByRole("button", { name: `Show order ${first}` }).focus();
     const before = polls();
+    const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/orders" && r.request().method() === "GET", { timeout: 12_000 });
     await eventually("a quiet refresh while an order is open", async () => polls() > before, 12_000);
+    await refreshed;
+    await page.waitForFunction(() => !document.querySelector("#my-orders")?.hasAttribute("aria-busy"));
     assert.equal(await page.locator("#my-orders li").count(), 22, "a quiet refresh dropped the older pages although nothing moved");
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), `Show order ${first}`, "a quiet refresh took the focus away");
 
     // A second order placed elsewhere moves the newest page's end: the older pages go rather
     // than leave a gap, and "Show older orders" starts again from the new end.

@@ -392,6 +392,23 @@ function saveReports() {
   );
 }
 
+/** How long a download link is used as it is: the API signs them for 15 minutes. */
+const LINK_FRESH_MS = 10 * 60 * 1000;
+
+/** A click on a download link older than [`LINK_FRESH_MS`] asks the API for new links first,
+ * instead of opening one S3 answers with "Request has expired". */
+async function freshDownload(event, report, kind) {
+  if (Date.now() - (report.linksAt || 0) < LINK_FRESH_MS) return;
+  event.preventDefault();
+  try {
+    const fresh = await api("GET", `/reports/${seg(report.reportId)}`);
+    upsertReport({ ...fresh, linksAt: Date.now() });
+    if (fresh.downloads?.[kind]) location.assign(fresh.downloads[kind]);
+  } catch (err) {
+    if (!refused(err)) showError(err, { title: "Couldn't get a new download link", retry: () => freshDownload(event, report, kind) });
+  }
+}
+
 function renderReports() {
   const rows = state.reports.map((r) => {
     const range = `${r.from || "?"} to ${r.to || "?"}`;
@@ -410,6 +427,7 @@ function renderReports() {
                 download: `report-${r.from}-${r.to}.${kind}`,
                 rel: "noopener",
                 "aria-label": `Download ${label} report ${range}`,
+                onclick: (e) => freshDownload(e, r, kind),
               },
               `Download ${label}`,
             ),
@@ -505,7 +523,7 @@ async function poll(reportId) {
       }
       if (generation !== state.generation) return;
       const before = state.reports.find((r) => r.reportId === reportId)?.status;
-      upsertReport({ ...report, stalled: false });
+      upsertReport({ ...report, stalled: false, linksAt: report.downloads ? Date.now() : undefined });
       if (report.status === "READY" || report.status === "FAILED") {
         if (before && before !== report.status) {
           announce(

@@ -20,8 +20,12 @@ const state = {
   active: () => false,
   refused: () => false,
   generation: 0,
+  // Bumped only when the staff view closes (sign-out): what a move's answer is checked against,
+  // since a queue reload in the meantime does not make the answer stale.
+  opened: 0,
   orders: [],
   cursor: null,
+  cursorFor: null,
   selected: null, // the order shown in detail
 };
 
@@ -53,8 +57,15 @@ export async function loadOrders({ more = false } = {}) {
     $("#orders-caption").textContent = "No stores are configured for this environment.";
     return;
   }
+  // A cursor belongs to the store and state it was read for: after a change of either, "More
+  // orders" would append another queue's page to this one, so it is a first page again.
+  if (more && state.cursorFor !== `${store}|${status}`) more = false;
   const query = new URLSearchParams({ status, limit: String(PAGE) });
   if (more && state.cursor) query.set("cursor", state.cursor);
+  if (!more) {
+    state.cursor = null;
+    $("#orders-more").hidden = true;
+  }
   $("#order-rows").setAttribute("aria-busy", "true");
   try {
     const page = await api("GET", `/stores/${seg(store)}/orders?${query}`);
@@ -62,6 +73,7 @@ export async function loadOrders({ more = false } = {}) {
     const items = Array.isArray(page.items) ? page.items : [];
     state.orders = more ? state.orders.concat(items) : items;
     state.cursor = page.nextCursor || null;
+    state.cursorFor = `${store}|${status}`;
     renderQueue(store, status);
   } catch (err) {
     if (state.refused(err)) return;
@@ -74,6 +86,7 @@ export async function loadOrders({ more = false } = {}) {
 /** Drops everything shown (the staff view closed). */
 export function forgetOrders() {
   state.generation += 1;
+  state.opened += 1;
   state.orders = [];
   state.cursor = null;
   state.selected = null;
@@ -165,23 +178,32 @@ function showDetail(order) {
 
 /** Asks the API to move `order` to `to`; shows the result (or the state someone else left). */
 async function move(order, to, button, reason = "") {
-  const generation = state.generation;
+  const opened = state.opened;
+  const path = `/stores/${seg(order.storeId)}/orders/${seg(order.orderId)}`;
   await busy(button, "Saving…", async () => {
     try {
       const body = reason.trim() ? { status: to, reason: reason.trim() } : { status: to };
-      const moved = await api("POST", `/stores/${seg(order.storeId)}/orders/${seg(order.orderId)}/status`, { body });
-      if (generation !== state.generation) return;
+      const moved = await api("POST", `${path}/status`, { body });
+      if (opened !== state.opened) return;
       clearError();
       announce(`Order ${moved.orderId} is now ${statusLabel(moved.status).toLowerCase()}.`);
       showDetail(moved);
     } catch (err) {
-      if (state.refused(err)) return;
+      if (state.refused(err) || opened !== state.opened) return;
       if (err instanceof ApiError && err.code === "INVALID_TRANSITION") {
         const now = err.details?.status;
         announce(`Order ${order.orderId} is already ${statusLabel(now).toLowerCase()}; someone else changed it.`);
         showError(err, { title: `Order is ${statusLabel(now).toLowerCase()}` });
+        // The detail shows the order as it is now, with the step that is left (if any).
+        try {
+          const fresh = await api("GET", path);
+          if (opened === state.opened) showDetail(fresh);
+        } catch {
+          /* the error above already says what happened; the queue reloads below */
+        }
       } else {
-        showError(err, { title: "Couldn't change the order" });
+        const retry = err instanceof ApiError && err.retryable ? () => move(order, to, button, reason) : undefined;
+        showError(err, { title: "Couldn't change the order", retry });
       }
     }
   });

@@ -127,6 +127,12 @@ async function loadCatalog({ more = false } = {}) {
   if (q) params.set("q", q);
   if (category) params.set("category", category);
   if (more && state.nextCursor) params.set("cursor", state.nextCursor);
+  if (!more) {
+    // A new search or category: the old list's cursor means nothing for it, so "Load more"
+    // goes until the new first page is in.
+    state.nextCursor = null;
+    els.loadMore.hidden = true;
+  }
   els.grid.setAttribute("aria-busy", "true");
   if (!more) els.summary.textContent = "Loading products…";
   try {
@@ -457,7 +463,10 @@ function renderCart() {
   els.cartTotal.textContent = money(totalCents, currency);
   fill(els.cartLines, items.map((item) => cartLine(item, currency)));
   const blocked = items.some((i) => i.inStock === false);
-  els.placeOrder.disabled = blocked || stores.length === 0 || !authAvailable;
+  // While an order is being placed the button stays busy: re-enabled, a second press would send
+  // the changed cart under a new key, as a second order.
+  const placing = els.placeOrder.getAttribute("aria-busy") === "true";
+  els.placeOrder.disabled = placing || blocked || stores.length === 0 || !authAvailable;
   renderCheckoutMode();
   if (focusedId) {
     const again = document.getElementById(focusedId);
@@ -850,6 +859,7 @@ async function loadMyOrders({ quiet = false } = {}) {
   const box = $("#my-orders");
   if (!state.session) {
     box.replaceChildren();
+    state.ordersDrawn = null;
     followOrders([]);
     return;
   }
@@ -869,16 +879,27 @@ async function loadMyOrders({ quiet = false } = {}) {
       }
     }
     state.orderStates = Object.fromEntries(orders.map((o) => [o.orderId, o.status]));
-    // The order shown above (looked up or picked from the list) follows too.
+    // A quiet refresh that found nothing new draws nothing: redrawn, the list and the card lose
+    // the keyboard focus, and a Cancel being sent would come back enabled.
+    const drawn = JSON.stringify(orders.map((o) => [o.orderId, o.status, o.updatedAt]));
+    if (quiet && drawn === state.ordersDrawn) return;
+    state.ordersDrawn = drawn;
+    const focused = document.activeElement;
+    const within = box.contains(focused) || $("#lookup-result").contains(focused);
+    const again = within ? focused.id || focused.getAttribute("aria-label") : null;
+    // The order shown above (looked up or picked from the list) follows too, unless its
+    // Cancel is on its way (that answer redraws it).
     const shown = $("#lookup-result .order-card") && orders.find((o) => o.orderId === $("#lookup-id").value.trim());
-    if (shown) fill($("#lookup-result"), orderDetails(shown, { heading: `Order ${shown.orderId}` }));
+    if (shown && !$("#lookup-result [aria-busy='true']")) fill($("#lookup-result"), orderDetails(shown, { heading: `Order ${shown.orderId}` }));
     renderMyOrders(box, orders);
+    if (again) (document.getElementById(again) || document.querySelector(`[aria-label="${CSS.escape(again)}"]`))?.focus();
   } catch (err) {
     if (quiet) {
       followOrders([]); // a background refresh that failed stays quiet; "Refresh" retries
       return;
     }
     fill(box, h("p", { class: "hint" }, "Your orders could not be loaded."));
+    state.ordersDrawn = null;
     failed(err, { title: "Couldn't load your orders", retry: loadMyOrders });
   } finally {
     box.removeAttribute("aria-busy");
