@@ -154,7 +154,7 @@ impl Inventory {
             )));
         }
         let skus: Vec<&str> = changes.iter().map(|c| c.sku.as_str()).collect();
-        for attempt in 0..ATTEMPTS {
+        for _ in 0..ATTEMPTS {
             if let Some(k) = &keyed
                 && k.used(&self.ddb, &self.idempotency).await?
             {
@@ -162,21 +162,7 @@ impl Inventory {
                 return self.listing(&skus).await;
             }
             let existing = products::get_many(&self.ddb, &self.products, &skus, true).await?;
-            let incomplete: Vec<&str> = changes
-                .iter()
-                .filter(|c| {
-                    !existing.contains_key(&c.sku)
-                        && (c.name.is_none() || c.category.is_none() || c.price_cents.is_none())
-                })
-                .map(|c| c.sku.as_str())
-                .collect();
-            if !incomplete.is_empty() {
-                return Err(ApiError::validation(format!(
-                    "New products need name, category and priceCents: {}.",
-                    incomplete.join(", ")
-                ))
-                .with_details(serde_json::json!({"skus": incomplete})));
-            }
+            incomplete(&changes, &existing)?;
             overfull(&changes, &existing)?;
             changed_since_read(&changes, &existing)?;
             let now = clock::timestamp(clock::now());
@@ -201,17 +187,8 @@ impl Inventory {
                     if matches!(
                         e.as_service_error(),
                         Some(TransactWriteItemsError::TransactionCanceledException(_))
-                    ) && attempt + 1 < ATTEMPTS => {}
+                    ) => {}
                 Err(e) => {
-                    if matches!(
-                        e.as_service_error(),
-                        Some(TransactWriteItemsError::TransactionCanceledException(_))
-                    ) {
-                        return Err(ApiError::new(
-                            ErrorCode::ServiceBusy,
-                            "These products are being changed concurrently; retry the batch.",
-                        ));
-                    }
                     return Err(ApiError::internal(
                         "updating the inventory",
                         aws_sdk_dynamodb::error::DisplayErrorContext(&e),
@@ -239,25 +216,59 @@ impl Inventory {
     /// The update of one product; `exists` becomes the condition, so the transaction fails
     /// rather than creating a half-described product or overwriting a concurrent creation.
     fn update(&self, c: &Valid, exists: bool, now: &str) -> Result<TransactWriteItem, ApiError> {
-        let mut sets: Vec<String> = vec!["#updated = :now".to_owned()];
-        let mut names: HashMap<String, String> = HashMap::from([
-            ("#sku".to_owned(), product::sku_attr().to_owned()),
-            ("#updated".to_owned(), attr::UPDATED_AT.to_owned()),
-        ]);
-        let mut values = HashMap::from([(":now".to_owned(), ddb::s(now))]);
-        let mut set = |name_attr: &str, placeholder: &str, value, default_if_new: bool| {
-            let n = format!("#{}", &placeholder[1..]);
-            names.insert(n.clone(), name_attr.to_owned());
-            values.insert(placeholder.to_owned(), value);
-            if default_if_new {
-                sets.push(format!("{n} = if_not_exists({n}, {placeholder})"));
-            } else {
-                sets.push(format!("{n} = {placeholder}"));
-            }
-        };
+        let mut e = Expression::default();
+        e.names
+            .insert("#sku".to_owned(), product::sku_attr().to_owned());
+        e.set(attr::UPDATED_AT, ":updated", ddb::s(now), false);
+        e.describe(c);
+        e.stock(c.stock);
+        let condition = e.condition(c, exists);
+        let update = Update::builder()
+            .table_name(&self.products)
+            .set_key(Some(products::key(&c.sku)))
+            .update_expression(format!("SET {}", e.sets.join(", ")))
+            .condition_expression(condition)
+            .set_expression_attribute_names(Some(e.names))
+            .set_expression_attribute_values(Some(e.values))
+            .build()
+            .or_internal(|| format!("building the update of {}", c.sku))?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+}
+
+/// One product's update expression, its names and values, as [`Inventory::update`] builds it.
+#[derive(Default)]
+struct Expression {
+    sets: Vec<String>,
+    names: HashMap<String, String>,
+    values: HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+}
+
+impl Expression {
+    /// `#x = :x` (or, `default_if_new`, only where the item has no value yet), where `#x` is
+    /// named after the placeholder `:x`.
+    fn set(
+        &mut self,
+        name: &str,
+        placeholder: &str,
+        value: aws_sdk_dynamodb::types::AttributeValue,
+        default_if_new: bool,
+    ) {
+        let n = format!("#{}", &placeholder[1..]);
+        self.names.insert(n.clone(), name.to_owned());
+        self.values.insert(placeholder.to_owned(), value);
+        self.sets.push(if default_if_new {
+            format!("{n} = if_not_exists({n}, {placeholder})")
+        } else {
+            format!("{n} = {placeholder}")
+        });
+    }
+
+    /// The product's description: what the change gives, and defaults for a new product.
+    fn describe(&mut self, c: &Valid) {
         if let Some(name) = &c.name {
-            set(attr::NAME, ":name", ddb::s(name), false);
-            set(
+            self.set(attr::NAME, ":name", ddb::s(name), false);
+            self.set(
                 attr::NAME_LOWER,
                 ":nameLower",
                 ddb::s(name.to_lowercase()),
@@ -265,7 +276,7 @@ impl Inventory {
             );
         }
         if let Some(category) = &c.category {
-            set(
+            self.set(
                 product::category_attr(),
                 ":category",
                 ddb::s(category),
@@ -273,62 +284,86 @@ impl Inventory {
             );
         }
         if let Some(price) = c.price_cents {
-            set(attr::PRICE_CENTS, ":price", ddb::n(price), false);
+            self.set(attr::PRICE_CENTS, ":price", ddb::n(price), false);
         }
         match &c.unit {
-            Some(unit) => set(attr::UNIT, ":unit", ddb::s(unit), false),
-            None => set(attr::UNIT, ":unit", ddb::s(DEFAULT_UNIT), true),
+            Some(unit) => self.set(attr::UNIT, ":unit", ddb::s(unit), false),
+            None => self.set(attr::UNIT, ":unit", ddb::s(DEFAULT_UNIT), true),
         }
-        match c.low_stock_threshold {
-            Some(t) => set(attr::LOW_STOCK_THRESHOLD, ":threshold", ddb::n(t), false),
-            None => set(
-                attr::LOW_STOCK_THRESHOLD,
-                ":threshold",
-                ddb::n(DEFAULT_LOW_STOCK_THRESHOLD),
-                true,
-            ),
-        }
-        match c.stock {
-            Stock::Set(s) => set(attr::STOCK, ":stock", ddb::n(s), false),
-            Stock::Keep => set(attr::STOCK, ":stock", ddb::n(0), true),
+        let (threshold, default) = match c.low_stock_threshold {
+            Some(t) => (t, false),
+            None => (DEFAULT_LOW_STOCK_THRESHOLD, true),
+        };
+        self.set(
+            attr::LOW_STOCK_THRESHOLD,
+            ":threshold",
+            ddb::n(threshold),
+            default,
+        );
+    }
+
+    fn stock(&mut self, stock: Stock) {
+        match stock {
+            Stock::Set(s) => self.set(attr::STOCK, ":stock", ddb::n(s), false),
+            Stock::Keep => self.set(attr::STOCK, ":stock", ddb::n(0), true),
             Stock::Add(a) => {
-                names.insert("#stock".to_owned(), attr::STOCK.to_owned());
-                values.insert(":add".to_owned(), ddb::n(a));
-                values.insert(":zero".to_owned(), ddb::n(0));
-                sets.push("#stock = if_not_exists(#stock, :zero) + :add".to_owned());
+                self.names
+                    .insert("#stock".to_owned(), attr::STOCK.to_owned());
+                self.values.insert(":add".to_owned(), ddb::n(a));
+                self.values.insert(":zero".to_owned(), ddb::n(0));
+                self.sets
+                    .push("#stock = if_not_exists(#stock, :zero) + :add".to_owned());
             }
         }
+    }
+
+    /// The condition: `exists` as read (so the transaction fails rather than create a
+    /// half-described product or overwrite a concurrent creation), and what the stock read
+    /// allowed still holding when the write lands.
+    fn condition(&mut self, c: &Valid, exists: bool) -> String {
         let mut condition = if exists {
             "attribute_exists(#sku)".to_owned()
         } else {
             "attribute_not_exists(#sku)".to_owned()
         };
-        // [`changed_since_read`] compared the read; this holds it until the write lands (an
-        // order in between cancels the transaction, and the batch is read again).
+        // [`changed_since_read`] compared the read; an order in between cancels the
+        // transaction, and the batch is read again.
         if let Some(expected) = c.expected_stock {
-            values.insert(":expected".to_owned(), ddb::n(expected));
+            self.values.insert(":expected".to_owned(), ddb::n(expected));
             condition.push_str(" AND #stock = :expected");
         }
-        // The room checked against the stock read ([`overfull`]) still holds when the write
-        // lands: another increment in between cancels the transaction, and it is read again.
+        // The room checked against the stock read ([`overfull`]): another increment in
+        // between cancels the transaction, and it is read again.
         if let Stock::Add(a) = c.stock {
             let room = u64::try_from(MAX_STOCK)
                 .unwrap_or(u64::MAX)
                 .saturating_sub(a);
-            values.insert(":room".to_owned(), ddb::n(room));
+            self.values.insert(":room".to_owned(), ddb::n(room));
             condition.push_str(" AND (attribute_not_exists(#stock) OR #stock <= :room)");
         }
-        let update = Update::builder()
-            .table_name(&self.products)
-            .set_key(Some(products::key(&c.sku)))
-            .update_expression(format!("SET {}", sets.join(", ")))
-            .condition_expression(condition)
-            .set_expression_attribute_names(Some(names))
-            .set_expression_attribute_values(Some(values))
-            .build()
-            .or_internal(|| format!("building the update of {}", c.sku))?;
-        Ok(TransactWriteItem::builder().update(update).build())
+        condition
     }
+}
+
+/// 400 when a product the batch does not find is not described whole (a new product needs its
+/// name, category and price).
+fn incomplete(changes: &[Valid], existing: &HashMap<String, Product>) -> Result<(), ApiError> {
+    let incomplete: Vec<&str> = changes
+        .iter()
+        .filter(|c| {
+            !existing.contains_key(&c.sku)
+                && (c.name.is_none() || c.category.is_none() || c.price_cents.is_none())
+        })
+        .map(|c| c.sku.as_str())
+        .collect();
+    if incomplete.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::validation(format!(
+        "New products need name, category and priceCents: {}.",
+        incomplete.join(", ")
+    ))
+    .with_details(serde_json::json!({"skus": incomplete})))
 }
 
 /// 400 when an `addStock` would take a product's stock (as read) past [`MAX_STOCK`], which a
@@ -391,83 +426,109 @@ fn validate(batch: Batch) -> Result<Vec<Valid>, ApiError> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::with_capacity(batch.items.len());
     for (i, c) in batch.items.into_iter().enumerate() {
-        let at = |field: &str| format!("items[{i}].{field}");
+        let valid = Field(i).change(c)?;
+        if !seen.insert(valid.sku.clone()) {
+            return Err(ApiError::validation(format!(
+                "{} appears more than once in the batch; send one change per product.",
+                valid.sku
+            )));
+        }
+        out.push(valid);
+    }
+    Ok(out)
+}
+
+/// The fields of the batch's `i`th change, named `items[i].<field>` in messages.
+struct Field(usize);
+
+impl Field {
+    fn at(&self, field: &str) -> String {
+        format!("items[{}].{field}", self.0)
+    }
+
+    fn change(&self, c: Change) -> Result<Valid, ApiError> {
         if !product::valid_sku(&c.sku) {
             return Err(ApiError::validation(format!(
                 "{} {} is not a SKU (1-64 letters, digits, '-' or '_').",
-                at("sku"),
+                self.at("sku"),
                 shown(&c.sku)
             )));
         }
-        if !seen.insert(c.sku.clone()) {
-            return Err(ApiError::validation(format!(
-                "{} appears more than once in the batch; send one change per product.",
-                c.sku
-            )));
-        }
-        let text = |v: Option<String>,
-                    field: &str,
-                    max: usize|
-         -> Result<Option<String>, ApiError> {
-            match v.map(|s| s.trim().to_owned()) {
-                Some(s) if s.is_empty() || s.chars().count() > max => Err(ApiError::validation(
-                    format!("{} must be 1 to {max} characters.", at(field)),
-                )),
-                Some(s) => match crate::text::unprintable(&s) {
-                    Some(c) => Err(ApiError::validation(format!(
-                        "{} holds {}, which is not text; write it on one line, without control characters.",
-                        at(field),
-                        crate::text::code_point(c)
-                    ))),
-                    None => Ok(Some(s)),
-                },
-                None => Ok(None),
-            }
-        };
-        let number =
-            |v: Option<i64>, field: &str, min: i64, max: i64| -> Result<Option<u64>, ApiError> {
-                match v {
-                    None => Ok(None),
-                    Some(n) if (min..=max).contains(&n) => Ok(u64::try_from(n).ok()),
-                    Some(n) => Err(ApiError::validation(format!(
-                        "{} must be a whole number from {min} to {max}, got {n}.",
-                        at(field)
-                    ))),
-                }
-            };
         let stock = match (
-            number(c.stock, "stock", 0, MAX_STOCK)?,
-            number(c.add_stock, "addStock", 1, MAX_STOCK)?,
+            self.number(c.stock, "stock", 0, MAX_STOCK)?,
+            self.number(c.add_stock, "addStock", 1, MAX_STOCK)?,
         ) {
             (Some(_), Some(_)) => {
                 return Err(ApiError::validation(format!(
                     "{}: give either stock (set) or addStock (add), not both.",
-                    at("sku")
+                    self.at("sku")
                 )));
             }
             (Some(s), None) => Stock::Set(s),
             (None, Some(a)) => Stock::Add(a),
             (None, None) => Stock::Keep,
         };
-        let expected_stock = number(c.expected_stock, "expectedStock", 0, MAX_STOCK)?;
+        let expected_stock = self.number(c.expected_stock, "expectedStock", 0, MAX_STOCK)?;
         if expected_stock.is_some() && !matches!(stock, Stock::Set(_)) {
             return Err(ApiError::validation(format!(
                 "{} goes with stock (a set): it is the level the set replaces.",
-                at("expectedStock")
+                self.at("expectedStock")
             )));
         }
-        out.push(Valid {
+        Ok(Valid {
             sku: c.sku,
-            name: text(c.name, "name", 120)?,
-            category: text(c.category, "category", 64)?,
-            price_cents: number(c.price_cents, "priceCents", 1, MAX_PRICE_CENTS)?,
-            unit: text(c.unit, "unit", 20)?,
-            low_stock_threshold: number(c.low_stock_threshold, "lowStockThreshold", 0, MAX_STOCK)?,
+            name: self.text(c.name, "name", 120)?,
+            category: self.text(c.category, "category", 64)?,
+            price_cents: self.number(c.price_cents, "priceCents", 1, MAX_PRICE_CENTS)?,
+            unit: self.text(c.unit, "unit", 20)?,
+            low_stock_threshold: self.number(
+                c.low_stock_threshold,
+                "lowStockThreshold",
+                0,
+                MAX_STOCK,
+            )?,
             stock,
             expected_stock,
-        });
+        })
     }
-    Ok(out)
+
+    /// One line of text, trimmed: 1 to `max` characters, no control characters.
+    fn text(&self, v: Option<String>, field: &str, max: usize) -> Result<Option<String>, ApiError> {
+        let Some(s) = v.map(|s| s.trim().to_owned()) else {
+            return Ok(None);
+        };
+        if s.is_empty() || s.chars().count() > max {
+            return Err(ApiError::validation(format!(
+                "{} must be 1 to {max} characters.",
+                self.at(field)
+            )));
+        }
+        match crate::text::unprintable(&s) {
+            Some(c) => Err(ApiError::validation(format!(
+                "{} holds {}, which is not text; write it on one line, without control characters.",
+                self.at(field),
+                crate::text::code_point(c)
+            ))),
+            None => Ok(Some(s)),
+        }
+    }
+
+    fn number(
+        &self,
+        v: Option<i64>,
+        field: &str,
+        min: i64,
+        max: i64,
+    ) -> Result<Option<u64>, ApiError> {
+        match v {
+            None => Ok(None),
+            Some(n) if (min..=max).contains(&n) => Ok(u64::try_from(n).ok()),
+            Some(n) => Err(ApiError::validation(format!(
+                "{} must be a whole number from {min} to {max}, got {n}.",
+                self.at(field)
+            ))),
+        }
+    }
 }
 
 #[cfg(test)]
