@@ -43,88 +43,134 @@ pub async fn poll(
         return;
     };
     say(format!("event source {table} stream: reading new records"));
+    let shards = Shards {
+        mapping: &mapping,
+        pool: &pool,
+        streams: &streams,
+        region: &region,
+        say: &say,
+        shutdown: &shutdown,
+    };
     let mut looked = Instant::now();
     let mut discovery_failed = false;
     while !shutdown.is_cancelled() {
         let mut read_any = false;
-        let arn = reader.arn.clone();
         for i in 0..reader.shards.len() {
-            let Some(current) = reader.shards[i].iterator.clone() else {
-                continue;
-            };
-            if reader.waits_for_parent(&reader.shards[i]) {
-                continue;
-            }
-            let limit = i32::try_from(mapping.batch_size.clamp(1, 1000)).unwrap_or(100);
-            let got = streams
-                .get_records()
-                .shard_iterator(current)
-                .limit(limit)
-                .send()
-                .await;
-            match got {
-                Ok(out) => {
-                    let shard = &mut reader.shards[i];
-                    shard.iterator = out.next_shard_iterator().map(str::to_owned);
-                    if let Some(last) = out.records().last().and_then(|r| r.dynamodb()) {
-                        shard.last_sequence = last.sequence_number().map(str::to_owned);
-                    }
-                    let events: Vec<Value> = out
-                        .records()
-                        .iter()
-                        .map(|r| record_event(r, &arn, &region))
-                        .filter(|e| passes(&mapping.filters, e))
-                        .collect();
-                    read_any |= !out.records().is_empty();
-                    if !events.is_empty() {
-                        deliver(&mapping, &pool, events, &say, &shutdown).await;
-                    }
-                }
-                Err(e) => {
-                    let id = reader.shards[i].id.clone();
-                    let expired = e
-                        .as_service_error()
-                        .is_some_and(|s| s.is_expired_iterator_exception());
-                    say(format!(
-                        "event source {table} stream, shard {id}: GetRecords failed ({}); {}",
-                        crate::aws::cause_chain(&e),
-                        if expired {
-                            "taking it up again after the last record read"
-                        } else {
-                            "retrying"
-                        }
-                    ));
-                    if expired && let Ok(fresh) = reader.reopen(&streams, &reader.shards[i]).await {
-                        reader.shards[i].iterator = fresh;
-                    } else {
-                        tokio::time::sleep(ERROR_PAUSE).await;
-                    }
-                }
-            }
+            read_any |= shards.read(&mut reader, i).await;
         }
         if looked.elapsed() >= DISCOVER_EVERY {
             looked = Instant::now();
-            match reader.discover(&streams, table).await {
-                Ok(news) => {
-                    discovery_failed = false;
-                    for news in news {
-                        say(format!("event source {table} stream: {news}"));
-                    }
-                }
-                Err(reason) if !discovery_failed => {
-                    discovery_failed = true;
-                    say(format!(
-                        "event source {table} stream: cannot look for new shards ({reason}); reading the ones known"
-                    ));
-                }
-                Err(_) => {}
-            }
+            shards.discover(&mut reader, &mut discovery_failed).await;
         }
         if !read_any {
             tokio::select! {
                 _ = tokio::time::sleep(POLL_EVERY) => {}
                 _ = shutdown.cancelled() => break,
             }
+        }
+    }
+}
+
+/// What reading one stream's shards needs.
+struct Shards<'a, F: Fn(String)> {
+    mapping: &'a StreamMapping,
+    pool: &'a Arc<Pool>,
+    streams: &'a aws_sdk_dynamodbstreams::Client,
+    region: &'a str,
+    say: &'a F,
+    shutdown: &'a CancellationToken,
+}
+
+impl<F: Fn(String)> Shards<'_, F> {
+    /// One `GetRecords` on shard `i`, its records delivered; whether it read any.
+    async fn read(&self, reader: &mut StreamReader, i: usize) -> bool {
+        let Some(current) = reader.shards[i].iterator.clone() else {
+            return false;
+        };
+        if reader.waits_for_parent(&reader.shards[i]) {
+            return false;
+        }
+        let limit = i32::try_from(self.mapping.batch_size.clamp(1, 1000)).unwrap_or(100);
+        let got = self
+            .streams
+            .get_records()
+            .shard_iterator(current)
+            .limit(limit)
+            .send()
+            .await;
+        let out = match got {
+            Ok(out) => out,
+            Err(e) => {
+                self.failed(reader, i, e).await;
+                return false;
+            }
+        };
+        let shard = &mut reader.shards[i];
+        shard.iterator = out.next_shard_iterator().map(str::to_owned);
+        if let Some(last) = out.records().last().and_then(|r| r.dynamodb()) {
+            shard.last_sequence = last.sequence_number().map(str::to_owned);
+        }
+        let events: Vec<Value> = out
+            .records()
+            .iter()
+            .map(|r| record_event(r, &reader.arn, self.region))
+            .filter(|e| passes(&self.mapping.filters, e))
+            .collect();
+        if !events.is_empty() {
+            deliver(self.mapping, self.pool, events, self.say, self.shutdown).await;
+        }
+        !out.records().is_empty()
+    }
+
+    /// A failed `GetRecords`: an expired iterator is taken up again after the last record
+    /// read; anything else is retried after a pause.
+    async fn failed(
+        &self,
+        reader: &mut StreamReader,
+        i: usize,
+        e: aws_sdk_dynamodbstreams::error::SdkError<
+            aws_sdk_dynamodbstreams::operation::get_records::GetRecordsError,
+        >,
+    ) {
+        let id = reader.shards[i].id.clone();
+        let expired = e
+            .as_service_error()
+            .is_some_and(|s| s.is_expired_iterator_exception());
+        (self.say)(format!(
+            "event source {} stream, shard {id}: GetRecords failed ({}); {}",
+            self.mapping.table_name,
+            crate::aws::cause_chain(&e),
+            if expired {
+                "taking it up again after the last record read"
+            } else {
+                "retrying"
+            }
+        ));
+        if expired && let Ok(fresh) = reader.reopen(self.streams, &reader.shards[i]).await {
+            reader.shards[i].iterator = fresh;
+        } else {
+            tokio::time::sleep(ERROR_PAUSE).await;
+        }
+    }
+
+    /// Looks for new shards and a new stream of the table; a failure is said once until a
+    /// look succeeds again.
+    async fn discover(&self, reader: &mut StreamReader, failed_before: &mut bool) {
+        let table = self.mapping.table_name.as_str();
+        match reader.discover(self.streams, table).await {
+            Ok(news) => {
+                *failed_before = false;
+                for news in news {
+                    (self.say)(format!("event source {table} stream: {news}"));
+                }
+            }
+            Err(reason) if !*failed_before => {
+                *failed_before = true;
+                (self.say)(format!(
+                    "event source {table} stream: cannot look for new shards ({reason}); reading the ones known"
+                ));
+            }
+            Err(_) => {}
         }
     }
 }
