@@ -340,9 +340,23 @@ fn deploy_policy(
     global: Option<&(String, Value)>,
 ) -> PolicyDocument {
     let stack = crate::stack::stack_name(env);
-    let stack = stack.as_str();
+    let mut statements = stack_statements(env, service_role, global);
+    statements.extend(sender_statement(env));
+    statements.extend(asset_statements(bucket));
+    statements.extend(storefront_statements(&stack));
+    statements.extend(after_deploy_statements(env, &stack));
+    PolicyDocument::new(statements)
+}
+
+/// Changing the environment's stacks through change sets, with the bootstrap's service roles.
+fn stack_statements(
+    env: &Environment,
+    service_role: &Value,
+    global: Option<&(String, Value)>,
+) -> Vec<Statement> {
+    let stack = crate::stack::stack_name(env);
     let mut roles = vec![service_role.clone()];
-    let mut change_sets = vec![stack_arn(stack)];
+    let mut change_sets = vec![stack_arn(&stack)];
     let mut bootstraps = vec![stack_arn(BOOTSTRAP_STACK_NAME)];
     if let Some((name, role)) = global {
         roles.push(role.clone());
@@ -355,7 +369,7 @@ fn deploy_policy(
         "iam:PassedToService",
         "cloudformation.amazonaws.com",
     )];
-    let mut statements = vec![
+    vec![
         Statement::allow("ChangeSets", CHANGE_SET_ACTIONS, change_sets),
         // A global stack the environment no longer has (domain and web ACLs taken out of the
         // file) is deleted by deploy (deploy/companions.rs). CloudFormation deletes its
@@ -377,25 +391,30 @@ fn deploy_policy(
             bootstraps,
         ),
         pass,
-    ];
-    if let Some(n) = &env.notifications {
-        // deploy/sender.rs: the SES identity customer emails come from, made when missing
-        // (CreateEmailIdentity with tags needs ses:TagResource too: Service Authorization
-        // Reference, "Amazon Simple Email Service v2",
-        // <https://docs.aws.amazon.com/service-authorization/latest/reference/list_sesv2.html>).
-        statements.push(Statement::allow(
-            "TheSender",
-            &[
-                "ses:CreateEmailIdentity",
-                "ses:GetEmailIdentity",
-                "ses:TagResource",
-            ],
-            [crate::stack::notifications::identity_arn(&n.sender)],
-        ));
-    }
-    statements.extend(asset_statements(bucket));
-    statements.extend(storefront_statements(stack));
-    statements.extend([
+    ]
+}
+
+/// deploy/sender.rs: the SES identity customer emails come from, made when missing
+/// (CreateEmailIdentity with tags needs ses:TagResource too: Service Authorization Reference,
+/// "Amazon Simple Email Service v2",
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_sesv2.html>).
+fn sender_statement(env: &Environment) -> Option<Statement> {
+    let n = env.notifications.as_ref()?;
+    Some(Statement::allow(
+        "TheSender",
+        &[
+            "ses:CreateEmailIdentity",
+            "ses:GetEmailIdentity",
+            "ses:TagResource",
+        ],
+        [crate::stack::notifications::identity_arn(&n.sender)],
+    ))
+}
+
+/// What deploy does once the stack is up: the demo catalog, the CDN's invalidation, the
+/// account checks and the smoke test's customer.
+fn after_deploy_statements(env: &Environment, stack: &str) -> [Statement; 4] {
+    [
         Statement::allow(
             "LoadTheDemoCatalog",
             &[
@@ -422,8 +441,7 @@ fn deploy_policy(
         ),
         Statement::allow("CheckTheAccount", ACCOUNT_READ_ACTIONS, ["*"]),
         smoke_customer(env),
-    ]);
-    PolicyDocument::new(statements)
+    ]
 }
 
 /// Reading and writing the packaged functions in the bootstrap's asset bucket.
