@@ -340,6 +340,30 @@ fn a_bad_saved_file_is_exit_1_with_one_clear_paragraph() {
     assert!(stderr.contains("line 1 column"), "{stderr}");
 }
 
+/// A saved template with a key written twice (a hand edit) is diffed as CloudFormation would
+/// read it, the last value kept, and the duplicate is named in a warning beside the diff.
+#[test]
+fn a_key_written_twice_in_a_saved_template_is_named() {
+    let saved = saved_dev_template();
+    let twice = scratch("twice").join("old.json");
+    let original = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("{e}"));
+    let edited = original.replacen("{\n", "{\n  \"Description\": \"first copy\",\n", 1);
+    if let Err(e) = std::fs::write(&twice, edited) {
+        panic!("{e}");
+    }
+    let o = stackgen(
+        &["diff", "--env", "dev", "--against", s(&twice)],
+        &dead_endpoint(),
+    );
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{}", text(&o.stderr));
+    assert!(
+        stdout.contains("warning: ")
+            && stdout.contains("`Description` is written twice; the diff uses the last one"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn guardrail_violations_are_an_error_not_changes() {
     let envs = environments_with("prod", |b| {

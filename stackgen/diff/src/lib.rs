@@ -53,7 +53,7 @@ pub use path::{PropertyPath, Segment};
 pub use render::{Format, render};
 pub use sections::MASKED as MASKED_PARAMETER_VALUE;
 pub use security::SecurityChange;
-pub use source::{load_template, parse_template};
+pub use source::{duplicate_keys, load_template, parse_template};
 pub use stateful::{DataFate, DataOutcome, PolicyAttribute};
 
 /// One side of a diff: a template and, when known, the parameter values it is deployed with.

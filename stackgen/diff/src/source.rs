@@ -72,6 +72,99 @@ pub fn parse_template(text: &str, origin: &str) -> Result<Value, DiffError> {
     Ok(value)
 }
 
+/// The keys written twice in one object of a JSON text, as dotted paths (`Resources.Queue`).
+/// CloudFormation accepts such a template and keeps the last value (so does the parse above),
+/// which hides a copy-paste mistake in a saved template; cfn-lint reports it (E0000). Empty for
+/// text that is not JSON.
+pub fn duplicate_keys(text: &str) -> Vec<String> {
+    use serde::de::DeserializeSeed;
+    if !text.trim_start().starts_with('{') {
+        return Vec::new();
+    }
+    let found = std::cell::RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_str(text);
+    // A syntax error is parse_template's to report.
+    let _ = Walk {
+        path: String::new(),
+        found: &found,
+    }
+    .deserialize(&mut de);
+    found.into_inner()
+}
+
+/// A walk of a JSON value that notes repeated keys under their path.
+struct Walk<'a> {
+    path: String,
+    found: &'a std::cell::RefCell<Vec<String>>,
+}
+
+impl Walk<'_> {
+    fn under(&self, step: &str) -> Self {
+        Walk {
+            path: if self.path.is_empty() || step.starts_with('[') {
+                format!("{}{step}", self.path)
+            } else {
+                format!("{}.{step}", self.path)
+            },
+            found: self.found,
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while seq
+            .next_element_seed(self.under(&format!("[{i}]")))?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let inner = self.under(&key);
+            if !seen.insert(key) {
+                self.found.borrow_mut().push(inner.path.clone());
+            }
+            map.next_value_seed(inner)?;
+        }
+        Ok(())
+    }
+}
+
 /// Reads and parses a template file.
 pub fn load_template(path: &Path) -> Result<Value, DiffError> {
     let text = std::fs::read_to_string(path).map_err(|source| DiffError::Read {
@@ -208,6 +301,24 @@ mod tests {
         assert_eq!(
             parse_template(json_text, "a.json").expect("json"),
             parse_template(yaml_text, "a.yaml").expect("yaml")
+        );
+    }
+
+    /// A key written twice in one object is found under its path; the same key in two
+    /// objects is not; the template still parses, the last value kept as CloudFormation does.
+    #[test]
+    fn keys_written_twice_are_named_by_path() {
+        let text = r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}, "T": {"Type": "T", "Properties": {"L": [{"A": 1, "A": 2}]}}, "Q": {"Type": "AWS::SNS::Topic"}}, "Outputs": {"Q": {}}}"#;
+        assert_eq!(
+            duplicate_keys(text),
+            ["Resources.T.Properties.L[0].A", "Resources.Q"]
+        );
+        let value = parse_template(text, "saved.json").expect("parses");
+        assert_eq!(value["Resources"]["Q"]["Type"], "AWS::SNS::Topic");
+        assert!(duplicate_keys(r#"{"Resources": {"A": {}, "B": {"A": 1}}}"#).is_empty());
+        assert!(
+            duplicate_keys("Resources:\n  A: {}\n").is_empty(),
+            "YAML is not read here"
         );
     }
 

@@ -498,6 +498,15 @@ pub fn sides(
                         env.name
                     )
                 })?;
+            // CloudFormation keeps the last of a key written twice, and so does the diff; a
+            // saved template with one was probably edited by hand, so it is said.
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            for key in diff::duplicate_keys(&text) {
+                notes.push(format!(
+                    "{}: `{key}` is written twice; the diff uses the last one, as CloudFormation would",
+                    path.display()
+                ));
+            }
             (
                 DiffInput::new(path.display().to_string(), template),
                 DiffInput::new(new_label, rendered.template.clone()),
