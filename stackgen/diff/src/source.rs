@@ -44,6 +44,15 @@ pub fn parse_template(text: &str, origin: &str) -> Result<Value, DiffError> {
             source,
         })?
     } else {
+        if let Some(line) = second_document(text) {
+            return Err(DiffError::NotATemplate {
+                origin: origin.to_owned(),
+                detail: format!(
+                    "it holds more than one YAML document (the second starts with the `---` at \
+                     line {line}); keep the one template to compare and remove the rest."
+                ),
+            });
+        }
         let yaml: Yaml = serde_norway::from_str(text).map_err(|source| DiffError::Yaml {
             origin: origin.to_owned(),
             source,
@@ -163,6 +172,20 @@ impl<'de> serde::de::Visitor<'de> for Walk<'_> {
         }
         Ok(())
     }
+}
+
+/// The line of a `---` that starts a second YAML document: one after content, or a second one
+/// (a document may open with one). Comments and blank lines are not content.
+fn second_document(text: &str) -> Option<usize> {
+    let mut content = false;
+    for (i, line) in text.lines().enumerate() {
+        let marker = line == "---" || line.starts_with("--- ");
+        if marker && content {
+            return Some(i + 1);
+        }
+        content |= marker || !(line.trim().is_empty() || line.trim_start().starts_with('#'));
+    }
+    None
 }
 
 /// Reads and parses a template file.
@@ -320,6 +343,20 @@ mod tests {
             duplicate_keys("Resources:\n  A: {}\n").is_empty(),
             "YAML is not read here"
         );
+    }
+
+    /// A file of two YAML documents names the line the second starts at; a single document
+    /// opening with `---` is fine.
+    #[test]
+    fn a_second_yaml_document_is_named_at_its_line() {
+        let two = "# saved\nResources:\n  A:\n    Type: T\n---\nResources: {}\n";
+        let message = parse_template(two, "two.yaml")
+            .expect_err("two documents")
+            .to_string();
+        assert!(message.contains("more than one YAML document"), "{message}");
+        assert!(message.contains("line 5"), "{message}");
+        let one = "---\n# a template\nResources:\n  A:\n    Type: T\n";
+        assert!(parse_template(one, "one.yaml").is_ok());
     }
 
     #[test]
