@@ -397,14 +397,21 @@ const LINK_FRESH_MS = 10 * 60 * 1000;
 
 /** A click on a download link older than [`LINK_FRESH_MS`] asks the API for new links first,
  * instead of opening one S3 answers with "Request has expired". */
-async function freshDownload(event, report, kind) {
+async function freshDownload(event, report, kind, { newTab = false } = {}) {
   if (Date.now() - (report.linksAt || 0) < LINK_FRESH_MS) return;
   event.preventDefault();
+  // Opened now, before the await, so that the browser counts it as the click's own window.
+  const tab = newTab ? window.open("about:blank", "_blank") : null;
+  if (tab) tab.opener = null; // the download page gets no handle on this one
   try {
     const fresh = await api("GET", `/reports/${seg(report.reportId)}`);
     upsertReport({ ...fresh, linksAt: Date.now() });
-    if (fresh.downloads?.[kind]) location.assign(fresh.downloads[kind]);
+    const url = fresh.downloads?.[kind];
+    if (url && tab) tab.location.assign(url);
+    else if (url) location.assign(url);
+    else tab?.close();
   } catch (err) {
+    tab?.close();
     if (!refused(err)) showError(err, { title: "Couldn't get a new download link", retry: () => freshDownload(event, report, kind) });
   }
 }
@@ -428,6 +435,8 @@ function renderReports() {
                 rel: "noopener",
                 "aria-label": `Download ${label} report ${range}`,
                 onclick: (e) => freshDownload(e, r, kind),
+                // A middle click opens the link in a new tab: the same check first.
+                onauxclick: (e) => e.button === 1 && freshDownload(e, r, kind, { newTab: true }),
               },
               `Download ${label}`,
             ),
