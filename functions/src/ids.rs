@@ -22,14 +22,6 @@ pub fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'@'))
 }
 
-/// The request header that makes `POST /orders` and `PUT /inventory` idempotent.
-pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
-
-/// An `Idempotency-Key` header value: 1–128 visible ASCII characters.
-pub fn valid_idempotency_key(key: &str) -> bool {
-    (1..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,10 +40,5 @@ mod tests {
         assert!(!valid_id(""));
         assert!(!valid_id("a/b"));
         assert!(!valid_id(&"a".repeat(129)));
-        assert!(valid_idempotency_key(
-            "6f1c-…".split('…').next().unwrap_or("x")
-        ));
-        assert!(!valid_idempotency_key("has space"));
-        assert!(!valid_idempotency_key(""));
     }
 }

@@ -42,6 +42,8 @@ pub mod entry;
 #[cfg(feature = "lambda")]
 pub mod http;
 #[cfg(feature = "lambda")]
+pub mod idempotency;
+#[cfg(feature = "lambda")]
 pub mod ids;
 #[cfg(feature = "lambda")]
 pub mod images;

@@ -8,20 +8,15 @@
 //! changes nothing; with another batch it is 409 `IDEMPOTENCY_CONFLICT`.
 
 use super::Valid;
-use crate::clock;
 use crate::ddb;
 use crate::error::{ApiError, ErrorCode, OrInternal};
 use crate::http::ApiRequest;
-use crate::ids::IDEMPOTENCY_HEADER;
+use crate::idempotency::{self, HEADER, REQUEST_HASH};
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use retail_spec::IDEMPOTENCY;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-
-/// How long a key is remembered (as `POST /orders` keys are).
-const TTL_SECONDS: i64 = 24 * 3600;
-const REQUEST_HASH: &str = "requestHash";
 
 /// A keyed batch: where its key is recorded and what it was for.
 pub(super) struct Keyed {
@@ -31,10 +26,10 @@ pub(super) struct Keyed {
 
 /// The request's key, when it sent one (refused when it is not 1 to 128 visible characters).
 pub(super) fn keyed(req: &ApiRequest, changes: &[Valid]) -> Result<Option<Keyed>, ApiError> {
-    let Some(key) = req.header(IDEMPOTENCY_HEADER).map(str::trim) else {
+    let Some(key) = req.header(HEADER).map(str::trim) else {
         return Ok(None);
     };
-    if !crate::ids::valid_idempotency_key(key) {
+    if !idempotency::valid_key(key) {
         return Err(ApiError::validation(
             "The Idempotency-Key header must be 1 to 128 visible ASCII characters (a UUID is ideal).",
         ));
@@ -75,26 +70,6 @@ impl Keyed {
     /// The transaction's action that records the key, on condition that it is new (a
     /// concurrent resend cancels one of the two transactions, which then finds the key used).
     pub(super) fn record(&self, table: &str) -> Result<TransactWriteItem, ApiError> {
-        let mut item = HashMap::from([
-            (
-                IDEMPOTENCY.partition_key.name.to_owned(),
-                ddb::s(&self.record_key),
-            ),
-            (REQUEST_HASH.to_owned(), ddb::s(&self.fingerprint)),
-        ]);
-        if let Some(ttl) = IDEMPOTENCY.ttl_attribute {
-            item.insert(
-                ttl.to_owned(),
-                ddb::n(clock::expires_in(clock::now(), TTL_SECONDS)),
-            );
-        }
-        let put = Put::builder()
-            .table_name(table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(#k)")
-            .expression_attribute_names("#k", IDEMPOTENCY.partition_key.name)
-            .build()
-            .or_internal(|| format!("building idempotency record {}", self.record_key))?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        idempotency::record(table, &self.record_key, &self.fingerprint, HashMap::new())
     }
 }

@@ -24,6 +24,7 @@ use crate::clock;
 use crate::ddb::{self, Item};
 use crate::error::{ApiError, ErrorCode, OrInternal};
 use crate::http::{ApiRequest, Reply};
+use crate::idempotency;
 use crate::ids;
 use crate::money::Cents;
 use crate::product::{self, Product, attr};
@@ -37,12 +38,9 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::time::Duration;
 
-/// How long an idempotency key is remembered.
-const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
 /// Transaction attempts before answering 503 (contention, or prices changing under us).
 const MAX_ATTEMPTS: u32 = 6;
 
-const REQUEST_HASH: &str = "requestHash";
 const ORDER_ID: &str = "orderId";
 const CREATED_AT: &str = "createdAt";
 
@@ -137,7 +135,7 @@ impl Orders {
         };
         let read = |item: &Item| -> Result<KeyRecord, ddb::ItemError> {
             Ok(KeyRecord {
-                fingerprint: ddb::get_s(item, REQUEST_HASH)?.to_owned(),
+                fingerprint: ddb::get_s(item, idempotency::REQUEST_HASH)?.to_owned(),
                 order_id: ddb::get_s(item, ORDER_ID)?.to_owned(),
             })
         };
@@ -352,29 +350,16 @@ impl Orders {
             .build()
             .or_internal(|| build("order"))?;
         items.push(TransactWriteItem::builder().put(order_put).build());
-        let mut record: Item = HashMap::from([
-            (
-                IDEMPOTENCY.partition_key.name.to_owned(),
-                ddb::s(record_key),
-            ),
-            (REQUEST_HASH.to_owned(), ddb::s(fingerprint)),
+        let more: Item = HashMap::from([
             (ORDER_ID.to_owned(), ddb::s(&order.order_id)),
             (CREATED_AT.to_owned(), ddb::s(&order.created_at)),
         ]);
-        if let Some(ttl) = IDEMPOTENCY.ttl_attribute {
-            record.insert(
-                ttl.to_owned(),
-                ddb::n(clock::expires_in(clock::now(), IDEMPOTENCY_TTL_SECONDS)),
-            );
-        }
-        let key_put = Put::builder()
-            .table_name(&self.idempotency)
-            .set_item(Some(record))
-            .condition_expression("attribute_not_exists(#k)")
-            .expression_attribute_names("#k", IDEMPOTENCY.partition_key.name)
-            .build()
-            .or_internal(|| build("idempotency record"))?;
-        items.push(TransactWriteItem::builder().put(key_put).build());
+        items.push(idempotency::record(
+            &self.idempotency,
+            record_key,
+            fingerprint,
+            more,
+        )?);
         Ok(items)
     }
 
@@ -425,12 +410,12 @@ fn idempotency_key(req: &ApiRequest) -> Result<&str, ApiError> {
             "POST /orders needs an Idempotency-Key header (a fresh UUID per order; resend the same key when retrying).",
         )
     };
-    if !req.has_header(ids::IDEMPOTENCY_HEADER) {
+    if !req.has_header(idempotency::HEADER) {
         return Err(missing());
     }
-    match req.header(ids::IDEMPOTENCY_HEADER).map(str::trim) {
+    match req.header(idempotency::HEADER).map(str::trim) {
         Some("") => Err(missing()),
-        Some(k) if ids::valid_idempotency_key(k) => Ok(k),
+        Some(k) if idempotency::valid_key(k) => Ok(k),
         _ => Err(ApiError::validation(
             "The Idempotency-Key header must be 1 to 128 visible ASCII characters (a UUID is ideal).",
         )),
