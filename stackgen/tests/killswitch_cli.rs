@@ -231,6 +231,47 @@ async fn reset_undoes_a_throttle_and_status_shows_it() -> TestResult {
         .is_some_and(|a| a.iter().any(|f| f["changed"] == true));
     assert!(!any_changed, "{again}");
 
+    // The account guard holds for every command, not only deploy: the same file naming another
+    // account (and, as such a file must, real function code and no `emulator:`) refuses the
+    // emulator's credentials before anything is read or deleted.
+    let file = cli.dir.join("environments").join("local.yaml");
+    let local = std::fs::read_to_string(&file)?;
+    let elsewhere: String = local
+        .lines()
+        .filter(|l| !l.starts_with("emulator:"))
+        .map(|l| match l {
+            "function_code: host" => "function_code: lambda-quick\naccount: \"111122223333\"",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(elsewhere.contains("account:"), "local.yaml changed shape");
+    std::fs::write(&file, elsewhere)?;
+    for args in [
+        vec!["destroy", "--env", "local", "--yes"],
+        vec!["kill-switch", "reset", "--env", "local"],
+        vec!["status", "--env", "local"],
+    ] {
+        let out = cli.run(&args)?;
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("111122223333") && err.contains("123456789012"),
+            "{args:?}: {err}"
+        );
+    }
+    let stacks = aws_sdk_cloudformation::Client::new(&sdk)
+        .describe_stacks()
+        .stack_name("grocer-local")
+        .send()
+        .await?;
+    assert_eq!(
+        stacks.stacks().len(),
+        1,
+        "the refused destroy deleted nothing"
+    );
+    std::fs::write(&file, local)?;
+
     // Emulator down: exit 1 and the same "cannot reach … AWS_ENDPOINT_URL" paragraph as every
     // other command, not an SDK dump.
     drop(moto);

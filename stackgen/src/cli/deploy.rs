@@ -13,8 +13,8 @@ use super::exit::{Exit, Interrupted};
 use super::printer::{Printer, confirm};
 use super::style::{paint, stderr_color, stdout_color};
 use super::target::{
-    Layout, OutputFormat, Target, bootstrap_in, connect, connect_region, load_env, prepare,
-    runtime, tags,
+    Layout, OutputFormat, Target, bootstrap_in, connect_region, connect_unguarded, load_env,
+    prepare, runtime, tags,
 };
 use crate::aws::AwsContext;
 use crate::deploy::{
@@ -126,7 +126,7 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
             args.layout.workspace.display()
         );
     }
-    let ctx = connect(env, args.target.profile.as_deref()).await?;
+    let ctx = connect_unguarded(env, args.target.profile.as_deref()).await?;
     emulator_only(env, ctx.endpoint_override())?;
     real_recipients(env)?;
     let cannot = || format!("cannot deploy `{}`", env.name);
@@ -223,22 +223,49 @@ async fn apply(
             print_summary(&pending.summary, pending.creates_stack, name);
             // On a blocking thread, so that Ctrl-C at the prompt still reaches `run`.
             let prompt = format!("Deploy these changes to `{}` ({name})?", env.name);
-            if !args.yes
-                && !tokio::task::spawn_blocking(move || confirm(&prompt, "yes", "--yes"))
+            let answer = match args.yes {
+                true => Ok(true),
+                false => tokio::task::spawn_blocking(move || confirm(&prompt, "yes", "--yes"))
                     .await
-                    .context("the confirmation prompt failed")??
-            {
-                deploy::discard(ctx, &pending).await.ok();
-                bail!(
-                    "deploy of `{}` cancelled; the change set of `{name}` was discarded and nothing changed",
-                    env.name
-                );
+                    .context("the confirmation prompt failed")
+                    .and_then(|answer| answer),
+            };
+            match answer {
+                Ok(true) => {}
+                Ok(false) => bail!(cancel(ctx, &pending, &env.name, name).await),
+                Err(e) => return Err(e.context(cancel(ctx, &pending, &env.name, name).await)),
             }
             let deployed = deploy::execute(ctx, request, &pending, wait, progress)
                 .await
                 .with_context(|| format!("deploy of stack `{name}` failed"))?;
             Ok((deployed.stack, true))
         }
+    }
+}
+
+/// Discards a change set that was declined or could not be asked about (stdin not a terminal),
+/// so that nothing is left behind: no change set waiting, no new stack in REVIEW_IN_PROGRESS.
+/// What to tell the user, including what is left when the discard itself failed.
+async fn cancel(
+    ctx: &AwsContext,
+    pending: &deploy::PendingChangeSet,
+    env: &str,
+    stack: &str,
+) -> String {
+    match deploy::discard(ctx, pending).await {
+        Ok(()) => format!(
+            "deploy of `{env}` cancelled; the change set of `{stack}` was discarded and nothing changed"
+        ),
+        Err(e) => format!(
+            "deploy of `{env}` cancelled and nothing was executed, but its change set could not be \
+             discarded ({e}): delete change set {} of `{stack}` in the CloudFormation console{}",
+            pending.change_set_id,
+            if pending.creates_stack {
+                ", then the stack itself (REVIEW_IN_PROGRESS)"
+            } else {
+                ""
+            }
+        ),
     }
 }
 

@@ -139,8 +139,23 @@ pub fn prepare_to_read(env: &Environment) -> Result<(RetailStack, usize)> {
 }
 
 /// The SDK clients for an environment (its region, `--profile`, `AWS_ENDPOINT_URL`; for one on
-/// the local emulator, see [`aws_target`]).
+/// the local emulator, see [`aws_target`]), behind the account guard: an environment whose file
+/// names its `account` is read and changed only with that account's credentials (one STS
+/// GetCallerIdentity, which needs no permission). Without it, `destroy` with a shell still signed
+/// in to another account would delete that account's stack of the same name.
 pub async fn connect(env: &Environment, profile: Option<&str>) -> Result<AwsContext> {
+    let ctx = connect_unguarded(env, profile).await?;
+    if env.account.is_some() {
+        crate::aws::verify_account(&ctx, &env.name, env.account.as_deref())
+            .await
+            .with_context(|| format!("environment `{}`: wrong AWS account", env.name))?;
+    }
+    Ok(ctx)
+}
+
+/// [`connect`] without the account guard, for `deploy`, which runs the guard itself where it
+/// costs no request (an existing stack's ARN names its account) and before anything changes.
+pub async fn connect_unguarded(env: &Environment, profile: Option<&str>) -> Result<AwsContext> {
     connect_region(env, &env.region, profile).await
 }
 
