@@ -274,6 +274,17 @@ async fn create_noop_change_diff_update_destroy_through_the_binary() -> TestResu
     let shown = text(&diff.stdout);
     assert!(shown.contains("RetentionInDays"), "{shown}");
     assert!(shown.contains("LogGroup"), "{shown}");
+    // Without --yes and with no terminal to ask on, the deploy stops at its change set and
+    // leaves none behind.
+    let refused = cli.deploy(&[])?;
+    assert_eq!(refused.status.code(), Some(1));
+    let err = text(&refused.stderr);
+    assert!(err.contains("--yes") && err.contains("discarded"), "{err}");
+    assert_eq!(
+        change_sets().await?,
+        before,
+        "the refused deploy left its change set"
+    );
 
     // 4. Deploy the change (an update), then diff has nothing left to say.
     let doc = cli.deploy_json()?;
@@ -343,6 +354,25 @@ async fn create_noop_change_diff_update_destroy_through_the_binary() -> TestResu
         .and_then(|s| s.stack_status())
         .map(|s| s.as_str().to_string());
     assert_eq!(status.as_deref(), Some("ROLLBACK_COMPLETE"));
+    // drift has nothing to compare (the emulator would answer "in sync"), and status says what
+    // moves the stack on.
+    let drift = cli.run(&["drift", "--env", "local"])?;
+    assert_eq!(drift.status.code(), Some(1));
+    let err = text(&drift.stderr);
+    assert!(
+        err.contains("ROLLBACK_COMPLETE")
+            && err.contains("no resources")
+            && !err.contains("in sync"),
+        "{err}"
+    );
+    let shown = cli.run(&["status", "--env", "local", "--format", "json"])?;
+    let doc: serde_json::Value = serde_json::from_slice(&shown.stdout)?;
+    assert!(
+        doc["nextStep"]["command"]
+            .as_str()
+            .is_some_and(|c| c.contains("stackgen deploy --env local --yes")),
+        "{doc}"
+    );
     let refused = cli.deploy(&[])?;
     assert_eq!(refused.status.code(), Some(1));
     let err = text(&refused.stderr);

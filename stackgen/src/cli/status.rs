@@ -76,9 +76,20 @@ pub fn run(args: &Args) -> Result<Exit> {
         };
         anyhow::Ok((report, account, companions))
     })?;
+    let next = report
+        .status
+        .as_deref()
+        .and_then(|s| deploy::state::next_step(s, &env.name, &stack.name, &env.region));
+    let shown = Shown {
+        env: &env.name,
+        report: &report,
+        next: next.as_ref(),
+        account: account.as_ref(),
+        companions: &companions,
+    };
     match args.format {
-        OutputFormat::Json => print_json(&env.name, &report, account.as_ref(), &companions)?,
-        OutputFormat::Text => print_text(&env.name, &report, account.as_ref(), &companions),
+        OutputFormat::Json => print_json(&shown)?,
+        OutputFormat::Text => print_text(&shown),
     }
     if violations > 0 {
         // The status is shown; the exit code still tells a script the file breaks a rule.
@@ -92,13 +103,25 @@ pub fn run(args: &Args) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// What `status` shows: the stack, what to do about a stack that is not settled, the account's
+/// checks and the companion stacks.
+struct Shown<'a> {
+    env: &'a str,
+    report: &'a deploy::StackStatusReport,
+    next: Option<&'a deploy::state::NextStep>,
+    account: Option<&'a AccountChecks>,
+    companions: &'a [(String, deploy::StackStatusReport)],
+}
+
 /// `--format json`: the stack, its assets, the account's checks and the companion stacks.
-fn print_json(
-    env: &str,
-    report: &deploy::StackStatusReport,
-    account: Option<&AccountChecks>,
-    companions: &[(String, deploy::StackStatusReport)],
-) -> Result<()> {
+fn print_json(shown: &Shown) -> Result<()> {
+    let Shown {
+        env,
+        report,
+        next,
+        account,
+        companions,
+    } = *shown;
     let assets: Vec<_> = report
         .assets
         .iter()
@@ -112,6 +135,7 @@ fn print_json(
         "exists": report.exists,
         "status": report.status,
         "statusReason": report.status_reason,
+        "nextStep": next.map(|n| json!({"why": n.why, "command": n.next})),
         "lastChange": report.last_change,
         "outputs": report.outputs,
         "templateChanged": report.template_changed,
@@ -126,12 +150,14 @@ fn print_json(
 }
 
 /// The text report: companion stacks first, then the stack's state, outputs and assets.
-fn print_text(
-    env: &str,
-    report: &deploy::StackStatusReport,
-    account: Option<&AccountChecks>,
-    companions: &[(String, deploy::StackStatusReport)],
-) {
+fn print_text(shown: &Shown) {
+    let Shown {
+        env,
+        report,
+        next,
+        account,
+        companions,
+    } = *shown;
     let color = stdout_color();
     for (region, c) in companions {
         print_companion(color, region, c);
@@ -156,6 +182,10 @@ fn print_text(
     );
     if let Some(reason) = &report.status_reason {
         outln!("  reason: {reason}");
+    }
+    if let Some(next) = next {
+        outln!("  {}: {}", paint(color, "33", "not settled"), next.why);
+        outln!("  next: {}", next.next);
     }
     if let Some(at) = &report.last_change {
         outln!("  last change: {at}");

@@ -16,6 +16,7 @@ use std::time::Duration;
 use aws_sdk_cloudformation::types::{StackDriftDetectionStatus, StackResourceDriftStatus};
 use serde::Serialize;
 
+use super::state::{NextStep, StackCondition, classify, next_step};
 use crate::aws::{AwsContext, AwsError};
 
 /// Why drift could not be detected.
@@ -28,6 +29,16 @@ pub enum DriftError {
         stack: String,
         region: String,
         env: String,
+    },
+    #[error(
+        "stack {stack} is in {status}: {why}, so there is no deployed stack to compare with its \
+         template; {next}"
+    )]
+    Unsettled {
+        stack: String,
+        status: String,
+        why: &'static str,
+        next: String,
     },
     #[error(
         "drift detection of {stack} did not finish within {} s; CloudFormation carries on: run `stackgen drift` again later",
@@ -103,6 +114,7 @@ pub async fn detect(
     env: &str,
     wait: DriftWait,
 ) -> Result<DriftReport, DriftError> {
+    settled(ctx, stack, env).await?;
     let started = ctx
         .cloudformation
         .detect_stack_drift()
@@ -130,6 +142,33 @@ pub async fn detect(
         status,
         warnings,
         resources: drifted_resources(ctx, stack).await?,
+    })
+}
+
+/// Refuses a stack that has no resources to compare (a create that was never executed or that
+/// failed) or that an operation is changing: a detection there would report "in sync" about
+/// nothing, or about a stack half way through a change.
+async fn settled(ctx: &AwsContext, stack: &str, env: &str) -> Result<(), DriftError> {
+    let Some(found) = super::describe_stack(ctx, stack).await? else {
+        return Err(DriftError::NotDeployed {
+            stack: stack.to_owned(),
+            region: ctx.region().to_owned(),
+            env: env.to_owned(),
+        });
+    };
+    // UPDATE_ROLLBACK_FAILED is detectable, and drift is what tells why the rollback failed.
+    let step = match classify(&found.status) {
+        StackCondition::UpdateRollbackFailed => None,
+        _ => next_step(&found.status, env, stack, ctx.region()),
+    };
+    let Some(NextStep { why, next }) = step else {
+        return Ok(());
+    };
+    Err(DriftError::Unsettled {
+        stack: stack.to_owned(),
+        status: found.status,
+        why,
+        next,
     })
 }
 

@@ -53,6 +53,49 @@ pub fn is_success(status: &str) -> bool {
     )
 }
 
+/// Why a stack in `status` is not a settled, deployed stack, and the command that moves it on.
+pub struct NextStep {
+    pub why: &'static str,
+    pub next: String,
+}
+
+/// The [`NextStep`] of a stack of environment `env` in `status` (None when it is settled or
+/// missing): `status` prints it under the stack's status, and `drift` refuses such a stack with
+/// it, since a detection there would report "in sync" about resources that do not exist.
+pub fn next_step(status: &str, env: &str, stack: &str, region: &str) -> Option<NextStep> {
+    let (why, next) = match classify(status) {
+        StackCondition::Missing | StackCondition::Stable => return None,
+        StackCondition::ReviewOnly => (
+            "a create change set was made but never executed, so it has no resources",
+            format!("`stackgen deploy --env {env}` creates it"),
+        ),
+        StackCondition::FailedCreate => (
+            "its first create failed and rolled back, so it has no resources",
+            format!(
+                "its status reason says why (`stackgen status --env {env}`), and `stackgen \
+                 deploy --env {env} --yes` deletes the leftover and creates it again"
+            ),
+        ),
+        StackCondition::Busy => (
+            "an operation is changing it",
+            format!("wait for it to settle (`stackgen status --env {env}`), then go on"),
+        ),
+        StackCondition::UpdateRollbackFailed => (
+            "an update failed and so did its rollback, so no deploy can change it",
+            format!(
+                "`aws cloudformation continue-update-rollback --stack-name {stack} --region \
+                 {region}` (with --resources-to-skip for a resource that cannot roll back), then \
+                 `stackgen deploy --env {env}`"
+            ),
+        ),
+        StackCondition::DeleteFailed => (
+            "a delete did not finish",
+            format!("`stackgen destroy --env {env}` deletes what is left"),
+        ),
+    };
+    Some(NextStep { why, next })
+}
+
 /// What the caller allows deploy to do on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RecoveryPolicy {
