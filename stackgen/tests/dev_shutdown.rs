@@ -1,8 +1,11 @@
-//! Ctrl-C of the real `stackgen dev` binary: the `local` stack deployed to moto, the real
+//! Stopping the real `stackgen dev` binary: the `local` stack deployed to moto, the real
 //! function binaries running (every one a `lambda_runtime` client long-polling
-//! `…/invocation/next`), then SIGINT. The command must exit 0, no worker may print a panic (a
-//! `/next` answered without `Lambda-Runtime-Aws-Request-Id` makes `lambda_runtime` panic), and
-//! no worker process may outlive it.
+//! `…/invocation/next`), then a signal. On SIGINT (Ctrl-C), SIGTERM or SIGHUP the command must
+//! exit 0, no worker may print a panic (a `/next` answered without
+//! `Lambda-Runtime-Aws-Request-Id` makes `lambda_runtime` panic), no worker process may outlive
+//! it, and the deployed queue mappings it paused are enabled again. A run killed outright
+//! (SIGKILL) cannot do that: the next run finds the mappings it left paused in its record and
+//! enables them when it stops.
 
 mod dev_support;
 
@@ -11,7 +14,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use dev_support::{Moto, TestResult, eventually, free_port, http, workspace};
+use dev_support::{BoxError, Moto, TestResult, eventually, free_port, http, workspace};
 
 /// Live (not zombie) processes whose parent is `pid`.
 fn children_of(pid: u32) -> Vec<u32> {
@@ -42,22 +45,38 @@ fn alive(pid: u32) -> bool {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ctrl_c_stops_every_worker_without_a_panic() -> TestResult {
-    let moto = Moto::start()?;
-    let env = stackgen::env::load_named(&workspace().join("environments"), "local")?;
-    dev_support::deploy_local(&moto, &env).await?;
-    let bin_dir = dev_support::function_binaries()?;
+/// One `stackgen dev` run: started, serving, with every worker up.
+struct Run {
+    dev: std::process::Child,
+    workers: Vec<u32>,
+    out_path: PathBuf,
+    err_path: PathBuf,
+}
 
+impl Run {
+    fn logs(&self) -> String {
+        format!(
+            "{}{}",
+            std::fs::read_to_string(&self.out_path).unwrap_or_default(),
+            std::fs::read_to_string(&self.err_path).unwrap_or_default()
+        )
+    }
+}
+
+async fn start(moto: &Moto, dir: &std::path::Path, run: usize) -> Result<Run, BoxError> {
+    let bin_dir = dev_support::function_binaries()?;
     let port = free_port()?;
-    let logs = std::env::temp_dir().join(format!("stackgen-dev-shutdown-{}", std::process::id()));
-    std::fs::create_dir_all(&logs)?;
-    let (out_path, err_path): (PathBuf, PathBuf) = (logs.join("stdout"), logs.join("stderr"));
-    let mut dev = Command::new(env!("CARGO_BIN_EXE_stackgen"))
+    let (out_path, err_path) = (
+        dir.join(format!("stdout{run}")),
+        dir.join(format!("stderr{run}")),
+    );
+    let dev = Command::new(env!("CARGO_BIN_EXE_stackgen"))
         .args(["dev", "--env", "local", "--pool-size", "1", "--port"])
         .arg(port.to_string())
         .arg("--bin-dir")
         .arg(&bin_dir)
+        .arg("--log-dir")
+        .arg(dir.join("logs"))
         .current_dir(workspace())
         .env("AWS_ENDPOINT_URL", moto.endpoint())
         .env("AWS_ACCESS_KEY_ID", "testing")
@@ -77,17 +96,16 @@ async fn ctrl_c_stops_every_worker_without_a_panic() -> TestResult {
         (reply.status == 200).then_some(())
     })
     .await;
-    let read_logs = || {
-        format!(
-            "{}{}",
-            std::fs::read_to_string(&out_path).unwrap_or_default(),
-            std::fs::read_to_string(&err_path).unwrap_or_default()
-        )
+    let mut run = Run {
+        dev,
+        workers: Vec::new(),
+        out_path,
+        err_path,
     };
     if serving.is_none() {
-        let _ = dev.kill();
-        let _ = dev.wait();
-        return Err(format!("stackgen dev did not serve the catalog:\n{}", read_logs()).into());
+        let _ = run.dev.kill();
+        let _ = run.dev.wait();
+        return Err(format!("stackgen dev did not serve the catalog:\n{}", run.logs()).into());
     }
     // Every function has its worker (one warm environment each), all waiting on /next; the
     // HTTP functions and the two queue consumers at least.
@@ -95,42 +113,106 @@ async fn ctrl_c_stops_every_worker_without_a_panic() -> TestResult {
     expected.sort_unstable();
     expected.dedup();
     let expected = expected.len() + 2;
-    let workers = eventually(Duration::from_secs(30), || async {
+    run.workers = eventually(Duration::from_secs(30), || async {
         let w = children_of(pid);
         (w.len() >= expected).then_some(w)
     })
     .await
     .unwrap_or_else(|| children_of(pid));
-    assert!(
-        workers.len() >= expected,
-        "workers {workers:?}\n{}",
-        read_logs()
-    );
+    if run.workers.len() < expected {
+        let _ = run.dev.kill();
+        let _ = run.dev.wait();
+        return Err(format!("workers {:?}\n{}", run.workers, run.logs()).into());
+    }
+    Ok(run)
+}
 
+/// Sends `signal` and waits up to 30 s for the exit.
+async fn stop(run: &mut Run, signal: libc::c_int) -> Result<std::process::ExitStatus, BoxError> {
     // SAFETY: kill(2) with a pid this test spawned and still owns (not yet reaped).
-    let sent = unsafe { libc::kill(pid as libc::pid_t, libc::SIGINT) };
-    assert_eq!(sent, 0, "sending SIGINT");
+    let sent = unsafe { libc::kill(run.dev.id() as libc::pid_t, signal) };
+    assert_eq!(sent, 0, "sending signal {signal}");
     let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = dev.try_wait()? {
-            break Some(status);
+    loop {
+        if let Some(status) = run.dev.try_wait()? {
+            return Ok(status);
         }
         if Instant::now() > deadline {
-            let _ = dev.kill();
-            let _ = dev.wait();
-            break None;
+            let _ = run.dev.kill();
+            let _ = run.dev.wait();
+            return Err(format!("no exit within 30 s of signal {signal}:\n{}", run.logs()).into());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let output = read_logs();
-    let _ = std::fs::remove_dir_all(&logs);
-    let status = status.ok_or_else(|| format!("no exit within 30 s of SIGINT:\n{output}"))?;
-    assert!(status.success(), "exit {status}:\n{output}");
+    }
+}
+
+/// The states of the deployed stack's event source mappings of queues (every reader of a table
+/// stream reads all of it, so `stackgen dev` leaves the stream's deployed mapping alone).
+async fn mapping_states(moto: &Moto) -> Result<Vec<String>, BoxError> {
+    let lambda = aws_sdk_lambda::Client::new(&moto.sdk_config().await);
+    let listed = lambda.list_event_source_mappings().send().await?;
+    Ok(listed
+        .event_source_mappings()
+        .iter()
+        .filter(|m| {
+            m.event_source_arn()
+                .is_some_and(|a| a.starts_with("arn:aws:sqs:"))
+        })
+        .map(|m| {
+            let source = m.event_source_arn().unwrap_or("?");
+            let source = source.rsplit(':').next().unwrap_or(source);
+            format!("{source}: {}", m.state().unwrap_or("?"))
+        })
+        .collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_stop_signal_stops_every_worker_and_gives_the_queues_back() -> TestResult {
+    let moto = Moto::start()?;
+    let env = stackgen::env::load_named(&workspace().join("environments"), "local")?;
+    dev_support::deploy_local(&moto, &env).await?;
+    let dir = std::env::temp_dir().join(format!("stackgen-dev-shutdown-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let enabled = mapping_states(&moto).await?;
     assert!(
-        !output.contains("panicked"),
-        "a panic on shutdown:\n{output}"
+        !enabled.is_empty() && enabled.iter().all(|s| s.ends_with(": Enabled")),
+        "{enabled:?}"
     );
-    let left: Vec<u32> = workers.into_iter().filter(|w| alive(*w)).collect();
-    assert!(left.is_empty(), "workers left running: {left:?}\n{output}");
+
+    // Killed outright: nothing runs on the way out, so the mappings stay paused and its workers
+    // are left (killed here).
+    let mut killed = start(&moto, &dir, 0).await?;
+    stop(&mut killed, libc::SIGKILL).await?;
+    for w in &killed.workers {
+        // SAFETY: kill(2) of the killed run's orphaned workers, found under its pid.
+        unsafe { libc::kill(*w as libc::pid_t, libc::SIGKILL) };
+    }
+    let paused = mapping_states(&moto).await?;
+    assert!(
+        paused.iter().all(|s| s.ends_with(": Disabled")),
+        "{paused:?}"
+    );
+
+    for (run, signal) in [(1, libc::SIGTERM), (2, libc::SIGHUP), (3, libc::SIGINT)] {
+        let mut dev = start(&moto, &dir, run).await?;
+        let status = stop(&mut dev, signal).await?;
+        let output = dev.logs();
+        assert!(
+            status.success(),
+            "signal {signal}: exit {status}:\n{output}"
+        );
+        assert!(
+            !output.contains("panicked"),
+            "a panic on shutdown:\n{output}"
+        );
+        let left: Vec<u32> = dev.workers.iter().copied().filter(|w| alive(*w)).collect();
+        assert!(left.is_empty(), "workers left running: {left:?}\n{output}");
+        let states = mapping_states(&moto).await?;
+        assert_eq!(states, enabled, "signal {signal}:\n{output}");
+        if run == 1 {
+            assert!(output.contains("left paused by a stackgen dev"), "{output}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

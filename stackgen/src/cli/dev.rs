@@ -23,7 +23,7 @@ functions built for this host (`cargo build --workspace --bin stackgen --bin boo
 `-p` build resolves features differently and rebuilds shared crates); `make run` does all of it.
 
 Exit codes:
-  0  stopped with Ctrl-C
+  0  stopped with Ctrl-C, SIGTERM or SIGHUP (the queues given back to the deployed stack)
   1  error: no emulator (emulator: or AWS_ENDPOINT_URL), stack not deployed, port in use,
      binaries missing";
 
@@ -88,15 +88,31 @@ pub fn run(args: &Args) -> Result<Exit> {
         let config = dev::launch::prepare(&env, options)
             .await
             .with_context(|| format!("cannot start `stackgen dev` for `{}`", env.name))?;
-        dev::run(config, watch, async {
-            // A failing signal handler would leave no way to stop: fall back to waiting forever
-            // is worse than stopping, so stop.
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .with_context(|| format!("`stackgen dev` for `{}` stopped with an error", env.name))
+        dev::run(config, watch, stop_requested())
+            .await
+            .with_context(|| format!("`stackgen dev` for `{}` stopped with an error", env.name))
     })?;
     Ok(Exit::Ok)
+}
+
+/// Ctrl-C, SIGTERM (`kill`, a process manager, the end of `timeout`) or SIGHUP (the terminal
+/// closed): each stops the runner cleanly, giving the deployed queue mappings back. When the
+/// SIGTERM/SIGHUP handlers cannot be installed, Ctrl-C alone stops it; when Ctrl-C's cannot
+/// either, it stops at once rather than wait for a signal that would never arrive.
+async fn stop_requested() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hangup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+        _ = hangup.recv() => {}
+    }
 }
 
 /// `--watch` rebuilds with cargo into `<target>/debug`, so the workers must run from a cargo

@@ -155,7 +155,8 @@ async fn poll_queues(
     }
     let sdk = config.emulator.sdk_config().await;
     let lambda = aws_sdk_lambda::Client::new(&sdk);
-    let handover = queues::Handover::take(&lambda, &mappings, &run.logs).await;
+    let handover =
+        queues::Handover::take(&lambda, &mappings, &run.logs, config.logs.dir.as_deref()).await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     for mapping in mappings {
         let Some(pool) = pools.get(&mapping.function_id) else {

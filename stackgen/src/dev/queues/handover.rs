@@ -7,26 +7,40 @@
 //! In AWS it would compete with the local poller for the messages. So while `stackgen dev`
 //! polls a queue, the deployed mapping is disabled (`UpdateEventSourceMapping Enabled=false`),
 //! and on stop the mappings that were enabled are enabled again, leaving the stack as deployed.
+//!
+//! A run that is killed outright (SIGKILL, a crash) cannot give them back, so the paused
+//! mappings are also written to [`RECORD`] in the log directory: the next run takes over the
+//! ones it finds there still disabled, and enables them when it stops.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::dev::logs::LogSink;
 use crate::dev::plan::QueueMapping;
 
+/// The file, in `stackgen dev`'s log directory, of the mappings a run paused and has not given
+/// back yet (one UUID a line).
+pub const RECORD: &str = "paused-mappings.txt";
+
 /// The deployed mappings this run paused.
 #[derive(Debug, Default)]
 pub struct Handover {
     paused: Vec<String>,
+    record: Option<PathBuf>,
 }
 
 impl Handover {
-    /// Disables the deployed copy of each mapping that has one and is enabled.
+    /// Disables the deployed copy of each mapping that has one and is enabled, and takes over
+    /// the ones an earlier run paused and never gave back (the record in `log_dir`).
     pub async fn take(
         lambda: &aws_sdk_lambda::Client,
         mappings: &[QueueMapping],
         logs: &LogSink,
+        log_dir: Option<&Path>,
     ) -> Handover {
         let source: Arc<str> = Arc::from("dev");
+        let record = log_dir.map(|d| d.join(RECORD));
+        let earlier = record.as_deref().map(read_record).unwrap_or_default();
         let mut paused = Vec::new();
         for mapping in mappings {
             let Some(uuid) = &mapping.deployed_uuid else {
@@ -50,6 +64,16 @@ impl Handover {
                 current.state(),
                 Some("Enabled" | "Enabling" | "Updating") | None
             ) {
+                if earlier.contains(uuid) {
+                    logs.line(
+                        &source,
+                        format!(
+                            "the deployed event source mapping {} was left paused by a stackgen dev that did not stop cleanly; it is enabled again when this one stops",
+                            mapping.logical_id
+                        ),
+                    );
+                    paused.push(uuid.clone());
+                }
                 continue;
             }
             match lambda
@@ -79,16 +103,46 @@ impl Handover {
                 ),
             }
         }
-        Handover { paused }
+        let handover = Handover { paused, record };
+        handover.write_record(&handover.paused, logs);
+        handover
     }
 
-    /// Enables again what [`take`](Self::take) disabled.
+    /// Writes `left` as the record (or removes it when `left` is empty).
+    fn write_record(&self, left: &[String], logs: &LogSink) {
+        let Some(path) = &self.record else {
+            return;
+        };
+        let written = if left.is_empty() {
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            }
+        } else {
+            path.parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(path, left.join("\n") + "\n"))
+        };
+        if let Err(e) = written {
+            logs.line(
+                &Arc::from("dev"),
+                format!(
+                    "cannot write {}: {e}; a stackgen dev killed outright would leave its paused mappings paused",
+                    path.display()
+                ),
+            );
+        }
+    }
+
+    /// Enables again what [`take`](Self::take) disabled; what fails stays in the record for the
+    /// next run.
     pub async fn give_back(self, lambda: &aws_sdk_lambda::Client, logs: &LogSink) {
         let source: Arc<str> = Arc::from("dev");
-        for uuid in self.paused {
+        let mut left = Vec::new();
+        for uuid in &self.paused {
             if let Err(e) = lambda
                 .update_event_source_mapping()
-                .uuid(&uuid)
+                .uuid(uuid)
                 .enabled(true)
                 .send()
                 .await
@@ -96,11 +150,26 @@ impl Handover {
                 logs.line(
                     &source,
                     format!(
-                        "cannot re-enable the deployed event source mapping {uuid}: {}; run `stackgen deploy` to restore it",
+                        "cannot re-enable the deployed event source mapping {uuid}: {}; the next `stackgen dev` enables it when it stops, or `stackgen kill-switch reset` does now",
                         crate::aws::cause_chain(&e)
                     ),
                 );
+                left.push(uuid.clone());
             }
         }
+        self.write_record(&left, logs);
     }
+}
+
+/// The UUIDs in a record; none when there is no record.
+fn read_record(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .map(|text| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
