@@ -59,7 +59,7 @@ pub struct CartLine {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SetItem {
     sku: String,
     qty: i64,

@@ -368,6 +368,34 @@ fn an_unwritable_output_directory_names_the_cause_once() {
     assert_eq!(stderr.matches("Not a directory").count(), 1, "{stderr}");
 }
 
+/// A write that fails half way leaves what was written listed on stdout, and the error names
+/// the templates that were not written.
+#[test]
+fn a_failed_write_lists_what_was_written_and_what_was_not() {
+    let out = scratch("half");
+    std::fs::write(out.join("prod"), "a file where prod's directory goes").unwrap_or_default();
+    let o = stackgen(&[
+        "synth",
+        "--env",
+        "dev",
+        "--env",
+        "prod",
+        "--env",
+        "local",
+        "--out",
+        s(&out),
+    ]);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(out.join("dev").join("grocer-dev.template.json").is_file());
+    assert!(stdout.contains("grocer-dev"), "{stdout}");
+    assert!(
+        stderr.contains("1 template(s) written")
+            && stderr.contains("not written: grocer-prod-global, grocer-prod, grocer-local"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn help_documents_examples_and_exit_codes() {
     let o = stackgen(&["--help"]);

@@ -193,7 +193,8 @@ impl ApiRequest {
     }
 
     /// The JSON body as `T`: 400 INVALID_JSON when it is not JSON, 400 VALIDATION_ERROR when it
-    /// is JSON of the wrong shape (serde's message names the field).
+    /// is JSON of the wrong shape, naming the field (`qty`, `items[1].sku`): serde's own message
+    /// names a missing or unknown field but not the one whose value has the wrong type.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::new(
@@ -213,8 +214,17 @@ impl ApiRequest {
                 "The request body must be a JSON object.",
             ));
         }
-        serde_json::from_value(value)
-            .map_err(|e| ApiError::validation(format!("The request body is invalid: {e}.")))
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let at = match path.as_str() {
+                "." => String::new(),
+                field => format!(" at `{field}`"),
+            };
+            ApiError::validation(format!(
+                "The request body is invalid{at}: {}.",
+                e.into_inner()
+            ))
+        })
     }
 
     /// 415 UNSUPPORTED_MEDIA_TYPE unless the body is declared JSON: `Content-Type:
@@ -261,7 +271,56 @@ fn is_json_media_type(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_json_media_type;
+    use super::{ApiRequest, HeaderMap, is_json_media_type};
+    use lambda_http::http::HeaderValue;
+
+    fn posted(body: &str) -> ApiRequest {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", HeaderValue::from_static("application/json"));
+        ApiRequest {
+            route: &retail_spec::ROUTES[0],
+            request_id: "test".into(),
+            principal: None,
+            path: Default::default(),
+            query: Default::default(),
+            headers,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Line {
+        sku: String,
+        qty: i64,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    /// A value of the wrong type is named by its field, however deep.
+    #[test]
+    fn a_wrong_body_names_its_field() {
+        for (body, field) in [
+            (r#"{"sku":"APL-001","qty":"3"}"#, "at `qty`"),
+            (r#"{"sku":5,"qty":1}"#, "at `sku`"),
+            (
+                r#"{"sku":"APL-001","qty":1,"tags":["a",2]}"#,
+                "at `tags[1]`",
+            ),
+            (r#"{"sku":"APL-001"}"#, "missing field `qty`"),
+            (
+                r#"{"sku":"APL-001","qty":1,"quantity":50}"#,
+                "unknown field `quantity`",
+            ),
+        ] {
+            let err = posted(body).json::<Line>().err().map(|e| e.message);
+            assert!(
+                err.as_deref().is_some_and(|e| e.contains(field)),
+                "{body}: {err:?}"
+            );
+        }
+    }
 
     #[test]
     fn json_is_known_by_its_media_type() {

@@ -92,8 +92,17 @@ pub fn run(args: &Args) -> Result<Exit> {
 
     let color = stdout_color();
     let mut summary = String::new();
-    for (p, stack, path, text) in &rendered {
-        synth::write_file(path, text)?;
+    for (i, (p, stack, path, text)) in rendered.iter().enumerate() {
+        if let Err(e) = synth::write_file(path, text) {
+            // What was written stays written: say which, and which were not.
+            out!("{summary}");
+            let left: Vec<&str> = rendered[i..].iter().map(|(_, s, _, _)| s.name).collect();
+            return Err(anyhow::Error::new(e).context(format!(
+                "{} template(s) written (listed above), not written: {}",
+                i,
+                left.join(", ")
+            )));
+        }
         written(&mut summary, color, p, stack, path, text.len());
     }
     out!("{summary}");
