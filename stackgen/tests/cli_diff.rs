@@ -338,6 +338,25 @@ fn a_bad_saved_file_is_exit_1_with_one_clear_paragraph() {
         "{stderr}"
     );
     assert!(stderr.contains("line 1 column"), "{stderr}");
+
+    // A named pipe (opening it would wait for a writer for ever), a device and a directory are
+    // refused before they are read.
+    let fifo = scratch("fifo").join("old.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    for (path, why) in [
+        (fifo, "it is not a regular file"),
+        (PathBuf::from("/dev/zero"), "it is not a regular file"),
+        (scratch("dir"), "it is a directory"),
+    ] {
+        let o = stackgen(&["diff", "--env", "dev", "--against", s(&path)], &aws);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{} cannot be a template: {why}", path.display())),
+            "{stderr}"
+        );
+    }
 }
 
 /// A saved template with a key written twice (a hand edit) is diffed as CloudFormation would

@@ -16,6 +16,11 @@ pub enum DiffError {
     },
 
     #[error(
+        "{path} cannot be a template: {why}. Point --against at a template file (JSON or YAML)."
+    )]
+    NotATemplateFile { path: PathBuf, why: String },
+
+    #[error(
         "{origin} is not valid JSON: {source}. A template starting with `{{` is read as JSON; fix \
          the syntax at that line and column."
     )]

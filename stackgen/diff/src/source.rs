@@ -188,12 +188,51 @@ fn second_document(text: &str) -> Option<usize> {
     None
 }
 
-/// Reads and parses a template file.
+/// Larger than any template CloudFormation takes (1 MB from S3: "CloudFormation quotas",
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html>),
+/// with room for a pretty-printed copy of one.
+const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads and parses a template file. A pipe or a device is refused before it is opened
+/// (opening a named pipe waits for a writer, for ever), and so is a file larger than any
+/// template, which is read no further than the limit whatever it claims.
 pub fn load_template(path: &Path) -> Result<Value, DiffError> {
-    let text = std::fs::read_to_string(path).map_err(|source| DiffError::Read {
+    use std::io::Read;
+    let read = |source| DiffError::Read {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let refuse = |why: String| DiffError::NotATemplateFile {
+        path: path.to_owned(),
+        why,
+    };
+    let meta = std::fs::metadata(path).map_err(read)?;
+    if meta.is_dir() {
+        return Err(refuse("it is a directory".to_owned()));
+    }
+    if !meta.is_file() {
+        return Err(refuse(
+            "it is not a regular file (a pipe, a socket or a device)".to_owned(),
+        ));
+    }
+    let too_big = || {
+        refuse(format!(
+            "it is larger than {} MiB, and CloudFormation takes no template over 1 MB",
+            MAX_TEMPLATE_BYTES / (1024 * 1024)
+        ))
+    };
+    if meta.len() > MAX_TEMPLATE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_TEMPLATE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(read)?;
+    if bytes.len() as u64 > MAX_TEMPLATE_BYTES {
+        return Err(too_big());
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|e| read(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
     parse_template(&text, &path.display().to_string())
 }
 

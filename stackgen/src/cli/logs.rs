@@ -142,9 +142,13 @@ async fn read_local(
     let mut tail = local::Tail::default();
     let mut printed = 0;
     loop {
-        let events = tail
-            .read(dir, query)
-            .with_context(|| format!("cannot read the log files in {}", dir.display()))?;
+        let events = if follow {
+            tail.read(dir, query)
+        } else {
+            tail.read_to_end(dir, query)
+        };
+        let events =
+            events.with_context(|| format!("cannot read the log files in {}", dir.display()))?;
         printed += printer.print(&events);
         if !follow || super::output::closed() || stopped().await {
             break;

@@ -22,59 +22,106 @@ pub fn file_of(dir: &Path, function: &str) -> PathBuf {
 /// Follows the files of a query: each [`Tail::read`] returns the events written since the last.
 #[derive(Debug, Default)]
 pub struct Tail {
-    offsets: HashMap<PathBuf, u64>,
+    offsets: HashMap<PathBuf, ReadTo>,
 }
+
+/// How far a file was read: the offset, and the time of the last timed line read (which a line
+/// without a time after it is shown at).
+type ReadTo = (u64, Option<i64>);
 
 impl Tail {
     /// The events of every source since the last call (the first call reads whole files), at or
     /// after the query's start, oldest first. A function without a file has written nothing yet.
+    /// A last line without its newline is still being written: the next call reads it.
     pub fn read(&mut self, dir: &Path, query: &Query) -> std::io::Result<Vec<Event>> {
+        self.read_lines(dir, query, false)
+    }
+
+    /// [`read`](Self::read) for the last time (no `--follow`): a last line without a newline is
+    /// read too, since nothing will finish it (a worker killed mid-line).
+    pub fn read_to_end(&mut self, dir: &Path, query: &Query) -> std::io::Result<Vec<Event>> {
+        self.read_lines(dir, query, true)
+    }
+
+    fn read_lines(
+        &mut self,
+        dir: &Path,
+        query: &Query,
+        unfinished_too: bool,
+    ) -> std::io::Result<Vec<Event>> {
         let mut events = Vec::new();
         for source in &query.sources {
             let path = file_of(dir, source.function);
+            let named = |e: std::io::Error| {
+                std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+            };
             let file = match std::fs::File::open(&path) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e),
+                Err(e) => return Err(named(e)),
             };
-            let offset = self.offsets.get(&path).copied().unwrap_or(0);
-            let len = file.metadata()?.len();
-            // A file shorter than what was read was truncated: start again from its top.
-            let offset = if len < offset { 0 } else { offset };
-            let mut reader = BufReader::new(file);
-            reader.seek(SeekFrom::Start(offset))?;
-            let mut read = offset;
-            let mut raw = Vec::new();
-            loop {
-                raw.clear();
-                let n = reader.read_until(b'\n', &mut raw)?;
-                // Only whole lines: a line still being written is read on the next call.
-                if n == 0 || raw.last() != Some(&b'\n') {
-                    break;
-                }
-                read += n as u64;
-                // A function may print bytes that are not UTF-8: they show as U+FFFD, and the
-                // other lines (and files) are read all the same.
-                let line = String::from_utf8_lossy(&raw);
-                if let Some(event) = parse(source.function, line.trim_end_matches(['\n', '\r']))
-                    && event.timestamp_ms >= query.start_ms
-                    && query.matches(&event.message)
-                {
-                    events.push(event);
-                }
-            }
-            self.offsets.insert(path, read);
+            let at = self.offsets.get(&path).copied().unwrap_or_default();
+            let (at, found) =
+                read_file(file, at, unfinished_too, source.function).map_err(named)?;
+            events.extend(
+                found
+                    .into_iter()
+                    .filter(|e| e.timestamp_ms >= query.start_ms && query.matches(&e.message)),
+            );
+            self.offsets.insert(path, at);
         }
         events.sort_by_key(|e| e.timestamp_ms);
         Ok(events)
     }
 }
 
-/// `<time>\t<line>`; lines of another shape (written before the time was kept) are skipped.
-fn parse(function: &str, raw: &str) -> Option<Event> {
-    let (at, message) = raw.split_once('\t')?;
+/// The events of `function`'s `file` from `(offset, time of the last timed line)` on, and
+/// where that leaves the two.
+fn read_file(
+    file: std::fs::File,
+    at: ReadTo,
+    unfinished_too: bool,
+    function: &str,
+) -> std::io::Result<(ReadTo, Vec<Event>)> {
+    let len = file.metadata()?.len();
+    // A file shorter than what was read was truncated: start again from its top.
+    let (offset, mut previous) = if len < at.0 { (0, None) } else { at };
+    let mut reader = BufReader::new(file);
+    reader.seek(SeekFrom::Start(offset))?;
+    let mut read = offset;
+    let mut raw = Vec::new();
+    let mut events = Vec::new();
+    loop {
+        raw.clear();
+        let n = reader.read_until(b'\n', &mut raw)?;
+        if n == 0 || (raw.last() != Some(&b'\n') && !unfinished_too) {
+            break;
+        }
+        read += n as u64;
+        // A function may print bytes that are not UTF-8: they show as U+FFFD, and the other
+        // lines (and files) are read all the same.
+        let line = String::from_utf8_lossy(&raw);
+        if let Some(event) = parse(function, line.trim_end_matches(['\n', '\r']), previous) {
+            previous = Some(event.timestamp_ms);
+            events.push(event);
+        }
+    }
+    Ok(((read, previous), events))
+}
+
+/// `<time>\t<line>`. A line of another shape (no time: written by hand, or by an older
+/// `stackgen dev`) is shown at the time of the line before it, not dropped; before any timed
+/// line there is no time to give it, and it is skipped.
+fn parse(function: &str, raw: &str, previous: Option<i64>) -> Option<Event> {
+    let timed = raw
+        .split_once('\t')
+        .and_then(|(at, message)| Some((parse_rfc3339_ms(at)?, message)));
+    let (timestamp_ms, message) = match timed {
+        Some(timed) => timed,
+        None => (previous?, raw),
+    };
     Some(Event {
-        timestamp_ms: parse_rfc3339_ms(at)?,
+        timestamp_ms,
         function: function.to_owned(),
         message: message.to_owned(),
         id: None,
@@ -154,6 +201,20 @@ mod tests {
         let next = tail.read(&dir, &query(start, None))?;
         let messages: Vec<&str> = next.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(messages, ["bad \u{FFFD} byte", "after"]);
+        // A line without a time is shown at the time of the line before it (read by the call
+        // before); a last line without its newline waits while following, and the last read of
+        // a plain `stackgen logs` takes it (nothing will finish a line a killed worker began).
+        f.write_all(b"  at frame 1\n2026-12-02T10:00:07.000Z\tkilled mid-li")?;
+        let next = tail.read(&dir, &query(start, None))?;
+        let shown: Vec<(i64, &str)> = next
+            .iter()
+            .map(|e| (e.timestamp_ms, e.message.as_str()))
+            .collect();
+        let six = parse_rfc3339_ms("2026-12-02T10:00:06.000Z").unwrap_or_default();
+        assert_eq!(shown, [(six, "  at frame 1")]);
+        let last = tail.read_to_end(&dir, &query(start, None))?;
+        let shown: Vec<&str> = last.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(shown, ["killed mid-li"]);
         std::fs::remove_dir_all(&dir)
     }
 }
