@@ -36,7 +36,8 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   pool verifies automatically, into an in-memory outbox; ConfirmSignUp takes only the newest
   code: another is CodeMismatchException (HTTP 400), an unknown user UserNotFoundException
   (CodeMismatchException when the client's PreventUserExistenceErrors is ENABLED), a confirmed
-  user NotAuthorizedException. moto confirms whatever code it is given. Local tools and tests
+  user NotAuthorizedException; a confirmed code marks its address verified (email_verified), as
+  Cognito does. moto confirms whatever code it is given. Local tools and tests
   read the outbox at `GET /_emulator/cognito/outbox?to=<email>`: {"messages": [{"to",
   "userPoolId", "code", "kind": "sign-up", "sentAt" (RFC 3339)}]}, oldest first.
 
@@ -1265,7 +1266,8 @@ def install_user_lookup_by_sub() -> None:
 
 # Confirmation codes. Per (user pool id, user sub): the code last sent; and every message sent.
 _cognito_lock = threading.Lock()
-_confirmation_codes: dict[tuple[str, str], str] = {}
+# (pool id, user id) -> (the newest code, the attribute it was sent to)
+_confirmation_codes: dict[tuple[str, str], tuple[str, str]] = {}
 _outbox: list[dict] = []
 _CODE_MISMATCH = "Invalid verification code provided, please try again."
 _NO_SUCH_USER = "Username/client id combination not found."
@@ -1288,7 +1290,7 @@ def _send_confirmation_code(pool, user, kind: str):
         if attribute in verified and destination:
             code = f"{secrets.randbelow(1_000_000):06d}"
             with _cognito_lock:
-                _confirmation_codes[(pool.id, user.id)] = code
+                _confirmation_codes[(pool.id, user.id)] = (code, attribute)
                 _outbox.append(
                     {"to": destination, "userPoolId": pool.id, "code": code, "kind": kind, "sentAt": _now()}
                 )
@@ -1335,10 +1337,17 @@ def install_cognito() -> None:
         key = (pool.id, user.id)
         with _cognito_lock:
             expected = _confirmation_codes.get(key)
-            if expected is None or self._get_param("ConfirmationCode") != expected:
+            if expected is None or self._get_param("ConfirmationCode") != expected[0]:
                 raise CodeMismatchException(_CODE_MISMATCH)
             del _confirmation_codes[key]
-        return original_confirm_sign_up(self)
+        answer = original_confirm_sign_up(self)
+        # The code proves the address it was sent to: Cognito marks it verified ("After your
+        # user enters their code, they confirm ownership of the email address or phone number
+        # that they provided": Amazon Cognito API Reference, ConfirmSignUp,
+        # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html).
+        # moto leaves email_verified unset.
+        user.update_attributes([{"Name": f"{expected[1]}_verified", "Value": "true"}])
+        return answer
 
     def resend_confirmation_code(self):
         username = self._get_param("Username") or ""

@@ -51,6 +51,9 @@ pub enum Outcome {
     AlreadySent,
     /// The customer's account is gone or has no email address: nothing to send to.
     NoRecipient,
+    /// The account's address was never verified (an account confirmed without its emailed
+    /// code): the store does not mail an address nobody has shown they own.
+    UnverifiedRecipient,
     Sent {
         message_id: String,
     },
@@ -117,10 +120,11 @@ impl Notifier {
             return Ok(Outcome::AlreadySent);
         }
         let sent = match self.recipient(&order.user_id).await {
-            Ok(Some(to)) => self
+            Ok(Some((to, true))) => self
                 .send(&to, &notice)
                 .await
                 .map(|id| Outcome::Sent { message_id: id }),
+            Ok(Some((_, false))) => Ok(Outcome::UnverifiedRecipient),
             Ok(None) => Ok(Outcome::NoRecipient),
             Err(e) => Err(e),
         };
@@ -141,8 +145,10 @@ impl Notifier {
 
     /// The customer's email address, by their `sub` (AdminGetUser accepts it where the pool's
     /// user names are email addresses: Amazon Cognito API Reference, AdminGetUser, `Username`,
-    /// <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html>).
-    async fn recipient(&self, sub: &str) -> Result<Option<String>, ApiError> {
+    /// <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html>),
+    /// and whether it is verified (`email_verified`: the code Cognito mailed to it was entered
+    /// at sign-up, or support vouched for it with `stackgen customers confirm`).
+    async fn recipient(&self, sub: &str) -> Result<Option<(String, bool)>, ApiError> {
         let user = self
             .cognito
             .admin_get_user()
@@ -151,12 +157,16 @@ impl Notifier {
             .send()
             .await;
         match user {
-            Ok(user) => Ok(user
-                .user_attributes()
-                .iter()
-                .find(|a| a.name() == "email")
-                .and_then(|a| a.value())
-                .map(str::to_owned)),
+            Ok(user) => {
+                let attribute = |name: &str| {
+                    user.user_attributes()
+                        .iter()
+                        .find(|a| a.name() == name)
+                        .and_then(|a| a.value())
+                };
+                let verified = attribute("email_verified") == Some("true");
+                Ok(attribute("email").map(|email| (email.to_owned(), verified)))
+            }
             Err(e)
                 if matches!(
                     e.as_service_error(),

@@ -21,6 +21,12 @@ use support::{Stack, product};
 
 /// The user pool and the customer's `sub`.
 async fn customer(stack: &Stack, email: &str) -> (String, String) {
+    customer_verified(stack, email, true).await
+}
+
+/// A customer whose address is verified (`email_verified`, as ConfirmSignUp with the emailed
+/// code leaves it) or not.
+async fn customer_verified(stack: &Stack, email: &str, verified: bool) -> (String, String) {
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&stack.sdk);
     let pool = cognito
         .create_user_pool()
@@ -42,6 +48,13 @@ async fn customer(stack: &Stack, email: &str) -> (String, String) {
             AttributeType::builder()
                 .name("email")
                 .value(email)
+                .build()
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .user_attributes(
+            AttributeType::builder()
+                .name("email_verified")
+                .value(verified.to_string())
                 .build()
                 .unwrap_or_else(|e| panic!("{e}")),
         )
@@ -242,6 +255,24 @@ async fn a_staff_cancellation_says_why_and_a_gone_customer_gets_nothing() {
         app.one(&event.records[0]).await.ok(),
         Some(Outcome::NoRecipient)
     );
+}
+
+/// An address nobody has shown they own (email_verified false) is not mailed.
+#[tokio::test]
+async fn an_unverified_address_gets_nothing() {
+    let stack = Stack::new("notify-unverified").await;
+    let email = format!("{}@someone-else.example", stack.prefix);
+    let (pool, sub) = customer_verified(&stack, &email, false).await;
+    let sender = format!("orders-{}@grocer.example", stack.prefix);
+    verify(&stack, &sender).await;
+    let app = notifier(&stack, &pool, &sender);
+    let id = order(&stack, &sub, &[("CANCELLED", Some("no apples left today"))]).await;
+    let event = record(&stack, &id, "210").await;
+    assert_eq!(
+        app.one(&event.records[0]).await.ok(),
+        Some(Outcome::UnverifiedRecipient)
+    );
+    assert!(outbox(&email).is_empty());
 }
 
 #[tokio::test]

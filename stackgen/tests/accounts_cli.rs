@@ -222,6 +222,13 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
         .send()
         .await?;
     assert_eq!(user.user_status().map(|s| s.as_str()), Some("CONFIRMED"));
+    // On support's word the address counts as verified: order emails go only to those.
+    let verified = user
+        .user_attributes()
+        .iter()
+        .find(|a| a.name() == "email_verified")
+        .and_then(|a| a.value());
+    assert_eq!(verified, Some("true"));
     let out = cli.run(&[
         "customers",
         "confirm",

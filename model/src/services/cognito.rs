@@ -5,9 +5,10 @@
 use crate::cfn::{Arn, Attr, Handle, Id};
 
 pub use crate::generated::cognito::user_pool::{
-    AccountRecoverySetting, AdminCreateUserConfig, AutoVerifiedAttribute, DeletionProtection,
-    MfaConfiguration, PasswordPolicy, Policies, RecoveryOption, RecoveryOptionName, UserPool,
-    UserPoolTier, UsernameAttribute, UsernameConfiguration,
+    AccountRecoverySetting, AdminCreateUserConfig, AttributesRequireVerificationBeforeUpdateItem,
+    AutoVerifiedAttribute, DeletionProtection, MfaConfiguration, PasswordPolicy, Policies,
+    RecoveryOption, RecoveryOptionName, UserAttributeUpdateSettings, UserPool, UserPoolTier,
+    UsernameAttribute, UsernameConfiguration,
 };
 pub use crate::generated::cognito::user_pool_client::{
     AccessToken, ExplicitAuthFlow, IdToken, PreventUserExistenceErrors, RefreshToken,

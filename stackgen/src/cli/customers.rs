@@ -29,7 +29,8 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 pub enum CustomersCommand {
-    /// Confirm EMAIL's sign-up without the emailed code.
+    /// Confirm EMAIL's sign-up without the emailed code, and take the address as verified (order
+    /// emails go only to verified addresses): check it with the shopper first.
     #[command(after_help = AFTER_HELP)]
     Confirm {
         #[command(flatten)]

@@ -271,7 +271,9 @@ pub enum Confirmation {
 }
 
 /// Confirms a customer's sign-up without the emailed code, as support does for a shopper whose
-/// email never arrived (and `make test-aws`'s browser test, which cannot read real mail).
+/// email never arrived (and `make test-aws`'s browser test, which cannot read real mail), and
+/// marks the address verified on support's word: order emails go only to verified addresses,
+/// and ConfirmSignUp with the code would have verified it.
 pub async fn confirm_customer(
     ctx: &AwsContext,
     pool: &str,
@@ -315,6 +317,14 @@ pub async fn confirm_customer(
         .send()
         .await
         .map_err(|e| ctx.fail("cognito-idp", "AdminConfirmSignUp", e))?;
+    cognito
+        .admin_update_user_attributes()
+        .user_pool_id(pool)
+        .username(email)
+        .set_user_attributes(attribute("email_verified", "true").map(|a| vec![a]))
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cognito-idp", "AdminUpdateUserAttributes", e))?;
     Ok(Confirmation::Confirmed)
 }
 

@@ -11,11 +11,12 @@ use retail_spec::{PASSWORD_POLICY, STAFF_GROUP};
 
 use super::Ctx;
 use crate::model::cognito::{
-    AccessToken, AccountRecoverySetting, AdminCreateUserConfig, AutoVerifiedAttribute,
-    DeletionProtection, ExplicitAuthFlow, IdToken, MfaConfiguration, PasswordPolicy, Policies,
+    AccessToken, AccountRecoverySetting, AdminCreateUserConfig,
+    AttributesRequireVerificationBeforeUpdateItem, AutoVerifiedAttribute, DeletionProtection,
+    ExplicitAuthFlow, IdToken, MfaConfiguration, PasswordPolicy, Policies,
     PreventUserExistenceErrors, RecoveryOption, RecoveryOptionName, RefreshToken,
-    TokenValidityUnits, UserPool, UserPoolClient, UserPoolGroup, UserPoolTier, UsernameAttribute,
-    UsernameConfiguration,
+    TokenValidityUnits, UserAttributeUpdateSettings, UserPool, UserPoolClient, UserPoolGroup,
+    UserPoolTier, UsernameAttribute, UsernameConfiguration,
 };
 use crate::model::wafv2::WebACLAssociation;
 use crate::model::{DeletionPolicy, Handle, Options};
@@ -46,6 +47,13 @@ pub(super) fn build(ctx: &mut Ctx) -> Identity {
             .user_pool_name(ctx.names.physical("users"))
             .username_attributes([UsernameAttribute::Email.into()])
             .auto_verified_attributes([AutoVerifiedAttribute::Email.into()])
+            // A new address is only taken once its owner enters the code Cognito mails to it:
+            // until then the verified one stays (Amazon Cognito API Reference,
+            // UserAttributeUpdateSettingsType, <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html>).
+            // Without it a shopper could point the store's order emails at anyone's inbox.
+            .user_attribute_update_settings(UserAttributeUpdateSettings::new([
+                AttributesRequireVerificationBeforeUpdateItem::Email.into(),
+            ]))
             .username_configuration(UsernameConfiguration::new().case_sensitive(false))
             .policies(
                 Policies::new().password_policy(
