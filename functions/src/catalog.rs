@@ -11,6 +11,12 @@
 //! what the storefront does right after its own order or stock change) or `Pragma: no-cache`
 //! skips the cache and refreshes it: a shopper sees their own changes at once, everyone else
 //! within N seconds. `GET /catalog/{sku}` is never cached.
+//!
+//! The category list in every listing is a scan of the whole table: it is kept for the same
+//! lifetime whatever the listing, and a `no-cache` request reuses one under a second old. A
+//! flood of distinct searches, or of `no-cache` requests sent straight to the API's own
+//! endpoint (where the CDN's web ACL does not apply), then costs one full scan a second per
+//! warm instance, not one per request.
 
 use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb::{self, Item};
@@ -43,12 +49,16 @@ const MAX_QUERY_CHARS: usize = 100;
 const MAX_PAGES_PER_REQUEST: usize = 10;
 /// Distinct listings (category × search × page) kept in memory at most; the oldest go first.
 const MAX_CACHED_LISTINGS: usize = 256;
+/// How old a category list a `no-cache` listing may still be given.
+const FRESH_CATEGORIES: Duration = Duration::from_secs(1);
 
 /// The catalog app.
 pub struct Catalog {
     ddb: Client,
     products: String,
     cache: ListingCache,
+    /// The last category list and when it was read.
+    categories: Mutex<Option<(Instant, Vec<String>)>>,
 }
 
 #[derive(Serialize)]
@@ -74,6 +84,7 @@ impl Catalog {
             ddb: Client::new(sdk),
             products: env.table(&PRODUCTS)?,
             cache: ListingCache::new(cache_lifetime(env.get(CATALOG_CACHE_VAR))),
+            categories: Mutex::new(None),
         })
     }
 
@@ -97,7 +108,7 @@ impl Catalog {
             if !fresh && let Some(body) = self.cache.get(&listing, Instant::now()) {
                 return Ok(Reply { status: 200, body });
             }
-            let reply = self.list(&listing).await?;
+            let reply = self.list(&listing, fresh).await?;
             self.cache.put(listing, reply.body.clone(), Instant::now());
             Ok(reply)
         } else if http::is(req.route, &GET_PRODUCT) {
@@ -121,8 +132,8 @@ impl Catalog {
         }
     }
 
-    async fn list(&self, listing: &Listing) -> Result<Reply, ApiError> {
-        let (page, categories) = tokio::join!(self.page(listing), self.categories());
+    async fn list(&self, listing: &Listing, fresh: bool) -> Result<Reply, ApiError> {
+        let (page, categories) = tokio::join!(self.page(listing), self.categories(fresh));
         let (items, next) = page?;
         Reply::ok(&Page {
             items: items.iter().map(Product::view).collect(),
@@ -225,8 +236,26 @@ impl Catalog {
         }
     }
 
-    /// Every category that has products, sorted.
-    async fn categories(&self) -> Result<Vec<String>, ApiError> {
+    /// Every category that has products, sorted: the list read within the cache's lifetime
+    /// (under a second for a `fresh` request), else a new one.
+    async fn categories(&self, fresh: bool) -> Result<Vec<String>, ApiError> {
+        let max_age = if fresh {
+            FRESH_CATEGORIES.min(self.cache.ttl)
+        } else {
+            self.cache.ttl
+        };
+        let lock = || self.categories.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((read, list)) = lock().as_ref()
+            && read.elapsed() < max_age
+        {
+            return Ok(list.clone());
+        }
+        let list = self.read_categories().await?;
+        *lock() = Some((Instant::now(), list.clone()));
+        Ok(list)
+    }
+
+    async fn read_categories(&self) -> Result<Vec<String>, ApiError> {
         let attr_name = product::category_attr();
         let mut set = BTreeSet::new();
         let mut start: Option<Item> = None;

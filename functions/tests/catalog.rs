@@ -199,3 +199,37 @@ async fn unknown_route_and_oversized_body() {
     let r = Reply::of(app.handle(call(&GET_CATALOG).raw_body(&big).build()).await);
     r.error(413, "PAYLOAD_TOO_LARGE");
 }
+
+/// The category list is a scan of the whole table: a listing that misses the cache (another
+/// search) reuses the list read within the cache's lifetime, and a `no-cache` listing reads it
+/// anew once it is a second old, so a flood of either costs one full scan a second.
+#[tokio::test]
+async fn the_category_list_is_read_once_per_lifetime() {
+    let (stack, app) = setup("catalog-categories").await;
+    let first = Reply::of(app.handle(call(&GET_CATALOG).build()).await);
+    let old = serde_json::json!(["dairy", "fruit", "vegetables"]);
+    assert_eq!(first.ok(200)["categories"], old);
+    stack
+        .seed(&[product("BRD-001", "Sourdough Bread", "bakery", 449, 8)])
+        .await;
+    let searched = app
+        .handle(call(&GET_CATALOG).query("q", "sourdough").build())
+        .await;
+    let searched = Reply::of(searched);
+    let body = searched.ok(200);
+    assert_eq!(skus(body), ["BRD-001"], "the page itself is read anew");
+    assert_eq!(body["categories"], old, "the category list is reused");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let fresh = app
+        .handle(
+            call(&GET_CATALOG)
+                .query("q", "sourdough")
+                .header("cache-control", "no-cache")
+                .build(),
+        )
+        .await;
+    assert_eq!(
+        Reply::of(fresh).ok(200)["categories"],
+        serde_json::json!(["bakery", "dairy", "fruit", "vegetables"])
+    );
+}
