@@ -177,6 +177,24 @@ mod tests {
         assert_eq!(found, [(CI_NAMED_ACTIONS.id, DEPLOY_ROLE_ID)], "{found:?}");
     }
 
+    /// Only an environment that loads the demo catalog may write its tables from CI: prod's
+    /// deploy role cannot touch its orders and carts.
+    #[test]
+    fn only_a_demo_environment_may_load_the_catalog() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../environments");
+        for (name, demo) in [("prod", false), ("dev", true)] {
+            let env = crate::env::load_named(&dir, name).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(env.features.demo_data, demo, "{name}");
+            let repo = Repository::parse("grocer-co/store").unwrap_or_else(|e| panic!("{e}"));
+            let trust =
+                GitHubTrust::new(repo, "main", vec![name.into()]).unwrap_or_else(|e| panic!("{e}"));
+            let text = typed(&env, &trust, crate::model::Tags::new())
+                .render(crate::model::Format::Json)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(text.contains("LoadTheDemoCatalog"), demo, "{name}");
+        }
+    }
+
     #[test]
     fn an_environment_with_a_global_stack_may_deploy_it_in_us_east_1() {
         let (t, _) = fixture();

@@ -411,10 +411,11 @@ fn sender_statement(env: &Environment) -> Option<Statement> {
     ))
 }
 
-/// What deploy does once the stack is up: the demo catalog, the CDN's invalidation, the
+/// What deploy does once the stack is up: the demo catalog (only where the environment loads
+/// one: prod's role may not write its tables of orders and carts), the CDN's invalidation, the
 /// account checks and the smoke test's customer.
-fn after_deploy_statements(env: &Environment, stack: &str) -> [Statement; 4] {
-    [
+fn after_deploy_statements(env: &Environment, stack: &str) -> Vec<Statement> {
+    let demo = env.features.demo_data.then(|| {
         Statement::allow(
             "LoadTheDemoCatalog",
             &[
@@ -425,23 +426,27 @@ fn after_deploy_statements(env: &Environment, stack: &str) -> [Statement; 4] {
                 "dynamodb:UpdateItem",
             ],
             [named("dynamodb", "table/", stack)],
-        ),
-        // Distribution ids are CloudFront's, not named by the stack; an invalidation only makes
-        // the CDN fetch files again.
-        Statement::allow(
-            "InvalidateTheCdn",
-            &["cloudfront:CreateInvalidation"],
-            [sub!(
-                "arn:",
-                Pseudo::Partition,
-                ":cloudfront::",
-                Pseudo::AccountId,
-                ":distribution/*"
-            )],
-        ),
-        Statement::allow("CheckTheAccount", ACCOUNT_READ_ACTIONS, ["*"]),
-        smoke_customer(env),
-    ]
+        )
+    });
+    demo.into_iter()
+        .chain([
+            // Distribution ids are CloudFront's, not named by the stack; an invalidation only makes
+            // the CDN fetch files again.
+            Statement::allow(
+                "InvalidateTheCdn",
+                &["cloudfront:CreateInvalidation"],
+                [sub!(
+                    "arn:",
+                    Pseudo::Partition,
+                    ":cloudfront::",
+                    Pseudo::AccountId,
+                    ":distribution/*"
+                )],
+            ),
+            Statement::allow("CheckTheAccount", ACCOUNT_READ_ACTIONS, ["*"]),
+            smoke_customer(env),
+        ])
+        .collect()
 }
 
 /// Reading and writing the packaged functions in the bootstrap's asset bucket.
