@@ -6,6 +6,12 @@
 //! environments sharing a build share its zip. The stack receives each function's key as a
 //! parameter named by [`crate::stack::code_key_parameter`], which is also how `status` reads
 //! back what runs.
+//!
+//! Since the key is the content, an object is never written twice: every upload is a
+//! conditional write (`If-None-Match: *`), and the CI deploy roles may only upload so (the
+//! `s3:if-none-match` condition key: Amazon S3 User Guide, "Enforce conditional writes on
+//! Amazon S3 buckets", <https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html>).
+//! One environment's pipeline therefore cannot replace a zip another environment runs.
 
 use std::path::Path;
 
@@ -104,15 +110,17 @@ pub async fn upload_template(
         hex::encode(Sha256::digest(body.as_bytes()))
     );
     if !exists(ctx, bucket, &key).await? {
-        ctx.s3
+        let put = ctx
+            .s3
             .put_object()
             .bucket(bucket)
             .key(&key)
             .content_type("application/json")
+            .if_none_match("*")
             .body(ByteStream::from(body.as_bytes().to_vec()))
             .send()
-            .await
-            .map_err(|e| ctx.fail("s3", "PutObject", e))?;
+            .await;
+        created_or_there(ctx, put)?;
     }
     Ok(format!(
         "https://{bucket}.s3.{}.amazonaws.com/{key}",
@@ -142,16 +150,39 @@ async fn put_file(
             path: path.display().to_string(),
             source: std::io::Error::other(e),
         })?;
-    ctx.s3
+    let put = ctx
+        .s3
         .put_object()
         .bucket(bucket)
         .key(key)
         .content_type(content_type)
+        .if_none_match("*")
         .body(body)
         .send()
-        .await
-        .map_err(|e| ctx.fail("s3", "PutObject", e))?;
+        .await;
+    created_or_there(ctx, put)?;
     Ok(())
+}
+
+/// A conditional PutObject's answer: made, or refused because the key was written meanwhile
+/// (412 PreconditionFailed), which for a content-addressed key is the same object.
+fn created_or_there<T, E, R>(
+    ctx: &AwsContext,
+    put: Result<T, aws_sdk_s3::error::SdkError<E, R>>,
+) -> Result<(), AwsError>
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match put {
+        Ok(_) => Ok(()),
+        Err(e)
+            if aws_sdk_s3::error::ProvideErrorMetadata::code(&e) == Some("PreconditionFailed") =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(ctx.fail("s3", "PutObject", e)),
+    }
 }
 
 #[cfg(test)]

@@ -195,6 +195,32 @@ mod tests {
         }
     }
 
+    /// The deploy role adds zips to the shared asset bucket but cannot replace one: its puts
+    /// must carry `If-None-Match: *`.
+    #[test]
+    fn the_deploy_role_only_adds_assets() {
+        let (t, _) = fixture();
+        let json: serde_json::Value = serde_json::from_str(
+            &t.render(crate::model::Format::Json)
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let statements = &json["Resources"][DEPLOY_ROLE_ID]["Properties"]["Policies"][0]["PolicyDocument"]
+            ["Statement"];
+        let puts: Vec<&serde_json::Value> = statements
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["Action"].to_string().contains("s3:PutObject"))
+            .filter(|s| s["Resource"].to_string().contains("AssetsBucket"))
+            .collect();
+        assert_eq!(puts.len(), 1, "{statements}");
+        assert_eq!(
+            puts[0]["Condition"],
+            serde_json::json!({"StringEquals": {"s3:if-none-match": "*"}})
+        );
+    }
+
     #[test]
     fn an_environment_with_a_global_stack_may_deploy_it_in_us_east_1() {
         let (t, _) = fixture();

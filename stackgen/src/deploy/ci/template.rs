@@ -449,20 +449,22 @@ fn after_deploy_statements(env: &Environment, stack: &str) -> Vec<Statement> {
         .collect()
 }
 
-/// Reading and writing the packaged functions in the bootstrap's asset bucket.
-fn asset_statements(bucket: &Value) -> [Statement; 2] {
+/// Reading the packaged functions in the bootstrap's asset bucket, and adding new ones: a put
+/// must be conditional (`If-None-Match: *`, deploy/assets.rs), so that no environment's pipeline
+/// can replace a zip, content-addressed and shared, that another environment runs ("Enforce
+/// conditional writes on Amazon S3 buckets", Amazon S3 User Guide,
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html>).
+fn asset_statements(bucket: &Value) -> [Statement; 3] {
+    let objects = || sub!("arn:", Pseudo::Partition, ":s3:::", bucket.clone(), "/*");
+    let mut add = Statement::allow("AddAssets", &["s3:PutObject"], [objects()]);
+    add.condition = vec![PolicyCondition::new(
+        Operator::StringEquals,
+        "s3:if-none-match",
+        "*",
+    )];
     [
-        Statement::allow(
-            "UploadAssets",
-            &["s3:GetObject", "s3:PutObject"],
-            [sub!(
-                "arn:",
-                Pseudo::Partition,
-                ":s3:::",
-                bucket.clone(),
-                "/*"
-            )],
-        ),
+        Statement::allow("ReadAssets", &["s3:GetObject"], [objects()]),
+        add,
         Statement::allow(
             "ListAssets",
             &["s3:ListBucket"],
