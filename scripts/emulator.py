@@ -67,6 +67,10 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   detection does not support. DescribeStackDriftDetectionStatus and DescribeStackResourceDrifts
   answer with AWS's shapes (detection completes at once), and DescribeStacks carries the
   stack's DriftInformation from then on.
+* A stack update that changes a log group's RetentionInDays (or Tags) changes the group in
+  place, as CloudFormation does ("Update requires: No interruption", AWS::Logs::LogGroup);
+  LogGroupName is create-only, so a new name replaces the group. moto's LogGroup has no update
+  handler: the update reported success and dropped the log groups from the stack.
 * AdminGetUser finds a user by their `sub` as well, as Cognito does where user names are email
   addresses ("If username isn't an alias attribute in your user pool, this value must be the
   sub of a local user", Amazon Cognito API Reference, AdminGetUser). moto looks up user names
@@ -1488,6 +1492,29 @@ def _describe_stack_resource_drifts(self):
     return ActionResult({"StackResourceDrifts": drifts})
 
 
+def install_log_group_updates() -> None:
+    from moto.logs import models as logs_models
+
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        props = cloudformation_json.get("Properties") or {}
+        backend = logs_models.logs_backends[account_id][region_name]
+        name = props.get("LogGroupName") or original_resource.name
+        if name != original_resource.name:
+            backend.delete_log_group(original_resource.name)
+            return cls.create_from_cloudformation_json(name, cloudformation_json, account_id, region_name)
+        retention = props.get("RetentionInDays")
+        if retention is None:
+            backend.delete_retention_policy(name)
+        else:
+            backend.put_retention_policy(name, int(retention))
+        tags = {t["Key"]: t["Value"] for t in props.get("Tags") or []}
+        if tags:
+            backend.tag_log_group(name, tags)
+        return original_resource
+
+    logs_models.LogGroup.update_from_cloudformation_json = classmethod(update_from_cloudformation_json)
+
+
 def install_drift_detection() -> None:
     from moto.cloudformation.responses import CloudFormationResponse
 
@@ -1695,6 +1722,7 @@ def main() -> None:
     install_streams_through_cancelled_transactions()
     install_user_lookup_by_sub()
     install_drift_detection()
+    install_log_group_updates()
     install_action_log()
     emulator_s3.install_bucket_properties()
     emulator_s3.install_post_policy()

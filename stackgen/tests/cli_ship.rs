@@ -286,10 +286,36 @@ async fn create_noop_change_diff_update_destroy_through_the_binary() -> TestResu
         "the refused deploy left its change set"
     );
 
-    // 4. Deploy the change (an update), then diff has nothing left to say.
+    // 4. Deploy the change (an update), then diff has nothing left to say. The log groups are
+    //    changed in place and stay the stack's.
     let doc = cli.deploy_json()?;
     assert_eq!(doc["changed"], true);
     assert_eq!(doc["status"], "UPDATE_COMPLETE");
+    let resources = ctx
+        .cloudformation
+        .describe_stack_resources()
+        .stack_name(STACK)
+        .send()
+        .await?;
+    let in_stack: Vec<&str> = resources
+        .stack_resources()
+        .iter()
+        .filter(|r| r.resource_type() == Some("AWS::Logs::LogGroup"))
+        .filter_map(|r| r.physical_resource_id())
+        .collect();
+    assert!(in_stack.len() > 1, "the log groups stay in the stack");
+    let groups = aws_sdk_cloudwatchlogs::Client::new(ctx.config())
+        .describe_log_groups()
+        .send()
+        .await?;
+    for name in &in_stack {
+        let retention = groups
+            .log_groups()
+            .iter()
+            .find(|g| g.log_group_name() == Some(*name))
+            .and_then(|g| g.retention_in_days());
+        assert_eq!(retention, Some(3), "{name}");
+    }
     let diff = cli.run(&["diff", "--env", "local"])?;
     assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stdout));
 
