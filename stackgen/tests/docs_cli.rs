@@ -77,7 +77,10 @@ fn check_names_what_is_stale_and_writing_brings_it_up_to_date() {
     for name in ["notes.md", "mine.md"] {
         assert!(!err.contains(name), "{name} is not the pack's: {err}");
     }
-    assert!(err.contains("stackgen docs --env"), "{err}");
+    assert!(
+        err.contains(&format!("run `stackgen docs --env prod --out {out_arg}`")),
+        "{err}"
+    );
 
     let again = stackgen(&["docs", "--env", "prod", "--out", &out_arg]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));

@@ -465,7 +465,7 @@ pub async fn warn_unready(ctx: &AwsContext, env: &Environment, stack: &RetailSta
     let ce = crate::cost::actuals::client(ctx.config());
     let mut checks = vec![
         readiness::lambda_concurrency(ctx, stack::admitted_concurrency(stack)).await,
-        readiness::cost_allocation_tags(&ce, &["Project", "Env"]).await,
+        readiness::cost_allocation_tags(&ce, &["Project", "Env"], &env.name).await,
     ];
     if env.notifications.is_some() {
         checks.push(deploy::sender::account_readiness(ctx).await);

@@ -35,11 +35,16 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<Exit> {
     let envs = args.select.load()?;
     let mut stale = Vec::new();
+    let mut stale_envs = Vec::new();
     for env in &envs {
         let pages = pack(env)?;
         let dir = args.out.join(&env.name);
         if args.check {
-            stale.extend(differences(&dir, &pages)?);
+            let found = differences(&dir, &pages)?;
+            if !found.is_empty() {
+                stale_envs.push(format!("--env {}", env.name));
+            }
+            stale.extend(found);
         } else {
             write(&dir, &pages)?;
             outln!("{}: {} files in {}", env.name, pages.len(), dir.display());
@@ -54,8 +59,14 @@ pub fn run(args: &Args) -> Result<Exit> {
     for s in &stale {
         errln!("out of date: {}", s.display());
     }
+    let out = match args.out.as_os_str() == "docs" {
+        true => String::new(),
+        false => format!(" --out {}", args.out.display()),
+    };
     errln!(
-        "the operations docs do not match the stacks; run `stackgen docs --env <env>` (or --all) and commit docs/"
+        "the operations docs do not match the stacks; run `stackgen docs {}{out}` and commit {}/",
+        stale_envs.join(" "),
+        args.out.display()
     );
     Ok(Exit::Changes)
 }

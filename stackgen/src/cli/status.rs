@@ -380,7 +380,7 @@ async fn account_checks(
     Ok(AccountChecks {
         concurrency: readiness::lambda_concurrency(ctx, crate::stack::admitted_concurrency(stack))
             .await,
-        cost_tags: readiness::cost_allocation_tags(&ce, &["Project", "Env"]).await,
+        cost_tags: readiness::cost_allocation_tags(&ce, &["Project", "Env"], &env.name).await,
         pending,
         email,
     })

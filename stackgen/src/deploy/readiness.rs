@@ -112,7 +112,11 @@ pub fn concurrency_verdict(limit: i32, needed: u32, region: &str) -> Readiness {
 }
 
 /// Whether `keys` are active cost allocation tags (Cost Explorer, us-east-1).
-pub async fn cost_allocation_tags(ce: &aws_sdk_costexplorer::Client, keys: &[&str]) -> Readiness {
+pub async fn cost_allocation_tags(
+    ce: &aws_sdk_costexplorer::Client,
+    keys: &[&str],
+    env: &str,
+) -> Readiness {
     let listed = ce
         .list_cost_allocation_tags()
         .set_tag_keys(Some(keys.iter().map(|k| (*k).to_owned()).collect()))
@@ -138,11 +142,12 @@ pub async fn cost_allocation_tags(ce: &aws_sdk_costexplorer::Client, keys: &[&st
         .iter()
         .map(|t| t.tag_key())
         .collect();
-    tags_verdict(keys, &seen, &active)
+    tags_verdict(keys, &seen, &active, env)
 }
 
-/// The warning for tag keys that are not active yet, saying which are not even seen.
-pub fn tags_verdict(keys: &[&str], seen: &[&str], active: &[&str]) -> Readiness {
+/// The warning for tag keys that are not active yet, saying which are not even seen, and the
+/// command that activates them for environment `env`.
+pub fn tags_verdict(keys: &[&str], seen: &[&str], active: &[&str], env: &str) -> Readiness {
     let inactive: Vec<&str> = keys
         .iter()
         .copied()
@@ -165,7 +170,7 @@ pub fn tags_verdict(keys: &[&str], seen: &[&str], active: &[&str]) -> Readiness 
         )
     };
     Readiness::Warning(format!(
-        "the cost allocation tags {} are NOT ACTIVE{unseen_note}: this environment's budget, anomaly monitor and kill switch filter on them and see no spend until they are. Run `stackgen bootstrap --env <env>` with the management account's credentials (it activates them and requests a backfill), or activate them in the Billing console; activation takes up to 24 hours",
+        "the cost allocation tags {} are NOT ACTIVE{unseen_note}: this environment's budget, anomaly monitor and kill switch filter on them and see no spend until they are. Run `stackgen bootstrap --env {env}` with the management account's credentials (it activates them and requests a backfill), or activate them in the Billing console; activation takes up to 24 hours",
         inactive.join(", ")
     ))
 }
@@ -198,17 +203,19 @@ mod tests {
 
     #[test]
     fn inactive_and_unseen_tags_are_named() {
-        let r = tags_verdict(&["Project", "Env"], &["Project"], &[]);
+        let r = tags_verdict(&["Project", "Env"], &["Project"], &[], "dev");
         let Readiness::Warning(w) = r else {
             panic!("expected a warning")
         };
         assert!(w.contains("Project, Env are NOT ACTIVE"), "{w}");
         assert!(w.contains("Env not yet seen"), "{w}");
+        assert!(w.contains("`stackgen bootstrap --env dev`"), "{w}");
         assert!(matches!(
             tags_verdict(
                 &["Project", "Env"],
                 &["Project", "Env"],
-                &["Project", "Env"]
+                &["Project", "Env"],
+                "dev"
             ),
             Readiness::Ready(_)
         ));
