@@ -128,8 +128,9 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
         "{}",
         stderr(&out)
     );
+    // A bad address is a bad command line (exit 64), refused before AWS is asked.
     let out = cli.run(&["staff", "add", "--env", "local", "not-an-email"])?;
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(64));
     assert!(
         stderr(&out).contains("not an email address"),
         "{}",
@@ -189,7 +190,7 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
     let long_email = format!("{}@{}.example.com", "a".repeat(60), "b".repeat(60));
     for email in ["ünï@example.com", long_email.as_str()] {
         let out = cli.run(&["staff", "add", "--env", "local", email])?;
-        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(out.status.code(), Some(64));
         assert!(
             stderr(&out).contains("not an email address the user pool takes"),
             "{}",

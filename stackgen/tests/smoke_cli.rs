@@ -103,6 +103,12 @@ async fn a_failed_step_exits_1_names_it_and_still_cleans_up() -> TestResult {
         "{err}"
     );
 
+    // An address the journey may not send a password to is a bad command line (exit 64).
+    let out = cli.run(&["smoke", "--env", "local", "--url", "notaurl"])?;
+    assert_eq!(out.status.code(), Some(64));
+    let (_, err) = text(&out);
+    assert!(err.contains("--url"), "{err}");
+
     // An unknown store is refused before anything is created.
     let out = cli.run(&[
         "smoke",

@@ -18,7 +18,7 @@ Examples:
 Exit codes:
   0  done (also when the account was confirmed already)
   1  error: unknown environment, stack not deployed, unknown user, AWS refused
-  64 invalid command line";
+  64 invalid command line (an unknown flag, an EMAIL that is not an address the pool takes)";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -36,6 +36,7 @@ pub enum CustomersCommand {
         #[command(flatten)]
         target: Target,
         /// The customer's email address (their user name).
+        #[arg(value_parser = crate::deploy::staff::email_arg)]
         email: String,
     },
 }

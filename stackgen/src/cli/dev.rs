@@ -43,9 +43,9 @@ pub struct Args {
     /// Where the host-built function binaries are; default target/debug.
     #[arg(long, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
-    /// Warm workers per function.
-    #[arg(long, value_name = "N")]
-    pub pool_size: Option<usize>,
+    /// Warm workers per function (1 to 64).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub pool_size: Option<u16>,
     /// Where to write one log file per function (read by `stackgen logs`); default
     /// out/logs/<env> under --workspace.
     #[arg(long, value_name = "DIR")]
@@ -77,7 +77,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         listen: SocketAddr::new(args.host, args.port),
         workspace_root: workspace.clone(),
         bin_dir,
-        pool_size: args.pool_size,
+        pool_size: args.pool_size.map(usize::from),
         log_dir: Some(match &args.log_dir {
             Some(dir) => std::path::absolute(dir)
                 .with_context(|| format!("cannot resolve --log-dir {}", dir.display()))?,

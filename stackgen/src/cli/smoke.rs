@@ -26,7 +26,8 @@ email goes to the Amazon SES mailbox simulator.
 Exit codes:
   0  every step passed
   1  a step failed (the others still ran or were skipped, and the clean-up ran), or the
-     environment is not deployed, unreachable, or has no API address";
+     environment is not deployed, unreachable, or has no API address
+  64 invalid command line (an unknown flag, a --url that is not an http(s) address)";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -35,7 +36,7 @@ pub struct Args {
     pub target: Target,
     /// Where the store answers instead of the stack's own addresses: the storefront at URL/ and
     /// the API at URL/api/ (`stackgen dev`, a custom domain).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = url_arg)]
     pub url: Option<String>,
     /// The store the smoke order is placed at (default: the environment's first).
     #[arg(long, value_name = "ID")]
@@ -148,4 +149,15 @@ pub fn step_line(step: &Step, color: bool) -> String {
         time,
         step.detail
     )
+}
+
+/// `--url` (clap's value parser): an address the journey may send a password to, else an
+/// invalid command line (exit 64).
+fn url_arg(url: &str) -> Result<String, String> {
+    match crate::smoke::url_problem(url) {
+        None => Ok(url.to_owned()),
+        Some(problem) => Err(format!(
+            "{problem}; pass the address that serves the storefront at / and the API at /api/"
+        )),
+    }
 }

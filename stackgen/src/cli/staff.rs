@@ -24,7 +24,7 @@ permanent password instead of emailing a temporary one: for demo and local accou
 Exit codes:
   0  done
   1  error: unknown environment, stack not deployed, unknown user, AWS refused
-  64 invalid command line";
+  64 invalid command line (an unknown flag, an EMAIL that is not an address the pool takes)";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -41,6 +41,7 @@ pub enum StaffCommand {
         #[command(flatten)]
         target: Target,
         /// The staff member's email address (they sign in with it).
+        #[arg(value_parser = crate::deploy::staff::email_arg)]
         email: String,
         /// Set this permanent password instead of emailing a temporary one.
         #[arg(long, env = PASSWORD_VAR, hide_env_values = true)]
@@ -59,6 +60,7 @@ pub enum StaffCommand {
     Remove {
         #[command(flatten)]
         target: Target,
+        #[arg(value_parser = crate::deploy::staff::email_arg)]
         email: String,
     },
 }

@@ -131,6 +131,14 @@ fn password_problem(password: &str) -> Option<&'static str> {
 }
 
 /// The address rule of environment files (`env::is_email`), within Cognito's user name length.
+/// `EMAIL` on the command line (clap's value parser): a bad address is an invalid command line
+/// (exit 64), found before anything is loaded or asked of AWS.
+pub fn email_arg(email: &str) -> Result<String, String> {
+    check_email(email)
+        .map(|()| email.to_owned())
+        .map_err(|e| e.to_string())
+}
+
 fn check_email(email: &str) -> Result<(), StaffError> {
     let ok = crate::env::is_email(email) && email.len() <= MAX_USERNAME;
     if ok {
