@@ -201,6 +201,33 @@ fn no_credentials_anywhere_names_what_to_set_whatever_the_chain_tried_last() -> 
             "{imds_setting:?}: {stderr}"
         );
     }
+    // What the chain looked for is named: a key without its secret, a profile that is not there.
+    for (name, value, named) in [
+        (
+            "AWS_ACCESS_KEY_ID",
+            "AKIDTESTING",
+            "AWS_SECRET_ACCESS_KEY is not",
+        ),
+        ("AWS_PROFILE", "ghost", "profile `ghost` (AWS_PROFILE)"),
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
+            .args(["status", "--env", "dev"])
+            .current_dir(&repo)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("NO_COLOR", "1")
+            .env("AWS_ENDPOINT_URL", &dead)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env(name, value)
+            .output()?;
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains("no usable AWS credentials") && stderr.contains(named),
+            "{name}: {stderr}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&home);
     Ok(())
 }

@@ -66,6 +66,8 @@ impl std::fmt::Debug for StaticCredentials {
 #[derive(Debug, Clone)]
 pub struct AwsContext {
     config: SdkConfig,
+    /// The named profile the configuration was loaded with (`--profile`), for error messages.
+    profile: Option<String>,
     counter: ApiCallCounter,
     pub cloudformation: aws_sdk_cloudformation::Client,
     pub s3: aws_sdk_s3::Client,
@@ -97,7 +99,14 @@ impl AwsContext {
             ));
         }
         let config = loader.load().await;
-        Self::from_config(config)
+        let mut ctx = Self::from_config(config);
+        ctx.profile = target.profile.clone();
+        ctx
+    }
+
+    /// The named profile given to [`connect`](Self::connect), if any.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
     }
 
     /// Builds the clients from an already loaded configuration.
@@ -135,6 +144,7 @@ impl AwsContext {
         );
         AwsContext {
             config,
+            profile: None,
             counter,
             cloudformation,
             s3,
@@ -151,16 +161,20 @@ impl AwsContext {
         if self.region() == region {
             return self.clone_clients();
         }
-        Self::from_config(
+        let mut ctx = Self::from_config(
             self.config
                 .to_builder()
                 .region(Region::new(region.to_owned()))
                 .build(),
-        )
+        );
+        ctx.profile = self.profile.clone();
+        ctx
     }
 
     fn clone_clients(&self) -> AwsContext {
-        Self::from_config(self.config.clone())
+        let mut ctx = Self::from_config(self.config.clone());
+        ctx.profile = self.profile.clone();
+        ctx
     }
 
     /// The loaded configuration (region, profile, credentials, endpoint), for a command that

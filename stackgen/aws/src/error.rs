@@ -45,8 +45,9 @@ pub enum AwsError {
         detail: String,
     },
     #[error(
-        "{service} {operation} at {endpoint} timed out: {detail}. Check that the endpoint is up \
-         and reachable, then retry."
+        "{service} {operation} at {endpoint} timed out: {detail} (on each of the SDK's attempts: \
+         it tries a request up to three times, so the command waited longer than that). Check \
+         that the endpoint is up and answering, then run the command again."
     )]
     Timeout {
         service: &'static str,
@@ -157,7 +158,42 @@ impl AwsContext {
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
         R: fmt::Debug + Send + Sync + 'static,
     {
-        classify(service, operation, self.endpoint_for(service), err)
+        let mut failed = classify(service, operation, self.endpoint_for(service), err);
+        if let AwsError::NoCredentials { detail, .. } = &mut failed {
+            detail.push_str(&credential_sources(self.profile()));
+        }
+        failed
+    }
+}
+
+/// What the credential chain had to go on, for a "no credentials" message: the SDK names the
+/// providers it tried, not the profile it looked for or a variable left half set.
+fn credential_sources(profile: Option<&str>) -> String {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let mut seen = Vec::new();
+    let named = profile.map(|p| (p.to_owned(), "--profile")).or_else(|| {
+        std::env::var("AWS_PROFILE")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(|p| (p, "AWS_PROFILE"))
+    });
+    if let Some((name, from)) = named {
+        let file = std::env::var("AWS_CONFIG_FILE").unwrap_or_else(|_| "~/.aws/config".to_owned());
+        seen.push(format!("profile `{name}` ({from}) in {file}"));
+    }
+    match (set("AWS_ACCESS_KEY_ID"), set("AWS_SECRET_ACCESS_KEY")) {
+        (true, false) => {
+            seen.push("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not".to_owned())
+        }
+        (false, true) => {
+            seen.push("AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not".to_owned())
+        }
+        _ => {}
+    }
+    if seen.is_empty() {
+        String::new()
+    } else {
+        format!(" (looked for: {})", seen.join("; "))
     }
 }
 
