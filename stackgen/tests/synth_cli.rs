@@ -241,6 +241,33 @@ fn guardrail_violations_stop_synth_before_anything_is_written() {
     assert_eq!(written, 0);
 }
 
+/// `--all` over several broken files names every one of them, not the first.
+#[test]
+fn every_broken_environment_file_is_named() {
+    let dir = scratch("two-broken");
+    for name in ["dev", "prod", "local"] {
+        let body = text(&read(
+            &workspace().join(format!("environments/{name}.yaml")),
+        ));
+        let body = match name {
+            "dev" => body.replace("region:", "regoin:"),
+            "prod" => format!("{body}\nsurprise: true\n"),
+            _ => body,
+        };
+        std::fs::write(dir.join(format!("{name}.yaml")), body).unwrap_or_default();
+    }
+    let o = stackgen(&["check", "--all", "--environments-dir", s(&dir)]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("2 environment files cannot be used")
+            && stderr.contains("environment `dev`")
+            && stderr.contains("environment `prod`")
+            && !stderr.contains("environment `local`"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn check_prints_the_report_and_writes_nothing() {
     let o = stackgen(&["check", "--env", "dev"]);

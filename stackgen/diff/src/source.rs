@@ -69,16 +69,21 @@ pub fn parse_template(text: &str, origin: &str) -> Result<Value, DiffError> {
     // (CloudFormation User Guide, "CloudFormation template Resources syntax"): a mapping
     // without it (an environment file, a cost report, package.json) is not a template, and
     // diffing it would list its keys as template changes.
-    if !value.get("Resources").is_some_and(Value::is_object) {
-        return Err(DiffError::NotATemplate {
-            origin: origin.to_owned(),
-            detail: "it has no `Resources` (an environment file or a cost report?); pass a \
-                     template that `stackgen synth` wrote or `aws cloudformation get-template` \
-                     returned."
-                .to_owned(),
-        });
-    }
-    Ok(value)
+    let detail = match value.get("Resources") {
+        Some(Value::Object(_)) => return Ok(value),
+        Some(other) => format!(
+            "its `Resources` is {}, not a mapping of logical ids to resources",
+            kind(other)
+        ),
+        None => "it has no `Resources` (an environment file or a cost report?)".to_owned(),
+    };
+    Err(DiffError::NotATemplate {
+        origin: origin.to_owned(),
+        detail: format!(
+            "{detail}; pass a template that `stackgen synth` wrote or `aws cloudformation \
+             get-template` returned."
+        ),
+    })
 }
 
 /// The keys written twice in one object of a JSON text, as dotted paths (`Resources.Queue`).
@@ -469,11 +474,17 @@ Conditions:
                 "{\"schema\": \"stackgen.cost-report/1\", \"resources\": []}",
                 "cost.json",
             ),
-            ("Resources: [a, b]\n", "list-resources.yaml"),
         ] {
             let err = parse_template(text, origin).expect_err("not a template");
             assert!(err.to_string().contains("has no `Resources`"), "{err}");
         }
+        // `Resources` of the wrong shape is named as such.
+        let err = parse_template("Resources: [a, b]\n", "list-resources.yaml").expect_err("list");
+        assert!(
+            err.to_string()
+                .contains("its `Resources` is a list, not a mapping"),
+            "{err}"
+        );
     }
 
     #[test]

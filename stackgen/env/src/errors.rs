@@ -36,13 +36,14 @@ impl fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum EnvError {
     /// The environment file does not exist.
-    #[error("{}", not_found(path, dir, *dir_exists, available, misnamed.as_deref()))]
+    #[error("{}", not_found(path, dir, *dir_state, available, misnamed.as_deref()))]
     NotFound {
         /// `<dir>/<name>.yaml`.
         path: PathBuf,
         dir: PathBuf,
-        /// Whether `dir` is a directory at all (else: the wrong `--environments-dir`).
-        dir_exists: bool,
+        /// Whether `dir` is a directory at all (else: the wrong `--environments-dir`), and
+        /// whether it can be listed.
+        dir_state: DirState,
         available: Vec<String>,
         /// A file of that name with another spelling of the extension (`qa.yml`, `qa.YAML`).
         misnamed: Option<PathBuf>,
@@ -93,10 +94,30 @@ impl EnvError {
     }
 }
 
+/// What the environments directory of a missing file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirState {
+    /// No such directory: the wrong `--environments-dir`, or the wrong working directory.
+    Missing,
+    /// A directory this user cannot list (why).
+    Unlistable(std::io::ErrorKind),
+    Listed,
+}
+
+impl DirState {
+    pub fn of(dir: &std::path::Path) -> DirState {
+        match std::fs::read_dir(dir) {
+            Ok(_) => DirState::Listed,
+            Err(_) if !dir.is_dir() => DirState::Missing,
+            Err(e) => DirState::Unlistable(e.kind()),
+        }
+    }
+}
+
 fn not_found(
     path: &std::path::Path,
     dir: &std::path::Path,
-    dir_exists: bool,
+    dir_state: DirState,
     available: &[String],
     misnamed: Option<&std::path::Path>,
 ) -> String {
@@ -111,11 +132,17 @@ fn not_found(
             other.display(),
             path.display()
         ));
-    } else if !dir_exists {
+    } else if dir_state == DirState::Missing {
         msg.push_str(&format!(
             ", and there is no directory {}; run stackgen from the repository root, or pass \
              --environments-dir (or STACKGEN_ENVIRONMENTS_DIR) the directory that holds the \
              environment files",
+            dir.display()
+        ));
+    } else if let DirState::Unlistable(e) = dir_state {
+        msg.push_str(&format!(
+            ", and the directory {} cannot be listed ({e}) to say which environments it holds; \
+             check its permissions (this user needs to read it)",
             dir.display()
         ));
     } else if available.is_empty() {
@@ -202,7 +229,7 @@ mod tests {
         let err = EnvError::NotFound {
             path: PathBuf::from("environments/qa.yaml"),
             dir: PathBuf::from("environments"),
-            dir_exists: true,
+            dir_state: DirState::Listed,
             available: vec!["dev".into(), "local".into(), "prod".into()],
             misnamed: None,
         };

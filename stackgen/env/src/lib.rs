@@ -17,7 +17,7 @@ pub mod suggest;
 
 pub use domain::{RATE_LIMIT_RANGE, is_dns_name, is_zone_id};
 pub use emulator::{EndpointElsewhere, endpoint_problem, is_loopback_url};
-pub use errors::{EnvError, Problem};
+pub use errors::{DirState, EnvError, Problem};
 pub use load::{EXTENSION, MAX_BYTES, list, load, load_named, parse, read_bounded};
 pub use locate::{FieldPath, Position, Seg, find as find_field};
 pub use model::*;

@@ -46,7 +46,7 @@ pub fn load(path: &Path) -> Result<Environment, EnvError> {
             EnvError::NotFound {
                 path: path.to_path_buf(),
                 available: list(&dir),
-                dir_exists: dir.is_dir(),
+                dir_state: super::errors::DirState::of(&dir),
                 misnamed: misnamed(path),
                 dir,
             }

@@ -193,6 +193,13 @@ impl CompareBase {
         if path.is_file() {
             return Ok(CompareBase::File(path));
         }
+        if path.exists() {
+            bail!(
+                "--compare `{value}` is not a file (a directory?) nor an environment in {}. Name \
+                 an environment, or a report saved with `stackgen cost-report --format json`",
+                dir.display()
+            );
+        }
         bail!(
             "--compare `{value}` is neither an environment in {} ({}) nor a file that exists. \
              Name an environment, or a report saved with `stackgen cost-report --format json`",

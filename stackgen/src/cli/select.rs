@@ -61,12 +61,26 @@ impl EnvSelection {
             }
             seen
         };
-        names
+        // Every file is read, so that one run names every broken one, not the first.
+        let (loaded, broken): (Vec<_>, Vec<_>) = names
             .iter()
             .map(|n| {
                 env::load_named(&self.environments_dir, n)
                     .with_context(|| format!("cannot use environment `{n}`"))
             })
-            .collect()
+            .partition(Result::is_ok);
+        let mut broken: Vec<anyhow::Error> = broken.into_iter().filter_map(Result::err).collect();
+        match broken.len() {
+            0 => Ok(loaded.into_iter().filter_map(Result::ok).collect()),
+            1 => Err(broken.remove(0)),
+            n => bail!(
+                "{n} environment files cannot be used:\n{}",
+                broken
+                    .iter()
+                    .map(|e| format!("- {e:#}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        }
     }
 }

@@ -174,7 +174,10 @@ pub enum PackageError {
     },
     #[error("the asset manifest {path} is not valid: {detail}. Delete it and package again.")]
     BadManifest { path: PathBuf, detail: String },
-    #[error("{path}: {source}")]
+    #[error(
+        "cannot use {path}: {source}. Check that each folder on the way (--out, --lambda-dir) is \
+         a directory this user may write"
+    )]
     Io {
         path: PathBuf,
         #[source]
@@ -573,6 +576,12 @@ pub fn record(request: &PackageRequest<'_>) -> Result<AssetManifest, PackageErro
     let manifest_path = AssetManifest::path_in(&request.out_dir);
     let previous = AssetManifest::read(&manifest_path)?.unwrap_or_default();
     let zip = request.zip_path();
+    if zip.exists() && !zip.is_file() {
+        return Err(PackageError::NotALambdaZip {
+            zip,
+            problem: "it is not a file (a directory?)".to_owned(),
+        });
+    }
     if !zip.is_file() {
         return Err(PackageError::ZipMissing {
             binary: FUNCTIONS_BINARY,
