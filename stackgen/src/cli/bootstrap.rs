@@ -28,7 +28,7 @@ use crate::deploy::{self, WaitOptions};
 const AFTER_HELP: &str = "\
 Examples:
   stackgen bootstrap --env dev
-  stackgen bootstrap --env prod --profile payer --format json
+  stackgen bootstrap --env prod --profile prod-admin --format json
   stackgen bootstrap --env dev --prune --dry-run   which unused function zips would go
   stackgen bootstrap --env dev --prune             delete zips no stack uses (older than 7 days)
   stackgen bootstrap --env prod --github grocer-co/store
@@ -38,8 +38,11 @@ Creates or finds the stackgen-bootstrap stack (assets bucket) in the environment
 in us-east-1 for an environment with a domain or web ACLs, whose global stack lives there),
 then activates the cost allocation tags Project, Env, Owner and CostCenter in Cost Explorer.
 Only the management (payer) account can activate them, and only once each tag has appeared in
-billing data (up to 24 hours after the first tagged resource); otherwise the command warns and
-names the tags to activate by hand (Billing console → Cost allocation tags) and still succeeds.
+billing data (up to 24 hours after the first tagged resource); otherwise (an account of an AWS
+Organization, whose management account is another) the command warns and names the tags to
+activate by hand in the management account's Billing console (Cost allocation tags) and still
+succeeds. Like every command, it runs only with credentials of the account the environment file
+names (`account:`).
 After activating, it requests a backfill of the tags' status over the past eleven months.
 
 --github OWNER/REPO also creates or updates the stack stackgen-github-<project>-<env>: GitHub

@@ -343,6 +343,11 @@ pub fn deployed_companions(
     profile: Option<&str>,
 ) -> Result<Vec<CompanionSides>> {
     let mut out = Vec::new();
+    // The account guard, once: `--stack` may name only a companion, so the main stack's own
+    // connection (guarded) may not have been made.
+    if env.account.is_some() {
+        runtime()?.block_on(super::target::connect(env, profile))?;
+    }
     for (name, region) in crate::stack::companion_slots(env) {
         let has = rendered.companions.iter().any(|c| c.name == name);
         let deployed = match runtime()?.block_on(async {

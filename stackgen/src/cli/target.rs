@@ -146,9 +146,19 @@ pub fn prepare_to_read(env: &Environment) -> Result<(RetailStack, usize)> {
 pub async fn connect(env: &Environment, profile: Option<&str>) -> Result<AwsContext> {
     let ctx = connect_unguarded(env, profile).await?;
     if env.account.is_some() {
+        // A mismatch says what it is; anything else (no credentials, no endpoint) is why the
+        // account could not be checked.
         crate::aws::verify_account(&ctx, &env.name, env.account.as_deref())
             .await
-            .with_context(|| format!("environment `{}`: wrong AWS account", env.name))?;
+            .map_err(|e| match e {
+                crate::aws::AccountGuardError::Aws(e) => anyhow::Error::new(e).context(format!(
+                    "cannot check which AWS account the credentials belong to (environment `{}` \
+                     names account {})",
+                    env.name,
+                    env.account.as_deref().unwrap_or_default()
+                )),
+                mismatch => mismatch.into(),
+            })?;
     }
     Ok(ctx)
 }

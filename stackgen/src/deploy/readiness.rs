@@ -170,7 +170,7 @@ pub fn tags_verdict(keys: &[&str], seen: &[&str], active: &[&str], env: &str) ->
         )
     };
     Readiness::Warning(format!(
-        "the cost allocation tags {} are NOT ACTIVE{unseen_note}: this environment's budget, anomaly monitor and kill switch filter on them and see no spend until they are. Run `stackgen bootstrap --env {env}` with the management account's credentials (it activates them and requests a backfill), or activate them in the Billing console; activation takes up to 24 hours",
+        "the cost allocation tags {} are NOT ACTIVE{unseen_note}: this environment's budget, anomaly monitor and kill switch filter on them and see no spend until they are. Run `stackgen bootstrap --env {env}` (it activates them and requests a backfill where this account is its own management account), or activate them in the Billing console of the organisation's management account; activation takes up to 24 hours",
         inactive.join(", ")
     ))
 }
