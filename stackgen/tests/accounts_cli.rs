@@ -230,6 +230,43 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
         .find(|a| a.name() == "email_verified")
         .and_then(|a| a.value());
     assert_eq!(verified, Some("true"));
+    // An account confirmed without its address verified (by support, before order emails
+    // needed one): confirming again marks the address verified.
+    c.sign_up()
+        .client_id(&client)
+        .username("cy@example.com")
+        .password("Cy-Passw0rd-12")
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("cy@example.com")
+                .build()?,
+        )
+        .send()
+        .await?;
+    c.admin_confirm_sign_up()
+        .user_pool_id(&pool)
+        .username("cy@example.com")
+        .send()
+        .await?;
+    let out = cli.run(&["customers", "confirm", "--env", "local", "cy@example.com"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("now marked verified"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let cy = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("cy@example.com")
+        .send()
+        .await?;
+    assert!(
+        cy.user_attributes()
+            .iter()
+            .any(|a| a.name() == "email_verified" && a.value() == Some("true"))
+    );
     let out = cli.run(&[
         "customers",
         "confirm",

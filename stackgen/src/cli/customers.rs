@@ -57,6 +57,11 @@ pub fn run(args: &Args) -> Result<Exit> {
             Confirmation::Confirmed => {
                 outln!("{email} is confirmed in {} and can sign in.", env.name)
             }
+            Confirmation::AddressVerified => outln!(
+                "{email} was confirmed already in {}; its address is now marked verified, so \
+                 order emails reach it.",
+                env.name
+            ),
             Confirmation::AlreadyConfirmed => {
                 outln!(
                     "{email} was confirmed already in {}; nothing changed.",

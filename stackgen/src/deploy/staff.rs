@@ -274,7 +274,10 @@ pub async fn remove(
 pub enum Confirmation {
     /// The account was waiting for its emailed code and is confirmed now.
     Confirmed,
-    /// It was confirmed already; nothing changed.
+    /// It was confirmed already but its address was not verified (confirmed by support before
+    /// order emails needed a verified address): it is marked verified now.
+    AddressVerified,
+    /// It was confirmed already, its address verified; nothing changed.
     AlreadyConfirmed,
 }
 
@@ -315,16 +318,25 @@ pub async fn confirm_customer(
             );
         }
     };
-    if user.user_status().map(|s| s.as_str()) != Some("UNCONFIRMED") {
+    let confirmed = user.user_status().map(|s| s.as_str()) != Some("UNCONFIRMED");
+    let verified = user
+        .user_attributes()
+        .iter()
+        .any(|a| a.name() == "email_verified" && a.value() == Some("true"));
+    if confirmed && verified {
         return Ok(Confirmation::AlreadyConfirmed);
     }
-    cognito
-        .admin_confirm_sign_up()
-        .user_pool_id(pool)
-        .username(email)
-        .send()
-        .await
-        .map_err(|e| ctx.fail("cognito-idp", "AdminConfirmSignUp", e))?;
+    if !confirmed {
+        cognito
+            .admin_confirm_sign_up()
+            .user_pool_id(pool)
+            .username(email)
+            .send()
+            .await
+            .map_err(|e| ctx.fail("cognito-idp", "AdminConfirmSignUp", e))?;
+    }
+    // A retry after this failed (or an account support confirmed before order emails needed a
+    // verified address) finds it confirmed but unverified, and comes here again.
     cognito
         .admin_update_user_attributes()
         .user_pool_id(pool)
@@ -333,7 +345,11 @@ pub async fn confirm_customer(
         .send()
         .await
         .map_err(|e| ctx.fail("cognito-idp", "AdminUpdateUserAttributes", e))?;
-    Ok(Confirmation::Confirmed)
+    Ok(if confirmed {
+        Confirmation::AddressVerified
+    } else {
+        Confirmation::Confirmed
+    })
 }
 
 /// Every member of the staff group, by email.
