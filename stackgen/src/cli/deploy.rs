@@ -257,11 +257,12 @@ async fn cancel(
             "deploy of `{env}` cancelled; the change set of `{stack}` was discarded and nothing changed"
         ),
         Err(e) => format!(
-            "deploy of `{env}` cancelled and nothing was executed, but its change set could not be \
-             discarded ({e}): delete change set {} of `{stack}` in the CloudFormation console{}",
+            "deploy of `{env}` cancelled and nothing was executed, but the clean-up failed ({e}): \
+             in the CloudFormation console, delete change set {} of `{stack}` if it is still \
+             there{}",
             pending.change_set_id,
             if pending.creates_stack {
-                ", then the stack itself (REVIEW_IN_PROGRESS)"
+                ", and the stack itself if it is in REVIEW_IN_PROGRESS"
             } else {
                 ""
             }

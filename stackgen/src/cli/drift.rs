@@ -39,7 +39,7 @@ pub fn run(args: &Args) -> Result<Exit> {
     let stack = stack_name(&env);
     let rt = runtime()?;
     let ctx = rt.block_on(connect(&env, args.target.profile.as_deref()))?;
-    let report = rt.block_on(drift::detect(&ctx, &stack, &env.name, DriftWait::default()));
+    let report = rt.block_on(drift::detect(&ctx, &stack, &env, DriftWait::default()));
     let report = report.with_context(|| format!("cannot detect drift on `{stack}`"))?;
     match args.format {
         OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),

@@ -76,10 +76,15 @@ pub fn run(args: &Args) -> Result<Exit> {
         };
         anyhow::Ok((report, account, companions))
     })?;
-    let next = report
-        .status
-        .as_deref()
-        .and_then(|s| deploy::state::next_step(s, &env.name, &stack.name, &env.region));
+    let next = report.status.as_deref().and_then(|s| {
+        let of = deploy::state::StackOf {
+            env: &env.name,
+            stack: &stack.name,
+            region: &env.region,
+            protected: env.is_protected(),
+        };
+        deploy::state::next_step(s, &of)
+    });
     let shown = Shown {
         env: &env.name,
         report: &report,

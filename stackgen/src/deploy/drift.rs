@@ -16,7 +16,7 @@ use std::time::Duration;
 use aws_sdk_cloudformation::types::{StackDriftDetectionStatus, StackResourceDriftStatus};
 use serde::Serialize;
 
-use super::state::{NextStep, StackCondition, classify, next_step};
+use super::state::{NextStep, StackCondition, StackOf, classify, next_step};
 use crate::aws::{AwsContext, AwsError};
 
 /// Why drift could not be detected.
@@ -30,10 +30,7 @@ pub enum DriftError {
         region: String,
         env: String,
     },
-    #[error(
-        "stack {stack} is in {status}: {why}, so there is no deployed stack to compare with its \
-         template; {next}"
-    )]
+    #[error("stack {stack} is in {status}: {why}, so drift cannot be detected now; {next}")]
     Unsettled {
         stack: String,
         status: String,
@@ -111,10 +108,11 @@ impl Default for DriftWait {
 pub async fn detect(
     ctx: &AwsContext,
     stack: &str,
-    env: &str,
+    env: &crate::env::Environment,
     wait: DriftWait,
 ) -> Result<DriftReport, DriftError> {
     settled(ctx, stack, env).await?;
+    let env = env.name.as_str();
     let started = ctx
         .cloudformation
         .detect_stack_drift()
@@ -148,18 +146,28 @@ pub async fn detect(
 /// Refuses a stack that has no resources to compare (a create that was never executed or that
 /// failed) or that an operation is changing: a detection there would report "in sync" about
 /// nothing, or about a stack half way through a change.
-async fn settled(ctx: &AwsContext, stack: &str, env: &str) -> Result<(), DriftError> {
+async fn settled(
+    ctx: &AwsContext,
+    stack: &str,
+    env: &crate::env::Environment,
+) -> Result<(), DriftError> {
     let Some(found) = super::describe_stack(ctx, stack).await? else {
         return Err(DriftError::NotDeployed {
             stack: stack.to_owned(),
             region: ctx.region().to_owned(),
-            env: env.to_owned(),
+            env: env.name.clone(),
         });
+    };
+    let of = StackOf {
+        env: &env.name,
+        stack,
+        region: ctx.region(),
+        protected: env.is_protected(),
     };
     // UPDATE_ROLLBACK_FAILED is detectable, and drift is what tells why the rollback failed.
     let step = match classify(&found.status) {
         StackCondition::UpdateRollbackFailed => None,
-        _ => next_step(&found.status, env, stack, ctx.region()),
+        _ => next_step(&found.status, &of),
     };
     let Some(NextStep { why, next }) = step else {
         return Ok(());

@@ -59,15 +59,39 @@ pub struct NextStep {
     pub next: String,
 }
 
-/// The [`NextStep`] of a stack of environment `env` in `status` (None when it is settled or
-/// missing): `status` prints it under the stack's status, and `drift` refuses such a stack with
-/// it, since a detection there would report "in sync" about resources that do not exist.
-pub fn next_step(status: &str, env: &str, stack: &str, region: &str) -> Option<NextStep> {
+/// Which stack a [`NextStep`] is for.
+pub struct StackOf<'a> {
+    pub env: &'a str,
+    pub stack: &'a str,
+    pub region: &'a str,
+    /// A protected environment: deploy never deletes its stack, destroy needs --force-prod.
+    pub protected: bool,
+}
+
+/// The [`NextStep`] of a stack in `status` (None when it is settled or missing): `status`
+/// prints it under the stack's status, and `drift` refuses such a stack with it, since a
+/// detection there would report "in sync" about resources that do not exist.
+pub fn next_step(status: &str, of: &StackOf) -> Option<NextStep> {
+    let StackOf {
+        env,
+        stack,
+        region,
+        protected,
+    } = *of;
     let (why, next) = match classify(status) {
         StackCondition::Missing | StackCondition::Stable => return None,
         StackCondition::ReviewOnly => (
             "a create change set was made but never executed, so it has no resources",
             format!("`stackgen deploy --env {env}` creates it"),
+        ),
+        StackCondition::FailedCreate if protected => (
+            "its first create failed and rolled back, so it has no resources",
+            format!(
+                "its status reason says why (`stackgen status --env {env}`); the environment is \
+                 protected, so deploy does not delete it: check what is left, then \
+                 `aws cloudformation delete-stack --stack-name {stack} --region {region}` and \
+                 deploy again"
+            ),
         ),
         StackCondition::FailedCreate => (
             "its first create failed and rolled back, so it has no resources",
@@ -90,7 +114,10 @@ pub fn next_step(status: &str, env: &str, stack: &str, region: &str) -> Option<N
         ),
         StackCondition::DeleteFailed => (
             "a delete did not finish",
-            format!("`stackgen destroy --env {env}` deletes what is left"),
+            format!(
+                "`stackgen destroy --env {env}{}` deletes what is left",
+                if protected { " --force-prod" } else { "" }
+            ),
         ),
     };
     Some(NextStep { why, next })
@@ -149,6 +176,32 @@ mod tests {
         protected: false,
         confirmed: true,
     };
+
+    /// A protected environment's next step never asks deploy or destroy for what they refuse
+    /// there.
+    #[test]
+    fn a_protected_stack_is_told_what_it_may_do() {
+        let of = |protected| StackOf {
+            env: "prod",
+            stack: "grocer-prod",
+            region: "eu-west-1",
+            protected,
+        };
+        let step = |status, protected| next_step(status, &of(protected)).map(|s| s.next);
+        assert!(step("ROLLBACK_COMPLETE", false).is_some_and(|n| n.contains("--yes")));
+        let prod = step("ROLLBACK_COMPLETE", true).unwrap_or_default();
+        assert!(
+            prod.contains("delete-stack --stack-name grocer-prod") && !prod.contains("--yes"),
+            "{prod}"
+        );
+        assert!(step("DELETE_FAILED", true).is_some_and(|n| n.contains("--force-prod")));
+        assert!(step("DELETE_FAILED", false).is_some_and(|n| !n.contains("--force-prod")));
+        assert!(step("UPDATE_COMPLETE", true).is_none());
+        assert!(
+            step("UPDATE_ROLLBACK_FAILED", true)
+                .is_some_and(|n| n.contains("continue-update-rollback"))
+        );
+    }
 
     #[test]
     fn statuses_are_grouped_as_cloudformation_documents_them() {
