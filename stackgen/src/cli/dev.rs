@@ -85,33 +85,47 @@ pub fn run(args: &Args) -> Result<Exit> {
         }),
     };
     runtime()?.block_on(async {
+        // Installed before anything starts: a signal during start-up stops the run once it is
+        // up, cleanly, instead of killing it with the queues still paused.
+        let stop = stop_requested();
         let config = dev::launch::prepare(&env, options)
             .await
             .with_context(|| format!("cannot start `stackgen dev` for `{}`", env.name))?;
-        dev::run(config, watch, stop_requested())
+        dev::run(config, watch, stop)
             .await
             .with_context(|| format!("`stackgen dev` for `{}` stopped with an error", env.name))
     })?;
     Ok(Exit::Ok)
 }
 
-/// Ctrl-C, SIGTERM (`kill`, a process manager, the end of `timeout`) or SIGHUP (the terminal
-/// closed): each stops the runner cleanly, giving the deployed queue mappings back. When the
-/// SIGTERM/SIGHUP handlers cannot be installed, Ctrl-C alone stops it; when Ctrl-C's cannot
-/// either, it stops at once rather than wait for a signal that would never arrive.
-async fn stop_requested() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hangup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    ) else {
-        let _ = tokio::signal::ctrl_c().await;
-        return;
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-        _ = hangup.recv() => {}
+/// Ctrl-C (SIGINT), SIGTERM (`kill`, a process manager, the end of `timeout`) or SIGHUP (the
+/// terminal closed): each stops the runner cleanly, giving the deployed queue mappings back. The
+/// handlers are installed when this is called (a tokio signal stream registers when it is made
+/// and keeps what arrives), not when the future is first polled. A handler that cannot be
+/// installed leaves that signal's default action; when none can be, the runner stops at once
+/// rather than wait for a signal that would never arrive.
+fn stop_requested() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{Signal, SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).ok();
+    let mut terminate = signal(SignalKind::terminate()).ok();
+    let mut hangup = signal(SignalKind::hangup()).ok();
+    async fn arrives(stream: &mut Option<Signal>) {
+        match stream {
+            Some(s) => {
+                s.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    }
+    async move {
+        if interrupt.is_none() && terminate.is_none() && hangup.is_none() {
+            return;
+        }
+        tokio::select! {
+            () = arrives(&mut interrupt) => {}
+            () = arrives(&mut terminate) => {}
+            () = arrives(&mut hangup) => {}
+        }
     }
 }
 

@@ -48,6 +48,19 @@ impl Handover {
             };
             let current = match lambda.get_event_source_mapping().uuid(uuid).send().await {
                 Ok(current) => current,
+                Err(e) if earlier.contains(uuid) => {
+                    // Paused by a run that did not give it back: kept, to be enabled on stop.
+                    logs.line(
+                        &source,
+                        format!(
+                            "cannot read the deployed event source mapping {} ({uuid}): {}; it stays in the record, to be enabled when this run stops",
+                            mapping.logical_id,
+                            crate::aws::cause_chain(&e)
+                        ),
+                    );
+                    paused.push(uuid.clone());
+                    continue;
+                }
                 Err(e) => {
                     logs.line(
                         &source,
@@ -92,6 +105,9 @@ impl Handover {
                         ),
                     );
                     paused.push(uuid.clone());
+                    // Recorded at once: a run killed half way through still leaves a record of
+                    // what it paused.
+                    write_record(record.as_deref(), &paused, logs);
                 }
                 Err(e) => logs.line(
                     &source,
@@ -103,35 +119,8 @@ impl Handover {
                 ),
             }
         }
-        let handover = Handover { paused, record };
-        handover.write_record(&handover.paused, logs);
-        handover
-    }
-
-    /// Writes `left` as the record (or removes it when `left` is empty).
-    fn write_record(&self, left: &[String], logs: &LogSink) {
-        let Some(path) = &self.record else {
-            return;
-        };
-        let written = if left.is_empty() {
-            match std::fs::remove_file(path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            }
-        } else {
-            path.parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(path, left.join("\n") + "\n"))
-        };
-        if let Err(e) = written {
-            logs.line(
-                &Arc::from("dev"),
-                format!(
-                    "cannot write {}: {e}; a stackgen dev killed outright would leave its paused mappings paused",
-                    path.display()
-                ),
-            );
-        }
+        write_record(record.as_deref(), &paused, logs);
+        Handover { paused, record }
     }
 
     /// Enables again what [`take`](Self::take) disabled; what fails stays in the record for the
@@ -157,7 +146,7 @@ impl Handover {
                 left.push(uuid.clone());
             }
         }
-        self.write_record(&left, logs);
+        write_record(self.record.as_deref(), &left, logs);
     }
 }
 
@@ -172,4 +161,30 @@ fn read_record(path: &Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Writes `left` as the record at `path` (or removes it when `left` is empty).
+fn write_record(path: Option<&Path>, left: &[String], logs: &LogSink) {
+    let Some(path) = path else {
+        return;
+    };
+    let written = if left.is_empty() {
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    } else {
+        path.parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(path, left.join("\n") + "\n"))
+    };
+    if let Err(e) = written {
+        logs.line(
+            &Arc::from("dev"),
+            format!(
+                "cannot write {}: {e}; a stackgen dev killed outright would leave its paused mappings paused",
+                path.display()
+            ),
+        );
+    }
 }
