@@ -82,7 +82,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
     manifest.functions.insert(
         "catalog".into(),
         FunctionAsset {
-            zip,
+            zip: zip.clone(),
             sha256: sha256.clone(),
             size,
             changed: true,
@@ -90,6 +90,36 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
     );
     let uploaded = upload_assets(&ctx, &boot.bucket, &manifest, &progress).await?;
     assert_eq!(uploaded.uploaded(), 1);
+    // Again: the key is there and holds what its name says, so nothing is sent.
+    let again = upload_assets(&ctx, &boot.bucket, &manifest, &progress).await?;
+    assert_eq!((again.uploaded(), again.skipped()), (0, 1));
+    // A key written first by something else (its sha256 known before the build) is read back
+    // and refused before any stack is pointed at it.
+    let planted = "f".repeat(64);
+    ctx.s3
+        .put_object()
+        .bucket(&boot.bucket)
+        .key(deploy::asset_key(&planted))
+        .body(b"not the zip it claims to be".to_vec().into())
+        .send()
+        .await?;
+    let mut forged = AssetManifest::default();
+    forged.functions.insert(
+        "catalog".into(),
+        FunctionAsset {
+            zip,
+            sha256: planted.clone(),
+            size,
+            changed: true,
+        },
+    );
+    let refused = upload_assets(&ctx, &boot.bucket, &forged, &progress).await;
+    let err = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        err.contains(&deploy::asset_key(&planted))
+            && err.contains("does not hold what its name says"),
+        "{err}"
+    );
 
     let mut request = StackRequest {
         stack_name: "flowtest-flow".into(),

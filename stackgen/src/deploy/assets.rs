@@ -11,7 +11,10 @@
 //! conditional write (`If-None-Match: *`), and the CI deploy roles may only upload so (the
 //! `s3:if-none-match` condition key: Amazon S3 User Guide, "Enforce conditional writes on
 //! Amazon S3 buckets", <https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html>).
-//! One environment's pipeline therefore cannot replace a zip another environment runs.
+//! One environment's pipeline therefore cannot replace a zip another environment runs; and
+//! since it could still write a key first (a build is reproducible, so its sha256 can be known
+//! before it exists), a key found already there is read back and its content checked against
+//! its name before a stack is pointed at it.
 
 use std::path::Path;
 
@@ -77,14 +80,20 @@ pub async fn upload_assets(
     let mut seen = std::collections::BTreeSet::new();
     for (function, asset) in &manifest.functions {
         let key = asset_key(&asset.sha256);
-        let uploaded = if !seen.insert(key.clone()) || exists(ctx, bucket, &key).await? {
+        let uploaded = if !seen.insert(key.clone()) {
+            false
+        } else if exists(ctx, bucket, &key).await? {
+            verify(ctx, bucket, &key, &asset.sha256).await?;
             false
         } else {
             progress.step(&format!(
                 "uploading the functions' zip ({} bytes) to s3://{bucket}/{key}",
                 asset.size
             ));
-            put_file(ctx, bucket, &key, &asset.zip, "application/zip").await?;
+            if !put_file(ctx, bucket, &key, &asset.zip, "application/zip").await? {
+                // Written by another deploy meanwhile: used only once it is checked.
+                verify(ctx, bucket, &key, &asset.sha256).await?;
+            }
             true
         };
         report.assets.push(AssetUpload {
@@ -105,11 +114,11 @@ pub async fn upload_template(
     body: &str,
 ) -> Result<String, DeployError> {
     use sha2::{Digest, Sha256};
-    let key = format!(
-        "templates/{}.json",
-        hex::encode(Sha256::digest(body.as_bytes()))
-    );
-    if !exists(ctx, bucket, &key).await? {
+    let sha256 = hex::encode(Sha256::digest(body.as_bytes()));
+    let key = format!("templates/{sha256}.json");
+    if exists(ctx, bucket, &key).await? {
+        verify(ctx, bucket, &key, &sha256).await?;
+    } else {
         let put = ctx
             .s3
             .put_object()
@@ -120,7 +129,9 @@ pub async fn upload_template(
             .body(ByteStream::from(body.as_bytes().to_vec()))
             .send()
             .await;
-        created_or_there(ctx, put)?;
+        if !created(ctx, put)? {
+            verify(ctx, bucket, &key, &sha256).await?;
+        }
     }
     Ok(format!(
         "https://{bucket}.s3.{}.amazonaws.com/{key}",
@@ -137,13 +148,14 @@ pub async fn exists(ctx: &AwsContext, bucket: &str, key: &str) -> Result<bool, A
     }
 }
 
+/// Puts the file at `key` unless the key exists: true when this put made the object.
 async fn put_file(
     ctx: &AwsContext,
     bucket: &str,
     key: &str,
     path: &Path,
     content_type: &str,
-) -> Result<(), DeployError> {
+) -> Result<bool, DeployError> {
     let body = ByteStream::from_path(path)
         .await
         .map_err(|e| DeployError::Io {
@@ -160,28 +172,64 @@ async fn put_file(
         .body(body)
         .send()
         .await;
-    created_or_there(ctx, put)?;
-    Ok(())
+    Ok(created(ctx, put)?)
 }
 
-/// A conditional PutObject's answer: made, or refused because the key was written meanwhile
-/// (412 PreconditionFailed), which for a content-addressed key is the same object.
-fn created_or_there<T, E, R>(
+/// A conditional PutObject's answer: true when it made the object; false when the key was
+/// written by someone else meanwhile (412 PreconditionFailed, or 409 ConditionalRequestConflict
+/// while another conditional write of it is under way: Amazon S3 User Guide, "How to prevent
+/// object overwrites with conditional writes"), whose content the caller then checks.
+fn created<T, E, R>(
     ctx: &AwsContext,
     put: Result<T, aws_sdk_s3::error::SdkError<E, R>>,
-) -> Result<(), AwsError>
+) -> Result<bool, AwsError>
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     match put {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(true),
         Err(e)
-            if aws_sdk_s3::error::ProvideErrorMetadata::code(&e) == Some("PreconditionFailed") =>
+            if matches!(
+                aws_sdk_s3::error::ProvideErrorMetadata::code(&e),
+                Some("PreconditionFailed" | "ConditionalRequestConflict")
+            ) =>
         {
-            Ok(())
+            Ok(false)
         }
         Err(e) => Err(ctx.fail("s3", "PutObject", e)),
+    }
+}
+
+/// Reads `key` back and checks that its content's sha256 is `sha256`, the one its name says.
+async fn verify(
+    ctx: &AwsContext,
+    bucket: &str,
+    key: &str,
+    sha256: &str,
+) -> Result<(), DeployError> {
+    use sha2::{Digest, Sha256};
+    let object = ctx
+        .s3
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("s3", "GetObject", e))?;
+    let bytes = object.body.collect().await.map_err(|e| DeployError::Io {
+        path: format!("s3://{bucket}/{key}"),
+        source: std::io::Error::other(e),
+    })?;
+    let found = hex::encode(Sha256::digest(bytes.into_bytes()));
+    if found == sha256 {
+        Ok(())
+    } else {
+        Err(DeployError::AssetMismatch {
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+            found,
+        })
     }
 }
 

@@ -74,6 +74,17 @@ pub enum DeployError {
          update-termination-protection --no-enable-termination-protection --stack-name {stack}`."
     )]
     TerminationProtected { stack: String },
+    #[error(
+        "s3://{bucket}/{key} does not hold what its name says: its sha256 is {found}. Keys there \
+         are content-addressed and written once, so something other than stackgen wrote it; \
+         nothing was deployed. Find out who (CloudTrail, PutObject on that key), delete it \
+         (`aws s3 rm s3://{bucket}/{key}`) and deploy again."
+    )]
+    AssetMismatch {
+        bucket: String,
+        key: String,
+        found: String,
+    },
     #[error("reading {path}: {source}")]
     Io {
         path: String,
