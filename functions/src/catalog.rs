@@ -13,10 +13,12 @@
 //! within N seconds. `GET /catalog/{sku}` is never cached.
 //!
 //! The category list in every listing is a scan of the whole table: it is kept for the same
-//! lifetime whatever the listing, and a `no-cache` request reuses one under a second old. A
-//! flood of distinct searches, or of `no-cache` requests sent straight to the API's own
-//! endpoint (where the CDN's web ACL does not apply), then costs one full scan a second per
-//! warm instance, not one per request.
+//! lifetime whatever the listing (and a listing is cached as old as the list it carries, so
+//! nothing is served more than N seconds after it was read), and a `no-cache` request reuses
+//! one under a second old: a category a shopper's own change adds may take that second to
+//! show. A flood of distinct searches, or of `no-cache` requests sent straight to the API's own
+//! endpoint (where the CDN's web ACL does not apply), then costs at most one full scan a
+//! second per warm instance, not one per request.
 
 use crate::config::{ConfigError, FunctionEnv};
 use crate::ddb::{self, Item};
@@ -108,8 +110,10 @@ impl Catalog {
             if !fresh && let Some(body) = self.cache.get(&listing, Instant::now()) {
                 return Ok(Reply { status: 200, body });
             }
-            let reply = self.list(&listing, fresh).await?;
-            self.cache.put(listing, reply.body.clone(), Instant::now());
+            let (reply, read_at) = self.list(&listing, fresh).await?;
+            // Kept as old as its oldest part (the category list may have been read earlier),
+            // so no listing is served more than the cache's lifetime after what it shows.
+            self.cache.put(listing, reply.body.clone(), read_at);
             Ok(reply)
         } else if http::is(req.route, &GET_PRODUCT) {
             self.product(&req).await
@@ -132,14 +136,18 @@ impl Catalog {
         }
     }
 
-    async fn list(&self, listing: &Listing, fresh: bool) -> Result<Reply, ApiError> {
+    /// The listing, and when its oldest part (the category list) was read.
+    async fn list(&self, listing: &Listing, fresh: bool) -> Result<(Reply, Instant), ApiError> {
+        let now = Instant::now();
         let (page, categories) = tokio::join!(self.page(listing), self.categories(fresh));
         let (items, next) = page?;
-        Reply::ok(&Page {
+        let (categories, read_at) = categories?;
+        let reply = Reply::ok(&Page {
             items: items.iter().map(Product::view).collect(),
             next_cursor: next.map(|sku| encode_cursor(&sku)),
-            categories: categories?,
-        })
+            categories,
+        })?;
+        Ok((reply, read_at.min(now)))
     }
 
     /// Up to `limit` matching products after the cursor, and the SKU to continue after.
@@ -238,7 +246,7 @@ impl Catalog {
 
     /// Every category that has products, sorted: the list read within the cache's lifetime
     /// (under a second for a `fresh` request), else a new one.
-    async fn categories(&self, fresh: bool) -> Result<Vec<String>, ApiError> {
+    async fn categories(&self, fresh: bool) -> Result<(Vec<String>, Instant), ApiError> {
         let max_age = if fresh {
             FRESH_CATEGORIES.min(self.cache.ttl)
         } else {
@@ -248,11 +256,12 @@ impl Catalog {
         if let Some((read, list)) = lock().as_ref()
             && read.elapsed() < max_age
         {
-            return Ok(list.clone());
+            return Ok((list.clone(), *read));
         }
+        let read = Instant::now();
         let list = self.read_categories().await?;
-        *lock() = Some((Instant::now(), list.clone()));
-        Ok(list)
+        *lock() = Some((read, list.clone()));
+        Ok((list, read))
     }
 
     async fn read_categories(&self) -> Result<Vec<String>, ApiError> {
