@@ -67,8 +67,8 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   detection does not support. DescribeStackDriftDetectionStatus and DescribeStackResourceDrifts
   answer with AWS's shapes (detection completes at once), and DescribeStacks carries the
   stack's DriftInformation from then on.
-* A stack update that changes a log group's RetentionInDays (or Tags) changes the group in
-  place, as CloudFormation does ("Update requires: No interruption", AWS::Logs::LogGroup);
+* A stack update that changes a log group's RetentionInDays (or Tags, added or dropped) changes
+  the group in place, as CloudFormation does ("Update requires: No interruption", AWS::Logs::LogGroup);
   LogGroupName is create-only, so a new name replaces the group. moto's LogGroup has no update
   handler: the update reported success and dropped the log groups from the stack.
 * AdminGetUser finds a user by their `sub` as well, as Cognito does where user names are email
@@ -1508,6 +1508,9 @@ def install_log_group_updates() -> None:
         else:
             backend.put_retention_policy(name, int(retention))
         tags = {t["Key"]: t["Value"] for t in props.get("Tags") or []}
+        dropped = [k for k in backend.list_tags_log_group(name) if k not in tags]
+        if dropped:
+            backend.untag_log_group(name, dropped)
         if tags:
             backend.tag_log_group(name, tags)
         return original_resource

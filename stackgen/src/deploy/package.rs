@@ -98,8 +98,12 @@ impl AssetManifest {
 
     /// Writes the manifest (pretty JSON), creating the directory.
     pub fn write(&self, path: &Path) -> Result<(), PackageError> {
+        let write = |path: &Path, source| PackageError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| PackageError::io(dir, e))?;
+            std::fs::create_dir_all(dir).map_err(|e| write(dir, e))?;
         }
         let mut text =
             serde_json::to_string_pretty(self).map_err(|e| PackageError::BadManifest {
@@ -107,7 +111,7 @@ impl AssetManifest {
                 detail: e.to_string(),
             })?;
         text.push('\n');
-        std::fs::write(path, text).map_err(|e| PackageError::io(path, e))
+        std::fs::write(path, text).map_err(|e| write(path, e))
     }
 }
 
@@ -175,9 +179,15 @@ pub enum PackageError {
     #[error("the asset manifest {path} is not valid: {detail}. Delete it and package again.")]
     BadManifest { path: PathBuf, detail: String },
     #[error(
-        "cannot use {path}: {source}. Check that each folder on the way (--out, --lambda-dir) is \
-         a directory this user may write"
+        "cannot write {path}: {source}. Check that each folder on the way (--out, --lambda-dir) \
+         is a directory this user may write"
     )]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
     Io {
         path: PathBuf,
         #[source]
