@@ -177,20 +177,27 @@ fn no_credentials_anywhere_names_what_to_set_whatever_the_chain_tried_last() -> 
     let imds = format!("http://127.0.0.1:{}", refusing_imds()?);
     let dead = format!("http://127.0.0.1:{}", free_port()?);
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for imds_setting in [
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()),
-    ] {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
-            .args(["status", "--env", "dev"])
+    // `status --env <env>` with nothing of AWS in its environment but `extra`.
+    let status_with = |env: &str, extra: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"));
+        command
+            .args(["status", "--env", env])
             .current_dir(&repo)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &home)
             .env("NO_COLOR", "1")
-            .env("AWS_ENDPOINT_URL", &dead)
-            .env(imds_setting.0, imds_setting.1)
-            .output()?;
+            .env("AWS_ENDPOINT_URL", &dead);
+        for (name, value) in extra {
+            command.env(name, value);
+        }
+        command.output()
+    };
+    for imds_setting in [
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()),
+    ] {
+        let o = status_with("dev", &[imds_setting])?;
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{imds_setting:?}: {stderr}");
         assert!(
@@ -210,17 +217,10 @@ fn no_credentials_anywhere_names_what_to_set_whatever_the_chain_tried_last() -> 
         ),
         ("AWS_PROFILE", "ghost", "profile `ghost` (AWS_PROFILE)"),
     ] {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
-            .args(["status", "--env", "dev"])
-            .current_dir(&repo)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &home)
-            .env("NO_COLOR", "1")
-            .env("AWS_ENDPOINT_URL", &dead)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env(name, value)
-            .output()?;
+        let o = status_with(
+            "dev",
+            &[("AWS_EC2_METADATA_DISABLED", "true"), (name, value)],
+        )?;
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{name}: {stderr}");
         assert!(
@@ -228,6 +228,17 @@ fn no_credentials_anywhere_names_what_to_set_whatever_the_chain_tried_last() -> 
             "{name}: {stderr}"
         );
     }
+    // An environment that names its account: the guard cannot ask STS, and says so, rather
+    // than call the credentials' account wrong.
+    let o = status_with("prod", &[("AWS_EC2_METADATA_DISABLED", "true")])?;
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot check which AWS account")
+            && stderr.contains("no usable AWS credentials")
+            && !stderr.contains("wrong AWS account"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&home);
     Ok(())
 }
