@@ -5,7 +5,7 @@
 //! `Lambda-Runtime-Aws-Request-Id` makes `lambda_runtime` panic), no worker process may outlive
 //! it, and the deployed queue mappings it paused are enabled again. A run killed outright
 //! (SIGKILL) cannot do that: the next run finds the mappings it left paused in its record and
-//! enables them when it stops.
+//! enables them when it stops, unless the run that wrote the record is alive.
 
 mod dev_support;
 
@@ -192,6 +192,26 @@ async fn every_stop_signal_stops_every_worker_and_gives_the_queues_back() -> Tes
         paused.iter().all(|s| s.ends_with(": Disabled")),
         "{paused:?}"
     );
+
+    // A record whose run is still alive (here, this test's own process) is that run's: a second
+    // dev beside it leaves the mappings to it.
+    let record = dir.join("logs").join("paused-mappings.txt");
+    let written = std::fs::read_to_string(&record)?;
+    let (_, uuids) = written
+        .split_once('\n')
+        .ok_or("the record has no pid line")?;
+    std::fs::write(&record, format!("pid {}\n{uuids}", std::process::id()))?;
+    let mut beside = start(&moto, &dir, 9).await?;
+    let status = stop(&mut beside, libc::SIGTERM).await?;
+    assert!(status.success(), "{}", beside.logs());
+    assert!(
+        beside.logs().contains("another stackgen dev"),
+        "{}",
+        beside.logs()
+    );
+    let still = mapping_states(&moto).await?;
+    assert!(still.iter().all(|s| s.ends_with(": Disabled")), "{still:?}");
+    std::fs::write(&record, &written)?;
 
     for (run, signal) in [(1, libc::SIGTERM), (2, libc::SIGHUP), (3, libc::SIGINT)] {
         let mut dev = start(&moto, &dir, run).await?;

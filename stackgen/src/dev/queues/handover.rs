@@ -9,8 +9,10 @@
 //! and on stop the mappings that were enabled are enabled again, leaving the stack as deployed.
 //!
 //! A run that is killed outright (SIGKILL, a crash) cannot give them back, so the paused
-//! mappings are also written to [`RECORD`] in the log directory: the next run takes over the
-//! ones it finds there still disabled, and enables them when it stops.
+//! mappings are also written to [`RECORD`] in the log directory, with the run's process id: the
+//! next run takes over the ones it finds there still disabled, and enables them when it stops,
+//! unless the run that paused them is still alive (a second `stackgen dev` of the environment
+//! beside the first), whose they stay.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +21,7 @@ use crate::dev::logs::LogSink;
 use crate::dev::plan::QueueMapping;
 
 /// The file, in `stackgen dev`'s log directory, of the mappings a run paused and has not given
-/// back yet (one UUID a line).
+/// back yet: `pid <its process id>`, then one UUID a line.
 pub const RECORD: &str = "paused-mappings.txt";
 
 /// The deployed mappings this run paused.
@@ -39,8 +41,19 @@ impl Handover {
         log_dir: Option<&Path>,
     ) -> Handover {
         let source: Arc<str> = Arc::from("dev");
-        let record = log_dir.map(|d| d.join(RECORD));
-        let earlier = record.as_deref().map(read_record).unwrap_or_default();
+        let mut record = log_dir.map(|d| d.join(RECORD));
+        let (owner, mut earlier) = record.as_deref().map(read_record).unwrap_or_default();
+        if let Some(pid) = owner.filter(|&pid| pid != std::process::id() && alive(pid)) {
+            // Another run's: its mappings, its record.
+            logs.line(
+                &source,
+                format!(
+                    "another stackgen dev (pid {pid}) has paused this stack's queue mappings; they stay its own to give back"
+                ),
+            );
+            earlier.clear();
+            record = None;
+        }
         let mut paused = Vec::new();
         for mapping in mappings {
             let Some(uuid) = &mapping.deployed_uuid else {
@@ -150,17 +163,23 @@ impl Handover {
     }
 }
 
-/// The UUIDs in a record; none when there is no record.
-fn read_record(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .map(|text| {
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The process that wrote a record and the UUIDs in it; nothing when there is no record.
+fn read_record(path: &Path) -> (Option<u32>, Vec<String>) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut owner = None;
+    let mut uuids = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match line.strip_prefix("pid ") {
+            Some(pid) => owner = pid.parse().ok(),
+            None => uuids.push(line.to_owned()),
+        }
+    }
+    (owner, uuids)
+}
+
+/// Whether process `pid` is running (Linux's /proc, where `stackgen dev` runs).
+fn alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Writes `left` as the record at `path` (or removes it when `left` is empty).
@@ -176,7 +195,14 @@ fn write_record(path: Option<&Path>, left: &[String], logs: &LogSink) {
     } else {
         path.parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(path, left.join("\n") + "\n"))
+            .and_then(|()| {
+                let mut text = format!("pid {}\n", std::process::id());
+                for uuid in left {
+                    text.push_str(uuid);
+                    text.push('\n');
+                }
+                std::fs::write(path, text)
+            })
     };
     if let Err(e) = written {
         logs.line(
