@@ -84,32 +84,9 @@ pub(super) fn build(ctx: &mut Ctx) -> Identity {
             .user_pool_tier(UserPoolTier::Lite),
         options,
     );
-    let client = ctx.template.add(
-        STOREFRONT_CLIENT,
-        UserPoolClient::new(pool.pool_id())
-            .client_name(ctx.names.physical("storefront"))
-            // A public client: a browser page cannot keep a secret.
-            .generate_secret(false)
-            .explicit_auth_flows([
-                ExplicitAuthFlow::AllowUserPasswordAuth.into(),
-                ExplicitAuthFlow::AllowRefreshTokenAuth.into(),
-            ])
-            // An unknown user is answered like a wrong password.
-            .prevent_user_existence_errors(PreventUserExistenceErrors::Enabled)
-            .enable_token_revocation(true)
-            .access_token_validity(TOKEN_MINUTES)
-            .id_token_validity(TOKEN_MINUTES)
-            .refresh_token_validity(REFRESH_DAYS)
-            .token_validity_units(
-                TokenValidityUnits::new()
-                    .access_token(AccessToken::Minutes)
-                    .id_token(IdToken::Minutes)
-                    .refresh_token(RefreshToken::Days),
-            )
-            .auth_session_validity(3)
-            .read_attributes(["email".into(), "email_verified".into()])
-            .write_attributes(["email".into()]),
-    );
+    let client = ctx
+        .template
+        .add(STOREFRONT_CLIENT, storefront_client(ctx, &pool));
     ctx.template.add(
         "StaffGroup",
         UserPoolGroup::new(pool.pool_id())
@@ -120,6 +97,33 @@ pub(super) fn build(ctx: &mut Ctx) -> Identity {
             .precedence(0),
     );
     Identity { pool, client }
+}
+
+/// The storefront's and back office's app client.
+fn storefront_client(ctx: &Ctx, pool: &Handle<UserPool>) -> UserPoolClient {
+    UserPoolClient::new(pool.pool_id())
+        .client_name(ctx.names.physical("storefront"))
+        // A public client: a browser page cannot keep a secret.
+        .generate_secret(false)
+        .explicit_auth_flows([
+            ExplicitAuthFlow::AllowUserPasswordAuth.into(),
+            ExplicitAuthFlow::AllowRefreshTokenAuth.into(),
+        ])
+        // An unknown user is answered like a wrong password.
+        .prevent_user_existence_errors(PreventUserExistenceErrors::Enabled)
+        .enable_token_revocation(true)
+        .access_token_validity(TOKEN_MINUTES)
+        .id_token_validity(TOKEN_MINUTES)
+        .refresh_token_validity(REFRESH_DAYS)
+        .token_validity_units(
+            TokenValidityUnits::new()
+                .access_token(AccessToken::Minutes)
+                .id_token(IdToken::Minutes)
+                .refresh_token(RefreshToken::Days),
+        )
+        .auth_session_validity(3)
+        .read_attributes(["email".into(), "email_verified".into()])
+        .write_attributes(["email".into()])
 }
 
 /// The user pool's web ACL (sign-in and sign-up rate limit per client IP), associated with the

@@ -40,96 +40,17 @@ impl Handover {
         logs: &LogSink,
         log_dir: Option<&Path>,
     ) -> Handover {
-        let source: Arc<str> = Arc::from("dev");
-        let mut record = log_dir.map(|d| d.join(RECORD));
-        let (owner, mut earlier) = record.as_deref().map(read_record).unwrap_or_default();
-        if let Some(pid) = owner.filter(|&pid| pid != std::process::id() && alive(pid)) {
-            // Another run's: its mappings, its record.
-            logs.line(
-                &source,
-                format!(
-                    "another stackgen dev (pid {pid}) has paused this stack's queue mappings; they stay its own to give back"
-                ),
-            );
-            earlier.clear();
-            record = None;
-        }
+        let (record, earlier) = claim_record(log_dir, logs);
         let mut paused = Vec::new();
         for mapping in mappings {
             let Some(uuid) = &mapping.deployed_uuid else {
                 continue;
             };
-            let current = match lambda.get_event_source_mapping().uuid(uuid).send().await {
-                Ok(current) => current,
-                Err(e) if earlier.contains(uuid) => {
-                    // Paused by a run that did not give it back: kept, to be enabled on stop.
-                    logs.line(
-                        &source,
-                        format!(
-                            "cannot read the deployed event source mapping {} ({uuid}): {}; it stays in the record, to be enabled when this run stops",
-                            mapping.logical_id,
-                            crate::aws::cause_chain(&e)
-                        ),
-                    );
-                    paused.push(uuid.clone());
-                    continue;
-                }
-                Err(e) => {
-                    logs.line(
-                        &source,
-                        format!(
-                            "cannot read the deployed event source mapping {} ({uuid}): {}; polling anyway",
-                            mapping.logical_id,
-                            crate::aws::cause_chain(&e)
-                        ),
-                    );
-                    continue;
-                }
-            };
-            if !matches!(
-                current.state(),
-                Some("Enabled" | "Enabling" | "Updating") | None
-            ) {
-                if earlier.contains(uuid) {
-                    logs.line(
-                        &source,
-                        format!(
-                            "the deployed event source mapping {} was left paused by a stackgen dev that did not stop cleanly; it is enabled again when this one stops",
-                            mapping.logical_id
-                        ),
-                    );
-                    paused.push(uuid.clone());
-                }
-                continue;
-            }
-            match lambda
-                .update_event_source_mapping()
-                .uuid(uuid)
-                .enabled(false)
-                .send()
-                .await
-            {
-                Ok(_) => {
-                    logs.line(
-                        &source,
-                        format!(
-                            "paused the deployed event source mapping {} while stackgen dev polls its queue",
-                            mapping.logical_id
-                        ),
-                    );
-                    paused.push(uuid.clone());
-                    // Recorded at once: a run killed half way through still leaves a record of
-                    // what it paused.
-                    write_record(record.as_deref(), &paused, logs);
-                }
-                Err(e) => logs.line(
-                    &source,
-                    format!(
-                        "cannot pause the deployed event source mapping {} ({uuid}): {}; the emulator may receive messages too",
-                        mapping.logical_id,
-                        crate::aws::cause_chain(&e)
-                    ),
-                ),
+            if take_one(lambda, mapping, uuid, &earlier, logs).await {
+                paused.push(uuid.clone());
+                // Recorded at once: a run killed half way through still leaves a record of
+                // what it paused.
+                write_record(record.as_deref(), &paused, logs);
             }
         }
         write_record(record.as_deref(), &paused, logs);
@@ -212,5 +133,88 @@ fn write_record(path: Option<&Path>, left: &[String], logs: &LogSink) {
                 path.display()
             ),
         );
+    }
+}
+
+/// The record in `log_dir` and the mappings it lists, unless the run that wrote it is still
+/// alive: then neither is this run's (no record is written, nothing is adopted).
+fn claim_record(log_dir: Option<&Path>, logs: &LogSink) -> (Option<PathBuf>, Vec<String>) {
+    let record = log_dir.map(|d| d.join(RECORD));
+    let (owner, earlier) = record.as_deref().map(read_record).unwrap_or_default();
+    match owner.filter(|&pid| pid != std::process::id() && alive(pid)) {
+        Some(pid) => {
+            logs.line(
+                &Arc::from("dev"),
+                format!(
+                    "another stackgen dev (pid {pid}) has paused this stack's queue mappings; they stay its own to give back"
+                ),
+            );
+            (None, Vec::new())
+        }
+        None => (record, earlier),
+    }
+}
+
+/// Pauses the deployed mapping `uuid` if it is enabled, or adopts it if an earlier run left it
+/// paused (`earlier`): whether this run now has it to give back.
+async fn take_one(
+    lambda: &aws_sdk_lambda::Client,
+    mapping: &QueueMapping,
+    uuid: &str,
+    earlier: &[String],
+    logs: &LogSink,
+) -> bool {
+    let source: Arc<str> = Arc::from("dev");
+    let left_paused = earlier.iter().any(|e| e == uuid);
+    let say = |line: String| logs.line(&source, line);
+    let id = &mapping.logical_id;
+    let current = match lambda.get_event_source_mapping().uuid(uuid).send().await {
+        Ok(current) => current,
+        Err(e) => {
+            let cause = crate::aws::cause_chain(&e);
+            say(if left_paused {
+                // Paused by a run that did not give it back: kept, to be enabled on stop.
+                format!(
+                    "cannot read the deployed event source mapping {id} ({uuid}): {cause}; it stays in the record, to be enabled when this run stops"
+                )
+            } else {
+                format!(
+                    "cannot read the deployed event source mapping {id} ({uuid}): {cause}; polling anyway"
+                )
+            });
+            return left_paused;
+        }
+    };
+    if !matches!(
+        current.state(),
+        Some("Enabled" | "Enabling" | "Updating") | None
+    ) {
+        if left_paused {
+            say(format!(
+                "the deployed event source mapping {id} was left paused by a stackgen dev that did not stop cleanly; it is enabled again when this one stops"
+            ));
+        }
+        return left_paused;
+    }
+    match lambda
+        .update_event_source_mapping()
+        .uuid(uuid)
+        .enabled(false)
+        .send()
+        .await
+    {
+        Ok(_) => {
+            say(format!(
+                "paused the deployed event source mapping {id} while stackgen dev polls its queue"
+            ));
+            true
+        }
+        Err(e) => {
+            say(format!(
+                "cannot pause the deployed event source mapping {id} ({uuid}): {}; the emulator may receive messages too",
+                crate::aws::cause_chain(&e)
+            ));
+            false
+        }
     }
 }
