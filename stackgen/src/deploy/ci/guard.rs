@@ -126,6 +126,14 @@ mod tests {
         (typed(&env, &trust, crate::model::Tags::new()), trust)
     }
 
+    /// The template as the JSON CloudFormation would receive.
+    fn rendered(t: &Template) -> serde_json::Value {
+        let text = t
+            .render(crate::model::Format::Json)
+            .unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     fn role<'a>(t: &'a mut Template, id: &str) -> &'a mut Role {
         t.entry_named_mut(id)
             .and_then(|e| e.downcast_mut::<Role>())
@@ -199,12 +207,7 @@ mod tests {
     /// must carry `If-None-Match: *`.
     #[test]
     fn the_deploy_role_only_adds_assets() {
-        let (t, _) = fixture();
-        let json: serde_json::Value = serde_json::from_str(
-            &t.render(crate::model::Format::Json)
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        let json = rendered(&fixture().0);
         let statements = &json["Resources"][DEPLOY_ROLE_ID]["Properties"]["Policies"][0]["PolicyDocument"]
             ["Statement"];
         let puts: Vec<&serde_json::Value> = statements
@@ -223,12 +226,7 @@ mod tests {
 
     #[test]
     fn an_environment_with_a_global_stack_may_deploy_it_in_us_east_1() {
-        let (t, _) = fixture();
-        let json: serde_json::Value = serde_json::from_str(
-            &t.render(crate::model::Format::Json)
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        let json = rendered(&fixture().0);
         assert!(json["Parameters"]["GlobalCloudFormationRoleArn"].is_object());
         let policy =
             &json["Resources"][DEPLOY_ROLE_ID]["Properties"]["Policies"][0]["PolicyDocument"];
