@@ -32,6 +32,8 @@ const UPDATED_AT: &str = "updatedAt";
 
 /// The cart app.
 pub struct Cart {
+    /// Requests that went around the CDN are refused.
+    origin: http::OriginCheck,
     ddb: Client,
     carts: String,
     products: String,
@@ -68,6 +70,7 @@ struct SetItem {
 impl Cart {
     pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
         Ok(Cart {
+            origin: http::OriginCheck::from_env(env),
             ddb: Client::new(sdk),
             carts: env.table(&CARTS)?,
             products: env.table(&PRODUCTS)?,
@@ -76,7 +79,7 @@ impl Cart {
 
     /// Handles one API Gateway request.
     pub async fn handle(&self, req: Request) -> Response<Body> {
-        http::serve(&CART, req, |r| self.route(r)).await
+        http::serve(&CART, &self.origin, req, |r| self.route(r)).await
     }
 
     async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {

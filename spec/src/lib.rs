@@ -65,6 +65,16 @@ pub const NOTIFY_SENDER_VAR: &str = "NOTIFY_SENDER";
 pub const STORE_NAMES_VAR: &str = "STORE_NAMES";
 /// Environment variable with the environment's Cognito user pool id ([`Access::UserLookup`]).
 pub const USER_POOL_ID_VAR: &str = "USER_POOL_ID";
+/// The header the CDN adds to every request it forwards to the API, with a secret value the
+/// API's functions check: a request that reached the API's own `execute-api` address directly,
+/// past the CDN and its web ACL, lacks it and is refused with 403. AWS's pattern for an origin
+/// that must only answer CloudFront ("Add custom headers to origin requests", use case
+/// "Controlling access to content":
+/// <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html>).
+pub const ORIGIN_VERIFY_HEADER: &str = "x-origin-verify";
+/// Environment variable of every HTTP function behind a CDN: the value [`ORIGIN_VERIFY_HEADER`]
+/// must carry. Unset (no CDN, as in the `local` environment): no check.
+pub const ORIGIN_VERIFY_VAR: &str = "ORIGIN_VERIFY";
 /// The catalog cache's lifetime when [`CATALOG_CACHE_VAR`] is not set.
 pub const CATALOG_CACHE_DEFAULT_SECONDS: u32 = 5;
 /// The longest catalog cache lifetime accepted (stock shown may be this old).

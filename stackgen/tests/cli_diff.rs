@@ -581,6 +581,7 @@ async fn deploy_local(moto: &Moto, manifest: &AssetManifest) -> TestResult {
         termination_protection: stack.termination_protection,
         assets_bucket: Some(boot.bucket.clone()),
         role_arn: boot.deploy_role.clone(),
+        secrets: Default::default(),
     };
     let policy = RecoveryPolicy {
         protected: false,

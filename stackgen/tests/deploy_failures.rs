@@ -26,6 +26,7 @@ fn queue_stack(name: &str) -> StackRequest {
         termination_protection: false,
         assets_bucket: None,
         role_arn: None,
+        secrets: Default::default(),
     }
 }
 

@@ -137,6 +137,7 @@ async fn create_noop_update_status_destroy_and_destroy_again() -> TestResult {
         termination_protection: false,
         assets_bucket: Some(boot.bucket.clone()),
         role_arn: boot.deploy_role.clone(),
+        secrets: Default::default(),
     };
     let policy = RecoveryPolicy {
         protected: false,

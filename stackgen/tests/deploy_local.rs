@@ -79,6 +79,7 @@ fn request(
         termination_protection: rendered.termination_protection,
         assets_bucket: Some(bucket.to_string()),
         role_arn: None,
+        secrets: Default::default(),
     })
 }
 

@@ -160,6 +160,45 @@ async fn requests_and_responses_cross_the_gateway_as_api_gateway_translates_them
     Ok(())
 }
 
+/// Where the stack has a CDN, its HTTP functions get the CDN's origin secret and refuse requests
+/// without it; the gateway stands in for the CDN and sends each function the value it was given,
+/// in place of any the client sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_sends_the_origin_header_the_cdn_would() -> TestResult {
+    use retail_spec::{ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_VAR};
+    let dev = server(
+        1,
+        Duration::from_secs(10),
+        &[(ORIGIN_VERIFY_VAR, "v-from-stack")],
+    )
+    .await?;
+    let reply = http(
+        dev.local_addr(),
+        "GET",
+        "/api/catalog/hello",
+        &[(ORIGIN_VERIFY_HEADER, "forged-by-client")],
+        "",
+    )
+    .await?;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    assert_eq!(
+        reply.json()["event"]["headers"][ORIGIN_VERIFY_HEADER],
+        "v-from-stack"
+    );
+    dev.stop().await;
+
+    // No variable (no CDN): nothing added, and the client's header passes as sent.
+    let dev = server(1, Duration::from_secs(10), &[]).await?;
+    let reply = http(dev.local_addr(), "GET", "/api/catalog/hello", &[], "").await?;
+    assert!(
+        reply.json()["event"]["headers"]
+            .get(ORIGIN_VERIFY_HEADER)
+            .is_none()
+    );
+    dev.stop().await;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gateway_answers_in_api_gateway_shapes() -> TestResult {
     let dev = server(1, Duration::from_secs(10), &[]).await?;

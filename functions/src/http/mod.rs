@@ -8,11 +8,13 @@
 //! the error shape of the contract, and writes the one access log line.
 
 mod identity;
+mod origin;
 mod request;
 mod response;
 mod serve;
 
 pub use identity::Principal;
+pub use origin::OriginCheck;
 pub use request::ApiRequest;
 pub use response::Reply;
 pub use serve::{MAX_BODY_BYTES, serve};

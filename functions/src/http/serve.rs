@@ -1,6 +1,7 @@
 //! Running one API request end to end: route, limits, handler, response, log line.
 
 use super::identity;
+use super::origin::OriginCheck;
 use super::request::{ApiRequest, Envelope};
 use super::response::{Reply, error_response, to_response};
 use crate::error::{ApiError, ErrorCode};
@@ -13,10 +14,12 @@ use std::time::Instant;
 /// products, an order of 50 lines) are a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Serves `req` for `function`: finds the route from `requestContext.routeKey`, rejects bodies
-/// over [`MAX_BODY_BYTES`] with 413, runs `handler`, and logs one line.
+/// Serves `req` for `function`: refuses a request that went around the CDN (`origin`), finds
+/// the route from `requestContext.routeKey`, rejects bodies over [`MAX_BODY_BYTES`] with 413,
+/// runs `handler`, and logs one line.
 pub async fn serve<F, Fut>(
     function: &'static FunctionSpec,
+    origin: &OriginCheck,
     req: Request,
     handler: F,
 ) -> Response<Body>
@@ -30,12 +33,13 @@ where
         .route_key
         .as_deref()
         .and_then(|key| find(function, key));
-    let result = match route {
-        None => Err(ApiError::not_found(format!(
+    let result = match (origin.verify(&req), route) {
+        (Err(e), _) => Err(e),
+        (Ok(()), None) => Err(ApiError::not_found(format!(
             "No route {} {} here.",
             envelope.method, envelope.raw_path
         ))),
-        Some(route) => match identity::authorize(
+        (Ok(()), Some(route)) => match identity::authorize(
             route,
             identity::claims(lambda_http::RequestExt::request_context_ref(&req)),
         ) {

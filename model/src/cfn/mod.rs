@@ -32,7 +32,7 @@ pub use stackgen_intrinsics::{
 pub use tags::{Tag, Tags, TagsAsMap};
 pub use template::{
     AnyResource, CheckovSkip, Condition, ConditionHandle, DeletionPolicy, Entry, Format, Handle,
-    Import, Options, Output, ParamHandle, Parameter, ParameterType, Resource, Template,
-    TemplateError,
+    Import, Options, Output, ParamHandle, Parameter, ParameterType, Resource, SECRET_HEX_LEN,
+    Template, TemplateError,
 };
 pub use value::{LogicalId, Pseudo, Value, pascal_case};

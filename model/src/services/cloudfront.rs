@@ -10,7 +10,8 @@ use crate::cfn::{Arn, Attr, Handle, Id, Value};
 pub use crate::generated::cloudfront::distribution::{
     CacheBehavior, CustomErrorResponse, CustomOriginConfig, DefaultCacheBehavior, Distribution,
     DistributionConfig, FunctionAssociation, HttpVersion, MinimumProtocolVersion, Origin,
-    PriceClass, S3OriginConfig, SslSupportMethod, ViewerCertificate, ViewerProtocolPolicy,
+    OriginCustomHeader, PriceClass, S3OriginConfig, SslSupportMethod, ViewerCertificate,
+    ViewerProtocolPolicy,
 };
 pub use crate::generated::cloudfront::function::{Function, FunctionConfig, Runtime};
 pub use crate::generated::cloudfront::origin_access_control::{

@@ -168,6 +168,9 @@ pub(crate) fn diff_parameter_values(
             continue; // a newly declared parameter: reported under Parameters
         };
         if old_value.as_deref() == Some(MASKED) {
+            if new_value.as_deref() == Some(MASKED) {
+                continue; // kept as deployed (a secret deploy generated once)
+            }
             warnings.push(format!(
                 "parameter {name} is NoEcho, so its deployed value is hidden (`****`) and cannot be \
                  compared; a change to it is not shown"
@@ -310,6 +313,11 @@ mod tests {
         let (section, changed) =
             diff_parameter_values(&old_t, &BTreeMap::new(), &new_t, &same, &mut Vec::new());
         assert!(section.is_none() && changed.is_empty());
+        // A secret deploy keeps as it is (`****` on both sides): no change and no warning.
+        let kept = BTreeMap::from([("Secret".to_owned(), MASKED.to_owned())]);
+        let mut warnings = Vec::new();
+        let (section, changed) = diff_parameter_values(&old_t, &kept, &new_t, &kept, &mut warnings);
+        assert!(section.is_none() && changed.is_empty() && warnings.is_empty());
     }
 
     #[test]

@@ -70,6 +70,12 @@ pub struct Args {
     /// `<project>-<env>`); the main stack then takes the global stack's outputs as deployed.
     #[arg(long, value_name = "NAME")]
     pub stack: Option<String>,
+    /// Give the stack's generated secrets (the value the CDN sends the API in x-origin-verify)
+    /// new values, e.g. after one was shown where it should not be. The functions take the new
+    /// value at once and the CDN within minutes: until every edge location has it, some API
+    /// requests get 403, so rotate at a quiet hour.
+    #[arg(long)]
+    pub rotate_secrets: bool,
 }
 
 /// Builds the functions as the environment's `function_code` says (or hashes existing zips with
@@ -150,7 +156,7 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
     }
     let manifest = package_assets(&args.layout, env, args.skip_package, &progress)?;
     let (_, imported) = ship_companions(args, env, stack, &progress).await?;
-    let mut request = stack_request(env, stack, "", &manifest)?;
+    let mut request = stack_request(env, stack, "", &manifest, args.rotate_secrets)?;
     request.parameters.extend(imported);
 
     // Nothing changed: one GetTemplate more, then only the site marker (one HeadObject).
@@ -315,6 +321,10 @@ async fn ship_companions(
             termination_protection: stack.termination_protection,
             assets_bucket: Some(boot.bucket.clone()),
             role_arn: boot.deploy_role.clone(),
+            secrets: deploy::GeneratedSecrets::generate(
+                companion.template.secrets().iter().map(|id| id.as_str()),
+                args.rotate_secrets,
+            )?,
         };
         let (snapshot, changed) = apply(args, env, &ctx, &request, progress).await?;
         outputs.insert(companion.name.clone(), snapshot.outputs.clone());
@@ -572,12 +582,14 @@ async fn finish(
     Ok(Exit::Ok)
 }
 
-/// Parameters (assets bucket, one code key per function) and tags for the stack.
+/// Parameters (assets bucket, one code key per function, the generated secrets, new ones when
+/// `rotate`) and tags for the stack.
 pub fn stack_request(
     env: &Environment,
     stack: &RetailStack,
     bucket: &str,
     manifest: &AssetManifest,
+    rotate: bool,
 ) -> Result<StackRequest> {
     let mut parameters = BTreeMap::from([(
         stack::ASSETS_BUCKET_PARAMETER.to_string(),
@@ -606,6 +618,10 @@ pub fn stack_request(
         termination_protection: stack.termination_protection,
         assets_bucket: Some(bucket.to_string()),
         role_arn: None,
+        secrets: deploy::GeneratedSecrets::generate(
+            stack.template.secrets().iter().map(|id| id.as_str()),
+            rotate,
+        )?,
     })
 }
 

@@ -17,7 +17,7 @@ use super::error::DeployError;
 use super::events::{WaitOptions, newest_event_id, wait_for_stack};
 use super::outputs::ensure_outputs;
 use super::progress::Progress;
-use super::request::{StackRequest, TemplateSource, sdk_parameters, sdk_tags, template_source};
+use super::request::{StackRequest, TemplateSource, sdk_tags, template_source};
 use super::stack::{StackEvent, StackSnapshot, describe_stack};
 use super::state::{DeployDecision, RecoveryPolicy, classify, decide, is_success};
 use super::summary::ChangeSummary;
@@ -207,7 +207,16 @@ async fn is_up_to_date(
     request: &StackRequest,
     stack: &StackSnapshot,
 ) -> Result<bool, DeployError> {
-    let wanted = effective_parameters(&request.template_body, &request.parameters);
+    if !request.secrets.kept_by(&stack.parameters) {
+        return Ok(false);
+    }
+    let mut wanted = effective_parameters(&request.template_body, &request.parameters);
+    for name in request.secrets.names() {
+        // Kept as deployed: its value (shown as `****`) is whatever the stack has.
+        if let Some(deployed) = stack.parameters.get(name) {
+            wanted.insert(name.to_owned(), deployed.clone());
+        }
+    }
     if stack.parameters != wanted
         || stack.tags != request.tags
         || stack.termination_protection != request.termination_protection
@@ -323,7 +332,9 @@ async fn send_create(
         })
         .capabilities(Capability::CapabilityNamedIam)
         .set_role_arn(request.role_arn.clone())
-        .set_parameters(Some(sdk_parameters(&request.parameters)))
+        .set_parameters(Some(
+            request.sdk_parameters(existing.map(|stack| &stack.parameters)),
+        ))
         .set_tags(Some(sdk_tags(&request.tags)))
         .description("created by stackgen deploy");
     let call = match source {

@@ -69,6 +69,12 @@ pub enum DeployError {
     )]
     NeedsAssetsBucket { stack: String, size: usize },
     #[error(
+        "cannot generate a value for the secret parameter {parameter}: the operating system gave \
+         no random bytes. Nothing was deployed; check that /dev/urandom (getrandom) works on this \
+         machine, then deploy again."
+    )]
+    NoRandomness { parameter: String },
+    #[error(
         "stack `{stack}` has termination protection on, so it was not deleted. For production \
          pass `--force-prod`; otherwise turn it off with `aws cloudformation \
          update-termination-protection --no-enable-termination-protection --stack-name {stack}`."

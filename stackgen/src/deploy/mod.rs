@@ -45,7 +45,7 @@ pub use error::DeployError;
 pub use events::WaitOptions;
 pub use package::{AssetManifest, FunctionAsset, PackageError, PackageRequest, package};
 pub use progress::{Progress, Silent};
-pub use request::StackRequest;
+pub use request::{GeneratedSecrets, StackRequest};
 pub use site::{SiteConfig, SiteReport, SiteStore, publish_site};
 pub use stack::{StackEvent, StackSnapshot, describe_stack};
 pub use state::{DeployDecision, RecoveryPolicy, StackCondition};

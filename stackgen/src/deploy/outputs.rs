@@ -15,7 +15,7 @@
 use super::error::DeployError;
 use super::events::{WaitOptions, newest_event_id, wait_for_stack};
 use super::progress::Progress;
-use super::request::{StackRequest, TemplateSource, sdk_parameters, sdk_tags, template_source};
+use super::request::{StackRequest, TemplateSource, sdk_tags, template_source};
 use super::stack::StackSnapshot;
 use super::state::is_success;
 use super::template::declared_outputs;
@@ -55,7 +55,7 @@ pub async fn ensure_outputs(
         .stack_name(&stack.id)
         .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityNamedIam)
         .set_role_arn(request.role_arn.clone())
-        .set_parameters(Some(sdk_parameters(&request.parameters)))
+        .set_parameters(Some(request.sdk_parameters(Some(&stack.parameters))))
         .set_tags(Some(sdk_tags(&request.tags)));
     let call =
         match template_source(ctx, &stack.name, &body, request.assets_bucket.as_deref()).await? {

@@ -271,6 +271,7 @@ async fn gateway(
             &config.emulator.region,
             config.emulator.endpoint_url.trim_end_matches('/'),
         ),
+        origin_values: gateway::origin_values(&config.functions),
     })
 }
 

@@ -67,7 +67,8 @@ fn one_function_role_and_log_group_per_spec_function() {
             .parameters()
             .any(|(p, _)| p.as_str() == ASSETS_BUCKET_PARAMETER)
     );
-    assert_eq!(s.template.parameters().count(), FUNCTIONS.len() + 1);
+    // The code keys, the assets bucket and the CDN's origin secret.
+    assert_eq!(s.template.parameters().count(), FUNCTIONS.len() + 2);
 }
 
 #[test]
@@ -425,4 +426,64 @@ fn functions_log_json_at_the_environments_level() {
         assert_eq!(logging["ApplicationLogLevel"], "WARN", "{logging}");
         assert_eq!(logging["SystemLogLevel"], "INFO", "{logging}");
     }
+}
+
+/// Behind a CDN, the API answers only requests the CDN forwarded: the distribution's API origin
+/// sends the generated secret, and every HTTP function (and only those) gets it to compare.
+#[test]
+fn the_cdn_sends_the_api_a_secret_every_http_function_checks() {
+    use retail_spec::{ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_VAR, routes_of};
+    let s = stack(&dev());
+    let secrets: Vec<&str> = s.template.secrets().iter().map(LogicalId::as_str).collect();
+    assert_eq!(secrets, [ORIGIN_SECRET_PARAMETER]);
+    let doc = s.template.document().unwrap_or_default();
+    assert_eq!(doc["Parameters"][ORIGIN_SECRET_PARAMETER]["NoEcho"], true);
+    let origins =
+        &doc["Resources"][ids::DISTRIBUTION]["Properties"]["DistributionConfig"]["Origins"];
+    let with_header: Vec<&str> = origins
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| {
+            o["OriginCustomHeaders"]
+                == json!([{"HeaderName": ORIGIN_VERIFY_HEADER, "HeaderValue": {"Ref": ORIGIN_SECRET_PARAMETER}}])
+        })
+        .filter_map(|o| o["Id"].as_str())
+        .collect();
+    assert_eq!(with_header, ["api"], "only the API origin gets the header");
+    for info in &s.functions {
+        let var = info
+            .environment
+            .iter()
+            .find(|v| v.name == ORIGIN_VERIFY_VAR);
+        let http = routes_of(info.spec).next().is_some();
+        assert_eq!(
+            var.map(|v| &v.value),
+            http.then(|| EnvValue::Parameter(ORIGIN_SECRET_PARAMETER.into()))
+                .as_ref(),
+            "{}",
+            info.spec.id
+        );
+        let rendered = &doc["Resources"][info.logical_id.as_str()]["Properties"]["Environment"]["Variables"]
+            [ORIGIN_VERIFY_VAR];
+        assert_eq!(
+            rendered,
+            &if http {
+                json!({"Ref": ORIGIN_SECRET_PARAMETER})
+            } else {
+                serde_json::Value::Null
+            },
+            "{}",
+            info.spec.id
+        );
+    }
+    // No CDN, nothing to go around: no secret, no check.
+    let local = stack(&local());
+    assert!(local.template.secrets().is_empty());
+    assert!(
+        local
+            .functions
+            .iter()
+            .all(|f| f.environment.iter().all(|v| v.name != ORIGIN_VERIFY_VAR))
+    );
 }

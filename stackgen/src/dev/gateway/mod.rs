@@ -126,6 +126,23 @@ pub struct Gateway {
     /// What the CDN's response headers policy adds to every response
     /// (`storefront::security_headers`).
     pub security_headers: Vec<(&'static str, String)>,
+    /// By function id: the value the CDN sends that function in
+    /// [`retail_spec::ORIGIN_VERIFY_HEADER`] ([`origin_values`]).
+    pub origin_values: HashMap<String, String>,
+}
+
+/// Where the stack has a CDN, its HTTP functions check the header the CDN adds to each request
+/// (`retail_functions::http::OriginCheck`). The gateway stands in for the CDN, so it adds the
+/// header too, with the value each function was given: both come from the stack's one
+/// `OriginVerifySecret` parameter, resolved from the deployed stack.
+pub fn origin_values(functions: &[super::FunctionPlan]) -> HashMap<String, String> {
+    functions
+        .iter()
+        .filter_map(|f| {
+            let value = f.variables.get(retail_spec::ORIGIN_VERIFY_VAR)?;
+            Some((f.id.clone(), value.clone()))
+        })
+        .collect()
 }
 
 /// Serves `gateway` on `listener` until `shutdown`.
@@ -377,10 +394,18 @@ impl Gateway {
         let Some(pool) = self.pools.get(route.function.id) else {
             return gateway_errors::not_found();
         };
-        let read = match ReadRequest::read(request).await {
+        let mut read = match ReadRequest::read(request).await {
             Ok(read) => read,
             Err(reply) => return reply,
         };
+        if let Some(value) = self.origin_values.get(route.function.id) {
+            // The client's own header of that name is dropped, so a request here carries the
+            // one value the function expects (the check refuses two).
+            let name = retail_spec::ORIGIN_VERIFY_HEADER;
+            read.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            read.headers
+                .push((name.to_owned(), value.as_bytes().to_vec()));
+        }
         let authorizer = match self.authorize(route, &read.headers).await {
             Ok(context) => context,
             Err(reply) => return reply,

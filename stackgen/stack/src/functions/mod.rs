@@ -53,6 +53,8 @@ pub(super) struct Grantable<'a> {
     pub events: &'a Events,
     pub identity: &'a Identity,
     pub notifications: Option<&'a Notifications>,
+    /// The CDN's origin secret, which every HTTP function checks (`edge::origin_secret`).
+    pub origin_secret: Option<&'a ParamHandle>,
 }
 
 const VPC_SKIP: &str = "Not in a VPC on purpose: the function only calls AWS APIs, and reaching them from private subnets needs a NAT gateway or interface endpoints, which bill by the hour (ghost spend) for no security gain here.";
@@ -60,7 +62,7 @@ const CONCURRENCY_SKIP: &str = "Reserved concurrency is not set: it would carve 
 const DLQ_SKIP: &str = "Invoked synchronously (HTTP API) or by an SQS event source mapping, whose queue has its own dead-letter queue; a function DLQ only applies to asynchronous invocations.";
 const TOPIC_DLQ_SKIP: &str = "Invoked asynchronously by SNS and EventBridge Scheduler, which retry on their own; every outcome (done, already done, failed) is logged and published to ops-alerts, and a failure counts in the function's Errors metric. A dead-letter queue would hold a copy of a budget notification that nobody reads.";
 const STREAM_DLQ_SKIP: &str = "Invoked by a DynamoDB stream event source mapping, which sends the batches it gives up on to its own on-failure queue (with an alarm); a function DLQ only applies to asynchronous invocations.";
-const ENV_KMS_SKIP: &str = "Environment variables hold resource names only (tables, queues, topics), no secrets; they are encrypted at rest with the AWS-managed Lambda key.";
+const ENV_KMS_SKIP: &str = "Environment variables hold resource names and settings, and on HTTP functions behind the CDN the origin-verify value, which only proves a request came through the CDN (whoever may read a function's configuration may invoke it directly anyway). They are encrypted at rest with the AWS-managed Lambda key; a customer-managed key would add $1/month of idle cost per environment and no protection against a reader allowed to call GetFunctionConfiguration.";
 
 pub(super) fn build(ctx: &mut Ctx, grantable: &Grantable) -> Result<Vec<Built>, StackError> {
     let assets = ctx.template.parameter(
@@ -112,6 +114,7 @@ fn build_one(
     let mut statements = own_statements(ctx, &log_group, failures.as_ref());
     let mut variables = Variables::default();
     variables::settings(ctx, spec, &mut variables);
+    variables::origin_check(spec, grantable.origin_secret, &mut variables);
     for access in super::kill_switch::granted(ctx.env, spec) {
         statements.extend(grants::grant(ctx, grantable, spec, access, &mut variables)?);
     }

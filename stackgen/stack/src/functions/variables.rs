@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use retail_spec::{ENV_NAME_VAR, FunctionSpec, STORES_VAR};
+use retail_spec::{ENV_NAME_VAR, FunctionSpec, ORIGIN_VERIFY_VAR, STORES_VAR, routes_of};
 
 use super::super::{Ctx, EnvValue, EnvVar};
-use crate::model::Value;
+use crate::model::{ParamHandle, Value};
 
 /// The variables set so far; the first value set for a name wins.
 #[derive(Default)]
@@ -82,5 +82,23 @@ pub(super) fn settings(ctx: &Ctx, spec: &FunctionSpec, vars: &mut Variables) {
     }
     for (name, value) in super::super::kill_switch::variables(ctx, spec) {
         vars.literal(name, value);
+    }
+}
+
+/// An HTTP function behind a CDN gets the value the CDN sends in
+/// [`retail_spec::ORIGIN_VERIFY_HEADER`], and refuses requests without it.
+pub(super) fn origin_check(
+    spec: &FunctionSpec,
+    secret: Option<&ParamHandle>,
+    vars: &mut Variables,
+) {
+    if let Some(secret) = secret
+        && routes_of(spec).next().is_some()
+    {
+        vars.set(
+            ORIGIN_VERIFY_VAR,
+            secret.value(),
+            EnvValue::Parameter(secret.id().as_str().to_owned()),
+        );
     }
 }
