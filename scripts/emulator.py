@@ -71,6 +71,13 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   the group in place, as CloudFormation does ("Update requires: No interruption", AWS::Logs::LogGroup);
   LogGroupName is create-only, so a new name replaces the group. moto's LogGroup has no update
   handler: the update reported success and dropped the log groups from the stack.
+* Authenticator apps (TOTP MFA) are checked: moto verifies the six-digit codes of
+  VerifySoftwareToken and of the SOFTWARE_TOKEN_MFA sign-in challenge only with
+  MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true, which this emulator sets, so a wrong code is
+  refused as Cognito refuses it. moto gives every user one fixed 12-letter key
+  (COGNITO_TOTP_MFA_SECRET); Cognito draws a 32-character base32 key per AssociateSoftwareToken.
+  This emulator draws one such key per run, so the pages show a key of Cognito's shape (every
+  user of the run still shares it).
 * AdminGetUser finds a user by their `sub` as well, as Cognito does where user names are email
   addresses ("If username isn't an alias attribute in your user pool, this value must be the
   sub of a local user", Amazon Cognito API Reference, AdminGetUser). moto looks up user names
@@ -109,6 +116,7 @@ With --exit-with-stdin the server exits when its standard input closes, i.e. whe
 process that started it exits, however it exits: no orphaned servers, no held ports.
 """
 
+import base64
 import datetime
 import json
 import os
@@ -117,6 +125,9 @@ import sys
 import threading
 import urllib.parse
 import uuid
+
+# Read by moto at each call (moto.settings.get_cognito_idp_user_pool_enable_totp).
+os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
 
 from moto.cloudformation import models as cfn_models
 from moto.cloudformation import parsing as cfn_parsing
@@ -136,6 +147,7 @@ from moto.dynamodb.models import table as dynamodb_table
 from moto.ses.models import ses_backends
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
+
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -144,6 +156,9 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 import emulator_s3
+
+# The key AssociateSoftwareToken hands out: Cognito's shape, drawn once per run (see above).
+cognito_models.COGNITO_TOTP_MFA_SECRET = base64.b32encode(secrets.token_bytes(20)).decode()
 
 # The resource CloudFormation is working on when an execution fails, per request thread.
 _local = threading.local()

@@ -109,10 +109,42 @@ note "staff add $test_staff_email (for the browser test's back-office steps)"
 staff_email=$test_staff_email # from here on, cleanup removes it
 STACKGEN_STAFF_PASSWORD="$test_staff_password" "$STACKGEN" staff add --env "$ENV_NAME" "$test_staff_email" >&2
 
+# Staff need an authenticator app where the environment says staff.mfa: required (the default):
+# set one up as the back office does, through Cognito's public API with the member's own access
+# token, and hand its key to the browser test, which computes the codes (STAFF_TOTP_SECRET).
+note "authenticator app for $test_staff_email (two-step sign-in)"
+test_staff_totp=$(python3 - "$OUT/deploy.json" "$test_staff_email" "$test_staff_password" <<'EOF'
+import base64, hmac, json, struct, sys, time, urllib.request
+outputs = json.load(open(sys.argv[1]))["outputs"]
+email, password = sys.argv[2], sys.argv[3]
+region = outputs["UserPoolId"].split("_")[0]
+def call(operation, body):
+    request = urllib.request.Request(
+        f"https://cognito-idp.{region}.amazonaws.com/",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/x-amz-json-1.1",
+                 "x-amz-target": f"AWSCognitoIdentityProviderService.{operation}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+def code(secret):
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
+    mac = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+signed_in = call("InitiateAuth", {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": outputs["UserPoolClientId"],
+                                  "AuthParameters": {"USERNAME": email, "PASSWORD": password}})
+token = signed_in["AuthenticationResult"]["AccessToken"]
+secret = call("AssociateSoftwareToken", {"AccessToken": token})["SecretCode"]
+call("VerifySoftwareToken", {"AccessToken": token, "UserCode": code(secret), "FriendlyDeviceName": "test-aws"})
+call("SetUserMFAPreference", {"AccessToken": token, "SoftwareTokenMfaSettings": {"Enabled": True, "PreferredMfa": True}})
+print(secret)
+EOF
+)
+
 note "browser test against $ui_url"
 browser_status=0
 BASE_URL="$ui_url" SCREENSHOT_DIR="$OUT/screenshots" STACKGEN="$STACKGEN" STACKGEN_ENV="$ENV_NAME" \
-  STAFF_EMAIL="$test_staff_email" STAFF_PASSWORD="$test_staff_password" \
+  STAFF_EMAIL="$test_staff_email" STAFF_PASSWORD="$test_staff_password" STAFF_TOTP_SECRET="$test_staff_totp" \
   node --test-reporter=spec tests/ui/store.spec.mjs || browser_status=$?
 remove_test_staff
 [[ $browser_status -eq 0 ]] || exit "$browser_status"

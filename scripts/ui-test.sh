@@ -14,7 +14,8 @@
 #      guest cart kept, order, confirmation, lookup and my orders, reload still signed in (a
 #      rejected token refreshed), stock decreased, the back office refusing a customer, sign out,
 #      staff sign-in to the back office, back-office stock, report download, sign out there, a
-#      new staff member's first sign-in with a temporary password (a new one chosen);
+#      new staff member's first sign-in with a temporary password (a new one chosen), a staff
+#      member setting up an authenticator app and then signing in with its code;
 #      screenshots in out/screenshots/
 #      and tests/ui/page-router.test.mjs: the CDN's 404 CloudFront Function as rendered for dev
 #   6. stackgen smoke --env local --url <stackgen dev>: the standalone smoke test end to end,

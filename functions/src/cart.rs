@@ -32,8 +32,8 @@ const UPDATED_AT: &str = "updatedAt";
 
 /// The cart app.
 pub struct Cart {
-    /// Requests that went around the CDN are refused.
-    origin: http::OriginCheck,
+    /// What a request passes before its route runs.
+    gate: http::Gate,
     ddb: Client,
     carts: String,
     products: String,
@@ -70,7 +70,7 @@ struct SetItem {
 impl Cart {
     pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
         Ok(Cart {
-            origin: http::OriginCheck::from_env(env),
+            gate: http::Gate::from_env(sdk, env)?,
             ddb: Client::new(sdk),
             carts: env.table(&CARTS)?,
             products: env.table(&PRODUCTS)?,
@@ -79,7 +79,7 @@ impl Cart {
 
     /// Handles one API Gateway request.
     pub async fn handle(&self, req: Request) -> Response<Body> {
-        http::serve(&CART, &self.origin, req, |r| self.route(r)).await
+        http::serve(&CART, &self.gate, req, |r| self.route(r)).await
     }
 
     async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {

@@ -56,8 +56,8 @@ const FRESH_CATEGORIES: Duration = Duration::from_secs(1);
 
 /// The catalog app.
 pub struct Catalog {
-    /// Requests that went around the CDN are refused.
-    origin: http::OriginCheck,
+    /// What a request passes before its route runs.
+    gate: http::Gate,
     ddb: Client,
     products: String,
     cache: ListingCache,
@@ -85,7 +85,7 @@ struct Listing {
 impl Catalog {
     pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
         Ok(Catalog {
-            origin: http::OriginCheck::from_env(env),
+            gate: http::Gate::from_env(sdk, env)?,
             ddb: Client::new(sdk),
             products: env.table(&PRODUCTS)?,
             cache: ListingCache::new(cache_lifetime(env.get(CATALOG_CACHE_VAR))),
@@ -97,7 +97,7 @@ impl Catalog {
     pub async fn handle(&self, req: Request) -> Response<Body> {
         let listing = is_listing(&req);
         let fresh = wants_fresh(req.headers());
-        let mut res = http::serve(&CATALOG, &self.origin, req, |r| self.route(r, fresh)).await;
+        let mut res = http::serve(&CATALOG, &self.gate, req, |r| self.route(r, fresh)).await;
         if listing && res.status().is_success() && !self.cache.ttl.is_zero() {
             let value = format!("public, max-age={}", self.cache.ttl.as_secs());
             if let Ok(v) = HeaderValue::from_str(&value) {

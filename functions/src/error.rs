@@ -21,8 +21,11 @@ pub enum ErrorCode {
     /// 401: a customer or staff route called without verified access-token claims (API
     /// Gateway's JWT authorizer answers most of these itself, in its own shape).
     Unauthorized,
-    /// 403: a signed-in customer on a staff route.
+    /// 403: a signed-in customer on a staff route, or a request that went around the CDN.
     Forbidden,
+    /// 403: a staff member without an authenticator app where the environment requires one
+    /// (`staff.mfa: required`); the back office offers the set-up.
+    MfaRequired,
     /// 404.
     NotFound,
     /// 409: the idempotency key was used before with another body.
@@ -53,13 +56,14 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::InvalidJson,
         ErrorCode::ValidationError,
         ErrorCode::IdempotencyKeyRequired,
         ErrorCode::UnknownStore,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
+        ErrorCode::MfaRequired,
         ErrorCode::NotFound,
         ErrorCode::IdempotencyConflict,
         ErrorCode::InsufficientStock,
@@ -81,6 +85,7 @@ impl ErrorCode {
             ErrorCode::UnknownStore => "UNKNOWN_STORE",
             ErrorCode::Unauthorized => "UNAUTHORIZED",
             ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::MfaRequired => "MFA_REQUIRED",
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
             ErrorCode::InsufficientStock => "INSUFFICIENT_STOCK",
@@ -102,7 +107,7 @@ impl ErrorCode {
             | ErrorCode::IdempotencyKeyRequired
             | ErrorCode::UnknownStore => 400,
             ErrorCode::Unauthorized => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::MfaRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::IdempotencyConflict
             | ErrorCode::InsufficientStock

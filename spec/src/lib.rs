@@ -75,6 +75,10 @@ pub const ORIGIN_VERIFY_HEADER: &str = "x-origin-verify";
 /// Environment variable of every HTTP function behind a CDN: the value [`ORIGIN_VERIFY_HEADER`]
 /// must carry. Unset (no CDN, as in the `local` environment): no check.
 pub const ORIGIN_VERIFY_VAR: &str = "ORIGIN_VERIFY";
+/// Environment variable of every function serving staff routes where the environment file
+/// says `staff.mfa: required`: `required`. Such a function then answers a staff member without
+/// an authenticator app (TOTP MFA) with 403 `MFA_REQUIRED`, and needs [`USER_POOL_ID_VAR`].
+pub const STAFF_MFA_VAR: &str = "STAFF_MFA";
 /// The catalog cache's lifetime when [`CATALOG_CACHE_VAR`] is not set.
 pub const CATALOG_CACHE_DEFAULT_SECONDS: u32 = 5;
 /// The longest catalog cache lifetime accepted (stock shown may be this old).

@@ -5,9 +5,13 @@
 //! never arrived is confirmed by support; and each mistake gets its own error and exit 1.
 
 mod support;
+#[path = "../../functions/tests/support/totp.rs"]
+mod totp;
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, AuthFlowType, SoftwareTokenMfaSettingsType,
+};
 use support::cli::Cli;
 use support::{Moto, TestResult};
 
@@ -105,6 +109,80 @@ async fn staff_and_customers_are_managed_from_the_command_line() -> TestResult {
     let claims: serde_json::Value =
         serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload)?)?;
     assert_eq!(claims["cognito:groups"], serde_json::json!(["staff"]));
+
+    // She sets up an authenticator app (as the back office does): the list says so, and
+    // `staff reset-mfa` (a lost phone) turns it off and signs her out everywhere.
+    let listed = cli.json(&["staff", "list", "--env", "local", "--format", "json"])?;
+    assert_eq!(listed[0]["authenticator"], false, "{listed}");
+    let key = c
+        .associate_software_token()
+        .access_token(&access)
+        .send()
+        .await?;
+    let key = key.secret_code().ok_or("no key")?.to_owned();
+    c.verify_software_token()
+        .access_token(&access)
+        .user_code(totp::code_now(&key).await)
+        .send()
+        .await?;
+    let on = SoftwareTokenMfaSettingsType::builder()
+        .enabled(true)
+        .preferred_mfa(true)
+        .build();
+    c.set_user_mfa_preference()
+        .access_token(&access)
+        .software_token_mfa_settings(on)
+        .send()
+        .await?;
+    let listed = cli.json(&["staff", "list", "--env", "local", "--format", "json"])?;
+    assert_eq!(listed[0]["authenticator"], true, "{listed}");
+    let text = cli.run(&["staff", "list", "--env", "local"])?;
+    assert!(
+        String::from_utf8_lossy(&text.stdout)
+            .contains("ana@example.com  CONFIRMED  authenticator app")
+    );
+    let sign_in = || {
+        c.initiate_auth()
+            .client_id(&client)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", "ana@example.com")
+            .auth_parameters("PASSWORD", "Ana-Passw0rd-1")
+            .send()
+    };
+    assert_eq!(
+        sign_in().await?.challenge_name().map(|c| c.as_str()),
+        Some("SOFTWARE_TOKEN_MFA")
+    );
+    let out = cli.run(&["staff", "reset-mfa", "--env", "local", "ana@example.com"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("authenticator app turned off"));
+    let listed = cli.json(&["staff", "list", "--env", "local", "--format", "json"])?;
+    assert_eq!(listed[0]["authenticator"], false, "{listed}");
+    assert!(
+        sign_in().await?.authentication_result().is_some(),
+        "the password alone signs in again"
+    );
+    let stale = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", &refresh)
+        .send()
+        .await;
+    assert!(stale.is_err(), "reset-mfa signs out everywhere");
+    let refresh = sign_in()
+        .await?
+        .authentication_result()
+        .and_then(|r| r.refresh_token())
+        .ok_or("no refresh token")?
+        .to_owned();
+    let out = cli.run(&["staff", "reset-mfa", "--env", "local", "nobody@example.com"])?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no account nobody@example.com"),
+        "{}",
+        stderr(&out)
+    );
 
     // Removed: out of the group and her refresh token no longer works.
     let out = cli.run(&["staff", "remove", "--env", "local", "ana@example.com"])?;

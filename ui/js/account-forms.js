@@ -9,10 +9,13 @@
 // bar's words for nobody signed in — each page passes in.
 
 import {
+  MfaCodeRequired,
   NewPasswordRequired,
   PASSWORD_RULE,
   authAvailable,
+  completeMfa,
   completeNewPassword,
+  mfaCode,
   normalizeEmail,
   onSessionChange,
   passwordProblem,
@@ -80,11 +83,16 @@ export function passwordRefused(input, err) {
  * - `challenge()`: the challenge kept, which the new-password form answers;
  * - `signInAgain(notice)`: the new-password step expired; show the sign-in form with `notice`
  *   above it (its email is filled in, and its password field then gets the focus).
+ * - `askMfaCode(challenge)` (optional: a page with #mfa-code-form, #mfa-code, #mfa-code-alert,
+ *   #mfa-code-submit): the account has an authenticator app; show the code form and keep
+ *   `challenge`, which `challenge()` then returns. A page without it tells the user where to
+ *   sign in instead (`mfaElsewhere`).
  */
 export function initSignInForms(page) {
   $("#new-password-rule").textContent = PASSWORD_RULE;
   $("#sign-in-form").addEventListener("submit", (event) => submitSignIn(event, page));
   $("#new-password-form").addEventListener("submit", (event) => submitNewPassword(event, page));
+  document.querySelector("#mfa-code-form")?.addEventListener("submit", (event) => submitMfaCode(event, page));
 }
 
 async function submitSignIn(event, page) {
@@ -102,6 +110,7 @@ async function submitSignIn(event, page) {
   }
   let session = null;
   let challenge = null;
+  let mfa = null;
   let focusAfter = null;
   await busy($("#sign-in-submit"), "Signing in…", async () => {
     try {
@@ -109,6 +118,8 @@ async function submitSignIn(event, page) {
     } catch (err) {
       if (err instanceof NewPasswordRequired) {
         challenge = err.challenge;
+      } else if (err instanceof MfaCodeRequired) {
+        mfa = err.challenge;
       } else if (err.code === "UserNotConfirmedException") {
         const { message, action = null } = page.notConfirmed(address);
         focusAfter = action;
@@ -122,6 +133,20 @@ async function submitSignIn(event, page) {
     }
   });
   focusAfter?.focus();
+  if (mfa) {
+    password.value = "";
+    if (!page.askMfaCode) {
+      alertIn("sign-in-alert", page.mfaElsewhere || "This account signs in with an authenticator app, which this page does not ask for.");
+      return;
+    }
+    const next = $("#mfa-code-form");
+    clearFieldErrors(next);
+    clearAlert("mfa-code-alert");
+    next.reset();
+    page.askMfaCode(mfa);
+    announce("Enter the six-digit code from your authenticator app to finish signing in.");
+    return;
+  }
   if (challenge) {
     password.value = "";
     const next = $("#new-password-form");
@@ -173,6 +198,48 @@ async function submitNewPassword(event, page) {
   form.reset();
   if (expired) {
     // The temporary password still works: sign in with it again for a new session.
+    $("#sign-in-email").value = challenge.email;
+    page.signInAgain(expired.message);
+    $("#sign-in-password").focus();
+    announce(expired.message);
+    return;
+  }
+  await page.signedIn(session);
+}
+
+async function submitMfaCode(event, page) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const input = $("#mfa-code");
+  clearFieldErrors(form);
+  clearAlert("mfa-code-alert");
+  const code = mfaCode(input.value);
+  if (!code) {
+    invalid(input, "Enter the six digits your authenticator app shows.");
+    return;
+  }
+  const challenge = page.challenge();
+  let session = null;
+  let expired = null;
+  let focusAfter = null;
+  await busy($("#mfa-code-submit"), "Checking…", async () => {
+    try {
+      session = await completeMfa(challenge, code);
+    } catch (err) {
+      if (err.code === "SessionExpired") {
+        expired = err;
+      } else if (err.code === "CodeMismatchException") {
+        fieldError(input, "That code is not right. Enter the code your app shows now (it changes every 30 seconds).");
+        focusAfter = input;
+      } else {
+        serviceProblem("mfa-code-alert", err);
+      }
+    }
+  });
+  focusAfter?.focus();
+  if (!session && !expired) return;
+  form.reset();
+  if (expired) {
     $("#sign-in-email").value = challenge.email;
     page.signInAgain(expired.message);
     $("#sign-in-password").focus();

@@ -10,9 +10,9 @@
 // refuses (403, say the account left the staff group) switches to that message and drops what
 // was shown. Every call carries the staff member's access token (api.js).
 
-import { initSignInForms, onSessionChangeElsewhere, renderAccountBar } from "./account-forms.js";
+import { alertIn, clearAlert, initSignInForms, onSessionChangeElsewhere, renderAccountBar } from "./account-forms.js";
 import { ApiError, api, money, randomId, seg, when } from "./api.js";
-import { authAvailable, currentSession, signOut } from "./auth.js";
+import { AuthError, authAvailable, confirmAuthenticator, currentSession, hasAuthenticator, mfaCode, signOut, startAuthenticator } from "./auth.js";
 import { photoCell, uploadPhoto } from "./photos.js";
 import { forgetOrders, initOrders, loadOrders } from "./store-orders.js";
 import {
@@ -39,12 +39,15 @@ const PHOTO_WAIT_MS = 2 * 60 * 1000;
 
 const state = {
   session: currentSession(),
-  mode: null, // "unavailable" | "signed-out" | "new-password" (first sign-in) | "customer" (not staff) | "staff"
+  // "unavailable" | "signed-out" | "new-password" (first sign-in) | "mfa-code" (sign-in's second
+  // step) | "mfa-setup" (setting up an authenticator app) | "customer" (not staff) | "staff"
+  mode: null,
   generation: 0, // bumped whenever the back office closes: late answers of before are dropped
   products: new Map(), // sku → Product
   reports: loadJson(REPORTS_KEY, []).filter((r) => r && typeof r.reportId === "string"),
   polling: new Set(),
-  challenge: null, // in "new-password": the sign-in waiting for it (NewPasswordRequired's challenge)
+  challenge: null, // in "new-password" or "mfa-code": the sign-in waiting for it (the challenge)
+  mfaRequired: false, // the API refused a staff call for want of an authenticator app
 };
 
 const idOf = (sku) => String(sku).replace(/[^A-Za-z0-9_-]/g, "_");
@@ -606,11 +609,84 @@ function refused(err) {
     setMode(modeOf(state.session), { notice: "Your session has ended. Sign in again to continue.", focus: true });
     return true;
   }
+  if (err.status === 403 && err.code === "MFA_REQUIRED") {
+    state.mfaRequired = true;
+    if (state.mode !== "mfa-setup") setMode("mfa-setup", { notice: "This store requires two-step sign-in for staff. Set up an authenticator app to open the back office.", focus: true });
+    return true;
+  }
   if (err.status === 403) {
     setMode("customer", { focus: true });
     return true;
   }
   return false;
+}
+
+// ---------------------------------------------------------------- two-step sign-in
+
+/** Shows the offer to set up an authenticator app when the account has none (best effort). */
+async function offerAuthenticator() {
+  const generation = state.generation;
+  let has = true;
+  try {
+    has = await hasAuthenticator();
+  } catch {
+    return; // the sign-in service is unreachable: no offer, nothing else changes
+  }
+  if (generation !== state.generation || state.mode !== "staff") return;
+  $("#mfa-offer").hidden = has;
+}
+
+/** Fills the set-up panel with a new key from Cognito. */
+async function beginSetup() {
+  const secret = $("#mfa-setup-secret");
+  const link = $("#mfa-setup-link");
+  secret.textContent = "…";
+  link.removeAttribute("href");
+  clearAlert("mfa-setup-alert");
+  try {
+    const key = await startAuthenticator("Greenleaf Market");
+    secret.textContent = key.secret.replace(/(.{4})/g, "$1 ").trim();
+    link.href = key.uri;
+  } catch (err) {
+    if (err instanceof AuthError && err.code === "NotAuthorizedException") {
+      await doSignOut();
+      return;
+    }
+    alertIn("mfa-setup-alert", err.message);
+  }
+}
+
+async function submitSetup(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const input = $("#mfa-setup-code");
+  clearFieldErrors(form);
+  clearAlert("mfa-setup-alert");
+  const code = mfaCode(input.value);
+  if (!code) {
+    fieldError(input, "Enter the six digits your authenticator app shows.");
+    input.focus();
+    return;
+  }
+  let done = false;
+  await busy($("#mfa-setup-submit"), "Checking…", async () => {
+    try {
+      await confirmAuthenticator(code, "Greenleaf back office");
+      done = true;
+    } catch (err) {
+      if (err.code === "CodeMismatchException" || err.code === "EnableSoftwareTokenMFAException") {
+        fieldError(input, "That code is not right. Enter the code your app shows now (it changes every 30 seconds).");
+        input.focus();
+      } else {
+        alertIn("mfa-setup-alert", err.message);
+      }
+    }
+  });
+  if (!done) return;
+  form.reset();
+  setMode("staff", { focus: true });
+  $("#mfa-offer").hidden = true;
+  announce("Two-step sign-in is on. From now on, signing in asks for a code from your authenticator app.");
 }
 
 /** Drops every piece of back-office data from the page and stops the report polls. */
@@ -641,10 +717,17 @@ function setMode(mode, { notice = "", focus = false } = {}) {
   const was = state.mode;
   state.mode = mode;
   if (mode !== "staff" && was === "staff") forgetData();
-  if (mode !== "new-password") state.challenge = null;
+  if (mode !== "new-password" && mode !== "mfa-code") state.challenge = null;
   $("#auth-unavailable").hidden = mode !== "unavailable";
   $("#staff-sign-in").hidden = mode !== "signed-out";
   $("#staff-new-password").hidden = mode !== "new-password";
+  $("#staff-mfa-code").hidden = mode !== "mfa-code";
+  $("#staff-mfa-setup").hidden = mode !== "mfa-setup";
+  if (mode === "mfa-setup" && was !== "mfa-setup") beginSetup();
+  $("#mfa-setup-cancel").textContent = state.mfaRequired ? "Sign out" : "Not now";
+  const setupReason = $("#mfa-setup-reason");
+  setupReason.textContent = mode === "mfa-setup" ? notice : "";
+  setupReason.hidden = !(mode === "mfa-setup" && notice);
   $("#staff-only").hidden = mode !== "customer";
   $("#backoffice").hidden = mode !== "staff";
   $("#backoffice-subnav").hidden = mode !== "staff";
@@ -660,7 +743,13 @@ function setMode(mode, { notice = "", focus = false } = {}) {
       ", which is not a staff account. The back office is for store staff only.",
     );
   }
-  const titles = { staff: "Back office", customer: "Back office (staff only)", "new-password": "Choose a new password" };
+  const titles = {
+    staff: "Back office",
+    customer: "Back office (staff only)",
+    "new-password": "Choose a new password",
+    "mfa-code": "Enter your code",
+    "mfa-setup": "Set up two-step sign-in",
+  };
   document.title = `Greenleaf Market — ${titles[mode] || "Back office sign-in"}`;
   if (mode === "staff" && was !== "staff") {
     renderReports();
@@ -668,9 +757,17 @@ function setMode(mode, { notice = "", focus = false } = {}) {
     loadOrders();
     loadDailyReports();
     for (const r of state.reports) poll(r.reportId);
+    offerAuthenticator();
   }
   if (focus) {
-    const target = { staff: "#page-title", "signed-out": "#staff-sign-in-title", "new-password": "#staff-new-password-title", customer: "#staff-only-title" }[mode];
+    const target = {
+      staff: "#page-title",
+      "signed-out": "#staff-sign-in-title",
+      "new-password": "#staff-new-password-title",
+      "mfa-code": "#staff-mfa-code-title",
+      "mfa-setup": "#staff-mfa-setup-title",
+      customer: "#staff-only-title",
+    }[mode];
     if (target) $(target).focus();
   }
 }
@@ -691,6 +788,7 @@ function cancelNewPassword() {
 async function doSignOut() {
   const done = signOut(); // forgets the tokens at once, then tells Cognito
   state.session = null;
+  state.mfaRequired = false;
   clearError();
   setMode(modeOf(null), { focus: true });
   announce("You are signed out.");
@@ -702,8 +800,10 @@ function sessionChanged(session, reason) {
   const before = state.session;
   state.session = session;
   const mode = modeOf(session);
-  if (state.mode === "new-password" && !session) {
+  if ((state.mode === "new-password" || state.mode === "mfa-code") && !session) {
     renderAccount(); // someone signed out in another tab: this sign-in goes on
+  } else if (state.mode === "mfa-setup" && mode === "staff" && session.sub === before?.sub) {
+    renderAccount(); // a refreshed token: the set-up goes on
   } else if (mode !== state.mode) {
     const notice = session ? "" : reason === "elsewhere" ? "You were signed out in another window." : "Your session has ended. Sign in again to continue.";
     setMode(mode, { notice });
@@ -736,10 +836,18 @@ function start() {
       setMode("new-password", { focus: true });
       state.challenge = challenge;
     },
+    askMfaCode: (challenge) => {
+      setMode("mfa-code", { focus: true });
+      state.challenge = challenge;
+    },
     challenge: () => state.challenge,
     signInAgain: (notice) => setMode("signed-out", { notice }),
   });
   $("#new-password-cancel").addEventListener("click", cancelNewPassword);
+  $("#mfa-code-cancel").addEventListener("click", cancelNewPassword);
+  $("#mfa-setup-form").addEventListener("submit", submitSetup);
+  $("#mfa-setup-cancel").addEventListener("click", () => (state.mfaRequired ? doSignOut() : setMode("staff", { focus: true })));
+  $("#mfa-offer-start").addEventListener("click", () => setMode("mfa-setup", { focus: true }));
   $("#staff-only-sign-out").addEventListener("click", doSignOut);
   onSessionChangeElsewhere(sessionChanged);
   setMode(modeOf(state.session));

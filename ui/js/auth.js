@@ -85,6 +85,25 @@ export class NewPasswordRequired extends AuthError {
   }
 }
 
+/**
+ * Thrown by `signIn` when the account has an authenticator app (TOTP MFA): Cognito wants the
+ * app's six-digit code before it hands out tokens. Nobody is signed in yet: the page asks for
+ * the code and passes `challenge` to `completeMfa`.
+ */
+export class MfaCodeRequired extends AuthError {
+  constructor(challenge) {
+    super("Enter the code from your authenticator app to finish signing in.", { code: "SOFTWARE_TOKEN_MFA", status: 400 });
+    this.name = "MfaCodeRequired";
+    this.challenge = challenge; // {email, username, session}
+  }
+}
+
+/** An authenticator app's code: six digits (spaces typed between them are dropped). */
+export function mfaCode(text) {
+  const digits = String(text || "").replace(/\s+/g, "");
+  return /^\d{6}$/.test(digits) ? digits : null;
+}
+
 // ---------------------------------------------------------------- input rules
 
 /** Emails are case-insensitive in the pool; send them trimmed and in lower case. */
@@ -116,6 +135,7 @@ const MESSAGES = {
   UsernameExistsException: "An account with this email exists; sign in.",
   InvalidPasswordException: `The password does not meet the rules. ${PASSWORD_RULE}`,
   CodeMismatchException: "That code is not right. Check the newest email from us, or send a new code.",
+  EnableSoftwareTokenMFAException: "That code is not right. Enter the code your authenticator app shows now.",
   ExpiredCodeException: "That code has expired. Send a new code.",
   LimitExceededException: "Too many attempts. Wait a few minutes, then try again.",
   TooManyRequestsException: "Too many attempts. Wait a few minutes, then try again.",
@@ -303,17 +323,83 @@ export async function signIn(email, password) {
     ClientId: settings?.clientId,
     AuthParameters: { USERNAME: normalizeEmail(email), PASSWORD: password },
   });
-  if (out.ChallengeName === "NEW_PASSWORD_REQUIRED" && out.Session) {
+  if ((out.ChallengeName === "NEW_PASSWORD_REQUIRED" || out.ChallengeName === "SOFTWARE_TOKEN_MFA") && out.Session) {
     const params = out.ChallengeParameters || {};
-    throw new NewPasswordRequired({
+    const challenge = {
       email: normalizeEmail(email),
       // The answer must name the user by their actual user name, not the email alias they
-      // signed in with; Cognito returns it as USER_ID_FOR_SRP (moto as USERNAME).
+      // signed in with; Cognito returns it as USER_ID_FOR_SRP (moto as USERNAME, or nothing).
       username: String(params.USER_ID_FOR_SRP || params.USERNAME || normalizeEmail(email)),
       session: out.Session,
-    });
+    };
+    throw out.ChallengeName === "NEW_PASSWORD_REQUIRED" ? new NewPasswordRequired(challenge) : new MfaCodeRequired(challenge);
   }
   return finishSignIn(out);
+}
+
+/**
+ * Answers SOFTWARE_TOKEN_MFA with the app's code, and signs in. → the session. A wrong code is an
+ * AuthError with code "CodeMismatchException" (try again with the same challenge); a session
+ * that expired or was used up is "SessionExpired": sign in again.
+ */
+export async function completeMfa(challenge, code) {
+  let out;
+  try {
+    out = await cognito("RespondToAuthChallenge", {
+      ChallengeName: "SOFTWARE_TOKEN_MFA",
+      ClientId: settings?.clientId,
+      Session: challenge.session,
+      ChallengeResponses: { USERNAME: challenge.username, SOFTWARE_TOKEN_MFA_CODE: code },
+    });
+  } catch (err) {
+    if (err instanceof AuthError && (err.code === "NotAuthorizedException" || err.code === "ResourceNotFoundException" || err.code === "ExpiredCodeException")) {
+      throw new AuthError("Signing in took too long, so it expired. Sign in again with your password.", {
+        code: "SessionExpired",
+        status: err.status,
+        detail: err.detail,
+      });
+    }
+    throw err;
+  }
+  return finishSignIn(out);
+}
+
+/** Whether the signed-in account has an authenticator app (GetUser's UserMFASettingList). */
+export async function hasAuthenticator() {
+  const tokens = readTokens();
+  if (!tokens) throw new AuthError("You are not signed in.", { code: "NotSignedIn", status: 401 });
+  const out = await cognito("GetUser", { AccessToken: tokens.accessToken });
+  return (out.UserMFASettingList || []).includes("SOFTWARE_TOKEN_MFA");
+}
+
+/**
+ * Starts setting up an authenticator app for the signed-in account. → `{secret, uri}`: the key
+ * to type into the app (base32) and the `otpauth://` link apps open or read as a QR code.
+ */
+export async function startAuthenticator(issuer) {
+  const tokens = readTokens();
+  if (!tokens) throw new AuthError("You are not signed in.", { code: "NotSignedIn", status: 401 });
+  const out = await cognito("AssociateSoftwareToken", { AccessToken: tokens.accessToken });
+  const secret = String(out.SecretCode || "");
+  const email = currentSession()?.email || "";
+  const label = encodeURIComponent(`${issuer}:${email}`);
+  const uri = `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(issuer)}`;
+  return { secret, uri };
+}
+
+/**
+ * Finishes the set-up with a code the app shows: Cognito checks it (VerifySoftwareToken), then the
+ * app becomes the account's second step at every sign-in (SetUserMFAPreference). A wrong code is
+ * an AuthError with code "CodeMismatchException" (or "EnableSoftwareTokenMFAException").
+ */
+export async function confirmAuthenticator(code, deviceName) {
+  const tokens = readTokens();
+  if (!tokens) throw new AuthError("You are not signed in.", { code: "NotSignedIn", status: 401 });
+  await cognito("VerifySoftwareToken", { AccessToken: tokens.accessToken, UserCode: code, FriendlyDeviceName: deviceName });
+  await cognito("SetUserMFAPreference", {
+    AccessToken: tokens.accessToken,
+    SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+  });
 }
 
 /** Tokens from InitiateAuth or RespondToAuthChallenge: keep them. → the session */

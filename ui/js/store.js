@@ -1254,7 +1254,15 @@ function renderSignInReason() {
 
 function initAccount() {
   $("#sign-up-password-rule").textContent = PASSWORD_RULE;
-  initSignInForms({ signedIn, notConfirmed, askNewPassword, challenge: () => state.challenge, signInAgain });
+  initSignInForms({
+    signedIn,
+    notConfirmed,
+    askNewPassword,
+    challenge: () => state.challenge,
+    signInAgain,
+    // Only staff set up an authenticator app (in the back office), and sign in there.
+    mfaElsewhere: "This account signs in with an authenticator app code, which the shop does not ask for: sign in from the back office (admin.html).",
+  });
   $("#sign-up-form").addEventListener("submit", submitSignUp);
   $("#confirm-form").addEventListener("submit", submitConfirm);
   $("#confirm-resend").addEventListener("click", resendConfirmation);

@@ -12,15 +12,37 @@ mod origin;
 mod request;
 mod response;
 mod serve;
+mod staff_mfa;
 
 pub use identity::Principal;
 pub use origin::OriginCheck;
 pub use request::ApiRequest;
 pub use response::Reply;
 pub use serve::{MAX_BODY_BYTES, serve};
+pub use staff_mfa::StaffMfa;
 
+use crate::config::{ConfigError, FunctionEnv};
 use crate::error::ApiError;
+use aws_types::SdkConfig;
 use retail_spec::Route;
+
+/// What a request passes before its route runs, as the function's environment configures it:
+/// the CDN's origin header ([`OriginCheck`]) and, on staff routes, a second factor
+/// ([`StaffMfa`]).
+#[derive(Debug, Default)]
+pub struct Gate {
+    pub origin: OriginCheck,
+    pub staff_mfa: Option<StaffMfa>,
+}
+
+impl Gate {
+    pub fn from_env(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
+        Ok(Gate {
+            origin: OriginCheck::from_env(env),
+            staff_mfa: StaffMfa::from_env(sdk, env)?,
+        })
+    }
+}
 
 /// Whether `route` is `want` (routes are compared by method and path template).
 pub fn is(route: &Route, want: &Route) -> bool {

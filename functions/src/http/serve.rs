@@ -1,12 +1,12 @@
 //! Running one API request end to end: route, limits, handler, response, log line.
 
-use super::identity;
-use super::origin::OriginCheck;
+use super::Gate;
+use super::identity::{self, Principal};
 use super::request::{ApiRequest, Envelope};
 use super::response::{Reply, error_response, to_response};
 use crate::error::{ApiError, ErrorCode};
 use lambda_http::{Body, Request, Response};
-use retail_spec::{FunctionSpec, Route, routes_of};
+use retail_spec::{Caller, FunctionSpec, Route, routes_of};
 use std::future::Future;
 use std::time::Instant;
 
@@ -14,12 +14,11 @@ use std::time::Instant;
 /// products, an order of 50 lines) are a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Serves `req` for `function`: refuses a request that went around the CDN (`origin`), finds
-/// the route from `requestContext.routeKey`, rejects bodies over [`MAX_BODY_BYTES`] with 413,
-/// runs `handler`, and logs one line.
+/// Serves `req` for `function`: lets it through the `gate` ([`admit`]), rejects bodies over
+/// [`MAX_BODY_BYTES`] with 413, runs `handler`, and logs one line.
 pub async fn serve<F, Fut>(
     function: &'static FunctionSpec,
-    origin: &OriginCheck,
+    gate: &Gate,
     req: Request,
     handler: F,
 ) -> Response<Body>
@@ -29,27 +28,12 @@ where
 {
     let started = Instant::now();
     let envelope = Envelope::of(&req);
-    let route = envelope
-        .route_key
-        .as_deref()
-        .and_then(|key| find(function, key));
-    let result = match (origin.verify(&req), route) {
-        (Err(e), _) => Err(e),
-        (Ok(()), None) => Err(ApiError::not_found(format!(
-            "No route {} {} here.",
-            envelope.method, envelope.raw_path
-        ))),
-        (Ok(()), Some(route)) => match identity::authorize(
-            route,
-            identity::claims(lambda_http::RequestExt::request_context_ref(&req)),
-        ) {
-            Err(e) => Err(e),
-            Ok(principal) => {
-                let api =
-                    ApiRequest::from_lambda(route, envelope.request_id.clone(), principal, req);
-                handle(api, handler).await
-            }
-        },
+    let result = match admit(function, gate, &envelope, &req).await {
+        Err(e) => Err(e),
+        Ok((route, principal)) => {
+            let api = ApiRequest::from_lambda(route, envelope.request_id.clone(), principal, req);
+            handle(api, handler).await
+        }
     };
     let (status, response, err) = match result {
         Ok(reply) => (
@@ -87,6 +71,34 @@ where
         request_line!(info);
     }
     response
+}
+
+/// Who may go on to the route: the request came through the CDN, names a route of `function`,
+/// its caller may call that route, and a staff caller has the second factor the environment
+/// requires. The route and the caller, or the answer that stops the request.
+async fn admit(
+    function: &'static FunctionSpec,
+    gate: &Gate,
+    envelope: &Envelope,
+    req: &Request,
+) -> Result<(&'static Route, Option<Principal>), ApiError> {
+    gate.origin.verify(req)?;
+    let route = envelope
+        .route_key
+        .as_deref()
+        .and_then(|key| find(function, key))
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "No route {} {} here.",
+                envelope.method, envelope.raw_path
+            ))
+        })?;
+    let claims = identity::claims(lambda_http::RequestExt::request_context_ref(req));
+    let principal = identity::authorize(route, claims)?;
+    if let (Some(mfa), Some(caller), Caller::Staff) = (&gate.staff_mfa, &principal, route.caller) {
+        mfa.verify(&caller.sub).await?;
+    }
+    Ok((route, principal))
 }
 
 /// Runs the handler unless the body is over [`MAX_BODY_BYTES`] (413).

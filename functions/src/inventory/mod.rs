@@ -39,8 +39,8 @@ const ATTEMPTS: u32 = 3;
 
 /// The inventory app.
 pub struct Inventory {
-    /// Requests that went around the CDN are refused.
-    origin: http::OriginCheck,
+    /// What a request passes before its route runs.
+    gate: http::Gate,
     ddb: Client,
     products: String,
     idempotency: String,
@@ -97,7 +97,7 @@ struct Listing<'a> {
 impl Inventory {
     pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
         Ok(Inventory {
-            origin: http::OriginCheck::from_env(env),
+            gate: http::Gate::from_env(sdk, env)?,
             ddb: Client::new(sdk),
             products: env.table(&PRODUCTS)?,
             idempotency: env.table(&IDEMPOTENCY)?,
@@ -107,7 +107,7 @@ impl Inventory {
 
     /// Handles one API Gateway request.
     pub async fn handle(&self, req: Request) -> Response<Body> {
-        http::serve(&INVENTORY, &self.origin, req, |r| self.route(r)).await
+        http::serve(&INVENTORY, &self.gate, req, |r| self.route(r)).await
     }
 
     async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {

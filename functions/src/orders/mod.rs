@@ -45,8 +45,8 @@ use serde::Deserialize;
 
 /// The orders app.
 pub struct Orders {
-    /// Requests that went around the CDN are refused.
-    origin: http::OriginCheck,
+    /// What a request passes before its route runs.
+    gate: http::Gate,
     ddb: Client,
     sqs: aws_sdk_sqs::Client,
     products: String,
@@ -74,7 +74,7 @@ impl Orders {
     pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
         let ddb = Client::new(sdk);
         Ok(Orders {
-            origin: http::OriginCheck::from_env(env),
+            gate: http::Gate::from_env(sdk, env)?,
             lifecycle: Lifecycle::new(ddb.clone(), env.table(&ORDERS)?, env.table(&PRODUCTS)?),
             ddb,
             sqs: aws_sdk_sqs::Client::new(sdk),
@@ -91,7 +91,7 @@ impl Orders {
 
     /// Handles one API Gateway request.
     pub async fn handle(&self, req: Request) -> Response<Body> {
-        http::serve(&ORDERS_FN, &self.origin, req, |r| self.route(r)).await
+        http::serve(&ORDERS_FN, &self.gate, req, |r| self.route(r)).await
     }
 
     async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {

@@ -42,8 +42,8 @@ struct JobList {
 
 /// The reports app (HTTP).
 pub struct Reports {
-    /// Requests that went around the CDN are refused.
-    origin: http::OriginCheck,
+    /// What a request passes before its route runs.
+    gate: http::Gate,
     ddb: Client,
     sqs: aws_sdk_sqs::Client,
     s3: aws_sdk_s3::Client,
@@ -82,7 +82,7 @@ struct Downloads {
 impl Reports {
     pub fn new(sdk: &SdkConfig, env: &FunctionEnv) -> Result<Self, ConfigError> {
         Ok(Reports {
-            origin: http::OriginCheck::from_env(env),
+            gate: http::Gate::from_env(sdk, env)?,
             ddb: Client::new(sdk),
             sqs: aws_sdk_sqs::Client::new(sdk),
             s3: crate::aws::s3_client(sdk),
@@ -94,7 +94,7 @@ impl Reports {
 
     /// Handles one API Gateway request.
     pub async fn handle(&self, req: Request) -> Response<Body> {
-        http::serve(&REPORTS_FN, &self.origin, req, |r| self.route(r)).await
+        http::serve(&REPORTS_FN, &self.gate, req, |r| self.route(r)).await
     }
 
     async fn route(&self, req: ApiRequest) -> Result<Reply, ApiError> {

@@ -46,6 +46,7 @@ alarm_emails: [dev-oncall@example.com]
 kill_switch: {enabled: true, action: destroy, threshold_percent: 100}
 features: {cdn: false, anomaly_detection: false, demo_data: true, budget: true}
 stores: [{id: store-01, name: Downtown}]
+staff: {mfa: optional}
 "#;
 
 fn parse(text: &str) -> Environment {

@@ -74,6 +74,40 @@ pub struct Environment {
     /// Product photos staff upload.
     #[serde(default)]
     pub images: ImageSettings,
+    /// Staff accounts: whether the back office needs a second factor.
+    #[serde(default)]
+    pub staff: StaffSettings,
+}
+
+/// `staff:` in the environment file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSettings {
+    /// `required` (the default): the API refuses a staff member's calls until they have set up
+    /// an authenticator app (TOTP) in the back office, and every sign-in after asks for its
+    /// code. `optional`: staff may set one up and nothing requires it (the `local` environment,
+    /// so that `make run`'s demo staff account signs in with a password). The guardrails refuse
+    /// `optional` where the environment keeps real data.
+    #[serde(default)]
+    pub mfa: StaffMfa,
+}
+
+/// Whether staff need a second factor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffMfa {
+    #[default]
+    Required,
+    Optional,
+}
+
+impl StaffMfa {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffMfa::Required => "required",
+            StaffMfa::Optional => "optional",
+        }
+    }
 }
 
 /// `images:` in the environment file.

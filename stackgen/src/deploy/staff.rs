@@ -7,7 +7,9 @@
 //! hour at most); [`list`] reads the group. The pool is the stack's `UserPoolId` output.
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType, UserType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, DeliveryMediumType, SoftwareTokenMfaSettingsType, UserType,
+};
 use retail_spec::STAFF_GROUP;
 use serde::Serialize;
 
@@ -58,6 +60,8 @@ pub struct StaffMember {
     /// Cognito's user status: `CONFIRMED`, `FORCE_CHANGE_PASSWORD` (has not signed in yet), …
     pub status: String,
     pub enabled: bool,
+    /// Whether they have an authenticator app (TOTP MFA), which every sign-in then asks for.
+    pub authenticator: bool,
 }
 
 /// What [`add`] did.
@@ -367,6 +371,11 @@ pub async fn list(ctx: &AwsContext, pool: &str) -> Result<Vec<StaffMember>, Staf
         let user = user.map_err(|e| ctx.fail("cognito-idp", "ListUsersInGroup", e))?;
         members.push(member(&user));
     }
+    // ListUsersInGroup does not say who has an authenticator app; AdminGetUser does
+    // (`UserMFASettingList`). One call per member: staff lists are short.
+    for m in &mut members {
+        m.authenticator = has_authenticator(ctx, &cognito, pool, &m.email).await?;
+    }
     members.sort_by(|a, b| a.email.cmp(&b.email));
     Ok(members)
 }
@@ -387,7 +396,69 @@ fn member(user: &UserType) -> StaffMember {
             .map(|s| s.as_str().to_owned())
             .unwrap_or_default(),
         enabled: user.enabled(),
+        authenticator: false,
     }
+}
+
+async fn has_authenticator(
+    ctx: &AwsContext,
+    cognito: &Client,
+    pool: &str,
+    email: &str,
+) -> Result<bool, StaffError> {
+    let user = cognito
+        .admin_get_user()
+        .user_pool_id(pool)
+        .username(email)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cognito-idp", "AdminGetUser", e))?;
+    Ok(user
+        .user_mfa_setting_list()
+        .iter()
+        .any(|m| m == "SOFTWARE_TOKEN_MFA"))
+}
+
+/// A staff member lost their authenticator app: turns it off for `email` and signs them out
+/// everywhere, so that their next sign-in takes the password alone and (where the environment
+/// requires two-step sign-in) the back office asks them to set up a new app. Returns whether
+/// they had one.
+pub async fn reset_authenticator(
+    ctx: &AwsContext,
+    pool: &str,
+    email: &str,
+    env: &str,
+) -> Result<bool, StaffError> {
+    check_email(email)?;
+    let cognito = client(ctx);
+    if find(ctx, &cognito, pool, email).await?.is_none() {
+        return Err(StaffError::UnknownUser {
+            email: email.to_owned(),
+            pool: pool.to_owned(),
+            env: env.to_owned(),
+        });
+    }
+    let had = has_authenticator(ctx, &cognito, pool, email).await?;
+    let off = SoftwareTokenMfaSettingsType::builder()
+        .enabled(false)
+        .preferred_mfa(false)
+        .build();
+    cognito
+        .admin_set_user_mfa_preference()
+        .user_pool_id(pool)
+        .username(email)
+        .software_token_mfa_settings(off)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cognito-idp", "AdminSetUserMFAPreference", e))?;
+    cognito
+        .admin_user_global_sign_out()
+        .user_pool_id(pool)
+        .username(email)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cognito-idp", "AdminUserGlobalSignOut", e))?;
+    Ok(had)
 }
 
 fn attribute(name: &str, value: &str) -> Option<AttributeType> {

@@ -6,11 +6,12 @@
 use retail_spec::{ACCESS_TOKEN_SCOPE, ROUTES};
 
 use super::{Outcome, Rule, RuleResult, Subject};
+use crate::env::StaffMfa;
 use crate::model::apigw::{Authorizer, Route};
 
 pub const RULE: Rule = Rule {
     id: "route-authorizers",
-    title: "every route the spec does not call public has a JWT authorizer requiring an access token",
+    title: "every route the spec does not call public has a JWT authorizer requiring an access token; staff need MFA where data is real",
 };
 
 pub fn check(s: &Subject) -> RuleResult {
@@ -51,5 +52,29 @@ pub fn check(s: &Subject) -> RuleResult {
             );
         }
     }
+    staff_mfa(s, &mut o);
     o.finish()
+}
+
+/// An environment that keeps real data requires staff to sign in with an authenticator app
+/// (`staff.mfa: required`): a staff password alone opens every store's orders and stock.
+fn staff_mfa(s: &Subject, o: &mut Outcome) {
+    if !s.env.is_protected() {
+        return;
+    }
+    o.checked();
+    if s.env.staff.mfa != StaffMfa::Required {
+        o.violation(
+            "(environment)",
+            format!(
+                "{} keeps real data but says staff.mfa: {}, so a staff password alone opens the back office",
+                s.env.name,
+                s.env.staff.mfa.as_str()
+            ),
+            format!(
+                "set staff.mfa: required in {} (each staff member sets up an authenticator app in the back office at their next sign-in)",
+                s.env.file_name()
+            ),
+        );
+    }
 }

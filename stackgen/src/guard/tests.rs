@@ -480,3 +480,15 @@ fn the_global_stack_is_checked_and_named_in_the_report() {
         r.render(false)
     );
 }
+
+#[test]
+fn an_environment_with_real_data_requires_staff_mfa() {
+    let mut env = prod();
+    env.staff.mfa = crate::env::StaffMfa::Optional;
+    let report = check(&stack(&env), &env);
+    assert_refused(&report, "route-authorizers", "(environment)");
+    // Elsewhere it is the team's choice.
+    let mut env = dev();
+    env.staff.mfa = crate::env::StaffMfa::Optional;
+    assert!(check(&stack(&env), &env).passed());
+}

@@ -7,9 +7,10 @@
 //! TLS, refreshing with the refresh token; its access tokens are what the API's JWT authorizer
 //! accepts. In a data-retaining environment the pool is deletion-protected and retained.
 
-use retail_spec::{PASSWORD_POLICY, STAFF_GROUP};
+use retail_spec::{Access, FunctionSpec, PASSWORD_POLICY, STAFF_GROUP};
 
 use super::Ctx;
+use crate::env::{Environment, StaffMfa};
 use crate::model::cognito::{
     AccessToken, AccountRecoverySetting, AdminCreateUserConfig,
     AttributesRequireVerificationBeforeUpdateItem, AutoVerifiedAttribute, DeletionProtection,
@@ -75,7 +76,14 @@ pub(super) fn build(ctx: &mut Ctx) -> Identity {
             .admin_create_user_config(
                 AdminCreateUserConfig::new().allow_admin_create_user_only(false),
             )
-            .mfa_configuration(MfaConfiguration::Off)
+            // Anyone may add an authenticator app (TOTP: in every feature plan, Lite included;
+            // "TOTP software token MFA",
+            // <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa-totp.html>);
+            // whoever has one is asked for its code at every sign-in. Staff must have one where
+            // the environment says `staff.mfa: required`, which the functions check
+            // (`staff_mfa_grants`): the pool cannot require it of staff and not of shoppers.
+            .mfa_configuration(MfaConfiguration::Optional)
+            .enabled_mfas(["SOFTWARE_TOKEN_MFA".into()])
             .deletion_protection(if retain {
                 DeletionProtection::Active
             } else {
@@ -144,4 +152,30 @@ pub(super) fn protect(ctx: &mut Ctx, identity: &Identity) {
         "SignInWebAclAssociation",
         WebACLAssociation::new(identity.pool.arn(), acl.arn()),
     );
+}
+
+/// Whether `spec` serves a staff route (the back office's calls).
+fn serves_staff(spec: &FunctionSpec) -> bool {
+    retail_spec::routes_of(spec).any(|r| r.caller == retail_spec::Caller::Staff)
+}
+
+/// Where the environment requires staff MFA, what a function serving staff routes needs beyond
+/// its spec's grants to check it: looking users up in the pool (`AdminGetUser`, whose answer
+/// lists the MFA a user has set up).
+pub(super) fn staff_mfa_grants(env: &Environment, spec: &FunctionSpec) -> Option<Access> {
+    let wanted = env.staff.mfa == StaffMfa::Required && serves_staff(spec);
+    (wanted && !spec.access.contains(&Access::UserLookup)).then_some(Access::UserLookup)
+}
+
+/// The variable that turns the check on ([`retail_spec::STAFF_MFA_VAR`]).
+pub(super) fn staff_mfa_variable(
+    env: &Environment,
+    spec: &FunctionSpec,
+) -> Option<(&'static str, String)> {
+    (env.staff.mfa == StaffMfa::Required && serves_staff(spec)).then(|| {
+        (
+            retail_spec::STAFF_MFA_VAR,
+            StaffMfa::Required.as_str().to_owned(),
+        )
+    })
 }

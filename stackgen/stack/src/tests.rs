@@ -487,3 +487,39 @@ fn the_cdn_sends_the_api_a_secret_every_http_function_checks() {
             .all(|f| f.environment.iter().all(|v| v.name != ORIGIN_VERIFY_VAR))
     );
 }
+
+/// `staff.mfa: required` (the default): every function serving a staff route is told so and may
+/// look users up (their MFA); no other function is. With `optional` (local) none is.
+#[test]
+fn staff_route_functions_check_the_second_factor_where_required() {
+    use retail_spec::{Caller, STAFF_MFA_VAR, USER_POOL_ID_VAR, routes_of};
+    let s = stack(&dev());
+    let doc = s.template.document().unwrap_or_default();
+    for info in &s.functions {
+        let staff = routes_of(info.spec).any(|r| r.caller == Caller::Staff);
+        let vars =
+            &doc["Resources"][info.logical_id.as_str()]["Properties"]["Environment"]["Variables"];
+        assert_eq!(vars[STAFF_MFA_VAR] == "required", staff, "{}", info.spec.id);
+        if staff {
+            assert_eq!(
+                vars[USER_POOL_ID_VAR],
+                json!({"Ref": "UserPool"}),
+                "{}",
+                info.spec.id
+            );
+            let role = format!("{}Role", info.logical_id.as_str());
+            let policy = doc["Resources"][role.as_str()]["Properties"]["Policies"].to_string();
+            assert!(
+                policy.contains("cognito-idp:AdminGetUser"),
+                "{}",
+                info.spec.id
+            );
+        }
+    }
+    let pool = &doc["Resources"]["UserPool"]["Properties"];
+    assert_eq!(pool["MfaConfiguration"], "OPTIONAL");
+    assert_eq!(pool["EnabledMfas"], json!(["SOFTWARE_TOKEN_MFA"]));
+    let local = stack(&local());
+    let local_doc = local.template.document().unwrap_or_default();
+    assert!(!local_doc.to_string().contains(STAFF_MFA_VAR));
+}

@@ -203,6 +203,10 @@ impl Gateway {
             "RevokeToken",
             "GlobalSignOut",
             "GetUser",
+            // Setting up an authenticator app (the back office's two-step sign-in).
+            "AssociateSoftwareToken",
+            "VerifySoftwareToken",
+            "SetUserMFAPreference",
         ];
         let target = request
             .headers()

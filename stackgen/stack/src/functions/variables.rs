@@ -83,6 +83,9 @@ pub(super) fn settings(ctx: &Ctx, spec: &FunctionSpec, vars: &mut Variables) {
     for (name, value) in super::super::kill_switch::variables(ctx, spec) {
         vars.literal(name, value);
     }
+    if let Some((name, value)) = super::super::identity::staff_mfa_variable(env, spec) {
+        vars.literal(name, value);
+    }
 }
 
 /// An HTTP function behind a CDN gets the value the CDN sends in

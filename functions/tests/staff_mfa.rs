@@ -1,0 +1,222 @@
+//! Where the environment says `staff.mfa: required`, a staff member's calls are refused with 403
+//! `MFA_REQUIRED` until they have set up an authenticator app, and let through after (the
+//! function asks the user pool: `functions/src/http/staff_mfa.rs`). The whole set-up runs
+//! against Cognito on moto as the back office runs it: sign in, AssociateSoftwareToken,
+//! VerifySoftwareToken with a wrong code and then the app's code, SetUserMFAPreference; after
+//! that, signing in asks for the code (SOFTWARE_TOKEN_MFA) and a wrong one is refused.
+
+mod support;
+#[path = "support/totp.rs"]
+mod totp;
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType,
+    SoftwareTokenMfaSettingsType, UsernameAttributeType,
+};
+use retail_functions::cart::Cart;
+use retail_functions::inventory::Inventory;
+use retail_spec::{
+    CART, GET_CART, GET_INVENTORY, INVENTORY, STAFF_GROUP, STAFF_MFA_VAR, USER_POOL_ID_VAR,
+};
+use support::Stack;
+use support::api::{Reply, access_claims, call};
+
+const EMAIL: &str = "picker@example.com";
+const PASSWORD: &str = "Staff-Picker-1";
+
+fn ok<T, E: std::fmt::Debug>(what: &str) -> impl FnOnce(E) -> T + '_ {
+    move |e| panic!("{what}: {e:?}")
+}
+
+/// A pool with an app client, and a staff member with a permanent password: (pool, client, sub).
+async fn staff_member(cognito: &Client, prefix: &str) -> (String, String, String) {
+    let pool = cognito
+        .create_user_pool()
+        .pool_name(format!("{prefix}-users"))
+        .username_attributes(UsernameAttributeType::Email)
+        .send()
+        .await
+        .unwrap_or_else(ok("pool"));
+    let pool = pool
+        .user_pool()
+        .and_then(|p| p.id())
+        .unwrap_or_default()
+        .to_owned();
+    let client = cognito
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("back-office")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap_or_else(ok("client"));
+    let client = client
+        .user_pool_client()
+        .and_then(|c| c.client_id())
+        .unwrap_or_default()
+        .to_owned();
+    let email = AttributeType::builder().name("email").value(EMAIL).build();
+    let user = cognito
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username(EMAIL)
+        .user_attributes(email.unwrap_or_else(ok("attribute")))
+        .send()
+        .await
+        .unwrap_or_else(ok("user"));
+    let sub = user
+        .user()
+        .map(|u| u.attributes())
+        .unwrap_or_default()
+        .iter()
+        .find(|a| a.name() == "sub")
+        .and_then(|a| a.value())
+        .unwrap_or_default()
+        .to_owned();
+    cognito
+        .admin_set_user_password()
+        .user_pool_id(&pool)
+        .username(EMAIL)
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap_or_else(ok("password"));
+    (pool, client, sub)
+}
+
+async fn sign_in(
+    cognito: &Client,
+    client: &str,
+) -> aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput {
+    cognito
+        .initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", EMAIL)
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap_or_else(ok("sign-in"))
+}
+
+/// What the back office does: the app's key, a wrong code refused, the right one accepted, and
+/// the app made the sign-in's second step.
+async fn set_up_authenticator(cognito: &Client, access_token: &str) -> String {
+    let secret = cognito
+        .associate_software_token()
+        .access_token(access_token)
+        .send()
+        .await
+        .unwrap_or_else(ok("associate"))
+        .secret_code()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!secret.is_empty(), "AssociateSoftwareToken gave no key");
+    let wrong = cognito
+        .verify_software_token()
+        .access_token(access_token)
+        .user_code("000000")
+        .send()
+        .await;
+    assert!(wrong.is_err(), "a wrong code was accepted: {wrong:?}");
+    cognito
+        .verify_software_token()
+        .access_token(access_token)
+        .user_code(totp::code_now(&secret).await)
+        .friendly_device_name("picker's phone")
+        .send()
+        .await
+        .unwrap_or_else(ok("verify"));
+    let totp = SoftwareTokenMfaSettingsType::builder()
+        .enabled(true)
+        .preferred_mfa(true)
+        .build();
+    cognito
+        .set_user_mfa_preference()
+        .access_token(access_token)
+        .software_token_mfa_settings(totp)
+        .send()
+        .await
+        .unwrap_or_else(ok("preference"));
+    secret
+}
+
+#[tokio::test]
+async fn staff_calls_need_an_authenticator_app_where_the_environment_requires_one() {
+    let stack = Stack::new("staff-mfa").await;
+    let cognito = Client::new(&stack.sdk);
+    let (pool, client, sub) = staff_member(&cognito, &stack.prefix).await;
+    let required = [
+        (STAFF_MFA_VAR, "required"),
+        (USER_POOL_ID_VAR, pool.as_str()),
+    ];
+    let env = stack.env_with(&INVENTORY, &required);
+    let inventory = Inventory::new(&stack.sdk, &env).unwrap_or_else(ok("inventory"));
+    let as_staff = || {
+        call(&GET_INVENTORY)
+            .claims(access_claims(&sub, &[STAFF_GROUP]))
+            .build()
+    };
+
+    let refused = Reply::of(inventory.handle(as_staff()).await);
+    let message = refused.error(403, "MFA_REQUIRED")["message"].clone();
+    assert!(
+        message.to_string().contains("authenticator app"),
+        "{message}"
+    );
+
+    // Without the setting, the same staff member is served on a password alone.
+    let plain = stack.env_with(&INVENTORY, &[(USER_POOL_ID_VAR, pool.as_str())]);
+    let open = Inventory::new(&stack.sdk, &plain).unwrap_or_else(ok("inventory"));
+    assert_eq!(Reply::of(open.handle(as_staff()).await).status, 200);
+    // Customer routes never ask.
+    let cart = Cart::new(&stack.sdk, &stack.env_with(&CART, &required)).unwrap_or_else(ok("cart"));
+    assert_eq!(
+        Reply::of(cart.handle(call(&GET_CART).build()).await).status,
+        200
+    );
+
+    let first = sign_in(&cognito, &client).await;
+    let access = first
+        .authentication_result()
+        .and_then(|r| r.access_token())
+        .unwrap_or_default()
+        .to_owned();
+    let secret = set_up_authenticator(&cognito, &access).await;
+    let served = Reply::of(inventory.handle(as_staff()).await);
+    assert_eq!(served.status, 200, "{}", served.body);
+
+    // Signing in now takes the app's code as a second step.
+    let challenged = sign_in(&cognito, &client).await;
+    assert_eq!(
+        challenged.challenge_name(),
+        Some(&ChallengeNameType::SoftwareTokenMfa)
+    );
+    let session = challenged.session().unwrap_or_default().to_owned();
+    let answer = |code: String, session: String| {
+        cognito
+            .respond_to_auth_challenge()
+            .client_id(&client)
+            .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+            .session(session)
+            .challenge_responses("USERNAME", EMAIL)
+            .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", code)
+            .send()
+    };
+    assert!(
+        answer("000000".into(), session.clone()).await.is_err(),
+        "a wrong code signed in"
+    );
+    let signed_in = answer(totp::code_now(&secret).await, session)
+        .await
+        .unwrap_or_else(ok("the app's code"));
+    assert!(
+        signed_in
+            .authentication_result()
+            .and_then(|r| r.access_token())
+            .is_some()
+    );
+}
