@@ -109,7 +109,8 @@ For a policy test, `EMULATOR_ACTION_LOG=<file>` makes the server append one line
 request it answers: the IAM action it asks for (`cloudformation:CreateChangeSet`,
 `s3:PutObject`, `ce:GetCostAndUsage`), the service being the request signature's signing name
 (IAM's prefix where the two differ: `monitoring` is `cloudwatch`, `email` is `ses`) and the
-action the name moto authorises it by (for S3, the IAM action of the method and resource).
+action the name moto authorises it by (for S3, the IAM action of the method and resource), then
+a tab and the access key id that signed it (`stackgen dev` gives each function its own).
 Unsigned requests (Cognito's InitiateAuth, which AWS takes without credentials) are not logged.
 
 With --exit-with-stdin the server exits when its standard input closes, i.e. when the test
@@ -1555,7 +1556,7 @@ def _log_action(authorization: str, action: str) -> None:
         return
     service = _IAM_PREFIX.get(scope[3], scope[3])
     with _action_log_lock, open(path, "a", encoding="utf-8") as log:
-        log.write(f"{service}:{action}\n")
+        log.write(f"{service}:{action}\t{scope[0]}\n")
 
 
 def install_action_log() -> None:

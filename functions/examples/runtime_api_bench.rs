@@ -224,6 +224,7 @@ fn environment(f: &'static FunctionSpec, api: &str) -> Vec<(String, String)> {
             Access::TableRead(t) | Access::TableWrite(t) => {
                 (t.env_var, format!("bench-{}", t.name))
             }
+            Access::TableScan(_) => continue,
             Access::QueueSend(q) | Access::QueueConsume(q) => (
                 q.env_var,
                 format!(

@@ -217,10 +217,15 @@ pub struct BucketSpec {
 /// IAM statement and the environment variable the function reads; nothing else is granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Access {
-    /// GetItem, Query, Scan, BatchGetItem (table and its indexes).
+    /// GetItem, Query, BatchGetItem (table and its indexes).
     TableRead(&'static TableSpec),
     /// TableRead plus PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem.
     TableWrite(&'static TableSpec),
+    /// Scan: reading the whole table page by page, which only a function that lists everything
+    /// needs (the catalog, the back office's inventory, the daily report); with TableRead or
+    /// TableWrite of the same table, which name it. Apart, so that a function that reads by key
+    /// (a cart, an order) cannot read every customer's with one call.
+    TableScan(&'static TableSpec),
     /// SendMessage.
     QueueSend(&'static QueueSpec),
     /// ReceiveMessage, DeleteMessage, GetQueueAttributes, ChangeMessageVisibility (the event
@@ -745,7 +750,8 @@ pub static CATALOG: FunctionSpec = FunctionSpec {
     trigger: Trigger::Http,
     memory_mb: 256,
     timeout_seconds: 10,
-    access: &[Access::TableRead(&PRODUCTS)],
+    // Listing the catalog and its categories scans the products.
+    access: &[Access::TableRead(&PRODUCTS), Access::TableScan(&PRODUCTS)],
     needs_stores: false,
 };
 
@@ -783,6 +789,8 @@ pub static INVENTORY: FunctionSpec = FunctionSpec {
     timeout_seconds: 10,
     access: &[
         Access::TableWrite(&PRODUCTS),
+        // `GET /inventory` lists every product.
+        Access::TableScan(&PRODUCTS),
         // `PUT /inventory` batches sent with an Idempotency-Key.
         Access::TableWrite(&IDEMPOTENCY),
         Access::BucketPut(&UPLOADS),
@@ -817,6 +825,8 @@ pub static REPORT_BUILDER: FunctionSpec = FunctionSpec {
         Access::QueueConsume(&REPORT_REQUESTS),
         Access::TableWrite(&REPORT_JOBS),
         Access::TableRead(&ORDERS),
+        // A report reads the orders of its days with a filtered scan (no date index).
+        Access::TableScan(&ORDERS),
         Access::TableRead(&PRODUCTS),
         Access::BucketWrite(&REPORTS),
     ],

@@ -30,7 +30,10 @@ fn stderr(out: &std::process::Output) -> String {
 fn take_actions(log: &std::path::Path) -> BTreeSet<String> {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     let _ = std::fs::write(log, "");
-    text.lines().map(str::to_owned).collect()
+    // `service:Action<TAB>access key id`: the action only.
+    text.lines()
+        .map(|l| l.split('\t').next().unwrap_or(l).to_owned())
+        .collect()
 }
 
 /// Every action the role's inline policies allow.

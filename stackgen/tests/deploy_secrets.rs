@@ -107,6 +107,28 @@ async fn a_secret_is_generated_once_kept_by_every_deploy_and_rotated_on_request(
     assert_ne!(new_value, value);
     let rotate_again = request(&body, true)?;
     assert!(!deploy::unchanged(&ctx, &rotate_again, &rotated.stack, BUCKET).await?);
+
+    // Created again (deleted, as destroy or the kill switch deletes it): there is no previous
+    // value to keep, so the fresh one is sent.
+    ctx.cloudformation
+        .delete_stack()
+        .stack_name(&rotated.stack.id)
+        .send()
+        .await?;
+    let again = request(&body, false)?;
+    let Plan::Changes(pending) = deploy::plan(&ctx, &again, policy, wait, &progress).await? else {
+        return Err("a deleted stack must be created again".into());
+    };
+    assert!(pending.creates_stack);
+    let recreated = deploy::execute(&ctx, &again, &pending, wait, &progress).await?;
+    let third = recreated
+        .stack
+        .parameters
+        .get(SECRET)
+        .cloned()
+        .unwrap_or_default();
+    assert!(is_generated(&third), "{third:?}");
+    assert!(third != value && third != new_value);
     Ok(())
 }
 

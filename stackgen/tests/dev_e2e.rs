@@ -21,10 +21,21 @@ use stackgen::dev::{self, UserPoolRef};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
-    let moto = Moto::start()?;
+    let actions =
+        std::env::temp_dir().join(format!("stackgen-e2e-actions-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&actions);
+    let moto = Moto::start_with(&[("EMULATOR_ACTION_LOG", &actions.display().to_string())])?;
     let env = stackgen::env::load_named(&workspace().join("environments"), "local")?;
     let local = dev_support::deploy_local(&moto, &env).await?;
     let config = dev_support::local_config(&env, &local, &moto, dev_support::function_binaries()?)?;
+    let keys: Vec<(String, String)> = config
+        .functions
+        .iter()
+        .map(|f| {
+            let key = stackgen::dev::function_key_id(&config.emulator, &f.id);
+            (key, f.logical_id.clone())
+        })
+        .collect();
     assert_eq!(
         config.queues.len(),
         3,
@@ -51,6 +62,9 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
     }
     dev.stop().await;
     result?;
+    let logged = std::fs::read_to_string(&actions)?;
+    let _ = std::fs::remove_file(&actions);
+    every_call_is_granted(&logged, &keys, &local.template)?;
     assert_eq!(during.as_deref(), Some("Disabled"));
     assert_eq!(
         state(lambda, esm).await.as_deref(),
@@ -58,6 +72,103 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
         "given back on stop"
     );
     Ok(())
+}
+
+/// Least privilege, measured: every AWS action a function asked the emulator for during the
+/// run (the emulator's action log, each line `service:Action<TAB>key id`; `stackgen dev` gives
+/// each function a key id of its own) is allowed by that function's role in the rendered
+/// template. moto does not enforce IAM, so this is where a missing grant shows up before
+/// AWS answers it with AccessDenied.
+///
+/// DynamoDB's transactions are authorised item by item: "Permissions for Put, Update, Delete,
+/// and Get actions are governed by the permissions used for the underlying PutItem, UpdateItem,
+/// DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
+/// dynamodb:ConditionCheckItem permission" (Amazon DynamoDB Developer Guide, "Using IAM with
+/// DynamoDB transactions":
+/// <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html>),
+/// so a logged TransactWriteItems needs one of those, TransactGetItems GetItem.
+fn every_call_is_granted(
+    logged: &str,
+    keys: &[(String, String)],
+    template: &Value,
+) -> Result<(), BoxError> {
+    let mut missing = Vec::new();
+    let mut used = std::collections::BTreeMap::<&str, std::collections::BTreeSet<&str>>::new();
+    for line in logged.lines() {
+        let Some((action, key)) = line.split_once('\t') else {
+            continue;
+        };
+        let Some((_, logical)) = keys.iter().find(|(k, _)| k == key) else {
+            continue; // stackgen dev itself, the test's own calls
+        };
+        used.entry(logical.as_str()).or_default().insert(action);
+    }
+    for (logical, actions) in &used {
+        let granted = role_actions(template, logical);
+        for action in actions {
+            let needs: Vec<&str> = match *action {
+                "dynamodb:TransactWriteItems" => vec![
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:ConditionCheckItem",
+                ],
+                "dynamodb:TransactGetItems" => vec!["dynamodb:GetItem"],
+                other => vec![other],
+            };
+            if !needs.iter().any(|n| allows(&granted, n)) {
+                missing.push(format!("{logical}: {action}"));
+            }
+        }
+        println!("{logical} used: {actions:?}");
+    }
+    assert!(
+        !used.is_empty(),
+        "no function call was logged: {logged:.400}"
+    );
+    assert!(
+        missing.is_empty(),
+        "calls the functions' roles do not allow (AWS would answer AccessDenied): {missing:#?}"
+    );
+    Ok(())
+}
+
+/// The actions the inline policies of `<logical>Role` allow.
+fn role_actions(template: &Value, logical: &str) -> Vec<String> {
+    let role = &template["Resources"][format!("{logical}Role")]["Properties"];
+    let mut out = Vec::new();
+    for policy in role["Policies"].as_array().into_iter().flatten() {
+        for statement in policy["PolicyDocument"]["Statement"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if statement["Effect"] != "Allow" {
+                continue;
+            }
+            match &statement["Action"] {
+                Value::String(a) => out.push(a.clone()),
+                Value::Array(list) => {
+                    out.extend(list.iter().filter_map(|a| a.as_str().map(str::to_owned)))
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Whether `granted` allows `action` (IAM compares case-insensitively; `*` matches any run).
+fn allows(granted: &[String], action: &str) -> bool {
+    granted.iter().any(|g| {
+        let (g, a) = (g.to_ascii_lowercase(), action.to_ascii_lowercase());
+        match g.split_once('*') {
+            Some((head, tail)) => {
+                a.starts_with(head) && a.ends_with(tail) && a.len() >= head.len() + tail.len()
+            }
+            None => g == a,
+        }
+    })
 }
 
 /// The staff member (added as `stackgen staff add` does) and two customers, signed in.
@@ -269,6 +380,23 @@ async fn drive(
         assert_eq!(r.status, 403, "{method} {path}: {}", r.text());
         assert_eq!(r.json()["error"]["code"], "FORBIDDEN", "{method} {path}");
     }
+    // The back office's inventory: every product (the one call that scans the products).
+    let listed = call(
+        "GET",
+        "/api/inventory".into(),
+        staff.clone(),
+        vec![],
+        Value::Null,
+    )
+    .await?;
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    assert!(
+        listed.json()["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|p| p["sku"] == "E2E-APL")),
+        "{}",
+        listed.text()
+    );
     let apple = call(
         "GET",
         "/api/catalog/E2E-APL".into(),

@@ -145,7 +145,10 @@ async fn requests_and_responses_cross_the_gateway_as_api_gateway_translates_them
     assert_eq!(env["AWS_LAMBDA_FUNCTION_VERSION"], "$LATEST");
     assert_eq!(env["AWS_REGION"], "us-east-1");
     assert_eq!(env["AWS_ENDPOINT_URL"], NO_EMULATOR);
-    assert_eq!(env["AWS_ACCESS_KEY_ID"], "testing");
+    assert_eq!(
+        env["AWS_ACCESS_KEY_ID"], "testing-catalog",
+        "a key id of its own"
+    );
     assert_eq!(env["ECHO_MARK"], "from-template");
     assert!(
         env["AWS_LAMBDA_RUNTIME_API"]

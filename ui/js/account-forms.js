@@ -231,6 +231,9 @@ async function submitMfaCode(event, page) {
       } else if (err.code === "CodeMismatchException") {
         fieldError(input, "That code is not right. Enter the code your app shows now (it changes every 30 seconds).");
         focusAfter = input;
+      } else if (err.code === "ExpiredCodeException") {
+        fieldError(input, "That code was used already. Wait for your app's next code (at most 30 seconds), then enter it.");
+        focusAfter = input;
       } else {
         serviceProblem("mfa-code-alert", err);
       }

@@ -648,12 +648,20 @@ async function beginSetup() {
     secret.textContent = key.secret.replace(/(.{4})/g, "$1 ").trim();
     link.href = key.uri;
   } catch (err) {
-    if (err instanceof AuthError && err.code === "NotAuthorizedException") {
-      await doSignOut();
+    if (err instanceof AuthError && (err.code === "NotAuthorizedException" || err.code === "NotSignedIn")) {
+      sessionEnded();
       return;
     }
     alertIn("mfa-setup-alert", err.message);
   }
+}
+
+/** Cognito no longer takes the session's token (revoked, or expired past refreshing). */
+function sessionEnded() {
+  state.session = null;
+  state.mfaRequired = false;
+  signOut();
+  setMode("signed-out", { notice: "Your session has ended. Sign in again to continue.", focus: true });
 }
 
 async function submitSetup(event) {
@@ -669,6 +677,7 @@ async function submitSetup(event) {
     return;
   }
   let done = false;
+  let ended = false;
   await busy($("#mfa-setup-submit"), "Checking…", async () => {
     try {
       await confirmAuthenticator(code, "Greenleaf back office");
@@ -677,13 +686,20 @@ async function submitSetup(event) {
       if (err.code === "CodeMismatchException" || err.code === "EnableSoftwareTokenMFAException") {
         fieldError(input, "That code is not right. Enter the code your app shows now (it changes every 30 seconds).");
         input.focus();
+      } else if (err.code === "NotAuthorizedException" || err.code === "NotSignedIn") {
+        ended = true;
       } else {
         alertIn("mfa-setup-alert", err.message);
       }
     }
   });
+  if (ended) {
+    sessionEnded();
+    return;
+  }
   if (!done) return;
   form.reset();
+  state.mfaRequired = false;
   setMode("staff", { focus: true });
   $("#mfa-offer").hidden = true;
   announce("Two-step sign-in is on. From now on, signing in asks for a code from your authenticator app.");
@@ -809,6 +825,7 @@ function sessionChanged(session, reason) {
     setMode(mode, { notice });
   } else if (session && before && session.sub !== before.sub && mode === "staff") {
     // Another staff member signed in, in another tab: start over with their session.
+    state.mfaRequired = false;
     setMode("signed-out");
     setMode("staff");
   } else {

@@ -352,7 +352,9 @@ export async function completeMfa(challenge, code) {
       ChallengeResponses: { USERNAME: challenge.username, SOFTWARE_TOKEN_MFA_CODE: code },
     });
   } catch (err) {
-    if (err instanceof AuthError && (err.code === "NotAuthorizedException" || err.code === "ResourceNotFoundException" || err.code === "ExpiredCodeException")) {
+    // ExpiredCodeException is a code used once already (Cognito takes each code once): the
+    // page asks for the app's next one, with the same challenge.
+    if (err instanceof AuthError && (err.code === "NotAuthorizedException" || err.code === "ResourceNotFoundException")) {
       throw new AuthError("Signing in took too long, so it expired. Sign in again with your password.", {
         code: "SessionExpired",
         status: err.status,
@@ -364,11 +366,16 @@ export async function completeMfa(challenge, code) {
   return finishSignIn(out);
 }
 
+/** The session's access token, refreshed first when it is about to expire. */
+async function freshAccessToken() {
+  const token = (await authHeader()).authorization?.slice("Bearer ".length);
+  if (!token) throw new AuthError("You are not signed in.", { code: "NotSignedIn", status: 401 });
+  return token;
+}
+
 /** Whether the signed-in account has an authenticator app (GetUser's UserMFASettingList). */
 export async function hasAuthenticator() {
-  const tokens = readTokens();
-  if (!tokens) throw new AuthError("You are not signed in.", { code: "NotSignedIn", status: 401 });
-  const out = await cognito("GetUser", { AccessToken: tokens.accessToken });
+  const out = await cognito("GetUser", { AccessToken: await freshAccessToken() });
   return (out.UserMFASettingList || []).includes("SOFTWARE_TOKEN_MFA");
 }
 
@@ -377,9 +384,7 @@ export async function hasAuthenticator() {
  * to type into the app (base32) and the `otpauth://` link apps open or read as a QR code.
  */
 export async function startAuthenticator(issuer) {
-  const tokens = readTokens();
-  if (!tokens) throw new AuthError("You are not signed in.", { code: "NotSignedIn", status: 401 });
-  const out = await cognito("AssociateSoftwareToken", { AccessToken: tokens.accessToken });
+  const out = await cognito("AssociateSoftwareToken", { AccessToken: await freshAccessToken() });
   const secret = String(out.SecretCode || "");
   const email = currentSession()?.email || "";
   const label = encodeURIComponent(`${issuer}:${email}`);
@@ -393,11 +398,10 @@ export async function startAuthenticator(issuer) {
  * an AuthError with code "CodeMismatchException" (or "EnableSoftwareTokenMFAException").
  */
 export async function confirmAuthenticator(code, deviceName) {
-  const tokens = readTokens();
-  if (!tokens) throw new AuthError("You are not signed in.", { code: "NotSignedIn", status: 401 });
-  await cognito("VerifySoftwareToken", { AccessToken: tokens.accessToken, UserCode: code, FriendlyDeviceName: deviceName });
+  const accessToken = await freshAccessToken();
+  await cognito("VerifySoftwareToken", { AccessToken: accessToken, UserCode: code, FriendlyDeviceName: deviceName });
   await cognito("SetUserMFAPreference", {
-    AccessToken: tokens.accessToken,
+    AccessToken: accessToken,
     SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
   });
 }

@@ -65,20 +65,7 @@ impl StaffMfa {
             .await;
         let has_totp = match user {
             Ok(user) => user.user_mfa_setting_list().iter().any(|m| m == TOTP),
-            Err(e)
-                if matches!(
-                    e.as_service_error(),
-                    Some(AdminGetUserError::UserNotFoundException(_))
-                ) =>
-            {
-                false
-            }
-            Err(e) => {
-                return Err(ApiError::internal(
-                    "checking the staff member's second factor in the user pool",
-                    aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&e),
-                ));
-            }
+            Err(e) => return Err(lookup_failed(&e)),
         };
         if !has_totp {
             return Err(ApiError::new(
@@ -99,5 +86,26 @@ impl StaffMfa {
             .ok()
             .and_then(|seen| seen.get(sub).copied())
             .is_some_and(|at| at.elapsed() < REMEMBER)
+    }
+}
+
+/// A failed lookup: the account is gone (its token outlived it: sign in again), the pool is
+/// throttling (503, the client may retry), or something else (500).
+fn lookup_failed(
+    e: &aws_sdk_cognitoidentityprovider::error::SdkError<AdminGetUserError>,
+) -> ApiError {
+    match e.as_service_error() {
+        Some(AdminGetUserError::UserNotFoundException(_)) => ApiError::new(
+            ErrorCode::Unauthorized,
+            "This account no longer exists. Sign in again.",
+        ),
+        Some(AdminGetUserError::TooManyRequestsException(_)) => ApiError::new(
+            ErrorCode::ServiceBusy,
+            "The sign-in service is busy; try again in a moment.",
+        ),
+        _ => ApiError::internal(
+            "checking the staff member's second factor in the user pool",
+            aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(e),
+        ),
     }
 }

@@ -271,6 +271,8 @@ impl Stack {
                 Access::TableRead(t) | Access::TableWrite(t) => {
                     (t.env_var, self.table(t).to_owned())
                 }
+                // IAM only: the read or write grant of the same table names it.
+                Access::TableScan(_) => continue,
                 Access::QueueSend(q) | Access::QueueConsume(q) => {
                     (q.env_var, self.queue(q).url.clone())
                 }

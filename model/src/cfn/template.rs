@@ -552,7 +552,9 @@ impl Template {
 
     /// A secret the deploy generates: a NoEcho string parameter that the first deploy of the
     /// stack fills with a fresh random value and every later deploy keeps as it is
-    /// (`UsePreviousValue`), so nobody types it, no file holds it, and no answer shows it.
+    /// (`UsePreviousValue`), so nobody types it and no file holds it. CloudFormation shows it as
+    /// `****`; the resources given it hold it as given (whoever may read their configuration
+    /// may read it).
     pub fn secret(&mut self, name: &str, description: &str) -> ParamHandle {
         let handle = self.parameter(
             name,

@@ -71,9 +71,9 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub stack: Option<String>,
     /// Give the stack's generated secrets (the value the CDN sends the API in x-origin-verify)
-    /// new values, e.g. after one was shown where it should not be. The functions take the new
-    /// value at once and the CDN within minutes: until every edge location has it, some API
-    /// requests get 403, so rotate at a quiet hour.
+    /// new values, e.g. after one was shown where it should not be. The CDN takes the new value
+    /// first (minutes, until every edge location has it), then the functions: a few seconds of
+    /// 403s at most.
     #[arg(long)]
     pub rotate_secrets: bool,
 }

@@ -255,11 +255,14 @@ async fn drifted_resources(
                 properties: d
                     .property_differences()
                     .iter()
-                    .map(|p| PropertyDrift {
-                        path: p.property_path().unwrap_or_default().to_owned(),
-                        expected: p.expected_value().unwrap_or_default().to_owned(),
-                        actual: p.actual_value().unwrap_or_default().to_owned(),
-                        kind: p.difference_type().map_or("", |k| k.as_str()).to_owned(),
+                    .map(|p| {
+                        let path = p.property_path().unwrap_or_default();
+                        PropertyDrift {
+                            path: path.to_owned(),
+                            expected: shown(path, p.expected_value().unwrap_or_default()),
+                            actual: shown(path, p.actual_value().unwrap_or_default()),
+                            kind: p.difference_type().map_or("", |k| k.as_str()).to_owned(),
+                        }
                     })
                     .collect(),
             }
@@ -267,4 +270,43 @@ async fn drifted_resources(
     }
     out.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
     Ok(out)
+}
+
+/// A drifted property's value as reports show it: the CDN's origin secret (a function's
+/// `ORIGIN_VERIFY` variable, the distribution's origin headers) masked as CloudFormation masks
+/// the NoEcho parameter it comes from, so that a drift report (printed in CI logs, kept as an
+/// artifact) never carries it.
+fn shown(path: &str, value: &str) -> String {
+    let secret = |text: &str| {
+        text.contains(retail_spec::ORIGIN_VERIFY_VAR) || text.contains("OriginCustomHeaders")
+    };
+    if secret(path) || secret(value) {
+        stackgen_diff::MASKED_PARAMETER_VALUE.to_owned()
+    } else {
+        value.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn the_origin_secret_never_shows_in_a_drift_report() {
+        let secret = "6f1c0e5d9b2a4c7e8f3a1b2c3d4e5f60";
+        assert_eq!(
+            shown("/Environment/Variables/ORIGIN_VERIFY", secret),
+            "****"
+        );
+        assert_eq!(
+            shown(
+                "/DistributionConfig/Origins/1/OriginCustomHeaders/0/HeaderValue",
+                secret
+            ),
+            "****"
+        );
+        let variables = format!(r#"{{"ORIGIN_VERIFY":"{secret}","STACKGEN_ENV":"dev"}}"#);
+        assert_eq!(shown("/Environment/Variables", &variables), "****");
+        assert_eq!(shown("/MemorySize", "256"), "256");
+    }
 }

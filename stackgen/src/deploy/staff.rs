@@ -411,12 +411,24 @@ async fn has_authenticator(
         .user_pool_id(pool)
         .username(email)
         .send()
-        .await
-        .map_err(|e| ctx.fail("cognito-idp", "AdminGetUser", e))?;
-    Ok(user
-        .user_mfa_setting_list()
-        .iter()
-        .any(|m| m == "SOFTWARE_TOKEN_MFA"))
+        .await;
+    match user {
+        Ok(user) => Ok(user
+            .user_mfa_setting_list()
+            .iter()
+            .any(|m| m == "SOFTWARE_TOKEN_MFA")),
+        Err(e) => {
+            let e = ctx.fail("cognito-idp", "AdminGetUser", e);
+            // Deleted since the group was listed: nothing to show.
+            if e.service_failure()
+                .is_some_and(|f| f.code == "UserNotFoundException")
+            {
+                Ok(false)
+            } else {
+                Err(e.into())
+            }
+        }
+    }
 }
 
 /// A staff member lost their authenticator app: turns it off for `email` and signs them out

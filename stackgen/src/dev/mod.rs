@@ -49,7 +49,7 @@ pub use launch::{LaunchOptions, prepare};
 pub use logs::{LogOptions, LogSink};
 pub use plan::{
     DeployedResource, DeployedStack, EmulatorAccess, FunctionPlan, PlanError, QueueMapping,
-    StreamMapping,
+    StreamMapping, function_key_id,
 };
 pub use start::start;
 

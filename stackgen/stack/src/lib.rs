@@ -288,8 +288,9 @@ pub enum EnvValue {
     Literal(String),
     /// Resolved at deploy time: the value of this stack output.
     Output(String),
-    /// Set at deploy time: the value of this template parameter (a secret the deploy generates
-    /// is never shown, so `stackgen dev` reads it from the deployed stack).
+    /// Set at deploy time: the value of this template parameter. `stackgen dev` resolves it
+    /// from the deployed stack; for a secret CloudFormation answers `****` there, which the
+    /// functions and the local gateway then share (the emulator answers the value itself).
     Parameter(String),
 }
 
@@ -462,6 +463,7 @@ pub fn assemble(env: &Environment) -> Result<RetailStack, StackError> {
             origin_secret: origin_secret.as_ref(),
         },
     );
+    edge::checks_after_distribution(&mut ctx, &functions, &edge);
     photos::build(&mut ctx, &data, &events, edge.origin.clone())?;
     if env.waf_enabled() {
         identity::protect(&mut ctx, &identity);

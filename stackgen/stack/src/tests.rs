@@ -120,6 +120,8 @@ fn grants_become_scoped_statements_and_environment_variables() {
         for a in f.access {
             let (var, target) = match a {
                 Access::TableRead(t) | Access::TableWrite(t) => (t.env_var, ids::table(t)),
+                // IAM only: the read or write grant of the same table names it.
+                Access::TableScan(_) => continue,
                 Access::QueueSend(q) | Access::QueueConsume(q) => (q.env_var, ids::queue(q)),
                 Access::TopicPublish(t) => (t.env_var, ids::topic(t)),
                 Access::BucketRead(b)
@@ -476,6 +478,13 @@ fn the_cdn_sends_the_api_a_secret_every_http_function_checks() {
             "{}",
             info.spec.id
         );
+        // Updated after the distribution, so the edges send a new value before it is asked for.
+        let depends = &doc["Resources"][info.logical_id.as_str()]["DependsOn"];
+        let waits = depends
+            .as_array()
+            .is_some_and(|d| d.contains(&json!(ids::DISTRIBUTION)))
+            || depends == &json!(ids::DISTRIBUTION);
+        assert_eq!(waits, http, "{}", info.spec.id);
     }
     // No CDN, nothing to go around: no secret, no check.
     let local = stack(&local());
@@ -522,4 +531,41 @@ fn staff_route_functions_check_the_second_factor_where_required() {
     let local = stack(&local());
     let local_doc = local.template.document().unwrap_or_default();
     assert!(!local_doc.to_string().contains(STAFF_MFA_VAR));
+}
+
+/// Only the functions that list a whole table may Scan it, and each names the table through its
+/// read or write grant; no read or write grant includes Scan.
+#[test]
+fn scanning_is_granted_apart_and_only_with_a_read_or_write_of_the_table() {
+    let mut scanners = Vec::new();
+    for f in FUNCTIONS {
+        for a in f.access {
+            if let Access::TableScan(t) = a {
+                scanners.push(format!("{}:{}", f.id, t.id));
+                let named = f.access.iter().any(
+                    |b| matches!(b, Access::TableRead(u) | Access::TableWrite(u) if u.id == t.id),
+                );
+                assert!(named, "{} scans {} without reading it", f.id, t.id);
+            }
+        }
+    }
+    assert_eq!(
+        scanners,
+        [
+            "catalog:Products",
+            "inventory:Products",
+            "report-builder:Orders"
+        ]
+    );
+    let doc = stack(&dev()).template.document().unwrap_or_default();
+    for info in &stack(&dev()).functions {
+        let role = format!("{}Role", info.logical_id.as_str());
+        let policy = doc["Resources"][role.as_str()]["Properties"]["Policies"].to_string();
+        let scans = info
+            .spec
+            .access
+            .iter()
+            .any(|a| matches!(a, Access::TableScan(_)));
+        assert_eq!(policy.contains("dynamodb:Scan"), scans, "{}", info.spec.id);
+    }
 }

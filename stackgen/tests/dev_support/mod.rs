@@ -188,6 +188,11 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Result<Moto, BoxError> {
+        Moto::start_with(&[])
+    }
+
+    /// The emulator with these environment variables (`EMULATOR_ACTION_LOG`, …).
+    pub fn start_with(vars: &[(&str, &str)]) -> Result<Moto, BoxError> {
         // The project's emulator: moto plus the Cognito user pools the stack declares, on a
         // port it binds itself and reports (`functions/tests/support/moto.rs`).
         let program = workspace().join(".venv/bin/python");
@@ -195,6 +200,7 @@ impl Moto {
         command
             .arg(workspace().join("scripts/emulator.py"))
             .args(["--exit-with-stdin", "127.0.0.1", "0"])
+            .envs(vars.iter().copied())
             .stderr(Stdio::null());
         let (child, port) = emulator::spawn_emulator(&mut command)
             .map_err(|e| format!("{e} ({})", program.display()))?;

@@ -42,6 +42,12 @@ impl EmulatorAccess {
     }
 }
 
+/// The access key id `function` signs its emulator requests with: the emulator's, then the
+/// function's id.
+pub fn function_key_id(emulator: &EmulatorAccess, function: &str) -> String {
+    format!("{}-{function}", emulator.access_key_id)
+}
+
 /// The process environment of `function` (without the per-process runtime API address and log
 /// stream name).
 pub fn process_environment(
@@ -85,7 +91,10 @@ pub fn process_environment(
     if let Some(level) = &function.log_level {
         set("AWS_LAMBDA_LOG_LEVEL", level.clone());
     }
-    set("AWS_ACCESS_KEY_ID", emulator.access_key_id.clone());
+    // Lambda runs each function with its own role's credentials; here each gets its own key id
+    // (the emulator takes any, with the one secret), so that the emulator's action log
+    // (`EMULATOR_ACTION_LOG`) says which function asked for what.
+    set("AWS_ACCESS_KEY_ID", function_key_id(emulator, &function.id));
     set("AWS_SECRET_ACCESS_KEY", emulator.secret_access_key.clone());
     if let Some(token) = &emulator.session_token {
         set("AWS_SESSION_TOKEN", token.clone());
@@ -134,7 +143,7 @@ mod tests {
         assert_eq!(env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"], "256");
         assert_eq!(env["AWS_LAMBDA_FUNCTION_VERSION"], "$LATEST");
         assert_eq!(env["AWS_ENDPOINT_URL"], "http://127.0.0.1:5000");
-        assert_eq!(env["AWS_ACCESS_KEY_ID"], "testing");
+        assert_eq!(env["AWS_ACCESS_KEY_ID"], "testing-catalog");
         assert_eq!(env["LAMBDA_TASK_ROOT"], "/w/target/debug");
         assert_eq!(env["AWS_LAMBDA_LOG_FORMAT"], "JSON");
         assert_eq!(env["AWS_LAMBDA_LOG_LEVEL"], "WARN");

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 pub use deployed::{DeployedResource, DeployedStack};
 pub use functions::{find_function_resource, pascal, plan_functions};
-pub use lambda_env::{EmulatorAccess, process_environment};
+pub use lambda_env::{EmulatorAccess, function_key_id, process_environment};
 pub use mappings::{plan_queues, plan_streams};
 pub use resolve::Resolver;
 

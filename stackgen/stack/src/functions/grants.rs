@@ -13,13 +13,13 @@ pub(super) const TABLE_READ: &[&str] = &[
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
     "dynamodb:Query",
-    "dynamodb:Scan",
 ];
+/// Reading a whole table ([`Access::TableScan`]); its indexes are not scanned.
+pub(super) const TABLE_SCAN: &[&str] = &["dynamodb:Scan"];
 pub(super) const TABLE_WRITE: &[&str] = &[
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
     "dynamodb:Query",
-    "dynamodb:Scan",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
@@ -135,6 +135,17 @@ pub(super) fn grant(
             DELETE_OWN_STACK,
             vec![Pseudo::StackId.into()],
         ),
+        Access::TableScan(t) => {
+            let table = grantable
+                .data
+                .table(t)
+                .ok_or_else(|| undeclared(spec, "table", t.id))?;
+            (
+                format!("Scan{}", ids::table(t)),
+                TABLE_SCAN,
+                vec![table.arn().into()],
+            )
+        }
         Access::TableStream(t) => {
             let table = grantable
                 .data
