@@ -191,7 +191,7 @@ const PROVES = {
   "18b-backoffice-new-password": "A new staff member's first sign-in with a temporary password asks for a new password.",
   "18c-backoffice-new-staff": "The new password must be repeated exactly; once set, the new staff member is in the back office.",
   "18d-backoffice-mfa-setup": "A staff call refused for want of an authenticator app (MFA_REQUIRED) opens the set-up: the key to type into the app, a wrong code refused on the field, the app's code turning two-step sign-in on.",
-  "18e-backoffice-mfa-code": "With an authenticator app, signing in asks for its code before any token is kept; a wrong code is refused, the app's code opens the back office.",
+  "18e-backoffice-mfa-code": "With an authenticator app, signing in asks for its code before any token is kept (in the back office and in the shop); a wrong code is refused, the app's code signs in.",
   "19-phone-shop": "At phone width the storefront reflows to one column and the cart still works.",
   "20-phone-backoffice": "At phone width the back office stays usable.",
   "21-no-sign-in": "Without sign-in configured the shop still browses and says sign-in is unavailable.",
@@ -1333,14 +1333,22 @@ test("storefront and back office against the live stack", async (t) => {
       await page.locator("#account-actions").getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("heading", { name: "Staff sign-in" }).waitFor();
 
-      // The shop does not ask for the code: it says where to sign in.
+      // The shop asks for the code too.
       await page.goto(new URL("#sign-in", BASE).href);
       const shopSignIn = view("sign-in");
       await shopSignIn.getByRole("textbox", { name: "Email" }).fill(member.email);
       await shopSignIn.getByLabel("Password", { exact: true }).fill(member.password);
       await shopSignIn.getByRole("button", { name: "Sign in", exact: true }).click();
-      await eventually("the back-office hint", async () => /back office/.test(await page.locator("#sign-in-alert").textContent()));
-      assert.equal(await stored(page, SESSION_KEY), null);
+      await page.getByRole("heading", { name: "Enter your code" }).waitFor();
+      assert.equal(await page.evaluate(() => location.hash), "#mfa-code");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "mfa-code-title");
+      assert.equal(await stored(page, SESSION_KEY), null, "tokens kept before the code was entered");
+      const shopCode = view("mfa-code");
+      await shopCode.getByRole("textbox", { name: "Code" }).fill(await authenticatorCode(secret));
+      await shopCode.getByRole("button", { name: "Sign in" }).click();
+      await eventually("the signed-in account bar", async () => (await accountBar.textContent()).includes(`Signed in as ${member.email}`));
+      await accountBar.getByRole("button", { name: "Sign out" }).click();
+      await eventually("the guest account bar", async () => /Shopping as a guest/.test(await accountBar.textContent()));
     },
     { skip: NO_EMULATOR && `${NO_EMULATOR}: the staff member is made with the emulator's admin API` },
   );

@@ -1,10 +1,11 @@
 // The account handling the storefront and the back office share: the sign-in form, the
-// new-password form of a first sign-in with a temporary password, the checks of what people type
-// into them, the forms' alerts and the account bar. Both pages use the same element ids for them
-// (#sign-in-form, #sign-in-email, #sign-in-password, #sign-in-alert, #sign-in-submit;
-// #new-password-form, #new-password-email, #new-password, #new-password-repeat,
-// #new-password-rule, #new-password-alert, #new-password-submit; #account-status,
-// #account-actions). What differs — where a signed-in user goes, how the page shows the
+// new-password form of a first sign-in with a temporary password, the code form of an account
+// with an authenticator app, the checks of what people type into them, the forms' alerts and the
+// account bar. Both pages use the same element ids for them (#sign-in-form, #sign-in-email,
+// #sign-in-password, #sign-in-alert, #sign-in-submit; #new-password-form, #new-password-email,
+// #new-password, #new-password-repeat, #new-password-rule, #new-password-alert,
+// #new-password-submit; #mfa-code-form, #mfa-code, #mfa-code-alert, #mfa-code-submit;
+// #account-status, #account-actions). What differs — where a signed-in user goes, how the page shows the
 // new-password form or the sign-in form again, what an unconfirmed account is told, the account
 // bar's words for nobody signed in — each page passes in.
 
@@ -83,16 +84,15 @@ export function passwordRefused(input, err) {
  * - `challenge()`: the challenge kept, which the new-password form answers;
  * - `signInAgain(notice)`: the new-password step expired; show the sign-in form with `notice`
  *   above it (its email is filled in, and its password field then gets the focus).
- * - `askMfaCode(challenge)` (optional: a page with #mfa-code-form, #mfa-code, #mfa-code-alert,
- *   #mfa-code-submit): the account has an authenticator app; show the code form and keep
- *   `challenge`, which `challenge()` then returns. A page without it tells the user where to
- *   sign in instead (`mfaElsewhere`).
+ * - `askMfaCode(challenge)`: the account has an authenticator app; the code form (#mfa-code-form,
+ *   #mfa-code, #mfa-code-alert, #mfa-code-submit) is reset: show it and keep `challenge`, which
+ *   `challenge()` then returns.
  */
 export function initSignInForms(page) {
   $("#new-password-rule").textContent = PASSWORD_RULE;
   $("#sign-in-form").addEventListener("submit", (event) => submitSignIn(event, page));
   $("#new-password-form").addEventListener("submit", (event) => submitNewPassword(event, page));
-  document.querySelector("#mfa-code-form")?.addEventListener("submit", (event) => submitMfaCode(event, page));
+  $("#mfa-code-form").addEventListener("submit", (event) => submitMfaCode(event, page));
 }
 
 async function submitSignIn(event, page) {
@@ -135,10 +135,6 @@ async function submitSignIn(event, page) {
   focusAfter?.focus();
   if (mfa) {
     password.value = "";
-    if (!page.askMfaCode) {
-      alertIn("sign-in-alert", page.mfaElsewhere || "This account signs in with an authenticator app, which this page does not ask for.");
-      return;
-    }
     const next = $("#mfa-code-form");
     clearFieldErrors(next);
     clearAlert("mfa-code-alert");

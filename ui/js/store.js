@@ -56,7 +56,7 @@ const MAX_QTY = 99;
 const CART_MAX_QTY = 999;
 /** Most different products a cart holds (the API's limit). */
 const CART_MAX_LINES = 50;
-const AUTH_VIEWS = ["sign-in", "sign-up", "confirm-account", "new-password"];
+const AUTH_VIEWS = ["sign-in", "sign-up", "confirm-account", "new-password", "mfa-code"];
 
 const state = {
   session: currentSession(), // {sub, email, groups, isStaff} or null (a guest)
@@ -1064,6 +1064,13 @@ function askNewPassword(challenge) {
   route(); // switch now: the heading gets the focus
 }
 
+/** The account has an authenticator app (staff set one up in the back office): on to its code. */
+function askMfaCode(challenge) {
+  state.challenge = challenge;
+  location.hash = "#mfa-code";
+  route();
+}
+
 /** The new-password step expired: back to the sign-in form, which says so. */
 function signInAgain(notice) {
   state.challenge = null;
@@ -1254,15 +1261,7 @@ function renderSignInReason() {
 
 function initAccount() {
   $("#sign-up-password-rule").textContent = PASSWORD_RULE;
-  initSignInForms({
-    signedIn,
-    notConfirmed,
-    askNewPassword,
-    challenge: () => state.challenge,
-    signInAgain,
-    // Only staff set up an authenticator app (in the back office), and sign in there.
-    mfaElsewhere: "This account signs in with an authenticator app code, which the shop does not ask for: sign in from the back office (admin.html).",
-  });
+  initSignInForms({ signedIn, notConfirmed, askNewPassword, askMfaCode, challenge: () => state.challenge, signInAgain });
   $("#sign-up-form").addEventListener("submit", submitSignUp);
   $("#confirm-form").addEventListener("submit", submitConfirm);
   $("#confirm-resend").addEventListener("click", resendConfirmation);
@@ -1281,13 +1280,14 @@ const TITLES = {
   "sign-up": "Create an account",
   "confirm-account": "Confirm your email",
   "new-password": "Choose a new password",
+  "mfa-code": "Enter your code",
 };
 
 function route({ initial = false } = {}) {
   const wanted = location.hash.slice(1);
   let view = VIEWS.includes(wanted) ? wanted : initial || !state.view ? "shop" : state.view;
   if (view === "confirmation" && !state.lastOrder) view = "shop";
-  if (view === "new-password" && !state.challenge) view = "sign-in"; // nothing to answer (a reload, a bookmark)
+  if ((view === "new-password" || view === "mfa-code") && !state.challenge) view = "sign-in"; // nothing to answer (a reload, a bookmark)
   // Signed in already, or no sign-in here: the account views have nothing to offer.
   if (AUTH_VIEWS.includes(view) && (state.session || !authAvailable)) view = state.session ? state.returnTo : "shop";
   if (wanted && VIEWS.includes(wanted) && wanted !== view) history.replaceState(null, "", `#${view}`);

@@ -219,30 +219,16 @@ where
             detail,
         };
     }
-    // An answer with no AWS error code in it, from something that is not AWS (an HTML error
-    // page, a proxy): its HTTP status says more than the SDK's "unhandled error".
-    let foreign = |raw: &R| {
-        (raw as &dyn std::any::Any)
-            .downcast_ref::<HttpResponse>()
-            .map(|r| r.status().as_u16())
-            .filter(|s| *s >= 500 || !(400..500).contains(s))
-    };
-    let not_aws = |status| AwsError::NotAws {
-        service,
-        operation,
-        endpoint: endpoint.clone(),
-        status,
-        detail: printable(&detail),
-    };
+    if let Some(status) = foreign_status(&err) {
+        return AwsError::NotAws {
+            service,
+            operation,
+            endpoint,
+            status,
+            detail: printable(&detail),
+        };
+    }
     match &err {
-        SdkError::ServiceError(service_err)
-            if service_err.err().code().is_none() && foreign(service_err.raw()).is_some() =>
-        {
-            not_aws(foreign(service_err.raw()).unwrap_or_default())
-        }
-        SdkError::ResponseError(response) if foreign(response.raw()).is_some() => {
-            not_aws(foreign(response.raw()).unwrap_or_default())
-        }
         SdkError::ServiceError(service_err) => {
             let e = service_err.err();
             AwsError::Service {
@@ -280,6 +266,26 @@ where
             operation,
             detail,
         },
+    }
+}
+
+/// The HTTP status of an answer with no AWS error code in it, from something that is not AWS
+/// (an HTML error page, a proxy): it says more than the SDK's "unhandled error".
+fn foreign_status<E, R>(err: &SdkError<E, R>) -> Option<u16>
+where
+    E: ProvideErrorMetadata,
+    R: 'static,
+{
+    let status = |raw: &R| {
+        (raw as &dyn std::any::Any)
+            .downcast_ref::<HttpResponse>()
+            .map(|r| r.status().as_u16())
+            .filter(|s| *s >= 500 || !(400..500).contains(s))
+    };
+    match err {
+        SdkError::ServiceError(e) if e.err().code().is_none() => status(e.raw()),
+        SdkError::ResponseError(response) => status(response.raw()),
+        _ => None,
     }
 }
 

@@ -220,58 +220,61 @@ fn position_of(err: &serde_norway::Error) -> Option<Position> {
     })
 }
 
+/// Why `source` did not parse as YAML, as the error to report: a key twice, a number past 64
+/// bits, a second document, or the parser's own words.
+fn unparsable(
+    file: &Path,
+    source: &str,
+    err: serde_path_to_error::Error<serde_norway::Error>,
+) -> EnvError {
+    let path = FieldPath::from_serde(err.path());
+    let text = strip_position(err.inner());
+    if let Some(key) = between(&text, "duplicate entry with key \"", "\"") {
+        let field = path.key(&key);
+        let pos = locate::find(source, &field, 1)
+            .unwrap_or_else(|| locate::find_or_parent(source, &path));
+        return EnvError::Schema(problem(
+            file,
+            pos,
+            &field,
+            format!("`{key}` appears twice here; keep one of them"),
+        ));
+    }
+    // A whole number past 64 bits: valid YAML, that no field takes (the parser names
+    // it as a u128 or an i128).
+    if text.contains(" as u128") || text.contains(" as i128") {
+        let number = between(&text, "integer `", "`").unwrap_or_default();
+        let pos = locate::find_or_parent(source, &path);
+        return EnvError::Schema(problem(
+            file,
+            pos,
+            &path,
+            format!(
+                "`{number}` is out of range for every number field of an environment \
+                 file; write the value the field takes (see environments/dev.yaml)"
+            ),
+        ));
+    }
+    if text.contains("more than one document") {
+        return EnvError::Format(problem(
+            file,
+            second_document(source),
+            &FieldPath::root(),
+            "a second YAML document starts here; an environment file holds one: remove \
+             this `---` and what follows, or move that to a file of its own"
+                .to_owned(),
+        ));
+    }
+    let pos = position_of(err.inner()).unwrap_or_else(|| second_document(source));
+    EnvError::Syntax(problem(file, pos, &FieldPath::root(), text))
+}
+
 /// 1. Syntax: one YAML document, a mapping, no key twice.
 fn check_syntax(file: &Path, source: &str) -> Result<(), EnvError> {
     let de = serde_norway::Deserializer::from_str(source);
     let value: serde_norway::Value = match serde_path_to_error::deserialize(de) {
         Ok(v) => v,
-        Err(err) => {
-            let path = FieldPath::from_serde(err.path());
-            let text = strip_position(err.inner());
-            if let Some(key) = between(&text, "duplicate entry with key \"", "\"") {
-                let field = path.key(&key);
-                let pos = locate::find(source, &field, 1)
-                    .unwrap_or_else(|| locate::find_or_parent(source, &path));
-                return Err(EnvError::Schema(problem(
-                    file,
-                    pos,
-                    &field,
-                    format!("`{key}` appears twice here; keep one of them"),
-                )));
-            }
-            // A whole number past 64 bits: valid YAML, that no field takes (the parser names
-            // it as a u128 or an i128).
-            if text.contains(" as u128") || text.contains(" as i128") {
-                let number = between(&text, "integer `", "`").unwrap_or_default();
-                let pos = locate::find_or_parent(source, &path);
-                return Err(EnvError::Schema(problem(
-                    file,
-                    pos,
-                    &path,
-                    format!(
-                        "`{number}` is out of range for every number field of an environment \
-                         file; write the value the field takes (see environments/dev.yaml)"
-                    ),
-                )));
-            }
-            if text.contains("more than one document") {
-                return Err(EnvError::Format(problem(
-                    file,
-                    second_document(source),
-                    &FieldPath::root(),
-                    "a second YAML document starts here; an environment file holds one: remove \
-                     this `---` and what follows, or move that to a file of its own"
-                        .to_owned(),
-                )));
-            }
-            let pos = position_of(err.inner()).unwrap_or_else(|| second_document(source));
-            return Err(EnvError::Syntax(problem(
-                file,
-                pos,
-                &FieldPath::root(),
-                text,
-            )));
-        }
+        Err(err) => return Err(unparsable(file, source, err)),
     };
     if let Some((field, tag)) = first_tag(&value, &FieldPath::root()) {
         let pos = locate::find_or_parent(source, &field);

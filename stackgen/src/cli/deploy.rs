@@ -120,18 +120,7 @@ pub fn run(args: &Args) -> Result<Exit> {
 
 async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exit> {
     let progress = Printer::new();
-    // The storefront is uploaded after the stack: a missing ui/ found then would leave the
-    // stack changed and the site not.
-    let ui = args.layout.workspace.join("ui");
-    if !args.skip_site && !ui.is_dir() {
-        bail!(
-            "{} is not a directory: the storefront is uploaded from ui/ under --workspace ({}); \
-             run from the repository root, pass --workspace DIR, or --skip-site to deploy \
-             without it. Nothing was deployed",
-            ui.display(),
-            args.layout.workspace.display()
-        );
-    }
+    storefront_present(args)?;
     let ctx = connect_unguarded(env, args.target.profile.as_deref()).await?;
     emulator_only(env, ctx.endpoint_override())?;
     real_recipients(env)?;
@@ -200,6 +189,22 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
 
     let (snapshot, changed) = apply(args, env, &ctx, &request, &progress).await?;
     finish(args, env, stack, &ctx, snapshot, changed, &progress).await
+}
+
+/// The storefront is uploaded after the stack: a missing ui/ found then would leave the stack
+/// changed and the site not, so it is looked for first.
+fn storefront_present(args: &Args) -> Result<()> {
+    let ui = args.layout.workspace.join("ui");
+    if !args.skip_site && !ui.is_dir() {
+        bail!(
+            "{} is not a directory: the storefront is uploaded from ui/ under --workspace ({}); \
+             run from the repository root, pass --workspace DIR, or --skip-site to deploy \
+             without it. Nothing was deployed",
+            ui.display(),
+            args.layout.workspace.display()
+        );
+    }
+    Ok(())
 }
 
 /// Plans `request`, shows the change set, asks (unless `--yes`) and executes it: the stack as

@@ -139,44 +139,7 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) if e.use_stderr() => {
-            // A usage error exits with EX_USAGE (64), never 2, so CI can trust `diff`'s 2 to
-            // mean "changes present".
-            let arg = e
-                .get(clap::error::ContextKind::InvalidArg)
-                .map(|a| a.to_string());
-            if arg.is_some_and(|a| a.starts_with("--environments-dir"))
-                && std::env::var_os(target::ENVIRONMENTS_DIR_VAR).is_some_and(|v| v.is_empty())
-            {
-                // An exported but empty CI variable, not a flag anybody typed.
-                errln!(
-                    "error: {} is set but empty, and stackgen reads it as --environments-dir; \
-                     unset it (environments/ is the default) or set it to the directory of the \
-                     environment files",
-                    target::ENVIRONMENTS_DIR_VAR
-                );
-            } else {
-                let _ = e.print();
-            }
-            return ExitCode::from(exit::USAGE);
-        }
-        // --help and --version print to stdout and succeed; a terminal gets clap's styles, and
-        // anything else the plain text through `output`, so that a write that fails (a full
-        // disk) is exit 1 as for every command, and a reader that stops reading is not.
-        Err(e) => {
-            if std::io::stdout().is_terminal() {
-                let _ = e.print();
-            } else {
-                out!("{}", e.render());
-            }
-            return match output::take_failure() {
-                None => ExitCode::SUCCESS,
-                Some(failure) => {
-                    errln!("error: cannot write the help to standard output: {failure}");
-                    ExitCode::from(1)
-                }
-            };
-        }
+        Err(e) => return refused_command_line(&e),
     };
     let result = match cli.command {
         Command::Synth(args) => synth::run(&args),
@@ -199,6 +162,52 @@ pub fn main() -> ExitCode {
         Command::Staff(args) => staff::run(&args),
         Command::Customers(args) => customers::run(&args),
     };
+    finish(result)
+}
+
+/// A command line clap did not run: a usage error, or `--help` / `--version`.
+fn refused_command_line(e: &clap::Error) -> ExitCode {
+    if e.use_stderr() {
+        // A usage error exits with EX_USAGE (64), never 2, so CI can trust `diff`'s 2 to
+        // mean "changes present".
+        let arg = e
+            .get(clap::error::ContextKind::InvalidArg)
+            .map(|a| a.to_string());
+        if arg.is_some_and(|a| a.starts_with("--environments-dir"))
+            && std::env::var_os(target::ENVIRONMENTS_DIR_VAR).is_some_and(|v| v.is_empty())
+        {
+            // An exported but empty CI variable, not a flag anybody typed.
+            errln!(
+                "error: {} is set but empty, and stackgen reads it as --environments-dir; \
+                 unset it (environments/ is the default) or set it to the directory of the \
+                 environment files",
+                target::ENVIRONMENTS_DIR_VAR
+            );
+        } else {
+            let _ = e.print();
+        }
+        return ExitCode::from(exit::USAGE);
+    }
+    // --help and --version print to stdout and succeed; a terminal gets clap's styles, and
+    // anything else the plain text through `output`, so that a write that fails (a full
+    // disk) is exit 1 as for every command, and a reader that stops reading is not.
+    if std::io::stdout().is_terminal() {
+        let _ = e.print();
+    } else {
+        out!("{}", e.render());
+    }
+    match output::take_failure() {
+        None => ExitCode::SUCCESS,
+        Some(failure) => {
+            errln!("error: cannot write the help to standard output: {failure}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The exit code of a command that ran, after saying what failed: the command itself, or the
+/// writing of its output.
+fn finish(result: anyhow::Result<exit::Exit>) -> ExitCode {
     let unwritten = output::take_failure().map(|e| {
         anyhow::Error::new(e).context(
             "cannot write to standard output (what it was redirected to refused the write: a \

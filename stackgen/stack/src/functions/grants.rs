@@ -69,6 +69,7 @@ pub(super) const DELETE_OWN_STACK: &[&str] = &["cloudformation:DeleteStack"];
 /// Every action group a function's role may get from its grants (the boundary's ceiling).
 pub(crate) const GRANT_ACTIONS: &[&[&str]] = &[
     TABLE_READ,
+    TABLE_SCAN,
     TABLE_WRITE,
     QUEUE_SEND,
     QUEUE_CONSUME,
