@@ -194,13 +194,18 @@ async function submitNewPassword(event, page) {
   form.reset();
   if (expired) {
     // The temporary password still works: sign in with it again for a new session.
-    $("#sign-in-email").value = challenge.email;
-    page.signInAgain(expired.message);
-    $("#sign-in-password").focus();
-    announce(expired.message);
+    backToSignIn(page, challenge, expired);
     return;
   }
   await page.signedIn(session);
+}
+
+/** A sign-in step expired: back to the sign-in form, which says so, its email filled in. */
+function backToSignIn(page, challenge, expired) {
+  $("#sign-in-email").value = challenge.email;
+  page.signInAgain(expired.message);
+  $("#sign-in-password").focus();
+  announce(expired.message);
 }
 
 async function submitMfaCode(event, page) {
@@ -239,10 +244,7 @@ async function submitMfaCode(event, page) {
   if (!session && !expired) return;
   form.reset();
   if (expired) {
-    $("#sign-in-email").value = challenge.email;
-    page.signInAgain(expired.message);
-    $("#sign-in-password").focus();
-    announce(expired.message);
+    backToSignIn(page, challenge, expired);
     return;
   }
   await page.signedIn(session);

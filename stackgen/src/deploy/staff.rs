@@ -7,6 +7,7 @@
 //! hour at most); [`list`] reads the group. The pool is the stack's `UserPoolId` output.
 
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput;
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, DeliveryMediumType, SoftwareTokenMfaSettingsType, UserType,
 };
@@ -242,15 +243,7 @@ pub async fn remove(
     email: &str,
     env: &str,
 ) -> Result<bool, StaffError> {
-    check_email(email)?;
-    let cognito = client(ctx);
-    if find(ctx, &cognito, pool, email).await?.is_none() {
-        return Err(StaffError::UnknownUser {
-            email: email.to_owned(),
-            pool: pool.to_owned(),
-            env: env.to_owned(),
-        });
-    }
+    let cognito = existing(ctx, pool, email, env).await?;
     let was_staff = is_staff(ctx, &cognito, pool, email).await?;
     if was_staff {
         cognito
@@ -261,13 +254,7 @@ pub async fn remove(
             .send()
             .await
             .map_err(|e| ctx.fail("cognito-idp", "AdminRemoveUserFromGroup", e))?;
-        cognito
-            .admin_user_global_sign_out()
-            .user_pool_id(pool)
-            .username(email)
-            .send()
-            .await
-            .map_err(|e| ctx.fail("cognito-idp", "AdminUserGlobalSignOut", e))?;
+        sign_out_everywhere(ctx, &cognito, pool, email).await?;
     }
     Ok(was_staff)
 }
@@ -400,35 +387,18 @@ fn member(user: &UserType) -> StaffMember {
     }
 }
 
+/// Whether `email` has an authenticator app (false for an account deleted meanwhile).
 async fn has_authenticator(
     ctx: &AwsContext,
     cognito: &Client,
     pool: &str,
     email: &str,
 ) -> Result<bool, StaffError> {
-    let user = cognito
-        .admin_get_user()
-        .user_pool_id(pool)
-        .username(email)
-        .send()
-        .await;
-    match user {
-        Ok(user) => Ok(user
-            .user_mfa_setting_list()
+    Ok(find(ctx, cognito, pool, email).await?.is_some_and(|user| {
+        user.user_mfa_setting_list()
             .iter()
-            .any(|m| m == "SOFTWARE_TOKEN_MFA")),
-        Err(e) => {
-            let e = ctx.fail("cognito-idp", "AdminGetUser", e);
-            // Deleted since the group was listed: nothing to show.
-            if e.service_failure()
-                .is_some_and(|f| f.code == "UserNotFoundException")
-            {
-                Ok(false)
-            } else {
-                Err(e.into())
-            }
-        }
-    }
+            .any(|m| m == "SOFTWARE_TOKEN_MFA")
+    }))
 }
 
 /// A staff member lost their authenticator app: turns it off for `email` and signs them out
@@ -441,15 +411,7 @@ pub async fn reset_authenticator(
     email: &str,
     env: &str,
 ) -> Result<bool, StaffError> {
-    check_email(email)?;
-    let cognito = client(ctx);
-    if find(ctx, &cognito, pool, email).await?.is_none() {
-        return Err(StaffError::UnknownUser {
-            email: email.to_owned(),
-            pool: pool.to_owned(),
-            env: env.to_owned(),
-        });
-    }
+    let cognito = existing(ctx, pool, email, env).await?;
     let had = has_authenticator(ctx, &cognito, pool, email).await?;
     let off = SoftwareTokenMfaSettingsType::builder()
         .enabled(false)
@@ -463,13 +425,7 @@ pub async fn reset_authenticator(
         .send()
         .await
         .map_err(|e| ctx.fail("cognito-idp", "AdminSetUserMFAPreference", e))?;
-    cognito
-        .admin_user_global_sign_out()
-        .user_pool_id(pool)
-        .username(email)
-        .send()
-        .await
-        .map_err(|e| ctx.fail("cognito-idp", "AdminUserGlobalSignOut", e))?;
+    sign_out_everywhere(ctx, &cognito, pool, email).await?;
     Ok(had)
 }
 
@@ -481,13 +437,49 @@ fn attribute(name: &str, value: &str) -> Option<AttributeType> {
         .ok()
 }
 
-/// The user signing in as `email`, if any.
+/// A client for the pool, once `email` is checked and names an account of it.
+async fn existing(
+    ctx: &AwsContext,
+    pool: &str,
+    email: &str,
+    env: &str,
+) -> Result<Client, StaffError> {
+    check_email(email)?;
+    let cognito = client(ctx);
+    if find(ctx, &cognito, pool, email).await?.is_none() {
+        return Err(StaffError::UnknownUser {
+            email: email.to_owned(),
+            pool: pool.to_owned(),
+            env: env.to_owned(),
+        });
+    }
+    Ok(cognito)
+}
+
+/// Revokes every refresh token of `email` (its access tokens run out within the hour).
+async fn sign_out_everywhere(
+    ctx: &AwsContext,
+    cognito: &Client,
+    pool: &str,
+    email: &str,
+) -> Result<(), StaffError> {
+    cognito
+        .admin_user_global_sign_out()
+        .user_pool_id(pool)
+        .username(email)
+        .send()
+        .await
+        .map_err(|e| ctx.fail("cognito-idp", "AdminUserGlobalSignOut", e))?;
+    Ok(())
+}
+
+/// The user signing in as `email` (AdminGetUser's answer), if any.
 async fn find(
     ctx: &AwsContext,
     cognito: &Client,
     pool: &str,
     email: &str,
-) -> Result<Option<()>, StaffError> {
+) -> Result<Option<AdminGetUserOutput>, StaffError> {
     match cognito
         .admin_get_user()
         .user_pool_id(pool)
@@ -495,7 +487,7 @@ async fn find(
         .send()
         .await
     {
-        Ok(_) => Ok(Some(())),
+        Ok(user) => Ok(Some(user)),
         Err(e) => {
             let e = ctx.fail("cognito-idp", "AdminGetUser", e);
             if e.service_failure()
