@@ -64,7 +64,7 @@ cd "$TREE"
 "$STACKGEN" deploy --env local --yes --skip-package --skip-smoke --out "$WORK/out" --lambda-dir "$WORK/lambda" \
   >>"$WORK/deploy.log" 2>&1 || { tail -30 "$WORK/deploy.log" >&2; exit 1; }
 DEV_PORT=$(free_port)
-"$STACKGEN" dev --env local --port "$DEV_PORT" --workspace "$TREE" --bin-dir "$CARGO_TARGET_DIR/debug" \
+"$STACKGEN" dev --env local --port "$DEV_PORT" --lambda-port 0 --workspace "$TREE" --bin-dir "$CARGO_TARGET_DIR/debug" \
   --watch >"$WORK/dev.log" 2>&1 &
 DEV_PID=$!
 URL=http://127.0.0.1:$DEV_PORT/api/catalog

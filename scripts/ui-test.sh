@@ -107,7 +107,7 @@ say "stackgen deploy --env local (log $WORK/deploy.log)"
   >"$WORK/deploy.log" 2>&1 || { cat "$WORK/deploy.log" >&2; die "deploy failed"; }
 
 DEV_PORT=$(free_port)
-"$STACKGEN" dev --env local --port "$DEV_PORT" --bin-dir "$TARGET/debug" --log-dir "$WORK/logs" >"$WORK/dev.log" 2>&1 &
+"$STACKGEN" dev --env local --port "$DEV_PORT" --lambda-port 0 --bin-dir "$TARGET/debug" --log-dir "$WORK/logs" >"$WORK/dev.log" 2>&1 &
 DEV_PID=$!
 wait_for "http://127.0.0.1:$DEV_PORT/config.js" 120 "$DEV_PID" "$WORK/dev.log"
 say "stackgen dev at http://127.0.0.1:$DEV_PORT/ (PID $DEV_PID) after $(($(date +%s) - started)) s"

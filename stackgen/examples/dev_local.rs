@@ -85,6 +85,7 @@ async fn main() -> Result<()> {
         emulator,
         LaunchOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], args.port)),
+            invoke_listen: None,
             workspace_root: root,
             bin_dir: args.bin_dir,
             pool_size: Some(args.pool),

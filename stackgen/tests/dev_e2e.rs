@@ -4,7 +4,8 @@
 //! catalog, cart, an idempotent order, the order-events consumer, and a report built by the
 //! report-requests consumer and downloaded from its presigned URL, and the customer's email
 //! when she cancels (the orders table's stream, read by `stackgen dev`, to the order notifier
-//! and SES). Everyone signs in against the emulator's Cognito (the pool the stack declares):
+//! and SES), and an order nobody collected cancelled by the order expiry (run through
+//! `stackgen dev`'s Lambda Invoke API). Everyone signs in against the emulator's Cognito (the pool the stack declares):
 //! two customers who cannot see each other's cart or orders, and a staff member for the back
 //! office, which customers cannot use.
 
@@ -28,14 +29,7 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
     let env = stackgen::env::load_named(&workspace().join("environments"), "local")?;
     let local = dev_support::deploy_local(&moto, &env).await?;
     let config = dev_support::local_config(&env, &local, &moto, dev_support::function_binaries()?)?;
-    let keys: Vec<(String, String)> = config
-        .functions
-        .iter()
-        .map(|f| {
-            let key = stackgen::dev::function_key_id(&config.emulator, &f.id);
-            (key, f.logical_id.clone())
-        })
-        .collect();
+    let keys = dev_support::grants::function_keys(&config);
     assert_eq!(
         config.queues.len(),
         3,
@@ -56,7 +50,8 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
     let dev = dev::start(config).await?;
     // While stackgen dev polls, the deployed mapping is paused in the emulator (see handover.rs).
     let during = state(lambda.clone(), esm.clone()).await;
-    let mut result = drive(dev.local_addr(), &moto, &local, &pool).await;
+    let invoke = dev.invoke_addr().ok_or("the Invoke API did not start")?;
+    let mut result = drive(dev.local_addr(), invoke, &moto, &local, &pool).await;
     if result.is_ok() {
         result = photos(dev.local_addr(), &moto, &pool).await;
     }
@@ -64,7 +59,7 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
     result?;
     let logged = std::fs::read_to_string(&actions)?;
     let _ = std::fs::remove_file(&actions);
-    every_call_is_granted(&logged, &keys, &local.template)?;
+    dev_support::grants::every_call_is_granted(&logged, &keys, &local.template)?;
     assert_eq!(during.as_deref(), Some("Disabled"));
     assert_eq!(
         state(lambda, esm).await.as_deref(),
@@ -72,103 +67,6 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
         "given back on stop"
     );
     Ok(())
-}
-
-/// Least privilege, measured: every AWS action a function asked the emulator for during the
-/// run (the emulator's action log, each line `service:Action<TAB>key id`; `stackgen dev` gives
-/// each function a key id of its own) is allowed by that function's role in the rendered
-/// template. moto does not enforce IAM, so this is where a missing grant shows up before
-/// AWS answers it with AccessDenied.
-///
-/// DynamoDB's transactions are authorised item by item: "Permissions for Put, Update, Delete,
-/// and Get actions are governed by the permissions used for the underlying PutItem, UpdateItem,
-/// DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
-/// dynamodb:ConditionCheckItem permission" (Amazon DynamoDB Developer Guide, "Using IAM with
-/// DynamoDB transactions":
-/// <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html>),
-/// so a logged TransactWriteItems needs one of those, TransactGetItems GetItem.
-fn every_call_is_granted(
-    logged: &str,
-    keys: &[(String, String)],
-    template: &Value,
-) -> Result<(), BoxError> {
-    let mut missing = Vec::new();
-    let mut used = std::collections::BTreeMap::<&str, std::collections::BTreeSet<&str>>::new();
-    for line in logged.lines() {
-        let Some((action, key)) = line.split_once('\t') else {
-            continue;
-        };
-        let Some((_, logical)) = keys.iter().find(|(k, _)| k == key) else {
-            continue; // stackgen dev itself, the test's own calls
-        };
-        used.entry(logical.as_str()).or_default().insert(action);
-    }
-    for (logical, actions) in &used {
-        let granted = role_actions(template, logical);
-        for action in actions {
-            let needs: Vec<&str> = match *action {
-                "dynamodb:TransactWriteItems" => vec![
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem",
-                    "dynamodb:ConditionCheckItem",
-                ],
-                "dynamodb:TransactGetItems" => vec!["dynamodb:GetItem"],
-                other => vec![other],
-            };
-            if !needs.iter().any(|n| allows(&granted, n)) {
-                missing.push(format!("{logical}: {action}"));
-            }
-        }
-        println!("{logical} used: {actions:?}");
-    }
-    assert!(
-        !used.is_empty(),
-        "no function call was logged: {logged:.400}"
-    );
-    assert!(
-        missing.is_empty(),
-        "calls the functions' roles do not allow (AWS would answer AccessDenied): {missing:#?}"
-    );
-    Ok(())
-}
-
-/// The actions the inline policies of `<logical>Role` allow.
-fn role_actions(template: &Value, logical: &str) -> Vec<String> {
-    let role = &template["Resources"][format!("{logical}Role")]["Properties"];
-    let mut out = Vec::new();
-    for policy in role["Policies"].as_array().into_iter().flatten() {
-        for statement in policy["PolicyDocument"]["Statement"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            if statement["Effect"] != "Allow" {
-                continue;
-            }
-            match &statement["Action"] {
-                Value::String(a) => out.push(a.clone()),
-                Value::Array(list) => {
-                    out.extend(list.iter().filter_map(|a| a.as_str().map(str::to_owned)))
-                }
-                _ => {}
-            }
-        }
-    }
-    out
-}
-
-/// Whether `granted` allows `action` (IAM compares case-insensitively; `*` matches any run).
-fn allows(granted: &[String], action: &str) -> bool {
-    granted.iter().any(|g| {
-        let (g, a) = (g.to_ascii_lowercase(), action.to_ascii_lowercase());
-        match g.split_once('*') {
-            Some((head, tail)) => {
-                a.starts_with(head) && a.ends_with(tail) && a.len() >= head.len() + tail.len()
-            }
-            None => g == a,
-        }
-    })
 }
 
 /// The staff member (added as `stackgen staff add` does) and two customers, signed in.
@@ -192,6 +90,7 @@ async fn sign_ins(moto: &Moto, pool: &UserPoolRef) -> Result<(Tokens, Tokens, To
 
 async fn drive(
     addr: SocketAddr,
+    invoke: SocketAddr,
     moto: &Moto,
     local: &dev_support::LocalStack,
     pool: &UserPoolRef,
@@ -540,6 +439,83 @@ async fn drive(
         emailed.is_some(),
         "no email {subject:?} to Ann: {}",
         fetch_url(&outbox).await?.text()
+    );
+    expire(addr, invoke, moto, local, bob).await
+}
+
+/// An order nobody collected: Bob's, placed "a year ago" (its `createdAt` moved back, as the
+/// clock cannot be), is cancelled by the order expiry and its apple goes back on the shelf. On
+/// AWS only its hourly schedule runs the expiry; here Lambda's Invoke API does, as `aws lambda
+/// invoke --endpoint-url` would.
+async fn expire(
+    addr: SocketAddr,
+    invoke: SocketAddr,
+    moto: &Moto,
+    local: &dev_support::LocalStack,
+    bob: Option<String>,
+) -> TestResult {
+    let bob = bob.ok_or("Bob is signed in")?;
+    let headers = [
+        ("content-type", "application/json"),
+        ("authorization", bob.as_str()),
+        ("idempotency-key", "e2e-order-2"),
+    ];
+    let body = json!({"storeId": "store-01", "items": [{"sku": "E2E-APL", "qty": 1}]});
+    let placed = http(addr, "POST", "/api/orders", &headers, body.to_string()).await?;
+    assert_eq!(placed.status, 201, "{}", placed.text());
+    let order_id = placed.json()["orderId"]
+        .as_str()
+        .ok_or("no orderId")?
+        .to_owned();
+    let stock = |reply: &dev_support::Reply| reply.json()["stock"].as_i64();
+    let before = http(addr, "GET", "/api/catalog/E2E-APL", &[], "").await?;
+    let ddb = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
+    let table = local.physical("OrdersTable")?;
+    let key = aws_sdk_dynamodb::types::AttributeValue::S(order_id.clone());
+    let item = ddb
+        .get_item()
+        .table_name(&table)
+        .key("orderId", key.clone())
+        .send()
+        .await?;
+    let created = item
+        .item()
+        .and_then(|i| i.get("createdAt"))
+        .and_then(|v| v.as_s().ok())
+        .ok_or("the order has no createdAt")?;
+    let (year, rest) = created.split_at(4);
+    let year_before = format!("{}{rest}", year.parse::<u32>()? - 1);
+    ddb.update_item()
+        .table_name(&table)
+        .key("orderId", key)
+        .update_expression("SET createdAt = :t")
+        .expression_attribute_values(
+            ":t",
+            aws_sdk_dynamodb::types::AttributeValue::S(year_before),
+        )
+        .send()
+        .await?;
+    let out = dev_support::lambda_at(invoke)
+        .await
+        .invoke()
+        .function_name("order-expiry")
+        .send()
+        .await?;
+    assert_eq!(out.status_code(), 200);
+    let payload = out
+        .payload()
+        .map(|b| b.as_ref().to_vec())
+        .unwrap_or_default();
+    let run: Value = serde_json::from_slice(&payload)?;
+    assert_eq!(out.function_error(), None, "{run}");
+    assert_eq!(run["cancelled"], json!([order_id]), "{run}");
+    let after = http(addr, "GET", "/api/catalog/E2E-APL", &[], "").await?;
+    assert_eq!(
+        stock(&after),
+        stock(&before).map(|n| n + 1),
+        "the expired order's apple is back: {} → {}",
+        before.text(),
+        after.text()
     );
     Ok(())
 }

@@ -68,7 +68,11 @@ pub enum KillSwitchError {
 
 /// What one invocation did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "outcome")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "outcome"
+)]
 pub enum Outcome {
     /// These functions were set to reserved concurrency 0 (`already` were at 0 before) and
     /// these event source mappings (UUIDs) disabled.

@@ -18,6 +18,13 @@ Examples:
   stackgen dev --env local --port 8080 --log-dir out/logs
   stackgen dev --env local --watch         rebuild and reload the functions on save (make run)
 
+Any function runs on demand through Lambda's Invoke API on --lambda-port (the kill switch and
+the order expiry have no other way to run locally), with the AWS CLI or an SDK:
+  aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name order-expiry out.json
+  aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name kill-switch \
+      --cli-binary-format raw-in-base64-out --payload '{\"action\":\"destroy\",\"source\":\"drill\"}' out.json
+                                          (local.yaml's action: empties and deletes the local stack)
+
 Needs the stack deployed on the emulator first (`stackgen deploy --env local --yes`) and the
 functions built for this host (`cargo build --workspace --bin stackgen --bin bootstrap`: a
 `-p` build resolves features differently and rebuilds shared crates); `make run` does all of it.
@@ -37,6 +44,10 @@ pub struct Args {
     pub host: IpAddr,
     #[arg(long, short = 'p', default_value_t = 3000)]
     pub port: u16,
+    /// Port of Lambda's Invoke API (`aws lambda invoke --endpoint-url`); default --port + 1,
+    /// 0 picks a free one.
+    #[arg(long, value_name = "PORT")]
+    pub lambda_port: Option<u16>,
     /// The repository root (holds ui/).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub workspace: PathBuf,
@@ -75,6 +86,7 @@ pub fn run(args: &Args) -> Result<Exit> {
         .transpose()?;
     let options = LaunchOptions {
         listen: SocketAddr::new(args.host, args.port),
+        invoke_listen: Some(SocketAddr::new(args.host, lambda_port(args)?)),
         workspace_root: workspace.clone(),
         bin_dir,
         pool_size: args.pool_size.map(usize::from),
@@ -96,6 +108,18 @@ pub fn run(args: &Args) -> Result<Exit> {
             .with_context(|| format!("`stackgen dev` for `{}` stopped with an error", env.name))
     })?;
     Ok(Exit::Ok)
+}
+
+/// `--lambda-port`, or the port after `--port` (3001 with the defaults, the port `sam local
+/// start-lambda` uses); with `--port 0`, a free one.
+fn lambda_port(args: &Args) -> Result<u16> {
+    match (args.lambda_port, args.port) {
+        (Some(port), _) => Ok(port),
+        (None, 0) => Ok(0),
+        (None, port) => port.checked_add(1).context(
+            "--port 65535 leaves no port after it for Lambda's Invoke API: choose --lambda-port",
+        ),
+    }
 }
 
 /// Ctrl-C (SIGINT), SIGTERM (`kill`, a process manager, the end of `timeout`) or SIGHUP (the

@@ -20,6 +20,14 @@ pub enum DevError {
         source: std::io::Error,
     },
     #[error(
+        "cannot listen on {addr} for Lambda's Invoke API: {source}. Another process (a second `stackgen dev`, `sam local start-lambda`) probably uses that port: stop it or choose another one with `--lambda-port`"
+    )]
+    BindInvoke {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
         "the binary {binary} of function `{function}` does not exist. Build the functions for this machine first (`cargo build --workspace --bin stackgen --bin bootstrap`, which `make run` does) and point `stackgen dev` at the directory holding them"
     )]
     MissingBinary { function: String, binary: PathBuf },

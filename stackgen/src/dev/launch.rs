@@ -18,6 +18,8 @@ use crate::env::Environment;
 pub struct LaunchOptions {
     /// `--host` and `--port`.
     pub listen: SocketAddr,
+    /// `--lambda-port`: where Lambda's Invoke API listens (`super::invoke`), or nowhere.
+    pub invoke_listen: Option<SocketAddr>,
     /// The repository root (holds `ui/`).
     pub workspace_root: PathBuf,
     /// Where the host-built function binaries are; default `<target dir>/debug`.
@@ -108,6 +110,7 @@ pub async fn prepare_with(
         &deployed,
         DevOptions {
             listen: options.listen,
+            invoke_listen: options.invoke_listen,
             ui_dir: options.workspace_root.join("ui"),
             bin_dir,
             emulator,

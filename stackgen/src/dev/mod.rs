@@ -17,6 +17,7 @@ pub mod apigw;
 pub mod demo_accounts;
 pub mod error;
 pub mod gateway;
+pub mod invoke;
 pub mod launch;
 pub mod logs;
 pub mod loopback_http;
@@ -67,6 +68,8 @@ pub const EMULATOR_ACCOUNT: &str = "123456789012";
 pub struct DevConfig {
     /// Where the gateway listens (`127.0.0.1:3000`; port 0 picks a free one).
     pub listen: SocketAddr,
+    /// Where Lambda's Invoke API listens ([`invoke`]; `127.0.0.1:3001`), or nowhere.
+    pub invoke_listen: Option<SocketAddr>,
     /// The storefront (`ui/`).
     pub ui_dir: PathBuf,
     pub site: SiteConfig,
@@ -131,6 +134,7 @@ impl UserPoolRef {
 #[derive(Debug, Clone)]
 pub struct DevOptions {
     pub listen: SocketAddr,
+    pub invoke_listen: Option<SocketAddr>,
     pub ui_dir: PathBuf,
     /// Where the host-built function binaries are (`target/debug`).
     pub bin_dir: PathBuf,
@@ -167,6 +171,7 @@ impl DevConfig {
         site.auth = Some(user_pool.site_auth(&options.emulator.region));
         Ok(DevConfig {
             listen: options.listen,
+            invoke_listen: options.invoke_listen,
             ui_dir: options.ui_dir,
             site,
             user_pool,
@@ -205,6 +210,7 @@ fn api_id(deployed: &DeployedStack) -> String {
 /// A running `stackgen dev`.
 pub struct DevServer {
     addr: SocketAddr,
+    invoke_addr: Option<SocketAddr>,
     shutdown: CancellationToken,
     tasks: JoinSet<()>,
     logs: LogSink,
@@ -217,6 +223,11 @@ impl DevServer {
     /// Where the gateway listens.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where Lambda's Invoke API listens, when it does ([`invoke`]).
+    pub fn invoke_addr(&self) -> Option<SocketAddr> {
+        self.invoke_addr
     }
 
     /// `http://127.0.0.1:3000/`.
@@ -268,6 +279,11 @@ pub async fn run(
         server.url(),
         retail_spec::API_STAGE
     ));
+    if let Some(addr) = server.invoke_addr() {
+        server.log(format!(
+            "Lambda Invoke API http://{addr} · aws lambda invoke --endpoint-url http://{addr} --function-name <id> out.json"
+        ));
+    }
     server.log(demo_accounts::banner(&emulator));
     let watching = watch.map(|options| {
         let pools = server.pools.values().cloned().collect();

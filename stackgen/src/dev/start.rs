@@ -2,6 +2,7 @@
 //! execution environments, the queue and stream pollers, the local schedules and the gateway.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
@@ -9,8 +10,8 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    DevConfig, DevError, DevServer, LogSink, QueueMapping, apigw, gateway, mail, plan, queues,
-    runtime, schedules, streams,
+    DevConfig, DevError, DevServer, LogSink, QueueMapping, apigw, gateway, invoke, mail, plan,
+    queues, runtime, schedules, streams,
 };
 
 type Pools = HashMap<String, Arc<runtime::Pool>>;
@@ -48,6 +49,7 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
     };
     let listener = TcpListener::bind(config.listen).await.map_err(bind)?;
     let addr = listener.local_addr().map_err(bind)?;
+    let invoke_listener = bind_invoke(config.invoke_listen).await?;
     let mut run = Running {
         logs,
         shutdown: CancellationToken::new(),
@@ -72,9 +74,11 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
     let gateway = gateway(&config, site, &pools, &run, addr.port()).await;
     run.tasks
         .spawn(gateway::serve(gateway, listener, run.shutdown.clone()));
+    let invoke_addr = serve_invoke(&config, invoke_listener, &pools, &mut run);
     wait_started(&config, &pools, &run.logs).await;
     Ok(DevServer {
         addr,
+        invoke_addr,
         shutdown: run.shutdown,
         tasks: run.tasks,
         logs: run.logs,
@@ -82,6 +86,37 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
         pools,
         handover,
     })
+}
+
+/// The Invoke API's listener, bound before anything starts so a taken port fails the start.
+async fn bind_invoke(listen: Option<SocketAddr>) -> Result<Option<TcpListener>, DevError> {
+    let Some(addr) = listen else {
+        return Ok(None);
+    };
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| DevError::BindInvoke { addr, source })?;
+    Ok(Some(listener))
+}
+
+/// Lambda's Invoke API over every function's pool ([`invoke`]), where it listens.
+fn serve_invoke(
+    config: &DevConfig,
+    listener: Option<TcpListener>,
+    pools: &Pools,
+    run: &mut Running,
+) -> Option<SocketAddr> {
+    let listener = listener?;
+    let addr = listener.local_addr().ok()?;
+    let api = invoke::InvokeApi::new(
+        &config.functions,
+        pools.clone(),
+        &config.gateway.account_id,
+        run.logs.clone(),
+    );
+    run.tasks
+        .spawn(invoke::serve(Arc::new(api), listener, run.shutdown.clone()));
+    Some(addr)
 }
 
 /// The storefront exists and every route's function is in the plan.

@@ -522,8 +522,19 @@ fn kill_switch(env: &Environment) -> String {
             "Deploy again when the cause is understood:\n\n```sh\nstackgen deploy --env {e}\n```\n"
         ),
     });
+    out.push_str(REHEARSE_KILL_SWITCH);
     out
 }
+
+/// The drill: the same function, on the local stack, through `stackgen dev`'s Invoke API.
+const REHEARSE_KILL_SWITCH: &str = "\n## Rehearse it\n\n\
+The same function runs on a developer's machine against the local stack. With `make run` up:\n\n\
+```sh\naws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name kill-switch \\\n  \
+--cli-binary-format raw-in-base64-out --payload '{\"action\":\"destroy\",\"source\":\"drill\"}' out.json\n\
+cat out.json\n```\n\n\
+It does what `environments/local.yaml`'s `kill_switch.action` says (`destroy`: the local stack is \
+emptied and deleted, and the next `make run` deploys it again); an invocation asking for the other \
+action is refused. To rehearse `throttle`, set it there and run `make run` again.\n";
 
 /// What watches the spend after a reset. A budget notification stays in `ALARM` once its
 /// threshold is passed ("If a budget notification is in the ALARM state, you passed the set

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod grants;
+
 /// The one emulator start-up shared by every crate's tests.
 #[path = "../../../functions/tests/support/moto.rs"]
 mod emulator;
@@ -89,6 +91,7 @@ pub fn echo_config(
         .collect();
     DevConfig {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        invoke_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
         ui_dir: workspace().join("ui"),
         site: SiteConfig {
             api_base: "/api".into(),
@@ -306,6 +309,7 @@ pub fn local_config(
         &local.deployed,
         stackgen::dev::DevOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            invoke_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             ui_dir: workspace().join("ui"),
             bin_dir,
             emulator: EmulatorAccess::moto(moto.endpoint(), env.region.clone()),
@@ -316,6 +320,20 @@ pub fn local_config(
             },
         },
     )?)
+}
+
+/// A Lambda client for `stackgen dev`'s Invoke API at `addr` (as `aws lambda invoke
+/// --endpoint-url` is), signing with the emulator's test credentials.
+pub async fn lambda_at(addr: SocketAddr) -> aws_sdk_lambda::Client {
+    let sdk = stackgen::aws::config_loader()
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(format!("http://{addr}"))
+        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .load()
+        .await;
+    aws_sdk_lambda::Client::new(&sdk)
 }
 
 /// (visible, in flight) message counts of a queue.

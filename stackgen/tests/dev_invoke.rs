@@ -1,0 +1,184 @@
+//! Lambda's Invoke API on `stackgen dev` (`dev::invoke`), called with the AWS SDK for Rust as
+//! `aws lambda invoke --endpoint-url` would call it, against the echo function
+//! (examples/dev_echo.rs): the result, each way of naming a function, a function error, a
+//! timeout, the asynchronous and dry-run types, and the API's own errors in Lambda's shapes.
+//!
+//! No emulator is needed: the echo function makes no AWS call.
+
+mod dev_support;
+
+use std::time::Duration;
+
+use aws_sdk_lambda::operation::invoke::InvokeError;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::InvocationType;
+use dev_support::{BoxError, TestResult, echo_binary, echo_config, http, lambda_at};
+use serde_json::{Value, json};
+use stackgen::dev;
+
+const NO_EMULATOR: &str = "http://127.0.0.1:9";
+
+fn json_of(out: &aws_sdk_lambda::operation::invoke::InvokeOutput) -> Value {
+    out.payload()
+        .and_then(|b| serde_json::from_slice(b.as_ref()).ok())
+        .unwrap_or_default()
+}
+
+/// The service error's code (`ResourceNotFoundException`), or the whole error.
+fn code(err: &aws_sdk_lambda::error::SdkError<InvokeError>) -> String {
+    use aws_sdk_lambda::error::ProvideErrorMetadata;
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .map_or_else(|| format!("{err:?}"), str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn functions_are_invoked_through_lambdas_invoke_api() -> TestResult {
+    let config = echo_config(&echo_binary()?, NO_EMULATOR, 1, Duration::from_secs(2), &[]);
+    let arn = config.functions[0].arn.clone();
+    let id = config.functions[0].id.clone();
+    let dev = dev::start(config).await?;
+    let result = exercise(&dev, &id, &arn).await;
+    dev.stop().await;
+    result
+}
+
+async fn exercise(dev: &dev::DevServer, id: &str, arn: &str) -> TestResult {
+    let addr = dev.invoke_addr().ok_or("the Invoke API did not start")?;
+    let lambda = lambda_at(addr).await;
+    let name = arn.rsplit(':').next().unwrap_or_default();
+    let partial = format!("123456789012:function:{name}");
+    let payload = json!({"hello": "world"});
+    for designation in [id, name, arn, partial.as_str(), &format!("{id}:$LATEST")] {
+        let out = lambda
+            .invoke()
+            .function_name(designation)
+            .payload(Blob::new(payload.to_string()))
+            .send()
+            .await?;
+        assert_eq!(out.status_code(), 200, "{designation}");
+        assert_eq!(out.function_error(), None, "{designation}");
+        assert_eq!(out.executed_version(), Some("$LATEST"));
+        let body = json_of(&out);
+        let echoed: Value = serde_json::from_str(body["body"].as_str().unwrap_or("{}"))?;
+        assert_eq!(echoed["event"]["hello"], "world", "{designation}: {body}");
+    }
+
+    // A function's own error, and a timeout, answer 200 with X-Amz-Function-Error.
+    let failed = lambda
+        .invoke()
+        .function_name(id)
+        .payload(Blob::new(r#"{"pathParameters":{"sku":"error"}}"#))
+        .send()
+        .await?;
+    assert_eq!(failed.function_error(), Some("Unhandled"));
+    let error = json_of(&failed);
+    assert!(
+        error["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("boom")),
+        "{error}"
+    );
+    let slow = lambda
+        .invoke()
+        .function_name(id)
+        .payload(Blob::new(
+            r#"{"pathParameters":{"sku":"sleep"},"queryStringParameters":{"ms":"5000"}}"#,
+        ))
+        .send()
+        .await?;
+    assert_eq!(slow.function_error(), Some("Unhandled"));
+    assert_eq!(json_of(&slow)["errorType"], "Sandbox.Timedout");
+
+    // Event answers 202 at once, DryRun 204.
+    let event = lambda
+        .invoke()
+        .function_name(id)
+        .invocation_type(InvocationType::Event)
+        .send()
+        .await?;
+    assert_eq!(event.status_code(), 202);
+    let dry = lambda
+        .invoke()
+        .function_name(id)
+        .invocation_type(InvocationType::DryRun)
+        .send()
+        .await?;
+    assert_eq!(dry.status_code(), 204);
+    refusals(&lambda, id, addr).await
+}
+
+/// The API's own errors, as the SDK reads them.
+async fn refusals(
+    lambda: &aws_sdk_lambda::Client,
+    id: &str,
+    addr: std::net::SocketAddr,
+) -> TestResult {
+    let unknown = lambda.invoke().function_name("no-such-fn").send().await;
+    let err = unknown.err().ok_or("an unknown function was invoked")?;
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    let qualified = lambda
+        .invoke()
+        .function_name(id)
+        .qualifier("live")
+        .send()
+        .await;
+    let err = qualified.err().ok_or("an alias was invoked")?;
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    let not_json = lambda
+        .invoke()
+        .function_name(id)
+        .payload(Blob::new("not json"))
+        .send()
+        .await;
+    let err = not_json
+        .err()
+        .ok_or("a payload that is not JSON was taken")?;
+    assert_eq!(code(&err), "InvalidRequestContentException");
+    let big = format!("\"{}\"", "x".repeat(1024 * 1024 + 1));
+    let too_big = lambda
+        .invoke()
+        .function_name(id)
+        .invocation_type(InvocationType::Event)
+        .payload(Blob::new(big))
+        .send()
+        .await;
+    let err = too_big
+        .err()
+        .ok_or("an asynchronous payload over 1 MB was taken")?;
+    assert_eq!(code(&err), "RequestTooLargeException");
+    // Unsigned (what a web page could send): refused before anything runs.
+    let path = format!("/2015-03-31/functions/{id}/invocations");
+    let unsigned = http(addr, "POST", &path, &[], "{}").await?;
+    assert_eq!(unsigned.status, 403, "{}", unsigned.text());
+    assert_eq!(
+        unsigned.header("x-amzn-errortype"),
+        Some("MissingAuthenticationTokenException")
+    );
+    let elsewhere = http(addr, "GET", "/api/catalog", &[], "").await?;
+    assert_eq!(elsewhere.status, 404, "{}", elsewhere.text());
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_invoke_port_is_optional_and_a_taken_one_is_named() -> Result<(), BoxError> {
+    let mut config = echo_config(&echo_binary()?, NO_EMULATOR, 1, Duration::from_secs(2), &[]);
+    config.invoke_listen = None;
+    let dev = dev::start(config).await?;
+    assert_eq!(dev.invoke_addr(), None);
+    dev.stop().await;
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let mut config = echo_config(&echo_binary()?, NO_EMULATOR, 1, Duration::from_secs(2), &[]);
+    config.invoke_listen = Some(taken.local_addr()?);
+    let err = dev::start(config)
+        .await
+        .err()
+        .ok_or("started on a taken port")?;
+    let message = err.to_string();
+    assert!(
+        message.contains("Invoke API") && message.contains("--lambda-port"),
+        "{message}"
+    );
+    Ok(())
+}
