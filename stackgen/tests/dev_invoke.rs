@@ -15,6 +15,7 @@ use aws_sdk_lambda::types::InvocationType;
 use dev_support::{BoxError, TestResult, echo_binary, echo_config, http, lambda_at};
 use serde_json::{Value, json};
 use stackgen::dev;
+use stackgen::dev::invoke::InvokeListen;
 
 const NO_EMULATOR: &str = "http://127.0.0.1:9";
 
@@ -170,7 +171,7 @@ async fn the_invoke_port_is_optional_and_a_taken_one_is_named() -> Result<(), Bo
 
     let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
     let mut config = echo_config(&echo_binary()?, NO_EMULATOR, 1, Duration::from_secs(2), &[]);
-    config.invoke_listen = Some(taken.local_addr()?);
+    config.invoke_listen = Some(InvokeListen::exactly(taken.local_addr()?));
     let err = dev::start(config)
         .await
         .err()
@@ -179,6 +180,20 @@ async fn the_invoke_port_is_optional_and_a_taken_one_is_named() -> Result<(), Bo
     assert!(
         message.contains("Invoke API") && message.contains("--lambda-port"),
         "{message}"
+    );
+
+    // The default port taken: another one, not a failed start.
+    let mut config = echo_config(&echo_binary()?, NO_EMULATOR, 1, Duration::from_secs(2), &[]);
+    config.invoke_listen = Some(InvokeListen {
+        addr: taken.local_addr()?,
+        or_free_port: true,
+    });
+    let dev = dev::start(config).await?;
+    let elsewhere = dev.invoke_addr();
+    dev.stop().await;
+    assert!(
+        elsewhere.is_some_and(|a| a != taken.local_addr().unwrap_or(a) && a.port() != 0),
+        "{elsewhere:?}"
     );
     Ok(())
 }

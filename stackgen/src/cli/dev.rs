@@ -44,8 +44,8 @@ pub struct Args {
     pub host: IpAddr,
     #[arg(long, short = 'p', default_value_t = 3000)]
     pub port: u16,
-    /// Port of Lambda's Invoke API (`aws lambda invoke --endpoint-url`); default --port + 1,
-    /// 0 picks a free one.
+    /// Port of Lambda's Invoke API (`aws lambda invoke --endpoint-url`); default --port + 1
+    /// (another free port when that one is taken), 0 picks a free one.
     #[arg(long, value_name = "PORT")]
     pub lambda_port: Option<u16>,
     /// The repository root (holds ui/).
@@ -86,7 +86,10 @@ pub fn run(args: &Args) -> Result<Exit> {
         .transpose()?;
     let options = LaunchOptions {
         listen: SocketAddr::new(args.host, args.port),
-        invoke_listen: Some(SocketAddr::new(args.host, lambda_port(args)?)),
+        invoke_listen: Some(dev::invoke::InvokeListen {
+            addr: SocketAddr::new(args.host, lambda_port(args)?),
+            or_free_port: args.lambda_port.is_none(),
+        }),
         workspace_root: workspace.clone(),
         bin_dir,
         pool_size: args.pool_size.map(usize::from),

@@ -42,6 +42,25 @@ use super::logs::LogSink;
 use super::runtime::{InvokeRequest, Outcome, Pool};
 use super::{FunctionPlan, serve};
 
+/// Where the Invoke API listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvokeListen {
+    pub addr: SocketAddr,
+    /// The address is a default, not one the user asked for: when it is taken, another free
+    /// port is used (and said), rather than `stackgen dev` not starting for a side door.
+    pub or_free_port: bool,
+}
+
+impl InvokeListen {
+    /// Exactly `addr` (port 0: a free one).
+    pub fn exactly(addr: SocketAddr) -> InvokeListen {
+        InvokeListen {
+            addr,
+            or_free_port: false,
+        }
+    }
+}
+
 /// Lambda's limit on a synchronous invocation's payload.
 pub const MAX_SYNC_PAYLOAD: usize = 6 * 1024 * 1024;
 /// Lambda's limit on an asynchronous (`Event`) invocation's payload.

@@ -19,7 +19,7 @@ pub struct LaunchOptions {
     /// `--host` and `--port`.
     pub listen: SocketAddr,
     /// `--lambda-port`: where Lambda's Invoke API listens (`super::invoke`), or nowhere.
-    pub invoke_listen: Option<SocketAddr>,
+    pub invoke_listen: Option<super::invoke::InvokeListen>,
     /// The repository root (holds `ui/`).
     pub workspace_root: PathBuf,
     /// Where the host-built function binaries are; default `<target dir>/debug`.

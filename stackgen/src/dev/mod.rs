@@ -69,7 +69,7 @@ pub struct DevConfig {
     /// Where the gateway listens (`127.0.0.1:3000`; port 0 picks a free one).
     pub listen: SocketAddr,
     /// Where Lambda's Invoke API listens ([`invoke`]; `127.0.0.1:3001`), or nowhere.
-    pub invoke_listen: Option<SocketAddr>,
+    pub invoke_listen: Option<invoke::InvokeListen>,
     /// The storefront (`ui/`).
     pub ui_dir: PathBuf,
     pub site: SiteConfig,
@@ -134,7 +134,7 @@ impl UserPoolRef {
 #[derive(Debug, Clone)]
 pub struct DevOptions {
     pub listen: SocketAddr,
-    pub invoke_listen: Option<SocketAddr>,
+    pub invoke_listen: Option<invoke::InvokeListen>,
     pub ui_dir: PathBuf,
     /// Where the host-built function binaries are (`target/debug`).
     pub bin_dir: PathBuf,

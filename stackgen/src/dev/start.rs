@@ -49,7 +49,7 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
     };
     let listener = TcpListener::bind(config.listen).await.map_err(bind)?;
     let addr = listener.local_addr().map_err(bind)?;
-    let invoke_listener = bind_invoke(config.invoke_listen).await?;
+    let invoke_listener = bind_invoke(config.invoke_listen, &logs).await?;
     let mut run = Running {
         logs,
         shutdown: CancellationToken::new(),
@@ -88,15 +88,28 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
     })
 }
 
-/// The Invoke API's listener, bound before anything starts so a taken port fails the start.
-async fn bind_invoke(listen: Option<SocketAddr>) -> Result<Option<TcpListener>, DevError> {
-    let Some(addr) = listen else {
+/// The Invoke API's listener, bound before anything starts so that a port asked for and taken
+/// fails the start; a default one taken gives way to a free port.
+async fn bind_invoke(
+    listen: Option<invoke::InvokeListen>,
+    logs: &LogSink,
+) -> Result<Option<TcpListener>, DevError> {
+    let Some(invoke::InvokeListen { addr, or_free_port }) = listen else {
         return Ok(None);
     };
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|source| DevError::BindInvoke { addr, source })?;
-    Ok(Some(listener))
+    let bound = match TcpListener::bind(addr).await {
+        Err(source) if or_free_port => {
+            logs.line(
+                &Arc::from("dev"),
+                format!("{addr} is taken ({source}): Lambda's Invoke API listens on another port (below); --lambda-port chooses one"),
+            );
+            TcpListener::bind(SocketAddr::new(addr.ip(), 0)).await
+        }
+        other => other,
+    };
+    bound
+        .map(Some)
+        .map_err(|source| DevError::BindInvoke { addr, source })
 }
 
 /// Lambda's Invoke API over every function's pool ([`invoke`]), where it listens.

@@ -91,7 +91,9 @@ pub fn echo_config(
         .collect();
     DevConfig {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-        invoke_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+        invoke_listen: Some(stackgen::dev::invoke::InvokeListen::exactly(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )),
         ui_dir: workspace().join("ui"),
         site: SiteConfig {
             api_base: "/api".into(),
@@ -309,7 +311,9 @@ pub fn local_config(
         &local.deployed,
         stackgen::dev::DevOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            invoke_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            invoke_listen: Some(stackgen::dev::invoke::InvokeListen::exactly(
+                SocketAddr::from(([127, 0, 0, 1], 0)),
+            )),
             ui_dir: workspace().join("ui"),
             bin_dir,
             emulator: EmulatorAccess::moto(moto.endpoint(), env.region.clone()),
