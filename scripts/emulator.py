@@ -22,6 +22,14 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   itself fails). moto ships with "TODO: handle execution errors and implement rollback" here
   and instead answers HTTP 500 and leaves the stack in REVIEW_IN_PROGRESS, a state real
   CloudFormation never leaves a failed create in.
+* An update whose only change is a parameter that a condition reads updates the resources that
+  use the condition (`Fn::If`, or the resource's own `Condition`), as CloudFormation does,
+  which re-evaluates every condition with the new values. moto updates a resource whose template
+  is unchanged only when it `Ref`s the changed parameter itself.
+* A stack's outputs are evaluated again after an executed (or rolled back) change set, as
+  CloudFormation does after every update. moto's change set updates the resources but keeps the
+  outputs it evaluated before (UpdateStack re-evaluates them), so an output that depends on a
+  changed parameter, directly or through a condition, showed the old value.
 * Cognito user pools, app clients and groups (AWS::Cognito::UserPool, UserPoolClient,
   UserPoolGroup) exist when a stack says so: CreateStack, UpdateStack and change sets create
   them in moto's cognito-idp, update them in place (a client or group is replaced when its
@@ -206,7 +214,10 @@ def _with_rollback(original_execute):
             previous = (stack.template_dict, dict(stack.resource_map.input_parameters or {}))
         _local.working_on = None
         try:
-            return original_execute(self, change_set_name, stack_name)
+            result = original_execute(self, change_set_name, stack_name)
+            if previous is not None:
+                stack.output_map = stack._create_output_map()
+            return result
         except Exception as exc:  # noqa: BLE001 - any failure of a resource rolls back
             if stack is None:
                 raise
@@ -224,6 +235,7 @@ def _with_rollback(original_execute):
                 )
                 try:
                     stack.resource_map.update(previous[0], previous[1])
+                    stack.output_map = stack._create_output_map()
                     stack.status = "UPDATE_ROLLBACK_COMPLETE"
                 except Exception as rollback:  # noqa: BLE001
                     stack.status = "UPDATE_ROLLBACK_FAILED"
@@ -311,6 +323,61 @@ def install_pending_email_subscriptions() -> None:
         return shown, token
 
     sns_models.SNSBackend.list_subscriptions_by_topic = listed
+
+
+def _conditions_used(node) -> set:
+    """The condition names a resource's JSON uses: `Fn::If`'s first argument, `Condition`."""
+    found = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str):
+                found.add(value[0])
+            elif key == "Condition" and isinstance(value, str):
+                found.add(value)
+            found |= _conditions_used(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _conditions_used(item)
+    return found
+
+
+def _condition_parameters(name, conditions, seen=None) -> set:
+    """The names a condition `Ref`s, through the conditions it names."""
+    seen = seen if seen is not None else set()
+    if name in seen or name not in conditions:
+        return set()
+    seen.add(name)
+    refs = set(cfn_parsing.get_references_from_template(conditions[name]))
+    for other in _conditions_used(conditions[name]):
+        refs |= _condition_parameters(other, conditions, seen)
+    return refs
+
+
+def _with_condition_changes(original_diff):
+    def build_resource_diff(self, other_template, parameters=None):
+        diff = original_diff(self, other_template, parameters)
+        if not parameters:
+            return diff
+        changed = {p for p in parameters if self.input_parameters.get(p) != parameters[p]}
+        conditions = other_template.get("Conditions") or {}
+        old = self._resource_json_map
+        for name, resource in (other_template.get("Resources") or {}).items():
+            if name not in old or name in diff["Modify"] or resource != old[name]:
+                continue
+            reads = set()
+            for condition in _conditions_used(resource):
+                reads |= _condition_parameters(condition, conditions)
+            if reads & changed:
+                diff["Modify"].append(name)
+        return diff
+
+    return build_resource_diff
+
+
+def install_condition_updates() -> None:
+    cfn_parsing.ResourceMap.build_resource_diff = _with_condition_changes(
+        cfn_parsing.ResourceMap.build_resource_diff
+    )
 
 
 def install_rollback() -> None:
@@ -1734,6 +1801,7 @@ def main() -> None:
         sys.exit("usage: emulator.py [--exit-with-stdin] HOST PORT")
     host, port = args[0], int(args[1])
     install_rollback()
+    install_condition_updates()
     install_pending_email_subscriptions()
     install_verified_email_identities()
     install_cognito()

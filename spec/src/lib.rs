@@ -75,6 +75,9 @@ pub const ORIGIN_VERIFY_HEADER: &str = "x-origin-verify";
 /// Environment variable of every HTTP function behind a CDN: the value [`ORIGIN_VERIFY_HEADER`]
 /// must carry. Unset (no CDN, as in the `local` environment): no check.
 pub const ORIGIN_VERIFY_VAR: &str = "ORIGIN_VERIFY";
+/// The value the CDN sent before the origin secret's last rotation, which the HTTP functions
+/// still accept, so that a rotation has no moment when the CDN sends a value they refuse.
+pub const ORIGIN_VERIFY_PREVIOUS_VAR: &str = "ORIGIN_VERIFY_PREVIOUS";
 /// Environment variable of every function serving staff routes where the environment file
 /// says `staff.mfa: required`: `required`. Such a function then answers a staff member without
 /// an authenticator app (TOTP MFA) with 403 `MFA_REQUIRED`, and needs [`USER_POOL_ID_VAR`].

@@ -1,25 +1,32 @@
 //! A template's generated secret (`Template::secret`, the CDN's origin secret in the retail
-//! stack) on moto: the first deploy fills it with a fresh value, every later deploy keeps that
-//! value without knowing it (`UsePreviousValue`) and is still a no-op, `--rotate-secrets`
-//! replaces it, and a stack created again gets a new one.
+//! stack: two NoEcho slots and the `Active` parameter naming the one in use) on moto: the first
+//! deploy fills both slots with fresh values, every later deploy keeps them and the slot in use
+//! without knowing the values (`UsePreviousValue`) and is still a no-op, `--rotate-secrets`
+//! fills the slot not in use and switches to it (the other kept, so what was sent until now is
+//! still accepted), a second rotation retires the first value, and a stack created again gets
+//! new ones.
 //!
 //! CloudFormation answers `****` for a NoEcho parameter's value ("Parameters", `NoEcho`:
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>);
 //! moto answers the value itself (its `parameter_list` compares values with the NoEcho keys),
-//! which is what lets this test see that the value was kept. deploy never relies on reading it.
+//! which is what lets this test see that the values were kept. deploy never relies on reading
+//! them; it reads only `Active`, which is not NoEcho.
 
 mod support;
 
-use stackgen::deploy::{self, GeneratedSecrets, Plan, RecoveryPolicy, StackRequest};
+use stackgen::deploy::{self, GeneratedSecrets, Plan, RecoveryPolicy, Rotation, StackRequest};
 use stackgen::model::sqs::Queue;
-use stackgen::model::{Format, Parameter, Tags, Template};
+use stackgen::model::{Format, Parameter, SecretNames, Tags, Template};
 use support::{Moto, Recorded, TestResult, map, quick_wait};
 
 const SECRET: &str = "Token";
+const SLOT_A: &str = "TokenA";
+const SLOT_B: &str = "TokenB";
+const ACTIVE: &str = "TokenActive";
 /// What deploy's no-op check reads the assets bucket from.
 const BUCKET: &str = "AssetsBucket";
 
-fn template() -> Result<String, Box<dyn std::error::Error>> {
+fn template() -> Result<(String, Vec<SecretNames>), Box<dyn std::error::Error>> {
     let mut tags = Tags::new();
     tags.set("Project", "secrets");
     let mut t = Template::new("generated secret test", tags);
@@ -27,13 +34,25 @@ fn template() -> Result<String, Box<dyn std::error::Error>> {
         BUCKET,
         Parameter::string("where deploy would keep the zips"),
     );
-    let token = t.secret(SECRET, "a generated token");
-    let queue = Queue::new().queue_name(stackgen::sub!("secrets-", token.value()));
+    let token = t.secret(SECRET, "a generated token.");
+    // Something named after the value in use, and what a sender would send (an output: moto
+    // does not replace a queue whose name changes, so the queue cannot show it).
+    let queue = Queue::new().queue_name(stackgen::sub!("secrets-", token.current()));
     t.add("Queue", queue);
-    Ok(t.render(Format::Json)?)
+    t.output(
+        "InUse",
+        stackgen::model::Output::new(
+            "the value in use (a test's stand-in for a sender)",
+            token.current(),
+        ),
+    );
+    Ok((t.render(Format::Json)?, t.secrets().to_vec()))
 }
 
-fn request(body: &str, rotate: bool) -> Result<StackRequest, Box<dyn std::error::Error>> {
+fn request(
+    (body, secrets): &(String, Vec<SecretNames>),
+    rotation: Rotation,
+) -> Result<StackRequest, Box<dyn std::error::Error>> {
     Ok(StackRequest {
         stack_name: "secrets-test".into(),
         template_body: body.to_owned(),
@@ -42,7 +61,7 @@ fn request(body: &str, rotate: bool) -> Result<StackRequest, Box<dyn std::error:
         termination_protection: false,
         assets_bucket: None,
         role_arn: None,
-        secrets: GeneratedSecrets::generate([SECRET], rotate)?,
+        secrets: GeneratedSecrets::generate(secrets, rotation)?,
     })
 }
 
@@ -53,8 +72,14 @@ fn is_generated(value: &str) -> bool {
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
+/// (slot A, slot B, slot in use) of a deployed stack.
+fn slots(stack: &deploy::StackSnapshot) -> (String, String, String) {
+    let get = |k: &str| stack.parameters.get(k).cloned().unwrap_or_default();
+    (get(SLOT_A), get(SLOT_B), get(ACTIVE))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_secret_is_generated_once_kept_by_every_deploy_and_rotated_on_request() -> TestResult {
+async fn a_secret_is_generated_once_kept_by_every_deploy_and_rotated_slot_by_slot() -> TestResult {
     let moto = Moto::start()?;
     let ctx = moto.context().await;
     let progress = Recorded::default();
@@ -63,79 +88,85 @@ async fn a_secret_is_generated_once_kept_by_every_deploy_and_rotated_on_request(
         protected: false,
         confirmed: true,
     };
-    let body = template()?;
-
-    let first = request(&body, false)?;
-    let Plan::Changes(pending) = deploy::plan(&ctx, &first, policy, wait, &progress).await? else {
-        return Err("a new stack must produce a change set".into());
+    let rendered = template()?;
+    let deploy = |rotation: Rotation| {
+        let (ctx, progress, rendered) = (&ctx, &progress, &rendered);
+        async move {
+            let request = request(rendered, rotation)?;
+            match deploy::plan(ctx, &request, policy, wait, progress).await? {
+                Plan::Changes(pending) => Ok::<_, Box<dyn std::error::Error>>((
+                    deploy::execute(ctx, &request, &pending, wait, progress)
+                        .await?
+                        .stack,
+                    true,
+                )),
+                Plan::UpToDate(stack) => {
+                    assert!(
+                        deploy::unchanged(ctx, &request, &stack, BUCKET).await?,
+                        "the no-op check must not see a change in a kept secret"
+                    );
+                    Ok((stack, false))
+                }
+            }
+        }
     };
-    let created = deploy::execute(&ctx, &first, &pending, wait, &progress).await?;
-    let value = created
-        .stack
-        .parameters
-        .get(SECRET)
-        .cloned()
-        .unwrap_or_default();
-    assert!(is_generated(&value), "{value:?}");
 
-    // Another deploy, with other fresh values in hand: nothing to change, the value stays.
-    let again = request(&body, false)?;
-    let noop = deploy::plan(&ctx, &again, policy, wait, &progress).await?;
-    let Plan::UpToDate(stack) = noop else {
-        return Err(format!("expected no changes, got {noop:?}").into());
+    let in_use = |stack: &deploy::StackSnapshot| -> String {
+        stack.outputs.get("InUse").cloned().unwrap_or_default()
     };
-    assert_eq!(stack.parameters.get(SECRET), Some(&value));
-    assert!(
-        deploy::unchanged(&ctx, &again, &stack, BUCKET).await?,
-        "the no-op check must not see a change in a kept secret"
-    );
+    let (created, changed) = deploy(Rotation::Keep).await?;
+    let (a0, b0, active) = slots(&created);
+    assert!(changed && is_generated(&a0) && is_generated(&b0) && a0 != b0);
+    assert_eq!(active, "A");
+    assert_eq!(in_use(&created), a0, "the sender uses A");
 
-    // Rotation: a change set, and a new value.
-    let rotate = request(&body, true)?;
-    let Plan::Changes(pending) = deploy::plan(&ctx, &rotate, policy, wait, &progress).await? else {
-        return Err("rotating must produce a change set".into());
-    };
-    assert!(!pending.creates_stack);
-    let rotated = deploy::execute(&ctx, &rotate, &pending, wait, &progress).await?;
-    let new_value = rotated
-        .stack
-        .parameters
-        .get(SECRET)
-        .cloned()
-        .unwrap_or_default();
-    assert!(is_generated(&new_value), "{new_value:?}");
-    assert_ne!(new_value, value);
-    let rotate_again = request(&body, true)?;
-    assert!(!deploy::unchanged(&ctx, &rotate_again, &rotated.stack, BUCKET).await?);
+    // Another deploy, with other fresh values in hand: nothing to change, everything stays.
+    let (kept, changed) = deploy(Rotation::Keep).await?;
+    assert!(!changed);
+    assert_eq!(slots(&kept), (a0.clone(), b0.clone(), "A".into()));
 
-    // Created again (deleted, as destroy or the kill switch deletes it): there is no previous
-    // value to keep, so the fresh one is sent.
+    // A rotation, step 1: B gets a new value, A stays in use (the sender is not touched).
+    let (staged, changed) = deploy(Rotation::Stage).await?;
+    let (a, b1, active) = slots(&staged);
+    assert!(changed && is_generated(&b1) && b1 != b0);
+    assert_eq!((a.as_str(), active.as_str()), (a0.as_str(), "A"));
+    assert_eq!(in_use(&staged), a0, "the sender still sends A");
+    // Step 2: B is in use; A (what was sent until now) is kept.
+    let (switched, changed) = deploy(Rotation::Switch).await?;
+    assert!(changed);
+    assert_eq!(slots(&switched), (a0.clone(), b1.clone(), "B".into()));
+    assert_eq!(in_use(&switched), b1, "the sender sends B");
+    // A plain deploy after it keeps B in use (not the parameter's default, A).
+    let (kept, changed) = deploy(Rotation::Keep).await?;
+    assert!(!changed);
+    assert_eq!(slots(&kept), (a0.clone(), b1.clone(), "B".into()));
+
+    // Rotating again retires the first value.
+    deploy(Rotation::Stage).await?;
+    let (again, _) = deploy(Rotation::Switch).await?;
+    let (a1, b, active) = slots(&again);
+    assert!(is_generated(&a1) && a1 != a0);
+    assert_eq!((b.as_str(), active.as_str()), (b1.as_str(), "A"));
+
+    // Created again (deleted, as destroy or the kill switch deletes it): there is nothing to
+    // keep, so fresh values are sent.
     ctx.cloudformation
         .delete_stack()
-        .stack_name(&rotated.stack.id)
+        .stack_name(&again.id)
         .send()
         .await?;
-    let again = request(&body, false)?;
-    let Plan::Changes(pending) = deploy::plan(&ctx, &again, policy, wait, &progress).await? else {
-        return Err("a deleted stack must be created again".into());
-    };
-    assert!(pending.creates_stack);
-    let recreated = deploy::execute(&ctx, &again, &pending, wait, &progress).await?;
-    let third = recreated
-        .stack
-        .parameters
-        .get(SECRET)
-        .cloned()
-        .unwrap_or_default();
-    assert!(is_generated(&third), "{third:?}");
-    assert!(third != value && third != new_value);
+    let (recreated, _) = deploy(Rotation::Keep).await?;
+    let (a2, b2, active) = slots(&recreated);
+    assert!(is_generated(&a2) && is_generated(&b2) && active == "A");
+    assert!(![&a0, &b0, &b1, &a1].contains(&&a2));
     Ok(())
 }
 
 #[test]
 fn fresh_values_differ_and_never_show_in_a_debug_print() -> TestResult {
-    let a = GeneratedSecrets::generate([SECRET], false)?;
-    let b = GeneratedSecrets::generate([SECRET], false)?;
+    let (_, secrets) = template()?;
+    let a = GeneratedSecrets::generate(&secrets, Rotation::Keep)?;
+    let b = GeneratedSecrets::generate(&secrets, Rotation::Keep)?;
     assert_ne!(a, b, "two draws of 256 bits were equal");
     let shown = format!("{a:?}");
     let longest_hex_run = shown
@@ -143,6 +174,6 @@ fn fresh_values_differ_and_never_show_in_a_debug_print() -> TestResult {
         .map(str::len)
         .max()
         .unwrap_or(0);
-    assert!(shown.contains(SECRET) && longest_hex_run < 16, "{shown}");
+    assert!(shown.contains(SLOT_A) && longest_hex_run < 16, "{shown}");
     Ok(())
 }

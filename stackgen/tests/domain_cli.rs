@@ -68,6 +68,54 @@ fn edge_environment(cli: &Cli, name: &str, zone_id: &str) -> TestResult {
     Ok(())
 }
 
+/// `deploy --rotate-secrets`: two updates of the main stack, after which the CDN's origin secret
+/// has a new value in the other slot, in use, and the HTTP functions accept it and the old one.
+async fn rotation(cli: &Cli, west: &stackgen::aws::AwsContext) -> TestResult {
+    let params = |stack: &stackgen::deploy::StackSnapshot, slot: &str| {
+        let name = format!("{}{slot}", stackgen::stack::ORIGIN_SECRET_PARAMETER);
+        stack.parameters.get(&name).cloned().unwrap_or_default()
+    };
+    let before = stackgen::deploy::describe_stack(west, "grocer-edge")
+        .await?
+        .ok_or("no main stack")?;
+    assert_eq!(params(&before, "Active"), "A");
+    let out = deploy_with(cli, &["--rotate-secrets"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    for step in [
+        "rotating its secrets, 1 of 2",
+        "rotating its secrets, 2 of 2",
+    ] {
+        assert!(text(&out).contains(step), "{step}: {}", text(&out));
+    }
+    let after = stackgen::deploy::describe_stack(west, "grocer-edge")
+        .await?
+        .ok_or("no main stack")?;
+    assert_eq!(params(&after, "Active"), "B");
+    assert_eq!(
+        params(&after, "A"),
+        params(&before, "A"),
+        "the old value is kept"
+    );
+    assert_ne!(params(&after, "B"), params(&before, "B"), "a new value");
+    let lambda = aws_sdk_lambda::Client::new(west.config());
+    let catalog = lambda
+        .get_function_configuration()
+        .function_name("grocer-edge-catalog")
+        .send()
+        .await?;
+    let vars = catalog
+        .environment()
+        .and_then(|e| e.variables())
+        .ok_or("no variables")?;
+    let var = |name: &str| vars.get(name).cloned().unwrap_or_default();
+    assert_eq!(var(retail_spec::ORIGIN_VERIFY_VAR), params(&after, "B"));
+    assert_eq!(
+        var(retail_spec::ORIGIN_VERIFY_PREVIOUS_VAR),
+        params(&after, "A")
+    );
+    Ok(())
+}
+
 fn deploy(cli: &Cli) -> std::io::Result<std::process::Output> {
     deploy_with(cli, &[])
 }
@@ -183,6 +231,8 @@ async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions(
         "{}",
         text(&again)
     );
+
+    rotation(&cli, &west).await?;
 
     // `stackgen bootstrap` prepares both regions (deploy made both bootstraps already).
     let boot = cli.json(&["bootstrap", "--env", "edge", "--format", "json"])?;

@@ -9,9 +9,14 @@
 //! and each HTTP function gets the same value in [`retail_spec::ORIGIN_VERIFY_VAR`]: a request
 //! without it is answered 403 before any route runs. Without the variable (no CDN, as in the
 //! `local` environment) every request passes.
+//!
+//! The value the CDN sent before the secret's last rotation
+//! ([`retail_spec::ORIGIN_VERIFY_PREVIOUS_VAR`]) is accepted too: a rotation gives the functions
+//! the new value before the CDN sends it, and until every edge location sends it, requests still
+//! carry the old one.
 
 use lambda_http::Request;
-use retail_spec::{ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_VAR};
+use retail_spec::{ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_PREVIOUS_VAR, ORIGIN_VERIFY_VAR};
 
 use crate::config::FunctionEnv;
 use crate::error::{ApiError, ErrorCode};
@@ -19,7 +24,8 @@ use crate::error::{ApiError, ErrorCode};
 /// What a request must carry to be served.
 #[derive(Clone, Default)]
 pub struct OriginCheck {
-    expected: Option<Vec<u8>>,
+    /// The value in use and the previous one (those set); `None` checks nothing.
+    expected: Option<Vec<Vec<u8>>>,
 }
 
 impl std::fmt::Debug for OriginCheck {
@@ -34,8 +40,13 @@ impl std::fmt::Debug for OriginCheck {
 impl OriginCheck {
     /// The check the stack configured for this function: on when the variable is set.
     pub fn from_env(env: &FunctionEnv) -> Self {
+        let values: Vec<Vec<u8>> = [ORIGIN_VERIFY_VAR, ORIGIN_VERIFY_PREVIOUS_VAR]
+            .iter()
+            .filter_map(|var| env.get(var))
+            .map(|v| v.as_bytes().to_vec())
+            .collect();
         OriginCheck {
-            expected: env.get(ORIGIN_VERIFY_VAR).map(|v| v.as_bytes().to_vec()),
+            expected: (!values.is_empty()).then_some(values),
         }
     }
 
@@ -51,7 +62,10 @@ impl OriginCheck {
         };
         let mut sent = req.headers().get_all(ORIGIN_VERIFY_HEADER).iter();
         let matches = match (sent.next(), sent.next()) {
-            (Some(value), None) => same(value.as_bytes(), expected),
+            // Every value compared, so the time does not tell which one matched.
+            (Some(value), None) => expected
+                .iter()
+                .fold(false, |ok, e| same(value.as_bytes(), e) | ok),
             _ => false,
         };
         if matches {
@@ -122,5 +136,31 @@ mod tests {
             );
         }
         assert!(!format!("{gate:?}").contains("abc123"));
+    }
+
+    #[test]
+    fn during_a_rotation_the_previous_value_passes_too() {
+        let vars = [
+            (ORIGIN_VERIFY_VAR.to_owned(), "new-value".to_owned()),
+            (
+                ORIGIN_VERIFY_PREVIOUS_VAR.to_owned(),
+                "old-value".to_owned(),
+            ),
+        ];
+        let gate = OriginCheck::from_env(&FunctionEnv::new(&CATALOG, vars));
+        assert!(gate.verify(&request(&["new-value"])).is_ok());
+        assert!(gate.verify(&request(&["old-value"])).is_ok());
+        for refused in [&[][..], &["older-value"][..], &["new-value", "old-value"]] {
+            assert!(gate.verify(&request(refused)).is_err(), "{refused:?}");
+        }
+        // Either variable alone still checks (fails closed, never open).
+        let vars = [(
+            ORIGIN_VERIFY_PREVIOUS_VAR.to_owned(),
+            "old-value".to_owned(),
+        )];
+        let previous_only = OriginCheck::from_env(&FunctionEnv::new(&CATALOG, vars));
+        assert!(previous_only.verify(&request(&["old-value"])).is_ok());
+        assert!(previous_only.verify(&request(&[])).is_err());
+        assert!(!format!("{gate:?}").contains("value"));
     }
 }

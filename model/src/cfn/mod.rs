@@ -13,6 +13,7 @@ pub(crate) mod policy;
 pub(crate) mod pretty;
 pub(crate) mod references;
 pub(crate) mod render;
+mod secret;
 pub(crate) mod tags;
 pub(crate) mod template;
 pub(crate) mod validate;
@@ -26,13 +27,14 @@ pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, S
 pub use references::Reference;
 // Reading intrinsics in template JSON is a crate of its own, which diff and the estimator use
 // without the typed model.
+pub use secret::{SECRET_HEX_LEN, SECRET_SLOTS, Secret, SecretNames};
 pub use stackgen_intrinsics::{
     Intrinsic, IntrinsicError, SubPart, SubText, is_intrinsic, parse_sub, references,
 };
 pub use tags::{Tag, Tags, TagsAsMap};
 pub use template::{
     AnyResource, CheckovSkip, Condition, ConditionHandle, DeletionPolicy, Entry, Format, Handle,
-    Import, Options, Output, ParamHandle, Parameter, ParameterType, Resource, SECRET_HEX_LEN,
-    Template, TemplateError,
+    Import, Options, Output, ParamHandle, Parameter, ParameterType, Resource, Template,
+    TemplateError,
 };
 pub use value::{LogicalId, Pseudo, Value, pascal_case};

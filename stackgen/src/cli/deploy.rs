@@ -71,9 +71,9 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub stack: Option<String>,
     /// Give the stack's generated secrets (the value the CDN sends the API in x-origin-verify)
-    /// new values, e.g. after one was shown where it should not be. The CDN takes the new value
-    /// first (minutes, until every edge location has it), then the functions: a few seconds of
-    /// 403s at most.
+    /// a new value, e.g. after one was shown where it should not be. The functions accept the
+    /// new value before the CDN sends it, so no request is refused; the value used until now
+    /// stays accepted until the next rotation: rotate twice to retire a leaked one.
     #[arg(long)]
     pub rotate_secrets: bool,
 }
@@ -145,11 +145,12 @@ async fn ship(args: &Args, env: &Environment, stack: &RetailStack) -> Result<Exi
     }
     let manifest = package_assets(&args.layout, env, args.skip_package, &progress)?;
     let (_, imported) = ship_companions(args, env, stack, &progress).await?;
-    let mut request = stack_request(env, stack, "", &manifest, args.rotate_secrets)?;
+    let mut request = stack_request(env, stack, "", &manifest)?;
     request.parameters.extend(imported);
 
     // Nothing changed: one GetTemplate more, then only the site marker (one HeadObject).
     if let Some(current) = &deployed
+        && (!args.rotate_secrets || request.secrets.is_empty())
         && deploy::unchanged(&ctx, &request, current, stack::ASSETS_BUCKET_PARAMETER)
             .await
             .with_context(|| {
@@ -207,9 +208,36 @@ fn storefront_present(args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// Deploys `request`: once, or with `--rotate-secrets` and secrets to rotate, as the two
+/// updates of a rotation (`deploy::secrets`), each shown and confirmed like any change set.
+async fn apply(
+    args: &Args,
+    env: &Environment,
+    ctx: &AwsContext,
+    request: &StackRequest,
+    progress: &Printer,
+) -> Result<(deploy::StackSnapshot, bool)> {
+    if !args.rotate_secrets || request.secrets.is_empty() {
+        return apply_once(args, env, ctx, request, progress).await;
+    }
+    let name = &request.stack_name;
+    let mut step = request.clone();
+    step.secrets = request.secrets.with_rotation(deploy::Rotation::Stage);
+    progress.step(&format!(
+        "stack `{name}`: rotating its secrets, 1 of 2: a new value the functions accept beside the one in use"
+    ));
+    apply_once(args, env, ctx, &step, progress).await?;
+    step.secrets = request.secrets.with_rotation(deploy::Rotation::Switch);
+    progress.step(&format!(
+        "stack `{name}`: rotating its secrets, 2 of 2: the new value in use (the old one still accepted until the next rotation)"
+    ));
+    let (snapshot, _) = apply_once(args, env, ctx, &step, progress).await?;
+    Ok((snapshot, true))
+}
+
 /// Plans `request`, shows the change set, asks (unless `--yes`) and executes it: the stack as
 /// deployed and whether it changed.
-async fn apply(
+async fn apply_once(
     args: &Args,
     env: &Environment,
     ctx: &AwsContext,
@@ -327,8 +355,8 @@ async fn ship_companions(
             assets_bucket: Some(boot.bucket.clone()),
             role_arn: boot.deploy_role.clone(),
             secrets: deploy::GeneratedSecrets::generate(
-                companion.template.secrets().iter().map(|id| id.as_str()),
-                args.rotate_secrets,
+                companion.template.secrets(),
+                deploy::Rotation::Keep,
             )?,
         };
         let (snapshot, changed) = apply(args, env, &ctx, &request, progress).await?;
@@ -587,14 +615,13 @@ async fn finish(
     Ok(Exit::Ok)
 }
 
-/// Parameters (assets bucket, one code key per function, the generated secrets, new ones when
-/// `rotate`) and tags for the stack.
+/// Parameters (assets bucket, one code key per function, the generated secrets) and tags for the
+/// stack.
 pub fn stack_request(
     env: &Environment,
     stack: &RetailStack,
     bucket: &str,
     manifest: &AssetManifest,
-    rotate: bool,
 ) -> Result<StackRequest> {
     let mut parameters = BTreeMap::from([(
         stack::ASSETS_BUCKET_PARAMETER.to_string(),
@@ -624,8 +651,8 @@ pub fn stack_request(
         assets_bucket: Some(bucket.to_string()),
         role_arn: None,
         secrets: deploy::GeneratedSecrets::generate(
-            stack.template.secrets().iter().map(|id| id.as_str()),
-            rotate,
+            stack.template.secrets(),
+            deploy::Rotation::Keep,
         )?,
     })
 }

@@ -13,6 +13,7 @@ use aws_sdk_cloudformation::types::{Parameter, Tag};
 
 use super::assets::{INLINE_TEMPLATE_LIMIT, upload_template};
 use super::error::DeployError;
+pub use super::secrets::{GeneratedSecrets, Rotation};
 use crate::aws::AwsContext;
 
 /// What to deploy.
@@ -32,74 +33,6 @@ pub struct StackRequest {
     pub role_arn: Option<String>,
     /// The template's generated secrets (`Template::secret`).
     pub secrets: GeneratedSecrets,
-}
-
-/// The template's secrets with a fresh random value each, sent only where the stack does not
-/// have the parameter yet (a new stack, or one deployed before the secret existed) or when
-/// rotating; a stack that has it keeps its value (`UsePreviousValue`), which nobody reads back
-/// (NoEcho: CloudFormation answers `****`). So the value is generated once, by whoever deploys
-/// first, and lives only in the stack.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct GeneratedSecrets {
-    fresh: BTreeMap<String, String>,
-    rotate: bool,
-}
-
-impl std::fmt::Debug for GeneratedSecrets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GeneratedSecrets")
-            .field("names", &self.fresh.keys().collect::<Vec<_>>())
-            .field("rotate", &self.rotate)
-            .finish()
-    }
-}
-
-impl GeneratedSecrets {
-    /// A fresh value for each of `names`: 32 bytes from the operating system's CSPRNG, as
-    /// lower-case hex (the parameter's `AllowedPattern`). `rotate` sends them even to a stack
-    /// that has its own.
-    pub fn generate<'a>(
-        names: impl IntoIterator<Item = &'a str>,
-        rotate: bool,
-    ) -> Result<Self, DeployError> {
-        use ring::rand::{SecureRandom, SystemRandom};
-        let random = SystemRandom::new();
-        let mut fresh = BTreeMap::new();
-        for name in names {
-            let mut bytes = [0u8; stackgen_model::all::SECRET_HEX_LEN / 2];
-            random
-                .fill(&mut bytes)
-                .map_err(|_| DeployError::NoRandomness {
-                    parameter: name.to_owned(),
-                })?;
-            fresh.insert(name.to_owned(), hex::encode(bytes));
-        }
-        Ok(GeneratedSecrets { fresh, rotate })
-    }
-
-    /// Whether a deploy with `deployed` as the stack's parameters leaves every secret as it is.
-    pub fn kept_by(&self, deployed: &BTreeMap<String, String>) -> bool {
-        !self.rotate && self.fresh.keys().all(|k| deployed.contains_key(k))
-    }
-
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.fresh.keys().map(String::as_str)
-    }
-
-    /// The parameters for a stack with `deployed` parameters (`None`: a stack to create).
-    fn sdk_parameters(&self, deployed: Option<&BTreeMap<String, String>>) -> Vec<Parameter> {
-        self.fresh
-            .iter()
-            .map(|(name, value)| {
-                let keep = !self.rotate && deployed.is_some_and(|d| d.contains_key(name));
-                let parameter = Parameter::builder().parameter_key(name);
-                match keep {
-                    true => parameter.use_previous_value(true).build(),
-                    false => parameter.parameter_value(value).build(),
-                }
-            })
-            .collect()
-    }
 }
 
 impl StackRequest {

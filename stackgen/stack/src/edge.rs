@@ -23,7 +23,7 @@ use crate::model::cloudfront::{
 use crate::model::route53::{AliasTarget, CLOUDFRONT_HOSTED_ZONE_ID, RecordSet};
 use crate::model::s3::Bucket;
 use crate::model::{
-    DeletionPolicy, Handle, Operator, Options, ParamHandle, PolicyCondition, Principal, Pseudo,
+    DeletionPolicy, Handle, Operator, Options, PolicyCondition, Principal, Pseudo, Secret,
     Statement, Value, pascal_case,
 };
 use crate::storefront;
@@ -85,13 +85,13 @@ pub(super) struct Sources<'a> {
     pub data: &'a Data,
     pub global: Option<&'a GlobalExports>,
     /// The value the CDN sends the API in [`ORIGIN_VERIFY_HEADER`] ([`origin_secret`]).
-    pub origin_secret: Option<&'a ParamHandle>,
+    pub origin_secret: Option<&'a Secret>,
 }
 
 /// Where the environment has a CDN: the secret it sends the API with every request
 /// ([`ORIGIN_VERIFY_HEADER`]), so that the HTTP functions can refuse a request that went to the
 /// API's own `execute-api` address instead, past the CDN's web ACL and security headers.
-pub(super) fn origin_secret(ctx: &mut Ctx) -> Option<ParamHandle> {
+pub(super) fn origin_secret(ctx: &mut Ctx) -> Option<Secret> {
     ctx.env.features.cdn.then(|| {
         ctx.template.secret(
             super::ORIGIN_SECRET_PARAMETER,
@@ -106,8 +106,10 @@ pub(super) fn origin_secret(ctx: &mut Ctx) -> Option<ParamHandle> {
 /// locations" (CloudFront API Reference, Distribution, `Status`:
 /// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Distribution.html>), which
 /// takes minutes, while a function's new variables apply within seconds. So a deploy that adds
-/// the header, or `--rotate-secrets`, has every edge location sending the new value before the
-/// functions ask for it: a few seconds of 403s at most, not minutes.
+/// the header has every edge location sending it before the functions ask for it. A rotation
+/// (`--rotate-secrets`) is two updates, so that no request is refused at all: the first gives
+/// the functions the new value as [`Secret::previous`] (the CDN's value unchanged), the second
+/// switches the CDN to it and then the functions' `current` (`deploy::secrets`).
 pub(super) fn checks_after_distribution(ctx: &mut Ctx, functions: &[Built], edge: &Edge) {
     let Some(distribution) = &edge.distribution else {
         return;
@@ -216,7 +218,7 @@ fn distribution_config(
     if let Some(secret) = sources.origin_secret {
         api_origin = api_origin.origin_custom_headers([OriginCustomHeader::new(
             ORIGIN_VERIFY_HEADER,
-            secret.value(),
+            secret.current(),
         )]);
     }
     let site_behavior =

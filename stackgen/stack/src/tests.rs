@@ -67,8 +67,9 @@ fn one_function_role_and_log_group_per_spec_function() {
             .parameters()
             .any(|(p, _)| p.as_str() == ASSETS_BUCKET_PARAMETER)
     );
-    // The code keys, the assets bucket and the CDN's origin secret.
-    assert_eq!(s.template.parameters().count(), FUNCTIONS.len() + 2);
+    // The code keys, the assets bucket and the CDN's origin secret (two slots and the one in
+    // use).
+    assert_eq!(s.template.parameters().count(), FUNCTIONS.len() + 4);
 }
 
 #[test]
@@ -431,15 +432,28 @@ fn functions_log_json_at_the_environments_level() {
 }
 
 /// Behind a CDN, the API answers only requests the CDN forwarded: the distribution's API origin
-/// sends the generated secret, and every HTTP function (and only those) gets it to compare.
+/// sends the generated secret's slot in use, and every HTTP function (and only those) gets it and
+/// the other slot to compare, and is updated after the distribution.
 #[test]
 fn the_cdn_sends_the_api_a_secret_every_http_function_checks() {
-    use retail_spec::{ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_VAR, routes_of};
+    use retail_spec::{
+        ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_PREVIOUS_VAR, ORIGIN_VERIFY_VAR, routes_of,
+    };
     let s = stack(&dev());
-    let secrets: Vec<&str> = s.template.secrets().iter().map(LogicalId::as_str).collect();
+    let secrets: Vec<&str> = s
+        .template
+        .secrets()
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect();
     assert_eq!(secrets, [ORIGIN_SECRET_PARAMETER]);
     let doc = s.template.document().unwrap_or_default();
-    assert_eq!(doc["Parameters"][ORIGIN_SECRET_PARAMETER]["NoEcho"], true);
+    let slot = |letter: &str| format!("{ORIGIN_SECRET_PARAMETER}{letter}");
+    let active = format!("{ORIGIN_SECRET_PARAMETER}AIsActive");
+    assert_eq!(doc["Parameters"][slot("A")]["NoEcho"], true);
+    assert_eq!(doc["Parameters"][slot("B")]["NoEcho"], true);
+    let current = json!({"Fn::If": [active, {"Ref": slot("A")}, {"Ref": slot("B")}]});
+    let previous = json!({"Fn::If": [active, {"Ref": slot("B")}, {"Ref": slot("A")}]});
     let origins =
         &doc["Resources"][ids::DISTRIBUTION]["Properties"]["DistributionConfig"]["Origins"];
     let with_header: Vec<&str> = origins
@@ -448,42 +462,47 @@ fn the_cdn_sends_the_api_a_secret_every_http_function_checks() {
         .flatten()
         .filter(|o| {
             o["OriginCustomHeaders"]
-                == json!([{"HeaderName": ORIGIN_VERIFY_HEADER, "HeaderValue": {"Ref": ORIGIN_SECRET_PARAMETER}}])
+                == json!([{"HeaderName": ORIGIN_VERIFY_HEADER, "HeaderValue": current}])
         })
         .filter_map(|o| o["Id"].as_str())
         .collect();
     assert_eq!(with_header, ["api"], "only the API origin gets the header");
     for info in &s.functions {
-        let var = info
+        let http = routes_of(info.spec).next().is_some();
+        let from: Vec<(&str, &EnvValue)> = info
             .environment
             .iter()
-            .find(|v| v.name == ORIGIN_VERIFY_VAR);
-        let http = routes_of(info.spec).next().is_some();
+            .filter(|v| v.name.starts_with(ORIGIN_VERIFY_VAR))
+            .map(|v| (v.name.as_str(), &v.value))
+            .collect();
+        let secret = EnvValue::Secret(ORIGIN_SECRET_PARAMETER.into());
+        let expected = match http {
+            true => vec![
+                (ORIGIN_VERIFY_VAR, &secret),
+                (ORIGIN_VERIFY_PREVIOUS_VAR, &secret),
+            ],
+            false => vec![],
+        };
+        assert_eq!(from, expected, "{}", info.spec.id);
+        let rendered =
+            &doc["Resources"][info.logical_id.as_str()]["Properties"]["Environment"]["Variables"];
+        let none = serde_json::Value::Null;
+        let (now, before) = if http {
+            (&current, &previous)
+        } else {
+            (&none, &none)
+        };
+        assert_eq!(&rendered[ORIGIN_VERIFY_VAR], now, "{}", info.spec.id);
         assert_eq!(
-            var.map(|v| &v.value),
-            http.then(|| EnvValue::Parameter(ORIGIN_SECRET_PARAMETER.into()))
-                .as_ref(),
+            &rendered[ORIGIN_VERIFY_PREVIOUS_VAR], before,
             "{}",
             info.spec.id
         );
-        let rendered = &doc["Resources"][info.logical_id.as_str()]["Properties"]["Environment"]["Variables"]
-            [ORIGIN_VERIFY_VAR];
-        assert_eq!(
-            rendered,
-            &if http {
-                json!({"Ref": ORIGIN_SECRET_PARAMETER})
-            } else {
-                serde_json::Value::Null
-            },
-            "{}",
-            info.spec.id
-        );
-        // Updated after the distribution, so the edges send a new value before it is asked for.
+        // Updated after the distribution, so the edges send a value before it is asked for.
         let depends = &doc["Resources"][info.logical_id.as_str()]["DependsOn"];
         let waits = depends
             .as_array()
-            .is_some_and(|d| d.contains(&json!(ids::DISTRIBUTION)))
-            || depends == &json!(ids::DISTRIBUTION);
+            .is_some_and(|d| d.contains(&json!(ids::DISTRIBUTION)));
         assert_eq!(waits, http, "{}", info.spec.id);
     }
     // No CDN, nothing to go around: no secret, no check.

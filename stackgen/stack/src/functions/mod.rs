@@ -31,7 +31,8 @@ use crate::model::logs::LogGroup;
 use crate::model::s3::Bucket;
 use crate::model::sqs::Queue;
 use crate::model::{
-    Handle, Name, Options, ParamHandle, Parameter, PolicyDocument, Principal, Statement, Value,
+    Handle, Name, Options, ParamHandle, Parameter, PolicyDocument, Principal, Secret, Statement,
+    Value,
 };
 pub(crate) use grants::{GRANT_ACTIONS, TRACE_WRITE};
 use variables::Variables;
@@ -54,7 +55,7 @@ pub(super) struct Grantable<'a> {
     pub identity: &'a Identity,
     pub notifications: Option<&'a Notifications>,
     /// The CDN's origin secret, which every HTTP function checks (`edge::origin_secret`).
-    pub origin_secret: Option<&'a ParamHandle>,
+    pub origin_secret: Option<&'a Secret>,
 }
 
 const VPC_SKIP: &str = "Not in a VPC on purpose: the function only calls AWS APIs, and reaching them from private subnets needs a NAT gateway or interface endpoints, which bill by the hour (ghost spend) for no security gain here.";

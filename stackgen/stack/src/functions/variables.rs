@@ -3,10 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use retail_spec::{ENV_NAME_VAR, FunctionSpec, ORIGIN_VERIFY_VAR, STORES_VAR, routes_of};
+use retail_spec::{
+    ENV_NAME_VAR, FunctionSpec, ORIGIN_VERIFY_PREVIOUS_VAR, ORIGIN_VERIFY_VAR, STORES_VAR,
+    routes_of,
+};
 
 use super::super::{Ctx, EnvValue, EnvVar};
-use crate::model::{ParamHandle, Value};
+use crate::model::{Secret, Value};
 
 /// The variables set so far; the first value set for a name wins.
 #[derive(Default)]
@@ -90,18 +93,12 @@ pub(super) fn settings(ctx: &Ctx, spec: &FunctionSpec, vars: &mut Variables) {
 
 /// An HTTP function behind a CDN gets the value the CDN sends in
 /// [`retail_spec::ORIGIN_VERIFY_HEADER`], and refuses requests without it.
-pub(super) fn origin_check(
-    spec: &FunctionSpec,
-    secret: Option<&ParamHandle>,
-    vars: &mut Variables,
-) {
+pub(super) fn origin_check(spec: &FunctionSpec, secret: Option<&Secret>, vars: &mut Variables) {
     if let Some(secret) = secret
         && routes_of(spec).next().is_some()
     {
-        vars.set(
-            ORIGIN_VERIFY_VAR,
-            secret.value(),
-            EnvValue::Parameter(secret.id().as_str().to_owned()),
-        );
+        let from = || EnvValue::Secret(secret.names().name.clone());
+        vars.set(ORIGIN_VERIFY_VAR, secret.current(), from());
+        vars.set(ORIGIN_VERIFY_PREVIOUS_VAR, secret.previous(), from());
     }
 }
