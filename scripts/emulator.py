@@ -49,6 +49,10 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   read the outbox at `GET /_emulator/cognito/outbox?to=<email>`: {"messages": [{"to",
   "userPoolId", "code", "kind": "sign-up", "sentAt" (RFC 3339)}]}, oldest first.
 
+* WAF logging in CloudFormation (AWS::WAFv2::LoggingConfiguration): a stack sets the web ACL's
+  logging configuration in moto's WAFv2 (GetLoggingConfiguration answers it) and removes it;
+  a destination not named `aws-waf-logs-…` or a log group that does not exist fails the
+  resource, as in WAF. moto's CloudFormation skips the type.
 * OIDC identity providers in CloudFormation (AWS::IAM::OIDCProvider): a stack creates the
   provider in moto's IAM (Ref and GetAtt Arn are its ARN); a second one for the same URL fails
   with EntityAlreadyExists as in IAM. moto's CloudFormation skips the type.
@@ -84,8 +88,12 @@ Everything else is moto 5.2 as it ships (README, "The local AWS emulator"). The 
   MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true, which this emulator sets, so a wrong code is
   refused as Cognito refuses it. moto gives every user one fixed 12-letter key
   (COGNITO_TOTP_MFA_SECRET); Cognito draws a 32-character base32 key per AssociateSoftwareToken.
-  This emulator draws one such key per run, so the pages show a key of Cognito's shape (every
-  user of the run still shares it).
+  So does this emulator: each AssociateSoftwareToken hands out a new key of Cognito's shape,
+  VerifySoftwareToken checks the code against the key that user was last handed (and makes it
+  theirs), and the SOFTWARE_TOKEN_MFA sign-in challenge checks it against the user's own key, so
+  a code from another user's app (or a key handed out and never verified) is refused: "Amazon
+  Cognito disassociates an existing software token when you verify the new token" (API
+  Reference, AssociateSoftwareToken).
 * AdminGetUser finds a user by their `sub` as well, as Cognito does where user names are email
   addresses ("If username isn't an alias attribute in your user pool, this value must be the
   sub of a local user", Amazon Cognito API Reference, AdminGetUser). moto looks up user names
@@ -166,8 +174,13 @@ from werkzeug.serving import make_server
 
 import emulator_s3
 
-# The key AssociateSoftwareToken hands out: Cognito's shape, drawn once per run (see above).
-cognito_models.COGNITO_TOTP_MFA_SECRET = base64.b32encode(secrets.token_bytes(20)).decode()
+def _totp_key() -> str:
+    """A key of Cognito's shape: 32 base32 characters (20 random bytes)."""
+    return base64.b32encode(secrets.token_bytes(20)).decode()
+
+
+# moto reads this module global at each call; _with_totp_key sets it per call (see above).
+cognito_models.COGNITO_TOTP_MFA_SECRET = _totp_key()
 
 # The resource CloudFormation is working on when an execution fails, per request thread.
 _local = threading.local()
@@ -1013,6 +1026,89 @@ class Wafv2WebAclAssociation(_EmulatedModel, CloudFormationModel):
         backend = _wafv2(self.account_id, "REGIONAL", self.region_name)
         _quietly_gone(lambda: backend.disassociate_web_acl(self.resource_arn))
 
+class Wafv2LoggingConfiguration(_EmulatedModel, CloudFormationModel):
+    """AWS::WAFv2::LoggingConfiguration: the web ACL's logging configuration in moto's WAFv2
+    (GetLoggingConfiguration answers it), removed with the resource. As WAF does, it refuses a
+    destination whose name does not start with `aws-waf-logs-` ("The name that you give the
+    destination must start with aws-waf-logs-", AWS::WAFv2::LoggingConfiguration,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-loggingconfiguration.html)
+    and a log group that does not exist; ResourceArn is create-only (schema), so a new ACL is a
+    new configuration."""
+
+    __module__ = "moto.wafv2.emulator"
+
+    def __init__(self, account_id, region_name, acl_arn):
+        self.account_id = account_id
+        self.region_name = region_name
+        self.acl_arn = acl_arn
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::WAFv2::LoggingConfiguration"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "ManagedByFirewallManager"
+
+    def get_cfn_attribute(self, attribute_name: str):
+        if attribute_name == "ManagedByFirewallManager":
+            return False
+        raise UnformattedGetAttTemplateException()
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.acl_arn
+
+    @staticmethod
+    def _backend(account_id, region_name, acl_arn):
+        scope = "CLOUDFRONT" if ":global/" in acl_arn else "REGIONAL"
+        return _wafv2(account_id, scope, region_name)
+
+    @staticmethod
+    def _check_destinations(account_id, region_name, destinations) -> None:
+        from moto.logs.models import logs_backends
+
+        for arn in destinations:
+            name = arn.split(":log-group:", 1)[-1]
+            if not name.startswith("aws-waf-logs-"):
+                raise ValueError(
+                    f"WAFInvalidParameterException: the log destination {arn} must be named aws-waf-logs-..."
+                )
+            if ":log-group:" in arn and name not in logs_backends[account_id][region_name].groups:
+                raise ValueError(f"WAFNonexistentItemException: no log group {name}")
+
+    @classmethod
+    def _put(cls, props, account_id, region_name):
+        destinations = props.get("LogDestinationConfigs") or []
+        cls._check_destinations(account_id, region_name, destinations)
+        acl_arn = props["ResourceArn"]
+        cls._backend(account_id, region_name, acl_arn).put_logging_configuration(
+            acl_arn,
+            destinations,
+            props.get("RedactedFields"),
+            False,
+            props.get("LoggingFilter"),
+        )
+        return cls(account_id, region_name, acl_arn)
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        return cls._put(cloudformation_json.get("Properties") or {}, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        return cls._put(cloudformation_json.get("Properties") or {}, account_id, region_name)
+
+    def delete(self, account_id, region_name) -> None:
+        from moto.wafv2.exceptions import WAFNonexistentItemException
+
+        backend = self._backend(self.account_id, self.region_name, self.acl_arn)
+        try:
+            backend.delete_logging_configuration(self.acl_arn)
+        except WAFNonexistentItemException:
+            pass  # the web ACL went first: its configuration went with it
+
+
 # CloudFront in stacks. moto's CloudFront API keeps distributions, origin access controls and
 # functions, but its CloudFormation knows none of the four CloudFront types a storefront stack
 # declares, so a stack with a CDN could not be created at all. These models translate
@@ -1395,6 +1491,73 @@ def _pool_and_client(response, client_id: str):
 
 def _hides_users(client) -> bool:
     return client.extended_config.get("PreventUserExistenceErrors") == "ENABLED"
+
+
+# Authenticator keys per user: (pool id, username) -> the key verified, and the key handed out
+# by the latest AssociateSoftwareToken and not verified yet. moto reads one module global, so a
+# call runs with the global set to the user's key, under this lock.
+_totp_lock = threading.Lock()
+_totp_keys: dict = {}
+_totp_pending: dict = {}
+
+
+def _totp_user(backend, access_token, session):
+    """(pool id, username) of the caller of a software-token call, or None."""
+    if session and session in backend.sessions:
+        username, pool = backend.sessions[session]
+    else:
+        for pool in backend.user_pools.values():
+            if access_token and access_token in pool.access_tokens:
+                _, username = pool.access_tokens[access_token]
+                break
+        else:
+            return None
+    user = pool._get_user(username)
+    return (pool.id, user.username if user is not None else username)
+
+
+def _with_totp_key(key, call):
+    with _totp_lock:
+        cognito_models.COGNITO_TOTP_MFA_SECRET = key
+        return call()
+
+
+def install_totp_per_user() -> None:
+    backend = cognito_models.CognitoIdpBackend
+    original_associate = backend.associate_software_token
+    original_verify = backend.verify_software_token
+    original_respond = backend.respond_to_auth_challenge
+
+    def associate_software_token(self, access_token, session):
+        who = _totp_user(self, access_token, session)
+        key = _totp_key()
+        answer = _with_totp_key(key, lambda: original_associate(self, access_token, session))
+        if who is not None:
+            _totp_pending[who] = key
+        return answer
+
+    def verify_software_token(self, access_token, session, user_code, friendly_device_name):
+        who = _totp_user(self, access_token, session)
+        key = _totp_pending.get(who) or _totp_keys.get(who) or cognito_models.COGNITO_TOTP_MFA_SECRET
+        answer = _with_totp_key(
+            key,
+            lambda: original_verify(self, access_token, session, user_code, friendly_device_name),
+        )
+        if who is not None:
+            _totp_keys[who] = key
+            _totp_pending.pop(who, None)
+        return answer
+
+    def respond_to_auth_challenge(self, session, client_id, challenge_name, challenge_responses):
+        call = lambda: original_respond(self, session, client_id, challenge_name, challenge_responses)  # noqa: E731
+        if challenge_name != "SOFTWARE_TOKEN_MFA":
+            return call()
+        who = _totp_user(self, None, session)
+        return _with_totp_key(_totp_keys.get(who, cognito_models.COGNITO_TOTP_MFA_SECRET), call)
+
+    backend.associate_software_token = associate_software_token
+    backend.verify_software_token = verify_software_token
+    backend.respond_to_auth_challenge = respond_to_auth_challenge
 
 
 def install_cognito() -> None:
@@ -1805,6 +1968,7 @@ def main() -> None:
     install_pending_email_subscriptions()
     install_verified_email_identities()
     install_cognito()
+    install_totp_per_user()
     install_streams_for_readers()
     install_streams_through_cancelled_transactions()
     install_user_lookup_by_sub()

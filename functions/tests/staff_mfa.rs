@@ -210,6 +210,27 @@ async fn staff_calls_need_an_authenticator_app_where_the_environment_requires_on
         answer("000000".into(), session.clone()).await.is_err(),
         "a wrong code signed in"
     );
+    // A key handed out but never verified (a set-up begun again and abandoned) is not the
+    // app's: its codes are refused. "Amazon Cognito disassociates an existing software token when
+    // you verify the new token in a VerifySoftwareToken API request" (Cognito API Reference,
+    // AssociateSoftwareToken:
+    // <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>).
+    let abandoned = cognito
+        .associate_software_token()
+        .access_token(&access)
+        .send()
+        .await
+        .unwrap_or_else(ok("associate again"))
+        .secret_code()
+        .unwrap_or_default()
+        .to_owned();
+    assert_ne!(abandoned, secret, "each set-up draws a new key");
+    assert!(
+        answer(totp::code_now(&abandoned).await, session.clone())
+            .await
+            .is_err(),
+        "a code of an unverified key signed in"
+    );
     let signed_in = answer(totp::code_now(&secret).await, session)
         .await
         .unwrap_or_else(ok("the app's code"));
