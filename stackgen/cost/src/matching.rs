@@ -37,6 +37,22 @@ fn key_names(key: &str, r: &Resource, name: Option<&[Piece]>) -> bool {
     false
 }
 
+/// The name closest to `key` among those that would have named one of `candidates` (logical
+/// ids, and their stems without the kind: `ReportBuilder` for `ReportBuilderFunction`), when it
+/// is close enough to be a typo of it.
+pub fn closest_key(key: &str, candidates: &[&Resource]) -> Option<String> {
+    let mut names: Vec<&str> = Vec::new();
+    for r in candidates {
+        let id = r.logical_id.as_str();
+        let stem = KIND_SUFFIXES
+            .iter()
+            .find_map(|s| id.strip_suffix(s).filter(|stem| !stem.is_empty()));
+        names.extend(stem);
+        names.push(id);
+    }
+    stackgen_env::suggest::did_you_mean(key, &names).map(str::to_owned)
+}
+
 /// The physical name pieces of a resource, where it has one.
 pub fn name_of(r: &Resource) -> Option<&[Piece]> {
     match &r.facts {
@@ -216,6 +232,19 @@ mod tests {
         assert!(!key_names("reports", &rb, name_of(&rb)));
         assert!(key_names("orders", &orders, None));
         assert!(!key_names("order", &orders, None));
+    }
+
+    #[test]
+    fn a_misspelt_key_is_answered_with_the_name_it_likely_meant() {
+        let rb = function("ReportBuilderFunction", None);
+        let orders = function("OrdersFunction", None);
+        let cands = [&rb, &orders];
+        assert_eq!(
+            closest_key("report-buildr", &cands).as_deref(),
+            Some("ReportBuilder")
+        );
+        assert_eq!(closest_key("ordres", &cands).as_deref(), Some("Orders"));
+        assert_eq!(closest_key("payments", &cands), None);
     }
 
     #[test]

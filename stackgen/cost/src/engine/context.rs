@@ -170,9 +170,12 @@ fn unmatched_warnings<T>(
 ) {
     for key in &matched.unmatched {
         let known: Vec<&str> = cands.iter().map(|r| r.logical_id.as_str()).collect();
+        let hint = crate::matching::closest_key(key, cands)
+            .map(|k| format!("did you mean `{k}`? The template's {kind}s: "))
+            .unwrap_or_default();
         warnings.push(format!(
             "traffic profile `{profile}` has usage for {kind} `{key}`, which names no {kind} of \
-             the template ({}); that usage is not priced",
+             the template ({hint}{}); that usage is not priced",
             if known.is_empty() {
                 "it has none".to_string()
             } else {
