@@ -68,6 +68,53 @@ fn edge_environment(cli: &Cli, name: &str, zone_id: &str) -> TestResult {
     Ok(())
 }
 
+/// Each web ACL logs its decisions: the stack's logging configuration exists for the ACL (the
+/// emulator, as WAF, refuses a destination not named `aws-waf-logs-…` or missing), to a log
+/// group kept as long as the environment's logs.
+async fn waf_logging(ctx: &stackgen::aws::AwsContext, stack: &str, acl: &str) -> TestResult {
+    let listed = ctx
+        .cloudformation
+        .list_stack_resources()
+        .stack_name(stack)
+        .send()
+        .await?;
+    let physical = |id: String| -> String {
+        listed
+            .stack_resource_summaries()
+            .iter()
+            .find(|r| r.logical_resource_id() == Some(id.as_str()))
+            .and_then(|r| r.physical_resource_id())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // A web ACL's physical id is `name|id|scope`; its logging configuration's is the ACL's ARN.
+    let (acl_id, logging) = (physical(acl.to_owned()), physical(format!("{acl}Logging")));
+    let mut parts = acl_id.split('|');
+    let (name, id) = (parts.next().unwrap_or("?"), parts.next().unwrap_or("?"));
+    assert!(
+        logging.ends_with(&format!("/webacl/{name}/{id}")),
+        "{stack}: {acl}Logging is {logging:?} for {acl_id}"
+    );
+    let group = physical(format!("{acl}LogGroup"));
+    assert!(group.starts_with("aws-waf-logs-grocer-edge-"), "{group}");
+    let found = ctx
+        .logs
+        .describe_log_groups()
+        .log_group_name_prefix(&group)
+        .send()
+        .await?;
+    let retention = found
+        .log_groups()
+        .first()
+        .and_then(|g| g.retention_in_days());
+    assert_eq!(
+        retention,
+        Some(1),
+        "{group}: local.yaml's log_retention_days"
+    );
+    Ok(())
+}
+
 /// `deploy --rotate-secrets`: two updates of the main stack, after which the CDN's origin secret
 /// has a new value in the other slot, in use, and the HTTP functions accept it and the old one.
 async fn rotation(cli: &Cli, west: &stackgen::aws::AwsContext) -> TestResult {
@@ -233,6 +280,8 @@ async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions(
     );
 
     rotation(&cli, &west).await?;
+    waf_logging(&east, "grocer-edge-global", "CdnWebAcl").await?;
+    waf_logging(&west, "grocer-edge", "SignInWebAcl").await?;
 
     // `stackgen bootstrap` prepares both regions (deploy made both bootstraps already).
     let boot = cli.json(&["bootstrap", "--env", "edge", "--format", "json"])?;
@@ -400,7 +449,14 @@ async fn a_global_stack_the_environment_no_longer_has_is_deleted() -> TestResult
             assert_eq!(out.status.code(), Some(2), "{}", text(&out));
             let doc: serde_json::Value = serde_json::from_slice(&out.stdout)?;
             assert_eq!(doc["stacks"][0]["stack"], "grocer-edge-global", "{doc}");
-            assert_eq!(doc["stacks"][0]["diff"]["counts"]["remove"], 2, "{doc}");
+            // The certificate, the web ACL, its logging, its log group (whose logs go too) and
+            // the log group's two saved queries.
+            assert_eq!(doc["stacks"][0]["diff"]["counts"]["remove"], 6, "{doc}");
+            assert_eq!(
+                doc["stacks"][0]["diff"]["destructive"],
+                serde_json::json!(["CdnWebAclLogGroup"]),
+                "{doc}"
+            );
             let out = deploy(&cli)?;
             assert_eq!(out.status.code(), Some(0), "{}", text(&out));
             let doc: serde_json::Value = serde_json::from_slice(&out.stdout)?;

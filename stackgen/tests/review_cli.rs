@@ -184,7 +184,8 @@ fn a_global_stack_added_or_removed_is_reviewed_and_priced() {
     let (code, doc) = review(&environments("waf", with_waf), &base("waf-base"));
     assert_eq!(code, Some(2), "{doc}");
     assert!(
-        doc.contains("`grocer-dev-global`: 1 to add"),
+        // The web ACL, its log group, logging configuration and two saved queries.
+        doc.contains("`grocer-dev-global`: 5 to add"),
         "the summary row names the new stack: {doc}"
     );
     assert!(
@@ -217,7 +218,7 @@ fn a_global_stack_added_or_removed_is_reviewed_and_priced() {
     let (code, doc) = review(&environments("plain", |t| t), &base_dir);
     assert_eq!(code, Some(2), "{doc}");
     assert!(
-        doc.contains("0 to add, 0 to change, 0 to replace, 1 to remove")
+        doc.contains("0 to add, 0 to change, 0 to replace, 5 to remove")
             && doc.contains("no longer has stack grocer-dev-global (no domain or web ACL)"),
         "{doc}"
     );

@@ -312,6 +312,10 @@ pub const FREE: &[Free] = &[
         "schedule groups are free",
     ),
     free(
+        wafv2::LOGGING_CONFIGURATION_TYPE_NAME,
+        "logging is free; its log group is billed for what WAF writes there, the requests a rule blocked, counted or challenged, which the traffic profile does not count",
+    ),
+    free(
         wafv2::WEB_ACL_ASSOCIATION_TYPE_NAME,
         "associations are free (the web ACL is billed)",
     ),

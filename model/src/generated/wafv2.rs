@@ -4,6 +4,556 @@
 
 pub use stackgen_facts::generated::wafv2::*;
 
+/// `AWS::WAFv2::LoggingConfiguration`: its properties ([`LoggingConfiguration`]), their nested types and its attributes.
+pub mod logging_configuration {
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+    use crate::cfn::{Handle, Json, Value};
+
+    /// The properties of `AWS::WAFv2::LoggingConfiguration`.
+    ///
+    /// ```text
+    /// A WAFv2 Logging Configuration Resource Provider
+    /// ```
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct LoggingConfiguration {
+        /// `LogDestinationConfigs`
+        ///
+        /// ```text
+        /// The Amazon Resource Names (ARNs) of the logging destinations that you want to associate with the web ACL.
+        /// ```
+        pub log_destination_configs: Vec<Value>,
+        /// `LoggingFilter`
+        ///
+        /// ```text
+        /// Filtering that specifies which web requests are kept in the logs and which are dropped. You can filter on the rule action and on the web request labels that were applied by matching rules during web ACL evaluation.
+        /// ```
+        pub logging_filter: Option<LoggingFilter>,
+        /// `RedactedFields`
+        ///
+        /// ```text
+        /// The parts of the request that you want to keep out of the logs. For example, if you redact the HEADER field, the HEADER field in the firehose will be xxx.
+        /// ```
+        pub redacted_fields: Option<Vec<FieldToMatch>>,
+        /// `ResourceArn`
+        ///
+        /// ```text
+        /// The Amazon Resource Name (ARN) of the web ACL that you want to associate with LogDestinationConfigs.
+        /// ```
+        pub resource_arn: crate::cfn::Arn<crate::generated::wafv2::web_acl::WebACL>,
+    }
+
+    impl Serialize for LoggingConfiguration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "LoggingConfiguration",
+                usize::from(true)
+                    + usize::from(self.logging_filter.is_some())
+                    + usize::from(self.redacted_fields.is_some())
+                    + usize::from(true),
+            )?;
+            state.serialize_field("LogDestinationConfigs", &self.log_destination_configs)?;
+            if self.logging_filter.is_some() {
+                state.serialize_field("LoggingFilter", &self.logging_filter)?;
+            } else {
+                state.skip_field("LoggingFilter")?;
+            }
+            if self.redacted_fields.is_some() {
+                state.serialize_field("RedactedFields", &self.redacted_fields)?;
+            } else {
+                state.skip_field("RedactedFields")?;
+            }
+            state.serialize_field("ResourceArn", &self.resource_arn)?;
+            state.end()
+        }
+    }
+
+    crate::cfn::template::resource!(LoggingConfiguration, "AWS::WAFv2::LoggingConfiguration");
+
+    impl LoggingConfiguration {
+        /// The properties CloudFormation requires; the others start unset.
+        pub fn new(
+            log_destination_configs: impl Into<Vec<Value>>,
+            resource_arn: impl Into<crate::cfn::Arn<crate::generated::wafv2::web_acl::WebACL>>,
+        ) -> Self {
+            LoggingConfiguration {
+                log_destination_configs: log_destination_configs.into(),
+                logging_filter: None,
+                redacted_fields: None,
+                resource_arn: resource_arn.into(),
+            }
+        }
+        /// Sets `LoggingFilter`.
+        pub fn logging_filter(mut self, value: impl Into<LoggingFilter>) -> Self {
+            self.logging_filter = Some(value.into());
+            self
+        }
+        /// Sets `RedactedFields`.
+        pub fn redacted_fields(mut self, value: impl Into<Vec<FieldToMatch>>) -> Self {
+            self.redacted_fields = Some(value.into());
+            self
+        }
+    }
+
+    /// A property type of `AWS::WAFv2::LoggingConfiguration`.
+    ///
+    /// ```text
+    /// A single action condition.
+    /// ```
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct ActionCondition {
+        /// `Action`
+        ///
+        /// ```text
+        /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match all conditions or must match at least one condition.
+        /// ```
+        pub action: Value<ActionConditionAction>,
+    }
+
+    impl Serialize for ActionCondition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("ActionCondition", usize::from(true))?;
+            state.serialize_field("Action", &self.action)?;
+            state.end()
+        }
+    }
+
+    impl ActionCondition {
+        /// The properties CloudFormation requires; the others start unset.
+        pub fn new(action: impl Into<Value<ActionConditionAction>>) -> Self {
+            ActionCondition {
+                action: action.into(),
+            }
+        }
+    }
+
+    /// A property type of `AWS::WAFv2::LoggingConfiguration`.
+    ///
+    /// ```text
+    /// A single label name condition.
+    /// ```
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct LabelNameCondition {
+        /// `LabelName`
+        ///
+        /// ```text
+        /// The label name that a log record must contain in order to meet the condition. This must be a fully qualified label name. Fully qualified labels have a prefix, optional namespaces, and label name. The prefix identifies the rule group or web ACL context of the rule that added the label.
+        /// ```
+        pub label_name: Value,
+    }
+
+    impl Serialize for LabelNameCondition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("LabelNameCondition", usize::from(true))?;
+            state.serialize_field("LabelName", &self.label_name)?;
+            state.end()
+        }
+    }
+
+    impl LabelNameCondition {
+        /// The properties CloudFormation requires; the others start unset.
+        pub fn new(label_name: impl Into<Value>) -> Self {
+            LabelNameCondition {
+                label_name: label_name.into(),
+            }
+        }
+    }
+
+    /// A property type of `AWS::WAFv2::LoggingConfiguration`.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    pub struct Condition {
+        /// `ActionCondition`
+        ///
+        /// ```text
+        /// A single action condition.
+        /// ```
+        pub action_condition: Option<ActionCondition>,
+        /// `LabelNameCondition`
+        ///
+        /// ```text
+        /// A single label name condition.
+        /// ```
+        pub label_name_condition: Option<LabelNameCondition>,
+    }
+
+    impl Serialize for Condition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Condition",
+                usize::from(self.action_condition.is_some())
+                    + usize::from(self.label_name_condition.is_some()),
+            )?;
+            if self.action_condition.is_some() {
+                state.serialize_field("ActionCondition", &self.action_condition)?;
+            } else {
+                state.skip_field("ActionCondition")?;
+            }
+            if self.label_name_condition.is_some() {
+                state.serialize_field("LabelNameCondition", &self.label_name_condition)?;
+            } else {
+                state.skip_field("LabelNameCondition")?;
+            }
+            state.end()
+        }
+    }
+
+    impl Condition {
+        /// The properties CloudFormation requires; the others start unset.
+        pub fn new() -> Self {
+            Condition {
+                action_condition: None,
+                label_name_condition: None,
+            }
+        }
+        /// Sets `ActionCondition`.
+        pub fn action_condition(mut self, value: impl Into<ActionCondition>) -> Self {
+            self.action_condition = Some(value.into());
+            self
+        }
+        /// Sets `LabelNameCondition`.
+        pub fn label_name_condition(mut self, value: impl Into<LabelNameCondition>) -> Self {
+            self.label_name_condition = Some(value.into());
+            self
+        }
+    }
+
+    /// A property type of `AWS::WAFv2::LoggingConfiguration`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Filter {
+        /// `Behavior`
+        ///
+        /// ```text
+        /// How to handle logs that satisfy the filter's conditions and requirement.
+        /// ```
+        pub behavior: Value<Behavior>,
+        /// `Conditions`
+        ///
+        /// ```text
+        /// Match conditions for the filter.
+        /// ```
+        pub conditions: Vec<Condition>,
+        /// `Requirement`
+        ///
+        /// ```text
+        /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match all conditions or must match at least one condition.
+        /// ```
+        pub requirement: Value<Requirement>,
+    }
+
+    impl Serialize for Filter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "Filter",
+                usize::from(true) + usize::from(true) + usize::from(true),
+            )?;
+            state.serialize_field("Behavior", &self.behavior)?;
+            state.serialize_field("Conditions", &self.conditions)?;
+            state.serialize_field("Requirement", &self.requirement)?;
+            state.end()
+        }
+    }
+
+    impl Filter {
+        /// The properties CloudFormation requires; the others start unset.
+        pub fn new(
+            behavior: impl Into<Value<Behavior>>,
+            conditions: impl Into<Vec<Condition>>,
+            requirement: impl Into<Value<Requirement>>,
+        ) -> Self {
+            Filter {
+                behavior: behavior.into(),
+                conditions: conditions.into(),
+                requirement: requirement.into(),
+            }
+        }
+    }
+
+    /// A property type of `AWS::WAFv2::LoggingConfiguration`.
+    ///
+    /// ```text
+    /// Filtering that specifies which web requests are kept in the logs and which are dropped. You can filter on the rule action and on the web request labels that were applied by matching rules during web ACL evaluation.
+    /// ```
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct LoggingFilter {
+        /// `DefaultBehavior`
+        ///
+        /// ```text
+        /// Default handling for logs that don't match any of the specified filtering conditions.
+        /// ```
+        pub default_behavior: Value<DefaultBehavior>,
+        /// `Filters`
+        ///
+        /// ```text
+        /// The filters that you want to apply to the logs.
+        /// ```
+        pub filters: Vec<Filter>,
+    }
+
+    impl Serialize for LoggingFilter {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer
+                .serialize_struct("LoggingFilter", usize::from(true) + usize::from(true))?;
+            state.serialize_field("DefaultBehavior", &self.default_behavior)?;
+            state.serialize_field("Filters", &self.filters)?;
+            state.end()
+        }
+    }
+
+    impl LoggingFilter {
+        /// The properties CloudFormation requires; the others start unset.
+        pub fn new(
+            default_behavior: impl Into<Value<DefaultBehavior>>,
+            filters: impl Into<Vec<Filter>>,
+        ) -> Self {
+            LoggingFilter {
+                default_behavior: default_behavior.into(),
+                filters: filters.into(),
+            }
+        }
+    }
+
+    /// A property type of `AWS::WAFv2::LoggingConfiguration`.
+    ///
+    /// ```text
+    /// Inspect a single header. Provide the name of the header to inspect, for example, User-Agent or Referer. This setting isn't case sensitive.
+    /// ```
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct SingleHeader {
+        /// `Name`
+        ///
+        /// ```text
+        /// The name of the query header to inspect.
+        /// ```
+        pub name: Value,
+    }
+
+    impl Serialize for SingleHeader {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct("SingleHeader", usize::from(true))?;
+            state.serialize_field("Name", &self.name)?;
+            state.end()
+        }
+    }
+
+    impl SingleHeader {
+        /// The properties CloudFormation requires; the others start unset.
+        pub fn new(name: impl Into<Value>) -> Self {
+            SingleHeader { name: name.into() }
+        }
+    }
+
+    /// A property type of `AWS::WAFv2::LoggingConfiguration`.
+    ///
+    /// ```text
+    /// A key-value pair to associate with a resource.
+    /// ```
+    #[derive(Clone, Debug, PartialEq, Default)]
+    pub struct FieldToMatch {
+        /// `Method`
+        pub method: Option<Json>,
+        /// `QueryString`
+        pub query_string: Option<Json>,
+        /// `SingleHeader`
+        ///
+        /// ```text
+        /// Inspect a single header. Provide the name of the header to inspect, for example, User-Agent or Referer. This setting isn't case sensitive.
+        /// ```
+        pub single_header: Option<SingleHeader>,
+        /// `UriPath`
+        pub uri_path: Option<Json>,
+    }
+
+    impl Serialize for FieldToMatch {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut state = serializer.serialize_struct(
+                "FieldToMatch",
+                usize::from(self.method.is_some())
+                    + usize::from(self.query_string.is_some())
+                    + usize::from(self.single_header.is_some())
+                    + usize::from(self.uri_path.is_some()),
+            )?;
+            if self.method.is_some() {
+                state.serialize_field("Method", &self.method)?;
+            } else {
+                state.skip_field("Method")?;
+            }
+            if self.query_string.is_some() {
+                state.serialize_field("QueryString", &self.query_string)?;
+            } else {
+                state.skip_field("QueryString")?;
+            }
+            if self.single_header.is_some() {
+                state.serialize_field("SingleHeader", &self.single_header)?;
+            } else {
+                state.skip_field("SingleHeader")?;
+            }
+            if self.uri_path.is_some() {
+                state.serialize_field("UriPath", &self.uri_path)?;
+            } else {
+                state.skip_field("UriPath")?;
+            }
+            state.end()
+        }
+    }
+
+    impl FieldToMatch {
+        /// The properties CloudFormation requires; the others start unset.
+        pub fn new() -> Self {
+            FieldToMatch {
+                method: None,
+                query_string: None,
+                single_header: None,
+                uri_path: None,
+            }
+        }
+        /// Sets `Method`.
+        pub fn method(mut self, value: impl Into<Json>) -> Self {
+            self.method = Some(value.into());
+            self
+        }
+        /// Sets `QueryString`.
+        pub fn query_string(mut self, value: impl Into<Json>) -> Self {
+            self.query_string = Some(value.into());
+            self
+        }
+        /// Sets `SingleHeader`.
+        pub fn single_header(mut self, value: impl Into<SingleHeader>) -> Self {
+            self.single_header = Some(value.into());
+            self
+        }
+        /// Sets `UriPath`.
+        pub fn uri_path(mut self, value: impl Into<Json>) -> Self {
+            self.uri_path = Some(value.into());
+            self
+        }
+    }
+
+    /// The values a property of `AWS::WAFv2::LoggingConfiguration` takes.
+    ///
+    /// ```text
+    /// Default handling for logs that don't match any of the specified filtering conditions.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DefaultBehavior {
+        /// `KEEP`
+        Keep,
+        /// `DROP`
+        Drop,
+    }
+
+    impl Serialize for DefaultBehavior {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                DefaultBehavior::Keep => (0u32, "KEEP"),
+                DefaultBehavior::Drop => (1u32, "DROP"),
+            };
+            serializer.serialize_unit_variant("DefaultBehavior", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::WAFv2::LoggingConfiguration` takes.
+    ///
+    /// ```text
+    /// How to handle logs that satisfy the filter's conditions and requirement.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Behavior {
+        /// `KEEP`
+        Keep,
+        /// `DROP`
+        Drop,
+    }
+
+    impl Serialize for Behavior {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Behavior::Keep => (0u32, "KEEP"),
+                Behavior::Drop => (1u32, "DROP"),
+            };
+            serializer.serialize_unit_variant("Behavior", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::WAFv2::LoggingConfiguration` takes.
+    ///
+    /// ```text
+    /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match all conditions or must match at least one condition.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ActionConditionAction {
+        /// `ALLOW`
+        Allow,
+        /// `BLOCK`
+        Block,
+        /// `COUNT`
+        Count,
+        /// `CAPTCHA`
+        Captcha,
+        /// `CHALLENGE`
+        Challenge,
+        /// `MONETIZE`
+        Monetize,
+        /// `EXCLUDED_AS_COUNT`
+        ExcludedAsCount,
+    }
+
+    impl Serialize for ActionConditionAction {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                ActionConditionAction::Allow => (0u32, "ALLOW"),
+                ActionConditionAction::Block => (1u32, "BLOCK"),
+                ActionConditionAction::Count => (2u32, "COUNT"),
+                ActionConditionAction::Captcha => (3u32, "CAPTCHA"),
+                ActionConditionAction::Challenge => (4u32, "CHALLENGE"),
+                ActionConditionAction::Monetize => (5u32, "MONETIZE"),
+                ActionConditionAction::ExcludedAsCount => (6u32, "EXCLUDED_AS_COUNT"),
+            };
+            serializer.serialize_unit_variant("ActionConditionAction", index, value)
+        }
+    }
+
+    /// The values a property of `AWS::WAFv2::LoggingConfiguration` takes.
+    ///
+    /// ```text
+    /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match all conditions or must match at least one condition.
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Requirement {
+        /// `MEETS_ALL`
+        MeetsAll,
+        /// `MEETS_ANY`
+        MeetsAny,
+    }
+
+    impl Serialize for Requirement {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (index, value) = match self {
+                Requirement::MeetsAll => (0u32, "MEETS_ALL"),
+                Requirement::MeetsAny => (1u32, "MEETS_ANY"),
+            };
+            serializer.serialize_unit_variant("Requirement", index, value)
+        }
+    }
+
+    impl Handle<LoggingConfiguration> {
+        /// `Fn::GetAtt` `ManagedByFirewallManager`.
+        pub fn attr_managed_by_firewall_manager(
+            &self,
+        ) -> crate::cfn::Attr<
+            LoggingConfiguration,
+            crate::generated::wafv2::logging_configuration::attribute::ManagedByFirewallManager,
+        > {
+            self.attribute_as("ManagedByFirewallManager")
+        }
+    }
+
+    /// The kinds of `AWS::WAFv2::LoggingConfiguration`'s attributes that other types do not share.
+    pub mod attribute {
+        /// `Fn::GetAtt` `ManagedByFirewallManager`.
+        pub enum ManagedByFirewallManager {}
+    }
+}
+
 /// `AWS::WAFv2::WebACL`: its properties ([`WebACL`]), their nested types and its attributes.
 pub mod web_acl {
     use std::collections::BTreeMap;

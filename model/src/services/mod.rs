@@ -63,6 +63,7 @@ pub const RESOURCE_TYPES: &[&str] = &[
     <sns::TopicPolicy as crate::cfn::Resource>::TYPE,
     <sqs::Queue as crate::cfn::Resource>::TYPE,
     <sqs::QueuePolicy as crate::cfn::Resource>::TYPE,
+    <wafv2::LoggingConfiguration as crate::cfn::Resource>::TYPE,
     <wafv2::WebACL as crate::cfn::Resource>::TYPE,
     <wafv2::WebACLAssociation as crate::cfn::Resource>::TYPE,
 ];

@@ -1,4 +1,5 @@
-//! AWS WAF: `AWS::WAFv2::WebACL` (the storefront's web ACL), generated from AWS's schema.
+//! AWS WAF: `AWS::WAFv2::WebACL` (the storefront's web ACL) and `AWS::WAFv2::LoggingConfiguration`
+//! (where an ACL's decisions are logged), generated from AWS's schema.
 //!
 //! The schema's statements are recursive (`NotStatement` holds a `Statement`), and several
 //! switches are free-form empty objects (`{"None": {}}`, `{"UriPath": {}}`); the helpers here
@@ -6,6 +7,12 @@
 
 use crate::cfn::{Arn, Handle, Json, Value};
 
+pub use crate::generated::wafv2::logging_configuration::{
+    ActionCondition, ActionConditionAction, Behavior as LogFilterBehavior,
+    Condition as LogFilterCondition, DefaultBehavior as LogDefaultBehavior,
+    FieldToMatch as LoggedField, Filter as LogFilter, LoggingConfiguration, LoggingFilter,
+    Requirement as LogFilterRequirement, SingleHeader as LoggedHeader,
+};
 pub use crate::generated::wafv2::web_acl::{
     AggregateKeyType, AndStatement, BlockAction, ByteMatchStatement, CountAction, DefaultAction,
     FieldToMatch, LabelMatchScope, LabelMatchStatement, ManagedRuleGroupStatement, NotStatement,

@@ -54,6 +54,7 @@ pub const PROCEDURES: &[(&str, &str)] = &[
     ("kill-switch", "The kill switch acted"),
     ("failed-deploy", "A deploy failed"),
     ("restore-table", "Restore a table"),
+    ("waf-blocks", "Requests refused by the web ACLs"),
 ];
 
 /// A runbook's file stem for an alarm.
@@ -404,6 +405,7 @@ pub fn procedures(
         ("kill-switch", kill_switch(env)),
         ("failed-deploy", failed_deploy(env, companions)),
         ("restore-table", restore_table(env, view)),
+        ("waf-blocks", waf_blocks(env, view, companions)),
     ]
 }
 
@@ -650,5 +652,109 @@ fn restore_table(env: &Environment, view: &View) -> String {
          file), then delete the restored table: it bills for its storage and is not part of the \
          stack.\n",
     );
+    out
+}
+
+/// One web ACL's log group and saved queries, read from the stack that holds them.
+struct AclLog {
+    region: String,
+    group: String,
+    queries: Vec<String>,
+}
+
+/// The web ACLs' log groups (named `aws-waf-logs-…`) in `view`, with the saved queries that
+/// read each.
+fn acl_logs(view: &View, region: &str) -> Vec<AclLog> {
+    let prefix = crate::stack::waf::LOG_GROUP_PREFIX;
+    view.of_type(logs::LOG_GROUP_TYPE_NAME)
+        .filter_map(|g| {
+            let group = g.physical_name().filter(|n| n.starts_with(prefix))?;
+            let queries = view
+                .of_type(logs::QUERY_DEFINITION_TYPE_NAME)
+                .filter(|q| q.props["LogGroupNames"].to_string().contains(g.id))
+                .filter_map(|q| q.props["Name"].as_str().map(str::to_owned))
+                .collect();
+            Some(AclLog {
+                region: region.to_owned(),
+                group,
+                queries,
+            })
+        })
+        .collect()
+}
+
+/// Customers (or a store) refused by a web ACL: where its decisions are logged, how to read
+/// them, and what to change.
+fn waf_blocks(env: &Environment, view: &View, companions: &[super::Companion<'_>]) -> String {
+    let mut out = super::generated(env);
+    out.push_str(
+        "# Requests refused by the web ACLs
+
+",
+    );
+    out.push_str(&emulator_note(env));
+    // The CDN's (in a companion stack) first: most of the traffic meets it.
+    let mut acls: Vec<AclLog> = companions
+        .iter()
+        .flat_map(|c| acl_logs(&View::new(c.template), c.region))
+        .collect();
+    acls.extend(acl_logs(view, &env.region));
+    if acls.is_empty() {
+        out.push_str(&format!(
+            "`{}` has no web ACL (`features.waf: false`): nothing refuses a request before the \
+             API, whose stage throttling answers 429 past its rate.\n",
+            env.name
+        ));
+        return out;
+    }
+    out.push_str(&format!(
+        "A request a web ACL refuses gets 403 from CloudFront (the storefront and the API) or from \
+         Cognito (sign-in). Every request a rule blocked, counted or challenged is logged, and \
+         nothing else, with its `authorization` and `cookie` headers redacted, kept {} days. The \
+         rules run in `{}` mode (`waf.mode`){}.\n\n\
+         | log group | region | saved queries (Logs Insights) |\n| --- | --- | --- |\n",
+        env.log_retention_days,
+        match env.waf.mode {
+            crate::env::WafMode::Block => "block",
+            crate::env::WafMode::Count => "count",
+        },
+        if env.waf.mode == crate::env::WafMode::Count {
+            ": nothing is refused, the logs show what would have been"
+        } else {
+            ""
+        }
+    ));
+    for a in &acls {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            a.group,
+            a.region,
+            a.queries
+                .iter()
+                .map(|q| format!("`{q}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let first = &acls[0];
+    out.push_str(&format!(
+        "\n## Who and what, the last hour\n\n```sh\nid=$(aws logs start-query --region {r} \\\n  \
+         --log-group-name {g} \\\n  --start-time $(date -d '-1 hour' +%s) --end-time $(date +%s) \\\n  \
+         --query-string '{q}' --query queryId --output text)\n\
+         sleep 5; aws logs get-query-results --region {r} --query-id \"$id\"\n```\n\n\
+         (or the saved queries in the console's Logs Insights). `terminatingRuleId` names the rule.\n\n\
+         ## What to do\n\n\
+         - **A rate rule** (`OrdersPerIp`, `RequestsPerIp`, `SignInPerIp`) and one address: what the \
+         limit is for. When it is a store's own shared address (a branch's Wi-Fi, a carrier's \
+         NAT), raise `waf.rate_limits` in `environments/{e}.yaml` and `stackgen deploy --env {e}`.\n\
+         - **A managed rule** (`AWSManagedRules…`) refusing real customers: set `waf.mode: count`, \
+         deploy, and read what the rule matches here before changing it back to `block`.\n\
+         - **`LargeBodies`** on a route other than `PUT /api/inventory`: a body over 8 KB, which no \
+         storefront call sends.\n",
+        r = first.region,
+        g = first.group,
+        q = crate::stack::waf::WAF_TOP_QUERY.replace('\n', " "),
+        e = env.name,
+    ));
     out
 }

@@ -1,6 +1,6 @@
 //! The environment's global stack: what CloudFront reads from us-east-1 whatever the
 //! environment's region — the storefront's ACM certificate (DNS-validated in the hosted zone,
-//! no manual step) and the CDN's web ACL.
+//! no manual step) and the CDN's web ACL, with the log group of its decisions.
 //!
 //! CloudFront takes certificates from us-east-1 only ("Requirements for using SSL/TLS
 //! certificates with CloudFront":
@@ -75,6 +75,18 @@ pub(super) fn build(
     });
     let web_acl = env.waf_enabled().then(|| {
         let acl = template.add("CdnWebAcl", waf::cdn_acl(env, names.physical("cdn")));
+        waf::log_decisions(
+            &mut template,
+            &acl,
+            &waf::AclLogs {
+                id: "CdnWebAcl",
+                // The main stack's name: both ACLs' queries sort together.
+                stack: names.stack(),
+                short: "cdn",
+                physical: &names.physical("cdn"),
+                retention_days: env.log_retention_days,
+            },
+        );
         template.export(&name, "CdnWebAclArn", "Web ACL of the CDN", acl.arn())
     });
     let stack = CompanionStack {

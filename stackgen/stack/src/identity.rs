@@ -148,6 +148,18 @@ pub(super) fn protect(ctx: &mut Ctx, identity: &Identity) {
         super::waf::sign_in_acl(ctx.env, ctx.names.physical("sign-in")),
         Options::new().skip_checkov("CKV_AWS_192", LOG4J_SKIP),
     );
+    let stack = ctx.names.stack().to_owned();
+    super::waf::log_decisions(
+        &mut ctx.template,
+        &acl,
+        &super::waf::AclLogs {
+            id: "SignInWebAcl",
+            stack: &stack,
+            short: "sign-in",
+            physical: &ctx.names.physical("sign-in"),
+            retention_days: ctx.env.log_retention_days,
+        },
+    );
     ctx.template.add(
         "SignInWebAclAssociation",
         WebACLAssociation::new(identity.pool.arn(), acl.arn()),

@@ -8,16 +8,24 @@
 //! reserves stock) and everything. The user pool's ACL limits every public call of the pool
 //! (sign-in, sign-up, token refresh, …) per IP. In `waf.mode: count` every rule counts instead
 //! of blocking, to try rules on real traffic first.
+//!
+//! Each ACL logs what its rules did ([`log_decisions`]): every request a rule blocked, counted
+//! or challenged, to a log group of its own, and nothing of what passed untouched.
 
 use retail_spec::{API_STAGE, PLACE_ORDER, PUT_INVENTORY, Route};
 
 use crate::env::{Environment, WafMode};
+use crate::model::logs::{LogGroup, QueryDefinition};
 use crate::model::wafv2::{
-    AggregateKeyType, AndStatement, ByteMatchStatement, DefaultAction, FieldToMatch,
-    LabelMatchScope, LabelMatchStatement, ManagedRuleGroupStatement, NotStatement, OverrideAction,
-    PositionalConstraint, RateBasedStatement, Rule, RuleAction, RuleActionOverride, Statement,
-    VisibilityConfig, WebACL, WebACLScope,
+    ActionCondition, ActionConditionAction, AggregateKeyType, AndStatement, ByteMatchStatement,
+    DefaultAction, FieldToMatch, LabelMatchScope, LabelMatchStatement, LogDefaultBehavior,
+    LogFilter, LogFilterBehavior, LogFilterCondition, LogFilterRequirement, LoggedField,
+    LoggedHeader, LoggingConfiguration, LoggingFilter, ManagedRuleGroupStatement, NotStatement,
+    OverrideAction, PositionalConstraint, RateBasedStatement, Rule, RuleAction, RuleActionOverride,
+    Statement, VisibilityConfig, WebACL, WebACLScope,
 };
+use crate::model::{Handle, Pseudo, Template, pascal_case};
+use crate::sub;
 
 /// The managed rule groups of the CDN's ACL, in evaluation order, with their capacity (WCU;
 /// "AWS Managed Rules rule groups list":
@@ -196,6 +204,113 @@ pub fn sign_in_acl(env: &Environment, name: String) -> WebACL {
     .rules(rules)
 }
 
+/// WAF's own prefix for a log group it may write to: "The name that you give the destination
+/// must start with `aws-waf-logs-`" (AWS::WAFv2::LoggingConfiguration:
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-loggingconfiguration.html>).
+pub const LOG_GROUP_PREFIX: &str = "aws-waf-logs-";
+
+/// The rule actions whose requests are logged: what a rule did to a request, never a plain
+/// pass. `EXCLUDED_AS_COUNT` is a managed rule whose action is overridden to count (the body
+/// size rule): "matches on excluded rules and also on rules that have a rule action override of
+/// Count" (WAF API Reference, ActionCondition:
+/// <https://docs.aws.amazon.com/waf/latest/APIReference/API_ActionCondition.html>).
+const LOGGED_ACTIONS: &[ActionConditionAction] = &[
+    ActionConditionAction::Block,
+    ActionConditionAction::Count,
+    ActionConditionAction::Captcha,
+    ActionConditionAction::Challenge,
+    ActionConditionAction::ExcludedAsCount,
+];
+
+/// The runbook's saved Logs Insights queries over a web ACL's log group (WAF's log fields:
+/// "Log fields for web ACL traffic",
+/// <https://docs.aws.amazon.com/waf/latest/developerguide/logging-fields.html>): who and what was
+/// stopped most in the period, and the latest requests stopped, each with the rule that did it.
+pub const WAF_TOP_QUERY: &str = "stats count(*) as requests by action, terminatingRuleId, httpRequest.clientIp, httpRequest.country\n\
+| sort requests desc\n\
+| limit 25";
+pub const WAF_RECENT_QUERY: &str = "fields @timestamp, action, terminatingRuleId, httpRequest.clientIp, httpRequest.country, httpRequest.httpMethod, httpRequest.uri\n\
+| sort @timestamp desc\n\
+| limit 100";
+
+/// Request headers that carry a customer's credentials, replaced by `REDACTED` in the logs.
+const REDACTED_HEADERS: &[&str] = &["authorization", "cookie"];
+
+/// Where an ACL's decisions go: its template's logical-id stem, the stack's name and the ACL's
+/// short name (the saved queries' `<stack>/waf/<short>/…`), and its physical name (the log group
+/// `aws-waf-logs-<physical>`).
+pub(super) struct AclLogs<'a> {
+    pub id: &'a str,
+    pub stack: &'a str,
+    pub short: &'a str,
+    pub physical: &'a str,
+    pub retention_days: u32,
+}
+
+/// `acl`'s decisions, logged to the log group `aws-waf-logs-<physical>` kept `retention_days`
+/// and read by two saved queries (`<stack>/waf/<short>/top` and `…/recent`): only the
+/// requests a rule blocked, counted or challenged (a filter that keeps [`LOGGED_ACTIONS`] and
+/// drops the rest, so an idle or well-behaved store logs nothing and costs nothing), with the
+/// [`REDACTED_HEADERS`] redacted. WAF adds the log group's resource policy for its log delivery
+/// itself ("For an Amazon CloudWatch Logs log group, AWS WAF creates a resource policy on the log
+/// group", same page). The destination is the log group's ARN without the `:*` that `GetAtt Arn`
+/// ends with.
+pub(super) fn log_decisions(
+    template: &mut Template,
+    acl: &Handle<WebACL>,
+    logs: &AclLogs,
+) -> Handle<LoggingConfiguration> {
+    let AclLogs {
+        id,
+        stack,
+        short,
+        physical,
+        retention_days,
+    } = *logs;
+    let group = template.add_with(
+        &format!("{id}LogGroup"),
+        LogGroup::new()
+            .log_group_name(format!("{LOG_GROUP_PREFIX}{physical}"))
+            .retention_in_days(i64::from(retention_days)),
+        super::log_group_options(),
+    );
+    for (suffix, query) in [("top", WAF_TOP_QUERY), ("recent", WAF_RECENT_QUERY)] {
+        template.add(
+            &format!("{id}{}Query", pascal_case(suffix)),
+            QueryDefinition::new(format!("{stack}/waf/{short}/{suffix}"), query)
+                .log_group_names(vec![group.name().into()]),
+        );
+    }
+    let destination = sub!(
+        "arn:",
+        Pseudo::Partition,
+        ":logs:",
+        Pseudo::Region,
+        ":",
+        Pseudo::AccountId,
+        ":log-group:",
+        group.name()
+    );
+    let kept = LogFilter::new(
+        LogFilterBehavior::Keep,
+        LOGGED_ACTIONS
+            .iter()
+            .map(|a| LogFilterCondition::new().action_condition(ActionCondition::new(*a)))
+            .collect::<Vec<_>>(),
+        LogFilterRequirement::MeetsAny,
+    );
+    let redacted: Vec<LoggedField> = REDACTED_HEADERS
+        .iter()
+        .map(|h| LoggedField::new().single_header(LoggedHeader::new(*h)))
+        .collect();
+    template.add(
+        &format!("{id}Logging"),
+        LoggingConfiguration::new(vec![destination], acl.arn())
+            .logging_filter(LoggingFilter::new(LogDefaultBehavior::Drop, vec![kept]))
+            .redacted_fields(redacted),
+    )
+}
+
 /// How many rules an ACL of this environment has (each is billed by the month).
 pub fn rule_count(acl: &WebACL) -> usize {
     acl.rules.as_ref().map_or(0, Vec::len)
@@ -290,5 +405,63 @@ mod tests {
             sign_in["Rules"][1]["Statement"]["RateBasedStatement"]["Limit"],
             i64::from(env.waf.rate_limits.sign_in)
         );
+    }
+
+    #[test]
+    fn an_acl_logs_only_what_its_rules_did_with_credentials_redacted() {
+        let env = prod();
+        let mut t = Template::new("t", crate::model::Tags::new());
+        let acl = t.add("Acl", cdn_acl(&env, "acl".into()));
+        log_decisions(
+            &mut t,
+            &acl,
+            &AclLogs {
+                id: "Acl",
+                stack: "grocer-prod",
+                short: "cdn",
+                physical: "grocer-prod-cdn",
+                retention_days: 30,
+            },
+        );
+        let d = t.document().unwrap_or_default();
+        let group = &d["Resources"]["AclLogGroup"]["Properties"];
+        assert_eq!(group["LogGroupName"], "aws-waf-logs-grocer-prod-cdn");
+        assert_eq!(group["RetentionInDays"], 30);
+        let logging = &d["Resources"]["AclLogging"]["Properties"];
+        assert_eq!(
+            logging["LogDestinationConfigs"][0]["Fn::Sub"],
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${AclLogGroup}",
+            "the log group's ARN without GetAtt's `:*`"
+        );
+        let filter = &logging["LoggingFilter"];
+        assert_eq!(filter["DefaultBehavior"], "DROP", "a pass is not logged");
+        let kept: Vec<&str> = filter["Filters"][0]["Conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["ActionCondition"]["Action"].as_str())
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "BLOCK",
+                "COUNT",
+                "CAPTCHA",
+                "CHALLENGE",
+                "EXCLUDED_AS_COUNT"
+            ]
+        );
+        assert!(!kept.contains(&"ALLOW"));
+        assert_eq!(
+            logging["RedactedFields"],
+            serde_json::json!([{"SingleHeader": {"Name": "authorization"}}, {"SingleHeader": {"Name": "cookie"}}])
+        );
+        for q in ["AclTopQuery", "AclRecentQuery"] {
+            assert_eq!(
+                d["Resources"][q]["Properties"]["LogGroupNames"],
+                serde_json::json!([{"Ref": "AclLogGroup"}]),
+                "{q}"
+            );
+        }
     }
 }

@@ -188,6 +188,7 @@ pub static ALL: &[&ResourceFacts] = &[
     &scheduler::SCHEDULE_GROUP,
     &secretsmanager::SECRET,
     &stepfunctions::STATE_MACHINE,
+    &wafv2::LOGGING_CONFIGURATION,
     &wafv2::WEB_ACL,
     &wafv2::WEB_ACL_ASSOCIATION,
 ];

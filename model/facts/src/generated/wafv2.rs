@@ -4,6 +4,45 @@
 
 use crate::{ResourceFacts, TagShape, Tagging};
 
+/// `AWS::WAFv2::LoggingConfiguration`: the type name, for code that matches on it.
+pub const LOGGING_CONFIGURATION_TYPE_NAME: &str = "AWS::WAFv2::LoggingConfiguration";
+
+/// `AWS::WAFv2::LoggingConfiguration` (schema: `model/schemas/WAFv2_LoggingConfiguration.json`).
+///
+/// ```text
+/// A WAFv2 Logging Configuration Resource Provider
+/// ```
+pub static LOGGING_CONFIGURATION: ResourceFacts = ResourceFacts {
+    type_name: LOGGING_CONFIGURATION_TYPE_NAME,
+    service: Some("wafv2"),
+    iam_prefixes: &["firehose", "iam", "logs", "s3", "wafv2"],
+    handler_actions: &[
+        "firehose:ListDeliveryStreams",
+        "iam:CreateServiceLinkedRole",
+        "iam:DescribeOrganization",
+        "logs:CreateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:DescribeLogGroups",
+        "logs:DescribeResourcePolicies",
+        "logs:PutResourcePolicy",
+        "s3:GetBucketPolicy",
+        "s3:PutBucketPolicy",
+        "wafv2:DeleteLoggingConfiguration",
+        "wafv2:GetLoggingConfiguration",
+        "wafv2:ListLoggingConfigurations",
+        "wafv2:PutLoggingConfiguration",
+    ],
+    read_actions: &["wafv2:GetLoggingConfiguration"],
+    tagging: Tagging::NotTaggable,
+    create_only: &["/properties/ResourceArn"],
+    conditional_create_only: &[],
+    read_only: &["/properties/ManagedByFirewallManager"],
+    write_only: &[],
+    primary_identifier: &["/properties/ResourceArn"],
+    required: &["ResourceArn", "LogDestinationConfigs"],
+    physical_name: None,
+};
+
 /// `AWS::WAFv2::WebACL`: the type name, for code that matches on it.
 pub const WEB_ACL_TYPE_NAME: &str = "AWS::WAFv2::WebACL";
 
@@ -142,6 +181,32 @@ pub static WEB_ACL_ASSOCIATION: ResourceFacts = ResourceFacts {
 
 /// The property names of each `AWS::WAFv2::*` type, and of its schema's definitions (nested property types), as their schemas spell them: what a reader of a rendered template looks up.
 pub mod props {
+    /// The properties of `AWS::WAFv2::LoggingConfiguration`, then its definitions'.
+    pub mod logging_configuration {
+        pub const LOG_DESTINATION_CONFIGS: &str = "LogDestinationConfigs";
+        pub const LOGGING_FILTER: &str = "LoggingFilter";
+        pub const MANAGED_BY_FIREWALL_MANAGER: &str = "ManagedByFirewallManager";
+        pub const REDACTED_FIELDS: &str = "RedactedFields";
+        pub const RESOURCE_ARN: &str = "ResourceArn";
+        /// `Condition` in the schema's definitions.
+        pub mod condition {
+            pub const ACTION_CONDITION: &str = "ActionCondition";
+            pub const LABEL_NAME_CONDITION: &str = "LabelNameCondition";
+        }
+        /// `FieldToMatch` in the schema's definitions.
+        pub mod field_to_match {
+            pub const METHOD: &str = "Method";
+            pub const QUERY_STRING: &str = "QueryString";
+            pub const SINGLE_HEADER: &str = "SingleHeader";
+            pub const URI_PATH: &str = "UriPath";
+        }
+        /// `Filter` in the schema's definitions.
+        pub mod filter {
+            pub const BEHAVIOR: &str = "Behavior";
+            pub const CONDITIONS: &str = "Conditions";
+            pub const REQUIREMENT: &str = "Requirement";
+        }
+    }
     /// The properties of `AWS::WAFv2::WebACL`, then its definitions'.
     pub mod web_acl {
         pub const APPLICATION_CONFIG: &str = "ApplicationConfig";

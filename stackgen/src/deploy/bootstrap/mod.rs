@@ -86,7 +86,9 @@ pub const VERSION_OUTPUT: &str = "BootstrapVersion";
 /// 10: + ACM certificates, Route 53 alias records and WAF web ACLs (`domain`, `features.waf`).
 /// 11: the roles' boundary allows `s3:ListBucket` (the image function tells an upload already
 /// handled, 404, from a refusal, 403) and PutObject and DeleteObject as grants of their own.
-pub const BOOTSTRAP_VERSION: u32 = 11;
+/// 12: + WAF logging (each web ACL's decisions to a log group: WAF's logging configuration and
+/// the CloudWatch Logs log delivery it sets up).
+pub const BOOTSTRAP_VERSION: u32 = 12;
 
 /// The bootstrap stack as found or created.
 #[derive(Debug, Clone, PartialEq, Eq)]
