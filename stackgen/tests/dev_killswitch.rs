@@ -8,39 +8,14 @@
 
 mod dev_support;
 
+#[path = "../../functions/tests/support/budget.rs"]
+mod budget;
+
 use aws_sdk_lambda::primitives::Blob;
+use budget::{budget_notification, sns_event};
 use dev_support::{BoxError, Moto, TestResult, workspace};
 use serde_json::{Value, json};
 use stackgen::env::{Environment, KillAction};
-
-/// The text AWS Budgets sends when actual spend crosses the threshold.
-fn budget_notification(budget: &str) -> String {
-    format!(
-        "AWS Budget Notification December 6, 2026\nAWS Account 123456789012\n\nDear AWS Customer,\n\nYou requested that we alert you when the ACTUAL Cost associated with your {budget} budget is greater than $5.00 for the current month. The ACTUAL Cost associated with this budget is $5.12.\n\nBudget Name: {budget}\nBudget Type: Cost\nBudgeted Amount: $5.00\nAlert Type: ACTUAL\nAlert Threshold: > $5.00\nACTUAL Amount: $5.12\n"
-    )
-}
-
-/// The SNS event Lambda delivers for one message of the kill-switch topic.
-fn sns_event(message: &str) -> Value {
-    json!({"Records": [{
-        "EventSource": "aws:sns",
-        "EventVersion": "1.0",
-        "EventSubscriptionArn": "arn:aws:sns:us-east-1:123456789012:kill-switch:1",
-        "Sns": {
-            "Type": "Notification",
-            "MessageId": "95df01b4-ee98-5cb9-9903-4c221d41eb5e",
-            "TopicArn": "arn:aws:sns:us-east-1:123456789012:kill-switch",
-            "Subject": "AWS Budgets: budget has exceeded your alert threshold",
-            "Message": message,
-            "Timestamp": "2026-12-06T01:01:38.638Z",
-            "SignatureVersion": "1",
-            "Signature": "EXAMPLE",
-            "SigningCertUrl": "https://sns.us-east-1.amazonaws.com/cert.pem",
-            "UnsubscribeUrl": "https://sns.us-east-1.amazonaws.com/unsubscribe",
-            "MessageAttributes": {}
-        }
-    }]})
-}
 
 /// What one kill-switch run left: its answer, the rendered template, the emulator's SDK
 /// configuration and the deployed stack.
@@ -136,7 +111,7 @@ async fn fill_buckets(moto: &Moto, local: &dev_support::LocalStack) -> TestResul
 async fn the_budgets_notification_throttles_every_function_within_the_kill_switchs_grants()
 -> TestResult {
     let run = kill(KillAction::Throttle, |_, budget| {
-        sns_event(&budget_notification(budget))
+        sns_event(&budget_notification(budget, "ACTUAL"))
     })
     .await?;
     assert_eq!(run.answer["outcome"], "throttled", "{}", run.answer);

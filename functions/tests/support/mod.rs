@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod api;
+pub mod budget;
 pub mod esm;
 pub mod moto;
 

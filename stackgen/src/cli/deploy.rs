@@ -221,17 +221,24 @@ async fn apply(
         return apply_once(args, env, ctx, request, progress).await;
     }
     let name = &request.stack_name;
-    let mut step = request.clone();
-    step.secrets = request.secrets.with_rotation(deploy::Rotation::Stage);
-    progress.step(&format!(
-        "stack `{name}`: rotating its secrets, 1 of 2: a new value the functions accept beside the one in use"
-    ));
-    apply_once(args, env, ctx, &step, progress).await?;
-    step.secrets = request.secrets.with_rotation(deploy::Rotation::Switch);
-    progress.step(&format!(
-        "stack `{name}`: rotating its secrets, 2 of 2: the new value in use (the old one still accepted until the next rotation)"
-    ));
-    let (snapshot, _) = apply_once(args, env, ctx, &step, progress).await?;
+    let steps = [
+        (
+            deploy::Rotation::Stage,
+            "1 of 2: a new value the functions accept beside the one in use",
+        ),
+        (
+            deploy::Rotation::Switch,
+            "2 of 2: the new value in use (the old one still accepted until the next rotation)",
+        ),
+    ];
+    let mut last = None;
+    for (rotation, what) in steps {
+        progress.step(&format!("stack `{name}`: rotating its secrets, {what}"));
+        let mut step = request.clone();
+        step.secrets = request.secrets.with_rotation(rotation);
+        last = Some(apply_once(args, env, ctx, &step, progress).await?.0);
+    }
+    let snapshot = last.context("a rotation has two steps")?;
     Ok((snapshot, true))
 }
 

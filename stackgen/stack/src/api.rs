@@ -128,16 +128,7 @@ fn stage(ctx: &mut Ctx, api: &Handle<Api>) -> Handle<Stage> {
             .auto_deploy(true)
             .access_log_settings(
                 AccessLogSettings::new()
-                    .destination_arn(sub!(
-                        "arn:",
-                        Pseudo::Partition,
-                        ":logs:",
-                        Pseudo::Region,
-                        ":",
-                        Pseudo::AccountId,
-                        ":log-group:",
-                        access_logs.name()
-                    ))
+                    .destination_arn(access_logs.delivery_arn())
                     .format(ACCESS_LOG_FORMAT),
             )
             .default_route_settings(

@@ -24,8 +24,7 @@ use crate::model::wafv2::{
     OverrideAction, PositionalConstraint, RateBasedStatement, Rule, RuleAction, RuleActionOverride,
     Statement, VisibilityConfig, WebACL, WebACLScope,
 };
-use crate::model::{Handle, Pseudo, Template, pascal_case};
-use crate::sub;
+use crate::model::{Handle, Template, pascal_case};
 
 /// The managed rule groups of the CDN's ACL, in evaluation order, with their capacity (WCU;
 /// "AWS Managed Rules rule groups list":
@@ -281,16 +280,7 @@ pub(super) fn log_decisions(
                 .log_group_names(vec![group.name().into()]),
         );
     }
-    let destination = sub!(
-        "arn:",
-        Pseudo::Partition,
-        ":logs:",
-        Pseudo::Region,
-        ":",
-        Pseudo::AccountId,
-        ":log-group:",
-        group.name()
-    );
+    let destination = group.delivery_arn();
     let kept = LogFilter::new(
         LogFilterBehavior::Keep,
         LOGGED_ACTIONS
