@@ -6,7 +6,6 @@
 
 mod support;
 
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, UsernameAttributeType};
 use aws_sdk_dynamodb::types::AttributeValue;
 use retail_functions::notifier::{Notifier, Outcome};
 use retail_functions::orders::Orders;
@@ -17,7 +16,7 @@ use retail_spec::{
 };
 use serde_json::{Value, json};
 use support::api::{Reply, call};
-use support::{Stack, product};
+use support::{Stack, product, users};
 
 /// The user pool and the customer's `sub`.
 async fn customer(stack: &Stack, email: &str) -> (String, String) {
@@ -28,49 +27,8 @@ async fn customer(stack: &Stack, email: &str) -> (String, String) {
 /// code leaves it) or not.
 async fn customer_verified(stack: &Stack, email: &str, verified: bool) -> (String, String) {
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&stack.sdk);
-    let pool = cognito
-        .create_user_pool()
-        .pool_name(format!("{}-users", stack.prefix))
-        .username_attributes(UsernameAttributeType::Email)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("pool: {e:?}"));
-    let pool_id = pool
-        .user_pool()
-        .and_then(|p| p.id())
-        .unwrap_or_default()
-        .to_owned();
-    let user = cognito
-        .admin_create_user()
-        .user_pool_id(&pool_id)
-        .username(email)
-        .user_attributes(
-            AttributeType::builder()
-                .name("email")
-                .value(email)
-                .build()
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .user_attributes(
-            AttributeType::builder()
-                .name("email_verified")
-                .value(verified.to_string())
-                .build()
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("user: {e:?}"));
-    let sub = user
-        .user()
-        .map(|u| u.attributes())
-        .unwrap_or_default()
-        .iter()
-        .find(|a| a.name() == "sub")
-        .and_then(|a| a.value())
-        .unwrap_or_default()
-        .to_owned();
-    assert!(!sub.is_empty(), "the user has a sub");
+    let pool_id = users::pool(&cognito, &stack.prefix).await;
+    let sub = users::user(&cognito, &pool_id, email, verified).await;
     (pool_id, sub)
 }
 

@@ -11,16 +11,15 @@ mod totp;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType,
-    SoftwareTokenMfaSettingsType, UsernameAttributeType,
+    AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, SoftwareTokenMfaSettingsType,
 };
 use retail_functions::cart::Cart;
 use retail_functions::inventory::Inventory;
 use retail_spec::{
     CART, GET_CART, GET_INVENTORY, INVENTORY, STAFF_GROUP, STAFF_MFA_VAR, USER_POOL_ID_VAR,
 };
-use support::Stack;
 use support::api::{Reply, access_claims, call};
+use support::{Stack, users};
 
 const EMAIL: &str = "picker@example.com";
 const PASSWORD: &str = "Staff-Picker-1";
@@ -31,18 +30,7 @@ fn ok<T, E: std::fmt::Debug>(what: &str) -> impl FnOnce(E) -> T + '_ {
 
 /// A pool with an app client, and a staff member with a permanent password: (pool, client, sub).
 async fn staff_member(cognito: &Client, prefix: &str) -> (String, String, String) {
-    let pool = cognito
-        .create_user_pool()
-        .pool_name(format!("{prefix}-users"))
-        .username_attributes(UsernameAttributeType::Email)
-        .send()
-        .await
-        .unwrap_or_else(ok("pool"));
-    let pool = pool
-        .user_pool()
-        .and_then(|p| p.id())
-        .unwrap_or_default()
-        .to_owned();
+    let pool = users::pool(cognito, prefix).await;
     let client = cognito
         .create_user_pool_client()
         .user_pool_id(&pool)
@@ -57,24 +45,7 @@ async fn staff_member(cognito: &Client, prefix: &str) -> (String, String, String
         .and_then(|c| c.client_id())
         .unwrap_or_default()
         .to_owned();
-    let email = AttributeType::builder().name("email").value(EMAIL).build();
-    let user = cognito
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username(EMAIL)
-        .user_attributes(email.unwrap_or_else(ok("attribute")))
-        .send()
-        .await
-        .unwrap_or_else(ok("user"));
-    let sub = user
-        .user()
-        .map(|u| u.attributes())
-        .unwrap_or_default()
-        .iter()
-        .find(|a| a.name() == "sub")
-        .and_then(|a| a.value())
-        .unwrap_or_default()
-        .to_owned();
+    let sub = users::user(cognito, &pool, EMAIL, true).await;
     cognito
         .admin_set_user_password()
         .user_pool_id(&pool)

@@ -11,6 +11,7 @@ pub mod api;
 pub mod budget;
 pub mod esm;
 pub mod moto;
+pub mod users;
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
