@@ -1305,15 +1305,21 @@ test("storefront and back office against the live stack", async (t) => {
       await eventually("the wrong-code error", async () => /not right/.test(await page.locator("#mfa-setup-code-error").textContent()));
       assert.deepEqual(await mfaSettings(), [], "a wrong code turned the app on");
       await shot(page, "18d-backoffice-mfa-setup");
+      const before = await stored(page, SESSION_KEY);
+      assert.ok(before?.refreshToken, "no session during the set-up");
       await code.fill(await authenticatorCode(secret));
       await turnOn.click();
-      await page.getByRole("heading", { name: "Inventory" }).waitFor();
+      // The set-up signs the account out everywhere: a session begun on the password alone
+      // (someone else's, with a stolen password) ends, its refresh token with it.
+      await page.getByRole("heading", { name: "Staff sign-in" }).waitFor();
+      assert.match(await page.locator("#staff-sign-in-reason").textContent(), /Two-step sign-in is on/);
       assert.deepEqual(await mfaSettings(), ["SOFTWARE_TOKEN_MFA"]);
+      assert.equal(await stored(page, SESSION_KEY), null, "the pre-app session was kept");
+      const revoked = await cognito("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: config.auth.clientId, AuthParameters: { REFRESH_TOKEN: before.refreshToken } });
+      assert.equal(revoked.body.__type, "NotAuthorizedException", `a refresh token from before the app still works: ${JSON.stringify(revoked.body)}`);
       assert.ok(await page.locator("#mfa-offer").isHidden(), "the offer stayed after the set-up");
 
       // Signing in now takes the app's code; nothing is kept before it.
-      await page.locator("#account-actions").getByRole("button", { name: "Sign out" }).click();
-      await page.getByRole("heading", { name: "Staff sign-in" }).waitFor();
       await page.getByRole("textbox", { name: "Email" }).fill(member.email);
       await page.getByLabel("Password", { exact: true }).fill(member.password);
       await page.getByRole("button", { name: "Sign in", exact: true }).click();

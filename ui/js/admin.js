@@ -700,9 +700,16 @@ async function submitSetup(event) {
   if (!done) return;
   form.reset();
   state.mfaRequired = false;
-  setMode("staff", { focus: true });
   $("#mfa-offer").hidden = true;
-  announce("Two-step sign-in is on. From now on, signing in asks for a code from your authenticator app.");
+  // Every session begun on the password alone ends here (GlobalSignOut revokes the account's
+  // refresh tokens, which would otherwise last 30 days): someone who signed in with a stolen
+  // password before the app existed is out, and this page signs in again with the code.
+  state.session = null;
+  await signOut();
+  setMode("signed-out", {
+    notice: "Two-step sign-in is on, and every session of your account was signed out. Sign in again with your password and the code your authenticator app shows.",
+    focus: true,
+  });
 }
 
 /** Drops every piece of back-office data from the page and stops the report polls. */
