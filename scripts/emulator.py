@@ -1516,44 +1516,51 @@ def _totp_user(backend, access_token, session):
     return (pool.id, user.username if user is not None else username)
 
 
-def _with_totp_key(key, call):
-    with _totp_lock:
-        cognito_models.COGNITO_TOTP_MFA_SECRET = key
-        return call()
-
-
 def install_totp_per_user() -> None:
+    """Each call that uses a key reads, calls and records under one lock, so two calls for one
+    user cannot cross; a user with no key of their own has none (their codes are refused), never
+    whichever key another call set last."""
     backend = cognito_models.CognitoIdpBackend
     original_associate = backend.associate_software_token
     original_verify = backend.verify_software_token
     original_respond = backend.respond_to_auth_challenge
+    no_key = "A" * 32  # a key nobody was handed: every code is refused against it
 
     def associate_software_token(self, access_token, session):
         who = _totp_user(self, access_token, session)
-        key = _totp_key()
-        answer = _with_totp_key(key, lambda: original_associate(self, access_token, session))
-        if who is not None:
-            _totp_pending[who] = key
-        return answer
+        with _totp_lock:
+            key = _totp_key()
+            cognito_models.COGNITO_TOTP_MFA_SECRET = key
+            answer = original_associate(self, access_token, session)
+            if who is not None:
+                _totp_pending[who] = key
+            return answer
 
     def verify_software_token(self, access_token, session, user_code, friendly_device_name):
         who = _totp_user(self, access_token, session)
-        key = _totp_pending.get(who) or _totp_keys.get(who) or cognito_models.COGNITO_TOTP_MFA_SECRET
-        answer = _with_totp_key(
-            key,
-            lambda: original_verify(self, access_token, session, user_code, friendly_device_name),
-        )
-        if who is not None:
-            _totp_keys[who] = key
-            _totp_pending.pop(who, None)
-        return answer
+        with _totp_lock:
+            key = _totp_pending.get(who) or _totp_keys.get(who) or no_key
+            cognito_models.COGNITO_TOTP_MFA_SECRET = key
+            answer = original_verify(self, access_token, session, user_code, friendly_device_name)
+            if who is not None:
+                _totp_keys[who] = key
+                _totp_pending.pop(who, None)
+            return answer
 
     def respond_to_auth_challenge(self, session, client_id, challenge_name, challenge_responses):
-        call = lambda: original_respond(self, session, client_id, challenge_name, challenge_responses)  # noqa: E731
         if challenge_name != "SOFTWARE_TOKEN_MFA":
-            return call()
+            return original_respond(self, session, client_id, challenge_name, challenge_responses)
         who = _totp_user(self, None, session)
-        return _with_totp_key(_totp_keys.get(who, cognito_models.COGNITO_TOTP_MFA_SECRET), call)
+        named = (challenge_responses or {}).get("USERNAME")
+        if who is not None and named is not None:
+            pool = self.user_pools.get(who[0])
+            user = pool._get_user(named) if pool is not None else None
+            # Cognito answers for the user the session began with, not another one named.
+            if user is None or user.username != who[1]:
+                raise NotAuthorizedError("Incorrect username or password.")
+        with _totp_lock:
+            cognito_models.COGNITO_TOTP_MFA_SECRET = _totp_keys.get(who, no_key)
+            return original_respond(self, session, client_id, challenge_name, challenge_responses)
 
     backend.associate_software_token = associate_software_token
     backend.verify_software_token = verify_software_token

@@ -167,6 +167,22 @@ async fn staff_calls_need_an_authenticator_app_where_the_environment_requires_on
         Some(&ChallengeNameType::SoftwareTokenMfa)
     );
     let session = challenged.session().unwrap_or_default().to_owned();
+    // The session's user answers, not another one named in the answer: Cognito signs in the
+    // user the session began with.
+    users::user(&cognito, &pool, "other@example.com", true).await;
+    let as_other = cognito
+        .respond_to_auth_challenge()
+        .client_id(&client)
+        .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+        .session(&session)
+        .challenge_responses("USERNAME", "other@example.com")
+        .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", totp::code_now(&secret).await)
+        .send()
+        .await;
+    assert!(
+        as_other.is_err(),
+        "another user was signed in: {as_other:?}"
+    );
     let answer = |code: String, session: String| {
         cognito
             .respond_to_auth_challenge()

@@ -156,9 +156,31 @@ async fn refusals(
         unsigned.header("x-amzn-errortype"),
         Some("MissingAuthenticationTokenException")
     );
+    // Signed, but addressed to another name (a page whose name was re-pointed at 127.0.0.1,
+    // DNS rebinding): refused.
+    let rebound = raw_status(
+        addr,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: attacker.example:{}\r\nAuthorization: AWS4-HMAC-SHA256 Credential=x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}",
+            addr.port()
+        ),
+    )
+    .await?;
+    assert!(rebound.starts_with("HTTP/1.1 403"), "{rebound}");
+    assert!(rebound.contains("AccessDeniedException"), "{rebound}");
     let elsewhere = http(addr, "GET", "/api/catalog", &[], "").await?;
     assert_eq!(elsewhere.status, 404, "{}", elsewhere.text());
     Ok(())
+}
+
+/// Writes `request` as is and reads the whole response (the request says `Connection: close`).
+async fn raw_status(addr: std::net::SocketAddr, request: &str) -> Result<String, BoxError> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.write_all(request.as_bytes()).await?;
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).await?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[tokio::test]

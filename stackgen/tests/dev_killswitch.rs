@@ -77,7 +77,12 @@ async fn kill(
     assert_eq!(out.function_error(), None, "{answer}");
     let logged = std::fs::read_to_string(&actions)?;
     let _ = std::fs::remove_file(&actions);
-    dev_support::grants::every_call_is_granted(&logged, &keys, &local.template)?;
+    dev_support::grants::every_call_is_granted(
+        &logged,
+        &keys,
+        &local.template,
+        &["KillSwitchFunction"],
+    )?;
     Ok(Run {
         answer,
         moto,

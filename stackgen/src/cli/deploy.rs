@@ -236,7 +236,17 @@ async fn apply(
         progress.step(&format!("stack `{name}`: rotating its secrets, {what}"));
         let mut step = request.clone();
         step.secrets = request.secrets.with_rotation(rotation);
-        last = Some(apply_once(args, env, ctx, &step, progress).await?.0);
+        let applied = apply_once(args, env, ctx, &step, progress).await;
+        let applied = match (applied, last.is_some()) {
+            (Err(e), true) => Err(e.context(format!(
+                "the rotation stopped half-way: step 1 of 2 is applied (the new value is accepted, \
+                 not yet in use: the CDN still sends the old one, so a leaked value still works). \
+                 Run `stackgen deploy --env {} --rotate-secrets` again to finish it",
+                env.name
+            ))),
+            (other, _) => other,
+        };
+        last = Some(applied?.0);
     }
     let snapshot = last.context("a rotation has two steps")?;
     Ok((snapshot, true))

@@ -21,7 +21,7 @@ Examples:
 Any function runs on demand through Lambda's Invoke API on --lambda-port (the kill switch and
 the order expiry have no other way to run locally), with the AWS CLI or an SDK:
   aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name order-expiry out.json
-  aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name kill-switch \
+  aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name kill-switch \\
       --cli-binary-format raw-in-base64-out --payload '{\"action\":\"destroy\",\"source\":\"drill\"}' out.json
                                           (local.yaml's action: empties and deletes the local stack)
 
@@ -44,8 +44,9 @@ pub struct Args {
     pub host: IpAddr,
     #[arg(long, short = 'p', default_value_t = 3000)]
     pub port: u16,
-    /// Port of Lambda's Invoke API (`aws lambda invoke --endpoint-url`); default --port + 1
-    /// (another free port when that one is taken), 0 picks a free one.
+    /// Port of Lambda's Invoke API (`aws lambda invoke --endpoint-url`), on 127.0.0.1 whatever
+    /// --host is; default --port + 1 (another free port when that one is taken), 0 picks a free
+    /// one.
     #[arg(long, value_name = "PORT")]
     pub lambda_port: Option<u16>,
     /// The repository root (holds ui/).
@@ -87,7 +88,9 @@ pub fn run(args: &Args) -> Result<Exit> {
     let options = LaunchOptions {
         listen: SocketAddr::new(args.host, args.port),
         invoke_listen: Some(dev::invoke::InvokeListen {
-            addr: SocketAddr::new(args.host, lambda_port(args)?),
+            // Loopback whatever --host is: sharing the storefront on the network must not
+            // share a way to run every function (the kill switch included).
+            addr: SocketAddr::from(([127, 0, 0, 1], lambda_port(args)?)),
             or_free_port: args.lambda_port.is_none(),
         }),
         workspace_root: workspace.clone(),

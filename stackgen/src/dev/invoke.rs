@@ -19,10 +19,12 @@
 //! - Errors carry `x-amzn-ErrorType` (`ResourceNotFoundException`, `RequestTooLargeException`,
 //!   `InvalidRequestContentException`), which the SDKs read.
 //!
-//! Only signed requests are served (`Authorization: AWS4-HMAC-SHA256 …`, which the CLI and the
-//! SDKs always send; the signature itself is not checked, as the emulator does not): a web page
-//! cannot make a browser send that header to another origin without a CORS preflight, which
-//! this port never grants, so no page a developer opens can run their kill switch.
+//! It listens on 127.0.0.1 only (whatever `--host` the storefront is shared on) and serves only
+//! requests addressed to a loopback name and signed (`Authorization: AWS4-HMAC-SHA256 …`, which
+//! the CLI and the SDKs always send; the signature itself is not checked, as the emulator does
+//! not). A web page cannot make a browser send that header to another origin without a CORS
+//! preflight, which this port never grants; one that re-points its own name at 127.0.0.1 (DNS
+//! rebinding) still sends its own name as `Host`, and is refused.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -231,6 +233,13 @@ impl InvokeApi {
                 "Invoke is a POST",
             ));
         }
+        if !addressed_to_this_machine(&request) {
+            return Err(Refusal::new(
+                403,
+                "AccessDeniedException",
+                "This Invoke API answers requests addressed to this machine only (Host 127.0.0.1, localhost or [::1]); use --endpoint-url http://127.0.0.1:<port>",
+            ));
+        }
         if !signed(&request) {
             return Err(Refusal::new(
                 403,
@@ -245,7 +254,11 @@ impl InvokeApi {
                 Refusal::new(404, "ResourceNotFoundException", "Function not found")
             })?;
         let kind = InvocationType::of(&request)?;
-        let client_context = header_text(&request, "x-amz-client-context").and_then(decode_base64);
+        // "Lambda passes the ClientContext object to your function for synchronous invocations
+        // only" (API_Invoke).
+        let client_context = (kind == InvocationType::RequestResponse)
+            .then(|| header_text(&request, "x-amz-client-context").and_then(decode_base64))
+            .flatten();
         let invoke = InvokeRequest {
             payload: read_payload(request, kind).await?,
             trace_id: None,
@@ -380,6 +393,28 @@ fn decode_base64(text: String) -> Option<String> {
         .decode(text.trim())
         .ok()?;
     String::from_utf8(bytes).ok()
+}
+
+/// Addressed to a loopback name (`Host: 127.0.0.1:3001`, `localhost`, `[::1]`), as the CLI and
+/// SDKs address it: a page served from another name that a DNS server re-pointed at 127.0.0.1
+/// (DNS rebinding) would be same-origin with this port and could send any header, but it still
+/// sends its own name as `Host`.
+fn addressed_to_this_machine(request: &Request<Incoming>) -> bool {
+    let Some(host) = request
+        .headers()
+        .get(hyper::header::HOST)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "127.0.0.1" | "localhost" | "::1"
+    )
 }
 
 /// Signed with SigV4, as every AWS CLI and SDK request is.

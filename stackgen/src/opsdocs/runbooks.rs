@@ -742,7 +742,11 @@ fn waf_blocks(env: &Environment, view: &View, companions: &[super::Companion<'_>
          --log-group-name {g} \\\n  --start-time $(date -d '-1 hour' +%s) --end-time $(date +%s) \\\n  \
          --query-string '{q}' --query queryId --output text)\n\
          sleep 5; aws logs get-query-results --region {r} --query-id \"$id\"\n```\n\n\
-         (or the saved queries in the console's Logs Insights). `terminatingRuleId` names the rule.\n\n\
+         (or the saved queries in the console's Logs Insights). `terminatingRuleId` names the web \
+         ACL's rule that refused the request (for a managed group, the group; its own rule is \
+         `ruleGroupList.0.terminatingRule.ruleId`). A rule that only counts (`waf.mode: count`) \
+         leaves `action` at `ALLOW` and is named in `nonTerminatingMatchingRules` (inside a managed \
+         group, `ruleGroupList.0.nonTerminatingMatchingRules`).\n\n\
          ## What to do\n\n\
          - **A rate rule** (`OrdersPerIp`, `RequestsPerIp`, `SignInPerIp`) and one address: what the \
          limit is for. When it is a store's own shared address (a branch's Wi-Fi, a carrier's \

@@ -225,10 +225,14 @@ const LOGGED_ACTIONS: &[ActionConditionAction] = &[
 /// "Log fields for web ACL traffic",
 /// <https://docs.aws.amazon.com/waf/latest/developerguide/logging-fields.html>): who and what was
 /// stopped most in the period, and the latest requests stopped, each with the rule that did it.
-pub const WAF_TOP_QUERY: &str = "stats count(*) as requests by action, terminatingRuleId, httpRequest.clientIp, httpRequest.country\n\
+/// `action` is the terminating action and `terminatingRuleId` the web ACL's rule (for a managed
+/// group, the group: its rule is `ruleGroupList.0.terminatingRule.ruleId`); a rule that only
+/// counts (`waf.mode: count`) leaves `action` at ALLOW and shows in `nonTerminatingMatchingRules`
+/// (or, inside a managed group, `ruleGroupList.0.nonTerminatingMatchingRules`).
+pub const WAF_TOP_QUERY: &str = "stats count(*) as requests by action, terminatingRuleId, ruleGroupList.0.terminatingRule.ruleId, nonTerminatingMatchingRules.0.ruleId, ruleGroupList.0.nonTerminatingMatchingRules.0.ruleId, httpRequest.clientIp\n\
 | sort requests desc\n\
 | limit 25";
-pub const WAF_RECENT_QUERY: &str = "fields @timestamp, action, terminatingRuleId, httpRequest.clientIp, httpRequest.country, httpRequest.httpMethod, httpRequest.uri\n\
+pub const WAF_RECENT_QUERY: &str = "fields @timestamp, action, terminatingRuleId, ruleGroupList.0.terminatingRule.ruleId, nonTerminatingMatchingRules.0.ruleId, ruleGroupList.0.nonTerminatingMatchingRules.0.ruleId, httpRequest.clientIp, httpRequest.country, httpRequest.httpMethod, httpRequest.uri\n\
 | sort @timestamp desc\n\
 | limit 100";
 
