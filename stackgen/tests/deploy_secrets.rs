@@ -20,7 +20,7 @@ use stackgen::model::{Format, Parameter, SecretNames, Tags, Template};
 use support::{Moto, Recorded, TestResult, map, quick_wait};
 
 const SECRET: &str = "Token";
-const SLOT_A: &str = "TokenA";
+const SLOT_A: &str = "Token";
 const SLOT_B: &str = "TokenB";
 const ACTIVE: &str = "TokenActive";
 /// What deploy's no-op check reads the assets bucket from.
@@ -159,6 +159,85 @@ async fn a_secret_is_generated_once_kept_by_every_deploy_and_rotated_slot_by_slo
     let (a2, b2, active) = slots(&recreated);
     assert!(is_generated(&a2) && is_generated(&b2) && active == "A");
     assert!(![&a0, &b0, &b1, &a1].contains(&&a2));
+    Ok(())
+}
+
+/// The template as it was when the secret had one value: a NoEcho parameter under the
+/// secret's bare name, sent in full by the deploy that made the stack.
+fn single_valued_template() -> Result<String, Box<dyn std::error::Error>> {
+    let mut tags = Tags::new();
+    tags.set("Project", "secrets");
+    let mut t = Template::new("generated secret test", tags);
+    t.parameter(
+        BUCKET,
+        Parameter::string("where deploy would keep the zips"),
+    );
+    let token = t.parameter(
+        SECRET,
+        Parameter {
+            no_echo: true,
+            ..Parameter::string("a generated token.")
+        },
+    );
+    t.add(
+        "Queue",
+        Queue::new().queue_name(stackgen::sub!("secrets-", token.value())),
+    );
+    t.output(
+        "InUse",
+        stackgen::model::Output::new("the value in use", token.value()),
+    );
+    Ok(t.render(Format::Json)?)
+}
+
+/// A stack deployed when the secret had one value keeps that value, in use, through the deploy
+/// that brings the two slots (only slot B is new), so the CDN and the functions never disagree.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stack_with_the_single_valued_secret_keeps_its_value_through_the_upgrade() -> TestResult {
+    let moto = Moto::start()?;
+    let ctx = moto.context().await;
+    let cfn = &ctx.cloudformation;
+    let old = "0f".repeat(32);
+    cfn.create_stack()
+        .stack_name("secrets-test")
+        .template_body(single_valued_template()?)
+        .parameters(
+            aws_sdk_cloudformation::types::Parameter::builder()
+                .parameter_key(BUCKET)
+                .parameter_value("assets")
+                .build(),
+        )
+        .parameters(
+            aws_sdk_cloudformation::types::Parameter::builder()
+                .parameter_key(SECRET)
+                .parameter_value(&old)
+                .build(),
+        )
+        .send()
+        .await?;
+    let progress = Recorded::default();
+    let policy = RecoveryPolicy {
+        protected: false,
+        confirmed: true,
+    };
+    let request = request(&template()?, Rotation::Keep)?;
+    let Plan::Changes(pending) =
+        deploy::plan(&ctx, &request, policy, quick_wait(), &progress).await?
+    else {
+        return Err("the upgrade must produce a change set".into());
+    };
+    let upgraded = deploy::execute(&ctx, &request, &pending, quick_wait(), &progress)
+        .await?
+        .stack;
+    let (a, b, active) = slots(&upgraded);
+    assert_eq!(a, old, "the value in use was kept");
+    assert!(is_generated(&b) && b != old, "{b}");
+    assert_eq!(active, "A");
+    assert_eq!(
+        upgraded.outputs.get("InUse").map(String::as_str),
+        Some(old.as_str()),
+        "the sender still sends the old value"
+    );
     Ok(())
 }
 

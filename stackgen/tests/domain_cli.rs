@@ -118,8 +118,13 @@ async fn waf_logging(ctx: &stackgen::aws::AwsContext, stack: &str, acl: &str) ->
 /// `deploy --rotate-secrets`: two updates of the main stack, after which the CDN's origin secret
 /// has a new value in the other slot, in use, and the HTTP functions accept it and the old one.
 async fn rotation(cli: &Cli, west: &stackgen::aws::AwsContext) -> TestResult {
+    // Slot A keeps the secret's bare name; B and Active are suffixed.
     let params = |stack: &stackgen::deploy::StackSnapshot, slot: &str| {
-        let name = format!("{}{slot}", stackgen::stack::ORIGIN_SECRET_PARAMETER);
+        let base = stackgen::stack::ORIGIN_SECRET_PARAMETER;
+        let name = match slot {
+            "A" => base.to_owned(),
+            other => format!("{base}{other}"),
+        };
         stack.parameters.get(&name).cloned().unwrap_or_default()
     };
     let before = stackgen::deploy::describe_stack(west, "grocer-edge")

@@ -1,7 +1,8 @@
 //! Secrets the deploy generates, kept in two slots so that replacing one never leaves a moment
 //! when the side that sends it and the side that checks it disagree.
 //!
-//! A [`Secret`] is three parameters: two NoEcho slots (`<Name>A`, `<Name>B`), each a random
+//! A [`Secret`] is three parameters: two NoEcho slots (`<Name>` and `<Name>B`; slot A keeps the
+//! bare name a single-valued secret had, so a stack deployed with one keeps its value), each a random
 //! value the deploy generates once and keeps after (`UsePreviousValue`, so nobody types it, no
 //! file holds it and nothing reads it back), and `<Name>Active` (`A` or `B`), the slot in use.
 //! The sender is given [`Secret::current`], the active slot; a checker is given both
@@ -27,7 +28,7 @@ pub const SECRET_SLOTS: [&str; 2] = ["A", "B"];
 pub struct SecretNames {
     /// `<Name>`, which the parameters' names start with.
     pub name: String,
-    /// `<Name>A`, `<Name>B`: NoEcho, generated.
+    /// `<Name>` (slot A) and `<Name>B`: NoEcho, generated.
     pub slots: [LogicalId; 2],
     /// `<Name>Active`: `A` or `B`.
     pub active: LogicalId,
@@ -86,9 +87,16 @@ impl Template {
     /// the resources given a value hold it as given (whoever may read their configuration may
     /// read it).
     pub fn secret(&mut self, name: &str, description: &str) -> Secret {
+        // Slot A keeps the bare name: a stack deployed when the secret had one value keeps it
+        // there (deploy sends UsePreviousValue for a parameter the stack has), and only B is new.
         let slot = |t: &mut Template, letter: &str| -> ParamHandle {
+            let id = if letter == SECRET_SLOTS[0] {
+                name.to_owned()
+            } else {
+                format!("{name}{letter}")
+            };
             t.parameter(
-                &format!("{name}{letter}"),
+                &id,
                 Parameter {
                     allowed_pattern: Some(format!("^[0-9a-f]{{{SECRET_HEX_LEN}}}$")),
                     constraint_description: Some(format!(
@@ -150,7 +158,7 @@ mod tests {
         assert_eq!(t.secrets(), std::slice::from_ref(s.names()));
         let rendered = t.render(Format::Json).unwrap_or_default();
         let d: serde_json::Value = serde_json::from_str(&rendered).unwrap_or_default();
-        for slot in ["TokenA", "TokenB"] {
+        for slot in ["Token", "TokenB"] {
             assert_eq!(d["Parameters"][slot]["NoEcho"], true, "{slot}");
             assert_eq!(d["Parameters"][slot]["AllowedPattern"], "^[0-9a-f]{64}$");
         }
@@ -163,14 +171,12 @@ mod tests {
         );
         let name = |q: &str| d["Resources"][q]["Properties"]["QueueName"].to_string();
         assert!(
-            name("Q")
-                .contains(r#"{"Fn::If":["TokenAIsActive",{"Ref":"TokenA"},{"Ref":"TokenB"}]}"#),
+            name("Q").contains(r#"{"Fn::If":["TokenAIsActive",{"Ref":"Token"},{"Ref":"TokenB"}]}"#),
             "{}",
             name("Q")
         );
         assert!(
-            name("P")
-                .contains(r#"{"Fn::If":["TokenAIsActive",{"Ref":"TokenB"},{"Ref":"TokenA"}]}"#),
+            name("P").contains(r#"{"Fn::If":["TokenAIsActive",{"Ref":"TokenB"},{"Ref":"Token"}]}"#),
             "{}",
             name("P")
         );

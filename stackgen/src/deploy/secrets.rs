@@ -2,7 +2,9 @@
 //! and the `Active` parameter naming the one in use).
 //!
 //! - A stack without the secret's parameters (a new stack, or one deployed before the secret
-//!   existed) gets a fresh random value in each slot and `Active` = `A`.
+//!   existed) gets a fresh random value in each slot and `Active` = `A`. One that has some (slot
+//!   A alone: deployed when the secret had one value, under the same name) keeps them and gets
+//!   the rest, so the value in use does not change.
 //! - A stack that has them keeps all three (`UsePreviousValue`): the values are never read back
 //!   (NoEcho: CloudFormation answers `****`), so they are generated once, by whoever deploys
 //!   first, and live only in the stack.
@@ -120,7 +122,6 @@ impl GeneratedSecrets {
                     .parameter_value(value)
                     .build()
             };
-            let [a, b] = &names.slots;
             match (in_use, self.rotation) {
                 (Some(_), Rotation::Keep) => out.extend(names.all().map(|id| keep(id.as_str()))),
                 (Some(now), Rotation::Stage) => {
@@ -133,10 +134,20 @@ impl GeneratedSecrets {
                     out.extend(names.slots.iter().map(|id| keep(id.as_str())));
                     out.push(set(names.active.as_str(), SECRET_SLOTS[1 - now]));
                 }
+                // New to the stack, or partly (deployed when the secret had one value, kept in
+                // slot A): what the stack has stays, what it lacks is filled, A in use.
                 (None, _) => {
-                    out.push(set(a.as_str(), &secret.fresh[0]));
-                    out.push(set(b.as_str(), &secret.fresh[1]));
-                    out.push(set(names.active.as_str(), SECRET_SLOTS[0]));
+                    let has = |id: &str| deployed.is_some_and(|d| d.contains_key(id));
+                    for (slot, fresh) in names.slots.iter().zip(&secret.fresh) {
+                        out.push(match has(slot.as_str()) {
+                            true => keep(slot.as_str()),
+                            false => set(slot.as_str(), fresh),
+                        });
+                    }
+                    out.push(match has(names.active.as_str()) {
+                        true => keep(names.active.as_str()),
+                        false => set(names.active.as_str(), SECRET_SLOTS[0]),
+                    });
                 }
             }
         }
@@ -207,18 +218,18 @@ mod tests {
             assert_eq!(
                 sent(s, None),
                 [
-                    (own("TokenA"), fresh(s, 0)),
+                    (own("Token"), fresh(s, 0)),
                     (own("TokenB"), fresh(s, 1)),
                     (own("TokenActive"), Some(own("A")))
                 ]
             );
         }
-        let on_a = [("TokenA", "****"), ("TokenB", "****"), ("TokenActive", "A")];
-        let on_b = [("TokenA", "****"), ("TokenB", "****"), ("TokenActive", "B")];
+        let on_a = [("Token", "****"), ("TokenB", "****"), ("TokenActive", "A")];
+        let on_b = [("Token", "****"), ("TokenB", "****"), ("TokenActive", "B")];
         let map = |d: &[(&str, &str)]| d.iter().map(|(k, v)| (own(k), own(v))).collect();
         assert_eq!(
             sent(&plain, Some(&on_b)),
-            [kept("TokenA"), kept("TokenB"), kept("TokenActive")]
+            [kept("Token"), kept("TokenB"), kept("TokenActive")]
         );
         assert!(plain.kept_by(&map(&on_b)));
         assert!(!stage.kept_by(&map(&on_b)) && !switch.kept_by(&map(&on_b)));
@@ -226,7 +237,7 @@ mod tests {
         assert_eq!(
             sent(&stage, Some(&on_a)),
             [
-                kept("TokenA"),
+                kept("Token"),
                 (own("TokenB"), fresh(&stage, 1)),
                 kept("TokenActive")
             ]
@@ -235,7 +246,7 @@ mod tests {
             sent(&stage, Some(&on_b)),
             [
                 kept("TokenB"),
-                (own("TokenA"), fresh(&stage, 0)),
+                (own("Token"), fresh(&stage, 0)),
                 kept("TokenActive")
             ]
         );
@@ -243,15 +254,24 @@ mod tests {
         assert_eq!(
             sent(&switch, Some(&on_a)),
             [
-                kept("TokenA"),
+                kept("Token"),
                 kept("TokenB"),
                 (own("TokenActive"), Some(own("B")))
             ]
         );
-        // A stack with the secret's older, single parameter only: as new.
+        // A stack deployed when the secret had one value (slot A's name alone): it keeps that
+        // value, in use, and gets slot B; even a rotation starts from there.
         let older = [("Token", "****")];
-        assert_eq!(sent(&plain, Some(&older)).len(), 3);
-        assert!(sent(&plain, Some(&older)).iter().all(|(_, v)| v.is_some()));
+        for s in [&plain, &stage] {
+            assert_eq!(
+                sent(s, Some(&older)),
+                [
+                    kept("Token"),
+                    (own("TokenB"), fresh(s, 1)),
+                    (own("TokenActive"), Some(own("A")))
+                ]
+            );
+        }
         Ok(())
     }
 }
