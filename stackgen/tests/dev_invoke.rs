@@ -219,3 +219,28 @@ async fn the_invoke_port_is_optional_and_a_taken_one_is_named() -> Result<(), Bo
     );
     Ok(())
 }
+
+/// `--lambda-port` equal to `--port` is named as the clash it is, before anything starts.
+#[test]
+fn the_invoke_port_and_the_storefront_port_cannot_be_one() -> Result<(), BoxError> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackgen"))
+        .args([
+            "dev",
+            "--env",
+            "local",
+            "--port",
+            "4012",
+            "--lambda-port",
+            "4012",
+        ])
+        .current_dir(dev_support::workspace())
+        .env("AWS_ENDPOINT_URL", NO_EMULATOR)
+        .output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--lambda-port 4012 is also --port"),
+        "{stderr}"
+    );
+    Ok(())
+}

@@ -119,6 +119,13 @@ pub fn run(args: &Args) -> Result<Exit> {
 /// `--lambda-port`, or the port after `--port` (3001 with the defaults, the port `sam local
 /// start-lambda` uses); with `--port 0`, a free one.
 fn lambda_port(args: &Args) -> Result<u16> {
+    if args.lambda_port.is_some_and(|p| p != 0 && p == args.port) {
+        anyhow::bail!(
+            "--lambda-port {} is also --port: the storefront and Lambda's Invoke API need a port \
+             each; leave out --lambda-port (it takes the port after --port) or choose another",
+            args.port
+        );
+    }
     match (args.lambda_port, args.port) {
         (Some(port), _) => Ok(port),
         (None, 0) => Ok(0),
