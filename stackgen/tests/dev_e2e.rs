@@ -22,10 +22,7 @@ use stackgen::dev::{self, UserPoolRef};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
-    let actions =
-        std::env::temp_dir().join(format!("stackgen-e2e-actions-{}.log", std::process::id()));
-    let _ = std::fs::remove_file(&actions);
-    let moto = Moto::start_with(&[("EMULATOR_ACTION_LOG", &actions.display().to_string())])?;
+    let (actions, moto) = dev_support::grants::ActionLog::start("e2e")?;
     let env = stackgen::env::load_named(&workspace().join("environments"), "local")?;
     let local = dev_support::deploy_local(&moto, &env).await?;
     let config = dev_support::local_config(&env, &local, &moto, dev_support::function_binaries()?)?;
@@ -57,10 +54,7 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
     }
     dev.stop().await;
     result?;
-    let logged = std::fs::read_to_string(&actions)?;
-    let _ = std::fs::remove_file(&actions);
-    dev_support::grants::every_call_is_granted(
-        &logged,
+    actions.check(
         &keys,
         &local.template,
         &[

@@ -31,13 +31,8 @@ async fn kill(
     action: KillAction,
     event: impl Fn(&Environment, &str) -> Value,
 ) -> Result<Run, BoxError> {
-    let actions = std::env::temp_dir().join(format!(
-        "stackgen-kill-actions-{}-{}.log",
-        action.as_str(),
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&actions);
-    let moto = Moto::start_with(&[("EMULATOR_ACTION_LOG", &actions.display().to_string())])?;
+    let (actions, moto) =
+        dev_support::grants::ActionLog::start(&format!("kill-{}", action.as_str()))?;
     let mut env = stackgen::env::load_named(&workspace().join("environments"), "local")?;
     env.kill_switch.action = action;
     let local = dev_support::deploy_local(&moto, &env).await?;
@@ -75,14 +70,7 @@ async fn kill(
         .unwrap_or_default();
     let answer: Value = serde_json::from_slice(&payload)?;
     assert_eq!(out.function_error(), None, "{answer}");
-    let logged = std::fs::read_to_string(&actions)?;
-    let _ = std::fs::remove_file(&actions);
-    dev_support::grants::every_call_is_granted(
-        &logged,
-        &keys,
-        &local.template,
-        &["KillSwitchFunction"],
-    )?;
+    actions.check(&keys, &local.template, &["KillSwitchFunction"])?;
     Ok(Run {
         answer,
         moto,

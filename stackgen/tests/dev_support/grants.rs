@@ -11,7 +11,38 @@
 
 use serde_json::Value;
 
-use super::BoxError;
+use super::{BoxError, Moto};
+
+/// The emulator's action log of one test run: a file of its own, given to the emulator it
+/// starts, read and removed by [`ActionLog::check`].
+pub struct ActionLog {
+    path: std::path::PathBuf,
+}
+
+impl ActionLog {
+    /// A fresh log named after `label` and this process, and an emulator that writes it.
+    pub fn start(label: &str) -> Result<(ActionLog, Moto), BoxError> {
+        let path = std::env::temp_dir().join(format!(
+            "stackgen-{label}-actions-{}.log",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let moto = Moto::start_with(&[("EMULATOR_ACTION_LOG", &path.display().to_string())])?;
+        Ok((ActionLog { path }, moto))
+    }
+
+    /// [`every_call_is_granted`] over what was logged; the log is removed.
+    pub fn check(
+        self,
+        keys: &[(String, String)],
+        template: &Value,
+        measured: &[&str],
+    ) -> Result<(), BoxError> {
+        let logged = std::fs::read_to_string(&self.path)?;
+        let _ = std::fs::remove_file(&self.path);
+        every_call_is_granted(&logged, keys, template, measured)
+    }
+}
 
 /// (key id, function's logical id) of every function `config` runs.
 pub fn function_keys(config: &stackgen::dev::DevConfig) -> Vec<(String, String)> {
