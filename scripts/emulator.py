@@ -121,13 +121,9 @@ of AWS's API references, so that stackgen's calls to them are exercised for real
 * SNS email subscriptions wait for confirmation, as in AWS: ListSubscriptionsByTopic shows
   `PendingConfirmation` instead of their ARN (moto confirms every subscription at once).
 
-For a policy test, `EMULATOR_ACTION_LOG=<file>` makes the server append one line per signed
-request it answers: the IAM action it asks for (`cloudformation:CreateChangeSet`,
-`s3:PutObject`, `ce:GetCostAndUsage`), the service being the request signature's signing name
-(IAM's prefix where the two differ: `monitoring` is `cloudwatch`, `email` is `ses`) and the
-action the name moto authorises it by (for S3, the IAM action of the method and resource), then
-a tab and the access key id that signed it (`stackgen dev` gives each function its own).
-Unsigned requests (Cognito's InitiateAuth, which AWS takes without credentials) are not logged.
+For a policy test, `EMULATOR_ACTION_LOG=<file>` makes the server log each signed request's IAM
+action and resource with the access key id that signed it (`scripts/emulator_actions.py` says
+how each service's resource is named, and where one request is several authorisations).
 
 With --exit-with-stdin the server exits when its standard input closes, i.e. when the test
 process that started it exits, however it exits: no orphaned servers, no held ports.
@@ -172,6 +168,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
+import emulator_actions
 import emulator_s3
 
 def _totp_key() -> str:
@@ -1779,39 +1776,6 @@ def install_drift_detection() -> None:
     CloudFormationResponse.describe_stack_resource_drifts = _describe_stack_resource_drifts
 
 
-# Signing names whose IAM service prefix differs (Service Authorization Reference).
-_IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses", "tagging": "tag"}
-_action_log_lock = threading.Lock()
-
-
-def _log_action(authorization: str, action: str) -> None:
-    path = os.environ.get("EMULATOR_ACTION_LOG")
-    if not path or not action or "Credential=" not in authorization:
-        return
-    scope = authorization.split("Credential=", 1)[1].split(",", 1)[0].split("/")
-    if len(scope) < 4:
-        return
-    service = _IAM_PREFIX.get(scope[3], scope[3])
-    with _action_log_lock, open(path, "a", encoding="utf-8") as log:
-        log.write(f"{service}:{action}\t{scope[0]}\n")
-
-
-def install_action_log() -> None:
-    """Logs the IAM action of each signed request moto authorises (`EMULATOR_ACTION_LOG`)."""
-    from moto.core.authorization import ActionAuthenticatorMixin
-
-    original = ActionAuthenticatorMixin._authenticate_and_authorize_action
-
-    def logged(self, iam_request_cls, resource="*"):
-        try:
-            _log_action(self.headers.get("Authorization") or "", self._get_action())
-        except Exception:  # a request moto cannot name is still answered as before
-            pass
-        return original(self, iam_request_cls, resource)
-
-    ActionAuthenticatorMixin._authenticate_and_authorize_action = logged
-
-
 def _cognito_outbox(environ):
     wanted = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("to", [None])[0]
     with _cognito_lock:
@@ -1981,7 +1945,7 @@ def main() -> None:
     install_user_lookup_by_sub()
     install_drift_detection()
     install_log_group_updates()
-    install_action_log()
+    emulator_actions.install()
     emulator_s3.install_bucket_properties()
     emulator_s3.install_post_policy()
     app = DomainDispatcherApplication(create_backend_app)
@@ -1990,7 +1954,7 @@ def main() -> None:
     def serialised(environ, start_response):
         answer = _account_apis(environ)
         if answer is not None:
-            _log_action(environ.get("HTTP_AUTHORIZATION", ""), _account_api_action(environ))
+            emulator_actions.log(environ.get("HTTP_AUTHORIZATION", ""), _account_api_action(environ))
             status, headers, body = answer
             start_response(status, headers + [("Content-Length", str(len(body)))])
             return [body]

@@ -831,6 +831,8 @@ pub static REPORT_BUILDER: FunctionSpec = FunctionSpec {
         // A report reads the orders of its days with a filtered scan (no date index).
         Access::TableScan(&ORDERS),
         Access::TableRead(&PRODUCTS),
+        // ... and every product (names and prices of the lines), as the inventory does.
+        Access::TableScan(&PRODUCTS),
         Access::BucketWrite(&REPORTS),
     ],
     needs_stores: true,

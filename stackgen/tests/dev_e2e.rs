@@ -56,7 +56,7 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
     result?;
     actions.check(
         &keys,
-        &local.template,
+        &local,
         &[
             "CatalogFunction",
             "OrdersFunction",

@@ -577,7 +577,8 @@ fn scanning_is_granted_apart_and_only_with_a_read_or_write_of_the_table() {
         [
             "catalog:Products",
             "inventory:Products",
-            "report-builder:Orders"
+            "report-builder:Orders",
+            "report-builder:Products"
         ]
     );
     let doc = stack(&dev()).template.document().unwrap_or_default();

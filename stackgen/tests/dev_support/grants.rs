@@ -1,15 +1,20 @@
-//! Least privilege, measured: the emulator logs each AWS call's IAM action with the key id that
-//! signed it (`EMULATOR_ACTION_LOG`), `stackgen dev` gives each function a key id of its own
-//! ([`stackgen::dev::function_key_id`]), and these checks hold every logged call against that
-//! function's role in the rendered template.
+//! Least privilege, measured: the emulator logs each AWS call's IAM action and resource with
+//! the key id that signed it (`EMULATOR_ACTION_LOG`, `scripts/emulator_actions.py`), `stackgen
+//! dev` gives each function a key id of its own ([`stackgen::dev::function_key_id`]), and these
+//! checks hold every logged call against that function's role in the rendered template, its
+//! resources resolved against the deployed stack.
 //!
-//! What it measures is the action: a call whose action no statement of the role names fails.
-//! It does not match resources or conditions (a grant on the wrong table still passes), and the
-//! emulator names a few calls by a coarser action than IAM evaluates (a versioned
-//! DeleteObjects is logged as `s3:DeleteObject`, where S3 also asks for
-//! `s3:DeleteObjectVersion`): those stay the rendered policy's own tests' job.
+//! A call passes when an `Allow` statement of the role's inline policies names its action and
+//! a resource matching its ARN, as IAM matches them: actions case-insensitively, the ARN's
+//! partition, service, region and account one by one and the rest as a whole, `*` any run of
+//! characters and `?` one (IAM User Guide, "IAM JSON policy elements: Resource":
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>).
+//! Conditions are not evaluated, nor is the permissions boundary (the bootstrap stack's, whose
+//! ceiling `deploy_role` checks against every grant): a call they would refuse still passes.
 
 use serde_json::Value;
+use stackgen::dev::DeployedStack;
+use stackgen::dev::plan::Resolver;
 
 use super::{BoxError, Moto};
 
@@ -35,12 +40,12 @@ impl ActionLog {
     pub fn check(
         self,
         keys: &[(String, String)],
-        template: &Value,
+        local: &super::LocalStack,
         measured: &[&str],
     ) -> Result<(), BoxError> {
         let logged = std::fs::read_to_string(&self.path)?;
         let _ = std::fs::remove_file(&self.path);
-        every_call_is_granted(&logged, keys, template, measured)
+        every_call_is_granted(&logged, keys, &local.template, &local.deployed, measured)
     }
 }
 
@@ -56,54 +61,59 @@ pub fn function_keys(config: &stackgen::dev::DevConfig) -> Vec<(String, String)>
         .collect()
 }
 
-/// Least privilege, measured: every AWS action a function asked the emulator for during the
-/// run (the emulator's action log, each line `service:Action<TAB>key id`; `stackgen dev` gives
-/// each function a key id of its own) is allowed by that function's role in the rendered
-/// template. moto does not enforce IAM, so this is where a missing grant shows up before
-/// AWS answers it with AccessDenied.
-///
-/// DynamoDB's transactions are authorised item by item: "Permissions for Put, Update, Delete,
-/// and Get actions are governed by the permissions used for the underlying PutItem, UpdateItem,
-/// DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
-/// dynamodb:ConditionCheckItem permission" (Amazon DynamoDB Developer Guide, "Using IAM with
-/// DynamoDB transactions":
-/// <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html>),
-/// so a logged TransactWriteItems needs one of those, TransactGetItems GetItem.
+/// Least privilege, measured: every AWS call a function made during the run (the emulator's
+/// action log, each line `service:Action<TAB>key id<TAB>resource ARN`) is allowed by that
+/// function's role in the rendered template, on that resource. moto does not enforce IAM, so
+/// this is where a missing or misdirected grant shows up before AWS answers it with
+/// AccessDenied. The emulator logs a DynamoDB transaction as its items' actions, each on its
+/// table, and a Multi-Object Delete as each key's DeleteObject or DeleteObjectVersion.
 pub fn every_call_is_granted(
     logged: &str,
     keys: &[(String, String)],
     template: &Value,
+    deployed: &DeployedStack,
     measured: &[&str],
 ) -> Result<(), BoxError> {
-    let mut missing = Vec::new();
-    let mut used = std::collections::BTreeMap::<&str, std::collections::BTreeSet<&str>>::new();
+    type Calls<'a> = std::collections::BTreeSet<(&'a str, &'a str)>;
+    let mut used = std::collections::BTreeMap::<&str, Calls>::new();
     for line in logged.lines() {
-        let Some((action, key)) = line.split_once('\t') else {
+        let mut fields = line.split('\t');
+        let (Some(action), Some(key), Some(resource)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
             continue;
         };
         let Some((_, logical)) = keys.iter().find(|(k, _)| k == key) else {
             continue; // stackgen dev itself, the test's own calls
         };
-        used.entry(logical.as_str()).or_default().insert(action);
+        used.entry(logical.as_str())
+            .or_default()
+            .insert((action, resource));
     }
-    for (logical, actions) in &used {
-        let granted = role_actions(template, logical);
-        for action in actions {
-            let needs: Vec<&str> = match *action {
-                "dynamodb:TransactWriteItems" => vec![
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem",
-                    "dynamodb:ConditionCheckItem",
-                ],
-                "dynamodb:TransactGetItems" => vec!["dynamodb:GetItem"],
-                other => vec![other],
-            };
-            if !needs.iter().any(|n| allows(&granted, n)) {
-                missing.push(format!("{logical}: {action}"));
+    let resolver = Resolver::new(template, deployed);
+    let mut missing = Vec::new();
+    for (logical, calls) in &used {
+        let statements = role_statements(template, logical, &resolver);
+        for (action, resource) in calls {
+            if *resource == "?" {
+                missing.push(format!(
+                    "{logical}: {action}: the emulator could not name its resource (teach scripts/emulator_actions.py)"
+                ));
+            } else if !statements.iter().any(|s| s.allows(action, resource)) {
+                missing.push(format!("{logical}: {action} on {resource}"));
             }
         }
-        println!("{logical} used: {actions:?}");
+        let actions: std::collections::BTreeSet<_> = calls.iter().map(|(a, _)| *a).collect();
+        println!(
+            "{logical} used: {actions:?} ({} action-resource pairs)",
+            calls.len()
+        );
+        if missing
+            .iter()
+            .any(|m| m.starts_with(&format!("{logical}:")))
+        {
+            println!("{logical}'s role: {statements:#?}");
+        }
     }
     assert!(
         !used.is_empty(),
@@ -125,8 +135,35 @@ pub fn every_call_is_granted(
     Ok(())
 }
 
-/// The actions the inline policies of `<logical>Role` allow.
-fn role_actions(template: &Value, logical: &str) -> Vec<String> {
+/// One `Allow` statement of a role, its resources resolved against the deployed stack (a
+/// resource that does not resolve is kept as the reason, and matches nothing).
+#[derive(Debug)]
+struct Allowed {
+    actions: Vec<String>,
+    resources: Vec<Result<String, String>>,
+}
+
+impl Allowed {
+    fn allows(&self, action: &str, resource: &str) -> bool {
+        self.actions
+            .iter()
+            .any(|a| glob(&a.to_ascii_lowercase(), &action.to_ascii_lowercase()))
+            && self
+                .resources
+                .iter()
+                .any(|r| r.as_ref().is_ok_and(|r| arn_matches(r, resource)))
+    }
+}
+
+/// The `Allow` statements of `<logical>Role`'s inline policies.
+fn role_statements(template: &Value, logical: &str, resolver: &Resolver) -> Vec<Allowed> {
+    let strings = |v: &Value| -> Vec<Value> {
+        match v {
+            Value::Array(list) => list.clone(),
+            Value::Null => Vec::new(),
+            one => vec![one.clone()],
+        }
+    };
     let role = &template["Resources"][format!("{logical}Role")]["Properties"];
     let mut out = Vec::new();
     for policy in role["Policies"].as_array().into_iter().flatten() {
@@ -134,31 +171,59 @@ fn role_actions(template: &Value, logical: &str) -> Vec<String> {
             .as_array()
             .into_iter()
             .flatten()
+            .filter(|s| s["Effect"] == "Allow")
         {
-            if statement["Effect"] != "Allow" {
-                continue;
-            }
-            match &statement["Action"] {
-                Value::String(a) => out.push(a.clone()),
-                Value::Array(list) => {
-                    out.extend(list.iter().filter_map(|a| a.as_str().map(str::to_owned)))
-                }
-                _ => {}
-            }
+            out.push(Allowed {
+                actions: strings(&statement["Action"])
+                    .iter()
+                    .filter_map(|a| a.as_str().map(str::to_owned))
+                    .collect(),
+                resources: strings(&statement["Resource"])
+                    .iter()
+                    .map(|r| resolver.resolve_string(r).map(Option::unwrap_or_default))
+                    .collect(),
+            });
         }
     }
     out
 }
 
-/// Whether `granted` allows `action` (IAM compares case-insensitively; `*` matches any run).
-fn allows(granted: &[String], action: &str) -> bool {
-    granted.iter().any(|g| {
-        let (g, a) = (g.to_ascii_lowercase(), action.to_ascii_lowercase());
-        match g.split_once('*') {
-            Some((head, tail)) => {
-                a.starts_with(head) && a.ends_with(tail) && a.len() >= head.len() + tail.len()
-            }
-            None => g == a,
+/// Whether the policy's resource `pattern` matches `arn`: `*` alone matches anything;
+/// otherwise partition, service, region and account are matched one by one and the resource
+/// part (which may hold colons) as a whole.
+pub fn arn_matches(pattern: &str, arn: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let (p, a): (Vec<&str>, Vec<&str>) = (
+        pattern.splitn(6, ':').collect(),
+        arn.splitn(6, ':').collect(),
+    );
+    if p.len() != 6 || a.len() != 6 {
+        return glob(pattern, arn);
+    }
+    p.iter().zip(&a).all(|(p, a)| glob(p, a))
+}
+
+/// `*` matches any run of characters (none included), `?` exactly one.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < t.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == t[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
         }
-    })
+    }
+    p[i..].iter().all(|c| *c == '*')
 }

@@ -8,7 +8,9 @@
 //! from the deployed stack (else their template default), pseudo parameters from the stack.
 
 use serde_json::{Map, Value};
-use stackgen_model::generated::{dynamodb, events, iam, lambda, logs, s3, sns, sqs, stepfunctions};
+use stackgen_model::generated::{
+    cognito, dynamodb, events, iam, lambda, logs, s3, sns, sqs, stepfunctions,
+};
 
 use super::deployed::DeployedStack;
 use crate::model::{Intrinsic, SubPart, parse_sub};
@@ -196,6 +198,9 @@ impl<'a> Resolver<'a> {
             }
             (events::RULE_TYPE_NAME, events::props::rule::ARN) => {
                 format!("arn:{p}:events:{region}:{account}:rule/{physical}")
+            }
+            (cognito::USER_POOL_TYPE_NAME, cognito::props::user_pool::ARN) => {
+                format!("arn:{p}:cognito-idp:{region}:{account}:userpool/{physical}")
             }
             (stepfunctions::STATE_MACHINE_TYPE_NAME, stepfunctions::props::state_machine::ARN) => {
                 physical.to_owned()

@@ -1,0 +1,222 @@
+"""The emulator's action log: what IAM would be asked for each signed request (imported by
+scripts/emulator.py).
+
+moto does not enforce IAM. For a policy test, `EMULATOR_ACTION_LOG=<file>` makes the server
+append, for each signed request it answers, one line per (action, resource) pair IAM
+authorises the request as:
+
+    <service>:<Action>\t<access key id>\t<resource ARN>
+
+The service is the request signature's signing name (IAM's prefix where the two differ:
+`monitoring` is `cloudwatch`, `email` is `ses`); the action is the name moto authorises it by
+(for S3, the IAM action of the method and resource), except where IAM asks for something
+else; the key id is the one that signed it (`stackgen dev` gives each function its own). The
+resource is the ARN IAM evaluates the statement's `Resource` against, as the Service
+Authorization Reference defines it for the action
+(https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html);
+`*` for an action that takes no resource; `?` where this module cannot name it (a test reading
+the log should refuse to guess).
+
+Where one request is several authorisations, it is several lines:
+
+* DynamoDB transactions are authorised item by item ("Permissions for Put, Update, Delete, and
+  Get actions are governed by the permissions used for the underlying PutItem, UpdateItem,
+  DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
+  dynamodb:ConditionCheckItem permission", DynamoDB Developer Guide, "Using IAM with DynamoDB
+  transactions":
+  https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html);
+  batch calls once per table; a Query or Scan of an index on the index's ARN.
+* S3's DeleteObjects (Multi-Object Delete) is authorised per key: "you must have
+  s3:DeleteObject ... permission; to delete a specific version, s3:DeleteObjectVersion"
+  (Amazon S3 API Reference, DeleteObjects:
+  https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html). moto names it by
+  the bucket and `s3:DeleteObject` whatever the body says; here each key is a line, and a key
+  with a VersionId is `s3:DeleteObjectVersion`, as is a single DELETE or GET with `versionId`
+  (`s3:GetObjectVersion`).
+
+Unsigned requests (Cognito's InitiateAuth, which AWS takes without credentials) are not
+logged. Conditions (condition keys) are not modelled: a statement's `Condition` is the tests'
+business, not this log's.
+"""
+import json
+import os
+import threading
+import urllib.parse
+import xml.etree.ElementTree as ET
+from email.utils import parseaddr
+
+# Signing names whose IAM service prefix differs (Service Authorization Reference).
+_IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses", "tagging": "tag"}
+_lock = threading.Lock()
+
+_TRANSACT_ITEMS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
+
+
+def log(authorization: str, action: str, request=None, resource: str = "*") -> None:
+    """Appends the lines of one request; `request` is moto's response object (None for the
+    account-level APIs the emulator answers itself, none of which takes a resource)."""
+    path = os.environ.get("EMULATOR_ACTION_LOG")
+    if not path or not action or "Credential=" not in authorization:
+        return
+    scope = authorization.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+    if len(scope) < 4:
+        return
+    service = _IAM_PREFIX.get(scope[3], scope[3])
+    if request is None:
+        pairs = [(action, resource)]
+    else:
+        try:
+            pairs = _authorisations(request, service, action, resource) or [(action, "?")]
+        except Exception:  # a request this module cannot read is logged, unnamed
+            pairs = [(action, "?")]
+    lines = "".join(f"{service}:{a}\t{scope[0]}\t{r}\n" for a, r in pairs)
+    with _lock, open(path, "a", encoding="utf-8") as out:
+        out.write(lines)
+
+
+def install() -> None:
+    """Logs each signed request moto authorises (`EMULATOR_ACTION_LOG`)."""
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    original = ActionAuthenticatorMixin._authenticate_and_authorize_action
+
+    def logged(self, iam_request_cls, resource="*"):
+        try:
+            log(self.headers.get("Authorization") or "", self._get_action(), self, resource)
+        except Exception:  # a request moto cannot name is still answered as before
+            pass
+        return original(self, iam_request_cls, resource)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = logged
+
+
+def _authorisations(request, service: str, action: str, resource: str) -> list:
+    """The (action, resource ARN) pairs IAM evaluates `request` as."""
+    region = getattr(request, "region", None) or "us-east-1"
+    account = getattr(request, "current_account", None) or "123456789012"
+
+    def arn(svc: str, rest: str) -> str:
+        return f"arn:aws:{svc}:{region}:{account}:{rest}"
+
+    if service == "s3":
+        return _s3(request, action, resource)
+    if resource != "*":  # moto names it (SQS: the queue's ARN)
+        return [(action, resource)]
+    if service == "dynamodb":
+        return _dynamodb(_json(request), action, arn)
+    if service == "sns":
+        topic = request._get_param("TopicArn") or request._get_param("TargetArn")
+        return [(action, topic or "?")]
+    if service == "ses":
+        return _ses(_json(request), action, arn)
+    if service == "cognito-idp":
+        pool = _json(request).get("UserPoolId")
+        return [(action, arn("cognito-idp", f"userpool/{pool}") if pool else "?")]
+    if service == "cloudformation":
+        return [(action, _stack_arn(request._get_param("StackName"), region, account, arn))]
+    if service == "lambda":
+        return [(action, _lambda_resource(request, arn))]
+    return []
+
+
+def _json(request) -> dict:
+    body = request.body  # DynamoDB's handler has parsed it already
+    if isinstance(body, dict):
+        return body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    return json.loads(body or "{}")
+
+
+def _dynamodb(body: dict, action: str, arn) -> list:
+    def table(name: str) -> str:
+        return name if name.startswith("arn:") else arn("dynamodb", f"table/{name}")
+
+    if action in ("TransactWriteItems", "TransactGetItems"):
+        pairs = []
+        for item in body.get("TransactItems", []):
+            for kind, iam_action in _TRANSACT_ITEMS.items():
+                if kind in item:
+                    pairs.append((iam_action, table(item[kind]["TableName"])))
+        return pairs
+    if action in ("BatchGetItem", "BatchWriteItem"):
+        return [(action, table(name)) for name in body.get("RequestItems", {})]
+    if body.get("StreamArn"):
+        return [(action, body["StreamArn"])]
+    name = body.get("TableName")
+    if not name:
+        return [(action, "*")] if action in ("ListTables", "ListStreams") else []
+    resource = table(name)
+    if body.get("IndexName"):
+        resource += f"/index/{body['IndexName']}"
+    return [(action, resource)]
+
+
+def _ses(body: dict, action: str, arn) -> list:
+    """SESv2 SendEmail: the sending identity (the From address's own identity: stackgen
+    makes the sender an address identity, docs/adr/0017), and the configuration set if one is
+    named (Service Authorization Reference, "Actions, resources, and condition keys for Amazon
+    Simple Email Service v2": SendEmail takes `identity` and `configuration-set`)."""
+    if action != "SendEmail":
+        return []
+    sender = parseaddr(body.get("FromEmailAddress") or "")[1]
+    pairs = [(action, arn("ses", f"identity/{sender}") if sender else "?")]
+    if body.get("ConfigurationSetName"):
+        pairs.append((action, arn("ses", f"configuration-set/{body['ConfigurationSetName']}")))
+    return pairs
+
+
+def _stack_arn(name, region: str, account: str, arn) -> str:
+    """A stack's ARN (`stack/<name>/<id>`), looked up in the emulator by name."""
+    if not name:
+        return "*"
+    if name.startswith("arn:"):
+        return name
+    from moto.cloudformation.models import cloudformation_backends
+
+    stacks = cloudformation_backends[account][region].stacks.values()
+    for stack in stacks:
+        if stack.name == name and stack.status != "DELETE_COMPLETE":
+            return stack.stack_id
+    return arn("cloudformation", f"stack/{name}/?")
+
+
+def _lambda_resource(request, arn) -> str:
+    parts = [urllib.parse.unquote(p) for p in request.path.split("?")[0].split("/") if p]
+    if len(parts) >= 3 and parts[1] == "functions":
+        name = parts[2]
+        return name if name.startswith("arn:") else arn("lambda", f"function:{name}")
+    if len(parts) >= 3 and parts[1] == "event-source-mappings":
+        return arn("lambda", f"event-source-mapping:{parts[2]}")
+    if len(parts) == 2 and parts[1] in ("functions", "event-source-mappings"):
+        return "*"  # ListFunctions, ListEventSourceMappings
+    return "?"
+
+
+def _s3(request, action: str, resource: str) -> list:
+    query = getattr(request, "querystring", None) or {}
+    if action == "DeleteObject" and "delete" in query:
+        return _s3_delete_objects(request, resource)
+    if "versionId" in query and action in ("DeleteObject", "GetObject"):
+        return [(action + "Version", resource)]
+    return [(action, resource)]
+
+
+def _s3_delete_objects(request, bucket_arn: str) -> list:
+    body = request.body
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    pairs = []
+    for obj in ET.fromstring(body).iter():
+        if not obj.tag.endswith("Object"):
+            continue
+        fields = {child.tag.rsplit("}", 1)[-1]: child.text or "" for child in obj}
+        action = "DeleteObjectVersion" if fields.get("VersionId") else "DeleteObject"
+        pairs.append((action, f"{bucket_arn}/{fields.get('Key', '')}"))
+    return pairs
