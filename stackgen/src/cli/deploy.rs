@@ -221,6 +221,17 @@ async fn apply(
         return apply_once(args, env, ctx, request, progress).await;
     }
     let name = &request.stack_name;
+    // A stack to create draws fresh values anyway: one change set, nothing to rotate.
+    let exists = deploy::describe_stack(ctx, name)
+        .await
+        .with_context(|| format!("cannot rotate the secrets of stack `{name}`"))?
+        .is_some();
+    if !exists {
+        progress.step(&format!(
+            "stack `{name}` is new: its secrets are drawn fresh, there is nothing to rotate"
+        ));
+        return apply_once(args, env, ctx, request, progress).await;
+    }
     let steps = [
         (
             deploy::Rotation::Stage,
