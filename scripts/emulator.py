@@ -1954,7 +1954,10 @@ def main() -> None:
     def serialised(environ, start_response):
         answer = _account_apis(environ)
         if answer is not None:
-            emulator_actions.log(environ.get("HTTP_AUTHORIZATION", ""), _account_api_action(environ))
+            emulator_actions.log(
+                emulator_actions.credential_of_header(environ.get("HTTP_AUTHORIZATION", "")),
+                _account_api_action(environ),
+            )
             status, headers, body = answer
             start_response(status, headers + [("Content-Length", str(len(body)))])
             return [body]

@@ -34,8 +34,9 @@ Where one request is several authorisations, it is several lines:
   with a VersionId is `s3:DeleteObjectVersion`, as is a single DELETE or GET with `versionId`
   (`s3:GetObjectVersion`).
 
-Unsigned requests (Cognito's InitiateAuth, which AWS takes without credentials) are not
-logged. Conditions (condition keys) are not modelled: a statement's `Condition` is the tests'
+A presigned URL or a browser upload's POST policy is logged under the key that signed it, whose
+permissions it acts with. Unsigned requests (Cognito's InitiateAuth, which AWS takes without
+credentials) are not logged. Conditions (condition keys) are not modelled: a statement's `Condition` is the tests'
 business, not this log's.
 """
 import json
@@ -58,13 +59,41 @@ _TRANSACT_ITEMS = {
 }
 
 
-def log(authorization: str, action: str, request=None, resource: str = "*") -> None:
-    """Appends the lines of one request; `request` is moto's response object (None for the
-    account-level APIs the emulator answers itself, none of which takes a resource)."""
+def credential_of_header(authorization: str) -> str:
+    """The credential scope (`<key id>/<date>/<region>/<service>/aws4_request`) of a SigV4
+    Authorization header, or ""."""
+    if "Credential=" not in authorization:
+        return ""
+    return authorization.split("Credential=", 1)[1].split(",", 1)[0]
+
+
+def credential_of(request) -> str:
+    """The credential that signed `request`: its Authorization header, else a presigned URL's
+    `X-Amz-Credential` or a browser upload's `x-amz-credential` field. A presigned request acts
+    with the permissions of whoever signed it (Amazon S3 User Guide, "Sharing objects with
+    presigned URLs": https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html),
+    so it is logged as the signer's."""
+    found = credential_of_header(request.headers.get("Authorization") or "")
+    if found:
+        return found
+    query = getattr(request, "querystring", None) or {}
+    for name in ("X-Amz-Credential", "x-amz-credential"):
+        values = query.get(name)
+        if values:
+            return values[0] if isinstance(values, list) else values
+    form = getattr(request, "form_data", None) or {}
+    value = form.get("x-amz-credential") or form.get("X-Amz-Credential")
+    return (value[0] if isinstance(value, list) else value) or ""
+
+
+def log(credential: str, action: str, request=None, resource: str = "*") -> None:
+    """Appends the lines of one request signed with `credential` (a SigV4 credential scope);
+    `request` is moto's response object (None for the account-level APIs the emulator answers
+    itself, none of which takes a resource)."""
     path = os.environ.get("EMULATOR_ACTION_LOG")
-    if not path or not action or "Credential=" not in authorization:
+    if not path or not action or not credential:
         return
-    scope = authorization.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+    scope = credential.split("/")
     if len(scope) < 4:
         return
     service = _IAM_PREFIX.get(scope[3], scope[3])
@@ -88,7 +117,7 @@ def install() -> None:
 
     def logged(self, iam_request_cls, resource="*"):
         try:
-            log(self.headers.get("Authorization") or "", self._get_action(), self, resource)
+            log(credential_of(self), self._get_action(), self, resource)
         except Exception:  # a request moto cannot name is still answered as before
             pass
         return original(self, iam_request_cls, resource)
@@ -203,6 +232,10 @@ def _s3(request, action: str, resource: str) -> list:
     query = getattr(request, "querystring", None) or {}
     if action == "DeleteObject" and "delete" in query:
         return _s3_delete_objects(request, resource)
+    if action == "PutObject" and resource.count("/") == 0 and query.get("key"):
+        # A browser upload (POST Object): moto names the bucket, IAM the object it writes.
+        key = query["key"][0] if isinstance(query["key"], list) else query["key"]
+        return [(action, f"{resource}/{key}")]
     if "versionId" in query and action in ("DeleteObject", "GetObject"):
         return [(action + "Version", resource)]
     return [(action, resource)]

@@ -122,11 +122,23 @@ def _named_by(condition) -> str:
     return condition[1].lstrip("$").lower()
 
 
+def _policy_time(text: str) -> datetime.datetime:
+    """A POST policy's `expiration`: ISO 8601 in UTC, with or without fractional seconds (S3's
+    own example has them, "2007-12-01T12:00:00.000Z"; the SDKs' presigners, boto3's among them,
+    write none)."""
+    for layout in ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ"):
+        try:
+            return datetime.datetime.strptime(text, layout)
+        except ValueError:
+            pass
+    raise ValueError(f"expiration {text!r} is not an ISO 8601 UTC time (2007-12-01T12:00:00.000Z)")
+
+
 def post_policy_problem(fields: dict, bucket: str, size: int, now: datetime.datetime):
     """(status, code, message) when S3 would refuse this POST upload, else None."""
     try:
         policy = json.loads(base64.b64decode(fields["policy"]))
-        expiration = datetime.datetime.strptime(policy["expiration"], "%Y-%m-%dT%H:%M:%S.%fZ")
+        expiration = _policy_time(policy["expiration"])
         access_key, day, region, service, terminal = fields["x-amz-credential"].split("/")
     except (KeyError, ValueError, TypeError) as e:
         return 400, "InvalidPolicyDocument", f"Invalid Policy: {e}"
