@@ -124,6 +124,9 @@ of AWS's API references, so that stackgen's calls to them are exercised for real
 For a policy test, `EMULATOR_ACTION_LOG=<file>` makes the server log each signed request's IAM
 action and resource with the access key id that signed it (`scripts/emulator_actions.py` says
 how each service's resource is named, and where one request is several authorisations).
+`PUT /_emulator/iam/access-keys` holds given access keys to given policies (what `stackgen dev`
+does for each function's key, with its role's statements): a call the policy does not allow is
+answered with the service's AccessDenied, as IAM would answer it (moto enforces nothing).
 
 With --exit-with-stdin the server exits when its standard input closes, i.e. when the test
 process that started it exits, however it exits: no orphaned servers, no held ports.
@@ -1909,6 +1912,10 @@ def _account_apis(environ):
         return _cognito_outbox(environ)
     if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/_emulator/ses/outbox":
         return _ses_outbox(environ)
+    if environ.get("REQUEST_METHOD") == "PUT" and path.rstrip("/") == "/_emulator/iam/access-keys":
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        status, body = emulator_actions.install_policies(environ["wsgi.input"].read(length))
+        return status, [("Content-Type", "application/json")], body.encode()
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if target.startswith("AWSInsightsIndexService."):
         try:

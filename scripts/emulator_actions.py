@@ -41,6 +41,7 @@ business, not this log's.
 """
 import json
 import os
+import re
 import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -86,16 +87,17 @@ def credential_of(request) -> str:
     return (value[0] if isinstance(value, list) else value) or ""
 
 
-def log(credential: str, action: str, request=None, resource: str = "*") -> None:
+def log(credential: str, action: str, request=None, resource: str = "*"):
     """Appends the lines of one request signed with `credential` (a SigV4 credential scope);
     `request` is moto's response object (None for the account-level APIs the emulator answers
-    itself, none of which takes a resource)."""
+    itself, none of which takes a resource). Returns the error to answer when the key's policy
+    (see `install_policies`) does not allow the request, else None."""
     path = os.environ.get("EMULATOR_ACTION_LOG")
-    if not path or not action or not credential:
-        return
+    if not action or not credential or (not path and not _policies):
+        return None
     scope = credential.split("/")
     if len(scope) < 4:
-        return
+        return None
     service = _IAM_PREFIX.get(scope[3], scope[3])
     if request is None:
         pairs = [(action, resource)]
@@ -104,9 +106,19 @@ def log(credential: str, action: str, request=None, resource: str = "*") -> None
             pairs = _authorisations(request, service, action, resource) or [(action, "?")]
         except Exception:  # a request this module cannot read is logged, unnamed
             pairs = [(action, "?")]
-    lines = "".join(f"{service}:{a}\t{scope[0]}\t{r}\n" for a, r in pairs)
-    with _lock, open(path, "a", encoding="utf-8") as out:
-        out.write(lines)
+    key = scope[0]
+    with _lock:
+        policy = _policies.get(key)
+    verdicts = [(a, r, _verdict(policy, service, a, r)) for a, r in pairs]
+    if path:
+        lines = "".join(f"{service}:{a}\t{key}\t{r}\t{v}\n" for a, r, v in verdicts)
+        with _lock, open(path, "a", encoding="utf-8") as out:
+            out.write(lines)
+    denied = [(a, r) for a, r, v in verdicts if v == "denied"]
+    if denied:
+        action, resource = denied[0]
+        return _access_denied(service, f"{service}:{action}", resource, policy["principal"])
+    return None
 
 
 def install() -> None:
@@ -117,9 +129,11 @@ def install() -> None:
 
     def logged(self, iam_request_cls, resource="*"):
         try:
-            log(credential_of(self), self._get_action(), self, resource)
+            denied = log(credential_of(self), self._get_action(), self, resource)
         except Exception:  # a request moto cannot name is still answered as before
-            pass
+            denied = None
+        if denied is not None:
+            raise denied
         return original(self, iam_request_cls, resource)
 
     ActionAuthenticatorMixin._authenticate_and_authorize_action = logged
@@ -253,3 +267,98 @@ def _s3_delete_objects(request, bucket_arn: str) -> list:
         action = "DeleteObjectVersion" if fields.get("VersionId") else "DeleteObject"
         pairs.append((action, f"{bucket_arn}/{fields.get('Key', '')}"))
     return pairs
+
+
+# Enforcement: the policies of the keys `stackgen dev` gives its functions.
+_policies: dict = {}
+
+
+def install_policies(body: bytes) -> tuple:
+    """`PUT /_emulator/iam/access-keys`: the policy each access key id acts with, as
+    `{"<key id>": {"principal": "<role session ARN>", "statements": [{"actions": [...],
+    "resources": [...]}]}}` (the statements an identity policy allows, resources already
+    resolved). A key given here is held to it from then on: a call none of its statements
+    allows on the resource is answered with the service's AccessDenied error, as IAM answers it.
+    A key not given here is not checked. Returns (status, body)."""
+    try:
+        given = json.loads(body or b"{}")
+        for key, policy in given.items():
+            if not isinstance(policy.get("principal"), str):
+                raise ValueError(f"{key}: principal must be a string")
+            for statement in policy.get("statements", []):
+                if not all(isinstance(x, str) for x in statement["actions"] + statement["resources"]):
+                    raise ValueError(f"{key}: actions and resources must be strings")
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        return "400 Bad Request", json.dumps({"message": f"not a policy map: {e}"})
+    with _lock:
+        _policies.update(given)
+    return "200 OK", json.dumps({"keys": sorted(given)})
+
+
+def _verdict(policy, service: str, action: str, resource: str) -> str:
+    """`allowed` or `denied` under `policy`; "" for a key not held to one, or a call this
+    module cannot name the resource of (it is not refused on a guess)."""
+    if policy is None or resource == "?":
+        return ""
+    wanted = f"{service}:{action}".lower()
+    for statement in policy.get("statements", []):
+        if any(_glob(a.lower(), wanted) for a in statement["actions"]) and any(
+            _arn_matches(r, resource) for r in statement["resources"]
+        ):
+            return "allowed"
+    return "denied"
+
+
+def _arn_matches(pattern: str, arn: str) -> bool:
+    """IAM's match of a policy's resource: `*` alone matches anything; otherwise partition,
+    service, region and account are matched one by one and the resource part (which may hold
+    colons) as a whole, `*` any run of characters and `?` one (IAM User Guide, "IAM JSON policy
+    elements: Resource":
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)."""
+    if pattern == "*":
+        return True
+    p, a = pattern.split(":", 5), arn.split(":", 5)
+    if len(p) != 6 or len(a) != 6:
+        return _glob(pattern, arn)
+    return all(_glob(x, y) for x, y in zip(p, a))
+
+
+def _glob(pattern: str, text: str) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text, re.DOTALL) is not None
+
+
+# The error each service answers a call IAM refuses with: code, HTTP status, protocol.
+_DENIALS = {
+    "dynamodb": ("AccessDeniedException", 400, "json"),
+    "sqs": ("AccessDenied", 400, "json"),
+    "cognito-idp": ("AccessDeniedException", 400, "json"),
+    "lambda": ("AccessDeniedException", 403, "json"),
+    "ses": ("AccessDeniedException", 403, "json"),
+    "sns": ("AuthorizationError", 403, "query"),
+    "cloudformation": ("AccessDenied", 403, "query"),
+}
+
+
+def _access_denied(service: str, action: str, resource: str, principal: str):
+    """The exception moto turns into the service's AccessDenied answer, worded as IAM words it
+    ("User: … is not authorized to perform: … on resource: … because no identity-based policy
+    allows the … action", IAM User Guide, "Troubleshoot access denied error messages":
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html)."""
+    from moto.core.exceptions import JsonRESTError
+    from moto.core.exceptions import _RESTError as RESTError  # the query protocol's XML error
+
+    message = (
+        f"User: {principal} is not authorized to perform: {action} on resource: {resource} "
+        f"because no identity-based policy allows the {action} action"
+    )
+    if service == "s3":
+        from moto.s3.exceptions import S3ClientError
+
+        error = S3ClientError("AccessDenied", message)
+        error.code = "AccessDenied"
+        return error
+    code, status, protocol = _DENIALS.get(service, ("AccessDenied", 403, "query"))
+    error = JsonRESTError(code, message) if protocol == "json" else RESTError(code, message)
+    error.code = status
+    return error

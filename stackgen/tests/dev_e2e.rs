@@ -53,17 +53,16 @@ async fn the_store_runs_end_to_end_on_the_emulator() -> TestResult {
         result = photos(dev.local_addr(), &moto, &pool).await;
     }
     dev.stop().await;
-    result?;
-    actions.check(
+    let granted = actions.check(
         &keys,
-        &local,
         &[
             "CatalogFunction",
             "OrdersFunction",
             "OrderExpiryFunction",
             "ImagesFunction",
         ],
-    )?;
+    );
+    dev_support::grants::with_grants(result, granted)?;
     assert_eq!(during.as_deref(), Some("Disabled"));
     assert_eq!(
         state(lambda, esm).await.as_deref(),

@@ -24,6 +24,7 @@ pub mod loopback_http;
 mod mail;
 pub mod plan;
 pub mod queues;
+pub mod roles;
 pub mod runtime;
 pub mod schedules;
 pub mod serve;
@@ -78,6 +79,8 @@ pub struct DevConfig {
     pub queues: Vec<QueueMapping>,
     pub streams: Vec<StreamMapping>,
     pub emulator: EmulatorAccess,
+    /// What each function's key may do on the emulator ([`roles`]); empty: nothing is checked.
+    pub roles: roles::RolePolicies,
     /// The deployed user pool whose tokens the gateway's JWT authorizer accepts.
     pub user_pool: UserPoolRef,
     /// The buckets the CDN serves in AWS (`BucketSpec::cdn_prefix`), served the same way here.
@@ -165,6 +168,7 @@ impl DevConfig {
         } else {
             deployed.account_id.clone()
         };
+        let roles = roles::plan(&resolver, &functions, &options.emulator, &account_id);
         let user_pool = UserPoolRef::of(deployed)?;
         let served_buckets = gateway::ServedBucket::of(deployed);
         let mut site = SiteConfig::for_environment(env, None);
@@ -185,6 +189,7 @@ impl DevConfig {
             queues,
             streams,
             emulator: options.emulator,
+            roles,
             pool_size: options.pool_size,
             integration_timeout: INTEGRATION_TIMEOUT,
             start_timeout: Duration::from_secs(30),

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     DevConfig, DevError, DevServer, LogSink, QueueMapping, apigw, gateway, invoke, mail, plan,
-    queues, runtime, schedules, streams,
+    queues, roles, runtime, schedules, streams,
 };
 
 type Pools = HashMap<String, Arc<runtime::Pool>>;
@@ -50,6 +50,7 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
     let listener = TcpListener::bind(config.listen).await.map_err(bind)?;
     let addr = listener.local_addr().map_err(bind)?;
     let invoke_listener = bind_invoke(config.invoke_listen, &logs).await?;
+    hold_to_roles(&config, &logs).await;
     let mut run = Running {
         logs,
         shutdown: CancellationToken::new(),
@@ -86,6 +87,27 @@ pub async fn start(config: DevConfig) -> Result<DevServer, DevError> {
         pools,
         handover,
     })
+}
+
+/// Holds each function's key to its role on the emulator ([`roles`]), saying what is not.
+async fn hold_to_roles(config: &DevConfig, logs: &LogSink) {
+    let source = Arc::from("iam");
+    for note in &config.roles.notes {
+        logs.line(&source, note.clone());
+    }
+    if config.roles.keys.is_empty() {
+        return;
+    }
+    match roles::install(&config.emulator, &config.roles).await {
+        roles::Installed::Enforced(count) => logs.line(
+            &source,
+            format!("{count} functions act with their roles' policies: a call a role does not allow is refused with AccessDenied, as in AWS"),
+        ),
+        roles::Installed::NotEnforced(why) => logs.line(
+            &source,
+            format!("functions' calls are not checked against their roles: {why}"),
+        ),
+    }
 }
 
 /// The Invoke API's listener, bound before anything starts so that a port asked for and taken

@@ -114,6 +114,7 @@ pub fn echo_config(
         queues: Vec::new(),
         streams: Vec::new(),
         emulator: EmulatorAccess::moto(emulator, "us-east-1"),
+        roles: Default::default(),
         // No such pool: a test calling a customer or staff route sets a real one
         // (`accounts::user_pool`); the public routes never ask.
         served_buckets: Vec::new(),
