@@ -1913,7 +1913,10 @@ def _account_apis(environ):
     if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/_emulator/ses/outbox":
         return _ses_outbox(environ)
     if environ.get("REQUEST_METHOD") == "PUT" and path.rstrip("/") == "/_emulator/iam/access-keys":
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
         status, body = emulator_actions.install_policies(environ["wsgi.input"].read(length))
         return status, [("Content-Type", "application/json")], body.encode()
     target = environ.get("HTTP_X_AMZ_TARGET", "")
@@ -1961,10 +1964,13 @@ def main() -> None:
     def serialised(environ, start_response):
         answer = _account_apis(environ)
         if answer is not None:
-            emulator_actions.log(
+            denied = emulator_actions.log(
                 emulator_actions.credential_of_header(environ.get("HTTP_AUTHORIZATION", "")),
                 _account_api_action(environ),
             )
+            if denied is not None:
+                status = f"{denied.code} {'Forbidden' if denied.code == 403 else 'Bad Request'}"
+                answer = status, list(denied.get_headers()), denied.description.encode()
             status, headers, body = answer
             start_response(status, headers + [("Content-Length", str(len(body)))])
             return [body]

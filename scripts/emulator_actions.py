@@ -1,21 +1,27 @@
-"""The emulator's action log: what IAM would be asked for each signed request (imported by
+"""What IAM would be asked for each signed request, and the answer (imported by
 scripts/emulator.py).
 
 moto does not enforce IAM. For a policy test, `EMULATOR_ACTION_LOG=<file>` makes the server
 append, for each signed request it answers, one line per (action, resource) pair IAM
 authorises the request as:
 
-    <service>:<Action>\t<access key id>\t<resource ARN>
+    <service>:<Action>\t<access key id>\t<resource ARN>\t<verdict>
 
 The service is the request signature's signing name (IAM's prefix where the two differ:
 `monitoring` is `cloudwatch`, `email` is `ses`); the action is the name moto authorises it by
-(for S3, the IAM action of the method and resource), except where IAM asks for something
-else; the key id is the one that signed it (`stackgen dev` gives each function its own). The
-resource is the ARN IAM evaluates the statement's `Resource` against, as the Service
-Authorization Reference defines it for the action
+(for S3, the IAM action of the method and resource), or IAM's where the two differ (a batch
+call is its single call's action, `lambda:Invoke` is `lambda:InvokeFunction`, S3's HEAD
+requests are ListBucket and GetObject); the key id is the one that signed it (`stackgen dev`
+gives each function its own). The resource is the ARN IAM evaluates the statement's
+`Resource` against, as the Service Authorization Reference defines it for the action
 (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html);
-`*` for an action that takes no resource; `?` where this module cannot name it (a test reading
-the log should refuse to guess).
+`*` for an action that takes no resource; `?` where this module cannot name it (a missing
+stack, a request it cannot read): such a call is never refused on a guess.
+
+The verdict is `allowed` or `denied` for a key held to a policy (`PUT
+/_emulator/iam/access-keys`, [`install_policies`]: what `stackgen dev` does for each
+function's key, with its role's statements), empty otherwise. A denied call is answered with
+the service's own AccessDenied error, worded as IAM words it.
 
 Where one request is several authorisations, it is several lines:
 
@@ -32,20 +38,23 @@ Where one request is several authorisations, it is several lines:
   https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html). moto names it by
   the bucket and `s3:DeleteObject` whatever the body says; here each key is a line, and a key
   with a VersionId is `s3:DeleteObjectVersion`, as is a single DELETE or GET with `versionId`
-  (`s3:GetObjectVersion`).
+  (`s3:GetObjectVersion`). A refused key is an error in the 200 answer, as in S3.
+* A CopyObject is PutObject on the copy and GetObject on its source.
 
 A presigned URL or a browser upload's POST policy is logged under the key that signed it, whose
 permissions it acts with. Unsigned requests (Cognito's InitiateAuth, which AWS takes without
-credentials) are not logged. Conditions (condition keys) are not modelled: a statement's `Condition` is the tests'
-business, not this log's.
+credentials) are not logged. Not modelled: conditions (condition keys), permissions boundaries,
+resource policies, Deny statements.
 """
 import json
 import os
 import re
+import uuid
 import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
 from email.utils import parseaddr
+from xml.sax.saxutils import escape
 
 # Signing names whose IAM service prefix differs (Service Authorization Reference).
 _IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses", "tagging": "tag"}
@@ -115,10 +124,15 @@ def log(credential: str, action: str, request=None, resource: str = "*"):
         with _lock, open(path, "a", encoding="utf-8") as out:
             out.write(lines)
     denied = [(a, r) for a, r, v in verdicts if v == "denied"]
-    if denied:
-        action, resource = denied[0]
-        return _access_denied(service, f"{service}:{action}", resource, policy["principal"])
-    return None
+    if not denied:
+        return None
+    if request is not None and _is_delete_objects(service, action, request):
+        # S3 answers a Multi-Object Delete per key: the refused keys come back as errors of a
+        # 200 answer, the others are deleted (`install_delete_objects`).
+        request.emulator_denied = set(denied)
+        return None
+    action, resource = denied[0]
+    return _access_denied(service, f"{service}:{action}", resource, policy["principal"])
 
 
 def install() -> None:
@@ -133,14 +147,78 @@ def install() -> None:
         except Exception:  # a request moto cannot name is still answered as before
             denied = None
         if denied is not None:
+            if hasattr(denied, "get_headers"):  # answered from call_action's own headers
+                self.response_headers.update(dict(denied.get_headers()))
             raise denied
         return original(self, iam_request_cls, resource)
 
     ActionAuthenticatorMixin._authenticate_and_authorize_action = logged
+    install_delete_objects()
+
+
+def install_delete_objects() -> None:
+    """A Multi-Object Delete deletes the keys the policy allows and reports the others as
+    `AccessDenied` errors in its 200 answer, as S3 does ("The response ... includes ... an
+    Error element for each object that Amazon S3 could not delete", Amazon S3 API Reference,
+    DeleteObjects: https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html)."""
+    from moto.s3.responses import S3Response
+
+    original = S3Response._bucket_response_delete_keys
+
+    def delete_keys(self, bucket_name, authenticated=True):
+        denied = getattr(self, "emulator_denied", None)
+        if not denied:
+            return original(self, bucket_name, authenticated)
+        bucket_arn = f"arn:aws:s3:::{bucket_name}"
+        root = ET.fromstring(self.body if isinstance(self.body, bytes) else self.body.encode())
+        refused = []
+        for obj in [o for o in root if o.tag.rsplit("}", 1)[-1] == "Object"]:
+            fields = {c.tag.rsplit("}", 1)[-1]: c.text or "" for c in obj}
+            action = "DeleteObjectVersion" if fields.get("VersionId") else "DeleteObject"
+            if (action, f"{bucket_arn}/{fields.get('Key', '')}") in denied:
+                refused.append(fields.get("Key", ""))
+                root.remove(obj)
+        errors = "".join(
+            f"<Error><Key>{escape(k)}</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+            for k in refused
+        )
+        if not [o for o in root if o.tag.rsplit("}", 1)[-1] == "Object"]:
+            body = f'<?xml version="1.0" encoding="UTF-8"?><DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{errors}</DeleteResult>'
+            return 200, {"Content-Type": "application/xml"}, body
+        for element in root.iter():  # moto reads `Delete`, not `{namespace}Delete`
+            element.tag = element.tag.rsplit("}", 1)[-1]
+        self.body = ET.tostring(root)
+        status, headers, body = original(self, bucket_name, authenticated)
+        body = body.decode() if isinstance(body, bytes) else body
+        return status, headers, body.replace("</DeleteResult>", errors + "</DeleteResult>", 1)
+
+    S3Response._bucket_response_delete_keys = delete_keys
+
+
+def _is_delete_objects(service: str, action: str, request) -> bool:
+    query = getattr(request, "querystring", None) or {}
+    return service == "s3" and action == "DeleteObject" and "delete" in query
+
+
+# Operations IAM authorises by another action's name (Service Authorization Reference: the batch
+# calls are SendMessage, DeleteMessage, ChangeMessageVisibility and Publish; Invoke is
+# InvokeFunction; S3's HEAD requests are ListBucket and GetObject).
+_IAM_ACTIONS = {
+    ("sqs", "SendMessageBatch"): "SendMessage",
+    ("sqs", "DeleteMessageBatch"): "DeleteMessage",
+    ("sqs", "ChangeMessageVisibilityBatch"): "ChangeMessageVisibility",
+    ("sns", "PublishBatch"): "Publish",
+    ("lambda", "Invoke"): "InvokeFunction",
+    ("lambda", "InvokeAsync"): "InvokeFunction",
+    ("lambda", "InvokeWithResponseStream"): "InvokeFunction",
+    ("s3", "HeadBucket"): "ListBucket",
+    ("s3", "HeadObject"): "GetObject",
+}
 
 
 def _authorisations(request, service: str, action: str, resource: str) -> list:
     """The (action, resource ARN) pairs IAM evaluates `request` as."""
+    action = _IAM_ACTIONS.get((service, action), action)
     region = getattr(request, "region", None) or "us-east-1"
     account = getattr(request, "current_account", None) or "123456789012"
 
@@ -227,7 +305,7 @@ def _stack_arn(name, region: str, account: str, arn) -> str:
     for stack in stacks:
         if stack.name == name and stack.status != "DELETE_COMPLETE":
             return stack.stack_id
-    return arn("cloudformation", f"stack/{name}/?")
+    return "?"  # no such stack: CloudFormation's own answer says so, not IAM's
 
 
 def _lambda_resource(request, arn) -> str:
@@ -244,6 +322,12 @@ def _lambda_resource(request, arn) -> str:
 
 def _s3(request, action: str, resource: str) -> list:
     query = getattr(request, "querystring", None) or {}
+    source = request.headers.get("x-amz-copy-source") if action == "PutObject" else None
+    if source:
+        # CopyObject: PutObject on the copy, GetObject (or GetObjectVersion) on the source.
+        path, _, version = urllib.parse.unquote(source).lstrip("/").partition("?versionId=")
+        read = "GetObjectVersion" if version else "GetObject"
+        return [(action, resource), (read, f"arn:aws:s3:::{path}")]
     if action == "DeleteObject" and "delete" in query:
         return _s3_delete_objects(request, resource)
     if action == "PutObject" and resource.count("/") == 0 and query.get("key"):
@@ -277,20 +361,23 @@ def install_policies(body: bytes) -> tuple:
     """`PUT /_emulator/iam/access-keys`: the policy each access key id acts with, as
     `{"<key id>": {"principal": "<role session ARN>", "statements": [{"actions": [...],
     "resources": [...]}]}}` (the statements an identity policy allows, resources already
-    resolved). A key given here is held to it from then on: a call none of its statements
-    allows on the resource is answered with the service's AccessDenied error, as IAM answers it.
-    A key not given here is not checked. Returns (status, body)."""
+    resolved). The map replaces the one given before. A key given is held to its policy: a call
+    none of its statements allows on the resource is answered with the service's AccessDenied
+    error, as IAM answers it. A key not given is not checked. Returns (status, body)."""
     try:
         given = json.loads(body or b"{}")
         for key, policy in given.items():
             if not isinstance(policy.get("principal"), str):
                 raise ValueError(f"{key}: principal must be a string")
             for statement in policy.get("statements", []):
-                if not all(isinstance(x, str) for x in statement["actions"] + statement["resources"]):
-                    raise ValueError(f"{key}: actions and resources must be strings")
+                for field in ("actions", "resources"):
+                    values = statement[field]
+                    if not isinstance(values, list) or not all(isinstance(x, str) for x in values):
+                        raise ValueError(f"{key}: {field} must be a list of strings")
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         return "400 Bad Request", json.dumps({"message": f"not a policy map: {e}"})
     with _lock:
+        _policies.clear()
         _policies.update(given)
     return "200 OK", json.dumps({"keys": sorted(given)})
 
@@ -310,33 +397,40 @@ def _verdict(policy, service: str, action: str, resource: str) -> str:
 
 
 def _arn_matches(pattern: str, arn: str) -> bool:
-    """IAM's match of a policy's resource: `*` alone matches anything; otherwise partition,
-    service, region and account are matched one by one and the resource part (which may hold
-    colons) as a whole, `*` any run of characters and `?` one (IAM User Guide, "IAM JSON policy
-    elements: Resource":
+    """IAM's match of a policy's resource: `*` alone matches anything; otherwise `*` matches
+    any run of characters and `?` one, within a colon-separated segment, and a `*` that ends
+    its segment may run past colons (IAM User Guide, "IAM JSON policy elements: Resource",
+    "Using wildcards in resource ARNs":
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)."""
     if pattern == "*":
         return True
-    p, a = pattern.split(":", 5), arn.split(":", 5)
-    if len(p) != 6 or len(a) != 6:
-        return _glob(pattern, arn)
-    return all(_glob(x, y) for x, y in zip(p, a))
+    regex = []
+    for i, c in enumerate(pattern):
+        ends_segment = i + 1 == len(pattern) or pattern[i + 1] == ":"
+        if c == "*":
+            regex.append(".*" if ends_segment else "[^:]*")
+        elif c == "?":
+            regex.append("[^:]")
+        else:
+            regex.append(re.escape(c))
+    return re.fullmatch("".join(regex), arn, re.DOTALL) is not None
 
 
 def _glob(pattern: str, text: str) -> bool:
+    """An action pattern: `*` any run of characters, `?` one."""
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.fullmatch(regex, text, re.DOTALL) is not None
 
 
-# The error each service answers a call IAM refuses with: code, HTTP status, protocol.
+# The error each service answers a call IAM refuses with: code, HTTP status, content type.
 _DENIALS = {
-    "dynamodb": ("AccessDeniedException", 400, "json"),
-    "sqs": ("AccessDenied", 400, "json"),
-    "cognito-idp": ("AccessDeniedException", 400, "json"),
-    "lambda": ("AccessDeniedException", 403, "json"),
-    "ses": ("AccessDeniedException", 403, "json"),
-    "sns": ("AuthorizationError", 403, "query"),
-    "cloudformation": ("AccessDenied", 403, "query"),
+    "dynamodb": ("AccessDeniedException", 400, "application/x-amz-json-1.0"),
+    "sqs": ("AccessDenied", 400, "application/x-amz-json-1.0"),
+    "cognito-idp": ("AccessDeniedException", 400, "application/x-amz-json-1.1"),
+    "lambda": ("AccessDeniedException", 403, "application/json"),
+    "ses": ("AccessDeniedException", 403, "application/json"),
+    "sns": ("AuthorizationError", 403, "text/xml"),
+    "cloudformation": ("AccessDenied", 403, "text/xml"),
 }
 
 
@@ -358,7 +452,18 @@ def _access_denied(service: str, action: str, resource: str, principal: str):
         error = S3ClientError("AccessDenied", message)
         error.code = "AccessDenied"
         return error
-    code, status, protocol = _DENIALS.get(service, ("AccessDenied", 403, "query"))
-    error = JsonRESTError(code, message) if protocol == "json" else RESTError(code, message)
+    code, status, content_type = _DENIALS.get(service, ("AccessDenied", 403, "text/xml"))
+    if content_type == "text/xml":
+        error = RESTError(code, message)
+        # The query protocol's error: <ErrorResponse><Error>…</Error><RequestId/> (moto's own
+        # adds an <Errors> level the SDKs' query parsers do not look into).
+        error.description = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+            f"<Message>{escape(message)}</Message></Error>"
+            f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+        )
+    else:
+        error = JsonRESTError(code, message)
     error.code = status
+    error.content_type = content_type
     return error

@@ -1,8 +1,9 @@
 //! Each function held to its role on the emulator (`stackgen::dev::roles`): the role's
 //! statements resolved against the deployed stack, given to the project's emulator, and a call
 //! with the function's key that no statement allows answered with the service's AccessDenied
-//! through the AWS SDK, as IAM answers it; what the role allows goes through; a key held to
-//! nothing is not checked.
+//! through the AWS SDK, as IAM answers it (JSON, REST-XML and query protocols); what the role
+//! allows goes through; a Multi-Object Delete is refused key by key; a key held to nothing is
+//! not checked.
 
 mod dev_support;
 
@@ -33,9 +34,10 @@ fn template() -> Value {
                          "Action": ["dynamodb:GetItem", "dynamodb:Query"],
                          "Resource": [{"Fn::GetAtt": ["ProductsTable", "Arn"]},
                                       {"Fn::Sub": "${ProductsTable.Arn}/index/*"}]},
-                        {"Sid": "ReadPhotos", "Effect": "Allow", "Action": "s3:GetObject",
+                        {"Sid": "ReadPhotos", "Effect": "Allow",
+                         "Action": ["s3:GetObject", "s3:DeleteObject"],
                          "Resource": {"Fn::Sub": "${PhotosBucket.Arn}/photos/*"}},
-                        {"Sid": "Gone", "Effect": "Allow", "Action": "sns:Publish",
+                        {"Sid": "Gone", "Effect": "Allow", "Action": "sqs:SendMessage",
                          "Resource": {"Ref": "NotDeployedTopic"}}
                     ]}}]}
             },
@@ -231,6 +233,49 @@ async fn a_call_the_role_does_not_allow_is_refused_as_iam_refuses_it() -> TestRe
     assert_eq!(
         refused.into_service_error().meta().code(),
         Some("AccessDenied")
+    );
+    // A Multi-Object Delete deletes what the role allows and reports the rest, key by key.
+    let ids = ["photos/apple.jpg", "private/ledger.csv"].map(|k| {
+        aws_sdk_s3::types::ObjectIdentifier::builder()
+            .key(k)
+            .build()
+    });
+    let delete = aws_sdk_s3::types::Delete::builder()
+        .set_objects(Some(ids.into_iter().collect::<Result<_, _>>()?))
+        .build()?;
+    let answer = s3
+        .delete_objects()
+        .bucket(BUCKET)
+        .delete(delete)
+        .send()
+        .await?;
+    let deleted: Vec<_> = answer.deleted().iter().filter_map(|d| d.key()).collect();
+    let errors: Vec<_> = answer
+        .errors()
+        .iter()
+        .map(|e| (e.key(), e.code()))
+        .collect();
+    assert_eq!(deleted, ["photos/apple.jpg"]);
+    assert_eq!(errors, [(Some("private/ledger.csv"), Some("AccessDenied"))]);
+
+    // A query-protocol service: the SDK reads SNS's AuthorizationError, code and message.
+    let sns = aws_sdk_sns::Client::new(&function);
+    let refused = sns
+        .publish()
+        .topic_arn("arn:aws:sns:us-east-1:123456789012:grocer-roles-alerts")
+        .message("low stock")
+        .send()
+        .await
+        .expect_err("no statement allows sns:Publish");
+    let refused = refused.into_service_error();
+    assert_eq!(refused.meta().code(), Some("AuthorizationError"));
+    assert!(
+        refused
+            .meta()
+            .message()
+            .unwrap_or_default()
+            .contains("sns:Publish on resource"),
+        "{refused:?}"
     );
 
     // The emulator's own key (stackgen dev, the deploy) is held to nothing.

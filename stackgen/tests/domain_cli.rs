@@ -221,7 +221,7 @@ async fn a_storefront_on_its_own_domain_deploys_and_destroys_across_two_regions(
     let out = deploy_with(&cli, &["--rotate-secrets"])?;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
-        text(&out).contains("stack `grocer-edge` is new: its secrets are drawn fresh")
+        text(&out).contains("stack `grocer-edge` is not created yet: its secrets are drawn fresh")
             && !text(&out).contains("rotating its secrets"),
         "{}",
         text(&out)

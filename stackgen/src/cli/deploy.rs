@@ -221,14 +221,22 @@ async fn apply(
         return apply_once(args, env, ctx, request, progress).await;
     }
     let name = &request.stack_name;
-    // A stack to create draws fresh values anyway: one change set, nothing to rotate.
-    let exists = deploy::describe_stack(ctx, name)
+    // A stack to create draws fresh values anyway: one change set, nothing to rotate. So does
+    // one whose first create never finished (REVIEW_IN_PROGRESS, ROLLBACK_COMPLETE): it has no
+    // resources, and deploy creates it again.
+    use deploy::state::{StackCondition, classify};
+    let created = deploy::describe_stack(ctx, name)
         .await
         .with_context(|| format!("cannot rotate the secrets of stack `{name}`"))?
-        .is_some();
-    if !exists {
+        .is_some_and(|s| {
+            !matches!(
+                classify(&s.status),
+                StackCondition::ReviewOnly | StackCondition::FailedCreate
+            )
+        });
+    if !created {
         progress.step(&format!(
-            "stack `{name}` is new: its secrets are drawn fresh, there is nothing to rotate"
+            "stack `{name}` is not created yet: its secrets are drawn fresh, there is nothing to rotate"
         ));
         return apply_once(args, env, ctx, request, progress).await;
     }

@@ -115,9 +115,11 @@ fn key_policy(
         .ok()
         .flatten()
         .unwrap_or_else(|| role.to_owned());
+    // The function's own partition (aws, aws-cn, aws-us-gov), as its ARN says.
+    let partition = function.arn.split(':').nth(1).unwrap_or("aws");
     Some(KeyPolicy {
         principal: format!(
-            "arn:aws:sts::{account}:assumed-role/{role_name}/{}",
+            "arn:{partition}:sts::{account}:assumed-role/{role_name}/{}",
             function.name
         ),
         statements,
@@ -188,7 +190,9 @@ fn allowed(
     for resource in list(&statement["Resource"]) {
         match resolver.resolve_string(&resource) {
             Ok(Some(arn)) => resources.push(arn),
-            Ok(None) => {}
+            Ok(None) => notes.push(format!(
+                "{role}: {sid}: a resource is AWS::NoValue here: the statement names one less"
+            )),
             Err(why) => {
                 notes.push(format!(
                     "{role}: {sid}: a resource does not resolve here ({why}): taken as any"
@@ -219,7 +223,8 @@ pub enum Installed {
     NotEnforced(String),
 }
 
-/// Gives the emulator at `emulator`'s endpoint every key's policy.
+/// Gives the emulator at `emulator`'s endpoint every key's policy, replacing those of an earlier
+/// run (none given: no key is checked).
 pub async fn install(emulator: &EmulatorAccess, policies: &RolePolicies) -> Installed {
     let url = format!(
         "{}/_emulator/iam/access-keys",

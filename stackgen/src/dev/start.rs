@@ -95,10 +95,9 @@ async fn hold_to_roles(config: &DevConfig, logs: &LogSink) {
     for note in &config.roles.notes {
         logs.line(&source, note.clone());
     }
-    if config.roles.keys.is_empty() {
-        return;
-    }
+    // Sent even when empty: the emulator forgets an earlier run's keys.
     match roles::install(&config.emulator, &config.roles).await {
+        roles::Installed::Enforced(0) => {}
         roles::Installed::Enforced(count) => logs.line(
             &source,
             format!("{count} functions act with their roles' policies: a call a role does not allow is refused with AccessDenied, as in AWS"),

@@ -87,6 +87,7 @@ pub fn every_call_is_granted(
             calls.len()
         );
     }
+    wrong.sort();
     wrong.dedup();
     if !wrong.is_empty() {
         return Err(format!(
