@@ -131,8 +131,14 @@ pub async fn cloudformation_client(emulator: &EmulatorAccess) -> aws_sdk_cloudfo
 impl EmulatorAccess {
     /// An SDK configuration for the emulator (explicit endpoint, region and credentials).
     pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        self.sdk_config_as(&self.access_key_id).await
+    }
+
+    /// The SDK configuration signing with `access_key_id` (a function's, [`super::function_key_id`]:
+    /// what the emulator holds to that function's role) and the emulator's secret.
+    pub async fn sdk_config_as(&self, access_key_id: &str) -> aws_config::SdkConfig {
         let credentials = aws_sdk_sqs::config::Credentials::new(
-            self.access_key_id.clone(),
+            access_key_id.to_owned(),
             self.secret_access_key.clone(),
             self.session_token.clone(),
             None,

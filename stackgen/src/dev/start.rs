@@ -226,15 +226,17 @@ async fn poll_queues(
     let lambda = aws_sdk_lambda::Client::new(&sdk);
     let handover =
         queues::Handover::take(&lambda, &mappings, &run.logs, config.logs.dir.as_deref()).await;
-    let sqs = aws_sdk_sqs::Client::new(&sdk);
     for mapping in mappings {
         let Some(pool) = pools.get(&mapping.function_id) else {
             continue;
         };
+        // Lambda's poller reads the queue with the function's role: so does this one.
+        let key = plan::function_key_id(&config.emulator, &mapping.function_id);
+        let sqs = aws_sdk_sqs::Client::new(&config.emulator.sdk_config_as(&key).await);
         run.tasks.spawn(queues::poll(
             mapping,
             Arc::clone(pool),
-            sqs.clone(),
+            sqs,
             config.emulator.region.clone(),
             run.logs.clone(),
             run.shutdown.clone(),
