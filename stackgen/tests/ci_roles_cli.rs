@@ -38,16 +38,7 @@ fn take_actions(log: &std::path::Path) -> BTreeSet<String> {
 
 /// Every action the role's inline policies allow.
 fn allowed(template: &Value, role: &str) -> BTreeSet<String> {
-    template["Resources"][role]["Properties"]["Policies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|p| {
-            p["PolicyDocument"]["Statement"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        })
+    stackgen::dev::roles::inline_statements(&template["Resources"][role]["Properties"])
         .filter(|s| s["Effect"] == "Allow")
         .flat_map(|s| match &s["Action"] {
             Value::String(a) => vec![a.clone()],

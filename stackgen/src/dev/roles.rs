@@ -150,7 +150,8 @@ fn policies_elsewhere(template: &Value, role: &str, properties: &Value) -> Optio
         .map(|(id, _)| format!("policy {id}"))
 }
 
-fn inline_statements(properties: &Value) -> impl Iterator<Item = &Value> {
+/// The statements of a role's inline policies (`properties` is the role's `Properties`).
+pub fn inline_statements(properties: &Value) -> impl Iterator<Item = &Value> {
     properties["Policies"]
         .as_array()
         .into_iter()
