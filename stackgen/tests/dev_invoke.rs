@@ -244,3 +244,54 @@ fn the_invoke_port_and_the_storefront_port_cannot_be_one() -> Result<(), BoxErro
     );
     Ok(())
 }
+
+/// A failed `Event` invocation is attempted three times, after Lambda's waits (one and two
+/// minutes, shortened here to 0.2 and 0.4 s), then dropped; each attempt is logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_event_invocation_is_retried_twice_then_dropped() -> TestResult {
+    let dir = std::env::temp_dir().join(format!("stackgen-async-retries-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut config = echo_config(&echo_binary()?, NO_EMULATOR, 1, Duration::from_secs(2), &[]);
+    config.logs.dir = Some(dir.clone());
+    let id = config.functions[0].id.clone();
+    let dev = dev::start(config).await?;
+    let result = retried(&dev, &id, &dir).await;
+    dev.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn retried(dev: &dev::DevServer, id: &str, dir: &std::path::Path) -> TestResult {
+    let lambda = lambda_at(dev.invoke_addr().ok_or("no Invoke API")?).await;
+    let failing = lambda
+        .invoke()
+        .function_name(id)
+        .invocation_type(InvocationType::Event)
+        .payload(Blob::new(r#"{"pathParameters":{"sku":"error"}}"#))
+        .send()
+        .await?;
+    assert_eq!(failing.status_code(), 202);
+    let attempts = || {
+        std::fs::read_to_string(dir.join(format!("{id}.log")))
+            .unwrap_or_default()
+            .matches(r#""word":"error""#)
+            .count()
+    };
+    let three = dev_support::eventually(Duration::from_secs(10), || async {
+        (attempts() == 3).then_some(())
+    })
+    .await;
+    assert!(three.is_some(), "attempts seen: {}", attempts());
+    // No fourth: the event is dropped after the second retry.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(attempts(), 3);
+    let said = std::fs::read_to_string(dir.join("lambda.log"))?;
+    for line in [
+        "attempt 1 of 3; retried in 0.2 s",
+        "attempt 2 of 3; retried in 0.4 s",
+        "attempt 3 of 3: the event is dropped",
+    ] {
+        assert!(said.contains(line), "{line}: {said}");
+    }
+    Ok(())
+}

@@ -10,7 +10,7 @@
 //! - `X-Amz-Invocation-Type`: `RequestResponse` (the default) answers 200 with the function's
 //!   result, or with `X-Amz-Function-Error: Unhandled` and `{"errorType","errorMessage"}` when
 //!   it failed in any way (an error, a crash, a timeout); `Event` answers 202 at once and runs
-//!   it behind (a failure is logged; Lambda would retry it twice); `DryRun` answers 204.
+//!   it behind, retried as Lambda retries it ([`ASYNC_RETRY_DELAYS`]); `DryRun` answers 204.
 //! - The function is named by its id in `retail_spec` (`kill-switch`), its deployed name, its
 //!   ARN or a partial ARN (`123456789012:function:<name>`), with no qualifier or `$LATEST`.
 //! - "For synchronous invocations, the maximum payload size is 6 MB. For asynchronous
@@ -30,6 +30,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -147,6 +148,16 @@ struct Target {
     arn: String,
 }
 
+/// The waits before an asynchronous invocation's retries: "If the function returns an error,
+/// by default Lambda attempts to run it two more times, with a one-minute wait between the
+/// first two attempts, and two minutes between the second and third attempts. Function errors
+/// include errors returned by the function's code and errors returned by the function's
+/// runtime, such as timeouts" (Lambda Developer Guide, "How Lambda handles errors and retries
+/// with asynchronous invocation":
+/// <https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html>). The
+/// stack configures no other (no `AWS::Lambda::EventInvokeConfig`).
+pub const ASYNC_RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
+
 /// The served functions and their pools.
 pub struct InvokeApi {
     targets: Vec<Target>,
@@ -154,6 +165,10 @@ pub struct InvokeApi {
     account_id: String,
     logs: LogSink,
     log_source: Arc<str>,
+    /// Waits before each retry of a failed `Event` invocation ([`ASYNC_RETRY_DELAYS`]).
+    retry_delays: Vec<Duration>,
+    /// Ends the waits for retries when `stackgen dev` stops.
+    shutdown: CancellationToken,
 }
 
 impl InvokeApi {
@@ -162,6 +177,7 @@ impl InvokeApi {
         pools: HashMap<String, Arc<Pool>>,
         account_id: &str,
         logs: LogSink,
+        retries: (Vec<Duration>, CancellationToken),
     ) -> InvokeApi {
         let targets = functions
             .iter()
@@ -178,6 +194,8 @@ impl InvokeApi {
             account_id: account_id.to_owned(),
             logs,
             log_source: Arc::from("lambda"),
+            retry_delays: retries.0,
+            shutdown: retries.1,
         }
     }
 
@@ -309,26 +327,65 @@ impl InvokeApi {
         pool: Arc<Pool>,
         request: InvokeRequest,
     ) -> Response<Full<Bytes>> {
-        let logs = self.logs.clone();
-        let source = Arc::clone(&self.log_source);
-        let id = target.id.clone();
-        tokio::spawn(async move {
-            let invoked = pool.invoke(request).await;
-            let retry = if invoked.outcome.response().is_some() {
-                ""
-            } else {
-                " (Lambda would retry an asynchronous invocation twice; here it is not retried)"
+        let retries = AsyncRetries {
+            id: target.id.clone(),
+            delays: self.retry_delays.clone(),
+            logs: self.logs.clone(),
+            source: Arc::clone(&self.log_source),
+            shutdown: self.shutdown.clone(),
+        };
+        tokio::spawn(retries.run(pool, request));
+        serve::response(202, &[], Bytes::new())
+    }
+}
+
+/// One `Event` invocation run behind the 202: attempted, and retried after each wait while it
+/// fails, as Lambda does; then dropped (the stack gives its functions no dead-letter queue or
+/// on-failure destination).
+struct AsyncRetries {
+    id: String,
+    delays: Vec<Duration>,
+    logs: LogSink,
+    source: Arc<str>,
+    shutdown: CancellationToken,
+}
+
+impl AsyncRetries {
+    async fn run(self, pool: Arc<Pool>, request: InvokeRequest) {
+        let attempts = self.delays.len() + 1;
+        for attempt in 1..=attempts {
+            let invoked = pool.invoke(request.clone()).await;
+            let failed = invoked.outcome.response().is_none();
+            let wait = self.delays.get(attempt - 1).filter(|_| failed);
+            let after = match (failed, wait) {
+                (false, _) => String::new(),
+                (true, Some(wait)) => format!(
+                    " (attempt {attempt} of {attempts}; retried in {} s, as Lambda retries an asynchronous invocation)",
+                    wait.as_secs_f64()
+                ),
+                (true, None) => format!(" (attempt {attempt} of {attempts}: the event is dropped)"),
             };
-            logs.line(
-                &source,
+            self.logs.line(
+                &self.source,
                 format!(
-                    "Invoke {id} ({}, Event): {}{retry}",
+                    "Invoke {} ({}, Event): {}{after}",
+                    self.id,
                     invoked.request_id,
                     invoked.outcome.describe()
                 ),
             );
-        });
-        serve::response(202, &[], Bytes::new())
+            let Some(wait) = wait else { return };
+            tokio::select! {
+                _ = tokio::time::sleep(*wait) => {}
+                _ = self.shutdown.cancelled() => {
+                    self.logs.line(
+                        &self.source,
+                        format!("Invoke {} (Event): retry {attempt} not run: stackgen dev stopped", self.id),
+                    );
+                    return;
+                }
+            }
+        }
     }
 }
 

@@ -71,6 +71,9 @@ pub struct DevConfig {
     pub listen: SocketAddr,
     /// Where Lambda's Invoke API listens ([`invoke`]; `127.0.0.1:3001`), or nowhere.
     pub invoke_listen: Option<invoke::InvokeListen>,
+    /// The waits before each retry of a failed `Event` invocation (Lambda's:
+    /// [`invoke::ASYNC_RETRY_DELAYS`]).
+    pub async_retry_delays: Vec<Duration>,
     /// The storefront (`ui/`).
     pub ui_dir: PathBuf,
     pub site: SiteConfig,
@@ -176,6 +179,7 @@ impl DevConfig {
         Ok(DevConfig {
             listen: options.listen,
             invoke_listen: options.invoke_listen,
+            async_retry_delays: invoke::ASYNC_RETRY_DELAYS.to_vec(),
             ui_dir: options.ui_dir,
             site,
             user_pool,

@@ -147,6 +147,7 @@ fn serve_invoke(
         pools.clone(),
         &config.gateway.account_id,
         run.logs.clone(),
+        (config.async_retry_delays.clone(), run.shutdown.clone()),
     );
     run.tasks
         .spawn(invoke::serve(Arc::new(api), listener, run.shutdown.clone()));

@@ -94,6 +94,8 @@ pub fn echo_config(
         invoke_listen: Some(stackgen::dev::invoke::InvokeListen::exactly(
             SocketAddr::from(([127, 0, 0, 1], 0)),
         )),
+        // Lambda's one and two minutes, shortened: the tests see every attempt.
+        async_retry_delays: vec![Duration::from_millis(200), Duration::from_millis(400)],
         ui_dir: workspace().join("ui"),
         site: SiteConfig {
             api_base: "/api".into(),
