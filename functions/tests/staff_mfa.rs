@@ -1,6 +1,8 @@
 //! Where the environment says `staff.mfa: required`, a staff member's calls are refused with 403
 //! `MFA_REQUIRED` until they have set up an authenticator app, and let through after (the
-//! function asks the user pool: `functions/src/http/staff_mfa.rs`). The whole set-up runs
+//! function asks the user pool with the caller's token: `functions/src/http/staff_mfa.rs`); a
+//! token revoked by signing out everywhere, as the back office does after the set-up, is refused
+//! with 401 at once. The whole set-up runs
 //! against Cognito on moto as the back office runs it: sign in, AssociateSoftwareToken,
 //! VerifySoftwareToken with a wrong code and then the app's code, SetUserMFAPreference; after
 //! that, signing in asks for the code (SOFTWARE_TOKEN_MFA) and a wrong one is refused.
@@ -120,19 +122,24 @@ async fn staff_calls_need_an_authenticator_app_where_the_environment_requires_on
     let stack = Stack::new("staff-mfa").await;
     let cognito = Client::new(&stack.sdk);
     let (pool, client, sub) = staff_member(&cognito, &stack.prefix).await;
-    let required = [
-        (STAFF_MFA_VAR, "required"),
-        (USER_POOL_ID_VAR, pool.as_str()),
-    ];
+    let required = [(STAFF_MFA_VAR, "required")];
     let env = stack.env_with(&INVENTORY, &required);
     let inventory = Inventory::new(&stack.sdk, &env).unwrap_or_else(ok("inventory"));
-    let as_staff = || {
+    let first = sign_in(&cognito, &client).await;
+    let access = first
+        .authentication_result()
+        .and_then(|r| r.access_token())
+        .unwrap_or_default()
+        .to_owned();
+    // The call as the gateway hands it over: the authorizer's claims and the token it read.
+    let as_staff = |token: &str| {
         call(&GET_INVENTORY)
             .claims(access_claims(&sub, &[STAFF_GROUP]))
+            .header("authorization", &format!("Bearer {token}"))
             .build()
     };
 
-    let refused = Reply::of(inventory.handle(as_staff()).await);
+    let refused = Reply::of(inventory.handle(as_staff(&access)).await);
     let message = refused.error(403, "MFA_REQUIRED")["message"].clone();
     assert!(
         message.to_string().contains("authenticator app"),
@@ -142,7 +149,7 @@ async fn staff_calls_need_an_authenticator_app_where_the_environment_requires_on
     // Without the setting, the same staff member is served on a password alone.
     let plain = stack.env_with(&INVENTORY, &[(USER_POOL_ID_VAR, pool.as_str())]);
     let open = Inventory::new(&stack.sdk, &plain).unwrap_or_else(ok("inventory"));
-    assert_eq!(Reply::of(open.handle(as_staff()).await).status, 200);
+    assert_eq!(Reply::of(open.handle(as_staff(&access)).await).status, 200);
     // Customer routes never ask.
     let cart = Cart::new(&stack.sdk, &stack.env_with(&CART, &required)).unwrap_or_else(ok("cart"));
     assert_eq!(
@@ -150,14 +157,8 @@ async fn staff_calls_need_an_authenticator_app_where_the_environment_requires_on
         200
     );
 
-    let first = sign_in(&cognito, &client).await;
-    let access = first
-        .authentication_result()
-        .and_then(|r| r.access_token())
-        .unwrap_or_default()
-        .to_owned();
     let secret = set_up_authenticator(&cognito, &access).await;
-    let served = Reply::of(inventory.handle(as_staff()).await);
+    let served = Reply::of(inventory.handle(as_staff(&access)).await);
     assert_eq!(served.status, 200, "{}", served.body);
 
     // Signing in now takes the app's code as a second step.
@@ -221,10 +222,31 @@ async fn staff_calls_need_an_authenticator_app_where_the_environment_requires_on
     let signed_in = answer(totp::code_now(&secret).await, session)
         .await
         .unwrap_or_else(ok("the app's code"));
-    assert!(
-        signed_in
-            .authentication_result()
-            .and_then(|r| r.access_token())
-            .is_some()
-    );
+    let second = signed_in
+        .authentication_result()
+        .and_then(|r| r.access_token())
+        .unwrap_or_default()
+        .to_owned();
+    // The token of a sign-in with the app's code is served.
+    let served = Reply::of(inventory.handle(as_staff(&second)).await);
+    assert_eq!(served.status, 200, "{}", served.body);
+
+    // The back office signs out everywhere once the app is set up: the token issued on the
+    // password alone is refused at once (the pool no longer takes it), not when it expires. A
+    // fresh function instance, so that nothing is remembered from the calls above.
+    cognito
+        .global_sign_out()
+        .access_token(&access)
+        .send()
+        .await
+        .unwrap_or_else(ok("sign out everywhere"));
+    let fresh = Inventory::new(&stack.sdk, &env).unwrap_or_else(ok("inventory"));
+    let revoked = Reply::of(fresh.handle(as_staff(&access)).await);
+    let message = revoked.error(401, "UNAUTHORIZED")["message"].clone();
+    assert!(message.to_string().contains("Sign in again"), "{message}");
+    // A call with no token at all is refused too (the gateway always passes it).
+    let bare = call(&GET_INVENTORY)
+        .claims(access_claims(&sub, &[STAFF_GROUP]))
+        .build();
+    assert_eq!(Reply::of(fresh.handle(bare).await).status, 401);
 }

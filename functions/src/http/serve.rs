@@ -96,9 +96,23 @@ async fn admit(
     let claims = identity::claims(lambda_http::RequestExt::request_context_ref(req));
     let principal = identity::authorize(route, claims)?;
     if let (Some(mfa), Some(caller), Caller::Staff) = (&gate.staff_mfa, &principal, route.caller) {
-        mfa.verify(&caller.sub).await?;
+        mfa.verify(bearer(req), &caller.sub).await?;
     }
     Ok((route, principal))
+}
+
+/// The access token the request was authorized with (`Authorization: Bearer …`, what the JWT
+/// authorizer read).
+fn bearer(req: &Request) -> Option<&str> {
+    let value = req
+        .headers()
+        .get(lambda_http::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }
 
 /// Runs the handler unless the body is over [`MAX_BODY_BYTES`] (413).

@@ -4,37 +4,46 @@
 //! sign-in ("TOTP software token MFA":
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa-totp.html>).
 //! Cognito's access token does not say whether a second factor was used, so a staff route asks
-//! the pool: `AdminGetUser` lists the MFA a user has set up (`UserMFASettingList`,
-//! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html>).
-//! A staff member without `SOFTWARE_TOKEN_MFA` there gets 403 `MFA_REQUIRED`, which the back
-//! office answers by offering the set-up. A yes is remembered for [`REMEMBER`] per function
-//! instance, so a busy back office costs one lookup a minute per person; a no is not remembered,
-//! so a staff member who just set up the app is let in at once.
+//! the pool with the caller's own access token: `GetUser` lists the MFA the user has set up
+//! (`UserMFASettingList`), and Cognito refuses a token that was revoked: "Amazon Cognito returns
+//! an Access Token has been revoked error when your app attempts to authorize a user pools API
+//! request with a revoked access token that contains the scope aws.cognito.signin.user.admin"
+//! (API reference, GlobalSignOut:
+//! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html>;
+//! tokens from the pages' sign-in carry that scope). The back office signs a staff member out
+//! everywhere once their app is set up, so a token issued on the password alone stops working
+//! for staff calls at once, not when it expires, as does one of a staff member who signed out.
+//! `GetUser` is authorised by the token itself ("Amazon Cognito doesn't evaluate IAM policies in
+//! requests for this API operation"), so the function's role needs no Cognito permission.
+//!
+//! A staff member without `SOFTWARE_TOKEN_MFA` gets 403 `MFA_REQUIRED`, which the back office
+//! answers by offering the set-up; a revoked token 401. A yes is remembered for [`REMEMBER`]
+//! per token and function instance, so a busy back office costs one lookup a minute per
+//! sign-in; a no is not remembered, so a staff member who just set up the app is let in at once.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserError;
+use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserError;
 use aws_types::SdkConfig;
-use retail_spec::{STAFF_MFA_VAR, USER_POOL_ID_VAR};
+use retail_spec::STAFF_MFA_VAR;
 
 use crate::config::{ConfigError, FunctionEnv};
 use crate::error::{ApiError, ErrorCode};
 
-/// How long a staff member found with an authenticator app is not looked up again.
+/// How long a token found with an authenticator app behind it is not looked up again.
 pub const REMEMBER: Duration = Duration::from_secs(60);
 
-/// The MFA type AdminGetUser lists for an authenticator app.
+/// The MFA type GetUser lists for an authenticator app.
 const TOTP: &str = "SOFTWARE_TOKEN_MFA";
 
 /// The check, where the environment asks for it.
 #[derive(Debug)]
 pub struct StaffMfa {
     cognito: Client,
-    user_pool_id: String,
-    /// Staff (by `sub`) found with an authenticator app, and when.
+    /// Access tokens found with an authenticator app behind them, and when.
     seen: Mutex<HashMap<String, Instant>>,
 }
 
@@ -46,28 +55,32 @@ impl StaffMfa {
         }
         Ok(Some(StaffMfa {
             cognito: Client::new(sdk),
-            user_pool_id: env.required(USER_POOL_ID_VAR, "the user pool id")?,
             seen: Mutex::new(HashMap::new()),
         }))
     }
 
-    /// `Ok` when the staff member `sub` has an authenticator app; else 403 `MFA_REQUIRED`.
-    pub async fn verify(&self, sub: &str) -> Result<(), ApiError> {
-        if self.remembered(sub) {
+    /// `Ok` when the staff member `sub`, signed in with `access_token` (still valid in the pool),
+    /// has an authenticator app; else 403 `MFA_REQUIRED`, or 401 for a token the pool no longer
+    /// accepts.
+    pub async fn verify(&self, access_token: Option<&str>, sub: &str) -> Result<(), ApiError> {
+        let Some(token) = access_token else {
+            return Err(sign_in_again("The request carries no access token."));
+        };
+        if self.remembered(token) {
             return Ok(());
         }
-        let user = self
-            .cognito
-            .admin_get_user()
-            .user_pool_id(&self.user_pool_id)
-            .username(sub)
-            .send()
-            .await;
-        let has_totp = match user {
-            Ok(user) => user.user_mfa_setting_list().iter().any(|m| m == TOTP),
-            Err(e) => return Err(lookup_failed(&e)),
-        };
-        if !has_totp {
+        let user = self.cognito.get_user().access_token(token).send().await;
+        let user = user.map_err(|e| lookup_failed(&e))?;
+        let own = user
+            .user_attributes()
+            .iter()
+            .any(|a| a.name() == "sub" && a.value() == Some(sub));
+        if !own {
+            return Err(sign_in_again(
+                "The access token belongs to another account.",
+            ));
+        }
+        if !user.user_mfa_setting_list().iter().any(|m| m == TOTP) {
             return Err(ApiError::new(
                 ErrorCode::MfaRequired,
                 "Staff accounts need an authenticator app here: set one up in the back office \
@@ -75,31 +88,37 @@ impl StaffMfa {
             ));
         }
         if let Ok(mut seen) = self.seen.lock() {
-            seen.insert(sub.to_owned(), Instant::now());
+            seen.retain(|_, at| at.elapsed() < REMEMBER);
+            seen.insert(token.to_owned(), Instant::now());
         }
         Ok(())
     }
 
-    fn remembered(&self, sub: &str) -> bool {
+    fn remembered(&self, token: &str) -> bool {
         self.seen
             .lock()
             .ok()
-            .and_then(|seen| seen.get(sub).copied())
+            .and_then(|seen| seen.get(token).copied())
             .is_some_and(|at| at.elapsed() < REMEMBER)
     }
 }
 
-/// A failed lookup: the account is gone (its token outlived it: sign in again), the pool is
-/// throttling (503, the client may retry), or something else (500).
-fn lookup_failed(
-    e: &aws_sdk_cognitoidentityprovider::error::SdkError<AdminGetUserError>,
-) -> ApiError {
+fn sign_in_again(why: &str) -> ApiError {
+    ApiError::new(ErrorCode::Unauthorized, format!("{why} Sign in again."))
+}
+
+/// A failed lookup: the token was revoked (signed out everywhere, as setting up the app does)
+/// or its account is gone (401: sign in again), the pool is throttling (503, the client may
+/// retry), or something else (500).
+fn lookup_failed(e: &aws_sdk_cognitoidentityprovider::error::SdkError<GetUserError>) -> ApiError {
     match e.as_service_error() {
-        Some(AdminGetUserError::UserNotFoundException(_)) => ApiError::new(
-            ErrorCode::Unauthorized,
-            "This account no longer exists. Sign in again.",
+        Some(GetUserError::NotAuthorizedException(_)) => sign_in_again(
+            "This sign-in has ended (signed out everywhere, as setting up an authenticator app does).",
         ),
-        Some(AdminGetUserError::TooManyRequestsException(_)) => ApiError::new(
+        Some(GetUserError::UserNotFoundException(_)) => {
+            sign_in_again("This account no longer exists.")
+        }
+        Some(GetUserError::TooManyRequestsException(_)) => ApiError::new(
             ErrorCode::ServiceBusy,
             "The sign-in service is busy; try again in a moment.",
         ),

@@ -7,7 +7,7 @@
 //! TLS, refreshing with the refresh token; its access tokens are what the API's JWT authorizer
 //! accepts. In a data-retaining environment the pool is deletion-protected and retained.
 
-use retail_spec::{Access, FunctionSpec, PASSWORD_POLICY, STAFF_GROUP};
+use retail_spec::{FunctionSpec, PASSWORD_POLICY, STAFF_GROUP};
 
 use super::Ctx;
 use crate::env::{Environment, StaffMfa};
@@ -171,15 +171,9 @@ fn serves_staff(spec: &FunctionSpec) -> bool {
     retail_spec::routes_of(spec).any(|r| r.caller == retail_spec::Caller::Staff)
 }
 
-/// Where the environment requires staff MFA, what a function serving staff routes needs beyond
-/// its spec's grants to check it: looking users up in the pool (`AdminGetUser`, whose answer
-/// lists the MFA a user has set up).
-pub(super) fn staff_mfa_grants(env: &Environment, spec: &FunctionSpec) -> Option<Access> {
-    let wanted = env.staff.mfa == StaffMfa::Required && serves_staff(spec);
-    (wanted && !spec.access.contains(&Access::UserLookup)).then_some(Access::UserLookup)
-}
-
-/// The variable that turns the check on ([`retail_spec::STAFF_MFA_VAR`]).
+/// The variable that turns the check on ([`retail_spec::STAFF_MFA_VAR`]). The check needs no
+/// grant: it asks the pool with the caller's own access token (`GetUser`, which Cognito
+/// authorises by the token, not by IAM).
 pub(super) fn staff_mfa_variable(
     env: &Environment,
     spec: &FunctionSpec,

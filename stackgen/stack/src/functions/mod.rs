@@ -116,11 +116,7 @@ fn build_one(
     let mut variables = Variables::default();
     variables::settings(ctx, spec, &mut variables);
     variables::origin_check(spec, grantable.origin_secret, &mut variables);
-    let extra = super::identity::staff_mfa_grants(ctx.env, spec);
-    for access in super::kill_switch::granted(ctx.env, spec)
-        .into_iter()
-        .chain(extra)
-    {
+    for access in super::kill_switch::granted(ctx.env, spec) {
         statements.extend(grants::grant(ctx, grantable, spec, access, &mut variables)?);
     }
     let role = role(ctx, spec, &function_name, statements);
