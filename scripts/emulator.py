@@ -1913,11 +1913,7 @@ def _account_apis(environ):
     if environ.get("REQUEST_METHOD") == "GET" and path.rstrip("/") == "/_emulator/ses/outbox":
         return _ses_outbox(environ)
     if environ.get("REQUEST_METHOD") == "PUT" and path.rstrip("/") == "/_emulator/iam/access-keys":
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        status, body = emulator_actions.install_policies(environ["wsgi.input"].read(length))
+        status, body = emulator_actions.policies_request(environ)
         return status, [("Content-Type", "application/json")], body.encode()
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if target.startswith("AWSInsightsIndexService."):

@@ -357,6 +357,22 @@ def _s3_delete_objects(request, bucket_arn: str) -> list:
 _policies: dict = {}
 
 
+def policies_request(environ) -> tuple:
+    """`PUT /_emulator/iam/access-keys` as the WSGI server hands it over: refused (403) when
+    signed with a key held to a policy (a function cannot lift its own role's limits), 400 when
+    the body cannot be read; else [`install_policies`]."""
+    key = credential_of_header(environ.get("HTTP_AUTHORIZATION", "")).split("/")[0]
+    with _lock:
+        held = key in _policies
+    if held:
+        return "403 Forbidden", json.dumps({"message": f"{key} is held to a policy and may not change them"})
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return "400 Bad Request", json.dumps({"message": "Content-Length is not a number"})
+    return install_policies(environ["wsgi.input"].read(length))
+
+
 def install_policies(body: bytes) -> tuple:
     """`PUT /_emulator/iam/access-keys`: the policy each access key id acts with, as
     `{"<key id>": {"principal": "<role session ARN>", "statements": [{"actions": [...],

@@ -2,8 +2,8 @@
 //! `MFA_REQUIRED` until they have set up an authenticator app, and let through after (the
 //! function asks the user pool with the caller's token: `functions/src/http/staff_mfa.rs`); a
 //! token revoked by signing out everywhere, as the back office does after the set-up, is refused
-//! with 401 at once. The whole set-up runs
-//! against Cognito on moto as the back office runs it: sign in, AssociateSoftwareToken,
+//! with 401 (at once by a function instance that has not served it within the last minute).
+//! The whole set-up runs against Cognito on moto as the back office runs it: sign in, AssociateSoftwareToken,
 //! VerifySoftwareToken with a wrong code and then the app's code, SetUserMFAPreference; after
 //! that, signing in asks for the code (SOFTWARE_TOKEN_MFA) and a wrong one is refused.
 
@@ -232,8 +232,8 @@ async fn staff_calls_need_an_authenticator_app_where_the_environment_requires_on
     assert_eq!(served.status, 200, "{}", served.body);
 
     // The back office signs out everywhere once the app is set up: the token issued on the
-    // password alone is refused at once (the pool no longer takes it), not when it expires. A
-    // fresh function instance, so that nothing is remembered from the calls above.
+    // password alone is refused (the pool no longer takes it), not when it expires: by a fresh
+    // function instance at once, by one that served it within the minute before then.
     cognito
         .global_sign_out()
         .access_token(&access)

@@ -80,7 +80,8 @@ pub const ORIGIN_VERIFY_VAR: &str = "ORIGIN_VERIFY";
 pub const ORIGIN_VERIFY_PREVIOUS_VAR: &str = "ORIGIN_VERIFY_PREVIOUS";
 /// Environment variable of every function serving staff routes where the environment file
 /// says `staff.mfa: required`: `required`. Such a function then answers a staff member without
-/// an authenticator app (TOTP MFA) with 403 `MFA_REQUIRED`, and needs [`USER_POOL_ID_VAR`].
+/// an authenticator app (TOTP MFA) with 403 `MFA_REQUIRED` (it asks the pool with the caller's
+/// own access token, so it needs no pool id and no grant).
 pub const STAFF_MFA_VAR: &str = "STAFF_MFA";
 /// The catalog cache's lifetime when [`CATALOG_CACHE_VAR`] is not set.
 pub const CATALOG_CACHE_DEFAULT_SECONDS: u32 = 5;

@@ -101,18 +101,20 @@ async fn admit(
     Ok((route, principal))
 }
 
-/// The access token the request was authorized with (`Authorization: Bearer …`, what the JWT
-/// authorizer read).
+/// The access token the request was authorized with: the `Authorization` header, which an HTTP
+/// API's JWT authorizer takes with or without the `Bearer` prefix (as `stackgen dev`'s does).
 fn bearer(req: &Request) -> Option<&str> {
     let value = req
         .headers()
         .get(lambda_http::http::header::AUTHORIZATION)?
         .to_str()
-        .ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then_some(token.trim())
+        .ok()?
+        .trim_start();
+    let token = match value.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => value[7..].trim(),
+        _ => value.trim(),
+    };
+    (!token.is_empty()).then_some(token)
 }
 
 /// Runs the handler unless the body is over [`MAX_BODY_BYTES`] (413).
@@ -135,4 +137,28 @@ where
 
 fn find(function: &'static FunctionSpec, route_key: &str) -> Option<&'static Route> {
     routes_of(function).find(|r| r.route_key() == route_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer;
+    use lambda_http::{Body, Request};
+
+    fn with(authorization: Option<&str>) -> Request {
+        let mut builder = lambda_http::http::Request::builder();
+        if let Some(value) = authorization {
+            builder = builder.header("authorization", value);
+        }
+        builder.body(Body::Empty).unwrap_or_default()
+    }
+
+    /// The token as the JWT authorizer takes it: with or without `Bearer `, any case.
+    #[test]
+    fn the_access_token_is_read_with_or_without_its_scheme() {
+        assert_eq!(bearer(&with(Some("Bearer abc.def"))), Some("abc.def"));
+        assert_eq!(bearer(&with(Some("bearer  abc.def "))), Some("abc.def"));
+        assert_eq!(bearer(&with(Some("abc.def"))), Some("abc.def"));
+        assert_eq!(bearer(&with(Some("Bearer "))), None);
+        assert_eq!(bearer(&with(None)), None);
+    }
 }

@@ -10,15 +10,16 @@
 //! request with a revoked access token that contains the scope aws.cognito.signin.user.admin"
 //! (API reference, GlobalSignOut:
 //! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html>;
-//! tokens from the pages' sign-in carry that scope). The back office signs a staff member out
-//! everywhere once their app is set up, so a token issued on the password alone stops working
-//! for staff calls at once, not when it expires, as does one of a staff member who signed out.
+//! tokens from the pages' sign-in carry that scope, and every token route asks for it). The back
+//! office signs a staff member out everywhere once their app is set up, so a token issued on the
+//! password alone stops working for staff calls within [`REMEMBER`], not when it expires, as
+//! does one of a staff member who signed out.
 //! `GetUser` is authorised by the token itself ("Amazon Cognito doesn't evaluate IAM policies in
 //! requests for this API operation"), so the function's role needs no Cognito permission.
 //!
 //! A staff member without `SOFTWARE_TOKEN_MFA` gets 403 `MFA_REQUIRED`, which the back office
 //! answers by offering the set-up; a revoked token 401. A yes is remembered for [`REMEMBER`]
-//! per token and function instance, so a busy back office costs one lookup a minute per
+//! per token (with its `sub`) and function instance, so a busy back office costs one lookup a minute per
 //! sign-in; a no is not remembered, so a staff member who just set up the app is let in at once.
 
 use std::collections::HashMap;
@@ -43,8 +44,8 @@ const TOTP: &str = "SOFTWARE_TOKEN_MFA";
 #[derive(Debug)]
 pub struct StaffMfa {
     cognito: Client,
-    /// Access tokens found with an authenticator app behind them, and when.
-    seen: Mutex<HashMap<String, Instant>>,
+    /// Access tokens found with an authenticator app behind them: whose (`sub`), and when.
+    seen: Mutex<HashMap<String, (String, Instant)>>,
 }
 
 impl StaffMfa {
@@ -66,15 +67,18 @@ impl StaffMfa {
         let Some(token) = access_token else {
             return Err(sign_in_again("The request carries no access token."));
         };
-        if self.remembered(token) {
+        if self.remembered(token, sub) {
             return Ok(());
         }
         let user = self.cognito.get_user().access_token(token).send().await;
         let user = user.map_err(|e| lookup_failed(&e))?;
-        let own = user
-            .user_attributes()
-            .iter()
-            .any(|a| a.name() == "sub" && a.value() == Some(sub));
+        // The pool signs in by email, so Cognito's username is the `sub`; the attribute is
+        // looked at too (an app client's read attributes may leave it out of the answer).
+        let own = user.username() == sub
+            || user
+                .user_attributes()
+                .iter()
+                .any(|a| a.name() == "sub" && a.value() == Some(sub));
         if !own {
             return Err(sign_in_again(
                 "The access token belongs to another account.",
@@ -88,18 +92,18 @@ impl StaffMfa {
             ));
         }
         if let Ok(mut seen) = self.seen.lock() {
-            seen.retain(|_, at| at.elapsed() < REMEMBER);
-            seen.insert(token.to_owned(), Instant::now());
+            seen.retain(|_, (_, at)| at.elapsed() < REMEMBER);
+            seen.insert(token.to_owned(), (sub.to_owned(), Instant::now()));
         }
         Ok(())
     }
 
-    fn remembered(&self, token: &str) -> bool {
-        self.seen
-            .lock()
-            .ok()
-            .and_then(|seen| seen.get(token).copied())
-            .is_some_and(|at| at.elapsed() < REMEMBER)
+    /// Whether `token` was found, for `sub`, with an app behind it within [`REMEMBER`].
+    fn remembered(&self, token: &str, sub: &str) -> bool {
+        self.seen.lock().ok().is_some_and(|seen| {
+            seen.get(token)
+                .is_some_and(|(owner, at)| owner == sub && at.elapsed() < REMEMBER)
+        })
     }
 }
 
@@ -107,21 +111,29 @@ fn sign_in_again(why: &str) -> ApiError {
     ApiError::new(ErrorCode::Unauthorized, format!("{why} Sign in again."))
 }
 
-/// A failed lookup: the token was revoked (signed out everywhere, as setting up the app does)
-/// or its account is gone (401: sign in again), the pool is throttling (503, the client may
-/// retry), or something else (500).
+/// A failed lookup: the token was revoked (signed out everywhere, as setting up the app does) or
+/// expired, or its account is gone (401: sign in again); the pool is throttling, blocked by its
+/// web ACL or failing (503, the client may retry); or something else (500).
 fn lookup_failed(e: &aws_sdk_cognitoidentityprovider::error::SdkError<GetUserError>) -> ApiError {
+    let busy = || {
+        ApiError::new(
+            ErrorCode::ServiceBusy,
+            "The sign-in service is busy; try again in a moment.",
+        )
+    };
     match e.as_service_error() {
         Some(GetUserError::NotAuthorizedException(_)) => sign_in_again(
-            "This sign-in has ended (signed out everywhere, as setting up an authenticator app does).",
+            "This sign-in has ended (it expired, or the account was signed out everywhere, as \
+             setting up an authenticator app does).",
         ),
         Some(GetUserError::UserNotFoundException(_)) => {
             sign_in_again("This account no longer exists.")
         }
-        Some(GetUserError::TooManyRequestsException(_)) => ApiError::new(
-            ErrorCode::ServiceBusy,
-            "The sign-in service is busy; try again in a moment.",
-        ),
+        Some(
+            GetUserError::TooManyRequestsException(_)
+            | GetUserError::ForbiddenException(_)
+            | GetUserError::InternalErrorException(_),
+        ) => busy(),
         _ => ApiError::internal(
             "checking the staff member's second factor in the user pool",
             aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(e),

@@ -456,7 +456,9 @@ async fn existing(
     Ok(cognito)
 }
 
-/// Revokes every refresh token of `email` (its access tokens run out within the hour).
+/// Revokes every token of `email`: refresh tokens at once; access tokens for the staff routes
+/// within a minute (they ask the pool with the token), elsewhere when they run out (within the
+/// hour).
 async fn sign_out_everywhere(
     ctx: &AwsContext,
     cognito: &Client,

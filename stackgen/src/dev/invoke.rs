@@ -341,7 +341,8 @@ impl InvokeApi {
 
 /// One `Event` invocation run behind the 202: attempted, and retried after each wait while it
 /// fails, as Lambda does; then dropped (the stack gives its functions no dead-letter queue or
-/// on-failure destination).
+/// on-failure destination). Each attempt gets a request id of its own here. A stop of
+/// `stackgen dev` ends it, waiting or queued.
 struct AsyncRetries {
     id: String,
     delays: Vec<Duration>,
@@ -354,7 +355,13 @@ impl AsyncRetries {
     async fn run(self, pool: Arc<Pool>, request: InvokeRequest) {
         let attempts = self.delays.len() + 1;
         for attempt in 1..=attempts {
-            let invoked = pool.invoke(request.clone()).await;
+            // A stop ends the run: the workers are going, an invocation queued now is never
+            // taken.
+            let invoked = tokio::select! {
+                biased;
+                _ = self.shutdown.cancelled() => return self.stopped(attempt),
+                invoked = pool.invoke(request.clone()) => invoked,
+            };
             let failed = invoked.outcome.response().is_none();
             let wait = self.delays.get(attempt - 1).filter(|_| failed);
             let after = match (failed, wait) {
@@ -376,16 +383,21 @@ impl AsyncRetries {
             );
             let Some(wait) = wait else { return };
             tokio::select! {
+                biased;
+                _ = self.shutdown.cancelled() => return self.stopped(attempt + 1),
                 _ = tokio::time::sleep(*wait) => {}
-                _ = self.shutdown.cancelled() => {
-                    self.logs.line(
-                        &self.source,
-                        format!("Invoke {} (Event): retry {attempt} not run: stackgen dev stopped", self.id),
-                    );
-                    return;
-                }
             }
         }
+    }
+
+    fn stopped(&self, attempt: usize) {
+        self.logs.line(
+            &self.source,
+            format!(
+                "Invoke {} (Event): attempt {attempt} not run: stackgen dev stopped",
+                self.id
+            ),
+        );
     }
 }
 
