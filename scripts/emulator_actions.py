@@ -270,6 +270,9 @@ def _dynamodb(body: dict, action: str, arn) -> list:
         return [(action, table(name)) for name in body.get("RequestItems", {})]
     if body.get("StreamArn"):
         return [(action, body["StreamArn"])]
+    if body.get("ShardIterator"):
+        # GetRecords: an iterator is `<stream ARN>|1|<opaque>`, in DynamoDB as in moto.
+        return [(action, body["ShardIterator"].split("|", 1)[0])]
     name = body.get("TableName")
     if not name:
         return [(action, "*")] if action in ("ListTables", "ListStreams") else []

@@ -14,10 +14,10 @@
 //! Not modelled, and never refused on their account: a statement's `Condition` (such a
 //! statement is taken as allowing), the permissions boundary (whose ceiling holds every action
 //! any role is granted; `deploy_role` checks it), resource policies, `Deny` statements (the
-//! stack writes none), and a table stream's reads (`stackgen dev` reads streams with its own
-//! key; its queue pollers sign with the function's, as Lambda's poller uses the function's
-//! role). A role with policies other than its inline ones, or a resource that does not resolve
-//! here, is said at start and not enforced, rather than refused on a guess.
+//! stack writes none). The local event source mappings read queues and streams with the
+//! function's key, as Lambda's use the function's role (finding a table's current stream is
+//! `stackgen dev`'s own call). A role with policies other than its inline ones, or a resource
+//! that does not resolve here, is said at start and not enforced, rather than refused on a guess.
 
 use std::collections::BTreeMap;
 

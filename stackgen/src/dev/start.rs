@@ -253,15 +253,21 @@ async fn poll_streams(config: &DevConfig, pools: &Pools, run: &mut Running) {
         return;
     }
     let sdk = config.emulator.sdk_config().await;
-    let client = aws_sdk_dynamodbstreams::Client::new(&sdk);
+    let lookup = aws_sdk_dynamodbstreams::Client::new(&sdk);
     for mapping in config.streams.iter().cloned() {
         let Some(pool) = pools.get(&mapping.function_id) else {
             continue;
         };
+        // The stream is read with the function's key, as Lambda reads it with its role.
+        let key = plan::function_key_id(&config.emulator, &mapping.function_id);
+        let clients = streams::StreamClients {
+            lookup: lookup.clone(),
+            read: aws_sdk_dynamodbstreams::Client::new(&config.emulator.sdk_config_as(&key).await),
+        };
         run.tasks.spawn(streams::poll(
             mapping,
             Arc::clone(pool),
-            client.clone(),
+            clients,
             config.emulator.region.clone(),
             run.logs.clone(),
             run.shutdown.clone(),

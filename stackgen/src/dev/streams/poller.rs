@@ -17,6 +17,7 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
+use super::StreamClients;
 use super::event::{first_failure, passes, record_event};
 use super::shards::{DISCOVER_EVERY, StreamReader};
 use crate::dev::logs::LogSink;
@@ -31,7 +32,7 @@ const ERROR_PAUSE: Duration = Duration::from_secs(2);
 pub async fn poll(
     mapping: StreamMapping,
     pool: Arc<Pool>,
-    streams: aws_sdk_dynamodbstreams::Client,
+    clients: StreamClients,
     region: String,
     logs: LogSink,
     shutdown: CancellationToken,
@@ -39,14 +40,14 @@ pub async fn poll(
     let source: Arc<str> = Arc::from(mapping.function_id.as_str());
     let say = |text: String| logs.line(&source, text);
     let table = mapping.table_name.as_str();
-    let Some(mut reader) = open(&streams, &mapping, &say, &shutdown).await else {
+    let Some(mut reader) = open(&clients, &mapping, &say, &shutdown).await else {
         return;
     };
     say(format!("event source {table} stream: reading new records"));
     let shards = Shards {
         mapping: &mapping,
         pool: &pool,
-        streams: &streams,
+        clients: &clients,
         region: &region,
         say: &say,
         shutdown: &shutdown,
@@ -75,7 +76,7 @@ pub async fn poll(
 struct Shards<'a, F: Fn(String)> {
     mapping: &'a StreamMapping,
     pool: &'a Arc<Pool>,
-    streams: &'a aws_sdk_dynamodbstreams::Client,
+    clients: &'a StreamClients,
     region: &'a str,
     say: &'a F,
     shutdown: &'a CancellationToken,
@@ -92,7 +93,8 @@ impl<F: Fn(String)> Shards<'_, F> {
         }
         let limit = i32::try_from(self.mapping.batch_size.clamp(1, 1000)).unwrap_or(100);
         let got = self
-            .streams
+            .clients
+            .read
             .get_records()
             .shard_iterator(current)
             .limit(limit)
@@ -146,7 +148,7 @@ impl<F: Fn(String)> Shards<'_, F> {
                 "retrying"
             }
         ));
-        if expired && let Ok(fresh) = reader.reopen(self.streams, &reader.shards[i]).await {
+        if expired && let Ok(fresh) = reader.reopen(&self.clients.read, &reader.shards[i]).await {
             reader.shards[i].iterator = fresh;
         } else {
             tokio::time::sleep(ERROR_PAUSE).await;
@@ -157,7 +159,7 @@ impl<F: Fn(String)> Shards<'_, F> {
     /// look succeeds again.
     async fn discover(&self, reader: &mut StreamReader, failed_before: &mut bool) {
         let table = self.mapping.table_name.as_str();
-        match reader.discover(self.streams, table).await {
+        match reader.discover(self.clients, table).await {
             Ok(news) => {
                 *failed_before = false;
                 for news in news {
@@ -177,14 +179,14 @@ impl<F: Fn(String)> Shards<'_, F> {
 
 /// The table's stream, read from its end, once the emulator has it.
 async fn open(
-    streams: &aws_sdk_dynamodbstreams::Client,
+    clients: &StreamClients,
     mapping: &StreamMapping,
     say: &impl Fn(String),
     shutdown: &CancellationToken,
 ) -> Option<StreamReader> {
     let mut warned = false;
     while !shutdown.is_cancelled() {
-        match StreamReader::open(streams, &mapping.table_name).await {
+        match StreamReader::open(clients, &mapping.table_name).await {
             Ok(reader) => return Some(reader),
             Err(reason) if !warned => {
                 say(format!(

@@ -20,6 +20,8 @@ use std::time::Duration;
 use aws_sdk_dynamodbstreams::Client;
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 
+use super::StreamClients;
+
 /// How often the stream's shards (and the table's stream itself) are listed again.
 pub const DISCOVER_EVERY: Duration = Duration::from_secs(5);
 
@@ -51,23 +53,29 @@ pub struct StreamReader {
 
 impl StreamReader {
     /// The table's stream, each of its shards read from its end.
-    pub async fn open(streams: &Client, table: &str) -> Result<Self, String> {
-        let arn = current_stream(streams, table).await?;
+    pub async fn open(clients: &StreamClients, table: &str) -> Result<Self, String> {
+        let arn = current_stream(&clients.lookup, table).await?;
         let mut reader = StreamReader {
             arn,
             shards: Vec::new(),
             known: HashSet::new(),
         };
-        reader.add_new(streams, ShardIteratorType::Latest).await?;
+        reader
+            .add_new(&clients.read, ShardIteratorType::Latest)
+            .await?;
         Ok(reader)
     }
 
     /// Looks again: a new stream replaces this one (read from its start), new shards are added
     /// (from their start). Returns what changed, for the log.
-    pub async fn discover(&mut self, streams: &Client, table: &str) -> Result<Vec<String>, String> {
+    pub async fn discover(
+        &mut self,
+        clients: &StreamClients,
+        table: &str,
+    ) -> Result<Vec<String>, String> {
         self.shards.retain(|s| s.iterator.is_some());
         let mut news = Vec::new();
-        let arn = current_stream(streams, table).await?;
+        let arn = current_stream(&clients.lookup, table).await?;
         if arn != self.arn {
             news.push(format!(
                 "the table's stream is a new one ({arn}); reading it from its start"
@@ -79,7 +87,7 @@ impl StreamReader {
             };
         }
         for id in self
-            .add_new(streams, ShardIteratorType::TrimHorizon)
+            .add_new(&clients.read, ShardIteratorType::TrimHorizon)
             .await?
         {
             news.push(format!("new shard {id}; reading it from its start"));
