@@ -63,12 +63,9 @@ pub fn plan(
 ) -> RolePolicies {
     let mut out = RolePolicies::default();
     for function in functions {
-        match key_policy(resolver, function, account, &mut out.notes) {
-            Some(policy) => {
-                out.keys
-                    .insert(function_key_id(emulator, &function.id), policy);
-            }
-            None => continue,
+        if let Some(policy) = key_policy(resolver, function, account, &mut out.notes) {
+            out.keys
+                .insert(function_key_id(emulator, &function.id), policy);
         }
     }
     out
