@@ -450,8 +450,21 @@ test("storefront and back office against the live stack", async (t) => {
     assert.equal(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Back office" }).count(), 0);
 
     // Candidates: products shown on the page, in stock with 3+ units, with unique names.
-    const skus = await page.locator("article[data-sku]").evaluateAll((els) => els.map((e) => e.dataset.sku));
-    const products = await Promise.all(skus.map((sku) => api(`/catalog/${encodeURIComponent(sku)}`)));
+    // The demo photos are made after the deploy (upload, queue, images function): a page loaded
+    // before the last one was done shows a placeholder where the API now names a photo. Reload
+    // until the page and the API agree on which products have one.
+    const products = await eventually("the page showing the photos the API names", async () => {
+      const skus = await page.locator("article[data-sku]").evaluateAll((els) => els.map((e) => e.dataset.sku));
+      const shown = await Promise.all(skus.map((sku) => api(`/catalog/${encodeURIComponent(sku)}`)));
+      for (const p of shown) {
+        if (Boolean(p.image) !== (await card(p).locator("img.product-photo").count()) > 0) {
+          await page.reload();
+          await page.getByRole("article").first().waitFor();
+          return false;
+        }
+      }
+      return shown;
+    }, 30_000);
     const names = products.map((p) => p.name);
     const usable = products.filter((p) => p.inStock && p.stock >= 3 && names.indexOf(p.name) === names.lastIndexOf(p.name));
     assert.ok(usable.length >= 2, `the catalog needs two in-stock products with 3+ units; found ${usable.map((p) => p.sku).join(", ") || "none"}`);
