@@ -29,23 +29,24 @@ const BUCKET: &str = "AssetsBucket";
 fn template() -> Result<(String, Vec<SecretNames>), Box<dyn std::error::Error>> {
     let mut tags = Tags::new();
     tags.set("Project", "secrets");
-    let mut t = Template::new("generated secret test", tags);
-    t.parameter(
-        BUCKET,
-        Parameter::string("where deploy would keep the zips"),
-    );
-    let token = t.secret(SECRET, "a generated token.");
-    // Something named after the value in use, and what a sender would send (an output: moto
-    // does not replace a queue whose name changes, so the queue cannot show it).
-    let queue = Queue::new().queue_name(stackgen::sub!("secrets-", token.current()));
-    t.add("Queue", queue);
-    t.output(
-        "InUse",
-        stackgen::model::Output::new(
-            "the value in use (a test's stand-in for a sender)",
-            token.current(),
-        ),
-    );
+    let (t, ()) = Template::build("generated secret test", tags, &(), |t, _| {
+        t.parameter(
+            BUCKET,
+            Parameter::string("where deploy would keep the zips"),
+        );
+        let token = t.secret(SECRET, "a generated token.");
+        // Something named after the value in use, and what a sender would send (an output: moto
+        // does not replace a queue whose name changes, so the queue cannot show it).
+        let queue = Queue::new().queue_name(stackgen::sub!("secrets-", token.current()));
+        t.add("Queue", queue);
+        t.output(
+            "InUse",
+            stackgen::model::Output::new(
+                "the value in use (a test's stand-in for a sender)",
+                token.current(),
+            ),
+        );
+    });
     Ok((t.render(Format::Json)?, t.secrets().to_vec()))
 }
 
@@ -167,26 +168,27 @@ async fn a_secret_is_generated_once_kept_by_every_deploy_and_rotated_slot_by_slo
 fn single_valued_template() -> Result<String, Box<dyn std::error::Error>> {
     let mut tags = Tags::new();
     tags.set("Project", "secrets");
-    let mut t = Template::new("generated secret test", tags);
-    t.parameter(
-        BUCKET,
-        Parameter::string("where deploy would keep the zips"),
-    );
-    let token = t.parameter(
-        SECRET,
-        Parameter {
-            no_echo: true,
-            ..Parameter::string("a generated token.")
-        },
-    );
-    t.add(
-        "Queue",
-        Queue::new().queue_name(stackgen::sub!("secrets-", token.value())),
-    );
-    t.output(
-        "InUse",
-        stackgen::model::Output::new("the value in use", token.value()),
-    );
+    let (t, ()) = Template::build("generated secret test", tags, &(), |t, _| {
+        t.parameter(
+            BUCKET,
+            Parameter::string("where deploy would keep the zips"),
+        );
+        let token = t.parameter(
+            SECRET,
+            Parameter {
+                no_echo: true,
+                ..Parameter::string("a generated token.")
+            },
+        );
+        t.add(
+            "Queue",
+            Queue::new().queue_name(stackgen::sub!("secrets-", token.value())),
+        );
+        t.output(
+            "InUse",
+            stackgen::model::Output::new("the value in use", token.value()),
+        );
+    });
     Ok(t.render(Format::Json)?)
 }
 

@@ -64,69 +64,70 @@ fn model_coverage_template() -> String {
     let mut tags = Tags::new();
     tags.set("Project", "grocer");
     tags.set("Env", "test");
-    let mut t = Template::new("model coverage", tags);
-    let suffix = t.parameter("Suffix", Parameter::string("Optional queue name suffix."));
-    let has_suffix = t.condition(
-        "HasSuffix",
-        Condition::Not(Box::new(Condition::Equals(suffix.value(), "".into()))),
-    );
-    let queue = t.add_with(
-        "Jobs",
-        Queue::new()
-            .queue_name(Value::if_(
-                &has_suffix,
-                stackgen::sub!("jobs-", suffix.value()),
-                "jobs".into(),
-            ))
-            .message_retention_period(3600)
-            .visibility_timeout(30)
-            .kms_master_key_id("alias/aws/sqs")
-            .kms_data_key_reuse_period_seconds(300),
-        Options::new().data_policy(stackgen::model::DeletionPolicy::Delete),
-    );
-    t.add(
-        "JobsPolicy",
-        QueuePolicy {
-            queues: vec![queue.url()],
-            policy_document: PolicyDocument::new(vec![Statement::deny_insecure_transport(
-                &["sqs:SendMessage"],
-                vec![queue.arn()],
+    let (t, ()) = Template::build("model coverage", tags, &(), |t, _| {
+        let suffix = t.parameter("Suffix", Parameter::string("Optional queue name suffix."));
+        let has_suffix = t.condition(
+            "HasSuffix",
+            Condition::Not(Box::new(Condition::Equals(suffix.value(), "".into()))),
+        );
+        let queue = t.add_with(
+            "Jobs",
+            Queue::new()
+                .queue_name(Value::if_(
+                    &has_suffix,
+                    stackgen::sub!("jobs-", suffix.value()),
+                    "jobs".into(),
+                ))
+                .message_retention_period(3600)
+                .visibility_timeout(30)
+                .kms_master_key_id("alias/aws/sqs")
+                .kms_data_key_reuse_period_seconds(300),
+            Options::new().data_policy(stackgen::model::DeletionPolicy::Delete),
+        );
+        t.add(
+            "JobsPolicy",
+            QueuePolicy {
+                queues: vec![queue.url()],
+                policy_document: PolicyDocument::new(vec![Statement::deny_insecure_transport(
+                    &["sqs:SendMessage"],
+                    vec![queue.arn()],
+                )]),
+            },
+        );
+        let role = t.add(
+            "SchedulerRole",
+            Role::new(PolicyDocument::new(vec![Statement::trust(
+                Principal::Service(vec!["scheduler.amazonaws.com".into()]),
+            )]))
+            .description("Lets the schedule send to the queue")
+            .policies([InlinePolicy::new(
+                PolicyDocument::new(vec![Statement::allow(
+                    "Send",
+                    &["sqs:SendMessage"],
+                    vec![queue.arn()],
+                )]),
+                "send",
             )]),
-        },
-    );
-    let role = t.add(
-        "SchedulerRole",
-        Role::new(PolicyDocument::new(vec![Statement::trust(
-            Principal::Service(vec!["scheduler.amazonaws.com".into()]),
-        )]))
-        .description("Lets the schedule send to the queue")
-        .policies([InlinePolicy::new(
-            PolicyDocument::new(vec![Statement::allow(
-                "Send",
-                &["sqs:SendMessage"],
-                vec![queue.arn()],
-            )]),
-            "send",
-        )]),
-    );
-    t.add(
-        "Nightly",
-        Schedule::new(
-            FlexibleTimeWindow::new(FlexibleTimeWindowMode::Off),
-            "cron(0 22 * * ? *)",
-            Target::new(queue.arn(), role.arn()).input("{}"),
-        )
-        .name("grocer-test-nightly")
-        .description("Nightly job")
-        .schedule_expression_timezone("UTC")
-        .state(ScheduleState::Enabled),
-    );
-    t.add(
-        "Nat",
-        stackgen::model::ec2::NatGateway::new()
-            .subnet_id("subnet-0123456789abcdef0")
-            .allocation_id("eipalloc-0123456789abcdef0"),
-    );
+        );
+        t.add(
+            "Nightly",
+            Schedule::new(
+                FlexibleTimeWindow::new(FlexibleTimeWindowMode::Off),
+                "cron(0 22 * * ? *)",
+                Target::new(queue.arn(), role.arn()).input("{}"),
+            )
+            .name("grocer-test-nightly")
+            .description("Nightly job")
+            .schedule_expression_timezone("UTC")
+            .state(ScheduleState::Enabled),
+        );
+        t.add(
+            "Nat",
+            stackgen::model::ec2::NatGateway::new()
+                .subnet_id("subnet-0123456789abcdef0")
+                .allocation_id("eipalloc-0123456789abcdef0"),
+        );
+    });
     match t.render(Format::Yaml) {
         Ok(text) => text,
         Err(e) => panic!("{e}"),

@@ -23,13 +23,14 @@
 //! use stackgen_model::services::lambda::{Code, Function};
 //! use stackgen_model::services::sqs::Queue;
 //!
-//! let mut t = Template::new("example", Tags::new());
+//! # let _ = Template::build("example", Tags::new(), &(), |t, _| {
 //! let lambda = Principal::Service(vec!["lambda.amazonaws.com".into()]);
 //! let trust = PolicyDocument::new(vec![Statement::trust(lambda)]);
 //! let role = t.add("fn role", Role::new(trust));
 //! let queue = t.add("jobs", Queue::new());
 //! let function = Function::new(Code::new(), role.arn());
 //! # let _ = (function, queue);
+//! # });
 //! ```
 //!
 //! and nothing else: the same code with the queue's ARN in the role's place does not compile.
@@ -40,13 +41,14 @@
 //! use stackgen_model::services::lambda::{Code, Function};
 //! use stackgen_model::services::sqs::Queue;
 //!
-//! let mut t = Template::new("example", Tags::new());
+//! # let _ = Template::build("example", Tags::new(), &(), |t, _| {
 //! let lambda = Principal::Service(vec!["lambda.amazonaws.com".into()]);
 //! let trust = PolicyDocument::new(vec![Statement::trust(lambda)]);
 //! let role = t.add("fn role", Role::new(trust));
 //! let queue = t.add("jobs", Queue::new());
 //! let function = Function::new(Code::new(), queue.arn());
 //! # let _ = (function, role);
+//! # });
 //! ```
 
 use std::fmt;
@@ -166,12 +168,12 @@ impl<R, K> Serialize for Attr<R, K> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cfn::Template;
+    use crate::cfn::Draft;
     use crate::services::sqs::Queue;
 
     #[test]
     fn an_attribute_renders_as_its_value_and_converts_into_one() {
-        let mut t = Template::new("t", crate::cfn::Tags::new());
+        let mut t = Draft::new("t", crate::cfn::Tags::new());
         let queue = t.add("orders", Queue::new());
         let arn = queue.arn();
         assert_eq!(

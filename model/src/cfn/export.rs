@@ -16,26 +16,31 @@
 //! use stackgen_model::cfn::{Tags, Template};
 //! use stackgen_model::services::sqs::Queue;
 //!
-//! let mut producer = Template::new("edge", Tags::new());
-//! let queue = producer.add("Jobs", Queue::new());
-//! let export = producer.export("shop-edge", "JobsQueueArn", "the jobs queue", queue.arn());
-//!
-//! let mut consumer = Template::new("main", Tags::new());
-//! let arn = consumer.import("JobsQueueArn", &export);
+//! let (_producer, export) = Template::build("edge", Tags::new(), &(), |t, _| {
+//!     let queue = t.add("Jobs", Queue::new());
+//!     t.export("shop-edge", "JobsQueueArn", "the jobs queue", queue.arn())
+//! });
+//! let (consumer, ()) = Template::build("main", Tags::new(), &export, |t, export| {
+//!     let arn = t.import("JobsQueueArn", export);
+//! #   let _ = arn;
+//! });
 //! assert_eq!(consumer.imports()[0].stack, "shop-edge");
-//! # let _ = arn;
 //! ```
+//!
+//! An export names its output and holds no id of the producing template, so it can leave the
+//! producer's builder ([`Draft`] says why a handle cannot).
 
 use std::marker::PhantomData;
 
 use super::attr::Attr;
-use super::template::{Import, Output, Parameter, Template};
+use super::draft::Draft;
+use super::template::{Import, Output, Parameter};
 use super::value::{LogicalId, Value};
 
 /// An output of stack `stack` holding an attribute of kind `K` of a resource of type `R`.
 pub struct Export<R, K> {
     stack: String,
-    output: LogicalId,
+    output: String,
     description: String,
     _of: PhantomData<fn() -> (R, K)>,
 }
@@ -47,12 +52,12 @@ impl<R, K> Export<R, K> {
     }
 
     /// The output's key in the producing stack.
-    pub fn output(&self) -> &LogicalId {
+    pub fn output(&self) -> &str {
         &self.output
     }
 }
 
-impl Template {
+impl Draft {
     /// Declares output `name` with `attr` and returns the typed export another template can
     /// [`import`](Template::import). `stack` is the name this template is deployed as.
     pub fn export<R, K>(
@@ -65,7 +70,7 @@ impl Template {
         let output = self.output(name, Output::new(description, attr.into_value()));
         Export {
             stack: stack.to_owned(),
-            output,
+            output: output.as_str().to_owned(),
             description: description.to_owned(),
             _of: PhantomData,
         }
@@ -76,15 +81,13 @@ impl Template {
     pub fn import<R, K>(&mut self, name: &str, export: &Export<R, K>) -> Attr<R, K> {
         let description = format!(
             "{} (output {} of stack {}, filled in by stackgen)",
-            export.description,
-            export.output.as_str(),
-            export.stack
+            export.description, export.output, export.stack
         );
         let param = self.parameter(name, Parameter::string(&description));
-        self.record_import(Import {
+        self.template_mut().record_import(Import {
             parameter: param.id().clone(),
             stack: export.stack.clone(),
-            output: export.output.clone(),
+            output: LogicalId::new(&export.output),
         });
         Attr::external(Value::reference(param.id().clone()))
     }

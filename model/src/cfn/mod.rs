@@ -7,6 +7,7 @@
 //! at that rendering edge.
 
 pub mod attr;
+mod draft;
 mod export;
 mod json;
 pub(crate) mod policy;
@@ -21,6 +22,7 @@ pub(crate) mod value;
 mod yaml;
 
 pub use attr::{Arn, Attr, Id, Name, Url, kind};
+pub use draft::Draft;
 pub use export::Export;
 pub use json::Json;
 pub use policy::{Effect, Operator, PolicyCondition, PolicyDocument, Principal, Statement};

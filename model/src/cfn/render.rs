@@ -155,6 +155,7 @@ impl Template {
 
 #[cfg(test)]
 mod tests {
+    use crate::cfn::Draft;
     use crate::cfn::{
         Condition, DeletionPolicy, Format, Options, Output, Parameter, Tags, Template,
     };
@@ -163,7 +164,7 @@ mod tests {
     /// Every part of the frame: parameters, conditions, a resource with each attribute, one
     /// whose properties are empty (left out), outputs with a condition and an export.
     fn everything() -> Template {
-        let mut t = Template::new("all \"parts\"\n", Tags::new());
+        let mut t = Draft::new("all \"parts\"\n", Tags::new());
         let p = t.parameter("Stage", Parameter::string("the stage"));
         let on = t.condition(
             "IsProd",
@@ -183,7 +184,7 @@ mod tests {
         out.condition = Some(on.id().clone());
         out.export_name = Some(p.value());
         t.output("Url", out);
-        t
+        t.finish()
     }
 
     /// The hand-written frame and `Pretty` write exactly serde_json's pretty format: the text

@@ -14,7 +14,8 @@
 //! carries a value the checkers accept. The value sent before the rotation stays accepted until
 //! the next rotation replaces its slot: rotating twice retires a value that leaked.
 
-use super::template::{Condition, ConditionHandle, ParamHandle, Parameter, Template};
+use super::draft::Draft;
+use super::template::{Condition, ConditionHandle, ParamHandle, Parameter};
 use super::value::{LogicalId, Value};
 
 /// Lower-case hex digits in a generated secret (32 random bytes).
@@ -82,14 +83,14 @@ impl Secret {
     }
 }
 
-impl Template {
+impl Draft {
     /// Declares secret `name` (see the module doc). CloudFormation shows the slots as `****`;
     /// the resources given a value hold it as given (whoever may read their configuration may
     /// read it).
     pub fn secret(&mut self, name: &str, description: &str) -> Secret {
         // Slot A keeps the bare name: a stack deployed when the secret had one value keeps it
         // there (deploy sends UsePreviousValue for a parameter the stack has), and only B is new.
-        let slot = |t: &mut Template, letter: &str| -> ParamHandle {
+        let slot = |t: &mut Draft, letter: &str| -> ParamHandle {
             let id = if letter == SECRET_SLOTS[0] {
                 name.to_owned()
             } else {
@@ -131,7 +132,7 @@ impl Template {
             slots: [a.id().clone(), b.id().clone()],
             active: active.id().clone(),
         };
-        self.record_secret(names.clone());
+        self.template_mut().record_secret(names.clone());
         Secret {
             names,
             first_active,
@@ -142,12 +143,13 @@ impl Template {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cfn::Draft;
     use crate::cfn::{Format, Tags};
     use crate::services::sqs::Queue;
 
     #[test]
     fn a_secret_is_two_no_echo_slots_and_the_one_in_use() {
-        let mut t = Template::new("test", Tags::new());
+        let mut t = Draft::new("test", Tags::new());
         t.parameter("Plain", Parameter::string("not secret"));
         let s = t.secret("Token", "a generated token.");
         t.add("Q", Queue::new().queue_name(crate::sub!("q-", s.current())));

@@ -1,17 +1,18 @@
 //! The template: typed resources, parameters, conditions and outputs, and the handles that
 //! let one resource refer to another.
 //!
-//! `Template::add` stamps the environment's required tags on the resource (when its type is
-//! taggable) and returns a [`Handle`] whose typed accessors (`table.arn()`, `queue.url()`, …)
-//! are the only way to reference it. CloudFormation infers ordering from those references, so
-//! `DependsOn` is only written where a caller asks for an ordering no reference expresses;
-//! [`Template::validate`] refuses a `DependsOn` that a reference already implies (cfn-lint
-//! W3005) and any reference to an id the template does not declare, such as a handle of another
-//! template (a run-time check, not a compile error: `docs/adr/0015-…` says why).
+//! A template is built in a [`Draft`](super::Draft) (`draft.rs`, which says why a handle cannot
+//! reach another template): `Draft::add` stamps the environment's required tags on the resource
+//! (when its type is taggable) and returns a [`Handle`] whose typed accessors (`table.arn()`,
+//! `queue.url()`, …) are the only way to reference it. CloudFormation infers ordering from those
+//! references, so `DependsOn` is only written where a caller asks for an ordering no reference
+//! expresses; [`Template::validate`] refuses a `DependsOn` that a reference already implies
+//! (cfn-lint W3005) and any reference to an id the template does not declare.
 //!
-//! This file says what a template holds and how it is built. What is done with a finished one
-//! lives beside it, each an `impl Template` of its own that this file does not import: the check
-//! (`validate.rs`), rendering (`render.rs`) and the exports other templates import (`export.rs`).
+//! This file says what a template holds. How it is built, and what is done with a finished one,
+//! lives beside it, each an `impl` of its own that this file does not import: building
+//! (`draft.rs`), the check (`validate.rs`), rendering (`render.rs`) and the exports other
+//! templates import (`export.rs`).
 
 use super::secret::SecretNames;
 use std::any::Any;
@@ -340,6 +341,10 @@ pub struct ParamHandle {
 }
 
 impl ParamHandle {
+    pub(super) fn new(id: LogicalId) -> Self {
+        ParamHandle { id }
+    }
+
     pub fn id(&self) -> &LogicalId {
         &self.id
     }
@@ -382,6 +387,10 @@ pub struct ConditionHandle {
 }
 
 impl ConditionHandle {
+    pub(super) fn new(id: LogicalId) -> Self {
+        ConditionHandle { id }
+    }
+
     pub fn id(&self) -> &LogicalId {
         &self.id
     }
@@ -476,22 +485,23 @@ pub struct Import {
     pub output: LogicalId,
 }
 
-/// A CloudFormation template under construction.
+/// A CloudFormation template: built and changed only through a [`Draft`](super::Draft)
+/// ([`Template::build`], [`Template::edit`]); read, checked and rendered as it is.
 #[derive(Debug, Default)]
 pub struct Template {
-    description: String,
-    required_tags: Tags,
-    parameters: Vec<(LogicalId, Parameter)>,
-    conditions: Vec<(LogicalId, Condition)>,
-    resources: Vec<Entry>,
-    outputs: Vec<(LogicalId, Output)>,
-    duplicates: Vec<String>,
-    imports: Vec<Import>,
-    secrets: Vec<SecretNames>,
+    pub(super) description: String,
+    pub(super) required_tags: Tags,
+    pub(super) parameters: Vec<(LogicalId, Parameter)>,
+    pub(super) conditions: Vec<(LogicalId, Condition)>,
+    pub(super) resources: Vec<Entry>,
+    pub(super) outputs: Vec<(LogicalId, Output)>,
+    pub(super) duplicates: Vec<String>,
+    pub(super) imports: Vec<Import>,
+    pub(super) secrets: Vec<SecretNames>,
 }
 
 impl Template {
-    /// A template whose taggable resources all get `required_tags`.
+    /// An empty template whose taggable resources will all get `required_tags`.
     pub fn new(description: &str, required_tags: Tags) -> Self {
         Template {
             description: description.to_owned(),
@@ -508,61 +518,6 @@ impl Template {
         &self.required_tags
     }
 
-    fn claim(&mut self, name: &str) -> LogicalId {
-        let id = LogicalId::new(name);
-        let taken = self.resources.iter().any(|e| e.id == id)
-            || self.parameters.iter().any(|(p, _)| *p == id)
-            || self.conditions.iter().any(|(c, _)| *c == id);
-        if taken {
-            self.duplicates.push(id.as_str().to_owned());
-        }
-        id
-    }
-
-    /// Adds a resource named `name` (made into a PascalCase logical id).
-    pub fn add<T: Resource>(&mut self, name: &str, resource: T) -> Handle<T> {
-        self.add_with(name, resource, Options::default())
-    }
-
-    /// Adds a resource with attributes (`DeletionPolicy`, checkov skips, …).
-    pub fn add_with<T: Resource>(
-        &mut self,
-        name: &str,
-        mut resource: T,
-        options: Options,
-    ) -> Handle<T> {
-        let id = self.claim(name);
-        if let Some(tags) = resource.tags_mut() {
-            for t in self.required_tags.iter() {
-                tags.set(&t.key, &t.value);
-            }
-        }
-        self.resources
-            .push(Entry::new(id.clone(), Box::new(resource), options));
-        Handle::new(id)
-    }
-
-    pub fn parameter(&mut self, name: &str, parameter: Parameter) -> ParamHandle {
-        let id = self.claim(name);
-        self.parameters.push((id.clone(), parameter));
-        ParamHandle { id }
-    }
-
-    pub fn condition(&mut self, name: &str, condition: Condition) -> ConditionHandle {
-        let id = self.claim(name);
-        self.conditions.push((id.clone(), condition));
-        ConditionHandle { id }
-    }
-
-    pub fn output(&mut self, name: &str, output: Output) -> LogicalId {
-        let id = LogicalId::new(name);
-        if self.outputs.iter().any(|(o, _)| *o == id) {
-            self.duplicates.push(id.as_str().to_owned());
-        }
-        self.outputs.push((id.clone(), output));
-        id
-    }
-
     pub fn entries(&self) -> &[Entry] {
         &self.resources
     }
@@ -571,17 +526,9 @@ impl Template {
         self.resources.iter().find(|e| e.id == *id)
     }
 
-    pub fn entry_mut(&mut self, id: &LogicalId) -> Option<&mut Entry> {
-        self.resources.iter_mut().find(|e| e.id == *id)
-    }
-
     /// Finds a resource by its logical id as text.
     pub fn entry_named(&self, id: &str) -> Option<&Entry> {
         self.resources.iter().find(|e| e.id == id)
-    }
-
-    pub fn entry_named_mut(&mut self, id: &str) -> Option<&mut Entry> {
-        self.resources.iter_mut().find(|e| e.id == id)
     }
 
     /// Removes a resource (for tests that build a breaking stack).
@@ -597,26 +544,12 @@ impl Template {
             .filter_map(|e| e.downcast::<T>().map(|r| (&e.id, r)))
     }
 
-    /// Handles to every resource of type `T` the template holds, in declaration order (for
-    /// cross-cutting grants, such as the kill switch acting on every function of the stack).
-    pub fn handles<T: Resource>(&self) -> impl Iterator<Item = Handle<T>> + '_ {
-        self.resources::<T>().map(|(id, _)| Handle::new(id.clone()))
-    }
-
     pub fn get<T: Resource>(&self, id: &LogicalId) -> Option<&T> {
         self.entry(id).and_then(Entry::downcast)
     }
 
-    pub fn get_mut<T: Resource>(&mut self, id: &LogicalId) -> Option<&mut T> {
-        self.entry_mut(id).and_then(Entry::downcast_mut)
-    }
-
     pub fn resource<T: Resource>(&self, handle: &Handle<T>) -> Option<&T> {
         self.get(handle.id())
-    }
-
-    pub fn resource_mut<T: Resource>(&mut self, handle: &Handle<T>) -> Option<&mut T> {
-        self.get_mut(handle.id())
     }
 
     pub fn parameters(&self) -> impl ExactSizeIterator<Item = (&LogicalId, &Parameter)> {
@@ -649,10 +582,6 @@ impl Template {
         self.conditions.iter().map(|(k, v)| (k, v))
     }
 
-    pub fn outputs_mut(&mut self) -> impl Iterator<Item = (&LogicalId, &mut Output)> {
-        self.outputs.iter_mut().map(|(k, v)| (&*k, v))
-    }
-
     /// The ids declared twice, which [`Template::validate`] refuses.
     pub(crate) fn duplicate_ids(&self) -> &[String] {
         &self.duplicates
@@ -678,6 +607,7 @@ pub fn serialize_one_or_many<S: Serializer, V: Serialize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cfn::Draft;
     use crate::cfn::{Pseudo, Tags};
     use crate::services::apigw::Api;
     use crate::services::sqs::Queue;
@@ -707,7 +637,7 @@ mod tests {
 
     #[test]
     fn references_come_from_handles_and_tags_are_stamped_in_each_shape() {
-        let mut t = Template::new("test", tags());
+        let mut t = Draft::new("test", tags());
         let dlq = t.add("jobs dlq", queue("dlq"));
         let q = queue("jobs").redrive_policy(crate::services::sqs::RedrivePolicy {
             dead_letter_target_arn: dlq.arn(),
@@ -751,9 +681,9 @@ mod tests {
 
     #[test]
     fn a_handle_from_another_template_is_refused() {
-        let mut other = Template::new("other", Tags::new());
+        let mut other = Draft::new("other", Tags::new());
         let foreign = other.add("Elsewhere", queue("x"));
-        let mut t = Template::new("test", Tags::new());
+        let mut t = Draft::new("test", Tags::new());
         t.output("Url", Output::new("url", foreign.url()));
         assert_eq!(
             t.validate(),
@@ -766,7 +696,7 @@ mod tests {
 
     #[test]
     fn duplicate_ids_are_refused() {
-        let mut t = Template::new("test", Tags::new());
+        let mut t = Draft::new("test", Tags::new());
         t.add("jobs", queue("a"));
         t.add("Jobs", queue("b"));
         assert_eq!(t.validate(), Err(TemplateError::DuplicateId("Jobs".into())));
@@ -774,7 +704,7 @@ mod tests {
 
     #[test]
     fn depends_on_only_where_no_reference_orders_it() {
-        let mut t = Template::new("test", Tags::new());
+        let mut t = Draft::new("test", Tags::new());
         let a = t.add("A", queue("a"));
         let b = t.add_with("B", queue("b"), Options::new().depends_on(&a));
         assert!(t.validate().is_ok());
@@ -795,7 +725,7 @@ mod tests {
 
     #[test]
     fn parameters_conditions_and_if() {
-        let mut t = Template::new("test", Tags::new());
+        let mut t = Draft::new("test", Tags::new());
         let p = t.parameter("Suffix", Parameter::string("a suffix"));
         let c = t.condition(
             "HasSuffix",
@@ -830,7 +760,7 @@ mod tests {
     #[test]
     fn renders_json_and_yaml_deterministically() {
         let build = || {
-            let mut t = Template::new("test", tags());
+            let mut t = Draft::new("test", tags());
             let a = t.add("A", queue("a"));
             t.add_with(
                 "B",
@@ -867,7 +797,7 @@ mod tests {
 
     #[test]
     fn typed_lookup_and_mutation() {
-        let mut t = Template::new("test", Tags::new());
+        let mut t = Draft::new("test", Tags::new());
         let a = t.add("A", queue("a"));
         if let Some(q) = t.resource_mut(&a) {
             q.visibility_timeout = Some(99.into());
@@ -878,7 +808,7 @@ mod tests {
         );
         assert_eq!(t.resources::<Queue>().count(), 1);
         assert_eq!(t.resources::<Api>().count(), 0);
-        assert!(t.remove("A").is_some());
+        assert!(t.template_mut().remove("A").is_some());
         assert!(t.entries().is_empty());
     }
 }

@@ -4,8 +4,9 @@
 //! Every `Ref`, `Fn::GetAtt`, `Fn::Sub` placeholder, `Fn::If` condition, resource `Condition`
 //! and `DependsOn` must name something the template declares, and no `DependsOn` may repeat a
 //! reference (cfn-lint W3005). The references come from the typed values (`references.rs`). A
-//! handle of another template fails here, at synth, not at compile time:
-//! `docs/adr/0015-references-across-templates-are-refused-at-synth.md` says why.
+//! handle of another template cannot be passed to a template's builder (`draft.rs`); what can
+//! still arrive on purpose (a value kept in a `thread_local!`, or copied out of a second template
+//! built inside a builder) fails here, at synth.
 
 use std::collections::HashSet;
 
@@ -109,12 +110,13 @@ fn named_conditions(c: &Condition, out: &mut Vec<Reference>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cfn::Draft;
     use crate::cfn::{Options, Output, Tags, Value};
     use crate::services::sqs::Queue;
 
     #[test]
     fn the_template_check_covers_conditions_outputs_and_depends_on() {
-        let mut t = Template::new("t", Tags::new());
+        let mut t = Draft::new("t", Tags::new());
         let q = t.add("Q", Queue::new());
         t.condition(
             "Alias",
@@ -128,14 +130,14 @@ mod tests {
             })
         );
 
-        let mut t = Template::new("t", Tags::new());
+        let mut t = Draft::new("t", Tags::new());
         let q2 = t.add("Q", Queue::new());
         let mut out = Output::new("url", q2.url());
         out.condition = Some(crate::cfn::LogicalId::new("Nowhere"));
         t.output("Url", out);
         assert!(matches!(check(&t), Err(TemplateError::Dangling { to, .. }) if to == "Nowhere"));
 
-        let mut t = Template::new("t", Tags::new());
+        let mut t = Draft::new("t", Tags::new());
         let a = t.add("A", Queue::new());
         t.add_with(
             "B",

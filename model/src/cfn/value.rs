@@ -14,15 +14,24 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// The logical id of something a template declares (resource, parameter or condition).
 ///
-/// Only the template creates these, so holding one means the thing exists (in some template;
-/// [`Template::validate`](super::Template::validate) catches a handle used in the wrong one).
+/// Only the template creates these, so holding one means the thing exists in the template that
+/// made it. Neither `Send` nor `Sync`, and neither is anything that holds one (a handle, a value
+/// that refers to a resource, a template): that is what keeps them inside the builder of their
+/// own template ([`Draft`](super::Draft) says how).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct LogicalId(String);
+pub struct LogicalId(String, InItsTemplate);
+
+/// What makes a [`LogicalId`] neither `Send` nor `Sync`; in a compile error it reads "`*const ()`
+/// cannot be sent between threads safely … required because it appears within the type
+/// `InItsTemplate`": a handle or a value that refers to a resource was passed into or out of a
+/// template's builder.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct InItsTemplate(std::marker::PhantomData<*const ()>);
 
 impl LogicalId {
     /// Builds an id from a human name: `report-builder` + `Function` → `ReportBuilderFunction`.
     pub(crate) fn new(name: &str) -> Self {
-        LogicalId(pascal_case(name))
+        LogicalId(pascal_case(name), InItsTemplate::default())
     }
 
     pub fn as_str(&self) -> &str {

@@ -272,7 +272,7 @@ async fn visit(ctx: &AwsContext, stack: &RetailStack, reset: bool) -> Result<Vec
     for f in &stack.functions {
         let declared = stack
             .template
-            .entry(&f.logical_id)
+            .entry_named(&f.logical_id)
             .and_then(|e| e.downcast::<Function>())
             .and_then(Function::reserved_concurrency)
             .and_then(|n| i32::try_from(n).ok());

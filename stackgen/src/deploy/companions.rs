@@ -109,11 +109,13 @@ mod tests {
     use crate::model::{Tags, Template};
 
     fn import() -> Vec<Import> {
-        let mut producer = Template::new("p", Tags::new());
-        let q = producer.add("Q", crate::model::sqs::Queue::new());
-        let export = producer.export("shop-global", "QueueArn", "q", q.arn());
-        let mut consumer = Template::new("c", Tags::new());
-        let _ = consumer.import("QueueArnParam", &export);
+        let (_, export) = Template::build("p", Tags::new(), &(), |t, _| {
+            let q = t.add("Q", crate::model::sqs::Queue::new());
+            t.export("shop-global", "QueueArn", "q", q.arn())
+        });
+        let (consumer, ()) = Template::build("c", Tags::new(), &export, |t, export| {
+            let _ = t.import("QueueArnParam", export);
+        });
         consumer.imports().to_vec()
     }
 

@@ -177,8 +177,10 @@ mod tests {
     use stackgen_model::all::{Tags, Template};
 
     fn secret() -> SecretNames {
-        let mut t = Template::new("t", Tags::new());
-        t.secret("Token", "a token.").names().clone()
+        let (t, ()) = Template::build("t", Tags::new(), &(), |t, _| {
+            t.secret("Token", "a token.");
+        });
+        t.secrets()[0].clone()
     }
 
     /// (name, Some(value) | None for UsePreviousValue) of each parameter sent.

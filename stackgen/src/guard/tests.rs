@@ -12,6 +12,7 @@ use crate::model::lambda::Function;
 use crate::model::logs::LogGroup;
 use crate::model::s3::{Bucket, BucketPolicy};
 use crate::model::{DeletionPolicy, Principal, Statement, Value};
+use crate::model::{Options, Template};
 use crate::stack::{RetailStack, build};
 
 fn stack(env: &Environment) -> RetailStack {
@@ -42,12 +43,31 @@ fn assert_refused(report: &Report, rule: &str, resource: &str) {
     }
 }
 
-fn mutate<T: crate::model::Resource>(stack: &mut RetailStack, id: &str, f: impl FnOnce(&mut T)) {
-    let entry = stack.template.entry_named_mut(id);
-    match entry.and_then(|e| e.downcast_mut::<T>()) {
-        Some(r) => f(r),
-        None => panic!("no {} named {id}", std::any::type_name::<T>()),
-    }
+fn mutate<T: crate::model::Resource>(stack: &mut RetailStack, id: &str, f: fn(&mut T)) {
+    mutate_with(stack, id, &f, |r, f| f(r));
+}
+
+/// [`mutate`] with what the change needs (a change is a plain `fn`, as every edit of a
+/// template is: `Draft` says why).
+fn mutate_with<T: crate::model::Resource, I: Sync>(
+    stack: &mut RetailStack,
+    id: &str,
+    input: &I,
+    f: fn(&mut T, &I),
+) {
+    let found = stack.template.edit(&(id, input, f), |t, (id, input, f)| {
+        let resource = t.entry_named_mut(id).and_then(|e| e.downcast_mut::<T>());
+        resource.map(|r| f(r, input)).is_some()
+    });
+    assert!(found, "no {} named {id}", std::any::type_name::<T>());
+}
+
+/// Changes the attributes of resource `id` (its `DeletionPolicy`, …).
+fn set_options(template: &mut Template, id: &str, f: fn(&mut Options)) {
+    let found = template.edit(&(id, f), |t, (id, f)| {
+        t.entry_named_mut(id).map(|e| f(&mut e.options)).is_some()
+    });
+    assert!(found, "no resource named {id}");
 }
 
 #[test]
@@ -83,12 +103,16 @@ fn functions_need_their_own_log_group_with_the_retention() {
     mutate::<LogGroup>(&mut s, "CartFunctionLogGroup", |l| {
         l.retention_in_days = Some(3653.into())
     });
-    let shared = s
-        .template
-        .entry_named("OrdersFunction")
-        .and_then(|e| e.downcast::<Function>())
-        .and_then(|f| f.logging_config.clone());
-    mutate::<Function>(&mut s, "InventoryFunction", |f| f.logging_config = shared);
+    s.template.edit(&(), |t, _| {
+        let shared = t
+            .entry_named("OrdersFunction")
+            .and_then(|e| e.downcast::<Function>())
+            .and_then(|f| f.logging_config.clone());
+        let inventory = t.entry_named_mut("InventoryFunction");
+        if let Some(f) = inventory.and_then(|e| e.downcast_mut::<Function>()) {
+            f.logging_config = shared;
+        }
+    });
     let r = check(&s, &env);
     assert_refused(&r, "function-log-groups", "CatalogFunction");
     assert_refused(&r, "function-log-groups", "CartFunctionLogGroup");
@@ -132,12 +156,14 @@ fn budget_and_anomaly_detection_are_required() {
 fn always_on_resources_are_refused_unless_allowed_with_a_reason() {
     let mut env = dev();
     let mut s = stack(&env);
-    s.template.add(
-        "Nat",
-        NatGateway::new()
-            .subnet_id("subnet-1")
-            .allocation_id("eipalloc-1"),
-    );
+    s.template.edit(&(), |t, _| {
+        t.add(
+            "Nat",
+            NatGateway::new()
+                .subnet_id("subnet-1")
+                .allocation_id("eipalloc-1"),
+        );
+    });
     assert_refused(&check(&s, &env), "no-ghost-spend", "Nat");
 
     env.allow_always_on.push(AlwaysOnAllowance {
@@ -311,16 +337,21 @@ fn only_sending_from_the_environments_sender_may_name_it() {
         ("OrdersFunctionRole", "ses:DeleteEmailIdentity", sender),
     ] {
         let mut s = stack(&env);
-        mutate::<Role>(&mut s, role, |r| {
-            r.inline_policies_mut()[0]
-                .policy_document
-                .statement
-                .push(Statement::allow(
-                    "Mail",
-                    &[action],
-                    [crate::stack::notifications::identity_arn(&identity)],
-                ));
-        });
+        mutate_with::<Role, _>(
+            &mut s,
+            role,
+            &(action, identity),
+            |r, (action, identity)| {
+                r.inline_policies_mut()[0]
+                    .policy_document
+                    .statement
+                    .push(Statement::allow(
+                        "Mail",
+                        &[action],
+                        [crate::stack::notifications::identity_arn(identity)],
+                    ));
+            },
+        );
         assert_refused(&check(&s, &env), "iam-least-privilege", role);
     }
 }
@@ -369,9 +400,9 @@ fn prod_is_protected() {
     let env = prod();
     let mut s = stack(&env);
     s.termination_protection = false;
-    if let Some(e) = s.template.entry_named_mut("OrdersTable") {
-        e.options.deletion_policy = Some(DeletionPolicy::Delete);
-    }
+    set_options(&mut s.template, "OrdersTable", |o| {
+        o.deletion_policy = Some(DeletionPolicy::Delete)
+    });
     let r = check(&s, &env);
     assert_refused(&r, "protection", "grocer-prod");
     assert_refused(&r, "protection", "OrdersTable");
@@ -387,9 +418,9 @@ fn prod_is_protected() {
 fn dev_is_entirely_deletable() {
     let env = dev();
     let mut s = stack(&env);
-    if let Some(e) = s.template.entry_named_mut("ReportsBucket") {
-        e.options.deletion_policy = Some(DeletionPolicy::Retain);
-    }
+    set_options(&mut s.template, "ReportsBucket", |o| {
+        o.deletion_policy = Some(DeletionPolicy::Retain)
+    });
     mutate::<Table>(&mut s, "ProductsTable", |t| {
         t.deletion_protection_enabled = Some(true.into())
     });
@@ -464,14 +495,14 @@ fn a_web_acl_the_environment_asks_for_is_on_the_distribution_and_tls_is_modern()
 fn the_global_stack_is_checked_and_named_in_the_report() {
     let env = prod();
     let mut s = stack(&env);
-    let acl = s.companions[0]
-        .template
-        .entry_named_mut("CdnWebAcl")
-        .and_then(|e| e.downcast_mut::<crate::model::wafv2::WebACL>());
-    match acl {
-        Some(acl) => acl.tags = crate::model::Tags::new(),
-        None => panic!("the global stack has no CdnWebAcl"),
-    }
+    let untagged = s.companions[0].template.edit(&(), |t, _| {
+        let acl = t
+            .entry_named_mut("CdnWebAcl")
+            .and_then(|e| e.downcast_mut::<crate::model::wafv2::WebACL>());
+        acl.map(|acl| acl.tags = crate::model::Tags::new())
+            .is_some()
+    });
+    assert!(untagged, "the global stack has no CdnWebAcl");
     let r = check(&s, &env);
     assert!(
         r.violations()

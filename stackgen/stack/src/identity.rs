@@ -150,7 +150,7 @@ pub(super) fn protect(ctx: &mut Ctx, identity: &Identity) {
     );
     let stack = ctx.names.stack().to_owned();
     super::waf::log_decisions(
-        &mut ctx.template,
+        ctx.template,
         &acl,
         &super::waf::AclLogs {
             id: "SignInWebAcl",

@@ -180,7 +180,10 @@ fn grants_become_scoped_statements_and_environment_variables() {
         for st in &doc.statement {
             assert!(st.action.iter().all(|a| !a.contains('*')), "{st:?}");
         }
-        let func = s.template.get::<Function>(&info.logical_id);
+        let func = s
+            .template
+            .entry_named(&info.logical_id)
+            .and_then(|e| e.downcast::<Function>());
         let vars = func.map(|f| f.variables().count());
         assert_eq!(vars, Some(info.environment.len()));
     }

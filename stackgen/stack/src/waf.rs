@@ -24,7 +24,7 @@ use crate::model::wafv2::{
     OverrideAction, PositionalConstraint, RateBasedStatement, Rule, RuleAction, RuleActionOverride,
     Statement, VisibilityConfig, WebACL, WebACLScope,
 };
-use crate::model::{Handle, Template, pascal_case};
+use crate::model::{Draft, Handle, pascal_case};
 
 /// The managed rule groups of the CDN's ACL, in evaluation order, with their capacity (WCU;
 /// "AWS Managed Rules rule groups list":
@@ -259,7 +259,7 @@ pub(super) struct AclLogs<'a> {
 /// group", same page). The destination is the log group's ARN without the `:*` that `GetAtt Arn`
 /// ends with.
 pub(super) fn log_decisions(
-    template: &mut Template,
+    template: &mut Draft,
     acl: &Handle<WebACL>,
     logs: &AclLogs,
 ) -> Handle<LoggingConfiguration> {
@@ -404,19 +404,21 @@ mod tests {
     #[test]
     fn an_acl_logs_only_what_its_rules_did_with_credentials_redacted() {
         let env = prod();
-        let mut t = Template::new("t", crate::model::Tags::new());
-        let acl = t.add("Acl", cdn_acl(&env, "acl".into()));
-        log_decisions(
-            &mut t,
-            &acl,
-            &AclLogs {
-                id: "Acl",
-                stack: "grocer-prod",
-                short: "cdn",
-                physical: "grocer-prod-cdn",
-                retention_days: 30,
-            },
-        );
+        let (t, ()) =
+            crate::model::Template::build("t", crate::model::Tags::new(), &env, |t, env| {
+                let acl = t.add("Acl", cdn_acl(env, "acl".into()));
+                log_decisions(
+                    t,
+                    &acl,
+                    &AclLogs {
+                        id: "Acl",
+                        stack: "grocer-prod",
+                        short: "cdn",
+                        physical: "grocer-prod-cdn",
+                        retention_days: 30,
+                    },
+                );
+            });
         let d = t.document().unwrap_or_default();
         let group = &d["Resources"]["AclLogGroup"]["Properties"];
         assert_eq!(group["LogGroupName"], "aws-waf-logs-grocer-prod-cdn");

@@ -15,8 +15,8 @@ use crate::model::s3::{
     NoncurrentVersionExpiration, RuleStatus,
 };
 use crate::model::{
-    Format, Handle, Operator, Options, Output, PolicyCondition, PolicyDocument, Principal, Pseudo,
-    Statement, Tags, Template, TemplateError, Value,
+    Draft, Format, Handle, Operator, Options, Output, PolicyCondition, PolicyDocument, Principal,
+    Pseudo, Statement, Tags, Template, TemplateError, Value,
 };
 use crate::sub;
 
@@ -292,10 +292,17 @@ pub fn typed(tags: &BTreeMap<String, String>) -> Template {
     for (k, v) in tags {
         required.set(k, v);
     }
-    let mut t = Template::new(
+    Template::build(
         "stackgen bootstrap: content-addressed assets bucket for function zips and large templates",
         required,
-    );
+        &(),
+        bootstrap,
+    )
+    .0
+}
+
+/// The bootstrap template's builder: the assets bucket, the deploy role and its boundary.
+fn bootstrap(t: &mut Draft, _: &()) {
     let bucket = t.add_with(
         BUCKET_LOGICAL_ID,
         assets_bucket(),
@@ -348,7 +355,6 @@ pub fn typed(tags: &BTreeMap<String, String>) -> Template {
             BOOTSTRAP_VERSION.to_string(),
         ),
     );
-    t
 }
 
 /// The bootstrap template (deterministic JSON) with `tags` on every taggable resource.
@@ -465,24 +471,26 @@ mod tests {
             "every rule saw something"
         );
 
-        let broken = |change: &dyn Fn(&mut Role)| {
+        let broken = |change: fn(&mut Role)| {
             let mut t = typed(&super::super::default_tags());
-            let id = t.resources::<Role>().next().map(|(id, _)| id.clone());
-            if let Some(role) = id.and_then(|id| t.get_mut::<Role>(&id)) {
-                change(role);
-            }
+            t.edit(&change, |t, change| {
+                let id = t.resources::<Role>().next().map(|(id, _)| id.clone());
+                if let Some(role) = id.and_then(|id| t.get_mut::<Role>(&id)) {
+                    change(role);
+                }
+            });
             crate::deploy::bootstrap::guard::check_bootstrap(&t)
                 .violations()
                 .map(|v| v.rule)
                 .collect::<Vec<_>>()
         };
-        let wildcard = broken(&|r| {
+        let wildcard = broken(|r| {
             r.inline_policies_mut()[0].policy_document.statement[0]
                 .action
                 .push("s3:*".to_owned())
         });
         assert_eq!(wildcard, ["bootstrap-named-actions"]);
-        let foreign = broken(&|r| {
+        let foreign = broken(|r| {
             r.assume_role_policy_document.statement[0].principal = Some(Principal::Aws(vec![
                 "arn:aws:iam::999999999999:root".into(),
             ]))

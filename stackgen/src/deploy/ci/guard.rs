@@ -134,10 +134,12 @@ mod tests {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn role<'a>(t: &'a mut Template, id: &str) -> &'a mut Role {
-        t.entry_named_mut(id)
-            .and_then(|e| e.downcast_mut::<Role>())
-            .unwrap_or_else(|| panic!("{id}"))
+    fn change_role(t: &mut Template, id: &str, change: fn(&mut Role)) {
+        let found = t.edit(&(id, change), |t, (id, change)| {
+            let role = t.entry_named_mut(id).and_then(|e| e.downcast_mut::<Role>());
+            role.map(change).is_some()
+        });
+        assert!(found, "{id}");
     }
 
     #[test]
@@ -154,16 +156,15 @@ mod tests {
     #[test]
     fn a_wider_subject_or_a_write_in_the_review_role_is_refused() {
         let (mut t, trust) = fixture();
-        role(&mut t, DEPLOY_ROLE_ID)
-            .assume_role_policy_document
-            .statement[0]
-            .condition[1]
-            .values = vec![Value::from("repo:grocer-co/*:environment:prod")];
-        role(&mut t, REVIEW_ROLE_ID).inline_policies_mut()[0]
-            .policy_document
-            .statement[0]
-            .action
-            .push("s3:PutObject".to_owned());
+        change_role(&mut t, DEPLOY_ROLE_ID, |r| {
+            r.assume_role_policy_document.statement[0].condition[1].values =
+                vec![Value::from("repo:grocer-co/*:environment:prod")]
+        });
+        change_role(&mut t, REVIEW_ROLE_ID, |r| {
+            r.inline_policies_mut()[0].policy_document.statement[0]
+                .action
+                .push("s3:PutObject".to_owned())
+        });
         let report = check_ci_roles(&t, &trust);
         let rules: Vec<&str> = report.violations().map(|v| v.rule).collect();
         assert_eq!(rules, [CI_TRUST.id, REVIEW_READ_ONLY.id], "{rules:?}");
@@ -172,11 +173,11 @@ mod tests {
     #[test]
     fn a_wildcard_action_is_refused_under_the_ci_rule() {
         let (mut t, trust) = fixture();
-        role(&mut t, DEPLOY_ROLE_ID).inline_policies_mut()[0]
-            .policy_document
-            .statement[0]
-            .action
-            .push("cloudformation:*".to_owned());
+        change_role(&mut t, DEPLOY_ROLE_ID, |r| {
+            r.inline_policies_mut()[0].policy_document.statement[0]
+                .action
+                .push("cloudformation:*".to_owned())
+        });
         let report = check_ci_roles(&t, &trust);
         let found: Vec<(&str, &str)> = report
             .violations()

@@ -21,7 +21,7 @@ use crate::deploy::bootstrap::{BOOTSTRAP_STACK_NAME, product_read_actions};
 use crate::env::Environment;
 use crate::model::iam::{InlinePolicy, OIDCProvider, Role};
 use crate::model::{
-    Condition, DeletionPolicy, Operator, Options, Output, Parameter, PolicyCondition,
+    Condition, DeletionPolicy, Draft, Operator, Options, Output, Parameter, PolicyCondition,
     PolicyDocument, Pseudo, Statement, Tags, Template, Value,
 };
 use crate::sub;
@@ -117,14 +117,21 @@ const SMOKE_CUSTOMER_ACTIONS: &[&str] = &[
 
 /// The environment's CI stack: provider (when `create`), review role, deploy role.
 pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
-    let mut t = Template::new(
+    Template::build(
         &format!(
             "stackgen CI roles of `{}`: GitHub Actions of {} may review (read-only) and deploy \
              it, with short-lived credentials",
             env.name, trust.repository
         ),
         tags,
-    );
+        &(env, trust),
+        roles,
+    )
+    .0
+}
+
+/// The CI template's builder: the OIDC provider, the review role and the deploy role.
+fn roles(t: &mut Draft, (env, trust): &(&Environment, &GitHubTrust)) {
     let bucket = t.parameter(
         ASSETS_BUCKET_PARAM,
         Parameter::string("The bootstrap stack's assets bucket (its AssetsBucketName output)"),
@@ -147,7 +154,7 @@ pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
         );
         (crate::stack::global::stack_name(env), role.value())
     });
-    let provider_arn = oidc_provider(&mut t);
+    let provider_arn = oidc_provider(t);
     let stack = crate::stack::stack_name(env);
     let review = t.add(
         REVIEW_ROLE_ID,
@@ -193,12 +200,11 @@ pub fn typed(env: &Environment, trust: &GitHubTrust, tags: Tags) -> Template {
         PROVIDER_OUTPUT,
         Output::new("GitHub Actions' OIDC identity provider", provider_arn),
     );
-    t
 }
 
 /// GitHub's OIDC identity provider: made here when the [`PROVIDER_PARAM`] parameter says `create`,
 /// else the account's existing one. Returns its ARN either way.
-fn oidc_provider(t: &mut Template) -> Value {
+fn oidc_provider(t: &mut Draft) -> Value {
     let mut provider_param = Parameter::string(
         "create: make the account's GitHub OIDC provider in this stack; existing: another stack or a person made it",
     );

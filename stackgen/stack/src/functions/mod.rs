@@ -153,7 +153,7 @@ fn build_one(
         log_group,
         info: FunctionInfo {
             spec,
-            logical_id: function.id().clone(),
+            logical_id: function.id().as_str().to_owned(),
             function_name,
             code_key_parameter: code_key.id().as_str().to_owned(),
             environment: variables.declared,
