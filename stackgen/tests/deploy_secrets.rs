@@ -1,4 +1,4 @@
-//! A template's generated secret (`Template::secret`, the CDN's origin secret in the retail
+//! A template's generated secret (`Draft::secret`, the CDN's origin secret in the retail
 //! stack: two NoEcho slots and the `Active` parameter naming the one in use) on moto: the first
 //! deploy fills both slots with fresh values, every later deploy keeps them and the slot in use
 //! without knowing the values (`UsePreviousValue`) and is still a no-op, `--rotate-secrets`

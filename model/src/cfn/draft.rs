@@ -2,71 +2,111 @@
 //! and handles to them handed out.
 //!
 //! A handle, and every value made from one (`queue.arn()`, `sub!(bucket.name(), "/*")`, a policy
-//! naming a table), refers to a logical id of the template that made it; used in another template
-//! it would render a `Ref` to an id that template does not declare. So a handle cannot reach
-//! another template:
+//! naming a table, a redrive policy's `Json`), refers to a logical id of the template that made
+//! it; used in another template it would render a `Ref` to an id that template does not declare.
+//! So a handle cannot reach another template:
 //!
-//! - A template is only added to inside [`Template::build`] or [`Template::edit`], which hand a
-//!   [`Draft`] to a plain `fn` (a closure that captures nothing coerces to one; one that captures
-//!   a handle does not compile).
+//! - A template is only added to inside [`Template::build`], or [`Template::edit`] which reopens
+//!   a finished one the same way: each hands a [`Draft`] to a plain `fn` (a closure that
+//!   captures nothing coerces to one; one that captures a handle does not compile).
 //! - What goes into that `fn` must be `Sync` and what comes out `Send`. [`LogicalId`], and so
-//!   everything that holds one (`Handle`, `Value`, `Attr`, `PolicyDocument`, the resources, a
-//!   template), is neither: a handle passed in or handed out is a compile error. Templates meet
-//!   through typed [`Export`](super::Export)s instead, which hold names, not ids.
-//! - The same holds for statics (a `static` needs `Sync`), and a finished [`Template`] has no
-//!   way to add to it or to hand out its handles.
+//!   everything that holds one (`Handle`, every `Value` and `Attr`, `Json`, `PolicyDocument`,
+//!   the resources, a template), is neither: a handle passed in or handed out is a compile error.
+//!   Templates meet through typed [`Export`](super::Export)s instead, which hold names, not ids.
+//! - A `static` needs `Sync`, so none can hold one either.
+//! - A finished [`Template`] gives out no handles and no mutable access; it can lose a resource
+//!   (`remove`, for tests of a broken stack), never gain one outside `edit`.
 //!
-//! Two ways through remain, both deliberate: a value kept in a `thread_local!`, and a builder that
-//! builds a second template itself and copies property values out of it. [`Template::validate`]
-//! refuses what they let through at synth, naming both ids (`docs/adr/0021-…`).
+//! Three ways through remain, each written on purpose: a value kept in a `thread_local!`; a
+//! builder that builds a second template itself and copies values out of it (a finished template
+//! can be read); and a value serialised to plain JSON (`serde_json::Value` is `Send`) and made a
+//! `Json` again. [`Template::validate`] refuses what they let through at synth, naming both ids
+//! (`docs/adr/0021-…`; `model/tests/cross_template.rs` runs each).
+//!
+//! Templates meet through exports, also when one is built inside another's builder:
 //!
 //! ```
 //! use stackgen_model::cfn::{Output, Tags, Template};
 //! use stackgen_model::services::sqs::Queue;
 //!
-//! let (template, url) = Template::build("jobs", Tags::new(), "jobs", |t, name| {
-//!     let jobs = t.add(name, Queue::new());
-//!     t.output("JobsUrl", Output::new("the jobs queue", jobs.url()));
-//!     format!("{name} is declared")
+//! let (a, jobs) = Template::build("a", Tags::new(), &(), |t, _| {
+//!     let queue = t.add("Jobs", Queue::new());
+//!     t.export("stack-a", "JobsUrl", "the jobs queue", queue.url())
 //! });
-//! assert_eq!(url, "jobs is declared");
-//! assert!(template.validate().is_ok());
+//! let (b, ()) = Template::build("b", Tags::new(), &jobs, |t, jobs| {
+//!     let url = t.import("JobsUrl", jobs);
+//!     t.output("Url", Output::new("the jobs queue", url));
+//! });
+//! assert!(a.validate().is_ok() && b.validate().is_ok());
+//!
+//! let mut c = Template::new("c", Tags::new());
+//! c.edit(&(), |t, _| {
+//!     let queue = t.add("Jobs", Queue::new());
+//!     let jobs = t.export("stack-c", "JobsUrl", "the jobs queue", queue.url());
+//!     Template::build("d", Tags::new(), &jobs, |t, jobs| {
+//!         let url = t.import("JobsUrl", jobs);
+//!         t.output("Url", Output::new("the jobs queue", url));
+//!     });
+//! });
 //! ```
 //!
-//! A handle does not leave its builder:
-//!
-//! ```compile_fail
-//! use stackgen_model::cfn::{Tags, Template};
-//! use stackgen_model::services::sqs::Queue;
-//!
-//! let (_, jobs) = Template::build("a", Tags::new(), &(), |t, _| t.add("Jobs", Queue::new()));
-//! ```
-//!
-//! nor enters another one, as input or by capture:
+//! Each example below is one of those with the export replaced by the attribute itself, and does
+//! not compile. Handed out of a builder:
 //!
 //! ```compile_fail
 //! use stackgen_model::cfn::{Output, Tags, Template};
 //! use stackgen_model::services::sqs::Queue;
 //!
-//! let mut a = Template::new("a", Tags::new());
-//! a.edit(&(), |t, _| {
-//!     let jobs = t.add("Jobs", Queue::new());
-//!     Template::build("b", Tags::new(), &jobs.url(), |t, url| {
+//! let (a, jobs) = Template::build("a", Tags::new(), &(), |t, _| {
+//!     let queue = t.add("Jobs", Queue::new());
+//!     queue.url()
+//! });
+//! let (b, ()) = Template::build("b", Tags::new(), &jobs, |t, jobs| {
+//!     t.output("Url", Output::new("the jobs queue", jobs.clone()));
+//! });
+//! ```
+//!
+//! given to another builder as its input:
+//!
+//! ```compile_fail
+//! use stackgen_model::cfn::{Output, Tags, Template};
+//! use stackgen_model::services::sqs::Queue;
+//!
+//! let mut c = Template::new("c", Tags::new());
+//! c.edit(&(), |t, _| {
+//!     let queue = t.add("Jobs", Queue::new());
+//!     Template::build("d", Tags::new(), &queue.url(), |t, url| {
 //!         t.output("Url", Output::new("the jobs queue", url.clone()));
 //!     });
 //! });
 //! ```
 //!
+//! captured by it:
+//!
 //! ```compile_fail
 //! use stackgen_model::cfn::{Output, Tags, Template};
 //! use stackgen_model::services::sqs::Queue;
 //!
-//! let mut a = Template::new("a", Tags::new());
-//! a.edit(&(), |t, _| {
-//!     let jobs = t.add("Jobs", Queue::new());
-//!     Template::build("b", Tags::new(), &(), |t, _| {
-//!         t.output("Url", Output::new("the jobs queue", jobs.url()));
+//! let mut c = Template::new("c", Tags::new());
+//! c.edit(&(), |t, _| {
+//!     let queue = t.add("Jobs", Queue::new());
+//!     Template::build("d", Tags::new(), &(), |t, _| {
+//!         t.output("Url", Output::new("the jobs queue", queue.url()));
 //!     });
+//! });
+//! ```
+//!
+//! or kept in a static:
+//!
+//! ```compile_fail
+//! use stackgen_model::cfn::{Output, Tags, Template, Url};
+//! use stackgen_model::services::sqs::Queue;
+//!
+//! static JOBS: std::sync::OnceLock<Url<Queue>> = std::sync::OnceLock::new();
+//!
+//! let (a, ()) = Template::build("a", Tags::new(), &(), |t, _| {
+//!     let queue = t.add("Jobs", Queue::new());
+//!     let _ = JOBS.set(queue.url());
 //! });
 //! ```
 
@@ -114,6 +154,8 @@ impl Template {
         input: &I,
         editor: fn(&mut Draft, &I) -> O,
     ) -> O {
+        // Taken out for the edit and put back after it (an editor that panics leaves the
+        // template empty; nothing reads it after a panic).
         let mut draft = Draft {
             template: std::mem::take(self),
         };

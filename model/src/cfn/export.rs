@@ -6,8 +6,8 @@
 //! CloudFormation's own exports (`Fn::ImportValue`) do not cross regions; the producing stack's
 //! output is read after it is deployed and passed to the consuming stack as a parameter.
 //!
-//! [`Template::export`] turns an attribute into an [`Export`] that keeps the attribute's type
-//! (`Export<Certificate, kind::Arn>`); [`Template::import`] declares the parameter in another
+//! [`Draft::export`] turns an attribute into an [`Export`] that keeps the attribute's type
+//! (`Export<Certificate, kind::Arn>`); [`Draft::import`] declares the parameter in another
 //! template and gives back an attribute of the same type, so the certificate's ARN can go
 //! where a certificate ARN belongs and nowhere else, and records an [`Import`] that says which
 //! stack's output fills the parameter.
@@ -59,7 +59,7 @@ impl<R, K> Export<R, K> {
 
 impl Draft {
     /// Declares output `name` with `attr` and returns the typed export another template can
-    /// [`import`](Template::import). `stack` is the name this template is deployed as.
+    /// [`import`](Draft::import). `stack` is the name this template is deployed as.
     pub fn export<R, K>(
         &mut self,
         stack: &str,

@@ -1,8 +1,9 @@
 //! Typed CloudFormation.
 //!
 //! A resource is a Rust struct with typed properties; a property value is a literal or an
-//! intrinsic ([`Value`]); adding a resource to a [`Template`] returns a typed [`Handle`] whose
-//! accessors are the only way to reference it. The template stamps the environment's required
+//! intrinsic ([`Value`]); adding a resource to a [`Template`] (in its [`Draft`], which keeps
+//! handles in their own template) returns a typed [`Handle`] whose accessors are the only way to
+//! reference it. The template stamps the environment's required
 //! tags on every taggable resource and renders deterministic JSON or YAML. JSON appears only
 //! at that rendering edge.
 

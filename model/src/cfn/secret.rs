@@ -50,7 +50,7 @@ impl SecretNames {
     }
 }
 
-/// A declared secret ([`Template::secret`]).
+/// A declared secret ([`Draft::secret`]).
 #[derive(Clone, Debug)]
 pub struct Secret {
     names: SecretNames,

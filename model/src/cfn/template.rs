@@ -556,12 +556,12 @@ impl Template {
         self.parameters.iter().map(|(k, v)| (k, v))
     }
 
-    /// The parameters filled from other stacks' outputs ([`Template::import`]).
+    /// The parameters filled from other stacks' outputs ([`Draft::import`](super::Draft::import)).
     pub fn imports(&self) -> &[Import] {
         &self.imports
     }
 
-    /// The secrets the deploy generates once and keeps ([`Template::secret`]).
+    /// The secrets the deploy generates once and keeps ([`Draft::secret`](super::Draft::secret)).
     pub fn secrets(&self) -> &[SecretNames] {
         &self.secrets
     }

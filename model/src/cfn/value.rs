@@ -1,12 +1,12 @@
 //! Property values: a literal, or a CloudFormation intrinsic function.
 //!
-//! References to resources and parameters can only be made from the handles a [`Template`]
-//! hands out ([`LogicalId`] has no public constructor), so a template built through this module
-//! cannot name something it does not declare. String building (`Fn::Sub`) is typed too: a
+//! References to resources and parameters can only be made from the handles a template's
+//! [`Draft`] hands out ([`LogicalId`] has no public constructor), so a template built through this
+//! module cannot name something it does not declare. String building (`Fn::Sub`) is typed too: a
 //! [`Value::concat`] of literal text and references renders as the smallest intrinsic that
 //! expresses it (a plain string, a single `Ref`/`GetAtt`, or an `Fn::Sub`).
 //!
-//! [`Template`]: super::Template
+//! [`Draft`]: super::Draft
 
 use std::fmt;
 
@@ -14,10 +14,11 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// The logical id of something a template declares (resource, parameter or condition).
 ///
-/// Only the template creates these, so holding one means the thing exists in the template that
-/// made it. Neither `Send` nor `Sync`, and neither is anything that holds one (a handle, a value
-/// that refers to a resource, a template): that is what keeps them inside the builder of their
-/// own template ([`Draft`](super::Draft) says how).
+/// Only a template creates these, for what it declares (and, in an [`Import`](super::Import), for
+/// the producing stack's output). Neither `Send` nor `Sync`, and neither is anything that holds
+/// one: a handle, every `Value` (a literal one too: the type cannot tell), a policy, a resource, a
+/// template. That is what keeps them inside the builder of their own template
+/// ([`Draft`](super::Draft) says how).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LogicalId(String, InItsTemplate);
 
@@ -26,7 +27,7 @@ pub struct LogicalId(String, InItsTemplate);
 /// `InItsTemplate`": a handle or a value that refers to a resource was passed into or out of a
 /// template's builder.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct InItsTemplate(std::marker::PhantomData<*const ()>);
+pub(crate) struct InItsTemplate(std::marker::PhantomData<*const ()>);
 
 impl LogicalId {
     /// Builds an id from a human name: `report-builder` + `Function` → `ReportBuilderFunction`.

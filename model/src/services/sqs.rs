@@ -40,6 +40,6 @@ impl From<RedrivePolicy> for Json {
             serde_json::to_value(p.dead_letter_target_arn.value()).unwrap_or_default(),
         );
         object.insert("maxReceiveCount".into(), p.max_receive_count.into());
-        Json(object.into())
+        Json::from(serde_json::Value::from(object))
     }
 }

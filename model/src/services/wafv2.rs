@@ -29,7 +29,7 @@ impl Handle<WebACL> {
 }
 
 fn empty() -> Json {
-    Json(serde_json::json!({}))
+    Json::from(serde_json::json!({}))
 }
 
 impl FieldToMatch {

@@ -31,7 +31,7 @@ pub struct StackRequest {
     /// The CloudFormation service role to deploy with (the bootstrap's deploy role); the stack
     /// keeps it for later operations, DeleteStack included.
     pub role_arn: Option<String>,
-    /// The template's generated secrets (`Template::secret`).
+    /// The template's generated secrets (`Draft::secret`).
     pub secrets: GeneratedSecrets,
 }
 

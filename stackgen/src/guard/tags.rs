@@ -49,7 +49,7 @@ pub fn check(s: &Subject) -> RuleResult {
                 None => o.violation(
                     e.id().as_str(),
                     format!("missing tag {key}"),
-                    format!("tag it {key}={want} (Template::add sets the required tags; do not remove them afterwards)"),
+                    format!("tag it {key}={want} (Draft::add sets the required tags; do not remove them afterwards)"),
                 ),
                 Some(got) if got != want => o.violation(
                     e.id().as_str(),

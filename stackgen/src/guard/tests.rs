@@ -103,16 +103,19 @@ fn functions_need_their_own_log_group_with_the_retention() {
     mutate::<LogGroup>(&mut s, "CartFunctionLogGroup", |l| {
         l.retention_in_days = Some(3653.into())
     });
-    s.template.edit(&(), |t, _| {
+    let shared = s.template.edit(&(), |t, _| {
         let shared = t
             .entry_named("OrdersFunction")
             .and_then(|e| e.downcast::<Function>())
             .and_then(|f| f.logging_config.clone());
         let inventory = t.entry_named_mut("InventoryFunction");
-        if let Some(f) = inventory.and_then(|e| e.downcast_mut::<Function>()) {
-            f.logging_config = shared;
-        }
+        let inventory = inventory.and_then(|e| e.downcast_mut::<Function>());
+        shared.is_some() && inventory.map(|f| f.logging_config = shared).is_some()
     });
+    assert!(
+        shared,
+        "the orders function's log group, given to the inventory function"
+    );
     let r = check(&s, &env);
     assert_refused(&r, "function-log-groups", "CatalogFunction");
     assert_refused(&r, "function-log-groups", "CartFunctionLogGroup");

@@ -7,7 +7,7 @@
 //! <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html>),
 //! and a web ACL for CloudFront is created in us-east-1 with scope `CLOUDFRONT`
 //! (<https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html>).
-//! The main stack takes both ARNs as parameters ([`crate::model::Template::import`]); deploy
+//! The main stack takes both ARNs as parameters ([`crate::model::Draft::import`]); deploy
 //! fills them in from this stack's outputs.
 
 use super::{CompanionStack, Names, waf};
