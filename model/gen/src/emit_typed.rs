@@ -30,8 +30,8 @@ pub fn module(t: &Typed) -> String {
     }
     body.push_str(&attributes(t));
     let mut out = format!(
-        "/// `{}`: its properties ([`{}`]), their nested types and its attributes.\npub mod {} {{\n",
-        t.type_name.full, t.type_name.resource, t.module
+        "/// `{}`: its properties ([`{}`]({}::{})), their nested types and its attributes.\npub mod {} {{\n",
+        t.type_name.full, t.type_name.resource, t.module, t.type_name.resource, t.module
     );
     out.push_str(&imports(t));
     out.push_str(&body);

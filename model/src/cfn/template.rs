@@ -27,8 +27,8 @@ use super::references::Reference;
 use super::tags::Tags;
 use super::value::{LogicalId, Value};
 
-/// A CloudFormation resource type with typed properties. Implemented with [`resource!`], which
-/// also writes the type's [`AnyResource`] implementation.
+/// A CloudFormation resource type with typed properties. Implemented with this crate's
+/// `resource!` macro, which also writes the type's [`AnyResource`] implementation.
 pub trait Resource: AnyResource + Serialize + fmt::Debug + 'static {
     /// `AWS::S3::Bucket`, …
     const TYPE: &'static str;

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::apigatewayv2::*;
 
-/// `AWS::ApiGatewayV2::Api`: its properties ([`Api`]), their nested types and its attributes.
+/// `AWS::ApiGatewayV2::Api`: its properties ([`Api`](api::Api)), their nested types and its attributes.
 pub mod api {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -627,7 +627,7 @@ pub mod api {
     }
 }
 
-/// `AWS::ApiGatewayV2::Authorizer`: its properties ([`Authorizer`]), their nested types and its attributes.
+/// `AWS::ApiGatewayV2::Authorizer`: its properties ([`Authorizer`](authorizer::Authorizer)), their nested types and its attributes.
 pub mod authorizer {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -919,7 +919,7 @@ pub mod authorizer {
     }
 }
 
-/// `AWS::ApiGatewayV2::Integration`: its properties ([`Integration`]), their nested types and its attributes.
+/// `AWS::ApiGatewayV2::Integration`: its properties ([`Integration`](integration::Integration)), their nested types and its attributes.
 pub mod integration {
     use std::collections::BTreeMap;
 
@@ -1412,7 +1412,7 @@ pub mod integration {
     }
 }
 
-/// `AWS::ApiGatewayV2::Route`: its properties ([`Route`]), their nested types and its attributes.
+/// `AWS::ApiGatewayV2::Route`: its properties ([`Route`](route::Route)), their nested types and its attributes.
 pub mod route {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -1657,7 +1657,7 @@ pub mod route {
     }
 }
 
-/// `AWS::ApiGatewayV2::Stage`: its properties ([`Stage`]), their nested types and its attributes.
+/// `AWS::ApiGatewayV2::Stage`: its properties ([`Stage`](stage::Stage)), their nested types and its attributes.
 pub mod stage {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::budgets::*;
 
-/// `AWS::Budgets::Budget`: its properties ([`Budget`]), their nested types and its attributes.
+/// `AWS::Budgets::Budget`: its properties ([`Budget`](budget::Budget)), their nested types and its attributes.
 pub mod budget {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

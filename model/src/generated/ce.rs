@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::ce::*;
 
-/// `AWS::CE::AnomalyMonitor`: its properties ([`AnomalyMonitor`]), their nested types and its attributes.
+/// `AWS::CE::AnomalyMonitor`: its properties ([`AnomalyMonitor`](anomaly_monitor::AnomalyMonitor)), their nested types and its attributes.
 pub mod anomaly_monitor {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -213,7 +213,7 @@ pub mod anomaly_monitor {
     }
 }
 
-/// `AWS::CE::AnomalySubscription`: its properties ([`AnomalySubscription`]), their nested types and its attributes.
+/// `AWS::CE::AnomalySubscription`: its properties ([`AnomalySubscription`](anomaly_subscription::AnomalySubscription)), their nested types and its attributes.
 pub mod anomaly_subscription {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::certificatemanager::*;
 
-/// `AWS::CertificateManager::Certificate`: its properties ([`Certificate`]), their nested types and its attributes.
+/// `AWS::CertificateManager::Certificate`: its properties ([`Certificate`](certificate::Certificate)), their nested types and its attributes.
 pub mod certificate {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

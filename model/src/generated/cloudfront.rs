@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::cloudfront::*;
 
-/// `AWS::CloudFront::Distribution`: its properties ([`Distribution`]), their nested types and its attributes.
+/// `AWS::CloudFront::Distribution`: its properties ([`Distribution`](distribution::Distribution)), their nested types and its attributes.
 pub mod distribution {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -4854,7 +4854,7 @@ pub mod distribution {
     }
 }
 
-/// `AWS::CloudFront::Function`: its properties ([`Function`]), their nested types and its attributes.
+/// `AWS::CloudFront::Function`: its properties ([`Function`](function::Function)), their nested types and its attributes.
 pub mod function {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -5173,7 +5173,7 @@ pub mod function {
     }
 }
 
-/// `AWS::CloudFront::OriginAccessControl`: its properties ([`OriginAccessControl`]), their nested types and its attributes.
+/// `AWS::CloudFront::OriginAccessControl`: its properties ([`OriginAccessControl`](origin_access_control::OriginAccessControl)), their nested types and its attributes.
 pub mod origin_access_control {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -5321,7 +5321,7 @@ pub mod origin_access_control {
     }
 }
 
-/// `AWS::CloudFront::ResponseHeadersPolicy`: its properties ([`ResponseHeadersPolicy`]), their nested types and its attributes.
+/// `AWS::CloudFront::ResponseHeadersPolicy`: its properties ([`ResponseHeadersPolicy`](response_headers_policy::ResponseHeadersPolicy)), their nested types and its attributes.
 pub mod response_headers_policy {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::cloudwatch::*;
 
-/// `AWS::CloudWatch::Alarm`: its properties ([`Alarm`]), their nested types and its attributes.
+/// `AWS::CloudWatch::Alarm`: its properties ([`Alarm`](alarm::Alarm)), their nested types and its attributes.
 pub mod alarm {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -1622,7 +1622,7 @@ pub mod alarm {
     }
 }
 
-/// `AWS::CloudWatch::Dashboard`: its properties ([`Dashboard`]), their nested types and its attributes.
+/// `AWS::CloudWatch::Dashboard`: its properties ([`Dashboard`](dashboard::Dashboard)), their nested types and its attributes.
 pub mod dashboard {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::cognito::*;
 
-/// `AWS::Cognito::UserPool`: its properties ([`UserPool`]), their nested types and its attributes.
+/// `AWS::Cognito::UserPool`: its properties ([`UserPool`](user_pool::UserPool)), their nested types and its attributes.
 pub mod user_pool {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -2777,7 +2777,7 @@ pub mod user_pool {
     }
 }
 
-/// `AWS::Cognito::UserPoolClient`: its properties ([`UserPoolClient`]), their nested types and its attributes.
+/// `AWS::Cognito::UserPoolClient`: its properties ([`UserPoolClient`](user_pool_client::UserPoolClient)), their nested types and its attributes.
 pub mod user_pool_client {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -3567,7 +3567,7 @@ pub mod user_pool_client {
     }
 }
 
-/// `AWS::Cognito::UserPoolGroup`: its properties ([`UserPoolGroup`]), their nested types and its attributes.
+/// `AWS::Cognito::UserPoolGroup`: its properties ([`UserPoolGroup`](user_pool_group::UserPoolGroup)), their nested types and its attributes.
 pub mod user_pool_group {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

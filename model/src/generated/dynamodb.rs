@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::dynamodb::*;
 
-/// `AWS::DynamoDB::Table`: its properties ([`Table`]), their nested types and its attributes.
+/// `AWS::DynamoDB::Table`: its properties ([`Table`](table::Table)), their nested types and its attributes.
 pub mod table {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

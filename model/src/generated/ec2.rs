@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::ec2::*;
 
-/// `AWS::EC2::NatGateway`: its properties ([`NatGateway`]), their nested types and its attributes.
+/// `AWS::EC2::NatGateway`: its properties ([`NatGateway`](nat_gateway::NatGateway)), their nested types and its attributes.
 pub mod nat_gateway {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

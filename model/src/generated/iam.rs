@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::iam::*;
 
-/// `AWS::IAM::ManagedPolicy`: its properties ([`ManagedPolicy`]), their nested types and its attributes.
+/// `AWS::IAM::ManagedPolicy`: its properties ([`ManagedPolicy`](managed_policy::ManagedPolicy)), their nested types and its attributes.
 pub mod managed_policy {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -249,7 +249,7 @@ pub mod managed_policy {
     }
 }
 
-/// `AWS::IAM::OIDCProvider`: its properties ([`OIDCProvider`]), their nested types and its attributes.
+/// `AWS::IAM::OIDCProvider`: its properties ([`OIDCProvider`](oidc_provider::OIDCProvider)), their nested types and its attributes.
 pub mod oidc_provider {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -347,7 +347,7 @@ pub mod oidc_provider {
     }
 }
 
-/// `AWS::IAM::Role`: its properties ([`Role`]), their nested types and its attributes.
+/// `AWS::IAM::Role`: its properties ([`Role`](role::Role)), their nested types and its attributes.
 pub mod role {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

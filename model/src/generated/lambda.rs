@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::lambda::*;
 
-/// `AWS::Lambda::EventSourceMapping`: its properties ([`EventSourceMapping`]), their nested types and its attributes.
+/// `AWS::Lambda::EventSourceMapping`: its properties ([`EventSourceMapping`](event_source_mapping::EventSourceMapping)), their nested types and its attributes.
 pub mod event_source_mapping {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -1870,7 +1870,7 @@ pub mod event_source_mapping {
     }
 }
 
-/// `AWS::Lambda::Function`: its properties ([`Function`]), their nested types and its attributes.
+/// `AWS::Lambda::Function`: its properties ([`Function`](function::Function)), their nested types and its attributes.
 pub mod function {
     use std::collections::BTreeMap;
 
@@ -4074,7 +4074,7 @@ pub mod function {
     }
 }
 
-/// `AWS::Lambda::Permission`: its properties ([`Permission`]), their nested types and its attributes.
+/// `AWS::Lambda::Permission`: its properties ([`Permission`](permission::Permission)), their nested types and its attributes.
 pub mod permission {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::logs::*;
 
-/// `AWS::Logs::LogGroup`: its properties ([`LogGroup`]), their nested types and its attributes.
+/// `AWS::Logs::LogGroup`: its properties ([`LogGroup`](log_group::LogGroup)), their nested types and its attributes.
 pub mod log_group {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -276,7 +276,7 @@ pub mod log_group {
     }
 }
 
-/// `AWS::Logs::QueryDefinition`: its properties ([`QueryDefinition`]), their nested types and its attributes.
+/// `AWS::Logs::QueryDefinition`: its properties ([`QueryDefinition`](query_definition::QueryDefinition)), their nested types and its attributes.
 pub mod query_definition {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::route53::*;
 
-/// `AWS::Route53::RecordSet`: its properties ([`RecordSet`]), their nested types and its attributes.
+/// `AWS::Route53::RecordSet`: its properties ([`RecordSet`](record_set::RecordSet)), their nested types and its attributes.
 pub mod record_set {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::s3::*;
 
-/// `AWS::S3::Bucket`: its properties ([`Bucket`]), their nested types and its attributes.
+/// `AWS::S3::Bucket`: its properties ([`Bucket`](bucket::Bucket)), their nested types and its attributes.
 pub mod bucket {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -6354,7 +6354,7 @@ pub mod bucket {
     }
 }
 
-/// `AWS::S3::BucketPolicy`: its properties ([`BucketPolicy`]), their nested types and its attributes.
+/// `AWS::S3::BucketPolicy`: its properties ([`BucketPolicy`](bucket_policy::BucketPolicy)), their nested types and its attributes.
 pub mod bucket_policy {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::scheduler::*;
 
-/// `AWS::Scheduler::Schedule`: its properties ([`Schedule`]), their nested types and its attributes.
+/// `AWS::Scheduler::Schedule`: its properties ([`Schedule`](schedule::Schedule)), their nested types and its attributes.
 pub mod schedule {
     use std::collections::BTreeMap;
 

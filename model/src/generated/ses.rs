@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::ses::*;
 
-/// `AWS::SES::EmailIdentity`: its properties ([`EmailIdentity`]), their nested types and its attributes.
+/// `AWS::SES::EmailIdentity`: its properties ([`EmailIdentity`](email_identity::EmailIdentity)), their nested types and its attributes.
 pub mod email_identity {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

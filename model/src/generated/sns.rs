@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::sns::*;
 
-/// `AWS::SNS::Subscription`: its properties ([`Subscription`]), their nested types and its attributes.
+/// `AWS::SNS::Subscription`: its properties ([`Subscription`](subscription::Subscription)), their nested types and its attributes.
 pub mod subscription {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -232,7 +232,7 @@ pub mod subscription {
     }
 }
 
-/// `AWS::SNS::Topic`: its properties ([`Topic`]), their nested types and its attributes.
+/// `AWS::SNS::Topic`: its properties ([`Topic`](topic::Topic)), their nested types and its attributes.
 pub mod topic {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -705,7 +705,7 @@ pub mod topic {
     }
 }
 
-/// `AWS::SNS::TopicPolicy`: its properties ([`TopicPolicy`]), their nested types and its attributes.
+/// `AWS::SNS::TopicPolicy`: its properties ([`TopicPolicy`](topic_policy::TopicPolicy)), their nested types and its attributes.
 pub mod topic_policy {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

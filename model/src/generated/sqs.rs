@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::sqs::*;
 
-/// `AWS::SQS::Queue`: its properties ([`Queue`]), their nested types and its attributes.
+/// `AWS::SQS::Queue`: its properties ([`Queue`](queue::Queue)), their nested types and its attributes.
 pub mod queue {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -381,7 +381,7 @@ pub mod queue {
     }
 }
 
-/// `AWS::SQS::QueuePolicy`: its properties ([`QueuePolicy`]), their nested types and its attributes.
+/// `AWS::SQS::QueuePolicy`: its properties ([`QueuePolicy`](queue_policy::QueuePolicy)), their nested types and its attributes.
 pub mod queue_policy {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 

@@ -4,7 +4,7 @@
 
 pub use stackgen_facts::generated::wafv2::*;
 
-/// `AWS::WAFv2::LoggingConfiguration`: its properties ([`LoggingConfiguration`]), their nested types and its attributes.
+/// `AWS::WAFv2::LoggingConfiguration`: its properties ([`LoggingConfiguration`](logging_configuration::LoggingConfiguration)), their nested types and its attributes.
 pub mod logging_configuration {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -554,7 +554,7 @@ pub mod logging_configuration {
     }
 }
 
-/// `AWS::WAFv2::WebACL`: its properties ([`WebACL`]), their nested types and its attributes.
+/// `AWS::WAFv2::WebACL`: its properties ([`WebACL`](web_acl::WebACL)), their nested types and its attributes.
 pub mod web_acl {
     use std::collections::BTreeMap;
 
@@ -7296,7 +7296,7 @@ pub mod web_acl {
     }
 }
 
-/// `AWS::WAFv2::WebACLAssociation`: its properties ([`WebACLAssociation`]), their nested types and its attributes.
+/// `AWS::WAFv2::WebACLAssociation`: its properties ([`WebACLAssociation`](web_acl_association::WebACLAssociation)), their nested types and its attributes.
 pub mod web_acl_association {
     use serde::ser::{Serialize, SerializeStruct, Serializer};
 
