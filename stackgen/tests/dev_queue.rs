@@ -2,7 +2,8 @@
 //! function: messages the function reports as failed (partial batch response) are not
 //! deleted, come back after the visibility timeout, and end in the dead-letter queue through
 //! the queue's redrive policy; the others are deleted. Without `ReportBatchItemFailures` a
-//! successful invocation deletes the whole batch.
+//! successful invocation deletes the whole batch. A function whose role may not read the
+//! queue's attributes gets no polling, as AWS creates no mapping for it.
 
 mod dev_support;
 
@@ -10,6 +11,7 @@ use std::time::Duration;
 
 use aws_sdk_sqs::types::{MessageAttributeValue, QueueAttributeName};
 use dev_support::{BoxError, Moto, TestResult, echo_binary, echo_config, eventually};
+use stackgen::dev::roles::{Allowed, KeyPolicy, RolePolicies};
 use stackgen::dev::{self, QueueMapping};
 
 struct Queue {
@@ -106,16 +108,7 @@ async fn partial_batch_failures_return_and_reach_the_dead_letter_queue() -> Test
         &[],
     );
     config.queues = vec![
-        QueueMapping {
-            logical_id: "StockAlertsEventSource".into(),
-            function_id: "stock-alerts".into(),
-            queue_url: events.url.clone(),
-            queue_arn: events.arn.clone(),
-            batch_size: 10,
-            report_batch_item_failures: true,
-            enabled: true,
-            deployed_uuid: None,
-        },
+        stock_alerts(&events),
         QueueMapping {
             logical_id: "ReportBuilderEventSource".into(),
             function_id: "report-builder".into(),
@@ -160,5 +153,67 @@ async fn partial_batch_failures_return_and_reach_the_dead_letter_queue() -> Test
         "without ReportBatchItemFailures a successful invocation deletes its batch: {:?}",
         counts(&sqs, &plain.url).await
     );
+    Ok(())
+}
+
+/// The stock alerts' mapping, on `queue`.
+fn stock_alerts(queue: &Queue) -> QueueMapping {
+    QueueMapping {
+        logical_id: "StockAlertsEventSource".into(),
+        function_id: "stock-alerts".into(),
+        queue_url: queue.url.clone(),
+        queue_arn: queue.arn.clone(),
+        batch_size: 10,
+        report_batch_item_failures: true,
+        enabled: true,
+        deployed_uuid: None,
+    }
+}
+
+/// Lambda needs sqs:GetQueueAttributes besides ReceiveMessage and DeleteMessage in the
+/// function's role (`dev/queues/poller.rs` cites AWS). `stackgen dev` asks with the function's
+/// key, as Lambda asks with its role: a role without it gets no polling, and the message stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_that_may_not_read_the_queue_attributes_gets_no_polling() -> TestResult {
+    let (actions, moto) = dev_support::grants::ActionLog::start("queue-attributes")?;
+    let sqs = aws_sdk_sqs::Client::new(&moto.sdk_config().await);
+    let events = queue(&sqs, "order-events", None).await?;
+    send(&sqs, &events.url, "waits").await?;
+    let mut config = echo_config(
+        &echo_binary()?,
+        &moto.endpoint(),
+        1,
+        Duration::from_secs(10),
+        &[],
+    );
+    config.queues = vec![stock_alerts(&events)];
+    let key = dev::function_key_id(&config.emulator, "stock-alerts");
+    let without_attributes = KeyPolicy {
+        principal: "arn:aws:sts::123456789012:assumed-role/stock-alerts-role/stock-alerts".into(),
+        statements: vec![Allowed {
+            actions: vec!["sqs:ReceiveMessage".into(), "sqs:DeleteMessage".into()],
+            resources: vec![events.arn.clone()],
+        }],
+    };
+    config.roles = RolePolicies {
+        keys: [(key.clone(), without_attributes)].into(),
+        notes: Vec::new(),
+    };
+    let dev = dev::start(config).await?;
+    let refused = format!("sqs:GetQueueAttributes\t{key}\t{}\tdenied", events.arn);
+    let seen = eventually(Duration::from_secs(30), || async {
+        actions.read().contains(&refused).then_some(())
+    })
+    .await;
+    // A poller that went on would long-poll at once.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let log = actions.read();
+    dev.stop().await;
+    assert!(seen.is_some(), "no refused GetQueueAttributes: {log}");
+    assert!(
+        !log.contains(&format!("sqs:ReceiveMessage\t{key}")),
+        "the mapping polled although its role may not read the queue: {log}"
+    );
+    assert_eq!(counts(&sqs, &events.url).await, Some((1, 0)));
     Ok(())
 }

@@ -24,6 +24,11 @@ impl ActionLog {
         Ok((ActionLog { path }, moto))
     }
 
+    /// What has been logged so far (empty before the first call).
+    pub fn read(&self) -> String {
+        std::fs::read_to_string(&self.path).unwrap_or_default()
+    }
+
     /// [`every_call_is_granted`] over what was logged; the log is removed.
     pub fn check(self, keys: &[(String, String)], measured: &[&str]) -> Result<(), BoxError> {
         let logged = std::fs::read_to_string(&self.path)?;

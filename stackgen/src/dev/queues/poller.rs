@@ -6,13 +6,17 @@
 //! attributes; a function error or crash fails the whole batch; with
 //! `ReportBatchItemFailures` only the listed messages fail. Failed messages are simply not
 //! deleted: they reappear after the queue's visibility timeout, and the queue's redrive policy
-//! moves them to the dead-letter queue after `maxReceiveCount` receives.
+//! moves them to the dead-letter queue after `maxReceiveCount` receives. Before the first poll
+//! it reads the queue's attributes with the function's key, as Lambda does with its role, and a
+//! role that may not has its mapping stopped.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_sqs::operation::receive_message::ReceiveMessageOutput;
-use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
+use aws_sdk_sqs::types::{
+    DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName, QueueAttributeName,
+};
 use bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
@@ -39,6 +43,9 @@ pub async fn poll(
     shutdown: CancellationToken,
 ) {
     let poller = Poller::new(mapping, pool, sqs, region, logs);
+    if !poller.may_read_the_queue(&shutdown).await {
+        return;
+    }
     let mut errors: u32 = 0;
     while !shutdown.is_cancelled() {
         let asked = Instant::now();
@@ -117,6 +124,47 @@ impl Poller {
 
     fn log(&self, line: String) {
         self.logs.line(&self.source, line);
+    }
+
+    /// Whether the function's role lets Lambda's poller use the queue, asked as Lambda asks
+    /// when it creates the mapping: a `GetQueueAttributes` signed with the function's key. "The
+    /// Lambda execution role must include the following permissions: sqs:DeleteMessage,
+    /// sqs:GetQueueAttributes, sqs:ReceiveMessage" (Amazon SQS Developer Guide, "Configuring an
+    /// Amazon SQS queue to trigger an AWS Lambda function",
+    /// <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-lambda-function-trigger.html>).
+    /// On a refusal (the emulator holds the key to the role: `dev::roles`) this mapping stops,
+    /// as AWS would not create it; any other failure is logged and polling goes on.
+    async fn may_read_the_queue(&self, shutdown: &CancellationToken) -> bool {
+        use aws_sdk_sqs::error::ProvideErrorMetadata;
+        let asked = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(&self.mapping.queue_url)
+            .attribute_names(QueueAttributeName::VisibilityTimeout)
+            .send();
+        let answer = tokio::select! {
+            a = asked => a,
+            _ = shutdown.cancelled() => return false,
+        };
+        let queue_name = &self.queue_name;
+        match answer {
+            Ok(_) => true,
+            Err(e) if e.code().is_some_and(|c| c.starts_with("AccessDenied")) => {
+                self.log(format!(
+                    "event source {queue_name}: not polled: the function's role does not allow sqs:GetQueueAttributes on the queue ({}); AWS refuses such an event source mapping, so grant it sqs:ReceiveMessage, sqs:DeleteMessage and sqs:GetQueueAttributes on {}",
+                    crate::aws::cause_chain(&e),
+                    self.mapping.queue_arn
+                ));
+                false
+            }
+            Err(e) => {
+                self.log(format!(
+                    "event source {queue_name}: GetQueueAttributes failed ({}); polling anyway",
+                    crate::aws::cause_chain(&e)
+                ));
+                true
+            }
+        }
     }
 
     /// One long poll. A failure is logged (the first, then at powers of two) and retried after
