@@ -165,6 +165,23 @@ impl Template {
     }
 }
 
+impl Template {
+    /// Changes resource `id`, of type `T`, with `change` given `input`: an [`edit`](Template::edit)
+    /// of one resource (tests use it to break a built stack). False when the template has no
+    /// `T` named `id`.
+    pub fn change<T: Resource, I: Sync + ?Sized>(
+        &mut self,
+        id: &str,
+        input: &I,
+        change: fn(&mut T, &I),
+    ) -> bool {
+        self.edit(&(id, input, change), |t, (id, input, change)| {
+            let resource = t.entry_named_mut(id).and_then(|e| e.downcast_mut::<T>());
+            resource.map(|r| change(r, input)).is_some()
+        })
+    }
+}
+
 impl Draft {
     /// The template as built so far, to record what only this crate records.
     pub(crate) fn template_mut(&mut self) -> &mut Template {

@@ -55,10 +55,7 @@ fn mutate_with<T: crate::model::Resource, I: Sync>(
     input: &I,
     f: fn(&mut T, &I),
 ) {
-    let found = stack.template.edit(&(id, input, f), |t, (id, input, f)| {
-        let resource = t.entry_named_mut(id).and_then(|e| e.downcast_mut::<T>());
-        resource.map(|r| f(r, input)).is_some()
-    });
+    let found = stack.template.change(id, input, f);
     assert!(found, "no {} named {id}", std::any::type_name::<T>());
 }
 
@@ -498,13 +495,11 @@ fn a_web_acl_the_environment_asks_for_is_on_the_distribution_and_tls_is_modern()
 fn the_global_stack_is_checked_and_named_in_the_report() {
     let env = prod();
     let mut s = stack(&env);
-    let untagged = s.companions[0].template.edit(&(), |t, _| {
-        let acl = t
-            .entry_named_mut("CdnWebAcl")
-            .and_then(|e| e.downcast_mut::<crate::model::wafv2::WebACL>());
-        acl.map(|acl| acl.tags = crate::model::Tags::new())
-            .is_some()
-    });
+    let untagged = s.companions[0]
+        .template
+        .change::<crate::model::wafv2::WebACL, _>("CdnWebAcl", &(), |acl, _| {
+            acl.tags = crate::model::Tags::new()
+        });
     assert!(untagged, "the global stack has no CdnWebAcl");
     let r = check(&s, &env);
     assert!(

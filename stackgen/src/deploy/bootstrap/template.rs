@@ -473,12 +473,11 @@ mod tests {
 
         let broken = |change: fn(&mut Role)| {
             let mut t = typed(&super::super::default_tags());
-            t.edit(&change, |t, change| {
-                let id = t.resources::<Role>().next().map(|(id, _)| id.clone());
-                if let Some(role) = id.and_then(|id| t.get_mut::<Role>(&id)) {
-                    change(role);
-                }
-            });
+            let id = t
+                .resources::<Role>()
+                .next()
+                .map(|(id, _)| id.as_str().to_owned());
+            assert!(t.change::<Role, _>(&id.unwrap_or_default(), &change, |r, change| change(r)));
             crate::deploy::bootstrap::guard::check_bootstrap(&t)
                 .violations()
                 .map(|v| v.rule)

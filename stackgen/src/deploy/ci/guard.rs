@@ -135,11 +135,10 @@ mod tests {
     }
 
     fn change_role(t: &mut Template, id: &str, change: fn(&mut Role)) {
-        let found = t.edit(&(id, change), |t, (id, change)| {
-            let role = t.entry_named_mut(id).and_then(|e| e.downcast_mut::<Role>());
-            role.map(change).is_some()
-        });
-        assert!(found, "{id}");
+        assert!(
+            t.change::<Role, _>(id, &change, |r, change| change(r)),
+            "{id}"
+        );
     }
 
     #[test]
